@@ -1,0 +1,167 @@
+import { createTestDatabase, type TestDatabase } from '@custody/testing';
+import { EventIdConflictError, EventStoreErrorCode, WrongExpectedVersionError } from './errors';
+import { PostgresEventStore } from './postgres-event-store';
+import { testEvent } from './test-events';
+
+describe('appending to streams (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
+    await store.migrate();
+  });
+  afterAll(() => db.drop());
+
+  describe('expected version', () => {
+    it("given no stream, when appending with 'no-stream', then the events get versions 1..n", async () => {
+      const result = await store.appendToStream('s-new', [testEvent(), testEvent()], 'no-stream');
+      expect(result.nextExpectedVersion).toBe(2n);
+      expect(result.alreadyStored).toBe(false);
+      const events = await store.readStream('s-new');
+      expect(events.map((event) => event.streamVersion)).toEqual([1n, 2n]);
+    });
+
+    it("given an existing stream, when appending with 'no-stream', then a typed error names the stream, expected and actual", async () => {
+      await store.appendToStream('s-exists', [testEvent()], 'no-stream');
+      const attempt = store.appendToStream('s-exists', [testEvent()], 'no-stream');
+      await expect(attempt).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(attempt).rejects.toMatchObject({
+        code: EventStoreErrorCode.wrongExpectedVersion,
+        streamId: 's-exists',
+        expected: 'no-stream',
+        actual: 1n,
+      });
+    });
+
+    it('given a stream at version 2, when appending expecting 1, then it is refused and nothing is written', async () => {
+      await store.appendToStream('s-exact', [testEvent(), testEvent()], 'no-stream');
+      await expect(store.appendToStream('s-exact', [testEvent()], 1n)).rejects.toMatchObject({ expected: 1n, actual: 2n });
+      expect(await store.readStream('s-exact')).toHaveLength(2);
+      const result = await store.appendToStream('s-exact', [testEvent()], 2n);
+      expect(result.nextExpectedVersion).toBe(3n);
+    });
+
+    it("given no stream, when appending with 'stream-exists' or an exact version, then it is refused with actual 0", async () => {
+      await expect(store.appendToStream('s-missing', [testEvent()], 'stream-exists')).rejects.toMatchObject({ actual: 0n });
+      await expect(store.appendToStream('s-missing', [testEvent()], 3n)).rejects.toMatchObject({ actual: 0n });
+    });
+
+    it("given any state, when appending with 'any', then it is appended", async () => {
+      await store.appendToStream('s-any', [testEvent()], 'any');
+      const result = await store.appendToStream('s-any', [testEvent()], 'any');
+      expect(result.nextExpectedVersion).toBe(2n);
+    });
+
+    it('given two writers with the same expected version, when both append at once, then exactly one wins', async () => {
+      await store.appendToStream('s-race', [testEvent()], 'no-stream');
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('s-race', [testEvent()], 1n),
+        store.appendToStream('s-race', [testEvent()], 1n),
+      ]);
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
+      expect((rejected as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+    });
+  });
+
+  describe('idempotency by event id', () => {
+    it('given stored events, when the same ids and payloads are appended again, then nothing is added and the original positions return', async () => {
+      const events = [testEvent('Deposited', { amountMinor: '1' }), testEvent('Deposited', { amountMinor: '2' })];
+      const first = await store.appendToStream('s-retry', events, 'no-stream');
+      const headBefore = await store.headPosition();
+      const retry = await store.appendToStream('s-retry', events, 'no-stream');
+      expect(retry).toEqual({ ...first, alreadyStored: true });
+      expect(await store.headPosition()).toBe(headBefore);
+      expect(await store.readStream('s-retry')).toHaveLength(2);
+    });
+
+    it('given a stored event, when its id is appended with another payload, then a typed conflict is raised and nothing is written', async () => {
+      const original = testEvent('Deposited', { amountMinor: '1' });
+      await store.appendToStream('s-conflict', [original], 'no-stream');
+      const headBefore = await store.headPosition();
+      const attempt = store.appendToStream('s-conflict', [{ ...original, data: { amountMinor: '2' } }], 'any');
+      await expect(attempt).rejects.toBeInstanceOf(EventIdConflictError);
+      await expect(attempt).rejects.toMatchObject({
+        code: EventStoreErrorCode.eventIdConflict,
+        eventId: original.eventId,
+        reason: 'different-payload',
+      });
+      expect(await store.headPosition()).toBe(headBefore);
+    });
+
+    it('given a stored event, when its id is appended to another stream, then it is a conflict', async () => {
+      const original = testEvent();
+      await store.appendToStream('s-home', [original], 'no-stream');
+      await expect(store.appendToStream('s-elsewhere', [original], 'any')).rejects.toMatchObject({ reason: 'different-stream' });
+    });
+
+    it('given a stored event, when a batch mixes it with new events, then it is a conflict', async () => {
+      const original = testEvent();
+      await store.appendToStream('s-partial', [original], 'no-stream');
+      await expect(store.appendToStream('s-partial', [original, testEvent()], 'any')).rejects.toMatchObject({
+        reason: 'partially-stored-append',
+      });
+    });
+  });
+
+  describe('batches over many streams', () => {
+    it('given one append to many streams, when one stream fails its version check, then none of them is written', async () => {
+      await store.appendToStream('b-2', [testEvent()], 'no-stream');
+      const headBefore = await store.headPosition();
+      await expect(
+        store.append([
+          { streamId: 'b-1', expectedVersion: 'no-stream', events: [testEvent()] },
+          { streamId: 'b-2', expectedVersion: 'no-stream', events: [testEvent()] },
+        ]),
+      ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect(await store.headPosition()).toBe(headBefore);
+      expect(await store.readStream('b-1')).toEqual([]);
+    });
+
+    it('given one append to many streams, then they receive consecutive global positions in order', async () => {
+      const headBefore = await store.headPosition();
+      const results = await store.append([
+        { streamId: 'c-1', expectedVersion: 'no-stream', events: [testEvent(), testEvent()] },
+        { streamId: 'c-2', expectedVersion: 'no-stream', events: [testEvent()] },
+        { streamId: 'c-1', expectedVersion: 2n, events: [testEvent()] },
+      ]);
+      expect(results.flatMap((result) => result.positions)).toEqual([1n, 2n, 3n, 4n].map((n) => headBefore + n));
+      expect(results.map((result) => result.nextExpectedVersion)).toEqual([2n, 1n, 3n]);
+    });
+
+    it('given an external transaction that rolls back, then its appends vanish', async () => {
+      const headBefore = await store.headPosition();
+      await expect(
+        store.withTransaction(async (transaction) => {
+          await store.appendToStream('t-1', [testEvent()], 'no-stream', transaction);
+          throw new Error('handler failed');
+        }),
+      ).rejects.toThrow('handler failed');
+      expect(await store.headPosition()).toBe(headBefore);
+    });
+  });
+
+  describe('stored form', () => {
+    it('keeps the schema version, metadata and exact payload of each event', async () => {
+      const event = { ...testEvent('Withdrawn', { amountMinor: '123456789012345678901234567890', note: 'é ✓' }), schemaVersion: 2 };
+      await store.appendToStream('f-1', [event], 'no-stream');
+      const [stored] = await store.readStream('f-1');
+      expect(stored).toMatchObject({
+        eventId: event.eventId,
+        type: 'Withdrawn',
+        schemaVersion: 2,
+        storedSchemaVersion: 2,
+        data: event.data,
+        metadata: event.metadata,
+      });
+      expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('refuses a bigint in the payload loudly: amounts travel as decimal strings', async () => {
+      const event = testEvent('Deposited', { amountMinor: 5n as unknown as string });
+      await expect(store.appendToStream('f-2', [event], 'no-stream')).rejects.toThrow(/BigInt/);
+    });
+  });
+});

@@ -1,0 +1,261 @@
+import { EventIdConflictError, WrongExpectedVersionError } from './errors';
+import { GENESIS_HASH, chainHash } from './hash-chain';
+import { APPEND_EVENTS_MAX, EVENT_TYPE_LENGTH_MAX, INSERT_ROWS_MAX, STREAM_ID_LENGTH_MAX } from './limits';
+import type { Queryable } from './queryable';
+import type { AppendResult, ExpectedVersion, NewEvent, StreamAppend } from './types';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface PreparedEvent {
+  readonly event: NewEvent;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
+interface StoredIdentity {
+  readonly streamId: string;
+  readonly streamVersion: bigint;
+  readonly globalPosition: bigint;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly dataJson: string;
+}
+
+interface Row {
+  globalPosition: bigint;
+  eventId: string;
+  streamId: string;
+  streamVersion: bigint;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  metadataJson: string;
+  recordedAt: Date;
+  previousHash: string;
+  hash: string;
+}
+
+/**
+ * Appends many streams' events in the caller's open transaction.
+ *
+ * Global positions: every append takes one transaction-scoped advisory lock per store, so
+ * appends are serialised and commit in position order. A reader can therefore never see
+ * position N+1 committed while N is still in flight: subscribers never skip a late commit.
+ * The same serialisation is what a hash chain needs (each record names its predecessor).
+ */
+export async function appendInTransaction(
+  db: Queryable,
+  schema: string,
+  appends: readonly StreamAppend[],
+  recordedAt: Date,
+): Promise<AppendResult[]> {
+  const prepared = appends.map((append) => ({ append, events: append.events.map(prepareEvent) }));
+  assertAppendShape(appends);
+
+  await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.event-store.append.${schema}`]);
+
+  const stored = await loadStoredIdentities(db, schema, appends);
+  const versions = await loadStreamVersions(db, schema, appends);
+  const head = await loadHead(db, schema);
+
+  const rows: Row[] = [];
+  const results: AppendResult[] = [];
+  let position = head.globalPosition;
+  let previousHash = head.hash;
+
+  for (const { append, events } of prepared) {
+    const duplicate = classifyDuplicates(append, events, stored);
+    if (duplicate !== null) {
+      results.push(duplicate);
+      continue;
+    }
+    const current = versions.get(append.streamId) ?? 0n;
+    checkExpectedVersion(append.streamId, append.expectedVersion, current);
+    const positions: bigint[] = [];
+    let version = current;
+    for (const { event, dataJson, metadataJson } of events) {
+      position += 1n;
+      version += 1n;
+      const fields = {
+        globalPosition: position,
+        eventId: event.eventId,
+        streamId: append.streamId,
+        streamVersion: version,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        dataJson,
+        metadataJson,
+        recordedAt,
+      };
+      const hash = chainHash(previousHash, fields);
+      rows.push({ ...fields, previousHash, hash });
+      previousHash = hash;
+      positions.push(position);
+    }
+    versions.set(append.streamId, version);
+    results.push({ streamId: append.streamId, nextExpectedVersion: version, positions, alreadyStored: false });
+  }
+
+  for (let start = 0; start < rows.length; start += INSERT_ROWS_MAX) {
+    await insertRows(db, schema, rows.slice(start, start + INSERT_ROWS_MAX));
+  }
+  if (rows.length > 0) {
+    await db.query('select pg_notify($1, $2)', [`${schema}_events`, position.toString()]);
+  }
+  return results;
+}
+
+function prepareEvent(event: NewEvent): PreparedEvent {
+  if (!UUID_PATTERN.test(event.eventId)) {
+    throw new Error(`assertion: event id '${event.eventId}' must be a lower-case UUID`);
+  }
+  if (event.type.length === 0 || event.type.length > EVENT_TYPE_LENGTH_MAX) {
+    throw new Error(`assertion: event type must be 1..${EVENT_TYPE_LENGTH_MAX} characters`);
+  }
+  if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1) {
+    throw new Error(`assertion: schema version of ${event.type} must be a positive integer`);
+  }
+  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
+    throw new Error(`assertion: data of ${event.type} must be a JSON object`);
+  }
+  // JSON.stringify throws on bigint: amounts must already be decimal strings here.
+  return { event, dataJson: JSON.stringify(event.data), metadataJson: JSON.stringify(event.metadata ?? {}) };
+}
+
+function assertAppendShape(appends: readonly StreamAppend[]): void {
+  let total = 0;
+  const ids = new Set<string>();
+  for (const append of appends) {
+    if (append.streamId.length === 0 || append.streamId.length > STREAM_ID_LENGTH_MAX) {
+      throw new Error(`assertion: stream id must be 1..${STREAM_ID_LENGTH_MAX} characters`);
+    }
+    if (append.events.length === 0) throw new Error(`assertion: append to '${append.streamId}' has no events`);
+    for (const event of append.events) {
+      if (ids.has(event.eventId)) throw new Error(`assertion: event id ${event.eventId} twice in one append`);
+      ids.add(event.eventId);
+    }
+    total += append.events.length;
+  }
+  if (total > APPEND_EVENTS_MAX) {
+    throw new Error(`assertion: one append may write at most ${APPEND_EVENTS_MAX} events, got ${total}`);
+  }
+}
+
+function checkExpectedVersion(streamId: string, expected: ExpectedVersion, current: bigint): void {
+  const holds =
+    expected === 'any' ||
+    (expected === 'no-stream' && current === 0n) ||
+    (expected === 'stream-exists' && current > 0n) ||
+    (typeof expected === 'bigint' && expected === current);
+  if (!holds) throw new WrongExpectedVersionError(streamId, expected, current);
+}
+
+/**
+ * An append whose events are all stored already, with the same payload in the same stream,
+ * is an idempotent retry: it returns the original positions. Some stored and some not, or a
+ * stored id with another payload, is a conflict: the caller reused an id for something else.
+ */
+function classifyDuplicates(
+  append: StreamAppend,
+  events: readonly PreparedEvent[],
+  stored: ReadonlyMap<string, StoredIdentity>,
+): AppendResult | null {
+  const found = events.map(({ event }) => stored.get(event.eventId));
+  if (found.every((identity) => identity === undefined)) return null;
+  const positions: bigint[] = [];
+  let lastVersion = 0n;
+  for (const [index, { event, dataJson }] of events.entries()) {
+    const identity = found[index];
+    if (identity === undefined) {
+      throw new EventIdConflictError(event.eventId, append.streamId, 'partially-stored-append');
+    }
+    if (identity.streamId !== append.streamId) {
+      throw new EventIdConflictError(event.eventId, append.streamId, 'different-stream');
+    }
+    if (identity.type !== event.type || identity.schemaVersion !== event.schemaVersion || identity.dataJson !== dataJson) {
+      throw new EventIdConflictError(event.eventId, append.streamId, 'different-payload');
+    }
+    positions.push(identity.globalPosition);
+    lastVersion = identity.streamVersion;
+  }
+  return { streamId: append.streamId, nextExpectedVersion: lastVersion, positions, alreadyStored: true };
+}
+
+async function loadStoredIdentities(
+  db: Queryable,
+  schema: string,
+  appends: readonly StreamAppend[],
+): Promise<Map<string, StoredIdentity>> {
+  const ids = appends.flatMap((append) => append.events.map((event) => event.eventId));
+  const result = await db.query<{
+    event_id: string;
+    stream_id: string;
+    stream_version: string;
+    global_position: string;
+    event_type: string;
+    schema_version: number;
+    data_json: string;
+  }>(
+    `select event_id, stream_id, stream_version, global_position, event_type, schema_version, data::text as data_json
+       from ${schema}.events where event_id = any($1::uuid[])`,
+    [ids],
+  );
+  return new Map(
+    result.rows.map((row) => [
+      row.event_id,
+      {
+        streamId: row.stream_id,
+        streamVersion: BigInt(row.stream_version),
+        globalPosition: BigInt(row.global_position),
+        type: row.event_type,
+        schemaVersion: row.schema_version,
+        dataJson: row.data_json,
+      },
+    ]),
+  );
+}
+
+async function loadStreamVersions(db: Queryable, schema: string, appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+  const streamIds = [...new Set(appends.map((append) => append.streamId))];
+  const result = await db.query<{ stream_id: string; version: string }>(
+    `select s.stream_id, (select max(e.stream_version) from ${schema}.events e where e.stream_id = s.stream_id) as version
+       from unnest($1::text[]) as s(stream_id)`,
+    [streamIds],
+  );
+  const versions = new Map<string, bigint>();
+  for (const row of result.rows) if (row.version !== null) versions.set(row.stream_id, BigInt(row.version));
+  return versions;
+}
+
+async function loadHead(db: Queryable, schema: string): Promise<{ globalPosition: bigint; hash: string }> {
+  const result = await db.query<{ global_position: string; hash: string }>(
+    `select global_position, encode(hash, 'hex') as hash from ${schema}.events order by global_position desc limit 1`,
+  );
+  const row = result.rows[0];
+  return row === undefined ? { globalPosition: 0n, hash: GENESIS_HASH } : { globalPosition: BigInt(row.global_position), hash: row.hash };
+}
+
+async function insertRows(db: Queryable, schema: string, rows: readonly Row[]): Promise<void> {
+  await db.query(
+    `insert into ${schema}.events
+       (global_position, event_id, stream_id, stream_version, event_type, schema_version,
+        data, metadata, recorded_at, previous_hash, hash)
+     select p, id, s, v, t, sv, d, m, r, decode(ph, 'hex'), decode(h, 'hex')
+       from unnest($1::int8[], $2::uuid[], $3::text[], $4::int8[], $5::text[], $6::int4[],
+                   $7::json[], $8::json[], $9::timestamptz[], $10::text[], $11::text[])
+         as u(p, id, s, v, t, sv, d, m, r, ph, h)`,
+    [
+      rows.map((row) => row.globalPosition.toString()),
+      rows.map((row) => row.eventId),
+      rows.map((row) => row.streamId),
+      rows.map((row) => row.streamVersion.toString()),
+      rows.map((row) => row.type),
+      rows.map((row) => row.schemaVersion),
+      rows.map((row) => row.dataJson),
+      rows.map((row) => row.metadataJson),
+      rows.map((row) => row.recordedAt.toISOString()),
+      rows.map((row) => row.previousHash),
+      rows.map((row) => row.hash),
+    ],
+  );
+}

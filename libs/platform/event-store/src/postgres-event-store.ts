@@ -1,0 +1,105 @@
+import type { Pool, PoolClient } from 'pg';
+import { appendInTransaction } from './append';
+import { readAll, readStream } from './read';
+import { assertSchemaName, ensureEventStoreSchema } from './schema';
+import { withSpan } from './tracing';
+import type { AppendResult, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend } from './types';
+import { UpcasterRegistry } from './upcasters';
+import { verifyChain, type VerifyChainOptions } from './verify-chain';
+
+export interface PostgresEventStoreOptions {
+  readonly pool: Pool;
+  /** PostgreSQL schema of this service's store, e.g. 'ledger'. */
+  readonly schema: string;
+  readonly upcasters?: UpcasterRegistry;
+  /** Clock for `recorded_at`; infrastructure time, injectable for tests. */
+  readonly now?: () => Date;
+}
+
+/** An open transaction of the store: pass it to `append` to write in the caller's unit of work. */
+export interface Transaction {
+  readonly client: PoolClient;
+}
+
+export class PostgresEventStore {
+  readonly schema: string;
+  readonly pool: Pool;
+  readonly upcasters: UpcasterRegistry;
+  private readonly now: () => Date;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.schema = assertSchemaName(options.schema);
+    this.pool = options.pool;
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Creates the schema and tables if absent. Safe to run from several processes at once. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await ensureEventStoreSchema(client, this.schema);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  async withTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work({ client });
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedVersion: ExpectedVersion,
+    transaction?: Transaction,
+  ): Promise<AppendResult> {
+    const [result] = await this.append([{ streamId, expectedVersion, events }], transaction);
+    if (result === undefined) throw new Error('assertion: one append gives one result');
+    return result;
+  }
+
+  /** Appends to many streams atomically: all of them or none. */
+  async append(appends: readonly StreamAppend[], transaction?: Transaction): Promise<AppendResult[]> {
+    const eventCount = appends.reduce((sum, append) => sum + append.events.length, 0);
+    return withSpan('append', { 'event_store.schema': this.schema, 'event_store.streams': appends.length, 'event_store.events': eventCount }, () =>
+      transaction === undefined
+        ? this.withTransaction(({ client }) => appendInTransaction(client, this.schema, appends, this.now()))
+        : appendInTransaction(transaction.client, this.schema, appends, this.now()),
+    );
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions, transaction?: Transaction): Promise<RecordedEvent[]> {
+    return withSpan('read-stream', { 'event_store.schema': this.schema }, () =>
+      readStream(transaction?.client ?? this.pool, this.schema, this.upcasters, streamId, options),
+    );
+  }
+
+  async readAll(options?: ReadAllOptions, transaction?: Transaction): Promise<RecordedEvent[]> {
+    return withSpan('read-all', { 'event_store.schema': this.schema }, () =>
+      readAll(transaction?.client ?? this.pool, this.schema, this.upcasters, options),
+    );
+  }
+
+  async verifyChain(options?: VerifyChainOptions) {
+    return withSpan('verify-chain', { 'event_store.schema': this.schema }, () => verifyChain(this.pool, this.schema, options));
+  }
+
+  /** Last global position committed, 0n for an empty store. */
+  async headPosition(): Promise<bigint> {
+    const result = await this.pool.query<{ head: string | null }>(`select max(global_position) as head from ${this.schema}.events`);
+    return BigInt(result.rows[0]?.head ?? 0);
+  }
+}

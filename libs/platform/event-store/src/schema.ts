@@ -1,0 +1,55 @@
+import type { Queryable } from './queryable';
+
+const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Asserts a schema name is a plain identifier, so it can be spliced into SQL safely. */
+export function assertSchemaName(schema: string): string {
+  if (!SCHEMA_NAME_PATTERN.test(schema)) {
+    throw new Error(`assertion: event store schema '${schema}' must match ${SCHEMA_NAME_PATTERN}`);
+  }
+  return schema;
+}
+
+/**
+ * Tables of one service's event store. The events table is also the outbox: a relay
+ * tails it by global_position. Rows are never updated or deleted by the application.
+ */
+export function eventStoreDdl(schema: string): string {
+  const s = assertSchemaName(schema);
+  return `
+    create schema if not exists ${s};
+    create table if not exists ${s}.events (
+      global_position bigint primary key check (global_position > 0),
+      event_id uuid not null,
+      stream_id text not null,
+      stream_version bigint not null check (stream_version > 0),
+      event_type text not null,
+      schema_version integer not null check (schema_version > 0),
+      data json not null,
+      metadata json not null,
+      recorded_at timestamptz not null,
+      previous_hash bytea not null check (length(previous_hash) = 32),
+      hash bytea not null check (length(hash) = 32),
+      constraint events_event_id_unique unique (event_id),
+      constraint events_stream_version_unique unique (stream_id, stream_version)
+    );
+    create table if not exists ${s}.subscription_checkpoints (
+      subscription_name text primary key,
+      global_position bigint not null check (global_position >= 0),
+      updated_at timestamptz not null
+    );
+  `;
+}
+
+export async function ensureEventStoreSchema(db: Queryable, schema: string): Promise<void> {
+  // Two services starting at once may both run the DDL; serialise on a lock named by the schema.
+  await db.query('begin');
+  try {
+    await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.event-store.ddl.${schema}`]);
+    await db.query(eventStoreDdl(schema));
+    await db.query('commit');
+  } catch (error) {
+    await db.query('rollback');
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  READ_PAGE_EVENTS_MAX,
+  SUBSCRIPTION_BATCH_EVENTS_DEFAULT,
+  SUBSCRIPTION_POLL_INTERVAL_MS_DEFAULT,
+  SUBSCRIPTION_RETRY_BACKOFF_MS_MAX,
+} from './limits';
+import type { PostgresEventStore, Transaction } from './postgres-event-store';
+import type { RecordedEvent } from './types';
+
+export type SubscriptionHandler = (events: readonly RecordedEvent[], transaction: Transaction) => Promise<void>;
+
+export interface SubscriptionOptions {
+  /** Durable name: the checkpoint is kept under it. */
+  readonly name: string;
+  readonly handler: SubscriptionHandler;
+  readonly batchEvents?: number;
+  readonly pollIntervalMs?: number;
+  /** Called when a batch fails; the batch is retried after a capped backoff. */
+  readonly onError?: (error: unknown, attempt: number) => void;
+}
+
+/**
+ * A durable subscription to all events of a store, in global position order.
+ *
+ * Each batch runs in one transaction: the checkpoint row is locked (so two instances of the
+ * same subscriber never process the same batch), the handler makes its own writes with the
+ * same transaction, and the checkpoint advances in it. Either all of it commits or none.
+ */
+export class Subscription {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly batchEvents: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly options: SubscriptionOptions,
+  ) {
+    this.batchEvents = options.batchEvents ?? SUBSCRIPTION_BATCH_EVENTS_DEFAULT;
+    this.pollIntervalMs = options.pollIntervalMs ?? SUBSCRIPTION_POLL_INTERVAL_MS_DEFAULT;
+    if (this.batchEvents < 1 || this.batchEvents > READ_PAGE_EVENTS_MAX) {
+      throw new Error(`assertion: subscription batch must be 1..${READ_PAGE_EVENTS_MAX} events`);
+    }
+  }
+
+  /** Processes at most one batch. Returns how many events it handled. */
+  async processBatch(): Promise<number> {
+    return this.store.withTransaction(async (transaction) => {
+      const { client } = transaction;
+      const table = `${this.store.schema}.subscription_checkpoints`;
+      await client.query(
+        `insert into ${table} (subscription_name, global_position, updated_at) values ($1, 0, now())
+         on conflict (subscription_name) do nothing`,
+        [this.options.name],
+      );
+      const checkpoint = await client.query<{ global_position: string }>(
+        `select global_position from ${table} where subscription_name = $1 for update`,
+        [this.options.name],
+      );
+      const after = BigInt(checkpoint.rows[0]?.global_position ?? 0);
+      const events = await this.store.readAll({ after, maxCount: this.batchEvents }, transaction);
+      const last = events.at(-1);
+      if (last === undefined) return 0;
+      await this.options.handler(events, transaction);
+      await client.query(`update ${table} set global_position = $2, updated_at = now() where subscription_name = $1`, [
+        this.options.name,
+        last.globalPosition.toString(),
+      ]);
+      return events.length;
+    });
+  }
+
+  async checkpoint(): Promise<bigint> {
+    const result = await this.store.pool.query<{ global_position: string }>(
+      `select global_position from ${this.store.schema}.subscription_checkpoints where subscription_name = $1`,
+      [this.options.name],
+    );
+    return BigInt(result.rows[0]?.global_position ?? 0);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (this.running) {
+      try {
+        const handled = await this.processBatch();
+        attempt = 0;
+        if (handled === 0) await sleep(this.pollIntervalMs);
+      } catch (error) {
+        attempt += 1;
+        this.options.onError?.(error, attempt);
+        await sleep(Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX));
+      }
+    }
+  }
+}
