@@ -4,6 +4,8 @@ import { Client, Pool } from 'pg';
 /** Server the tests use; the machine's local PostgreSQL with trust auth unless told otherwise. */
 export const TEST_POSTGRES_ADMIN_URL = process.env['TEST_POSTGRES_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TEST_POOL_CONNECTIONS_MAX = 20;
+const DROP_WAIT_MS_MAX = 5_000;
+const DROP_POLL_MS = 20;
 
 export interface TestDatabase {
   readonly name: string;
@@ -25,7 +27,12 @@ export async function createTestDatabase(prefix = 'custody_test'): Promise<TestD
     pool,
     async drop() {
       await pool.end();
-      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
+      await withAdmin(async (admin) => {
+        // pool.end() resolves before the server has closed every backend; forcing the drop
+        // then would kill connections still closing and surface as an unhandled client error.
+        await waitForConnectionsClosed(admin, name);
+        await admin.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }
@@ -34,6 +41,14 @@ export function databaseUrl(name: string): string {
   const url = new URL(TEST_POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+async function waitForConnectionsClosed(admin: Client, name: string): Promise<void> {
+  for (let waitedMs = 0; waitedMs < DROP_WAIT_MS_MAX; waitedMs += DROP_POLL_MS) {
+    const result = await admin.query<{ count: string }>('select count(*) from pg_stat_activity where datname = $1', [name]);
+    if (result.rows[0]?.count === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, DROP_POLL_MS));
+  }
 }
 
 async function withAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {

@@ -1,0 +1,15 @@
+/** Every role a caller can hold. Stored values: never rename or reuse one. */
+export const ROLES = ['operator', 'approver', 'key-custodian', 'auditor', 'sre', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const knownRoles: ReadonlySet<string> = new Set(ROLES);
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && knownRoles.has(value);
+}
+
+/** Who is calling: the token's `sub` claim and the known roles from its `roles` claim. */
+export interface Caller {
+  readonly id: string;
+  readonly roles: readonly Role[];
+}
