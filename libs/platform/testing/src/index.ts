@@ -1,1 +1,2 @@
 export { createTestDatabase, databaseUrl, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './postgres';
+export { eventually, freePort, spawnService, startService, SERVICE_START_TIMEOUT_MS, type ServiceProcess } from './service-process';

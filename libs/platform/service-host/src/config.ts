@@ -1,0 +1,107 @@
+import { parseAuthConfig, type AuthConfig } from '@custody/auth';
+import { LOG_LEVELS, type LogLevel } from '@custody/observability';
+
+export const DATABASE_POOL_MAX_DEFAULT = 10;
+export const DATABASE_POOL_MAX_LIMIT = 100;
+const PORT_MAX = 65_535;
+
+export interface ServiceConfig {
+  readonly serviceName: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly databasePoolMax: number;
+  /** PostgreSQL schema of this service's event store and read models. */
+  readonly databaseSchema: string;
+  readonly logLevel: LogLevel;
+  readonly otlpEndpoint: string | undefined;
+  readonly auth: AuthConfig;
+}
+
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly reason: string;
+}
+
+export type ServiceConfigResult = { ok: true; config: ServiceConfig } | { ok: false; problems: ConfigProblem[] };
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks every setting; reports all problems at once, never the value of a secret. */
+export function parseServiceConfig(serviceName: string, defaultPort: number, environment: Environment): ServiceConfigResult {
+  const problems: ConfigProblem[] = [];
+  const port = parseInteger(environment, 'PORT', defaultPort, 1, PORT_MAX, problems);
+  const databasePoolMax = parseInteger(environment, 'DATABASE_POOL_MAX', DATABASE_POOL_MAX_DEFAULT, 1, DATABASE_POOL_MAX_LIMIT, problems);
+  const databaseUrl = parseDatabaseUrl(environment['DATABASE_URL'], problems);
+  const logLevel = environment['LOG_LEVEL'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push({ variable: 'LOG_LEVEL', reason: `must be one of ${LOG_LEVELS.join(', ')}` });
+  }
+  const otlpEndpoint = emptyToUndefined(environment['OTEL_EXPORTER_OTLP_ENDPOINT']);
+  if (otlpEndpoint !== undefined && !isHttpUrl(otlpEndpoint)) {
+    problems.push({ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', reason: 'must be an http(s) URL such as http://otel-collector:4318' });
+  }
+  const auth = parseAuthConfig(environment);
+  if (!auth.ok) problems.push(...auth.problems);
+
+  if (problems.length > 0 || !auth.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      serviceName,
+      port,
+      databaseUrl,
+      databasePoolMax,
+      databaseSchema: serviceName.replace(/-/g, '_'),
+      logLevel: logLevel as LogLevel,
+      otlpEndpoint,
+      auth: auth.config,
+    },
+  };
+}
+
+export function formatConfigProblems(serviceName: string, problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((problem) => `  - ${problem.variable}: ${problem.reason}`);
+  return [`${serviceName}: configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, ...lines].join('\n');
+}
+
+function parseInteger(environment: Environment, variable: string, fallback: number, min: number, max: number, problems: ConfigProblem[]): number {
+  const raw = emptyToUndefined(environment[variable]);
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push({ variable, reason: `must be an integer from ${min} to ${max}, got '${raw}'` });
+    return fallback;
+  }
+  return value;
+}
+
+function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): string {
+  const value = emptyToUndefined(raw);
+  if (value === undefined) {
+    problems.push({ variable: 'DATABASE_URL', reason: 'required: PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/custody' });
+    return '';
+  }
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('protocol');
+    if (url.pathname.length <= 1) {
+      problems.push({ variable: 'DATABASE_URL', reason: 'must name a database, e.g. postgres://host:5432/custody' });
+    }
+  } catch {
+    // Never echo the value: it may carry a password.
+    problems.push({ variable: 'DATABASE_URL', reason: 'must be a postgres:// or postgresql:// URL' });
+  }
+  return value;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+import type { PostgresEventStore } from '@custody/event-store';
+import type { Logger } from '@custody/observability';
+
+export const READY_CHECK_TIMEOUT_MS = 2_000;
+export const MIGRATE_RETRY_DELAY_MS_MIN = 250;
+export const MIGRATE_RETRY_DELAY_MS_MAX = 10_000;
+
+export type ReadinessReport = { ready: true } | { ready: false; reason: string };
+
+/**
+ * The service starts even when PostgreSQL is down: it keeps trying to prepare its schema and
+ * reports not-ready until it has, and afterwards whenever a probe query fails.
+ */
+export class DatabaseReadiness {
+  private migrated = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    void this.tryMigrate(MIGRATE_RETRY_DELAY_MS_MIN);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+  }
+
+  async check(): Promise<ReadinessReport> {
+    if (!this.migrated) return { ready: false, reason: 'database schema not prepared yet (database unreachable at start?)' };
+    try {
+      await withTimeout(this.store.pool.query('select 1'), READY_CHECK_TIMEOUT_MS);
+      return { ready: true };
+    } catch (error) {
+      return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
+    }
+  }
+
+  private async tryMigrate(nextDelayMs: number): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.store.migrate();
+      this.migrated = true;
+      this.logger.info({ schema: this.store.schema }, 'event store schema ready');
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message, retryInMs: nextDelayMs }, 'database not reachable; will retry');
+      this.retryTimer = setTimeout(() => void this.tryMigrate(Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)), nextDelayMs);
+    }
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,7 @@
+export { formatConfigProblems, parseServiceConfig, type ConfigProblem, type ServiceConfig, type ServiceConfigResult } from './config';
+export { DatabaseReadiness } from './database-readiness';
+export { EVENT_LOG_PAGE_DEFAULT, EVENT_LOG_PAGE_MAX } from './event-log.controller';
+export { EXIT_CODE_CONFIG, runService, type RunServiceOptions } from './run-service';
+export { ServiceHostModule, type ServiceHostModuleOptions } from './service-host.module';
+export * from './tokens';
+export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';

@@ -1,0 +1,64 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { AuthModule } from '@custody/auth';
+import { PostgresEventStore } from '@custody/event-store';
+import type { Logger, ServiceMetrics } from '@custody/observability';
+import { Pool } from 'pg';
+import type { ServiceConfig } from './config';
+import { DatabaseReadiness } from './database-readiness';
+import { EventLogController } from './event-log.controller';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { DATABASE_POOL, EVENT_STORE, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
+
+/** Closes what the host opened, in reverse order, when Nest shuts down. */
+class HostLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.readiness.stop();
+    await this.pool.end();
+  }
+}
+
+export interface ServiceHostModuleOptions {
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  /** The service's own Nest module (controllers, handlers). */
+  readonly serviceModule: Type<unknown>;
+}
+
+/**
+ * What every service has: authentication on every route, health probes, Prometheus metrics,
+ * a PostgreSQL pool and the service's event store, and the auditor's view of its event log.
+ */
+@Global()
+@Module({})
+export class ServiceHostModule {
+  static forRoot(options: ServiceHostModuleOptions): DynamicModule {
+    const { config, logger, metrics } = options;
+    const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax, application_name: config.serviceName });
+    pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
+    const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
+    const readiness = new DatabaseReadiness(store, logger);
+    readiness.start();
+    return {
+      module: ServiceHostModule,
+      imports: [AuthModule.forRoot(config.auth), options.serviceModule],
+      controllers: [HealthController, MetricsController, EventLogController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SERVICE_LOGGER, useValue: logger },
+        { provide: SERVICE_METRICS, useValue: metrics },
+        { provide: DATABASE_POOL, useValue: pool },
+        { provide: EVENT_STORE, useValue: store },
+        { provide: DatabaseReadiness, useValue: readiness },
+        HostLifecycle,
+      ],
+      exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { spawnService, startService } from '@custody/testing';
+
+const EXIT_CODE_CONFIG = 78;
+
+describe('service start-up', () => {
+  it.each(['ledger', 'wallet', 'policy', 'reconciliation', 'audit'])(
+    'given no configuration, when %s starts, then it exits 78 listing every missing setting',
+    async (service) => {
+      const { child, output } = spawnService(service, {});
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(EXIT_CODE_CONFIG);
+      for (const variable of ['DATABASE_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWT_SECRET']) {
+        expect(output.stderr).toContain(variable);
+      }
+      expect(output.stderr).toContain(`${service}: configuration is invalid`);
+    },
+  );
+
+  it('given bad values, when a service starts, then each is named with its reason and no secret is echoed', async () => {
+    const shortSecret = 'too-short-secret-value';
+    const { child, output } = spawnService('ledger', {
+      DATABASE_URL: 'mysql://root:hunter2@db/x',
+      PORT: '70000',
+      LOG_LEVEL: 'chatty',
+      AUTH_ISSUER: 'i',
+      AUTH_AUDIENCE: 'a',
+      AUTH_JWT_SECRET: shortSecret,
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(EXIT_CODE_CONFIG);
+    expect(output.stderr).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(output.stderr).toMatch(/PORT: must be an integer from 1 to 65535/);
+    expect(output.stderr).toMatch(/LOG_LEVEL: must be one of/);
+    expect(output.stderr).toMatch(/AUTH_JWT_SECRET: .*32/);
+    expect(output.stderr).not.toContain('hunter2');
+    expect(output.stderr).not.toContain(shortSecret);
+  });
+
+  it('given an unreachable database, when a service starts, then it is live but not ready', async () => {
+    const running = await startService('ledger', {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/custody',
+      AUTH_ISSUER: 'i',
+      AUTH_AUDIENCE: 'a',
+      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+    });
+    try {
+      expect((await fetch(`${running.baseUrl}/health/live`)).status).toBe(200);
+      const ready = await fetch(`${running.baseUrl}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'not-ready', checks: { database: 'down' } });
+    } finally {
+      expect(await running.stop()).toBe(0);
+    }
+  });
+});
