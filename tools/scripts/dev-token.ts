@@ -1,0 +1,29 @@
+// Prints a development JWT signed with .dev/auth-secret: npm run -s dev:token -- auditor [subject]
+import { readFileSync } from 'node:fs';
+import { isRole } from '@custody/auth';
+import { signTestToken } from '@custody/auth/testing';
+
+const DEV_TOKEN_LIFETIME_SECONDS = 3_600;
+
+async function main(): Promise<void> {
+  const [rolesArgument = '', subject = 'dev-user'] = process.argv.slice(2);
+  const roles = rolesArgument.split(',').filter((role) => role.length > 0);
+  if (roles.length === 0 || !roles.every(isRole)) {
+    throw new Error('usage: npm run -s dev:token -- <role[,role...]> [subject]; roles: operator, approver, key-custodian, auditor, sre, admin');
+  }
+  const secret = process.env['AUTH_JWT_SECRET'] ?? readFileSync('.dev/auth-secret', 'utf8').trim();
+  const token = await signTestToken({
+    secret,
+    issuer: process.env['AUTH_ISSUER'] ?? 'custody-dev',
+    audience: process.env['AUTH_AUDIENCE'] ?? 'custody',
+    subject,
+    roles,
+    expiresInSeconds: DEV_TOKEN_LIFETIME_SECONDS,
+  });
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# npm start: runs the five services against the local PostgreSQL (until the all-in-one runner exists).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tools/scripts/lib.sh
+ensure_node_modules
+ensure_postgres
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/custody}"
+export AUTH_ISSUER="${AUTH_ISSUER:-custody-dev}" AUTH_AUDIENCE="${AUTH_AUDIENCE:-custody}"
+if [ -z "${AUTH_JWT_SECRET:-}" ] && [ -z "${AUTH_JWKS_URL:-}" ]; then
+  # Development only: a random signing secret kept outside git, readable by this user only.
+  mkdir -p .dev && chmod 700 .dev
+  [ -s .dev/auth-secret ] || (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex'))" > .dev/auth-secret)
+  AUTH_JWT_SECRET="$(cat .dev/auth-secret)"
+  export AUTH_JWT_SECRET
+fi
+node -r @swc-node/register tools/scripts/ensure-database.ts
+
+declare -A PORTS=([ledger]=3001 [wallet]=3002 [policy]=3003 [reconciliation]=3004 [audit]=3005)
+pids=()
+stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }
+trap stop_all INT TERM EXIT
+for service in ledger wallet policy reconciliation audit; do
+  PORT="${PORTS[$service]}" node -r @swc-node/register "apps/$service/src/main.ts" &
+  pids+=($!)
+done
+cat >&2 <<MSG
+[custody] starting ledger :3001, wallet :3002, policy :3003, reconciliation :3004, audit :3005
+[custody] database: ${DATABASE_URL%%\?*} (each service owns its schema)
+[custody] probes: curl localhost:3001/health/ready    metrics: curl localhost:3001/metrics
+[custody] a token for the API: TOKEN=\$(npm run -s dev:token -- auditor) && curl -H "Authorization: Bearer \$TOKEN" localhost:3001/v1/event-log
+[custody] Ctrl-C stops all five.
+MSG
+wait -n "${pids[@]}"
+echo "[custody] a service exited; stopping the others" >&2
+exit 1
