@@ -1,5 +1,5 @@
 export * from './errors';
-export { GENESIS_HASH, chainHash, canonicalRecord, type HashedRecord } from './hash-chain';
+export { GENESIS_HASH, chainHash, chainLink, contentDigest, type HashedContent, type HashedPlacement, type HashedRecord } from './hash-chain';
 export * from './limits';
 export { PostgresEventStore, type PostgresEventStoreOptions, type Transaction } from './postgres-event-store';
 export type { Queryable } from './queryable';

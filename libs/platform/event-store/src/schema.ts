@@ -27,7 +27,7 @@ export function eventStoreDdl(schema: string): string {
       schema_version integer not null check (schema_version > 0),
       data json not null,
       metadata json not null,
-      recorded_at timestamptz not null,
+      recorded_at timestamptz(3) not null, -- milliseconds: exactly what the hash chain covers
       previous_hash bytea not null check (length(previous_hash) = 32),
       hash bytea not null check (length(hash) = 32),
       constraint events_event_id_unique unique (event_id),
