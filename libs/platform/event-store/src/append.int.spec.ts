@@ -66,6 +66,49 @@ describe('appending to streams (PostgreSQL)', () => {
     });
   });
 
+  describe('writers racing for the append lock', () => {
+    async function waitUntilBlockedOnLock(): Promise<void> {
+      for (let attempt = 0; attempt < 200; attempt += 1) {
+        const waiting = await db.pool.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`);
+        if (waiting.rowCount !== null && waiting.rowCount > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('the second writer never waited for the append lock');
+    }
+
+    it('given a writer whose expected version becomes true while it waits for the lock, then its append succeeds', async () => {
+      let releaseFirst: () => void = () => undefined;
+      const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+      const first = store.withTransaction(async (transaction) => {
+        await store.appendToStream('race-wait', [testEvent()], 'no-stream', transaction);
+        await firstHolds;
+      });
+      await waitUntilLockHeld();
+      const second = store.appendToStream('race-wait', [testEvent()], 1n); // read version 0 before the lock
+      await waitUntilBlockedOnLock();
+      releaseFirst();
+      await first;
+      await expect(second).resolves.toMatchObject({ nextExpectedVersion: 2n, alreadyStored: false });
+    });
+
+    it("given concurrent 'any' appends to one stream, then all succeed with consecutive versions", async () => {
+      const results = await Promise.all(Array.from({ length: 6 }, () => store.appendToStream('race-any', [testEvent(), testEvent()], 'any')));
+      expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => Number(a - b))).toEqual([2n, 4n, 6n, 8n, 10n, 12n]);
+      const versions = (await store.readStream('race-any')).map((event) => event.streamVersion);
+      expect(versions).toEqual(Array.from({ length: 12 }, (_, index) => BigInt(index + 1)));
+    });
+
+    /** The first writer has taken the lock once its append has been written. */
+    async function waitUntilLockHeld(): Promise<void> {
+      for (let attempt = 0; attempt < 200; attempt += 1) {
+        const held = await db.pool.query(`select 1 from pg_locks where locktype = 'advisory' and granted`);
+        if (held.rowCount !== null && held.rowCount > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('the first writer never took the append lock');
+    }
+  });
+
   describe('idempotency by event id', () => {
     it('given stored events, when the same ids and payloads are appended again, then nothing is added and the original positions return', async () => {
       const events = [testEvent('Deposited', { amountMinor: '1' }), testEvent('Deposited', { amountMinor: '2' })];
@@ -157,6 +200,15 @@ describe('appending to streams (PostgreSQL)', () => {
         metadata: event.metadata,
       });
       expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('keeps tabs, newlines and backslashes in stream ids, types and payloads exactly', async () => {
+      const streamId = 'odd\tstream\nid\\x';
+      const event = testEvent('Type\twith\\odd\r\ncharacters', { note: 'line1\nline2\ttab \\ backslash \\x00 "quoted"', nested: { u: '\u0001' } });
+      await store.appendToStream(streamId, [event], 'no-stream');
+      const [stored] = await store.readStream(streamId);
+      expect(stored).toMatchObject({ streamId, type: event.type, data: event.data });
+      expect(await store.verifyChain()).toMatchObject({ ok: true });
     });
 
     it('refuses a bigint in the payload loudly: amounts travel as decimal strings', async () => {
