@@ -28,7 +28,7 @@ const STREAMS = 10_000;
  */
 const BATCH_EVENTS = 5_000;
 /** Concurrent appenders (each owns a disjoint set of streams). Override with BENCH_WRITERS. */
-const WRITERS_DEFAULT = 2;
+const WRITERS_DEFAULT = 4;
 /** Events written by the naive one-INSERT-per-event baseline. */
 const NAIVE_EVENTS = 5_000;
 /** Page of `store.readAll`: the largest the store allows. */

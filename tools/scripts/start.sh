@@ -22,7 +22,7 @@ pids=()
 stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }
 trap stop_all INT TERM EXIT
 for service in ledger wallet policy reconciliation audit; do
-  PORT="${PORTS[$service]}" node -r @swc-node/register "apps/$service/src/main.ts" &
+  PORT="${PORTS[$service]}" node --max-semi-space-size=64 -r @swc-node/register "apps/$service/src/main.ts" &
   pids+=($!)
 done
 cat >&2 <<MSG

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
 import { EventIdConflictError, EventStoreErrorCode, WrongExpectedVersionError } from './errors';
+import { COPY_CHUNK_ROWS } from './limits';
 import { PostgresEventStore } from './postgres-event-store';
 import { testEvent } from './test-events';
 
@@ -138,6 +139,17 @@ describe('appending to streams (PostgreSQL)', () => {
       const original = testEvent();
       await store.appendToStream('s-home', [original], 'no-stream');
       await expect(store.appendToStream('s-elsewhere', [original], 'any')).rejects.toMatchObject({ reason: 'different-stream' });
+    });
+
+    it('given an append larger than one COPY chunk whose last event id is stored, then it is a conflict and nothing is written', async () => {
+      const stored = testEvent();
+      await store.appendToStream('big-home', [stored], 'no-stream');
+      const headBefore = await store.headPosition();
+      const events = [...Array.from({ length: COPY_CHUNK_ROWS * 4 }, () => testEvent()), stored];
+      await expect(store.appendToStream('big-home', events, 1n)).rejects.toMatchObject({ reason: 'partially-stored-append' });
+      expect(await store.headPosition()).toBe(headBefore);
+      // the connection left COPY mode cleanly: the next append works
+      await expect(store.appendToStream('big-home', [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
     });
 
     it('given a stored event, when a batch mixes it with new events, then it is a conflict', async () => {

@@ -1,10 +1,11 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventIdConflictError, WrongExpectedVersionError } from './errors';
 import { GENESIS_HASH, chainLink, contentDigest } from './hash-chain';
-import { APPEND_EVENTS_MAX, EVENT_TYPE_LENGTH_MAX, INSERT_ROWS_MAX, STREAM_ID_LENGTH_MAX } from './limits';
+import { APPEND_EVENTS_MAX, COPY_CHUNK_ROWS, EVENT_TYPE_LENGTH_MAX, STREAM_ID_LENGTH_MAX } from './limits';
 import type { Queryable } from './queryable';
 import type { AppendResult, ExpectedVersion, NewEvent, StreamAppend } from './types';
 
@@ -80,10 +81,22 @@ export async function appendInTransaction(
   }
 }
 
+/** Events of one stream placed at their positions and versions, waiting to be hashed and written. */
+interface PlacedStream {
+  readonly streamIdText: string;
+  readonly streamId: string;
+  readonly events: readonly PreparedEvent[];
+  readonly firstPosition: bigint;
+  readonly firstVersion: bigint;
+}
+
 /**
  * Under the lock. Fast path (`stored` null): versions were read before the lock and no
  * identities were looked up; the unique constraints catch what that could miss. Slow path:
  * everything read under the lock, so every answer is exact.
+ *
+ * Every check runs before the first row is sent; then rows are hashed and streamed into one
+ * COPY chunk by chunk, so PostgreSQL ingests a chunk while the next one is being hashed.
  */
 async function appendLocked(
   db: TransactionClient,
@@ -94,11 +107,9 @@ async function appendLocked(
   stored: ReadonlyMap<string, StoredIdentity> | null,
 ): Promise<AppendResult[]> {
   const head = await loadHead(db, schema);
-  const recordedAtText = recordedAt.toISOString();
-  const lines: string[] = [];
+  const placed: PlacedStream[] = [];
   const results: AppendResult[] = [];
   let position = head.globalPosition;
-  let previousHash: Buffer = Buffer.from(head.hash, 'hex');
 
   for (const { append, events } of prepared) {
     const duplicate = stored === null ? null : classifyDuplicates(append, events, stored);
@@ -108,28 +119,56 @@ async function appendLocked(
     }
     const current = versions.get(append.streamId) ?? 0n;
     checkExpectedVersion(append.streamId, append.expectedVersion, current);
-    const streamIdText = copyTextValue(append.streamId);
-    const positions: bigint[] = [];
-    let version = current;
-    for (const event of events) {
-      position += 1n;
-      version += 1n;
-      const hash = chainLink(previousHash, { globalPosition: position, streamId: append.streamId, streamVersion: version, recordedAt }, event.contentDigest);
-      lines.push(`${position}\t${streamIdText}\t${version}\t${event.contentCopyText}\t${recordedAtText}\t\\\\x${previousHash.toString('hex')}\t\\\\x${hash.toString('hex')}\n`);
-      previousHash = hash;
-      positions.push(position);
-    }
-    versions.set(append.streamId, version);
-    results.push({ streamId: append.streamId, nextExpectedVersion: version, positions, alreadyStored: false });
+    placed.push({ streamId: append.streamId, streamIdText: copyTextValue(append.streamId), events, firstPosition: position + 1n, firstVersion: current + 1n });
+    const positions = events.map((_, index) => position + BigInt(index + 1));
+    position += BigInt(events.length);
+    const nextExpectedVersion = current + BigInt(events.length);
+    versions.set(append.streamId, nextExpectedVersion);
+    results.push({ streamId: append.streamId, nextExpectedVersion, positions, alreadyStored: false });
   }
 
-  for (let start = 0; start < lines.length; start += INSERT_ROWS_MAX) {
-    await copyRows(db, schema, lines.slice(start, start + INSERT_ROWS_MAX));
-  }
-  if (lines.length > 0) {
+  if (placed.length > 0) {
+    await copyRows(db, schema, placed, Buffer.from(head.hash, 'hex'), recordedAt);
     await db.query('select pg_notify($1, $2)', [`${schema}_events`, position.toString()]);
   }
   return results;
+}
+
+/** Hashes the placed events in order, chaining each on the one before, and streams them into one COPY. */
+async function copyRows(db: TransactionClient, schema: string, placed: readonly PlacedStream[], headHash: Buffer, recordedAt: Date): Promise<void> {
+  const copy = db.query(copyFrom(`copy ${schema}.events (${COPY_COLUMNS}) from stdin`));
+  const done = finished(copy);
+  done.catch(() => undefined); // observed below; this only keeps an early failure from going unhandled
+  try {
+    await writeRows(copy, placed, headHash, recordedAt);
+  } catch (error) {
+    copy.destroy(error as Error); // sends CopyFail: the connection leaves COPY mode
+    throw error;
+  }
+  await done;
+}
+
+async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHash: Buffer, recordedAt: Date): Promise<void> {
+  const recordedAtText = recordedAt.toISOString();
+  let previousHash = headHash;
+  let chunk = '';
+  let chunkRows = 0;
+  for (const stream of placed) {
+    for (const [index, event] of stream.events.entries()) {
+      const globalPosition = stream.firstPosition + BigInt(index);
+      const streamVersion = stream.firstVersion + BigInt(index);
+      const hash = chainLink(previousHash, { globalPosition, streamId: stream.streamId, streamVersion, recordedAt }, event.contentDigest);
+      chunk += `${globalPosition}\t${stream.streamIdText}\t${streamVersion}\t${event.contentCopyText}\t${recordedAtText}\t\\\\x${previousHash.toString('hex')}\t\\\\x${hash.toString('hex')}\n`;
+      previousHash = hash;
+      chunkRows += 1;
+      if (chunkRows === COPY_CHUNK_ROWS) {
+        if (!copy.write(chunk)) await once(copy, 'drain');
+        chunk = '';
+        chunkRows = 0;
+      }
+    }
+  }
+  copy.end(chunk);
 }
 
 function prepareEvent(event: NewEvent): PreparedEvent {
@@ -272,13 +311,4 @@ const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\
 /** Escapes a value for PostgreSQL's COPY text format (backslash, tab, newline, carriage return). */
 export function copyTextValue(value: string): string {
   return COPY_SPECIAL_CHARACTERS.test(value) ? value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] ?? character) : value;
-}
-
-/**
- * Rows in one COPY: the cheapest way into PostgreSQL (no statement parsing, no per-element
- * array escaping). Inside the caller's transaction, like any other statement.
- */
-async function copyRows(db: TransactionClient, schema: string, lines: readonly string[]): Promise<void> {
-  const copy = db.query(copyFrom(`copy ${schema}.events (${COPY_COLUMNS}) from stdin`));
-  await pipeline(Readable.from([lines.join('')]), copy);
 }

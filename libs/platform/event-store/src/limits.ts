@@ -2,8 +2,8 @@
 
 /** Most events one append call may write, over all its streams. */
 export const APPEND_EVENTS_MAX = 10_000;
-/** Most rows sent to PostgreSQL in one INSERT statement. */
-export const INSERT_ROWS_MAX = 2_000;
+/** Rows hashed and handed to the COPY stream at a time (PostgreSQL ingests one while the next is hashed). */
+export const COPY_CHUNK_ROWS = 500;
 /** Largest page readAll / readStream will return in one call. */
 export const READ_PAGE_EVENTS_MAX = 10_000;
 /** Default page for readAll / readStream when the caller gives none. */
