@@ -270,7 +270,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain('node -r @swc-node/register \\"apps/${SERVICE}/src/main.ts\\"');
+    expect(dockerfile).toMatch(/exec node (--[a-z-]+=\S+ )*-r @swc-node\/register \\"apps\/\$\{SERVICE\}\/src\/main.ts\\"/);
   });
 });
 
