@@ -1,0 +1,69 @@
+import { createTestDatabase, type TestDatabase } from '@custody/testing';
+import { PostgresEventStore } from './postgres-event-store';
+import { testEvent } from './test-events';
+import { UpcasterRegistry } from './upcasters';
+
+describe('reading streams and the whole store (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const recordedAt = new Date('2026-03-04T05:06:07.089Z');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const upcasters = new UpcasterRegistry([
+      { eventType: 'Deposited', fromVersion: 1, upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? '0' }) },
+    ]);
+    store = new PostgresEventStore({ pool: db.pool, schema: 'ledger', upcasters, now: () => recordedAt });
+    await store.migrate();
+    // positions 1..6: a, b, a, b, a, c
+    for (const streamId of ['a', 'b', 'a', 'b', 'a', 'c']) await store.appendToStream(streamId, [testEvent('Noted', { streamId })], 'any');
+  });
+  afterAll(() => db.drop());
+
+  it('reads one stream forwards from a version, in pages', async () => {
+    const all = await store.readStream('a');
+    expect(all.map((event) => [event.streamVersion, event.globalPosition])).toEqual([
+      [1n, 1n],
+      [2n, 3n],
+      [3n, 5n],
+    ]);
+    const fromTwo = await store.readStream('a', { fromVersion: 2n, maxCount: 1 });
+    expect(fromTwo.map((event) => event.globalPosition)).toEqual([3n]);
+    expect(await store.readStream('missing')).toEqual([]);
+  });
+
+  it('reads all events in global order, page after page, without gaps or repeats', async () => {
+    const seen: bigint[] = [];
+    let after = 0n;
+    for (let page = 0; page < 10; page += 1) {
+      const events = await store.readAll({ after, maxCount: 4 });
+      if (events.length === 0) break;
+      seen.push(...events.map((event) => event.globalPosition));
+      after = events.at(-1)?.globalPosition ?? after;
+    }
+    expect(seen).toEqual([1n, 2n, 3n, 4n, 5n, 6n]);
+  });
+
+  it('reads up to a position (point-in-time, HK-21)', async () => {
+    const events = await store.readAll({ upTo: 4n, maxCount: 100 });
+    expect(events.map((event) => event.globalPosition)).toEqual([1n, 2n, 3n, 4n]);
+  });
+
+  it('returns recorded time to the millisecond and the stored hashes', async () => {
+    const [first, second] = await store.readAll({ maxCount: 2 });
+    expect(first?.recordedAt.toISOString()).toBe(recordedAt.toISOString());
+    expect(second?.previousHash).toBe(first?.hash);
+  });
+
+  it('given an event stored at schema version 1, when read, then it is upcast and keeps its stored version', async () => {
+    await store.appendToStream('upcast', [testEvent('Deposited', { amount: '42' })], 'no-stream');
+    const [event] = await store.readStream('upcast');
+    expect(event).toMatchObject({ schemaVersion: 2, storedSchemaVersion: 1, data: { amountMinor: '42' } });
+    const raw = await db.pool.query(`select data::text as data, schema_version from ledger.events where stream_id = 'upcast'`);
+    expect(raw.rows[0]).toEqual({ data: '{"amount":"42"}', schema_version: 1 }); // history is not rewritten
+  });
+
+  it('refuses a page larger than the limit loudly', async () => {
+    await expect(store.readAll({ maxCount: 10_001 })).rejects.toThrow(/assertion/);
+  });
+});

@@ -1,0 +1,47 @@
+import { formatConfigProblems, parseServiceConfig } from './config';
+
+const valid = {
+  DATABASE_URL: 'postgres://custody:pw@db:5432/custody',
+  AUTH_ISSUER: 'https://id.example',
+  AUTH_AUDIENCE: 'custody',
+  AUTH_JWT_SECRET: 'x'.repeat(32),
+};
+
+describe('service configuration', () => {
+  it('given the required settings, then defaults fill the rest and the schema is the service name', () => {
+    const result = parseServiceConfig('reconciliation', 3004, valid);
+    expect(result).toMatchObject({
+      ok: true,
+      config: { serviceName: 'reconciliation', port: 3004, databasePoolMax: 10, databaseSchema: 'reconciliation', logLevel: 'info', otlpEndpoint: undefined },
+    });
+  });
+
+  it('given nothing, then every required variable is reported at once', () => {
+    const result = parseServiceConfig('ledger', 3001, {});
+    expect(result.ok).toBe(false);
+    const variables = result.ok ? [] : result.problems.map((problem) => problem.variable);
+    expect(variables).toEqual(expect.arrayContaining(['DATABASE_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']));
+  });
+
+  it.each([
+    ['PORT', '0', /1 to 65535/],
+    ['PORT', '80a', /integer/],
+    ['DATABASE_POOL_MAX', '1000', /1 to 100/],
+    ['DATABASE_URL', 'mysql://db/x', /postgres/],
+    ['DATABASE_URL', 'postgres://db', /name a database/],
+    ['LOG_LEVEL', 'loud', /one of/],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', /http/],
+  ])('given %s=%s, then it is refused with a reason', (variable, value, reason) => {
+    const result = parseServiceConfig('ledger', 3001, { ...valid, [variable]: value });
+    expect(result.ok).toBe(false);
+    const problem = result.ok ? undefined : result.problems.find((candidate) => candidate.variable === variable);
+    expect(problem?.reason).toMatch(reason);
+  });
+
+  it('never repeats a database password in a problem', () => {
+    const result = parseServiceConfig('ledger', 3001, { ...valid, DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    const text = result.ok ? '' : formatConfigProblems('ledger', result.problems);
+    expect(text).toContain('DATABASE_URL');
+    expect(text).not.toContain('hunter2');
+  });
+});
