@@ -1,6 +1,7 @@
-import type { QueryResult, QueryResultRow } from 'pg';
+import type { QueryArrayConfig, QueryArrayResult, QueryResult, QueryResultRow } from 'pg';
 
-/** The one capability the store needs from a pg client, pool or transaction. */
+/** What the store needs from a pg client, pool or transaction: plain and array-mode queries. */
 export interface Queryable {
   query<Row extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<Row>>;
+  query<Row extends unknown[] = unknown[]>(config: QueryArrayConfig): Promise<QueryArrayResult<Row>>;
 }

@@ -40,8 +40,8 @@ const EVENT_ROW_TYPES = {
 
 /** Runs an event query in array row mode with the event type parsers. */
 export async function queryEvents(db: Queryable, text: string, values: unknown[]): Promise<EventRow[]> {
-  const result = await db.query({ text, values, rowMode: 'array', types: EVENT_ROW_TYPES } as never);
-  return result.rows as unknown as EventRow[];
+  const result = await db.query<EventRow>({ text, values, rowMode: 'array', types: EVENT_ROW_TYPES });
+  return result.rows;
 }
 
 export function pageSize(maxCount: number | undefined): number {

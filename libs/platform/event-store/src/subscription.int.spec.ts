@@ -98,6 +98,25 @@ describe('durable subscriptions (PostgreSQL)', () => {
     expect((await seen()).positions).toEqual(Array.from({ length: 20 }, (_, index) => BigInt(index + 1)));
   });
 
+  it('given a subscriber idle for a long poll interval, when an append commits, then the notification wakes it at once', async () => {
+    const subscription = new Subscription(store, {
+      name: 'listener',
+      pollIntervalMs: 600_000, // only the notification can wake it within this test
+      handler: async (events, { client }) => {
+        await client.query('insert into ledger.seen (global_position, event_id) select * from unnest($1::int8[], $2::uuid[])', [
+          events.map((event) => event.globalPosition.toString()),
+          events.map((event) => event.eventId),
+        ]);
+      },
+    });
+    subscription.start();
+    await sleep(200); // let it find the store empty and go idle
+    await store.appendToStream('s-1', [testEvent()], 'no-stream');
+    for (let waitedMs = 0; (await subscription.checkpoint()) < 1n && waitedMs < 5_000; waitedMs += 20) await sleep(20);
+    await subscription.stop();
+    expect((await seen()).positions).toEqual([1n]);
+  });
+
   it('given two subscriptions with different names, then each keeps its own checkpoint', async () => {
     await store.appendToStream('s-1', [testEvent(), testEvent(), testEvent()], 'no-stream');
     const a = recordingSubscription('a', { batchEvents: 2 });

@@ -5,6 +5,7 @@ import {
   SUBSCRIPTION_POLL_INTERVAL_MS_DEFAULT,
   SUBSCRIPTION_RETRY_BACKOFF_MS_MAX,
 } from './limits';
+import type { PoolClient } from 'pg';
 import type { PostgresEventStore, Transaction } from './postgres-event-store';
 import type { RecordedEvent } from './types';
 
@@ -18,6 +19,11 @@ export interface SubscriptionOptions {
   readonly pollIntervalMs?: number;
   /** Called when a batch fails; the batch is retried after a capped backoff. */
   readonly onError?: (error: unknown, attempt: number) => void;
+  /**
+   * Wake up on the store's NOTIFY as soon as an append commits, instead of waiting for the
+   * next poll (default true). Polling stays as the fallback: a lost notification only delays.
+   */
+  readonly listen?: boolean;
 }
 
 /**
@@ -30,6 +36,10 @@ export interface SubscriptionOptions {
 export class Subscription {
   private running = false;
   private loop: Promise<void> | null = null;
+  private listener: PoolClient | null = null;
+  private wake: (() => void) | null = null;
+  /** A notification that arrived while a batch was running: the next idle returns at once. */
+  private notified = false;
   private readonly batchEvents: number;
   private readonly pollIntervalMs: number;
 
@@ -87,22 +97,69 @@ export class Subscription {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
     this.loop = null;
   }
 
   private async run(): Promise<void> {
+    if (this.options.listen ?? true) await this.listen();
     let attempt = 0;
-    while (this.running) {
-      try {
-        const handled = await this.processBatch();
-        attempt = 0;
-        if (handled === 0) await sleep(this.pollIntervalMs);
-      } catch (error) {
-        attempt += 1;
-        this.options.onError?.(error, attempt);
-        await sleep(Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX));
+    try {
+      while (this.running) {
+        try {
+          const handled = await this.processBatch();
+          attempt = 0;
+          if (handled === 0) await this.idle(this.pollIntervalMs);
+        } catch (error) {
+          attempt += 1;
+          this.options.onError?.(error, attempt);
+          await this.idle(Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX));
+        }
       }
+    } finally {
+      await this.unlisten();
+    }
+  }
+
+  /** Waits for the poll interval, or less when a notification (or stop) arrives. */
+  private async idle(milliseconds: number): Promise<void> {
+    if (this.notified || !this.running) {
+      this.notified = false;
+      return;
+    }
+    const abort = new AbortController();
+    const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    await Promise.race([sleep(milliseconds, undefined, { signal: abort.signal }).catch(() => undefined), woken]);
+    abort.abort();
+    this.wake = null;
+  }
+
+  /** A dedicated connection LISTENs to the store's channel; failures fall back to polling. */
+  private async listen(): Promise<void> {
+    try {
+      this.listener = await this.store.pool.connect();
+      this.listener.on('notification', () => {
+        if (this.wake === null) this.notified = true;
+        else this.wake();
+      });
+      this.listener.on('error', (error) => this.options.onError?.(error, 0));
+      await this.listener.query(`listen ${this.store.schema}_events`);
+    } catch (error) {
+      this.options.onError?.(error, 0);
+      await this.unlisten();
+    }
+  }
+
+  private async unlisten(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    if (listener === null) return;
+    try {
+      await listener.query(`unlisten ${this.store.schema}_events`);
+      listener.release();
+    } catch (error) {
+      listener.release(error as Error); // a broken connection is discarded, not reused
     }
   }
 }
