@@ -26,7 +26,7 @@ const STREAMS = 10_000;
  * Events per `store.append` call (one transaction, one durable commit). Measured on the 2-core
  * box, 200,000 events: 1,000 -> ~17k/s, 2,000 -> ~18.6k/s, 5,000 -> ~20k/s (10,000 no better).
  */
-const BATCH_EVENTS = 5_000;
+const BATCH_EVENTS_DEFAULT = 5_000;
 /** Concurrent appenders (each owns a disjoint set of streams). Override with BENCH_WRITERS. */
 const WRITERS_DEFAULT = 4;
 /** Events written by the naive one-INSERT-per-event baseline. */
@@ -43,6 +43,7 @@ const EVENT_TYPES = ['ClientAssetDeposited', 'ClientAssetWithdrawn', 'TradeSettl
 const EVENTS = positiveIntegerFromEnv('BENCH_EVENTS', EVENTS_DEFAULT);
 const NAIVE = Math.min(NAIVE_EVENTS, EVENTS);
 const WRITERS = positiveIntegerFromEnv('BENCH_WRITERS', WRITERS_DEFAULT);
+const BATCH_EVENTS = positiveIntegerFromEnv('BENCH_BATCH_EVENTS', BATCH_EVENTS_DEFAULT);
 if (BATCH_EVENTS > APPEND_EVENTS_MAX) throw new Error(`BATCH_EVENTS ${BATCH_EVENTS} exceeds APPEND_EVENTS_MAX ${APPEND_EVENTS_MAX}`);
 
 interface AppendFigures {
