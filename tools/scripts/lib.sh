@@ -25,5 +25,20 @@ ensure_postgres() {
   return 1
 }
 
+# Debian's librdkafka-dev: its mock cluster is the Kafka test broker (tools/kafka-test-broker).
+# Installed here, before parallel test workers could race for apt's lock; the test fixture
+# also installs it when run alone, and builds the launcher.
+ensure_librdkafka() {
+  [ -f /usr/include/librdkafka/rdkafka_mock.h ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "[custody] librdkafka-dev is missing; install it: sudo apt-get install -y librdkafka-dev" >&2
+    return 1
+  fi
+  echo "[custody] installing librdkafka-dev (Kafka test broker)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends librdkafka-dev >/dev/null \
+    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends librdkafka-dev >/dev/null; }
+}
+
 # Nx must never phone home.
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true

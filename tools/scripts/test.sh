@@ -5,6 +5,7 @@ cd "$(dirname "$0")/../.."
 source tools/scripts/lib.sh
 ensure_node_modules || exit 1
 ensure_postgres || exit 1
+ensure_librdkafka || exit 1
 
 mkdir -p tmp
 rm -f tmp/jest-*.json

@@ -1,2 +1,10 @@
 export { createTestDatabase, databaseUrl, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './postgres';
 export { eventually, freePort, spawnService, startService, SERVICE_START_TIMEOUT_MS, type ServiceProcess } from './service-process';
+export {
+  ensureKafkaTestBrokerBuilt,
+  KAFKA_BROKERS_DEFAULT,
+  KAFKA_TEST_BROKER_BINARY,
+  KAFKA_TEST_BROKER_SOURCE,
+  startKafkaTestBroker,
+  type KafkaTestBroker,
+} from './kafka-broker';
