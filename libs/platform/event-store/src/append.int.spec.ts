@@ -102,7 +102,9 @@ describe('appending to streams (PostgreSQL)', () => {
     /** The first writer has taken the lock once its append has been written. */
     async function waitUntilLockHeld(): Promise<void> {
       for (let attempt = 0; attempt < 200; attempt += 1) {
-        const held = await db.pool.query(`select 1 from pg_locks where locktype = 'advisory' and granted`);
+        const held = await db.pool.query(
+          `select 1 from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`,
+        );
         if (held.rowCount !== null && held.rowCount > 0) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -152,6 +154,16 @@ describe('appending to streams (PostgreSQL)', () => {
       await expect(store.appendToStream('big-home', [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
     });
 
+    it('given an append of several COPY chunks whose FIRST event id is stored, then the failure mid-stream is a conflict and the connection stays usable', async () => {
+      const stored = testEvent();
+      await store.appendToStream('big-first', [stored], 'no-stream');
+      const headBefore = await store.headPosition();
+      const events = [stored, ...Array.from({ length: COPY_CHUNK_ROWS * 8 }, () => testEvent())];
+      await expect(store.appendToStream('big-first', events, 1n)).rejects.toMatchObject({ reason: 'partially-stored-append' });
+      expect(await store.headPosition()).toBe(headBefore);
+      await expect(store.appendToStream('big-first', [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
+    });
+
     it('given a stored event, when a batch mixes it with new events, then it is a conflict', async () => {
       const original = testEvent();
       await store.appendToStream('s-partial', [original], 'no-stream');
@@ -184,6 +196,37 @@ describe('appending to streams (PostgreSQL)', () => {
       ]);
       expect(results.flatMap((result) => result.positions)).toEqual([1n, 2n, 3n, 4n].map((n) => headBefore + n));
       expect(results.map((result) => result.nextExpectedVersion)).toEqual([2n, 1n, 3n]);
+    });
+
+    it("given a refused append inside the caller's transaction, then the transaction stays usable and commits the rest", async () => {
+      await store.appendToStream('tx-1', [testEvent()], 'no-stream');
+      const results = await store.withTransaction(async (transaction) => {
+        await expect(store.appendToStream('tx-1', [testEvent()], 'no-stream', transaction)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        const first = await store.appendToStream('tx-1', [testEvent()], 1n, transaction);
+        const second = await store.appendToStream('tx-2', [testEvent()], 'no-stream', transaction);
+        return [first, second];
+      });
+      expect(results.map((result) => result.nextExpectedVersion)).toEqual([2n, 1n]);
+      expect(await store.readStream('tx-1')).toHaveLength(2);
+    });
+
+    it('refuses two appends at once on one transaction loudly (a transaction is one sequence of statements)', async () => {
+      await store.withTransaction(async (transaction) => {
+        const first = store.appendToStream('tx-busy', [testEvent()], 'any', transaction);
+        await expect(store.appendToStream('tx-busy', [testEvent()], 'any', transaction)).rejects.toThrow(/assertion: .*already in use/);
+        await first;
+      });
+      expect(await store.readStream('tx-busy')).toHaveLength(1);
+    });
+
+    it('given many appends in one transaction, then each releases its savepoint', async () => {
+      await store.withTransaction(async (transaction) => {
+        for (let index = 0; index < 100; index += 1) await store.appendToStream('tx-many', [testEvent()], 'any', transaction);
+        const depth = await transaction.client.query<{ count: string }>(
+          `select count(*) from pg_locks where locktype = 'transactionid' and pid = pg_backend_pid()`,
+        );
+        expect(Number(depth.rows[0]?.count)).toBe(1); // the top-level transaction id only: no subtransaction left open
+      });
     });
 
     it('given an external transaction that rolls back, then its appends vanish', async () => {
@@ -221,6 +264,11 @@ describe('appending to streams (PostgreSQL)', () => {
       const [stored] = await store.readStream(streamId);
       expect(stored).toMatchObject({ streamId, type: event.type, data: event.data });
       expect(await store.verifyChain()).toMatchObject({ ok: true });
+    });
+
+    it('refuses stream ids PostgreSQL would alter (NUL, lone surrogates) loudly, before writing', async () => {
+      await expect(store.appendToStream('s\uD800', [testEvent()], 'no-stream')).rejects.toThrow(/well-formed/);
+      await expect(store.appendToStream('s\u0000', [testEvent()], 'no-stream')).rejects.toThrow(/NUL/);
     });
 
     it('refuses a bigint in the payload loudly: amounts travel as decimal strings', async () => {

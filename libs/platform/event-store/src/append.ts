@@ -38,6 +38,8 @@ const COPY_COLUMNS =
   'global_position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, previous_hash, hash';
 
 const UNIQUE_VIOLATION = '23505';
+/** PostgreSQL int4, the schema_version column. */
+const SCHEMA_VERSION_MAX = 2_147_483_647;
 
 /** A pooled client inside an open transaction: COPY needs the client itself, not a pool. */
 export type TransactionClient = Pick<PoolClient, 'query'>;
@@ -70,15 +72,27 @@ export async function appendInTransaction(
   await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.event-store.append.${schema}`]);
   await db.query(`savepoint ${SAVEPOINT}`);
   try {
-    return await appendLocked(db, schema, prepared, recordedAt, optimisticVersions, null);
+    return await releasing(db, appendLocked(db, schema, prepared, recordedAt, optimisticVersions, null));
   } catch (error) {
+    await db.query(`rollback to savepoint ${SAVEPOINT}`); // the caller's transaction stays usable
     const stale = error instanceof WrongExpectedVersionError || (error as { code?: string }).code === UNIQUE_VIOLATION;
     if (!stale) throw error;
-    await db.query(`rollback to savepoint ${SAVEPOINT}`);
+  }
+  try {
     const versions = await loadStreamVersions(db, schema, appends);
     const stored = await loadStoredIdentities(db, schema, appends);
-    return appendLocked(db, schema, prepared, recordedAt, versions, stored);
+    return await releasing(db, appendLocked(db, schema, prepared, recordedAt, versions, stored));
+  } catch (error) {
+    await db.query(`rollback to savepoint ${SAVEPOINT}`);
+    throw error;
   }
+}
+
+/** Releases the savepoint once the append succeeded: many appends in one transaction do not pile up subtransactions. */
+async function releasing<T>(db: TransactionClient, work: Promise<T>): Promise<T> {
+  const result = await work;
+  await db.query(`release savepoint ${SAVEPOINT}`);
+  return result;
 }
 
 /** Events of one stream placed at their positions and versions, waiting to be hashed and written. */
@@ -178,8 +192,11 @@ function prepareEvent(event: NewEvent): PreparedEvent {
   if (event.type.length === 0 || event.type.length > EVENT_TYPE_LENGTH_MAX) {
     throw new Error(`assertion: event type must be 1..${EVENT_TYPE_LENGTH_MAX} characters`);
   }
-  if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1) {
-    throw new Error(`assertion: schema version of ${event.type} must be a positive integer`);
+  if (event.type.includes('\u0000') || !event.type.isWellFormed()) {
+    throw new Error(`assertion: event type must be well-formed Unicode without NUL characters`);
+  }
+  if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1 || event.schemaVersion > SCHEMA_VERSION_MAX) {
+    throw new Error(`assertion: schema version of ${event.type} must be an integer in 1..${SCHEMA_VERSION_MAX}`);
   }
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
     throw new Error(`assertion: data of ${event.type} must be a JSON object`);
@@ -197,6 +214,10 @@ function assertAppendShape(appends: readonly StreamAppend[]): void {
   for (const append of appends) {
     if (append.streamId.length === 0 || append.streamId.length > STREAM_ID_LENGTH_MAX) {
       throw new Error(`assertion: stream id must be 1..${STREAM_ID_LENGTH_MAX} characters`);
+    }
+    // PostgreSQL text holds no NUL and stores a lone surrogate as U+FFFD: two ids would merge.
+    if (append.streamId.includes('\u0000') || !append.streamId.isWellFormed()) {
+      throw new Error('assertion: stream id must be well-formed Unicode without NUL characters');
     }
     if (append.events.length === 0) throw new Error(`assertion: append to '${append.streamId}' has no events`);
     for (const event of append.events) {

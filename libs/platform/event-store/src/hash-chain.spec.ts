@@ -37,10 +37,12 @@ describe('hash chain', () => {
     expect(chainHash(other, record)).not.toBe(chainHash(GENESIS_HASH, record));
   });
 
-  it('does not let one field bleed into the next', () => {
-    const a = { ...record, streamId: 'ab', type: 'c' };
-    const b = { ...record, streamId: 'a', type: 'bc' };
-    expect(chainHash(GENESIS_HASH, a)).not.toBe(chainHash(GENESIS_HASH, b));
+  it.each<[string, Partial<HashedRecord>, Partial<HashedRecord>]>([
+    ['type and schema version', { type: 'T1', schemaVersion: 1 }, { type: 'T', schemaVersion: 11 }],
+    ['data and metadata', { dataJson: '{"a":1} ', metadataJson: '{}' }, { dataJson: '{"a":1}', metadataJson: ' {}' }],
+    ['event id and type', { eventId: 'e', type: 'xT' }, { eventId: 'ex', type: 'T' }],
+  ])('does not let one field bleed into the next: %s', (_fields, left, right) => {
+    expect(chainHash(GENESIS_HASH, { ...record, ...left })).not.toBe(chainHash(GENESIS_HASH, { ...record, ...right }));
   });
 
   it('refuses a malformed predecessor hash loudly', () => {

@@ -44,11 +44,15 @@ export class PostgresEventStore {
     }
   }
 
-  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  /**
+   * Runs `work` in one transaction; commits when it resolves, rolls back when it throws.
+   * READ COMMITTED, always: appends read the head after taking their lock, which needs a
+   * fresh snapshot per statement (under REPEATABLE READ they would see a stale head).
+   */
   async withTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('begin');
+      await client.query('begin isolation level read committed');
       const result = await work({ client });
       await client.query('commit');
       return result;
@@ -77,7 +81,7 @@ export class PostgresEventStore {
     return withSpan('append', { 'event_store.schema': this.schema, 'event_store.streams': appends.length, 'event_store.events': eventCount }, () =>
       transaction === undefined
         ? this.withTransaction(({ client }) => appendInTransaction(client, this.schema, appends, this.now()))
-        : appendInTransaction(transaction.client, this.schema, appends, this.now()),
+        : exclusively(transaction, () => appendInTransaction(transaction.client, this.schema, appends, this.now())),
     );
   }
 
@@ -101,5 +105,20 @@ export class PostgresEventStore {
   async headPosition(): Promise<bigint> {
     const result = await this.pool.query<{ head: string | null }>(`select max(global_position) as head from ${this.schema}.events`);
     return BigInt(result.rows[0]?.head ?? 0);
+  }
+}
+
+/** Transactions with an append in flight: a second one at once would interleave its statements. */
+const busyTransactions = new WeakSet<PoolClient>();
+
+async function exclusively<T>(transaction: Transaction, work: () => Promise<T>): Promise<T> {
+  if (busyTransactions.has(transaction.client)) {
+    throw new Error('assertion: this transaction is already in use by another append; await it first');
+  }
+  busyTransactions.add(transaction.client);
+  try {
+    return await work();
+  } finally {
+    busyTransactions.delete(transaction.client);
   }
 }

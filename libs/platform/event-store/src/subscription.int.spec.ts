@@ -117,6 +117,27 @@ describe('durable subscriptions (PostgreSQL)', () => {
     expect((await seen()).positions).toEqual([1n]);
   });
 
+  it('given a handler that keeps failing while appends keep arriving, then retries back off instead of spinning on every notification', async () => {
+    let attempts = 0;
+    const subscription = new Subscription(store, {
+      name: 'failing',
+      pollIntervalMs: 100, // backoff: 200, 400, 800, 1600 ms...
+      handler: async () => {
+        attempts += 1;
+        throw new Error('always fails');
+      },
+    });
+    subscription.start();
+    for (let append = 0; append < 60; append += 1) {
+      await store.appendToStream(`noisy-${append}`, [testEvent()], 'no-stream'); // each append notifies
+      await sleep(25);
+    }
+    await subscription.stop();
+    // ~1.5 s of failures at 200/400/800 ms backoff is about 4 attempts; one per notification would be ~60.
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(8);
+  });
+
   it('given two subscriptions with different names, then each keeps its own checkpoint', async () => {
     await store.appendToStream('s-1', [testEvent(), testEvent(), testEvent()], 'no-stream');
     const a = recordingSubscription('a', { batchEvents: 2 });

@@ -37,9 +37,14 @@ export class Subscription {
   private running = false;
   private loop: Promise<void> | null = null;
   private listener: PoolClient | null = null;
-  private wake: (() => void) | null = null;
-  /** A notification that arrived while a batch was running: the next idle returns at once. */
+  private wake: ((reason: 'notify' | 'stop') => void) | null = null;
+  /** A notification that arrived while a batch was running: the next poll wait returns at once. */
   private notified = false;
+  private readonly onNotification = () => {
+    if (this.wake === null) this.notified = true;
+    else this.wake('notify');
+  };
+  private readonly onListenerError = (error: Error) => this.options.onError?.(error, 0);
   private readonly batchEvents: number;
   private readonly pollIntervalMs: number;
 
@@ -97,7 +102,7 @@ export class Subscription {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.wake?.('stop');
     await this.loop;
     this.loop = null;
   }
@@ -110,11 +115,12 @@ export class Subscription {
         try {
           const handled = await this.processBatch();
           attempt = 0;
-          if (handled === 0) await this.idle(this.pollIntervalMs);
+          if (handled === 0) await this.idle(this.pollIntervalMs, true);
         } catch (error) {
           attempt += 1;
           this.options.onError?.(error, attempt);
-          await this.idle(Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX));
+          // A backoff is not cut short by new appends: a failing handler must not spin.
+          await this.idle(Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX), false);
         }
       }
     } finally {
@@ -122,14 +128,19 @@ export class Subscription {
     }
   }
 
-  /** Waits for the poll interval, or less when a notification (or stop) arrives. */
-  private async idle(milliseconds: number): Promise<void> {
-    if (this.notified || !this.running) {
+  /** Waits `milliseconds`, or less on stop, or (when `wakeOnNotify`) when an append commits. */
+  private async idle(milliseconds: number, wakeOnNotify: boolean): Promise<void> {
+    if (!this.running || (wakeOnNotify && this.notified)) {
       this.notified = false;
       return;
     }
     const abort = new AbortController();
-    const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    const woken = new Promise<void>((resolve) => {
+      this.wake = (reason) => {
+        if (reason === 'stop' || wakeOnNotify) resolve();
+        else this.notified = true;
+      };
+    });
     await Promise.race([sleep(milliseconds, undefined, { signal: abort.signal }).catch(() => undefined), woken]);
     abort.abort();
     this.wake = null;
@@ -139,11 +150,8 @@ export class Subscription {
   private async listen(): Promise<void> {
     try {
       this.listener = await this.store.pool.connect();
-      this.listener.on('notification', () => {
-        if (this.wake === null) this.notified = true;
-        else this.wake();
-      });
-      this.listener.on('error', (error) => this.options.onError?.(error, 0));
+      this.listener.on('notification', this.onNotification);
+      this.listener.on('error', this.onListenerError);
       await this.listener.query(`listen ${this.store.schema}_events`);
     } catch (error) {
       this.options.onError?.(error, 0);
@@ -155,6 +163,8 @@ export class Subscription {
     const listener = this.listener;
     this.listener = null;
     if (listener === null) return;
+    listener.off('notification', this.onNotification);
+    listener.off('error', this.onListenerError);
     try {
       await listener.query(`unlisten ${this.store.schema}_events`);
       listener.release();

@@ -42,8 +42,15 @@ describe('verifying the hash chain (PostgreSQL)', () => {
     expect(await store.verifyChain()).toMatchObject({ ok: false, position: 4n, reason: 'hash-mismatch', eventsChecked: 3n });
   });
 
-  it('given a row whose metadata or recorded time was altered, then that row is reported', async () => {
-    await sql(`update ${schema}.events set recorded_at = recorded_at + interval '1 second' where global_position = 7`);
+  it.each([
+    ['metadata', `metadata = '{"correlationId":"forged"}'`],
+    ['recorded time', `recorded_at = recorded_at + interval '1 millisecond'`],
+    ['stream id', `stream_id = 'stream-9'`],
+    ['event type', `event_type = 'Withdrawn'`],
+    ['schema version', `schema_version = 2`],
+    ['event id', `event_id = gen_random_uuid()`],
+  ])('given a row whose %s was altered, then that row is reported', async (_field, assignment) => {
+    await sql(`update ${schema}.events set ${assignment} where global_position = 7`);
     expect(await store.verifyChain()).toMatchObject({ ok: false, position: 7n, reason: 'hash-mismatch' });
   });
 

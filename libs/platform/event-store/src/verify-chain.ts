@@ -29,7 +29,7 @@ export interface VerifyChainOptions {
  * stored one (an altered or moved row), or a published anchor does not match.
  */
 export async function verifyChain(db: Queryable, schema: string, options: VerifyChainOptions = {}): Promise<ChainVerification> {
-  const anchors = new Map((options.anchors ?? []).map((anchor) => [anchor.globalPosition, anchor.hash]));
+  const anchors = anchorMap(options.anchors ?? []);
   let expectedPosition = 1n;
   let previousHash = GENESIS_HASH;
   let checked = 0n;
@@ -83,10 +83,25 @@ export async function verifyChain(db: Queryable, schema: string, options: Verify
   }
 
   const lastPosition = expectedPosition - 1n;
-  for (const position of anchors.keys()) {
+  for (const position of [...anchors.keys()].sort((a, b) => (a < b ? -1 : 1))) {
     if (position > lastPosition) {
       return fail(position, 'anchor-missing', `an anchor names position ${position} but the store ends at ${lastPosition}`);
     }
   }
   return { ok: true, eventsChecked: checked, head: lastPosition === 0n ? null : { globalPosition: lastPosition, hash: previousHash } };
+}
+
+function anchorMap(anchors: readonly ChainAnchor[]): Map<bigint, string> {
+  const map = new Map<bigint, string>();
+  for (const anchor of anchors) {
+    if (anchor.globalPosition < 1n || !/^[0-9a-f]{64}$/.test(anchor.hash)) {
+      throw new Error(`assertion: an anchor needs a position >= 1 and a 64-hex-digit hash`);
+    }
+    const known = map.get(anchor.globalPosition);
+    if (known !== undefined && known !== anchor.hash) {
+      throw new Error(`assertion: two different anchors for position ${anchor.globalPosition}`);
+    }
+    map.set(anchor.globalPosition, anchor.hash);
+  }
+  return map;
 }
