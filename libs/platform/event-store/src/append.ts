@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventIdConflictError, WrongExpectedVersionError } from './errors';
 import { GENESIS_HASH, chainLink, contentDigest } from './hash-chain';
-import { APPEND_EVENTS_MAX, COPY_CHUNK_ROWS, EVENT_TYPE_LENGTH_MAX, STREAM_ID_LENGTH_MAX } from './limits';
+import { APPEND_EVENTS_MAX, COPY_CHUNK_ROWS, EVENT_TYPE_LENGTH_MAX, PREPARE_SLICE_EVENTS, STREAM_ID_LENGTH_MAX } from './limits';
 import type { Queryable } from './queryable';
 import type { AppendResult, ExpectedVersion, NewEvent, StreamAppend } from './types';
 
@@ -66,7 +66,7 @@ export async function appendInTransaction(
   recordedAt: Date,
 ): Promise<AppendResult[]> {
   assertAppendShape(appends);
-  const prepared = appends.map((append) => ({ append, events: append.events.map(prepareEvent) }));
+  const prepared = await prepareAppends(appends);
   const optimisticVersions = await loadStreamVersions(db, schema, appends.filter((append) => append.expectedVersion !== 'no-stream'));
 
   await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.event-store.append.${schema}`]);
@@ -165,6 +165,7 @@ async function copyRows(db: TransactionClient, schema: string, placed: readonly 
 async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHash: Buffer, recordedAt: Date): Promise<void> {
   const recordedAtText = recordedAt.toISOString();
   let previousHash = headHash;
+  let previousHex = headHash.toString('hex');
   let chunk = '';
   let chunkRows = 0;
   for (const stream of placed) {
@@ -172,8 +173,10 @@ async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHa
       const globalPosition = stream.firstPosition + BigInt(index);
       const streamVersion = stream.firstVersion + BigInt(index);
       const hash = chainLink(previousHash, { globalPosition, streamId: stream.streamId, streamVersion, recordedAt }, event.contentDigest);
-      chunk += `${globalPosition}\t${stream.streamIdText}\t${streamVersion}\t${event.contentCopyText}\t${recordedAtText}\t\\\\x${previousHash.toString('hex')}\t\\\\x${hash.toString('hex')}\n`;
+      const hex = hash.toString('hex');
+      chunk += `${globalPosition}\t${stream.streamIdText}\t${streamVersion}\t${event.contentCopyText}\t${recordedAtText}\t\\\\x${previousHex}\t\\\\x${hex}\n`;
       previousHash = hash;
+      previousHex = hex;
       chunkRows += 1;
       if (chunkRows === COPY_CHUNK_ROWS) {
         if (!copy.write(chunk)) await once(copy, 'drain');
@@ -183,6 +186,28 @@ async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHa
     }
   }
   copy.end(chunk);
+}
+
+/**
+ * Serialises and digests every event, yielding to the event loop every PREPARE_SLICE_EVENTS:
+ * while this writer prepares, another one holding the append lock keeps feeding its COPY.
+ */
+async function prepareAppends(appends: readonly StreamAppend[]): Promise<PreparedAppend[]> {
+  const prepared: PreparedAppend[] = [];
+  let sinceYield = 0;
+  for (const append of appends) {
+    const events: PreparedEvent[] = [];
+    for (const event of append.events) {
+      events.push(prepareEvent(event));
+      sinceYield += 1;
+      if (sinceYield === PREPARE_SLICE_EVENTS) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    prepared.push({ append, events });
+  }
+  return prepared;
 }
 
 function prepareEvent(event: NewEvent): PreparedEvent {

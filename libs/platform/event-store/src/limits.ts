@@ -2,8 +2,10 @@
 
 /** Most events one append call may write, over all its streams. */
 export const APPEND_EVENTS_MAX = 10_000;
+/** Events serialised and digested between two yields to the event loop (before the lock). */
+export const PREPARE_SLICE_EVENTS = 250;
 /** Rows hashed and handed to the COPY stream at a time (PostgreSQL ingests one while the next is hashed). */
-export const COPY_CHUNK_ROWS = 500;
+export const COPY_CHUNK_ROWS = 250;
 /** Largest page readAll / readStream will return in one call. */
 export const READ_PAGE_EVENTS_MAX = 10_000;
 /** Default page for readAll / readStream when the caller gives none. */
