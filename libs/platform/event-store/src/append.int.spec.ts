@@ -143,26 +143,20 @@ describe('appending to streams (PostgreSQL)', () => {
       await expect(store.appendToStream('s-elsewhere', [original], 'any')).rejects.toMatchObject({ reason: 'different-stream' });
     });
 
-    it('given an append larger than one COPY chunk whose last event id is stored, then it is a conflict and nothing is written', async () => {
-      const stored = testEvent();
-      await store.appendToStream('big-home', [stored], 'no-stream');
-      const headBefore = await store.headPosition();
-      const events = [...Array.from({ length: COPY_CHUNK_ROWS * 4 }, () => testEvent()), stored];
-      await expect(store.appendToStream('big-home', events, 1n)).rejects.toMatchObject({ reason: 'partially-stored-append' });
-      expect(await store.headPosition()).toBe(headBefore);
-      // the connection left COPY mode cleanly: the next append works
-      await expect(store.appendToStream('big-home', [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
-    });
-
-    it('given an append of several COPY chunks whose FIRST event id is stored, then the failure mid-stream is a conflict and the connection stays usable', async () => {
-      const stored = testEvent();
-      await store.appendToStream('big-first', [stored], 'no-stream');
-      const headBefore = await store.headPosition();
-      const events = [stored, ...Array.from({ length: COPY_CHUNK_ROWS * 8 }, () => testEvent())];
-      await expect(store.appendToStream('big-first', events, 1n)).rejects.toMatchObject({ reason: 'partially-stored-append' });
-      expect(await store.headPosition()).toBe(headBefore);
-      await expect(store.appendToStream('big-first', [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
-    });
+    it.each(['first', 'last'] as const)(
+      'given an append of several COPY chunks whose %s event id is stored, then it is a conflict, nothing is written, and the connection leaves COPY mode cleanly',
+      async (where) => {
+        const stored = testEvent();
+        const streamId = `big-${where}`;
+        await store.appendToStream(streamId, [stored], 'no-stream');
+        const headBefore = await store.headPosition();
+        const fresh = Array.from({ length: COPY_CHUNK_ROWS * 8 }, () => testEvent());
+        const events = where === 'first' ? [stored, ...fresh] : [...fresh, stored];
+        await expect(store.appendToStream(streamId, events, 1n)).rejects.toMatchObject({ reason: 'partially-stored-append' });
+        expect(await store.headPosition()).toBe(headBefore);
+        await expect(store.appendToStream(streamId, [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
+      },
+    );
 
     it('given a stored event, when a batch mixes it with new events, then it is a conflict', async () => {
       const original = testEvent();
