@@ -53,11 +53,14 @@ const SAVEPOINT = 'custody_event_store_append';
  * position N+1 committed while N is still in flight: subscribers never skip a late commit.
  * The same serialisation is what a hash chain needs (each record names its predecessor).
  *
- * Work that needs no lock (serialising, content digests) happens before the lock. Under the
- * lock the fast path trusts the unique constraints: it looks up only the versions it must
- * know, and inserts. A unique violation (a retried event id, or a stream that exists despite
- * 'no-stream') rolls back to a savepoint and takes the slow path, which looks everything up
- * and answers with the idempotent result or the typed error.
+ * Work that needs no lock happens before it: serialising, content digests, and an optimistic
+ * read of the stream versions the expectations need ('no-stream' streams are assumed absent).
+ * Under the lock the fast path trusts the unique constraints (event id; stream and version)
+ * to catch what those reads could miss. A unique violation (a retried event id, a stream that
+ * exists despite 'no-stream', a concurrent writer) or a version mismatch that may be stale
+ * rolls back to a savepoint and takes the slow path, which reads everything under the lock
+ * and answers exactly: the idempotent result, the typed error, or the append. Any failure
+ * rolls back to the savepoint, so the caller's transaction stays usable.
  */
 export async function appendInTransaction(
   db: TransactionClient,
