@@ -1,0 +1,3 @@
+export { toEnvelope } from './envelope';
+export { createKafka, createOutboxProducer, PRODUCER_RETRIES, type KafkaOptions } from './kafka';
+export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
