@@ -1,3 +1,4 @@
 export { toEnvelope } from './envelope';
 export { createKafka, createOutboxProducer, PRODUCER_RETRIES, type KafkaOptions } from './kafka';
 export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
+export { InboxConsumer, type ConsumedMessage, type InboxConsumerOptions } from './consumer';

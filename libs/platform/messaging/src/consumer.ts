@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DEAD_LETTER_TOPIC,
+  MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
+  MESSAGE_DEAD_LETTERED_TYPE,
+  validateMessage,
+  type DeadLetterV1,
+  type Topic,
+} from '@custody/contracts';
+import type { Pool, PoolClient } from 'pg';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+
+export const INBOX_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,55}$/;
+export const CONSUMER_RETRIES = 10;
+export const REASON_TEXT_MAX = 4_000;
+
+/** A decoded, validated message ready for the handler. */
+export interface ConsumedMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** The envelope's eventId: the inbox key. */
+  readonly messageId: string;
+  readonly value: { readonly eventId: string; readonly type: string; readonly data: unknown } & Record<string, unknown>;
+}
+
+export interface InboxConsumerOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topics: readonly Topic[];
+  readonly pool: Pool;
+  /** PostgreSQL schema holding this consumer's inbox table (the service's own schema). */
+  readonly schema: string;
+  readonly deadLetterProducer: Producer;
+  /** Applies new messages (never one already in the inbox) inside the batch's transaction. */
+  readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void>;
+  readonly now?: () => Date;
+}
+
+/**
+ * A consumer group whose effects are exactly-once over at-least-once delivery: each batch is
+ * applied in ONE database transaction together with inbox rows of the consumed message ids,
+ * so a redelivered message changes nothing; offsets are committed only after that commit. A
+ * message that cannot be decoded or validated is parked in custody.deadletter.v1 with its
+ * original bytes, topic, partition, offset and reason, and the batch moves on. A handler
+ * error rolls the batch back and is retried (kafkajs restarts the consumer): never skipped.
+ */
+export class InboxConsumer {
+  private readonly consumer: Consumer;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: InboxConsumerOptions) {
+    if (!INBOX_SCHEMA_PATTERN.test(options.schema)) throw new Error(`assertion: inbox schema '${options.schema}' is not a plain identifier`);
+    this.consumer = options.kafka.consumer({ groupId: options.groupId, retry: { retries: CONSUMER_RETRIES } });
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async migrate(): Promise<void> {
+    await this.options.pool.query(`create schema if not exists ${this.options.schema};
+      create table if not exists ${this.options.schema}.inbox (
+        consumer_group text not null,
+        message_id text not null,
+        topic text not null,
+        partition integer not null,
+        "offset" bigint not null,
+        primary key (consumer_group, message_id)
+      )`);
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    for (const topic of this.options.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const valid: ConsumedMessage[] = [];
+    const dead: DeadLetterV1[] = [];
+    for (const message of batch.messages) {
+      const decoded = this.decode(batch.topic as Topic, batch.partition, message);
+      if ('deadLetter' in decoded) dead.push(decoded.deadLetter);
+      else valid.push(decoded.message);
+    }
+    if (dead.length > 0) {
+      await this.options.deadLetterProducer.send({
+        topic: DEAD_LETTER_TOPIC,
+        acks: -1,
+        messages: dead.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
+      });
+    }
+    await this.applyOnce(valid);
+    const last = batch.messages.at(-1);
+    if (last !== undefined) resolveOffset(last.offset);
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+  }
+
+  /** One transaction: inbox rows first; only messages whose row is new reach the handler. */
+  private async applyOnce(messages: readonly ConsumedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const client = await this.options.pool.connect();
+    try {
+      await client.query('begin');
+      const inserted = await client.query<{ message_id: string }>(
+        `insert into ${this.options.schema}.inbox (message_id, topic, partition, "offset", consumer_group)
+           select * from unnest($1::text[], $2::text[], $3::int4[], $4::int8[], $5::text[])
+         on conflict (consumer_group, message_id) do nothing returning message_id`,
+        [
+          messages.map((message) => message.messageId),
+          messages.map((message) => message.topic),
+          messages.map((message) => message.partition),
+          messages.map((message) => message.offset),
+          messages.map(() => this.options.groupId),
+        ],
+      );
+      const fresh = new Set(inserted.rows.map((row) => row.message_id));
+      const seen = new Set<string>();
+      const toApply = messages.filter((message) => fresh.has(message.messageId) && !seen.has(message.messageId) && seen.add(message.messageId));
+      if (toApply.length > 0) await this.options.apply(toApply, client);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private decode(topic: Topic, partition: number, message: KafkaMessage): { message: ConsumedMessage } | { deadLetter: DeadLetterV1 } {
+    const bytes = message.value ?? Buffer.alloc(0);
+    const text = bytes.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(bytes)) return { deadLetter: this.deadLetter(topic, partition, message, 'NOT_UTF8', 'the value is not UTF-8') };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return { deadLetter: this.deadLetter(topic, partition, message, 'NOT_JSON', `the value is not JSON: ${(error as Error).message}`) };
+    }
+    const result = validateMessage(topic, value);
+    if (!result.ok) {
+      const first = result.issues[0];
+      const reasonText = result.issues.map((issue) => `${issue.path}: ${issue.reason}`).join('; ');
+      return { deadLetter: this.deadLetter(topic, partition, message, (first?.code ?? 'INVALID_TYPE') as DeadLetterV1['data']['reasonCode'], reasonText) };
+    }
+    const envelope = result.message as unknown as ConsumedMessage['value'];
+    return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, value: envelope } };
+  }
+
+  private deadLetter(topic: string, partition: number, message: KafkaMessage, reasonCode: DeadLetterV1['data']['reasonCode'], reasonText: string): DeadLetterV1 {
+    const failedAt = this.now().toISOString();
+    const id = randomUUID();
+    return {
+      eventId: id,
+      type: MESSAGE_DEAD_LETTERED_TYPE,
+      schemaVersion: MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
+      streamId: `deadletter:${topic}:${partition}`,
+      streamVersion: (BigInt(message.offset) + 1n).toString(),
+      occurredAt: failedAt,
+      causationId: null,
+      correlationId: id,
+      data: {
+        originalTopic: topic,
+        partition,
+        offset: message.offset,
+        keyBase64: message.key === null ? null : message.key.toString('base64'),
+        originalValueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
+        reasonCode,
+        reasonText: reasonText.slice(0, REASON_TEXT_MAX),
+        failedAt,
+      },
+    };
+  }
+}
