@@ -4,6 +4,7 @@ import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { createTestDatabase, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { InboxConsumer } from './consumer';
+import { redriveDeadLetters } from './redrive';
 import { createKafka } from './kafka';
 
 const MESSAGES = 300;
@@ -98,6 +99,27 @@ describe('inbox consumer (PostgreSQL + Kafka test broker)', () => {
     expect([...byReason.keys()].filter((code) => code !== 'NOT_JSON')).toHaveLength(1);
     expect(letters.find((letter) => letter.data.reasonCode !== 'NOT_JSON')?.data.reasonText).toMatch(/streamVersion/);
   });
+
+  it('given the dead letters above, when re-driven after a fix, then their original bytes and keys are back on the original topic, once', async () => {
+    const first = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
+    expect(first).toEqual({ redriven: 2, passedOver: 0 });
+    const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
+    expect(again).toEqual({ redriven: 0, passedOver: 0 });
+
+    const reader = kafka.consumer({ groupId: `redriven-reader-${randomUUID()}` });
+    await reader.connect();
+    await reader.subscribe({ topic: LEDGER_EVENTS_TOPIC, fromBeginning: true });
+    const redriven: { key: string; value: Buffer }[] = [];
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        if (message.headers?.['x-redriven-dead-letter'] !== undefined) redriven.push({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0) });
+      },
+    });
+    for (let waitedMs = 0; redriven.length < 2 && waitedMs < WAIT_MS; waitedMs += 100) await sleep(100);
+    await reader.disconnect();
+    expect(redriven.map((message) => message.value.toString())).toEqual(expect.arrayContaining(['{"eventId": oops', expect.stringContaining('"streamVersion":"-3"')]));
+    expect(redriven.every((message) => /^account-\d$/.test(message.key))).toBe(true);
+  }, 120_000);
 
   async function readDeadLetters(expected: number) {
     const reader = kafka.consumer({ groupId: `dead-letter-reader-${randomUUID()}` });

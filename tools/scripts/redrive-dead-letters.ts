@@ -1,0 +1,33 @@
+// Re-drives dead letters of one topic back to it after a fix:
+//   npm run -s dead-letters:redrive -- --brokers host:9092[,host:9092] --topic exchange.trades.v1
+// Idempotent consumers (the inbox) make a re-driven message that was already applied a no-op.
+import { isTopic } from '@custody/contracts';
+import { createKafka, createOutboxProducer, redriveDeadLetters } from '@custody/messaging';
+
+function argument(name: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? undefined : process.argv[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`missing --${name}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const brokers = argument('brokers').split(',').filter((broker) => /^[^:\s]+:\d+$/.test(broker));
+  const topic = argument('topic');
+  if (brokers.length === 0) throw new Error('--brokers must be host:port[,host:port...]');
+  if (!isTopic(topic)) throw new Error(`--topic '${topic}' is not a known topic`);
+  const kafka = createKafka({ clientId: 'custody-dead-letter-redrive', brokers });
+  const producer = createOutboxProducer(kafka, { idempotent: process.env['KAFKA_IDEMPOTENT_PRODUCER'] !== 'false' });
+  await producer.connect();
+  try {
+    const result = await redriveDeadLetters({ kafka, producer, originalTopic: topic });
+    process.stdout.write(`${JSON.stringify({ topic, ...result })}\n`);
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`dead-letters:redrive: ${error.message}\n`);
+  process.exit(1);
+});
