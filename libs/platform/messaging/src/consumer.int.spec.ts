@@ -86,6 +86,16 @@ describe('inbox consumer (PostgreSQL + Kafka test broker)', () => {
     await sleep(500); // let the redelivered tail arrive too
     await consumer.stop();
 
+    // offsets are committed after each batch: the group's position is the end of every partition
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId: 'policy-ledger-projection', topics: [LEDGER_EVENTS_TOPIC] });
+    const ends = await admin.fetchTopicOffsets(LEDGER_EVENTS_TOPIC);
+    await admin.disconnect();
+    const byPartition = (offsets: readonly { partition: number; offset: string }[]) =>
+      Object.fromEntries(offsets.map(({ partition, offset }) => [partition, offset]));
+    expect(byPartition(committed?.partitions ?? [])).toEqual(byPartition(ends));
+
     expect(await sum()).toBe(expectedSum); // the sum invariant: nothing lost, nothing twice (applied has no unique key: only the inbox dedupes)
     const inbox = await db.pool.query<{ count: string }>('select count(*) from policy.inbox');
     expect(Number(inbox.rows[0]?.count)).toBe(MESSAGES);
@@ -102,9 +112,9 @@ describe('inbox consumer (PostgreSQL + Kafka test broker)', () => {
 
   it('given the dead letters above, when re-driven after a fix, then their original bytes and keys are back on the original topic, once', async () => {
     const first = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
-    expect(first).toEqual({ redriven: 2, passedOver: 0 });
+    expect(first).toEqual({ redriven: 2, passedOver: 0, unreadable: 0, duplicates: 0 });
     const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
-    expect(again).toEqual({ redriven: 0, passedOver: 0 });
+    expect(again).toEqual({ redriven: 0, passedOver: 0, unreadable: 0, duplicates: 0 });
 
     const reader = kafka.consumer({ groupId: `redriven-reader-${randomUUID()}` });
     await reader.connect();

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
+  DEAD_LETTER_REASON_CODES,
   DEAD_LETTER_TOPIC,
   MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
   MESSAGE_DEAD_LETTERED_TYPE,
@@ -77,7 +78,8 @@ export class InboxConsumer {
     return this.consumer.disconnect();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale()) return;
     const valid: ConsumedMessage[] = [];
     const dead: DeadLetterV1[] = [];
     for (const message of batch.messages) {
@@ -92,10 +94,13 @@ export class InboxConsumer {
         messages: dead.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
       });
     }
+    await heartbeat();
     await this.applyOnce(valid);
     const last = batch.messages.at(-1);
-    if (last !== undefined) resolveOffset(last.offset);
-    await commitOffsetsIfNecessary();
+    if (last === undefined) return;
+    resolveOffset(last.offset);
+    // Explicitly: with autoCommit off, commitOffsetsIfNecessary() would never commit.
+    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     await heartbeat();
   }
 
@@ -144,7 +149,7 @@ export class InboxConsumer {
     if (!result.ok) {
       const first = result.issues[0];
       const reasonText = result.issues.map((issue) => `${issue.path}: ${issue.reason}`).join('; ');
-      return { deadLetter: this.deadLetter(topic, partition, message, (first?.code ?? 'INVALID_TYPE') as DeadLetterV1['data']['reasonCode'], reasonText) };
+      return { deadLetter: this.deadLetter(topic, partition, message, reasonCode(first?.code), reasonText) };
     }
     const envelope = result.message as unknown as ConsumedMessage['value'];
     return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, value: envelope } };
@@ -152,13 +157,14 @@ export class InboxConsumer {
 
   private deadLetter(topic: string, partition: number, message: KafkaMessage, reasonCode: DeadLetterV1['data']['reasonCode'], reasonText: string): DeadLetterV1 {
     const failedAt = this.now().toISOString();
-    const id = randomUUID();
+    // The same message dead-lettered again (a batch handled twice) gets the same id and stream.
+    const id = deterministicUuid(`${topic}\u0000${partition}\u0000${message.offset}`);
     return {
       eventId: id,
       type: MESSAGE_DEAD_LETTERED_TYPE,
       schemaVersion: MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
-      streamId: `deadletter:${topic}:${partition}`,
-      streamVersion: (BigInt(message.offset) + 1n).toString(),
+      streamId: `deadletter:${topic}:${partition}:${message.offset}`,
+      streamVersion: '1',
       occurredAt: failedAt,
       causationId: null,
       correlationId: id,
@@ -174,4 +180,15 @@ export class InboxConsumer {
       },
     };
   }
+}
+
+function reasonCode(code: string | undefined): DeadLetterV1['data']['reasonCode'] {
+  return (DEAD_LETTER_REASON_CODES as readonly string[]).includes(code ?? '') ? (code as DeadLetterV1['data']['reasonCode']) : 'INVALID_TYPE';
+}
+
+/** A name-based UUID (SHA-256, RFC 4122 layout, version 8): the same name, the same id. */
+export function deterministicUuid(name: string): string {
+  const hex = createHash('sha256').update(name, 'utf8').digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16).padStart(2, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }

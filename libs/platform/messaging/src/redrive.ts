@@ -1,7 +1,8 @@
 import { DEAD_LETTER_TOPIC, type DeadLetterV1 } from '@custody/contracts';
 import type { Kafka, Producer } from 'kafkajs';
 
-export const REDRIVE_GROUP_ID_DEFAULT = 'custody-dead-letter-redrive';
+/** Each original topic has its own re-drive position: re-driving one never passes over another's letters. */
+export const REDRIVE_GROUP_ID_PREFIX = 'custody-dead-letter-redrive';
 /** The re-drive stops once no dead letter has arrived for this long. */
 export const REDRIVE_IDLE_MS_DEFAULT = 3_000;
 export const REDRIVE_RUN_MS_MAX = 600_000;
@@ -17,20 +18,30 @@ export interface RedriveOptions {
 
 export interface RedriveResult {
   readonly redriven: number;
+  /** Letters of other topics (left for their own re-drive). */
   readonly passedOver: number;
+  /** Letters that could not be read (not JSON, or no original bytes): reported, not re-driven. */
+  readonly unreadable: number;
+  /** Copies of a letter already re-driven in this run (the same message dead-lettered twice). */
+  readonly duplicates: number;
 }
 
 /**
  * After a fix, puts dead-lettered messages back on their original topic, byte for byte with
- * their original key, marked with headers naming the dead letter. Its own consumer group keeps
- * the position, so a second run re-drives only letters that arrived since; a letter's offset
- * is committed only after the original topic acknowledged the message.
+ * their original key, marked with headers naming the dead letter. A consumer group per original
+ * topic keeps the position, so a second run re-drives only letters that arrived since; a
+ * letter's offset is committed only after the original topic acknowledged the message.
+ * Known limit: a re-driven message arrives after newer messages of its key, so a consumer
+ * that needs per-stream order must check stream versions itself.
  */
 export async function redriveDeadLetters(options: RedriveOptions): Promise<RedriveResult> {
-  const consumer = options.kafka.consumer({ groupId: options.groupId ?? REDRIVE_GROUP_ID_DEFAULT });
+  const consumer = options.kafka.consumer({ groupId: options.groupId ?? `${REDRIVE_GROUP_ID_PREFIX}.${options.originalTopic}` });
   const idleMs = options.idleMs ?? REDRIVE_IDLE_MS_DEFAULT;
   let redriven = 0;
   let passedOver = 0;
+  let unreadable = 0;
+  let duplicates = 0;
+  const seen = new Set<string>();
   let lastActivity = Number.POSITIVE_INFINITY; // idleness counts from the moment the group is joined
   consumer.on(consumer.events.GROUP_JOIN, () => (lastActivity = Date.now()));
   await consumer.connect();
@@ -40,8 +51,15 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
       autoCommit: false,
       eachMessage: async ({ message, partition }) => {
         lastActivity = Date.now();
-        const letter = JSON.parse(message.value?.toString() ?? '{}') as DeadLetterV1;
-        if (letter.data?.originalTopic === options.originalTopic) {
+        const letter = readLetter(message.value);
+        if (letter === null) {
+          unreadable += 1;
+        } else if (letter.data.originalTopic !== options.originalTopic) {
+          passedOver += 1;
+        } else if (seen.has(letter.eventId)) {
+          duplicates += 1;
+        } else {
+          seen.add(letter.eventId);
           await options.producer.send({
             topic: letter.data.originalTopic,
             acks: -1,
@@ -54,8 +72,6 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
             ],
           });
           redriven += 1;
-        } else {
-          passedOver += 1;
         }
         await consumer.commitOffsets([{ topic: DEAD_LETTER_TOPIC, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },
@@ -67,5 +83,14 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   } finally {
     await consumer.disconnect();
   }
-  return { redriven, passedOver };
+  return { redriven, passedOver, unreadable, duplicates };
+}
+
+function readLetter(value: Buffer | null): DeadLetterV1 | null {
+  try {
+    const letter = JSON.parse(value?.toString() ?? '') as DeadLetterV1;
+    return typeof letter?.data?.originalTopic === 'string' && typeof letter.data.originalValueBase64 === 'string' ? letter : null;
+  } catch {
+    return null;
+  }
 }
