@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
-import { logLevel, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { createTestDatabase, readTopic, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { logLevel, Partitioners, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { InboxConsumer } from './consumer';
 import { redriveDeadLetters } from './redrive';
 import { createKafka } from './kafka';
@@ -116,29 +116,19 @@ describe('inbox consumer (PostgreSQL + Kafka test broker)', () => {
     const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
     expect(again).toEqual({ redriven: 0, passedOver: 0, unreadable: 0, duplicates: 0 });
 
-    const reader = kafka.consumer({ groupId: `redriven-reader-${randomUUID()}` });
-    await reader.connect();
-    await reader.subscribe({ topic: LEDGER_EVENTS_TOPIC, fromBeginning: true });
-    const redriven: { key: string; value: Buffer }[] = [];
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        if (message.headers?.['x-redriven-dead-letter'] !== undefined) redriven.push({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0) });
-      },
-    });
-    for (let waitedMs = 0; redriven.length < 2 && waitedMs < WAIT_MS; waitedMs += 100) await sleep(100);
-    await reader.disconnect();
+    const isRedriven = (message: KafkaMessage) => message.headers?.['x-redriven-dead-letter'] !== undefined;
+    const redriven = (await readTopic(kafka, LEDGER_EVENTS_TOPIC, { until: (messages) => messages.filter(isRedriven).length >= 2, waitMs: WAIT_MS }))
+      .filter(isRedriven)
+      .map((message) => ({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0) }));
     expect(redriven.map((message) => message.value.toString())).toEqual(expect.arrayContaining(['{"eventId": oops', expect.stringContaining('"streamVersion":"-3"')]));
     expect(redriven.every((message) => /^account-\d$/.test(message.key))).toBe(true);
   }, 120_000);
 
   async function readDeadLetters(expected: number) {
-    const reader = kafka.consumer({ groupId: `dead-letter-reader-${randomUUID()}` });
-    await reader.connect();
-    await reader.subscribe({ topic: DEAD_LETTER_TOPIC, fromBeginning: true });
-    const letters: { data: { originalValueBase64: string; reasonCode: string; reasonText: string; originalTopic: string } }[] = [];
-    await reader.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value?.toString() ?? '{}')) });
-    for (let waitedMs = 0; letters.length < expected && waitedMs < WAIT_MS; waitedMs += 100) await sleep(100);
-    await reader.disconnect();
-    return letters;
+    const messages = await readTopic(kafka, DEAD_LETTER_TOPIC, { until: (read) => read.length >= expected, waitMs: WAIT_MS });
+    return messages.map(
+      (message) =>
+        JSON.parse(message.value?.toString() ?? '{}') as { data: { originalValueBase64: string; reasonCode: string; reasonText: string; originalTopic: string } },
+    );
   }
 });

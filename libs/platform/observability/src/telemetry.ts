@@ -43,7 +43,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   return { shutdown: () => sdk.shutdown() };
 }
 
-function isHttpUrl(value: string): boolean {
+/** True for an absolute http: or https: URL (an OTLP endpoint, for example). */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';

@@ -1,5 +1,5 @@
 import { parseAuthConfig, type AuthConfig } from '@custody/auth';
-import { LOG_LEVELS, type LogLevel } from '@custody/observability';
+import { isHttpUrl, LOG_LEVELS, type LogLevel } from '@custody/observability';
 
 export const DATABASE_POOL_MAX_DEFAULT = 10;
 export const DATABASE_POOL_MAX_LIMIT = 100;
@@ -96,12 +96,4 @@ function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): s
 
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }

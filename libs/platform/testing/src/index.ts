@@ -8,3 +8,4 @@ export {
   startKafkaTestBroker,
   type KafkaTestBroker,
 } from './kafka-broker';
+export { readTopic, READ_TOPIC_WAIT_MS_DEFAULT, type ReadTopicOptions } from './kafka-read';

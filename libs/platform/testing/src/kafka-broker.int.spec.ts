@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { startKafkaTestBroker, type KafkaTestBroker } from './kafka-broker';
+import { readTopic } from './kafka-read';
 
 const MESSAGES = 20;
 const CONSUME_WAIT_MS = 20_000;
@@ -12,7 +13,7 @@ const CONSUME_WAIT_MS = 20_000;
 describe('Kafka test broker', () => {
   let broker: KafkaTestBroker;
   let kafka: Kafka;
-  const clients: (Producer | Consumer)[] = [];
+  const clients: (Producer | Admin)[] = [];
 
   beforeAll(async () => {
     broker = await startKafkaTestBroker();
@@ -32,22 +33,8 @@ describe('Kafka test broker', () => {
   }
 
   async function consumeAll(topic: string, expected: number): Promise<string[]> {
-    const consumer = kafka.consumer({ groupId: `group-${randomUUID()}` });
-    clients.push(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const values: string[] = [];
-    let resolveAll: () => void = () => undefined;
-    const all = new Promise<void>((resolve) => (resolveAll = resolve));
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value?.toString() ?? '');
-        if (values.length >= expected) resolveAll();
-      },
-    });
-    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, CONSUME_WAIT_MS))]);
-    await consumer.disconnect();
-    return values;
+    const messages = await readTopic(kafka, topic, { until: (read) => read.length >= expected, waitMs: CONSUME_WAIT_MS });
+    return messages.map((message) => message.value?.toString() ?? '');
   }
 
   it('starts three brokers on 127.0.0.1 and carries keyed messages from a producer to a consumer group', async () => {
