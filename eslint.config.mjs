@@ -114,7 +114,8 @@ function moduleBoundaries({ testFiles }) {
   ];
 }
 
-const TEST_FILES = ['**/*.spec.ts'];
+// `*.test-support.ts`: shared test code (contract suites) that Jest does not run by itself.
+const TEST_FILES = ['**/*.spec.ts', '**/*.test-support.ts'];
 
 export default defineConfig(
   {

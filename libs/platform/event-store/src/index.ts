@@ -4,6 +4,7 @@ export * from './limits';
 export { PostgresEventStore, type PostgresEventStoreOptions, type Transaction } from './postgres-event-store';
 export type { Queryable } from './queryable';
 export { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
+export { activeTraceContext, formatTraceparent, parseTraceparent } from './tracing';
 export * from './types';
 export { UpcasterRegistry, type Upcaster } from './upcasters';
 export type { VerifyChainOptions } from './verify-chain';

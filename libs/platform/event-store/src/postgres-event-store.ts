@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { appendInTransaction } from './append';
 import { readAll, readStream } from './read';
 import { assertSchemaName, ensureEventStoreSchema } from './schema';
-import { withSpan } from './tracing';
+import { withSpan, withTraceContext } from './tracing';
 import type { AppendResult, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend } from './types';
 import { UpcasterRegistry } from './upcasters';
 import { verifyChain, type VerifyChainOptions } from './verify-chain';
@@ -78,11 +78,13 @@ export class PostgresEventStore {
   /** Appends to many streams atomically: all of them or none. */
   async append(appends: readonly StreamAppend[], transaction?: Transaction): Promise<AppendResult[]> {
     const eventCount = appends.reduce((sum, append) => sum + append.events.length, 0);
-    return withSpan('append', { 'event_store.schema': this.schema, 'event_store.streams': appends.length, 'event_store.events': eventCount }, () =>
-      transaction === undefined
-        ? this.withTransaction(({ client }) => appendInTransaction(client, this.schema, appends, this.now()))
-        : exclusively(transaction, () => appendInTransaction(transaction.client, this.schema, appends, this.now())),
-    );
+    return withSpan('append', { 'event_store.schema': this.schema, 'event_store.streams': appends.length, 'event_store.events': eventCount }, () => {
+      // Inside the append span: each event remembers the trace it was written in (metadata.traceparent).
+      const traced = appends.map((append) => ({ ...append, events: withTraceContext(append.events) }));
+      return transaction === undefined
+        ? this.withTransaction(({ client }) => appendInTransaction(client, this.schema, traced, this.now()))
+        : exclusively(transaction, () => appendInTransaction(transaction.client, this.schema, traced, this.now()));
+    });
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions, transaction?: Transaction): Promise<RecordedEvent[]> {

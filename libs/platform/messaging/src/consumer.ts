@@ -8,12 +8,15 @@ import {
   type DeadLetterV1,
   type Topic,
 } from '@custody/contracts';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { parseTraceparent } from '@custody/event-store';
 import type { Pool, PoolClient } from 'pg';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
 
 export const INBOX_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,55}$/;
-export const CONSUMER_RETRIES = 10;
 export const REASON_TEXT_MAX = 4_000;
+
+const tracer = trace.getTracer('custody.messaging');
 
 /** A decoded, validated message ready for the handler. */
 export interface ConsumedMessage {
@@ -22,37 +25,42 @@ export interface ConsumedMessage {
   readonly offset: string;
   /** The envelope's eventId: the inbox key. */
   readonly messageId: string;
+  readonly headers: Readonly<Record<string, string>>;
   readonly value: { readonly eventId: string; readonly type: string; readonly data: unknown } & Record<string, unknown>;
 }
 
 export interface InboxConsumerOptions {
-  readonly kafka: Kafka;
+  readonly bus: MessageBus;
   readonly groupId: string;
   readonly topics: readonly Topic[];
   readonly pool: Pool;
   /** PostgreSQL schema holding this consumer's inbox table (the service's own schema). */
   readonly schema: string;
-  readonly deadLetterProducer: Producer;
   /** Applies new messages (never one already in the inbox) inside the batch's transaction. */
   readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void>;
+  /** A failed attempt of a batch (it is retried after a backoff). */
+  readonly onError?: (error: unknown, attempt: number) => void;
   readonly now?: () => Date;
 }
 
 /**
  * A consumer group whose effects are exactly-once over at-least-once delivery: each batch is
  * applied in ONE database transaction together with inbox rows of the consumed message ids,
- * so a redelivered message changes nothing; offsets are committed only after that commit. A
- * message that cannot be decoded or validated is parked in custody.deadletter.v1 with its
- * original bytes, topic, partition, offset and reason, and the batch moves on. A handler
- * error rolls the batch back and is retried (kafkajs restarts the consumer): never skipped.
+ * so a redelivered message changes nothing; the bus commits the group's position only after
+ * that commit. A message that cannot be decoded or validated is parked in
+ * custody.deadletter.v1 with its original bytes, topic, partition, offset and reason, and the
+ * batch moves on. A handler error rolls the batch back and the same batch is retried after a
+ * backoff: never skipped. Works over any MessageBus (Kafka or in-process).
  */
 export class InboxConsumer {
-  private readonly consumer: Consumer;
+  private readonly subscriber: MessageSubscriber;
   private readonly now: () => Date;
 
   constructor(private readonly options: InboxConsumerOptions) {
     if (!INBOX_SCHEMA_PATTERN.test(options.schema)) throw new Error(`assertion: inbox schema '${options.schema}' is not a plain identifier`);
-    this.consumer = options.kafka.consumer({ groupId: options.groupId, retry: { retries: CONSUMER_RETRIES } });
+    this.subscriber = options.bus.subscriber(options.groupId, options.topics, {
+      ...(options.onError === undefined ? {} : { onError: (error: unknown, attempt: number) => options.onError?.(error, attempt) }),
+    });
     this.now = options.now ?? (() => new Date());
   }
 
@@ -68,18 +76,15 @@ export class InboxConsumer {
       )`);
   }
 
-  async start(): Promise<void> {
-    await this.consumer.connect();
-    for (const topic of this.options.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+  start(): Promise<void> {
+    return this.subscriber.start((batch) => this.handleBatch(batch));
   }
 
   stop(): Promise<void> {
-    return this.consumer.disconnect();
+    return this.subscriber.stop();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale()) return;
+  private async handleBatch(batch: InboundBatch): Promise<void> {
     const valid: ConsumedMessage[] = [];
     const dead: DeadLetterV1[] = [];
     for (const message of batch.messages) {
@@ -87,26 +92,20 @@ export class InboxConsumer {
       if ('deadLetter' in decoded) dead.push(decoded.deadLetter);
       else valid.push(decoded.message);
     }
+    // Dead letters first: if parking fails, the batch is retried, nothing is lost.
     if (dead.length > 0) {
-      await this.options.deadLetterProducer.send({
-        topic: DEAD_LETTER_TOPIC,
-        acks: -1,
-        messages: dead.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
-      });
+      await this.options.bus.publisher.publish(
+        DEAD_LETTER_TOPIC,
+        dead.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
+      );
     }
-    await heartbeat();
     await this.applyOnce(valid);
-    const last = batch.messages.at(-1);
-    if (last === undefined) return;
-    resolveOffset(last.offset);
-    // Explicitly: with autoCommit off, commitOffsetsIfNecessary() would never commit.
-    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-    await heartbeat();
   }
 
   /** One transaction: inbox rows first; only messages whose row is new reach the handler. */
   private async applyOnce(messages: readonly ConsumedMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const spans = messages.map((message) => this.processSpan(message));
     const client = await this.options.pool.connect();
     try {
       await client.query('begin');
@@ -127,16 +126,40 @@ export class InboxConsumer {
       const toApply = messages.filter((message) => fresh.has(message.messageId) && !seen.has(message.messageId) && seen.add(message.messageId));
       if (toApply.length > 0) await this.options.apply(toApply, client);
       await client.query('commit');
+      spans.forEach((span, index) => span.setAttribute('custody.inbox.duplicate', !fresh.has(messages[index]?.messageId ?? '')));
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
       client.release();
+      for (const span of spans) span.end();
     }
   }
 
-  private decode(topic: Topic, partition: number, message: KafkaMessage): { message: ConsumedMessage } | { deadLetter: DeadLetterV1 } {
-    const bytes = message.value ?? Buffer.alloc(0);
+  /** A consumer span continuing the producer's trace (W3C traceparent header, else the envelope's). */
+  private processSpan(message: ConsumedMessage): Span {
+    const envelopeContext = message.value['traceContext'] as { traceparent?: string; tracestate?: string } | undefined;
+    const parent =
+      parseTraceparent(message.headers['traceparent'], message.headers['tracestate']) ??
+      parseTraceparent(envelopeContext?.traceparent, envelopeContext?.tracestate);
+    return tracer.startSpan(
+      `${message.topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'custody',
+          'messaging.destination.name': message.topic,
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.message.id': message.messageId,
+        },
+      },
+      parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, parent),
+    );
+  }
+
+  private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: DeadLetterV1 } {
+    const bytes = message.value;
     const text = bytes.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(bytes)) return { deadLetter: this.deadLetter(topic, partition, message, 'NOT_UTF8', 'the value is not UTF-8') };
     let value: unknown;
@@ -152,10 +175,10 @@ export class InboxConsumer {
       return { deadLetter: this.deadLetter(topic, partition, message, reasonCode(first?.code), reasonText) };
     }
     const envelope = result.message as unknown as ConsumedMessage['value'];
-    return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, value: envelope } };
+    return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, headers: message.headers, value: envelope } };
   }
 
-  private deadLetter(topic: string, partition: number, message: KafkaMessage, reasonCode: DeadLetterV1['data']['reasonCode'], reasonText: string): DeadLetterV1 {
+  private deadLetter(topic: string, partition: number, message: InboundMessage, reasonCode: DeadLetterV1['data']['reasonCode'], reasonText: string): DeadLetterV1 {
     const failedAt = this.now().toISOString();
     // The same message dead-lettered again (a batch handled twice) gets the same id and stream.
     const id = deterministicUuid(`${topic}\u0000${partition}\u0000${message.offset}`);
@@ -173,7 +196,7 @@ export class InboxConsumer {
         partition,
         offset: message.offset,
         keyBase64: message.key === null ? null : message.key.toString('base64'),
-        originalValueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
+        originalValueBase64: message.value.toString('base64'),
         reasonCode,
         reasonText: reasonText.slice(0, REASON_TEXT_MAX),
         failedAt,

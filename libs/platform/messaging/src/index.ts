@@ -1,5 +1,15 @@
 export { toEnvelope } from './envelope';
 export { createKafka, createOutboxProducer, PRODUCER_RETRIES, type KafkaOptions } from './kafka';
+export { KafkaMessageBus, CONSUMER_RETRIES, type KafkaConsumerTuning, type KafkaMessageBusOptions } from './kafka-bus';
+export {
+  InProcessMessageBus,
+  IN_PROCESS_BATCH_MESSAGES_MAX,
+  IN_PROCESS_DELIVERY_TIMEOUT_MS,
+  IN_PROCESS_PARTITIONS_DEFAULT,
+  IN_PROCESS_RETENTION_MESSAGES,
+  type InProcessMessageBusOptions,
+} from './in-process-bus';
+export * from './ports';
 export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
 export { deterministicUuid, InboxConsumer, type ConsumedMessage, type InboxConsumerOptions } from './consumer';
 export { redriveDeadLetters, REDRIVE_GROUP_ID_PREFIX, REDRIVE_IDLE_MS_DEFAULT, type RedriveOptions, type RedriveResult } from './redrive';

@@ -5,6 +5,7 @@ import { PostgresEventStore, type NewEvent } from '@custody/event-store';
 import { createTestDatabase, readTopic, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { createKafka, createOutboxProducer, PRODUCER_RETRIES } from './kafka';
+import { KafkaMessageBus } from './kafka-bus';
 import { OutboxRelay } from './outbox-relay';
 
 const STREAMS = 50;
@@ -61,7 +62,7 @@ describe('outbox relay (PostgreSQL + Kafka test broker)', () => {
 
   it('given one broker down and injected produce errors during relaying, then after recovery every event is published, in stream order, as a valid envelope', async () => {
     const errors: unknown[] = [];
-    const relay = new OutboxRelay(store, { topic: LEDGER_EVENTS_TOPIC, producer, batchEvents: 200, pollIntervalMs: 20, onError: (error) => errors.push(error) });
+    const relay = new OutboxRelay(store, { topic: LEDGER_EVENTS_TOPIC, publisher: new KafkaMessageBus({ kafka, producer }).publisher, batchEvents: 200, pollIntervalMs: 20, onError: (error) => errors.push(error) });
     await appendRound(1);
     relay.start();
     // More errors than kafkajs retries (PRODUCER_RETRIES): some sends fail, and the relay itself must retry.

@@ -1,0 +1,103 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import {
+  handlerRetryBackoffMs,
+  headersAsText,
+  type BatchHandler,
+  type InboundBatch,
+  type MessageBus,
+  type MessagePublisher,
+  type MessageSubscriber,
+  type OutboundMessage,
+  type SubscriberOptions,
+} from './ports';
+
+export const CONSUMER_RETRIES = 10;
+/** A backoff between attempts of a failed batch is cut into slices with a heartbeat between. */
+export const BACKOFF_HEARTBEAT_SLICE_MS = 1_000;
+
+/** Consumer settings a deployment or a test may tune (session timeout, fetch sizes, ...). */
+export type KafkaConsumerTuning = Omit<ConsumerConfig, 'groupId' | 'retry'>;
+
+export interface KafkaMessageBusOptions {
+  readonly kafka: Kafka;
+  /** A connected producer (createOutboxProducer). */
+  readonly producer: Producer;
+  readonly consumerTuning?: KafkaConsumerTuning;
+}
+
+/** The messaging ports over Kafka (kafkajs). */
+export class KafkaMessageBus implements MessageBus {
+  readonly publisher: MessagePublisher;
+
+  constructor(private readonly options: KafkaMessageBusOptions) {
+    this.publisher = {
+      publish: async (topic: string, messages: readonly OutboundMessage[]) => {
+        if (messages.length === 0) return;
+        // acks -1: every in-sync replica has the batch before the caller moves on.
+        await options.producer.send({ topic, acks: -1, messages: messages.map((message) => ({ ...message, headers: { ...message.headers } })) });
+      },
+    };
+  }
+
+  subscriber(groupId: string, topics: readonly string[], subscriberOptions: SubscriberOptions = {}): MessageSubscriber {
+    return new KafkaSubscriber(this.options.kafka, groupId, topics, subscriberOptions, this.options.consumerTuning ?? {});
+  }
+}
+
+class KafkaSubscriber implements MessageSubscriber {
+  private readonly consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    readonly groupId: string,
+    private readonly topics: readonly string[],
+    private readonly options: SubscriberOptions,
+    tuning: KafkaConsumerTuning,
+  ) {
+    this.consumer = kafka.consumer({ ...tuning, groupId, retry: { retries: CONSUMER_RETRIES } });
+  }
+
+  async start(handler: BatchHandler): Promise<void> {
+    await this.consumer.connect();
+    for (const topic of this.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload, handler) });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+
+  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    const last = batch.messages.at(-1);
+    if (last === undefined) return;
+    const inbound: InboundBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages.map((message) => ({
+        key: message.key,
+        value: message.value ?? Buffer.alloc(0),
+        offset: message.offset,
+        headers: headersAsText(message.headers),
+      })),
+    };
+    // Our own retry loop rather than kafkajs's crash-and-restart: the same batch, never a later one.
+    for (let attempt = 1; ; attempt += 1) {
+      // Stopping, or the partition was taken away or re-seeked: leave the batch uncommitted.
+      if (!isRunning() || isStale()) return;
+      try {
+        await handler(inbound, { heartbeat });
+        break;
+      } catch (error) {
+        this.options.onError?.(error, attempt, inbound);
+        for (let waitedMs = 0, backoffMs = handlerRetryBackoffMs(attempt); waitedMs < backoffMs && isRunning(); waitedMs += BACKOFF_HEARTBEAT_SLICE_MS) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(BACKOFF_HEARTBEAT_SLICE_MS, backoffMs - waitedMs)));
+          await heartbeat();
+        }
+      }
+    }
+    resolveOffset(last.offset);
+    // Explicitly: with autoCommit off, commitOffsetsIfNecessary() would never commit.
+    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    await heartbeat();
+  }
+}
