@@ -46,10 +46,11 @@ export function eventStoreDdl(schema: string): string {
 }
 
 export async function ensureEventStoreSchema(db: Queryable, schema: string): Promise<void> {
-  // Two services starting at once may both run the DDL; serialise on a lock named by the schema.
+  // Two services starting at once may both run the DDL; serialise on a lock named by the schema
+  // (the inbox's DDL takes the same one: both create the schema).
   await db.query('begin');
   try {
-    await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.event-store.ddl.${schema}`]);
+    await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
     await db.query(eventStoreDdl(schema));
     await db.query('commit');
   } catch (error) {

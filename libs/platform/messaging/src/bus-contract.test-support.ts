@@ -154,9 +154,9 @@ export function describeMessageBusContract(
       await fixture.createTopic(LEDGER_EVENTS_TOPIC, 3);
       await fixture.createTopic(DEAD_LETTER_TOPIC, 1);
       await db.pool.query('create schema if not exists contract; create table contract.applied (event_id uuid not null, amount_minor numeric not null)');
-      const valid = Array.from({ length: 200 }, (_, index) => envelope(index));
+      const valid = Array.from({ length: 200 }, (_, index) => testEnvelope(index));
       const notJson = Buffer.from('{"eventId": oops');
-      const invalid = Buffer.from(JSON.stringify({ ...envelope(999), streamVersion: '-3' }));
+      const invalid = Buffer.from(JSON.stringify({ ...testEnvelope(999), streamVersion: '-3' }));
       const values = [
         ...valid.slice(0, 100).map((message) => Buffer.from(JSON.stringify(message))),
         notJson,
@@ -202,13 +202,14 @@ export function describeMessageBusContract(
   });
 }
 
-function envelope(index: number) {
+/** A valid ledger-topic envelope booking `index + 1` minor units on one of `streams` streams. */
+export function testEnvelope(index: number, streams = 10) {
   return {
     eventId: randomUUID(),
     type: 'AmountBooked',
     schemaVersion: 1,
-    streamId: `account-${index % 10}`,
-    streamVersion: String(Math.floor(index / 10) + 1),
+    streamId: `account-${index % streams}`,
+    streamVersion: String(Math.floor(index / streams) + 1),
     occurredAt: '2026-11-22T00:00:00.000Z',
     causationId: null,
     correlationId: randomUUID(),

@@ -40,6 +40,8 @@ export interface InboxConsumerOptions {
   readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void>;
   /** A failed attempt of a batch (it is retried after a backoff). */
   readonly onError?: (error: unknown, attempt: number) => void;
+  /** The bus client failed and is restarted after a backoff (number `restart` in a row). */
+  readonly onRestart?: (error: unknown, restart: number) => void;
   readonly now?: () => Date;
 }
 
@@ -60,20 +62,37 @@ export class InboxConsumer {
     if (!INBOX_SCHEMA_PATTERN.test(options.schema)) throw new Error(`assertion: inbox schema '${options.schema}' is not a plain identifier`);
     this.subscriber = options.bus.subscriber(options.groupId, options.topics, {
       ...(options.onError === undefined ? {} : { onError: (error: unknown, attempt: number) => options.onError?.(error, attempt) }),
+      ...(options.onRestart === undefined ? {} : { onRestart: options.onRestart }),
     });
     this.now = options.now ?? (() => new Date());
   }
 
+  /**
+   * Creates the inbox table. Members of a group start at once (replicas, a rollout): the DDL is
+   * serialised on a lock named by the schema, the one the event store's DDL takes, because
+   * concurrent `create ... if not exists` of one name can fail in PostgreSQL.
+   */
   async migrate(): Promise<void> {
-    await this.options.pool.query(`create schema if not exists ${this.options.schema};
-      create table if not exists ${this.options.schema}.inbox (
-        consumer_group text not null,
-        message_id text not null,
-        topic text not null,
-        partition integer not null,
-        "offset" bigint not null,
-        primary key (consumer_group, message_id)
-      )`);
+    const client = await this.options.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${this.options.schema}`]);
+      await client.query(`create schema if not exists ${this.options.schema};
+        create table if not exists ${this.options.schema}.inbox (
+          consumer_group text not null,
+          message_id text not null,
+          topic text not null,
+          partition integer not null,
+          "offset" bigint not null,
+          primary key (consumer_group, message_id)
+        )`);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   start(): Promise<void> {

@@ -1,13 +1,11 @@
 import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, readTopic, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { describeMessageBusContract } from './bus-contract.test-support';
 import { createKafka, createOutboxProducer } from './kafka';
-import { KafkaMessageBus, type KafkaConsumerTuning } from './kafka-bus';
+import { KafkaMessageBus } from './kafka-bus';
 import { redriveDeadLetters } from './redrive';
 
-/** Short session and rebalance timeouts: the mock coordinator then completes joins in ~1-3 s. */
-export const TEST_CONSUMER_TUNING: KafkaConsumerTuning = { sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 500 };
 const WAIT_MS = 30_000;
 
 let db: TestDatabase;
@@ -48,9 +46,9 @@ describeMessageBusContract(
     });
 
     it('given the dead letters above, when re-driven after a fix, then their original bytes and keys are back on the original topic, once', async () => {
-      const first = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
+      const first = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000, consumerTuning: TEST_CONSUMER_TUNING });
       expect(first).toEqual({ redriven: 2, passedOver: 0, unreadable: 0, duplicates: 0 });
-      const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000 });
+      const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000, consumerTuning: TEST_CONSUMER_TUNING });
       expect(again).toEqual({ redriven: 0, passedOver: 0, unreadable: 0, duplicates: 0 });
 
       const isRedriven = (message: KafkaMessage) => message.headers?.['x-redriven-dead-letter'] !== undefined;

@@ -44,30 +44,79 @@ export class KafkaMessageBus implements MessageBus {
   }
 }
 
+/**
+ * One group member. kafkajs restarts its consumer after a retriable crash but gives up on a
+ * non-retriable one (a commit or sync refused mid-rebalance, an unexpected protocol error):
+ * the process would stay up and consume nothing, its partitions idle until it is restarted.
+ * So a crash kafkajs will not restart is restarted here, with a fresh consumer after a capped
+ * backoff, for as long as the subscriber runs.
+ */
 class KafkaSubscriber implements MessageSubscriber {
-  private readonly consumer: Consumer;
+  private consumer: Consumer | undefined;
+  private running = false;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     readonly groupId: string,
     private readonly topics: readonly string[],
     private readonly options: SubscriberOptions,
-    tuning: KafkaConsumerTuning,
-  ) {
-    this.consumer = kafka.consumer({ ...tuning, groupId, retry: { retries: CONSUMER_RETRIES } });
-  }
+    private readonly tuning: KafkaConsumerTuning,
+  ) {}
 
   async start(handler: BatchHandler): Promise<void> {
-    await this.consumer.connect();
-    for (const topic of this.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload, handler) });
+    if (this.running) throw new Error(`assertion: subscriber of group '${this.groupId}' started twice`);
+    this.running = true;
+    try {
+      await this.run(handler);
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
   }
 
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
   }
 
-  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload, handler: BatchHandler): Promise<void> {
+  private async run(handler: BatchHandler): Promise<void> {
+    const consumer = this.kafka.consumer({ ...this.tuning, groupId: this.groupId, retry: { retries: CONSUMER_RETRIES } });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return; // kafkajs restarts this one itself
+      this.restartLater(handler, payload.error);
+    });
+    try {
+      await consumer.connect();
+      for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async (payload) => {
+          await this.handleBatch(consumer, payload, handler);
+          this.restarts = 0;
+        },
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private restartLater(handler: BatchHandler, error: unknown): void {
+    if (!this.running) return;
+    this.restarts += 1;
+    this.options.onRestart?.(error, this.restarts);
+    this.restartTimer = setTimeout(() => {
+      if (!this.running) return;
+      this.run(handler).catch((failure: unknown) => this.restartLater(handler, failure));
+    }, handlerRetryBackoffMs(this.restarts));
+  }
+
+  private async handleBatch(consumer: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload, handler: BatchHandler): Promise<void> {
     const last = batch.messages.at(-1);
     if (last === undefined) return;
     const inbound: InboundBatch = {
@@ -97,7 +146,7 @@ class KafkaSubscriber implements MessageSubscriber {
     }
     resolveOffset(last.offset);
     // Explicitly: with autoCommit off, commitOffsetsIfNecessary() would never commit.
-    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     await heartbeat();
   }
 }

@@ -63,6 +63,8 @@ export interface MessageSubscriber {
 export interface SubscriberOptions {
   /** Called on each failed attempt of a batch, before its backoff. */
   readonly onError?: (error: unknown, attempt: number, batch: InboundBatch) => void;
+  /** Called when the bus's client failed and is restarted (number `restart` in a row) after a backoff. */
+  readonly onRestart?: (error: unknown, restart: number) => void;
 }
 
 export interface MessageBus {

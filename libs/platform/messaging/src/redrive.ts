@@ -1,5 +1,5 @@
 import { DEAD_LETTER_TOPIC, type DeadLetterV1 } from '@custody/contracts';
-import type { Kafka, Producer } from 'kafkajs';
+import type { ConsumerConfig, Kafka, Producer } from 'kafkajs';
 
 /** Each original topic has its own re-drive position: re-driving one never passes over another's letters. */
 export const REDRIVE_GROUP_ID_PREFIX = 'custody-dead-letter-redrive';
@@ -14,6 +14,8 @@ export interface RedriveOptions {
   readonly originalTopic: string;
   readonly groupId?: string;
   readonly idleMs?: number;
+  /** Consumer settings (session and rebalance timeouts); kafkajs's defaults when absent. */
+  readonly consumerTuning?: Omit<ConsumerConfig, 'groupId'>;
 }
 
 export interface RedriveResult {
@@ -35,7 +37,7 @@ export interface RedriveResult {
  * that needs per-stream order must check stream versions itself.
  */
 export async function redriveDeadLetters(options: RedriveOptions): Promise<RedriveResult> {
-  const consumer = options.kafka.consumer({ groupId: options.groupId ?? `${REDRIVE_GROUP_ID_PREFIX}.${options.originalTopic}` });
+  const consumer = options.kafka.consumer({ ...options.consumerTuning, groupId: options.groupId ?? `${REDRIVE_GROUP_ID_PREFIX}.${options.originalTopic}` });
   const idleMs = options.idleMs ?? REDRIVE_IDLE_MS_DEFAULT;
   let redriven = 0;
   let passedOver = 0;

@@ -8,4 +8,4 @@ export {
   startKafkaTestBroker,
   type KafkaTestBroker,
 } from './kafka-broker';
-export { readTopic, READ_TOPIC_WAIT_MS_DEFAULT, type ReadTopicOptions } from './kafka-read';
+export { readTopic, READ_TOPIC_WAIT_MS_DEFAULT, TEST_CONSUMER_TUNING, type ReadTopicOptions } from './kafka-read';
