@@ -1,7 +1,7 @@
 import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { createTestDatabase, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { describeMessageBusContract } from './bus-contract.test-support';
+import { describeMessageBusContract, waitFor } from './bus-contract.test-support';
 import { createKafka, createOutboxProducer } from './kafka';
 import { KafkaMessageBus } from './kafka-bus';
 import { redriveDeadLetters } from './redrive';
@@ -42,6 +42,27 @@ describeMessageBusContract(
         expect(byPartition(committed?.partitions ?? [])).toEqual(byPartition(ends));
       } finally {
         await admin.disconnect();
+      }
+    });
+
+    it('given the broker refuses the group join with an error kafkajs does not retry, then the subscriber restarts its consumer and delivers every message', async () => {
+      const topic = 'contract.restart';
+      await broker.command(`topic ${topic} 1 3`);
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: 20 }, (_, index) => ({ key: 'k', value: String(index) })) });
+      // kafkajs crashes its consumer on this and, the error being non-retriable, leaves it dead.
+      await broker.command('errors JoinGroup 2 INVALID_SESSION_TIMEOUT');
+      const restarts: number[] = [];
+      const received: string[] = [];
+      const subscriber = new KafkaMessageBus({ kafka, producer, consumerTuning: TEST_CONSUMER_TUNING }).subscriber('contract-restart', [topic], {
+        onRestart: (_error, restart) => restarts.push(restart),
+      });
+      await subscriber.start(async (batch) => void received.push(...batch.messages.map((message) => message.value.toString())));
+      try {
+        await waitFor(() => received.length >= 20, 'the 20 messages after the restarts', WAIT_MS);
+        expect(restarts).toEqual([1, 2]);
+        expect(received).toEqual(Array.from({ length: 20 }, (_, index) => String(index)));
+      } finally {
+        await subscriber.stop();
       }
     });
 
