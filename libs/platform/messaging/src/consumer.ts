@@ -8,7 +8,7 @@ import {
   type DeadLetterV1,
   type Topic,
 } from '@custody/contracts';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { parseTraceparent } from '@custody/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
@@ -143,7 +143,11 @@ export class InboxConsumer {
       const fresh = new Set(inserted.rows.map((row) => row.message_id));
       const seen = new Set<string>();
       const toApply = messages.filter((message) => fresh.has(message.messageId) && !seen.has(message.messageId) && seen.add(message.messageId));
-      if (toApply.length > 0) await this.options.apply(toApply, client);
+      if (toApply.length > 0) {
+        const spanOf = new Map(messages.map((message, index) => [message.messageId, spans[index] as Span]));
+        const handlerSpans = toApply.map((message) => spanOf.get(message.messageId) as Span);
+        await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
+      }
       await client.query('commit');
       spans.forEach((span, index) => span.setAttribute('custody.inbox.duplicate', !fresh.has(messages[index]?.messageId ?? '')));
     } catch (error) {
@@ -153,6 +157,34 @@ export class InboxConsumer {
     } finally {
       client.release();
       for (const span of spans) span.end();
+    }
+  }
+
+  /**
+   * Runs the handler where what it does (its own appends, calls) continues the messages' trace:
+   * inside the message's span when the batch is one trace (a single command's effects), else
+   * inside a batch span linked to every message's span (OpenTelemetry's batch processing shape).
+   */
+  private async inHandlerContext<T>(spans: readonly Span[], work: () => Promise<T>): Promise<T> {
+    const first = spans[0] as Span;
+    const oneTrace = spans.every((span) => span.spanContext().traceId === first.spanContext().traceId);
+    if (oneTrace) return context.with(trace.setSpan(ROOT_CONTEXT, first), work);
+    const batchSpan = tracer.startSpan(
+      `${this.options.groupId} process batch`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'custody', 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': spans.length },
+        links: spans.map((span) => ({ context: span.spanContext() })),
+      },
+      ROOT_CONTEXT,
+    );
+    try {
+      return await context.with(trace.setSpan(ROOT_CONTEXT, batchSpan), work);
+    } catch (error) {
+      batchSpan.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      batchSpan.end();
     }
   }
 

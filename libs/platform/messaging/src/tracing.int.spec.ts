@@ -44,6 +44,8 @@ describe('trace context from an HTTP command to a consumer in another service (P
   };
   const clientTracer = trace.getTracer('test.upstream-client');
   const consumerErrors: unknown[] = [];
+  /** The trace the policy handler ran in, per message: what it does next continues that trace. */
+  const handlerTraceIds = new Map<string, string | undefined>();
 
   let db: TestDatabase;
   let broker: KafkaTestBroker;
@@ -118,6 +120,7 @@ describe('trace context from an HTTP command to a consumer in another service (P
       schema: 'policy',
       onError: (error) => consumerErrors.push(error),
       apply: async (messages, client) => {
+        for (const message of messages) handlerTraceIds.set(message.messageId, trace.getActiveSpan()?.spanContext().traceId);
         await client.query('insert into policy.ledger_bookings (event_id, amount_minor) select * from unnest($1::uuid[], $2::numeric[])', [
           messages.map((message) => message.messageId),
           messages.map((message) => (message.value.data as { amountMinor: string }).amountMinor),
@@ -192,6 +195,8 @@ describe('trace context from an HTTP command to a consumer in another service (P
       expect(parentOf(publishSpan as ReadableSpan)?.spanId).toBe(appendSpan?.spanContext().spanId);
       expect(parentOf(consumerSpan as ReadableSpan)?.spanId).toBe(publishSpan?.spanContext().spanId);
       expect(parentOf(consumerSpan as ReadableSpan)?.isRemote).toBe(true);
+      // the handler ran inside that trace: what the policy service does next continues it
+      expect(handlerTraceIds.get(eventId)).toBe(traceId);
       // the vendor state travelled the whole way
       expect(consumerSpan?.spanContext().traceState?.get('upstream')).toBe('exchange-7');
 
