@@ -101,7 +101,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'KAFKA_BROKERS',
     required: false,
     default: undefined,
-    description: 'Comma-separated Kafka bootstrap brokers (host:port). Reserved for the messaging issue: not read yet.',
+    description:
+      'Comma-separated Kafka bootstrap brokers (host:port, at most 32). When set, the service relays every event of its store to custody.<service>.events.v1; when unset it publishes nothing (and says so at start).',
+    secret: false,
+  },
+  {
+    name: 'KAFKA_PRODUCER_IDEMPOTENT',
+    required: false,
+    default: 'true',
+    description:
+      "'true' or 'false'. Idempotent producer: the broker drops a retried batch it already has. Keep it on; 'false' only against a broker that cannot serve it (the Kafka test broker). Delivery is at-least-once either way and consumers deduplicate.",
     secret: false,
   },
 ];

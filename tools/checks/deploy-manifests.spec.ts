@@ -166,6 +166,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'DATABASE_POOL_MAX',
         'DATABASE_URL',
         'KAFKA_BROKERS',
+        'KAFKA_PRODUCER_IDEMPOTENT',
         'LOG_LEVEL',
         'OTEL_EXPORTER_OTLP_ENDPOINT',
         'PORT',

@@ -31,11 +31,27 @@ describe('service configuration', () => {
     ['DATABASE_URL', 'postgres://db', /name a database/],
     ['LOG_LEVEL', 'loud', /one of/],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', /http/],
+    ['KAFKA_BROKERS', 'kafka:9092,kafka', /not valid: 'kafka'/],
+    ['KAFKA_BROKERS', 'kafka:99999', /host:port/],
+    ['KAFKA_BROKERS', Array.from({ length: 33 }, (_, index) => `k${index}:9092`).join(','), /at most 32/],
+    ['KAFKA_PRODUCER_IDEMPOTENT', 'yes', /'true' or 'false'/],
   ])('given %s=%s, then it is refused with a reason', (variable, value, reason) => {
     const result = parseServiceConfig('ledger', 3001, { ...valid, [variable]: value });
     expect(result.ok).toBe(false);
     const problem = result.ok ? undefined : result.problems.find((candidate) => candidate.variable === variable);
     expect(problem?.reason).toMatch(reason);
+  });
+
+  it('given no KAFKA_BROKERS, then there is no Kafka (the service does not publish); given brokers, then producer idempotence is on unless turned off', () => {
+    expect(parseServiceConfig('ledger', 3001, valid)).toMatchObject({ ok: true, config: { kafka: undefined } });
+    expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka-0.kafka:9092, 10.0.0.7:9093' })).toMatchObject({
+      ok: true,
+      config: { kafka: { brokers: ['kafka-0.kafka:9092', '10.0.0.7:9093'], producerIdempotent: true } },
+    });
+    expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092', KAFKA_PRODUCER_IDEMPOTENT: 'false' })).toMatchObject({
+      ok: true,
+      config: { kafka: { producerIdempotent: false } },
+    });
   });
 
   it('never repeats a database password in a problem', () => {

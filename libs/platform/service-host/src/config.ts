@@ -15,7 +15,19 @@ export interface ServiceConfig {
   readonly logLevel: LogLevel;
   readonly otlpEndpoint: string | undefined;
   readonly auth: AuthConfig;
+  /** Kafka, when KAFKA_BROKERS is set: the service then relays its events to its topic. */
+  readonly kafka: KafkaConfig | undefined;
 }
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  /** Producer idempotence: on in production; off only against a broker that cannot serve it (the test broker). */
+  readonly producerIdempotent: boolean;
+}
+
+export const KAFKA_BROKERS_MAX = 32;
+/** host:port, the host a DNS name or an IPv4 address. */
+const BROKER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})?:\d{1,5}$/;
 
 export interface ConfigProblem {
   readonly variable: string;
@@ -42,6 +54,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   }
   const auth = parseAuthConfig(environment);
   if (!auth.ok) problems.push(...auth.problems);
+  const kafka = parseKafkaConfig(environment, problems);
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
@@ -55,8 +68,21 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
       logLevel: logLevel as LogLevel,
       otlpEndpoint,
       auth: auth.config,
+      kafka,
     },
   };
+}
+
+function parseKafkaConfig(environment: Environment, problems: ConfigProblem[]): KafkaConfig | undefined {
+  const idempotentRaw = emptyToUndefined(environment['KAFKA_PRODUCER_IDEMPOTENT']) ?? 'true';
+  if (idempotentRaw !== 'true' && idempotentRaw !== 'false') problems.push({ variable: 'KAFKA_PRODUCER_IDEMPOTENT', reason: `must be 'true' or 'false'` });
+  const raw = emptyToUndefined(environment['KAFKA_BROKERS']);
+  if (raw === undefined) return undefined;
+  const brokers = raw.split(',').map((broker) => broker.trim());
+  const bad = brokers.filter((broker) => !BROKER_PATTERN.test(broker) || Number(broker.split(':').at(-1)) > PORT_MAX || Number(broker.split(':').at(-1)) < 1);
+  if (bad.length > 0) problems.push({ variable: 'KAFKA_BROKERS', reason: `must be comma-separated host:port entries; not valid: ${bad.map((broker) => `'${broker}'`).join(', ')}` });
+  if (brokers.length > KAFKA_BROKERS_MAX) problems.push({ variable: 'KAFKA_BROKERS', reason: `at most ${KAFKA_BROKERS_MAX} brokers` });
+  return { brokers, producerIdempotent: idempotentRaw !== 'false' };
 }
 
 export function formatConfigProblems(serviceName: string, problems: readonly ConfigProblem[]): string {

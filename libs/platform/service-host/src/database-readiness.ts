@@ -15,6 +15,9 @@ export class DatabaseReadiness {
   private migrated = false;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private markMigrated: () => void = () => undefined;
+  /** Resolves once the event store's schema is prepared (never, if the service stops before). */
+  readonly migratedOnce: Promise<void> = new Promise((resolve) => (this.markMigrated = resolve));
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -45,6 +48,7 @@ export class DatabaseReadiness {
     try {
       await this.store.migrate();
       this.migrated = true;
+      this.markMigrated();
       this.logger.info({ schema: this.store.schema }, 'event store schema ready');
     } catch (error) {
       this.logger.warn({ error: (error as Error).message, retryInMs: nextDelayMs }, 'database not reachable; will retry');

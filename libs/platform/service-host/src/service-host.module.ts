@@ -5,20 +5,23 @@ import type { Logger, ServiceMetrics } from '@custody/observability';
 import { Pool } from 'pg';
 import type { ServiceConfig } from './config';
 import { DatabaseReadiness } from './database-readiness';
+import { EventRelayHost } from './event-relay';
 import { EventLogController } from './event-log.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
-import { DATABASE_POOL, EVENT_STORE, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
+import { DATABASE_POOL, EVENT_RELAY, EVENT_STORE, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
 
 /** Closes what the host opened, in reverse order, when Nest shuts down. */
 class HostLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_RELAY) private readonly relay: EventRelayHost | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     this.readiness.stop();
+    await this.relay?.stop(); // before the pool: the relay's last checkpoint needs it
     await this.pool.end();
   }
 }
@@ -45,6 +48,9 @@ export class ServiceHostModule {
     const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
     const readiness = new DatabaseReadiness(store, logger);
     readiness.start();
+    const relay = config.kafka === undefined ? null : new EventRelayHost(config.serviceName, store, config.kafka, logger, metrics);
+    if (relay === null) logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
+    else relay.start(readiness.migratedOnce);
     return {
       module: ServiceHostModule,
       imports: [AuthModule.forRoot(config.auth), options.serviceModule],
@@ -56,6 +62,7 @@ export class ServiceHostModule {
         { provide: DATABASE_POOL, useValue: pool },
         { provide: EVENT_STORE, useValue: store },
         { provide: DatabaseReadiness, useValue: readiness },
+        { provide: EVENT_RELAY, useValue: relay },
         HostLifecycle,
       ],
       exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE],

@@ -4,3 +4,4 @@ export const DATABASE_POOL = Symbol('custody.database-pool');
 export const EVENT_STORE = Symbol('custody.event-store');
 export const SERVICE_METRICS = Symbol('custody.service-metrics');
 export const SERVICE_LOGGER = Symbol('custody.service-logger');
+export const EVENT_RELAY = Symbol('custody.event-relay');
