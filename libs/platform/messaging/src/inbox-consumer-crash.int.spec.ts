@@ -1,18 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
-import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { waitFor } from './bus-contract.test-support';
-import { createKafka, createOutboxProducer } from './kafka';
-import { KafkaMessageBus } from './kafka-bus';
 import {
   appliedTotals,
-  createAppliedTable,
   groupCaughtUp,
   publishEnvelopes,
   startConsumerProcess,
   stopConsumerProcess,
+  useReliabilityFixture,
   type ConsumerProcess,
   type ConsumerProcessOptions,
 } from './reliability.test-support';
@@ -35,27 +31,11 @@ const RUN_WAIT_MS = 150_000;
  * (mid-transaction, mid-fetch). The sum invariant then holds: every message applied once.
  */
 describe('inbox consumer killed mid-batch and restarted (Kafka test broker + PostgreSQL)', () => {
-  let db: TestDatabase;
-  let broker: KafkaTestBroker;
-  let kafka: Kafka;
-  let producer: Producer;
-
-  beforeAll(async () => {
-    [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    await broker.command(`topic ${LEDGER_EVENTS_TOPIC} ${PARTITIONS} 3`);
-    kafka = createKafka({ clientId: 'crash-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    producer = createOutboxProducer(kafka, { idempotent: false });
-    await producer.connect();
-    await createAppliedTable(db, SCHEMA);
-  });
-  afterAll(async () => {
-    await producer?.disconnect();
-    await broker?.stop();
-    await db?.drop();
-  });
+  const fixture = useReliabilityFixture(SCHEMA, PARTITIONS);
 
   it('given 10,000 messages, when consumers are SIGKILLed mid-run and restarted, then the effect of every message is applied exactly once (sum invariant)', async () => {
-    const expectedSum = await publishEnvelopes(new KafkaMessageBus({ kafka, producer }).publisher, LEDGER_EVENTS_TOPIC, 0, MESSAGES);
+    const { db, broker, kafka, publisher } = fixture();
+    const expectedSum = await publishEnvelopes(publisher, LEDGER_EVENTS_TOPIC, 0, MESSAGES);
     const options = (member: string, crashAfterBatches?: number): ConsumerProcessOptions => ({
       brokers: broker.brokers,
       databaseUrl: db.url,

@@ -1,17 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
-import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { waitFor } from './bus-contract.test-support';
-import { createKafka, createOutboxProducer } from './kafka';
-import { KafkaMessageBus } from './kafka-bus';
 import {
   appliedTotals,
-  createAppliedTable,
   groupCaughtUp,
   publishEnvelopes,
   startConsumerProcess,
   stopConsumerProcess,
+  useReliabilityFixture,
   type ConsumerProcess,
 } from './reliability.test-support';
 
@@ -31,27 +27,10 @@ const STEP_WAIT_MS = 90_000;
  * revocation are delivered again to the new owner; nothing may be lost or applied twice.
  */
 describe('inbox consumer group rebalancing during a run (Kafka test broker + PostgreSQL)', () => {
-  let db: TestDatabase;
-  let broker: KafkaTestBroker;
-  let kafka: Kafka;
-  let producer: Producer;
-
-  beforeAll(async () => {
-    [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    await broker.command(`topic ${LEDGER_EVENTS_TOPIC} ${PARTITIONS} 3`);
-    kafka = createKafka({ clientId: 'rebalance-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    producer = createOutboxProducer(kafka, { idempotent: false });
-    await producer.connect();
-    await createAppliedTable(db, SCHEMA);
-  });
-  afterAll(async () => {
-    await producer?.disconnect();
-    await broker?.stop();
-    await db?.drop();
-  });
+  const fixture = useReliabilityFixture(SCHEMA, PARTITIONS);
 
   it('given 10,000 messages arriving while consumers join, leave and crash, then nothing is lost and nothing is applied twice', async () => {
-    const publisher = new KafkaMessageBus({ kafka, producer }).publisher;
+    const { db, broker, kafka, publisher } = fixture();
     const members: ConsumerProcess[] = [];
     const join = async (member: string) => {
       const started = await startConsumerProcess({

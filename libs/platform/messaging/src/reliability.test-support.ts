@@ -2,12 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestDatabase } from '@custody/testing';
-import type { Kafka } from 'kafkajs';
+import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
+import { createTestDatabase, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { logLevel, type Kafka, type Producer } from 'kafkajs';
+import { createKafka, createOutboxProducer } from './kafka';
+import { KafkaMessageBus } from './kafka-bus';
 import { testEnvelope } from './bus-contract.test-support';
 import type { MessagePublisher } from './ports';
 
-/** Shared by the crash and rebalance tests: consumer group members as real processes. */
+/**
+ * Shared by the crash and rebalance tests: consumer group members as real processes. Run a test
+ * with KAFKAJS_LOG=debug to see each member's kafkajs log on stderr, prefixed with its name.
+ */
 const CONSUMER_SCRIPT = path.join(__dirname, 'inbox-consumer-process.test-support.ts');
 const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
 export const CONSUMER_START_TIMEOUT_MS = 30_000;
@@ -160,4 +166,38 @@ export async function groupCaughtUp(kafka: Kafka, groupId: string, topic: string
   } finally {
     await admin.disconnect();
   }
+}
+
+export interface ReliabilityFixture {
+  readonly db: TestDatabase;
+  readonly broker: KafkaTestBroker;
+  readonly kafka: Kafka;
+  readonly publisher: MessagePublisher;
+}
+
+/**
+ * Registers the suite's set-up and tear-down: a fresh database with `<schema>.applied`, a test
+ * broker with the ledger topic in `partitions` partitions, and a publisher. Returns a getter.
+ */
+export function useReliabilityFixture(schema: string, partitions: number): () => ReliabilityFixture {
+  let fixture: ReliabilityFixture | undefined;
+  let producer: Producer | undefined;
+  beforeAll(async () => {
+    const [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
+    await broker.command(`topic ${LEDGER_EVENTS_TOPIC} ${partitions} 3`);
+    const kafka = createKafka({ clientId: `reliability-${schema}`, brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    producer = createOutboxProducer(kafka, { idempotent: false }); // the mock cannot serve idempotence
+    await producer.connect();
+    await createAppliedTable(db, schema);
+    fixture = { db, broker, kafka, publisher: new KafkaMessageBus({ kafka, producer }).publisher };
+  });
+  afterAll(async () => {
+    await producer?.disconnect();
+    await fixture?.broker.stop();
+    await fixture?.db.drop();
+  });
+  return () => {
+    if (fixture === undefined) throw new Error('assertion: the reliability fixture is used before beforeAll ran');
+    return fixture;
+  };
 }
