@@ -1,0 +1,12 @@
+// Public API of the ledger's pure domain (no I/O, no frameworks): accounts, journals, the HK-7
+// guard, commands, events, decide/evolve and the books' invariant.
+export * from './accounts';
+export { assetBooks, type AssetBooks } from './books';
+export { refuseClientDebit, type ClientDebitReason, type ClientDebitRefusal } from './client-debit-guard';
+export { parseExactDecimal, type ExactDecimal } from './decimal';
+export { checkJournal, JOURNAL_ENTRIES_MAX, transfer, type JournalEntry, type JournalProblem } from './journal';
+export { decideLedger, type AssetDecimals, type Decision } from './ledger';
+export type { CommandMetadata, FeeLeg, LedgerCommand, TradeExecution } from './ledger-commands';
+export { LEDGER_ERROR_CODES, type LedgerError, type LedgerErrorCode } from './ledger-errors';
+export type { JournalKind, LedgerEvent, LedgerEventType } from './ledger-events';
+export { balanceOf, evolveLedger, initialLedgerState, journalIdOf, type HeldWithdrawal, type LedgerState, type RequestedAdjustment } from './ledger-state';

@@ -1,0 +1,81 @@
+import type { ClientDebitReason } from './client-debit-guard';
+
+/** Time and ids enter on the command (never `new Date()` in the domain). */
+export interface CommandMetadata {
+  /** Business time, ISO 8601 UTC. */
+  readonly at: string;
+}
+
+export interface FeeLeg {
+  readonly asset: string;
+  readonly amountMinor: bigint;
+}
+
+/** exchange.trades.v1 TradeExecuted, decoded: authoritative, settles in ONE journal. */
+export interface TradeExecution {
+  readonly tradeId: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly buyerClientId: string;
+  readonly sellerClientId: string;
+  readonly quantityMinor: bigint;
+  /** Quote units per one base display unit, exact decimal text. */
+  readonly price: string;
+  readonly quoteAmountMinor: bigint;
+  readonly buyerFee: FeeLeg;
+  readonly sellerFee: FeeLeg;
+}
+
+export type LedgerCommand =
+  | { readonly type: 'OnboardClient'; readonly clientId: string; readonly metadata: CommandMetadata }
+  | { readonly type: 'SettleTrade'; readonly trade: TradeExecution; readonly metadata: CommandMetadata }
+  | {
+      readonly type: 'BookDeposit';
+      readonly depositId: string;
+      readonly clientId: string;
+      readonly asset: string;
+      readonly amountMinor: bigint;
+      /** The client-segregated wallet that received it. */
+      readonly walletId: string;
+      readonly metadata: CommandMetadata;
+    }
+  | {
+      /** The withdrawal was approved: its amount is held (a pending debit) until it settles. */
+      readonly type: 'HoldWithdrawal';
+      readonly withdrawalId: string;
+      readonly clientId: string;
+      readonly asset: string;
+      readonly amountMinor: bigint;
+      readonly walletId: string;
+      /** Whose allow-list holds the destination address (HK-7: it must be the client's own). */
+      readonly destinationAllowListedForClientId: string | null;
+      readonly metadata: CommandMetadata;
+    }
+  | {
+      /** Confirmed on chain: the hold posts; the network fee is the house's expense. */
+      readonly type: 'SettleWithdrawal';
+      readonly withdrawalId: string;
+      readonly networkFeeMinor: bigint;
+      readonly metadata: CommandMetadata;
+    }
+  | { readonly type: 'ReleaseWithdrawal'; readonly withdrawalId: string; readonly reason: 'failed' | 'cancelled'; readonly metadata: CommandMetadata }
+  | {
+      /** Maker: a compensating entry between a client account and house inventory. */
+      readonly type: 'RequestAdjustment';
+      readonly adjustmentId: string;
+      readonly requestedBy: string;
+      readonly clientId: string;
+      readonly asset: string;
+      readonly direction: 'credit' | 'debit';
+      readonly amountMinor: bigint;
+      readonly debitReason: ClientDebitReason | null;
+      readonly note: string;
+      readonly metadata: CommandMetadata;
+    }
+  | {
+      /** Checker: a different authenticated person. */
+      readonly type: 'ApproveAdjustment';
+      readonly adjustmentId: string;
+      readonly approvedBy: string;
+      readonly metadata: CommandMetadata;
+    };

@@ -1,0 +1,110 @@
+import { accountKey, ZERO_BALANCE, type Account, type AccountBalance } from './accounts';
+import type { ClientDebitReason } from './client-debit-guard';
+import type { JournalKind, LedgerEvent } from './ledger-events';
+
+export interface HeldWithdrawal {
+  readonly clientId: string;
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly walletId: string;
+  readonly fingerprint: string;
+  readonly status: 'held' | 'settled' | 'released';
+}
+
+export interface RequestedAdjustment {
+  readonly requestedBy: string;
+  readonly clientId: string;
+  readonly asset: string;
+  readonly direction: 'credit' | 'debit';
+  readonly amountMinor: bigint;
+  readonly debitReason: ClientDebitReason | null;
+  readonly fingerprint: string;
+  readonly status: 'pending' | 'approved';
+}
+
+export interface LedgerState {
+  readonly clients: ReadonlySet<string>;
+  readonly accounts: ReadonlyMap<string, { readonly account: Account; readonly balance: AccountBalance }>;
+  /** Fingerprint of each posted journal by its id (`<kind>:<source reference>`). */
+  readonly journals: ReadonlyMap<string, string>;
+  readonly withdrawals: ReadonlyMap<string, HeldWithdrawal>;
+  readonly adjustments: ReadonlyMap<string, RequestedAdjustment>;
+}
+
+export function initialLedgerState(): LedgerState {
+  return { clients: new Set(), accounts: new Map(), journals: new Map(), withdrawals: new Map(), adjustments: new Map() };
+}
+
+export function journalIdOf(kind: JournalKind, sourceReference: string): string {
+  return `${kind}:${sourceReference}`;
+}
+
+export function balanceOf(state: LedgerState, account: Account): AccountBalance {
+  return state.accounts.get(accountKey(account))?.balance ?? ZERO_BALANCE;
+}
+
+function withBalance(
+  accounts: ReadonlyMap<string, { readonly account: Account; readonly balance: AccountBalance }>,
+  account: Account,
+  change: (balance: AccountBalance) => AccountBalance,
+): Map<string, { readonly account: Account; readonly balance: AccountBalance }> {
+  const next = new Map(accounts);
+  const key = accountKey(account);
+  next.set(key, { account, balance: change(accounts.get(key)?.balance ?? ZERO_BALANCE) });
+  return next;
+}
+
+/** Applies one recorded event. Pure; never refuses (events are facts). */
+export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerState {
+  switch (event.type) {
+    case 'ClientOnboarded':
+      return { ...state, clients: new Set(state.clients).add(event.data.clientId) };
+    case 'JournalPosted': {
+      let accounts = state.accounts;
+      for (const entry of event.data.entries) {
+        accounts = withBalance(accounts, entry.account, (balance) =>
+          entry.side === 'debit' ? { ...balance, debitsPosted: balance.debitsPosted + entry.amountMinor } : { ...balance, creditsPosted: balance.creditsPosted + entry.amountMinor },
+        );
+      }
+      const journals = new Map(state.journals).set(event.data.journalId, event.data.fingerprint);
+      const settled = event.data.kind === 'withdrawal' ? state.withdrawals.get(event.data.sourceReference) : undefined;
+      if (settled === undefined) return { ...state, accounts, journals };
+      // The hold becomes the posted debit.
+      accounts = withBalance(accounts, { kind: 'client', clientId: settled.clientId, asset: settled.asset }, (balance) => ({
+        ...balance,
+        debitsPending: balance.debitsPending - settled.amountMinor,
+      }));
+      return { ...state, accounts, journals, withdrawals: new Map(state.withdrawals).set(event.data.sourceReference, { ...settled, status: 'settled' }) };
+    }
+    case 'ClientBalanceWentNegative':
+      return state;
+    case 'WithdrawalHoldPlaced': {
+      const { withdrawalId, clientId, asset, amountMinor, walletId, fingerprint } = event.data;
+      const accounts = withBalance(state.accounts, { kind: 'client', clientId, asset }, (balance) => ({ ...balance, debitsPending: balance.debitsPending + amountMinor }));
+      return { ...state, accounts, withdrawals: new Map(state.withdrawals).set(withdrawalId, { clientId, asset, amountMinor, walletId, fingerprint, status: 'held' }) };
+    }
+    case 'WithdrawalHoldReleased': {
+      const held = state.withdrawals.get(event.data.withdrawalId);
+      if (held === undefined) throw new Error(`assertion: release of unknown withdrawal ${event.data.withdrawalId}`);
+      const accounts = withBalance(state.accounts, { kind: 'client', clientId: held.clientId, asset: held.asset }, (balance) => ({
+        ...balance,
+        debitsPending: balance.debitsPending - held.amountMinor,
+      }));
+      return { ...state, accounts, withdrawals: new Map(state.withdrawals).set(event.data.withdrawalId, { ...held, status: 'released' }) };
+    }
+    case 'AdjustmentRequested': {
+      const { adjustmentId, requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint } = event.data;
+      const request: RequestedAdjustment = { requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint, status: 'pending' };
+      return { ...state, adjustments: new Map(state.adjustments).set(adjustmentId, request) };
+    }
+    case 'AdjustmentApproved': {
+      const request = state.adjustments.get(event.data.adjustmentId);
+      if (request === undefined) throw new Error(`assertion: approval of unknown adjustment ${event.data.adjustmentId}`);
+      return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, { ...request, status: 'approved' }) };
+    }
+    default: {
+      const unreachable: never = event;
+      throw new Error(`assertion: unknown event ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
