@@ -82,7 +82,8 @@ function commandsFor(next: Intent, step: number, state: LedgerState): LedgerComm
       const held = [...state.withdrawals.entries()].filter(([, withdrawal]) => withdrawal.status === 'held');
       const picked = held[next.pick % Math.max(held.length, 1)];
       if (picked === undefined) return [];
-      return [next.settle ? { type: 'SettleWithdrawal', withdrawalId: picked[0], networkFeeMinor: next.networkFeeMinor, metadata } : { type: 'ReleaseWithdrawal', withdrawalId: picked[0], reason: 'failed', metadata }];
+      const [withdrawalId, { clientId }] = picked;
+      return [next.settle ? { type: 'SettleWithdrawal', withdrawalId, clientId, networkFeeMinor: next.networkFeeMinor, metadata } : { type: 'ReleaseWithdrawal', withdrawalId, clientId, reason: 'failed', metadata }];
     }
     case 'adjust': {
       const request: LedgerCommand = {
@@ -97,7 +98,7 @@ function commandsFor(next: Intent, step: number, state: LedgerState): LedgerComm
         note: 'property test',
         metadata,
       };
-      return next.approve ? [request, { type: 'ApproveAdjustment', adjustmentId: `A-${step}`, approvedBy: 'approver-2', metadata }] : [request];
+      return next.approve ? [request, { type: 'ApproveAdjustment', adjustmentId: `A-${step}`, clientId: client(next.client), approvedBy: 'approver-2', metadata }] : [request];
     }
   }
 }

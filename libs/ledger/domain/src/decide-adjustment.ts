@@ -38,7 +38,7 @@ export function decideRequestAdjustment(command: Command<'RequestAdjustment'>, s
 /** Checker: a different person approves; the compensating journal posts (a debit is re-checked against the balance now). */
 export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, state: LedgerState): Decision {
   const request = state.adjustments.get(command.adjustmentId);
-  if (request === undefined) return { ok: false, error: ledgerError('ADJUSTMENT_UNKNOWN', 'adjustmentId', `no adjustment ${command.adjustmentId} was requested`) };
+  if (request === undefined || request.clientId !== command.clientId) return { ok: false, error: ledgerError('ADJUSTMENT_UNKNOWN', 'adjustmentId', `no adjustment ${command.adjustmentId} was requested for client ${command.clientId}`) };
   if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
   if (command.approvedBy.trim() === '') return { ok: false, error: ledgerError('ACTOR_MISSING', 'approvedBy', 'the approver must be an authenticated person') };
   if (command.approvedBy === request.requestedBy) {

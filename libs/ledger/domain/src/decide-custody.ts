@@ -55,7 +55,7 @@ export function decideHoldWithdrawal(command: Command<'HoldWithdrawal'>, state: 
 /** Confirmed on chain: the hold posts (client -> wallet); the network fee is the house's expense, paid from the wallet. */
 export function decideSettleWithdrawal(command: Command<'SettleWithdrawal'>, state: LedgerState): Decision {
   const held = state.withdrawals.get(command.withdrawalId);
-  if (held === undefined) return { ok: false, error: ledgerError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${command.withdrawalId} is held`) };
+  if (held === undefined || held.clientId !== command.clientId) return { ok: false, error: ledgerError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${command.withdrawalId} is held for client ${command.clientId}`) };
   const journalId = journalIdOf('withdrawal', command.withdrawalId);
   const fingerprint = fingerprintOf([held.fingerprint, command.networkFeeMinor]);
   if (held.status === 'settled') {
@@ -74,7 +74,7 @@ export function decideSettleWithdrawal(command: Command<'SettleWithdrawal'>, sta
 /** Failed or cancelled: the hold is released, nothing posts. */
 export function decideReleaseWithdrawal(command: Command<'ReleaseWithdrawal'>, state: LedgerState): Decision {
   const held = state.withdrawals.get(command.withdrawalId);
-  if (held === undefined) return { ok: false, error: ledgerError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${command.withdrawalId} is held`) };
+  if (held === undefined || held.clientId !== command.clientId) return { ok: false, error: ledgerError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${command.withdrawalId} is held for client ${command.clientId}`) };
   if (held.status === 'released') return { ok: true, events: [] };
   if (held.status === 'settled') return { ok: false, error: ledgerError('WITHDRAWAL_ALREADY_SETTLED', 'withdrawalId', `withdrawal ${command.withdrawalId} has settled; a correction is an adjustment`) };
   return { ok: true, events: [{ type: 'WithdrawalHoldReleased', data: { withdrawalId: command.withdrawalId, reason: command.reason, at: command.metadata.at } }] };

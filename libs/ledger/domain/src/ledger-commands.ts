@@ -55,10 +55,12 @@ export type LedgerCommand =
       /** Confirmed on chain: the hold posts; the network fee is the house's expense. */
       readonly type: 'SettleWithdrawal';
       readonly withdrawalId: string;
+      /** Whose withdrawal it is (routes the command to the client's books). */
+      readonly clientId: string;
       readonly networkFeeMinor: bigint;
       readonly metadata: CommandMetadata;
     }
-  | { readonly type: 'ReleaseWithdrawal'; readonly withdrawalId: string; readonly reason: 'failed' | 'cancelled'; readonly metadata: CommandMetadata }
+  | { readonly type: 'ReleaseWithdrawal'; readonly withdrawalId: string; readonly clientId: string; readonly reason: 'failed' | 'cancelled'; readonly metadata: CommandMetadata }
   | {
       /** Maker: a compensating entry between a client account and house inventory. */
       readonly type: 'RequestAdjustment';
@@ -76,6 +78,7 @@ export type LedgerCommand =
       /** Checker: a different authenticated person. */
       readonly type: 'ApproveAdjustment';
       readonly adjustmentId: string;
+      readonly clientId: string;
       readonly approvedBy: string;
       readonly metadata: CommandMetadata;
     };

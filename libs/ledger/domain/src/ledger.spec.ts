@@ -166,7 +166,7 @@ describe('ledger: deposits and withdrawals', () => {
   describe('when a held withdrawal settles or fails', () => {
     it('confirmation posts the hold to the wallet; the network fee is the house expense', () => {
       given(...funded, hold('W-1', 1_000_000n))
-        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', networkFeeMinor: 2_500n, metadata })
+        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'alice', networkFeeMinor: 2_500n, metadata })
         .then((_events, after) => {
           const account = clientAccount('alice', 'USDT');
           expect(balanceOf(after, account)).toMatchObject({ debitsPosted: 1_000_000n, debitsPending: 0n });
@@ -177,15 +177,21 @@ describe('ledger: deposits and withdrawals', () => {
 
     it('failure releases the hold and posts nothing', () => {
       given(...funded, hold('W-1', 1_000_000n))
-        .when({ type: 'ReleaseWithdrawal', withdrawalId: 'W-1', reason: 'failed', metadata })
+        .when({ type: 'ReleaseWithdrawal', withdrawalId: 'W-1', clientId: 'alice', reason: 'failed', metadata })
         .then((_events, after) => {
           expect(balanceOf(after, clientAccount('alice', 'USDT'))).toMatchObject({ debitsPosted: 0n, debitsPending: 0n });
         });
     });
 
+    it("a withdrawal is found only in its own client's books", () => {
+      given(...funded, hold('W-1', 1n))
+        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'bob', networkFeeMinor: 0n, metadata })
+        .thenRefuses('WITHDRAWAL_UNKNOWN', 'withdrawalId');
+    });
+
     it('a released withdrawal cannot settle', () => {
-      given(...funded, hold('W-1', 1n), { type: 'ReleaseWithdrawal', withdrawalId: 'W-1', reason: 'cancelled', metadata })
-        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', networkFeeMinor: 0n, metadata })
+      given(...funded, hold('W-1', 1n), { type: 'ReleaseWithdrawal', withdrawalId: 'W-1', clientId: 'alice', reason: 'cancelled', metadata })
+        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'alice', networkFeeMinor: 0n, metadata })
         .thenRefuses('WITHDRAWAL_ALREADY_RELEASED', 'withdrawalId');
     });
   });
@@ -204,7 +210,7 @@ describe('ledger: manual adjustments (maker-checker)', () => {
     note: 'correction of deposit D-1',
     metadata,
   });
-  const approve = (approvedBy: string): LedgerCommand => ({ type: 'ApproveAdjustment', adjustmentId: 'A-1', approvedBy, metadata });
+  const approve = (approvedBy: string): LedgerCommand => ({ type: 'ApproveAdjustment', adjustmentId: 'A-1', clientId: 'alice', approvedBy, metadata });
 
   it('the requester cannot approve their own adjustment', () => {
     given(...funded, request('credit', 10n)).when(approve('operator-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'approvedBy');

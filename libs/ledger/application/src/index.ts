@@ -1,0 +1,3 @@
+// The ledger's application layer: command handling over the event store (the one write path).
+export { clientsOf, clientStreamId, CLIENT_STREAM_PREFIX, COMMAND_ATTEMPTS_MAX, LedgerCommandHandler, type HandledCommand } from './ledger-command-handler';
+export { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';

@@ -1,0 +1,104 @@
+import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
+import { PostgresEventStore } from '@custody/event-store';
+import { availableBalance, balanceOf, clientAccount, postedBalance, type AssetDecimals, type LedgerCommand, type TradeExecution } from '@custody/ledger-domain';
+import { createTestDatabase, type TestDatabase } from '@custody/testing';
+import { clientStreamId, LedgerCommandHandler } from './ledger-command-handler';
+
+const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
+const metadata = { at: '2026-11-24T09:00:00.000Z' };
+const RACING_WITHDRAWALS = 12;
+
+const onboard = (clientId: string): LedgerCommand => ({ type: 'OnboardClient', clientId, metadata });
+const deposit = (depositId: string, clientId: string, asset: string, amountMinor: bigint): LedgerCommand => ({ type: 'BookDeposit', depositId, clientId, asset, amountMinor, walletId: 'wallet-cold-1', metadata });
+const hold = (withdrawalId: string, clientId: string, amountMinor: bigint): LedgerCommand => ({
+  type: 'HoldWithdrawal',
+  withdrawalId,
+  clientId,
+  asset: 'USDT',
+  amountMinor,
+  walletId: 'wallet-hot-1',
+  destinationAllowListedForClientId: clientId,
+  metadata,
+});
+const trade = (tradeId: string, overrides: Partial<TradeExecution> = {}): LedgerCommand => ({
+  type: 'SettleTrade',
+  trade: {
+    tradeId,
+    base: 'BTC',
+    quote: 'USDT',
+    buyerClientId: 'alice',
+    sellerClientId: 'bob',
+    quantityMinor: 10_000_000n,
+    price: '60000',
+    quoteAmountMinor: 6_000_000_000n,
+    buyerFee: { asset: 'BTC', amountMinor: 10_000n },
+    sellerFee: { asset: 'USDT', amountMinor: 6_000_000n },
+    ...overrides,
+  },
+  metadata,
+});
+
+/** The ledger's write path against the real PostgreSQL event store: per-client streams, expected versions, idempotent ids. */
+describe('ledger command handler (PostgreSQL event store)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let handler: LedgerCommandHandler;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
+    await store.migrate();
+    handler = new LedgerCommandHandler(store, decimals);
+    for (const command of [onboard('alice'), onboard('bob'), onboard('carol'), deposit('D-1', 'alice', 'USDT', 10_000_000_000n), deposit('D-2', 'bob', 'BTC', 100_000_000n)]) {
+      expect((await handler.handle(command)).ok).toBe(true);
+    }
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("records a trade in both clients' streams (their statements), once, and the books load it once", async () => {
+    expect(await handler.handle(trade('T-1'))).toMatchObject({ ok: true });
+    const aliceStream = await store.readStream(clientStreamId('alice'));
+    const bobStream = await store.readStream(clientStreamId('bob'));
+    expect(aliceStream.filter((event) => event.type === 'JournalPosted').map((event) => event.data['journalId'])).toEqual(['deposit:D-1', 'trade:T-1']);
+    expect(bobStream.filter((event) => event.type === 'JournalPosted').map((event) => event.data['journalId'])).toEqual(['deposit:D-2', 'trade:T-1']);
+    // amounts are stored as decimal text, never JSON numbers
+    expect(JSON.stringify(aliceStream.at(-1)?.data)).toContain('"amountMinor":"6000000000"');
+
+    const { state } = await handler.load(['alice', 'bob']);
+    const alice = clientAccount('alice', 'USDT');
+    expect(postedBalance(alice, balanceOf(state, alice))).toBe(4_000_000_000n);
+    const bobBtc = clientAccount('bob', 'BTC');
+    expect(postedBalance(bobBtc, balanceOf(state, bobBtc))).toBe(90_000_000n);
+  });
+
+  it('given the same trade again (redelivery), then nothing is appended; other content under its id is TRADE_ID_CONFLICT', async () => {
+    const head = await store.headPosition();
+    expect(await handler.handle(trade('T-1'))).toEqual({ ok: true, events: [], attempts: 1 });
+    expect(await store.headPosition()).toBe(head);
+    const conflict = await handler.handle(trade('T-1', { quantityMinor: 20_000_000n, quoteAmountMinor: 12_000_000_000n }));
+    expect(conflict).toMatchObject({ ok: false, error: { code: 'TRADE_ID_CONFLICT', path: 'trade.tradeId' } });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it(`given ${RACING_WITHDRAWALS} withdrawals racing for one balance, then exactly those the balance covers are held and it never goes below zero`, async () => {
+    await handler.handle(deposit('D-3', 'carol', 'USDT', 1_000n));
+    const results = await Promise.all(Array.from({ length: RACING_WITHDRAWALS }, (_, index) => handler.handle(hold(`W-race-${index}`, 'carol', 300n))));
+    const held = results.filter((result) => result.ok);
+    const refused = results.filter((result) => !result.ok);
+    expect(held).toHaveLength(3); // 3 x 300 <= 1,000 < 4 x 300
+    expect(refused.every((result) => !result.ok && result.error.code === 'INSUFFICIENT_AVAILABLE_BALANCE')).toBe(true);
+    expect(results.some((result) => result.attempts > 1)).toBe(true); // the race really happened
+    const { state } = await handler.load(['carol']);
+    const carol = clientAccount('carol', 'USDT');
+    expect(availableBalance(carol, balanceOf(state, carol))).toBe(100n);
+  });
+
+  it('given a refused command, then nothing is appended', async () => {
+    const head = await store.headPosition();
+    const refusal = await handler.handle(hold('W-too-much', 'carol', 101n));
+    expect(refusal).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
+    expect(await store.headPosition()).toBe(head);
+  });
+});
