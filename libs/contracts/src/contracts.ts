@@ -2,11 +2,13 @@
 import type { z } from 'zod/v4';
 import { type AssetRegistry, assertValidAssetRegistry, DEFAULT_ASSET_REGISTRY } from './assets';
 import { deadLetterV1Schema } from './custody/deadletter.v1';
+import { walletEventCatalog } from './custody/wallet-events';
 import { anyEnvelopeSchema } from './envelope';
+import { catalogTopicSchema, type EventCatalog, validateCatalogMessage } from './event-catalog';
 import { priceObservedV1Schema } from './exchange/prices.v1';
 import { tradeExecutedV1Schema } from './exchange/trades.v1';
 import { withdrawalRequestedV1Schema } from './exchange/withdrawal-requests.v1';
-import { toValidationIssues, type ValidationResult } from './issues';
+import { type ValidationResult, validateWith } from './issues';
 import {
   DEAD_LETTER_TOPIC,
   EXCHANGE_PRICES_TOPIC,
@@ -14,15 +16,21 @@ import {
   EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
   isTopic,
   type Topic,
+  WALLET_EVENTS_TOPIC,
 } from './topics';
 
 function buildSchemas(registry: AssetRegistry) {
+  const walletEvents = walletEventCatalog(registry);
   return {
     upstream: {
       [EXCHANGE_TRADES_TOPIC]: tradeExecutedV1Schema(registry),
       [EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC]: withdrawalRequestedV1Schema(registry),
       [EXCHANGE_PRICES_TOPIC]: priceObservedV1Schema(registry),
     },
+    /** Service topics with published event types (event-catalog.ts): the catalog per topic... */
+    catalogs: { [WALLET_EVENTS_TOPIC]: walletEvents },
+    /** ...and the whole topic as one schema: a catalogued message or another type's envelope. */
+    service: { [WALLET_EVENTS_TOPIC]: catalogTopicSchema(walletEvents) },
     deadLetter: deadLetterV1Schema,
     anyEnvelope: anyEnvelopeSchema,
   } as const;
@@ -30,14 +38,20 @@ function buildSchemas(registry: AssetRegistry) {
 
 export type ContractSchemas = ReturnType<typeof buildSchemas>;
 export type UpstreamTopicSchemas = ContractSchemas['upstream'];
+export type ServiceTopicSchemas = ContractSchemas['service'];
 
-/** The typed message per topic: service topics are checked at envelope level only (their
- * event schemas belong to each service and are added here as they are published). */
+/**
+ * The typed message per topic. A service topic with published event types (the wallet's) gives
+ * those typed or any other type's envelope (narrow with `isTypedWalletEvent`); the other service
+ * topics are checked at envelope level only until their event schemas are published.
+ */
 export type MessageOf<T extends Topic> = T extends keyof UpstreamTopicSchemas
   ? z.infer<UpstreamTopicSchemas[T]>
-  : T extends typeof DEAD_LETTER_TOPIC
-    ? z.infer<typeof deadLetterV1Schema>
-    : z.infer<typeof anyEnvelopeSchema>;
+  : T extends keyof ServiceTopicSchemas
+    ? z.infer<ServiceTopicSchemas[T]>
+    : T extends typeof DEAD_LETTER_TOPIC
+      ? z.infer<typeof deadLetterV1Schema>
+      : z.infer<typeof anyEnvelopeSchema>;
 
 export interface Contracts {
   readonly registry: AssetRegistry;
@@ -53,15 +67,19 @@ export function createContracts(registry: AssetRegistry = DEFAULT_ASSET_REGISTRY
   const schemaFor = (topic: Topic): z.ZodType => {
     if (topic === DEAD_LETTER_TOPIC) return schemas.deadLetter;
     if (topic in schemas.upstream) return schemas.upstream[topic as keyof UpstreamTopicSchemas];
+    if (topic in schemas.service) return schemas.service[topic as keyof ServiceTopicSchemas];
     return schemas.anyEnvelope;
   };
+  const catalogs: Partial<Record<Topic, EventCatalog>> = schemas.catalogs;
   const validateMessage = (topic: string, value: unknown): ValidationResult<unknown> => {
     if (!isTopic(topic)) {
       return { ok: false, issues: [{ code: 'TOPIC_UNKNOWN', path: '', reason: `unknown topic ${JSON.stringify(topic)}` }] };
     }
-    const result = schemaFor(topic).safeParse(value);
-    if (result.success) return { ok: true, message: result.data };
-    return { ok: false, issues: result.error.issues.flatMap((issue) => toValidationIssues(issue, value)) };
+    // A catalogued topic: the one schema that applies to this message, for precise issues
+    // (the topic's union schema accepts the same messages but reports a mismatch as a whole).
+    const catalog = catalogs[topic];
+    if (catalog !== undefined) return validateCatalogMessage(catalog, value);
+    return validateWith(schemaFor(topic), value);
   };
   return { registry, schemas, schemaFor, validateMessage: validateMessage as Contracts['validateMessage'] };
 }

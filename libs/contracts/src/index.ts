@@ -16,7 +16,15 @@ export {
   formatAmountMinor,
   parseAmountMinor,
 } from './primitives';
-export { anyEnvelopeSchema, type AnyEnvelope, envelopeSchema } from './envelope';
+export { anyEnvelopeSchema, type AnyEnvelope, envelopeSchema, SCHEMA_VERSION_MAX } from './envelope';
+export {
+  type CatalogMessage,
+  type CatalogTopicMessage,
+  catalogTopicSchema,
+  type EventCatalog,
+  uncataloguedEnvelopeSchema,
+  validateCatalogMessage,
+} from './event-catalog';
 export { VALIDATION_CODES, type ValidationCode, type ValidationIssue, type ValidationResult } from './issues';
 export * from './topics';
 export {
@@ -45,11 +53,43 @@ export {
   deadLetterV1Schema,
 } from './custody/deadletter.v1';
 export {
+  CONFIRMATIONS_MAX,
+  DEPOSIT_CONFIRMED_SCHEMA_VERSION,
+  DEPOSIT_CONFIRMED_TYPE,
+  type DepositConfirmedV1,
+  depositConfirmedV1Schema,
+  TRANSACTION_HASH_PATTERN,
+  WITHDRAWAL_APPROVED_SCHEMA_VERSION,
+  WITHDRAWAL_APPROVED_TYPE,
+  WITHDRAWAL_CONFIRMED_SCHEMA_VERSION,
+  WITHDRAWAL_CONFIRMED_TYPE,
+  WITHDRAWAL_FAILED_SCHEMA_VERSION,
+  WITHDRAWAL_FAILED_TYPE,
+  WITHDRAWAL_FAILURE_REASONS,
+  type WithdrawalApprovedV1,
+  withdrawalApprovedV1Schema,
+  type WithdrawalConfirmedV1,
+  withdrawalConfirmedV1Schema,
+  type WithdrawalFailedV1,
+  withdrawalFailedV1Schema,
+  type WithdrawalFailureReason,
+} from './custody/wallet-events.v1';
+export {
+  isTypedWalletEvent,
+  TYPED_WALLET_EVENT_TYPES,
+  type TypedWalletEvent,
+  type TypedWalletEventType,
+  type WalletEventCatalog,
+  walletEventCatalog,
+  type WalletEventsMessage,
+} from './custody/wallet-events';
+export {
   type Contracts,
   type ContractSchemas,
   createContracts,
   defaultContracts,
   type MessageOf,
+  type ServiceTopicSchemas,
   type UpstreamTopicSchemas,
   validateMessage,
 } from './contracts';

@@ -89,6 +89,13 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Validates without throwing: the parsed message, or every issue with its code and path. */
+export function validateWith(schema: z.ZodType, value: unknown): ValidationResult<unknown> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, message: result.data };
+  return { ok: false, issues: result.error.issues.flatMap((issue) => toValidationIssues(issue, value)) };
+}
+
 /** One zod issue becomes one issue, except unknown keys: one issue per key, at the key. */
 export function toValidationIssues(issue: z.core.$ZodIssue, root: unknown): ValidationIssue[] {
   const coded = CODED_MESSAGE_PATTERN.exec(issue.message);

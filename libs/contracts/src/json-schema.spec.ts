@@ -5,7 +5,7 @@ import { CONTRACTS_OUTPUT_DIRECTORY, generateJsonSchemaFiles } from './json-sche
 const directory = join(__dirname, '..', '..', '..', CONTRACTS_OUTPUT_DIRECTORY);
 const STALE = 'docs/contracts is stale: run `npm run contracts:generate` and commit the result';
 
-describe('JSON Schema files for the exchange team', () => {
+describe('JSON Schema files for the exchange team and the producing services', () => {
   const generated = generateJsonSchemaFiles();
 
   describe('given the zod schemas of this commit', () => {
@@ -29,6 +29,19 @@ describe('JSON Schema files for the exchange team', () => {
       const quantity = trade.properties.data.properties.quantityMinor;
       expect(quantity).toMatchObject({ type: 'string', pattern: '^(0|[1-9][0-9]*)$' });
       expect(trade.properties.data.required).toEqual(expect.arrayContaining(['buyerFee', 'sellerFee']));
+    });
+
+    it('HK-8 when the wallet topic schema is read, then its typed events are strict and any other type is envelope only', () => {
+      const wallet = JSON.parse(generated['custody.wallet.events.v1.schema.json'] ?? '{}');
+      const options: { properties: { type: Record<string, unknown>; data: { properties?: Record<string, unknown> } } }[] = wallet.anyOf;
+      const typed = ['DepositConfirmed', 'WithdrawalApproved', 'WithdrawalConfirmed', 'WithdrawalFailed'];
+      expect(options.map((option) => option.properties.type['const'])).toEqual([...typed, undefined]);
+      expect(options[4]?.properties.type).toMatchObject({ not: { enum: typed } });
+      const confirmed = options[2]?.properties.data.properties ?? {};
+      for (const amount of ['amountMinor', 'networkFeeMinor']) {
+        expect(confirmed[amount]).toMatchObject({ type: 'string', pattern: '^(0|[1-9][0-9]*)$' });
+      }
+      expect(options[0]?.properties.data.properties?.['confirmations']).toMatchObject({ type: 'integer', minimum: 0 });
     });
   });
 });

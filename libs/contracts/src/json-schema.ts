@@ -1,9 +1,9 @@
-// JSON Schema files for the exchange team, generated from the zod schemas (no fs here: the
+// JSON Schema files for the exchange team and the producing services, generated from the zod schemas (no fs here: the
 // script tools/scripts/generate-contracts.ts writes them, json-schema.spec.ts checks them).
 import { z } from 'zod/v4';
 import { type AssetRegistry, DEFAULT_ASSET_REGISTRY } from './assets';
 import { createContracts } from './contracts';
-import { DEAD_LETTER_TOPIC, UPSTREAM_TOPICS } from './topics';
+import { DEAD_LETTER_TOPIC, UPSTREAM_TOPICS, WALLET_EVENTS_TOPIC } from './topics';
 
 export const CONTRACTS_OUTPUT_DIRECTORY = 'docs/contracts';
 export const ENVELOPE_SCHEMA_FILE = 'envelope.schema.json';
@@ -38,6 +38,13 @@ export function generateJsonSchemaFiles(registry: AssetRegistry = DEFAULT_ASSET_
   for (const topic of UPSTREAM_TOPICS) {
     files[`${topic}.schema.json`] = render(contracts.schemas.upstream[topic], topic, `Messages on ${topic}. ${note}`);
   }
+  const walletTypes = Object.keys(contracts.schemas.catalogs[WALLET_EVENTS_TOPIC]).join(', ');
+  files[`${WALLET_EVENTS_TOPIC}.schema.json`] = render(
+    contracts.schemas.service[WALLET_EVENTS_TOPIC],
+    WALLET_EVENTS_TOPIC,
+    `Messages on ${WALLET_EVENTS_TOPIC}: ${walletTypes} are typed at their published versions (another version of ` +
+      `them is refused); any other type is checked at envelope level only. ${note}`,
+  );
   files[`${DEAD_LETTER_TOPIC}.schema.json`] = render(
     contracts.schemas.deadLetter,
     DEAD_LETTER_TOPIC,

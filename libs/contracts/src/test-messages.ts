@@ -1,5 +1,11 @@
 // Valid sample messages for the specs of this lib (not exported from index.ts).
 import type { DeadLetterV1 } from './custody/deadletter.v1';
+import type {
+  DepositConfirmedV1,
+  WithdrawalApprovedV1,
+  WithdrawalConfirmedV1,
+  WithdrawalFailedV1,
+} from './custody/wallet-events.v1';
 import type { PriceObservedV1 } from './exchange/prices.v1';
 import type { TradeExecutedV1 } from './exchange/trades.v1';
 import type { WithdrawalRequestedV1 } from './exchange/withdrawal-requests.v1';
@@ -84,6 +90,83 @@ export function aDeadLetter(): DeadLetterV1 {
       reasonCode: 'AMOUNT_NOT_INTEGER',
       reasonText: 'data.quantityMinor: amount must be an integer in the asset smallest unit',
       failedAt: '2026-01-31T09:30:01.000Z',
+    },
+  };
+}
+
+export function aDepositConfirmed(): DepositConfirmedV1 {
+  return {
+    ...envelope,
+    streamId: 'deposit-D-42',
+    type: 'DepositConfirmed',
+    schemaVersion: 1,
+    data: {
+      depositId: 'D-42',
+      clientId: 'client-1',
+      asset: 'BTC',
+      amountMinor: '250000000',
+      walletId: 'wallet-client-btc-1',
+      chain: 'bitcoin',
+      transactionHash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16',
+      confirmations: 6,
+      confirmedAt: '2026-01-31T10:00:00.000Z',
+    },
+  };
+}
+
+export function aWithdrawalApproved(): WithdrawalApprovedV1 {
+  return {
+    ...envelope,
+    streamId: 'withdrawal-WD-7',
+    type: 'WithdrawalApproved',
+    schemaVersion: 1,
+    data: {
+      withdrawalId: 'WD-7',
+      requestId: 'W-7',
+      clientId: 'client-1',
+      asset: 'ETH',
+      amountMinor: '1500000000000000000',
+      walletId: 'wallet-client-eth-hot-1',
+      destinationAddress: '0x52908400098527886E0F7030069857D2E4169EE7',
+      chain: 'ethereum',
+      destinationAllowListedForClientId: 'client-1',
+      approvedAt: '2026-01-31T09:35:00.000Z',
+    },
+  };
+}
+
+export function aWithdrawalConfirmed(): WithdrawalConfirmedV1 {
+  return {
+    ...envelope,
+    streamId: 'withdrawal-WD-7',
+    streamVersion: '3',
+    type: 'WithdrawalConfirmed',
+    schemaVersion: 1,
+    data: {
+      withdrawalId: 'WD-7',
+      clientId: 'client-1',
+      asset: 'ETH',
+      amountMinor: '1500000000000000000',
+      networkFeeMinor: '420000000000000',
+      walletId: 'wallet-client-eth-hot-1',
+      chain: 'ethereum',
+      transactionHash: '0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b',
+      confirmedAt: '2026-01-31T09:40:00.000Z',
+    },
+  };
+}
+
+export function aWithdrawalFailed(): WithdrawalFailedV1 {
+  return {
+    ...envelope,
+    streamId: 'withdrawal-WD-8',
+    type: 'WithdrawalFailed',
+    schemaVersion: 1,
+    data: {
+      withdrawalId: 'WD-8',
+      clientId: 'client-2',
+      reason: 'broadcast-failed',
+      failedAt: '2026-01-31T09:41:00.000Z',
     },
   };
 }

@@ -1,12 +1,23 @@
 import { createContracts, validateMessage } from './contracts';
 import type { ValidationResult } from './issues';
-import { aDeadLetter, aPriceObserved, aTradeExecuted, aWithdrawalRequested, withData } from './test-messages';
+import {
+  aDeadLetter,
+  aDepositConfirmed,
+  aPriceObserved,
+  aTradeExecuted,
+  aWithdrawalApproved,
+  aWithdrawalConfirmed,
+  aWithdrawalFailed,
+  aWithdrawalRequested,
+  withData,
+} from './test-messages';
 import {
   DEAD_LETTER_TOPIC,
   EXCHANGE_PRICES_TOPIC,
   EXCHANGE_TRADES_TOPIC,
   EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
   LEDGER_EVENTS_TOPIC,
+  WALLET_EVENTS_TOPIC,
 } from './topics';
 
 function issuesOf(result: ValidationResult<unknown>): { code: string; path: string }[] {
@@ -25,6 +36,10 @@ describe('validateMessage', () => {
       [EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, aWithdrawalRequested()],
       [EXCHANGE_PRICES_TOPIC, aPriceObserved()],
       [DEAD_LETTER_TOPIC, aDeadLetter()],
+      [WALLET_EVENTS_TOPIC, aDepositConfirmed()],
+      [WALLET_EVENTS_TOPIC, aWithdrawalApproved()],
+      [WALLET_EVENTS_TOPIC, aWithdrawalConfirmed()],
+      [WALLET_EVENTS_TOPIC, aWithdrawalFailed()],
     ])('when %s is validated, then it passes typed and unchanged', (topic, message) => {
       const result = validateMessage(topic, message);
       expect(result).toEqual({ ok: true, message });
@@ -33,6 +48,11 @@ describe('validateMessage', () => {
     it('when a service topic message is validated, then its envelope is checked and data kept as is', () => {
       const message = { ...aTradeExecuted(), type: 'JournalPosted', data: { anything: ['goes'] } };
       expect(validateMessage(LEDGER_EVENTS_TOPIC, message)).toEqual({ ok: true, message });
+    });
+
+    it('when a wallet topic message of a type without a published schema is validated, then only its envelope is checked', () => {
+      const message = { ...aTradeExecuted(), type: 'SigningSessionOpened', data: { anything: ['goes'] } };
+      expect(validateMessage(WALLET_EVENTS_TOPIC, message)).toEqual({ ok: true, message });
     });
   });
 

@@ -1,0 +1,52 @@
+// custody.wallet.events.v1: the event catalog of the wallet service's topic (event-catalog.ts).
+// The types that move client assets are typed at their published versions; every other type on
+// the topic (key access, signing) passes at envelope level. Not frozen: a new version of a type
+// is a new *.v2.ts file added here.
+import type { AssetRegistry } from '../assets';
+import type { CatalogMessage, CatalogTopicMessage } from '../event-catalog';
+import {
+  DEPOSIT_CONFIRMED_SCHEMA_VERSION,
+  DEPOSIT_CONFIRMED_TYPE,
+  depositConfirmedV1Schema,
+  WITHDRAWAL_APPROVED_SCHEMA_VERSION,
+  WITHDRAWAL_APPROVED_TYPE,
+  WITHDRAWAL_CONFIRMED_SCHEMA_VERSION,
+  WITHDRAWAL_CONFIRMED_TYPE,
+  WITHDRAWAL_FAILED_SCHEMA_VERSION,
+  WITHDRAWAL_FAILED_TYPE,
+  withdrawalApprovedV1Schema,
+  withdrawalConfirmedV1Schema,
+  withdrawalFailedV1Schema,
+} from './wallet-events.v1';
+
+/** The wallet event types with published schemas (the ones the ledger consumes). */
+export const TYPED_WALLET_EVENT_TYPES = [
+  DEPOSIT_CONFIRMED_TYPE,
+  WITHDRAWAL_APPROVED_TYPE,
+  WITHDRAWAL_CONFIRMED_TYPE,
+  WITHDRAWAL_FAILED_TYPE,
+] as const;
+export type TypedWalletEventType = (typeof TYPED_WALLET_EVENT_TYPES)[number];
+
+export function walletEventCatalog(registry: AssetRegistry) {
+  return {
+    [DEPOSIT_CONFIRMED_TYPE]: { [DEPOSIT_CONFIRMED_SCHEMA_VERSION]: depositConfirmedV1Schema(registry) },
+    [WITHDRAWAL_APPROVED_TYPE]: { [WITHDRAWAL_APPROVED_SCHEMA_VERSION]: withdrawalApprovedV1Schema(registry) },
+    [WITHDRAWAL_CONFIRMED_TYPE]: { [WITHDRAWAL_CONFIRMED_SCHEMA_VERSION]: withdrawalConfirmedV1Schema(registry) },
+    [WITHDRAWAL_FAILED_TYPE]: { [WITHDRAWAL_FAILED_SCHEMA_VERSION]: withdrawalFailedV1Schema },
+  } as const satisfies Record<TypedWalletEventType, object>;
+}
+
+export type WalletEventCatalog = ReturnType<typeof walletEventCatalog>;
+/** A DepositConfirmed, WithdrawalApproved, WithdrawalConfirmed or WithdrawalFailed, any version. */
+export type TypedWalletEvent = CatalogMessage<WalletEventCatalog>;
+/** Any message on custody.wallet.events.v1, as `validateMessage` returns it. */
+export type WalletEventsMessage = CatalogTopicMessage<WalletEventCatalog>;
+
+/**
+ * Narrows a message that `validateMessage(WALLET_EVENTS_TOPIC, ...)` accepted: a typed type has
+ * passed its own schema, so its `type` alone decides. Not a validator for unchecked input.
+ */
+export function isTypedWalletEvent(message: WalletEventsMessage): message is TypedWalletEvent {
+  return (TYPED_WALLET_EVENT_TYPES as readonly string[]).includes(message.type);
+}
