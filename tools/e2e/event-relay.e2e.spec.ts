@@ -9,11 +9,13 @@ const STREAMS = 10;
 const EVENTS_PER_STREAM = 5;
 const EVENTS = STREAMS * EVENTS_PER_STREAM;
 const WAIT_MS = 30_000;
+const BROKER_IDS = [1, 2, 3];
 
 /**
- * A service as a real process with KAFKA_BROKERS set: every event its store holds reaches its
- * topic custody.<service>.events.v1 as a valid envelope keyed by stream id, in stream order,
- * and /metrics shows the relay caught up. SIGTERM stops it cleanly.
+ * A service as a real process with KAFKA_BROKERS set, started while Kafka is unreachable: the
+ * events it stores meanwhile show as relay lag; once Kafka is back every one reaches its topic
+ * custody.<service>.events.v1 as a valid envelope keyed by stream id, in stream order, and the
+ * lag returns to 0. SIGTERM stops it cleanly.
  */
 describe('the ledger service relays its event store to custody.ledger.events.v1 (Kafka test broker)', () => {
   let db: TestDatabase;
@@ -23,6 +25,7 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
   beforeAll(async () => {
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     await broker.command(`topic ${LEDGER_EVENTS_TOPIC} 3 3`);
+    for (const id of BROKER_IDS) await broker.command(`down ${id}`);
     ledger = await startService('ledger', {
       DATABASE_URL: db.url,
       AUTH_ISSUER: 'custody-e2e',
@@ -39,7 +42,7 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
     await db?.drop();
   });
 
-  it('given events appended to its store, then each is published as a valid envelope keyed by its stream, in stream order, and the relay lag returns to 0', async () => {
+  it('given Kafka unreachable at start, then stored events show as relay lag; once Kafka is back, each is published as a valid envelope keyed by its stream, in stream order, and the lag returns to 0', async () => {
     expect(await eventually(async () => (await fetch(`${ledger.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
     const store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
     const streamIds = Array.from({ length: STREAMS }, () => `client-account-${randomUUID()}`);
@@ -52,6 +55,16 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
         })),
       );
     }
+
+    const metric = async (name: string) => {
+      const line = (await (await fetch(`${ledger.baseUrl}/metrics`)).text()).split('\n').find((candidate) => candidate.startsWith(`${name}{`));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    expect(await eventually(async () => (await metric('custody_outbox_relay_lag_events')) === EVENTS, WAIT_MS)).toBe(true);
+    expect(ledger.stdout()).not.toContain('outbox relay started');
+    // Kafka comes back only after a connection attempt has failed (kafkajs never retries that one itself).
+    expect(await eventually(async () => ledger.stdout().includes('Kafka not reachable'), WAIT_MS)).toBe(true);
+    for (const id of BROKER_IDS) await broker.command(`up ${id}`);
 
     const kafka = createKafka({ clientId: 'relay-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     const messages = await readTopic(kafka, LEDGER_EVENTS_TOPIC, { until: (read) => read.length >= EVENTS, waitMs: WAIT_MS });
@@ -67,10 +80,6 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
     expect(new Set(versionsByStream.keys())).toEqual(new Set(streamIds));
     for (const versions of versionsByStream.values()) expect(versions).toEqual(['1', '2', '3', '4', '5']);
 
-    const metric = async (name: string) => {
-      const line = (await (await fetch(`${ledger.baseUrl}/metrics`)).text()).split('\n').find((candidate) => candidate.startsWith(`${name}{`));
-      return line === undefined ? undefined : Number(line.split(' ').at(-1));
-    };
     expect(await eventually(async () => (await metric('custody_outbox_relay_lag_events')) === 0, WAIT_MS)).toBe(true);
     expect(await metric('custody_outbox_relay_published_events_total')).toBe(EVENTS);
     expect(ledger.stdout()).toContain('outbox relay started');

@@ -33,6 +33,11 @@ export function createOutboxProducer(kafka: Kafka, options: { idempotent?: boole
   const idempotent = options.idempotent ?? true;
   return kafka.producer({
     idempotent,
+    // Bounded even when idempotent (kafkajs would retry an idempotent send forever, so a Kafka
+    // outage would hold the relay's transaction open and its stop() hostage, with no error
+    // reported). kafkajs warns that this "may invalidate EoS": we rely on at-least-once plus
+    // idempotent consumers, not on exactly-once producing; a failed send is retried by the relay.
+    retry: { retries: PRODUCER_RETRIES, initialRetryTime: PRODUCER_INITIAL_RETRY_MS, maxRetryTime: PRODUCER_MAX_RETRY_MS },
     maxInFlightRequests: idempotent ? 5 : 1,
     allowAutoTopicCreation: true,
     createPartitioner: Partitioners.DefaultPartitioner,

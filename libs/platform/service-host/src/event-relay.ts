@@ -8,6 +8,11 @@ import type { KafkaConfig } from './config';
 
 /** Errors of the relay are logged at most this often (it retries with backoff meanwhile). */
 export const RELAY_ERROR_LOG_INTERVAL_MS = 10_000;
+/** Backoff between attempts to connect the producer to Kafka. */
+export const CONNECT_RETRY_MS_MIN = 250;
+export const CONNECT_RETRY_MS_MAX = 10_000;
+/** A /metrics scrape waits at most this long for the lag figures. */
+export const LAG_COLLECT_TIMEOUT_MS = 2_000;
 
 /**
  * The service's outbox relay to Kafka (ARCHITECTURE.md: the event table is the outbox): from
@@ -20,6 +25,9 @@ export class EventRelayHost {
   private readonly relay: OutboxRelay;
   private stopped = false;
   private started = false;
+  private starting: Promise<void> = Promise.resolve();
+  /** The lag is measured from the moment the schema exists, also while Kafka is unreachable. */
+  private schemaReady = false;
   private lastErrorLogAt = 0;
   private readonly topic: ServiceEventsTopic;
 
@@ -49,24 +57,42 @@ export class EventRelayHost {
       onPublished: (events) => published.inc(events.length),
       onError: (error, attempt) => {
         failures.inc();
-        if (Date.now() - this.lastErrorLogAt < RELAY_ERROR_LOG_INTERVAL_MS) return;
-        this.lastErrorLogAt = Date.now();
-        this.logger.warn({ error: (error as Error).message, attempt, topic }, 'outbox relay: publish failed; retrying');
+        this.logRateLimited('outbox relay: publish failed; retrying', { error: (error as Error).message, attempt, topic });
       },
     });
   }
 
+  /**
+   * On scrape. A failure (database down, pool closed while stopping) keeps the last value
+   * rather than failing the whole /metrics answer; a slow database is cut off after a bound.
+   */
   private async collectLag(lag: Gauge): Promise<void> {
-    if (!this.started) return;
-    const [head, checkpoint] = await Promise.all([this.store.headPosition(), this.relay.checkpoint()]);
-    lag.set(Number(head - checkpoint)); // a count of events, far below 2^53
+    if (!this.schemaReady || this.stopped) return;
+    try {
+      const [head, checkpoint] = await withTimeout(Promise.all([this.store.headPosition(), this.relay.checkpoint()]), LAG_COLLECT_TIMEOUT_MS);
+      lag.set(Number(head - checkpoint)); // a count of events, far below 2^53
+    } catch (error) {
+      this.logger.debug({ error: (error as Error).message }, 'outbox relay lag not measured');
+    }
   }
 
-  /** Starts relaying once `ready` resolves (the event store's schema is prepared). */
+  /**
+   * Starts relaying once `ready` resolves (the event store's schema is prepared) and Kafka has
+   * accepted the producer's connection: kafkajs never reconnects a producer whose first
+   * connect() failed, so the connection is retried here with a capped backoff.
+   */
   start(ready: Promise<void>): void {
-    void ready.then(async () => {
-      if (this.stopped) return;
-      await this.producer.connect().catch((error: unknown) => this.logger.warn({ error: (error as Error).message }, 'outbox relay: Kafka not reachable yet; the relay retries'));
+    this.starting = ready.then(async () => {
+      this.schemaReady = true;
+      for (let attempt = 1; !this.stopped; attempt += 1) {
+        try {
+          await this.producer.connect();
+          break;
+        } catch (error) {
+          this.logRateLimited('outbox relay: Kafka not reachable; retrying the connection', { error: (error as Error).message, attempt });
+          await new Promise((resolve) => setTimeout(resolve, Math.min(CONNECT_RETRY_MS_MIN * 2 ** Math.min(attempt - 1, 10), CONNECT_RETRY_MS_MAX)));
+        }
+      }
       if (this.stopped) return;
       this.relay.start();
       this.started = true;
@@ -74,10 +100,30 @@ export class EventRelayHost {
     });
   }
 
-  /** Stops after the batch in hand (its checkpoint commits only if Kafka acknowledged it). */
+  /**
+   * Stops the relay and disconnects the producer together: a send in flight then fails at once,
+   * its transaction rolls back and its events are published again after the restart (the
+   * checkpoint only moves after an acknowledgement).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.started) await this.relay.stop();
-    await this.producer.disconnect().catch(() => undefined);
+    await this.starting;
+    await Promise.all([this.started ? this.relay.stop() : undefined, this.producer.disconnect().catch(() => undefined)]);
+  }
+
+  private logRateLimited(message: string, fields: Record<string, unknown>): void {
+    if (Date.now() - this.lastErrorLogAt < RELAY_ERROR_LOG_INTERVAL_MS) return;
+    this.lastErrorLogAt = Date.now();
+    this.logger.warn(fields, message);
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
