@@ -19,11 +19,11 @@ export interface BusContractFixture {
 export const CONTRACT_WAIT_MS = 40_000;
 const POLL_MS = 25;
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, waitMs = CONTRACT_WAIT_MS): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, waitMs = CONTRACT_WAIT_MS, pollMs = POLL_MS): Promise<void> {
   const deadline = Date.now() + waitMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${waitMs} ms waiting for ${what}`);
-    await sleep(POLL_MS);
+    await sleep(pollMs);
   }
 }
 
@@ -89,7 +89,12 @@ export function describeMessageBusContract(
       const topic = `contract.order.${randomUUID().slice(0, 8)}`;
       await fixture.createTopic(topic, 3);
       const sent = [...(await publishNumbered(fixture.bus, topic, 0, 150, 7)), ...(await publishNumbered(fixture.bus, topic, 150, 150, 7))];
-      const groups = await Promise.all([collect(fixture.bus, 'contract-a', topic), collect(fixture.bus, 'contract-b', topic)]);
+      const started = await Promise.allSettled([collect(fixture.bus, 'contract-a', topic), collect(fixture.bus, 'contract-b', topic)]);
+      const groups = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      if (groups.length < started.length) {
+        await Promise.all(groups.map((group) => group.subscriber.stop()));
+        throw (started.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
+      }
       try {
         await waitFor(() => groups.every((group) => group.messages().length >= sent.length), 'both groups to receive 300 messages');
         for (const group of groups) {
@@ -136,8 +141,11 @@ export function describeMessageBusContract(
       await fixture.createTopic(topic, 2);
       const first = await publishNumbered(fixture.bus, topic, 0, 60, 5);
       const before = await collect(fixture.bus, 'contract-resume', topic);
-      await waitFor(() => before.messages().length >= first.length, 'the first 60 messages');
-      await before.subscriber.stop();
+      try {
+        await waitFor(() => before.messages().length >= first.length, 'the first 60 messages');
+      } finally {
+        await before.subscriber.stop();
+      }
       const second = await publishNumbered(fixture.bus, topic, 60, 60, 5);
       const after = await collect(fixture.bus, 'contract-resume', topic);
       try {
@@ -180,16 +188,17 @@ export function describeMessageBusContract(
       });
       await consumer.migrate();
       const letters = await collect(bus, 'contract-dead-letter-reader', DEAD_LETTER_TOPIC);
-      await consumer.start();
       const expectedSum = (200n * 201n) / 2n;
       const sum = async () => BigInt((await db.pool.query<{ total: string | null }>('select sum(amount_minor)::text as total from contract.applied')).rows[0]?.total ?? '0');
       try {
+        await consumer.start();
         await waitFor(async () => (await sum()) >= expectedSum && letters.messages().length >= 2, 'the valid messages applied and two dead letters');
         await sleep(500); // the redelivered tail too
         expect(await sum()).toBe(expectedSum); // applied has no unique key: only the inbox dedupes
         const parked = letters.messages().map((message) => JSON.parse(message.value.toString('utf8')) as { data: { originalValueBase64: string; reasonCode: string; originalTopic: string } });
         expect(parked.map((letter) => Buffer.from(letter.data.originalValueBase64, 'base64'))).toEqual(expect.arrayContaining([notJson, invalid]));
-        expect(parked).toHaveLength(2);
+        // the same letter may be parked twice if its batch is handled again: count distinct letters
+        expect(new Set(letters.messages().map((message) => (JSON.parse(message.value.toString('utf8')) as { eventId: string }).eventId)).size).toBe(2);
         expect(parked.map((letter) => letter.data.reasonCode)).toContain('NOT_JSON');
         expect(parked.every((letter) => letter.data.originalTopic === LEDGER_EVENTS_TOPIC)).toBe(true);
       } finally {

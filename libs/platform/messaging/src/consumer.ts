@@ -124,8 +124,8 @@ export class InboxConsumer {
   /** One transaction: inbox rows first; only messages whose row is new reach the handler. */
   private async applyOnce(messages: readonly ConsumedMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const spans = messages.map((message) => this.processSpan(message));
     const client = await this.options.pool.connect();
+    const spans = messages.map((message) => this.processSpan(message));
     try {
       await client.query('begin');
       const inserted = await client.query<{ message_id: string }>(

@@ -11,9 +11,15 @@ import {
 
 export const IN_PROCESS_PARTITIONS_DEFAULT = 4;
 export const IN_PROCESS_BATCH_MESSAGES_MAX = 1_000;
-/** Per partition; older messages are dropped (a group that far behind resumes at the oldest kept). */
+/**
+ * Per partition, messages kept once every group that ever subscribed to the topic has
+ * committed past them. A message some known group has not committed is never dropped: the
+ * partition grows up to IN_PROCESS_PARTITION_MESSAGES_MAX, then publish() fails (the caller,
+ * the outbox relay, retries later) rather than losing anything silently.
+ */
 export const IN_PROCESS_RETENTION_MESSAGES = 200_000;
 const IN_PROCESS_RETENTION_SLACK = 10_000;
+export const IN_PROCESS_PARTITION_MESSAGES_MAX = 1_000_000;
 /** publish() waits at most this long for the running groups to apply the messages. */
 export const IN_PROCESS_DELIVERY_TIMEOUT_MS = 30_000;
 
@@ -21,6 +27,10 @@ export interface InProcessMessageBusOptions {
   readonly partitions?: number;
   readonly batchMessagesMax?: number;
   readonly deliveryTimeoutMs?: number;
+  /** Messages kept per partition once every group committed them (default IN_PROCESS_RETENTION_MESSAGES). */
+  readonly retentionMessages?: number;
+  /** Hard limit per partition; publish() fails beyond it (default IN_PROCESS_PARTITION_MESSAGES_MAX). */
+  readonly partitionMessagesMax?: number;
 }
 
 /** Wakes everyone waiting for a change. */
@@ -54,6 +64,8 @@ class PartitionLog {
 
 class Group {
   readonly committed = new Map<string, bigint>();
+  /** Topics this group has subscribed to, ever: their messages are kept until it commits them. */
+  readonly topics = new Set<string>();
   readonly progressed = new Signal();
   member: InProcessSubscriber | undefined;
   position(topic: string, partition: number): bigint {
@@ -78,12 +90,19 @@ export class InProcessMessageBus implements MessageBus {
   private readonly partitions: number;
   readonly batchMessagesMax: number;
   private readonly deliveryTimeoutMs: number;
+  private readonly retentionMessages: number;
+  private readonly retentionSlack: number;
+  private readonly partitionMessagesMax: number;
   private roundRobin = 0;
 
   constructor(options: InProcessMessageBusOptions = {}) {
     this.partitions = options.partitions ?? IN_PROCESS_PARTITIONS_DEFAULT;
     this.batchMessagesMax = options.batchMessagesMax ?? IN_PROCESS_BATCH_MESSAGES_MAX;
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? IN_PROCESS_DELIVERY_TIMEOUT_MS;
+    this.retentionMessages = options.retentionMessages ?? IN_PROCESS_RETENTION_MESSAGES;
+    this.retentionSlack = Math.min(IN_PROCESS_RETENTION_SLACK, this.retentionMessages);
+    this.partitionMessagesMax = options.partitionMessagesMax ?? IN_PROCESS_PARTITION_MESSAGES_MAX;
+    if (this.partitionMessagesMax <= this.retentionMessages) throw new Error('assertion: partitionMessagesMax must exceed retentionMessages');
     if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new Error('assertion: partitions must be a positive integer');
     this.publisher = { publish: (topic, messages) => this.publish(topic, messages) };
   }
@@ -121,21 +140,38 @@ export class InProcessMessageBus implements MessageBus {
 
   private async publish(topic: string, messages: readonly OutboundMessage[]): Promise<void> {
     const logs = this.log(topic);
-    const touched = new Map<number, bigint>();
-    for (const message of messages) {
+    const routed = messages.map((message) => {
       const key = message.key === null ? null : Buffer.from(message.key);
-      const partition = key === null ? this.roundRobin++ % logs.length : partitionOf(key, logs.length);
+      return { message, key, partition: key === null ? this.roundRobin++ % logs.length : partitionOf(key, logs.length) };
+    });
+    for (const [partition, count] of countBy(routed.map((entry) => entry.partition))) {
+      const log = logs[partition] as PartitionLog;
+      this.trim(topic, partition, log);
+      if (log.messages.length + count > this.partitionMessagesMax) {
+        throw new Error(`in-process bus: ${topic}/${partition} holds ${log.messages.length} messages not yet committed by every group; publish later`);
+      }
+    }
+    const touched = new Map<number, bigint>();
+    for (const { message, key, partition } of routed) {
       const log = logs[partition] as PartitionLog;
       log.messages.push({ key, value: Buffer.from(message.value), offset: log.end.toString(), headers: { ...message.headers } });
-      if (log.messages.length > IN_PROCESS_RETENTION_MESSAGES + IN_PROCESS_RETENTION_SLACK) {
-        const dropped = log.messages.length - IN_PROCESS_RETENTION_MESSAGES;
-        log.messages.splice(0, dropped); // in chunks: one splice per RETENTION_SLACK messages, not one shift each
-        log.base += BigInt(dropped);
-      }
       touched.set(partition, log.end);
     }
     for (const partition of touched.keys()) logs[partition]?.appended.fire();
     await this.awaitDelivery(topic, touched);
+  }
+
+  /** Drops the oldest messages beyond retention, never one that a known group has not committed. */
+  private trim(topic: string, partition: number, log: PartitionLog): void {
+    if (log.messages.length <= this.retentionMessages + this.retentionSlack) return;
+    let floor = log.end;
+    for (const group of this.groups.values()) {
+      if (group.topics.has(topic)) floor = group.position(topic, partition) < floor ? group.position(topic, partition) : floor;
+    }
+    const dropped = Math.min(log.messages.length - this.retentionMessages, Number(floor - log.base));
+    if (dropped <= 0) return;
+    log.messages.splice(0, dropped); // in chunks: one splice per RETENTION_SLACK messages, not one shift each
+    log.base += BigInt(dropped);
   }
 
   private async awaitDelivery(topic: string, ends: ReadonlyMap<number, bigint>): Promise<void> {
@@ -170,6 +206,7 @@ class InProcessSubscriber implements MessageSubscriber {
     const group = this.bus.group(this.groupId);
     if (group.member?.running === true) throw new Error(`in-process bus: group '${this.groupId}' already has a running member`);
     group.member = this;
+    for (const topic of this.topics) group.topics.add(topic);
     this.running = true;
     this.pumps = this.topics.flatMap((topic) => this.bus.log(topic).map((log, partition) => this.pump(group, topic, partition, log, handler)));
   }
@@ -209,6 +246,12 @@ class InProcessSubscriber implements MessageSubscriber {
       }
     }
   }
+}
+
+function countBy(values: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }
 
 /** FNV-1a over the key's bytes: the same key, the same partition. */

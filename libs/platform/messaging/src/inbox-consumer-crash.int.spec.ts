@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { waitFor } from './bus-contract.test-support';
 import {
+  ADMIN_POLL_MS,
   appliedTotals,
   groupCaughtUp,
   publishEnvelopes,
@@ -63,7 +64,7 @@ describe('inbox consumer killed mid-batch and restarted (Kafka test broker + Pos
 
       const survivor = await startConsumerProcess(options('survivor'));
       members.push(survivor);
-      await waitFor(() => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC), 'the group to commit every partition to its end', RUN_WAIT_MS);
+      await waitFor(() => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC), 'the group to commit every partition to its end', RUN_WAIT_MS, ADMIN_POLL_MS);
       await stopConsumerProcess(survivor);
 
       const totals = await appliedTotals(db, SCHEMA);

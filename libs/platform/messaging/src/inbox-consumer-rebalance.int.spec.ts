@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { waitFor } from './bus-contract.test-support';
 import {
+  ADMIN_POLL_MS,
   appliedTotals,
   groupCaughtUp,
   publishEnvelopes,
@@ -68,7 +69,7 @@ describe('inbox consumer group rebalancing during a run (Kafka test broker + Pos
       await appliedAtLeast(7_000);
       await stopConsumerProcess(second as ConsumerProcess);
       await publishing;
-      await waitFor(() => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC), 'the group to commit every partition to its end', STEP_WAIT_MS);
+      await waitFor(() => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC), 'the group to commit every partition to its end', STEP_WAIT_MS, ADMIN_POLL_MS);
 
       const totals = await appliedTotals(db, SCHEMA);
       expect({ rows: totals.rows, distinctEvents: totals.distinctEvents, sumMinor: totals.sumMinor }).toEqual({

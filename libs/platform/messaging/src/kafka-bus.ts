@@ -56,6 +56,8 @@ class KafkaSubscriber implements MessageSubscriber {
   private running = false;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** The (re)start in progress: stop() waits for it, so no consumer joins after stop() resolved. */
+  private runInProgress: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
@@ -69,7 +71,8 @@ class KafkaSubscriber implements MessageSubscriber {
     if (this.running) throw new Error(`assertion: subscriber of group '${this.groupId}' started twice`);
     this.running = true;
     try {
-      await this.run(handler);
+      this.runInProgress = this.run(handler);
+      await this.runInProgress;
     } catch (error) {
       this.running = false;
       throw error;
@@ -79,19 +82,32 @@ class KafkaSubscriber implements MessageSubscriber {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.restartTimer);
+    await this.runInProgress.catch(() => undefined); // run() sees `running` false and disconnects what it started
     await this.consumer?.disconnect();
   }
 
   private async run(handler: BatchHandler): Promise<void> {
-    const consumer = this.kafka.consumer({ ...this.tuning, groupId: this.groupId, retry: { retries: CONSUMER_RETRIES } });
+    const consumer = this.kafka.consumer({
+      ...this.tuning,
+      groupId: this.groupId,
+      // kafkajs schedules its own restart of a retriable crash even when the crash races stop().
+      retry: { retries: CONSUMER_RETRIES, restartOnFailure: async () => this.running },
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return; // kafkajs restarts this one itself
       this.restartLater(handler, payload.error);
     });
+    const stopped = async () => {
+      if (this.running) return false;
+      await consumer.disconnect().catch(() => undefined);
+      return true;
+    };
     try {
       await consumer.connect();
+      if (await stopped()) return;
       for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: true });
+      if (await stopped()) return;
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -100,6 +116,7 @@ class KafkaSubscriber implements MessageSubscriber {
           this.restarts = 0;
         },
       });
+      await stopped();
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
@@ -112,7 +129,7 @@ class KafkaSubscriber implements MessageSubscriber {
     this.options.onRestart?.(error, this.restarts);
     this.restartTimer = setTimeout(() => {
       if (!this.running) return;
-      this.run(handler).catch((failure: unknown) => this.restartLater(handler, failure));
+      this.runInProgress = this.run(handler).catch((failure: unknown) => this.restartLater(handler, failure));
     }, handlerRetryBackoffMs(this.restarts));
   }
 

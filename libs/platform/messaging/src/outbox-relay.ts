@@ -16,7 +16,10 @@ export interface OutboxRelayOptions {
   readonly batchEvents?: number;
   readonly pollIntervalMs?: number;
   readonly onError?: (error: unknown, attempt: number) => void;
-  /** After each batch is durable in the bus (metrics: relay lag). */
+  /**
+   * After each batch is durable in the bus, before its checkpoint commits (metrics): if that
+   * commit fails the batch is published, and reported, again.
+   */
   readonly onPublished?: (events: readonly RecordedEvent[]) => void;
 }
 

@@ -155,16 +155,24 @@ export async function publishEnvelopes(publisher: MessagePublisher, topic: strin
   return sum;
 }
 
-/** Every partition's committed offset of the group is the partition's end: all was handled. */
+/** Poll interval for conditions that open an admin connection each time. */
+export const ADMIN_POLL_MS = 500;
+
+/**
+ * Every partition's committed offset of the group is the partition's end: all was handled. A
+ * transient admin error (the coordinator busy with a rebalance) counts as "not yet".
+ */
 export async function groupCaughtUp(kafka: Kafka, groupId: string, topic: string): Promise<boolean> {
   const admin = kafka.admin();
-  await admin.connect();
   try {
+    await admin.connect();
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const ends = await admin.fetchTopicOffsets(topic);
     return ends.every(({ partition, offset }) => committed?.partitions.find((entry) => entry.partition === partition)?.offset === offset);
+  } catch {
+    return false;
   } finally {
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
