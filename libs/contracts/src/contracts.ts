@@ -1,7 +1,8 @@
 // Schemas bound to one asset registry, and validation that never throws for bad input.
-import type { z } from 'zod/v4';
+import { z } from 'zod/v4';
 import { type AssetRegistry, assertValidAssetRegistry, DEFAULT_ASSET_REGISTRY } from './assets';
 import { deadLetterV1Schema } from './custody/deadletter.v1';
+import { deadLetterV2Schema } from './custody/deadletter.v2';
 import { walletEventCatalog } from './custody/wallet-events';
 import { anyEnvelopeSchema } from './envelope';
 import { catalogTopicSchema, type EventCatalog, validateCatalogMessage } from './event-catalog';
@@ -31,7 +32,8 @@ function buildSchemas(registry: AssetRegistry) {
     catalogs: { [WALLET_EVENTS_TOPIC]: walletEvents },
     /** ...and the whole topic as one schema: a catalogued message or another type's envelope. */
     service: { [WALLET_EVENTS_TOPIC]: catalogTopicSchema(walletEvents) },
-    deadLetter: deadLetterV1Schema,
+    /** Both published versions: v1 (decode and validation failures), v2 (any stage, the consumer's own codes). */
+    deadLetter: z.union([deadLetterV1Schema, deadLetterV2Schema]),
     anyEnvelope: anyEnvelopeSchema,
   } as const;
 }
@@ -50,7 +52,7 @@ export type MessageOf<T extends Topic> = T extends keyof UpstreamTopicSchemas
   : T extends keyof ServiceTopicSchemas
     ? z.infer<ServiceTopicSchemas[T]>
     : T extends typeof DEAD_LETTER_TOPIC
-      ? z.infer<typeof deadLetterV1Schema>
+      ? z.infer<ContractSchemas['deadLetter']>
       : z.infer<typeof anyEnvelopeSchema>;
 
 export interface Contracts {

@@ -53,6 +53,14 @@ export {
   deadLetterV1Schema,
 } from './custody/deadletter.v1';
 export {
+  DEAD_LETTER_STAGES,
+  type DeadLetterStage,
+  type DeadLetterV2,
+  deadLetterV2Schema,
+  MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION,
+  REASON_CODE_PATTERN,
+} from './custody/deadletter.v2';
+export {
   CONFIRMATIONS_MAX,
   DEPOSIT_CONFIRMED_SCHEMA_VERSION,
   DEPOSIT_CONFIRMED_TYPE,

@@ -48,7 +48,7 @@ export function generateJsonSchemaFiles(registry: AssetRegistry = DEFAULT_ASSET_
   files[`${DEAD_LETTER_TOPIC}.schema.json`] = render(
     contracts.schemas.deadLetter,
     DEAD_LETTER_TOPIC,
-    `Messages on ${DEAD_LETTER_TOPIC}: a message that could not be decoded or validated, with its original bytes.`,
+    `Messages on ${DEAD_LETTER_TOPIC}: a message that could not be decoded or validated (v1), or that a consumer refused (v2, with its stage, code, field path and consumer group), with its original bytes.`,
   );
   files[ENVELOPE_SCHEMA_FILE] = render(
     contracts.schemas.anyEnvelope,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, type Topic } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, validateMessage, type Topic } from '@custody/contracts';
 import type { TestDatabase } from '@custody/testing';
 import { InboxConsumer } from './consumer';
 import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
@@ -157,7 +157,7 @@ export function describeMessageBusContract(
       }
     });
 
-    it('given redelivered messages and poison in the middle, then the inbox consumer applies every valid message exactly once and parks the poison with its original bytes', async () => {
+    it('given redelivered messages, poison and a message the handler refuses in the middle, then the inbox consumer applies every valid message exactly once and parks the poison and the refusal, once, with their original bytes, stage, code and path', async () => {
       const { bus, db } = fixture;
       await fixture.createTopic(LEDGER_EVENTS_TOPIC, 3);
       await fixture.createTopic(DEAD_LETTER_TOPIC, 1);
@@ -165,12 +165,15 @@ export function describeMessageBusContract(
       const valid = Array.from({ length: 200 }, (_, index) => testEnvelope(index));
       const notJson = Buffer.from('{"eventId": oops');
       const invalid = Buffer.from(JSON.stringify({ ...testEnvelope(999), streamVersion: '-3' }));
+      const refused = Buffer.from(JSON.stringify({ ...testEnvelope(998), type: 'AmountDisputed' }));
       const values = [
         ...valid.slice(0, 100).map((message) => Buffer.from(JSON.stringify(message))),
         notJson,
         invalid,
+        refused,
         ...valid.slice(100).map((message) => Buffer.from(JSON.stringify(message))),
         ...valid.slice(0, 40).map((message) => Buffer.from(JSON.stringify(message))), // at-least-once: again
+        refused, // again: the inbox has it, so it is neither refused nor parked twice
       ];
       await bus.publisher.publish(LEDGER_EVENTS_TOPIC, values.map((value, index) => ({ key: `account-${index % 10}`, value })));
       const consumer = new InboxConsumer({
@@ -180,10 +183,13 @@ export function describeMessageBusContract(
         pool: db.pool,
         schema: 'contract',
         apply: async (messages, client) => {
+          const accepted = messages.filter((message) => message.value.type !== 'AmountDisputed');
           await client.query('insert into contract.applied (event_id, amount_minor) select * from unnest($1::uuid[], $2::numeric[])', [
-            messages.map((message) => message.messageId),
-            messages.map((message) => (message.value.data as { amountMinor: string }).amountMinor),
+            accepted.map((message) => message.messageId),
+            accepted.map((message) => (message.value.data as { amountMinor: string }).amountMinor),
           ]);
+          const disputed = messages.filter((message) => message.value.type === 'AmountDisputed');
+          return { rejected: disputed.map((message) => ({ messageId: message.messageId, code: 'AMOUNT_DISPUTED', path: 'data.amountMinor', reason: 'the amount is disputed' })) };
         },
       });
       await consumer.migrate();
@@ -192,15 +198,22 @@ export function describeMessageBusContract(
       const sum = async () => BigInt((await db.pool.query<{ total: string | null }>('select sum(amount_minor)::text as total from contract.applied')).rows[0]?.total ?? '0');
       try {
         await consumer.start();
-        await waitFor(async () => (await sum()) >= expectedSum && letters.messages().length >= 2, 'the valid messages applied and two dead letters');
+        await waitFor(async () => (await sum()) >= expectedSum && letters.messages().length >= 3, 'the valid messages applied and three dead letters');
         await sleep(500); // the redelivered tail too
         expect(await sum()).toBe(expectedSum); // applied has no unique key: only the inbox dedupes
-        const parked = letters.messages().map((message) => JSON.parse(message.value.toString('utf8')) as { data: { originalValueBase64: string; reasonCode: string; originalTopic: string } });
-        expect(parked.map((letter) => Buffer.from(letter.data.originalValueBase64, 'base64'))).toEqual(expect.arrayContaining([notJson, invalid]));
+        type Parked = { eventId: string; schemaVersion: number; data: { originalValueBase64: string; stage: string; reasonCode: string; reasonPath: string; originalTopic: string; consumerGroup: string } };
+        const parked = letters.messages().map((message) => JSON.parse(message.value.toString('utf8')) as Parked);
+        expect(parked.every((letter) => validateMessage(DEAD_LETTER_TOPIC, letter).ok)).toBe(true);
         // the same letter may be parked twice if its batch is handled again: count distinct letters
-        expect(new Set(letters.messages().map((message) => (JSON.parse(message.value.toString('utf8')) as { eventId: string }).eventId)).size).toBe(2);
-        expect(parked.map((letter) => letter.data.reasonCode)).toContain('NOT_JSON');
-        expect(parked.every((letter) => letter.data.originalTopic === LEDGER_EVENTS_TOPIC)).toBe(true);
+        const distinct = [...new Map(parked.map((letter) => [letter.eventId, letter])).values()];
+        expect(distinct).toHaveLength(3);
+        const byStage = Object.fromEntries(distinct.map((letter) => [letter.data.stage, letter.data]));
+        expect(byStage['decode']).toMatchObject({ reasonCode: 'NOT_JSON', reasonPath: '' });
+        expect(byStage['validate']).toMatchObject({ reasonPath: 'streamVersion' });
+        expect(byStage['handle']).toMatchObject({ reasonCode: 'AMOUNT_DISPUTED', reasonPath: 'data.amountMinor', consumerGroup: 'contract-projection' });
+        const originals = (stage: string) => Buffer.from(byStage[stage]?.originalValueBase64 ?? '', 'base64');
+        expect([originals('decode'), originals('validate'), originals('handle')]).toEqual([notJson, invalid, refused]);
+        expect(distinct.every((letter) => letter.data.originalTopic === LEDGER_EVENTS_TOPIC && letter.schemaVersion === 2)).toBe(true);
       } finally {
         await consumer.stop();
         await letters.subscriber.stop();

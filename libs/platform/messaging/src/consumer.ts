@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  DEAD_LETTER_REASON_CODES,
   DEAD_LETTER_TOPIC,
-  MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
   MESSAGE_DEAD_LETTERED_TYPE,
+  MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION,
+  REASON_CODE_PATTERN,
   validateMessage,
-  type DeadLetterV1,
+  type DeadLetterStage,
+  type DeadLetterV2,
   type Topic,
 } from '@custody/contracts';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
@@ -15,6 +16,7 @@ import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from
 
 export const INBOX_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,55}$/;
 export const REASON_TEXT_MAX = 4_000;
+export const REASON_PATH_MAX = 512;
 
 const tracer = trace.getTracer('custody.messaging');
 
@@ -27,6 +29,23 @@ export interface ConsumedMessage {
   readonly messageId: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly value: { readonly eventId: string; readonly type: string; readonly data: unknown } & Record<string, unknown>;
+  /** The message as it arrived (for a dead letter if the handler refuses it). */
+  readonly raw: InboundMessage;
+}
+
+/** A well-formed message the handler refuses (bad business input): parked with this reason, its inbox row kept. */
+export interface Rejection {
+  readonly messageId: string;
+  /** The handler's stable code, upper snake case (TRADE_ID_CONFLICT). */
+  readonly code: string;
+  /** The field at fault, dotted from the message root ('' for the whole message). */
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** What `apply` may report: the messages it refused and did NOT apply. */
+export interface ApplyOutcome {
+  readonly rejected: readonly Rejection[];
 }
 
 export interface InboxConsumerOptions {
@@ -36,8 +55,13 @@ export interface InboxConsumerOptions {
   readonly pool: Pool;
   /** PostgreSQL schema holding this consumer's inbox table (the service's own schema). */
   readonly schema: string;
-  /** Applies new messages (never one already in the inbox) inside the batch's transaction. */
-  readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void>;
+  /**
+   * Applies new messages (never one already in the inbox) inside the batch's transaction. A
+   * message it refuses (and leaves without effect) is returned in `rejected`: it is parked in
+   * custody.deadletter.v1 (MessageDeadLettered v2, stage 'handle') before the commit, and its
+   * inbox row stays, so a redelivery does not refuse it again.
+   */
+  readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void | ApplyOutcome>;
   /** A failed attempt of a batch (it is retried after a backoff). */
   readonly onError?: (error: unknown, attempt: number) => void;
   /** The bus client failed and is restarted after a backoff (number `restart` in a row). */
@@ -105,20 +129,35 @@ export class InboxConsumer {
 
   private async handleBatch(batch: InboundBatch): Promise<void> {
     const valid: ConsumedMessage[] = [];
-    const dead: DeadLetterV1[] = [];
+    const dead: DeadLetterV2[] = [];
     for (const message of batch.messages) {
       const decoded = this.decode(batch.topic as Topic, batch.partition, message);
       if ('deadLetter' in decoded) dead.push(decoded.deadLetter);
       else valid.push(decoded.message);
     }
     // Dead letters first: if parking fails, the batch is retried, nothing is lost.
-    if (dead.length > 0) {
-      await this.options.bus.publisher.publish(
-        DEAD_LETTER_TOPIC,
-        dead.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
-      );
-    }
+    await this.park(dead);
     await this.applyOnce(valid);
+  }
+
+  private async park(letters: readonly DeadLetterV2[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.options.bus.publisher.publish(
+      DEAD_LETTER_TOPIC,
+      letters.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
+    );
+  }
+
+  /** The handler's refusals as dead letters; a refusal of a message it was not given is a programmer error. */
+  private refusals(outcome: void | ApplyOutcome, applied: readonly ConsumedMessage[]): DeadLetterV2[] {
+    if (outcome === undefined || outcome.rejected.length === 0) return [];
+    const byId = new Map(applied.map((message) => [message.messageId, message]));
+    return outcome.rejected.map((rejection) => {
+      const message = byId.get(rejection.messageId);
+      if (message === undefined) throw new Error(`assertion: the handler refused message ${rejection.messageId}, which it was not given`);
+      const code = REASON_CODE_PATTERN.test(rejection.code) ? rejection.code : 'HANDLER_REFUSED';
+      return this.deadLetter(message.topic, message.partition, message.raw, 'handle', code, rejection.path, rejection.reason);
+    });
   }
 
   /** One transaction: inbox rows first; only messages whose row is new reach the handler. */
@@ -146,7 +185,9 @@ export class InboxConsumer {
       if (toApply.length > 0) {
         const spanOf = new Map(messages.map((message, index) => [message.messageId, spans[index] as Span]));
         const handlerSpans = toApply.map((message) => spanOf.get(message.messageId) as Span);
-        await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
+        const outcome = await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
+        // Parked before the commit: if parking fails the batch rolls back and comes again.
+        await this.park(this.refusals(outcome, toApply));
       }
       await client.query('commit');
       spans.forEach((span, index) => span.setAttribute('custody.inbox.duplicate', !fresh.has(messages[index]?.messageId ?? '')));
@@ -209,34 +250,34 @@ export class InboxConsumer {
     );
   }
 
-  private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: DeadLetterV1 } {
+  private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: DeadLetterV2 } {
     const bytes = message.value;
     const text = bytes.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(bytes)) return { deadLetter: this.deadLetter(topic, partition, message, 'NOT_UTF8', 'the value is not UTF-8') };
+    if (!Buffer.from(text, 'utf8').equals(bytes)) return { deadLetter: this.deadLetter(topic, partition, message, 'decode', 'NOT_UTF8', '', 'the value is not UTF-8') };
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return { deadLetter: this.deadLetter(topic, partition, message, 'NOT_JSON', `the value is not JSON: ${(error as Error).message}`) };
+      return { deadLetter: this.deadLetter(topic, partition, message, 'decode', 'NOT_JSON', '', `the value is not JSON: ${(error as Error).message}`) };
     }
     const result = validateMessage(topic, value);
     if (!result.ok) {
       const first = result.issues[0];
       const reasonText = result.issues.map((issue) => `${issue.path}: ${issue.reason}`).join('; ');
-      return { deadLetter: this.deadLetter(topic, partition, message, reasonCode(first?.code), reasonText) };
+      return { deadLetter: this.deadLetter(topic, partition, message, 'validate', first?.code ?? 'INVALID_VALUE', first?.path ?? '', reasonText) };
     }
     const envelope = result.message as unknown as ConsumedMessage['value'];
-    return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, headers: message.headers, value: envelope } };
+    return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, headers: message.headers, value: envelope, raw: message } };
   }
 
-  private deadLetter(topic: string, partition: number, message: InboundMessage, reasonCode: DeadLetterV1['data']['reasonCode'], reasonText: string): DeadLetterV1 {
+  private deadLetter(topic: string, partition: number, message: InboundMessage, stage: DeadLetterStage, reasonCode: string, reasonPath: string, reasonText: string): DeadLetterV2 {
     const failedAt = this.now().toISOString();
     // The same message dead-lettered again (a batch handled twice) gets the same id and stream.
     const id = deterministicUuid(`${topic}\u0000${partition}\u0000${message.offset}`);
     return {
       eventId: id,
       type: MESSAGE_DEAD_LETTERED_TYPE,
-      schemaVersion: MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
+      schemaVersion: MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION,
       streamId: `deadletter:${topic}:${partition}:${message.offset}`,
       streamVersion: '1',
       occurredAt: failedAt,
@@ -248,16 +289,15 @@ export class InboxConsumer {
         offset: message.offset,
         keyBase64: message.key === null ? null : message.key.toString('base64'),
         originalValueBase64: message.value.toString('base64'),
+        stage,
         reasonCode,
+        reasonPath: reasonPath.slice(0, REASON_PATH_MAX),
         reasonText: reasonText.slice(0, REASON_TEXT_MAX),
+        consumerGroup: this.options.groupId,
         failedAt,
       },
     };
   }
-}
-
-function reasonCode(code: string | undefined): DeadLetterV1['data']['reasonCode'] {
-  return (DEAD_LETTER_REASON_CODES as readonly string[]).includes(code ?? '') ? (code as DeadLetterV1['data']['reasonCode']) : 'INVALID_TYPE';
 }
 
 /** A name-based UUID (SHA-256, RFC 4122 layout, version 8): the same name, the same id. */

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPIC, type DeadLetterV1 } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, type DeadLetterV1, type DeadLetterV2 } from '@custody/contracts';
 import type { ConsumerConfig, Kafka, Producer } from 'kafkajs';
 
 /** Each original topic has its own re-drive position: re-driving one never passes over another's letters. */
@@ -88,9 +88,9 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   return { redriven, passedOver, unreadable, duplicates };
 }
 
-function readLetter(value: Buffer | null): DeadLetterV1 | null {
+function readLetter(value: Buffer | null): DeadLetterV1 | DeadLetterV2 | null {
   try {
-    const letter = JSON.parse(value?.toString() ?? '') as DeadLetterV1;
+    const letter = JSON.parse(value?.toString() ?? '') as DeadLetterV1 | DeadLetterV2; // both versions carry the original bytes alike
     return typeof letter?.data?.originalTopic === 'string' && typeof letter.data.originalValueBase64 === 'string' ? letter : null;
   } catch {
     return null;
