@@ -1,0 +1,103 @@
+import {
+  DEPOSIT_CONFIRMED_TYPE,
+  EXCHANGE_TRADES_TOPIC,
+  TRADE_EXECUTED_TYPE,
+  WALLET_EVENTS_TOPIC,
+  WITHDRAWAL_APPROVED_TYPE,
+  WITHDRAWAL_CONFIRMED_TYPE,
+  WITHDRAWAL_FAILED_TYPE,
+  type DepositConfirmedV1,
+  type TradeExecutedV1,
+  type WithdrawalApprovedV1,
+  type WithdrawalConfirmedV1,
+  type WithdrawalFailedV1,
+} from '@custody/contracts';
+import type { LedgerCommand } from '@custody/ledger-domain';
+import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
+import type { PoolClient } from 'pg';
+import type { LedgerCommandHandler } from './ledger-command-handler';
+
+/** What the ledger consumes: the exchange's trades and the wallet's confirmed movements. */
+export const LEDGER_CONSUMED_TOPICS = [EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC] as const;
+
+/**
+ * The command a validated message asks for; undefined for a message the ledger does not act
+ * on (another wallet event type, or a failure of a withdrawal that was never approved and so
+ * never held). Business time is the message's own (trade or confirmation time), never the clock.
+ */
+export function ledgerCommandOf(message: ConsumedMessage): LedgerCommand | undefined {
+  const value = message.value as unknown as { type: string };
+  if (message.topic === EXCHANGE_TRADES_TOPIC && value.type === TRADE_EXECUTED_TYPE) {
+    const { data } = message.value as unknown as TradeExecutedV1;
+    return {
+      type: 'SettleTrade',
+      trade: {
+        tradeId: data.tradeId,
+        base: data.instrument.base,
+        quote: data.instrument.quote,
+        buyerClientId: data.buyerClientId,
+        sellerClientId: data.sellerClientId,
+        quantityMinor: BigInt(data.quantityMinor),
+        price: data.price,
+        quoteAmountMinor: BigInt(data.quoteAmountMinor),
+        buyerFee: { asset: data.buyerFee.asset, amountMinor: BigInt(data.buyerFee.amountMinor) },
+        sellerFee: { asset: data.sellerFee.asset, amountMinor: BigInt(data.sellerFee.amountMinor) },
+      },
+      metadata: { at: data.occurredAt },
+    };
+  }
+  if (message.topic !== WALLET_EVENTS_TOPIC) return undefined;
+  switch (value.type) {
+    case DEPOSIT_CONFIRMED_TYPE: {
+      const { data } = message.value as unknown as DepositConfirmedV1;
+      return { type: 'BookDeposit', depositId: data.depositId, clientId: data.clientId, asset: data.asset, amountMinor: BigInt(data.amountMinor), walletId: data.walletId, metadata: { at: data.confirmedAt } };
+    }
+    case WITHDRAWAL_APPROVED_TYPE: {
+      const { data } = message.value as unknown as WithdrawalApprovedV1;
+      return {
+        type: 'HoldWithdrawal',
+        withdrawalId: data.withdrawalId,
+        clientId: data.clientId,
+        asset: data.asset,
+        amountMinor: BigInt(data.amountMinor),
+        walletId: data.walletId,
+        destinationAllowListedForClientId: data.destinationAllowListedForClientId,
+        metadata: { at: data.approvedAt },
+      };
+    }
+    case WITHDRAWAL_CONFIRMED_TYPE: {
+      const { data } = message.value as unknown as WithdrawalConfirmedV1;
+      return { type: 'SettleWithdrawal', withdrawalId: data.withdrawalId, clientId: data.clientId, networkFeeMinor: BigInt(data.networkFeeMinor), metadata: { at: data.confirmedAt } };
+    }
+    case WITHDRAWAL_FAILED_TYPE: {
+      const { data } = message.value as unknown as WithdrawalFailedV1;
+      if (data.reason === 'rejected') return undefined; // never approved: nothing was held
+      return { type: 'ReleaseWithdrawal', withdrawalId: data.withdrawalId, clientId: data.clientId, reason: data.reason === 'cancelled' ? 'cancelled' : 'failed', metadata: { at: data.failedAt } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A domain path (`trade.tradeId`, `amountMinor`) as a path in the message (`data.tradeId`, `data.amountMinor`). */
+function messagePath(domainPath: string): string {
+  return `data.${domainPath.replace(/^trade\./, '')}`;
+}
+
+/**
+ * The inbox consumer's `apply` for the ledger: each message in order through the one write
+ * path, inside the batch's transaction; a refusal (unknown client, a trade id booked with other
+ * content, an overdraft) changes nothing and is returned, to be parked as a dead letter.
+ */
+export function applyLedgerMessages(handler: LedgerCommandHandler) {
+  return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+    const rejected: Rejection[] = [];
+    for (const message of messages) {
+      const command = ledgerCommandOf(message);
+      if (command === undefined) continue;
+      const result = await handler.handle(command, { client });
+      if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+    }
+    return { rejected };
+  };
+}
