@@ -17,6 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { APPEND_EVENTS_MAX, PostgresEventStore, READ_PAGE_EVENTS_MAX, type NewEvent, type StreamAppend } from '@custody/event-store';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
+import { positiveIntegerFromEnv } from './bench-env';
 
 /** Events appended through the store (override with BENCH_EVENTS for a smoke run). */
 const EVENTS_DEFAULT = 200_000;
@@ -71,13 +72,6 @@ interface ReadFigures {
   readonly eventsPerSec: number;
 }
 
-function positiveIntegerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 function streamId(index: number): string {
   return `client-account-${String(index).padStart(6, '0')}`;

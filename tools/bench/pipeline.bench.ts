@@ -63,6 +63,7 @@ import {
 import { createTestDatabase, startKafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, Partitioners, type Consumer, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
+import { nonNegativeIntegerFromEnv, positiveIntegerFromEnv } from './bench-env';
 
 /** Events appended and carried through the pipeline (override with BENCH_EVENTS for a smoke run). */
 const EVENTS_DEFAULT = 100_000;
@@ -237,19 +238,7 @@ interface NaiveFigures {
   readonly eventsPerSec: number;
 }
 
-function positiveIntegerFromEnv(name: string, fallback: number): number {
-  const value = nonNegativeIntegerFromEnv(name, fallback);
-  if (value < 1) throw new Error(`${name} must be a positive integer, got '${process.env[name]}'`);
-  return value;
-}
 
-function nonNegativeIntegerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
-  return value;
-}
 
 /** Monotonic milliseconds (CLOCK_MONOTONIC through libuv): comparable across processes. */
 function nowMs(): number {
