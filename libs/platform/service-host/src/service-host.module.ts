@@ -65,7 +65,7 @@ export class ServiceHostModule {
         { provide: EVENT_RELAY, useValue: relay },
         HostLifecycle,
       ],
-      exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE],
+      exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness],
     };
   }
 }
