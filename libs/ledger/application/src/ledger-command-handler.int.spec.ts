@@ -95,9 +95,26 @@ describe('ledger command handler (PostgreSQL event store)', () => {
     expect(availableBalance(carol, balanceOf(state, carol))).toBe(100n);
   });
 
+  it('given an id already used by other clients (a deposit, a trade, a withdrawal), then it is a conflict, not a second booking', async () => {
+    await handler.handle(onboard('dave'));
+    expect(await handler.handle(deposit('D-9', 'carol', 'USDT', 5n))).toMatchObject({ ok: true });
+    expect(await handler.handle(deposit('D-9', 'dave', 'USDT', 5n))).toMatchObject({ ok: false, error: { code: 'DEPOSIT_ID_CONFLICT' } });
+    expect(await handler.handle(trade('T-1', { buyerClientId: 'carol', sellerClientId: 'dave' }))).toMatchObject({ ok: false, error: { code: 'TRADE_ID_CONFLICT' } });
+    expect(await handler.handle(hold('W-race-0', 'dave', 1n))).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_ID_CONFLICT' } });
+    const { state } = await handler.load(['dave']);
+    expect(postedBalance(clientAccount('dave', 'USDT'), balanceOf(state, clientAccount('dave', 'USDT')))).toBe(0n);
+  });
+
+  it('given the same command racing itself with different business times, then one records it and the others change nothing', async () => {
+    const results = await Promise.all(Array.from({ length: 4 }, (_, index) => handler.handle({ type: 'OnboardClient', clientId: 'erin', metadata: { at: `2026-11-24T09:00:0${index}.000Z` } })));
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(results.filter((result) => result.ok && result.events.length > 0)).toHaveLength(1);
+    expect((await store.readStream(clientStreamId('erin'))).map((event) => event.type)).toEqual(['ClientOnboarded']);
+  });
+
   it('given a refused command, then nothing is appended', async () => {
     const head = await store.headPosition();
-    const refusal = await handler.handle(hold('W-too-much', 'carol', 101n));
+    const refusal = await handler.handle(hold('W-too-much', 'carol', 1_000n));
     expect(refusal).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
     expect(await store.headPosition()).toBe(head);
   });

@@ -1,4 +1,4 @@
-import { READ_PAGE_EVENTS_MAX, WrongExpectedVersionError, type ExpectedVersion, type PostgresEventStore, type RecordedEvent, type StreamAppend, type Transaction } from '@custody/event-store';
+import { EventIdConflictError, READ_PAGE_EVENTS_MAX, WrongExpectedVersionError, type ExpectedVersion, type PostgresEventStore, type RecordedEvent, type StreamAppend, type Transaction } from '@custody/event-store';
 import {
   decideLedger,
   evolveLedger,
@@ -15,6 +15,13 @@ import { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored
 /** A command loses a race for a client's books at most this many times before it gives up. */
 export const COMMAND_ATTEMPTS_MAX = 8;
 export const CLIENT_STREAM_PREFIX = 'ledger-client-';
+/**
+ * A trade, deposit, withdrawal or adjustment id is claimed once for the whole ledger, in a stream
+ * of its own (`ledger-claim-trade:T-1`) naming the clients whose books hold it: the same id
+ * again for other clients then loads those books too and is seen as a conflict.
+ */
+export const CLAIM_STREAM_PREFIX = 'ledger-claim-';
+export const SOURCE_CLAIMED_TYPE = 'SourceClaimed';
 
 /** One stream per client: their onboarding, every journal touching them, holds, adjustments (HK-21: the client's statement). */
 export function clientStreamId(clientId: string): string {
@@ -37,18 +44,31 @@ export class LedgerCommandHandler {
   ) {}
 
   async handle(command: LedgerCommand, transaction?: Transaction): Promise<HandledCommand> {
+    const claimKey = claimKeyOf(command);
     for (let attempt = 1; ; attempt += 1) {
-      const { state, versions } = await this.load(clientsOf(command), transaction);
+      const claim = claimKey === undefined ? undefined : await this.readClaim(claimKey, transaction);
+      const clientIds = [...new Set([...clientsOf(command), ...(claim?.clientIds ?? [])])];
+      const { state, versions } = await this.load(clientIds, transaction);
       const decision = decideLedger(command, state, this.decimals);
       if (!decision.ok || decision.events.length === 0) return { ...decision, attempts: attempt };
+      const appends = toAppends(decision.events, state, versions);
+      if (claimKey !== undefined && claim === undefined) appends.push(claimAppend(claimKey, clientsOf(command)));
       try {
-        await this.store.append(toAppends(decision.events, state, versions), transaction);
+        await this.store.append(appends, transaction);
         return { ...decision, attempts: attempt };
       } catch (error) {
-        // Inside a caller's transaction the failed append rolled back to its savepoint: retrying is safe there too.
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= COMMAND_ATTEMPTS_MAX) throw error;
+        // Lost a race: for a client's books (WrongExpectedVersion), or an id with the same business key but
+        // another business time (EventIdConflict). Inside a caller's transaction the failed append rolled
+        // back to its savepoint: retrying is safe there too. The next round decides on what won.
+        const raced = error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError;
+        if (!raced || attempt >= COMMAND_ATTEMPTS_MAX) throw error;
       }
     }
+  }
+
+  private async readClaim(claimKey: string, transaction?: Transaction): Promise<{ clientIds: string[] } | undefined> {
+    const [claim] = await this.store.readStream(`${CLAIM_STREAM_PREFIX}${claimKey}`, { maxCount: 1 }, transaction);
+    return claim === undefined ? undefined : { clientIds: claim.data['clientIds'] as string[] };
   }
 
   /** The books of these clients: their streams folded in global order, each journal once. */
@@ -96,6 +116,30 @@ export function clientsOf(command: LedgerCommand): string[] {
       throw new Error(`assertion: unknown command ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** The id a command claims for the whole ledger, if it creates one. */
+function claimKeyOf(command: LedgerCommand): string | undefined {
+  switch (command.type) {
+    case 'SettleTrade':
+      return `trade:${command.trade.tradeId}`;
+    case 'BookDeposit':
+      return `deposit:${command.depositId}`;
+    case 'HoldWithdrawal':
+      return `withdrawal:${command.withdrawalId}`;
+    case 'RequestAdjustment':
+      return `adjustment:${command.adjustmentId}`;
+    default:
+      return undefined;
+  }
+}
+
+function claimAppend(claimKey: string, clientIds: readonly string[]): StreamAppend {
+  return {
+    streamId: `${CLAIM_STREAM_PREFIX}${claimKey}`,
+    expectedVersion: 'no-stream',
+    events: [{ eventId: deterministicUuid(`ledger\u0000${SOURCE_CLAIMED_TYPE}\u0000${claimKey}`), type: SOURCE_CLAIMED_TYPE, schemaVersion: LEDGER_EVENT_SCHEMA_VERSION, data: { claimKey, clientIds: [...clientIds] } }],
+  };
 }
 
 /** The clients whose statement records an event. */

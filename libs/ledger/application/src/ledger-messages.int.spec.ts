@@ -110,6 +110,9 @@ describe('ledger consuming exchange.trades.v1 and custody.wallet.events.v1 (Kafk
         ].sort(),
       );
 
+      // the letters are parked just before their batch commits: wait for the books to show it
+      const journalsOf = async (clientId: string) => (await store.readStream(clientStreamId(clientId))).filter((event) => event.type === 'JournalPosted').length;
+      for (const deadline = Date.now() + WAIT_MS; (await journalsOf('alice')) < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
       const { state } = await handler.load(['alice', 'bob']);
       const balance = (clientId: string, asset: string) => {
         const account = clientAccount(clientId, asset);

@@ -67,7 +67,16 @@ export function ledgerCommandOf(message: ConsumedMessage): LedgerCommand | undef
     }
     case WITHDRAWAL_CONFIRMED_TYPE: {
       const { data } = message.value as unknown as WithdrawalConfirmedV1;
-      return { type: 'SettleWithdrawal', withdrawalId: data.withdrawalId, clientId: data.clientId, networkFeeMinor: BigInt(data.networkFeeMinor), metadata: { at: data.confirmedAt } };
+      return {
+        type: 'SettleWithdrawal',
+        withdrawalId: data.withdrawalId,
+        clientId: data.clientId,
+        asset: data.asset,
+        amountMinor: BigInt(data.amountMinor),
+        walletId: data.walletId,
+        networkFeeMinor: BigInt(data.networkFeeMinor),
+        metadata: { at: data.confirmedAt },
+      };
     }
     case WITHDRAWAL_FAILED_TYPE: {
       const { data } = message.value as unknown as WithdrawalFailedV1;

@@ -82,8 +82,12 @@ function commandsFor(next: Intent, step: number, state: LedgerState): LedgerComm
       const held = [...state.withdrawals.entries()].filter(([, withdrawal]) => withdrawal.status === 'held');
       const picked = held[next.pick % Math.max(held.length, 1)];
       if (picked === undefined) return [];
-      const [withdrawalId, { clientId }] = picked;
-      return [next.settle ? { type: 'SettleWithdrawal', withdrawalId, clientId, networkFeeMinor: next.networkFeeMinor, metadata } : { type: 'ReleaseWithdrawal', withdrawalId, clientId, reason: 'failed', metadata }];
+      const [withdrawalId, { clientId, asset, amountMinor, walletId }] = picked;
+      return [
+        next.settle
+          ? { type: 'SettleWithdrawal', withdrawalId, clientId, asset, amountMinor, walletId, networkFeeMinor: next.networkFeeMinor, metadata }
+          : { type: 'ReleaseWithdrawal', withdrawalId, clientId, reason: 'failed', metadata },
+      ];
     }
     case 'adjust': {
       const request: LedgerCommand = {
@@ -131,8 +135,8 @@ function run(intents: readonly Intent[]): RunResult {
       for (const event of decision.events) {
         // HK-8: every journal balanced per asset, positive integer amounts
         if (event.type === 'JournalPosted') expect(checkJournal(event.data.entries)).toBeUndefined();
-        // TW-13.3: only an authoritative trade may take a client below zero
-        if (event.type === 'ClientBalanceWentNegative') expect(event.data.journalId.startsWith('trade:')).toBe(true);
+        // TW-13.3: only an authoritative trade takes a client below zero (a settlement only posts what a trade already spent)
+        if (event.type === 'ClientBalanceWentNegative') expect(/^(trade|withdrawal):/.test(event.data.journalId)).toBe(true);
         state = evolveLedger(state, event);
         events.push(event);
       }
@@ -146,6 +150,11 @@ function run(intents: readonly Intent[]): RunResult {
 }
 
 function expectBooksHold({ state, events, accepted }: RunResult): void {
+  // every client balance below zero, posted or available, was reported (TW-13.3 needs to know)
+  const reported = new Set(events.flatMap((event) => (event.type === 'ClientBalanceWentNegative' ? [`${event.data.clientId}/${event.data.asset}`] : [])));
+  for (const { account, balance } of state.accounts.values()) {
+    if (account.kind === 'client' && availableBalance(account, balance) < 0n) expect(reported).toContain(`${account.clientId}/${account.asset}`);
+  }
   // client liabilities + house balances = custody assets recorded, for every asset
   expect(assetBooks(state).filter((books) => books.differenceMinor !== 0n)).toEqual([]);
   // replaying the history from position 0 reproduces the books

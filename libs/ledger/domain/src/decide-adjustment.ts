@@ -26,6 +26,11 @@ export function decideRequestAdjustment(command: Command<'RequestAdjustment'>, s
   if (refusal !== undefined) return { ok: false, error: refusal };
   if (direction === 'debit') {
     if (debitReason === null) return { ok: false, error: ledgerError('ADJUSTMENT_DEBIT_REASON_MISSING', 'debitReason', 'HK-7: a debit of a client account names its reason') };
+    // Trades, fees and withdrawals debit clients on their own paths, with their own checks: a manual
+    // adjustment claiming one of them would bypass those (HK-7), so only consent or a legal order.
+    if (debitReason.kind !== 'written-consent' && debitReason.kind !== 'legal-order') {
+      return { ok: false, error: ledgerError('HK7_DEBIT_REASON_NOT_PERMITTED', 'debitReason', `HK-7: '${debitReason.kind}' is not a reason for a manual debit (only written consent or a legal order)`) };
+    }
     const refused = debitRefusal(clientId, debitReason, 'debitReason') ?? refuseUncovered(state, clientId, asset, amountMinor);
     if (refused !== undefined) return { ok: false, error: refused };
   }
@@ -39,6 +44,7 @@ export function decideRequestAdjustment(command: Command<'RequestAdjustment'>, s
 export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, state: LedgerState): Decision {
   const request = state.adjustments.get(command.adjustmentId);
   if (request === undefined || request.clientId !== command.clientId) return { ok: false, error: ledgerError('ADJUSTMENT_UNKNOWN', 'adjustmentId', `no adjustment ${command.adjustmentId} was requested for client ${command.clientId}`) };
+  if (request.status === 'approved' && request.approvedBy === command.approvedBy) return { ok: true, events: [] }; // the same approval again
   if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
   if (command.approvedBy.trim() === '') return { ok: false, error: ledgerError('ACTOR_MISSING', 'approvedBy', 'the approver must be an authenticated person') };
   if (command.approvedBy === request.requestedBy) {

@@ -1,6 +1,6 @@
 import { availableBalance, clientAccount, custodyAccount, houseAccount } from './accounts';
 import { refuseClientDebit } from './client-debit-guard';
-import { fingerprintOf } from './decide-trade';
+import { fingerprintOf, wentNegative } from './decide-trade';
 import { transfer } from './journal';
 import type { LedgerCommand } from './ledger-commands';
 import { fromDebitRefusal, ledgerError, type LedgerError } from './ledger-errors';
@@ -62,13 +62,24 @@ export function decideSettleWithdrawal(command: Command<'SettleWithdrawal'>, sta
     return state.journals.get(journalId) === fingerprint ? { ok: true, events: [] } : { ok: false, error: ledgerError('WITHDRAWAL_ALREADY_SETTLED', 'withdrawalId', `withdrawal ${command.withdrawalId} settled already with other content`) };
   }
   if (held.status === 'released') return { ok: false, error: ledgerError('WITHDRAWAL_ALREADY_RELEASED', 'withdrawalId', `withdrawal ${command.withdrawalId} was released`) };
+  for (const [field, confirmed, expected] of [['asset', command.asset, held.asset], ['amountMinor', command.amountMinor, held.amountMinor], ['walletId', command.walletId, held.walletId]] as const) {
+    if (confirmed !== expected) return { ok: false, error: ledgerError('WITHDRAWAL_CONFIRMATION_MISMATCH', field, `the chain confirmed ${String(confirmed)}, the hold is for ${String(expected)}`) };
+  }
   if (command.networkFeeMinor < 0n) return { ok: false, error: ledgerError('FEE_NEGATIVE', 'networkFeeMinor', 'a network fee cannot be negative') };
   const wallet = custodyAccount(held.walletId, held.asset);
   const entries = [
     ...transfer(clientAccount(held.clientId, held.asset), wallet, held.amountMinor),
     ...(command.networkFeeMinor > 0n ? transfer(houseAccount('network-fee-expense', held.asset), wallet, command.networkFeeMinor) : []),
   ];
-  return { ok: true, events: [{ type: 'JournalPosted', data: { journalId, kind: 'withdrawal', sourceReference: command.withdrawalId, fingerprint, entries, at: command.metadata.at } }] };
+  const at = command.metadata.at;
+  // The hold becomes the posted debit: a trade that drained the held funds meanwhile now shows in the posted balance.
+  return {
+    ok: true,
+    events: [
+      { type: 'JournalPosted', data: { journalId, kind: 'withdrawal', sourceReference: command.withdrawalId, fingerprint, entries, at } },
+      ...wentNegative(entries, state, journalId, at, held.amountMinor),
+    ],
+  };
 }
 
 /** Failed or cancelled: the hold is released, nothing posts. */

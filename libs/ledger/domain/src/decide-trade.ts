@@ -14,7 +14,12 @@ export function fingerprintOf(values: readonly (string | bigint | null)[]): stri
 
 function tradeFingerprint(trade: TradeExecution): string {
   const { tradeId, base, quote, buyerClientId, sellerClientId, quantityMinor, price, quoteAmountMinor, buyerFee, sellerFee } = trade;
-  return fingerprintOf([tradeId, base, quote, buyerClientId, sellerClientId, quantityMinor, price, quoteAmountMinor, buyerFee.asset, buyerFee.amountMinor, sellerFee.asset, sellerFee.amountMinor]);
+  return fingerprintOf([tradeId, base, quote, buyerClientId, sellerClientId, quantityMinor, canonicalDecimal(price), quoteAmountMinor, buyerFee.asset, buyerFee.amountMinor, sellerFee.asset, sellerFee.amountMinor]);
+}
+
+/** 60000, 60000.0 and 60000.000 are one price: the same trade re-sent with another spelling is not a conflict. */
+function canonicalDecimal(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
 /** The first reason a trade cannot be booked as it stands (bad input), if any. */
@@ -66,8 +71,9 @@ function tradeEntries(trade: TradeExecution): JournalEntry[] {
 }
 
 /**
- * A trade from the exchange is authoritative: booked even when it takes a client below zero;
- * then ClientBalanceWentNegative says by how much (reconciliation counts it as zero, TW-13.3).
+ * A trade from the exchange is authoritative: booked even when it takes a client below zero
+ * (posted, or available: what is left once held withdrawals are counted); then
+ * ClientBalanceWentNegative says by how much (reconciliation counts it as zero, TW-13.3).
  * The trade id is the idempotency key: the same trade again changes nothing; the same id with
  * other content is TRADE_ID_CONFLICT.
  */
@@ -82,15 +88,22 @@ export function decideSettleTrade(trade: TradeExecution, at: string, state: Ledg
   if (refusal !== undefined) return { ok: false, error: refusal };
   const entries = tradeEntries(trade);
   const events: LedgerEvent[] = [{ type: 'JournalPosted', data: { journalId, kind: 'trade', sourceReference: trade.tradeId, fingerprint, entries, at } }];
+  events.push(...wentNegative(entries, state, journalId, at));
+  return { ok: true, events };
+}
+
+/** ClientBalanceWentNegative for each client account this journal debits into an available balance below zero. */
+export function wentNegative(entries: readonly JournalEntry[], state: LedgerState, journalId: string, at: string, releasedHoldMinor = 0n): LedgerEvent[] {
+  const events: LedgerEvent[] = [];
   for (const account of debitedClientAccounts(entries)) {
+    if (account.kind !== 'client') continue;
     const balance = balanceOf(state, account);
     const movedMinor = entries.reduce((sum, entry) => (sameAccount(entry, account) ? sum + (entry.side === 'credit' ? entry.amountMinor : -entry.amountMinor) : sum), 0n);
-    const afterMinor = postedBalance(account, balance) + movedMinor;
-    if (afterMinor < 0n && account.kind === 'client') {
-      events.push({ type: 'ClientBalanceWentNegative', data: { clientId: account.clientId, asset: account.asset, balanceMinor: afterMinor, journalId, at } });
-    }
+    const balanceMinor = postedBalance(account, balance) + movedMinor;
+    const availableMinor = balanceMinor - (balance.debitsPending - releasedHoldMinor);
+    if (availableMinor < 0n) events.push({ type: 'ClientBalanceWentNegative', data: { clientId: account.clientId, asset: account.asset, balanceMinor, availableMinor, journalId, at } });
   }
-  return { ok: true, events };
+  return events;
 }
 
 function debitedClientAccounts(entries: readonly JournalEntry[]) {

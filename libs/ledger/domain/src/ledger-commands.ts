@@ -57,6 +57,10 @@ export type LedgerCommand =
       readonly withdrawalId: string;
       /** Whose withdrawal it is (routes the command to the client's books). */
       readonly clientId: string;
+      /** What the chain confirmed: must be what was held (asset, amount, sending wallet). */
+      readonly asset: string;
+      readonly amountMinor: bigint;
+      readonly walletId: string;
       readonly networkFeeMinor: bigint;
       readonly metadata: CommandMetadata;
     }

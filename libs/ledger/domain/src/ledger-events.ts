@@ -25,7 +25,8 @@ export type LedgerEvent =
     }
   | {
       readonly type: 'ClientBalanceWentNegative';
-      readonly data: { readonly clientId: string; readonly asset: string; readonly balanceMinor: bigint; readonly journalId: string; readonly at: string };
+      /** Posted balance and available balance (posted minus held) after the journal; available < 0. */
+      readonly data: { readonly clientId: string; readonly asset: string; readonly balanceMinor: bigint; readonly availableMinor: bigint; readonly journalId: string; readonly at: string };
     }
   | {
       readonly type: 'WithdrawalHoldPlaced';

@@ -20,6 +20,7 @@ export interface RequestedAdjustment {
   readonly debitReason: ClientDebitReason | null;
   readonly fingerprint: string;
   readonly status: 'pending' | 'approved';
+  readonly approvedBy: string | null;
 }
 
 export interface LedgerState {
@@ -94,13 +95,13 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     }
     case 'AdjustmentRequested': {
       const { adjustmentId, requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint } = event.data;
-      const request: RequestedAdjustment = { requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint, status: 'pending' };
+      const request: RequestedAdjustment = { requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint, status: 'pending', approvedBy: null };
       return { ...state, adjustments: new Map(state.adjustments).set(adjustmentId, request) };
     }
     case 'AdjustmentApproved': {
       const request = state.adjustments.get(event.data.adjustmentId);
       if (request === undefined) throw new Error(`assertion: approval of unknown adjustment ${event.data.adjustmentId}`);
-      return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, { ...request, status: 'approved' }) };
+      return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, { ...request, status: 'approved', approvedBy: event.data.approvedBy }) };
     }
     default: {
       const unreachable: never = event;

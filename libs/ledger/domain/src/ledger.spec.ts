@@ -73,8 +73,9 @@ describe('ledger: trades from the exchange', () => {
       });
   });
 
-  it('given the same trade again (redelivery), then nothing changes', () => {
+  it('given the same trade again (redelivery, or its price spelled with trailing zeros), then nothing changes', () => {
     given(...funded, settle()).when(settle()).then([]);
+    given(...funded, settle()).when(settle({ price: '64000.2500' })).then([]);
   });
 
   it('given a trade id booked with other content, then TRADE_ID_CONFLICT', () => {
@@ -86,8 +87,8 @@ describe('ledger: trades from the exchange', () => {
       .when(settle())
       .then((events, after) => {
         expect(events.filter((event) => event.type === 'ClientBalanceWentNegative').map((event) => event.data)).toEqual([
-          { clientId: 'bob', asset: 'BTC', balanceMinor: -50_000_000n, journalId: 'trade:T-1', at },
-          { clientId: 'alice', asset: 'USDT', balanceMinor: -32_000_125_000n, journalId: 'trade:T-1', at },
+          { clientId: 'bob', asset: 'BTC', balanceMinor: -50_000_000n, availableMinor: -50_000_000n, journalId: 'trade:T-1', at },
+          { clientId: 'alice', asset: 'USDT', balanceMinor: -32_000_125_000n, availableMinor: -32_000_125_000n, journalId: 'trade:T-1', at },
         ]);
         expect(posted(after, clientAccount('bob', 'BTC'))).toBe(-50_000_000n);
         expect(assetBooks(after).find((books) => books.asset === 'BTC')?.clientLiabilitiesFlooredMinor).toBe(50_000_000n - 50_000n);
@@ -142,6 +143,17 @@ describe('ledger: deposits and withdrawals', () => {
     metadata,
   });
 
+  const settleW1 = (clientId: string, amountMinor: bigint, networkFeeMinor = 0n): LedgerCommand => ({
+    type: 'SettleWithdrawal',
+    withdrawalId: 'W-1',
+    clientId,
+    asset: 'USDT',
+    amountMinor,
+    walletId: 'wallet-hot-1',
+    networkFeeMinor,
+    metadata,
+  });
+
   describe('when a withdrawal is approved', () => {
     it('its amount is held: available falls, posted does not', () => {
       given(...funded)
@@ -166,7 +178,7 @@ describe('ledger: deposits and withdrawals', () => {
   describe('when a held withdrawal settles or fails', () => {
     it('confirmation posts the hold to the wallet; the network fee is the house expense', () => {
       given(...funded, hold('W-1', 1_000_000n))
-        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'alice', networkFeeMinor: 2_500n, metadata })
+        .when(settleW1('alice', 1_000_000n, 2_500n))
         .then((_events, after) => {
           const account = clientAccount('alice', 'USDT');
           expect(balanceOf(after, account)).toMatchObject({ debitsPosted: 1_000_000n, debitsPending: 0n });
@@ -185,13 +197,41 @@ describe('ledger: deposits and withdrawals', () => {
 
     it("a withdrawal is found only in its own client's books", () => {
       given(...funded, hold('W-1', 1n))
-        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'bob', networkFeeMinor: 0n, metadata })
+        .when(settleW1('bob', 1n))
         .thenRefuses('WITHDRAWAL_UNKNOWN', 'withdrawalId');
+    });
+
+    it('a confirmation that is not what was held (amount, asset or wallet) is refused', () => {
+      given(...funded, hold('W-1', 1_000_000n)).when(settleW1('alice', 2_000_000n)).thenRefuses('WITHDRAWAL_CONFIRMATION_MISMATCH', 'amountMinor');
+      given(...funded, hold('W-1', 1_000_000n)).when({ ...settleW1('alice', 1_000_000n), walletId: 'wallet-hot-2' } as LedgerCommand).thenRefuses('WITHDRAWAL_CONFIRMATION_MISMATCH', 'walletId');
+    });
+
+    it('TW-13.3 a trade that spends held funds reports the available balance below zero, and the settlement that posts the hold reports the posted balance below zero', () => {
+      const drained = { ...settle({ tradeId: 'T-9', buyerClientId: 'alice', sellerClientId: 'bob' }) } as LedgerCommand;
+      given(...funded, hold('W-1', 39_000_000_000n))
+        .when(drained)
+        .then((events) => {
+          expect(events.filter((event) => event.type === 'ClientBalanceWentNegative').map((event) => event.data)).toContainEqual(
+            expect.objectContaining({ clientId: 'alice', asset: 'USDT', balanceMinor: 40_000_000_000n - 32_000_125_000n, availableMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n }),
+          );
+        });
+      given(...funded, hold('W-1', 39_000_000_000n), drained)
+        .when(settleW1('alice', 39_000_000_000n))
+        .then((events) => {
+          expect(events.filter((event) => event.type === 'ClientBalanceWentNegative').map((event) => event.data)).toEqual([
+            expect.objectContaining({ clientId: 'alice', asset: 'USDT', balanceMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n, journalId: 'withdrawal:W-1' }),
+          ]);
+        });
+    });
+
+    it('a settlement confirmed again changes nothing; with another fee it is refused', () => {
+      given(...funded, hold('W-1', 1_000_000n), settleW1('alice', 1_000_000n, 5n)).when(settleW1('alice', 1_000_000n, 5n)).then([]);
+      given(...funded, hold('W-1', 1_000_000n), settleW1('alice', 1_000_000n, 5n)).when(settleW1('alice', 1_000_000n, 6n)).thenRefuses('WITHDRAWAL_ALREADY_SETTLED', 'withdrawalId');
     });
 
     it('a released withdrawal cannot settle', () => {
       given(...funded, hold('W-1', 1n), { type: 'ReleaseWithdrawal', withdrawalId: 'W-1', clientId: 'alice', reason: 'cancelled', metadata })
-        .when({ type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'alice', networkFeeMinor: 0n, metadata })
+        .when(settleW1('alice', 1n))
         .thenRefuses('WITHDRAWAL_ALREADY_RELEASED', 'withdrawalId');
     });
   });
@@ -211,6 +251,11 @@ describe('ledger: manual adjustments (maker-checker)', () => {
     metadata,
   });
   const approve = (approvedBy: string): LedgerCommand => ({ type: 'ApproveAdjustment', adjustmentId: 'A-1', clientId: 'alice', approvedBy, metadata });
+
+  it('the same approval again changes nothing', () => {
+    given(...funded, request('credit', 10n), approve('approver-2')).when(approve('approver-2')).then([]);
+    given(...funded, request('credit', 10n), approve('approver-2')).when(approve('approver-3')).thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
+  });
 
   it('the requester cannot approve their own adjustment', () => {
     given(...funded, request('credit', 10n)).when(approve('operator-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'approvedBy');
@@ -232,6 +277,9 @@ describe('ledger: manual adjustments (maker-checker)', () => {
     ['re-hypothecation', { kind: 'rehypothecation', description: 'prime broker' }, 'HK7_DEBIT_REASON_NOT_PERMITTED'],
     ['consent without a reference', { kind: 'written-consent', consentReference: ' ' }, 'HK7_CONSENT_REFERENCE_MISSING'],
     ['a legal order without a reference', { kind: 'legal-order', orderReference: '' }, 'HK7_LEGAL_ORDER_REFERENCE_MISSING'],
+    ['a "fee" named by the operator', { kind: 'fee', tradeId: '' }, 'HK7_DEBIT_REASON_NOT_PERMITTED'],
+    ['a "trade settlement" named by the operator', { kind: 'trade-settlement', tradeId: 'T-1' }, 'HK7_DEBIT_REASON_NOT_PERMITTED'],
+    ['a "withdrawal" named by the operator', { kind: 'withdrawal', withdrawalId: 'W-1', destinationAllowListedForClientId: 'alice' }, 'HK7_DEBIT_REASON_NOT_PERMITTED'],
   ])('HK-7 a debit for %s is refused', (_case, reason, code) => {
     given(...funded).when(request('debit', 10n, reason)).thenRefuses(code, 'debitReason');
   });
