@@ -3,7 +3,7 @@ import { DEAD_LETTER_TOPIC, DEFAULT_ASSET_REGISTRY, EXCHANGE_TRADES_TOPIC, WALLE
 import { PostgresEventStore } from '@custody/event-store';
 import { availableBalance, balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@custody/ledger-domain';
 import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus } from '@custody/messaging';
-import { createTestDatabase, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { clientStreamId, LedgerCommandHandler } from './ledger-command-handler';
 import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS } from './ledger-messages';
@@ -112,7 +112,7 @@ describe('ledger consuming exchange.trades.v1 and custody.wallet.events.v1 (Kafk
 
       // the letters are parked just before their batch commits: wait for the books to show it
       const journalsOf = async (clientId: string) => (await store.readStream(clientStreamId(clientId))).filter((event) => event.type === 'JournalPosted').length;
-      for (const deadline = Date.now() + WAIT_MS; (await journalsOf('alice')) < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(async () => (await journalsOf('alice')) >= 2, WAIT_MS);
       const { state } = await handler.load(['alice', 'bob']);
       const balance = (clientId: string, asset: string) => {
         const account = clientAccount(clientId, asset);

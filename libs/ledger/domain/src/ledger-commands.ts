@@ -1,6 +1,6 @@
 import type { ClientDebitReason } from './client-debit-guard';
 
-/** Time and ids enter on the command (never `new Date()` in the domain). */
+/** Time and ids enter on the command: the domain never reads a clock or draws an id itself. */
 export interface CommandMetadata {
   /** Business time, ISO 8601 UTC. */
   readonly at: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, validateMessage, type Topic } from '@custody/contracts';
-import type { TestDatabase } from '@custody/testing';
+import { waitFor as waitForCondition, type TestDatabase } from '@custody/testing';
 import { InboxConsumer } from './consumer';
 import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
 
@@ -19,12 +19,9 @@ export interface BusContractFixture {
 export const CONTRACT_WAIT_MS = 40_000;
 const POLL_MS = 25;
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, waitMs = CONTRACT_WAIT_MS, pollMs = POLL_MS): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${waitMs} ms waiting for ${what}`);
-    await sleep(pollMs);
-  }
+/** @custody/testing's waitFor with the contract's defaults (a fine poll: in-process deliveries are fast). */
+export function waitFor(condition: () => boolean | Promise<boolean>, what: string, waitMs = CONTRACT_WAIT_MS, pollMs = POLL_MS): Promise<void> {
+  return waitForCondition(condition, what, waitMs, pollMs);
 }
 
 interface Numbered {

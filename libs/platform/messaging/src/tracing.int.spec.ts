@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LEDGER_EVENTS_TOPIC, type Topic } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
-import { createTestDatabase, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, waitFor, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { context, createTraceState, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -11,7 +11,6 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { logLevel, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { waitFor as waitForCondition } from './bus-contract.test-support';
 import { InboxConsumer } from './consumer';
 import { createKafka, createOutboxProducer } from './kafka';
 import { KafkaMessageBus } from './kafka-bus';
@@ -21,7 +20,6 @@ const WAIT_MS = 20_000;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const POLICY_GROUP = 'policy-ledger-projection';
 
-const waitFor = (condition: () => boolean | Promise<boolean>, what: string) => waitForCondition(condition, what, WAIT_MS);
 const parentOf = (span: ReadableSpan): SpanContext | undefined => span.parentSpanContext;
 const header = (message: KafkaMessage, name: string): string | undefined => message.headers?.[name]?.toString();
 
@@ -172,7 +170,7 @@ describe('trace context from an HTTP command to a consumer in another service (P
       expect(response.status).toBe(202);
       ({ eventId } = (await response.json()) as { eventId: string });
 
-      await waitFor(async () => (await appliedIds()).includes(eventId) && consumerSpanOf(eventId) !== undefined, 'the policy consumer to apply the event');
+      await waitFor(async () => (await appliedIds()).includes(eventId) && consumerSpanOf(eventId) !== undefined, 'the policy consumer to apply the event', WAIT_MS);
       const traceId = clientSpan.spanContext().traceId;
       const spans = exporter.getFinishedSpans();
       const serverSpan = spans.find((span) => span.kind === SpanKind.SERVER);
@@ -240,7 +238,7 @@ describe('trace context from an HTTP command to a consumer in another service (P
     await waitFor(async () => {
       const applied = await appliedIds();
       return envelopes.every((envelope) => applied.includes(envelope.eventId) && consumerSpanOf(envelope.eventId) !== undefined);
-    }, 'the policy consumer to apply both messages');
+    }, 'the policy consumer to apply both messages', WAIT_MS);
     const consumerSpans = envelopes.map((envelope) => consumerSpanOf(envelope.eventId) as ReadableSpan);
     for (const span of consumerSpans) {
       expect(parentOf(span)).toBeUndefined(); // a root: no parent at all

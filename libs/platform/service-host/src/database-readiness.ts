@@ -1,5 +1,6 @@
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
+import { withTimeout } from './resilience';
 
 export const READY_CHECK_TIMEOUT_MS = 2_000;
 export const MIGRATE_RETRY_DELAY_MS_MIN = 250;
@@ -54,17 +55,5 @@ export class DatabaseReadiness {
       this.logger.warn({ error: (error as Error).message, retryInMs: nextDelayMs }, 'database not reachable; will retry');
       this.retryTimer = setTimeout(() => void this.tryMigrate(Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)), nextDelayMs);
     }
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

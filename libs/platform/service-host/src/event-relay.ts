@@ -5,12 +5,8 @@ import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Producer } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import type { KafkaConfig } from './config';
+import { RateLimitedWarning, retryUntilDone, withTimeout } from './resilience';
 
-/** Errors of the relay are logged at most this often (it retries with backoff meanwhile). */
-export const RELAY_ERROR_LOG_INTERVAL_MS = 10_000;
-/** Backoff between attempts to connect the producer to Kafka. */
-export const CONNECT_RETRY_MS_MIN = 250;
-export const CONNECT_RETRY_MS_MAX = 10_000;
 /** A /metrics scrape waits at most this long for the lag figures. */
 export const LAG_COLLECT_TIMEOUT_MS = 2_000;
 
@@ -23,12 +19,12 @@ export const LAG_COLLECT_TIMEOUT_MS = 2_000;
 export class EventRelayHost {
   private readonly producer: Producer;
   private readonly relay: OutboxRelay;
-  private stopped = false;
   private started = false;
   private starting: Promise<void> = Promise.resolve();
   /** The lag is measured from the moment the schema exists, also while Kafka is unreachable. */
   private schemaReady = false;
-  private lastErrorLogAt = 0;
+  private readonly stopping = new AbortController();
+  private readonly warning: RateLimitedWarning;
   private readonly topic: ServiceEventsTopic;
 
   constructor(
@@ -38,6 +34,7 @@ export class EventRelayHost {
     private readonly logger: Logger,
     metrics: ServiceMetrics,
   ) {
+    this.warning = new RateLimitedWarning(logger);
     const kafka = createKafka({ clientId: serviceName, brokers: config.brokers });
     this.producer = createOutboxProducer(kafka, { idempotent: config.producerIdempotent });
     const topic = SERVICE_EVENTS_TOPICS[serviceName as keyof typeof SERVICE_EVENTS_TOPICS];
@@ -57,7 +54,7 @@ export class EventRelayHost {
       onPublished: (events) => published.inc(events.length),
       onError: (error, attempt) => {
         failures.inc();
-        this.logRateLimited('outbox relay: publish failed; retrying', { error: (error as Error).message, attempt, topic });
+        this.warning.warn({ error: (error as Error).message, attempt, topic }, 'outbox relay: publish failed; retrying');
       },
     });
   }
@@ -67,7 +64,7 @@ export class EventRelayHost {
    * rather than failing the whole /metrics answer; a slow database is cut off after a bound.
    */
   private async collectLag(lag: Gauge): Promise<void> {
-    if (!this.schemaReady || this.stopped) return;
+    if (!this.schemaReady || this.stopping.signal.aborted) return;
     try {
       const [head, checkpoint] = await withTimeout(Promise.all([this.store.headPosition(), this.relay.checkpoint()]), LAG_COLLECT_TIMEOUT_MS);
       lag.set(Number(head - checkpoint)); // a count of events, far below 2^53
@@ -84,16 +81,10 @@ export class EventRelayHost {
   start(ready: Promise<void>): void {
     this.starting = ready.then(async () => {
       this.schemaReady = true;
-      for (let attempt = 1; !this.stopped; attempt += 1) {
-        try {
-          await this.producer.connect();
-          break;
-        } catch (error) {
-          this.logRateLimited('outbox relay: Kafka not reachable; retrying the connection', { error: (error as Error).message, attempt });
-          await new Promise((resolve) => setTimeout(resolve, Math.min(CONNECT_RETRY_MS_MIN * 2 ** Math.min(attempt - 1, 10), CONNECT_RETRY_MS_MAX)));
-        }
-      }
-      if (this.stopped) return;
+      const connected = await retryUntilDone(() => this.producer.connect(), this.stopping.signal, (error, attempt) =>
+        this.warning.warn({ error: (error as Error).message, attempt }, 'outbox relay: Kafka not reachable; retrying the connection'),
+      );
+      if (!connected) return;
       this.relay.start();
       this.started = true;
       this.logger.info({ topic: this.topic }, 'outbox relay started');
@@ -106,24 +97,8 @@ export class EventRelayHost {
    * checkpoint only moves after an acknowledgement).
    */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort(); // a connection retry waiting out its backoff ends at once
     await this.starting;
     await Promise.all([this.started ? this.relay.stop() : undefined, this.producer.disconnect().catch(() => undefined)]);
-  }
-
-  private logRateLimited(message: string, fields: Record<string, unknown>): void {
-    if (Date.now() - this.lastErrorLogAt < RELAY_ERROR_LOG_INTERVAL_MS) return;
-    this.lastErrorLogAt = Date.now();
-    this.logger.warn(fields, message);
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -67,13 +67,18 @@ export async function startService(service: string, environment: Record<string, 
 }
 
 /** Polls `probe` until it returns true or the time is up; returns the last answer. */
-export async function eventually(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function eventually(probe: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = POLL_INTERVAL_MS): Promise<boolean> {
   const started = Date.now();
   for (;;) {
     if (await probe()) return true;
     if (Date.now() - started > timeoutMs) return false;
-    await sleep(POLL_INTERVAL_MS);
+    await sleep(pollMs);
   }
+}
+
+/** Like `eventually`, but a timeout is an error that says what was awaited. */
+export async function waitFor(probe: () => boolean | Promise<boolean>, what: string, timeoutMs: number, pollMs = POLL_INTERVAL_MS): Promise<void> {
+  if (!(await eventually(probe, timeoutMs, pollMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 export async function freePort(): Promise<number> {
