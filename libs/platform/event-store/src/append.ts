@@ -145,7 +145,10 @@ async function appendLocked(
   }
 
   if (placed.length > 0) {
-    await copyRows(db, schema, placed, Buffer.from(head.hash, 'hex'), recordedAt);
+    // Recorded time never goes backwards along the chain (a writer's clock read before the lock
+    // may be older than the head's): "as of time T" is then always a prefix of the store.
+    const recordedAtMs = Math.max(Math.floor(recordedAt.getTime()), head.recordedAtMs);
+    await copyRows(db, schema, placed, Buffer.from(head.hash, 'hex'), new Date(recordedAtMs));
     await db.query('select pg_notify($1, $2)', [`${schema}_events`, position.toString()]);
   }
   return results;
@@ -346,12 +349,13 @@ async function loadStreamVersions(db: Queryable, schema: string, appends: readon
   return versions;
 }
 
-async function loadHead(db: Queryable, schema: string): Promise<{ globalPosition: bigint; hash: string }> {
-  const result = await db.query<{ global_position: string; hash: string }>(
-    `select global_position, encode(hash, 'hex') as hash from ${schema}.events order by global_position desc limit 1`,
+async function loadHead(db: Queryable, schema: string): Promise<{ globalPosition: bigint; hash: string; recordedAtMs: number }> {
+  const result = await db.query<{ global_position: string; hash: string; recorded_at_ms: string }>(
+    `select global_position, encode(hash, 'hex') as hash, (extract(epoch from recorded_at) * 1000)::int8 as recorded_at_ms
+       from ${schema}.events order by global_position desc limit 1`,
   );
   const row = result.rows[0];
-  return row === undefined ? { globalPosition: 0n, hash: GENESIS_HASH } : { globalPosition: BigInt(row.global_position), hash: row.hash };
+  return row === undefined ? { globalPosition: 0n, hash: GENESIS_HASH, recordedAtMs: 0 } : { globalPosition: BigInt(row.global_position), hash: row.hash, recordedAtMs: Number(row.recorded_at_ms) };
 }
 
 const COPY_SPECIAL_CHARACTERS = /[\\\t\n\r]/;

@@ -103,6 +103,19 @@ export class PostgresEventStore {
     return withSpan('verify-chain', { 'event_store.schema': this.schema }, () => verifyChain(this.pool, this.schema, options));
   }
 
+  /**
+   * The store as it stood at an instant: the last global position recorded at or before it
+   * (0n before the first event). Recorded time never goes backwards along the chain, so every
+   * event up to that position, and none after it, was recorded by then.
+   */
+  async positionAt(instant: Date, transaction?: Transaction): Promise<bigint> {
+    const result = await (transaction?.client ?? this.pool).query<{ position: string | null }>(
+      `select max(global_position) as position from ${this.schema}.events where recorded_at <= $1`,
+      [instant.toISOString()],
+    );
+    return BigInt(result.rows[0]?.position ?? 0);
+  }
+
   /** Last global position committed, 0n for an empty store. */
   async headPosition(): Promise<bigint> {
     const result = await this.pool.query<{ head: string | null }>(`select max(global_position) as head from ${this.schema}.events`);

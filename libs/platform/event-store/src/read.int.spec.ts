@@ -49,6 +49,24 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
     expect(events.map((event) => event.globalPosition)).toEqual([1n, 2n, 3n, 4n]);
   });
 
+  it('given a writer whose clock went backwards, recorded time still never decreases along the chain, so "as of T" is a prefix (HK-21)', async () => {
+    let clock = new Date('2030-01-01T00:00:10.000Z');
+    const skewed = new PostgresEventStore({ pool: db.pool, schema: 'skewed', now: () => clock });
+    await skewed.migrate();
+    await skewed.appendToStream('s', [testEvent('Noted')], 'any'); // position 1 at 10 s
+    clock = new Date('2030-01-01T00:00:05.000Z'); // a writer that read its clock before the lock
+    await skewed.appendToStream('s', [testEvent('Noted')], 'any'); // position 2: still 10 s, not 5 s
+    clock = new Date('2030-01-01T00:00:20.000Z');
+    await skewed.appendToStream('s', [testEvent('Noted')], 'any'); // position 3 at 20 s
+    const times = (await skewed.readAll()).map((event) => event.recordedAt.toISOString());
+    expect(times).toEqual(['2030-01-01T00:00:10.000Z', '2030-01-01T00:00:10.000Z', '2030-01-01T00:00:20.000Z']);
+    expect(await skewed.positionAt(new Date('2030-01-01T00:00:09.999Z'))).toBe(0n);
+    expect(await skewed.positionAt(new Date('2030-01-01T00:00:10.000Z'))).toBe(2n);
+    expect(await skewed.positionAt(new Date('2030-01-01T00:00:19.999Z'))).toBe(2n);
+    expect(await skewed.positionAt(new Date('2030-01-01T00:00:20.000Z'))).toBe(3n);
+    expect((await skewed.verifyChain()).ok).toBe(true);
+  });
+
   it('returns recorded time to the millisecond and the stored hashes', async () => {
     const [first, second] = await store.readAll({ maxCount: 2 });
     expect(first?.recordedAt.toISOString()).toBe(recordedAt.toISOString());
