@@ -6,7 +6,8 @@ import { checkJournal } from './journal';
 import { decideLedger, type AssetDecimals } from './ledger';
 import type { LedgerCommand } from './ledger-commands';
 import type { LedgerEvent } from './ledger-events';
-import { balanceOf, evolveLedger, initialLedgerState, type LedgerState } from './ledger-state';
+import { balanceOf, clientBooks, evolveLedger, initialLedgerState, journalIdOf, mergeBooks, type LedgerState } from './ledger-state';
+import { commandClients } from './ledger-commands';
 
 /** Seeded: a failure names its seed and path and reproduces exactly. */
 const SEED = 20_261_124;
@@ -123,6 +124,14 @@ function commandsFor(next: Intent, step: number, state: LedgerState): LedgerComm
   }
 }
 
+/** The involved clients' books and, as the ledger-wide claim of a trade or deposit id gives it, that journal's fingerprint. */
+function booksOfInvolved(command: LedgerCommand, state: LedgerState): LedgerState {
+  const claimed = command.type === 'SettleTrade' ? journalIdOf('trade', command.trade.tradeId) : command.type === 'BookDeposit' ? journalIdOf('deposit', command.depositId) : undefined;
+  const fingerprint = claimed === undefined ? undefined : state.journals.get(claimed);
+  const journals = new Map(claimed !== undefined && fingerprint !== undefined ? [[claimed, fingerprint]] : []);
+  return mergeBooks(commandClients(command).map((clientId) => clientBooks(state, clientId)), journals);
+}
+
 /** The client account a withdrawal hold or an approved debit adjustment debits. */
 function debitedBy(command: LedgerCommand, state: LedgerState) {
   if (command.type === 'HoldWithdrawal') return clientAccount(command.clientId, command.asset);
@@ -146,6 +155,8 @@ function run(intents: readonly Intent[]): RunResult {
   intents.forEach((next, step) => {
     for (const command of commandsFor(next, step, state)) {
       const decision = decideLedger(command, state, decimals);
+      // the write path decides on the books of the clients involved only, plus the journal its id claimed: the same decision
+      expect(decideLedger(command, booksOfInvolved(command, state), decimals)).toEqual(decision);
       if (!decision.ok) continue;
       accepted.push(command);
       for (const event of decision.events) {

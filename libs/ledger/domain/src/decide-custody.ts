@@ -59,7 +59,7 @@ export function decideSettleWithdrawal(command: Command<'SettleWithdrawal'>, sta
   const journalId = journalIdOf('withdrawal', command.withdrawalId);
   const fingerprint = fingerprintOf([held.fingerprint, command.networkFeeMinor]);
   if (held.status === 'settled') {
-    return state.journals.get(journalId) === fingerprint ? { ok: true, events: [] } : { ok: false, error: ledgerError('WITHDRAWAL_ALREADY_SETTLED', 'withdrawalId', `withdrawal ${command.withdrawalId} settled already with other content`) };
+    return held.settlementFingerprint === fingerprint ? { ok: true, events: [] } : { ok: false, error: ledgerError('WITHDRAWAL_ALREADY_SETTLED', 'withdrawalId', `withdrawal ${command.withdrawalId} settled already with other content`) };
   }
   if (held.status === 'released') return { ok: false, error: ledgerError('WITHDRAWAL_ALREADY_RELEASED', 'withdrawalId', `withdrawal ${command.withdrawalId} was released`) };
   for (const [field, confirmed, expected] of [['asset', command.asset, held.asset], ['amountMinor', command.amountMinor, held.amountMinor], ['walletId', command.walletId, held.walletId]] as const) {

@@ -6,7 +6,7 @@ export { refuseClientDebit, type ClientDebitReason, type ClientDebitRefusal } fr
 export { parseExactDecimal, type ExactDecimal } from './decimal';
 export { checkJournal, JOURNAL_ENTRIES_MAX, transfer, type JournalEntry, type JournalProblem } from './journal';
 export { decideLedger, type AssetDecimals, type Decision } from './ledger';
-export type { CommandMetadata, FeeLeg, LedgerCommand, TradeExecution } from './ledger-commands';
+export { commandClients, type CommandMetadata, type FeeLeg, type LedgerCommand, type TradeExecution } from './ledger-commands';
 export { LEDGER_ERROR_CODES, type LedgerError, type LedgerErrorCode } from './ledger-errors';
 export type { JournalKind, LedgerEvent, LedgerEventType } from './ledger-events';
-export { balanceOf, evolveLedger, initialLedgerState, journalIdOf, type HeldWithdrawal, type LedgerState, type RequestedAdjustment } from './ledger-state';
+export { balanceOf, clientBooks, evolveLedger, mergeBooks, initialLedgerState, journalIdOf, type HeldWithdrawal, type LedgerState, type RequestedAdjustment } from './ledger-state';

@@ -86,3 +86,23 @@ export type LedgerCommand =
       readonly approvedBy: string;
       readonly metadata: CommandMetadata;
     };
+
+/** The clients whose books a command reads and writes. */
+export function commandClients(command: LedgerCommand): string[] {
+  switch (command.type) {
+    case 'SettleTrade':
+      return [command.trade.buyerClientId, command.trade.sellerClientId];
+    case 'OnboardClient':
+    case 'BookDeposit':
+    case 'HoldWithdrawal':
+    case 'SettleWithdrawal':
+    case 'ReleaseWithdrawal':
+    case 'RequestAdjustment':
+    case 'ApproveAdjustment':
+      return [command.clientId];
+    default: {
+      const unreachable: never = command;
+      throw new Error(`assertion: unknown command ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

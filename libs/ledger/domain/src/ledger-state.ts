@@ -9,6 +9,8 @@ export interface HeldWithdrawal {
   readonly walletId: string;
   readonly fingerprint: string;
   readonly status: 'held' | 'settled' | 'released';
+  /** Content of the settlement journal once settled: the same confirmation again is a no-op, another one a conflict. */
+  readonly settlementFingerprint: string | null;
 }
 
 export interface RequestedAdjustment {
@@ -26,7 +28,11 @@ export interface RequestedAdjustment {
 export interface LedgerState {
   readonly clients: ReadonlySet<string>;
   readonly accounts: ReadonlyMap<string, { readonly account: Account; readonly balance: AccountBalance }>;
-  /** Fingerprint of each posted journal by its id (`<kind>:<source reference>`). */
+  /**
+   * Fingerprint of posted journals by id (`<kind>:<source reference>`), for idempotency. Folding a
+   * history fills it; a client's books (`clientBooks`) leave it out: the write path seeds it from
+   * the ledger-wide claim of the id a command carries, so books stay small however long the history.
+   */
   readonly journals: ReadonlyMap<string, string>;
   readonly withdrawals: ReadonlyMap<string, HeldWithdrawal>;
   readonly adjustments: ReadonlyMap<string, RequestedAdjustment>;
@@ -75,14 +81,15 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         ...balance,
         debitsPending: balance.debitsPending - settled.amountMinor,
       }));
-      return { ...state, accounts, journals, withdrawals: new Map(state.withdrawals).set(event.data.sourceReference, { ...settled, status: 'settled' }) };
+      const withdrawals = new Map(state.withdrawals).set(event.data.sourceReference, { ...settled, status: 'settled', settlementFingerprint: event.data.fingerprint });
+      return { ...state, accounts, journals, withdrawals };
     }
     case 'ClientBalanceWentNegative':
       return state;
     case 'WithdrawalHoldPlaced': {
       const { withdrawalId, clientId, asset, amountMinor, walletId, fingerprint } = event.data;
       const accounts = withBalance(state.accounts, { kind: 'client', clientId, asset }, (balance) => ({ ...balance, debitsPending: balance.debitsPending + amountMinor }));
-      return { ...state, accounts, withdrawals: new Map(state.withdrawals).set(withdrawalId, { clientId, asset, amountMinor, walletId, fingerprint, status: 'held' }) };
+      return { ...state, accounts, withdrawals: new Map(state.withdrawals).set(withdrawalId, { clientId, asset, amountMinor, walletId, fingerprint, status: 'held', settlementFingerprint: null }) };
     }
     case 'WithdrawalHoldReleased': {
       const held = state.withdrawals.get(event.data.withdrawalId);
@@ -108,4 +115,30 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       throw new Error(`assertion: unknown event ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * One client's books out of a state: the client, their accounts, withdrawals and adjustments.
+ * House and custody accounts and journal fingerprints are left out (no decision reads them).
+ */
+export function clientBooks(state: LedgerState, clientId: string): LedgerState {
+  const accounts = new Map([...state.accounts].filter(([, { account }]) => account.kind === 'client' && account.clientId === clientId));
+  return {
+    clients: state.clients.has(clientId) ? new Set([clientId]) : new Set(),
+    accounts,
+    journals: new Map(),
+    withdrawals: new Map([...state.withdrawals].filter(([, withdrawal]) => withdrawal.clientId === clientId)),
+    adjustments: new Map([...state.adjustments].filter(([, adjustment]) => adjustment.clientId === clientId)),
+  };
+}
+
+/** Several clients' books as one state, to decide a command that touches them all. */
+export function mergeBooks(books: readonly LedgerState[], journals: ReadonlyMap<string, string> = new Map()): LedgerState {
+  return {
+    clients: new Set(books.flatMap((book) => [...book.clients])),
+    accounts: new Map(books.flatMap((book) => [...book.accounts])),
+    journals: new Map(journals),
+    withdrawals: new Map(books.flatMap((book) => [...book.withdrawals])),
+    adjustments: new Map(books.flatMap((book) => [...book.adjustments])),
+  };
 }
