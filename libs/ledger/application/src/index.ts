@@ -1,4 +1,19 @@
 // The ledger's application layer: command handling over the event store (the one write path).
-export { CLAIM_STREAM_PREFIX, clientsOf, clientStreamId, CLIENT_STREAM_PREFIX, COMMAND_ATTEMPTS_MAX, SOURCE_CLAIMED_TYPE, LedgerCommandHandler, type HandledCommand } from './ledger-command-handler';
+export {
+  BATCH_COMMANDS_MAX,
+  CLAIM_STREAM_PREFIX,
+  clientStreamId,
+  CLIENT_STREAM_PREFIX,
+  COMMAND_ATTEMPTS_MAX,
+  LedgerCommandHandler,
+  ownersOf,
+  SNAPSHOT_EVERY_EVENTS_DEFAULT,
+  SNAPSHOT_TABLE,
+  SOURCE_CLAIMED_TYPE,
+  type HandledCommand,
+  type LedgerCommandHandlerOptions,
+  type LoadedBooks,
+} from './ledger-command-handler';
+export { decodeBooks, encodeBooks } from './books-codec';
 export { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
 export { applyLedgerMessages, ledgerCommandOf, LEDGER_CONSUMED_TOPICS } from './ledger-messages';

@@ -1,8 +1,9 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
-import { availableBalance, balanceOf, clientAccount, postedBalance, type AssetDecimals, type LedgerCommand, type TradeExecution } from '@custody/ledger-domain';
+import { availableBalance, balanceOf, clientAccount, clientBooks, evolveLedger, initialLedgerState, postedBalance, type AssetDecimals, type LedgerCommand, type TradeExecution } from '@custody/ledger-domain';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
-import { clientStreamId, LedgerCommandHandler } from './ledger-command-handler';
+import { clientStreamId, LedgerCommandHandler, SNAPSHOT_TABLE } from './ledger-command-handler';
+import { ledgerEventOf } from './stored-events';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const metadata = { at: '2026-11-24T09:00:00.000Z' };
@@ -48,7 +49,8 @@ describe('ledger command handler (PostgreSQL event store)', () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
     await store.migrate();
-    handler = new LedgerCommandHandler(store, decimals);
+    handler = new LedgerCommandHandler(store, decimals, { snapshotEveryEvents: 3 });
+    await handler.migrate();
     for (const command of [onboard('alice'), onboard('bob'), onboard('carol'), deposit('D-1', 'alice', 'USDT', 10_000_000_000n), deposit('D-2', 'bob', 'BTC', 100_000_000n)]) {
       expect((await handler.handle(command)).ok).toBe(true);
     }
@@ -117,5 +119,46 @@ describe('ledger command handler (PostgreSQL event store)', () => {
     const refusal = await handler.handle(hold('W-too-much', 'carol', 1_000n));
     expect(refusal).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
     expect(await store.headPosition()).toBe(head);
+  });
+
+  it('given a batch, then each command is decided on what the earlier ones did, refusals change nothing, and the same trade twice books once', async () => {
+    const results = await store.withTransaction((transaction) =>
+      handler.handleBatch(
+        [onboard('frank'), onboard('gina'), deposit('D-f', 'frank', 'USDT', 1_000n), hold('W-f1', 'frank', 700n), hold('W-f2', 'frank', 700n), deposit('D-g', 'gina', 'BTC', 50n), trade('T-fg', { buyerClientId: 'frank', sellerClientId: 'gina', quantityMinor: 1n, price: '1', quoteAmountMinor: 0n }), trade('T-fg2', { buyerClientId: 'frank', sellerClientId: 'gina', quantityMinor: 10n, price: '600000', quoteAmountMinor: 60_000n, buyerFee: { asset: 'BTC', amountMinor: 0n }, sellerFee: { asset: 'USDT', amountMinor: 0n } }), trade('T-fg2', { buyerClientId: 'frank', sellerClientId: 'gina', quantityMinor: 10n, price: '600000', quoteAmountMinor: 60_000n, buyerFee: { asset: 'BTC', amountMinor: 0n }, sellerFee: { asset: 'USDT', amountMinor: 0n } })],
+        transaction,
+      ),
+    );
+    expect(results.map((result) => (result.ok ? result.events.map((event) => event.type).join('+') || 'no-op' : result.error.code))).toEqual([
+      'ClientOnboarded',
+      'ClientOnboarded',
+      'JournalPosted',
+      'WithdrawalHoldPlaced',
+      'INSUFFICIENT_AVAILABLE_BALANCE', // the first hold left 300 available
+      'JournalPosted',
+      'AMOUNT_NOT_POSITIVE',
+      'JournalPosted+ClientBalanceWentNegative', // a trade is authoritative: frank pays 60,000 with 300 available
+      'no-op', // the same trade again, in the same batch
+    ]);
+    const { state } = await handler.load(['frank']);
+    const frank = clientAccount('frank', 'USDT');
+    expect(postedBalance(frank, balanceOf(state, frank))).toBe(1_000n - 60_000n);
+    expect(availableBalance(frank, balanceOf(state, frank))).toBe(1_000n - 60_000n - 700n);
+  });
+
+  it('HK-21 loads books from the latest snapshot plus the tail, equal to folding the whole stream, at every past position too', async () => {
+    for (let index = 0; index < 7; index += 1) await handler.handle(trade(`T-snap-${index}`, { quantityMinor: 1_000n, price: '60000', quoteAmountMinor: 600_000n }));
+    const snapshots = await db.pool.query<{ stream_version: string }>(`select stream_version from ledger.${SNAPSHOT_TABLE} where client_id = 'alice' order by stream_version`);
+    expect(snapshots.rows.length).toBeGreaterThanOrEqual(2); // every 3 events here
+    const stream = await store.readStream(clientStreamId('alice'));
+    const fold = (events: typeof stream) => clientBooks(events.map(ledgerEventOf).reduce(evolveLedger, initialLedgerState()), 'alice');
+    const positions = [0n, ...stream.map((event) => event.globalPosition)];
+    for (const position of positions) {
+      const loaded = (await handler.loadBooks(['alice'], position)).get('alice');
+      expect(loaded?.books).toEqual(fold(stream.filter((event) => event.globalPosition <= position)));
+      expect(loaded?.position).toBe(stream.filter((event) => event.globalPosition <= position).at(-1)?.globalPosition ?? 0n);
+    }
+    const now = (await handler.loadBooks(['alice'])).get('alice');
+    expect(now?.snapshotVersion).toBeGreaterThan(0n); // it really started from a snapshot
+    expect(now?.books).toEqual(fold(stream));
   });
 });

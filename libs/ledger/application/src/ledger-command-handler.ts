@@ -1,8 +1,21 @@
-import { EventIdConflictError, READ_PAGE_EVENTS_MAX, WrongExpectedVersionError, type ExpectedVersion, type PostgresEventStore, type RecordedEvent, type StreamAppend, type Transaction } from '@custody/event-store';
 import {
+  APPEND_EVENTS_MAX,
+  EventIdConflictError,
+  READ_PAGE_EVENTS_MAX,
+  WrongExpectedVersionError,
+  type NewEvent,
+  type PostgresEventStore,
+  type RecordedEvent,
+  type StreamAppend,
+  type Transaction,
+} from '@custody/event-store';
+import {
+  clientBooks,
+  commandClients,
   decideLedger,
   evolveLedger,
   initialLedgerState,
+  mergeBooks,
   type AssetDecimals,
   type Decision,
   type LedgerCommand,
@@ -10,18 +23,32 @@ import {
   type LedgerState,
 } from '@custody/ledger-domain';
 import { deterministicUuid } from '@custody/messaging';
+import { decodeBooks, encodeBooks } from './books-codec';
 import { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
 
-/** A command loses a race for a client's books at most this many times before it gives up. */
+/** A command (or a batch) loses a race for a client's books at most this many times before it gives up. */
 export const COMMAND_ATTEMPTS_MAX = 8;
+/**
+ * Commands decided together and appended in one append. Bounded so one append stays far below
+ * the store's APPEND_EVENTS_MAX (a trade writes at most 3 events per client stream plus a claim).
+ */
+export const BATCH_COMMANDS_MAX = 1_000;
+/** A client's books are snapshotted once their stream has grown by this many events since the last snapshot. */
+export const SNAPSHOT_EVERY_EVENTS_DEFAULT = 64;
 export const CLIENT_STREAM_PREFIX = 'ledger-client-';
 /**
  * A trade, deposit, withdrawal or adjustment id is claimed once for the whole ledger, in a stream
- * of its own (`ledger-claim-trade:T-1`) naming the clients whose books hold it: the same id
- * again for other clients then loads those books too and is seen as a conflict.
+ * of its own (`ledger-claim-trade:T-1`) naming the clients whose books hold it and, for a trade
+ * or a deposit, the fingerprint of its journal: the same id again is a no-op or a conflict
+ * without reading anyone's history, and the same id for other clients loads those books too.
  */
 export const CLAIM_STREAM_PREFIX = 'ledger-claim-';
 export const SOURCE_CLAIMED_TYPE = 'SourceClaimed';
+/** Write-side snapshots of each client's books (derived from the client's stream; rebuildable, never the source of truth). */
+export const SNAPSHOT_TABLE = 'ledger_client_snapshots';
+
+const WORST_CASE_EVENTS_PER_COMMAND = 8;
+if (BATCH_COMMANDS_MAX * WORST_CASE_EVENTS_PER_COMMAND > APPEND_EVENTS_MAX) throw new Error('assertion: a ledger batch could exceed one append');
 
 /** One stream per client: their onboarding, every journal touching them, holds, adjustments (HK-21: the client's statement). */
 export function clientStreamId(clientId: string): string {
@@ -30,91 +57,234 @@ export function clientStreamId(clientId: string): string {
 
 export type HandledCommand = Decision & { readonly attempts: number };
 
+/** A client's books as loaded: from their latest snapshot plus the stream's events after it. */
+export interface LoadedBooks {
+  readonly books: LedgerState;
+  /** Stream version the books include (0n: no stream). */
+  readonly version: bigint;
+  /** Global position of the last event the books include (0n: none). */
+  readonly position: bigint;
+  /** Stream version of the snapshot the load started from (0n: none). */
+  readonly snapshotVersion: bigint;
+}
+
+interface Claim {
+  readonly clientIds: readonly string[];
+  /** The journal's fingerprint, for a trade or a deposit. */
+  readonly fingerprint: string | null;
+}
+
+export interface LedgerCommandHandlerOptions {
+  readonly snapshotEveryEvents?: number;
+}
+
 /**
- * The one write path for the ledger: load the books of the clients a command touches, decide
- * (pure), append to each client's stream with the version read as the expected version, commit.
- * Two commands racing for one client: one commits, the other reloads and decides again on the
- * new balance, so a balance check (a withdrawal, a debit adjustment) can never be overtaken.
- * Event ids derive from the business keys: a command retried after a crash appends nothing new.
+ * The one write path for the ledger: load the books of the clients a batch of commands touches
+ * (latest snapshot plus the tail of each client's stream, one query each), decide each command
+ * in order (pure) on the books as the previous ones left them, append everything with the
+ * versions read as expected versions in ONE append, snapshot the books that grew, in the
+ * caller's transaction. Two writers racing for a client: one commits, the other reloads and
+ * decides again on the new balance, so a balance check (a withdrawal, a debit adjustment) can
+ * never be overtaken. Event ids derive from the business keys: a batch retried after a crash
+ * appends nothing new.
  */
 export class LedgerCommandHandler {
+  private readonly snapshotEveryEvents: number;
+
   constructor(
     private readonly store: PostgresEventStore,
     private readonly decimals: AssetDecimals,
-  ) {}
+    options: LedgerCommandHandlerOptions = {},
+  ) {
+    this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
+    if (!Number.isSafeInteger(this.snapshotEveryEvents) || this.snapshotEveryEvents < 1) throw new Error('assertion: snapshotEveryEvents must be a positive integer');
+  }
 
+  private get snapshots(): string {
+    return `${this.store.schema}.${SNAPSHOT_TABLE}`;
+  }
+
+  /** The snapshot table, after the event store's schema. Idempotent. */
+  async migrate(): Promise<void> {
+    await this.store.pool.query(
+      `create table if not exists ${this.snapshots} (
+         client_id text not null,
+         stream_version int8 not null,
+         global_position int8 not null,
+         books jsonb not null,
+         primary key (client_id, stream_version)
+       )`,
+    );
+    await this.store.pool.query(`create index if not exists ${SNAPSHOT_TABLE}_position on ${this.snapshots} (client_id, global_position)`);
+  }
+
+  /** One command in its own transaction (or the caller's). */
   async handle(command: LedgerCommand, transaction?: Transaction): Promise<HandledCommand> {
-    const claimKey = claimKeyOf(command);
+    const [handled] = transaction === undefined ? await this.store.withTransaction((own) => this.handleBatch([command], own)) : await this.handleBatch([command], transaction);
+    if (handled === undefined) throw new Error('assertion: one command gives one result');
+    return handled;
+  }
+
+  /**
+   * Commands in order, in the caller's transaction; one result each, in order. A refused command
+   * changes nothing and does not stop the others (each is decided on what the earlier ones did).
+   */
+  async handleBatch(commands: readonly LedgerCommand[], transaction: Transaction): Promise<HandledCommand[]> {
+    const results: HandledCommand[] = [];
+    for (let start = 0; start < commands.length; start += BATCH_COMMANDS_MAX) {
+      results.push(...(await this.handleChunk(commands.slice(start, start + BATCH_COMMANDS_MAX), transaction)));
+    }
+    return results;
+  }
+
+  private async handleChunk(commands: readonly LedgerCommand[], transaction: Transaction): Promise<HandledCommand[]> {
     for (let attempt = 1; ; attempt += 1) {
-      const claim = claimKey === undefined ? undefined : await this.readClaim(claimKey, transaction);
-      const clientIds = [...new Set([...clientsOf(command), ...(claim?.clientIds ?? [])])];
-      const { state, versions } = await this.load(clientIds, transaction);
-      const decision = decideLedger(command, state, this.decimals);
-      if (!decision.ok || decision.events.length === 0) return { ...decision, attempts: attempt };
-      const appends = toAppends(decision.events, state, versions);
-      if (claimKey !== undefined && claim === undefined) appends.push(claimAppend(claimKey, clientsOf(command)));
       try {
-        await this.store.append(appends, transaction);
-        return { ...decision, attempts: attempt };
+        return await this.decideAndAppend(commands, transaction, attempt);
       } catch (error) {
         // Lost a race: for a client's books (WrongExpectedVersion), or an id with the same business key but
-        // another business time (EventIdConflict). Inside a caller's transaction the failed append rolled
-        // back to its savepoint: retrying is safe there too. The next round decides on what won.
+        // another business time (EventIdConflict). The failed append rolled back to its savepoint and nothing
+        // else was written yet: the caller's transaction is intact. The next round decides on what won.
         const raced = error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError;
         if (!raced || attempt >= COMMAND_ATTEMPTS_MAX) throw error;
       }
     }
   }
 
-  private async readClaim(claimKey: string, transaction?: Transaction): Promise<{ clientIds: string[] } | undefined> {
-    const [claim] = await this.store.readStream(`${CLAIM_STREAM_PREFIX}${claimKey}`, { maxCount: 1 }, transaction);
-    return claim === undefined ? undefined : { clientIds: claim.data['clientIds'] as string[] };
+  private async decideAndAppend(commands: readonly LedgerCommand[], transaction: Transaction, attempt: number): Promise<HandledCommand[]> {
+    const claimKeys = commands.map(claimKeyOf);
+    const claims = await this.readClaims([...new Set(claimKeys.filter((key): key is string => key !== undefined))], transaction);
+    const clientIds = new Set(commands.flatMap(commandClients));
+    for (const claim of claims.values()) for (const clientId of claim.clientIds) clientIds.add(clientId);
+    const loaded = await this.loadBooks([...clientIds], undefined, transaction);
+
+    const working = new Map([...loaded].map(([clientId, { books }]) => [clientId, books]));
+    const streamEvents = new Map<string, NewEvent[]>();
+    const claimAppends: StreamAppend[] = [];
+    const results: HandledCommand[] = [];
+    commands.forEach((command, index) => {
+      const claimKey = claimKeys[index];
+      const claim = claimKey === undefined ? undefined : claims.get(claimKey);
+      const involved = [...new Set([...commandClients(command), ...(claim?.clientIds ?? [])])];
+      const journals = new Map(claimKey !== undefined && claim?.fingerprint != null ? [[claimKey, claim.fingerprint]] : []);
+      const state = mergeBooks(involved.map((clientId) => working.get(clientId) ?? initialLedgerState()), journals);
+      const decision = decideLedger(command, state, this.decimals);
+      results.push({ ...decision, attempts: attempt });
+      if (!decision.ok || decision.events.length === 0) return;
+      let next = state;
+      for (const event of decision.events) {
+        for (const owner of ownersOf(event, next)) {
+          const streamId = clientStreamId(owner);
+          const pending = streamEvents.get(streamId) ?? [];
+          pending.push(newEvent(event, owner));
+          streamEvents.set(streamId, pending);
+        }
+        next = evolveLedger(next, event);
+      }
+      for (const clientId of involved) working.set(clientId, clientBooks(next, clientId));
+      if (claimKey !== undefined && claim === undefined) {
+        const made: Claim = { clientIds: commandClients(command), fingerprint: journalFingerprint(decision.events, claimKey) };
+        claims.set(claimKey, made);
+        claimAppends.push(claimAppend(claimKey, made));
+      }
+    });
+    if (streamEvents.size === 0) return results;
+
+    const clientOf = new Map([...clientIds].map((clientId) => [clientStreamId(clientId), clientId]));
+    const appends: StreamAppend[] = [...streamEvents].map(([streamId, events]) => {
+      const version = loaded.get(clientOf.get(streamId) as string)?.version ?? 0n;
+      return { streamId, expectedVersion: version === 0n ? 'no-stream' : version, events };
+    });
+    const appended = await this.store.append([...appends, ...claimAppends], transaction);
+    await this.snapshotGrown(appended, loaded, working, clientOf, transaction);
+    return results;
   }
 
-  /** The books of these clients: their streams folded in global order, each journal once. */
-  async load(clientIds: readonly string[], transaction?: Transaction): Promise<{ state: LedgerState; versions: Map<string, bigint> }> {
-    const recorded: RecordedEvent[] = [];
-    const versions = new Map<string, bigint>();
-    for (const clientId of clientIds) {
-      const streamId = clientStreamId(clientId);
-      for (let fromVersion = 1n; ; ) {
-        const page = await this.store.readStream(streamId, { fromVersion, maxCount: READ_PAGE_EVENTS_MAX }, transaction);
-        recorded.push(...page);
-        const last = page.at(-1);
-        if (last !== undefined) versions.set(streamId, last.streamVersion);
-        if (page.length < READ_PAGE_EVENTS_MAX) break;
-        fromVersion = (last as RecordedEvent).streamVersion + 1n;
+  /** Snapshots the books of clients whose stream grew by SNAPSHOT_EVERY_EVENTS since their last snapshot, in the same transaction. */
+  private async snapshotGrown(
+    appended: readonly { streamId: string; nextExpectedVersion: bigint; positions: readonly bigint[] }[],
+    loaded: ReadonlyMap<string, LoadedBooks>,
+    working: ReadonlyMap<string, LedgerState>,
+    clientOf: ReadonlyMap<string, string>,
+    transaction: Transaction,
+  ): Promise<void> {
+    const rows: { clientId: string; version: bigint; position: bigint; books: string }[] = [];
+    for (const result of appended) {
+      const clientId = clientOf.get(result.streamId);
+      const position = result.positions.at(-1);
+      if (clientId === undefined || position === undefined) continue; // a claim, or nothing new
+      const snapshotVersion = loaded.get(clientId)?.snapshotVersion ?? 0n;
+      if (result.nextExpectedVersion - snapshotVersion < BigInt(this.snapshotEveryEvents)) continue;
+      rows.push({ clientId, version: result.nextExpectedVersion, position, books: encodeBooks(working.get(clientId) ?? initialLedgerState()) });
+    }
+    if (rows.length === 0) return;
+    await transaction.client.query(
+      `insert into ${this.snapshots} (client_id, stream_version, global_position, books)
+       select * from unnest($1::text[], $2::int8[], $3::int8[], $4::jsonb[]) on conflict do nothing`,
+      [rows.map((row) => row.clientId), rows.map((row) => row.version.toString()), rows.map((row) => row.position.toString()), rows.map((row) => row.books)],
+    );
+  }
+
+  private async readClaims(claimKeys: readonly string[], transaction?: Transaction): Promise<Map<string, Claim>> {
+    const claims = new Map<string, Claim>();
+    for (let start = 0; start < claimKeys.length; start += READ_PAGE_EVENTS_MAX) {
+      const cursors = claimKeys.slice(start, start + READ_PAGE_EVENTS_MAX).map((key) => ({ streamId: `${CLAIM_STREAM_PREFIX}${key}`, afterVersion: 0n }));
+      for (const event of await this.store.readStreams(cursors, { maxCount: READ_PAGE_EVENTS_MAX }, transaction)) {
+        const data = event.data as { claimKey: string; clientIds: string[]; fingerprint?: string | null };
+        const claimKey = data.claimKey;
+        if ((claimKey.startsWith('trade:') || claimKey.startsWith('deposit:')) && typeof data.fingerprint !== 'string') {
+          throw new Error(`assertion: claim ${claimKey} has no journal fingerprint`);
+        }
+        claims.set(claimKey, { clientIds: data.clientIds, fingerprint: data.fingerprint ?? null });
       }
     }
-    recorded.sort((left, right) => (left.globalPosition < right.globalPosition ? -1 : left.globalPosition > right.globalPosition ? 1 : 0));
-    let state = initialLedgerState();
-    for (const event of recorded) {
-      const ledgerEvent = ledgerEventOf(event);
-      // A journal between two loaded clients is in both streams: apply it once.
-      if (ledgerEvent.type === 'JournalPosted' && state.journals.has(ledgerEvent.data.journalId)) continue;
-      state = evolveLedger(state, ledgerEvent);
-    }
-    return { state, versions };
+    return claims;
   }
-}
 
-/** The clients whose books a command reads and writes. */
-export function clientsOf(command: LedgerCommand): string[] {
-  switch (command.type) {
-    case 'SettleTrade':
-      return [command.trade.buyerClientId, command.trade.sellerClientId];
-    case 'OnboardClient':
-    case 'BookDeposit':
-    case 'HoldWithdrawal':
-    case 'SettleWithdrawal':
-    case 'ReleaseWithdrawal':
-    case 'RequestAdjustment':
-    case 'ApproveAdjustment':
-      return [command.clientId];
-    default: {
-      const unreachable: never = command;
-      throw new Error(`assertion: unknown command ${JSON.stringify(unreachable)}`);
+  /**
+   * Each client's books as of now (or as of a global position: point-in-time, HK-21): the
+   * latest snapshot at or before it, then that client's events after the snapshot, folded.
+   */
+  async loadBooks(clientIds: readonly string[], upTo?: bigint, transaction?: Transaction): Promise<Map<string, LoadedBooks>> {
+    const db = transaction?.client ?? this.store.pool;
+    const snapshots = await db.query<{ client_id: string; stream_version: string; global_position: string; books: string }>(
+      `select distinct on (client_id) client_id, stream_version, global_position, books::text as books
+         from ${this.snapshots}
+        where client_id = any($1::text[]) and ($2::int8 is null or global_position <= $2::int8)
+        order by client_id, stream_version desc`,
+      [clientIds, upTo === undefined ? null : upTo.toString()],
+    );
+    const loaded = new Map<string, { books: LedgerState; version: bigint; position: bigint; snapshotVersion: bigint }>();
+    for (const clientId of clientIds) loaded.set(clientId, { books: initialLedgerState(), version: 0n, position: 0n, snapshotVersion: 0n });
+    for (const row of snapshots.rows) {
+      const version = BigInt(row.stream_version);
+      loaded.set(row.client_id, { books: decodeBooks(row.books), version, position: BigInt(row.global_position), snapshotVersion: version });
     }
+    const cursors = clientIds.map((clientId) => ({ streamId: clientStreamId(clientId), afterVersion: loaded.get(clientId)?.version ?? 0n }));
+    const clientOf = new Map(clientIds.map((clientId) => [clientStreamId(clientId), clientId]));
+    for (let after = 0n; ; ) {
+      const page: RecordedEvent[] = await this.store.readStreams(cursors, { after, upTo, maxCount: READ_PAGE_EVENTS_MAX }, transaction);
+      for (const event of page) {
+        const entry = loaded.get(clientOf.get(event.streamId) as string);
+        if (entry === undefined) throw new Error(`assertion: read ${event.streamId}, which was not asked for`);
+        entry.books = evolveLedger(entry.books, ledgerEventOf(event));
+        entry.version = event.streamVersion;
+        entry.position = event.globalPosition;
+      }
+      if (page.length < READ_PAGE_EVENTS_MAX) break;
+      after = (page.at(-1) as RecordedEvent).globalPosition;
+    }
+    // Folding a client's stream touches the counterparties' accounts too: keep the client's own.
+    return new Map([...loaded].map(([clientId, entry]) => [clientId, { ...entry, books: clientBooks(entry.books, clientId) }]));
+  }
+
+  /** The books of these clients as one state, with each stream's version. */
+  async load(clientIds: readonly string[], transaction?: Transaction): Promise<{ state: LedgerState; versions: Map<string, bigint> }> {
+    const loaded = await this.loadBooks(clientIds, undefined, transaction);
+    return {
+      state: mergeBooks([...loaded.values()].map((entry) => entry.books)),
+      versions: new Map([...loaded].filter(([, entry]) => entry.version > 0n).map(([clientId, entry]) => [clientStreamId(clientId), entry.version])),
+    };
   }
 }
 
@@ -134,23 +304,41 @@ function claimKeyOf(command: LedgerCommand): string | undefined {
   }
 }
 
-function claimAppend(claimKey: string, clientIds: readonly string[]): StreamAppend {
+/** The fingerprint of the journal a trade or deposit claim names (its journal id is the claim key). */
+function journalFingerprint(events: readonly LedgerEvent[], claimKey: string): string | null {
+  for (const event of events) if (event.type === 'JournalPosted' && event.data.journalId === claimKey) return event.data.fingerprint;
+  return null;
+}
+
+function claimAppend(claimKey: string, claim: Claim): StreamAppend {
   return {
     streamId: `${CLAIM_STREAM_PREFIX}${claimKey}`,
     expectedVersion: 'no-stream',
-    events: [{ eventId: deterministicUuid(`ledger\u0000${SOURCE_CLAIMED_TYPE}\u0000${claimKey}`), type: SOURCE_CLAIMED_TYPE, schemaVersion: LEDGER_EVENT_SCHEMA_VERSION, data: { claimKey, clientIds: [...clientIds] } }],
+    events: [
+      {
+        eventId: deterministicUuid(`ledger\u0000${SOURCE_CLAIMED_TYPE}\u0000${claimKey}`),
+        type: SOURCE_CLAIMED_TYPE,
+        schemaVersion: LEDGER_EVENT_SCHEMA_VERSION,
+        data: { claimKey, clientIds: [...claim.clientIds], fingerprint: claim.fingerprint },
+      },
+    ],
   };
 }
 
-/** The clients whose statement records an event. */
-function ownersOf(event: LedgerEvent, state: LedgerState): string[] {
+function newEvent(event: LedgerEvent, owner: string): NewEvent {
+  const eventId = deterministicUuid(`ledger\u0000${event.type}\u0000${businessKey(event)}\u0000${owner}`);
+  return { eventId, type: event.type, schemaVersion: LEDGER_EVENT_SCHEMA_VERSION, data: storedData(event), metadata: { occurredAt: event.data.at } };
+}
+
+/** The clients whose statement records an event; the first one is the journal's primary copy. */
+export function ownersOf(event: LedgerEvent, state: LedgerState): string[] {
   switch (event.type) {
     case 'JournalPosted':
       return [...new Set(event.data.entries.flatMap((entry) => (entry.account.kind === 'client' ? [entry.account.clientId] : [])))];
     case 'WithdrawalHoldReleased':
-      return [state.withdrawals.get(event.data.withdrawalId)?.clientId as string];
+      return [requiredOwner(state.withdrawals.get(event.data.withdrawalId)?.clientId, event)];
     case 'AdjustmentApproved':
-      return [state.adjustments.get(event.data.adjustmentId)?.clientId as string];
+      return [requiredOwner(state.adjustments.get(event.data.adjustmentId)?.clientId, event)];
     case 'ClientOnboarded':
     case 'ClientBalanceWentNegative':
     case 'WithdrawalHoldPlaced':
@@ -161,6 +349,11 @@ function ownersOf(event: LedgerEvent, state: LedgerState): string[] {
       throw new Error(`assertion: unknown event ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+function requiredOwner(clientId: string | undefined, event: LedgerEvent): string {
+  if (clientId === undefined) throw new Error(`assertion: ${event.type} has no owning client`);
+  return clientId;
 }
 
 /** What makes an event unique in business terms: its id derives from it. */
@@ -183,21 +376,4 @@ function businessKey(event: LedgerEvent): string {
       throw new Error(`assertion: unknown event ${JSON.stringify(unreachable)}`);
     }
   }
-}
-
-function toAppends(events: readonly LedgerEvent[], state: LedgerState, versions: ReadonlyMap<string, bigint>): StreamAppend[] {
-  const byStream = new Map<string, StreamAppend['events'][number][]>();
-  for (const event of events) {
-    for (const owner of ownersOf(event, state)) {
-      if (owner === undefined) throw new Error(`assertion: ${event.type} has no owning client`);
-      const streamId = clientStreamId(owner);
-      const eventId = deterministicUuid(`ledger\u0000${event.type}\u0000${businessKey(event)}\u0000${owner}`);
-      byStream.set(streamId, [...(byStream.get(streamId) ?? []), { eventId, type: event.type, schemaVersion: LEDGER_EVENT_SCHEMA_VERSION, data: storedData(event), metadata: { occurredAt: event.data.at } }]);
-    }
-  }
-  return [...byStream].map(([streamId, streamEvents]) => {
-    const version = versions.get(streamId);
-    const expectedVersion: ExpectedVersion = version === undefined ? 'no-stream' : version;
-    return { streamId, expectedVersion, events: streamEvents };
-  });
 }

@@ -70,7 +70,8 @@ describe('ledger consuming exchange.trades.v1 and custody.wallet.events.v1 (Kafk
     await producer.connect();
     store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
     await store.migrate();
-    handler = new LedgerCommandHandler(store, decimals);
+    handler = new LedgerCommandHandler(store, decimals, { snapshotEveryEvents: 3 });
+    await handler.migrate();
     for (const clientId of ['alice', 'bob']) await handler.handle({ type: 'OnboardClient', clientId, metadata: { at } });
   });
   afterAll(async () => {

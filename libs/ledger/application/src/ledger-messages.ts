@@ -94,19 +94,26 @@ function messagePath(domainPath: string): string {
 }
 
 /**
- * The inbox consumer's `apply` for the ledger: each message in order through the one write
- * path, inside the batch's transaction; a refusal (unknown client, a trade id booked with other
- * content, an overdraft) changes nothing and is returned, to be parked as a dead letter.
+ * The inbox consumer's `apply` for the ledger: the batch's messages, in order, through the one
+ * write path as one batch of commands inside the batch's transaction (one load, one append); a
+ * refusal (unknown client, a trade id booked with other content, an overdraft) changes nothing
+ * and is returned, to be parked as a dead letter.
  */
 export function applyLedgerMessages(handler: LedgerCommandHandler) {
   return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
-    const rejected: Rejection[] = [];
+    const commands: { messageId: string; command: LedgerCommand }[] = [];
     for (const message of messages) {
       const command = ledgerCommandOf(message);
-      if (command === undefined) continue;
-      const result = await handler.handle(command, { client });
-      if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+      if (command !== undefined) commands.push({ messageId: message.messageId, command });
     }
+    const results = await handler.handleBatch(
+      commands.map((entry) => entry.command),
+      { client },
+    );
+    const rejected: Rejection[] = [];
+    results.forEach((result, index) => {
+      if (!result.ok) rejected.push({ messageId: (commands[index] as { messageId: string }).messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+    });
     return { rejected };
   };
 }

@@ -3,6 +3,7 @@ export { GENESIS_HASH, chainHash, chainLink, contentDigest, type HashedContent, 
 export * from './limits';
 export { PostgresEventStore, type PostgresEventStoreOptions, type Transaction } from './postgres-event-store';
 export type { Queryable } from './queryable';
+export type { StreamCursor } from './read';
 export { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 export { activeTraceContext, formatTraceparent, parseTraceparent } from './tracing';
 export * from './types';

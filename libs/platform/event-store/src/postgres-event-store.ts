@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { appendInTransaction } from './append';
-import { readAll, readStream } from './read';
+import { readAll, readStream, readStreams, type StreamCursor } from './read';
 import { assertSchemaName, ensureEventStoreSchema } from './schema';
 import { withSpan, withTraceContext } from './tracing';
 import type { AppendResult, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend } from './types';
@@ -90,6 +90,13 @@ export class PostgresEventStore {
   async readStream(streamId: string, options?: ReadStreamOptions, transaction?: Transaction): Promise<RecordedEvent[]> {
     return withSpan('read-stream', { 'event_store.schema': this.schema }, () =>
       readStream(transaction?.client ?? this.pool, this.schema, this.upcasters, streamId, options),
+    );
+  }
+
+  /** Many streams' events, each after its own version, in global order, one page (see `readStreams`). */
+  async readStreams(cursors: readonly StreamCursor[], options?: Omit<ReadAllOptions, 'maxCount'> & { readonly maxCount?: number }, transaction?: Transaction): Promise<RecordedEvent[]> {
+    return withSpan('read-streams', { 'event_store.schema': this.schema, 'event_store.streams': cursors.length }, () =>
+      readStreams(transaction?.client ?? this.pool, this.schema, this.upcasters, cursors, options),
     );
   }
 

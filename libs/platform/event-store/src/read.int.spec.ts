@@ -44,6 +44,18 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
     expect(seen).toEqual([1n, 2n, 3n, 4n, 5n, 6n]);
   });
 
+  it('reads many streams at once, each after its own version, in global order, paged and up to a position', async () => {
+    const cursors = [
+      { streamId: 'a', afterVersion: 1n }, // a@2 (3), a@3 (5)
+      { streamId: 'b', afterVersion: 0n }, // b@1 (2), b@2 (4)
+      { streamId: 'missing', afterVersion: 0n },
+    ];
+    expect((await store.readStreams(cursors)).map((event) => event.globalPosition)).toEqual([2n, 3n, 4n, 5n]);
+    expect((await store.readStreams(cursors, { after: 3n, maxCount: 1 })).map((event) => event.globalPosition)).toEqual([4n]);
+    expect((await store.readStreams(cursors, { upTo: 4n })).map((event) => `${event.streamId}@${event.streamVersion}`)).toEqual(['b@1', 'a@2', 'b@2']);
+    expect(await store.readStreams([])).toEqual([]);
+  });
+
   it('reads up to a position (point-in-time, HK-21)', async () => {
     const events = await store.readAll({ upTo: 4n, maxCount: 100 });
     expect(events.map((event) => event.globalPosition)).toEqual([1n, 2n, 3n, 4n]);

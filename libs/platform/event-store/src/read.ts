@@ -106,3 +106,35 @@ export async function readAll(
   );
   return rows.map((row) => toRecordedEvent(row, upcasters));
 }
+
+/** Where to start reading one stream: events after this version (0n: from the start). */
+export interface StreamCursor {
+  readonly streamId: string;
+  readonly afterVersion: bigint;
+}
+
+/**
+ * Events of many streams, each after its own version, merged in global position order, one
+ * page: one query for a writer that needs many streams' tails at once. `after` continues a
+ * page (strictly after that global position); `upTo` reads as of a position (point-in-time).
+ */
+export async function readStreams(
+  db: Queryable,
+  schema: string,
+  upcasters: UpcasterRegistry,
+  cursors: readonly StreamCursor[],
+  options: Omit<ReadAllOptions, 'maxCount'> & { readonly maxCount?: number } = {},
+): Promise<RecordedEvent[]> {
+  if (cursors.length === 0) return [];
+  const upTo = options.upTo === undefined ? null : options.upTo.toString();
+  const rows = await queryEvents(
+    db,
+    `select ${EVENT_COLUMNS} from ${schema}.events
+       join unnest($1::text[], $2::int8[]) as cursors(cursor_stream_id, cursor_after_version)
+         on stream_id = cursor_stream_id and stream_version > cursor_after_version
+      where global_position > $3 and ($4::int8 is null or global_position <= $4::int8)
+      order by global_position limit $5`,
+    [cursors.map((cursor) => cursor.streamId), cursors.map((cursor) => cursor.afterVersion.toString()), (options.after ?? 0n).toString(), upTo, pageSize(options.maxCount)],
+  );
+  return rows.map((row) => toRecordedEvent(row, upcasters));
+}

@@ -17,6 +17,8 @@ export class DatabaseReadiness {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private markMigrated: () => void = () => undefined;
+  /** Preparations registered by the service (its own tables, read-model migrations) not done yet. */
+  private readonly pending = new Set<string>();
   /** Resolves once the event store's schema is prepared (never, if the service stops before). */
   readonly migratedOnce: Promise<void> = new Promise((resolve) => (this.markMigrated = resolve));
 
@@ -34,8 +36,32 @@ export class DatabaseReadiness {
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
   }
 
+  /**
+   * A service's own preparation (its tables, its read-model migrations), run once the event
+   * store's schema is ready and retried with a capped backoff until it succeeds or the service
+   * stops. The service reports not-ready until every preparation is done.
+   */
+  prepare(name: string, step: () => Promise<void>): Promise<void> {
+    this.pending.add(name);
+    const attempt = async (delayMs: number): Promise<void> => {
+      for (let nextDelayMs = delayMs; !this.stopped; nextDelayMs = Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)) {
+        try {
+          await step();
+          this.pending.delete(name);
+          this.logger.info({ step: name }, 'prepared');
+          return;
+        } catch (error) {
+          this.logger.warn({ step: name, error: (error as Error).message, retryInMs: nextDelayMs }, 'preparation failed; will retry');
+          await new Promise((resolve) => setTimeout(resolve, nextDelayMs).unref());
+        }
+      }
+    };
+    return this.migratedOnce.then(() => attempt(MIGRATE_RETRY_DELAY_MS_MIN));
+  }
+
   async check(): Promise<ReadinessReport> {
     if (!this.migrated) return { ready: false, reason: 'database schema not prepared yet (database unreachable at start?)' };
+    if (this.pending.size > 0) return { ready: false, reason: `not prepared yet: ${[...this.pending].join(', ')}` };
     try {
       await withTimeout(this.store.pool.query('select 1'), READY_CHECK_TIMEOUT_MS);
       return { ready: true };
