@@ -1,0 +1,65 @@
+import { Subscription, type PostgresEventStore, type RecordedEvent, type Transaction } from '@custody/event-store';
+import { CLIENT_STREAM_PREFIX, ledgerEventOf } from '@custody/ledger-application';
+import { applyLedgerProjection, type ProjectedEvent } from '@custody/ledger-read-models';
+
+/** The read models' durable subscription name (its checkpoint commits with the rows). */
+export const LEDGER_PROJECTION_NAME = 'ledger-read-models';
+/** Events per projection batch (one transaction). */
+export const PROJECTION_BATCH_EVENTS = 5_000;
+
+/** The ledger's events among a page of the store (claims and parked letters are not ledger events). */
+export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEvent[] {
+  return events
+    .filter((event) => event.streamId.startsWith(CLIENT_STREAM_PREFIX))
+    .map((event) => ({ event: ledgerEventOf(event), globalPosition: event.globalPosition, streamClientId: event.streamId.slice(CLIENT_STREAM_PREFIX.length) }));
+}
+
+export type ProjectedBatchListener = (lastPosition: bigint) => void;
+
+/**
+ * Tails the ledger's event store into the read models: each batch applied in one transaction
+ * together with the subscription's checkpoint, so a crash replays a batch entirely or not at all.
+ */
+export class LedgerProjector {
+  private readonly subscription: Subscription;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    options: { readonly name?: string; readonly schema?: string; readonly onError?: (error: unknown, attempt: number) => void; readonly onBatch?: ProjectedBatchListener } = {},
+  ) {
+    const schema = options.schema ?? store.schema;
+    this.subscription = new Subscription(store, {
+      name: options.name ?? LEDGER_PROJECTION_NAME,
+      batchEvents: PROJECTION_BATCH_EVENTS,
+      handler: async (events: readonly RecordedEvent[], transaction: Transaction) => {
+        await applyLedgerProjection(transaction.client, schema, projectedEvents(events));
+        const last = events.at(-1);
+        if (last !== undefined) options.onBatch?.(last.globalPosition);
+      },
+      onError: options.onError,
+    });
+  }
+
+  start(): void {
+    this.subscription.start();
+  }
+
+  stop(): Promise<void> {
+    return this.subscription.stop();
+  }
+
+  /** Applies what is there now, batch after batch, until caught up (tests, rebuilds). */
+  async catchUp(): Promise<void> {
+    while ((await this.subscription.processBatch()) > 0) {
+      // next batch
+    }
+  }
+
+  checkpoint(): Promise<bigint> {
+    return this.subscription.checkpoint();
+  }
+
+  get storeSchema(): string {
+    return this.store.schema;
+  }
+}

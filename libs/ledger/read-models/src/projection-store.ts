@@ -1,0 +1,159 @@
+import type { Queryable } from '@custody/event-store';
+import { postedBalance, type Account } from '@custody/ledger-domain';
+import { holdAccountKeys, projectLedger, rowsNeeded, type AssetTotalRow, type BalanceRow, type HoldRow, type ProjectedEvent, type ProjectionResult } from './projection';
+
+export const READ_MODEL_TABLES = ['rm_account_balances', 'rm_statement_lines', 'rm_asset_totals', 'rm_withdrawal_holds'] as const;
+
+function accountOf(kind: string, ownerId: string, asset: string): Account {
+  if (kind === 'client') return { kind, clientId: ownerId, asset };
+  if (kind === 'custody') return { kind, walletId: ownerId, asset };
+  if (kind === 'house' && (ownerId === 'fee-revenue' || ownerId === 'inventory' || ownerId === 'network-fee-expense')) return { kind, purpose: ownerId, asset };
+  throw new Error(`assertion: read model holds an unknown account ${kind}/${ownerId}`);
+}
+
+function ownerOf(account: Account): string {
+  return account.kind === 'client' ? account.clientId : account.kind === 'custody' ? account.walletId : account.purpose;
+}
+
+/**
+ * Applies a batch of ledger events to the read models with the caller's database client (the
+ * subscription's transaction: the rows and the checkpoint commit together). Loads only the rows
+ * the batch touches (three queries), folds in memory, writes each changed row once.
+ */
+export async function applyLedgerProjection(db: Queryable, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionResult> {
+  const needed = rowsNeeded(events);
+  const holds = new Map<string, HoldRow>();
+  if (needed.withdrawalIds.size > 0) {
+    const result = await db.query<{ withdrawal_id: string; client_id: string; asset: string; amount_minor: string; status: HoldRow['status'] }>(
+      `select withdrawal_id, client_id, asset, amount_minor::text, status from ${schema}.rm_withdrawal_holds where withdrawal_id = any($1::text[])`,
+      [[...needed.withdrawalIds]],
+    );
+    for (const row of result.rows) holds.set(row.withdrawal_id, { withdrawalId: row.withdrawal_id, clientId: row.client_id, asset: row.asset, amountMinor: BigInt(row.amount_minor), status: row.status });
+  }
+  for (const key of holdAccountKeys(holds.values())) needed.accountKeys.add(key);
+  for (const hold of holds.values()) needed.assets.add(hold.asset);
+
+  const balances = new Map<string, BalanceRow>();
+  if (needed.accountKeys.size > 0) {
+    const result = await db.query<{ account_key: string; kind: string; owner_id: string; asset: string; dp: string; cp: string; dpe: string; cpe: string; last_position: string }>(
+      `select account_key, kind, owner_id, asset, debits_posted_minor::text as dp, credits_posted_minor::text as cp,
+              debits_pending_minor::text as dpe, credits_pending_minor::text as cpe, last_position
+         from ${schema}.rm_account_balances where account_key = any($1::text[])`,
+      [[...needed.accountKeys]],
+    );
+    for (const row of result.rows) {
+      const balance = { debitsPosted: BigInt(row.dp), creditsPosted: BigInt(row.cp), debitsPending: BigInt(row.dpe), creditsPending: BigInt(row.cpe) };
+      balances.set(row.account_key, { account: accountOf(row.kind, row.owner_id, row.asset), balance, lastPosition: BigInt(row.last_position) });
+    }
+  }
+  const totals = new Map<string, AssetTotalRow>();
+  if (needed.assets.size > 0) {
+    const result = await db.query<{ asset: string; c: string; cf: string; h: string; cu: string; last_position: string }>(
+      `select asset, clients_minor::text as c, clients_floored_minor::text as cf, house_minor::text as h, custody_minor::text as cu, last_position
+         from ${schema}.rm_asset_totals where asset = any($1::text[])`,
+      [[...needed.assets]],
+    );
+    for (const row of result.rows) {
+      totals.set(row.asset, { asset: row.asset, clientsMinor: BigInt(row.c), clientsFlooredMinor: BigInt(row.cf), houseMinor: BigInt(row.h), custodyMinor: BigInt(row.cu), lastPosition: BigInt(row.last_position) });
+    }
+  }
+
+  const projected = projectLedger({ balances, holds, totals }, events);
+  await writeProjection(db, schema, projected);
+  return projected;
+}
+
+async function writeProjection(db: Queryable, schema: string, projected: ProjectionResult): Promise<void> {
+  const balanceRows = [...projected.changedBalances].map((key) => projected.balances.get(key) as BalanceRow);
+  if (balanceRows.length > 0) {
+    const posted = balanceRows.map((row) => postedBalance(row.account, row.balance));
+    await db.query(
+      `insert into ${schema}.rm_account_balances (account_key, kind, owner_id, asset, debits_posted_minor, credits_posted_minor, debits_pending_minor,
+              credits_pending_minor, posted_minor, available_minor, last_position)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[], $11::int8[])
+       on conflict (account_key) do update set debits_posted_minor = excluded.debits_posted_minor, credits_posted_minor = excluded.credits_posted_minor,
+         debits_pending_minor = excluded.debits_pending_minor, credits_pending_minor = excluded.credits_pending_minor,
+         posted_minor = excluded.posted_minor, available_minor = excluded.available_minor, last_position = excluded.last_position`,
+      [
+        [...projected.changedBalances],
+        balanceRows.map((row) => row.account.kind),
+        balanceRows.map((row) => ownerOf(row.account)),
+        balanceRows.map((row) => row.account.asset),
+        balanceRows.map((row) => row.balance.debitsPosted.toString()),
+        balanceRows.map((row) => row.balance.creditsPosted.toString()),
+        balanceRows.map((row) => row.balance.debitsPending.toString()),
+        balanceRows.map((row) => row.balance.creditsPending.toString()),
+        posted.map((value) => value.toString()),
+        balanceRows.map((row, index) => ((posted[index] as bigint) - row.balance.debitsPending).toString()),
+        balanceRows.map((row) => row.lastPosition.toString()),
+      ],
+    );
+  }
+  const holdRows = [...projected.changedHolds].map((id) => projected.holds.get(id) as HoldRow);
+  if (holdRows.length > 0) {
+    await db.query(
+      `insert into ${schema}.rm_withdrawal_holds (withdrawal_id, client_id, asset, amount_minor, status)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[])
+       on conflict (withdrawal_id) do update set status = excluded.status`,
+      [holdRows.map((row) => row.withdrawalId), holdRows.map((row) => row.clientId), holdRows.map((row) => row.asset), holdRows.map((row) => row.amountMinor.toString()), holdRows.map((row) => row.status)],
+    );
+  }
+  const totalRows = [...projected.changedTotals].map((asset) => projected.totals.get(asset) as AssetTotalRow);
+  if (totalRows.length > 0) {
+    await db.query(
+      `insert into ${schema}.rm_asset_totals (asset, clients_minor, clients_floored_minor, house_minor, custody_minor, difference_minor, last_position)
+       select * from unnest($1::text[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::int8[])
+       on conflict (asset) do update set clients_minor = excluded.clients_minor, clients_floored_minor = excluded.clients_floored_minor,
+         house_minor = excluded.house_minor, custody_minor = excluded.custody_minor, difference_minor = excluded.difference_minor, last_position = excluded.last_position`,
+      [
+        totalRows.map((row) => row.asset),
+        totalRows.map((row) => row.clientsMinor.toString()),
+        totalRows.map((row) => row.clientsFlooredMinor.toString()),
+        totalRows.map((row) => row.houseMinor.toString()),
+        totalRows.map((row) => row.custodyMinor.toString()),
+        totalRows.map((row) => (row.custodyMinor - row.clientsMinor - row.houseMinor).toString()),
+        totalRows.map((row) => row.lastPosition.toString()),
+      ],
+    );
+  }
+  const lines = projected.lines;
+  if (lines.length > 0) {
+    await db.query(
+      `insert into ${schema}.rm_statement_lines (client_id, global_position, line, asset, reason, source_reference, amount_minor, pending_change_minor,
+              balance_after_minor, available_after_minor, occurred_at)
+       select * from unnest($1::text[], $2::int8[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[], $11::text[])`,
+      [
+        lines.map((line) => line.clientId),
+        lines.map((line) => line.globalPosition.toString()),
+        lines.map((line) => line.line),
+        lines.map((line) => line.asset),
+        lines.map((line) => line.reason),
+        lines.map((line) => line.sourceReference),
+        lines.map((line) => line.amountMinor.toString()),
+        lines.map((line) => line.pendingChangeMinor.toString()),
+        lines.map((line) => line.balanceAfterMinor.toString()),
+        lines.map((line) => line.availableAfterMinor.toString()),
+        lines.map((line) => line.at),
+      ],
+    );
+  }
+}
+
+/**
+ * Every read-model table as text, in primary-key order: two rebuilds from the same history
+ * (or the live models and a rebuild from position 0) must give the same bytes.
+ */
+export async function dumpReadModels(db: Queryable, schema: string): Promise<Record<string, string>> {
+  const order: Record<(typeof READ_MODEL_TABLES)[number], string> = {
+    rm_account_balances: 'account_key',
+    rm_statement_lines: 'client_id, global_position, line',
+    rm_asset_totals: 'asset',
+    rm_withdrawal_holds: 'withdrawal_id',
+  };
+  const dump: Record<string, string> = {};
+  for (const table of READ_MODEL_TABLES) {
+    const result = await db.query<{ row: string }>(`select t::text as row from ${schema}.${table} t order by ${order[table]}`);
+    dump[table] = result.rows.map((row) => row.row).join('\n');
+  }
+  return dump;
+}
