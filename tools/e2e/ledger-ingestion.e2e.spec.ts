@@ -29,10 +29,10 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
   let producer: Producer;
   let ledger: ServiceProcess;
   const token = (roles: string[], subject: string) => signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject, roles });
-  const call = async (method: 'GET' | 'POST', path: string, roles: string[], body?: unknown) => {
+  const call = async (method: 'GET' | 'POST', path: string, roles: string[], body?: unknown, subject = `${roles[0]}-1`) => {
     const response = await fetch(`${ledger.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${await token(roles, `${roles[0]}-1`)}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${await token(roles, subject)}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -108,6 +108,57 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
       expect.objectContaining({ stage: 'handle', reasonCode: 'CLIENT_UNKNOWN', reasonPath: 'data.buyerClientId', consumerGroup: 'ledger-books' }),
     ]);
     expect((await call('GET', '/v1/clients/mallory/balances', ['auditor'])).body).toMatchObject({ code: 'CLIENT_UNKNOWN' });
+  });
+
+  it('HK-21 answers the statement with reasons and sources, balances as they were at a past position or instant, and the books\' invariant', async () => {
+    const statement = await call('GET', '/v1/clients/alice/statement', ['auditor']);
+    expect(statement.status).toBe(200);
+    const lines = statement.body['lines'] as { reason: string; sourceReference: string; asset: string; amountMinor: string; globalPosition: string }[];
+    // the two topics are consumed in either order: the lines are compared as a set, the positions say which came first
+    expect(lines.map(({ reason, sourceReference, asset, amountMinor }) => ({ reason, sourceReference, asset, amountMinor })).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))).toEqual([
+      { reason: 'deposit', sourceReference: 'D-1', asset: 'USDT', amountMinor: '10000000000' },
+      { reason: 'trade', sourceReference: 'T-1', asset: 'BTC', amountMinor: '10000000' },
+      { reason: 'trade', sourceReference: 'T-1', asset: 'USDT', amountMinor: '-6000000000' },
+      { reason: 'trade-fee', sourceReference: 'T-1', asset: 'BTC', amountMinor: '-10000' },
+    ]);
+    // point-in-time: at each line's position and just before it, the balances are the statement's sums up to there
+    for (const position of [...new Set(lines.map((line) => BigInt(line.globalPosition)))].flatMap((at) => [at - 1n, at])) {
+      const sums = new Map<string, bigint>();
+      for (const line of lines) if (BigInt(line.globalPosition) <= position) sums.set(line.asset, (sums.get(line.asset) ?? 0n) + BigInt(line.amountMinor));
+      const asOf = await call('GET', `/v1/clients/alice/balances?at=${position}`, ['auditor']);
+      expect(asOf.body).toMatchObject({ asOfPosition: position.toString() });
+      expect((asOf.body['balances'] as { asset: string; postedMinor: string }[]).map(({ asset, postedMinor }) => [asset, postedMinor])).toEqual([...sums].sort().map(([asset, sum]) => [asset, sum.toString()]));
+    }
+    const now = await call('GET', `/v1/clients/alice/balances?at=${encodeURIComponent(new Date().toISOString())}`, ['auditor']);
+    expect((now.body['balances'] as unknown[]).length).toBe(2);
+    expect(await call('GET', '/v1/clients/alice/balances?at=yesterday', ['auditor'])).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ path: 'query.at' }] } });
+    const invariants = await call('GET', '/v1/books/invariants', ['auditor']);
+    expect(invariants.body).toMatchObject({ ok: true });
+    expect((invariants.body['assets'] as { asset: string; differenceMinor: string }[]).map(({ asset, differenceMinor }) => [asset, differenceMinor])).toEqual([
+      ['BTC', '0'],
+      ['USDT', '0'],
+    ]);
+    const metrics = await (await fetch(`${ledger.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/custody_ledger_books_out_of_balance_assets\{[^}]*\} 0/);
+  });
+
+  it('HK-7 / maker-checker: an operator requests an adjustment, the same person cannot approve it, another admin can; a debit needs consent', async () => {
+    const credit = { adjustmentId: 'ADJ-1', asset: 'USDT', direction: 'credit', amountMinor: '500', note: 'goodwill for a delayed withdrawal' };
+    expect((await call('POST', '/v1/clients/alice/adjustments', ['auditor'], credit)).status).toBe(403);
+    expect(await call('POST', '/v1/clients/alice/adjustments', ['operator', 'admin'], credit, 'pat')).toMatchObject({ status: 200, body: { status: 'pending-approval', requestedBy: 'pat' } });
+    expect((await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['operator'], {}, 'sam')).status).toBe(403);
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['admin'], {}, 'pat')).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['admin'], {}, 'sam')).toMatchObject({ status: 200, body: { approvedBy: 'sam' } });
+    expect(
+      await call('POST', '/v1/clients/alice/adjustments', ['operator'], { adjustmentId: 'ADJ-2', asset: 'USDT', direction: 'debit', amountMinor: '1', note: 'lend to a market maker', debitReason: { kind: 'lending' } }),
+    ).toMatchObject({ status: 400, body: { errors: [{ path: 'body.debitReason.kind' }] } });
+    expect(await call('POST', '/v1/clients/alice/adjustments', ['operator'], { adjustmentId: 'ADJ-3', asset: 'USDT', direction: 'credit', amountMinor: '-5', note: '' })).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'body.amountMinor' }, { path: 'body.note' }] },
+    });
+    const usdt = async () => ((await call('GET', '/v1/clients/alice/balances', ['auditor'])).body['balances'] as { asset: string; postedMinor: string }[]).find((row) => row.asset === 'USDT')?.postedMinor;
+    expect(await eventually(async () => (await usdt()) === '4000000500', WAIT_MS)).toBe(true);
+    expect((await call('GET', '/v1/books/invariants', ['operator'])).body).toMatchObject({ ok: true });
   });
 
   it('given SIGTERM, then it stops consuming and exits 0', async () => {

@@ -2,22 +2,36 @@ import { Module } from '@nestjs/common';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import { LedgerCommandHandler } from '@custody/ledger-application';
-import { EVENT_STORE } from '@custody/service-host';
+import { DatabaseReadiness, EVENT_STORE } from '@custody/service-host';
+import { BooksController } from './http/books.controller';
 import { ClientsController } from './http/clients.controller';
-import { LEDGER_COMMAND_HANDLER } from './ledger-tokens';
+import { LEDGER_COMMAND_HANDLER, LEDGER_WRITE_SIDE_READY } from './ledger-tokens';
 import { LedgerIngestion } from './messaging/ledger-ingestion';
+import { LedgerReadModelHost } from './read-models/ledger-read-model-host';
 
 const assetDecimals = (asset: string): number | undefined => (DEFAULT_ASSET_REGISTRY as Readonly<Record<string, { decimals: number }>>)[asset]?.decimals;
 
 /**
  * The ledger service: client and house accounts per asset, double-entry journals, holds (HK-6/7/8/21, TW-12).
  * Writes go through the one write path (LedgerCommandHandler over the service's event store);
- * with KAFKA_BROKERS set it consumes the exchange's trades and the wallet's movements.
+ * reads come from the read models (TypeORM) a projector keeps up to date, or, as of a past
+ * instant, from snapshots plus events; with KAFKA_BROKERS set it consumes the exchange's trades
+ * and the wallet's movements.
  */
 @Module({
-  controllers: [ClientsController],
+  controllers: [ClientsController, BooksController],
   providers: [
     { provide: LEDGER_COMMAND_HANDLER, inject: [EVENT_STORE], useFactory: (store: PostgresEventStore) => new LedgerCommandHandler(store, assetDecimals) },
+    {
+      provide: LEDGER_WRITE_SIDE_READY,
+      inject: [LEDGER_COMMAND_HANDLER, DatabaseReadiness],
+      useFactory: (handler: LedgerCommandHandler, readiness: DatabaseReadiness) => {
+        // wrapped: Nest would await a bare promise and block start-up until the database is reachable
+        const ready = readiness.prepare('ledger snapshots', () => handler.migrate());
+        return { ready };
+      },
+    },
+    LedgerReadModelHost,
     LedgerIngestion,
   ],
 })

@@ -1,54 +1,186 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import type { LedgerCommandHandler } from '@custody/ledger-application';
-import { availableBalance, postedBalance } from '@custody/ledger-domain';
-import { ValidationFailedException } from '@custody/service-host';
+import type { PostgresEventStore } from '@custody/event-store';
+import type { HandledCommand, LedgerCommandHandler } from '@custody/ledger-application';
+import { availableBalance, postedBalance, type ClientDebitReason } from '@custody/ledger-domain';
+import { STATEMENT_PAGE_LINES_DEFAULT, STATEMENT_PAGE_LINES_MAX } from '@custody/ledger-read-models';
+import { EVENT_STORE, optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from '@custody/service-host';
 import { LEDGER_COMMAND_HANDLER } from '../ledger-tokens';
+import { LedgerReadModelHost } from '../read-models/ledger-read-model-host';
 
-/** Client ids as everywhere on the wire (contracts: identifiers). */
-const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/;
+/** Identifiers as everywhere on the wire (contracts: identifiers). */
+const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/;
+const ASSET_PATTERN = /^[A-Z0-9]{2,16}$/;
+const AMOUNT_PATTERN = /^[1-9][0-9]{0,37}$/;
+/** ISO-8601 instant with an explicit zone: 2026-11-24T09:00:00Z, 2026-11-24T17:00:00.123+08:00. */
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+const POSITION_PATTERN = /^(0|[1-9]\d{0,18})$/;
+export const NOTE_LENGTH_MAX = 500;
+const REFERENCE_LENGTH_MAX = 200;
 
-function clientIdOf(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !CLIENT_ID_PATTERN.test(value)) {
-    throw new ValidationFailedException([{ path, reason: `must match ${CLIENT_ID_PATTERN.source}` }]);
-  }
-  return value;
+function text(value: unknown, path: string, pattern: RegExp, errors: FieldError[]): string {
+  if (typeof value === 'string' && pattern.test(value)) return value;
+  errors.push({ path, reason: `must match ${pattern.source}` });
+  return '';
 }
 
+function identifier(value: unknown, path: string): string {
+  const errors: FieldError[] = [];
+  const parsed = text(value, path, IDENTIFIER_PATTERN, errors);
+  if (errors.length > 0) throw new ValidationFailedException(errors);
+  return parsed;
+}
+
+function refused(result: HandledCommand, prefix: string): never | void {
+  if (!result.ok) throw new UnprocessableEntityException({ statusCode: 422, code: result.error.code, path: `${prefix}.${result.error.path}`, reason: result.error.reason });
+}
+
+/** Business time of an HTTP command is when it was received (the boundary, not the domain). */
+const receivedAt = () => new Date().toISOString();
+
 /**
- * Clients' books (HK-21): onboarding a client (an operator), and each client's balances per
- * asset as posted, pending and available, from the client's own stream (operators, auditors).
+ * Clients' books (HK-21): onboarding (operator); balances now from the read models or as they
+ * were at an instant or a global position (snapshots plus events); the statement; manual
+ * adjustments requested by an operator and approved by a different admin (maker-checker).
  */
 @Controller('v1/clients')
 export class ClientsController {
-  constructor(@Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler) {}
+  constructor(
+    @Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler,
+    @Inject(LedgerReadModelHost) private readonly read: LedgerReadModelHost,
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @Roles('operator')
   async onboard(@Body() body: unknown, @CurrentCaller() caller: Caller) {
-    const clientId = clientIdOf((body as { clientId?: unknown } | null)?.clientId, 'body.clientId');
-    // Business time of an HTTP command is when it was received (the boundary, not the domain).
-    const result = await this.handler.handle({ type: 'OnboardClient', clientId, metadata: { at: new Date().toISOString() } });
-    if (!result.ok) throw new UnprocessableEntityException({ statusCode: 422, code: result.error.code, path: `body.${result.error.path}`, reason: result.error.reason });
-    return { clientId, onboarded: result.events.length > 0 ? 'now' : 'already', by: caller.id };
+    const clientId = identifier((body as { clientId?: unknown } | null)?.clientId, 'body.clientId');
+    const result = await this.handler.handle({ type: 'OnboardClient', clientId, metadata: { at: receivedAt() } });
+    refused(result, 'body');
+    return { clientId, onboarded: result.ok && result.events.length > 0 ? 'now' : 'already', by: caller.id };
   }
 
+  /**
+   * Without `at`: the read models (as of the position they have applied). With `at` (an ISO
+   * instant, or a global position): the client's books as they stood then, from the latest
+   * snapshot at or before it plus the client's events up to it; never a full replay.
+   */
   @Get(':clientId/balances')
   @Roles('operator', 'auditor')
-  async balances(@Param('clientId') clientIdParam: string) {
-    const clientId = clientIdOf(clientIdParam, 'path.clientId');
-    const { state, versions } = await this.handler.load([clientId]);
-    if (!state.clients.has(clientId)) throw new UnprocessableEntityException({ statusCode: 422, code: 'CLIENT_UNKNOWN', path: 'path.clientId', reason: `client ${clientId} is not onboarded` });
-    const balances = [...state.accounts.values()]
-      .filter(({ account }) => account.kind === 'client' && account.clientId === clientId)
-      .map(({ account, balance }) => ({
-        asset: account.asset,
-        postedMinor: postedBalance(account, balance).toString(),
-        pendingDebitsMinor: balance.debitsPending.toString(),
-        availableMinor: availableBalance(account, balance).toString(),
-      }))
+  async balances(@Param('clientId') clientIdParam: string, @Query('at') at?: string) {
+    const clientId = identifier(clientIdParam, 'path.clientId');
+    if (at === undefined) {
+      const [rows, asOfPosition] = await Promise.all([this.read.readModels.clientBalances(clientId), this.read.projector.checkpoint()]);
+      if (rows.length === 0) await this.requireOnboarded(clientId);
+      return {
+        clientId,
+        asOfPosition: asOfPosition.toString(),
+        balances: rows.map((row) => ({ asset: row.asset, postedMinor: row.postedMinor, pendingDebitsMinor: row.debitsPendingMinor, availableMinor: row.availableMinor })),
+      };
+    }
+    const position = await this.positionOf(at);
+    const loaded = (await this.handler.loadBooks([clientId], position)).get(clientId);
+    if (loaded === undefined || !loaded.books.clients.has(clientId)) {
+      throw new UnprocessableEntityException({ statusCode: 422, code: 'CLIENT_UNKNOWN', path: 'path.clientId', reason: `client ${clientId} was not onboarded at position ${position}` });
+    }
+    const balances = [...loaded.books.accounts.values()]
+      .map(({ account, balance }) => ({ asset: account.asset, postedMinor: postedBalance(account, balance).toString(), pendingDebitsMinor: balance.debitsPending.toString(), availableMinor: availableBalance(account, balance).toString() }))
       .sort((left, right) => (left.asset < right.asset ? -1 : 1));
-    return { clientId, asOfStreamVersion: ([...versions.values()][0] ?? 0n).toString(), balances };
+    return { clientId, at, asOfPosition: position.toString(), clientEventsUpTo: loaded.position.toString(), balances };
   }
+
+  /** Every movement in and out, with its reason and source reference, oldest first, a page after a global position. */
+  @Get(':clientId/statement')
+  @Roles('operator', 'auditor')
+  async statement(@Param('clientId') clientIdParam: string, @Query('after') after?: string, @Query('limit') limit?: string) {
+    const clientId = identifier(clientIdParam, 'path.clientId');
+    const errors: FieldError[] = [];
+    const afterPosition = optionalBigIntQuery(after, 'query.after', 0n, errors);
+    const pageLines = optionalIntegerQuery(limit, 'query.limit', STATEMENT_PAGE_LINES_DEFAULT, 1, STATEMENT_PAGE_LINES_MAX, errors);
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const lines = await this.read.readModels.statement(clientId, afterPosition, pageLines);
+    return {
+      clientId,
+      lines: lines.map(({ clientId: _client, ...line }) => line),
+      next: lines.length === pageLines ? (lines.at(-1)?.globalPosition ?? null) : null,
+    };
+  }
+
+  /** Maker: an operator requests a compensating entry (credit, or a debit on written consent or a legal order, HK-7). */
+  @Post(':clientId/adjustments')
+  @HttpCode(200)
+  @Roles('operator')
+  async requestAdjustment(@Param('clientId') clientIdParam: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const clientId = identifier(clientIdParam, 'path.clientId');
+    const input = (body ?? {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    const adjustmentId = text(input['adjustmentId'], 'body.adjustmentId', IDENTIFIER_PATTERN, errors);
+    const asset = text(input['asset'], 'body.asset', ASSET_PATTERN, errors);
+    const amountMinor = text(input['amountMinor'], 'body.amountMinor', AMOUNT_PATTERN, errors);
+    const direction = input['direction'];
+    if (direction !== 'credit' && direction !== 'debit') errors.push({ path: 'body.direction', reason: "must be 'credit' or 'debit'" });
+    const note = input['note'];
+    if (typeof note !== 'string' || note.trim() === '' || note.length > NOTE_LENGTH_MAX) errors.push({ path: 'body.note', reason: `must say why, 1..${NOTE_LENGTH_MAX} characters` });
+    const debitReason = debitReasonOf(input['debitReason'], errors);
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    const result = await this.handler.handle({
+      type: 'RequestAdjustment',
+      adjustmentId,
+      requestedBy: caller.id,
+      clientId,
+      asset,
+      direction: direction as 'credit' | 'debit',
+      amountMinor: BigInt(amountMinor),
+      debitReason,
+      note: note as string,
+      metadata: { at: receivedAt() },
+    });
+    refused(result, 'body');
+    return { adjustmentId, clientId, status: 'pending-approval', requestedBy: caller.id };
+  }
+
+  /** Checker: an admin who is not the requester approves; the compensating journal posts. */
+  @Post(':clientId/adjustments/:adjustmentId/approve')
+  @HttpCode(200)
+  @Roles('admin')
+  async approveAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string, @CurrentCaller() caller: Caller) {
+    const clientId = identifier(clientIdParam, 'path.clientId');
+    const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
+    const result = await this.handler.handle({ type: 'ApproveAdjustment', adjustmentId, clientId, approvedBy: caller.id, metadata: { at: receivedAt() } });
+    refused(result, 'path');
+    return { adjustmentId, clientId, status: 'approved', approvedBy: caller.id };
+  }
+
+  private async positionOf(at: string): Promise<bigint> {
+    if (POSITION_PATTERN.test(at)) return BigInt(at);
+    const instant = INSTANT_PATTERN.test(at) ? new Date(at) : undefined;
+    if (instant === undefined || Number.isNaN(instant.getTime())) {
+      throw new ValidationFailedException([{ path: 'query.at', reason: 'must be an ISO-8601 instant with a zone (2026-11-24T09:00:00Z) or a global position (digits)' }]);
+    }
+    return this.store.positionAt(instant);
+  }
+
+  private async requireOnboarded(clientId: string): Promise<void> {
+    const loaded = (await this.handler.loadBooks([clientId])).get(clientId);
+    if (loaded === undefined || !loaded.books.clients.has(clientId)) {
+      throw new UnprocessableEntityException({ statusCode: 422, code: 'CLIENT_UNKNOWN', path: 'path.clientId', reason: `client ${clientId} is not onboarded` });
+    }
+  }
+}
+
+/** HK-7: a manual debit names written consent or a legal order, with its reference. */
+function debitReasonOf(value: unknown, errors: FieldError[]): ClientDebitReason | null {
+  if (value === undefined || value === null) return null;
+  const reason = value as Record<string, unknown>;
+  const reference = (field: string) => {
+    const given = reason[field];
+    if (typeof given === 'string' && given.trim() !== '' && given.length <= REFERENCE_LENGTH_MAX) return given;
+    errors.push({ path: `body.debitReason.${field}`, reason: `required, 1..${REFERENCE_LENGTH_MAX} characters` });
+    return '';
+  };
+  if (reason['kind'] === 'written-consent') return { kind: 'written-consent', consentReference: reference('consentReference') };
+  if (reason['kind'] === 'legal-order') return { kind: 'legal-order', orderReference: reference('orderReference') };
+  errors.push({ path: 'body.debitReason.kind', reason: "must be 'written-consent' or 'legal-order' (HK-7: nothing else permits a manual debit)" });
+  return null;
 }

@@ -3,10 +3,10 @@ import { DEAD_LETTER_TOPIC } from '@custody/contracts';
 import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS, type LedgerCommandHandler } from '@custody/ledger-application';
 import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
-import { DATABASE_POOL, DatabaseReadiness, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { LEDGER_COMMAND_HANDLER } from '../ledger-tokens';
+import { LEDGER_COMMAND_HANDLER, LEDGER_WRITE_SIDE_READY, type WriteSideReady } from '../ledger-tokens';
 
 /** The consumer group of the ledger's books: one per deployment, members are the replicas. */
 export const LEDGER_CONSUMER_GROUP = 'ledger-books';
@@ -28,8 +28,8 @@ export class LedgerIngestion implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
-    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
     @Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler,
+    @Inject(LEDGER_WRITE_SIDE_READY) private readonly writeSide: WriteSideReady,
   ) {
     this.warning = new RateLimitedWarning(logger);
   }
@@ -54,7 +54,7 @@ export class LedgerIngestion implements OnApplicationBootstrap, BeforeApplicatio
       onRestart: (error, restart) => this.logger.warn({ error: (error as Error).message, restart }, 'ledger ingestion: Kafka consumer restarted'),
     });
     this.consumer = consumer;
-    this.starting = this.readiness.migratedOnce.then(async () => {
+    this.starting = this.writeSide.ready.then(async () => {
       await consumer.migrate();
       // kafkajs does not retry a failed first connect: retried until it works or we stop.
       const started = await retryUntilDone(

@@ -159,7 +159,10 @@ export class LedgerCommandHandler {
     const loaded = await this.loadBooks([...clientIds], undefined, transaction);
 
     const working = new Map([...loaded].map(([clientId, { books }]) => [clientId, books]));
-    const streamEvents = new Map<string, NewEvent[]>();
+    const versions = new Map([...loaded].map(([clientId, { version }]) => [clientStreamId(clientId), version]));
+    // In decision order, each event's copies next to each other: a journal's copies sit at adjacent positions, so
+    // "as of position P" (a journal counts once its last copy is recorded) is the same for every client's books.
+    const appends: { streamId: string; expectedVersion: bigint | 'no-stream'; events: NewEvent[] }[] = [];
     const claimAppends: StreamAppend[] = [];
     const results: HandledCommand[] = [];
     commands.forEach((command, index) => {
@@ -175,9 +178,13 @@ export class LedgerCommandHandler {
       for (const event of decision.events) {
         for (const owner of ownersOf(event, next)) {
           const streamId = clientStreamId(owner);
-          const pending = streamEvents.get(streamId) ?? [];
-          pending.push(newEvent(event, owner));
-          streamEvents.set(streamId, pending);
+          const last = appends.at(-1);
+          if (last?.streamId === streamId) last.events.push(newEvent(event, owner));
+          else {
+            const version = versions.get(streamId) ?? 0n;
+            appends.push({ streamId, expectedVersion: version === 0n ? 'no-stream' : version, events: [newEvent(event, owner)] });
+          }
+          versions.set(streamId, (versions.get(streamId) ?? 0n) + 1n);
         }
         next = evolveLedger(next, event);
       }
@@ -188,13 +195,9 @@ export class LedgerCommandHandler {
         claimAppends.push(claimAppend(claimKey, made));
       }
     });
-    if (streamEvents.size === 0) return results;
+    if (appends.length === 0) return results;
 
     const clientOf = new Map([...clientIds].map((clientId) => [clientStreamId(clientId), clientId]));
-    const appends: StreamAppend[] = [...streamEvents].map(([streamId, events]) => {
-      const version = loaded.get(clientOf.get(streamId) as string)?.version ?? 0n;
-      return { streamId, expectedVersion: version === 0n ? 'no-stream' : version, events };
-    });
     const appended = await this.store.append([...appends, ...claimAppends], transaction);
     await this.snapshotGrown(appended, loaded, working, clientOf, transaction);
     return results;
@@ -208,14 +211,17 @@ export class LedgerCommandHandler {
     clientOf: ReadonlyMap<string, string>,
     transaction: Transaction,
   ): Promise<void> {
+    // A snapshot counts from the end of the whole append: every journal in it is complete there.
+    const position = appended.reduce((highest, result) => result.positions.reduce((high, at) => (at > high ? at : high), highest), 0n);
+    const finalVersions = new Map<string, bigint>();
+    for (const result of appended) if (result.positions.length > 0) finalVersions.set(result.streamId, result.nextExpectedVersion);
     const rows: { clientId: string; version: bigint; position: bigint; books: string }[] = [];
-    for (const result of appended) {
-      const clientId = clientOf.get(result.streamId);
-      const position = result.positions.at(-1);
-      if (clientId === undefined || position === undefined) continue; // a claim, or nothing new
+    for (const [streamId, version] of finalVersions) {
+      const clientId = clientOf.get(streamId);
+      if (clientId === undefined) continue; // a claim
       const snapshotVersion = loaded.get(clientId)?.snapshotVersion ?? 0n;
-      if (result.nextExpectedVersion - snapshotVersion < BigInt(this.snapshotEveryEvents)) continue;
-      rows.push({ clientId, version: result.nextExpectedVersion, position, books: encodeBooks(working.get(clientId) ?? initialLedgerState()) });
+      if (version - snapshotVersion < BigInt(this.snapshotEveryEvents)) continue;
+      rows.push({ clientId, version, position, books: encodeBooks(working.get(clientId) ?? initialLedgerState()) });
     }
     if (rows.length === 0) return;
     await transaction.client.query(
@@ -265,9 +271,12 @@ export class LedgerCommandHandler {
     for (let after = 0n; ; ) {
       const page: RecordedEvent[] = await this.store.readStreams(cursors, { after, upTo, maxCount: READ_PAGE_EVENTS_MAX }, transaction);
       for (const event of page) {
-        const entry = loaded.get(clientOf.get(event.streamId) as string);
+        const clientId = clientOf.get(event.streamId) as string;
+        const entry = loaded.get(clientId);
         if (entry === undefined) throw new Error(`assertion: read ${event.streamId}, which was not asked for`);
-        entry.books = evolveLedger(entry.books, ledgerEventOf(event));
+        const ledgerEvent = ledgerEventOf(event);
+        if (upTo !== undefined && journalCompletedAt(ledgerEvent, clientId, event.globalPosition) > upTo) continue; // only part of it recorded at upTo: its last events
+        entry.books = evolveLedger(entry.books, ledgerEvent);
         entry.version = event.streamVersion;
         entry.position = event.globalPosition;
       }
@@ -286,6 +295,19 @@ export class LedgerCommandHandler {
       versions: new Map([...loaded].filter(([, entry]) => entry.version > 0n).map(([clientId, entry]) => [clientStreamId(clientId), entry.version])),
     };
   }
+}
+
+/**
+ * Where a journal is complete: its copies sit at adjacent positions in its clients' order, so the
+ * copy in the stream of its k-th client (of n) is completed n-1-k positions later. Any other event
+ * is complete where it is.
+ */
+export function journalCompletedAt(event: LedgerEvent, streamClientId: string, position: bigint): bigint {
+  if (event.type !== 'JournalPosted') return position;
+  const owners = ownersOf(event, initialLedgerState());
+  const index = owners.indexOf(streamClientId);
+  if (index < 0) throw new Error(`assertion: journal ${event.data.journalId} is not in ${streamClientId}'s books`);
+  return position + BigInt(owners.length - 1 - index);
 }
 
 /** The id a command claims for the whole ledger, if it creates one. */

@@ -111,8 +111,9 @@ function signedContribution(account: Account, balance: AccountBalance): { client
 }
 
 /**
- * Applies a batch in order. A journal is in the stream of every client it touches: only its
- * copy in the stream of its first client is applied (the others are the same journal).
+ * Applies a batch in order. A journal is in the stream of every client it touches, its copies at
+ * adjacent positions in its clients' order: it is applied once, at its last copy, where it is
+ * complete (point-in-time reads count it from there too).
  */
 export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEvent[]): ProjectionResult {
   const balances = new Map(rows.balances);
@@ -156,8 +157,8 @@ export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEv
     switch (event.type) {
       case 'JournalPosted': {
         const { entries, kind, sourceReference, at } = event.data;
-        const firstClient = entries.find((entry) => entry.account.kind === 'client')?.account;
-        if (firstClient?.kind === 'client' && firstClient.clientId !== streamClientId) break; // another client's copy
+        const clients = [...new Set(entries.flatMap((entry) => (entry.account.kind === 'client' ? [entry.account.clientId] : [])))];
+        if (clients.at(-1) !== streamClientId) break; // not its last copy: the journal counts once all its copies are recorded
         const settled = kind === 'withdrawal' ? holds.get(sourceReference) : undefined;
         entries.forEach((entry, index) => {
           const after = change(entry.account, position, (balance) =>

@@ -1,0 +1,80 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { PostgresEventStore } from '@custody/event-store';
+import { createLedgerReadModelDataSource, LedgerReadModels, migrateLedgerReadModels } from '@custody/ledger-read-models';
+import type { Logger, ServiceMetrics } from '@custody/observability';
+import { DatabaseReadiness, EVENT_STORE, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import { Gauge } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { LEDGER_WRITE_SIDE_READY, type WriteSideReady } from '../ledger-tokens';
+import { LedgerProjector } from './ledger-projector';
+
+/**
+ * The ledger's read side in the service: the snapshot table and the read-model migrations are
+ * prepared once the event store's schema is (the service is not ready before), then the
+ * projector tails the store. After each batch the books' invariant is checked (HK-6, per asset)
+ * and exported: `custody_ledger_books_out_of_balance_assets` must stay 0.
+ */
+@Injectable()
+export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly dataSource: DataSource;
+  readonly readModels: LedgerReadModels;
+  readonly projector: LedgerProjector;
+  private readonly warning: RateLimitedWarning;
+  private readonly outOfBalance: Gauge;
+  private readonly projectedPosition: Gauge;
+  private started: Promise<void> = Promise.resolve();
+  private checking = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
+    @Inject(EVENT_STORE) store: PostgresEventStore,
+    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
+    @Inject(LEDGER_WRITE_SIDE_READY) private readonly writeSide: WriteSideReady,
+  ) {
+    this.warning = new RateLimitedWarning(logger);
+    this.dataSource = createLedgerReadModelDataSource({ url: config.databaseUrl, schema: config.databaseSchema, applicationName: `${config.serviceName}-read-models` });
+    this.readModels = new LedgerReadModels(this.dataSource);
+    this.outOfBalance = new Gauge({ name: 'custody_ledger_books_out_of_balance_assets', help: 'Assets whose client liabilities + house balances differ from the custody assets recorded (HK-6); must be 0.', registers: [metrics.registry] });
+    this.projectedPosition = new Gauge({ name: 'custody_ledger_read_model_position', help: 'Last global position of the event store applied to the read models.', registers: [metrics.registry] });
+    this.projector = new LedgerProjector(store, {
+      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'ledger read models: batch failed; retrying it'),
+      onBatch: (position) => {
+        this.projectedPosition.set(Number(position));
+        void this.checkInvariants();
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const readModels = this.readiness.prepare('ledger read models', () => migrateLedgerReadModels(this.dataSource));
+    this.started = Promise.all([this.writeSide.ready, readModels]).then(() => {
+      this.projector.start();
+      this.logger.info('ledger read models: projecting');
+      void this.checkInvariants();
+    });
+  }
+
+  /** Called as a batch is applied; reads committed rows on another connection, so at most one batch behind. One check at a time. */
+  async checkInvariants(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const invariants = await this.readModels.invariants();
+      const broken = invariants.filter((invariant) => !invariant.holds);
+      this.outOfBalance.set(broken.length);
+      if (broken.length > 0) this.warning.warn({ broken }, 'HK-6: books out of balance');
+    } catch (error) {
+      this.warning.warn({ error: (error as Error).message }, 'ledger invariant check failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.started.catch(() => undefined);
+    await this.projector.stop();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
