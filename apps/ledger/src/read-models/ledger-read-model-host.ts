@@ -22,7 +22,8 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
   private readonly warning: RateLimitedWarning;
   private readonly outOfBalance: Gauge;
   private readonly projectedPosition: Gauge;
-  private started: Promise<void> = Promise.resolve();
+  private projecting = false;
+  private stopping = false;
   private checking = false;
 
   constructor(
@@ -49,8 +50,10 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationBootstrap(): void {
     const readModels = this.readiness.prepare('ledger read models', () => migrateLedgerReadModels(this.dataSource));
-    this.started = Promise.all([this.writeSide.ready, readModels]).then(() => {
+    void Promise.all([this.writeSide.ready, readModels]).then(() => {
+      if (this.stopping) return;
       this.projector.start();
+      this.projecting = true;
       this.logger.info('ledger read models: projecting');
       void this.checkInvariants();
     });
@@ -73,8 +76,9 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.started.catch(() => undefined);
-    await this.projector.stop();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    // never waits for a start that has not happened (a database unreachable since start-up)
+    this.stopping = true;
+    if (this.projecting) await this.projector.stop();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy().catch(() => undefined);
   }
 }
