@@ -138,8 +138,12 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
       ['BTC', '0'],
       ['USDT', '0'],
     ]);
-    const metrics = await (await fetch(`${ledger.baseUrl}/metrics`)).text();
-    expect(metrics).toMatch(/custody_ledger_books_out_of_balance_assets\{[^}]*\} 0/);
+    // the gauge is 0 before any check too: it counts only once a check has covered the last line booked
+    const metrics = async () => (await fetch(`${ledger.baseUrl}/metrics`)).text();
+    const lastLine = Math.max(...lines.map((line) => Number(line.globalPosition)));
+    const checkedPosition = async () => Number(/custody_ledger_invariant_checked_position\{[^}]*\} (\d+)/.exec(await metrics())?.[1] ?? 0);
+    expect(await eventually(async () => (await checkedPosition()) >= lastLine, WAIT_MS)).toBe(true);
+    expect(await metrics()).toMatch(/custody_ledger_books_out_of_balance_assets\{[^}]*\} 0\n/);
   });
 
   it('HK-7 / maker-checker: an operator requests an adjustment, the same person cannot approve it, another admin can; a debit needs consent', async () => {

@@ -31,7 +31,7 @@ function identifier(value: unknown, path: string): string {
   return parsed;
 }
 
-function refused(result: HandledCommand, prefix: string): never | void {
+function throwIfRefused(result: HandledCommand, prefix: string): void {
   if (!result.ok) throw new UnprocessableEntityException({ statusCode: 422, code: result.error.code, path: `${prefix}.${result.error.path}`, reason: result.error.reason });
 }
 
@@ -57,7 +57,7 @@ export class ClientsController {
   async onboard(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const clientId = identifier((body as { clientId?: unknown } | null)?.clientId, 'body.clientId');
     const result = await this.handler.handle({ type: 'OnboardClient', clientId, metadata: { at: receivedAt() } });
-    refused(result, 'body');
+    throwIfRefused(result, 'body');
     return { clientId, onboarded: result.ok && result.events.length > 0 ? 'now' : 'already', by: caller.id };
   }
 
@@ -136,7 +136,7 @@ export class ClientsController {
       note: note as string,
       metadata: { at: receivedAt() },
     });
-    refused(result, 'body');
+    throwIfRefused(result, 'body');
     return { adjustmentId, clientId, status: 'pending-approval', requestedBy: caller.id };
   }
 
@@ -148,7 +148,7 @@ export class ClientsController {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
     const result = await this.handler.handle({ type: 'ApproveAdjustment', adjustmentId, clientId, approvedBy: caller.id, metadata: { at: receivedAt() } });
-    refused(result, 'path');
+    throwIfRefused(result, 'path');
     return { adjustmentId, clientId, status: 'approved', approvedBy: caller.id };
   }
 

@@ -33,9 +33,8 @@ export class LedgerProjector {
       batchEvents: PROJECTION_BATCH_EVENTS,
       handler: async (events: readonly RecordedEvent[], transaction: Transaction) => {
         await applyLedgerProjection(transaction.client, schema, projectedEvents(events));
-        const last = events.at(-1);
-        if (last !== undefined) options.onBatch?.(last.globalPosition);
       },
+      afterCommit: options.onBatch,
       onError: options.onError,
     });
   }
@@ -57,9 +56,5 @@ export class LedgerProjector {
 
   checkpoint(): Promise<bigint> {
     return this.subscription.checkpoint();
-  }
-
-  get storeSchema(): string {
-    return this.store.schema;
   }
 }

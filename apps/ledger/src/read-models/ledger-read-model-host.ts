@@ -22,9 +22,12 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
   private readonly warning: RateLimitedWarning;
   private readonly outOfBalance: Gauge;
   private readonly projectedPosition: Gauge;
+  private readonly checkedPosition: Gauge;
   private projecting = false;
   private stopping = false;
   private checking = false;
+  /** A batch committed while a check ran: check once more when it ends, so the last batch is always covered. */
+  private recheck = false;
 
   constructor(
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
@@ -39,6 +42,7 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
     this.readModels = new LedgerReadModels(this.dataSource);
     this.outOfBalance = new Gauge({ name: 'custody_ledger_books_out_of_balance_assets', help: 'Assets whose client liabilities + house balances differ from the custody assets recorded (HK-6); must be 0.', registers: [metrics.registry] });
     this.projectedPosition = new Gauge({ name: 'custody_ledger_read_model_position', help: 'Last global position of the event store applied to the read models.', registers: [metrics.registry] });
+    this.checkedPosition = new Gauge({ name: 'custody_ledger_invariant_checked_position', help: 'Last global position the latest HK-6 check covered (the out-of-balance gauge says nothing about later events).', registers: [metrics.registry] });
     this.projector = new LedgerProjector(store, {
       onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'ledger read models: batch failed; retrying it'),
       onBatch: (position) => {
@@ -59,20 +63,26 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
-  /** Called as a batch is applied; reads committed rows on another connection, so at most one batch behind. One check at a time. */
+  /** After each committed batch; one check at a time, and one more after it if batches committed meanwhile. */
   async checkInvariants(): Promise<void> {
-    if (this.checking) return;
+    if (this.checking) {
+      this.recheck = true;
+      return;
+    }
     this.checking = true;
+    this.recheck = false;
     try {
       const invariants = await this.readModels.invariants();
       const broken = invariants.filter((invariant) => !invariant.holds);
       this.outOfBalance.set(broken.length);
+      this.checkedPosition.set(Number(invariants.reduce((highest, invariant) => (BigInt(invariant.lastPosition) > highest ? BigInt(invariant.lastPosition) : highest), 0n)));
       if (broken.length > 0) this.warning.warn({ broken }, 'HK-6: books out of balance');
     } catch (error) {
       this.warning.warn({ error: (error as Error).message }, 'ledger invariant check failed');
     } finally {
       this.checking = false;
     }
+    if (this.recheck && !this.stopping) await this.checkInvariants();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -16,6 +16,8 @@ export interface AssetInvariant {
   /** The running totals equal the sums recomputed from every account balance. */
   readonly totalsMatchAccounts: boolean;
   readonly holds: boolean;
+  /** Last global position that moved this asset's totals (what the check covered). */
+  readonly lastPosition: string;
 }
 
 /** Reads of the ledger's read models (TypeORM repositories; amounts stay decimal text end to end). */
@@ -53,7 +55,7 @@ export class LedgerReadModels {
    */
   async invariants(): Promise<AssetInvariant[]> {
     const schema = (this.dataSource.options as { schema: string }).schema;
-    const rows: { asset: string; clients: string; floored: string; house: string; custody: string; difference: string; totals_match: boolean }[] = await this.dataSource.query(
+    const rows: { asset: string; clients: string; floored: string; house: string; custody: string; difference: string; totals_match: boolean; last_position: string }[] = await this.dataSource.query(
       `with recomputed as (
          select asset,
                 coalesce(sum(posted_minor) filter (where kind = 'client'), 0) as clients,
@@ -62,7 +64,7 @@ export class LedgerReadModels {
                 coalesce(sum(posted_minor) filter (where kind = 'custody'), 0) as custody
            from ${schema}.rm_account_balances group by asset)
        select t.asset, t.clients_minor::text as clients, t.clients_floored_minor::text as floored, t.house_minor::text as house,
-              t.custody_minor::text as custody, t.difference_minor::text as difference,
+              t.custody_minor::text as custody, t.difference_minor::text as difference, t.last_position::text as last_position,
               (r.asset is not null and r.clients = t.clients_minor and r.floored = t.clients_floored_minor and r.house = t.house_minor and r.custody = t.custody_minor) as totals_match
          from ${schema}.rm_asset_totals t left join recomputed r on r.asset = t.asset
         order by t.asset`,
@@ -76,6 +78,7 @@ export class LedgerReadModels {
       differenceMinor: row.difference,
       totalsMatchAccounts: row.totals_match,
       holds: row.totals_match && BigInt(row.difference) === 0n && BigInt(row.custody) === BigInt(row.clients) + BigInt(row.house),
+      lastPosition: row.last_position,
     }));
   }
 }

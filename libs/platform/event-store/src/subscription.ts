@@ -24,6 +24,8 @@ export interface SubscriptionOptions {
    * next poll (default true). Polling stays as the fallback: a lost notification only delays.
    */
   readonly listen?: boolean;
+  /** Called once a batch and its checkpoint have committed, with the batch's last position (work that must see the batch). */
+  readonly afterCommit?: (lastPosition: bigint) => void;
 }
 
 /**
@@ -61,7 +63,7 @@ export class Subscription {
 
   /** Processes at most one batch. Returns how many events it handled. */
   async processBatch(): Promise<number> {
-    return this.store.withTransaction(async (transaction) => {
+    const handled = await this.store.withTransaction(async (transaction) => {
       const { client } = transaction;
       const table = `${this.store.schema}.subscription_checkpoints`;
       await client.query(
@@ -82,8 +84,11 @@ export class Subscription {
         this.options.name,
         last.globalPosition.toString(),
       ]);
-      return events.length;
+      return { count: events.length, lastPosition: last.globalPosition };
     });
+    if (handled === 0) return 0;
+    this.options.afterCommit?.(handled.lastPosition);
+    return handled.count;
   }
 
   async checkpoint(): Promise<bigint> {

@@ -1,6 +1,6 @@
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
-import { withTimeout } from './resilience';
+import { retryUntilDone, withTimeout } from './resilience';
 
 export const READY_CHECK_TIMEOUT_MS = 2_000;
 export const MIGRATE_RETRY_DELAY_MS_MIN = 250;
@@ -19,6 +19,8 @@ export class DatabaseReadiness {
   private markMigrated: () => void = () => undefined;
   /** Preparations registered by the service (its own tables, read-model migrations) not done yet. */
   private readonly pending = new Set<string>();
+  /** Ends the preparations' retries (and their waits) at once. */
+  private readonly stopping = new AbortController();
   /** Resolves once the event store's schema is prepared (never, if the service stops before). */
   readonly migratedOnce: Promise<void> = new Promise((resolve) => (this.markMigrated = resolve));
 
@@ -33,6 +35,7 @@ export class DatabaseReadiness {
 
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
   }
 
@@ -43,20 +46,14 @@ export class DatabaseReadiness {
    */
   prepare(name: string, step: () => Promise<void>): Promise<void> {
     this.pending.add(name);
-    const attempt = async (delayMs: number): Promise<void> => {
-      for (let nextDelayMs = delayMs; !this.stopped; nextDelayMs = Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)) {
-        try {
-          await step();
-          this.pending.delete(name);
-          this.logger.info({ step: name }, 'prepared');
-          return;
-        } catch (error) {
-          this.logger.warn({ step: name, error: (error as Error).message, retryInMs: nextDelayMs }, 'preparation failed; will retry');
-          await new Promise((resolve) => setTimeout(resolve, nextDelayMs).unref());
-        }
-      }
-    };
-    return this.migratedOnce.then(() => attempt(MIGRATE_RETRY_DELAY_MS_MIN));
+    return this.migratedOnce.then(async () => {
+      const done = await retryUntilDone(step, this.stopping.signal, (error, attempt) =>
+        this.logger.warn({ step: name, error: (error as Error).message, attempt }, 'preparation failed; will retry'),
+      );
+      if (!done) return;
+      this.pending.delete(name);
+      this.logger.info({ step: name }, 'prepared');
+    });
   }
 
   async check(): Promise<ReadinessReport> {

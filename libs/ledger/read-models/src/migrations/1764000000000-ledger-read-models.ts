@@ -17,7 +17,6 @@ export class LedgerReadModels1764000000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
-    await queryRunner.query(`create schema if not exists ${schema}`);
     await queryRunner.query(`
       create table ${schema}.rm_account_balances (
         account_key text primary key,
