@@ -63,7 +63,7 @@ import {
 import { createTestDatabase, startKafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, Partitioners, type Consumer, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
-import { nonNegativeIntegerFromEnv, positiveIntegerFromEnv } from './bench-env';
+import { assertDurable, nonNegativeIntegerFromEnv, nowMs, percentiles, positiveIntegerFromEnv, round, type Percentiles } from './bench-env';
 
 /** Events appended and carried through the pipeline (override with BENCH_EVENTS for a smoke run). */
 const EVENTS_DEFAULT = 100_000;
@@ -200,13 +200,6 @@ interface ConsumerStats {
   readonly eventLoopUtilization: number;
 }
 
-interface Percentiles {
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
 interface PipelineFigures {
   readonly seconds: number;
   readonly eventsPerSec: number;
@@ -239,16 +232,6 @@ interface NaiveFigures {
 }
 
 
-
-/** Monotonic milliseconds (CLOCK_MONOTONIC through libuv): comparable across processes. */
-function nowMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
-}
-
-function round(value: number, digits = 0): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
 
 function streamId(index: number): string {
   return `client-account-${String(index).padStart(6, '0')}`;
@@ -339,17 +322,6 @@ function amountOf(data: unknown): string {
   return amount;
 }
 
-/** Throws unless the pool's sessions commit durably. Returns the synchronous_commit setting. */
-async function assertDurable(pool: Pool, name: string): Promise<string> {
-  const result = await pool.query<{ synchronous_commit: string; fsync: string }>(
-    `select current_setting('synchronous_commit') as synchronous_commit, current_setting('fsync') as fsync`,
-  );
-  const { synchronous_commit: synchronousCommit, fsync } = result.rows[0] ?? { synchronous_commit: '?', fsync: '?' };
-  if (synchronousCommit !== 'on') throw new Error(`benchmark must run durable: ${name} has synchronous_commit '${synchronousCommit}', expected 'on'`);
-  if (fsync !== 'on') throw new Error(`benchmark must run durable: ${name} has fsync '${fsync}'`);
-  return synchronousCommit;
-}
-
 /** A per-stream balance table: the read model both consumers maintain. */
 async function migrateBalances(pool: Pool, schema: string): Promise<void> {
   await pool.query(`create schema if not exists ${schema};
@@ -373,12 +345,6 @@ async function verifyReadModel(pool: Pool, schema: string, inboxGroup: string, e
     throw new Error(`${schema} read model is wrong: balance sum ${sum} (expected ${expected.sum}), events ${events} and inbox rows ${inboxRows} (expected ${expected.rows})`);
   }
   console.log(`${schema}: verified ${inboxRows} inbox rows, ${events} events in balances, balance sum ${sum}`);
-}
-
-function percentiles(values: Float64Array): Percentiles {
-  const sorted = Float64Array.from(values).sort();
-  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
-  return { p50: round(at(0.5), 1), p90: round(at(0.9), 1), p99: round(at(0.99), 1), max: round(at(1), 1) };
 }
 
 /** CPU seconds (user + system) of processes by pid, from /proc; a vanished process counts 0. */

@@ -5,6 +5,7 @@ import { LedgerCommandHandler } from '@custody/ledger-application';
 import { DatabaseReadiness, EVENT_STORE } from '@custody/service-host';
 import { BooksController } from './http/books.controller';
 import { ClientsController } from './http/clients.controller';
+import { LEDGER_ROLES, parseLedgerRoles } from './ledger-roles';
 import { LEDGER_COMMAND_HANDLER, LEDGER_WRITE_SIDE_READY } from './ledger-tokens';
 import { LedgerIngestion } from './messaging/ledger-ingestion';
 import { LedgerReadModelHost } from './read-models/ledger-read-model-host';
@@ -21,6 +22,7 @@ const assetDecimals = (asset: string): number | undefined => (DEFAULT_ASSET_REGI
 @Module({
   controllers: [ClientsController, BooksController],
   providers: [
+    { provide: LEDGER_ROLES, useFactory: () => parseLedgerRoles(process.env['LEDGER_ROLES']) },
     { provide: LEDGER_COMMAND_HANDLER, inject: [EVENT_STORE], useFactory: (store: PostgresEventStore) => new LedgerCommandHandler(store, assetDecimals) },
     {
       provide: LEDGER_WRITE_SIDE_READY,

@@ -6,6 +6,7 @@ import type { Logger } from '@custody/observability';
 import { DATABASE_POOL, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { LEDGER_ROLES, type LedgerRoles } from '../ledger-roles';
 import { LEDGER_COMMAND_HANDLER, LEDGER_WRITE_SIDE_READY, type WriteSideReady } from '../ledger-tokens';
 
 /** The consumer group of the ledger's books: one per deployment, members are the replicas. */
@@ -30,11 +31,16 @@ export class LedgerIngestion implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler,
     @Inject(LEDGER_WRITE_SIDE_READY) private readonly writeSide: WriteSideReady,
+    @Inject(LEDGER_ROLES) private readonly roles: LedgerRoles,
   ) {
     this.warning = new RateLimitedWarning(logger);
   }
 
   onApplicationBootstrap(): void {
+    if (!this.roles.ingest) {
+      this.logger.info('LEDGER_ROLES leaves out ingest: this process does not consume trades or wallet movements');
+      return;
+    }
     const kafkaConfig = this.config.kafka;
     if (kafkaConfig === undefined) {
       this.logger.warn('KAFKA_BROKERS is not set: the ledger does not consume trades or wallet movements');
@@ -44,7 +50,7 @@ export class LedgerIngestion implements OnApplicationBootstrap, BeforeApplicatio
     const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent }); // dead letters
     this.producer = producer;
     const consumer = new InboxConsumer({
-      bus: new KafkaMessageBus({ kafka, producer }),
+      bus: new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }),
       groupId: LEDGER_CONSUMER_GROUP,
       topics: [...LEDGER_CONSUMED_TOPICS],
       pool: this.pool,

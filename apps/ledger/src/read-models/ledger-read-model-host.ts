@@ -5,6 +5,7 @@ import type { Logger, ServiceMetrics } from '@custody/observability';
 import { DatabaseReadiness, EVENT_STORE, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { LEDGER_ROLES, type LedgerRoles } from '../ledger-roles';
 import { LEDGER_WRITE_SIDE_READY, type WriteSideReady } from '../ledger-tokens';
 import { LedgerProjector } from './ledger-projector';
 
@@ -36,6 +37,7 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
     @Inject(EVENT_STORE) store: PostgresEventStore,
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
     @Inject(LEDGER_WRITE_SIDE_READY) private readonly writeSide: WriteSideReady,
+    @Inject(LEDGER_ROLES) private readonly roles: LedgerRoles,
   ) {
     this.warning = new RateLimitedWarning(logger);
     this.dataSource = createLedgerReadModelDataSource({ url: config.databaseUrl, schema: config.databaseSchema, applicationName: `${config.serviceName}-read-models` });
@@ -56,6 +58,10 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
     const readModels = this.readiness.prepare('ledger read models', () => migrateLedgerReadModels(this.dataSource));
     void Promise.all([this.writeSide.ready, readModels]).then(() => {
       if (this.stopping) return;
+      if (!this.roles.readModels) {
+        this.logger.info('LEDGER_ROLES leaves out read-models: this process serves the read models but does not project them');
+        return;
+      }
       this.projector.start();
       this.projecting = true;
       this.logger.info('ledger read models: projecting');

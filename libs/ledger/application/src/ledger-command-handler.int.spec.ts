@@ -163,4 +163,32 @@ describe('ledger command handler (PostgreSQL event store)', () => {
     expect(now?.snapshotVersion).toBeGreaterThan(0n); // it really started from a snapshot
     expect(now?.books).toEqual(fold(stream));
   });
+
+  it('given another writer (a replica) spent the balance a handler has cached, then the handler decides on the books as stored', async () => {
+    const replica = new LedgerCommandHandler(store, decimals);
+    const cached = new LedgerCommandHandler(store, decimals);
+    expect(await cached.handle(onboard('harriet'))).toMatchObject({ ok: true });
+    expect(await cached.handle(deposit('D-harriet', 'harriet', 'USDT', 100n))).toMatchObject({ ok: true }); // cached: available 100
+    expect(await replica.handle(hold('W-harriet-1', 'harriet', 80n))).toMatchObject({ ok: true });
+    expect(await cached.handle(hold('W-harriet-2', 'harriet', 50n))).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
+    expect(await cached.handle(hold('W-harriet-3', 'harriet', 20n))).toMatchObject({ ok: true, attempts: 1 });
+  });
+
+  it('given a batch whose transaction rolled back and another event stored at the same version since, then the cached books are not used (same version, other hash)', async () => {
+    const cached = new LedgerCommandHandler(store, decimals);
+    const other = new LedgerCommandHandler(store, decimals);
+    expect(await cached.handle(onboard('ivan'))).toMatchObject({ ok: true });
+    // the cached handler books 100 in a transaction that rolls back: it remembered books with 100 at version 2
+    await expect(
+      store.withTransaction(async (transaction) => {
+        expect(await cached.handleBatch([deposit('D-ivan-lost', 'ivan', 'USDT', 100n)], transaction)).toMatchObject([{ ok: true }]);
+        throw new Error('the consumer\'s transaction failed after the handler appended');
+      }),
+    ).rejects.toThrow('failed after the handler appended');
+    // another writer stores a different event as version 2
+    expect(await other.handle(deposit('D-ivan-real', 'ivan', 'USDT', 30n))).toMatchObject({ ok: true });
+    expect((await store.readStream(clientStreamId('ivan'))).map((event) => event.streamVersion)).toEqual([1n, 2n]);
+    expect(await cached.handle(hold('W-ivan', 'ivan', 50n))).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
+    expect(await cached.handle(hold('W-ivan', 'ivan', 30n))).toMatchObject({ ok: true });
+  });
 });

@@ -44,6 +44,13 @@ export const CLIENT_STREAM_PREFIX = 'ledger-client-';
  */
 export const CLAIM_STREAM_PREFIX = 'ledger-claim-';
 export const SOURCE_CLAIMED_TYPE = 'SourceClaimed';
+/**
+ * Clients whose books the handler keeps in memory between batches (least recently used leave
+ * first). An entry is used only while the client's stream still ends with the very event it was
+ * built up to (same version, same hash-chain link), checked against the store in every batch;
+ * anything else (another writer, a rolled-back batch, a restart) reloads from the store.
+ */
+export const BOOKS_CACHE_CLIENTS_DEFAULT = 20_000;
 /** Write-side snapshots of each client's books (derived from the client's stream; rebuildable, never the source of truth). */
 export const SNAPSHOT_TABLE = 'ledger_client_snapshots';
 
@@ -76,6 +83,13 @@ interface Claim {
 
 export interface LedgerCommandHandlerOptions {
   readonly snapshotEveryEvents?: number;
+  /** 0 turns the books cache off (every batch loads snapshots and tails). */
+  readonly booksCacheClients?: number;
+}
+
+/** Books kept between batches, with the hash of the last event they include. */
+interface CachedBooks extends LoadedBooks {
+  readonly hash: string;
 }
 
 /**
@@ -90,6 +104,9 @@ export interface LedgerCommandHandlerOptions {
  */
 export class LedgerCommandHandler {
   private readonly snapshotEveryEvents: number;
+  private readonly booksCacheClients: number;
+  /** clientId -> books; Map order is recency (oldest first). */
+  private readonly booksCache = new Map<string, CachedBooks>();
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -98,6 +115,8 @@ export class LedgerCommandHandler {
   ) {
     this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
     if (!Number.isSafeInteger(this.snapshotEveryEvents) || this.snapshotEveryEvents < 1) throw new Error('assertion: snapshotEveryEvents must be a positive integer');
+    this.booksCacheClients = options.booksCacheClients ?? BOOKS_CACHE_CLIENTS_DEFAULT;
+    if (!Number.isSafeInteger(this.booksCacheClients) || this.booksCacheClients < 0) throw new Error('assertion: booksCacheClients must be a non-negative integer');
   }
 
   private get snapshots(): string {
@@ -156,7 +175,7 @@ export class LedgerCommandHandler {
     const claims = await this.readClaims([...new Set(claimKeys.filter((key): key is string => key !== undefined))], transaction);
     const clientIds = new Set(commands.flatMap(commandClients));
     for (const claim of claims.values()) for (const clientId of claim.clientIds) clientIds.add(clientId);
-    const loaded = await this.loadBooks([...clientIds], undefined, transaction);
+    const loaded = await this.loadCurrentBooks([...clientIds], transaction);
 
     const working = new Map([...loaded].map(([clientId, { books }]) => [clientId, books]));
     const versions = new Map([...loaded].map(([clientId, { version }]) => [clientStreamId(clientId), version]));
@@ -199,8 +218,56 @@ export class LedgerCommandHandler {
 
     const clientOf = new Map([...clientIds].map((clientId) => [clientStreamId(clientId), clientId]));
     const appended = await this.store.append([...appends, ...claimAppends], transaction);
-    await this.snapshotGrown(appended, loaded, working, clientOf, transaction);
+    const snapshotted = await this.snapshotGrown(appended, loaded, working, clientOf, transaction);
+    // Remembered as appended; should the caller's transaction roll back, the next batch finds other heads and reloads.
+    for (const result of appended) {
+      const clientId = clientOf.get(result.streamId);
+      const books = clientId === undefined ? undefined : working.get(clientId);
+      const hash = result.hashes.at(-1);
+      const position = result.positions.reduce((high, at) => (at > high ? at : high), 0n);
+      if (clientId === undefined || books === undefined || hash === undefined) continue;
+      const snapshotVersion = snapshotted.has(clientId) ? result.nextExpectedVersion : (loaded.get(clientId)?.snapshotVersion ?? 0n);
+      this.remember(clientId, { books, version: result.nextExpectedVersion, position, snapshotVersion, hash });
+    }
     return results;
+  }
+
+  /**
+   * The books of these clients as they stand in the store (what this transaction sees): from the
+   * cache where the client's stream still ends with the event the cached books end with, else
+   * from the latest snapshot plus the stream's tail.
+   */
+  private async loadCurrentBooks(clientIds: readonly string[], transaction: Transaction): Promise<Map<string, LoadedBooks>> {
+    if (this.booksCacheClients === 0) return this.loadBooks(clientIds, undefined, transaction);
+    const heads = await this.store.streamHeads(clientIds.map(clientStreamId), transaction);
+    const books = new Map<string, LoadedBooks>();
+    const misses: string[] = [];
+    for (const clientId of clientIds) {
+      const head = heads.get(clientStreamId(clientId));
+      const cached = this.booksCache.get(clientId);
+      if (cached !== undefined && head !== undefined && cached.version === head.version && cached.hash === head.hash) {
+        this.remember(clientId, cached);
+        books.set(clientId, cached);
+      } else misses.push(clientId);
+    }
+    if (misses.length === 0) return books;
+    for (const [clientId, loaded] of await this.loadBooks(misses, undefined, transaction)) {
+      books.set(clientId, loaded);
+      const head = heads.get(clientStreamId(clientId));
+      // the same version as the head read just before: the same committed event, so its hash
+      if (head !== undefined && loaded.version === head.version) this.remember(clientId, { ...loaded, hash: head.hash });
+      else this.booksCache.delete(clientId);
+    }
+    return books;
+  }
+
+  private remember(clientId: string, entry: CachedBooks): void {
+    this.booksCache.delete(clientId);
+    this.booksCache.set(clientId, entry);
+    for (const oldest of this.booksCache.keys()) {
+      if (this.booksCache.size <= this.booksCacheClients) break;
+      this.booksCache.delete(oldest);
+    }
   }
 
   /** Snapshots the books of clients whose stream grew by SNAPSHOT_EVERY_EVENTS since their last snapshot, in the same transaction. */
@@ -210,7 +277,7 @@ export class LedgerCommandHandler {
     working: ReadonlyMap<string, LedgerState>,
     clientOf: ReadonlyMap<string, string>,
     transaction: Transaction,
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     // A snapshot counts from the end of the whole append: every journal in it is complete there.
     const position = appended.reduce((highest, result) => result.positions.reduce((high, at) => (at > high ? at : high), highest), 0n);
     const finalVersions = new Map<string, bigint>();
@@ -223,12 +290,13 @@ export class LedgerCommandHandler {
       if (version - snapshotVersion < BigInt(this.snapshotEveryEvents)) continue;
       rows.push({ clientId, version, position, books: encodeBooks(working.get(clientId) ?? initialLedgerState()) });
     }
-    if (rows.length === 0) return;
+    if (rows.length === 0) return new Set();
     await transaction.client.query(
       `insert into ${this.snapshots} (client_id, stream_version, global_position, books)
        select * from unnest($1::text[], $2::int8[], $3::int8[], $4::jsonb[]) on conflict do nothing`,
       [rows.map((row) => row.clientId), rows.map((row) => row.version.toString()), rows.map((row) => row.position.toString()), rows.map((row) => row.books)],
     );
+    return new Set(rows.map((row) => row.clientId));
   }
 
   private async readClaims(claimKeys: readonly string[], transaction?: Transaction): Promise<Map<string, Claim>> {

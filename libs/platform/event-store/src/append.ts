@@ -31,6 +31,7 @@ interface StoredIdentity {
   readonly type: string;
   readonly schemaVersion: number;
   readonly dataJson: string;
+  readonly hash: string;
 }
 
 /** The COPY column order the lines below are written in. */
@@ -105,6 +106,8 @@ interface PlacedStream {
   readonly events: readonly PreparedEvent[];
   readonly firstPosition: bigint;
   readonly firstVersion: bigint;
+  /** Filled while the rows are written: each event's hash (hex), in order. */
+  readonly hashes: string[];
 }
 
 /**
@@ -136,12 +139,13 @@ async function appendLocked(
     }
     const current = versions.get(append.streamId) ?? 0n;
     checkExpectedVersion(append.streamId, append.expectedVersion, current);
-    placed.push({ streamId: append.streamId, streamIdText: copyTextValue(append.streamId), events, firstPosition: position + 1n, firstVersion: current + 1n });
+    const hashes: string[] = [];
+    placed.push({ streamId: append.streamId, streamIdText: copyTextValue(append.streamId), events, firstPosition: position + 1n, firstVersion: current + 1n, hashes });
     const positions = events.map((_, index) => position + BigInt(index + 1));
     position += BigInt(events.length);
     const nextExpectedVersion = current + BigInt(events.length);
     versions.set(append.streamId, nextExpectedVersion);
-    results.push({ streamId: append.streamId, nextExpectedVersion, positions, alreadyStored: false });
+    results.push({ streamId: append.streamId, nextExpectedVersion, positions, hashes, alreadyStored: false });
   }
 
   if (placed.length > 0) {
@@ -180,6 +184,7 @@ async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHa
       const streamVersion = stream.firstVersion + BigInt(index);
       const hash = chainLink(previousHash, { globalPosition, streamId: stream.streamId, streamVersion, recordedAt }, event.contentDigest);
       const hex = hash.toString('hex');
+      stream.hashes.push(hex);
       chunk += `${globalPosition}\t${stream.streamIdText}\t${streamVersion}\t${event.contentCopyText}\t${recordedAtText}\t\\\\x${previousHex}\t\\\\x${hex}\n`;
       previousHash = hash;
       previousHex = hex;
@@ -284,6 +289,7 @@ function classifyDuplicates(
   const found = events.map(({ event }) => stored.get(event.eventId));
   if (found.every((identity) => identity === undefined)) return null;
   const positions: bigint[] = [];
+  const hashes: string[] = [];
   let lastVersion = 0n;
   for (const [index, { event, dataJson }] of events.entries()) {
     const identity = found[index];
@@ -297,9 +303,10 @@ function classifyDuplicates(
       throw new EventIdConflictError(event.eventId, append.streamId, 'different-payload');
     }
     positions.push(identity.globalPosition);
+    hashes.push(identity.hash);
     lastVersion = identity.streamVersion;
   }
-  return { streamId: append.streamId, nextExpectedVersion: lastVersion, positions, alreadyStored: true };
+  return { streamId: append.streamId, nextExpectedVersion: lastVersion, positions, hashes, alreadyStored: true };
 }
 
 async function loadStoredIdentities(
@@ -316,8 +323,9 @@ async function loadStoredIdentities(
     event_type: string;
     schema_version: number;
     data_json: string;
+    hash: string;
   }>(
-    `select event_id, stream_id, stream_version, global_position, event_type, schema_version, data::text as data_json
+    `select event_id, stream_id, stream_version, global_position, event_type, schema_version, data::text as data_json, encode(hash, 'hex') as hash
        from ${schema}.events where event_id = any($1::uuid[])`,
     [ids],
   );
@@ -331,6 +339,7 @@ async function loadStoredIdentities(
         type: row.event_type,
         schemaVersion: row.schema_version,
         dataJson: row.data_json,
+        hash: row.hash,
       },
     ]),
   );

@@ -21,3 +21,5 @@ export const EVENT_TYPE_LENGTH_MAX = 128;
 export const SUBSCRIPTION_BATCH_EVENTS_DEFAULT = 500;
 export const SUBSCRIPTION_POLL_INTERVAL_MS_DEFAULT = 100;
 export const SUBSCRIPTION_RETRY_BACKOFF_MS_MAX = 5_000;
+/** Most streams one streamHeads call may ask about. */
+export const STREAM_HEADS_MAX = 10_000;

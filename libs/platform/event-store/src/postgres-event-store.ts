@@ -1,9 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import { appendInTransaction } from './append';
 import { readAll, readStream, readStreams, type StreamCursor } from './read';
+import { STREAM_HEADS_MAX } from './limits';
 import { assertSchemaName, ensureEventStoreSchema } from './schema';
 import { withSpan, withTraceContext } from './tracing';
-import type { AppendResult, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend } from './types';
+import type { AppendResult, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend, StreamHead } from './types';
 import { UpcasterRegistry } from './upcasters';
 import { verifyChain, type VerifyChainOptions } from './verify-chain';
 
@@ -100,6 +101,27 @@ export class PostgresEventStore {
     );
   }
 
+  /**
+   * The last event of each of these streams (a stream with no events is absent): its version and
+   * hash. Lets a writer check that what it cached of a stream is still exactly what is stored
+   * (one index probe per stream) before reading only what came after.
+   */
+  async streamHeads(streamIds: readonly string[], transaction?: Transaction): Promise<Map<string, StreamHead>> {
+    if (streamIds.length > STREAM_HEADS_MAX) throw new Error(`assertion: at most ${STREAM_HEADS_MAX} streams per streamHeads call, got ${streamIds.length}`);
+    return withSpan('stream-heads', { 'event_store.schema': this.schema, 'event_store.streams': streamIds.length }, async () => {
+      const result = await (transaction?.client ?? this.pool).query<{ stream_id: string; stream_version: string; hash: string }>(
+        `select head.stream_id, head.stream_version, encode(head.hash, 'hex') as hash
+           from unnest($1::text[]) as asked(stream_id)
+           cross join lateral (
+             select stream_id, stream_version, hash from ${this.schema}.events
+              where stream_id = asked.stream_id order by stream_version desc limit 1
+           ) as head`,
+        [streamIds],
+      );
+      return new Map(result.rows.map((row) => [row.stream_id, { version: BigInt(row.stream_version), hash: row.hash }]));
+    });
+  }
+
   async readAll(options?: ReadAllOptions, transaction?: Transaction): Promise<RecordedEvent[]> {
     return withSpan('read-all', { 'event_store.schema': this.schema }, () =>
       readAll(transaction?.client ?? this.pool, this.schema, this.upcasters, options),
@@ -117,7 +139,8 @@ export class PostgresEventStore {
    */
   async positionAt(instant: Date, transaction?: Transaction): Promise<bigint> {
     const result = await (transaction?.client ?? this.pool).query<{ position: string | null }>(
-      `select max(global_position) as position from ${this.schema}.events where recorded_at <= $1`,
+      // recorded time never decreases along the chain: the latest recorded row at or before the instant is the last position
+      `select global_position as position from ${this.schema}.events where recorded_at <= $1 order by recorded_at desc, global_position desc limit 1`,
       [instant.toISOString()],
     );
     return BigInt(result.rows[0]?.position ?? 0);

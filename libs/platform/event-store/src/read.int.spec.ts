@@ -56,6 +56,30 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
     expect(await store.readStreams([])).toEqual([]);
   });
 
+  it('names each stream\'s last event by version and hash, as its append reported it, so a writer can check a cached stream is still exactly what is stored', async () => {
+    const heads = await store.streamHeads(['a', 'b', 'c', 'missing']);
+    const lastOf = async (streamId: string) => (await store.readStream(streamId)).at(-1);
+    expect([...heads.keys()].sort()).toEqual(['a', 'b', 'c']);
+    for (const streamId of ['a', 'b', 'c']) {
+      const last = await lastOf(streamId);
+      expect(heads.get(streamId)).toEqual({ version: last?.streamVersion, hash: last?.hash });
+    }
+    const db2 = await createTestDatabase();
+    try {
+      const other = new PostgresEventStore({ pool: db2.pool, schema: 'ledger' });
+      await other.migrate();
+      const event = testEvent('Noted', { streamId: 'x' });
+      const [appended] = await other.append([{ streamId: 'x', expectedVersion: 'no-stream', events: [testEvent('Noted', {}), event] }]);
+      const [retried] = await other.append([{ streamId: 'x', expectedVersion: 'any', events: [event] }]);
+      const stored = await other.readStream('x');
+      expect(appended?.hashes).toEqual(stored.map((recorded) => recorded.hash));
+      expect(retried).toMatchObject({ alreadyStored: true, hashes: [stored[1]?.hash] });
+      expect((await other.streamHeads(['x'])).get('x')).toEqual({ version: 2n, hash: stored[1]?.hash });
+    } finally {
+      await db2.drop();
+    }
+  });
+
   it('reads up to a position (point-in-time, HK-21)', async () => {
     const events = await store.readAll({ upTo: 4n, maxCount: 100 });
     expect(events.map((event) => event.globalPosition)).toEqual([1n, 2n, 3n, 4n]);

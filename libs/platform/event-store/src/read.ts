@@ -129,10 +129,17 @@ export async function readStreams(
   const upTo = options.upTo === undefined ? null : options.upTo.toString();
   const rows = await queryEvents(
     db,
-    `select ${EVENT_COLUMNS} from ${schema}.events
-       join unnest($1::text[], $2::int8[]) as cursors(cursor_stream_id, cursor_after_version)
-         on stream_id = cursor_stream_id and stream_version > cursor_after_version
-      where global_position > $3 and ($4::int8 is null or global_position <= $4::int8)
+    // LATERAL: one index range scan per stream on (stream_id, stream_version), whatever the
+    // statistics say. A plain join was planned as a scan of the whole table (hash join) while the
+    // statistics were stale, e.g. after a fast-growing first minute: 40 ms at 120k events, growing.
+    `select stream_events.*
+       from unnest($1::text[], $2::int8[]) as cursors(cursor_stream_id, cursor_after_version)
+       cross join lateral (
+         select ${EVENT_COLUMNS} from ${schema}.events
+          where stream_id = cursor_stream_id and stream_version > cursor_after_version
+            and global_position > $3 and ($4::int8 is null or global_position <= $4::int8)
+          order by stream_version limit $5
+       ) as stream_events
       order by global_position limit $5`,
     [cursors.map((cursor) => cursor.streamId), cursors.map((cursor) => cursor.afterVersion.toString()), (options.after ?? 0n).toString(), upTo, pageSize(options.maxCount)],
   );

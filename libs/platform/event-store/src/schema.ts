@@ -37,6 +37,8 @@ export function eventStoreDdl(schema: string): string {
       constraint events_event_id_unique unique (event_id),
       constraint events_stream_version_unique unique (stream_id, stream_version)
     );
+    -- "as of instant T" (positionAt) in one index descent: recorded time never decreases along the chain
+    create index if not exists events_recorded_at on ${s}.events (recorded_at, global_position);
     create table if not exists ${s}.subscription_checkpoints (
       subscription_name text primary key,
       global_position bigint not null check (global_position >= 0),

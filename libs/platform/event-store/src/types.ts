@@ -57,8 +57,16 @@ export interface AppendResult {
   readonly nextExpectedVersion: bigint;
   /** Global positions of the appended events, in order. */
   readonly positions: readonly bigint[];
+  /** Hash-chain link (hex SHA-256) of each appended event, in order: identifies exactly what is stored there. */
+  readonly hashes: readonly string[];
   /** True when every event was already stored with the same payload (an idempotent retry). */
   readonly alreadyStored: boolean;
+}
+
+/** The last event of a stream: its version and its hash-chain link (hex). */
+export interface StreamHead {
+  readonly version: bigint;
+  readonly hash: string;
 }
 
 export interface ReadStreamOptions {

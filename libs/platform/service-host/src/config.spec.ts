@@ -54,6 +54,15 @@ describe('service configuration', () => {
     });
   });
 
+  it('given KAFKA_CONSUMER_MAX_WAIT_MS, then consumers wait that long for data; unset, kafkajs decides; out of range, a problem', () => {
+    expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092' })).toMatchObject({ ok: true, config: { kafka: { consumerMaxWaitMs: undefined } } });
+    expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092', KAFKA_CONSUMER_MAX_WAIT_MS: '20' })).toMatchObject({ ok: true, config: { kafka: { consumerMaxWaitMs: 20 } } });
+    for (const bad of ['0', '30001', '2s']) {
+      const result = parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092', KAFKA_CONSUMER_MAX_WAIT_MS: bad });
+      expect(result.ok ? [] : result.problems.map((problem) => problem.variable)).toEqual(['KAFKA_CONSUMER_MAX_WAIT_MS']);
+    }
+  });
+
   it('never repeats a database password in a problem', () => {
     const result = parseServiceConfig('ledger', 3001, { ...valid, DATABASE_URL: 'mysql://root:hunter2@db/x' });
     const text = result.ok ? '' : formatConfigProblems('ledger', result.problems);

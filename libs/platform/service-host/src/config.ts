@@ -23,9 +23,16 @@ export interface KafkaConfig {
   readonly brokers: readonly string[];
   /** Producer idempotence: on in production; off only against a broker that cannot serve it (the test broker). */
   readonly producerIdempotent: boolean;
+  /**
+   * KAFKA_CONSUMER_MAX_WAIT_MS: longest a consumer's Fetch waits for data (kafkajs default when
+   * unset, 5 s). A real broker answers as soon as data arrives; the test broker holds an empty
+   * Fetch for the whole wait even when data arrives meanwhile, so tests and benchmarks set ~20 ms.
+   */
+  readonly consumerMaxWaitMs: number | undefined;
 }
 
 export const KAFKA_BROKERS_MAX = 32;
+export const KAFKA_CONSUMER_MAX_WAIT_MS_LIMIT = 30_000;
 /** host:port, the host a DNS name or an IPv4 address. */
 const BROKER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})?:\d{1,5}$/;
 
@@ -82,7 +89,8 @@ function parseKafkaConfig(environment: Environment, problems: ConfigProblem[]): 
   const bad = brokers.filter((broker) => !BROKER_PATTERN.test(broker) || Number(broker.split(':').at(-1)) > PORT_MAX || Number(broker.split(':').at(-1)) < 1);
   if (bad.length > 0) problems.push({ variable: 'KAFKA_BROKERS', reason: `must be comma-separated host:port entries; not valid: ${bad.map((broker) => `'${broker}'`).join(', ')}` });
   if (brokers.length > KAFKA_BROKERS_MAX) problems.push({ variable: 'KAFKA_BROKERS', reason: `at most ${KAFKA_BROKERS_MAX} brokers` });
-  return { brokers, producerIdempotent: idempotentRaw !== 'false' };
+  const consumerMaxWaitMs = emptyToUndefined(environment['KAFKA_CONSUMER_MAX_WAIT_MS']) === undefined ? undefined : parseInteger(environment, 'KAFKA_CONSUMER_MAX_WAIT_MS', 0, 1, KAFKA_CONSUMER_MAX_WAIT_MS_LIMIT, problems);
+  return { brokers, producerIdempotent: idempotentRaw !== 'false', consumerMaxWaitMs };
 }
 
 export function formatConfigProblems(serviceName: string, problems: readonly ConfigProblem[]): string {

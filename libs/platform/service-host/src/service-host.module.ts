@@ -35,6 +35,14 @@ export interface ServiceHostModuleOptions {
 }
 
 /**
+ * Settings of every session of a service's pool. JIT off: our statements are short OLTP ones,
+ * but a batch read over 1,000 streams is estimated above jit_above_cost (stale statistics make
+ * it worse) and PostgreSQL then spent ~90 ms compiling a plan that ran in 2.5 ms, every batch
+ * (found by the ledger benchmark: 36x slower ingestion).
+ */
+export const DATABASE_SESSION_OPTIONS = '-c jit=off';
+
+/**
  * What every service has: authentication on every route, health probes, Prometheus metrics,
  * a PostgreSQL pool and the service's event store, and the auditor's view of its event log.
  */
@@ -43,7 +51,7 @@ export interface ServiceHostModuleOptions {
 export class ServiceHostModule {
   static forRoot(options: ServiceHostModuleOptions): DynamicModule {
     const { config, logger, metrics } = options;
-    const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax, application_name: config.serviceName });
+    const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax, application_name: config.serviceName, options: DATABASE_SESSION_OPTIONS });
     pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
     const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
     const readiness = new DatabaseReadiness(store, logger);
