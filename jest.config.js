@@ -27,6 +27,12 @@ const common = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
 };
 
+// Tiers that talk to real parts: the run's SoftHSM2 token store is chosen before the workers start.
+const realParts = {
+  globalSetup: '<rootDir>/libs/platform/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/platform/testing/src/jest-global-teardown.ts',
+};
+
 module.exports = {
   projects: [
     {
@@ -35,8 +41,8 @@ module.exports = {
       testMatch: ['**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$'],
     },
-    { ...common, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
+    { ...common, ...realParts, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
+    { ...common, ...realParts, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
   ],
   // Global, not per project: Jest ignores testTimeout inside `projects`. Real processes and
   // databases start in hooks; a bound on each test and hook is still needed.

@@ -25,19 +25,29 @@ ensure_postgres() {
   return 1
 }
 
-# Debian's librdkafka-dev: its mock cluster is the Kafka test broker (tools/kafka-test-broker).
-# Installed here, before parallel test workers could race for apt's lock; the test fixture
-# also installs it when run alone, and builds the launcher.
-ensure_librdkafka() {
-  [ -f /usr/include/librdkafka/rdkafka_mock.h ] && return 0
+# Installs a Debian package (judged by a file it ships) when missing. Run here, before parallel
+# test workers could race for apt's lock; the test fixtures also install it when run alone.
+ensure_debian_package() {
+  local package="$1" shipped="$2" purpose="$3"
+  [ -f "$shipped" ] && return 0
   if [ "$(id -u)" != 0 ]; then
-    echo "[custody] librdkafka-dev is missing; install it: sudo apt-get install -y librdkafka-dev" >&2
+    echo "[custody] $package is missing ($purpose); install it: sudo apt-get install -y $package" >&2
     return 1
   fi
-  echo "[custody] installing librdkafka-dev (Kafka test broker)"
+  echo "[custody] installing $package ($purpose)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends librdkafka-dev >/dev/null \
-    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends librdkafka-dev >/dev/null; }
+  apt-get install -y --no-install-recommends "$package" >/dev/null \
+    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "$package" >/dev/null; }
+}
+
+# Debian's librdkafka-dev: its mock cluster is the Kafka test broker (tools/kafka-test-broker).
+ensure_librdkafka() {
+  ensure_debian_package librdkafka-dev /usr/include/librdkafka/rdkafka_mock.h "Kafka test broker"
+}
+
+# Debian's softhsm2: the PKCS#11 HSM that holds wallet keys in tests and development.
+ensure_softhsm2() {
+  ensure_debian_package softhsm2 /usr/lib/softhsm/libsofthsm2.so "HSM for wallet keys"
 }
 
 # Nx must never phone home.

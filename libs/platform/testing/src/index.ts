@@ -9,3 +9,5 @@ export {
   type KafkaTestBroker,
 } from './kafka-broker';
 export { readTopic, READ_TOPIC_WAIT_MS_DEFAULT, TEST_CONSUMER_TUNING, type ReadTopicOptions } from './kafka-read';
+export { ensureDebianPackage } from './debian-packages';
+export { createSoftHsmToken, SOFTHSM2_MODULE, type SoftHsmToken } from './softhsm';

@@ -3,6 +3,7 @@ import { existsSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { ensureDebianPackage } from './debian-packages';
 
 const run = promisify(execFile);
 const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
@@ -13,7 +14,6 @@ export const KAFKA_BROKERS_DEFAULT = 3;
 const BROKER_START_TIMEOUT_MS = 10_000;
 const BROKER_COMMAND_TIMEOUT_MS = 5_000;
 const BROKER_STOP_TIMEOUT_MS = 5_000;
-const APT_TIMEOUT_MS = 300_000;
 
 export interface KafkaTestBroker {
   /** host:port of each mock broker, for kafkajs `brokers`. */
@@ -31,7 +31,7 @@ export async function ensureKafkaTestBrokerBuilt(): Promise<string> {
   if (existsSync(KAFKA_TEST_BROKER_BINARY) && statSync(KAFKA_TEST_BROKER_BINARY).mtimeMs >= statSync(KAFKA_TEST_BROKER_SOURCE).mtimeMs) {
     return KAFKA_TEST_BROKER_BINARY;
   }
-  if (!existsSync(MOCK_HEADER)) await installLibrdkafka();
+  await ensureDebianPackage('librdkafka-dev', MOCK_HEADER, 'the Kafka tests (its mock cluster is the test broker)');
   // Build to a private name, then rename: parallel test workers never run a half-written binary.
   const temporary = `${KAFKA_TEST_BROKER_BINARY}.${process.pid}`;
   await run('mkdir', ['-p', path.dirname(KAFKA_TEST_BROKER_BINARY)]);
@@ -42,19 +42,6 @@ export async function ensureKafkaTestBrokerBuilt(): Promise<string> {
   }
   renameSync(temporary, KAFKA_TEST_BROKER_BINARY);
   return KAFKA_TEST_BROKER_BINARY;
-}
-
-async function installLibrdkafka(): Promise<void> {
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${MOCK_HEADER} is missing: install Debian's librdkafka-dev (sudo apt-get install -y librdkafka-dev) to run the Kafka tests`);
-  }
-  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'librdkafka-dev'], { timeout: APT_TIMEOUT_MS, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  try {
-    await install();
-  } catch {
-    await run('apt-get', ['update'], { timeout: APT_TIMEOUT_MS });
-    await install();
-  }
 }
 
 /** Starts a mock Kafka cluster (3 brokers by default) on 127.0.0.1 for one test file. */

@@ -1,0 +1,221 @@
+import * as pkcs11js from 'pkcs11js';
+import { bytesToHex, hexToBytes, isHex, numberToHex, recoverPublicKey, type Hex } from 'viem';
+import { publicKeyToAddress } from 'viem/accounts';
+import { KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
+
+/** DER of the secp256k1 curve OID 1.3.132.0.10 (CKA_EC_PARAMS). */
+const SECP256K1_EC_PARAMS = Buffer.from('06052b8104000a', 'hex');
+/** Order of secp256k1: EVM accepts only s <= N/2 (EIP-2). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** CKA_EC_POINT is a DER OCTET STRING (0x04, length 65) around the uncompressed point 0x04 || x || y. */
+const EC_POINT_DER_PREFIX = Buffer.from('0441', 'hex');
+const UNCOMPRESSED_POINT_BYTES = 65;
+const SIGNATURE_BYTES = 64;
+const DIGEST_BYTES = 32;
+/** Longest key id accepted (it is the key's CKA_ID and CKA_LABEL). */
+export const KEY_ID_LENGTH_MAX = 64;
+const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** A key id names one key pair; more matches than this means the token is not ours to trust. */
+const FIND_OBJECTS_MAX = 2;
+
+export interface Pkcs11KeyVaultOptions {
+  /** PKCS#11 module (SoftHSM2 here: /usr/lib/softhsm/libsofthsm2.so; a network HSM's client library in production). */
+  readonly modulePath: string;
+  readonly tokenLabel: string;
+  /** The user PIN: from a secret, never logged, never stored. */
+  readonly pin: string;
+}
+
+/** The module is initialised once per process, however many vaults use it; finalised with the last one. */
+const openModules = new Map<string, { module: pkcs11js.PKCS11; users: number }>();
+
+/**
+ * Keys in an HSM over PKCS#11 (HK-11a). Key pairs are generated inside the token as secp256k1,
+ * private halves sensitive, never extractable, persistent; this process sees only handles, the
+ * public half and signatures. One logged-in session per vault; PKCS#11 calls are synchronous, so
+ * an init/sign pair never interleaves with another.
+ */
+export class Pkcs11KeyVault implements KeyVault {
+  private closed = false;
+
+  private constructor(
+    private readonly modulePath: string,
+    private readonly module: pkcs11js.PKCS11,
+    private readonly session: Buffer,
+  ) {}
+
+  static open(options: Pkcs11KeyVaultOptions): Pkcs11KeyVault {
+    const module = acquireModule(options.modulePath);
+    try {
+      const slot = module.C_GetSlotList(true).find((candidate) => module.C_GetTokenInfo(candidate).label.trim() === options.tokenLabel);
+      if (slot === undefined) throw new KeyVaultError('HSM_TOKEN_NOT_FOUND', `no token labelled '${options.tokenLabel}' in ${options.modulePath}`);
+      const session = module.C_OpenSession(slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
+      try {
+        module.C_Login(session, pkcs11js.CKU_USER, options.pin);
+      } catch (error) {
+        if (!isPkcs11Error(error, 'CKR_USER_ALREADY_LOGGED_IN')) {
+          module.C_CloseSession(session);
+          throw new KeyVaultError('HSM_LOGIN_FAILED', `login to token '${options.tokenLabel}' failed: ${pkcs11Code(error)}`);
+        }
+      }
+      return new Pkcs11KeyVault(options.modulePath, module, session);
+    } catch (error) {
+      releaseModule(options.modulePath);
+      throw error;
+    }
+  }
+
+  async generateKey(keyId: string): Promise<GeneratedKey> {
+    this.assertOpen();
+    assertKeyId(keyId);
+    if (this.findKey(keyId, pkcs11js.CKO_PRIVATE_KEY) !== undefined) throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the HSM already holds a key '${keyId}'`);
+    const id = Buffer.from(keyId, 'utf8');
+    const { publicKey } = this.call('generate', () =>
+      this.module.C_GenerateKeyPair(
+        this.session,
+        { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
+        [
+          { type: pkcs11js.CKA_EC_PARAMS, value: SECP256K1_EC_PARAMS },
+          { type: pkcs11js.CKA_TOKEN, value: true },
+          { type: pkcs11js.CKA_VERIFY, value: true },
+          { type: pkcs11js.CKA_ID, value: id },
+          { type: pkcs11js.CKA_LABEL, value: keyId },
+        ],
+        [
+          { type: pkcs11js.CKA_TOKEN, value: true },
+          { type: pkcs11js.CKA_PRIVATE, value: true },
+          { type: pkcs11js.CKA_SENSITIVE, value: true },
+          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+          { type: pkcs11js.CKA_SIGN, value: true },
+          { type: pkcs11js.CKA_DERIVE, value: false },
+          { type: pkcs11js.CKA_ID, value: id },
+          { type: pkcs11js.CKA_LABEL, value: keyId },
+        ],
+      ),
+    );
+    return this.describe(keyId, publicKey);
+  }
+
+  async publicKey(keyId: string): Promise<GeneratedKey> {
+    this.assertOpen();
+    assertKeyId(keyId);
+    const handle = this.findKey(keyId, pkcs11js.CKO_PUBLIC_KEY);
+    if (handle === undefined) throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
+    return this.describe(keyId, handle);
+  }
+
+  /** Signs a 32-byte digest inside the HSM (CKM_ECDSA), then makes the signature EVM-valid: low s, recovery bit. */
+  async signDigest(keyId: string, digest: Hex): Promise<EvmSignature> {
+    this.assertOpen();
+    assertKeyId(keyId);
+    if (!isHex(digest, { strict: true }) || hexToBytes(digest).length !== DIGEST_BYTES) throw new KeyVaultError('HSM_DIGEST_INVALID', `a digest is ${DIGEST_BYTES} bytes of hex`);
+    const privateKey = this.findKey(keyId, pkcs11js.CKO_PRIVATE_KEY);
+    if (privateKey === undefined) throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
+    const { publicKey } = await this.publicKey(keyId);
+    const raw = this.call('sign', () => {
+      this.module.C_SignInit(this.session, { mechanism: pkcs11js.CKM_ECDSA }, privateKey);
+      return this.module.C_Sign(this.session, Buffer.from(hexToBytes(digest)), Buffer.alloc(SIGNATURE_BYTES));
+    });
+    if (raw.length !== SIGNATURE_BYTES) throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM returned a ${raw.length}-byte signature, expected r || s of ${SIGNATURE_BYTES}`);
+    const r = BigInt(bytesToHex(raw.subarray(0, SIGNATURE_BYTES / 2)));
+    const highS = BigInt(bytesToHex(raw.subarray(SIGNATURE_BYTES / 2)));
+    const s = highS > SECP256K1_N / 2n ? SECP256K1_N - highS : highS;
+    for (const yParity of [0, 1] as const) {
+      const signature = { r: numberToHex(r, { size: 32 }), s: numberToHex(s, { size: 32 }), yParity };
+      if ((await recoverPublicKey({ hash: digest, signature })).toLowerCase() === publicKey.toLowerCase()) return signature;
+    }
+    throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM's signature with '${keyId}' does not recover to its public key`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.module.C_CloseSession(this.session);
+    } finally {
+      releaseModule(this.modulePath);
+    }
+  }
+
+  private describe(keyId: string, publicKeyHandle: Buffer): GeneratedKey {
+    const [attribute] = this.call('read public key', () => this.module.C_GetAttributeValue(this.session, publicKeyHandle, [{ type: pkcs11js.CKA_EC_POINT }]));
+    const point = attribute?.value;
+    if (!Buffer.isBuffer(point) || point.length !== EC_POINT_DER_PREFIX.length + UNCOMPRESSED_POINT_BYTES || !point.subarray(0, EC_POINT_DER_PREFIX.length).equals(EC_POINT_DER_PREFIX)) {
+      throw new KeyVaultError('HSM_OPERATION_FAILED', `key '${keyId}' is not an uncompressed secp256k1 point`);
+    }
+    const publicKey = bytesToHex(point.subarray(EC_POINT_DER_PREFIX.length));
+    return { keyId, publicKey, address: publicKeyToAddress(publicKey) };
+  }
+
+  private findKey(keyId: string, objectClass: number): Buffer | undefined {
+    const handles = this.call('find key', () => {
+      this.module.C_FindObjectsInit(this.session, [
+        { type: pkcs11js.CKA_CLASS, value: objectClass },
+        { type: pkcs11js.CKA_ID, value: Buffer.from(keyId, 'utf8') },
+      ]);
+      try {
+        return this.module.C_FindObjects(this.session, FIND_OBJECTS_MAX);
+      } finally {
+        this.module.C_FindObjectsFinal(this.session);
+      }
+    });
+    if (handles.length > 1) throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM holds more than one key '${keyId}'`);
+    return handles[0];
+  }
+
+  /** A PKCS#11 failure as a KeyVaultError naming the operation and the CKR_ code (nothing else: no PIN, no key material). */
+  private call<T>(operation: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof KeyVaultError) throw error;
+      throw new KeyVaultError('HSM_OPERATION_FAILED', `HSM ${operation} failed: ${pkcs11Code(error)}`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('assertion: the key vault is closed');
+  }
+}
+
+function assertKeyId(keyId: string): void {
+  if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId)) throw new KeyVaultError('HSM_OPERATION_FAILED', `a key id is 1 to ${KEY_ID_LENGTH_MAX} letters, digits, '.', '_', ':' or '-'`);
+}
+
+function acquireModule(modulePath: string): pkcs11js.PKCS11 {
+  const open = openModules.get(modulePath);
+  if (open !== undefined) {
+    open.users += 1;
+    return open.module;
+  }
+  const module = new pkcs11js.PKCS11();
+  try {
+    module.load(modulePath);
+    module.C_Initialize();
+  } catch (error) {
+    if (!isPkcs11Error(error, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) throw new KeyVaultError('HSM_OPERATION_FAILED', `could not load the PKCS#11 module ${modulePath}: ${pkcs11Code(error)}`);
+  }
+  openModules.set(modulePath, { module, users: 1 });
+  return module;
+}
+
+function releaseModule(modulePath: string): void {
+  const open = openModules.get(modulePath);
+  if (open === undefined) return;
+  open.users -= 1;
+  if (open.users > 0) return;
+  openModules.delete(modulePath);
+  try {
+    open.module.C_Finalize();
+  } finally {
+    open.module.close();
+  }
+}
+
+function pkcs11Code(error: unknown): string {
+  return error instanceof pkcs11js.Pkcs11Error ? error.message.split('\n')[0] ?? 'CKR_?' : 'not a PKCS#11 error';
+}
+
+function isPkcs11Error(error: unknown, code: string): boolean {
+  return error instanceof pkcs11js.Pkcs11Error && error.message.startsWith(code);
+}

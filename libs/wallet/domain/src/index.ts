@@ -1,0 +1,2 @@
+export * from './wallet';
+export * from './wallet-errors';
