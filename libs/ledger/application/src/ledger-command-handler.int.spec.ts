@@ -191,4 +191,33 @@ describe('ledger command handler (PostgreSQL event store)', () => {
     expect(await cached.handle(hold('W-ivan', 'ivan', 50n))).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
     expect(await cached.handle(hold('W-ivan', 'ivan', 30n))).toMatchObject({ ok: true });
   });
+
+  it('given another writer books the same deposit between this batch\'s claim read and its books read, then the batch decides again and the writer\'s books count the deposit once (a hold it cannot cover is refused)', async () => {
+    /** The real store, paused once just before the books are read: where READ COMMITTED lets another commit in. */
+    class PausingStore extends PostgresEventStore {
+      beforeHeads: (() => Promise<void>) | undefined;
+      override async streamHeads(streamIds: readonly string[], transaction?: Parameters<PostgresEventStore['streamHeads']>[1]) {
+        const pause = this.beforeHeads;
+        this.beforeHeads = undefined;
+        await pause?.();
+        return super.streamHeads(streamIds, transaction);
+      }
+    }
+    const pausing = new PausingStore({ pool: db.pool, schema: 'ledger' });
+    const late = new LedgerCommandHandler(pausing, decimals);
+    const other = new LedgerCommandHandler(store, decimals);
+    expect(await other.handle(onboard('kim'))).toMatchObject({ ok: true });
+    pausing.beforeHeads = async () => {
+      expect(await other.handle(deposit('D-kim', 'kim', 'USDT', 100n))).toMatchObject({ ok: true, events: [expect.anything()] });
+    };
+    // the same deposit, redelivered to this writer: its claim read missed the other commit, its books read saw it
+    const results = await pausing.withTransaction((transaction) => late.handleBatch([deposit('D-kim', 'kim', 'USDT', 100n)], transaction));
+    expect(results).toMatchObject([{ ok: true, events: [], attempts: 2 }]); // the second round saw the claim: already booked
+    // what this writer decides next rests on books where the deposit counts once
+    expect(await late.handle(hold('W-kim', 'kim', 150n))).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_AVAILABLE_BALANCE' } });
+    expect(await late.handle(hold('W-kim', 'kim', 100n))).toMatchObject({ ok: true });
+    const { state } = await other.load(['kim']);
+    expect(postedBalance(clientAccount('kim', 'USDT'), balanceOf(state, clientAccount('kim', 'USDT')))).toBe(100n);
+    expect(availableBalance(clientAccount('kim', 'USDT'), balanceOf(state, clientAccount('kim', 'USDT')))).toBe(0n);
+  });
 });
