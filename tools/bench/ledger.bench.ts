@@ -32,7 +32,7 @@
  * Figures on the 2-core development box (2026-11-24, 100,000 trades): the ingest process is
  * CPU-bound at ~1,900 trades/s (~500 us of its CPU per trade: Kafka fetch and envelope checks,
  * inbox, claims, books, decision, append of 3 events with their hashes, relay of those 3 events).
- * At 1,800/s it keeps up: 1,777 trades/s, p99 0.9 s (a send every 0.28 s); at 6,000/s a backlog
+ * At 1,800/s it is at the edge: 1,704 to 1,777 trades/s, p99 0.9 to 3.4 s (two runs); at 6,000/s a backlog
  * builds past the mock broker's 5 MiB a partition and messages are lost (the run fails). One
  * process doing both: ~1,650/s. Naive: ~450/s. Point-in-time: p99 28 ms.
  * The two last lines printed are JSON: {"bench":"ledger-point-in-time",...} then
