@@ -12,7 +12,7 @@ const OUTPUT_BYTES_MAX = 100_000;
 /** Anvil's default chain id; tests may choose another. */
 export const ANVIL_CHAIN_ID_DEFAULT = 31_337;
 
-/** The platform package of `@foundry-rs/anvil` that carries the binary for this machine. */
+/** The platform package of anvil that carries the binary for this machine (what `@foundry-rs/anvil` would pick). */
 const PLATFORM_PACKAGES: Readonly<Record<string, string>> = {
   'linux-x64': 'anvil-linux-amd64',
   'linux-arm64': 'anvil-linux-arm64',
@@ -31,12 +31,13 @@ export function anvilBinary(): string {
   const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
   if (platformPackage === undefined) throw new Error(`no anvil binary package for ${process.platform}-${process.arch}`);
   const binary = path.join(WORKSPACE_ROOT, 'node_modules/@foundry-rs', platformPackage, 'bin/anvil');
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: run npm ci (the binary comes in @foundry-rs/${platformPackage})`);
+  // package.json lists only the linux-x64 package (this registry serves no other platform's): elsewhere, add yours
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: npm install --no-save @foundry-rs/${platformPackage}@1.7.1 (anvil's binary for this platform)`);
   return binary;
 }
 
 /**
- * A real local EVM node (anvil from the npm package `@foundry-rs/anvil`) on a free port, for one
+ * A real local EVM node (anvil, from its npm platform package `@foundry-rs/anvil-<os>-<arch>`) on a free port, for one
  * test file: blocks are mined on each transaction (or every `blockTimeSeconds`). Its dev accounts
  * are anvil's public, well-known test keys: never a secret of ours.
  */
