@@ -3,7 +3,6 @@ import {
   EventIdConflictError,
   READ_PAGE_EVENTS_MAX,
   WrongExpectedVersionError,
-  type AppendResult,
   type NewEvent,
   type PostgresEventStore,
   type RecordedEvent,
@@ -57,16 +56,6 @@ export const SNAPSHOT_TABLE = 'ledger_client_snapshots';
 
 const WORST_CASE_EVENTS_PER_COMMAND = 8;
 if (BATCH_COMMANDS_MAX * WORST_CASE_EVENTS_PER_COMMAND > APPEND_EVENTS_MAX) throw new Error('assertion: a ledger batch could exceed one append');
-
-const APPEND_SAVEPOINT = 'ledger_batch_append';
-
-/** A round's events were partly stored already by another writer: decide again (see appendFresh). */
-export class StaleDecisionError extends Error {
-  constructor(readonly streamIds: readonly string[]) {
-    super(`events of this batch were already stored by another writer in ${streamIds.slice(0, 3).join(', ')}${streamIds.length > 3 ? ', ...' : ''}: decided on stale books`);
-    this.name = 'StaleDecisionError';
-  }
-}
 
 /** One stream per client: their onboarding, every journal touching them, holds, adjustments (HK-21: the client's statement). */
 export function clientStreamId(clientId: string): string {
@@ -175,9 +164,9 @@ export class LedgerCommandHandler {
         // Lost a race: for a client's books (WrongExpectedVersion), or an id with the same business key but
         // another business time (EventIdConflict). The failed append rolled back to its savepoint and nothing
         // else was written yet: the caller's transaction is intact. The next round decides on what won.
-        // Or the append found some of the batch's events already stored (StaleDecisionError): another writer
-        // booked the same source between our reads, so this round decided on books without it; rolled back too.
-        const raced = error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError || error instanceof StaleDecisionError;
+        // (Also when another writer stored the same events after our claim read: the store treats a duplicate
+        // stored at another version than we expected as a wrong expected version.)
+        const raced = error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError;
         if (!raced || attempt >= COMMAND_ATTEMPTS_MAX) throw error;
       }
     }
@@ -230,7 +219,7 @@ export class LedgerCommandHandler {
     if (appends.length === 0) return results;
 
     const clientOf = new Map([...clientIds].map((clientId) => [clientStreamId(clientId), clientId]));
-    const appended = await this.appendFresh([...appends, ...claimAppends], transaction);
+    const appended = await this.store.append([...appends, ...claimAppends], transaction);
     const snapshotted = await this.snapshotGrown(appended, loaded, working, clientOf, transaction);
     // Remembered as appended; should the caller's transaction roll back, the next batch finds other heads and reloads.
     for (const result of appended) {
@@ -243,31 +232,6 @@ export class LedgerCommandHandler {
       this.remember(clientId, { books, version: result.nextExpectedVersion, position, snapshotVersion, hash });
     }
     return results;
-  }
-
-  /**
-   * Appends what a round decided; every event must be new. An event found already stored (same
-   * deterministic id, same content) means another writer booked the same source after this
-   * round read the claims (READ COMMITTED: each statement sees the latest commits): the round's
-   * books lack that writer's events, or count them twice, and the store skips the expected-version
-   * check for a duplicate. So the append is undone and the round starts again on what is stored.
-   */
-  private async appendFresh(appends: readonly StreamAppend[], transaction: Transaction): Promise<readonly AppendResult[]> {
-    await transaction.client.query(`savepoint ${APPEND_SAVEPOINT}`);
-    let appended: readonly AppendResult[];
-    try {
-      appended = await this.store.append(appends, transaction);
-    } catch (error) {
-      await transaction.client.query(`rollback to savepoint ${APPEND_SAVEPOINT}`);
-      throw error;
-    }
-    const stale = appended.filter((result) => result.alreadyStored).map((result) => result.streamId);
-    if (stale.length > 0) {
-      await transaction.client.query(`rollback to savepoint ${APPEND_SAVEPOINT}`);
-      throw new StaleDecisionError(stale);
-    }
-    await transaction.client.query(`release savepoint ${APPEND_SAVEPOINT}`);
-    return appended;
   }
 
   /**

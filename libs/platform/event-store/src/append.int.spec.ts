@@ -123,6 +123,17 @@ describe('appending to streams (PostgreSQL)', () => {
       expect(await store.readStream('s-retry')).toHaveLength(2);
     });
 
+    it('given stored events, when they are appended again expecting another version (a writer that decided on an older stream), then it is a wrong expected version, not a retry', async () => {
+      const decided = testEvent('Deposited', { amountMinor: '5' });
+      await store.appendToStream('s-moved', [testEvent('Opened', {})], 'no-stream');
+      await store.appendToStream('s-moved', [testEvent('Held', {}), decided], 1n); // another writer: Held at 2, the event at 3
+      const late = store.appendToStream('s-moved', [decided], 1n); // decided on version 1, unaware of Held
+      await expect(late).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(late).rejects.toMatchObject({ expected: 1n, actual: 2n });
+      await expect(store.appendToStream('s-moved', [decided], 2n)).resolves.toMatchObject({ alreadyStored: true, nextExpectedVersion: 3n });
+      await expect(store.appendToStream('s-moved', [decided], 'any')).resolves.toMatchObject({ alreadyStored: true });
+    });
+
     it('given a stored event, when its id is appended with another payload, then a typed conflict is raised and nothing is written', async () => {
       const original = testEvent('Deposited', { amountMinor: '1' });
       await store.appendToStream('s-conflict', [original], 'no-stream');

@@ -277,9 +277,12 @@ function checkExpectedVersion(streamId: string, expected: ExpectedVersion, curre
 }
 
 /**
- * An append whose events are all stored already, with the same payload in the same stream,
- * is an idempotent retry: it returns the original positions. Some stored and some not, or a
- * stored id with another payload, is a conflict: the caller reused an id for something else.
+ * An append whose events are all stored already, with the same payload in the same stream, at
+ * the version the append expected, is an idempotent retry: it returns the original positions.
+ * Stored at another version, the caller decided on a stream that has moved on (another writer
+ * stored the same events after the caller read): a wrong expected version, like any race. Some
+ * stored and some not, or a stored id with another payload, is a conflict: the caller reused an
+ * id for something else.
  */
 function classifyDuplicates(
   append: StreamAppend,
@@ -306,6 +309,8 @@ function classifyDuplicates(
     hashes.push(identity.hash);
     lastVersion = identity.streamVersion;
   }
+  // the stream's version just before the stored events is what a genuine retry expected
+  checkExpectedVersion(append.streamId, append.expectedVersion, lastVersion - BigInt(events.length));
   return { streamId: append.streamId, nextExpectedVersion: lastVersion, positions, hashes, alreadyStored: true };
 }
 

@@ -18,6 +18,6 @@ export default function globalSetup(): void {
   process.env['CUSTODY_SOFTHSM_DIRECTORY'] = directory;
 }
 
-export function softHsmConf(directory: string): string {
+function softHsmConf(directory: string): string {
   return `directories.tokendir = ${path.join(directory, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`;
 }
