@@ -3,12 +3,58 @@
  * is about, and a reason for people. The codes are the contract; the reasons may be reworded.
  */
 export const WALLET_ERROR_CODES = [
+  // wallets and keys (HK-11a, HK-11b, HK-11f)
   'WALLET_ASSETS_EMPTY',
   'KEY_LOCATION_OUTSIDE_JURISDICTIONS',
   'KEY_BACKUP_MISSING',
   'KEY_BACKUP_SAME_SITE',
   'KEY_ROTATION_DUE_INVALID',
   'KEY_ROTATION_OVERDUE',
+  'WALLET_ALREADY_REGISTERED',
+  'WALLET_UNKNOWN',
+  'QUORUM_POLICY_INVALID',
+  // custodians and key access, maker-checker (TW-18, HK-11c)
+  'CUSTODIAN_ALREADY_REGISTERED',
+  'CUSTODIAN_UNKNOWN',
+  'KEY_ACCESS_ALREADY_GRANTED',
+  'KEY_ACCESS_NOT_GRANTED',
+  'KEY_ACCESS_CHANGE_ID_TAKEN',
+  'KEY_ACCESS_CHANGE_UNKNOWN',
+  'KEY_ACCESS_CHANGE_NOT_PENDING',
+  'MAKER_CHECKER_SAME_PERSON',
+  'CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS',
+  'REASON_REQUIRED',
+  // quorum signing (HK-11d, HK-11e, TW-17.4)
+  'SIGNING_REQUESTER_CANNOT_APPROVE',
+  'SIGNING_CUSTODIAN_ALREADY_APPROVED',
+  'SIGNING_CUSTODIAN_NOT_AUTHORISED',
+  'SIGNING_PAYLOAD_CHANGED',
+  'SIGNING_PAYLOAD_MISMATCH',
+  'SIGNING_NOT_AWAITING_APPROVAL',
+  'SIGNING_QUORUM_NOT_MET',
+  // withdrawals (HK-11h, TW-15)
+  'WITHDRAWAL_ID_TAKEN',
+  'WITHDRAWAL_UNKNOWN',
+  'WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED',
+  'WITHDRAWAL_ASSET_NOT_IN_WALLET',
+  'WITHDRAWAL_AMOUNT_NOT_POSITIVE',
+  'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
+  'WITHDRAWAL_REFUSED_BY_POLICY',
+  'WITHDRAWAL_NOT_HELD',
+  'WITHDRAWAL_STATE_INVALID',
+  // allow-lists with proof of ownership (HK-11h)
+  'CHALLENGE_ID_TAKEN',
+  'CHALLENGE_UNKNOWN',
+  'CHALLENGE_EXPIRED',
+  'CHALLENGE_SETTLED',
+  'CHALLENGE_METHOD_MISMATCH',
+  'CHALLENGE_EXPIRY_INVALID',
+  'OWNERSHIP_SIGNATURE_INVALID',
+  'OWNERSHIP_PAYMENT_MISMATCH',
+  'ALLOWLIST_ADDRESS_NOT_LISTED',
+  // deposits
+  'DEPOSIT_ID_CONFLICT',
+  'DEPOSIT_UNKNOWN',
 ] as const;
 export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
 
@@ -21,4 +67,37 @@ export interface WalletError {
 
 export function walletError(code: WalletErrorCode, path: string, reason: string): WalletError {
   return { code, path, reason };
+}
+
+/** What a `decide` returns: the events to append (none: nothing to do, e.g. a retried command), or why not. */
+export type WalletDecision<E> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly error: WalletError };
+
+export function accept<E>(...events: E[]): WalletDecision<E> {
+  return { ok: true, events };
+}
+
+export function refuse<E>(code: WalletErrorCode, path: string, reason: string): WalletDecision<E> {
+  return { ok: false, error: walletError(code, path, reason) };
+}
+
+/** ISO 8601 instants compare as instants (the command's clock, never the process's). */
+export function isAtOrAfter(at: string, reference: string): boolean {
+  return Date.parse(at) >= Date.parse(reference);
+}
+
+/** EVM addresses compare without case (checksum casing is presentation). */
+export function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * JSON of a command or state part with keys sorted and amounts (bigint) as decimal text: for
+ * "same content?" checks of retried commands (stored JSON does not keep key order).
+ */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'bigint') return item.toString();
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return item;
+  });
 }

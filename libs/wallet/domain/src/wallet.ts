@@ -1,4 +1,4 @@
-import { walletError, type WalletError } from './wallet-errors';
+import { accept, canonical, refuse, walletError, type WalletDecision, type WalletError } from './wallet-errors';
 
 export type WalletTier = 'cold' | 'hot';
 /** Client-segregated wallets hold client assets only (with the TW-4 exceptions); house wallets the institution's own. */
@@ -80,4 +80,102 @@ export function keySigningProblem(key: Pick<WalletKey, 'keyId' | 'rotationDueAt'
 /** Site names compare without case or surrounding spaces: "HK-DC1" and "hk-dc1 " are one site. */
 function sameSite(a: KeyLocation, b: KeyLocation): boolean {
   return a.site.trim().toLowerCase() === b.site.trim().toLowerCase();
+}
+
+/**
+ * Who must act together to sign for a wallet (HK-11d, HK-11e): `required` distinct custodians
+ * holding access to its key (at least 2: no single person signs); optionally drawn from at least
+ * two departments or two sites; an approval counts for `approvalTtlMs` after it was given.
+ */
+export interface QuorumPolicy {
+  readonly required: number;
+  readonly spanDepartmentsOrSites: boolean;
+  readonly approvalTtlMs: number;
+}
+
+/** HK-11d: at least two people; bounded so a typo cannot make a wallet unsignable by design. */
+export const QUORUM_REQUIRED_MIN = 2;
+export const QUORUM_REQUIRED_MAX = 15;
+/** An approval lives at most a day: a stale approval of a payload nobody re-read is not a review (TW-17.4). */
+export const APPROVAL_TTL_MS_MAX = 24 * 60 * 60 * 1000;
+/** Confirmations a wallet may ask for before a movement is final. */
+export const CONFIRMATIONS_REQUIRED_MAX = 1_000;
+
+export interface WalletState {
+  readonly registration: WalletRegistration;
+  readonly quorum: QuorumPolicy;
+  /** Blocks on top of a movement's block before it is final (deposits credited, withdrawals settled). */
+  readonly confirmationsRequired: number;
+  readonly registeredAt: string;
+}
+
+export type WalletEvent =
+  | {
+      readonly type: 'WalletRegistered';
+      readonly data: WalletRegistration & { readonly quorum: QuorumPolicy; readonly confirmationsRequired: number; readonly registeredBy: string; readonly at: string };
+    }
+  | { readonly type: 'WalletKeyRotated'; readonly data: { readonly walletId: string; readonly previousKeyId: string; readonly key: WalletKey; readonly address: string; readonly rotatedBy: string; readonly at: string } };
+
+export type WalletCommand =
+  | {
+      readonly type: 'RegisterWallet';
+      readonly registration: WalletRegistration;
+      readonly quorum: QuorumPolicy;
+      readonly confirmationsRequired: number;
+      readonly registeredBy: string;
+      readonly at: string;
+    }
+  | { readonly type: 'RotateWalletKey'; readonly walletId: string; readonly key: WalletKey; readonly address: string; readonly rotatedBy: string; readonly at: string };
+
+export function quorumPolicyProblem(quorum: QuorumPolicy): WalletError | undefined {
+  if (!Number.isSafeInteger(quorum.required) || quorum.required < QUORUM_REQUIRED_MIN || quorum.required > QUORUM_REQUIRED_MAX) {
+    return walletError('QUORUM_POLICY_INVALID', 'quorum.required', `a quorum is ${QUORUM_REQUIRED_MIN} to ${QUORUM_REQUIRED_MAX} distinct custodians: no single person signs (HK-11d)`);
+  }
+  if (!Number.isSafeInteger(quorum.approvalTtlMs) || quorum.approvalTtlMs <= 0 || quorum.approvalTtlMs > APPROVAL_TTL_MS_MAX) {
+    return walletError('QUORUM_POLICY_INVALID', 'quorum.approvalTtlMs', `an approval lives 1 ms to ${APPROVAL_TTL_MS_MAX} ms`);
+  }
+  return undefined;
+}
+
+/** The wallet's stream: registered once (everything checked), then key rotations (HK-11a). */
+export function decideWallet(command: WalletCommand, state: WalletState | undefined, policy: KeyCustodyPolicy): WalletDecision<WalletEvent> {
+  switch (command.type) {
+    case 'RegisterWallet': {
+      const { registration, quorum, confirmationsRequired, registeredBy, at } = command;
+      if (state !== undefined) {
+        const same = canonical(state.registration) === canonical(registration) && canonical(state.quorum) === canonical(quorum);
+        return same ? accept() : refuse('WALLET_ALREADY_REGISTERED', 'registration.walletId', `wallet ${registration.walletId} is registered with other content`);
+      }
+      const problem = walletRegistrationProblems(registration, policy, at)[0] ?? quorumPolicyProblem(quorum);
+      if (problem !== undefined) return { ok: false, error: problem };
+      if (!Number.isSafeInteger(confirmationsRequired) || confirmationsRequired < 1 || confirmationsRequired > CONFIRMATIONS_REQUIRED_MAX) {
+        return refuse('QUORUM_POLICY_INVALID', 'confirmationsRequired', `1 to ${CONFIRMATIONS_REQUIRED_MAX} confirmations`);
+      }
+      return accept({ type: 'WalletRegistered', data: { ...registration, quorum, confirmationsRequired, registeredBy, at } });
+    }
+    case 'RotateWalletKey': {
+      if (state === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
+      const rotated = { ...state.registration, address: command.address, key: command.key };
+      const problem = walletRegistrationProblems(rotated, policy, command.at)[0];
+      if (problem !== undefined) return { ok: false, error: problem };
+      if (command.key.keyId === state.registration.key.keyId) return refuse('KEY_ROTATION_DUE_INVALID', 'key.keyId', 'a rotation brings a new key');
+      return accept({ type: 'WalletKeyRotated', data: { walletId: command.walletId, previousKeyId: state.registration.key.keyId, key: command.key, address: command.address, rotatedBy: command.rotatedBy, at: command.at } });
+    }
+  }
+}
+
+export function evolveWallet(state: WalletState | undefined, event: WalletEvent): WalletState | undefined {
+  switch (event.type) {
+    case 'WalletRegistered': {
+      const { quorum, confirmationsRequired, registeredBy: _by, at, ...registration } = event.data;
+      return { registration, quorum, confirmationsRequired, registeredAt: at };
+    }
+    case 'WalletKeyRotated':
+      if (state === undefined) throw new Error('assertion: a key rotation of an unregistered wallet');
+      return { ...state, registration: { ...state.registration, address: event.data.address, key: event.data.key } };
+  }
+}
+
+export function walletHoldsAsset(state: WalletState, asset: string): boolean {
+  return state.registration.assets.includes(asset);
 }

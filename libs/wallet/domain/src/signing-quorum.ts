@@ -1,0 +1,74 @@
+import type { Custodian } from './custody-roster';
+import type { QuorumPolicy } from './wallet';
+import { walletError, type WalletError } from './wallet-errors';
+
+/** What the custodians review before they approve (TW-17.4): the decoded content and the hash the HSM will sign. */
+export interface SigningPayload {
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly destinationAddress: string;
+  /** The most the network may charge, in the chain's fee asset (ETH on ethereum). */
+  readonly maxNetworkFeeMinor: bigint;
+  readonly feeAsset: string;
+  /** The 32-byte digest the HSM signs (EVM: keccak256 of the serialized unsigned transaction), 0x hex. */
+  readonly payloadHash: string;
+  /** The serialized unsigned transaction, 0x hex: anyone can decode it and check it says the above. */
+  readonly unsignedTransaction: string;
+}
+
+export interface SigningApproval {
+  readonly custodianId: string;
+  readonly payloadHash: string;
+  readonly approvedAt: string;
+}
+
+/** Who may approve right now: the roster entries and the custodians holding access to the wallet's key. */
+export interface QuorumFacts {
+  readonly custodians: ReadonlyMap<string, Custodian>;
+  readonly keyHolders: ReadonlySet<string>;
+}
+
+export interface QuorumStatus {
+  readonly met: boolean;
+  /** The custodians whose approvals count, in the order they approved. */
+  readonly counted: readonly string[];
+  /** Why it is not met (undefined when met). */
+  readonly shortfall?: WalletError;
+}
+
+/** An approval counts until approvedAt + ttl (exclusive). */
+export function approvalExpired(approval: SigningApproval, policy: QuorumPolicy, at: string): boolean {
+  return Date.parse(at) >= Date.parse(approval.approvedAt) + policy.approvalTtlMs;
+}
+
+/**
+ * HK-11d / HK-11e: the approvals that count at `at` are those of the payload hash being signed,
+ * not expired, by custodians who still hold access to the key; each custodian once, however
+ * often they approved. The quorum is met with `required` of them and, when the policy asks for
+ * it, they span at least two departments or two sites.
+ */
+export function quorumStatus(approvals: readonly SigningApproval[], payloadHash: string, policy: QuorumPolicy, facts: QuorumFacts, at: string): QuorumStatus {
+  const counted: string[] = [];
+  let expired = 0;
+  for (const approval of approvals) {
+    if (approval.payloadHash !== payloadHash || !facts.keyHolders.has(approval.custodianId) || counted.includes(approval.custodianId)) continue;
+    if (approvalExpired(approval, policy, at)) {
+      expired += 1;
+      continue;
+    }
+    counted.push(approval.custodianId);
+  }
+  if (counted.length < policy.required) {
+    const note = expired > 0 ? ` (${expired} approval(s) expired)` : '';
+    return { met: false, counted, shortfall: walletError('SIGNING_QUORUM_NOT_MET', 'approvals', `${counted.length} of ${policy.required} distinct custodians approved ${payloadHash}${note} (HK-11d)`) };
+  }
+  if (policy.spanDepartmentsOrSites) {
+    const members = counted.map((id) => facts.custodians.get(id)).filter((custodian): custodian is Custodian => custodian !== undefined);
+    const departments = new Set(members.map((custodian) => custodian.department));
+    const sites = new Set(members.map((custodian) => custodian.site));
+    if (departments.size < 2 && sites.size < 2) {
+      return { met: false, counted, shortfall: walletError('SIGNING_QUORUM_NOT_MET', 'approvals', 'the approving custodians are all of one department and one site; the policy asks for two of either (HK-11e)') };
+    }
+  }
+  return { met: true, counted };
+}

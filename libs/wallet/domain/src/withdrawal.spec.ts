@@ -1,0 +1,231 @@
+import type { Custodian } from './custody-roster';
+import { quorumStatus, type SigningPayload } from './signing-quorum';
+import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
+import type { WalletState } from './wallet';
+import { decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
+
+const t0 = '2026-11-24T09:00:00.000Z';
+const minutes = (n: number) => new Date(Date.parse(t0) + n * 60_000).toISOString();
+const destination = '0x52908400098527886E0F7030069857D2E4169EE7';
+
+const wallet: WalletState = {
+  registration: {
+    walletId: 'w-hot',
+    tier: 'hot',
+    ownerClass: 'client-segregated',
+    chain: 'ethereum',
+    assets: ['ETH'],
+    address: '0x00000000000000000000000000000000000000aa',
+    key: { keyId: 'k-hot', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2027-01-01T00:00:00.000Z' },
+  },
+  quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 30 * 60_000 },
+  confirmationsRequired: 3,
+  registeredAt: '2026-11-01T00:00:00.000Z',
+};
+const custodian = (custodianId: string, department: string, site: string): [string, Custodian] => [custodianId, { custodianId, name: custodianId, department, site }];
+const custodians = new Map([custodian('ann', 'treasury', 'HK-DC1'), custodian('ben', 'treasury', 'HK-DC1'), custodian('cat', 'risk', 'HK-DC2'), custodian('dan', 'treasury', 'HK-DC1')]);
+const progress: WithdrawalProgressFacts = { wallet, quorum: { custodians, keyHolders: new Set(['ann', 'ben', 'cat', 'ops-1']) } };
+const requestFacts: WithdrawalFacts = {
+  wallet,
+  destinationAllowListedFor: ['alice'],
+  policy: { allowed: true, quorumRequired: 2, reason: 'default: quorum', policyVersion: 'default-1' },
+  thresholds: NO_TRANSFER_THRESHOLDS,
+};
+const request: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }> = {
+  type: 'RequestWithdrawal',
+  withdrawalId: 'W-1',
+  requestId: 'R-1',
+  clientId: 'alice',
+  asset: 'ETH',
+  amountMinor: 10n ** 18n,
+  walletId: 'w-hot',
+  destinationAddress: destination,
+  requestedBy: 'ops-1',
+  at: t0,
+};
+const payload = (payloadHash: string, overrides: Partial<SigningPayload> = {}): SigningPayload => ({
+  asset: 'ETH',
+  amountMinor: 10n ** 18n,
+  destinationAddress: destination.toLowerCase(),
+  maxNetworkFeeMinor: 21_000n * 10n ** 9n,
+  feeAsset: 'ETH',
+  payloadHash,
+  unsignedTransaction: '0x02',
+  ...overrides,
+});
+const HASH_A = `0x${'a'.repeat(64)}`;
+const HASH_B = `0x${'b'.repeat(64)}`;
+
+type Later = Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' }>;
+function run(state: WithdrawalState | undefined, command: Later, facts = progress) {
+  const decision = decideWithdrawal(command, state, facts);
+  if (!decision.ok) return { state, decision };
+  return { state: decision.events.reduce(evolveWithdrawal, state), decision };
+}
+function given(...commands: Later[]): WithdrawalState {
+  const requested = decideRequestWithdrawal(request, undefined, requestFacts);
+  if (!requested.ok) throw new Error(requested.error.code);
+  let state = requested.events.reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+  for (const command of commands) {
+    const { decision, state: next } = run(state, command);
+    if (!decision.ok) throw new Error(`given ${command.type}: ${decision.error.code}`);
+    state = next;
+  }
+  if (state === undefined) throw new Error('no state');
+  return state;
+}
+const prepare = (hash: string, at = t0): Later => ({ type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(hash), at });
+const approve = (custodianId: string, hash = HASH_A, at = minutes(1)): Later => ({ type: 'ApproveSigning', withdrawalId: 'W-1', custodianId, payloadHash: hash, at });
+const hold = (at = minutes(2)): Later => ({ type: 'RecordLedgerHold', withdrawalId: 'W-1', at });
+const refusal = (state: WithdrawalState, command: Later, facts = progress) => {
+  const decision = decideWithdrawal(command, state, facts);
+  return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
+};
+
+describe('withdrawal request (HK-11h, TW-15)', () => {
+  const refused = (overrides: Partial<typeof request>, facts: Partial<WithdrawalFacts> = {}) => {
+    const decision = decideRequestWithdrawal({ ...request, ...overrides }, undefined, { ...requestFacts, ...facts });
+    return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
+  };
+
+  it('HK-11h given a destination on no client\'s proven allow-list, or on another client\'s, then WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', () => {
+    expect(refused({}, { destinationAllowListedFor: [] })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
+    expect(refused({}, { destinationAllowListedFor: ['bob'] })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
+    expect(refused({})).toBe('accepted');
+  });
+
+  it('given an unknown wallet, a house wallet, an asset the wallet lacks, a zero amount or a policy refusal, then each has its own code', () => {
+    expect(refused({}, { wallet: undefined })).toEqual(['WALLET_UNKNOWN', 'walletId']);
+    expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId']);
+    expect(refused({ asset: 'USDT' })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset']);
+    expect(refused({ amountMinor: 0n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
+    expect(refused({}, { policy: { ...requestFacts.policy, allowed: false, reason: 'daily limit' } })).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
+  });
+
+  it('given the same request again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {
+    const state = given();
+    const again = decideRequestWithdrawal(request, state, requestFacts);
+    expect(again).toEqual({ ok: true, events: [] });
+    const other = decideRequestWithdrawal({ ...request, amountMinor: 2n }, state, requestFacts);
+    expect(other.ok ? 'accepted' : other.error.code).toBe('WITHDRAWAL_ID_TAKEN');
+  });
+
+  it('TW-15.3 given a per-asset threshold below the amount, then LargeTransferAlerted names the roles to notify; a tighter per-client threshold wins', () => {
+    const thresholds = { perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]), perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]), notifyRoles: ['compliance-officer', 'head-of-custody'] };
+    const decision = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds });
+    const alert = decision.ok ? decision.events.find((event) => event.type === 'LargeTransferAlerted') : undefined;
+    expect(alert?.data).toMatchObject({ movementId: 'W-1', thresholdMinor: 10n ** 17n, thresholdScope: 'client', notifyRoles: ['compliance-officer', 'head-of-custody'] });
+    const below = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds: { ...thresholds, perAssetMinor: new Map([['ETH', 10n ** 18n]]), perClientMinor: new Map() } });
+    expect(below.ok && below.events.map((event) => event.type)).toEqual(['WithdrawalRequested']); // equal to the threshold is not above it
+  });
+
+  it('the quorum is the wallet\'s or the policy\'s for this amount, whichever is larger', () => {
+    const decision = decideRequestWithdrawal(request, undefined, { ...requestFacts, policy: { ...requestFacts.policy, quorumRequired: 3 } });
+    const state = (decision.ok ? decision.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    expect(state?.request.quorum.required).toBe(3);
+  });
+});
+
+describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
+  it('HK-11d given 2 distinct custodians approve the payload hash, then the quorum is reached once and WithdrawalApproved asks the ledger to hold', () => {
+    const state = given(prepare(HASH_A), approve('ann'));
+    const { decision } = run(state, approve('cat'));
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['SigningApproved', 'SigningQuorumReached', 'WithdrawalApproved']);
+    expect(decision.ok && decision.events[2]?.data).toMatchObject({ withdrawalId: 'W-1', clientId: 'alice', amountMinor: 10n ** 18n, destinationAllowListedForClientId: 'alice', approvedAt: minutes(1) });
+  });
+
+  it('HK-11e given the requester approves their own withdrawal, then SIGNING_REQUESTER_CANNOT_APPROVE', () => {
+    expect(refusal(given(prepare(HASH_A)), approve('ops-1'))).toEqual(['SIGNING_REQUESTER_CANNOT_APPROVE', 'custodianId']);
+  });
+
+  it('HK-11e given a custodian approves twice, then SIGNING_CUSTODIAN_ALREADY_APPROVED and one custodian never makes a quorum alone', () => {
+    const state = given(prepare(HASH_A), approve('ann'));
+    expect(refusal(state, approve('ann', HASH_A, minutes(2)))).toEqual(['SIGNING_CUSTODIAN_ALREADY_APPROVED', 'custodianId']);
+    // even an approval history with ann twice (after her first expired) counts her once
+    const twice = given(prepare(HASH_A), approve('ann'), approve('ann', HASH_A, minutes(40)));
+    expect(twice.approvedAt).toBeUndefined();
+    expect(quorumStatus(twice.approvals, HASH_A, twice.request.quorum, progress.quorum, minutes(41))).toMatchObject({ met: false, counted: ['ann'] });
+  });
+
+  it('HK-11c given an approver without access to the wallet\'s key, then SIGNING_CUSTODIAN_NOT_AUTHORISED', () => {
+    expect(refusal(given(prepare(HASH_A)), approve('dan'))).toEqual(['SIGNING_CUSTODIAN_NOT_AUTHORISED', 'custodianId']);
+  });
+
+  it('TW-17.4 given the payload changed after approvals, then an approval of the old hash is SIGNING_PAYLOAD_CHANGED and the earlier approvals no longer count', () => {
+    const approvedOld = given(prepare(HASH_A), approve('ann'));
+    const { state: changed, decision } = run(approvedOld, prepare(HASH_B, minutes(2)));
+    expect(decision.ok && decision.events[0]?.data).toMatchObject({ voidedApprovals: 1 });
+    if (changed === undefined) throw new Error('no state');
+    expect(refusal(changed, approve('cat', HASH_A, minutes(3)))).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
+    // cat approves the new hash: ann's approval of the old one does not make it two
+    const { decision: afterCat } = run(changed, approve('cat', HASH_B, minutes(3)));
+    expect(afterCat.ok && afterCat.events.map((event) => event.type)).toEqual(['SigningApproved']);
+  });
+
+  it('TW-17.4 given a payload whose decoded content differs from the request, then SIGNING_PAYLOAD_MISMATCH names the field', () => {
+    const state = given();
+    expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { amountMinor: 2n * 10n ** 18n }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.amountMinor']);
+    expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { destinationAddress: '0x00000000000000000000000000000000000000bb' }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.destinationAddress']);
+  });
+
+  it('HK-11d given approvals older than the approval time-to-live at signing, then SIGNING_QUORUM_NOT_MET says they expired and the HSM is not asked', () => {
+    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    expect(signingProblem(state, progress, minutes(30))).toBeUndefined(); // 29 minutes after the approvals
+    const late = signingProblem(state, progress, minutes(31)); // 30 minutes after: expired
+    expect(late?.code).toBe('SIGNING_QUORUM_NOT_MET');
+    expect(late?.reason).toMatch(/expired/);
+    expect(refusal(state, { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02', at: minutes(31) })).toEqual(['SIGNING_QUORUM_NOT_MET', 'approvals']);
+  });
+
+  it('HK-11e given the policy asks for two departments or sites, then two approvers of one department at one site do not make the quorum, one from elsewhere does', () => {
+    const spanning: WithdrawalProgressFacts = { ...progress, wallet: { ...wallet, quorum: { ...wallet.quorum, spanDepartmentsOrSites: true } } };
+    const requested = decideRequestWithdrawal(request, undefined, { ...requestFacts, wallet: spanning.wallet });
+    let state = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    for (const command of [prepare(HASH_A), approve('ann'), approve('ben')]) state = run(state, command, spanning).state;
+    expect(state?.approvedAt).toBeUndefined();
+    const { decision } = run(state, approve('cat'), spanning);
+    expect(decision.ok && decision.events.map((event) => event.type)).toContain('WithdrawalApproved');
+  });
+
+  it('given no ledger hold yet, then WITHDRAWAL_NOT_HELD: nothing is signed before the ledger holds the amount', () => {
+    const state = given(prepare(HASH_A), approve('ann'), approve('cat'));
+    expect(signingProblem(state, progress, minutes(2))?.code).toBe('WITHDRAWAL_NOT_HELD');
+  });
+
+  it('HK-11a given the wallet key is past its rotation date, then KEY_ROTATION_OVERDUE even with a full quorum', () => {
+    const overdue: WithdrawalProgressFacts = { ...progress, wallet: { ...wallet, registration: { ...wallet.registration, key: { ...wallet.registration.key, rotationDueAt: minutes(3) } } } };
+    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    expect(signingProblem(state, overdue, minutes(3))?.code).toBe('KEY_ROTATION_OVERDUE');
+  });
+
+  it('HK-11c given a signature is recorded, then WithdrawalSigned and KeyUsed name the key, the payload hash, the approvers and the requester', () => {
+    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const { decision } = run(state, { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) });
+    expect(decision.ok && decision.events[1]).toEqual({ type: 'KeyUsed', data: { keyId: 'k-hot', walletId: 'w-hot', purpose: 'withdrawal', reference: 'W-1', payloadHash: HASH_A, custodians: ['ann', 'cat'], requestedBy: 'ops-1', at: minutes(3) } });
+  });
+});
+
+describe('withdrawal on chain', () => {
+  const signed = () => given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) });
+  const broadcast = () => run(signed(), { type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) }).state as WithdrawalState;
+  const outcome = (status: 'success' | 'reverted', confirmations: number): Later => ({ type: 'RecordChainOutcome', withdrawalId: 'W-1', outcome: { status, confirmations, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) });
+
+  it('given fewer confirmations than the wallet asks, then nothing; with enough, WithdrawalConfirmed with the network fee in the same asset', () => {
+    expect(decideWithdrawal(outcome('success', 2), broadcast(), progress)).toEqual({ ok: true, events: [] });
+    const decision = decideWithdrawal(outcome('success', 3), broadcast(), progress);
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['NetworkFeePaid', 'WithdrawalConfirmed']);
+    expect(decision.ok && decision.events[1]?.data).toMatchObject({ networkFeeMinor: 21_000n, transactionHash: HASH_B, confirmedAt: minutes(5) });
+  });
+
+  it('given the transaction reverted, then WithdrawalFailed (the ledger releases the hold) and the burnt gas is recorded', () => {
+    const decision = decideWithdrawal(outcome('reverted', 3), broadcast(), progress);
+    expect(decision.ok && decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['NetworkFeePaid', undefined], ['WithdrawalFailed', 'reverted']]);
+  });
+
+  it('given a signed withdrawal, then it cannot be cancelled; before signing it can, with a reason', () => {
+    const cancel: Later = { type: 'CancelWithdrawal', withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'client asked', at: minutes(4) };
+    expect(refusal(signed(), cancel)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    const decision = decideWithdrawal(cancel, given(prepare(HASH_A)), progress);
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['WithdrawalCancelled', 'WithdrawalFailed']);
+  });
+});

@@ -1,0 +1,289 @@
+import { quorumStatus, type QuorumFacts, type SigningApproval, type SigningPayload } from './signing-quorum';
+import { largeTransferAlert, type LargeTransferAlertedEvent, type TransferThresholds } from './transfer-monitoring';
+import { keySigningProblem, walletHoldsAsset, type QuorumPolicy, type WalletState } from './wallet';
+import { accept, canonical, refuse, sameAddress, walletError, type WalletDecision, type WalletError } from './wallet-errors';
+
+export interface WithdrawalRequest {
+  readonly withdrawalId: string;
+  /** The exchange's request id (WithdrawalRequested v1) or the API caller's. */
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  /** The client-segregated wallet the amount leaves from. */
+  readonly walletId: string;
+  readonly destinationAddress: string;
+  /** The authenticated person or system that asked; never counts towards its own quorum. */
+  readonly requestedBy: string;
+}
+
+/** The policy port's answer for a withdrawal (until the policy service exists, a conservative default). */
+export interface WithdrawalPolicyDecision {
+  readonly allowed: boolean;
+  /** Distinct custodians needed for this amount (at least the wallet's own quorum is applied). */
+  readonly quorumRequired: number;
+  readonly reason: string;
+  readonly policyVersion: string;
+}
+
+export interface WithdrawalFacts {
+  readonly wallet: WalletState | undefined;
+  /** Clients whose allow-list holds the destination with proven ownership (HK-11h). */
+  readonly destinationAllowListedFor: readonly string[];
+  readonly policy: WithdrawalPolicyDecision;
+  readonly thresholds: TransferThresholds;
+}
+
+export type WithdrawalStatus = 'awaiting-payload' | 'awaiting-approval' | 'signed' | 'broadcast' | 'confirmed' | 'failed';
+
+export interface WithdrawalState {
+  readonly request: WithdrawalRequest & { readonly chain: string; readonly quorum: QuorumPolicy; readonly requestedAt: string };
+  readonly status: WithdrawalStatus;
+  readonly payload: SigningPayload | undefined;
+  readonly approvals: readonly SigningApproval[];
+  /** When the quorum first passed (WithdrawalApproved: the ledger holds the amount). */
+  readonly approvedAt: string | undefined;
+  /** The ledger's hold is in place: only then may the HSM sign. */
+  readonly held: boolean;
+  readonly transactionHash: string | undefined;
+}
+
+export type WithdrawalEvent =
+  | { readonly type: 'WithdrawalRequested'; readonly data: WithdrawalRequest & { readonly chain: string; readonly quorum: QuorumPolicy; readonly policyVersion: string; readonly at: string } }
+  | { readonly type: 'SigningPayloadPrepared'; readonly data: { readonly withdrawalId: string; readonly payload: SigningPayload; readonly voidedApprovals: number; readonly at: string } }
+  | { readonly type: 'SigningApproved'; readonly data: { readonly withdrawalId: string; readonly custodianId: string; readonly payloadHash: string; readonly at: string } }
+  | { readonly type: 'SigningQuorumReached'; readonly data: { readonly withdrawalId: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly at: string } }
+  /** custody.wallet.events.v1 WithdrawalApproved v1 (exactly its fields): the ledger holds the amount. */
+  | {
+      readonly type: 'WithdrawalApproved';
+      readonly data: {
+        readonly withdrawalId: string;
+        readonly requestId: string;
+        readonly clientId: string;
+        readonly asset: string;
+        readonly amountMinor: bigint;
+        readonly walletId: string;
+        readonly destinationAddress: string;
+        readonly chain: string;
+        readonly destinationAllowListedForClientId: string;
+        readonly approvedAt: string;
+      };
+    }
+  | { readonly type: 'WithdrawalHoldConfirmed'; readonly data: { readonly withdrawalId: string; readonly at: string } }
+  | {
+      readonly type: 'WithdrawalSigned';
+      readonly data: { readonly withdrawalId: string; readonly keyId: string; readonly payloadHash: string; readonly approvedBy: readonly string[]; readonly transactionHash: string; readonly signedTransaction: string; readonly at: string };
+    }
+  /** HK-11c: every use of a key, with who made it possible, what was signed and when. */
+  | {
+      readonly type: 'KeyUsed';
+      readonly data: { readonly keyId: string; readonly walletId: string; readonly purpose: 'withdrawal'; readonly reference: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly requestedBy: string; readonly at: string };
+    }
+  | { readonly type: 'WithdrawalBroadcast'; readonly data: { readonly withdrawalId: string; readonly transactionHash: string; readonly at: string } }
+  | { readonly type: 'NetworkFeePaid'; readonly data: { readonly walletId: string; readonly reference: string; readonly transactionHash: string; readonly feeAsset: string; readonly feeMinor: bigint; readonly at: string } }
+  /** custody.wallet.events.v1 WithdrawalConfirmed v1 (exactly its fields). */
+  | {
+      readonly type: 'WithdrawalConfirmed';
+      readonly data: {
+        readonly withdrawalId: string;
+        readonly clientId: string;
+        readonly asset: string;
+        readonly amountMinor: bigint;
+        readonly networkFeeMinor: bigint;
+        readonly walletId: string;
+        readonly chain: string;
+        readonly transactionHash: string;
+        readonly confirmedAt: string;
+      };
+    }
+  | { readonly type: 'WithdrawalCancelled'; readonly data: { readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string } }
+  /** custody.wallet.events.v1 WithdrawalFailed v1 (exactly its fields). */
+  | { readonly type: 'WithdrawalFailed'; readonly data: { readonly withdrawalId: string; readonly clientId: string; readonly reason: 'reverted' | 'cancelled'; readonly failedAt: string } }
+  | LargeTransferAlertedEvent;
+
+export interface ChainOutcome {
+  readonly status: 'success' | 'reverted';
+  readonly confirmations: number;
+  /** What the network charged, in the chain's fee asset. */
+  readonly feeAsset: string;
+  readonly feeMinor: bigint;
+}
+
+export type WithdrawalCommand =
+  | ({ readonly type: 'RequestWithdrawal'; readonly at: string } & WithdrawalRequest)
+  | { readonly type: 'PrepareSigningPayload'; readonly withdrawalId: string; readonly payload: SigningPayload; readonly at: string }
+  | { readonly type: 'ApproveSigning'; readonly withdrawalId: string; readonly custodianId: string; readonly payloadHash: string; readonly at: string }
+  | { readonly type: 'RecordLedgerHold'; readonly withdrawalId: string; readonly at: string }
+  | { readonly type: 'RecordSignature'; readonly withdrawalId: string; readonly keyId: string; readonly payloadHash: string; readonly transactionHash: string; readonly signedTransaction: string; readonly at: string }
+  | { readonly type: 'RecordBroadcast'; readonly withdrawalId: string; readonly transactionHash: string; readonly at: string }
+  | { readonly type: 'RecordChainOutcome'; readonly withdrawalId: string; readonly outcome: ChainOutcome; readonly at: string }
+  | { readonly type: 'CancelWithdrawal'; readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string };
+
+/** What the decisions after the request need: the wallet (key, confirmations) and who may approve now. */
+export interface WithdrawalProgressFacts {
+  readonly wallet: WalletState;
+  readonly quorum: QuorumFacts;
+}
+
+const FINAL: ReadonlySet<WithdrawalStatus> = new Set(['confirmed', 'failed']);
+
+export function decideRequestWithdrawal(command: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }>, state: WithdrawalState | undefined, facts: WithdrawalFacts): WalletDecision<WithdrawalEvent> {
+  const { type: _type, at, ...request } = command;
+  if (state !== undefined) {
+    const { chain: _chain, quorum: _quorum, requestedAt: _requestedAt, ...recorded } = state.request;
+    return canonical(recorded) === canonical(request) ? accept() : refuse('WITHDRAWAL_ID_TAKEN', 'withdrawalId', `withdrawal ${request.withdrawalId} was requested with other content`);
+  }
+  const { wallet } = facts;
+  if (wallet === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${request.walletId}`);
+  if (wallet.registration.ownerClass !== 'client-segregated') return refuse('WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId', `${request.walletId} holds house assets; a client withdrawal leaves a client-segregated wallet`);
+  if (!walletHoldsAsset(wallet, request.asset)) return refuse('WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset', `${request.walletId} does not hold ${request.asset}`);
+  if (request.amountMinor <= 0n) return refuse('WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor', 'a withdrawal moves a positive amount');
+  if (!facts.destinationAllowListedFor.includes(request.clientId)) {
+    return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress', `${request.destinationAddress} is not on client ${request.clientId}'s allow-list with proven ownership (HK-11h)`);
+  }
+  if (!facts.policy.allowed) return refuse('WITHDRAWAL_REFUSED_BY_POLICY', '', `${facts.policy.reason} (policy ${facts.policy.policyVersion})`);
+  const quorum = { ...wallet.quorum, required: Math.max(wallet.quorum.required, facts.policy.quorumRequired) };
+  const chain = wallet.registration.chain;
+  const alert = largeTransferAlert({ kind: 'withdrawal', movementId: request.withdrawalId, clientId: request.clientId, walletId: request.walletId, asset: request.asset, amountMinor: request.amountMinor }, facts.thresholds, at);
+  return accept<WithdrawalEvent>(
+    { type: 'WithdrawalRequested', data: { ...request, chain, quorum, policyVersion: facts.policy.policyVersion, at } },
+    ...(alert === undefined ? [] : [alert]),
+  );
+}
+
+/** Every decision on a withdrawal after its request. */
+export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' }>, state: WithdrawalState | undefined, facts: WithdrawalProgressFacts): WalletDecision<WithdrawalEvent> {
+  if (state === undefined) return refuse('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${command.withdrawalId}`);
+  const { withdrawalId } = command;
+  const { request } = state;
+  switch (command.type) {
+    case 'PrepareSigningPayload': {
+      const { payload } = command;
+      if (state.payload?.payloadHash === payload.payloadHash) return accept();
+      if (state.status !== 'awaiting-payload' && state.status !== 'awaiting-approval') return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}; its payload is fixed`);
+      const mismatch = payloadMismatch(payload, request);
+      if (mismatch !== undefined) return { ok: false, error: mismatch };
+      const voidedApprovals = state.payload === undefined ? 0 : state.approvals.filter((approval) => approval.payloadHash === state.payload?.payloadHash).length;
+      return accept({ type: 'SigningPayloadPrepared', data: { withdrawalId, payload, voidedApprovals, at: command.at } });
+    }
+    case 'ApproveSigning': {
+      const { custodianId, payloadHash, at } = command;
+      if (state.status !== 'awaiting-approval' || state.payload === undefined) return refuse('SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
+      if (custodianId === request.requestedBy) return refuse('SIGNING_REQUESTER_CANNOT_APPROVE', 'custodianId', `${custodianId} requested withdrawal ${withdrawalId}; they cannot approve it (HK-11e)`);
+      if (!facts.quorum.keyHolders.has(custodianId)) return refuse('SIGNING_CUSTODIAN_NOT_AUTHORISED', 'custodianId', `${custodianId} holds no access to ${request.walletId}'s key (HK-11c)`);
+      if (payloadHash !== state.payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${state.payload.payloadHash}; an approval of ${payloadHash} does not count (TW-17.4)`);
+      const before = quorumStatus(state.approvals, payloadHash, request.quorum, facts.quorum, at);
+      if (before.counted.includes(custodianId)) return refuse('SIGNING_CUSTODIAN_ALREADY_APPROVED', 'custodianId', `${custodianId} approved ${payloadHash} already; a custodian never counts twice (HK-11e)`);
+      const approvals = [...state.approvals, { custodianId, payloadHash, approvedAt: at }];
+      const after = quorumStatus(approvals, payloadHash, request.quorum, facts.quorum, at);
+      const events: WithdrawalEvent[] = [{ type: 'SigningApproved', data: { withdrawalId, custodianId, payloadHash, at } }];
+      if (after.met && !before.met) {
+        events.push({ type: 'SigningQuorumReached', data: { withdrawalId, payloadHash, custodians: after.counted, at } });
+        if (state.approvedAt === undefined) events.push({ type: 'WithdrawalApproved', data: approvalOf(request, at) });
+      }
+      return accept(...events);
+    }
+    case 'RecordLedgerHold':
+      if (state.held) return accept();
+      if (state.approvedAt === undefined) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} was never approved; nothing should be held`);
+      return accept({ type: 'WithdrawalHoldConfirmed', data: { withdrawalId, at: command.at } });
+    case 'RecordSignature': {
+      if (state.transactionHash !== undefined) {
+        return state.transactionHash === command.transactionHash ? accept() : refuse('WITHDRAWAL_STATE_INVALID', 'transactionHash', `withdrawal ${withdrawalId} was signed as ${state.transactionHash}`);
+      }
+      const problem = signingProblem(state, facts, command.at) ?? (command.payloadHash === state.payload?.payloadHash ? undefined : walletError('SIGNING_PAYLOAD_CHANGED', 'payloadHash', 'the signature is not over the approved payload'));
+      if (problem !== undefined) return { ok: false, error: problem };
+      const approvedBy = quorumStatus(state.approvals, command.payloadHash, request.quorum, facts.quorum, command.at).counted;
+      const { keyId, payloadHash, transactionHash, signedTransaction, at } = command;
+      return accept<WithdrawalEvent>(
+        { type: 'WithdrawalSigned', data: { withdrawalId, keyId, payloadHash, approvedBy, transactionHash, signedTransaction, at } },
+        { type: 'KeyUsed', data: { keyId, walletId: request.walletId, purpose: 'withdrawal', reference: withdrawalId, payloadHash, custodians: approvedBy, requestedBy: request.requestedBy, at } },
+      );
+    }
+    case 'RecordBroadcast':
+      if (state.status !== 'signed') return state.status === 'broadcast' ? accept() : refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
+      if (command.transactionHash !== state.transactionHash) return refuse('WITHDRAWAL_STATE_INVALID', 'transactionHash', `the signed transaction is ${state.transactionHash}`);
+      return accept({ type: 'WithdrawalBroadcast', data: { withdrawalId, transactionHash: command.transactionHash, at: command.at } });
+    case 'RecordChainOutcome': {
+      if (FINAL.has(state.status)) return accept();
+      if (state.status !== 'broadcast' || state.transactionHash === undefined) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
+      const { outcome, at } = command;
+      if (outcome.confirmations < facts.wallet.confirmationsRequired) return accept();
+      const transactionHash = state.transactionHash;
+      const sameAssetFee = outcome.feeAsset === request.asset;
+      const fee: WithdrawalEvent = { type: 'NetworkFeePaid', data: { walletId: request.walletId, reference: withdrawalId, transactionHash, feeAsset: outcome.feeAsset, feeMinor: outcome.feeMinor, at } };
+      if (outcome.status === 'reverted') return accept<WithdrawalEvent>(fee, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: 'reverted', failedAt: at } });
+      const confirmed: WithdrawalEvent = {
+        type: 'WithdrawalConfirmed',
+        data: { withdrawalId, clientId: request.clientId, asset: request.asset, amountMinor: request.amountMinor, networkFeeMinor: sameAssetFee ? outcome.feeMinor : 0n, walletId: request.walletId, chain: request.chain, transactionHash, confirmedAt: at },
+      };
+      return accept<WithdrawalEvent>(fee, confirmed);
+    }
+    case 'CancelWithdrawal': {
+      if (state.status === 'failed') return accept();
+      if (state.status !== 'awaiting-payload' && state.status !== 'awaiting-approval') return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}: signed transactions cannot be called back`);
+      if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a cancellation states why');
+      const { cancelledBy, reason, at } = command;
+      return accept<WithdrawalEvent>({ type: 'WithdrawalCancelled', data: { withdrawalId, cancelledBy, reason, at } }, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: 'cancelled', failedAt: at } });
+    }
+  }
+}
+
+/**
+ * Why the HSM may not sign this withdrawal at `at` (undefined: it may): the ledger holds the
+ * amount, the quorum of the current payload holds at this instant (approvals expire), and the
+ * wallet's key is not past its rotation date (HK-11a). Checked before the HSM is asked, and again
+ * when the signature is recorded.
+ */
+export function signingProblem(state: WithdrawalState, facts: WithdrawalProgressFacts, at: string): WalletError | undefined {
+  if (state.status !== 'awaiting-approval' || state.payload === undefined) return walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${state.request.withdrawalId} is ${state.status}`);
+  if (!state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
+  const quorum = quorumStatus(state.approvals, state.payload.payloadHash, state.request.quorum, facts.quorum, at);
+  if (!quorum.met) return quorum.shortfall;
+  return keySigningProblem(facts.wallet.registration.key, at);
+}
+
+function payloadMismatch(payload: SigningPayload, request: WithdrawalRequest): WalletError | undefined {
+  if (payload.asset !== request.asset) return walletError('SIGNING_PAYLOAD_MISMATCH', 'payload.asset', `the transaction moves ${payload.asset}, the request ${request.asset}`);
+  if (payload.amountMinor !== request.amountMinor) return walletError('SIGNING_PAYLOAD_MISMATCH', 'payload.amountMinor', `the transaction moves ${payload.amountMinor}, the request ${request.amountMinor}`);
+  if (!sameAddress(payload.destinationAddress, request.destinationAddress)) return walletError('SIGNING_PAYLOAD_MISMATCH', 'payload.destinationAddress', `the transaction pays ${payload.destinationAddress}, the request ${request.destinationAddress}`);
+  return undefined;
+}
+
+/** The contract's WithdrawalApproved: the destination is on the requesting client's own proven allow-list (checked at the request). */
+function approvalOf(request: WithdrawalState['request'], approvedAt: string): Extract<WithdrawalEvent, { type: 'WithdrawalApproved' }>['data'] {
+  const { withdrawalId, requestId, clientId, asset, amountMinor, walletId, destinationAddress, chain } = request;
+  return { withdrawalId, requestId, clientId, asset, amountMinor, walletId, destinationAddress, chain, destinationAllowListedForClientId: clientId, approvedAt };
+}
+
+export function evolveWithdrawal(state: WithdrawalState | undefined, event: WithdrawalEvent): WithdrawalState | undefined {
+  if (event.type === 'WithdrawalRequested') {
+    const { policyVersion: _version, at, ...request } = event.data;
+    return { request: { ...request, requestedAt: at }, status: 'awaiting-payload', payload: undefined, approvals: [], approvedAt: undefined, held: false, transactionHash: undefined };
+  }
+  if (state === undefined) throw new Error(`assertion: ${event.type} before WithdrawalRequested`);
+  switch (event.type) {
+    case 'SigningPayloadPrepared':
+      return { ...state, payload: event.data.payload, status: 'awaiting-approval' };
+    case 'SigningApproved':
+      return { ...state, approvals: [...state.approvals, { custodianId: event.data.custodianId, payloadHash: event.data.payloadHash, approvedAt: event.data.at }] };
+    case 'WithdrawalApproved':
+      return { ...state, approvedAt: event.data.approvedAt };
+    case 'WithdrawalHoldConfirmed':
+      return { ...state, held: true };
+    case 'WithdrawalSigned':
+      return { ...state, status: 'signed', transactionHash: event.data.transactionHash };
+    case 'WithdrawalBroadcast':
+      return { ...state, status: 'broadcast' };
+    case 'WithdrawalConfirmed':
+      return { ...state, status: 'confirmed' };
+    case 'WithdrawalFailed':
+      return { ...state, status: 'failed' };
+    case 'SigningQuorumReached':
+    case 'KeyUsed':
+    case 'NetworkFeePaid':
+    case 'WithdrawalCancelled':
+    case 'LargeTransferAlerted':
+      return state;
+  }
+}
