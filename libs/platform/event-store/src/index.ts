@@ -1,3 +1,4 @@
+export { AMOUNT_FIELD_PATTERN, decodeAmounts, encodeAmounts } from './amount-codec';
 export * from './errors';
 export { GENESIS_HASH, chainHash, chainLink, contentDigest, type HashedContent, type HashedPlacement, type HashedRecord } from './hash-chain';
 export * from './limits';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createPublicClient, createWalletClient, http, type Abi, type Address, type Hex } from 'viem';
 import { freePort } from './service-process';
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
@@ -10,6 +11,9 @@ const STOP_TIMEOUT_MS = 5_000;
 const POLL_MS = 50;
 const OUTPUT_BYTES_MAX = 100_000;
 /** Anvil's default chain id; tests may choose another. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON artifact from a package without exports for it
+const TEST_TOKEN_ARTIFACT = require('@openzeppelin/contracts/build/contracts/ERC20PresetFixedSupply.json') as { abi: Abi; bytecode: Hex };
+
 export const ANVIL_CHAIN_ID_DEFAULT = 31_337;
 
 /** The platform package of anvil that carries the binary for this machine (what `@foundry-rs/anvil` would pick). */
@@ -74,4 +78,28 @@ async function stopNode(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/** anvil's unlocked dev accounts (public, well-known test accounts; the node signs for them, no key here). */
+export async function anvilAccounts(node: ChainNode): Promise<Address[]> {
+  return createWalletClient({ transport: http(node.rpcUrl) }).getAddresses();
+}
+
+/**
+ * Deploys a small ERC-20 test token (OpenZeppelin 4.9 ERC20PresetFixedSupply, its compiled
+ * artifact from npm: no compiler needed) from a dev account, the whole supply to `owner`. Its
+ * decimals() says 18 whatever the asset registry says: the wallet counts raw token units.
+ */
+export async function deployTestToken(node: ChainNode, options: { name: string; symbol: string; supply: bigint; owner: Address; from: Address }): Promise<Address> {
+  const walletClient = createWalletClient({ transport: http(node.rpcUrl) });
+  const hash = await walletClient.deployContract({
+    abi: TEST_TOKEN_ARTIFACT.abi,
+    bytecode: TEST_TOKEN_ARTIFACT.bytecode,
+    args: [options.name, options.symbol, options.supply, options.owner],
+    account: options.from,
+    chain: null,
+  });
+  const receipt = await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success' || receipt.contractAddress == null) throw new Error(`test token deployment failed: ${receipt.status}`);
+  return receipt.contractAddress;
 }

@@ -1,2 +1,11 @@
+export * from './chain-adapter';
+export * from './event-sourced';
+export { EVM_RPC_TIMEOUT_MS, EVM_SCAN_BLOCKS_MAX, EvmChainAdapter, type EvmChainOptions } from './evm-chain-adapter';
 export * from './key-vault';
 export { KEY_ID_LENGTH_MAX, Pkcs11KeyVault, type Pkcs11KeyVaultOptions } from './pkcs11-key-vault';
+export * from './ports';
+export * from './wallet-messages';
+export * from './wallet-processor';
+export * from './wallet-service';
+export * from './wallet-streams';
+export { migrateWalletTables } from './wallet-tables';

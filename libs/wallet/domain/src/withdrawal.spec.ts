@@ -2,7 +2,7 @@ import type { Custodian } from './custody-roster';
 import { quorumStatus, type SigningPayload } from './signing-quorum';
 import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
 import type { WalletState } from './wallet';
-import { decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
+import { chooseSourceWallet, decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
 
 const t0 = '2026-11-24T09:00:00.000Z';
 const minutes = (n: number) => new Date(Date.parse(t0) + n * 60_000).toISOString();
@@ -227,5 +227,21 @@ describe('withdrawal on chain', () => {
     expect(refusal(signed(), cancel)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
     const decision = decideWithdrawal(cancel, given(prepare(HASH_A)), progress);
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['WithdrawalCancelled', 'WithdrawalFailed']);
+  });
+});
+
+describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
+  const hot = (walletId: string, overrides: Partial<WalletState['registration']> = {}): WalletState => ({ ...wallet, registration: { ...wallet.registration, walletId, ...overrides } });
+  it('TW-15.4 given hot and cold client wallets, then the fullest hot client-segregated wallet on the chain with enough balance pays; cold or house never', () => {
+    const candidates = [
+      { wallet: hot('w-cold', { tier: 'cold' }), balanceMinor: 100n },
+      { wallet: hot('w-house', { ownerClass: 'house' }), balanceMinor: 100n },
+      { wallet: hot('w-hot-b'), balanceMinor: 9n },
+      { wallet: hot('w-hot-c'), balanceMinor: 20n },
+      { wallet: hot('w-hot-a'), balanceMinor: 20n },
+    ];
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-a');
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 21n)).toBeUndefined();
+    expect(chooseSourceWallet(candidates, 'ethereum', 'USDT', 1n)).toBeUndefined();
   });
 });

@@ -46,6 +46,8 @@ export interface WithdrawalState {
   /** The ledger's hold is in place: only then may the HSM sign. */
   readonly held: boolean;
   readonly transactionHash: string | undefined;
+  /** The signed transaction (public once broadcast; kept so a broadcast can be retried as is). */
+  readonly signedTransaction: string | undefined;
 }
 
 export type WithdrawalEvent =
@@ -259,7 +261,7 @@ function approvalOf(request: WithdrawalState['request'], approvedAt: string): Ex
 export function evolveWithdrawal(state: WithdrawalState | undefined, event: WithdrawalEvent): WithdrawalState | undefined {
   if (event.type === 'WithdrawalRequested') {
     const { policyVersion: _version, at, ...request } = event.data;
-    return { request: { ...request, requestedAt: at }, status: 'awaiting-payload', payload: undefined, approvals: [], approvedAt: undefined, held: false, transactionHash: undefined };
+    return { request: { ...request, requestedAt: at }, status: 'awaiting-payload', payload: undefined, approvals: [], approvedAt: undefined, held: false, transactionHash: undefined, signedTransaction: undefined };
   }
   if (state === undefined) throw new Error(`assertion: ${event.type} before WithdrawalRequested`);
   switch (event.type) {
@@ -272,7 +274,7 @@ export function evolveWithdrawal(state: WithdrawalState | undefined, event: With
     case 'WithdrawalHoldConfirmed':
       return { ...state, held: true };
     case 'WithdrawalSigned':
-      return { ...state, status: 'signed', transactionHash: event.data.transactionHash };
+      return { ...state, status: 'signed', transactionHash: event.data.transactionHash, signedTransaction: event.data.signedTransaction };
     case 'WithdrawalBroadcast':
       return { ...state, status: 'broadcast' };
     case 'WithdrawalConfirmed':
@@ -286,4 +288,23 @@ export function evolveWithdrawal(state: WithdrawalState | undefined, event: With
     case 'LargeTransferAlerted':
       return state;
   }
+}
+
+/** A wallet that could pay a withdrawal, with its balance on chain at a stated height. */
+export interface SourceCandidate {
+  readonly wallet: WalletState;
+  readonly balanceMinor: bigint;
+}
+
+/**
+ * Which wallet pays a client withdrawal the exchange asked for (it names no wallet): a HOT
+ * client-segregated wallet on the chain holding the asset with enough on chain; the fullest
+ * one, ties by wallet id. Cold wallets never pay a client directly (TW-15.4: cold-to-hot first).
+ */
+export function chooseSourceWallet(candidates: readonly SourceCandidate[], chain: string, asset: string, amountMinor: bigint): WalletState | undefined {
+  const eligible = candidates.filter(
+    ({ wallet, balanceMinor }) => wallet.registration.tier === 'hot' && wallet.registration.ownerClass === 'client-segregated' && wallet.registration.chain === chain && walletHoldsAsset(wallet, asset) && balanceMinor >= amountMinor,
+  );
+  eligible.sort((a, b) => (a.balanceMinor !== b.balanceMinor ? (a.balanceMinor > b.balanceMinor ? -1 : 1) : a.wallet.registration.walletId < b.wallet.registration.walletId ? -1 : 1));
+  return eligible[0]?.wallet;
 }

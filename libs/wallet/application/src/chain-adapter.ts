@@ -1,0 +1,62 @@
+import type { Hex } from 'viem';
+import type { EvmSignature } from './key-vault';
+
+/** A transfer into a watched address, final or not (confirmations are counted from `blockNumber`). */
+export interface ChainTransfer {
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly fromAddress: string;
+  readonly toAddress: string;
+  readonly transactionHash: string;
+  /** Position of the ERC-20 Transfer log in its block; null for a native transfer. */
+  readonly logIndex: number | null;
+  readonly blockNumber: bigint;
+}
+
+/** An unsigned transfer ready for review and signing (TW-17.4): its digest is what the custodians approve. */
+export interface PreparedTransfer {
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly destinationAddress: string;
+  readonly feeAsset: string;
+  /** The most the network can charge (gas limit x max fee per gas). */
+  readonly maxNetworkFeeMinor: bigint;
+  /** The serialized unsigned transaction. */
+  readonly unsignedTransaction: Hex;
+  /** The digest the key signs: keccak256 of the unsigned transaction. */
+  readonly payloadHash: Hex;
+}
+
+export interface TransactionOutcome {
+  readonly status: 'success' | 'reverted';
+  readonly blockNumber: bigint;
+  /** What the network charged, in the chain's fee asset. */
+  readonly feeMinor: bigint;
+}
+
+/**
+ * One chain, as the wallet service sees it (reads at a stated height, watched transfers,
+ * confirmations, broadcast). Adapters: EVM over JSON-RPC (viem); a deterministic simulated chain.
+ */
+export interface ChainAdapter {
+  readonly chain: string;
+  /** The asset fees are paid in (ETH on ethereum). */
+  readonly feeAsset: string;
+  /** Assets this adapter can move and observe. */
+  readonly assets: readonly string[];
+  head(): Promise<bigint>;
+  balanceAt(address: string, asset: string, blockNumber: bigint): Promise<bigint>;
+  /** Successful transfers of known assets into `addresses` in blocks [fromBlock, toBlock]. */
+  transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]>;
+  prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string): Promise<PreparedTransfer>;
+  /** The signed transaction for an unsigned one and the key's signature over its payload hash. */
+  assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { readonly signedTransaction: Hex; readonly transactionHash: Hex };
+  broadcast(signedTransaction: Hex): Promise<Hex>;
+  /** Mined or not (null): its status, block and fee. */
+  outcome(transactionHash: Hex): Promise<TransactionOutcome | null>;
+}
+
+/** Blocks on top of a transaction's block, counting its own (1 when just mined). */
+export function confirmationsAt(head: bigint, blockNumber: bigint): number {
+  return head < blockNumber ? 0 : Number(head - blockNumber + 1n);
+}

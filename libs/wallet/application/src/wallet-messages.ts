@@ -1,0 +1,45 @@
+import { EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WITHDRAWAL_REQUESTED_TYPE, type WithdrawalRequestedV1 } from '@custody/contracts';
+import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
+import type { PoolClient } from 'pg';
+import type { WalletService } from './wallet-service';
+
+/** What the wallet consumes: the exchange's withdrawal requests and the ledger's holds. */
+export const WALLET_CONSUMED_TOPICS = [EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC] as const;
+/** The ledger's event that lets a withdrawal be signed (custody.ledger.events.v1; envelope-checked only until the ledger publishes its schemas). */
+export const WITHDRAWAL_HOLD_PLACED_TYPE = 'WithdrawalHoldPlaced';
+/** Who asked, for withdrawals that arrive from the exchange's topic. */
+export const EXCHANGE_ACTOR = 'exchange';
+
+/**
+ * The inbox consumer's `apply` for the wallet, inside the batch's transaction: an exchange
+ * withdrawal request is recorded (the withdrawal id is the request id: one withdrawal per
+ * request) or refused with its code (parked as a dead letter, nothing recorded); a ledger hold
+ * lets its withdrawal be signed. Other ledger events are not the wallet's business.
+ */
+export function applyWalletMessages(service: WalletService) {
+  return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+    const rejected: Rejection[] = [];
+    const transaction = { client };
+    for (const message of messages) {
+      if (message.topic === EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC && message.value.type === WITHDRAWAL_REQUESTED_TYPE) {
+        const { data } = message.value as unknown as WithdrawalRequestedV1;
+        const result = await service.requestWithdrawal(
+          { withdrawalId: data.requestId, requestId: data.requestId, clientId: data.clientId, asset: data.asset, amountMinor: BigInt(data.amountMinor), chain: data.chain, destinationAddress: data.destinationAddress },
+          EXCHANGE_ACTOR,
+          transaction,
+        );
+        if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: result.error.path === '' ? '' : `data.${result.error.path}`, reason: result.error.reason });
+      } else if (message.topic === LEDGER_EVENTS_TOPIC && message.value.type === WITHDRAWAL_HOLD_PLACED_TYPE) {
+        const data = message.value.data as { withdrawalId?: unknown; at?: unknown };
+        if (typeof data.withdrawalId !== 'string' || typeof data.at !== 'string') {
+          rejected.push({ messageId: message.messageId, code: 'HOLD_MESSAGE_INVALID', path: 'data', reason: 'a WithdrawalHoldPlaced names its withdrawalId and at' });
+          continue;
+        }
+        const result = await service.recordLedgerHold(data.withdrawalId, data.at, transaction);
+        // a hold of a withdrawal this wallet never recorded is not ours to act on (another deployment's, or a test's)
+        if (!result.ok && result.error.code !== 'WITHDRAWAL_UNKNOWN') rejected.push({ messageId: message.messageId, code: result.error.code, path: `data.${result.error.path}`, reason: result.error.reason });
+      }
+    }
+    return { rejected };
+  };
+}

@@ -1,0 +1,232 @@
+import type { Transaction } from '@custody/event-store';
+import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type ObservedTransfer, type WalletError } from '@custody/wallet-domain';
+import type { Hex } from 'viem';
+import { confirmationsAt, type ChainAdapter, type ChainTransfer } from './chain-adapter';
+import { EVM_SCAN_BLOCKS_MAX } from './evm-chain-adapter';
+import type { WalletService } from './wallet-service';
+import { DEPOSIT_AGGREGATE, depositStreamId } from './wallet-streams';
+
+/** Withdrawals advanced per processing round (the rest wait for the next round). */
+export const WITHDRAWALS_PER_ROUND_MAX = 100;
+/** Unconfirmed deposits re-checked per round. */
+export const DEPOSITS_PER_ROUND_MAX = 1_000;
+/** The system acts as this actor on what it does by itself (preparing, signing after the quorum, broadcasting, observing). */
+export const SYSTEM_ACTOR = 'wallet-service';
+
+export interface ProcessorReport {
+  readonly scannedTo: bigint | undefined;
+  readonly depositsObserved: number;
+  readonly depositsConfirmed: number;
+  readonly withdrawalsAdvanced: number;
+  /** Withdrawals that could not move now, with why (waiting for approvals or the hold is normal). */
+  readonly waiting: readonly { readonly withdrawalId: string; readonly error: WalletError }[];
+}
+
+export interface WalletProcessorOptions {
+  /** First block to scan on a chain with no cursor yet (a deployment sets it to the height it went live). */
+  readonly scanStartBlock?: bigint;
+  /** A withdrawal step failed on the chain or the HSM (retried next round). */
+  readonly onError?: (error: unknown, context: Record<string, unknown>) => void;
+}
+
+/**
+ * The wallet's work that the chain and the HSM drive, one round at a time (a host calls
+ * `runRound` on an interval): scan each chain from its cursor for transfers into our addresses
+ * (micro-payment proofs first, then deposits, the cursor moving in the same transaction), count
+ * confirmations of open deposits, and move each open withdrawal one step: prepare its
+ * transaction for review, sign it in the HSM once the quorum and the ledger's hold allow,
+ * broadcast it, and settle it when the chain has confirmed it.
+ */
+export class WalletProcessor {
+  constructor(
+    private readonly service: WalletService,
+    private readonly options: WalletProcessorOptions = {},
+  ) {}
+
+  async runRound(chainName: string): Promise<ProcessorReport> {
+    const chain = this.service.chain(chainName);
+    if (chain === undefined) throw new Error(`assertion: no chain adapter for ${chainName}`);
+    const head = await chain.head();
+    const scan = await this.scan(chain, head);
+    const depositsConfirmed = await this.confirmDeposits(chain, head);
+    const { advanced, waiting } = await this.advanceWithdrawals(chain, head);
+    return { scannedTo: scan.scannedTo, depositsObserved: scan.observed, depositsConfirmed, withdrawalsAdvanced: advanced, waiting };
+  }
+
+  // ---- deposits ----
+
+  private async scan(chain: ChainAdapter, head: bigint): Promise<{ scannedTo: bigint | undefined; observed: number }> {
+    const pool = this.service.store.pool;
+    const schema = this.service.schema;
+    const { rows } = await pool.query<{ next_block: string }>(`select next_block from ${schema}.chain_cursors where chain = $1`, [chain.chain]);
+    const from = rows[0] === undefined ? (this.options.scanStartBlock ?? 0n) : BigInt(rows[0].next_block);
+    if (from > head) return { scannedTo: undefined, observed: 0 };
+    const to = head - from + 1n > EVM_SCAN_BLOCKS_MAX ? from + EVM_SCAN_BLOCKS_MAX - 1n : head;
+    const { rows: addressRows } = await pool.query<{ address: string }>(`select address from ${schema}.wallet_addresses where chain = $1`, [chain.chain]);
+    const transfers = await chain.transfersTo(addressRows.map((row) => row.address), from, to);
+    let observed = 0;
+    await this.service.store.withTransaction(async (transaction) => {
+      // the cursor row is locked first: two processors of one chain take turns, neither skips nor repeats a slice
+      await transaction.client.query(`insert into ${schema}.chain_cursors (chain, next_block) values ($1, $2) on conflict do nothing`, [chain.chain, from.toString()]);
+      const { rows: locked } = await transaction.client.query<{ next_block: string }>(`select next_block from ${schema}.chain_cursors where chain = $1 for update`, [chain.chain]);
+      if (locked[0] === undefined || BigInt(locked[0].next_block) !== from) return; // another processor moved it meanwhile
+      for (const transfer of transfers) if (await this.observe(chain, transfer, transaction)) observed += 1;
+      await transaction.client.query(`update ${schema}.chain_cursors set next_block = $2 where chain = $1`, [chain.chain, (to + 1n).toString()]);
+    });
+    return { scannedTo: to, observed };
+  }
+
+  private async observe(chain: ChainAdapter, transfer: ChainTransfer, transaction: Transaction): Promise<boolean> {
+    const schema = this.service.schema;
+    const at = this.service.at();
+    const { rows: wallets } = await transaction.client.query<{ wallet_id: string }>(`select wallet_id from ${schema}.wallet_addresses where chain = $1 and address = $2`, [chain.chain, transfer.toAddress.toLowerCase()]);
+    const walletId = wallets[0]?.wallet_id;
+    if (walletId === undefined) return false;
+    const wallet = await this.service.wallet(walletId, transaction);
+    if (wallet === undefined) return false;
+    // HK-11h micro-payment test: an open challenge for this sender, this asset and this wallet address
+    const { rows: challenges } = await transaction.client.query<{ challenge_id: string; client_id: string }>(
+      `select challenge_id, client_id from ${schema}.allow_list_index
+        where chain = $1 and address = $2 and method = 'micro-payment' and status = 'open' and asset = $3 and to_address = $4 and amount_minor = $5`,
+      [chain.chain, transfer.fromAddress.toLowerCase(), transfer.asset, transfer.toAddress.toLowerCase(), transfer.amountMinor.toString()],
+    );
+    for (const challenge of challenges) {
+      await this.service.appendAllowList(
+        challenge.client_id,
+        (state) => microPaymentProof(state, challenge.challenge_id, transfer, at),
+        { actor: SYSTEM_ACTOR },
+        transaction,
+      );
+    }
+    const depositId = `${chain.chain}:${transfer.transactionHash}:${transfer.logIndex ?? 'native'}`;
+    const observed: ObservedTransfer = { depositId, walletId, chain: chain.chain, asset: transfer.asset, amountMinor: transfer.amountMinor, fromAddress: transfer.fromAddress, toAddress: transfer.toAddress, transactionHash: transfer.transactionHash, blockNumber: transfer.blockNumber };
+    const senderAllowListedFor = await this.service.clientsListing(chain.chain, transfer.fromAddress, transaction);
+    const executed = await this.service.streams.execute(
+      depositStreamId(depositId),
+      DEPOSIT_AGGREGATE,
+      (state) => decideDeposit({ type: 'ObserveDeposit', transfer: observed, senderAllowListedFor, at }, state, { wallet, thresholds: this.service.thresholds }),
+      { actor: SYSTEM_ACTOR },
+      {
+        transaction,
+        afterAppend: async (_events, state, tx) => {
+          if (state?.clientId != null && !state.confirmed) {
+            await tx.client.query(`insert into ${schema}.deposit_watch (deposit_id, chain, block_number) values ($1, $2, $3) on conflict do nothing`, [depositId, chain.chain, transfer.blockNumber.toString()]);
+          }
+        },
+      },
+    );
+    if (executed.ok) await this.service.notifyAlerts(executed.events);
+    return executed.ok && executed.events.length > 0;
+  }
+
+  private async confirmDeposits(chain: ChainAdapter, head: bigint): Promise<number> {
+    const schema = this.service.schema;
+    const { rows } = await this.service.store.pool.query<{ deposit_id: string; block_number: string }>(
+      `select deposit_id, block_number from ${schema}.deposit_watch where chain = $1 order by block_number limit ${DEPOSITS_PER_ROUND_MAX}`,
+      [chain.chain],
+    );
+    let confirmed = 0;
+    for (const row of rows) {
+      const confirmations = confirmationsAt(head, BigInt(row.block_number));
+      const at = this.service.at();
+      const executed = await this.service.store.withTransaction(async (transaction) => {
+        const deposit = await this.service.streams.load(depositStreamId(row.deposit_id), DEPOSIT_AGGREGATE, transaction);
+        const wallet = deposit.state === undefined ? undefined : await this.service.wallet(deposit.state.transfer.walletId, transaction);
+        if (wallet === undefined) return undefined;
+        return this.service.streams.execute(
+          depositStreamId(row.deposit_id),
+          DEPOSIT_AGGREGATE,
+          (state) => decideDeposit({ type: 'ConfirmDeposit', depositId: row.deposit_id, confirmations, at }, state, { wallet, thresholds: this.service.thresholds }),
+          { actor: SYSTEM_ACTOR },
+          {
+            transaction,
+            afterAppend: async (_events, state, tx) => {
+              if (state?.confirmed === true) await tx.client.query(`delete from ${schema}.deposit_watch where deposit_id = $1`, [row.deposit_id]);
+            },
+          },
+        );
+      });
+      if (executed?.ok === true && executed.events.some((event) => event.type === 'DepositConfirmed')) confirmed += 1;
+    }
+    return confirmed;
+  }
+
+  // ---- withdrawals ----
+
+  private async advanceWithdrawals(chain: ChainAdapter, head: bigint): Promise<{ advanced: number; waiting: { withdrawalId: string; error: WalletError }[] }> {
+    const { rows } = await this.service.store.pool.query<{ withdrawal_id: string }>(
+      `select withdrawal_id from ${this.service.schema}.withdrawal_queue where chain = $1 order by withdrawal_id limit ${WITHDRAWALS_PER_ROUND_MAX}`,
+      [chain.chain],
+    );
+    let advanced = 0;
+    const waiting: { withdrawalId: string; error: WalletError }[] = [];
+    for (const { withdrawal_id: withdrawalId } of rows) {
+      try {
+        const step = await this.advance(chain, head, withdrawalId);
+        if (step === true) advanced += 1;
+        else if (step !== false) waiting.push({ withdrawalId, error: step });
+      } catch (error) {
+        this.options.onError?.(error, { withdrawalId, chain: chain.chain });
+      }
+    }
+    return { advanced, waiting };
+  }
+
+  /** One step of one withdrawal: true (moved), false (nothing to do yet), or why it waits. */
+  private async advance(chain: ChainAdapter, head: bigint, withdrawalId: string): Promise<boolean | WalletError> {
+    const state = await this.service.withdrawal(withdrawalId);
+    if (state === undefined) return false;
+    const facts = await this.service.progressFacts(state.request.walletId);
+    if (facts === undefined) return walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${state.request.walletId}`);
+    const { request } = state;
+    const moved = (result: { ok: boolean; error?: WalletError } & ({ ok: true; events: readonly unknown[] } | { ok: false; error: WalletError })) =>
+      result.ok ? result.events.length > 0 : result.error;
+    switch (state.status) {
+      case 'awaiting-payload': {
+        const prepared = await chain.prepareTransfer(facts.wallet.registration.address, request.asset, request.amountMinor, request.destinationAddress);
+        return moved(await this.service.progress(withdrawalId, { type: 'PrepareSigningPayload', withdrawalId, payload: prepared, at: this.service.at() }, SYSTEM_ACTOR));
+      }
+      case 'awaiting-approval': {
+        const at = this.service.at();
+        const problem = signingProblem(state, facts, at);
+        if (problem !== undefined) return problem; // the HSM is not asked
+        const payload = state.payload;
+        if (payload === undefined) return false;
+        const keyId = facts.wallet.registration.key.keyId;
+        const signature = await this.service.vault.signDigest(keyId, payload.payloadHash as Hex);
+        const { signedTransaction, transactionHash } = chain.assembleSigned(payload.unsignedTransaction as Hex, signature);
+        return moved(await this.service.progress(withdrawalId, { type: 'RecordSignature', withdrawalId, keyId, payloadHash: payload.payloadHash, transactionHash, signedTransaction, at }, SYSTEM_ACTOR));
+      }
+      case 'signed': {
+        const signed = state.signedTransaction;
+        if (signed === undefined || state.transactionHash === undefined) return false;
+        try {
+          await chain.broadcast(signed as Hex);
+        } catch (error) {
+          // already in the pool or mined (a broadcast retried after a crash): the chain has it
+          if ((await chain.outcome(state.transactionHash as Hex).catch(() => null)) === null && !/already known|nonce too low/i.test((error as Error).message)) throw error;
+        }
+        return moved(await this.service.progress(withdrawalId, { type: 'RecordBroadcast', withdrawalId, transactionHash: state.transactionHash, at: this.service.at() }, SYSTEM_ACTOR));
+      }
+      case 'broadcast': {
+        if (state.transactionHash === undefined) return false;
+        const outcome = await chain.outcome(state.transactionHash as Hex);
+        if (outcome === null) return false;
+        const confirmations = confirmationsAt(head, outcome.blockNumber);
+        const command = { type: 'RecordChainOutcome' as const, withdrawalId, outcome: { status: outcome.status, confirmations, feeAsset: chain.feeAsset, feeMinor: outcome.feeMinor }, at: this.service.at() };
+        return moved(await this.service.progress(withdrawalId, command, SYSTEM_ACTOR));
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+function microPaymentProof(state: AllowListState, challengeId: string, transfer: ChainTransfer, at: string) {
+  const clientId = state.challenges.get(challengeId)?.clientId ?? '';
+  return decideAllowList(
+    { type: 'ProveByMicroPayment', challengeId, transactionHash: transfer.transactionHash, fromAddress: transfer.fromAddress, toAddress: transfer.toAddress, asset: transfer.asset, amountMinor: transfer.amountMinor, blockNumber: transfer.blockNumber, at },
+    state,
+    clientId,
+  );
+}

@@ -1,0 +1,455 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { PostgresEventStore, Transaction } from '@custody/event-store';
+import {
+  chooseSourceWallet,
+  decideAllowList,
+  decideRequestWithdrawal,
+  decideRoster,
+  decideWallet,
+  decideWithdrawal,
+  hasKeyAccess,
+  isAllowListed,
+  NO_TRANSFER_THRESHOLDS,
+  quorumPolicyProblem,
+  walletError,
+  walletRegistrationProblems,
+  type AllowListEvent,
+  type AllowListState,
+  type Custodian,
+  type KeyAccessAction,
+  type KeyCustodyPolicy,
+  type KeyLocation,
+  type OwnershipMethod,
+  type QuorumPolicy,
+  type RosterEvent,
+  type RosterState,
+  type TransferThresholds,
+  type WalletDecision,
+  type WalletError,
+  type WalletEvent,
+  type WalletOwnerClass,
+  type WalletState,
+  type WalletTier,
+  type WithdrawalCommand,
+  type WithdrawalEvent,
+  type WithdrawalProgressFacts,
+  type WithdrawalState,
+} from '@custody/wallet-domain';
+import { isAddress, recoverMessageAddress, type Hex } from 'viem';
+import type { ChainAdapter } from './chain-adapter';
+import { EventSourcedStreams, type CommandMetadata, type Executed } from './event-sourced';
+import { KeyVaultError, type KeyVault } from './key-vault';
+import { ConservativeWithdrawalPolicy, type TransferAlertNotifier, type WithdrawalPolicyPort } from './ports';
+import { migrateWalletTables } from './wallet-tables';
+import {
+  ALLOW_LIST_AGGREGATE,
+  allowListStreamId,
+  ROSTER_AGGREGATE,
+  ROSTER_STREAM_ID,
+  WALLET_AGGREGATE,
+  walletStreamId,
+  WITHDRAWAL_AGGREGATE,
+  withdrawalStreamId,
+} from './wallet-streams';
+
+/** A challenge answers within this by default (HK-11h: a proof is about now). */
+export const CHALLENGE_TTL_MS_DEFAULT = 15 * 60 * 1000;
+/** Micro-payment test amounts of a native asset, in minor units [min, max): 1e12 to 1e13 wei (0.000001 to 0.00001 ETH). */
+export const MICRO_PAYMENT_RANGE_MINOR_DEFAULT: readonly [bigint, bigint] = [10n ** 12n, 10n ** 13n];
+/** Wallets considered as the source of one exchange withdrawal. */
+export const SOURCE_WALLETS_MAX = 50;
+const NONCE_BYTES = 16;
+
+export interface WalletServiceOptions {
+  readonly store: PostgresEventStore;
+  readonly vault: KeyVault;
+  readonly chains: readonly ChainAdapter[];
+  readonly custodyPolicy: KeyCustodyPolicy;
+  readonly thresholds?: TransferThresholds;
+  readonly withdrawalPolicy?: WithdrawalPolicyPort;
+  readonly notifier?: TransferAlertNotifier;
+  /** The service's clock: business time enters the domain on each command from here. */
+  readonly now?: () => Date;
+  readonly challengeTtlMs?: number;
+  readonly microPaymentRangeMinor?: readonly [bigint, bigint];
+}
+
+export interface WalletRegistrationInput {
+  readonly walletId: string;
+  readonly tier: WalletTier;
+  readonly ownerClass: WalletOwnerClass;
+  readonly chain: string;
+  readonly assets: readonly string[];
+  readonly keyLocation: KeyLocation;
+  readonly backups: readonly KeyLocation[];
+  readonly rotationDueAt: string;
+  readonly quorum: QuorumPolicy;
+  readonly confirmationsRequired: number;
+}
+
+export interface WithdrawalInput {
+  readonly withdrawalId: string;
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly chain: string;
+  readonly destinationAddress: string;
+  /** The wallet to pay from; absent: the service picks a hot client-segregated one with enough on chain. */
+  readonly walletId?: string;
+}
+
+type Refusal = { readonly ok: false; readonly error: WalletError };
+const refusal = (error: WalletError): Refusal => ({ ok: false, error });
+
+/**
+ * The wallet service's commands (HK-11, TW-15..18): every one goes through the one write path
+ * (load the stream, decide purely, append with the expected version) with the facts it needs
+ * from other streams read first. The HSM and the chain are called outside the decision: a key
+ * is generated only for a registration that passed its checks, and a digest is signed only
+ * after `signingProblem` said the quorum, the ledger hold and the key allow it (checked again
+ * when the signature is recorded).
+ */
+export class WalletService {
+  readonly streams: EventSourcedStreams;
+  readonly store: PostgresEventStore;
+  private readonly chains: ReadonlyMap<string, ChainAdapter>;
+  private readonly now: () => Date;
+  private readonly withdrawalPolicy: WithdrawalPolicyPort;
+  readonly thresholds: TransferThresholds;
+
+  constructor(private readonly options: WalletServiceOptions) {
+    this.store = options.store;
+    this.streams = new EventSourcedStreams(options.store);
+    this.chains = new Map(options.chains.map((chain) => [chain.chain, chain]));
+    this.now = options.now ?? (() => new Date());
+    this.withdrawalPolicy = options.withdrawalPolicy ?? new ConservativeWithdrawalPolicy();
+    this.thresholds = options.thresholds ?? NO_TRANSFER_THRESHOLDS;
+  }
+
+  get schema(): string {
+    return this.store.schema;
+  }
+
+  get vault(): KeyVault {
+    return this.options.vault;
+  }
+
+  /** The event store's schema, then the lookup tables. Idempotent. */
+  async migrate(): Promise<void> {
+    await this.store.migrate();
+    await migrateWalletTables(this.store.pool, this.schema);
+  }
+
+  at(): string {
+    return this.now().toISOString();
+  }
+
+  chain(chain: string): ChainAdapter | undefined {
+    return this.chains.get(chain);
+  }
+
+  // ---- wallets and keys (HK-11a, HK-11b, HK-11f) ----
+
+  /** Checks everything, then generates the key inside the HSM, then records the wallet with the key's address. */
+  async registerWallet(input: WalletRegistrationInput, actor: string): Promise<Executed<WalletState | undefined, WalletEvent> | Refusal> {
+    const at = this.at();
+    if (!this.chains.has(input.chain)) return refusal(walletError('CHAIN_UNSUPPORTED', 'chain', `no chain adapter for ${input.chain}`));
+    const keyId = `${input.walletId}.k1`;
+    const draft = { walletId: input.walletId, tier: input.tier, ownerClass: input.ownerClass, chain: input.chain, assets: input.assets, address: '', key: { keyId, location: input.keyLocation, backups: input.backups, rotationDueAt: input.rotationDueAt } };
+    const existing = await this.streams.load(walletStreamId(input.walletId), WALLET_AGGREGATE);
+    if (existing.state === undefined) {
+      const problem = walletRegistrationProblems(draft, this.options.custodyPolicy, at)[0] ?? quorumPolicyProblem(input.quorum);
+      if (problem !== undefined) return refusal(problem); // no key is generated for a refused wallet
+    }
+    const key = existing.state?.registration.key.keyId === keyId ? await this.options.vault.publicKey(keyId) : await this.generateOrReuse(keyId);
+    const registration = { ...draft, address: key.address };
+    return this.streams.execute(
+      walletStreamId(input.walletId),
+      WALLET_AGGREGATE,
+      (state) => decideWallet({ type: 'RegisterWallet', registration, quorum: input.quorum, confirmationsRequired: input.confirmationsRequired, registeredBy: actor, at }, state, this.options.custodyPolicy),
+      { actor },
+      { afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction) },
+    );
+  }
+
+  /** HK-11a: a new key generated in the HSM replaces the wallet's key (and so its address: funds are swept by a transfer). */
+  async rotateWalletKey(walletId: string, change: { readonly rotationDueAt: string; readonly keyLocation: KeyLocation; readonly backups: readonly KeyLocation[] }, actor: string): Promise<Executed<WalletState | undefined, WalletEvent> | Refusal> {
+    const at = this.at();
+    const { state, version } = await this.streams.load(walletStreamId(walletId), WALLET_AGGREGATE);
+    if (state === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${walletId}`));
+    const keyId = `${walletId}.k${version + 1n}`;
+    const newKey = { keyId, location: change.keyLocation, backups: change.backups, rotationDueAt: change.rotationDueAt };
+    const problem = walletRegistrationProblems({ ...state.registration, key: newKey }, this.options.custodyPolicy, at)[0];
+    if (problem !== undefined) return refusal(problem);
+    const key = await this.generateOrReuse(keyId);
+    return this.streams.execute(
+      walletStreamId(walletId),
+      WALLET_AGGREGATE,
+      (current) => decideWallet({ type: 'RotateWalletKey', walletId, key: newKey, address: key.address, rotatedBy: actor, at }, current, this.options.custodyPolicy),
+      { actor },
+      { afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction) },
+    );
+  }
+
+  async wallet(walletId: string, transaction?: Transaction): Promise<WalletState | undefined> {
+    return (await this.streams.load(walletStreamId(walletId), WALLET_AGGREGATE, transaction)).state;
+  }
+
+  async walletIds(chain?: string, transaction?: Transaction): Promise<string[]> {
+    const db = transaction?.client ?? this.store.pool;
+    const { rows } = await db.query<{ wallet_id: string }>(`select wallet_id from ${this.schema}.wallet_registry where ($1::text is null or chain = $1) order by wallet_id`, [chain ?? null]);
+    return rows.map((row) => row.wallet_id);
+  }
+
+  private async generateOrReuse(keyId: string) {
+    try {
+      return await this.options.vault.generateKey(keyId);
+    } catch (error) {
+      // generated by an earlier attempt that stopped before recording the wallet: the same key id, the same key
+      if (error instanceof KeyVaultError && error.code === 'HSM_KEY_ID_TAKEN') return this.options.vault.publicKey(keyId);
+      throw error;
+    }
+  }
+
+  private async indexWallet(events: readonly WalletEvent[], transaction: Transaction): Promise<void> {
+    for (const event of events) {
+      const walletId = event.data.walletId;
+      const chain = event.type === 'WalletRegistered' ? event.data.chain : undefined;
+      if (chain !== undefined) {
+        await transaction.client.query(`insert into ${this.schema}.wallet_registry (wallet_id, chain, address, registered_position) values ($1, $2, $3, 0) on conflict do nothing`, [walletId, chain, event.data.address.toLowerCase()]);
+      }
+      await transaction.client.query(
+        `insert into ${this.schema}.wallet_addresses (chain, address, wallet_id) select chain, $2, wallet_id from ${this.schema}.wallet_registry where wallet_id = $1 on conflict do nothing`,
+        [walletId, event.data.address.toLowerCase()],
+      );
+    }
+  }
+
+  // ---- custodians and key access (TW-18, HK-11c) ----
+
+  async roster(transaction?: Transaction): Promise<RosterState> {
+    return (await this.streams.load(ROSTER_STREAM_ID, ROSTER_AGGREGATE, transaction)).state;
+  }
+
+  registerCustodian(custodian: Custodian, actor: string) {
+    const at = this.at();
+    return this.streams.execute(ROSTER_STREAM_ID, ROSTER_AGGREGATE, (state) => decideRoster({ type: 'RegisterCustodian', custodian, registeredBy: actor, at }, state, { walletRegistered: false }), { actor });
+  }
+
+  async requestKeyAccessChange(change: { readonly changeId: string; readonly custodianId: string; readonly walletId: string; readonly action: KeyAccessAction; readonly reason: string }, actor: string): Promise<Executed<RosterState, RosterEvent>> {
+    const at = this.at();
+    const walletRegistered = (await this.wallet(change.walletId)) !== undefined;
+    return this.streams.execute(ROSTER_STREAM_ID, ROSTER_AGGREGATE, (state) => decideRoster({ type: 'RequestKeyAccessChange', ...change, requestedBy: actor, at }, state, { walletRegistered }), { actor });
+  }
+
+  decideKeyAccessChange(changeId: string, decision: 'approve' | 'reject', reason: string, actor: string) {
+    const at = this.at();
+    return this.streams.execute(ROSTER_STREAM_ID, ROSTER_AGGREGATE, (state) => decideRoster({ type: 'DecideKeyAccessChange', changeId, decision, reason, decidedBy: actor, at }, state, { walletRegistered: true }), { actor });
+  }
+
+  // ---- allow-lists with proof of ownership (HK-11h) ----
+
+  async allowList(clientId: string, transaction?: Transaction): Promise<AllowListState> {
+    return (await this.streams.load(allowListStreamId(clientId), ALLOW_LIST_AGGREGATE, transaction)).state;
+  }
+
+  /** A challenge with a random nonce (and, for a micro-payment, a random amount to one of our client wallets on that chain). */
+  async issueOwnershipChallenge(request: { readonly challengeId: string; readonly clientId: string; readonly chain: string; readonly address: string; readonly method: OwnershipMethod }, actor: string): Promise<Executed<AllowListState, AllowListEvent> | Refusal> {
+    const chain = this.chains.get(request.chain);
+    if (chain === undefined) return refusal(walletError('CHAIN_UNSUPPORTED', 'chain', `no chain adapter for ${request.chain}`));
+    if (!isAddress(request.address, { strict: false })) return refusal(walletError('ADDRESS_INVALID', 'address', `${request.address} is not an address on ${request.chain}`));
+    const now = this.now();
+    let microPayment = null;
+    if (request.method === 'micro-payment') {
+      const receiver = await this.microPaymentReceiver(request.chain, chain.feeAsset);
+      if (receiver === undefined) return refusal(walletError('WALLET_UNKNOWN', 'chain', `no client-segregated wallet on ${request.chain} receives ${chain.feeAsset}`));
+      const [min, max] = this.options.microPaymentRangeMinor ?? MICRO_PAYMENT_RANGE_MINOR_DEFAULT;
+      microPayment = { asset: chain.feeAsset, amountMinor: min + randomBelow(max - min), walletId: receiver.registration.walletId, toAddress: receiver.registration.address };
+    }
+    const challenge = {
+      challengeId: request.challengeId,
+      clientId: request.clientId,
+      chain: request.chain,
+      address: request.address,
+      method: request.method,
+      nonce: randomBytes(NONCE_BYTES).toString('hex'),
+      microPayment,
+      expiresAt: new Date(now.getTime() + (this.options.challengeTtlMs ?? CHALLENGE_TTL_MS_DEFAULT)).toISOString(),
+    };
+    return this.streams.execute(
+      allowListStreamId(request.clientId),
+      ALLOW_LIST_AGGREGATE,
+      (state) => decideAllowList({ type: 'IssueOwnershipChallenge', challenge, issuedBy: actor, at: now.toISOString() }, state, request.clientId),
+      { actor },
+      { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
+    );
+  }
+
+  /** HK-11h: verifies a real EIP-191 signature over the issued challenge text (recovering its signer), then records the proof. */
+  async proveOwnershipBySignature(clientId: string, challengeId: string, signature: string, actor: string): Promise<Executed<AllowListState, AllowListEvent>> {
+    const at = this.at();
+    const challenge = (await this.allowList(clientId)).challenges.get(challengeId);
+    const recoveredAddress = challenge === undefined ? null : await recoverMessageAddress({ message: challenge.message, signature: signature as Hex }).catch(() => null);
+    return this.streams.execute(
+      allowListStreamId(clientId),
+      ALLOW_LIST_AGGREGATE,
+      (state) => decideAllowList({ type: 'ProveBySignature', challengeId, signature, recoveredAddress, at }, state, clientId),
+      { actor },
+      { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
+    );
+  }
+
+  removeAllowListedAddress(clientId: string, chain: string, address: string, reason: string, actor: string) {
+    const at = this.at();
+    return this.streams.execute(
+      allowListStreamId(clientId),
+      ALLOW_LIST_AGGREGATE,
+      (state) => decideAllowList({ type: 'RemoveAllowListedAddress', chain, address, removedBy: actor, reason, at }, state, clientId),
+      { actor },
+      { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
+    );
+  }
+
+  /** Appends to a client's allow-list in the caller's transaction (the chain watcher's micro-payment proofs). */
+  appendAllowList(clientId: string, decide: (state: AllowListState) => WalletDecision<AllowListEvent>, metadata: CommandMetadata, transaction: Transaction) {
+    return this.streams.execute(allowListStreamId(clientId), ALLOW_LIST_AGGREGATE, decide, metadata, { transaction, afterAppend: (events, _state, tx) => this.indexAllowList(events, tx) });
+  }
+
+  private async microPaymentReceiver(chain: string, asset: string): Promise<WalletState | undefined> {
+    for (const walletId of (await this.walletIds(chain)).slice(0, SOURCE_WALLETS_MAX)) {
+      const wallet = await this.wallet(walletId);
+      if (wallet !== undefined && wallet.registration.ownerClass === 'client-segregated' && wallet.registration.assets.includes(asset)) return wallet;
+    }
+    return undefined;
+  }
+
+  private async indexAllowList(events: readonly AllowListEvent[], transaction: Transaction): Promise<void> {
+    const db = transaction.client;
+    for (const event of events) {
+      if (event.type === 'OwnershipChallengeIssued') {
+        const { challengeId, clientId, chain, address, method, expiresAt, microPayment } = event.data;
+        await db.query(
+          `insert into ${this.schema}.allow_list_index (challenge_id, client_id, chain, address, method, status, expires_at, asset, amount_minor, to_address)
+           values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9) on conflict do nothing`,
+          [challengeId, clientId, chain, address.toLowerCase(), method, expiresAt, microPayment?.asset ?? null, microPayment?.amountMinor.toString() ?? null, microPayment?.toAddress.toLowerCase() ?? null],
+        );
+      } else if (event.type === 'AddressOwnershipProven') {
+        await db.query(`update ${this.schema}.allow_list_index set status = 'proven' where challenge_id = $1`, [event.data.challengeId]);
+      } else {
+        await db.query(`update ${this.schema}.allow_list_index set status = 'removed' where client_id = $1 and chain = $2 and address = $3 and status = 'proven'`, [event.data.clientId, event.data.chain, event.data.address.toLowerCase()]);
+      }
+    }
+  }
+
+  /** Clients whose proven allow-list holds this address. */
+  async clientsListing(chain: string, address: string, transaction?: Transaction): Promise<string[]> {
+    const db = transaction?.client ?? this.store.pool;
+    const { rows } = await db.query<{ client_id: string }>(`select distinct client_id from ${this.schema}.allow_list_index where chain = $1 and address = $2 and status = 'proven' order by client_id`, [chain, address.toLowerCase()]);
+    return rows.map((row) => row.client_id);
+  }
+
+  // ---- withdrawals (HK-11d/e/h, TW-15, TW-17.4) ----
+
+  async withdrawal(withdrawalId: string, transaction?: Transaction): Promise<WithdrawalState | undefined> {
+    return (await this.streams.load(withdrawalStreamId(withdrawalId), WITHDRAWAL_AGGREGATE, transaction)).state;
+  }
+
+  /** Records a withdrawal request (allow-list, wallet, policy checked); the processor then prepares the transaction for review. */
+  async requestWithdrawal(input: WithdrawalInput, actor: string, transaction?: Transaction): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
+    const at = this.at();
+    const existing = await this.withdrawal(input.withdrawalId, transaction);
+    const walletId = existing?.request.walletId ?? input.walletId ?? (await this.sourceWallet(input, transaction));
+    if (walletId === undefined) return refusal(walletError('WITHDRAWAL_NO_SOURCE_WALLET', 'amountMinor', `no hot client-segregated wallet on ${input.chain} holds ${input.amountMinor} ${input.asset}`));
+    const wallet = await this.wallet(walletId, transaction);
+    const allowList = await this.allowList(input.clientId, transaction);
+    const request = { withdrawalId: input.withdrawalId, requestId: input.requestId, clientId: input.clientId, asset: input.asset, amountMinor: input.amountMinor, walletId, destinationAddress: input.destinationAddress, requestedBy: actor };
+    const chainOfWallet = wallet?.registration.chain ?? input.chain;
+    const destinationAllowListedFor = isAllowListed(allowList, chainOfWallet, input.destinationAddress) ? [input.clientId] : [];
+    const policy = wallet === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decide(request, wallet);
+    const executed = await this.streams.execute(
+      withdrawalStreamId(input.withdrawalId),
+      WITHDRAWAL_AGGREGATE,
+      (state) => decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, state, { wallet, destinationAllowListedFor, policy, thresholds: this.thresholds }),
+      { actor, correlationId: input.requestId },
+      { ...(transaction === undefined ? {} : { transaction }), afterAppend: (_events, state, tx) => this.queueWithdrawal(state, tx) },
+    );
+    if (executed.ok) await this.notifyAlerts(executed.events);
+    return executed;
+  }
+
+  /** A custodian's approval of the payload hash they reviewed (the authenticated person is `custodianId`). */
+  async approveSigning(withdrawalId: string, payloadHash: string, custodianId: string) {
+    return this.progress(withdrawalId, { type: 'ApproveSigning', withdrawalId, custodianId, payloadHash, at: this.at() }, custodianId);
+  }
+
+  async cancelWithdrawal(withdrawalId: string, reason: string, actor: string) {
+    return this.progress(withdrawalId, { type: 'CancelWithdrawal', withdrawalId, cancelledBy: actor, reason, at: this.at() }, actor);
+  }
+
+  /** The ledger placed its hold (custody.ledger.events.v1 WithdrawalHoldPlaced): the HSM may now sign, quorum permitting. */
+  async recordLedgerHold(withdrawalId: string, at: string, transaction?: Transaction) {
+    return this.progress(withdrawalId, { type: 'RecordLedgerHold', withdrawalId, at }, 'ledger', transaction);
+  }
+
+  /** Any decision on a withdrawal after its request, with the wallet and the current roster as facts. */
+  async progress(withdrawalId: string, command: Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' }>, actor: string, transaction?: Transaction): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
+    const current = await this.withdrawal(withdrawalId, transaction);
+    if (current === undefined) return refusal(walletError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${withdrawalId}`));
+    const facts = await this.progressFacts(current.request.walletId, transaction);
+    if (facts === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${current.request.walletId}`));
+    return this.streams.execute(withdrawalStreamId(withdrawalId), WITHDRAWAL_AGGREGATE, (state) => decideWithdrawal(command, state, facts), { actor }, {
+      ...(transaction === undefined ? {} : { transaction }),
+      afterAppend: (_events, state, tx) => this.queueWithdrawal(state, tx),
+    });
+  }
+
+  async progressFacts(walletId: string, transaction?: Transaction): Promise<WithdrawalProgressFacts | undefined> {
+    const wallet = await this.wallet(walletId, transaction);
+    if (wallet === undefined) return undefined;
+    const roster = await this.roster(transaction);
+    const keyHolders = new Set([...roster.custodians.keys()].filter((custodianId) => hasKeyAccess(roster, walletId, custodianId)));
+    return { wallet, quorum: { custodians: roster.custodians, keyHolders } };
+  }
+
+  private async sourceWallet(input: WithdrawalInput, transaction?: Transaction): Promise<string | undefined> {
+    const chain = this.chains.get(input.chain);
+    if (chain === undefined) return undefined;
+    const head = await chain.head();
+    const candidates = [];
+    for (const walletId of (await this.walletIds(input.chain, transaction)).slice(0, SOURCE_WALLETS_MAX)) {
+      const wallet = await this.wallet(walletId, transaction);
+      if (wallet === undefined || wallet.registration.tier !== 'hot' || !wallet.registration.assets.includes(input.asset)) continue;
+      candidates.push({ wallet, balanceMinor: await chain.balanceAt(wallet.registration.address, input.asset, head) });
+    }
+    return chooseSourceWallet(candidates, input.chain, input.asset, input.amountMinor)?.registration.walletId;
+  }
+
+  private async queueWithdrawal(state: WithdrawalState | undefined, transaction: Transaction): Promise<void> {
+    if (state === undefined) return;
+    const { withdrawalId, chain } = state.request;
+    if (state.status === 'confirmed' || state.status === 'failed') {
+      await transaction.client.query(`delete from ${this.schema}.withdrawal_queue where withdrawal_id = $1`, [withdrawalId]);
+      return;
+    }
+    await transaction.client.query(
+      `insert into ${this.schema}.withdrawal_queue (withdrawal_id, chain, status) values ($1, $2, $3) on conflict (withdrawal_id) do update set status = excluded.status`,
+      [withdrawalId, chain, state.status],
+    );
+  }
+
+  /** TW-15.3: alerts recorded as events are delivered to the notification port; a failed delivery is logged by the port's caller, the event stays. */
+  async notifyAlerts(events: readonly { readonly type: string; readonly data: object }[]): Promise<void> {
+    const notifier = this.options.notifier;
+    if (notifier === undefined) return;
+    for (const event of events) {
+      if (event.type === 'LargeTransferAlerted') await notifier.notify(event.data as Parameters<TransferAlertNotifier['notify']>[0]).catch(() => undefined);
+    }
+  }
+}
+
+/** A uniform random bigint in [0, bound), bound < 2^48 (crypto.randomInt's range). */
+function randomBelow(bound: bigint): bigint {
+  if (bound <= 0n || bound >= 2n ** 48n) throw new Error('assertion: micro-payment range must be within 1 and 2^48 minor units');
+  return BigInt(randomInt(Number(bound)));
+}

@@ -1,0 +1,72 @@
+import {
+  evolveAllowList,
+  evolveDeposit,
+  evolveRoster,
+  evolveWallet,
+  evolveWithdrawal,
+  initialAllowListState,
+  initialRosterState,
+  type AllowListEvent,
+  type AllowListState,
+  type DepositEvent,
+  type DepositState,
+  type RosterEvent,
+  type RosterState,
+  type WalletEvent,
+  type WalletState,
+  type WithdrawalEvent,
+  type WithdrawalState,
+} from '@custody/wallet-domain';
+import type { Aggregate } from './event-sourced';
+
+/** Stream ids of the wallet service's store (schema `wallet`); the Kafka key of each event. */
+export const walletStreamId = (walletId: string) => `wallet-${walletId}`;
+export const ROSTER_STREAM_ID = 'wallet-custodian-roster';
+export const withdrawalStreamId = (withdrawalId: string) => `wallet-withdrawal-${withdrawalId}`;
+export const allowListStreamId = (clientId: string) => `wallet-allowlist-${clientId}`;
+export const depositStreamId = (depositId: string) => `wallet-deposit-${depositId}`;
+
+export const WALLET_AGGREGATE: Aggregate<WalletState | undefined, WalletEvent> = {
+  initial: undefined,
+  eventTypes: new Set(['WalletRegistered', 'WalletKeyRotated']),
+  evolve: evolveWallet,
+};
+
+export const ROSTER_AGGREGATE: Aggregate<RosterState, RosterEvent> = {
+  initial: initialRosterState,
+  eventTypes: new Set(['CustodianRegistered', 'KeyAccessChangeRequested', 'KeyAccessChangeApproved', 'KeyAccessChangeRejected', 'KeyAccessGranted', 'KeyAccessRevoked']),
+  evolve: evolveRoster,
+};
+
+export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, WithdrawalEvent> = {
+  initial: undefined,
+  eventTypes: new Set([
+    'WithdrawalRequested',
+    'SigningPayloadPrepared',
+    'SigningApproved',
+    'SigningQuorumReached',
+    'WithdrawalApproved',
+    'WithdrawalHoldConfirmed',
+    'WithdrawalSigned',
+    'KeyUsed',
+    'WithdrawalBroadcast',
+    'NetworkFeePaid',
+    'WithdrawalConfirmed',
+    'WithdrawalCancelled',
+    'WithdrawalFailed',
+    'LargeTransferAlerted',
+  ]),
+  evolve: evolveWithdrawal,
+};
+
+export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
+  initial: initialAllowListState,
+  eventTypes: new Set(['OwnershipChallengeIssued', 'AddressOwnershipProven', 'AddressRemovedFromAllowList']),
+  evolve: evolveAllowList,
+};
+
+export const DEPOSIT_AGGREGATE: Aggregate<DepositState | undefined, DepositEvent> = {
+  initial: undefined,
+  eventTypes: new Set(['DepositObserved', 'DepositFlaggedForReview', 'DepositConfirmed', 'LargeTransferAlerted']),
+  evolve: evolveDeposit,
+};
