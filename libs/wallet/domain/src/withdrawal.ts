@@ -233,15 +233,16 @@ export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'Re
 
 /**
  * Why the HSM may not sign this withdrawal at `at` (undefined: it may): the ledger holds the
- * amount, the quorum of the current payload holds at this instant (approvals expire), and the
+ * amount, the quorum of the current payload holds at this instant (approvals expire; checked first:
+ * the hold follows the quorum), and the
  * wallet's key is not past its rotation date (HK-11a). Checked before the HSM is asked, and again
  * when the signature is recorded.
  */
 export function signingProblem(state: WithdrawalState, facts: WithdrawalProgressFacts, at: string): WalletError | undefined {
   if (state.status !== 'awaiting-approval' || state.payload === undefined) return walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${state.request.withdrawalId} is ${state.status}`);
-  if (!state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
   const quorum = quorumStatus(state.approvals, state.payload.payloadHash, state.request.quorum, facts.quorum, at);
   if (!quorum.met) return quorum.shortfall;
+  if (!state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
   return keySigningProblem(facts.wallet.registration.key, at);
 }
 

@@ -1,0 +1,329 @@
+import { DEAD_LETTER_TOPIC, DEFAULT_ASSET_REGISTRY, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { PostgresEventStore } from '@custody/event-store';
+import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS, LedgerCommandHandler } from '@custody/ledger-application';
+import { balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@custody/ledger-domain';
+import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
+import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken, eventually, startAnvil, type ChainNode, type SoftHsmToken, type TestDatabase } from '@custody/testing';
+import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
+import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
+import { EvmChainAdapter } from './evm-chain-adapter';
+import { KeyVaultError } from './key-vault';
+import { Pkcs11KeyVault } from './pkcs11-key-vault';
+import type { LargeTransferAlert } from './ports';
+import { applyWalletMessages, WALLET_CONSUMED_TOPICS } from './wallet-messages';
+import { WalletProcessor, type ProcessorReport } from './wallet-processor';
+import { WalletService } from './wallet-service';
+import { withdrawalStreamId } from './wallet-streams';
+
+const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
+const WAIT_MS = 30_000;
+const CHAIN = 'ethereum';
+const QUORUM: QuorumPolicy = { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 10 * 60_000 };
+const HOME = { site: 'HK-DC1', jurisdiction: 'HK' };
+const BACKUP = { site: 'HK-VAULT2', jurisdiction: 'HK' };
+const YEAR_MS = 365 * 24 * 60 * 60_000;
+
+/** The service's clock, moved by the test (approval expiry, key rotation due). */
+class TestClock {
+  private offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+function expectOk<T extends { ok: boolean }>(result: T): asserts result is Extract<T, { ok: true }> {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify((result as unknown as { error: WalletError }).error)}`);
+}
+const codeOf = (result: { ok: boolean; error?: WalletError }) => (result.ok ? 'accepted' : [result.error?.code, result.error?.path]);
+
+/**
+ * The wallet service end to end on real parts: PostgreSQL (wallet and ledger stores), SoftHSM2
+ * (keys generated and used inside it), anvil (a real EVM node with a deployed ERC-20), and the
+ * ledger's real write path fed through the outbox relays and inbox consumers over the in-process
+ * bus (the same ports as Kafka).
+ */
+describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () => {
+  let db: TestDatabase;
+  let node: ChainNode;
+  let hsm: SoftHsmToken;
+  let vault: Pkcs11KeyVault;
+  let chainClient: PublicClient;
+  let service: WalletService;
+  let processor: WalletProcessor;
+  let ledger: LedgerCommandHandler;
+  let ledgerStore: PostgresEventStore;
+  let bus: InProcessMessageBus;
+  const running: { stop(): Promise<void> }[] = [];
+  const clock = new TestClock();
+  const alerts: LargeTransferAlert[] = [];
+  let funder: Address;
+  let alice: Address;
+  let stranger: Address;
+  let aliceSecond: Address;
+  let token: Address;
+  let hotAddress: Address;
+
+  const send = (from: Address, to: Address, value: bigint) => createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: from, to, value, chain: null });
+  const mine = (blocks: number) => createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks });
+  const round = (): Promise<ProcessorReport> => processor.runRound(CHAIN);
+  /** The wallet's custody account in the ledger: what the ledger says the wallet holds (debits minus credits of its journals). */
+  const ledgerCustody = async (walletId: string, asset: string) => {
+    const journals = new Map((await ledgerStore.readAll()).filter((event) => event.type === 'JournalPosted').map((event) => [event.data['journalId'], event.data['entries'] as { account: { kind: string; walletId?: string; asset: string }; side: string; amountMinor: string }[]]));
+    let held = 0n;
+    for (const entry of [...journals.values()].flat()) {
+      if (entry.account.kind === 'custody' && entry.account.walletId === walletId && entry.account.asset === asset) held += entry.side === 'debit' ? BigInt(entry.amountMinor) : -BigInt(entry.amountMinor);
+    }
+    return held;
+  };
+  const ledgerBalance = async (account: ReturnType<typeof clientAccount>, clientId = 'alice') => postedBalance(account, balanceOf((await ledger.load([clientId])).state, account));
+
+  beforeAll(async () => {
+    [db, node, hsm] = await Promise.all([createTestDatabase(), startAnvil({ chainId: 31_337 }), createSoftHsmToken('wallet-flows')]);
+    vault = Pkcs11KeyVault.open({ modulePath: hsm.modulePath, tokenLabel: hsm.tokenLabel, pin: hsm.userPin });
+    chainClient = createPublicClient({ transport: http(node.rpcUrl) });
+    [funder, alice, stranger, aliceSecond] = (await anvilAccounts(node)) as [Address, Address, Address, Address];
+    token = await deployTestToken(node, { name: 'Test USD', symbol: 'USDT', supply: 1_000_000_000_000n, owner: alice, from: funder });
+    const chain = new EvmChainAdapter({ chain: CHAIN, rpcUrl: node.rpcUrl, chainId: node.chainId, nativeAsset: 'ETH', tokens: { USDT: token } });
+    service = new WalletService({
+      store: new PostgresEventStore({ pool: db.pool, schema: 'wallet' }),
+      vault,
+      chains: [chain],
+      custodyPolicy: { allowedJurisdictions: ['HK'] },
+      thresholds: { perAssetMinor: new Map([['ETH', parseEther('2')]]), perClientMinor: new Map(), notifyRoles: ['compliance-officer', 'head-of-custody'] },
+      notifier: { notify: (alert) => Promise.resolve(void alerts.push(alert)) },
+      now: clock.now,
+    });
+    await service.migrate();
+    processor = new WalletProcessor(service, { onError: (error) => console.error(error) });
+
+    ledgerStore = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
+    await ledgerStore.migrate();
+    ledger = new LedgerCommandHandler(ledgerStore, decimals);
+    await ledger.migrate();
+    await ledger.handle({ type: 'OnboardClient', clientId: 'alice', metadata: { at: new Date().toISOString() } });
+
+    bus = new InProcessMessageBus();
+    const walletRelay = new OutboxRelay(service.store, { topic: WALLET_EVENTS_TOPIC, publisher: bus.publisher, pollIntervalMs: 20 });
+    const ledgerRelay = new OutboxRelay(ledgerStore, { topic: LEDGER_EVENTS_TOPIC, publisher: bus.publisher, pollIntervalMs: 20 });
+    const ledgerConsumer = new InboxConsumer({ bus, groupId: 'ledger', topics: [...LEDGER_CONSUMED_TOPICS], pool: db.pool, schema: 'ledger', apply: applyLedgerMessages(ledger) });
+    const walletConsumer = new InboxConsumer({ bus, groupId: 'wallet', topics: [...WALLET_CONSUMED_TOPICS], pool: db.pool, schema: 'wallet', apply: applyWalletMessages(service) });
+    await ledgerConsumer.migrate();
+    await walletConsumer.migrate();
+    walletRelay.start();
+    ledgerRelay.start();
+    await ledgerConsumer.start();
+    await walletConsumer.start();
+    running.push(walletRelay, ledgerRelay, ledgerConsumer, walletConsumer);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const part of running.reverse()) await part.stop();
+    await vault?.close();
+    await hsm?.destroy();
+    await node?.stop();
+    await db?.drop();
+  });
+
+  const registerHot = (walletId: string, overrides: Partial<Parameters<WalletService['registerWallet']>[0]> = {}) =>
+    service.registerWallet(
+      { walletId, tier: 'hot', ownerClass: 'client-segregated', chain: CHAIN, assets: ['ETH', 'USDT'], keyLocation: HOME, backups: [BACKUP], rotationDueAt: new Date(clock.now().getTime() + YEAR_MS).toISOString(), quorum: QUORUM, confirmationsRequired: 2, ...overrides },
+      'admin-1',
+    );
+
+  it('HK-11a registers a hot wallet whose key is generated inside the HSM: the address is the key\'s, the store holds no key material', async () => {
+    const registered = await registerHot('eth-hot-1');
+    expectOk(registered);
+    const key = await vault.publicKey('eth-hot-1.k1');
+    hotAddress = key.address;
+    expect(registered.state?.registration.address).toBe(key.address);
+    const stored = JSON.stringify(await service.store.readStream('wallet-eth-hot-1'), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    expect(stored).toContain(key.address);
+    expect(stored).not.toMatch(/private|seed|mnemonic/i);
+  });
+
+  it('HK-11b / HK-11f refuses a key location abroad and a backup at the primary\'s site, and generates no key for them', async () => {
+    expect(codeOf(await registerHot('eth-hot-abroad', { keyLocation: { site: 'SG-DC1', jurisdiction: 'SG' } }))).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
+    expect(codeOf(await registerHot('eth-hot-same-site', { backups: [{ site: 'hk-dc1', jurisdiction: 'HK' }] }))).toEqual(['KEY_BACKUP_SAME_SITE', 'key.backups[0].site']);
+    for (const keyId of ['eth-hot-abroad.k1', 'eth-hot-same-site.k1']) {
+      await expect(vault.publicKey(keyId)).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' } satisfies Partial<KeyVaultError>);
+    }
+    expect(await service.walletIds(CHAIN)).toEqual(['eth-hot-1']);
+  });
+
+  it('TW-18 / HK-11c grants three custodians access to the hot wallet\'s key, each requested by one officer and approved by another', async () => {
+    for (const [custodianId, department, site] of [['ann', 'treasury', 'HK-DC1'], ['ben', 'operations', 'HK-DC1'], ['cat', 'risk', 'HK-DC2']] as const) {
+      expectOk(await service.registerCustodian({ custodianId, name: custodianId, department, site }, 'admin-1'));
+      expectOk(await service.requestKeyAccessChange({ changeId: `grant-${custodianId}`, custodianId, walletId: 'eth-hot-1', action: 'grant', reason: 'vetted custodian' }, 'officer-1'));
+      expect(codeOf(await service.decideKeyAccessChange(`grant-${custodianId}`, 'approve', 'checked', 'officer-1'))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+      expectOk(await service.decideKeyAccessChange(`grant-${custodianId}`, 'approve', 'vetting file checked', 'officer-2'));
+    }
+    const facts = await service.progressFacts('eth-hot-1');
+    expect([...(facts?.quorum.keyHolders ?? [])].sort()).toEqual(['ann', 'ben', 'cat']);
+  });
+
+  it('HK-11h allow-lists alice\'s address by a real EIP-191 signature over the issued challenge; a signature by another key is refused', async () => {
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-1', clientId: 'alice', chain: CHAIN, address: alice, method: 'signed-message' }, 'alice');
+    expectOk(issued);
+    const message = issued.state.challenges.get('CH-1')?.message ?? '';
+    const wallets = createWalletClient({ transport: http(node.rpcUrl) });
+    const forged = await wallets.signMessage({ account: stranger, message });
+    expect(codeOf(await service.proveOwnershipBySignature('alice', 'CH-1', forged, 'alice'))).toEqual(['OWNERSHIP_SIGNATURE_INVALID', 'signature']);
+    const signature = await wallets.signMessage({ account: alice, message });
+    const proven = await service.proveOwnershipBySignature('alice', 'CH-1', signature, 'alice');
+    expectOk(proven);
+    expect(proven.events[0]).toMatchObject({ type: 'AddressOwnershipProven', data: { evidence: { method: 'signed-message', signature, recoveredAddress: alice } } });
+    expect(await service.clientsListing(CHAIN, alice)).toEqual(['alice']);
+  });
+
+  it('HK-11h a deposit from alice\'s listed address (ETH, and an ERC-20) is observed, confirmed after 2 blocks and credited in the ledger; one from a stranger is flagged, not credited', async () => {
+    await send(alice, hotAddress, parseEther('3'));
+    await send(stranger, hotAddress, parseEther('1'));
+    await createWalletClient({ transport: http(node.rpcUrl) }).writeContract({ address: token, abi: erc20Abi, functionName: 'transfer', args: [hotAddress, 250_000_000n], account: alice, chain: null });
+    const first = await round();
+    expect(first.depositsObserved).toBe(3);
+    expect(first.depositsConfirmed).toBe(1); // each transfer was mined in its own block: alice's ETH has 3 confirmations, her USDT 1 of 2
+    await mine(1);
+    await round();
+    await eventually(async () => (await ledgerBalance(clientAccount('alice', 'USDT'))) === 250_000_000n, WAIT_MS);
+    await eventually(async () => (await ledgerBalance(clientAccount('alice', 'ETH'))) === parseEther('3'), WAIT_MS);
+    const all = await service.store.readAll();
+    const flagged = all.filter((event) => event.type === 'DepositFlaggedForReview');
+    expect(flagged.map((event) => event.data['reason'])).toEqual(['source-not-allow-listed']);
+    const confirmed = all.filter((event) => event.type === 'DepositConfirmed').map((event) => [event.data['asset'], event.data['amountMinor'], event.data['clientId'], event.data['confirmations']]);
+    expect(confirmed.sort()).toEqual([['ETH', parseEther('3').toString(), 'alice', 3], ['USDT', '250000000', 'alice', 2]]);
+    // TW-15.3: 3 ETH is above the 2 ETH threshold: alerted once, naming the roles
+    expect(alerts.map((alert) => [alert.kind, alert.amountMinor, alert.notifyRoles])).toEqual([['deposit', parseEther('3'), ['compliance-officer', 'head-of-custody']]]);
+  });
+
+  it('HK-11h allow-lists a second address by a micro-payment of exactly the random amount the service picked', async () => {
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-2', clientId: 'alice', chain: CHAIN, address: aliceSecond, method: 'micro-payment' }, 'alice');
+    expectOk(issued);
+    const terms = issued.state.challenges.get('CH-2')?.microPayment;
+    if (terms == null) throw new Error('no micro-payment terms');
+    expect(terms.toAddress).toBe(hotAddress);
+    await send(aliceSecond, hotAddress, terms.amountMinor + 1n); // not the amount: proves nothing
+    await round();
+    expect(await service.clientsListing(CHAIN, aliceSecond)).toEqual([]);
+    await send(aliceSecond, hotAddress, terms.amountMinor);
+    await round();
+    expect(await service.clientsListing(CHAIN, aliceSecond)).toEqual(['alice']);
+    const evidence = (await service.allowList('alice')).addresses.get(`${CHAIN}:${aliceSecond.toLowerCase()}`);
+    expect(evidence?.challengeId).toBe('CH-2');
+  });
+
+  let payloadHash = '';
+  it('HK-11h refuses a withdrawal to an address not on the client\'s allow-list, recording nothing', async () => {
+    const refused = await service.requestWithdrawal({ withdrawalId: 'W-0', requestId: 'R-0', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('1'), chain: CHAIN, destinationAddress: stranger, walletId: 'eth-hot-1' }, 'ops-1');
+    expect(codeOf(refused)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
+    expect(await service.store.readStream(withdrawalStreamId('W-0'))).toEqual([]);
+  });
+
+  it('TW-17.4 a withdrawal request becomes a transaction whose decoded content and payload hash custodians review', async () => {
+    expectOk(await service.requestWithdrawal({ withdrawalId: 'W-1', requestId: 'R-1', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('1'), chain: CHAIN, destinationAddress: alice }, 'ops-1'));
+    const report = await round();
+    expect(report.withdrawalsAdvanced).toBe(1);
+    const state = await service.withdrawal('W-1');
+    expect(state?.request.walletId).toBe('eth-hot-1'); // picked: the hot client wallet with enough ETH
+    expect(state?.payload).toMatchObject({ asset: 'ETH', amountMinor: parseEther('1'), destinationAddress: alice, feeAsset: 'ETH' });
+    payloadHash = state?.payload?.payloadHash ?? '';
+    expect(payloadHash).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  it('HK-11d / HK-11e refuses self-approval, double counting, a custodian without access and an approval of another payload hash, each with its code', async () => {
+    expect(codeOf(await service.approveSigning('W-1', payloadHash, 'ops-1'))).toEqual(['SIGNING_REQUESTER_CANNOT_APPROVE', 'custodianId']);
+    expectOk(await service.approveSigning('W-1', payloadHash, 'ann'));
+    expect(codeOf(await service.approveSigning('W-1', payloadHash, 'ann'))).toEqual(['SIGNING_CUSTODIAN_ALREADY_APPROVED', 'custodianId']);
+    expect(codeOf(await service.approveSigning('W-1', payloadHash, 'mallory'))).toEqual(['SIGNING_CUSTODIAN_NOT_AUTHORISED', 'custodianId']);
+    expect(codeOf(await service.approveSigning('W-1', `0x${'0'.repeat(64)}`, 'cat'))).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
+    // one approval: the processor does not ask the HSM
+    const report = await round();
+    expect(report.waiting).toEqual([{ withdrawalId: 'W-1', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET' }) }]);
+    expect((await service.store.readStream(withdrawalStreamId('W-1'))).map((event) => event.type)).not.toContain('KeyUsed');
+  });
+
+  it('HK-11d signs inside the HSM after a 2-of-3 quorum and the ledger\'s hold, broadcasts to anvil, and once confirmed the chain and the ledger agree', async () => {
+    const aliceBefore = await chainClient.getBalance({ address: alice });
+    const approved = await service.approveSigning('W-1', payloadHash, 'cat');
+    expectOk(approved);
+    expect(approved.events.map((event) => event.type)).toEqual(['SigningApproved', 'SigningQuorumReached', 'WithdrawalApproved']);
+    // the ledger holds the amount (through the relay and its consumer); its hold comes back to the wallet the same way
+    await eventually(async () => (await service.withdrawal('W-1'))?.held === true, WAIT_MS);
+    const signedRound = await round();
+    expect(signedRound.withdrawalsAdvanced).toBe(1);
+    expect((await service.withdrawal('W-1'))?.status).toBe('signed');
+    await round(); // broadcast; anvil mines it at once
+    await mine(1); // the second confirmation
+    await round();
+    await eventually(async () => (await service.withdrawal('W-1'))?.status === 'confirmed', WAIT_MS);
+
+    const events = await service.store.readStream(withdrawalStreamId('W-1'));
+    const signed = events.find((event) => event.type === 'WithdrawalSigned');
+    const keyUsed = events.find((event) => event.type === 'KeyUsed');
+    expect(keyUsed?.data).toMatchObject({ keyId: 'eth-hot-1.k1', payloadHash, custodians: ['ann', 'cat'], requestedBy: 'ops-1' });
+    const receipt = await chainClient.getTransactionReceipt({ hash: signed?.data['transactionHash'] as `0x${string}` });
+    expect(receipt.from.toLowerCase()).toBe(hotAddress.toLowerCase()); // signed by the HSM key of the wallet
+    expect(receipt.status).toBe('success');
+    expect((await chainClient.getBalance({ address: alice })) - aliceBefore).toBe(parseEther('1'));
+
+    // the ledger posted the withdrawal: alice's ETH and the wallet's custody account match the chain
+    await eventually(async () => (await ledgerBalance(clientAccount('alice', 'ETH'))) !== parseEther('3') + 0n && (await ledger.load(['alice'])).state.withdrawals.get('W-1')?.status === 'settled', WAIT_MS);
+    const micro = (await service.allowList('alice')).challenges.get('CH-2')?.microPayment?.amountMinor ?? 0n;
+    expect(await ledgerBalance(clientAccount('alice', 'ETH'))).toBe(parseEther('3') + micro - parseEther('1'));
+    const onChain = await chainClient.getBalance({ address: hotAddress });
+    const flaggedOrUnproven = parseEther('1') + micro + 1n; // the stranger's deposit and the wrong-amount test payment: on chain, credited to nobody
+    expect(await ledgerCustody('eth-hot-1', 'ETH')).toBe(onChain - flaggedOrUnproven);
+  });
+
+  it('HK-11d an approval older than its time-to-live no longer counts: the HSM is not asked', async () => {
+    expectOk(await service.requestWithdrawal({ withdrawalId: 'W-2', requestId: 'R-2', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5'), chain: CHAIN, destinationAddress: alice, walletId: 'eth-hot-1' }, 'ops-1'));
+    await round();
+    const hash = (await service.withdrawal('W-2'))?.payload?.payloadHash ?? '';
+    expectOk(await service.approveSigning('W-2', hash, 'ann'));
+    expectOk(await service.approveSigning('W-2', hash, 'ben'));
+    await eventually(async () => (await service.withdrawal('W-2'))?.held === true, WAIT_MS);
+    clock.advance(QUORUM.approvalTtlMs + 1);
+    const report = await round();
+    expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET', reason: expect.stringMatching(/expired/) }) }]);
+    expect((await service.withdrawal('W-2'))?.status).toBe('awaiting-approval');
+  });
+
+  it('HK-11a a key past its rotation date signs nothing, even with a fresh quorum', async () => {
+    const hash = (await service.withdrawal('W-2'))?.payload?.payloadHash ?? '';
+    clock.advance(YEAR_MS);
+    expectOk(await service.approveSigning('W-2', hash, 'cat'));
+    expectOk(await service.approveSigning('W-2', hash, 'ann'));
+    const report = await round();
+    expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'KEY_ROTATION_OVERDUE' }) }]);
+    expect((await service.store.readStream(withdrawalStreamId('W-2'))).map((event) => event.type)).not.toContain('KeyUsed');
+  });
+
+  it('takes a withdrawal request from the exchange\'s topic; one to an unlisted address is parked as a dead letter with its code', async () => {
+    const envelope = (requestId: string, destinationAddress: string) => ({
+      eventId: `00000000-0000-4000-8000-${requestId.replace(/\D/g, '').padStart(12, '0')}`,
+      type: 'WithdrawalRequested',
+      schemaVersion: 1,
+      streamId: `withdrawal-request-${requestId}`,
+      streamVersion: '1',
+      occurredAt: clock.now().toISOString(),
+      causationId: null,
+      correlationId: `00000000-0000-4000-8000-${requestId.replace(/\D/g, '').padStart(12, '0')}`,
+      data: { requestId, clientId: 'alice', asset: 'ETH', amountMinor: '100000000000000000', destinationAddress, chain: CHAIN, requestedAt: clock.now().toISOString() },
+    });
+    const parked: { reasonCode: string; reasonPath: string; originalKey: string | null }[] = [];
+    const deadLetters = bus.subscriber('dead-letter-reader', [DEAD_LETTER_TOPIC]);
+    await deadLetters.start(async (batch) => {
+      for (const message of batch.messages) parked.push((JSON.parse(message.value.toString()) as { data: { reasonCode: string; reasonPath: string; originalKey: string | null } }).data);
+    });
+    running.push(deadLetters);
+    await bus.publisher.publish(EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, [
+      { key: 'R-10', value: JSON.stringify(envelope('R-10', aliceSecond)) },
+      { key: 'R-11', value: JSON.stringify(envelope('R-11', stranger)) },
+    ]);
+    await eventually(async () => (await service.withdrawal('R-10')) !== undefined, WAIT_MS);
+    expect((await service.withdrawal('R-10'))?.request).toMatchObject({ requestedBy: 'exchange', walletId: 'eth-hot-1', destinationAddress: aliceSecond });
+    await eventually(() => parked.length > 0, WAIT_MS);
+    expect(parked.map((letter) => [letter.reasonCode, letter.reasonPath])).toEqual([['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'data.destinationAddress']]);
+    expect(await service.withdrawal('R-11')).toBeUndefined();
+  });
+});
