@@ -7,7 +7,7 @@ import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken,
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
 import { EvmChainAdapter } from './evm-chain-adapter';
-import { KeyVaultError } from './key-vault';
+import { KeyVaultError, type KeyVault } from './key-vault';
 import { Pkcs11KeyVault } from './pkcs11-key-vault';
 import type { LargeTransferAlert } from './ports';
 import { applyWalletMessages, WALLET_CONSUMED_TOPICS } from './wallet-messages';
@@ -57,6 +57,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   const running: { stop(): Promise<void> }[] = [];
   const clock = new TestClock();
   const alerts: LargeTransferAlert[] = [];
+  const hsmSignings: string[] = [];
   let funder: Address;
   let alice: Address;
   let stranger: Address;
@@ -85,9 +86,19 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     [funder, alice, stranger, aliceSecond] = (await anvilAccounts(node)) as [Address, Address, Address, Address];
     token = await deployTestToken(node, { name: 'Test USD', symbol: 'USDT', supply: 1_000_000_000_000n, owner: alice, from: funder });
     const chain = new EvmChainAdapter({ chain: CHAIN, rpcUrl: node.rpcUrl, chainId: node.chainId, nativeAsset: 'ETH', tokens: { USDT: token } });
+    // the real vault, with its signing calls counted: a refusal must never reach the HSM
+    const counted: KeyVault = {
+      generateKey: (keyId) => vault.generateKey(keyId),
+      publicKey: (keyId) => vault.publicKey(keyId),
+      signDigest: (keyId, digest) => {
+        hsmSignings.push(keyId);
+        return vault.signDigest(keyId, digest);
+      },
+      close: () => vault.close(),
+    };
     service = new WalletService({
       store: new PostgresEventStore({ pool: db.pool, schema: 'wallet' }),
-      vault,
+      vault: counted,
       chains: [chain],
       custodyPolicy: { allowedJurisdictions: ['HK'] },
       thresholds: { perAssetMinor: new Map([['ETH', parseEther('2')]]), perClientMinor: new Map(), notifyRoles: ['compliance-officer', 'head-of-custody'] },
@@ -239,7 +250,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     // one approval: the processor does not ask the HSM
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-1', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET' }) }]);
-    expect((await service.store.readStream(withdrawalStreamId('W-1'))).map((event) => event.type)).not.toContain('KeyUsed');
+    expect(hsmSignings).toEqual([]);
   });
 
   it('HK-11d signs inside the HSM after a 2-of-3 quorum and the ledger\'s hold, broadcasts to anvil, and once confirmed the chain and the ledger agree', async () => {
@@ -251,6 +262,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     await eventually(async () => (await service.withdrawal('W-1'))?.held === true, WAIT_MS);
     const signedRound = await round();
     expect(signedRound.withdrawalsAdvanced).toBe(1);
+    expect(hsmSignings).toEqual(['eth-hot-1.k1']); // once, with the wallet's key
     expect((await service.withdrawal('W-1'))?.status).toBe('signed');
     await round(); // broadcast; anvil mines it at once
     await mine(1); // the second confirmation
@@ -286,6 +298,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET', reason: expect.stringMatching(/expired/) }) }]);
     expect((await service.withdrawal('W-2'))?.status).toBe('awaiting-approval');
+    expect(hsmSignings).toHaveLength(1); // only W-1's
   });
 
   it('HK-11a a key past its rotation date signs nothing, even with a fresh quorum', async () => {
@@ -295,7 +308,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expectOk(await service.approveSigning('W-2', hash, 'ann'));
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'KEY_ROTATION_OVERDUE' }) }]);
-    expect((await service.store.readStream(withdrawalStreamId('W-2'))).map((event) => event.type)).not.toContain('KeyUsed');
+    expect(hsmSignings).toHaveLength(1);
   });
 
   it('takes a withdrawal request from the exchange\'s topic; one to an unlisted address is parked as a dead letter with its code', async () => {
