@@ -25,7 +25,7 @@ export {
   uncataloguedEnvelopeSchema,
   validateCatalogMessage,
 } from './event-catalog';
-export { VALIDATION_CODES, type ValidationCode, type ValidationIssue, type ValidationResult } from './issues';
+export { VALIDATION_CODES, validateWith, type ValidationCode, type ValidationIssue, type ValidationResult } from './issues';
 export * from './topics';
 export {
   TRADE_EXECUTED_SCHEMA_VERSION,

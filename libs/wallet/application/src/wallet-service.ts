@@ -68,6 +68,8 @@ export interface WalletServiceOptions {
   readonly thresholds?: TransferThresholds;
   readonly withdrawalPolicy?: WithdrawalPolicyPort;
   readonly notifier?: TransferAlertNotifier;
+  /** A delivery of an alert failed (the alert stays recorded as an event). */
+  readonly onNotifyError?: (error: unknown) => void;
   /** The service's clock: business time enters the domain on each command from here. */
   readonly now?: () => Date;
   readonly challengeTtlMs?: number;
@@ -438,12 +440,12 @@ export class WalletService {
     );
   }
 
-  /** TW-15.3: alerts recorded as events are delivered to the notification port; a failed delivery is logged by the port's caller, the event stays. */
+  /** TW-15.3: alerts recorded as events are delivered to the notification port; a failed delivery is reported, the event stays. */
   async notifyAlerts(events: readonly { readonly type: string; readonly data: object }[]): Promise<void> {
     const notifier = this.options.notifier;
     if (notifier === undefined) return;
     for (const event of events) {
-      if (event.type === 'LargeTransferAlerted') await notifier.notify(event.data as Parameters<TransferAlertNotifier['notify']>[0]).catch(() => undefined);
+      if (event.type === 'LargeTransferAlerted') await notifier.notify(event.data as Parameters<TransferAlertNotifier['notify']>[0]).catch((error: unknown) => this.options.onNotifyError?.(error));
     }
   }
 }

@@ -5,15 +5,8 @@ import { balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@cu
 import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken, eventually, startAnvil, type ChainNode, type SoftHsmToken, type TestDatabase } from '@custody/testing';
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
+import { applyWalletMessages, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
-import { EvmChainAdapter } from './evm-chain-adapter';
-import { KeyVaultError, type KeyVault } from './key-vault';
-import { Pkcs11KeyVault } from './pkcs11-key-vault';
-import type { LargeTransferAlert } from './ports';
-import { applyWalletMessages, WALLET_CONSUMED_TOPICS } from './wallet-messages';
-import { WalletProcessor, type ProcessorReport } from './wallet-processor';
-import { WalletService } from './wallet-service';
-import { withdrawalStreamId } from './wallet-streams';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const WAIT_MS = 30_000;

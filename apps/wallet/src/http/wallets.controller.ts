@@ -1,0 +1,115 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { CurrentCaller, Roles, type Caller } from '@custody/auth';
+import { hasKeyAccess } from '@custody/wallet-domain';
+import { z } from 'zod/v4';
+import { WalletRuntime } from '../wallet-runtime';
+import { asset, BACKUPS_MAX, chain, identifier, instant, location, orRefused, parseBody, reason, view, WALLET_ASSETS_MAX } from './wallet-http';
+
+const registration = z.strictObject({
+  walletId: identifier,
+  tier: z.enum(['cold', 'hot']),
+  ownerClass: z.enum(['client-segregated', 'house']),
+  chain,
+  assets: z.array(asset).min(1).max(WALLET_ASSETS_MAX),
+  keyLocation: location,
+  backups: z.array(location).max(BACKUPS_MAX),
+  rotationDueAt: instant,
+  quorum: z.strictObject({ required: z.int().min(1).max(100), spanDepartmentsOrSites: z.boolean(), approvalTtlMs: z.int().min(1) }),
+  confirmationsRequired: z.int().min(1),
+});
+const rotation = z.strictObject({ rotationDueAt: instant, keyLocation: location, backups: z.array(location).max(BACKUPS_MAX) });
+const custodian = z.strictObject({ custodianId: identifier, name: z.string().min(1).max(200), department: z.string().min(1).max(64), site: z.string().min(1).max(64) });
+const accessChange = z.strictObject({ changeId: identifier, custodianId: identifier, walletId: identifier, action: z.enum(['grant', 'revoke']), reason });
+const accessDecision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
+
+/**
+ * Wallets and their HSM keys (HK-11a/b/f): registered by an admin (the key is generated inside
+ * the HSM; the answer carries its address, never key material); read by operators, custodians
+ * and auditors.
+ */
+@Controller('v1/wallets')
+export class WalletsController {
+  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  async register(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(registration, body);
+    const result = orRefused(await this.runtime.service().registerWallet(input, caller.id));
+    return view(result.state);
+  }
+
+  @Get()
+  @Roles('operator', 'key-custodian', 'auditor', 'admin')
+  async list() {
+    const service = this.runtime.service();
+    const wallets = [];
+    for (const walletId of await service.walletIds()) wallets.push(await service.wallet(walletId));
+    return { wallets: view(wallets) };
+  }
+
+  @Get(':walletId')
+  @Roles('operator', 'key-custodian', 'auditor', 'admin')
+  async get(@Param('walletId') walletId: string) {
+    const wallet = await this.runtime.service().wallet(walletId);
+    if (wallet === undefined) throw new NotFoundException({ statusCode: 404, code: 'WALLET_UNKNOWN', path: 'path.walletId', reason: `no wallet ${walletId}` });
+    return view(wallet);
+  }
+
+  @Post(':walletId/key-rotations')
+  @HttpCode(201)
+  @Roles('admin')
+  async rotate(@Param('walletId') walletId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const change = parseBody(rotation, body);
+    return view(orRefused(await this.runtime.service().rotateWalletKey(walletId, change, caller.id)).state);
+  }
+}
+
+/**
+ * Key custodians and their access to keys (TW-18, HK-11c): the roster and every permission
+ * change are maker-checker: an admin requests, a different approver (never the custodian
+ * concerned) decides, both with reasons, both recorded as events.
+ */
+@Controller('v1/custodians')
+export class CustodiansController {
+  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  async register(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(custodian, body);
+    orRefused(await this.runtime.service().registerCustodian(input, caller.id));
+    return view(input);
+  }
+
+  @Get()
+  @Roles('admin', 'approver', 'auditor')
+  async roster() {
+    const roster = await this.runtime.service().roster();
+    const walletIds = [...roster.grants.keys()];
+    return {
+      custodians: [...roster.custodians.values()].map((entry) => ({ ...entry, wallets: walletIds.filter((walletId) => hasKeyAccess(roster, walletId, entry.custodianId)) })),
+      changes: view(roster.changes),
+    };
+  }
+
+  @Post('key-access-changes')
+  @HttpCode(201)
+  @Roles('admin')
+  async requestChange(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const change = parseBody(accessChange, body);
+    const result = orRefused(await this.runtime.service().requestKeyAccessChange(change, caller.id));
+    return view(result.state.changes.get(change.changeId));
+  }
+
+  @Post('key-access-changes/:changeId/decision')
+  @HttpCode(200)
+  @Roles('approver', 'admin')
+  async decideChange(@Param('changeId') changeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const decision = parseBody(accessDecision, body);
+    const result = orRefused(await this.runtime.service().decideKeyAccessChange(changeId, decision.decision, decision.reason, caller.id));
+    return view(result.state.changes.get(changeId));
+  }
+}

@@ -1,0 +1,113 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { CurrentCaller, Roles, type Caller } from '@custody/auth';
+import { z } from 'zod/v4';
+import { WalletRuntime } from '../wallet-runtime';
+import { amountMinor, asset, chain, evmAddress, hex32, identifier, orRefused, parseBody, reason, view } from './wallet-http';
+
+const withdrawal = z.strictObject({
+  withdrawalId: identifier,
+  requestId: identifier.optional(),
+  clientId: identifier,
+  asset,
+  amountMinor,
+  chain,
+  destinationAddress: evmAddress,
+  walletId: identifier.optional(),
+});
+const approval = z.strictObject({ payloadHash: hex32 });
+const cancellation = z.strictObject({ reason });
+const challenge = z.strictObject({ challengeId: identifier, chain, address: evmAddress, method: z.enum(['signed-message', 'micro-payment']) });
+const signatureProof = z.strictObject({ signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/) });
+const removal = z.strictObject({ chain, address: evmAddress, reason });
+
+/**
+ * Withdrawals and their quorum (HK-11d/e, TW-17.4): an operator requests; custodians holding
+ * access to the wallet's key read the decoded transaction and its payload hash and approve that
+ * exact hash as themselves; the service signs in the HSM once the quorum and the ledger's hold
+ * allow.
+ */
+@Controller('v1/withdrawals')
+export class WithdrawalsController {
+  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('operator')
+  async request(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(withdrawal, body);
+    const { requestId, walletId, ...rest } = input;
+    const result = orRefused(await this.runtime.service().requestWithdrawal({ ...rest, requestId: requestId ?? input.withdrawalId, amountMinor: BigInt(input.amountMinor), ...(walletId === undefined ? {} : { walletId }) }, caller.id));
+    return view(result.state);
+  }
+
+  /** TW-17.4: what the custodians review: the decoded content, the payload hash, who approved. */
+  @Get(':withdrawalId')
+  @Roles('operator', 'key-custodian', 'auditor')
+  async get(@Param('withdrawalId') withdrawalId: string) {
+    const state = await this.runtime.service().withdrawal(withdrawalId);
+    if (state === undefined) throw new NotFoundException({ statusCode: 404, code: 'WITHDRAWAL_UNKNOWN', path: 'path.withdrawalId', reason: `no withdrawal ${withdrawalId}` });
+    return view(state);
+  }
+
+  @Post(':withdrawalId/approvals')
+  @HttpCode(201)
+  @Roles('key-custodian')
+  async approve(@Param('withdrawalId') withdrawalId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const { payloadHash } = parseBody(approval, body);
+    const result = orRefused(await this.runtime.service().approveSigning(withdrawalId, payloadHash, caller.id));
+    return { withdrawalId, approvedBy: caller.id, payloadHash, events: result.events.map((event) => event.type) };
+  }
+
+  @Post(':withdrawalId/cancellation')
+  @HttpCode(200)
+  @Roles('operator')
+  async cancel(@Param('withdrawalId') withdrawalId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const { reason: why } = parseBody(cancellation, body);
+    return view(orRefused(await this.runtime.service().cancelWithdrawal(withdrawalId, why, caller.id)).state);
+  }
+}
+
+/** Client allow-lists with proof of ownership (HK-11h). */
+@Controller('v1/clients/:clientId/allow-list')
+export class AllowListController {
+  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+
+  @Get()
+  @Roles('operator', 'auditor')
+  async get(@Param('clientId') clientId: string) {
+    const state = await this.runtime.service().allowList(identifierOf(clientId));
+    return { clientId, addresses: view(state.addresses), challenges: view(state.challenges) };
+  }
+
+  /** The challenge to sign (its exact text) or the micro-payment to make (amount and receiving address). */
+  @Post('challenges')
+  @HttpCode(201)
+  @Roles('operator')
+  async issue(@Param('clientId') clientId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(challenge, body);
+    const result = orRefused(await this.runtime.service().issueOwnershipChallenge({ ...input, clientId: identifierOf(clientId) }, caller.id));
+    return view(result.state.challenges.get(input.challengeId));
+  }
+
+  @Post('challenges/:challengeId/signature')
+  @HttpCode(200)
+  @Roles('operator')
+  async prove(@Param('clientId') clientId: string, @Param('challengeId') challengeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const { signature } = parseBody(signatureProof, body);
+    const result = orRefused(await this.runtime.service().proveOwnershipBySignature(identifierOf(clientId), challengeId, signature, caller.id));
+    return { clientId, challengeId, proven: true, addresses: view(result.state.addresses) };
+  }
+
+  @Post('removals')
+  @HttpCode(200)
+  @Roles('operator')
+  async remove(@Param('clientId') clientId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(removal, body);
+    const result = orRefused(await this.runtime.service().removeAllowListedAddress(identifierOf(clientId), input.chain, input.address, input.reason, caller.id));
+    return { clientId, addresses: view(result.state.addresses) };
+  }
+}
+
+function identifierOf(value: string): string {
+  return parseBody(z.strictObject({ clientId: identifier }), { clientId: value }).clientId;
+}

@@ -1,0 +1,134 @@
+import type { ConfigProblem } from '@custody/service-host';
+import type { EvmChainOptions, Pkcs11KeyVaultOptions } from '@custody/wallet-application';
+import type { TransferThresholds } from '@custody/wallet-domain';
+
+/** Injection token of the parsed WalletConfig. */
+export const WALLET_CONFIG = Symbol('custody.wallet.config');
+
+export const WALLET_PROCESSOR_INTERVAL_MS_DEFAULT = 2_000;
+export const WALLET_PROCESSOR_INTERVAL_MS_MIN = 100;
+export const WALLET_PROCESSOR_INTERVAL_MS_MAX = 600_000;
+export const SOFTHSM2_MODULE_DEFAULT = '/usr/lib/softhsm/libsofthsm2.so';
+export const KEY_JURISDICTIONS_DEFAULT = ['HK'];
+/** Roles alerted about large transfers when none are configured (TW-15.3). */
+export const ALERT_NOTIFY_ROLES_DEFAULT = ['compliance-officer'];
+
+export interface WalletConfig {
+  /** The HSM holding the wallets' keys; absent: key operations are refused (503) and nothing is signed. */
+  readonly hsm: Pkcs11KeyVaultOptions | undefined;
+  /** The EVM chain the wallets live on; absent: no wallet can be registered, nothing is watched. */
+  readonly evm: EvmChainOptions | undefined;
+  /** HK-11b: where keys and their backups may be kept (ISO 3166-1 alpha-2). */
+  readonly keyJurisdictions: readonly string[];
+  readonly processorIntervalMs: number;
+  /** First block the chain watcher scans when it has no cursor yet. */
+  readonly scanStartBlock: bigint;
+  readonly thresholds: TransferThresholds;
+  readonly alertWebhookUrl: string | undefined;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const JURISDICTION = /^[A-Z]{2}$/;
+const ASSET = /^[A-Z0-9]{2,16}$/;
+const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const AMOUNT = /^[1-9][0-9]{0,37}$/;
+const ROLE = /^[a-z][a-z0-9-]{0,63}$/;
+const CHAIN = /^[a-z][a-z0-9-]{0,31}$/;
+
+function list(raw: string | undefined): string[] {
+  return raw === undefined || raw.trim() === '' ? [] : raw.split(',').map((item) => item.trim());
+}
+
+/** `A=x,B=y` into pairs. */
+function pairs(raw: string | undefined, variable: string, problems: ConfigProblem[]): [string, string][] {
+  return list(raw).flatMap((item) => {
+    const [key, value, ...rest] = item.split('=');
+    if (key === undefined || value === undefined || rest.length > 0 || key === '' || value === '') {
+      problems.push({ variable, reason: `'${item}' is not KEY=VALUE` });
+      return [];
+    }
+    return [[key.trim(), value.trim()] as [string, string]];
+  });
+}
+
+function url(raw: string, variable: string, problems: ConfigProblem[]): string | undefined {
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  problems.push({ variable, reason: 'must be an http(s) URL' });
+  return undefined;
+}
+
+/**
+ * The wallet's own variables (the host's are parsed by @custody/service-host). Every problem
+ * is reported, each naming its variable; a secret's value is never echoed.
+ */
+export function parseWalletConfig(env: Environment): { ok: true; config: WalletConfig } | { ok: false; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+
+  let hsm: Pkcs11KeyVaultOptions | undefined;
+  const tokenLabel = env['WALLET_HSM_TOKEN_LABEL'];
+  if (tokenLabel !== undefined && tokenLabel !== '') {
+    const pin = env['WALLET_HSM_PIN'];
+    if (pin === undefined || pin === '') problems.push({ variable: 'WALLET_HSM_PIN', reason: 'required with WALLET_HSM_TOKEN_LABEL (the HSM user PIN, from a secret)' });
+    hsm = { modulePath: env['WALLET_HSM_MODULE'] || SOFTHSM2_MODULE_DEFAULT, tokenLabel, pin: pin ?? '' };
+  }
+
+  let evm: EvmChainOptions | undefined;
+  const rpc = env['WALLET_EVM_RPC_URL'];
+  if (rpc !== undefined && rpc !== '') {
+    const rpcUrl = url(rpc, 'WALLET_EVM_RPC_URL', problems);
+    const chainIdText = env['WALLET_EVM_CHAIN_ID'] ?? '';
+    const chainId = Number(chainIdText);
+    if (!/^[1-9][0-9]{0,15}$/.test(chainIdText) || !Number.isSafeInteger(chainId)) problems.push({ variable: 'WALLET_EVM_CHAIN_ID', reason: 'required with WALLET_EVM_RPC_URL: a positive integer (1 mainnet, 31337 anvil)' });
+    const chain = env['WALLET_EVM_CHAIN'] || 'ethereum';
+    if (!CHAIN.test(chain)) problems.push({ variable: 'WALLET_EVM_CHAIN', reason: `must match ${CHAIN.source}` });
+    const nativeAsset = env['WALLET_EVM_NATIVE_ASSET'] || 'ETH';
+    if (!ASSET.test(nativeAsset)) problems.push({ variable: 'WALLET_EVM_NATIVE_ASSET', reason: `must match ${ASSET.source}` });
+    const tokens: Record<string, string> = {};
+    for (const [asset, address] of pairs(env['WALLET_EVM_TOKENS'], 'WALLET_EVM_TOKENS', problems)) {
+      if (!ASSET.test(asset) || !EVM_ADDRESS.test(address)) problems.push({ variable: 'WALLET_EVM_TOKENS', reason: `'${asset}=${address}' is not ASSET=0x<40 hex>` });
+      else tokens[asset] = address;
+    }
+    if (rpcUrl !== undefined) evm = { chain, rpcUrl, chainId, nativeAsset, tokens };
+  }
+
+  const keyJurisdictions = list(env['WALLET_KEY_JURISDICTIONS']);
+  for (const code of keyJurisdictions) if (!JURISDICTION.test(code)) problems.push({ variable: 'WALLET_KEY_JURISDICTIONS', reason: `'${code}' is not an ISO 3166-1 alpha-2 code` });
+
+  const intervalText = env['WALLET_PROCESSOR_INTERVAL_MS'];
+  const processorIntervalMs = intervalText === undefined || intervalText === '' ? WALLET_PROCESSOR_INTERVAL_MS_DEFAULT : Number(intervalText);
+  if (!Number.isSafeInteger(processorIntervalMs) || processorIntervalMs < WALLET_PROCESSOR_INTERVAL_MS_MIN || processorIntervalMs > WALLET_PROCESSOR_INTERVAL_MS_MAX) {
+    problems.push({ variable: 'WALLET_PROCESSOR_INTERVAL_MS', reason: `an integer from ${WALLET_PROCESSOR_INTERVAL_MS_MIN} to ${WALLET_PROCESSOR_INTERVAL_MS_MAX}` });
+  }
+  const startText = env['WALLET_SCAN_START_BLOCK'] ?? '0';
+  if (!/^(0|[1-9][0-9]{0,18})$/.test(startText)) problems.push({ variable: 'WALLET_SCAN_START_BLOCK', reason: 'a block number' });
+
+  const perAssetMinor = new Map<string, bigint>();
+  for (const [asset, amount] of pairs(env['WALLET_ALERT_THRESHOLDS'], 'WALLET_ALERT_THRESHOLDS', problems)) {
+    if (!ASSET.test(asset) || !AMOUNT.test(amount)) problems.push({ variable: 'WALLET_ALERT_THRESHOLDS', reason: `'${asset}=${amount}' is not ASSET=<amount in minor units>` });
+    else perAssetMinor.set(asset, BigInt(amount));
+  }
+  const notifyRoles = list(env['WALLET_ALERT_NOTIFY_ROLES']);
+  for (const role of notifyRoles) if (!ROLE.test(role)) problems.push({ variable: 'WALLET_ALERT_NOTIFY_ROLES', reason: `'${role}' must match ${ROLE.source}` });
+  const webhook = env['WALLET_ALERT_WEBHOOK_URL'];
+  const alertWebhookUrl = webhook === undefined || webhook === '' ? undefined : url(webhook, 'WALLET_ALERT_WEBHOOK_URL', problems);
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      hsm,
+      evm,
+      keyJurisdictions: keyJurisdictions.length > 0 ? keyJurisdictions : KEY_JURISDICTIONS_DEFAULT,
+      processorIntervalMs,
+      scanStartBlock: BigInt(startText),
+      thresholds: { perAssetMinor, perClientMinor: new Map(), notifyRoles: notifyRoles.length > 0 ? notifyRoles : ALERT_NOTIFY_ROLES_DEFAULT },
+      alertWebhookUrl,
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { PostgresEventStore } from '@custody/event-store';
+import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus } from '@custody/messaging';
+import type { Logger } from '@custody/observability';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import {
+  applyWalletMessages,
+  EvmChainAdapter,
+  LogTransferAlertNotifier,
+  migrateWalletTables,
+  Pkcs11KeyVault,
+  WALLET_CONSUMED_TOPICS,
+  WalletProcessor,
+  WalletService,
+  WebhookTransferAlertNotifier,
+  type TransferAlertNotifier,
+} from '@custody/wallet-application';
+import type { Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import { WALLET_CONFIG, type WalletConfig } from './wallet-config';
+
+/** The consumer group of the wallet: exchange withdrawal requests and the ledger's holds. */
+export const WALLET_CONSUMER_GROUP = 'wallet';
+
+/**
+ * The wallet service's moving parts, started once its tables are ready: the HSM session, the
+ * chain adapter, the processor (chain watch and withdrawal steps, one round per interval, never
+ * two at once) and, with KAFKA_BROKERS, the consumer of withdrawal requests and ledger holds.
+ * Without an HSM or a chain configured the service still serves its API; commands that need
+ * them answer 503 with a code.
+ */
+@Injectable()
+export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private wallet: WalletService | undefined;
+  private vault: Pkcs11KeyVault | undefined;
+  private processor: WalletProcessor | undefined;
+  private consumer: InboxConsumer | undefined;
+  private producer: Producer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
+  private starting: Promise<void> = Promise.resolve();
+  private readonly stopping = new AbortController();
+  private readonly warning: RateLimitedWarning;
+
+  constructor(
+    @Inject(WALLET_CONFIG) private readonly config: WalletConfig,
+    @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
+  ) {
+    this.warning = new RateLimitedWarning(logger);
+  }
+
+  /** The wallet service, or 503 when the HSM or the chain is not configured. */
+  service(): WalletService {
+    if (this.wallet === undefined) {
+      throw new ServiceUnavailableException({ statusCode: 503, code: 'WALLET_NOT_CONFIGURED', reason: 'this wallet service has no HSM or no chain configured (WALLET_HSM_TOKEN_LABEL, WALLET_EVM_RPC_URL)' });
+    }
+    return this.wallet;
+  }
+
+  onApplicationBootstrap(): void {
+    const { hsm, evm } = this.config;
+    if (hsm === undefined || evm === undefined) {
+      this.logger.warn({ hsm: hsm !== undefined, chain: evm !== undefined }, 'wallet: no HSM or no chain configured; wallet commands answer 503');
+      return;
+    }
+    try {
+      this.vault = Pkcs11KeyVault.open(hsm);
+    } catch (error) {
+      this.logger.error({ error: (error as Error).message, code: (error as { code?: string }).code }, 'wallet: the HSM could not be opened; wallet commands answer 503');
+      return;
+    }
+    const notifier: TransferAlertNotifier =
+      this.config.alertWebhookUrl === undefined ? new LogTransferAlertNotifier((fields, message) => this.logger.warn(fields, message)) : new WebhookTransferAlertNotifier(this.config.alertWebhookUrl);
+    const wallet = new WalletService({
+      store: this.store,
+      vault: this.vault,
+      chains: [new EvmChainAdapter(evm)],
+      custodyPolicy: { allowedJurisdictions: this.config.keyJurisdictions },
+      thresholds: this.config.thresholds,
+      notifier,
+      onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),
+    });
+    const processor = new WalletProcessor(wallet, { scanStartBlock: this.config.scanStartBlock, onError: (error, context) => this.warning.warn({ ...context, error: (error as Error).message }, 'wallet: a withdrawal step failed; retried next round') });
+    this.starting = this.readiness.prepare('wallet tables', () => migrateWalletTables(this.pool, this.serviceConfig.databaseSchema)).then(async () => {
+      if (this.stopping.signal.aborted) return;
+      this.wallet = wallet;
+      this.processor = processor;
+      this.schedule(evm.chain);
+      await this.startConsumer(wallet);
+    });
+  }
+
+  private schedule(chain: string): void {
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.round = (this.processor?.runRound(chain) ?? Promise.resolve())
+        .then(() => undefined)
+        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message, chain }, 'wallet: processor round failed; retried next interval'))
+        .finally(() => this.schedule(chain));
+    }, this.config.processorIntervalMs);
+  }
+
+  private async startConsumer(wallet: WalletService): Promise<void> {
+    const kafkaConfig = this.serviceConfig.kafka;
+    if (kafkaConfig === undefined) {
+      this.logger.warn('KAFKA_BROKERS is not set: the wallet does not consume withdrawal requests or ledger holds');
+      return;
+    }
+    const kafka = createKafka({ clientId: `${this.serviceConfig.serviceName}-consumer`, brokers: kafkaConfig.brokers });
+    const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent }); // dead letters
+    this.producer = producer;
+    const consumer = new InboxConsumer({
+      bus: new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }),
+      groupId: WALLET_CONSUMER_GROUP,
+      topics: [...WALLET_CONSUMED_TOPICS],
+      pool: this.pool,
+      schema: this.serviceConfig.databaseSchema,
+      apply: applyWalletMessages(wallet),
+      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'wallet consumer: batch failed; retrying it'),
+      onRestart: (error, restart) => this.logger.warn({ error: (error as Error).message, restart }, 'wallet consumer: Kafka consumer restarted'),
+    });
+    this.consumer = consumer;
+    await consumer.migrate();
+    const started = await retryUntilDone(
+      async () => {
+        await producer.connect();
+        await consumer.start();
+      },
+      this.stopping.signal,
+      (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'wallet consumer: Kafka not reachable; retrying'),
+    );
+    if (started) this.logger.info({ topics: WALLET_CONSUMED_TOPICS }, 'wallet consumer started');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.starting.catch(() => undefined);
+    await this.round; // the round in progress finishes (its steps are each one transaction)
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.consumer?.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.vault?.close();
+  }
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { signTestToken } from '@custody/auth/testing';
+import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import {
+  anvilAccounts,
+  createSoftHsmToken,
+  createTestDatabase,
+  eventually,
+  startAnvil,
+  startKafkaTestBroker,
+  startService,
+  type ChainNode,
+  type KafkaTestBroker,
+  type ServiceProcess,
+  type SoftHsmToken,
+  type TestDatabase,
+} from '@custody/testing';
+import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address } from 'viem';
+
+const ISSUER = 'custody-e2e';
+const AUDIENCE = 'custody';
+const WAIT_MS = 45_000;
+const HOME = { site: 'HK-DC1', jurisdiction: 'HK' };
+
+/**
+ * The wallet and ledger services as real processes, talking only over Kafka (the test broker):
+ * keys in SoftHSM2, the chain on anvil. Through the public HTTP APIs: an admin registers a
+ * wallet, custodians get key access by maker-checker, an operator allow-lists a client address
+ * by a signed challenge, the client's deposit is credited in the ledger, an operator's withdrawal
+ * is approved by two custodians, held by the ledger, signed in the HSM, mined and settled.
+ */
+describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', () => {
+  const secret = randomBytes(32).toString('hex');
+  let db: TestDatabase;
+  let broker: KafkaTestBroker;
+  let node: ChainNode;
+  let hsm: SoftHsmToken;
+  let wallet: ServiceProcess;
+  let ledger: ServiceProcess;
+  let alice: Address;
+  let walletAddress: Address;
+
+  const call = async (service: ServiceProcess, method: 'GET' | 'POST', path: string, roles: string[], subject: string, body?: unknown) => {
+    const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject, roles });
+    const response = await fetch(`${service.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { [key: string]: unknown } };
+  };
+  const aliceEth = async () => {
+    const { body } = await call(ledger, 'GET', '/v1/clients/alice/balances', ['auditor'], 'auditor-1');
+    const balances = (body['balances'] ?? []) as { asset: string; postedMinor: string; availableMinor: string }[];
+    return balances.find((line) => line.asset === 'ETH');
+  };
+
+  beforeAll(async () => {
+    [db, broker, node, hsm] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil(), createSoftHsmToken('wallet-e2e')]);
+    for (const topic of [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    const common = {
+      DATABASE_URL: db.url,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWT_SECRET: secret,
+      KAFKA_BROKERS: broker.brokers.join(','),
+      KAFKA_PRODUCER_IDEMPOTENT: 'false', // the test broker cannot serve idempotent producers
+      KAFKA_CONSUMER_MAX_WAIT_MS: '20',
+      LOG_LEVEL: 'info',
+    };
+    [ledger, wallet] = await Promise.all([
+      startService('ledger', common),
+      startService('wallet', {
+        ...common,
+        SOFTHSM2_CONF: hsm.confPath,
+        WALLET_HSM_MODULE: hsm.modulePath,
+        WALLET_HSM_TOKEN_LABEL: hsm.tokenLabel,
+        WALLET_HSM_PIN: hsm.userPin,
+        WALLET_EVM_RPC_URL: node.rpcUrl,
+        WALLET_EVM_CHAIN_ID: String(node.chainId),
+        WALLET_PROCESSOR_INTERVAL_MS: '200',
+      }),
+    ]);
+    for (const service of [ledger, wallet]) expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    [, alice] = (await anvilAccounts(node)) as [Address, Address];
+  }, 90_000);
+
+  afterAll(async () => {
+    await wallet?.stop();
+    await ledger?.stop();
+    await broker?.stop();
+    await node?.stop();
+    await hsm?.destroy();
+    await db?.drop();
+  });
+
+  it('HK-11a registers a wallet for an admin only, its key generated in the HSM; a key location abroad is refused with its code', async () => {
+    const registration = {
+      walletId: 'eth-hot-1',
+      tier: 'hot',
+      ownerClass: 'client-segregated',
+      chain: 'ethereum',
+      assets: ['ETH'],
+      keyLocation: HOME,
+      backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }],
+      rotationDueAt: new Date(Date.now() + 365 * 24 * 3600_000).toISOString(),
+      quorum: { required: 2, spanDepartmentsOrSites: true, approvalTtlMs: 600_000 },
+      confirmationsRequired: 2,
+    };
+    expect((await call(wallet, 'POST', '/v1/wallets', ['operator'], 'operator-1', registration)).status).toBe(403);
+    const abroad = await call(wallet, 'POST', '/v1/wallets', ['admin'], 'admin-1', { ...registration, walletId: 'eth-hot-sg', keyLocation: { site: 'SG-1', jurisdiction: 'SG' } });
+    expect(abroad).toMatchObject({ status: 422, body: { code: 'KEY_LOCATION_OUTSIDE_JURISDICTIONS', path: 'body.key.location.jurisdiction' } });
+    expect(await call(wallet, 'POST', '/v1/wallets', ['admin'], 'admin-1', { ...registration, tier: 'lukewarm' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.tier' }] } });
+    const created = await call(wallet, 'POST', '/v1/wallets', ['admin'], 'admin-1', registration);
+    expect(created.status).toBe(201);
+    walletAddress = (created.body['registration'] as { address: Address }).address;
+    expect(walletAddress).toMatch(/^0x[0-9a-fA-F]{40}$/);
+  });
+
+  it('TW-18 grants key access by maker-checker: the requesting admin cannot approve; a different approver does', async () => {
+    for (const [custodianId, department, site] of [['ann', 'treasury', 'HK-DC1'], ['cat', 'risk', 'HK-DC2']]) {
+      expect((await call(wallet, 'POST', '/v1/custodians', ['admin'], 'admin-1', { custodianId, name: custodianId, department, site })).status).toBe(201);
+      expect((await call(wallet, 'POST', '/v1/custodians/key-access-changes', ['admin'], 'admin-1', { changeId: `grant-${custodianId}`, custodianId, walletId: 'eth-hot-1', action: 'grant', reason: 'vetted' })).status).toBe(201);
+      expect(await call(wallet, 'POST', `/v1/custodians/key-access-changes/grant-${custodianId}/decision`, ['admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+      expect(await call(wallet, 'POST', `/v1/custodians/key-access-changes/grant-${custodianId}/decision`, ['approver'], 'approver-1', { decision: 'approve', reason: 'vetting file checked' })).toMatchObject({ status: 200, body: { status: 'approved' } });
+    }
+    const roster = await call(wallet, 'GET', '/v1/custodians', ['auditor'], 'auditor-1');
+    expect((roster.body['custodians'] as { custodianId: string; wallets: string[] }[]).map((entry) => [entry.custodianId, entry.wallets])).toEqual([['ann', ['eth-hot-1']], ['cat', ['eth-hot-1']]]);
+  });
+
+  it('HK-11h allow-lists alice\'s address by her EIP-191 signature, and credits her deposit in the ledger once confirmed', async () => {
+    expect((await call(ledger, 'POST', '/v1/clients', ['operator'], 'operator-1', { clientId: 'alice' })).status).toBe(200);
+    const challenge = await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges', ['operator'], 'operator-1', { challengeId: 'CH-1', chain: 'ethereum', address: alice, method: 'signed-message' });
+    expect(challenge.status).toBe(201);
+    const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: alice, message: challenge.body['message'] as string });
+    expect(await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges/CH-1/signature', ['operator'], 'operator-1', { signature })).toMatchObject({ status: 200, body: { proven: true } });
+
+    await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: alice, to: walletAddress, value: parseEther('2'), chain: null });
+    await createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks: 1 });
+    expect(await eventually(async () => (await aliceEth())?.postedMinor === parseEther('2').toString(), WAIT_MS)).toBe(true);
+  });
+
+  it('HK-11d withdraws after two custodians approve the payload hash they reviewed; the ledger holds, the HSM signs, the chain confirms, the ledger settles', async () => {
+    const chain = createPublicClient({ transport: http(node.rpcUrl) });
+    const before = await chain.getBalance({ address: alice });
+    const requested = await call(wallet, 'POST', '/v1/withdrawals', ['operator'], 'operator-1', { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5').toString(), chain: 'ethereum', destinationAddress: alice });
+    expect(requested.status).toBe(201);
+    let payloadHash = '';
+    await eventually(async () => {
+      const { body } = await call(wallet, 'GET', '/v1/withdrawals/W-1', ['key-custodian'], 'ann');
+      payloadHash = (body['payload'] as { payloadHash?: string } | null)?.payloadHash ?? '';
+      return payloadHash !== '';
+    }, WAIT_MS);
+    const { body: review } = await call(wallet, 'GET', '/v1/withdrawals/W-1', ['key-custodian'], 'ann');
+    expect(review['payload']).toMatchObject({ asset: 'ETH', amountMinor: parseEther('0.5').toString(), destinationAddress: alice, payloadHash });
+    expect((await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['operator'], 'operator-1', { payloadHash })).status).toBe(403);
+    expect(await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['key-custodian'], 'ann', { payloadHash })).toMatchObject({ status: 201, body: { events: ['SigningApproved'] } });
+    expect(await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['key-custodian'], 'ann', { payloadHash })).toMatchObject({ status: 422, body: { code: 'SIGNING_CUSTODIAN_ALREADY_APPROVED' } });
+    expect(await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['key-custodian'], 'cat', { payloadHash })).toMatchObject({ status: 201, body: { events: ['SigningApproved', 'SigningQuorumReached', 'WithdrawalApproved'] } });
+
+    // held by the ledger (over Kafka), then signed and broadcast by the wallet
+    expect(await eventually(async () => (await aliceEth())?.availableMinor === parseEther('1.5').toString(), WAIT_MS)).toBe(true);
+    expect(await eventually(async () => ['broadcast', 'confirmed'].includes((await call(wallet, 'GET', '/v1/withdrawals/W-1', ['auditor'], 'auditor-1')).body['status'] as string), WAIT_MS)).toBe(true);
+    await createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks: 1 });
+    expect(await eventually(async () => (await call(wallet, 'GET', '/v1/withdrawals/W-1', ['auditor'], 'auditor-1')).body['status'] === 'confirmed', WAIT_MS)).toBe(true);
+    expect((await chain.getBalance({ address: alice })) - before).toBe(parseEther('0.5'));
+    expect(await eventually(async () => (await aliceEth())?.postedMinor === parseEther('1.5').toString(), WAIT_MS)).toBe(true);
+  });
+});
