@@ -166,13 +166,30 @@ describe('config-variables.ts (the configuration table)', () => {
         'DATABASE_POOL_MAX',
         'DATABASE_URL',
         'KAFKA_BROKERS',
+        'KAFKA_CONSUMER_MAX_WAIT_MS',
         'KAFKA_PRODUCER_IDEMPOTENT',
+        'LEDGER_ROLES',
         'LOG_LEVEL',
         'OTEL_EXPORTER_OTLP_ENDPOINT',
         'PORT',
+        'SOFTHSM2_CONF',
+        'WALLET_ALERT_NOTIFY_ROLES',
+        'WALLET_ALERT_THRESHOLDS',
+        'WALLET_ALERT_WEBHOOK_URL',
+        'WALLET_EVM_CHAIN',
+        'WALLET_EVM_CHAIN_ID',
+        'WALLET_EVM_NATIVE_ASSET',
+        'WALLET_EVM_RPC_URL',
+        'WALLET_EVM_TOKENS',
+        'WALLET_HSM_MODULE',
+        'WALLET_HSM_PIN',
+        'WALLET_HSM_TOKEN_LABEL',
+        'WALLET_KEY_JURISDICTIONS',
+        'WALLET_PROCESSOR_INTERVAL_MS',
+        'WALLET_SCAN_START_BLOCK',
       ].sort(),
     );
-    expect([...SECRET_CONFIG_VARIABLE_NAMES].sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_URL']);
+    expect([...SECRET_CONFIG_VARIABLE_NAMES].sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_URL', 'WALLET_HSM_PIN']);
   });
 
   it('the secret literal detector flags key-like values and lets ordinary values through', () => {

@@ -1,0 +1,39 @@
+import { parseWalletConfig, WALLET_PROCESSOR_INTERVAL_MS_DEFAULT } from './wallet-config';
+
+describe('wallet configuration', () => {
+  it('given nothing, then a wallet without HSM or chain (its commands answer 503), keys kept in HK only', () => {
+    const parsed = parseWalletConfig({});
+    expect(parsed).toMatchObject({ ok: true, config: { hsm: undefined, evm: undefined, keyJurisdictions: ['HK'], processorIntervalMs: WALLET_PROCESSOR_INTERVAL_MS_DEFAULT } });
+  });
+
+  it('given an HSM, a chain with a token and alert thresholds, then each is parsed; amounts as bigint', () => {
+    const parsed = parseWalletConfig({
+      WALLET_HSM_TOKEN_LABEL: 'custody',
+      WALLET_HSM_PIN: 'not-a-real-pin',
+      WALLET_EVM_RPC_URL: 'http://127.0.0.1:8545',
+      WALLET_EVM_CHAIN_ID: '31337',
+      WALLET_EVM_TOKENS: 'USDT=0xdAC17F958D2ee523a2206206994597C13D831ec7',
+      WALLET_KEY_JURISDICTIONS: 'HK,TW',
+      WALLET_ALERT_THRESHOLDS: 'ETH=5000000000000000000,USDT=100000000000',
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    expect(parsed.config.hsm).toMatchObject({ tokenLabel: 'custody', modulePath: '/usr/lib/softhsm/libsofthsm2.so' });
+    expect(parsed.config.evm).toEqual({ chain: 'ethereum', rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, nativeAsset: 'ETH', tokens: { USDT: '0xdAC17F958D2ee523a2206206994597C13D831ec7' } });
+    expect(parsed.config.keyJurisdictions).toEqual(['HK', 'TW']);
+    expect(parsed.config.thresholds.perAssetMinor.get('ETH')).toBe(5_000_000_000_000_000_000n);
+  });
+
+  it('given bad values, then every problem is named by its variable and no secret is echoed', () => {
+    const parsed = parseWalletConfig({
+      WALLET_HSM_TOKEN_LABEL: 'custody',
+      WALLET_EVM_RPC_URL: 'ftp://node',
+      WALLET_EVM_TOKENS: 'USDT=0x12',
+      WALLET_KEY_JURISDICTIONS: 'hongkong',
+      WALLET_PROCESSOR_INTERVAL_MS: '5',
+      WALLET_ALERT_THRESHOLDS: 'ETH=-1',
+    });
+    expect(parsed.ok).toBe(false);
+    const variables = parsed.ok ? [] : parsed.problems.map((problem) => problem.variable);
+    expect(variables.sort()).toEqual(['WALLET_ALERT_THRESHOLDS', 'WALLET_EVM_CHAIN_ID', 'WALLET_EVM_RPC_URL', 'WALLET_EVM_TOKENS', 'WALLET_HSM_PIN', 'WALLET_KEY_JURISDICTIONS', 'WALLET_PROCESSOR_INTERVAL_MS'].sort());
+  });
+});
