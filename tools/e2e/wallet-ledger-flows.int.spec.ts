@@ -280,6 +280,56 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(await ledgerCustody('eth-hot-1', 'ETH')).toBe(onChain - flaggedOrUnproven);
   });
 
+  const requestAndPrepare = async (withdrawalIds: string[]) => {
+    for (const withdrawalId of withdrawalIds) {
+      expectOk(await service.requestWithdrawal({ withdrawalId, requestId: `R-${withdrawalId}`, clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.1'), chain: CHAIN, destinationAddress: alice, walletId: 'eth-hot-1' }, 'ops-1'));
+    }
+    await round();
+  };
+  const nonceOf = async (withdrawalId: string) => {
+    const payload = (await service.withdrawal(withdrawalId))?.payload;
+    return payload === undefined ? undefined : service.chain(CHAIN)?.transactionNonce(payload.unsignedTransaction as `0x${string}`);
+  };
+  const approveBoth = async (withdrawalId: string) => {
+    const hash = (await service.withdrawal(withdrawalId))?.payload?.payloadHash ?? '';
+    expectOk(await service.approveSigning(withdrawalId, hash, 'ann'));
+    expectOk(await service.approveSigning(withdrawalId, hash, 'cat'));
+  };
+  const settle = async (withdrawalIds: string[]) => {
+    for (const withdrawalId of withdrawalIds) await eventually(async () => (await service.withdrawal(withdrawalId))?.held === true, WAIT_MS);
+    await round(); // signed
+    await round(); // broadcast
+    await mine(1);
+    await round(); // confirmed
+    for (const withdrawalId of withdrawalIds) expect((await service.withdrawal(withdrawalId))?.status).toBe('confirmed');
+  };
+
+  it('two withdrawals prepared from one wallet before either is sent get consecutive transaction numbers, and both confirm', async () => {
+    await requestAndPrepare(['W-3', 'W-4']);
+    const [n3, n4] = [await nonceOf('W-3'), await nonceOf('W-4')];
+    expect(n3).toBeDefined();
+    expect(n4).toBe((n3 ?? 0) + 1);
+    await approveBoth('W-3');
+    await approveBoth('W-4');
+    await settle(['W-3', 'W-4']);
+  });
+
+  it('a cancelled withdrawal leaves no gap: the next one is prepared again with the freed number, its approvals void, and it confirms after a new quorum', async () => {
+    await requestAndPrepare(['W-5', 'W-6']);
+    const n5 = await nonceOf('W-5');
+    await approveBoth('W-6');
+    expectOk(await service.cancelWithdrawal('W-5', 'client withdrew the request', 'ops-2'));
+    await eventually(async () => (await service.withdrawal('W-6'))?.held === true, WAIT_MS);
+    await round(); // W-6 would wait forever behind the unused number: prepared again instead of signed
+    expect(await nonceOf('W-6')).toBe(n5);
+    expect((await service.withdrawal('W-6'))?.status).toBe('awaiting-approval');
+    const signings = hsmSignings.length;
+    await round();
+    expect(hsmSignings).toHaveLength(signings); // the old approvals do not count for the new payload
+    await approveBoth('W-6');
+    await settle(['W-6']);
+  });
+
   it('HK-11d an approval older than its time-to-live no longer counts: the HSM is not asked', async () => {
     expectOk(await service.requestWithdrawal({ withdrawalId: 'W-2', requestId: 'R-2', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5'), chain: CHAIN, destinationAddress: alice, walletId: 'eth-hot-1' }, 'ops-1'));
     await round();
@@ -291,7 +341,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET', reason: expect.stringMatching(/expired/) }) }]);
     expect((await service.withdrawal('W-2'))?.status).toBe('awaiting-approval');
-    expect(hsmSignings).toHaveLength(1); // only W-1's
+    expect(hsmSignings).toHaveLength(4); // W-1, W-3, W-4, W-6
   });
 
   it('HK-11a a key past its rotation date signs nothing, even with a fresh quorum', async () => {
@@ -301,7 +351,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expectOk(await service.approveSigning('W-2', hash, 'ann'));
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'KEY_ROTATION_OVERDUE' }) }]);
-    expect(hsmSignings).toHaveLength(1);
+    expect(hsmSignings).toHaveLength(4);
   });
 
   it('takes a withdrawal request from the exchange\'s topic; one to an unlisted address is parked as a dead letter with its code', async () => {

@@ -48,7 +48,16 @@ export interface ChainAdapter {
   balanceAt(address: string, asset: string, blockNumber: bigint): Promise<bigint>;
   /** Successful transfers of known assets into `addresses` in blocks [fromBlock, toBlock]. */
   transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]>;
-  prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string): Promise<PreparedTransfer>;
+  /**
+   * An unsigned transfer from one of our addresses. `minimumNonce`: the account's next
+   * transaction number is at least this (numbers already given to other prepared, unsent
+   * transactions of the same wallet are not reused).
+   */
+  prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce?: number): Promise<PreparedTransfer>;
+  /** The account's next transaction number as the chain sees it (mined and pending). */
+  nextNonce(address: string): Promise<number>;
+  /** The transaction number an unsigned transaction carries. */
+  transactionNonce(unsignedTransaction: Hex): number;
   /** The signed transaction for an unsigned one and the key's signature over its payload hash. */
   assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { readonly signedTransaction: Hex; readonly transactionHash: Hex };
   broadcast(signedTransaction: Hex): Promise<Hex>;

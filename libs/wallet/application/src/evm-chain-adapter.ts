@@ -93,22 +93,33 @@ export class EvmChainAdapter implements ChainAdapter {
     return transfers.sort((a, b) => (a.blockNumber === b.blockNumber ? (a.logIndex ?? -1) - (b.logIndex ?? -1) : a.blockNumber < b.blockNumber ? -1 : 1));
   }
 
-  async prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string): Promise<PreparedTransfer> {
+  async prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce = 0): Promise<PreparedTransfer> {
     const from = getAddress(fromAddress);
     const to = getAddress(destinationAddress);
     const native = asset === this.options.nativeAsset;
     const call = native
       ? { to, value: amountMinor }
       : { to: this.token(asset), value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, amountMinor] }) };
-    const [nonce, fees, estimated] = await Promise.all([
-      this.client.getTransactionCount({ address: from, blockTag: 'pending' }),
+    const [chainNonce, fees, estimated] = await Promise.all([
+      this.nextNonce(from),
       this.client.estimateFeesPerGas(),
       native ? Promise.resolve(NATIVE_TRANSFER_GAS) : this.client.estimateGas({ account: from, ...call }),
     ]);
+    const nonce = Math.max(chainNonce, minimumNonce);
     const gas = native ? estimated : estimated + (estimated * GAS_HEADROOM_PERCENT) / 100n;
     const transaction: TransactionSerializableEIP1559 = { type: 'eip1559', chainId: this.options.chainId, nonce, gas, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, ...call };
     const unsignedTransaction = serializeTransaction(transaction);
     return { asset, amountMinor, destinationAddress: to, feeAsset: this.feeAsset, maxNetworkFeeMinor: gas * fees.maxFeePerGas, unsignedTransaction, payloadHash: keccak256(unsignedTransaction) };
+  }
+
+  nextNonce(address: string): Promise<number> {
+    return this.client.getTransactionCount({ address: getAddress(address), blockTag: 'pending' });
+  }
+
+  transactionNonce(unsignedTransaction: Hex): number {
+    const nonce = parseTransaction(unsignedTransaction).nonce;
+    if (nonce === undefined) throw new Error('assertion: a prepared transaction carries its nonce');
+    return nonce;
   }
 
   assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { signedTransaction: Hex; transactionHash: Hex } {

@@ -1,5 +1,5 @@
 import type { Transaction } from '@custody/event-store';
-import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type ObservedTransfer, type WalletError } from '@custody/wallet-domain';
+import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
 import type { Hex } from 'viem';
 import { confirmationsAt, type ChainAdapter, type ChainTransfer } from './chain-adapter';
 import { EVM_SCAN_BLOCKS_MAX } from './evm-chain-adapter';
@@ -153,6 +153,44 @@ export class WalletProcessor {
 
   // ---- withdrawals ----
 
+  /**
+   * Prepares the withdrawal's transaction with the next transaction number of its wallet that no
+   * other open withdrawal of that wallet holds: two withdrawals prepared before either is sent
+   * never share a number.
+   */
+  private async prepare(chain: ChainAdapter, state: WithdrawalState, fromAddress: string) {
+    const { request } = state;
+    const taken = await this.openNonces(chain, request.walletId, request.withdrawalId);
+    const minimumNonce = taken.length === 0 ? 0 : Math.max(...taken) + 1;
+    const prepared = await chain.prepareTransfer(fromAddress, request.asset, request.amountMinor, request.destinationAddress, minimumNonce);
+    return this.service.progress(request.withdrawalId, { type: 'PrepareSigningPayload', withdrawalId: request.withdrawalId, payload: prepared, at: this.service.at() }, SYSTEM_ACTOR);
+  }
+
+  /** Transaction numbers held by the wallet's other open withdrawals (prepared, not final). */
+  private async openNonces(chain: ChainAdapter, walletId: string, except: string): Promise<number[]> {
+    const { rows } = await this.service.store.pool.query<{ withdrawal_id: string }>(
+      `select withdrawal_id from ${this.service.schema}.withdrawal_queue where chain = $1 and withdrawal_id <> $2 and status in ('awaiting-approval', 'signed', 'broadcast') order by withdrawal_id limit ${WITHDRAWALS_PER_ROUND_MAX}`,
+      [chain.chain, except],
+    );
+    const nonces: number[] = [];
+    for (const row of rows) {
+      const other = await this.service.withdrawal(row.withdrawal_id);
+      if (other?.payload !== undefined && other.request.walletId === walletId) nonces.push(chain.transactionNonce(other.payload.unsignedTransaction as Hex));
+    }
+    return nonces;
+  }
+
+  /** The payload's number was used by another transaction, or a number before it is held by no open withdrawal (it would wait forever). */
+  private async nonceUnusable(chain: ChainAdapter, state: WithdrawalState, fromAddress: string): Promise<boolean> {
+    if (state.payload === undefined) return false;
+    const nonce = chain.transactionNonce(state.payload.unsignedTransaction as Hex);
+    const next = await chain.nextNonce(fromAddress);
+    if (nonce < next) return true;
+    const taken = new Set(await this.openNonces(chain, state.request.walletId, state.request.withdrawalId));
+    for (let number = next; number < nonce; number += 1) if (!taken.has(number)) return true;
+    return false;
+  }
+
   private async advanceWithdrawals(chain: ChainAdapter, head: bigint): Promise<{ advanced: number; waiting: { withdrawalId: string; error: WalletError }[] }> {
     const { rows } = await this.service.store.pool.query<{ withdrawal_id: string }>(
       `select withdrawal_id from ${this.service.schema}.withdrawal_queue where chain = $1 order by withdrawal_id limit ${WITHDRAWALS_PER_ROUND_MAX}`,
@@ -182,12 +220,15 @@ export class WalletProcessor {
     const moved = (result: { ok: boolean; error?: WalletError } & ({ ok: true; events: readonly unknown[] } | { ok: false; error: WalletError })) =>
       result.ok ? result.events.length > 0 : result.error;
     switch (state.status) {
-      case 'awaiting-payload': {
-        const prepared = await chain.prepareTransfer(facts.wallet.registration.address, request.asset, request.amountMinor, request.destinationAddress);
-        return moved(await this.service.progress(withdrawalId, { type: 'PrepareSigningPayload', withdrawalId, payload: prepared, at: this.service.at() }, SYSTEM_ACTOR));
-      }
+      case 'awaiting-payload':
+        return moved(await this.prepare(chain, state, facts.wallet.registration.address));
       case 'awaiting-approval': {
         const at = this.service.at();
+        if (state.payload !== undefined && (await this.nonceUnusable(chain, state, facts.wallet.registration.address))) {
+          // its transaction number was taken, or one before it will never be sent (a cancelled withdrawal): prepared
+          // again, which voids the approvals of the old payload (the custodians review the new one)
+          return moved(await this.prepare(chain, state, facts.wallet.registration.address));
+        }
         const problem = signingProblem(state, facts, at);
         if (problem !== undefined) return problem; // the HSM is not asked
         const payload = state.payload;

@@ -226,7 +226,9 @@ describe('withdrawal on chain', () => {
     const cancel: Later = { type: 'CancelWithdrawal', withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'client asked', at: minutes(4) };
     expect(refusal(signed(), cancel)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
     const decision = decideWithdrawal(cancel, given(prepare(HASH_A)), progress);
-    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['WithdrawalCancelled', 'WithdrawalFailed']);
+    expect(decision.ok && decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['WithdrawalCancelled', 'client asked'], ['WithdrawalFailed', 'rejected']]); // never approved: never held
+    const approved = decideWithdrawal(cancel, given(prepare(HASH_A), approve('ann'), approve('cat')), progress);
+    expect(approved.ok && approved.events[1]?.data).toMatchObject({ reason: 'cancelled' }); // approved: the ledger releases its hold
   });
 });
 

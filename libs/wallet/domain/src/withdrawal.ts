@@ -100,7 +100,7 @@ export type WithdrawalEvent =
     }
   | { readonly type: 'WithdrawalCancelled'; readonly data: { readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string } }
   /** custody.wallet.events.v1 WithdrawalFailed v1 (exactly its fields). */
-  | { readonly type: 'WithdrawalFailed'; readonly data: { readonly withdrawalId: string; readonly clientId: string; readonly reason: 'reverted' | 'cancelled'; readonly failedAt: string } }
+  | { readonly type: 'WithdrawalFailed'; readonly data: { readonly withdrawalId: string; readonly clientId: string; readonly reason: 'reverted' | 'cancelled' | 'rejected'; readonly failedAt: string } }
   | LargeTransferAlertedEvent;
 
 export interface ChainOutcome {
@@ -226,7 +226,9 @@ export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'Re
       if (state.status !== 'awaiting-payload' && state.status !== 'awaiting-approval') return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}: signed transactions cannot be called back`);
       if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a cancellation states why');
       const { cancelledBy, reason, at } = command;
-      return accept<WithdrawalEvent>({ type: 'WithdrawalCancelled', data: { withdrawalId, cancelledBy, reason, at } }, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: 'cancelled', failedAt: at } });
+      // WithdrawalFailed v1: 'cancelled' releases a hold; one never approved was never held: 'rejected' (the ledger ignores it)
+      const failure = state.approvedAt === undefined ? 'rejected' : 'cancelled';
+      return accept<WithdrawalEvent>({ type: 'WithdrawalCancelled', data: { withdrawalId, cancelledBy, reason, at } }, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: failure, failedAt: at } });
     }
   }
 }
