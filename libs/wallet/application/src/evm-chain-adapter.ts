@@ -1,27 +1,12 @@
-import {
-  createPublicClient,
-  encodeFunctionData,
-  erc20Abi,
-  getAddress,
-  http,
-  keccak256,
-  parseEventLogs,
-  parseTransaction,
-  serializeTransaction,
-  type Address,
-  type Hex,
-  type PublicClient,
-  type TransactionSerializableEIP1559,
-} from 'viem';
+import { createPublicClient, erc20Abi, getAddress, http, parseEventLogs, type Address, type Hex, type PublicClient } from 'viem';
 import type { ChainAdapter, ChainTransfer, PreparedTransfer, TransactionOutcome } from './chain-adapter';
+import { assembleSignedTransaction, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
 import type { EvmSignature } from './key-vault';
 
 /** Blocks scanned per call of transfersTo: a long gap is walked in slices the caller checkpoints. */
 export const EVM_SCAN_BLOCKS_MAX = 500n;
 /** A JSON-RPC call that does not answer within this is an error (retried by the caller's loop). */
 export const EVM_RPC_TIMEOUT_MS = 10_000;
-/** Gas of a plain value transfer. */
-const NATIVE_TRANSFER_GAS = 21_000n;
 /** Head-room on an estimated ERC-20 transfer gas (percent). */
 const GAS_HEADROOM_PERCENT = 20n;
 
@@ -97,9 +82,7 @@ export class EvmChainAdapter implements ChainAdapter {
     const from = getAddress(fromAddress);
     const to = getAddress(destinationAddress);
     const native = asset === this.options.nativeAsset;
-    const call = native
-      ? { to, value: amountMinor }
-      : { to: this.token(asset), value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, amountMinor] }) };
+    const call = transferCall(to, amountMinor, native ? undefined : this.token(asset));
     const [chainNonce, fees, estimated] = await Promise.all([
       this.nextNonce(from),
       this.client.estimateFeesPerGas(),
@@ -107,9 +90,10 @@ export class EvmChainAdapter implements ChainAdapter {
     ]);
     const nonce = Math.max(chainNonce, minimumNonce);
     const gas = native ? estimated : estimated + (estimated * GAS_HEADROOM_PERCENT) / 100n;
-    const transaction: TransactionSerializableEIP1559 = { type: 'eip1559', chainId: this.options.chainId, nonce, gas, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, ...call };
-    const unsignedTransaction = serializeTransaction(transaction);
-    return { asset, amountMinor, destinationAddress: to, feeAsset: this.feeAsset, maxNetworkFeeMinor: gas * fees.maxFeePerGas, unsignedTransaction, payloadHash: keccak256(unsignedTransaction) };
+    return preparedTransfer(
+      { asset, amountMinor, destinationAddress: to, feeAsset: this.feeAsset },
+      { type: 'eip1559', chainId: this.options.chainId, nonce, gas, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, ...call },
+    );
   }
 
   nextNonce(address: string): Promise<number> {
@@ -117,16 +101,11 @@ export class EvmChainAdapter implements ChainAdapter {
   }
 
   transactionNonce(unsignedTransaction: Hex): number {
-    const nonce = parseTransaction(unsignedTransaction).nonce;
-    if (nonce === undefined) throw new Error('assertion: a prepared transaction carries its nonce');
-    return nonce;
+    return transactionNonceOf(unsignedTransaction);
   }
 
   assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { signedTransaction: Hex; transactionHash: Hex } {
-    const transaction = parseTransaction(unsignedTransaction);
-    if (transaction.type !== 'eip1559') throw new Error('assertion: only EIP-1559 transactions are prepared here');
-    const signedTransaction = serializeTransaction(transaction as TransactionSerializableEIP1559, signature);
-    return { signedTransaction, transactionHash: keccak256(signedTransaction) };
+    return assembleSignedTransaction(unsignedTransaction, signature);
   }
 
   broadcast(signedTransaction: Hex): Promise<Hex> {

@@ -9,3 +9,4 @@ export * from './wallet-processor';
 export * from './wallet-service';
 export * from './wallet-streams';
 export { migrateWalletTables } from './wallet-tables';
+export { SIMULATED_BLOCKS_MAX, SIMULATED_GAS_PRICE, SimulatedChain, SimulatedChainError, type SimulatedChainErrorCode, type SimulatedChainOptions } from './simulated-chain';

@@ -216,9 +216,7 @@ export class WalletProcessor {
     if (state === undefined) return false;
     const facts = await this.service.progressFacts(state.request.walletId);
     if (facts === undefined) return walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${state.request.walletId}`);
-    const { request } = state;
-    const moved = (result: { ok: boolean; error?: WalletError } & ({ ok: true; events: readonly unknown[] } | { ok: false; error: WalletError })) =>
-      result.ok ? result.events.length > 0 : result.error;
+    const moved = (result: { readonly ok: true; readonly events: readonly unknown[] } | { readonly ok: false; readonly error: WalletError }) => (result.ok ? result.events.length > 0 : result.error);
     switch (state.status) {
       case 'awaiting-payload':
         return moved(await this.prepare(chain, state, facts.wallet.registration.address));

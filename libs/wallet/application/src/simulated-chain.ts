@@ -1,0 +1,204 @@
+import { decodeFunctionData, erc20Abi, getAddress, keccak256, parseTransaction, recoverTransactionAddress, toHex, type Address, type Hex } from 'viem';
+import type { ChainAdapter, ChainTransfer, PreparedTransfer, TransactionOutcome } from './chain-adapter';
+import { assembleSignedTransaction, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
+import type { EvmSignature } from './key-vault';
+
+/** A simulated chain keeps at most this many blocks (a demo or a test, not a node). */
+export const SIMULATED_BLOCKS_MAX = 1_000_000;
+/** The fee per gas the simulated chain charges: fixed, so fees are predictable. */
+export const SIMULATED_GAS_PRICE = 1_000_000_000n;
+
+export type SimulatedChainErrorCode = 'NONCE_MISMATCH' | 'INSUFFICIENT_FUNDS' | 'TRANSACTION_INVALID' | 'ASSET_UNKNOWN';
+
+export class SimulatedChainError extends Error {
+  constructor(
+    readonly code: SimulatedChainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimulatedChainError';
+  }
+}
+
+interface SimulatedTransfer {
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly fromAddress: Address;
+  readonly toAddress: Address;
+  readonly transactionHash: Hex;
+  readonly logIndex: number | null;
+}
+
+interface SimulatedBlock {
+  readonly number: bigint;
+  readonly transfers: readonly SimulatedTransfer[];
+  /** Fees paid in this block: payer -> amount of the fee asset. */
+  readonly fees: ReadonlyMap<Address, bigint>;
+}
+
+export interface SimulatedChainOptions {
+  readonly chain: string;
+  readonly chainId: number;
+  readonly nativeAsset: string;
+  /** ERC-20-like assets: asset -> the token address transactions call. */
+  readonly tokens: Readonly<Record<string, string>>;
+}
+
+/**
+ * A deterministic EVM-like chain in memory, behind the same port as the real node, for unit
+ * tests and the embedded demo: every broadcast is checked (the signer recovered from the
+ * signature, its nonce, its balance for value plus fee) and mined at once in its own block; other
+ * parties' transfers (`transfer`) and blocks (`mine`) are the test's or the simulator's to make.
+ * Balances at any height are replayed from the blocks. Nothing random: the same calls give the
+ * same blocks, hashes and balances.
+ */
+export class SimulatedChain implements ChainAdapter {
+  readonly chain: string;
+  readonly feeAsset: string;
+  readonly assets: readonly string[];
+  private readonly blocks: SimulatedBlock[] = [{ number: 0n, transfers: [], fees: new Map() }];
+  private readonly nonces = new Map<Address, number>();
+  private readonly outcomes = new Map<Hex, TransactionOutcome>();
+  private readonly tokenOf: ReadonlyMap<string, Address>;
+  private readonly assetOfToken: ReadonlyMap<Address, string>;
+  private sequence = 0;
+
+  constructor(private readonly options: SimulatedChainOptions) {
+    this.chain = options.chain;
+    this.feeAsset = options.nativeAsset;
+    this.assets = [options.nativeAsset, ...Object.keys(options.tokens)];
+    this.tokenOf = new Map(Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]));
+    this.assetOfToken = new Map(Object.entries(options.tokens).map(([asset, address]) => [getAddress(address), asset]));
+  }
+
+  head(): Promise<bigint> {
+    return Promise.resolve(this.headNumber());
+  }
+
+  /** Empty blocks on top (confirmations). */
+  mine(blocks = 1): void {
+    for (let index = 0; index < blocks; index += 1) this.append([], new Map());
+  }
+
+  /** Someone outside (a client, the exchange, a faucet with `from` = null) sends an asset: mined in its own block. */
+  transfer(from: string | null, to: string, asset: string, amountMinor: bigint): Hex {
+    if (!this.assets.includes(asset)) throw new SimulatedChainError('ASSET_UNKNOWN', `${this.chain} has no asset ${asset}`);
+    if (amountMinor <= 0n) throw new SimulatedChainError('TRANSACTION_INVALID', 'a transfer moves a positive amount');
+    const fromAddress = from === null ? ZERO_ADDRESS : getAddress(from);
+    if (from !== null && this.balanceNow(fromAddress, asset) < amountMinor) throw new SimulatedChainError('INSUFFICIENT_FUNDS', `${fromAddress} holds less than ${amountMinor} ${asset}`);
+    this.sequence += 1;
+    const transactionHash = keccak256(toHex(`${this.chain}/external/${this.sequence}/${fromAddress}/${to}/${asset}/${amountMinor}`));
+    const logIndex = asset === this.feeAsset ? null : 0;
+    this.append([{ asset, amountMinor, fromAddress, toAddress: getAddress(to), transactionHash, logIndex }], new Map());
+    this.outcomes.set(transactionHash, { status: 'success', blockNumber: this.headNumber(), feeMinor: 0n });
+    return transactionHash;
+  }
+
+  balanceAt(address: string, asset: string, blockNumber: bigint): Promise<bigint> {
+    return Promise.resolve(this.balanceUpTo(getAddress(address), asset, blockNumber));
+  }
+
+  transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]> {
+    const watched = new Set(addresses.map((address) => getAddress(address)));
+    const found: ChainTransfer[] = [];
+    for (const block of this.blocks) {
+      if (block.number < fromBlock || block.number > toBlock) continue;
+      for (const transfer of block.transfers) if (watched.has(transfer.toAddress)) found.push({ ...transfer, blockNumber: block.number });
+    }
+    return Promise.resolve(found);
+  }
+
+  prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce = 0): Promise<PreparedTransfer> {
+    const native = asset === this.feeAsset;
+    const token = this.tokenOf.get(asset);
+    if (!native && token === undefined) return Promise.reject(new SimulatedChainError('ASSET_UNKNOWN', `${this.chain} has no asset ${asset}`));
+    const call = transferCall(getAddress(destinationAddress), amountMinor, native ? undefined : token);
+    const nonce = Math.max(this.nonces.get(getAddress(fromAddress)) ?? 0, minimumNonce);
+    const gas = native ? NATIVE_TRANSFER_GAS : 2n * NATIVE_TRANSFER_GAS;
+    return Promise.resolve(
+      preparedTransfer(
+        { asset, amountMinor, destinationAddress, feeAsset: this.feeAsset },
+        { type: 'eip1559', chainId: this.options.chainId, nonce, gas, maxFeePerGas: SIMULATED_GAS_PRICE, maxPriorityFeePerGas: SIMULATED_GAS_PRICE, ...call },
+      ),
+    );
+  }
+
+  nextNonce(address: string): Promise<number> {
+    return Promise.resolve(this.nonces.get(getAddress(address)) ?? 0);
+  }
+
+  transactionNonce(unsignedTransaction: Hex): number {
+    return transactionNonceOf(unsignedTransaction);
+  }
+
+  assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { signedTransaction: Hex; transactionHash: Hex } {
+    return assembleSignedTransaction(unsignedTransaction, signature);
+  }
+
+  /** Checks the signed transaction as a node would (signer, chain, nonce, funds) and mines it in a block of its own. */
+  async broadcast(signedTransaction: Hex): Promise<Hex> {
+    const transactionHash = keccak256(signedTransaction);
+    if (this.outcomes.has(transactionHash)) return transactionHash; // already mined: a re-broadcast changes nothing
+    const transaction = parseTransaction(signedTransaction);
+    if (transaction.type !== 'eip1559' || transaction.chainId !== this.options.chainId || transaction.to == null || transaction.gas === undefined || transaction.maxFeePerGas === undefined) {
+      throw new SimulatedChainError('TRANSACTION_INVALID', 'an EIP-1559 transaction for this chain, with a recipient and gas');
+    }
+    const from = getAddress(await recoverTransactionAddress({ serializedTransaction: signedTransaction as Parameters<typeof recoverTransactionAddress>[0]['serializedTransaction'] }));
+    const expected = this.nonces.get(from) ?? 0;
+    if (transaction.nonce !== expected) throw new SimulatedChainError('NONCE_MISMATCH', `nonce ${transaction.nonce} from ${from}; the chain expects ${expected}`);
+    const gasUsed = transaction.data === undefined || transaction.data === '0x' ? NATIVE_TRANSFER_GAS : 2n * NATIVE_TRANSFER_GAS;
+    const fee = gasUsed * SIMULATED_GAS_PRICE;
+    const token = this.assetOfToken.get(getAddress(transaction.to));
+    let moved: SimulatedTransfer;
+    if (token === undefined) {
+      moved = { asset: this.feeAsset, amountMinor: transaction.value ?? 0n, fromAddress: from, toAddress: getAddress(transaction.to), transactionHash, logIndex: null };
+    } else {
+      const call = decodeFunctionData({ abi: erc20Abi, data: transaction.data ?? '0x' });
+      if (call.functionName !== 'transfer') throw new SimulatedChainError('TRANSACTION_INVALID', 'only ERC-20 transfer calls are simulated');
+      const [to, amountMinor] = call.args;
+      moved = { asset: token, amountMinor, fromAddress: from, toAddress: getAddress(to), transactionHash, logIndex: 0 };
+    }
+    const nativeNeeded = fee + (moved.asset === this.feeAsset ? moved.amountMinor : 0n);
+    if (this.balanceNow(from, this.feeAsset) < nativeNeeded || this.balanceNow(from, moved.asset) < moved.amountMinor) {
+      throw new SimulatedChainError('INSUFFICIENT_FUNDS', `${from} cannot pay ${moved.amountMinor} ${moved.asset} plus the fee`);
+    }
+    this.nonces.set(from, expected + 1);
+    this.append(moved.amountMinor > 0n ? [moved] : [], new Map([[from, fee]]));
+    this.outcomes.set(transactionHash, { status: 'success', blockNumber: this.headNumber(), feeMinor: fee });
+    return transactionHash;
+  }
+
+  outcome(transactionHash: Hex): Promise<TransactionOutcome | null> {
+    return Promise.resolve(this.outcomes.get(transactionHash) ?? null);
+  }
+
+  private headNumber(): bigint {
+    return BigInt(this.blocks.length - 1);
+  }
+
+  private append(transfers: readonly SimulatedTransfer[], fees: ReadonlyMap<Address, bigint>): void {
+    if (this.blocks.length >= SIMULATED_BLOCKS_MAX) throw new Error(`assertion: the simulated chain holds at most ${SIMULATED_BLOCKS_MAX} blocks`);
+    this.blocks.push({ number: BigInt(this.blocks.length), transfers, fees });
+  }
+
+  private balanceNow(address: Address, asset: string): bigint {
+    return this.balanceUpTo(address, asset, this.headNumber());
+  }
+
+  private balanceUpTo(address: Address, asset: string, blockNumber: bigint): bigint {
+    let balance = 0n;
+    for (const block of this.blocks) {
+      if (block.number > blockNumber) break;
+      for (const transfer of block.transfers) {
+        if (transfer.asset !== asset) continue;
+        if (transfer.toAddress === address) balance += transfer.amountMinor;
+        if (transfer.fromAddress === address) balance -= transfer.amountMinor;
+      }
+      if (asset === this.feeAsset) balance -= block.fees.get(address) ?? 0n;
+    }
+    return balance;
+  }
+}
+
+/** The faucet: where `transfer(null, ...)` coins come from. */
+const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
