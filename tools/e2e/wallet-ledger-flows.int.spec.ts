@@ -58,7 +58,12 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   let token: Address;
   let hotAddress: Address;
 
-  const send = (from: Address, to: Address, value: bigint) => createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: from, to, value, chain: null });
+  /** A transfer by a dev account, returned once mined (anvil mines each transaction, but answers before the block is visible). */
+  const send = async (from: Address, to: Address, value: bigint) => {
+    const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: from, to, value, chain: null });
+    await chainClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    return hash;
+  };
   const mine = (blocks: number) => createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks });
   const round = (): Promise<ProcessorReport> => processor.runRound(CHAIN);
   /** The wallet's custody account in the ledger: what the ledger says the wallet holds (debits minus credits of its journals). */
@@ -183,7 +188,8 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   it('HK-11h a deposit from alice\'s listed address (ETH, and an ERC-20) is observed, confirmed after 2 blocks and credited in the ledger; one from a stranger is flagged, not credited', async () => {
     await send(alice, hotAddress, parseEther('3'));
     await send(stranger, hotAddress, parseEther('1'));
-    await createWalletClient({ transport: http(node.rpcUrl) }).writeContract({ address: token, abi: erc20Abi, functionName: 'transfer', args: [hotAddress, 250_000_000n], account: alice, chain: null });
+    const tokenTransfer = await createWalletClient({ transport: http(node.rpcUrl) }).writeContract({ address: token, abi: erc20Abi, functionName: 'transfer', args: [hotAddress, 250_000_000n], account: alice, chain: null });
+    await chainClient.waitForTransactionReceipt({ hash: tokenTransfer, pollingInterval: 20 });
     const first = await round();
     expect(first.depositsObserved).toBe(3);
     expect(first.depositsConfirmed).toBe(1); // each transfer was mined in its own block: alice's ETH has 3 confirmations, her USDT 1 of 2
@@ -302,6 +308,8 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     await mine(1);
     await round(); // confirmed
     for (const withdrawalId of withdrawalIds) expect((await service.withdrawal(withdrawalId))?.status).toBe('confirmed');
+    // and the ledger has posted each (through the relay and its consumer)
+    for (const withdrawalId of withdrawalIds) await eventually(async () => (await ledger.load(['alice'])).state.withdrawals.get(withdrawalId)?.status === 'settled', WAIT_MS);
   };
 
   it('two withdrawals prepared from one wallet before either is sent get consecutive transaction numbers, and both confirm', async () => {
@@ -330,6 +338,36 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     await settle(['W-6']);
   });
 
+  it('TW-15.4 moves ETH hot-to-cold through the hot wallet\'s quorum, without a ledger hold; the cold wallet does not see it as a client deposit', async () => {
+    const cold = await service.registerWallet(
+      { walletId: 'eth-cold-1', tier: 'cold', ownerClass: 'client-segregated', chain: CHAIN, assets: ['ETH'], keyLocation: { site: 'HK-VAULT3', jurisdiction: 'HK' }, backups: [BACKUP], rotationDueAt: new Date(clock.now().getTime() + YEAR_MS).toISOString(), quorum: QUORUM, confirmationsRequired: 2 },
+      'admin-1',
+    );
+    expectOk(cold);
+    const coldAddress = cold.state?.registration.address as Address;
+    const aliceBefore = await ledgerBalance(clientAccount('alice', 'ETH'));
+    const requested = await service.requestInternalTransfer({ transferId: 'T-1', sourceWalletId: 'eth-hot-1', destinationWalletId: 'eth-cold-1', asset: 'ETH', amountMinor: parseEther('0.2') }, 'ops-1');
+    expectOk(requested);
+    expect(requested.state?.request.direction).toBe('hot-to-cold');
+    await round(); // prepared
+    const hash = (await service.withdrawal('T-1'))?.payload?.payloadHash ?? '';
+    expectOk(await service.approveSigning('T-1', hash, 'ann'));
+    const quorum = await service.approveSigning('T-1', hash, 'ben');
+    expectOk(quorum);
+    expect(quorum.events.map((event) => event.type)).toEqual(['SigningApproved', 'SigningQuorumReached']);
+    await round(); // signed: no hold to wait for
+    await round(); // broadcast
+    await mine(1);
+    await round();
+    const events = await service.store.readStream(withdrawalStreamId('T-1'));
+    expect(events.map((event) => event.type)).toContain('InternalTransferConfirmed');
+    expect(events.map((event) => event.type)).not.toContain('WithdrawalApproved');
+    expect(await chainClient.getBalance({ address: coldAddress })).toBe(parseEther('0.2'));
+    const intoCold = (await service.store.readAll()).filter((event) => event.type === 'DepositObserved' && String(event.data['toAddress']).toLowerCase() === coldAddress.toLowerCase());
+    expect(intoCold).toEqual([]);
+    expect(await ledgerBalance(clientAccount('alice', 'ETH'))).toBe(aliceBefore);
+  });
+
   it('HK-11d an approval older than its time-to-live no longer counts: the HSM is not asked', async () => {
     expectOk(await service.requestWithdrawal({ withdrawalId: 'W-2', requestId: 'R-2', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5'), chain: CHAIN, destinationAddress: alice, walletId: 'eth-hot-1' }, 'ops-1'));
     await round();
@@ -341,7 +379,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET', reason: expect.stringMatching(/expired/) }) }]);
     expect((await service.withdrawal('W-2'))?.status).toBe('awaiting-approval');
-    expect(hsmSignings).toHaveLength(4); // W-1, W-3, W-4, W-6
+    expect(hsmSignings).toHaveLength(5); // W-1, W-3, W-4, W-6, T-1
   });
 
   it('HK-11a a key past its rotation date signs nothing, even with a fresh quorum', async () => {
@@ -351,7 +389,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expectOk(await service.approveSigning('W-2', hash, 'ann'));
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'KEY_ROTATION_OVERDUE' }) }]);
-    expect(hsmSignings).toHaveLength(4);
+    expect(hsmSignings).toHaveLength(5);
   });
 
   it('takes a withdrawal request from the exchange\'s topic; one to an unlisted address is parked as a dead letter with its code', async () => {

@@ -135,7 +135,8 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: alice, message: challenge.body['message'] as string });
     expect(await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges/CH-1/signature', ['operator'], 'operator-1', { signature })).toMatchObject({ status: 200, body: { proven: true } });
 
-    await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: alice, to: walletAddress, value: parseEther('2'), chain: null });
+    const deposit = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: alice, to: walletAddress, value: parseEther('2'), chain: null });
+    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash: deposit, pollingInterval: 20 });
     await createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks: 1 });
     expect(await eventually(async () => (await aliceEth())?.postedMinor === parseEther('2').toString(), WAIT_MS)).toBe(true);
   });

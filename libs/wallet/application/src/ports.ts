@@ -7,6 +7,8 @@ import type { LargeTransferAlertedEvent, WalletState, WithdrawalPolicyDecision, 
  */
 export interface WithdrawalPolicyPort {
   decide(request: WithdrawalRequest, wallet: WalletState): Promise<WithdrawalPolicyDecision>;
+  /** TW-15.4: the policy for a cold-to-hot or hot-to-cold (or same-tier) transfer between our wallets. */
+  decideInternal(request: WithdrawalRequest, source: WalletState, destination: WalletState): Promise<WithdrawalPolicyDecision>;
 }
 
 export const CONSERVATIVE_POLICY_VERSION = 'conservative-default-1';
@@ -14,6 +16,11 @@ export const CONSERVATIVE_POLICY_VERSION = 'conservative-default-1';
 export class ConservativeWithdrawalPolicy implements WithdrawalPolicyPort {
   decide(_request: WithdrawalRequest, wallet: WalletState): Promise<WithdrawalPolicyDecision> {
     return Promise.resolve({ allowed: true, quorumRequired: wallet.quorum.required, reason: 'no policy service yet: the wallet quorum applies to every withdrawal', policyVersion: CONSERVATIVE_POLICY_VERSION });
+  }
+
+  decideInternal(_request: WithdrawalRequest, source: WalletState, destination: WalletState): Promise<WithdrawalPolicyDecision> {
+    // the stricter of the two wallets' quorums: moving into a cold wallet is as guarded as moving out of it
+    return Promise.resolve({ allowed: true, quorumRequired: Math.max(source.quorum.required, destination.quorum.required), reason: 'no policy service yet: the larger wallet quorum applies', policyVersion: CONSERVATIVE_POLICY_VERSION });
   }
 }
 

@@ -82,6 +82,9 @@ export class WalletProcessor {
     const { rows: wallets } = await transaction.client.query<{ wallet_id: string }>(`select wallet_id from ${schema}.wallet_addresses where chain = $1 and address = $2`, [chain.chain, transfer.toAddress.toLowerCase()]);
     const walletId = wallets[0]?.wallet_id;
     if (walletId === undefined) return false;
+    // from one of our own wallets: an internal transfer (TW-15.4), recorded on its own stream, not a client's deposit
+    const { rowCount: ours } = await transaction.client.query(`select 1 from ${schema}.wallet_addresses where chain = $1 and address = $2`, [chain.chain, transfer.fromAddress.toLowerCase()]);
+    if ((ours ?? 0) > 0) return false;
     const wallet = await this.service.wallet(walletId, transaction);
     if (wallet === undefined) return false;
     // HK-11h micro-payment test: an open challenge for this sender, this asset and this wallet address

@@ -3,6 +3,7 @@ import type { PostgresEventStore, Transaction } from '@custody/event-store';
 import {
   chooseSourceWallet,
   decideAllowList,
+  decideRequestInternalTransfer,
   decideRequestWithdrawal,
   decideRoster,
   decideWallet,
@@ -30,7 +31,7 @@ import {
   type WalletOwnerClass,
   type WalletState,
   type WalletTier,
-  type WithdrawalCommand,
+  type WithdrawalProgressCommand,
   type WithdrawalEvent,
   type WithdrawalProgressFacts,
   type WithdrawalState,
@@ -365,7 +366,7 @@ export class WalletService {
     if (walletId === undefined) return refusal(walletError('WITHDRAWAL_NO_SOURCE_WALLET', 'amountMinor', `no hot client-segregated wallet on ${input.chain} holds ${input.amountMinor} ${input.asset}`));
     const wallet = await this.wallet(walletId, transaction);
     const allowList = await this.allowList(input.clientId, transaction);
-    const request = { withdrawalId: input.withdrawalId, requestId: input.requestId, clientId: input.clientId, asset: input.asset, amountMinor: input.amountMinor, walletId, destinationAddress: input.destinationAddress, requestedBy: actor };
+    const request = { withdrawalId: input.withdrawalId, requestId: input.requestId, clientId: input.clientId, asset: input.asset, amountMinor: input.amountMinor, walletId, destinationAddress: input.destinationAddress, destinationWalletId: null, requestedBy: actor };
     const chainOfWallet = wallet?.registration.chain ?? input.chain;
     const destinationAllowListedFor = isAllowListed(allowList, chainOfWallet, input.destinationAddress) ? [input.clientId] : [];
     const policy = wallet === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decide(request, wallet);
@@ -375,6 +376,33 @@ export class WalletService {
       (state) => decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, state, { wallet, destinationAllowListedFor, policy, thresholds: this.thresholds }),
       { actor, correlationId: input.requestId },
       { ...(transaction === undefined ? {} : { transaction }), afterAppend: (_events, state, tx) => this.queueWithdrawal(state, tx) },
+    );
+    if (executed.ok) await this.notifyAlerts(executed.events);
+    return executed;
+  }
+
+  /** TW-15.4: a transfer between two of our wallets (cold-to-hot, hot-to-cold), through the source wallet's quorum. */
+  async requestInternalTransfer(input: { readonly transferId: string; readonly sourceWalletId: string; readonly destinationWalletId: string; readonly asset: string; readonly amountMinor: bigint }, actor: string): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
+    const at = this.at();
+    const [source, destination] = [await this.wallet(input.sourceWalletId), await this.wallet(input.destinationWalletId)];
+    const request = {
+      withdrawalId: input.transferId,
+      requestId: input.transferId,
+      clientId: null,
+      asset: input.asset,
+      amountMinor: input.amountMinor,
+      walletId: input.sourceWalletId,
+      destinationAddress: destination?.registration.address ?? '',
+      destinationWalletId: input.destinationWalletId,
+      requestedBy: actor,
+    };
+    const policy = source === undefined || destination === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decideInternal(request, source, destination);
+    const executed = await this.streams.execute(
+      withdrawalStreamId(input.transferId),
+      WITHDRAWAL_AGGREGATE,
+      (state) => decideRequestInternalTransfer({ type: 'RequestInternalTransfer', ...request, at }, state, { source, destination, policy, thresholds: this.thresholds }),
+      { actor },
+      { afterAppend: (_events, state, tx) => this.queueWithdrawal(state, tx) },
     );
     if (executed.ok) await this.notifyAlerts(executed.events);
     return executed;
@@ -395,7 +423,7 @@ export class WalletService {
   }
 
   /** Any decision on a withdrawal after its request, with the wallet and the current roster as facts. */
-  async progress(withdrawalId: string, command: Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' }>, actor: string, transaction?: Transaction): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
+  async progress(withdrawalId: string, command: WithdrawalProgressCommand, actor: string, transaction?: Transaction): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
     const current = await this.withdrawal(withdrawalId, transaction);
     if (current === undefined) return refusal(walletError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${withdrawalId}`));
     const facts = await this.progressFacts(current.request.walletId, transaction);

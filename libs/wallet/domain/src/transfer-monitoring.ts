@@ -11,7 +11,7 @@ export interface TransferThresholds {
   readonly notifyRoles: readonly string[];
 }
 
-export type MovementKind = 'deposit' | 'withdrawal';
+export type MovementKind = 'deposit' | 'withdrawal' | 'internal-transfer';
 
 export interface Movement {
   readonly kind: MovementKind;

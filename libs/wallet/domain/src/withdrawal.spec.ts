@@ -2,7 +2,7 @@ import type { Custodian } from './custody-roster';
 import { quorumStatus, type SigningPayload } from './signing-quorum';
 import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
 import type { WalletState } from './wallet';
-import { chooseSourceWallet, decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
+import { chooseSourceWallet, decideRequestInternalTransfer, decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressCommand, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
 
 const t0 = '2026-11-24T09:00:00.000Z';
 const minutes = (n: number) => new Date(Date.parse(t0) + n * 60_000).toISOString();
@@ -40,6 +40,7 @@ const request: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }> = {
   amountMinor: 10n ** 18n,
   walletId: 'w-hot',
   destinationAddress: destination,
+  destinationWalletId: null,
   requestedBy: 'ops-1',
   at: t0,
 };
@@ -56,7 +57,7 @@ const payload = (payloadHash: string, overrides: Partial<SigningPayload> = {}): 
 const HASH_A = `0x${'a'.repeat(64)}`;
 const HASH_B = `0x${'b'.repeat(64)}`;
 
-type Later = Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' }>;
+type Later = WithdrawalProgressCommand;
 function run(state: WithdrawalState | undefined, command: Later, facts = progress) {
   const decision = decideWithdrawal(command, state, facts);
   if (!decision.ok) return { state, decision };
@@ -245,5 +246,59 @@ describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
     expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-a');
     expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 21n)).toBeUndefined();
     expect(chooseSourceWallet(candidates, 'ethereum', 'USDT', 1n)).toBeUndefined();
+  });
+});
+
+describe('internal transfers between our wallets (TW-15.4)', () => {
+  const cold: WalletState = { ...wallet, registration: { ...wallet.registration, walletId: 'w-cold', tier: 'cold', address: '0x00000000000000000000000000000000000000cc' }, quorum: { ...wallet.quorum, required: 3 } };
+  const transfer: Extract<WithdrawalCommand, { type: 'RequestInternalTransfer' }> = {
+    type: 'RequestInternalTransfer',
+    withdrawalId: 'T-1',
+    requestId: 'T-1',
+    clientId: null,
+    asset: 'ETH',
+    amountMinor: 10n ** 18n,
+    walletId: 'w-hot',
+    destinationAddress: cold.registration.address,
+    destinationWalletId: 'w-cold',
+    requestedBy: 'ops-1',
+    at: t0,
+  };
+  const facts = { source: wallet, destination: cold, policy: { ...requestFacts.policy, quorumRequired: 3 }, thresholds: NO_TRANSFER_THRESHOLDS };
+  const refused = (overrides: Partial<typeof transfer>, factOverrides: Partial<typeof facts> = {}) => {
+    const decision = decideRequestInternalTransfer({ ...transfer, ...overrides }, undefined, { ...facts, ...factOverrides });
+    return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
+  };
+
+  it('TW-15.4 given a hot-to-cold transfer, then it is requested with its direction and the stricter quorum; no allow-list, no ledger hold', () => {
+    const decision = decideRequestInternalTransfer(transfer, undefined, facts);
+    expect(decision.ok && decision.events[0]?.data).toMatchObject({ direction: 'hot-to-cold', clientId: null, quorum: { required: 3 } });
+    let state = (decision.ok ? decision.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    const three = { ...progress, quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) } };
+    for (const command of [{ ...prepare(HASH_A), withdrawalId: 'T-1', payload: payload(HASH_A, { destinationAddress: cold.registration.address }) }, { ...approve('ann'), withdrawalId: 'T-1' }, { ...approve('ben'), withdrawalId: 'T-1' }]) {
+      state = run(state, command as Later, three).state;
+    }
+    const third = decideWithdrawal({ ...approve('cat'), withdrawalId: 'T-1' } as Later, state, three);
+    expect(third.ok && third.events.map((event) => event.type)).toEqual(['SigningApproved', 'SigningQuorumReached']); // no WithdrawalApproved: the ledger holds nothing
+    state = (third.ok ? third.events : []).reduce(evolveWithdrawal, state);
+    if (state === undefined) throw new Error('no state');
+    expect(signingProblem(state, three, minutes(2))).toBeUndefined(); // no hold needed
+  });
+
+  it('TW-4 / TW-15.4 given a transfer to the same wallet, across chains, or between client-segregated and house wallets, then each is refused with its code', () => {
+    expect(refused({ destinationWalletId: 'w-hot' }, { destination: wallet })).toEqual(['TRANSFER_SAME_WALLET', 'destinationWalletId']);
+    expect(refused({}, { destination: { ...cold, registration: { ...cold.registration, chain: 'tron' } } })).toEqual(['TRANSFER_WALLETS_MISMATCH', 'destinationWalletId']);
+    expect(refused({}, { destination: { ...cold, registration: { ...cold.registration, ownerClass: 'house' } } })).toEqual(['TRANSFER_WALLETS_MISMATCH', 'destinationWalletId']);
+    expect(refused({}, { destination: undefined })).toEqual(['WALLET_UNKNOWN', 'destinationWalletId']);
+    expect(refused({ destinationAddress: destination })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'destinationAddress']);
+  });
+
+  it('given a confirmed internal transfer, then InternalTransferConfirmed, never the client contract events', () => {
+    const requested = decideRequestInternalTransfer(transfer, undefined, facts);
+    const base = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    if (base === undefined) throw new Error('no state');
+    const broadcast: WithdrawalState = { ...base, status: 'broadcast', transactionHash: HASH_B };
+    const decision = decideWithdrawal({ type: 'RecordChainOutcome', withdrawalId: 'T-1', outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) }, broadcast, progress);
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['NetworkFeePaid', 'InternalTransferConfirmed']);
   });
 });

@@ -3,19 +3,31 @@ import { largeTransferAlert, type LargeTransferAlertedEvent, type TransferThresh
 import { keySigningProblem, walletHoldsAsset, type QuorumPolicy, type WalletState } from './wallet';
 import { accept, canonical, refuse, sameAddress, walletError, type WalletDecision, type WalletError } from './wallet-errors';
 
+/**
+ * An outgoing movement from one of our wallets, quorum-signed: a client withdrawal (to an
+ * allow-listed address of the client, held by the ledger first) or an internal transfer between
+ * two of our wallets (TW-15.4: cold-to-hot, hot-to-cold; no client, no hold). Both share the
+ * review, quorum, signing, broadcast and confirmation path; `withdrawalId` names either.
+ */
 export interface WithdrawalRequest {
   readonly withdrawalId: string;
   /** The exchange's request id (WithdrawalRequested v1) or the API caller's. */
   readonly requestId: string;
-  readonly clientId: string;
+  /** The client withdrawing; null for an internal transfer. */
+  readonly clientId: string | null;
   readonly asset: string;
   readonly amountMinor: bigint;
   /** The client-segregated wallet the amount leaves from. */
   readonly walletId: string;
   readonly destinationAddress: string;
+  /** The receiving wallet of an internal transfer; null for a client withdrawal. */
+  readonly destinationWalletId: string | null;
   /** The authenticated person or system that asked; never counts towards its own quorum. */
   readonly requestedBy: string;
 }
+
+/** TW-15.4: which way an internal transfer goes. */
+export type TransferDirection = 'cold-to-hot' | 'hot-to-cold' | 'hot-to-hot' | 'cold-to-cold';
 
 /** The policy port's answer for a withdrawal (until the policy service exists, a conservative default). */
 export interface WithdrawalPolicyDecision {
@@ -37,7 +49,7 @@ export interface WithdrawalFacts {
 export type WithdrawalStatus = 'awaiting-payload' | 'awaiting-approval' | 'signed' | 'broadcast' | 'confirmed' | 'failed';
 
 export interface WithdrawalState {
-  readonly request: WithdrawalRequest & { readonly chain: string; readonly quorum: QuorumPolicy; readonly requestedAt: string };
+  readonly request: WithdrawalRequest & { readonly chain: string; readonly quorum: QuorumPolicy; readonly direction: TransferDirection | null; readonly requestedAt: string };
   readonly status: WithdrawalStatus;
   readonly payload: SigningPayload | undefined;
   readonly approvals: readonly SigningApproval[];
@@ -51,7 +63,10 @@ export interface WithdrawalState {
 }
 
 export type WithdrawalEvent =
-  | { readonly type: 'WithdrawalRequested'; readonly data: WithdrawalRequest & { readonly chain: string; readonly quorum: QuorumPolicy; readonly policyVersion: string; readonly at: string } }
+  | {
+      readonly type: 'WithdrawalRequested';
+      readonly data: WithdrawalRequest & { readonly chain: string; readonly quorum: QuorumPolicy; readonly direction: TransferDirection | null; readonly policyVersion: string; readonly at: string };
+    }
   | { readonly type: 'SigningPayloadPrepared'; readonly data: { readonly withdrawalId: string; readonly payload: SigningPayload; readonly voidedApprovals: number; readonly at: string } }
   | { readonly type: 'SigningApproved'; readonly data: { readonly withdrawalId: string; readonly custodianId: string; readonly payloadHash: string; readonly at: string } }
   | { readonly type: 'SigningQuorumReached'; readonly data: { readonly withdrawalId: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly at: string } }
@@ -79,7 +94,7 @@ export type WithdrawalEvent =
   /** HK-11c: every use of a key, with who made it possible, what was signed and when. */
   | {
       readonly type: 'KeyUsed';
-      readonly data: { readonly keyId: string; readonly walletId: string; readonly purpose: 'withdrawal'; readonly reference: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly requestedBy: string; readonly at: string };
+      readonly data: { readonly keyId: string; readonly walletId: string; readonly purpose: 'withdrawal' | 'internal-transfer'; readonly reference: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly requestedBy: string; readonly at: string };
     }
   | { readonly type: 'WithdrawalBroadcast'; readonly data: { readonly withdrawalId: string; readonly transactionHash: string; readonly at: string } }
   | { readonly type: 'NetworkFeePaid'; readonly data: { readonly walletId: string; readonly reference: string; readonly transactionHash: string; readonly feeAsset: string; readonly feeMinor: bigint; readonly at: string } }
@@ -98,6 +113,19 @@ export type WithdrawalEvent =
         readonly confirmedAt: string;
       };
     }
+  | {
+      readonly type: 'InternalTransferConfirmed';
+      readonly data: {
+        readonly withdrawalId: string;
+        readonly sourceWalletId: string;
+        readonly destinationWalletId: string;
+        readonly asset: string;
+        readonly amountMinor: bigint;
+        readonly transactionHash: string;
+        readonly confirmedAt: string;
+      };
+    }
+  | { readonly type: 'InternalTransferFailed'; readonly data: { readonly withdrawalId: string; readonly reason: 'reverted' | 'cancelled'; readonly failedAt: string } }
   | { readonly type: 'WithdrawalCancelled'; readonly data: { readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string } }
   /** custody.wallet.events.v1 WithdrawalFailed v1 (exactly its fields). */
   | { readonly type: 'WithdrawalFailed'; readonly data: { readonly withdrawalId: string; readonly clientId: string; readonly reason: 'reverted' | 'cancelled' | 'rejected'; readonly failedAt: string } }
@@ -113,6 +141,7 @@ export interface ChainOutcome {
 
 export type WithdrawalCommand =
   | ({ readonly type: 'RequestWithdrawal'; readonly at: string } & WithdrawalRequest)
+  | ({ readonly type: 'RequestInternalTransfer'; readonly at: string } & WithdrawalRequest)
   | { readonly type: 'PrepareSigningPayload'; readonly withdrawalId: string; readonly payload: SigningPayload; readonly at: string }
   | { readonly type: 'ApproveSigning'; readonly withdrawalId: string; readonly custodianId: string; readonly payloadHash: string; readonly at: string }
   | { readonly type: 'RecordLedgerHold'; readonly withdrawalId: string; readonly at: string }
@@ -120,6 +149,9 @@ export type WithdrawalCommand =
   | { readonly type: 'RecordBroadcast'; readonly withdrawalId: string; readonly transactionHash: string; readonly at: string }
   | { readonly type: 'RecordChainOutcome'; readonly withdrawalId: string; readonly outcome: ChainOutcome; readonly at: string }
   | { readonly type: 'CancelWithdrawal'; readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string };
+
+/** Every command on a movement after its request. */
+export type WithdrawalProgressCommand = Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' | 'RequestInternalTransfer' }>;
 
 /** What the decisions after the request need: the wallet (key, confirmations) and who may approve now. */
 export interface WithdrawalProgressFacts {
@@ -129,32 +161,77 @@ export interface WithdrawalProgressFacts {
 
 const FINAL: ReadonlySet<WithdrawalStatus> = new Set(['confirmed', 'failed']);
 
+/** The same request again is a no-op; the same id with other content is refused. */
+function repeated(state: WithdrawalState, request: WithdrawalRequest): WalletDecision<WithdrawalEvent> {
+  const { chain: _chain, quorum: _quorum, direction: _direction, requestedAt: _requestedAt, ...recorded } = state.request;
+  return canonical(recorded) === canonical(request) ? accept() : refuse('WITHDRAWAL_ID_TAKEN', 'withdrawalId', `withdrawal ${request.withdrawalId} was requested with other content`);
+}
+
 export function decideRequestWithdrawal(command: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }>, state: WithdrawalState | undefined, facts: WithdrawalFacts): WalletDecision<WithdrawalEvent> {
   const { type: _type, at, ...request } = command;
-  if (state !== undefined) {
-    const { chain: _chain, quorum: _quorum, requestedAt: _requestedAt, ...recorded } = state.request;
-    return canonical(recorded) === canonical(request) ? accept() : refuse('WITHDRAWAL_ID_TAKEN', 'withdrawalId', `withdrawal ${request.withdrawalId} was requested with other content`);
-  }
+  if (state !== undefined) return repeated(state, request);
+  if (request.clientId === null || request.destinationWalletId !== null) throw new Error('assertion: a client withdrawal names its client and no destination wallet');
+  const clientId = request.clientId;
   const { wallet } = facts;
   if (wallet === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${request.walletId}`);
   if (wallet.registration.ownerClass !== 'client-segregated') return refuse('WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId', `${request.walletId} holds house assets; a client withdrawal leaves a client-segregated wallet`);
   if (!walletHoldsAsset(wallet, request.asset)) return refuse('WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset', `${request.walletId} does not hold ${request.asset}`);
   if (request.amountMinor <= 0n) return refuse('WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor', 'a withdrawal moves a positive amount');
-  if (!facts.destinationAllowListedFor.includes(request.clientId)) {
-    return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress', `${request.destinationAddress} is not on client ${request.clientId}'s allow-list with proven ownership (HK-11h)`);
+  if (!facts.destinationAllowListedFor.includes(clientId)) {
+    return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress', `${request.destinationAddress} is not on client ${clientId}'s allow-list with proven ownership (HK-11h)`);
   }
   if (!facts.policy.allowed) return refuse('WITHDRAWAL_REFUSED_BY_POLICY', '', `${facts.policy.reason} (policy ${facts.policy.policyVersion})`);
   const quorum = { ...wallet.quorum, required: Math.max(wallet.quorum.required, facts.policy.quorumRequired) };
   const chain = wallet.registration.chain;
   const alert = largeTransferAlert({ kind: 'withdrawal', movementId: request.withdrawalId, clientId: request.clientId, walletId: request.walletId, asset: request.asset, amountMinor: request.amountMinor }, facts.thresholds, at);
   return accept<WithdrawalEvent>(
-    { type: 'WithdrawalRequested', data: { ...request, chain, quorum, policyVersion: facts.policy.policyVersion, at } },
+    { type: 'WithdrawalRequested', data: { ...request, chain, quorum, direction: null, policyVersion: facts.policy.policyVersion, at } },
+    ...(alert === undefined ? [] : [alert]),
+  );
+}
+
+export interface InternalTransferFacts {
+  readonly source: WalletState | undefined;
+  readonly destination: WalletState | undefined;
+  readonly policy: WithdrawalPolicyDecision;
+  readonly thresholds: TransferThresholds;
+}
+
+/**
+ * TW-15.4: a transfer between two of our wallets on one chain, of an asset both hold, never
+ * between client-segregated and house wallets (that would commingle; TW-4's exceptions are the
+ * policy service's to grant). It goes through the source wallet's quorum like any outgoing
+ * movement, with the policy's quorum for its direction if larger; no client, no ledger hold.
+ */
+export function decideRequestInternalTransfer(command: Extract<WithdrawalCommand, { type: 'RequestInternalTransfer' }>, state: WithdrawalState | undefined, facts: InternalTransferFacts): WalletDecision<WithdrawalEvent> {
+  const { type: _type, at, ...request } = command;
+  if (state !== undefined) return repeated(state, request);
+  const { source, destination } = facts;
+  if (request.clientId !== null || request.destinationWalletId === null) throw new Error('assertion: an internal transfer names a destination wallet and no client');
+  if (source === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${request.walletId}`);
+  if (destination === undefined) return refuse('WALLET_UNKNOWN', 'destinationWalletId', `no wallet ${request.destinationWalletId}`);
+  if (request.walletId === request.destinationWalletId) return refuse('TRANSFER_SAME_WALLET', 'destinationWalletId', 'a transfer moves between two wallets');
+  if (source.registration.chain !== destination.registration.chain) return refuse('TRANSFER_WALLETS_MISMATCH', 'destinationWalletId', `${request.walletId} is on ${source.registration.chain}, ${request.destinationWalletId} on ${destination.registration.chain}`);
+  if (source.registration.ownerClass !== destination.registration.ownerClass) {
+    return refuse('TRANSFER_WALLETS_MISMATCH', 'destinationWalletId', `${request.walletId} is ${source.registration.ownerClass}, ${request.destinationWalletId} ${destination.registration.ownerClass}: client and house assets do not mix (TW-4)`);
+  }
+  for (const [path, wallet] of [['walletId', source], ['destinationWalletId', destination]] as const) {
+    if (!walletHoldsAsset(wallet, request.asset)) return refuse('WITHDRAWAL_ASSET_NOT_IN_WALLET', path, `${wallet.registration.walletId} does not hold ${request.asset}`);
+  }
+  if (request.amountMinor <= 0n) return refuse('WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor', 'a transfer moves a positive amount');
+  if (!sameAddress(request.destinationAddress, destination.registration.address)) return refuse('SIGNING_PAYLOAD_MISMATCH', 'destinationAddress', `${request.destinationWalletId}'s address is ${destination.registration.address}`);
+  if (!facts.policy.allowed) return refuse('WITHDRAWAL_REFUSED_BY_POLICY', '', `${facts.policy.reason} (policy ${facts.policy.policyVersion})`);
+  const quorum = { ...source.quorum, required: Math.max(source.quorum.required, facts.policy.quorumRequired) };
+  const direction = `${source.registration.tier}-to-${destination.registration.tier}` as TransferDirection;
+  const alert = largeTransferAlert({ kind: 'internal-transfer', movementId: request.withdrawalId, clientId: null, walletId: request.walletId, asset: request.asset, amountMinor: request.amountMinor }, facts.thresholds, at);
+  return accept<WithdrawalEvent>(
+    { type: 'WithdrawalRequested', data: { ...request, chain: source.registration.chain, quorum, direction, policyVersion: facts.policy.policyVersion, at } },
     ...(alert === undefined ? [] : [alert]),
   );
 }
 
 /** Every decision on a withdrawal after its request. */
-export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'RequestWithdrawal' }>, state: WithdrawalState | undefined, facts: WithdrawalProgressFacts): WalletDecision<WithdrawalEvent> {
+export function decideWithdrawal(command: WithdrawalProgressCommand, state: WithdrawalState | undefined, facts: WithdrawalProgressFacts): WalletDecision<WithdrawalEvent> {
   if (state === undefined) return refuse('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${command.withdrawalId}`);
   const { withdrawalId } = command;
   const { request } = state;
@@ -181,7 +258,7 @@ export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'Re
       const events: WithdrawalEvent[] = [{ type: 'SigningApproved', data: { withdrawalId, custodianId, payloadHash, at } }];
       if (after.met && !before.met) {
         events.push({ type: 'SigningQuorumReached', data: { withdrawalId, payloadHash, custodians: after.counted, at } });
-        if (state.approvedAt === undefined) events.push({ type: 'WithdrawalApproved', data: approvalOf(request, at) });
+        if (state.approvedAt === undefined && request.clientId !== null) events.push({ type: 'WithdrawalApproved', data: approvalOf(request, request.clientId, at) });
       }
       return accept(...events);
     }
@@ -199,7 +276,7 @@ export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'Re
       const { keyId, payloadHash, transactionHash, signedTransaction, at } = command;
       return accept<WithdrawalEvent>(
         { type: 'WithdrawalSigned', data: { withdrawalId, keyId, payloadHash, approvedBy, transactionHash, signedTransaction, at } },
-        { type: 'KeyUsed', data: { keyId, walletId: request.walletId, purpose: 'withdrawal', reference: withdrawalId, payloadHash, custodians: approvedBy, requestedBy: request.requestedBy, at } },
+        { type: 'KeyUsed', data: { keyId, walletId: request.walletId, purpose: request.clientId === null ? 'internal-transfer' : 'withdrawal', reference: withdrawalId, payloadHash, custodians: approvedBy, requestedBy: request.requestedBy, at } },
       );
     }
     case 'RecordBroadcast':
@@ -214,6 +291,12 @@ export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'Re
       const transactionHash = state.transactionHash;
       const sameAssetFee = outcome.feeAsset === request.asset;
       const fee: WithdrawalEvent = { type: 'NetworkFeePaid', data: { walletId: request.walletId, reference: withdrawalId, transactionHash, feeAsset: outcome.feeAsset, feeMinor: outcome.feeMinor, at } };
+      if (request.clientId === null || request.destinationWalletId !== null) {
+        const { walletId: sourceWalletId, destinationWalletId, asset, amountMinor } = request;
+        if (destinationWalletId === null) throw new Error('assertion: an internal transfer names its destination wallet');
+        if (outcome.status === 'reverted') return accept<WithdrawalEvent>(fee, { type: 'InternalTransferFailed', data: { withdrawalId, reason: 'reverted', failedAt: at } });
+        return accept<WithdrawalEvent>(fee, { type: 'InternalTransferConfirmed', data: { withdrawalId, sourceWalletId, destinationWalletId, asset, amountMinor, transactionHash, confirmedAt: at } });
+      }
       if (outcome.status === 'reverted') return accept<WithdrawalEvent>(fee, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: 'reverted', failedAt: at } });
       const confirmed: WithdrawalEvent = {
         type: 'WithdrawalConfirmed',
@@ -226,9 +309,11 @@ export function decideWithdrawal(command: Exclude<WithdrawalCommand, { type: 'Re
       if (state.status !== 'awaiting-payload' && state.status !== 'awaiting-approval') return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}: signed transactions cannot be called back`);
       if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a cancellation states why');
       const { cancelledBy, reason, at } = command;
+      const cancelled: WithdrawalEvent = { type: 'WithdrawalCancelled', data: { withdrawalId, cancelledBy, reason, at } };
+      if (request.clientId === null) return accept<WithdrawalEvent>(cancelled, { type: 'InternalTransferFailed', data: { withdrawalId, reason: 'cancelled', failedAt: at } });
       // WithdrawalFailed v1: 'cancelled' releases a hold; one never approved was never held: 'rejected' (the ledger ignores it)
       const failure = state.approvedAt === undefined ? 'rejected' : 'cancelled';
-      return accept<WithdrawalEvent>({ type: 'WithdrawalCancelled', data: { withdrawalId, cancelledBy, reason, at } }, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: failure, failedAt: at } });
+      return accept<WithdrawalEvent>(cancelled, { type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: failure, failedAt: at } });
     }
   }
 }
@@ -244,7 +329,7 @@ export function signingProblem(state: WithdrawalState, facts: WithdrawalProgress
   if (state.status !== 'awaiting-approval' || state.payload === undefined) return walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${state.request.withdrawalId} is ${state.status}`);
   const quorum = quorumStatus(state.approvals, state.payload.payloadHash, state.request.quorum, facts.quorum, at);
   if (!quorum.met) return quorum.shortfall;
-  if (!state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
+  if (state.request.clientId !== null && !state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
   return keySigningProblem(facts.wallet.registration.key, at);
 }
 
@@ -256,8 +341,8 @@ function payloadMismatch(payload: SigningPayload, request: WithdrawalRequest): W
 }
 
 /** The contract's WithdrawalApproved: the destination is on the requesting client's own proven allow-list (checked at the request). */
-function approvalOf(request: WithdrawalState['request'], approvedAt: string): Extract<WithdrawalEvent, { type: 'WithdrawalApproved' }>['data'] {
-  const { withdrawalId, requestId, clientId, asset, amountMinor, walletId, destinationAddress, chain } = request;
+function approvalOf(request: WithdrawalState['request'], clientId: string, approvedAt: string): Extract<WithdrawalEvent, { type: 'WithdrawalApproved' }>['data'] {
+  const { withdrawalId, requestId, asset, amountMinor, walletId, destinationAddress, chain } = request;
   return { withdrawalId, requestId, clientId, asset, amountMinor, walletId, destinationAddress, chain, destinationAllowListedForClientId: clientId, approvedAt };
 }
 
@@ -272,8 +357,8 @@ export function evolveWithdrawal(state: WithdrawalState | undefined, event: With
       return { ...state, payload: event.data.payload, status: 'awaiting-approval' };
     case 'SigningApproved':
       return { ...state, approvals: [...state.approvals, { custodianId: event.data.custodianId, payloadHash: event.data.payloadHash, approvedAt: event.data.at }] };
-    case 'WithdrawalApproved':
-      return { ...state, approvedAt: event.data.approvedAt };
+    case 'SigningQuorumReached':
+      return { ...state, approvedAt: state.approvedAt ?? event.data.at };
     case 'WithdrawalHoldConfirmed':
       return { ...state, held: true };
     case 'WithdrawalSigned':
@@ -281,10 +366,12 @@ export function evolveWithdrawal(state: WithdrawalState | undefined, event: With
     case 'WithdrawalBroadcast':
       return { ...state, status: 'broadcast' };
     case 'WithdrawalConfirmed':
+    case 'InternalTransferConfirmed':
       return { ...state, status: 'confirmed' };
     case 'WithdrawalFailed':
+    case 'InternalTransferFailed':
       return { ...state, status: 'failed' };
-    case 'SigningQuorumReached':
+    case 'WithdrawalApproved':
     case 'KeyUsed':
     case 'NetworkFeePaid':
     case 'WithdrawalCancelled':
