@@ -15,6 +15,7 @@ const withdrawal = z.strictObject({
   walletId: identifier.optional(),
 });
 const approval = z.strictObject({ payloadHash: hex32 });
+const internalTransfer = z.strictObject({ transferId: identifier, sourceWalletId: identifier, destinationWalletId: identifier, asset, amountMinor });
 const cancellation = z.strictObject({ reason });
 const challenge = z.strictObject({ challengeId: identifier, chain, address: evmAddress, method: z.enum(['signed-message', 'micro-payment']) });
 const signatureProof = z.strictObject({ signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/) });
@@ -64,6 +65,24 @@ export class WithdrawalsController {
   async cancel(@Param('withdrawalId') withdrawalId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const { reason: why } = parseBody(cancellation, body);
     return view(orRefused(await this.runtime.service().cancelWithdrawal(withdrawalId, why, caller.id)).state);
+  }
+}
+
+/**
+ * Transfers between our own wallets (TW-15.4: cold-to-hot, hot-to-cold): requested by an
+ * operator, reviewed and approved like a withdrawal (GET and approvals under /v1/withdrawals/:id,
+ * the transfer id being the movement id), signed once the quorum holds; no client, no hold.
+ */
+@Controller('v1/internal-transfers')
+export class InternalTransfersController {
+  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('operator')
+  async request(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(internalTransfer, body);
+    return view(orRefused(await this.runtime.service().requestInternalTransfer({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id)).state);
   }
 }
 
