@@ -110,7 +110,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     await ledgerStore.migrate();
     ledger = new LedgerCommandHandler(ledgerStore, decimals);
     await ledger.migrate();
-    await ledger.handle({ type: 'OnboardClient', clientId: 'alice', metadata: { at: new Date().toISOString() } });
+    for (const clientId of ['alice', 'carol']) await ledger.handle({ type: 'OnboardClient', clientId, metadata: { at: new Date().toISOString() } });
 
     bus = new InProcessMessageBus();
     const walletRelay = new OutboxRelay(service.store, { topic: WALLET_EVENTS_TOPIC, publisher: bus.publisher, pollIntervalMs: 20 });
@@ -220,6 +220,9 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(await service.clientsListing(CHAIN, aliceSecond)).toEqual(['alice']);
     const evidence = (await service.allowList('alice')).addresses.get(`${CHAIN}:${aliceSecond.toLowerCase()}`);
     expect(evidence?.challengeId).toBe('CH-2');
+    // the wrong-amount payment came from the same address: flagged then, alice's now that the address is proven hers
+    const attributed = (await service.store.readAll()).filter((event) => event.type === 'DepositAttributed').map((event) => event.data['clientId']);
+    expect(attributed).toEqual(['alice']);
   });
 
   let payloadHash = '';
@@ -280,10 +283,11 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     // the ledger posted the withdrawal: alice's ETH and the wallet's custody account match the chain
     await eventually(async () => (await ledgerBalance(clientAccount('alice', 'ETH'))) !== parseEther('3') + 0n && (await ledger.load(['alice'])).state.withdrawals.get('W-1')?.status === 'settled', WAIT_MS);
     const micro = (await service.allowList('alice')).challenges.get('CH-2')?.microPayment?.amountMinor ?? 0n;
-    expect(await ledgerBalance(clientAccount('alice', 'ETH'))).toBe(parseEther('3') + micro - parseEther('1'));
+    // 3 ETH, the micro-payment and the earlier wrong-amount payment from her second address, less the withdrawal
+    await eventually(async () => (await ledgerBalance(clientAccount('alice', 'ETH'))) === parseEther('3') + micro + (micro + 1n) - parseEther('1'), WAIT_MS);
     const onChain = await chainClient.getBalance({ address: hotAddress });
-    const flaggedOrUnproven = parseEther('1') + micro + 1n; // the stranger's deposit and the wrong-amount test payment: on chain, credited to nobody
-    expect(await ledgerCustody('eth-hot-1', 'ETH')).toBe(onChain - flaggedOrUnproven);
+    const flagged = parseEther('1'); // the stranger's deposit: on chain, credited to nobody
+    expect(await ledgerCustody('eth-hot-1', 'ETH')).toBe(onChain - flagged);
   });
 
   const requestAndPrepare = async (withdrawalIds: string[]) => {
@@ -419,5 +423,18 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     await eventually(() => parked.length > 0, WAIT_MS);
     expect(parked.map((letter) => [letter.reasonCode, letter.reasonPath])).toEqual([['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'data.destinationAddress']]);
     expect(await service.withdrawal('R-11')).toBeUndefined();
+  });
+
+  it('HK-11h a flagged deposit is credited only once its sender is proven to be one client\'s address, then to that client', async () => {
+    expect(await ledgerBalance(clientAccount('carol', 'ETH'), 'carol')).toBe(0n);
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-3', clientId: 'carol', chain: CHAIN, address: stranger, method: 'signed-message' }, 'carol');
+    expectOk(issued);
+    const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: stranger, message: issued.state.challenges.get('CH-3')?.message ?? '' });
+    expectOk(await service.proveOwnershipBySignature('carol', 'CH-3', signature, 'carol'));
+    const report = await round();
+    expect(report.depositsAttributed).toBe(1);
+    expect(report.depositsConfirmed).toBe(1); // it has long had its confirmations
+    await eventually(async () => (await ledgerBalance(clientAccount('carol', 'ETH'), 'carol')) === parseEther('1'), WAIT_MS);
+    expect((await round()).depositsAttributed).toBe(0); // once
   });
 });

@@ -153,6 +153,9 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
       return payloadHash !== '';
     }, WAIT_MS);
     const { body: review } = await call(wallet, 'GET', '/v1/withdrawals/W-1', ['key-custodian'], 'ann');
+    const queue = await call(wallet, 'GET', '/v1/withdrawals?status=awaiting-approval', ['key-custodian'], 'ann');
+    expect((queue.body['withdrawals'] as { request: { withdrawalId: string } }[]).map((entry) => entry.request.withdrawalId)).toEqual(['W-1']);
+    expect(await call(wallet, 'GET', '/v1/withdrawals?limit=0', ['key-custodian'], 'ann')).toMatchObject({ status: 400, body: { errors: [{ path: 'query.limit' }] } });
     expect(review['payload']).toMatchObject({ asset: 'ETH', amountMinor: parseEther('0.5').toString(), destinationAddress: alice, payloadHash });
     expect((await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['operator'], 'operator-1', { payloadHash })).status).toBe(403);
     expect(await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['key-custodian'], 'ann', { payloadHash })).toMatchObject({ status: 201, body: { events: ['SigningApproved'] } });

@@ -23,10 +23,10 @@ export const BACKUPS_MAX = 8;
 /** Assets of one wallet. */
 export const WALLET_ASSETS_MAX = 32;
 
-/** The body as the schema says, or 400 with every field error (each at `body.<path>`, with its code). */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+/** The body (or query, or path) as the schema says, or 400 with every field error (each at `<prefix>.<path>`, with its code). */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix: 'body' | 'query' | 'path' = 'body'): z.infer<S> {
   const result = validateWith(schema, body);
-  if (!result.ok) throw new ValidationFailedException(result.issues.map((issue) => ({ path: issue.path === '' ? 'body' : `body.${issue.path}`, reason: `${issue.code}: ${issue.reason}` })));
+  if (!result.ok) throw new ValidationFailedException(result.issues.map((issue) => ({ path: issue.path === '' ? prefix : `${prefix}.${issue.path}`, reason: `${issue.code}: ${issue.reason}` })));
   return result.message as z.infer<S>;
 }
 

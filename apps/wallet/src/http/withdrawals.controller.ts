@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
+import { OPEN_WITHDRAWALS_PAGE_MAX } from '@custody/wallet-application';
 import { z } from 'zod/v4';
 import { WalletRuntime } from '../wallet-runtime';
 import { amountMinor, asset, chain, evmAddress, hex32, identifier, orRefused, parseBody, reason, view } from './wallet-http';
@@ -15,6 +16,10 @@ const withdrawal = z.strictObject({
   walletId: identifier.optional(),
 });
 const approval = z.strictObject({ payloadHash: hex32 });
+const openQuery = z.strictObject({
+  status: z.enum(['awaiting-payload', 'awaiting-approval', 'signed', 'broadcast']).optional(),
+  limit: z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().max(OPEN_WITHDRAWALS_PAGE_MAX)).optional(),
+});
 const internalTransfer = z.strictObject({ transferId: identifier, sourceWalletId: identifier, destinationWalletId: identifier, asset, amountMinor });
 const cancellation = z.strictObject({ reason });
 const challenge = z.strictObject({ challengeId: identifier, chain, address: evmAddress, method: z.enum(['signed-message', 'micro-payment']) });
@@ -39,6 +44,15 @@ export class WithdrawalsController {
     const { requestId, walletId, ...rest } = input;
     const result = orRefused(await this.runtime.service().requestWithdrawal({ ...rest, requestId: requestId ?? input.withdrawalId, amountMinor: BigInt(input.amountMinor), ...(walletId === undefined ? {} : { walletId }) }, caller.id));
     return view(result.state);
+  }
+
+  /** The open withdrawals and internal transfers; `status=awaiting-approval` is the custodians' queue. */
+  @Get()
+  @Roles('operator', 'key-custodian', 'auditor')
+  async list(@Query('status') status?: string, @Query('limit') limit?: string) {
+    const query = parseBody(openQuery, { ...(status === undefined ? {} : { status }), ...(limit === undefined ? {} : { limit }) }, 'query');
+    const open = await this.runtime.service().openWithdrawals(query.status, query.limit ?? OPEN_WITHDRAWALS_PAGE_MAX);
+    return { withdrawals: view(open) };
   }
 
   /** TW-17.4: what the custodians review: the decoded content, the payload hash, who approved. */
@@ -128,5 +142,5 @@ export class AllowListController {
 }
 
 function identifierOf(value: string): string {
-  return parseBody(z.strictObject({ clientId: identifier }), { clientId: value }).clientId;
+  return parseBody(z.strictObject({ clientId: identifier }), { clientId: value }, 'path').clientId;
 }

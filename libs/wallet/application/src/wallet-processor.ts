@@ -1,5 +1,5 @@
 import type { Transaction } from '@custody/event-store';
-import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
+import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type DepositEvent, type DepositState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
 import type { Hex } from 'viem';
 import { confirmationsAt, type ChainAdapter, type ChainTransfer } from './chain-adapter';
 import { EVM_SCAN_BLOCKS_MAX } from './evm-chain-adapter';
@@ -16,6 +16,8 @@ export const SYSTEM_ACTOR = 'wallet-service';
 export interface ProcessorReport {
   readonly scannedTo: bigint | undefined;
   readonly depositsObserved: number;
+  /** Flagged deposits attributed this round, their sender having been proven since. */
+  readonly depositsAttributed: number;
   readonly depositsConfirmed: number;
   readonly withdrawalsAdvanced: number;
   /** Withdrawals that could not move now, with why (waiting for approvals or the hold is normal). */
@@ -48,9 +50,10 @@ export class WalletProcessor {
     if (chain === undefined) throw new Error(`assertion: no chain adapter for ${chainName}`);
     const head = await chain.head();
     const scan = await this.scan(chain, head);
+    const depositsAttributed = await this.reattributeDeposits(chain);
     const depositsConfirmed = await this.confirmDeposits(chain, head);
     const { advanced, waiting } = await this.advanceWithdrawals(chain, head);
-    return { scannedTo: scan.scannedTo, depositsObserved: scan.observed, depositsConfirmed, withdrawalsAdvanced: advanced, waiting };
+    return { scannedTo: scan.scannedTo, depositsObserved: scan.observed, depositsAttributed, depositsConfirmed, withdrawalsAdvanced: advanced, waiting };
   }
 
   // ---- deposits ----
@@ -111,15 +114,54 @@ export class WalletProcessor {
       { actor: SYSTEM_ACTOR },
       {
         transaction,
-        afterAppend: async (_events, state, tx) => {
-          if (state?.clientId != null && !state.confirmed) {
-            await tx.client.query(`insert into ${schema}.deposit_watch (deposit_id, chain, block_number) values ($1, $2, $3) on conflict do nothing`, [depositId, chain.chain, transfer.blockNumber.toString()]);
-          }
-        },
+        afterAppend: (events, state, tx) => this.trackDeposit(events, state, tx),
       },
     );
     if (executed.ok) await this.service.notifyAlerts(executed.events);
     return executed.ok && executed.events.length > 0;
+  }
+
+  /** Keeps the watch lists in step with a deposit's stream: attributed and unconfirmed -> watched; flagged -> under review. */
+  private async trackDeposit(events: readonly DepositEvent[], state: DepositState | undefined, transaction: Transaction): Promise<void> {
+    if (state === undefined) return;
+    const schema = this.service.schema;
+    const { depositId, chain, blockNumber, fromAddress } = state.transfer;
+    if (state.clientId !== null && !state.confirmed) {
+      await transaction.client.query(`insert into ${schema}.deposit_watch (deposit_id, chain, block_number) values ($1, $2, $3) on conflict do nothing`, [depositId, chain, blockNumber.toString()]);
+    }
+    if (events.some((event) => event.type === 'DepositFlaggedForReview')) {
+      await transaction.client.query(`insert into ${schema}.deposit_review (deposit_id, chain, from_address) values ($1, $2, $3) on conflict do nothing`, [depositId, chain, fromAddress.toLowerCase()]);
+    }
+    if (events.some((event) => event.type === 'DepositAttributed')) await transaction.client.query(`delete from ${schema}.deposit_review where deposit_id = $1`, [depositId]);
+  }
+
+  /** HK-11h: a flagged deposit whose sender has since been proven to be exactly one client's address becomes theirs. */
+  private async reattributeDeposits(chain: ChainAdapter): Promise<number> {
+    const schema = this.service.schema;
+    const { rows } = await this.service.store.pool.query<{ deposit_id: string; from_address: string }>(
+      `select r.deposit_id, r.from_address from ${schema}.deposit_review r
+        where r.chain = $1 and exists (select 1 from ${schema}.allow_list_index a where a.chain = r.chain and a.address = r.from_address and a.status = 'proven')
+        order by r.deposit_id limit ${DEPOSITS_PER_ROUND_MAX}`,
+      [chain.chain],
+    );
+    let attributed = 0;
+    for (const row of rows) {
+      const executed = await this.service.store.withTransaction(async (transaction) => {
+        const deposit = await this.service.streams.load(depositStreamId(row.deposit_id), DEPOSIT_AGGREGATE, transaction);
+        const wallet = deposit.state === undefined ? undefined : await this.service.wallet(deposit.state.transfer.walletId, transaction);
+        if (wallet === undefined) return undefined;
+        const senderAllowListedFor = await this.service.clientsListing(chain.chain, row.from_address, transaction);
+        return this.service.streams.execute(
+          depositStreamId(row.deposit_id),
+          DEPOSIT_AGGREGATE,
+          (state) => decideDeposit({ type: 'ReattributeDeposit', depositId: row.deposit_id, senderAllowListedFor, at: this.service.at() }, state, { wallet, thresholds: this.service.thresholds }),
+          { actor: SYSTEM_ACTOR },
+          { transaction, afterAppend: (events, state, tx) => this.trackDeposit(events, state, tx) },
+        );
+      });
+      if (executed?.ok === true && executed.events.length > 0) attributed += 1;
+    }
+    return attributed;
   }
 
   private async confirmDeposits(chain: ChainAdapter, head: bigint): Promise<number> {

@@ -57,6 +57,8 @@ import {
 export const CHALLENGE_TTL_MS_DEFAULT = 15 * 60 * 1000;
 /** Micro-payment test amounts of a native asset, in minor units [min, max): 1e12 to 1e13 wei (0.000001 to 0.00001 ETH). */
 export const MICRO_PAYMENT_RANGE_MINOR_DEFAULT: readonly [bigint, bigint] = [10n ** 12n, 10n ** 13n];
+/** Most open withdrawals one listing returns. */
+export const OPEN_WITHDRAWALS_PAGE_MAX = 100;
 /** Wallets considered as the source of one exchange withdrawal. */
 export const SOURCE_WALLETS_MAX = 50;
 const NONCE_BYTES = 16;
@@ -406,6 +408,24 @@ export class WalletService {
     );
     if (executed.ok) await this.notifyAlerts(executed.events);
     return executed;
+  }
+
+  /**
+   * Open withdrawals and internal transfers (not confirmed or failed), oldest id first, optionally
+   * in one status: the custodians' approval queue is `awaiting-approval`.
+   */
+  async openWithdrawals(status: WithdrawalState['status'] | undefined, limit: number): Promise<WithdrawalState[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > OPEN_WITHDRAWALS_PAGE_MAX) throw new Error(`assertion: a page holds 1 to ${OPEN_WITHDRAWALS_PAGE_MAX}`);
+    const { rows } = await this.store.pool.query<{ withdrawal_id: string }>(
+      `select withdrawal_id from ${this.schema}.withdrawal_queue where ($1::text is null or status = $1) order by withdrawal_id limit $2`,
+      [status ?? null, limit],
+    );
+    const states: WithdrawalState[] = [];
+    for (const row of rows) {
+      const state = await this.withdrawal(row.withdrawal_id);
+      if (state !== undefined) states.push(state);
+    }
+    return states;
   }
 
   /** A custodian's approval of the payload hash they reviewed (the authenticated person is `custodianId`). */

@@ -67,6 +67,6 @@ export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
 
 export const DEPOSIT_AGGREGATE: Aggregate<DepositState | undefined, DepositEvent> = {
   initial: undefined,
-  eventTypes: new Set(['DepositObserved', 'DepositFlaggedForReview', 'DepositConfirmed', 'LargeTransferAlerted']),
+  eventTypes: new Set(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositConfirmed', 'LargeTransferAlerted']),
   evolve: evolveDeposit,
 };

@@ -42,6 +42,11 @@ export const WALLET_TABLES_SQL = (schema: string) => `
     chain text not null,
     block_number int8 not null
   );
+  create table if not exists ${schema}.deposit_review (
+    deposit_id text primary key,
+    chain text not null,
+    from_address text not null
+  );
   create table if not exists ${schema}.withdrawal_queue (
     withdrawal_id text primary key,
     chain text not null,

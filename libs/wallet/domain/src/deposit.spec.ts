@@ -58,6 +58,15 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
     expect(decision.ok && decision.events[1]?.data).toMatchObject({ reason: 'source-on-several-allow-lists', candidates: ['alice', 'bob'] });
   });
 
+  it('HK-11h given a flagged deposit whose sender is later proven to be exactly one client\'s address, then it is attributed to them and credited once confirmed; before that, nothing', () => {
+    const reattribute = (candidates: string[]): DepositCommand => ({ type: 'ReattributeDeposit', depositId: transfer.depositId, senderAllowListedFor: candidates, at: '2026-11-25T09:00:00.000Z' });
+    expect(after(observe([]), reattribute([]), reattribute(['alice', 'bob']), confirm(10)).events).toEqual(['DepositObserved', 'DepositFlaggedForReview']);
+    const { events, state } = after(observe([]), reattribute(['carol']), confirm(10));
+    expect(events).toEqual(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositConfirmed']);
+    expect(state?.clientId).toBe('carol');
+    expect(after(observe(['alice']), reattribute(['carol'])).state?.clientId).toBe('alice'); // an attributed deposit stays its client's
+  });
+
   it('given the same transfer observed again, then nothing new; the same id with another amount is DEPOSIT_ID_CONFLICT', () => {
     const { state } = after(observe(['alice']));
     expect(decideDeposit(observe(['alice']), state, facts)).toEqual({ ok: true, events: [] });

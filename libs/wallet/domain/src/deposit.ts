@@ -27,6 +27,8 @@ export interface DepositState {
 export type DepositEvent =
   | { readonly type: 'DepositObserved'; readonly data: ObservedTransfer & { readonly clientId: string | null; readonly at: string } }
   | { readonly type: 'DepositFlaggedForReview'; readonly data: { readonly depositId: string; readonly reason: DepositReviewReason; readonly candidates: readonly string[]; readonly at: string } }
+  /** A flagged deposit's sender was proven since to be exactly one client's address (HK-11h): it is theirs from now on. */
+  | { readonly type: 'DepositAttributed'; readonly data: { readonly depositId: string; readonly clientId: string; readonly at: string } }
   /** custody.wallet.events.v1 DepositConfirmed v1 (exactly its fields): the ledger credits the client. */
   | {
       readonly type: 'DepositConfirmed';
@@ -52,7 +54,8 @@ export type DepositCommand =
       readonly senderAllowListedFor: readonly string[];
       readonly at: string;
     }
-  | { readonly type: 'ConfirmDeposit'; readonly depositId: string; readonly confirmations: number; readonly at: string };
+  | { readonly type: 'ConfirmDeposit'; readonly depositId: string; readonly confirmations: number; readonly at: string }
+  | { readonly type: 'ReattributeDeposit'; readonly depositId: string; readonly senderAllowListedFor: readonly string[]; readonly at: string };
 
 export interface DepositFacts {
   readonly wallet: WalletState;
@@ -84,6 +87,13 @@ export function decideDeposit(command: DepositCommand, state: DepositState | und
       if (alert !== undefined) events.push(alert);
       return accept(...events);
     }
+    case 'ReattributeDeposit': {
+      if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
+      const candidates = [...new Set(command.senderAllowListedFor)];
+      const segregated = facts.wallet.registration.ownerClass === 'client-segregated';
+      if (state.clientId !== null || !segregated || candidates.length !== 1 || candidates[0] === undefined) return accept();
+      return accept({ type: 'DepositAttributed', data: { depositId: command.depositId, clientId: candidates[0], at: command.at } });
+    }
     case 'ConfirmDeposit': {
       if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
       if (state.confirmed || state.clientId === null || command.confirmations < facts.wallet.confirmationsRequired) return accept();
@@ -105,6 +115,9 @@ export function evolveDeposit(state: DepositState | undefined, event: DepositEve
     case 'DepositConfirmed':
       if (state === undefined) throw new Error('assertion: a confirmation of an unobserved deposit');
       return { ...state, confirmed: true };
+    case 'DepositAttributed':
+      if (state === undefined) throw new Error('assertion: an attribution of an unobserved deposit');
+      return { ...state, clientId: event.data.clientId };
     case 'DepositFlaggedForReview':
     case 'LargeTransferAlerted':
       return state;
