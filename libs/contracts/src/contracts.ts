@@ -3,6 +3,7 @@ import { z } from 'zod/v4';
 import { type AssetRegistry, assertValidAssetRegistry, DEFAULT_ASSET_REGISTRY } from './assets';
 import { deadLetterV1Schema } from './custody/deadletter.v1';
 import { deadLetterV2Schema } from './custody/deadletter.v2';
+import { ledgerEventCatalog } from './custody/ledger-events';
 import { walletEventCatalog } from './custody/wallet-events';
 import { anyEnvelopeSchema } from './envelope';
 import { catalogTopicSchema, type EventCatalog, validateCatalogMessage } from './event-catalog';
@@ -16,12 +17,14 @@ import {
   EXCHANGE_TRADES_TOPIC,
   EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
   isTopic,
+  LEDGER_EVENTS_TOPIC,
   type Topic,
   WALLET_EVENTS_TOPIC,
 } from './topics';
 
 function buildSchemas(registry: AssetRegistry) {
   const walletEvents = walletEventCatalog(registry);
+  const ledgerEvents = ledgerEventCatalog(registry);
   return {
     upstream: {
       [EXCHANGE_TRADES_TOPIC]: tradeExecutedV1Schema(registry),
@@ -29,9 +32,9 @@ function buildSchemas(registry: AssetRegistry) {
       [EXCHANGE_PRICES_TOPIC]: priceObservedV1Schema(registry),
     },
     /** Service topics with published event types (event-catalog.ts): the catalog per topic... */
-    catalogs: { [WALLET_EVENTS_TOPIC]: walletEvents },
+    catalogs: { [WALLET_EVENTS_TOPIC]: walletEvents, [LEDGER_EVENTS_TOPIC]: ledgerEvents },
     /** ...and the whole topic as one schema: a catalogued message or another type's envelope. */
-    service: { [WALLET_EVENTS_TOPIC]: catalogTopicSchema(walletEvents) },
+    service: { [WALLET_EVENTS_TOPIC]: catalogTopicSchema(walletEvents), [LEDGER_EVENTS_TOPIC]: catalogTopicSchema(ledgerEvents) },
     /** Both published versions: v1 (decode and validation failures), v2 (any stage, the consumer's own codes). */
     deadLetter: z.union([deadLetterV1Schema, deadLetterV2Schema]),
     anyEnvelope: anyEnvelopeSchema,

@@ -83,6 +83,14 @@ export {
   type WithdrawalFailureReason,
 } from './custody/wallet-events.v1';
 export {
+  HOLD_FINGERPRINT_LENGTH_MAX,
+  WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION,
+  WITHDRAWAL_HOLD_PLACED_TYPE,
+  type WithdrawalHoldPlacedV1,
+  withdrawalHoldPlacedV1Schema,
+} from './custody/ledger-events.v1';
+export { ledgerEventCatalog, type LedgerEventCatalog, TYPED_LEDGER_EVENT_TYPES, type TypedLedgerEvent } from './custody/ledger-events';
+export {
   isTypedWalletEvent,
   TYPED_WALLET_EVENT_TYPES,
   type TypedWalletEvent,

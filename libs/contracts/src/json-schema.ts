@@ -3,7 +3,7 @@
 import { z } from 'zod/v4';
 import { type AssetRegistry, DEFAULT_ASSET_REGISTRY } from './assets';
 import { createContracts } from './contracts';
-import { DEAD_LETTER_TOPIC, UPSTREAM_TOPICS, WALLET_EVENTS_TOPIC } from './topics';
+import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, UPSTREAM_TOPICS, WALLET_EVENTS_TOPIC } from './topics';
 
 export const CONTRACTS_OUTPUT_DIRECTORY = 'docs/contracts';
 export const ENVELOPE_SCHEMA_FILE = 'envelope.schema.json';
@@ -44,6 +44,12 @@ export function generateJsonSchemaFiles(registry: AssetRegistry = DEFAULT_ASSET_
     WALLET_EVENTS_TOPIC,
     `Messages on ${WALLET_EVENTS_TOPIC}: ${walletTypes} are typed at their published versions (another version of ` +
       `them is refused); any other type is checked at envelope level only. ${note}`,
+  );
+  const ledgerTypes = Object.keys(contracts.schemas.catalogs[LEDGER_EVENTS_TOPIC]).join(', ');
+  files[`${LEDGER_EVENTS_TOPIC}.schema.json`] = render(
+    contracts.schemas.service[LEDGER_EVENTS_TOPIC],
+    LEDGER_EVENTS_TOPIC,
+    `Messages on ${LEDGER_EVENTS_TOPIC}: ${ledgerTypes} typed at its published version; any other type is checked at envelope level only. ${note}`,
   );
   files[`${DEAD_LETTER_TOPIC}.schema.json`] = render(
     contracts.schemas.deadLetter,

@@ -1,5 +1,6 @@
 // Valid sample messages for the specs of this lib (not exported from index.ts).
 import type { DeadLetterV1 } from './custody/deadletter.v1';
+import type { WithdrawalHoldPlacedV1 } from './custody/ledger-events.v1';
 import type {
   DepositConfirmedV1,
   WithdrawalApprovedV1,
@@ -131,6 +132,24 @@ export function aWithdrawalApproved(): WithdrawalApprovedV1 {
       chain: 'ethereum',
       destinationAllowListedForClientId: 'client-1',
       approvedAt: '2026-01-31T09:35:00.000Z',
+    },
+  };
+}
+
+export function aWithdrawalHoldPlaced(): WithdrawalHoldPlacedV1 {
+  return {
+    ...envelope,
+    streamId: 'ledger-client-client-1',
+    type: 'WithdrawalHoldPlaced',
+    schemaVersion: 1,
+    data: {
+      withdrawalId: 'WD-7',
+      clientId: 'client-1',
+      asset: 'ETH',
+      amountMinor: '1500000000000000000',
+      walletId: 'wallet-client-eth-hot-1',
+      fingerprint: 'a'.repeat(64),
+      at: '2026-01-31T09:35:01.000Z',
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   aWithdrawalApproved,
   aWithdrawalConfirmed,
   aWithdrawalFailed,
+  aWithdrawalHoldPlaced,
   aWithdrawalRequested,
   withData,
 } from './test-messages';
@@ -40,6 +41,7 @@ describe('validateMessage', () => {
       [WALLET_EVENTS_TOPIC, aWithdrawalApproved()],
       [WALLET_EVENTS_TOPIC, aWithdrawalConfirmed()],
       [WALLET_EVENTS_TOPIC, aWithdrawalFailed()],
+      [LEDGER_EVENTS_TOPIC, aWithdrawalHoldPlaced()],
     ])('when %s is validated, then it passes typed and unchanged', (topic, message) => {
       const result = validateMessage(topic, message);
       expect(result).toEqual({ ok: true, message });
@@ -48,6 +50,13 @@ describe('validateMessage', () => {
     it('when a service topic message is validated, then its envelope is checked and data kept as is', () => {
       const message = { ...aTradeExecuted(), type: 'JournalPosted', data: { anything: ['goes'] } };
       expect(validateMessage(LEDGER_EVENTS_TOPIC, message)).toEqual({ ok: true, message });
+    });
+
+    it('when a ledger WithdrawalHoldPlaced has a numeric amount or an extra field, then it is refused with the field path (the wallet signs only after a valid hold)', () => {
+      const numeric = { ...aWithdrawalHoldPlaced(), data: { ...aWithdrawalHoldPlaced().data, amountMinor: 1 } };
+      expect(validateMessage(LEDGER_EVENTS_TOPIC, numeric)).toMatchObject({ ok: false, issues: [{ path: 'data.amountMinor' }] });
+      const extra = { ...aWithdrawalHoldPlaced(), data: { ...aWithdrawalHoldPlaced().data, note: 'x' } };
+      expect(validateMessage(LEDGER_EVENTS_TOPIC, extra)).toMatchObject({ ok: false, issues: [{ code: 'UNKNOWN_FIELD', path: 'data.note' }] });
     });
 
     it('when a wallet topic message of a type without a published schema is validated, then only its envelope is checked', () => {

@@ -1,12 +1,10 @@
-import { EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WITHDRAWAL_REQUESTED_TYPE, type WithdrawalRequestedV1 } from '@custody/contracts';
+import { EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WITHDRAWAL_HOLD_PLACED_TYPE, WITHDRAWAL_REQUESTED_TYPE, type WithdrawalHoldPlacedV1, type WithdrawalRequestedV1 } from '@custody/contracts';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
 import type { WalletService } from './wallet-service';
 
 /** What the wallet consumes: the exchange's withdrawal requests and the ledger's holds. */
 export const WALLET_CONSUMED_TOPICS = [EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC] as const;
-/** The ledger's event that lets a withdrawal be signed (custody.ledger.events.v1; envelope-checked only until the ledger publishes its schemas). */
-export const WITHDRAWAL_HOLD_PLACED_TYPE = 'WithdrawalHoldPlaced';
 /** Who asked, for withdrawals that arrive from the exchange's topic. */
 export const EXCHANGE_ACTOR = 'exchange';
 
@@ -30,11 +28,8 @@ export function applyWalletMessages(service: WalletService) {
         );
         if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: result.error.path === '' ? '' : `data.${result.error.path}`, reason: result.error.reason });
       } else if (message.topic === LEDGER_EVENTS_TOPIC && message.value.type === WITHDRAWAL_HOLD_PLACED_TYPE) {
-        const data = message.value.data as { withdrawalId?: unknown; at?: unknown };
-        if (typeof data.withdrawalId !== 'string' || typeof data.at !== 'string') {
-          rejected.push({ messageId: message.messageId, code: 'HOLD_MESSAGE_INVALID', path: 'data', reason: 'a WithdrawalHoldPlaced names its withdrawalId and at' });
-          continue;
-        }
+        // validated against custody.ledger.events.v1 WithdrawalHoldPlaced v1 by the consumer before it gets here
+        const { data } = message.value as unknown as WithdrawalHoldPlacedV1;
         const result = await service.recordLedgerHold(data.withdrawalId, data.at, transaction);
         // a hold of a withdrawal this wallet never recorded is not ours to act on (another deployment's, or a test's)
         if (!result.ok && result.error.code !== 'WITHDRAWAL_UNKNOWN') rejected.push({ messageId: message.messageId, code: result.error.code, path: `data.${result.error.path}`, reason: result.error.reason });

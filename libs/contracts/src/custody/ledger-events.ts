@@ -1,0 +1,17 @@
+// custody.ledger.events.v1: the event catalog of the ledger's topic (event-catalog.ts). Typed:
+// what another service acts on (the wallet signs after WithdrawalHoldPlaced); every other ledger
+// type passes at envelope level.
+import type { AssetRegistry } from '../assets';
+import type { CatalogMessage } from '../event-catalog';
+import { WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION, WITHDRAWAL_HOLD_PLACED_TYPE, withdrawalHoldPlacedV1Schema } from './ledger-events.v1';
+
+export const TYPED_LEDGER_EVENT_TYPES = [WITHDRAWAL_HOLD_PLACED_TYPE] as const;
+
+export function ledgerEventCatalog(registry: AssetRegistry) {
+  return {
+    [WITHDRAWAL_HOLD_PLACED_TYPE]: { [WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION]: withdrawalHoldPlacedV1Schema(registry) },
+  } as const;
+}
+
+export type LedgerEventCatalog = ReturnType<typeof ledgerEventCatalog>;
+export type TypedLedgerEvent = CatalogMessage<LedgerEventCatalog>;
