@@ -5,7 +5,7 @@ import { balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@cu
 import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken, eventually, startAnvil, type ChainNode, type SoftHsmToken, type TestDatabase } from '@custody/testing';
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
-import { applyWalletMessages, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
+import { applyWalletMessages, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
@@ -65,7 +65,11 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     return hash;
   };
   const mine = (blocks: number) => createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks });
-  const round = (): Promise<ProcessorReport> => processor.runRound(CHAIN);
+  const round = async (): Promise<ProcessorReport> => {
+    const report = await processor.runRound(CHAIN);
+    if (report === undefined) throw new Error('another processor holds the round lock');
+    return report;
+  };
   /** The wallet's custody account in the ledger: what the ledger says the wallet holds (debits minus credits of its journals). */
   const ledgerCustody = async (walletId: string, asset: string) => {
     const journals = new Map((await ledgerStore.readAll()).filter((event) => event.type === 'JournalPosted').map((event) => [event.data['journalId'], event.data['entries'] as { account: { kind: string; walletId?: string; asset: string }; side: string; amountMinor: string }[]]));
@@ -158,6 +162,18 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
       await expect(vault.publicKey(keyId)).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' } satisfies Partial<KeyVaultError>);
     }
     expect(await service.walletIds(CHAIN)).toEqual(['eth-hot-1']);
+  });
+
+  it('runs one processor round per chain at a time: while another process holds the round, this one skips', async () => {
+    const other = await db.pool.connect();
+    try {
+      await other.query('select pg_advisory_lock(hashtext($1))', [processorLockName('wallet', CHAIN)]);
+      expect(await processor.runRound(CHAIN)).toBeUndefined();
+      await other.query('select pg_advisory_unlock(hashtext($1))', [processorLockName('wallet', CHAIN)]);
+    } finally {
+      other.release();
+    }
+    expect(await processor.runRound(CHAIN)).toBeDefined();
   });
 
   it('TW-18 / HK-11c grants three custodians access to the hot wallet\'s key, each requested by one officer and approved by another', async () => {

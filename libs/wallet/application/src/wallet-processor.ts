@@ -13,6 +13,11 @@ export const DEPOSITS_PER_ROUND_MAX = 1_000;
 /** The system acts as this actor on what it does by itself (preparing, signing after the quorum, broadcasting, observing). */
 export const SYSTEM_ACTOR = 'wallet-service';
 
+/** The PostgreSQL advisory lock (by `hashtext`) that serialises processor rounds of one chain in one wallet schema. */
+export function processorLockName(schema: string, chain: string): string {
+  return `custody.wallet-processor.${schema}.${chain}`;
+}
+
 export interface ProcessorReport {
   readonly scannedTo: bigint | undefined;
   readonly depositsObserved: number;
@@ -45,9 +50,31 @@ export class WalletProcessor {
     private readonly options: WalletProcessorOptions = {},
   ) {}
 
-  async runRound(chainName: string): Promise<ProcessorReport> {
+  /**
+   * One round on one chain, or `undefined` when another process (a second replica) is running
+   * one on that chain: rounds of a chain are serialised by a PostgreSQL session lock, so a
+   * withdrawal is never prepared or signed by two processors at once (a second signature would
+   * be a use of the key the record does not show).
+   */
+  async runRound(chainName: string): Promise<ProcessorReport | undefined> {
     const chain = this.service.chain(chainName);
     if (chain === undefined) throw new Error(`assertion: no chain adapter for ${chainName}`);
+    const lockHolder = await this.service.store.pool.connect();
+    const lockName = processorLockName(this.service.schema, chain.chain);
+    try {
+      const { rows } = await lockHolder.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [lockName]);
+      if (rows[0]?.locked !== true) return undefined;
+      try {
+        return await this.round(chain);
+      } finally {
+        await lockHolder.query('select pg_advisory_unlock(hashtext($1))', [lockName]);
+      }
+    } finally {
+      lockHolder.release();
+    }
+  }
+
+  private async round(chain: ChainAdapter): Promise<ProcessorReport> {
     const head = await chain.head();
     const scan = await this.scan(chain, head);
     const depositsAttributed = await this.reattributeDeposits(chain);
