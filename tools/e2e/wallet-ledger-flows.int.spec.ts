@@ -290,6 +290,9 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const events = await service.store.readStream(withdrawalStreamId('W-1'));
     const signed = events.find((event) => event.type === 'WithdrawalSigned');
     const keyUsed = events.find((event) => event.type === 'KeyUsed');
+    // HK-11c write-ahead: the access is on record before the HSM was asked, then its result
+    const types = events.map((event) => event.type);
+    expect(types.filter((type) => ['KeySigningStarted', 'WithdrawalSigned', 'KeyUsed'].includes(type))).toEqual(['KeySigningStarted', 'WithdrawalSigned', 'KeyUsed']);
     expect(keyUsed?.data).toMatchObject({ keyId: 'eth-hot-1.k1', payloadHash, custodians: ['ann', 'cat'], requestedBy: 'ops-1' });
     const receipt = await chainClient.getTransactionReceipt({ hash: signed?.data['transactionHash'] as `0x${string}` });
     expect(receipt.from.toLowerCase()).toBe(hotAddress.toLowerCase()); // signed by the HSM key of the wallet

@@ -304,6 +304,9 @@ export class WalletProcessor {
         const payload = state.payload;
         if (payload === undefined) return false;
         const keyId = facts.wallet.registration.key.keyId;
+        // on record before the HSM is asked (HK-11c); refused here if anything changed since the check above
+        const started = await this.service.progress(withdrawalId, { type: 'StartSigning', withdrawalId, at }, SYSTEM_ACTOR);
+        if (!started.ok) return started.error;
         const signature = await this.service.vault.signDigest(keyId, payload.payloadHash as Hex);
         const { signedTransaction, transactionHash } = chain.assembleSigned(payload.unsignedTransaction as Hex, signature);
         return moved(await this.service.progress(withdrawalId, { type: 'RecordSignature', withdrawalId, keyId, payloadHash: payload.payloadHash, transactionHash, signedTransaction, at }, SYSTEM_ACTOR));

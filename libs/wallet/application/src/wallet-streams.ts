@@ -47,6 +47,7 @@ export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, Withdr
     'SigningQuorumReached',
     'WithdrawalApproved',
     'WithdrawalHoldConfirmed',
+    'KeySigningStarted',
     'WithdrawalSigned',
     'KeyUsed',
     'WithdrawalBroadcast',

@@ -191,12 +191,19 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   it('given no ledger hold yet, then WITHDRAWAL_NOT_HELD: nothing is signed before the ledger holds the amount', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'));
     expect(signingProblem(state, progress, minutes(2))?.code).toBe('WITHDRAWAL_NOT_HELD');
+    expect(refusal(state, { type: 'StartSigning', withdrawalId: 'W-1', at: minutes(2) })).toEqual(['WITHDRAWAL_NOT_HELD', 'withdrawalId']); // no access to the key is even recorded
   });
 
   it('HK-11a given the wallet key is past its rotation date, then KEY_ROTATION_OVERDUE even with a full quorum', () => {
     const overdue: WithdrawalProgressFacts = { ...progress, wallet: { ...wallet, registration: { ...wallet.registration, key: { ...wallet.registration.key, rotationDueAt: minutes(3) } } } };
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
     expect(signingProblem(state, overdue, minutes(3))?.code).toBe('KEY_ROTATION_OVERDUE');
+  });
+
+  it('HK-11c given the signing may start, then KeySigningStarted names the key, the payload hash and the approvers before the HSM is asked', () => {
+    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const decision = decideWithdrawal({ type: 'StartSigning', withdrawalId: 'W-1', at: minutes(3) }, state, progress);
+    expect(decision.ok && decision.events).toEqual([{ type: 'KeySigningStarted', data: { withdrawalId: 'W-1', keyId: 'k-hot', walletId: 'w-hot', payloadHash: HASH_A, custodians: ['ann', 'cat'], at: minutes(3) } }]);
   });
 
   it('HK-11c given a signature is recorded, then WithdrawalSigned and KeyUsed name the key, the payload hash, the approvers and the requester', () => {

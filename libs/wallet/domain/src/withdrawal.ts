@@ -91,6 +91,8 @@ export type WithdrawalEvent =
       readonly type: 'WithdrawalSigned';
       readonly data: { readonly withdrawalId: string; readonly keyId: string; readonly payloadHash: string; readonly approvedBy: readonly string[]; readonly transactionHash: string; readonly signedTransaction: string; readonly at: string };
     }
+  /** HK-11c: written BEFORE the HSM is asked (write-ahead): an access to the key is on record even if the process dies before the signature is. */
+  | { readonly type: 'KeySigningStarted'; readonly data: { readonly withdrawalId: string; readonly keyId: string; readonly walletId: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly at: string } }
   /** HK-11c: every use of a key, with who made it possible, what was signed and when. */
   | {
       readonly type: 'KeyUsed';
@@ -145,6 +147,7 @@ export type WithdrawalCommand =
   | { readonly type: 'PrepareSigningPayload'; readonly withdrawalId: string; readonly payload: SigningPayload; readonly at: string }
   | { readonly type: 'ApproveSigning'; readonly withdrawalId: string; readonly custodianId: string; readonly payloadHash: string; readonly at: string }
   | { readonly type: 'RecordLedgerHold'; readonly withdrawalId: string; readonly at: string }
+  | { readonly type: 'StartSigning'; readonly withdrawalId: string; readonly at: string }
   | { readonly type: 'RecordSignature'; readonly withdrawalId: string; readonly keyId: string; readonly payloadHash: string; readonly transactionHash: string; readonly signedTransaction: string; readonly at: string }
   | { readonly type: 'RecordBroadcast'; readonly withdrawalId: string; readonly transactionHash: string; readonly at: string }
   | { readonly type: 'RecordChainOutcome'; readonly withdrawalId: string; readonly outcome: ChainOutcome; readonly at: string }
@@ -266,6 +269,12 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
       if (state.held) return accept();
       if (state.approvedAt === undefined) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} was never approved; nothing should be held`);
       return accept({ type: 'WithdrawalHoldConfirmed', data: { withdrawalId, at: command.at } });
+    case 'StartSigning': {
+      const problem = signingProblem(state, facts, command.at);
+      if (problem !== undefined || state.payload === undefined) return { ok: false, error: problem ?? walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', 'no payload') };
+      const custodians = quorumStatus(state.approvals, state.payload.payloadHash, request.quorum, facts.quorum, command.at).counted;
+      return accept({ type: 'KeySigningStarted', data: { withdrawalId, keyId: facts.wallet.registration.key.keyId, walletId: request.walletId, payloadHash: state.payload.payloadHash, custodians, at: command.at } });
+    }
     case 'RecordSignature': {
       if (state.transactionHash !== undefined) {
         return state.transactionHash === command.transactionHash ? accept() : refuse('WITHDRAWAL_STATE_INVALID', 'transactionHash', `withdrawal ${withdrawalId} was signed as ${state.transactionHash}`);
@@ -359,6 +368,8 @@ export function evolveWithdrawal(state: WithdrawalState | undefined, event: With
       return { ...state, approvals: [...state.approvals, { custodianId: event.data.custodianId, payloadHash: event.data.payloadHash, approvedAt: event.data.at }] };
     case 'SigningQuorumReached':
       return { ...state, approvedAt: state.approvedAt ?? event.data.at };
+    case 'KeySigningStarted':
+      return state;
     case 'WithdrawalHoldConfirmed':
       return { ...state, held: true };
     case 'WithdrawalSigned':
