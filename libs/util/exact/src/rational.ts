@@ -1,0 +1,112 @@
+/**
+ * Exact arithmetic for values and ratios (never `number` for money): a rational number as two
+ * bigints, always reduced, denominator positive. Prices arrive as decimal text; amounts as
+ * bigint minor units with the asset's decimals; ratios compare by cross multiplication.
+ */
+export interface Rational {
+  readonly numerator: bigint;
+  /** > 0 */
+  readonly denominator: bigint;
+}
+
+const DECIMAL_PATTERN = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
+/** Longest decimal text accepted (digits, sign and point). */
+export const DECIMAL_TEXT_MAX = 80;
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+export function rational(numerator: bigint, denominator = 1n): Rational {
+  if (denominator === 0n) throw new Error('assertion: a rational with denominator 0');
+  const sign = denominator < 0n ? -1n : 1n;
+  const divisor = gcd(numerator, denominator) || 1n;
+  return { numerator: (sign * numerator) / divisor, denominator: (sign * denominator) / divisor };
+}
+
+export const ZERO: Rational = rational(0n);
+export const ONE: Rational = rational(1n);
+
+/** Decimal text (`60000.125`, `-0.5`) exactly, or undefined when it is not one. */
+export function parseDecimal(text: string): Rational | undefined {
+  if (text.length > DECIMAL_TEXT_MAX) return undefined;
+  const match = DECIMAL_PATTERN.exec(text);
+  if (match === null) return undefined;
+  const fraction = match[3] ?? '';
+  const magnitude = BigInt(`${match[2]}${fraction}`);
+  return rational(match[1] === '-' ? -magnitude : magnitude, 10n ** BigInt(fraction.length));
+}
+
+/** An amount in minor units as a quantity of the asset (`1_500_000n`, 6 decimals -> 1.5). */
+export function fromMinor(amountMinor: bigint, decimals: number): Rational {
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36) throw new Error(`assertion: ${decimals} decimals`);
+  return rational(amountMinor, 10n ** BigInt(decimals));
+}
+
+export function add(a: Rational, b: Rational): Rational {
+  return rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator);
+}
+
+export function subtract(a: Rational, b: Rational): Rational {
+  return add(a, { numerator: -b.numerator, denominator: b.denominator });
+}
+
+export function multiply(a: Rational, b: Rational): Rational {
+  return rational(a.numerator * b.numerator, a.denominator * b.denominator);
+}
+
+export function divide(a: Rational, b: Rational): Rational {
+  if (b.numerator === 0n) throw new Error('assertion: division by zero');
+  return rational(a.numerator * b.denominator, a.denominator * b.numerator);
+}
+
+export function sum(values: readonly Rational[]): Rational {
+  return values.reduce(add, ZERO);
+}
+
+/** -1, 0 or 1. */
+export function compare(a: Rational, b: Rational): -1 | 0 | 1 {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+export function isZero(value: Rational): boolean {
+  return value.numerator === 0n;
+}
+
+export function min(a: Rational, b: Rational): Rational {
+  return compare(a, b) <= 0 ? a : b;
+}
+
+export function max(a: Rational, b: Rational): Rational {
+  return compare(a, b) >= 0 ? a : b;
+}
+
+/**
+ * Decimal text with exactly `digits` places, rounded toward zero (a report shows what is sure:
+ * 74.999...% is never shown as 75.00%). Evidence keeps the exact value beside it.
+ */
+export function toDecimalText(value: Rational, digits: number): string {
+  if (!Number.isInteger(digits) || digits < 0 || digits > 36) throw new Error(`assertion: ${digits} digits`);
+  const scaled = (value.numerator * 10n ** BigInt(digits)) / value.denominator; // bigint division truncates toward zero
+  const negative = scaled < 0n || (scaled === 0n && value.numerator < 0n);
+  const magnitude = (scaled < 0n ? -scaled : scaled).toString().padStart(digits + 1, '0');
+  const text = digits === 0 ? magnitude : `${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
+  return negative && scaled !== 0n ? `-${text}` : text;
+}
+
+/** The smallest whole number of minor units at or above `value` (in units of the asset): TW-13 rounds up. */
+export function ceilToMinor(value: Rational, decimals: number): bigint {
+  const scaled = multiply(value, rational(10n ** BigInt(decimals)));
+  const quotient = scaled.numerator / scaled.denominator;
+  return scaled.numerator % scaled.denominator === 0n || scaled.numerator < 0n ? quotient : quotient + 1n;
+}
+
+/** Exact text of a rational (`numerator/denominator`) for evidence that must be recomputable. */
+export function toExactText(value: Rational): string {
+  return value.denominator === 1n ? value.numerator.toString() : `${value.numerator}/${value.denominator}`;
+}
