@@ -30,7 +30,8 @@ export function applyWalletMessages(service: WalletService) {
       } else if (message.topic === LEDGER_EVENTS_TOPIC && message.value.type === WITHDRAWAL_HOLD_PLACED_TYPE) {
         // validated against custody.ledger.events.v1 WithdrawalHoldPlaced v1 by the consumer before it gets here
         const { data } = message.value as unknown as WithdrawalHoldPlacedV1;
-        const result = await service.recordLedgerHold(data.withdrawalId, data.at, transaction);
+        const hold = { clientId: data.clientId, asset: data.asset, amountMinor: BigInt(data.amountMinor), walletId: data.walletId };
+        const result = await service.recordLedgerHold(data.withdrawalId, hold, data.at, transaction);
         // a hold of a withdrawal this wallet never recorded is not ours to act on (another deployment's, or a test's)
         if (!result.ok && result.error.code !== 'WITHDRAWAL_UNKNOWN') rejected.push({ messageId: message.messageId, code: result.error.code, path: `data.${result.error.path}`, reason: result.error.reason });
       }

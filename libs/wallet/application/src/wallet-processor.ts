@@ -286,7 +286,7 @@ export class WalletProcessor {
   private async advance(chain: ChainAdapter, head: bigint, withdrawalId: string): Promise<boolean | WalletError> {
     const state = await this.service.withdrawal(withdrawalId);
     if (state === undefined) return false;
-    const facts = await this.service.progressFacts(state.request.walletId);
+    const facts = await this.service.progressFacts(state);
     if (facts === undefined) return walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${state.request.walletId}`);
     const moved = (result: { readonly ok: true; readonly events: readonly unknown[] } | { readonly ok: false; readonly error: WalletError }) => (result.ok ? result.events.length > 0 : result.error);
     switch (state.status) {
@@ -305,7 +305,7 @@ export class WalletProcessor {
         if (payload === undefined) return false;
         const keyId = facts.wallet.registration.key.keyId;
         // on record before the HSM is asked (HK-11c); refused here if anything changed since the check above
-        const started = await this.service.progress(withdrawalId, { type: 'StartSigning', withdrawalId, at }, SYSTEM_ACTOR);
+        const started = await this.service.progress(withdrawalId, { type: 'StartSigning', withdrawalId, payloadHash: payload.payloadHash, at }, SYSTEM_ACTOR);
         if (!started.ok) return started.error;
         const signature = await this.service.vault.signDigest(keyId, payload.payloadHash as Hex);
         const { signedTransaction, transactionHash } = chain.assembleSigned(payload.unsignedTransaction as Hex, signature);

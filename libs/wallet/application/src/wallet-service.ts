@@ -438,15 +438,15 @@ export class WalletService {
   }
 
   /** The ledger placed its hold (custody.ledger.events.v1 WithdrawalHoldPlaced): the HSM may now sign, quorum permitting. */
-  async recordLedgerHold(withdrawalId: string, at: string, transaction?: Transaction) {
-    return this.progress(withdrawalId, { type: 'RecordLedgerHold', withdrawalId, at }, 'ledger', transaction);
+  async recordLedgerHold(withdrawalId: string, hold: { readonly clientId: string; readonly asset: string; readonly amountMinor: bigint; readonly walletId: string }, at: string, transaction?: Transaction) {
+    return this.progress(withdrawalId, { type: 'RecordLedgerHold', withdrawalId, hold, at }, 'ledger', transaction);
   }
 
   /** Any decision on a withdrawal after its request, with the wallet and the current roster as facts. */
   async progress(withdrawalId: string, command: WithdrawalProgressCommand, actor: string, transaction?: Transaction): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
     const current = await this.withdrawal(withdrawalId, transaction);
     if (current === undefined) return refusal(walletError('WITHDRAWAL_UNKNOWN', 'withdrawalId', `no withdrawal ${withdrawalId}`));
-    const facts = await this.progressFacts(current.request.walletId, transaction);
+    const facts = await this.progressFacts(current, transaction);
     if (facts === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${current.request.walletId}`));
     return this.streams.execute(withdrawalStreamId(withdrawalId), WITHDRAWAL_AGGREGATE, (state) => decideWithdrawal(command, state, facts), { actor }, {
       ...(transaction === undefined ? {} : { transaction }),
@@ -454,12 +454,16 @@ export class WalletService {
     });
   }
 
-  async progressFacts(walletId: string, transaction?: Transaction): Promise<WithdrawalProgressFacts | undefined> {
+  /** What a decision on this movement needs now: its wallet, who may approve, whether its destination is still allowed. */
+  async progressFacts(movement: WithdrawalState, transaction?: Transaction): Promise<WithdrawalProgressFacts | undefined> {
+    const { walletId, clientId, chain, destinationAddress, destinationWalletId } = movement.request;
     const wallet = await this.wallet(walletId, transaction);
     if (wallet === undefined) return undefined;
     const roster = await this.roster(transaction);
     const keyHolders = new Set([...roster.custodians.keys()].filter((custodianId) => hasKeyAccess(roster, walletId, custodianId)));
-    return { wallet, quorum: { custodians: roster.custodians, keyHolders } };
+    const destinationStillAllowed =
+      clientId === null ? destinationWalletId !== null && (await this.wallet(destinationWalletId, transaction)) !== undefined : isAllowListed(await this.allowList(clientId, transaction), chain, destinationAddress);
+    return { wallet, quorum: { custodians: roster.custodians, keyHolders }, destinationStillAllowed };
   }
 
   private async sourceWallet(input: WithdrawalInput, transaction?: Transaction): Promise<string | undefined> {

@@ -53,6 +53,8 @@ export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, Withdr
     'WithdrawalBroadcast',
     'NetworkFeePaid',
     'WithdrawalConfirmed',
+    'InternalTransferConfirmed',
+    'InternalTransferFailed',
     'WithdrawalCancelled',
     'WithdrawalFailed',
     'LargeTransferAlerted',

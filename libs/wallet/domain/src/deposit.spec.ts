@@ -65,6 +65,8 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
     expect(events).toEqual(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositConfirmed']);
     expect(state?.clientId).toBe('carol');
     expect(after(observe(['alice']), reattribute(['carol'])).state?.clientId).toBe('alice'); // an attributed deposit stays its client's
+    // flagged because its sender was on two lists: one list shrinking later does not hand it to the other client
+    expect(after(observe(['alice', 'bob']), reattribute(['bob'])).state?.clientId).toBeNull();
   });
 
   it('given the same transfer observed again, then nothing new; the same id with another amount is DEPOSIT_ID_CONFLICT', () => {

@@ -22,6 +22,8 @@ export interface DepositState {
   /** Whose deposit it is (null: flagged for review, credited to nobody). */
   readonly clientId: string | null;
   readonly confirmed: boolean;
+  /** Why it was flagged (null: it was not). */
+  readonly reviewReason: DepositReviewReason | null;
 }
 
 export type DepositEvent =
@@ -91,7 +93,8 @@ export function decideDeposit(command: DepositCommand, state: DepositState | und
       if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
       const candidates = [...new Set(command.senderAllowListedFor)];
       const segregated = facts.wallet.registration.ownerClass === 'client-segregated';
-      if (state.clientId !== null || !segregated || candidates.length !== 1 || candidates[0] === undefined) return accept();
+      // only an unknown sender that has since been proven: a sender on several lists is a dispute for people, not for the machine
+      if (state.clientId !== null || state.reviewReason !== 'source-not-allow-listed' || !segregated || candidates.length !== 1 || candidates[0] === undefined) return accept();
       return accept({ type: 'DepositAttributed', data: { depositId: command.depositId, clientId: candidates[0], at: command.at } });
     }
     case 'ConfirmDeposit': {
@@ -110,7 +113,7 @@ export function evolveDeposit(state: DepositState | undefined, event: DepositEve
   switch (event.type) {
     case 'DepositObserved': {
       const { clientId, at: _at, ...transfer } = event.data;
-      return { transfer, clientId, confirmed: false };
+      return { transfer, clientId, confirmed: false, reviewReason: null };
     }
     case 'DepositConfirmed':
       if (state === undefined) throw new Error('assertion: a confirmation of an unobserved deposit');
@@ -119,6 +122,7 @@ export function evolveDeposit(state: DepositState | undefined, event: DepositEve
       if (state === undefined) throw new Error('assertion: an attribution of an unobserved deposit');
       return { ...state, clientId: event.data.clientId };
     case 'DepositFlaggedForReview':
+      return state === undefined ? state : { ...state, reviewReason: event.data.reason };
     case 'LargeTransferAlerted':
       return state;
   }

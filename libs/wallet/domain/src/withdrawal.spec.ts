@@ -24,7 +24,7 @@ const wallet: WalletState = {
 };
 const custodian = (custodianId: string, department: string, site: string): [string, Custodian] => [custodianId, { custodianId, name: custodianId, department, site }];
 const custodians = new Map([custodian('ann', 'treasury', 'HK-DC1'), custodian('ben', 'treasury', 'HK-DC1'), custodian('cat', 'risk', 'HK-DC2'), custodian('dan', 'treasury', 'HK-DC1')]);
-const progress: WithdrawalProgressFacts = { wallet, quorum: { custodians, keyHolders: new Set(['ann', 'ben', 'cat', 'ops-1']) } };
+const progress: WithdrawalProgressFacts = { wallet, quorum: { custodians, keyHolders: new Set(['ann', 'ben', 'cat', 'ops-1']) }, destinationStillAllowed: true };
 const requestFacts: WithdrawalFacts = {
   wallet,
   destinationAllowListedFor: ['alice'],
@@ -77,7 +77,8 @@ function given(...commands: Later[]): WithdrawalState {
 }
 const prepare = (hash: string, at = t0): Later => ({ type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(hash), at });
 const approve = (custodianId: string, hash = HASH_A, at = minutes(1)): Later => ({ type: 'ApproveSigning', withdrawalId: 'W-1', custodianId, payloadHash: hash, at });
-const hold = (at = minutes(2)): Later => ({ type: 'RecordLedgerHold', withdrawalId: 'W-1', at });
+const held = { clientId: 'alice', asset: 'ETH', amountMinor: 10n ** 18n, walletId: 'w-hot' };
+const hold = (at = minutes(2)): Later => ({ type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: held, at });
 const refusal = (state: WithdrawalState, command: Later, facts = progress) => {
   const decision = decideWithdrawal(command, state, facts);
   return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
@@ -100,6 +101,7 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId']);
     expect(refused({ asset: 'USDT' })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset']);
     expect(refused({ amountMinor: 0n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
+    expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, tier: 'cold' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_HOT', 'walletId']); // TW-15.4: cold-to-hot first
     expect(refused({}, { policy: { ...requestFacts.policy, allowed: false, reason: 'daily limit' } })).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
   });
 
@@ -191,7 +193,24 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   it('given no ledger hold yet, then WITHDRAWAL_NOT_HELD: nothing is signed before the ledger holds the amount', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'));
     expect(signingProblem(state, progress, minutes(2))?.code).toBe('WITHDRAWAL_NOT_HELD');
-    expect(refusal(state, { type: 'StartSigning', withdrawalId: 'W-1', at: minutes(2) })).toEqual(['WITHDRAWAL_NOT_HELD', 'withdrawalId']); // no access to the key is even recorded
+    expect(refusal(state, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(2) })).toEqual(['WITHDRAWAL_NOT_HELD', 'withdrawalId']); // no access to the key is even recorded
+  });
+
+  it('given a ledger hold for another client, asset, amount or wallet than the withdrawal, then WITHDRAWAL_HOLD_MISMATCH: a hold elsewhere lets nothing here be signed', () => {
+    const approved = given(prepare(HASH_A), approve('ann'), approve('cat'));
+    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, amountMinor: 1n }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.amountMinor']);
+    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, clientId: 'bob' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.clientId']);
+  });
+
+  it('HK-11h given the destination was removed from the allow-list after the request, then it is neither approved nor signed', () => {
+    const removed = { ...progress, destinationStillAllowed: false };
+    expect(refusal(given(prepare(HASH_A)), approve('ann'), removed)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId']);
+    expect(signingProblem(given(prepare(HASH_A), approve('ann'), approve('cat'), hold()), removed, minutes(3))?.code).toBe('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED');
+  });
+
+  it('TW-17.4 given the payload changed between the check and the signing, then StartSigning names the old hash and is refused: the HSM never signs a hash not on record', () => {
+    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    expect(refusal(state, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_B, at: minutes(3) })).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
   });
 
   it('HK-11a given the wallet key is past its rotation date, then KEY_ROTATION_OVERDUE even with a full quorum', () => {
@@ -202,7 +221,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
 
   it('HK-11c given the signing may start, then KeySigningStarted names the key, the payload hash and the approvers before the HSM is asked', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    const decision = decideWithdrawal({ type: 'StartSigning', withdrawalId: 'W-1', at: minutes(3) }, state, progress);
+    const decision = decideWithdrawal({ type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) }, state, progress);
     expect(decision.ok && decision.events).toEqual([{ type: 'KeySigningStarted', data: { withdrawalId: 'W-1', keyId: 'k-hot', walletId: 'w-hot', payloadHash: HASH_A, custodians: ['ann', 'cat'], at: minutes(3) } }]);
   });
 

@@ -146,8 +146,14 @@ export type WithdrawalCommand =
   | ({ readonly type: 'RequestInternalTransfer'; readonly at: string } & WithdrawalRequest)
   | { readonly type: 'PrepareSigningPayload'; readonly withdrawalId: string; readonly payload: SigningPayload; readonly at: string }
   | { readonly type: 'ApproveSigning'; readonly withdrawalId: string; readonly custodianId: string; readonly payloadHash: string; readonly at: string }
-  | { readonly type: 'RecordLedgerHold'; readonly withdrawalId: string; readonly at: string }
-  | { readonly type: 'StartSigning'; readonly withdrawalId: string; readonly at: string }
+  | {
+      readonly type: 'RecordLedgerHold';
+      readonly withdrawalId: string;
+      /** What the ledger says it held: it must be exactly this withdrawal's client, asset, amount and wallet. */
+      readonly hold: { readonly clientId: string; readonly asset: string; readonly amountMinor: bigint; readonly walletId: string };
+      readonly at: string;
+    }
+  | { readonly type: 'StartSigning'; readonly withdrawalId: string; readonly payloadHash: string; readonly at: string }
   | { readonly type: 'RecordSignature'; readonly withdrawalId: string; readonly keyId: string; readonly payloadHash: string; readonly transactionHash: string; readonly signedTransaction: string; readonly at: string }
   | { readonly type: 'RecordBroadcast'; readonly withdrawalId: string; readonly transactionHash: string; readonly at: string }
   | { readonly type: 'RecordChainOutcome'; readonly withdrawalId: string; readonly outcome: ChainOutcome; readonly at: string }
@@ -160,6 +166,8 @@ export type WithdrawalProgressCommand = Exclude<WithdrawalCommand, { type: 'Requ
 export interface WithdrawalProgressFacts {
   readonly wallet: WalletState;
   readonly quorum: QuorumFacts;
+  /** HK-11h, now: the destination is still on the client's proven allow-list (an internal transfer's: still our wallet). */
+  readonly destinationStillAllowed: boolean;
 }
 
 const FINAL: ReadonlySet<WithdrawalStatus> = new Set(['confirmed', 'failed']);
@@ -178,6 +186,7 @@ export function decideRequestWithdrawal(command: Extract<WithdrawalCommand, { ty
   const { wallet } = facts;
   if (wallet === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${request.walletId}`);
   if (wallet.registration.ownerClass !== 'client-segregated') return refuse('WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId', `${request.walletId} holds house assets; a client withdrawal leaves a client-segregated wallet`);
+  if (wallet.registration.tier !== 'hot') return refuse('WITHDRAWAL_WALLET_NOT_HOT', 'walletId', `${request.walletId} is a cold wallet: a client is paid from a hot wallet, cold funds move cold-to-hot first (TW-15.4)`);
   if (!walletHoldsAsset(wallet, request.asset)) return refuse('WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset', `${request.walletId} does not hold ${request.asset}`);
   if (request.amountMinor <= 0n) return refuse('WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor', 'a withdrawal moves a positive amount');
   if (!facts.destinationAllowListedFor.includes(clientId)) {
@@ -253,6 +262,7 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
       if (state.status !== 'awaiting-approval' || state.payload === undefined) return refuse('SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
       if (custodianId === request.requestedBy) return refuse('SIGNING_REQUESTER_CANNOT_APPROVE', 'custodianId', `${custodianId} requested withdrawal ${withdrawalId}; they cannot approve it (HK-11e)`);
       if (!facts.quorum.keyHolders.has(custodianId)) return refuse('SIGNING_CUSTODIAN_NOT_AUTHORISED', 'custodianId', `${custodianId} holds no access to ${request.walletId}'s key (HK-11c)`);
+      if (!facts.destinationStillAllowed) return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId', `${request.destinationAddress} was removed from the allow-list since the request (HK-11h)`);
       if (payloadHash !== state.payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${state.payload.payloadHash}; an approval of ${payloadHash} does not count (TW-17.4)`);
       const before = quorumStatus(state.approvals, payloadHash, request.quorum, facts.quorum, at);
       if (before.counted.includes(custodianId)) return refuse('SIGNING_CUSTODIAN_ALREADY_APPROVED', 'custodianId', `${custodianId} approved ${payloadHash} already; a custodian never counts twice (HK-11e)`);
@@ -267,11 +277,15 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
     }
     case 'RecordLedgerHold':
       if (state.held) return accept();
-      if (state.approvedAt === undefined) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} was never approved; nothing should be held`);
+      if (state.approvedAt === undefined || request.clientId === null) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} was never approved for a client; nothing should be held`);
+      for (const field of ['clientId', 'asset', 'amountMinor', 'walletId'] as const) {
+        if (command.hold[field] !== request[field]) return refuse('WITHDRAWAL_HOLD_MISMATCH', `hold.${field}`, `the ledger held ${String(command.hold[field])}, withdrawal ${withdrawalId} is for ${String(request[field])}`);
+      }
       return accept({ type: 'WithdrawalHoldConfirmed', data: { withdrawalId, at: command.at } });
     case 'StartSigning': {
       const problem = signingProblem(state, facts, command.at);
       if (problem !== undefined || state.payload === undefined) return { ok: false, error: problem ?? walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', 'no payload') };
+      if (command.payloadHash !== state.payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${state.payload.payloadHash}; the HSM is not asked to sign ${command.payloadHash}`);
       const custodians = quorumStatus(state.approvals, state.payload.payloadHash, request.quorum, facts.quorum, command.at).counted;
       return accept({ type: 'KeySigningStarted', data: { withdrawalId, keyId: facts.wallet.registration.key.keyId, walletId: request.walletId, payloadHash: state.payload.payloadHash, custodians, at: command.at } });
     }
@@ -336,6 +350,7 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
  */
 export function signingProblem(state: WithdrawalState, facts: WithdrawalProgressFacts, at: string): WalletError | undefined {
   if (state.status !== 'awaiting-approval' || state.payload === undefined) return walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${state.request.withdrawalId} is ${state.status}`);
+  if (!facts.destinationStillAllowed) return walletError('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId', `${state.request.destinationAddress} was removed from the allow-list since the request (HK-11h)`);
   const quorum = quorumStatus(state.approvals, state.payload.payloadHash, state.request.quorum, facts.quorum, at);
   if (!quorum.met) return quorum.shortfall;
   if (state.request.clientId !== null && !state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
