@@ -158,7 +158,9 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   it('HK-11b / HK-11f refuses a key location abroad and a backup at the primary\'s site, and generates no key for them', async () => {
     expect(codeOf(await registerHot('eth-hot-abroad', { keyLocation: { site: 'SG-DC1', jurisdiction: 'SG' } }))).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
     expect(codeOf(await registerHot('eth-hot-same-site', { backups: [{ site: 'hk-dc1', jurisdiction: 'HK' }] }))).toEqual(['KEY_BACKUP_SAME_SITE', 'key.backups[0].site']);
-    for (const keyId of ['eth-hot-abroad.k1', 'eth-hot-same-site.k1']) {
+    expect(codeOf(await registerHot('eth-hot-slow', { confirmationsRequired: 5_000 }))).toEqual(['QUORUM_POLICY_INVALID', 'confirmationsRequired']);
+    expect(codeOf(await registerHot('eth/hot'))).toEqual(['WALLET_ID_INVALID', 'walletId']);
+    for (const keyId of ['eth-hot-abroad.k1', 'eth-hot-same-site.k1', 'eth-hot-slow.k1']) {
       await expect(vault.publicKey(keyId)).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' } satisfies Partial<KeyVaultError>);
     }
     expect(await service.walletIds(CHAIN)).toEqual(['eth-hot-1']);
@@ -174,6 +176,14 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
       other.release();
     }
     expect(await processor.runRound(CHAIN)).toBeDefined();
+  });
+
+  it('HK-11a two registrations of one wallet at once (a retried request on two replicas) generate one key, and it signs', async () => {
+    const [first, second] = await Promise.all([registerHot('eth-hot-twice'), registerHot('eth-hot-twice')]);
+    expectOk(first);
+    expectOk(second);
+    expect(first.state?.registration.address).toBe(second.state?.registration.address);
+    await expect(vault.signDigest('eth-hot-twice.k1', `0x${'11'.repeat(32)}`)).resolves.toMatchObject({ yParity: expect.any(Number) });
   });
 
   it('TW-18 / HK-11c grants three custodians access to the hot wallet\'s key, each requested by one officer and approved by another', async () => {
@@ -456,5 +466,11 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(report.depositsConfirmed).toBe(1); // it has long had its confirmations
     await eventually(async () => (await ledgerBalance(clientAccount('carol', 'ETH'), 'carol')) === parseEther('1'), WAIT_MS);
     expect((await round()).depositsAttributed).toBe(0); // once
+  });
+
+  it('HK-11a a key is not rotated while its address still holds funds (they would sit where no key of ours signs)', async () => {
+    const rotation = await service.rotateWalletKey('eth-hot-1', { rotationDueAt: new Date(clock.now().getTime() + YEAR_MS).toISOString(), keyLocation: HOME, backups: [BACKUP] }, 'admin-1');
+    expect(codeOf(rotation)).toEqual(['KEY_ROTATION_BLOCKED', 'walletId']);
+    await expect(vault.publicKey('eth-hot-1.k2')).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' });
   });
 });

@@ -14,7 +14,7 @@ const SIGNATURE_BYTES = 64;
 const DIGEST_BYTES = 32;
 /** Longest key id accepted (it is the key's CKA_ID and CKA_LABEL). */
 export const KEY_ID_LENGTH_MAX = 64;
-const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+export const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A key id names one key pair; more matches than this means the token is not ours to trust. */
 const FIND_OBJECTS_MAX = 2;
 

@@ -6,8 +6,10 @@ import { EVM_SCAN_BLOCKS_MAX } from './evm-chain-adapter';
 import type { WalletService } from './wallet-service';
 import { DEPOSIT_AGGREGATE, depositStreamId } from './wallet-streams';
 
-/** Withdrawals advanced per processing round (the rest wait for the next round). */
-export const WITHDRAWALS_PER_ROUND_MAX = 100;
+/** Withdrawals advanced per processing round (the rest wait for the next round; the closest to the chain go first). */
+export const WITHDRAWALS_PER_ROUND_MAX = 1_000;
+/** Open movements of one wallet the nonce reservation considers; more is a programmer's or an operator's error. */
+export const OPEN_MOVEMENTS_PER_WALLET_MAX = 10_000;
 /** Unconfirmed deposits re-checked per round. */
 export const DEPOSITS_PER_ROUND_MAX = 1_000;
 /** The system acts as this actor on what it does by itself (preparing, signing after the quorum, broadcasting, observing). */
@@ -241,13 +243,14 @@ export class WalletProcessor {
   /** Transaction numbers held by the wallet's other open withdrawals (prepared, not final). */
   private async openNonces(chain: ChainAdapter, walletId: string, except: string): Promise<number[]> {
     const { rows } = await this.service.store.pool.query<{ withdrawal_id: string }>(
-      `select withdrawal_id from ${this.service.schema}.withdrawal_queue where chain = $1 and withdrawal_id <> $2 and status in ('awaiting-approval', 'signed', 'broadcast') order by withdrawal_id limit ${WITHDRAWALS_PER_ROUND_MAX}`,
-      [chain.chain, except],
+      `select withdrawal_id from ${this.service.schema}.withdrawal_queue where wallet_id = $1 and withdrawal_id <> $2 and status in ('awaiting-approval', 'signed', 'broadcast') limit ${OPEN_MOVEMENTS_PER_WALLET_MAX + 1}`,
+      [walletId, except],
     );
+    if (rows.length > OPEN_MOVEMENTS_PER_WALLET_MAX) throw new Error(`${walletId} has more than ${OPEN_MOVEMENTS_PER_WALLET_MAX} open movements: transaction numbers are not reserved beyond that`);
     const nonces: number[] = [];
     for (const row of rows) {
       const other = await this.service.withdrawal(row.withdrawal_id);
-      if (other?.payload !== undefined && other.request.walletId === walletId) nonces.push(chain.transactionNonce(other.payload.unsignedTransaction as Hex));
+      if (other?.payload !== undefined) nonces.push(chain.transactionNonce(other.payload.unsignedTransaction as Hex));
     }
     return nonces;
   }
@@ -265,7 +268,9 @@ export class WalletProcessor {
 
   private async advanceWithdrawals(chain: ChainAdapter, head: bigint): Promise<{ advanced: number; waiting: { withdrawalId: string; error: WalletError }[] }> {
     const { rows } = await this.service.store.pool.query<{ withdrawal_id: string }>(
-      `select withdrawal_id from ${this.service.schema}.withdrawal_queue where chain = $1 order by withdrawal_id limit ${WITHDRAWALS_PER_ROUND_MAX}`,
+      `select withdrawal_id from ${this.service.schema}.withdrawal_queue where chain = $1
+        order by case status when 'broadcast' then 0 when 'signed' then 1 when 'awaiting-payload' then 2 else 3 end, withdrawal_id
+        limit ${WITHDRAWALS_PER_ROUND_MAX}`,
       [chain.chain],
     );
     let advanced = 0;
@@ -317,8 +322,10 @@ export class WalletProcessor {
         try {
           await chain.broadcast(signed as Hex);
         } catch (error) {
-          // already in the pool or mined (a broadcast retried after a crash): the chain has it
-          if ((await chain.outcome(state.transactionHash as Hex).catch(() => null)) === null && !/already known|nonce too low/i.test((error as Error).message)) throw error;
+          // a broadcast retried after a crash: accepted only if the chain has OUR transaction (mined, or in its pool);
+          // anything else (another transaction took the number, no funds) is an error reported every round
+          const mined = (await chain.outcome(state.transactionHash as Hex).catch(() => null)) !== null;
+          if (!mined && !/already known/i.test((error as Error).message)) throw error;
         }
         return moved(await this.service.progress(withdrawalId, { type: 'RecordBroadcast', withdrawalId, transactionHash: state.transactionHash, at: this.service.at() }, SYSTEM_ACTOR));
       }

@@ -11,7 +11,6 @@ import {
   hasKeyAccess,
   isAllowListed,
   NO_TRANSFER_THRESHOLDS,
-  quorumPolicyProblem,
   walletError,
   walletRegistrationProblems,
   type AllowListEvent,
@@ -40,6 +39,7 @@ import { isAddress, recoverMessageAddress, type Hex } from 'viem';
 import type { ChainAdapter } from './chain-adapter';
 import { EventSourcedStreams, type CommandMetadata, type Executed } from './event-sourced';
 import { KeyVaultError, type KeyVault } from './key-vault';
+import { KEY_ID_LENGTH_MAX, KEY_ID_PATTERN } from './pkcs11-key-vault';
 import { ConservativeWithdrawalPolicy, type TransferAlertNotifier, type WithdrawalPolicyPort } from './ports';
 import { migrateWalletTables } from './wallet-tables';
 import {
@@ -57,6 +57,8 @@ import {
 export const CHALLENGE_TTL_MS_DEFAULT = 15 * 60 * 1000;
 /** Micro-payment test amounts of a native asset, in minor units [min, max): 1e12 to 1e13 wei (0.000001 to 0.00001 ETH). */
 export const MICRO_PAYMENT_RANGE_MINOR_DEFAULT: readonly [bigint, bigint] = [10n ** 12n, 10n ** 13n];
+/** The address a registration is checked with before its key exists. */
+const PLACEHOLDER_ADDRESS = '0x0000000000000000000000000000000000000000';
 /** Most open withdrawals one listing returns. */
 export const OPEN_WITHDRAWALS_PAGE_MAX = 100;
 /** Wallets considered as the source of one exchange withdrawal. */
@@ -161,21 +163,38 @@ export class WalletService {
     const at = this.at();
     if (!this.chains.has(input.chain)) return refusal(walletError('CHAIN_UNSUPPORTED', 'chain', `no chain adapter for ${input.chain}`));
     const keyId = `${input.walletId}.k1`;
+    if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId)) return refusal(walletError('WALLET_ID_INVALID', 'walletId', `a wallet id names its HSM key: letters, digits, '.', '_', ':' or '-', at most ${KEY_ID_LENGTH_MAX - 3} characters`));
     const draft = { walletId: input.walletId, tier: input.tier, ownerClass: input.ownerClass, chain: input.chain, assets: input.assets, address: '', key: { keyId, location: input.keyLocation, backups: input.backups, rotationDueAt: input.rotationDueAt } };
-    const existing = await this.streams.load(walletStreamId(input.walletId), WALLET_AGGREGATE);
-    if (existing.state === undefined) {
-      const problem = walletRegistrationProblems(draft, this.options.custodyPolicy, at)[0] ?? quorumPolicyProblem(input.quorum);
-      if (problem !== undefined) return refusal(problem); // no key is generated for a refused wallet
+    const command = (address: string) => ({ type: 'RegisterWallet' as const, registration: { ...draft, address }, quorum: input.quorum, confirmationsRequired: input.confirmationsRequired, registeredBy: actor, at });
+    // One registration of a wallet at a time, across replicas: the key id is generated once (two concurrent
+    // generations would leave two key pairs under one id, and the vault then refuses to sign with either).
+    return this.exclusively(`custody.wallet-key.${this.schema}.${keyId}`, async () => {
+      const existing = await this.streams.load(walletStreamId(input.walletId), WALLET_AGGREGATE);
+      if (existing.state === undefined) {
+        // the whole decision first, on a placeholder address: no key is generated for a refused wallet
+        const dryRun = decideWallet(command(PLACEHOLDER_ADDRESS), undefined, this.options.custodyPolicy);
+        if (!dryRun.ok) return refusal(dryRun.error);
+      }
+      const key = existing.state?.registration.key.keyId === keyId ? await this.options.vault.publicKey(keyId) : await this.generateOrReuse(keyId);
+      return this.streams.execute(walletStreamId(input.walletId), WALLET_AGGREGATE, (state) => decideWallet(command(key.address), state, this.options.custodyPolicy), { actor }, {
+        afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction),
+      });
+    });
+  }
+
+  /** `work` while holding a PostgreSQL session lock named `name` (waits for it; bounded by the pool's statement timeout). */
+  private async exclusively<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const holder = await this.store.pool.connect();
+    try {
+      await holder.query('select pg_advisory_lock(hashtext($1))', [name]);
+      try {
+        return await work();
+      } finally {
+        await holder.query('select pg_advisory_unlock(hashtext($1))', [name]);
+      }
+    } finally {
+      holder.release();
     }
-    const key = existing.state?.registration.key.keyId === keyId ? await this.options.vault.publicKey(keyId) : await this.generateOrReuse(keyId);
-    const registration = { ...draft, address: key.address };
-    return this.streams.execute(
-      walletStreamId(input.walletId),
-      WALLET_AGGREGATE,
-      (state) => decideWallet({ type: 'RegisterWallet', registration, quorum: input.quorum, confirmationsRequired: input.confirmationsRequired, registeredBy: actor, at }, state, this.options.custodyPolicy),
-      { actor },
-      { afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction) },
-    );
   }
 
   /** HK-11a: a new key generated in the HSM replaces the wallet's key (and so its address: funds are swept by a transfer). */
@@ -184,17 +203,42 @@ export class WalletService {
     const { state, version } = await this.streams.load(walletStreamId(walletId), WALLET_AGGREGATE);
     if (state === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${walletId}`));
     const keyId = `${walletId}.k${version + 1n}`;
+    if (keyId.length > KEY_ID_LENGTH_MAX) return refusal(walletError('WALLET_ID_INVALID', 'walletId', `the next key id ${keyId} is longer than ${KEY_ID_LENGTH_MAX}`));
     const newKey = { keyId, location: change.keyLocation, backups: change.backups, rotationDueAt: change.rotationDueAt };
     const problem = walletRegistrationProblems({ ...state.registration, key: newKey }, this.options.custodyPolicy, at)[0];
     if (problem !== undefined) return refusal(problem);
-    const key = await this.generateOrReuse(keyId);
-    return this.streams.execute(
-      walletStreamId(walletId),
-      WALLET_AGGREGATE,
-      (current) => decideWallet({ type: 'RotateWalletKey', walletId, key: newKey, address: key.address, rotatedBy: actor, at }, current, this.options.custodyPolicy),
-      { actor },
-      { afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction) },
-    );
+    const blocked = await this.rotationBlocker(state);
+    if (blocked !== undefined) return refusal(blocked);
+    return this.exclusively(`custody.wallet-key.${this.schema}.${keyId}`, async () => {
+      const key = await this.generateOrReuse(keyId);
+      return this.streams.execute(
+        walletStreamId(walletId),
+        WALLET_AGGREGATE,
+        (current) => decideWallet({ type: 'RotateWalletKey', walletId, key: newKey, address: key.address, rotatedBy: actor, at }, current, this.options.custodyPolicy),
+        { actor },
+        { afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction) },
+      );
+    });
+  }
+
+  /**
+   * A key is rotated only when nothing depends on the old one: no open movement of the wallet
+   * (prepared for the old address) and nothing left at the old address on chain (sweep it to
+   * another wallet first, by an internal transfer); otherwise funds would sit where no key of
+   * ours signs any more.
+   */
+  private async rotationBlocker(state: WalletState): Promise<WalletError | undefined> {
+    const { walletId, chain: chainName, address, assets } = state.registration;
+    const { rows } = await this.store.pool.query<{ withdrawal_id: string }>(`select withdrawal_id from ${this.schema}.withdrawal_queue where wallet_id = $1 limit 1`, [walletId]);
+    if (rows[0] !== undefined) return walletError('KEY_ROTATION_BLOCKED', 'walletId', `movement ${rows[0].withdrawal_id} of ${walletId} is still open: finish or cancel it before rotating the key`);
+    const chain = this.chains.get(chainName);
+    if (chain === undefined) return walletError('CHAIN_UNSUPPORTED', 'walletId', `no chain adapter for ${chainName}`);
+    const head = await chain.head();
+    for (const asset of assets) {
+      const balance = await chain.balanceAt(address, asset, head);
+      if (balance > 0n) return walletError('KEY_ROTATION_BLOCKED', 'walletId', `${address} still holds ${balance} ${asset} minor units: sweep them to another wallet first`);
+    }
+    return undefined;
   }
 
   async wallet(walletId: string, transaction?: Transaction): Promise<WalletState | undefined> {
@@ -487,8 +531,8 @@ export class WalletService {
       return;
     }
     await transaction.client.query(
-      `insert into ${this.schema}.withdrawal_queue (withdrawal_id, chain, status) values ($1, $2, $3) on conflict (withdrawal_id) do update set status = excluded.status`,
-      [withdrawalId, chain, state.status],
+      `insert into ${this.schema}.withdrawal_queue (withdrawal_id, chain, wallet_id, status) values ($1, $2, $3, $4) on conflict (withdrawal_id) do update set status = excluded.status`,
+      [withdrawalId, chain, state.request.walletId, state.status],
     );
   }
 

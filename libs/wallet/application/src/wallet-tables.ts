@@ -50,9 +50,11 @@ export const WALLET_TABLES_SQL = (schema: string) => `
   create table if not exists ${schema}.withdrawal_queue (
     withdrawal_id text primary key,
     chain text not null,
+    wallet_id text not null,
     status text not null
   );
   create index if not exists withdrawal_queue_status on ${schema}.withdrawal_queue (status);
+  create index if not exists withdrawal_queue_wallet on ${schema}.withdrawal_queue (wallet_id, status);
 `;
 
 export async function migrateWalletTables(pool: Pool, schema: string): Promise<void> {
