@@ -56,6 +56,8 @@ export interface ChainAdapter {
   prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce?: number): Promise<PreparedTransfer>;
   /** The account's next transaction number as the chain sees it (mined and pending). */
   nextNonce(address: string): Promise<number>;
+  /** What an unsigned transaction does, decoded from its bytes, with its signing digest (TW-17.4: what custodians review). */
+  describe(unsignedTransaction: Hex): PreparedTransfer;
   /** The transaction number an unsigned transaction carries. */
   transactionNonce(unsignedTransaction: Hex): number;
   /** The signed transaction for an unsigned one and the key's signature over its payload hash. */

@@ -1,6 +1,6 @@
 import { createPublicClient, erc20Abi, getAddress, http, parseEventLogs, type Address, type Hex, type PublicClient } from 'viem';
 import type { ChainAdapter, ChainTransfer, PreparedTransfer, TransactionOutcome } from './chain-adapter';
-import { assembleSignedTransaction, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
+import { assembleSignedTransaction, describeTransfer, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
 import type { EvmSignature } from './key-vault';
 
 /** Blocks scanned per call of transfersTo: a long gap is walked in slices the caller checkpoints. */
@@ -28,6 +28,10 @@ export class EvmChainAdapter implements ChainAdapter {
   private readonly client: PublicClient;
   private readonly tokenOf: ReadonlyMap<string, Address>;
   private readonly assetOfToken: ReadonlyMap<string, string>;
+  /** lower-case token address -> asset */
+  private get tokenAssets(): ReadonlyMap<string, string> {
+    return this.assetOfToken;
+  }
 
   constructor(private readonly options: EvmChainOptions) {
     this.chain = options.chain;
@@ -98,6 +102,10 @@ export class EvmChainAdapter implements ChainAdapter {
 
   nextNonce(address: string): Promise<number> {
     return this.client.getTransactionCount({ address: getAddress(address), blockTag: 'pending' });
+  }
+
+  describe(unsignedTransaction: Hex): PreparedTransfer {
+    return describeTransfer(unsignedTransaction, { chainId: this.options.chainId, nativeAsset: this.feeAsset, assetOfToken: this.tokenAssets });
   }
 
   transactionNonce(unsignedTransaction: Hex): number {

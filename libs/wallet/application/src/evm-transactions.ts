@@ -1,4 +1,4 @@
-import { encodeFunctionData, erc20Abi, getAddress, keccak256, parseTransaction, serializeTransaction, type Address, type Hex, type TransactionSerializableEIP1559 } from 'viem';
+import { decodeFunctionData, encodeFunctionData, erc20Abi, getAddress, keccak256, parseTransaction, serializeTransaction, type Address, type Hex, type TransactionSerializableEIP1559 } from 'viem';
 import type { PreparedTransfer } from './chain-adapter';
 import type { EvmSignature } from './key-vault';
 
@@ -31,4 +31,26 @@ export function assembleSignedTransaction(unsignedTransaction: Hex, signature: E
   if (transaction.type !== 'eip1559') throw new Error('assertion: only EIP-1559 transactions are prepared here');
   const signedTransaction = serializeTransaction(transaction as TransactionSerializableEIP1559, signature);
   return { signedTransaction, transactionHash: keccak256(signedTransaction) };
+}
+
+/**
+ * TW-17.4: what an unsigned EIP-1559 transaction really does, read from its bytes (never from what
+ * the code that built it claims): the asset (native value, or an ERC-20 `transfer` of a known
+ * token), the amount, the recipient, the most it can cost, and the digest the key will sign.
+ * Refuses anything else (another chain, a call that is not a plain transfer, value sent with a
+ * token call).
+ */
+export function describeTransfer(unsignedTransaction: Hex, chain: { chainId: number; nativeAsset: string; assetOfToken: ReadonlyMap<string, string> }): PreparedTransfer {
+  const transaction = parseTransaction(unsignedTransaction);
+  if (transaction.type !== 'eip1559' || transaction.chainId !== chain.chainId) throw new Error(`assertion: not an EIP-1559 transaction for chain ${chain.chainId}`);
+  if (transaction.to == null || transaction.gas === undefined || transaction.maxFeePerGas === undefined) throw new Error('assertion: a transfer has a recipient and gas limits');
+  const common = { feeAsset: chain.nativeAsset, maxNetworkFeeMinor: transaction.gas * transaction.maxFeePerGas, unsignedTransaction, payloadHash: keccak256(unsignedTransaction) };
+  const data = transaction.data ?? '0x';
+  if (data === '0x') return { ...common, asset: chain.nativeAsset, amountMinor: transaction.value ?? 0n, destinationAddress: getAddress(transaction.to) };
+  const asset = chain.assetOfToken.get(transaction.to.toLowerCase());
+  if (asset === undefined || (transaction.value ?? 0n) !== 0n) throw new Error(`assertion: ${transaction.to} is not a known token, or value rides on a token call`);
+  const call = decodeFunctionData({ abi: erc20Abi, data });
+  if (call.functionName !== 'transfer') throw new Error(`assertion: ${call.functionName} is not a transfer`);
+  const [to, amountMinor] = call.args;
+  return { ...common, asset, amountMinor, destinationAddress: getAddress(to) };
 }

@@ -1,6 +1,6 @@
 import { decodeFunctionData, erc20Abi, getAddress, keccak256, parseTransaction, recoverTransactionAddress, toHex, type Address, type Hex } from 'viem';
 import type { ChainAdapter, ChainTransfer, PreparedTransfer, TransactionOutcome } from './chain-adapter';
-import { assembleSignedTransaction, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
+import { assembleSignedTransaction, describeTransfer, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
 import type { EvmSignature } from './key-vault';
 
 /** A simulated chain keeps at most this many blocks (a demo or a test, not a node). */
@@ -62,6 +62,8 @@ export class SimulatedChain implements ChainAdapter {
   private readonly tokenOf: ReadonlyMap<string, Address>;
   private readonly assetOfToken: ReadonlyMap<Address, string>;
   private sequence = 0;
+  /** lower-case token address -> asset */
+  private readonly tokenAssets: ReadonlyMap<string, string>;
 
   constructor(private readonly options: SimulatedChainOptions) {
     this.chain = options.chain;
@@ -69,6 +71,7 @@ export class SimulatedChain implements ChainAdapter {
     this.assets = [options.nativeAsset, ...Object.keys(options.tokens)];
     this.tokenOf = new Map(Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]));
     this.assetOfToken = new Map(Object.entries(options.tokens).map(([asset, address]) => [getAddress(address), asset]));
+    this.tokenAssets = new Map(Object.entries(options.tokens).map(([asset, address]) => [address.toLowerCase(), asset]));
   }
 
   head(): Promise<bigint> {
@@ -125,6 +128,10 @@ export class SimulatedChain implements ChainAdapter {
 
   nextNonce(address: string): Promise<number> {
     return Promise.resolve(this.nonces.get(getAddress(address)) ?? 0);
+  }
+
+  describe(unsignedTransaction: Hex): PreparedTransfer {
+    return describeTransfer(unsignedTransaction, { chainId: this.options.chainId, nativeAsset: this.feeAsset, assetOfToken: this.tokenAssets });
   }
 
   transactionNonce(unsignedTransaction: Hex): number {

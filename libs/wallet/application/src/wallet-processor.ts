@@ -237,7 +237,10 @@ export class WalletProcessor {
     const taken = await this.openNonces(chain, request.walletId, request.withdrawalId);
     const minimumNonce = taken.length === 0 ? 0 : Math.max(...taken) + 1;
     const prepared = await chain.prepareTransfer(fromAddress, request.asset, request.amountMinor, request.destinationAddress, minimumNonce);
-    return this.service.progress(request.withdrawalId, { type: 'PrepareSigningPayload', withdrawalId: request.withdrawalId, payload: prepared, at: this.service.at() }, SYSTEM_ACTOR);
+    // what the custodians review is read back from the transaction's bytes, not taken from the builder's word;
+    // the domain then refuses it unless it is exactly the request (asset, amount, destination)
+    const payload = chain.describe(prepared.unsignedTransaction);
+    return this.service.progress(request.withdrawalId, { type: 'PrepareSigningPayload', withdrawalId: request.withdrawalId, payload, at: this.service.at() }, SYSTEM_ACTOR);
   }
 
   /** Transaction numbers held by the wallet's other open withdrawals (prepared, not final). */
