@@ -92,8 +92,11 @@ export class WalletProcessor {
     const schema = this.service.schema;
     const { rows } = await pool.query<{ next_block: string }>(`select next_block from ${schema}.chain_cursors where chain = $1`, [chain.chain]);
     const from = rows[0] === undefined ? (this.options.scanStartBlock ?? 0n) : BigInt(rows[0].next_block);
-    if (from > head) return { scannedTo: undefined, observed: 0 };
-    const to = head - from + 1n > EVM_SCAN_BLOCKS_MAX ? from + EVM_SCAN_BLOCKS_MAX - 1n : head;
+    // Only blocks as deep as the strictest wallet's confirmations: a transaction is observed where it will stay
+    // (a reorganisation above that depth moves it before it is ever seen, so it is never seen twice).
+    const final = head - BigInt(await this.finalityDepth(chain)) + 1n;
+    if (from > final) return { scannedTo: undefined, observed: 0 };
+    const to = final - from + 1n > EVM_SCAN_BLOCKS_MAX ? from + EVM_SCAN_BLOCKS_MAX - 1n : final;
     const { rows: addressRows } = await pool.query<{ address: string }>(`select address from ${schema}.wallet_addresses where chain = $1`, [chain.chain]);
     const transfers = await chain.transfersTo(addressRows.map((row) => row.address), from, to);
     let observed = 0;
@@ -106,6 +109,16 @@ export class WalletProcessor {
       await transaction.client.query(`update ${schema}.chain_cursors set next_block = $2 where chain = $1`, [chain.chain, (to + 1n).toString()]);
     });
     return { scannedTo: to, observed };
+  }
+
+  /** The most confirmations any wallet on this chain asks for (at least 1). */
+  private async finalityDepth(chain: ChainAdapter): Promise<number> {
+    let depth = 1;
+    for (const walletId of await this.service.walletIds(chain.chain)) {
+      const wallet = await this.service.wallet(walletId);
+      if (wallet !== undefined) depth = Math.max(depth, wallet.confirmationsRequired);
+    }
+    return depth;
   }
 
   private async observe(chain: ChainAdapter, transfer: ChainTransfer, transaction: Transaction): Promise<boolean> {
@@ -202,6 +215,13 @@ export class WalletProcessor {
     let confirmed = 0;
     for (const row of rows) {
       const confirmations = confirmationsAt(head, BigInt(row.block_number));
+      const transactionHash = row.deposit_id.split(':')[1] as Hex;
+      const onChain = await chain.outcome(transactionHash);
+      if (onChain === null || onChain.status !== 'success' || onChain.blockNumber !== BigInt(row.block_number)) {
+        // not (or no longer) where it was observed: never credited on the strength of a block that is gone
+        this.options.onError?.(new Error(`deposit ${row.deposit_id} is not in block ${row.block_number} any more`), { depositId: row.deposit_id, chain: chain.chain });
+        continue;
+      }
       const at = this.service.at();
       const executed = await this.service.store.withTransaction(async (transaction) => {
         const deposit = await this.service.streams.load(depositStreamId(row.deposit_id), DEPOSIT_AGGREGATE, transaction);
