@@ -5,7 +5,7 @@ import { balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@cu
 import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken, eventually, startAnvil, type ChainNode, type SoftHsmToken, type TestDatabase } from '@custody/testing';
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
-import { applyWalletMessages, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
+import { applyWalletMessages, ChainIdMismatchError, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
@@ -164,6 +164,11 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
       await expect(vault.publicKey(keyId)).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' } satisfies Partial<KeyVaultError>);
     }
     expect(await service.walletIds(CHAIN)).toEqual(['eth-hot-1']);
+  });
+
+  it('refuses a node that serves another chain than configured (a transaction signed for one chain never goes to another)', async () => {
+    await expect(new EvmChainAdapter({ chain: CHAIN, rpcUrl: node.rpcUrl, chainId: 1, nativeAsset: 'ETH', tokens: {} }).verifyChainId()).rejects.toBeInstanceOf(ChainIdMismatchError);
+    await expect(new EvmChainAdapter({ chain: CHAIN, rpcUrl: node.rpcUrl, chainId: node.chainId, nativeAsset: 'ETH', tokens: {} }).verifyChainId()).resolves.toBeUndefined();
   });
 
   it('runs one processor round per chain at a time: while another process holds the round, this one skips', async () => {

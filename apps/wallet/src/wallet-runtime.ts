@@ -5,6 +5,7 @@ import type { Logger } from '@custody/observability';
 import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import {
   applyWalletMessages,
+  ChainIdMismatchError,
   EvmChainAdapter,
   LogTransferAlertNotifier,
   migrateWalletTables,
@@ -75,10 +76,11 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
     }
     const notifier: TransferAlertNotifier =
       this.config.alertWebhookUrl === undefined ? new LogTransferAlertNotifier((fields, message) => this.logger.warn(fields, message)) : new WebhookTransferAlertNotifier(this.config.alertWebhookUrl);
+    const chain = new EvmChainAdapter(evm);
     const wallet = new WalletService({
       store: this.store,
       vault: this.vault,
-      chains: [new EvmChainAdapter(evm)],
+      chains: [chain],
       custodyPolicy: { allowedJurisdictions: this.config.keyJurisdictions },
       thresholds: this.config.thresholds,
       notifier,
@@ -86,7 +88,25 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
     });
     const processor = new WalletProcessor(wallet, { scanStartBlock: this.config.scanStartBlock, onError: (error, context) => this.warning.warn({ ...context, error: (error as Error).message }, 'wallet: a withdrawal step failed; retried next round') });
     this.starting = this.readiness.prepare('wallet tables', () => migrateWalletTables(this.pool, this.serviceConfig.databaseSchema)).then(async () => {
-      if (this.stopping.signal.aborted) return;
+      // the node must serve the configured chain: retried while it is unreachable; another chain stops the wallet
+      let mismatch: Error | undefined;
+      const reached = await retryUntilDone(
+        async () => {
+          try {
+            await chain.verifyChainId();
+          } catch (error) {
+            if (!(error instanceof ChainIdMismatchError)) throw error;
+            mismatch = error;
+          }
+        },
+        this.stopping.signal,
+        (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'wallet: chain node not reachable; retrying'),
+      );
+      if (this.stopping.signal.aborted || !reached) return;
+      if (mismatch !== undefined) {
+        this.logger.error({ error: mismatch.message }, 'wallet: wrong chain; wallet commands answer 503 and nothing is signed');
+        return;
+      }
       this.wallet = wallet;
       this.processor = processor;
       this.schedule(evm.chain);

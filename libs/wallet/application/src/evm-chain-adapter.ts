@@ -20,6 +20,11 @@ export interface EvmChainOptions {
   readonly tokens: Readonly<Record<string, string>>;
 }
 
+/** The node answers for another chain than configured: nothing may be signed or broadcast through it. */
+export class ChainIdMismatchError extends Error {
+  override readonly name = 'ChainIdMismatchError';
+}
+
 /** EVM over JSON-RPC (viem): native transfers from blocks, ERC-20 transfers from Transfer logs; EIP-1559 transactions. */
 export class EvmChainAdapter implements ChainAdapter {
   readonly chain: string;
@@ -40,6 +45,12 @@ export class EvmChainAdapter implements ChainAdapter {
     this.client = createPublicClient({ transport: http(options.rpcUrl, { timeout: EVM_RPC_TIMEOUT_MS, retryCount: 0 }) });
     this.tokenOf = new Map(Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]));
     this.assetOfToken = new Map(Object.entries(options.tokens).map(([asset, address]) => [address.toLowerCase(), asset]));
+  }
+
+  /** The node serves the chain this adapter signs for (a transaction signed for chain 1 must not go to another). */
+  async verifyChainId(): Promise<void> {
+    const served = await this.client.getChainId();
+    if (served !== this.options.chainId) throw new ChainIdMismatchError(`the ${this.options.chain} node serves chain id ${served}, configured ${this.options.chainId}`);
   }
 
   head(): Promise<bigint> {

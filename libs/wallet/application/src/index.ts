@@ -1,6 +1,6 @@
 export * from './chain-adapter';
 export * from './event-sourced';
-export { EVM_RPC_TIMEOUT_MS, EVM_SCAN_BLOCKS_MAX, EvmChainAdapter, type EvmChainOptions } from './evm-chain-adapter';
+export { ChainIdMismatchError, EVM_RPC_TIMEOUT_MS, EVM_SCAN_BLOCKS_MAX, EvmChainAdapter, type EvmChainOptions } from './evm-chain-adapter';
 export * from './key-vault';
 export { KEY_ID_LENGTH_MAX, KEY_ID_PATTERN, Pkcs11KeyVault, type Pkcs11KeyVaultOptions } from './pkcs11-key-vault';
 export * from './ports';
