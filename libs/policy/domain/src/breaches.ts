@@ -1,0 +1,47 @@
+import type { RuleResult } from './rules';
+
+/** An open breach: a rule failing on a subject, since when, with the evidence of its detection. */
+export interface OpenBreach {
+  readonly breachId: string;
+  readonly ruleId: string;
+  readonly subject: string;
+  readonly detectedAt: string;
+  readonly evidence: RuleResult;
+}
+
+export type BreachEvent =
+  | { readonly type: 'ComplianceBreachDetected'; readonly data: OpenBreach }
+  | { readonly type: 'ComplianceBreachResolved'; readonly data: { readonly breachId: string; readonly ruleId: string; readonly subject: string; readonly resolvedAt: string; readonly evidence: RuleResult } };
+
+export function breachKey(ruleId: string, subject: string): string {
+  return `${ruleId}/${subject}`;
+}
+
+/**
+ * Continuous evaluation without noise: a failing rule opens a breach ONCE (not on every event
+ * that re-runs it) and a passing one closes it; `indeterminate` (a stale price) neither opens
+ * nor closes one: it is neither proof of a breach nor proof of compliance. A subject that is no
+ * longer evaluated (a wallet's commingling gone) closes on its next pass only.
+ * `breachId` derives from the rule, the subject and the detection instant: a re-run is idempotent.
+ */
+export function trackBreaches(open: ReadonlyMap<string, OpenBreach>, results: readonly RuleResult[], at: string): BreachEvent[] {
+  const events: BreachEvent[] = [];
+  for (const result of results) {
+    const key = breachKey(result.ruleId, result.subject);
+    const breach = open.get(key);
+    if (result.verdict === 'fail' && breach === undefined) {
+      events.push({ type: 'ComplianceBreachDetected', data: { breachId: `${key}@${at}`, ruleId: result.ruleId, subject: result.subject, detectedAt: at, evidence: result } });
+    } else if (result.verdict === 'pass' && breach !== undefined) {
+      events.push({ type: 'ComplianceBreachResolved', data: { breachId: breach.breachId, ruleId: result.ruleId, subject: result.subject, resolvedAt: at, evidence: result } });
+    }
+  }
+  return events;
+}
+
+export function evolveBreaches(open: ReadonlyMap<string, OpenBreach>, event: BreachEvent): ReadonlyMap<string, OpenBreach> {
+  const next = new Map(open);
+  const key = breachKey(event.data.ruleId, event.data.subject);
+  if (event.type === 'ComplianceBreachDetected') next.set(key, event.data);
+  else next.delete(key);
+  return next;
+}

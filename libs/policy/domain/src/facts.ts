@@ -1,0 +1,72 @@
+import { fromMinor, multiply, parseDecimal, type Rational } from '@custody/exact';
+
+/** What one wallet holds of one asset, split by whose it is (from the ledger and the wallet service), and what the chain shows. */
+export interface WalletHolding {
+  readonly walletId: string;
+  readonly tier: 'cold' | 'hot';
+  readonly ownerClass: 'client-segregated' | 'house';
+  readonly asset: string;
+  /** Client assets held in this wallet (minor units). */
+  readonly clientMinor: bigint;
+  /** The institution's own assets in this wallet (minor units): in a client wallet only by a commingling exception (TW-4). */
+  readonly houseMinor: bigint;
+  /** What the chain shows at the snapshot's height (minor units). */
+  readonly onChainMinor: bigint;
+}
+
+/** A price of one unit of an asset in the report currency, exact decimal text, with when it was observed. */
+export interface PriceObservation {
+  readonly asset: string;
+  readonly price: string;
+  readonly observedAt: string;
+}
+
+/** TW-4's four purposes for house assets in a client wallet. */
+export const COMMINGLING_PURPOSES = ['network-fee', 'trading-fees-held', 'prefunded-rewards', 'settlement-prefunding'] as const;
+export type ComminglingPurpose = (typeof COMMINGLING_PURPOSES)[number];
+
+/** A recorded commingling exception (`ComminglingExceptionRecorded`): house assets placed in a client wallet, with why. */
+export interface ComminglingException {
+  readonly exceptionId: string;
+  readonly walletId: string;
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly purpose: ComminglingPurpose;
+}
+
+/** An insurance or compensation arrangement (HK-11j): its limit in the report currency, until when it runs. */
+export interface InsurancePolicy {
+  readonly policyId: string;
+  readonly insurer: string;
+  readonly limit: string;
+  readonly expiresAt: string;
+}
+
+/** The facts the rules read, all as of one instant (`asOf`, from the command, never the clock). */
+export interface ComplianceFacts {
+  readonly asOf: string;
+  readonly reportCurrency: string;
+  readonly holdings: readonly WalletHolding[];
+  readonly prices: ReadonlyMap<string, PriceObservation>;
+  /** asset -> decimals of its minor unit */
+  readonly decimals: ReadonlyMap<string, number>;
+  readonly exceptions: readonly ComminglingException[];
+  readonly insurance: readonly InsurancePolicy[];
+}
+
+export type PriceProblem = { readonly asset: string; readonly problem: 'missing' | 'stale' | 'invalid'; readonly observedAt?: string };
+
+/**
+ * The value of an amount of an asset at its price, or why it cannot be valued now: no price, a
+ * price that does not parse, or a price older than the staleness limit (fail safe: never valued
+ * on an old price).
+ */
+export function valueOf(facts: ComplianceFacts, asset: string, amountMinor: bigint, stalenessMs: number): { readonly value: Rational } | PriceProblem {
+  const observation = facts.prices.get(asset);
+  if (observation === undefined) return { asset, problem: 'missing' };
+  const price = parseDecimal(observation.price);
+  const decimals = facts.decimals.get(asset);
+  if (price === undefined || decimals === undefined || price.numerator < 0n) return { asset, problem: 'invalid', observedAt: observation.observedAt };
+  if (Date.parse(facts.asOf) - Date.parse(observation.observedAt) > stalenessMs) return { asset, problem: 'stale', observedAt: observation.observedAt };
+  return { value: multiply(fromMinor(amountMinor, decimals), price) };
+}

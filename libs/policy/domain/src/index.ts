@@ -1,0 +1,5 @@
+export * from './breaches';
+export * from './capital';
+export * from './facts';
+export * from './policy-profile';
+export * from './rules';

@@ -1,0 +1,197 @@
+import { trackBreaches, evolveBreaches, type OpenBreach } from './breaches';
+import { capitalReport } from './capital';
+import type { ComplianceFacts, WalletHolding } from './facts';
+import { defaultProfile, profileProblems } from './policy-profile';
+import { evaluateCompliance, hkColdStorage, hkInsurance, twColdStorage, twCommingling } from './rules';
+
+const asOf = '2026-11-24T09:00:00.000Z';
+const fresh = '2026-11-24T08:59:00.000Z';
+const stale = '2026-11-24T08:00:00.000Z'; // an hour old: past the 15 minute default
+const HK = defaultProfile(['HK']);
+const TW = defaultProfile(['TW']);
+const BOTH = defaultProfile(['HK', 'TW']);
+const ETH = 10n ** 18n;
+
+const holding = (walletId: string, tier: 'cold' | 'hot', asset: string, clientMinor: bigint, houseMinor = 0n, ownerClass: 'client-segregated' | 'house' = 'client-segregated'): WalletHolding => ({
+  walletId,
+  tier,
+  ownerClass,
+  asset,
+  clientMinor,
+  houseMinor,
+  onChainMinor: clientMinor + houseMinor,
+});
+function facts(holdings: WalletHolding[], overrides: Partial<ComplianceFacts> = {}): ComplianceFacts {
+  return {
+    asOf,
+    reportCurrency: 'USD',
+    holdings,
+    prices: new Map([
+      ['ETH', { asset: 'ETH', price: '3000', observedAt: fresh }],
+      ['USDT', { asset: 'USDT', price: '1', observedAt: fresh }],
+      ['BTC', { asset: 'BTC', price: '90000', observedAt: fresh }],
+    ]),
+    decimals: new Map([
+      ['ETH', 18],
+      ['USDT', 6],
+      ['BTC', 8],
+    ]),
+    exceptions: [],
+    insurance: [],
+    ...overrides,
+  };
+}
+
+describe('HK-11g cold storage by quantity, per asset', () => {
+  it('HK-11g given exactly 98% of client ETH cold, then pass; given 97.99%, then fail with the hot-to-cold move that restores 98%', () => {
+    expect(hkColdStorage(facts([holding('cold-1', 'cold', 'ETH', 98n * ETH), holding('hot-1', 'hot', 'ETH', 2n * ETH)]), HK)[0]?.verdict).toBe('pass');
+    const [result] = hkColdStorage(facts([holding('cold-1', 'cold', 'ETH', 9_799n), holding('hot-1', 'hot', 'ETH', 201n)]), HK);
+    expect(result).toMatchObject({ ruleId: 'HK-11g', subject: 'ETH', verdict: 'fail', policyVersion: 'HK-default-1', figures: { coldShare: '97.9900%' }, rebalancing: [{ asset: 'ETH', direction: 'hot-to-cold', amountMinor: '1' }] });
+    expect(hkColdStorage(facts([holding('cold-1', 'cold', 'ETH', 9_800n), holding('hot-1', 'hot', 'ETH', 200n)]), HK)[0]?.verdict).toBe('pass'); // after the move
+  });
+
+  it('HK-11g house wallets do not count as client holdings; an asset nobody holds passes', () => {
+    const results = hkColdStorage(facts([holding('cold-1', 'cold', 'ETH', 98n), holding('house-hot', 'hot', 'ETH', 1_000n, 0n, 'house'), holding('hot-1', 'hot', 'USDT', 0n)]), HK);
+    expect(results.map((result) => [result.subject, result.verdict])).toEqual([['ETH', 'pass'], ['USDT', 'pass']]);
+  });
+});
+
+describe('TW-3 cold storage: 75% by quantity per asset, or 85% by value overall', () => {
+  it('TW-3 given every asset at least 75% cold, then pass', () => {
+    expect(twColdStorage(facts([holding('c', 'cold', 'ETH', 75n), holding('h', 'hot', 'ETH', 25n)]), TW).verdict).toBe('pass');
+  });
+
+  it('TW-3 given USDT mostly hot by quantity but 90% of the value cold, then pass by value', () => {
+    // 10 ETH cold = 30,000; USDT 3,333.33 hot of 3,433.33: USDT is 2.9% cold by quantity; value cold 30,100 / 33,433.33 = 90.03%
+    const result = twColdStorage(facts([holding('c', 'cold', 'ETH', 10n * ETH), holding('c', 'cold', 'USDT', 100_000_000n), holding('h', 'hot', 'USDT', 3_333_330_000n)]), TW);
+    expect(result.verdict).toBe('pass');
+    expect(result.figures['coldValueShare']).toBe('90.0299%');
+  });
+
+  it('TW-3 given the quantity test fails and a price is stale, then indeterminate (fail safe), never pass', () => {
+    const prices = new Map([['USDT', { asset: 'USDT', price: '1', observedAt: stale }], ['ETH', { asset: 'ETH', price: '3000', observedAt: fresh }]]);
+    const result = twColdStorage(facts([holding('c', 'cold', 'ETH', 10n * ETH), holding('h', 'hot', 'USDT', 3_333_330_000n)], { prices }), TW);
+    expect(result.verdict).toBe('indeterminate');
+    expect(result.reason).toMatch(/USDT price stale/);
+    expect(result.figures['coldValueShare']).toBe('indeterminate');
+  });
+
+  it('TW-3 given both tests fail, then fail with the moves that restore 75% per asset', () => {
+    const result = twColdStorage(facts([holding('c', 'cold', 'ETH', 70n), holding('h', 'hot', 'ETH', 30n)]), TW);
+    expect(result).toMatchObject({ verdict: 'fail', rebalancing: [{ asset: 'ETH', direction: 'hot-to-cold', amountMinor: '5' }] });
+  });
+});
+
+describe('TW-4 house assets in client wallets', () => {
+  const exception = (walletId: string, amountMinor: bigint, purpose: 'network-fee' | 'trading-fees-held' = 'trading-fees-held') => ({ exceptionId: `X-${walletId}-${amountMinor}`, walletId, asset: 'ETH', amountMinor, purpose });
+
+  it('TW-4 given house ETH at 20% of the client ETH in a hot wallet, covered by an exception, then pass; at 21%, fail', () => {
+    expect(twCommingling(facts([holding('hot-1', 'hot', 'ETH', 100n, 20n)], { exceptions: [exception('hot-1', 20n)] }), TW)[0]?.verdict).toBe('pass');
+    const over = twCommingling(facts([holding('hot-1', 'hot', 'ETH', 100n, 21n)], { exceptions: [exception('hot-1', 21n)] }), TW)[0];
+    expect(over).toMatchObject({ verdict: 'fail', figures: { houseShare: '21.0000%' } });
+  });
+
+  it('TW-4 given house assets without a recorded commingling exception, then fail naming the uncovered amount', () => {
+    expect(twCommingling(facts([holding('hot-1', 'hot', 'ETH', 100n, 10n)], { exceptions: [exception('hot-1', 4n)] }), TW)[0]?.reason).toMatch(/6 minor units of house ETH have no recorded commingling exception/);
+  });
+
+  it('TW-4 given a client cold wallet with house ETH for gas, then pass; for anything else, fail', () => {
+    expect(twCommingling(facts([holding('cold-1', 'cold', 'ETH', 1_000n, 5n)], { exceptions: [exception('cold-1', 5n, 'network-fee')] }), TW)[0]?.verdict).toBe('pass');
+    expect(twCommingling(facts([holding('cold-1', 'cold', 'ETH', 1_000n, 5n)], { exceptions: [exception('cold-1', 5n)] }), TW)[0]?.verdict).toBe('fail');
+  });
+
+  it('TW-4 given the chain shows less than the client share plus the house share, then fail', () => {
+    const short = { ...holding('hot-1', 'hot', 'ETH', 100n, 10n), onChainMinor: 105n };
+    expect(twCommingling(facts([short], { exceptions: [exception('hot-1', 10n)] }), TW)[0]?.reason).toMatch(/does not cover the client/);
+  });
+});
+
+describe('HK-11j insurance cover', () => {
+  const policy = (limit: string, expiresAt = '2027-01-01T00:00:00.000Z') => ({ policyId: `P-${limit}`, insurer: 'Lloyds syndicate', limit, expiresAt });
+  // 10 ETH cold = 30,000 (50% = 15,000); 1 ETH hot = 3,000 (100%): 18,000 required
+  const holdings = [holding('c', 'cold', 'ETH', 10n * ETH), holding('h', 'hot', 'ETH', ETH)];
+
+  it('HK-11j given cover of 50% of cold and 100% of hot client value, then pass; one unit less, fail with the shortfall', () => {
+    expect(hkInsurance(facts(holdings, { insurance: [policy('18000')] }), HK)).toMatchObject({ verdict: 'pass', figures: { required: '18000.00' } });
+    expect(hkInsurance(facts(holdings, { insurance: [policy('17999.99')] }), HK)).toMatchObject({ verdict: 'fail', figures: { shortfall: '0.01' } });
+  });
+
+  it('HK-11j given an expired policy, then it covers nothing; given a stale price, then indeterminate', () => {
+    expect(hkInsurance(facts(holdings, { insurance: [policy('1000000', asOf)] }), HK).verdict).toBe('fail');
+    const prices = new Map([['ETH', { asset: 'ETH', price: '3000', observedAt: stale }]]);
+    expect(hkInsurance(facts(holdings, { insurance: [policy('1000000')], prices }), HK).verdict).toBe('indeterminate');
+  });
+});
+
+describe('continuous evaluation: breaches open once and close on a pass', () => {
+  const failing = facts([holding('c', 'cold', 'ETH', 90n), holding('h', 'hot', 'ETH', 10n)]);
+  const passing = facts([holding('c', 'cold', 'ETH', 99n), holding('h', 'hot', 'ETH', 1n)]);
+
+  it('given a failing rule evaluated three times, then ComplianceBreachDetected once with its evidence; a pass then resolves it', () => {
+    let open: ReadonlyMap<string, OpenBreach> = new Map();
+    const detected = [];
+    for (const at of ['2026-11-24T09:00:00.000Z', '2026-11-24T09:01:00.000Z', '2026-11-24T09:02:00.000Z']) {
+      const events = trackBreaches(open, hkColdStorage(failing, HK), at);
+      detected.push(...events);
+      open = events.reduce(evolveBreaches, open);
+    }
+    expect(detected.map((event) => [event.type, event.data.subject])).toEqual([['ComplianceBreachDetected', 'ETH']]);
+    expect(detected[0]?.data).toMatchObject({ breachId: 'HK-11g/ETH@2026-11-24T09:00:00.000Z', evidence: { verdict: 'fail', figures: { coldShare: '90.0000%' } } });
+    const resolved = trackBreaches(open, hkColdStorage(passing, HK), '2026-11-24T10:00:00.000Z');
+    expect(resolved).toEqual([expect.objectContaining({ type: 'ComplianceBreachResolved', data: expect.objectContaining({ breachId: 'HK-11g/ETH@2026-11-24T09:00:00.000Z' }) })]);
+  });
+
+  it('given an indeterminate result, then it neither opens nor closes a breach', () => {
+    const indeterminate = { ...hkColdStorage(failing, HK)[0], verdict: 'indeterminate' as const } as ReturnType<typeof hkColdStorage>[number];
+    expect(trackBreaches(new Map(), [indeterminate], asOf)).toEqual([]);
+  });
+
+  it('given both jurisdictions, then both rule sets run and each names the combined policy version', () => {
+    const results = evaluateCompliance(passing, BOTH);
+    expect([...new Set(results.map((result) => result.ruleId))].sort()).toEqual(['HK-11g', 'HK-11j', 'TW-3']);
+    expect(new Set(results.map((result) => result.policyVersion))).toEqual(new Set(['HK+TW-default-1']));
+  });
+});
+
+describe('BC-1..BC-4 capital report of the institution\'s own holdings', () => {
+  // own: 1 BTC (2b unless classified) = 90,000; 100,000 USDT (1b) = 100,000
+  const own = [holding('house-hot', 'hot', 'BTC', 100_000_000n, 0n, 'house'), holding('house-hot', 'hot', 'USDT', 100_000_000_000n, 0n, 'house'), holding('client-hot', 'hot', 'ETH', 5n * ETH)];
+  const classes = new Map([['USDT', '1b' as const]]);
+
+  it('BC-1 / BC-2 given an unclassified asset, then it is Group 2b at 1250%; BC-3 within 1% of Tier 1', () => {
+    const report = capitalReport(facts(own), BOTH, classes, '10000000', []);
+    expect(report.exposures).toEqual([
+      { asset: 'BTC', group: '2b', classified: false, amountMinor: '100000000', value: '90000.00' },
+      { asset: 'USDT', group: '1b', classified: true, amountMinor: '100000000000', value: '100000.00' },
+    ]);
+    expect(report).toMatchObject({ group2Exposure: '90000.00', group2ShareOfTier1: '0.9000%', group2Status: 'within 1%', riskWeightedAssets: '1225000.00' }); // 100,000 + 90,000 x 12.5
+  });
+
+  it('BC-3 given Group 2a between 1% and 2% of Tier 1, then the excess above 1% takes 1250%; above 2%, all Group 2 does', () => {
+    const twoA = new Map([['USDT', '1b' as const], ['BTC', '2a' as const]]);
+    const above1 = capitalReport(facts(own), BOTH, twoA, '6000000', []); // 90,000 / 6,000,000 = 1.5%; excess 30,000
+    expect(above1).toMatchObject({ group2Status: 'above 1%', riskWeightedAssets: '535000.00' }); // 100,000 + 90,000 + 30,000 x (12.5 - 1)
+    const above2 = capitalReport(facts(own), BOTH, twoA, '4000000', []); // 2.25%
+    expect(above2).toMatchObject({ group2Status: 'above 2% limit', riskWeightedAssets: '1225000.00' });
+  });
+
+  it('BC-4 client custody assets are apart; an open TW-4 breach puts their segregation in doubt, by name', () => {
+    expect(capitalReport(facts(own), BOTH, classes, '10000000', []).clientCustody).toMatchObject({ holdings: [{ asset: 'ETH', amountMinor: (5n * ETH).toString() }], segregation: 'holds' });
+    const breach: OpenBreach = { breachId: 'TW-4/client-hot:ETH@x', ruleId: 'TW-4', subject: 'client-hot:ETH', detectedAt: asOf, evidence: hkColdStorage(facts(own), HK)[0] as never };
+    const doubted = capitalReport(facts(own), BOTH, classes, '10000000', [breach]).clientCustody;
+    expect(doubted).toMatchObject({ segregation: 'in doubt', openBreaches: ['TW-4/client-hot:ETH@x'] });
+    expect(doubted.statement).toMatch(/TW-4 client-hot:ETH/);
+  });
+
+  it('given a stale price of an own asset, then the Group 2 status is indeterminate, not "within 1%"', () => {
+    const prices = new Map([['BTC', { asset: 'BTC', price: '90000', observedAt: stale }], ['USDT', { asset: 'USDT', price: '1', observedAt: fresh }]]);
+    expect(capitalReport(facts(own, { prices }), BOTH, classes, '10000000', [])).toMatchObject({ valuation: 'indeterminate', group2Status: 'indeterminate' });
+  });
+});
+
+describe('policy profiles as data', () => {
+  it('given the default profiles, then they are valid; a ratio above 1 or a bad version is refused with its path', () => {
+    expect(profileProblems(BOTH)).toEqual([]);
+    expect(profileProblems({ ...HK, version: 'bad version', thresholds: { ...HK.thresholds, hkColdQuantityMin: '1.5', priceStalenessMs: 0 } }).map((problem) => problem.path)).toEqual(['version', 'thresholds.hkColdQuantityMin', 'thresholds.priceStalenessMs']);
+  });
+});

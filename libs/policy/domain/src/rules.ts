@@ -1,0 +1,258 @@
+import { add, ceilToMinor, compare, divide, isZero, multiply, parseDecimal, rational, subtract, sum, toDecimalText, toExactText, ZERO, type Rational } from '@custody/exact';
+import { COMMINGLING_PURPOSES, valueOf, type ComplianceFacts, type PriceProblem, type WalletHolding } from './facts';
+import { threshold, type PolicyProfile } from './policy-profile';
+
+export type Verdict = 'pass' | 'fail' | 'indeterminate';
+
+/** A move that would restore a ratio (TW-3, HK-11g): how much of which asset, which way. */
+export interface Rebalancing {
+  readonly asset: string;
+  readonly direction: 'hot-to-cold' | 'cold-to-hot';
+  readonly amountMinor: string;
+}
+
+/**
+ * One rule's answer with its evidence: the inputs it read, the figures it computed (exact and
+ * as shown), the verdict, and the policy version. Amounts are decimal text; nothing here is a
+ * float. `subject` is what it is about (an asset, a wallet, or `all`).
+ */
+export interface RuleResult {
+  readonly ruleId: string;
+  readonly subject: string;
+  readonly verdict: Verdict;
+  readonly policyVersion: string;
+  readonly asOf: string;
+  readonly reason: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly figures: Readonly<Record<string, string>>;
+  readonly rebalancing?: readonly Rebalancing[];
+}
+
+/** Ratios are shown with this many decimals of a percent, rounded toward zero (74.999% shows 74.9990, never 75). */
+const PERCENT_DIGITS = 4;
+
+function percent(ratio: Rational): string {
+  return `${toDecimalText(multiply(ratio, rational(100n)), PERCENT_DIGITS)}%`;
+}
+
+function clientHoldings(facts: ComplianceFacts): WalletHolding[] {
+  return facts.holdings.filter((holding) => holding.ownerClass === 'client-segregated');
+}
+
+function assetsOf(holdings: readonly WalletHolding[]): string[] {
+  return [...new Set(holdings.map((holding) => holding.asset))].sort();
+}
+
+interface Split {
+  readonly coldMinor: bigint;
+  readonly hotMinor: bigint;
+}
+
+function splitOf(holdings: readonly WalletHolding[], asset: string): Split {
+  let coldMinor = 0n;
+  let hotMinor = 0n;
+  for (const holding of holdings) {
+    if (holding.asset !== asset) continue;
+    if (holding.tier === 'cold') coldMinor += holding.clientMinor;
+    else hotMinor += holding.clientMinor;
+  }
+  return { coldMinor, hotMinor };
+}
+
+/** Minor units to move hot-to-cold so that cold / total >= minimum (0 when it already holds). */
+function hotToCold(split: Split, minimum: Rational): bigint {
+  const total = split.coldMinor + split.hotMinor;
+  const needed = ceilToMinor(multiply(rational(total), minimum), 0);
+  return needed > split.coldMinor ? needed - split.coldMinor : 0n;
+}
+
+/**
+ * HK-11g: for each asset, client holdings in cold storage are at least the minimum share (98%)
+ * by quantity. Nothing held: nothing to breach.
+ */
+export function hkColdStorage(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
+  const minimum = threshold(profile, 'hkColdQuantityMin');
+  const holdings = clientHoldings(facts);
+  return assetsOf(holdings).map((asset) => {
+    const split = splitOf(holdings, asset);
+    const total = split.coldMinor + split.hotMinor;
+    const ratio = total === 0n ? rational(1n) : rational(split.coldMinor, total);
+    const pass = compare(ratio, minimum) >= 0;
+    const move = hotToCold(split, minimum);
+    return {
+      ruleId: 'HK-11g',
+      subject: asset,
+      verdict: pass ? 'pass' : 'fail',
+      policyVersion: profile.version,
+      asOf: facts.asOf,
+      reason: pass ? `${percent(ratio)} of client ${asset} is in cold storage (minimum ${percent(minimum)})` : `only ${percent(ratio)} of client ${asset} is in cold storage; the minimum is ${percent(minimum)}`,
+      inputs: { coldMinor: split.coldMinor.toString(), hotMinor: split.hotMinor.toString(), minimum: profile.thresholds.hkColdQuantityMin },
+      figures: { coldShare: percent(ratio), coldShareExact: toExactText(ratio) },
+      ...(pass ? {} : { rebalancing: [{ asset, direction: 'hot-to-cold' as const, amountMinor: move.toString() }] }),
+    };
+  });
+}
+
+/**
+ * TW-3: client assets meet at least one of (1) by quantity, each asset at least 75% cold, or
+ * (2) by value, all client assets together at least 85% cold. A value that cannot be computed
+ * (a missing or stale price) leaves (2) indeterminate: the rule then passes only on (1), and
+ * fails safe to `indeterminate` otherwise, never to `pass`.
+ */
+export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): RuleResult {
+  const quantityMinimum = threshold(profile, 'twColdQuantityMin');
+  const valueMinimum = threshold(profile, 'twColdValueMin');
+  const holdings = clientHoldings(facts);
+  const assets = assetsOf(holdings);
+  const perAsset = assets.map((asset) => {
+    const split = splitOf(holdings, asset);
+    const total = split.coldMinor + split.hotMinor;
+    const ratio = total === 0n ? rational(1n) : rational(split.coldMinor, total);
+    return { asset, split, ratio, pass: compare(ratio, quantityMinimum) >= 0 };
+  });
+  const byQuantity = perAsset.every((entry) => entry.pass);
+
+  let coldValue = ZERO;
+  let totalValue = ZERO;
+  const priceProblems: PriceProblem[] = [];
+  for (const { asset, split } of perAsset) {
+    const total = split.coldMinor + split.hotMinor;
+    if (total === 0n) continue;
+    const cold = valueOf(facts, asset, split.coldMinor, profile.thresholds.priceStalenessMs);
+    const all = valueOf(facts, asset, total, profile.thresholds.priceStalenessMs);
+    if (!('value' in cold) || !('value' in all)) {
+      priceProblems.push('value' in all ? (cold as PriceProblem) : all);
+      continue;
+    }
+    coldValue = add(coldValue, cold.value);
+    totalValue = add(totalValue, all.value);
+  }
+  const valueRatio = priceProblems.length > 0 ? undefined : isZero(totalValue) ? rational(1n) : divide(coldValue, totalValue);
+  const byValue = valueRatio === undefined ? undefined : compare(valueRatio, valueMinimum) >= 0;
+  const verdict: Verdict = byQuantity || byValue === true ? 'pass' : byValue === undefined ? 'indeterminate' : 'fail';
+  const failing = perAsset.filter((entry) => !entry.pass);
+  const reason =
+    verdict === 'pass'
+      ? byQuantity
+        ? `every asset is at least ${percent(quantityMinimum)} cold by quantity`
+        : `${percent(valueRatio ?? ZERO)} of client value is cold (minimum ${percent(valueMinimum)})`
+      : verdict === 'indeterminate'
+        ? `by quantity ${failing.map((entry) => `${entry.asset} ${percent(entry.ratio)}`).join(', ')} is below ${percent(quantityMinimum)}, and the value test cannot be computed: ${priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`).join(', ')}`
+        : `by quantity ${failing.map((entry) => `${entry.asset} ${percent(entry.ratio)}`).join(', ')} is below ${percent(quantityMinimum)}, and by value ${percent(valueRatio ?? ZERO)} is below ${percent(valueMinimum)}`;
+  return {
+    ruleId: 'TW-3',
+    subject: 'all',
+    verdict,
+    policyVersion: profile.version,
+    asOf: facts.asOf,
+    reason,
+    inputs: {
+      holdings: perAsset.map(({ asset, split }) => ({ asset, coldMinor: split.coldMinor.toString(), hotMinor: split.hotMinor.toString() })),
+      prices: [...facts.prices.values()].filter((price) => assets.includes(price.asset)),
+      quantityMinimum: profile.thresholds.twColdQuantityMin,
+      valueMinimum: profile.thresholds.twColdValueMin,
+      priceStalenessMs: profile.thresholds.priceStalenessMs,
+    },
+    figures: {
+      ...Object.fromEntries(perAsset.map((entry) => [`coldShare.${entry.asset}`, percent(entry.ratio)])),
+      ...(valueRatio === undefined ? { coldValueShare: 'indeterminate' } : { coldValueShare: percent(valueRatio), coldValue: toDecimalText(coldValue, 2), totalValue: toDecimalText(totalValue, 2) }),
+    },
+    ...(verdict === 'pass' ? {} : { rebalancing: failing.map((entry) => ({ asset: entry.asset, direction: 'hot-to-cold' as const, amountMinor: hotToCold(entry.split, quantityMinimum).toString() })) }),
+  };
+}
+
+/**
+ * TW-4 for each client wallet holding house assets: only in a HOT wallet (a cold one only for
+ * gas), at most 20% of the client assets in it, every unit covered by a recorded commingling
+ * exception with one of the four purposes, and the wallet still holding all its client assets
+ * on chain besides the house share.
+ */
+export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
+  const cap = threshold(profile, 'twHouseInHotMax');
+  return clientHoldings(facts)
+    .filter((holding) => holding.houseMinor > 0n)
+    .sort((a, b) => (a.walletId === b.walletId ? (a.asset < b.asset ? -1 : 1) : a.walletId < b.walletId ? -1 : 1))
+    .map((holding) => {
+      const exceptions = facts.exceptions.filter((exception) => exception.walletId === holding.walletId && exception.asset === holding.asset && COMMINGLING_PURPOSES.includes(exception.purpose));
+      const covered = exceptions.reduce((total, exception) => total + exception.amountMinor, 0n);
+      const gasOnly = exceptions.filter((exception) => exception.purpose === 'network-fee').reduce((total, exception) => total + exception.amountMinor, 0n);
+      const share = holding.clientMinor === 0n ? undefined : rational(holding.houseMinor, holding.clientMinor);
+      const problems: string[] = [];
+      if (covered < holding.houseMinor) problems.push(`${holding.houseMinor - covered} minor units of house ${holding.asset} have no recorded commingling exception`);
+      if (holding.tier === 'cold' && gasOnly < holding.houseMinor) problems.push('a client cold wallet holds house assets other than for gas');
+      if (holding.tier === 'hot' && (share === undefined || compare(share, cap) > 0)) problems.push(`house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it (at most ${percent(cap)})`);
+      if (holding.onChainMinor - holding.houseMinor < holding.clientMinor) problems.push(`on chain ${holding.onChainMinor} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`);
+      return {
+        ruleId: 'TW-4',
+        subject: `${holding.walletId}:${holding.asset}`,
+        verdict: problems.length === 0 ? 'pass' : 'fail',
+        policyVersion: profile.version,
+        asOf: facts.asOf,
+        reason: problems.length === 0 ? `house ${holding.asset} in ${holding.walletId} is within TW-4 (${exceptions.map((exception) => exception.purpose).join(', ')})` : problems.join('; '),
+        inputs: {
+          walletId: holding.walletId,
+          tier: holding.tier,
+          clientMinor: holding.clientMinor.toString(),
+          houseMinor: holding.houseMinor.toString(),
+          onChainMinor: holding.onChainMinor.toString(),
+          exceptions: exceptions.map((exception) => ({ ...exception, amountMinor: exception.amountMinor.toString() })),
+          cap: profile.thresholds.twHouseInHotMax,
+        },
+        figures: { houseShare: share === undefined ? 'all' : percent(share), coveredMinor: covered.toString() },
+      };
+    });
+}
+
+/**
+ * HK-11j: insurance in force covers at least 50% of the value of client assets in cold storage
+ * and 100% of those in hot (and any other) storage. A missing or stale price: indeterminate.
+ */
+export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): RuleResult {
+  const coldShare = threshold(profile, 'hkInsuranceColdMin');
+  const hotShare = threshold(profile, 'hkInsuranceHotMin');
+  const holdings = clientHoldings(facts);
+  let coldValue = ZERO;
+  let hotValue = ZERO;
+  const priceProblems: PriceProblem[] = [];
+  for (const asset of assetsOf(holdings)) {
+    const split = splitOf(holdings, asset);
+    for (const [tier, amount] of [['cold', split.coldMinor], ['hot', split.hotMinor]] as const) {
+      if (amount === 0n) continue;
+      const valued = valueOf(facts, asset, amount, profile.thresholds.priceStalenessMs);
+      if (!('value' in valued)) {
+        priceProblems.push(valued);
+        continue;
+      }
+      if (tier === 'cold') coldValue = add(coldValue, valued.value);
+      else hotValue = add(hotValue, valued.value);
+    }
+  }
+  const inForce = facts.insurance.filter((policy) => Date.parse(policy.expiresAt) > Date.parse(facts.asOf));
+  const invalid = inForce.filter((policy) => parseDecimal(policy.limit) === undefined);
+  const cover = sum(inForce.flatMap((policy) => parseDecimal(policy.limit) ?? []));
+  const required = add(multiply(coldValue, coldShare), multiply(hotValue, hotShare));
+  const determinate = priceProblems.length === 0 && invalid.length === 0;
+  const verdict: Verdict = !determinate ? 'indeterminate' : compare(cover, required) >= 0 ? 'pass' : 'fail';
+  return {
+    ruleId: 'HK-11j',
+    subject: 'all',
+    verdict,
+    policyVersion: profile.version,
+    asOf: facts.asOf,
+    reason:
+      verdict === 'indeterminate'
+        ? `cannot value the required cover: ${[...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`), ...invalid.map((policy) => `${policy.policyId} limit invalid`)].join(', ')}`
+        : `cover in force ${toDecimalText(cover, 2)} ${facts.reportCurrency} against ${toDecimalText(required, 2)} required (${percent(coldShare)} of cold, ${percent(hotShare)} of hot client value)`,
+    inputs: { policies: facts.insurance, coldShare: profile.thresholds.hkInsuranceColdMin, hotShare: profile.thresholds.hkInsuranceHotMin, priceStalenessMs: profile.thresholds.priceStalenessMs },
+    figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalText(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalText(compare(cover, required) >= 0 ? ZERO : subtract(required, cover), 2) },
+  };
+}
+
+/** Every rule the profile's jurisdictions call for, over one set of facts. */
+export function evaluateCompliance(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
+  const results: RuleResult[] = [];
+  if (profile.jurisdictions.includes('HK')) results.push(...hkColdStorage(facts, profile), hkInsurance(facts, profile));
+  if (profile.jurisdictions.includes('TW')) results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
+  return results;
+}
+
