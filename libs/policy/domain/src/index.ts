@@ -3,3 +3,5 @@ export * from './capital';
 export * from './facts';
 export * from './policy-profile';
 export * from './rules';
+export * from './governance';
+export * from './withdrawal-policy';

@@ -1,0 +1,62 @@
+import type { PolicyProfile } from './policy-profile';
+
+/** Per asset: the most a client may withdraw in a business day, and the quorum by amount tier (amounts in minor units). */
+export interface WithdrawalLimits {
+  readonly dailyPerClientMinor: ReadonlyMap<string, bigint>;
+  /** Sorted or not: the highest tier the amount exceeds applies. */
+  readonly quorumTiers: readonly { readonly asset: string; readonly aboveMinor: bigint; readonly quorum: number }[];
+  /** The quorum when no tier applies (never below 2: HK-11d). */
+  readonly baseQuorum: number;
+}
+
+export interface WithdrawalPolicyFacts {
+  readonly clientId: string;
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  /** HK-11h: the destination is on the client's own proven allow-list. */
+  readonly destinationAllowListed: boolean;
+  /** The client's available balance (posted minus held) in the ledger. */
+  readonly availableMinor: bigint;
+  /** What the client already withdrew (or has held for withdrawal) today. */
+  readonly withdrawnTodayMinor: bigint;
+}
+
+export interface WithdrawalPolicyVerdict {
+  readonly allowed: boolean;
+  readonly quorumRequired: number;
+  readonly reason: string;
+  readonly policyVersion: string;
+  /** Every check with its inputs: the evidence of the decision. */
+  readonly checks: readonly { readonly check: string; readonly passed: boolean; readonly detail: string }[];
+}
+
+/** HK-11d: never fewer than two people. */
+export const QUORUM_FLOOR = 2;
+
+/**
+ * The withdrawal decision: allowed only to the client's own proven address (HK-11h), within the
+ * available balance (HK-7: never below zero) and the client's daily limit for the asset; the
+ * quorum grows with the amount by tier. Every check is reported, passed or not.
+ */
+export function decideWithdrawalPolicy(facts: WithdrawalPolicyFacts, limits: WithdrawalLimits, profile: PolicyProfile): WithdrawalPolicyVerdict {
+  const daily = limits.dailyPerClientMinor.get(facts.asset);
+  const checks = [
+    { check: 'HK-11h allow-listed destination', passed: facts.destinationAllowListed, detail: facts.destinationAllowListed ? 'on the client\'s proven allow-list' : 'not on the client\'s proven allow-list' },
+    { check: 'HK-7 available balance', passed: facts.availableMinor >= facts.amountMinor, detail: `${facts.availableMinor} available, ${facts.amountMinor} asked` },
+    {
+      check: 'daily limit',
+      passed: daily === undefined || facts.withdrawnTodayMinor + facts.amountMinor <= daily,
+      detail: daily === undefined ? `no daily limit for ${facts.asset}` : `${facts.withdrawnTodayMinor} already today + ${facts.amountMinor} against ${daily}`,
+    },
+  ];
+  const tier = limits.quorumTiers.filter((entry) => entry.asset === facts.asset && facts.amountMinor > entry.aboveMinor).sort((a, b) => b.quorum - a.quorum)[0];
+  const quorumRequired = Math.max(QUORUM_FLOOR, limits.baseQuorum, tier?.quorum ?? 0);
+  const failed = checks.filter((entry) => !entry.passed);
+  return {
+    allowed: failed.length === 0,
+    quorumRequired,
+    reason: failed.length === 0 ? `allowed with a quorum of ${quorumRequired}${tier === undefined ? '' : ` (above ${tier.aboveMinor} ${facts.asset})`}` : failed.map((entry) => `${entry.check}: ${entry.detail}`).join('; '),
+    policyVersion: profile.version,
+    checks,
+  };
+}
