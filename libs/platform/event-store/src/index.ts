@@ -10,3 +10,4 @@ export { activeTraceContext, formatTraceparent, parseTraceparent } from './traci
 export * from './types';
 export { UpcasterRegistry, type Upcaster } from './upcasters';
 export type { VerifyChainOptions } from './verify-chain';
+export { deterministicUuid, domainEventOf, EventSourcedStreams, STREAM_COMMAND_ATTEMPTS_MAX, storedEventData, type AfterAppend, type Aggregate, type CommandMetadata, type DomainEvent, type Executed, type Loaded, type StreamCodec, type StreamDecision } from './streams';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DEAD_LETTER_TOPIC,
   MESSAGE_DEAD_LETTERED_TYPE,
@@ -10,7 +9,7 @@ import {
   type Topic,
 } from '@custody/contracts';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { parseTraceparent } from '@custody/event-store';
+import { deterministicUuid, parseTraceparent } from '@custody/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
 
@@ -300,9 +299,4 @@ export class InboxConsumer {
   }
 }
 
-/** A name-based UUID (SHA-256, RFC 4122 layout, version 8): the same name, the same id. */
-export function deterministicUuid(name: string): string {
-  const hex = createHash('sha256').update(name, 'utf8').digest('hex');
-  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16).padStart(2, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
-}
+export { deterministicUuid };

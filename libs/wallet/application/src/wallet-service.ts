@@ -37,7 +37,8 @@ import {
 } from '@custody/wallet-domain';
 import { isAddress, recoverMessageAddress, type Hex } from 'viem';
 import type { ChainAdapter } from './chain-adapter';
-import { EventSourcedStreams, type CommandMetadata, type Executed } from './event-sourced';
+import type { EventSourcedStreams } from '@custody/event-store';
+import { walletStreams, type CommandMetadata, type Executed } from './event-sourced';
 import { KeyVaultError, type KeyVault } from './key-vault';
 import { KEY_ID_LENGTH_MAX, KEY_ID_PATTERN } from './pkcs11-key-vault';
 import { ConservativeWithdrawalPolicy, type TransferAlertNotifier, type WithdrawalPolicyPort } from './ports';
@@ -127,7 +128,7 @@ export class WalletService {
 
   constructor(private readonly options: WalletServiceOptions) {
     this.store = options.store;
-    this.streams = new EventSourcedStreams(options.store);
+    this.streams = walletStreams(options.store);
     this.chains = new Map(options.chains.map((chain) => [chain.chain, chain]));
     this.now = options.now ?? (() => new Date());
     this.withdrawalPolicy = options.withdrawalPolicy ?? new ConservativeWithdrawalPolicy();
