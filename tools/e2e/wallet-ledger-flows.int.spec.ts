@@ -1,8 +1,8 @@
-import { DEAD_LETTER_TOPIC, DEFAULT_ASSET_REGISTRY, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, DEFAULT_ASSET_REGISTRY, validateMessage, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS, LedgerCommandHandler } from '@custody/ledger-application';
 import { balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@custody/ledger-domain';
-import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
+import { InboxConsumer, InProcessMessageBus, OutboxRelay, toEnvelope } from '@custody/messaging';
 import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken, eventually, startAnvil, type ChainNode, type SoftHsmToken, type TestDatabase } from '@custody/testing';
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
 import { applyWalletMessages, ChainIdMismatchError, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
@@ -184,7 +184,8 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   });
 
   it('HK-11a two registrations of one wallet at once (a retried request on two replicas) generate one key, and it signs', async () => {
-    const [first, second] = await Promise.all([registerHot('eth-hot-twice'), registerHot('eth-hot-twice')]);
+    const rotationDueAt = new Date(clock.now().getTime() + YEAR_MS).toISOString(); // the same request twice: the same content
+    const [first, second] = await Promise.all([registerHot('eth-hot-twice', { rotationDueAt }), registerHot('eth-hot-twice', { rotationDueAt })]);
     expectOk(first);
     expectOk(second);
     expect(first.state?.registration.address).toBe(second.state?.registration.address);
@@ -480,5 +481,14 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const rotation = await service.rotateWalletKey('eth-hot-1', { rotationDueAt: new Date(clock.now().getTime() + YEAR_MS).toISOString(), keyLocation: HOME, backups: [BACKUP] }, 'admin-1');
     expect(codeOf(rotation)).toEqual(['KEY_ROTATION_BLOCKED', 'walletId']);
     await expect(vault.publicKey('eth-hot-1.k2')).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' });
+  });
+
+  it('every event the wallet recorded passes the published custody.wallet.events.v1 contracts as it is relayed (typed ones strictly)', async () => {
+    const events = await service.store.readAll({ maxCount: 10_000 });
+    const refused = events.map((event) => ({ type: event.type, result: validateMessage(WALLET_EVENTS_TOPIC, JSON.parse(JSON.stringify(toEnvelope(event)))) })).filter((entry) => !entry.result.ok);
+    expect(refused).toEqual([]);
+    for (const typed of ['WalletRegistered', 'DepositConfirmed', 'WithdrawalApproved', 'WithdrawalConfirmed', 'WithdrawalFailed', 'InternalTransferConfirmed', 'NetworkFeePaid']) {
+      expect(events.map((event) => event.type)).toContain(typed);
+    }
   });
 });

@@ -91,6 +91,14 @@ export {
 } from './custody/ledger-events.v1';
 export { ledgerEventCatalog, type LedgerEventCatalog, TYPED_LEDGER_EVENT_TYPES, type TypedLedgerEvent } from './custody/ledger-events';
 export {
+  INTERNAL_TRANSFER_CONFIRMED_TYPE,
+  type InternalTransferConfirmedV1,
+  NETWORK_FEE_PAID_TYPE,
+  type NetworkFeePaidV1,
+  WALLET_REGISTERED_TYPE,
+  type WalletRegisteredV1,
+} from './custody/wallet-events.v1-holdings';
+export {
   isTypedWalletEvent,
   TYPED_WALLET_EVENT_TYPES,
   type TypedWalletEvent,

@@ -34,9 +34,9 @@ describe('JSON Schema files for the exchange team and the producing services', (
     it('HK-8 when the wallet topic schema is read, then its typed events are strict and any other type is envelope only', () => {
       const wallet = JSON.parse(generated['custody.wallet.events.v1.schema.json'] ?? '{}');
       const options: { properties: { type: Record<string, unknown>; data: { properties?: Record<string, unknown> } } }[] = wallet.anyOf;
-      const typed = ['DepositConfirmed', 'WithdrawalApproved', 'WithdrawalConfirmed', 'WithdrawalFailed'];
+      const typed = ['DepositConfirmed', 'WithdrawalApproved', 'WithdrawalConfirmed', 'WithdrawalFailed', 'WalletRegistered', 'InternalTransferConfirmed', 'NetworkFeePaid'];
       expect(options.map((option) => option.properties.type['const'])).toEqual([...typed, undefined]);
-      expect(options[4]?.properties.type).toMatchObject({ not: { enum: typed } });
+      expect(options[typed.length]?.properties.type).toMatchObject({ not: { enum: typed } });
       const confirmed = options[2]?.properties.data.properties ?? {};
       for (const amount of ['amountMinor', 'networkFeeMinor']) {
         expect(confirmed[amount]).toMatchObject({ type: 'string', pattern: '^(0|[1-9][0-9]*)$' });

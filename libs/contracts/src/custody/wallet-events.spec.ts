@@ -294,6 +294,11 @@ describe('custody.wallet.events.v1', () => {
           case 'WithdrawalFailed':
             seen.push(`${message.data.withdrawalId} ${message.data.reason}`);
             break;
+          case 'WalletRegistered':
+          case 'InternalTransferConfirmed':
+          case 'NetworkFeePaid':
+            seen.push(message.type);
+            break;
           default: {
             const unreachable: never = message;
             throw new Error(`unreachable ${JSON.stringify(unreachable)}`);

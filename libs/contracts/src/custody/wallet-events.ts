@@ -18,6 +18,17 @@ import {
   withdrawalConfirmedV1Schema,
   withdrawalFailedV1Schema,
 } from './wallet-events.v1';
+import {
+  INTERNAL_TRANSFER_CONFIRMED_SCHEMA_VERSION,
+  INTERNAL_TRANSFER_CONFIRMED_TYPE,
+  internalTransferConfirmedV1Schema,
+  NETWORK_FEE_PAID_SCHEMA_VERSION,
+  NETWORK_FEE_PAID_TYPE,
+  networkFeePaidV1Schema,
+  WALLET_REGISTERED_SCHEMA_VERSION,
+  WALLET_REGISTERED_TYPE,
+  walletRegisteredV1Schema,
+} from './wallet-events.v1-holdings';
 
 /** The wallet event types with published schemas (the ones the ledger consumes). */
 export const TYPED_WALLET_EVENT_TYPES = [
@@ -25,6 +36,9 @@ export const TYPED_WALLET_EVENT_TYPES = [
   WITHDRAWAL_APPROVED_TYPE,
   WITHDRAWAL_CONFIRMED_TYPE,
   WITHDRAWAL_FAILED_TYPE,
+  WALLET_REGISTERED_TYPE,
+  INTERNAL_TRANSFER_CONFIRMED_TYPE,
+  NETWORK_FEE_PAID_TYPE,
 ] as const;
 export type TypedWalletEventType = (typeof TYPED_WALLET_EVENT_TYPES)[number];
 
@@ -34,6 +48,9 @@ export function walletEventCatalog(registry: AssetRegistry) {
     [WITHDRAWAL_APPROVED_TYPE]: { [WITHDRAWAL_APPROVED_SCHEMA_VERSION]: withdrawalApprovedV1Schema(registry) },
     [WITHDRAWAL_CONFIRMED_TYPE]: { [WITHDRAWAL_CONFIRMED_SCHEMA_VERSION]: withdrawalConfirmedV1Schema(registry) },
     [WITHDRAWAL_FAILED_TYPE]: { [WITHDRAWAL_FAILED_SCHEMA_VERSION]: withdrawalFailedV1Schema },
+    [WALLET_REGISTERED_TYPE]: { [WALLET_REGISTERED_SCHEMA_VERSION]: walletRegisteredV1Schema(registry) },
+    [INTERNAL_TRANSFER_CONFIRMED_TYPE]: { [INTERNAL_TRANSFER_CONFIRMED_SCHEMA_VERSION]: internalTransferConfirmedV1Schema(registry) },
+    [NETWORK_FEE_PAID_TYPE]: { [NETWORK_FEE_PAID_SCHEMA_VERSION]: networkFeePaidV1Schema(registry) },
   } as const satisfies Record<TypedWalletEventType, object>;
 }
 
