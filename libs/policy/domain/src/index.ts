@@ -5,3 +5,4 @@ export * from './policy-profile';
 export * from './rules';
 export * from './governance';
 export * from './withdrawal-policy';
+export * from './commingling';

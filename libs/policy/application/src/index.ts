@@ -1,0 +1,3 @@
+export * from './policy-messages';
+export * from './policy-service';
+export * from './policy-streams';

@@ -1,0 +1,79 @@
+import {
+  DEPOSIT_CONFIRMED_TYPE,
+  EXCHANGE_PRICES_TOPIC,
+  INTERNAL_TRANSFER_CONFIRMED_TYPE,
+  NETWORK_FEE_PAID_TYPE,
+  PRICE_OBSERVED_TYPE,
+  WALLET_EVENTS_TOPIC,
+  WALLET_REGISTERED_TYPE,
+  WITHDRAWAL_CONFIRMED_TYPE,
+  type DepositConfirmedV1,
+  type InternalTransferConfirmedV1,
+  type NetworkFeePaidV1,
+  type PriceObservedV1,
+  type WalletRegisteredV1,
+  type WithdrawalConfirmedV1,
+} from '@custody/contracts';
+import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
+import type { PoolClient } from 'pg';
+import type { PolicyService } from './policy-service';
+
+/** What the policy service consumes: the wallet's movements (which wallet holds what) and the exchange's prices. */
+export const POLICY_CONSUMED_TOPICS = [WALLET_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC] as const;
+
+/**
+ * The inbox consumer's `apply` for the policy service: each relevant message moves the facts
+ * (wallets and their tiers, client and house holdings per wallet and asset, latest prices) in the
+ * batch's transaction; then the rules run once over the new facts and what changed is recorded
+ * (a breach detected or resolved), in the same transaction. Messages validate against the
+ * published contracts before they get here.
+ */
+export function applyPolicyMessages(service: PolicyService) {
+  return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+    let relevant = 0;
+    for (const message of messages) {
+      const value = message.value;
+      if (message.topic === EXCHANGE_PRICES_TOPIC && value.type === PRICE_OBSERVED_TYPE) {
+        const { data } = value as unknown as PriceObservedV1;
+        await service.observePrice(client, data);
+        relevant += 1;
+        continue;
+      }
+      if (message.topic !== WALLET_EVENTS_TOPIC) continue;
+      switch (value.type) {
+        case WALLET_REGISTERED_TYPE: {
+          const { data } = value as unknown as WalletRegisteredV1;
+          await service.registerWallet(client, data);
+          break;
+        }
+        case DEPOSIT_CONFIRMED_TYPE: {
+          const { data } = value as unknown as DepositConfirmedV1;
+          await service.addHolding(client, data.walletId, data.asset, BigInt(data.amountMinor), 0n);
+          break;
+        }
+        case WITHDRAWAL_CONFIRMED_TYPE: {
+          const { data } = value as unknown as WithdrawalConfirmedV1;
+          await service.addHolding(client, data.walletId, data.asset, -BigInt(data.amountMinor), 0n); // its fee comes as NetworkFeePaid
+          break;
+        }
+        case INTERNAL_TRANSFER_CONFIRMED_TYPE: {
+          const { data } = value as unknown as InternalTransferConfirmedV1;
+          await service.addHolding(client, data.sourceWalletId, data.asset, -BigInt(data.amountMinor), 0n);
+          await service.addHolding(client, data.destinationWalletId, data.asset, BigInt(data.amountMinor), 0n);
+          break;
+        }
+        case NETWORK_FEE_PAID_TYPE: {
+          // the house's expense, paid from the wallet: it comes out of the house share (pre-funded by a commingling exception)
+          const { data } = value as unknown as NetworkFeePaidV1;
+          await service.addHolding(client, data.walletId, data.feeAsset, 0n, -BigInt(data.feeMinor));
+          break;
+        }
+        default:
+          continue;
+      }
+      relevant += 1;
+    }
+    if (relevant > 0) await service.evaluateAndRecord(service.at(), { client });
+    return { rejected: [] };
+  };
+}

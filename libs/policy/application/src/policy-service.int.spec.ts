@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_ASSET_REGISTRY, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { PostgresEventStore } from '@custody/event-store';
+import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
+import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
+import { applyPolicyMessages, POLICY_CONSUMED_TOPICS } from './policy-messages';
+import { PolicyService } from './policy-service';
+
+const WAIT_MS = 20_000;
+const ETH = 10n ** 18n;
+const decimals = new Map(Object.entries(DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>).map(([asset, { decimals: places }]) => [asset, places]));
+
+/** The service's clock, moved by the test. */
+class TestClock {
+  private instant = Date.parse('2026-11-24T09:00:00.000Z');
+  now = (): Date => new Date(this.instant);
+  advance(ms: number): void {
+    this.instant += ms;
+  }
+}
+
+function envelope(type: string, streamId: string, occurredAt: string, data: Record<string, unknown>) {
+  const eventId = randomUUID();
+  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt, causationId: null, correlationId: eventId, data };
+}
+
+/**
+ * The policy service over real PostgreSQL and the in-process bus (the same ports as Kafka): wallet
+ * movements and prices arrive as published messages, the rules run after each batch, and each
+ * breach is detected once, relayed to custody.policy.events.v1, and resolved when the facts mend.
+ */
+describe('policy service: continuous compliance from wallet movements and prices (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let service: PolicyService;
+  let bus: InProcessMessageBus;
+  const clock = new TestClock();
+  const running: { stop(): Promise<void> }[] = [];
+  const published: { type: string; data: Record<string, unknown> }[] = [];
+  const at = () => clock.now().toISOString();
+  const publish = async (topic: string, ...messages: ReturnType<typeof envelope>[]) => {
+    await bus.publisher.publish(topic, messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })));
+  };
+  const wallet = (walletId: string, tier: 'cold' | 'hot', ownerClass: 'client-segregated' | 'house') =>
+    envelope('WalletRegistered', `wallet-${walletId}`, at(), {
+      walletId,
+      tier,
+      ownerClass,
+      chain: 'ethereum',
+      assets: ['ETH'],
+      address: `0x${'0'.repeat(38)}${walletId.length.toString(16).padStart(2, '0')}`,
+      key: { keyId: `${walletId}.k1`, location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2027-11-24T00:00:00.000Z' },
+      quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 600_000 },
+      confirmationsRequired: 2,
+      registeredBy: 'admin-1',
+      at: at(),
+    });
+  const deposit = (depositId: string, walletId: string, amountMinor: bigint) =>
+    envelope('DepositConfirmed', `wallet-deposit-${depositId}`, at(), { depositId, clientId: 'alice', asset: 'ETH', amountMinor: amountMinor.toString(), walletId, chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 2, confirmedAt: at() });
+  const transfer = (id: string, from: string, to: string, amountMinor: bigint) =>
+    envelope('InternalTransferConfirmed', `wallet-withdrawal-${id}`, at(), { withdrawalId: id, sourceWalletId: from, destinationWalletId: to, asset: 'ETH', amountMinor: amountMinor.toString(), transactionHash: `0x${'cd'.repeat(32)}`, confirmedAt: at() });
+  const price = (value: string) => envelope('PriceObserved', 'price-ETH-USD', at(), { asset: 'ETH', quoteCurrency: 'USD', price: value, observedAt: at(), source: 'exchange-mid' });
+  const breaches = () => published.filter((event) => event.type.startsWith('ComplianceBreach')).map((event) => [event.type, event.data['ruleId'], event.data['subject']]);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const store = new PostgresEventStore({ pool: db.pool, schema: 'policy' });
+    await store.migrate();
+    service = new PolicyService({
+      store,
+      jurisdictions: ['HK', 'TW'],
+      reportCurrency: 'USD',
+      decimals,
+      insurance: [{ policyId: 'P-1', insurer: 'Custody Mutual', limit: '200000', expiresAt: '2027-06-30T00:00:00.000Z' }],
+      tier1Capital: '5000000',
+      now: clock.now,
+    });
+    await service.migrate();
+    bus = new InProcessMessageBus();
+    const consumer = new InboxConsumer({ bus, groupId: 'policy', topics: [...POLICY_CONSUMED_TOPICS], pool: db.pool, schema: 'policy', apply: applyPolicyMessages(service) });
+    await consumer.migrate();
+    await consumer.start();
+    const relay = new OutboxRelay(store, { topic: POLICY_EVENTS_TOPIC, publisher: bus.publisher, pollIntervalMs: 20 });
+    relay.start();
+    const reader = bus.subscriber('policy-events-reader', [POLICY_EVENTS_TOPIC]);
+    await reader.start(async (batch) => {
+      for (const message of batch.messages) published.push(JSON.parse(message.value.toString()) as { type: string; data: Record<string, unknown> });
+    });
+    running.push(reader, relay, consumer);
+  });
+  afterAll(async () => {
+    for (const part of running) await part.stop();
+    await db?.drop();
+  });
+
+  it('HK-11g given client ETH all in a hot wallet, then one breach is detected and relayed with its evidence, however many events re-run the rule', async () => {
+    await publish(WALLET_EVENTS_TOPIC, wallet('c1', 'cold', 'client-segregated'), wallet('h1', 'hot', 'client-segregated'), wallet('house1', 'hot', 'house'));
+    await publish(EXCHANGE_PRICES_TOPIC, price('3000'));
+    await publish(WALLET_EVENTS_TOPIC, deposit('D-1', 'h1', 60n * ETH));
+    clock.advance(60_000);
+    await publish(WALLET_EVENTS_TOPIC, deposit('D-2', 'h1', 40n * ETH));
+    // HK-11j: 100 ETH hot at 3,000 needs 300,000 of cover, 200,000 is in force (60 ETH needed 180,000: it passed then)
+    await eventually(() => breaches().length >= 3, WAIT_MS);
+    const detected = published.find((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g');
+    // detected at the first deposit, with the move that would have mended it then (98% of 60 ETH)
+    expect(detected?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', policyVersion: 'HK+TW-default-1', figures: { coldShare: '0.0000%' }, rebalancing: [{ direction: 'hot-to-cold', amountMinor: ((60n * ETH * 98n) / 100n).toString() }] } });
+    expect(breaches().map(([type, ruleId]) => `${String(type)} ${String(ruleId)}`).sort()).toEqual(['ComplianceBreachDetected HK-11g', 'ComplianceBreachDetected HK-11j', 'ComplianceBreachDetected TW-3']); // two deposits: each breach once
+  });
+
+  it('HK-11g / TW-3 given 99 ETH moved hot-to-cold, then both breaches resolve; the status then and in the past tell them apart', async () => {
+    const duringBreach = at();
+    clock.advance(60_000);
+    await publish(WALLET_EVENTS_TOPIC, transfer('T-1', 'h1', 'c1', 99n * ETH));
+    await eventually(() => breaches().filter(([type]) => type === 'ComplianceBreachResolved').length === 3, WAIT_MS);
+    const status = await service.status();
+    expect(status.openBreaches).toEqual([]);
+    expect(status.results.find((result) => result.ruleId === 'HK-11g')).toMatchObject({ verdict: 'pass', figures: { coldShare: '99.0000%' } });
+    expect(status.results.find((result) => result.ruleId === 'HK-11j')).toMatchObject({ verdict: 'pass', figures: { required: '151500.00' } }); // 50% of 297,000 + 100% of 3,000
+    expect((await service.breachesAt(duringBreach)).map((breach) => breach.ruleId).sort()).toEqual(['HK-11g', 'HK-11j', 'TW-3']);
+  });
+
+  it('TW-4 given house ETH placed in the client hot wallet by a recorded exception above 20% of the client ETH there, then a breach; a house wallet cannot take an exception', async () => {
+    clock.advance(60_000);
+    const recorded = await service.recordComminglingException({ exceptionId: 'X-1', walletId: 'h1', asset: 'ETH', amountMinor: ETH / 2n, purpose: 'settlement-prefunding', reason: 'pre-fund today\'s withdrawals', by: 'treasury-1' });
+    expect(recorded.ok).toBe(true);
+    const refused = await service.recordComminglingException({ exceptionId: 'X-2', walletId: 'house1', asset: 'ETH', amountMinor: 1n, purpose: 'network-fee', reason: 'gas', by: 'treasury-1' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'COMMINGLING_WALLET_NOT_CLIENT', path: 'walletId' } });
+    await eventually(() => breaches().some(([, ruleId]) => ruleId === 'TW-4'), WAIT_MS);
+    expect(published.find((event) => event.data['ruleId'] === 'TW-4')?.data).toMatchObject({ subject: 'h1:ETH', evidence: { figures: { houseShare: '50.0000%' } } });
+  });
+
+  it('BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b) and says segregation is in doubt while TW-4 is breached', async () => {
+    const report = await service.capitalReport();
+    expect(report.exposures).toEqual([{ asset: 'ETH', group: '2b', classified: false, amountMinor: (ETH / 2n).toString(), value: '1500.00' }]);
+    expect(report).toMatchObject({ group2Status: 'within 1%', riskWeightedAssets: '18750.00', clientCustody: { segregation: 'in doubt' } });
+    expect(report.clientCustody.statement).toMatch(/TW-4 h1:ETH/);
+  });
+
+  it('given a policy version approved by a second person, then the next evaluation uses it and names it; its stricter threshold opens a breach', async () => {
+    const thresholds = { ...(await service.profile()).profile.thresholds, hkColdQuantityMin: '0.995' };
+    const proposed = await service.govern({ type: 'ProposePolicyVersion', profile: { version: 'HK+TW-2026.2', jurisdictions: ['HK', 'TW'], thresholds }, reason: 'board: 99.5% cold', by: 'compliance-1', at: at() });
+    expect(proposed.ok).toBe(true);
+    expect(await service.govern({ type: 'DecidePolicyVersion', version: 'HK+TW-2026.2', decision: 'approve', reason: 'mine', by: 'compliance-1', at: at() })).toMatchObject({ ok: false, error: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+    expect((await service.govern({ type: 'DecidePolicyVersion', version: 'HK+TW-2026.2', decision: 'approve', reason: 'matches the resolution', by: 'compliance-2', at: at() })).ok).toBe(true);
+    clock.advance(60_000);
+    await publish(EXCHANGE_PRICES_TOPIC, price('3010')); // any relevant event re-runs the rules
+    await eventually(() => published.some((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g' && (event.data['evidence'] as { policyVersion: string }).policyVersion === 'HK+TW-2026.2'), WAIT_MS);
+  });
+
+  it('a price older than the staleness limit makes the value rules indeterminate, and an indeterminate rule neither opens nor closes a breach', async () => {
+    clock.advance(60 * 60_000); // the last ETH price is now an hour old
+    const status = await service.status();
+    expect(status.results.find((result) => result.ruleId === 'HK-11j')?.verdict).toBe('indeterminate');
+    const before = (await service.store.readStream('policy-breaches')).length;
+    const { results } = await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
+    expect(results.filter((result) => result.verdict === 'indeterminate').map((result) => result.ruleId)).toEqual(['HK-11j']);
+    expect(results.find((result) => result.ruleId === 'TW-3')?.verdict).toBe('pass'); // by quantity: no price needed
+    await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
+    expect((await service.store.readStream('policy-breaches')).length).toBe(before); // nothing new recorded
+  });
+});

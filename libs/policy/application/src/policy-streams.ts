@@ -1,0 +1,40 @@
+import type { Aggregate, StreamCodec } from '@custody/event-store';
+import {
+
+  evolveBreaches,
+  evolveCommingling,
+  evolveGovernance,
+  initialComminglingState,
+  initialGovernanceState,
+  type BreachEvent,
+  type ComminglingEvent,
+  type ComminglingState,
+  type GovernanceEvent,
+  type GovernanceState,
+  type OpenBreach,
+} from '@custody/policy-domain';
+
+/** Policy events store amounts (`...Minor`) as decimal text; every policy event at schema version 1. */
+export const POLICY_CODEC: StreamCodec = { bigintFields: /Minor$/, schemaVersion: 1 };
+
+export const GOVERNANCE_STREAM_ID = 'policy-governance';
+export const COMMINGLING_STREAM_ID = 'policy-commingling-exceptions';
+export const BREACHES_STREAM_ID = 'policy-breaches';
+
+export const GOVERNANCE_AGGREGATE: Aggregate<GovernanceState, GovernanceEvent> = {
+  initial: initialGovernanceState,
+  eventTypes: new Set(['PolicyVersionProposed', 'PolicyVersionApproved', 'PolicyVersionRejected', 'AssetClassificationProposed', 'AssetClassificationApproved', 'AssetClassificationRejected']),
+  evolve: evolveGovernance,
+};
+
+export const COMMINGLING_AGGREGATE: Aggregate<ComminglingState, ComminglingEvent> = {
+  initial: initialComminglingState,
+  eventTypes: new Set(['ComminglingExceptionRecorded']),
+  evolve: evolveCommingling,
+};
+
+export const BREACHES_AGGREGATE: Aggregate<ReadonlyMap<string, OpenBreach>, BreachEvent> = {
+  initial: new Map(),
+  eventTypes: new Set(['ComplianceBreachDetected', 'ComplianceBreachResolved']),
+  evolve: evolveBreaches,
+};
