@@ -232,6 +232,42 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'Wallet only. Where large-transfer alerts are POSTed as JSON; unset: they are logged (they are events either way).',
     secret: false,
   },
+  {
+    name: 'POLICY_JURISDICTIONS',
+    required: false,
+    default: 'HK',
+    description: 'Policy only. HK, TW or HK,TW: whose rules apply (with both, the stricter result wins) until a policy version is approved.',
+    secret: false,
+  },
+  {
+    name: 'POLICY_REPORT_CURRENCY',
+    required: false,
+    default: 'USD',
+    description: 'Policy only. ISO 4217 currency of values (prices in it are used; others are ignored).',
+    secret: false,
+  },
+  {
+    name: 'POLICY_TIER1_CAPITAL',
+    required: false,
+    default: undefined,
+    description: 'Policy only. BC-3: Tier 1 capital in the report currency (decimal); unset: the capital report answers 503.',
+    secret: false,
+  },
+  {
+    name: 'POLICY_INSURANCE',
+    required: false,
+    default: undefined,
+    description: 'Policy only. HK-11j: JSON array of {"policyId","insurer","limit","expiresAt"} in force.',
+    secret: false,
+  },
+  {
+    name: 'POLICY_EVALUATION_INTERVAL_MS',
+    required: false,
+    default: '60000',
+    description: 'Policy only. Re-evaluation on a schedule besides after each batch (prices go stale with time alone), 1000 to 3600000.',
+    secret: false,
+  },
+
 ];
 
 export const CONFIG_VARIABLE_NAMES: ReadonlySet<string> = new Set(CONFIG_VARIABLES.map((variable) => variable.name));

@@ -1,9 +1,27 @@
 import { Module } from '@nestjs/common';
+import { formatConfigProblems } from '@custody/service-host';
+import { PolicyController } from './http/policy.controller';
+import { parsePolicyConfig, POLICY_CONFIG } from './policy-config';
+import { PolicyRuntime } from './policy-runtime';
 
 /**
- * The policy service: policy versions, withdrawal approvals, ratio checks, commingling exceptions, capital report (TW-3/4, HK-11g/j, BC-1..4).
- * Its domain arrives with its own issue; the host already gives it authentication, probes,
- * metrics, its event store (schema 'policy') and the auditor's event-log endpoints.
+ * The policy service: policy versions and asset classification (maker-checker), commingling
+ * exceptions, continuous compliance (TW-3/4, HK-11g/j) with breaches detected once and resolved,
+ * capital report (BC-1..4). The host gives it authentication, probes, metrics, its event store
+ * (schema 'policy'), the relay to custody.policy.events.v1 and the auditor's event-log endpoints.
  */
-@Module({})
+@Module({
+  controllers: [PolicyController],
+  providers: [
+    {
+      provide: POLICY_CONFIG,
+      useFactory: () => {
+        const parsed = parsePolicyConfig(process.env);
+        if (!parsed.ok) throw new Error(formatConfigProblems('policy', parsed.problems)); // main.ts checked it before start-up
+        return parsed.config;
+      },
+    },
+    PolicyRuntime,
+  ],
+})
 export class PolicyModule {}

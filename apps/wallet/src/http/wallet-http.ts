@@ -1,7 +1,3 @@
-import { UnprocessableEntityException } from '@nestjs/common';
-import { validateWith } from '@custody/contracts';
-import { ValidationFailedException } from '@custody/service-host';
-import type { WalletError } from '@custody/wallet-domain';
 import { z } from 'zod/v4';
 
 /** Identifiers as everywhere on the wire (contracts: identifiers). */
@@ -23,31 +19,4 @@ export const BACKUPS_MAX = 8;
 /** Assets of one wallet. */
 export const WALLET_ASSETS_MAX = 32;
 
-/** The body (or query, or path) as the schema says, or 400 with every field error (each at `<prefix>.<path>`, with its code). */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix: 'body' | 'query' | 'path' = 'body'): z.infer<S> {
-  const result = validateWith(schema, body);
-  if (!result.ok) throw new ValidationFailedException(result.issues.map((issue) => ({ path: issue.path === '' ? prefix : `${prefix}.${issue.path}`, reason: `${issue.code}: ${issue.reason}` })));
-  return result.message as z.infer<S>;
-}
-
-/** A refused command: 422 with the domain's stable code, the field at fault and why; nothing was recorded. */
-export function refused(error: WalletError, prefix = 'body'): UnprocessableEntityException {
-  return new UnprocessableEntityException({ statusCode: 422, code: error.code, path: error.path === '' ? prefix : `${prefix}.${error.path}`, reason: error.reason });
-}
-
-export function orRefused<T extends { ok: boolean }>(result: T, prefix = 'body'): Extract<T, { ok: true }> {
-  if (!result.ok) throw refused((result as unknown as { error: WalletError }).error, prefix);
-  return result as Extract<T, { ok: true }>;
-}
-
-/** JSON of domain values: bigint as decimal text, Maps and Sets as arrays. */
-export function view<T>(value: T): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === 'bigint') return item.toString();
-      if (item instanceof Map) return [...item.values()];
-      if (item instanceof Set) return [...item];
-      return item;
-    }),
-  ) as unknown;
-}
+export { acceptedOr422 as orRefused, jsonView as view, parseInput as parseBody } from '@custody/service-host';

@@ -7,3 +7,4 @@ export { EXIT_CODE_CONFIG, runService, type RunServiceOptions } from './run-serv
 export { ServiceHostModule, type ServiceHostModuleOptions } from './service-host.module';
 export * from './tokens';
 export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
+export { acceptedOr422, jsonView, parseInput, refusedCommand } from './http-input';

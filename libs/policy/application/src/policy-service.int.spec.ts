@@ -130,6 +130,7 @@ describe('policy service: continuous compliance from wallet movements and prices
 
   it('BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b) and says segregation is in doubt while TW-4 is breached', async () => {
     const report = await service.capitalReport();
+    if (report === undefined) throw new Error('Tier 1 is configured here');
     expect(report.exposures).toEqual([{ asset: 'ETH', group: '2b', classified: false, amountMinor: (ETH / 2n).toString(), value: '1500.00' }]);
     expect(report).toMatchObject({ group2Status: 'within 1%', riskWeightedAssets: '18750.00', clientCustody: { segregation: 'in doubt' } });
     expect(report.clientCustody.statement).toMatch(/TW-4 h1:ETH/);

@@ -41,8 +41,8 @@ export interface PolicyServiceOptions {
   readonly decimals: ReadonlyMap<string, number>;
   /** HK-11j: the insurance or compensation arrangements in force (configuration). */
   readonly insurance: readonly InsurancePolicy[];
-  /** BC-3: Tier 1 capital in the report currency, decimal text. */
-  readonly tier1Capital: string;
+  /** BC-3: Tier 1 capital in the report currency, decimal text; absent: no capital report. */
+  readonly tier1Capital?: string;
   readonly now?: () => Date;
 }
 
@@ -242,11 +242,13 @@ export class PolicyService {
     return [...open.values()];
   }
 
-  /** BC-1..BC-4 as of now. */
-  async capitalReport(): Promise<CapitalReport> {
+  /** BC-1..BC-4 as of now; undefined when no Tier 1 capital is configured. */
+  async capitalReport(): Promise<CapitalReport | undefined> {
+    const tier1 = this.options.tier1Capital;
+    if (tier1 === undefined) return undefined;
     const asOf = this.at();
     const [{ profile }, governance, open] = await Promise.all([this.profile(), this.governance(), this.openBreaches()]);
     const classification: ReadonlyMap<string, CryptoAssetGroup> = governance.classification;
-    return capitalReport(await this.facts(asOf), profile, classification, this.options.tier1Capital, [...open.values()]);
+    return capitalReport(await this.facts(asOf), profile, classification, tier1, [...open.values()]);
   }
 }

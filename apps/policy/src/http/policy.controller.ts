@@ -1,0 +1,114 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { CurrentCaller, Roles, type Caller } from '@custody/auth';
+import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
+import { z } from 'zod/v4';
+import { PolicyRuntime } from '../policy-runtime';
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/);
+const reason = z.string().min(1).max(500);
+const ratio = z.string().regex(/^(0|[1-9][0-9]{0,2})(\.[0-9]{1,12})?$/);
+const instant = z.iso.datetime({ offset: true });
+const profile = z.strictObject({
+  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/),
+  jurisdictions: z.array(z.enum(['HK', 'TW'])).min(1).max(2),
+  thresholds: z.strictObject({
+    hkColdQuantityMin: ratio,
+    twColdQuantityMin: ratio,
+    twColdValueMin: ratio,
+    twHouseInHotMax: ratio,
+    hkInsuranceColdMin: ratio,
+    hkInsuranceHotMin: ratio,
+    priceStalenessMs: z.int().min(1),
+    group2SoftLimit: ratio,
+    group2HardLimit: ratio,
+  }),
+});
+const decision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
+
+/**
+ * Compliance as the system checks it (TW-3/4, HK-11g/j, BC-1..4): the rules' answers now with
+ * their evidence, the breaches open now or at a past instant, the capital report; policy versions
+ * and asset classifications changed only by maker-checker; commingling exceptions recorded
+ * before house assets enter a client wallet.
+ */
+@Controller('v1')
+export class PolicyController {
+  constructor(@Inject(PolicyRuntime) private readonly runtime: PolicyRuntime) {}
+
+  /** Without `at`: every rule now, with evidence, and the open breaches. With `at` (ISO instant): the breaches open then. */
+  @Get('compliance')
+  @Roles('operator', 'auditor', 'approver')
+  async compliance(@Query('at') at?: string) {
+    const service = this.runtime.policy();
+    if (at === undefined) return jsonView(await service.status());
+    const { instant: when } = parseInput(z.strictObject({ instant }), { instant: at }, 'query');
+    return { asOf: new Date(when).toISOString(), openBreaches: jsonView(await service.breachesAt(new Date(when).toISOString())) };
+  }
+
+  @Get('capital-report')
+  @Roles('auditor', 'approver', 'admin')
+  async capitalReport() {
+    const report = await this.runtime.policy().capitalReport();
+    if (report === undefined) throw new ServiceUnavailableException({ statusCode: 503, code: 'TIER1_CAPITAL_NOT_CONFIGURED', reason: 'set POLICY_TIER1_CAPITAL for the BC-3 report' });
+    return report;
+  }
+
+  @Get('policy-versions')
+  @Roles('auditor', 'approver', 'admin')
+  async versions() {
+    const governance = await this.runtime.policy().governance();
+    return { activeVersion: governance.activeVersion ?? null, versions: jsonView([...governance.versions.values()]), classification: Object.fromEntries(governance.classification) };
+  }
+
+  @Post('policy-versions')
+  @HttpCode(201)
+  @Roles('admin')
+  async propose(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(z.strictObject({ profile, reason }), body);
+    const service = this.runtime.policy();
+    acceptedOr422(await service.govern({ type: 'ProposePolicyVersion', profile: input.profile, reason: input.reason, by: caller.id, at: service.at() }));
+    return { version: input.profile.version, status: 'pending' };
+  }
+
+  @Post('policy-versions/:version/decision')
+  @HttpCode(200)
+  @Roles('approver')
+  async decideVersion(@Param('version') version: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(decision, body);
+    const service = this.runtime.policy();
+    acceptedOr422(await service.govern({ type: 'DecidePolicyVersion', version, decision: input.decision, reason: input.reason, by: caller.id, at: service.at() }));
+    return { version, status: input.decision === 'approve' ? 'approved' : 'rejected' };
+  }
+
+  @Post('asset-classifications')
+  @HttpCode(201)
+  @Roles('admin')
+  async proposeClassification(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(z.strictObject({ changeId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), group: z.enum(['1a', '1b', '2a', '2b']), reason }), body);
+    const service = this.runtime.policy();
+    acceptedOr422(await service.govern({ type: 'ProposeClassification', ...input, by: caller.id, at: service.at() }));
+    return { changeId: input.changeId, status: 'pending' };
+  }
+
+  @Post('asset-classifications/:changeId/decision')
+  @HttpCode(200)
+  @Roles('approver')
+  async decideClassification(@Param('changeId') changeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(decision, body);
+    const service = this.runtime.policy();
+    acceptedOr422(await service.govern({ type: 'DecideClassification', changeId, decision: input.decision, reason: input.reason, by: caller.id, at: service.at() }));
+    return { changeId, status: input.decision === 'approve' ? 'approved' : 'rejected' };
+  }
+
+  @Post('commingling-exceptions')
+  @HttpCode(201)
+  @Roles('operator')
+  async recordException(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(
+      z.strictObject({ exceptionId: identifier, walletId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), purpose: z.string().max(64), reason }),
+      body,
+    );
+    acceptedOr422(await this.runtime.policy().recordComminglingException({ ...input, amountMinor: BigInt(input.amountMinor), by: caller.id }));
+    return { exceptionId: input.exceptionId, recorded: true };
+  }
+}

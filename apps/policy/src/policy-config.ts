@@ -1,0 +1,58 @@
+import type { ConfigProblem } from '@custody/service-host';
+import type { InsurancePolicy, Jurisdiction } from '@custody/policy-domain';
+import { parseDecimal } from '@custody/exact';
+
+export const POLICY_CONFIG = Symbol('custody.policy.config');
+export const POLICY_EVALUATION_INTERVAL_MS_DEFAULT = 60_000;
+export const POLICY_EVALUATION_INTERVAL_MS_MIN = 1_000;
+export const POLICY_EVALUATION_INTERVAL_MS_MAX = 3_600_000;
+/** Insurance arrangements a deployment lists (a handful). */
+export const INSURANCE_POLICIES_MAX = 100;
+
+export interface PolicyConfig {
+  readonly jurisdictions: readonly Jurisdiction[];
+  readonly reportCurrency: string;
+  /** BC-3: Tier 1 capital in the report currency; absent: no capital report (503). */
+  readonly tier1Capital: string | undefined;
+  readonly insurance: readonly InsurancePolicy[];
+  /** Re-evaluation on a schedule, besides after each batch of events (prices go stale with time alone). */
+  readonly evaluationIntervalMs: number;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * POLICY_INSURANCE is a JSON array of {policyId, insurer, limit, expiresAt}: configuration, not a
+ * secret. Every problem is reported, named by its variable.
+ */
+export function parsePolicyConfig(env: Environment): { ok: true; config: PolicyConfig } | { ok: false; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const jurisdictions = (env['POLICY_JURISDICTIONS'] || 'HK').split(',').map((code) => code.trim());
+  if (jurisdictions.some((code) => code !== 'HK' && code !== 'TW') || new Set(jurisdictions).size !== jurisdictions.length) problems.push({ variable: 'POLICY_JURISDICTIONS', reason: 'HK, TW or HK,TW' });
+  const reportCurrency = env['POLICY_REPORT_CURRENCY'] || 'USD';
+  if (!/^[A-Z]{3}$/.test(reportCurrency)) problems.push({ variable: 'POLICY_REPORT_CURRENCY', reason: 'an ISO 4217 code' });
+  const tier1 = env['POLICY_TIER1_CAPITAL'];
+  if (tier1 !== undefined && tier1 !== '' && (parseDecimal(tier1) === undefined || tier1.startsWith('-') || /^0(\.0*)?$/.test(tier1))) problems.push({ variable: 'POLICY_TIER1_CAPITAL', reason: 'a positive decimal in the report currency' });
+  let insurance: InsurancePolicy[] = [];
+  const insuranceText = env['POLICY_INSURANCE'];
+  if (insuranceText !== undefined && insuranceText !== '') {
+    try {
+      const parsed = JSON.parse(insuranceText) as unknown;
+      if (!Array.isArray(parsed) || parsed.length > INSURANCE_POLICIES_MAX) throw new Error('not an array');
+      insurance = parsed.map((entry: Record<string, unknown>) => {
+        const { policyId, insurer, limit, expiresAt } = entry;
+        if (typeof policyId !== 'string' || typeof insurer !== 'string' || typeof limit !== 'string' || parseDecimal(limit) === undefined || typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) throw new Error('bad entry');
+        return { policyId, insurer, limit, expiresAt: new Date(expiresAt).toISOString() };
+      });
+    } catch {
+      problems.push({ variable: 'POLICY_INSURANCE', reason: `a JSON array (at most ${INSURANCE_POLICIES_MAX}) of {"policyId","insurer","limit":"<decimal>","expiresAt":"<ISO instant>"}` });
+    }
+  }
+  const intervalText = env['POLICY_EVALUATION_INTERVAL_MS'];
+  const evaluationIntervalMs = intervalText === undefined || intervalText === '' ? POLICY_EVALUATION_INTERVAL_MS_DEFAULT : Number(intervalText);
+  if (!Number.isSafeInteger(evaluationIntervalMs) || evaluationIntervalMs < POLICY_EVALUATION_INTERVAL_MS_MIN || evaluationIntervalMs > POLICY_EVALUATION_INTERVAL_MS_MAX) {
+    problems.push({ variable: 'POLICY_EVALUATION_INTERVAL_MS', reason: `${POLICY_EVALUATION_INTERVAL_MS_MIN} to ${POLICY_EVALUATION_INTERVAL_MS_MAX}` });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs } };
+}

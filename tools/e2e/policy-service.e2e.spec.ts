@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { signTestToken } from '@custody/auth/testing';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { createKafka, createOutboxProducer } from '@custody/messaging';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { logLevel, type Kafka, type Producer } from 'kafkajs';
+
+const ISSUER = 'custody-e2e';
+const AUDIENCE = 'custody';
+const WAIT_MS = 40_000;
+const ETH = 10n ** 18n;
+
+function envelope(type: string, streamId: string, data: Record<string, unknown>) {
+  const eventId = randomUUID();
+  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt: new Date().toISOString(), causationId: null, correlationId: eventId, data };
+}
+
+/**
+ * The policy service as a real process on the Kafka test broker: wallet movements and prices in,
+ * breach events out on custody.policy.events.v1, compliance (now and as of a past instant) and the
+ * capital report over HTTP, policy versions by maker-checker.
+ */
+describe('the policy service checks compliance continuously from Kafka (test broker)', () => {
+  const secret = randomBytes(32).toString('hex');
+  let db: TestDatabase;
+  let broker: KafkaTestBroker;
+  let kafka: Kafka;
+  let producer: Producer;
+  let policy: ServiceProcess;
+  const call = async (method: 'GET' | 'POST', path: string, roles: string[], subject: string, body?: unknown) => {
+    const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject, roles });
+    const response = await fetch(`${policy.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const send = (topic: string, ...messages: ReturnType<typeof envelope>[]) => producer.send({ topic, messages: messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })) });
+  const wallet = (walletId: string, tier: 'cold' | 'hot') =>
+    envelope('WalletRegistered', `wallet-${walletId}`, {
+      walletId,
+      tier,
+      ownerClass: 'client-segregated',
+      chain: 'ethereum',
+      assets: ['ETH'],
+      address: `0x${tier === 'cold' ? 'c' : 'd'}${'0'.repeat(39)}`,
+      key: { keyId: `${walletId}.k1`, location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2027-11-24T00:00:00.000Z' },
+      quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 600_000 },
+      confirmationsRequired: 2,
+      registeredBy: 'admin-1',
+      at: new Date().toISOString(),
+    });
+  const deposit = (depositId: string, walletId: string, amountMinor: bigint) =>
+    envelope('DepositConfirmed', `wallet-deposit-${depositId}`, { depositId, clientId: 'alice', asset: 'ETH', amountMinor: amountMinor.toString(), walletId, chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 2, confirmedAt: new Date().toISOString() });
+  const breachEvents = async (until: (events: { type: string; data: Record<string, unknown> }[]) => boolean) => {
+    const read = await readTopic(kafka, POLICY_EVENTS_TOPIC, { until: (messages) => until(messages.map((message) => JSON.parse(message.value?.toString() ?? '{}'))), waitMs: WAIT_MS });
+    return read.map((message) => JSON.parse(message.value?.toString() ?? '{}') as { type: string; data: Record<string, unknown> });
+  };
+
+  beforeAll(async () => {
+    [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
+    for (const topic of [WALLET_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    kafka = createKafka({ clientId: 'policy-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    producer = createOutboxProducer(kafka, { idempotent: false });
+    await producer.connect();
+    policy = await startService('policy', {
+      DATABASE_URL: db.url,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWT_SECRET: secret,
+      KAFKA_BROKERS: broker.brokers.join(','),
+      KAFKA_PRODUCER_IDEMPOTENT: 'false',
+      KAFKA_CONSUMER_MAX_WAIT_MS: '20',
+      POLICY_JURISDICTIONS: 'HK,TW',
+      POLICY_TIER1_CAPITAL: '5000000',
+      POLICY_INSURANCE: JSON.stringify([{ policyId: 'P-1', insurer: 'Custody Mutual', limit: '2000000', expiresAt: '2030-01-01T00:00:00Z' }]),
+      LOG_LEVEL: 'info',
+    });
+    expect(await eventually(async () => (await fetch(`${policy.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+  }, 60_000);
+  afterAll(async () => {
+    await policy?.stop();
+    await producer?.disconnect();
+    await broker?.stop();
+    await db?.drop();
+  });
+
+  let detectedAt = '';
+  it('HK-11g a client deposit into a hot wallet opens a breach that reaches Kafka with its evidence; the status over HTTP shows it', async () => {
+    await send(WALLET_EVENTS_TOPIC, wallet('c1', 'cold'), wallet('h1', 'hot'));
+    await send(EXCHANGE_PRICES_TOPIC, envelope('PriceObserved', 'price-ETH', { asset: 'ETH', quoteCurrency: 'USD', price: '3000', observedAt: new Date().toISOString(), source: 'mid' }));
+    await send(WALLET_EVENTS_TOPIC, deposit('D-1', 'h1', 10n * ETH));
+    const events = await breachEvents((read) => read.some((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g'));
+    const detected = events.find((event) => event.data['ruleId'] === 'HK-11g');
+    expect(detected?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', figures: { coldShare: '0.0000%' } } });
+    detectedAt = detected?.data['detectedAt'] as string;
+    expect((await call('GET', '/v1/compliance', ['operator'], 'ops-1')).body).toMatchObject({ policySource: 'default', openBreaches: expect.arrayContaining([expect.objectContaining({ ruleId: 'HK-11g' })]) });
+    expect((await call('GET', '/v1/compliance', ['custodian'], 'x')).status).toBe(403);
+  });
+
+  it('HK-11g a cold deposit that restores 98% resolves it; the compliance as of the breach\'s time still shows it', async () => {
+    await send(WALLET_EVENTS_TOPIC, deposit('D-2', 'c1', 990n * ETH));
+    await breachEvents((read) => read.some((event) => event.type === 'ComplianceBreachResolved' && event.data['ruleId'] === 'HK-11g'));
+    expect((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body['openBreaches']).toEqual([]);
+    const past = await call('GET', `/v1/compliance?at=${encodeURIComponent(detectedAt)}`, ['auditor'], 'aud-1');
+    expect((past.body['openBreaches'] as { ruleId: string }[]).map((breach) => breach.ruleId)).toContain('HK-11g');
+    expect((await call('GET', '/v1/compliance?at=yesterday', ['auditor'], 'aud-1')).status).toBe(400);
+  });
+
+  it('serves the BC capital report and changes policy versions only by maker-checker', async () => {
+    expect(await call('GET', '/v1/capital-report', ['auditor'], 'aud-1')).toMatchObject({ status: 200, body: { group2Status: 'within 1%', clientCustody: { segregation: 'holds' } } });
+    const current = (await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policyVersion: string };
+    expect(current.policyVersion).toBe('HK+TW-default-1');
+    const thresholds = { hkColdQuantityMin: '0.995', twColdQuantityMin: '0.75', twColdValueMin: '0.85', twHouseInHotMax: '0.20', hkInsuranceColdMin: '0.50', hkInsuranceHotMin: '1.00', priceStalenessMs: 900000, group2SoftLimit: '0.01', group2HardLimit: '0.02' };
+    expect((await call('POST', '/v1/policy-versions', ['admin'], 'admin-1', { profile: { version: 'HK+TW-2026.2', jurisdictions: ['HK', 'TW'], thresholds }, reason: 'board resolution' })).status).toBe(201);
+    expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver', 'admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+    expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver'], 'approver-1', { decision: 'approve', reason: 'checked' })).toMatchObject({ status: 200, body: { status: 'approved' } });
+    expect(((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policyVersion: string }).policyVersion).toBe('HK+TW-2026.2');
+  });
+});
