@@ -60,7 +60,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
       this.round = this.service.store
-        .withTransaction((transaction) => this.service.evaluateAndRecord(this.service.at(), transaction))
+        .withTransaction((transaction) => this.service.evaluateAndRecord(undefined, transaction))
         .then(() => undefined)
         .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'policy: scheduled evaluation failed; retried next interval'))
         .finally(() => this.schedule());

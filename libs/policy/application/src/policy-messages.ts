@@ -14,7 +14,7 @@ import {
   type WalletRegisteredV1,
   type WithdrawalConfirmedV1,
 } from '@custody/contracts';
-import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
+import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
 import type { PolicyService } from './policy-service';
 
@@ -31,12 +31,14 @@ export const POLICY_CONSUMED_TOPICS = [WALLET_EVENTS_TOPIC, EXCHANGE_PRICES_TOPI
 export function applyPolicyMessages(service: PolicyService) {
   return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
     let relevant = 0;
+    const rejected: Rejection[] = [];
     for (const message of messages) {
       const value = message.value;
       if (message.topic === EXCHANGE_PRICES_TOPIC && value.type === PRICE_OBSERVED_TYPE) {
         const { data } = value as unknown as PriceObservedV1;
-        await service.observePrice(client, data);
-        relevant += 1;
+        const refused = await service.observePrice(client, data);
+        if (refused !== undefined) rejected.push({ messageId: message.messageId, code: refused.code, path: `data.${refused.path}`, reason: refused.reason });
+        else relevant += 1;
         continue;
       }
       if (message.topic !== WALLET_EVENTS_TOPIC) continue;
@@ -73,7 +75,7 @@ export function applyPolicyMessages(service: PolicyService) {
       }
       relevant += 1;
     }
-    if (relevant > 0) await service.evaluateAndRecord(service.at(), { client });
-    return { rejected: [] };
+    if (relevant > 0) await service.evaluateAndRecord(undefined, { client });
+    return { rejected };
   };
 }

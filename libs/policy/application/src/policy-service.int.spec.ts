@@ -125,15 +125,16 @@ describe('policy service: continuous compliance from wallet movements and prices
     const refused = await service.recordComminglingException({ exceptionId: 'X-2', walletId: 'house1', asset: 'ETH', amountMinor: 1n, purpose: 'network-fee', reason: 'gas', by: 'treasury-1' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'COMMINGLING_WALLET_NOT_CLIENT', path: 'walletId' } });
     await eventually(() => breaches().some(([, ruleId]) => ruleId === 'TW-4'), WAIT_MS);
-    expect(published.find((event) => event.data['ruleId'] === 'TW-4')?.data).toMatchObject({ subject: 'h1:ETH', evidence: { figures: { houseShare: '50.0000%' } } });
+    expect(published.find((event) => event.data['ruleId'] === 'TW-4')?.data).toMatchObject({ subject: 'h1', evidence: { figures: { houseShare: '50.0000%' } } });
   });
 
-  it('BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b) and says segregation is in doubt while TW-4 is breached', async () => {
+  it('BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status while a house wallet\'s balance is unobserved, and says segregation is in doubt while TW-4 is breached', async () => {
     const report = await service.capitalReport();
     if (report === undefined) throw new Error('Tier 1 is configured here');
     expect(report.exposures).toEqual([{ asset: 'ETH', group: '2b', classified: false, amountMinor: (ETH / 2n).toString(), value: '1500.00' }]);
-    expect(report).toMatchObject({ group2Status: 'within 1%', riskWeightedAssets: '18750.00', clientCustody: { segregation: 'in doubt' } });
-    expect(report.clientCustody.statement).toMatch(/TW-4 h1:ETH/);
+    expect(report).toMatchObject({ group2Status: 'indeterminate', riskWeightedAssets: '18750.00', clientCustody: { segregation: 'in doubt' } });
+    expect(report.valuationGaps).toEqual([expect.stringMatching(/house wallet house1/)]);
+    expect(report.clientCustody.statement).toMatch(/TW-4 h1 /);
   });
 
   it('given a policy version approved by a second person, then the next evaluation uses it and names it; its stricter threshold opens a breach', async () => {
@@ -153,9 +154,19 @@ describe('policy service: continuous compliance from wallet movements and prices
     expect(status.results.find((result) => result.ruleId === 'HK-11j')?.verdict).toBe('indeterminate');
     const before = (await service.store.readStream('policy-breaches')).length;
     const { results } = await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
-    expect(results.filter((result) => result.verdict === 'indeterminate').map((result) => result.ruleId)).toEqual(['HK-11j']);
+    expect(results.filter((result) => result.verdict === 'indeterminate').map((result) => result.ruleId).sort()).toEqual(['HK-11j', 'TW-4']);
+    expect((await service.openBreaches()).has('TW-4/h1')).toBe(true); // open before, indeterminate now: still open
     expect(results.find((result) => result.ruleId === 'TW-3')?.verdict).toBe('pass'); // by quantity: no price needed
     await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
     expect((await service.store.readStream('policy-breaches')).length).toBe(before); // nothing new recorded
+  });
+
+  it('a price observed ahead of this service\'s clock is refused at the door (parked, not stored): it cannot shadow the correct prices after it', async () => {
+    const before = (await service.facts(at())).prices.get('ETH');
+    const future = { ...price('1'), data: { ...price('1').data, observedAt: '2099-01-01T00:00:00.000Z' } };
+    await publish(EXCHANGE_PRICES_TOPIC, future);
+    await publish(EXCHANGE_PRICES_TOPIC, price('3050'));
+    await eventually(async () => (await service.facts(at())).prices.get('ETH')?.price === '3050', WAIT_MS);
+    expect(before?.price).toBe('3010');
   });
 });

@@ -1,4 +1,4 @@
-import { EventSourcedStreams, type Executed, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import { EventSourcedStreams, READ_PAGE_EVENTS_MAX, type Executed, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import {
   activeProfile,
   capitalReport,
@@ -6,6 +6,7 @@ import {
   decideGovernance,
   defaultProfile,
   evaluateCompliance,
+  PRICE_CLOCK_SKEW_MS,
   trackBreaches,
   type BreachEvent,
   type CapitalReport,
@@ -45,6 +46,8 @@ export interface PolicyServiceOptions {
   readonly tier1Capital?: string;
   readonly now?: () => Date;
 }
+
+export type GovernanceRequest = Exclude<GovernanceCommand, { type: 'ProposePolicyVersion' }> | Omit<Extract<GovernanceCommand, { type: 'ProposePolicyVersion' }>, 'licensedJurisdictions'>;
 
 export type PolicyRefusal = { readonly ok: false; readonly error: PolicyError };
 
@@ -126,7 +129,9 @@ export class PolicyService {
     return (await this.streams.load(GOVERNANCE_STREAM_ID, GOVERNANCE_AGGREGATE, transaction)).state;
   }
 
-  govern(command: GovernanceCommand): Promise<Executed<GovernanceState, GovernanceEvent, PolicyError>> {
+  /** A governance command; a proposal is checked against the jurisdictions this deployment is licensed in. */
+  govern(request: GovernanceRequest): Promise<Executed<GovernanceState, GovernanceEvent, PolicyError>> {
+    const command: GovernanceCommand = request.type === 'ProposePolicyVersion' ? { ...request, licensedJurisdictions: this.options.jurisdictions } : request;
     return this.streams.execute(GOVERNANCE_STREAM_ID, GOVERNANCE_AGGREGATE, (state) => decideGovernance(command, state), { actor: command.by });
   }
 
@@ -149,7 +154,7 @@ export class PolicyService {
           for (const event of events) await this.addHolding(tx.client, event.data.walletId, event.data.asset, 0n, event.data.amountMinor);
         },
       });
-      if (executed.ok && executed.events.length > 0) await this.evaluateAndRecord(at, transaction);
+      if (executed.ok && executed.events.length > 0) await this.evaluateAndRecord(undefined, transaction);
       return executed;
     });
   }
@@ -173,13 +178,20 @@ export class PolicyService {
     );
   }
 
-  /** Keeps the newest price per asset in the report currency (an older observation arriving late changes nothing). */
-  async observePrice(client: PoolClient, price: { asset: string; quoteCurrency: string; price: string; observedAt: string }): Promise<void> {
+  /**
+   * Keeps the newest price per asset and currency (an older observation arriving late changes
+   * nothing). A price observed ahead of this service's clock, or not above zero, is refused: one
+   * such price would otherwise shadow every correct one after it.
+   */
+  async observePrice(client: PoolClient, price: { asset: string; quoteCurrency: string; price: string; observedAt: string }): Promise<PolicyError | undefined> {
+    if (Date.parse(price.observedAt) > this.now().getTime() + PRICE_CLOCK_SKEW_MS) return { code: 'PRICE_FROM_THE_FUTURE', path: 'observedAt', reason: `observed at ${price.observedAt}, after ${this.at()}` };
+    if (/^0(\.0*)?$/.test(price.price)) return { code: 'PRICE_NOT_POSITIVE', path: 'price', reason: 'a price of zero values nothing' };
     await client.query(
       `insert into ${this.schema}.policy_prices (asset, quote_currency, price, observed_at) values ($1, $2, $3, $4)
        on conflict (asset, quote_currency) do update set price = excluded.price, observed_at = excluded.observed_at where policy_prices.observed_at < excluded.observed_at`,
       [price.asset, price.quoteCurrency, price.price, price.observedAt],
     );
+    return undefined;
   }
 
   /** The facts as they stand in this transaction (or now), as of `asOf`. */
@@ -200,7 +212,10 @@ export class PolicyService {
     const { rows: priceRows } = await db.query<{ asset: string; price: string; observed_at: Date }>(`select asset, price, observed_at from ${this.schema}.policy_prices where quote_currency = $1`, [this.options.reportCurrency]);
     const prices = new Map(priceRows.map((row) => [row.asset, { asset: row.asset, price: row.price, observedAt: row.observed_at.toISOString() }]));
     const commingling = (await this.streams.load(COMMINGLING_STREAM_ID, COMMINGLING_AGGREGATE, transaction)).state;
-    return { asOf, reportCurrency: this.options.reportCurrency, holdings, prices, decimals: this.options.decimals, exceptions: [...commingling.exceptions.values()], insurance: this.options.insurance };
+    // house wallets receive what the wallet service does not publish as client deposits: their balances are unknown here
+    const { rows: houseWallets } = await db.query<{ wallet_id: string }>(`select wallet_id from ${this.schema}.policy_wallets where owner_class = 'house' order by wallet_id`);
+    const gaps = houseWallets.map((row) => `house wallet ${row.wallet_id}: its balance is not observed by the policy service (own holdings are incomplete)`);
+    return { asOf, reportCurrency: this.options.reportCurrency, holdings, prices, decimals: this.options.decimals, exceptions: [...commingling.exceptions.values()], insurance: this.options.insurance, gaps };
   }
 
   // ---- evaluation ----
@@ -214,10 +229,15 @@ export class PolicyService {
    * breach resolved once; the same facts evaluated again record nothing. In the caller's
    * transaction (the consumer's batch), so facts and breaches commit together.
    */
-  async evaluateAndRecord(at: string, transaction: Transaction): Promise<{ readonly results: readonly RuleResult[]; readonly events: readonly BreachEvent[] }> {
+  async evaluateAndRecord(at: string | undefined, transaction: Transaction): Promise<{ readonly results: readonly RuleResult[]; readonly events: readonly BreachEvent[] }> {
+    // One evaluation at a time (the consumer's batches, the schedule, commands; every replica): facts, results and
+    // breach record are read and written under one lock, and the instant is taken under it, so the record's times
+    // follow its order and no evaluation decides on facts another has since changed.
+    await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.policy-evaluation.${this.schema}`]);
+    const instant = at ?? this.at();
     const { profile } = await this.profile(transaction);
-    const results = evaluateCompliance(await this.facts(at, transaction), profile);
-    const executed = await this.streams.execute(BREACHES_STREAM_ID, BREACHES_AGGREGATE, (open) => ({ ok: true as const, events: trackBreaches(open, results, at) }), { actor: 'policy-service' }, { transaction });
+    const results = evaluateCompliance(await this.facts(instant, transaction), profile);
+    const executed = await this.streams.execute(BREACHES_STREAM_ID, BREACHES_AGGREGATE, (open) => ({ ok: true as const, events: trackBreaches(open, results, instant) }), { actor: 'policy-service' }, { transaction });
     return { results, events: executed.ok ? executed.events : [] };
   }
 
@@ -230,16 +250,19 @@ export class PolicyService {
 
   /** The breaches that were open at a past instant, from the breach record (detections and resolutions up to it). */
   async breachesAt(instant: string): Promise<readonly OpenBreach[]> {
-    const events = await this.store.readStream(BREACHES_STREAM_ID, { maxCount: 10_000 });
     const open = new Map<string, OpenBreach>();
-    for (const event of events) {
-      const data = event.data as unknown as { breachId: string; detectedAt?: string; resolvedAt?: string };
-      const when = data.detectedAt ?? data.resolvedAt ?? '';
-      if (Date.parse(when) > Date.parse(instant)) break;
-      if (event.type === 'ComplianceBreachDetected') open.set(data.breachId, event.data as unknown as OpenBreach);
-      else open.delete(data.breachId);
+    const limit = Date.parse(instant);
+    for (let fromVersion = 1n; ; ) {
+      const page = await this.store.readStream(BREACHES_STREAM_ID, { fromVersion, maxCount: READ_PAGE_EVENTS_MAX });
+      for (const event of page) {
+        const data = event.data as unknown as { breachId: string; detectedAt?: string; resolvedAt?: string };
+        if (Date.parse(data.detectedAt ?? data.resolvedAt ?? '') > limit) continue; // each event by its own time
+        if (event.type === 'ComplianceBreachDetected') open.set(data.breachId, event.data as unknown as OpenBreach);
+        else open.delete(data.breachId);
+      }
+      if (page.length < READ_PAGE_EVENTS_MAX) return [...open.values()];
+      fromVersion = (page.at(-1)?.streamVersion ?? 0n) + 1n;
     }
-    return [...open.values()];
   }
 
   /** BC-1..BC-4 as of now; undefined when no Tier 1 capital is configured. */

@@ -21,11 +21,19 @@ export function breachKey(ruleId: string, subject: string): string {
  * Continuous evaluation without noise: a failing rule opens a breach ONCE (not on every event
  * that re-runs it) and a passing one closes it; `indeterminate` (a stale price) neither opens
  * nor closes one: it is neither proof of a breach nor proof of compliance. A subject that is no
- * longer evaluated (a wallet's commingling gone) closes on its next pass only.
+ * longer evaluated at all (a wallet's commingling gone) closes, saying why.
  * `breachId` derives from the rule, the subject and the detection instant: a re-run is idempotent.
  */
 export function trackBreaches(open: ReadonlyMap<string, OpenBreach>, results: readonly RuleResult[], at: string): BreachEvent[] {
   const events: BreachEvent[] = [];
+  const evaluated = new Set(results.map((result) => breachKey(result.ruleId, result.subject)));
+  // an open breach whose subject is no longer evaluated (the house assets left the wallet, the policy version no
+  // longer applies the rule) closes: there is nothing left in breach, and saying so is on record with the reason
+  for (const [key, breach] of [...open].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (evaluated.has(key)) continue;
+    const evidence: RuleResult = { ...breach.evidence, verdict: 'pass', asOf: at, reason: `${breach.ruleId} no longer applies to ${breach.subject} (not held, or not evaluated under the policy in force)`, figures: {} };
+    events.push({ type: 'ComplianceBreachResolved', data: { breachId: breach.breachId, ruleId: breach.ruleId, subject: breach.subject, resolvedAt: at, evidence } });
+  }
   for (const result of results) {
     const key = breachKey(result.ruleId, result.subject);
     const breach = open.get(key);

@@ -22,8 +22,9 @@ export interface CapitalReport {
   readonly asOf: string;
   readonly policyVersion: string;
   readonly reportCurrency: string;
-  /** 'complete', or why a figure is missing (a stale or missing price): then no status is claimed. */
+  /** 'complete', or why a figure is missing (a stale or missing price, own balances not observed): then no status is claimed. */
   readonly valuation: 'complete' | 'indeterminate';
+  readonly valuationGaps: readonly string[];
   readonly priceProblems: readonly PriceProblem[];
   readonly exposures: readonly { readonly asset: string; readonly group: CryptoAssetGroup; readonly classified: boolean; readonly amountMinor: string; readonly value: string }[];
   readonly byGroup: Readonly<Record<CryptoAssetGroup, string>>;
@@ -35,7 +36,8 @@ export interface CapitalReport {
   /** BC-4: client custody assets, shown apart, with whether segregation holds. */
   readonly clientCustody: {
     readonly holdings: readonly { readonly asset: string; readonly amountMinor: string }[];
-    readonly segregation: 'holds' | 'in doubt';
+    /** 'not evaluated': the policy in force does not check commingling (no TW-4 rule), so nothing is claimed. */
+    readonly segregation: 'holds' | 'in doubt' | 'not evaluated';
     readonly statement: string;
     readonly openBreaches: readonly string[];
   };
@@ -93,13 +95,21 @@ export function capitalReport(
     }
   }
   const segregationBreaches = openBreaches.filter((breach) => breach.ruleId === 'TW-4' || breach.ruleId === 'HK-6');
-  const indeterminate = priceProblems.length > 0;
+  // Own balances are complete only when the facts miss nothing and no own holding is negative.
+  const valuationGaps = [
+    ...(facts.gaps ?? []),
+    ...[...own].filter(([, amount]) => amount < 0n).map(([asset, amount]) => `own ${asset} is negative (${amount}): fees paid without a recorded house float`),
+    ...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`),
+  ];
+  const indeterminate = valuationGaps.length > 0;
+  const segregationChecked = profile.jurisdictions.includes('TW');
   const money = (value: Rational) => toDecimalText(value, 2);
   return {
     asOf: facts.asOf,
     policyVersion: profile.version,
     reportCurrency: facts.reportCurrency,
     valuation: indeterminate ? 'indeterminate' : 'complete',
+    valuationGaps,
     priceProblems,
     exposures: exposures.map((entry) => ({ asset: entry.asset, group: entry.group, classified: entry.classified, amountMinor: entry.amountMinor.toString(), value: money(entry.value) })),
     byGroup: Object.fromEntries(CRYPTO_ASSET_GROUPS.map((group) => [group, money(byGroup[group])])) as Record<CryptoAssetGroup, string>,
@@ -110,10 +120,12 @@ export function capitalReport(
     riskWeightedAssets: money(add(group1Rwa, group2Rwa)),
     clientCustody: {
       holdings: [...client].filter(([, amount]) => amount !== 0n).sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, amountMinor]) => ({ asset, amountMinor: amountMinor.toString() })),
-      segregation: segregationBreaches.length === 0 ? 'holds' : 'in doubt',
+      segregation: segregationBreaches.length > 0 ? 'in doubt' : segregationChecked ? 'holds' : 'not evaluated',
       statement:
         segregationBreaches.length === 0
-          ? 'Client assets are held in segregated client wallets and accounts: no credit or market risk capital is held against them (BC-4).'
+          ? segregationChecked
+            ? 'Client assets are held in segregated client wallets and accounts: no credit or market risk capital is held against them (BC-4).'
+            : 'The policy in force does not check commingling (no TW-4 rule): whether client assets are segregated is not evaluated here, so the BC-4 relief is not asserted.'
           : `Segregation is in doubt while these breaches are open: ${segregationBreaches.map((breach) => `${breach.ruleId} ${breach.subject} since ${breach.detectedAt}`).join('; ')}. The BC-4 relief for client assets may not apply.`,
       openBreaches: segregationBreaches.map((breach) => breach.breachId),
     },

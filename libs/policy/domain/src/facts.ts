@@ -52,7 +52,12 @@ export interface ComplianceFacts {
   readonly decimals: ReadonlyMap<string, number>;
   readonly exceptions: readonly ComminglingException[];
   readonly insurance: readonly InsurancePolicy[];
+  /** What the facts are known to miss (a wallet whose balance is not observed): a report built on them says so. */
+  readonly gaps?: readonly string[];
 }
+
+/** A price may be observed this far ahead of the facts' instant (clocks of two systems), no more. */
+export const PRICE_CLOCK_SKEW_MS = 5_000;
 
 export type PriceProblem = { readonly asset: string; readonly problem: 'missing' | 'stale' | 'invalid'; readonly observedAt?: string };
 
@@ -66,7 +71,9 @@ export function valueOf(facts: ComplianceFacts, asset: string, amountMinor: bigi
   if (observation === undefined) return { asset, problem: 'missing' };
   const price = parseDecimal(observation.price);
   const decimals = facts.decimals.get(asset);
-  if (price === undefined || decimals === undefined || price.numerator < 0n) return { asset, problem: 'invalid', observedAt: observation.observedAt };
-  if (Date.parse(facts.asOf) - Date.parse(observation.observedAt) > stalenessMs) return { asset, problem: 'stale', observedAt: observation.observedAt };
+  const age = Date.parse(facts.asOf) - Date.parse(observation.observedAt);
+  // no price, a zero or negative one, a time that does not parse or lies ahead of the facts: not a price to value by
+  if (price === undefined || decimals === undefined || price.numerator <= 0n || Number.isNaN(age) || age < -PRICE_CLOCK_SKEW_MS) return { asset, problem: 'invalid', observedAt: observation.observedAt };
+  if (age > stalenessMs) return { asset, problem: 'stale', observedAt: observation.observedAt };
   return { value: multiply(fromMinor(amountMinor, decimals), price) };
 }

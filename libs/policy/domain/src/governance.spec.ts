@@ -15,7 +15,7 @@ const outcome = (command: GovernanceCommand, state: GovernanceState) => {
   const decision = decideGovernance(command, state);
   return decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path];
 };
-const propose: GovernanceCommand = { type: 'ProposePolicyVersion', profile: stricter, reason: 'board resolution 2026-11', by: 'compliance-1', at };
+const propose: GovernanceCommand = { type: 'ProposePolicyVersion', profile: stricter, licensedJurisdictions: ['HK'], reason: 'board resolution 2026-11', by: 'compliance-1', at };
 
 describe('policy versions and classification, maker-checker', () => {
   it('given a proposed version, then it is not in force until a different person approves it; the approval names the version it supersedes', () => {
@@ -46,6 +46,19 @@ describe('policy versions and classification, maker-checker', () => {
   });
 });
 
+describe('governance review cases', () => {
+  it('given a version proposed before the one in force, then approving it later is refused (no silent rollback)', () => {
+    const v2 = { ...propose, profile: { ...stricter, version: 'HK-2026.2' } } as GovernanceCommand;
+    const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
+    const state = given(v2, v3, { type: 'DecidePolicyVersion', version: 'HK-2026.3', decision: 'approve', reason: 'ok', by: 'compliance-2', at });
+    expect(outcome({ type: 'DecidePolicyVersion', version: 'HK-2026.2', decision: 'approve', reason: 'ok', by: 'compliance-2', at }, state)).toEqual(['POLICY_VERSION_SUPERSEDED', 'version']);
+  });
+
+  it('given a version that drops a licensed jurisdiction, then PROFILE_JURISDICTION_MISSING', () => {
+    expect(outcome({ ...propose, licensedJurisdictions: ['HK', 'TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions']);
+  });
+});
+
 describe('withdrawal decision', () => {
   const profile = defaultProfile(['HK']);
   const limits = { dailyPerClientMinor: new Map([['ETH', 10n]]), quorumTiers: [{ asset: 'ETH', aboveMinor: 5n, quorum: 3 }], baseQuorum: 2 };
@@ -60,5 +73,9 @@ describe('withdrawal decision', () => {
     const verdict = decideWithdrawalPolicy({ ...facts, destinationAllowListed: false, availableMinor: 3n, withdrawnTodayMinor: 7n }, limits, profile);
     expect(verdict.allowed).toBe(false);
     expect(verdict.checks.filter((check) => !check.passed).map((check) => check.check)).toEqual(['HK-11h allow-listed destination', 'HK-7 available balance', 'daily limit']);
+  });
+
+  it('given a zero or negative amount, then refused whatever else holds', () => {
+    expect(decideWithdrawalPolicy({ ...facts, amountMinor: -5n, availableMinor: 0n }, limits, profile).allowed).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import type { CryptoAssetGroup } from './capital';
 import { profileProblems, type PolicyProfile } from './policy-profile';
 
 /** Expected refusals of the policy service: stable codes. */
-export const POLICY_ERROR_CODES = ['PROFILE_INVALID', 'POLICY_VERSION_TAKEN', 'POLICY_VERSION_UNKNOWN', 'POLICY_VERSION_NOT_PENDING', 'MAKER_CHECKER_SAME_PERSON', 'REASON_REQUIRED', 'CLASSIFICATION_CHANGE_TAKEN', 'CLASSIFICATION_CHANGE_UNKNOWN', 'CLASSIFICATION_CHANGE_NOT_PENDING', 'ASSET_INVALID', 'COMMINGLING_ID_TAKEN', 'COMMINGLING_WALLET_NOT_CLIENT', 'COMMINGLING_COLD_NOT_GAS', 'COMMINGLING_PURPOSE_INVALID', 'AMOUNT_NOT_POSITIVE', 'WALLET_UNKNOWN'] as const;
+export const POLICY_ERROR_CODES = ['PROFILE_INVALID', 'POLICY_VERSION_TAKEN', 'POLICY_VERSION_UNKNOWN', 'POLICY_VERSION_NOT_PENDING', 'MAKER_CHECKER_SAME_PERSON', 'REASON_REQUIRED', 'CLASSIFICATION_CHANGE_TAKEN', 'CLASSIFICATION_CHANGE_UNKNOWN', 'CLASSIFICATION_CHANGE_NOT_PENDING', 'ASSET_INVALID', 'COMMINGLING_ID_TAKEN', 'COMMINGLING_WALLET_NOT_CLIENT', 'COMMINGLING_COLD_NOT_GAS', 'COMMINGLING_PURPOSE_INVALID', 'AMOUNT_NOT_POSITIVE', 'WALLET_UNKNOWN', 'POLICY_VERSION_SUPERSEDED', 'PROFILE_JURISDICTION_MISSING', 'PRICE_FROM_THE_FUTURE', 'PRICE_NOT_POSITIVE'] as const;
 export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
 
 export interface PolicyError {
@@ -43,7 +43,15 @@ export type GovernanceEvent =
   | { readonly type: 'AssetClassificationRejected'; readonly data: { readonly changeId: string; readonly rejectedBy: string; readonly reason: string; readonly at: string } };
 
 export type GovernanceCommand =
-  | { readonly type: 'ProposePolicyVersion'; readonly profile: PolicyProfile; readonly reason: string; readonly by: string; readonly at: string }
+  | {
+      readonly type: 'ProposePolicyVersion';
+      readonly profile: PolicyProfile;
+      /** The jurisdictions the institution is licensed in (configuration): a version covers at least these. */
+      readonly licensedJurisdictions: readonly string[];
+      readonly reason: string;
+      readonly by: string;
+      readonly at: string;
+    }
   | { readonly type: 'DecidePolicyVersion'; readonly version: string; readonly decision: 'approve' | 'reject'; readonly reason: string; readonly by: string; readonly at: string }
   | { readonly type: 'ProposeClassification'; readonly changeId: string; readonly asset: string; readonly group: CryptoAssetGroup; readonly reason: string; readonly by: string; readonly at: string }
   | { readonly type: 'DecideClassification'; readonly changeId: string; readonly decision: 'approve' | 'reject'; readonly reason: string; readonly by: string; readonly at: string };
@@ -65,12 +73,19 @@ export function decideGovernance(command: GovernanceCommand, state: GovernanceSt
       const problem = profileProblems(command.profile)[0];
       if (problem !== undefined) return refuse('PROFILE_INVALID', `profile.${problem.path}`, problem.reason);
       if (state.versions.has(command.profile.version)) return refuse('POLICY_VERSION_TAKEN', 'profile.version', `version ${command.profile.version} exists: a change is a new version`);
+      const missing = command.licensedJurisdictions.filter((code) => !(command.profile.jurisdictions as readonly string[]).includes(code));
+      if (missing.length > 0) return refuse('PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions', `the institution is licensed in ${missing.join(', ')}: a version cannot drop its rules`);
       if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a proposal states why');
       return { ok: true, events: [{ type: 'PolicyVersionProposed', data: { profile: command.profile, proposedBy: command.by, reason: command.reason, at: command.at } }] };
     }
     case 'DecidePolicyVersion': {
       const problem = decisionProblem(state.versions.get(command.version), command, 'POLICY_VERSION_UNKNOWN', 'POLICY_VERSION_NOT_PENDING', 'version');
       if (problem !== undefined) return { ok: false, error: problem };
+      // a proposal older than the version in force would silently roll it back: propose again on top of the current one
+      const order = [...state.versions.keys()];
+      if (command.decision === 'approve' && state.activeVersion !== undefined && order.indexOf(command.version) < order.indexOf(state.activeVersion)) {
+        return refuse('POLICY_VERSION_SUPERSEDED', 'version', `${command.version} was proposed before ${state.activeVersion}, which is in force`);
+      }
       if (command.decision === 'reject') return { ok: true, events: [{ type: 'PolicyVersionRejected', data: { version: command.version, rejectedBy: command.by, reason: command.reason, at: command.at } }] };
       return { ok: true, events: [{ type: 'PolicyVersionApproved', data: { version: command.version, approvedBy: command.by, reason: command.reason, supersedes: state.activeVersion ?? null, at: command.at } }] };
     }

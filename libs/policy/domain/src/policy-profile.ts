@@ -72,6 +72,9 @@ export function profileProblems(profile: PolicyProfile): ProfileProblem[] {
       problems.push({ path: `thresholds.${field}`, reason: 'a share as a decimal from 0 to 1 (insurance of hot storage up to 10)' });
     }
   }
+  const soft = parseDecimal(profile.thresholds.group2SoftLimit);
+  const hard = parseDecimal(profile.thresholds.group2HardLimit);
+  if (soft !== undefined && hard !== undefined && soft.numerator * hard.denominator > hard.numerator * soft.denominator) problems.push({ path: 'thresholds.group2SoftLimit', reason: 'the normal Group 2 limit is at most the hard limit (BC-3)' });
   const staleness = profile.thresholds.priceStalenessMs;
   if (!Number.isSafeInteger(staleness) || staleness <= 0 || staleness > PRICE_STALENESS_MS_MAX) problems.push({ path: 'thresholds.priceStalenessMs', reason: `1 to ${PRICE_STALENESS_MS_MAX} ms` });
   return problems;

@@ -195,3 +195,45 @@ describe('policy profiles as data', () => {
     expect(profileProblems({ ...HK, version: 'bad version', thresholds: { ...HK.thresholds, hkColdQuantityMin: '1.5', priceStalenessMs: 0 } }).map((problem) => problem.path)).toEqual(['version', 'thresholds.hkColdQuantityMin', 'thresholds.priceStalenessMs']);
   });
 });
+
+describe('review cases', () => {
+  it('TW-4 the 20% cap is on the wallet\'s client assets as a whole, by value: a little house ETH for gas beside 1M client USDT passes', () => {
+    const gas = { exceptionId: 'X-gas', walletId: 'hot-1', asset: 'ETH', amountMinor: ETH / 100n, purpose: 'network-fee' as const };
+    const results = twCommingling(facts([holding('hot-1', 'hot', 'USDT', 1_000_000_000_000n), holding('hot-1', 'hot', 'ETH', 0n, ETH / 100n)], { exceptions: [gas] }), TW);
+    expect(results).toEqual([expect.objectContaining({ subject: 'hot-1', verdict: 'pass', figures: expect.objectContaining({ houseShare: '0.0030%' }) })]);
+  });
+
+  it('TW-4 given network fees paid out of a client wallet with no house float, then fail: the client share is short', () => {
+    const [result] = twCommingling(facts([holding('hot-1', 'hot', 'ETH', 100n, -5n)]), TW);
+    expect(result).toMatchObject({ verdict: 'fail' });
+    expect(result?.reason).toMatch(/5 minor units of client ETH paid house expenses/);
+  });
+
+  it('given an open breach and then an indeterminate result for it, then it stays open; given its subject no longer evaluated, then it resolves saying why', () => {
+    const [failing] = twCommingling(facts([holding('hot-1', 'hot', 'ETH', 100n, 50n)], { exceptions: [{ exceptionId: 'X', walletId: 'hot-1', asset: 'ETH', amountMinor: 50n, purpose: 'settlement-prefunding' }] }), TW);
+    if (failing === undefined) throw new Error('no result');
+    const open = trackBreaches(new Map(), [failing], asOf).reduce(evolveBreaches, new Map() as ReadonlyMap<string, OpenBreach>);
+    expect(trackBreaches(open, [{ ...failing, verdict: 'indeterminate' }], asOf)).toEqual([]);
+    const gone = trackBreaches(open, [], '2026-11-24T10:00:00.000Z');
+    expect(gone).toEqual([expect.objectContaining({ type: 'ComplianceBreachResolved', data: expect.objectContaining({ subject: 'hot-1', evidence: expect.objectContaining({ reason: expect.stringMatching(/no longer applies/) }) }) })]);
+  });
+
+  it('given a price observed ahead of the facts, or of zero, then it values nothing (invalid), never a pass', () => {
+    const holdings = [holding('c', 'cold', 'ETH', 10n * ETH), holding('h', 'hot', 'ETH', ETH)];
+    const insurance = [{ policyId: 'P', insurer: 'I', limit: '1000000', expiresAt: '2027-01-01T00:00:00.000Z' }];
+    for (const price of [{ asset: 'ETH', price: '3000', observedAt: '2099-01-01T00:00:00.000Z' }, { asset: 'ETH', price: '0', observedAt: fresh }, { asset: 'ETH', price: '3000', observedAt: 'garbage' }]) {
+      expect(hkInsurance(facts(holdings, { insurance, prices: new Map([['ETH', price]]) }), HK).verdict).toBe('indeterminate');
+    }
+  });
+
+  it('BC-4 under a profile without TW-4 segregation is not evaluated, not asserted; BC-3 own holdings with a gap or below zero are indeterminate', () => {
+    const own = [holding('house-hot', 'hot', 'BTC', 100_000_000n, 0n, 'house')];
+    expect(capitalReport(facts(own), HK, new Map(), '10000000', []).clientCustody.segregation).toBe('not evaluated');
+    expect(capitalReport(facts(own, { gaps: ['house wallet w: not observed'] }), BOTH, new Map(), '10000000', [])).toMatchObject({ valuation: 'indeterminate', group2Status: 'indeterminate' });
+    expect(capitalReport(facts([holding('hot-1', 'hot', 'ETH', 100n, -5n)]), BOTH, new Map(), '10000000', [])).toMatchObject({ valuation: 'indeterminate' });
+  });
+
+  it('BC-3 a profile whose normal Group 2 limit exceeds its hard limit is refused', () => {
+    expect(profileProblems({ ...BOTH, thresholds: { ...BOTH.thresholds, group2SoftLimit: '0.05' } }).map((problem) => problem.path)).toEqual(['thresholds.group2SoftLimit']);
+  });
+});

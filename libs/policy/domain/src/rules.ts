@@ -1,4 +1,4 @@
-import { add, ceilToMinor, compare, divide, isZero, multiply, parseDecimal, rational, subtract, sum, toDecimalText, toExactText, ZERO, type Rational } from '@custody/exact';
+import { add, ceilToMinor, compare, divide, isZero, multiply, parseDecimal, rational, subtract, sum, toDecimalText, toDecimalTextUp, toExactText, ZERO, type Rational } from '@custody/exact';
 import { COMMINGLING_PURPOSES, valueOf, type ComplianceFacts, type PriceProblem, type WalletHolding } from './facts';
 import { threshold, type PolicyProfile } from './policy-profile';
 
@@ -162,45 +162,61 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
 }
 
 /**
- * TW-4 for each client wallet holding house assets: only in a HOT wallet (a cold one only for
- * gas), at most 20% of the client assets in it, every unit covered by a recorded commingling
- * exception with one of the four purposes, and the wallet still holding all its client assets
- * on chain besides the house share.
+ * TW-4 for each client-segregated wallet holding house assets (or having paid house expenses
+ * out of client assets): house assets only in a HOT wallet (a cold one only for gas); in a hot
+ * wallet at most 20% of the CLIENT assets in it, the wallet as a whole, by value (TW-4 (3):
+ * 熱錢包內客戶虛擬資產之百分之二十); every unit of every asset covered by a recorded commingling
+ * exception with one of the four purposes; and never a house share below zero (client assets
+ * paying the house's network fees is a shortfall of the client share, not a commingling). A
+ * wallet whose value cannot be computed (a missing or stale price) is indeterminate on the cap.
  */
 export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
   const cap = threshold(profile, 'twHouseInHotMax');
-  return clientHoldings(facts)
-    .filter((holding) => holding.houseMinor > 0n)
-    .sort((a, b) => (a.walletId === b.walletId ? (a.asset < b.asset ? -1 : 1) : a.walletId < b.walletId ? -1 : 1))
-    .map((holding) => {
-      const exceptions = facts.exceptions.filter((exception) => exception.walletId === holding.walletId && exception.asset === holding.asset && COMMINGLING_PURPOSES.includes(exception.purpose));
+  const byWallet = new Map<string, WalletHolding[]>();
+  for (const holding of clientHoldings(facts)) byWallet.set(holding.walletId, [...(byWallet.get(holding.walletId) ?? []), holding]);
+  const results: RuleResult[] = [];
+  for (const [walletId, holdings] of [...byWallet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (holdings.every((holding) => holding.houseMinor === 0n)) continue;
+    const tier = holdings[0]?.tier ?? 'hot';
+    const problems: string[] = [];
+    let indeterminate: string | undefined;
+    let clientValue = ZERO;
+    let houseValue = ZERO;
+    const lines = holdings.map((holding) => {
+      const exceptions = facts.exceptions.filter((exception) => exception.walletId === walletId && exception.asset === holding.asset && COMMINGLING_PURPOSES.includes(exception.purpose));
       const covered = exceptions.reduce((total, exception) => total + exception.amountMinor, 0n);
       const gasOnly = exceptions.filter((exception) => exception.purpose === 'network-fee').reduce((total, exception) => total + exception.amountMinor, 0n);
-      const share = holding.clientMinor === 0n ? undefined : rational(holding.houseMinor, holding.clientMinor);
-      const problems: string[] = [];
-      if (covered < holding.houseMinor) problems.push(`${holding.houseMinor - covered} minor units of house ${holding.asset} have no recorded commingling exception`);
-      if (holding.tier === 'cold' && gasOnly < holding.houseMinor) problems.push('a client cold wallet holds house assets other than for gas');
-      if (holding.tier === 'hot' && (share === undefined || compare(share, cap) > 0)) problems.push(`house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it (at most ${percent(cap)})`);
-      if (holding.onChainMinor - holding.houseMinor < holding.clientMinor) problems.push(`on chain ${holding.onChainMinor} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`);
-      return {
-        ruleId: 'TW-4',
-        subject: `${holding.walletId}:${holding.asset}`,
-        verdict: problems.length === 0 ? 'pass' : 'fail',
-        policyVersion: profile.version,
-        asOf: facts.asOf,
-        reason: problems.length === 0 ? `house ${holding.asset} in ${holding.walletId} is within TW-4 (${exceptions.map((exception) => exception.purpose).join(', ')})` : problems.join('; '),
-        inputs: {
-          walletId: holding.walletId,
-          tier: holding.tier,
-          clientMinor: holding.clientMinor.toString(),
-          houseMinor: holding.houseMinor.toString(),
-          onChainMinor: holding.onChainMinor.toString(),
-          exceptions: exceptions.map((exception) => ({ ...exception, amountMinor: exception.amountMinor.toString() })),
-          cap: profile.thresholds.twHouseInHotMax,
-        },
-        figures: { houseShare: share === undefined ? 'all' : percent(share), coveredMinor: covered.toString() },
-      };
+      if (holding.houseMinor < 0n) problems.push(`${-holding.houseMinor} minor units of client ${holding.asset} paid house expenses (network fees) without a house float: the client share is short`);
+      if (holding.houseMinor > covered) problems.push(`${holding.houseMinor - covered} minor units of house ${holding.asset} have no recorded commingling exception`);
+      if (tier === 'cold' && holding.houseMinor > gasOnly) problems.push(`a client cold wallet holds house ${holding.asset} other than for gas`);
+      if (holding.onChainMinor - holding.houseMinor < holding.clientMinor) problems.push(`on chain ${holding.onChainMinor} ${holding.asset} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`);
+      if (tier === 'hot') {
+        const client = valueOf(facts, holding.asset, holding.clientMinor, profile.thresholds.priceStalenessMs);
+        const house = valueOf(facts, holding.asset, holding.houseMinor > 0n ? holding.houseMinor : 0n, profile.thresholds.priceStalenessMs);
+        if ('value' in client && 'value' in house) {
+          clientValue = add(clientValue, client.value);
+          houseValue = add(houseValue, house.value);
+        } else indeterminate = `${holding.asset} price ${'value' in client ? (house as PriceProblem).problem : client.problem}`;
+      }
+      return { asset: holding.asset, clientMinor: holding.clientMinor.toString(), houseMinor: holding.houseMinor.toString(), onChainMinor: holding.onChainMinor.toString(), exceptions: exceptions.map((exception) => ({ ...exception, amountMinor: exception.amountMinor.toString() })) };
     });
+    const share = tier === 'hot' && indeterminate === undefined ? (isZero(clientValue) ? undefined : divide(houseValue, clientValue)) : undefined;
+    if (tier === 'hot' && indeterminate === undefined && compare(houseValue, ZERO) > 0 && (share === undefined || compare(share, cap) > 0)) {
+      problems.push(`house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it by value (at most ${percent(cap)})`);
+    }
+    const verdict: Verdict = problems.length > 0 ? 'fail' : indeterminate !== undefined ? 'indeterminate' : 'pass';
+    results.push({
+      ruleId: 'TW-4',
+      subject: walletId,
+      verdict,
+      policyVersion: profile.version,
+      asOf: facts.asOf,
+      reason: verdict === 'pass' ? `house assets in ${walletId} are within TW-4` : verdict === 'indeterminate' ? `the 20% cap cannot be valued: ${indeterminate}` : problems.join('; '),
+      inputs: { walletId, tier, holdings: lines, cap: profile.thresholds.twHouseInHotMax, priceStalenessMs: profile.thresholds.priceStalenessMs },
+      figures: tier === 'hot' && indeterminate === undefined ? { houseShare: share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share), clientValue: toDecimalText(clientValue, 2), houseValue: toDecimalText(houseValue, 2) } : {},
+    });
+  }
+  return results;
 }
 
 /**
@@ -244,7 +260,8 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
         ? `cannot value the required cover: ${[...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`), ...invalid.map((policy) => `${policy.policyId} limit invalid`)].join(', ')}`
         : `cover in force ${toDecimalText(cover, 2)} ${facts.reportCurrency} against ${toDecimalText(required, 2)} required (${percent(coldShare)} of cold, ${percent(hotShare)} of hot client value)`,
     inputs: { policies: facts.insurance, coldShare: profile.thresholds.hkInsuranceColdMin, hotShare: profile.thresholds.hkInsuranceHotMin, priceStalenessMs: profile.thresholds.priceStalenessMs },
-    figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalText(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalText(compare(cover, required) >= 0 ? ZERO : subtract(required, cover), 2) },
+    // what is required and what is missing are shown rounded up: a shortfall is never shown smaller than it is
+    figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalTextUp(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalTextUp(compare(cover, required) >= 0 ? ZERO : subtract(required, cover), 2) },
   };
 }
 

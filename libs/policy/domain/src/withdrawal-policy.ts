@@ -41,6 +41,7 @@ export const QUORUM_FLOOR = 2;
 export function decideWithdrawalPolicy(facts: WithdrawalPolicyFacts, limits: WithdrawalLimits, profile: PolicyProfile): WithdrawalPolicyVerdict {
   const daily = limits.dailyPerClientMinor.get(facts.asset);
   const checks = [
+    { check: 'amount', passed: facts.amountMinor > 0n, detail: `${facts.amountMinor} minor units` },
     { check: 'HK-11h allow-listed destination', passed: facts.destinationAllowListed, detail: facts.destinationAllowListed ? 'on the client\'s proven allow-list' : 'not on the client\'s proven allow-list' },
     { check: 'HK-7 available balance', passed: facts.availableMinor >= facts.amountMinor, detail: `${facts.availableMinor} available, ${facts.amountMinor} asked` },
     {
@@ -50,6 +51,7 @@ export function decideWithdrawalPolicy(facts: WithdrawalPolicyFacts, limits: Wit
     },
   ];
   const tier = limits.quorumTiers.filter((entry) => entry.asset === facts.asset && facts.amountMinor > entry.aboveMinor).sort((a, b) => b.quorum - a.quorum)[0];
+  if (!Number.isSafeInteger(limits.baseQuorum) || limits.baseQuorum < 1) throw new Error('assertion: a base quorum is a positive integer');
   const quorumRequired = Math.max(QUORUM_FLOOR, limits.baseQuorum, tier?.quorum ?? 0);
   const failed = checks.filter((entry) => !entry.passed);
   return {

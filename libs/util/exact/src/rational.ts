@@ -99,6 +99,12 @@ export function toDecimalText(value: Rational, digits: number): string {
   return negative && scaled !== 0n ? `-${text}` : text;
 }
 
+/** Decimal text with exactly `digits` places, rounded up (away from zero for positives): for what is owed or missing. */
+export function toDecimalTextUp(value: Rational, digits: number): string {
+  const scaled = ceilToMinor(value, digits);
+  return toDecimalText(rational(scaled, 10n ** BigInt(digits)), digits);
+}
+
 /** The smallest whole number of minor units at or above `value` (in units of the asset): TW-13 rounds up. */
 export function ceilToMinor(value: Rational, decimals: number): bigint {
   const scaled = multiply(value, rational(10n ** BigInt(decimals)));
