@@ -103,8 +103,8 @@ export interface WithdrawalInput {
   readonly amountMinor: bigint;
   readonly chain: string;
   readonly destinationAddress: string;
-  /** The wallet to pay from; absent: the service picks a hot client-segregated one with enough on chain. */
-  readonly walletId?: string;
+  /** The wallet to pay from; absent: the service picks a hot client-segregated one with enough on chain; null: already looked for, none can pay. */
+  readonly walletId?: string | null;
 }
 
 type Refusal = { readonly ok: false; readonly error: WalletError };
@@ -409,7 +409,7 @@ export class WalletService {
   async requestWithdrawal(input: WithdrawalInput, actor: string, transaction?: Transaction): Promise<Executed<WithdrawalState | undefined, WithdrawalEvent> | Refusal> {
     const at = this.at();
     const existing = await this.withdrawal(input.withdrawalId, transaction);
-    const walletId = existing?.request.walletId ?? input.walletId ?? (await this.sourceWallet(input, transaction));
+    const walletId = existing?.request.walletId ?? (input.walletId === null ? undefined : (input.walletId ?? (await this.sourceWallet(input, transaction))));
     if (walletId === undefined) return refusal(walletError('WITHDRAWAL_NO_SOURCE_WALLET', 'amountMinor', `no hot client-segregated wallet on ${input.chain} holds ${input.amountMinor} ${input.asset}`));
     const wallet = await this.wallet(walletId, transaction);
     const allowList = await this.allowList(input.clientId, transaction);
@@ -511,7 +511,12 @@ export class WalletService {
     return { wallet, quorum: { custodians: roster.custodians, keyHolders }, destinationStillAllowed };
   }
 
-  private async sourceWallet(input: WithdrawalInput, transaction?: Transaction): Promise<string | undefined> {
+  /**
+   * The hot client-segregated wallet an exchange withdrawal pays from (reads balances on chain).
+   * Callers inside a transaction that appends should resolve it BEFORE their first append: the
+   * store's append lock is held from then to the commit, and chain reads must not run under it.
+   */
+  async sourceWallet(input: WithdrawalInput, transaction?: Transaction): Promise<string | undefined> {
     const chain = this.chains.get(input.chain);
     if (chain === undefined) return undefined;
     const head = await chain.head();
