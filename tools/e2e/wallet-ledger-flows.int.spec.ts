@@ -411,6 +411,33 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(await ledgerBalance(clientAccount('alice', 'ETH'))).toBe(aliceBefore);
   });
 
+  it('a broadcast transaction that will never be mined (its number taken by a final other transaction) fails the withdrawal, and the ledger releases the hold', async () => {
+    const anvilControl = createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) });
+    await requestAndPrepare(['W-8']);
+    await approveBoth('W-8');
+    await eventually(async () => (await service.withdrawal('W-8'))?.held === true, WAIT_MS);
+    await anvilControl.setAutomine(false);
+    try {
+      await round(); // signed
+      await round(); // broadcast: in the node's pool, not mined
+      const hash = (await service.withdrawal('W-8'))?.transactionHash as `0x${string}`;
+      const nonce = service.chain(CHAIN)?.transactionNonce((await service.withdrawal('W-8'))?.payload?.unsignedTransaction as `0x${string}`);
+      // the node loses it, and another transaction from the wallet's address takes its number (anvil signs for it here)
+      await anvilControl.dropTransaction({ hash });
+      await anvilControl.impersonateAccount({ address: hotAddress });
+      await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: hotAddress, to: hotAddress, value: 0n, nonce, chain: null });
+      await anvilControl.stopImpersonatingAccount({ address: hotAddress });
+      await mine(2);
+    } finally {
+      await anvilControl.setAutomine(true);
+    }
+    await round();
+    expect((await service.withdrawal('W-8'))?.status).toBe('failed');
+    const failed = (await service.store.readStream(withdrawalStreamId('W-8'))).find((event) => event.type === 'WithdrawalFailed');
+    expect(failed?.data).toMatchObject({ reason: 'broadcast-failed' });
+    await eventually(async () => (await ledger.load(['alice'])).state.withdrawals.get('W-8')?.status === 'released', WAIT_MS);
+  });
+
   it('HK-11d an approval older than its time-to-live no longer counts: the HSM is not asked', async () => {
     expectOk(await service.requestWithdrawal({ withdrawalId: 'W-2', requestId: 'R-2', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5'), chain: CHAIN, destinationAddress: alice, walletId: 'eth-hot-1' }, 'ops-1'));
     await round();
@@ -422,7 +449,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'SIGNING_QUORUM_NOT_MET', reason: expect.stringMatching(/expired/) }) }]);
     expect((await service.withdrawal('W-2'))?.status).toBe('awaiting-approval');
-    expect(hsmSignings).toHaveLength(5); // W-1, W-3, W-4, W-6, T-1
+    expect(hsmSignings).toHaveLength(6); // W-1, W-3, W-4, W-6, T-1, W-8
   });
 
   it('HK-11a a key past its rotation date signs nothing, even with a fresh quorum', async () => {
@@ -432,7 +459,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expectOk(await service.approveSigning('W-2', hash, 'ann'));
     const report = await round();
     expect(report.waiting).toEqual([{ withdrawalId: 'W-2', error: expect.objectContaining({ code: 'KEY_ROTATION_OVERDUE' }) }]);
-    expect(hsmSignings).toHaveLength(5);
+    expect(hsmSignings).toHaveLength(6);
   });
 
   it('takes a withdrawal request from the exchange\'s topic; one to an unlisted address is parked as a dead letter with its code', async () => {

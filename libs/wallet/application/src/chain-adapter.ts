@@ -56,6 +56,8 @@ export interface ChainAdapter {
   prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce?: number): Promise<PreparedTransfer>;
   /** The account's next transaction number as the chain sees it (mined and pending). */
   nextNonce(address: string): Promise<number>;
+  /** The account's transactions mined up to and including a block (its next number as of then). */
+  nonceAt(address: string, blockNumber: bigint): Promise<number>;
   /** What an unsigned transaction does, decoded from its bytes, with its signing digest (TW-17.4: what custodians review). */
   describe(unsignedTransaction: Hex): PreparedTransfer;
   /** The transaction number an unsigned transaction carries. */

@@ -111,6 +111,10 @@ export class EvmChainAdapter implements ChainAdapter {
     );
   }
 
+  nonceAt(address: string, blockNumber: bigint): Promise<number> {
+    return this.client.getTransactionCount({ address: getAddress(address), blockNumber });
+  }
+
   nextNonce(address: string): Promise<number> {
     return this.client.getTransactionCount({ address: getAddress(address), blockTag: 'pending' });
   }

@@ -62,6 +62,8 @@ export class SimulatedChain implements ChainAdapter {
   private readonly tokenOf: ReadonlyMap<string, Address>;
   private readonly assetOfToken: ReadonlyMap<Address, string>;
   private sequence = 0;
+  /** Every mined transaction of ours: who sent it, in which block (the account's nonce at any height). */
+  private readonly mined: { readonly from: Address; readonly blockNumber: bigint }[] = [];
   /** lower-case token address -> asset */
   private readonly tokenAssets: ReadonlyMap<string, string>;
 
@@ -126,6 +128,11 @@ export class SimulatedChain implements ChainAdapter {
     );
   }
 
+  nonceAt(address: string, blockNumber: bigint): Promise<number> {
+    const sender = getAddress(address);
+    return Promise.resolve(this.mined.filter((entry) => entry.from === sender && entry.blockNumber <= blockNumber).length);
+  }
+
   nextNonce(address: string): Promise<number> {
     return Promise.resolve(this.nonces.get(getAddress(address)) ?? 0);
   }
@@ -171,6 +178,7 @@ export class SimulatedChain implements ChainAdapter {
     }
     this.nonces.set(from, expected + 1);
     this.append(moved.amountMinor > 0n ? [moved] : [], new Map([[from, fee]]));
+    this.mined.push({ from, blockNumber: this.headNumber() });
     this.outcomes.set(transactionHash, { status: 'success', blockNumber: this.headNumber(), feeMinor: fee });
     return transactionHash;
   }

@@ -353,9 +353,15 @@ export class WalletProcessor {
         return moved(await this.service.progress(withdrawalId, { type: 'RecordBroadcast', withdrawalId, transactionHash: state.transactionHash, at: this.service.at() }, SYSTEM_ACTOR));
       }
       case 'broadcast': {
-        if (state.transactionHash === undefined) return false;
+        if (state.transactionHash === undefined || state.payload === undefined) return false;
         const outcome = await chain.outcome(state.transactionHash as Hex);
-        if (outcome === null) return false;
+        if (outcome === null) {
+          // never mined, and its transaction number taken by another transaction that is final: it never will be
+          const finalBlock = head - BigInt(facts.wallet.confirmationsRequired) + 1n;
+          const nonce = chain.transactionNonce(state.payload.unsignedTransaction as Hex);
+          if (finalBlock < 0n || (await chain.nonceAt(facts.wallet.registration.address, finalBlock)) <= nonce) return false;
+          return moved(await this.service.progress(withdrawalId, { type: 'RecordTransactionDropped', withdrawalId, transactionHash: state.transactionHash, at: this.service.at() }, SYSTEM_ACTOR));
+        }
         const confirmations = confirmationsAt(head, outcome.blockNumber);
         const command = { type: 'RecordChainOutcome' as const, withdrawalId, outcome: { status: outcome.status, confirmations, feeAsset: chain.feeAsset, feeMinor: outcome.feeMinor }, at: this.service.at() };
         return moved(await this.service.progress(withdrawalId, command, SYSTEM_ACTOR));

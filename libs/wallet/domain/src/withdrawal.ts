@@ -127,10 +127,10 @@ export type WithdrawalEvent =
         readonly confirmedAt: string;
       };
     }
-  | { readonly type: 'InternalTransferFailed'; readonly data: { readonly withdrawalId: string; readonly reason: 'reverted' | 'cancelled'; readonly failedAt: string } }
+  | { readonly type: 'InternalTransferFailed'; readonly data: { readonly withdrawalId: string; readonly reason: 'reverted' | 'cancelled' | 'dropped'; readonly failedAt: string } }
   | { readonly type: 'WithdrawalCancelled'; readonly data: { readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string } }
   /** custody.wallet.events.v1 WithdrawalFailed v1 (exactly its fields). */
-  | { readonly type: 'WithdrawalFailed'; readonly data: { readonly withdrawalId: string; readonly clientId: string; readonly reason: 'reverted' | 'cancelled' | 'rejected'; readonly failedAt: string } }
+  | { readonly type: 'WithdrawalFailed'; readonly data: { readonly withdrawalId: string; readonly clientId: string; readonly reason: 'reverted' | 'cancelled' | 'rejected' | 'broadcast-failed'; readonly failedAt: string } }
   | LargeTransferAlertedEvent;
 
 export interface ChainOutcome {
@@ -157,6 +157,11 @@ export type WithdrawalCommand =
   | { readonly type: 'RecordSignature'; readonly withdrawalId: string; readonly keyId: string; readonly payloadHash: string; readonly transactionHash: string; readonly signedTransaction: string; readonly at: string }
   | { readonly type: 'RecordBroadcast'; readonly withdrawalId: string; readonly transactionHash: string; readonly at: string }
   | { readonly type: 'RecordChainOutcome'; readonly withdrawalId: string; readonly outcome: ChainOutcome; readonly at: string }
+  /**
+   * The broadcast transaction will never be mined: its transaction number was used by another
+   * transaction that is final (a nonce is used once). Nothing left the wallet for it.
+   */
+  | { readonly type: 'RecordTransactionDropped'; readonly withdrawalId: string; readonly transactionHash: string; readonly at: string }
   | { readonly type: 'CancelWithdrawal'; readonly withdrawalId: string; readonly cancelledBy: string; readonly reason: string; readonly at: string };
 
 /** Every command on a movement after its request. */
@@ -326,6 +331,13 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
         data: { withdrawalId, clientId: request.clientId, asset: request.asset, amountMinor: request.amountMinor, networkFeeMinor: sameAssetFee ? outcome.feeMinor : 0n, walletId: request.walletId, chain: request.chain, transactionHash, confirmedAt: at },
       };
       return accept<WithdrawalEvent>(fee, confirmed);
+    }
+    case 'RecordTransactionDropped': {
+      if (FINAL.has(state.status)) return accept();
+      if (state.status !== 'broadcast' || command.transactionHash !== state.transactionHash) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status} as ${String(state.transactionHash)}`);
+      if (request.clientId === null) return accept({ type: 'InternalTransferFailed', data: { withdrawalId, reason: 'dropped', failedAt: command.at } });
+      // WithdrawalFailed v1 'broadcast-failed': the ledger releases the hold
+      return accept({ type: 'WithdrawalFailed', data: { withdrawalId, clientId: request.clientId, reason: 'broadcast-failed', failedAt: command.at } });
     }
     case 'CancelWithdrawal': {
       if (state.status === 'failed') return accept();
