@@ -49,6 +49,8 @@ describe('simulated chain (deterministic, behind the chain adapter port)', () =>
     expect(await chain.balanceAt(client.address, 'ETH', head)).toBe(parseEther('0.5'));
     expect(await chain.balanceAt(wallet.address, 'ETH', head)).toBe(parseEther('1.5') - 21_000n * SIMULATED_GAS_PRICE);
     expect(await chain.nextNonce(wallet.address)).toBe(1);
+    expect(await chain.nonceAt(wallet.address, 1n)).toBe(0); // before its block
+    expect(await chain.nonceAt(wallet.address, 2n)).toBe(1);
   });
 
   it('given a token transfer, then the token moves and the fee is paid in the native coin', async () => {

@@ -249,6 +249,12 @@ describe('withdrawal on chain', () => {
     expect(decision.ok && decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['NetworkFeePaid', undefined], ['WithdrawalFailed', 'reverted']]);
   });
 
+  it('given a broadcast transaction that will never be mined, then WithdrawalFailed broadcast-failed (the ledger releases the hold), no fee; only for the transaction on record', () => {
+    const decision = decideWithdrawal({ type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(6) }, broadcast(), progress);
+    expect(decision.ok && decision.events).toEqual([{ type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'broadcast-failed', failedAt: minutes(6) } }]);
+    expect(refusal(broadcast(), { type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_A, at: minutes(6) })).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+  });
+
   it('given a signed withdrawal, then it cannot be cancelled; before signing it can, with a reason', () => {
     const cancel: Later = { type: 'CancelWithdrawal', withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'client asked', at: minutes(4) };
     expect(refusal(signed(), cancel)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
