@@ -409,6 +409,10 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     const intoCold = (await service.store.readAll()).filter((event) => event.type === 'DepositObserved' && String(event.data['toAddress']).toLowerCase() === coldAddress.toLowerCase());
     expect(intoCold).toEqual([]);
     expect(await ledgerBalance(clientAccount('alice', 'ETH'))).toBe(aliceBefore);
+    // the ledger moved the custody accounts and booked the gas (the house's expense): each wallet's account is its chain balance
+    await eventually(async () => (await ledgerCustody('eth-cold-1', 'ETH')) === parseEther('0.2'), WAIT_MS);
+    const hotOnChain = await chainClient.getBalance({ address: hotAddress });
+    await eventually(async () => (await ledgerCustody('eth-hot-1', 'ETH')) === hotOnChain - parseEther('1'), WAIT_MS); // less the stranger's flagged 1 ETH
   });
 
   it('a broadcast transaction that will never be mined (its number taken by a final other transaction) fails the withdrawal, and the ledger releases the hold', async () => {

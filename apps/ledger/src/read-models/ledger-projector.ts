@@ -1,5 +1,5 @@
 import { Subscription, type PostgresEventStore, type RecordedEvent, type Transaction } from '@custody/event-store';
-import { CLIENT_STREAM_PREFIX, ledgerEventOf } from '@custody/ledger-application';
+import { CLIENT_STREAM_PREFIX, HOUSE_STREAM_PREFIX, ledgerEventOf } from '@custody/ledger-application';
 import { applyLedgerProjection, type ProjectedEvent } from '@custody/ledger-read-models';
 
 /** The read models' durable subscription name (its checkpoint commits with the rows). */
@@ -7,11 +7,16 @@ export const LEDGER_PROJECTION_NAME = 'ledger-read-models';
 /** Events per projection batch (one transaction). */
 export const PROJECTION_BATCH_EVENTS = 5_000;
 
-/** The ledger's events among a page of the store (claims and parked letters are not ledger events). */
+/** The ledger's events among a page of the store: the clients' books and the house's (claims and parked letters are not ledger events). */
 export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEvent[] {
   return events
-    .filter((event) => event.streamId.startsWith(CLIENT_STREAM_PREFIX))
-    .map((event) => ({ event: ledgerEventOf(event), globalPosition: event.globalPosition, streamClientId: event.streamId.slice(CLIENT_STREAM_PREFIX.length) }));
+    .filter((event) => event.streamId.startsWith(CLIENT_STREAM_PREFIX) || event.streamId.startsWith(HOUSE_STREAM_PREFIX))
+    .map((event) => ({
+      event: ledgerEventOf(event),
+      globalPosition: event.globalPosition,
+      // house journals belong to no client ('')
+      streamClientId: event.streamId.startsWith(CLIENT_STREAM_PREFIX) ? event.streamId.slice(CLIENT_STREAM_PREFIX.length) : '',
+    }));
 }
 
 export type ProjectedBatchListener = (lastPosition: bigint) => void;

@@ -55,7 +55,11 @@ export function internalTransferConfirmedDataV1Schema(registry: AssetRegistry) {
     .superRefine((transfer, context) => checkAmountDigits(registry, transfer.asset, transfer.amountMinor, context, ['amountMinor']));
 }
 
-/** What the network charged a wallet for a movement, in the chain's fee asset (the house's expense, paid from that wallet). */
+/**
+ * What the network charged a wallet for a movement, in the chain's fee asset (the house's
+ * expense, paid from that wallet), when no WithdrawalConfirmed carries it: a fee in the withdrawn
+ * asset itself is reported there (networkFeeMinor) and never again here.
+ */
 export function networkFeePaidDataV1Schema(registry: AssetRegistry) {
   return z
     .strictObject({

@@ -16,4 +16,5 @@ export {
 } from './ledger-command-handler';
 export { decodeBooks, encodeBooks } from './books-codec';
 export { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
-export { applyLedgerMessages, ledgerCommandOf, LEDGER_CONSUMED_TOPICS } from './ledger-messages';
+export { applyLedgerMessages, houseCommandOf, ledgerCommandOf, LEDGER_CONSUMED_TOPICS } from './ledger-messages';
+export { HOUSE_BOOKS_STREAM_ID, HOUSE_STREAM_PREFIX, HouseBooks } from './house-books';

@@ -24,6 +24,7 @@ import {
 } from '@custody/ledger-domain';
 import { deterministicUuid } from '@custody/messaging';
 import { decodeBooks, encodeBooks } from './books-codec';
+import { HouseBooks } from './house-books';
 import { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
 
 /** A command (or a batch) loses a race for a client's books at most this many times before it gives up. */
@@ -107,12 +108,15 @@ export class LedgerCommandHandler {
   private readonly booksCacheClients: number;
   /** clientId -> books; Map order is recency (oldest first). */
   private readonly booksCache = new Map<string, CachedBooks>();
+  /** The house's own journals (custody transfers, uncarried network fees), on the same store. */
+  readonly house: HouseBooks;
 
   constructor(
     private readonly store: PostgresEventStore,
     private readonly decimals: AssetDecimals,
     options: LedgerCommandHandlerOptions = {},
   ) {
+    this.house = new HouseBooks(store, decimals);
     this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
     if (!Number.isSafeInteger(this.snapshotEveryEvents) || this.snapshotEveryEvents < 1) throw new Error('assertion: snapshotEveryEvents must be a positive integer');
     this.booksCacheClients = options.booksCacheClients ?? BOOKS_CACHE_CLIENTS_DEFAULT;

@@ -1,6 +1,10 @@
 import {
   DEPOSIT_CONFIRMED_TYPE,
   EXCHANGE_TRADES_TOPIC,
+  INTERNAL_TRANSFER_CONFIRMED_TYPE,
+  NETWORK_FEE_PAID_TYPE,
+  type InternalTransferConfirmedV1,
+  type NetworkFeePaidV1,
   TRADE_EXECUTED_TYPE,
   WALLET_EVENTS_TOPIC,
   WITHDRAWAL_APPROVED_TYPE,
@@ -12,7 +16,8 @@ import {
   type WithdrawalConfirmedV1,
   type WithdrawalFailedV1,
 } from '@custody/contracts';
-import type { LedgerCommand } from '@custody/ledger-domain';
+import type { HouseCommand, LedgerCommand } from '@custody/ledger-domain';
+import type { HouseBooks } from './house-books';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
 import type { LedgerCommandHandler } from './ledger-command-handler';
@@ -88,6 +93,24 @@ export function ledgerCommandOf(message: ConsumedMessage): LedgerCommand | undef
   }
 }
 
+/**
+ * The house-only journal a wallet message asks for: a transfer between two of our wallets, or a
+ * network fee no client movement carried (the wallet reports a withdrawal's same-asset fee on its
+ * WithdrawalConfirmed instead, booked with the settlement).
+ */
+export function houseCommandOf(message: ConsumedMessage): HouseCommand | undefined {
+  if (message.topic !== WALLET_EVENTS_TOPIC) return undefined;
+  if (message.value.type === INTERNAL_TRANSFER_CONFIRMED_TYPE) {
+    const { data } = message.value as unknown as InternalTransferConfirmedV1;
+    return { type: 'BookCustodyTransfer', transferId: data.withdrawalId, fromWalletId: data.sourceWalletId, toWalletId: data.destinationWalletId, asset: data.asset, amountMinor: BigInt(data.amountMinor), at: data.confirmedAt };
+  }
+  if (message.value.type === NETWORK_FEE_PAID_TYPE) {
+    const { data } = message.value as unknown as NetworkFeePaidV1;
+    return { type: 'BookNetworkFee', feeId: `${data.reference}:${data.transactionHash}`, walletId: data.walletId, asset: data.feeAsset, amountMinor: BigInt(data.feeMinor), at: data.at };
+  }
+  return undefined;
+}
+
 /** A domain path (`trade.tradeId`, `amountMinor`) as a path in the message (`data.tradeId`, `data.amountMinor`). */
 function messagePath(domainPath: string): string {
   return `data.${domainPath.replace(/^trade\./, '')}`;
@@ -99,7 +122,7 @@ function messagePath(domainPath: string): string {
  * refusal (unknown client, a trade id booked with other content, an overdraft) changes nothing
  * and is returned, to be parked as a dead letter.
  */
-export function applyLedgerMessages(handler: LedgerCommandHandler) {
+export function applyLedgerMessages(handler: LedgerCommandHandler, house: HouseBooks = handler.house) {
   return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
     const commands: { messageId: string; command: LedgerCommand }[] = [];
     for (const message of messages) {
@@ -114,6 +137,13 @@ export function applyLedgerMessages(handler: LedgerCommandHandler) {
     results.forEach((result, index) => {
       if (!result.ok) rejected.push({ messageId: (commands[index] as { messageId: string }).messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
     });
+    // the house's own journals (no client books involved), in the same transaction
+    for (const message of messages) {
+      const command = houseCommandOf(message);
+      if (command === undefined) continue;
+      const result = await house.book(command, { client });
+      if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+    }
     return { rejected };
   };
 }

@@ -6,7 +6,7 @@ import type { JournalEntry } from './journal';
  * journals carry their source (trade, deposit, withdrawal, adjustment) and reference, so each
  * client's statement names why every movement happened (HK-21).
  */
-export type JournalKind = 'trade' | 'deposit' | 'withdrawal' | 'adjustment';
+export type JournalKind = 'trade' | 'deposit' | 'withdrawal' | 'adjustment' | 'custody-transfer' | 'network-fee';
 
 export type LedgerEvent =
   | { readonly type: 'ClientOnboarded'; readonly data: { readonly clientId: string; readonly at: string } }

@@ -41,6 +41,7 @@ export interface AssetTotalRow {
   readonly lastPosition: bigint;
 }
 
+/** House-only journals (custody transfers, network fees) have no client lines: their kinds never appear here. */
 export type StatementReason = 'trade' | 'trade-fee' | 'deposit' | 'withdrawal' | 'adjustment' | 'withdrawal-hold' | 'withdrawal-hold-released';
 
 /** One movement in or out of one client's account (HK-21: reason and source reference). */
@@ -158,7 +159,8 @@ export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEv
       case 'JournalPosted': {
         const { entries, kind, sourceReference, at } = event.data;
         const clients = [...new Set(entries.flatMap((entry) => (entry.account.kind === 'client' ? [entry.account.clientId] : [])))];
-        if (clients.at(-1) !== streamClientId) break; // not its last copy: the journal counts once all its copies are recorded
+        // not its last copy: the journal counts once all its copies are recorded (a house-only journal has one copy)
+        if (clients.length > 0 && clients.at(-1) !== streamClientId) break;
         const settled = kind === 'withdrawal' ? holds.get(sourceReference) : undefined;
         entries.forEach((entry, index) => {
           const after = change(entry.account, position, (balance) =>
@@ -167,6 +169,7 @@ export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEv
           if (entry.account.kind !== 'client') return;
           // entries come in transfer pairs (debit, credit): the other half names what the movement was for
           const counterpart = entries[index % 2 === 0 ? index + 1 : index - 1]?.account;
+          if (kind === 'custody-transfer' || kind === 'network-fee') throw new Error(`assertion: a ${kind} journal has a client entry`);
           const reason: StatementReason = kind === 'trade' && counterpart?.kind === 'house' ? 'trade-fee' : kind;
           const releasing = settled !== undefined && settled.clientId === entry.account.clientId && settled.asset === entry.account.asset && entry.side === 'debit';
           const settledAfter = releasing ? change(entry.account, position, (balance) => ({ ...balance, debitsPending: balance.debitsPending - settled.amountMinor })) : after;

@@ -55,7 +55,8 @@ export function applyPolicyMessages(service: PolicyService) {
         }
         case WITHDRAWAL_CONFIRMED_TYPE: {
           const { data } = value as unknown as WithdrawalConfirmedV1;
-          await service.addHolding(client, data.walletId, data.asset, -BigInt(data.amountMinor), 0n); // its fee comes as NetworkFeePaid
+          // the amount leaves the client share; a fee in the same asset (carried here, not as NetworkFeePaid) the house share
+          await service.addHolding(client, data.walletId, data.asset, -BigInt(data.amountMinor), -BigInt(data.networkFeeMinor));
           break;
         }
         case INTERNAL_TRANSFER_CONFIRMED_TYPE: {

@@ -99,6 +99,7 @@ export type WithdrawalEvent =
       readonly data: { readonly keyId: string; readonly walletId: string; readonly purpose: 'withdrawal' | 'internal-transfer'; readonly reference: string; readonly payloadHash: string; readonly custodians: readonly string[]; readonly requestedBy: string; readonly at: string };
     }
   | { readonly type: 'WithdrawalBroadcast'; readonly data: { readonly withdrawalId: string; readonly transactionHash: string; readonly at: string } }
+  /** A fee the network charged a wallet that no WithdrawalConfirmed carries (another asset's gas, an internal transfer's, a reverted transaction's). */
   | { readonly type: 'NetworkFeePaid'; readonly data: { readonly walletId: string; readonly reference: string; readonly transactionHash: string; readonly feeAsset: string; readonly feeMinor: bigint; readonly at: string } }
   /** custody.wallet.events.v1 WithdrawalConfirmed v1 (exactly its fields). */
   | {
@@ -330,7 +331,8 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
         type: 'WithdrawalConfirmed',
         data: { withdrawalId, clientId: request.clientId, asset: request.asset, amountMinor: request.amountMinor, networkFeeMinor: sameAssetFee ? outcome.feeMinor : 0n, walletId: request.walletId, chain: request.chain, transactionHash, confirmedAt: at },
       };
-      return accept<WithdrawalEvent>(fee, confirmed);
+      // a fee in the withdrawn asset travels on WithdrawalConfirmed (the ledger books it with the settlement); any other is NetworkFeePaid
+      return sameAssetFee ? accept<WithdrawalEvent>(confirmed) : accept<WithdrawalEvent>(fee, confirmed);
     }
     case 'RecordTransactionDropped': {
       if (FINAL.has(state.status)) return accept();

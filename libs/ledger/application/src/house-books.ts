@@ -1,0 +1,34 @@
+import { AMOUNT_FIELD_PATTERN, EventSourcedStreams, type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import { decideHouse, type AssetDecimals, type HouseCommand, type HouseJournals, type LedgerError, type LedgerEvent } from '@custody/ledger-domain';
+import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
+
+/** The stream of the house's own journals (no client in them): custody transfers and network fees. */
+export const HOUSE_STREAM_PREFIX = 'ledger-house-';
+export const HOUSE_BOOKS_STREAM_ID = `${HOUSE_STREAM_PREFIX}books`;
+
+const HOUSE_AGGREGATE: Aggregate<HouseJournals, LedgerEvent> = {
+  initial: new Map(),
+  eventTypes: new Set(['JournalPosted']),
+  evolve: (booked, event) => (event.type === 'JournalPosted' ? new Map(booked).set(event.data.journalId, event.data.fingerprint) : booked),
+};
+
+/**
+ * The house-only journals' write path: one stream (low volume: one entry per internal transfer or
+ * uncarried fee), decided on the journals already booked there (the same id again is a no-op,
+ * with other content a conflict), stored exactly as the client streams' events are (the same
+ * JournalPosted, the same codec), so the projector, the HK-6 check and audits read it alike.
+ */
+export class HouseBooks {
+  private readonly streams: EventSourcedStreams;
+
+  constructor(
+    store: PostgresEventStore,
+    private readonly decimals: AssetDecimals,
+  ) {
+    this.streams = new EventSourcedStreams(store, { bigintFields: AMOUNT_FIELD_PATTERN, schemaVersion: LEDGER_EVENT_SCHEMA_VERSION });
+  }
+
+  book(command: HouseCommand, transaction?: Transaction): Promise<{ readonly ok: true; readonly events: readonly LedgerEvent[] } | { readonly ok: false; readonly error: LedgerError }> {
+    return this.streams.execute(HOUSE_BOOKS_STREAM_ID, HOUSE_AGGREGATE, (booked) => decideHouse(command, booked, this.decimals), { actor: 'ledger' }, transaction === undefined ? {} : { transaction });
+  }
+}
