@@ -1,2 +1,4 @@
 export * from './business-calendar';
 export * from './daily-balances';
+export * from './discrepancy';
+export * from './reconcile';

@@ -1,0 +1,116 @@
+import { addBusinessDays, type BusinessCalendar } from './business-calendar';
+import type { Difference } from './reconcile';
+
+/** Who is notified when a discrepancy is not explained in time (TW-14, TW-5.5/5.6). */
+export const ESCALATION_RECIPIENTS = ['board', 'internal-audit'] as const;
+/** TW-14.3: a shortfall is made good within this many business days from the day after discovery. */
+export const SHORTFALL_TOP_UP_BUSINESS_DAYS = 5;
+
+export type DiscrepancyStatus = 'open' | 'explained' | 'closed';
+
+export interface DiscrepancyState {
+  readonly discrepancyId: string;
+  readonly difference: Difference;
+  readonly discoveredOn: string;
+  readonly explainBy: string;
+  /** A shortfall's top-up due day (TW-14.3); null for a surplus. */
+  readonly topUpDueOn: string | null;
+  readonly status: DiscrepancyStatus;
+  readonly escalated: boolean;
+  readonly overdueReported: boolean;
+  readonly toppedUpMinor: bigint;
+}
+
+export type DiscrepancyEvent =
+  | { readonly type: 'DiscrepancyDetected'; readonly data: { readonly discrepancyId: string; readonly difference: Difference; readonly runId: string; readonly discoveredOn: string; readonly explainBy: string; readonly topUpDueOn: string | null; readonly at: string } }
+  | { readonly type: 'InvestigationNoteAdded'; readonly data: { readonly discrepancyId: string; readonly note: string; readonly by: string; readonly at: string } }
+  | { readonly type: 'DiscrepancyExplained'; readonly data: { readonly discrepancyId: string; readonly cause: string; readonly by: string; readonly at: string } }
+  | { readonly type: 'DiscrepancyEscalated'; readonly data: { readonly discrepancyId: string; readonly notify: readonly string[]; readonly reason: string; readonly at: string } }
+  | { readonly type: 'TopUpRecorded'; readonly data: { readonly discrepancyId: string; readonly amountMinor: bigint; readonly reference: string; readonly by: string; readonly at: string } }
+  | { readonly type: 'ShortfallOverdue'; readonly data: { readonly discrepancyId: string; readonly dueOn: string; readonly remainingMinor: bigint; readonly at: string } }
+  | { readonly type: 'DiscrepancyClosed'; readonly data: { readonly discrepancyId: string; readonly confirmedByRunId: string; readonly at: string } };
+
+export type DiscrepancyCommand =
+  | { readonly type: 'DetectDiscrepancy'; readonly discrepancyId: string; readonly difference: Difference; readonly runId: string; readonly discoveredOn: string; readonly explainWithinMs: number; readonly at: string }
+  | { readonly type: 'AddInvestigationNote'; readonly note: string; readonly by: string; readonly at: string }
+  | { readonly type: 'ExplainDiscrepancy'; readonly cause: string; readonly by: string; readonly at: string }
+  | { readonly type: 'RecordTopUp'; readonly amountMinor: bigint; readonly reference: string; readonly by: string; readonly at: string }
+  /** The schedule: escalate what was not explained in time, report shortfalls past their due day. */
+  | { readonly type: 'CheckDeadlines'; readonly today: string; readonly at: string }
+  /** A later run found the difference gone (for a shortfall: after a top-up). */
+  | { readonly type: 'ConfirmResolvedByRun'; readonly runId: string; readonly remainingMinor: bigint; readonly at: string };
+
+export type DiscrepancyErrorCode = 'DISCREPANCY_UNKNOWN' | 'DISCREPANCY_CLOSED' | 'DISCREPANCY_EXISTS' | 'TEXT_REQUIRED' | 'AMOUNT_NOT_POSITIVE' | 'TOP_UP_NOT_A_SHORTFALL';
+export type DiscrepancyDecision = { readonly ok: true; readonly events: readonly DiscrepancyEvent[] } | { readonly ok: false; readonly error: { readonly code: DiscrepancyErrorCode; readonly path: string; readonly reason: string } };
+
+const refuse = (code: DiscrepancyErrorCode, path: string, reason: string): DiscrepancyDecision => ({ ok: false, error: { code, path, reason } });
+
+/**
+ * A discrepancy from detection to closure (TW-14, HK-21): investigated with notes, explained with
+ * a cause or, unexplained past its deadline, escalated to the board and internal audit (once); a
+ * SHORTFALL is due to be made good within 5 business days from the day after discovery, reported
+ * overdue once past it, and closed only when a later run confirms the difference is gone (a
+ * recorded top-up alone does not close it). Everything is an event; nothing is edited.
+ */
+export function decideDiscrepancy(command: DiscrepancyCommand, state: DiscrepancyState | undefined, calendar: BusinessCalendar): DiscrepancyDecision {
+  if (command.type === 'DetectDiscrepancy') {
+    if (state !== undefined) return { ok: true, events: [] }; // the same run's difference detected again
+    const { discrepancyId, difference, runId, discoveredOn, explainWithinMs, at } = command;
+    const topUpDueOn = difference.kind === 'shortfall' ? addBusinessDays(discoveredOn, SHORTFALL_TOP_UP_BUSINESS_DAYS, calendar) : null;
+    return { ok: true, events: [{ type: 'DiscrepancyDetected', data: { discrepancyId, difference, runId, discoveredOn, explainBy: new Date(Date.parse(at) + explainWithinMs).toISOString(), topUpDueOn, at } }] };
+  }
+  if (state === undefined) return refuse('DISCREPANCY_UNKNOWN', 'discrepancyId', 'no such discrepancy');
+  const { discrepancyId } = state;
+  switch (command.type) {
+    case 'AddInvestigationNote':
+      if (command.note.trim() === '') return refuse('TEXT_REQUIRED', 'note', 'a note says something');
+      return { ok: true, events: [{ type: 'InvestigationNoteAdded', data: { discrepancyId, note: command.note, by: command.by, at: command.at } }] };
+    case 'ExplainDiscrepancy':
+      if (state.status === 'closed') return refuse('DISCREPANCY_CLOSED', 'discrepancyId', 'closed already');
+      if (command.cause.trim() === '') return refuse('TEXT_REQUIRED', 'cause', 'an explanation names the cause');
+      return { ok: true, events: [{ type: 'DiscrepancyExplained', data: { discrepancyId, cause: command.cause, by: command.by, at: command.at } }] };
+    case 'RecordTopUp':
+      if (state.status === 'closed') return refuse('DISCREPANCY_CLOSED', 'discrepancyId', 'closed already');
+      if (state.difference.kind !== 'shortfall') return refuse('TOP_UP_NOT_A_SHORTFALL', 'discrepancyId', 'only a shortfall is topped up');
+      if (command.amountMinor <= 0n) return refuse('AMOUNT_NOT_POSITIVE', 'amountMinor', 'a top-up is positive');
+      return { ok: true, events: [{ type: 'TopUpRecorded', data: { discrepancyId, amountMinor: command.amountMinor, reference: command.reference, by: command.by, at: command.at } }] };
+    case 'CheckDeadlines': {
+      if (state.status === 'closed') return { ok: true, events: [] };
+      const events: DiscrepancyEvent[] = [];
+      if (state.status === 'open' && !state.escalated && Date.parse(command.at) >= Date.parse(state.explainBy)) {
+        events.push({ type: 'DiscrepancyEscalated', data: { discrepancyId, notify: ESCALATION_RECIPIENTS, reason: `not explained by ${state.explainBy}`, at: command.at } });
+      }
+      if (state.topUpDueOn !== null && !state.overdueReported && command.today > state.topUpDueOn) {
+        const remaining = state.difference.amountMinor - state.toppedUpMinor;
+        events.push({ type: 'ShortfallOverdue', data: { discrepancyId, dueOn: state.topUpDueOn, remainingMinor: remaining > 0n ? remaining : 0n, at: command.at } });
+      }
+      return { ok: true, events };
+    }
+    case 'ConfirmResolvedByRun':
+      if (state.status === 'closed' || command.remainingMinor > 0n) return { ok: true, events: [] };
+      return { ok: true, events: [{ type: 'DiscrepancyClosed', data: { discrepancyId, confirmedByRunId: command.runId, at: command.at } }] };
+  }
+}
+
+export function evolveDiscrepancy(state: DiscrepancyState | undefined, event: DiscrepancyEvent): DiscrepancyState | undefined {
+  if (event.type === 'DiscrepancyDetected') {
+    const { discrepancyId, difference, discoveredOn, explainBy, topUpDueOn } = event.data;
+    return { discrepancyId, difference, discoveredOn, explainBy, topUpDueOn, status: 'open', escalated: false, overdueReported: false, toppedUpMinor: 0n };
+  }
+  if (state === undefined) throw new Error(`assertion: ${event.type} before DiscrepancyDetected`);
+  switch (event.type) {
+    case 'InvestigationNoteAdded':
+      return state;
+    case 'DiscrepancyExplained':
+      // a shortfall stays to be made good: explained is not closed
+      return { ...state, status: 'explained' };
+    case 'DiscrepancyEscalated':
+      return { ...state, escalated: true };
+    case 'TopUpRecorded':
+      return { ...state, toppedUpMinor: state.toppedUpMinor + event.data.amountMinor };
+    case 'ShortfallOverdue':
+      return { ...state, overdueReported: true };
+    case 'DiscrepancyClosed':
+      return { ...state, status: 'closed' };
+  }
+}
