@@ -522,4 +522,11 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
       expect(events.map((event) => event.type)).toContain(typed);
     }
   });
+
+  it('every event the ledger recorded passes the published custody.ledger.events.v1 contracts as it is relayed (JournalPosted and WithdrawalHoldPlaced strictly)', async () => {
+    const events = (await ledgerStore.readAll({ maxCount: 10_000 })).filter((event) => event.streamId.startsWith('ledger-client-') || event.streamId.startsWith('ledger-house-'));
+    const refused = events.map((event) => ({ type: event.type, result: validateMessage(LEDGER_EVENTS_TOPIC, JSON.parse(JSON.stringify(toEnvelope(event)))) })).filter((entry) => !entry.result.ok);
+    expect(refused).toEqual([]);
+    for (const typed of ['JournalPosted', 'WithdrawalHoldPlaced']) expect(events.map((event) => event.type)).toContain(typed);
+  });
 });

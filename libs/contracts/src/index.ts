@@ -83,6 +83,9 @@ export {
   type WithdrawalFailureReason,
 } from './custody/wallet-events.v1';
 export {
+  JOURNAL_KINDS,
+  JOURNAL_POSTED_TYPE,
+  type JournalPostedV1,
   HOLD_FINGERPRINT_LENGTH_MAX,
   WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION,
   WITHDRAWAL_HOLD_PLACED_TYPE,

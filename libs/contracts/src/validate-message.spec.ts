@@ -48,7 +48,7 @@ describe('validateMessage', () => {
     });
 
     it('when a service topic message is validated, then its envelope is checked and data kept as is', () => {
-      const message = { ...aTradeExecuted(), type: 'JournalPosted', data: { anything: ['goes'] } };
+      const message = { ...aTradeExecuted(), type: 'ClientOnboarded', data: { anything: ['goes'] } };
       expect(validateMessage(LEDGER_EVENTS_TOPIC, message)).toEqual({ ok: true, message });
     });
 

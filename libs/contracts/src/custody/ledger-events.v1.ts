@@ -35,3 +35,39 @@ export function withdrawalHoldPlacedV1Schema(registry: AssetRegistry) {
 }
 
 export type WithdrawalHoldPlacedV1 = z.infer<ReturnType<typeof withdrawalHoldPlacedV1Schema>>;
+
+export const JOURNAL_POSTED_TYPE = 'JournalPosted';
+export const JOURNAL_POSTED_SCHEMA_VERSION = 1;
+/** A journal has at most this many entries (the ledger's JOURNAL_ENTRIES_MAX). */
+export const JOURNAL_ENTRIES_MAX = 64;
+export const JOURNAL_KINDS = ['trade', 'deposit', 'withdrawal', 'adjustment', 'custody-transfer', 'network-fee'] as const;
+export const HOUSE_ACCOUNT_PURPOSES = ['fee-revenue', 'inventory', 'network-fee-expense'] as const;
+
+/**
+ * A balanced double-entry journal (HK-8): what moved between which accounts, why (kind and source
+ * reference) and when in business terms (`at`: a deposit's confirmation, a trade's execution).
+ * The ledger publishes one copy per client it touches (in each client's stream) and house-only
+ * journals once: consumers count a journal once by its `journalId`.
+ */
+export function journalPostedDataV1Schema(registry: AssetRegistry) {
+  const asset = assetSchema(registry);
+  const account = z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('client'), clientId: identifierSchema, asset }),
+    z.strictObject({ kind: z.literal('house'), purpose: z.enum(HOUSE_ACCOUNT_PURPOSES), asset }),
+    z.strictObject({ kind: z.literal('custody'), walletId: identifierSchema, asset }),
+  ]);
+  return z.strictObject({
+    journalId: z.string().min(1).max(300),
+    kind: z.enum(JOURNAL_KINDS),
+    sourceReference: z.string().min(1).max(300),
+    fingerprint: z.string().min(1).max(HOLD_FINGERPRINT_LENGTH_MAX),
+    entries: z.array(z.strictObject({ account, side: z.enum(['debit', 'credit']), amountMinor: positiveAmountMinorSchema(registry) })).min(1).max(JOURNAL_ENTRIES_MAX),
+    at: timestampSchema,
+  });
+}
+
+export function journalPostedV1Schema(registry: AssetRegistry) {
+  return envelopeSchema(JOURNAL_POSTED_TYPE, JOURNAL_POSTED_SCHEMA_VERSION, journalPostedDataV1Schema(registry));
+}
+
+export type JournalPostedV1 = z.infer<ReturnType<typeof journalPostedV1Schema>>;
