@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { JOURNAL_POSTED_TYPE, LEDGER_EVENTS_TOPIC, type JournalPostedV1 } from '@custody/contracts';
+import { EventSourcedStreams, type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
+import { dailyBalances, type BalanceMovement, type BusinessCalendar, type DailyBalanceRun, type MinimumUnits } from '@custody/reconciliation-domain';
+import type { Pool, PoolClient } from 'pg';
+
+/** What the reconciliation service consumes for TW-13: the ledger's journals. */
+export const RECONCILIATION_CONSUMED_TOPICS = [LEDGER_EVENTS_TOPIC] as const;
+/** Movements one run reads (a deployment with more runs per chain of days, or a streaming fold: see the benchmark issue). */
+export const RUN_MOVEMENTS_MAX = 5_000_000;
+
+export interface DailyRunRecorded {
+  readonly type: 'DailyBalanceRunCompleted';
+  readonly data: {
+    readonly runId: string;
+    readonly businessDay: string;
+    readonly jurisdiction: string;
+    /** The input: every journal received up to this position of the reconciliation's own movement record. */
+    readonly upToReceived: string;
+    readonly totals: Readonly<Record<string, string>>;
+    readonly lineCount: number;
+    /** SHA-256 of the lines in order: a re-run over the same input gives the same digest. */
+    readonly linesDigest: string;
+    readonly at: string;
+  };
+}
+
+const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, DailyRunRecorded['data']>, DailyRunRecorded> = {
+  initial: new Map(),
+  eventTypes: new Set(['DailyBalanceRunCompleted']),
+  evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
+};
+
+/**
+ * TW-13 runs from the ledger's journals: each client entry of each journal is recorded once (by
+ * journal id and line) as a movement with its business time; a run for a business day reads the
+ * movements received up to a stated point, computes the day (pure), stores its lines and records
+ * the run (totals, line digest, input point) as an event. The run id is the day and the input
+ * point: running the same day over the same input again records nothing new and gives the same
+ * numbers; a later run over more input (a late or correcting journal) is a new run, never an edit.
+ */
+export class DailyRuns {
+  private readonly streams: EventSourcedStreams;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly calendar: BusinessCalendar,
+    private readonly minimumUnits: MinimumUnits,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.streams = new EventSourcedStreams(store, { bigintFields: /Minor$/, schemaVersion: 1 });
+  }
+
+  private get schema(): string {
+    return this.store.schema;
+  }
+
+  async migrate(pool: Pool = this.store.pool): Promise<void> {
+    await pool.query(`
+      create table if not exists ${this.schema}.recon_movements (
+        journal_id text not null,
+        line int not null,
+        client_id text not null,
+        asset text not null,
+        amount_minor numeric(78, 0) not null,
+        at timestamptz not null,
+        received bigserial not null unique,
+        primary key (journal_id, line)
+      );
+      create table if not exists ${this.schema}.recon_daily_lines (
+        run_id text not null,
+        client_id text not null,
+        asset text not null,
+        balance_minor numeric(78, 0) not null,
+        counted_minor numeric(78, 0) not null,
+        primary key (run_id, client_id, asset)
+      );`);
+  }
+
+  /** The inbox consumer's `apply`: every client entry of every journal, once (the copies in other clients' streams add nothing). */
+  apply() {
+    return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+      for (const message of messages) {
+        if (message.topic !== LEDGER_EVENTS_TOPIC || message.value.type !== JOURNAL_POSTED_TYPE) continue;
+        const { data } = message.value as unknown as JournalPostedV1;
+        for (const [line, entry] of data.entries.entries()) {
+          if (entry.account.kind !== 'client') continue;
+          // a client account is a liability: a credit raises what the client is owed, a debit lowers it
+          const signed = entry.side === 'credit' ? BigInt(entry.amountMinor) : -BigInt(entry.amountMinor);
+          await client.query(
+            `insert into ${this.schema}.recon_movements (journal_id, line, client_id, asset, amount_minor, at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+            [data.journalId, line, entry.account.clientId, entry.account.asset, signed.toString(), data.at],
+          );
+        }
+      }
+      return { rejected: [] };
+    };
+  }
+
+  /** The last movement received so far (a run's input point when none is given). */
+  async receivedSoFar(): Promise<bigint> {
+    const { rows } = await this.store.pool.query<{ received: string | null }>(`select max(received)::text as received from ${this.schema}.recon_movements`);
+    return BigInt(rows[0]?.received ?? '0');
+  }
+
+  async run(businessDay: string, upToReceived?: bigint): Promise<{ readonly run: DailyBalanceRun; readonly recorded: DailyRunRecorded['data'] }> {
+    const upTo = upToReceived ?? (await this.receivedSoFar());
+    return this.store.withTransaction(async (transaction) => {
+      const movements = await this.movements(upTo, transaction);
+      const run = dailyBalances(movements, businessDay, this.calendar, this.minimumUnits);
+      const runId = `${this.calendar.jurisdiction}:${businessDay}@${upTo}`;
+      const linesDigest = createHash('sha256').update(JSON.stringify(run.lines, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).digest('hex');
+      const data: DailyRunRecorded['data'] = {
+        runId,
+        businessDay,
+        jurisdiction: this.calendar.jurisdiction,
+        upToReceived: upTo.toString(),
+        totals: Object.fromEntries([...run.totalsMinor].sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, total]) => [asset, total.toString()])),
+        lineCount: run.lines.length,
+        linesDigest,
+        at: this.now().toISOString(),
+      };
+      const executed = await this.streams.execute(
+        `recon-daily-${this.calendar.jurisdiction}-${businessDay}`,
+        RUNS_AGGREGATE,
+        (runs) => {
+          const earlier = runs.get(runId);
+          if (earlier === undefined) return { ok: true as const, events: [{ type: 'DailyBalanceRunCompleted' as const, data }] };
+          // the same day over the same input: it must come out the same, or the computation is not reproducible
+          if (earlier.linesDigest !== linesDigest) throw new Error(`assertion: run ${runId} computed ${linesDigest}, recorded ${earlier.linesDigest}`);
+          return { ok: true as const, events: [] };
+        },
+        { actor: 'reconciliation' },
+        { transaction },
+      );
+      if (executed.ok && executed.events.length > 0) {
+        for (const line of run.lines) {
+          await transaction.client.query(`insert into ${this.schema}.recon_daily_lines (run_id, client_id, asset, balance_minor, counted_minor) values ($1, $2, $3, $4, $5)`, [runId, line.clientId, line.asset, line.balanceMinor.toString(), line.countedMinor.toString()]);
+        }
+      }
+      const recorded = executed.ok && executed.events[0] !== undefined ? executed.events[0].data : (executed.state.get(runId) ?? data);
+      return { run, recorded };
+    });
+  }
+
+  private async movements(upTo: bigint, transaction: Transaction): Promise<BalanceMovement[]> {
+    const { rows } = await transaction.client.query<{ journal_id: string; client_id: string; asset: string; amount_minor: string; at: Date }>(
+      `select journal_id, client_id, asset, amount_minor::text, at from ${this.schema}.recon_movements where received <= $1 order by received limit ${RUN_MOVEMENTS_MAX + 1}`,
+      [upTo.toString()],
+    );
+    if (rows.length > RUN_MOVEMENTS_MAX) throw new Error(`more than ${RUN_MOVEMENTS_MAX} movements in one run`);
+    return rows.map((row) => ({ journalId: row.journal_id, clientId: row.client_id, asset: row.asset, amountMinor: BigInt(row.amount_minor), at: row.at.toISOString() }));
+  }
+}
