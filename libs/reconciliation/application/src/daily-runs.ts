@@ -7,6 +7,8 @@ import type { Pool, PoolClient } from 'pg';
 
 /** What the reconciliation service consumes for TW-13: the ledger's journals. */
 export const RECONCILIATION_CONSUMED_TOPICS = [LEDGER_EVENTS_TOPIC] as const;
+/** Lines written per statement. */
+export const LINES_PER_INSERT = 10_000;
 /** Movements one run reads (a deployment with more runs per chain of days, or a streaming fold: see the benchmark issue). */
 export const RUN_MOVEMENTS_MAX = 5_000_000;
 
@@ -135,8 +137,13 @@ export class DailyRuns {
         { transaction },
       );
       if (executed.ok && executed.events.length > 0) {
-        for (const line of run.lines) {
-          await transaction.client.query(`insert into ${this.schema}.recon_daily_lines (run_id, client_id, asset, balance_minor, counted_minor) values ($1, $2, $3, $4, $5)`, [runId, line.clientId, line.asset, line.balanceMinor.toString(), line.countedMinor.toString()]);
+        for (let start = 0; start < run.lines.length; start += LINES_PER_INSERT) {
+          const chunk = run.lines.slice(start, start + LINES_PER_INSERT);
+          await transaction.client.query(
+            `insert into ${this.schema}.recon_daily_lines (run_id, client_id, asset, balance_minor, counted_minor)
+             select $1, * from unnest($2::text[], $3::text[], $4::numeric[], $5::numeric[])`,
+            [runId, chunk.map((line) => line.clientId), chunk.map((line) => line.asset), chunk.map((line) => line.balanceMinor.toString()), chunk.map((line) => line.countedMinor.toString())],
+          );
         }
       }
       const recorded = executed.ok && executed.events[0] !== undefined ? executed.events[0].data : (executed.state.get(runId) ?? data);
@@ -145,11 +152,12 @@ export class DailyRuns {
   }
 
   private async movements(upTo: bigint, transaction: Transaction): Promise<BalanceMovement[]> {
-    const { rows } = await transaction.client.query<{ journal_id: string; client_id: string; asset: string; amount_minor: string; at: Date }>(
-      `select journal_id, client_id, asset, amount_minor::text, at from ${this.schema}.recon_movements where received <= $1 order by received limit ${RUN_MOVEMENTS_MAX + 1}`,
+    const { rows } = await transaction.client.query<{ journal_id: string; client_id: string; asset: string; amount_minor: string; at: string }>(
+      `select journal_id, client_id, asset, amount_minor::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+         from ${this.schema}.recon_movements where received <= $1 order by received limit ${RUN_MOVEMENTS_MAX + 1}`,
       [upTo.toString()],
     );
     if (rows.length > RUN_MOVEMENTS_MAX) throw new Error(`more than ${RUN_MOVEMENTS_MAX} movements in one run`);
-    return rows.map((row) => ({ journalId: row.journal_id, clientId: row.client_id, asset: row.asset, amountMinor: BigInt(row.amount_minor), at: row.at.toISOString() }));
+    return rows.map((row) => ({ journalId: row.journal_id, clientId: row.client_id, asset: row.asset, amountMinor: BigInt(row.amount_minor), at: row.at }));
   }
 }

@@ -54,11 +54,23 @@ export function dailyBalances(movements: readonly BalanceMovement[], businessDay
   const balances = new Map<string, { clientId: string; asset: string; balanceMinor: bigint }>();
   let counted = 0;
   let deferred = 0;
+  // The business day of an instant depends on its minute only (cut-offs are HH:MM, zones shift by whole minutes):
+  // remembered per minute, so a day of a million movements asks the time-zone rules a few thousand times.
+  const dayOfMinute = new Map<string, string>();
+  const businessDayAt = (at: string): string => {
+    const minute = new Date(Math.floor(Date.parse(at) / 60_000) * 60_000).toISOString();
+    let day = dayOfMinute.get(minute);
+    if (day === undefined) {
+      day = businessDayOf(minute, calendar);
+      dayOfMinute.set(minute, day);
+    }
+    return day;
+  };
   for (const movement of movements) {
     const key = `${movement.clientId}\u0000${movement.asset}`;
     const line = balances.get(key) ?? { clientId: movement.clientId, asset: movement.asset, balanceMinor: 0n };
     balances.set(key, line);
-    if (businessDayOf(movement.at, calendar) > businessDay) {
+    if (businessDayAt(movement.at) > businessDay) {
       deferred += 1;
       continue;
     }
