@@ -268,6 +268,34 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
 
+  {
+    name: 'RECON_JURISDICTION',
+    required: false,
+    default: 'TW',
+    description: 'Reconciliation only. HK or TW: the business calendar (Asia/Hong_Kong or Asia/Taipei) the daily runs use.',
+    secret: false,
+  },
+  {
+    name: 'RECON_CUTOFF',
+    required: false,
+    default: '16:00',
+    description: 'Reconciliation only. Local daily cut-off, HH:MM: what is confirmed at or after it counts on the next business day (TW-13).',
+    secret: false,
+  },
+  {
+    name: 'RECON_HOLIDAYS',
+    required: false,
+    default: undefined,
+    description: 'Reconciliation only. Comma-separated YYYY-MM-DD days that are not business days (besides weekends).',
+    secret: false,
+  },
+  {
+    name: 'RECON_MINIMUM_UNITS',
+    required: false,
+    default: 'each asset: 1 minor unit',
+    description: "Reconciliation only. TW-13 (2): the institution's minimum unit per asset in minor units, ASSET=units pairs; totals round up to it.",
+    secret: false,
+  },
 ];
 
 export const CONFIG_VARIABLE_NAMES: ReadonlySet<string> = new Set(CONFIG_VARIABLES.map((variable) => variable.name));

@@ -7,6 +7,8 @@ import type { Pool, PoolClient } from 'pg';
 
 /** What the reconciliation service consumes for TW-13: the ledger's journals. */
 export const RECONCILIATION_CONSUMED_TOPICS = [LEDGER_EVENTS_TOPIC] as const;
+/** Lines one page (or one CSV chunk) returns. */
+export const LINES_PAGE_MAX = 10_000;
 /** Lines written per statement. */
 export const LINES_PER_INSERT = 10_000;
 /** Movements one run reads (a deployment with more runs per chain of days, or a streaming fold: see the benchmark issue). */
@@ -98,6 +100,23 @@ export class DailyRuns {
       }
       return { rejected: [] };
     };
+  }
+
+  /** The runs recorded for a business day, oldest first (a correcting run stands beside the first). */
+  async recordedRuns(businessDay: string): Promise<DailyRunRecorded['data'][]> {
+    const { state } = await this.streams.load(`recon-daily-${this.calendar.jurisdiction}-${businessDay}`, RUNS_AGGREGATE);
+    return [...state.values()];
+  }
+
+  /** One page of a run's lines, by client and asset. */
+  async lines(runId: string, limit: number, after?: { readonly clientId: string; readonly asset: string }): Promise<{ clientId: string; asset: string; balanceMinor: string; countedMinor: string }[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > LINES_PAGE_MAX) throw new Error(`assertion: a page is 1 to ${LINES_PAGE_MAX} lines`);
+    const { rows } = await this.store.pool.query<{ client_id: string; asset: string; balance_minor: string; counted_minor: string }>(
+      `select client_id, asset, balance_minor::text, counted_minor::text from ${this.schema}.recon_daily_lines
+        where run_id = $1 and ($2::text is null or (client_id, asset) > ($2, $3)) order by client_id, asset limit $4`,
+      [runId, after?.clientId ?? null, after?.asset ?? '', limit],
+    );
+    return rows.map((row) => ({ clientId: row.client_id, asset: row.asset, balanceMinor: row.balance_minor, countedMinor: row.counted_minor }));
   }
 
   /** The last movement received so far (a run's input point when none is given). */
