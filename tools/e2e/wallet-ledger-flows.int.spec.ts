@@ -508,10 +508,26 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect((await round()).depositsAttributed).toBe(0); // once
   });
 
-  it('HK-11a a key is not rotated while its address still holds funds (they would sit where no key of ours signs)', async () => {
-    const rotation = await service.rotateWalletKey('eth-hot-1', { rotationDueAt: new Date(clock.now().getTime() + YEAR_MS).toISOString(), keyLocation: HOME, backups: [BACKUP] }, 'admin-1');
+  it('HK-11a a key is not rotated while its address still holds funds or a movement is open (they would sit where no key of ours signs)', async () => {
+    const rotation = await service.requestKeyRotation('eth-hot-1', { requestId: 'ROT-1', rotationDueAt: new Date(clock.now().getTime() + YEAR_MS).toISOString(), keyLocation: HOME, backups: [BACKUP], reason: 'annual rotation' }, 'admin-1');
     expect(codeOf(rotation)).toEqual(['KEY_ROTATION_BLOCKED', 'walletId']);
     await expect(vault.publicKey('eth-hot-1.k2')).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' });
+  });
+
+  it('HK-11a a key rotation is requested by one admin and approved by another; only the approval generates the new key, which then signs', async () => {
+    const due = new Date(clock.now().getTime() + YEAR_MS).toISOString();
+    expectOk(await service.requestKeyRotation('eth-hot-twice', { requestId: 'ROT-2', rotationDueAt: due, keyLocation: HOME, backups: [BACKUP], reason: 'annual rotation' }, 'admin-1'));
+    expect(codeOf(await service.requestKeyRotation('eth-hot-twice', { requestId: 'ROT-3', rotationDueAt: due, keyLocation: HOME, backups: [BACKUP], reason: 'again' }, 'admin-2'))).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
+    expect(codeOf(await service.approveKeyRotation('eth-hot-twice', 'ROT-2', 'admin-1'))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'approvedBy']);
+    await expect(vault.publicKey('eth-hot-twice.k3')).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' }); // no key for a refusal
+    const before = (await service.wallet('eth-hot-twice'))?.registration.address;
+    const rotated = await service.approveKeyRotation('eth-hot-twice', 'ROT-2', 'admin-2');
+    expectOk(rotated);
+    expect(rotated.events[0]).toMatchObject({ type: 'WalletKeyRotated', data: { requestedBy: 'admin-1', approvedBy: 'admin-2', previousKeyId: 'eth-hot-twice.k1' } });
+    const newKey = rotated.state?.registration.key.keyId ?? '';
+    expect(rotated.state?.registration.address).not.toBe(before);
+    expect(rotated.state?.registration.address).toBe((await vault.publicKey(newKey)).address);
+    await expect(vault.signDigest(newKey, `0x${'22'.repeat(32)}`)).resolves.toMatchObject({ yParity: expect.any(Number) });
   });
 
   it('every event the wallet recorded passes the published custody.wallet.events.v1 contracts as it is relayed (typed ones strictly)', async () => {

@@ -17,7 +17,7 @@ const registration = z.strictObject({
   quorum: z.strictObject({ required: z.int().min(1).max(100), spanDepartmentsOrSites: z.boolean(), approvalTtlMs: z.int().min(1) }),
   confirmationsRequired: z.int().min(1),
 });
-const rotation = z.strictObject({ rotationDueAt: instant, keyLocation: location, backups: z.array(location).max(BACKUPS_MAX) });
+const rotation = z.strictObject({ requestId: identifier, rotationDueAt: instant, keyLocation: location, backups: z.array(location).max(BACKUPS_MAX), reason });
 const custodian = z.strictObject({ custodianId: identifier, name: z.string().min(1).max(200), department: z.string().min(1).max(64), site: z.string().min(1).max(64) });
 const accessChange = z.strictObject({ changeId: identifier, custodianId: identifier, walletId: identifier, action: z.enum(['grant', 'revoke']), reason });
 const accessDecision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
@@ -57,12 +57,21 @@ export class WalletsController {
     return view(wallet);
   }
 
+  /** HK-11a: a rotation is requested by one admin... */
   @Post(':walletId/key-rotations')
   @HttpCode(201)
   @Roles('admin')
-  async rotate(@Param('walletId') walletId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async requestRotation(@Param('walletId') walletId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const change = parseBody(rotation, body);
-    return view(orRefused(await this.runtime.service().rotateWalletKey(walletId, change, caller.id)).state);
+    return view(orRefused(await this.runtime.service().requestKeyRotation(walletId, change, caller.id)).state);
+  }
+
+  /** ...and approved by a different admin or approver: only then is the new key generated in the HSM. */
+  @Post(':walletId/key-rotations/:requestId/approval')
+  @HttpCode(200)
+  @Roles('admin', 'approver')
+  async approveRotation(@Param('walletId') walletId: string, @Param('requestId') requestId: string, @CurrentCaller() caller: Caller) {
+    return view(orRefused(await this.runtime.service().approveKeyRotation(walletId, requestId, caller.id)).state);
   }
 }
 

@@ -198,27 +198,45 @@ export class WalletService {
     }
   }
 
-  /** HK-11a: a new key generated in the HSM replaces the wallet's key (and so its address: funds are swept by a transfer). */
-  async rotateWalletKey(walletId: string, change: { readonly rotationDueAt: string; readonly keyLocation: KeyLocation; readonly backups: readonly KeyLocation[] }, actor: string): Promise<Executed<WalletState | undefined, WalletEvent> | Refusal> {
+  /**
+   * HK-11a: a key rotation is requested by one person (where the new key and its backups will be
+   * kept, until when, why) and approved by a different one; only at approval is the new key
+   * generated in the HSM and the wallet's address changed. Refused while anything depends on the
+   * old key (see rotationBlocker).
+   */
+  async requestKeyRotation(walletId: string, change: { readonly requestId: string; readonly rotationDueAt: string; readonly keyLocation: KeyLocation; readonly backups: readonly KeyLocation[]; readonly reason: string }, actor: string): Promise<Executed<WalletState | undefined, WalletEvent> | Refusal> {
+    const at = this.at();
+    const state = await this.wallet(walletId);
+    if (state === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${walletId}`));
+    const blocked = await this.rotationBlocker(state);
+    if (blocked !== undefined) return refusal(blocked);
+    return this.streams.execute(
+      walletStreamId(walletId),
+      WALLET_AGGREGATE,
+      (current) => decideWallet({ type: 'RequestKeyRotation', walletId, requestId: change.requestId, location: change.keyLocation, backups: change.backups, rotationDueAt: change.rotationDueAt, reason: change.reason, requestedBy: actor, at }, current, this.options.custodyPolicy),
+      { actor },
+    );
+  }
+
+  async approveKeyRotation(walletId: string, requestId: string, actor: string): Promise<Executed<WalletState | undefined, WalletEvent> | Refusal> {
     const at = this.at();
     const { state, version } = await this.streams.load(walletStreamId(walletId), WALLET_AGGREGATE);
     if (state === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${walletId}`));
+    const pending = state.pendingRotation;
     const keyId = `${walletId}.k${version + 1n}`;
     if (keyId.length > KEY_ID_LENGTH_MAX) return refusal(walletError('WALLET_ID_INVALID', 'walletId', `the next key id ${keyId} is longer than ${KEY_ID_LENGTH_MAX}`));
-    const newKey = { keyId, location: change.keyLocation, backups: change.backups, rotationDueAt: change.rotationDueAt };
-    const problem = walletRegistrationProblems({ ...state.registration, key: newKey }, this.options.custodyPolicy, at)[0];
-    if (problem !== undefined) return refusal(problem);
+    const newKey = { keyId, location: pending?.location ?? state.registration.key.location, backups: pending?.backups ?? [], rotationDueAt: pending?.rotationDueAt ?? at };
+    const command = (address: string) => ({ type: 'RotateWalletKey' as const, walletId, requestId, key: newKey, address, approvedBy: actor, at });
+    // the whole decision first (a pending request, a second person), on a placeholder address: no key for a refusal
+    const dryRun = decideWallet(command(PLACEHOLDER_ADDRESS), state, this.options.custodyPolicy);
+    if (!dryRun.ok) return refusal(dryRun.error);
     const blocked = await this.rotationBlocker(state);
     if (blocked !== undefined) return refusal(blocked);
     return this.exclusively(`custody.wallet-key.${this.schema}.${keyId}`, async () => {
       const key = await this.generateOrReuse(keyId);
-      return this.streams.execute(
-        walletStreamId(walletId),
-        WALLET_AGGREGATE,
-        (current) => decideWallet({ type: 'RotateWalletKey', walletId, key: newKey, address: key.address, rotatedBy: actor, at }, current, this.options.custodyPolicy),
-        { actor },
-        { afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction) },
-      );
+      return this.streams.execute(walletStreamId(walletId), WALLET_AGGREGATE, (current) => decideWallet(command(key.address), current, this.options.custodyPolicy), { actor }, {
+        afterAppend: (events, _state, transaction) => this.indexWallet(events, transaction),
+      });
     });
   }
 
@@ -264,6 +282,7 @@ export class WalletService {
 
   private async indexWallet(events: readonly WalletEvent[], transaction: Transaction): Promise<void> {
     for (const event of events) {
+      if (event.type === 'KeyRotationRequested') continue;
       const walletId = event.data.walletId;
       const chain = event.type === 'WalletRegistered' ? event.data.chain : undefined;
       if (chain !== undefined) {

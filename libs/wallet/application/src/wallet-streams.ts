@@ -28,7 +28,7 @@ export const depositStreamId = (depositId: string) => `wallet-deposit-${depositI
 
 export const WALLET_AGGREGATE: Aggregate<WalletState | undefined, WalletEvent> = {
   initial: undefined,
-  eventTypes: new Set(['WalletRegistered', 'WalletKeyRotated']),
+  eventTypes: new Set(['WalletRegistered', 'KeyRotationRequested', 'WalletKeyRotated']),
   evolve: evolveWallet,
 };
 

@@ -1,4 +1,4 @@
-import { keySigningProblem, walletRegistrationProblems, type WalletRegistration } from './wallet';
+import { decideWallet, evolveWallet, keySigningProblem, walletRegistrationProblems, type WalletRegistration } from './wallet';
 
 const at = '2026-11-24T09:00:00.000Z';
 const policy = { allowedJurisdictions: ['HK'] };
@@ -54,5 +54,28 @@ describe('signing with a key', () => {
     expect(keySigningProblem(registration.key, '2027-11-23T23:59:59.999Z')).toBeUndefined();
     expect(keySigningProblem(registration.key, '2027-11-24T00:00:00.000Z')).toMatchObject({ code: 'KEY_ROTATION_OVERDUE', path: 'keyId' });
     expect(keySigningProblem(registration.key, '2028-01-01T00:00:00.000Z')).toMatchObject({ code: 'KEY_ROTATION_OVERDUE' });
+  });
+});
+
+describe('key rotation, maker-checker (HK-11a)', () => {
+  const state = { registration, quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 }, confirmationsRequired: 2, registeredAt: at };
+  const request = { type: 'RequestKeyRotation' as const, walletId: registration.walletId, requestId: 'ROT-1', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2028-11-24T00:00:00.000Z', reason: 'annual', requestedBy: 'admin-1', at };
+  const approve = (approvedBy: string, requestId = 'ROT-1') => ({ type: 'RotateWalletKey' as const, walletId: registration.walletId, requestId, key: { keyId: 'key-cold-2', location: request.location, backups: request.backups, rotationDueAt: request.rotationDueAt }, address: '0x00000000000000000000000000000000000000bb', approvedBy, at });
+  const pending = (() => {
+    const decision = decideWallet(request, state, policy);
+    return (decision.ok ? decision.events : []).reduce(evolveWallet, state as ReturnType<typeof evolveWallet>);
+  })();
+  const code = (decision: ReturnType<typeof decideWallet>) => (decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path]);
+
+  it('HK-11a given a rotation requested by admin-1, then admin-1 cannot approve it; admin-2 can, and the event names both', () => {
+    expect(code(decideWallet(approve('admin-1'), pending, policy))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'approvedBy']);
+    const approved = decideWallet(approve('admin-2'), pending, policy);
+    expect(approved.ok && approved.events[0]?.data).toMatchObject({ requestedBy: 'admin-1', approvedBy: 'admin-2', previousKeyId: 'key-cold-1' });
+  });
+
+  it('HK-11a given no pending rotation, another request pending, or a backup abroad, then each is refused with its code', () => {
+    expect(code(decideWallet(approve('admin-2'), state, policy))).toEqual(['KEY_ROTATION_UNKNOWN', 'requestId']);
+    expect(code(decideWallet({ ...request, requestId: 'ROT-2', requestedBy: 'admin-2' }, pending, policy))).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
+    expect(code(decideWallet({ ...request, backups: [{ site: 'SG-1', jurisdiction: 'SG' }] }, state, policy))).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.backups[0].jurisdiction']);
   });
 });

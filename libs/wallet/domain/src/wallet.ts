@@ -107,6 +107,17 @@ export interface WalletState {
   /** Blocks on top of a movement's block before it is final (deposits credited, withdrawals settled). */
   readonly confirmationsRequired: number;
   readonly registeredAt: string;
+  /** A key rotation requested by one person, waiting for a different one to approve it (then the key is generated). */
+  readonly pendingRotation?: PendingRotation;
+}
+
+export interface PendingRotation {
+  readonly requestId: string;
+  readonly location: KeyLocation;
+  readonly backups: readonly KeyLocation[];
+  readonly rotationDueAt: string;
+  readonly reason: string;
+  readonly requestedBy: string;
 }
 
 export type WalletEvent =
@@ -114,7 +125,11 @@ export type WalletEvent =
       readonly type: 'WalletRegistered';
       readonly data: WalletRegistration & { readonly quorum: QuorumPolicy; readonly confirmationsRequired: number; readonly registeredBy: string; readonly at: string };
     }
-  | { readonly type: 'WalletKeyRotated'; readonly data: { readonly walletId: string; readonly previousKeyId: string; readonly key: WalletKey; readonly address: string; readonly rotatedBy: string; readonly at: string } };
+  | { readonly type: 'KeyRotationRequested'; readonly data: PendingRotation & { readonly walletId: string; readonly at: string } }
+  | {
+      readonly type: 'WalletKeyRotated';
+      readonly data: { readonly walletId: string; readonly requestId: string; readonly previousKeyId: string; readonly key: WalletKey; readonly address: string; readonly requestedBy: string; readonly approvedBy: string; readonly at: string };
+    };
 
 export type WalletCommand =
   | {
@@ -125,7 +140,19 @@ export type WalletCommand =
       readonly registeredBy: string;
       readonly at: string;
     }
-  | { readonly type: 'RotateWalletKey'; readonly walletId: string; readonly key: WalletKey; readonly address: string; readonly rotatedBy: string; readonly at: string };
+  | {
+      readonly type: 'RequestKeyRotation';
+      readonly walletId: string;
+      readonly requestId: string;
+      readonly location: KeyLocation;
+      readonly backups: readonly KeyLocation[];
+      readonly rotationDueAt: string;
+      readonly reason: string;
+      readonly requestedBy: string;
+      readonly at: string;
+    }
+  /** The approval of a pending rotation, with the key generated for it (by a different person than the requester). */
+  | { readonly type: 'RotateWalletKey'; readonly walletId: string; readonly requestId: string; readonly key: WalletKey; readonly address: string; readonly approvedBy: string; readonly at: string };
 
 export function quorumPolicyProblem(quorum: QuorumPolicy): WalletError | undefined {
   if (!Number.isSafeInteger(quorum.required) || quorum.required < QUORUM_REQUIRED_MIN || quorum.required > QUORUM_REQUIRED_MAX) {
@@ -153,13 +180,29 @@ export function decideWallet(command: WalletCommand, state: WalletState | undefi
       }
       return accept({ type: 'WalletRegistered', data: { ...registration, quorum, confirmationsRequired, registeredBy, at } });
     }
+    case 'RequestKeyRotation': {
+      if (state === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
+      if (state.pendingRotation !== undefined) {
+        return state.pendingRotation.requestId === command.requestId && state.pendingRotation.requestedBy === command.requestedBy ? accept() : refuse('KEY_ROTATION_PENDING', 'requestId', `rotation ${state.pendingRotation.requestId} is waiting for approval`);
+      }
+      if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a rotation states why');
+      const draft = { ...state.registration, key: { keyId: `${state.registration.key.keyId}.next`, location: command.location, backups: command.backups, rotationDueAt: command.rotationDueAt } };
+      const problem = walletRegistrationProblems(draft, policy, command.at)[0];
+      if (problem !== undefined) return { ok: false, error: problem };
+      const { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at } = command;
+      return accept({ type: 'KeyRotationRequested', data: { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at } });
+    }
     case 'RotateWalletKey': {
       if (state === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
+      const pending = state.pendingRotation;
+      if (pending === undefined || pending.requestId !== command.requestId) return refuse('KEY_ROTATION_UNKNOWN', 'requestId', `no rotation ${command.requestId} is waiting for approval`);
+      if (command.approvedBy === pending.requestedBy) return refuse('MAKER_CHECKER_SAME_PERSON', 'approvedBy', `${command.approvedBy} requested rotation ${command.requestId}; a different person approves it`);
       const rotated = { ...state.registration, address: command.address, key: command.key };
       const problem = walletRegistrationProblems(rotated, policy, command.at)[0];
       if (problem !== undefined) return { ok: false, error: problem };
       if (command.key.keyId === state.registration.key.keyId) return refuse('KEY_ROTATION_DUE_INVALID', 'key.keyId', 'a rotation brings a new key');
-      return accept({ type: 'WalletKeyRotated', data: { walletId: command.walletId, previousKeyId: state.registration.key.keyId, key: command.key, address: command.address, rotatedBy: command.rotatedBy, at: command.at } });
+      const { walletId, requestId, key, address, approvedBy, at } = command;
+      return accept({ type: 'WalletKeyRotated', data: { walletId, requestId, previousKeyId: state.registration.key.keyId, key, address, requestedBy: pending.requestedBy, approvedBy, at } });
     }
   }
 }
@@ -170,9 +213,16 @@ export function evolveWallet(state: WalletState | undefined, event: WalletEvent)
       const { quorum, confirmationsRequired, registeredBy: _by, at, ...registration } = event.data;
       return { registration, quorum, confirmationsRequired, registeredAt: at };
     }
-    case 'WalletKeyRotated':
+    case 'KeyRotationRequested': {
       if (state === undefined) throw new Error('assertion: a key rotation of an unregistered wallet');
-      return { ...state, registration: { ...state.registration, address: event.data.address, key: event.data.key } };
+      const { walletId: _walletId, at: _at, ...pending } = event.data;
+      return { ...state, pendingRotation: pending };
+    }
+    case 'WalletKeyRotated': {
+      if (state === undefined) throw new Error('assertion: a key rotation of an unregistered wallet');
+      const { pendingRotation: _done, ...rest } = state;
+      return { ...rest, registration: { ...state.registration, address: event.data.address, key: event.data.key } };
+    }
   }
 }
 
