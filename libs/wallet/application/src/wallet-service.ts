@@ -12,7 +12,6 @@ import {
   isAllowListed,
   NO_TRANSFER_THRESHOLDS,
   walletError,
-  walletRegistrationProblems,
   type AllowListEvent,
   type AllowListState,
   type Custodian,

@@ -140,17 +140,7 @@ export type WalletCommand =
       readonly registeredBy: string;
       readonly at: string;
     }
-  | {
-      readonly type: 'RequestKeyRotation';
-      readonly walletId: string;
-      readonly requestId: string;
-      readonly location: KeyLocation;
-      readonly backups: readonly KeyLocation[];
-      readonly rotationDueAt: string;
-      readonly reason: string;
-      readonly requestedBy: string;
-      readonly at: string;
-    }
+  | ({ readonly type: 'RequestKeyRotation'; readonly walletId: string; readonly at: string } & PendingRotation)
   /** The approval of a pending rotation, with the key generated for it (by a different person than the requester). */
   | { readonly type: 'RotateWalletKey'; readonly walletId: string; readonly requestId: string; readonly key: WalletKey; readonly address: string; readonly approvedBy: string; readonly at: string };
 
