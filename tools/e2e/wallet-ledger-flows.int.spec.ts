@@ -530,6 +530,27 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     await expect(vault.signDigest(newKey, `0x${'22'.repeat(32)}`)).resolves.toMatchObject({ yParity: expect.any(Number) });
   });
 
+  it('HK-11h a deposit from an address on two clients\' proven lists is credited to nobody until one operator proposes whose it is and a different approver agrees', async () => {
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-4', clientId: 'carol', chain: CHAIN, address: aliceSecond, method: 'signed-message' }, 'carol');
+    expectOk(issued);
+    const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: aliceSecond, message: issued.state.challenges.get('CH-4')?.message ?? '' });
+    expectOk(await service.proveOwnershipBySignature('carol', 'CH-4', signature, 'carol'));
+    const carolBefore = await ledgerBalance(clientAccount('carol', 'ETH'), 'carol');
+    await send(aliceSecond, hotAddress, parseEther('0.3'));
+    await mine(1);
+    await round();
+    const [flagged] = await service.flaggedDeposits(10);
+    expect(flagged).toMatchObject({ reviewReason: 'source-on-several-allow-lists', candidates: ['alice', 'carol'], clientId: null });
+    const depositId = flagged?.transfer.depositId ?? '';
+    expect(codeOf(await service.proposeDepositAttribution(depositId, 'bob', 'the sender says so', 'ops-1'))).toEqual(['ALLOWLIST_ADDRESS_NOT_LISTED', 'clientId']);
+    expectOk(await service.proposeDepositAttribution(depositId, 'carol', 'carol confirmed the transfer on a recorded call', 'ops-1'));
+    expect(codeOf(await service.decideDepositAttribution(depositId, 'approve', 'ok', 'ops-1'))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+    expectOk(await service.decideDepositAttribution(depositId, 'approve', 'call recording checked', 'approver-1'));
+    expect(await service.flaggedDeposits(10)).toEqual([]);
+    await round(); // its confirmations are long there: credited now
+    await eventually(async () => (await ledgerBalance(clientAccount('carol', 'ETH'), 'carol')) === carolBefore + parseEther('0.3'), WAIT_MS);
+  });
+
   it('every event the wallet recorded passes the published custody.wallet.events.v1 contracts as it is relayed (typed ones strictly)', async () => {
     const events = await service.store.readAll({ maxCount: 10_000 });
     const refused = events.map((event) => ({ type: event.type, result: validateMessage(WALLET_EVENTS_TOPIC, JSON.parse(JSON.stringify(toEnvelope(event)))) })).filter((entry) => !entry.result.ok);

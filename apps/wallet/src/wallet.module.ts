@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems } from '@custody/service-host';
 import { CustodiansController, WalletsController } from './http/wallets.controller';
-import { AllowListController, InternalTransfersController, WithdrawalsController } from './http/withdrawals.controller';
+import { AllowListController, DepositsController, InternalTransfersController, WithdrawalsController } from './http/withdrawals.controller';
 import { parseWalletConfig, WALLET_CONFIG } from './wallet-config';
 import { WalletRuntime } from './wallet-runtime';
 
@@ -12,7 +12,7 @@ import { WalletRuntime } from './wallet-runtime';
  * to custody.wallet.events.v1 and the auditor's event-log endpoints.
  */
 @Module({
-  controllers: [WalletsController, CustodiansController, WithdrawalsController, InternalTransfersController, AllowListController],
+  controllers: [WalletsController, CustodiansController, WithdrawalsController, InternalTransfersController, AllowListController, DepositsController],
   providers: [
     {
       provide: WALLET_CONFIG,

@@ -144,3 +144,38 @@ export class AllowListController {
 function identifierOf(value: string): string {
   return parseBody(z.strictObject({ clientId: identifier }), { clientId: value }, 'path').clientId;
 }
+
+const attribution = z.strictObject({ clientId: identifier, reason });
+const attributionDecision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
+
+/**
+ * Deposits flagged for review (HK-11h): the reviewers' queue; a deposit whose sender is on several
+ * clients' proven lists is attributed by one operator's proposal and a different approver's decision.
+ */
+@Controller('v1/deposits')
+export class DepositsController {
+  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+
+  @Get('flagged')
+  @Roles('operator', 'approver', 'auditor')
+  async flagged(@Query('limit') limit?: string) {
+    const query = parseBody(z.strictObject({ limit: z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().max(OPEN_WITHDRAWALS_PAGE_MAX)).optional() }), limit === undefined ? {} : { limit }, 'query');
+    return { deposits: view(await this.runtime.service().flaggedDeposits(query.limit ?? OPEN_WITHDRAWALS_PAGE_MAX)) };
+  }
+
+  @Post(':depositId/attribution')
+  @HttpCode(201)
+  @Roles('operator')
+  async propose(@Param('depositId') depositId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(attribution, body);
+    return view(orRefused(await this.runtime.service().proposeDepositAttribution(depositId, input.clientId, input.reason, caller.id)).state);
+  }
+
+  @Post(':depositId/attribution/decision')
+  @HttpCode(200)
+  @Roles('approver')
+  async decide(@Param('depositId') depositId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(attributionDecision, body);
+    return view(orRefused(await this.runtime.service().decideDepositAttribution(depositId, input.decision, input.reason, caller.id)).state);
+  }
+}

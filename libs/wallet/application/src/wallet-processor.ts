@@ -1,5 +1,5 @@
 import type { Transaction } from '@custody/event-store';
-import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type DepositEvent, type DepositState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
+import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
 import type { Hex } from 'viem';
 import { confirmationsAt, type ChainAdapter, type ChainTransfer } from './chain-adapter';
 import { EVM_SCAN_BLOCKS_MAX } from './evm-chain-adapter';
@@ -156,25 +156,11 @@ export class WalletProcessor {
       { actor: SYSTEM_ACTOR },
       {
         transaction,
-        afterAppend: (events, state, tx) => this.trackDeposit(events, state, tx),
+        afterAppend: (events, state, tx) => this.service.trackDeposit(events, state, tx),
       },
     );
     if (executed.ok) await this.service.notifyAlerts(executed.events);
     return executed.ok && executed.events.length > 0;
-  }
-
-  /** Keeps the watch lists in step with a deposit's stream: attributed and unconfirmed -> watched; flagged -> under review. */
-  private async trackDeposit(events: readonly DepositEvent[], state: DepositState | undefined, transaction: Transaction): Promise<void> {
-    if (state === undefined) return;
-    const schema = this.service.schema;
-    const { depositId, chain, blockNumber, fromAddress } = state.transfer;
-    if (state.clientId !== null && !state.confirmed) {
-      await transaction.client.query(`insert into ${schema}.deposit_watch (deposit_id, chain, block_number) values ($1, $2, $3) on conflict do nothing`, [depositId, chain, blockNumber.toString()]);
-    }
-    if (events.some((event) => event.type === 'DepositFlaggedForReview')) {
-      await transaction.client.query(`insert into ${schema}.deposit_review (deposit_id, chain, from_address) values ($1, $2, $3) on conflict do nothing`, [depositId, chain, fromAddress.toLowerCase()]);
-    }
-    if (events.some((event) => event.type === 'DepositAttributed')) await transaction.client.query(`delete from ${schema}.deposit_review where deposit_id = $1`, [depositId]);
   }
 
   /** HK-11h: a flagged deposit whose sender has since been proven to be exactly one client's address becomes theirs. */
@@ -198,7 +184,7 @@ export class WalletProcessor {
           DEPOSIT_AGGREGATE,
           (state) => decideDeposit({ type: 'ReattributeDeposit', depositId: row.deposit_id, senderAllowListedFor, at: this.service.at() }, state, { wallet, thresholds: this.service.thresholds }),
           { actor: SYSTEM_ACTOR },
-          { transaction, afterAppend: (events, state, tx) => this.trackDeposit(events, state, tx) },
+          { transaction, afterAppend: (events, state, tx) => this.service.trackDeposit(events, state, tx) },
         );
       });
       if (executed?.ok === true && executed.events.length > 0) attributed += 1;

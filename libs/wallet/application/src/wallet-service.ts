@@ -3,6 +3,7 @@ import type { PostgresEventStore, Transaction } from '@custody/event-store';
 import {
   chooseSourceWallet,
   decideAllowList,
+  decideDeposit,
   decideRequestInternalTransfer,
   decideRequestWithdrawal,
   decideRoster,
@@ -15,6 +16,9 @@ import {
   type AllowListEvent,
   type AllowListState,
   type Custodian,
+  type DepositCommand,
+  type DepositEvent,
+  type DepositState,
   type KeyAccessAction,
   type KeyCustodyPolicy,
   type KeyLocation,
@@ -45,6 +49,8 @@ import { migrateWalletTables } from './wallet-tables';
 import {
   ALLOW_LIST_AGGREGATE,
   allowListStreamId,
+  DEPOSIT_AGGREGATE,
+  depositStreamId,
   ROSTER_AGGREGATE,
   ROSTER_STREAM_ID,
   WALLET_AGGREGATE,
@@ -415,6 +421,56 @@ export class WalletService {
     const db = transaction?.client ?? this.store.pool;
     const { rows } = await db.query<{ client_id: string }>(`select distinct client_id from ${this.schema}.allow_list_index where chain = $1 and address = $2 and status = 'proven' order by client_id`, [chain, address.toLowerCase()]);
     return rows.map((row) => row.client_id);
+  }
+
+  // ---- deposits under review (HK-11h) ----
+
+  /** Keeps the watch lists in step with a deposit's stream: attributed and unconfirmed -> watched; flagged -> under review. */
+  async trackDeposit(events: readonly DepositEvent[], state: DepositState | undefined, transaction: Transaction): Promise<void> {
+    if (state === undefined) return;
+    const { depositId, chain, blockNumber, fromAddress } = state.transfer;
+    if (state.clientId !== null && !state.confirmed) {
+      await transaction.client.query(`insert into ${this.schema}.deposit_watch (deposit_id, chain, block_number) values ($1, $2, $3) on conflict do nothing`, [depositId, chain, blockNumber.toString()]);
+    }
+    if (events.some((event) => event.type === 'DepositFlaggedForReview')) {
+      await transaction.client.query(`insert into ${this.schema}.deposit_review (deposit_id, chain, from_address) values ($1, $2, $3) on conflict do nothing`, [depositId, chain, fromAddress.toLowerCase()]);
+    }
+    if (events.some((event) => event.type === 'DepositAttributed')) await transaction.client.query(`delete from ${this.schema}.deposit_review where deposit_id = $1`, [depositId]);
+  }
+
+  async deposit(depositId: string): Promise<DepositState | undefined> {
+    return (await this.streams.load(depositStreamId(depositId), DEPOSIT_AGGREGATE)).state;
+  }
+
+  /** The deposits flagged for review, oldest id first: the reviewers' queue. */
+  async flaggedDeposits(limit: number): Promise<DepositState[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > OPEN_WITHDRAWALS_PAGE_MAX) throw new Error(`assertion: a page holds 1 to ${OPEN_WITHDRAWALS_PAGE_MAX}`);
+    const { rows } = await this.store.pool.query<{ deposit_id: string }>(`select deposit_id from ${this.schema}.deposit_review order by deposit_id limit $1`, [limit]);
+    const deposits: DepositState[] = [];
+    for (const row of rows) {
+      const state = await this.deposit(row.deposit_id);
+      if (state !== undefined) deposits.push(state);
+    }
+    return deposits;
+  }
+
+  /** A deposit whose sender is on several clients' proven lists: one reviewer proposes whose it is, a different one decides. */
+  proposeDepositAttribution(depositId: string, clientId: string, reason: string, actor: string) {
+    return this.reviewDeposit(depositId, { type: 'ProposeDepositAttribution', depositId, clientId, reason, proposedBy: actor, at: this.at() }, actor);
+  }
+
+  decideDepositAttribution(depositId: string, decision: 'approve' | 'reject', reason: string, actor: string) {
+    return this.reviewDeposit(depositId, { type: 'DecideDepositAttribution', depositId, decision, reason, decidedBy: actor, at: this.at() }, actor);
+  }
+
+  private async reviewDeposit(depositId: string, command: Extract<DepositCommand, { type: 'ProposeDepositAttribution' | 'DecideDepositAttribution' }>, actor: string): Promise<Executed<DepositState | undefined, DepositEvent> | Refusal> {
+    const current = await this.deposit(depositId);
+    if (current === undefined) return refusal(walletError('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${depositId}`));
+    const wallet = await this.wallet(current.transfer.walletId);
+    if (wallet === undefined) return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${current.transfer.walletId}`));
+    return this.streams.execute(depositStreamId(depositId), DEPOSIT_AGGREGATE, (state) => decideDeposit(command, state, { wallet, thresholds: this.thresholds }), { actor }, {
+      afterAppend: (events, state, transaction) => this.trackDeposit(events, state, transaction),
+    });
   }
 
   // ---- withdrawals (HK-11d/e/h, TW-15, TW-17.4) ----

@@ -70,6 +70,6 @@ export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
 
 export const DEPOSIT_AGGREGATE: Aggregate<DepositState | undefined, DepositEvent> = {
   initial: undefined,
-  eventTypes: new Set(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositConfirmed', 'LargeTransferAlerted']),
+  eventTypes: new Set(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositAttributionProposed', 'DepositAttributionDecided', 'DepositConfirmed', 'LargeTransferAlerted']),
   evolve: evolveDeposit,
 };

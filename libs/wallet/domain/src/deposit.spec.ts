@@ -69,6 +69,22 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
     expect(after(observe(['alice', 'bob']), reattribute(['bob'])).state?.clientId).toBeNull();
   });
 
+  it('HK-11h given a deposit from an address on two clients\' lists, then a reviewer proposes one of them and a different one approves; nobody else, never the proposer', () => {
+    const propose = (clientId: string, by = 'ops-1'): DepositCommand => ({ type: 'ProposeDepositAttribution', depositId: transfer.depositId, clientId, reason: 'evidence', proposedBy: by, at: t0 });
+    const decide = (by: string, decision: 'approve' | 'reject' = 'approve'): DepositCommand => ({ type: 'DecideDepositAttribution', depositId: transfer.depositId, decision, reason: 'checked', decidedBy: by, at: t0 });
+    const flagged = after(observe(['alice', 'bob'])).state;
+    const code = (command: DepositCommand, state: DepositState | undefined) => {
+      const decision = decideDeposit(command, state, facts);
+      return decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path];
+    };
+    expect(code(propose('carol'), flagged)).toEqual(['ALLOWLIST_ADDRESS_NOT_LISTED', 'clientId']);
+    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    expect(code(decide('ops-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+    expect(code(decide('approver-1'), proposed)).toEqual(['DepositAttributionDecided', 'DepositAttributed']);
+    expect(after(observe(['alice', 'bob']), propose('bob'), decide('approver-1', 'reject')).state?.clientId).toBeNull();
+    expect(code(propose('alice'), after(observe([])).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']); // an unknown sender proves the address instead
+  });
+
   it('given the same transfer observed again, then nothing new; the same id with another amount is DEPOSIT_ID_CONFLICT', () => {
     const { state } = after(observe(['alice']));
     expect(decideDeposit(observe(['alice']), state, facts)).toEqual({ ok: true, events: [] });

@@ -24,13 +24,19 @@ export interface DepositState {
   readonly confirmed: boolean;
   /** Why it was flagged (null: it was not). */
   readonly reviewReason: DepositReviewReason | null;
+  /** Clients whose proven lists held the sender when it was flagged. */
+  readonly candidates: readonly string[];
+  /** A proposed attribution of a flagged deposit, waiting for a second person. */
+  readonly proposal: { readonly clientId: string; readonly proposedBy: string; readonly reason: string } | null;
 }
 
 export type DepositEvent =
   | { readonly type: 'DepositObserved'; readonly data: ObservedTransfer & { readonly clientId: string | null; readonly at: string } }
   | { readonly type: 'DepositFlaggedForReview'; readonly data: { readonly depositId: string; readonly reason: DepositReviewReason; readonly candidates: readonly string[]; readonly at: string } }
-  /** A flagged deposit's sender was proven since to be exactly one client's address (HK-11h): it is theirs from now on. */
+  /** A flagged deposit's sender was proven since to be exactly one client's address (HK-11h), or reviewers attributed it: it is theirs from now on. */
   | { readonly type: 'DepositAttributed'; readonly data: { readonly depositId: string; readonly clientId: string; readonly at: string } }
+  | { readonly type: 'DepositAttributionProposed'; readonly data: { readonly depositId: string; readonly clientId: string; readonly proposedBy: string; readonly reason: string; readonly at: string } }
+  | { readonly type: 'DepositAttributionDecided'; readonly data: { readonly depositId: string; readonly clientId: string; readonly decision: 'approve' | 'reject'; readonly decidedBy: string; readonly reason: string; readonly at: string } }
   /** custody.wallet.events.v1 DepositConfirmed v1 (exactly its fields): the ledger credits the client. */
   | {
       readonly type: 'DepositConfirmed';
@@ -57,7 +63,10 @@ export type DepositCommand =
       readonly at: string;
     }
   | { readonly type: 'ConfirmDeposit'; readonly depositId: string; readonly confirmations: number; readonly at: string }
-  | { readonly type: 'ReattributeDeposit'; readonly depositId: string; readonly senderAllowListedFor: readonly string[]; readonly at: string };
+  | { readonly type: 'ReattributeDeposit'; readonly depositId: string; readonly senderAllowListedFor: readonly string[]; readonly at: string }
+  /** A reviewer proposes whose a deposit is, when its sender is on several clients' proven lists. */
+  | { readonly type: 'ProposeDepositAttribution'; readonly depositId: string; readonly clientId: string; readonly reason: string; readonly proposedBy: string; readonly at: string }
+  | { readonly type: 'DecideDepositAttribution'; readonly depositId: string; readonly decision: 'approve' | 'reject'; readonly reason: string; readonly decidedBy: string; readonly at: string };
 
 export interface DepositFacts {
   readonly wallet: WalletState;
@@ -97,6 +106,26 @@ export function decideDeposit(command: DepositCommand, state: DepositState | und
       if (state.clientId !== null || state.reviewReason !== 'source-not-allow-listed' || !segregated || candidates.length !== 1 || candidates[0] === undefined) return accept();
       return accept({ type: 'DepositAttributed', data: { depositId: command.depositId, clientId: candidates[0], at: command.at } });
     }
+    case 'ProposeDepositAttribution': {
+      if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
+      if (state.clientId !== null || state.reviewReason !== 'source-on-several-allow-lists') return refuse('DEPOSIT_NOT_UNDER_REVIEW', 'depositId', 'only a deposit whose sender is on several clients\' lists is attributed by reviewers');
+      if (state.proposal !== null) return refuse('DEPOSIT_ATTRIBUTION_PENDING', 'depositId', `${state.proposal.proposedBy} proposed ${state.proposal.clientId} already`);
+      // HK-11h: only to a client whose proven list holds the sender
+      if (!state.candidates.includes(command.clientId)) return refuse('ALLOWLIST_ADDRESS_NOT_LISTED', 'clientId', `${state.transfer.fromAddress} is not on ${command.clientId}'s proven list`);
+      if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'an attribution states the evidence');
+      const { depositId, clientId, reason, proposedBy, at } = command;
+      return accept({ type: 'DepositAttributionProposed', data: { depositId, clientId, proposedBy, reason, at } });
+    }
+    case 'DecideDepositAttribution': {
+      if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
+      const proposal = state.proposal;
+      if (proposal === null) return refuse('DEPOSIT_NOT_UNDER_REVIEW', 'depositId', 'no attribution is proposed');
+      if (command.decidedBy === proposal.proposedBy) return refuse('MAKER_CHECKER_SAME_PERSON', 'decidedBy', `${command.decidedBy} proposed it; a different person decides`);
+      if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a decision states why');
+      const { depositId, decision, reason, decidedBy, at } = command;
+      const decided: DepositEvent = { type: 'DepositAttributionDecided', data: { depositId, clientId: proposal.clientId, decision, decidedBy, reason, at } };
+      return decision === 'approve' ? accept<DepositEvent>(decided, { type: 'DepositAttributed', data: { depositId, clientId: proposal.clientId, at } }) : accept<DepositEvent>(decided);
+    }
     case 'ConfirmDeposit': {
       if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
       if (state.confirmed || state.clientId === null || command.confirmations < facts.wallet.confirmationsRequired) return accept();
@@ -113,7 +142,7 @@ export function evolveDeposit(state: DepositState | undefined, event: DepositEve
   switch (event.type) {
     case 'DepositObserved': {
       const { clientId, at: _at, ...transfer } = event.data;
-      return { transfer, clientId, confirmed: false, reviewReason: null };
+      return { transfer, clientId, confirmed: false, reviewReason: null, candidates: [], proposal: null };
     }
     case 'DepositConfirmed':
       if (state === undefined) throw new Error('assertion: a confirmation of an unobserved deposit');
@@ -122,7 +151,11 @@ export function evolveDeposit(state: DepositState | undefined, event: DepositEve
       if (state === undefined) throw new Error('assertion: an attribution of an unobserved deposit');
       return { ...state, clientId: event.data.clientId };
     case 'DepositFlaggedForReview':
-      return state === undefined ? state : { ...state, reviewReason: event.data.reason };
+      return state === undefined ? state : { ...state, reviewReason: event.data.reason, candidates: event.data.candidates };
+    case 'DepositAttributionProposed':
+      return state === undefined ? state : { ...state, proposal: { clientId: event.data.clientId, proposedBy: event.data.proposedBy, reason: event.data.reason } };
+    case 'DepositAttributionDecided':
+      return state === undefined ? state : { ...state, proposal: null };
     case 'LargeTransferAlerted':
       return state;
   }

@@ -66,6 +66,8 @@ export const WALLET_ERROR_CODES = [
   // deposits
   'DEPOSIT_ID_CONFLICT',
   'DEPOSIT_UNKNOWN',
+  'DEPOSIT_NOT_UNDER_REVIEW',
+  'DEPOSIT_ATTRIBUTION_PENDING',
 ] as const;
 export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
 
