@@ -1,11 +1,9 @@
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
 import { applyPolicyMessages, POLICY_CONSUMED_TOPICS, PolicyService } from '@custody/policy-application';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
-import type { Producer } from 'kafkajs';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { POLICY_CONFIG, type PolicyConfig } from './policy-config';
 
@@ -21,11 +19,9 @@ const decimals = new Map(Object.entries(DEFAULT_ASSET_REGISTRY as Readonly<Recor
 export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly service: PolicyService;
   private ready = false;
-  private consumer: InboxConsumer | undefined;
-  private producer: Producer | undefined;
+  private readonly ingestion: KafkaIngestion;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
-  private starting: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
 
@@ -39,6 +35,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
   ) {
     this.warning = new RateLimitedWarning(logger);
     this.service = new PolicyService({ store, jurisdictions: config.jurisdictions, reportCurrency: config.reportCurrency, decimals, insurance: config.insurance, ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }) });
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
   }
 
   /** The service once its tables exist (503 before). */
@@ -48,12 +45,13 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.starting = this.readiness.prepare('policy tables', () => this.service.migrate(this.pool)).then(async () => {
+    // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
+    void this.readiness.prepare('policy tables', () => this.service.migrate(this.pool)).then(async () => {
       if (this.stopping.signal.aborted) return;
       this.ready = true;
       this.schedule();
-      await this.startConsumer();
-    });
+      await this.ingestion.start();
+    }).catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'policy: start-up failed'));
   }
 
   private schedule(): void {
@@ -67,45 +65,11 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     }, this.config.evaluationIntervalMs);
   }
 
-  private async startConsumer(): Promise<void> {
-    const kafkaConfig = this.serviceConfig.kafka;
-    if (kafkaConfig === undefined) {
-      this.logger.warn('KAFKA_BROKERS is not set: the policy service does not consume wallet movements or prices');
-      return;
-    }
-    const kafka = createKafka({ clientId: `${this.serviceConfig.serviceName}-consumer`, brokers: kafkaConfig.brokers });
-    const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent });
-    this.producer = producer;
-    const consumer = new InboxConsumer({
-      bus: new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }),
-      groupId: POLICY_CONSUMER_GROUP,
-      topics: [...POLICY_CONSUMED_TOPICS],
-      pool: this.pool,
-      schema: this.serviceConfig.databaseSchema,
-      apply: applyPolicyMessages(this.service),
-      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'policy consumer: batch failed; retrying it'),
-      onRestart: (error, restart) => this.logger.warn({ error: (error as Error).message, restart }, 'policy consumer: Kafka consumer restarted'),
-    });
-    this.consumer = consumer;
-    await consumer.migrate();
-    const started = await retryUntilDone(
-      async () => {
-        await producer.connect();
-        await consumer.start();
-      },
-      this.stopping.signal,
-      (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'policy consumer: Kafka not reachable; retrying'),
-    );
-    if (started) this.logger.info({ topics: POLICY_CONSUMED_TOPICS }, 'policy consumer started');
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.starting.catch(() => undefined);
+    await this.ingestion.stop(); // ends a start still retrying Kafka, then stops consuming
     await this.round;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.consumer?.stop();
-    await this.producer?.disconnect().catch(() => undefined);
   }
 }

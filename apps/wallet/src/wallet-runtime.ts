@@ -1,8 +1,7 @@
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
-import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import {
   applyWalletMessages,
   ChainIdMismatchError,
@@ -16,7 +15,6 @@ import {
   WebhookTransferAlertNotifier,
   type TransferAlertNotifier,
 } from '@custody/wallet-application';
-import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { WALLET_CONFIG, type WalletConfig } from './wallet-config';
 
@@ -35,11 +33,9 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private wallet: WalletService | undefined;
   private vault: Pkcs11KeyVault | undefined;
   private processor: WalletProcessor | undefined;
-  private consumer: InboxConsumer | undefined;
-  private producer: Producer | undefined;
+  private ingestion: KafkaIngestion | undefined;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
-  private starting: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
 
@@ -87,7 +83,10 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),
     });
     const processor = new WalletProcessor(wallet, { scanStartBlock: this.config.scanStartBlock, onError: (error, context) => this.warning.warn({ ...context, error: (error as Error).message }, 'wallet: a withdrawal step failed; retried next round') });
-    this.starting = this.readiness.prepare('wallet tables', () => migrateWalletTables(this.pool, this.serviceConfig.databaseSchema)).then(async () => {
+    const ingestion = new KafkaIngestion({ config: this.serviceConfig, logger: this.logger, pool: this.pool, name: 'wallet consumer', groupId: WALLET_CONSUMER_GROUP, topics: WALLET_CONSUMED_TOPICS, apply: applyWalletMessages(wallet) });
+    this.ingestion = ingestion;
+    // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
+    void this.readiness.prepare('wallet tables', () => migrateWalletTables(this.pool, this.serviceConfig.databaseSchema)).then(async () => {
       // the node must serve the configured chain: retried while it is unreachable; another chain stops the wallet
       let mismatch: Error | undefined;
       const reached = await retryUntilDone(
@@ -110,8 +109,8 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       this.wallet = wallet;
       this.processor = processor;
       this.schedule(evm.chain);
-      await this.startConsumer(wallet);
-    });
+      await ingestion.start();
+    }).catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'wallet: start-up failed'));
   }
 
   private schedule(chain: string): void {
@@ -124,46 +123,12 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
     }, this.config.processorIntervalMs);
   }
 
-  private async startConsumer(wallet: WalletService): Promise<void> {
-    const kafkaConfig = this.serviceConfig.kafka;
-    if (kafkaConfig === undefined) {
-      this.logger.warn('KAFKA_BROKERS is not set: the wallet does not consume withdrawal requests or ledger holds');
-      return;
-    }
-    const kafka = createKafka({ clientId: `${this.serviceConfig.serviceName}-consumer`, brokers: kafkaConfig.brokers });
-    const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent }); // dead letters
-    this.producer = producer;
-    const consumer = new InboxConsumer({
-      bus: new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }),
-      groupId: WALLET_CONSUMER_GROUP,
-      topics: [...WALLET_CONSUMED_TOPICS],
-      pool: this.pool,
-      schema: this.serviceConfig.databaseSchema,
-      apply: applyWalletMessages(wallet),
-      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'wallet consumer: batch failed; retrying it'),
-      onRestart: (error, restart) => this.logger.warn({ error: (error as Error).message, restart }, 'wallet consumer: Kafka consumer restarted'),
-    });
-    this.consumer = consumer;
-    await consumer.migrate();
-    const started = await retryUntilDone(
-      async () => {
-        await producer.connect();
-        await consumer.start();
-      },
-      this.stopping.signal,
-      (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'wallet consumer: Kafka not reachable; retrying'),
-    );
-    if (started) this.logger.info({ topics: WALLET_CONSUMED_TOPICS }, 'wallet consumer started');
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.starting.catch(() => undefined);
+    await this.ingestion?.stop(); // ends a start still retrying Kafka, then stops consuming
     await this.round; // the round in progress finishes (its steps are each one transaction)
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.consumer?.stop();
-    await this.producer?.disconnect().catch(() => undefined);
     await this.vault?.close();
   }
 }

@@ -8,3 +8,4 @@ export { ServiceHostModule, type ServiceHostModuleOptions } from './service-host
 export * from './tokens';
 export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
 export { acceptedOr422, jsonView, parseInput, refusedCommand } from './http-input';
+export { KafkaIngestion, type KafkaIngestionOptions } from './kafka-ingestion';
