@@ -108,7 +108,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     expect(await call('GET', '/v1/capital-report', ['auditor'], 'aud-1')).toMatchObject({ status: 200, body: { group2Status: 'within 1%', clientCustody: { segregation: 'holds' } } });
     const current = (await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policyVersion: string };
     expect(current.policyVersion).toBe('HK+TW-default-1');
-    const thresholds = { hkColdQuantityMin: '0.995', twColdQuantityMin: '0.75', twColdValueMin: '0.85', twHouseInHotMax: '0.20', hkInsuranceColdMin: '0.50', hkInsuranceHotMin: '1.00', priceStalenessMs: 900000, group2SoftLimit: '0.01', group2HardLimit: '0.02' };
+    const thresholds = { hkColdQuantityMin: '0.995', twColdQuantityMin: '0.75', twColdValueMin: '0.85', twHouseInHotMax: '0.20', hkInsuranceColdMin: '0.50', hkInsuranceHotMin: '1.00', staleAfterMs: 900000, group2SoftLimit: '0.01', group2HardLimit: '0.02' };
     expect((await call('POST', '/v1/policy-versions', ['admin'], 'admin-1', { profile: { version: 'HK+TW-2026.2', jurisdictions: ['HK', 'TW'], thresholds }, reason: 'board resolution' })).status).toBe(201);
     expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver', 'admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
     expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver'], 'approver-1', { decision: 'approve', reason: 'checked' })).toMatchObject({ status: 200, body: { status: 'approved' } });

@@ -18,7 +18,7 @@ const profile = z.strictObject({
     twHouseInHotMax: ratio,
     hkInsuranceColdMin: ratio,
     hkInsuranceHotMin: ratio,
-    priceStalenessMs: z.int().min(1),
+    staleAfterMs: z.int().min(1),
     group2SoftLimit: ratio,
     group2HardLimit: ratio,
   }),

@@ -71,7 +71,7 @@ export function capitalReport(
   for (const [asset, amountMinor] of [...own].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (amountMinor === 0n) continue;
     const group = classification.get(asset) ?? '2b';
-    const valued = valueOf(facts, asset, amountMinor, profile.thresholds.priceStalenessMs);
+    const valued = valueOf(facts, asset, amountMinor, profile.thresholds.staleAfterMs);
     if (!('value' in valued)) priceProblems.push(valued);
     exposures.push({ asset, group, classified: classification.has(asset), amountMinor, value: 'value' in valued ? valued.value : ZERO });
   }

@@ -20,8 +20,8 @@ export interface PolicyThresholds {
   readonly hkInsuranceColdMin: string;
   /** HK-11j: insurance cover of client assets in hot (and other) storage, by value. */
   readonly hkInsuranceHotMin: string;
-  /** A price older than this (ms) makes a value-based rule indeterminate, never a pass. */
-  readonly priceStalenessMs: number;
+  /** Age (ms) after which a price is stale: a value-based rule on it is indeterminate, never a pass. A duration, not an amount. */
+  readonly staleAfterMs: number;
   /** BC-3: Group 2 exposure of own holdings, share of Tier 1 capital: normal limit and hard limit. */
   readonly group2SoftLimit: string;
   readonly group2HardLimit: string;
@@ -42,7 +42,7 @@ export const DEFAULT_THRESHOLDS: PolicyThresholds = {
   twHouseInHotMax: '0.20',
   hkInsuranceColdMin: '0.50',
   hkInsuranceHotMin: '1.00',
-  priceStalenessMs: 15 * 60 * 1000,
+  staleAfterMs: 15 * 60 * 1000,
   group2SoftLimit: '0.01',
   group2HardLimit: '0.02',
 };
@@ -75,8 +75,8 @@ export function profileProblems(profile: PolicyProfile): ProfileProblem[] {
   const soft = parseDecimal(profile.thresholds.group2SoftLimit);
   const hard = parseDecimal(profile.thresholds.group2HardLimit);
   if (soft !== undefined && hard !== undefined && soft.numerator * hard.denominator > hard.numerator * soft.denominator) problems.push({ path: 'thresholds.group2SoftLimit', reason: 'the normal Group 2 limit is at most the hard limit (BC-3)' });
-  const staleness = profile.thresholds.priceStalenessMs;
-  if (!Number.isSafeInteger(staleness) || staleness <= 0 || staleness > PRICE_STALENESS_MS_MAX) problems.push({ path: 'thresholds.priceStalenessMs', reason: `1 to ${PRICE_STALENESS_MS_MAX} ms` });
+  const staleness = profile.thresholds.staleAfterMs;
+  if (!Number.isSafeInteger(staleness) || staleness <= 0 || staleness > PRICE_STALENESS_MS_MAX) problems.push({ path: 'thresholds.staleAfterMs', reason: `1 to ${PRICE_STALENESS_MS_MAX} ms` });
   return problems;
 }
 

@@ -192,7 +192,7 @@ describe('BC-1..BC-4 capital report of the institution\'s own holdings', () => {
 describe('policy profiles as data', () => {
   it('given the default profiles, then they are valid; a ratio above 1 or a bad version is refused with its path', () => {
     expect(profileProblems(BOTH)).toEqual([]);
-    expect(profileProblems({ ...HK, version: 'bad version', thresholds: { ...HK.thresholds, hkColdQuantityMin: '1.5', priceStalenessMs: 0 } }).map((problem) => problem.path)).toEqual(['version', 'thresholds.hkColdQuantityMin', 'thresholds.priceStalenessMs']);
+    expect(profileProblems({ ...HK, version: 'bad version', thresholds: { ...HK.thresholds, hkColdQuantityMin: '1.5', staleAfterMs: 0 } }).map((problem) => problem.path)).toEqual(['version', 'thresholds.hkColdQuantityMin', 'thresholds.staleAfterMs']);
   });
 });
 

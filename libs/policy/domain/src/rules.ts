@@ -118,8 +118,8 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
   for (const { asset, split } of perAsset) {
     const total = split.coldMinor + split.hotMinor;
     if (total === 0n) continue;
-    const cold = valueOf(facts, asset, split.coldMinor, profile.thresholds.priceStalenessMs);
-    const all = valueOf(facts, asset, total, profile.thresholds.priceStalenessMs);
+    const cold = valueOf(facts, asset, split.coldMinor, profile.thresholds.staleAfterMs);
+    const all = valueOf(facts, asset, total, profile.thresholds.staleAfterMs);
     if (!('value' in cold) || !('value' in all)) {
       priceProblems.push('value' in all ? (cold as PriceProblem) : all);
       continue;
@@ -151,7 +151,7 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
       prices: [...facts.prices.values()].filter((price) => assets.includes(price.asset)),
       quantityMinimum: profile.thresholds.twColdQuantityMin,
       valueMinimum: profile.thresholds.twColdValueMin,
-      priceStalenessMs: profile.thresholds.priceStalenessMs,
+      staleAfterMs: profile.thresholds.staleAfterMs,
     },
     figures: {
       ...Object.fromEntries(perAsset.map((entry) => [`coldShare.${entry.asset}`, percent(entry.ratio)])),
@@ -191,8 +191,8 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
       if (tier === 'cold' && holding.houseMinor > gasOnly) problems.push(`a client cold wallet holds house ${holding.asset} other than for gas`);
       if (holding.onChainMinor - holding.houseMinor < holding.clientMinor) problems.push(`on chain ${holding.onChainMinor} ${holding.asset} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`);
       if (tier === 'hot') {
-        const client = valueOf(facts, holding.asset, holding.clientMinor, profile.thresholds.priceStalenessMs);
-        const house = valueOf(facts, holding.asset, holding.houseMinor > 0n ? holding.houseMinor : 0n, profile.thresholds.priceStalenessMs);
+        const client = valueOf(facts, holding.asset, holding.clientMinor, profile.thresholds.staleAfterMs);
+        const house = valueOf(facts, holding.asset, holding.houseMinor > 0n ? holding.houseMinor : 0n, profile.thresholds.staleAfterMs);
         if ('value' in client && 'value' in house) {
           clientValue = add(clientValue, client.value);
           houseValue = add(houseValue, house.value);
@@ -212,7 +212,7 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
       policyVersion: profile.version,
       asOf: facts.asOf,
       reason: verdict === 'pass' ? `house assets in ${walletId} are within TW-4` : verdict === 'indeterminate' ? `the 20% cap cannot be valued: ${indeterminate}` : problems.join('; '),
-      inputs: { walletId, tier, holdings: lines, cap: profile.thresholds.twHouseInHotMax, priceStalenessMs: profile.thresholds.priceStalenessMs },
+      inputs: { walletId, tier, holdings: lines, cap: profile.thresholds.twHouseInHotMax, staleAfterMs: profile.thresholds.staleAfterMs },
       figures: tier === 'hot' && indeterminate === undefined ? { houseShare: share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share), clientValue: toDecimalText(clientValue, 2), houseValue: toDecimalText(houseValue, 2) } : {},
     });
   }
@@ -234,7 +234,7 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
     const split = splitOf(holdings, asset);
     for (const [tier, amount] of [['cold', split.coldMinor], ['hot', split.hotMinor]] as const) {
       if (amount === 0n) continue;
-      const valued = valueOf(facts, asset, amount, profile.thresholds.priceStalenessMs);
+      const valued = valueOf(facts, asset, amount, profile.thresholds.staleAfterMs);
       if (!('value' in valued)) {
         priceProblems.push(valued);
         continue;
@@ -259,7 +259,7 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
       verdict === 'indeterminate'
         ? `cannot value the required cover: ${[...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`), ...invalid.map((policy) => `${policy.policyId} limit invalid`)].join(', ')}`
         : `cover in force ${toDecimalText(cover, 2)} ${facts.reportCurrency} against ${toDecimalText(required, 2)} required (${percent(coldShare)} of cold, ${percent(hotShare)} of hot client value)`,
-    inputs: { policies: facts.insurance, coldShare: profile.thresholds.hkInsuranceColdMin, hotShare: profile.thresholds.hkInsuranceHotMin, priceStalenessMs: profile.thresholds.priceStalenessMs },
+    inputs: { policies: facts.insurance, coldShare: profile.thresholds.hkInsuranceColdMin, hotShare: profile.thresholds.hkInsuranceHotMin, staleAfterMs: profile.thresholds.staleAfterMs },
     // what is required and what is missing are shown rounded up: a shortfall is never shown smaller than it is
     figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalTextUp(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalTextUp(compare(cover, required) >= 0 ? ZERO : subtract(required, cover), 2) },
   };
