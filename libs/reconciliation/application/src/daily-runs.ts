@@ -85,6 +85,7 @@ export class DailyRuns {
   /** The inbox consumer's `apply`: every client entry of every journal, once (the copies in other clients' streams add nothing). */
   apply() {
     return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+      const rows: { journalId: string; line: number; clientId: string; asset: string; amountMinor: string; at: string }[] = [];
       for (const message of messages) {
         if (message.topic !== LEDGER_EVENTS_TOPIC || message.value.type !== JOURNAL_POSTED_TYPE) continue;
         const { data } = message.value as unknown as JournalPostedV1;
@@ -92,11 +93,17 @@ export class DailyRuns {
           if (entry.account.kind !== 'client') continue;
           // a client account is a liability: a credit raises what the client is owed, a debit lowers it
           const signed = entry.side === 'credit' ? BigInt(entry.amountMinor) : -BigInt(entry.amountMinor);
-          await client.query(
-            `insert into ${this.schema}.recon_movements (journal_id, line, client_id, asset, amount_minor, at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
-            [data.journalId, line, entry.account.clientId, entry.account.asset, signed.toString(), data.at],
-          );
+          rows.push({ journalId: data.journalId, line, clientId: entry.account.clientId, asset: entry.account.asset, amountMinor: signed.toString(), at: data.at });
         }
+      }
+      // one statement per batch, in message order; a journal's other copies (and redeliveries) add nothing
+      if (rows.length > 0) {
+        await client.query(
+          `insert into ${this.schema}.recon_movements (journal_id, line, client_id, asset, amount_minor, at)
+           select j, l, c, a, m, t from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[]) with ordinality as row(j, l, c, a, m, t, n)
+           order by n on conflict do nothing`,
+          [rows.map((row) => row.journalId), rows.map((row) => row.line), rows.map((row) => row.clientId), rows.map((row) => row.asset), rows.map((row) => row.amountMinor), rows.map((row) => row.at)],
+        );
       }
       return { rejected: [] };
     };
