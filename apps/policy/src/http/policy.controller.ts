@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
+import { acceptedOr422, jsonView, parseInput, refusedCommand } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { PolicyRuntime } from '../policy-runtime';
 
@@ -35,14 +35,20 @@ const decision = z.strictObject({ decision: z.enum(['approve', 'reject']), reaso
 export class PolicyController {
   constructor(@Inject(PolicyRuntime) private readonly runtime: PolicyRuntime) {}
 
-  /** Without `at`: every rule now, with evidence, and the open breaches. With `at` (ISO instant): the breaches open then. */
+  /**
+   * Without `at`: every rule now, with evidence, and the open breaches. With `at` (ISO instant):
+   * the same as it was then, rebuilt from history (facts recorded by then, the policy version in
+   * force then, the breaches open then).
+   */
   @Get('compliance')
   @Roles('operator', 'auditor', 'approver')
   async compliance(@Query('at') at?: string) {
     const service = this.runtime.policy();
     if (at === undefined) return jsonView(await service.status());
     const { instant: when } = parseInput(z.strictObject({ instant }), { instant: at }, 'query');
-    return { asOf: new Date(when).toISOString(), openBreaches: jsonView(await service.breachesAt(new Date(when).toISOString())) };
+    const asOf = new Date(when).toISOString();
+    if (Date.parse(asOf) > Date.parse(service.at())) throw refusedCommand({ code: 'INSTANT_IN_THE_FUTURE', path: 'at', reason: `${asOf} has not happened yet: without \`at\` for now` }, 'query');
+    return jsonView(await service.statusAt(asOf));
   }
 
   @Get('capital-report')

@@ -77,13 +77,18 @@ export class EventSourcedStreams {
     private readonly codec: StreamCodec,
   ) {}
 
-  async load<S, E extends DomainEvent>(streamId: string, aggregate: Aggregate<S, E>, transaction?: Transaction): Promise<Loaded<S>> {
+  /**
+   * The stream's state; with `include`, folded over only the events it accepts (the state as of a
+   * past business instant: events whose own time is not after it). The version is the stream's.
+   */
+  async load<S, E extends DomainEvent>(streamId: string, aggregate: Aggregate<S, E>, transaction?: Transaction, include?: (event: E) => boolean): Promise<Loaded<S>> {
     let state = aggregate.initial;
     let version = 0n;
     for (;;) {
       const page = await this.store.readStream(streamId, { fromVersion: version + 1n, maxCount: READ_PAGE_EVENTS_MAX }, transaction);
       for (const recorded of page) {
-        state = aggregate.evolve(state, domainEventOf<E>(recorded, aggregate.eventTypes, this.codec));
+        const event = domainEventOf<E>(recorded, aggregate.eventTypes, this.codec);
+        if (include === undefined || include(event)) state = aggregate.evolve(state, event);
         version = recorded.streamVersion;
       }
       if (page.length < READ_PAGE_EVENTS_MAX) return { state, version };

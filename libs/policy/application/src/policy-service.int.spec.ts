@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_ASSET_REGISTRY, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEFAULT_ASSET_REGISTRY, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
 import { applyPolicyMessages, POLICY_CONSUMED_TOPICS } from './policy-messages';
-import { PolicyService } from './policy-service';
+import { PolicyService, type ComplianceStatus } from './policy-service';
 
 const WAIT_MS = 20_000;
 const ETH = 10n ** 18n;
@@ -59,6 +59,28 @@ describe('policy service: continuous compliance from wallet movements and prices
   const transfer = (id: string, from: string, to: string, amountMinor: bigint) =>
     envelope('InternalTransferConfirmed', `wallet-withdrawal-${id}`, at(), { withdrawalId: id, sourceWalletId: from, destinationWalletId: to, asset: 'ETH', amountMinor: amountMinor.toString(), transactionHash: `0x${'cd'.repeat(32)}`, confirmedAt: at() });
   const price = (value: string) => envelope('PriceObserved', 'price-ETH-USD', at(), { asset: 'ETH', quoteCurrency: 'USD', price: value, observedAt: at(), source: 'exchange-mid' });
+  type Account = { kind: 'client'; clientId: string; asset: string } | { kind: 'custody'; walletId: string; asset: string };
+  /** A ledger journal moving `amountMinor` ETH from the credited account to the debited one. */
+  const journal = (journalId: string, kind: string, streamId: string, debit: Account, credit: Account, amountMinor: bigint) =>
+    envelope('JournalPosted', streamId, at(), {
+      journalId,
+      kind,
+      sourceReference: journalId.split(':')[1] ?? journalId,
+      fingerprint: `fp-${journalId}`,
+      entries: [
+        { account: debit, side: 'debit', amountMinor: amountMinor.toString() },
+        { account: credit, side: 'credit', amountMinor: amountMinor.toString() },
+      ],
+      at: at(),
+    });
+  const custody = (walletId: string): Account => ({ kind: 'custody', walletId, asset: 'ETH' });
+  const alice: Account = { kind: 'client', clientId: 'alice', asset: 'ETH' };
+  /** The live status at moments of this run, each rebuilt from history at the end. */
+  const snapshots: ComplianceStatus[] = [];
+  const capture = async () => {
+    snapshots.push(await service.status());
+    clock.advance(1_000); // the world moves on after each look
+  };
   const breaches = () => published.filter((event) => event.type.startsWith('ComplianceBreach')).map((event) => [event.type, event.data['ruleId'], event.data['subject']]);
 
   beforeAll(async () => {
@@ -104,6 +126,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     // detected at the first deposit, with the move that would have mended it then (98% of 60 ETH)
     expect(detected?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', policyVersion: 'HK+TW-default-1', figures: { coldShare: '0.0000%' }, rebalancing: [{ direction: 'hot-to-cold', amountMinor: ((60n * ETH * 98n) / 100n).toString() }] } });
     expect(breaches().map(([type, ruleId]) => `${String(type)} ${String(ruleId)}`).sort()).toEqual(['ComplianceBreachDetected HK-11g', 'ComplianceBreachDetected HK-11j', 'ComplianceBreachDetected TW-3']); // two deposits: each breach once
+    await capture();
   });
 
   it('HK-11g / TW-3 given 99 ETH moved hot-to-cold, then both breaches resolve; the status then and in the past tell them apart', async () => {
@@ -116,6 +139,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     expect(status.results.find((result) => result.ruleId === 'HK-11g')).toMatchObject({ verdict: 'pass', figures: { coldShare: '99.0000%' } });
     expect(status.results.find((result) => result.ruleId === 'HK-11j')).toMatchObject({ verdict: 'pass', figures: { required: '151500.00' } }); // 50% of 297,000 + 100% of 3,000
     expect((await service.breachesAt(duringBreach)).map((breach) => breach.ruleId).sort()).toEqual(['HK-11g', 'HK-11j', 'TW-3']);
+    await capture();
   });
 
   it('TW-4 given house ETH placed in the client hot wallet by a recorded exception above 20% of the client ETH there, then a breach; a house wallet cannot take an exception', async () => {
@@ -126,6 +150,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     expect(refused).toMatchObject({ ok: false, error: { code: 'COMMINGLING_WALLET_NOT_CLIENT', path: 'walletId' } });
     await eventually(() => breaches().some(([, ruleId]) => ruleId === 'TW-4'), WAIT_MS);
     expect(published.find((event) => event.data['ruleId'] === 'TW-4')?.data).toMatchObject({ subject: 'h1', evidence: { figures: { houseShare: '50.0000%' } } });
+    await capture();
   });
 
   it('BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status while a house wallet\'s balance is unobserved, and says segregation is in doubt while TW-4 is breached', async () => {
@@ -146,6 +171,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     clock.advance(60_000);
     await publish(EXCHANGE_PRICES_TOPIC, price('3010')); // any relevant event re-runs the rules
     await eventually(() => published.some((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g' && (event.data['evidence'] as { policyVersion: string }).policyVersion === 'HK+TW-2026.2'), WAIT_MS);
+    await capture();
   });
 
   it('a price older than the staleness limit makes the value rules indeterminate, and an indeterminate rule neither opens nor closes a breach', async () => {
@@ -159,6 +185,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     expect(results.find((result) => result.ruleId === 'TW-3')?.verdict).toBe('pass'); // by quantity: no price needed
     await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
     expect((await service.store.readStream('policy-breaches')).length).toBe(before); // nothing new recorded
+    await capture();
   });
 
   it('a price observed ahead of this service\'s clock is refused at the door (parked, not stored): it cannot shadow the correct prices after it', async () => {
@@ -168,5 +195,32 @@ describe('policy service: continuous compliance from wallet movements and prices
     await publish(EXCHANGE_PRICES_TOPIC, price('3050'));
     await eventually(async () => (await service.facts(at())).prices.get('ETH')?.price === '3050', WAIT_MS);
     expect(before?.price).toBe('3010');
+  });
+
+  it('HK-6 given the ledger\'s journals, a client deposit counted once however many copies arrive, then custody moved to a house wallet opens a segregation breach naming the shortfall; moved back, it resolves', async () => {
+    clock.advance(60_000);
+    const credited = journal('deposit:D-9', 'deposit', 'ledger-client-alice', custody('c1'), alice, 5n * ETH);
+    await publish(LEDGER_EVENTS_TOPIC, credited, { ...credited, eventId: randomUUID(), streamId: 'ledger-client-alice-copy' }); // a journal is published once per client it touches
+    await eventually(async () => (await service.status()).results.some((result) => result.ruleId === 'HK-6'), WAIT_MS);
+    expect((await service.status()).results.find((result) => result.ruleId === 'HK-6')).toMatchObject({ verdict: 'pass', figures: { clientLiabilityMinor: (5n * ETH).toString(), segregatedCustodyMinor: (5n * ETH).toString() } });
+    await capture();
+    await publish(LEDGER_EVENTS_TOPIC, journal('custody-transfer:T-9', 'custody-transfer', 'ledger-house-books', custody('house1'), custody('c1'), 2n * ETH));
+    await eventually(() => breaches().some(([type, ruleId]) => type === 'ComplianceBreachDetected' && ruleId === 'HK-6'), WAIT_MS);
+    expect(published.find((event) => event.data['ruleId'] === 'HK-6')?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', figures: { shortfallMinor: (2n * ETH).toString() }, reason: expect.stringMatching(/held elsewhere: house1 \(house\)/) } });
+    expect((await service.capitalReport())?.clientCustody.statement).toMatch(/HK-6 ETH since/);
+    await capture();
+    clock.advance(60_000);
+    await publish(LEDGER_EVENTS_TOPIC, journal('custody-transfer:T-10', 'custody-transfer', 'ledger-house-books', custody('c1'), custody('house1'), 2n * ETH));
+    await eventually(() => breaches().some(([type, ruleId]) => type === 'ComplianceBreachResolved' && ruleId === 'HK-6'), WAIT_MS);
+    await capture();
+  });
+
+  it('the compliance status as of each moment captured live during this run is rebuilt from history, equal in every rule, figure, policy version and open breach', async () => {
+    expect(snapshots.length).toBe(8);
+    for (const live of snapshots) expect(await service.statusAt(live.asOf)).toEqual(live);
+    // and it is history, not now: the first moment had neither the approved version nor HK-6
+    const first = await service.statusAt(snapshots[0]?.asOf ?? '');
+    expect(first.policyVersion).toBe('HK+TW-default-1');
+    expect(first.results.some((result) => result.ruleId === 'HK-6')).toBe(false);
   });
 });

@@ -43,6 +43,9 @@ export interface CapitalReport {
   };
 }
 
+/** The rules whose open breach puts segregation, and so the BC-4 relief, in doubt. */
+export const SEGREGATION_RULES: ReadonlySet<string> = new Set(['TW-4', 'HK-6', 'TW-12']);
+
 /**
  * BC-1..BC-4 over the institution's OWN holdings (house wallets and house shares in client
  * wallets): exposure per group at current prices; Group 2 exposure as a share of Tier 1; within
@@ -94,7 +97,7 @@ export function capitalReport(
       group2Rwa = add(normal, multiply(fromTwoA, subtract(RISK_WEIGHT_1250, RISK_WEIGHT_DEFAULT)));
     }
   }
-  const segregationBreaches = openBreaches.filter((breach) => breach.ruleId === 'TW-4' || breach.ruleId === 'HK-6');
+  const segregationBreaches = openBreaches.filter((breach) => SEGREGATION_RULES.has(breach.ruleId));
   // Own balances are complete only when the facts miss nothing and no own holding is negative.
   const valuationGaps = [
     ...(facts.gaps ?? []),
@@ -102,7 +105,8 @@ export function capitalReport(
     ...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`),
   ];
   const indeterminate = valuationGaps.length > 0;
-  const segregationChecked = profile.jurisdictions.includes('TW');
+  // TW-4 checks commingling per wallet; HK-6 / TW-12 check the books' client assets are in client wallets
+  const segregationChecked = profile.jurisdictions.includes('TW') || facts.books !== undefined;
   const money = (value: Rational) => toDecimalText(value, 2);
   return {
     asOf: facts.asOf,
@@ -125,7 +129,7 @@ export function capitalReport(
         segregationBreaches.length === 0
           ? segregationChecked
             ? 'Client assets are held in segregated client wallets and accounts: no credit or market risk capital is held against them (BC-4).'
-            : 'The policy in force does not check commingling (no TW-4 rule): whether client assets are segregated is not evaluated here, so the BC-4 relief is not asserted.'
+            : 'The policy in force does not check commingling (no TW-4 rule) and the ledger\'s books are not read (no HK-6 rule): whether client assets are segregated is not evaluated here, so the BC-4 relief is not asserted.'
           : `Segregation is in doubt while these breaches are open: ${segregationBreaches.map((breach) => `${breach.ruleId} ${breach.subject} since ${breach.detectedAt}`).join('; ')}. The BC-4 relief for client assets may not apply.`,
       openBreaches: segregationBreaches.map((breach) => breach.breachId),
     },

@@ -42,6 +42,26 @@ export interface InsurancePolicy {
   readonly expiresAt: string;
 }
 
+/** What the ledger's custody account of one wallet records it holding of one asset (minor units; HK-8 double entry). */
+export interface CustodyBalance {
+  readonly walletId: string;
+  /** As the wallet service registered it; `unregistered` when the policy service has not seen the wallet. */
+  readonly ownerClass: 'client-segregated' | 'house' | 'unregistered';
+  readonly asset: string;
+  readonly custodyMinor: bigint;
+}
+
+/**
+ * The ledger's books as the segregation rule (HK-6) reads them: per asset, what the institution
+ * owes its clients (each client's balance counted only when positive: a client who owes the
+ * house offsets nothing owed to the others, as in TW-13 (3)) and what its custody accounts say
+ * each wallet holds. Both come from the same journals, so they are never out of step.
+ */
+export interface LedgerBooks {
+  readonly clientLiabilities: ReadonlyMap<string, bigint>;
+  readonly custody: readonly CustodyBalance[];
+}
+
 /** The facts the rules read, all as of one instant (`asOf`, from the command, never the clock). */
 export interface ComplianceFacts {
   readonly asOf: string;
@@ -54,6 +74,8 @@ export interface ComplianceFacts {
   readonly insurance: readonly InsurancePolicy[];
   /** What the facts are known to miss (a wallet whose balance is not observed): a report built on them says so. */
   readonly gaps?: readonly string[];
+  /** The ledger's books (HK-6); absent when the policy service has not read the ledger. */
+  readonly books?: LedgerBooks;
 }
 
 /** A price may be observed this far ahead of the facts' instant (clocks of two systems), no more. */

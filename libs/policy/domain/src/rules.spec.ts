@@ -1,8 +1,8 @@
 import { trackBreaches, evolveBreaches, type OpenBreach } from './breaches';
 import { capitalReport } from './capital';
-import type { ComplianceFacts, WalletHolding } from './facts';
+import type { ComplianceFacts, CustodyBalance, LedgerBooks, WalletHolding } from './facts';
 import { defaultProfile, profileProblems } from './policy-profile';
-import { evaluateCompliance, hkColdStorage, hkInsurance, twColdStorage, twCommingling } from './rules';
+import { evaluateCompliance, hkColdStorage, hkInsurance, segregation, twColdStorage, twCommingling } from './rules';
 
 const asOf = '2026-11-24T09:00:00.000Z';
 const fresh = '2026-11-24T08:59:00.000Z';
@@ -235,5 +235,42 @@ describe('review cases', () => {
 
   it('BC-3 a profile whose normal Group 2 limit exceeds its hard limit is refused', () => {
     expect(profileProblems({ ...BOTH, thresholds: { ...BOTH.thresholds, group2SoftLimit: '0.05' } }).map((problem) => problem.path)).toEqual(['thresholds.group2SoftLimit']);
+  });
+});
+
+describe('HK-6 / TW-12 segregation from the ledger\'s books: client liabilities held in client-segregated wallets', () => {
+  const custody = (walletId: string, asset: string, custodyMinor: bigint, ownerClass: CustodyBalance['ownerClass'] = 'client-segregated'): CustodyBalance => ({ walletId, ownerClass, asset, custodyMinor });
+  const books = (liabilities: Record<string, bigint>, lines: CustodyBalance[]): LedgerBooks => ({ clientLiabilities: new Map(Object.entries(liabilities)), custody: lines });
+
+  it('HK-6 given client-segregated custody exactly equal to what clients are owed, then pass; one minor unit less, then fail naming the shortfall and where the rest is', () => {
+    const [equal] = segregation(facts([], { books: books({ ETH: 100n }, [custody('cold-1', 'ETH', 60n), custody('hot-1', 'ETH', 40n)]) }), HK);
+    expect(equal).toMatchObject({ ruleId: 'HK-6', subject: 'ETH', verdict: 'pass', figures: { clientLiabilityMinor: '100', segregatedCustodyMinor: '100', shortfallMinor: '0' } });
+    const [short] = segregation(facts([], { books: books({ ETH: 100n }, [custody('cold-1', 'ETH', 60n), custody('hot-1', 'ETH', 39n), custody('house-1', 'ETH', 1n, 'house')]) }), HK);
+    expect(short).toMatchObject({ ruleId: 'HK-6', verdict: 'fail', figures: { shortfallMinor: '1', segregatedCustodyMinor: '99' } });
+    expect(short?.reason).toMatch(/1 minor units short; held elsewhere: house-1 \(house\) 1/);
+  });
+
+  it('HK-6 custody in a wallet the policy service has not seen registered does not count as segregated', () => {
+    const [result] = segregation(facts([], { books: books({ USDT: 5n }, [custody('mystery', 'USDT', 5n, 'unregistered')]) }), HK);
+    expect(result).toMatchObject({ verdict: 'fail', figures: { shortfallMinor: '5' } });
+  });
+
+  it('HK-6 more in client wallets than owed (fees the house earned, not yet swept) passes and shows the house share; nothing owed and nothing held is not evaluated', () => {
+    const results = segregation(facts([], { books: books({ ETH: 90n, BTC: 0n }, [custody('hot-1', 'ETH', 100n), custody('house-1', 'BTC', 7n, 'house')]) }), HK);
+    expect(results.map((result) => [result.subject, result.verdict, result.figures['houseShareInClientWalletsMinor']])).toEqual([['ETH', 'pass', '10']]);
+  });
+
+  it('TW-12 under a Taiwan-only profile the same check carries the TW id; without the ledger\'s books it does not run', () => {
+    expect(segregation(facts([], { books: books({ ETH: 1n }, []) }), TW)[0]).toMatchObject({ ruleId: 'TW-12', verdict: 'fail' });
+    expect(segregation(facts([]), BOTH)).toEqual([]);
+    expect(evaluateCompliance(facts([], { books: books({ ETH: 1n }, []) }), BOTH).map((result) => result.ruleId)).toContain('HK-6');
+  });
+
+  it('BC-4 an open HK-6 breach puts segregation in doubt in the capital report; with the books read and no breach, segregation holds under an HK-only profile', () => {
+    const [failing] = segregation(facts([], { books: books({ ETH: 1n }, []) }), HK);
+    if (failing === undefined) throw new Error('no result');
+    const open = trackBreaches(new Map(), [failing], asOf).reduce(evolveBreaches, new Map() as ReadonlyMap<string, OpenBreach>);
+    expect(capitalReport(facts([], { books: books({}, []) }), HK, new Map(), '10000000', [...open.values()]).clientCustody).toMatchObject({ segregation: 'in doubt', statement: expect.stringMatching(/HK-6 ETH since/) });
+    expect(capitalReport(facts([], { books: books({}, []) }), HK, new Map(), '10000000', []).clientCustody.segregation).toBe('holds');
   });
 });

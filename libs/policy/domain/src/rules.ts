@@ -265,9 +265,47 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
   };
 }
 
+/**
+ * HK-6 / TW-12, per asset, from the ledger's books: what the institution owes its clients is held
+ * in client-segregated wallets. The custody accounts of client-segregated wallets must add up to
+ * at least the client liabilities; less is a shortfall (client assets sit in house wallets, or
+ * paid the house's expenses), named with the wallets holding the rest. More is the house's own
+ * share in client wallets, shown in the figures (TW-4 judges it per wallet).
+ */
+export function segregation(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
+  const books = facts.books;
+  if (books === undefined) return [];
+  const ruleId = profile.jurisdictions.includes('HK') ? 'HK-6' : 'TW-12';
+  const assets = [...new Set([...books.clientLiabilities.keys(), ...books.custody.map((line) => line.asset)])].sort();
+  const results: RuleResult[] = [];
+  for (const asset of assets) {
+    const liability = books.clientLiabilities.get(asset) ?? 0n;
+    const lines = books.custody.filter((line) => line.asset === asset && line.custodyMinor !== 0n);
+    const segregated = lines.filter((line) => line.ownerClass === 'client-segregated').reduce((total, line) => total + line.custodyMinor, 0n);
+    if (liability === 0n && segregated === 0n) continue;
+    const elsewhere = lines.filter((line) => line.ownerClass !== 'client-segregated');
+    const shortfall = liability > segregated ? liability - segregated : 0n;
+    const verdict: Verdict = shortfall === 0n ? 'pass' : 'fail';
+    results.push({
+      ruleId,
+      subject: asset,
+      verdict,
+      policyVersion: profile.version,
+      asOf: facts.asOf,
+      reason:
+        verdict === 'pass'
+          ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
+          : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,
+      inputs: { asset, clientLiabilityMinor: liability.toString(), custody: lines.map((line) => ({ ...line, custodyMinor: line.custodyMinor.toString() })) },
+      figures: { clientLiabilityMinor: liability.toString(), segregatedCustodyMinor: segregated.toString(), shortfallMinor: shortfall.toString(), houseShareInClientWalletsMinor: (segregated > liability ? segregated - liability : 0n).toString() },
+    });
+  }
+  return results;
+}
+
 /** Every rule the profile's jurisdictions call for, over one set of facts. */
 export function evaluateCompliance(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
-  const results: RuleResult[] = [];
+  const results: RuleResult[] = [...segregation(facts, profile)];
   if (profile.jurisdictions.includes('HK')) results.push(...hkColdStorage(facts, profile), hkInsurance(facts, profile));
   if (profile.jurisdictions.includes('TW')) results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
   return results;
