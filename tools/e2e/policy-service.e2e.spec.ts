@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
@@ -56,7 +56,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
 
   beforeAll(async () => {
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    for (const topic of [WALLET_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     kafka = createKafka({ clientId: 'policy-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     producer = createOutboxProducer(kafka, { idempotent: false });
     await producer.connect();
@@ -101,7 +101,10 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     expect((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body['openBreaches']).toEqual([]);
     const past = await call('GET', `/v1/compliance?at=${encodeURIComponent(detectedAt)}`, ['auditor'], 'aud-1');
     expect((past.body['openBreaches'] as { ruleId: string }[]).map((breach) => breach.ruleId)).toContain('HK-11g');
+    // the rules as they stood then, rebuilt from history: 10 ETH hot, nothing cold
+    expect((past.body['results'] as { ruleId: string }[]).find((result) => result.ruleId === 'HK-11g')).toMatchObject({ verdict: 'fail', figures: { coldShare: '0.0000%' } });
     expect((await call('GET', '/v1/compliance?at=yesterday', ['auditor'], 'aud-1')).status).toBe(400);
+    expect(await call('GET', `/v1/compliance?at=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`, ['auditor'], 'aud-1')).toMatchObject({ status: 422, body: { code: 'INSTANT_IN_THE_FUTURE', path: 'query.at' } });
   });
 
   it('serves the BC capital report and changes policy versions only by maker-checker', async () => {
@@ -113,5 +116,15 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver', 'admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
     expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver'], 'approver-1', { decision: 'approve', reason: 'checked' })).toMatchObject({ status: 200, body: { status: 'approved' } });
     expect(((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policyVersion: string }).policyVersion).toBe('HK+TW-2026.2');
+  });
+
+  it('HK-6 the ledger\'s journals from custody.ledger.events.v1: client ETH whose custody moved to a wallet not registered as client-segregated opens a segregation breach on Kafka', async () => {
+    const entry = (account: Record<string, string>, side: 'debit' | 'credit', amountMinor: bigint) => ({ account: { ...account, asset: 'ETH' }, side, amountMinor: amountMinor.toString() });
+    const posted = (journalId: string, kind: string, entries: ReturnType<typeof entry>[]) => envelope('JournalPosted', `ledger-${journalId}`, { journalId, kind, sourceReference: journalId, fingerprint: `fp-${journalId}`, entries, at: new Date().toISOString() });
+    await send(LEDGER_EVENTS_TOPIC, posted('deposit:D-1', 'deposit', [entry({ kind: 'custody', walletId: 'h1' }, 'debit', 10n * ETH), entry({ kind: 'client', clientId: 'alice' }, 'credit', 10n * ETH)]));
+    await send(LEDGER_EVENTS_TOPIC, posted('custody-transfer:T-1', 'custody-transfer', [entry({ kind: 'custody', walletId: 'elsewhere' }, 'debit', 3n * ETH), entry({ kind: 'custody', walletId: 'h1' }, 'credit', 3n * ETH)]));
+    const events = await breachEvents((read) => read.some((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-6'));
+    expect(events.find((event) => event.data['ruleId'] === 'HK-6')?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', figures: { clientLiabilityMinor: (10n * ETH).toString(), shortfallMinor: (3n * ETH).toString() } } });
+    expect(await call('GET', '/v1/capital-report', ['auditor'], 'aud-1')).toMatchObject({ status: 200, body: { clientCustody: { segregation: 'in doubt' } } });
   });
 });

@@ -250,6 +250,11 @@ describe('HK-6 / TW-12 segregation from the ledger\'s books: client liabilities 
     expect(short?.reason).toMatch(/1 minor units short; held elsewhere: house-1 \(house\) 1/);
   });
 
+  it('HK-6 a custody account below zero (a journal from another partition arrived first) is indeterminate, neither pass nor fail', () => {
+    const [result] = segregation(facts([], { books: books({}, [custody('hot-1', 'ETH', -3n), custody('house-1', 'ETH', 3n, 'house')]) }), HK);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: expect.stringMatching(/hot-1 -3/) });
+  });
+
   it('HK-6 custody in a wallet the policy service has not seen registered does not count as segregated', () => {
     const [result] = segregation(facts([], { books: books({ USDT: 5n }, [custody('mystery', 'USDT', 5n, 'unregistered')]) }), HK);
     expect(result).toMatchObject({ verdict: 'fail', figures: { shortfallMinor: '5' } });

@@ -270,7 +270,8 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
  * in client-segregated wallets. The custody accounts of client-segregated wallets must add up to
  * at least the client liabilities; less is a shortfall (client assets sit in house wallets, or
  * paid the house's expenses), named with the wallets holding the rest. More is the house's own
- * share in client wallets, shown in the figures (TW-4 judges it per wallet).
+ * share in client wallets, shown in the figures (TW-4 judges it per wallet). A custody account
+ * below zero makes the asset indeterminate.
  */
 export function segregation(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
   const books = facts.books;
@@ -284,8 +285,10 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
     const segregated = lines.filter((line) => line.ownerClass === 'client-segregated').reduce((total, line) => total + line.custodyMinor, 0n);
     if (liability === 0n && segregated === 0n) continue;
     const elsewhere = lines.filter((line) => line.ownerClass !== 'client-segregated');
+    const negative = lines.filter((line) => line.custodyMinor < 0n);
     const shortfall = liability > segregated ? liability - segregated : 0n;
-    const verdict: Verdict = shortfall === 0n ? 'pass' : 'fail';
+    // A wallet cannot hold less than nothing: its journals arrived out of order (another partition's first) or the books are wrong. Neither opens nor closes a breach.
+    const verdict: Verdict = negative.length > 0 ? 'indeterminate' : shortfall === 0n ? 'pass' : 'fail';
     results.push({
       ruleId,
       subject: asset,
@@ -293,7 +296,9 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
       policyVersion: profile.version,
       asOf: facts.asOf,
       reason:
-        verdict === 'pass'
+        verdict === 'indeterminate'
+          ? `custody accounts below zero: ${negative.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (journals not yet all arrived, or the books are wrong)`
+          : verdict === 'pass'
           ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
           : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,
       inputs: { asset, clientLiabilityMinor: liability.toString(), custody: lines.map((line) => ({ ...line, custodyMinor: line.custodyMinor.toString() })) },
