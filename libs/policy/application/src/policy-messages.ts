@@ -9,6 +9,7 @@ import {
   WALLET_EVENTS_TOPIC,
   WALLET_REGISTERED_TYPE,
   WITHDRAWAL_CONFIRMED_TYPE,
+  WITHDRAWAL_FAILED_TYPE,
   type DepositConfirmedV1,
   type InternalTransferConfirmedV1,
   type JournalPostedV1,
@@ -16,6 +17,7 @@ import {
   type PriceObservedV1,
   type WalletRegisteredV1,
   type WithdrawalConfirmedV1,
+  type WithdrawalFailedV1,
 } from '@custody/contracts';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
@@ -51,7 +53,11 @@ export function applyPolicyMessages(service: PolicyService) {
         continue;
       }
       if (message.topic === LEDGER_EVENTS_TOPIC) {
-        if (value.type === JOURNAL_POSTED_TYPE && (await service.postJournal(client, instant, (value as unknown as JournalPostedV1).data))) relevant += 1;
+        if (value.type !== JOURNAL_POSTED_TYPE) continue;
+        const { data } = value as unknown as JournalPostedV1;
+        if (!(await service.postJournal(client, instant, data))) continue;
+        if (data.kind === 'withdrawal') await service.withdrawals.settle(client, data.sourceReference);
+        relevant += 1;
         continue;
       }
       if (message.topic !== WALLET_EVENTS_TOPIC) continue;
@@ -77,6 +83,11 @@ export function applyPolicyMessages(service: PolicyService) {
           await service.addHolding(client, instant, data.sourceWalletId, data.asset, -BigInt(data.amountMinor), 0n);
           await service.addHolding(client, instant, data.destinationWalletId, data.asset, BigInt(data.amountMinor), 0n);
           break;
+        }
+        case WITHDRAWAL_FAILED_TYPE: {
+          // nothing left the wallet: what the policy allowed for it is available again
+          await service.withdrawals.release(client, (value as unknown as WithdrawalFailedV1).data.withdrawalId);
+          continue;
         }
         case NETWORK_FEE_PAID_TYPE: {
           // the house's expense, paid from the wallet: it comes out of the house share (pre-funded by a commingling exception)

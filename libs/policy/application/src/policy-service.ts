@@ -26,9 +26,11 @@ import {
   type RecordComminglingException,
   type RuleResult,
   type WalletHolding,
+  type WithdrawalLimits,
 } from '@custody/policy-domain';
 import type { JournalPostedV1 } from '@custody/contracts';
 import type { Pool, PoolClient } from 'pg';
+import { WithdrawalDecisions } from './withdrawal-decisions';
 import { BREACHES_AGGREGATE, BREACHES_STREAM_ID, COMMINGLING_AGGREGATE, COMMINGLING_STREAM_ID, GOVERNANCE_AGGREGATE, GOVERNANCE_STREAM_ID, POLICY_CODEC } from './policy-streams';
 
 /** Wallet holdings one evaluation reads (a deployment has tens of wallets and assets, not thousands). */
@@ -46,6 +48,8 @@ export interface PolicyServiceOptions {
   readonly insurance: readonly InsurancePolicy[];
   /** BC-3: Tier 1 capital in the report currency, decimal text; absent: no capital report. */
   readonly tier1Capital?: string;
+  /** Daily limits and quorum tiers for client withdrawals; absent: none, a quorum of two. */
+  readonly withdrawalLimits?: WithdrawalLimits;
   readonly now?: () => Date;
 }
 
@@ -73,11 +77,13 @@ export interface ComplianceStatus {
  */
 export class PolicyService {
   readonly streams: EventSourcedStreams;
+  readonly withdrawals: WithdrawalDecisions;
   private readonly now: () => Date;
 
   constructor(readonly options: PolicyServiceOptions) {
     this.streams = new EventSourcedStreams(options.store, POLICY_CODEC);
     this.now = options.now ?? (() => new Date());
+    this.withdrawals = new WithdrawalDecisions(this, options.withdrawalLimits);
   }
 
   get store(): PostgresEventStore {
@@ -147,6 +153,7 @@ export class PolicyService {
         create index if not exists policy_holding_changes_recorded on ${this.schema}.policy_holding_changes (recorded_at);
         create index if not exists policy_price_history_recorded on ${this.schema}.policy_price_history (recorded_at);
         create index if not exists policy_book_changes_recorded on ${this.schema}.policy_book_changes (recorded_at);`);
+      await this.withdrawals.migrate(client);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);

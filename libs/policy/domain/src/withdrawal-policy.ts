@@ -1,3 +1,4 @@
+import type { PolicyDecision } from './governance';
 import type { PolicyProfile } from './policy-profile';
 
 /** Per asset: the most a client may withdraw in a business day, and the quorum by amount tier (amounts in minor units). */
@@ -60,5 +61,53 @@ export function decideWithdrawalPolicy(facts: WithdrawalPolicyFacts, limits: Wit
     reason: failed.length === 0 ? `allowed with a quorum of ${quorumRequired}${tier === undefined ? '' : ` (above ${tier.aboveMinor} ${facts.asset})`}` : failed.map((entry) => `${entry.check}: ${entry.detail}`).join('; '),
     policyVersion: profile.version,
     checks,
+  };
+}
+
+/** What the wallet asks about one withdrawal: the wallet knows the allow-list, the policy service the books and limits. */
+export interface WithdrawalDecisionRequest {
+  readonly withdrawalId: string;
+  readonly clientId: string;
+  readonly asset: string;
+  readonly amountMinor: bigint;
+  readonly destinationAllowListed: boolean;
+}
+
+/** The decision as recorded (`WithdrawalPolicyDecided`): the request, the facts it was taken on, the verdict with its checks. */
+export interface WithdrawalPolicyDecided {
+  readonly type: 'WithdrawalPolicyDecided';
+  readonly data: WithdrawalDecisionRequest & {
+    readonly allowed: boolean;
+    readonly quorumRequired: number;
+    readonly reason: string;
+    readonly policyVersion: string;
+    readonly checks: WithdrawalPolicyVerdict['checks'];
+    readonly availableMinor: bigint;
+    readonly withdrawnTodayMinor: bigint;
+    readonly at: string;
+  };
+}
+
+/**
+ * A withdrawal is decided once: asked again with the same request (a retry, a redelivered
+ * message), the recorded decision stands and nothing new is recorded; asked with a different
+ * request under the same id, refused (an id names one withdrawal).
+ */
+export function decideWithdrawal(
+  recorded: WithdrawalPolicyDecided['data'] | undefined,
+  request: WithdrawalDecisionRequest,
+  facts: Pick<WithdrawalPolicyFacts, 'availableMinor' | 'withdrawnTodayMinor'>,
+  limits: WithdrawalLimits,
+  profile: PolicyProfile,
+  at: string,
+): PolicyDecision<WithdrawalPolicyDecided> {
+  if (recorded !== undefined) {
+    const same = recorded.clientId === request.clientId && recorded.asset === request.asset && recorded.amountMinor === request.amountMinor && recorded.destinationAllowListed === request.destinationAllowListed;
+    return same ? { ok: true, events: [] } : { ok: false, error: { code: 'WITHDRAWAL_DECISION_CONFLICT', path: 'withdrawalId', reason: `${request.withdrawalId} was decided at ${recorded.at} for ${recorded.amountMinor} ${recorded.asset} of ${recorded.clientId}` } };
+  }
+  const verdict = decideWithdrawalPolicy({ ...request, ...facts }, limits, profile);
+  return {
+    ok: true,
+    events: [{ type: 'WithdrawalPolicyDecided', data: { ...request, allowed: verdict.allowed, quorumRequired: verdict.quorumRequired, reason: verdict.reason, policyVersion: verdict.policyVersion, checks: verdict.checks, availableMinor: facts.availableMinor, withdrawnTodayMinor: facts.withdrawnTodayMinor, at } }],
   };
 }
