@@ -233,6 +233,20 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'WALLET_POLICY_URL',
+    required: false,
+    default: undefined,
+    description: 'Wallet only. The policy service asked to decide each client withdrawal (limits, balance, quorum tier); unset: the conservative default (the wallet quorum, no limits).',
+    secret: false,
+  },
+  {
+    name: 'WALLET_POLICY_TOKEN_FILE',
+    required: false,
+    default: undefined,
+    description: 'Wallet only, with WALLET_POLICY_URL. File holding the wallet\'s bearer token (role custody-service), read on every call so a rotated token (a projected service-account token) is picked up.',
+    secret: false,
+  },
+  {
     name: 'POLICY_JURISDICTIONS',
     required: false,
     default: 'HK',
@@ -265,6 +279,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     required: false,
     default: '60000',
     description: 'Policy only. Re-evaluation on a schedule besides after each batch (prices go stale with time alone), 1000 to 3600000.',
+    secret: false,
+  },
+  {
+    name: 'POLICY_WITHDRAWAL_LIMITS',
+    required: false,
+    default: undefined,
+    description: 'Policy only. Client withdrawals: JSON {"baseQuorum","dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor","quorum"}]}; unset: no daily limit, a quorum of two.',
     secret: false,
   },
 

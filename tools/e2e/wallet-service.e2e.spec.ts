@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import {
@@ -23,11 +26,13 @@ const WAIT_MS = 45_000;
 const HOME = { site: 'HK-DC1', jurisdiction: 'HK' };
 
 /**
- * The wallet and ledger services as real processes, talking only over Kafka (the test broker):
+ * The wallet, ledger and policy services as real processes, talking over Kafka (the test broker)
+ * and, for the withdrawal decision, the wallet calling the policy service with its own token:
  * keys in SoftHSM2, the chain on anvil. Through the public HTTP APIs: an admin registers a
  * wallet, custodians get key access by maker-checker, an operator allow-lists a client address
  * by a signed challenge, the client's deposit is credited in the ledger, an operator's withdrawal
- * is approved by two custodians, held by the ledger, signed in the HSM, mined and settled.
+ * is decided by the policy service (the client's balance from the ledger's journals, a daily
+ * limit), approved by two custodians, held by the ledger, signed in the HSM, mined and settled.
  */
 describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', () => {
   const secret = randomBytes(32).toString('hex');
@@ -37,6 +42,8 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
   let hsm: SoftHsmToken;
   let wallet: ServiceProcess;
   let ledger: ServiceProcess;
+  let policy: ServiceProcess;
+  let tokenDirectory = '';
   let alice: Address;
   let walletAddress: Address;
 
@@ -68,10 +75,19 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
       KAFKA_CONSUMER_MAX_WAIT_MS: '20',
       LOG_LEVEL: 'info',
     };
-    [ledger, wallet] = await Promise.all([
+    // the wallet's own identity towards the policy service: a workload token in a file (as a projected service-account token would be)
+    tokenDirectory = await mkdtemp(join(tmpdir(), 'wallet-token-'));
+    const tokenFile = join(tokenDirectory, 'policy-token');
+    await writeFile(tokenFile, `${await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'wallet-service', roles: ['custody-service'], expiresInSeconds: 3_600 })}\n`, { mode: 0o600 });
+    [ledger, policy] = await Promise.all([
       startService('ledger', common),
+      startService('policy', { ...common, POLICY_JURISDICTIONS: 'HK', POLICY_WITHDRAWAL_LIMITS: JSON.stringify({ dailyPerClientMinor: { ETH: parseEther('1').toString() } }) }),
+    ]);
+    [wallet] = await Promise.all([
       startService('wallet', {
         ...common,
+        WALLET_POLICY_URL: policy.baseUrl,
+        WALLET_POLICY_TOKEN_FILE: tokenFile,
         SOFTHSM2_CONF: hsm.confPath,
         WALLET_HSM_MODULE: hsm.modulePath,
         WALLET_HSM_TOKEN_LABEL: hsm.tokenLabel,
@@ -81,13 +97,15 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
         WALLET_PROCESSOR_INTERVAL_MS: '200',
       }),
     ]);
-    for (const service of [ledger, wallet]) expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    for (const service of [ledger, policy, wallet]) expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
     [, alice] = (await anvilAccounts(node)) as [Address, Address];
   }, 90_000);
 
   afterAll(async () => {
     await wallet?.stop();
+    await policy?.stop();
     await ledger?.stop();
+    if (tokenDirectory !== '') await rm(tokenDirectory, { recursive: true, force: true });
     await broker?.stop();
     await node?.stop();
     await hsm?.destroy();
@@ -144,8 +162,18 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
   it('HK-11d withdraws after two custodians approve the payload hash they reviewed; the ledger holds, the HSM signs, the chain confirms, the ledger settles', async () => {
     const chain = createPublicClient({ transport: http(node.rpcUrl) });
     const before = await chain.getBalance({ address: alice });
+    // the policy service has read alice's 2 ETH from the ledger's journals on Kafka
+    const owed = async () => ((await call(policy, 'GET', '/v1/compliance', ['auditor'], 'auditor-1')).body['results'] as { ruleId: string; figures: Record<string, string> }[]).find((result) => result.ruleId === 'HK-6')?.figures['clientLiabilityMinor'];
+    expect(await eventually(async () => (await owed()) === parseEther('2').toString(), WAIT_MS)).toBe(true);
     const requested = await call(wallet, 'POST', '/v1/withdrawals', ['operator'], 'operator-1', { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5').toString(), chain: 'ethereum', destinationAddress: alice });
     expect(requested.status).toBe(201);
+    expect(await call(policy, 'GET', '/v1/withdrawal-decisions/W-1', ['auditor'], 'auditor-1')).toMatchObject({ status: 200, body: { allowed: true, quorumRequired: 2, policyVersion: 'HK-default-1', availableMinor: parseEther('2').toString(), withdrawnTodayMinor: '0' } });
+    // the daily limit of 1 ETH: 0.5 allowed today, 0.6 more is refused by the policy service, and nothing is recorded in the wallet
+    expect(await call(wallet, 'POST', '/v1/withdrawals', ['operator'], 'operator-1', { withdrawalId: 'W-2', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.6').toString(), chain: 'ethereum', destinationAddress: alice })).toMatchObject({
+      status: 422,
+      body: { code: 'WITHDRAWAL_REFUSED_BY_POLICY', reason: expect.stringMatching(/^daily limit: 500000000000000000 already today \+ 600000000000000000 against 1000000000000000000/) },
+    });
+    expect((await call(wallet, 'GET', '/v1/withdrawals/W-2', ['auditor'], 'auditor-1')).status).toBe(404);
     let payloadHash = '';
     await eventually(async () => {
       const { body } = await call(wallet, 'GET', '/v1/withdrawals/W-1', ['key-custodian'], 'ann');

@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '@custody/service-host';
-import type { InsurancePolicy, Jurisdiction } from '@custody/policy-domain';
+import type { InsurancePolicy, Jurisdiction, WithdrawalLimits } from '@custody/policy-domain';
+import { z } from 'zod/v4';
 import { parseDecimal } from '@custody/exact';
 
 export const POLICY_CONFIG = Symbol('custody.policy.config');
@@ -9,6 +10,18 @@ export const POLICY_EVALUATION_INTERVAL_MS_MAX = 3_600_000;
 /** Insurance arrangements a deployment lists (a handful). */
 export const INSURANCE_POLICIES_MAX = 100;
 
+/** Quorum tiers a deployment configures (a few per asset). */
+export const WITHDRAWAL_QUORUM_TIERS_MAX = 100;
+/** No quorum above this: more custodians than any roster holds is a typo. */
+export const WITHDRAWAL_QUORUM_MAX = 20;
+
+const minorUnits = z.string().regex(/^(0|[1-9][0-9]{0,37})$/);
+const withdrawalLimitsSchema = z.strictObject({
+  baseQuorum: z.int().min(2).max(WITHDRAWAL_QUORUM_MAX).default(2),
+  dailyPerClientMinor: z.record(z.string().regex(/^[A-Z0-9]{2,16}$/), minorUnits).default({}),
+  quorumTiers: z.array(z.strictObject({ asset: z.string().regex(/^[A-Z0-9]{2,16}$/), aboveMinor: minorUnits, quorum: z.int().min(2).max(WITHDRAWAL_QUORUM_MAX) })).max(WITHDRAWAL_QUORUM_TIERS_MAX).default([]),
+});
+
 export interface PolicyConfig {
   readonly jurisdictions: readonly Jurisdiction[];
   readonly reportCurrency: string;
@@ -17,6 +30,8 @@ export interface PolicyConfig {
   readonly insurance: readonly InsurancePolicy[];
   /** Re-evaluation on a schedule, besides after each batch of events (prices go stale with time alone). */
   readonly evaluationIntervalMs: number;
+  /** Client withdrawals: daily limits per asset and quorum tiers (minor units). */
+  readonly withdrawalLimits: WithdrawalLimits;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -53,6 +68,26 @@ export function parsePolicyConfig(env: Environment): { ok: true; config: PolicyC
   if (!Number.isSafeInteger(evaluationIntervalMs) || evaluationIntervalMs < POLICY_EVALUATION_INTERVAL_MS_MIN || evaluationIntervalMs > POLICY_EVALUATION_INTERVAL_MS_MAX) {
     problems.push({ variable: 'POLICY_EVALUATION_INTERVAL_MS', reason: `${POLICY_EVALUATION_INTERVAL_MS_MIN} to ${POLICY_EVALUATION_INTERVAL_MS_MAX}` });
   }
+  let withdrawalLimits: WithdrawalLimits = { dailyPerClientMinor: new Map(), quorumTiers: [], baseQuorum: 2 };
+  const limitsText = env['POLICY_WITHDRAWAL_LIMITS'];
+  if (limitsText !== undefined && limitsText !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(limitsText);
+    } catch {
+      parsed = undefined;
+    }
+    const limits = withdrawalLimitsSchema.safeParse(parsed);
+    if (limits.success) {
+      withdrawalLimits = {
+        baseQuorum: limits.data.baseQuorum,
+        dailyPerClientMinor: new Map(Object.entries(limits.data.dailyPerClientMinor).map(([asset, amount]) => [asset, BigInt(amount)])),
+        quorumTiers: limits.data.quorumTiers.map((tier) => ({ asset: tier.asset, aboveMinor: BigInt(tier.aboveMinor), quorum: tier.quorum })),
+      };
+    } else {
+      problems.push({ variable: 'POLICY_WITHDRAWAL_LIMITS', reason: `JSON {"baseQuorum":2..${WITHDRAWAL_QUORUM_MAX},"dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor":"<minor units>","quorum"}]}` });
+    }
+  }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs } };
+  return { ok: true, config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs, withdrawalLimits } };
 }

@@ -34,7 +34,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
   ) {
     this.warning = new RateLimitedWarning(logger);
-    this.service = new PolicyService({ store, jurisdictions: config.jurisdictions, reportCurrency: config.reportCurrency, decimals, insurance: config.insurance, ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }) });
+    this.service = new PolicyService({ store, jurisdictions: config.jurisdictions, reportCurrency: config.reportCurrency, decimals, insurance: config.insurance, withdrawalLimits: config.withdrawalLimits, ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }) });
     this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
   }
 

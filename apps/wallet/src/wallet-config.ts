@@ -25,6 +25,8 @@ export interface WalletConfig {
   readonly scanStartBlock: bigint;
   readonly thresholds: TransferThresholds;
   readonly alertWebhookUrl: string | undefined;
+  /** The policy service deciding client withdrawals, and the file with the wallet's token for it; absent: the conservative default. */
+  readonly policy: { readonly url: string; readonly tokenFile: string } | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -118,10 +120,16 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
   const webhook = env['WALLET_ALERT_WEBHOOK_URL'];
   const alertWebhookUrl = webhook === undefined || webhook === '' ? undefined : url(webhook, 'WALLET_ALERT_WEBHOOK_URL', problems);
 
+  const policyUrlText = env['WALLET_POLICY_URL'];
+  const policyUrl = policyUrlText === undefined || policyUrlText === '' ? undefined : url(policyUrlText, 'WALLET_POLICY_URL', problems);
+  const tokenFile = env['WALLET_POLICY_TOKEN_FILE'];
+  if (policyUrl !== undefined && (tokenFile === undefined || tokenFile === '')) problems.push({ variable: 'WALLET_POLICY_TOKEN_FILE', reason: 'required with WALLET_POLICY_URL: the file holding the wallet\'s bearer token' });
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     config: {
+      policy: policyUrl === undefined || tokenFile === undefined ? undefined : { url: policyUrl, tokenFile },
       hsm,
       evm,
       keyJurisdictions: keyJurisdictions.length > 0 ? keyJurisdictions : KEY_JURISDICTIONS_DEFAULT,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
@@ -7,6 +8,7 @@ import {
   ChainIdMismatchError,
   EvmChainAdapter,
   LogTransferAlertNotifier,
+  PolicyServiceWithdrawalPolicy,
   migrateWalletTables,
   Pkcs11KeyVault,
   WALLET_CONSUMED_TOPICS,
@@ -80,6 +82,7 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       custodyPolicy: { allowedJurisdictions: this.config.keyJurisdictions },
       thresholds: this.config.thresholds,
       notifier,
+      ...(this.config.policy === undefined ? {} : { withdrawalPolicy: policyServiceClient(this.config.policy) }),
       onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),
     });
     const processor = new WalletProcessor(wallet, { scanStartBlock: this.config.scanStartBlock, onError: (error, context) => this.warning.warn({ ...context, error: (error as Error).message }, 'wallet: a withdrawal step failed; retried next round') });
@@ -131,4 +134,9 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.vault?.close();
   }
+}
+
+/** The policy service as the wallet's withdrawal policy; the token file is read on every call (rotation). */
+function policyServiceClient(policy: { readonly url: string; readonly tokenFile: string }): PolicyServiceWithdrawalPolicy {
+  return new PolicyServiceWithdrawalPolicy({ url: policy.url, token: async () => (await readFile(policy.tokenFile, 'utf8')).trim() });
 }

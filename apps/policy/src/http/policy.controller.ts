@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { acceptedOr422, jsonView, parseInput, refusedCommand } from '@custody/service-host';
 import { z } from 'zod/v4';
@@ -104,6 +104,33 @@ export class PolicyController {
     const service = this.runtime.policy();
     acceptedOr422(await service.govern({ type: 'DecideClassification', changeId, decision: input.decision, reason: input.reason, by: caller.id, at: service.at() }));
     return { changeId, status: input.decision === 'approve' ? 'approved' : 'rejected' };
+  }
+
+  /**
+   * The wallet asks before a client withdrawal can be approved: allowed or not, the quorum, the
+   * policy version, every check with its figures. Decided once per withdrawal: asked again, the
+   * same answer (a different request under the same id: 422 WITHDRAWAL_DECISION_CONFLICT).
+   */
+  @Post('withdrawal-decisions')
+  @HttpCode(200)
+  @Roles('custody-service')
+  async decideWithdrawal(@Body() body: unknown) {
+    const input = parseInput(
+      z.strictObject({ withdrawalId: identifier, clientId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), destinationAllowListed: z.boolean() }),
+      body,
+    );
+    const decided = acceptedOr422(await this.runtime.policy().withdrawals.decide({ ...input, amountMinor: BigInt(input.amountMinor) }));
+    return jsonView(decided.state);
+  }
+
+  /** A recorded withdrawal decision with the facts it was taken on and the policy version. */
+  @Get('withdrawal-decisions/:withdrawalId')
+  @Roles('operator', 'auditor', 'custody-service')
+  async withdrawalDecision(@Param('withdrawalId') withdrawalId: string) {
+    const { id } = parseInput(z.strictObject({ id: identifier }), { id: withdrawalId }, 'path');
+    const decided = await this.runtime.policy().withdrawals.decision(id);
+    if (decided === undefined) throw new NotFoundException({ statusCode: 404, code: 'WITHDRAWAL_DECISION_UNKNOWN', reason: `no decision for ${id}` });
+    return jsonView(decided);
   }
 
   @Post('commingling-exceptions')

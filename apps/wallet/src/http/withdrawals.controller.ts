@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { OPEN_WITHDRAWALS_PAGE_MAX } from '@custody/wallet-application';
+import { OPEN_WITHDRAWALS_PAGE_MAX, PolicyUnavailableError } from '@custody/wallet-application';
 import { z } from 'zod/v4';
 import { WalletRuntime } from '../wallet-runtime';
 import { amountMinor, asset, chain, evmAddress, hex32, identifier, orRefused, parseBody, reason, view } from './wallet-http';
@@ -42,8 +42,15 @@ export class WithdrawalsController {
   async request(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseBody(withdrawal, body);
     const { requestId, walletId, ...rest } = input;
-    const result = orRefused(await this.runtime.service().requestWithdrawal({ ...rest, requestId: requestId ?? input.withdrawalId, amountMinor: BigInt(input.amountMinor), ...(walletId === undefined ? {} : { walletId }) }, caller.id));
-    return view(result.state);
+    const requested = await this.runtime
+      .service()
+      .requestWithdrawal({ ...rest, requestId: requestId ?? input.withdrawalId, amountMinor: BigInt(input.amountMinor), ...(walletId === undefined ? {} : { walletId }) }, caller.id)
+      .catch((error: unknown) => {
+        // nothing recorded: the operator may ask again once the policy service answers
+        if (error instanceof PolicyUnavailableError) throw new ServiceUnavailableException({ statusCode: 503, code: error.code, reason: error.message });
+        throw error;
+      });
+    return view(orRefused(requested).state);
   }
 
   /** The open withdrawals and internal transfers; `status=awaiting-approval` is the custodians' queue. */

@@ -82,6 +82,11 @@ export class WithdrawalDecisions {
     });
   }
 
+  /** The recorded decision for a withdrawal (the evidence), or undefined. */
+  async decision(withdrawalId: string): Promise<Decided | undefined> {
+    return (await this.service.streams.load(withdrawalDecisionStreamId(withdrawalId), WITHDRAWAL_DECISION_AGGREGATE)).state;
+  }
+
   /** The ledger settled the withdrawal (its journal moved the books): no longer counted apart from the balance. */
   async settle(client: PoolClient, withdrawalId: string): Promise<void> {
     await client.query(`update ${this.service.schema}.policy_withdrawal_decisions set state = 'settled' where withdrawal_id = $1 and state = 'open'`, [withdrawalId]);

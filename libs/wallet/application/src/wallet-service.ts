@@ -490,7 +490,7 @@ export class WalletService {
     const request = { withdrawalId: input.withdrawalId, requestId: input.requestId, clientId: input.clientId, asset: input.asset, amountMinor: input.amountMinor, walletId, destinationAddress: input.destinationAddress, destinationWalletId: null, requestedBy: actor };
     const chainOfWallet = wallet?.registration.chain ?? input.chain;
     const destinationAllowListedFor = isAllowListed(allowList, chainOfWallet, input.destinationAddress) ? [input.clientId] : [];
-    const policy = wallet === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decide(request, wallet);
+    const policy = wallet === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decide(request, wallet, { destinationAllowListed: destinationAllowListedFor.includes(input.clientId) });
     const executed = await this.streams.execute(
       withdrawalStreamId(input.withdrawalId),
       WITHDRAWAL_AGGREGATE,
