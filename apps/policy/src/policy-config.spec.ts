@@ -2,7 +2,7 @@ import { parsePolicyConfig, POLICY_EVALUATION_INTERVAL_MS_DEFAULT } from './poli
 
 describe('policy configuration', () => {
   it('given nothing, then HK rules, USD, no capital report, no insurance', () => {
-    expect(parsePolicyConfig({})).toEqual({ ok: true, config: { jurisdictions: ['HK'], reportCurrency: 'USD', tier1Capital: undefined, insurance: [], evaluationIntervalMs: POLICY_EVALUATION_INTERVAL_MS_DEFAULT } });
+    expect(parsePolicyConfig({})).toEqual({ ok: true, config: { jurisdictions: ['HK'], reportCurrency: 'USD', tier1Capital: undefined, insurance: [], evaluationIntervalMs: POLICY_EVALUATION_INTERVAL_MS_DEFAULT, withdrawalLimits: { baseQuorum: 2, dailyPerClientMinor: new Map(), quorumTiers: [] } } });
   });
 
   it('given both jurisdictions, Tier 1 and an insurance list, then each is parsed', () => {
@@ -10,8 +10,15 @@ describe('policy configuration', () => {
     expect(parsed).toMatchObject({ ok: true, config: { jurisdictions: ['HK', 'TW'], tier1Capital: '5000000.50', insurance: [{ policyId: 'P-1', expiresAt: '2030-01-01T00:00:00.000Z' }] } });
   });
 
+  it('given withdrawal limits, then amounts are minor units as bigint and tiers keep their quorum', () => {
+    const parsed = parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: '{"baseQuorum":3,"dailyPerClientMinor":{"ETH":"5000000000000000000"},"quorumTiers":[{"asset":"ETH","aboveMinor":"1000000000000000000","quorum":4}]}' });
+    expect(parsed).toMatchObject({ ok: true, config: { withdrawalLimits: { baseQuorum: 3, dailyPerClientMinor: new Map([['ETH', 5n * 10n ** 18n]]), quorumTiers: [{ asset: 'ETH', aboveMinor: 10n ** 18n, quorum: 4 }] } } });
+  });
+
   it('given bad values, then each is named by its variable', () => {
-    const parsed = parsePolicyConfig({ POLICY_JURISDICTIONS: 'SG', POLICY_REPORT_CURRENCY: 'usd', POLICY_TIER1_CAPITAL: '0', POLICY_INSURANCE: '[{"limit":1}]', POLICY_EVALUATION_INTERVAL_MS: '5' });
-    expect(parsed.ok ? [] : parsed.problems.map((problem) => problem.variable)).toEqual(['POLICY_JURISDICTIONS', 'POLICY_REPORT_CURRENCY', 'POLICY_TIER1_CAPITAL', 'POLICY_INSURANCE', 'POLICY_EVALUATION_INTERVAL_MS']);
+    const parsed = parsePolicyConfig({ POLICY_JURISDICTIONS: 'SG', POLICY_REPORT_CURRENCY: 'usd', POLICY_TIER1_CAPITAL: '0', POLICY_INSURANCE: '[{"limit":1}]', POLICY_EVALUATION_INTERVAL_MS: '5', POLICY_WITHDRAWAL_LIMITS: '{"baseQuorum":1}' });
+    expect(parsed.ok ? [] : parsed.problems.map((problem) => problem.variable)).toEqual(['POLICY_JURISDICTIONS', 'POLICY_REPORT_CURRENCY', 'POLICY_TIER1_CAPITAL', 'POLICY_INSURANCE', 'POLICY_EVALUATION_INTERVAL_MS', 'POLICY_WITHDRAWAL_LIMITS']);
+    expect(parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: 'not json' })).toMatchObject({ ok: false, problems: [{ variable: 'POLICY_WITHDRAWAL_LIMITS' }] });
+    expect(parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: '{"dailyPerClientMinor":{"ETH":"-1"}}' })).toMatchObject({ ok: false });
   });
 });

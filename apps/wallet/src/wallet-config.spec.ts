@@ -23,6 +23,12 @@ describe('wallet configuration', () => {
     expect(parsed.config.thresholds.perAssetMinor.get('ETH')).toBe(5_000_000_000_000_000_000n);
   });
 
+  it('given the policy service, then its URL and token file; a URL without a token file is refused by name', () => {
+    expect(parseWalletConfig({ WALLET_POLICY_URL: 'http://policy:3000', WALLET_POLICY_TOKEN_FILE: '/var/run/secrets/tokens/policy' })).toMatchObject({ ok: true, config: { policy: { url: 'http://policy:3000', tokenFile: '/var/run/secrets/tokens/policy' } } });
+    expect(parseWalletConfig({})).toMatchObject({ ok: true, config: { policy: undefined } });
+    expect(parseWalletConfig({ WALLET_POLICY_URL: 'http://policy:3000' })).toMatchObject({ ok: false, problems: [{ variable: 'WALLET_POLICY_TOKEN_FILE' }] });
+  });
+
   it('given bad values, then every problem is named by its variable and no secret is echoed', () => {
     const parsed = parseWalletConfig({
       WALLET_HSM_TOKEN_LABEL: 'custody',
