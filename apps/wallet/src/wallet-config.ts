@@ -1,3 +1,4 @@
+import { parseEvmChainConfig } from '@custody/chain';
 import type { ConfigProblem } from '@custody/service-host';
 import type { EvmChainOptions, Pkcs11KeyVaultOptions } from '@custody/wallet-application';
 import type { TransferThresholds } from '@custody/wallet-domain';
@@ -33,10 +34,8 @@ type Environment = Readonly<Record<string, string | undefined>>;
 
 const JURISDICTION = /^[A-Z]{2}$/;
 const ASSET = /^[A-Z0-9]{2,16}$/;
-const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const AMOUNT = /^[1-9][0-9]{0,37}$/;
 const ROLE = /^[a-z][a-z0-9-]{0,63}$/;
-const CHAIN = /^[a-z][a-z0-9-]{0,31}$/;
 
 function list(raw: string | undefined): string[] {
   return raw === undefined || raw.trim() === '' ? [] : raw.split(',').map((item) => item.trim());
@@ -80,24 +79,9 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
     hsm = { modulePath: env['WALLET_HSM_MODULE'] || SOFTHSM2_MODULE_DEFAULT, tokenLabel, pin: pin ?? '' };
   }
 
-  let evm: EvmChainOptions | undefined;
-  const rpc = env['WALLET_EVM_RPC_URL'];
-  if (rpc !== undefined && rpc !== '') {
-    const rpcUrl = url(rpc, 'WALLET_EVM_RPC_URL', problems);
-    const chainIdText = env['WALLET_EVM_CHAIN_ID'] ?? '';
-    const chainId = Number(chainIdText);
-    if (!/^[1-9][0-9]{0,15}$/.test(chainIdText) || !Number.isSafeInteger(chainId)) problems.push({ variable: 'WALLET_EVM_CHAIN_ID', reason: 'required with WALLET_EVM_RPC_URL: a positive integer (1 mainnet, 31337 anvil)' });
-    const chain = env['WALLET_EVM_CHAIN'] || 'ethereum';
-    if (!CHAIN.test(chain)) problems.push({ variable: 'WALLET_EVM_CHAIN', reason: `must match ${CHAIN.source}` });
-    const nativeAsset = env['WALLET_EVM_NATIVE_ASSET'] || 'ETH';
-    if (!ASSET.test(nativeAsset)) problems.push({ variable: 'WALLET_EVM_NATIVE_ASSET', reason: `must match ${ASSET.source}` });
-    const tokens: Record<string, string> = {};
-    for (const [asset, address] of pairs(env['WALLET_EVM_TOKENS'], 'WALLET_EVM_TOKENS', problems)) {
-      if (!ASSET.test(asset) || !EVM_ADDRESS.test(address)) problems.push({ variable: 'WALLET_EVM_TOKENS', reason: `'${asset}=${address}' is not ASSET=0x<40 hex>` });
-      else tokens[asset] = address;
-    }
-    if (rpcUrl !== undefined) evm = { chain, rpcUrl, chainId, nativeAsset, tokens };
-  }
+  const chain = parseEvmChainConfig(env, 'WALLET_EVM');
+  problems.push(...chain.problems);
+  const evm = chain.options;
 
   const keyJurisdictions = list(env['WALLET_KEY_JURISDICTIONS']);
   for (const code of keyJurisdictions) if (!JURISDICTION.test(code)) problems.push({ variable: 'WALLET_KEY_JURISDICTIONS', reason: `'${code}' is not an ISO 3166-1 alpha-2 code` });

@@ -1,17 +1,8 @@
 import type { Hex } from 'viem';
+import type { ChainReader } from '@custody/chain';
 import type { EvmSignature } from './key-vault';
 
-/** A transfer into a watched address, final or not (confirmations are counted from `blockNumber`). */
-export interface ChainTransfer {
-  readonly asset: string;
-  readonly amountMinor: bigint;
-  readonly fromAddress: string;
-  readonly toAddress: string;
-  readonly transactionHash: string;
-  /** Position of the ERC-20 Transfer log in its block; null for a native transfer. */
-  readonly logIndex: number | null;
-  readonly blockNumber: bigint;
-}
+export { confirmationsAt, type ChainTransfer } from '@custody/chain';
 
 /** An unsigned transfer ready for review and signing (TW-17.4): its digest is what the custodians approve. */
 export interface PreparedTransfer {
@@ -35,19 +26,11 @@ export interface TransactionOutcome {
 }
 
 /**
- * One chain, as the wallet service sees it (reads at a stated height, watched transfers,
- * confirmations, broadcast). Adapters: EVM over JSON-RPC (viem); a deterministic simulated chain.
+ * One chain, as the wallet service sees it: the reader (head, balances at a stated height,
+ * watched transfers) plus preparing, signing and broadcasting. Adapters: EVM over JSON-RPC
+ * (viem); a deterministic simulated chain.
  */
-export interface ChainAdapter {
-  readonly chain: string;
-  /** The asset fees are paid in (ETH on ethereum). */
-  readonly feeAsset: string;
-  /** Assets this adapter can move and observe. */
-  readonly assets: readonly string[];
-  head(): Promise<bigint>;
-  balanceAt(address: string, asset: string, blockNumber: bigint): Promise<bigint>;
-  /** Successful transfers of known assets into `addresses` in blocks [fromBlock, toBlock]. */
-  transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]>;
+export interface ChainAdapter extends ChainReader {
   /**
    * An unsigned transfer from one of our addresses. `minimumNonce`: the account's next
    * transaction number is at least this (numbers already given to other prepared, unsent
@@ -67,9 +50,4 @@ export interface ChainAdapter {
   broadcast(signedTransaction: Hex): Promise<Hex>;
   /** Mined or not (null): its status, block and fee. */
   outcome(transactionHash: Hex): Promise<TransactionOutcome | null>;
-}
-
-/** Blocks on top of a transaction's block, counting its own (1 when just mined). */
-export function confirmationsAt(head: bigint, blockNumber: bigint): number {
-  return head < blockNumber ? 0 : Number(head - blockNumber + 1n);
 }

@@ -8,7 +8,7 @@ export const SIMULATED_BLOCKS_MAX = 1_000_000;
 /** The fee per gas the simulated chain charges: fixed, so fees are predictable. */
 export const SIMULATED_GAS_PRICE = 1_000_000_000n;
 
-export type SimulatedChainErrorCode = 'NONCE_MISMATCH' | 'INSUFFICIENT_FUNDS' | 'TRANSACTION_INVALID' | 'ASSET_UNKNOWN';
+export type SimulatedChainErrorCode = 'NONCE_MISMATCH' | 'INSUFFICIENT_FUNDS' | 'TRANSACTION_INVALID' | 'ASSET_UNKNOWN' | 'BLOCK_UNKNOWN';
 
 export class SimulatedChainError extends Error {
   constructor(
@@ -31,6 +31,7 @@ interface SimulatedTransfer {
 
 interface SimulatedBlock {
   readonly number: bigint;
+  readonly minedAtMs: number;
   readonly transfers: readonly SimulatedTransfer[];
   /** Fees paid in this block: payer -> amount of the fee asset. */
   readonly fees: ReadonlyMap<Address, bigint>;
@@ -42,6 +43,8 @@ export interface SimulatedChainOptions {
   readonly nativeAsset: string;
   /** ERC-20-like assets: asset -> the token address transactions call. */
   readonly tokens: Readonly<Record<string, string>>;
+  /** When each new block is mined (ms); default: the wall clock. */
+  readonly now?: () => number;
 }
 
 /**
@@ -56,7 +59,8 @@ export class SimulatedChain implements ChainAdapter {
   readonly chain: string;
   readonly feeAsset: string;
   readonly assets: readonly string[];
-  private readonly blocks: SimulatedBlock[] = [{ number: 0n, transfers: [], fees: new Map() }];
+  private readonly blocks: SimulatedBlock[];
+  private readonly now: () => number;
   private readonly nonces = new Map<Address, number>();
   private readonly outcomes = new Map<Hex, TransactionOutcome>();
   private readonly tokenOf: ReadonlyMap<string, Address>;
@@ -68,6 +72,8 @@ export class SimulatedChain implements ChainAdapter {
   private readonly tokenAssets: ReadonlyMap<string, string>;
 
   constructor(private readonly options: SimulatedChainOptions) {
+    this.now = options.now ?? (() => Date.now());
+    this.blocks = [{ number: 0n, minedAtMs: this.now(), transfers: [], fees: new Map() }];
     this.chain = options.chain;
     this.feeAsset = options.nativeAsset;
     this.assets = [options.nativeAsset, ...Object.keys(options.tokens)];
@@ -78,6 +84,12 @@ export class SimulatedChain implements ChainAdapter {
 
   head(): Promise<bigint> {
     return Promise.resolve(this.headNumber());
+  }
+
+  blockTime(blockNumber: bigint): Promise<number> {
+    const block = this.blocks[Number(blockNumber)];
+    if (block === undefined) return Promise.reject(new SimulatedChainError('BLOCK_UNKNOWN', `no block ${blockNumber} on ${this.chain}`));
+    return Promise.resolve(block.minedAtMs);
   }
 
   /** Empty blocks on top (confirmations). */
@@ -193,7 +205,8 @@ export class SimulatedChain implements ChainAdapter {
 
   private append(transfers: readonly SimulatedTransfer[], fees: ReadonlyMap<Address, bigint>): void {
     if (this.blocks.length >= SIMULATED_BLOCKS_MAX) throw new Error(`assertion: the simulated chain holds at most ${SIMULATED_BLOCKS_MAX} blocks`);
-    this.blocks.push({ number: BigInt(this.blocks.length), transfers, fees });
+    // block times never decrease, whatever the clock does
+    this.blocks.push({ number: BigInt(this.blocks.length), minedAtMs: Math.max(this.now(), this.blocks.at(-1)?.minedAtMs ?? 0), transfers, fees });
   }
 
   private balanceNow(address: Address, asset: string): bigint {

@@ -1,0 +1,3 @@
+export * from './chain-reader';
+export * from './evm-chain-reader';
+export * from './evm-chain-config';
