@@ -110,6 +110,7 @@ export {
   walletEventCatalog,
   type WalletEventsMessage,
 } from './custody/wallet-events';
+export { type HoldingDelta, walletHoldingDeltas } from './custody/wallet-holdings';
 export {
   type Contracts,
   type ContractSchemas,

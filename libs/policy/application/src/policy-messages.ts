@@ -1,22 +1,15 @@
 import {
-  DEPOSIT_CONFIRMED_TYPE,
   EXCHANGE_PRICES_TOPIC,
-  INTERNAL_TRANSFER_CONFIRMED_TYPE,
   JOURNAL_POSTED_TYPE,
   LEDGER_EVENTS_TOPIC,
-  NETWORK_FEE_PAID_TYPE,
   PRICE_OBSERVED_TYPE,
   WALLET_EVENTS_TOPIC,
   WALLET_REGISTERED_TYPE,
-  WITHDRAWAL_CONFIRMED_TYPE,
   WITHDRAWAL_FAILED_TYPE,
-  type DepositConfirmedV1,
-  type InternalTransferConfirmedV1,
+  walletHoldingDeltas,
   type JournalPostedV1,
-  type NetworkFeePaidV1,
   type PriceObservedV1,
   type WalletRegisteredV1,
-  type WithdrawalConfirmedV1,
   type WithdrawalFailedV1,
 } from '@custody/contracts';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
@@ -67,36 +60,17 @@ export function applyPolicyMessages(service: PolicyService) {
           await service.registerWallet(client, instant, data);
           break;
         }
-        case DEPOSIT_CONFIRMED_TYPE: {
-          const { data } = value as unknown as DepositConfirmedV1;
-          await service.addHolding(client, instant, data.walletId, data.asset, BigInt(data.amountMinor), 0n);
-          break;
-        }
-        case WITHDRAWAL_CONFIRMED_TYPE: {
-          const { data } = value as unknown as WithdrawalConfirmedV1;
-          // the amount leaves the client share; a fee in the same asset (carried here, not as NetworkFeePaid) the house share
-          await service.addHolding(client, instant, data.walletId, data.asset, -BigInt(data.amountMinor), -BigInt(data.networkFeeMinor));
-          break;
-        }
-        case INTERNAL_TRANSFER_CONFIRMED_TYPE: {
-          const { data } = value as unknown as InternalTransferConfirmedV1;
-          await service.addHolding(client, instant, data.sourceWalletId, data.asset, -BigInt(data.amountMinor), 0n);
-          await service.addHolding(client, instant, data.destinationWalletId, data.asset, BigInt(data.amountMinor), 0n);
-          break;
-        }
         case WITHDRAWAL_FAILED_TYPE: {
           // nothing left the wallet: what the policy allowed for it is available again
           await service.withdrawals.release(client, (value as unknown as WithdrawalFailedV1).data.withdrawalId);
           continue;
         }
-        case NETWORK_FEE_PAID_TYPE: {
-          // the house's expense, paid from the wallet: it comes out of the house share (pre-funded by a commingling exception)
-          const { data } = value as unknown as NetworkFeePaidV1;
-          await service.addHolding(client, instant, data.walletId, data.feeAsset, 0n, -BigInt(data.feeMinor));
-          break;
+        default: {
+          // the movements that change what a wallet holds (the contract's own reading, shared with reconciliation)
+          const deltas = walletHoldingDeltas(value);
+          if (deltas.length === 0) continue;
+          for (const delta of deltas) await service.addHolding(client, instant, delta.walletId, delta.asset, delta.clientDeltaMinor, delta.houseDeltaMinor);
         }
-        default:
-          continue;
       }
       relevant += 1;
     }
