@@ -9,3 +9,4 @@ export * from './tokens';
 export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
 export { acceptedOr422, jsonView, parseInput, refusedCommand } from './http-input';
 export { KafkaIngestion, type KafkaIngestionOptions } from './kafka-ingestion';
+export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';

@@ -4,7 +4,8 @@ import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
 import type { BusinessCalendar } from '@custody/reconciliation-domain';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { DailyRuns, RECONCILIATION_CONSUMED_TOPICS } from './daily-runs';
+import { DailyRuns } from './daily-runs';
+import { RECONCILIATION_CONSUMED_TOPICS } from './reconciliation-messages';
 
 const TW: BusinessCalendar = { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set() };
 const WAIT_MS = 20_000;

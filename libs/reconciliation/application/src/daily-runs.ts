@@ -5,8 +5,6 @@ import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import { dailyBalances, type BalanceMovement, type BusinessCalendar, type DailyBalanceRun, type MinimumUnits } from '@custody/reconciliation-domain';
 import type { Pool, PoolClient } from 'pg';
 
-/** What the reconciliation service consumes for TW-13: the ledger's journals. */
-export const RECONCILIATION_CONSUMED_TOPICS = [LEDGER_EVENTS_TOPIC] as const;
 /** Lines one page (or one CSV chunk) returns. */
 export const LINES_PAGE_MAX = 10_000;
 /** Lines written per statement. */

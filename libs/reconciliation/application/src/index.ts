@@ -1,1 +1,3 @@
 export * from './daily-runs';
+export * from './reconciliation-runs';
+export * from './reconciliation-messages';

@@ -101,3 +101,21 @@ export function previousBusinessDay(day: string, calendar: BusinessCalendar): st
   }
   throw new Error(`assertion: no business day within ${BUSINESS_DAY_SEARCH_MAX} days before ${day}`);
 }
+
+/**
+ * The instant a business day closes: its cut-off in local time, as UTC. What happens before it
+ * counts on that day or earlier; at or after it, on a later one (TW-13 (4)).
+ */
+export function cutOffInstant(day: string, calendar: BusinessCalendar): string {
+  if (!DAY_PATTERN.test(day)) throw new Error(`assertion: ${day} is not YYYY-MM-DD`);
+  const wanted = Date.parse(`${day}T${calendar.cutOff}:00.000Z`); // the local wall time, read as if it were UTC
+  let instant = wanted;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    // the zone's offset at the current guess, then again at the corrected guess (a change of offset in between)
+    const { day: localDay, time } = localParts(new Date(instant).toISOString(), calendar.timeZone);
+    const shown = Date.parse(`${localDay}T${time}.000Z`);
+    if (shown === wanted) return new Date(instant).toISOString();
+    instant += wanted - shown;
+  }
+  throw new Error(`assertion: ${day} ${calendar.cutOff} does not exist in ${calendar.timeZone}`);
+}

@@ -1,4 +1,4 @@
-import { addBusinessDays, businessDayOf, calendarProblems, isBusinessDay, previousBusinessDay, type BusinessCalendar } from './business-calendar';
+import { addBusinessDays, businessDayOf, calendarProblems, cutOffInstant, isBusinessDay, previousBusinessDay, type BusinessCalendar } from './business-calendar';
 import { dailyBalances, roundUpToUnit, type BalanceMovement } from './daily-balances';
 
 // Taiwan: UTC+8, cut-off 15:30 local, weekends, and 2026-10-09/10 (National Day bridge) as holidays
@@ -20,6 +20,19 @@ describe('business calendar (TW-13, TW-14)', () => {
   it('TW-14.3 given a shortfall found on Thursday, then the top-up is due 5 business days from the next day: the following Thursday', () => {
     expect(addBusinessDays('2026-11-26', 5, TW)).toBe('2026-12-03');
     expect(previousBusinessDay('2026-11-30', TW)).toBe('2026-11-27');
+  });
+
+  it('TW-14 a business day closes at its local cut-off: the instant one millisecond before counts on it, the instant itself on the next', () => {
+    expect(cutOffInstant('2026-11-24', TW)).toBe('2026-11-24T07:30:00.000Z');
+    expect(businessDayOf('2026-11-24T07:29:59.999Z', TW)).toBe('2026-11-24');
+    expect(businessDayOf(cutOffInstant('2026-11-24', TW), TW)).toBe('2026-11-25');
+    expect(cutOffInstant('2026-12-31', { ...TW, timeZone: 'Asia/Hong_Kong', cutOff: '23:59' })).toBe('2026-12-31T15:59:00.000Z'); // year end
+  });
+
+  it('given a zone that changes its offset (New York, 8 March 2026), then the cut-off is the local wall time on each side of the change', () => {
+    const NY: BusinessCalendar = { ...TW, timeZone: 'America/New_York', cutOff: '16:00' };
+    expect(cutOffInstant('2026-03-06', NY)).toBe('2026-03-06T21:00:00.000Z'); // EST, UTC-5
+    expect(cutOffInstant('2026-03-09', NY)).toBe('2026-03-09T20:00:00.000Z'); // EDT, UTC-4
   });
 
   it('given a bad zone, cut-off or holiday, then every problem is named', () => {

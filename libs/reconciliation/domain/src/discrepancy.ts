@@ -88,6 +88,8 @@ export function decideDiscrepancy(command: DiscrepancyCommand, state: Discrepanc
     }
     case 'ConfirmResolvedByRun':
       if (state.status === 'closed' || command.remainingMinor > 0n) return { ok: true, events: [] };
+      // TW-14.3: a shortfall is closed by a recorded top-up that a later run confirms, never by a run alone
+      if (state.difference.kind === 'shortfall' && state.toppedUpMinor === 0n) return { ok: true, events: [] };
       return { ok: true, events: [{ type: 'DiscrepancyClosed', data: { discrepancyId, confirmedByRunId: command.runId, at: command.at } }] };
   }
 }

@@ -29,6 +29,17 @@ describe('TW-14 reconciliation of the TW-13 totals with wallet records and the c
   });
 });
 
+describe('TW-14 the house\'s own share on chain', () => {
+  it('TW-14 given a recorded gas float of 3 beside the clients\' 100, then 103 on chain is no difference; 102 is a shortfall of 1 for clients', () => {
+    const records = [{ walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n, houseMinor: 3n }];
+    const owed = new Map([['ETH', 100n]]);
+    expect(reconcile('2026-11-24', owed, records, [{ walletId: 'hot-1', asset: 'ETH', balanceMinor: 103n, blockNumber: 7n }]).differences).toEqual([]);
+    const short = reconcile('2026-11-24', owed, records, [{ walletId: 'hot-1', asset: 'ETH', balanceMinor: 102n, blockNumber: 7n }]);
+    expect(short.differences).toEqual([{ asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: 1n, owedMinor: 100n, heldMinor: 99n, wallets: ['hot-1'] }]);
+    expect(short.perWallet[0]).toMatchObject({ houseMinor: 3n, differenceMinor: -1n });
+  });
+});
+
 describe('discrepancy lifecycle (TW-14, TW-5.5/5.6)', () => {
   const shortfall = { asset: 'ETH', source: 'on-chain' as const, kind: 'shortfall' as const, amountMinor: 40n, owedMinor: 1_000n, heldMinor: 960n, wallets: ['cold-1'] };
   const detectedAt = '2026-11-26T02:00:00.000Z'; // Thursday 10:00 in Taipei
@@ -63,6 +74,12 @@ describe('discrepancy lifecycle (TW-14, TW-5.5/5.6)', () => {
     expect(overdue.state?.status).toBe('open');
     const closed = run(detect, { type: 'RecordTopUp', amountMinor: 40n, reference: '0xtopup', by: 'treasury-1', at: '2026-11-27T02:00:00.000Z' }, { type: 'ConfirmResolvedByRun', runId: 'R-2026-11-27', remainingMinor: 0n, at: '2026-11-27T09:00:00.000Z' }, { type: 'CheckDeadlines', today: '2026-12-10', at: '2026-12-10T02:00:00.000Z' });
     expect(closed.types).toEqual(['DiscrepancyDetected', 'TopUpRecorded', 'DiscrepancyClosed']);
+  });
+
+  it('TW-14.3 given a later run without the shortfall but no top-up recorded, then it stays open; a surplus gone is closed by the run', () => {
+    const gone = { type: 'ConfirmResolvedByRun' as const, runId: 'R-2026-11-27', remainingMinor: 0n, at: '2026-11-27T09:00:00.000Z' };
+    expect(run(detect, gone).state?.status).toBe('open');
+    expect(run({ ...detect, difference: { ...shortfall, kind: 'surplus' as const } }, gone).types).toEqual(['DiscrepancyDetected', 'DiscrepancyClosed']);
   });
 
   it('given a surplus, then no top-up due and a top-up is refused', () => {

@@ -8,6 +8,8 @@ export interface WalletRecord {
   readonly asset: string;
   /** What the wallet service's records put in this client-segregated wallet for clients (minor units). */
   readonly recordedMinor: bigint;
+  /** The institution's own share in it (a gas float by a TW-4 exception, less the fees it paid); on chain beside the clients'. */
+  readonly houseMinor?: bigint;
 }
 
 export interface OnChainBalance {
@@ -33,8 +35,9 @@ export interface Difference {
 
 export interface ReconciliationResult {
   readonly businessDay: string;
-  readonly perAsset: readonly { readonly asset: string; readonly owedMinor: bigint; readonly recordedMinor: bigint; readonly onChainMinor: bigint }[];
-  readonly perWallet: readonly { readonly walletId: string; readonly asset: string; readonly recordedMinor: bigint; readonly onChainMinor: bigint; readonly blockNumber: bigint | null; readonly differenceMinor: bigint }[];
+  /** `onChainMinor` is the whole chain balance; `houseMinor` the house share recorded in these wallets, which the chain also holds. */
+  readonly perAsset: readonly { readonly asset: string; readonly owedMinor: bigint; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint }[];
+  readonly perWallet: readonly { readonly walletId: string; readonly asset: string; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint; readonly blockNumber: bigint | null; readonly differenceMinor: bigint }[];
   readonly differences: readonly Difference[];
 }
 
@@ -51,19 +54,24 @@ export function reconcile(businessDay: string, owedMinor: ReadonlyMap<string, bi
     asset,
     owedMinor: owedMinor.get(asset) ?? 0n,
     recordedMinor: sumBy(records, asset, (record) => ({ asset: record.asset, amount: record.recordedMinor })),
+    houseMinor: sumBy(records, asset, (record) => ({ asset: record.asset, amount: record.houseMinor ?? 0n })),
     onChainMinor: sumBy(onChain, asset, (balance) => ({ asset: balance.asset, amount: balance.balanceMinor })),
   }));
   const keys = [...new Set([...records, ...onChain].map((entry) => `${entry.walletId}\u0000${entry.asset}`))].sort();
   const perWallet = keys.map((key) => {
     const [walletId = '', asset = ''] = key.split('\u0000');
-    const recordedMinor = records.filter((record) => record.walletId === walletId && record.asset === asset).reduce((total, record) => total + record.recordedMinor, 0n);
+    const mine = records.filter((record) => record.walletId === walletId && record.asset === asset);
+    const recordedMinor = mine.reduce((total, record) => total + record.recordedMinor, 0n);
+    const houseMinor = mine.reduce((total, record) => total + (record.houseMinor ?? 0n), 0n);
     const chain = onChain.find((balance) => balance.walletId === walletId && balance.asset === asset);
     const onChainMinor = chain?.balanceMinor ?? 0n;
-    return { walletId, asset, recordedMinor, onChainMinor, blockNumber: chain?.blockNumber ?? null, differenceMinor: onChainMinor - recordedMinor };
+    // the chain holds the clients' and the house's share alike
+    return { walletId, asset, recordedMinor, houseMinor, onChainMinor, blockNumber: chain?.blockNumber ?? null, differenceMinor: onChainMinor - recordedMinor - houseMinor };
   });
   const differences: Difference[] = [];
   for (const line of perAsset) {
-    for (const [source, held] of [['wallet-records', line.recordedMinor], ['on-chain', line.onChainMinor]] as const) {
+    // on chain, what is there for clients is the balance less the house's own share
+    for (const [source, held] of [['wallet-records', line.recordedMinor], ['on-chain', line.onChainMinor - line.houseMinor]] as const) {
       if (held === line.owedMinor) continue;
       const wallets = perWallet.filter((wallet) => wallet.asset === line.asset && (source === 'on-chain' ? wallet.differenceMinor !== 0n : true)).map((wallet) => wallet.walletId);
       differences.push({ asset: line.asset, source, kind: held < line.owedMinor ? 'shortfall' : 'surplus', amountMinor: held < line.owedMinor ? line.owedMinor - held : held - line.owedMinor, owedMinor: line.owedMinor, heldMinor: held, wallets });

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { EvmChainReader } from '@custody/chain';
+import { LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { PostgresEventStore } from '@custody/event-store';
+import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
+import { addBusinessDays, businessDayOf, type BusinessCalendar, type DiscrepancyEvent } from '@custody/reconciliation-domain';
+import { anvilAccounts, createTestDatabase, eventually, startAnvil, type ChainNode, type TestDatabase } from '@custody/testing';
+import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { DailyRuns } from './daily-runs';
+import { applyReconciliationMessages, RECONCILIATION_CONSUMED_TOPICS } from './reconciliation-messages';
+import { ReconciliationRuns } from './reconciliation-runs';
+
+const WAIT_MS = 20_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const TW: BusinessCalendar = { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set() };
+
+function envelope(type: string, streamId: string, data: Record<string, unknown>) {
+  const eventId = randomUUID();
+  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt: new Date().toISOString(), causationId: null, correlationId: eventId, data };
+}
+
+/**
+ * TW-14 against a real chain (anvil) and real PostgreSQL: the ledger owes alice 10 ETH and the
+ * wallet service recorded a 10 ETH deposit into the client hot wallet, but the chain holds 9 (an
+ * injected shortfall). The run finds it at a stated height, the discrepancy is due to be made good
+ * within 5 business days of the day after discovery, is escalated to the board and internal audit
+ * when not explained in time, is reported overdue past its due day, and closes only when a top-up
+ * is recorded and a later run finds the chain whole.
+ */
+describe('reconciliation runs: ledger, wallet records and the chain (anvil, PostgreSQL)', () => {
+  let db: TestDatabase;
+  let node: ChainNode;
+  let consumer: InboxConsumer;
+  let bus: InProcessMessageBus;
+  let runs: ReconciliationRuns;
+  let funder: Address;
+  let offsetMs = 0;
+  const hot = privateKeyToAccount(generatePrivateKey()).address;
+  const notified: DiscrepancyEvent[] = [];
+  const businessDay = () => businessDayOf(new Date(Date.now() + offsetMs).toISOString(), TW);
+  const publish = (topic: string, message: ReturnType<typeof envelope>) => bus.publisher.publish(topic, [{ key: message.streamId, value: JSON.stringify(message) }]);
+  const send = async (value: bigint) => {
+    const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: funder, to: hot, value, chain: null });
+    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    return hash;
+  };
+
+  beforeAll(async () => {
+    [db, node] = await Promise.all([createTestDatabase(), startAnvil()]);
+    [funder] = (await anvilAccounts(node)) as [Address];
+    const store = new PostgresEventStore({ pool: db.pool, schema: 'recon' });
+    await store.migrate();
+    const now = () => new Date(Date.now() + offsetMs);
+    const daily = new DailyRuns(store, TW, new Map(), now);
+    runs = new ReconciliationRuns({
+      store,
+      calendar: TW,
+      dailyRuns: daily,
+      chains: [new EvmChainReader({ chain: 'ethereum', rpcUrl: node.rpcUrl, chainId: node.chainId, nativeAsset: 'ETH', tokens: {} })],
+      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
+      explainWithinMs: 60 * 60 * 1000,
+      now,
+    });
+    await daily.migrate(db.pool);
+    const client = await db.pool.connect();
+    await runs.migrate(client).finally(() => client.release());
+    bus = new InProcessMessageBus();
+    consumer = new InboxConsumer({ bus, groupId: 'reconciliation', topics: [...RECONCILIATION_CONSUMED_TOPICS], pool: db.pool, schema: 'recon', apply: applyReconciliationMessages(daily, runs) });
+    await consumer.migrate();
+    await consumer.start();
+  }, 60_000);
+  afterAll(async () => {
+    await consumer?.stop();
+    await node?.stop();
+    await db?.drop();
+  });
+
+  let discrepancyId = '';
+  it('TW-14 given 10 ETH owed and recorded but 9 on chain, then an on-chain shortfall of 1 ETH at a stated height, due 5 business days from the day after discovery', async () => {
+    const at = new Date().toISOString();
+    await publish(WALLET_EVENTS_TOPIC, envelope('WalletRegistered', 'wallet-hot-1', { walletId: 'hot-1', tier: 'hot', ownerClass: 'client-segregated', chain: 'ethereum', assets: ['ETH'], address: hot, key: { keyId: 'k', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [], rotationDueAt: '2030-01-01T00:00:00.000Z' }, quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 }, confirmationsRequired: 1, registeredBy: 'admin-1', at }));
+    await publish(WALLET_EVENTS_TOPIC, envelope('DepositConfirmed', 'wallet-deposit-D-1', { depositId: 'D-1', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('10').toString(), walletId: 'hot-1', chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 1, confirmedAt: at }));
+    await publish(LEDGER_EVENTS_TOPIC, envelope('JournalPosted', 'ledger-client-alice', { journalId: 'deposit:D-1', kind: 'deposit', sourceReference: 'D-1', fingerprint: 'fp', entries: [{ account: { kind: 'custody', walletId: 'hot-1', asset: 'ETH' }, side: 'debit', amountMinor: parseEther('10').toString() }, { account: { kind: 'client', clientId: 'alice', asset: 'ETH' }, side: 'credit', amountMinor: parseEther('10').toString() }], at }));
+    await send(parseEther('9')); // one ether never arrived
+    await eventually(async () => (await db.pool.query('select count(*)::int as n from recon.recon_wallet_movements')).rows[0]?.n === 1 && (await db.pool.query('select count(*)::int as n from recon.recon_movements')).rows[0]?.n === 1, WAIT_MS);
+
+    const day = businessDay();
+    const run = await runs.run(day);
+    expect(run.provisional).toBe(true); // the day's cut-off is still ahead
+    expect(run.perAsset).toEqual([{ asset: 'ETH', owedMinor: parseEther('10'), recordedMinor: parseEther('10'), houseMinor: 0n, onChainMinor: parseEther('9') }]);
+    expect(run.differences).toEqual([expect.objectContaining({ asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: parseEther('1'), wallets: ['hot-1'] })]);
+    const head = await createPublicClient({ transport: http(node.rpcUrl) }).getBlockNumber();
+    expect(run.heights).toEqual([{ chain: 'ethereum', blockNumber: head.toString() }]);
+    expect(run.perWallet).toEqual([expect.objectContaining({ walletId: 'hot-1', blockNumber: head.toString(), differenceMinor: -parseEther('1') })]);
+    discrepancyId = run.opened[0] ?? '';
+    const discrepancy = await runs.discrepancy(discrepancyId);
+    expect(discrepancy).toMatchObject({ status: 'open', discoveredOn: day, topUpDueOn: addBusinessDays(day, 5, TW) });
+    expect(notified.map((event) => event.type)).toEqual(['DiscrepancyDetected']);
+  });
+
+  it('TW-14 the same day run again over the same inputs gives the identical report and records nothing new', async () => {
+    const [first] = await runs.runs(businessDay());
+    const again = await runs.run(businessDay());
+    expect(again).toEqual(first);
+    expect(await runs.runs(businessDay())).toHaveLength(1);
+  });
+
+  it('TW-14 not explained within the deadline: escalated once to the board and internal audit; past the due day: ShortfallOverdue with what remains', async () => {
+    offsetMs = 2 * 60 * 60 * 1000;
+    await runs.checkDeadlines();
+    await runs.checkDeadlines();
+    expect(notified.filter((event) => event.type === 'DiscrepancyEscalated').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, notify: ['board', 'internal-audit'] })]);
+    offsetMs = 12 * DAY_MS; // five business days are at most eleven calendar days here (no holidays configured)
+    await runs.checkDeadlines();
+    expect(notified.filter((event) => event.type === 'ShortfallOverdue').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, remainingMinor: parseEther('1') })]);
+  });
+
+  it('TW-14.3 a later run with the chain still short finds it persisting; after the top-up is sent and recorded, the next run confirms it and closes it', async () => {
+    offsetMs = 0;
+    const next = addBusinessDays(businessDay(), 1, TW);
+    const persisting = await runs.run(next);
+    expect(persisting).toMatchObject({ opened: [], persisting: [discrepancyId], confirmedGone: [] });
+    const hash = await send(parseEther('1'));
+    expect(await runs.act(discrepancyId, { type: 'RecordTopUp', amountMinor: parseEther('1'), reference: hash, by: 'treasury-1', at: new Date().toISOString() })).toMatchObject({ ok: true });
+    const confirming = await runs.run(next);
+    expect(confirming).toMatchObject({ differences: [], opened: [], confirmedGone: [discrepancyId] });
+    expect(await runs.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
+    expect((await runs.discrepancies('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
+  });
+});

@@ -1,0 +1,366 @@
+import { createHash } from 'node:crypto';
+import { blockAtOrBefore, type ChainReader } from '@custody/chain';
+import { WALLET_EVENTS_TOPIC, WALLET_REGISTERED_TYPE, walletHoldingDeltas, type WalletRegisteredV1 } from '@custody/contracts';
+import { EventSourcedStreams, type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import type { ConsumedMessage } from '@custody/messaging';
+import {
+  cutOffInstant,
+  decideDiscrepancy,
+  evolveDiscrepancy,
+  localParts,
+  reconcile,
+  type BusinessCalendar,
+  type DiscrepancyCommand,
+  type DiscrepancyEvent,
+  type DiscrepancyState,
+  type OnChainBalance,
+  type ReconciliationResult,
+  type WalletRecord,
+} from '@custody/reconciliation-domain';
+import type { PoolClient } from 'pg';
+import type { DailyRuns } from './daily-runs';
+
+/** Client-segregated wallets one run reads on chain (a deployment has tens). */
+export const RUN_WALLETS_MAX = 1_000;
+/** Open discrepancies one run or one deadline check looks at. */
+export const OPEN_DISCREPANCIES_MAX = 10_000;
+/** A discrepancy not explained within this is escalated (TW-14: board and internal audit) unless configured otherwise. */
+export const EXPLAIN_WITHIN_MS_DEFAULT = 24 * 60 * 60 * 1000;
+
+/** Delivers what people must act on: a discrepancy found, escalated, or a shortfall overdue. The event is recorded first: a failed delivery loses nothing. */
+export interface DiscrepancyNotifier {
+  notify(event: DiscrepancyEvent): Promise<void>;
+}
+
+const NOTIFIED: ReadonlySet<DiscrepancyEvent['type']> = new Set(['DiscrepancyDetected', 'DiscrepancyEscalated', 'ShortfallOverdue']);
+
+export interface ReconciliationRunRecorded {
+  readonly type: 'ReconciliationRunCompleted';
+  readonly data: {
+    readonly runId: string;
+    readonly businessDay: string;
+    readonly jurisdiction: string;
+    /** The TW-13 run whose totals are what clients are owed. */
+    readonly dailyRunId: string;
+    /** The day's close: wallet records before it, the chain at the last block before it. */
+    readonly cutOff: string;
+    /** The cut-off had not passed when the run was made: records and chain as of the run. */
+    readonly provisional: boolean;
+    readonly heights: readonly { readonly chain: string; readonly blockNumber: string }[];
+    /** Client-segregated wallets on a chain this service cannot read: not compared on chain. */
+    readonly unread: readonly string[];
+    readonly perAsset: readonly { readonly asset: string; readonly owedMinor: bigint; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint }[];
+    readonly perWallet: readonly { readonly walletId: string; readonly asset: string; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint; readonly blockNumber: string | null; readonly differenceMinor: bigint }[];
+    readonly differences: readonly { readonly discrepancyId: string; readonly asset: string; readonly source: string; readonly kind: string; readonly amountMinor: bigint; readonly owedMinor: bigint; readonly heldMinor: bigint; readonly wallets: readonly string[] }[];
+    /** Discrepancies this run opened, found still there, and confirmed gone. */
+    readonly opened: readonly string[];
+    readonly persisting: readonly string[];
+    readonly confirmedGone: readonly string[];
+    /** SHA-256 of the comparison: the same day over the same inputs gives the same digest. */
+    readonly digest: string;
+    readonly at: string;
+  };
+}
+
+type RunData = ReconciliationRunRecorded['data'];
+
+const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, RunData>, ReconciliationRunRecorded> = {
+  initial: new Map(),
+  eventTypes: new Set(['ReconciliationRunCompleted']),
+  evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
+};
+
+const DISCREPANCY_AGGREGATE: Aggregate<DiscrepancyState | undefined, DiscrepancyEvent> = {
+  initial: undefined,
+  eventTypes: new Set(['DiscrepancyDetected', 'InvestigationNoteAdded', 'DiscrepancyExplained', 'DiscrepancyEscalated', 'TopUpRecorded', 'ShortfallOverdue', 'DiscrepancyClosed']),
+  evolve: evolveDiscrepancy,
+};
+
+export const discrepancyStreamId = (discrepancyId: string) => `recon-discrepancy-${discrepancyId}`;
+
+export interface ReconciliationRunsOptions {
+  readonly store: PostgresEventStore;
+  readonly calendar: BusinessCalendar;
+  readonly dailyRuns: DailyRuns;
+  /** One reader per chain the wallets live on; a wallet on another chain is reported unread. */
+  readonly chains: readonly ChainReader[];
+  readonly notifier: DiscrepancyNotifier;
+  readonly explainWithinMs?: number;
+  readonly now?: () => Date;
+  readonly onNotifyError?: (error: unknown) => void;
+}
+
+const stringify = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+
+/**
+ * TW-14 / HK-21 reconciliation runs and their discrepancies. A run for a business day compares the
+ * TW-13 totals (what clients are owed) with the wallet service's records of client-segregated
+ * wallets and with the chain, both as of the day's cut-off: records confirmed before it, balances
+ * at the last block mined before it (stated in the run). Each difference opens a discrepancy once
+ * (while one is open for the same asset, source and kind, a later run finds it persisting); a
+ * discrepancy a later run no longer finds is confirmed gone (a shortfall only after a recorded
+ * top-up, TW-14.3). The run, its inputs and its outcome are one event; the same day over the same
+ * inputs (TW-13 run, block heights) records nothing new and gives the same report.
+ */
+export class ReconciliationRuns {
+  private readonly streams: EventSourcedStreams;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ReconciliationRunsOptions) {
+    this.streams = new EventSourcedStreams(options.store, { bigintFields: /Minor$/, schemaVersion: 1 });
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private get schema(): string {
+    return this.options.store.schema;
+  }
+
+  async migrate(client: PoolClient): Promise<void> {
+    await client.query(`
+      create table if not exists ${this.schema}.recon_wallets (
+        wallet_id text primary key,
+        chain text not null,
+        address text not null,
+        tier text not null,
+        owner_class text not null
+      );
+      create table if not exists ${this.schema}.recon_wallet_movements (
+        message_id text not null,
+        line int not null,
+        wallet_id text not null,
+        asset text not null,
+        client_delta numeric(78, 0) not null,
+        house_delta numeric(78, 0) not null,
+        at timestamptz not null,
+        primary key (message_id, line)
+      );
+      create table if not exists ${this.schema}.recon_discrepancies (
+        discrepancy_id text primary key,
+        match_key text not null,
+        status text not null,
+        discovered_on text not null
+      );
+      create index if not exists recon_discrepancies_open on ${this.schema}.recon_discrepancies (match_key) where status <> 'closed';`);
+  }
+
+  /** The wallet topic's part of the consumer's batch: wallets and what their movements did, each message once. */
+  async applyWalletMessages(messages: readonly ConsumedMessage[], client: PoolClient): Promise<void> {
+    for (const message of messages) {
+      if (message.topic !== WALLET_EVENTS_TOPIC) continue;
+      if (message.value.type === WALLET_REGISTERED_TYPE) {
+        const { data } = message.value as unknown as WalletRegisteredV1;
+        await client.query(
+          `insert into ${this.schema}.recon_wallets (wallet_id, chain, address, tier, owner_class) values ($1, $2, $3, $4, $5)
+           on conflict (wallet_id) do update set chain = excluded.chain, address = excluded.address, tier = excluded.tier, owner_class = excluded.owner_class`,
+          [data.walletId, data.chain, data.address, data.tier, data.ownerClass],
+        );
+        continue;
+      }
+      for (const [line, delta] of walletHoldingDeltas(message.value).entries()) {
+        await client.query(
+          `insert into ${this.schema}.recon_wallet_movements (message_id, line, wallet_id, asset, client_delta, house_delta, at) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
+          [message.messageId, line, delta.walletId, delta.asset, delta.clientDeltaMinor.toString(), delta.houseDeltaMinor.toString(), delta.at],
+        );
+      }
+    }
+  }
+
+  async runs(businessDay: string): Promise<RunData[]> {
+    return [...(await this.streams.load(this.runStreamId(businessDay), RUNS_AGGREGATE)).state.values()];
+  }
+
+  async findRun(runId: string): Promise<RunData | undefined> {
+    const businessDay = /^[A-Z]{2}:(\d{4}-\d{2}-\d{2}):/.exec(runId)?.[1];
+    if (businessDay === undefined) return undefined;
+    return (await this.streams.load(this.runStreamId(businessDay), RUNS_AGGREGATE)).state.get(runId);
+  }
+
+  async discrepancy(discrepancyId: string): Promise<DiscrepancyState | undefined> {
+    return (await this.streams.load(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE)).state;
+  }
+
+  /** Discrepancies by status (`open` includes explained but not closed), newest discovery first. */
+  async discrepancies(status: 'open' | 'closed' | 'all', limit: number): Promise<DiscrepancyState[]> {
+    const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(
+      `select discrepancy_id from ${this.schema}.recon_discrepancies
+        where $1 = 'all' or ($1 = 'open' and status <> 'closed') or ($1 = 'closed' and status = 'closed')
+        order by discovered_on desc, discrepancy_id limit $2`,
+      [status, Math.min(limit, OPEN_DISCREPANCIES_MAX)],
+    );
+    const states = await Promise.all(rows.map((row) => this.discrepancy(row.discrepancy_id)));
+    return states.filter((state): state is DiscrepancyState => state !== undefined);
+  }
+
+  /**
+   * Runs TW-14 for a business day (the TW-13 run is the day's latest, or made now). Returns the
+   * recorded run: a new one, or the earlier one when the inputs are the same.
+   */
+  async run(businessDay: string): Promise<RunData> {
+    const at = this.now().toISOString();
+    const cutOff = cutOffInstant(businessDay, this.options.calendar);
+    const provisional = Date.parse(cutOff) > Date.parse(at);
+    const asOf = provisional ? at : cutOff;
+    const daily = (await this.options.dailyRuns.recordedRuns(businessDay)).at(-1) ?? (await this.options.dailyRuns.run(businessDay)).recorded;
+    const owed = new Map(Object.entries(daily.totals).map(([asset, total]) => [asset, BigInt(total)]));
+
+    const { rows: wallets } = await this.options.store.pool.query<{ wallet_id: string; chain: string; address: string }>(
+      `select wallet_id, chain, address from ${this.schema}.recon_wallets where owner_class = 'client-segregated' order by wallet_id limit ${RUN_WALLETS_MAX + 1}`,
+    );
+    if (wallets.length > RUN_WALLETS_MAX) throw new Error(`more than ${RUN_WALLETS_MAX} client-segregated wallets: reconcile per chain`);
+    const { rows: recordRows } = await this.options.store.pool.query<{ wallet_id: string; asset: string; client: string; house: string }>(
+      `select m.wallet_id, m.asset, sum(m.client_delta)::text as client, sum(m.house_delta)::text as house
+         from ${this.schema}.recon_wallet_movements m join ${this.schema}.recon_wallets w using (wallet_id)
+        where w.owner_class = 'client-segregated' and m.at < $1
+        group by m.wallet_id, m.asset order by m.wallet_id, m.asset`,
+      [asOf],
+    );
+    const records: WalletRecord[] = recordRows.map((row) => ({ walletId: row.wallet_id, asset: row.asset, recordedMinor: BigInt(row.client), houseMinor: BigInt(row.house) }));
+
+    // the chain at the last block before the close (before the run, when provisional)
+    const onChain: OnChainBalance[] = [];
+    const heights: { chain: string; blockNumber: string }[] = [];
+    const unread: string[] = [];
+    const assetsOf = (walletId: string, reader: ChainReader) => [...new Set([...records.filter((record) => record.walletId === walletId).map((record) => record.asset), ...[...owed.keys()].filter((asset) => reader.assets.includes(asset))])].filter((asset) => reader.assets.includes(asset)).sort();
+    for (const reader of this.options.chains) {
+      const onThisChain = wallets.filter((wallet) => wallet.chain === reader.chain);
+      if (onThisChain.length === 0) continue;
+      const height = await blockAtOrBefore(reader, Date.parse(asOf) - 1);
+      heights.push({ chain: reader.chain, blockNumber: height === undefined ? 'none' : height.toString() });
+      for (const wallet of onThisChain) {
+        for (const asset of assetsOf(wallet.wallet_id, reader)) {
+          onChain.push({ walletId: wallet.wallet_id, asset, balanceMinor: height === undefined ? 0n : await reader.balanceAt(wallet.address, asset, height), blockNumber: height ?? 0n });
+        }
+      }
+    }
+    for (const wallet of wallets) if (!this.options.chains.some((reader) => reader.chain === wallet.chain)) unread.push(wallet.wallet_id);
+    const result = reconcile(businessDay, owed, records, onChain);
+    const digest = createHash('sha256').update(stringify({ daily: daily.runId, result })).digest('hex');
+    // named by its inputs: the TW-13 run, the heights read and the wallet records (a late record makes another run)
+    const recordsDigest = createHash('sha256').update(stringify(records)).digest('hex').slice(0, 16);
+    const runId = `${this.options.calendar.jurisdiction}:${businessDay}:tw14@${daily.upToReceived}@${heights.map((height) => `${height.chain}.${height.blockNumber}`).join('+') || 'nochain'}@${recordsDigest}`;
+    const executed = await this.options.store.withTransaction((transaction) => this.record(runId, businessDay, daily.runId, cutOff, provisional, heights, unread, result, digest, at, transaction));
+    await this.deliver(executed.notifications);
+    return executed.run;
+  }
+
+  private async record(
+    runId: string,
+    businessDay: string,
+    dailyRunId: string,
+    cutOff: string,
+    provisional: boolean,
+    heights: readonly { chain: string; blockNumber: string }[],
+    unread: readonly string[],
+    result: ReconciliationResult,
+    digest: string,
+    at: string,
+    transaction: Transaction,
+  ): Promise<{ run: RunData; notifications: DiscrepancyEvent[] }> {
+    const db = transaction.client;
+    await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.recon-tw14.${this.schema}`]);
+    const earlier = (await this.streams.load(this.runStreamId(businessDay), RUNS_AGGREGATE, transaction)).state.get(runId);
+    if (earlier !== undefined) {
+      // the same day over the same inputs: it must come out the same, or the comparison is not reproducible
+      if (earlier.digest !== digest) throw new Error(`assertion: run ${runId} computed ${digest}, recorded ${earlier.digest}`);
+      return { run: earlier, notifications: [] };
+    }
+    const notifications: DiscrepancyEvent[] = [];
+    const execute = async (discrepancyId: string, command: DiscrepancyCommand) => {
+      const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: 'reconciliation' }, { transaction, afterAppend: (events, state, tx) => this.index(events, state, tx) });
+      if (!executed.ok) throw new Error(`assertion: ${command.type} refused for ${discrepancyId}: ${executed.error.code}`);
+      notifications.push(...executed.events.filter((event) => NOTIFIED.has(event.type)));
+      return executed;
+    };
+    const { rows: openRows } = await db.query<{ discrepancy_id: string; match_key: string }>(`select discrepancy_id, match_key from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`);
+    const openByKey = new Map(openRows.map((row) => [row.match_key, row.discrepancy_id]));
+    const opened: string[] = [];
+    const persisting: string[] = [];
+    const differences: RunData['differences'][number][] = [];
+    for (const difference of result.differences) {
+      const key = `${difference.asset}/${difference.source}/${difference.kind}`;
+      const existing = openByKey.get(key);
+      if (existing !== undefined) {
+        persisting.push(existing);
+        differences.push({ discrepancyId: existing, ...difference });
+        continue;
+      }
+      const discrepancyId = `DSC-${businessDay}-${difference.asset}-${difference.source}-${difference.kind}`;
+      await execute(discrepancyId, { type: 'DetectDiscrepancy', discrepancyId, difference, runId, discoveredOn: businessDay, explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT, at });
+      opened.push(discrepancyId);
+      differences.push({ discrepancyId, ...difference });
+    }
+    const found = new Set(result.differences.map((difference) => `${difference.asset}/${difference.source}/${difference.kind}`));
+    const confirmedGone: string[] = [];
+    for (const [key, discrepancyId] of [...openByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (found.has(key)) continue;
+      const executed = await execute(discrepancyId, { type: 'ConfirmResolvedByRun', runId, remainingMinor: 0n, at });
+      if (executed.ok && executed.events.some((event) => event.type === 'DiscrepancyClosed')) confirmedGone.push(discrepancyId);
+    }
+    const data: RunData = {
+      runId,
+      businessDay,
+      jurisdiction: this.options.calendar.jurisdiction,
+      dailyRunId,
+      cutOff,
+      provisional,
+      heights,
+      unread,
+      perAsset: result.perAsset,
+      perWallet: result.perWallet.map((line) => ({ ...line, blockNumber: line.blockNumber === null ? null : line.blockNumber.toString() })),
+      differences,
+      opened,
+      persisting,
+      confirmedGone,
+      digest,
+      at,
+    };
+    await this.streams.execute(this.runStreamId(businessDay), RUNS_AGGREGATE, () => ({ ok: true as const, events: [{ type: 'ReconciliationRunCompleted' as const, data }] }), { actor: 'reconciliation' }, { transaction });
+    return { run: data, notifications };
+  }
+
+  /** An operator's or treasurer's act on a discrepancy (note, explanation, top-up). */
+  async act(discrepancyId: string, command: Extract<DiscrepancyCommand, { type: 'AddInvestigationNote' | 'ExplainDiscrepancy' | 'RecordTopUp' }>) {
+    return this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: command.by }, { afterAppend: (events, state, tx) => this.index(events, state, tx) });
+  }
+
+  /**
+   * The schedule: every discrepancy not closed is checked against its deadlines as of now
+   * (escalation once past the explanation deadline, overdue once past the top-up due day).
+   */
+  async checkDeadlines(): Promise<DiscrepancyEvent[]> {
+    const at = this.now().toISOString();
+    const today = localParts(at, this.options.calendar.timeZone).day;
+    const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(`select discrepancy_id from ${this.schema}.recon_discrepancies where status <> 'closed' order by discrepancy_id limit ${OPEN_DISCREPANCIES_MAX}`);
+    const raised: DiscrepancyEvent[] = [];
+    for (const { discrepancy_id: discrepancyId } of rows) {
+      const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy({ type: 'CheckDeadlines', today, at }, state, this.options.calendar), { actor: 'reconciliation' }, { afterAppend: (events, state, tx) => this.index(events, state, tx) });
+      if (executed.ok) raised.push(...executed.events.filter((event) => NOTIFIED.has(event.type)));
+    }
+    await this.deliver(raised);
+    return raised;
+  }
+
+  private async index(events: readonly DiscrepancyEvent[], state: DiscrepancyState | undefined, transaction: Transaction): Promise<void> {
+    if (events.length === 0 || state === undefined) return;
+    const { difference } = state;
+    await transaction.client.query(
+      `insert into ${this.schema}.recon_discrepancies (discrepancy_id, match_key, status, discovered_on) values ($1, $2, $3, $4)
+       on conflict (discrepancy_id) do update set status = excluded.status`,
+      [state.discrepancyId, `${difference.asset}/${difference.source}/${difference.kind}`, state.status, state.discoveredOn],
+    );
+  }
+
+  private async deliver(events: readonly DiscrepancyEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.options.notifier.notify(event);
+      } catch (error) {
+        this.options.onNotifyError?.(error);
+      }
+    }
+  }
+
+  private runStreamId(businessDay: string): string {
+    return `recon-tw14-${this.options.calendar.jurisdiction}-${businessDay}`;
+  }
+}
