@@ -317,6 +317,62 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: "Reconciliation only. TW-13 (2): the institution's minimum unit per asset in minor units, ASSET=units pairs; totals round up to it.",
     secret: false,
   },
+  {
+    name: 'RECON_EVM_RPC_URL',
+    required: false,
+    default: undefined,
+    description: 'Reconciliation only. EVM JSON-RPC node read for TW-14 balances at the block before the cut-off; unset: client wallets are reported unread.',
+    secret: false,
+  },
+  {
+    name: 'RECON_EVM_CHAIN_ID',
+    required: false,
+    default: undefined,
+    description: 'Reconciliation only, with RECON_EVM_RPC_URL. The chain id the node must serve.',
+    secret: false,
+  },
+  {
+    name: 'RECON_EVM_CHAIN',
+    required: false,
+    default: 'ethereum',
+    description: "Reconciliation only. The chain's name as the wallet service registers wallets on it.",
+    secret: false,
+  },
+  {
+    name: 'RECON_EVM_NATIVE_ASSET',
+    required: false,
+    default: 'ETH',
+    description: "Reconciliation only. The chain's native coin.",
+    secret: false,
+  },
+  {
+    name: 'RECON_EVM_TOKENS',
+    required: false,
+    default: undefined,
+    description: 'Reconciliation only. ERC-20 assets read on chain, ASSET=0x... pairs.',
+    secret: false,
+  },
+  {
+    name: 'RECON_EXPLAIN_WITHIN_MS',
+    required: false,
+    default: '86400000',
+    description: 'Reconciliation only. A discrepancy not explained within this is escalated to the board and internal audit (60000 to 2592000000).',
+    secret: false,
+  },
+  {
+    name: 'RECON_DEADLINE_CHECK_INTERVAL_MS',
+    required: false,
+    default: '60000',
+    description: 'Reconciliation only. How often escalation and overdue top-up deadlines are checked (1000 to 3600000).',
+    secret: false,
+  },
+  {
+    name: 'RECON_NOTIFY_WEBHOOK_URL',
+    required: false,
+    default: undefined,
+    description: 'Reconciliation only. Discrepancy notifications (detected, escalated, overdue) are POSTed here as JSON; unset: logged (they are events either way).',
+    secret: false,
+  },
 ];
 
 export const CONFIG_VARIABLE_NAMES: ReadonlySet<string> = new Set(CONFIG_VARIABLES.map((variable) => variable.name));

@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { businessDayOf } from '@custody/reconciliation-domain';
+import { anvilAccounts, createTestDatabase, eventually, startAnvil, startKafkaTestBroker, startService, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
+import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
 const ISSUER = 'custody-e2e';
 const AUDIENCE = 'custody';
@@ -14,13 +17,23 @@ function journal(journalId: string, clientStream: string, at: string, entries: {
   return { eventId, type: 'JournalPosted', schemaVersion: 1, streamId: `ledger-client-${clientStream}`, streamVersion: '1', occurredAt: at, causationId: null, correlationId: eventId, data: { journalId, kind: 'deposit', sourceReference: journalId, fingerprint: journalId, entries, at } };
 }
 
-/** The reconciliation service as a real process on the Kafka test broker: the ledger's journals in, TW-13 runs over HTTP (JSON and CSV). */
-describe('the reconciliation service runs TW-13 daily balances from the ledger\'s journals (test broker)', () => {
+function walletEvent(type: string, streamId: string, data: Record<string, unknown>) {
+  const eventId = randomUUID();
+  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt: new Date().toISOString(), causationId: null, correlationId: eventId, data };
+}
+
+/**
+ * The reconciliation service as a real process on the Kafka test broker and anvil: the ledger's
+ * journals and the wallet's movements in; TW-13 runs and TW-14 runs with their discrepancies over
+ * HTTP (JSON, CSV, summary).
+ */
+describe('the reconciliation service runs TW-13 daily balances and TW-14 reconciliations (test broker, anvil)', () => {
   const secret = randomBytes(32).toString('hex');
   let db: TestDatabase;
   let broker: KafkaTestBroker;
   let producer: Producer;
   let service: ServiceProcess;
+  let node: ChainNode;
   const call = async (method: 'GET' | 'POST', path: string, roles: string[], body?: unknown) => {
     const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: `${roles[0]}-1`, roles });
     const response = await fetch(`${service.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -29,8 +42,8 @@ describe('the reconciliation service runs TW-13 daily balances from the ledger\'
   };
 
   beforeAll(async () => {
-    [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    for (const topic of [LEDGER_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    [db, broker, node] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil()]);
+    for (const topic of [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     producer = createOutboxProducer(createKafka({ clientId: 'recon-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     service = await startService('reconciliation', {
@@ -44,6 +57,8 @@ describe('the reconciliation service runs TW-13 daily balances from the ledger\'
       RECON_JURISDICTION: 'TW',
       RECON_CUTOFF: '15:30',
       RECON_MINIMUM_UNITS: 'USDT=10000',
+      RECON_EVM_RPC_URL: node.rpcUrl,
+      RECON_EVM_CHAIN_ID: String(node.chainId),
       LOG_LEVEL: 'info',
     });
     expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
@@ -52,6 +67,7 @@ describe('the reconciliation service runs TW-13 daily balances from the ledger\'
     await service?.stop();
     await producer?.disconnect();
     await broker?.stop();
+    await node?.stop();
     await db?.drop();
   });
 
@@ -77,5 +93,53 @@ describe('the reconciliation service runs TW-13 daily balances from the ledger\'
     const csv = await call('GET', `/v1/daily-runs/${encodeURIComponent(runId)}/report.csv`, ['auditor']);
     expect(csv.type).toMatch(/text\/csv/);
     expect(csv.text).toBe('client_id,asset,balance_minor,counted_minor\nalice,USDT,1234567,1240000\nbob,USDT,0,0\n');
+  });
+
+  it('TW-14 a shortfall on chain (10 ETH owed and recorded, 9 held) is found at a stated height, worked by an operator and closed by a top-up the next run confirms', async () => {
+    const hot = privateKeyToAccount(generatePrivateKey()).address;
+    const [funder] = (await anvilAccounts(node)) as [Address];
+    const send = async (value: bigint) => {
+      const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: funder, to: hot, value, chain: null });
+      await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      return hash;
+    };
+    const at = new Date().toISOString();
+    const ten = parseEther('10').toString();
+    const messages = [
+      { topic: WALLET_EVENTS_TOPIC, message: walletEvent('WalletRegistered', 'wallet-hot-eth', { walletId: 'hot-eth', tier: 'hot', ownerClass: 'client-segregated', chain: 'ethereum', assets: ['ETH'], address: hot, key: { keyId: 'k', location: { site: 'TW-DC1', jurisdiction: 'TW' }, backups: [], rotationDueAt: '2030-01-01T00:00:00.000Z' }, quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 }, confirmationsRequired: 1, registeredBy: 'admin-1', at }) },
+      { topic: WALLET_EVENTS_TOPIC, message: walletEvent('DepositConfirmed', 'wallet-deposit-E-1', { depositId: 'E-1', clientId: 'carol', asset: 'ETH', amountMinor: ten, walletId: 'hot-eth', chain: 'ethereum', transactionHash: `0x${'ef'.repeat(32)}`, confirmations: 1, confirmedAt: at }) },
+      { topic: LEDGER_EVENTS_TOPIC, message: journal('deposit:E-1', 'carol', at, [{ account: { kind: 'custody', walletId: 'hot-eth', asset: 'ETH' }, side: 'debit', amountMinor: ten }, { account: { kind: 'client', clientId: 'carol', asset: 'ETH' }, side: 'credit', amountMinor: ten }]) },
+    ];
+    for (const { topic, message } of messages) await producer.send({ topic, messages: [{ key: message.streamId, value: JSON.stringify(message) }] });
+    await send(parseEther('9'));
+    expect(await eventually(async () => ((await call('GET', '/v1/wallet-records', ['auditor'])).body['records'] as { walletId: string }[] | undefined)?.some((record) => record.walletId === 'hot-eth') === true, WAIT_MS)).toBe(true);
+    const businessDay = businessDayOf(new Date().toISOString(), { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set() });
+    // the ledger's journal has arrived when a TW-13 run of the day counts carol's 10 ETH
+    expect(await eventually(async () => ((await call('POST', '/v1/daily-runs', ['operator'], { businessDay })).body['totals'] as Record<string, string> | undefined)?.['ETH'] === ten, WAIT_MS)).toBe(true);
+
+    expect((await call('POST', '/v1/reconciliation-runs', ['auditor'], { businessDay })).status).toBe(403);
+    const run = await call('POST', '/v1/reconciliation-runs', ['operator'], { businessDay });
+    expect(run.status).toBe(201);
+    const shortfall = (run.body['differences'] as { asset: string; source: string; kind: string; amountMinor: string; discrepancyId: string }[]).find((difference) => difference.asset === 'ETH' && difference.source === 'on-chain');
+    expect(shortfall).toMatchObject({ kind: 'shortfall', amountMinor: parseEther('1').toString(), wallets: ['hot-eth'] });
+    const discrepancyId = shortfall?.discrepancyId ?? '';
+    const runId = run.body['runId'] as string;
+    expect(run.body['heights']).toEqual([{ chain: 'ethereum', blockNumber: (await createPublicClient({ transport: http(node.rpcUrl) }).getBlockNumber()).toString() }]);
+
+    const open = await call('GET', '/v1/discrepancies?status=open', ['auditor']);
+    expect((open.body['discrepancies'] as { discrepancyId: string; topUpDueOn: string | null }[]).find((entry) => entry.discrepancyId === discrepancyId)?.topUpDueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const summary = await call('GET', `/v1/reconciliation-runs/${encodeURIComponent(runId)}/summary.txt`, ['auditor']);
+    expect(summary.type).toMatch(/text\/plain/);
+    expect(summary.text).toMatch(new RegExp(`${discrepancyId}: open, to be explained by [^,]+, top-up due \\d{4}-\\d{2}-\\d{2}`));
+    expect((await call('GET', `/v1/reconciliation-runs/${encodeURIComponent(runId)}/report.csv`, ['auditor'])).text).toContain(`wallet,ETH,hot-eth,,${ten},0,${parseEther('9')},`);
+
+    expect((await call('POST', `/v1/discrepancies/${discrepancyId}/notes`, ['operator'], { note: 'the sweep of 24 Nov sent 9, not 10' })).status).toBe(201);
+    expect(await call('POST', `/v1/discrepancies/${discrepancyId}/top-ups`, ['operator'], { amountMinor: '0', reference: 'x' })).toMatchObject({ status: 400 });
+    const hash = await send(parseEther('1'));
+    expect(await call('POST', `/v1/discrepancies/${discrepancyId}/top-ups`, ['operator'], { amountMinor: parseEther('1').toString(), reference: hash })).toMatchObject({ status: 201, body: { status: 'open', toppedUpMinor: parseEther('1').toString() } });
+    const confirming = await call('POST', '/v1/reconciliation-runs', ['operator'], { businessDay });
+    expect(confirming.body).toMatchObject({ confirmedGone: [discrepancyId] });
+    expect(await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor'])).toMatchObject({ status: 200, body: { status: 'closed' } });
+    expect(await call('POST', `/v1/discrepancies/${discrepancyId}/top-ups`, ['operator'], { amountMinor: '1', reference: 'late' })).toMatchObject({ status: 422, body: { code: 'DISCREPANCY_CLOSED' } });
   });
 });

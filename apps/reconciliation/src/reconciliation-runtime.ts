@@ -1,21 +1,29 @@
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
-import { DailyRuns, RECONCILIATION_CONSUMED_TOPICS } from '@custody/reconciliation-application';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import { applyReconciliationMessages, DailyRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, JsonWebhook, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
 
 export const RECONCILIATION_CONSUMER_GROUP = 'reconciliation';
 
-/** The daily runs once their tables exist, fed by the ledger's journals (with KAFKA_BROKERS). */
+/**
+ * The daily (TW-13) and reconciliation (TW-14) runs once their tables exist, fed by the ledger's
+ * journals and the wallet's movements (with KAFKA_BROKERS); discrepancy deadlines checked on a
+ * schedule, their notifications logged or POSTed to RECON_NOTIFY_WEBHOOK_URL.
+ */
 @Injectable()
 export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runs: DailyRuns;
+  readonly reconciliations: ReconciliationRuns;
   private ready = false;
   private readonly ingestion: KafkaIngestion;
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(RECONCILIATION_CONFIG) readonly config: ReconciliationConfig,
@@ -27,25 +35,77 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.warning = new RateLimitedWarning(logger);
     this.runs = new DailyRuns(store, config.calendar, config.minimumUnits);
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: this.runs.apply() });
+    const webhook = config.notifyWebhookUrl === undefined ? undefined : new JsonWebhook(config.notifyWebhookUrl);
+    const notifier: DiscrepancyNotifier = {
+      notify: async (event) => {
+        this.logger.warn({ type: event.type, discrepancyId: event.data.discrepancyId }, `reconciliation: ${event.type} ${event.data.discrepancyId}`);
+        await webhook?.post(event);
+      },
+    };
+    this.reconciliations = new ReconciliationRuns({
+      store,
+      calendar: config.calendar,
+      dailyRuns: this.runs,
+      chains: config.evm === undefined ? [] : [new EvmChainReader(config.evm)],
+      notifier,
+      explainWithinMs: config.explainWithinMs,
+      onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'reconciliation: a discrepancy notification was not delivered (it stays recorded as an event)'),
+    });
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations) });
   }
 
   dailyRuns(): DailyRuns {
-    if (!this.ready) throw new ServiceUnavailableException({ statusCode: 503, code: 'RECONCILIATION_NOT_READY', reason: 'the reconciliation tables are being prepared' });
+    this.assertReady();
     return this.runs;
   }
 
+  reconciliationRuns(): ReconciliationRuns {
+    this.assertReady();
+    return this.reconciliations;
+  }
+
+  private assertReady(): void {
+    if (!this.ready) throw new ServiceUnavailableException({ statusCode: 503, code: 'RECONCILIATION_NOT_READY', reason: 'the reconciliation tables are being prepared' });
+  }
+
   onApplicationBootstrap(): void {
+    if (this.config.evm === undefined) this.logger.warn({}, 'reconciliation: no RECON_EVM_RPC_URL; client wallets are reported unread on chain');
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
-    void this.readiness.prepare('reconciliation tables', () => this.runs.migrate(this.pool)).then(async () => {
-      if (this.stopping.signal.aborted) return;
-      this.ready = true;
-      await this.ingestion.start();
-    }).catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'reconciliation: start-up failed'));
+    void this.readiness
+      .prepare('reconciliation tables', async () => {
+        await this.runs.migrate(this.pool);
+        const client = await this.pool.connect();
+        try {
+          await this.reconciliations.migrate(client);
+        } finally {
+          client.release();
+        }
+      })
+      .then(async () => {
+        if (this.stopping.signal.aborted) return;
+        this.ready = true;
+        this.schedule();
+        await this.ingestion.start();
+      })
+      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'reconciliation: start-up failed'));
+  }
+
+  private schedule(): void {
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.round = this.reconciliations
+        .checkDeadlines()
+        .then(() => undefined)
+        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'reconciliation: deadline check failed; retried next interval'))
+        .finally(() => this.schedule());
+    }, this.config.deadlineCheckIntervalMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    if (this.timer !== undefined) clearTimeout(this.timer);
     await this.ingestion.stop(); // ends a start still retrying Kafka, then stops consuming
+    await this.round;
+    if (this.timer !== undefined) clearTimeout(this.timer);
   }
 }

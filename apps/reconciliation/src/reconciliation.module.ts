@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems } from '@custody/service-host';
 import { DailyRunsController } from './http/daily-runs.controller';
+import { ReconciliationsController } from './http/reconciliations.controller';
 import { parseReconciliationConfig, RECONCILIATION_CONFIG } from './reconciliation-config';
 import { ReconciliationRuntime } from './reconciliation-runtime';
 
 /**
- * The reconciliation service: TW-13 daily balance runs from the ledger's journals (issue 7 in
- * progress: TW-14 runs, discrepancies, fiat in trust and reports follow). The host gives it
+ * The reconciliation service: TW-13 daily balance runs from the ledger's journals, TW-14 runs
+ * against the wallet's records and the chain, discrepancies to closure (fiat in trust follows). The host gives it
  * authentication, probes, metrics, its event store (schema 'reconciliation') and the event log.
  */
 @Module({
-  controllers: [DailyRunsController],
+  controllers: [DailyRunsController, ReconciliationsController],
   providers: [
     {
       provide: RECONCILIATION_CONFIG,

@@ -9,6 +9,7 @@ import { createPublicClient, createWalletClient, http, parseEther, type Address 
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DailyRuns } from './daily-runs';
 import { applyReconciliationMessages, RECONCILIATION_CONSUMED_TOPICS } from './reconciliation-messages';
+import { reconciliationCsv, reconciliationSummary } from './reconciliation-reports';
 import { ReconciliationRuns } from './reconciliation-runs';
 
 const WAIT_MS = 20_000;
@@ -104,6 +105,16 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     const again = await runs.run(businessDay());
     expect(again).toEqual(first);
     expect(await runs.runs(businessDay())).toHaveLength(1);
+    const open = await runs.discrepancies('open', 10);
+    expect(reconciliationCsv(again)).toBe(reconciliationCsv(first as typeof again));
+    expect(reconciliationCsv(again).split('\n')).toEqual([
+      'section,asset,wallet_id,owed_minor,recorded_minor,house_minor,on_chain_minor,block_number,difference_minor,discrepancy_id',
+      `asset,ETH,,${parseEther('10')},${parseEther('10')},0,${parseEther('9')},,${-parseEther('1')},`,
+      `wallet,ETH,hot-1,,${parseEther('10')},0,${parseEther('9')},${again.heights[0]?.blockNumber},${-parseEther('1')},`,
+      `difference:on-chain:shortfall,ETH,hot-1,${parseEther('10')},,,${parseEther('9')},,${-parseEther('1')},${discrepancyId}`,
+      '',
+    ]);
+    expect(reconciliationSummary(again, open)).toMatch(new RegExp(`${discrepancyId}: open, to be explained by .*, top-up due ${addBusinessDays(businessDay(), 5, TW)} \\(0 of ${parseEther('1')} recorded\\)`));
   });
 
   it('TW-14 not explained within the deadline: escalated once to the board and internal audit; past the due day: ShortfallOverdue with what remains', async () => {

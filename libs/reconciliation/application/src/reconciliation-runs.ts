@@ -165,6 +165,18 @@ export class ReconciliationRuns {
     }
   }
 
+  /** The wallet service's records of client-segregated wallets as this service holds them, before an instant (client and house shares). */
+  async walletRecords(before: string): Promise<WalletRecord[]> {
+    const { rows } = await this.options.store.pool.query<{ wallet_id: string; asset: string; client: string; house: string }>(
+      `select m.wallet_id, m.asset, sum(m.client_delta)::text as client, sum(m.house_delta)::text as house
+         from ${this.schema}.recon_wallet_movements m join ${this.schema}.recon_wallets w using (wallet_id)
+        where w.owner_class = 'client-segregated' and m.at < $1
+        group by m.wallet_id, m.asset order by m.wallet_id, m.asset limit ${RUN_WALLETS_MAX * 64}`,
+      [before],
+    );
+    return rows.map((row) => ({ walletId: row.wallet_id, asset: row.asset, recordedMinor: BigInt(row.client), houseMinor: BigInt(row.house) }));
+  }
+
   async runs(businessDay: string): Promise<RunData[]> {
     return [...(await this.streams.load(this.runStreamId(businessDay), RUNS_AGGREGATE)).state.values()];
   }
@@ -207,14 +219,7 @@ export class ReconciliationRuns {
       `select wallet_id, chain, address from ${this.schema}.recon_wallets where owner_class = 'client-segregated' order by wallet_id limit ${RUN_WALLETS_MAX + 1}`,
     );
     if (wallets.length > RUN_WALLETS_MAX) throw new Error(`more than ${RUN_WALLETS_MAX} client-segregated wallets: reconcile per chain`);
-    const { rows: recordRows } = await this.options.store.pool.query<{ wallet_id: string; asset: string; client: string; house: string }>(
-      `select m.wallet_id, m.asset, sum(m.client_delta)::text as client, sum(m.house_delta)::text as house
-         from ${this.schema}.recon_wallet_movements m join ${this.schema}.recon_wallets w using (wallet_id)
-        where w.owner_class = 'client-segregated' and m.at < $1
-        group by m.wallet_id, m.asset order by m.wallet_id, m.asset`,
-      [asOf],
-    );
-    const records: WalletRecord[] = recordRows.map((row) => ({ walletId: row.wallet_id, asset: row.asset, recordedMinor: BigInt(row.client), houseMinor: BigInt(row.house) }));
+    const records = await this.walletRecords(asOf);
 
     // the chain at the last block before the close (before the run, when provisional)
     const onChain: OnChainBalance[] = [];

@@ -1,0 +1,48 @@
+import type { DiscrepancyState } from '@custody/reconciliation-domain';
+import type { ReconciliationRunRecorded } from './reconciliation-runs';
+
+type RunData = ReconciliationRunRecorded['data'];
+
+const escape = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+const csvLine = (cells: readonly (string | bigint | null)[]) => cells.map((cell) => escape(cell === null ? '' : cell.toString())).join(',');
+
+/** A run as CSV: one line per asset (owed, recorded, house, on chain) and per wallet (at its height), then each difference. */
+export function reconciliationCsv(run: RunData): string {
+  const lines = [csvLine(['section', 'asset', 'wallet_id', 'owed_minor', 'recorded_minor', 'house_minor', 'on_chain_minor', 'block_number', 'difference_minor', 'discrepancy_id'])];
+  for (const line of run.perAsset) lines.push(csvLine(['asset', line.asset, '', line.owedMinor, line.recordedMinor, line.houseMinor, line.onChainMinor, '', line.onChainMinor - line.houseMinor - line.owedMinor, '']));
+  for (const line of run.perWallet) lines.push(csvLine(['wallet', line.asset, line.walletId, '', line.recordedMinor, line.houseMinor, line.onChainMinor, line.blockNumber, line.differenceMinor, '']));
+  for (const difference of run.differences) {
+    const signed = difference.kind === 'shortfall' ? -difference.amountMinor : difference.amountMinor;
+    lines.push(csvLine([`difference:${difference.source}:${difference.kind}`, difference.asset, difference.wallets.join(' '), difference.owedMinor, '', '', difference.heldMinor, '', signed, difference.discrepancyId]));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A run for people: what was compared, at which heights, what differs, and every discrepancy still open with its due dates. */
+export function reconciliationSummary(run: RunData, open: readonly DiscrepancyState[]): string {
+  const out: string[] = [];
+  out.push(`TW-14 reconciliation ${run.runId}`);
+  out.push(`Business day ${run.businessDay} (${run.jurisdiction}), cut-off ${run.cutOff}${run.provisional ? ' - PROVISIONAL: the cut-off had not passed; records and chain as of the run' : ''}`);
+  out.push(`Owed from TW-13 run ${run.dailyRunId}; chain read at ${run.heights.map((height) => `${height.chain} block ${height.blockNumber}`).join(', ') || 'no chain'}`);
+  if (run.unread.length > 0) out.push(`Not read on chain (no reader for their chain): ${run.unread.join(', ')}`);
+  out.push('');
+  out.push('Totals (minor units): asset | owed | wallet records | house share | on chain');
+  for (const line of run.perAsset) out.push(`  ${line.asset} | ${line.owedMinor} | ${line.recordedMinor} | ${line.houseMinor} | ${line.onChainMinor}`);
+  out.push('');
+  if (run.differences.length === 0) out.push('Differences: none.');
+  else {
+    out.push(`Differences: ${run.differences.length}`);
+    for (const difference of run.differences) out.push(`  ${difference.asset} ${difference.source} ${difference.kind} of ${difference.amountMinor} (owed ${difference.owedMinor}, held ${difference.heldMinor}) in ${difference.wallets.join(', ') || 'no wallet'}: ${difference.discrepancyId}`);
+  }
+  if (run.confirmedGone.length > 0) out.push(`Confirmed gone by this run: ${run.confirmedGone.join(', ')}`);
+  out.push('');
+  if (open.length === 0) out.push('Open discrepancies: none.');
+  else {
+    out.push(`Open discrepancies: ${open.length}`);
+    for (const state of open) {
+      const due = state.topUpDueOn === null ? '' : `, top-up due ${state.topUpDueOn} (${state.toppedUpMinor} of ${state.difference.amountMinor} recorded)`;
+      out.push(`  ${state.discrepancyId}: ${state.status}${state.escalated ? ', escalated to the board and internal audit' : `, to be explained by ${state.explainBy}`}${due}${state.overdueReported ? ', OVERDUE' : ''}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
