@@ -7,12 +7,14 @@ import { ledgerEventCatalog } from './custody/ledger-events';
 import { walletEventCatalog } from './custody/wallet-events';
 import { anyEnvelopeSchema } from './envelope';
 import { catalogTopicSchema, type EventCatalog, validateCatalogMessage } from './event-catalog';
+import { fiatMovementRecordedV1Schema } from './exchange/fiat.v1';
 import { priceObservedV1Schema } from './exchange/prices.v1';
 import { tradeExecutedV1Schema } from './exchange/trades.v1';
 import { withdrawalRequestedV1Schema } from './exchange/withdrawal-requests.v1';
 import { type ValidationResult, validateWith } from './issues';
 import {
   DEAD_LETTER_TOPIC,
+  EXCHANGE_FIAT_TOPIC,
   EXCHANGE_PRICES_TOPIC,
   EXCHANGE_TRADES_TOPIC,
   EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
@@ -30,6 +32,7 @@ function buildSchemas(registry: AssetRegistry) {
       [EXCHANGE_TRADES_TOPIC]: tradeExecutedV1Schema(registry),
       [EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC]: withdrawalRequestedV1Schema(registry),
       [EXCHANGE_PRICES_TOPIC]: priceObservedV1Schema(registry),
+      [EXCHANGE_FIAT_TOPIC]: fiatMovementRecordedV1Schema,
     },
     /** Service topics with published event types (event-catalog.ts): the catalog per topic... */
     catalogs: { [WALLET_EVENTS_TOPIC]: walletEvents, [LEDGER_EVENTS_TOPIC]: ledgerEvents },

@@ -46,6 +46,15 @@ export {
   priceObservedV1Schema,
 } from './exchange/prices.v1';
 export {
+  FIAT_MOVEMENT_KINDS,
+  FIAT_MOVEMENT_RECORDED_SCHEMA_VERSION,
+  FIAT_MOVEMENT_RECORDED_TYPE,
+  FIAT_RECEIPT_CHANNELS,
+  type FiatMovementRecordedV1,
+  fiatMovementRecordedV1Schema,
+  SETTLEMENT_RECEIPTS_MAX,
+} from './exchange/fiat.v1';
+export {
   DEAD_LETTER_REASON_CODES,
   MESSAGE_DEAD_LETTERED_SCHEMA_VERSION,
   MESSAGE_DEAD_LETTERED_TYPE,

@@ -7,6 +7,7 @@ import type {
   WithdrawalConfirmedV1,
   WithdrawalFailedV1,
 } from './custody/wallet-events.v1';
+import type { FiatMovementRecordedV1 } from './exchange/fiat.v1';
 import type { PriceObservedV1 } from './exchange/prices.v1';
 import type { TradeExecutedV1 } from './exchange/trades.v1';
 import type { WithdrawalRequestedV1 } from './exchange/withdrawal-requests.v1';
@@ -56,6 +57,17 @@ export function aWithdrawalRequested(): WithdrawalRequestedV1 {
       chain: 'ethereum',
       requestedAt: '2026-01-31T09:31:00.000Z',
     },
+  };
+}
+
+export function aFiatReceived(): FiatMovementRecordedV1 {
+  const { traceContext: _untraced, ...envelopeWithoutTrace } = envelope;
+  return {
+    ...envelopeWithoutTrace,
+    streamId: 'fiat-R-1',
+    type: 'FiatMovementRecorded',
+    schemaVersion: 1,
+    data: { kind: 'received', movementId: 'R-1', clientId: 'alice', currency: 'TWD', amountMinor: '150000', channel: 'third-party-collector', collectorId: 'cvs-7', occurredAt: '2026-01-31T09:30:00.000Z' },
   };
 }
 

@@ -2,6 +2,8 @@
 export const EXCHANGE_TRADES_TOPIC = 'exchange.trades.v1';
 export const EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC = 'exchange.withdrawal-requests.v1';
 export const EXCHANGE_PRICES_TOPIC = 'exchange.prices.v1';
+/** Client fiat held in trust: receipts, payouts, collector settlements (TW-10, TW-11). */
+export const EXCHANGE_FIAT_TOPIC = 'exchange.fiat.v1';
 
 export const LEDGER_EVENTS_TOPIC = 'custody.ledger.events.v1';
 export const WALLET_EVENTS_TOPIC = 'custody.wallet.events.v1';
@@ -11,7 +13,7 @@ export const AUDIT_EVENTS_TOPIC = 'custody.audit.events.v1';
 
 export const DEAD_LETTER_TOPIC = 'custody.deadletter.v1';
 
-export const UPSTREAM_TOPICS = [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, EXCHANGE_PRICES_TOPIC] as const;
+export const UPSTREAM_TOPICS = [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_FIAT_TOPIC] as const;
 export type UpstreamTopic = (typeof UPSTREAM_TOPICS)[number];
 
 export const SERVICE_EVENTS_TOPICS = {

@@ -3,6 +3,7 @@ import type { ValidationResult } from './issues';
 import {
   aDeadLetter,
   aDepositConfirmed,
+  aFiatReceived,
   aPriceObserved,
   aTradeExecuted,
   aWithdrawalApproved,
@@ -14,6 +15,7 @@ import {
 } from './test-messages';
 import {
   DEAD_LETTER_TOPIC,
+  EXCHANGE_FIAT_TOPIC,
   EXCHANGE_PRICES_TOPIC,
   EXCHANGE_TRADES_TOPIC,
   EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
@@ -36,6 +38,9 @@ describe('validateMessage', () => {
       [EXCHANGE_TRADES_TOPIC, aTradeExecuted()],
       [EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, aWithdrawalRequested()],
       [EXCHANGE_PRICES_TOPIC, aPriceObserved()],
+      [EXCHANGE_FIAT_TOPIC, aFiatReceived()],
+      [EXCHANGE_FIAT_TOPIC, { ...aFiatReceived(), data: { kind: 'paid-out', movementId: 'P-1', clientId: 'alice', currency: 'TWD', amountMinor: '5000', occurredAt: '2026-01-31T10:00:00.000Z' } }],
+      [EXCHANGE_FIAT_TOPIC, { ...aFiatReceived(), data: { kind: 'collector-settled', movementId: 'S-1', collectorId: 'cvs-7', currency: 'TWD', amountMinor: '150000', receiptIds: ['R-1'], occurredAt: '2026-02-02T01:00:00.000Z' } }],
       [DEAD_LETTER_TOPIC, aDeadLetter()],
       [WALLET_EVENTS_TOPIC, aDepositConfirmed()],
       [WALLET_EVENTS_TOPIC, aWithdrawalApproved()],
@@ -45,6 +50,13 @@ describe('validateMessage', () => {
     ])('when %s is validated, then it passes typed and unchanged', (topic, message) => {
       const result = validateMessage(topic, message);
       expect(result).toEqual({ ok: true, message });
+    });
+
+    it('TW-11 when a fiat receipt names a collector but came into the trust account, has a fractional amount or an unknown kind, then each is refused with its path', () => {
+      const received = aFiatReceived();
+      expect(issuesOf(validateMessage(EXCHANGE_FIAT_TOPIC, { ...received, data: { ...received.data, channel: 'trust-account' } }))).toEqual([{ code: 'INVALID_VALUE', path: 'data.collectorId' }]);
+      expect(issuesOf(validateMessage(EXCHANGE_FIAT_TOPIC, { ...received, data: { ...received.data, amountMinor: '1500.00' } }))).toEqual([{ code: 'AMOUNT_NOT_DECIMAL', path: 'data.amountMinor' }]);
+      expect(issuesOf(validateMessage(EXCHANGE_FIAT_TOPIC, { ...received, data: { ...received.data, kind: 'lent' } }))).toEqual([{ code: 'INVALID_VALUE', path: 'data.kind' }]);
     });
 
     it('when a service topic message is validated, then its envelope is checked and data kept as is', () => {
