@@ -31,7 +31,7 @@ const REQUIRED_VARIABLES = CONFIG_VARIABLES.filter((variable) => variable.requir
 
 /** Topics named in ARCHITECTURE.md (Messaging). */
 const EVENT_TOPICS = SERVICE_NAMES.map((service) => `custody.${service}.events.v1`);
-const EXPECTED_TOPICS = [...EVENT_TOPICS, 'exchange.trades.v1', 'exchange.withdrawal-requests.v1', 'exchange.prices.v1', 'custody.deadletter.v1'];
+const EXPECTED_TOPICS = [...EVENT_TOPICS, 'exchange.trades.v1', 'exchange.withdrawal-requests.v1', 'exchange.prices.v1', 'exchange.fiat.v1', 'custody.deadletter.v1'];
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML, checked field by field
 
