@@ -3,8 +3,10 @@ import type { Difference } from './reconcile';
 
 /** Who is notified when a discrepancy is not explained in time (TW-14, TW-5.5/5.6). */
 export const ESCALATION_RECIPIENTS = ['board', 'internal-audit'] as const;
-/** TW-14.3: a shortfall is made good within this many business days from the day after discovery. */
+/** TW-14.3: a shortfall of virtual assets is made good within this many business days from the day after discovery. */
 export const SHORTFALL_TOP_UP_BUSINESS_DAYS = 5;
+/** TW-11: a shortfall of client fiat in trust is topped up within this many business days. */
+export const FIAT_SHORTFALL_TOP_UP_BUSINESS_DAYS = 2;
 
 export type DiscrepancyStatus = 'open' | 'explained' | 'closed';
 
@@ -56,7 +58,9 @@ export function decideDiscrepancy(command: DiscrepancyCommand, state: Discrepanc
   if (command.type === 'DetectDiscrepancy') {
     if (state !== undefined) return { ok: true, events: [] }; // the same run's difference detected again
     const { discrepancyId, difference, runId, discoveredOn, explainWithinMs, at } = command;
-    const topUpDueOn = difference.kind === 'shortfall' ? addBusinessDays(discoveredOn, SHORTFALL_TOP_UP_BUSINESS_DAYS, calendar) : null;
+    // fiat in trust within 2 business days (TW-11), virtual assets within 5 (TW-14.3)
+    const topUpDays = difference.source === 'trust-account' ? FIAT_SHORTFALL_TOP_UP_BUSINESS_DAYS : SHORTFALL_TOP_UP_BUSINESS_DAYS;
+    const topUpDueOn = difference.kind === 'shortfall' ? addBusinessDays(discoveredOn, topUpDays, calendar) : null;
     return { ok: true, events: [{ type: 'DiscrepancyDetected', data: { discrepancyId, difference, runId, discoveredOn, explainBy: new Date(Date.parse(at) + explainWithinMs).toISOString(), topUpDueOn, at } }] };
   }
   if (state === undefined) return refuse('DISCREPANCY_UNKNOWN', 'discrepancyId', 'no such discrepancy');

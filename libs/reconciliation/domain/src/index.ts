@@ -2,3 +2,4 @@ export * from './business-calendar';
 export * from './daily-balances';
 export * from './discrepancy';
 export * from './reconcile';
+export * from './fiat-trust';

@@ -20,7 +20,8 @@ export interface OnChainBalance {
   readonly blockNumber: bigint;
 }
 
-export type DifferenceSource = 'wallet-records' | 'on-chain';
+/** Where the held side was read: the wallet's records, the chain (TW-14), or the fiat trust account's statement (TW-10/11). */
+export type DifferenceSource = 'wallet-records' | 'on-chain' | 'trust-account';
 
 export interface Difference {
   readonly asset: string;
