@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_FIAT_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { businessDayOf } from '@custody/reconciliation-domain';
-import { anvilAccounts, createTestDatabase, eventually, startAnvil, startKafkaTestBroker, startService, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { anvilAccounts, createTestDatabase, eventually, readTopic, startAnvil, startKafkaTestBroker, startService, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -43,7 +43,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
 
   beforeAll(async () => {
     [db, broker, node] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil()]);
-    for (const topic of [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, EXCHANGE_FIAT_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     producer = createOutboxProducer(createKafka({ clientId: 'recon-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     service = await startService('reconciliation', {
@@ -141,5 +141,37 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     expect(confirming.body).toMatchObject({ confirmedGone: [discrepancyId] });
     expect(await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor'])).toMatchObject({ status: 200, body: { status: 'closed' } });
     expect(await call('POST', `/v1/discrepancies/${discrepancyId}/top-ups`, ['operator'], { amountMinor: '1', reference: 'late' })).toMatchObject({ status: 422, body: { code: 'DISCREPANCY_CLOSED' } });
+  });
+
+  it('TW-10 / TW-11 client fiat from exchange.fiat.v1 against the trust account statement imported as CSV: a shortfall due in 2 business days; a fractional amount is parked in dead letters', async () => {
+    const fiat = (data: Record<string, unknown>) => walletEvent('FiatMovementRecorded', `fiat-${String(data['movementId'])}`, data);
+    const movements = [
+      fiat({ kind: 'received', movementId: 'FX-1', clientId: 'dan', currency: 'TWD', amountMinor: '250000', channel: 'trust-account', collectorId: null, occurredAt: '2026-11-24T01:00:00.000Z' }),
+      fiat({ kind: 'received', movementId: 'FX-2', clientId: 'erin', currency: 'TWD', amountMinor: '1.5', channel: 'trust-account', collectorId: null, occurredAt: '2026-11-24T01:00:00.000Z' }),
+    ];
+    await producer.send({ topic: EXCHANGE_FIAT_TOPIC, messages: movements.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })) });
+    const statement = { accountId: 'TRUST-TWD-1', currency: 'TWD', from: '2026-11-24T00:00:00+08:00', to: '2026-11-25T00:00:00+08:00', openingBalanceMinor: '0', csv: 'booked_at,reference,amount,balance\n2026-11-24T09:00:00+08:00,FX-1,2400.00,2400.00\n' };
+    expect((await call('POST', '/v1/trust-statements', ['auditor'], statement)).status).toBe(403);
+    expect(await call('POST', '/v1/trust-statements', ['operator'], { ...statement, csv: 'booked_at,reference,amount,balance\n2026-11-24T09:00:00+08:00,FX-1,2400.00,2500.00\n' })).toMatchObject({ status: 422, body: { code: 'STATEMENT_INVALID', problems: [{ line: 2, column: 'balance' }] } });
+    expect(await call('POST', '/v1/trust-statements', ['operator'], statement)).toMatchObject({ status: 201, body: { statementId: 'TRUST-TWD-1:2026-11-23T16:00:00.000Z', closingBalanceMinor: '240000' } });
+    let run = await call('POST', '/v1/fiat-runs', ['operator'], { businessDay: '2026-11-24', currency: 'TWD' });
+    await eventually(async () => {
+      run = await call('POST', '/v1/fiat-runs', ['operator'], { businessDay: '2026-11-24', currency: 'TWD' });
+      return run.body['owedMinor'] === '250000';
+    }, WAIT_MS);
+    // dan's 2,500.00 owed, 2,400.00 in the trust account: 100.00 short, due Thursday (2 business days after Tuesday)
+    expect(run).toMatchObject({ status: 201, body: { trustBalanceMinor: '240000', inTransitMinor: '0', differences: [{ kind: 'shortfall', amountMinor: '10000' }] } });
+    const discrepancyId = (run.body['differences'] as { discrepancyId: string }[])[0]?.discrepancyId ?? '';
+    expect(await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor'])).toMatchObject({ status: 200, body: { topUpDueOn: '2026-11-26', difference: { source: 'trust-account', asset: 'TWD' } } });
+    const report = await call('GET', `/v1/fiat-runs/${encodeURIComponent(run.body['runId'] as string)}/report.csv`, ['auditor']);
+    expect(report.text).toBe('client_id,balance_minor,counted_minor\ndan,250000,250000\n');
+    // erin's fractional amount never reached the records: it is parked with its reason
+    const original = (message: { value: Buffer | null }) => {
+      const letter = JSON.parse(message.value?.toString() ?? '{}') as { data?: { originalValueBase64?: string; reasonCode?: string; path?: string } };
+      return { reasonCode: letter.data?.reasonCode, path: letter.data?.path, original: Buffer.from(letter.data?.originalValueBase64 ?? '', 'base64').toString() };
+    };
+    const parked = await readTopic(createKafka({ clientId: 'recon-e2e-dl', brokers: broker.brokers, logLevel: logLevel.NOTHING }), DEAD_LETTER_TOPIC, { until: (messages) => messages.some((message) => original(message).original.includes('FX-2')), waitMs: WAIT_MS });
+    const letter = parked.map(original).find((entry) => entry.original.includes('FX-2'));
+    expect(letter).toMatchObject({ reasonCode: 'AMOUNT_NOT_DECIMAL', original: JSON.stringify(movements[1]) });
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, ServiceUnavailableException, type BeforeApplication
 import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
-import { applyReconciliationMessages, DailyRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
+import { applyReconciliationMessages, DailyRuns, Discrepancies, FiatTrustRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
 import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, JsonWebhook, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
@@ -18,6 +18,8 @@ export const RECONCILIATION_CONSUMER_GROUP = 'reconciliation';
 export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runs: DailyRuns;
   readonly reconciliations: ReconciliationRuns;
+  readonly discrepancyRecord: Discrepancies;
+  readonly fiat: FiatTrustRuns;
   private ready = false;
   private readonly ingestion: KafkaIngestion;
   private readonly stopping = new AbortController();
@@ -42,16 +44,16 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
         await webhook?.post(event);
       },
     };
-    this.reconciliations = new ReconciliationRuns({
+    this.discrepancyRecord = new Discrepancies({
       store,
       calendar: config.calendar,
-      dailyRuns: this.runs,
-      chains: config.evm === undefined ? [] : [new EvmChainReader(config.evm)],
       notifier,
       explainWithinMs: config.explainWithinMs,
       onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'reconciliation: a discrepancy notification was not delivered (it stays recorded as an event)'),
     });
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations) });
+    this.reconciliations = new ReconciliationRuns({ store, calendar: config.calendar, dailyRuns: this.runs, chains: config.evm === undefined ? [] : [new EvmChainReader(config.evm)], discrepancies: this.discrepancyRecord });
+    this.fiat = new FiatTrustRuns({ store, calendar: config.calendar, discrepancies: this.discrepancyRecord });
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat) });
   }
 
   dailyRuns(): DailyRuns {
@@ -62,6 +64,16 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   reconciliationRuns(): ReconciliationRuns {
     this.assertReady();
     return this.reconciliations;
+  }
+
+  discrepancies(): Discrepancies {
+    this.assertReady();
+    return this.discrepancyRecord;
+  }
+
+  fiatRuns(): FiatTrustRuns {
+    this.assertReady();
+    return this.fiat;
   }
 
   private assertReady(): void {
@@ -77,6 +89,8 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
         const client = await this.pool.connect();
         try {
           await this.reconciliations.migrate(client);
+          await this.discrepancyRecord.migrate(client);
+          await this.fiat.migrate(client);
         } finally {
           client.release();
         }
@@ -93,7 +107,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   private schedule(): void {
     if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
-      this.round = this.reconciliations
+      this.round = this.discrepancyRecord
         .checkDeadlines()
         .then(() => undefined)
         .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'reconciliation: deadline check failed; retried next interval'))

@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems } from '@custody/service-host';
 import { DailyRunsController } from './http/daily-runs.controller';
+import { FiatTrustController } from './http/fiat-trust.controller';
 import { ReconciliationsController } from './http/reconciliations.controller';
 import { parseReconciliationConfig, RECONCILIATION_CONFIG } from './reconciliation-config';
 import { ReconciliationRuntime } from './reconciliation-runtime';
 
 /**
  * The reconciliation service: TW-13 daily balance runs from the ledger's journals, TW-14 runs
- * against the wallet's records and the chain, discrepancies to closure (fiat in trust follows). The host gives it
+ * against the wallet's records and the chain, TW-10/11 client fiat in trust against the trust
+ * accounts' statements, discrepancies to closure. The host gives it
  * authentication, probes, metrics, its event store (schema 'reconciliation') and the event log.
  */
 @Module({
-  controllers: [DailyRunsController, ReconciliationsController],
+  controllers: [DailyRunsController, ReconciliationsController, FiatTrustController],
   providers: [
     {
       provide: RECONCILIATION_CONFIG,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { Roles } from '@custody/auth';
-import { LINES_PAGE_MAX } from '@custody/reconciliation-application';
+import { csvLine, LINES_PAGE_MAX } from '@custody/reconciliation-application';
 import { parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
@@ -51,7 +51,6 @@ export class DailyRunsController {
   async csv(@Param('runId') id: string): Promise<string> {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const lines = await this.runtime.dailyRuns().lines(run, CSV_LINES_MAX);
-    const escape = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-    return ['client_id,asset,balance_minor,counted_minor', ...lines.map((line) => [line.clientId, line.asset, line.balanceMinor, line.countedMinor].map(escape).join(','))].join('\n') + '\n';
+    return [csvLine(['client_id', 'asset', 'balance_minor', 'counted_minor']), ...lines.map((line) => csvLine([line.clientId, line.asset, line.balanceMinor, line.countedMinor]))].join('\n') + '\n';
   }
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { OPEN_DISCREPANCIES_MAX, reconciliationCsv, reconciliationSummary, type ReconciliationRuns } from '@custody/reconciliation-application';
+import { OPEN_DISCREPANCIES_MAX, reconciliationCsv, reconciliationSummary, type Discrepancies } from '@custody/reconciliation-application';
 import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
 const runId = z.string().regex(/^[A-Z]{2}:\d{4}-\d{2}-\d{2}:tw14@\d{1,19}@[a-z0-9.+-]{1,400}@[0-9a-f]{16}$/);
-const discrepancyId = z.string().regex(/^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records)-(shortfall|surplus)$/);
+const discrepancyId = z.string().regex(/^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account)-(shortfall|surplus)$/);
 const text = z.string().trim().min(1).max(2_000);
 /** Discrepancies listed per page at most. */
 export const DISCREPANCIES_PAGE_MAX = 500;
@@ -41,7 +41,7 @@ export class ReconciliationsController {
   @Roles('operator', 'auditor')
   async report(@Param('runId') id: string) {
     const run = await this.find(id);
-    const discrepancies = await Promise.all(run.differences.map((difference) => this.runtime.reconciliationRuns().discrepancy(difference.discrepancyId)));
+    const discrepancies = await Promise.all(run.differences.map((difference) => this.runtime.discrepancies().discrepancy(difference.discrepancyId)));
     return jsonView({ ...run, discrepancies: discrepancies.filter((state) => state !== undefined) });
   }
 
@@ -57,7 +57,7 @@ export class ReconciliationsController {
   @Roles('operator', 'auditor')
   async summary(@Param('runId') id: string): Promise<string> {
     const run = await this.find(id);
-    return reconciliationSummary(run, await this.runtime.reconciliationRuns().discrepancies('open', OPEN_DISCREPANCIES_MAX));
+    return reconciliationSummary(run, await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX));
   }
 
   /** The wallet service's records of client-segregated wallets as reconciliation holds them (now, or before `before`). */
@@ -77,14 +77,14 @@ export class ReconciliationsController {
       { ...(status === undefined ? {} : { status }), ...(limit === undefined ? {} : { limit }) },
       'query',
     );
-    return { status: query.status, discrepancies: jsonView(await this.runtime.reconciliationRuns().discrepancies(query.status, query.limit ?? 100)) };
+    return { status: query.status, discrepancies: jsonView(await this.runtime.discrepancies().list(query.status, query.limit ?? 100)) };
   }
 
   @Get('discrepancies/:id')
   @Roles('operator', 'auditor')
   async discrepancy(@Param('id') id: string) {
     const { discrepancyId: known } = parseInput(z.strictObject({ discrepancyId }), { discrepancyId: id }, 'path');
-    const state = await this.runtime.reconciliationRuns().discrepancy(known);
+    const state = await this.runtime.discrepancies().discrepancy(known);
     if (state === undefined) throw new NotFoundException({ statusCode: 404, code: 'DISCREPANCY_UNKNOWN', reason: `no discrepancy ${known}` });
     return jsonView(state);
   }
@@ -114,9 +114,9 @@ export class ReconciliationsController {
   }
 
   /** An operator's act on a known discrepancy: its state after, or the refusal (422 with its code). */
-  private async act(id: string, command: Parameters<ReconciliationRuns['act']>[1]) {
+  private async act(id: string, command: Parameters<Discrepancies['act']>[1]) {
     const { discrepancyId: known } = parseInput(z.strictObject({ discrepancyId }), { discrepancyId: id }, 'path');
-    return jsonView(acceptedOr422(await this.runtime.reconciliationRuns().act(known, command)).state);
+    return jsonView(acceptedOr422(await this.runtime.discrepancies().act(known, command)).state);
   }
 
   private async find(id: string) {

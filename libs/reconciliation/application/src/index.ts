@@ -1,4 +1,6 @@
 export * from './daily-runs';
-export * from './reconciliation-runs';
+export * from './discrepancies';
+export * from './fiat-trust-runs';
 export * from './reconciliation-messages';
 export * from './reconciliation-reports';
+export * from './reconciliation-runs';

@@ -3,8 +3,10 @@ import type { ReconciliationRunRecorded } from './reconciliation-runs';
 
 type RunData = ReconciliationRunRecorded['data'];
 
-const escape = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-const csvLine = (cells: readonly (string | bigint | null)[]) => cells.map((cell) => escape(cell === null ? '' : cell.toString())).join(',');
+/** A CSV cell, quoted when it holds a comma, quote or line break. */
+export const csvCell = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+/** One CSV line (RFC 4180 quoting where a cell needs it). */
+export const csvLine = (cells: readonly (string | bigint | null)[]) => cells.map((cell) => csvCell(cell === null ? '' : cell.toString())).join(',');
 
 /** A run as CSV: one line per asset (owed, recorded, house, on chain) and per wallet (at its height), then each difference. */
 export function reconciliationCsv(run: RunData): string {

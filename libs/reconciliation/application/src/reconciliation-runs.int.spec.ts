@@ -10,6 +10,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DailyRuns } from './daily-runs';
 import { applyReconciliationMessages, RECONCILIATION_CONSUMED_TOPICS } from './reconciliation-messages';
 import { reconciliationCsv, reconciliationSummary } from './reconciliation-reports';
+import { Discrepancies } from './discrepancies';
 import { ReconciliationRuns } from './reconciliation-runs';
 
 const WAIT_MS = 20_000;
@@ -35,6 +36,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   let consumer: InboxConsumer;
   let bus: InProcessMessageBus;
   let runs: ReconciliationRuns;
+  let discrepancies: Discrepancies;
   let funder: Address;
   let offsetMs = 0;
   const hot = privateKeyToAccount(generatePrivateKey()).address;
@@ -54,18 +56,18 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     await store.migrate();
     const now = () => new Date(Date.now() + offsetMs);
     const daily = new DailyRuns(store, TW, new Map(), now);
+    discrepancies = new Discrepancies({ store, calendar: TW, notifier: { notify: (event) => Promise.resolve(void notified.push(event)) }, explainWithinMs: 60 * 60 * 1000, now });
     runs = new ReconciliationRuns({
       store,
       calendar: TW,
       dailyRuns: daily,
       chains: [new EvmChainReader({ chain: 'ethereum', rpcUrl: node.rpcUrl, chainId: node.chainId, nativeAsset: 'ETH', tokens: {} })],
-      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
-      explainWithinMs: 60 * 60 * 1000,
+      discrepancies,
       now,
     });
     await daily.migrate(db.pool);
     const client = await db.pool.connect();
-    await runs.migrate(client).finally(() => client.release());
+    await runs.migrate(client).then(() => discrepancies.migrate(client)).finally(() => client.release());
     bus = new InProcessMessageBus();
     consumer = new InboxConsumer({ bus, groupId: 'reconciliation', topics: [...RECONCILIATION_CONSUMED_TOPICS], pool: db.pool, schema: 'recon', apply: applyReconciliationMessages(daily, runs) });
     await consumer.migrate();
@@ -95,7 +97,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     expect(run.heights).toEqual([{ chain: 'ethereum', blockNumber: head.toString() }]);
     expect(run.perWallet).toEqual([expect.objectContaining({ walletId: 'hot-1', blockNumber: head.toString(), differenceMinor: -parseEther('1') })]);
     discrepancyId = run.opened[0] ?? '';
-    const discrepancy = await runs.discrepancy(discrepancyId);
+    const discrepancy = await discrepancies.discrepancy(discrepancyId);
     expect(discrepancy).toMatchObject({ status: 'open', discoveredOn: day, topUpDueOn: addBusinessDays(day, 5, TW) });
     expect(notified.map((event) => event.type)).toEqual(['DiscrepancyDetected']);
   });
@@ -105,7 +107,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     const again = await runs.run(businessDay());
     expect(again).toEqual(first);
     expect(await runs.runs(businessDay())).toHaveLength(1);
-    const open = await runs.discrepancies('open', 10);
+    const open = await discrepancies.list('open', 10);
     expect(reconciliationCsv(again)).toBe(reconciliationCsv(first as typeof again));
     expect(reconciliationCsv(again).split('\n')).toEqual([
       'section,asset,wallet_id,owed_minor,recorded_minor,house_minor,on_chain_minor,block_number,difference_minor,discrepancy_id',
@@ -119,11 +121,11 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
 
   it('TW-14 not explained within the deadline: escalated once to the board and internal audit; past the due day: ShortfallOverdue with what remains', async () => {
     offsetMs = 2 * 60 * 60 * 1000;
-    await runs.checkDeadlines();
-    await runs.checkDeadlines();
+    await discrepancies.checkDeadlines();
+    await discrepancies.checkDeadlines();
     expect(notified.filter((event) => event.type === 'DiscrepancyEscalated').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, notify: ['board', 'internal-audit'] })]);
     offsetMs = 12 * DAY_MS; // five business days are at most eleven calendar days here (no holidays configured)
-    await runs.checkDeadlines();
+    await discrepancies.checkDeadlines();
     expect(notified.filter((event) => event.type === 'ShortfallOverdue').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, remainingMinor: parseEther('1') })]);
   });
 
@@ -133,10 +135,10 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     const persisting = await runs.run(next);
     expect(persisting).toMatchObject({ opened: [], persisting: [discrepancyId], confirmedGone: [] });
     const hash = await send(parseEther('1'));
-    expect(await runs.act(discrepancyId, { type: 'RecordTopUp', amountMinor: parseEther('1'), reference: hash, by: 'treasury-1', at: new Date().toISOString() })).toMatchObject({ ok: true });
+    expect(await discrepancies.act(discrepancyId, { type: 'RecordTopUp', amountMinor: parseEther('1'), reference: hash, by: 'treasury-1', at: new Date().toISOString() })).toMatchObject({ ok: true });
     const confirming = await runs.run(next);
     expect(confirming).toMatchObject({ differences: [], opened: [], confirmedGone: [discrepancyId] });
-    expect(await runs.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
-    expect((await runs.discrepancies('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
+    expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
+    expect((await discrepancies.list('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
   });
 });

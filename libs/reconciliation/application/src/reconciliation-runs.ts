@@ -1,39 +1,24 @@
 import { createHash } from 'node:crypto';
 import { blockAtOrBefore, type ChainReader } from '@custody/chain';
 import { WALLET_EVENTS_TOPIC, WALLET_REGISTERED_TYPE, walletHoldingDeltas, type WalletRegisteredV1 } from '@custody/contracts';
-import { EventSourcedStreams, type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import { type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
 import {
   cutOffInstant,
-  decideDiscrepancy,
-  evolveDiscrepancy,
-  localParts,
   reconcile,
   type BusinessCalendar,
-  type DiscrepancyCommand,
   type DiscrepancyEvent,
-  type DiscrepancyState,
   type OnChainBalance,
   type ReconciliationResult,
   type WalletRecord,
 } from '@custody/reconciliation-domain';
 import type { PoolClient } from 'pg';
 import type { DailyRuns } from './daily-runs';
+import { ReconciliationRecord } from './reconciliation-store';
+import type { Discrepancies } from './discrepancies';
 
 /** Client-segregated wallets one run reads on chain (a deployment has tens). */
 export const RUN_WALLETS_MAX = 1_000;
-/** Open discrepancies one run or one deadline check looks at. */
-export const OPEN_DISCREPANCIES_MAX = 10_000;
-/** A discrepancy not explained within this is escalated (TW-14: board and internal audit) unless configured otherwise. */
-export const EXPLAIN_WITHIN_MS_DEFAULT = 24 * 60 * 60 * 1000;
-
-/** Delivers what people must act on: a discrepancy found, escalated, or a shortfall overdue. The event is recorded first: a failed delivery loses nothing. */
-export interface DiscrepancyNotifier {
-  notify(event: DiscrepancyEvent): Promise<void>;
-}
-
-const NOTIFIED: ReadonlySet<DiscrepancyEvent['type']> = new Set(['DiscrepancyDetected', 'DiscrepancyEscalated', 'ShortfallOverdue']);
-
 export interface ReconciliationRunRecorded {
   readonly type: 'ReconciliationRunCompleted';
   readonly data: {
@@ -70,25 +55,18 @@ const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, RunData>, ReconciliationRunR
   evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
 };
 
-const DISCREPANCY_AGGREGATE: Aggregate<DiscrepancyState | undefined, DiscrepancyEvent> = {
-  initial: undefined,
-  eventTypes: new Set(['DiscrepancyDetected', 'InvestigationNoteAdded', 'DiscrepancyExplained', 'DiscrepancyEscalated', 'TopUpRecorded', 'ShortfallOverdue', 'DiscrepancyClosed']),
-  evolve: evolveDiscrepancy,
-};
-
-export const discrepancyStreamId = (discrepancyId: string) => `recon-discrepancy-${discrepancyId}`;
-
 export interface ReconciliationRunsOptions {
   readonly store: PostgresEventStore;
   readonly calendar: BusinessCalendar;
   readonly dailyRuns: DailyRuns;
   /** One reader per chain the wallets live on; a wallet on another chain is reported unread. */
   readonly chains: readonly ChainReader[];
-  readonly notifier: DiscrepancyNotifier;
-  readonly explainWithinMs?: number;
+  readonly discrepancies: Discrepancies;
   readonly now?: () => Date;
-  readonly onNotifyError?: (error: unknown) => void;
 }
+
+/** TW-14 runs judge the wallet-record and on-chain differences, never the trust account's. */
+const TW14_SCOPE = (difference: { readonly source: string }) => difference.source === 'wallet-records' || difference.source === 'on-chain';
 
 const stringify = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
 
@@ -102,17 +80,10 @@ const stringify = (value: unknown) => JSON.stringify(value, (_key, item: unknown
  * top-up, TW-14.3). The run, its inputs and its outcome are one event; the same day over the same
  * inputs (TW-13 run, block heights) records nothing new and gives the same report.
  */
-export class ReconciliationRuns {
-  private readonly streams: EventSourcedStreams;
-  private readonly now: () => Date;
+export class ReconciliationRuns extends ReconciliationRecord {
 
   constructor(private readonly options: ReconciliationRunsOptions) {
-    this.streams = new EventSourcedStreams(options.store, { bigintFields: /Minor$/, schemaVersion: 1 });
-    this.now = options.now ?? (() => new Date());
-  }
-
-  private get schema(): string {
-    return this.options.store.schema;
+    super(options);
   }
 
   async migrate(client: PoolClient): Promise<void> {
@@ -133,14 +104,7 @@ export class ReconciliationRuns {
         house_delta numeric(78, 0) not null,
         at timestamptz not null,
         primary key (message_id, line)
-      );
-      create table if not exists ${this.schema}.recon_discrepancies (
-        discrepancy_id text primary key,
-        match_key text not null,
-        status text not null,
-        discovered_on text not null
-      );
-      create index if not exists recon_discrepancies_open on ${this.schema}.recon_discrepancies (match_key) where status <> 'closed';`);
+      );`);
   }
 
   /** The wallet topic's part of the consumer's batch: wallets and what their movements did, each message once. */
@@ -187,22 +151,6 @@ export class ReconciliationRuns {
     return (await this.streams.load(this.runStreamId(businessDay), RUNS_AGGREGATE)).state.get(runId);
   }
 
-  async discrepancy(discrepancyId: string): Promise<DiscrepancyState | undefined> {
-    return (await this.streams.load(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE)).state;
-  }
-
-  /** Discrepancies by status (`open` includes explained but not closed), newest discovery first. */
-  async discrepancies(status: 'open' | 'closed' | 'all', limit: number): Promise<DiscrepancyState[]> {
-    const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(
-      `select discrepancy_id from ${this.schema}.recon_discrepancies
-        where $1 = 'all' or ($1 = 'open' and status <> 'closed') or ($1 = 'closed' and status = 'closed')
-        order by discovered_on desc, discrepancy_id limit $2`,
-      [status, Math.min(limit, OPEN_DISCREPANCIES_MAX)],
-    );
-    const states = await Promise.all(rows.map((row) => this.discrepancy(row.discrepancy_id)));
-    return states.filter((state): state is DiscrepancyState => state !== undefined);
-  }
-
   /**
    * Runs TW-14 for a business day (the TW-13 run is the day's latest, or made now). Returns the
    * recorded run: a new one, or the earlier one when the inputs are the same.
@@ -244,7 +192,7 @@ export class ReconciliationRuns {
     const recordsDigest = createHash('sha256').update(stringify(records)).digest('hex').slice(0, 16);
     const runId = `${this.options.calendar.jurisdiction}:${businessDay}:tw14@${daily.upToReceived}@${heights.map((height) => `${height.chain}.${height.blockNumber}`).join('+') || 'nochain'}@${recordsDigest}`;
     const executed = await this.options.store.withTransaction((transaction) => this.record(runId, businessDay, daily.runId, cutOff, provisional, heights, unread, result, digest, at, transaction));
-    await this.deliver(executed.notifications);
+    await this.options.discrepancies.deliver(executed.notifications);
     return executed.run;
   }
 
@@ -260,7 +208,7 @@ export class ReconciliationRuns {
     digest: string,
     at: string,
     transaction: Transaction,
-  ): Promise<{ run: RunData; notifications: DiscrepancyEvent[] }> {
+  ): Promise<{ run: RunData; notifications: readonly DiscrepancyEvent[] }> {
     const db = transaction.client;
     await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.recon-tw14.${this.schema}`]);
     const earlier = (await this.streams.load(this.runStreamId(businessDay), RUNS_AGGREGATE, transaction)).state.get(runId);
@@ -269,38 +217,7 @@ export class ReconciliationRuns {
       if (earlier.digest !== digest) throw new Error(`assertion: run ${runId} computed ${digest}, recorded ${earlier.digest}`);
       return { run: earlier, notifications: [] };
     }
-    const notifications: DiscrepancyEvent[] = [];
-    const execute = async (discrepancyId: string, command: DiscrepancyCommand) => {
-      const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: 'reconciliation' }, { transaction, afterAppend: (events, state, tx) => this.index(events, state, tx) });
-      if (!executed.ok) throw new Error(`assertion: ${command.type} refused for ${discrepancyId}: ${executed.error.code}`);
-      notifications.push(...executed.events.filter((event) => NOTIFIED.has(event.type)));
-      return executed;
-    };
-    const { rows: openRows } = await db.query<{ discrepancy_id: string; match_key: string }>(`select discrepancy_id, match_key from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`);
-    const openByKey = new Map(openRows.map((row) => [row.match_key, row.discrepancy_id]));
-    const opened: string[] = [];
-    const persisting: string[] = [];
-    const differences: RunData['differences'][number][] = [];
-    for (const difference of result.differences) {
-      const key = `${difference.asset}/${difference.source}/${difference.kind}`;
-      const existing = openByKey.get(key);
-      if (existing !== undefined) {
-        persisting.push(existing);
-        differences.push({ discrepancyId: existing, ...difference });
-        continue;
-      }
-      const discrepancyId = `DSC-${businessDay}-${difference.asset}-${difference.source}-${difference.kind}`;
-      await execute(discrepancyId, { type: 'DetectDiscrepancy', discrepancyId, difference, runId, discoveredOn: businessDay, explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT, at });
-      opened.push(discrepancyId);
-      differences.push({ discrepancyId, ...difference });
-    }
-    const found = new Set(result.differences.map((difference) => `${difference.asset}/${difference.source}/${difference.kind}`));
-    const confirmedGone: string[] = [];
-    for (const [key, discrepancyId] of [...openByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (found.has(key)) continue;
-      const executed = await execute(discrepancyId, { type: 'ConfirmResolvedByRun', runId, remainingMinor: 0n, at });
-      if (executed.ok && executed.events.some((event) => event.type === 'DiscrepancyClosed')) confirmedGone.push(discrepancyId);
-    }
+    const outcome = await this.options.discrepancies.fromRun(result.differences, TW14_SCOPE, runId, businessDay, at, transaction);
     const data: RunData = {
       runId,
       businessDay,
@@ -312,57 +229,15 @@ export class ReconciliationRuns {
       unread,
       perAsset: result.perAsset,
       perWallet: result.perWallet.map((line) => ({ ...line, blockNumber: line.blockNumber === null ? null : line.blockNumber.toString() })),
-      differences,
-      opened,
-      persisting,
-      confirmedGone,
+      differences: outcome.differences,
+      opened: outcome.opened,
+      persisting: outcome.persisting,
+      confirmedGone: outcome.confirmedGone,
       digest,
       at,
     };
     await this.streams.execute(this.runStreamId(businessDay), RUNS_AGGREGATE, () => ({ ok: true as const, events: [{ type: 'ReconciliationRunCompleted' as const, data }] }), { actor: 'reconciliation' }, { transaction });
-    return { run: data, notifications };
-  }
-
-  /** An operator's or treasurer's act on a discrepancy (note, explanation, top-up). */
-  async act(discrepancyId: string, command: Extract<DiscrepancyCommand, { type: 'AddInvestigationNote' | 'ExplainDiscrepancy' | 'RecordTopUp' }>) {
-    return this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: command.by }, { afterAppend: (events, state, tx) => this.index(events, state, tx) });
-  }
-
-  /**
-   * The schedule: every discrepancy not closed is checked against its deadlines as of now
-   * (escalation once past the explanation deadline, overdue once past the top-up due day).
-   */
-  async checkDeadlines(): Promise<DiscrepancyEvent[]> {
-    const at = this.now().toISOString();
-    const today = localParts(at, this.options.calendar.timeZone).day;
-    const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(`select discrepancy_id from ${this.schema}.recon_discrepancies where status <> 'closed' order by discrepancy_id limit ${OPEN_DISCREPANCIES_MAX}`);
-    const raised: DiscrepancyEvent[] = [];
-    for (const { discrepancy_id: discrepancyId } of rows) {
-      const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy({ type: 'CheckDeadlines', today, at }, state, this.options.calendar), { actor: 'reconciliation' }, { afterAppend: (events, state, tx) => this.index(events, state, tx) });
-      if (executed.ok) raised.push(...executed.events.filter((event) => NOTIFIED.has(event.type)));
-    }
-    await this.deliver(raised);
-    return raised;
-  }
-
-  private async index(events: readonly DiscrepancyEvent[], state: DiscrepancyState | undefined, transaction: Transaction): Promise<void> {
-    if (events.length === 0 || state === undefined) return;
-    const { difference } = state;
-    await transaction.client.query(
-      `insert into ${this.schema}.recon_discrepancies (discrepancy_id, match_key, status, discovered_on) values ($1, $2, $3, $4)
-       on conflict (discrepancy_id) do update set status = excluded.status`,
-      [state.discrepancyId, `${difference.asset}/${difference.source}/${difference.kind}`, state.status, state.discoveredOn],
-    );
-  }
-
-  private async deliver(events: readonly DiscrepancyEvent[]): Promise<void> {
-    for (const event of events) {
-      try {
-        await this.options.notifier.notify(event);
-      } catch (error) {
-        this.options.onNotifyError?.(error);
-      }
-    }
+    return { run: data, notifications: outcome.notifications };
   }
 
   private runStreamId(businessDay: string): string {
