@@ -118,6 +118,13 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     expect(((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policyVersion: string }).policyVersion).toBe('HK+TW-2026.2');
   });
 
+  it('TW-14 the on-chain check on demand: with no chain configured every wallet is named unread, and the check is recorded for auditors', async () => {
+    expect((await call('POST', '/v1/onchain-checks', ['auditor'], 'aud-1')).status).toBe(403);
+    const check = await call('POST', '/v1/onchain-checks', ['operator'], 'ops-1');
+    expect(check).toMatchObject({ status: 201, body: { heights: [], unread: ['c1', 'h1'], policyVersion: 'HK+TW-2026.2' } });
+    expect((await call('GET', '/v1/onchain-checks?limit=1', ['auditor'], 'aud-1')).body).toMatchObject({ checks: [{ checkId: check.body['checkId'] }] });
+  });
+
   it('HK-6 the ledger\'s journals from custody.ledger.events.v1: client ETH whose custody moved to a wallet not registered as client-segregated opens a segregation breach on Kafka', async () => {
     const entry = (account: Record<string, string>, side: 'debit' | 'credit', amountMinor: bigint) => ({ account: { ...account, asset: 'ETH' }, side, amountMinor: amountMinor.toString() });
     const posted = (journalId: string, kind: string, entries: ReturnType<typeof entry>[]) => envelope('JournalPosted', `ledger-${journalId}`, { journalId, kind, sourceReference: journalId, fingerprint: `fp-${journalId}`, entries, at: new Date().toISOString() });

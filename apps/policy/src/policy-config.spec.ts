@@ -2,7 +2,7 @@ import { parsePolicyConfig, POLICY_EVALUATION_INTERVAL_MS_DEFAULT } from './poli
 
 describe('policy configuration', () => {
   it('given nothing, then HK rules, USD, no capital report, no insurance', () => {
-    expect(parsePolicyConfig({})).toEqual({ ok: true, config: { jurisdictions: ['HK'], reportCurrency: 'USD', tier1Capital: undefined, insurance: [], evaluationIntervalMs: POLICY_EVALUATION_INTERVAL_MS_DEFAULT, withdrawalLimits: { baseQuorum: 2, dailyPerClientMinor: new Map(), quorumTiers: [] } } });
+    expect(parsePolicyConfig({})).toEqual({ ok: true, config: { jurisdictions: ['HK'], reportCurrency: 'USD', tier1Capital: undefined, insurance: [], evaluationIntervalMs: POLICY_EVALUATION_INTERVAL_MS_DEFAULT, withdrawalLimits: { baseQuorum: 2, dailyPerClientMinor: new Map(), quorumTiers: [] }, evm: undefined, onChainCheckIntervalMs: 30 * 24 * 60 * 60 * 1000 } });
   });
 
   it('given both jurisdictions, Tier 1 and an insurance list, then each is parsed', () => {
@@ -16,8 +16,8 @@ describe('policy configuration', () => {
   });
 
   it('given bad values, then each is named by its variable', () => {
-    const parsed = parsePolicyConfig({ POLICY_JURISDICTIONS: 'SG', POLICY_REPORT_CURRENCY: 'usd', POLICY_TIER1_CAPITAL: '0', POLICY_INSURANCE: '[{"limit":1}]', POLICY_EVALUATION_INTERVAL_MS: '5', POLICY_WITHDRAWAL_LIMITS: '{"baseQuorum":1}' });
-    expect(parsed.ok ? [] : parsed.problems.map((problem) => problem.variable)).toEqual(['POLICY_JURISDICTIONS', 'POLICY_REPORT_CURRENCY', 'POLICY_TIER1_CAPITAL', 'POLICY_INSURANCE', 'POLICY_EVALUATION_INTERVAL_MS', 'POLICY_WITHDRAWAL_LIMITS']);
+    const parsed = parsePolicyConfig({ POLICY_JURISDICTIONS: 'SG', POLICY_REPORT_CURRENCY: 'usd', POLICY_TIER1_CAPITAL: '0', POLICY_INSURANCE: '[{"limit":1}]', POLICY_EVALUATION_INTERVAL_MS: '5', POLICY_WITHDRAWAL_LIMITS: '{"baseQuorum":1}', POLICY_EVM_RPC_URL: 'http://node:8545', POLICY_ONCHAIN_CHECK_INTERVAL_MS: '3000000000' });
+    expect(parsed.ok ? [] : parsed.problems.map((problem) => problem.variable)).toEqual(['POLICY_JURISDICTIONS', 'POLICY_REPORT_CURRENCY', 'POLICY_TIER1_CAPITAL', 'POLICY_INSURANCE', 'POLICY_EVALUATION_INTERVAL_MS', 'POLICY_WITHDRAWAL_LIMITS', 'POLICY_EVM_CHAIN_ID', 'POLICY_ONCHAIN_CHECK_INTERVAL_MS']);
     expect(parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: 'not json' })).toMatchObject({ ok: false, problems: [{ variable: 'POLICY_WITHDRAWAL_LIMITS' }] });
     expect(parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: '{"dailyPerClientMinor":{"ETH":"-1"}}' })).toMatchObject({ ok: false });
   });

@@ -1,3 +1,4 @@
+import { parseEvmChainConfig, type EvmChainOptions } from '@custody/chain';
 import type { ConfigProblem } from '@custody/service-host';
 import type { InsurancePolicy, Jurisdiction, WithdrawalLimits } from '@custody/policy-domain';
 import { z } from 'zod/v4';
@@ -22,6 +23,11 @@ const withdrawalLimitsSchema = z.strictObject({
   quorumTiers: z.array(z.strictObject({ asset: z.string().regex(/^[A-Z0-9]{2,16}$/), aboveMinor: minorUnits, quorum: z.int().min(2).max(WITHDRAWAL_QUORUM_MAX) })).max(WITHDRAWAL_QUORUM_TIERS_MAX).default([]),
 });
 
+/** TW-14 (last paragraph): the on-chain check at least monthly. */
+export const ONCHAIN_CHECK_INTERVAL_MS_DEFAULT = 30 * 24 * 60 * 60 * 1000;
+export const ONCHAIN_CHECK_INTERVAL_MS_MIN = 60_000;
+export const ONCHAIN_CHECK_INTERVAL_MS_MAX = 31 * 24 * 60 * 60 * 1000;
+
 export interface PolicyConfig {
   readonly jurisdictions: readonly Jurisdiction[];
   readonly reportCurrency: string;
@@ -32,6 +38,10 @@ export interface PolicyConfig {
   readonly evaluationIntervalMs: number;
   /** Client withdrawals: daily limits per asset and quorum tiers (minor units). */
   readonly withdrawalLimits: WithdrawalLimits;
+  /** The chain the wallets live on, read by the on-chain check; absent: the check names every wallet unread. */
+  readonly evm: EvmChainOptions | undefined;
+  /** The on-chain check runs when the last one is older than this. */
+  readonly onChainCheckIntervalMs: number;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -88,6 +98,16 @@ export function parsePolicyConfig(env: Environment): { ok: true; config: PolicyC
       problems.push({ variable: 'POLICY_WITHDRAWAL_LIMITS', reason: `JSON {"baseQuorum":2..${WITHDRAWAL_QUORUM_MAX},"dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor":"<minor units>","quorum"}]}` });
     }
   }
+  const chain = parseEvmChainConfig(env, 'POLICY_EVM');
+  problems.push(...chain.problems);
+  const checkText = env['POLICY_ONCHAIN_CHECK_INTERVAL_MS'];
+  const onChainCheckIntervalMs = checkText === undefined || checkText === '' ? ONCHAIN_CHECK_INTERVAL_MS_DEFAULT : Number(checkText);
+  if (!Number.isSafeInteger(onChainCheckIntervalMs) || onChainCheckIntervalMs < ONCHAIN_CHECK_INTERVAL_MS_MIN || onChainCheckIntervalMs > ONCHAIN_CHECK_INTERVAL_MS_MAX) {
+    problems.push({ variable: 'POLICY_ONCHAIN_CHECK_INTERVAL_MS', reason: `${ONCHAIN_CHECK_INTERVAL_MS_MIN} to ${ONCHAIN_CHECK_INTERVAL_MS_MAX} (TW-14: at least monthly)` });
+  }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs, withdrawalLimits } };
+  return {
+    ok: true,
+    config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs, withdrawalLimits, evm: chain.options, onChainCheckIntervalMs },
+  };
 }

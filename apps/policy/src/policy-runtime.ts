@@ -1,4 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EvmChainReader, type ChainReader } from '@custody/chain';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
@@ -18,6 +19,8 @@ const decimals = new Map(Object.entries(DEFAULT_ASSET_REGISTRY as Readonly<Recor
 @Injectable()
 export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly service: PolicyService;
+  /** The chains read by the on-chain check. */
+  readonly readers: readonly ChainReader[];
   private ready = false;
   private readonly ingestion: KafkaIngestion;
   private timer: NodeJS.Timeout | undefined;
@@ -35,6 +38,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
   ) {
     this.warning = new RateLimitedWarning(logger);
     this.service = new PolicyService({ store, jurisdictions: config.jurisdictions, reportCurrency: config.reportCurrency, decimals, insurance: config.insurance, withdrawalLimits: config.withdrawalLimits, ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }) });
+    this.readers = config.evm === undefined ? [] : [new EvmChainReader(config.evm)];
     this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
   }
 
@@ -59,10 +63,19 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.timer = setTimeout(() => {
       this.round = this.service.store
         .withTransaction((transaction) => this.service.evaluateAndRecord(undefined, transaction))
-        .then(() => undefined)
+        .then(() => this.onChainCheckIfDue())
         .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'policy: scheduled evaluation failed; retried next interval'))
         .finally(() => this.schedule());
     }, this.config.evaluationIntervalMs);
+  }
+
+  /** TW-14 (last paragraph): the on-chain check when the last one is older than the interval (a timer cannot wait a month). */
+  private async onChainCheckIfDue(): Promise<void> {
+    const [last] = await this.service.onChainChecks(1);
+    if (last !== undefined && Date.parse(this.service.at()) - Date.parse(last.at) < this.config.onChainCheckIntervalMs) return;
+    const check = await this.service.onChainCheck(this.readers);
+    const failing = check.results.filter((result) => result.verdict === 'fail').map((result) => `${result.ruleId} ${result.subject}`);
+    this.logger.info({ checkId: check.checkId, heights: check.heights, failing, unread: check.unread }, 'policy: on-chain check recorded (TW-14)');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -24,6 +24,8 @@ const profile = z.strictObject({
   }),
 });
 const decision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
+/** On-chain checks listed at most (a few years of monthly checks). */
+export const ONCHAIN_CHECKS_PAGE_MAX = 120;
 
 /**
  * Compliance as the system checks it (TW-3/4, HK-11g/j, BC-1..4): the rules' answers now with
@@ -49,6 +51,21 @@ export class PolicyController {
     const asOf = new Date(when).toISOString();
     if (Date.parse(asOf) > Date.parse(service.at())) throw refusedCommand({ code: 'INSTANT_IN_THE_FUTURE', path: 'at', reason: `${asOf} has not happened yet: without \`at\` for now` }, 'query');
     return jsonView(await service.statusAt(asOf));
+  }
+
+  /** TW-14 (last paragraph): run the on-chain check now (it also runs on its own at least monthly). */
+  @Post('onchain-checks')
+  @HttpCode(201)
+  @Roles('operator')
+  async onChainCheck() {
+    return jsonView(await this.runtime.policy().onChainCheck(this.runtime.readers));
+  }
+
+  @Get('onchain-checks')
+  @Roles('operator', 'auditor', 'approver')
+  async onChainChecks(@Query('limit') limit?: string) {
+    const query = parseInput(z.strictObject({ limit: z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().max(ONCHAIN_CHECKS_PAGE_MAX)).optional() }), limit === undefined ? {} : { limit }, 'query');
+    return { checks: jsonView(await this.runtime.policy().onChainChecks(query.limit ?? 12)) };
   }
 
   @Get('capital-report')

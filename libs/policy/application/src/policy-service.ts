@@ -20,6 +20,9 @@ import {
   type InsurancePolicy,
   type Jurisdiction,
   type LedgerBooks,
+  onChainCheck,
+  onChainFacts,
+  type ChainBalance,
   type OpenBreach,
   type PolicyError,
   type PolicyProfile,
@@ -30,8 +33,9 @@ import {
 } from '@custody/policy-domain';
 import type { JournalPostedV1 } from '@custody/contracts';
 import type { Pool, PoolClient } from 'pg';
+import { blockAtOrBefore, type ChainReader } from '@custody/chain';
 import { WithdrawalDecisions } from './withdrawal-decisions';
-import { BREACHES_AGGREGATE, BREACHES_STREAM_ID, COMMINGLING_AGGREGATE, COMMINGLING_STREAM_ID, GOVERNANCE_AGGREGATE, GOVERNANCE_STREAM_ID, POLICY_CODEC } from './policy-streams';
+import { BREACHES_AGGREGATE, BREACHES_STREAM_ID, COMMINGLING_AGGREGATE, COMMINGLING_STREAM_ID, GOVERNANCE_AGGREGATE, GOVERNANCE_STREAM_ID, ONCHAIN_CHECKS_AGGREGATE, ONCHAIN_CHECKS_STREAM_ID, POLICY_CODEC, type OnChainCheckRecorded } from './policy-streams';
 
 /** Wallet holdings one evaluation reads (a deployment has tens of wallets and assets, not thousands). */
 export const HOLDINGS_ROWS_MAX = 10_000;
@@ -152,7 +156,8 @@ export class PolicyService {
         );
         create index if not exists policy_holding_changes_recorded on ${this.schema}.policy_holding_changes (recorded_at);
         create index if not exists policy_price_history_recorded on ${this.schema}.policy_price_history (recorded_at);
-        create index if not exists policy_book_changes_recorded on ${this.schema}.policy_book_changes (recorded_at);`);
+        create index if not exists policy_book_changes_recorded on ${this.schema}.policy_book_changes (recorded_at);
+        alter table ${this.schema}.policy_wallets add column if not exists address text;`);
       await this.withdrawals.migrate(client);
       await client.query('commit');
     } catch (error) {
@@ -204,12 +209,12 @@ export class PolicyService {
   // Each writer changes the current table and appends the change, at the evaluation instant that
   // made it, to a history table: the status as of a past instant is the rules over the history.
 
-  async registerWallet(client: PoolClient, recordedAt: string, wallet: { walletId: string; tier: 'cold' | 'hot'; ownerClass: 'client-segregated' | 'house'; chain: string }): Promise<void> {
+  async registerWallet(client: PoolClient, recordedAt: string, wallet: { walletId: string; tier: 'cold' | 'hot'; ownerClass: 'client-segregated' | 'house'; chain: string; address: string }): Promise<void> {
     const values = [wallet.walletId, wallet.tier, wallet.ownerClass, wallet.chain];
     await client.query(
-      `insert into ${this.schema}.policy_wallets (wallet_id, tier, owner_class, chain) values ($1, $2, $3, $4)
-       on conflict (wallet_id) do update set tier = excluded.tier, owner_class = excluded.owner_class, chain = excluded.chain`,
-      values,
+      `insert into ${this.schema}.policy_wallets (wallet_id, tier, owner_class, chain, address) values ($1, $2, $3, $4, $5)
+       on conflict (wallet_id) do update set tier = excluded.tier, owner_class = excluded.owner_class, chain = excluded.chain, address = excluded.address`,
+      [...values, wallet.address],
     );
     await client.query(`insert into ${this.schema}.policy_wallet_history (recorded_at, wallet_id, tier, owner_class, chain) values ($5, $1, $2, $3, $4)`, [...values, recordedAt]);
   }
@@ -392,6 +397,45 @@ export class PolicyService {
     const limit = Date.parse(instant);
     const timeOf = (event: BreachEvent) => Date.parse(event.type === 'ComplianceBreachDetected' ? event.data.detectedAt : event.data.resolvedAt);
     return [...(await this.streams.load(BREACHES_STREAM_ID, BREACHES_AGGREGATE, undefined, (event) => timeOf(event) <= limit)).state.values()];
+  }
+
+  /**
+   * TW-14 (last paragraph): the cold storage ratios and the TW-4 cap recomputed from the chain
+   * alone, at the last block of each chain before now, recorded as an `OnChainComplianceChecked`
+   * event with the heights and every rule's evidence (relayed to custody.policy.events.v1).
+   * Wallets on a chain with no reader are named, not assumed.
+   */
+  async onChainCheck(readers: readonly ChainReader[]): Promise<OnChainCheckRecorded['data']> {
+    const at = this.at();
+    const { rows: wallets } = await this.store.pool.query<{ wallet_id: string; tier: 'cold' | 'hot'; owner_class: 'client-segregated' | 'house'; chain: string; address: string | null }>(
+      `select wallet_id, tier, owner_class, chain, address from ${this.schema}.policy_wallets order by wallet_id limit ${HOLDINGS_ROWS_MAX}`,
+    );
+    const facts = await this.facts(at);
+    const balances: ChainBalance[] = [];
+    const heights: { chain: string; blockNumber: string }[] = [];
+    for (const reader of readers) {
+      const onChain = wallets.filter((wallet) => wallet.chain === reader.chain && wallet.address !== null);
+      if (onChain.length === 0) continue;
+      const height = await blockAtOrBefore(reader, Date.parse(at));
+      heights.push({ chain: reader.chain, blockNumber: height === undefined ? 'none' : height.toString() });
+      for (const wallet of onChain) {
+        const assets = [...new Set(facts.holdings.filter((holding) => holding.walletId === wallet.wallet_id).map((holding) => holding.asset))].filter((asset) => reader.assets.includes(asset)).sort();
+        for (const asset of assets) balances.push({ walletId: wallet.wallet_id, asset, balanceMinor: height === undefined ? 0n : await reader.balanceAt(wallet.address ?? '', asset, height) });
+      }
+    }
+    const unread = wallets.filter((wallet) => wallet.address === null || !readers.some((reader) => reader.chain === wallet.chain)).map((wallet) => wallet.wallet_id);
+    const { profile } = await this.profile();
+    const known = new Map(wallets.map((wallet) => [wallet.wallet_id, { tier: wallet.tier, ownerClass: wallet.owner_class }]));
+    const results = onChainCheck(onChainFacts(facts, known, balances), profile);
+    const data: OnChainCheckRecorded['data'] = { checkId: `onchain-${at}`, at, policyVersion: profile.version, heights, unread, balances, results };
+    await this.streams.execute(ONCHAIN_CHECKS_STREAM_ID, ONCHAIN_CHECKS_AGGREGATE, () => ({ ok: true as const, events: [{ type: 'OnChainComplianceChecked' as const, data }] }), { actor: 'policy-service' });
+    return data;
+  }
+
+  /** The on-chain checks recorded, newest first. */
+  async onChainChecks(limit: number): Promise<OnChainCheckRecorded['data'][]> {
+    const { state } = await this.streams.load(ONCHAIN_CHECKS_STREAM_ID, ONCHAIN_CHECKS_AGGREGATE);
+    return state.slice(-limit).reverse();
   }
 
   /** BC-1..BC-4 as of now; undefined when no Tier 1 capital is configured. */

@@ -6,3 +6,4 @@ export * from './rules';
 export * from './governance';
 export * from './withdrawal-policy';
 export * from './commingling';
+export * from './on-chain-check';

@@ -1,0 +1,36 @@
+import type { ComplianceFacts, WalletHolding } from './facts';
+import type { PolicyProfile } from './policy-profile';
+import { hkColdStorage, twColdStorage, twCommingling, type RuleResult } from './rules';
+
+/** What the chain shows one wallet holding of one asset at the height read. */
+export interface ChainBalance {
+  readonly walletId: string;
+  readonly asset: string;
+  readonly balanceMinor: bigint;
+}
+
+/**
+ * The facts as the chain alone shows them (TW-14, last paragraph): every wallet read holds what
+ * the chain says; in a client wallet the client share is that less the house share the records
+ * know (commingling exceptions less the fees paid from them), in a house wallet all of it is the
+ * house's. A wallet or asset the chain was not read for keeps no holding: nothing is assumed.
+ */
+export function onChainFacts(facts: ComplianceFacts, wallets: ReadonlyMap<string, Pick<WalletHolding, 'tier' | 'ownerClass'>>, balances: readonly ChainBalance[]): ComplianceFacts {
+  const holdings: WalletHolding[] = [];
+  for (const balance of balances) {
+    const wallet = wallets.get(balance.walletId);
+    if (wallet === undefined) throw new Error(`assertion: ${balance.walletId} was read on chain but is not a known wallet`);
+    const recorded = facts.holdings.find((holding) => holding.walletId === balance.walletId && holding.asset === balance.asset);
+    const houseMinor = wallet.ownerClass === 'house' ? balance.balanceMinor : (recorded?.houseMinor ?? 0n);
+    holdings.push({ walletId: balance.walletId, tier: wallet.tier, ownerClass: wallet.ownerClass, asset: balance.asset, clientMinor: wallet.ownerClass === 'house' ? 0n : balance.balanceMinor - houseMinor, houseMinor, onChainMinor: balance.balanceMinor });
+  }
+  return { ...facts, holdings };
+}
+
+/** The rules TW-14's monthly check recomputes on chain: the cold storage ratios (TW-3, with HK-11g where licensed) and the TW-4 cap. */
+export function onChainCheck(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
+  const results: RuleResult[] = [];
+  if (profile.jurisdictions.includes('HK')) results.push(...hkColdStorage(facts, profile));
+  if (profile.jurisdictions.includes('TW')) results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
+  return results;
+}
