@@ -93,6 +93,8 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     const csv = await call('GET', `/v1/daily-runs/${encodeURIComponent(runId)}/report.csv`, ['auditor']);
     expect(csv.type).toMatch(/text\/csv/);
     expect(csv.text).toBe('client_id,asset,balance_minor,counted_minor\nalice,USDT,1234567,1240000\nbob,USDT,0,0\n');
+    const summary = await call('GET', `/v1/daily-runs/${encodeURIComponent(runId)}/summary.txt`, ['auditor']);
+    expect(summary.text).toMatch(/^TW-13 daily balances TW:2026-11-24@\d+\nBusiness day 2026-11-24 \(TW\); journals received up to \d+; 2 client lines\n.*\n {2}USDT 1240000\n/);
   });
 
   it('TW-14 a shortfall on chain (10 ETH owed and recorded, 9 held) is found at a stated height, worked by an operator and closed by a top-up the next run confirms', async () => {
@@ -165,6 +167,9 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     expect(await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor'])).toMatchObject({ status: 200, body: { topUpDueOn: '2026-11-26', difference: { source: 'trust-account', asset: 'TWD' } } });
     const report = await call('GET', `/v1/fiat-runs/${encodeURIComponent(run.body['runId'] as string)}/report.csv`, ['auditor']);
     expect(report.text).toBe('client_id,balance_minor,counted_minor\ndan,250000,250000\n');
+    const fiatSummary = await call('GET', `/v1/fiat-runs/${encodeURIComponent(run.body['runId'] as string)}/summary.txt`, ['auditor']);
+    expect(fiatSummary.text).toContain(`Difference: shortfall of 10000 (${discrepancyId})`);
+    expect(fiatSummary.text).toContain(`Open TWD trust discrepancies: ${discrepancyId} (top-up due 2026-11-26, 0 recorded)`);
     // erin's fractional amount never reached the records: it is parked with its reason
     const original = (message: { value: Buffer | null }) => {
       const letter = JSON.parse(message.value?.toString() ?? '{}') as { data?: { originalValueBase64?: string; reasonCode?: string; path?: string } };

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { Roles } from '@custody/auth';
-import { csvLine, LINES_PAGE_MAX } from '@custody/reconciliation-application';
+import { csvLine, dailyRunSummary, LINES_PAGE_MAX } from '@custody/reconciliation-application';
 import { parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
@@ -52,5 +52,16 @@ export class DailyRunsController {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const lines = await this.runtime.dailyRuns().lines(run, CSV_LINES_MAX);
     return [csvLine(['client_id', 'asset', 'balance_minor', 'counted_minor']), ...lines.map((line) => csvLine([line.clientId, line.asset, line.balanceMinor, line.countedMinor]))].join('\n') + '\n';
+  }
+
+  @Get(':runId/summary.txt')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @Roles('operator', 'auditor')
+  async summary(@Param('runId') id: string): Promise<string> {
+    const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
+    const businessDay = run.slice(3, 13);
+    const recorded = (await this.runtime.dailyRuns().recordedRuns(businessDay)).find((entry) => entry.runId === run);
+    if (recorded === undefined) throw new NotFoundException({ statusCode: 404, code: 'DAILY_RUN_UNKNOWN', reason: `no run ${run}` });
+    return dailyRunSummary(recorded);
   }
 }

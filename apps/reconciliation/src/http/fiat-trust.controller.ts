@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { csvLine } from '@custody/reconciliation-application';
+import { csvLine, fiatRunSummary, OPEN_DISCREPANCIES_MAX } from '@custody/reconciliation-application';
 import { jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
@@ -64,5 +64,16 @@ export class FiatTrustController {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const lines = await this.runtime.fiatRuns().lines(known, FIAT_CSV_LINES_MAX);
     return [csvLine(['client_id', 'balance_minor', 'counted_minor']), ...lines.map((line) => csvLine([line.clientId, line.balanceMinor, line.countedMinor]))].join('\n') + '\n';
+  }
+
+  @Get('fiat-runs/:runId/summary.txt')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @Roles('operator', 'auditor')
+  async summary(@Param('runId') id: string): Promise<string> {
+    const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
+    const [, businessDay = '', code = ''] = /^[A-Z]{2}:(\d{4}-\d{2}-\d{2}):fiat-([A-Z]{3})@/.exec(known) ?? [];
+    const run = (await this.runtime.fiatRuns().runs(businessDay, code)).find((entry) => entry.runId === known);
+    if (run === undefined) throw new NotFoundException({ statusCode: 404, code: 'FIAT_RUN_UNKNOWN', reason: `no run ${known}` });
+    return fiatRunSummary(run, await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX));
   }
 }

@@ -1,4 +1,6 @@
 import type { DiscrepancyState } from '@custody/reconciliation-domain';
+import type { DailyRunRecorded } from './daily-runs';
+import type { FiatTrustRunCompleted } from './fiat-trust-runs';
 import type { ReconciliationRunRecorded } from './reconciliation-runs';
 
 type RunData = ReconciliationRunRecorded['data'];
@@ -17,6 +19,7 @@ export function reconciliationCsv(run: RunData): string {
     const signed = difference.kind === 'shortfall' ? -difference.amountMinor : difference.amountMinor;
     lines.push(csvLine([`difference:${difference.source}:${difference.kind}`, difference.asset, difference.wallets.join(' '), difference.owedMinor, '', '', difference.heldMinor, '', signed, difference.discrepancyId]));
   }
+  for (const entry of run.clients.breaks) lines.push(csvLine([`client-break:${entry.kind}:${entry.problem}`, entry.asset, entry.clientId, entry.bookedMinor, '', '', entry.onChainMinor, entry.transactionHash, (entry.onChainMinor ?? 0n) - (entry.bookedMinor ?? 0n), entry.movementId]));
   return `${lines.join('\n')}\n`;
 }
 
@@ -37,6 +40,8 @@ export function reconciliationSummary(run: RunData, open: readonly DiscrepancySt
     for (const difference of run.differences) out.push(`  ${difference.asset} ${difference.source} ${difference.kind} of ${difference.amountMinor} (owed ${difference.owedMinor}, held ${difference.heldMinor}) in ${difference.wallets.join(', ') || 'no wallet'}: ${difference.discrepancyId}`);
   }
   if (run.confirmedGone.length > 0) out.push(`Confirmed gone by this run: ${run.confirmedGone.join(', ')}`);
+  out.push(`Per client (HK-21): ${run.clients.clients} clients, ${run.clients.movementsMatched} deposits and withdrawals matched on chain, ${run.clients.breaks.length} breaks`);
+  for (const entry of run.clients.breaks) out.push(`  ${entry.clientId} ${entry.kind} ${entry.movementId}: ${entry.reason}`);
   out.push('');
   if (open.length === 0) out.push('Open discrepancies: none.');
   else {
@@ -46,5 +51,34 @@ export function reconciliationSummary(run: RunData, open: readonly DiscrepancySt
       out.push(`  ${state.discrepancyId}: ${state.status}${state.escalated ? ', escalated to the board and internal audit' : `, to be explained by ${state.explainBy}`}${due}${state.overdueReported ? ', OVERDUE' : ''}`);
     }
   }
+  return `${out.join('\n')}\n`;
+}
+
+/** A TW-13 run for people: the day, the input it read, the totals per asset, and how to check it again. */
+export function dailyRunSummary(run: DailyRunRecorded['data']): string {
+  const totals = Object.entries(run.totals);
+  return [
+    `TW-13 daily balances ${run.runId}`,
+    `Business day ${run.businessDay} (${run.jurisdiction}); journals received up to ${run.upToReceived}; ${run.lineCount} client lines`,
+    'Totals owed to clients (minor units, each client rounded up to the minimum unit, negatives as zero):',
+    ...(totals.length === 0 ? ['  none'] : totals.map(([asset, total]) => `  ${asset} ${total}`)),
+    `Lines digest (SHA-256): ${run.linesDigest} - running the day again over the same input gives the same digest.`,
+    '',
+  ].join('\n');
+}
+
+/** A TW-10/11 run for people: owed, held (trust accounts and in transit), the difference and its discrepancy. */
+export function fiatRunSummary(run: FiatTrustRunCompleted['data'], open: readonly DiscrepancyState[]): string {
+  const out = [
+    `TW-10/11 client fiat in trust ${run.runId}`,
+    `Business day ${run.businessDay} (${run.jurisdiction}), ${run.currency}, cut-off ${run.cutOff}; ${run.lineCount} clients`,
+    `Owed to clients: ${run.owedMinor} (minor units, negatives as zero)`,
+    run.trustBalanceMinor === null
+      ? 'Trust accounts: NO STATEMENT covers the close - no verdict until it is imported.'
+      : `Held: ${run.trustBalanceMinor} in the trust accounts (${run.accounts.map((account) => `${account.accountId} ${account.balanceMinor}`).join(', ')}) + ${run.inTransitMinor} collected by third parties, not yet settled`,
+    run.differences.length === 0 ? 'Difference: none.' : `Difference: ${run.differences.map((difference) => `${difference.kind} of ${difference.amountMinor} (${difference.discrepancyId})`).join('; ')}`,
+  ];
+  const mine = open.filter((state) => state.difference.source === 'trust-account' && state.difference.asset === run.currency);
+  out.push(mine.length === 0 ? `Open ${run.currency} trust discrepancies: none.` : `Open ${run.currency} trust discrepancies: ${mine.map((state) => `${state.discrepancyId} (top-up due ${state.topUpDueOn ?? 'n/a'}, ${state.toppedUpMinor} recorded)`).join('; ')}`);
   return `${out.join('\n')}\n`;
 }

@@ -100,6 +100,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     const discrepancy = await discrepancies.discrepancy(discrepancyId);
     expect(discrepancy).toMatchObject({ status: 'open', discoveredOn: day, topUpDueOn: addBusinessDays(day, 5, TW) });
     expect(notified.map((event) => event.type)).toEqual(['DiscrepancyDetected']);
+    expect(run.clients).toEqual({ clients: 1, movementsMatched: 1, breaks: [] }); // HK-21: alice's deposit booked and on chain
   });
 
   it('TW-14 the same day run again over the same inputs gives the identical report and records nothing new', async () => {
@@ -140,5 +141,15 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     expect(confirming).toMatchObject({ differences: [], opened: [], confirmedGone: [discrepancyId] });
     expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
     expect((await discrepancies.list('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
+  });
+
+  it('HK-21 a deposit recorded on chain for bob that the ledger never booked is a per-client break, named in the report', async () => {
+    const at = new Date().toISOString();
+    await publish(WALLET_EVENTS_TOPIC, envelope('DepositConfirmed', 'wallet-deposit-D-2', { depositId: 'D-2', clientId: 'bob', asset: 'ETH', amountMinor: '5', walletId: 'hot-1', chain: 'ethereum', transactionHash: `0x${'cd'.repeat(32)}`, confirmations: 1, confirmedAt: at }));
+    await eventually(async () => (await db.pool.query('select count(*)::int as n from recon.recon_client_transfers')).rows[0]?.n === 2, WAIT_MS);
+    const run = await runs.run(addBusinessDays(businessDay(), 2, TW));
+    expect(run.clients).toEqual({ clients: 2, movementsMatched: 1, breaks: [expect.objectContaining({ clientId: 'bob', movementId: 'D-2', problem: 'not-booked', onChainMinor: 5n, transactionHash: `0x${'cd'.repeat(32)}` })] });
+    expect(reconciliationSummary(run, [])).toMatch(/Per client \(HK-21\): 2 clients, 1 deposits and withdrawals matched on chain, 1 breaks\n {2}bob deposit D-2: deposit D-2 of 5 ETH is on chain/);
+    expect(reconciliationCsv(run)).toContain(`client-break:deposit:not-booked,ETH,bob,,,,5,0x${'cd'.repeat(32)},5,D-2`);
   });
 });

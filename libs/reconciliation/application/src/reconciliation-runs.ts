@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { blockAtOrBefore, type ChainReader } from '@custody/chain';
-import { WALLET_EVENTS_TOPIC, WALLET_REGISTERED_TYPE, walletHoldingDeltas, type WalletRegisteredV1 } from '@custody/contracts';
+import { DEPOSIT_CONFIRMED_TYPE, WALLET_EVENTS_TOPIC, WALLET_REGISTERED_TYPE, WITHDRAWAL_CONFIRMED_TYPE, walletHoldingDeltas, type DepositConfirmedV1, type WalletRegisteredV1, type WithdrawalConfirmedV1 } from '@custody/contracts';
 import { type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
 import {
   cutOffInstant,
+  reconcileClientMovements,
+  type BookedMovement,
+  type ChainMovement,
+  type ClientBreak,
   reconcile,
   type BusinessCalendar,
   type DiscrepancyEvent,
@@ -17,6 +21,8 @@ import type { DailyRuns } from './daily-runs';
 import { ReconciliationRecord } from './reconciliation-store';
 import type { Discrepancies } from './discrepancies';
 
+/** Client deposits and withdrawals one run compares (per side). */
+export const CLIENT_MOVEMENTS_MAX = 2_000_000;
 /** Client-segregated wallets one run reads on chain (a deployment has tens). */
 export const RUN_WALLETS_MAX = 1_000;
 export interface ReconciliationRunRecorded {
@@ -37,6 +43,8 @@ export interface ReconciliationRunRecorded {
     readonly perAsset: readonly { readonly asset: string; readonly owedMinor: bigint; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint }[];
     readonly perWallet: readonly { readonly walletId: string; readonly asset: string; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint; readonly blockNumber: string | null; readonly differenceMinor: bigint }[];
     readonly differences: readonly { readonly discrepancyId: string; readonly asset: string; readonly source: string; readonly kind: string; readonly amountMinor: bigint; readonly owedMinor: bigint; readonly heldMinor: bigint; readonly wallets: readonly string[] }[];
+    /** HK-21: per client, each deposit and withdrawal booked against the one recorded on chain. */
+    readonly clients: { readonly clients: number; readonly movementsMatched: number; readonly breaks: readonly ClientBreak[] };
     /** Discrepancies this run opened, found still there, and confirmed gone. */
     readonly opened: readonly string[];
     readonly persisting: readonly string[];
@@ -95,6 +103,16 @@ export class ReconciliationRuns extends ReconciliationRecord {
         tier text not null,
         owner_class text not null
       );
+      create table if not exists ${this.schema}.recon_client_transfers (
+        kind text not null,
+        movement_id text not null,
+        client_id text not null,
+        asset text not null,
+        amount_minor numeric(78, 0) not null,
+        transaction_hash text not null,
+        at timestamptz not null,
+        primary key (kind, movement_id)
+      );
       create table if not exists ${this.schema}.recon_wallet_movements (
         message_id text not null,
         line int not null,
@@ -120,6 +138,15 @@ export class ReconciliationRuns extends ReconciliationRecord {
         );
         continue;
       }
+      // HK-21: each client deposit and withdrawal the wallet recorded on chain, for the per-client reconciliation
+      if (message.value.type === DEPOSIT_CONFIRMED_TYPE || message.value.type === WITHDRAWAL_CONFIRMED_TYPE) {
+        const deposit = message.value.type === DEPOSIT_CONFIRMED_TYPE;
+        const data = message.value.data as DepositConfirmedV1['data'] | WithdrawalConfirmedV1['data'];
+        await client.query(
+          `insert into ${this.schema}.recon_client_transfers (kind, movement_id, client_id, asset, amount_minor, transaction_hash, at) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
+          [deposit ? 'deposit' : 'withdrawal', 'depositId' in data ? data.depositId : data.withdrawalId, data.clientId, data.asset, data.amountMinor, data.transactionHash, data.confirmedAt],
+        );
+      }
       for (const [line, delta] of walletHoldingDeltas(message.value).entries()) {
         await client.query(
           `insert into ${this.schema}.recon_wallet_movements (message_id, line, wallet_id, asset, client_delta, house_delta, at) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
@@ -139,6 +166,28 @@ export class ReconciliationRuns extends ReconciliationRecord {
       [before],
     );
     return rows.map((row) => ({ walletId: row.wallet_id, asset: row.asset, recordedMinor: BigInt(row.client), houseMinor: BigInt(row.house) }));
+  }
+
+  /** HK-21: the deposits and withdrawals the ledger booked per client, and the ones the wallet recorded on chain, before an instant. */
+  private async clientMovements(before: string): Promise<[BookedMovement[], ChainMovement[]]> {
+    const db = this.options.store.pool;
+    const { rows: bookedRows } = await db.query<{ journal_id: string; client_id: string; asset: string; amount: string }>(
+      `select journal_id, client_id, asset, sum(amount_minor)::text as amount from ${this.schema}.recon_movements
+        where (journal_id like 'deposit:%' or journal_id like 'withdrawal:%') and at < $1 group by journal_id, client_id, asset order by journal_id limit ${CLIENT_MOVEMENTS_MAX + 1}`,
+      [before],
+    );
+    const { rows: chainRows } = await db.query<{ kind: 'deposit' | 'withdrawal'; movement_id: string; client_id: string; asset: string; amount_minor: string; transaction_hash: string }>(
+      `select kind, movement_id, client_id, asset, amount_minor::text, transaction_hash from ${this.schema}.recon_client_transfers where at < $1 order by kind, movement_id limit ${CLIENT_MOVEMENTS_MAX + 1}`,
+      [before],
+    );
+    if (bookedRows.length > CLIENT_MOVEMENTS_MAX || chainRows.length > CLIENT_MOVEMENTS_MAX) throw new Error(`more than ${CLIENT_MOVEMENTS_MAX} client deposits and withdrawals: reconcile per period`);
+    const booked = bookedRows.map((row) => {
+      const [kind = '', ...rest] = row.journal_id.split(':');
+      const amount = BigInt(row.amount);
+      return { kind: kind as BookedMovement['kind'], movementId: rest.join(':'), clientId: row.client_id, asset: row.asset, amountMinor: amount < 0n ? -amount : amount };
+    });
+    const chain = chainRows.map((row) => ({ kind: row.kind, movementId: row.movement_id, clientId: row.client_id, asset: row.asset, amountMinor: BigInt(row.amount_minor), transactionHash: row.transaction_hash }));
+    return [booked, chain];
   }
 
   async runs(businessDay: string): Promise<RunData[]> {
@@ -187,11 +236,12 @@ export class ReconciliationRuns extends ReconciliationRecord {
     }
     for (const wallet of wallets) if (!this.options.chains.some((reader) => reader.chain === wallet.chain)) unread.push(wallet.wallet_id);
     const result = reconcile(businessDay, owed, records, onChain);
-    const digest = createHash('sha256').update(stringify({ daily: daily.runId, result })).digest('hex');
+    const clients = reconcileClientMovements(...(await this.clientMovements(asOf)));
+    const digest = createHash('sha256').update(stringify({ daily: daily.runId, result, clients })).digest('hex');
     // named by its inputs: the TW-13 run, the heights read and the wallet records (a late record makes another run)
     const recordsDigest = createHash('sha256').update(stringify(records)).digest('hex').slice(0, 16);
     const runId = `${this.options.calendar.jurisdiction}:${businessDay}:tw14@${daily.upToReceived}@${heights.map((height) => `${height.chain}.${height.blockNumber}`).join('+') || 'nochain'}@${recordsDigest}`;
-    const executed = await this.options.store.withTransaction((transaction) => this.record(runId, businessDay, daily.runId, cutOff, provisional, heights, unread, result, digest, at, transaction));
+    const executed = await this.options.store.withTransaction((transaction) => this.record(runId, businessDay, daily.runId, cutOff, provisional, heights, unread, result, clients, digest, at, transaction));
     await this.options.discrepancies.deliver(executed.notifications);
     return executed.run;
   }
@@ -205,6 +255,7 @@ export class ReconciliationRuns extends ReconciliationRecord {
     heights: readonly { chain: string; blockNumber: string }[],
     unread: readonly string[],
     result: ReconciliationResult,
+    clients: RunData['clients'],
     digest: string,
     at: string,
     transaction: Transaction,
@@ -230,6 +281,7 @@ export class ReconciliationRuns extends ReconciliationRecord {
       perAsset: result.perAsset,
       perWallet: result.perWallet.map((line) => ({ ...line, blockNumber: line.blockNumber === null ? null : line.blockNumber.toString() })),
       differences: outcome.differences,
+      clients: { clients: clients.clients, movementsMatched: clients.movementsMatched, breaks: clients.breaks },
       opened: outcome.opened,
       persisting: outcome.persisting,
       confirmedGone: outcome.confirmedGone,

@@ -3,3 +3,4 @@ export * from './daily-balances';
 export * from './discrepancy';
 export * from './reconcile';
 export * from './fiat-trust';
+export * from './client-movements';
