@@ -59,7 +59,8 @@ export class OutboxRelay {
 
   private toMessage(event: RecordedEvent, spans: Span[]): OutboundMessage {
     const envelope = toEnvelope(event);
-    const headers: Record<string, string> = { 'event-type': event.type, 'event-id': event.eventId };
+    // the source store's position and hash travel beside the event: the audit record keeps them, a cross-check compares them
+    const headers: Record<string, string> = { 'event-type': event.type, 'event-id': event.eventId, 'source-position': event.globalPosition.toString(), 'source-hash': event.hash };
     const stored = parseTraceparent(envelope.traceContext?.traceparent, envelope.traceContext?.tracestate);
     if (stored !== undefined) {
       const span = tracer.startSpan(

@@ -1,0 +1,241 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  AUDIT_GENESIS_HASH,
+  consistencyProof,
+  entryLeaf,
+  inclusionProof,
+  recordHash,
+  signCheckpoint,
+  treeRoot,
+  verifyAuditChain,
+  type AuditEntry,
+  type AuditRecord,
+  type ChainBreak,
+  type Checkpoint,
+  type InclusionEvidence,
+} from '@custody/audit-domain';
+import { EventSourcedStreams, type Aggregate, type PostgresEventStore } from '@custody/event-store';
+import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
+import type { Pool, PoolClient } from 'pg';
+
+/** Records read per page when verifying or exporting. */
+export const AUDIT_PAGE_RECORDS = 10_000;
+/** A checkpoint covers at most this many records (the Merkle tree is built in memory: 32 bytes a record). */
+export const CHECKPOINT_RECORDS_MAX = 50_000_000;
+/** Records one evidence pack carries at most. */
+export const EVIDENCE_RECORDS_MAX = 100_000;
+/** The database role the audit service writes as: INSERT and SELECT on its record, never UPDATE or DELETE. */
+export const AUDIT_WRITER_ROLE = 'custody_audit_writer';
+
+export interface CheckpointSigned {
+  readonly type: 'AuditCheckpointSigned';
+  readonly data: Checkpoint;
+}
+
+const CHECKPOINTS_AGGREGATE: Aggregate<readonly Checkpoint[], CheckpointSigned> = {
+  initial: [],
+  eventTypes: new Set(['AuditCheckpointSigned']),
+  evolve: (checkpoints, event) => [...checkpoints, event.data],
+};
+const CHECKPOINTS_STREAM_ID = 'audit-checkpoints';
+
+type RecordRow = { position: string; topic: string; partition: number; offset: string; key: string | null; value_base64: string; source_position: string | null; source_hash: string | null; previous_hash: string; hash: string };
+const recordOf = (row: RecordRow): AuditRecord => ({
+  position: BigInt(row.position),
+  topic: row.topic,
+  partition: row.partition,
+  offset: row.offset,
+  key: row.key,
+  valueBase64: row.value_base64,
+  sourcePosition: row.source_position,
+  sourceHash: row.source_hash,
+  previousHash: row.previous_hash,
+  hash: row.hash,
+});
+
+/**
+ * HK-22, the audit service's independent record: every message of every topic it consumes, as
+ * received (exact bytes, topic, partition, offset) with the source store's position and hash,
+ * in a hash chain of its own and a Merkle tree whose roots are signed as checkpoints with a key
+ * held outside the database. The record is append-only twice over: a trigger refuses UPDATE and
+ * DELETE for everyone, and the role the service writes as holds INSERT and SELECT only.
+ */
+export class AuditLog {
+  private readonly streams: EventSourcedStreams;
+
+  constructor(private readonly store: PostgresEventStore) {
+    this.streams = new EventSourcedStreams(store, { bigintFields: /Minor$/, schemaVersion: 1 });
+  }
+
+  get schema(): string {
+    return this.store.schema;
+  }
+
+  async migrate(pool: Pool = this.store.pool): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${this.schema}.audit`]);
+      await client.query(`
+        create table if not exists ${this.schema}.audit_records (
+          position bigint primary key,
+          topic text not null,
+          partition int not null,
+          "offset" text not null,
+          key text,
+          value_base64 text not null,
+          source_position text,
+          source_hash text,
+          previous_hash text not null,
+          hash text not null,
+          leaf_hash bytea not null,
+          received_at timestamptz not null default now(),
+          unique (topic, partition, "offset")
+        );
+        create table if not exists ${this.schema}.audit_queries (
+          id bigserial primary key,
+          caller text not null,
+          query text not null,
+          at timestamptz not null default now()
+        );
+        create or replace function ${this.schema}.audit_append_only() returns trigger language plpgsql as $$
+          begin raise exception 'the audit record is append-only: % refused', tg_op using errcode = '42501'; end $$;
+        drop trigger if exists audit_records_append_only on ${this.schema}.audit_records;
+        create trigger audit_records_append_only before update or delete on ${this.schema}.audit_records for each row execute function ${this.schema}.audit_append_only();
+        drop trigger if exists audit_records_no_truncate on ${this.schema}.audit_records;
+        create trigger audit_records_no_truncate before truncate on ${this.schema}.audit_records for each statement execute function ${this.schema}.audit_append_only();`);
+      // the writer role: roles are cluster-wide, so another database may be creating it at this very moment
+      await client.query(`
+        do $$ begin
+          if not exists (select from pg_roles where rolname = '${AUDIT_WRITER_ROLE}') then create role ${AUDIT_WRITER_ROLE} nologin; end if;
+        exception when duplicate_object or unique_violation then null;
+        end $$;`);
+      await client.query(`grant usage on schema ${this.schema} to ${AUDIT_WRITER_ROLE}`);
+      await client.query(`grant select, insert on ${this.schema}.audit_records, ${this.schema}.audit_queries to ${AUDIT_WRITER_ROLE}`);
+      await client.query(`grant usage on sequence ${this.schema}.audit_queries_id_seq to ${AUDIT_WRITER_ROLE}`);
+      await client.query(`revoke update, delete, truncate on ${this.schema}.audit_records from ${AUDIT_WRITER_ROLE}, public`);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The inbox consumer's `apply`: each message appended to the chain, in the batch's transaction, one writer at a time. */
+  apply() {
+    return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.audit-append.${this.schema}`]);
+      const { rows } = await client.query<{ position: string; hash: string }>(`select position::text, hash from ${this.schema}.audit_records order by position desc limit 1`);
+      let position = BigInt(rows[0]?.position ?? '0');
+      let previous = rows[0]?.hash ?? AUDIT_GENESIS_HASH;
+      for (const message of messages) {
+        const raw = message.raw;
+        const entry: AuditEntry = {
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          key: raw.key === null ? null : raw.key.toString('utf8'),
+          valueBase64: raw.value.toString('base64'),
+          sourcePosition: message.headers['source-position'] ?? null,
+          sourceHash: message.headers['source-hash'] ?? null,
+        };
+        const next = position + 1n;
+        const hash = recordHash(previous, next, entry);
+        const inserted = await client.query(
+          `insert into ${this.schema}.audit_records (position, topic, partition, "offset", key, value_base64, source_position, source_hash, previous_hash, hash, leaf_hash)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (topic, partition, "offset") do nothing`,
+          [next.toString(), entry.topic, entry.partition, entry.offset, entry.key, entry.valueBase64, entry.sourcePosition, entry.sourceHash, previous, hash, entryLeaf(entry)],
+        );
+        if (inserted.rowCount === 0) continue; // the same Kafka message again: recorded once
+        position = next;
+        previous = hash;
+      }
+      return { rejected: [] };
+    };
+  }
+
+  async size(): Promise<number> {
+    const { rows } = await this.store.pool.query<{ size: string | null }>(`select max(position)::text as size from ${this.schema}.audit_records`);
+    return Number(rows[0]?.size ?? '0');
+  }
+
+  async records(fromPosition: bigint, limit: number): Promise<AuditRecord[]> {
+    const { rows } = await this.store.pool.query<RecordRow>(
+      `select position::text, topic, partition, "offset", key, value_base64, source_position, source_hash, previous_hash, hash
+         from ${this.schema}.audit_records where position >= $1 order by position limit $2`,
+      [fromPosition.toString(), Math.min(limit, AUDIT_PAGE_RECORDS)],
+    );
+    return rows.map(recordOf);
+  }
+
+  private async leaves(size: number): Promise<Buffer[]> {
+    if (size > CHECKPOINT_RECORDS_MAX) throw new Error(`assertion: a checkpoint covers at most ${CHECKPOINT_RECORDS_MAX} records`);
+    const leaves: Buffer[] = [];
+    for (let from = 1; from <= size; from += AUDIT_PAGE_RECORDS) {
+      const { rows } = await this.store.pool.query<{ leaf_hash: Buffer }>(`select leaf_hash from ${this.schema}.audit_records where position >= $1 and position <= $2 order by position`, [from, Math.min(size, from + AUDIT_PAGE_RECORDS - 1)]);
+      for (const row of rows) leaves.push(row.leaf_hash);
+    }
+    if (leaves.length !== size) throw new Error(`assertion: ${leaves.length} leaves for a tree of ${size}`);
+    return leaves;
+  }
+
+  /**
+   * A checkpoint of the record as it stands: its size, the Merkle root of its entries, its chain
+   * head, signed with the key (Ed25519, never stored here) and recorded as `AuditCheckpointSigned`
+   * (relayed to custody.audit.events.v1). Nothing new since the last one: that one is returned.
+   */
+  async checkpoint(privateKey: KeyObject, at: string): Promise<Checkpoint> {
+    const size = await this.size();
+    const [last] = (await this.checkpoints()).slice(-1);
+    if (last !== undefined && last.treeSize === size) return last;
+    const [head] = await this.records(BigInt(size), 1);
+    const signed = signCheckpoint({ treeSize: size, rootHash: treeRoot(await this.leaves(size)).toString('hex'), chainHead: head?.hash ?? AUDIT_GENESIS_HASH, at }, privateKey);
+    await this.streams.execute(CHECKPOINTS_STREAM_ID, CHECKPOINTS_AGGREGATE, (checkpoints) => (checkpoints.some((existing) => existing.treeSize === size) ? { ok: true as const, events: [] } : { ok: true as const, events: [{ type: 'AuditCheckpointSigned' as const, data: signed }] }), { actor: 'audit-service' });
+    return signed;
+  }
+
+  async checkpoints(): Promise<readonly Checkpoint[]> {
+    return (await this.streams.load(CHECKPOINTS_STREAM_ID, CHECKPOINTS_AGGREGATE)).state;
+  }
+
+  /** Records [from, to] with their inclusion proofs in the checkpoint of `treeSize` records. */
+  async evidence(from: number, to: number, treeSize: number): Promise<InclusionEvidence[]> {
+    if (from < 1 || to < from || to > treeSize || to - from + 1 > EVIDENCE_RECORDS_MAX) throw new Error(`assertion: records ${from}..${to} of a checkpoint of ${treeSize}`);
+    const leaves = await this.leaves(treeSize);
+    const evidence: InclusionEvidence[] = [];
+    for (let start = from; start <= to; start += AUDIT_PAGE_RECORDS) {
+      for (const record of await this.records(BigInt(start), Math.min(AUDIT_PAGE_RECORDS, to - start + 1))) {
+        const { position, previousHash: _previous, hash: _hash, ...entry } = record;
+        evidence.push({ position: position.toString(), entry, proof: inclusionProof(leaves, Number(position) - 1, treeSize).map((step) => step.toString('hex')) });
+      }
+    }
+    return evidence;
+  }
+
+  /** The proof that the checkpoint of `first` records is a prefix of the one of `second`. */
+  async consistency(first: number, second: number): Promise<string[]> {
+    return consistencyProof(await this.leaves(second), first, second).map((step) => step.toString('hex'));
+  }
+
+  /** Walks the whole chain page by page: the first break, or none; and how many records were checked. */
+  async verifyChain(onProgress?: (checked: number) => void): Promise<{ readonly checked: number; readonly broken?: ChainBreak }> {
+    let previous = AUDIT_GENESIS_HASH;
+    let checked = 0;
+    for (;;) {
+      const page = await this.records(BigInt(checked + 1), AUDIT_PAGE_RECORDS);
+      const broken = verifyAuditChain(page, previous, BigInt(checked));
+      if (broken !== undefined) return { checked: Number(broken.position) - 1, broken }; // every record before it holds
+      if (page.length === 0) return { checked };
+      checked += page.length;
+      previous = page.at(-1)?.hash ?? previous;
+      onProgress?.(checked);
+    }
+  }
+
+  /** Every auditor query is itself recorded (HK-22): who asked what, when. */
+  async recordQuery(caller: string, query: string): Promise<void> {
+    await this.store.pool.query(`insert into ${this.schema}.audit_queries (caller, query) values ($1, $2)`, [caller, query.slice(0, 2_000)]);
+  }
+}
