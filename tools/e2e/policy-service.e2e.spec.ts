@@ -125,7 +125,8 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     expect((await call('GET', '/v1/onchain-checks?limit=1', ['auditor'], 'aud-1')).body).toMatchObject({ checks: [{ checkId: check.body['checkId'] }] });
   });
 
-  it('HK-6 the ledger\'s journals from custody.ledger.events.v1: client ETH whose custody moved to a wallet not registered as client-segregated opens a segregation breach on Kafka', async () => {
+  it('HK-6 the ledger\'s journals from custody.ledger.events.v1: client ETH whose custody moved to a house wallet opens a segregation breach on Kafka', async () => {
+    await send(WALLET_EVENTS_TOPIC, { ...wallet('elsewhere', 'hot'), data: { ...wallet('elsewhere', 'hot').data, ownerClass: 'house', address: `0x${'e'.repeat(40)}` } });
     const entry = (account: Record<string, string>, side: 'debit' | 'credit', amountMinor: bigint) => ({ account: { ...account, asset: 'ETH' }, side, amountMinor: amountMinor.toString() });
     const posted = (journalId: string, kind: string, entries: ReturnType<typeof entry>[]) => envelope('JournalPosted', `ledger-${journalId}`, { journalId, kind, sourceReference: journalId, fingerprint: `fp-${journalId}`, entries, at: new Date().toISOString() });
     await send(LEDGER_EVENTS_TOPIC, posted('deposit:D-1', 'deposit', [entry({ kind: 'custody', walletId: 'h1' }, 'debit', 10n * ETH), entry({ kind: 'client', clientId: 'alice' }, 'credit', 10n * ETH)]));

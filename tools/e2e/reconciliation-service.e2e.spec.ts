@@ -120,6 +120,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     expect(await eventually(async () => ((await call('POST', '/v1/daily-runs', ['operator'], { businessDay })).body['totals'] as Record<string, string> | undefined)?.['ETH'] === ten, WAIT_MS)).toBe(true);
 
     expect((await call('POST', '/v1/reconciliation-runs', ['auditor'], { businessDay })).status).toBe(403);
+    expect(await call('POST', '/v1/reconciliation-runs', ['operator'], { businessDay: '2099-01-05' })).toMatchObject({ status: 422, body: { code: 'RUN_DAY_IN_THE_FUTURE', path: 'body.businessDay' } });
     const run = await call('POST', '/v1/reconciliation-runs', ['operator'], { businessDay });
     expect(run.status).toBe(201);
     const shortfall = (run.body['differences'] as { asset: string; source: string; kind: string; amountMinor: string; discrepancyId: string }[]).find((difference) => difference.asset === 'ETH' && difference.source === 'on-chain');

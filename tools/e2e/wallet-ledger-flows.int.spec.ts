@@ -5,7 +5,7 @@ import { balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@cu
 import { InboxConsumer, InProcessMessageBus, OutboxRelay, toEnvelope } from '@custody/messaging';
 import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken, eventually, startAnvil, type ChainNode, type SoftHsmToken, type TestDatabase } from '@custody/testing';
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
-import { applyWalletMessages, ChainIdMismatchError, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
+import { applyWalletMessages, ChainIdMismatchError, ConservativeWithdrawalPolicy, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
@@ -43,6 +43,8 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   let vault: Pkcs11KeyVault;
   let chainClient: PublicClient;
   let service: WalletService;
+  const conservative = new ConservativeWithdrawalPolicy();
+  const policyAsked: string[] = [];
   let processor: WalletProcessor;
   let ledger: LedgerCommandHandler;
   let ledgerStore: PostgresEventStore;
@@ -105,6 +107,14 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
       custodyPolicy: { allowedJurisdictions: ['HK'] },
       thresholds: { perAssetMinor: new Map([['ETH', parseEther('2')]]), perClientMinor: new Map(), notifyRoles: ['compliance-officer', 'head-of-custody'] },
       notifier: { notify: (alert) => Promise.resolve(void alerts.push(alert)) },
+      // the conservative policy, counting who asks it (the policy service reserves what it allows: it must not be asked in vain)
+      withdrawalPolicy: {
+        decide: (request, wallet, context) => {
+          policyAsked.push(request.withdrawalId);
+          return conservative.decide(request, wallet, context);
+        },
+        decideInternal: (request, source, destination) => conservative.decideInternal(request, source, destination),
+      },
       now: clock.now,
     });
     await service.migrate();
@@ -261,14 +271,16 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   });
 
   let payloadHash = '';
-  it('HK-11h refuses a withdrawal to an address not on the client\'s allow-list, recording nothing', async () => {
+  it('HK-11h refuses a withdrawal to an address not on the client\'s allow-list, recording nothing and never asking the policy', async () => {
     const refused = await service.requestWithdrawal({ withdrawalId: 'W-0', requestId: 'R-0', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('1'), chain: CHAIN, destinationAddress: stranger, walletId: 'eth-hot-1' }, 'ops-1');
     expect(codeOf(refused)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
     expect(await service.store.readStream(withdrawalStreamId('W-0'))).toEqual([]);
+    expect(policyAsked).toEqual([]); // the wallet's own checks come first
   });
 
   it('TW-17.4 a withdrawal request becomes a transaction whose decoded content and payload hash custodians review', async () => {
     expectOk(await service.requestWithdrawal({ withdrawalId: 'W-1', requestId: 'R-1', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('1'), chain: CHAIN, destinationAddress: alice }, 'ops-1'));
+    expect(policyAsked).toEqual(['W-1']);
     const report = await round();
     expect(report.withdrawalsAdvanced).toBe(1);
     const state = await service.withdrawal('W-1');

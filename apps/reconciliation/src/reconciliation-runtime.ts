@@ -1,9 +1,10 @@
-import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException, UnprocessableEntityException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import { applyReconciliationMessages, DailyRuns, Discrepancies, FiatTrustRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
 import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, JsonWebhook, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import { businessDayOf } from '@custody/reconciliation-domain';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
 
@@ -74,6 +75,12 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   fiatRuns(): FiatTrustRuns {
     this.assertReady();
     return this.fiat;
+  }
+
+  /** A run of a business day that has not begun says nothing true (and its due dates would never come). */
+  assertNotFuture(businessDay: string): void {
+    const today = businessDayOf(new Date().toISOString(), this.config.calendar);
+    if (businessDay > today) throw new UnprocessableEntityException({ statusCode: 422, code: 'RUN_DAY_IN_THE_FUTURE', path: 'body.businessDay', reason: `${businessDay} is after the current business day ${today}` });
   }
 
   private assertReady(): void {

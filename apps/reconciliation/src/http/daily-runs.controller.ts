@@ -23,6 +23,7 @@ export class DailyRunsController {
   @Roles('operator')
   async run(@Body() body: unknown) {
     const { businessDay } = parseInput(z.strictObject({ businessDay: day }), body);
+    this.runtime.assertNotFuture(businessDay);
     const { recorded, run } = await this.runtime.dailyRuns().run(businessDay);
     return { ...recorded, movementsCounted: run.movementsCounted, movementsDeferred: run.movementsDeferred };
   }

@@ -47,6 +47,7 @@ export class FiatTrustController {
   @Roles('operator')
   async run(@Body() body: unknown) {
     const input = parseInput(z.strictObject({ businessDay: day, currency }), body);
+    this.runtime.assertNotFuture(input.businessDay);
     return jsonView(await this.runtime.fiatRuns().run(input.businessDay, input.currency));
   }
 

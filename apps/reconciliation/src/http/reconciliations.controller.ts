@@ -7,7 +7,7 @@ import { ReconciliationRuntime } from '../reconciliation-runtime';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
 const runId = z.string().regex(/^[A-Z]{2}:\d{4}-\d{2}-\d{2}:tw14@\d{1,19}@[a-z0-9.+-]{1,400}@[0-9a-f]{16}$/);
-const discrepancyId = z.string().regex(/^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account)-(shortfall|surplus)$/);
+const discrepancyId = z.string().regex(/^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account)-(shortfall|surplus)(-[1-9][0-9]{0,5})?$/);
 const text = z.string().trim().min(1).max(2_000);
 /** Discrepancies listed per page at most. */
 export const DISCREPANCIES_PAGE_MAX = 500;
@@ -27,6 +27,7 @@ export class ReconciliationsController {
   @Roles('operator')
   async run(@Body() body: unknown) {
     const { businessDay } = parseInput(z.strictObject({ businessDay: day }), body);
+    this.runtime.assertNotFuture(businessDay);
     return jsonView(await this.runtime.reconciliationRuns().run(businessDay));
   }
 

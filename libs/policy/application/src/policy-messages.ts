@@ -6,11 +6,13 @@ import {
   WALLET_EVENTS_TOPIC,
   WALLET_REGISTERED_TYPE,
   WITHDRAWAL_FAILED_TYPE,
+  WITHDRAWAL_HOLD_PLACED_TYPE,
   walletHoldingDeltas,
   type JournalPostedV1,
   type PriceObservedV1,
   type WalletRegisteredV1,
   type WithdrawalFailedV1,
+  type WithdrawalHoldPlacedV1,
 } from '@custody/contracts';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
@@ -46,6 +48,10 @@ export function applyPolicyMessages(service: PolicyService) {
         continue;
       }
       if (message.topic === LEDGER_EVENTS_TOPIC) {
+        if (value.type === WITHDRAWAL_HOLD_PLACED_TYPE) {
+          await service.withdrawals.hold(client, (value as unknown as WithdrawalHoldPlacedV1).data.withdrawalId);
+          continue;
+        }
         if (value.type !== JOURNAL_POSTED_TYPE) continue;
         const { data } = value as unknown as JournalPostedV1;
         if (!(await service.postJournal(client, instant, data))) continue;

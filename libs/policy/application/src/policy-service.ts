@@ -157,7 +157,16 @@ export class PolicyService {
         create index if not exists policy_holding_changes_recorded on ${this.schema}.policy_holding_changes (recorded_at);
         create index if not exists policy_price_history_recorded on ${this.schema}.policy_price_history (recorded_at);
         create index if not exists policy_book_changes_recorded on ${this.schema}.policy_book_changes (recorded_at);
-        alter table ${this.schema}.policy_wallets add column if not exists address text;`);
+        alter table ${this.schema}.policy_wallets add column if not exists address text;
+        -- a store from before the history tables: its facts as they stand become the history's baseline (point-in-time from now on)
+        insert into ${this.schema}.policy_wallet_history (recorded_at, wallet_id, tier, owner_class, chain)
+          select now(), wallet_id, tier, owner_class, chain from ${this.schema}.policy_wallets where not exists (select 1 from ${this.schema}.policy_wallet_history);
+        insert into ${this.schema}.policy_holding_changes (recorded_at, wallet_id, asset, client_delta, house_delta)
+          select now(), wallet_id, asset, client_minor, house_minor from ${this.schema}.policy_holdings where not exists (select 1 from ${this.schema}.policy_holding_changes);
+        insert into ${this.schema}.policy_price_history (recorded_at, asset, quote_currency, price, observed_at)
+          select now(), asset, quote_currency, price, observed_at from ${this.schema}.policy_prices where not exists (select 1 from ${this.schema}.policy_price_history);
+        insert into ${this.schema}.policy_book_changes (recorded_at, account_kind, account_id, asset, delta_minor)
+          select now(), account_kind, account_id, asset, balance_minor from ${this.schema}.policy_books where not exists (select 1 from ${this.schema}.policy_book_changes);`);
       await this.withdrawals.migrate(client);
       await client.query('commit');
     } catch (error) {

@@ -107,4 +107,13 @@ describe('policy service: withdrawal decisions from the ledger\'s books (Postgre
     expect(results.filter((result) => result.allowed)).toHaveLength(1);
     expect(results.filter((result) => !result.allowed).every((result) => result.reason === 'daily limit: 1000 already today + 1000 against 1000')).toBe(true);
   });
+
+  it('an allowed decision the ledger never held stops reserving after 24 h; one the ledger held keeps reserving until settled', async () => {
+    instant = Date.parse('2026-11-27T00:00:00.000Z'); // W-6 and the second day's decision were never held: their reservations lapsed
+    expect(await verdictOf('W-r1', 500n)).toMatchObject({ allowed: true, availableMinor: 10_200n });
+    await publish(LEDGER_EVENTS_TOPIC, envelope('WithdrawalHoldPlaced', 'ledger-client-alice', { withdrawalId: 'W-r1', clientId: 'alice', asset: 'ETH', amountMinor: '500', walletId: 'hot-1', fingerprint: 'fp-W-r1', at: new Date(instant).toISOString() }));
+    await eventually(async () => (await db.pool.query(`select held from policy.policy_withdrawal_decisions where withdrawal_id = 'W-r1'`)).rows[0]?.held === true, WAIT_MS);
+    instant += 3 * 24 * 60 * 60 * 1000;
+    expect(await verdictOf('W-r2', 1n)).toMatchObject({ allowed: true, availableMinor: 9_700n });
+  });
 });

@@ -13,6 +13,12 @@ const WITHDRAWAL_DECISION_AGGREGATE: Aggregate<Decided | undefined, WithdrawalPo
 
 export const withdrawalDecisionStreamId = (withdrawalId: string) => `policy-withdrawal-${withdrawalId}`;
 
+/**
+ * An allowed decision reserves its amount until the ledger holds it (its quorum approved), settles
+ * it, or it fails; one the ledger has not held within this stops reserving (its approvals never came).
+ */
+export const DECISION_RESERVATION_MS = 24 * 60 * 60 * 1000;
+
 /** The limits when a deployment configures none: no daily limit, the HK-11d floor of two. */
 export const NO_WITHDRAWAL_LIMITS: WithdrawalLimits = { dailyPerClientMinor: new Map(), quorumTiers: [], baseQuorum: 2 };
 
@@ -39,7 +45,8 @@ export class WithdrawalDecisions {
         amount_minor numeric(78, 0) not null,
         allowed boolean not null,
         decided_at timestamptz not null,
-        state text not null check (state in ('open', 'settled', 'released'))
+        state text not null check (state in ('open', 'settled', 'released')),
+        held boolean not null default false
       );
       create index if not exists policy_withdrawal_decisions_client on ${this.service.schema}.policy_withdrawal_decisions (client_id, asset, decided_at);`);
   }
@@ -53,11 +60,12 @@ export class WithdrawalDecisions {
       const { rows } = await db.query<{ balance: string; open: string; today: string }>(
         `select
            coalesce((select balance_minor from ${s}.policy_books where account_kind = 'client' and account_id = $1 and asset = $2), 0)::text as balance,
-           coalesce((select sum(amount_minor) from ${s}.policy_withdrawal_decisions where client_id = $1 and asset = $2 and allowed and state = 'open'), 0)::text as open,
            coalesce((select sum(amount_minor) from ${s}.policy_withdrawal_decisions
-                      where client_id = $1 and asset = $2 and allowed and state <> 'released'
+                      where client_id = $1 and asset = $2 and allowed and state = 'open' and (held or decided_at > $3::timestamptz - $4 * interval '1 millisecond')), 0)::text as open,
+           coalesce((select sum(amount_minor) from ${s}.policy_withdrawal_decisions
+                      where client_id = $1 and asset = $2 and allowed and state <> 'released' and (held or state = 'settled' or decided_at > $3::timestamptz - $4 * interval '1 millisecond')
                         and decided_at >= date_trunc('day', $3::timestamptz at time zone 'UTC') at time zone 'UTC'), 0)::text as today`,
-        [request.clientId, request.asset, at],
+        [request.clientId, request.asset, at, DECISION_RESERVATION_MS],
       );
       const row = rows[0] ?? { balance: '0', open: '0', today: '0' };
       const facts = { availableMinor: BigInt(row.balance) - BigInt(row.open), withdrawnTodayMinor: BigInt(row.today) };
@@ -85,6 +93,11 @@ export class WithdrawalDecisions {
   /** The recorded decision for a withdrawal (the evidence), or undefined. */
   async decision(withdrawalId: string): Promise<Decided | undefined> {
     return (await this.service.streams.load(withdrawalDecisionStreamId(withdrawalId), WITHDRAWAL_DECISION_AGGREGATE)).state;
+  }
+
+  /** The ledger holds the amount (the quorum approved): it stays reserved until settled or released. */
+  async hold(client: PoolClient, withdrawalId: string): Promise<void> {
+    await client.query(`update ${this.service.schema}.policy_withdrawal_decisions set held = true where withdrawal_id = $1`, [withdrawalId]);
   }
 
   /** The ledger settled the withdrawal (its journal moved the books): no longer counted apart from the balance. */

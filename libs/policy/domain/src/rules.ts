@@ -286,9 +286,11 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
     if (liability === 0n && segregated === 0n) continue;
     const elsewhere = lines.filter((line) => line.ownerClass !== 'client-segregated');
     const negative = lines.filter((line) => line.custodyMinor < 0n);
+    const unregistered = lines.filter((line) => line.ownerClass === 'unregistered');
     const shortfall = liability > segregated ? liability - segregated : 0n;
-    // A wallet cannot hold less than nothing: its journals arrived out of order (another partition's first) or the books are wrong. Neither opens nor closes a breach.
-    const verdict: Verdict = negative.length > 0 ? 'indeterminate' : shortfall === 0n ? 'pass' : 'fail';
+    // A wallet cannot hold less than nothing, and a wallet not yet registered here may well be a client's: journals arrived before
+    // their wallet's registration or out of order (another partition's first). Neither opens nor closes a breach.
+    const verdict: Verdict = negative.length > 0 || (shortfall > 0n && unregistered.length > 0) ? 'indeterminate' : shortfall === 0n ? 'pass' : 'fail';
     results.push({
       ruleId,
       subject: asset,
@@ -297,7 +299,9 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
       asOf: facts.asOf,
       reason:
         verdict === 'indeterminate'
-          ? `custody accounts below zero: ${negative.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (journals not yet all arrived, or the books are wrong)`
+          ? negative.length > 0
+            ? `custody accounts below zero: ${negative.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (journals not yet all arrived, or the books are wrong)`
+            : `custody in wallets not registered here: ${unregistered.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (their registration not yet arrived)`
           : verdict === 'pass'
           ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
           : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,

@@ -90,11 +90,14 @@ export class Discrepancies extends ReconciliationRecord {
    */
   async fromRun(differences: readonly Difference[], inScope: (difference: Pick<Difference, 'asset' | 'source'>) => boolean, runId: string, businessDay: string, at: string, transaction: Transaction): Promise<RunOutcome> {
     await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.recon-discrepancies.${this.schema}`]);
-    const { rows } = await transaction.client.query<{ discrepancy_id: string; match_key: string }>(`select discrepancy_id, match_key from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`);
-    const openByKey = new Map(rows.filter((row) => {
+    const { rows } = await transaction.client.query<{ discrepancy_id: string; match_key: string; discovered_on: string }>(`select discrepancy_id, match_key, discovered_on from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`);
+    const scoped = rows.filter((row) => {
       const [asset = '', source = ''] = row.match_key.split('/');
       return inScope({ asset, source: source as Difference['source'] });
-    }).map((row) => [row.match_key, row.discrepancy_id]));
+    });
+    const openByKey = new Map(scoped.map((row) => [row.match_key, row.discrepancy_id]));
+    // a run of an earlier day says nothing about what was discovered after it: it neither finds it persisting nor confirms it gone
+    const discoveredOn = new Map(scoped.map((row) => [row.discrepancy_id, row.discovered_on]));
     const notifications: DiscrepancyEvent[] = [];
     const execute = async (discrepancyId: string, command: DiscrepancyCommand) => {
       const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: 'reconciliation' }, { transaction, afterAppend: (events, state, tx) => this.index(events, state, tx) });
@@ -107,20 +110,25 @@ export class Discrepancies extends ReconciliationRecord {
     const named: (Difference & { discrepancyId: string })[] = [];
     for (const difference of differences) {
       const existing = openByKey.get(keyOf(difference));
-      if (existing !== undefined) {
+      if (existing !== undefined && (discoveredOn.get(existing) ?? '') <= businessDay) {
         persisting.push(existing);
         named.push({ discrepancyId: existing, ...difference });
         continue;
       }
-      const discrepancyId = `DSC-${businessDay}-${difference.asset}-${difference.source}-${difference.kind}`;
-      await execute(discrepancyId, { type: 'DetectDiscrepancy', discrepancyId, difference, runId, discoveredOn: businessDay, explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT, at });
+      // the same difference may come back the same day after one was closed: each is its own discrepancy
+      const base = `DSC-${businessDay}-${difference.asset}-${difference.source}-${difference.kind}`;
+      const { rows: earlier } = await transaction.client.query<{ n: number }>(`select count(*)::int as n from ${this.schema}.recon_discrepancies where discrepancy_id = $1 or discrepancy_id like $2`, [base, `${base}-%`]);
+      const count = earlier[0]?.n ?? 0;
+      const discrepancyId = count === 0 ? base : `${base}-${count + 1}`;
+      const detected = await execute(discrepancyId, { type: 'DetectDiscrepancy', discrepancyId, difference, runId, discoveredOn: businessDay, explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT, at });
+      if (detected.length === 0) throw new Error(`assertion: ${discrepancyId} was detected before`);
       opened.push(discrepancyId);
       named.push({ discrepancyId, ...difference });
     }
     const found = new Set(differences.map(keyOf));
     const confirmedGone: string[] = [];
     for (const [key, discrepancyId] of [...openByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (found.has(key)) continue;
+      if (found.has(key) || (discoveredOn.get(discrepancyId) ?? '') > businessDay) continue;
       const events = await execute(discrepancyId, { type: 'ConfirmResolvedByRun', runId, remainingMinor: 0n, at });
       if (events.some((event) => event.type === 'DiscrepancyClosed')) confirmedGone.push(discrepancyId);
     }

@@ -39,7 +39,8 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   let discrepancies: Discrepancies;
   let funder: Address;
   let offsetMs = 0;
-  const hot = privateKeyToAccount(generatePrivateKey()).address;
+  const hotAccount = privateKeyToAccount(generatePrivateKey());
+  const hot = hotAccount.address;
   const notified: DiscrepancyEvent[] = [];
   const businessDay = () => businessDayOf(new Date(Date.now() + offsetMs).toISOString(), TW);
   const publish = (topic: string, message: ReturnType<typeof envelope>) => bus.publisher.publish(topic, [{ key: message.streamId, value: JSON.stringify(message) }]);
@@ -141,6 +142,15 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     expect(confirming).toMatchObject({ differences: [], opened: [], confirmedGone: [discrepancyId] });
     expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
     expect((await discrepancies.list('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
+  });
+
+  it('TW-14 the same shortfall coming back on the day it was first found and closed is a new discrepancy of its own, not lost', async () => {
+    const day = businessDay();
+    const hash = await createWalletClient({ account: hotAccount, transport: http(node.rpcUrl) }).sendTransaction({ to: funder, value: parseEther('0.5'), chain: null });
+    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const again = await runs.run(day);
+    expect(again.opened).toEqual([`${discrepancyId}-2`]);
+    expect(await discrepancies.discrepancy(`${discrepancyId}-2`)).toMatchObject({ status: 'open', difference: { kind: 'shortfall' } });
   });
 
   it('HK-21 a deposit recorded on chain for bob that the ledger never booked is a per-client break, named in the report', async () => {

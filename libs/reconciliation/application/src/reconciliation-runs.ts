@@ -23,6 +23,8 @@ import type { Discrepancies } from './discrepancies';
 
 /** Client deposits and withdrawals one run compares (per side). */
 export const CLIENT_MOVEMENTS_MAX = 2_000_000;
+/** Wallet x asset records one run compares. */
+export const WALLET_RECORDS_MAX = 64_000;
 /** Client-segregated wallets one run reads on chain (a deployment has tens). */
 export const RUN_WALLETS_MAX = 1_000;
 export interface ReconciliationRunRecorded {
@@ -162,19 +164,20 @@ export class ReconciliationRuns extends ReconciliationRecord {
       `select m.wallet_id, m.asset, sum(m.client_delta)::text as client, sum(m.house_delta)::text as house
          from ${this.schema}.recon_wallet_movements m join ${this.schema}.recon_wallets w using (wallet_id)
         where w.owner_class = 'client-segregated' and m.at < $1
-        group by m.wallet_id, m.asset order by m.wallet_id, m.asset limit ${RUN_WALLETS_MAX * 64}`,
+        group by m.wallet_id, m.asset order by m.wallet_id, m.asset limit ${WALLET_RECORDS_MAX + 1}`,
       [before],
     );
+    if (rows.length > WALLET_RECORDS_MAX) throw new Error(`more than ${WALLET_RECORDS_MAX} wallet records (wallet x asset): reconcile per chain`);
     return rows.map((row) => ({ walletId: row.wallet_id, asset: row.asset, recordedMinor: BigInt(row.client), houseMinor: BigInt(row.house) }));
   }
 
   /** HK-21: the deposits and withdrawals the ledger booked per client, and the ones the wallet recorded on chain, before an instant. */
-  private async clientMovements(before: string): Promise<[BookedMovement[], ChainMovement[]]> {
+  private async clientMovements(before: string, upToReceived: bigint): Promise<[BookedMovement[], ChainMovement[]]> {
     const db = this.options.store.pool;
     const { rows: bookedRows } = await db.query<{ journal_id: string; client_id: string; asset: string; amount: string }>(
       `select journal_id, client_id, asset, sum(amount_minor)::text as amount from ${this.schema}.recon_movements
-        where (journal_id like 'deposit:%' or journal_id like 'withdrawal:%') and at < $1 group by journal_id, client_id, asset order by journal_id limit ${CLIENT_MOVEMENTS_MAX + 1}`,
-      [before],
+        where (journal_id like 'deposit:%' or journal_id like 'withdrawal:%') and at < $1 and received <= $2 group by journal_id, client_id, asset order by journal_id limit ${CLIENT_MOVEMENTS_MAX + 1}`,
+      [before, upToReceived.toString()],
     );
     const { rows: chainRows } = await db.query<{ kind: 'deposit' | 'withdrawal'; movement_id: string; client_id: string; asset: string; amount_minor: string; transaction_hash: string }>(
       `select kind, movement_id, client_id, asset, amount_minor::text, transaction_hash from ${this.schema}.recon_client_transfers where at < $1 order by kind, movement_id limit ${CLIENT_MOVEMENTS_MAX + 1}`,
@@ -209,7 +212,8 @@ export class ReconciliationRuns extends ReconciliationRecord {
     const cutOff = cutOffInstant(businessDay, this.options.calendar);
     const provisional = Date.parse(cutOff) > Date.parse(at);
     const asOf = provisional ? at : cutOff;
-    const daily = (await this.options.dailyRuns.recordedRuns(businessDay)).at(-1) ?? (await this.options.dailyRuns.run(businessDay)).recorded;
+    // the TW-13 run over every journal received so far (recorded once per input: the same input gives the same run)
+    const daily = (await this.options.dailyRuns.run(businessDay)).recorded;
     const owed = new Map(Object.entries(daily.totals).map(([asset, total]) => [asset, BigInt(total)]));
 
     const { rows: wallets } = await this.options.store.pool.query<{ wallet_id: string; chain: string; address: string }>(
@@ -236,7 +240,7 @@ export class ReconciliationRuns extends ReconciliationRecord {
     }
     for (const wallet of wallets) if (!this.options.chains.some((reader) => reader.chain === wallet.chain)) unread.push(wallet.wallet_id);
     const result = reconcile(businessDay, owed, records, onChain);
-    const clients = reconcileClientMovements(...(await this.clientMovements(asOf)));
+    const clients = reconcileClientMovements(...(await this.clientMovements(asOf, BigInt(daily.upToReceived))));
     const digest = createHash('sha256').update(stringify({ daily: daily.runId, result, clients })).digest('hex');
     // named by its inputs: the TW-13 run, the heights read and the wallet records (a late record makes another run)
     const recordsDigest = createHash('sha256').update(stringify(records)).digest('hex').slice(0, 16);

@@ -73,6 +73,7 @@ describe('trust account statements in CSV', () => {
         { line: 3, column: 'amount', reason: 'a decimal with at most 2 decimals' },
       ],
     });
+    expect(parseTrustStatementCsv('booked_at,reference,amount,balance\n2026-11-24T09:00:00+08:00,A,--5,5.00\n', 'TWD', 0n)).toMatchObject({ ok: false, problems: [{ line: 2, column: 'amount' }] });
     expect(parseTrustStatementCsv('date,amount\n', 'TWD', 0n)).toMatchObject({ ok: false, problems: [{ column: 'booked_at' }, { column: 'reference' }, { column: 'balance' }] });
     expect(parseTrustStatementCsv('booked_at,reference,amount,balance\n', 'XAU', 0n)).toMatchObject({ ok: false, problems: [{ column: 'currency' }] });
   });

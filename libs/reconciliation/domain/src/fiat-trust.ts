@@ -128,7 +128,9 @@ export function parseTrustStatementCsv(text: string, currency: string, openingBa
   if (rows.length - 1 > STATEMENT_LINES_MAX) return { ok: false, problems: [{ line: 0, column: '', reason: `more than ${STATEMENT_LINES_MAX} lines` }] };
   const toMinor = (cell: string): bigint | undefined => {
     const negative = cell.startsWith('-');
-    const value = parseDecimal(negative ? cell.slice(1) : cell);
+    const digits = negative ? cell.slice(1) : cell;
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(digits)) return undefined; // one sign at most, digits and one point
+    const value = parseDecimal(digits);
     if (value === undefined) return undefined;
     const scale = 10n ** BigInt(decimals);
     if ((value.numerator * scale) % value.denominator !== 0n) return undefined; // finer than the currency's minor unit

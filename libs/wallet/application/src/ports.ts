@@ -22,7 +22,7 @@ export interface WithdrawalPolicyPort {
 export const CONSERVATIVE_POLICY_VERSION = 'conservative-default-1';
 
 export class ConservativeWithdrawalPolicy implements WithdrawalPolicyPort {
-  decide(_request: WithdrawalRequest, wallet: WalletState): Promise<WithdrawalPolicyDecision> {
+  decide(_request: WithdrawalRequest, wallet: WalletState, _context?: WithdrawalPolicyContext): Promise<WithdrawalPolicyDecision> {
     return Promise.resolve({ allowed: true, quorumRequired: wallet.quorum.required, reason: 'no policy service yet: the wallet quorum applies to every withdrawal', policyVersion: CONSERVATIVE_POLICY_VERSION });
   }
 

@@ -490,6 +490,11 @@ export class WalletService {
     const request = { withdrawalId: input.withdrawalId, requestId: input.requestId, clientId: input.clientId, asset: input.asset, amountMinor: input.amountMinor, walletId, destinationAddress: input.destinationAddress, destinationWalletId: null, requestedBy: actor };
     const chainOfWallet = wallet?.registration.chain ?? input.chain;
     const destinationAllowListedFor = isAllowListed(allowList, chainOfWallet, input.destinationAddress) ? [input.clientId] : [];
+    if (existing === undefined && wallet !== undefined) {
+      // the wallet's own checks first: the policy service reserves what it allows, so it is asked only about a withdrawal the wallet would take
+      const dryRun = decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, undefined, { wallet, destinationAllowListedFor, policy: { allowed: true, quorumRequired: wallet.quorum.required, reason: 'the wallet\'s own checks', policyVersion: 'none' }, thresholds: this.thresholds });
+      if (!dryRun.ok) return refusal(dryRun.error);
+    }
     const policy = wallet === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decide(request, wallet, { destinationAllowListed: destinationAllowListedFor.includes(input.clientId) });
     const executed = await this.streams.execute(
       withdrawalStreamId(input.withdrawalId),
