@@ -247,6 +247,27 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'AUDIT_SIGNING_KEY_FILE',
+    required: false,
+    default: undefined,
+    description: 'Audit only. File (a mounted secret) holding the Ed25519 private key checkpoints are signed with, PKCS#8 PEM; the key never enters the database or the logs. Unset: the record is kept but no checkpoint is signed.',
+    secret: false,
+  },
+  {
+    name: 'AUDIT_CHECKPOINT_INTERVAL_MS',
+    required: false,
+    default: '3600000',
+    description: 'Audit only. How often a checkpoint is signed when the record grew (1000 to 86400000).',
+    secret: false,
+  },
+  {
+    name: 'AUDIT_CHECKPOINT_DIR',
+    required: false,
+    default: undefined,
+    description: 'Audit only. Directory each checkpoint is also written to as a JSON file (to be copied elsewhere); unset: recorded and published only.',
+    secret: false,
+  },
+  {
     name: 'POLICY_JURISDICTIONS',
     required: false,
     default: 'HK',

@@ -159,6 +159,9 @@ describe('config-variables.ts (the configuration table)', () => {
     }
     expect([...CONFIG_VARIABLE_NAMES].sort()).toEqual(
       [
+        'AUDIT_CHECKPOINT_DIR',
+        'AUDIT_CHECKPOINT_INTERVAL_MS',
+        'AUDIT_SIGNING_KEY_FILE',
         'AUTH_AUDIENCE',
         'AUTH_ISSUER',
         'AUTH_JWKS_URL',

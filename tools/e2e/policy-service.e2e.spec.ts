@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 
 const ISSUER = 'custody-e2e';
@@ -61,17 +61,10 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     producer = createOutboxProducer(kafka, { idempotent: false });
     await producer.connect();
     policy = await startService('policy', {
-      DATABASE_URL: db.url,
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWT_SECRET: secret,
-      KAFKA_BROKERS: broker.brokers.join(','),
-      KAFKA_PRODUCER_IDEMPOTENT: 'false',
-      KAFKA_CONSUMER_MAX_WAIT_MS: '20',
+      ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }),
       POLICY_JURISDICTIONS: 'HK,TW',
       POLICY_TIER1_CAPITAL: '5000000',
       POLICY_INSURANCE: JSON.stringify([{ policyId: 'P-1', insurer: 'Custody Mutual', limit: '2000000', expiresAt: '2030-01-01T00:00:00Z' }]),
-      LOG_LEVEL: 'info',
     });
     expect(await eventually(async () => (await fetch(`${policy.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   }, 60_000);

@@ -3,7 +3,7 @@ import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_FIAT_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { businessDayOf } from '@custody/reconciliation-domain';
-import { anvilAccounts, createTestDatabase, eventually, readTopic, startAnvil, startKafkaTestBroker, startService, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { anvilAccounts, createTestDatabase, eventually, readTopic, startAnvil, startKafkaTestBroker, startService, testServiceEnvironment, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -47,19 +47,12 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     producer = createOutboxProducer(createKafka({ clientId: 'recon-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     service = await startService('reconciliation', {
-      DATABASE_URL: db.url,
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWT_SECRET: secret,
-      KAFKA_BROKERS: broker.brokers.join(','),
-      KAFKA_PRODUCER_IDEMPOTENT: 'false',
-      KAFKA_CONSUMER_MAX_WAIT_MS: '20',
+      ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }),
       RECON_JURISDICTION: 'TW',
       RECON_CUTOFF: '15:30',
       RECON_MINIMUM_UNITS: 'USDT=10000',
       RECON_EVM_RPC_URL: node.rpcUrl,
       RECON_EVM_CHAIN_ID: String(node.chainId),
-      LOG_LEVEL: 'info',
     });
     expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   }, 60_000);

@@ -12,6 +12,7 @@ import {
   startAnvil,
   startKafkaTestBroker,
   startService,
+  testServiceEnvironment,
   type ChainNode,
   type KafkaTestBroker,
   type ServiceProcess,
@@ -65,16 +66,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
   beforeAll(async () => {
     [db, broker, node, hsm] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil(), createSoftHsmToken('wallet-e2e')]);
     for (const topic of [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
-    const common = {
-      DATABASE_URL: db.url,
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWT_SECRET: secret,
-      KAFKA_BROKERS: broker.brokers.join(','),
-      KAFKA_PRODUCER_IDEMPOTENT: 'false', // the test broker cannot serve idempotent producers
-      KAFKA_CONSUMER_MAX_WAIT_MS: '20',
-      LOG_LEVEL: 'info',
-    };
+    const common = testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE });
     // the wallet's own identity towards the policy service: a workload token in a file (as a projected service-account token would be)
     tokenDirectory = await mkdtemp(join(tmpdir(), 'wallet-token-'));
     const tokenFile = join(tokenDirectory, 'policy-token');

@@ -1,5 +1,5 @@
 export { createTestDatabase, databaseUrl, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './postgres';
-export { eventually, freePort, waitFor, spawnService, startService, SERVICE_START_TIMEOUT_MS, type ServiceProcess } from './service-process';
+export { eventually, freePort, waitFor, spawnService, startService, SERVICE_START_TIMEOUT_MS, testServiceEnvironment, type ServiceProcess } from './service-process';
 export {
   ensureKafkaTestBrokerBuilt,
   KAFKA_BROKERS_DEFAULT,

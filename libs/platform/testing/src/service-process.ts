@@ -33,6 +33,23 @@ export function spawnService(service: string, environment: Record<string, string
   return { child, output };
 }
 
+/**
+ * What every service process of an e2e test shares: its database, the test token issuer, the
+ * Kafka test broker (which cannot serve idempotent producers) polled briskly, info logs.
+ */
+export function testServiceEnvironment(options: { readonly databaseUrl: string; readonly brokers: readonly string[]; readonly jwtSecret: string; readonly issuer: string; readonly audience: string }): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    AUTH_ISSUER: options.issuer,
+    AUTH_AUDIENCE: options.audience,
+    AUTH_JWT_SECRET: options.jwtSecret,
+    KAFKA_BROKERS: options.brokers.join(','),
+    KAFKA_PRODUCER_IDEMPOTENT: 'false',
+    KAFKA_CONSUMER_MAX_WAIT_MS: '20',
+    LOG_LEVEL: 'info',
+  };
+}
+
 /** Starts a service on a free port and waits until /health/live answers. */
 export async function startService(service: string, environment: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();

@@ -1,0 +1,99 @@
+import { createPublicKey } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AuditLog } from '@custody/audit-application';
+import type { Checkpoint } from '@custody/audit-domain';
+import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
+import type { PostgresEventStore } from '@custody/event-store';
+import type { Logger } from '@custody/observability';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import type { Pool } from 'pg';
+import { AUDIT_CONFIG, type AuditConfig } from './audit-config';
+
+export const AUDIT_CONSUMER_GROUP = 'audit';
+/** Every topic but the audit's own (its checkpoints are in its record already). */
+export const AUDITED_TOPICS = ALL_TOPICS.filter((topic) => topic !== AUDIT_EVENTS_TOPIC);
+
+/**
+ * The audit record once its tables exist, fed by every topic (with KAFKA_BROKERS); a checkpoint
+ * signed on a schedule when the record grew, written to AUDIT_CHECKPOINT_DIR as a file too.
+ */
+@Injectable()
+export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly log: AuditLog;
+  private ready = false;
+  private readonly ingestion: KafkaIngestion;
+  private readonly stopping = new AbortController();
+  private readonly warning: RateLimitedWarning;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(AUDIT_CONFIG) readonly config: AuditConfig,
+    @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) store: PostgresEventStore,
+    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
+  ) {
+    this.warning = new RateLimitedWarning(logger);
+    this.log = new AuditLog(store);
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'audit consumer', groupId: AUDIT_CONSUMER_GROUP, topics: AUDITED_TOPICS, apply: this.log.apply() });
+  }
+
+  audit(): AuditLog {
+    if (!this.ready) throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_NOT_READY', reason: 'the audit tables are being prepared' });
+    return this.log;
+  }
+
+  /** The public half of the signing key, PEM (what an auditor verifies checkpoints with). */
+  publicKeyPem(): string {
+    if (this.config.signingKey === undefined) throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_NOT_CONFIGURED', reason: 'set AUDIT_SIGNING_KEY_FILE to sign checkpoints' });
+    return createPublicKey(this.config.signingKey).export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  /** Signs a checkpoint of the record now (the same one again when nothing was added) and keeps its file. */
+  async checkpoint(): Promise<Checkpoint> {
+    const key = this.config.signingKey;
+    if (key === undefined) throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_NOT_CONFIGURED', reason: 'set AUDIT_SIGNING_KEY_FILE to sign checkpoints' });
+    const checkpoint = await this.audit().checkpoint(key, new Date().toISOString());
+    if (this.config.checkpointDirectory !== undefined) {
+      await mkdir(this.config.checkpointDirectory, { recursive: true });
+      await writeFile(join(this.config.checkpointDirectory, `checkpoint-${String(checkpoint.treeSize).padStart(12, '0')}.json`), `${JSON.stringify(checkpoint, null, 2)}\n`);
+    }
+    return checkpoint;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.signingKey === undefined) this.logger.warn({}, 'audit: no AUDIT_SIGNING_KEY_FILE; the record is kept but no checkpoint is signed');
+    // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
+    void this.readiness
+      .prepare('audit tables', () => this.log.migrate(this.pool))
+      .then(async () => {
+        if (this.stopping.signal.aborted) return;
+        this.ready = true;
+        this.schedule();
+        await this.ingestion.start();
+      })
+      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'audit: start-up failed'));
+  }
+
+  private schedule(): void {
+    if (this.stopping.signal.aborted || this.config.signingKey === undefined) return;
+    this.timer = setTimeout(() => {
+      this.round = this.checkpoint()
+        .then((checkpoint) => this.logger.info({ treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }, 'audit: checkpoint signed'))
+        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'audit: checkpoint failed; retried next interval'))
+        .finally(() => this.schedule());
+    }, this.config.checkpointIntervalMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.ingestion.stop();
+    await this.round;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+}

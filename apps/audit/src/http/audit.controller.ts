@@ -1,0 +1,95 @@
+import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import { CurrentCaller, Roles, type Caller } from '@custody/auth';
+import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
+import { jsonView, parseInput } from '@custody/service-host';
+import { z } from 'zod/v4';
+import { AuditRuntime } from '../audit-runtime';
+
+const count = z.string().regex(/^[1-9][0-9]{0,11}$/).transform(Number);
+
+/**
+ * HK-22 for auditors: the independent record's status, its signed checkpoints, the chain
+ * verified, records with their inclusion proofs (an evidence pack the offline verifier checks
+ * with the checkpoint and the public key alone), and consistency proofs between checkpoints.
+ * Every query is itself recorded (who asked what).
+ */
+@Controller('v1/audit')
+export class AuditController {
+  constructor(@Inject(AuditRuntime) private readonly runtime: AuditRuntime) {}
+
+  @Get('status')
+  @Roles('auditor', 'sre')
+  async status(@CurrentCaller() caller: Caller) {
+    const log = this.runtime.audit();
+    await log.recordQuery(caller.id, 'status');
+    const checkpoints = await log.checkpoints();
+    return { size: await log.size(), checkpoints: checkpoints.length, lastCheckpoint: checkpoints.at(-1) ?? null };
+  }
+
+  @Get('public-key')
+  @Header('content-type', 'application/x-pem-file')
+  @Roles('auditor')
+  publicKey(): string {
+    return this.runtime.publicKeyPem();
+  }
+
+  @Get('checkpoints')
+  @Roles('auditor')
+  async checkpoints(@CurrentCaller() caller: Caller) {
+    await this.runtime.audit().recordQuery(caller.id, 'checkpoints');
+    return { checkpoints: await this.runtime.audit().checkpoints() };
+  }
+
+  /** Signs a checkpoint now (also done on a schedule). */
+  @Post('checkpoints')
+  @HttpCode(201)
+  @Roles('auditor', 'sre')
+  async checkpoint(@CurrentCaller() caller: Caller) {
+    await this.runtime.audit().recordQuery(caller.id, 'checkpoint now');
+    return this.runtime.checkpoint();
+  }
+
+  @Get('verify')
+  @Roles('auditor', 'sre')
+  async verify(@CurrentCaller() caller: Caller) {
+    await this.runtime.audit().recordQuery(caller.id, 'verify chain');
+    return jsonView(await this.runtime.audit().verifyChain());
+  }
+
+  @Get('records')
+  @Roles('auditor')
+  async records(@Query('from') from: string | undefined, @Query('limit') limit: string | undefined, @CurrentCaller() caller: Caller) {
+    const query = parseInput(z.strictObject({ from: count.optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }), { ...(from === undefined ? {} : { from }), ...(limit === undefined ? {} : { limit }) }, 'query');
+    await this.runtime.audit().recordQuery(caller.id, `records from ${query.from ?? 1} limit ${query.limit ?? 100}`);
+    return { records: jsonView(await this.runtime.audit().records(BigInt(query.from ?? 1), query.limit ?? 100)) };
+  }
+
+  /** An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records (the latest by default). */
+  @Get('evidence')
+  @Roles('auditor')
+  async evidence(@Query('from') from: string | undefined, @Query('to') to: string | undefined, @Query('treeSize') treeSize: string | undefined, @CurrentCaller() caller: Caller) {
+    const query = parseInput(z.strictObject({ from: count, to: count, treeSize: count.optional() }), { from, to, ...(treeSize === undefined ? {} : { treeSize }) }, 'query');
+    const log = this.runtime.audit();
+    const checkpoints = await log.checkpoints();
+    const checkpoint = query.treeSize === undefined ? checkpoints.at(-1) : checkpoints.find((entry) => entry.treeSize === query.treeSize);
+    if (checkpoint === undefined) throw new NotFoundException({ statusCode: 404, code: 'CHECKPOINT_UNKNOWN', reason: query.treeSize === undefined ? 'no checkpoint yet' : `no checkpoint of ${query.treeSize} records` });
+    if (query.to < query.from || query.to > checkpoint.treeSize || query.to - query.from + 1 > EVIDENCE_RECORDS_MAX) {
+      throw new UnprocessableEntityException({ statusCode: 422, code: 'EVIDENCE_RANGE_INVALID', path: 'query.to', reason: `records from..to within the checkpoint's ${checkpoint.treeSize}, at most ${EVIDENCE_RECORDS_MAX}` });
+    }
+    await log.recordQuery(caller.id, `evidence ${query.from}..${query.to} in ${checkpoint.treeSize}`);
+    return { checkpoint, records: await log.evidence(query.from, query.to, checkpoint.treeSize) };
+  }
+
+  /** The proof that the checkpoint of `first` records is a prefix of the one of `second`. */
+  @Get('consistency')
+  @Roles('auditor')
+  async consistency(@Query('first') first: string | undefined, @Query('second') second: string | undefined, @CurrentCaller() caller: Caller) {
+    const query = parseInput(z.strictObject({ first: count, second: count }), { first, second }, 'query');
+    const log = this.runtime.audit();
+    const checkpoints = await log.checkpoints();
+    const [older, newer] = [checkpoints.find((entry) => entry.treeSize === query.first), checkpoints.find((entry) => entry.treeSize === query.second)];
+    if (older === undefined || newer === undefined || query.first > query.second) throw new NotFoundException({ statusCode: 404, code: 'CHECKPOINT_UNKNOWN', reason: 'two recorded checkpoints, the first not larger than the second' });
+    await log.recordQuery(caller.id, `consistency ${query.first}..${query.second}`);
+    return { first: older, second: newer, proof: await log.consistency(query.first, query.second) };
+  }
+}

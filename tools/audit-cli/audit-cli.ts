@@ -1,0 +1,137 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { verifyCheckpoint, verifyConsistency, verifyEvidence, type Checkpoint, type InclusionEvidence } from '@custody/audit-domain';
+
+/** Records between two progress lines on a long verification. */
+export const PROGRESS_EVERY_RECORDS = 10_000;
+/** An HTTP call to the audit service that does not answer within this fails. */
+export const AUDIT_HTTP_TIMEOUT_MS = 60_000;
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const USAGE = [
+  'custody audit <command> [options]',
+  '  verify-pack --pack <file> --public-key <pem>        a checkpoint and its records, offline: the signature, then every record\'s proof',
+  '  verify-consistency --first <checkpoint.json> --second <checkpoint.json> --proof <file> --public-key <pem>',
+  '                                                       the first checkpoint is a prefix of the second (nothing changed, removed or reordered)',
+  '  export --url <audit service> --token-file <file> --from <n> --to <n> [--tree-size <n>] --out <file>',
+  '                                                       an evidence pack from the audit service (records with proofs and their checkpoint)',
+  '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
+].join('\n');
+
+function options(argv: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (let index = 0; index < argv.length; index += 2) {
+    const name = argv[index];
+    const value = argv[index + 1];
+    if (name === undefined || !name.startsWith('--') || value === undefined) throw new Error(`expected --option value pairs, got ${name ?? 'nothing'}`);
+    found.set(name.slice(2), value);
+  }
+  return found;
+}
+
+function required(found: Map<string, string>, name: string): string {
+  const value = found.get(name);
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
+}
+
+async function publicKeyFrom(path: string): Promise<KeyObject> {
+  const key = createPublicKey(await readFile(path));
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${path} is not an Ed25519 public key`);
+  return key;
+}
+
+async function json<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+async function call(url: string, tokenFile: string, path: string): Promise<unknown> {
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  const response = await fetch(new URL(path, url), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(AUDIT_HTTP_TIMEOUT_MS) });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Runs one command; the exit code: 0 verified, 1 not verified (what failed is printed, with the position), 2 usage or input error. */
+export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const found = options(rest);
+    switch (command) {
+      case 'verify-pack': {
+        const pack = await json<{ checkpoint: Checkpoint; records: InclusionEvidence[] }>(required(found, 'pack'));
+        const key = await publicKeyFrom(required(found, 'public-key'));
+        if (!verifyCheckpoint(pack.checkpoint, key)) {
+          io.err(`checkpoint of ${pack.checkpoint.treeSize} records: signature NOT valid for key ${pack.checkpoint.keyId}`);
+          return 1;
+        }
+        io.out(`checkpoint of ${pack.checkpoint.treeSize} records, root ${pack.checkpoint.rootHash}, signed ${pack.checkpoint.at} by ${pack.checkpoint.keyId}: signature valid`);
+        let failed = 0;
+        for (const [index, evidence] of pack.records.entries()) {
+          const verdict = verifyEvidence(evidence, pack.checkpoint);
+          if (!verdict.ok) {
+            failed += 1;
+            io.err(`record ${verdict.position}: NOT in the checkpoint: ${verdict.reason}`);
+          }
+          if ((index + 1) % PROGRESS_EVERY_RECORDS === 0) io.out(`... ${index + 1} of ${pack.records.length} records checked`);
+        }
+        if (failed > 0) {
+          io.err(`${failed} of ${pack.records.length} records failed`);
+          return 1;
+        }
+        io.out(`${pack.records.length} records verified against the checkpoint`);
+        return 0;
+      }
+      case 'verify-consistency': {
+        const [first, second] = [await json<Checkpoint>(required(found, 'first')), await json<Checkpoint>(required(found, 'second'))];
+        const { proof } = await json<{ proof: string[] }>(required(found, 'proof'));
+        const key = await publicKeyFrom(required(found, 'public-key'));
+        for (const checkpoint of [first, second]) {
+          if (!verifyCheckpoint(checkpoint, key)) {
+            io.err(`checkpoint of ${checkpoint.treeSize} records: signature NOT valid`);
+            return 1;
+          }
+        }
+        if (!verifyConsistency(first.treeSize, second.treeSize, Buffer.from(first.rootHash, 'hex'), Buffer.from(second.rootHash, 'hex'), proof.map((step) => Buffer.from(step, 'hex')))) {
+          io.err(`the checkpoint of ${second.treeSize} records does NOT extend the one of ${first.treeSize}: a record among the first ${first.treeSize} was changed, removed or reordered, or the proof is forged`);
+          return 1;
+        }
+        io.out(`the checkpoint of ${second.treeSize} records extends the one of ${first.treeSize}: the first ${first.treeSize} records are unchanged`);
+        return 0;
+      }
+      case 'export': {
+        const query = new URLSearchParams({ from: required(found, 'from'), to: required(found, 'to'), ...(found.has('tree-size') ? { treeSize: required(found, 'tree-size') } : {}) });
+        const pack = (await call(required(found, 'url'), required(found, 'token-file'), `/v1/audit/evidence?${query.toString()}`)) as { checkpoint: Checkpoint; records: unknown[] };
+        await writeFile(required(found, 'out'), `${JSON.stringify(pack, null, 2)}\n`);
+        io.out(`wrote ${pack.records.length} records with their proofs into the checkpoint of ${pack.checkpoint.treeSize} to ${required(found, 'out')}`);
+        return 0;
+      }
+      case 'verify': {
+        const result = (await call(required(found, 'url'), required(found, 'token-file'), '/v1/audit/verify')) as { checked: number; broken?: { position: string; problem: string } };
+        if (result.broken !== undefined) {
+          io.err(`the audit chain is broken at record ${result.broken.position}: ${result.broken.problem} (${result.checked} records before it hold)`);
+          return 1;
+        }
+        io.out(`the audit chain holds: ${result.checked} records`);
+        return 0;
+      }
+      default:
+        io.err(USAGE);
+        return 2;
+    }
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void runAuditCli(process.argv.slice(2), { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) }).then((code) => {
+    process.exitCode = code;
+  });
+}

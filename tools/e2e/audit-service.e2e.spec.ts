@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { signTestToken } from '@custody/auth/testing';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
+import { createKafka, createOutboxProducer } from '@custody/messaging';
+import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { logLevel, type Producer } from 'kafkajs';
+
+const ISSUER = 'custody-e2e';
+const AUDIENCE = 'custody';
+const WAIT_MS = 40_000;
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..', '..');
+
+function envelope(type: string, streamId: string, data: Record<string, unknown>) {
+  const eventId = randomUUID();
+  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt: '2026-11-24T09:00:00.000Z', causationId: null, correlationId: eventId, data };
+}
+
+/** The auditor's CLI as a real process: its exit code and what it printed. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', 'tools/audit-cli/audit-cli.ts', ...args], { cwd: ROOT });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, out: failed.stdout, err: failed.stderr };
+  }
+}
+
+/**
+ * HK-22 end to end: the audit service as a real process records what the other services and the
+ * exchange publish on the Kafka test broker, signs checkpoints with a key from a file, and the
+ * auditor's CLI exports an evidence pack and verifies it offline with the public key alone; a pack
+ * altered in any record, or a forged consistency proof, is refused with the position named.
+ */
+describe('the audit service and the auditor\'s CLI (test broker)', () => {
+  const secret = randomBytes(32).toString('hex');
+  let db: TestDatabase;
+  let broker: KafkaTestBroker;
+  let producer: Producer;
+  let audit: ServiceProcess;
+  let directory = '';
+  const file = (name: string) => join(directory, name);
+  const call = async (method: 'GET' | 'POST', path: string, roles: string[]) => {
+    const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: `${roles[0]}-1`, roles });
+    const response = await fetch(`${audit.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    return { status: response.status, text, body: (text.startsWith('{') ? JSON.parse(text) : {}) as Record<string, unknown> };
+  };
+  const publish = (topic: string, headers: Record<string, string>, ...messages: ReturnType<typeof envelope>[]) => producer.send({ topic, messages: messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message), headers })) });
+  const size = async () => (await call('GET', '/v1/audit/status', ['auditor'])).body['size'];
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'audit-e2e-'));
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    await writeFile(file('signing.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await writeFile(file('public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    await writeFile(file('token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
+    [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
+    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    producer = createOutboxProducer(createKafka({ clientId: 'audit-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
+    await producer.connect();
+    audit = await startService('audit', {
+      ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }),
+      AUDIT_SIGNING_KEY_FILE: file('signing.pem'),
+      AUDIT_CHECKPOINT_DIR: file('checkpoints'),
+    });
+    expect(await eventually(async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+  }, 60_000);
+  afterAll(async () => {
+    await audit?.stop();
+    await producer?.disconnect();
+    await broker?.stop();
+    await db?.drop();
+    if (directory !== '') await rm(directory, { recursive: true, force: true });
+  });
+
+  it('HK-22 records what every topic carries, signs a checkpoint kept as a file, and the CLI verifies an exported pack offline', async () => {
+    await publish(LEDGER_EVENTS_TOPIC, { 'source-position': '1', 'source-hash': 'aa'.repeat(32) }, envelope('ClientOnboarded', 'ledger-client-alice', { clientId: 'alice' }), envelope('ClientOnboarded', 'ledger-client-bob', { clientId: 'bob' }));
+    await publish(EXCHANGE_PRICES_TOPIC, {}, envelope('PriceObserved', 'price-ETH', { asset: 'ETH', quoteCurrency: 'USD', price: '3000', observedAt: '2026-11-24T09:00:00.000Z', source: 'mid' }));
+    expect(await eventually(async () => (await size()) === 3, WAIT_MS)).toBe(true);
+    expect((await call('POST', '/v1/audit/checkpoints', ['operator'])).status).toBe(403);
+    const checkpoint = await call('POST', '/v1/audit/checkpoints', ['auditor']);
+    expect(checkpoint).toMatchObject({ status: 201, body: { treeSize: 3 } });
+    expect(await readdir(file('checkpoints'))).toEqual(['checkpoint-000000000003.json']);
+
+    const exported = await cli('export', '--url', audit.baseUrl, '--token-file', file('token'), '--from', '1', '--to', '3', '--out', file('pack.json'));
+    expect(exported).toMatchObject({ code: 0, out: expect.stringMatching(/wrote 3 records/) });
+    const verified = await cli('verify-pack', '--pack', file('pack.json'), '--public-key', file('public.pem'));
+    expect(verified).toMatchObject({ code: 0, out: expect.stringMatching(/signature valid[\s\S]*3 records verified/) });
+    expect(await cli('verify', '--url', audit.baseUrl, '--token-file', file('token'))).toMatchObject({ code: 0, out: expect.stringMatching(/holds: 3 records/) });
+    // every query an auditor made is itself on record
+    expect((await db.pool.query(`select count(*)::int as n from audit.audit_queries where query like 'evidence%'`)).rows[0]).toEqual({ n: 1 });
+  });
+
+  it('HK-22 a pack altered in one record, or signed by another key, fails verification naming what failed', async () => {
+    const pack = JSON.parse(await readFile(file('pack.json'), 'utf8')) as { records: { entry: { valueBase64: string } }[] };
+    const second = pack.records[1];
+    if (second === undefined) throw new Error('no second record');
+    second.entry.valueBase64 = Buffer.from(JSON.stringify({ ...envelope('ClientOnboarded', 'ledger-client-bob', { clientId: 'mallory' }) })).toString('base64');
+    await writeFile(file('altered.json'), JSON.stringify(pack));
+    const altered = await cli('verify-pack', '--pack', file('altered.json'), '--public-key', file('public.pem'));
+    expect(altered).toMatchObject({ code: 1, err: expect.stringMatching(/record 2: NOT in the checkpoint/) });
+    await writeFile(file('other.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(await cli('verify-pack', '--pack', file('pack.json'), '--public-key', file('other.pem'))).toMatchObject({ code: 1, err: expect.stringMatching(/signature NOT valid/) });
+  });
+
+  it('HK-22 a later checkpoint extends the first (consistency proof verified offline); a forged proof does not', async () => {
+    await publish(LEDGER_EVENTS_TOPIC, { 'source-position': '3', 'source-hash': 'bb'.repeat(32) }, envelope('ClientOnboarded', 'ledger-client-carol', { clientId: 'carol' }));
+    expect(await eventually(async () => (await size()) === 4, WAIT_MS)).toBe(true);
+    expect((await call('POST', '/v1/audit/checkpoints', ['sre'])).body).toMatchObject({ treeSize: 4 });
+    const consistency = await call('GET', '/v1/audit/consistency?first=3&second=4', ['auditor']);
+    await writeFile(file('first.json'), JSON.stringify(consistency.body['first']));
+    await writeFile(file('second.json'), JSON.stringify(consistency.body['second']));
+    await writeFile(file('proof.json'), JSON.stringify({ proof: consistency.body['proof'] }));
+    const args = ['--first', file('first.json'), '--second', file('second.json'), '--public-key', file('public.pem')];
+    expect(await cli('verify-consistency', ...args, '--proof', file('proof.json'))).toMatchObject({ code: 0, out: expect.stringMatching(/extends the one of 3/) });
+    await writeFile(file('forged.json'), JSON.stringify({ proof: (consistency.body['proof'] as string[]).map(() => 'ab'.repeat(32)) }));
+    expect(await cli('verify-consistency', ...args, '--proof', file('forged.json'))).toMatchObject({ code: 1, err: expect.stringMatching(/does NOT extend/) });
+  });
+});
