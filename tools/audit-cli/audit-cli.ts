@@ -1,9 +1,11 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { verifyCheckpoint, verifyConsistency, verifyEvidence, type Checkpoint, type InclusionEvidence } from '@custody/audit-domain';
+import { crossCheck, verifyCheckpoint, verifyConsistency, verifyEvidence, type AuditedSource, type Checkpoint, type InclusionEvidence, type StoreEvent } from '@custody/audit-domain';
 
 /** Records between two progress lines on a long verification. */
 export const PROGRESS_EVERY_RECORDS = 10_000;
+/** Events a cross-check compares per service at most (each side held in memory). */
+export const CROSS_CHECK_EVENTS_MAX = 2_000_000;
 /** An HTTP call to the audit service that does not answer within this fails. */
 export const AUDIT_HTTP_TIMEOUT_MS = 60_000;
 
@@ -20,6 +22,8 @@ const USAGE = [
   '  export --url <audit service> --token-file <file> --from <n> --to <n> [--tree-size <n>] --out <file>',
   '                                                       an evidence pack from the audit service (records with proofs and their checkpoint)',
   '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
+  '  cross-check --url <audit service> --token-file <file> --services <topic>=<service url>[,...]',
+  '                                                       each service\'s event store against the audit record: missing, extra or different, by position',
 ].join('\n');
 
 function options(argv: readonly string[]): Map<string, string> {
@@ -119,6 +123,35 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         }
         io.out(`the audit chain holds: ${result.checked} records`);
         return 0;
+      }
+      case 'cross-check': {
+        const url = required(found, 'url');
+        const tokenFile = required(found, 'token-file');
+        let failed = 0;
+        for (const pair of required(found, 'services').split(',')) {
+          const [topic, serviceUrl] = pair.split('=');
+          if (topic === undefined || serviceUrl === undefined) throw new Error(`--services takes <topic>=<url>, got ${pair}`);
+          const store: StoreEvent[] = [];
+          for (let after = '0'; ; ) {
+            const page = (await call(serviceUrl, tokenFile, `/v1/event-log?after=${after}&limit=1000`)) as { events: { globalPosition: string; hash: string; eventId: string }[]; next: { after: string } | null };
+            store.push(...page.events.map((event) => ({ position: event.globalPosition, hash: event.hash, eventId: event.eventId })));
+            if (page.next === null || store.length >= CROSS_CHECK_EVENTS_MAX) break;
+            after = page.next.after;
+          }
+          const audited: AuditedSource[] = [];
+          for (let after = '0'; ; ) {
+            const page = (await call(url, tokenFile, `/v1/audit/sources?topic=${encodeURIComponent(topic)}&after=${after}`)) as { entries: AuditedSource[]; next: { after: string } | null };
+            audited.push(...page.entries);
+            if (page.next === null || audited.length >= CROSS_CHECK_EVENTS_MAX) break;
+            after = page.next.after;
+            if (audited.length % PROGRESS_EVERY_RECORDS === 0) io.out(`... ${audited.length} audited events of ${topic} read`);
+          }
+          const result = crossCheck(store, audited);
+          for (const finding of result.findings) io.err(`${topic} position ${finding.sourcePosition}: ${finding.problem.toUpperCase()}: ${finding.reason}`);
+          failed += result.findings.length;
+          io.out(`${topic}: ${result.storeEvents} events in the store, ${result.auditedEvents} in the audit record, ${result.findings.length} findings`);
+        }
+        return failed === 0 ? 0 : 1;
       }
       default:
         io.err(USAGE);

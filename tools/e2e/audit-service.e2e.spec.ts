@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
@@ -44,6 +44,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
   let broker: KafkaTestBroker;
   let producer: Producer;
   let audit: ServiceProcess;
+  let policy: ServiceProcess | undefined;
   let directory = '';
   const file = (name: string) => join(directory, name);
   const call = async (method: 'GET' | 'POST', path: string, roles: string[]) => {
@@ -62,7 +63,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     await writeFile(file('public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(file('token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     producer = createOutboxProducer(createKafka({ clientId: 'audit-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     audit = await startService('audit', {
@@ -73,6 +74,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     expect(await eventually(async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   }, 60_000);
   afterAll(async () => {
+    await policy?.stop();
     await audit?.stop();
     await producer?.disconnect();
     await broker?.stop();
@@ -122,5 +124,31 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     expect(await cli('verify-consistency', ...args, '--proof', file('proof.json'))).toMatchObject({ code: 0, out: expect.stringMatching(/extends the one of 3/) });
     await writeFile(file('forged.json'), JSON.stringify({ proof: (consistency.body['proof'] as string[]).map(() => 'ab'.repeat(32)) }));
     expect(await cli('verify-consistency', ...args, '--proof', file('forged.json'))).toMatchObject({ code: 1, err: expect.stringMatching(/does NOT extend/) });
+  });
+
+  it('HK-22 cross-check: the policy service\'s own event store against the audit record, event by event; an audited hash altered behind the triggers\' back is named', async () => {
+    policy = await startService('policy', { ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }), POLICY_JURISDICTIONS: 'HK' });
+    const policyUrl = policy.baseUrl;
+    expect(await eventually(async () => (await fetch(`${policyUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'admin-1', roles: ['admin'] });
+    const thresholds = { hkColdQuantityMin: '0.99', twColdQuantityMin: '0.75', twColdValueMin: '0.85', twHouseInHotMax: '0.20', hkInsuranceColdMin: '0.50', hkInsuranceHotMin: '1.00', staleAfterMs: 900000, group2SoftLimit: '0.01', group2HardLimit: '0.02' };
+    for (const version of ['HK-2026.2', 'HK-2026.3']) {
+      const proposed = await fetch(`${policyUrl}/v1/policy-versions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ profile: { version, jurisdictions: ['HK'], thresholds }, reason: 'board' }) });
+      expect(proposed.status).toBe(201);
+    }
+    // the policy store's events reach the audit record through the relay and the broker
+    const audited = async () => ((await call('GET', `/v1/audit/sources?topic=${POLICY_EVENTS_TOPIC}`, ['auditor'])).body['entries'] as unknown[]).length;
+    const auditorToken = await readFile(file('token'), 'utf8');
+    const stored = async () => ((await (await fetch(`${policyUrl}/v1/event-log`, { headers: { authorization: `Bearer ${auditorToken}` } })).json()) as { events: unknown[] }).events.length;
+    expect(await eventually(async () => (await stored()) >= 2 && (await audited()) === (await stored()), WAIT_MS)).toBe(true);
+    const services = `${POLICY_EVENTS_TOPIC}=${policyUrl}`;
+    const clean = await cli('cross-check', '--url', audit.baseUrl, '--token-file', file('token'), '--services', services);
+    expect(clean).toMatchObject({ code: 0, out: expect.stringMatching(/custody\.policy\.events\.v1: (\d+) events in the store, \1 in the audit record, 0 findings/) });
+
+    await db.pool.query('alter table audit.audit_records disable trigger user');
+    await db.pool.query(`update audit.audit_records set source_hash = $1 where topic = $2 and source_position = '2'`, ['00'.repeat(32), POLICY_EVENTS_TOPIC]);
+    await db.pool.query('alter table audit.audit_records enable trigger user');
+    const tampered = await cli('cross-check', '--url', audit.baseUrl, '--token-file', file('token'), '--services', services);
+    expect(tampered).toMatchObject({ code: 1, err: expect.stringMatching(/custody\.policy\.events\.v1 position 2: DIFFERENT/) });
   });
 });

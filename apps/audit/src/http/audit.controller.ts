@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UnprocessableEntityException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
+import { ALL_TOPICS, type Topic } from '@custody/contracts';
 import { jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { AuditRuntime } from '../audit-runtime';
@@ -62,6 +63,22 @@ export class AuditController {
     const query = parseInput(z.strictObject({ from: count.optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }), { ...(from === undefined ? {} : { from }), ...(limit === undefined ? {} : { limit }) }, 'query');
     await this.runtime.audit().recordQuery(caller.id, `records from ${query.from ?? 1} limit ${query.limit ?? 100}`);
     return { records: jsonView(await this.runtime.audit().records(BigInt(query.from ?? 1), query.limit ?? 100)) };
+  }
+
+  /** The cross-check's audit side: what the record holds of one service topic (source position and hash), page by page. */
+  @Get('sources')
+  @Roles('auditor')
+  async sources(@Query('topic') topic: string | undefined, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @CurrentCaller() caller: Caller) {
+    const query = parseInput(
+      z.strictObject({ topic: z.enum(ALL_TOPICS as [Topic, ...Topic[]]), after: z.string().regex(/^(0|[1-9][0-9]{0,18})$/).optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }),
+      { topic, ...(after === undefined ? {} : { after }), ...(limit === undefined ? {} : { limit }) },
+      'query',
+    );
+    await this.runtime.audit().recordQuery(caller.id, `sources ${query.topic} after ${query.after ?? '0'}`);
+    const pageLimit = query.limit ?? AUDIT_PAGE_RECORDS;
+    const entries = await this.runtime.audit().auditedSources(query.topic, BigInt(query.after ?? '0'), pageLimit);
+    const last = entries.at(-1);
+    return { entries, next: entries.length === pageLimit && last !== undefined ? { after: last.auditPosition } : null };
   }
 
   /** An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records (the latest by default). */

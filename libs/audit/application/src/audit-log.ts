@@ -10,6 +10,7 @@ import {
   verifyAuditChain,
   type AuditEntry,
   type AuditRecord,
+  type AuditedSource,
   type ChainBreak,
   type Checkpoint,
   type InclusionEvidence,
@@ -232,6 +233,16 @@ export class AuditLog {
       previous = page.at(-1)?.hash ?? previous;
       onProgress?.(checked);
     }
+  }
+
+  /** What the record holds of one service's topic, by audit position: the source position and hash of each (the cross-check's audit side). */
+  async auditedSources(topic: string, afterAuditPosition: bigint, limit: number): Promise<AuditedSource[]> {
+    const { rows } = await this.store.pool.query<{ position: string; source_position: string; source_hash: string | null }>(
+      `select position::text, source_position, source_hash from ${this.schema}.audit_records
+        where topic = $1 and source_position is not null and position > $2 order by position limit $3`,
+      [topic, afterAuditPosition.toString(), Math.min(limit, AUDIT_PAGE_RECORDS)],
+    );
+    return rows.map((row) => ({ auditPosition: row.position, sourcePosition: row.source_position, sourceHash: row.source_hash }));
   }
 
   /** Every auditor query is itself recorded (HK-22): who asked what, when. */

@@ -1,2 +1,3 @@
 export * from './merkle';
 export * from './audit-record';
+export * from './cross-check';
