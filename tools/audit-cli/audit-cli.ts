@@ -22,6 +22,8 @@ const USAGE = [
   '  export --url <audit service> --token-file <file> --from <n> --to <n> [--tree-size <n>] --out <file>',
   '                                                       an evidence pack from the audit service (records with proofs and their checkpoint)',
   '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
+  '  replay --url <audit service> --token-file <file> --client <id> (--ledger-position <n> | --at <instant>)',
+  '                                                       a client\'s balances as of then, rebuilt from the audit record alone',
   '  cross-check --url <audit service> --token-file <file> --services <topic>=<service url>[,...]',
   '                                                       each service\'s event store against the audit record: missing, extra or different, by position',
 ].join('\n');
@@ -122,6 +124,13 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
           return 1;
         }
         io.out(`the audit chain holds: ${result.checked} records`);
+        return 0;
+      }
+      case 'replay': {
+        const client = required(found, 'client');
+        const asOf = found.has('ledger-position') ? `ledgerPosition=${required(found, 'ledger-position')}` : `at=${encodeURIComponent(required(found, 'at'))}`;
+        const rebuilt = await call(required(found, 'url'), required(found, 'token-file'), `/v1/audit/reconstruction/clients/${encodeURIComponent(client)}/balances?${asOf}`);
+        io.out(JSON.stringify(rebuilt, null, 2));
         return 0;
       }
       case 'cross-check': {

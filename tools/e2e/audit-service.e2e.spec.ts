@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
@@ -45,6 +45,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
   let producer: Producer;
   let audit: ServiceProcess;
   let policy: ServiceProcess | undefined;
+  let ledger: ServiceProcess | undefined;
   let directory = '';
   const file = (name: string) => join(directory, name);
   const call = async (method: 'GET' | 'POST', path: string, roles: string[]) => {
@@ -63,7 +64,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     await writeFile(file('public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(file('token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     producer = createOutboxProducer(createKafka({ clientId: 'audit-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     audit = await startService('audit', {
@@ -74,6 +75,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     expect(await eventually(async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   }, 60_000);
   afterAll(async () => {
+    await ledger?.stop();
     await policy?.stop();
     await audit?.stop();
     await producer?.disconnect();
@@ -150,5 +152,51 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     await db.pool.query('alter table audit.audit_records enable trigger user');
     const tampered = await cli('cross-check', '--url', audit.baseUrl, '--token-file', file('token'), '--services', services);
     expect(tampered).toMatchObject({ code: 1, err: expect.stringMatching(/custody\.policy\.events\.v1 position 2: DIFFERENT/) });
+  });
+
+  it('HK-22 point-in-time: client balances captured live from the ledger at moments of a scripted run are rebuilt later from the audit record alone, equal to the unit', async () => {
+    ledger = await startService('ledger', testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }));
+    const ledgerUrl = ledger.baseUrl;
+    expect(await eventually(async () => (await fetch(`${ledgerUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    const ledgerCall = async (method: 'GET' | 'POST', path: string, roles: string[], body?: unknown) => {
+      const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: `${roles[0]}-1`, roles });
+      const response = await fetch(`${ledgerUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const clients = ['alice', 'bob', 'carol'];
+    for (const clientId of clients) await ledgerCall('POST', '/v1/clients', ['operator'], { clientId });
+    const at = '2026-11-24T09:00:00.000Z';
+    const deposit = (id: string, clientId: string, asset: string, amountMinor: string) => envelope('DepositConfirmed', `wallet-deposit-${id}`, { depositId: id, clientId, asset, amountMinor, walletId: 'hot-1', chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 2, confirmedAt: at });
+    const trade = (id: string, buyer: string, seller: string, quantityMinor: string, quoteMinor: string) =>
+      envelope('TradeExecuted', `trade-${id}`, { tradeId: id, occurredAt: at, instrument: { base: 'ETH', quote: 'USDT' }, buyerClientId: buyer, sellerClientId: seller, quantityMinor, price: '3000', quoteAmountMinor: quoteMinor, buyerFee: { asset: 'ETH', amountMinor: '1000' }, sellerFee: { asset: 'USDT', amountMinor: '100' } });
+    const steps: [string, ReturnType<typeof envelope>][] = [
+      [WALLET_EVENTS_TOPIC, deposit('D-a', 'alice', 'USDT', '9000000000')],
+      [WALLET_EVENTS_TOPIC, deposit('D-b', 'bob', 'ETH', '5000000000000000000')],
+      [EXCHANGE_TRADES_TOPIC, trade('T-1', 'alice', 'bob', '1000000000000000000', '3000000000')],
+      [WALLET_EVENTS_TOPIC, deposit('D-c', 'carol', 'USDT', '1000000')],
+      [EXCHANGE_TRADES_TOPIC, trade('T-2', 'carol', 'alice', '100000000000000', '300000')],
+      [EXCHANGE_TRADES_TOPIC, trade('T-3', 'alice', 'bob', '2000000000000000000', '6000000000')],
+    ];
+    // live snapshots at moments of the run, each with the read models' own position
+    const snapshots: { clientId: string; asOfPosition: string; balances: unknown }[] = [];
+    for (const [index, [topic, message]] of steps.entries()) {
+      await producer.send({ topic, acks: -1, messages: [{ key: message.streamId, value: JSON.stringify(message) }] });
+      await new Promise((resolve) => setTimeout(resolve, (index * 37) % 150));
+      for (const clientId of clients) {
+        const live = await ledgerCall('GET', `/v1/clients/${clientId}/balances`, ['auditor']);
+        snapshots.push({ clientId, asOfPosition: live['asOfPosition'] as string, balances: live['balances'] });
+      }
+    }
+    // the run is over: wait for the audit record to hold every ledger event, then rebuild each moment from it alone
+    const auditorToken = await readFile(file('token'), 'utf8');
+    const ledgerEvents = async () => ((await (await fetch(`${ledgerUrl}/v1/event-log?limit=1000`, { headers: { authorization: `Bearer ${auditorToken}` } })).json()) as { events: unknown[] }).events.length;
+    const auditedLedger = async () => ((await call('GET', `/v1/audit/sources?topic=${LEDGER_EVENTS_TOPIC}`, ['auditor'])).body['entries'] as { sourceHash: string | null }[]).filter((entry) => entry.sourceHash !== 'aa'.repeat(32) && entry.sourceHash !== 'bb'.repeat(32) && entry.sourceHash !== 'cc'.repeat(32)).length;
+    expect(await eventually(async () => (await ledgerEvents()) >= 9 && (await auditedLedger()) === (await ledgerEvents()), WAIT_MS)).toBe(true);
+    expect(new Set(snapshots.map((snapshot) => snapshot.asOfPosition)).size).toBeGreaterThan(2); // the moments differ
+    for (const snapshot of snapshots) {
+      const rebuilt = await cli('replay', '--url', audit.baseUrl, '--token-file', file('token'), '--client', snapshot.clientId, '--ledger-position', snapshot.asOfPosition);
+      expect(rebuilt.code).toBe(0);
+      expect(JSON.parse(rebuilt.out)).toEqual({ clientId: snapshot.clientId, asOfPosition: snapshot.asOfPosition, balances: snapshot.balances });
+    }
   });
 });

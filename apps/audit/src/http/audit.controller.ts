@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
 import { ALL_TOPICS, type Topic } from '@custody/contracts';
@@ -79,6 +79,21 @@ export class AuditController {
     const entries = await this.runtime.audit().auditedSources(query.topic, BigInt(query.after ?? '0'), pageLimit);
     const last = entries.at(-1);
     return { entries, next: entries.length === pageLimit && last !== undefined ? { after: last.auditPosition } : null };
+  }
+
+  /** HK-22 point-in-time from the audit record alone: a client's balances as of a ledger position or an instant. */
+  @Get('reconstruction/clients/:clientId/balances')
+  @Roles('auditor')
+  async reconstruct(@Param('clientId') clientId: string, @Query('ledgerPosition') ledgerPosition: string | undefined, @Query('at') at: string | undefined, @CurrentCaller() caller: Caller) {
+    const query = parseInput(
+      z.strictObject({ clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/), ledgerPosition: z.string().regex(/^(0|[1-9][0-9]{0,18})$/).optional(), at: z.iso.datetime({ offset: true }).optional() }).refine((input) => (input.ledgerPosition === undefined) !== (input.at === undefined), { message: 'exactly one of ledgerPosition and at', path: ['at'] }),
+      { clientId, ...(ledgerPosition === undefined ? {} : { ledgerPosition }), ...(at === undefined ? {} : { at }) },
+      'query',
+    );
+    await this.runtime.audit().recordQuery(caller.id, `reconstruct ${query.clientId} balances as of ${query.ledgerPosition ?? query.at ?? ''}`);
+    const asOf = query.ledgerPosition !== undefined ? { ledgerPosition: BigInt(query.ledgerPosition) } : { at: new Date(query.at ?? '').toISOString() };
+    const rebuilt = await this.runtime.audit().reconstructClientBalances(query.clientId, asOf);
+    return { clientId: query.clientId, asOfPosition: rebuilt.ledgerPosition.toString(), balances: jsonView(rebuilt.balances) };
   }
 
   /** An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records (the latest by default). */

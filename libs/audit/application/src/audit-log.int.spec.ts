@@ -99,4 +99,12 @@ describe('the audit record (PostgreSQL)', () => {
     expect(verifyEvidence(before, second)).toEqual({ ok: true });
     expect(verifyEvidence({ ...after, proof: before.proof }, second)).toMatchObject({ ok: false, position: '4' });
   });
+
+  it('HK-22 past nine records the chain keeps growing in position order (a text sort would put 10 before 9 and stall the record)', async () => {
+    for (let index = 0; index < 12; index += 1) await publish(EXCHANGE_PRICES_TOPIC, {}, envelope('PriceObserved', `price-${index}`, { asset: 'ETH', quoteCurrency: 'USD', price: String(3000 + index), observedAt: '2026-11-24T09:00:00.000Z', source: 'mid' }));
+    await eventually(async () => (await log.size()) === 17, WAIT_MS);
+    const records = await log.records(1n, 100);
+    expect(records.map((record) => record.position)).toEqual(Array.from({ length: 17 }, (_, index) => BigInt(index + 1)));
+    expect(records.slice(5).every((record, index) => record.previousHash === records[index + 4]?.hash)).toBe(true);
+  });
 });

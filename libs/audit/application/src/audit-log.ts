@@ -14,7 +14,11 @@ import {
   type ChainBreak,
   type Checkpoint,
   type InclusionEvidence,
+  reconstructClientBalances,
+  type AuditedLedgerEvent,
+  type ReconstructedBalance,
 } from '@custody/audit-domain';
+import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { EventSourcedStreams, type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import type { Pool, PoolClient } from 'pg';
@@ -25,6 +29,8 @@ export const AUDIT_PAGE_RECORDS = 10_000;
 export const CHECKPOINT_RECORDS_MAX = 50_000_000;
 /** Records one evidence pack carries at most. */
 export const EVIDENCE_RECORDS_MAX = 100_000;
+/** Ledger events one reconstruction reads at most (beyond: snapshots, not yet built). */
+export const RECONSTRUCT_EVENTS_MAX = 5_000_000;
 /** The database role the audit service writes as: INSERT and SELECT on its record, never UPDATE or DELETE. */
 export const AUDIT_WRITER_ROLE = 'custody_audit_writer';
 
@@ -128,7 +134,7 @@ export class AuditLog {
   apply() {
     return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.audit-append.${this.schema}`]);
-      const { rows } = await client.query<{ position: string; hash: string }>(`select position::text, hash from ${this.schema}.audit_records order by position desc limit 1`);
+      const { rows } = await client.query<{ position: string; hash: string }>(`select r.position::text as position, r.hash from ${this.schema}.audit_records r order by r.position desc limit 1`);
       let position = BigInt(rows[0]?.position ?? '0');
       let previous = rows[0]?.hash ?? AUDIT_GENESIS_HASH;
       for (const message of messages) {
@@ -164,8 +170,8 @@ export class AuditLog {
 
   async records(fromPosition: bigint, limit: number): Promise<AuditRecord[]> {
     const { rows } = await this.store.pool.query<RecordRow>(
-      `select position::text, topic, partition, "offset", key, value_base64, source_position, source_hash, previous_hash, hash
-         from ${this.schema}.audit_records where position >= $1 order by position limit $2`,
+      `select r.position::text as position, r.topic, r.partition, r."offset", r.key, r.value_base64, r.source_position, r.source_hash, r.previous_hash, r.hash
+         from ${this.schema}.audit_records r where r.position >= $1 order by r.position limit $2`,
       [fromPosition.toString(), Math.min(limit, AUDIT_PAGE_RECORDS)],
     );
     return rows.map(recordOf);
@@ -238,11 +244,37 @@ export class AuditLog {
   /** What the record holds of one service's topic, by audit position: the source position and hash of each (the cross-check's audit side). */
   async auditedSources(topic: string, afterAuditPosition: bigint, limit: number): Promise<AuditedSource[]> {
     const { rows } = await this.store.pool.query<{ position: string; source_position: string; source_hash: string | null }>(
-      `select position::text, source_position, source_hash from ${this.schema}.audit_records
-        where topic = $1 and source_position is not null and position > $2 order by position limit $3`,
+      `select r.position::text as position, r.source_position, r.source_hash from ${this.schema}.audit_records r
+        where r.topic = $1 and r.source_position is not null and r.position > $2 order by r.position limit $3`,
       [topic, afterAuditPosition.toString(), Math.min(limit, AUDIT_PAGE_RECORDS)],
     );
     return rows.map((row) => ({ auditPosition: row.position, sourcePosition: row.source_position, sourceHash: row.source_hash }));
+  }
+
+  /**
+   * HK-22 point-in-time, from the audit record alone: a client's balances as of a position of the
+   * ledger's store, or as of an instant (the last ledger event recorded at or before it).
+   */
+  async reconstructClientBalances(clientId: string, asOf: { readonly ledgerPosition: bigint } | { readonly at: string }): Promise<{ readonly ledgerPosition: bigint; readonly balances: readonly ReconstructedBalance[] }> {
+    const events: AuditedLedgerEvent[] = [];
+    let upTo = 'ledgerPosition' in asOf ? asOf.ledgerPosition : 0n;
+    for (let after = 0n; ; ) {
+      const { rows } = await this.store.pool.query<{ position: string; source_position: string; value_base64: string }>(
+        `select r.position::text as position, r.source_position, r.value_base64 from ${this.schema}.audit_records r
+          where r.topic = $1 and r.source_position is not null and r.position > $2 order by r.position limit ${AUDIT_PAGE_RECORDS}`,
+        [LEDGER_EVENTS_TOPIC, after.toString()],
+      );
+      for (const row of rows) {
+        const envelope = JSON.parse(Buffer.from(row.value_base64, 'base64').toString('utf8')) as { type: string; occurredAt: string; data: Record<string, unknown> };
+        const sourcePosition = BigInt(row.source_position);
+        if ('at' in asOf && Date.parse(envelope.occurredAt) <= Date.parse(asOf.at) && sourcePosition > upTo) upTo = sourcePosition;
+        events.push({ sourcePosition, type: envelope.type, data: envelope.data });
+      }
+      if (events.length > RECONSTRUCT_EVENTS_MAX) throw new Error(`more than ${RECONSTRUCT_EVENTS_MAX} ledger events: reconstruct from a snapshot`);
+      if (rows.length < AUDIT_PAGE_RECORDS) break;
+      after = BigInt(rows.at(-1)?.position ?? '0');
+    }
+    return { ledgerPosition: upTo, balances: reconstructClientBalances(events, clientId, upTo) };
   }
 
   /** Every auditor query is itself recorded (HK-22): who asked what, when. */

@@ -1,3 +1,4 @@
 export * from './merkle';
 export * from './audit-record';
 export * from './cross-check';
+export * from './reconstruct';
