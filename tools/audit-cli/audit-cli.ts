@@ -24,6 +24,8 @@ const USAGE = [
   '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
   '  replay --url <audit service> --token-file <file> --client <id> (--ledger-position <n> | --at <instant>)',
   '                                                       a client\'s balances as of then, rebuilt from the audit record alone',
+  '  trail --url <audit service> --token-file <file> (--client <id> | --key <id>)',
+  '                                                       every movement of a client, or every access change and use of a key, with who approved it',
   '  cross-check --url <audit service> --token-file <file> --services <topic>=<service url>[,...]',
   '                                                       each service\'s event store against the audit record: missing, extra or different, by position',
 ].join('\n');
@@ -131,6 +133,13 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         const asOf = found.has('ledger-position') ? `ledgerPosition=${required(found, 'ledger-position')}` : `at=${encodeURIComponent(required(found, 'at'))}`;
         const rebuilt = await call(required(found, 'url'), required(found, 'token-file'), `/v1/audit/reconstruction/clients/${encodeURIComponent(client)}/balances?${asOf}`);
         io.out(JSON.stringify(rebuilt, null, 2));
+        return 0;
+      }
+      case 'trail': {
+        const path = found.has('client') ? `/v1/audit/trails/clients/${encodeURIComponent(required(found, 'client'))}` : `/v1/audit/trails/keys/${encodeURIComponent(required(found, 'key'))}`;
+        const result = (await call(required(found, 'url'), required(found, 'token-file'), path)) as { trail: { auditPosition: string; at: string; type: string; summary: string; people: Record<string, unknown> }[] };
+        for (const entry of result.trail) io.out(`${entry.at}  #${entry.auditPosition}  ${entry.type}  ${entry.summary}${Object.keys(entry.people).length === 0 ? '' : `  ${JSON.stringify(entry.people)}`}`);
+        io.out(`${result.trail.length} entries`);
         return 0;
       }
       case 'cross-check': {

@@ -217,5 +217,12 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
       expect(rebuilt.code).toBe(0);
       expect(JSON.parse(rebuilt.out)).toEqual({ clientId, asOfPosition: last.asOfPosition, balances: last.balances });
     }
+    // alice's trail: her deposit on chain and in the books, and each of her trades once
+    const trail = await cli('trail', '--url', audit.baseUrl, '--token-file', file('token'), '--client', 'alice');
+    expect(trail.code).toBe(0);
+    expect(trail.out).toMatch(/DepositConfirmed  D-a 9000000000 USDT \(transaction 0x(ab){32}\)/);
+    expect(trail.out).toMatch(/JournalPosted  deposit D-a: \+9000000000 USDT/);
+    for (const tradeId of ['T-1', 'T-2', 'T-3']) expect(trail.out.match(new RegExp(`JournalPosted  trade ${tradeId}:`, 'g'))).toHaveLength(1);
+    expect(trail.out).toMatch(/ClientOnboarded/); // her onboarding, as the ledger recorded it
   });
 });

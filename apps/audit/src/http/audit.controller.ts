@@ -7,6 +7,7 @@ import { z } from 'zod/v4';
 import { AuditRuntime } from '../audit-runtime';
 
 const count = z.string().regex(/^[1-9][0-9]{0,11}$/).transform(Number);
+const TRAIL_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/);
 
 /**
  * HK-22 for auditors: the independent record's status, its signed checkpoints, the chain
@@ -94,6 +95,24 @@ export class AuditController {
     const asOf = query.ledgerPosition !== undefined ? { ledgerPosition: BigInt(query.ledgerPosition) } : { at: new Date(query.at ?? '').toISOString() };
     const rebuilt = await this.runtime.audit().reconstructClientBalances(query.clientId, asOf);
     return { clientId: query.clientId, asOfPosition: rebuilt.ledgerPosition.toString(), balances: jsonView(rebuilt.balances) };
+  }
+
+  /** HK-22 a client's trail: every movement in the books and on chain, from the audit record alone. */
+  @Get('trails/clients/:clientId')
+  @Roles('auditor')
+  async clientTrail(@Param('clientId') clientId: string, @CurrentCaller() caller: Caller) {
+    const { id } = parseInput(z.strictObject({ id: TRAIL_ID }), { id: clientId }, 'path');
+    await this.runtime.audit().recordQuery(caller.id, `trail client ${id}`);
+    return { clientId: id, trail: await this.runtime.audit().trail({ clientId: id }) };
+  }
+
+  /** TW-18 / HK-11c a key's trail: its life, every access change of its wallet with who asked and who decided, each use. */
+  @Get('trails/keys/:keyId')
+  @Roles('auditor')
+  async keyTrail(@Param('keyId') keyId: string, @CurrentCaller() caller: Caller) {
+    const { id } = parseInput(z.strictObject({ id: TRAIL_ID }), { id: keyId }, 'path');
+    await this.runtime.audit().recordQuery(caller.id, `trail key ${id}`);
+    return { keyId: id, trail: await this.runtime.audit().trail({ keyId: id }) };
   }
 
   /** An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records (the latest by default). */

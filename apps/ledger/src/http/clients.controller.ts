@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { HandledCommand, LedgerCommandHandler } from '@custody/ledger-application';
@@ -16,6 +16,8 @@ const AMOUNT_PATTERN = /^[1-9][0-9]{0,37}$/;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 const POSITION_PATTERN = /^(0|[1-9]\d{0,18})$/;
 export const NOTE_LENGTH_MAX = 500;
+/** Reads of the balances and the projector's checkpoint tried before a consistent pair is given up on. */
+export const CONSISTENT_READ_ATTEMPTS = 5;
 const REFERENCE_LENGTH_MAX = 200;
 
 function text(value: unknown, path: string, pattern: RegExp, errors: FieldError[]): string {
@@ -71,13 +73,20 @@ export class ClientsController {
   async balances(@Param('clientId') clientIdParam: string, @Query('at') at?: string) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     if (at === undefined) {
-      const [rows, asOfPosition] = await Promise.all([this.read.readModels.clientBalances(clientId), this.read.projector.checkpoint()]);
-      if (rows.length === 0) await this.requireOnboarded(clientId);
-      return {
-        clientId,
-        asOfPosition: asOfPosition.toString(),
-        balances: rows.map((row) => ({ asset: row.asset, postedMinor: row.postedMinor, pendingDebitsMinor: row.debitsPendingMinor, availableMinor: row.availableMinor })),
-      };
+      // The rows and the projector's checkpoint are read in two statements: they describe one moment only if no batch
+      // committed in between, which the checkpoint read on both sides shows (each commit moves it forward).
+      for (let attempt = 1; attempt <= CONSISTENT_READ_ATTEMPTS; attempt += 1) {
+        const before = await this.read.projector.checkpoint();
+        const rows = await this.read.readModels.clientBalances(clientId);
+        if ((await this.read.projector.checkpoint()) !== before) continue;
+        if (rows.length === 0) await this.requireOnboarded(clientId);
+        return {
+          clientId,
+          asOfPosition: before.toString(),
+          balances: rows.map((row) => ({ asset: row.asset, postedMinor: row.postedMinor, pendingDebitsMinor: row.debitsPendingMinor, availableMinor: row.availableMinor })),
+        };
+      }
+      throw new ServiceUnavailableException({ statusCode: 503, code: 'READ_MODELS_BUSY', reason: `the read models moved during ${CONSISTENT_READ_ATTEMPTS} reads in a row; ask again` });
     }
     const position = await this.positionOf(at);
     const loaded = (await this.handler.loadBooks([clientId], position)).get(clientId);

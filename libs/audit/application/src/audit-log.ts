@@ -15,10 +15,14 @@ import {
   type Checkpoint,
   type InclusionEvidence,
   reconstructClientBalances,
+  clientTrail,
+  keyTrail,
+  type AuditedEvent,
+  type TrailEntry,
   type AuditedLedgerEvent,
   type ReconstructedBalance,
 } from '@custody/audit-domain';
-import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
+import { LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { EventSourcedStreams, type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import type { Pool, PoolClient } from 'pg';
@@ -251,30 +255,45 @@ export class AuditLog {
     return rows.map((row) => ({ auditPosition: row.position, sourcePosition: row.source_position, sourceHash: row.source_hash }));
   }
 
+  /** The audited events of some topics, decoded, in record order (bounded by RECONSTRUCT_EVENTS_MAX). */
+  private async auditedEvents(topics: readonly string[], sourcedOnly = false): Promise<(AuditedEvent & { readonly sourcePosition: bigint | null })[]> {
+    const events: (AuditedEvent & { sourcePosition: bigint | null })[] = [];
+    for (let after = 0n; ; ) {
+      const { rows } = await this.store.pool.query<{ position: string; topic: string; source_position: string | null; value_base64: string }>(
+        `select r.position::text as position, r.topic, r.source_position, r.value_base64 from ${this.schema}.audit_records r
+          where r.topic = any($1::text[]) and ($2::boolean = false or r.source_position is not null) and r.position > $3 order by r.position limit ${AUDIT_PAGE_RECORDS}`,
+        [topics, sourcedOnly, after.toString()],
+      );
+      for (const row of rows) {
+        const envelope = JSON.parse(Buffer.from(row.value_base64, 'base64').toString('utf8')) as { type: string; occurredAt: string; data: Record<string, unknown> };
+        events.push({ auditPosition: BigInt(row.position), topic: row.topic, type: envelope.type, occurredAt: envelope.occurredAt, data: envelope.data, sourcePosition: row.source_position === null ? null : BigInt(row.source_position) });
+      }
+      if (events.length > RECONSTRUCT_EVENTS_MAX) throw new Error(`more than ${RECONSTRUCT_EVENTS_MAX} audited events: reconstruct from a snapshot`);
+      if (rows.length < AUDIT_PAGE_RECORDS) return events;
+      after = BigInt(rows.at(-1)?.position ?? '0');
+    }
+  }
+
   /**
    * HK-22 point-in-time, from the audit record alone: a client's balances as of a position of the
    * ledger's store, or as of an instant (the last ledger event recorded at or before it).
    */
   async reconstructClientBalances(clientId: string, asOf: { readonly ledgerPosition: bigint } | { readonly at: string }): Promise<{ readonly ledgerPosition: bigint; readonly balances: readonly ReconstructedBalance[] }> {
-    const events: AuditedLedgerEvent[] = [];
+    const audited = await this.auditedEvents([LEDGER_EVENTS_TOPIC], true);
     let upTo = 'ledgerPosition' in asOf ? asOf.ledgerPosition : 0n;
-    for (let after = 0n; ; ) {
-      const { rows } = await this.store.pool.query<{ position: string; source_position: string; value_base64: string }>(
-        `select r.position::text as position, r.source_position, r.value_base64 from ${this.schema}.audit_records r
-          where r.topic = $1 and r.source_position is not null and r.position > $2 order by r.position limit ${AUDIT_PAGE_RECORDS}`,
-        [LEDGER_EVENTS_TOPIC, after.toString()],
-      );
-      for (const row of rows) {
-        const envelope = JSON.parse(Buffer.from(row.value_base64, 'base64').toString('utf8')) as { type: string; occurredAt: string; data: Record<string, unknown> };
-        const sourcePosition = BigInt(row.source_position);
-        if ('at' in asOf && Date.parse(envelope.occurredAt) <= Date.parse(asOf.at) && sourcePosition > upTo) upTo = sourcePosition;
-        events.push({ sourcePosition, type: envelope.type, data: envelope.data });
-      }
-      if (events.length > RECONSTRUCT_EVENTS_MAX) throw new Error(`more than ${RECONSTRUCT_EVENTS_MAX} ledger events: reconstruct from a snapshot`);
-      if (rows.length < AUDIT_PAGE_RECORDS) break;
-      after = BigInt(rows.at(-1)?.position ?? '0');
+    const events: AuditedLedgerEvent[] = [];
+    for (const event of audited) {
+      const sourcePosition = event.sourcePosition ?? 0n;
+      if ('at' in asOf && Date.parse(event.occurredAt) <= Date.parse(asOf.at) && sourcePosition > upTo) upTo = sourcePosition;
+      events.push({ sourcePosition, type: event.type, data: event.data });
     }
     return { ledgerPosition: upTo, balances: reconstructClientBalances(events, clientId, upTo) };
+  }
+
+  /** HK-22 trails from the audit record alone: a client's movements (books and chain), or a key's life, access changes and uses (TW-18, HK-11c). */
+  async trail(of: { readonly clientId: string } | { readonly keyId: string }): Promise<TrailEntry[]> {
+    if ('clientId' in of) return clientTrail(await this.auditedEvents([LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC]), of.clientId);
+    return keyTrail(await this.auditedEvents([WALLET_EVENTS_TOPIC]), of.keyId);
   }
 
   /** Every auditor query is itself recorded (HK-22): who asked what, when. */

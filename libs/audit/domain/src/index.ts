@@ -2,3 +2,4 @@ export * from './merkle';
 export * from './audit-record';
 export * from './cross-check';
 export * from './reconstruct';
+export * from './trail';
