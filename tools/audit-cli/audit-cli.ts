@@ -24,6 +24,8 @@ const USAGE = [
   '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
   '  replay --url <audit service> --token-file <file> --client <id> (--ledger-position <n> | --at <instant>)',
   '                                                       a client\'s balances as of then, rebuilt from the audit record alone',
+  '  replay --url <audit service> --token-file <file> --at <instant> [--out <file>]',
+  '                                                       wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices as of then',
   '  trail --url <audit service> --token-file <file> (--client <id> | --key <id>)',
   '                                                       every movement of a client, or every access change and use of a key, with who approved it',
   '  cross-check --url <audit service> --token-file <file> --services <topic>=<service url>[,...]',
@@ -129,6 +131,15 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         return 0;
       }
       case 'replay': {
+        if (!found.has('client')) {
+          const state = await call(required(found, 'url'), required(found, 'token-file'), `/v1/audit/reconstruction/state?at=${encodeURIComponent(required(found, 'at'))}`);
+          const text = JSON.stringify(state, null, 2);
+          if (found.has('out')) {
+            await writeFile(required(found, 'out'), `${text}\n`);
+            io.out(`wrote the state as of ${required(found, 'at')} to ${required(found, 'out')}`);
+          } else io.out(text);
+          return 0;
+        }
         const client = required(found, 'client');
         const asOf = found.has('ledger-position') ? `ledgerPosition=${required(found, 'ledger-position')}` : `at=${encodeURIComponent(required(found, 'at'))}`;
         const rebuilt = await call(required(found, 'url'), required(found, 'token-file'), `/v1/audit/reconstruction/clients/${encodeURIComponent(client)}/balances?${asOf}`);

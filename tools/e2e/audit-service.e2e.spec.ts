@@ -98,6 +98,10 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     const verified = await cli('verify-pack', '--pack', file('pack.json'), '--public-key', file('public.pem'));
     expect(verified).toMatchObject({ code: 0, out: expect.stringMatching(/signature valid[\s\S]*3 records verified/) });
     expect(await cli('verify', '--url', audit.baseUrl, '--token-file', file('token'))).toMatchObject({ code: 0, out: expect.stringMatching(/holds: 3 records/) });
+    // the price in force then, rebuilt from the record: before it was observed, none
+    const state = await cli('replay', '--url', audit.baseUrl, '--token-file', file('token'), '--at', '2026-11-24T09:30:00Z');
+    expect(JSON.parse(state.out)).toMatchObject({ prices: [{ asset: 'ETH', quoteCurrency: 'USD', price: '3000', observedAt: '2026-11-24T09:00:00.000Z' }] });
+    expect(JSON.parse((await cli('replay', '--url', audit.baseUrl, '--token-file', file('token'), '--at', '2026-11-24T08:59:59Z')).out)).toMatchObject({ prices: [] });
     // every query an auditor made is itself on record
     expect((await db.pool.query(`select count(*)::int as n from audit.audit_queries where query like 'evidence%'`)).rows[0]).toEqual({ n: 1 });
   });

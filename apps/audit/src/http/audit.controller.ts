@@ -97,6 +97,16 @@ export class AuditController {
     return { clientId: query.clientId, asOfPosition: rebuilt.ledgerPosition.toString(), balances: jsonView(rebuilt.balances) };
   }
 
+  /** HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices, as they stood at an instant. */
+  @Get('reconstruction/state')
+  @Roles('auditor')
+  async state(@Query('at') at: string | undefined, @CurrentCaller() caller: Caller) {
+    const query = parseInput(z.strictObject({ at: z.iso.datetime({ offset: true }) }), { at }, 'query');
+    const instant = new Date(query.at).toISOString();
+    await this.runtime.audit().recordQuery(caller.id, `reconstruct state at ${instant}`);
+    return this.runtime.audit().reconstructState(instant);
+  }
+
   /** HK-22 a client's trail: every movement in the books and on chain, from the audit record alone. */
   @Get('trails/clients/:clientId')
   @Roles('auditor')

@@ -17,12 +17,14 @@ import {
   reconstructClientBalances,
   clientTrail,
   keyTrail,
+  reconstructState,
+  type ReconstructedState,
   type AuditedEvent,
   type TrailEntry,
   type AuditedLedgerEvent,
   type ReconstructedBalance,
 } from '@custody/audit-domain';
-import { LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { EventSourcedStreams, type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import type { Pool, PoolClient } from 'pg';
@@ -288,6 +290,11 @@ export class AuditLog {
       events.push({ sourcePosition, type: event.type, data: event.data });
     }
     return { ledgerPosition: upTo, balances: reconstructClientBalances(events, clientId, upTo) };
+  }
+
+  /** HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices, as of an instant. */
+  async reconstructState(at: string): Promise<ReconstructedState> {
+    return reconstructState(await this.auditedEvents([WALLET_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC]), at);
   }
 
   /** HK-22 trails from the audit record alone: a client's movements (books and chain), or a key's life, access changes and uses (TW-18, HK-11c). */

@@ -3,3 +3,4 @@ export * from './audit-record';
 export * from './cross-check';
 export * from './reconstruct';
 export * from './trail';
+export * from './state';

@@ -1,0 +1,86 @@
+import type { AuditedEvent } from './trail';
+
+/**
+ * HK-22 point-in-time beyond balances: what an auditor asks about, rebuilt from the audit record
+ * alone as of an instant (each event by its own business time): wallets and their tiers, allow-
+ * listed addresses with their ownership evidence, key-access grants, policy versions in force,
+ * open compliance breaches, open discrepancies, and the latest price of each asset. Pure.
+ */
+export interface ReconstructedState {
+  readonly at: string;
+  readonly wallets: readonly { readonly walletId: string; readonly tier: string; readonly ownerClass: string; readonly keyId: string | null }[];
+  readonly allowListed: readonly { readonly clientId: string; readonly chain: string; readonly address: string; readonly evidence: unknown }[];
+  readonly keyAccess: readonly { readonly walletId: string; readonly custodianId: string; readonly approvedBy: unknown }[];
+  readonly policyVersion: string | null;
+  readonly openBreaches: readonly { readonly breachId: string; readonly ruleId: string; readonly subject: string; readonly detectedAt: string }[];
+  readonly openDiscrepancies: readonly { readonly discrepancyId: string; readonly discoveredOn: string; readonly topUpDueOn: unknown }[];
+  readonly prices: readonly { readonly asset: string; readonly quoteCurrency: string; readonly price: string; readonly observedAt: string }[];
+}
+
+const timeOf = (event: AuditedEvent): string => {
+  for (const field of ['at', 'detectedAt', 'resolvedAt', 'observedAt', 'confirmedAt']) if (typeof event.data[field] === 'string') return event.data[field] as string;
+  return event.occurredAt;
+};
+
+export function reconstructState(events: readonly AuditedEvent[], at: string): ReconstructedState {
+  const limit = Date.parse(at);
+  const wallets = new Map<string, { walletId: string; tier: string; ownerClass: string; keyId: string | null }>();
+  const allowListed = new Map<string, { clientId: string; chain: string; address: string; evidence: unknown }>();
+  const keyAccess = new Map<string, { walletId: string; custodianId: string; approvedBy: unknown }>();
+  const breaches = new Map<string, { breachId: string; ruleId: string; subject: string; detectedAt: string }>();
+  const discrepancies = new Map<string, { discrepancyId: string; discoveredOn: string; topUpDueOn: unknown }>();
+  const prices = new Map<string, { asset: string; quoteCurrency: string; price: string; observedAt: string }>();
+  let policyVersion: string | null = null;
+  for (const event of events) {
+    if (Date.parse(timeOf(event)) > limit) continue;
+    const data = event.data;
+    const text = (field: string) => String(data[field] ?? '');
+    switch (event.type) {
+      case 'WalletRegistered':
+        wallets.set(text('walletId'), { walletId: text('walletId'), tier: text('tier'), ownerClass: text('ownerClass'), keyId: ((data['key'] as { keyId?: string } | undefined)?.keyId) ?? null });
+        break;
+      case 'WalletKeyRotated': {
+        const wallet = wallets.get(text('walletId'));
+        if (wallet !== undefined) wallets.set(wallet.walletId, { ...wallet, keyId: ((data['key'] as { keyId?: string } | undefined)?.keyId) ?? wallet.keyId });
+        break;
+      }
+      case 'AddressOwnershipProven':
+        allowListed.set(`${text('chain')}/${text('address').toLowerCase()}/${text('clientId')}`, { clientId: text('clientId'), chain: text('chain'), address: text('address'), evidence: data['evidence'] });
+        break;
+      case 'AddressRemovedFromAllowList':
+        allowListed.delete(`${text('chain')}/${text('address').toLowerCase()}/${text('clientId')}`);
+        break;
+      case 'KeyAccessGranted':
+        keyAccess.set(`${text('walletId')}/${text('custodianId')}`, { walletId: text('walletId'), custodianId: text('custodianId'), approvedBy: data['approvedBy'] });
+        break;
+      case 'KeyAccessRevoked':
+        keyAccess.delete(`${text('walletId')}/${text('custodianId')}`);
+        break;
+      case 'PolicyVersionApproved':
+        policyVersion = text('version');
+        break;
+      case 'ComplianceBreachDetected':
+        breaches.set(text('breachId'), { breachId: text('breachId'), ruleId: text('ruleId'), subject: text('subject'), detectedAt: text('detectedAt') });
+        break;
+      case 'ComplianceBreachResolved':
+        breaches.delete(text('breachId'));
+        break;
+      case 'DiscrepancyDetected':
+        discrepancies.set(text('discrepancyId'), { discrepancyId: text('discrepancyId'), discoveredOn: text('discoveredOn'), topUpDueOn: data['topUpDueOn'] ?? null });
+        break;
+      case 'DiscrepancyClosed':
+        discrepancies.delete(text('discrepancyId'));
+        break;
+      case 'PriceObserved': {
+        const key = `${text('asset')}/${text('quoteCurrency')}`;
+        const known = prices.get(key);
+        if (known === undefined || Date.parse(known.observedAt) < Date.parse(text('observedAt'))) prices.set(key, { asset: text('asset'), quoteCurrency: text('quoteCurrency'), price: text('price'), observedAt: text('observedAt') });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, value]) => value);
+  return { at, wallets: sorted(wallets), allowListed: sorted(allowListed), keyAccess: sorted(keyAccess), policyVersion, openBreaches: sorted(breaches), openDiscrepancies: sorted(discrepancies), prices: sorted(prices) };
+}
