@@ -1,5 +1,6 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { crossCheck, verifyCheckpoint, verifyConsistency, verifyEvidence, type AuditedSource, type Checkpoint, type InclusionEvidence, type StoreEvent } from '@custody/audit-domain';
 
 /** Records between two progress lines on a long verification. */
@@ -16,11 +17,13 @@ export interface CliIo {
 
 const USAGE = [
   'custody audit <command> [options]',
-  '  verify-pack --pack <file> --public-key <pem>        a checkpoint and its records, offline: the signature, then every record\'s proof',
+  '                                                       offline: the manifest\'s hashes (with --dir), the signature, then every record\'s proof',
   '  verify-consistency --first <checkpoint.json> --second <checkpoint.json> --proof <file> --public-key <pem>',
   '                                                       the first checkpoint is a prefix of the second (nothing changed, removed or reordered)',
-  '  export --url <audit service> --token-file <file> --from <n> --to <n> [--tree-size <n>] --out <file>',
-  '                                                       an evidence pack from the audit service (records with proofs and their checkpoint)',
+  '  export --url <audit service> --token-file <file> --from <n> --to <n> [--tree-size <n>] (--out <file> | --out-dir <dir>)',
+  '                                                       an evidence pack: records with proofs and their checkpoint; with --out-dir also the',
+  '                                                       checkpoint alone, the state as of it, the service\'s public key and a manifest of SHA-256 hashes',
+  '  verify-pack (--pack <file> | --dir <dir>) --public-key <pem>',
   '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
   '  replay --url <audit service> --token-file <file> --client <id> (--ledger-position <n> | --at <instant>)',
   '                                                       a client\'s balances as of then, rebuilt from the audit record alone',
@@ -74,7 +77,20 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     const found = options(rest);
     switch (command) {
       case 'verify-pack': {
-        const pack = await json<{ checkpoint: Checkpoint; records: InclusionEvidence[] }>(required(found, 'pack'));
+        if (found.has('dir')) {
+          // the manifest first: every file as exported, byte for byte
+          const directory = required(found, 'dir');
+          const manifest = await json<{ files: { name: string; sha256: string }[] }>(join(directory, 'manifest.json'));
+          for (const entry of manifest.files) {
+            const actual = createHash('sha256').update(await readFile(join(directory, entry.name))).digest('hex');
+            if (actual !== entry.sha256) {
+              io.err(`${entry.name}: SHA-256 ${actual} is not the manifest's ${entry.sha256}: the pack was changed after export`);
+              return 1;
+            }
+          }
+          io.out(`manifest: ${manifest.files.length} files as exported`);
+        }
+        const pack = await json<{ checkpoint: Checkpoint; records: InclusionEvidence[] }>(found.has('dir') ? join(required(found, 'dir'), 'pack.json') : required(found, 'pack'));
         const key = await publicKeyFrom(required(found, 'public-key'));
         if (!verifyCheckpoint(pack.checkpoint, key)) {
           io.err(`checkpoint of ${pack.checkpoint.treeSize} records: signature NOT valid for key ${pack.checkpoint.keyId}`);
@@ -115,10 +131,34 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         return 0;
       }
       case 'export': {
+        const url = required(found, 'url');
+        const tokenFile = required(found, 'token-file');
         const query = new URLSearchParams({ from: required(found, 'from'), to: required(found, 'to'), ...(found.has('tree-size') ? { treeSize: required(found, 'tree-size') } : {}) });
-        const pack = (await call(required(found, 'url'), required(found, 'token-file'), `/v1/audit/evidence?${query.toString()}`)) as { checkpoint: Checkpoint; records: unknown[] };
-        await writeFile(required(found, 'out'), `${JSON.stringify(pack, null, 2)}\n`);
-        io.out(`wrote ${pack.records.length} records with their proofs into the checkpoint of ${pack.checkpoint.treeSize} to ${required(found, 'out')}`);
+        const pack = (await call(url, tokenFile, `/v1/audit/evidence?${query.toString()}`)) as { checkpoint: Checkpoint; records: unknown[] };
+        if (!found.has('out-dir')) {
+          await writeFile(required(found, 'out'), `${JSON.stringify(pack, null, 2)}\n`);
+          io.out(`wrote ${pack.records.length} records with their proofs into the checkpoint of ${pack.checkpoint.treeSize} to ${required(found, 'out')}`);
+          return 0;
+        }
+        const directory = required(found, 'out-dir');
+        await mkdir(directory, { recursive: true });
+        const state = await call(url, tokenFile, `/v1/audit/reconstruction/state?at=${encodeURIComponent(pack.checkpoint.at)}`);
+        const token = (await readFile(tokenFile, 'utf8')).trim();
+        const publicKey = await (await fetch(new URL('/v1/audit/public-key', url), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(AUDIT_HTTP_TIMEOUT_MS) })).text();
+        const files: Record<string, string> = {
+          'pack.json': `${JSON.stringify(pack, null, 2)}\n`,
+          'checkpoint.json': `${JSON.stringify(pack.checkpoint, null, 2)}\n`,
+          'state.json': `${JSON.stringify(state, null, 2)}\n`,
+          'service-public-key.pem': publicKey,
+        };
+        for (const [name, content] of Object.entries(files)) await writeFile(join(directory, name), content);
+        const manifest = {
+          format: 'custody-evidence-pack-v1',
+          records: { from: required(found, 'from'), to: required(found, 'to'), treeSize: pack.checkpoint.treeSize },
+          files: Object.entries(files).map(([name, content]) => ({ name, bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') })),
+        };
+        await writeFile(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        io.out(`wrote an evidence pack of ${pack.records.length} records in the checkpoint of ${pack.checkpoint.treeSize} to ${directory} (manifest.json lists every file's SHA-256)`);
         return 0;
       }
       case 'verify': {

@@ -102,8 +102,13 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     const state = await cli('replay', '--url', audit.baseUrl, '--token-file', file('token'), '--at', '2026-11-24T09:30:00Z');
     expect(JSON.parse(state.out)).toMatchObject({ prices: [{ asset: 'ETH', quoteCurrency: 'USD', price: '3000', observedAt: '2026-11-24T09:00:00.000Z' }] });
     expect(JSON.parse((await cli('replay', '--url', audit.baseUrl, '--token-file', file('token'), '--at', '2026-11-24T08:59:59Z')).out)).toMatchObject({ prices: [] });
+    // an evidence pack as a directory: its manifest's hashes hold, then the checkpoint and every proof
+    expect((await cli('export', '--url', audit.baseUrl, '--token-file', file('token'), '--from', '1', '--to', '3', '--out-dir', file('evidence'))).code).toBe(0);
+    expect(await cli('verify-pack', '--dir', file('evidence'), '--public-key', file('public.pem'))).toMatchObject({ code: 0, out: expect.stringMatching(/manifest: 4 files as exported[\s\S]*3 records verified/) });
+    await writeFile(file('evidence/state.json'), '{"prices":[]}\n');
+    expect(await cli('verify-pack', '--dir', file('evidence'), '--public-key', file('public.pem'))).toMatchObject({ code: 1, err: expect.stringMatching(/state\.json: SHA-256 .* the pack was changed after export/) });
     // every query an auditor made is itself on record
-    expect((await db.pool.query(`select count(*)::int as n from audit.audit_queries where query like 'evidence%'`)).rows[0]).toEqual({ n: 1 });
+    expect((await db.pool.query(`select count(*)::int as n from audit.audit_queries where query like 'evidence%'`)).rows[0]).toEqual({ n: 2 });
   });
 
   it('HK-22 a pack altered in one record, or signed by another key, fails verification naming what failed', async () => {
