@@ -15,6 +15,12 @@ if [ -z "${AUTH_JWT_SECRET:-}" ] && [ -z "${AUTH_JWKS_URL:-}" ]; then
   AUTH_JWT_SECRET="$(cat .dev/auth-secret)"
   export AUTH_JWT_SECRET
 fi
+if [ -z "${AUDIT_SIGNING_KEY_FILE:-}" ]; then
+  # Development only: an Ed25519 key for the audit checkpoints, kept outside git (production mounts one from a secret).
+  mkdir -p .dev && chmod 700 .dev
+  [ -s .dev/audit-signing.pem ] || (umask 077 && node -e "process.stdout.write(require('crypto').generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }))" > .dev/audit-signing.pem)
+  export AUDIT_SIGNING_KEY_FILE=.dev/audit-signing.pem AUDIT_CHECKPOINT_DIR="${AUDIT_CHECKPOINT_DIR:-.dev/checkpoints}"
+fi
 node -r @swc-node/register tools/scripts/ensure-database.ts
 
 declare -A PORTS=([ledger]=3001 [wallet]=3002 [policy]=3003 [reconciliation]=3004 [audit]=3005)
@@ -29,6 +35,7 @@ cat >&2 <<MSG
 [custody] starting ledger :3001, wallet :3002, policy :3003, reconciliation :3004, audit :3005
 [custody] database: ${DATABASE_URL%%\?*} (each service owns its schema)
 [custody] probes: curl localhost:3001/health/ready    metrics: curl localhost:3001/metrics
+[custody] audit checkpoints signed with ${AUDIT_SIGNING_KEY_FILE} (written to ${AUDIT_CHECKPOINT_DIR:-the audit record only}); the auditor's CLI: npm run audit
 [custody] a token for the API: TOKEN=\$(npm run -s dev:token -- auditor) && curl -H "Authorization: Bearer \$TOKEN" localhost:3001/v1/event-log
 [custody] Ctrl-C stops all five.
 MSG
