@@ -1,4 +1,4 @@
-import { Subscription, type PostgresEventStore, type RecordedEvent, type Transaction } from '@custody/event-store';
+import { READ_PAGE_EVENTS_MAX, Subscription, type PostgresEventStore, type RecordedEvent, type Transaction } from '@custody/event-store';
 import { CLIENT_STREAM_PREFIX, HOUSE_STREAM_PREFIX, ledgerEventOf } from '@custody/ledger-application';
 import { applyLedgerProjection, type ProjectedEvent } from '@custody/ledger-read-models';
 
@@ -17,6 +17,16 @@ export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEven
       // house journals belong to no client ('')
       streamClientId: event.streamId.startsWith(CLIENT_STREAM_PREFIX) ? event.streamId.slice(CLIENT_STREAM_PREFIX.length) : '',
     }));
+}
+
+/** The store's ledger events from position 0, page by page (a rebuild's input). */
+export async function* projectedPages(store: PostgresEventStore, upTo?: bigint): AsyncGenerator<ProjectedEvent[]> {
+  for (let after = 0n; ; ) {
+    const page = await store.readAll({ after, maxCount: READ_PAGE_EVENTS_MAX, ...(upTo === undefined ? {} : { upTo }) });
+    if (page.length === 0) return;
+    yield projectedEvents(page);
+    after = page.at(-1)?.globalPosition ?? after;
+  }
 }
 
 export type ProjectedBatchListener = (lastPosition: bigint) => void;

@@ -1,6 +1,6 @@
 import type { Queryable } from '@custody/event-store';
 import { postedBalance, type Account } from '@custody/ledger-domain';
-import { holdAccountKeys, projectLedger, rowsNeeded, type AssetTotalRow, type BalanceRow, type HoldRow, type ProjectedEvent, type ProjectionResult } from './projection';
+import { holdAccountKeys, projectLedger, rowsNeeded, type AssetTotalRow, type BalanceRow, type HoldRow, type ProjectedEvent, type ProjectionResult, type ProjectionRows, type StatementLine } from './projection';
 
 export const READ_MODEL_TABLES = ['rm_account_balances', 'rm_statement_lines', 'rm_asset_totals', 'rm_withdrawal_holds'] as const;
 
@@ -116,7 +116,29 @@ async function writeProjection(db: Queryable, schema: string, projected: Project
       ],
     );
   }
-  const lines = projected.lines;
+  await insertStatementLines(db, schema, projected.lines);
+}
+
+/**
+ * Every read-model table as text, in primary-key order: two rebuilds from the same history
+ * (or the live models and a rebuild from position 0) must give the same bytes.
+ */
+export async function dumpReadModels(db: Queryable, schema: string): Promise<Record<string, string>> {
+  const order: Record<(typeof READ_MODEL_TABLES)[number], string> = {
+    rm_account_balances: 'account_key',
+    rm_statement_lines: 'client_id, global_position, line',
+    rm_asset_totals: 'asset',
+    rm_withdrawal_holds: 'withdrawal_id',
+  };
+  const dump: Record<string, string> = {};
+  for (const table of READ_MODEL_TABLES) {
+    const result = await db.query<{ row: string }>(`select t::text as row from ${schema}.${table} t order by ${order[table]}`);
+    dump[table] = result.rows.map((row) => row.row).join('\n');
+  }
+  return dump;
+}
+
+async function insertStatementLines(db: Queryable, schema: string, lines: readonly StatementLine[]): Promise<void> {
   if (lines.length > 0) {
     await db.query(
       `insert into ${schema}.rm_statement_lines (client_id, global_position, line, asset, reason, source_reference, amount_minor, pending_change_minor,
@@ -139,21 +161,40 @@ async function writeProjection(db: Queryable, schema: string, projected: Project
   }
 }
 
+/** Statement lines a rebuild writes per statement. */
+export const REBUILD_LINES_PER_INSERT = 50_000;
+
 /**
- * Every read-model table as text, in primary-key order: two rebuilds from the same history
- * (or the live models and a rebuild from position 0) must give the same bytes.
+ * Rebuilds every read model from position 0, for an operator (the live projector stopped), in the
+ * caller's transaction: the tables emptied, the events folded in memory page after page (balances,
+ * holds and totals stay in memory and are written once at the end, instead of read and written
+ * again for every page), statement lines appended in large statements while their primary key is
+ * dropped, the key rebuilt once at the end. The rows are the projector's, byte for byte (tested);
+ * the caller sets the projector's checkpoint to `lastPosition`.
  */
-export async function dumpReadModels(db: Queryable, schema: string): Promise<Record<string, string>> {
-  const order: Record<(typeof READ_MODEL_TABLES)[number], string> = {
-    rm_account_balances: 'account_key',
-    rm_statement_lines: 'client_id, global_position, line',
-    rm_asset_totals: 'asset',
-    rm_withdrawal_holds: 'withdrawal_id',
-  };
-  const dump: Record<string, string> = {};
-  for (const table of READ_MODEL_TABLES) {
-    const result = await db.query<{ row: string }>(`select t::text as row from ${schema}.${table} t order by ${order[table]}`);
-    dump[table] = result.rows.map((row) => row.row).join('\n');
+export async function rebuildLedgerReadModels(db: Queryable, schema: string, pages: AsyncIterable<readonly ProjectedEvent[]>): Promise<{ readonly events: number; readonly lines: number; readonly lastPosition: bigint }> {
+  await db.query(`truncate ${schema}.rm_account_balances, ${schema}.rm_statement_lines, ${schema}.rm_asset_totals, ${schema}.rm_withdrawal_holds`);
+  await db.query(`alter table ${schema}.rm_statement_lines drop constraint if exists rm_statement_lines_pkey`);
+  let rows: ProjectionRows = { balances: new Map(), holds: new Map(), totals: new Map() };
+  let buffered: StatementLine[] = [];
+  let events = 0;
+  let lines = 0;
+  let lastPosition = 0n;
+  for await (const page of pages) {
+    const projected = projectLedger(rows, page);
+    rows = { balances: projected.balances, holds: projected.holds, totals: projected.totals };
+    for (const line of projected.lines) buffered.push(line);
+    events += page.length;
+    lastPosition = page.at(-1)?.globalPosition ?? lastPosition;
+    if (buffered.length >= REBUILD_LINES_PER_INSERT) {
+      await insertStatementLines(db, schema, buffered);
+      lines += buffered.length;
+      buffered = [];
+    }
   }
-  return dump;
+  await insertStatementLines(db, schema, buffered);
+  lines += buffered.length;
+  await writeProjection(db, schema, { ...rows, changedBalances: new Set(rows.balances.keys()), changedHolds: new Set(rows.holds.keys()), changedTotals: new Set(rows.totals.keys()), lines: [] });
+  await db.query(`alter table ${schema}.rm_statement_lines add constraint rm_statement_lines_pkey primary key (client_id, global_position, line)`);
+  return { events, lines, lastPosition };
 }
