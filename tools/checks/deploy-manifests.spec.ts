@@ -401,9 +401,15 @@ describe('deploy/k8s', () => {
       expect(container()['envFrom']).toContainEqual({ configMapRef: { name: CONFIG_MAP_NAME } });
     });
 
-    it('takes every secret variable from a secretKeyRef, and no env value looks like a secret', () => {
+    it('takes every secret variable from a secretKeyRef, and no env value looks like a secret; a *_FILE variable is the path of a mounted volume', () => {
       const env: Yaml[] = container()['env'] ?? [];
+      const mounts: string[] = (container()['volumeMounts'] ?? []).map((mount: Yaml) => String(mount['mountPath']));
       for (const entry of env) {
+        // a *_FILE variable names where a secret is mounted (a Secret or a projected token), never the secret itself
+        if (String(entry['name']).endsWith('_FILE')) {
+          expect([entry['name'], mounts.some((mount) => String(entry['value']).startsWith(`${mount}/`))]).toEqual([entry['name'], true]);
+          continue;
+        }
         const secret = SECRET_CONFIG_VARIABLE_NAMES.has(entry['name']) || SECRET_LOOKING_NAME.test(entry['name']);
         if (secret) {
           expect(entry['value']).toBeUndefined();
