@@ -1,35 +1,22 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
+import { auditCli } from './audit-cli-process';
 
 const ISSUER = 'custody-e2e';
 const AUDIENCE = 'custody';
 const WAIT_MS = 40_000;
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..');
+const cli = auditCli;
 
 function envelope(type: string, streamId: string, data: Record<string, unknown>) {
   const eventId = randomUUID();
   return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt: '2026-11-24T09:00:00.000Z', causationId: null, correlationId: eventId, data };
-}
-
-/** The auditor's CLI as a real process: its exit code and what it printed. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', 'tools/audit-cli/audit-cli.ts', ...args], { cwd: ROOT });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, out: failed.stdout, err: failed.stderr };
-  }
 }
 
 /**

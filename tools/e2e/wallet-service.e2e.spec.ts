@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import {
   anvilAccounts,
   createSoftHsmToken,
@@ -20,6 +21,7 @@ import {
   type TestDatabase,
 } from '@custody/testing';
 import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address } from 'viem';
+import { auditCli } from './audit-cli-process';
 
 const ISSUER = 'custody-e2e';
 const AUDIENCE = 'custody';
@@ -44,6 +46,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
   let wallet: ServiceProcess;
   let ledger: ServiceProcess;
   let policy: ServiceProcess;
+  let audit: ServiceProcess;
   let tokenDirectory = '';
   let alice: Address;
   let walletAddress: Address;
@@ -65,15 +68,19 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
 
   beforeAll(async () => {
     [db, broker, node, hsm] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil(), createSoftHsmToken('wallet-e2e')]);
-    for (const topic of [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     const common = testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE });
     // the wallet's own identity towards the policy service: a workload token in a file (as a projected service-account token would be)
     tokenDirectory = await mkdtemp(join(tmpdir(), 'wallet-token-'));
     const tokenFile = join(tokenDirectory, 'policy-token');
     await writeFile(tokenFile, `${await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'wallet-service', roles: ['custody-service'], expiresInSeconds: 3_600 })}\n`, { mode: 0o600 });
-    [ledger, policy] = await Promise.all([
+    // the audit service beside them, with its signing key in a file, and the auditor's token for the CLI
+    await writeFile(join(tokenDirectory, 'audit-signing.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await writeFile(join(tokenDirectory, 'auditor-token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
+    [ledger, policy, audit] = await Promise.all([
       startService('ledger', common),
       startService('policy', { ...common, POLICY_JURISDICTIONS: 'HK', POLICY_WITHDRAWAL_LIMITS: JSON.stringify({ dailyPerClientMinor: { ETH: parseEther('1').toString() } }) }),
+      startService('audit', { ...common, AUDIT_SIGNING_KEY_FILE: join(tokenDirectory, 'audit-signing.pem') }),
     ]);
     [wallet] = await Promise.all([
       startService('wallet', {
@@ -89,7 +96,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
         WALLET_PROCESSOR_INTERVAL_MS: '200',
       }),
     ]);
-    for (const service of [ledger, policy, wallet]) expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    for (const service of [ledger, policy, wallet, audit]) expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
     [, alice] = (await anvilAccounts(node)) as [Address, Address];
   }, 90_000);
 
@@ -97,6 +104,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     await wallet?.stop();
     await policy?.stop();
     await ledger?.stop();
+    await audit?.stop();
     if (tokenDirectory !== '') await rm(tokenDirectory, { recursive: true, force: true });
     await broker?.stop();
     await node?.stop();
@@ -189,5 +197,28 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     expect(await eventually(async () => (await call(wallet, 'GET', '/v1/withdrawals/W-1', ['auditor'], 'auditor-1')).body['status'] === 'confirmed', WAIT_MS)).toBe(true);
     expect((await chain.getBalance({ address: alice })) - before).toBe(parseEther('0.5'));
     expect(await eventually(async () => (await aliceEth())?.postedMinor === parseEther('1.5').toString(), WAIT_MS)).toBe(true);
+  });
+
+  it('HK-22 / TW-18 the audit service recorded it all: the key\'s trail names every access change with who asked and who approved, and the signing; alice\'s trail her deposit and withdrawal; each store cross-checks against the record', async () => {
+    const cli = (...args: string[]) => auditCli(...args, '--url', audit.baseUrl, '--token-file', join(tokenDirectory, 'auditor-token'));
+    const { body: registered } = await call(wallet, 'GET', '/v1/wallets/eth-hot-1', ['auditor'], 'auditor-1');
+    const keyId = (registered['registration'] as { key: { keyId: string } }).key.keyId;
+    // every service's store reaches the audit record through its relay and the broker
+    const services = [`${LEDGER_EVENTS_TOPIC}=${ledger.baseUrl}`, `${WALLET_EVENTS_TOPIC}=${wallet.baseUrl}`, `${POLICY_EVENTS_TOPIC}=${policy.baseUrl}`].join(',');
+    let checked = await cli('cross-check', '--services', services);
+    expect(await eventually(async () => (checked = await cli('cross-check', '--services', services)).code === 0, WAIT_MS)).toBe(true);
+    expect(checked.out).toMatch(/custody\.wallet\.events\.v1: (\d+) events in the store, \1 in the audit record, 0 findings/);
+
+    const keyTrail = await cli('trail', '--key', keyId);
+    expect(keyTrail.code).toBe(0);
+    for (const custodian of ['ann', 'cat']) expect(keyTrail.out).toMatch(new RegExp(`KeyAccessGranted  wallet eth-hot-1, custodian ${custodian}.*"requestedBy":"admin-1","approvedBy":"approver-1"`));
+    expect(keyTrail.out).toMatch(/KeyAccessChangeApproved .*"approvedBy":"approver-1"/);
+    expect(keyTrail.out).toMatch(/KeyUsed .*"requestedBy":"operator-1"/);
+
+    const clientTrail = await cli('trail', '--client', 'alice');
+    expect(clientTrail.out).toMatch(/DepositConfirmed .*2000000000000000000 ETH \(transaction 0x/);
+    expect(clientTrail.out).toMatch(/JournalPosted  withdrawal W-1: -500000000000000000 ETH/);
+    expect(clientTrail.out).toMatch(/WithdrawalConfirmed  W-1 500000000000000000 ETH \(transaction 0x/);
+    expect(await cli('verify')).toMatchObject({ code: 0, out: expect.stringMatching(/the audit chain holds/) });
   });
 });
