@@ -169,7 +169,7 @@ export const REBUILD_LINES_PER_INSERT = 50_000;
  * caller's transaction: the tables emptied, the events folded in memory page after page (balances,
  * holds and totals stay in memory and are written once at the end, instead of read and written
  * again for every page), statement lines appended in large statements while their primary key is
- * dropped, the key rebuilt once at the end. The rows are the projector's, byte for byte (tested);
+ * dropped (one statement in flight while the next pages are folded), the key rebuilt once at the end. The rows are the projector's, byte for byte (tested);
  * the caller sets the projector's checkpoint to `lastPosition`.
  */
 export async function rebuildLedgerReadModels(db: Queryable, schema: string, pages: AsyncIterable<readonly ProjectedEvent[]>): Promise<{ readonly events: number; readonly lines: number; readonly lastPosition: bigint }> {
@@ -177,6 +177,7 @@ export async function rebuildLedgerReadModels(db: Queryable, schema: string, pag
   await db.query(`alter table ${schema}.rm_statement_lines drop constraint if exists rm_statement_lines_pkey`);
   let rows: ProjectionRows = { balances: new Map(), holds: new Map(), totals: new Map() };
   let buffered: StatementLine[] = [];
+  let inflight: Promise<void> | undefined;
   let events = 0;
   let lines = 0;
   let lastPosition = 0n;
@@ -187,11 +188,15 @@ export async function rebuildLedgerReadModels(db: Queryable, schema: string, pag
     events += page.length;
     lastPosition = page.at(-1)?.globalPosition ?? lastPosition;
     if (buffered.length >= REBUILD_LINES_PER_INSERT) {
-      await insertStatementLines(db, schema, buffered);
+      // one insert in flight while the next pages are read and folded (the pages come on another connection)
+      await inflight;
+      inflight = insertStatementLines(db, schema, buffered);
+      inflight.catch(() => undefined); // awaited before the next insert or at the end, where its error surfaces
       lines += buffered.length;
       buffered = [];
     }
   }
+  await inflight;
   await insertStatementLines(db, schema, buffered);
   lines += buffered.length;
   await writeProjection(db, schema, { ...rows, changedBalances: new Set(rows.balances.keys()), changedHolds: new Set(rows.holds.keys()), changedTotals: new Set(rows.totals.keys()), lines: [] });
