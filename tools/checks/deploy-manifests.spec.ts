@@ -103,6 +103,9 @@ function containerPort(mapping: string | number | Yaml): number {
 
 // ---- Kubernetes ---------------------------------------------------------------------------
 
+/** The services that read an EVM node (wallet: signing and watching; policy: the on-chain check; reconciliation: TW-14). */
+const CHAIN_READERS: ReadonlySet<string> = new Set(['wallet', 'policy', 'reconciliation']);
+
 const k8sFiles = readdirSync(k8sDirectory).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml'));
 const k8sObjects: Array<Yaml & { file: string }> = k8sFiles.flatMap((file) =>
   parseDocuments(readFileSync(join(k8sDirectory, file), 'utf8'), `deploy/k8s/${file}`).map((object) => ({ ...object, file })),
@@ -335,6 +338,10 @@ describe('deploy/k8s', () => {
     expect(k8sObject('Namespace', NAMESPACE)['metadata']['labels']['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  it('denies every way in and out of the namespace by default (the services\' NetworkPolicies open what each needs)', () => {
+    expect(k8sObject('NetworkPolicy', 'default-deny')['spec']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
   it('contains no Secret objects (secrets are referenced, never stored here)', () => {
     expect(k8sObjects.filter((object) => object['kind'] === 'Secret').map((object) => object.file)).toEqual([]);
   });
@@ -421,6 +428,21 @@ describe('deploy/k8s', () => {
       }
       const databaseUrl = env.find((entry) => entry['name'] === 'DATABASE_URL');
       expect(databaseUrl?.['valueFrom']?.['secretKeyRef']?.['name']).toBe(`custody-${service}`);
+    });
+
+    it('has a NetworkPolicy of its own: its API from the ingress controller and Prometheus only, egress only to DNS, PostgreSQL, Kafka, the collector and what it needs', () => {
+      const policy = k8sObject('NetworkPolicy', service);
+      expect(matchesLabels(policy['spec']['podSelector']['matchLabels'], podLabels())).toBe(true);
+      expect(policy['spec']['policyTypes']).toEqual(['Ingress', 'Egress']);
+      const egressPorts = (policy['spec']['egress'] as Yaml[]).flatMap((rule) => (rule['ports'] as Yaml[]).map((entry) => Number(entry['port'])));
+      const reads = CHAIN_READERS.has(service) ? [443, 8545] : [];
+      const asks = service === 'wallet' ? [3003] : [];
+      expect([...new Set(egressPorts)].sort((a, b) => a - b)).toEqual([53, 4318, 5432, 9092, ...reads, ...asks].sort((a, b) => a - b));
+      for (const rule of policy['spec']['ingress'] as Yaml[]) {
+        // every way in reaches the service's own port, and only from the named namespaces or, for the policy service, the wallet
+        expect((rule['ports'] as Yaml[]).map((entry) => Number(entry['port']))).toEqual([port]);
+        for (const peer of rule['from'] as Yaml[]) expect(peer['namespaceSelector'] !== undefined || (service === 'policy' && peer['podSelector']?.['matchLabels']?.['app.kubernetes.io/name'] === 'wallet')).toBe(true);
+      }
     });
 
     it(`has a Service on port ${port} selecting its pods, and a PodDisruptionBudget keeping one available`, () => {
