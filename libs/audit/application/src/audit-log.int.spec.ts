@@ -107,4 +107,20 @@ describe('the audit record (PostgreSQL)', () => {
     expect(records.map((record) => record.position)).toEqual(Array.from({ length: 17 }, (_, index) => BigInt(index + 1)));
     expect(records.slice(5).every((record, index) => record.previousHash === records[index + 4]?.hash)).toBe(true);
   });
+
+  it('HK-22 the same Kafka message applied again (the inbox lost, a replayed partition) is recorded once: the chain does not grow', async () => {
+    const [last] = await log.records(BigInt(await log.size()), 1);
+    if (last === undefined) throw new Error('no record');
+    const again = { topic: last.topic, partition: last.partition, offset: last.offset, messageId: 'replayed', headers: {}, value: { eventId: 'replayed', type: 'X', data: {} }, raw: { key: null, value: Buffer.from(last.valueBase64, 'base64'), offset: last.offset, headers: {} } };
+    const before = await log.size();
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await log.apply()([again], client);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    expect(await log.size()).toBe(before);
+  });
 });

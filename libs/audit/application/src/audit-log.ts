@@ -143,27 +143,49 @@ export class AuditLog {
       const { rows } = await client.query<{ position: string; hash: string }>(`select r.position::text as position, r.hash from ${this.schema}.audit_records r order by r.position desc limit 1`);
       let position = BigInt(rows[0]?.position ?? '0');
       let previous = rows[0]?.hash ?? AUDIT_GENESIS_HASH;
-      for (const message of messages) {
-        const raw = message.raw;
-        const entry: AuditEntry = {
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
-          key: raw.key === null ? null : raw.key.toString('utf8'),
-          valueBase64: raw.value.toString('base64'),
-          sourcePosition: message.headers['source-position'] ?? null,
-          sourceHash: message.headers['source-hash'] ?? null,
-        };
-        const next = position + 1n;
-        const hash = recordHash(previous, next, entry);
-        const inserted = await client.query(
-          `insert into ${this.schema}.audit_records (position, topic, partition, "offset", key, value_base64, source_position, source_hash, previous_hash, hash, leaf_hash)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (topic, partition, "offset") do nothing`,
-          [next.toString(), entry.topic, entry.partition, entry.offset, entry.key, entry.valueBase64, entry.sourcePosition, entry.sourceHash, previous, hash, entryLeaf(entry)],
-        );
-        if (inserted.rowCount === 0) continue; // the same Kafka message again: recorded once
-        position = next;
+      const entries: AuditEntry[] = messages.map((message) => ({
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.raw.key === null ? null : message.raw.key.toString('utf8'),
+        valueBase64: message.raw.value.toString('base64'),
+        sourcePosition: message.headers['source-position'] ?? null,
+        sourceHash: message.headers['source-hash'] ?? null,
+      }));
+      // the same Kafka message again is recorded once: what the record holds already is left out before the chain is extended
+      const { rows: held } = await client.query<{ topic: string; partition: number; offset: string }>(
+        `select r.topic, r.partition, r."offset" from ${this.schema}.audit_records r
+           join unnest($1::text[], $2::int4[], $3::text[]) as m(topic, partition, "offset") using (topic, partition, "offset")`,
+        [entries.map((entry) => entry.topic), entries.map((entry) => entry.partition), entries.map((entry) => entry.offset)],
+      );
+      const already = new Set(held.map((row) => `${row.topic}\u0000${row.partition}\u0000${row.offset}`));
+      const appended: { position: string; entry: AuditEntry; previous: string; hash: string; leaf: Buffer }[] = [];
+      for (const entry of entries) {
+        if (already.has(`${entry.topic}\u0000${entry.partition}\u0000${entry.offset}`)) continue;
+        position += 1n;
+        const hash = recordHash(previous, position, entry);
+        appended.push({ position: position.toString(), entry, previous, hash, leaf: entryLeaf(entry) });
         previous = hash;
+      }
+      // one statement per batch, in chain order
+      if (appended.length > 0) {
+        await client.query(
+          `insert into ${this.schema}.audit_records (position, topic, partition, "offset", key, value_base64, source_position, source_hash, previous_hash, hash, leaf_hash)
+           select * from unnest($1::int8[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[])`,
+          [
+            appended.map((row) => row.position),
+            appended.map((row) => row.entry.topic),
+            appended.map((row) => row.entry.partition),
+            appended.map((row) => row.entry.offset),
+            appended.map((row) => row.entry.key),
+            appended.map((row) => row.entry.valueBase64),
+            appended.map((row) => row.entry.sourcePosition),
+            appended.map((row) => row.entry.sourceHash),
+            appended.map((row) => row.previous),
+            appended.map((row) => row.hash),
+            appended.map((row) => row.leaf),
+          ],
+        );
       }
       return { rejected: [] };
     };

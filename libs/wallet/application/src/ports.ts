@@ -1,3 +1,4 @@
+import { JsonWebhook } from '@custody/service-host';
 import { z } from 'zod/v4';
 import type { LargeTransferAlertedEvent, WalletState, WithdrawalPolicyDecision, WithdrawalRequest } from '@custody/wallet-domain';
 
@@ -101,16 +102,15 @@ export class LogTransferAlertNotifier implements TransferAlertNotifier {
   }
 }
 
-/** A webhook that does not answer within this is a failed delivery. */
-export const WEBHOOK_TIMEOUT_MS = 5_000;
-
-/** POSTs the alert as JSON (amounts as decimal text) to a configured URL; a non-2xx answer is an error. */
+/** POSTs the alert as JSON (amounts as decimal text) to a configured URL; a non-2xx answer or no answer is an error. */
 export class WebhookTransferAlertNotifier implements TransferAlertNotifier {
-  constructor(private readonly url: string) {}
+  private readonly webhook: JsonWebhook;
 
-  async notify(alert: LargeTransferAlert): Promise<void> {
-    const body = JSON.stringify(alert, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-    const response = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
-    if (!response.ok) throw new Error(`alert webhook answered ${response.status}`);
+  constructor(url: string) {
+    this.webhook = new JsonWebhook(url);
+  }
+
+  notify(alert: LargeTransferAlert): Promise<void> {
+    return this.webhook.post(alert);
   }
 }
