@@ -9,9 +9,10 @@
  *      the event store (hash chain and all): balanced trade journals (JournalPosted, four entries:
  *      two clients, two assets) spread over CLIENTS client streams and five assets;
  *   2. replay: every balance read model (account balances, statement lines, asset totals, holds)
- *      rebuilt from position 0 by `rebuildLedgerReadModels` (the operator's rebuild: state folded
- *      in memory page by page, statement lines appended while their key is dropped, in one
- *      transaction); checked at the end (every statement line, books balanced per asset). With
+ *      rebuilt from position 0 by `rebuildLedgerReadModels` (the operator's rebuild: the events
+ *      read by one streamed COPY of one snapshot, folded in memory batch by batch, statement
+ *      lines streamed into one COPY while their key is dropped, in one transaction); checked at
+ *      the end (every statement line, books balanced per asset). With
  *      BENCH_PROJECTOR=1 also the live projector's path (pages of 5,000 events, each with its
  *      checkpoint in one transaction) into a second schema;
  *   3. a naive baseline: the same projection applied one event per transaction (NAIVE_EVENTS);

@@ -1,5 +1,5 @@
-import { READ_PAGE_EVENTS_MAX, Subscription, type PostgresEventStore, type RecordedEvent, type Transaction } from '@custody/event-store';
-import { CLIENT_STREAM_PREFIX, HOUSE_STREAM_PREFIX, ledgerEventOf } from '@custody/ledger-application';
+import { Subscription, type PostgresEventStore, type RecordedEvent, type ScannedEvent, type Transaction } from '@custody/event-store';
+import { CLIENT_STREAM_PREFIX, HOUSE_STREAM_PREFIX, ledgerEventOf, ledgerEventOfScanned } from '@custody/ledger-application';
 import { applyLedgerProjection, type ProjectedEvent } from '@custody/ledger-read-models';
 
 /** The read models' durable subscription name (its checkpoint commits with the rows). */
@@ -8,25 +8,28 @@ export const LEDGER_PROJECTION_NAME = 'ledger-read-models';
 export const PROJECTION_BATCH_EVENTS = 5_000;
 
 /** The ledger's events among a page of the store: the clients' books and the house's (claims and parked letters are not ledger events). */
-export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEvent[] {
-  return events
-    .filter((event) => event.streamId.startsWith(CLIENT_STREAM_PREFIX) || event.streamId.startsWith(HOUSE_STREAM_PREFIX))
-    .map((event) => ({
-      event: ledgerEventOf(event),
-      globalPosition: event.globalPosition,
-      // house journals belong to no client ('')
-      streamClientId: event.streamId.startsWith(CLIENT_STREAM_PREFIX) ? event.streamId.slice(CLIENT_STREAM_PREFIX.length) : '',
-    }));
+function isLedgerStream(streamId: string): boolean {
+  return streamId.startsWith(CLIENT_STREAM_PREFIX) || streamId.startsWith(HOUSE_STREAM_PREFIX);
 }
 
-/** The store's ledger events from position 0, page by page (a rebuild's input). */
+function projected(event: ProjectedEvent['event'], globalPosition: bigint, streamId: string): ProjectedEvent {
+  // house journals belong to no client ('')
+  return { event, globalPosition, streamClientId: streamId.startsWith(CLIENT_STREAM_PREFIX) ? streamId.slice(CLIENT_STREAM_PREFIX.length) : '' };
+}
+
+export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEvent[] {
+  return events.filter((event) => isLedgerStream(event.streamId)).map((event) => projected(ledgerEventOf(event), event.globalPosition, event.streamId));
+}
+
+function projectedScan(events: readonly ScannedEvent[]): ProjectedEvent[] {
+  const page: ProjectedEvent[] = [];
+  for (const event of events) if (isLedgerStream(event.streamId)) page.push(projected(ledgerEventOfScanned(event), event.globalPosition, event.streamId));
+  return page;
+}
+
+/** The store's ledger events from position 0 (up to `upTo`), batch by batch, from one streamed snapshot: a rebuild's input. */
 export async function* projectedPages(store: PostgresEventStore, upTo?: bigint): AsyncGenerator<ProjectedEvent[]> {
-  for (let after = 0n; ; ) {
-    const page = await store.readAll({ after, maxCount: READ_PAGE_EVENTS_MAX, ...(upTo === undefined ? {} : { upTo }) });
-    if (page.length === 0) return;
-    yield projectedEvents(page);
-    after = page.at(-1)?.globalPosition ?? after;
-  }
+  for await (const batch of store.scanAll(upTo === undefined ? {} : { upTo })) yield projectedScan(batch);
 }
 
 export type ProjectedBatchListener = (lastPosition: bigint) => void;

@@ -15,6 +15,6 @@ export {
   type LoadedBooks,
 } from './ledger-command-handler';
 export { decodeBooks, encodeBooks } from './books-codec';
-export { ledgerEventOf, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
+export { ledgerEventOf, ledgerEventOfScanned, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
 export { applyLedgerMessages, houseCommandOf, ledgerCommandOf, LEDGER_CONSUMED_TOPICS } from './ledger-messages';
 export { HOUSE_BOOKS_STREAM_ID, HOUSE_STREAM_PREFIX, HouseBooks } from './house-books';

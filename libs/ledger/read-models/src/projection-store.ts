@@ -1,6 +1,10 @@
-import type { Queryable } from '@custody/event-store';
+import { copyTextValue, openCopyIn, type CopyIn, type Queryable } from '@custody/event-store';
 import { postedBalance, type Account } from '@custody/ledger-domain';
-import { holdAccountKeys, projectLedger, rowsNeeded, type AssetTotalRow, type BalanceRow, type HoldRow, type ProjectedEvent, type ProjectionResult, type ProjectionRows, type StatementLine } from './projection';
+import type { PoolClient } from 'pg';
+import { foldLedger, holdAccountKeys, projectLedger, rowsNeeded, type AssetTotalRow, type BalanceRow, type HoldRow, type ProjectedEvent, type ProjectionResult, type ProjectionRows, type StatementLine } from './projection';
+
+/** A connection that can run a COPY (a pg client, in the caller's transaction). */
+export type ProjectionConnection = Queryable & Pick<PoolClient, 'query'>;
 
 export const READ_MODEL_TABLES = ['rm_account_balances', 'rm_statement_lines', 'rm_asset_totals', 'rm_withdrawal_holds'] as const;
 
@@ -20,7 +24,7 @@ function ownerOf(account: Account): string {
  * subscription's transaction: the rows and the checkpoint commit together). Loads only the rows
  * the batch touches (three queries), folds in memory, writes each changed row once.
  */
-export async function applyLedgerProjection(db: Queryable, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionResult> {
+export async function applyLedgerProjection(db: ProjectionConnection, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionResult> {
   const needed = rowsNeeded(events);
   const holds = new Map<string, HoldRow>();
   if (needed.withdrawalIds.size > 0) {
@@ -63,7 +67,7 @@ export async function applyLedgerProjection(db: Queryable, schema: string, event
   return projected;
 }
 
-async function writeProjection(db: Queryable, schema: string, projected: ProjectionResult): Promise<void> {
+async function writeProjection(db: ProjectionConnection, schema: string, projected: ProjectionResult): Promise<void> {
   const balanceRows = [...projected.changedBalances].map((key) => projected.balances.get(key) as BalanceRow);
   if (balanceRows.length > 0) {
     const posted = balanceRows.map((row) => postedBalance(row.account, row.balance));
@@ -138,68 +142,75 @@ export async function dumpReadModels(db: Queryable, schema: string): Promise<Rec
   return dump;
 }
 
-async function insertStatementLines(db: Queryable, schema: string, lines: readonly StatementLine[]): Promise<void> {
-  if (lines.length > 0) {
-    await db.query(
-      `insert into ${schema}.rm_statement_lines (client_id, global_position, line, asset, reason, source_reference, amount_minor, pending_change_minor,
-              balance_after_minor, available_after_minor, occurred_at)
-       select * from unnest($1::text[], $2::int8[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[], $11::text[])`,
-      [
-        lines.map((line) => line.clientId),
-        lines.map((line) => line.globalPosition.toString()),
-        lines.map((line) => line.line),
-        lines.map((line) => line.asset),
-        lines.map((line) => line.reason),
-        lines.map((line) => line.sourceReference),
-        lines.map((line) => line.amountMinor.toString()),
-        lines.map((line) => line.pendingChangeMinor.toString()),
-        lines.map((line) => line.balanceAfterMinor.toString()),
-        lines.map((line) => line.availableAfterMinor.toString()),
-        lines.map((line) => line.at),
-      ],
-    );
+const STATEMENT_LINES_COPY = (schema: string) =>
+  `copy ${schema}.rm_statement_lines (client_id, global_position, line, asset, reason, source_reference, amount_minor, pending_change_minor,
+     balance_after_minor, available_after_minor, occurred_at) from stdin`;
+
+/** Statement lines as rows of COPY's text format, each ending in a newline. */
+function statementLinesCopyText(lines: readonly StatementLine[]): string {
+  let text = '';
+  for (const line of lines) {
+    text += `${copyTextValue(line.clientId)}\t${line.globalPosition}\t${line.line}\t${copyTextValue(line.asset)}\t${line.reason}\t${copyTextValue(line.sourceReference)}\t${line.amountMinor}\t${line.pendingChangeMinor}\t${line.balanceAfterMinor}\t${line.availableAfterMinor}\t${copyTextValue(line.at)}\n`;
   }
+  return text;
 }
 
-/** Statement lines a rebuild writes per statement. */
-export const REBUILD_LINES_PER_INSERT = 50_000;
+/** Appends statement lines with one COPY (no per-value array encoding). */
+async function insertStatementLines(db: ProjectionConnection, schema: string, lines: readonly StatementLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  const copy = openCopyIn(db, STATEMENT_LINES_COPY(schema));
+  try {
+    await copy.write(statementLinesCopyText(lines));
+  } catch (error) {
+    copy.abort(error as Error);
+    throw error;
+  }
+  await copy.end();
+}
+
+/** Statement lines a rebuild hands to its COPY at a time (PostgreSQL ingests them while the next pages are folded). */
+export const REBUILD_LINES_PER_CHUNK = 5_000;
+/** Memory the rebuild's final index build may use (its transaction only): the statement key is sorted in one pass. */
+export const REBUILD_INDEX_MEMORY = '512MB';
 
 /**
  * Rebuilds every read model from position 0, for an operator (the live projector stopped), in the
- * caller's transaction: the tables emptied, the events folded in memory page after page (balances,
- * holds and totals stay in memory and are written once at the end, instead of read and written
- * again for every page), statement lines appended in large statements while their primary key is
- * dropped (one statement in flight while the next pages are folded), the key rebuilt once at the end. The rows are the projector's, byte for byte (tested);
- * the caller sets the projector's checkpoint to `lastPosition`.
+ * caller's transaction: the tables emptied, the events folded in memory batch after batch into
+ * the same maps (balances, holds and totals are written once at the end), statement lines streamed
+ * into one COPY while their primary key is dropped (PostgreSQL ingests them on its core while this
+ * one reads and folds), the key rebuilt once at the end. The rows are the projector's, byte for
+ * byte (tested); the caller sets the projector's checkpoint to `lastPosition`.
  */
-export async function rebuildLedgerReadModels(db: Queryable, schema: string, pages: AsyncIterable<readonly ProjectedEvent[]>): Promise<{ readonly events: number; readonly lines: number; readonly lastPosition: bigint }> {
+export async function rebuildLedgerReadModels(db: ProjectionConnection, schema: string, pages: AsyncIterable<readonly ProjectedEvent[]>): Promise<{ readonly events: number; readonly lines: number; readonly lastPosition: bigint }> {
   await db.query(`truncate ${schema}.rm_account_balances, ${schema}.rm_statement_lines, ${schema}.rm_asset_totals, ${schema}.rm_withdrawal_holds`);
   await db.query(`alter table ${schema}.rm_statement_lines drop constraint if exists rm_statement_lines_pkey`);
-  let rows: ProjectionRows = { balances: new Map(), holds: new Map(), totals: new Map() };
-  let buffered: StatementLine[] = [];
-  let inflight: Promise<void> | undefined;
+  const rows: ProjectionRows = { balances: new Map(), holds: new Map(), totals: new Map() };
+  const copy: CopyIn = openCopyIn(db, STATEMENT_LINES_COPY(schema));
   let events = 0;
   let lines = 0;
   let lastPosition = 0n;
-  for await (const page of pages) {
-    const projected = projectLedger(rows, page);
-    rows = { balances: projected.balances, holds: projected.holds, totals: projected.totals };
-    for (const line of projected.lines) buffered.push(line);
-    events += page.length;
-    lastPosition = page.at(-1)?.globalPosition ?? lastPosition;
-    if (buffered.length >= REBUILD_LINES_PER_INSERT) {
-      // one insert in flight while the next pages are read and folded (the pages come on another connection)
-      await inflight;
-      inflight = insertStatementLines(db, schema, buffered);
-      inflight.catch(() => undefined); // awaited before the next insert or at the end, where its error surfaces
-      lines += buffered.length;
-      buffered = [];
+  try {
+    let buffered: StatementLine[] = [];
+    for await (const page of pages) {
+      const folded = foldLedger(rows, page);
+      for (const line of folded.lines) buffered.push(line);
+      events += page.length;
+      lastPosition = page.at(-1)?.globalPosition ?? lastPosition;
+      if (buffered.length >= REBUILD_LINES_PER_CHUNK) {
+        await copy.write(statementLinesCopyText(buffered));
+        lines += buffered.length;
+        buffered = [];
+      }
     }
+    await copy.write(statementLinesCopyText(buffered));
+    lines += buffered.length;
+  } catch (error) {
+    copy.abort(error as Error);
+    throw error;
   }
-  await inflight;
-  await insertStatementLines(db, schema, buffered);
-  lines += buffered.length;
+  await copy.end();
   await writeProjection(db, schema, { ...rows, changedBalances: new Set(rows.balances.keys()), changedHolds: new Set(rows.holds.keys()), changedTotals: new Set(rows.totals.keys()), lines: [] });
+  await db.query(`set local maintenance_work_mem = '${REBUILD_INDEX_MEMORY}'`);
   await db.query(`alter table ${schema}.rm_statement_lines add constraint rm_statement_lines_pkey primary key (client_id, global_position, line)`);
   return { events, lines, lastPosition };
 }

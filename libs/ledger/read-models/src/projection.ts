@@ -1,4 +1,4 @@
-import { accountKey, postedBalance, type Account, type AccountBalance, type LedgerEvent } from '@custody/ledger-domain';
+import { accountKey, normalSide, postedBalance, type Account, type AccountBalance, type JournalEntry, type LedgerEvent } from '@custody/ledger-domain';
 
 /**
  * The ledger's read models as a pure fold: account balances, each client's statement lines,
@@ -104,11 +104,17 @@ export function holdAccountKeys(holds: Iterable<HoldRow>): string[] {
   return [...holds].map((hold) => accountKey({ kind: 'client', clientId: hold.clientId, asset: hold.asset }));
 }
 
-function signedContribution(account: Account, balance: AccountBalance): { clients: bigint; floored: bigint; house: bigint; custody: bigint } {
-  const posted = postedBalance(account, balance);
-  if (account.kind === 'client') return { clients: posted, floored: posted > 0n ? posted : 0n, house: 0n, custody: 0n };
-  if (account.kind === 'custody') return { clients: 0n, floored: 0n, house: 0n, custody: posted };
-  return { clients: 0n, floored: 0n, house: account.purpose === 'network-fee-expense' ? -posted : posted, custody: 0n };
+
+/** The client whose first entry comes last in the journal: the one whose copy of it is recorded last (undefined: no client). */
+function lastClientOf(entries: readonly JournalEntry[]): string | undefined {
+  let last: string | undefined;
+  const seen: string[] = [];
+  for (const entry of entries) {
+    if (entry.account.kind !== 'client' || seen.includes(entry.account.clientId)) continue;
+    seen.push(entry.account.clientId);
+    last = entry.account.clientId;
+  }
+  return last;
 }
 
 /**
@@ -117,64 +123,84 @@ function signedContribution(account: Account, balance: AccountBalance): { client
  * complete (point-in-time reads count it from there too).
  */
 export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEvent[]): ProjectionResult {
-  const balances = new Map(rows.balances);
-  const holds = new Map(rows.holds);
-  const totals = new Map(rows.totals);
+  return foldLedger({ balances: new Map(rows.balances), holds: new Map(rows.holds), totals: new Map(rows.totals) }, events);
+}
+
+/**
+ * projectLedger on maps the caller gives up: they are updated where they are (a rebuild folds a
+ * million events into the same maps, page after page, instead of copying them for every page).
+ * The rows in them are replaced, never changed.
+ */
+export function foldLedger(rows: ProjectionRows, events: readonly ProjectedEvent[]): ProjectionResult {
+  const { balances, holds, totals } = rows;
   const changedBalances = new Set<string>();
   const changedHolds = new Set<string>();
   const changedTotals = new Set<string>();
   const lines: StatementLine[] = [];
-  const linesPerEvent = new Map<string, number>();
+  // lines so far of the event being applied, per client (reset for every event)
+  const linesOfEvent = new Map<string, number>();
 
-  const change = (account: Account, position: bigint, update: (balance: AccountBalance) => AccountBalance): BalanceRow => {
+  /** Moves one account by these deltas and its asset's totals with it (no intermediate objects: a rebuild runs this millions of times). */
+  const change = (account: Account, position: bigint, debitsPostedBy: bigint, creditsPostedBy: bigint, debitsPendingBy: bigint): BalanceRow => {
     const key = accountKey(account);
     const before = balances.get(key)?.balance ?? ZERO;
-    const after = update(before);
-    balances.set(key, { account, balance: after, lastPosition: position });
+    // bigint arithmetic allocates: a zero delta keeps the value it would add to
+    const after: AccountBalance = {
+      debitsPosted: debitsPostedBy === 0n ? before.debitsPosted : before.debitsPosted + debitsPostedBy,
+      creditsPosted: creditsPostedBy === 0n ? before.creditsPosted : before.creditsPosted + creditsPostedBy,
+      debitsPending: debitsPendingBy === 0n ? before.debitsPending : before.debitsPending + debitsPendingBy,
+      creditsPending: before.creditsPending,
+    };
+    const row: BalanceRow = { account, balance: after, lastPosition: position };
+    balances.set(key, row);
     changedBalances.add(key);
-    const removed = signedContribution(account, before);
-    const added = signedContribution(account, after);
     const total = totals.get(account.asset) ?? { asset: account.asset, clientsMinor: 0n, clientsFlooredMinor: 0n, houseMinor: 0n, custodyMinor: 0n, lastPosition: 0n };
-    totals.set(account.asset, {
-      asset: account.asset,
-      clientsMinor: total.clientsMinor - removed.clients + added.clients,
-      clientsFlooredMinor: total.clientsFlooredMinor - removed.floored + added.floored,
-      houseMinor: total.houseMinor - removed.house + added.house,
-      custodyMinor: total.custodyMinor - removed.custody + added.custody,
-      lastPosition: position,
-    });
+    let { clientsMinor, clientsFlooredMinor, houseMinor, custodyMinor } = total;
+    if (debitsPostedBy !== 0n || creditsPostedBy !== 0n) {
+      // the change of the posted balance on the account's normal side
+      const postedBefore = postedBalance(account, before);
+      const postedBy = normalSide(account) === 'credit' ? creditsPostedBy - debitsPostedBy : debitsPostedBy - creditsPostedBy;
+      if (account.kind === 'client') {
+        const postedAfter = postedBefore + postedBy;
+        clientsMinor += postedBy;
+        clientsFlooredMinor += (postedAfter > 0n ? postedAfter : 0n) - (postedBefore > 0n ? postedBefore : 0n);
+      } else if (account.kind === 'custody') custodyMinor += postedBy;
+      else houseMinor += account.purpose === 'network-fee-expense' ? -postedBy : postedBy;
+    }
+    totals.set(account.asset, { asset: account.asset, clientsMinor, clientsFlooredMinor, houseMinor, custodyMinor, lastPosition: position });
     changedTotals.add(account.asset);
-    return balances.get(key) as BalanceRow;
+    return row;
   };
   const line = (clientId: string, position: bigint, asset: string, reason: StatementReason, sourceReference: string, amountMinor: bigint, pendingChangeMinor: bigint, after: BalanceRow, at: string) => {
     const balanceAfterMinor = postedBalance(after.account, after.balance);
-    const eventKey = `${clientId}\u0000${position}`;
-    const lineNumber = linesPerEvent.get(eventKey) ?? 0;
-    linesPerEvent.set(eventKey, lineNumber + 1);
+    const lineNumber = linesOfEvent.get(clientId) ?? 0;
+    linesOfEvent.set(clientId, lineNumber + 1);
     lines.push({ clientId, globalPosition: position, line: lineNumber, asset, reason, sourceReference, amountMinor, pendingChangeMinor, balanceAfterMinor, availableAfterMinor: balanceAfterMinor - after.balance.debitsPending, at });
   };
 
   for (const { event, globalPosition: position, streamClientId } of events) {
+    linesOfEvent.clear();
     switch (event.type) {
       case 'JournalPosted': {
         const { entries, kind, sourceReference, at } = event.data;
-        const clients = [...new Set(entries.flatMap((entry) => (entry.account.kind === 'client' ? [entry.account.clientId] : [])))];
-        // not its last copy: the journal counts once all its copies are recorded (a house-only journal has one copy)
-        if (clients.length > 0 && clients.at(-1) !== streamClientId) break;
+        // not its last copy: the journal counts once all its copies are recorded (a house-only
+        // journal has one copy); its copies follow its clients' order of first appearance
+        const lastClient = lastClientOf(entries);
+        if (lastClient !== undefined && lastClient !== streamClientId) break;
         const settled = kind === 'withdrawal' ? holds.get(sourceReference) : undefined;
-        entries.forEach((entry, index) => {
-          const after = change(entry.account, position, (balance) =>
-            entry.side === 'debit' ? { ...balance, debitsPosted: balance.debitsPosted + entry.amountMinor } : { ...balance, creditsPosted: balance.creditsPosted + entry.amountMinor },
-          );
-          if (entry.account.kind !== 'client') return;
+        for (let index = 0; index < entries.length; index += 1) {
+          const entry = entries[index] as (typeof entries)[number];
+          const debit = entry.side === 'debit';
+          const after = change(entry.account, position, debit ? entry.amountMinor : 0n, debit ? 0n : entry.amountMinor, 0n);
+          if (entry.account.kind !== 'client') continue;
           // entries come in transfer pairs (debit, credit): the other half names what the movement was for
           const counterpart = entries[index % 2 === 0 ? index + 1 : index - 1]?.account;
           if (kind === 'custody-transfer' || kind === 'network-fee') throw new Error(`assertion: a ${kind} journal has a client entry`);
           const reason: StatementReason = kind === 'trade' && counterpart?.kind === 'house' ? 'trade-fee' : kind;
-          const releasing = settled !== undefined && settled.clientId === entry.account.clientId && settled.asset === entry.account.asset && entry.side === 'debit';
-          const settledAfter = releasing ? change(entry.account, position, (balance) => ({ ...balance, debitsPending: balance.debitsPending - settled.amountMinor })) : after;
-          line(entry.account.clientId, position, entry.account.asset, reason, sourceReference, entry.side === 'credit' ? entry.amountMinor : -entry.amountMinor, releasing ? -settled.amountMinor : 0n, settledAfter, at);
-        });
+          const releasing = settled !== undefined && settled.clientId === entry.account.clientId && settled.asset === entry.account.asset && debit;
+          const settledAfter = releasing ? change(entry.account, position, 0n, 0n, -settled.amountMinor) : after;
+          line(entry.account.clientId, position, entry.account.asset, reason, sourceReference, debit ? -entry.amountMinor : entry.amountMinor, releasing ? -settled.amountMinor : 0n, settledAfter, at);
+        }
         if (settled !== undefined) {
           holds.set(sourceReference, { ...settled, status: 'settled' });
           changedHolds.add(sourceReference);
@@ -183,7 +209,7 @@ export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEv
       }
       case 'WithdrawalHoldPlaced': {
         const { withdrawalId, clientId, asset, amountMinor, at } = event.data;
-        const after = change({ kind: 'client', clientId, asset }, position, (balance) => ({ ...balance, debitsPending: balance.debitsPending + amountMinor }));
+        const after = change({ kind: 'client', clientId, asset }, position, 0n, 0n, amountMinor);
         holds.set(withdrawalId, { withdrawalId, clientId, asset, amountMinor, status: 'held' });
         changedHolds.add(withdrawalId);
         line(clientId, position, asset, 'withdrawal-hold', withdrawalId, 0n, amountMinor, after, at);
@@ -192,7 +218,7 @@ export function projectLedger(rows: ProjectionRows, events: readonly ProjectedEv
       case 'WithdrawalHoldReleased': {
         const held = holds.get(event.data.withdrawalId);
         if (held === undefined) throw new Error(`assertion: release of unknown withdrawal ${event.data.withdrawalId}`);
-        const after = change({ kind: 'client', clientId: held.clientId, asset: held.asset }, position, (balance) => ({ ...balance, debitsPending: balance.debitsPending - held.amountMinor }));
+        const after = change({ kind: 'client', clientId: held.clientId, asset: held.asset }, position, 0n, 0n, -held.amountMinor);
         holds.set(held.withdrawalId, { ...held, status: 'released' });
         changedHolds.add(held.withdrawalId);
         line(held.clientId, position, held.asset, 'withdrawal-hold-released', held.withdrawalId, 0n, -held.amountMinor, after, event.data.at);

@@ -20,14 +20,36 @@ function toJson(value: unknown, key: string, fields: RegExp): JsonValue {
   return value as JsonValue;
 }
 
-function fromJson(value: JsonValue, key: string, fields: RegExp): unknown {
-  if (typeof value === 'string' && fields.test(key)) {
+/** Whether `key` names an amount field: the default convention tested without a regular expression. */
+function amountFieldTest(fields: RegExp): (key: string) => boolean {
+  return fields === AMOUNT_FIELD_PATTERN ? (key) => key.endsWith('Minor') : (key) => fields.test(key);
+}
+
+/**
+ * Copies parsed JSON with its amount fields as bigint. Loops instead of entries/fromEntries: this
+ * runs for every event every reader decodes (a replay decodes millions), and the copy leaves the
+ * recorded event's own data untouched.
+ */
+function fromJson(value: JsonValue, key: string, isAmount: (key: string) => boolean): unknown {
+  if (typeof value === 'string') {
+    if (!isAmount(key)) return value;
     if (!INTEGER_TEXT.test(value)) throw new Error(`assertion: stored amount '${key}' is not an integer: ${value}`);
     return BigInt(value);
   }
-  if (Array.isArray(value)) return value.map((item) => fromJson(item, key, fields));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, fromJson(item, name, fields)]));
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index += 1) items[index] = fromJson(value[index] as JsonValue, key, isAmount);
+    return items;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) {
+    const item = fromJson(value[name] as JsonValue, name, isAmount);
+    // a key named __proto__ stays an own property, as JSON.parse made it (an assignment would set the prototype)
+    if (name === '__proto__') Object.defineProperty(copy, name, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[name] = item;
+  }
+  return copy;
 }
 
 /** An event's data for the store: bigint fields (named by `fields`) as decimal text. */
@@ -37,5 +59,35 @@ export function encodeAmounts(data: object, fields: RegExp = AMOUNT_FIELD_PATTER
 
 /** Stored data back with its bigint fields (named by `fields`) as bigint. */
 export function decodeAmounts(data: JsonObject, fields: RegExp = AMOUNT_FIELD_PATTERN): unknown {
-  return fromJson(data, 'data', fields);
+  return fromJson(data, 'data', amountFieldTest(fields));
+}
+
+function convertInPlace(value: unknown, key: string, isAmount: (key: string) => boolean): unknown {
+  if (typeof value === 'string') {
+    if (!isAmount(key)) return value;
+    if (!INTEGER_TEXT.test(value)) throw new Error(`assertion: stored amount '${key}' is not an integer: ${value}`);
+    return BigInt(value);
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) value[index] = convertInPlace(value[index], key, isAmount);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const name of Object.keys(record)) {
+    const item = record[name];
+    // only strings change: a nested object or array is converted where it is
+    if (typeof item === 'string') {
+      if (isAmount(name)) record[name] = convertInPlace(item, name, isAmount);
+    } else convertInPlace(item, name, isAmount);
+  }
+  return record;
+}
+
+/**
+ * decodeAmounts without the copy, for data that belongs to the caller alone (freshly parsed by a
+ * scan): the same rules, the amount fields replaced where they are.
+ */
+export function decodeAmountsInPlace(data: JsonObject, fields: RegExp = AMOUNT_FIELD_PATTERN): unknown {
+  return convertInPlace(data, 'data', amountFieldTest(fields));
 }

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { copyTextValue } from './copy-text';
 import { EventIdConflictError, WrongExpectedVersionError } from './errors';
 import { GENESIS_HASH, chainLink, contentDigest } from './hash-chain';
 import { APPEND_EVENTS_MAX, COPY_CHUNK_ROWS, EVENT_TYPE_LENGTH_MAX, PREPARE_SLICE_EVENTS, STREAM_ID_LENGTH_MAX } from './limits';
@@ -372,10 +373,3 @@ async function loadHead(db: Queryable, schema: string): Promise<{ globalPosition
   return row === undefined ? { globalPosition: 0n, hash: GENESIS_HASH, recordedAtMs: 0 } : { globalPosition: BigInt(row.global_position), hash: row.hash, recordedAtMs: Number(row.recorded_at_ms) };
 }
 
-const COPY_SPECIAL_CHARACTERS = /[\\\t\n\r]/;
-const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** Escapes a value for PostgreSQL's COPY text format (backslash, tab, newline, carriage return). */
-export function copyTextValue(value: string): string {
-  return COPY_SPECIAL_CHARACTERS.test(value) ? value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] ?? character) : value;
-}

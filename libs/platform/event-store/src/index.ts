@@ -1,10 +1,12 @@
-export { AMOUNT_FIELD_PATTERN, decodeAmounts, encodeAmounts } from './amount-codec';
+export { AMOUNT_FIELD_PATTERN, decodeAmounts, decodeAmountsInPlace, encodeAmounts } from './amount-codec';
 export * from './errors';
 export { GENESIS_HASH, chainHash, chainLink, contentDigest, type HashedContent, type HashedPlacement, type HashedRecord } from './hash-chain';
 export * from './limits';
 export { PostgresEventStore, type PostgresEventStoreOptions, type Transaction } from './postgres-event-store';
 export type { Queryable } from './queryable';
 export type { StreamCursor } from './read';
+export { copyTextValue, openCopyIn, unescapeCopyText, type CopyIn } from './copy-text';
+export type { ScanOptions, ScannedEvent } from './scan';
 export { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 export { activeTraceContext, formatTraceparent, parseTraceparent } from './tracing';
 export * from './types';

@@ -10,6 +10,9 @@ export const COPY_CHUNK_ROWS = 250;
 export const READ_PAGE_EVENTS_MAX = 10_000;
 /** Default page for readAll / readStream when the caller gives none. */
 export const READ_PAGE_EVENTS_DEFAULT = 1_000;
+/** Events per batch a scan (scanAll: one streamed COPY) hands to its caller, by default and at most. */
+export const SCAN_BATCH_EVENTS_DEFAULT = 5_000;
+export const SCAN_BATCH_EVENTS_MAX = 50_000;
 /** Rows fetched per round trip while verifying the hash chain. */
 export const VERIFY_PAGE_EVENTS = 5_000;
 /** Most upcasting steps applied to one event (guards against a cyclic registry). */

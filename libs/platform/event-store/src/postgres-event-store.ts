@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { appendInTransaction } from './append';
 import { readAll, readStream, readStreams, type StreamCursor } from './read';
+import { scanAll, type ScanOptions, type ScannedEvent } from './scan';
 import { STREAM_HEADS_MAX } from './limits';
 import { assertSchemaName, ensureEventStoreSchema } from './schema';
 import { withSpan, withTraceContext } from './tracing';
@@ -126,6 +127,14 @@ export class PostgresEventStore {
     return withSpan('read-all', { 'event_store.schema': this.schema }, () =>
       readAll(transaction?.client ?? this.pool, this.schema, this.upcasters, options),
     );
+  }
+
+  /**
+   * Every event after `after` in position order, in batches, streamed from one snapshot on its
+   * own connection: what a rebuild from position 0 reads (see scanAll).
+   */
+  scanAll(options?: ScanOptions): AsyncGenerator<ScannedEvent[]> {
+    return scanAll(this.pool, this.schema, this.upcasters, options);
   }
 
   async verifyChain(options?: VerifyChainOptions) {
