@@ -91,6 +91,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'SHUTDOWN_DRAIN_MS',
+    required: false,
+    default: '0',
+    description: 'On SIGTERM, how long the service reports not-ready while still serving before it stops consuming and closes (0 to 15000; Kubernetes: about 5000).',
+    secret: false,
+  },
+  {
     name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     required: false,
     default: undefined,

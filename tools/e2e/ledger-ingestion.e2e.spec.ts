@@ -165,6 +165,39 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
     expect((await call('GET', '/v1/books/invariants', ['operator'])).body).toMatchObject({ ok: true });
   });
 
+  it('exports its dead letters and its consumer lag, read from Kafka, per partition (issue 10 alerts)', async () => {
+    const metrics = async () => (await fetch(`${ledger.baseUrl}/metrics`)).text();
+    expect(await metrics()).toMatch(/custody_dead_letters_total\{stage="handle",topic="exchange.trades.v1",service="ledger"\} 1\n/);
+    // every partition of both consumed topics, each at 0 once everything sent is applied and committed
+    const lagLines = async () => (await metrics()).split('\n').filter((line) => line.startsWith('custody_consumer_lag_messages{'));
+    expect(await eventually(async () => {
+      const lines = await lagLines();
+      return lines.length === 6 && lines.every((line) => line.endsWith(' 0'));
+    }, WAIT_MS)).toBe(true);
+    expect(await lagLines()).toContain('custody_consumer_lag_messages{group="ledger-books",topic="exchange.trades.v1",partition="0",service="ledger"} 0');
+    // a trade the ledger cannot apply yet (its inbox locked by this test) is lag on its partition until it is applied and committed
+    const lagOf = async () => Number(/custody_consumer_lag_messages\{group="ledger-books",topic="exchange.trades.v1",partition="1",service="ledger"\} (\d+)/.exec(await metrics())?.[1]);
+    const locker = await db.pool.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table ledger.inbox in exclusive mode');
+      const stuck = envelope('TradeExecuted', 'trade-T-9', {
+        tradeId: 'T-9', occurredAt: at, instrument: { base: 'BTC', quote: 'USDT' }, buyerClientId: 'alice', sellerClientId: 'bob', quantityMinor: '1000', price: '1', quoteAmountMinor: '10',
+        buyerFee: { asset: 'BTC', amountMinor: '0' }, sellerFee: { asset: 'USDT', amountMinor: '0' },
+      });
+      await producer.send({ topic: EXCHANGE_TRADES_TOPIC, acks: -1, messages: [{ key: stuck.streamId, value: JSON.stringify(stuck), partition: 1 }] });
+      expect(await eventually(async () => (await lagOf()) === 1, WAIT_MS)).toBe(true);
+      expect(await lagOf()).toBe(1); // still: it cannot be applied while the inbox is locked
+    } finally {
+      await locker.query('rollback');
+      locker.release();
+    }
+    expect(await eventually(async () => (await lagOf()) === 0, WAIT_MS)).toBe(true);
+    // an undecodable message is parked and counted at its stage
+    await producer.send({ topic: EXCHANGE_TRADES_TOPIC, acks: -1, messages: [{ key: 'x', value: 'not json', partition: 2 }] });
+    expect(await eventually(async () => /custody_dead_letters_total\{stage="decode",topic="exchange.trades.v1",service="ledger"\} 1\n/.test(await metrics()), WAIT_MS)).toBe(true);
+  });
+
   it('given SIGTERM, then it stops consuming and exits 0', async () => {
     expect(await ledger.stop()).toBe(0);
   });

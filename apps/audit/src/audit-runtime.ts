@@ -6,9 +6,10 @@ import { AuditLog } from '@custody/audit-application';
 import type { Checkpoint } from '@custody/audit-domain';
 import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import type { Logger } from '@custody/observability';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import type { Logger, ServiceMetrics } from '@custody/observability';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
+import { Counter, Gauge } from 'prom-client';
 import { AUDIT_CONFIG, type AuditConfig } from './audit-config';
 
 export const AUDIT_CONSUMER_GROUP = 'audit';
@@ -28,18 +29,27 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly warning: RateLimitedWarning;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<unknown> = Promise.resolve();
+  private readonly verified: Gauge;
+  private readonly verificationFailures: Counter;
 
   constructor(
     @Inject(AUDIT_CONFIG) readonly config: AuditConfig,
     @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) store: PostgresEventStore,
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
   ) {
     this.warning = new RateLimitedWarning(logger);
     this.log = new AuditLog(store);
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'audit consumer', groupId: AUDIT_CONSUMER_GROUP, topics: AUDITED_TOPICS, apply: this.log.apply() });
+    this.verified = new Gauge({
+      name: 'custody_audit_record_verified',
+      help: 'Whether the last scheduled verification of the audit record\'s hash chain passed (1) or found a break (0); absent before the first.',
+      registers: [metrics.registry],
+    });
+    this.verificationFailures = new Counter({ name: 'custody_audit_record_verification_failures_total', help: 'Scheduled verifications of the audit record that found a break.', registers: [metrics.registry] });
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, metrics, name: 'audit consumer', groupId: AUDIT_CONSUMER_GROUP, topics: AUDITED_TOPICS, apply: this.log.apply() });
   }
 
   audit(): AuditLog {
@@ -79,14 +89,30 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'audit: start-up failed'));
   }
 
+  /**
+   * Every interval: the record's whole hash chain verified (exported as custody_audit_record_verified),
+   * then, with a key and only over a chain that holds, a checkpoint signed.
+   */
   private schedule(): void {
-    if (this.stopping.signal.aborted || this.config.signingKey === undefined) return;
+    if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
-      this.round = this.checkpoint()
-        .then((checkpoint) => this.logger.info({ treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }, 'audit: checkpoint signed'))
-        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'audit: checkpoint failed; retried next interval'))
+      this.round = this.verifyAndCheckpoint()
+        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'audit: verification or checkpoint failed; retried next interval'))
         .finally(() => this.schedule());
     }, this.config.checkpointIntervalMs);
+  }
+
+  private async verifyAndCheckpoint(): Promise<void> {
+    const verification = await this.audit().verifyChain();
+    this.verified.set(verification.broken === undefined ? 1 : 0);
+    if (verification.broken !== undefined) {
+      this.verificationFailures.inc();
+      this.logger.error({ broken: verification.broken, checked: verification.checked }, 'audit: the record\'s hash chain is broken; no checkpoint is signed over it');
+      return;
+    }
+    if (this.config.signingKey === undefined) return;
+    const checkpoint = await this.checkpoint();
+    this.logger.info({ treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }, 'audit: checkpoint signed');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

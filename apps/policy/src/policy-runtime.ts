@@ -2,9 +2,9 @@ import { Inject, Injectable, ServiceUnavailableException, type BeforeApplication
 import { EvmChainReader, type ChainReader } from '@custody/chain';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import type { Logger } from '@custody/observability';
+import type { Logger, ServiceMetrics } from '@custody/observability';
 import { applyPolicyMessages, POLICY_CONSUMED_TOPICS, PolicyService } from '@custody/policy-application';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { POLICY_CONFIG, type PolicyConfig } from './policy-config';
 
@@ -32,6 +32,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(POLICY_CONFIG) readonly config: PolicyConfig,
     @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) store: PostgresEventStore,
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
@@ -39,7 +40,18 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.warning = new RateLimitedWarning(logger);
     this.service = new PolicyService({ store, jurisdictions: config.jurisdictions, reportCurrency: config.reportCurrency, decimals, insurance: config.insurance, withdrawalLimits: config.withdrawalLimits, ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }) });
     this.readers = config.evm === undefined ? [] : [new EvmChainReader(config.evm)];
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
+    scrapedGauge(metrics, logger, {
+      name: 'custody_policy_open_breaches',
+      help: 'Compliance breaches detected and not yet resolved, by rule (TW-3, TW-4, HK-6, ...).',
+      labelNames: ['rule'] as const,
+      read: async () => {
+        if (!this.ready) return undefined;
+        const byRule = new Map<string, number>();
+        for (const breach of (await this.service.openBreaches()).values()) byRule.set(breach.ruleId, (byRule.get(breach.ruleId) ?? 0) + 1);
+        return [...byRule].map(([rule, count]) => [{ rule }, count] as const);
+      },
+    });
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, metrics, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
   }
 
   /** The service once its tables exist (503 before). */

@@ -1,9 +1,9 @@
 import { Inject, Injectable, ServiceUnavailableException, UnprocessableEntityException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
-import type { Logger } from '@custody/observability';
+import type { Logger, ServiceMetrics } from '@custody/observability';
 import { applyReconciliationMessages, DailyRuns, Discrepancies, FiatTrustRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, JsonWebhook, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, JsonWebhook, KafkaIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
@@ -32,6 +32,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
     @Inject(RECONCILIATION_CONFIG) readonly config: ReconciliationConfig,
     @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) readonly store: PostgresEventStore,
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
@@ -54,7 +55,17 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
     });
     this.reconciliations = new ReconciliationRuns({ store, calendar: config.calendar, dailyRuns: this.runs, chains: config.evm === undefined ? [] : [new EvmChainReader(config.evm)], discrepancies: this.discrepancyRecord });
     this.fiat = new FiatTrustRuns({ store, calendar: config.calendar, discrepancies: this.discrepancyRecord });
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat) });
+    scrapedGauge(metrics, logger, {
+      name: 'custody_reconciliation_discrepancies',
+      help: 'Discrepancies not closed (TW-14, TW-11): all of them (state open), those escalated to the board and internal audit, and shortfalls past their top-up due day (state overdue).',
+      labelNames: ['state'] as const,
+      read: async () => {
+        if (!this.ready) return undefined;
+        const counts = await this.discrepancyRecord.counts();
+        return [[{ state: 'open' }, counts.open], [{ state: 'escalated' }, counts.escalated], [{ state: 'overdue' }, counts.overdue]];
+      },
+    });
+    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, metrics, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat) });
   }
 
   dailyRuns(): DailyRuns {

@@ -65,6 +65,8 @@ export interface InboxConsumerOptions {
   readonly onError?: (error: unknown, attempt: number) => void;
   /** The bus client failed and is restarted after a backoff (number `restart` in a row). */
   readonly onRestart?: (error: unknown, restart: number) => void;
+  /** Dead letters Kafka has accepted (a batch retried after a failure may park its letters again). */
+  readonly onParked?: (letters: readonly DeadLetterV2[]) => void;
   readonly now?: () => Date;
 }
 
@@ -145,6 +147,7 @@ export class InboxConsumer {
       DEAD_LETTER_TOPIC,
       letters.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
     );
+    this.options.onParked?.(letters);
   }
 
   /** The handler's refusals as dead letters; a refusal of a message it was not given is a programmer error. */

@@ -12,7 +12,7 @@ describe('service configuration', () => {
     const result = parseServiceConfig('reconciliation', 3004, valid);
     expect(result).toMatchObject({
       ok: true,
-      config: { serviceName: 'reconciliation', port: 3004, databasePoolMax: 10, databaseSchema: 'reconciliation', logLevel: 'info', otlpEndpoint: undefined },
+      config: { serviceName: 'reconciliation', port: 3004, databasePoolMax: 10, databaseSchema: 'reconciliation', logLevel: 'info', otlpEndpoint: undefined, shutdownDrainMs: 0 },
     });
   });
 
@@ -35,6 +35,7 @@ describe('service configuration', () => {
     ['KAFKA_BROKERS', 'kafka:99999', /host:port/],
     ['KAFKA_BROKERS', Array.from({ length: 33 }, (_, index) => `k${index}:9092`).join(','), /at most 32/],
     ['KAFKA_PRODUCER_IDEMPOTENT', 'yes', /'true' or 'false'/],
+    ['SHUTDOWN_DRAIN_MS', '15001', /0 to 15000/],
   ])('given %s=%s, then it is refused with a reason', (variable, value, reason) => {
     const result = parseServiceConfig('ledger', 3001, { ...valid, [variable]: value });
     expect(result.ok).toBe(false);

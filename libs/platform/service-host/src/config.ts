@@ -17,7 +17,16 @@ export interface ServiceConfig {
   readonly auth: AuthConfig;
   /** Kafka, when KAFKA_BROKERS is set: the service then relays its events to its topic. */
   readonly kafka: KafkaConfig | undefined;
+  /**
+   * SHUTDOWN_DRAIN_MS: on SIGTERM the service first reports not-ready and keeps serving this
+   * long, so the load balancer stops sending before the listener closes (Kubernetes removes a
+   * terminating pod from its endpoints asynchronously). 0 (the default) for a developer's Ctrl-C.
+   */
+  readonly shutdownDrainMs: number;
 }
+
+/** Longest drain: it and the shutdown itself must fit in the pod's termination grace period. */
+export const SHUTDOWN_DRAIN_MS_LIMIT = 15_000;
 
 export interface KafkaConfig {
   readonly brokers: readonly string[];
@@ -62,6 +71,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   const auth = parseAuthConfig(environment);
   if (!auth.ok) problems.push(...auth.problems);
   const kafka = parseKafkaConfig(environment, problems);
+  const shutdownDrainMs = parseInteger(environment, 'SHUTDOWN_DRAIN_MS', 0, 0, SHUTDOWN_DRAIN_MS_LIMIT, problems);
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
@@ -76,6 +86,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
       otlpEndpoint,
       auth: auth.config,
       kafka,
+      shutdownDrainMs,
     },
   };
 }

@@ -15,6 +15,8 @@ export type ReadinessReport = { ready: true } | { ready: false; reason: string }
 export class DatabaseReadiness {
   private migrated = false;
   private stopped = false;
+  /** Set on SIGTERM: the service still serves what reaches it but asks not to be sent more. */
+  private draining = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private markMigrated: () => void = () => undefined;
   /** Preparations registered by the service (its own tables, read-model migrations) not done yet. */
@@ -56,7 +58,13 @@ export class DatabaseReadiness {
     });
   }
 
+  /** From now on not ready (for good): the service is shutting down. */
+  beginDraining(): void {
+    this.draining = true;
+  }
+
   async check(): Promise<ReadinessReport> {
+    if (this.draining) return { ready: false, reason: 'draining: the service is shutting down' };
     if (!this.migrated) return { ready: false, reason: 'database schema not prepared yet (database unreachable at start?)' };
     if (this.pending.size > 0) return { ready: false, reason: `not prepared yet: ${[...this.pending].join(', ')}` };
     try {

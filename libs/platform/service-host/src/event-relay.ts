@@ -3,12 +3,10 @@ import type { PostgresEventStore } from '@custody/event-store';
 import { createKafka, createOutboxProducer, KafkaMessageBus, OutboxRelay } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Producer } from 'kafkajs';
-import { Counter, Gauge } from 'prom-client';
+import { Counter } from 'prom-client';
 import type { KafkaConfig } from './config';
-import { RateLimitedWarning, retryUntilDone, withTimeout } from './resilience';
-
-/** A /metrics scrape waits at most this long for the lag figures. */
-export const LAG_COLLECT_TIMEOUT_MS = 2_000;
+import { RateLimitedWarning, retryUntilDone } from './resilience';
+import { scrapedGauge } from './scraped-gauge';
 
 /**
  * The service's outbox relay to Kafka (ARCHITECTURE.md: the event table is the outbox): from
@@ -42,11 +40,15 @@ export class EventRelayHost {
     this.topic = topic;
     const published = new Counter({ name: 'custody_outbox_relay_published_events_total', help: 'Events the outbox relay has published and Kafka acknowledged.', registers: [metrics.registry] });
     const failures = new Counter({ name: 'custody_outbox_relay_failures_total', help: 'Failed publish attempts of the outbox relay (each is retried).', registers: [metrics.registry] });
-    const lag: Gauge = new Gauge({
+    scrapedGauge(metrics, logger, {
       name: 'custody_outbox_relay_lag_events',
       help: 'Events in the store not yet acknowledged by Kafka (head global position minus the relay checkpoint).',
-      registers: [metrics.registry],
-      collect: (): Promise<void> => this.collectLag(lag),
+      // measured from the moment the schema exists, also while Kafka is unreachable; not while stopping (the pool closes)
+      read: async () => {
+        if (!this.schemaReady || this.stopping.signal.aborted) return undefined;
+        const [head, checkpoint] = await Promise.all([this.store.headPosition(), this.relay.checkpoint()]);
+        return [[{}, Number(head - checkpoint)]]; // a count of events, far below 2^53
+      },
     });
     this.relay = new OutboxRelay(store, {
       topic,
@@ -57,20 +59,6 @@ export class EventRelayHost {
         this.warning.warn({ error: (error as Error).message, attempt, topic }, 'outbox relay: publish failed; retrying');
       },
     });
-  }
-
-  /**
-   * On scrape. A failure (database down, pool closed while stopping) keeps the last value
-   * rather than failing the whole /metrics answer; a slow database is cut off after a bound.
-   */
-  private async collectLag(lag: Gauge): Promise<void> {
-    if (!this.schemaReady || this.stopping.signal.aborted) return;
-    try {
-      const [head, checkpoint] = await withTimeout(Promise.all([this.store.headPosition(), this.relay.checkpoint()]), LAG_COLLECT_TIMEOUT_MS);
-      lag.set(Number(head - checkpoint)); // a count of events, far below 2^53
-    } catch (error) {
-      this.logger.debug({ error: (error as Error).message }, 'outbox relay lag not measured');
-    }
   }
 
   /**

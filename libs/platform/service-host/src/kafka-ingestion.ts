@@ -1,10 +1,12 @@
 import type { Topic } from '@custody/contracts';
 import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus, type InboxConsumerOptions } from '@custody/messaging';
-import type { Logger } from '@custody/observability';
-import type { Producer } from 'kafkajs';
+import type { Logger, ServiceMetrics } from '@custody/observability';
+import type { Admin, Producer } from 'kafkajs';
+import { Counter } from 'prom-client';
 import type { Pool } from 'pg';
 import type { ServiceConfig } from './config';
 import { RateLimitedWarning, retryUntilDone } from './resilience';
+import { scrapedGauge } from './scraped-gauge';
 
 export interface KafkaIngestionOptions {
   readonly config: ServiceConfig;
@@ -16,6 +18,8 @@ export interface KafkaIngestionOptions {
   readonly topics: readonly Topic[];
   /** What the service's inbox consumer applies, in each batch's transaction. */
   readonly apply: InboxConsumerOptions['apply'];
+  /** Where the consumer's lag and dead letters are exported (custody_consumer_lag_messages, custody_dead_letters_total). */
+  readonly metrics?: ServiceMetrics;
 }
 
 /**
@@ -28,12 +32,52 @@ export interface KafkaIngestionOptions {
 export class KafkaIngestion {
   private consumer: InboxConsumer | undefined;
   private producer: Producer | undefined;
+  /** Reads the group's committed offsets and the partitions' ends on each scrape (connected on the first). */
+  private admin: Admin | undefined;
+  private adminConnected: Promise<void> | undefined;
+  private consuming = false;
+  private readonly deadLetters: Counter<'stage' | 'topic'> | undefined;
   private readonly stopping = new AbortController();
   private starting: Promise<boolean> = Promise.resolve(false);
   private readonly warning: RateLimitedWarning;
 
   constructor(private readonly options: KafkaIngestionOptions) {
     this.warning = new RateLimitedWarning(options.logger);
+    const { metrics, logger, groupId } = options;
+    if (metrics === undefined) return;
+    this.deadLetters = new Counter({
+      name: 'custody_dead_letters_total',
+      help: 'Messages this consumer group parked in custody.deadletter.v1, by stage (decode, validate, handle) and original topic.',
+      labelNames: ['stage', 'topic'] as const,
+      registers: [metrics.registry],
+    });
+    scrapedGauge(metrics, logger, {
+      name: 'custody_consumer_lag_messages',
+      help: 'Messages on each consumed partition beyond the group\'s committed offset (what it has yet to apply), read from Kafka on each scrape.',
+      labelNames: ['group', 'topic', 'partition'] as const,
+      read: () => this.readLag(groupId),
+    });
+  }
+
+  /** Per partition: end offset minus the committed one (the partition's start when nothing is committed yet). */
+  private async readLag(groupId: string): Promise<Array<[{ group: string; topic: string; partition: string }, number]> | undefined> {
+    const admin = this.admin;
+    if (admin === undefined || !this.consuming || this.stopping.signal.aborted) return undefined;
+    this.adminConnected ??= admin.connect();
+    await this.adminConnected;
+    const topics = [...this.options.topics];
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    const lag: Array<[{ group: string; topic: string; partition: string }, number]> = [];
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const offsets = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+      for (const end of ends) {
+        const commit = BigInt(offsets.find((entry) => entry.partition === end.partition)?.offset ?? '-1');
+        const from = commit >= 0n ? commit : BigInt(end.low);
+        lag.push([{ group: groupId, topic, partition: String(end.partition) }, Number(BigInt(end.high) - from)]);
+      }
+    }
+    return lag;
   }
 
   /** True once consuming; false when Kafka is not configured or the service stopped first. */
@@ -53,6 +97,7 @@ export class KafkaIngestion {
     const kafka = createKafka({ clientId: `${config.serviceName}-${name.replace(/\W+/g, '-')}`, brokers: kafkaConfig.brokers });
     const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent }); // dead letters
     this.producer = producer;
+    if (this.options.metrics !== undefined) this.admin = kafka.admin();
     const consumer = new InboxConsumer({
       bus: new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }),
       groupId: this.options.groupId,
@@ -62,6 +107,9 @@ export class KafkaIngestion {
       apply: this.options.apply,
       onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: batch failed; retrying it`),
       onRestart: (error, restart) => logger.warn({ error: (error as Error).message, restart }, `${name}: Kafka consumer restarted`),
+      onParked: (letters) => {
+        for (const letter of letters) this.deadLetters?.inc({ stage: letter.data.stage, topic: letter.data.originalTopic });
+      },
     });
     this.consumer = consumer;
     await consumer.migrate();
@@ -74,6 +122,7 @@ export class KafkaIngestion {
       (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: Kafka not reachable; retrying`),
     );
     if (started) logger.info({ topics: this.options.topics, groupId: this.options.groupId }, `${name} started`);
+    this.consuming = started;
     return started;
   }
 
@@ -83,5 +132,6 @@ export class KafkaIngestion {
     await this.starting.catch(() => false);
     await this.consumer?.stop();
     await this.producer?.disconnect().catch(() => undefined);
+    if (this.adminConnected !== undefined) await this.admin?.disconnect().catch(() => undefined);
   }
 }

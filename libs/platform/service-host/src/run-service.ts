@@ -4,12 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, createServiceMetrics, type Telemetry } from '@custody/observability';
 import { formatConfigProblems, parseServiceConfig } from './config';
+import { DatabaseReadiness } from './database-readiness';
 import { httpObservability } from './http-observability';
 import { NestJsonLogger } from './nest-logger';
 import { ServiceHostModule } from './service-host.module';
 
 /** Exit code for a configuration error (sysexits EX_CONFIG). */
 export const EXIT_CODE_CONFIG = 78;
+/** Longest the shutdown may take after the drain (consumers' batch in hand, relay, pool, telemetry) before the process exits 1. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 export interface RunServiceOptions {
@@ -38,11 +40,24 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
   logger.info({ port: config.port, schema: config.databaseSchema }, `${config.serviceName} listening`);
 
+  // SIGTERM (Kubernetes, docker stop) or Ctrl-C: report not-ready and keep serving for the drain,
+  // then close: consumers finish and commit their batch in hand and leave their group, the relay
+  // stops after its last acknowledgement, the listener and the pool close, telemetry is flushed.
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
-    await app.close(); // runs the shutdown hooks: stop readiness retries, close the pool
+    if (stopping) return;
+    stopping = true;
+    app.get(DatabaseReadiness).beginDraining();
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: draining');
+    if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    logger.info('shutting down: stopping consumers and closing');
+    await app.close(); // runs the shutdown hooks: consumers, relay, readiness retries, pool
     await options.telemetry?.shutdown();
+    logger.info('shut down');
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));

@@ -72,6 +72,23 @@ export class Discrepancies extends ReconciliationRecord {
     return (await this.streams.load(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE)).state;
   }
 
+  /**
+   * What the operations dashboards and alerts count: discrepancies not closed, how many of them
+   * were escalated, and how many are shortfalls past their top-up due day (ShortfallOverdue).
+   * One statement over the index and the streams' events (each probe by stream id).
+   */
+  async counts(): Promise<{ readonly open: number; readonly escalated: number; readonly overdue: number }> {
+    const { rows } = await this.options.store.pool.query<{ open: number; escalated: number; overdue: number }>(
+      `select count(*)::int as open,
+              count(*) filter (where exists (select 1 from ${this.schema}.events e where e.stream_id = $1 || d.discrepancy_id and e.event_type = 'DiscrepancyEscalated'))::int as escalated,
+              count(*) filter (where exists (select 1 from ${this.schema}.events e where e.stream_id = $1 || d.discrepancy_id and e.event_type = 'ShortfallOverdue'))::int as overdue
+         from ${this.schema}.recon_discrepancies d where d.status <> 'closed'`,
+      [discrepancyStreamId('')],
+    );
+    const row = rows[0];
+    return { open: row?.open ?? 0, escalated: row?.escalated ?? 0, overdue: row?.overdue ?? 0 };
+  }
+
   /** Discrepancies by status (`open` includes explained but not closed), newest discovery first. */
   async list(status: 'open' | 'closed' | 'all', limit: number): Promise<DiscrepancyState[]> {
     const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(
