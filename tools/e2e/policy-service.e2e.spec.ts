@@ -86,12 +86,15 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     detectedAt = detected?.data['detectedAt'] as string;
     expect((await call('GET', '/v1/compliance', ['operator'], 'ops-1')).body).toMatchObject({ policySource: 'default', openBreaches: expect.arrayContaining([expect.objectContaining({ ruleId: 'HK-11g' })]) });
     expect((await call('GET', '/v1/compliance', ['custodian'], 'x')).status).toBe(403);
+    // issue 10: the open breach is exported for the alert
+    expect(await (await fetch(`${policy.baseUrl}/metrics`)).text()).toMatch(/custody_policy_open_breaches\{rule="HK-11g",service="policy"\} 1\n/);
   });
 
   it('HK-11g a cold deposit that restores 98% resolves it; the compliance as of the breach\'s time still shows it', async () => {
     await send(WALLET_EVENTS_TOPIC, deposit('D-2', 'c1', 990n * ETH));
     await breachEvents((read) => read.some((event) => event.type === 'ComplianceBreachResolved' && event.data['ruleId'] === 'HK-11g'));
     expect((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body['openBreaches']).toEqual([]);
+    expect(await (await fetch(`${policy.baseUrl}/metrics`)).text()).not.toMatch(/custody_policy_open_breaches\{rule="HK-11g"/);
     const past = await call('GET', `/v1/compliance?at=${encodeURIComponent(detectedAt)}`, ['auditor'], 'aud-1');
     expect((past.body['openBreaches'] as { ruleId: string }[]).map((breach) => breach.ruleId)).toContain('HK-11g');
     // the rules as they stood then, rebuilt from history: 10 ETH hot, nothing cold

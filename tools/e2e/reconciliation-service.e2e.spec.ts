@@ -123,6 +123,11 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     expect(run.body['heights']).toEqual([{ chain: 'ethereum', blockNumber: (await createPublicClient({ transport: http(node.rpcUrl) }).getBlockNumber()).toString() }]);
 
     const open = await call('GET', '/v1/discrepancies?status=open', ['auditor']);
+    // issue 10: what the alerts count, equal to what the API lists
+    const discrepancyGauge = async (state: string) => Number(new RegExp(`custody_reconciliation_discrepancies\\{state="${state}",service="reconciliation"\\} (\\d+)`).exec(await (await fetch(`${service.baseUrl}/metrics`)).text())?.[1]);
+    expect(await discrepancyGauge('open')).toBe((open.body['discrepancies'] as unknown[]).length);
+    expect(await discrepancyGauge('open')).toBeGreaterThan(0);
+    expect(await discrepancyGauge('overdue')).toBe(0);
     expect((open.body['discrepancies'] as { discrepancyId: string; topUpDueOn: string | null }[]).find((entry) => entry.discrepancyId === discrepancyId)?.topUpDueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const summary = await call('GET', `/v1/reconciliation-runs/${encodeURIComponent(runId)}/summary.txt`, ['auditor']);
     expect(summary.type).toMatch(/text\/plain/);

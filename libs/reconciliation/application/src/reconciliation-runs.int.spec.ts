@@ -122,13 +122,16 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   });
 
   it('TW-14 not explained within the deadline: escalated once to the board and internal audit; past the due day: ShortfallOverdue with what remains', async () => {
+    expect(await discrepancies.counts()).toEqual({ open: 1, escalated: 0, overdue: 0 }); // what the operations metrics export
     offsetMs = 2 * 60 * 60 * 1000;
     await discrepancies.checkDeadlines();
     await discrepancies.checkDeadlines();
+    expect(await discrepancies.counts()).toEqual({ open: 1, escalated: 1, overdue: 0 });
     expect(notified.filter((event) => event.type === 'DiscrepancyEscalated').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, notify: ['board', 'internal-audit'] })]);
     offsetMs = 12 * DAY_MS; // five business days are at most eleven calendar days here (no holidays configured)
     await discrepancies.checkDeadlines();
     expect(notified.filter((event) => event.type === 'ShortfallOverdue').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, remainingMinor: parseEther('1') })]);
+    expect(await discrepancies.counts()).toEqual({ open: 1, escalated: 1, overdue: 1 });
   });
 
   it('TW-14.3 a later run with the chain still short finds it persisting; after the top-up is sent and recorded, the next run confirms it and closes it', async () => {
@@ -142,6 +145,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     expect(confirming).toMatchObject({ differences: [], opened: [], confirmedGone: [discrepancyId] });
     expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
     expect((await discrepancies.list('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
+    expect(await discrepancies.counts()).toEqual({ open: 0, escalated: 0, overdue: 0 }); // a closed one counts nowhere
   });
 
   it('TW-14 the same shortfall coming back on the day it was first found and closed is a new discrepancy of its own, not lost', async () => {

@@ -1,0 +1,69 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AuditLog } from '@custody/audit-application';
+import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
+import { PostgresEventStore } from '@custody/event-store';
+import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
+import { createTestDatabase, startService, waitFor, type ServiceProcess, type TestDatabase } from '@custody/testing';
+
+const ISSUER = 'custody-e2e';
+const AUDIENCE = 'custody';
+const WAIT_MS = 30_000;
+/** The service's scheduled round (verification, then a checkpoint) runs this often here. */
+const INTERVAL_MS = 1_000;
+
+/**
+ * Issue 10 alert "chain verification failure": the audit service verifies its record's whole
+ * hash chain on its schedule and exports the verdict. Records written through the same library
+ * the service uses; one altered behind the triggers' back turns the gauge to 0 and counts a failure.
+ */
+describe('the audit service exports its scheduled chain verification (process, PostgreSQL)', () => {
+  let db: TestDatabase;
+  let audit: ServiceProcess | undefined;
+  afterAll(async () => {
+    await audit?.stop();
+    await db?.drop();
+  });
+
+  it('HK-22 the verified gauge is 1 over an intact record and 0, with a failure counted, once a record is altered', async () => {
+    db = await createTestDatabase();
+    const store = new PostgresEventStore({ pool: db.pool, schema: 'audit' });
+    await store.migrate();
+    const log = new AuditLog(store);
+    await log.migrate();
+    const bus = new InProcessMessageBus();
+    const consumer = new InboxConsumer({ bus, groupId: 'audit-writer', topics: [LEDGER_EVENTS_TOPIC], pool: db.pool, schema: 'audit', apply: log.apply() });
+    await consumer.migrate();
+    await consumer.start();
+    try {
+      for (const clientId of ['alice', 'bob', 'carol']) {
+        const eventId = randomUUID();
+        const message = { eventId, type: 'ClientOnboarded', schemaVersion: 1, streamId: `ledger-client-${clientId}`, streamVersion: '1', occurredAt: '2026-11-24T09:00:00.000Z', causationId: null, correlationId: eventId, data: { clientId, at: '2026-11-24T09:00:00.000Z' } };
+        await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: message.streamId, value: JSON.stringify(message) }]);
+      }
+      await waitFor(async () => (await log.size()) === 3, 'three audit records', WAIT_MS);
+    } finally {
+      await consumer.stop();
+    }
+
+    // no Kafka: the service only keeps and verifies its record here
+    audit = await startService('audit', {
+      DATABASE_URL: db.url,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+      AUDIT_CHECKPOINT_INTERVAL_MS: String(INTERVAL_MS),
+      LOG_LEVEL: 'info',
+    });
+    const service = audit;
+    const metrics = async () => (await fetch(`${service.baseUrl}/metrics`)).text();
+    await waitFor(async () => /custody_audit_record_verified\{service="audit"\} 1\n/.test(await metrics()), 'a passing verification', WAIT_MS);
+    expect(await metrics()).toMatch(/custody_audit_record_verification_failures_total\{service="audit"\} 0\n/);
+
+    await db.pool.query('alter table audit.audit_records disable trigger user');
+    await db.pool.query(`update audit.audit_records set value_base64 = $1 where position = 2`, [Buffer.from('{"forged":true}').toString('base64')]);
+    await db.pool.query('alter table audit.audit_records enable trigger user');
+    await waitFor(async () => /custody_audit_record_verified\{service="audit"\} 0\n/.test(await metrics()), 'the verification to find the break', WAIT_MS);
+    expect(await metrics()).toMatch(/custody_audit_record_verification_failures_total\{service="audit"\} [1-9]\d*\n/);
+    expect(service.stdout()).toMatch(/the record's hash chain is broken/);
+  });
+});
