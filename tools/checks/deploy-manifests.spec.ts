@@ -23,7 +23,7 @@ import {
 } from './config-variables';
 
 const repoRoot = join(__dirname, '..', '..');
-const k8sDirectory = join(repoRoot, 'deploy', 'k8s');
+const k8sDirectory = join(repoRoot, 'deploy', 'k8s', 'base');
 const NAMESPACE = 'custody';
 const CONFIG_MAP_NAME = 'custody-config';
 const KEY_SOURCE_VARIABLES = ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'];
@@ -108,7 +108,7 @@ const CHAIN_READERS: ReadonlySet<string> = new Set(['wallet', 'policy', 'reconci
 
 const k8sFiles = readdirSync(k8sDirectory).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml'));
 const k8sObjects: Array<Yaml & { file: string }> = k8sFiles.flatMap((file) =>
-  parseDocuments(readFileSync(join(k8sDirectory, file), 'utf8'), `deploy/k8s/${file}`).map((object) => ({ ...object, file })),
+  parseDocuments(readFileSync(join(k8sDirectory, file), 'utf8'), `deploy/k8s/base/${file}`).map((object) => ({ ...object, file })),
 );
 const topicObjects = parseDocuments(readText('deploy', 'topics.yaml'), 'deploy/topics.yaml');
 const collectorConfig: Yaml = parse(readText('deploy', 'otel-collector.yaml'));
@@ -202,6 +202,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'RECON_JURISDICTION',
         'RECON_MINIMUM_UNITS',
         'RECON_NOTIFY_WEBHOOK_URL',
+        'SHUTDOWN_DRAIN_MS',
         'SOFTHSM2_CONF',
         'WALLET_ALERT_NOTIFY_ROLES',
         'WALLET_ALERT_THRESHOLDS',
@@ -324,7 +325,7 @@ describe('Dockerfile', () => {
   });
 });
 
-describe('deploy/k8s', () => {
+describe('deploy/k8s/base', () => {
   it('parses, every manifest is in kustomization.yaml, and nothing but topics lives outside the custody namespace', () => {
     const kustomizations = k8sObjects.filter((object) => object['kind'] === 'Kustomization');
     expect(kustomizations.map((object) => object.file)).toEqual(['kustomization.yaml']);

@@ -45,6 +45,14 @@ ensure_librdkafka() {
   ensure_debian_package librdkafka-dev /usr/include/librdkafka/rdkafka_mock.h "Kafka test broker"
 }
 
+# kubectl renders the Kustomize overlays in the manifest check (`kubectl kustomize`, offline). When
+# absent, Debian's kubernetes-client provides it (an older kubectl, whose kustomize still reads the
+# fields the overlays use: bases, images, patchesStrategicMerge).
+ensure_kubectl() {
+  command -v kubectl >/dev/null 2>&1 && return 0
+  ensure_debian_package kubernetes-client /usr/bin/kubectl "renders the Kubernetes overlays in the manifest check"
+}
+
 # Debian's softhsm2: the PKCS#11 HSM that holds wallet keys in tests and development.
 ensure_softhsm2() {
   ensure_debian_package softhsm2 /usr/lib/softhsm/libsofthsm2.so "HSM for wallet keys"
