@@ -1,10 +1,9 @@
-import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
-import { logLevel, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { createTestDatabase, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { describeMessageBusContract, waitFor } from './bus-contract.test-support';
 import { createKafka, createOutboxProducer } from './kafka';
 import { KafkaMessageBus } from './kafka-bus';
-import { redriveDeadLetters } from './redrive';
+import { itCommittedEveryPartitionToTheEnd, itRedrivesDeadLettersOnce } from './kafka-bus-checks.test-support';
 
 const WAIT_MS = 30_000;
 
@@ -32,18 +31,7 @@ describeMessageBusContract(
     await db?.drop();
   },
   () => {
-    it('given the inbox consumer above, then its group committed every partition up to the end', async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const [committed] = await admin.fetchOffsets({ groupId: 'contract-projection', topics: [LEDGER_EVENTS_TOPIC] });
-        const ends = await admin.fetchTopicOffsets(LEDGER_EVENTS_TOPIC);
-        const byPartition = (offsets: readonly { partition: number; offset: string }[]) => Object.fromEntries(offsets.map(({ partition, offset }) => [partition, offset]));
-        expect(byPartition(committed?.partitions ?? [])).toEqual(byPartition(ends));
-      } finally {
-        await admin.disconnect();
-      }
-    });
+    itCommittedEveryPartitionToTheEnd(() => ({ kafka, producer }));
 
     it('given the broker refuses the group join with an error kafkajs does not retry, then the subscriber restarts its consumer and delivers every message', async () => {
       const topic = 'contract.restart';
@@ -66,21 +54,6 @@ describeMessageBusContract(
       }
     });
 
-    it('given the dead letters above (decode, validation and handler refusals), when re-driven after a fix, then their original bytes and keys are back on the original topic, once', async () => {
-      const first = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000, consumerTuning: TEST_CONSUMER_TUNING });
-      expect(first).toMatchObject({ redriven: 3, passedOver: 0, unreadable: 0 });
-      const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000, consumerTuning: TEST_CONSUMER_TUNING });
-      expect(again).toEqual({ redriven: 0, passedOver: 0, unreadable: 0, duplicates: 0 });
-
-      const isRedriven = (message: KafkaMessage) => message.headers?.['x-redriven-dead-letter'] !== undefined;
-      const redriven = (await readTopic(kafka, LEDGER_EVENTS_TOPIC, { until: (messages) => messages.filter(isRedriven).length >= 3, waitMs: WAIT_MS }))
-        .filter(isRedriven)
-        .map((message) => ({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0) }));
-      expect(redriven.map((message) => message.value.toString())).toEqual(expect.arrayContaining(['{"eventId": oops', expect.stringContaining('"streamVersion":"-3"'), expect.stringContaining('"type":"AmountDisputed"')]));
-      expect(redriven.every((message) => /^account-\d$/.test(message.key))).toBe(true);
-      // the dead-letter topic itself is untouched: history is not edited
-      const letters = await readTopic(kafka, DEAD_LETTER_TOPIC, { until: (messages) => messages.length >= 3, waitMs: WAIT_MS });
-      expect(letters.length).toBeGreaterThanOrEqual(3);
-    }, 120_000);
+    itRedrivesDeadLettersOnce(() => ({ kafka, producer }));
   },
 );

@@ -12,3 +12,12 @@ export { readTopic, READ_TOPIC_WAIT_MS_DEFAULT, TEST_CONSUMER_TUNING, type ReadT
 export { ensureDebianPackage } from './debian-packages';
 export { createSoftHsmToken, SOFTHSM2_MODULE, type SoftHsmToken } from './softhsm';
 export { ANVIL_CHAIN_ID_DEFAULT, anvilAccounts, anvilBinary, deployTestToken, startAnvil, type ChainNode } from './anvil';
+export {
+  describeWithContainers,
+  KAFKA_CONTAINER_IMAGE,
+  POSTGRES_CONTAINER_IMAGE,
+  startKafkaContainer,
+  startPostgresContainer,
+  type ContainerDatabase,
+  type KafkaContainerHandle,
+} from './containers';
