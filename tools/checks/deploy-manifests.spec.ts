@@ -164,6 +164,10 @@ describe('config-variables.ts (the configuration table)', () => {
       [
         'AUDIT_CHECKPOINT_DIR',
         'AUDIT_CHECKPOINT_INTERVAL_MS',
+        'AUDIT_HSM_KEY_LABEL',
+        'AUDIT_HSM_MODULE',
+        'AUDIT_HSM_PIN_FILE',
+        'AUDIT_HSM_TOKEN_LABEL',
         'AUDIT_SIGNING_KEY_FILE',
         'AUTH_AUDIENCE',
         'AUTH_ISSUER',

@@ -29,4 +29,18 @@ describe('audit configuration', () => {
     expect(parseAuditConfig({ AUDIT_SIGNING_KEY_FILE: join(directory, 'missing.pem') })).toMatchObject({ ok: false, problems: [{ variable: 'AUDIT_SIGNING_KEY_FILE' }] });
     expect(JSON.stringify(wrong)).not.toMatch(/PRIVATE KEY/);
   });
+
+  it('given the four AUDIT_HSM_* variables, then the HSM key is used; given some of them, or both sources, each problem is named and the PIN is never echoed', () => {
+    const pinFile = join(directory, 'pin');
+    writeFileSync(pinFile, 'secret-pin-7788\n');
+    const hsm = { AUDIT_HSM_MODULE: '/usr/lib/softhsm/libsofthsm2.so', AUDIT_HSM_TOKEN_LABEL: 'audit', AUDIT_HSM_PIN_FILE: pinFile, AUDIT_HSM_KEY_LABEL: 'checkpoints-2026' };
+    expect(parseAuditConfig(hsm)).toMatchObject({ ok: true, config: { signingKey: undefined, signingHsm: { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'audit', pin: 'secret-pin-7788', keyLabel: 'checkpoints-2026' } } });
+    const partial = parseAuditConfig({ AUDIT_HSM_MODULE: hsm.AUDIT_HSM_MODULE, AUDIT_HSM_KEY_LABEL: 'x' });
+    expect(partial).toMatchObject({ ok: false, problems: [{ variable: 'AUDIT_HSM_TOKEN_LABEL' }, { variable: 'AUDIT_HSM_PIN_FILE' }] });
+    const both = parseAuditConfig({ ...hsm, AUDIT_SIGNING_KEY_FILE: keyFile('both.pem', 'ed25519') });
+    expect(both).toMatchObject({ ok: false, problems: [{ variable: 'AUDIT_HSM_KEY_LABEL', reason: expect.stringMatching(/not both/) }] });
+    expect(JSON.stringify(both)).not.toContain('secret-pin-7788');
+    expect(parseAuditConfig({ ...hsm, AUDIT_HSM_PIN_FILE: join(directory, 'no-pin') })).toMatchObject({ ok: false, problems: [{ variable: 'AUDIT_HSM_PIN_FILE' }] });
+    expect(parseAuditConfig({ ...hsm, AUDIT_HSM_KEY_LABEL: 'bad label' })).toMatchObject({ ok: false, problems: [{ variable: 'AUDIT_HSM_KEY_LABEL' }] });
+  });
 });

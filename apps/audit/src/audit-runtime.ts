@@ -1,9 +1,9 @@
-import { createPublicKey } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditLog } from '@custody/audit-application';
-import type { Checkpoint } from '@custody/audit-domain';
+import { keyObjectSigner, type Checkpoint, type CheckpointSigner } from '@custody/audit-domain';
+import { HsmEd25519Signer } from '@custody/hsm';
 import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger, ServiceMetrics } from '@custody/observability';
@@ -30,6 +30,8 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<unknown> = Promise.resolve();
   private readonly verified: Gauge;
+  private checkpointSigner: CheckpointSigner | undefined;
+  private hsm: HsmEd25519Signer | undefined;
   private readonly verificationFailures: Counter;
 
   constructor(
@@ -59,14 +61,32 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** The public half of the signing key, PEM (what an auditor verifies checkpoints with). */
   publicKeyPem(): string {
-    if (this.config.signingKey === undefined) throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_NOT_CONFIGURED', reason: 'set AUDIT_SIGNING_KEY_FILE to sign checkpoints' });
-    return createPublicKey(this.config.signingKey).export({ type: 'spki', format: 'pem' }).toString();
+    return this.signer().publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  /** The key file's signer, or the HSM's (opened on first use, kept open, closed at shutdown). */
+  private signer(): CheckpointSigner {
+    if (this.checkpointSigner !== undefined) return this.checkpointSigner;
+    const { signingKey, signingHsm } = this.config;
+    if (signingKey !== undefined) this.checkpointSigner = keyObjectSigner(signingKey);
+    else if (signingHsm !== undefined) {
+      try {
+        this.hsm = HsmEd25519Signer.open(signingHsm);
+      } catch (error) {
+        throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_UNAVAILABLE', reason: `the HSM signing key is not available: ${(error as Error).message}` });
+      }
+      this.checkpointSigner = this.hsm;
+    } else throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_NOT_CONFIGURED', reason: 'set AUDIT_SIGNING_KEY_FILE or the AUDIT_HSM_* variables to sign checkpoints' });
+    return this.checkpointSigner;
+  }
+
+  private get signingConfigured(): boolean {
+    return this.config.signingKey !== undefined || this.config.signingHsm !== undefined;
   }
 
   /** Signs a checkpoint of the record now (the same one again when nothing was added) and keeps its file. */
   async checkpoint(): Promise<Checkpoint> {
-    const key = this.config.signingKey;
-    if (key === undefined) throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_NOT_CONFIGURED', reason: 'set AUDIT_SIGNING_KEY_FILE to sign checkpoints' });
+    const key = this.signer();
     const checkpoint = await this.audit().checkpoint(key, new Date().toISOString());
     if (this.config.checkpointDirectory !== undefined) {
       await mkdir(this.config.checkpointDirectory, { recursive: true });
@@ -76,7 +96,7 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.signingKey === undefined) this.logger.warn({}, 'audit: no AUDIT_SIGNING_KEY_FILE; the record is kept but no checkpoint is signed');
+    if (!this.signingConfigured) this.logger.warn({}, 'audit: no AUDIT_SIGNING_KEY_FILE or AUDIT_HSM_*; the record is kept but no checkpoint is signed');
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
     void this.readiness
       .prepare('audit tables', () => this.log.migrate(this.pool))
@@ -110,7 +130,7 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       this.logger.error({ broken: verification.broken, checked: verification.checked }, 'audit: the record\'s hash chain is broken; no checkpoint is signed over it');
       return;
     }
-    if (this.config.signingKey === undefined) return;
+    if (!this.signingConfigured) return;
     const checkpoint = await this.checkpoint();
     this.logger.info({ treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }, 'audit: checkpoint signed');
   }
@@ -121,5 +141,6 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     await this.ingestion.stop();
     await this.round;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.hsm?.close();
   }
 }

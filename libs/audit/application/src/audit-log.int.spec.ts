@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { verifyCheckpoint, verifyConsistency, verifyEvidence } from '@custody/audit-domain';
+import { keyObjectSigner, verifyCheckpoint, verifyConsistency, verifyEvidence } from '@custody/audit-domain';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, type Topic } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
@@ -54,15 +54,15 @@ describe('the audit record (PostgreSQL)', () => {
     expect(records.map((record) => [record.topic, record.sourcePosition])).toEqual([[LEDGER_EVENTS_TOPIC, '1'], [WALLET_EVENTS_TOPIC, '7'], [EXCHANGE_PRICES_TOPIC, null]]);
     expect(JSON.parse(Buffer.from(records[1]?.valueBase64 ?? '', 'base64').toString())).toMatchObject({ type: 'KeyUsed', data: { keyId: 'k' } });
     expect(await log.verifyChain()).toEqual({ checked: 3 });
-    first = (await log.checkpoint(privateKey, '2026-11-24T10:00:00.000Z')).treeSize;
+    first = (await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T10:00:00.000Z')).treeSize;
     expect(first).toBe(3);
   });
 
   it('HK-22 a signed checkpoint, then more records and a second one: every record proves into the second, and the first is a prefix of the second', async () => {
     await publish(LEDGER_EVENTS_TOPIC, { 'source-position': '2', 'source-hash': 'cc'.repeat(32) }, envelope('ClientOnboarded', 'ledger-client-bob', { clientId: 'bob' }), envelope('ClientOnboarded', 'ledger-client-carol', { clientId: 'carol' }));
     await eventually(async () => (await log.size()) === 5, WAIT_MS);
-    const second = await log.checkpoint(privateKey, '2026-11-24T11:00:00.000Z');
-    expect(await log.checkpoint(privateKey, '2026-11-24T11:30:00.000Z')).toEqual(second); // nothing new: the same checkpoint
+    const second = await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T11:00:00.000Z');
+    expect(await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T11:30:00.000Z')).toEqual(second); // nothing new: the same checkpoint
     const [firstCheckpoint] = await log.checkpoints();
     if (firstCheckpoint === undefined) throw new Error('no first checkpoint');
     expect([verifyCheckpoint(firstCheckpoint, publicKey), verifyCheckpoint(second, publicKey)]).toEqual([true, true]);

@@ -1,11 +1,11 @@
-import type { KeyObject } from 'node:crypto';
 import {
   AUDIT_GENESIS_HASH,
   consistencyProof,
   entryLeaf,
   inclusionProof,
   recordHash,
-  signCheckpoint,
+  signCheckpointWith,
+  type CheckpointSigner,
   treeRoot,
   verifyAuditChain,
   type AuditEntry,
@@ -221,12 +221,12 @@ export class AuditLog {
    * head, signed with the key (Ed25519, never stored here) and recorded as `AuditCheckpointSigned`
    * (relayed to custody.audit.events.v1). Nothing new since the last one: that one is returned.
    */
-  async checkpoint(privateKey: KeyObject, at: string): Promise<Checkpoint> {
+  async checkpoint(signer: CheckpointSigner, at: string): Promise<Checkpoint> {
     const size = await this.size();
     const [last] = (await this.checkpoints()).slice(-1);
     if (last !== undefined && last.treeSize === size) return last;
     const [head] = await this.records(BigInt(size), 1);
-    const signed = signCheckpoint({ treeSize: size, rootHash: treeRoot(await this.leaves(size)).toString('hex'), chainHead: head?.hash ?? AUDIT_GENESIS_HASH, at }, privateKey);
+    const signed = await signCheckpointWith({ treeSize: size, rootHash: treeRoot(await this.leaves(size)).toString('hex'), chainHead: head?.hash ?? AUDIT_GENESIS_HASH, at }, signer);
     await this.streams.execute(CHECKPOINTS_STREAM_ID, CHECKPOINTS_AGGREGATE, (checkpoints) => (checkpoints.some((existing) => existing.treeSize === size) ? { ok: true as const, events: [] } : { ok: true as const, events: [{ type: 'AuditCheckpointSigned' as const, data: signed }] }), { actor: 'audit-service' });
     return signed;
   }

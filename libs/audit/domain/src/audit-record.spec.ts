@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { AUDIT_GENESIS_HASH, entryLeaf, recordHash, signCheckpoint, verifyAuditChain, verifyCheckpoint, verifyEvidence, type AuditEntry, type AuditRecord } from './audit-record';
+import { AUDIT_GENESIS_HASH, entryLeaf, keyObjectSigner, recordHash, signCheckpoint, signCheckpointWith, verifyAuditChain, verifyCheckpoint, verifyEvidence, type AuditEntry, type AuditRecord } from './audit-record';
 import { inclusionProof, treeRoot } from './merkle';
 
 const entry = (offset: number, value = `{"eventId":"e-${offset}"}`): AuditEntry => ({ topic: 'custody.ledger.events.v1', partition: 0, offset: String(offset), key: 'ledger-client-alice', valueBase64: Buffer.from(value).toString('base64'), sourcePosition: String(offset + 1), sourceHash: 'ab'.repeat(32) });
@@ -36,6 +36,14 @@ describe('the audit record: hash chain, signed checkpoints, evidence checked wit
     expect(verifyCheckpoint(checkpoint, generateKeyPairSync('ed25519').publicKey)).toBe(false);
     expect(verifyCheckpoint({ ...checkpoint, treeSize: 8 }, publicKey)).toBe(false);
     expect(verifyCheckpoint({ ...checkpoint, rootHash: '00'.repeat(32) }, publicKey)).toBe(false);
+  });
+
+  it('HK-22 given any signer (a key file\'s, an HSM\'s), then its checkpoint is the key\'s own; a signer whose signature does not hold is refused before anything is returned', async () => {
+    const fields = { treeSize: 9, rootHash: treeRoot(leaves).toString('hex'), chainHead: records[8]?.hash ?? '', at: '2026-11-24T12:00:00.000Z' };
+    expect(await signCheckpointWith(fields, keyObjectSigner(privateKey))).toEqual(checkpoint);
+    const other = generateKeyPairSync('ed25519');
+    // a signer that signs with one key but claims another (a misconfigured HSM label)
+    await expect(signCheckpointWith(fields, { publicKey, sign: (message) => keyObjectSigner(other.privateKey).sign(message) })).rejects.toThrow(/does not verify/);
   });
 
   it('HK-22 given a record and its proof, then it is in the checkpoint; altered, moved, beyond the checkpoint or with a forged proof, then not, with the position named', () => {

@@ -92,10 +92,40 @@ export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
 }
 
+/**
+ * Who signs checkpoints: an Ed25519 key held outside the database, in a file (a mounted secret)
+ * or in an HSM (the signature made inside it). The public key names the checkpoint (keyId).
+ */
+export interface CheckpointSigner {
+  readonly publicKey: KeyObject;
+  /** The Ed25519 signature (64 bytes) of `message`. */
+  sign(message: Buffer): Buffer | Promise<Buffer>;
+}
+
+/** A signer over a private key object (a file's key). */
+export function keyObjectSigner(privateKey: KeyObject): CheckpointSigner {
+  return { publicKey: createPublicKey(privateKey), sign: (message) => sign(null, message, privateKey) };
+}
+
 /** Signs with an Ed25519 private key (held outside the database). */
-export function signCheckpoint(fields: { readonly treeSize: number; readonly rootHash: string; readonly chainHead: string; readonly at: string }, privateKey: KeyObject): Checkpoint {
+export function signCheckpoint(fields: CheckpointFields, privateKey: KeyObject): Checkpoint {
   const unsigned = { format: CHECKPOINT_FORMAT, ...fields, keyId: keyIdOf(createPublicKey(privateKey)) } as const;
   return { ...unsigned, signature: sign(null, Buffer.from(checkpointText(unsigned), 'utf8'), privateKey).toString('base64') };
+}
+
+export interface CheckpointFields {
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly chainHead: string;
+  readonly at: string;
+}
+
+/** Signs with any signer (an HSM's too); the signature is checked against the signer's public key before it is returned. */
+export async function signCheckpointWith(fields: CheckpointFields, signer: CheckpointSigner): Promise<Checkpoint> {
+  const unsigned = { format: CHECKPOINT_FORMAT, ...fields, keyId: keyIdOf(signer.publicKey) } as const;
+  const checkpoint = { ...unsigned, signature: (await signer.sign(Buffer.from(checkpointText(unsigned), 'utf8'))).toString('base64') };
+  if (!verifyCheckpoint(checkpoint, signer.publicKey)) throw new Error('assertion: the signer\'s signature does not verify against its own public key');
+  return checkpoint;
 }
 
 /** The checkpoint is signed by this key, and says what it says. */

@@ -1,6 +1,7 @@
 import * as pkcs11js from 'pkcs11js';
 import { bytesToHex, hexToBytes, isHex, numberToHex, recoverPublicKey, type Hex } from 'viem';
 import { publicKeyToAddress } from 'viem/accounts';
+import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, releaseModule } from '@custody/hsm';
 import { KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
 
 /** DER of the secp256k1 curve OID 1.3.132.0.10 (CKA_EC_PARAMS). */
@@ -26,8 +27,6 @@ export interface Pkcs11KeyVaultOptions {
   readonly pin: string;
 }
 
-/** The module is initialised once per process, however many vaults use it; finalised with the last one. */
-const openModules = new Map<string, { module: pkcs11js.PKCS11; users: number }>();
 
 /**
  * Keys in an HSM over PKCS#11 (HK-11a). Key pairs are generated inside the token as secp256k1,
@@ -45,19 +44,9 @@ export class Pkcs11KeyVault implements KeyVault {
   ) {}
 
   static open(options: Pkcs11KeyVaultOptions): Pkcs11KeyVault {
-    const module = acquireModule(options.modulePath);
+    const module = asKeyVaultError(() => acquireModule(options.modulePath));
     try {
-      const slot = module.C_GetSlotList(true).find((candidate) => module.C_GetTokenInfo(candidate).label.trim() === options.tokenLabel);
-      if (slot === undefined) throw new KeyVaultError('HSM_TOKEN_NOT_FOUND', `no token labelled '${options.tokenLabel}' in ${options.modulePath}`);
-      const session = module.C_OpenSession(slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
-      try {
-        module.C_Login(session, pkcs11js.CKU_USER, options.pin);
-      } catch (error) {
-        if (!isPkcs11Error(error, 'CKR_USER_ALREADY_LOGGED_IN')) {
-          module.C_CloseSession(session);
-          throw new KeyVaultError('HSM_LOGIN_FAILED', `login to token '${options.tokenLabel}' failed: ${pkcs11Code(error)}`);
-        }
-      }
+      const session = asKeyVaultError(() => openUserSession(module, options.modulePath, options.tokenLabel, options.pin));
       return new Pkcs11KeyVault(options.modulePath, module, session);
     } catch (error) {
       releaseModule(options.modulePath);
@@ -182,40 +171,13 @@ function assertKeyId(keyId: string): void {
   if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId)) throw new KeyVaultError('HSM_OPERATION_FAILED', `a key id is 1 to ${KEY_ID_LENGTH_MAX} letters, digits, '.', '_', ':' or '-'`);
 }
 
-function acquireModule(modulePath: string): pkcs11js.PKCS11 {
-  const open = openModules.get(modulePath);
-  if (open !== undefined) {
-    open.users += 1;
-    return open.module;
-  }
-  const module = new pkcs11js.PKCS11();
+
+/** The shared PKCS#11 plumbing's failures as the wallet's KeyVaultError (same codes). */
+function asKeyVaultError<T>(work: () => T): T {
   try {
-    module.load(modulePath);
-    module.C_Initialize();
+    return work();
   } catch (error) {
-    if (!isPkcs11Error(error, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) throw new KeyVaultError('HSM_OPERATION_FAILED', `could not load the PKCS#11 module ${modulePath}: ${pkcs11Code(error)}`);
+    if (error instanceof Pkcs11Failure) throw new KeyVaultError(error.code, error.message);
+    throw error;
   }
-  openModules.set(modulePath, { module, users: 1 });
-  return module;
-}
-
-function releaseModule(modulePath: string): void {
-  const open = openModules.get(modulePath);
-  if (open === undefined) return;
-  open.users -= 1;
-  if (open.users > 0) return;
-  openModules.delete(modulePath);
-  try {
-    open.module.C_Finalize();
-  } finally {
-    open.module.close();
-  }
-}
-
-function pkcs11Code(error: unknown): string {
-  return error instanceof pkcs11js.Pkcs11Error ? error.message.split('\n')[0] ?? 'CKR_?' : 'not a PKCS#11 error';
-}
-
-function isPkcs11Error(error: unknown, code: string): boolean {
-  return error instanceof pkcs11js.Pkcs11Error && error.message.startsWith(code);
 }
