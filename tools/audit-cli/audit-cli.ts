@@ -10,6 +10,24 @@ export const CROSS_CHECK_EVENTS_MAX = 2_000_000;
 /** An HTTP call to the audit service that does not answer within this fails. */
 export const AUDIT_HTTP_TIMEOUT_MS = 60_000;
 
+/**
+ * Every command and the options it reads, each given as `--name value` (tools/checks/runbooks.spec.ts
+ * checks the runbooks' `npm run audit -- ...` lines against it; the switch below accepts exactly these).
+ */
+export const AUDIT_CLI_COMMANDS = {
+  'verify-pack': ['pack', 'dir', 'public-key'],
+  'verify-consistency': ['first', 'second', 'proof', 'public-key'],
+  export: ['url', 'token-file', 'from', 'to', 'tree-size', 'out', 'out-dir'],
+  verify: ['url', 'token-file'],
+  replay: ['url', 'token-file', 'client', 'ledger-position', 'at', 'out'],
+  trail: ['url', 'token-file', 'client', 'key'],
+  'cross-check': ['url', 'token-file', 'services'],
+} as const satisfies Record<string, readonly string[]>;
+export type AuditCliCommand = keyof typeof AUDIT_CLI_COMMANDS;
+type AuditCliOption = (typeof AUDIT_CLI_COMMANDS)[AuditCliCommand][number];
+/** Options as given; only the listed names are ever read. */
+type Options = ReadonlyMap<AuditCliOption, string>;
+
 export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
@@ -35,18 +53,18 @@ const USAGE = [
   '                                                       each service\'s event store against the audit record: missing, extra or different, by position',
 ].join('\n');
 
-function options(argv: readonly string[]): Map<string, string> {
-  const found = new Map<string, string>();
+function options(argv: readonly string[]): Options {
+  const found = new Map<AuditCliOption, string>();
   for (let index = 0; index < argv.length; index += 2) {
     const name = argv[index];
     const value = argv[index + 1];
     if (name === undefined || !name.startsWith('--') || value === undefined) throw new Error(`expected --option value pairs, got ${name ?? 'nothing'}`);
-    found.set(name.slice(2), value);
+    found.set(name.slice(2) as AuditCliOption, value); // an unknown name is kept and never read, as before
   }
   return found;
 }
 
-function required(found: Map<string, string>, name: string): string {
+function required(found: Options, name: AuditCliOption): string {
   const value = found.get(name);
   if (value === undefined) throw new Error(`--${name} is required`);
   return value;
@@ -75,7 +93,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
   const [command, ...rest] = argv;
   try {
     const found = options(rest);
-    switch (command) {
+    switch (command as AuditCliCommand | undefined) {
       case 'verify-pack': {
         if (found.has('dir')) {
           // the manifest first: every file as exported, byte for byte

@@ -4,7 +4,10 @@
 import { isTopic } from '@custody/contracts';
 import { createKafka, createOutboxProducer, redriveDeadLetters } from '@custody/messaging';
 
-function argument(name: string): string {
+/** The options this script reads, each given as `--name value` (tools/checks/runbooks.spec.ts checks the runbooks against them). */
+export const REDRIVE_DEAD_LETTERS_OPTIONS = ['brokers', 'topic'] as const;
+
+function argument(name: (typeof REDRIVE_DEAD_LETTERS_OPTIONS)[number]): string {
   const index = process.argv.indexOf(`--${name}`);
   const value = index === -1 ? undefined : process.argv[index + 1];
   if (value === undefined || value.startsWith('--')) throw new Error(`missing --${name}`);
@@ -17,7 +20,7 @@ async function main(): Promise<void> {
   if (brokers.length === 0) throw new Error('--brokers must be host:port[,host:port...]');
   if (!isTopic(topic)) throw new Error(`--topic '${topic}' is not a known topic`);
   const kafka = createKafka({ clientId: 'custody-dead-letter-redrive', brokers });
-  const producer = createOutboxProducer(kafka, { idempotent: process.env['KAFKA_IDEMPOTENT_PRODUCER'] !== 'false' });
+  const producer = createOutboxProducer(kafka, { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' // the services' name for it });
   await producer.connect();
   try {
     const result = await redriveDeadLetters({ kafka, producer, originalTopic: topic });
@@ -27,7 +30,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`dead-letters:redrive: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`dead-letters:redrive: ${error.message}\n`);
+    process.exit(1);
+  });
+}
