@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   if (brokers.length === 0) throw new Error('--brokers must be host:port[,host:port...]');
   if (!isTopic(topic)) throw new Error(`--topic '${topic}' is not a known topic`);
   const kafka = createKafka({ clientId: 'custody-dead-letter-redrive', brokers });
-  const producer = createOutboxProducer(kafka, { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' // the services' name for it });
+  // KAFKA_PRODUCER_IDEMPOTENT: the services' variable (off only against a broker that cannot serve it)
+  const producer = createOutboxProducer(kafka, { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' });
   await producer.connect();
   try {
     const result = await redriveDeadLetters({ kafka, producer, originalTopic: topic });
