@@ -91,6 +91,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'MIGRATE_ONLY',
+    required: false,
+    default: 'false',
+    description: "'true': prepare the service's schemas and exit 0 (the migration Job before a rollout); no HTTP listener, no Kafka.",
+    secret: false,
+  },
+  {
     name: 'SHUTDOWN_DRAIN_MS',
     required: false,
     default: '0',

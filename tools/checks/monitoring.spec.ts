@@ -1,13 +1,14 @@
 /**
- * Issue 10: the Kubernetes overlays rendered and every object validated against its Kubernetes
- * (or Prometheus Operator) JSON schema, offline; the alerting rules checked against what the
- * services really export; the shutdown's timing against the pods' grace period.
+ * Issue 10: the Kubernetes overlays (and their migration Jobs) rendered and every object validated
+ * against its Kubernetes (or Prometheus Operator) JSON schema, offline; the alerting rules checked
+ * against what the services really export; the shutdown's timing against the pods' grace period.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as monitoringV1 from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import * as appsV1 from 'kubernetes-models/apps/v1';
+import * as batchV1 from 'kubernetes-models/batch/v1';
 import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
@@ -28,6 +29,7 @@ const PROMETHEUS_OWN_METRICS = new Set(['up']);
 const MODELS: Record<string, Record<string, new (data: never) => { validate(): void }>> = {
   v1: coreV1 as never,
   'apps/v1': appsV1 as never,
+  'batch/v1': batchV1 as never,
   'policy/v1': policyV1 as never,
   'networking.k8s.io/v1': networkingV1 as never,
   'monitoring.coreos.com/v1': monitoringV1 as never,
@@ -131,6 +133,41 @@ describe('Kubernetes overlays (kubectl kustomize, offline JSON schemas)', () => 
       expect((find(rendered.prod, 'Service', service)['spec']['ports'] as Yaml[]).map((port) => port['name'])).toContain('http');
     }
     expect(monitor['spec']['endpoints']).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+  });
+});
+
+describe('migration Jobs (deploy/k8s/migrations, run before a rollout)', () => {
+  const jobs = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, render(`deploy/k8s/overlays/${overlay}/migrations`)])) as Record<(typeof OVERLAYS)[number], Yaml[]>;
+  const services = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, render(`deploy/k8s/overlays/${overlay}`)])) as Record<(typeof OVERLAYS)[number], Yaml[]>;
+
+  it.each(OVERLAYS)('%s: one Job per service plus their NetworkPolicy, each valid against its schema', (overlay) => {
+    expect(jobs[overlay].map(schemaProblems).filter((problem) => problem !== undefined)).toEqual([]);
+    expect(jobs[overlay].filter((object) => object['kind'] === 'Job').map((job) => job['metadata']['name']).sort()).toEqual(SERVICE_NAMES.map((service) => `migrate-${service}`).sort());
+    const policy = find(jobs[overlay], 'NetworkPolicy', 'migrations');
+    expect(policy['spec']['ingress']).toBeUndefined(); // nothing in
+    expect((policy['spec']['egress'] as Yaml[]).flatMap((rule) => (rule['ports'] as Yaml[]).map((port) => port['port'])).sort()).toEqual([53, 53, 5432]);
+  });
+
+  it.each(OVERLAYS)('%s: each Job runs its Deployment\'s image and configuration with MIGRATE_ONLY=true (no drift), never restarts in place, and is bounded', (overlay) => {
+    for (const service of SERVICE_NAMES) {
+      const job = find(jobs[overlay], 'Job', `migrate-${service}`);
+      const pod = job['spec']['template']['spec'];
+      const deployed = find(services[overlay], 'Deployment', service)['spec']['template']['spec'];
+      const [container, deployedContainer] = [pod['containers'][0], deployed['containers'][0]];
+      expect({ service, image: container['image'], envFrom: container['envFrom'], volumeMounts: container['volumeMounts'], securityContext: container['securityContext'] }).toEqual({
+        service,
+        image: deployedContainer['image'],
+        envFrom: deployedContainer['envFrom'],
+        volumeMounts: deployedContainer['volumeMounts'],
+        securityContext: deployedContainer['securityContext'],
+      });
+      expect(container['env']).toEqual([...(deployedContainer['env'] as Yaml[]).filter((variable) => variable['name'] !== 'PORT'), { name: 'MIGRATE_ONLY', value: 'true' }]);
+      expect([pod['volumes'], pod['securityContext'], pod['serviceAccountName']]).toEqual([deployed['volumes'], deployed['securityContext'], deployed['serviceAccountName']]);
+      expect(pod['restartPolicy']).toBe('Never');
+      expect(job['spec']['backoffLimit']).toBeGreaterThan(0);
+      expect(job['spec']['activeDeadlineSeconds']).toBeGreaterThan(0);
+      expect(pod['containers'][0]['ports']).toBeUndefined();
+    }
   });
 });
 

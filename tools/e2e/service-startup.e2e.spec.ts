@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { spawnService, startService } from '@custody/testing';
+import { createTestDatabase, spawnService, startService } from '@custody/testing';
 
 const EXIT_CODE_CONFIG = 78;
 
@@ -53,5 +53,36 @@ describe('service start-up', () => {
     } finally {
       expect(await running.stop()).toBe(0);
     }
+  });
+
+  it.each(['ledger', 'policy', 'reconciliation', 'audit'])(
+    'given MIGRATE_ONLY=true (the migration Job), when %s starts on an empty database, then it prepares its schemas, opens no port and exits 0; a second run finds nothing to do',
+    async (service) => {
+      const db = await createTestDatabase();
+      try {
+        const environment = { DATABASE_URL: db.url, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', AUTH_JWT_SECRET: randomBytes(32).toString('hex'), MIGRATE_ONLY: 'true', KAFKA_BROKERS: '127.0.0.1:1' };
+        for (const run of [1, 2]) {
+          const { child, output } = spawnService(service, environment);
+          const [code] = await once(child, 'exit');
+          expect({ run, code, stderr: output.stderr }).toEqual({ run, code: 0, stderr: '' });
+          expect(output.stdout).toContain('"message":"migrated: every schema of this service is prepared"');
+          expect(output.stdout).not.toContain('listening');
+        }
+        const { rows } = await db.pool.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = $1`, [service]);
+        const tables = rows.map((row) => row.table_name);
+        expect(tables).toContain('events');
+        // each service's own tables, not only the event store
+        expect(tables.length).toBeGreaterThan(3);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
+
+  it('given MIGRATE_ONLY that is not true or false, then the service refuses to start (exit 78) and names it', async () => {
+    const { child, output } = spawnService('ledger', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/custody', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', AUTH_JWT_SECRET: randomBytes(32).toString('hex'), MIGRATE_ONLY: 'yes' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(EXIT_CODE_CONFIG); // 'yes' is not a boolean: refused before anything runs
+    expect(output.stderr).toMatch(/MIGRATE_ONLY: must be 'true' or 'false'/);
   });
 });

@@ -12,7 +12,7 @@ describe('service configuration', () => {
     const result = parseServiceConfig('reconciliation', 3004, valid);
     expect(result).toMatchObject({
       ok: true,
-      config: { serviceName: 'reconciliation', port: 3004, databasePoolMax: 10, databaseSchema: 'reconciliation', logLevel: 'info', otlpEndpoint: undefined, shutdownDrainMs: 0 },
+      config: { serviceName: 'reconciliation', port: 3004, databasePoolMax: 10, databaseSchema: 'reconciliation', logLevel: 'info', otlpEndpoint: undefined, shutdownDrainMs: 0, migrateOnly: false },
     });
   });
 
@@ -36,11 +36,17 @@ describe('service configuration', () => {
     ['KAFKA_BROKERS', Array.from({ length: 33 }, (_, index) => `k${index}:9092`).join(','), /at most 32/],
     ['KAFKA_PRODUCER_IDEMPOTENT', 'yes', /'true' or 'false'/],
     ['SHUTDOWN_DRAIN_MS', '15001', /0 to 15000/],
+    ['MIGRATE_ONLY', 'yes', /'true' or 'false'/],
   ])('given %s=%s, then it is refused with a reason', (variable, value, reason) => {
     const result = parseServiceConfig('ledger', 3001, { ...valid, [variable]: value });
     expect(result.ok).toBe(false);
     const problem = result.ok ? undefined : result.problems.find((candidate) => candidate.variable === variable);
     expect(problem?.reason).toMatch(reason);
+  });
+
+  it('given MIGRATE_ONLY=true, then there is no Kafka whatever KAFKA_BROKERS says (a migration Job neither consumes nor publishes)', () => {
+    expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092', MIGRATE_ONLY: 'true' })).toMatchObject({ ok: true, config: { migrateOnly: true, kafka: undefined } });
+    expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092' })).toMatchObject({ ok: true, config: { migrateOnly: false, kafka: { brokers: ['kafka:9092'] } } });
   });
 
   it('given no KAFKA_BROKERS, then there is no Kafka (the service does not publish); given brokers, then producer idempotence is on unless turned off', () => {

@@ -23,6 +23,11 @@ export interface ServiceConfig {
    * terminating pod from its endpoints asynchronously). 0 (the default) for a developer's Ctrl-C.
    */
   readonly shutdownDrainMs: number;
+  /**
+   * MIGRATE_ONLY=true: prepare the service's schemas, then exit 0 (a migration Job run before a
+   * rollout); no HTTP listener, no Kafka (neither relay nor consumers), whatever KAFKA_BROKERS says.
+   */
+  readonly migrateOnly: boolean;
 }
 
 /** Longest drain: it and the shutdown itself must fit in the pod's termination grace period. */
@@ -72,6 +77,9 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   if (!auth.ok) problems.push(...auth.problems);
   const kafka = parseKafkaConfig(environment, problems);
   const shutdownDrainMs = parseInteger(environment, 'SHUTDOWN_DRAIN_MS', 0, 0, SHUTDOWN_DRAIN_MS_LIMIT, problems);
+  const migrateOnlyRaw = emptyToUndefined(environment['MIGRATE_ONLY']) ?? 'false';
+  if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false') problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
+  const migrateOnly = migrateOnlyRaw === 'true';
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
@@ -85,8 +93,9 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
       logLevel: logLevel as LogLevel,
       otlpEndpoint,
       auth: auth.config,
-      kafka,
+      kafka: migrateOnly ? undefined : kafka,
       shutdownDrainMs,
+      migrateOnly,
     },
   };
 }
