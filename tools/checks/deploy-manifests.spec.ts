@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   CONFIG_VARIABLE_NAMES,
@@ -180,6 +181,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'KAFKA_PRODUCER_IDEMPOTENT',
         'LEDGER_ROLES',
         'LOG_LEVEL',
+        'MIGRATE_ONLY',
         'OTEL_EXPORTER_OTLP_ENDPOINT',
         'POLICY_EVALUATION_INTERVAL_MS',
         'POLICY_EVM_CHAIN',
@@ -243,27 +245,200 @@ describe('config-variables.ts (the configuration table)', () => {
 
 describe('docker-compose.yml', () => {
   const services: Record<string, Yaml> = compose['services'];
+  const KAFKA_NODES = ['kafka-1', 'kafka-2', 'kafka-3'];
+  const TOPIC_JOB = 'kafka-topics';
+  /** Containers without a healthcheck, each with the reason; every other container must have one. */
+  const HEALTHCHECK_EXEMPT: Readonly<Record<string, string>> = {
+    [TOPIC_JOB]: 'a one-shot job: it exits, and the services wait for its exit code (service_completed_successfully)',
+    'otel-collector': 'its image is the collector binary alone: no shell, wget or curl to probe the health_check extension from inside',
+  };
 
-  it('runs Kafka in KRaft mode, PostgreSQL 16, KurrentDB and the OpenTelemetry collector with deploy/otel-collector.yaml', () => {
-    expect(services['kafka']?.['image']).toMatch(/^apache\/kafka:/);
-    expect(composeEnvironment(services['kafka']!)['KAFKA_PROCESS_ROLES']).toContain('controller');
-    expect(services['postgres']?.['image']).toMatch(/^postgres:16/);
-    expect(services['postgres']?.['healthcheck']?.['test']).toBeDefined();
-    expect(services['kurrentdb']?.['image']).toMatch(/^(docker\.kurrent\.io\/kurrent-latest\/kurrentdb|kurrentplatform\/kurrentdb):/);
-    expect(services['otel-collector']?.['image']).toMatch(/^otel\/opentelemetry-collector-contrib:/);
-    expect(services['otel-collector']?.['volumes']).toContain('./deploy/otel-collector.yaml:/etc/otelcol-contrib/config.yaml:ro');
+  const service = (name: string): Yaml => {
+    const found = services[name];
+    if (found === undefined) throw new Error(`docker-compose.yml has no service ${name}`);
+    return found;
+  };
+
+  /** Short-syntax volume mounts of a service: "./source:/target:ro". */
+  const mounts = (name: string): Array<{ source: string; target: string; readOnly: boolean }> =>
+    ((service(name)['volumes'] ?? []) as string[]).map((entry) => {
+      const [source = '', target = '', mode] = entry.split(':');
+      return { source, target, readOnly: mode === 'ro' };
+    });
+
+  /** The init job's table (x-kafka-topics): "name partitions retention.ms [key=value...]" a line; `#` lines are comments. */
+  const topicTable = (): Array<{ name: string; partitions: number; retentionMs: string | undefined; configs: string[] }> =>
+    String(compose['x-kafka-topics'])
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => {
+        const [name = '', partitions, retentionMs, ...configs] = line.split(/\s+/);
+        return { name, partitions: Number(partitions), retentionMs, configs };
+      });
+
+  it('is valid against the Compose Specification JSON schema (offline: the one the docker-compose npm package ships)', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('docker-compose/schema/compose-spec.json'), 'utf8')) as Yaml;
+    expect(schema['title']).toBe('Compose Specification');
+    delete schema['$schema']; // "https://json-schema.org/draft-07/schema": draft-07, the validator's default, under another URI
+    // strict off: the published schema is not written for Ajv's strict mode (it would only warn)
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const valid = validate(compose);
+    const problems = (validate.errors ?? []).map((error) => {
+      const where = (error as Yaml)['instancePath'] ?? (error as Yaml)['dataPath'];
+      return `${String(where)} ${String(error.message)} ${JSON.stringify(error.params)}`;
+    });
+    expect(problems).toEqual([]);
+    expect(valid).toBe(true);
   });
 
-  describe.each(SERVICE_NAMES)('service %s', (service) => {
-    const port = SERVICE_PORTS[service];
-    const definition = (): Yaml => {
-      const found = services[service];
-      if (found === undefined) throw new Error(`docker-compose.yml has no service ${service}`);
-      return found;
-    };
+  it('runs PostgreSQL 16, the OpenTelemetry collector with deploy/otel-collector.yaml, Jaeger and Prometheus', () => {
+    expect(service('postgres')['image']).toMatch(/^postgres:16/);
+    expect(service('otel-collector')['image']).toMatch(/^otel\/opentelemetry-collector-contrib:/);
+    expect(service('otel-collector')['volumes']).toContain('./deploy/otel-collector.yaml:/etc/otelcol-contrib/config.yaml:ro');
+    expect(service('jaeger')['image']).toMatch(/^jaegertracing\/jaeger:2\./);
+    expect(service('prometheus')['image']).toMatch(/^prom\/prometheus:v3\./);
+  });
+
+  it('starts KurrentDB only on request (profile kurrentdb): no service uses it yet', () => {
+    expect(service('kurrentdb')['image']).toMatch(/^(docker\.kurrent\.io\/kurrent-latest\/kurrentdb|kurrentplatform\/kurrentdb):/);
+    expect(service('kurrentdb')['profiles']).toEqual(['kurrentdb']);
+    const users = Object.entries(services).filter(
+      ([name, definition]) => name !== 'kurrentdb' && ('kurrentdb' in (definition['depends_on'] ?? {}) || JSON.stringify(definition['environment'] ?? {}).includes('kurrentdb')),
+    );
+    expect(users.map(([name]) => name)).toEqual([]);
+  });
+
+  it('gives every container a healthcheck, except the ones allow-listed with a reason', () => {
+    const missing = Object.keys(services).filter((name) => service(name)['healthcheck']?.['test'] === undefined && !(name in HEALTHCHECK_EXEMPT));
+    expect(missing).toEqual([]);
+    const disabled = Object.keys(services).filter((name) => service(name)['healthcheck']?.['disable'] === true || service(name)['healthcheck']?.['test']?.[0] === 'NONE');
+    expect(disabled).toEqual([]);
+    for (const [name, reason] of Object.entries(HEALTHCHECK_EXEMPT)) {
+      expect(`${name}: ${service(name)['healthcheck'] === undefined}`).toBe(`${name}: true`); // the list names no container that has one
+      expect(reason.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('waits on what each dependency can tell: healthy where it has a healthcheck, completed for the topic job', () => {
+    const wrong = Object.entries(services).flatMap(([name, definition]) =>
+      Object.entries((definition['depends_on'] ?? {}) as Record<string, Yaml>).flatMap(([target, dependency]) => {
+        const expected =
+          target === TOPIC_JOB ? 'service_completed_successfully' : service(target)['healthcheck'] === undefined ? 'service_started' : 'service_healthy';
+        return dependency['condition'] === expected ? [] : [`${name} -> ${target}: ${String(dependency['condition'])}, expected ${expected}`];
+      }),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('publishes every port on 127.0.0.1 only', () => {
+    const published = Object.entries(services).flatMap(([name, definition]) => ((definition['ports'] ?? []) as Array<string | Yaml>).map((port) => `${name} ${JSON.stringify(port)}`));
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.filter((entry) => !/^[a-z0-9-]+ "127\.0\.0\.1:\d+:\d+"$/.test(entry))).toEqual([]);
+  });
+
+  describe('Kafka', () => {
+    const environment = (node: string): Record<string, string> => composeEnvironment(service(node));
+    /** "PLAINTEXT://:9092,CONTROLLER://:9093" -> { PLAINTEXT: 'host:9092' ... } (host may be empty). */
+    const listeners = (value: string | undefined): Record<string, string> =>
+      Object.fromEntries((value ?? '').split(',').map((listener) => [listener.split('://')[0], listener.split('://')[1] ?? '']));
+
+    it('runs three apache/kafka nodes in KRaft mode, each broker and controller, with distinct node ids and one cluster id', () => {
+      const nodes = Object.keys(services).filter((name) => environment(name)['KAFKA_PROCESS_ROLES'] !== undefined);
+      expect(nodes).toEqual(KAFKA_NODES);
+      for (const node of KAFKA_NODES) {
+        expect(service(node)['image']).toMatch(/^apache\/kafka:4\./);
+        expect(environment(node)['KAFKA_PROCESS_ROLES']!.split(',').sort()).toEqual(['broker', 'controller']);
+        expect(environment(node)['KAFKA_NODE_ID']).toMatch(/^[1-9]\d*$/);
+      }
+      expect(new Set(KAFKA_NODES.map((node) => environment(node)['KAFKA_NODE_ID'])).size).toBe(3);
+      const clusterIds = new Set(KAFKA_NODES.map((node) => environment(node)['CLUSTER_ID']));
+      expect([...clusterIds]).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{21}[AQgw]$/)]);
+      expect(new Set(KAFKA_NODES.map((node) => service(node)['volumes'][0])).size).toBe(3); // a log directory each
+    });
+
+    it('has a controller quorum of three voters: the three nodes, by node id, name and controller listener', () => {
+      const voters = new Set(KAFKA_NODES.map((node) => environment(node)['KAFKA_CONTROLLER_QUORUM_VOTERS']));
+      expect(voters.size).toBe(1);
+      const expected = KAFKA_NODES.map((node) => {
+        const controllerPort = listeners(environment(node)['KAFKA_LISTENERS'])[environment(node)['KAFKA_CONTROLLER_LISTENER_NAMES']!]?.split(':').pop();
+        return `${environment(node)['KAFKA_NODE_ID']}@${node}:${controllerPort}`;
+      });
+      expect([...voters][0]!.split(',').sort()).toEqual(expected.sort());
+    });
+
+    it('advertises each node to the other containers by its own name, and the services get all three', () => {
+      const advertised = KAFKA_NODES.map((node) => {
+        const inter = environment(node)['KAFKA_INTER_BROKER_LISTENER_NAME']!;
+        expect(listeners(environment(node)['KAFKA_LISTENERS'])[inter]).toBe(':9092');
+        return listeners(environment(node)['KAFKA_ADVERTISED_LISTENERS'])[inter];
+      });
+      expect(advertised).toEqual(KAFKA_NODES.map((node) => `${node}:9092`));
+      for (const name of SERVICE_NAMES) expect(composeEnvironment(service(name))['KAFKA_BROKERS']).toBe(advertised.join(','));
+      expect(composeEnvironment(service(TOPIC_JOB))['BOOTSTRAP']).toBe(advertised.join(','));
+    });
+
+    it('replicates every topic 3 times, acknowledged by 2 in sync, internal topics too; creates no topic on first use', () => {
+      for (const node of KAFKA_NODES) {
+        expect({ node, ...environment(node) }).toMatchObject({
+          node,
+          KAFKA_DEFAULT_REPLICATION_FACTOR: '3',
+          KAFKA_MIN_INSYNC_REPLICAS: '2', // also the consumer offsets topic's min ISR (it has no setting of its own)
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3',
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '3',
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '2',
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+          KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: 'false',
+        });
+      }
+    });
+  });
+
+  describe('topic init job (kafka-topics)', () => {
+    const job = (): Yaml => service(TOPIC_JOB);
+    const script = (): string => (job()['command'] as string[]).join('\n');
+
+    it('creates exactly the topics of deploy/topics.yaml, with their partitions and an explicit retention each (the same)', () => {
+      const table = topicTable();
+      expect(new Set(table.map((topic) => topic.name)).size).toBe(table.length);
+      expect(Object.fromEntries(table.map((topic) => [topic.name, topic.partitions]))).toEqual(
+        Object.fromEntries(topicObjects.map((topic) => [topic['spec']['topicName'], topic['spec']['partitions']])),
+      );
+      for (const topic of table) {
+        expect(`${topic.name} ${topic.retentionMs}`).toMatch(/ (-1|[1-9]\d*)$/);
+        const declared = topicObjects.find((candidate) => candidate['spec']['topicName'] === topic.name)!;
+        expect(`${topic.name} ${topic.retentionMs}`).toBe(`${topic.name} ${String(declared['spec']['config']['retention.ms'])}`);
+        expect(topic.configs.filter((config) => !/^[a-z]+(\.[a-z]+)+=\S+$/.test(config))).toEqual([]);
+      }
+      expect(composeEnvironment(job())['CUSTODY_TOPICS']).toBe(compose['x-kafka-topics']);
+    });
+
+    it('creates each with 3 replicas, min.insync.replicas 2 and its retention, and fails on a partition mismatch', () => {
+      const text = script();
+      expect(job()['entrypoint']).toEqual(['/bin/bash', '-c']);
+      expect(text).toMatch(/^set -euo pipefail$/m);
+      expect(text).toContain('while read -r topic partitions retention_ms extra <&3; do');
+      expect(text).toContain('3<<< "$$CUSTODY_TOPICS"');
+      expect(text).toContain('--partitions "$$partitions" --replication-factor 3');
+      expect(text).toContain('configs="min.insync.replicas=2,retention.ms=$$retention_ms,retention.bytes=-1,cleanup.policy=delete"');
+      expect(text).toContain('--add-config "$$configs"');
+      expect(text).toContain('[ "$$actual_partitions" != "$$partitions" ] || [ "$$actual_replicas" != 3 ]');
+    });
+
+    it('runs once, after the three nodes are healthy, on their image; every service waits for it to complete', () => {
+      expect(job()['restart']).toBe('no');
+      expect(job()['image']).toBe(service(KAFKA_NODES[0]!)['image']);
+      expect(job()['depends_on']).toEqual(Object.fromEntries(KAFKA_NODES.map((node) => [node, { condition: 'service_healthy' }])));
+      for (const name of SERVICE_NAMES) expect(service(name)['depends_on'][TOPIC_JOB]).toEqual({ condition: 'service_completed_successfully' });
+    });
+  });
+
+  describe.each(SERVICE_NAMES)('service %s', (name) => {
+    const port = SERVICE_PORTS[name];
+    const definition = (): Yaml => service(name);
 
     it('is built from the root Dockerfile for this service', () => {
-      expect(definition()['build']).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { SERVICE: service } });
+      expect(definition()['build']).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { SERVICE: name } });
     });
 
     it(`listens on ${port}, published on the same port`, () => {
@@ -272,16 +447,22 @@ describe('docker-compose.yml', () => {
       expect(String(definition()['ports'][0]).split(':').slice(-2, -1)).toEqual([String(port)]);
     });
 
-    it('is healthy when /health/ready answers, and starts after PostgreSQL is healthy', () => {
+    it('is healthy when /health/ready answers, and starts after PostgreSQL is healthy and the topics exist', () => {
       expect(JSON.stringify(definition()['healthcheck']['test'])).toContain(`http://127.0.0.1:${port}/health/ready`);
       expect(definition()['depends_on']['postgres']).toEqual({ condition: 'service_healthy' });
+      expect(definition()['depends_on'][TOPIC_JOB]).toEqual({ condition: 'service_completed_successfully' });
+    });
+
+    it('runs on a read-only root filesystem with a tmpfs /tmp', () => {
+      expect(definition()['read_only']).toBe(true);
+      expect(definition()['tmpfs']).toEqual(['/tmp']);
     });
 
     it('gets only variables of the configuration table, every required one, and exactly one token key source', () => {
       const names = Object.keys(composeEnvironment(definition()));
-      expect(names.filter((name) => !CONFIG_VARIABLE_NAMES.has(name))).toEqual([]);
-      expect(REQUIRED_VARIABLES.filter((name) => !names.includes(name))).toEqual([]);
-      expect(KEY_SOURCE_VARIABLES.filter((name) => names.includes(name))).toHaveLength(1);
+      expect(names.filter((variable) => !CONFIG_VARIABLE_NAMES.has(variable))).toEqual([]);
+      expect(REQUIRED_VARIABLES.filter((variable) => !names.includes(variable))).toEqual([]);
+      expect(KEY_SOURCE_VARIABLES.filter((variable) => names.includes(variable))).toHaveLength(1);
     });
 
     it('takes AUTH_JWT_SECRET and the database password from required interpolations', () => {
@@ -292,28 +473,69 @@ describe('docker-compose.yml', () => {
   });
 
   it('has no credential literal in any environment value of any service', () => {
-    const problems = Object.entries(services).flatMap(([serviceName, service]) =>
-      Object.entries(composeEnvironment(service)).flatMap(([name, value]) =>
+    const problems = Object.entries(services).flatMap(([serviceName, definition]) =>
+      Object.entries(composeEnvironment(definition)).flatMap(([name, value]) =>
         secretLiteralProblems(name, value).map((problem) => `${serviceName}: ${problem}`),
       ),
     );
     expect(problems).toEqual([]);
   });
 
-  it('creates the same topics, with the same partitions, as deploy/topics.yaml', () => {
-    const entries = String(compose['x-kafka-topics']).trim().split(/\s+/);
-    const fromCompose = Object.fromEntries(entries.map((entry) => [entry.split(':')[0], Number(entry.split(':')[1])]));
-    const fromTopics = Object.fromEntries(topicObjects.map((topic) => [topic['spec']['topicName'], topic['spec']['partitions']]));
-    expect(fromCompose).toEqual(fromTopics);
-    expect(composeEnvironment(services['kafka-topics']!)['CUSTODY_TOPICS']).toBe(compose['x-kafka-topics']);
-  });
-
   it('sends traces to the collector OTLP/HTTP port of deploy/otel-collector.yaml', () => {
     const collectorHttp = String(collectorConfig['receivers']['otlp']['protocols']['http']['endpoint']);
     const port = collectorHttp.split(':').pop();
-    for (const service of SERVICE_NAMES) {
-      expect(composeEnvironment(services[service]!)['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(`http://otel-collector:${port}`);
+    for (const name of SERVICE_NAMES) {
+      expect(composeEnvironment(service(name))['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(`http://otel-collector:${port}`);
     }
+  });
+
+  it('has the collector send the traces on to Jaeger over OTLP/gRPC, Jaeger all-in-one receiving OTLP', () => {
+    const exporters: string[] = collectorConfig['service']['pipelines']['traces']['exporters'];
+    const toJaeger = exporters.filter((exporter) => /^otlp(\/|$)/.test(exporter) && collectorConfig['exporters'][exporter]?.['endpoint'] === 'jaeger:4317');
+    expect(toJaeger).toHaveLength(1);
+    expect(collectorConfig['exporters'][toJaeger[0]!]['tls']).toEqual({ insecure: true });
+    // No command and no config file: the image's built-in all-in-one configuration, whose OTLP receiver is on 4317 and 4318.
+    expect(service('jaeger')['command']).toBeUndefined();
+    expect(service('jaeger')['volumes']).toBeUndefined();
+    expect(JSON.stringify(service('jaeger')['healthcheck']['test'])).toContain('http://127.0.0.1:13133/status');
+    expect(service('otel-collector')['depends_on']).toEqual({ jaeger: { condition: 'service_healthy' } });
+  });
+
+  describe('Prometheus (deploy/prometheus/prometheus.yml)', () => {
+    const config = (): Yaml => parse(readText('deploy', 'prometheus', 'prometheus.yml')) as Yaml;
+    const mountOf = (source: string): { source: string; target: string; readOnly: boolean } => {
+      const found = mounts('prometheus').find((mount) => mount.source === source);
+      if (found === undefined) throw new Error(`prometheus does not mount ${source}`);
+      return found;
+    };
+
+    it('reads its configuration and the rules directory from deploy/prometheus/, read-only', () => {
+      expect(mountOf('./deploy/prometheus/prometheus.yml')).toEqual({ source: './deploy/prometheus/prometheus.yml', target: '/etc/prometheus/prometheus.yml', readOnly: true });
+      expect(mountOf('./deploy/prometheus/rules').readOnly).toBe(true);
+      expect(JSON.stringify(service('prometheus')['healthcheck']['test'])).toContain('/-/ready');
+    });
+
+    it('scrapes each of the five services at its compose name and port, path /metrics, in a job named after it', () => {
+      const jobs: Yaml[] = config()['scrape_configs'];
+      for (const name of SERVICE_NAMES) {
+        const job = jobs.find((candidate) => candidate['job_name'] === name);
+        expect(`${name}: ${job === undefined ? 'no job' : 'a job'}`).toBe(`${name}: a job`);
+        expect(job!['metrics_path'] ?? '/metrics').toBe('/metrics');
+        expect(job!['scheme'] ?? 'http').toBe('http');
+        expect((job!['static_configs'] as Yaml[]).flatMap((group) => group['targets'])).toEqual([`${name}:${SERVICE_PORTS[name]}`]);
+      }
+      // and nothing it cannot reach: every target is a compose service
+      const targets: string[] = jobs.flatMap((job) => (job['static_configs'] as Yaml[]).flatMap((group) => group['targets'] as string[]));
+      expect(targets.filter((target) => services[target.split(':')[0]!] === undefined)).toEqual([]);
+    });
+
+    it('loads the alerting rules of deploy/prometheus/rules/*.yaml', () => {
+      const rules = mountOf('./deploy/prometheus/rules');
+      const ruleFiles: string[] = config()['rule_files'];
+      const onHost = ruleFiles.map((file) => (file.startsWith(`${rules.target}/`) ? `./deploy/prometheus/rules/${file.slice(rules.target.length + 1)}` : file));
+      expect(onHost).toEqual(['./deploy/prometheus/rules/*.yaml']);
+      expect(readdirSync(join(repoRoot, 'deploy', 'prometheus', 'rules')).filter((file) => file.endsWith('.yaml')).length).toBeGreaterThan(0);
+    });
   });
 });
 

@@ -92,9 +92,10 @@ export interface KafkaContainerHandle {
 }
 
 /**
- * One Apache Kafka broker (KRaft, broker and controller in one process) with the settings
- * docker-compose.yml gives its broker that matter to clients: no automatic topic creation (every
- * topic is created explicitly, as the compose init job does), internal topics with one replica.
+ * One Apache Kafka broker (KRaft, broker and controller in one process) with the setting of
+ * docker-compose.yml's brokers that matters to clients: no automatic topic creation (every topic
+ * is created explicitly, as the compose init job does). Unlike compose's three nodes, one node:
+ * internal topics with one replica.
  */
 export async function startKafkaContainer(image = KAFKA_CONTAINER_IMAGE): Promise<KafkaContainerHandle> {
   const { KafkaContainer } = await import('@testcontainers/kafka');
