@@ -541,13 +541,82 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = readText('Dockerfile');
+  /** Instructions (continuation lines joined, comments dropped), grouped by stage. */
+  const stages = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .reduce<Array<{ from: string; name: string | undefined; lines: string[] }>>((found, line) => {
+      const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+      if (from !== null) found.push({ from: from[1] as string, name: from[2], lines: [] });
+      else found.at(-1)?.lines.push(line);
+      return found;
+    }, []);
+  const runtime = stages.at(-1)!;
+  const stage = (name: string) => stages.find((candidate) => candidate.name === name);
+  const runs = (lines: string[]) => lines.filter((line) => line.startsWith('RUN '));
+  const productionInstall = (lines: string[]) => runs(lines).some((line) => /\bnpm ci\b[^&;|]*--omit=dev\b/.test(line));
+  const copiedFrom = (lines: string[]) =>
+    lines.flatMap((line) => {
+      const copy = /^COPY\s+(?:--chown=\S+\s+)?--from=(\S+)\s+(.+)$/.exec(line);
+      return copy === null ? [] : [{ stage: copy[1] as string, paths: (copy[2] as string).split(/\s+/) }];
+    });
 
-  it('installs with npm ci on node:20-bookworm-slim and runs the service chosen by the SERVICE build arg, as a non-root user', () => {
-    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
-    expect(dockerfile).toMatch(/^ARG SERVICE$/m);
-    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/exec node (--[a-z-]+=\S+ )*-r @swc-node\/register \\"apps\/\$\{SERVICE\}\/src\/main.ts\\"/);
+  it('has two or more stages, all on node:20-bookworm-slim, the last being the runtime', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(stages.map((candidate) => candidate.from)).toEqual(stages.map(() => 'node:20-bookworm-slim'));
+    expect(runtime.name).toBe('runtime');
+  });
+
+  it('requires the SERVICE build arg and checks it in the stage that compiles and in the runtime', () => {
+    const building = stages.filter((candidate) => candidate.lines.some((line) => line.includes('npm run build:service')));
+    expect(building.length).toBe(1);
+    for (const checked of [building[0]!, runtime]) {
+      expect(checked.lines).toContain('ARG SERVICE');
+      expect(runs(checked.lines).some((line) => /test -n "\$SERVICE" \|\|.*exit 1/.test(line))).toBe(true);
+    }
+    expect(building[0]!.lines).toContain('RUN npm run build:service -- "$SERVICE"');
+    // The compiling stage installs dev dependencies (TypeScript); the script it runs exists.
+    expect(runs(building[0]!.lines).some((line) => /\bnpm ci\b/.test(line) && !line.includes('--omit=dev'))).toBe(true);
+    const manifest = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
+    expect(manifest.scripts['build:service']).toBe('node tools/scripts/build-service.mjs');
+    expect(readdirSync(join(repoRoot, 'tools', 'scripts'))).toContain('build-service.mjs');
+  });
+
+  it('the runtime gets production dependencies only (npm ci --omit=dev, there or in the stage it copies node_modules from)', () => {
+    const copies = copiedFrom(runtime.lines);
+    const moduleSources = copies.filter((copy) => copy.paths.some((entry) => /node_modules/.test(entry)));
+    const installers = moduleSources.length === 0 ? [runtime] : moduleSources.map((copy) => stage(copy.stage));
+    expect(installers.every((installer) => installer !== undefined && productionInstall(installer.lines))).toBe(true);
+    expect(runs(runtime.lines).filter((line) => /\bnpm (ci|install|i)\b/.test(line) && !line.includes('--omit=dev'))).toEqual([]);
+    // Nothing of the sources: the compiled dist/ only, from the stage that compiled it.
+    expect(runtime.lines.filter((line) => /^(COPY|ADD)\s/.test(line) && /\b(apps|libs|tools|tsconfig[\w.]*)\b/.test(line))).toEqual([]);
+    const built = copies.filter((copy) => !moduleSources.includes(copy));
+    expect(built.flatMap((copy) => copy.paths.slice(0, -1))).toEqual(['/app/dist']);
+  });
+
+  it('runs as a non-root user', () => {
+    const users = runtime.lines.filter((line) => line.startsWith('USER '));
+    expect(users.at(-1)).toBe('USER node');
+    expect(users.filter((line) => /^USER (root|0)(:|$)/.test(line))).toEqual([]);
+  });
+
+  it('runs the compiled JavaScript of the chosen service with node as PID 1 (no @swc-node/register, no .ts)', () => {
+    const commands = runtime.lines.filter((line) => line.startsWith('CMD ') || line.startsWith('ENTRYPOINT '));
+    expect(commands).toHaveLength(1);
+    const command = commands[0]!;
+    expect(command).toMatch(/^CMD \[.*\]$/); // exec form: no shell of Docker's own in between
+    expect(command).toMatch(/exec node (--[a-z-]+=\S+ )*\\"dist\/apps\/\$\{SERVICE\}\/src\/main\.js\\"/);
+    expect(command).not.toContain('@swc-node/register');
+    expect(command).not.toMatch(/\.ts\b/);
+  });
+
+  it('.dockerignore keeps local installs and builds out of the build context', () => {
+    const ignored = readText('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim().replace(/\/$/, ''));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist']));
   });
 });
 
