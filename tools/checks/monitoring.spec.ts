@@ -145,7 +145,7 @@ describe('migration Jobs (deploy/k8s/migrations, run before a rollout)', () => {
     expect(jobs[overlay].filter((object) => object['kind'] === 'Job').map((job) => job['metadata']['name']).sort()).toEqual(SERVICE_NAMES.map((service) => `migrate-${service}`).sort());
     const policy = find(jobs[overlay], 'NetworkPolicy', 'migrations');
     expect(policy['spec']['ingress']).toBeUndefined(); // nothing in
-    expect((policy['spec']['egress'] as Yaml[]).flatMap((rule) => (rule['ports'] as Yaml[]).map((port) => port['port'])).sort()).toEqual([53, 53, 5432]);
+    expect((policy['spec']['egress'] as Yaml[]).flatMap((rule) => (rule['ports'] as Yaml[]).map((port) => port['port'])).sort((a, b) => a - b)).toEqual([53, 53, 4318, 5432]);
   });
 
   it.each(OVERLAYS)('%s: each Job runs its Deployment\'s image and configuration with MIGRATE_ONLY=true (no drift), never restarts in place, and is bounded', (overlay) => {
@@ -196,6 +196,12 @@ describe('alerting rules (deploy/prometheus/rules/custody.yaml)', () => {
       const runbook = alert['annotations']['runbook_url'] as string | undefined;
       if (runbook !== undefined) expect({ runbook, exists: statSync(join(repoRoot, runbook), { throwIfNoEntry: false })?.isFile() === true }).toEqual({ runbook, exists: true });
     }
+  });
+
+  it('are valid PromQL and valid rule files, and the compose Prometheus configuration is valid (promtool)', () => {
+    const promtool = (...args: string[]) => execFileSync('promtool', args, { cwd: repoRoot, encoding: 'utf8', timeout: RENDER_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(promtool('check', 'rules', 'deploy/prometheus/rules/custody.yaml')).toMatch(new RegExp(`SUCCESS: ${alerts.length} rules found`));
+    expect(promtool('check', 'config', '--syntax-only', 'deploy/prometheus/prometheus.yml')).toMatch(/SUCCESS/);
   });
 
   it('the metric check itself fails for a metric nobody exports', () => {

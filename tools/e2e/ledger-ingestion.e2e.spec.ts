@@ -193,7 +193,8 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
       locker.release();
     }
     expect(await eventually(async () => (await lagOf()) === 0, WAIT_MS)).toBe(true);
-    // an undecodable message is parked and counted at its stage
+    // an undecodable message is parked and counted at its stage; its series existed at 0 before (increase() sees the first letter)
+    expect(await metrics()).toMatch(/custody_dead_letters_total\{stage="decode",topic="exchange.trades.v1",service="ledger"\} 0\n/);
     await producer.send({ topic: EXCHANGE_TRADES_TOPIC, acks: -1, messages: [{ key: 'x', value: 'not json', partition: 2 }] });
     expect(await eventually(async () => /custody_dead_letters_total\{stage="decode",topic="exchange.trades.v1",service="ledger"\} 1\n/.test(await metrics()), WAIT_MS)).toBe(true);
   });

@@ -53,6 +53,12 @@ ensure_kubectl() {
   ensure_debian_package kubernetes-client /usr/bin/kubectl "renders the Kubernetes overlays in the manifest check"
 }
 
+# promtool checks the alerting rules' PromQL and the Prometheus configuration in the manifest check
+# (Debian's prometheus package ships it; its server is not started).
+ensure_promtool() {
+  ensure_debian_package prometheus /usr/bin/promtool "checks the alerting rules and the Prometheus configuration"
+}
+
 # Debian's softhsm2: the PKCS#11 HSM that holds wallet keys in tests and development.
 ensure_softhsm2() {
   ensure_debian_package softhsm2 /usr/lib/softhsm/libsofthsm2.so "HSM for wallet keys"

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditLog } from '@custody/audit-application';
 import { keyObjectSigner, type Checkpoint, type CheckpointSigner } from '@custody/audit-domain';
-import { HsmEd25519Signer } from '@custody/hsm';
+import { HsmEd25519Signer, Pkcs11Failure } from '@custody/hsm';
 import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger, ServiceMetrics } from '@custody/observability';
@@ -84,10 +84,28 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     return this.config.signingKey !== undefined || this.config.signingHsm !== undefined;
   }
 
-  /** Signs a checkpoint of the record now (the same one again when nothing was added) and keeps its file. */
-  async checkpoint(): Promise<Checkpoint> {
+  /**
+   * Signs a checkpoint of the record now (the same one again when nothing was added), of at most
+   * `sizeMax` records when given, and keeps its file. An HSM failure closes the session, so the
+   * next round opens a new one (a failover, a lost session) instead of failing until a restart.
+   */
+  async checkpoint(sizeMax?: number): Promise<Checkpoint> {
     const key = this.signer();
-    const checkpoint = await this.audit().checkpoint(key, new Date().toISOString());
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = await this.audit().checkpoint(key, new Date().toISOString(), sizeMax);
+    } catch (error) {
+      if (error instanceof Pkcs11Failure && this.hsm !== undefined) {
+        try {
+          this.hsm.close();
+        } catch {
+          // the session is already gone: that is why we reopen
+        }
+        this.hsm = undefined;
+        this.checkpointSigner = undefined;
+      }
+      throw error;
+    }
     if (this.config.checkpointDirectory !== undefined) {
       await mkdir(this.config.checkpointDirectory, { recursive: true });
       await writeFile(join(this.config.checkpointDirectory, `checkpoint-${String(checkpoint.treeSize).padStart(12, '0')}.json`), `${JSON.stringify(checkpoint, null, 2)}\n`);
@@ -131,7 +149,8 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       return;
     }
     if (!this.signingConfigured) return;
-    const checkpoint = await this.checkpoint();
+    // over what was just verified: records appended since are left to the next round
+    const checkpoint = await this.checkpoint(verification.checked);
     this.logger.info({ treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }, 'audit: checkpoint signed');
   }
 

@@ -123,4 +123,18 @@ describe('the audit record (PostgreSQL)', () => {
     }
     expect(await log.size()).toBe(before);
   });
+
+  it('HK-22 a checkpoint limited to what its caller verified covers those records only; records appended since wait for the next one', async () => {
+    const before = await log.size();
+    const [last] = (await log.checkpoints()).slice(-1);
+    await publish(LEDGER_EVENTS_TOPIC, {}, envelope('ClientOnboarded', 'ledger-client-late-1', { clientId: 'late-1' }), envelope('ClientOnboarded', 'ledger-client-late-2', { clientId: 'late-2' }));
+    await eventually(async () => (await log.size()) === before + 2, WAIT_MS);
+    const verified = before + 1; // as if the verification had run before the second arrived
+    const limited = await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T12:00:00.000Z', verified);
+    const [head] = await log.records(BigInt(verified), 1);
+    expect(limited).toMatchObject({ treeSize: verified, chainHead: head?.hash });
+    expect(verifyCheckpoint(limited, publicKey)).toBe(true);
+    // never backwards: a limit below the last checkpoint returns the last one
+    expect(await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T12:30:00.000Z', (last?.treeSize ?? 1) - 1)).toEqual(limited);
+  });
 });

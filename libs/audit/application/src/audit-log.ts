@@ -217,14 +217,15 @@ export class AuditLog {
   }
 
   /**
-   * A checkpoint of the record as it stands: its size, the Merkle root of its entries, its chain
+   * A checkpoint of the record as it stands (or of its first `sizeMax` records): its size, the Merkle root of its entries, its chain
    * head, signed with the key (Ed25519, never stored here) and recorded as `AuditCheckpointSigned`
    * (relayed to custody.audit.events.v1). Nothing new since the last one: that one is returned.
    */
-  async checkpoint(signer: CheckpointSigner, at: string): Promise<Checkpoint> {
-    const size = await this.size();
+  async checkpoint(signer: CheckpointSigner, at: string, sizeMax?: number): Promise<Checkpoint> {
+    // up to `sizeMax` when given: a checkpoint covers only records its caller verified
+    const size = sizeMax === undefined ? await this.size() : Math.min(await this.size(), sizeMax);
     const [last] = (await this.checkpoints()).slice(-1);
-    if (last !== undefined && last.treeSize === size) return last;
+    if (last !== undefined && last.treeSize >= size) return last; // nothing new (or less than already signed): the last one
     const [head] = await this.records(BigInt(size), 1);
     const signed = await signCheckpointWith({ treeSize: size, rootHash: treeRoot(await this.leaves(size)).toString('hex'), chainHead: head?.hash ?? AUDIT_GENESIS_HASH, at }, signer);
     await this.streams.execute(CHECKPOINTS_STREAM_ID, CHECKPOINTS_AGGREGATE, (checkpoints) => (checkpoints.some((existing) => existing.treeSize === size) ? { ok: true as const, events: [] } : { ok: true as const, events: [{ type: 'AuditCheckpointSigned' as const, data: signed }] }), { actor: 'audit-service' });

@@ -4,7 +4,7 @@ import * as pkcs11js from 'pkcs11js';
  * A PKCS#11 module is initialised once per process, however many users it has (the wallet's key
  * vault and the audit's checkpoint signer may share one process), and finalised with the last.
  */
-const openModules = new Map<string, { module: pkcs11js.PKCS11; users: number }>();
+const openModules = new Map<string, { module: pkcs11js.PKCS11; users: number; initialisedHere: boolean }>();
 
 export class Pkcs11Failure extends Error {
   constructor(
@@ -23,13 +23,22 @@ export function acquireModule(modulePath: string): pkcs11js.PKCS11 {
     return open.module;
   }
   const module = new pkcs11js.PKCS11();
+  let initialisedHere = true;
   try {
     module.load(modulePath);
     module.C_Initialize();
   } catch (error) {
-    if (!isPkcs11Error(error, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) throw new Pkcs11Failure('HSM_OPERATION_FAILED', `could not load the PKCS#11 module ${modulePath}: ${pkcs11Code(error)}`);
+    if (!isPkcs11Error(error, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) {
+      try {
+        module.close();
+      } catch {
+        // not loaded: nothing to close
+      }
+      throw new Pkcs11Failure('HSM_OPERATION_FAILED', `could not load the PKCS#11 module ${modulePath}: ${pkcs11Code(error)}`);
+    }
+    initialisedHere = false; // another library in this process initialised it: it finalises it, not us
   }
-  openModules.set(modulePath, { module, users: 1 });
+  openModules.set(modulePath, { module, users: 1, initialisedHere });
   return module;
 }
 
@@ -40,7 +49,7 @@ export function releaseModule(modulePath: string): void {
   if (open.users > 0) return;
   openModules.delete(modulePath);
   try {
-    open.module.C_Finalize();
+    if (open.initialisedHere) open.module.C_Finalize();
   } finally {
     open.module.close();
   }

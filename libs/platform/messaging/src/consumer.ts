@@ -98,27 +98,9 @@ export class InboxConsumer {
    * concurrent `create ... if not exists` of one name can fail in PostgreSQL.
    */
   async migrate(): Promise<void> {
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${this.options.schema}`]);
-      await client.query(`create schema if not exists ${this.options.schema};
-        create table if not exists ${this.options.schema}.inbox (
-          consumer_group text not null,
-          message_id text not null,
-          topic text not null,
-          partition integer not null,
-          "offset" bigint not null,
-          primary key (consumer_group, message_id)
-        )`);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await migrateInbox(this.options.pool, this.options.schema);
   }
+
 
   start(): Promise<void> {
     return this.subscriber.start((batch) => this.handleBatch(batch));
@@ -303,3 +285,30 @@ export class InboxConsumer {
 }
 
 export { deterministicUuid };
+
+/**
+ * The inbox table of a service's schema (what InboxConsumer.migrate() runs), also for a service
+ * that prepares its schemas without consuming (a migration Job, no Kafka configured).
+ */
+export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
+    await client.query(`create schema if not exists ${schema};
+      create table if not exists ${schema}.inbox (
+        consumer_group text not null,
+        message_id text not null,
+        topic text not null,
+        partition integer not null,
+        "offset" bigint not null,
+        primary key (consumer_group, message_id)
+      )`);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

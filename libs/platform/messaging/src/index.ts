@@ -12,5 +12,5 @@ export {
 } from './in-process-bus';
 export * from './ports';
 export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
-export { deterministicUuid, InboxConsumer, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
+export { deterministicUuid, InboxConsumer, migrateInbox, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
 export { redriveDeadLetters, REDRIVE_GROUP_ID_PREFIX, REDRIVE_IDLE_MS_DEFAULT, type RedriveOptions, type RedriveResult } from './redrive';

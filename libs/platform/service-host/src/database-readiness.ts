@@ -29,6 +29,8 @@ export class DatabaseReadiness {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly logger: Logger,
+    /** A migration run (MIGRATE_ONLY): the preparations run, what waits on them (the service's work) never starts. */
+    private readonly migrateOnly = false,
   ) {}
 
   start(): void {
@@ -44,11 +46,12 @@ export class DatabaseReadiness {
   /**
    * A service's own preparation (its tables, its read-model migrations), run once the event
    * store's schema is ready and retried with a capped backoff until it succeeds or the service
-   * stops. The service reports not-ready until every preparation is done.
+   * stops. The service reports not-ready until every preparation is done. In a migration run the
+   * returned promise never settles: what the service chains on it does not start.
    */
   prepare(name: string, step: () => Promise<void>): Promise<void> {
     this.pending.add(name);
-    return this.migratedOnce.then(async () => {
+    const prepared = this.migratedOnce.then(async () => {
       const done = await retryUntilDone(step, this.stopping.signal, (error, attempt) =>
         this.logger.warn({ step: name, error: (error as Error).message, attempt }, 'preparation failed; will retry'),
       );
@@ -56,6 +59,8 @@ export class DatabaseReadiness {
       this.pending.delete(name);
       this.logger.info({ step: name }, 'prepared');
     });
+    // in a migration run the caller's continuation (projector, schedules, consumers) must not start
+    return this.migrateOnly ? prepared.then(() => new Promise<void>(() => undefined)) : prepared;
   }
 
   /** From now on not ready (for good): the service is shutting down. */

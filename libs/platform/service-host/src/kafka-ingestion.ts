@@ -1,4 +1,4 @@
-import type { Topic } from '@custody/contracts';
+import { DEAD_LETTER_STAGES, type Topic } from '@custody/contracts';
 import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus, type InboxConsumerOptions } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Admin, Producer } from 'kafkajs';
@@ -51,6 +51,8 @@ export class KafkaIngestion {
       labelNames: ['stage', 'topic'] as const,
       registers: [metrics.registry],
     });
+    // every series from zero: increase() over a series that appears at 1 is 0, and the first letter would raise no alert
+    for (const stage of DEAD_LETTER_STAGES) for (const topic of options.topics) this.deadLetters.labels({ stage, topic }).inc(0);
     scrapedGauge(metrics, logger, {
       name: 'custody_consumer_lag_messages',
       help: 'Messages on each consumed partition beyond the group\'s committed offset (what it has yet to apply), read from Kafka on each scrape.',
@@ -63,7 +65,11 @@ export class KafkaIngestion {
   private async readLag(groupId: string): Promise<Array<[{ group: string; topic: string; partition: string }, number]> | undefined> {
     const admin = this.admin;
     if (admin === undefined || !this.consuming || this.stopping.signal.aborted) return undefined;
-    this.adminConnected ??= admin.connect();
+    // a failed connect is forgotten, so the next scrape tries again (a broker blip must not blind the lag alerts)
+    this.adminConnected ??= admin.connect().catch((error: unknown) => {
+      this.adminConnected = undefined;
+      throw error;
+    });
     await this.adminConnected;
     const topics = [...this.options.topics];
     const committed = await admin.fetchOffsets({ groupId, topics });
@@ -91,7 +97,7 @@ export class KafkaIngestion {
     const { config, logger, name } = this.options;
     const kafkaConfig = config.kafka;
     if (kafkaConfig === undefined) {
-      logger.warn({ topics: this.options.topics }, `KAFKA_BROKERS is not set: ${name} consumes nothing`);
+      if (!config.migrateOnly) logger.warn({ topics: this.options.topics }, `KAFKA_BROKERS is not set: ${name} consumes nothing`);
       return false;
     }
     const kafka = createKafka({ clientId: `${config.serviceName}-${name.replace(/\W+/g, '-')}`, brokers: kafkaConfig.brokers });

@@ -68,7 +68,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     logger.info('shut down');
     process.exit(0);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
+  // `on`, not `once`: a second signal during the shutdown must not take Node's default (kill at once, between a batch and its commit)
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
 }
 
 /**

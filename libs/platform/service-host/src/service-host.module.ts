@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { AuthModule } from '@custody/auth';
 import { PostgresEventStore } from '@custody/event-store';
+import { migrateInbox } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { Pool } from 'pg';
 import type { ServiceConfig } from './config';
@@ -54,11 +55,14 @@ export class ServiceHostModule {
     const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax, application_name: config.serviceName, options: DATABASE_SESSION_OPTIONS });
     pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
     const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
-    const readiness = new DatabaseReadiness(store, logger);
+    const readiness = new DatabaseReadiness(store, logger, config.migrateOnly);
     readiness.start();
+    // every service consumes through an inbox: its table is a preparation like the others (a
+    // migration Job, which connects to no Kafka, makes it too)
+    void readiness.prepare('inbox', () => migrateInbox(pool, config.databaseSchema));
     const relay = config.kafka === undefined ? null : new EventRelayHost(config.serviceName, store, config.kafka, logger, metrics);
-    if (relay === null) logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
-    else relay.start(readiness.migratedOnce);
+    if (relay !== null) relay.start(readiness.migratedOnce);
+    else if (!config.migrateOnly) logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
     return {
       module: ServiceHostModule,
       imports: [AuthModule.forRoot(config.auth), options.serviceModule],
