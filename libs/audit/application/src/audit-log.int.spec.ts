@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { keyObjectSigner, verifyCheckpoint, verifyConsistency, verifyEvidence } from '@custody/audit-domain';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, type Topic } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
-import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
+import { InboxConsumer, InProcessMessageBus, type ConsumedMessage } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
 import { AUDIT_WRITER_ROLE, AuditLog } from './audit-log';
 
@@ -136,5 +136,34 @@ describe('the audit record (PostgreSQL)', () => {
     expect(verifyCheckpoint(limited, publicKey)).toBe(true);
     // never backwards: a limit below the last checkpoint returns the last one
     expect(await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T12:30:00.000Z', (last?.treeSize ?? 1) - 1)).toEqual(limited);
+  });
+
+  it('HK-22 the service appends as the writer role: with INSERT taken from that role, appending fails and records nothing; given back, it records', async () => {
+    const before = await log.size();
+    const value = envelope('ClientOnboarded', 'ledger-client-writer', { clientId: 'writer' });
+    const bytes = Buffer.from(JSON.stringify(value));
+    const message = { topic: LEDGER_EVENTS_TOPIC, partition: 0, offset: '900001', messageId: value.eventId, headers: {}, value, raw: { key: Buffer.from(value.streamId), value: bytes, offset: '900001', headers: {} } } as unknown as ConsumedMessage;
+    const appendInTransaction = async () => {
+      const client = await db.pool.connect();
+      try {
+        await client.query('begin');
+        await log.apply()([message], client);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    };
+    await db.pool.query(`revoke insert on audit.audit_records from ${AUDIT_WRITER_ROLE}`);
+    try {
+      await expect(appendInTransaction()).rejects.toMatchObject({ code: '42501' });
+      expect(await log.size()).toBe(before);
+    } finally {
+      await db.pool.query(`grant insert on audit.audit_records to ${AUDIT_WRITER_ROLE}`);
+    }
+    await appendInTransaction();
+    expect(await log.size()).toBe(before + 1);
   });
 });

@@ -127,6 +127,8 @@ export class AuditLog {
       await client.query(`grant select, insert on ${this.schema}.audit_records, ${this.schema}.audit_queries to ${AUDIT_WRITER_ROLE}`);
       await client.query(`grant usage on sequence ${this.schema}.audit_queries_id_seq to ${AUDIT_WRITER_ROLE}`);
       await client.query(`revoke update, delete, truncate on ${this.schema}.audit_records from ${AUDIT_WRITER_ROLE}, public`);
+      // the service's own database user may act as the writer (SET ROLE) when it appends
+      await client.query(`grant ${AUDIT_WRITER_ROLE} to current_user`);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
@@ -140,6 +142,9 @@ export class AuditLog {
   apply() {
     return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.audit-append.${this.schema}`]);
+      // the record is written as the writer role (INSERT and SELECT only) for the rest of this transaction:
+      // even a bug here cannot UPDATE or DELETE a record (the inbox row was written before, as the owner)
+      await client.query(`set local role ${AUDIT_WRITER_ROLE}`);
       const { rows } = await client.query<{ position: string; hash: string }>(`select r.position::text as position, r.hash from ${this.schema}.audit_records r order by r.position desc limit 1`);
       let position = BigInt(rows[0]?.position ?? '0');
       let previous = rows[0]?.hash ?? AUDIT_GENESIS_HASH;
