@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { evidenceReports } from './evidence-reports';
 import { crossCheck, verifyCheckpoint, verifyConsistency, verifyEvidence, type AuditedSource, type Checkpoint, type InclusionEvidence, type StoreEvent } from '@custody/audit-domain';
 
 /** Records between two progress lines on a long verification. */
@@ -40,7 +41,8 @@ const USAGE = [
   '                                                       the first checkpoint is a prefix of the second (nothing changed, removed or reordered)',
   '  export --url <audit service> --token-file <file> --from <n> --to <n> [--tree-size <n>] (--out <file> | --out-dir <dir>)',
   '                                                       an evidence pack: records with proofs and their checkpoint; with --out-dir also the',
-  '                                                       checkpoint alone, the state as of it, the service\'s public key and a manifest of SHA-256 hashes',
+  '                                                       checkpoint alone, the state as of it, the service\'s public key, the TW-14 reconciliation reports',
+  '                                                       among the records (reports/<run>.json and .csv) and a manifest of SHA-256 hashes',
   '  verify-pack (--pack <file> | --dir <dir>) --public-key <pem>',
   '  verify --url <audit service> --token-file <file>     the service walks its hash chain and names the first broken position',
   '  replay --url <audit service> --token-file <file> --client <id> (--ledger-position <n> | --at <instant>)',
@@ -152,7 +154,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         const url = required(found, 'url');
         const tokenFile = required(found, 'token-file');
         const query = new URLSearchParams({ from: required(found, 'from'), to: required(found, 'to'), ...(found.has('tree-size') ? { treeSize: required(found, 'tree-size') } : {}) });
-        const pack = (await call(url, tokenFile, `/v1/audit/evidence?${query.toString()}`)) as { checkpoint: Checkpoint; records: unknown[] };
+        const pack = (await call(url, tokenFile, `/v1/audit/evidence?${query.toString()}`)) as { checkpoint: Checkpoint; records: InclusionEvidence[] };
         if (!found.has('out-dir')) {
           await writeFile(required(found, 'out'), `${JSON.stringify(pack, null, 2)}\n`);
           io.out(`wrote ${pack.records.length} records with their proofs into the checkpoint of ${pack.checkpoint.treeSize} to ${required(found, 'out')}`);
@@ -168,8 +170,12 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
           'checkpoint.json': `${JSON.stringify(pack.checkpoint, null, 2)}\n`,
           'state.json': `${JSON.stringify(state, null, 2)}\n`,
           'service-public-key.pem': publicKey,
+          ...evidenceReports(pack.records),
         };
-        for (const [name, content] of Object.entries(files)) await writeFile(join(directory, name), content);
+        for (const [name, content] of Object.entries(files)) {
+          await mkdir(dirname(join(directory, name)), { recursive: true });
+          await writeFile(join(directory, name), content);
+        }
         const manifest = {
           format: 'custody-evidence-pack-v1',
           records: { from: required(found, 'from'), to: required(found, 'to'), treeSize: pack.checkpoint.treeSize },

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
@@ -51,7 +51,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     await writeFile(file('public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(file('token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
-    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC, RECONCILIATION_EVENTS_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     producer = createOutboxProducer(createKafka({ clientId: 'audit-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     audit = await startService('audit', {
@@ -220,5 +220,48 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     expect(trail.out).toMatch(/JournalPosted  deposit D-a: \+9000000000 USDT/);
     for (const tradeId of ['T-1', 'T-2', 'T-3']) expect(trail.out.match(new RegExp(`JournalPosted  trade ${tradeId}:`, 'g'))).toHaveLength(1);
     expect(trail.out).toMatch(/ClientOnboarded/); // her onboarding, as the ledger recorded it
+  });
+
+  it('HK-22 / TW-14 an evidence pack carries the reconciliation reports among its records: the run as recorded and its CSV, each under the manifest', async () => {
+    const before = Number(await size());
+    const run = {
+      runId: 'R-TW-2026-11-24-1',
+      businessDay: '2026-11-24',
+      jurisdiction: 'TW',
+      dailyRunId: 'D-TW-2026-11-24',
+      cutOff: '2026-11-24T07:30:00.000Z',
+      provisional: false,
+      heights: [{ chain: 'ethereum', blockNumber: '1234' }],
+      unread: [],
+      perAsset: [{ asset: 'ETH', owedMinor: '10000000000000000000', recordedMinor: '10000000000000000000', houseMinor: '0', onChainMinor: '9000000000000000000' }],
+      perWallet: [{ walletId: 'hot-eth', asset: 'ETH', recordedMinor: '10000000000000000000', houseMinor: '0', onChainMinor: '9000000000000000000', blockNumber: '1234', differenceMinor: '-1000000000000000000' }],
+      differences: [{ discrepancyId: 'DSC-1', asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: '1000000000000000000', owedMinor: '10000000000000000000', heldMinor: '9000000000000000000', wallets: ['hot-eth'] }],
+      clients: { clients: 1, movementsMatched: 1, breaks: [] },
+      opened: ['DSC-1'],
+      persisting: [],
+      confirmedGone: [],
+      digest: 'ab'.repeat(32),
+      at: '2026-11-24T08:00:00.000Z',
+    };
+    await publish(RECONCILIATION_EVENTS_TOPIC, { 'source-position': '1', 'source-hash': 'cd'.repeat(32) }, envelope('ReconciliationRunCompleted', 'recon-run-2026-11-24', run));
+    expect(await eventually(async () => Number(await size()) === before + 1, WAIT_MS)).toBe(true);
+    expect((await call('POST', '/v1/audit/checkpoints', ['auditor'])).status).toBe(201);
+    const position = String(before + 1);
+    expect((await cli('export', '--url', audit.baseUrl, '--token-file', file('token'), '--from', position, '--to', position, '--out-dir', file('evidence-recon'))).code).toBe(0);
+    const csv = await readFile(file('evidence-recon/reports/R-TW-2026-11-24-1.csv'), 'utf8');
+    expect(csv.split('\n')).toEqual([
+      'section,asset,wallet_id,owed_minor,recorded_minor,house_minor,on_chain_minor,block_number,difference_minor,discrepancy_id',
+      'asset,ETH,,10000000000000000000,10000000000000000000,0,9000000000000000000,,-1000000000000000000,',
+      'wallet,ETH,hot-eth,,10000000000000000000,0,9000000000000000000,1234,-1000000000000000000,',
+      'difference:on-chain:shortfall,ETH,hot-eth,10000000000000000000,,,9000000000000000000,,-1000000000000000000,DSC-1',
+      '',
+    ]);
+    expect(JSON.parse(await readFile(file('evidence-recon/reports/R-TW-2026-11-24-1.json'), 'utf8'))).toMatchObject({ position, runId: run.runId, data: run });
+    const manifest = JSON.parse(await readFile(file('evidence-recon/manifest.json'), 'utf8')) as { files: { name: string }[] };
+    expect(manifest.files.map((entry) => entry.name)).toEqual(expect.arrayContaining(['reports/R-TW-2026-11-24-1.csv', 'reports/R-TW-2026-11-24-1.json']));
+    expect(await cli('verify-pack', '--dir', file('evidence-recon'), '--public-key', file('public.pem'))).toMatchObject({ code: 0, out: expect.stringMatching(/manifest: 6 files as exported/) });
+    // a report changed after export is named
+    await writeFile(file('evidence-recon/reports/R-TW-2026-11-24-1.csv'), csv.replace('-1000000000000000000,DSC-1', '0,DSC-1'));
+    expect(await cli('verify-pack', '--dir', file('evidence-recon'), '--public-key', file('public.pem'))).toMatchObject({ code: 1, err: expect.stringMatching(/reports\/R-TW-2026-11-24-1\.csv: SHA-256 .* changed after export/) });
   });
 });
