@@ -27,6 +27,13 @@ describe('the policy service checks compliance continuously from Kafka (test bro
   let kafka: Kafka;
   let producer: Producer;
   let policy: ServiceProcess;
+  let audit: ServiceProcess;
+  /** Issue 8: the live compliance captured at moments of the run, rebuilt later from the audit record alone. */
+  const snapshots: { at: string; policySource: string; policyVersion: string; openBreaches: { breachId: string; ruleId: string; subject: string }[] }[] = [];
+  const capture = async () => {
+    const live = (await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policySource: string; policyVersion: string; openBreaches: { breachId: string; ruleId: string; subject: string }[] };
+    snapshots.push({ at: new Date().toISOString(), policySource: live.policySource, policyVersion: live.policyVersion, openBreaches: live.openBreaches.map(({ breachId, ruleId, subject }) => ({ breachId, ruleId, subject })) });
+  };
   const call = async (method: 'GET' | 'POST', path: string, roles: string[], subject: string, body?: unknown) => {
     const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject, roles });
     const response = await fetch(`${policy.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -67,8 +74,11 @@ describe('the policy service checks compliance continuously from Kafka (test bro
       POLICY_INSURANCE: JSON.stringify([{ policyId: 'P-1', insurer: 'Custody Mutual', limit: '2000000', expiresAt: '2030-01-01T00:00:00Z' }]),
     });
     expect(await eventually(async () => (await fetch(`${policy.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    audit = await startService('audit', testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }));
+    expect(await eventually(async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   }, 60_000);
   afterAll(async () => {
+    await audit?.stop();
     await policy?.stop();
     await producer?.disconnect();
     await broker?.stop();
@@ -86,6 +96,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     detectedAt = detected?.data['detectedAt'] as string;
     expect((await call('GET', '/v1/compliance', ['operator'], 'ops-1')).body).toMatchObject({ policySource: 'default', openBreaches: expect.arrayContaining([expect.objectContaining({ ruleId: 'HK-11g' })]) });
     expect((await call('GET', '/v1/compliance', ['custodian'], 'x')).status).toBe(403);
+    await capture(); // a breach open, the default policy
     // issue 10: the open breach is exported for the alert
     expect(await (await fetch(`${policy.baseUrl}/metrics`)).text()).toMatch(/custody_policy_open_breaches\{rule="HK-11g",service="policy"\} 1\n/);
   });
@@ -94,6 +105,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     await send(WALLET_EVENTS_TOPIC, deposit('D-2', 'c1', 990n * ETH));
     await breachEvents((read) => read.some((event) => event.type === 'ComplianceBreachResolved' && event.data['ruleId'] === 'HK-11g'));
     expect((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body['openBreaches']).toEqual([]);
+    await capture(); // resolved
     expect(await (await fetch(`${policy.baseUrl}/metrics`)).text()).not.toMatch(/custody_policy_open_breaches\{rule="HK-11g"/);
     const past = await call('GET', `/v1/compliance?at=${encodeURIComponent(detectedAt)}`, ['auditor'], 'aud-1');
     expect((past.body['openBreaches'] as { ruleId: string }[]).map((breach) => breach.ruleId)).toContain('HK-11g');
@@ -112,6 +124,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver', 'admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
     expect(await call('POST', '/v1/policy-versions/HK+TW-2026.2/decision', ['approver'], 'approver-1', { decision: 'approve', reason: 'checked' })).toMatchObject({ status: 200, body: { status: 'approved' } });
     expect(((await call('GET', '/v1/compliance', ['auditor'], 'aud-1')).body as { policyVersion: string }).policyVersion).toBe('HK+TW-2026.2');
+    await capture(); // an approved version in force
   });
 
   it('TW-14 the on-chain check on demand: with no chain configured every wallet is named unread, and the check is recorded for auditors', async () => {
@@ -130,5 +143,28 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     const events = await breachEvents((read) => read.some((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-6'));
     expect(events.find((event) => event.data['ruleId'] === 'HK-6')?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', figures: { clientLiabilityMinor: (10n * ETH).toString(), shortfallMinor: (3n * ETH).toString() } } });
     expect(await call('GET', '/v1/capital-report', ['auditor'], 'aud-1')).toMatchObject({ status: 200, body: { clientCustody: { segregation: 'in doubt' } } });
+    await capture(); // the segregation breach open
+  });
+
+  it('HK-22 the compliance captured live at four moments (open breaches, the policy version in force) is rebuilt later from the audit record alone, moment by moment', async () => {
+    expect(snapshots).toHaveLength(4);
+    const auditGet = async (path: string) => {
+      const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'aud-1', roles: ['auditor'] });
+      return (await (await fetch(`${audit.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    };
+    // the policy service's whole store has reached the audit record
+    const stored = async () => ((await call('GET', '/v1/event-log?limit=1000', ['auditor'], 'aud-1')).body['events'] as unknown[]).length;
+    const audited = async () => ((await auditGet(`/v1/audit/sources?topic=${POLICY_EVENTS_TOPIC}`))['entries'] as unknown[]).length;
+    expect(await eventually(async () => (await stored()) > 0 && (await audited()) === (await stored()), WAIT_MS)).toBe(true);
+    const byBreach = (breaches: { breachId: string; ruleId: string; subject: string }[]) => breaches.map(({ breachId, ruleId, subject }) => ({ breachId, ruleId, subject })).sort((a, b) => (a.breachId < b.breachId ? -1 : 1));
+    for (const snapshot of snapshots) {
+      const rebuilt = (await auditGet(`/v1/audit/reconstruction/state?at=${encodeURIComponent(snapshot.at)}`)) as { policyVersion: string | null; openBreaches: { breachId: string; ruleId: string; subject: string }[] };
+      expect({ at: snapshot.at, openBreaches: byBreach(rebuilt.openBreaches) }).toEqual({ at: snapshot.at, openBreaches: byBreach(snapshot.openBreaches) });
+      // the configured default is no event: the record knows a version only once one was approved
+      expect({ at: snapshot.at, policyVersion: rebuilt.policyVersion }).toEqual({ at: snapshot.at, policyVersion: snapshot.policySource === 'default' ? null : snapshot.policyVersion });
+    }
+    // the moments differ (breaches open, none, a version approved, a new breach): the comparison is not vacuous
+    expect(snapshots.map((snapshot) => snapshot.openBreaches.length > 0)).toEqual([true, false, false, true]);
+    expect(snapshots.map((snapshot) => snapshot.policySource === 'default')).toEqual([true, true, false, false]);
   });
 });
