@@ -50,6 +50,20 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
   let tokenDirectory = '';
   let alice: Address;
   let walletAddress: Address;
+  /** Issue 8: the wallet's live state captured at moments of the run, rebuilt later from the audit record alone. */
+  type Captured = { at: string; wallets: { walletId: string; tier: string; ownerClass: string; keyId: string }[]; keyAccess: string[]; allowListed: string[] };
+  const captures: Captured[] = [];
+  const capture = async () => {
+    const wallets = ((await call(wallet, 'GET', '/v1/wallets', ['auditor'], 'auditor-1')).body['wallets'] as { registration: { walletId: string; tier: string; ownerClass: string; key: { keyId: string } } }[]).map(({ registration }) => ({ walletId: registration.walletId, tier: registration.tier, ownerClass: registration.ownerClass, keyId: registration.key.keyId }));
+    const custodians = (await call(wallet, 'GET', '/v1/custodians', ['auditor'], 'auditor-1')).body['custodians'] as { custodianId: string; wallets: string[] }[];
+    const addresses = (await call(wallet, 'GET', '/v1/clients/alice/allow-list', ['auditor'], 'auditor-1')).body['addresses'] as { chain: string; address: string }[];
+    captures.push({
+      at: new Date().toISOString(),
+      wallets: wallets.sort((a, b) => (a.walletId < b.walletId ? -1 : 1)),
+      keyAccess: custodians.flatMap((custodian) => custodian.wallets.map((walletId) => `${walletId}/${custodian.custodianId}`)).sort(),
+      allowListed: addresses.map((entry) => `alice/${entry.chain}/${entry.address.toLowerCase()}`).sort(),
+    });
+  };
 
   const call = async (service: ServiceProcess, method: 'GET' | 'POST', path: string, roles: string[], subject: string, body?: unknown) => {
     const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject, roles });
@@ -133,6 +147,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     expect(created.status).toBe(201);
     walletAddress = (created.body['registration'] as { address: Address }).address;
     expect(walletAddress).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    await capture();
   });
 
   it('TW-18 grants key access by maker-checker: the requesting admin cannot approve; a different approver does', async () => {
@@ -144,6 +159,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     }
     const roster = await call(wallet, 'GET', '/v1/custodians', ['auditor'], 'auditor-1');
     expect((roster.body['custodians'] as { custodianId: string; wallets: string[] }[]).map((entry) => [entry.custodianId, entry.wallets])).toEqual([['ann', ['eth-hot-1']], ['cat', ['eth-hot-1']]]);
+    await capture();
   });
 
   it('HK-11h allow-lists alice\'s address by her EIP-191 signature, and credits her deposit in the ledger once confirmed', async () => {
@@ -157,6 +173,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash: deposit, pollingInterval: 20 });
     await createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks: 1 });
     expect(await eventually(async () => (await aliceEth())?.postedMinor === parseEther('2').toString(), WAIT_MS)).toBe(true);
+    await capture();
   });
 
   it('HK-11d withdraws after two custodians approve the payload hash they reviewed; the ledger holds, the HSM signs, the chain confirms, the ledger settles', async () => {
@@ -197,6 +214,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     expect(await eventually(async () => (await call(wallet, 'GET', '/v1/withdrawals/W-1', ['auditor'], 'auditor-1')).body['status'] === 'confirmed', WAIT_MS)).toBe(true);
     expect((await chain.getBalance({ address: alice })) - before).toBe(parseEther('0.5'));
     expect(await eventually(async () => (await aliceEth())?.postedMinor === parseEther('1.5').toString(), WAIT_MS)).toBe(true);
+    await capture();
   });
 
   it('HK-22 / TW-18 the audit service recorded it all: the key\'s trail names every access change with who asked and who approved, and the signing; alice\'s trail her deposit and withdrawal; each store cross-checks against the record', async () => {
@@ -220,5 +238,21 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     expect(clientTrail.out).toMatch(/JournalPosted  withdrawal W-1: -500000000000000000 ETH/);
     expect(clientTrail.out).toMatch(/WithdrawalConfirmed  W-1 500000000000000000 ETH \(transaction 0x/);
     expect(await cli('verify')).toMatchObject({ code: 0, out: expect.stringMatching(/the audit chain holds/) });
+
+    // point in time beyond balances: each moment's wallets and tiers, key-access grants and allow-listed addresses, rebuilt from the record alone
+    expect(captures).toHaveLength(4);
+    for (const captured of captures) {
+      const replayed = await cli('replay', '--at', captured.at);
+      expect(replayed.code).toBe(0);
+      const state = JSON.parse(replayed.out) as { wallets: Captured['wallets']; keyAccess: { walletId: string; custodianId: string }[]; allowListed: { clientId: string; chain: string; address: string }[] };
+      expect({
+        at: captured.at,
+        wallets: [...state.wallets].sort((a, b) => (a.walletId < b.walletId ? -1 : 1)),
+        keyAccess: state.keyAccess.map((grant) => `${grant.walletId}/${grant.custodianId}`).sort(),
+        allowListed: state.allowListed.filter((entry) => entry.clientId === 'alice').map((entry) => `alice/${entry.chain}/${entry.address.toLowerCase()}`).sort(),
+      }).toEqual(captured);
+    }
+    // the moments differ: no grants, then grants, then an address too
+    expect(captures.map((captured) => [captured.keyAccess.length > 0, captured.allowListed.length > 0])).toEqual([[false, false], [true, false], [true, true], [true, true]]);
   });
 });
