@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
-import { DEAD_LETTER_TOPIC, EXCHANGE_FIAT_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_FIAT_TOPIC, LEDGER_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import { anvilAccounts, createTestDatabase, eventually, readTopic, startAnvil, startKafkaTestBroker, startService, testServiceEnvironment, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
@@ -33,7 +33,14 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
   let broker: KafkaTestBroker;
   let producer: Producer;
   let service: ServiceProcess;
+  let audit: ServiceProcess;
   let node: ChainNode;
+  /** Issue 8: the open discrepancies captured live at moments of the run, rebuilt later from the audit record alone. */
+  const captures: { at: string; open: { discrepancyId: string; discoveredOn: string; topUpDueOn: string | null }[] }[] = [];
+  const capture = async () => {
+    const open = (await call('GET', '/v1/discrepancies?status=open', ['auditor'])).body['discrepancies'] as { discrepancyId: string; discoveredOn: string; topUpDueOn: string | null }[];
+    captures.push({ at: new Date().toISOString(), open: open.map(({ discrepancyId, discoveredOn, topUpDueOn }) => ({ discrepancyId, discoveredOn, topUpDueOn })).sort((a, b) => (a.discrepancyId < b.discrepancyId ? -1 : 1)) });
+  };
   const call = async (method: 'GET' | 'POST', path: string, roles: string[], body?: unknown) => {
     const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: `${roles[0]}-1`, roles });
     const response = await fetch(`${service.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -43,7 +50,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
 
   beforeAll(async () => {
     [db, broker, node] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil()]);
-    for (const topic of [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, EXCHANGE_FIAT_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
+    for (const topic of [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, EXCHANGE_FIAT_TOPIC, DEAD_LETTER_TOPIC, RECONCILIATION_EVENTS_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     producer = createOutboxProducer(createKafka({ clientId: 'recon-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
     await producer.connect();
     service = await startService('reconciliation', {
@@ -55,8 +62,11 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
       RECON_EVM_CHAIN_ID: String(node.chainId),
     });
     expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    audit = await startService('audit', testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }));
+    expect(await eventually(async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   }, 60_000);
   afterAll(async () => {
+    await audit?.stop();
     await service?.stop();
     await producer?.disconnect();
     await broker?.stop();
@@ -123,6 +133,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     expect(run.body['heights']).toEqual([{ chain: 'ethereum', blockNumber: (await createPublicClient({ transport: http(node.rpcUrl) }).getBlockNumber()).toString() }]);
 
     const open = await call('GET', '/v1/discrepancies?status=open', ['auditor']);
+    await capture(); // the shortfall open
     // issue 10: what the alerts count, equal to what the API lists
     const discrepancyGauge = async (state: string) => Number(new RegExp(`custody_reconciliation_discrepancies\\{state="${state}",service="reconciliation"\\} (\\d+)`).exec(await (await fetch(`${service.baseUrl}/metrics`)).text())?.[1]);
     expect(await discrepancyGauge('open')).toBe((open.body['discrepancies'] as unknown[]).length);
@@ -141,6 +152,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     const confirming = await call('POST', '/v1/reconciliation-runs', ['operator'], { businessDay });
     expect(confirming.body).toMatchObject({ confirmedGone: [discrepancyId] });
     expect(await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor'])).toMatchObject({ status: 200, body: { status: 'closed' } });
+    await capture(); // closed by the top-up
     expect(await call('POST', `/v1/discrepancies/${discrepancyId}/top-ups`, ['operator'], { amountMinor: '1', reference: 'late' })).toMatchObject({ status: 422, body: { code: 'DISCREPANCY_CLOSED' } });
   });
 
@@ -177,5 +189,24 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     const parked = await readTopic(createKafka({ clientId: 'recon-e2e-dl', brokers: broker.brokers, logLevel: logLevel.NOTHING }), DEAD_LETTER_TOPIC, { until: (messages) => messages.some((message) => original(message).original.includes('FX-2')), waitMs: WAIT_MS });
     const letter = parked.map(original).find((entry) => entry.original.includes('FX-2'));
     expect(letter).toMatchObject({ reasonCode: 'AMOUNT_NOT_DECIMAL', original: JSON.stringify(movements[1]) });
+  });
+
+  it('HK-22 the open discrepancies captured live at each moment are rebuilt later from the audit record alone', async () => {
+    expect(captures.length).toBeGreaterThanOrEqual(2);
+    const auditGet = async (path: string) => {
+      const token = await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-1', roles: ['auditor'] });
+      return (await (await fetch(`${audit.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    };
+    // the reconciliation service's whole store has reached the audit record
+    const stored = async () => ((await call('GET', '/v1/event-log?limit=1000', ['auditor'])).body['events'] as unknown[]).length;
+    const audited = async () => ((await auditGet(`/v1/audit/sources?topic=${RECONCILIATION_EVENTS_TOPIC}`))['entries'] as unknown[]).length;
+    expect(await eventually(async () => (await stored()) > 0 && (await audited()) === (await stored()), WAIT_MS)).toBe(true);
+    for (const captured of captures) {
+      const state = (await auditGet(`/v1/audit/reconstruction/state?at=${encodeURIComponent(captured.at)}`)) as { openDiscrepancies: { discrepancyId: string; discoveredOn: string; topUpDueOn: string | null }[] };
+      const rebuilt = state.openDiscrepancies.map(({ discrepancyId, discoveredOn, topUpDueOn }) => ({ discrepancyId, discoveredOn, topUpDueOn })).sort((a, b) => (a.discrepancyId < b.discrepancyId ? -1 : 1));
+      expect({ at: captured.at, open: rebuilt }).toEqual(captured);
+    }
+    // not vacuous: the shortfall is open at the first moment and closed at the second
+    expect(captures[0]?.open.length).toBeGreaterThan(captures[1]?.open.length ?? 0);
   });
 });
