@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # npm start: runs the five services against the local PostgreSQL (until the all-in-one runner exists).
+# npm run start:<service> (or start.sh <service> ...): only those services, same settings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/scripts/lib.sh
+declare -A PORTS=([ledger]=3001 [wallet]=3002 [policy]=3003 [reconciliation]=3004 [audit]=3005)
+services=("$@")
+[ ${#services[@]} -gt 0 ] || services=(ledger wallet policy reconciliation audit)
+for service in "${services[@]}"; do
+  [ -n "${PORTS[$service]:-}" ] || { echo "[custody] unknown service '$service' (ledger, wallet, policy, reconciliation, audit)" >&2; exit 64; }
+done
 ensure_node_modules
 ensure_postgres
 
@@ -23,21 +30,20 @@ if [ -z "${AUDIT_SIGNING_KEY_FILE:-}" ]; then
 fi
 node -r @swc-node/register tools/scripts/ensure-database.ts
 
-declare -A PORTS=([ledger]=3001 [wallet]=3002 [policy]=3003 [reconciliation]=3004 [audit]=3005)
 pids=()
 stop_all() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }
 trap stop_all INT TERM EXIT
-for service in ledger wallet policy reconciliation audit; do
+for service in "${services[@]}"; do
   PORT="${PORTS[$service]}" node --max-semi-space-size=64 -r @swc-node/register "apps/$service/src/main.ts" &
   pids+=($!)
 done
 cat >&2 <<MSG
-[custody] starting ledger :3001, wallet :3002, policy :3003, reconciliation :3004, audit :3005
+[custody] starting $(for service in "${services[@]}"; do printf '%s :%s ' "$service" "${PORTS[$service]}"; done)
 [custody] database: ${DATABASE_URL%%\?*} (each service owns its schema)
 [custody] probes: curl localhost:3001/health/ready    metrics: curl localhost:3001/metrics
 [custody] audit checkpoints signed with ${AUDIT_SIGNING_KEY_FILE} (written to ${AUDIT_CHECKPOINT_DIR:-the audit record only}); the auditor's CLI: npm run audit
 [custody] a token for the API: TOKEN=\$(npm run -s dev:token -- auditor) && curl -H "Authorization: Bearer \$TOKEN" localhost:3001/v1/event-log
-[custody] Ctrl-C stops all five.
+[custody] Ctrl-C stops them.
 MSG
 wait -n "${pids[@]}"
 echo "[custody] a service exited; stopping the others" >&2
