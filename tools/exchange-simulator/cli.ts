@@ -69,7 +69,11 @@ async function main(): Promise<void> {
       const started = Date.now();
       const { messages, counts } = simulator.step(new Date(started), tradesPerTick);
       const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-      for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), { key: message.key, value: message.value }]);
+      for (const message of messages) {
+        const batch = byTopic.get(message.topic) ?? [];
+        batch.push({ key: message.key, value: message.value });
+        byTopic.set(message.topic, batch);
+      }
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })) });
       totals.trades += counts.trades;
       totals.prices += counts.prices;

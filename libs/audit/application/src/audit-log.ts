@@ -25,7 +25,7 @@ import {
   type ReconstructedBalance,
 } from '@custody/audit-domain';
 import { EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
-import { EventSourcedStreams, type Aggregate, type PostgresEventStore } from '@custody/event-store';
+import { EventSourcedStreams, withSchemaDdl, type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import type { Pool, PoolClient } from 'pg';
 
@@ -85,10 +85,7 @@ export class AuditLog {
   }
 
   async migrate(pool: Pool = this.store.pool): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${this.schema}.audit`]);
+    await withSchemaDdl(pool, this.schema, async (client) => {
       await client.query(`
         create table if not exists ${this.schema}.audit_records (
           position bigint primary key,
@@ -129,13 +126,7 @@ export class AuditLog {
       await client.query(`revoke update, delete, truncate on ${this.schema}.audit_records from ${AUDIT_WRITER_ROLE}, public`);
       // the service's own database user may act as the writer (SET ROLE) when it appends
       await client.query(`grant ${AUDIT_WRITER_ROLE} to current_user`);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The inbox consumer's `apply`: each message appended to the chain, in the batch's transaction, one writer at a time. */

@@ -26,11 +26,12 @@ function amountFieldTest(fields: RegExp): (key: string) => boolean {
 }
 
 /**
- * Copies parsed JSON with its amount fields as bigint. Loops instead of entries/fromEntries: this
- * runs for every event every reader decodes (a replay decodes millions), and the copy leaves the
- * recorded event's own data untouched.
+ * Parsed JSON with its amount fields as bigint: into a copy (`inPlace` false: the recorded
+ * event's own data stays untouched) or where they are (the caller's own freshly parsed data).
+ * Loops instead of entries/fromEntries: this runs for every event every reader decodes (a replay
+ * decodes millions).
  */
-function fromJson(value: JsonValue, key: string, isAmount: (key: string) => boolean): unknown {
+function fromJson(value: unknown, key: string, isAmount: (key: string) => boolean, inPlace: boolean): unknown {
   if (typeof value === 'string') {
     if (!isAmount(key)) return value;
     if (!INTEGER_TEXT.test(value)) throw new Error(`assertion: stored amount '${key}' is not an integer: ${value}`);
@@ -38,18 +39,19 @@ function fromJson(value: JsonValue, key: string, isAmount: (key: string) => bool
   }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const items = new Array<unknown>(value.length);
-    for (let index = 0; index < value.length; index += 1) items[index] = fromJson(value[index] as JsonValue, key, isAmount);
+    const items = inPlace ? value : new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index += 1) items[index] = fromJson(value[index], key, isAmount, inPlace);
     return items;
   }
-  const copy: Record<string, unknown> = {};
-  for (const name of Object.keys(value)) {
-    const item = fromJson(value[name] as JsonValue, name, isAmount);
+  const record = value as Record<string, unknown>;
+  const target: Record<string, unknown> = inPlace ? record : {};
+  for (const name of Object.keys(record)) {
+    const item = fromJson(record[name], name, isAmount, inPlace);
     // a key named __proto__ stays an own property, as JSON.parse made it (an assignment would set the prototype)
-    if (name === '__proto__') Object.defineProperty(copy, name, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[name] = item;
+    if (name === '__proto__') Object.defineProperty(target, name, { value: item, enumerable: true, writable: true, configurable: true });
+    else target[name] = item;
   }
-  return copy;
+  return target;
 }
 
 /** An event's data for the store: bigint fields (named by `fields`) as decimal text. */
@@ -59,29 +61,7 @@ export function encodeAmounts(data: object, fields: RegExp = AMOUNT_FIELD_PATTER
 
 /** Stored data back with its bigint fields (named by `fields`) as bigint. */
 export function decodeAmounts(data: JsonObject, fields: RegExp = AMOUNT_FIELD_PATTERN): unknown {
-  return fromJson(data, 'data', amountFieldTest(fields));
-}
-
-function convertInPlace(value: unknown, key: string, isAmount: (key: string) => boolean): unknown {
-  if (typeof value === 'string') {
-    if (!isAmount(key)) return value;
-    if (!INTEGER_TEXT.test(value)) throw new Error(`assertion: stored amount '${key}' is not an integer: ${value}`);
-    return BigInt(value);
-  }
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) value[index] = convertInPlace(value[index], key, isAmount);
-    return value;
-  }
-  const record = value as Record<string, unknown>;
-  for (const name of Object.keys(record)) {
-    const item = record[name];
-    // only strings change: a nested object or array is converted where it is
-    if (typeof item === 'string') {
-      if (isAmount(name)) record[name] = convertInPlace(item, name, isAmount);
-    } else convertInPlace(item, name, isAmount);
-  }
-  return record;
+  return fromJson(data, 'data', amountFieldTest(fields), false);
 }
 
 /**
@@ -89,5 +69,5 @@ function convertInPlace(value: unknown, key: string, isAmount: (key: string) => 
  * scan): the same rules, the amount fields replaced where they are.
  */
 export function decodeAmountsInPlace(data: JsonObject, fields: RegExp = AMOUNT_FIELD_PATTERN): unknown {
-  return convertInPlace(data, 'data', amountFieldTest(fields));
+  return fromJson(data, 'data', amountFieldTest(fields), true);
 }

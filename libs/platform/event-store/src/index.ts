@@ -2,6 +2,7 @@ export { AMOUNT_FIELD_PATTERN, decodeAmounts, decodeAmountsInPlace, encodeAmount
 export * from './errors';
 export { GENESIS_HASH, chainHash, chainLink, contentDigest, type HashedContent, type HashedPlacement, type HashedRecord } from './hash-chain';
 export * from './limits';
+export { withSchemaDdl } from './schema';
 export { PostgresEventStore, type PostgresEventStoreOptions, type Transaction } from './postgres-event-store';
 export type { Queryable } from './queryable';
 export type { StreamCursor } from './read';

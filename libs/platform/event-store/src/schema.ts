@@ -1,3 +1,4 @@
+import type { Pool, PoolClient } from 'pg';
 import type { Queryable } from './queryable';
 
 /**
@@ -58,5 +59,25 @@ export async function ensureEventStoreSchema(db: Queryable, schema: string): Pro
   } catch (error) {
     await db.query('rollback');
     throw error;
+  }
+}
+
+/**
+ * Runs a service's own DDL in one transaction under its schema's DDL lock, the one the event
+ * store's DDL takes: replicas (or a migration Job and a pod) starting at once never run
+ * `create ... if not exists` of one name concurrently, which PostgreSQL can fail.
+ */
+export async function withSchemaDdl(pool: Pool, schema: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
+    await work(client);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }

@@ -9,7 +9,7 @@ import {
   type Topic,
 } from '@custody/contracts';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { deterministicUuid, parseTraceparent } from '@custody/event-store';
+import { deterministicUuid, parseTraceparent, withSchemaDdl } from '@custody/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
 
@@ -291,10 +291,7 @@ export { deterministicUuid };
  * that prepares its schemas without consuming (a migration Job, no Kafka configured).
  */
 export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
+  await withSchemaDdl(pool, schema, async (client) => {
     await client.query(`create schema if not exists ${schema};
       create table if not exists ${schema}.inbox (
         consumer_group text not null,
@@ -304,11 +301,5 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
         "offset" bigint not null,
         primary key (consumer_group, message_id)
       )`);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

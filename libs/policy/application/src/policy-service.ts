@@ -1,4 +1,4 @@
-import { EventSourcedStreams, type Executed, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import { EventSourcedStreams, withSchemaDdl, type Executed, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import {
   activeProfile,
   capitalReport,
@@ -104,10 +104,7 @@ export class PolicyService {
 
   /** The read tables of the facts (after the event store's schema). Idempotent. */
   async migrate(pool: Pool = this.store.pool): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${this.schema}`]);
+    await withSchemaDdl(pool, this.schema, async (client) => {
       await client.query(`
         create table if not exists ${this.schema}.policy_wallets (
           wallet_id text primary key,
@@ -168,13 +165,7 @@ export class PolicyService {
         insert into ${this.schema}.policy_book_changes (recorded_at, account_kind, account_id, asset, delta_minor)
           select now(), account_kind, account_id, asset, balance_minor from ${this.schema}.policy_books where not exists (select 1 from ${this.schema}.policy_book_changes);`);
       await this.withdrawals.migrate(client);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   // ---- governance (maker-checker) ----

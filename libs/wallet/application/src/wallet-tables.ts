@@ -1,4 +1,4 @@
-import type { Queryable, Transaction } from '@custody/event-store';
+import { withSchemaDdl, type Queryable, type Transaction } from '@custody/event-store';
 import type { Pool } from 'pg';
 
 /**
@@ -58,18 +58,9 @@ export const WALLET_TABLES_SQL = (schema: string) => `
 `;
 
 export async function migrateWalletTables(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
+  await withSchemaDdl(pool, schema, async (client) => {
     await client.query(WALLET_TABLES_SQL(schema));
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export function queryable(pool: Pool, transaction?: Transaction): Queryable {
