@@ -108,7 +108,8 @@ function moduleBoundaries({ testFiles }) {
     'error',
     {
       enforceBuildableLibDependency: true,
-      allow: [],
+      // the all-in-one runner (apps/custody) composes the five services and runs the simulator in one process
+      allow: ['@custody/ledger-service', '@custody/wallet-service', '@custody/policy-service', '@custody/reconciliation-service', '@custody/audit-service', '@custody/exchange-simulator'],
       depConstraints: [...typeConstraints({ testFiles }), ...scopeConstraints],
     },
   ];

@@ -1,5 +1,6 @@
-// Prints a development JWT signed with .dev/auth-secret: npm run -s dev:token -- auditor [subject]
-import { readFileSync } from 'node:fs';
+// Prints a development JWT signed with the runner's .custody/auth-secret (else .dev/auth-secret): npm run -s dev:token -- auditor [subject]
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isRole } from '@custody/auth';
 import { signTestToken } from '@custody/auth/testing';
 
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
   if (roles.length === 0 || !roles.every(isRole)) {
     throw new Error('usage: npm run -s dev:token -- <role[,role...]> [subject]; roles: operator, approver, key-custodian, auditor, sre, admin');
   }
-  const secret = process.env['AUTH_JWT_SECRET'] ?? readFileSync('.dev/auth-secret', 'utf8').trim();
+  // npm start's runner keeps its secret in its data directory; npm run start:<service> in .dev
+  const runnerSecret = join(process.env['CUSTODY_DATA_DIR'] ?? '.custody', 'auth-secret');
+  const secret = process.env['AUTH_JWT_SECRET'] ?? readFileSync(existsSync(runnerSecret) ? runnerSecret : '.dev/auth-secret', 'utf8').trim();
   const token = await signTestToken({
     secret,
     issuer: process.env['AUTH_ISSUER'] ?? 'custody-dev',

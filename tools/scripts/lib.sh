@@ -64,5 +64,11 @@ ensure_softhsm2() {
   ensure_debian_package softhsm2 /usr/lib/softhsm/libsofthsm2.so "HSM for wallet keys"
 }
 
+# Debian's Chromium: the dashboard's browser test drives it headless through playwright-core
+# (Playwright's own browser download is never used: no network beyond the registries).
+ensure_chromium() {
+  ensure_debian_package chromium /usr/bin/chromium "headless browser for the dashboard's end-to-end test"
+}
+
 # Nx must never phone home.
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true

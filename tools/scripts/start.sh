@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# npm start: runs the five services against the local PostgreSQL (until the all-in-one runner exists).
-# npm run start:<service> (or start.sh <service> ...): only those services, same settings.
+# npm start: the all-in-one runner (apps/custody): the five services in one process on an embedded
+# PostgreSQL kept in ./.custody (or DATABASE_URL) and the in-process bus (or KAFKA_BROKERS), with the
+# exchange simulator trading.
+# npm run start:<service> (or start.sh <service> ...): only those services, each its own process,
+# against the local PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/scripts/lib.sh
 declare -A PORTS=([ledger]=3001 [wallet]=3002 [policy]=3003 [reconciliation]=3004 [audit]=3005)
 services=("$@")
-[ ${#services[@]} -gt 0 ] || services=(ledger wallet policy reconciliation audit)
+if [ ${#services[@]} -eq 0 ]; then
+  ensure_node_modules
+  exec node --max-semi-space-size=64 -r @swc-node/register apps/custody/src/main.ts
+fi
 for service in "${services[@]}"; do
   [ -n "${PORTS[$service]:-}" ] || { echo "[custody] unknown service '$service' (ledger, wallet, policy, reconciliation, audit)" >&2; exit 64; }
 done

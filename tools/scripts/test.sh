@@ -9,6 +9,7 @@ ensure_librdkafka || exit 1
 ensure_softhsm2 || exit 1
 ensure_kubectl || exit 1
 ensure_promtool || exit 1
+ensure_chromium || exit 1
 
 mkdir -p tmp
 rm -f tmp/jest-*.json

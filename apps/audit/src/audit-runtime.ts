@@ -6,8 +6,9 @@ import { keyObjectSigner, type Checkpoint, type CheckpointSigner } from '@custod
 import { HsmEd25519Signer, Pkcs11Failure } from '@custody/hsm';
 import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
+import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { AUDIT_CONFIG, type AuditConfig } from './audit-config';
@@ -24,7 +25,7 @@ export const AUDITED_TOPICS = ALL_TOPICS.filter((topic) => topic !== AUDIT_EVENT
 export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly log: AuditLog;
   private ready = false;
-  private readonly ingestion: KafkaIngestion;
+  private readonly ingestion: BusIngestion;
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
   private timer: NodeJS.Timeout | undefined;
@@ -37,6 +38,7 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(AUDIT_CONFIG) readonly config: AuditConfig,
     @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
+    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -51,7 +53,7 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       registers: [metrics.registry],
     });
     this.verificationFailures = new Counter({ name: 'custody_audit_record_verification_failures_total', help: 'Scheduled verifications of the audit record that found a break.', registers: [metrics.registry] });
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, metrics, name: 'audit consumer', groupId: AUDIT_CONSUMER_GROUP, topics: AUDITED_TOPICS, apply: this.log.apply() });
+    this.ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: serviceConfig, logger, pool, metrics, name: 'audit consumer', groupId: AUDIT_CONSUMER_GROUP, topics: AUDITED_TOPICS, apply: this.log.apply() });
   }
 
   audit(): AuditLog {
@@ -140,7 +142,8 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     }, this.config.checkpointIntervalMs);
   }
 
-  private async verifyAndCheckpoint(): Promise<void> {
+  /** One round of the schedule; also the all-in-one runner's last step before it closes the audit service. */
+  async verifyAndCheckpoint(): Promise<void> {
     const verification = await this.audit().verifyChain();
     this.verified.set(verification.broken === undefined ? 1 : 0);
     if (verification.broken !== undefined) {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { formatConfigProblems } from '@custody/service-host';
+import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { AUDIT_CONFIG, parseAuditConfig } from './audit-config';
 import { AuditRuntime } from './audit-runtime';
 import { AuditController } from './http/audit.controller';
@@ -14,11 +14,12 @@ import { AuditController } from './http/audit.controller';
   providers: [
     {
       provide: AUDIT_CONFIG,
-      useFactory: () => {
-        const parsed = parseAuditConfig(process.env);
-        if (!parsed.ok) throw new Error(formatConfigProblems('audit', parsed.problems)); // main.ts checked it before start-up
+      useFactory: (environment: Readonly<Record<string, string | undefined>>) => {
+        const parsed = parseAuditConfig(environment);
+        if (!parsed.ok) throw new Error(formatConfigProblems('audit', parsed.problems)); // checked before start-up (ownConfigProblems)
         return parsed.config;
       },
+      inject: [SERVICE_ENVIRONMENT],
     },
     AuditRuntime,
   ],

@@ -25,3 +25,13 @@ export function parseLedgerRoles(raw: string | undefined): LedgerRoles {
   }
   return { ingest: names.includes('ingest'), readModels: names.includes('read-models') };
 }
+
+/** LEDGER_ROLES checked before start-up: its problem, if any, as a configuration problem (exit 78 with the others). */
+export function parseLedgerRolesProblems(raw: string | undefined): Array<{ variable: string; reason: string }> {
+  try {
+    parseLedgerRoles(raw);
+    return [];
+  } catch (error) {
+    return [{ variable: 'LEDGER_ROLES', reason: (error as Error).message.replace(/^LEDGER_ROLES /, '') }];
+  }
+}

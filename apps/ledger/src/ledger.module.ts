@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import { LedgerCommandHandler } from '@custody/ledger-application';
-import { DatabaseReadiness, EVENT_STORE } from '@custody/service-host';
+import { DatabaseReadiness, EVENT_STORE, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { BooksController } from './http/books.controller';
 import { ClientsController } from './http/clients.controller';
 import { LEDGER_ROLES, parseLedgerRoles } from './ledger-roles';
@@ -22,7 +22,7 @@ const assetDecimals = (asset: string): number | undefined => (DEFAULT_ASSET_REGI
 @Module({
   controllers: [ClientsController, BooksController],
   providers: [
-    { provide: LEDGER_ROLES, useFactory: () => parseLedgerRoles(process.env['LEDGER_ROLES']) },
+    { provide: LEDGER_ROLES, useFactory: (environment: Readonly<Record<string, string | undefined>>) => parseLedgerRoles(environment['LEDGER_ROLES']), inject: [SERVICE_ENVIRONMENT] },
     { provide: LEDGER_COMMAND_HANDLER, inject: [EVENT_STORE], useFactory: (store: PostgresEventStore) => new LedgerCommandHandler(store, assetDecimals) },
     {
       provide: LEDGER_WRITE_SIDE_READY,

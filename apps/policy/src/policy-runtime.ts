@@ -2,9 +2,10 @@ import { Inject, Injectable, ServiceUnavailableException, type BeforeApplication
 import { EvmChainReader, type ChainReader } from '@custody/chain';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
+import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { applyPolicyMessages, POLICY_CONSUMED_TOPICS, PolicyService } from '@custody/policy-application';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { POLICY_CONFIG, type PolicyConfig } from './policy-config';
 
@@ -22,7 +23,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
   /** The chains read by the on-chain check. */
   readonly readers: readonly ChainReader[];
   private ready = false;
-  private readonly ingestion: KafkaIngestion;
+  private readonly ingestion: BusIngestion;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
@@ -31,6 +32,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     @Inject(POLICY_CONFIG) readonly config: PolicyConfig,
     @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
+    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -51,7 +53,7 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
         return [...byRule].map(([rule, count]) => [{ rule }, count] as const);
       },
     });
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, metrics, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
+    this.ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: serviceConfig, logger, pool, metrics, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
   }
 
   /** The service once its tables exist (503 before). */

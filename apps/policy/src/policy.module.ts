@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { formatConfigProblems } from '@custody/service-host';
+import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { PolicyController } from './http/policy.controller';
 import { parsePolicyConfig, POLICY_CONFIG } from './policy-config';
 import { PolicyRuntime } from './policy-runtime';
@@ -15,11 +15,12 @@ import { PolicyRuntime } from './policy-runtime';
   providers: [
     {
       provide: POLICY_CONFIG,
-      useFactory: () => {
-        const parsed = parsePolicyConfig(process.env);
-        if (!parsed.ok) throw new Error(formatConfigProblems('policy', parsed.problems)); // main.ts checked it before start-up
+      useFactory: (environment: Readonly<Record<string, string | undefined>>) => {
+        const parsed = parsePolicyConfig(environment);
+        if (!parsed.ok) throw new Error(formatConfigProblems('policy', parsed.problems)); // checked before start-up (ownConfigProblems)
         return parsed.config;
       },
+      inject: [SERVICE_ENVIRONMENT],
     },
     PolicyRuntime,
   ],

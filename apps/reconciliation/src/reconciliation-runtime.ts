@@ -1,9 +1,10 @@
 import { Inject, Injectable, ServiceUnavailableException, UnprocessableEntityException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
+import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { applyReconciliationMessages, DailyRuns, Discrepancies, FiatTrustRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, JsonWebhook, KafkaIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, JsonWebhook, BusIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
@@ -22,7 +23,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   readonly discrepancyRecord: Discrepancies;
   readonly fiat: FiatTrustRuns;
   private ready = false;
-  private readonly ingestion: KafkaIngestion;
+  private readonly ingestion: BusIngestion;
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
   private timer: NodeJS.Timeout | undefined;
@@ -31,6 +32,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   constructor(
     @Inject(RECONCILIATION_CONFIG) readonly config: ReconciliationConfig,
     @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
+    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -65,7 +67,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
         return [[{ state: 'open' }, counts.open], [{ state: 'escalated' }, counts.escalated], [{ state: 'overdue' }, counts.overdue]];
       },
     });
-    this.ingestion = new KafkaIngestion({ config: serviceConfig, logger, pool, metrics, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat) });
+    this.ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: serviceConfig, logger, pool, metrics, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat) });
   }
 
   dailyRuns(): DailyRuns {

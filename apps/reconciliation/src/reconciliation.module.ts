@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { formatConfigProblems } from '@custody/service-host';
+import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { DailyRunsController } from './http/daily-runs.controller';
 import { FiatTrustController } from './http/fiat-trust.controller';
 import { ReconciliationsController } from './http/reconciliations.controller';
@@ -17,11 +17,12 @@ import { ReconciliationRuntime } from './reconciliation-runtime';
   providers: [
     {
       provide: RECONCILIATION_CONFIG,
-      useFactory: () => {
-        const parsed = parseReconciliationConfig(process.env);
-        if (!parsed.ok) throw new Error(formatConfigProblems('reconciliation', parsed.problems)); // main.ts checked it before start-up
+      useFactory: (environment: Readonly<Record<string, string | undefined>>) => {
+        const parsed = parseReconciliationConfig(environment);
+        if (!parsed.ok) throw new Error(formatConfigProblems('reconciliation', parsed.problems)); // checked before start-up (ownConfigProblems)
         return parsed.config;
       },
+      inject: [SERVICE_ENVIRONMENT],
     },
     ReconciliationRuntime,
   ],

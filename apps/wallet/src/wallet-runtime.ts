@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
+import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { DATABASE_POOL, DatabaseReadiness, EVENT_STORE, KafkaIngestion, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngestion, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
 import {
   applyWalletMessages,
   ChainIdMismatchError,
@@ -35,7 +36,7 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private wallet: WalletService | undefined;
   private vault: Pkcs11KeyVault | undefined;
   private processor: WalletProcessor | undefined;
-  private ingestion: KafkaIngestion | undefined;
+  private ingestion: BusIngestion | undefined;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
@@ -44,6 +45,7 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     @Inject(WALLET_CONFIG) private readonly config: WalletConfig,
     @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
+    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) private readonly metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -87,7 +89,7 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),
     });
     const processor = new WalletProcessor(wallet, { scanStartBlock: this.config.scanStartBlock, onError: (error, context) => this.warning.warn({ ...context, error: (error as Error).message }, 'wallet: a withdrawal step failed; retried next round') });
-    const ingestion = new KafkaIngestion({ config: this.serviceConfig, logger: this.logger, pool: this.pool, metrics: this.metrics, name: 'wallet consumer', groupId: WALLET_CONSUMER_GROUP, topics: WALLET_CONSUMED_TOPICS, apply: applyWalletMessages(wallet) });
+    const ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: this.serviceConfig, logger: this.logger, pool: this.pool, metrics: this.metrics, name: 'wallet consumer', groupId: WALLET_CONSUMER_GROUP, topics: WALLET_CONSUMED_TOPICS, apply: applyWalletMessages(wallet) });
     this.ingestion = ingestion;
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
     void this.readiness.prepare('wallet tables', () => migrateWalletTables(this.pool, this.serviceConfig.databaseSchema)).then(async () => {

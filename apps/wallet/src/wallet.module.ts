@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { formatConfigProblems } from '@custody/service-host';
+import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { CustodiansController, WalletsController } from './http/wallets.controller';
 import { AllowListController, DepositsController, InternalTransfersController, WithdrawalsController } from './http/withdrawals.controller';
 import { parseWalletConfig, WALLET_CONFIG } from './wallet-config';
@@ -16,11 +16,12 @@ import { WalletRuntime } from './wallet-runtime';
   providers: [
     {
       provide: WALLET_CONFIG,
-      useFactory: () => {
-        const parsed = parseWalletConfig(process.env);
-        if (!parsed.ok) throw new Error(formatConfigProblems('wallet', parsed.problems)); // main.ts checked it before start-up
+      useFactory: (environment: Readonly<Record<string, string | undefined>>) => {
+        const parsed = parseWalletConfig(environment);
+        if (!parsed.ok) throw new Error(formatConfigProblems('wallet', parsed.problems)); // checked before start-up (ownConfigProblems)
         return parsed.config;
       },
+      inject: [SERVICE_ENVIRONMENT],
     },
     WalletRuntime,
   ],

@@ -1,6 +1,6 @@
 import { SERVICE_EVENTS_TOPICS, type ServiceEventsTopic } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import { createKafka, createOutboxProducer, KafkaMessageBus, OutboxRelay } from '@custody/messaging';
+import { createKafka, createOutboxProducer, KafkaMessageBus, OutboxRelay, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -8,14 +8,18 @@ import type { KafkaConfig } from './config';
 import { RateLimitedWarning, retryUntilDone } from './resilience';
 import { scrapedGauge } from './scraped-gauge';
 
+/** Where the relay publishes: Kafka, or the bus the services of one process share (the all-in-one runner). */
+export type RelayTransport = { readonly kafka: KafkaConfig } | { readonly embeddedBus: MessageBus };
+
 /**
- * The service's outbox relay to Kafka (ARCHITECTURE.md: the event table is the outbox): from
- * the moment its event store is prepared, every event is published to
- * custody.<service>.events.v1, keyed by stream id, at least once and in stream order. Exposes
+ * The service's outbox relay (ARCHITECTURE.md: the event table is the outbox): from the moment
+ * its event store is prepared, every event is published to custody.<service>.events.v1 on Kafka
+ * or the in-process bus, keyed by stream id, at least once and in stream order. Exposes
  * relay lag (events stored but not yet acknowledged by Kafka) and published/failed counters.
  */
 export class EventRelayHost {
-  private readonly producer: Producer;
+  /** Kafka's producer; none on the in-process bus. */
+  private readonly producer: Producer | undefined;
   private readonly relay: OutboxRelay;
   private started = false;
   private starting: Promise<void> = Promise.resolve();
@@ -28,13 +32,19 @@ export class EventRelayHost {
   constructor(
     serviceName: string,
     private readonly store: PostgresEventStore,
-    config: KafkaConfig,
+    transport: RelayTransport,
     private readonly logger: Logger,
     metrics: ServiceMetrics,
   ) {
     this.warning = new RateLimitedWarning(logger);
-    const kafka = createKafka({ clientId: serviceName, brokers: config.brokers });
-    this.producer = createOutboxProducer(kafka, { idempotent: config.producerIdempotent });
+    let publisher;
+    if ('kafka' in transport) {
+      const kafka = createKafka({ clientId: serviceName, brokers: transport.kafka.brokers });
+      this.producer = createOutboxProducer(kafka, { idempotent: transport.kafka.producerIdempotent });
+      publisher = new KafkaMessageBus({ kafka, producer: this.producer }).publisher;
+    } else {
+      publisher = transport.embeddedBus.publisher;
+    }
     const topic = SERVICE_EVENTS_TOPICS[serviceName as keyof typeof SERVICE_EVENTS_TOPICS];
     if (topic === undefined) throw new Error(`assertion: '${serviceName}' has no events topic in @custody/contracts`);
     this.topic = topic;
@@ -52,7 +62,7 @@ export class EventRelayHost {
     });
     this.relay = new OutboxRelay(store, {
       topic,
-      publisher: new KafkaMessageBus({ kafka, producer: this.producer }).publisher,
+      publisher,
       onPublished: (events) => published.inc(events.length),
       onError: (error, attempt) => {
         failures.inc();
@@ -69,9 +79,13 @@ export class EventRelayHost {
   start(ready: Promise<void>): void {
     this.starting = ready.then(async () => {
       this.schemaReady = true;
-      const connected = await retryUntilDone(() => this.producer.connect(), this.stopping.signal, (error, attempt) =>
-        this.warning.warn({ error: (error as Error).message, attempt }, 'outbox relay: Kafka not reachable; retrying the connection'),
-      );
+      const producer = this.producer;
+      const connected =
+        producer === undefined
+          ? !this.stopping.signal.aborted
+          : await retryUntilDone(() => producer.connect(), this.stopping.signal, (error, attempt) =>
+              this.warning.warn({ error: (error as Error).message, attempt }, 'outbox relay: Kafka not reachable; retrying the connection'),
+            );
       if (!connected) return;
       this.relay.start();
       this.started = true;
@@ -87,6 +101,6 @@ export class EventRelayHost {
   async stop(): Promise<void> {
     this.stopping.abort(); // a connection retry waiting out its backoff ends at once
     await this.starting;
-    await Promise.all([this.started ? this.relay.stop() : undefined, this.producer.disconnect().catch(() => undefined)]);
+    await Promise.all([this.started ? this.relay.stop() : undefined, this.producer?.disconnect().catch(() => undefined)]);
   }
 }

@@ -1,13 +1,14 @@
 export { formatConfigProblems, KAFKA_BROKERS_MAX, parseServiceConfig, SHUTDOWN_DRAIN_MS_LIMIT, type ConfigProblem, type KafkaConfig, type ServiceConfig, type ServiceConfigResult } from './config';
 export { DatabaseReadiness } from './database-readiness';
-export { EventRelayHost } from './event-relay';
+export { EventRelayHost, type RelayTransport } from './event-relay';
 export { SCRAPE_COLLECT_TIMEOUT_MS, scrapedGauge, type ScrapedGaugeOptions } from './scraped-gauge';
 export { RateLimitedWarning, retryUntilDone, RETRY_DELAY_MS_MAX, RETRY_DELAY_MS_MIN, WARNING_LOG_INTERVAL_MS, withTimeout } from './resilience';
 export { EVENT_LOG_PAGE_DEFAULT, EVENT_LOG_PAGE_MAX } from './event-log.controller';
-export { EXIT_CODE_CONFIG, runService, SHUTDOWN_TIMEOUT_MS, type RunServiceOptions } from './run-service';
+export { createServiceApp, EXIT_CODE_CONFIG, runService, SHUTDOWN_TIMEOUT_MS, type CreateServiceAppOptions, type RunServiceOptions, type ServiceApp, type ServiceDefinition, type ServiceAppResult } from './run-service';
 export { ServiceHostModule, type ServiceHostModuleOptions } from './service-host.module';
 export * from './tokens';
 export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
 export { acceptedOr422, jsonView, parseInput, refusedCommand } from './http-input';
-export { KafkaIngestion, type KafkaIngestionOptions } from './kafka-ingestion';
+export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
+export { ensureDatabase } from './ensure-database';

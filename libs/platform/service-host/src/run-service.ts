@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger, createServiceMetrics, type Telemetry } from '@custody/observability';
-import { formatConfigProblems, parseServiceConfig } from './config';
+import type { MessageBus } from '@custody/messaging';
+import { createLogger, createServiceMetrics, type Logger, type Telemetry } from '@custody/observability';
+import { formatConfigProblems, parseServiceConfig, type ConfigProblem, type ServiceConfig } from './config';
 import { DatabaseReadiness } from './database-readiness';
 import { httpObservability } from './http-observability';
 import { NestJsonLogger } from './nest-logger';
@@ -24,27 +25,64 @@ export interface RunServiceOptions {
   readonly serviceModule: Type<unknown>;
   readonly telemetry?: Telemetry;
   readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** The service's own settings' problems (WALLET_*, POLICY_*, ...), checked with the host's before anything starts. */
+  readonly ownConfigProblems?: (environment: Readonly<Record<string, string | undefined>>) => readonly ConfigProblem[];
+}
+
+/** What a service is, for runService (its own process) and the all-in-one runner alike. */
+export type ServiceDefinition = Pick<RunServiceOptions, 'serviceName' | 'defaultPort' | 'serviceModule' | 'ownConfigProblems'> & {
+  /** The all-in-one runner's last step on Ctrl-C before it closes this service, once the others are closed (audit: a last checkpoint). */
+  readonly beforeClose?: (app: NestExpressApplication) => Promise<void>;
+};
+
+export interface CreateServiceAppOptions extends Omit<RunServiceOptions, 'telemetry'> {
+  /** The all-in-one runner's bus shared by the services of the process (ServiceHostModuleOptions.embeddedBus). */
+  readonly embeddedBus?: MessageBus;
+}
+
+/** A service's Nest application, configured and not yet listening. */
+export interface ServiceApp {
+  readonly app: NestExpressApplication;
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+}
+
+export type ServiceAppResult = { readonly ok: true; readonly service: ServiceApp } | { readonly ok: false; readonly problems: ConfigProblem[] };
+
+/**
+ * Validates a service's configuration and builds its Nest application (the host module around
+ * the service's own), not yet listening: every problem of the configuration is returned, nothing
+ * is started then. runService and the all-in-one runner (apps/custody) both start services this way.
+ */
+export async function createServiceApp(options: CreateServiceAppOptions): Promise<ServiceAppResult> {
+  const environment = options.environment ?? process.env;
+  const parsed = parseServiceConfig(options.serviceName, options.defaultPort, environment);
+  const problems = [...(parsed.ok ? [] : parsed.problems), ...(options.ownConfigProblems?.(environment) ?? [])];
+  if (!parsed.ok || problems.length > 0) return { ok: false, problems };
+  const { config } = parsed;
+  const logger = createLogger(config.serviceName, config.logLevel);
+  const metrics = createServiceMetrics(config.serviceName);
+  const app = await NestFactory.create<NestExpressApplication>(
+    ServiceHostModule.forRoot({ config, logger, metrics, serviceModule: options.serviceModule, environment, ...(options.embeddedBus === undefined ? {} : { embeddedBus: options.embeddedBus }) }),
+    { logger: new NestJsonLogger(logger) },
+  );
+  app.disable('x-powered-by');
+  if (!config.migrateOnly) app.use(httpObservability(metrics, logger));
+  return { ok: true, service: { app, config, logger } };
 }
 
 /** Validates configuration, then starts the Nest HTTP service. Exits 78 with every problem listed when configuration is bad. */
 export async function runService(options: RunServiceOptions): Promise<void> {
-  const parsed = parseServiceConfig(options.serviceName, options.defaultPort, options.environment ?? process.env);
-  if (!parsed.ok) {
-    process.stderr.write(`${formatConfigProblems(options.serviceName, parsed.problems)}\n`);
+  const created = await createServiceApp(options);
+  if (!created.ok) {
+    process.stderr.write(`${formatConfigProblems(options.serviceName, created.problems)}\n`);
     process.exit(EXIT_CODE_CONFIG);
   }
-  const { config } = parsed;
-  const logger = createLogger(config.serviceName, config.logLevel);
-  const metrics = createServiceMetrics(config.serviceName);
-  const app = await NestFactory.create<NestExpressApplication>(ServiceHostModule.forRoot({ config, logger, metrics, serviceModule: options.serviceModule }), {
-    logger: new NestJsonLogger(logger),
-  });
-  app.disable('x-powered-by');
+  const { app, config, logger } = created.service;
   if (config.migrateOnly) {
     await migrateAndExit(app, logger, options.telemetry);
     return;
   }
-  app.use(httpObservability(metrics, logger));
   await app.listen(config.port, '0.0.0.0');
   logger.info({ port: config.port, schema: config.databaseSchema }, `${config.serviceName} listening`);
 
@@ -78,7 +116,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
  * reports every one done, the service closes and exits 0. Exit 1 with the reason when they do not
  * finish in MIGRATE_TIMEOUT_MS (the database unreachable, a migration failing).
  */
-async function migrateAndExit(app: NestExpressApplication, logger: ReturnType<typeof createLogger>, telemetry: Telemetry | undefined): Promise<void> {
+async function migrateAndExit(app: NestExpressApplication, logger: Logger, telemetry: Telemetry | undefined): Promise<void> {
   await app.init();
   const readiness = app.get(DatabaseReadiness);
   const deadline = Date.now() + MIGRATE_TIMEOUT_MS;

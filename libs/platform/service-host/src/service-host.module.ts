@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { AuthModule } from '@custody/auth';
 import { PostgresEventStore } from '@custody/event-store';
-import { migrateInbox } from '@custody/messaging';
+import { migrateInbox, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { Pool } from 'pg';
 import type { ServiceConfig } from './config';
@@ -10,7 +10,7 @@ import { EventRelayHost } from './event-relay';
 import { EventLogController } from './event-log.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
-import { DATABASE_POOL, EVENT_RELAY, EVENT_STORE, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
+import { DATABASE_POOL, EMBEDDED_BUS, EVENT_RELAY, EVENT_STORE, SERVICE_CONFIG, SERVICE_ENVIRONMENT, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
 
 /** Closes what the host opened, in reverse order, when Nest shuts down. */
 class HostLifecycle implements OnApplicationShutdown {
@@ -33,6 +33,14 @@ export interface ServiceHostModuleOptions {
   readonly metrics: ServiceMetrics;
   /** The service's own Nest module (controllers, handlers). */
   readonly serviceModule: Type<unknown>;
+  /**
+   * The all-in-one runner's bus, shared by the services of the process: the relay publishes to
+   * it and the consumers read from it instead of Kafka (EMBEDDED_BUS). Unset: Kafka when
+   * KAFKA_BROKERS is set, else nothing is published or consumed.
+   */
+  readonly embeddedBus?: MessageBus;
+  /** Where the service's own module reads its settings (SERVICE_ENVIRONMENT); process.env when unset. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -60,7 +68,9 @@ export class ServiceHostModule {
     // every service consumes through an inbox: its table is a preparation like the others (a
     // migration Job, which connects to no Kafka, makes it too)
     void readiness.prepare('inbox', () => migrateInbox(pool, config.databaseSchema));
-    const relay = config.kafka === undefined ? null : new EventRelayHost(config.serviceName, store, config.kafka, logger, metrics);
+    const embeddedBus = options.embeddedBus ?? null;
+    const transport = config.migrateOnly ? undefined : embeddedBus !== null ? { embeddedBus } : config.kafka === undefined ? undefined : { kafka: config.kafka };
+    const relay = transport === undefined ? null : new EventRelayHost(config.serviceName, store, transport, logger, metrics);
     if (relay !== null) relay.start(readiness.migratedOnce);
     else if (!config.migrateOnly) logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
     return {
@@ -75,9 +85,11 @@ export class ServiceHostModule {
         { provide: EVENT_STORE, useValue: store },
         { provide: DatabaseReadiness, useValue: readiness },
         { provide: EVENT_RELAY, useValue: relay },
+        { provide: EMBEDDED_BUS, useValue: embeddedBus },
+        { provide: SERVICE_ENVIRONMENT, useValue: options.environment ?? process.env },
         HostLifecycle,
       ],
-      exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness],
+      exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness, EMBEDDED_BUS, SERVICE_ENVIRONMENT],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DEAD_LETTER_STAGES, type Topic } from '@custody/contracts';
-import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus, type InboxConsumerOptions } from '@custody/messaging';
+import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Admin, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -8,7 +8,7 @@ import type { ServiceConfig } from './config';
 import { RateLimitedWarning, retryUntilDone } from './resilience';
 import { scrapedGauge } from './scraped-gauge';
 
-export interface KafkaIngestionOptions {
+export interface BusIngestionOptions {
   readonly config: ServiceConfig;
   readonly logger: Logger;
   readonly pool: Pool;
@@ -20,16 +20,22 @@ export interface KafkaIngestionOptions {
   readonly apply: InboxConsumerOptions['apply'];
   /** Where the consumer's lag and dead letters are exported (custody_consumer_lag_messages, custody_dead_letters_total). */
   readonly metrics?: ServiceMetrics;
+  /**
+   * The bus shared by the services of one process (the all-in-one runner, EMBEDDED_BUS): when
+   * given, the group consumes from it and parks its dead letters on it, and Kafka is not used.
+   */
+  readonly embeddedBus?: MessageBus | null;
 }
 
 /**
- * A service's consumer group on Kafka, the same for every service: an inbox consumer (exactly-once
- * effects in the service's schema) with a producer for its dead letters, started once the caller's
- * schema is ready, its first connection retried until it works or the service stops (kafkajs does
- * not retry a failed first connect), stopped before the pool closes. Without KAFKA_BROKERS it says
- * so and consumes nothing.
+ * A service's consumer group, the same for every service: an inbox consumer (exactly-once effects
+ * in the service's schema) with a producer for its dead letters, started once the caller's schema
+ * is ready, stopped before the pool closes. On Kafka (KAFKA_BROKERS) its first connection is
+ * retried until it works or the service stops (kafkajs does not retry a failed first connect); in
+ * the all-in-one runner it consumes from the process's own bus. With neither it says so and
+ * consumes nothing.
  */
-export class KafkaIngestion {
+export class BusIngestion {
   private consumer: InboxConsumer | undefined;
   private producer: Producer | undefined;
   /** Reads the group's committed offsets and the partitions' ends on each scrape (connected on the first). */
@@ -41,7 +47,7 @@ export class KafkaIngestion {
   private starting: Promise<boolean> = Promise.resolve(false);
   private readonly warning: RateLimitedWarning;
 
-  constructor(private readonly options: KafkaIngestionOptions) {
+  constructor(private readonly options: BusIngestionOptions) {
     this.warning = new RateLimitedWarning(options.logger);
     const { metrics, logger, groupId } = options;
     if (metrics === undefined) return;
@@ -95,6 +101,17 @@ export class KafkaIngestion {
   private async startConsuming(): Promise<boolean> {
     if (this.stopping.signal.aborted) return false; // the service stopped before its schema was ready
     const { config, logger, name } = this.options;
+    const embeddedBus = this.options.embeddedBus ?? null;
+    if (embeddedBus !== null && !config.migrateOnly) {
+      const consumer = this.inboxConsumer(embeddedBus);
+      this.consumer = consumer;
+      await consumer.migrate();
+      if (this.stopping.signal.aborted) return false;
+      await consumer.start();
+      logger.info({ topics: this.options.topics, groupId: this.options.groupId }, `${name} started on the in-process bus`);
+      this.consuming = true;
+      return true;
+    }
     const kafkaConfig = config.kafka;
     if (kafkaConfig === undefined) {
       if (!config.migrateOnly) logger.warn({ topics: this.options.topics }, `KAFKA_BROKERS is not set: ${name} consumes nothing`);
@@ -104,19 +121,7 @@ export class KafkaIngestion {
     const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent }); // dead letters
     this.producer = producer;
     if (this.options.metrics !== undefined) this.admin = kafka.admin();
-    const consumer = new InboxConsumer({
-      bus: new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }),
-      groupId: this.options.groupId,
-      topics: [...this.options.topics],
-      pool: this.options.pool,
-      schema: config.databaseSchema,
-      apply: this.options.apply,
-      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: batch failed; retrying it`),
-      onRestart: (error, restart) => logger.warn({ error: (error as Error).message, restart }, `${name}: Kafka consumer restarted`),
-      onParked: (letters) => {
-        for (const letter of letters) this.deadLetters?.inc({ stage: letter.data.stage, topic: letter.data.originalTopic });
-      },
-    });
+    const consumer = this.inboxConsumer(new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }));
     this.consumer = consumer;
     await consumer.migrate();
     const started = await retryUntilDone(
@@ -130,6 +135,23 @@ export class KafkaIngestion {
     if (started) logger.info({ topics: this.options.topics, groupId: this.options.groupId }, `${name} started`);
     this.consuming = started;
     return started;
+  }
+
+  private inboxConsumer(bus: MessageBus): InboxConsumer {
+    const { logger, name } = this.options;
+    return new InboxConsumer({
+      bus,
+      groupId: this.options.groupId,
+      topics: [...this.options.topics],
+      pool: this.options.pool,
+      schema: this.options.config.databaseSchema,
+      apply: this.options.apply,
+      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: batch failed; retrying it`),
+      onRestart: (error, restart) => logger.warn({ error: (error as Error).message, restart }, `${name}: consumer restarted`),
+      onParked: (letters) => {
+        for (const letter of letters) this.deadLetters?.inc({ stage: letter.data.stage, topic: letter.data.originalTopic });
+      },
+    });
   }
 
   /** Ends a start still retrying, waits for it, then stops consuming (the batch in hand is not committed). */

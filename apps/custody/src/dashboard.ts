@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Logger } from '@custody/observability';
+import { authenticate, type DevUser } from './dev-users';
+import type { RunnerService } from './runner-config';
+
+/** Largest request body the dashboard reads (a login, a command passed on to a service). */
+export const DASHBOARD_BODY_BYTES_MAX = 64 * 1024;
+/** Longest a service may take to answer a request passed on by the dashboard. */
+export const DASHBOARD_PROXY_TIMEOUT_MS = 15_000;
+const ASSETS = join(__dirname, 'dashboard');
+const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+const SERVICE_PATH = /^\/api\/(ledger|wallet|policy|reconciliation|audit)(\/v1\/[A-Za-z0-9._~%\-/]*)$/;
+
+export interface DashboardOptions {
+  readonly port: number;
+  readonly servicePorts: Readonly<Record<RunnerService, number>>;
+  readonly users: readonly DevUser[];
+  readonly signToken: (subject: string, roles: readonly string[]) => Promise<string>;
+  readonly logger: Logger;
+}
+
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { code: string; field?: string; reason: string },
+  ) {
+    super(body.reason);
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:" });
+  response.end(payload);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > DASHBOARD_BODY_BYTES_MAX) throw new RequestError(413, { code: 'BODY_TOO_LARGE', reason: `at most ${DASHBOARD_BODY_BYTES_MAX} bytes` });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The dashboard (issue 9), served by the runner: the page, a login for the development users
+ * (a token signed by the development identity, the same any service verifies), and the
+ * services' APIs passed on under /api/<service>/v1/... with the caller's own bearer token: every
+ * service still authenticates and authorises each request itself; the dashboard holds no
+ * privilege of its own.
+ */
+export async function startDashboard(options: DashboardOptions): Promise<{ close(): Promise<void> }> {
+  const assets = Object.fromEntries(Object.entries(STATIC).map(([path, asset]) => [path, { body: readFileSync(join(ASSETS, asset.file)), type: asset.type }]));
+
+  const login = async (request: IncomingMessage, response: ServerResponse) => {
+    let body: { username?: unknown; password?: unknown };
+    try {
+      body = JSON.parse((await readBody(request)).toString('utf8')) as typeof body;
+    } catch (error) {
+      if (error instanceof RequestError) throw error;
+      throw new RequestError(400, { code: 'INVALID_JSON', reason: 'the body must be JSON {"username","password"}' });
+    }
+    for (const field of ['username', 'password'] as const) {
+      if (typeof body?.[field] !== 'string' || body[field] === '') throw new RequestError(400, { code: 'VALIDATION_FAILED', field, reason: 'required, a non-empty string' });
+    }
+    const user = authenticate(options.users, body.username, body.password);
+    if (user === undefined) {
+      options.logger.warn({ username: String(body.username).slice(0, 64) }, 'dashboard: login refused');
+      throw new RequestError(401, { code: 'LOGIN_FAILED', reason: 'unknown user or wrong password' });
+    }
+    send(response, 200, { token: await options.signToken(user.username, user.roles), username: user.username, roles: user.roles });
+  };
+
+  const proxy = async (request: IncomingMessage, response: ServerResponse, service: RunnerService, path: string, query: string) => {
+    if (request.method !== 'GET' && request.method !== 'POST') throw new RequestError(405, { code: 'METHOD_NOT_ALLOWED', reason: 'GET or POST' });
+    const headers: Record<string, string> = {};
+    if (typeof request.headers.authorization === 'string') headers['authorization'] = request.headers.authorization;
+    if (typeof request.headers['content-type'] === 'string') headers['content-type'] = request.headers['content-type'];
+    const body = request.method === 'POST' ? await readBody(request) : undefined;
+    const answer = await fetch(`http://127.0.0.1:${options.servicePorts[service]}${path}${query}`, {
+      method: request.method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: AbortSignal.timeout(DASHBOARD_PROXY_TIMEOUT_MS),
+    }).catch(() => {
+      throw new RequestError(502, { code: 'SERVICE_UNREACHABLE', reason: `the ${service} service did not answer` });
+    });
+    send(response, answer.status, Buffer.from(await answer.arrayBuffer()), answer.headers.get('content-type') ?? 'application/json; charset=utf-8');
+  };
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handle = async () => {
+      const asset = assets[url.pathname];
+      if (asset !== undefined && request.method === 'GET') return send(response, 200, asset.body, asset.type);
+      if (url.pathname === '/login' && request.method === 'POST') return login(request, response);
+      const match = SERVICE_PATH.exec(url.pathname);
+      if (match !== null) return proxy(request, response, match[1] as RunnerService, match[2] as string, url.search);
+      throw new RequestError(404, { code: 'NOT_FOUND', reason: `no ${request.method} ${url.pathname}` });
+    };
+    handle().catch((error: unknown) => {
+      if (error instanceof RequestError) return send(response, error.status, error.body);
+      options.logger.error({ error: (error as Error).message }, 'dashboard: request failed');
+      send(response, 500, { code: 'INTERNAL', reason: 'the dashboard failed; see its log' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return { close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

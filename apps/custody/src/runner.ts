@@ -1,0 +1,241 @@
+/**
+ * The all-in-one runner (issue 9): the five services' own Nest modules in one Node process, on
+ * one PostgreSQL (the embedded server under the data directory, or DATABASE_URL) and one bus
+ * (the in-process bus, or Kafka with KAFKA_BROKERS), with the exchange simulator feeding it.
+ * The same host, domain, application and read-model code as the distributed deployment: each
+ * service keeps its own schema, event store, outbox relay and inbox consumer group.
+ */
+import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signTestToken } from '@custody/auth/testing';
+import { AUDIT_SERVICE } from '@custody/audit-service';
+import { DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator } from '@custody/exchange-simulator';
+import { LEDGER_SERVICE } from '@custody/ledger-service';
+import { InProcessMessageBus, type MessageBus } from '@custody/messaging';
+import type { Logger } from '@custody/observability';
+import { POLICY_SERVICE } from '@custody/policy-service';
+import { RECONCILIATION_SERVICE } from '@custody/reconciliation-service';
+import { createServiceApp, DatabaseReadiness, ensureDatabase, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
+import { WALLET_SERVICE } from '@custody/wallet-service';
+import { startDashboard } from './dashboard';
+import { devUsers, type DevUser } from './dev-users';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { RUNNER_POOL_MAX_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
+
+export const RUNNER_DEFINITIONS: Readonly<Record<RunnerService, ServiceDefinition>> = {
+  ledger: LEDGER_SERVICE,
+  wallet: WALLET_SERVICE,
+  policy: POLICY_SERVICE,
+  reconciliation: RECONCILIATION_SERVICE,
+  audit: AUDIT_SERVICE,
+};
+
+/** The development identity's issuer and audience (as `npm run start:<service>`). */
+export const DEV_AUTH_ISSUER = 'custody-dev';
+export const DEV_AUTH_AUDIENCE = 'custody';
+/** The database of the five schemas on the embedded server. */
+export const EMBEDDED_DATABASE = 'custody';
+/** In the runner the audit record is verified and checkpointed every minute (the service's default is hourly). */
+export const RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS = 60_000;
+/** How long the simulator's operator token lives; it is renewed well before. */
+const SIMULATOR_TOKEN_LIFETIME_SECONDS = 3_600;
+/** Longest the runner waits for the ledger to be ready before the simulator onboards its clients. */
+export const SIMULATOR_READY_TIMEOUT_MS = 120_000;
+const READY_POLL_MS = 200;
+
+export class RunnerConfigError extends Error {}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A file of the data directory, made once with `make()` and readable by this user only. */
+function keptSecret(path: string, make: () => string): string {
+  if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
+
+/**
+ * Settings the runner provides where the environment has none: a development signing secret
+ * (tokens for the dashboard's users and the simulator), an Ed25519 audit key and a checkpoint
+ * directory, all kept in the data directory (0600), never in git or the database.
+ */
+function providedEnvironment(config: RunnerConfig, environment: Environment): { env: Record<string, string>; devSecret: string | undefined } {
+  const env: Record<string, string> = {};
+  let devSecret: string | undefined;
+  if (!environment['AUTH_JWT_SECRET'] && !environment['AUTH_JWKS_URL']) {
+    devSecret = keptSecret(join(config.dataDir, 'auth-secret'), () => randomBytes(32).toString('hex'));
+    Object.assign(env, { AUTH_JWT_SECRET: devSecret, AUTH_ISSUER: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, AUTH_AUDIENCE: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE });
+  } else if (environment['AUTH_JWT_SECRET']) devSecret = environment['AUTH_JWT_SECRET'];
+  if (!environment['AUDIT_SIGNING_KEY_FILE'] && !environment['AUDIT_HSM_TOKEN_LABEL']) {
+    const keyFile = join(config.dataDir, 'audit-signing.pem');
+    keptSecret(keyFile, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    env['AUDIT_SIGNING_KEY_FILE'] = keyFile;
+    env['AUDIT_CHECKPOINT_DIR'] = environment['AUDIT_CHECKPOINT_DIR'] || join(config.dataDir, 'checkpoints');
+  }
+  if (!environment['AUDIT_CHECKPOINT_INTERVAL_MS']) env['AUDIT_CHECKPOINT_INTERVAL_MS'] = String(RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS);
+  if (!environment['DATABASE_POOL_MAX']) env['DATABASE_POOL_MAX'] = String(RUNNER_POOL_MAX_DEFAULT);
+  return { env, devSecret };
+}
+
+export interface SimulatorProgress {
+  readonly seed: number;
+  readonly clients: number;
+  ticks: number;
+  trades: number;
+  prices: number;
+  withdrawals: number;
+}
+
+export interface CustodyRunner {
+  readonly servicePorts: Readonly<Record<RunnerService, number>>;
+  /** Where the data is, without a password. */
+  readonly database: string;
+  readonly bus: 'in-process' | 'kafka';
+  /** The simulator's totals so far; undefined when it is off. */
+  readonly simulator: SimulatorProgress | undefined;
+  /** Signs a development token (the dashboard's logins); undefined with an external identity provider. */
+  readonly devToken: ((subject: string, roles: readonly string[]) => Promise<string>) | undefined;
+  /** The dashboard's URL and its development logins; undefined with an external identity provider (no login page for it yet). */
+  readonly dashboard: { readonly url: string; readonly users: readonly DevUser[] } | undefined;
+  /**
+   * Ctrl-C: the simulator stops after its tick, every service reports not-ready, the services
+   * stop consuming and close (audit last, after a verified checkpoint), then the database.
+   */
+  stop(): Promise<void>;
+}
+
+/** Waits `milliseconds`, or less when `stopped` fires. */
+function pause(milliseconds: number, stopped: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stopped.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, milliseconds);
+    stopped.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function waitReady(baseUrl: string, stopped: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + SIMULATOR_READY_TIMEOUT_MS;
+  while (!stopped.aborted && Date.now() < deadline) {
+    const status = await fetch(`${baseUrl}/health/ready`).then((response) => response.status).catch(() => 0);
+    if (status === 200) return true;
+    await pause(READY_POLL_MS, stopped);
+  }
+  return false;
+}
+
+/** Starts everything; on any failure what was started is stopped again before the error is thrown. */
+export async function startCustody(config: RunnerConfig, environment: Environment, logger: Logger): Promise<CustodyRunner> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { env: provided, devSecret } = providedEnvironment(config, environment);
+  let embedded: EmbeddedPostgres | undefined;
+  const apps: Array<{ name: RunnerService; service: ServiceApp; definition: ServiceDefinition }> = [];
+  const stopping = new AbortController();
+  let simulatorLoop: Promise<void> = Promise.resolve();
+  let dashboard: { close(): Promise<void> } | undefined;
+
+  const stop = async () => {
+    stopping.abort();
+    await dashboard?.close();
+    await simulatorLoop;
+    for (const { service } of apps) service.app.get(DatabaseReadiness).beginDraining();
+    const last = apps.filter(({ name }) => name === 'audit');
+    await Promise.all(apps.filter(({ name }) => name !== 'audit').map(({ service }) => service.app.close()));
+    for (const { service, definition } of last) {
+      await definition.beforeClose?.(service.app).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'audit: the last checkpoint failed'));
+      await service.app.close();
+    }
+    await embedded?.stop();
+  };
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (databaseUrl === undefined) {
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
+      databaseUrl = embedded.databaseUrl(EMBEDDED_DATABASE);
+    }
+    await ensureDatabase(databaseUrl);
+    const bus: MessageBus | undefined = config.kafka ? undefined : new InProcessMessageBus();
+
+    const problems: string[] = [];
+    for (const [name, definition] of Object.entries(RUNNER_DEFINITIONS) as Array<[RunnerService, ServiceDefinition]>) {
+      const serviceEnvironment = { ...environment, ...provided, DATABASE_URL: databaseUrl, PORT: String(config.servicePorts[name]) };
+      const created = await createServiceApp({ ...definition, environment: serviceEnvironment, ...(bus === undefined ? {} : { embeddedBus: bus }) });
+      if (created.ok) apps.push({ name, service: created.service, definition });
+      else problems.push(formatConfigProblems(name, created.problems as ConfigProblem[]));
+    }
+    if (problems.length > 0) throw new RunnerConfigError(problems.join('\n'));
+    for (const { service } of apps) {
+      await service.app.listen(service.config.port, '127.0.0.1');
+      service.logger.info({ port: service.config.port, schema: service.config.databaseSchema }, `${service.config.serviceName} listening`);
+    }
+
+    const devToken =
+      devSecret === undefined
+        ? undefined
+        : (subject: string, roles: readonly string[]) =>
+            signTestToken({ secret: devSecret, issuer: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, audience: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE, subject, roles: [...roles], expiresInSeconds: SIMULATOR_TOKEN_LIFETIME_SECONDS });
+
+    let dashboardInfo: CustodyRunner['dashboard'];
+    if (devToken !== undefined) {
+      const users = devUsers(join(config.dataDir, 'dev-users.json'));
+      dashboard = await startDashboard({ port: config.port, servicePorts: config.servicePorts, users, signToken: devToken, logger });
+      dashboardInfo = { url: `http://localhost:${config.port}`, users };
+    } else logger.warn({}, 'dashboard: not served with an external identity provider (AUTH_JWKS_URL); it logs in development users only');
+
+    let progress: SimulatorProgress | undefined;
+    if (config.simulator !== undefined && bus !== undefined) {
+      if (devToken === undefined) throw new RunnerConfigError('the simulator onboards its clients with a development token: unset AUTH_JWKS_URL or set CUSTODY_SIMULATOR=off');
+      const settings = config.simulator;
+      // a new seed each start: trade ids are named by it, so a restart sends new trades rather than replays
+      const seed = randomBytes(4).readUInt32BE(0);
+      const simulator = new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, seed, clients: settings.clients });
+      const run: SimulatorProgress = { seed, clients: settings.clients, ticks: 0, trades: 0, prices: 0, withdrawals: 0 };
+      progress = run;
+      const ledgerUrl = `http://127.0.0.1:${config.servicePorts.ledger}`;
+      simulatorLoop = (async () => {
+        if (!(await waitReady(ledgerUrl, stopping.signal))) return;
+        const token = await devToken('exchange-simulator', ['operator']);
+        for (const clientId of simulator.clientIds()) {
+          const response = await fetch(`${ledgerUrl}/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientId }) });
+          if (response.status !== 200) throw new Error(`onboarding ${clientId}: HTTP ${response.status} ${await response.text()}`);
+        }
+        logger.info({ seed, clients: settings.clients }, 'simulator: clients onboarded; trading');
+        while (!stopping.signal.aborted) {
+          const tickStarted = Date.now();
+          const { messages, counts } = simulator.step(new Date(tickStarted), settings.tradesPerTick);
+          const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+          for (const message of messages) {
+            const batch = byTopic.get(message.topic) ?? [];
+            batch.push({ key: message.key, value: message.value });
+            byTopic.set(message.topic, batch);
+          }
+          // resolves once every consumer group of the process applied them (the in-process bus)
+          for (const [topic, batch] of byTopic) await bus.publisher.publish(topic, batch);
+          run.ticks += 1;
+          run.trades += counts.trades;
+          run.prices += counts.prices;
+          run.withdrawals += counts.withdrawals;
+          const wait = settings.tickMs - (Date.now() - tickStarted);
+          if (wait > 0) await pause(wait, stopping.signal);
+        }
+      })().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'simulator stopped'));
+    }
+
+    return {
+      servicePorts: config.servicePorts,
+      database: embedded?.describe ?? new URL(databaseUrl).host,
+      bus: bus === undefined ? 'kafka' : 'in-process',
+      simulator: progress,
+      devToken,
+      dashboard: dashboardInfo,
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { spawnService } from '@custody/testing';
+
+/** The all-in-one runner (apps/custody) as a real process, as `npm start` runs it, for the e2e tests. */
+
+/** The runner's whole shutdown (simulator, five services, a last checkpoint, the database) must fit in this. */
+const STOP_MS = 30_000;
+/** Ports tried for the runner's six consecutive ones (the dashboard's and the five services'). */
+const PORT_SCAN_FROM = 20_000;
+const PORT_SCAN_TO = 60_000;
+const PORTS_NEEDED = 6;
+
+async function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  server.listen(port, '127.0.0.1');
+  const result = await Promise.race([once(server, 'listening').then(() => true), once(server, 'error').then(() => false)]);
+  if (result) await new Promise((resolve) => server.close(resolve));
+  return result;
+}
+
+/** The first of PORTS_NEEDED consecutive free ports, from a random start. */
+export async function freePortRun(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = PORT_SCAN_FROM + Math.floor(Math.random() * (PORT_SCAN_TO - PORT_SCAN_FROM));
+    let free = true;
+    for (let port = base; port < base + PORTS_NEEDED && free; port += 1) free = await portFree(port);
+    if (free) return base;
+  }
+  throw new Error('no run of free ports');
+}
+
+export interface Runner {
+  readonly exit: Promise<number | null>;
+  readonly output: { stdout: string; stderr: string };
+  signal(signal: NodeJS.Signals): void;
+}
+
+export function startRunner(environment: Record<string, string>): Runner {
+  const { child, output } = spawnService('custody', environment);
+  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  return { exit, output, signal: (signal) => child.kill(signal) };
+}
+
+export async function stopRunner(runner: Runner | undefined): Promise<number | null> {
+  if (runner === undefined) return null;
+  runner.signal('SIGINT');
+  const timer = setTimeout(() => runner.signal('SIGKILL'), STOP_MS);
+  const code = await runner.exit;
+  clearTimeout(timer);
+  return code;
+}
+
