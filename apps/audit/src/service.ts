@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@custody/service-host';
+import { problemsOf, type ServiceDefinition } from '@custody/service-host';
 import { parseAuditConfig } from './audit-config';
 import { AuditModule } from './audit.module';
 import { AuditRuntime } from './audit-runtime';
@@ -10,10 +10,7 @@ export const AUDIT_SERVICE: ServiceDefinition = {
   serviceName: 'audit',
   defaultPort: AUDIT_DEFAULT_PORT,
   serviceModule: AuditModule,
-  ownConfigProblems: (environment) => {
-    const parsed = parseAuditConfig(environment);
-    return parsed.ok ? [] : parsed.problems;
-  },
+  ownConfigProblems: problemsOf(parseAuditConfig),
   // Ctrl-C in the runner: the record verified and, when it holds and grew, a checkpoint signed over it
   beforeClose: (app) => app.get(AuditRuntime).verifyAndCheckpoint(),
 };

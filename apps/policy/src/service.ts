@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@custody/service-host';
+import { problemsOf, type ServiceDefinition } from '@custody/service-host';
 import { parsePolicyConfig } from './policy-config';
 import { PolicyModule } from './policy.module';
 
@@ -9,8 +9,5 @@ export const POLICY_SERVICE: ServiceDefinition = {
   serviceName: 'policy',
   defaultPort: POLICY_DEFAULT_PORT,
   serviceModule: PolicyModule,
-  ownConfigProblems: (environment) => {
-    const parsed = parsePolicyConfig(environment);
-    return parsed.ok ? [] : parsed.problems;
-  },
+  ownConfigProblems: problemsOf(parsePolicyConfig),
 };

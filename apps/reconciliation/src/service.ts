@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@custody/service-host';
+import { problemsOf, type ServiceDefinition } from '@custody/service-host';
 import { parseReconciliationConfig } from './reconciliation-config';
 import { ReconciliationModule } from './reconciliation.module';
 
@@ -9,8 +9,5 @@ export const RECONCILIATION_SERVICE: ServiceDefinition = {
   serviceName: 'reconciliation',
   defaultPort: RECONCILIATION_DEFAULT_PORT,
   serviceModule: ReconciliationModule,
-  ownConfigProblems: (environment) => {
-    const parsed = parseReconciliationConfig(environment);
-    return parsed.ok ? [] : parsed.problems;
-  },
+  ownConfigProblems: problemsOf(parseReconciliationConfig),
 };

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@custody/service-host';
+import { problemsOf, type ServiceDefinition } from '@custody/service-host';
 import { parseWalletConfig } from './wallet-config';
 import { WalletModule } from './wallet.module';
 
@@ -9,8 +9,5 @@ export const WALLET_SERVICE: ServiceDefinition = {
   serviceName: 'wallet',
   defaultPort: WALLET_DEFAULT_PORT,
   serviceModule: WalletModule,
-  ownConfigProblems: (environment) => {
-    const parsed = parseWalletConfig(environment);
-    return parsed.ok ? [] : parsed.problems;
-  },
+  ownConfigProblems: problemsOf(parseWalletConfig),
 };

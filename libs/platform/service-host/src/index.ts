@@ -4,7 +4,7 @@ export { EventRelayHost, type RelayTransport } from './event-relay';
 export { SCRAPE_COLLECT_TIMEOUT_MS, scrapedGauge, type ScrapedGaugeOptions } from './scraped-gauge';
 export { RateLimitedWarning, retryUntilDone, RETRY_DELAY_MS_MAX, RETRY_DELAY_MS_MIN, WARNING_LOG_INTERVAL_MS, withTimeout } from './resilience';
 export { EVENT_LOG_PAGE_DEFAULT, EVENT_LOG_PAGE_MAX } from './event-log.controller';
-export { createServiceApp, EXIT_CODE_CONFIG, runService, SHUTDOWN_TIMEOUT_MS, type CreateServiceAppOptions, type RunServiceOptions, type ServiceApp, type ServiceDefinition, type ServiceAppResult } from './run-service';
+export { createServiceApp, EXIT_CODE_CONFIG, problemsOf, runService, SHUTDOWN_TIMEOUT_MS, type CreateServiceAppOptions, type RunServiceOptions, type ServiceApp, type ServiceDefinition, type ServiceAppResult } from './run-service';
 export { ServiceHostModule, type ServiceHostModuleOptions } from './service-host.module';
 export * from './tokens';
 export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';

@@ -29,6 +29,16 @@ export interface RunServiceOptions {
   readonly ownConfigProblems?: (environment: Readonly<Record<string, string | undefined>>) => readonly ConfigProblem[];
 }
 
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A service's own settings parser as `ownConfigProblems`: its problems, none when it parses. */
+export function problemsOf(parse: (environment: Environment) => { readonly ok: true } | { readonly ok: false; readonly problems: readonly ConfigProblem[] }): (environment: Environment) => readonly ConfigProblem[] {
+  return (environment) => {
+    const parsed = parse(environment);
+    return parsed.ok ? [] : parsed.problems;
+  };
+}
+
 /** What a service is, for runService (its own process) and the all-in-one runner alike. */
 export type ServiceDefinition = Pick<RunServiceOptions, 'serviceName' | 'defaultPort' | 'serviceModule' | 'ownConfigProblems'> & {
   /** The all-in-one runner's last step on Ctrl-C before it closes this service, once the others are closed (audit: a last checkpoint). */
