@@ -16,7 +16,7 @@ import { InProcessMessageBus, type MessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
 import { POLICY_SERVICE } from '@custody/policy-service';
 import { RECONCILIATION_SERVICE } from '@custody/reconciliation-service';
-import { createServiceApp, DatabaseReadiness, ensureDatabase, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
+import { createServiceApp, DatabaseReadiness, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
 import { WALLET_SERVICE } from '@custody/wallet-service';
 import { startDashboard } from './dashboard';
 import { devUsers, type DevUser } from './dev-users';
@@ -139,16 +139,23 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
 
   const stop = async () => {
     stopping.abort();
-    await dashboard?.close();
-    await simulatorLoop;
-    for (const { service } of apps) service.app.get(DatabaseReadiness).beginDraining();
-    const last = apps.filter(({ name }) => name === 'audit');
-    await Promise.all(apps.filter(({ name }) => name !== 'audit').map(({ service }) => service.app.close()));
-    for (const { service, definition } of last) {
-      await definition.beforeClose?.(service.app).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'audit: the last checkpoint failed'));
-      await service.app.close();
+    try {
+      await dashboard?.close();
+      await simulatorLoop;
+      for (const { service } of apps) service.app.get(DatabaseReadiness).beginDraining();
+      // every relay first, while every consumer group still runs: a relay publishing to a group
+      // already stopped would move its checkpoint past messages the in-process bus then forgets
+      // (what is left in an outbox is published on the next start)
+      await Promise.allSettled(apps.map(({ service }) => (service.app.get(EVENT_RELAY) as EventRelayHost | null)?.stop()));
+      const closed = await Promise.allSettled(apps.filter(({ name }) => name !== 'audit').map(({ service }) => service.app.close()));
+      for (const result of closed) if (result.status === 'rejected') logger.error({ error: (result.reason as Error).message }, 'a service did not close cleanly');
+      for (const { service, definition } of apps.filter(({ name }) => name === 'audit')) {
+        await definition.beforeClose?.(service.app).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'audit: the last checkpoint failed'));
+        await service.app.close().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the audit service did not close cleanly'));
+      }
+    } finally {
+      await embedded?.stop();
     }
-    await embedded?.stop();
   };
 
   try {
