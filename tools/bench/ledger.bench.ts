@@ -52,6 +52,7 @@ import { createTestDatabase, startKafkaTestBroker, startService, waitFor, type K
 import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
 import { assertDurable, nonNegativeIntegerFromEnv, nowMs, percentiles, positiveIntegerFromEnv, round, type Percentiles } from './bench-env';
+import { randomSource } from '@custody/exchange-simulator';
 
 /** Trades of the timed run (BENCH_TRADES for a smoke run). */
 const TRADES_DEFAULT = 100_000;
@@ -125,18 +126,6 @@ const INSTRUMENTS: readonly { base: Asset; quote: Asset; price: bigint; unit: bi
 const FEE_DIVISOR = 1_000n;
 
 const assetDecimals = (asset: string): number | undefined => (DEFAULT_ASSET_REGISTRY as Readonly<Record<string, { decimals: number }>>)[asset]?.decimals;
-
-/** mulberry32: a seeded generator, so every run books the same trades. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function clientId(index: number): string {
   return `client-${String(index).padStart(5, '0')}`;
@@ -539,7 +528,7 @@ async function benchNaive(db: TestDatabase, kafka: Kafka, producer: Producer, ra
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const random = prng(PRNG_SEED);
+  const random = randomSource(PRNG_SEED); // mulberry32: every run books the same trades
   let db: TestDatabase | undefined;
   let broker: KafkaTestBroker | undefined;
   let producer: Producer | undefined;

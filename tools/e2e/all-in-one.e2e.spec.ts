@@ -53,7 +53,14 @@ describe('all-in-one runner (npm start)', () => {
       const first = await balances();
       await waitFor(async () => JSON.stringify((await balances()).balances) !== JSON.stringify(first.balances), "the simulator's trades to change sim-0001's balances", WAIT_MS);
       expect((await call(ledgerPort, '/v1/books/invariants', secret)).body).toMatchObject({ ok: true });
-      // every service's events reach the audit record over the in-process bus, as they would over Kafka
+      // the services' own events travel the in-process bus as they would Kafka: the ledger's relay
+      // publishes its events (a publish there resolves only once every consuming group, the audit's
+      // among them, applied it), and the audit record grows
+      const relayed = async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${ledgerPort}/metrics`)).text();
+        return Number(/^custody_outbox_relay_published_events_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+      };
+      await waitFor(async () => (await relayed()) > 0, "the ledger's relay to publish its events on the in-process bus", WAIT_MS);
       await waitFor(async () => Number((await call(auditPort, '/v1/audit/status', secret)).body['size']) > 0, 'the audit record to grow', WAIT_MS);
       expect(runner.output.stderr).toContain('bus: in-process');
       expect(runner.output.stderr).toContain('embedded PostgreSQL');

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, SCENARIOS, SCENARIOS_NOT_YET, type Scenario } from './simulator';
+import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, messagesByTopic, SCENARIOS, SCENARIOS_NOT_YET, type Scenario } from './simulator';
 
 /** Limits of the command line. */
 const TRADES_PER_TICK_MAX = 1_000;
@@ -62,23 +62,17 @@ async function main(): Promise<void> {
   await producer.connect();
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stopping = true));
-  const totals = { trades: 0, prices: 0, withdrawals: 0 };
+  const totals = { trades: 0, priceTicks: 0, withdrawals: 0 };
   process.stderr.write(`[simulator] scenario ${scenario as Scenario}: ${simulator.clientIds().length} clients (${simulator.clientIds()[0]} ..), ${tradesPerTick} trades every ${tickMs} ms, ${ticks === 0 ? 'until stopped' : `${ticks} ticks`}, to ${brokers.join(',')}\n`);
   try {
     for (let tick = 0; !stopping && (ticks === 0 || tick < ticks); tick += 1) {
       const started = Date.now();
       const { messages, counts } = simulator.step(new Date(started), tradesPerTick);
-      const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-      for (const message of messages) {
-        const batch = byTopic.get(message.topic) ?? [];
-        batch.push({ key: message.key, value: message.value });
-        byTopic.set(message.topic, batch);
-      }
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })) });
+      await producer.sendBatch({ acks: -1, topicMessages: [...messagesByTopic(messages)].map(([topic, batch]) => ({ topic, messages: batch })) });
       totals.trades += counts.trades;
-      totals.prices += counts.prices;
+      totals.priceTicks += counts.priceTicks;
       totals.withdrawals += counts.withdrawals;
-      process.stderr.write(`[simulator] tick ${tick + 1}: ${totals.trades} trades, ${totals.prices} prices, ${totals.withdrawals} withdrawal requests sent\n`);
+      process.stderr.write(`[simulator] tick ${tick + 1}: ${totals.trades} trades, ${totals.priceTicks} price ticks, ${totals.withdrawals} withdrawal requests sent\n`);
       const wait = tickMs - (Date.now() - started);
       if (wait > 0 && !stopping && (ticks === 0 || tick + 1 < ticks)) await new Promise((resolve) => setTimeout(resolve, wait));
     }

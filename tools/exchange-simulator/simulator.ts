@@ -56,15 +56,27 @@ export interface OutboundMessage {
   readonly value: string;
 }
 
+/** A step's messages grouped by topic, in their order within each topic (one publish or produce per topic). */
+export function messagesByTopic(messages: readonly OutboundMessage[]): Map<string, Array<{ key: string; value: string }>> {
+  const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+  for (const message of messages) {
+    const batch = byTopic.get(message.topic);
+    if (batch === undefined) byTopic.set(message.topic, [{ key: message.key, value: message.value }]);
+    else batch.push({ key: message.key, value: message.value });
+  }
+  return byTopic;
+}
+
 /** What one step produced, for the progress line and the summary. */
 export interface StepCounts {
   readonly trades: number;
-  readonly prices: number;
+  /** PriceObserved messages (a count, not a price). */
+  readonly priceTicks: number;
   readonly withdrawals: number;
 }
 
-/** mulberry32: a small seeded PRNG; the same seed gives the same run. */
-function randomSource(seed: number): () => number {
+/** mulberry32: a small seeded PRNG; the same seed gives the same run (also the ledger benchmark's). */
+export function randomSource(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -145,7 +157,7 @@ export class ExchangeSimulator {
         withdrawals += 1;
       }
     }
-    return { messages, counts: { trades, prices: 2, withdrawals } };
+    return { messages, counts: { trades, priceTicks: 2, withdrawals } };
   }
 
   private envelope(type: string, streamId: string, occurredAt: string, data: object) {

@@ -142,8 +142,19 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     }, this.config.checkpointIntervalMs);
   }
 
-  /** One round of the schedule; also the all-in-one runner's last step before it closes the audit service. */
-  async verifyAndCheckpoint(): Promise<void> {
+  /**
+   * The all-in-one runner's last step before it closes the audit service: the schedule ends (a
+   * round in progress finishes first, so two checkpoints are never signed at once), then one
+   * more round over everything recorded.
+   */
+  async finalCheckpoint(): Promise<void> {
+    this.stopping.abort();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.round;
+    if (this.ready) await this.verifyAndCheckpoint();
+  }
+
+  private async verifyAndCheckpoint(): Promise<void> {
     const verification = await this.audit().verifyChain();
     this.verified.set(verification.broken === undefined ? 1 : 0);
     if (verification.broken !== undefined) {

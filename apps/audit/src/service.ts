@@ -12,5 +12,5 @@ export const AUDIT_SERVICE: ServiceDefinition = {
   serviceModule: AuditModule,
   ownConfigProblems: problemsOf(parseAuditConfig),
   // Ctrl-C in the runner: the record verified and, when it holds and grew, a checkpoint signed over it
-  beforeClose: (app) => app.get(AuditRuntime).verifyAndCheckpoint(),
+  beforeClose: (app) => app.get(AuditRuntime).finalCheckpoint(),
 };

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,6 +41,8 @@ export interface EmbeddedPostgres {
   readonly describe: string;
   /** Fast shutdown: sessions are ended and a checkpoint written; at most EMBEDDED_POSTGRES_STOP_TIMEOUT_MS, then immediate. */
   stop(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT), without waiting: the last resort of a process about to exit. */
+  kill(): void;
 }
 
 export class EmbeddedPostgresError extends Error {}
@@ -92,13 +94,34 @@ function run(file: string, args: readonly string[], user: { uid: number; gid: nu
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+/**
+ * A server left running on this data directory by a process that was killed holds its lock
+ * file: it is stopped (fast). A lock file whose process is gone is PostgreSQL's own to clear.
+ * After a reboot the recorded pid may belong to another program: on Linux the process's command
+ * line must be this binary on this data directory; elsewhere (no /proc) pg_ctl's view is taken.
+ */
+async function stopLeftOverServer(bin: Binaries, clusterDir: string, user: { uid: number; gid: number } | undefined, logger: Logger): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return;
+  const procCommand = `/proc/${pid}/cmdline`;
+  if (process.platform === 'linux') {
+    const command = existsSync(procCommand) ? readFileSync(procCommand, 'utf8').split('\0') : [];
+    const ours = command[0] === bin.postgres && command.includes(clusterDir);
+    if (!ours) {
+      if (command.length > 0) {
+        logger.warn({ pid }, 'embedded PostgreSQL: the lock file names a process that is not this server (a reboot); removing the stale lock file');
+        rmSync(pidFile);
+      }
+      return;
+    }
   }
+  logger.warn({ pid }, 'embedded PostgreSQL: a server left running on this data directory; stopping it');
+  await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-t', String(EMBEDDED_POSTGRES_STOP_TIMEOUT_MS / 1000)], user).catch((error: unknown) => {
+    // pg_ctl refuses when no server runs on the directory (its pid is gone): PostgreSQL clears the lock itself
+    logger.debug({ error: (error as Error).message }, 'embedded PostgreSQL: pg_ctl stop');
+  });
 }
 
 /**
@@ -116,24 +139,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // the server's user must reach its files: it may pass through (not list) a data directory of root's
   if (user !== undefined) chmodSync(dataDir, 0o711);
-  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
-  if (user !== undefined) chownSync(passwordFile, user.uid, user.gid); // initdb reads it as the server's user
-  const password = readFileSync(passwordFile, 'utf8').trim();
 
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    // the password is made with the cluster, never for one that exists (it would not match)
+    writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+    if (user !== undefined) chownSync(passwordFile, user.uid, user.gid); // initdb reads it as the server's user
     mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
     if (user !== undefined) chownSync(clusterDir, user.uid, user.gid);
     logger.info({ dataDir: clusterDir }, 'embedded PostgreSQL: initialising a new cluster');
     await run(bin.initdb, ['-D', clusterDir, '-U', 'postgres', '--pwfile', passwordFile, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'], user);
   }
-  const pidFile = join(clusterDir, 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) {
-      logger.warn({ pid }, 'embedded PostgreSQL: a server left running on this data directory; stopping it');
-      await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-t', String(EMBEDDED_POSTGRES_STOP_TIMEOUT_MS / 1000)], user);
-    }
+  if (!existsSync(passwordFile)) {
+    throw new EmbeddedPostgresError(`${passwordFile} is missing but the cluster in ${clusterDir} exists: restore the file, or remove ${dataDir} to start afresh (its data is lost)`);
   }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  await stopLeftOverServer(bin, clusterDir, user, logger);
 
   const port = await freePort();
   const server: ChildProcess = spawn(
@@ -157,6 +177,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     exited = code;
     resolve();
   }));
+  // a binary that cannot be run (ENOENT, EACCES) is reported like a server that exited at once
+  server.once('error', (error) => {
+    tail.push(error.message);
+    exited ??= null;
+  });
 
   const credentials = `postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   const databaseUrl = (database: string) => `postgres://${credentials}/${encodeURIComponent(database)}`;
@@ -183,6 +208,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     adminUrl: databaseUrl('postgres'),
     databaseUrl,
     describe: `embedded PostgreSQL 127.0.0.1:${port}, data in ${clusterDir}`,
+    kill: () => {
+      if (exited === undefined) server.kill('SIGQUIT');
+    },
     stop: async () => {
       if (exited !== undefined) return;
       server.kill('SIGINT'); // fast shutdown

@@ -4,7 +4,7 @@ import { createLogger, LOG_LEVELS, type LogLevel } from '@custody/observability'
 import { EXIT_CODE_CONFIG, formatConfigProblems, SHUTDOWN_TIMEOUT_MS } from '@custody/service-host';
 import { EmbeddedPostgresError } from './embedded-postgres';
 import { parseRunnerConfig } from './runner-config';
-import { RunnerConfigError, startCustody } from './runner';
+import { RunnerConfigError, StartCancelled, startCustody, type CustodyRunner } from './runner';
 
 /** A progress line on stderr this often while the simulator runs. */
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -20,14 +20,44 @@ async function main(): Promise<void> {
   const logger = createLogger('custody', ((LOG_LEVELS as readonly string[]).includes(level) ? level : 'warn') as LogLevel);
   const say = (line: string) => process.stderr.write(`[custody] ${line}\n`);
   say(`starting: data in ${config.dataDir}${config.databaseUrl === undefined ? ' (embedded PostgreSQL)' : ''}`);
-  let runner;
+
+  // installed before anything starts: Ctrl-C during start-up stops what has started (the database too)
+  const cancelled = new AbortController();
+  let runner: CustodyRunner | undefined;
+  let stopping = false;
+  let progress: NodeJS.Timeout | undefined = undefined; // set once the simulator runs
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    cancelled.abort();
+    if (progress !== undefined) clearInterval(progress);
+    setTimeout(() => {
+      say('shutdown did not finish in time; the database is told to quit at once');
+      runner?.abandon();
+      process.exit(1);
+    }, 3 * SHUTDOWN_TIMEOUT_MS).unref();
+    if (runner === undefined) return; // the start-up sees the cancellation and stops what it started
+    say(`${signal}: stopping (simulator, consumers, a last audit checkpoint, database)`);
+    await runner.stop().catch((error: unknown) => say(`stopping failed: ${(error as Error).message}`));
+    await telemetry.shutdown();
+    say('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+
   try {
-    runner = await startCustody(config, { LOG_LEVEL: 'warn', ...process.env }, logger);
+    runner = await startCustody(config, { LOG_LEVEL: 'warn', ...process.env }, logger, cancelled.signal);
   } catch (error) {
     const configError = error instanceof RunnerConfigError || error instanceof EmbeddedPostgresError;
-    say(`cannot start: ${(error as Error).message}`);
+    say(error instanceof StartCancelled ? 'stopped while starting' : `cannot start: ${(error as Error).message}`);
     await telemetry.shutdown();
-    process.exit(configError ? EXIT_CODE_CONFIG : 1);
+    process.exit(error instanceof StartCancelled ? 0 : configError ? EXIT_CODE_CONFIG : 1);
+  }
+  if (cancelled.signal.aborted) {
+    // the signal came after the start-up's last look: stop here what it started
+    await runner.stop().catch((error: unknown) => say(`stopping failed: ${(error as Error).message}`));
+    await telemetry.shutdown();
+    process.exit(0);
   }
   const ports = runner.servicePorts;
   if (runner.dashboard !== undefined) {
@@ -41,27 +71,10 @@ async function main(): Promise<void> {
   if (simulator !== undefined) say(`simulator: seed ${simulator.seed}, ${simulator.clients} clients (sim-0001 ..), ${config.simulator?.tradesPerTick} trades every ${config.simulator?.tickMs} ms, with price ticks and withdrawal requests`);
   else say('simulator: off');
   say('Ctrl-C stops it; the next start resumes where it stopped.');
-  const progress =
+  progress =
     simulator === undefined
       ? undefined
-      : setInterval(() => say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.prices} prices, ${simulator.withdrawals} withdrawal requests sent`), PROGRESS_INTERVAL_MS);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    if (progress !== undefined) clearInterval(progress);
-    say(`${signal}: stopping (simulator, consumers, a last audit checkpoint, database)`);
-    setTimeout(() => {
-      say('shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, 3 * SHUTDOWN_TIMEOUT_MS).unref();
-    await runner.stop();
-    await telemetry.shutdown();
-    say('stopped');
-    process.exit(0);
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+      : setInterval(() => say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.priceTicks} price ticks, ${simulator.withdrawals} withdrawal requests sent`), PROGRESS_INTERVAL_MS);
 }
 
 void main();

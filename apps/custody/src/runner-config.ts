@@ -4,7 +4,7 @@
  * itself (DATABASE_URL of the embedded server, a development identity).
  */
 import { resolve } from 'node:path';
-import type { ConfigProblem } from '@custody/service-host';
+import { parseInteger, type ConfigProblem } from '@custody/service-host';
 
 export const RUNNER_SERVICES = ['ledger', 'wallet', 'policy', 'reconciliation', 'audit'] as const;
 export type RunnerService = (typeof RUNNER_SERVICES)[number];
@@ -46,29 +46,18 @@ export interface RunnerConfig {
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-function integer(environment: Environment, variable: string, fallback: number, min: number, max: number, problems: ConfigProblem[]): number {
-  const raw = environment[variable]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    problems.push({ variable, reason: `must be an integer from ${min} to ${max}, got '${raw}'` });
-    return fallback;
-  }
-  return value;
-}
-
 /** Every problem at once; `cwd` resolves a relative CUSTODY_DATA_DIR. */
 export function parseRunnerConfig(environment: Environment, cwd: string): { ok: true; config: RunnerConfig } | { ok: false; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const port = integer(environment, 'CUSTODY_PORT', CUSTODY_PORT_DEFAULT, 1, PORT_MAX, problems);
+  const port = parseInteger(environment, 'CUSTODY_PORT', CUSTODY_PORT_DEFAULT, 1, PORT_MAX, problems);
   const servicePorts = Object.fromEntries(RUNNER_SERVICES.map((service, index) => [service, port + index + 1])) as Record<RunnerService, number>;
   const dataDirRaw = environment['CUSTODY_DATA_DIR']?.trim() || CUSTODY_DATA_DIR_DEFAULT;
   const simulatorMode = environment['CUSTODY_SIMULATOR']?.trim() || 'on';
   if (simulatorMode !== 'on' && simulatorMode !== 'off') problems.push({ variable: 'CUSTODY_SIMULATOR', reason: `must be 'on' or 'off', got '${simulatorMode}'` });
   const simulator = {
-    tickMs: integer(environment, 'CUSTODY_SIMULATOR_TICK_MS', SIMULATOR_TICK_MS_DEFAULT, SIMULATOR_TICK_MS_MIN, SIMULATOR_TICK_MS_MAX, problems),
-    tradesPerTick: integer(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 1, SIMULATOR_TRADES_PER_TICK_MAX, problems),
-    clients: integer(environment, 'CUSTODY_SIMULATOR_CLIENTS', SIMULATOR_CLIENTS_DEFAULT, 2, SIMULATOR_CLIENTS_MAX, problems),
+    tickMs: parseInteger(environment, 'CUSTODY_SIMULATOR_TICK_MS', SIMULATOR_TICK_MS_DEFAULT, SIMULATOR_TICK_MS_MIN, SIMULATOR_TICK_MS_MAX, problems),
+    tradesPerTick: parseInteger(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 1, SIMULATOR_TRADES_PER_TICK_MAX, problems),
+    clients: parseInteger(environment, 'CUSTODY_SIMULATOR_CLIENTS', SIMULATOR_CLIENTS_DEFAULT, 2, SIMULATOR_CLIENTS_MAX, problems),
   };
   const databaseUrl = environment['DATABASE_URL']?.trim() || undefined;
   const kafka = (environment['KAFKA_BROKERS']?.trim() ?? '') !== '';

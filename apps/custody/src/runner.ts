@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { AUDIT_SERVICE } from '@custody/audit-service';
-import { DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator } from '@custody/exchange-simulator';
+import { DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, messagesByTopic } from '@custody/exchange-simulator';
 import { LEDGER_SERVICE } from '@custody/ledger-service';
 import { InProcessMessageBus, type MessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
@@ -45,6 +45,8 @@ export const SIMULATOR_READY_TIMEOUT_MS = 120_000;
 const READY_POLL_MS = 200;
 
 export class RunnerConfigError extends Error {}
+/** A signal arrived while the runner was starting: what had started is stopped again. */
+export class StartCancelled extends Error {}
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -82,7 +84,7 @@ export interface SimulatorProgress {
   readonly clients: number;
   ticks: number;
   trades: number;
-  prices: number;
+  priceTicks: number;
   withdrawals: number;
 }
 
@@ -97,6 +99,8 @@ export interface CustodyRunner {
   readonly devToken: ((subject: string, roles: readonly string[]) => Promise<string>) | undefined;
   /** The dashboard's URL and its development logins; undefined with an external identity provider (no login page for it yet). */
   readonly dashboard: { readonly url: string; readonly users: readonly DevUser[] } | undefined;
+  /** The last resort when stop() hangs: the embedded server is told to quit at once (its WAL makes that safe). */
+  abandon(): void;
   /**
    * Ctrl-C: the simulator stops after its tick, every service reports not-ready, the services
    * stop consuming and close (audit last, after a verified checkpoint), then the database.
@@ -127,8 +131,14 @@ async function waitReady(baseUrl: string, stopped: AbortSignal): Promise<boolean
   return false;
 }
 
-/** Starts everything; on any failure what was started is stopped again before the error is thrown. */
-export async function startCustody(config: RunnerConfig, environment: Environment, logger: Logger): Promise<CustodyRunner> {
+/**
+ * Starts everything; on any failure, or when `cancelled` fires first (Ctrl-C during start-up),
+ * what was started is stopped again before the error (StartCancelled) is thrown.
+ */
+export async function startCustody(config: RunnerConfig, environment: Environment, logger: Logger, cancelled?: AbortSignal): Promise<CustodyRunner> {
+  const checkCancelled = () => {
+    if (cancelled?.aborted) throw new StartCancelled('stopped while starting');
+  };
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const { env: provided, devSecret } = providedEnvironment(config, environment);
   let embedded: EmbeddedPostgres | undefined;
@@ -164,6 +174,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
       databaseUrl = embedded.databaseUrl(EMBEDDED_DATABASE);
     }
+    checkCancelled();
     await ensureDatabase(databaseUrl);
     const bus: MessageBus | undefined = config.kafka ? undefined : new InProcessMessageBus();
 
@@ -175,6 +186,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       else problems.push(formatConfigProblems(name, created.problems as ConfigProblem[]));
     }
     if (problems.length > 0) throw new RunnerConfigError(problems.join('\n'));
+    checkCancelled();
     for (const { service } of apps) {
       await service.app.listen(service.config.port, '127.0.0.1');
       service.logger.info({ port: service.config.port, schema: service.config.databaseSchema }, `${service.config.serviceName} listening`);
@@ -186,6 +198,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
         : (subject: string, roles: readonly string[]) =>
             signTestToken({ secret: devSecret, issuer: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, audience: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE, subject, roles: [...roles], expiresInSeconds: SIMULATOR_TOKEN_LIFETIME_SECONDS });
 
+    checkCancelled();
     let dashboardInfo: CustodyRunner['dashboard'];
     if (devToken !== undefined) {
       const users = devUsers(join(config.dataDir, 'dev-users.json'));
@@ -200,7 +213,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       // a new seed each start: trade ids are named by it, so a restart sends new trades rather than replays
       const seed = randomBytes(4).readUInt32BE(0);
       const simulator = new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, seed, clients: settings.clients });
-      const run: SimulatorProgress = { seed, clients: settings.clients, ticks: 0, trades: 0, prices: 0, withdrawals: 0 };
+      const run: SimulatorProgress = { seed, clients: settings.clients, ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
       progress = run;
       const ledgerUrl = `http://127.0.0.1:${config.servicePorts.ledger}`;
       simulatorLoop = (async () => {
@@ -214,17 +227,11 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
         while (!stopping.signal.aborted) {
           const tickStarted = Date.now();
           const { messages, counts } = simulator.step(new Date(tickStarted), settings.tradesPerTick);
-          const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-          for (const message of messages) {
-            const batch = byTopic.get(message.topic) ?? [];
-            batch.push({ key: message.key, value: message.value });
-            byTopic.set(message.topic, batch);
-          }
           // resolves once every consumer group of the process applied them (the in-process bus)
-          for (const [topic, batch] of byTopic) await bus.publisher.publish(topic, batch);
+          for (const [topic, batch] of messagesByTopic(messages)) await bus.publisher.publish(topic, batch);
           run.ticks += 1;
           run.trades += counts.trades;
-          run.prices += counts.prices;
+          run.priceTicks += counts.priceTicks;
           run.withdrawals += counts.withdrawals;
           const wait = settings.tickMs - (Date.now() - tickStarted);
           if (wait > 0) await pause(wait, stopping.signal);
@@ -239,6 +246,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       simulator: progress,
       devToken,
       dashboard: dashboardInfo,
+      abandon: () => embedded?.kill(),
       stop,
     };
   } catch (error) {

@@ -118,7 +118,8 @@ export function formatConfigProblems(serviceName: string, problems: readonly Con
   return [`${serviceName}: configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, ...lines].join('\n');
 }
 
-function parseInteger(environment: Environment, variable: string, fallback: number, min: number, max: number, problems: ConfigProblem[]): number {
+/** An integer setting from `min` to `max`, `fallback` when unset; a problem named by its variable otherwise. */
+export function parseInteger(environment: Environment, variable: string, fallback: number, min: number, max: number, problems: ConfigProblem[]): number {
   const raw = emptyToUndefined(environment[variable]);
   if (raw === undefined) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;

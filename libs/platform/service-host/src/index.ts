@@ -1,4 +1,4 @@
-export { formatConfigProblems, KAFKA_BROKERS_MAX, parseServiceConfig, SHUTDOWN_DRAIN_MS_LIMIT, type ConfigProblem, type KafkaConfig, type ServiceConfig, type ServiceConfigResult } from './config';
+export { formatConfigProblems, KAFKA_BROKERS_MAX, parseInteger, parseServiceConfig, SHUTDOWN_DRAIN_MS_LIMIT, type ConfigProblem, type KafkaConfig, type ServiceConfig, type ServiceConfigResult } from './config';
 export { DatabaseReadiness } from './database-readiness';
 export { EventRelayHost, type RelayTransport } from './event-relay';
 export { SCRAPE_COLLECT_TIMEOUT_MS, scrapedGauge, type ScrapedGaugeOptions } from './scraped-gauge';
