@@ -1,6 +1,6 @@
 import { SERVICE_EVENTS_TOPICS, type ServiceEventsTopic } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import { createKafka, createOutboxProducer, KafkaMessageBus, OutboxRelay, type MessageBus } from '@custody/messaging';
+import { createKafka, createOutboxProducer, KafkaMessageBus, OutboxRelay, type MessageBus, type MessagePublisher } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -37,7 +37,7 @@ export class EventRelayHost {
     metrics: ServiceMetrics,
   ) {
     this.warning = new RateLimitedWarning(logger);
-    let publisher;
+    let publisher: MessagePublisher;
     if ('kafka' in transport) {
       const kafka = createKafka({ clientId: serviceName, brokers: transport.kafka.brokers });
       this.producer = createOutboxProducer(kafka, { idempotent: transport.kafka.producerIdempotent });
