@@ -156,6 +156,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: true,
   },
   {
+    name: 'WALLET_DEV_KEY_DIR',
+    required: false,
+    default: undefined,
+    description: 'Wallet only, development only (npm start sets it): keys in files under this directory instead of an HSM; refused with WALLET_HSM_TOKEN_LABEL, with NODE_ENV=production and for any chain but a local one (31337, 1337).',
+    secret: false,
+  },
+  {
     name: 'WALLET_HSM_MODULE',
     required: false,
     default: '/usr/lib/softhsm/libsofthsm2.so',

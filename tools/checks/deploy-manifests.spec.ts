@@ -213,6 +213,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'WALLET_ALERT_NOTIFY_ROLES',
         'WALLET_ALERT_THRESHOLDS',
         'WALLET_ALERT_WEBHOOK_URL',
+        'WALLET_DEV_KEY_DIR',
         'WALLET_EVM_CHAIN',
         'WALLET_EVM_CHAIN_ID',
         'WALLET_EVM_NATIVE_ASSET',

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
-import { freePortRun, startRunner, stopRunner, type Runner } from './runner-process';
+import { createPublicClient, http, parseEther, type Address } from 'viem';
+import { freePortRun, startRunner, stopLeftOverChain, stopRunner, type Runner } from './runner-process';
 
 const WAIT_MS = 90_000;
 const TEST_TIMEOUT_MS = 300_000;
@@ -24,6 +25,7 @@ describe('all-in-one runner (npm start)', () => {
   afterEach(async () => {
     await stopRunner(runner);
     runner = undefined;
+    stopLeftOverChain(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -88,6 +90,77 @@ describe('all-in-one runner (npm start)', () => {
       // the last checkpoint taken at Ctrl-C is the record's, signed over what it held then
       expect(status.lastCheckpoint).toMatchObject({ treeSize: last.treeSize, rootHash: last.rootHash });
       expect(runner.output.stderr).toContain('simulator: off');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'HK-11d given the local chain, then clients trade only what their confirmed deposits brought; an operator\'s withdrawal approved by both custodians is signed, confirmed on chain and settled; a killed runner\'s chain is stopped and resumed by the next start',
+    async () => {
+      const port = await freePortRun();
+      const [ledgerPort, walletPort, policyPort] = [port + 1, port + 2, port + 3];
+      const environment = { CUSTODY_DATA_DIR: dataDir, CUSTODY_PORT: String(port), CUSTODY_SIMULATOR_TICK_MS: '200', CUSTODY_SIMULATOR_CLIENTS: '3', LOG_LEVEL: 'warn' };
+      runner = startRunner(environment);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${ledgerPort}/health/ready`).then((response) => response.status, () => 0)) === 200, 'the ledger to be ready', WAIT_MS);
+      const secret = readFileSync(join(dataDir, 'auth-secret'), 'utf8').trim();
+      const as = async (subject: string, roles: string[], portNumber: number, path: string, body?: unknown) => {
+        const token = await signTestToken({ secret, issuer: 'custody-dev', audience: 'custody', subject, roles });
+        const response = await fetch(`http://127.0.0.1:${portNumber}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      type Balances = { asOfPosition: string; balances?: Array<{ asset: string; postedMinor: string; availableMinor: string }> };
+      const balances = async (clientId: string) => (await as('e2e-auditor', ['auditor'], ledgerPort, `/v1/clients/${clientId}/balances`)).body as Balances;
+      const clients = ['sim-0001', 'sim-0002', 'sim-0003'];
+
+      // every client's first deposit, sent on chain and confirmed, is credited in both assets
+      await waitFor(async () => {
+        for (const clientId of clients) {
+          const lines = (await balances(clientId)).balances ?? [];
+          if (!['ETH', 'USDT'].every((asset) => BigInt(lines.find((line) => line.asset === asset)?.postedMinor ?? '0') > 0n)) return false;
+        }
+        return true;
+      }, 'every client\'s deposit to be credited', WAIT_MS);
+      const wallets = ((await as('e2e-auditor', ['auditor'], walletPort, '/v1/wallets')).body['wallets'] as Array<{ registration: { walletId: string; tier: string } }>).map(({ registration }) => [registration.walletId, registration.tier]);
+      expect(wallets.sort()).toEqual([['eth-cold-1', 'cold'], ['eth-hot-1', 'hot']]);
+      const compliance = (await as('e2e-auditor', ['auditor'], policyPort, '/v1/compliance')).body['results'] as Array<{ ruleId: string; asset?: string; verdict: string }>;
+      expect(compliance.filter((result) => result.ruleId === 'HK-11g').map((result) => result.verdict)).toEqual(['pass', 'pass']);
+      // they trade, and no balance ever goes below zero (the simulator trades within what each holds)
+      const first = await balances('sim-0001');
+      await waitFor(async () => JSON.stringify((await balances('sim-0001')).balances) !== JSON.stringify(first.balances), "the simulator's trades to change sim-0001's balances", WAIT_MS);
+      for (let sample = 0; sample < 5; sample += 1) {
+        for (const clientId of clients) for (const line of (await balances(clientId)).balances ?? []) expect({ clientId, asset: line.asset, negative: BigInt(line.postedMinor) < 0n }).toEqual({ clientId, asset: line.asset, negative: false });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+
+      // an operator's withdrawal to sim-0001's proven address, approved by the two custodians the dashboard's logins act as
+      const destination = ((await as('e2e-operator', ['operator'], walletPort, '/v1/clients/sim-0001/allow-list')).body['addresses'] as Array<{ address: Address }>)[0]?.address as Address;
+      const chain = createPublicClient({ transport: http(`http://127.0.0.1:${port + 6}`) });
+      const onChainBefore = await chain.getBalance({ address: destination });
+      const positionBefore = (await balances('sim-0001')).asOfPosition;
+      const amountMinor = parseEther('0.05');
+      expect(await as('e2e-operator', ['operator'], walletPort, '/v1/withdrawals', { withdrawalId: 'E2E-W1', clientId: 'sim-0001', asset: 'ETH', amountMinor: amountMinor.toString(), chain: 'ethereum', destinationAddress: destination })).toMatchObject({ status: 201 });
+      let payloadHash = '';
+      await waitFor(async () => (payloadHash = (((await as('custodian-1', ['key-custodian'], walletPort, '/v1/withdrawals/E2E-W1')).body['payload'] as { payloadHash?: string } | null)?.payloadHash ?? '')) !== '', 'the withdrawal\'s payload to be built', WAIT_MS);
+      expect(await as('custodian-1', ['key-custodian'], walletPort, '/v1/withdrawals/E2E-W1/approvals', { payloadHash })).toMatchObject({ status: 201, body: { events: ['SigningApproved'] } });
+      expect(await as('custodian-2', ['key-custodian'], walletPort, '/v1/withdrawals/E2E-W1/approvals', { payloadHash })).toMatchObject({ status: 201, body: { events: ['SigningApproved', 'SigningQuorumReached', 'WithdrawalApproved'] } });
+      await waitFor(async () => (await as('e2e-auditor', ['auditor'], walletPort, '/v1/withdrawals/E2E-W1')).body['status'] === 'confirmed', 'the withdrawal to be confirmed on chain', WAIT_MS);
+      expect((await chain.getBalance({ address: destination })) - onChainBefore).toBe(amountMinor);
+      const settled = async () => {
+        const { body } = await as('e2e-auditor', ['auditor'], ledgerPort, `/v1/clients/sim-0001/statement?after=${positionBefore}&limit=1000`);
+        return (body['lines'] as Array<{ sourceReference: string; amountMinor: string; asset: string }>).find((line) => line.sourceReference.includes('E2E-W1') && line.amountMinor === (-amountMinor).toString());
+      };
+      await waitFor(async () => (await settled()) !== undefined, 'the ledger to settle the withdrawal on sim-0001\'s statement', WAIT_MS);
+
+      // killed: its chain node is left running; the next start stops it (it writes its state) and carries on from it
+      runner.signal('SIGKILL');
+      await runner.exit;
+      runner = startRunner(environment);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${walletPort}/health/ready`).then((response) => response.status, () => 0)) === 200, 'the wallet to be ready again', WAIT_MS);
+      await waitFor(async () => (await as('e2e-auditor', ['auditor'], walletPort, '/v1/withdrawals/E2E-W1')).status === 200, 'the wallet to answer', WAIT_MS);
+      expect(`${runner.output.stdout}${runner.output.stderr}`).toContain('a node left running by an earlier runner is stopped first');
+      expect((await createPublicClient({ transport: http(`http://127.0.0.1:${port + 6}`) }).getBalance({ address: destination })) - onChainBefore).toBe(amountMinor);
+      await waitFor(() => /simulator: \d+ ticks, [1-9]\d* trades/.test(runner?.output.stderr ?? ''), 'the simulator to trade again', WAIT_MS);
+      expect(await stopRunner(runner)).toBe(0);
     },
     TEST_TIMEOUT_MS,
   );

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { spawnService } from '@custody/testing';
 
@@ -6,10 +8,10 @@ import { spawnService } from '@custody/testing';
 
 /** The runner's whole shutdown (simulator, five services, a last checkpoint, the database) must fit in this. */
 const STOP_MS = 30_000;
-/** Ports tried for the runner's six consecutive ones (the dashboard's and the five services'). */
+/** Ports tried for the runner's seven consecutive ones (the dashboard's, the five services' and the local chain's). */
 const PORT_SCAN_FROM = 20_000;
 const PORT_SCAN_TO = 60_000;
-const PORTS_NEEDED = 6;
+const PORTS_NEEDED = 7;
 
 async function portFree(port: number): Promise<boolean> {
   const server = createServer();
@@ -51,3 +53,15 @@ export async function stopRunner(runner: Runner | undefined): Promise<number | n
   return code;
 }
 
+
+/**
+ * After a test that killed a runner and failed before the next start cleaned up: its chain node
+ * (named by the pid file in the data directory) is stopped, so no anvil outlives the test run.
+ */
+export function stopLeftOverChain(dataDir: string): void {
+  const pidFile = join(dataDir, 'chain', 'anvil.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const command = `/proc/${pid}/cmdline`;
+  if (Number.isSafeInteger(pid) && pid > 0 && existsSync(command) && readFileSync(command, 'utf8').includes(dataDir)) process.kill(pid, 'SIGKILL');
+}

@@ -70,4 +70,62 @@ describe('the exchange simulator (issue 9)', () => {
     expect(() => new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, feeBps: 1_001 })).toThrow(/feeBps/);
     expect(() => new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, withdrawalEvery: -1 })).toThrow(/withdrawalEvery/);
   });
+
+  describe('funded clients (the runner, whose clients deposit on chain first)', () => {
+    const funded = { ...DEFAULT_SIMULATOR_OPTIONS, clients: 4, withdrawalEvery: 0, bases: ['ETH'] as const, fundedOnly: true };
+    /** Each client's balance after every trade, computed from the messages alone from an opening per asset; the lowest seen. */
+    function lowestBalance(messages: OutboundMessage[], opening: Readonly<Record<string, bigint>>): { lowest: bigint; trades: number } {
+      const balances = new Map<string, bigint>();
+      let lowest = 0n;
+      let trades = 0;
+      const add = (client: string, asset: string, delta: bigint) => {
+        const next = (balances.get(`${client}/${asset}`) ?? opening[asset] ?? 0n) + delta;
+        balances.set(`${client}/${asset}`, next);
+        if (next < lowest) lowest = next;
+      };
+      for (const message of messages.filter((candidate) => candidate.topic === EXCHANGE_TRADES_TOPIC)) {
+        const { data } = JSON.parse(message.value) as Trade;
+        trades += 1;
+        add(data.buyerClientId, data.instrument.quote, -BigInt(data.quoteAmountMinor));
+        add(data.buyerClientId, data.instrument.base, BigInt(data.quantityMinor) - BigInt(data.buyerFee.amountMinor));
+        add(data.sellerClientId, data.instrument.base, -BigInt(data.quantityMinor));
+        add(data.sellerClientId, data.instrument.quote, BigInt(data.quoteAmountMinor) - BigInt(data.sellerFee.amountMinor));
+      }
+      return { lowest, trades };
+    }
+    const ETH_2 = 2n * 10n ** 18n;
+    const USDT_8000 = 8_000n * 10n ** 6n;
+
+    it('given clients holding 2 ETH and 8,000 USDT, when it trades for long, then no balance ever goes below zero, and only the bases asked for are traded', () => {
+      const simulator = new ExchangeSimulator(funded);
+      for (const client of simulator.clientIds()) {
+        simulator.setHolding(client, 'ETH', ETH_2);
+        simulator.setHolding(client, 'USDT', USDT_8000);
+      }
+      const messages = Array.from({ length: 400 }, (_, tick) => simulator.step(new Date(START + tick * TICK_MS), 5).messages).flat();
+      const ethOnly = messages.filter((message) => message.topic === EXCHANGE_TRADES_TOPIC).every((message) => (JSON.parse(message.value) as Trade).data.instrument.base === 'ETH');
+      expect(ethOnly).toBe(true);
+      const { lowest, trades } = lowestBalance(messages, { ETH: ETH_2, USDT: USDT_8000 });
+      expect(lowest).toBe(0n);
+      expect(trades).toBeGreaterThan(500);
+    });
+
+    it('given the same clients without fundedOnly, then balances do go negative (what the runner showed before its clients deposited)', () => {
+      const messages = run({ ...funded, fundedOnly: false }, 400, 5);
+      expect(lowestBalance(messages, { ETH: ETH_2, USDT: USDT_8000 }).lowest < 0n).toBe(true);
+    });
+
+    it('given unfunded clients, then no trade is made at all', () => {
+      expect(lowestBalance(run(funded, 50, 5), {}).trades).toBe(0);
+    });
+
+    it('given real client addresses, then a withdrawal to an allow-listed address goes to the client\'s own', () => {
+      const addresses = ['0x1111111111111111111111111111111111111111', '0x2222222222222222222222222222222222222222', '0x3333333333333333333333333333333333333333', '0x4444444444444444444444444444444444444444'];
+      const simulator = new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, clients: 4, withdrawalEvery: 1, unlistedEvery: 0, clientAddresses: addresses });
+      const withdrawals = simulator.step(new Date(START), 20).messages.filter((message) => message.topic === EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC).map((message) => (JSON.parse(message.value) as { data: { clientId: string; destinationAddress: string } }).data);
+      expect(withdrawals).toHaveLength(20);
+      for (const { clientId, destinationAddress } of withdrawals) expect(destinationAddress).toBe(addresses[simulator.clientIds().indexOf(clientId)]);
+    });
+  });
 });
+

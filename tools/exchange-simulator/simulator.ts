@@ -28,6 +28,8 @@ const TRADE_THOUSANDTHS_MAX = 500;
 export const FEE_BPS_MAX = 1_000;
 export const CLIENTS_MAX = 10_000;
 const BPS = 10_000n;
+/** With fundedOnly: pairs of clients tried for a trade before the trade is skipped. */
+export const FUNDED_TRADE_ATTEMPTS_MAX = 8;
 
 export type Scenario = 'normal';
 export const SCENARIOS: readonly Scenario[] = ['normal'];
@@ -46,6 +48,12 @@ export interface SimulatorOptions {
   readonly unlistedEvery: number;
   /** Withdrawals above the large-transfer threshold, one in this many (0: none). */
   readonly largeEvery: number;
+  /** The base assets traded against USDT (default both); a custody that holds no BTC trades ETH only. */
+  readonly bases?: readonly ('BTC' | 'ETH')[];
+  /** Each client's real allow-listed address, in client order (default: an address named by the client). */
+  readonly clientAddresses?: readonly string[];
+  /** Trade only what the clients hold (fund them with setHolding): no balance goes negative. */
+  readonly fundedOnly?: boolean;
 }
 
 export const DEFAULT_SIMULATOR_OPTIONS: SimulatorOptions = { seed: 1, clients: 20, feeBps: 10, withdrawalEvery: 20, unlistedEvery: 4, largeEvery: 5 };
@@ -124,6 +132,9 @@ export class ExchangeSimulator {
   private sequence = 0;
   private trades = 0;
   private withdrawals = 0;
+  /** fundedOnly: what each client holds, as far as the simulator knows (client -> asset -> minor units). */
+  private readonly holdings = new Map<string, Map<string, bigint>>();
+  private readonly instruments: ReadonlyArray<{ base: Traded; quote: Traded }>;
 
   constructor(private readonly options: SimulatorOptions = DEFAULT_SIMULATOR_OPTIONS) {
     if (!Number.isInteger(options.clients) || options.clients < 2 || options.clients > CLIENTS_MAX) throw new RangeError(`clients: 2 to ${CLIENTS_MAX}`);
@@ -132,6 +143,24 @@ export class ExchangeSimulator {
       if (!Number.isInteger(options[name]) || options[name] < 0) throw new RangeError(`${name}: a whole number, 0 for never`);
     }
     this.random = randomSource(options.seed);
+    this.instruments = INSTRUMENTS.filter((instrument) => (options.bases ?? ['BTC', 'ETH']).includes(instrument.base as 'BTC' | 'ETH'));
+    if (this.instruments.length === 0) throw new RangeError('bases: at least one of BTC, ETH');
+    if (options.clientAddresses !== undefined && options.clientAddresses.length < options.clients) throw new RangeError(`clientAddresses: one per client (${options.clients})`);
+  }
+
+  /** fundedOnly: what `client` holds of `asset` (e.g. its available balance in the ledger). */
+  setHolding(client: string, asset: string, amountMinor: bigint): void {
+    const held = this.holdings.get(client) ?? new Map<string, bigint>();
+    held.set(asset, amountMinor);
+    this.holdings.set(client, held);
+  }
+
+  private held(client: string, asset: string): bigint {
+    return this.holdings.get(client)?.get(asset) ?? 0n;
+  }
+
+  private adjust(client: string, asset: string, deltaMinor: bigint): void {
+    this.setHolding(client, asset, this.held(client, asset) + deltaMinor);
   }
 
   /** The clients the exchange has (the custodian onboards them before their trades can be booked). */
@@ -141,7 +170,8 @@ export class ExchangeSimulator {
 
   /** The address each client allow-listed (the wallet's allow-list would hold these). */
   allowListedAddress(client: string): string {
-    return addressOf(client);
+    const index = this.clientIds().indexOf(client);
+    return this.options.clientAddresses?.[index] ?? addressOf(client);
   }
 
   /** One tick at `at`: a price for each base asset, `trades` trades, and the withdrawal requests they bring due. */
@@ -150,14 +180,18 @@ export class ExchangeSimulator {
     const occurredAt = at.toISOString();
     for (const base of ['BTC', 'ETH'] as const) messages.push(this.priceTick(base, occurredAt));
     let withdrawals = 0;
+    let traded = 0;
     for (let index = 0; index < trades; index += 1) {
-      messages.push(this.trade(occurredAt));
+      const trade = this.trade(occurredAt);
+      if (trade === undefined) continue;
+      messages.push(trade);
+      traded += 1;
       if (this.options.withdrawalEvery > 0 && this.trades % this.options.withdrawalEvery === 0) {
         messages.push(this.withdrawal(occurredAt));
         withdrawals += 1;
       }
     }
-    return { messages, counts: { trades, priceTicks: 2, withdrawals } };
+    return { messages, counts: { trades: traded, priceTicks: 2, withdrawals } };
   }
 
   private envelope(type: string, streamId: string, occurredAt: string, data: object) {
@@ -179,15 +213,34 @@ export class ExchangeSimulator {
     return this.checked(EXCHANGE_PRICES_TOPIC, message.streamId, message);
   }
 
-  private trade(occurredAt: string): OutboundMessage {
+  /** A trade, or undefined with fundedOnly when no pair tried can pay for one. */
+  private trade(occurredAt: string): OutboundMessage | undefined {
+    const attempts = this.options.fundedOnly === true ? FUNDED_TRADE_ATTEMPTS_MAX : 1;
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      const { base, quote } = this.pick(this.instruments);
+      const buyer = Math.floor(this.random() * this.options.clients);
+      const seller = (buyer + 1 + Math.floor(this.random() * (this.options.clients - 1))) % this.options.clients;
+      const thousandths = BigInt(1 + Math.floor(this.random() * TRADE_THOUSANDTHS_MAX));
+      const quantityMinor = (thousandths * 10n ** BigInt(DECIMALS[base])) / 1_000n;
+      const priceCents = this.prices.get(base as 'BTC' | 'ETH') as bigint;
+      const quoteMinor = quoteAmountMinor(quantityMinor, priceCents, base, quote);
+      if (this.options.fundedOnly === true) {
+        if (this.held(clientId(buyer), quote) < quoteMinor || this.held(clientId(seller), base) < quantityMinor) continue;
+        const buyerFee = feeMinor(quantityMinor, this.options.feeBps);
+        const sellerFee = feeMinor(quoteMinor, this.options.feeBps);
+        this.adjust(clientId(buyer), quote, -quoteMinor);
+        this.adjust(clientId(buyer), base, quantityMinor - buyerFee);
+        this.adjust(clientId(seller), base, -quantityMinor);
+        this.adjust(clientId(seller), quote, quoteMinor - sellerFee);
+      }
+      return this.tradeMessage(occurredAt, { base, quote, buyer, seller, quantityMinor, priceCents, quoteMinor });
+    }
+    return undefined;
+  }
+
+  private tradeMessage(occurredAt: string, trade: { base: Traded; quote: Traded; buyer: number; seller: number; quantityMinor: bigint; priceCents: bigint; quoteMinor: bigint }): OutboundMessage {
     this.trades += 1;
-    const { base, quote } = this.pick(INSTRUMENTS);
-    const buyer = Math.floor(this.random() * this.options.clients);
-    const seller = (buyer + 1 + Math.floor(this.random() * (this.options.clients - 1))) % this.options.clients;
-    const thousandths = BigInt(1 + Math.floor(this.random() * TRADE_THOUSANDTHS_MAX));
-    const quantityMinor = (thousandths * 10n ** BigInt(DECIMALS[base])) / 1_000n;
-    const priceCents = this.prices.get(base as 'BTC' | 'ETH') as bigint;
-    const quoteMinor = quoteAmountMinor(quantityMinor, priceCents, base, quote);
+    const { base, quote, buyer, seller, quantityMinor, priceCents, quoteMinor } = trade;
     const tradeId = `S${this.options.seed}-T${this.trades}`;
     const message = this.envelope('TradeExecuted', `trade-${tradeId}`, occurredAt, {
       tradeId,
@@ -218,7 +271,7 @@ export class ExchangeSimulator {
       clientId: client,
       asset: 'ETH',
       amountMinor: amountMinor.toString(),
-      destinationAddress: unlisted ? addressOf(`unlisted/${requestId}`) : addressOf(client),
+      destinationAddress: unlisted ? addressOf(`unlisted/${requestId}`) : this.allowListedAddress(client),
       chain: 'ethereum',
       requestedAt,
     });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticate, DEV_USERS, devUsers, LOGIN_FIELD_LENGTH_MAX } from './dev-users';
@@ -16,6 +16,17 @@ describe("the runner's development logins (issue 9)", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(devUsers(file)).toEqual(first);
     expect(readFileSync(file, 'utf8')).toContain(first[0]?.password);
+  });
+
+  it('given a file from an older runner without a user, when read, then the kept passwords stay and the new user gets one', () => {
+    const file = join(dir, 'dev-users.json');
+    const first = devUsers(file);
+    writeFileSync(file, JSON.stringify(first.filter((user) => user.username !== 'admin')), { mode: 0o600 });
+    const second = devUsers(file);
+    expect(second.filter((user) => user.username !== 'admin')).toEqual(first.filter((user) => user.username !== 'admin'));
+    const admin = second.find((user) => user.username === 'admin');
+    expect(admin?.password).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(devUsers(file)).toEqual(second);
   });
 
   it('given two approvers and two key custodians, then maker-checker has two different people for each', () => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
  * external identity provider.
  */
 export const DEV_USERS: ReadonlyArray<{ readonly username: string; readonly roles: readonly string[] }> = [
+  { username: 'admin', roles: ['admin'] },
   { username: 'operator', roles: ['operator'] },
   { username: 'approver-1', roles: ['approver'] },
   { username: 'approver-2', roles: ['approver'] },
@@ -26,18 +27,17 @@ export interface DevUser {
   readonly password: string;
 }
 
-/** The users with their passwords, made once in `file`. */
+/** The users with their passwords, made once in `file`; a user added since (a newer runner) gets one then. */
 export function devUsers(file: string): DevUser[] {
-  if (!existsSync(file)) {
-    const made = DEV_USERS.map((user) => ({ ...user, password: randomBytes(9).toString('base64url') }));
-    writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
-  }
-  const kept = JSON.parse(readFileSync(file, 'utf8')) as DevUser[];
-  return DEV_USERS.map((user) => {
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DevUser[]) : [];
+  const users = DEV_USERS.map((user) => {
     const password = kept.find((entry) => entry.username === user.username)?.password;
-    if (typeof password !== 'string' || password.length === 0) throw new Error(`${file}: no password for ${user.username}; delete the file to make new ones`);
-    return { ...user, password };
+    return { ...user, password: typeof password === 'string' && password.length > 0 ? password : randomBytes(9).toString('base64url') };
   });
+  if (users.some((user) => !kept.some((entry) => entry.username === user.username && entry.password === user.password))) {
+    writeFileSync(file, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
+  }
+  return users;
 }
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();

@@ -6,8 +6,10 @@ import { EmbeddedPostgresError } from './embedded-postgres';
 import { parseRunnerConfig } from './runner-config';
 import { RunnerConfigError, StartCancelled, startCustody, type CustodyRunner } from './runner';
 
-/** A progress line on stderr this often while the simulator runs. */
+/** A progress line on stderr this often while the simulator trades. */
 const PROGRESS_INTERVAL_MS = 10_000;
+/** While it sets up, a line as soon as its phase changes (looked at this often). */
+const SETUP_PROGRESS_POLL_MS = 1_000;
 
 async function main(): Promise<void> {
   const parsed = parseRunnerConfig(process.env, process.cwd());
@@ -64,17 +66,31 @@ async function main(): Promise<void> {
     say(`dashboard: ${runner.dashboard.url}  (development logins, kept in ${config.dataDir}/dev-users.json):`);
     for (const user of runner.dashboard.users) say(`  ${user.username.padEnd(12)} ${user.password}   ${user.roles.join(', ')}`);
   }
-  say(`database: ${runner.database}; bus: ${runner.bus}`);
+  say(`database: ${runner.database}; bus: ${runner.bus}; chain: ${runner.chain === undefined ? 'none (CUSTODY_CHAIN=off or WALLET_EVM_RPC_URL)' : `${runner.chain} (local anvil, kept in ${config.dataDir}/chain; wallet keys in the development key vault)`}`);
   say(`services: ${Object.entries(ports).map(([name, port]) => `${name} http://localhost:${port}`).join(', ')}`);
   if (runner.devToken !== undefined) say(`a token for the API: TOKEN=$(CUSTODY_DATA_DIR=${config.dataDir} npm run -s dev:token -- auditor) && curl -H "Authorization: Bearer $TOKEN" localhost:${ports.ledger}/v1/clients/sim-0001/balances`);
   const simulator = runner.simulator;
-  if (simulator !== undefined) say(`simulator: seed ${simulator.seed}, ${simulator.clients} clients (sim-0001 ..), ${config.simulator?.tradesPerTick} trades every ${config.simulator?.tickMs} ms, with price ticks and withdrawal requests`);
+  if (simulator !== undefined) {
+    say(`simulator: seed ${simulator.seed}, ${simulator.clients} clients (sim-0001 ..), ${config.simulator?.tradesPerTick} trades every ${config.simulator?.tickMs} ms, with price ticks and withdrawal requests`);
+    if (runner.chain !== undefined) say('simulator: first sets up a hot and a cold wallet, two custodians, and each client\'s allow-listed address and deposit on the chain');
+  }
   else say('simulator: off');
   say('Ctrl-C stops it; the next start resumes where it stopped.');
   progress =
     simulator === undefined
       ? undefined
-      : setInterval(() => say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.priceTicks} price ticks, ${simulator.withdrawals} withdrawal requests sent`), PROGRESS_INTERVAL_MS);
+      : (() => {
+          let said = '';
+          let lastTradingLine = 0;
+          return setInterval(() => {
+            if (simulator.phase !== 'trading') {
+              if (simulator.phase !== said) say(`simulator: ${(said = simulator.phase)}`);
+            } else if (Date.now() - lastTradingLine >= PROGRESS_INTERVAL_MS) {
+              lastTradingLine = Date.now();
+              say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.priceTicks} price ticks, ${simulator.withdrawals} withdrawal requests sent`);
+            }
+          }, SETUP_PROGRESS_POLL_MS);
+        })();
 }
 
 void main();

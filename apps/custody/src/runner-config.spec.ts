@@ -1,7 +1,7 @@
 import { CUSTODY_PORT_DEFAULT, parseRunnerConfig, SIMULATOR_TICK_MS_DEFAULT } from './runner-config';
 
 describe('the all-in-one runner configuration (issue 9)', () => {
-  it('given nothing set, then the embedded database under ./.custody, the in-process bus, the dashboard on 3000, services on 3001..3005 and the simulator on', () => {
+  it('given nothing set, then the embedded database under ./.custody, the in-process bus, the dashboard on 3000, services on 3001..3005, the local chain on 3006 and the simulator on', () => {
     const parsed = parseRunnerConfig({}, '/home/dev/custody');
     expect(parsed).toEqual({
       ok: true,
@@ -12,6 +12,7 @@ describe('the all-in-one runner configuration (issue 9)', () => {
         databaseUrl: undefined,
         kafka: false,
         simulator: { tickMs: SIMULATOR_TICK_MS_DEFAULT, tradesPerTick: 3, clients: 12 },
+        chainPort: 3006,
       },
     });
   });
@@ -22,13 +23,17 @@ describe('the all-in-one runner configuration (issue 9)', () => {
   });
 
   it('given bad values, then every problem is named by its variable and nothing is chosen', () => {
-    const parsed = parseRunnerConfig({ CUSTODY_PORT: '65534', CUSTODY_SIMULATOR: 'maybe', CUSTODY_SIMULATOR_TICK_MS: '5', CUSTODY_SIMULATOR_CLIENTS: '1', CUSTODY_SIMULATOR_TRADES_PER_TICK: 'x' }, '/x');
+    const parsed = parseRunnerConfig({ CUSTODY_PORT: '65534', CUSTODY_CHAIN: 'anvil', CUSTODY_SIMULATOR: 'maybe', CUSTODY_SIMULATOR_TICK_MS: '5', CUSTODY_SIMULATOR_CLIENTS: '1', CUSTODY_SIMULATOR_TRADES_PER_TICK: 'x' }, '/x');
     expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.problems.map((problem) => problem.variable).sort()).toEqual(['CUSTODY_PORT', 'CUSTODY_SIMULATOR', 'CUSTODY_SIMULATOR_CLIENTS', 'CUSTODY_SIMULATOR_TICK_MS', 'CUSTODY_SIMULATOR_TRADES_PER_TICK']);
+    expect(!parsed.ok && parsed.problems.map((problem) => problem.variable).sort()).toEqual(['CUSTODY_CHAIN', 'CUSTODY_PORT', 'CUSTODY_SIMULATOR', 'CUSTODY_SIMULATOR_CLIENTS', 'CUSTODY_SIMULATOR_TICK_MS', 'CUSTODY_SIMULATOR_TRADES_PER_TICK']);
   });
 
   it('given Kafka with the built-in simulator on, then refused: the built-in simulator feeds only the in-process bus', () => {
     const parsed = parseRunnerConfig({ KAFKA_BROKERS: 'k1:9092' }, '/x');
     expect(!parsed.ok && parsed.problems).toEqual([expect.objectContaining({ variable: 'CUSTODY_SIMULATOR' })]);
+  });
+
+  it('given CUSTODY_CHAIN=off or a chain of its own (WALLET_EVM_RPC_URL), then no local chain is started', () => {
+    for (const environment of [{ CUSTODY_CHAIN: 'off' }, { WALLET_EVM_RPC_URL: 'http://node:8545' }]) expect(parseRunnerConfig(environment, '/x')).toMatchObject({ ok: true, config: { chainPort: undefined } });
   });
 });

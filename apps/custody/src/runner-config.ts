@@ -10,8 +10,9 @@ export const RUNNER_SERVICES = ['ledger', 'wallet', 'policy', 'reconciliation', 
 export type RunnerService = (typeof RUNNER_SERVICES)[number];
 
 export const CUSTODY_PORT_DEFAULT = 3000;
-/** The services listen on the next five ports: ledger CUSTODY_PORT+1 .. audit CUSTODY_PORT+5. */
-const PORT_MAX = 65_535 - RUNNER_SERVICES.length;
+/** The services listen on the next five ports: ledger CUSTODY_PORT+1 .. audit CUSTODY_PORT+5; the local chain on CUSTODY_PORT+6. */
+const PORT_MAX = 65_535 - RUNNER_SERVICES.length - 1;
+export const CHAIN_PORT_OFFSET = RUNNER_SERVICES.length + 1;
 export const CUSTODY_DATA_DIR_DEFAULT = '.custody';
 /** Connections per service: five pools share one embedded server (EMBEDDED_POSTGRES_MAX_CONNECTIONS). */
 export const RUNNER_POOL_MAX_DEFAULT = 5;
@@ -42,6 +43,8 @@ export interface RunnerConfig {
   readonly kafka: boolean;
   /** The exchange simulator feeding the in-process bus; undefined when CUSTODY_SIMULATOR=off. */
   readonly simulator: SimulatorSettings | undefined;
+  /** The local development chain (anvil) on this port, with the wallet's development key vault; undefined when CUSTODY_CHAIN=off or WALLET_EVM_RPC_URL names a chain. */
+  readonly chainPort: number | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -64,9 +67,12 @@ export function parseRunnerConfig(environment: Environment, cwd: string): { ok: 
   if (kafka && simulatorMode === 'on') {
     problems.push({ variable: 'CUSTODY_SIMULATOR', reason: "the built-in simulator feeds the in-process bus; with KAFKA_BROKERS set, set CUSTODY_SIMULATOR=off and run `npm run simulate -- --brokers ...`" });
   }
+  const chainMode = environment['CUSTODY_CHAIN']?.trim() || 'on';
+  if (chainMode !== 'on' && chainMode !== 'off') problems.push({ variable: 'CUSTODY_CHAIN', reason: `must be 'on' or 'off', got '${chainMode}'` });
+  const externalChain = (environment['WALLET_EVM_RPC_URL']?.trim() ?? '') !== '';
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    config: { dataDir: resolve(cwd, dataDirRaw), port, servicePorts, databaseUrl, kafka, simulator: simulatorMode === 'on' ? simulator : undefined },
+    config: { dataDir: resolve(cwd, dataDirRaw), port, servicePorts, databaseUrl, kafka, simulator: simulatorMode === 'on' ? simulator : undefined, chainPort: chainMode === 'on' && !externalChain ? port + CHAIN_PORT_OFFSET : undefined },
   };
 }

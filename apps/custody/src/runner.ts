@@ -19,9 +19,11 @@ import { RECONCILIATION_SERVICE } from '@custody/reconciliation-service';
 import { createServiceApp, DatabaseReadiness, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
 import { WALLET_SERVICE } from '@custody/wallet-service';
 import { startDashboard } from './dashboard';
+import { startDevChain, type DevChain } from './dev-chain';
+import { clientAvailable, setUpClients, setUpWallets, waitForDeposits, type SetupContext } from './dev-setup';
 import { devUsers, type DevUser } from './dev-users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
-import { RUNNER_POOL_MAX_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
+import { RUNNER_POOL_MAX_DEFAULT, SIMULATOR_CLIENTS_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
 
 export const RUNNER_DEFINITIONS: Readonly<Record<RunnerService, ServiceDefinition>> = {
   ledger: LEDGER_SERVICE,
@@ -43,6 +45,16 @@ const SIMULATOR_TOKEN_LIFETIME_SECONDS = 3_600;
 /** Longest the runner waits for the ledger to be ready before the simulator onboards its clients. */
 export const SIMULATOR_READY_TIMEOUT_MS = 120_000;
 const READY_POLL_MS = 200;
+/** The wallet's token towards the policy service lives this long and is renewed at half of it. */
+const WALLET_POLICY_TOKEN_LIFETIME_SECONDS = 86_400;
+/** On the local chain the wallet watches and steps withdrawals every half second. */
+const RUNNER_WALLET_PROCESSOR_INTERVAL_MS = 500;
+/** A movement of more than 20 ETH raises a large-transfer alert (TW-15.3) on the local chain (the simulator's large withdrawals ask 50). */
+const RUNNER_WALLET_ALERT_THRESHOLDS = 'ETH=20000000000000000000';
+/** With the chain, one withdrawal request per this many trades: each waits for two custodians in the approval queue. */
+export const RUNNER_SIMULATOR_WITHDRAWAL_EVERY = 150;
+/** With the chain, the simulator re-reads its clients' available balances from the ledger every this many ticks (a withdrawal approved meanwhile). */
+export const RUNNER_SIMULATOR_REFRESH_TICKS = 20;
 
 export class RunnerConfigError extends Error {}
 /** A signal arrived while the runner was starting: what had started is stopped again. */
@@ -79,9 +91,28 @@ function providedEnvironment(config: RunnerConfig, environment: Environment): { 
   return { env, devSecret };
 }
 
+/**
+ * With the local chain: the wallet, reconciliation and policy services on it, the wallet's keys in
+ * the development key vault (unless an HSM is configured), the wallet asking the policy service
+ * about each withdrawal with a token of its own, in a file.
+ */
+function chainEnvironment(config: RunnerConfig, environment: Environment, chain: DevChain, walletPolicyTokenFile: string | undefined): Record<string, string> {
+  const env: Record<string, string> = { ...chain.environment };
+  if (!environment['WALLET_HSM_TOKEN_LABEL']) env['WALLET_DEV_KEY_DIR'] = join(config.dataDir, 'keys');
+  if (!environment['WALLET_POLICY_URL'] && walletPolicyTokenFile !== undefined) {
+    env['WALLET_POLICY_URL'] = `http://127.0.0.1:${config.servicePorts.policy}`;
+    env['WALLET_POLICY_TOKEN_FILE'] = walletPolicyTokenFile;
+  }
+  if (!environment['WALLET_PROCESSOR_INTERVAL_MS']) env['WALLET_PROCESSOR_INTERVAL_MS'] = String(RUNNER_WALLET_PROCESSOR_INTERVAL_MS);
+  if (!environment['WALLET_ALERT_THRESHOLDS']) env['WALLET_ALERT_THRESHOLDS'] = RUNNER_WALLET_ALERT_THRESHOLDS;
+  return env;
+}
+
 export interface SimulatorProgress {
   readonly seed: number;
   readonly clients: number;
+  /** What it is doing: setting up the chain side, waiting for deposits, trading. */
+  phase: string;
   ticks: number;
   trades: number;
   priceTicks: number;
@@ -93,6 +124,8 @@ export interface CustodyRunner {
   /** Where the data is, without a password. */
   readonly database: string;
   readonly bus: 'in-process' | 'kafka';
+  /** The local chain's RPC URL; undefined without it (CUSTODY_CHAIN=off or a chain of one's own). */
+  readonly chain: string | undefined;
   /** The simulator's totals so far; undefined when it is off. */
   readonly simulator: SimulatorProgress | undefined;
   /** Signs a development token (the dashboard's logins); undefined with an external identity provider. */
@@ -142,16 +175,21 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const { env: provided, devSecret } = providedEnvironment(config, environment);
   let embedded: EmbeddedPostgres | undefined;
+  let chain: DevChain | undefined;
+  let tokenRenewal: NodeJS.Timeout | undefined;
   const apps: Array<{ name: RunnerService; service: ServiceApp; definition: ServiceDefinition }> = [];
   const stopping = new AbortController();
   let simulatorLoop: Promise<void> = Promise.resolve();
+  /** With the chain: the hot and cold wallets and their custodians, set up once the wallet reaches the chain; true when done. */
+  let walletSetup: Promise<boolean> = Promise.resolve(false);
   let dashboard: { close(): Promise<void> } | undefined;
 
   const stop = async () => {
     stopping.abort();
+    if (tokenRenewal !== undefined) clearInterval(tokenRenewal);
     try {
       await dashboard?.close();
-      await simulatorLoop;
+      await Promise.all([simulatorLoop, walletSetup]);
       for (const { service } of apps) service.app.get(DatabaseReadiness).beginDraining();
       // every relay first, while every consumer group still runs: a relay publishing to a group
       // already stopped would move its checkpoint past messages the in-process bus then forgets
@@ -164,6 +202,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
         await service.app.close().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the audit service did not close cleanly'));
       }
     } finally {
+      await chain?.stop().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the chain did not stop cleanly'));
       await embedded?.stop();
     }
   };
@@ -177,10 +216,31 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     checkCancelled();
     await ensureDatabase(databaseUrl);
     const bus: MessageBus | undefined = config.kafka ? undefined : new InProcessMessageBus();
+    const devToken =
+      devSecret === undefined
+        ? undefined
+        : (subject: string, roles: readonly string[], lifetimeSeconds = SIMULATOR_TOKEN_LIFETIME_SECONDS) =>
+            signTestToken({ secret: devSecret, issuer: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, audience: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE, subject, roles: [...roles], expiresInSeconds: lifetimeSeconds });
+
+    let chainProvided: Record<string, string> = {};
+    if (config.chainPort !== undefined) {
+      chain = await startDevChain({ dataDir: config.dataDir, port: config.chainPort, clients: config.simulator?.clients ?? SIMULATOR_CLIENTS_DEFAULT, logger });
+      let walletPolicyTokenFile: string | undefined;
+      if (devToken !== undefined) {
+        const tokenFile = join(config.dataDir, 'wallet-policy-token');
+        walletPolicyTokenFile = tokenFile;
+        const renew = async () => writeFileSync(tokenFile, `${await devToken('wallet-service', ['custody-service'], WALLET_POLICY_TOKEN_LIFETIME_SECONDS)}\n`, { mode: 0o600 });
+        await renew();
+        tokenRenewal = setInterval(() => void renew().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the wallet\'s policy token was not renewed')), (WALLET_POLICY_TOKEN_LIFETIME_SECONDS * 1_000) / 2);
+        tokenRenewal.unref();
+      }
+      chainProvided = chainEnvironment(config, environment, chain, walletPolicyTokenFile);
+    }
+    checkCancelled();
 
     const problems: string[] = [];
     for (const [name, definition] of Object.entries(RUNNER_DEFINITIONS) as Array<[RunnerService, ServiceDefinition]>) {
-      const serviceEnvironment = { ...environment, ...provided, DATABASE_URL: databaseUrl, PORT: String(config.servicePorts[name]) };
+      const serviceEnvironment = { ...environment, ...provided, ...chainProvided, DATABASE_URL: databaseUrl, PORT: String(config.servicePorts[name]) };
       const created = await createServiceApp({ ...definition, environment: serviceEnvironment, ...(bus === undefined ? {} : { embeddedBus: bus }) });
       if (created.ok) apps.push({ name, service: created.service, definition });
       else problems.push(formatConfigProblems(name, created.problems as ConfigProblem[]));
@@ -192,12 +252,6 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       service.logger.info({ port: service.config.port, schema: service.config.databaseSchema }, `${service.config.serviceName} listening`);
     }
 
-    const devToken =
-      devSecret === undefined
-        ? undefined
-        : (subject: string, roles: readonly string[]) =>
-            signTestToken({ secret: devSecret, issuer: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, audience: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE, subject, roles: [...roles], expiresInSeconds: SIMULATOR_TOKEN_LIFETIME_SECONDS });
-
     checkCancelled();
     let dashboardInfo: CustodyRunner['dashboard'];
     if (devToken !== undefined) {
@@ -206,24 +260,57 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       dashboardInfo = { url: `http://localhost:${config.port}`, users };
     } else logger.warn({}, 'dashboard: not served with an external identity provider (AUTH_JWKS_URL); it logs in development users only');
 
+    const urls = { ledger: `http://127.0.0.1:${config.servicePorts.ledger}`, wallet: `http://127.0.0.1:${config.servicePorts.wallet}` };
+    if (chain !== undefined && devToken !== undefined) {
+      walletSetup = setUpWallets({ urls, token: devToken, logger, stopped: stopping.signal, now: () => new Date() }).then(
+        () => true,
+        (error: unknown) => {
+          logger.error({ error: (error as Error).message }, 'setup: the wallets and custodians were not set up');
+          return false;
+        },
+      );
+    }
+
     let progress: SimulatorProgress | undefined;
     if (config.simulator !== undefined && bus !== undefined) {
       if (devToken === undefined) throw new RunnerConfigError('the simulator onboards its clients with a development token: unset AUTH_JWKS_URL or set CUSTODY_SIMULATOR=off');
       const settings = config.simulator;
       // a new seed each start: trade ids are named by it, so a restart sends new trades rather than replays
       const seed = randomBytes(4).readUInt32BE(0);
-      const simulator = new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, seed, clients: settings.clients });
-      const run: SimulatorProgress = { seed, clients: settings.clients, ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
+      const funded = chain !== undefined;
+      // with the chain: ETH against USDT only (what its wallets hold), each client within what it holds, withdrawals to its own proven address
+      const simulator = new ExchangeSimulator({
+        ...DEFAULT_SIMULATOR_OPTIONS,
+        seed,
+        clients: settings.clients,
+        ...(chain === undefined ? {} : { bases: ['ETH'], clientAddresses: chain.clientAddresses, fundedOnly: true, withdrawalEvery: RUNNER_SIMULATOR_WITHDRAWAL_EVERY }),
+      });
+      const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
       progress = run;
-      const ledgerUrl = `http://127.0.0.1:${config.servicePorts.ledger}`;
+      const ledgerUrl = urls.ledger;
+      const setup: SetupContext | undefined = chain === undefined ? undefined : { urls, token: devToken, chain, clients: simulator.clientIds(), logger, stopped: stopping.signal, now: () => new Date() };
+      const refreshHoldings = async (context: SetupContext) => {
+        for (const clientId of context.clients) for (const [asset, available] of await clientAvailable(context, clientId)) simulator.setHolding(clientId, asset, available);
+      };
       simulatorLoop = (async () => {
         if (!(await waitReady(ledgerUrl, stopping.signal))) return;
-        const token = await devToken('exchange-simulator', ['operator']);
-        for (const clientId of simulator.clientIds()) {
-          const response = await fetch(`${ledgerUrl}/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientId }) });
-          if (response.status !== 200) throw new Error(`onboarding ${clientId}: HTTP ${response.status} ${await response.text()}`);
+        if (setup === undefined) {
+          const token = await devToken('exchange-simulator', ['operator']);
+          for (const clientId of simulator.clientIds()) {
+            const response = await fetch(`${ledgerUrl}/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientId }) });
+            if (response.status !== 200) throw new Error(`onboarding ${clientId}: HTTP ${response.status} ${await response.text()}`);
+          }
+          logger.warn({}, 'simulator: no chain (CUSTODY_CHAIN=off): clients trade without deposits, their balances go negative');
+        } else {
+          run.phase = 'setting up wallets and custodians';
+          if (!(await walletSetup)) return;
+          await setUpClients(setup, (onboarded) => (run.phase = `onboarding clients (${onboarded}/${settings.clients})`));
+          await waitForDeposits(setup, (credited) => (run.phase = `waiting for deposits to confirm (${credited}/${settings.clients} clients credited)`));
+          await refreshHoldings(setup);
         }
-        logger.info({ seed, clients: settings.clients }, 'simulator: clients onboarded; trading');
+        if (stopping.signal.aborted) return;
+        run.phase = 'trading';
+        logger.info({ seed, clients: settings.clients, funded }, 'simulator: trading');
         while (!stopping.signal.aborted) {
           const tickStarted = Date.now();
           const { messages, counts } = simulator.step(new Date(tickStarted), settings.tradesPerTick);
@@ -233,6 +320,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
           run.trades += counts.trades;
           run.priceTicks += counts.priceTicks;
           run.withdrawals += counts.withdrawals;
+          if (setup !== undefined && run.ticks % RUNNER_SIMULATOR_REFRESH_TICKS === 0) await refreshHoldings(setup);
           const wait = settings.tickMs - (Date.now() - tickStarted);
           if (wait > 0) await pause(wait, stopping.signal);
         }
@@ -243,10 +331,14 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       servicePorts: config.servicePorts,
       database: embedded?.describe ?? new URL(databaseUrl).host,
       bus: bus === undefined ? 'kafka' : 'in-process',
+      chain: chain?.node.rpcUrl,
       simulator: progress,
       devToken,
       dashboard: dashboardInfo,
-      abandon: () => embedded?.kill(),
+      abandon: () => {
+        embedded?.kill();
+        void chain?.stop();
+      },
       stop,
     };
   } catch (error) {

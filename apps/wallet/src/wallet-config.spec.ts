@@ -42,4 +42,16 @@ describe('wallet configuration', () => {
     const variables = parsed.ok ? [] : parsed.problems.map((problem) => problem.variable);
     expect(variables.sort()).toEqual(['WALLET_ALERT_THRESHOLDS', 'WALLET_EVM_CHAIN_ID', 'WALLET_EVM_RPC_URL', 'WALLET_EVM_TOKENS', 'WALLET_HSM_PIN', 'WALLET_KEY_JURISDICTIONS', 'WALLET_PROCESSOR_INTERVAL_MS'].sort());
   });
+
+  it('HK-11a given a development key directory, then it is accepted only for a local chain, outside production, and never beside an HSM', () => {
+    const local = { WALLET_DEV_KEY_DIR: '.custody/keys', WALLET_EVM_RPC_URL: 'http://127.0.0.1:8545', WALLET_EVM_CHAIN_ID: '31337' };
+    expect(parseWalletConfig(local)).toMatchObject({ ok: true, config: { developmentKeyDir: '.custody/keys', hsm: undefined } });
+    const refused = (env: Record<string, string>) => {
+      const parsed = parseWalletConfig(env);
+      return parsed.ok ? [] : parsed.problems.filter((problem) => problem.variable === 'WALLET_DEV_KEY_DIR').map((problem) => problem.reason);
+    };
+    expect(refused({ ...local, WALLET_EVM_CHAIN_ID: '1' })).toEqual([expect.stringMatching(/local development chain .* not chain 1$/)]);
+    expect(refused({ ...local, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^refused with NODE_ENV=production/)]);
+    expect(refused({ ...local, WALLET_HSM_TOKEN_LABEL: 'custody', WALLET_HSM_PIN: 'x' })).toEqual([expect.stringMatching(/^not with WALLET_HSM_TOKEN_LABEL/)]);
+  });
 });

@@ -1,6 +1,6 @@
 import { parseEvmChainConfig } from '@custody/chain';
 import type { ConfigProblem } from '@custody/service-host';
-import type { EvmChainOptions, Pkcs11KeyVaultOptions } from '@custody/wallet-application';
+import { DEVELOPMENT_CHAIN_IDS, type EvmChainOptions, type Pkcs11KeyVaultOptions } from '@custody/wallet-application';
 import type { TransferThresholds } from '@custody/wallet-domain';
 
 /** Injection token of the parsed WalletConfig. */
@@ -17,6 +17,8 @@ export const ALERT_NOTIFY_ROLES_DEFAULT = ['compliance-officer'];
 export interface WalletConfig {
   /** The HSM holding the wallets' keys; absent: key operations are refused (503) and nothing is signed. */
   readonly hsm: Pkcs11KeyVaultOptions | undefined;
+  /** Development only (npm start without an HSM): keys in files under this directory; refused in production and for any chain but a local one. */
+  readonly developmentKeyDir: string | undefined;
   /** The EVM chain the wallets live on; absent: no wallet can be registered, nothing is watched. */
   readonly evm: EvmChainOptions | undefined;
   /** HK-11b: where keys and their backups may be kept (ISO 3166-1 alpha-2). */
@@ -83,6 +85,13 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
   problems.push(...chain.problems);
   const evm = chain.options;
 
+  const developmentKeyDir = env['WALLET_DEV_KEY_DIR'] || undefined;
+  if (developmentKeyDir !== undefined) {
+    if (hsm !== undefined) problems.push({ variable: 'WALLET_DEV_KEY_DIR', reason: 'not with WALLET_HSM_TOKEN_LABEL: the keys are either in the HSM or, for development, in files' });
+    if (env['NODE_ENV'] === 'production') problems.push({ variable: 'WALLET_DEV_KEY_DIR', reason: 'refused with NODE_ENV=production: keys in files are for development; use an HSM (WALLET_HSM_TOKEN_LABEL)' });
+    if (evm !== undefined && !DEVELOPMENT_CHAIN_IDS.includes(evm.chainId)) problems.push({ variable: 'WALLET_DEV_KEY_DIR', reason: `keys in files sign only for a local development chain (WALLET_EVM_CHAIN_ID ${DEVELOPMENT_CHAIN_IDS.join(' or ')}), not chain ${evm.chainId}` });
+  }
+
   const keyJurisdictions = list(env['WALLET_KEY_JURISDICTIONS']);
   for (const code of keyJurisdictions) if (!JURISDICTION.test(code)) problems.push({ variable: 'WALLET_KEY_JURISDICTIONS', reason: `'${code}' is not an ISO 3166-1 alpha-2 code` });
 
@@ -115,6 +124,7 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
     config: {
       policy: policyUrl === undefined || tokenFile === undefined ? undefined : { url: policyUrl, tokenFile },
       hsm,
+      developmentKeyDir,
       evm,
       keyJurisdictions: keyJurisdictions.length > 0 ? keyJurisdictions : KEY_JURISDICTIONS_DEFAULT,
       processorIntervalMs,

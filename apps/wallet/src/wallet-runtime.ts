@@ -7,6 +7,7 @@ import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngesti
 import {
   applyWalletMessages,
   ChainIdMismatchError,
+  DevelopmentKeyVault,
   EvmChainAdapter,
   LogTransferAlertNotifier,
   PolicyServiceWithdrawalPolicy,
@@ -16,6 +17,7 @@ import {
   WalletProcessor,
   WalletService,
   WebhookTransferAlertNotifier,
+  type KeyVault,
   type TransferAlertNotifier,
 } from '@custody/wallet-application';
 import type { Pool } from 'pg';
@@ -34,7 +36,7 @@ export const WALLET_CONSUMER_GROUP = 'wallet';
 @Injectable()
 export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private wallet: WalletService | undefined;
-  private vault: Pkcs11KeyVault | undefined;
+  private vault: KeyVault | undefined;
   private processor: WalletProcessor | undefined;
   private ingestion: BusIngestion | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -64,13 +66,17 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   onApplicationBootstrap(): void {
-    const { hsm, evm } = this.config;
-    if (hsm === undefined || evm === undefined) {
+    const { hsm, developmentKeyDir, evm } = this.config;
+    if ((hsm === undefined && developmentKeyDir === undefined) || evm === undefined) {
       this.logger.warn({ hsm: hsm !== undefined, chain: evm !== undefined }, 'wallet: no HSM or no chain configured; wallet commands answer 503');
       return;
     }
     try {
-      this.vault = Pkcs11KeyVault.open(hsm);
+      if (hsm !== undefined) this.vault = Pkcs11KeyVault.open(hsm);
+      else {
+        this.vault = DevelopmentKeyVault.open(developmentKeyDir as string);
+        this.logger.warn({ chainId: evm.chainId }, 'wallet: DEVELOPMENT key vault (WALLET_DEV_KEY_DIR): keys are files, not in an HSM; for a local chain only');
+      }
     } catch (error) {
       this.logger.error({ error: (error as Error).message, code: (error as { code?: string }).code }, 'wallet: the HSM could not be opened; wallet commands answer 503');
       return;

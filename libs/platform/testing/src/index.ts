@@ -11,7 +11,7 @@ export {
 export { readTopic, READ_TOPIC_WAIT_MS_DEFAULT, TEST_CONSUMER_TUNING, type ReadTopicOptions } from './kafka-read';
 export { ensureDebianPackage } from './debian-packages';
 export { createSoftHsmToken, SOFTHSM2_MODULE, type SoftHsmToken } from './softhsm';
-export { ANVIL_CHAIN_ID_DEFAULT, anvilAccounts, anvilBinary, deployTestToken, startAnvil, type ChainNode } from './anvil';
+export { ANVIL_CHAIN_ID_DEFAULT, anvilAccounts, deployTestToken, startAnvil, type ChainNode } from './anvil';
 export {
   describeWithContainers,
   KAFKA_CONTAINER_IMAGE,

@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import { hexToBytes, isHex, type Address, type Hex } from 'viem';
 
 /** A key pair generated inside the HSM: only its public half and the address leave it. */
 export interface GeneratedKey {
@@ -39,4 +39,17 @@ export class KeyVaultError extends Error {
     super(message);
     this.name = 'KeyVaultError';
   }
+}
+
+/** Longest key id accepted (an HSM's CKA_ID and CKA_LABEL). */
+export const KEY_ID_LENGTH_MAX = 64;
+export const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const DIGEST_BYTES = 32;
+
+export function assertKeyId(keyId: string): void {
+  if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId)) throw new KeyVaultError('HSM_OPERATION_FAILED', `a key id is 1 to ${KEY_ID_LENGTH_MAX} letters, digits, '.', '_', ':' or '-'`);
+}
+
+export function assertDigest(digest: Hex): void {
+  if (!isHex(digest, { strict: true }) || hexToBytes(digest).length !== DIGEST_BYTES) throw new KeyVaultError('HSM_DIGEST_INVALID', `a digest is ${DIGEST_BYTES} bytes of hex`);
 }

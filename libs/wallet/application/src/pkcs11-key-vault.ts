@@ -1,8 +1,8 @@
 import * as pkcs11js from 'pkcs11js';
-import { bytesToHex, hexToBytes, isHex, numberToHex, recoverPublicKey, type Hex } from 'viem';
+import { bytesToHex, hexToBytes, numberToHex, recoverPublicKey, type Hex } from 'viem';
 import { publicKeyToAddress } from 'viem/accounts';
 import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, releaseModule } from '@custody/hsm';
-import { KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
+import { assertDigest, assertKeyId, KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
 
 /** DER of the secp256k1 curve OID 1.3.132.0.10 (CKA_EC_PARAMS). */
 const SECP256K1_EC_PARAMS = Buffer.from('06052b8104000a', 'hex');
@@ -12,10 +12,6 @@ const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0
 const EC_POINT_DER_PREFIX = Buffer.from('0441', 'hex');
 const UNCOMPRESSED_POINT_BYTES = 65;
 const SIGNATURE_BYTES = 64;
-const DIGEST_BYTES = 32;
-/** Longest key id accepted (it is the key's CKA_ID and CKA_LABEL). */
-export const KEY_ID_LENGTH_MAX = 64;
-export const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A key id names one key pair; more matches than this means the token is not ours to trust. */
 const FIND_OBJECTS_MAX = 2;
 
@@ -97,7 +93,7 @@ export class Pkcs11KeyVault implements KeyVault {
   async signDigest(keyId: string, digest: Hex): Promise<EvmSignature> {
     this.assertOpen();
     assertKeyId(keyId);
-    if (!isHex(digest, { strict: true }) || hexToBytes(digest).length !== DIGEST_BYTES) throw new KeyVaultError('HSM_DIGEST_INVALID', `a digest is ${DIGEST_BYTES} bytes of hex`);
+    assertDigest(digest);
     const privateKey = this.findKey(keyId, pkcs11js.CKO_PRIVATE_KEY);
     if (privateKey === undefined) throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
     const { publicKey } = await this.publicKey(keyId);
@@ -165,10 +161,6 @@ export class Pkcs11KeyVault implements KeyVault {
   private assertOpen(): void {
     if (this.closed) throw new Error('assertion: the key vault is closed');
   }
-}
-
-function assertKeyId(keyId: string): void {
-  if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId)) throw new KeyVaultError('HSM_OPERATION_FAILED', `a key id is 1 to ${KEY_ID_LENGTH_MAX} letters, digits, '.', '_', ':' or '-'`);
 }
 
 

@@ -43,7 +43,7 @@ import type { ChainAdapter } from './chain-adapter';
 import type { EventSourcedStreams } from '@custody/event-store';
 import { walletStreams, type CommandMetadata, type Executed } from './event-sourced';
 import { KeyVaultError, type KeyVault } from './key-vault';
-import { KEY_ID_LENGTH_MAX, KEY_ID_PATTERN } from './pkcs11-key-vault';
+import { KEY_ID_LENGTH_MAX, KEY_ID_PATTERN } from './key-vault';
 import { ConservativeWithdrawalPolicy, type TransferAlertNotifier, type WithdrawalPolicyPort } from './ports';
 import { migrateWalletTables } from './wallet-tables';
 import {

@@ -1,0 +1,178 @@
+/**
+ * What `npm start` sets up on its development chain before the simulator trades (issue 9), all
+ * through the services' public APIs, so every step is an event like any operator's: a hot and a
+ * cold wallet (keys in the development key vault), two key custodians granted access by
+ * maker-checker, and each simulated client onboarded, its address allow-listed by its own
+ * EIP-191 signature and its first deposit sent on chain (most to cold storage) and credited by
+ * the ledger once confirmed. Every step is idempotent: a restart finds what is there and goes on.
+ */
+import type { Logger } from '@custody/observability';
+import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, type Address } from 'viem';
+import type { DevChain } from './dev-chain';
+
+/** Who sets the development instance up: a maker and a different checker, both named for what they are. */
+export const SETUP_ADMIN = 'npm-start-setup';
+export const SETUP_APPROVER = 'npm-start-setup-checker';
+/** The custodians the dashboard's development logins act as (their usernames). */
+export const DEV_CUSTODIANS: ReadonlyArray<{ custodianId: string; department: string; site: string }> = [
+  { custodianId: 'custodian-1', department: 'treasury', site: 'HK-DC1' },
+  { custodianId: 'custodian-2', department: 'risk', site: 'HK-DC2' },
+];
+export const DEV_HOT_WALLET = 'eth-hot-1';
+export const DEV_COLD_WALLET = 'eth-cold-1';
+const WALLET_ASSETS = ['ETH', 'USDT'];
+/** A quorum of two custodians from different departments or sites (HK-11d), approvals valid a day. */
+const QUORUM = { required: 2, spanDepartmentsOrSites: true, approvalTtlMs: 86_400_000 };
+const CONFIRMATIONS_REQUIRED = 2;
+const KEY_ROTATION_DAYS = 365;
+/** Each client's first deposit, and the share of it sent to the cold wallet (HK-11g asks 98% cold). */
+export const DEV_DEPOSIT_MINOR: Readonly<Record<'ETH' | 'USDT', bigint>> = { ETH: 10n * 10n ** 18n, USDT: 40_000n * 10n ** 6n };
+export const DEV_DEPOSIT_COLD_PERCENT = 99n;
+/** Longest the setup waits for the wallet's chain watch, then for every deposit to be credited. */
+export const SETUP_WAIT_MS = 120_000;
+const POLL_MS = 250;
+
+export interface SetupContext {
+  readonly urls: { readonly ledger: string; readonly wallet: string };
+  readonly token: (subject: string, roles: readonly string[]) => Promise<string>;
+  readonly chain: DevChain;
+  readonly clients: readonly string[];
+  readonly logger: Logger;
+  readonly stopped: AbortSignal;
+  /** The runner's clock: the setup's instants (a key's rotation due date) come from it. */
+  readonly now: () => Date;
+}
+
+export class SetupError extends Error {}
+
+type Answer = { status: number; body: Record<string, unknown> };
+
+async function api(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    parsed = { text };
+  }
+  return { status: response.status, body: parsed };
+}
+
+function expectStatus(answer: Answer, allowed: readonly number[], what: string): Answer {
+  if (!allowed.includes(answer.status)) throw new SetupError(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer;
+}
+
+async function until(check: () => Promise<boolean>, what: string, stopped: AbortSignal): Promise<void> {
+  const deadline = Date.now() + SETUP_WAIT_MS;
+  while (!stopped.aborted) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new SetupError(`${what}: not within ${SETUP_WAIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** The hot and cold wallets and the custodians' key access (maker: the setup's admin; checker: a different approver). */
+export async function setUpWallets(context: Pick<SetupContext, 'urls' | 'token' | 'logger' | 'stopped' | 'now'>): Promise<void> {
+  const admin = await context.token(SETUP_ADMIN, ['admin']);
+  const approver = await context.token(SETUP_APPROVER, ['approver']);
+  const wallet = (token: string, method: 'GET' | 'POST', path: string, body?: unknown) => api(context.urls.wallet, token, method, path, body);
+  // the wallet answers 503 until it has reached the chain
+  await until(async () => (await wallet(admin, 'GET', '/v1/wallets')).status === 200, 'the wallet service to reach the chain', context.stopped);
+  const listed = (await wallet(admin, 'GET', '/v1/wallets')).body['wallets'] as Array<{ registration: { walletId: string } }>;
+  const existing = new Set(listed.map((entry) => entry.registration.walletId));
+  const rotationDueAt = new Date(context.now().getTime() + KEY_ROTATION_DAYS * 86_400_000).toISOString();
+  const wallets = [
+    { walletId: DEV_HOT_WALLET, tier: 'hot', keyLocation: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }] },
+    { walletId: DEV_COLD_WALLET, tier: 'cold', keyLocation: { site: 'HK-VAULT1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }] },
+  ];
+  for (const entry of wallets.filter((candidate) => !existing.has(candidate.walletId))) {
+    const body = { ...entry, ownerClass: 'client-segregated', chain: 'ethereum', assets: WALLET_ASSETS, rotationDueAt, quorum: QUORUM, confirmationsRequired: CONFIRMATIONS_REQUIRED };
+    expectStatus(await wallet(admin, 'POST', '/v1/wallets', body), [201], `registering ${entry.walletId}`);
+    context.logger.info({ walletId: entry.walletId, tier: entry.tier }, 'setup: wallet registered');
+  }
+  const roster = (await wallet(admin, 'GET', '/v1/custodians')).body['custodians'] as Array<{ custodianId: string; wallets: string[] }>;
+  for (const custodian of DEV_CUSTODIANS) {
+    const known = roster.find((entry) => entry.custodianId === custodian.custodianId);
+    if (known === undefined) expectStatus(await wallet(admin, 'POST', '/v1/custodians', { ...custodian, name: custodian.custodianId }), [201], `adding custodian ${custodian.custodianId}`);
+    for (const walletId of wallets.map((entry) => entry.walletId).filter((candidate) => !(known?.wallets ?? []).includes(candidate))) {
+      const changeId = `npm-start-grant-${custodian.custodianId}-${walletId}`;
+      const requested = await wallet(admin, 'POST', '/v1/custodians/key-access-changes', { changeId, custodianId: custodian.custodianId, walletId, action: 'grant', reason: 'development instance (npm start)' });
+      expectStatus(requested, [201, 409, 422], `requesting key access ${changeId}`);
+      const decided = await wallet(approver, 'POST', `/v1/custodians/key-access-changes/${changeId}/decision`, { decision: 'approve', reason: 'development instance (npm start)' });
+      expectStatus(decided, [200, 422], `approving key access ${changeId}`);
+    }
+  }
+}
+
+/**
+ * Each client: onboarded in the ledger and its address allow-listed by its own signature; then
+ * the first deposits of those whose account has sent nothing yet (the chain says who deposited).
+ */
+export async function setUpClients(context: SetupContext, progress: (onboarded: number) => void): Promise<void> {
+  const operator = await context.token(SETUP_ADMIN, ['operator']);
+  const { chain } = context;
+  const signer = createWalletClient({ transport: http(chain.node.rpcUrl) });
+  const reader = createPublicClient({ transport: http(chain.node.rpcUrl) });
+  const unfunded: Address[] = [];
+  for (const [index, clientId] of context.clients.entries()) {
+    if (context.stopped.aborted) return;
+    const address = chain.clientAddresses[index] as Address;
+    expectStatus(await api(context.urls.ledger, operator, 'POST', '/v1/clients', { clientId }), [200], `onboarding ${clientId}`);
+    const listed = (await api(context.urls.wallet, operator, 'GET', `/v1/clients/${clientId}/allow-list`)).body['addresses'] as Array<{ address: string }> | undefined;
+    if (!(listed ?? []).some((entry) => entry.address.toLowerCase() === address.toLowerCase())) {
+      const challengeId = `npm-start-${clientId}-${context.now().getTime()}`;
+      const challenge = expectStatus(await api(context.urls.wallet, operator, 'POST', `/v1/clients/${clientId}/allow-list/challenges`, { challengeId, chain: 'ethereum', address, method: 'signed-message' }), [201], `challenging ${clientId}'s address`);
+      // the client signs with its own account (anvil's node holds that development key, not us)
+      const signature = await signer.signMessage({ account: address, message: challenge.body['message'] as string });
+      expectStatus(await api(context.urls.wallet, operator, 'POST', `/v1/clients/${clientId}/allow-list/challenges/${challengeId}/signature`, { signature }), [200], `proving ${clientId}'s address`);
+    }
+    if ((await reader.getTransactionCount({ address })) === 0) unfunded.push(address);
+    progress(index + 1);
+  }
+  if (unfunded.length === 0 || context.stopped.aborted) return;
+  const walletAddress = async (walletId: string) => ((await api(context.urls.wallet, operator, 'GET', `/v1/wallets/${walletId}`)).body['registration'] as { address: Address }).address;
+  const [hot, cold] = [await walletAddress(DEV_HOT_WALLET), await walletAddress(DEV_COLD_WALLET)];
+  const usdt = DEV_DEPOSIT_MINOR.USDT;
+  // the exchange hands each client its USDT (mined together), then each client deposits from its own address
+  let handedOut: `0x${string}` | undefined;
+  for (const address of unfunded) handedOut = await signer.writeContract({ account: chain.exchange, address: chain.usdt, abi: erc20Abi, functionName: 'transfer', args: [address, usdt], chain: null });
+  if (handedOut !== undefined) await reader.waitForTransactionReceipt({ hash: handedOut, pollingInterval: POLL_MS });
+  for (const address of unfunded) {
+    for (const [to, share] of [[cold, DEV_DEPOSIT_COLD_PERCENT], [hot, 100n - DEV_DEPOSIT_COLD_PERCENT]] as const) {
+      await signer.sendTransaction({ account: address, to, value: (DEV_DEPOSIT_MINOR.ETH * share) / 100n, chain: null });
+      await signer.sendTransaction({ account: address, to: chain.usdt, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, (usdt * share) / 100n] }), chain: null });
+    }
+  }
+  context.logger.info({ clients: unfunded.length }, 'setup: first deposits sent; credited once confirmed');
+}
+
+/** Each client's available balance per asset in the ledger (minor units). */
+export async function clientAvailable(context: SetupContext, clientId: string): Promise<Map<string, bigint>> {
+  const token = await context.token(SETUP_ADMIN, ['operator']);
+  const answer = expectStatus(await api(context.urls.ledger, token, 'GET', `/v1/clients/${clientId}/balances`), [200], `reading ${clientId}'s balances`);
+  const lines = (answer.body['balances'] ?? []) as Array<{ asset: string; availableMinor: string }>;
+  return new Map(lines.map((line) => [line.asset, BigInt(line.availableMinor)]));
+}
+
+/** Waits until the ledger has credited every client's deposit of both assets. */
+export async function waitForDeposits(context: SetupContext, progress: (credited: number) => void): Promise<void> {
+  await until(
+    async () => {
+      let credited = 0;
+      for (const clientId of context.clients) {
+        const available = await clientAvailable(context, clientId);
+        if ((['ETH', 'USDT'] as const).every((asset) => (available.get(asset) ?? 0n) > 0n)) credited += 1;
+      }
+      progress(credited);
+      return credited === context.clients.length;
+    },
+    'every client\'s deposit to be credited',
+    context.stopped,
+  );
+}
