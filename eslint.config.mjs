@@ -6,6 +6,7 @@ import nx from '@nx/eslint-plugin';
 // nx (a declared devDependency) rather than @nx/devkit, which is only here transitively.
 import { createProjectGraphAsync } from 'nx/src/devkit-exports';
 import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // @nx/enforce-module-boundaries reads the CACHED project graph and silently skips itself when
@@ -118,12 +119,33 @@ function moduleBoundaries({ testFiles }) {
 // `*.test-support.ts`: shared test code (contract suites) that Jest does not run by itself.
 const TEST_FILES = ['**/*.spec.ts', '**/*.test-support.ts'];
 
+// The dashboard's browser code (apps/custody/dashboard/src, React): the rules of hooks, and no
+// import of the workspace's Node libraries or of Node built-ins (it runs in the browser and talks
+// to the services only through their HTTP APIs).
+const DASHBOARD_BROWSER_FILES = ['apps/custody/dashboard/src/**/*.{ts,tsx}'];
+const dashboardBrowser = {
+  files: DASHBOARD_BROWSER_FILES,
+  plugins: { 'react-hooks': reactHooks },
+  rules: {
+    ...reactHooks.configs.recommended.rules,
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['@custody/*'], message: 'The dashboard runs in the browser: it reads the services through /api/<service>/v1/..., never their libraries.' },
+          { group: ['node:*'], message: 'The dashboard runs in the browser: no Node built-ins.' },
+        ],
+      },
+    ],
+  },
+};
+
 export default defineConfig(
   {
     ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/coverage/**', '**/.nx/**', '**/*.js', 'jest.config.js'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommended],
     plugins: { '@nx': nx },
     rules: {
@@ -147,6 +169,7 @@ export default defineConfig(
       '@nx/enforce-module-boundaries': moduleBoundaries({ testFiles: true }),
     },
   },
+  dashboardBrowser,
   // `files: []` would match every file: only add the block when a domain project exists.
   ...(domainProjectFiles.length > 0 ? [domainPurity] : []),
 );

@@ -20,9 +20,13 @@ step() {
   "$@" || status=1
 }
 step "typecheck" npx tsc -p tsconfig.json --noEmit
+step "typecheck (dashboard: browser code)" npx tsc -p apps/custody/dashboard/tsconfig.json --noEmit
+step "typecheck (dashboard's Vite config)" npx tsc -p apps/custody/dashboard/tsconfig.node.json --noEmit
 step "lint" npx eslint --max-warnings=0 apps libs tools
 step "unit tests" npx jest --selectProjects unit --json --outputFile=tmp/jest-unit.json
 step "integration tests (PostgreSQL)" npx jest --selectProjects int --maxWorkers=2 --json --outputFile=tmp/jest-int.json
+# Built once here; each runner the e2e tests start would otherwise build it itself (when missing or stale, under a lock).
+step "dashboard build (Vite, when missing or stale)" node -r @swc-node/register apps/custody/dashboard/build.ts
 step "end-to-end tests (services as processes)" npx jest --selectProjects e2e --maxWorkers=2 --json --outputFile=tmp/jest-e2e.json
 
 node -e '

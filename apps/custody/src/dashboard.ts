@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Logger } from '@custody/observability';
+import { DASHBOARD_DIST, ensureDashboardBuilt } from '../dashboard/build';
 import { authenticate, type DevUser } from './dev-users';
 import type { RunnerService } from './runner-config';
 
@@ -9,12 +10,18 @@ import type { RunnerService } from './runner-config';
 export const DASHBOARD_BODY_BYTES_MAX = 64 * 1024;
 /** Longest a service may take to answer a request passed on by the dashboard. */
 export const DASHBOARD_PROXY_TIMEOUT_MS = 15_000;
-const ASSETS = join(__dirname, 'dashboard');
-const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+/** Files of the built page served at most (index.html and the hashed bundles under /assets/: a handful). */
+export const DASHBOARD_ASSET_FILES_MAX = 100;
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
 };
+/** Bundles under /assets/ are named by their content hash: a browser may keep them; the page itself never. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 const SERVICE_PATH = /^\/api\/(ledger|wallet|policy|reconciliation|audit)(\/v1\/[A-Za-z0-9._~%\-/]*)$/;
 
 export interface DashboardOptions {
@@ -34,10 +41,41 @@ class RequestError extends Error {
   }
 }
 
-function send(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
+function send(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8', cacheControl = 'no-store'): void {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:" });
+  response.writeHead(status, { 'content-type': type, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:" });
   response.end(payload);
+}
+
+interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly cacheControl: string;
+}
+
+/** The built page (apps/custody/dashboard/dist): `/` is index.html, every file under assets/ at /assets/<name>. */
+function loadBuiltAssets(): Map<string, Asset> {
+  const assets = new Map<string, Asset>([['/', { body: readFileSync(join(DASHBOARD_DIST, 'index.html')), type: CONTENT_TYPES['.html'] as string, cacheControl: 'no-store' }]]);
+  const directory = join(DASHBOARD_DIST, 'assets');
+  for (const name of existsSync(directory) ? readdirSync(directory) : []) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type === undefined) continue;
+    if (assets.size >= DASHBOARD_ASSET_FILES_MAX) throw new Error(`more than ${DASHBOARD_ASSET_FILES_MAX} files in ${directory}`);
+    assets.set(`/assets/${name}`, { body: readFileSync(join(directory, name)), type, cacheControl: IMMUTABLE });
+  }
+  return assets;
+}
+
+/** The page is built when missing or stale; a failed build leaves the runner up (logins and the API still answer) with a page that says so. */
+async function builtAssets(logger: Logger): Promise<Map<string, Asset>> {
+  try {
+    await ensureDashboardBuilt({ log: (line) => logger.info({}, `dashboard: ${line}`) });
+    return loadBuiltAssets();
+  } catch (error) {
+    logger.error({ error: (error as Error).message }, 'dashboard: the page could not be built (npm run dashboard:build shows why)');
+    const page = '<!doctype html><meta charset="utf-8"><title>Custody ledger</title><p>The dashboard page could not be built: see the runner\'s log, or run <code>npm run dashboard:build</code>.</p>';
+    return new Map([['/', { body: Buffer.from(page), type: CONTENT_TYPES['.html'] as string, cacheControl: 'no-store' }]]);
+  }
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -52,14 +90,15 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * The dashboard (issue 9), served by the runner: the page, a login for the development users
+ * The dashboard (issue 9), served by the runner: the page (React, built by Vite from
+ * apps/custody/dashboard when missing or stale), a login for the development users
  * (a token signed by the development identity, the same any service verifies), and the
  * services' APIs passed on under /api/<service>/v1/... with the caller's own bearer token: every
  * service still authenticates and authorises each request itself; the dashboard holds no
  * privilege of its own.
  */
 export async function startDashboard(options: DashboardOptions): Promise<{ close(): Promise<void> }> {
-  const assets = Object.fromEntries(Object.entries(STATIC).map(([path, asset]) => [path, { body: readFileSync(join(ASSETS, asset.file)), type: asset.type }]));
+  const assets = await builtAssets(options.logger);
 
   const login = async (request: IncomingMessage, response: ServerResponse) => {
     let body: { username?: unknown; password?: unknown };
@@ -100,8 +139,8 @@ export async function startDashboard(options: DashboardOptions): Promise<{ close
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handle = async () => {
-      const asset = assets[url.pathname];
-      if (asset !== undefined && request.method === 'GET') return send(response, 200, asset.body, asset.type);
+      const asset = assets.get(url.pathname);
+      if (asset !== undefined && request.method === 'GET') return send(response, 200, asset.body, asset.type, asset.cacheControl);
       if (url.pathname === '/login' && request.method === 'POST') return login(request, response);
       const match = SERVICE_PATH.exec(url.pathname);
       if (match !== null) return proxy(request, response, match[1] as RunnerService, match[2] as string, url.search);

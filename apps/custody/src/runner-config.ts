@@ -59,7 +59,7 @@ export function parseRunnerConfig(environment: Environment, cwd: string): { ok: 
   if (simulatorMode !== 'on' && simulatorMode !== 'off') problems.push({ variable: 'CUSTODY_SIMULATOR', reason: `must be 'on' or 'off', got '${simulatorMode}'` });
   const simulator = {
     tickMs: parseInteger(environment, 'CUSTODY_SIMULATOR_TICK_MS', SIMULATOR_TICK_MS_DEFAULT, SIMULATOR_TICK_MS_MIN, SIMULATOR_TICK_MS_MAX, problems),
-    tradesPerTick: parseInteger(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 1, SIMULATOR_TRADES_PER_TICK_MAX, problems),
+    tradesPerTick: parseInteger(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 0, SIMULATOR_TRADES_PER_TICK_MAX, problems),
     clients: parseInteger(environment, 'CUSTODY_SIMULATOR_CLIENTS', SIMULATOR_CLIENTS_DEFAULT, 2, SIMULATOR_CLIENTS_MAX, problems),
   };
   const databaseUrl = environment['DATABASE_URL']?.trim() || undefined;
