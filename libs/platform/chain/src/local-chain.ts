@@ -1,6 +1,8 @@
 /**
  * A local development chain: anvil (from its npm platform package) for the tests and for
- * `npm start`, and a small ERC-20 token to deploy on it. Never a chain that carries value.
+ * `npm start`, and a small ERC-20 token to deploy on it. Never a chain that carries value. A
+ * separate entry point (`@custody/chain/local`): no service imports it, so no service image
+ * carries it or its development dependencies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';

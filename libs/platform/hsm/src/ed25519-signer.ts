@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import * as pkcs11js from 'pkcs11js';
-import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, releaseModule } from './pkcs11-module';
+import type * as Pkcs11 from 'pkcs11js';
+import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, pkcs11js, releaseModule } from './pkcs11-module';
 
 /** PKCS#11 3.0 Edwards-curve constants (pkcs11js 2.1 does not name them). */
 const CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055;
@@ -38,7 +38,7 @@ export class HsmEd25519Signer {
 
   private constructor(
     private readonly options: HsmKeyOptions,
-    private readonly module: pkcs11js.PKCS11,
+    private readonly module: Pkcs11.PKCS11,
     private readonly session: Buffer,
     private readonly privateKey: Buffer,
     readonly publicKey: KeyObject,
@@ -133,7 +133,7 @@ function assertLabel(label: string): void {
   if (!HSM_KEY_LABEL_PATTERN.test(label)) throw new Pkcs11Failure('HSM_OPERATION_FAILED', 'a key label is 1 to 64 letters, digits, \'.\', \'_\', \':\' or \'-\'');
 }
 
-function findKey(module: pkcs11js.PKCS11, session: Buffer, label: string, objectClass: number): Buffer | undefined {
+function findKey(module: Pkcs11.PKCS11, session: Buffer, label: string, objectClass: number): Buffer | undefined {
   const handles = call('find key', () => {
     module.C_FindObjectsInit(session, [
       { type: pkcs11js.CKA_CLASS, value: objectClass },
@@ -149,7 +149,7 @@ function findKey(module: pkcs11js.PKCS11, session: Buffer, label: string, object
   return handles[0];
 }
 
-function publicKeyOf(module: pkcs11js.PKCS11, session: Buffer, handle: Buffer, label: string): KeyObject {
+function publicKeyOf(module: Pkcs11.PKCS11, session: Buffer, handle: Buffer, label: string): KeyObject {
   const [attribute] = call('read public key', () => module.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_EC_POINT }]));
   const point = attribute?.value;
   // SoftHSM gives the DER OCTET STRING; some HSMs give the 32 bytes bare

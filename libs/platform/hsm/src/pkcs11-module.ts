@@ -1,10 +1,10 @@
-import * as pkcs11js from 'pkcs11js';
+import type * as Pkcs11 from 'pkcs11js';
 
 /**
  * A PKCS#11 module is initialised once per process, however many users it has (the wallet's key
  * vault and the audit's checkpoint signer may share one process), and finalised with the last.
  */
-const openModules = new Map<string, { module: pkcs11js.PKCS11; users: number; initialisedHere: boolean }>();
+const openModules = new Map<string, { module: Pkcs11.PKCS11; users: number; initialisedHere: boolean }>();
 
 export class Pkcs11Failure extends Error {
   constructor(
@@ -16,14 +16,36 @@ export class Pkcs11Failure extends Error {
   }
 }
 
-export function acquireModule(modulePath: string): pkcs11js.PKCS11 {
+let binding: typeof Pkcs11 | undefined;
+
+/**
+ * pkcs11js is an optional dependency: its native addon is built by node-gyp at `npm ci`, which
+ * needs python3, make and g++. Without it everything but the HSM works (the runner uses the
+ * development key vault); an HSM asked for then fails with this reason, not at start-up.
+ */
+function loadBinding(): typeof Pkcs11 {
+  if (binding === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: an optional native addon
+      binding = require('pkcs11js') as typeof Pkcs11;
+    } catch (error) {
+      throw new Pkcs11Failure('HSM_OPERATION_FAILED', `the PKCS#11 binding (npm package pkcs11js, an optional dependency) is not installed or did not build: ${(error as Error).message.split('\n')[0]}; install python3, make and g++, then run npm ci again`);
+    }
+  }
+  return binding;
+}
+
+/** The pkcs11js module, loaded on first use (see loadBinding). */
+export const pkcs11js: typeof Pkcs11 = new Proxy({} as typeof Pkcs11, { get: (_target, name) => (loadBinding() as unknown as Record<string | symbol, unknown>)[name] });
+
+export function acquireModule(modulePath: string): Pkcs11.PKCS11 {
   const open = openModules.get(modulePath);
   if (open !== undefined) {
     open.users += 1;
     return open.module;
   }
-  const module = new pkcs11js.PKCS11();
   let initialisedHere = true;
+  const module = new pkcs11js.PKCS11();
   try {
     module.load(modulePath);
     module.C_Initialize();
@@ -56,7 +78,7 @@ export function releaseModule(modulePath: string): void {
 }
 
 /** Opens a read-write session on the token with this label and logs the user in (the PIN is never echoed). */
-export function openUserSession(module: pkcs11js.PKCS11, modulePath: string, tokenLabel: string, pin: string): Buffer {
+export function openUserSession(module: Pkcs11.PKCS11, modulePath: string, tokenLabel: string, pin: string): Buffer {
   const slot = module.C_GetSlotList(true).find((candidate) => module.C_GetTokenInfo(candidate).label.trim() === tokenLabel);
   if (slot === undefined) throw new Pkcs11Failure('HSM_TOKEN_NOT_FOUND', `no token labelled '${tokenLabel}' in ${modulePath}`);
   const session = module.C_OpenSession(slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
@@ -73,9 +95,9 @@ export function openUserSession(module: pkcs11js.PKCS11, modulePath: string, tok
 
 /** The CKR_ code of a PKCS#11 failure (nothing else: no PIN, no key material). */
 export function pkcs11Code(error: unknown): string {
-  return error instanceof pkcs11js.Pkcs11Error ? (error.message.split('\n')[0] ?? 'CKR_?') : 'not a PKCS#11 error';
+  return binding !== undefined && error instanceof binding.Pkcs11Error ? (error.message.split('\n')[0] ?? 'CKR_?') : 'not a PKCS#11 error';
 }
 
 export function isPkcs11Error(error: unknown, code: string): boolean {
-  return error instanceof pkcs11js.Pkcs11Error && error.message.startsWith(code);
+  return binding !== undefined && error instanceof binding.Pkcs11Error && error.message.startsWith(code);
 }

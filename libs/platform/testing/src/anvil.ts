@@ -1,4 +1,4 @@
-import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, type ChainNode } from '@custody/chain';
+import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, type ChainNode } from '@custody/chain/local';
 import { createWalletClient, http, type Address } from 'viem';
 import { freePort } from './service-process';
 

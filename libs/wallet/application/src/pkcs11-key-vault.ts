@@ -1,7 +1,7 @@
-import * as pkcs11js from 'pkcs11js';
+import type * as Pkcs11 from 'pkcs11js';
 import { bytesToHex, hexToBytes, numberToHex, recoverPublicKey, type Hex } from 'viem';
 import { publicKeyToAddress } from 'viem/accounts';
-import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, releaseModule } from '@custody/hsm';
+import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, pkcs11js, releaseModule } from '@custody/hsm';
 import { assertDigest, assertKeyId, KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
 
 /** DER of the secp256k1 curve OID 1.3.132.0.10 (CKA_EC_PARAMS). */
@@ -35,7 +35,7 @@ export class Pkcs11KeyVault implements KeyVault {
 
   private constructor(
     private readonly modulePath: string,
-    private readonly module: pkcs11js.PKCS11,
+    private readonly module: Pkcs11.PKCS11,
     private readonly session: Buffer,
   ) {}
 
