@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, messagesByTopic, SCENARIOS, SCENARIOS_NOT_YET, type Scenario } from './simulator';
+import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, messagesByTopic, RUNNER_ONLY_SCENARIOS, SCENARIOS, type Scenario } from './simulator';
 
 /** Limits of the command line. */
 const TRADES_PER_TICK_MAX = 1_000;
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const brokers = (values.brokers ?? process.env['KAFKA_BROKERS'] ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
   if (brokers.length === 0) throw new UsageError('--brokers host:port[,host:port...] (or KAFKA_BROKERS) is required');
   const scenario = values.scenario;
-  if ((SCENARIOS_NOT_YET as readonly string[]).includes(scenario)) throw new UsageError(`--scenario ${scenario} is not built yet (it needs the wallet and chain side); available: ${SCENARIOS.join(', ')}`);
+  if ((RUNNER_ONLY_SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`--scenario ${scenario} acts on the chain, the wallets and the audit database: run it with npm start (CUSTODY_SIMULATOR_SCENARIO=${scenario}); over Kafka: ${SCENARIOS.join(', ')}`);
   if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got '${scenario}'`);
   const simulator = new ExchangeSimulator({
     ...DEFAULT_SIMULATOR_OPTIONS,

@@ -33,8 +33,8 @@ export const FUNDED_TRADE_ATTEMPTS_MAX = 8;
 
 export type Scenario = 'normal';
 export const SCENARIOS: readonly Scenario[] = ['normal'];
-/** Scenarios the issue names that need the chain and wallet side, not built yet: refused by name. */
-export const SCENARIOS_NOT_YET = ['hot-wallet-drain', 'shortfall', 'tamper'] as const;
+/** Scenarios that act on the chain, the wallets and the audit database: run by `npm start` (CUSTODY_SIMULATOR_SCENARIO), not over Kafka alone. */
+export const RUNNER_ONLY_SCENARIOS = ['hot-wallet-drain', 'shortfall', 'tamper'] as const;
 
 export interface SimulatorOptions {
   readonly seed: number;

@@ -45,9 +45,9 @@ export interface SetupContext {
 
 export class SetupError extends Error {}
 
-type Answer = { status: number; body: Record<string, unknown> };
+export type Answer = { status: number; body: Record<string, unknown> };
 
-async function api(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+export async function api(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -63,12 +63,12 @@ async function api(baseUrl: string, token: string, method: 'GET' | 'POST', path:
   return { status: response.status, body: parsed };
 }
 
-function expectStatus(answer: Answer, allowed: readonly number[], what: string): Answer {
+export function expectStatus(answer: Answer, allowed: readonly number[], what: string): Answer {
   if (!allowed.includes(answer.status)) throw new SetupError(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer;
 }
 
-async function until(check: () => Promise<boolean>, what: string, stopped: AbortSignal): Promise<void> {
+export async function until(check: () => Promise<boolean>, what: string, stopped: AbortSignal): Promise<void> {
   const deadline = Date.now() + SETUP_WAIT_MS;
   while (!stopped.aborted) {
     if (await check().catch(() => false)) return;

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   if (runner.devToken !== undefined) say(`a token for the API: TOKEN=$(CUSTODY_DATA_DIR=${config.dataDir} npm run -s dev:token -- auditor) && curl -H "Authorization: Bearer $TOKEN" localhost:${ports.ledger}/v1/clients/sim-0001/balances`);
   const simulator = runner.simulator;
   if (simulator !== undefined) {
-    say(`simulator: seed ${simulator.seed}, ${simulator.clients} clients (sim-0001 ..), ${config.simulator?.tradesPerTick} trades every ${config.simulator?.tickMs} ms, with price ticks and withdrawal requests`);
+    say(`simulator: seed ${simulator.seed}, ${simulator.clients} clients (sim-0001 ..), ${config.simulator?.tradesPerTick} trades every ${config.simulator?.tickMs} ms, with price ticks and withdrawal requests; scenario ${config.simulator?.scenario ?? "normal"}`);
     if (runner.chain !== undefined) say('simulator: first sets up a hot and a cold wallet, two custodians, and each client\'s allow-listed address and deposit on the chain');
   }
   else say('simulator: off');
@@ -81,8 +81,10 @@ async function main(): Promise<void> {
       ? undefined
       : (() => {
           let said = '';
+          let scenarioSaid: string | undefined;
           let lastTradingLine = 0;
           return setInterval(() => {
+            if (simulator.scenario !== scenarioSaid) say((scenarioSaid = simulator.scenario) ?? '');
             if (simulator.phase !== 'trading') {
               if (simulator.phase !== said) say(`simulator: ${(said = simulator.phase)}`);
             } else if (Date.now() - lastTradingLine >= PROGRESS_INTERVAL_MS) {

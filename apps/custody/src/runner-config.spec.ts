@@ -11,7 +11,7 @@ describe('the all-in-one runner configuration (issue 9)', () => {
         servicePorts: { ledger: 3001, wallet: 3002, policy: 3003, reconciliation: 3004, audit: 3005 },
         databaseUrl: undefined,
         kafka: false,
-        simulator: { tickMs: SIMULATOR_TICK_MS_DEFAULT, tradesPerTick: 3, clients: 12 },
+        simulator: { scenario: 'normal', tickMs: SIMULATOR_TICK_MS_DEFAULT, tradesPerTick: 3, clients: 12 },
         chainPort: 3006,
       },
     });
@@ -35,5 +35,16 @@ describe('the all-in-one runner configuration (issue 9)', () => {
 
   it('given CUSTODY_CHAIN=off or a chain of its own (WALLET_EVM_RPC_URL), then no local chain is started', () => {
     for (const environment of [{ CUSTODY_CHAIN: 'off' }, { WALLET_EVM_RPC_URL: 'http://node:8545' }]) expect(parseRunnerConfig(environment, '/x')).toMatchObject({ ok: true, config: { chainPort: undefined } });
+  });
+
+  it('given a scenario, then it is one of the presets, and those acting on the chain or the audit database only where the runner has them', () => {
+    expect(parseRunnerConfig({ CUSTODY_SIMULATOR_SCENARIO: 'shortfall' }, '/x')).toMatchObject({ ok: true, config: { simulator: { scenario: 'shortfall' } } });
+    const refused = (environment: Record<string, string>) => {
+      const parsed = parseRunnerConfig(environment, '/x');
+      return parsed.ok ? [] : parsed.problems.map((problem) => `${problem.variable}: ${problem.reason}`);
+    };
+    expect(refused({ CUSTODY_SIMULATOR_SCENARIO: 'chaos' })).toEqual([expect.stringMatching(/^CUSTODY_SIMULATOR_SCENARIO: one of normal, hot-wallet-drain, shortfall, tamper/)]);
+    expect(refused({ CUSTODY_SIMULATOR_SCENARIO: 'hot-wallet-drain', CUSTODY_CHAIN: 'off' })).toEqual([expect.stringMatching(/acts on the local chain/)]);
+    expect(refused({ CUSTODY_SIMULATOR_SCENARIO: 'tamper', DATABASE_URL: 'postgres://u@db/custody' })).toEqual([expect.stringMatching(/not with DATABASE_URL/)]);
   });
 });

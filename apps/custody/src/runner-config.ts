@@ -6,6 +6,10 @@
 import { resolve } from 'node:path';
 import { parseInteger, type ConfigProblem } from '@custody/service-host';
 
+/** The simulator's presets in the runner (scenarios.ts). */
+export const RUNNER_SCENARIOS = ['normal', 'hot-wallet-drain', 'shortfall', 'tamper'] as const;
+export type RunnerScenario = (typeof RUNNER_SCENARIOS)[number];
+
 export const RUNNER_SERVICES = ['ledger', 'wallet', 'policy', 'reconciliation', 'audit'] as const;
 export type RunnerService = (typeof RUNNER_SERVICES)[number];
 
@@ -26,6 +30,8 @@ export const SIMULATOR_CLIENTS_DEFAULT = 12;
 export const SIMULATOR_CLIENTS_MAX = 1_000;
 
 export interface SimulatorSettings {
+  /** A preset run once the clients are funded (scenarios.ts); 'normal': trading only. */
+  readonly scenario: RunnerScenario;
   readonly tickMs: number;
   readonly tradesPerTick: number;
   readonly clients: number;
@@ -57,7 +63,10 @@ export function parseRunnerConfig(environment: Environment, cwd: string): { ok: 
   const dataDirRaw = environment['CUSTODY_DATA_DIR']?.trim() || CUSTODY_DATA_DIR_DEFAULT;
   const simulatorMode = environment['CUSTODY_SIMULATOR']?.trim() || 'on';
   if (simulatorMode !== 'on' && simulatorMode !== 'off') problems.push({ variable: 'CUSTODY_SIMULATOR', reason: `must be 'on' or 'off', got '${simulatorMode}'` });
+  const scenario = environment['CUSTODY_SIMULATOR_SCENARIO']?.trim() || 'normal';
+  if (!(RUNNER_SCENARIOS as readonly string[]).includes(scenario)) problems.push({ variable: 'CUSTODY_SIMULATOR_SCENARIO', reason: `one of ${RUNNER_SCENARIOS.join(', ')}, got '${scenario}'` });
   const simulator = {
+    scenario: scenario as RunnerScenario,
     tickMs: parseInteger(environment, 'CUSTODY_SIMULATOR_TICK_MS', SIMULATOR_TICK_MS_DEFAULT, SIMULATOR_TICK_MS_MIN, SIMULATOR_TICK_MS_MAX, problems),
     tradesPerTick: parseInteger(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 0, SIMULATOR_TRADES_PER_TICK_MAX, problems),
     clients: parseInteger(environment, 'CUSTODY_SIMULATOR_CLIENTS', SIMULATOR_CLIENTS_DEFAULT, 2, SIMULATOR_CLIENTS_MAX, problems),
@@ -70,6 +79,8 @@ export function parseRunnerConfig(environment: Environment, cwd: string): { ok: 
   const chainMode = environment['CUSTODY_CHAIN']?.trim() || 'on';
   if (chainMode !== 'on' && chainMode !== 'off') problems.push({ variable: 'CUSTODY_CHAIN', reason: `must be 'on' or 'off', got '${chainMode}'` });
   const externalChain = (environment['WALLET_EVM_RPC_URL']?.trim() ?? '') !== '';
+  if ((scenario === 'hot-wallet-drain' || scenario === 'shortfall') && (chainMode === 'off' || externalChain)) problems.push({ variable: 'CUSTODY_SIMULATOR_SCENARIO', reason: `${scenario} acts on the local chain: not with CUSTODY_CHAIN=off or WALLET_EVM_RPC_URL` });
+  if (scenario === 'tamper' && (environment['DATABASE_URL']?.trim() ?? '') !== '') problems.push({ variable: 'CUSTODY_SIMULATOR_SCENARIO', reason: 'tamper alters the audit record as the embedded database\'s superuser: not with DATABASE_URL' });
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,

@@ -21,6 +21,7 @@ import { WALLET_SERVICE } from '@custody/wallet-service';
 import { startDashboard } from './dashboard';
 import { startDevChain, type DevChain } from './dev-chain';
 import { clientAvailable, setUpClients, setUpWallets, waitForDeposits, type SetupContext } from './dev-setup';
+import { runScenario } from './scenarios';
 import { devUsers, type DevUser } from './dev-users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { RUNNER_POOL_MAX_DEFAULT, SIMULATOR_CLIENTS_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
@@ -113,6 +114,8 @@ export interface SimulatorProgress {
   readonly clients: number;
   /** What it is doing: setting up the chain side, waiting for deposits, trading. */
   phase: string;
+  /** The scenario's latest line (CUSTODY_SIMULATOR_SCENARIO), once it has one. */
+  scenario: string | undefined;
   ticks: number;
   trades: number;
   priceTicks: number;
@@ -182,6 +185,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
   let simulatorLoop: Promise<void> = Promise.resolve();
   /** With the chain: the hot and cold wallets and their custodians, set up once the wallet reaches the chain; true when done. */
   let walletSetup: Promise<boolean> = Promise.resolve(false);
+  let scenarioRun: Promise<void> = Promise.resolve();
   let dashboard: { close(): Promise<void> } | undefined;
 
   const stop = async () => {
@@ -190,6 +194,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     try {
       await dashboard?.close();
       await Promise.all([simulatorLoop, walletSetup]);
+      await scenarioRun;
       for (const { service } of apps) service.app.get(DatabaseReadiness).beginDraining();
       // every relay first, while every consumer group still runs: a relay publishing to a group
       // already stopped would move its checkpoint past messages the in-process bus then forgets
@@ -285,7 +290,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
         clients: settings.clients,
         ...(chain === undefined ? {} : { bases: ['ETH'], clientAddresses: chain.clientAddresses, fundedOnly: true, withdrawalEvery: RUNNER_SIMULATOR_WITHDRAWAL_EVERY }),
       });
-      const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
+      const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', scenario: undefined, ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
       progress = run;
       const ledgerUrl = urls.ledger;
       const setup: SetupContext | undefined = chain === undefined ? undefined : { urls, token: devToken, chain, clients: simulator.clientIds(), logger, stopped: stopping.signal, now: () => new Date() };
@@ -309,6 +314,23 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
           await refreshHoldings(setup);
         }
         if (stopping.signal.aborted) return;
+        if (settings.scenario !== 'normal') {
+          run.scenario = `scenario ${settings.scenario}: starting`;
+          scenarioRun = runScenario(settings.scenario, {
+            urls: { ...urls, policy: `http://127.0.0.1:${config.servicePorts.policy}`, reconciliation: `http://127.0.0.1:${config.servicePorts.reconciliation}`, audit: `http://127.0.0.1:${config.servicePorts.audit}` },
+            token: devToken,
+            chain,
+            clientAddresses: chain?.clientAddresses ?? [],
+            superuserDatabaseUrl: embedded?.databaseUrl(EMBEDDED_DATABASE),
+            environment: { ...environment, ...provided, ...chainProvided },
+            logger,
+            stopped: stopping.signal,
+            now: () => new Date(),
+            report: (line) => (run.scenario = line),
+          }).catch((error: unknown) => {
+            run.scenario = `scenario ${settings.scenario} failed: ${(error as Error).message}`;
+          });
+        }
         run.phase = 'trading';
         logger.info({ seed, clients: settings.clients, funded }, 'simulator: trading');
         while (!stopping.signal.aborted) {

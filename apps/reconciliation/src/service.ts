@@ -2,6 +2,8 @@ import { problemsOf, type ServiceDefinition } from '@custody/service-host';
 import { parseReconciliationConfig } from './reconciliation-config';
 import { ReconciliationModule } from './reconciliation.module';
 
+export { parseReconciliationConfig } from './reconciliation-config';
+
 export const RECONCILIATION_DEFAULT_PORT = 3004;
 
 /** The reconciliation service, for its own process (main.ts) and the all-in-one runner (apps/custody). */
