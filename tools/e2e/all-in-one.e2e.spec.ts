@@ -1,10 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signTestToken } from '@custody/auth/testing';
 import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
 import { createPublicClient, http, parseEther, type Address } from 'viem';
-import { freePortRun, startRunner, stopLeftOverChain, stopRunner, type Runner } from './runner-process';
+import { callAs, freePortRun, startRunner, stopLeftOverChain, stopRunner, type Runner } from './runner-process';
 
 const WAIT_MS = 90_000;
 const TEST_TIMEOUT_MS = 300_000;
@@ -29,11 +28,7 @@ describe('all-in-one runner (npm start)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (port: number, path: string, secret: string) => {
-    const token = await signTestToken({ secret, issuer: 'custody-dev', audience: 'custody', subject: 'e2e-auditor', roles: ['auditor'] });
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = (port: number, path: string, secret: string) => callAs(secret, `http://127.0.0.1:${port}${path}`, 'e2e-auditor', ['auditor']);
 
   it(
     'given only Node, when started, then the simulator trades through the embedded database and the in-process bus; Ctrl-C checkpoints and stops it; the next start resumes',
@@ -103,11 +98,7 @@ describe('all-in-one runner (npm start)', () => {
       runner = startRunner(environment);
       await waitFor(async () => (await fetch(`http://127.0.0.1:${ledgerPort}/health/ready`).then((response) => response.status, () => 0)) === 200, 'the ledger to be ready', WAIT_MS);
       const secret = readFileSync(join(dataDir, 'auth-secret'), 'utf8').trim();
-      const as = async (subject: string, roles: string[], portNumber: number, path: string, body?: unknown) => {
-        const token = await signTestToken({ secret, issuer: 'custody-dev', audience: 'custody', subject, roles });
-        const response = await fetch(`http://127.0.0.1:${portNumber}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-      };
+      const as = (subject: string, roles: string[], portNumber: number, path: string, body?: unknown) => callAs(secret, `http://127.0.0.1:${portNumber}${path}`, subject, roles, body);
       type Balances = { asOfPosition: string; balances?: Array<{ asset: string; postedMinor: string; availableMinor: string }> };
       const balances = async (clientId: string) => (await as('e2e-auditor', ['auditor'], ledgerPort, `/v1/clients/${clientId}/balances`)).body as Balances;
       const clients = ['sim-0001', 'sim-0002', 'sim-0003'];

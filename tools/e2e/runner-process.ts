@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { signTestToken } from '@custody/auth/testing';
 import { spawnService } from '@custody/testing';
 
 /** The all-in-one runner (apps/custody) as a real process, as `npm start` runs it, for the e2e tests. */
@@ -64,4 +65,11 @@ export function stopLeftOverChain(dataDir: string): void {
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   const command = `/proc/${pid}/cmdline`;
   if (Number.isSafeInteger(pid) && pid > 0 && existsSync(command) && readFileSync(command, 'utf8').includes(dataDir)) process.kill(pid, 'SIGKILL');
+}
+
+/** A call to a runner's service as `subject` with `roles`, signed with the runner's development secret (its data directory's auth-secret): GET, or POST with `body`. */
+export async function callAs(secret: string, url: string, subject: string, roles: string[], body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const token = await signTestToken({ secret, issuer: 'custody-dev', audience: 'custody', subject, roles });
+  const response = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signTestToken } from '@custody/auth/testing';
 import { waitFor } from '@custody/testing';
-import { freePortRun, startRunner, stopLeftOverChain, stopRunner, type Runner } from './runner-process';
+import { callAs, freePortRun, startRunner, stopLeftOverChain, stopRunner, type Runner } from './runner-process';
 
 const WAIT_MS = 120_000;
 const TEST_TIMEOUT_MS = 300_000;
@@ -40,11 +39,7 @@ describe('npm start scenarios', () => {
     return said.exec(runner.output.stderr)?.[0] ?? '';
   }
 
-  const as = async (subject: string, roles: string[], service: number, path: string, body?: unknown) => {
-    const token = await signTestToken({ secret, issuer: 'custody-dev', audience: 'custody', subject, roles });
-    const response = await fetch(`http://127.0.0.1:${port + service}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const as = (subject: string, roles: string[], service: number, path: string, body?: unknown) => callAs(secret, `http://127.0.0.1:${port + service}${path}`, subject, roles, body);
   const [WALLET, POLICY, RECONCILIATION, AUDIT] = [2, 3, 4, 5];
   type Rule = { ruleId: string; subject?: string; verdict: string; rebalancing?: Array<{ amountMinor: string }> };
   const hk11gEth = async () => ((await as('e2e-auditor', ['auditor'], POLICY, '/v1/compliance')).body['results'] as Rule[]).find((result) => result.ruleId === 'HK-11g' && result.subject === 'ETH');
