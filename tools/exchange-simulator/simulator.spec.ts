@@ -127,5 +127,14 @@ describe('the exchange simulator (issue 9)', () => {
       for (const { clientId, destinationAddress } of withdrawals) expect(destinationAddress).toBe(addresses[simulator.clientIds().indexOf(clientId)]);
     });
   });
+
+  it('given each tick, then a price for every base traded and USDT at its 1.00 USD peg (so holdings of the quote asset can be valued)', () => {
+    const simulator = new ExchangeSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, bases: ['ETH'] });
+    const { messages, counts } = simulator.step(new Date(START), 0);
+    const prices = messages.filter((message) => message.topic === EXCHANGE_PRICES_TOPIC).map((message) => (JSON.parse(message.value) as { data: { asset: string; price: string } }).data);
+    expect(prices.map((price) => price.asset)).toEqual(['ETH', 'USDT']);
+    expect(prices.find((price) => price.asset === 'USDT')?.price).toBe('1.00');
+    expect(counts.priceTicks).toBe(2);
+  });
 });
 

@@ -21,6 +21,8 @@ const INSTRUMENTS: ReadonlyArray<{ base: Traded; quote: Traded }> = [
 const PRICE_SCALE = 2;
 /** Opening prices in cents. */
 const OPENING_PRICE_CENTS: Record<'BTC' | 'ETH', bigint> = { BTC: 6_425_012n, ETH: 310_050n };
+/** USDT's quote in cents of USD. */
+const STABLECOIN_PEG_CENTS = 100n;
 /** Largest price move per tick, in basis points either way. */
 const PRICE_STEP_BPS_MAX = 25;
 /** A trade's quantity: 1 to this many thousandths of a display unit. */
@@ -178,7 +180,10 @@ export class ExchangeSimulator {
   step(at: Date, trades: number): { messages: OutboundMessage[]; counts: StepCounts } {
     const messages: OutboundMessage[] = [];
     const occurredAt = at.toISOString();
-    for (const base of ['BTC', 'ETH'] as const) messages.push(this.priceTick(base, occurredAt));
+    const bases = [...new Set(this.instruments.map((instrument) => instrument.base as 'BTC' | 'ETH'))];
+    for (const base of bases) messages.push(this.priceTick(base, occurredAt));
+    // the quote asset too: a custodian values what it holds of it (HK-11j), at the exchange's USDT/USD quote
+    messages.push(this.stablecoinTick('USDT', occurredAt));
     let withdrawals = 0;
     let traded = 0;
     for (let index = 0; index < trades; index += 1) {
@@ -191,7 +196,7 @@ export class ExchangeSimulator {
         withdrawals += 1;
       }
     }
-    return { messages, counts: { trades: traded, priceTicks: 2, withdrawals } };
+    return { messages, counts: { trades: traded, priceTicks: bases.length + 1, withdrawals } };
   }
 
   private envelope(type: string, streamId: string, occurredAt: string, data: object) {
@@ -210,6 +215,12 @@ export class ExchangeSimulator {
     const next = current + (current * stepBps) / BPS;
     this.prices.set(base, next > 0n ? next : current);
     const message = this.envelope('PriceObserved', `price-${base}-USD`, observedAt, { asset: base, quoteCurrency: 'USD', price: priceText(this.prices.get(base) as bigint), observedAt, source: 'exchange-simulator' });
+    return this.checked(EXCHANGE_PRICES_TOPIC, message.streamId, message);
+  }
+
+  /** A stablecoin quoted at its peg (the simulated exchange's USDT/USD book does not move). */
+  private stablecoinTick(asset: 'USDT', observedAt: string): OutboundMessage {
+    const message = this.envelope('PriceObserved', `price-${asset}-USD`, observedAt, { asset, quoteCurrency: 'USD', price: priceText(STABLECOIN_PEG_CENTS), observedAt, source: 'exchange-simulator' });
     return this.checked(EXCHANGE_PRICES_TOPIC, message.streamId, message);
   }
 

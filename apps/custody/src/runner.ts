@@ -46,6 +46,11 @@ const SIMULATOR_TOKEN_LIFETIME_SECONDS = 3_600;
 /** Longest the runner waits for the ledger to be ready before the simulator onboards its clients. */
 export const SIMULATOR_READY_TIMEOUT_MS = 120_000;
 const READY_POLL_MS = 200;
+/** The runner's policy service checks both regimes' rules (the dashboard shows TW-3 beside HK-11g). */
+export const RUNNER_POLICY_JURISDICTIONS = 'HK,TW';
+/** HK-11j: the development instance's insurance cover (USD) and how long it runs from each start. */
+export const RUNNER_INSURANCE_LIMIT_USD = '5000000.00';
+const RUNNER_INSURANCE_DAYS = 365;
 /** The wallet's token towards the policy service lives this long and is renewed at half of it. */
 const WALLET_POLICY_TOKEN_LIFETIME_SECONDS = 86_400;
 /** On the local chain the wallet watches and steps withdrawals every half second. */
@@ -89,6 +94,12 @@ function providedEnvironment(config: RunnerConfig, environment: Environment): { 
   }
   if (!environment['AUDIT_CHECKPOINT_INTERVAL_MS']) env['AUDIT_CHECKPOINT_INTERVAL_MS'] = String(RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS);
   if (!environment['DATABASE_POOL_MAX']) env['DATABASE_POOL_MAX'] = String(RUNNER_POOL_MAX_DEFAULT);
+  if (!environment['POLICY_JURISDICTIONS']) env['POLICY_JURISDICTIONS'] = RUNNER_POLICY_JURISDICTIONS;
+  if (!environment['POLICY_INSURANCE']) {
+    // a development cover in force for a year from this start, so HK-11j can pass (configuration, not an event)
+    const expiresAt = new Date(Date.now() + RUNNER_INSURANCE_DAYS * 86_400_000).toISOString();
+    env['POLICY_INSURANCE'] = JSON.stringify([{ policyId: 'DEV-INSURANCE-1', insurer: 'development insurer (npm start)', limit: RUNNER_INSURANCE_LIMIT_USD, expiresAt }]);
+  }
   return { env, devSecret };
 }
 
