@@ -24,7 +24,7 @@ describe('all-in-one runner (npm start)', () => {
   afterEach(async () => {
     await stopRunner(runner);
     runner = undefined;
-    stopLeftOverChain(dataDir);
+    await stopLeftOverChain(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -148,7 +148,7 @@ describe('all-in-one runner (npm start)', () => {
       runner = startRunner(environment);
       await waitFor(async () => (await fetch(`http://127.0.0.1:${walletPort}/health/ready`).then((response) => response.status, () => 0)) === 200, 'the wallet to be ready again', WAIT_MS);
       await waitFor(async () => (await as('e2e-auditor', ['auditor'], walletPort, '/v1/withdrawals/E2E-W1')).status === 200, 'the wallet to answer', WAIT_MS);
-      expect(`${runner.output.stdout}${runner.output.stderr}`).toContain('a node left running by an earlier runner is stopped first');
+      expect(`${runner.output.stdout}${runner.output.stderr}`).toContain('a node left running by an earlier runner was stopped first');
       expect((await createPublicClient({ transport: http(`http://127.0.0.1:${port + 6}`) }).getBalance({ address: destination })) - onChainBefore).toBe(amountMinor);
       await waitFor(() => /simulator: \d+ ticks, [1-9]\d* trades/.test(runner?.output.stderr ?? ''), 'the simulator to trade again', WAIT_MS);
       expect(await stopRunner(runner)).toBe(0);

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { signTestToken } from '@custody/auth/testing';
+import { stopLeftOverNode } from '@custody/chain/local';
 import { spawnService } from '@custody/testing';
 
 /** The all-in-one runner (apps/custody) as a real process, as `npm start` runs it, for the e2e tests. */
@@ -59,12 +59,8 @@ export async function stopRunner(runner: Runner | undefined): Promise<number | n
  * After a test that killed a runner and failed before the next start cleaned up: its chain node
  * (named by the pid file in the data directory) is stopped, so no anvil outlives the test run.
  */
-export function stopLeftOverChain(dataDir: string): void {
-  const pidFile = join(dataDir, 'chain', 'anvil.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  const command = `/proc/${pid}/cmdline`;
-  if (Number.isSafeInteger(pid) && pid > 0 && existsSync(command) && readFileSync(command, 'utf8').includes(dataDir)) process.kill(pid, 'SIGKILL');
+export async function stopLeftOverChain(dataDir: string): Promise<void> {
+  await stopLeftOverNode(join(dataDir, 'chain', 'anvil.pid'), join(dataDir, 'chain', 'state.json'));
 }
 
 /** A call to a runner's service as `subject` with `roles`, signed with the runner's development secret (its data directory's auth-secret): GET, or POST with `body`. */

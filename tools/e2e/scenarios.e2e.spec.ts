@@ -25,7 +25,7 @@ describe('npm start scenarios', () => {
   afterEach(async () => {
     await stopRunner(runner);
     runner = undefined;
-    stopLeftOverChain(dataDir);
+    await stopLeftOverChain(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

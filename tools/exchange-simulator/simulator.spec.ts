@@ -72,7 +72,8 @@ describe('the exchange simulator (issue 9)', () => {
   });
 
   describe('funded clients (the runner, whose clients deposit on chain first)', () => {
-    const funded = { ...DEFAULT_SIMULATOR_OPTIONS, clients: 4, withdrawalEvery: 0, bases: ['ETH'] as const, fundedOnly: true };
+    // withdrawals on, as the runner has them: what they may take is not traded away
+    const funded = { ...DEFAULT_SIMULATOR_OPTIONS, clients: 4, withdrawalEvery: 7, unlistedEvery: 0, bases: ['ETH'] as const, fundedOnly: true };
     /** Each client's balance after every trade, computed from the messages alone from an opening per asset; the lowest seen. */
     function lowestBalance(messages: OutboundMessage[], opening: Readonly<Record<string, bigint>>): { lowest: bigint; trades: number } {
       const balances = new Map<string, bigint>();
@@ -83,7 +84,15 @@ describe('the exchange simulator (issue 9)', () => {
         balances.set(`${client}/${asset}`, next);
         if (next < lowest) lowest = next;
       };
-      for (const message of messages.filter((candidate) => candidate.topic === EXCHANGE_TRADES_TOPIC)) {
+      for (const message of messages) {
+        if (message.topic === EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC) {
+          // held when approved, if the client has it then (a request beyond its balance is refused and holds nothing)
+          const { data } = JSON.parse(message.value) as { data: { clientId: string; amountMinor: string } };
+          const key = `${data.clientId}/ETH`;
+          if (BigInt(data.amountMinor) <= (balances.get(key) ?? opening['ETH'] ?? 0n)) add(data.clientId, 'ETH', -BigInt(data.amountMinor));
+          continue;
+        }
+        if (message.topic !== EXCHANGE_TRADES_TOPIC) continue;
         const { data } = JSON.parse(message.value) as Trade;
         trades += 1;
         add(data.buyerClientId, data.instrument.quote, -BigInt(data.quoteAmountMinor));

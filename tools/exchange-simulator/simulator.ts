@@ -277,6 +277,9 @@ export class ExchangeSimulator {
     const large = this.options.largeEvery > 0 && this.withdrawals % this.options.largeEvery === 0;
     // ETH: 0.01 to 0.5, or 50 above the large-transfer threshold
     const amountMinor = large ? 50n * 10n ** 18n : BigInt(1 + Math.floor(this.random() * 50)) * 10n ** 16n;
+    // fundedOnly: what a withdrawal may take is no longer the client's to trade (a request beyond
+    // its holdings is sent all the same: the policy service refuses it, and nothing is held)
+    if (this.options.fundedOnly === true && !unlisted && amountMinor <= this.held(client, 'ETH')) this.adjust(client, 'ETH', -amountMinor);
     const message = this.envelope('WithdrawalRequested', `withdrawal-${requestId}`, requestedAt, {
       requestId,
       clientId: client,

@@ -43,7 +43,7 @@ class RequestError extends Error {
 
 function send(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8', cacheControl = 'no-store'): void {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  response.writeHead(status, { 'content-type': type, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:" });
+  response.writeHead(status, { 'content-type': type, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'" });
   response.end(payload);
 }
 

@@ -5,12 +5,11 @@
  * node signs for them; no key of theirs is ours to keep). The wallet's own keys are in the
  * development key vault (WALLET_DEV_KEY_DIR), never anvil's.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, type ChainNode } from '@custody/chain/local';
+import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, stopLeftOverNode, type ChainNode } from '@custody/chain/local';
 import type { Logger } from '@custody/observability';
-import { createWalletClient, http, isAddress, type Address } from 'viem';
+import { createPublicClient, createWalletClient, http, isAddress, type Address, type PublicClient } from 'viem';
 
 /** Seconds per block: a deposit or withdrawal sees its confirmations within seconds. */
 export const DEV_CHAIN_BLOCK_SECONDS = 1;
@@ -31,49 +30,37 @@ export interface DevChain {
   stop(): Promise<void>;
 }
 
-/** How long a left-over node is given to write its state and exit. */
-const LEFT_OVER_STOP_MS = 5_000;
-
-/**
- * A node left running by a runner that was killed (its pid file names it, and on Linux its
- * command line is anvil on this very state file) is stopped first; it writes its state as it goes.
- */
-async function stopLeftOver(pidFile: string, stateFile: string, logger: Logger): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  rmSync(pidFile, { force: true });
-  const command = `/proc/${pid}/cmdline`;
-  if (!Number.isSafeInteger(pid) || pid <= 0 || !existsSync(command)) return;
-  const args = readFileSync(command, 'utf8').split('\0');
-  if (!args.some((arg) => arg.endsWith('anvil')) || !args.includes(stateFile)) return; // another program has that pid now
-  logger.warn({ pid }, 'chain: a node left running by an earlier runner is stopped first');
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + LEFT_OVER_STOP_MS;
-  while (existsSync(command) && Date.now() < deadline) await sleep(50);
-  if (existsSync(command)) process.kill(pid, 'SIGKILL');
-}
-
 /** Starts (or resumes) the chain on `port` with an account for the exchange and each of `clients`. */
 export async function startDevChain(options: { dataDir: string; port: number; clients: number; logger: Logger }): Promise<DevChain> {
   const directory = join(options.dataDir, 'chain');
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const pidFile = join(directory, 'anvil.pid');
-  await stopLeftOver(pidFile, join(directory, 'state.json'), options.logger);
+  const stateFile = join(directory, 'state.json');
+  if (await stopLeftOverNode(pidFile, stateFile)) options.logger.warn({}, 'chain: a node left running by an earlier runner was stopped first (it wrote its state)');
   const node = await startLocalChain({
     port: options.port,
     chainId: ANVIL_CHAIN_ID_DEFAULT,
     blockTimeSeconds: DEV_CHAIN_BLOCK_SECONDS,
-    stateFile: join(directory, 'state.json'),
+    stateFile,
     stateIntervalSeconds: DEV_CHAIN_STATE_INTERVAL_SECONDS,
     accounts: options.clients + 1,
+    pidFile,
+    detached: true,
   });
-  if (node.pid !== undefined) writeFileSync(pidFile, `${node.pid}\n`);
+  const lastBlockFile = join(directory, 'last-block.json');
+  const reader = createPublicClient({ transport: http(node.rpcUrl) });
   try {
+    await checkNotRewound(reader, lastBlockFile, options.logger);
     const accounts = await createWalletClient({ transport: http(node.rpcUrl) }).getAddresses();
     const [exchange, ...clientAddresses] = accounts;
     if (exchange === undefined || clientAddresses.length < options.clients) throw new Error(`anvil has ${accounts.length} accounts, ${options.clients + 1} needed`);
     const tokensFile = join(directory, 'tokens.json');
     let usdt = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as { USDT?: string }).USDT : undefined;
+    // a token the chain no longer holds (its state lost): a transfer to an address without code succeeds and does nothing
+    if (usdt !== undefined && isAddress(usdt) && (await reader.getCode({ address: usdt })) === undefined) {
+      options.logger.error({ usdt }, 'chain: the USDT contract recorded in tokens.json is not on the chain (its state was lost); deploying it again');
+      usdt = undefined;
+    }
     if (usdt === undefined || !isAddress(usdt)) {
       usdt = await deployDevelopmentToken(node.rpcUrl, { name: 'Tether USD (development)', symbol: 'USDT', supply: DEV_USDT_SUPPLY_MINOR, owner: exchange, from: exchange });
       writeFileSync(tokensFile, `${JSON.stringify({ USDT: usdt }, null, 2)}\n`);
@@ -82,12 +69,35 @@ export async function startDevChain(options: { dataDir: string; port: number; cl
     const chain = { RPC_URL: node.rpcUrl, CHAIN_ID: String(node.chainId), CHAIN: 'ethereum', NATIVE_ASSET: 'ETH', TOKENS: `USDT=${usdt}` };
     const environment = Object.fromEntries(['WALLET_EVM', 'RECON_EVM', 'POLICY_EVM'].flatMap((prefix) => Object.entries(chain).map(([name, value]) => [`${prefix}_${name}`, value])));
     const stop = async () => {
+      // the block the books last saw: the next start checks the chain still has it
+      await recordLastBlock(reader, lastBlockFile).catch((error: unknown) => options.logger.warn({ error: (error as Error).message }, 'chain: the last block was not recorded'));
       await node.stop();
-      rmSync(pidFile, { force: true });
     };
     return { node, usdt: usdt as Address, exchange, clientAddresses: clientAddresses.slice(0, options.clients), environment, stop };
   } catch (error) {
     await node.stop();
     throw error;
   }
+}
+
+/** The chain's latest block, kept beside its state at every clean stop. */
+async function recordLastBlock(reader: PublicClient, file: string): Promise<void> {
+  const block = await reader.getBlock({ blockTag: 'latest' });
+  writeFileSync(file, `${JSON.stringify({ number: block.number.toString(), hash: block.hash })}\n`);
+}
+
+/**
+ * The chain must still hold the block recorded at the last clean stop. A node killed without
+ * writing its state resumes from an older one: what the books credited since is then not on the
+ * chain, which reconciliation reports as a shortfall. Said plainly at start, with what to do.
+ */
+async function checkNotRewound(reader: PublicClient, file: string, logger: Logger): Promise<void> {
+  if (!existsSync(file)) return;
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { number: string; hash: string };
+  const block = await reader.getBlock({ blockNumber: BigInt(recorded.number) }).catch(() => undefined);
+  if (block?.hash === recorded.hash) return;
+  logger.error(
+    { recordedBlock: recorded.number, recordedHash: recorded.hash, found: block?.hash ?? 'no such block' },
+    'chain: the local chain lost blocks the books saw (its node was killed before it wrote its state): on-chain balances now differ from the ledger and reconciliation will report it; delete the data directory to start afresh',
+  );
 }

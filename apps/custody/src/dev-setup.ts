@@ -7,7 +7,7 @@
  * the ledger once confirmed. Every step is idempotent: a restart finds what is there and goes on.
  */
 import type { Logger } from '@custody/observability';
-import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, type Address } from 'viem';
+import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, type Address, type Hex } from 'viem';
 import type { DevChain } from './dev-chain';
 
 /** Who sets the development instance up: a maker and a different checker, both named for what they are. */
@@ -44,6 +44,10 @@ export interface SetupContext {
 }
 
 export class SetupError extends Error {}
+/** The runner is stopping: a set-up step or scenario ends here, quietly. */
+export class SetupCancelled extends Error {}
+/** Longest one request of the set-up may take (the runner's stop waits for the set-up). */
+export const SETUP_REQUEST_TIMEOUT_MS = 15_000;
 
 export type Answer = { status: number; body: Record<string, unknown> };
 
@@ -52,6 +56,7 @@ export async function api(baseUrl: string, token: string, method: 'GET' | 'POST'
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(SETUP_REQUEST_TIMEOUT_MS),
   });
   const text = await response.text();
   let parsed: Record<string, unknown> = {};
@@ -68,6 +73,7 @@ export function expectStatus(answer: Answer, allowed: readonly number[], what: s
   return answer;
 }
 
+/** Waits until `check` holds; SetupError past SETUP_WAIT_MS, SetupCancelled when the runner stops first. */
 export async function until(check: () => Promise<boolean>, what: string, stopped: AbortSignal): Promise<void> {
   const deadline = Date.now() + SETUP_WAIT_MS;
   while (!stopped.aborted) {
@@ -75,6 +81,12 @@ export async function until(check: () => Promise<boolean>, what: string, stopped
     if (Date.now() > deadline) throw new SetupError(`${what}: not within ${SETUP_WAIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+  throw new SetupCancelled(`stopped while waiting for ${what}`);
+}
+
+/** Throws SetupCancelled once the runner is stopping. */
+export function checkNotStopped(stopped: AbortSignal): void {
+  if (stopped.aborted) throw new SetupCancelled('stopped');
 }
 
 /** The hot and cold wallets and the custodians' key access (maker: the setup's admin; checker: a different approver). */
@@ -84,7 +96,7 @@ export async function setUpWallets(context: Pick<SetupContext, 'urls' | 'token' 
   const wallet = (token: string, method: 'GET' | 'POST', path: string, body?: unknown) => api(context.urls.wallet, token, method, path, body);
   // the wallet answers 503 until it has reached the chain
   await until(async () => (await wallet(admin, 'GET', '/v1/wallets')).status === 200, 'the wallet service to reach the chain', context.stopped);
-  const listed = (await wallet(admin, 'GET', '/v1/wallets')).body['wallets'] as Array<{ registration: { walletId: string } }>;
+  const listed = expectStatus(await wallet(admin, 'GET', '/v1/wallets'), [200], 'listing the wallets').body['wallets'] as Array<{ registration: { walletId: string } }>;
   const existing = new Set(listed.map((entry) => entry.registration.walletId));
   const rotationDueAt = new Date(context.now().getTime() + KEY_ROTATION_DAYS * 86_400_000).toISOString();
   const wallets = [
@@ -96,60 +108,93 @@ export async function setUpWallets(context: Pick<SetupContext, 'urls' | 'token' 
     expectStatus(await wallet(admin, 'POST', '/v1/wallets', body), [201], `registering ${entry.walletId}`);
     context.logger.info({ walletId: entry.walletId, tier: entry.tier }, 'setup: wallet registered');
   }
-  const roster = (await wallet(admin, 'GET', '/v1/custodians')).body['custodians'] as Array<{ custodianId: string; wallets: string[] }>;
+  const rosterNow = async () => (expectStatus(await wallet(admin, 'GET', '/v1/custodians'), [200], 'reading the custodians').body['custodians'] as Array<{ custodianId: string; wallets: string[] }>);
+  const roster = await rosterNow();
   for (const custodian of DEV_CUSTODIANS) {
+    checkNotStopped(context.stopped);
     const known = roster.find((entry) => entry.custodianId === custodian.custodianId);
     if (known === undefined) expectStatus(await wallet(admin, 'POST', '/v1/custodians', { ...custodian, name: custodian.custodianId }), [201], `adding custodian ${custodian.custodianId}`);
     for (const walletId of wallets.map((entry) => entry.walletId).filter((candidate) => !(known?.wallets ?? []).includes(candidate))) {
-      const changeId = `npm-start-grant-${custodian.custodianId}-${walletId}`;
-      const requested = await wallet(admin, 'POST', '/v1/custodians/key-access-changes', { changeId, custodianId: custodian.custodianId, walletId, action: 'grant', reason: 'development instance (npm start)' });
-      expectStatus(requested, [201, 409, 422], `requesting key access ${changeId}`);
-      const decided = await wallet(approver, 'POST', `/v1/custodians/key-access-changes/${changeId}/decision`, { decision: 'approve', reason: 'development instance (npm start)' });
-      expectStatus(decided, [200, 422], `approving key access ${changeId}`);
+      // named by the moment: a change refused or left undecided by an earlier start is not in the way
+      const changeId = `npm-start-grant-${custodian.custodianId}-${walletId}-${context.now().getTime()}`;
+      expectStatus(await wallet(admin, 'POST', '/v1/custodians/key-access-changes', { changeId, custodianId: custodian.custodianId, walletId, action: 'grant', reason: 'development instance (npm start)' }), [201], `requesting key access ${changeId}`);
+      expectStatus(await wallet(approver, 'POST', `/v1/custodians/key-access-changes/${changeId}/decision`, { decision: 'approve', reason: 'development instance (npm start)' }), [200], `approving key access ${changeId}`);
     }
+  }
+  // what counts is the roster: both custodians hold both wallets, or no withdrawal could ever reach its quorum
+  const granted = await rosterNow();
+  for (const custodian of DEV_CUSTODIANS) {
+    const holds = granted.find((entry) => entry.custodianId === custodian.custodianId)?.wallets ?? [];
+    for (const entry of wallets) if (!holds.includes(entry.walletId)) throw new SetupError(`custodian ${custodian.custodianId} has no key access to ${entry.walletId} after set-up`);
   }
 }
 
 /**
  * Each client: onboarded in the ledger and its address allow-listed by its own signature; then
- * the first deposits of those whose account has sent nothing yet (the chain says who deposited).
+ * its first deposits, four transfers from its own account (ETH and USDT, each split cold and hot).
+ * The chain says how far a client got: its account sends nothing else, so its nonce counts the
+ * deposits mined, and a restart after a partial set-up sends only the rest (and hands the client
+ * only the USDT those still need).
  */
 export async function setUpClients(context: SetupContext, progress: (onboarded: number) => void): Promise<void> {
   const operator = await context.token(SETUP_ADMIN, ['operator']);
   const { chain } = context;
   const signer = createWalletClient({ transport: http(chain.node.rpcUrl) });
   const reader = createPublicClient({ transport: http(chain.node.rpcUrl) });
-  const unfunded: Address[] = [];
   for (const [index, clientId] of context.clients.entries()) {
-    if (context.stopped.aborted) return;
+    checkNotStopped(context.stopped);
     const address = chain.clientAddresses[index] as Address;
     expectStatus(await api(context.urls.ledger, operator, 'POST', '/v1/clients', { clientId }), [200], `onboarding ${clientId}`);
-    const listed = (await api(context.urls.wallet, operator, 'GET', `/v1/clients/${clientId}/allow-list`)).body['addresses'] as Array<{ address: string }> | undefined;
-    if (!(listed ?? []).some((entry) => entry.address.toLowerCase() === address.toLowerCase())) {
+    const listed = expectStatus(await api(context.urls.wallet, operator, 'GET', `/v1/clients/${clientId}/allow-list`), [200], `reading ${clientId}'s allow-list`).body['addresses'] as Array<{ address: string }>;
+    if (!listed.some((entry) => entry.address.toLowerCase() === address.toLowerCase())) {
       const challengeId = `npm-start-${clientId}-${context.now().getTime()}`;
       const challenge = expectStatus(await api(context.urls.wallet, operator, 'POST', `/v1/clients/${clientId}/allow-list/challenges`, { challengeId, chain: 'ethereum', address, method: 'signed-message' }), [201], `challenging ${clientId}'s address`);
       // the client signs with its own account (anvil's node holds that development key, not us)
       const signature = await signer.signMessage({ account: address, message: challenge.body['message'] as string });
       expectStatus(await api(context.urls.wallet, operator, 'POST', `/v1/clients/${clientId}/allow-list/challenges/${challengeId}/signature`, { signature }), [200], `proving ${clientId}'s address`);
     }
-    if ((await reader.getTransactionCount({ address })) === 0) unfunded.push(address);
     progress(index + 1);
   }
-  if (unfunded.length === 0 || context.stopped.aborted) return;
-  const walletAddress = async (walletId: string) => ((await api(context.urls.wallet, operator, 'GET', `/v1/wallets/${walletId}`)).body['registration'] as { address: Address }).address;
+  const walletAddress = async (walletId: string) => (expectStatus(await api(context.urls.wallet, operator, 'GET', `/v1/wallets/${walletId}`), [200], `reading ${walletId}`).body['registration'] as { address: Address }).address;
   const [hot, cold] = [await walletAddress(DEV_HOT_WALLET), await walletAddress(DEV_COLD_WALLET)];
-  const usdt = DEV_DEPOSIT_MINOR.USDT;
-  // the exchange hands each client its USDT (mined together), then each client deposits from its own address
-  let handedOut: `0x${string}` | undefined;
-  for (const address of unfunded) handedOut = await signer.writeContract({ account: chain.exchange, address: chain.usdt, abi: erc20Abi, functionName: 'transfer', args: [address, usdt], chain: null });
-  if (handedOut !== undefined) await reader.waitForTransactionReceipt({ hash: handedOut, pollingInterval: POLL_MS });
-  for (const address of unfunded) {
-    for (const [to, share] of [[cold, DEV_DEPOSIT_COLD_PERCENT], [hot, 100n - DEV_DEPOSIT_COLD_PERCENT]] as const) {
-      await signer.sendTransaction({ account: address, to, value: (DEV_DEPOSIT_MINOR.ETH * share) / 100n, chain: null });
-      await signer.sendTransaction({ account: address, to: chain.usdt, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, (usdt * share) / 100n] }), chain: null });
+  const deposits = firstDeposits(cold, hot);
+  const pending: Array<{ address: Address; rest: typeof deposits }> = [];
+  for (const address of chain.clientAddresses) {
+    const sent = await reader.getTransactionCount({ address, blockTag: 'latest' });
+    if (sent < deposits.length) pending.push({ address, rest: deposits.slice(sent) });
+  }
+  if (pending.length === 0) return;
+  checkNotStopped(context.stopped);
+  // the exchange hands each client the USDT its remaining deposits need (mined together)
+  let handedOut: Hex | undefined;
+  for (const { address, rest } of pending) {
+    const needed = rest.filter((deposit) => deposit.asset === 'USDT').reduce((sum, deposit) => sum + deposit.amountMinor, 0n);
+    const held = await reader.readContract({ address: chain.usdt, abi: erc20Abi, functionName: 'balanceOf', args: [address] });
+    if (needed > held) handedOut = await signer.writeContract({ account: chain.exchange, address: chain.usdt, abi: erc20Abi, functionName: 'transfer', args: [address, needed - held], chain: null });
+  }
+  if (handedOut !== undefined) await reader.waitForTransactionReceipt({ hash: handedOut, pollingInterval: POLL_MS, timeout: SETUP_WAIT_MS });
+  let last: Hex | undefined;
+  for (const { address, rest } of pending) {
+    for (const deposit of rest) {
+      last =
+        deposit.asset === 'ETH'
+          ? await signer.sendTransaction({ account: address, to: deposit.to, value: deposit.amountMinor, chain: null })
+          : await signer.sendTransaction({ account: address, to: chain.usdt, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [deposit.to, deposit.amountMinor] }), chain: null });
     }
   }
-  context.logger.info({ clients: unfunded.length }, 'setup: first deposits sent; credited once confirmed');
+  if (last !== undefined) await reader.waitForTransactionReceipt({ hash: last, pollingInterval: POLL_MS, timeout: SETUP_WAIT_MS });
+  context.logger.info({ clients: pending.length }, 'setup: first deposits mined; credited once confirmed');
+}
+
+/** A client's first deposits, in the order it sends them: the cold wallet's share of each asset, then the hot wallet's. */
+export function firstDeposits(cold: Address, hot: Address): Array<{ asset: 'ETH' | 'USDT'; to: Address; amountMinor: bigint }> {
+  const share = (asset: 'ETH' | 'USDT', percent: bigint) => (DEV_DEPOSIT_MINOR[asset] * percent) / 100n;
+  return [
+    { asset: 'ETH', to: cold, amountMinor: share('ETH', DEV_DEPOSIT_COLD_PERCENT) },
+    { asset: 'USDT', to: cold, amountMinor: share('USDT', DEV_DEPOSIT_COLD_PERCENT) },
+    { asset: 'ETH', to: hot, amountMinor: DEV_DEPOSIT_MINOR.ETH - share('ETH', DEV_DEPOSIT_COLD_PERCENT) },
+    { asset: 'USDT', to: hot, amountMinor: DEV_DEPOSIT_MINOR.USDT - share('USDT', DEV_DEPOSIT_COLD_PERCENT) },
+  ];
 }
 
 /** Each client's available balance per asset in the ledger (minor units). */

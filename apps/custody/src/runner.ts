@@ -16,11 +16,11 @@ import { InProcessMessageBus, type MessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
 import { POLICY_SERVICE } from '@custody/policy-service';
 import { RECONCILIATION_SERVICE } from '@custody/reconciliation-service';
-import { createServiceApp, DatabaseReadiness, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
+import { createServiceApp, DatabaseReadiness, RateLimitedWarning, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
 import { WALLET_SERVICE } from '@custody/wallet-service';
 import { startDashboard } from './dashboard';
 import { startDevChain, type DevChain } from './dev-chain';
-import { clientAvailable, setUpClients, setUpWallets, waitForDeposits, type SetupContext } from './dev-setup';
+import { api, clientAvailable, expectStatus, SetupCancelled, setUpClients, setUpWallets, waitForDeposits, type SetupContext } from './dev-setup';
 import { runScenario } from './scenarios';
 import { devUsers, type DevUser } from './dev-users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -281,7 +281,7 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       walletSetup = setUpWallets({ urls, token: devToken, logger, stopped: stopping.signal, now: () => new Date() }).then(
         () => true,
         (error: unknown) => {
-          logger.error({ error: (error as Error).message }, 'setup: the wallets and custodians were not set up');
+          if (!(error instanceof SetupCancelled)) logger.error({ error: (error as Error).message }, 'setup: the wallets and custodians were not set up');
           return false;
         },
       );
@@ -305,21 +305,29 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       progress = run;
       const ledgerUrl = urls.ledger;
       const setup: SetupContext | undefined = chain === undefined ? undefined : { urls, token: devToken, chain, clients: simulator.clientIds(), logger, stopped: stopping.signal, now: () => new Date() };
+      /** The clients' available balances from the ledger; one unanswered read keeps what the simulator knew (it stays within it). */
+      const warning = new RateLimitedWarning(logger);
       const refreshHoldings = async (context: SetupContext) => {
-        for (const clientId of context.clients) for (const [asset, available] of await clientAvailable(context, clientId)) simulator.setHolding(clientId, asset, available);
+        for (const clientId of context.clients) {
+          const available = await clientAvailable(context, clientId).catch((error: unknown) => {
+            warning.warn({ clientId, error: (error as Error).message }, 'simulator: a balance could not be read; trading on what it knew');
+            return new Map<string, bigint>();
+          });
+          for (const [asset, amount] of available) simulator.setHolding(clientId, asset, amount);
+        }
       };
       simulatorLoop = (async () => {
         if (!(await waitReady(ledgerUrl, stopping.signal))) return;
         if (setup === undefined) {
           const token = await devToken('exchange-simulator', ['operator']);
-          for (const clientId of simulator.clientIds()) {
-            const response = await fetch(`${ledgerUrl}/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientId }) });
-            if (response.status !== 200) throw new Error(`onboarding ${clientId}: HTTP ${response.status} ${await response.text()}`);
-          }
+          for (const clientId of simulator.clientIds()) expectStatus(await api(ledgerUrl, token, 'POST', '/v1/clients', { clientId }), [200], `onboarding ${clientId}`);
           logger.warn({}, 'simulator: no chain (CUSTODY_CHAIN=off): clients trade without deposits, their balances go negative');
         } else {
           run.phase = 'setting up wallets and custodians';
-          if (!(await walletSetup)) return;
+          if (!(await walletSetup)) {
+            if (!stopping.signal.aborted) run.phase = 'stopped: the wallets and custodians were not set up (see the log above)';
+            return;
+          }
           await setUpClients(setup, (onboarded) => (run.phase = `onboarding clients (${onboarded}/${settings.clients})`));
           await waitForDeposits(setup, (credited) => (run.phase = `waiting for deposits to confirm (${credited}/${settings.clients} clients credited)`));
           await refreshHoldings(setup);
@@ -334,12 +342,13 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
             clientAddresses: chain?.clientAddresses ?? [],
             superuserDatabaseUrl: embedded?.databaseUrl(EMBEDDED_DATABASE),
             environment: { ...environment, ...provided, ...chainProvided },
+            dataDir: config.dataDir,
             logger,
             stopped: stopping.signal,
             now: () => new Date(),
             report: (line) => (run.scenario = line),
           }).catch((error: unknown) => {
-            run.scenario = `scenario ${settings.scenario} failed: ${(error as Error).message}`;
+            if (!(error instanceof SetupCancelled)) run.scenario = `scenario ${settings.scenario} failed: ${(error as Error).message}`;
           });
         }
         run.phase = 'trading';
@@ -357,7 +366,11 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
           const wait = settings.tickMs - (Date.now() - tickStarted);
           if (wait > 0) await pause(wait, stopping.signal);
         }
-      })().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'simulator stopped'));
+      })().catch((error: unknown) => {
+        if (error instanceof SetupCancelled) return;
+        run.phase = `stopped: ${(error as Error).message}`;
+        logger.error({ error: (error as Error).message }, 'simulator stopped');
+      });
     }
 
     return {

@@ -13,6 +13,8 @@
  * The chain-side scenarios need the local chain; `tamper` needs the database's superuser (the
  * embedded server's).
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Logger } from '@custody/observability';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import { parseReconciliationConfig } from '@custody/reconciliation-service';
@@ -40,6 +42,8 @@ export interface ScenarioContext {
   /** The database as its superuser (the embedded server's), for `tamper`; undefined with DATABASE_URL. */
   readonly superuserDatabaseUrl: string | undefined;
   readonly environment: Readonly<Record<string, string | undefined>>;
+  /** The runner's data directory: a scenario runs once per data directory. */
+  readonly dataDir: string;
   readonly logger: Logger;
   readonly stopped: AbortSignal;
   readonly now: () => Date;
@@ -49,12 +53,25 @@ export interface ScenarioContext {
 
 type RuleResult = { ruleId: string; subject?: string; verdict: string; figures?: Record<string, string>; rebalancing?: Array<{ asset: string; direction: string; amountMinor: string }> };
 
+/**
+ * Runs the scenario once per data directory: a marker file (`scenarios/<name>.done`) records that
+ * it ran, so a restart does not deposit, take or alter again; deleting it runs it again.
+ */
 export async function runScenario(scenario: RunnerScenario, context: ScenarioContext): Promise<void> {
   if (scenario === 'normal') return;
-  if (scenario === 'tamper') return tamper(context);
-  if (context.chain === undefined) throw new SetupError(`scenario ${scenario} needs the local chain (unset CUSTODY_CHAIN=off and WALLET_EVM_RPC_URL)`);
-  if (scenario === 'hot-wallet-drain') return hotWalletDrain(context, context.chain);
-  return shortfall(context, context.chain);
+  const marker = join(context.dataDir, 'scenarios', `${scenario}.done`);
+  if (existsSync(marker)) {
+    context.report(`scenario ${scenario}: already ran on this data (${marker}: delete it to run it again)`);
+    return;
+  }
+  if (scenario === 'tamper') await tamper(context);
+  else {
+    if (context.chain === undefined) throw new SetupError(`scenario ${scenario} needs the local chain (unset CUSTODY_CHAIN=off and WALLET_EVM_RPC_URL)`);
+    if (scenario === 'hot-wallet-drain') await hotWalletDrain(context, context.chain);
+    else await shortfall(context, context.chain);
+  }
+  mkdirSync(dirname(marker), { recursive: true, mode: 0o700 });
+  writeFileSync(marker, `${context.now().toISOString()}\n`);
 }
 
 async function walletAddress(context: ScenarioContext, token: string, walletId: string): Promise<Address> {
@@ -122,5 +139,6 @@ async function tamper(context: ScenarioContext): Promise<void> {
     await database.end();
   }
   const verification = (await api(context.urls.audit, sre, 'GET', '/v1/audit/verify')).body as { checked?: number; broken?: { position?: string | number; problem?: string } };
-  context.report(`scenario tamper: audit record ${TAMPER_POSITION} altered in the database; verification: ${verification.broken === undefined ? 'no break found (!)' : `broken at position ${String(verification.broken.position)} (${verification.broken.problem ?? ''})`}`);
+  if (verification.broken === undefined) throw new SetupError(`audit record ${TAMPER_POSITION} was altered, and the chain's verification found no break`);
+  context.report(`scenario tamper: audit record ${TAMPER_POSITION} altered in the database; verification: broken at position ${String(verification.broken.position)} (${verification.broken.problem ?? ''})`);
 }

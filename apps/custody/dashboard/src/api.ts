@@ -51,12 +51,25 @@ export async function callService<T>(session: Session, service: Service, path: s
     return { ok: false, status: 0, code: 'DASHBOARD_UNREACHABLE', reason: 'the dashboard did not answer' };
   }
   if (response.status === 401) onUnauthorised();
+  return answerOf<T>(response);
+}
+
+/** A service's answer as a value: its body when it succeeded and is JSON, else a refusal (never a throw). */
+async function answerOf<T>(response: Response): Promise<ApiResult<T>> {
   if (!response.ok) return { ok: false, ...(await refusalOf(response)) };
-  return { ok: true, body: (await response.json()) as T };
+  try {
+    return { ok: true, body: (await response.json()) as T };
+  } catch {
+    return { ok: false, status: response.status, code: 'ANSWER_NOT_JSON', reason: 'the service answered, but not with JSON' };
+  }
 }
 
 export async function logIn(username: string, password: string): Promise<ApiResult<Session>> {
-  const response = await fetch('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!response.ok) return { ok: false, ...(await refusalOf(response)) };
-  return { ok: true, body: (await response.json()) as Session };
+  let response: Response;
+  try {
+    response = await fetch('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  } catch {
+    return { ok: false, status: 0, code: 'DASHBOARD_UNREACHABLE', reason: 'the dashboard did not answer' };
+  }
+  return answerOf<Session>(response);
 }

@@ -9,7 +9,8 @@ export function useCommand<T>(): { readonly state: CommandState<T>; readonly run
   const [state, setState] = useState<CommandState<T>>({ kind: 'idle' });
   const run = async (send: () => Promise<ApiResult<T>>) => {
     setState({ kind: 'running' });
-    const result = await send();
+    // a failure in the page itself still ends the command, with its reason shown
+    const result = await send().catch((error: unknown): ApiResult<T> => ({ ok: false, status: 0, code: 'DASHBOARD_FAILED', reason: (error as Error).message }));
     setState({ kind: 'done', result });
     return result;
   };

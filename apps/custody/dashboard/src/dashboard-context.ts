@@ -45,9 +45,11 @@ export function useResource<T>(load: (() => Promise<ApiResult<T>>) | null, key: 
     const current = loader.current;
     if (!enabled || current === null) return;
     const request = ++latest.current;
-    void current().then((value) => {
-      if (request === latest.current) setResult({ key, value });
-    });
+    void current()
+      .catch((error: unknown): ApiResult<T> => ({ ok: false, status: 0, code: 'DASHBOARD_FAILED', reason: (error as Error).message }))
+      .then((value) => {
+        if (request === latest.current) setResult({ key, value });
+      });
   }, [key, refreshTick, reloads, enabled]);
   const reload = useCallback(() => setReloads((count) => count + 1), []);
   return { result: result?.key === key ? result.value : undefined, reload };

@@ -27,11 +27,14 @@ describe('formatMinor', () => {
   });
 });
 
+const REFUSED_FORMAT = 'a positive decimal number, e.g. 0.25 (a point for decimals; commas only between groups of three digits)';
+
 describe('parseAmount', () => {
   it.each([
     ['1.5', 'ETH', '1500000000000000000'],
     ['0.00000001', 'BTC', '1'],
     ['1,000', 'USDT', '1000000000'],
+    ['12,345,678.5', 'USDT', '12345678500000'],
     [' 2 ', 'USDC', '2000000'],
     ['0.1', 'USDT', '100000'],
   ])('given %s %s, then %s minor units', (text, asset, minor) => {
@@ -41,8 +44,13 @@ describe('parseAmount', () => {
   it.each([
     ['0.000000001', 'BTC', 'BTC has 8 decimals at most'],
     ['0', 'ETH', 'more than zero'],
-    ['-1', 'ETH', 'a positive decimal number, e.g. 0.25'],
-    ['1e3', 'ETH', 'a positive decimal number, e.g. 0.25'],
+    ['-1', 'ETH', REFUSED_FORMAT],
+    ['1e3', 'ETH', REFUSED_FORMAT],
+    // a decimal comma is never read as a thousands separator: 0,5 is not 5
+    ['0,5', 'ETH', REFUSED_FORMAT],
+    ['1,5', 'ETH', REFUSED_FORMAT],
+    ['1.000,50', 'USDT', REFUSED_FORMAT],
+    ['1,0000', 'USDT', REFUSED_FORMAT],
     ['1', 'XYZ', 'unknown asset XYZ'],
   ])('given %s %s, then refused: %s', (text, asset, reason) => {
     expect(parseAmount(text, asset)).toEqual({ ok: false, reason });

@@ -7,7 +7,8 @@
 export const ASSET_DECIMALS: Readonly<Record<string, number>> = { BTC: 8, ETH: 18, USDT: 6, USDC: 6 };
 
 const MINOR_PATTERN = /^-?\d+$/;
-const DECIMAL_PATTERN = /^(\d{1,38})(?:\.(\d+))?$/;
+/** Digits, or digits grouped by commas in threes (a comma anywhere else, as a decimal comma, is refused: never guessed). */
+const DECIMAL_PATTERN = /^(\d{1,38}|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?$/;
 
 /** `"123456789", "BTC"` -> `"1.23456789"`; thousands separated; trailing zeros of the fraction dropped. */
 export function formatMinor(minor: string, asset: string): string {
@@ -27,11 +28,13 @@ export type ParsedAmount = { readonly ok: true; readonly minor: string } | { rea
 export function parseAmount(text: string, asset: string): ParsedAmount {
   const decimals = ASSET_DECIMALS[asset];
   if (decimals === undefined) return { ok: false, reason: `unknown asset ${asset}` };
-  const match = DECIMAL_PATTERN.exec(text.trim().replace(/,/g, ''));
-  if (match === null) return { ok: false, reason: 'a positive decimal number, e.g. 0.25' };
+  const match = DECIMAL_PATTERN.exec(text.trim());
+  if (match === null) return { ok: false, reason: 'a positive decimal number, e.g. 0.25 (a point for decimals; commas only between groups of three digits)' };
+  const whole = (match[1] ?? '').replace(/,/g, '');
   const fraction = match[2] ?? '';
+  if (whole.length > 38) return { ok: false, reason: 'too many digits' };
   if (fraction.length > decimals) return { ok: false, reason: `${asset} has ${decimals} decimals at most` };
-  const minor = `${match[1]}${fraction.padEnd(decimals, '0')}`.replace(/^0+/, '');
+  const minor = `${whole}${fraction.padEnd(decimals, '0')}`.replace(/^0+/, '');
   if (minor === '') return { ok: false, reason: 'more than zero' };
   return { ok: true, minor };
 }

@@ -5,7 +5,7 @@
  * carries it or its development dependencies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPublicClient, createWalletClient, http, type Abi, type Address, type Hex } from 'viem';
@@ -46,6 +46,13 @@ export interface LocalChainOptions {
   readonly stateIntervalSeconds?: number;
   /** Unlocked development accounts (anvil's default: 10). */
   readonly accounts?: number;
+  /** Written with the node's pid as soon as it is spawned (stopLeftOverNode finds it after a crash). */
+  readonly pidFile?: string;
+  /**
+   * In a process group of its own: Ctrl-C at a terminal reaches the parent only, which stops the
+   * node itself after what uses it (a node left by a killed parent is found by its pid file).
+   */
+  readonly detached?: boolean;
 }
 
 /**
@@ -76,7 +83,8 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Chain
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
   if (options.accounts !== undefined) args.push('--accounts', String(options.accounts));
   if (options.stateFile !== undefined) args.push('--state', options.stateFile, ...(options.stateIntervalSeconds === undefined ? [] : ['--state-interval', String(options.stateIntervalSeconds)]));
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached === true });
+  if (options.pidFile !== undefined && child.pid !== undefined) writeFileSync(options.pidFile, `${child.pid}\n`, { mode: 0o600 });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_BYTES_MAX)));
   const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
@@ -98,17 +106,44 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Chain
     if (answered) break;
     await sleep(POLL_MS);
   }
-  return { rpcUrl, chainId, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopNode(child) };
+  return { rpcUrl, chainId, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopNode(child, options.pidFile) };
 }
 
 /** SIGTERM (anvil dumps its --state file then), SIGKILL after LOCAL_CHAIN_STOP_TIMEOUT_MS. */
-async function stopNode(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), LOCAL_CHAIN_STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
+async function stopNode(child: ChildProcess, pidFile: string | undefined): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), LOCAL_CHAIN_STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (pidFile !== undefined) rmSync(pidFile, { force: true });
+}
+
+/**
+ * A node left running by a process that was killed, named by its pid file, is stopped (SIGTERM:
+ * it writes its state; SIGKILL past LOCAL_CHAIN_STOP_TIMEOUT_MS). Only when, on Linux, its command
+ * line is anvil on `stateFile`: after a reboot the pid may be another program's. True when one was stopped.
+ */
+export async function stopLeftOverNode(pidFile: string, stateFile: string): Promise<boolean> {
+  if (!existsSync(pidFile)) return false;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  const command = `/proc/${pid}/cmdline`;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !existsSync(command)) return false;
+  const args = readFileSync(command, 'utf8').split('\0');
+  if (!args.some((arg) => arg.endsWith('anvil')) || !args.includes(stateFile)) return false;
+  const gone = async (deadline: number) => {
+    while (existsSync(command) && Date.now() < deadline) await sleep(POLL_MS);
+    return !existsSync(command);
+  };
+  process.kill(pid, 'SIGTERM');
+  if (!(await gone(Date.now() + LOCAL_CHAIN_STOP_TIMEOUT_MS))) {
+    process.kill(pid, 'SIGKILL');
+    await gone(Date.now() + LOCAL_CHAIN_STOP_TIMEOUT_MS);
+  }
+  return true;
 }
 
 /**

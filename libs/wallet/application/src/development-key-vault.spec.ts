@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, hexToBigInt, recoverAddress, type Hex } from 'viem';
@@ -27,8 +27,13 @@ describe('the development key vault (the HSM port without an HSM, for npm start)
     }
   });
 
-  it('given keys on disk, when the vault is opened again, then the same key answers; files are 0600 in a 0700 directory', async () => {
+  it('given NODE_ENV=production, then the vault refuses to open, whatever the configuration let through', () => {
+    expect(() => DevelopmentKeyVault.open(join(directory, 'keys'), { NODE_ENV: 'production' })).toThrow(expect.objectContaining({ code: 'HSM_OPERATION_FAILED', message: expect.stringMatching(/refused with NODE_ENV=production/) }));
+  });
+
+  it('given keys on disk, when the vault is opened again, then the same key answers; files are 0600 in a 0700 directory, even one that was wider', async () => {
     const keys = join(directory, 'keys');
+    mkdirSync(keys, { mode: 0o755 });
     const made = await DevelopmentKeyVault.open(keys).generateKey('eth-cold-1');
     expect(await DevelopmentKeyVault.open(keys).publicKey('eth-cold-1')).toEqual(made);
     expect(statSync(keys).mode & 0o777).toBe(0o700);

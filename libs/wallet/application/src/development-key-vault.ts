@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, sign } from 'viem/accounts';
@@ -20,17 +21,29 @@ export const DEVELOPMENT_CHAIN_IDS: readonly number[] = [31_337, 1_337];
 export class DevelopmentKeyVault implements KeyVault {
   private constructor(private readonly directory: string) {}
 
-  static open(directory: string): DevelopmentKeyVault {
+  /** Refused in production whatever the configuration says; the directory is made (or made again) readable by this user only. */
+  static open(directory: string, environment: Readonly<Record<string, string | undefined>> = process.env): DevelopmentKeyVault {
+    if (environment['NODE_ENV'] === 'production') throw new KeyVaultError('HSM_OPERATION_FAILED', 'the development key vault is refused with NODE_ENV=production: use an HSM');
     mkdirSync(directory, { recursive: true, mode: 0o700 });
+    chmodSync(directory, 0o700); // mkdir's mode does not apply to a directory that was already there
     return new DevelopmentKeyVault(directory);
   }
 
   async generateKey(keyId: string): Promise<GeneratedKey> {
     assertKeyId(keyId);
     const file = this.file(keyId);
-    if (existsSync(file)) throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the vault already holds a key '${keyId}'`);
-    // 'wx': never overwrites a key another call made in between
-    writeFileSync(file, `${generatePrivateKey()}\n`, { mode: 0o600, flag: 'wx' });
+    // written whole to a file of its own, then linked under the key's name: a crash leaves no half
+    // key, and a key another call made in between is never overwritten (link fails: EEXIST)
+    const partial = join(this.directory, `.${keyId}.${randomBytes(6).toString('hex')}.partial`);
+    writeFileSync(partial, `${generatePrivateKey()}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(partial, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the vault already holds a key '${keyId}'`);
+      throw error;
+    } finally {
+      rmSync(partial, { force: true });
+    }
     return this.publicKey(keyId);
   }
 

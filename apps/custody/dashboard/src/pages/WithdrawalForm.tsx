@@ -8,6 +8,10 @@ import type { AllowListAnswer, WithdrawalView } from '../types';
 
 const OTHER_ADDRESS = 'other';
 
+function destinationKey(entry: { readonly chain: string; readonly address: string }): string {
+  return `${entry.chain}:${entry.address}`;
+}
+
 /**
  * An operator requests a client withdrawal (POST /v1/withdrawals): to one of the client's
  * allow-listed addresses (GET /v1/clients/:clientId/allow-list), or to another address, which the
@@ -24,7 +28,8 @@ export function WithdrawalForm({ onRequested }: { readonly onRequested: (withdra
   const [address, setAddress] = useState('');
   const allowList = useResource(clientId.trim() === '' ? null : () => callService<AllowListAnswer>(session, 'wallet', `/v1/clients/${encodeURIComponent(clientId.trim())}/allow-list`), `allow-list/${clientId.trim()}`, false);
   const addresses = allowList.result?.ok === true ? allowList.result.body.addresses : [];
-  const chosen = destination === OTHER_ADDRESS ? { chain, address } : addresses[Number(destination)];
+  // chosen by the address itself (not its place in the list), and only from the list shown for this client
+  const chosen = destination === OTHER_ADDRESS ? { chain, address } : addresses.find((entry) => destinationKey(entry) === destination);
   const parsed = parseAmount(amount, asset);
   const command = useCommand<WithdrawalView>();
   const submit = async (event: FormEvent) => {
@@ -41,7 +46,16 @@ export function WithdrawalForm({ onRequested }: { readonly onRequested: (withdra
     <form id="withdrawal-form" className="stacked" onSubmit={(event) => void submit(event)}>
       <div className="row">
         <label>Withdrawal id <input id="withdrawal-id" required maxLength={128} value={withdrawalId} onChange={(event) => setWithdrawalId(event.target.value)} /></label>
-        <label>Client <input id="withdrawal-client" required maxLength={128} value={clientId} onChange={(event) => setClientId(event.target.value)} /></label>
+        <label>Client <input
+            id="withdrawal-client"
+            required
+            maxLength={128}
+            value={clientId}
+            onChange={(event) => {
+              setClientId(event.target.value);
+              setDestination(''); // another client's addresses: choose again
+            }}
+          /></label>
         <label>
           Asset
           <select id="withdrawal-asset" value={asset} onChange={(event) => setAsset(event.target.value)}>
@@ -55,7 +69,7 @@ export function WithdrawalForm({ onRequested }: { readonly onRequested: (withdra
         Destination
         <select id="withdrawal-destination" required value={destination} onChange={(event) => setDestination(event.target.value)}>
           <option value="">{addresses.length === 0 ? 'no allow-listed address loaded' : 'choose an allow-listed address'}</option>
-          {addresses.map((entry, index) => <option key={`${entry.chain}:${entry.address}`} value={String(index)} data-address={entry.address}>{entry.chain} {entry.address} (proven {entry.provenAt})</option>)}
+          {addresses.map((entry) => <option key={destinationKey(entry)} value={destinationKey(entry)} data-address={entry.address}>{entry.chain} {entry.address} (proven {entry.provenAt})</option>)}
           <option value={OTHER_ADDRESS}>another address (the wallet service checks the allow-list)</option>
         </select>
       </label>
