@@ -16,8 +16,12 @@ const PORTS_NEEDED = 7;
 
 async function portFree(port: number): Promise<boolean> {
   const server = createServer();
-  server.listen(port, '127.0.0.1');
-  const result = await Promise.race([once(server, 'listening').then(() => true), once(server, 'error').then(() => false)]);
+  // not events.once: its 'listening' promise rejects on 'error', which a port in use must not be
+  const result = await new Promise<boolean>((resolve) => {
+    server.once('listening', () => resolve(true));
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1');
+  });
   if (result) await new Promise((resolve) => server.close(resolve));
   return result;
 }

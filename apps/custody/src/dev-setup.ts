@@ -7,7 +7,7 @@
  * the ledger once confirmed. Every step is idempotent: a restart finds what is there and goes on.
  */
 import type { Logger } from '@custody/observability';
-import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, zeroAddress, type Address, type Hex } from 'viem';
 import type { DevChain } from './dev-chain';
 
 /** Who sets the development instance up: a maker and a different checker, both named for what they are. */
@@ -205,19 +205,29 @@ export async function clientAvailable(context: SetupContext, clientId: string): 
   return new Map(lines.map((line) => [line.asset, BigInt(line.availableMinor)]));
 }
 
-/** Waits until the ledger has credited every client's deposit of both assets. */
+/** How many of a client's first statement lines are read to count its deposits (the first deposits are among its first lines). */
+const DEPOSIT_LINES_READ = 100;
+
+/**
+ * Waits until the ledger has credited all of every client's first deposits (each of the four
+ * transfers is a deposit line on its statement): not merely some of them, or a check made just
+ * after (a scenario's reconciliation run) would see a deposit still on its way.
+ */
 export async function waitForDeposits(context: SetupContext, progress: (credited: number) => void): Promise<void> {
+  const token = await context.token(SETUP_ADMIN, ['operator']);
+  const expected = firstDeposits(zeroAddress, zeroAddress).length;
   await until(
     async () => {
       let credited = 0;
       for (const clientId of context.clients) {
-        const available = await clientAvailable(context, clientId);
-        if ((['ETH', 'USDT'] as const).every((asset) => (available.get(asset) ?? 0n) > 0n)) credited += 1;
+        const answer = expectStatus(await api(context.urls.ledger, token, 'GET', `/v1/clients/${clientId}/statement?limit=${DEPOSIT_LINES_READ}`), [200], `reading ${clientId}'s statement`);
+        const deposits = (answer.body['lines'] as Array<{ reason: string }>).filter((line) => line.reason === 'deposit').length;
+        if (deposits >= expected) credited += 1;
       }
       progress(credited);
       return credited === context.clients.length;
     },
-    'every client\'s deposit to be credited',
+    "every client's first deposits to be credited",
     context.stopped,
   );
 }
