@@ -10,6 +10,8 @@ import type { RunnerService } from './runner-config';
 export const DASHBOARD_BODY_BYTES_MAX = 64 * 1024;
 /** Longest a service may take to answer a request passed on by the dashboard. */
 export const DASHBOARD_PROXY_TIMEOUT_MS = 15_000;
+/** Largest answer of a service the dashboard passes on (a page of a statement is far below it). */
+export const DASHBOARD_ANSWER_BYTES_MAX = 8 * 1024 * 1024;
 /** Files of the built page served at most (index.html and the hashed bundles under /assets/: a handful). */
 export const DASHBOARD_ASSET_FILES_MAX = 100;
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -30,6 +32,23 @@ export interface DashboardOptions {
   readonly users: readonly DevUser[];
   readonly signToken: (subject: string, roles: readonly string[]) => Promise<string>;
   readonly logger: Logger;
+}
+
+/** A service's answer, read up to DASHBOARD_ANSWER_BYTES_MAX; a larger one is refused (502), never buffered whole. */
+async function answerBody(answer: Response, service: RunnerService): Promise<Buffer> {
+  const tooLarge = () => new RequestError(502, { code: 'ANSWER_TOO_LARGE', reason: `the ${service} service answered with more than ${DASHBOARD_ANSWER_BYTES_MAX} bytes` });
+  if (Number(answer.headers.get('content-length') ?? 0) > DASHBOARD_ANSWER_BYTES_MAX) {
+    await answer.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of answer.body ?? []) {
+    size += (chunk as Uint8Array).length;
+    if (size > DASHBOARD_ANSWER_BYTES_MAX) throw tooLarge();
+    chunks.push(chunk as Uint8Array);
+  }
+  return Buffer.concat(chunks);
 }
 
 class RequestError extends Error {
@@ -133,7 +152,7 @@ export async function startDashboard(options: DashboardOptions): Promise<{ close
     }).catch(() => {
       throw new RequestError(502, { code: 'SERVICE_UNREACHABLE', reason: `the ${service} service did not answer` });
     });
-    send(response, answer.status, Buffer.from(await answer.arrayBuffer()), answer.headers.get('content-type') ?? 'application/json; charset=utf-8');
+    send(response, answer.status, await answerBody(answer, service), answer.headers.get('content-type') ?? 'application/json; charset=utf-8');
   };
 
   const server: Server = createServer((request, response) => {
