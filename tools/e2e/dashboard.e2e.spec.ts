@@ -152,9 +152,10 @@ describe('dashboard (headless Chromium)', () => {
       expect(await breachesCaption.getAttribute('data-as-of')).toBe(pastInstant);
       await rendered(page, 'discrepancies', '#discrepancies, #discrepancies-none, #discrepancies-reconstructed');
       await screenshot(page, '6-breaches-at-moment');
-      // the approval queue has no past: said plainly
+      // the approval queue then, as the audit record has it (the auditor's reconstruction); nothing is decided from the past
       await openPage(page, 'approvals');
-      await page.locator('#approvals-section [data-testid="not-at-moment"]').waitFor({ timeout: WAIT_MS });
+      await page.locator('#approvals-reconstructed').waitFor({ timeout: WAIT_MS });
+      expect(await page.locator('#withdrawal-form, [data-testid="withdrawal-approve"]').count()).toBe(0);
       await openPage(page, 'audit');
       await page.locator('#audit-at').waitFor({ timeout: WAIT_MS });
 
@@ -256,6 +257,9 @@ describe('dashboard (headless Chromium)', () => {
       await approveAs('custodian-1', '21-first-approval');
       await page.click('#withdrawal-approve');
       await page.locator('#withdrawal-approve-error [data-error-code="SIGNING_CUSTODIAN_ALREADY_APPROVED"]').waitFor({ timeout: WAIT_MS });
+      // a moment between the two approvals (the selector counts whole seconds): looked at again below
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const between = new Date(Date.now() - (Date.now() % 1_000));
       await approveAs('custodian-2', '22-second-approval');
       await page.locator(`#withdrawal-detail div[data-withdrawal-id="${withdrawalId}"][data-status="confirmed"]`).waitFor({ timeout: WAIT_MS });
       await screenshot(page, '23-withdrawal-confirmed');
@@ -266,6 +270,17 @@ describe('dashboard (headless Chromium)', () => {
       await showSim1();
       await waitFor(async () => (await balanceOf(2)) === '9.95' && (await balanceOf(3)) === '0', "sim-0001's balance to fall by the 0.05 ETH withdrawn", WAIT_MS, 250);
       await screenshot(page, '24-balance-after-withdrawal');
+
+      // HK-22 the approval queue as it was between the approvals, from the audit record: custodian-1's approval only
+      await page.fill('#moment', localInput(between));
+      await page.click('#moment-apply');
+      await page.locator('#moment-caption').filter({ hasText: `as at ${between.toISOString()}` }).waitFor({ timeout: WAIT_MS });
+      await openPage(page, 'approvals');
+      const then = page.locator(`#withdrawals-reconstructed tr[data-withdrawal-id="${withdrawalId}"][data-status="awaiting-approval"]`);
+      await then.waitFor({ timeout: WAIT_MS });
+      expect(await then.textContent()).toContain('custodian-1');
+      expect(await then.textContent()).not.toContain('custodian-2');
+      await screenshot(page, '25-queue-between-approvals');
       expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT_MS,

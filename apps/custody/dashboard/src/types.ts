@@ -184,6 +184,20 @@ export interface ReconstructedState {
   readonly wallets: readonly { readonly walletId: string; readonly tier: string; readonly ownerClass: string; readonly keyId: string | null }[];
   readonly policyVersion: string | null;
   readonly openDiscrepancies: readonly { readonly discrepancyId: string; readonly discoveredOn: string; readonly topUpDueOn: unknown }[];
+  readonly openWithdrawals: readonly {
+    readonly withdrawalId: string;
+    readonly clientId: string | null;
+    readonly asset: string;
+    readonly amountMinor: string;
+    readonly walletId: string;
+    readonly destinationAddress: string;
+    readonly destinationWalletId: string | null;
+    readonly requestedBy: string;
+    readonly requestedAt: string;
+    readonly status: string;
+    readonly approvals: readonly string[];
+  }[];
+  readonly pendingKeyAccessChanges: readonly { readonly changeId: string; readonly custodianId: string; readonly walletId: string; readonly action: string; readonly requestedBy: string; readonly requestedAt: string }[];
 }
 
 /** libs/audit/domain/src/audit-record.ts: Checkpoint */

@@ -33,4 +33,38 @@ describe('HK-22 the state an auditor asks about, as of an instant, from the audi
     expect(reconstructState(events, '2026-11-24T12:00:00.000Z')).toMatchObject({ keyAccess: [], allowListed: [], openBreaches: [], prices: [{ price: '3100' }] });
     expect(reconstructState(events, '2026-11-24T07:00:00.000Z')).toMatchObject({ wallets: [], policyVersion: null, prices: [] });
   });
+
+  describe('the approval queue as it was (HK-11d, TW-18)', () => {
+    const queue = [
+      event('WithdrawalRequested', { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: '500000000000000000', walletId: 'hot-1', destinationAddress: '0xAbC', destinationWalletId: null, requestedBy: 'operator-1', at: '2026-11-24T13:00:00.000Z' }),
+      event('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: {}, voidedApprovals: 0, at: '2026-11-24T13:01:00.000Z' }),
+      event('SigningApproved', { withdrawalId: 'W-1', custodianId: 'ann', payloadHash: '0x1', at: '2026-11-24T13:02:00.000Z' }),
+      event('KeyAccessChangeRequested', { changeId: 'C-1', custodianId: 'cat', walletId: 'hot-1', action: 'grant', reason: 'r', requestedBy: 'admin-1', at: '2026-11-24T13:03:00.000Z' }),
+      // a new payload (the fee moved) voids the approvals given for the old one
+      event('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: {}, voidedApprovals: 1, at: '2026-11-24T13:04:00.000Z' }),
+      event('SigningApproved', { withdrawalId: 'W-1', custodianId: 'ann', payloadHash: '0x2', at: '2026-11-24T13:05:00.000Z' }),
+      event('SigningApproved', { withdrawalId: 'W-1', custodianId: 'bob', payloadHash: '0x2', at: '2026-11-24T13:06:00.000Z' }),
+      event('WithdrawalApproved', { withdrawalId: 'W-1', at: '2026-11-24T13:06:00.000Z' }),
+      event('KeyAccessChangeApproved', { changeId: 'C-1', approvedBy: 'approver-1', reason: 'ok', at: '2026-11-24T13:07:00.000Z' }),
+      event('WithdrawalBroadcast', { withdrawalId: 'W-1', transactionHash: '0xt', at: '2026-11-24T13:08:00.000Z' }),
+      event('WithdrawalConfirmed', { withdrawalId: 'W-1', clientId: 'alice', confirmedAt: '2026-11-24T13:10:00.000Z' }),
+    ];
+    const at = (time: string) => reconstructState(queue, `2026-11-24T${time}:30.000Z`);
+
+    it('HK-11d given a withdrawal through its life, then at each moment its status and the approvals of the payload then in force', () => {
+      expect(at('12:59').openWithdrawals).toEqual([]);
+      expect(at('13:00').openWithdrawals).toEqual([expect.objectContaining({ withdrawalId: 'W-1', clientId: 'alice', amountMinor: '500000000000000000', status: 'requested', approvals: [], requestedBy: 'operator-1' })]);
+      expect(at('13:02').openWithdrawals).toEqual([expect.objectContaining({ status: 'awaiting-approval', approvals: ['ann'] })]);
+      expect(at('13:04').openWithdrawals).toEqual([expect.objectContaining({ status: 'awaiting-approval', approvals: [] })]);
+      expect(at('13:06').openWithdrawals).toEqual([expect.objectContaining({ status: 'approved', approvals: ['ann', 'bob'] })]);
+      expect(at('13:08').openWithdrawals).toEqual([expect.objectContaining({ status: 'broadcast' })]);
+      expect(at('13:10').openWithdrawals).toEqual([]);
+    });
+
+    it('TW-18 given a key-access change, then it is pending from its request until its decision', () => {
+      expect(at('13:02').pendingKeyAccessChanges).toEqual([]);
+      expect(at('13:03').pendingKeyAccessChanges).toEqual([{ changeId: 'C-1', custodianId: 'cat', walletId: 'hot-1', action: 'grant', requestedBy: 'admin-1', requestedAt: '2026-11-24T13:03:00.000Z' }]);
+      expect(at('13:07').pendingKeyAccessChanges).toEqual([]);
+    });
+  });
 });

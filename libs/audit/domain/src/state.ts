@@ -15,10 +15,34 @@ export interface ReconstructedState {
   readonly openBreaches: readonly { readonly breachId: string; readonly ruleId: string; readonly subject: string; readonly detectedAt: string }[];
   readonly openDiscrepancies: readonly { readonly discrepancyId: string; readonly discoveredOn: string; readonly topUpDueOn: unknown }[];
   readonly prices: readonly { readonly asset: string; readonly quoteCurrency: string; readonly price: string; readonly observedAt: string }[];
+  /** Withdrawals and internal transfers requested and not yet confirmed, failed or cancelled: the approval queue then (HK-11d). */
+  readonly openWithdrawals: readonly OpenWithdrawal[];
+  /** Key-access changes requested and not yet approved or rejected (TW-18). */
+  readonly pendingKeyAccessChanges: readonly { readonly changeId: string; readonly custodianId: string; readonly walletId: string; readonly action: string; readonly requestedBy: string; readonly requestedAt: string }[];
 }
 
+export interface OpenWithdrawal {
+  readonly withdrawalId: string;
+  /** Null for an internal transfer. */
+  readonly clientId: string | null;
+  readonly asset: string;
+  /** Minor units, as recorded. */
+  readonly amountMinor: string;
+  readonly walletId: string;
+  readonly destinationAddress: string;
+  readonly destinationWalletId: string | null;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly status: 'requested' | 'awaiting-approval' | 'approved' | 'signed' | 'broadcast';
+  /** Custodians who approved the payload in force (a new payload voids earlier approvals). */
+  readonly approvals: readonly string[];
+}
+
+/** The events that end a withdrawal's time in the queue. */
+const WITHDRAWAL_ENDED = new Set(['WithdrawalConfirmed', 'InternalTransferConfirmed', 'WithdrawalFailed', 'InternalTransferFailed', 'WithdrawalCancelled']);
+
 const timeOf = (event: AuditedEvent): string => {
-  for (const field of ['at', 'detectedAt', 'resolvedAt', 'observedAt', 'confirmedAt']) if (typeof event.data[field] === 'string') return event.data[field] as string;
+  for (const field of ['at', 'detectedAt', 'resolvedAt', 'observedAt', 'confirmedAt', 'failedAt']) if (typeof event.data[field] === 'string') return event.data[field] as string;
   return event.occurredAt;
 };
 
@@ -30,7 +54,13 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
   const breaches = new Map<string, { breachId: string; ruleId: string; subject: string; detectedAt: string }>();
   const discrepancies = new Map<string, { discrepancyId: string; discoveredOn: string; topUpDueOn: unknown }>();
   const prices = new Map<string, { asset: string; quoteCurrency: string; price: string; observedAt: string }>();
+  const withdrawals = new Map<string, OpenWithdrawal>();
+  const keyAccessChanges = new Map<string, ReconstructedState['pendingKeyAccessChanges'][number]>();
   let policyVersion: string | null = null;
+  const updateWithdrawal = (withdrawalId: string, change: (open: OpenWithdrawal) => OpenWithdrawal) => {
+    const open = withdrawals.get(withdrawalId);
+    if (open !== undefined) withdrawals.set(withdrawalId, change(open));
+  };
   for (const event of events) {
     if (Date.parse(timeOf(event)) > limit) continue;
     const data = event.data;
@@ -71,6 +101,43 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
       case 'DiscrepancyClosed':
         discrepancies.delete(text('discrepancyId'));
         break;
+      case 'WithdrawalRequested':
+        withdrawals.set(text('withdrawalId'), {
+          withdrawalId: text('withdrawalId'),
+          clientId: typeof data['clientId'] === 'string' ? (data['clientId'] as string) : null,
+          asset: text('asset'),
+          amountMinor: text('amountMinor'),
+          walletId: text('walletId'),
+          destinationAddress: text('destinationAddress'),
+          destinationWalletId: typeof data['destinationWalletId'] === 'string' ? (data['destinationWalletId'] as string) : null,
+          requestedBy: text('requestedBy'),
+          requestedAt: text('at'),
+          status: 'requested',
+          approvals: [],
+        });
+        break;
+      case 'SigningPayloadPrepared':
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'awaiting-approval', approvals: [] }));
+        break;
+      case 'SigningApproved':
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, approvals: [...open.approvals, text('custodianId')] }));
+        break;
+      case 'WithdrawalApproved':
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'approved' }));
+        break;
+      case 'WithdrawalSigned':
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'signed' }));
+        break;
+      case 'WithdrawalBroadcast':
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'broadcast' }));
+        break;
+      case 'KeyAccessChangeRequested':
+        keyAccessChanges.set(text('changeId'), { changeId: text('changeId'), custodianId: text('custodianId'), walletId: text('walletId'), action: text('action'), requestedBy: text('requestedBy'), requestedAt: text('at') });
+        break;
+      case 'KeyAccessChangeApproved':
+      case 'KeyAccessChangeRejected':
+        keyAccessChanges.delete(text('changeId'));
+        break;
       case 'PriceObserved': {
         const key = `${text('asset')}/${text('quoteCurrency')}`;
         const known = prices.get(key);
@@ -78,9 +145,10 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
         break;
       }
       default:
+        if (WITHDRAWAL_ENDED.has(event.type)) withdrawals.delete(text('withdrawalId'));
         break;
     }
   }
   const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, value]) => value);
-  return { at, wallets: sorted(wallets), allowListed: sorted(allowListed), keyAccess: sorted(keyAccess), policyVersion, openBreaches: sorted(breaches), openDiscrepancies: sorted(discrepancies), prices: sorted(prices) };
+  return { at, wallets: sorted(wallets), allowListed: sorted(allowListed), keyAccess: sorted(keyAccess), policyVersion, openBreaches: sorted(breaches), openDiscrepancies: sorted(discrepancies), prices: sorted(prices), openWithdrawals: sorted(withdrawals), pendingKeyAccessChanges: sorted(keyAccessChanges) };
 }

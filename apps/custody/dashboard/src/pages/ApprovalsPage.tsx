@@ -4,7 +4,8 @@ import { CommandRefusal, Decision, newIdentifier, useCommand } from '../command'
 import { Loaded, NotAtMoment, Section } from '../components';
 import { hasRole, useDashboard, useResource } from '../dashboard-context';
 import { formatMinor } from '../format';
-import type { PolicyVersionsAnswer, RosterAnswer, WithdrawalView } from '../types';
+import { atQuery } from '../moment';
+import type { PolicyVersionsAnswer, ReconstructedState, RosterAnswer, WithdrawalView } from '../types';
 import { WithdrawalForm } from './WithdrawalForm';
 import { WithdrawalReview } from './WithdrawalReview';
 
@@ -183,12 +184,70 @@ function PolicyVersions() {
   );
 }
 
+/**
+ * At a past moment the wallet service answers only for now; the audit record can (auditors only):
+ * the withdrawals then open with the approvals given, and the key-access changes then pending.
+ * Nothing is decided from here: decisions are commands, made live.
+ */
+function ReconstructedQueue() {
+  const { session, moment } = useDashboard();
+  const auditor = hasRole(session, 'auditor');
+  const query = atQuery(moment);
+  const { result } = useResource(auditor ? () => callService<ReconstructedState>(session, 'audit', `/v1/audit/reconstruction/state${query}`) : null, `state${query}`, false);
+  if (!auditor) return <NotAtMoment what="The approval queue" why="the wallet and policy services keep only the queue as it is now (an auditor sees it reconstructed from the audit record); decisions are commands, made live" />;
+  return (
+    <Loaded result={result}>
+      {(state) => (
+        <>
+          <p className="muted" id="approvals-reconstructed">As reconstructed from the audit record at {state.at} (HK-22). Decisions are made live, not here.</p>
+          <h3>Withdrawals and internal transfers open then</h3>
+          <table id="withdrawals-reconstructed">
+            <thead>
+              <tr><th>Withdrawal</th><th>Client</th><th className="num">Amount</th><th>From</th><th>To</th><th>Status</th><th>Approvals</th><th>Requested</th></tr>
+            </thead>
+            <tbody>
+              {state.openWithdrawals.map((withdrawal) => (
+                <tr key={withdrawal.withdrawalId} data-withdrawal-id={withdrawal.withdrawalId} data-status={withdrawal.status}>
+                  <td className="mono">{withdrawal.withdrawalId}</td>
+                  <td>{withdrawal.clientId ?? '(internal)'}</td>
+                  <td className="num">{formatMinor(withdrawal.amountMinor, withdrawal.asset)} {withdrawal.asset}</td>
+                  <td>{withdrawal.walletId}</td>
+                  <td className="mono">{withdrawal.destinationWalletId ?? withdrawal.destinationAddress}</td>
+                  <td>{withdrawal.status}</td>
+                  <td>{withdrawal.approvals.join(', ') || 'none'}</td>
+                  <td>{withdrawal.requestedAt} by {withdrawal.requestedBy}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {state.openWithdrawals.length === 0 && <p className="muted" id="withdrawals-reconstructed-none">None open then.</p>}
+          <h3>Key-access changes pending then</h3>
+          <table id="key-access-reconstructed">
+            <thead>
+              <tr><th>Change</th><th>Custodian</th><th>Wallet</th><th>Action</th><th>Requested</th></tr>
+            </thead>
+            <tbody>
+              {state.pendingKeyAccessChanges.map((change) => (
+                <tr key={change.changeId} data-change-id={change.changeId}>
+                  <td className="mono">{change.changeId}</td><td>{change.custodianId}</td><td>{change.walletId}</td><td>{change.action}</td><td>{change.requestedAt} by {change.requestedBy}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {state.pendingKeyAccessChanges.length === 0 && <p className="muted">None pending then.</p>}
+          <p className="muted">Policy version in force then: {state.policyVersion ?? "the texts' defaults (none approved yet)"}.</p>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
 export function ApprovalsPage() {
   const { moment } = useDashboard();
   if (moment.kind === 'at') {
     return (
       <Section id="approvals" title="Approval queue">
-        <NotAtMoment what="The approval queue" why="the wallet and policy services keep only the queue as it is now; decisions are commands, made live" />
+        <ReconstructedQueue />
       </Section>
     );
   }
