@@ -10,21 +10,22 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { AUDIT_SERVICE } from '@custody/audit-service';
-import { DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, messagesByTopic } from '@custody/exchange-simulator';
 import { LEDGER_SERVICE } from '@custody/ledger-service';
 import { InProcessMessageBus, type MessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
 import { POLICY_SERVICE } from '@custody/policy-service';
 import { RECONCILIATION_SERVICE } from '@custody/reconciliation-service';
-import { createServiceApp, DatabaseReadiness, RateLimitedWarning, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
+import { createServiceApp, DatabaseReadiness, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
 import { WALLET_SERVICE } from '@custody/wallet-service';
 import { startDashboard } from './dashboard';
 import { startDevChain, type DevChain } from './dev-chain';
-import { api, clientAvailable, expectStatus, SetupCancelled, setUpClients, setUpWallets, waitForDeposits, type SetupContext } from './dev-setup';
-import { runScenario } from './scenarios';
+import { SetupCancelled, setUpWallets } from './dev-setup';
 import { devUsers, type DevUser } from './dev-users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { RUNNER_POOL_MAX_DEFAULT, SIMULATOR_CLIENTS_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
+import { startSimulatorLoop, type SimulatorProgress } from './simulator-loop';
+
+export type { SimulatorProgress } from './simulator-loop';
 
 export const RUNNER_DEFINITIONS: Readonly<Record<RunnerService, ServiceDefinition>> = {
   ledger: LEDGER_SERVICE,
@@ -43,9 +44,6 @@ export const EMBEDDED_DATABASE = 'custody';
 export const RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS = 60_000;
 /** How long the simulator's operator token lives; it is renewed well before. */
 const SIMULATOR_TOKEN_LIFETIME_SECONDS = 3_600;
-/** Longest the runner waits for the ledger to be ready before the simulator onboards its clients. */
-export const SIMULATOR_READY_TIMEOUT_MS = 120_000;
-const READY_POLL_MS = 200;
 /** The runner's policy service checks both regimes' rules (the dashboard shows TW-3 beside HK-11g). */
 export const RUNNER_POLICY_JURISDICTIONS = 'HK,TW';
 /** HK-11j: the development instance's insurance cover (USD) and how long it runs from each start. */
@@ -57,10 +55,6 @@ const WALLET_POLICY_TOKEN_LIFETIME_SECONDS = 86_400;
 const RUNNER_WALLET_PROCESSOR_INTERVAL_MS = 500;
 /** A movement of more than 20 ETH raises a large-transfer alert (TW-15.3) on the local chain (the simulator's large withdrawals ask 50). */
 const RUNNER_WALLET_ALERT_THRESHOLDS = 'ETH=20000000000000000000';
-/** With the chain, one withdrawal request per this many trades: each waits for two custodians in the approval queue. */
-export const RUNNER_SIMULATOR_WITHDRAWAL_EVERY = 150;
-/** With the chain, the simulator re-reads its clients' available balances from the ledger every this many ticks (a withdrawal approved meanwhile). */
-export const RUNNER_SIMULATOR_REFRESH_TICKS = 20;
 
 export class RunnerConfigError extends Error {}
 /** A signal arrived while the runner was starting: what had started is stopped again. */
@@ -120,19 +114,6 @@ function chainEnvironment(config: RunnerConfig, environment: Environment, chain:
   return env;
 }
 
-export interface SimulatorProgress {
-  readonly seed: number;
-  readonly clients: number;
-  /** What it is doing: setting up the chain side, waiting for deposits, trading. */
-  phase: string;
-  /** The scenario's latest line (CUSTODY_SIMULATOR_SCENARIO), once it has one. */
-  scenario: string | undefined;
-  ticks: number;
-  trades: number;
-  priceTicks: number;
-  withdrawals: number;
-}
-
 export interface CustodyRunner {
   readonly servicePorts: Readonly<Record<RunnerService, number>>;
   /** Where the data is, without a password. */
@@ -155,29 +136,6 @@ export interface CustodyRunner {
   stop(): Promise<void>;
 }
 
-/** Waits `milliseconds`, or less when `stopped` fires. */
-function pause(milliseconds: number, stopped: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      stopped.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, milliseconds);
-    stopped.addEventListener('abort', done, { once: true });
-  });
-}
-
-async function waitReady(baseUrl: string, stopped: AbortSignal): Promise<boolean> {
-  const deadline = Date.now() + SIMULATOR_READY_TIMEOUT_MS;
-  while (!stopped.aborted && Date.now() < deadline) {
-    const status = await fetch(`${baseUrl}/health/ready`).then((response) => response.status).catch(() => 0);
-    if (status === 200) return true;
-    await pause(READY_POLL_MS, stopped);
-  }
-  return false;
-}
-
 /**
  * Starts everything; on any failure, or when `cancelled` fires first (Ctrl-C during start-up),
  * what was started is stopped again before the error (StartCancelled) is thrown.
@@ -196,7 +154,6 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
   let simulatorLoop: Promise<void> = Promise.resolve();
   /** With the chain: the hot and cold wallets and their custodians, set up once the wallet reaches the chain; true when done. */
   let walletSetup: Promise<boolean> = Promise.resolve(false);
-  let scenarioRun: Promise<void> = Promise.resolve();
   let dashboard: { close(): Promise<void> } | undefined;
 
   const stop = async () => {
@@ -205,7 +162,6 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     try {
       await dashboard?.close();
       await Promise.all([simulatorLoop, walletSetup]);
-      await scenarioRun;
       for (const { service } of apps) service.app.get(DatabaseReadiness).beginDraining();
       // every relay first, while every consumer group still runs: a relay publishing to a group
       // already stopped would move its checkpoint past messages the in-process bus then forgets
@@ -290,87 +246,21 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     let progress: SimulatorProgress | undefined;
     if (config.simulator !== undefined && bus !== undefined) {
       if (devToken === undefined) throw new RunnerConfigError('the simulator onboards its clients with a development token: unset AUTH_JWKS_URL or set CUSTODY_SIMULATOR=off');
-      const settings = config.simulator;
-      // a new seed each start: trade ids are named by it, so a restart sends new trades rather than replays
-      const seed = randomBytes(4).readUInt32BE(0);
-      const funded = chain !== undefined;
-      // with the chain: ETH against USDT only (what its wallets hold), each client within what it holds, withdrawals to its own proven address
-      const simulator = new ExchangeSimulator({
-        ...DEFAULT_SIMULATOR_OPTIONS,
-        seed,
-        clients: settings.clients,
-        ...(chain === undefined ? {} : { bases: ['ETH'], clientAddresses: chain.clientAddresses, fundedOnly: true, withdrawalEvery: RUNNER_SIMULATOR_WITHDRAWAL_EVERY }),
+      const started = startSimulatorLoop({
+        settings: config.simulator,
+        bus,
+        chain,
+        urls: { ...urls, policy: `http://127.0.0.1:${config.servicePorts.policy}`, reconciliation: `http://127.0.0.1:${config.servicePorts.reconciliation}`, audit: `http://127.0.0.1:${config.servicePorts.audit}` },
+        token: devToken,
+        walletSetup,
+        superuserDatabaseUrl: embedded?.databaseUrl(EMBEDDED_DATABASE),
+        environment: { ...environment, ...provided, ...chainProvided },
+        dataDir: config.dataDir,
+        logger,
+        stopped: stopping.signal,
       });
-      const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', scenario: undefined, ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
-      progress = run;
-      const ledgerUrl = urls.ledger;
-      const setup: SetupContext | undefined = chain === undefined ? undefined : { urls, token: devToken, chain, clients: simulator.clientIds(), logger, stopped: stopping.signal, now: () => new Date() };
-      /** The clients' available balances from the ledger; one unanswered read keeps what the simulator knew (it stays within it). */
-      const warning = new RateLimitedWarning(logger);
-      const refreshHoldings = async (context: SetupContext) => {
-        for (const clientId of context.clients) {
-          const available = await clientAvailable(context, clientId).catch((error: unknown) => {
-            warning.warn({ clientId, error: (error as Error).message }, 'simulator: a balance could not be read; trading on what it knew');
-            return new Map<string, bigint>();
-          });
-          for (const [asset, amount] of available) simulator.setHolding(clientId, asset, amount);
-        }
-      };
-      simulatorLoop = (async () => {
-        if (!(await waitReady(ledgerUrl, stopping.signal))) return;
-        if (setup === undefined) {
-          const token = await devToken('exchange-simulator', ['operator']);
-          for (const clientId of simulator.clientIds()) expectStatus(await api(ledgerUrl, token, 'POST', '/v1/clients', { clientId }), [200], `onboarding ${clientId}`);
-          logger.warn({}, 'simulator: no chain (CUSTODY_CHAIN=off): clients trade without deposits, their balances go negative');
-        } else {
-          run.phase = 'setting up wallets and custodians';
-          if (!(await walletSetup)) {
-            if (!stopping.signal.aborted) run.phase = 'stopped: the wallets and custodians were not set up (see the log above)';
-            return;
-          }
-          await setUpClients(setup, (onboarded) => (run.phase = `onboarding clients (${onboarded}/${settings.clients})`));
-          await waitForDeposits(setup, (credited) => (run.phase = `waiting for deposits to confirm (${credited}/${settings.clients} clients credited)`));
-          await refreshHoldings(setup);
-        }
-        if (stopping.signal.aborted) return;
-        if (settings.scenario !== 'normal') {
-          run.scenario = `scenario ${settings.scenario}: starting`;
-          scenarioRun = runScenario(settings.scenario, {
-            urls: { ...urls, policy: `http://127.0.0.1:${config.servicePorts.policy}`, reconciliation: `http://127.0.0.1:${config.servicePorts.reconciliation}`, audit: `http://127.0.0.1:${config.servicePorts.audit}` },
-            token: devToken,
-            chain,
-            clientAddresses: chain?.clientAddresses ?? [],
-            superuserDatabaseUrl: embedded?.databaseUrl(EMBEDDED_DATABASE),
-            environment: { ...environment, ...provided, ...chainProvided },
-            dataDir: config.dataDir,
-            logger,
-            stopped: stopping.signal,
-            now: () => new Date(),
-            report: (line) => (run.scenario = line),
-          }).catch((error: unknown) => {
-            if (!(error instanceof SetupCancelled)) run.scenario = `scenario ${settings.scenario} failed: ${(error as Error).message}`;
-          });
-        }
-        run.phase = 'trading';
-        logger.info({ seed, clients: settings.clients, funded }, 'simulator: trading');
-        while (!stopping.signal.aborted) {
-          const tickStarted = Date.now();
-          const { messages, counts } = simulator.step(new Date(tickStarted), settings.tradesPerTick);
-          // resolves once every consumer group of the process applied them (the in-process bus)
-          for (const [topic, batch] of messagesByTopic(messages)) await bus.publisher.publish(topic, batch);
-          run.ticks += 1;
-          run.trades += counts.trades;
-          run.priceTicks += counts.priceTicks;
-          run.withdrawals += counts.withdrawals;
-          if (setup !== undefined && run.ticks % RUNNER_SIMULATOR_REFRESH_TICKS === 0) await refreshHoldings(setup);
-          const wait = settings.tickMs - (Date.now() - tickStarted);
-          if (wait > 0) await pause(wait, stopping.signal);
-        }
-      })().catch((error: unknown) => {
-        if (error instanceof SetupCancelled) return;
-        run.phase = `stopped: ${(error as Error).message}`;
-        logger.error({ error: (error as Error).message }, 'simulator stopped');
-      });
+      progress = started.progress;
+      simulatorLoop = started.done;
     }
 
     return {
