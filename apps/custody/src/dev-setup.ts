@@ -205,14 +205,22 @@ export async function clientAvailable(context: SetupContext, clientId: string): 
   return new Map(lines.map((line) => [line.asset, BigInt(line.availableMinor)]));
 }
 
-/** How many of a client's first statement lines are read to count its deposits (the first deposits are among its first lines). */
-const DEPOSIT_LINES_READ = 100;
+/** Statement lines read per page while counting a client's deposits, and pages read at most. */
+const STATEMENT_PAGE_LINES = 1_000;
+const STATEMENT_PAGES_MAX = 100;
 
-/**
- * Waits until the ledger has credited all of every client's first deposits (each of the four
- * transfers is a deposit line on its statement): not merely some of them, or a check made just
- * after (a scenario's reconciliation run) would see a deposit still on its way.
- */
+/** How many deposit lines a client's statement has, up to `enough` (pages followed oldest first). */
+async function depositLines(context: SetupContext, token: string, clientId: string, enough: number): Promise<number> {
+  let deposits = 0;
+  let after: string | null = '0';
+  for (let page = 0; page < STATEMENT_PAGES_MAX && after !== null && deposits < enough; page += 1) {
+    const answer = expectStatus(await api(context.urls.ledger, token, 'GET', `/v1/clients/${clientId}/statement?after=${after}&limit=${STATEMENT_PAGE_LINES}`), [200], `reading ${clientId}'s statement`);
+    deposits += (answer.body['lines'] as Array<{ reason: string }>).filter((line) => line.reason === 'deposit').length;
+    after = (answer.body['next'] as string | null) ?? null;
+  }
+  return deposits;
+}
+
 export async function waitForDeposits(context: SetupContext, progress: (credited: number) => void): Promise<void> {
   const token = await context.token(SETUP_ADMIN, ['operator']);
   const expected = firstDeposits(zeroAddress, zeroAddress).length;
@@ -220,9 +228,7 @@ export async function waitForDeposits(context: SetupContext, progress: (credited
     async () => {
       let credited = 0;
       for (const clientId of context.clients) {
-        const answer = expectStatus(await api(context.urls.ledger, token, 'GET', `/v1/clients/${clientId}/statement?limit=${DEPOSIT_LINES_READ}`), [200], `reading ${clientId}'s statement`);
-        const deposits = (answer.body['lines'] as Array<{ reason: string }>).filter((line) => line.reason === 'deposit').length;
-        if (deposits >= expected) credited += 1;
+        if ((await depositLines(context, token, clientId, expected)) >= expected) credited += 1;
       }
       progress(credited);
       return credited === context.clients.length;

@@ -35,19 +35,29 @@ describe('HK-22 the state an auditor asks about, as of an instant, from the audi
   });
 
   describe('the approval queue as it was (HK-11d, TW-18)', () => {
+    // the wallet's own event shapes; the envelope's time is far from the business times, which must decide
+    const walletEvent = (type: string, data: Record<string, unknown>): AuditedEvent => ({ auditPosition: (position += 1n), topic: 'custody.wallet.events.v1', type, occurredAt: '2026-11-25T00:00:00.000Z', data });
     const queue = [
-      event('WithdrawalRequested', { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: '500000000000000000', walletId: 'hot-1', destinationAddress: '0xAbC', destinationWalletId: null, requestedBy: 'operator-1', at: '2026-11-24T13:00:00.000Z' }),
-      event('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: {}, voidedApprovals: 0, at: '2026-11-24T13:01:00.000Z' }),
-      event('SigningApproved', { withdrawalId: 'W-1', custodianId: 'ann', payloadHash: '0x1', at: '2026-11-24T13:02:00.000Z' }),
-      event('KeyAccessChangeRequested', { changeId: 'C-1', custodianId: 'cat', walletId: 'hot-1', action: 'grant', reason: 'r', requestedBy: 'admin-1', at: '2026-11-24T13:03:00.000Z' }),
-      // a new payload (the fee moved) voids the approvals given for the old one
-      event('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: {}, voidedApprovals: 1, at: '2026-11-24T13:04:00.000Z' }),
-      event('SigningApproved', { withdrawalId: 'W-1', custodianId: 'ann', payloadHash: '0x2', at: '2026-11-24T13:05:00.000Z' }),
-      event('SigningApproved', { withdrawalId: 'W-1', custodianId: 'bob', payloadHash: '0x2', at: '2026-11-24T13:06:00.000Z' }),
-      event('WithdrawalApproved', { withdrawalId: 'W-1', at: '2026-11-24T13:06:00.000Z' }),
-      event('KeyAccessChangeApproved', { changeId: 'C-1', approvedBy: 'approver-1', reason: 'ok', at: '2026-11-24T13:07:00.000Z' }),
-      event('WithdrawalBroadcast', { withdrawalId: 'W-1', transactionHash: '0xt', at: '2026-11-24T13:08:00.000Z' }),
-      event('WithdrawalConfirmed', { withdrawalId: 'W-1', clientId: 'alice', confirmedAt: '2026-11-24T13:10:00.000Z' }),
+      walletEvent('WithdrawalRequested', { withdrawalId: 'W-1', requestId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: '500000000000000000', walletId: 'hot-1', destinationAddress: '0xAbC', destinationWalletId: null, requestedBy: 'operator-1', at: '2026-11-24T13:00:00.000Z' }),
+      walletEvent('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: { payloadHash: '0xA' }, voidedApprovals: 0, at: '2026-11-24T13:01:00.000Z' }),
+      walletEvent('SigningApproved', { withdrawalId: 'W-1', custodianId: 'ann', payloadHash: '0xA', at: '2026-11-24T13:02:00.000Z' }),
+      walletEvent('KeyAccessChangeRequested', { changeId: 'C-1', custodianId: 'cat', walletId: 'hot-1', action: 'grant', reason: 'r', requestedBy: 'admin-1', at: '2026-11-24T13:03:00.000Z' }),
+      // a new payload (the fee moved): approvals of the old one no longer count
+      walletEvent('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: { payloadHash: '0xB' }, voidedApprovals: 1, at: '2026-11-24T13:04:00.000Z' }),
+      walletEvent('SigningApproved', { withdrawalId: 'W-1', custodianId: 'bob', payloadHash: '0xB', at: '2026-11-24T13:05:00.000Z' }),
+      // ... and back to the first payload: ann's approval of it counts again (as the wallet counts it)
+      walletEvent('SigningPayloadPrepared', { withdrawalId: 'W-1', payload: { payloadHash: '0xA' }, voidedApprovals: 1, at: '2026-11-24T13:05:30.000Z' }),
+      walletEvent('SigningApproved', { withdrawalId: 'W-1', custodianId: 'bob', payloadHash: '0xA', at: '2026-11-24T13:06:00.000Z' }),
+      walletEvent('SigningQuorumReached', { withdrawalId: 'W-1', payloadHash: '0xA', custodians: ['ann', 'bob'], at: '2026-11-24T13:06:00.000Z' }),
+      walletEvent('WithdrawalApproved', { withdrawalId: 'W-1', requestId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: '500000000000000000', walletId: 'hot-1', destinationAddress: '0xAbC', chain: 'ethereum', destinationAllowListedForClientId: 'alice', approvedAt: '2026-11-24T13:06:00.000Z' }),
+      walletEvent('KeyAccessChangeApproved', { changeId: 'C-1', approvedBy: 'approver-1', reason: 'ok', at: '2026-11-24T13:07:00.000Z' }),
+      walletEvent('WithdrawalBroadcast', { withdrawalId: 'W-1', transactionHash: '0xt', at: '2026-11-24T13:08:00.000Z' }),
+      walletEvent('WithdrawalConfirmed', { withdrawalId: 'W-1', clientId: 'alice', confirmedAt: '2026-11-24T13:10:00.000Z' }),
+      // an internal transfer is approved by its quorum alone (no WithdrawalApproved), and fails
+      walletEvent('WithdrawalRequested', { withdrawalId: 'T-1', requestId: 'T-1', clientId: null, asset: 'ETH', amountMinor: '1', walletId: 'hot-1', destinationAddress: '0xC0', destinationWalletId: 'cold-1', requestedBy: 'operator-1', at: '2026-11-24T14:00:00.000Z' }),
+      walletEvent('SigningPayloadPrepared', { withdrawalId: 'T-1', payload: { payloadHash: '0xT' }, voidedApprovals: 0, at: '2026-11-24T14:01:00.000Z' }),
+      walletEvent('SigningQuorumReached', { withdrawalId: 'T-1', payloadHash: '0xT', custodians: ['ann', 'bob'], at: '2026-11-24T14:02:00.000Z' }),
+      walletEvent('InternalTransferFailed', { withdrawalId: 'T-1', reason: 'reverted', failedAt: '2026-11-24T14:03:00.000Z' }),
     ];
     const at = (time: string) => reconstructState(queue, `2026-11-24T${time}:30.000Z`);
 
@@ -56,9 +66,18 @@ describe('HK-22 the state an auditor asks about, as of an instant, from the audi
       expect(at('13:00').openWithdrawals).toEqual([expect.objectContaining({ withdrawalId: 'W-1', clientId: 'alice', amountMinor: '500000000000000000', status: 'requested', approvals: [], requestedBy: 'operator-1' })]);
       expect(at('13:02').openWithdrawals).toEqual([expect.objectContaining({ status: 'awaiting-approval', approvals: ['ann'] })]);
       expect(at('13:04').openWithdrawals).toEqual([expect.objectContaining({ status: 'awaiting-approval', approvals: [] })]);
+      expect(reconstructState(queue, '2026-11-24T13:05:15.000Z').openWithdrawals).toEqual([expect.objectContaining({ status: 'awaiting-approval', approvals: ['bob'] })]);
+      // back to payload A at 13:05:30: ann's approval of A counts again, bob's of B does not
+      expect(at('13:05').openWithdrawals).toEqual([expect.objectContaining({ status: 'awaiting-approval', approvals: ['ann'] })]);
       expect(at('13:06').openWithdrawals).toEqual([expect.objectContaining({ status: 'approved', approvals: ['ann', 'bob'] })]);
       expect(at('13:08').openWithdrawals).toEqual([expect.objectContaining({ status: 'broadcast' })]);
       expect(at('13:10').openWithdrawals).toEqual([]);
+    });
+
+    it('HK-11d given an internal transfer, then its quorum alone makes it approved, and its failure ends it', () => {
+      expect(at('14:01').openWithdrawals).toEqual([expect.objectContaining({ withdrawalId: 'T-1', clientId: null, destinationWalletId: 'cold-1', status: 'awaiting-approval' })]);
+      expect(at('14:02').openWithdrawals).toEqual([expect.objectContaining({ withdrawalId: 'T-1', status: 'approved' })]);
+      expect(at('14:03').openWithdrawals).toEqual([]);
     });
 
     it('TW-18 given a key-access change, then it is pending from its request until its decision', () => {

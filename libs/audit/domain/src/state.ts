@@ -42,7 +42,7 @@ export interface OpenWithdrawal {
 const WITHDRAWAL_ENDED = new Set(['WithdrawalConfirmed', 'InternalTransferConfirmed', 'WithdrawalFailed', 'InternalTransferFailed', 'WithdrawalCancelled']);
 
 const timeOf = (event: AuditedEvent): string => {
-  for (const field of ['at', 'detectedAt', 'resolvedAt', 'observedAt', 'confirmedAt', 'failedAt']) if (typeof event.data[field] === 'string') return event.data[field] as string;
+  for (const field of ['at', 'detectedAt', 'resolvedAt', 'observedAt', 'confirmedAt', 'failedAt', 'approvedAt']) if (typeof event.data[field] === 'string') return event.data[field] as string;
   return event.occurredAt;
 };
 
@@ -54,10 +54,12 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
   const breaches = new Map<string, { breachId: string; ruleId: string; subject: string; detectedAt: string }>();
   const discrepancies = new Map<string, { discrepancyId: string; discoveredOn: string; topUpDueOn: unknown }>();
   const prices = new Map<string, { asset: string; quoteCurrency: string; price: string; observedAt: string }>();
-  const withdrawals = new Map<string, OpenWithdrawal>();
+  /** Every approval with the payload it approved (as the wallet keeps them), and the payload in force. */
+  type Tracked = Omit<OpenWithdrawal, 'approvals'> & { readonly given: readonly { custodianId: string; payloadHash: string }[]; readonly payloadHash: string | null };
+  const withdrawals = new Map<string, Tracked>();
   const keyAccessChanges = new Map<string, ReconstructedState['pendingKeyAccessChanges'][number]>();
   let policyVersion: string | null = null;
-  const updateWithdrawal = (withdrawalId: string, change: (open: OpenWithdrawal) => OpenWithdrawal) => {
+  const updateWithdrawal = (withdrawalId: string, change: (open: Tracked) => Tracked) => {
     const open = withdrawals.get(withdrawalId);
     if (open !== undefined) withdrawals.set(withdrawalId, change(open));
   };
@@ -113,15 +115,20 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
           requestedBy: text('requestedBy'),
           requestedAt: text('at'),
           status: 'requested',
-          approvals: [],
+          given: [],
+          payloadHash: null,
         });
         break;
-      case 'SigningPayloadPrepared':
-        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'awaiting-approval', approvals: [] }));
+      case 'SigningPayloadPrepared': {
+        const payloadHash = String((data['payload'] as { payloadHash?: unknown } | undefined)?.payloadHash ?? '');
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'awaiting-approval', payloadHash }));
         break;
+      }
       case 'SigningApproved':
-        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, approvals: [...open.approvals, text('custodianId')] }));
+        updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, given: [...open.given, { custodianId: text('custodianId'), payloadHash: text('payloadHash') }] }));
         break;
+      // a client withdrawal's approval (WithdrawalApproved) and an internal transfer's (its quorum only)
+      case 'SigningQuorumReached':
       case 'WithdrawalApproved':
         updateWithdrawal(text('withdrawalId'), (open) => ({ ...open, status: 'approved' }));
         break;
@@ -150,5 +157,5 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
     }
   }
   const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, value]) => value);
-  return { at, wallets: sorted(wallets), allowListed: sorted(allowListed), keyAccess: sorted(keyAccess), policyVersion, openBreaches: sorted(breaches), openDiscrepancies: sorted(discrepancies), prices: sorted(prices), openWithdrawals: sorted(withdrawals), pendingKeyAccessChanges: sorted(keyAccessChanges) };
+  return { at, wallets: sorted(wallets), allowListed: sorted(allowListed), keyAccess: sorted(keyAccess), policyVersion, openBreaches: sorted(breaches), openDiscrepancies: sorted(discrepancies), prices: sorted(prices), openWithdrawals: sorted(withdrawals).map(({ given, payloadHash, ...open }) => ({ ...open, approvals: given.filter((approval) => approval.payloadHash === payloadHash).map((approval) => approval.custodianId) })), pendingKeyAccessChanges: sorted(keyAccessChanges) };
 }
