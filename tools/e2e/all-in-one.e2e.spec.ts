@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
@@ -152,6 +152,43 @@ describe('all-in-one runner (npm start)', () => {
       expect((await createPublicClient({ transport: http(`http://127.0.0.1:${port + 6}`) }).getBalance({ address: destination })) - onChainBefore).toBe(amountMinor);
       await waitFor(() => /simulator: \d+ ticks, [1-9]\d* trades/.test(runner?.output.stderr ?? ''), 'the simulator to trade again', WAIT_MS);
       expect(await stopRunner(runner)).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'given a data directory under a private parent, when started as root, then the cluster lives where the postgres user can reach it and the next start finds it; as another user, in the data directory',
+    async () => {
+      // a parent only its owner may pass through, as /root is
+      const privateParent = mkdtempSync(join(tmpdir(), 'custody-private-'));
+      chmodSync(privateParent, 0o700);
+      const privateData = join(privateParent, 'data');
+      const asRoot = process.getuid?.() === 0;
+      let clusterDir = '';
+      try {
+        const port = await freePortRun();
+        const environment = { CUSTODY_DATA_DIR: privateData, CUSTODY_PORT: String(port), CUSTODY_SIMULATOR: 'off', CUSTODY_CHAIN: 'off', LOG_LEVEL: 'warn' };
+        const ledger = `http://127.0.0.1:${port + 1}`;
+        runner = startRunner(environment);
+        await waitFor(async () => (await fetch(`${ledger}/health/ready`).then((response) => response.status, () => 0)) === 200, 'the ledger to be ready', WAIT_MS);
+        const secret = readFileSync(join(privateData, 'auth-secret'), 'utf8').trim();
+        expect(await callAs(secret, `${ledger}/v1/clients`, 'e2e-operator', ['operator'], { clientId: 'kept-client' })).toMatchObject({ status: 200 });
+        clusterDir = /data in (\S+);/.exec(runner.output.stderr)?.[1] ?? '';
+        // as root the server runs as postgres, which cannot pass through the private parent
+        if (asRoot) expect(clusterDir).toMatch(/^\/var\/lib\/custody-embedded-postgres\/[0-9a-f]{16}$/);
+        else expect(clusterDir).toBe(join(privateData, 'postgres'));
+        expect(readFileSync(join(clusterDir, 'PG_VERSION'), 'utf8').trim()).toBe('18');
+        expect(await stopRunner(runner)).toBe(0);
+        runner = startRunner(environment);
+        await waitFor(async () => (await fetch(`${ledger}/health/ready`).then((response) => response.status, () => 0)) === 200, 'the ledger to be ready again', WAIT_MS);
+        // the same cluster: the client onboarded before is known
+        expect((await callAs(secret, `${ledger}/v1/clients/kept-client/balances`, 'e2e-auditor', ['auditor'])).status).toBe(200);
+        expect(await stopRunner(runner)).toBe(0);
+        runner = undefined;
+      } finally {
+        rmSync(privateParent, { recursive: true, force: true });
+        if (asRoot && clusterDir.startsWith('/var/lib/custody-embedded-postgres/')) rmSync(clusterDir, { recursive: true, force: true });
+      }
     },
     TEST_TIMEOUT_MS,
   );

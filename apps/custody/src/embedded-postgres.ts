@@ -1,8 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '@custody/observability';
 import { Client } from 'pg';
@@ -94,6 +94,35 @@ function run(file: string, args: readonly string[], user: { uid: number; gid: nu
   });
 }
 
+/** Where a cluster goes when the server's user cannot reach the data directory (as root, under a private home such as /root). */
+export const RELOCATED_CLUSTERS_ROOT = '/var/lib/custody-embedded-postgres';
+
+/**
+ * Whether `user` can pass through every directory above `directory` (owner, group or others'
+ * search bit; supplementary groups and ACLs are not looked at, so a doubt counts as no).
+ */
+function reachableBy(user: { uid: number; gid: number }, directory: string): boolean {
+  for (let current = dirname(directory); ; current = dirname(current)) {
+    const { uid, gid, mode } = statSync(current);
+    const searchable = (uid === user.uid && (mode & 0o100) !== 0) || (gid === user.gid && (mode & 0o010) !== 0) || (mode & 0o001) !== 0;
+    if (!searchable) return false;
+    if (dirname(current) === current) return true;
+  }
+}
+
+/**
+ * As root with a data directory the server's user cannot reach (a parent such as /root is
+ * private): the cluster lives under RELOCATED_CLUSTERS_ROOT instead, named by the data directory,
+ * so every start of that data directory finds the same cluster. The rest stays in the data directory.
+ */
+function relocatedCluster(dataDir: string, user: { uid: number; gid: number }, logger: Logger): string {
+  mkdirSync(RELOCATED_CLUSTERS_ROOT, { recursive: true, mode: 0o711 });
+  chmodSync(RELOCATED_CLUSTERS_ROOT, 0o711);
+  const clusterDir = join(RELOCATED_CLUSTERS_ROOT, createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  logger.warn({ dataDir, clusterDir, uid: user.uid }, 'embedded PostgreSQL: the postgres user cannot reach the data directory (a private parent directory); its cluster lives here instead');
+  return clusterDir;
+}
+
 /**
  * A server left running on this data directory by a process that was killed holds its lock
  * file: it is stopped (fast). A lock file whose process is gone is PostgreSQL's own to clear.
@@ -134,20 +163,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const { dataDir, logger } = options;
   const bin = binaries();
   const user = await serverUser();
-  const clusterDir = join(dataDir, 'postgres');
-  const passwordFile = join(dataDir, 'postgres-password');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // the server's user must reach its files: it may pass through (not list) a data directory of root's
   if (user !== undefined) chmodSync(dataDir, 0o711);
+  const clusterDir = user === undefined || reachableBy(user, dataDir) ? join(dataDir, 'postgres') : relocatedCluster(dataDir, user, logger);
+  const passwordFile = join(dataDir, 'postgres-password');
 
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     // the password is made with the cluster, never for one that exists (it would not match)
-    writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
-    if (user !== undefined) chownSync(passwordFile, user.uid, user.gid); // initdb reads it as the server's user
+    const password = randomBytes(24).toString('hex');
+    writeFileSync(passwordFile, password, { mode: 0o600 });
     mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
     if (user !== undefined) chownSync(clusterDir, user.uid, user.gid);
+    // initdb reads the password as the server's user: from a file of its own beside the cluster, removed once read
+    const initPasswordFile = join(dirname(clusterDir), `.${basename(clusterDir)}-initdb-password`);
+    writeFileSync(initPasswordFile, password, { mode: 0o600 });
+    if (user !== undefined) chownSync(initPasswordFile, user.uid, user.gid);
     logger.info({ dataDir: clusterDir }, 'embedded PostgreSQL: initialising a new cluster');
-    await run(bin.initdb, ['-D', clusterDir, '-U', 'postgres', '--pwfile', passwordFile, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'], user);
+    try {
+      await run(bin.initdb, ['-D', clusterDir, '-U', 'postgres', '--pwfile', initPasswordFile, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'], user);
+    } finally {
+      rmSync(initPasswordFile, { force: true });
+    }
   }
   if (!existsSync(passwordFile)) {
     throw new EmbeddedPostgresError(`${passwordFile} is missing but the cluster in ${clusterDir} exists: restore the file, or remove ${dataDir} to start afresh (its data is lost)`);
