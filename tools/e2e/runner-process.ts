@@ -10,8 +10,13 @@ import { spawnService } from '@custody/testing';
 /** The runner's whole shutdown (simulator, five services, a last checkpoint, the database) must fit in this. */
 const STOP_MS = 30_000;
 /** Ports tried for the runner's seven consecutive ones (the dashboard's, the five services' and the local chain's). */
+/**
+ * Below Linux's ephemeral range (32768..60999): a port the system hands out meanwhile (another
+ * test's listen(0), the embedded PostgreSQL's, an outgoing connection's) cannot land in a run
+ * checked free but not bound yet (the chain's port is bound seconds after the check).
+ */
 const PORT_SCAN_FROM = 20_000;
-const PORT_SCAN_TO = 60_000;
+const PORT_SCAN_TO = 32_000;
 const PORTS_NEEDED = 7;
 
 async function portFree(port: number): Promise<boolean> {

@@ -6,6 +6,8 @@ import { callAs, freePortRun, startRunner, stopLeftOverChain, stopRunner, type R
 
 const WAIT_MS = 120_000;
 const TEST_TIMEOUT_MS = 300_000;
+/** How much of the runner's output a failure shows. */
+const OUTPUT_TAIL_CHARS = 4_000;
 
 /**
  * Issue 9, the simulator's scenario presets in `npm start` (CUSTODY_SIMULATOR_SCENARIO), each
@@ -33,8 +35,14 @@ describe('npm start scenarios', () => {
   async function startWith(scenario: string, said: RegExp): Promise<string> {
     port = await freePortRun();
     runner = startRunner({ CUSTODY_DATA_DIR: dataDir, CUSTODY_PORT: String(port), CUSTODY_SIMULATOR_CLIENTS: '2', CUSTODY_SIMULATOR_TRADES_PER_TICK: '0', CUSTODY_SIMULATOR_TICK_MS: '500', CUSTODY_SIMULATOR_SCENARIO: scenario, LOG_LEVEL: 'warn' });
-    await waitFor(() => said.test(runner?.output.stderr ?? '') || /scenario \S+ failed/.test(runner?.output.stderr ?? ''), `the ${scenario} scenario to report`, WAIT_MS);
-    expect(runner.output.stderr).not.toMatch(/scenario \S+ failed/);
+    let exited = false;
+    void runner.exit.then(() => (exited = true));
+    const failed = () => /scenario \S+ failed|simulator: stopped/.exec(runner?.output.stderr ?? '')?.[0];
+    const tail = () => `--- the runner's output (last ${OUTPUT_TAIL_CHARS} characters) ---\n${`${runner?.output.stdout ?? ''}${runner?.output.stderr ?? ''}`.slice(-OUTPUT_TAIL_CHARS)}`;
+    await waitFor(() => exited || failed() !== undefined || said.test(runner?.output.stderr ?? ''), `the ${scenario} scenario to report`, WAIT_MS).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${tail()}`); // what the runner said, for a failure seen only in CI
+    });
+    if (exited || failed() !== undefined) throw new Error(`the runner ${exited ? 'exited' : `reported: ${failed() ?? ''}`} before the ${scenario} scenario reported\n${tail()}`);
     secret = readFileSync(join(dataDir, 'auth-secret'), 'utf8').trim();
     return said.exec(runner.output.stderr)?.[0] ?? '';
   }

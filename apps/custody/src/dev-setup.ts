@@ -210,7 +210,7 @@ const STATEMENT_PAGE_LINES = 1_000;
 const STATEMENT_PAGES_MAX = 100;
 
 /** How many deposit lines a client's statement has, up to `enough` (pages followed oldest first). */
-async function depositLines(context: SetupContext, token: string, clientId: string, enough: number): Promise<number> {
+export async function depositLines(context: Pick<SetupContext, 'urls'>, token: string, clientId: string, enough: number): Promise<number> {
   let deposits = 0;
   let after: string | null = '0';
   for (let page = 0; page < STATEMENT_PAGES_MAX && after !== null && deposits < enough; page += 1) {

@@ -22,13 +22,15 @@ import { Client } from 'pg';
 import { createPublicClient, createTestClient, createWalletClient, http, type Address } from 'viem';
 import type { DevChain } from './dev-chain';
 import type { RunnerScenario } from './runner-config';
-import { api, DEV_COLD_WALLET, DEV_HOT_WALLET, expectStatus, SetupError, until } from './dev-setup';
+import { api, depositLines, DEV_COLD_WALLET, DEV_HOT_WALLET, expectStatus, SetupError, until } from './dev-setup';
 
 
 /** Who acts in a scenario (named for what it is, in every event it causes). */
 export const SCENARIO_ACTOR = 'npm-start-scenario';
 /** hot-wallet-drain: what each client deposits again, all of it to the hot wallet. */
 export const DRAIN_DEPOSIT_MINOR = 5n * 10n ** 18n;
+/** hot-wallet-drain: the policy's rebalancing is taken once it reads the same this many times in a row (POLL_MS apart). */
+const DRAIN_STABLE_READS = 4;
 /** shortfall: what disappears from the cold wallet on chain. */
 export const SHORTFALL_MINOR = 10n ** 18n;
 /** tamper: the audit record altered once the record holds at least this many. */
@@ -39,6 +41,8 @@ export interface ScenarioContext {
   readonly token: (subject: string, roles: readonly string[]) => Promise<string>;
   readonly chain: DevChain | undefined;
   readonly clientAddresses: readonly string[];
+  /** The simulated clients, in the order of their addresses. */
+  readonly clients: readonly string[];
   /** The database as its superuser (the embedded server's), for `tamper`; undefined with DATABASE_URL. */
   readonly superuserDatabaseUrl: string | undefined;
   readonly environment: Readonly<Record<string, string | undefined>>;
@@ -83,14 +87,27 @@ async function hotWalletDrain(context: ScenarioContext, chain: DevChain): Promis
   const operator = await context.token(SCENARIO_ACTOR, ['operator']);
   const hot = await walletAddress(context, operator, DEV_HOT_WALLET);
   const signer = createWalletClient({ transport: http(chain.node.rpcUrl) });
+  const before = await Promise.all(context.clients.map((clientId) => depositLines(context, operator, clientId, Number.MAX_SAFE_INTEGER)));
   for (const address of context.clientAddresses) await signer.sendTransaction({ account: address as Address, to: hot, value: DRAIN_DEPOSIT_MINOR, chain: null });
   context.report(`scenario hot-wallet-drain: every client deposited ${DRAIN_DEPOSIT_MINOR / 10n ** 18n} ETH more, all into the hot wallet`);
+  // every one of these deposits credited, so the rebalancing asked for covers them all
+  await until(
+    async () => (await Promise.all(context.clients.map((clientId, index) => depositLines(context, operator, clientId, (before[index] ?? 0) + 1)))).every((lines, index) => lines >= (before[index] ?? 0) + 1),
+    'the ledger to credit every drain deposit',
+    context.stopped,
+  );
+  // ... and the policy service to have evaluated them: the same rebalancing on DRAIN_STABLE_READS reads in a row
   let breach: RuleResult | undefined;
+  let same = 0;
+  let lastAmount: string | undefined;
   await until(
     async () => {
       const results = (await api(context.urls.policy, operator, 'GET', '/v1/compliance')).body['results'] as RuleResult[] | undefined;
       breach = results?.find((result) => result.ruleId === 'HK-11g' && result.subject === 'ETH' && result.verdict === 'fail' && (result.rebalancing?.length ?? 0) > 0);
-      return breach !== undefined;
+      const amount = breach?.rebalancing?.[0]?.amountMinor;
+      same = amount !== undefined && amount === lastAmount ? same + 1 : 0;
+      lastAmount = amount;
+      return same + 1 >= DRAIN_STABLE_READS;
     },
     'the policy service to report the HK-11g breach',
     context.stopped,

@@ -124,6 +124,7 @@ export function startSimulatorLoop(options: SimulatorLoopOptions): { progress: S
         token,
         chain,
         clientAddresses: chain?.clientAddresses ?? [],
+        clients: simulator.clientIds(),
         superuserDatabaseUrl: options.superuserDatabaseUrl,
         environment: options.environment,
         dataDir: options.dataDir,
