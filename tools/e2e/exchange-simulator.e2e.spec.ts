@@ -49,7 +49,7 @@ describe('the exchange simulator feeds the ledger through Kafka (test broker)', 
       ['-r', '@swc-node/register', 'tools/exchange-simulator/cli.ts', '--brokers', broker.brokers.join(','), '--clients', String(CLIENTS), '--seed', '7', '--fee-bps', '25', '--ticks', String(TICKS), '--trades-per-tick', String(TRADES_PER_TICK), '--tick-ms', '50'],
       { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', KAFKA_PRODUCER_IDEMPOTENT: 'false' } },
     );
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ simulator: 'normal', trades: TICKS * TRADES_PER_TICK, priceTicks: TICKS * 3, withdrawals: 1 });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ simulator: 'normal', trades: TICKS * TRADES_PER_TICK, marketTicks: TICKS * 3, withdrawals: 1 });
     expect(stderr).toContain(`[simulator] tick ${TICKS}: ${TICKS * TRADES_PER_TICK} trades`);
 
     // every trade booked once: each is a 'trade' line of its buyer and its seller in both assets, fees as 'trade-fee'

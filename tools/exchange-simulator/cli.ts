@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   await producer.connect();
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stopping = true));
-  const totals = { trades: 0, priceTicks: 0, withdrawals: 0 };
+  const totals = { trades: 0, marketTicks: 0, withdrawals: 0 };
   process.stderr.write(`[simulator] scenario ${scenario as Scenario}: ${simulator.clientIds().length} clients (${simulator.clientIds()[0]} ..), ${tradesPerTick} trades every ${tickMs} ms, ${ticks === 0 ? 'until stopped' : `${ticks} ticks`}, to ${brokers.join(',')}\n`);
   try {
     for (let tick = 0; !stopping && (ticks === 0 || tick < ticks); tick += 1) {
@@ -70,9 +70,9 @@ async function main(): Promise<void> {
       const { messages, counts } = simulator.step(new Date(started), tradesPerTick);
       await producer.sendBatch({ acks: -1, topicMessages: [...messagesByTopic(messages)].map(([topic, batch]) => ({ topic, messages: batch })) });
       totals.trades += counts.trades;
-      totals.priceTicks += counts.priceTicks;
+      totals.marketTicks += counts.marketTicks;
       totals.withdrawals += counts.withdrawals;
-      process.stderr.write(`[simulator] tick ${tick + 1}: ${totals.trades} trades, ${totals.priceTicks} price ticks, ${totals.withdrawals} withdrawal requests sent\n`);
+      process.stderr.write(`[simulator] tick ${tick + 1}: ${totals.trades} trades, ${totals.marketTicks} price ticks, ${totals.withdrawals} withdrawal requests sent\n`);
       const wait = tickMs - (Date.now() - started);
       if (wait > 0 && !stopping && (ticks === 0 || tick + 1 < ticks)) await new Promise((resolve) => setTimeout(resolve, wait));
     }

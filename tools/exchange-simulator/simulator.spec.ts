@@ -143,7 +143,7 @@ describe('the exchange simulator (issue 9)', () => {
     const prices = messages.filter((message) => message.topic === EXCHANGE_PRICES_TOPIC).map((message) => (JSON.parse(message.value) as { data: { asset: string; price: string } }).data);
     expect(prices.map((price) => price.asset)).toEqual(['ETH', 'USDT']);
     expect(prices.find((price) => price.asset === 'USDT')?.price).toBe('1.00');
-    expect(counts.priceTicks).toBe(2);
+    expect(counts.marketTicks).toBe(2);
   });
 });
 

@@ -81,7 +81,7 @@ export function messagesByTopic(messages: readonly OutboundMessage[]): Map<strin
 export interface StepCounts {
   readonly trades: number;
   /** PriceObserved messages (a count, not a price). */
-  readonly priceTicks: number;
+  readonly marketTicks: number;
   readonly withdrawals: number;
 }
 
@@ -196,7 +196,7 @@ export class ExchangeSimulator {
         withdrawals += 1;
       }
     }
-    return { messages, counts: { trades: traded, priceTicks: bases.length + 1, withdrawals } };
+    return { messages, counts: { trades: traded, marketTicks: bases.length + 1, withdrawals } };
   }
 
   private envelope(type: string, streamId: string, occurredAt: string, data: object) {

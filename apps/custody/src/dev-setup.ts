@@ -224,14 +224,15 @@ export async function depositLines(context: Pick<SetupContext, 'urls'>, token: s
 export async function waitForDeposits(context: SetupContext, progress: (credited: number) => void): Promise<void> {
   const token = await context.token(SETUP_ADMIN, ['operator']);
   const expected = firstDeposits(zeroAddress, zeroAddress).length;
+  // a client found credited is not read again on the next poll
+  const credited = new Set<string>();
   await until(
     async () => {
-      let credited = 0;
       for (const clientId of context.clients) {
-        if ((await depositLines(context, token, clientId, expected)) >= expected) credited += 1;
+        if (!credited.has(clientId) && (await depositLines(context, token, clientId, expected)) >= expected) credited.add(clientId);
       }
-      progress(credited);
-      return credited === context.clients.length;
+      progress(credited.size);
+      return credited.size === context.clients.length;
     },
     "every client's first deposits to be credited",
     context.stopped,

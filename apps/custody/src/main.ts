@@ -4,12 +4,31 @@ import { createLogger, LOG_LEVELS, type LogLevel } from '@custody/observability'
 import { EXIT_CODE_CONFIG, formatConfigProblems, SHUTDOWN_TIMEOUT_MS } from '@custody/service-host';
 import { EmbeddedPostgresError } from './embedded-postgres';
 import { parseRunnerConfig } from './runner-config';
-import { RunnerConfigError, StartCancelled, startCustody, type CustodyRunner } from './runner';
+import { RunnerConfigError, StartCancelled, startCustody, type CustodyRunner, type SimulatorProgress } from './runner';
 
 /** A progress line on stderr this often while the simulator trades. */
 const PROGRESS_INTERVAL_MS = 10_000;
 /** While it sets up, a line as soon as its phase changes (looked at this often). */
 const SETUP_PROGRESS_POLL_MS = 1_000;
+
+/**
+ * What the runner prints about its simulator, looked at every SETUP_PROGRESS_POLL_MS: each new set-up
+ * phase and scenario line as it comes, and while trading a totals line every PROGRESS_INTERVAL_MS.
+ */
+function progressReporter(simulator: SimulatorProgress, say: (line: string) => void): () => void {
+  let phaseSaid = '';
+  let scenarioSaid: string | undefined;
+  let tradingSaidAt = 0;
+  return () => {
+    if (simulator.scenario !== scenarioSaid) say((scenarioSaid = simulator.scenario) ?? '');
+    if (simulator.phase !== 'trading') {
+      if (simulator.phase !== phaseSaid) say(`simulator: ${(phaseSaid = simulator.phase)}`);
+    } else if (Date.now() - tradingSaidAt >= PROGRESS_INTERVAL_MS) {
+      tradingSaidAt = Date.now();
+      say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.marketTicks} price ticks, ${simulator.withdrawals} withdrawal requests sent`);
+    }
+  };
+}
 
 async function main(): Promise<void> {
   const parsed = parseRunnerConfig(process.env, process.cwd());
@@ -76,23 +95,7 @@ async function main(): Promise<void> {
   }
   else say('simulator: off');
   say('Ctrl-C stops it; the next start resumes where it stopped.');
-  progress =
-    simulator === undefined
-      ? undefined
-      : (() => {
-          let said = '';
-          let scenarioSaid: string | undefined;
-          let lastTradingLine = 0;
-          return setInterval(() => {
-            if (simulator.scenario !== scenarioSaid) say((scenarioSaid = simulator.scenario) ?? '');
-            if (simulator.phase !== 'trading') {
-              if (simulator.phase !== said) say(`simulator: ${(said = simulator.phase)}`);
-            } else if (Date.now() - lastTradingLine >= PROGRESS_INTERVAL_MS) {
-              lastTradingLine = Date.now();
-              say(`simulator: ${simulator.ticks} ticks, ${simulator.trades} trades, ${simulator.priceTicks} price ticks, ${simulator.withdrawals} withdrawal requests sent`);
-            }
-          }, SETUP_PROGRESS_POLL_MS);
-        })();
+  progress = simulator === undefined ? undefined : setInterval(progressReporter(simulator, say), SETUP_PROGRESS_POLL_MS);
 }
 
 void main();

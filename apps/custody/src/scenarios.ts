@@ -134,7 +134,7 @@ async function shortfall(context: ScenarioContext, chain: DevChain): Promise<voi
   const parsed = parseReconciliationConfig(context.environment);
   if (!parsed.ok) throw new SetupError('assertion: the reconciliation service started with this configuration');
   const businessDay = businessDayOf(context.now().toISOString(), parsed.config.calendar);
-  const run = expectStatus(await api(context.urls.reconciliation, operator, 'POST', '/v1/reconciliation-runs', { businessDay }), [200, 201], 'running reconciliation');
+  const run = expectStatus(await api(context.urls.reconciliation, operator, 'POST', '/v1/reconciliation-runs', { businessDay }), [201], 'running reconciliation');
   context.report(`scenario shortfall: ${SHORTFALL_MINOR} wei taken from the cold wallet on chain; reconciliation run ${String(run.body['runId'] ?? '?')} for ${businessDay} reports it (Breaches & discrepancies)`);
 }
 

@@ -31,7 +31,7 @@ export interface SimulatorProgress {
   scenario: string | undefined;
   ticks: number;
   trades: number;
-  priceTicks: number;
+  marketTicks: number;
   withdrawals: number;
 }
 
@@ -85,7 +85,7 @@ export function startSimulatorLoop(options: SimulatorLoopOptions): { progress: S
     clients: settings.clients,
     ...(chain === undefined ? {} : { bases: ['ETH'], clientAddresses: chain.clientAddresses, fundedOnly: true, withdrawalEvery: RUNNER_SIMULATOR_WITHDRAWAL_EVERY }),
   });
-  const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', scenario: undefined, ticks: 0, trades: 0, priceTicks: 0, withdrawals: 0 };
+  const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', scenario: undefined, ticks: 0, trades: 0, marketTicks: 0, withdrawals: 0 };
   const setup: SetupContext | undefined = chain === undefined ? undefined : { urls, token, chain, clients: simulator.clientIds(), logger, stopped, now: () => new Date() };
   const warning = new RateLimitedWarning(logger);
   /** The clients' available balances from the ledger; one unanswered read keeps what the simulator knew (it stays within it). */
@@ -145,7 +145,7 @@ export function startSimulatorLoop(options: SimulatorLoopOptions): { progress: S
       for (const [topic, batch] of messagesByTopic(messages)) await bus.publisher.publish(topic, batch);
       run.ticks += 1;
       run.trades += counts.trades;
-      run.priceTicks += counts.priceTicks;
+      run.marketTicks += counts.marketTicks;
       run.withdrawals += counts.withdrawals;
       if (setup !== undefined && run.ticks % RUNNER_SIMULATOR_REFRESH_TICKS === 0) await refreshHoldings(setup);
       const wait = settings.tickMs - (Date.now() - tickStarted);

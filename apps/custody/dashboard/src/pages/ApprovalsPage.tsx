@@ -4,8 +4,8 @@ import { CommandRefusal, Decision, newIdentifier, useCommand } from '../command'
 import { Loaded, NotAtMoment, Section } from '../components';
 import { hasRole, useDashboard, useResource } from '../dashboard-context';
 import { formatMinor } from '../format';
-import { atQuery } from '../moment';
-import type { PolicyVersionsAnswer, ReconstructedState, RosterAnswer, WithdrawalView } from '../types';
+import { useReconstructedState } from '../reconstruction';
+import type { PolicyVersionsAnswer, RosterAnswer, WithdrawalView } from '../types';
 import { WithdrawalForm } from './WithdrawalForm';
 import { WithdrawalReview } from './WithdrawalReview';
 
@@ -190,10 +190,7 @@ function PolicyVersions() {
  * Nothing is decided from here: decisions are commands, made live.
  */
 function ReconstructedQueue() {
-  const { session, moment } = useDashboard();
-  const auditor = hasRole(session, 'auditor');
-  const query = atQuery(moment);
-  const { result } = useResource(auditor ? () => callService<ReconstructedState>(session, 'audit', `/v1/audit/reconstruction/state${query}`) : null, `state${query}`, false);
+  const { auditor, result } = useReconstructedState();
   if (!auditor) return <NotAtMoment what="The approval queue" why="the wallet and policy services keep only the queue as it is now (an auditor sees it reconstructed from the audit record); decisions are commands, made live" />;
   return (
     <Loaded result={result}>

@@ -1,9 +1,9 @@
 import { callService } from '../api';
 import { Loaded, NotAtMoment, Section, Verdict } from '../components';
-import { hasRole, useDashboard, useResource } from '../dashboard-context';
+import { useDashboard, useResource } from '../dashboard-context';
 import { formatMinor } from '../format';
-import { atQuery } from '../moment';
-import type { ComplianceAnswer, DiscrepancyView, ReconstructedState, RuleResult } from '../types';
+import { useReconstructedState } from '../reconstruction';
+import type { ComplianceAnswer, DiscrepancyView, RuleResult } from '../types';
 import { ComplianceCaption, useCompliance } from './WalletsPage';
 
 function Figures({ result }: { readonly result: RuleResult }) {
@@ -101,14 +101,12 @@ function DiscrepancyTable({ discrepancies }: { readonly discrepancies: readonly 
 function Discrepancies() {
   const { session, moment } = useDashboard();
   const live = moment.kind === 'live';
-  const auditor = hasRole(session, 'auditor');
-  const query = atQuery(moment);
   const now = useResource(live ? () => callService<{ discrepancies: readonly DiscrepancyView[] }>(session, 'reconciliation', '/v1/discrepancies?status=open') : null, 'discrepancies', true);
-  const then = useResource(!live && auditor ? () => callService<ReconstructedState>(session, 'audit', `/v1/audit/reconstruction/state${query}`) : null, `state${query}`, false);
+  const { auditor, result: reconstructed } = useReconstructedState();
   if (live) return <Loaded result={now.result}>{(answer) => <DiscrepancyTable discrepancies={answer.discrepancies} />}</Loaded>;
   if (!auditor) return <NotAtMoment what="The open discrepancies" why="the reconciliation service answers only for now (an auditor sees them reconstructed from the audit record)" />;
   return (
-    <Loaded result={then.result}>
+    <Loaded result={reconstructed}>
       {(state) => (
         <>
           <p className="muted" id="discrepancies-reconstructed">Open at {state.at}, as reconstructed from the audit record (HK-22): identifiers and dates only; the figures are in each run's report.</p>

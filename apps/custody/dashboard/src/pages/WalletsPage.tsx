@@ -1,10 +1,11 @@
 import { callService } from '../api';
 import { Loaded, NotAtMoment, Section, Verdict } from '../components';
 import { coldHotView, ratioAsPercent } from '../compliance';
-import { hasRole, useDashboard, useResource } from '../dashboard-context';
+import { useDashboard, useResource } from '../dashboard-context';
 import { formatMinor } from '../format';
 import { atQuery } from '../moment';
-import type { ComplianceAnswer, ReconstructedState, WalletView } from '../types';
+import { useReconstructedState } from '../reconstruction';
+import type { ComplianceAnswer, WalletView } from '../types';
 import { ColdHotChart } from './ColdHotChart';
 
 /** The policy service's compliance answer (rules and open breaches), now or as at the moment chosen. */
@@ -94,10 +95,7 @@ function WalletList() {
 
 /** At a past moment the wallet service cannot answer; the audit record can (auditors only): its reconstruction. */
 function ReconstructedWallets() {
-  const { session, moment } = useDashboard();
-  const auditor = hasRole(session, 'auditor');
-  const query = atQuery(moment);
-  const { result } = useResource(auditor ? () => callService<ReconstructedState>(session, 'audit', `/v1/audit/reconstruction/state${query}`) : null, `state${query}`, false);
+  const { auditor, result } = useReconstructedState();
   if (!auditor) return <NotAtMoment what="The wallet list" why="the wallet service answers only for now (an auditor sees it reconstructed from the audit record)" />;
   return (
     <Loaded result={result}>
