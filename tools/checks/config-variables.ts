@@ -84,6 +84,20 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS',
+    required: false,
+    default: '43200',
+    description: 'Longest lifetime (exp - iat) of a token with any staff role, 60 to 604800 seconds; a longer token, or one without iat or exp, is refused 401 AUTH_TOKEN_INVALID.',
+    secret: false,
+  },
+  {
+    name: 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS',
+    required: false,
+    default: '86400',
+    description: 'Longest lifetime (exp - iat) of a token whose only role is custody-service, 60 to 604800 seconds.',
+    secret: false,
+  },
+  {
     name: 'LOG_LEVEL',
     required: false,
     default: 'info',

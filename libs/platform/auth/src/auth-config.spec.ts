@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { KEY_SOURCE_VARIABLES, parseAuthConfig, type AuthConfigResult } from './auth-config';
-import { SHARED_SECRET_BYTES_MIN } from './limits';
+import { SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT, SHARED_SECRET_BYTES_MIN, STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT, TOKEN_LIFETIME_SECONDS_MAX_HIGHEST, TOKEN_LIFETIME_SECONDS_MAX_LOWEST } from './limits';
 
 const SECRET = 'development-secret-of-at-least-32-bytes!';
 const BASE = { AUTH_ISSUER: 'https://issuer.custody.test', AUTH_AUDIENCE: 'custody-ledger' };
@@ -101,4 +101,22 @@ describe('parseAuthConfig', () => {
       expect(problemsOf(parseAuthConfig({ ...BASE, AUTH_JWKS_URL: url }))).toEqual([{ variable: 'AUTH_JWKS_URL', reason }]);
     });
   });
+
+  describe('given the maximum token lifetimes (issue 22)', () => {
+    it('given neither variable, when parsing, then the named defaults apply (12 h staff, 24 h service)', () => {
+      expect(configOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET })).tokenLifetimeMaxSeconds).toEqual({ staff: STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT, service: SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT });
+    });
+
+    it('given both variables, when parsing, then they are the maximums', () => {
+      const config = configOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET, AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS: '3600', AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS: '7200' }));
+      expect(config.tokenLifetimeMaxSeconds).toEqual({ staff: 3_600, service: 7_200 });
+    });
+
+    it.each(['0', '59', String(TOKEN_LIFETIME_SECONDS_MAX_HIGHEST + 1), '12h', '-1', '1e9'])('given AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS=%p, when parsing, then it is refused', (value) => {
+      expect(problemsOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET, AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS: value }))).toEqual([
+        { variable: 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS', reason: `must be whole seconds from ${TOKEN_LIFETIME_SECONDS_MAX_LOWEST} to ${TOKEN_LIFETIME_SECONDS_MAX_HIGHEST}` },
+      ]);
+    });
+  });
 });
+

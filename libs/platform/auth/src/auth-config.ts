@@ -1,4 +1,12 @@
-import { JWKS_ALGORITHMS, SHARED_SECRET_ALGORITHMS, SHARED_SECRET_BYTES_MIN } from './limits';
+import {
+  JWKS_ALGORITHMS,
+  SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT,
+  SHARED_SECRET_ALGORITHMS,
+  SHARED_SECRET_BYTES_MIN,
+  STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT,
+  TOKEN_LIFETIME_SECONDS_MAX_HIGHEST,
+  TOKEN_LIFETIME_SECONDS_MAX_LOWEST,
+} from './limits';
 import { SharedSecret } from './shared-secret';
 
 /** Where token signing keys come from: a shared HS256 secret (development) or a JWKS URL (production). */
@@ -10,9 +18,11 @@ export interface AuthConfig {
   readonly issuer: string;
   readonly audience: string;
   readonly keys: TokenKeySource;
+  /** Longest exp - iat accepted: for a token with any staff role (or none), and for one whose only role is custody-service. */
+  readonly tokenLifetimeMaxSeconds: { readonly staff: number; readonly service: number };
 }
 
-export const AUTH_ENVIRONMENT_VARIABLES = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL'] as const;
+export const AUTH_ENVIRONMENT_VARIABLES = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS', 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS'] as const;
 export type AuthEnvironmentVariable = (typeof AUTH_ENVIRONMENT_VARIABLES)[number];
 /** Named in a problem that concerns the choice between the two key sources. */
 export const KEY_SOURCE_VARIABLES = 'AUTH_JWT_SECRET, AUTH_JWKS_URL';
@@ -38,11 +48,24 @@ export function parseAuthConfig(environment: Environment): AuthConfigResult {
   const issuer = parseRequired(environment, 'AUTH_ISSUER');
   const audience = parseRequired(environment, 'AUTH_AUDIENCE');
   const keys = parseKeySource(environment);
-  const problems = [...issuer.problems, ...audience.problems, ...keys.problems];
+  const staffLifetime = parseLifetimeMax(environment, 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS', STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT);
+  const serviceLifetime = parseLifetimeMax(environment, 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS', SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT);
+  const problems = [...issuer.problems, ...audience.problems, ...keys.problems, ...staffLifetime.problems, ...serviceLifetime.problems];
   if (problems.length > 0 || issuer.value === undefined || audience.value === undefined || keys.value === undefined) {
     return { ok: false, problems };
   }
-  return { ok: true, config: { issuer: issuer.value, audience: audience.value, keys: keys.value } };
+  const tokenLifetimeMaxSeconds = { staff: staffLifetime.value, service: serviceLifetime.value };
+  return { ok: true, config: { issuer: issuer.value, audience: audience.value, keys: keys.value, tokenLifetimeMaxSeconds } };
+}
+
+/** A maximum token lifetime in whole seconds, within the bounds of limits.ts; the default when unset. */
+function parseLifetimeMax(environment: Environment, variable: AuthEnvironmentVariable, fallback: number): Parsed<number> {
+  const text = readTrimmed(environment, variable);
+  if (text === undefined) return { value: fallback, problems: [] };
+  const seconds = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (seconds >= TOKEN_LIFETIME_SECONDS_MAX_LOWEST && seconds <= TOKEN_LIFETIME_SECONDS_MAX_HIGHEST) return { value: seconds, problems: [] };
+  const reason = `must be whole seconds from ${TOKEN_LIFETIME_SECONDS_MAX_LOWEST} to ${TOKEN_LIFETIME_SECONDS_MAX_HIGHEST}`;
+  return { value: fallback, problems: [{ variable, reason }] };
 }
 
 /** Unset, empty and blank values all count as not set. */

@@ -21,7 +21,9 @@ export type TokenProblem =
   | 'expiry-missing'
   | 'not-yet-valid'
   | 'claim-invalid'
-  | 'roles-claim-invalid';
+  | 'roles-claim-invalid'
+  | 'issued-at-missing'
+  | 'lifetime-too-long';
 
 /** A token could not be turned into a caller. `message` is the human-readable reason. */
 export abstract class TokenVerificationError extends Error {

@@ -10,6 +10,13 @@ export const TOKEN_LENGTH_MAX = 8_192;
 export const SUBJECT_LENGTH_MAX = 256;
 /** Most entries in a token's `roles` claim. */
 export const ROLES_CLAIM_ENTRIES_MAX = 32;
+/** Longest lifetime (exp - iat) of a token that carries any staff role (or none): a stolen one is worth a working day at most. AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS overrides it. */
+export const STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT = 12 * 3_600;
+/** Longest lifetime of a token whose only role is `custody-service` (a workload token renewed by its platform). AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS overrides it. */
+export const SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT = 24 * 3_600;
+/** Bounds of either configured maximum: a minute to a week. */
+export const TOKEN_LIFETIME_SECONDS_MAX_LOWEST = 60;
+export const TOKEN_LIFETIME_SECONDS_MAX_HIGHEST = 7 * 86_400;
 /** How long one JWKS HTTP request may take. */
 export const JWKS_FETCH_TIMEOUT_MS = 5_000;
 /** Least time between two JWKS fetches triggered by an unknown key id. */

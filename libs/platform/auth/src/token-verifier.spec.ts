@@ -1,7 +1,7 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { parseAuthConfig, type AuthConfig } from './auth-config';
 import { AuthErrorCode, TokenExpiredError, TokenInvalidError, type TokenProblem } from './errors';
-import { CLOCK_TOLERANCE_SECONDS, ROLES_CLAIM_ENTRIES_MAX, TOKEN_LENGTH_MAX } from './limits';
+import { CLOCK_TOLERANCE_SECONDS, ROLES_CLAIM_ENTRIES_MAX, SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT, STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT, TOKEN_LENGTH_MAX } from './limits';
 import { signTestToken, type TestTokenClaims } from './testing';
 import { TokenVerifier } from './token-verifier';
 
@@ -29,7 +29,7 @@ function handmadeToken(claims: Record<string, unknown>, algorithm = 'HS256'): Pr
   return new SignJWT(claims).setProtectedHeader({ alg: algorithm }).sign(new TextEncoder().encode(SECRET));
 }
 
-const validClaims = { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', exp: NOW_SECONDS + 600, roles: ['operator'] };
+const validClaims = { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: NOW_SECONDS, exp: NOW_SECONDS + 600, roles: ['operator'] };
 
 async function expectInvalid(token: string, problem: TokenProblem): Promise<void> {
   const attempt = verifier.verify(token);
@@ -146,6 +146,47 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
     it('given more roles entries than the limit, when verified, then it is invalid (roles-claim-invalid)', async () => {
       const roles = Array.from({ length: ROLES_CLAIM_ENTRIES_MAX + 1 }, () => 'approver');
       await expectInvalid(await handmadeToken({ ...validClaims, roles }), 'roles-claim-invalid');
+    });
+  });
+
+  describe('given a token that lives longer than the maximum lifetime (issue 22: a token valid for 100 years was accepted)', () => {
+    const HUNDRED_YEARS_SECONDS = 100 * 365 * 86_400;
+
+    it('given a staff token valid for 100 years, when verified, then it is invalid (lifetime-too-long)', async () => {
+      await expectInvalid(await tokenWith({ roles: ['admin'], expiresInSeconds: HUNDRED_YEARS_SECONDS }), 'lifetime-too-long');
+    });
+
+    it('given a staff token one second longer than the staff maximum, when verified, then it is invalid; exactly the maximum is accepted', async () => {
+      await expectInvalid(await tokenWith({ expiresInSeconds: STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT + 1 }), 'lifetime-too-long');
+      await expect(verifier.verify(await tokenWith({ expiresInSeconds: STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT }))).resolves.toMatchObject({ id: 'user-1' });
+    });
+
+    it('given a custody-service token longer than the staff maximum but within the service maximum, when verified, then it is accepted', async () => {
+      const token = await tokenWith({ subject: 'wallet-service', roles: ['custody-service'], expiresInSeconds: SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT });
+      await expect(verifier.verify(token)).resolves.toEqual({ id: 'wallet-service', roles: ['custody-service'] });
+      await expectInvalid(await tokenWith({ roles: ['custody-service'], expiresInSeconds: SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT + 1 }), 'lifetime-too-long');
+    });
+
+    it('given a token that carries custody-service and a staff role, when longer than the staff maximum, then the staff maximum applies', async () => {
+      await expectInvalid(await tokenWith({ roles: ['custody-service', 'admin'], expiresInSeconds: STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT + 1 }), 'lifetime-too-long');
+    });
+
+    it('given a configured maximum shorter than the default (AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS), when a longer token is verified, then it is invalid', async () => {
+      const result = parseAuthConfig({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWT_SECRET: SECRET, AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS: '900' });
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      const strict = new TokenVerifier(result.config, { clock: () => NOW });
+      await expect(strict.verify(await tokenWith({ expiresInSeconds: 900 }))).resolves.toMatchObject({ id: 'user-1' });
+      await expect(strict.verify(await tokenWith({ expiresInSeconds: 901 }))).rejects.toMatchObject({ problem: 'lifetime-too-long' });
+    });
+
+    it('given no iat claim, when verified, then it is invalid (issued-at-missing): its lifetime cannot be known', async () => {
+      const { iat: _iat, ...withoutIssuedAt } = validClaims;
+      await expectInvalid(await handmadeToken(withoutIssuedAt), 'issued-at-missing');
+    });
+
+    it('given no exp claim, when verified, then it is invalid (expiry-missing)', async () => {
+      const { exp: _exp, ...withoutExpiry } = validClaims;
+      await expectInvalid(await handmadeToken(withoutExpiry), 'expiry-missing');
     });
   });
 });

@@ -17,8 +17,8 @@ export interface TokenVerifierOptions {
   readonly clock?: () => Date;
 }
 
-/** Claims every accepted token must carry. */
-const REQUIRED_CLAIMS = ['sub', 'exp'];
+/** Claims every accepted token must carry: without iat and exp its lifetime cannot be bounded. */
+const REQUIRED_CLAIMS = ['sub', 'iat', 'exp'];
 
 /** Turns a bearer JWT into a Caller, or rejects with a TokenVerificationError. */
 export class TokenVerifier {
@@ -37,7 +37,20 @@ export class TokenVerifier {
       throw new TokenInvalidError('too-long', `token is longer than ${TOKEN_LENGTH_MAX} characters`);
     }
     const payload = await this.#verifySignatureAndClaims(token);
-    return callerFromPayload(payload);
+    const caller = callerFromPayload(payload);
+    this.#assertLifetimeWithinMaximum(payload, caller.roles);
+    return caller;
+  }
+
+  /** exp - iat at most the maximum for the caller's kind: a token valid for 100 years is refused even while unexpired. */
+  #assertLifetimeWithinMaximum(payload: JWTPayload, roles: readonly Role[]): void {
+    const { iat, exp } = payload;
+    if (typeof iat !== 'number' || typeof exp !== 'number') throw new Error('assertion failed: iat and exp are required claims');
+    const serviceOnly = roles.length > 0 && roles.every((role) => role === 'custody-service');
+    const maximum = serviceOnly ? this.#config.tokenLifetimeMaxSeconds.service : this.#config.tokenLifetimeMaxSeconds.staff;
+    if (exp - iat > maximum) {
+      throw new TokenInvalidError('lifetime-too-long', `token lifetime (exp - iat) is ${exp - iat} s, more than the ${maximum} s accepted for ${serviceOnly ? 'a service' : 'a staff'} token`);
+    }
   }
 
   async #verifySignatureAndClaims(token: string): Promise<JWTPayload> {
@@ -112,6 +125,8 @@ function claimError(error: InstanceType<typeof joseErrors.JWTClaimValidationFail
       return new TokenInvalidError('subject-missing', 'token has no subject (sub) claim');
     case 'exp':
       return new TokenInvalidError('expiry-missing', 'token has no valid expiry (exp) claim');
+    case 'iat':
+      return new TokenInvalidError('issued-at-missing', 'token has no valid issued-at (iat) claim: its lifetime cannot be bounded');
     case 'nbf':
       return new TokenInvalidError('not-yet-valid', 'token is not valid yet (nbf is in the future)');
     default:
