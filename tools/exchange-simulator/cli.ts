@@ -11,7 +11,7 @@
  * clients (`sim-0001` ..) before their trades can be booked; the ledger parks the others.
  */
 import { parseArgs } from 'node:util';
-import { createKafka, createOutboxProducer } from '@custody/messaging';
+import { createKafka, createOutboxProducer, kafkaTransportSecurityOrThrow } from '@custody/messaging';
 import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, messagesByTopic, RUNNER_ONLY_SCENARIOS, SCENARIOS, type Scenario } from './simulator';
 
 /** Limits of the command line. */
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const tickMs = integer('tick-ms', values['tick-ms'], TICK_MS_MIN, TICK_MS_MAX);
   const ticks = integer('ticks', values.ticks, 0, TICKS_MAX);
 
-  const producer = createOutboxProducer(createKafka({ clientId: 'exchange-simulator', brokers }), { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' });
+  const producer = createOutboxProducer(createKafka({ clientId: 'exchange-simulator', brokers, security: kafkaTransportSecurityOrThrow(process.env) }), { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' });
   await producer.connect();
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stopping = true));

@@ -1,4 +1,8 @@
-import { formatConfigProblems, parseServiceConfig } from './config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { formatConfigProblems, parseServiceConfig, type ServiceConfigResult } from './config';
 
 const valid = {
   DATABASE_URL: 'postgres://custody:pw@db:5432/custody',
@@ -75,5 +79,98 @@ describe('service configuration', () => {
     const text = result.ok ? '' : formatConfigProblems('ledger', result.problems);
     expect(text).toContain('DATABASE_URL');
     expect(text).not.toContain('hunter2');
+  });
+
+  describe('Kafka transport security (issue 22: Kafka clients authenticate; secrets only from files)', () => {
+    const PASSWORD = 'Sc4rrySecretPassw0rd-do-not-print';
+    let directory: string;
+    let passwordFile: string;
+    beforeAll(() => {
+      directory = mkdtempSync(join(tmpdir(), 'kafka-config-'));
+      passwordFile = join(directory, 'password');
+      writeFileSync(passwordFile, `${PASSWORD}\n`);
+      writeFileSync(join(directory, 'empty'), '\n');
+      writeFileSync(join(directory, 'not-pem'), PASSWORD);
+    });
+    afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+    const scram = (): Record<string, string> => ({ KAFKA_BROKERS: 'kafka:9093', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'ledger', KAFKA_SASL_PASSWORD_FILE: passwordFile });
+    const problemsOf = (result: ServiceConfigResult): Array<[string, string]> => (result.ok ? [] : result.problems.map((problem) => [problem.variable, problem.reason]));
+    const variablesOf = (result: ServiceConfigResult): string[] => problemsOf(result).map(([variable]) => variable);
+
+    it('given nothing of it, then the client is plaintext and anonymous, as before (npm start, the test broker)', () => {
+      expect(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_BROKERS: 'kafka:9092' })).toMatchObject({ ok: true, config: { kafka: { security: { tls: undefined, sasl: undefined } } } });
+    });
+
+    it('given SCRAM-SHA-512 over TLS, then the password is read from its file (one final newline dropped) and never prints', () => {
+      const result = parseServiceConfig('ledger', 3001, { ...valid, ...scram(), KAFKA_SSL: 'true' });
+      if (!result.ok) throw new Error(formatConfigProblems('ledger', result.problems));
+      const security = result.config.kafka!.security;
+      expect(security.tls).toEqual({ ca: undefined, cert: undefined, key: undefined });
+      expect(security.sasl).toMatchObject({ mechanism: 'scram-sha-512', username: 'ledger' });
+      expect(security.sasl!.password.reveal()).toBe(PASSWORD);
+      for (const shown of [JSON.stringify(result.config), inspect(result.config, { depth: 10 }), `${security.sasl!.password}`]) expect(shown).not.toContain(PASSWORD);
+    });
+
+    it('given KAFKA_SASL_PASSWORD in the environment, then it is refused whatever else is set, and the problem does not repeat it', () => {
+      for (const environment of [{ ...valid, KAFKA_SASL_PASSWORD: PASSWORD }, { ...valid, ...scram(), KAFKA_SSL: 'true', KAFKA_SASL_PASSWORD: PASSWORD }]) {
+        const result = parseServiceConfig('ledger', 3001, environment);
+        expect(variablesOf(result)).toEqual(['KAFKA_SASL_PASSWORD']);
+        expect(problemsOf(result)[0]![1]).toMatch(/only from files.*KAFKA_SASL_PASSWORD_FILE/);
+        expect(formatConfigProblems('ledger', result.ok ? [] : result.problems)).not.toContain(PASSWORD);
+      }
+      expect(variablesOf(parseServiceConfig('ledger', 3001, { ...valid, KAFKA_SSL: 'true', KAFKA_SSL_KEY: 'pem' }))).toEqual(['KAFKA_SSL_KEY']);
+    });
+
+    it('given PLAIN without TLS, then it is refused even with KAFKA_ALLOW_PLAINTEXT_SASL (it sends the password itself); over TLS it is accepted', () => {
+      const plain = { ...valid, ...scram(), KAFKA_SASL_MECHANISM: 'plain' };
+      expect(problemsOf(parseServiceConfig('ledger', 3001, { ...plain, KAFKA_ALLOW_PLAINTEXT_SASL: 'true' }))).toEqual([['KAFKA_SASL_MECHANISM', expect.stringMatching(/clear text: only with KAFKA_SSL=true/)]]);
+      expect(parseServiceConfig('ledger', 3001, { ...plain, KAFKA_SSL: 'true' })).toMatchObject({ ok: true, config: { kafka: { security: { sasl: { mechanism: 'plain' } } } } });
+    });
+
+    it('given SCRAM without TLS, then it is refused unless KAFKA_ALLOW_PLAINTEXT_SASL=true names the choice (docker compose)', () => {
+      expect(problemsOf(parseServiceConfig('ledger', 3001, { ...valid, ...scram() }))).toEqual([['KAFKA_SASL_MECHANISM', expect.stringMatching(/without TLS.*KAFKA_ALLOW_PLAINTEXT_SASL=true/)]]);
+      expect(parseServiceConfig('ledger', 3001, { ...valid, ...scram(), KAFKA_ALLOW_PLAINTEXT_SASL: 'true' })).toMatchObject({ ok: true, config: { kafka: { security: { tls: undefined, sasl: { mechanism: 'scram-sha-512' } } } } });
+    });
+
+    it('given NODE_ENV=production and brokers, then an identity is required (the broker ACLs need one)', () => {
+      expect(variablesOf(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9093', KAFKA_SSL: 'true' }))).toEqual(['KAFKA_SASL_MECHANISM']);
+      expect(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', ...scram(), KAFKA_SSL: 'true' }).ok).toBe(true);
+      expect(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production' }).ok).toBe(true); // no Kafka at all: nothing to authenticate
+    });
+
+    it.each([
+      ['a mechanism kafkajs has but we do not take', { KAFKA_SASL_MECHANISM: 'aws', KAFKA_SSL: 'true' }, [['KAFKA_SASL_MECHANISM', /one of scram-sha-512, scram-sha-256, plain/]]],
+      ['a mechanism without username or password file', { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SSL: 'true' }, [['KAFKA_SASL_USERNAME', /required/], ['KAFKA_SASL_PASSWORD_FILE', /required/]]],
+      ['a username and password file without mechanism', { KAFKA_SASL_USERNAME: 'ledger', KAFKA_SASL_PASSWORD_FILE: '/run/secrets/x' }, [['KAFKA_SASL_USERNAME', /only with KAFKA_SASL_MECHANISM/], ['KAFKA_SASL_PASSWORD_FILE', /only with KAFKA_SASL_MECHANISM/]]],
+      ['a certificate without its key', { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/run/secrets/cert' }, [['KAFKA_SSL_KEY_FILE', /go together/], ['KAFKA_SSL_CERT_FILE', /cannot be read \(ENOENT\)/]]],
+      ['a key without its certificate', { KAFKA_SSL: 'true', KAFKA_SSL_KEY_FILE: '/run/secrets/key' }, [['KAFKA_SSL_CERT_FILE', /go together/], ['KAFKA_SSL_KEY_FILE', /cannot be read/]]],
+      ['TLS files without KAFKA_SSL=true', { KAFKA_SSL_CA_FILE: '/run/secrets/ca' }, [['KAFKA_SSL_CA_FILE', /only with KAFKA_SSL=true/]]],
+      ['KAFKA_SSL that is not a boolean', { KAFKA_SSL: 'yes' }, [['KAFKA_SSL', /'true' or 'false'/]]],
+      ['a username with a space', { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SSL: 'true', KAFKA_SASL_USERNAME: 'led ger', KAFKA_SASL_PASSWORD_FILE: 'PASSWORD_FILE' }, [['KAFKA_SASL_USERNAME', /printable/]]],
+    ])('given %s, then each problem is named', (_case, settings, expected) => {
+      const environment = Object.fromEntries(Object.entries({ KAFKA_BROKERS: 'kafka:9093', ...settings }).map(([name, value]) => [name, value === 'PASSWORD_FILE' ? passwordFile : value]));
+      const problems = problemsOf(parseServiceConfig('ledger', 3001, { ...valid, ...environment }));
+      expect(problems).toEqual((expected as Array<[string, RegExp]>).map(([variable, reason]) => [variable, expect.stringMatching(reason)]));
+    });
+
+    it('given files that are missing, empty or not PEM, then the path and the cause are named, never the content', () => {
+      const result = parseServiceConfig('ledger', 3001, {
+        ...valid,
+        ...scram(),
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_PASSWORD_FILE: join(directory, 'empty'),
+        KAFKA_SSL_CA_FILE: join(directory, 'not-pem'),
+        KAFKA_SSL_CERT_FILE: join(directory, 'not-pem'),
+        KAFKA_SSL_KEY_FILE: directory,
+      });
+      expect(problemsOf(result)).toEqual([
+        ['KAFKA_SSL_CA_FILE', `${join(directory, 'not-pem')}: must hold PEM certificates (-----BEGIN CERTIFICATE-----), and each must parse`],
+        ['KAFKA_SSL_CERT_FILE', `${join(directory, 'not-pem')}: must hold PEM certificates (-----BEGIN CERTIFICATE-----), and each must parse`],
+        ['KAFKA_SSL_KEY_FILE', `${directory}: not a file`],
+        ['KAFKA_SASL_PASSWORD_FILE', `${join(directory, 'empty')}: empty`],
+      ]);
+      expect(formatConfigProblems('ledger', result.ok ? [] : result.problems)).not.toContain(PASSWORD);
+    });
   });
 });

@@ -1,5 +1,8 @@
 import { parseAuthConfig, type AuthConfig } from '@custody/auth';
+import { parseKafkaTransportSecurity, type KafkaTransportSecurity } from '@custody/messaging';
 import { isHttpUrl, LOG_LEVELS, type LogLevel } from '@custody/observability';
+import type { ExchangeSignatureVerifier } from '@custody/messaging';
+import { parseExchangeSignatures } from './exchange-signatures-config';
 
 export const DATABASE_POOL_MAX_DEFAULT = 10;
 export const DATABASE_POOL_MAX_LIMIT = 100;
@@ -28,6 +31,12 @@ export interface ServiceConfig {
    * rollout); no HTTP listener, no Kafka (neither relay nor consumers), whatever KAFKA_BROKERS says.
    */
   readonly migrateOnly: boolean;
+  /**
+   * The exchange's public keys (EXCHANGE_SIGNATURES, EXCHANGE_PUBLIC_KEYS_FILE): every consumed
+   * exchange.* message must carry a valid Ed25519 signature by one of them. Undefined only when
+   * EXCHANGE_SIGNATURES=off.
+   */
+  readonly exchangeSignatures: ExchangeSignatureVerifier | undefined;
 }
 
 /** Longest drain: it and the shutdown itself must fit in the pod's termination grace period. */
@@ -43,6 +52,12 @@ export interface KafkaConfig {
    * Fetch for the whole wait even when data arrives meanwhile, so tests and benchmarks set ~20 ms.
    */
   readonly consumerMaxWaitMs: number | undefined;
+  /**
+   * TLS (KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE + KAFKA_SSL_KEY_FILE) and SASL
+   * (KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE), the files read at start
+   * by @custody/messaging's parseKafkaTransportSecurity, the one parser every Kafka client uses.
+   */
+  readonly security: KafkaTransportSecurity;
 }
 
 export const KAFKA_BROKERS_MAX = 32;
@@ -80,6 +95,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   const migrateOnlyRaw = emptyToUndefined(environment['MIGRATE_ONLY']) ?? 'false';
   if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false') problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
   const migrateOnly = migrateOnlyRaw === 'true';
+  const exchangeSignatures = parseExchangeSignatures(environment, kafka !== undefined && !migrateOnly, problems);
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
@@ -96,6 +112,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
       kafka: migrateOnly ? undefined : kafka,
       shutdownDrainMs,
       migrateOnly,
+      exchangeSignatures,
     },
   };
 }
@@ -103,6 +120,8 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
 function parseKafkaConfig(environment: Environment, problems: ConfigProblem[]): KafkaConfig | undefined {
   const idempotentRaw = emptyToUndefined(environment['KAFKA_PRODUCER_IDEMPOTENT']) ?? 'true';
   if (idempotentRaw !== 'true' && idempotentRaw !== 'false') problems.push({ variable: 'KAFKA_PRODUCER_IDEMPOTENT', reason: `must be 'true' or 'false'` });
+  const security = parseKafkaTransportSecurity(environment); // also without brokers: a refused KAFKA_SASL_PASSWORD is said either way
+  if (!security.ok) problems.push(...security.problems);
   const raw = emptyToUndefined(environment['KAFKA_BROKERS']);
   if (raw === undefined) return undefined;
   const brokers = raw.split(',').map((broker) => broker.trim());
@@ -110,7 +129,7 @@ function parseKafkaConfig(environment: Environment, problems: ConfigProblem[]): 
   if (bad.length > 0) problems.push({ variable: 'KAFKA_BROKERS', reason: `must be comma-separated host:port entries; not valid: ${bad.map((broker) => `'${broker}'`).join(', ')}` });
   if (brokers.length > KAFKA_BROKERS_MAX) problems.push({ variable: 'KAFKA_BROKERS', reason: `at most ${KAFKA_BROKERS_MAX} brokers` });
   const consumerMaxWaitMs = emptyToUndefined(environment['KAFKA_CONSUMER_MAX_WAIT_MS']) === undefined ? undefined : parseInteger(environment, 'KAFKA_CONSUMER_MAX_WAIT_MS', 0, 1, KAFKA_CONSUMER_MAX_WAIT_MS_LIMIT, problems);
-  return { brokers, producerIdempotent: idempotentRaw !== 'false', consumerMaxWaitMs };
+  return { brokers, producerIdempotent: idempotentRaw !== 'false', consumerMaxWaitMs, security: security.ok ? security.security : { tls: undefined, sasl: undefined } };
 }
 
 export function formatConfigProblems(serviceName: string, problems: readonly ConfigProblem[]): string {

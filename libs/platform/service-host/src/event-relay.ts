@@ -39,7 +39,7 @@ export class EventRelayHost {
     this.warning = new RateLimitedWarning(logger);
     let publisher: MessagePublisher;
     if ('kafka' in transport) {
-      const kafka = createKafka({ clientId: serviceName, brokers: transport.kafka.brokers });
+      const kafka = createKafka({ clientId: serviceName, brokers: transport.kafka.brokers, security: transport.kafka.security });
       this.producer = createOutboxProducer(kafka, { idempotent: transport.kafka.producerIdempotent });
       publisher = new KafkaMessageBus({ kafka, producer: this.producer }).publisher;
     } else {
