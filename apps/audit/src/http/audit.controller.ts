@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Po
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
 import { ALL_TOPICS, type Topic } from '@custody/contracts';
-import { jsonView, parseInput } from '@custody/service-host';
+import { jsonView, parseInput, positionText } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { AuditRuntime } from '../audit-runtime';
 
@@ -71,13 +71,13 @@ export class AuditController {
   @Roles('auditor')
   async sources(@Query('topic') topic: string | undefined, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @CurrentCaller() caller: Caller) {
     const query = parseInput(
-      z.strictObject({ topic: z.enum(ALL_TOPICS as [Topic, ...Topic[]]), after: z.string().regex(/^(0|[1-9][0-9]{0,18})$/).optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }),
+      z.strictObject({ topic: z.enum(ALL_TOPICS as [Topic, ...Topic[]]), after: positionText.optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }),
       { topic, ...(after === undefined ? {} : { after }), ...(limit === undefined ? {} : { limit }) },
       'query',
     );
     await this.runtime.audit().recordQuery(caller.id, `sources ${query.topic} after ${query.after ?? '0'}`);
     const pageLimit = query.limit ?? AUDIT_PAGE_RECORDS;
-    const entries = await this.runtime.audit().auditedSources(query.topic, BigInt(query.after ?? '0'), pageLimit);
+    const entries = await this.runtime.audit().auditedSources(query.topic, query.after ?? 0n, pageLimit);
     const last = entries.at(-1);
     return { entries, next: entries.length === pageLimit && last !== undefined ? { after: last.auditPosition } : null };
   }
@@ -87,12 +87,12 @@ export class AuditController {
   @Roles('auditor')
   async reconstruct(@Param('clientId') clientId: string, @Query('ledgerPosition') ledgerPosition: string | undefined, @Query('at') at: string | undefined, @CurrentCaller() caller: Caller) {
     const query = parseInput(
-      z.strictObject({ clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/), ledgerPosition: z.string().regex(/^(0|[1-9][0-9]{0,18})$/).optional(), at: z.iso.datetime({ offset: true }).optional() }).refine((input) => (input.ledgerPosition === undefined) !== (input.at === undefined), { message: 'exactly one of ledgerPosition and at', path: ['at'] }),
+      z.strictObject({ clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/), ledgerPosition: positionText.optional(), at: z.iso.datetime({ offset: true }).optional() }).refine((input) => (input.ledgerPosition === undefined) !== (input.at === undefined), { message: 'exactly one of ledgerPosition and at', path: ['at'] }),
       { clientId, ...(ledgerPosition === undefined ? {} : { ledgerPosition }), ...(at === undefined ? {} : { at }) },
       'query',
     );
     await this.runtime.audit().recordQuery(caller.id, `reconstruct ${query.clientId} balances as of ${query.ledgerPosition ?? query.at ?? ''}`);
-    const asOf = query.ledgerPosition !== undefined ? { ledgerPosition: BigInt(query.ledgerPosition) } : { at: new Date(query.at ?? '').toISOString() };
+    const asOf = query.ledgerPosition !== undefined ? { ledgerPosition: query.ledgerPosition } : { at: new Date(query.at ?? '').toISOString() };
     const rebuilt = await this.runtime.audit().reconstructClientBalances(query.clientId, asOf);
     return { clientId: query.clientId, asOfPosition: rebuilt.ledgerPosition.toString(), balances: jsonView(rebuilt.balances) };
   }

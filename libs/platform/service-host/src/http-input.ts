@@ -1,7 +1,17 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import { validateWith } from '@custody/contracts';
-import type { z } from 'zod/v4';
-import { ValidationFailedException } from './validation';
+import { z } from 'zod/v4';
+import { POSITION_REASON, positionFromText, ValidationFailedException } from './validation';
+
+/** A position (global position, ledger position, record number) as decimal text in a parseInput schema: positionFromText's rule, as a bigint. */
+export const positionText = z.string().transform((text, context) => {
+  const position = positionFromText(text);
+  if (position === undefined) {
+    context.addIssue({ code: 'custom', message: POSITION_REASON });
+    return z.NEVER;
+  }
+  return position;
+});
 
 /** The body (or query, or path) as the schema says, or 400 with every field error (each at `<prefix>.<path>`, with its code). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix: 'body' | 'query' | 'path' = 'body'): z.infer<S> {

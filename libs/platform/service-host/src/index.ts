@@ -7,8 +7,8 @@ export { EVENT_LOG_PAGE_DEFAULT, EVENT_LOG_PAGE_MAX } from './event-log.controll
 export { createServiceApp, EXIT_CODE_CONFIG, problemsOf, runService, SHUTDOWN_TIMEOUT_MS, type CreateServiceAppOptions, type RunServiceOptions, type ServiceApp, type ServiceDefinition, type ServiceAppResult } from './run-service';
 export { ServiceHostModule, type ServiceHostModuleOptions } from './service-host.module';
 export * from './tokens';
-export { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
-export { acceptedOr422, jsonView, parseInput, refusedCommand } from './http-input';
+export { optionalBigIntQuery, optionalIntegerQuery, POSITION_MAX, POSITION_REASON, positionFromText, ValidationFailedException, type FieldError } from './validation';
+export { acceptedOr422, jsonView, parseInput, positionText, refusedCommand } from './http-input';
 export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
 export { ensureDatabase } from './ensure-database';

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MessageBus } from '@custody/messaging';
 import { createLogger, createServiceMetrics, type Logger, type Telemetry } from '@custody/observability';
+
+type LogDestination = NonNullable<Parameters<typeof createLogger>[2]>;
 import { formatConfigProblems, parseServiceConfig, type ConfigProblem, type ServiceConfig } from './config';
 import { DatabaseReadiness } from './database-readiness';
 import { httpObservability } from './http-observability';
@@ -46,6 +48,8 @@ export type ServiceDefinition = Pick<RunServiceOptions, 'serviceName' | 'default
 };
 
 export interface CreateServiceAppOptions extends Omit<RunServiceOptions, 'telemetry'> {
+  /** Where the service's JSON log lines go; stdout when unset (tests capture them here). */
+  readonly logDestination?: LogDestination;
   /** The all-in-one runner's bus shared by the services of the process (ServiceHostModuleOptions.embeddedBus). */
   readonly embeddedBus?: MessageBus;
 }
@@ -70,7 +74,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
   const problems = [...(parsed.ok ? [] : parsed.problems), ...(options.ownConfigProblems?.(environment) ?? [])];
   if (!parsed.ok || problems.length > 0) return { ok: false, problems };
   const { config } = parsed;
-  const logger = createLogger(config.serviceName, config.logLevel);
+  const logger = createLogger(config.serviceName, config.logLevel, options.logDestination);
   const metrics = createServiceMetrics(config.serviceName);
   const app = await NestFactory.create<NestExpressApplication>(
     ServiceHostModule.forRoot({ config, logger, metrics, serviceModule: options.serviceModule, environment, ...(options.embeddedBus === undefined ? {} : { embeddedBus: options.embeddedBus }) }),

@@ -13,14 +13,30 @@ export class ValidationFailedException extends BadRequestException {
   }
 }
 
-/** Parses an optional non-negative integer query value into a bigint, collecting errors. */
+/**
+ * Largest global position, stream version or record number: PostgreSQL's bigint (2^63 - 1). A
+ * 19-digit number above it passes a digits check and then fails in SQL (a 500): refuse it here.
+ */
+export const POSITION_MAX = 9_223_372_036_854_775_807n;
+/** The reason every refused position gives (one wording, one rule: positionFromText). */
+export const POSITION_REASON = `must be a non-negative integer, at most ${POSITION_MAX}`;
+
+/** The one parser of positions on the wire: decimal digits, no sign or leading zero, 0..POSITION_MAX; undefined otherwise. */
+export function positionFromText(value: unknown): bigint | undefined {
+  if (typeof value !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(value)) return undefined;
+  const position = BigInt(value);
+  return position <= POSITION_MAX ? position : undefined;
+}
+
+/** Parses an optional position query value into a bigint (positionFromText), collecting errors. */
 export function optionalBigIntQuery(value: unknown, path: string, fallback: bigint, errors: FieldError[]): bigint {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(value)) {
-    errors.push({ path, reason: 'must be a non-negative integer (at most 19 digits)' });
+  const position = positionFromText(value);
+  if (position === undefined) {
+    errors.push({ path, reason: POSITION_REASON });
     return fallback;
   }
-  return BigInt(value);
+  return position;
 }
 
 /** Parses an optional integer query value within [min, max], collecting errors. */
