@@ -146,13 +146,19 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
     expect(await metrics()).toMatch(/custody_ledger_books_out_of_balance_assets\{[^}]*\} 0\n/);
   });
 
-  it('HK-7 / maker-checker: an operator requests an adjustment, the same person cannot approve it, another admin can; a debit needs consent', async () => {
+  it('HK-7 / maker-checker: an operator requests an adjustment, the same person cannot approve or reject it, another approver can (not an admin); a rejected one books nothing; a debit needs consent', async () => {
     const credit = { adjustmentId: 'ADJ-1', asset: 'USDT', direction: 'credit', amountMinor: '500', note: 'goodwill for a delayed withdrawal' };
     expect((await call('POST', '/v1/clients/alice/adjustments', ['auditor'], credit)).status).toBe(403);
-    expect(await call('POST', '/v1/clients/alice/adjustments', ['operator', 'admin'], credit, 'pat')).toMatchObject({ status: 200, body: { status: 'pending-approval', requestedBy: 'pat' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments', ['operator', 'approver'], credit, 'pat')).toMatchObject({ status: 200, body: { status: 'pending-approval', requestedBy: 'pat' } });
     expect((await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['operator'], {}, 'sam')).status).toBe(403);
-    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['admin'], {}, 'pat')).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
-    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['admin'], {}, 'sam')).toMatchObject({ status: 200, body: { approvedBy: 'sam' } });
+    expect((await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['admin'], {}, 'sam')).status).toBe(403);
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['approver'], {}, 'pat')).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/reject', ['approver'], { reason: 'mine' }, 'pat')).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/expire', ['operator'], {}, 'sam')).toMatchObject({ status: 422, body: { code: 'ADJUSTMENT_NOT_EXPIRED' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-1/approve', ['approver'], {}, 'sam')).toMatchObject({ status: 200, body: { approvedBy: 'sam' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments', ['operator'], { ...credit, adjustmentId: 'ADJ-4', amountMinor: '9999' }, 'pat')).toMatchObject({ status: 200 });
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-4/reject', ['approver'], { reason: 'no delay on record' }, 'sam')).toMatchObject({ status: 200, body: { status: 'rejected', rejectedBy: 'sam' } });
+    expect(await call('POST', '/v1/clients/alice/adjustments/ADJ-4/approve', ['approver'], {}, 'kim')).toMatchObject({ status: 422, body: { code: 'ADJUSTMENT_NOT_PENDING' } });
     expect(
       await call('POST', '/v1/clients/alice/adjustments', ['operator'], { adjustmentId: 'ADJ-2', asset: 'USDT', direction: 'debit', amountMinor: '1', note: 'lend to a market maker', debitReason: { kind: 'lending' } }),
     ).toMatchObject({ status: 400, body: { errors: [{ path: 'body.debitReason.kind' }] } });

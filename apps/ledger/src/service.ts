@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@custody/service-host';
+import { parseAdjustmentApprovalWindowProblems } from './ledger-adjustments';
 import { parseLedgerRolesProblems } from './ledger-roles';
 import { LedgerModule } from './ledger.module';
 
@@ -9,5 +10,5 @@ export const LEDGER_SERVICE: ServiceDefinition = {
   serviceName: 'ledger',
   defaultPort: LEDGER_DEFAULT_PORT,
   serviceModule: LedgerModule,
-  ownConfigProblems: (environment) => parseLedgerRolesProblems(environment['LEDGER_ROLES']),
+  ownConfigProblems: (environment) => [...parseLedgerRolesProblems(environment['LEDGER_ROLES']), ...parseAdjustmentApprovalWindowProblems(environment)],
 };

@@ -5,6 +5,7 @@ import type { HandledCommand, LedgerCommandHandler } from '@custody/ledger-appli
 import { availableBalance, postedBalance, type ClientDebitReason } from '@custody/ledger-domain';
 import { STATEMENT_PAGE_LINES_DEFAULT, STATEMENT_PAGE_LINES_MAX } from '@custody/ledger-read-models';
 import { EVENT_STORE, optionalBigIntQuery, optionalIntegerQuery, POSITION_REASON, positionFromText, ValidationFailedException, type FieldError } from '@custody/service-host';
+import { LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS } from '../ledger-adjustments';
 import { LEDGER_COMMAND_HANDLER } from '../ledger-tokens';
 import { LedgerReadModelHost } from '../read-models/ledger-read-model-host';
 
@@ -42,7 +43,9 @@ const receivedAt = () => new Date().toISOString();
 /**
  * Clients' books (HK-21): onboarding (operator); balances now from the read models or as they
  * were at an instant or a global position (snapshots plus events); the statement; manual
- * adjustments requested by an operator and approved by a different admin (maker-checker).
+ * adjustments requested by an operator and approved or rejected by a different approver
+ * (maker-checker) within the approval window (LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS, default 72 h),
+ * after which it expires.
  */
 @Controller('v1/clients')
 export class ClientsController {
@@ -50,6 +53,7 @@ export class ClientsController {
     @Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler,
     @Inject(LedgerReadModelHost) private readonly read: LedgerReadModelHost,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS) private readonly approvalWindowMs: number,
   ) {}
 
   @Post()
@@ -148,16 +152,42 @@ export class ClientsController {
     return { adjustmentId, clientId, status: 'pending-approval', requestedBy: caller.id };
   }
 
-  /** Checker: an admin who is not the requester approves; the compensating journal posts. */
+  /** Checker: an approver who is not the requester approves within the window; the compensating journal posts. */
   @Post(':clientId/adjustments/:adjustmentId/approve')
   @HttpCode(200)
-  @Roles('admin')
+  @Roles('approver')
   async approveAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string, @CurrentCaller() caller: Caller) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
-    const result = await this.handler.handle({ type: 'ApproveAdjustment', adjustmentId, clientId, approvedBy: caller.id, metadata: { at: receivedAt() } });
+    const result = await this.handler.handle({ type: 'ApproveAdjustment', adjustmentId, clientId, approvedBy: caller.id, approvalWindowMs: this.approvalWindowMs, metadata: { at: receivedAt() } });
     throwIfRefused(result, 'path');
     return { adjustmentId, clientId, status: 'approved', approvedBy: caller.id };
+  }
+
+  /** Checker: an approver who is not the requester turns it down, saying why; nothing is booked. */
+  @Post(':clientId/adjustments/:adjustmentId/reject')
+  @HttpCode(200)
+  @Roles('approver')
+  async rejectAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const clientId = identifier(clientIdParam, 'path.clientId');
+    const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
+    const reason = (body as { reason?: unknown } | null)?.reason;
+    if (typeof reason !== 'string' || reason.trim() === '' || reason.length > NOTE_LENGTH_MAX) throw new ValidationFailedException([{ path: 'body.reason', reason: `must say why, 1..${NOTE_LENGTH_MAX} characters` }]);
+    const result = await this.handler.handle({ type: 'RejectAdjustment', adjustmentId, clientId, rejectedBy: caller.id, reason, metadata: { at: receivedAt() } });
+    throwIfRefused(result, 'path');
+    return { adjustmentId, clientId, status: 'rejected', rejectedBy: caller.id, reason };
+  }
+
+  /** A request past its approval window is closed as expired, so the books show it (it moves nothing; before the window ends, 422 ADJUSTMENT_NOT_EXPIRED). */
+  @Post(':clientId/adjustments/:adjustmentId/expire')
+  @HttpCode(200)
+  @Roles('operator', 'approver')
+  async expireAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string) {
+    const clientId = identifier(clientIdParam, 'path.clientId');
+    const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
+    const result = await this.handler.handle({ type: 'ExpireAdjustment', adjustmentId, clientId, approvalWindowMs: this.approvalWindowMs, metadata: { at: receivedAt() } });
+    throwIfRefused(result, 'path');
+    return { adjustmentId, clientId, status: 'expired' };
   }
 
   private async positionOf(at: string): Promise<bigint> {

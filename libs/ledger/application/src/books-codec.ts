@@ -33,6 +33,14 @@ export function decodeBooks(text: string): LedgerState {
     accounts: new Map(json.accounts) as LedgerState['accounts'],
     journals: new Map(),
     withdrawals: new Map(json.withdrawals) as LedgerState['withdrawals'],
-    adjustments: new Map(json.adjustments) as LedgerState['adjustments'],
+    adjustments: new Map(json.adjustments.map(([adjustmentId, adjustment]) => [adjustmentId, withRequestedAt(adjustment)])) as LedgerState['adjustments'],
   };
+}
+
+/** The request's instant arrived with the approval window: a snapshot taken before it lacks one, and its pending request is then past any window (fail safe: it must be requested again). */
+const UNKNOWN_REQUEST_INSTANT = '1970-01-01T00:00:00.000Z';
+
+function withRequestedAt(adjustment: unknown): unknown {
+  const fields = adjustment as Record<string, unknown>;
+  return typeof fields['requestedAt'] === 'string' ? adjustment : { ...fields, requestedAt: UNKNOWN_REQUEST_INSTANT };
 }

@@ -434,6 +434,8 @@ export function ownersOf(event: LedgerEvent, state: LedgerState): string[] {
     case 'WithdrawalHoldReleased':
       return [requiredOwner(state.withdrawals.get(event.data.withdrawalId)?.clientId, event)];
     case 'AdjustmentApproved':
+    case 'AdjustmentRejected':
+    case 'AdjustmentExpired':
       return [requiredOwner(state.adjustments.get(event.data.adjustmentId)?.clientId, event)];
     case 'ClientOnboarded':
     case 'ClientBalanceWentNegative':
@@ -466,6 +468,8 @@ function businessKey(event: LedgerEvent): string {
       return event.data.withdrawalId;
     case 'AdjustmentRequested':
     case 'AdjustmentApproved':
+    case 'AdjustmentRejected':
+    case 'AdjustmentExpired':
       return event.data.adjustmentId;
     default: {
       const unreachable: never = event;

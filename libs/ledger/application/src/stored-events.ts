@@ -12,6 +12,8 @@ const LEDGER_EVENT_TYPES: ReadonlySet<LedgerEventType> = new Set<LedgerEventType
   'WithdrawalHoldReleased',
   'AdjustmentRequested',
   'AdjustmentApproved',
+  'AdjustmentRejected',
+  'AdjustmentExpired',
 ]);
 
 export function storedData(event: LedgerEvent): JsonObject {

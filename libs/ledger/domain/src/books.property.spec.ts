@@ -2,6 +2,7 @@ import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import fc from 'fast-check';
 import { availableBalance, clientAccount } from './accounts';
 import { assetBooks } from './books';
+import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
 import { checkJournal } from './journal';
 import { decideLedger, type AssetDecimals } from './ledger';
 import type { LedgerCommand } from './ledger-commands';
@@ -119,7 +120,7 @@ function commandsFor(next: Intent, step: number, state: LedgerState): LedgerComm
         note: 'property test',
         metadata,
       };
-      return next.approve ? [request, { type: 'ApproveAdjustment', adjustmentId: `A-${step}`, clientId: client(next.client), approvedBy: 'approver-2', metadata }] : [request];
+      return next.approve ? [request, { type: 'ApproveAdjustment', adjustmentId: `A-${step}`, clientId: client(next.client), approvedBy: 'approver-2', approvalWindowMs: ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, metadata }] : [request];
     }
   }
 }

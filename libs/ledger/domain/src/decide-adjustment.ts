@@ -3,8 +3,8 @@ import { debitRefusal, refuseClientAsset, refuseUncovered } from './decide-custo
 import { fingerprintOf } from './decide-trade';
 import { transfer } from './journal';
 import type { LedgerCommand } from './ledger-commands';
-import { ledgerError } from './ledger-errors';
-import { journalIdOf, type LedgerState } from './ledger-state';
+import { ledgerError, type LedgerError } from './ledger-errors';
+import { journalIdOf, type LedgerState, type RequestedAdjustment } from './ledger-state';
 import type { AssetDecimals, Decision } from './ledger';
 
 type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
@@ -40,15 +40,41 @@ export function decideRequestAdjustment(command: Command<'RequestAdjustment'>, s
   };
 }
 
-/** Checker: a different person approves; the compensating journal posts (a debit is re-checked against the balance now). */
-export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, state: LedgerState): Decision {
+/** How long an adjustment may wait for its approval by default: three days, then it expires (configuration may change it). */
+export const ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT = 72 * 60 * 60 * 1000;
+
+/** The end of a request's approval window: approvable strictly before it. */
+export function adjustmentExpiresAt(request: RequestedAdjustment, approvalWindowMs: number): string {
+  if (!Number.isSafeInteger(approvalWindowMs) || approvalWindowMs <= 0) throw new Error(`assertion: an approval window is a positive number of milliseconds, not ${approvalWindowMs}`);
+  const requestedAt = Date.parse(request.requestedAt);
+  if (Number.isNaN(requestedAt)) throw new Error(`assertion: adjustment requested at '${request.requestedAt}'`);
+  return new Date(requestedAt + approvalWindowMs).toISOString();
+}
+
+function pendingRequest(command: { readonly adjustmentId: string; readonly clientId: string }, state: LedgerState): RequestedAdjustment | LedgerError {
   const request = state.adjustments.get(command.adjustmentId);
-  if (request === undefined || request.clientId !== command.clientId) return { ok: false, error: ledgerError('ADJUSTMENT_UNKNOWN', 'adjustmentId', `no adjustment ${command.adjustmentId} was requested for client ${command.clientId}`) };
+  if (request === undefined || request.clientId !== command.clientId) return ledgerError('ADJUSTMENT_UNKNOWN', 'adjustmentId', `no adjustment ${command.adjustmentId} was requested for client ${command.clientId}`);
+  return request;
+}
+
+function isRefusal(value: RequestedAdjustment | LedgerError): value is LedgerError {
+  return 'code' in value;
+}
+
+/** Checker: a different person approves within the window; the compensating journal posts (a debit is re-checked against the balance now). */
+export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, state: LedgerState): Decision {
+  const request = pendingRequest(command, state);
+  if (isRefusal(request)) return { ok: false, error: request };
   if (request.status === 'approved' && request.approvedBy === command.approvedBy) return { ok: true, events: [] }; // the same approval again
+  const expiresAt = adjustmentExpiresAt(request, command.approvalWindowMs);
+  if (request.status === 'expired') return { ok: false, error: ledgerError('ADJUSTMENT_EXPIRED', 'adjustmentId', `adjustment ${command.adjustmentId} expired unapproved; request it again`) };
   if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
   if (command.approvedBy.trim() === '') return { ok: false, error: ledgerError('ACTOR_MISSING', 'approvedBy', 'the approver must be an authenticated person') };
   if (command.approvedBy === request.requestedBy) {
     return { ok: false, error: ledgerError('MAKER_CHECKER_SAME_PERSON', 'approvedBy', 'the approver must be a different person from the requester') };
+  }
+  if (Date.parse(command.metadata.at) >= Date.parse(expiresAt)) {
+    return { ok: false, error: ledgerError('ADJUSTMENT_EXPIRED', 'adjustmentId', `adjustment ${command.adjustmentId} was requested at ${request.requestedAt} and could be approved until ${expiresAt}; request it again`) };
   }
   const { clientId, asset, amountMinor } = request;
   if (request.direction === 'debit') {
@@ -69,4 +95,29 @@ export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, s
       },
     ],
   };
+}
+
+/** Checker: a different person turns a pending request down and says why; nothing is booked. The same rejection again changes nothing. */
+export function decideRejectAdjustment(command: Command<'RejectAdjustment'>, state: LedgerState): Decision {
+  const request = pendingRequest(command, state);
+  if (isRefusal(request)) return { ok: false, error: request };
+  if (request.status === 'rejected' && request.rejectedBy === command.rejectedBy && request.rejectionReason === command.reason) return { ok: true, events: [] };
+  if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
+  if (command.rejectedBy.trim() === '') return { ok: false, error: ledgerError('ACTOR_MISSING', 'rejectedBy', 'the approver must be an authenticated person') };
+  if (command.rejectedBy === request.requestedBy) {
+    return { ok: false, error: ledgerError('MAKER_CHECKER_SAME_PERSON', 'rejectedBy', `${command.rejectedBy} requested adjustment ${command.adjustmentId}; a different person decides it`) };
+  }
+  if (command.reason.trim() === '') return { ok: false, error: ledgerError('REASON_REQUIRED', 'reason', 'a rejected adjustment says why') };
+  return { ok: true, events: [{ type: 'AdjustmentRejected', data: { adjustmentId: command.adjustmentId, rejectedBy: command.rejectedBy, reason: command.reason, at: command.metadata.at } }] };
+}
+
+/** A pending request past its window is closed as expired (the books show it); before the window ends it is refused; again, nothing changes. */
+export function decideExpireAdjustment(command: Command<'ExpireAdjustment'>, state: LedgerState): Decision {
+  const request = pendingRequest(command, state);
+  if (isRefusal(request)) return { ok: false, error: request };
+  if (request.status === 'expired') return { ok: true, events: [] };
+  if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
+  const expiresAt = adjustmentExpiresAt(request, command.approvalWindowMs);
+  if (Date.parse(command.metadata.at) < Date.parse(expiresAt)) return { ok: false, error: ledgerError('ADJUSTMENT_NOT_EXPIRED', 'adjustmentId', `adjustment ${command.adjustmentId} may be approved until ${expiresAt}`) };
+  return { ok: true, events: [{ type: 'AdjustmentExpired', data: { adjustmentId: command.adjustmentId, expiresAt, at: command.metadata.at } }] };
 }

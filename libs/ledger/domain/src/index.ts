@@ -10,4 +10,5 @@ export { commandClients, type CommandMetadata, type FeeLeg, type LedgerCommand, 
 export { LEDGER_ERROR_CODES, type LedgerError, type LedgerErrorCode } from './ledger-errors';
 export type { JournalKind, LedgerEvent, LedgerEventType } from './ledger-events';
 export { balanceOf, clientBooks, evolveLedger, mergeBooks, initialLedgerState, journalIdOf, type HeldWithdrawal, type LedgerState, type RequestedAdjustment } from './ledger-state';
+export { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, adjustmentExpiresAt } from './decide-adjustment';
 export { decideHouse, type HouseCommand, type HouseJournals } from './decide-house';

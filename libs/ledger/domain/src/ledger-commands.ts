@@ -79,11 +79,30 @@ export type LedgerCommand =
       readonly metadata: CommandMetadata;
     }
   | {
-      /** Checker: a different authenticated person. */
+      /** Checker: a different authenticated person, within the approval window (`metadata.at` is now). */
       readonly type: 'ApproveAdjustment';
       readonly adjustmentId: string;
       readonly clientId: string;
       readonly approvedBy: string;
+      /** How long a request may wait for approval (configuration; `ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT`). */
+      readonly approvalWindowMs: number;
+      readonly metadata: CommandMetadata;
+    }
+  | {
+      /** Checker: a different authenticated person turns the request down, saying why. */
+      readonly type: 'RejectAdjustment';
+      readonly adjustmentId: string;
+      readonly clientId: string;
+      readonly rejectedBy: string;
+      readonly reason: string;
+      readonly metadata: CommandMetadata;
+    }
+  | {
+      /** A request past its approval window is closed as expired, so the books show it (anyone may ask; it moves nothing). */
+      readonly type: 'ExpireAdjustment';
+      readonly adjustmentId: string;
+      readonly clientId: string;
+      readonly approvalWindowMs: number;
       readonly metadata: CommandMetadata;
     };
 
@@ -99,6 +118,8 @@ export function commandClients(command: LedgerCommand): string[] {
     case 'ReleaseWithdrawal':
     case 'RequestAdjustment':
     case 'ApproveAdjustment':
+    case 'RejectAdjustment':
+    case 'ExpireAdjustment':
       return [command.clientId];
     default: {
       const unreachable: never = command;

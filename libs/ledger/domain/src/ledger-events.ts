@@ -57,6 +57,9 @@ export type LedgerEvent =
         readonly at: string;
       };
     }
-  | { readonly type: 'AdjustmentApproved'; readonly data: { readonly adjustmentId: string; readonly approvedBy: string; readonly at: string } };
+  | { readonly type: 'AdjustmentApproved'; readonly data: { readonly adjustmentId: string; readonly approvedBy: string; readonly at: string } }
+  | { readonly type: 'AdjustmentRejected'; readonly data: { readonly adjustmentId: string; readonly rejectedBy: string; readonly reason: string; readonly at: string } }
+  /** Not approved within its window: it can no longer be approved (`expiresAt`: the end of the window). */
+  | { readonly type: 'AdjustmentExpired'; readonly data: { readonly adjustmentId: string; readonly expiresAt: string; readonly at: string } };
 
 export type LedgerEventType = LedgerEvent['type'];

@@ -21,8 +21,12 @@ export interface RequestedAdjustment {
   readonly amountMinor: bigint;
   readonly debitReason: ClientDebitReason | null;
   readonly fingerprint: string;
-  readonly status: 'pending' | 'approved';
+  /** When it was requested: its approval window starts here. */
+  readonly requestedAt: string;
+  readonly status: 'pending' | 'approved' | 'rejected' | 'expired';
   readonly approvedBy: string | null;
+  readonly rejectedBy?: string;
+  readonly rejectionReason?: string;
 }
 
 export interface LedgerState {
@@ -102,13 +106,20 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     }
     case 'AdjustmentRequested': {
       const { adjustmentId, requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint } = event.data;
-      const request: RequestedAdjustment = { requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint, status: 'pending', approvedBy: null };
+      const request: RequestedAdjustment = { requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint, requestedAt: event.data.at, status: 'pending', approvedBy: null };
       return { ...state, adjustments: new Map(state.adjustments).set(adjustmentId, request) };
     }
     case 'AdjustmentApproved': {
       const request = state.adjustments.get(event.data.adjustmentId);
       if (request === undefined) throw new Error(`assertion: approval of unknown adjustment ${event.data.adjustmentId}`);
       return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, { ...request, status: 'approved', approvedBy: event.data.approvedBy }) };
+    }
+    case 'AdjustmentRejected':
+    case 'AdjustmentExpired': {
+      const request = state.adjustments.get(event.data.adjustmentId);
+      if (request === undefined) throw new Error(`assertion: ${event.type} of unknown adjustment ${event.data.adjustmentId}`);
+      const closed: RequestedAdjustment = event.type === 'AdjustmentRejected' ? { ...request, status: 'rejected', rejectedBy: event.data.rejectedBy, rejectionReason: event.data.reason } : { ...request, status: 'expired' };
+      return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, closed) };
     }
     default: {
       const unreachable: never = event;

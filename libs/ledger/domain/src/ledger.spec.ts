@@ -1,6 +1,7 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { availableBalance, clientAccount, custodyAccount, houseAccount, postedBalance, type Account } from './accounts';
 import { assetBooks } from './books';
+import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
 import { decideLedger, type AssetDecimals } from './ledger';
 import type { LedgerCommand, TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
@@ -250,7 +251,12 @@ describe('ledger: manual adjustments (maker-checker)', () => {
     note: 'correction of deposit D-1',
     metadata,
   });
-  const approve = (approvedBy: string): LedgerCommand => ({ type: 'ApproveAdjustment', adjustmentId: 'A-1', clientId: 'alice', approvedBy, metadata });
+  const approve = (approvedBy: string, now = at): LedgerCommand => ({ type: 'ApproveAdjustment', adjustmentId: 'A-1', clientId: 'alice', approvedBy, approvalWindowMs: ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, metadata: { at: now } });
+  const reject = (rejectedBy: string, reason = 'no deposit D-1 is missing: the client misread the statement'): LedgerCommand => ({ type: 'RejectAdjustment', adjustmentId: 'A-1', clientId: 'alice', rejectedBy, reason, metadata });
+  const expire = (now: string): LedgerCommand => ({ type: 'ExpireAdjustment', adjustmentId: 'A-1', clientId: 'alice', approvalWindowMs: ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, metadata: { at: now } });
+  /** The window's last millisecond and its end, counted from the request at `at`. */
+  const lastApprovableInstant = new Date(Date.parse(at) + ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT - 1).toISOString();
+  const windowEnd = new Date(Date.parse(at) + ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT).toISOString();
 
   it('the same approval again changes nothing', () => {
     given(...funded, request('credit', 10n), approve('approver-2')).when(approve('approver-2')).then([]);
@@ -269,6 +275,48 @@ describe('ledger: manual adjustments (maker-checker)', () => {
         expect(posted(after, clientAccount('alice', 'USDT'))).toBe(40_000_000_010n);
         expect(posted(after, houseAccount('inventory', 'USDT'))).toBe(-10n);
       });
+  });
+
+  describe('when a pending adjustment is rejected', () => {
+    it('an approver other than the requester rejects it with a reason; nothing is booked and it can no longer be approved', () => {
+      given(...funded, request('credit', 10n))
+        .when(reject('approver-2'))
+        .then((events, after) => {
+          expect(events).toEqual([{ type: 'AdjustmentRejected', data: { adjustmentId: 'A-1', rejectedBy: 'approver-2', reason: 'no deposit D-1 is missing: the client misread the statement', at } }]);
+          expect(posted(after, clientAccount('alice', 'USDT'))).toBe(40_000_000_000n);
+        });
+      given(...funded, request('credit', 10n), reject('approver-2')).when(approve('approver-3')).thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
+    });
+
+    it('the requester cannot reject their own request (maker-checker both ways), and a rejection says why', () => {
+      given(...funded, request('credit', 10n)).when(reject('operator-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'rejectedBy');
+      given(...funded, request('credit', 10n)).when(reject('approver-2', '  ')).thenRefuses('REASON_REQUIRED', 'reason');
+    });
+
+    it('the same rejection again changes nothing; another decision on it is refused; an approved one cannot be rejected', () => {
+      given(...funded, request('credit', 10n), reject('approver-2')).when(reject('approver-2')).then([]);
+      given(...funded, request('credit', 10n), reject('approver-2')).when(reject('approver-3')).thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
+      given(...funded, request('credit', 10n), approve('approver-2')).when(reject('approver-3')).thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
+    });
+  });
+
+  describe('when a pending adjustment outlives its approval window (72 h by default)', () => {
+    it('approved in the last millisecond of the window it posts; at the window\'s end it is refused with ADJUSTMENT_EXPIRED and nothing is booked', () => {
+      given(...funded, request('credit', 10n)).when(approve('approver-2', lastApprovableInstant)).then((events) => expect(events.map((event) => event.type)).toEqual(['AdjustmentApproved', 'JournalPosted']));
+      given(...funded, request('credit', 10n)).when(approve('approver-2', windowEnd)).thenRefuses('ADJUSTMENT_EXPIRED', 'adjustmentId');
+    });
+
+    it('an explicit Expire closes it in the books once the window has ended, not before; again, nothing changes; then approval stays refused', () => {
+      given(...funded, request('credit', 10n)).when(expire(lastApprovableInstant)).thenRefuses('ADJUSTMENT_NOT_EXPIRED', 'adjustmentId');
+      given(...funded, request('credit', 10n)).when(expire(windowEnd)).then([{ type: 'AdjustmentExpired', data: { adjustmentId: 'A-1', expiresAt: windowEnd, at: windowEnd } }]);
+      given(...funded, request('credit', 10n), expire(windowEnd)).when(expire(windowEnd)).then([]);
+      given(...funded, request('credit', 10n), expire(windowEnd)).when(approve('approver-2', at)).thenRefuses('ADJUSTMENT_EXPIRED', 'adjustmentId');
+      given(...funded, request('credit', 10n), approve('approver-2')).when(expire(windowEnd)).thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
+    });
+
+    it('an approved adjustment approved again after the window is still the same approval (a replay), not an expiry', () => {
+      given(...funded, request('credit', 10n), approve('approver-2')).when(approve('approver-2', windowEnd)).then([]);
+    });
   });
 
   it.each<[string, Extract<LedgerCommand, { type: 'RequestAdjustment' }>['debitReason'], LedgerErrorCode]>([

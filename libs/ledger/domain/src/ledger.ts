@@ -1,4 +1,4 @@
-import { decideApproveAdjustment, decideRequestAdjustment } from './decide-adjustment';
+import { decideApproveAdjustment, decideExpireAdjustment, decideRejectAdjustment, decideRequestAdjustment } from './decide-adjustment';
 import { decideBookDeposit, decideHoldWithdrawal, decideReleaseWithdrawal, decideSettleWithdrawal } from './decide-custody';
 import { decideSettleTrade } from './decide-trade';
 import { checkJournal } from './journal';
@@ -50,6 +50,10 @@ function decideUnchecked(command: LedgerCommand, state: LedgerState, decimals: A
       return decideRequestAdjustment(command, state, decimals);
     case 'ApproveAdjustment':
       return decideApproveAdjustment(command, state);
+    case 'RejectAdjustment':
+      return decideRejectAdjustment(command, state);
+    case 'ExpireAdjustment':
+      return decideExpireAdjustment(command, state);
     default: {
       const unreachable: never = command;
       throw new Error(`assertion: unknown command ${JSON.stringify(unreachable)}`);

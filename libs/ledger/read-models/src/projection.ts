@@ -228,6 +228,8 @@ export function foldLedger(rows: ProjectionRows, events: readonly ProjectedEvent
       case 'ClientBalanceWentNegative':
       case 'AdjustmentRequested':
       case 'AdjustmentApproved':
+      case 'AdjustmentRejected':
+      case 'AdjustmentExpired':
         break; // no balance moves (the adjustment's journal does)
       default: {
         const unreachable: never = event;
