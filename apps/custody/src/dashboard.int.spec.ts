@@ -3,7 +3,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@custody/observability';
 import { freePort } from '@custody/testing';
+import { signTestToken } from '@custody/auth/testing';
 import { DASHBOARD_ANSWER_BYTES_MAX, startDashboard } from './dashboard';
+import { LOGIN_FAILURE_WINDOW_MS, LOGIN_FAILURES_MAX, LOGIN_LOCKOUT_MS } from './dashboard-logins';
 import type { RunnerService } from './runner-config';
 
 /**
@@ -63,6 +65,12 @@ describe('the dashboard passes requests on to the services', () => {
     expect(await response.json()).toMatchObject({ code: 'ANSWER_TOO_LARGE' });
   });
 
+  it("given the page, then its CSP forbids other bases and form targets (issue 22: base-uri 'none', form-action 'self')", async () => {
+    const policy = (await fetch(`${dashboardUrl}/`)).headers.get('content-security-policy') ?? '';
+    const directives = policy.split(';').map((directive) => directive.trim());
+    expect(directives).toEqual(expect.arrayContaining(["default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]));
+  });
+
   it('given a path outside /api/<service>/v1, then 404 and nothing reaches a service', async () => {
     const before = seen.length;
     expect((await fetch(`${dashboardUrl}/api/vault/v1/keys`)).status).toBe(404);
@@ -79,5 +87,107 @@ describe('the dashboard passes requests on to the services', () => {
       expect({ path, status }).toEqual({ path, status: 404 });
     }
     expect(seen.length).toBe(before);
+  });
+});
+
+/**
+ * Dashboard logins (issue 22): failures are limited per username and per client address, a locked
+ * login answers 429 LOGIN_RATE_LIMITED (the right password too) until the lockout ends (an
+ * injected clock), logins are security events without the password, and a token logged out is
+ * refused by the dashboard afterwards.
+ */
+describe('dashboard logins: rate limit, lockout, security events and logout', () => {
+  const SECRET = 'dashboard-login-test-secret-of-32-bytes!';
+  const users = [
+    { username: 'operator', roles: ['operator'], password: 'the-right-password-1' },
+    { username: 'auditor', roles: ['auditor'], password: 'the-right-password-2' },
+  ];
+  let now = new Date('2026-12-07T09:00:00Z');
+  let service: Server;
+  let dashboard: { close(): Promise<void> } | undefined;
+  let dashboardUrl: string;
+  const seen: string[] = [];
+  const logged: string[] = [];
+
+  const login = (username: string, password: string) =>
+    fetch(`${dashboardUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const events = () => logged.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['securityEvent'] !== undefined);
+
+  beforeAll(async () => {
+    service = createServer((request, response) => {
+      seen.push(request.headers.authorization ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{}');
+    });
+    service.listen(0, '127.0.0.1');
+    await once(service, 'listening');
+    const port = (service.address() as AddressInfo).port;
+    const servicePorts = { ledger: port, wallet: port, policy: port, reconciliation: port, audit: port } as Record<RunnerService, number>;
+    const dashboardPort = await freePort();
+    const signToken = (subject: string, roles: readonly string[]) => signTestToken({ secret: SECRET, issuer: 'dashboard-test', audience: 'custody', subject, roles: [...roles], issuedAt: now });
+    const logger = createLogger('dashboard-test', 'info', { write: (line: string) => void logged.push(line) });
+    dashboard = await startDashboard({ port: dashboardPort, servicePorts, users, signToken, logger, clock: () => now });
+    dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await dashboard?.close();
+    service?.close();
+  });
+
+  it(`given ${LOGIN_FAILURES_MAX} wrong passwords for a user, then the next login is 429 LOGIN_RATE_LIMITED even with the right password, until the lockout ends`, async () => {
+    for (let attempt = 1; attempt <= LOGIN_FAILURES_MAX; attempt += 1) expect((await login('operator', `wrong-${attempt}`)).status).toBe(401);
+    const locked = await login('operator', 'the-right-password-1');
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    now = new Date(now.getTime() + LOGIN_LOCKOUT_MS - 1_000);
+    expect((await login('operator', 'the-right-password-1')).status).toBe(429);
+    now = new Date(now.getTime() + LOGIN_FAILURE_WINDOW_MS + 1_000);
+    expect((await login('operator', 'the-right-password-1')).status).toBe(200);
+  });
+
+  it('given wrong passwords spread over many usernames from one address, then that address is locked too', async () => {
+    now = new Date(now.getTime() + LOGIN_FAILURE_WINDOW_MS + LOGIN_LOCKOUT_MS);
+    for (let attempt = 1; attempt <= LOGIN_FAILURES_MAX; attempt += 1) expect((await login(`guess-${attempt}`, 'password')).status).toBe(401);
+    expect((await login('auditor', 'the-right-password-2')).status).toBe(429);
+    now = new Date(now.getTime() + LOGIN_FAILURE_WINDOW_MS + LOGIN_LOCKOUT_MS);
+    expect((await login('auditor', 'the-right-password-2')).status).toBe(200);
+  });
+
+  it('given logins, then each success and failure is a security event, and no password is ever logged', async () => {
+    now = new Date(now.getTime() + LOGIN_FAILURE_WINDOW_MS + LOGIN_LOCKOUT_MS);
+    logged.length = 0;
+    await login('auditor', 'a-wrong-password-xyz');
+    await login('auditor', 'the-right-password-2');
+    expect(events()).toEqual([
+      expect.objectContaining({ securityEvent: 'LOGIN_FAILED', username: 'auditor', clientAddress: expect.stringMatching(/127\.0\.0\.1$/) }),
+      expect.objectContaining({ securityEvent: 'LOGIN_SUCCEEDED', username: 'auditor', roles: ['auditor'] }),
+    ]);
+    const everything = logged.join('');
+    expect(everything.includes('a-wrong-password-xyz') || everything.includes('the-right-password-2')).toBe(false);
+  });
+
+  it('given a name that is no user (perhaps a password typed into it), then the failure is logged without it', async () => {
+    logged.length = 0;
+    await login('the-right-password-1', 'x');
+    expect(events()).toEqual([expect.objectContaining({ securityEvent: 'LOGIN_FAILED', username: null })]);
+    expect(logged.join('').includes('the-right-password-1')).toBe(false);
+  });
+
+  it('given a token logged out, then the dashboard refuses it (401 TOKEN_REVOKED) and passes nothing on; another token still works', async () => {
+    now = new Date(now.getTime() + LOGIN_FAILURE_WINDOW_MS + LOGIN_LOCKOUT_MS);
+    const { token } = (await (await login('auditor', 'the-right-password-2')).json()) as { token: string };
+    const { token: other } = (await (await login('auditor', 'the-right-password-2')).json()) as { token: string };
+    expect((await fetch(`${dashboardUrl}/api/audit/v1/audit/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    logged.length = 0;
+    expect((await fetch(`${dashboardUrl}/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
+    expect(events()).toEqual([expect.objectContaining({ securityEvent: 'LOGOUT', username: 'auditor' })]);
+    const before = seen.length;
+    const refused = await fetch(`${dashboardUrl}/api/audit/v1/audit/status`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 'TOKEN_REVOKED' });
+    expect(seen.length).toBe(before);
+    expect((await fetch(`${dashboardUrl}/api/audit/v1/audit/status`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(200);
   });
 });

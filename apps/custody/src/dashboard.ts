@@ -1,9 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
+import { readBearerToken } from '@custody/auth';
 import type { Logger } from '@custody/observability';
+import { decodeJwt } from 'jose';
 import { DASHBOARD_DIST, ensureDashboardBuilt } from '../dashboard/build';
-import { authenticate, type DevUser } from './dev-users';
+import { DashboardTokens, LoginLimiter } from './dashboard-logins';
+import { authenticate, LOGIN_FIELD_LENGTH_MAX, type DevUser } from './dev-users';
 import type { RunnerService } from './runner-config';
 
 /** Largest request body the dashboard reads (a login, a command passed on to a service). */
@@ -32,6 +35,8 @@ export interface DashboardOptions {
   readonly users: readonly DevUser[];
   readonly signToken: (subject: string, roles: readonly string[]) => Promise<string>;
   readonly logger: Logger;
+  /** Source of "now" for login limits and token expiry; tests pass their own. */
+  readonly clock?: () => Date;
 }
 
 /** A service's answer, read up to DASHBOARD_ANSWER_BYTES_MAX; a larger one is refused (502), never buffered whole. */
@@ -55,14 +60,18 @@ class RequestError extends Error {
   constructor(
     readonly status: number,
     readonly body: { code: string; field?: string; reason: string },
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(body.reason);
   }
 }
 
-function send(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8', cacheControl = 'no-store'): void {
+/** The page's policy: its own scripts and styles only, never framed, no <base> to re-point relative URLs, forms post only here. */
+const CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+function send(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8', cacheControl = 'no-store', headers: Readonly<Record<string, string>> = {}): void {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  response.writeHead(status, { 'content-type': type, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'" });
+  response.writeHead(status, { ...headers, 'content-type': type, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'content-security-policy': CONTENT_SECURITY_POLICY });
   response.end(payload);
 }
 
@@ -118,6 +127,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
  */
 export async function startDashboard(options: DashboardOptions): Promise<{ close(): Promise<void> }> {
   const assets = await builtAssets(options.logger);
+  const nowMs = () => (options.clock ?? (() => new Date()))().getTime();
+  const limiter = new LoginLimiter();
+  const tokens = new DashboardTokens();
+  const knownUser = (username: string) => options.users.some((user) => user.username === username);
 
   const login = async (request: IncomingMessage, response: ServerResponse) => {
     let body: { username?: unknown; password?: unknown };
@@ -130,16 +143,57 @@ export async function startDashboard(options: DashboardOptions): Promise<{ close
     for (const field of ['username', 'password'] as const) {
       if (typeof body?.[field] !== 'string' || body[field] === '') throw new RequestError(400, { code: 'VALIDATION_FAILED', field, reason: 'required, a non-empty string' });
     }
-    const user = authenticate(options.users, body.username, body.password);
+    const username = body.username as string;
+    const clientAddress = request.socket.remoteAddress ?? 'unknown';
+    // the name is logged only when it is a user's: people type passwords into it
+    const event = { username: knownUser(username) ? username : null, clientAddress };
+    const keys = [`user:${username.slice(0, LOGIN_FIELD_LENGTH_MAX + 1)}`, `address:${clientAddress}`];
+    const check = limiter.check(keys, nowMs());
+    if (!check.allowed) {
+      const retryAfterSeconds = Math.ceil(check.retryAfterMs / 1000);
+      options.logger.warn({ securityEvent: 'LOGIN_RATE_LIMITED', ...event, retryAfterSeconds }, 'dashboard: login refused, too many failures');
+      throw new RequestError(429, { code: 'LOGIN_RATE_LIMITED', reason: `too many failed logins for this user or address; try again in ${retryAfterSeconds} s` }, { 'retry-after': String(retryAfterSeconds) });
+    }
+    const user = authenticate(options.users, username, body.password);
     if (user === undefined) {
-      options.logger.warn({}, 'dashboard: login refused'); // not the name: people type passwords into it
+      limiter.recordFailure(keys, nowMs());
+      options.logger.warn({ securityEvent: 'LOGIN_FAILED', ...event }, 'dashboard: login refused');
       throw new RequestError(401, { code: 'LOGIN_FAILED', reason: 'unknown user or wrong password' });
     }
-    send(response, 200, { token: await options.signToken(user.username, user.roles), username: user.username, roles: user.roles });
+    limiter.recordSuccess(keys[0] as string);
+    const token = await options.signToken(user.username, user.roles);
+    const claims = decodeJwt(token);
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') throw new Error('assertion failed: a dashboard token carries jti and exp (logout revokes by jti)');
+    tokens.issued(claims.jti, user.username, claims.exp * 1000, nowMs());
+    options.logger.info({ securityEvent: 'LOGIN_SUCCEEDED', ...event, roles: user.roles }, 'dashboard: logged in');
+    send(response, 200, { token, username: user.username, roles: user.roles });
+  };
+
+  /** The token id of the request's bearer token, when it is one (not verified here: every service verifies it). */
+  const tokenIdOf = (request: IncomingMessage): string | undefined => {
+    const bearer = readBearerToken(request.headers.authorization);
+    if (!bearer.found) return undefined;
+    try {
+      const { jti } = decodeJwt(bearer.token);
+      return typeof jti === 'string' ? jti : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Revokes the caller's token (one this dashboard issued) until it expires; 204 whatever it was. */
+  const logout = (request: IncomingMessage, response: ServerResponse) => {
+    const tokenId = tokenIdOf(request);
+    const username = tokenId === undefined ? undefined : tokens.revoke(tokenId, nowMs());
+    if (username !== undefined) options.logger.info({ securityEvent: 'LOGOUT', username, clientAddress: request.socket.remoteAddress ?? 'unknown' }, 'dashboard: logged out, token revoked');
+    response.writeHead(204, { 'cache-control': 'no-store' });
+    response.end();
   };
 
   const proxy = async (request: IncomingMessage, response: ServerResponse, service: RunnerService, path: string, query: string) => {
     if (request.method !== 'GET' && request.method !== 'POST') throw new RequestError(405, { code: 'METHOD_NOT_ALLOWED', reason: 'GET or POST' });
+    const tokenId = tokenIdOf(request);
+    if (tokenId !== undefined && tokens.isRevoked(tokenId)) throw new RequestError(401, { code: 'TOKEN_REVOKED', reason: 'this token was logged out; log in again' });
     const headers: Record<string, string> = {};
     if (typeof request.headers.authorization === 'string') headers['authorization'] = request.headers.authorization;
     if (typeof request.headers['content-type'] === 'string') headers['content-type'] = request.headers['content-type'];
@@ -161,12 +215,13 @@ export async function startDashboard(options: DashboardOptions): Promise<{ close
       const asset = assets.get(url.pathname);
       if (asset !== undefined && request.method === 'GET') return send(response, 200, asset.body, asset.type, asset.cacheControl);
       if (url.pathname === '/login' && request.method === 'POST') return login(request, response);
+      if (url.pathname === '/logout' && request.method === 'POST') return logout(request, response);
       const match = SERVICE_PATH.exec(url.pathname);
       if (match !== null) return proxy(request, response, match[1] as RunnerService, match[2] as string, url.search);
       throw new RequestError(404, { code: 'NOT_FOUND', reason: `no ${request.method} ${url.pathname}` });
     };
     handle().catch((error: unknown) => {
-      if (error instanceof RequestError) return send(response, error.status, error.body);
+      if (error instanceof RequestError) return send(response, error.status, error.body, undefined, undefined, error.headers);
       options.logger.error({ error: (error as Error).message }, 'dashboard: request failed');
       send(response, 500, { code: 'INTERNAL', reason: 'the dashboard failed; see its log' });
     });

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { loadSession, logIn, saveSession, setUnauthorisedHandler } from './api';
+import { loadSession, logIn, logOut, saveSession, setUnauthorisedHandler } from './api';
 import { DashboardContext, REFRESH_MS } from './dashboard-context';
 import { MomentSelector } from './MomentSelector';
 import { LIVE, type Moment } from './moment';
@@ -94,7 +94,7 @@ export function App() {
         {session !== null && (
           <div id="who">
             <span id="who-name">{session.username}</span> <span id="who-roles">({session.roles.join(', ')})</span>{' '}
-            <button id="logout" type="button" onClick={() => changeSession(null)}>Log out</button>
+            <button id="logout" type="button" onClick={() => { void logOut(session); changeSession(null); }}>Log out</button>
           </div>
         )}
       </header>

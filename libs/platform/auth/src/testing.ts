@@ -1,4 +1,5 @@
 /** Test and development helpers. Not part of index.ts: production code must not mint tokens. */
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { SHARED_SECRET_BYTES_MIN } from './limits';
 
@@ -32,6 +33,7 @@ export async function signTestToken(claims: TestTokenClaims): Promise<string> {
     .setAudience(claims.audience)
     .setSubject(claims.subject)
     .setIssuedAt(issuedAtSeconds)
+    .setJti(randomUUID()) // a token id: what a logout revokes (the dashboard's)
     .setExpirationTime(issuedAtSeconds + lifetimeSeconds)
     .sign(secret);
 }
