@@ -4,3 +4,4 @@ export * from './discrepancy';
 export * from './reconcile';
 export * from './fiat-trust';
 export * from './client-movements';
+export * from './trust-accounts';

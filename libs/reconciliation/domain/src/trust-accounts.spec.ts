@@ -1,0 +1,198 @@
+import {
+  decideTrustAccount,
+  evolveTrustAccount,
+  initialTrustAccountState,
+  type StatementSummary,
+  type TrustAccountCommand,
+  type TrustAccountErrorCode,
+  type TrustAccountEvent,
+  type TrustAccountState,
+} from './trust-accounts';
+
+const at = '2026-11-24T02:00:00.000Z';
+
+/** Emmett style: given(commands).when(command).then(events) / .thenRefuses(code, path). */
+function given(...history: TrustAccountCommand[]) {
+  let state = initialTrustAccountState();
+  for (const command of history) {
+    const decision = decideTrustAccount(command, state);
+    if (!decision.ok) throw new Error(`given: ${command.type} refused with ${decision.error.code}: ${decision.error.reason}`);
+    state = decision.events.reduce(evolveTrustAccount, state);
+  }
+  return {
+    when(command: TrustAccountCommand) {
+      const decision = decideTrustAccount(command, state);
+      return {
+        then(expected: readonly TrustAccountEvent[] | ((events: readonly TrustAccountEvent[], after: TrustAccountState) => void)) {
+          if (!decision.ok) throw new Error(`expected events, got ${decision.error.code}: ${decision.error.reason}`);
+          if (typeof expected === 'function') expected(decision.events, decision.events.reduce(evolveTrustAccount, state));
+          else expect(decision.events).toEqual(expected);
+        },
+        thenRefuses(code: TrustAccountErrorCode, path: string, reason?: RegExp) {
+          expect(decision.ok ? 'accepted' : { code: decision.error.code, path: decision.error.path }).toEqual({ code, path });
+          if (reason !== undefined && !decision.ok) expect(decision.error.reason).toMatch(reason);
+        },
+      };
+    },
+  };
+}
+
+const account = { accountId: 'TRUST-TWD-1', currency: 'TWD', bank: 'Bank of Taiwan', accountName: 'Client money trust 1', openingBalanceMinor: 100_000n, openingBalanceAt: '2026-11-23T16:00:00.000Z' };
+const request = (requestedBy = 'ops-1', overrides: Partial<typeof account> = {}): TrustAccountCommand => ({ type: 'RequestTrustAccountRegistration', account: { ...account, ...overrides }, requestedBy, at });
+const decideAccount = (decidedBy: string, decision: 'approve' | 'reject' = 'approve', reason = ''): TrustAccountCommand => ({ type: 'DecideTrustAccountRegistration', accountId: 'TRUST-TWD-1', decision, reason, decidedBy, at });
+const day = (n: number) => new Date(Date.parse('2026-11-23T16:00:00.000Z') + n * 86_400_000).toISOString();
+/** The statement of the n-th day after registration, opening and closing as given. */
+const statement = (n: number, openingBalanceMinor: bigint, closingBalanceMinor: bigint, overrides: Partial<StatementSummary> = {}): StatementSummary => ({
+  statementId: `TRUST-TWD-1:${day(n)}:d${n}`,
+  accountId: 'TRUST-TWD-1',
+  currency: 'TWD',
+  from: day(n),
+  to: day(n + 1),
+  openingBalanceMinor,
+  closingBalanceMinor,
+  lineCount: 1,
+  digest: `d${n}`,
+  ...overrides,
+});
+const submit = (summary: StatementSummary, submittedBy = 'ops-1'): TrustAccountCommand => ({ type: 'SubmitTrustStatement', statement: summary, submittedBy, at });
+const decideStatement = (statementId: string, decidedBy: string, decision: 'approve' | 'reject' = 'approve', reason = ''): TrustAccountCommand => ({ type: 'DecideTrustStatement', statementId, decision, reason, decidedBy, at });
+const registered = [request(), decideAccount('approver-1')];
+const monday = statement(0, 100_000n, 110_000n);
+const tuesday = statement(1, 110_000n, 90_000n);
+
+describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
+  describe('when an operator requests a registration', () => {
+    it('given nothing, then the account, its bank and the balance it opens at are recorded pending', () => {
+      given().when(request()).then([{ type: 'TrustAccountRegistrationRequested', data: { ...account, requestedBy: 'ops-1', at } }]);
+    });
+
+    it('given the same request already pending or approved, then the replay changes nothing; other details under the id are refused', () => {
+      given(request()).when(request()).then([]);
+      given(...registered).when(request()).then([]);
+      given(request()).when(request('ops-1', { bank: 'Another Bank' })).thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
+      given(request()).when(request('ops-2')).thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
+    });
+
+    it('given a rejected registration, then the id may be requested anew', () => {
+      given(request(), decideAccount('approver-1', 'reject', 'wrong bank')).when(request('ops-1', { bank: 'Land Bank of Taiwan' })).then((events) => expect(events.map((event) => event.type)).toEqual(['TrustAccountRegistrationRequested']));
+    });
+  });
+
+  describe('when someone decides on the registration', () => {
+    it('given a pending registration, then a different person approves it', () => {
+      given(request()).when(decideAccount('approver-1')).then([{ type: 'TrustAccountRegistrationApproved', data: { accountId: 'TRUST-TWD-1', approvedBy: 'approver-1', at } }]);
+    });
+
+    it('given a pending registration, then the requester can neither approve nor reject it (MAKER_CHECKER_SAME_PERSON)', () => {
+      given(request()).when(decideAccount('ops-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
+      given(request()).when(decideAccount('ops-1', 'reject', 'changed my mind')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
+    });
+
+    it('given a pending registration, then a different person rejects it with a reason, and a rejection without one is refused', () => {
+      given(request()).when(decideAccount('approver-1', 'reject', 'the bank letter names another account')).then([{ type: 'TrustAccountRegistrationRejected', data: { accountId: 'TRUST-TWD-1', rejectedBy: 'approver-1', reason: 'the bank letter names another account', at } }]);
+      given(request()).when(decideAccount('approver-1', 'reject', ' ')).thenRefuses('REASON_REQUIRED', 'reason');
+    });
+
+    it('given a decided registration, then the same decision again changes nothing and another one is refused', () => {
+      given(...registered).when(decideAccount('approver-1')).then([]);
+      given(...registered).when(decideAccount('approver-2')).thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
+      given(...registered).when(decideAccount('approver-2', 'reject', 'too late')).thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
+      given(request(), decideAccount('approver-1', 'reject', 'no')).when(decideAccount('approver-1', 'reject', 'no')).then([]);
+    });
+
+    it('given no request, then a decision is refused', () => {
+      given().when(decideAccount('approver-1')).thenRefuses('TRUST_ACCOUNT_UNKNOWN', 'accountId');
+    });
+  });
+});
+
+describe('TW-10 / TW-11 each trust statement counts only once a second person approves it', () => {
+  describe('when an operator imports a statement', () => {
+    it('given an approved account, then the statement is recorded pending (it does not count yet)', () => {
+      given(...registered).when(submit(monday)).then((events, after) => {
+        expect(events).toEqual([{ type: 'TrustStatementSubmitted', data: { ...monday, submittedBy: 'ops-1', at } }]);
+        expect(after.statements.get(monday.statementId)?.status).toBe('pending');
+      });
+    });
+
+    it('given no registration, or one not yet approved or rejected, then the import is refused', () => {
+      given().when(submit(monday)).thenRefuses('TRUST_ACCOUNT_UNKNOWN', 'accountId');
+      given(request()).when(submit(monday)).thenRefuses('TRUST_ACCOUNT_NOT_APPROVED', 'accountId');
+      given(request(), decideAccount('approver-1', 'reject', 'no')).when(submit(monday)).thenRefuses('TRUST_ACCOUNT_NOT_APPROVED', 'accountId');
+    });
+
+    it('given the same file imported already (by anyone), then the replay changes nothing', () => {
+      given(...registered, submit(monday)).when(submit(monday, 'ops-2')).then([]);
+    });
+
+    it('given a statement in another currency than the account\'s, or a period that ends before it starts, then it is refused', () => {
+      given(...registered).when(submit(statement(0, 100_000n, 100_000n, { currency: 'USD' }))).thenRefuses('STATEMENT_CURRENCY_MISMATCH', 'currency');
+      given(...registered).when(submit(statement(0, 100_000n, 100_000n, { to: day(0) }))).thenRefuses('STATEMENT_PERIOD_INVALID', 'to');
+    });
+
+    it('given a pending or approved statement of an overlapping period, then another file for it is refused; once rejected, its period is free', () => {
+      const other = statement(0, 100_000n, 120_000n, { statementId: 'TRUST-TWD-1:other', digest: 'other' });
+      given(...registered, submit(monday)).when(submit(other)).thenRefuses('STATEMENT_OVERLAPS', 'from');
+      given(...registered, submit(monday), decideStatement(monday.statementId, 'approver-1', 'reject', 'bank sent a corrected file')).when(submit(other)).then((events) => expect(events).toHaveLength(1));
+    });
+  });
+
+  describe('when the opening balance does not continue the approved history (the attack: an operator states whatever opening balance hides a shortfall)', () => {
+    it('given the first statement, then it must open at the balance approved with the registration', () => {
+      given(...registered).when(submit(statement(0, 150_000n, 150_000n))).thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /opens at 150000 .*registration is 100000/);
+    });
+
+    it('given an approved previous statement, then the next must open at its closing balance; the reason names both figures', () => {
+      given(...registered, submit(monday), decideStatement(monday.statementId, 'approver-1')).when(submit(statement(1, 130_000n, 130_000n))).thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /opens at 130000 .*closed at 110000/);
+      given(...registered, submit(monday), decideStatement(monday.statementId, 'approver-1')).when(submit(tuesday)).then((events) => expect(events).toHaveLength(1));
+    });
+
+    it('given the previous statement only pending, then the chain continues from the last approved one (a pending statement proves nothing)', () => {
+      given(...registered, submit(monday)).when(submit(tuesday)).thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /registration is 100000/);
+    });
+
+    it('given a statement starting before the registered opening balance, or before an approved later period, then it is out of order', () => {
+      given(...registered).when(submit(statement(-1, 100_000n, 100_000n))).thenRefuses('STATEMENT_OUT_OF_ORDER', 'from');
+      const wednesday = statement(2, 100_000n, 100_000n);
+      given(...registered, submit(wednesday), decideStatement(wednesday.statementId, 'approver-1')).when(submit(monday)).thenRefuses('STATEMENT_OUT_OF_ORDER', 'from');
+    });
+  });
+
+  describe('when someone decides on an imported statement', () => {
+    it('given a pending statement, then a different person approves it and it counts', () => {
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, 'approver-1')).then((events, after) => {
+        expect(events).toEqual([{ type: 'TrustStatementApproved', data: { statementId: monday.statementId, accountId: 'TRUST-TWD-1', approvedBy: 'approver-1', at } }]);
+        expect(after.statements.get(monday.statementId)?.status).toBe('approved');
+      });
+    });
+
+    it('given a pending statement, then the importer can neither approve nor reject it, even holding the approver role', () => {
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, 'ops-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, 'ops-1', 'reject', 'oops')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
+    });
+
+    it('given a pending statement, then a rejection is recorded with its reason; without one it is refused', () => {
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, 'approver-1', 'reject', 'balance column differs from the bank portal')).then([
+        { type: 'TrustStatementRejected', data: { statementId: monday.statementId, accountId: 'TRUST-TWD-1', rejectedBy: 'approver-1', reason: 'balance column differs from the bank portal', at } },
+      ]);
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, 'approver-1', 'reject', '')).thenRefuses('REASON_REQUIRED', 'reason');
+    });
+
+    it('given a decided statement, then the same decision again changes nothing and another one is refused', () => {
+      const approved = [...registered, submit(monday), decideStatement(monday.statementId, 'approver-1')];
+      given(...approved).when(decideStatement(monday.statementId, 'approver-1')).then([]);
+      given(...approved).when(decideStatement(monday.statementId, 'approver-2', 'reject', 'second thoughts')).thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
+      given(...registered, submit(monday), decideStatement(monday.statementId, 'approver-1', 'reject', 'no')).when(decideStatement(monday.statementId, 'approver-2')).thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
+    });
+
+    it('given a later period approved while this one waited, then its approval is refused (the chain is checked again at approval)', () => {
+      const quiet = statement(0, 100_000n, 100_000n);
+      const next = statement(1, 100_000n, 100_000n);
+      given(...registered, submit(quiet), submit(next), decideStatement(next.statementId, 'approver-1')).when(decideStatement(quiet.statementId, 'approver-1')).thenRefuses('STATEMENT_OUT_OF_ORDER', 'from');
+    });
+
+    it('given no such statement, then a decision is refused', () => {
+      given(...registered).when(decideStatement('TRUST-TWD-1:nothing', 'approver-1')).thenRefuses('STATEMENT_UNKNOWN', 'statementId');
+    });
+  });
+});
