@@ -163,10 +163,17 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'WALLET_HSM_PIN_FILE',
+    required: false,
+    default: undefined,
+    description: 'Wallet only. File (a mounted secret) holding the user PIN of the HSM token; required with WALLET_HSM_TOKEN_LABEL. Never logged or stored.',
+    secret: false,
+  },
+  {
     name: 'WALLET_HSM_PIN',
     required: false,
     default: undefined,
-    description: 'Wallet only. User PIN of the HSM token; required with WALLET_HSM_TOKEN_LABEL. Never logged or stored.',
+    description: 'Wallet only, development only (NODE_ENV development or test): the HSM user PIN itself instead of WALLET_HSM_PIN_FILE; refused otherwise.',
     secret: true,
   },
   {

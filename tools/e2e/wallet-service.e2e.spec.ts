@@ -88,6 +88,9 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     tokenDirectory = await mkdtemp(join(tmpdir(), 'wallet-token-'));
     const tokenFile = join(tokenDirectory, 'policy-token');
     await writeFile(tokenFile, `${await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'wallet-service', roles: ['custody-service'], expiresInSeconds: 3_600 })}\n`, { mode: 0o600 });
+    // the HSM's PIN from a file, as in production (WALLET_HSM_PIN is for development only)
+    const hsmPinFile = join(tokenDirectory, 'hsm-pin');
+    await writeFile(hsmPinFile, `${hsm.userPin}\n`, { mode: 0o600 });
     // the audit service beside them, with its signing key in a file, and the auditor's token for the CLI
     await writeFile(join(tokenDirectory, 'audit-signing.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     await writeFile(join(tokenDirectory, 'auditor-token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
@@ -104,7 +107,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
         SOFTHSM2_CONF: hsm.confPath,
         WALLET_HSM_MODULE: hsm.modulePath,
         WALLET_HSM_TOKEN_LABEL: hsm.tokenLabel,
-        WALLET_HSM_PIN: hsm.userPin,
+        WALLET_HSM_PIN_FILE: hsmPinFile,
         WALLET_EVM_RPC_URL: node.rpcUrl,
         WALLET_EVM_CHAIN_ID: String(node.chainId),
         WALLET_PROCESSOR_INTERVAL_MS: '200',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseEvmChainConfig } from '@custody/chain';
 import type { ConfigProblem } from '@custody/service-host';
 import { DEVELOPMENT_CHAIN_IDS, type EvmChainOptions, type Pkcs11KeyVaultOptions } from '@custody/wallet-application';
@@ -66,6 +67,41 @@ function url(raw: string, variable: string, problems: ConfigProblem[]): string |
   return undefined;
 }
 
+/** NODE_ENV values under which the HSM PIN may still come from a plain variable (a developer's SoftHSM2, tests). */
+const PLAIN_PIN_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test']);
+
+/**
+ * The HSM user PIN: from WALLET_HSM_PIN_FILE (a mounted secret, as the audit's AUDIT_HSM_PIN_FILE),
+ * never from the process environment outside development (an environment is visible to anyone who
+ * can read /proc/<pid>/environ, a crash report or `kubectl describe`). The PIN is never echoed.
+ */
+function parseHsmPin(env: Environment, problems: ConfigProblem[]): string {
+  const pinFile = env['WALLET_HSM_PIN_FILE'];
+  const plainPin = env['WALLET_HSM_PIN'];
+  const plainGiven = plainPin !== undefined && plainPin !== '';
+  if (pinFile !== undefined && pinFile !== '') {
+    if (plainGiven) problems.push({ variable: 'WALLET_HSM_PIN', reason: 'not with WALLET_HSM_PIN_FILE: the PIN comes from one place' });
+    let pin = '';
+    try {
+      pin = readFileSync(pinFile, 'utf8').trim();
+    } catch {
+      problems.push({ variable: 'WALLET_HSM_PIN_FILE', reason: 'a readable file holding the token user PIN' });
+      return '';
+    }
+    if (pin === '') problems.push({ variable: 'WALLET_HSM_PIN_FILE', reason: 'the file is empty' });
+    return pin;
+  }
+  if (!plainGiven) {
+    problems.push({ variable: 'WALLET_HSM_PIN_FILE', reason: 'required with WALLET_HSM_TOKEN_LABEL: the file (a mounted secret) holding the HSM user PIN' });
+    return '';
+  }
+  if (!PLAIN_PIN_ENVIRONMENTS.has(env['NODE_ENV'] ?? '')) {
+    problems.push({ variable: 'WALLET_HSM_PIN', reason: `refused outside development (NODE_ENV ${[...PLAIN_PIN_ENVIRONMENTS].join(' or ')}): put the PIN in a file (a mounted secret) and name it in WALLET_HSM_PIN_FILE` });
+    return '';
+  }
+  return plainPin;
+}
+
 /**
  * The wallet's own variables (the host's are parsed by @custody/service-host). Every problem
  * is reported, each naming its variable; a secret's value is never echoed.
@@ -76,9 +112,7 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
   let hsm: Pkcs11KeyVaultOptions | undefined;
   const tokenLabel = env['WALLET_HSM_TOKEN_LABEL'];
   if (tokenLabel !== undefined && tokenLabel !== '') {
-    const pin = env['WALLET_HSM_PIN'];
-    if (pin === undefined || pin === '') problems.push({ variable: 'WALLET_HSM_PIN', reason: 'required with WALLET_HSM_TOKEN_LABEL (the HSM user PIN, from a secret)' });
-    hsm = { modulePath: env['WALLET_HSM_MODULE'] || SOFTHSM2_MODULE_DEFAULT, tokenLabel, pin: pin ?? '' };
+    hsm = { modulePath: env['WALLET_HSM_MODULE'] || SOFTHSM2_MODULE_DEFAULT, tokenLabel, pin: parseHsmPin(env, problems) };
   }
 
   const chain = parseEvmChainConfig(env, 'WALLET_EVM');
