@@ -149,6 +149,70 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'KAFKA_SSL',
+    required: false,
+    default: 'false',
+    description:
+      "'true': TLS to the brokers, which are verified (KAFKA_SSL_CA_FILE, else the system CAs). Required for SASL PLAIN; SCRAM without it only with KAFKA_ALLOW_PLAINTEXT_SASL.",
+    secret: false,
+  },
+  {
+    name: 'KAFKA_SSL_CA_FILE',
+    required: false,
+    default: undefined,
+    description:
+      "With KAFKA_SSL=true: PEM file of the CA(s) that signed the brokers' certificates (Strimzi: the cluster CA). Unset: the system CAs.",
+    secret: false,
+  },
+  {
+    name: 'KAFKA_SSL_CERT_FILE',
+    required: false,
+    default: undefined,
+    description:
+      'With KAFKA_SSL=true: PEM client certificate (mTLS identity, the alternative to SASL); with KAFKA_SSL_KEY_FILE, and the key must belong to it.',
+    secret: false,
+  },
+  {
+    name: 'KAFKA_SSL_KEY_FILE',
+    required: false,
+    default: undefined,
+    description:
+      'With KAFKA_SSL_CERT_FILE: file (a mounted secret) holding the unencrypted PEM private key of the client certificate. The key is never an environment variable (KAFKA_SSL_KEY is refused).',
+    secret: false,
+  },
+  {
+    name: 'KAFKA_SASL_MECHANISM',
+    required: false,
+    default: undefined,
+    description:
+      'scram-sha-512 (production), scram-sha-256 or plain (only with KAFKA_SSL=true). With KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE. With NODE_ENV=production and KAFKA_BROKERS an identity (this or a client certificate) is required.',
+    secret: false,
+  },
+  {
+    name: 'KAFKA_SASL_USERNAME',
+    required: false,
+    default: undefined,
+    description:
+      'With KAFKA_SASL_MECHANISM: the Kafka user (Kubernetes: the KafkaUser kafka-<service> of deploy/kafka-users.yaml).',
+    secret: false,
+  },
+  {
+    name: 'KAFKA_SASL_PASSWORD_FILE',
+    required: false,
+    default: undefined,
+    description:
+      'With KAFKA_SASL_MECHANISM: file (a mounted secret) holding the password on one line; read at start, never logged. A KAFKA_SASL_PASSWORD variable is refused: secrets come from files only.',
+    secret: false,
+  },
+  {
+    name: 'KAFKA_ALLOW_PLAINTEXT_SASL',
+    required: false,
+    default: 'false',
+    description:
+      "'true' lets SCRAM run without TLS (the password stays off the wire, the session does not): only on a single-host network such as docker compose. PLAIN without TLS is refused whatever this says.",
+    secret: false,
+  },
+  {
     name: 'LEDGER_ROLES',
     required: false,
     default: 'ingest,read-models',

@@ -14,6 +14,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
+import { DEAD_LETTER_TOPIC, SERVICE_EVENTS_TOPICS, UPSTREAM_TOPICS } from '@custody/contracts';
+import { LEDGER_CONSUMED_TOPICS } from '@custody/ledger-application';
+import { POLICY_CONSUMED_TOPICS } from '@custody/policy-application';
+import { RECONCILIATION_CONSUMED_TOPICS } from '@custody/reconciliation-application';
+import { WALLET_CONSUMED_TOPICS } from '@custody/wallet-application';
+import { AUDIT_CONSUMER_GROUP, AUDITED_TOPICS } from '../../apps/audit/src/audit-runtime';
+import { LEDGER_CONSUMER_GROUP } from '../../apps/ledger/src/messaging/ledger-ingestion';
+import { POLICY_CONSUMER_GROUP } from '../../apps/policy/src/policy-runtime';
+import { RECONCILIATION_CONSUMER_GROUP } from '../../apps/reconciliation/src/reconciliation-runtime';
+import { WALLET_CONSUMER_GROUP } from '../../apps/wallet/src/wallet-runtime';
 import {
   CONFIG_VARIABLE_NAMES,
   CONFIG_VARIABLES,
@@ -178,9 +188,17 @@ describe('config-variables.ts (the configuration table)', () => {
         'AUTH_JWT_SECRET',
         'DATABASE_POOL_MAX',
         'DATABASE_URL',
+        'KAFKA_ALLOW_PLAINTEXT_SASL',
         'KAFKA_BROKERS',
         'KAFKA_CONSUMER_MAX_WAIT_MS',
         'KAFKA_PRODUCER_IDEMPOTENT',
+        'KAFKA_SASL_MECHANISM',
+        'KAFKA_SASL_PASSWORD_FILE',
+        'KAFKA_SASL_USERNAME',
+        'KAFKA_SSL',
+        'KAFKA_SSL_CA_FILE',
+        'KAFKA_SSL_CERT_FILE',
+        'KAFKA_SSL_KEY_FILE',
         'LEDGER_ROLES',
         'LOG_LEVEL',
         'MIGRATE_ONLY',
@@ -737,7 +755,7 @@ describe('deploy/k8s/base', () => {
       const egressPorts = (policy['spec']['egress'] as Yaml[]).flatMap((rule) => (rule['ports'] as Yaml[]).map((entry) => Number(entry['port'])));
       const reads = CHAIN_READERS.has(service) ? [443, 8545] : [];
       const asks = service === 'wallet' ? [3003] : [];
-      expect([...new Set(egressPorts)].sort((a, b) => a - b)).toEqual([53, 4318, 5432, 9092, ...reads, ...asks].sort((a, b) => a - b));
+      expect([...new Set(egressPorts)].sort((a, b) => a - b)).toEqual([53, 4318, 5432, KAFKA_TLS_PORT, ...reads, ...asks].sort((a, b) => a - b));
       for (const rule of policy['spec']['ingress'] as Yaml[]) {
         // every way in reaches the service's own port, and only from the named namespaces or, for the policy service, the wallet
         expect((rule['ports'] as Yaml[]).map((entry) => Number(entry['port']))).toEqual([port]);
@@ -754,6 +772,124 @@ describe('deploy/k8s/base', () => {
       expect(budget['apiVersion']).toBe('policy/v1');
       expect(matchesLabels(budget['spec']['selector']['matchLabels'], podLabels())).toBe(true);
       expect(budget['spec']['minAvailable']).toBeLessThan(deployment()['spec']['replicas']);
+    });
+  });
+});
+
+// ---- Kafka identities (deploy/kafka-users.yaml) -------------------------------------------
+
+/** The cluster's TLS listener with SCRAM-SHA-512: the services' only way to Kafka. */
+const KAFKA_TLS_PORT = 9093;
+const EXCHANGE_TOPIC_PREFIX = 'exchange.';
+const KAFKA_PASSWORD_MOUNT = '/var/run/secrets/kafka-user';
+
+/** What each service consumes and as which group: the code's own constants, so an ACL cannot drift from what runs. */
+const CONSUMES: Readonly<Record<ServiceName, { topics: readonly string[]; group: string }>> = {
+  ledger: { topics: LEDGER_CONSUMED_TOPICS, group: LEDGER_CONSUMER_GROUP },
+  wallet: { topics: WALLET_CONSUMED_TOPICS, group: WALLET_CONSUMER_GROUP },
+  policy: { topics: POLICY_CONSUMED_TOPICS, group: POLICY_CONSUMER_GROUP },
+  reconciliation: { topics: RECONCILIATION_CONSUMED_TOPICS, group: RECONCILIATION_CONSUMER_GROUP },
+  audit: { topics: AUDITED_TOPICS, group: AUDIT_CONSUMER_GROUP },
+};
+
+/** One ACL as a comparable line: "topic literal custody.ledger.events.v1 Write". */
+type AclLine = string;
+
+/** The ACL lines of a KafkaUser, one per operation, sorted. */
+function aclLines(user: Yaml): AclLine[] {
+  const acls: Yaml[] = user['spec']?.['authorization']?.['acls'] ?? [];
+  return acls
+    .flatMap((acl) => {
+      const resource = acl['resource'];
+      const operations: string[] = acl['operations'] ?? (acl['operation'] === undefined ? [] : [acl['operation']]);
+      const host = acl['host'] ?? '*';
+      const type = acl['type'] ?? 'allow';
+      return operations.map((operation) => `${type} ${resource['type']} ${resource['patternType'] ?? 'literal'} ${resource['name']} ${operation}${host === '*' ? '' : ` host=${host}`}`);
+    })
+    .sort();
+}
+
+/** Exactly what a service may do: write its topic and the dead letters, read what it consumes, with its group. */
+function expectedServiceAcls(service: ServiceName): AclLine[] {
+  const produces = [SERVICE_EVENTS_TOPICS[service], DEAD_LETTER_TOPIC];
+  return [
+    ...produces.flatMap((topic) => [`allow topic literal ${topic} Write`, `allow topic literal ${topic} Describe`]),
+    ...CONSUMES[service].topics.flatMap((topic) => [`allow topic literal ${topic} Read`, `allow topic literal ${topic} Describe`]),
+    `allow group literal ${CONSUMES[service].group} Read`,
+  ].sort();
+}
+
+const EXPECTED_EXCHANGE_ACLS: AclLine[] = [`allow topic prefix ${EXCHANGE_TOPIC_PREFIX} Write`, `allow topic prefix ${EXCHANGE_TOPIC_PREFIX} Describe`].sort();
+
+/** Every way a set of KafkaUsers differs from the expected identities; empty when it holds exactly. */
+function kafkaUserProblems(users: readonly Yaml[]): string[] {
+  const problems: string[] = [];
+  const expected = new Map<string, AclLine[]>([...SERVICE_NAMES.map((service) => [`kafka-${service}`, expectedServiceAcls(service)] as const), ['kafka-exchange', EXPECTED_EXCHANGE_ACLS]]);
+  const names = users.map((user) => String(user['metadata']?.['name']));
+  if ([...names].sort().join(',') !== [...expected.keys()].sort().join(',')) problems.push(`users: ${[...names].sort().join(',')}, expected ${[...expected.keys()].sort().join(',')}`);
+  for (const user of users) {
+    const name = String(user['metadata']?.['name']);
+    if (`${user['apiVersion']} ${user['kind']}` !== 'kafka.strimzi.io/v1beta2 KafkaUser') problems.push(`${name}: not a kafka.strimzi.io/v1beta2 KafkaUser`);
+    if (user['metadata']?.['namespace'] !== NAMESPACE) problems.push(`${name}: not in namespace ${NAMESPACE} (its Secret must land beside the Deployments)`);
+    if (user['metadata']?.['labels']?.['strimzi.io/cluster'] !== 'custody-kafka') problems.push(`${name}: not labelled for the custody-kafka cluster`);
+    if (!['scram-sha-512', 'tls'].includes(user['spec']?.['authentication']?.['type'])) problems.push(`${name}: authentication must be scram-sha-512 or tls`);
+    if (user['spec']?.['authorization']?.['type'] !== 'simple') problems.push(`${name}: authorization must be simple ACLs`);
+    const lines = aclLines(user);
+    const wanted = expected.get(name) ?? [];
+    const extra = lines.filter((line) => !wanted.includes(line));
+    const missing = wanted.filter((line) => !lines.includes(line));
+    if (extra.length > 0) problems.push(`${name}: ACLs beyond its code: ${extra.join('; ')}`);
+    if (missing.length > 0) problems.push(`${name}: ACLs its code needs are missing: ${missing.join('; ')}`);
+  }
+  return problems;
+}
+
+describe('deploy/kafka-users.yaml (issue 22: Kafka identities and ACLs)', () => {
+  const users = parseDocuments(readText('deploy', 'kafka-users.yaml'), 'deploy/kafka-users.yaml');
+
+  it('gives each service and the exchange its own KafkaUser, holding EXACTLY the ACLs its code needs (own topic and dead letters written, consumed topics read, its group)', () => {
+    expect(kafkaUserProblems(users)).toEqual([]);
+    // the expected sets come from the code: every service's consumed topics are real topics, and only the exchange writes exchange.*
+    for (const service of SERVICE_NAMES) expect(CONSUMES[service].topics.filter((topic) => !EXPECTED_TOPICS.includes(topic))).toEqual([]);
+    expect(UPSTREAM_TOPICS.filter((topic) => !topic.startsWith(EXCHANGE_TOPIC_PREFIX))).toEqual([]);
+    expect(SERVICE_NAMES.flatMap((service) => expectedServiceAcls(service)).filter((line) => line.includes(` ${EXCHANGE_TOPIC_PREFIX}`) && line.endsWith(' Write'))).toEqual([]);
+  });
+
+  it('fails when a service gets one write more, loses a read, a user is added, or the exchange writes a custody topic', () => {
+    const clone = (): Yaml[] => JSON.parse(JSON.stringify(users)) as Yaml[];
+    const user = (list: Yaml[], name: string): Yaml => list.find((candidate) => candidate['metadata']['name'] === name)!;
+    const extraWrite = clone();
+    user(extraWrite, 'kafka-wallet')['spec']['authorization']['acls'].push({ resource: { type: 'topic', name: 'custody.ledger.events.v1', patternType: 'literal' }, operations: ['Write'] });
+    expect(kafkaUserProblems(extraWrite)).toEqual(['kafka-wallet: ACLs beyond its code: allow topic literal custody.ledger.events.v1 Write']);
+    const forgedTrades = clone();
+    user(forgedTrades, 'kafka-ledger')['spec']['authorization']['acls'].push({ resource: { type: 'topic', name: 'exchange.', patternType: 'prefix' }, operations: ['Write'] });
+    expect(kafkaUserProblems(forgedTrades)).toEqual(['kafka-ledger: ACLs beyond its code: allow topic prefix exchange. Write']);
+    const lostRead = clone();
+    user(lostRead, 'kafka-policy')['spec']['authorization']['acls'].shift();
+    expect(kafkaUserProblems(lostRead)).toHaveLength(1);
+    const exchangeWritesCustody = clone();
+    user(exchangeWritesCustody, 'kafka-exchange')['spec']['authorization']['acls'][0]['resource']['name'] = 'custody.';
+    expect(kafkaUserProblems(exchangeWritesCustody).join('\n')).toMatch(/kafka-exchange: ACLs beyond its code: .*custody\. /);
+    expect(kafkaUserProblems([...clone(), { ...clone()[0]!, metadata: { ...clone()[0]!['metadata'], name: 'kafka-anyone' } }])[0]).toMatch(/^users: /);
+  });
+
+  describe.each(SERVICE_NAMES)('service %s', (service) => {
+    const container = (): Yaml => serviceContainer(k8sObject('Deployment', service), service);
+    const env = (name: string): Yaml | undefined => ((container()['env'] ?? []) as Yaml[]).find((entry) => entry['name'] === name);
+
+    it(`connects as kafka-${service}: SCRAM-SHA-512 over TLS to port ${KAFKA_TLS_PORT}, the password a file of the Secret its KafkaUser makes`, () => {
+      const shared = configMapData(CONFIG_MAP_NAME);
+      expect(shared).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SSL_CA_FILE: expect.stringMatching(/^\/var\/run\/secrets\/kafka-ca\//) });
+      expect(String(shared['KAFKA_BROKERS']).split(',').every((broker) => broker.endsWith(`:${KAFKA_TLS_PORT}`))).toBe(true);
+      expect(env('KAFKA_SASL_USERNAME')).toEqual({ name: 'KAFKA_SASL_USERNAME', value: `kafka-${service}` });
+      expect(env('KAFKA_SASL_PASSWORD_FILE')).toEqual({ name: 'KAFKA_SASL_PASSWORD_FILE', value: `${KAFKA_PASSWORD_MOUNT}/password` });
+      expect(env('KAFKA_SASL_PASSWORD')).toBeUndefined();
+      const volumes: Yaml[] = k8sObject('Deployment', service)['spec']['template']['spec']['volumes'];
+      const mount = (container()['volumeMounts'] as Yaml[]).find((candidate) => candidate['mountPath'] === KAFKA_PASSWORD_MOUNT);
+      expect(mount?.['readOnly']).toBe(true);
+      expect(volumes.find((volume) => volume['name'] === mount?.['name'])?.['secret']?.['secretName']).toBe(`kafka-${service}`);
+      const caMount = (container()['volumeMounts'] as Yaml[]).find((candidate) => String(shared['KAFKA_SSL_CA_FILE']).startsWith(`${candidate['mountPath']}/`));
+      expect(volumes.find((volume) => volume['name'] === caMount?.['name'])?.['secret']?.['secretName']).toBe('custody-kafka-cluster-ca-cert');
     });
   });
 });
