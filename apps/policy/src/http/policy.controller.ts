@@ -131,12 +131,12 @@ export class PolicyController {
   @Post('withdrawal-decisions')
   @HttpCode(200)
   @Roles('custody-service')
-  async decideWithdrawal(@Body() body: unknown) {
+  async decideWithdrawal(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(
       z.strictObject({ withdrawalId: identifier, clientId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), destinationAllowListed: z.boolean() }),
       body,
     );
-    const decided = acceptedOr422(await this.runtime.policy().withdrawals.decide({ ...input, amountMinor: BigInt(input.amountMinor) }));
+    const decided = acceptedOr422(await this.runtime.policy().withdrawals.decide({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id));
     return jsonView(decided.state);
   }
 

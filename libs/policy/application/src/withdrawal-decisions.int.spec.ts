@@ -39,7 +39,7 @@ describe('policy service: withdrawal decisions from the ledger\'s books (Postgre
       ],
       at: new Date(instant).toISOString(),
     });
-  const ask = (withdrawalId: string, amountMinor: bigint, destinationAllowListed = true) => service.withdrawals.decide({ withdrawalId, clientId: 'alice', asset: 'ETH', amountMinor, destinationAllowListed });
+  const ask = (withdrawalId: string, amountMinor: bigint, destinationAllowListed = true, requestedBy = 'wallet-service') => service.withdrawals.decide({ withdrawalId, clientId: 'alice', asset: 'ETH', amountMinor, destinationAllowListed }, requestedBy);
   const verdictOf = async (withdrawalId: string, amountMinor: bigint, destinationAllowListed = true) => {
     const decided = await ask(withdrawalId, amountMinor, destinationAllowListed);
     if (!decided.ok || decided.state === undefined) throw new Error(`no decision for ${withdrawalId}`);
@@ -84,6 +84,15 @@ describe('policy service: withdrawal decisions from the ledger\'s books (Postgre
     expect(await ask('W-3', 200n)).toMatchObject({ ok: true, events: [] });
     expect(await ask('W-3', 199n)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_DECISION_CONFLICT', path: 'withdrawalId' } });
     expect((await service.store.readStream('policy-withdrawal-W-3')).length).toBe(before);
+  });
+
+  it('issue 22: the decision is recorded with the authenticated caller who asked for it (data.requestedBy and the actor), not as the policy service; asked again by another, the first stands', async () => {
+    await ask('W-caller', 1n, true, 'wallet-service-replica-2');
+    const [recorded, ...rest] = await service.store.readStream('policy-withdrawal-W-caller');
+    expect(rest).toEqual([]);
+    expect(recorded?.data).toMatchObject({ withdrawalId: 'W-caller', requestedBy: 'wallet-service-replica-2' });
+    expect(recorded?.metadata).toMatchObject({ actor: 'wallet-service-replica-2' });
+    expect(await ask('W-caller', 1n, true, 'someone-else')).toMatchObject({ ok: true, events: [], state: { requestedBy: 'wallet-service-replica-2' } });
   });
 
   it('HK-11h a destination the wallet found off the client\'s allow-list is refused whatever the balance', async () => {

@@ -13,6 +13,12 @@ const WITHDRAWAL_DECISION_AGGREGATE: Aggregate<Decided | undefined, WithdrawalPo
 
 export const withdrawalDecisionStreamId = (withdrawalId: string) => `policy-withdrawal-${withdrawalId}`;
 
+/** The new decision names who asked; a recorded one (asked again) is left as it was. */
+function withRequester(decision: ReturnType<typeof decideWithdrawal>, requestedBy: string): ReturnType<typeof decideWithdrawal> {
+  if (!decision.ok) return decision;
+  return { ok: true, events: decision.events.map((event) => ({ ...event, data: { ...event.data, requestedBy } })) };
+}
+
 /**
  * An allowed decision reserves its amount until the ledger holds it (its quorum approved), settles
  * it, or it fails; one the ledger has not held within this stops reserving (its approvals never came).
@@ -51,7 +57,8 @@ export class WithdrawalDecisions {
       create index if not exists policy_withdrawal_decisions_client on ${this.service.schema}.policy_withdrawal_decisions (client_id, asset, decided_at);`);
   }
 
-  async decide(request: WithdrawalDecisionRequest): Promise<Executed<Decided | undefined, WithdrawalPolicyDecided, PolicyError>> {
+  /** `requestedBy`: the authenticated caller's subject, recorded in the decision and as its actor (issue 22: not the policy service's own name). */
+  async decide(request: WithdrawalDecisionRequest, requestedBy: string): Promise<Executed<Decided | undefined, WithdrawalPolicyDecided, PolicyError>> {
     const s = this.service.schema;
     return this.service.store.withTransaction(async (transaction) => {
       const db = transaction.client;
@@ -73,8 +80,8 @@ export class WithdrawalDecisions {
       return this.service.streams.execute(
         withdrawalDecisionStreamId(request.withdrawalId),
         WITHDRAWAL_DECISION_AGGREGATE,
-        (recorded) => decideWithdrawal(recorded, request, facts, this.limits, profile, at),
-        { actor: 'policy-service', correlationId: request.withdrawalId },
+        (recorded) => withRequester(decideWithdrawal(recorded, request, facts, this.limits, profile, at), requestedBy),
+        { actor: requestedBy, correlationId: request.withdrawalId },
         {
           transaction,
           afterAppend: async (events, _state, tx) => {

@@ -85,6 +85,8 @@ export interface WithdrawalPolicyDecided {
     readonly availableMinor: bigint;
     readonly withdrawnTodayMinor: bigint;
     readonly at: string;
+    /** The authenticated caller (token `sub`) who asked (issue 22). Absent in decisions recorded before it was kept. */
+    readonly requestedBy?: string;
   };
 }
 
