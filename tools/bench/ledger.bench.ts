@@ -48,7 +48,7 @@ import { PostgresEventStore } from '@custody/event-store';
 import { LedgerCommandHandler } from '@custody/ledger-application';
 import type { LedgerCommand } from '@custody/ledger-domain';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, startKafkaTestBroker, startService, waitFor, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, signingProducer, startKafkaTestBroker, startService, testExchangeSigner, waitFor, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
 import { assertDurable, nonNegativeIntegerFromEnv, nowMs, percentiles, positiveIntegerFromEnv, round, type Percentiles } from './bench-env';
@@ -547,7 +547,7 @@ async function main(): Promise<void> {
     for (const topic of [EXCHANGE_TRADES_TOPIC, NAIVE_TOPIC]) await broker.command(`topic ${topic} ${PARTITIONS} ${REPLICATION}`);
     for (const topic of [WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 1 ${REPLICATION}`);
     const kafka = createKafka({ clientId: 'bench-ledger', brokers: broker.brokers, logLevel: logLevel.ERROR });
-    producer = createOutboxProducer(kafka, { idempotent: false }); // the mock cannot serve idempotent producers
+    producer = signingProducer(createOutboxProducer(kafka, { idempotent: false })); // the mock cannot serve idempotent producers
     await producer.connect();
     console.log(`ledger bench: ${TRADES} trades at ${TRADE_RATE || 'max'}/s over ${CLIENTS} clients (${HOT_CLIENTS} hot: ${HOT_TRADE_SHARE * 100}% of trades), ${ASSETS.length} assets, ${PARTITIONS} partitions, ${PRODUCE_BATCH} per send`);
 
@@ -563,6 +563,7 @@ async function main(): Promise<void> {
       KAFKA_PRODUCER_IDEMPOTENT: 'false',
       KAFKA_CONSUMER_MAX_WAIT_MS: String(SERVICE_CONSUMER_MAX_WAIT_MS),
       LOG_LEVEL: 'warn',
+      EXCHANGE_PUBLIC_KEYS_FILE: testExchangeSigner().publicKeysFile, // the trades are signed as the exchange signs them
       // e.g. BENCH_SERVICE_NODE_OPTIONS='--require ./profile-hook.js' (--cpu-prof is not allowed in NODE_OPTIONS)
       ...(process.env['BENCH_SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] } : {}),
     };

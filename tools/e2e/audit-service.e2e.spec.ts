@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
 import { auditCli } from './audit-cli-process';
 
@@ -52,7 +52,7 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     await writeFile(file('token'), await signTestToken({ secret, issuer: ISSUER, audience: AUDIENCE, subject: 'auditor-cli', roles: ['auditor'], expiresInSeconds: 3_600 }));
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     for (const topic of [LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC, RECONCILIATION_EVENTS_TOPIC]) await broker.command(`topic ${topic} 3 3`);
-    producer = createOutboxProducer(createKafka({ clientId: 'audit-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
+    producer = signingProducer(createOutboxProducer(createKafka({ clientId: 'audit-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false })); // plays the exchange: its messages signed
     await producer.connect();
     audit = await startService('audit', {
       ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }),

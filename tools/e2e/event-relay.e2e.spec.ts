@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LEDGER_EVENTS_TOPIC, validateMessage } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { createKafka } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, testExchangeSigner, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 import { logLevel } from 'kafkajs';
 
 const STREAMS = 10;
@@ -34,6 +34,7 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
       KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_PRODUCER_IDEMPOTENT: 'false', // the test broker cannot serve idempotent producers
       LOG_LEVEL: 'info',
+      EXCHANGE_PUBLIC_KEYS_FILE: testExchangeSigner().publicKeysFile,
     });
   });
   afterAll(async () => {

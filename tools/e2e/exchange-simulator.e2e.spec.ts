@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, startKafkaTestBroker, startService, testServiceEnvironment, waitFor, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, startKafkaTestBroker, startService, testExchangeSigner, testServiceEnvironment, waitFor, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -47,7 +47,7 @@ describe('the exchange simulator feeds the ledger through Kafka (test broker)', 
     const { stdout, stderr } = await run(
       process.execPath,
       ['-r', '@swc-node/register', 'tools/exchange-simulator/cli.ts', '--brokers', broker.brokers.join(','), '--clients', String(CLIENTS), '--seed', '7', '--fee-bps', '25', '--ticks', String(TICKS), '--trades-per-tick', String(TRADES_PER_TICK), '--tick-ms', '50'],
-      { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', KAFKA_PRODUCER_IDEMPOTENT: 'false' } },
+      { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', KAFKA_PRODUCER_IDEMPOTENT: 'false', EXCHANGE_SIGNING_KEY_FILE: testExchangeSigner().privateKeyFile, EXCHANGE_SIGNING_KEY_ID: testExchangeSigner().signingKey.keyId } },
     );
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ simulator: 'normal', trades: TICKS * TRADES_PER_TICK, marketTicks: TICKS * 3, withdrawals: 1 });
     expect(stderr).toContain(`[simulator] tick ${TICKS}: ${TICKS * TRADES_PER_TICK} trades`);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, startKafkaTestBroker, startService, testServiceEnvironment, waitFor, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, startKafkaTestBroker, startService, testServiceEnvironment, waitFor, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 
 const ISSUER = 'custody-e2e';
@@ -76,7 +76,7 @@ describe('graceful shutdown under load (ledger, test broker)', () => {
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     for (const topic of [EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     kafka = createKafka({ clientId: 'shutdown-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    producer = createOutboxProducer(kafka, { idempotent: false });
+    producer = signingProducer(createOutboxProducer(kafka, { idempotent: false })); // plays the exchange: its messages signed
     await producer.connect();
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer, testExchangeSigner } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 
 const ISSUER = 'custody-e2e';
@@ -42,7 +42,7 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     for (const topic of [EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     kafka = createKafka({ clientId: 'ledger-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    producer = createOutboxProducer(kafka, { idempotent: false });
+    producer = signingProducer(createOutboxProducer(kafka, { idempotent: false })); // plays the exchange: its messages signed
     await producer.connect();
     ledger = await startService('ledger', {
       DATABASE_URL: db.url,
@@ -52,6 +52,7 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
       KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_PRODUCER_IDEMPOTENT: 'false', // the test broker cannot serve idempotent producers
       LOG_LEVEL: 'info',
+      EXCHANGE_PUBLIC_KEYS_FILE: testExchangeSigner().publicKeysFile,
     });
     expect(await eventually(async () => (await fetch(`${ledger.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
   });

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 
 const ISSUER = 'custody-e2e';
@@ -65,7 +65,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     for (const topic of [WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC, POLICY_EVENTS_TOPIC, DEAD_LETTER_TOPIC]) await broker.command(`topic ${topic} 3 3`);
     kafka = createKafka({ clientId: 'policy-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    producer = createOutboxProducer(kafka, { idempotent: false });
+    producer = signingProducer(createOutboxProducer(kafka, { idempotent: false })); // plays the exchange: its messages signed
     await producer.connect();
     policy = await startService('policy', {
       ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }),

@@ -3,7 +3,7 @@ import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_FIAT_TOPIC, LEDGER_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
 import { businessDayOf } from '@custody/reconciliation-domain';
-import { anvilAccounts, createTestDatabase, eventually, readTopic, startAnvil, startKafkaTestBroker, startService, testServiceEnvironment, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import { anvilAccounts, createTestDatabase, eventually, readTopic, startAnvil, startKafkaTestBroker, startService, testServiceEnvironment, type ChainNode, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -51,7 +51,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
   beforeAll(async () => {
     [db, broker, node] = await Promise.all([createTestDatabase(), startKafkaTestBroker(), startAnvil()]);
     for (const topic of [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, EXCHANGE_FIAT_TOPIC, DEAD_LETTER_TOPIC, RECONCILIATION_EVENTS_TOPIC]) await broker.command(`topic ${topic} 3 3`);
-    producer = createOutboxProducer(createKafka({ clientId: 'recon-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false });
+    producer = signingProducer(createOutboxProducer(createKafka({ clientId: 'recon-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING }), { idempotent: false })); // plays the exchange: its messages signed
     await producer.connect();
     service = await startService('reconciliation', {
       ...testServiceEnvironment({ databaseUrl: db.url, brokers: broker.brokers, jwtSecret: secret, issuer: ISSUER, audience: AUDIENCE }),

@@ -9,9 +9,12 @@
  * or SIGTERM stops after the tick being sent. KAFKA_PRODUCER_IDEMPOTENT=false only against a
  * broker that cannot serve an idempotent producer (the test broker). The custodian onboards the
  * clients (`sim-0001` ..) before their trades can be booked; the ledger parks the others.
+ * Every message is signed as the exchange signs (Ed25519 over topic, key and value) with the key
+ * in EXCHANGE_SIGNING_KEY_FILE (PKCS#8 PEM) named EXCHANGE_SIGNING_KEY_ID: the custody services
+ * park what they cannot verify.
  */
 import { parseArgs } from 'node:util';
-import { createKafka, createOutboxProducer, kafkaTransportSecurityOrThrow } from '@custody/messaging';
+import { createKafka, createOutboxProducer, ExchangeKeyFileError, kafkaTransportSecurityOrThrow, readExchangeSigningKey, signExchangeMessage, type ExchangeSigningKey } from '@custody/messaging';
 import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, messagesByTopic, RUNNER_ONLY_SCENARIOS, SCENARIOS, type Scenario } from './simulator';
 
 /** Limits of the command line. */
@@ -35,6 +38,19 @@ export const SIMULATOR_OPTIONS = {
 
 class UsageError extends Error {}
 
+/** The exchange's signing key from EXCHANGE_SIGNING_KEY_FILE and EXCHANGE_SIGNING_KEY_ID. */
+function signingKey(environment: NodeJS.ProcessEnv): ExchangeSigningKey {
+  const file = environment['EXCHANGE_SIGNING_KEY_FILE'];
+  const keyId = environment['EXCHANGE_SIGNING_KEY_ID'];
+  if (!file || !keyId) throw new UsageError('EXCHANGE_SIGNING_KEY_FILE (PKCS#8 PEM, Ed25519) and EXCHANGE_SIGNING_KEY_ID are required: the custody services book only signed exchange messages');
+  try {
+    return readExchangeSigningKey(keyId, file);
+  } catch (error) {
+    if (error instanceof ExchangeKeyFileError) throw new UsageError(`EXCHANGE_SIGNING_KEY_FILE ${error.message}`);
+    throw error;
+  }
+}
+
 function integer(name: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
@@ -57,6 +73,7 @@ async function main(): Promise<void> {
   const tradesPerTick = integer('trades-per-tick', values['trades-per-tick'], 0, TRADES_PER_TICK_MAX);
   const tickMs = integer('tick-ms', values['tick-ms'], TICK_MS_MIN, TICK_MS_MAX);
   const ticks = integer('ticks', values.ticks, 0, TICKS_MAX);
+  const signer = signingKey(process.env);
 
   const producer = createOutboxProducer(createKafka({ clientId: 'exchange-simulator', brokers, security: kafkaTransportSecurityOrThrow(process.env) }), { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' });
   await producer.connect();
@@ -68,7 +85,7 @@ async function main(): Promise<void> {
     for (let tick = 0; !stopping && (ticks === 0 || tick < ticks); tick += 1) {
       const started = Date.now();
       const { messages, counts } = simulator.step(new Date(started), tradesPerTick);
-      await producer.sendBatch({ acks: -1, topicMessages: [...messagesByTopic(messages)].map(([topic, batch]) => ({ topic, messages: batch })) });
+      await producer.sendBatch({ acks: -1, topicMessages: [...messagesByTopic(messages)].map(([topic, batch]) => ({ topic, messages: batch.map((message) => signExchangeMessage(signer, topic, message)) })) });
       totals.trades += counts.trades;
       totals.marketTicks += counts.marketTicks;
       totals.withdrawals += counts.withdrawals;

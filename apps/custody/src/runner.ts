@@ -5,7 +5,7 @@
  * The same host, domain, application and read-model code as the distributed deployment: each
  * service keeps its own schema, event store, outbox relay and inbox consumer group.
  */
-import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
@@ -68,10 +68,28 @@ function keptSecret(path: string, make: () => string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
+/** The key id of the development exchange key (the simulator's, in the data directory). */
+export const DEV_EXCHANGE_KEY_ID = 'npm-start-exchange';
+
+/**
+ * The simulated exchange's Ed25519 key, made once in the data directory (0600), and the public
+ * keys file the services trust (EXCHANGE_PUBLIC_KEYS_FILE), written from it at each start: the
+ * simulator signs what it publishes as a real exchange must, and the services check it.
+ */
+function devExchangeKeys(dataDir: string): Record<'EXCHANGE_PUBLIC_KEYS_FILE' | 'EXCHANGE_SIGNING_KEY_FILE' | 'EXCHANGE_SIGNING_KEY_ID', string> {
+  const privateKeyFile = join(dataDir, 'exchange-signing.pem');
+  const pem = keptSecret(privateKeyFile, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  const publicKeyPem = createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'pem' }).toString();
+  const publicKeysFile = join(dataDir, 'exchange-public-keys.json');
+  writeFileSync(publicKeysFile, `${JSON.stringify({ keys: [{ keyId: DEV_EXCHANGE_KEY_ID, publicKeyPem }] }, null, 2)}\n`);
+  return { EXCHANGE_PUBLIC_KEYS_FILE: publicKeysFile, EXCHANGE_SIGNING_KEY_FILE: privateKeyFile, EXCHANGE_SIGNING_KEY_ID: DEV_EXCHANGE_KEY_ID };
+}
+
 /**
  * Settings the runner provides where the environment has none: a development signing secret
  * (tokens for the dashboard's users and the simulator), an Ed25519 audit key and a checkpoint
- * directory, all kept in the data directory (0600), never in git or the database.
+ * directory, the simulated exchange's signing key, all kept in the data directory (0600), never
+ * in git or the database.
  */
 function providedEnvironment(config: RunnerConfig, environment: Environment): { env: Record<string, string>; devSecret: string | undefined } {
   const env: Record<string, string> = {};
@@ -86,6 +104,7 @@ function providedEnvironment(config: RunnerConfig, environment: Environment): { 
     env['AUDIT_SIGNING_KEY_FILE'] = keyFile;
     env['AUDIT_CHECKPOINT_DIR'] = environment['AUDIT_CHECKPOINT_DIR'] || join(config.dataDir, 'checkpoints');
   }
+  if (!environment['EXCHANGE_PUBLIC_KEYS_FILE'] && environment['EXCHANGE_SIGNATURES'] !== 'off') Object.assign(env, devExchangeKeys(config.dataDir));
   if (!environment['AUDIT_CHECKPOINT_INTERVAL_MS']) env['AUDIT_CHECKPOINT_INTERVAL_MS'] = String(RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS);
   if (!environment['DATABASE_POOL_MAX']) env['DATABASE_POOL_MAX'] = String(RUNNER_POOL_MAX_DEFAULT);
   if (!environment['POLICY_JURISDICTIONS']) env['POLICY_JURISDICTIONS'] = RUNNER_POLICY_JURISDICTIONS;

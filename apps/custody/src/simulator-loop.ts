@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, messagesByTopic } from '@custody/exchange-simulator';
-import type { MessageBus } from '@custody/messaging';
+import { readExchangeSigningKey, signExchangeMessage, type ExchangeSigningKey, type MessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
 import { RateLimitedWarning } from '@custody/service-host';
 import type { DevChain } from './dev-chain';
@@ -73,6 +73,19 @@ async function waitReady(baseUrl: string, stopped: AbortSignal): Promise<boolean
   return false;
 }
 
+/**
+ * The simulated exchange's signing key (EXCHANGE_SIGNING_KEY_FILE and _ID, the runner's own
+ * development key unless given): the services book only what it signs. Without one the simulator
+ * publishes unsigned, and says so: with signatures required, its messages are parked.
+ */
+function exchangeSigner(environment: SimulatorLoopOptions['environment'], logger: Logger): ExchangeSigningKey | undefined {
+  const file = environment['EXCHANGE_SIGNING_KEY_FILE'];
+  const keyId = environment['EXCHANGE_SIGNING_KEY_ID'];
+  if (file && keyId) return readExchangeSigningKey(keyId, file);
+  if (environment['EXCHANGE_SIGNATURES'] !== 'off') logger.warn('simulator: no EXCHANGE_SIGNING_KEY_FILE/EXCHANGE_SIGNING_KEY_ID: it publishes unsigned, and the services park what it sends');
+  return undefined;
+}
+
 /** Starts the loop; `done` settles once it (and its scenario) ended after `stopped` fired, never rejecting. */
 export function startSimulatorLoop(options: SimulatorLoopOptions): { progress: SimulatorProgress; done: Promise<void> } {
   const { settings, bus, chain, urls, token, logger, stopped } = options;
@@ -85,6 +98,7 @@ export function startSimulatorLoop(options: SimulatorLoopOptions): { progress: S
     clients: settings.clients,
     ...(chain === undefined ? {} : { bases: ['ETH'], clientAddresses: chain.clientAddresses, fundedOnly: true, withdrawalEvery: RUNNER_SIMULATOR_WITHDRAWAL_EVERY }),
   });
+  const signer = exchangeSigner(options.environment, logger);
   const run: SimulatorProgress = { seed, clients: settings.clients, phase: 'waiting for the services', scenario: undefined, ticks: 0, trades: 0, marketTicks: 0, withdrawals: 0 };
   const setup: SetupContext | undefined = chain === undefined ? undefined : { urls, token, chain, clients: simulator.clientIds(), logger, stopped, now: () => new Date() };
   const warning = new RateLimitedWarning(logger);
@@ -142,7 +156,7 @@ export function startSimulatorLoop(options: SimulatorLoopOptions): { progress: S
       const tickStarted = Date.now();
       const { messages, counts } = simulator.step(new Date(tickStarted), settings.tradesPerTick);
       // resolves once every consumer group of the process applied them (the in-process bus)
-      for (const [topic, batch] of messagesByTopic(messages)) await bus.publisher.publish(topic, batch);
+      for (const [topic, batch] of messagesByTopic(messages)) await bus.publisher.publish(topic, signer === undefined ? batch : batch.map((message) => signExchangeMessage(signer, topic, message)));
       run.ticks += 1;
       run.trades += counts.trades;
       run.marketTicks += counts.marketTicks;

@@ -3,6 +3,7 @@ import {
   MESSAGE_DEAD_LETTERED_TYPE,
   MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION,
   REASON_CODE_PATTERN,
+  UPSTREAM_TOPICS,
   validateMessage,
   type DeadLetterStage,
   type DeadLetterV2,
@@ -11,13 +12,21 @@ import {
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { deterministicUuid, parseTraceparent, withSchemaDdl } from '@custody/event-store';
 import type { Pool, PoolClient } from 'pg';
-import type { InboundBatch, InboundMessage, MessageBus, MessageSubscriber } from './ports';
+import { createHash } from 'node:crypto';
+import { exchangeSignatureHeaders, type ExchangeSignatureVerifier } from './exchange-signature';
+import type { InboundBatch, InboundMessage, MessageBus, MessageHeaders, MessageSubscriber } from './ports';
 
 export const INBOX_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,55}$/;
 export const REASON_TEXT_MAX = 4_000;
 export const REASON_PATH_MAX = 512;
 
+/** The code of a message whose id the inbox already holds with another payload (stage 'handle'). */
+export const MESSAGE_ID_CONFLICT_CODE = 'MESSAGE_ID_CONFLICT';
+/** Headers of a parked message's own that its dead letter carries as `x-original-<name>` (re-drive puts them back). */
+export const ORIGINAL_HEADER_PREFIX = 'x-original-';
+
 const tracer = trace.getTracer('custody.messaging');
+const upstreamTopics: ReadonlySet<string> = new Set(UPSTREAM_TOPICS);
 
 /** A decoded, validated message ready for the handler. */
 export interface ConsumedMessage {
@@ -68,6 +77,19 @@ export interface InboxConsumerOptions {
   /** Dead letters Kafka has accepted (a batch retried after a failure may park its letters again). */
   readonly onParked?: (letters: readonly DeadLetterV2[]) => void;
   readonly now?: () => Date;
+  /**
+   * The exchange's public keys: every message of an exchange.* topic must carry a valid
+   * signature by one of them, or it is parked (stage 'validate', EXCHANGE_SIGNATURE_*) before
+   * it is even parsed. Undefined: exchange messages are not checked (tests of other concerns,
+   * a deployment that chose EXCHANGE_SIGNATURES=off).
+   */
+  readonly exchangeSignatures?: ExchangeSignatureVerifier;
+}
+
+/** A dead letter with the Kafka headers its record carries (the original's signature, for re-drive). */
+interface ParkedLetter {
+  readonly letter: DeadLetterV2;
+  readonly headers: MessageHeaders;
 }
 
 /**
@@ -112,7 +134,7 @@ export class InboxConsumer {
 
   private async handleBatch(batch: InboundBatch): Promise<void> {
     const valid: ConsumedMessage[] = [];
-    const dead: DeadLetterV2[] = [];
+    const dead: ParkedLetter[] = [];
     for (const message of batch.messages) {
       const decoded = this.decode(batch.topic as Topic, batch.partition, message);
       if ('deadLetter' in decoded) dead.push(decoded.deadLetter);
@@ -123,17 +145,17 @@ export class InboxConsumer {
     await this.applyOnce(valid);
   }
 
-  private async park(letters: readonly DeadLetterV2[]): Promise<void> {
-    if (letters.length === 0) return;
+  private async park(parked: readonly ParkedLetter[]): Promise<void> {
+    if (parked.length === 0) return;
     await this.options.bus.publisher.publish(
       DEAD_LETTER_TOPIC,
-      letters.map((letter) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter) })),
+      parked.map(({ letter, headers }) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter), headers })),
     );
-    this.options.onParked?.(letters);
+    this.options.onParked?.(parked.map(({ letter }) => letter));
   }
 
   /** The handler's refusals as dead letters; a refusal of a message it was not given is a programmer error. */
-  private refusals(outcome: void | ApplyOutcome, applied: readonly ConsumedMessage[]): DeadLetterV2[] {
+  private refusals(outcome: void | ApplyOutcome, applied: readonly ConsumedMessage[]): ParkedLetter[] {
     if (outcome === undefined || outcome.rejected.length === 0) return [];
     const byId = new Map(applied.map((message) => [message.messageId, message]));
     return outcome.rejected.map((rejection) => {
@@ -144,16 +166,22 @@ export class InboxConsumer {
     });
   }
 
-  /** One transaction: inbox rows first; only messages whose row is new reach the handler. */
+  /**
+   * One transaction: inbox rows first (with each message's payload digest); only messages whose
+   * row is new reach the handler. A message whose id the inbox already holds (or an earlier
+   * message of the batch carries) with ANOTHER digest is not a redelivery but a second message
+   * claiming the id: it is parked as MESSAGE_ID_CONFLICT, never silently dropped.
+   */
   private async applyOnce(messages: readonly ConsumedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const client = await this.options.pool.connect();
     const spans = messages.map((message) => this.processSpan(message));
+    const digests = messages.map((message) => payloadDigest(message.value));
     try {
       await client.query('begin');
       const inserted = await client.query<{ message_id: string }>(
-        `insert into ${this.options.schema}.inbox (message_id, topic, partition, "offset", consumer_group)
-           select * from unnest($1::text[], $2::text[], $3::int4[], $4::int8[], $5::text[])
+        `insert into ${this.options.schema}.inbox (message_id, topic, partition, "offset", consumer_group, payload_sha256)
+           select * from unnest($1::text[], $2::text[], $3::int4[], $4::int8[], $5::text[], $6::bytea[])
          on conflict (consumer_group, message_id) do nothing returning message_id`,
         [
           messages.map((message) => message.messageId),
@@ -161,18 +189,22 @@ export class InboxConsumer {
           messages.map((message) => message.partition),
           messages.map((message) => message.offset),
           messages.map(() => this.options.groupId),
+          digests,
         ],
       );
       const fresh = new Set(inserted.rows.map((row) => row.message_id));
+      const conflicts = await this.conflicting(client, messages, digests, fresh);
       const seen = new Set<string>();
       const toApply = messages.filter((message) => fresh.has(message.messageId) && !seen.has(message.messageId) && seen.add(message.messageId));
+      let parked: ParkedLetter[] = conflicts;
       if (toApply.length > 0) {
         const spanOf = new Map(messages.map((message, index) => [message.messageId, spans[index] as Span]));
         const handlerSpans = toApply.map((message) => spanOf.get(message.messageId) as Span);
         const outcome = await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
-        // Parked before the commit: if parking fails the batch rolls back and comes again.
-        await this.park(this.refusals(outcome, toApply));
+        parked = [...conflicts, ...this.refusals(outcome, toApply)];
       }
+      // Parked before the commit: if parking fails the batch rolls back and comes again.
+      await this.park(parked);
       await client.query('commit');
       spans.forEach((span, index) => span.setAttribute('custody.inbox.duplicate', !fresh.has(messages[index]?.messageId ?? '')));
     } catch (error) {
@@ -183,6 +215,37 @@ export class InboxConsumer {
       client.release();
       for (const span of spans) span.end();
     }
+  }
+
+  /**
+   * The messages of the batch that claim an id already taken by another payload: the inbox's
+   * row (an earlier batch) or the first message of this batch with that id. A row without a
+   * digest (kept from before digests were recorded) cannot be compared and is taken as a
+   * redelivery, as before.
+   */
+  private async conflicting(client: PoolClient, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<ParkedLetter[]> {
+    const held = new Map<string, { digest: Buffer | null; where: string }>();
+    const repeated = [...new Set(messages.filter((message) => !fresh.has(message.messageId)).map((message) => message.messageId))];
+    if (repeated.length > 0) {
+      const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string }>(
+        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset" from ${this.options.schema}.inbox where consumer_group = $1 and message_id = any($2::text[])`,
+        [this.options.groupId, repeated],
+      );
+      for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}` });
+    }
+    const parked: ParkedLetter[] = [];
+    messages.forEach((message, index) => {
+      const digest = digests[index] as Buffer;
+      const first = held.get(message.messageId);
+      if (first === undefined) {
+        held.set(message.messageId, { digest, where: `${message.topic}/${message.partition}@${message.offset}` });
+        return;
+      }
+      if (first.digest === null || first.digest.equals(digest)) return;
+      const reason = `message id ${message.messageId} was already taken by another payload (${first.where}, sha256 ${first.digest.toString('hex')}); this one has sha256 ${digest.toString('hex')}: not applied`;
+      parked.push(this.deadLetter(message.topic, message.partition, message.raw, 'handle', MESSAGE_ID_CONFLICT_CODE, 'eventId', reason));
+    });
+    return parked;
   }
 
   /**
@@ -234,7 +297,13 @@ export class InboxConsumer {
     );
   }
 
-  private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: DeadLetterV2 } {
+  private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: ParkedLetter } {
+    const verifier = this.options.exchangeSignatures;
+    if (verifier !== undefined && upstreamTopics.has(topic)) {
+      // authenticated before a byte of it is parsed
+      const signature = verifier.check(topic, message);
+      if (!signature.ok) return { deadLetter: this.deadLetter(topic, partition, message, 'validate', signature.code, signature.path, signature.reason) };
+    }
     const bytes = message.value;
     const text = bytes.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(bytes)) return { deadLetter: this.deadLetter(topic, partition, message, 'decode', 'NOT_UTF8', '', 'the value is not UTF-8') };
@@ -254,11 +323,11 @@ export class InboxConsumer {
     return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, headers: message.headers, value: envelope, raw: message } };
   }
 
-  private deadLetter(topic: string, partition: number, message: InboundMessage, stage: DeadLetterStage, reasonCode: string, reasonPath: string, reasonText: string): DeadLetterV2 {
+  private deadLetter(topic: string, partition: number, message: InboundMessage, stage: DeadLetterStage, reasonCode: string, reasonPath: string, reasonText: string): ParkedLetter {
     const failedAt = this.now().toISOString();
     // The same message dead-lettered again (a batch handled twice) gets the same id and stream.
     const id = deterministicUuid(`${topic}\u0000${partition}\u0000${message.offset}`);
-    return {
+    const letter: DeadLetterV2 = {
       eventId: id,
       type: MESSAGE_DEAD_LETTERED_TYPE,
       schemaVersion: MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION,
@@ -281,7 +350,28 @@ export class InboxConsumer {
         failedAt,
       },
     };
+    // the exchange's signature travels with the letter, so a re-driven message verifies again
+    const headers = Object.fromEntries(Object.entries(exchangeSignatureHeaders(message.headers)).map(([name, value]) => [`${ORIGINAL_HEADER_PREFIX}${name}`, value]));
+    return { letter, headers };
   }
+}
+
+/**
+ * What "the same message" means to the inbox: SHA-256 of the envelope in canonical JSON (keys
+ * sorted), without its trace context (a re-sent message may carry another trace). A redelivery
+ * or a re-drive has the same digest; another payload under the same id does not.
+ */
+export function payloadDigest(envelope: Readonly<Record<string, unknown>>): Buffer {
+  const { traceContext: _traceContext, ...payload } = envelope;
+  return createHash('sha256').update(canonicalJson(payload)).digest();
+}
+
+function canonicalJson(value: unknown): string {
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, entry]) => entry !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
 }
 
 export { deterministicUuid };
@@ -300,6 +390,7 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
         partition integer not null,
         "offset" bigint not null,
         primary key (consumer_group, message_id)
-      )`);
+      );
+      alter table ${schema}.inbox add column if not exists payload_sha256 bytea`);
   });
 }

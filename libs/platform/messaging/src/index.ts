@@ -32,5 +32,22 @@ export {
 } from './in-process-bus';
 export * from './ports';
 export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
-export { deterministicUuid, InboxConsumer, migrateInbox, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
+export { deterministicUuid, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, migrateInbox, payloadDigest, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
 export { redriveDeadLetters, REDRIVE_GROUP_ID_PREFIX, REDRIVE_IDLE_MS_DEFAULT, type RedriveOptions, type RedriveResult } from './redrive';
+export {
+  EXCHANGE_KEY_ID_PATTERN,
+  EXCHANGE_PUBLIC_KEYS_MAX,
+  EXCHANGE_SIGNATURE_CODES,
+  EXCHANGE_SIGNATURE_HEADER,
+  EXCHANGE_SIGNATURE_KEY_ID_HEADER,
+  ExchangeKeyFileError,
+  ExchangeSignatureVerifier,
+  exchangeSignedBytes,
+  readExchangePublicKeys,
+  readExchangeSigningKey,
+  signExchangeMessage,
+  type ExchangePublicKey,
+  type ExchangeSignatureCode,
+  type ExchangeSigningKey,
+  type SignatureCheck,
+} from './exchange-signature';

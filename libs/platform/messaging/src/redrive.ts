@@ -1,5 +1,7 @@
 import { DEAD_LETTER_TOPIC, type DeadLetterV1, type DeadLetterV2 } from '@custody/contracts';
 import type { ConsumerConfig, Kafka, Producer } from 'kafkajs';
+import { ORIGINAL_HEADER_PREFIX } from './consumer';
+import { headersAsText } from './ports';
 
 /** Each original topic has its own re-drive position: re-driving one never passes over another's letters. */
 export const REDRIVE_GROUP_ID_PREFIX = 'custody-dead-letter-redrive';
@@ -30,7 +32,8 @@ export interface RedriveResult {
 
 /**
  * After a fix, puts dead-lettered messages back on their original topic, byte for byte with
- * their original key, marked with headers naming the dead letter. A consumer group per original
+ * their original key and the original's own headers the letter kept (the exchange's signature:
+ * a re-driven exchange message verifies again), marked with headers naming the dead letter. A consumer group per original
  * topic keeps the position, so a second run re-drives only letters that arrived since; a
  * letter's offset is committed only after the original topic acknowledged the message.
  * Known limit: a re-driven message arrives after newer messages of its key, so a consumer
@@ -69,7 +72,7 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
               {
                 key: letter.data.keyBase64 === null ? null : Buffer.from(letter.data.keyBase64, 'base64'),
                 value: Buffer.from(letter.data.originalValueBase64, 'base64'),
-                headers: { 'x-redriven-dead-letter': letter.eventId, 'x-original-offset': letter.data.offset },
+                headers: { ...originalHeaders(headersAsText(message.headers)), 'x-redriven-dead-letter': letter.eventId, 'x-original-offset': letter.data.offset },
               },
             ],
           });
@@ -95,4 +98,13 @@ function readLetter(value: Buffer | null): DeadLetterV1 | DeadLetterV2 | null {
   } catch {
     return null;
   }
+}
+
+/** The original message's headers a dead letter carries as `x-original-<name>` (not the re-drive's own marks). */
+function originalHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const original: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(ORIGINAL_HEADER_PREFIX) && name !== 'x-original-offset') original[name.slice(ORIGINAL_HEADER_PREFIX.length)] = value;
+  }
+  return original;
 }

@@ -1,5 +1,5 @@
-import { DEAD_LETTER_STAGES, type Topic } from '@custody/contracts';
-import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
+import { DEAD_LETTER_STAGES, DEAD_LETTER_TOPIC, type Topic } from '@custody/contracts';
+import { createKafka, createOutboxProducer, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Admin, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -43,6 +43,7 @@ export class BusIngestion {
   private adminConnected: Promise<void> | undefined;
   private consuming = false;
   private readonly deadLetters: Counter<'stage' | 'topic'> | undefined;
+  private readonly idConflicts: Counter<'topic'> | undefined;
   private readonly stopping = new AbortController();
   private starting: Promise<boolean> = Promise.resolve(false);
   private readonly warning: RateLimitedWarning;
@@ -59,6 +60,13 @@ export class BusIngestion {
     });
     // every series from zero: increase() over a series that appears at 1 is 0, and the first letter would raise no alert
     for (const stage of DEAD_LETTER_STAGES) for (const topic of options.topics) this.deadLetters.labels({ stage, topic }).inc(0);
+    this.idConflicts = new Counter({
+      name: 'custody_inbox_id_conflicts_total',
+      help: 'Messages parked because their id was already taken by another payload (MESSAGE_ID_CONFLICT): a forged or broken producer claiming an id, never a redelivery.',
+      labelNames: ['topic'] as const,
+      registers: [metrics.registry],
+    });
+    for (const topic of options.topics) this.idConflicts.labels({ topic }).inc(0);
     scrapedGauge(metrics, logger, {
       name: 'custody_consumer_lag_messages',
       help: 'Messages on each consumed partition beyond the group\'s committed offset (what it has yet to apply), read from Kafka on each scrape.',
@@ -108,7 +116,7 @@ export class BusIngestion {
       await consumer.migrate();
       if (this.stopping.signal.aborted) return false;
       await consumer.start();
-      logger.info({ topics: this.options.topics, groupId: this.options.groupId }, `${name} started on the in-process bus`);
+      logger.info({ topics: this.options.topics, groupId: this.options.groupId, exchangeKeys: this.exchangeKeys() }, `${name} started on the in-process bus`);
       this.consuming = true;
       return true;
     }
@@ -132,9 +140,14 @@ export class BusIngestion {
       this.stopping.signal,
       (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: Kafka not reachable; retrying`),
     );
-    if (started) logger.info({ topics: this.options.topics, groupId: this.options.groupId }, `${name} started`);
+    if (started) logger.info({ topics: this.options.topics, groupId: this.options.groupId, exchangeKeys: this.exchangeKeys() }, `${name} started`);
     this.consuming = started;
     return started;
+  }
+
+  /** Which exchange keys this consumer trusts, for its start line ('signatures off' said plainly). */
+  private exchangeKeys(): readonly string[] | 'signatures off' {
+    return this.options.config.exchangeSignatures?.keyIds ?? 'signatures off';
   }
 
   private inboxConsumer(bus: MessageBus): InboxConsumer {
@@ -148,8 +161,15 @@ export class BusIngestion {
       apply: this.options.apply,
       onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: batch failed; retrying it`),
       onRestart: (error, restart) => logger.warn({ error: (error as Error).message, restart }, `${name}: consumer restarted`),
+      ...(this.options.config.exchangeSignatures === undefined ? {} : { exchangeSignatures: this.options.config.exchangeSignatures }),
       onParked: (letters) => {
-        for (const letter of letters) this.deadLetters?.inc({ stage: letter.data.stage, topic: letter.data.originalTopic });
+        for (const letter of letters) {
+          const { stage, originalTopic, partition, offset, reasonCode, reasonPath, reasonText } = letter.data;
+          this.deadLetters?.inc({ stage, topic: originalTopic });
+          if (reasonCode === MESSAGE_ID_CONFLICT_CODE) this.idConflicts?.inc({ topic: originalTopic });
+          // every parked message is a log line with its code (nothing vanishes without one)
+          logger.warn({ deadLetter: letter.eventId, stage, code: reasonCode, path: reasonPath, reason: reasonText, topic: originalTopic, partition, offset, groupId: this.options.groupId }, `${name}: message parked in ${DEAD_LETTER_TOPIC} (${reasonCode})`);
+        }
       },
     });
   }

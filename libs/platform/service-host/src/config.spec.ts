@@ -2,13 +2,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { generateKeyPairSync } from 'node:crypto';
 import { formatConfigProblems, parseServiceConfig, type ServiceConfigResult } from './config';
+
+/** The exchange's public keys (required with KAFKA_BROKERS; its own spec: exchange-signatures-config.spec.ts). */
+const exchangeKeysFile = join(mkdtempSync(join(tmpdir(), 'config-exchange-keys-')), 'keys.json');
+writeFileSync(exchangeKeysFile, JSON.stringify({ keys: [{ keyId: 'exchange-1', publicKeyPem: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) }] }));
 
 const valid = {
   DATABASE_URL: 'postgres://custody:pw@db:5432/custody',
   AUTH_ISSUER: 'https://id.example',
   AUTH_AUDIENCE: 'custody',
   AUTH_JWT_SECRET: 'x'.repeat(32),
+  EXCHANGE_PUBLIC_KEYS_FILE: exchangeKeysFile,
 };
 
 describe('service configuration', () => {

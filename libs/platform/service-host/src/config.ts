@@ -1,6 +1,8 @@
 import { parseAuthConfig, type AuthConfig } from '@custody/auth';
 import { parseKafkaTransportSecurity, type KafkaTransportSecurity } from '@custody/messaging';
 import { isHttpUrl, LOG_LEVELS, type LogLevel } from '@custody/observability';
+import type { ExchangeSignatureVerifier } from '@custody/messaging';
+import { parseExchangeSignatures } from './exchange-signatures-config';
 
 export const DATABASE_POOL_MAX_DEFAULT = 10;
 export const DATABASE_POOL_MAX_LIMIT = 100;
@@ -29,6 +31,12 @@ export interface ServiceConfig {
    * rollout); no HTTP listener, no Kafka (neither relay nor consumers), whatever KAFKA_BROKERS says.
    */
   readonly migrateOnly: boolean;
+  /**
+   * The exchange's public keys (EXCHANGE_SIGNATURES, EXCHANGE_PUBLIC_KEYS_FILE): every consumed
+   * exchange.* message must carry a valid Ed25519 signature by one of them. Undefined only when
+   * EXCHANGE_SIGNATURES=off.
+   */
+  readonly exchangeSignatures: ExchangeSignatureVerifier | undefined;
 }
 
 /** Longest drain: it and the shutdown itself must fit in the pod's termination grace period. */
@@ -87,6 +95,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   const migrateOnlyRaw = emptyToUndefined(environment['MIGRATE_ONLY']) ?? 'false';
   if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false') problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
   const migrateOnly = migrateOnlyRaw === 'true';
+  const exchangeSignatures = parseExchangeSignatures(environment, kafka !== undefined && !migrateOnly, problems);
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
@@ -103,6 +112,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
       kafka: migrateOnly ? undefined : kafka,
       shutdownDrainMs,
       migrateOnly,
+      exchangeSignatures,
     },
   };
 }

@@ -21,3 +21,4 @@ export {
   type ContainerDatabase,
   type KafkaContainerHandle,
 } from './containers';
+export { createTestExchangeSigner, signingProducer, testExchangeSigner, type TestExchangeSigner } from './exchange-signing';

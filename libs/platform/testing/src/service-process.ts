@@ -1,3 +1,4 @@
+import { testExchangeSigner } from './exchange-signing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -47,6 +48,8 @@ export function testServiceEnvironment(options: { readonly databaseUrl: string; 
     KAFKA_PRODUCER_IDEMPOTENT: 'false',
     KAFKA_CONSUMER_MAX_WAIT_MS: '20',
     LOG_LEVEL: 'info',
+    // the services trust this process's test exchange key only (signingProducer signs with it)
+    EXCHANGE_PUBLIC_KEYS_FILE: testExchangeSigner().publicKeysFile,
   };
 }
 

@@ -1,0 +1,158 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, type DeadLetterV2, type Topic } from '@custody/contracts';
+import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
+import { InboxConsumer, MESSAGE_ID_CONFLICT_CODE, payloadDigest, type ConsumedMessage } from './consumer';
+import { EXCHANGE_SIGNATURE_HEADER, EXCHANGE_SIGNATURE_KEY_ID_HEADER, ExchangeSignatureVerifier, signExchangeMessage } from './exchange-signature';
+import { InProcessMessageBus } from './in-process-bus';
+import type { InboundMessage, OutboundMessage } from './ports';
+
+const WAIT_MS = 20_000;
+
+function price(eventId: string, priceText: string, traceparent?: string) {
+  return {
+    eventId,
+    type: 'PriceObserved',
+    schemaVersion: 1,
+    streamId: 'price-ETH',
+    streamVersion: '1',
+    occurredAt: '2026-12-07T09:00:00.000Z',
+    causationId: null,
+    correlationId: eventId,
+    ...(traceparent === undefined ? {} : { traceContext: { traceparent } }),
+    data: { asset: 'ETH', quoteCurrency: 'USD', price: priceText, observedAt: '2026-12-07T09:00:00.000Z', source: 'mid' },
+  };
+}
+
+const exchange = generateKeyPairSync('ed25519');
+const impostor = generateKeyPairSync('ed25519');
+const signer = { keyId: 'exchange-1', key: exchange.privateKey };
+
+describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
+  let db: TestDatabase;
+  let bus: InProcessMessageBus;
+  let consumer: InboxConsumer | undefined;
+  const letters: DeadLetterV2[] = [];
+  const letterHeaders: Array<Readonly<Record<string, string>>> = [];
+  const applied: ConsumedMessage[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  // each test on a bus of its own: a new group on the in-process bus reads its topics from the start
+  beforeEach(async () => {
+    bus = new InProcessMessageBus({ batchMessagesMax: 50 });
+    await bus.subscriber('dead-letter-reader', [DEAD_LETTER_TOPIC]).start(async (batch) => {
+      for (const message of batch.messages) {
+        letters.push(JSON.parse(message.value.toString('utf8')) as DeadLetterV2);
+        letterHeaders.push(message.headers);
+      }
+    });
+  });
+
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  async function consume(groupId: string, topics: Topic[], options: { verifier?: ExchangeSignatureVerifier } = {}) {
+    consumer = new InboxConsumer({
+      bus,
+      groupId,
+      topics,
+      pool: db.pool,
+      schema: 'trust',
+      ...(options.verifier === undefined ? {} : { exchangeSignatures: options.verifier }),
+      apply: async (messages) => {
+        applied.push(...messages);
+      },
+    });
+    await consumer.migrate();
+    await consumer.start();
+  }
+
+  const lettersOf = (groupId: string) => [...new Map(letters.filter((letter) => letter.data.consumerGroup === groupId).map((letter) => [letter.eventId, letter])).values()];
+  const appliedIds = (topic: string) => applied.filter((message) => message.topic === topic).map((message) => message.messageId);
+
+  it('parks an unsigned, a forged and a wrong-key exchange message with their codes, books none of them, and applies the signed one', async () => {
+    await consume('prices-signed', [EXCHANGE_PRICES_TOPIC], { verifier: new ExchangeSignatureVerifier([{ keyId: 'exchange-1', key: exchange.publicKey }]) });
+    const [unsigned, forged, unknownKey, signed] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const message = (eventId: string): OutboundMessage => ({ key: 'price-ETH', value: JSON.stringify(price(eventId, '3000')) });
+    await bus.publisher.publish(EXCHANGE_PRICES_TOPIC, [
+      message(unsigned),
+      signExchangeMessage({ keyId: 'exchange-1', key: impostor.privateKey }, EXCHANGE_PRICES_TOPIC, message(forged)),
+      signExchangeMessage({ keyId: 'exchange-0', key: exchange.privateKey }, EXCHANGE_PRICES_TOPIC, message(unknownKey)),
+      signExchangeMessage(signer, EXCHANGE_PRICES_TOPIC, message(signed)),
+    ]);
+    await waitFor(() => appliedIds(EXCHANGE_PRICES_TOPIC).length >= 1 && lettersOf('prices-signed').length >= 3, 'the signed price applied and three letters', WAIT_MS);
+    expect(appliedIds(EXCHANGE_PRICES_TOPIC)).toEqual([signed]);
+    const codes = Object.fromEntries(lettersOf('prices-signed').map((letter) => [JSON.parse(Buffer.from(letter.data.originalValueBase64, 'base64').toString()).eventId, [letter.data.stage, letter.data.reasonCode]]));
+    expect(codes).toEqual({ [unsigned]: ['validate', 'EXCHANGE_SIGNATURE_MISSING'], [forged]: ['validate', 'EXCHANGE_SIGNATURE_INVALID'], [unknownKey]: ['validate', 'EXCHANGE_SIGNATURE_KEY_UNKNOWN'] });
+    // a parked exchange message keeps its signature beside it, so a re-drive verifies again
+    const forgedIndex = letters.findIndex((letter) => letter.data.reasonCode === 'EXCHANGE_SIGNATURE_INVALID');
+    expect(letterHeaders[forgedIndex]).toMatchObject({ [`x-original-${EXCHANGE_SIGNATURE_KEY_ID_HEADER}`]: 'exchange-1', [`x-original-${EXCHANGE_SIGNATURE_HEADER}`]: expect.any(String) });
+  });
+
+  it('without a verifier (EXCHANGE_SIGNATURES=off) an unsigned exchange message is applied: the check is what stops it', async () => {
+    await consume('prices-unchecked', [EXCHANGE_PRICES_TOPIC]);
+    const eventId = randomUUID();
+    await bus.publisher.publish(EXCHANGE_PRICES_TOPIC, [{ key: 'price-ETH', value: JSON.stringify(price(eventId, '3000')) }]);
+    await waitFor(() => applied.some((message) => message.messageId === eventId), 'the unsigned price applied', WAIT_MS);
+  });
+
+  it('parks a second payload under an applied message id as MESSAGE_ID_CONFLICT; a redelivery, or a re-send with another trace, is not a conflict', async () => {
+    await consume('ledger-copy', [LEDGER_EVENTS_TOPIC]);
+    const taken = randomUUID();
+    const original = JSON.stringify(price(taken, '3000', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'));
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value: original }]);
+    await waitFor(() => appliedIds(LEDGER_EVENTS_TOPIC).includes(taken), 'the first payload applied', WAIT_MS);
+    const claim = JSON.stringify(price(taken, '1'));
+    const marker = randomUUID();
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [
+      { key: 'price-ETH', value: original }, // redelivery: same bytes
+      { key: 'price-ETH', value: JSON.stringify(price(taken, '3000', '00-11111111111111111111111111111111-2222222222222222-01')) }, // same payload, another trace
+      { key: 'price-ETH', value: claim }, // the same id with another price
+      { key: 'price-ETH', value: JSON.stringify(price(marker, '3001')) },
+    ]);
+    await waitFor(() => appliedIds(LEDGER_EVENTS_TOPIC).includes(marker), 'the batch after the claim applied', WAIT_MS);
+    await waitFor(() => lettersOf('ledger-copy').length >= 1, 'the conflict parked', WAIT_MS);
+    expect(appliedIds(LEDGER_EVENTS_TOPIC).filter((id) => id === taken)).toHaveLength(1);
+    const parked = lettersOf('ledger-copy');
+    expect(parked.map((letter) => [letter.data.stage, letter.data.reasonCode, letter.data.reasonPath])).toEqual([['handle', MESSAGE_ID_CONFLICT_CODE, 'eventId']]);
+    expect(Buffer.from(parked[0]?.data.originalValueBase64 ?? '', 'base64').toString()).toBe(claim);
+    expect(parked[0]?.data.reasonText).toContain(payloadDigest(JSON.parse(original)).toString('hex'));
+  });
+
+  it('parks the second of two payloads with one id inside the same batch, and applies the first', async () => {
+    await consume('ledger-batch', [LEDGER_EVENTS_TOPIC]);
+    const id = randomUUID();
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [
+      { key: 'price-ETH', value: JSON.stringify(price(id, '3000')) },
+      { key: 'price-ETH', value: JSON.stringify(price(id, '2')) },
+    ]);
+    await waitFor(() => lettersOf('ledger-batch').length >= 1, 'the in-batch conflict parked', WAIT_MS);
+    const appliedPrice = applied.filter((message) => message.messageId === id && message.topic === LEDGER_EVENTS_TOPIC).map((message) => (message.value.data as { price: string }).price);
+    expect(appliedPrice).toEqual(['3000']);
+    expect(lettersOf('ledger-batch').map((letter) => letter.data.reasonCode)).toEqual([MESSAGE_ID_CONFLICT_CODE]);
+  });
+
+  it('an inbox row kept from before digests were recorded cannot be compared: taken as a redelivery', async () => {
+    await consume('ledger-legacy', [LEDGER_EVENTS_TOPIC]);
+    const id = randomUUID();
+    await db.pool.query(`insert into trust.inbox (consumer_group, message_id, topic, partition, "offset") values ('ledger-legacy', $1, $2, 0, 0)`, [id, LEDGER_EVENTS_TOPIC]);
+    const marker = randomUUID();
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [
+      { key: 'price-ETH', value: JSON.stringify(price(id, '5')) },
+      { key: 'price-ETH', value: JSON.stringify(price(marker, '5')) },
+    ]);
+    await waitFor(() => applied.some((message) => message.messageId === marker), 'the marker applied', WAIT_MS);
+    expect(lettersOf('ledger-legacy')).toEqual([]);
+    expect(applied.some((message) => message.messageId === id)).toBe(false);
+  });
+});
+
+export type { InboundMessage };
