@@ -76,6 +76,8 @@ function looksLikeSecretLiteral(value: string): boolean {
 /** Every way a value can carry a credential literal; empty when the value is clean. */
 function secretLiteralProblems(name: string, value: string): string[] {
   const problems: string[] = [];
+  // a *_FILE variable names where a compose secret is mounted, never the secret itself
+  if (name.endsWith('_FILE') && /^\/run\/secrets\/[a-z0-9-]+$/.test(value)) return problems;
   const interpolationOnly = REQUIRED_INTERPOLATION.test(value);
   if ((SECRET_LOOKING_NAME.test(name) || SECRET_CONFIG_VARIABLE_NAMES.has(name)) && name !== 'DATABASE_URL' && !interpolationOnly) {
     problems.push(`${name}: a credential must be a required interpolation \${${name}:?...}`);
@@ -396,8 +398,36 @@ describe('docker-compose.yml', () => {
         return listeners(environment(node)['KAFKA_ADVERTISED_LISTENERS'])[inter];
       });
       expect(advertised).toEqual(KAFKA_NODES.map((node) => `${node}:9092`));
-      for (const name of SERVICE_NAMES) expect(composeEnvironment(service(name))['KAFKA_BROKERS']).toBe(advertised.join(','));
       expect(composeEnvironment(service(TOPIC_JOB))['BOOTSTRAP']).toBe(advertised.join(','));
+      // the services: the SCRAM listener of each node (issue 22), never the unauthenticated one
+      const sasl = KAFKA_NODES.map((node) => listeners(environment(node)['KAFKA_ADVERTISED_LISTENERS'])['SASL']);
+      expect(sasl).toEqual(KAFKA_NODES.map((node) => `${node}:9094`));
+      for (const name of SERVICE_NAMES) expect(composeEnvironment(service(name))['KAFKA_BROKERS']).toBe(sasl.join(','));
+    });
+
+    it('has a SASL_PLAINTEXT listener with SCRAM-SHA-512 only; each service logs in as kafka-<service> with the password of its own compose secret, a file from outside the repository', () => {
+      for (const node of KAFKA_NODES) {
+        expect(String(environment(node)['KAFKA_LISTENER_SECURITY_PROTOCOL_MAP']).split(',')).toContain('SASL:SASL_PLAINTEXT');
+        expect(listeners(environment(node)['KAFKA_LISTENERS'])['SASL']).toBe(':9094');
+        expect(environment(node)['KAFKA_SASL_ENABLED_MECHANISMS']).toBe('SCRAM-SHA-512');
+      }
+      const secrets: Record<string, Yaml> = compose['secrets'];
+      for (const name of SERVICE_NAMES) {
+        const environment = composeEnvironment(service(name));
+        expect({ name, mechanism: environment['KAFKA_SASL_MECHANISM'], user: environment['KAFKA_SASL_USERNAME'], file: environment['KAFKA_SASL_PASSWORD_FILE'], inline: environment['KAFKA_SASL_PASSWORD'] }).toEqual({
+          name,
+          mechanism: 'scram-sha-512',
+          user: `kafka-${name}`,
+          file: `/run/secrets/kafka-${name}`,
+          inline: undefined,
+        });
+        expect(service(name)['secrets']).toEqual([`kafka-${name}`]);
+        expect(secrets[`kafka-${name}`]).toEqual({ file: expect.stringMatching(/^\$\{KAFKA_SECRETS_DIR:\?[^}]+\}\/kafka-[a-z]+$/) });
+      }
+      // the topic job creates exactly these users' SCRAM credentials from the same files
+      expect(String(composeEnvironment(service(TOPIC_JOB))['CUSTODY_KAFKA_USERS']).split(' ')).toEqual(SERVICE_NAMES.map((name) => `kafka-${name}`));
+      expect(service(TOPIC_JOB)['secrets']).toEqual(SERVICE_NAMES.map((name) => `kafka-${name}`));
+      expect((service(TOPIC_JOB)['command'] as string[]).join('\n')).toContain('--entity-type users --entity-name "$$user"');
     });
 
     it('replicates every topic 3 times, acknowledged by 2 in sync, internal topics too; creates no topic on first use', () => {
