@@ -13,33 +13,126 @@ export const STATEMENT_CSV_LENGTH_MAX = 10_000_000;
 /** Client lines of one fiat CSV report. */
 export const FIAT_CSV_LINES_MAX = 100_000;
 
+const accountId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+const statementId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z:[0-9a-f]{16}$/);
+const minorAmount = z.string().regex(/^-?(0|[1-9][0-9]{0,37})$/);
+/** What a registration or a rejection may say at most. */
+export const TRUST_TEXT_LENGTH_MAX = 500;
+const rejection = z.strictObject({ reason: z.string().trim().min(1).max(TRUST_TEXT_LENGTH_MAX) });
+
+/** A refused command: 422 with its code; a field of the path is named as such, any other as the body's. */
+function refused(error: { readonly code: string; readonly path: string; readonly reason: string; readonly problems?: readonly unknown[] }, pathFields: readonly string[] = []): UnprocessableEntityException {
+  const path = pathFields.includes(error.path) ? `path.${error.path}` : `body.${error.path}`;
+  return new UnprocessableEntityException({ statusCode: 422, code: error.code, path, reason: error.reason, ...(error.problems === undefined ? {} : { problems: error.problems }) });
+}
+
 /**
- * TW-10 / TW-11, client fiat in trust: an operator imports each trust account's bank statement
- * (CSV) and runs a business day per currency; operators and auditors read the runs and their
- * per-client lines. A shortfall is a discrepancy worked like the others (GET /v1/discrepancies).
+ * TW-10 / TW-11, client fiat in trust. No single person can hide a shortfall: an operator asks to
+ * register a trust account (its bank and the balance it opens at) and an approver, another person,
+ * approves or rejects it; an operator imports each bank statement (CSV) of an approved account,
+ * recorded pending, and it counts in the runs only once an approver other than the importer
+ * approves it; a statement opens at the previous approved statement's closing balance (the first
+ * at the registered one). An operator runs a business day per currency; operators and auditors
+ * read the runs and their per-client lines. A shortfall is a discrepancy worked like the others
+ * (GET /v1/discrepancies).
  */
 @Controller('v1')
 export class FiatTrustController {
   constructor(@Inject(ReconciliationRuntime) private readonly runtime: ReconciliationRuntime) {}
 
+  /** Maker: request a trust account's registration, with the balance it opens at (approved with it). */
+  @Post('trust-accounts')
+  @HttpCode(201)
+  @Roles('operator')
+  async requestAccount(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(
+      z.strictObject({
+        accountId,
+        currency,
+        bank: z.string().trim().min(1).max(TRUST_TEXT_LENGTH_MAX),
+        accountName: z.string().trim().min(1).max(TRUST_TEXT_LENGTH_MAX),
+        openingBalanceMinor: minorAmount,
+        openingBalanceAt: z.iso.datetime({ offset: true }),
+      }),
+      body,
+    );
+    const requested = await this.runtime.fiatRuns().requestAccount({ ...input, openingBalanceMinor: BigInt(input.openingBalanceMinor), by: caller.id });
+    if (!requested.ok) throw refused(requested.error);
+    return jsonView(requested.account);
+  }
+
+  @Get('trust-accounts/:accountId')
+  @Roles('operator', 'approver', 'auditor')
+  async account(@Param('accountId') id: string) {
+    const { accountId: known } = parseInput(z.strictObject({ accountId }), { accountId: id }, 'path');
+    const account = await this.runtime.fiatRuns().account(known);
+    if (account === null) throw new NotFoundException({ statusCode: 404, code: 'TRUST_ACCOUNT_UNKNOWN', reason: `no trust account ${known}` });
+    return jsonView(account);
+  }
+
+  /** Checker: an approver who did not request it approves the account and its opening balance. */
+  @Post('trust-accounts/:accountId/approve')
+  @HttpCode(200)
+  @Roles('approver')
+  async approveAccount(@Param('accountId') id: string, @CurrentCaller() caller: Caller) {
+    const { accountId: known } = parseInput(z.strictObject({ accountId }), { accountId: id }, 'path');
+    const decided = await this.runtime.fiatRuns().decideAccount({ accountId: known, decision: 'approve', reason: '', by: caller.id });
+    if (!decided.ok) throw refused(decided.error, ['accountId']);
+    return jsonView(decided.account);
+  }
+
+  @Post('trust-accounts/:accountId/reject')
+  @HttpCode(200)
+  @Roles('approver')
+  async rejectAccount(@Param('accountId') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const { accountId: known } = parseInput(z.strictObject({ accountId }), { accountId: id }, 'path');
+    const { reason } = parseInput(rejection, body);
+    const decided = await this.runtime.fiatRuns().decideAccount({ accountId: known, decision: 'reject', reason, by: caller.id });
+    if (!decided.ok) throw refused(decided.error, ['accountId']);
+    return jsonView(decided.account);
+  }
+
+  /** Maker: import a statement of an approved account; recorded pending, it counts once approved. */
   @Post('trust-statements')
   @HttpCode(201)
   @Roles('operator')
   async importStatement(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(
       z.strictObject({
-        accountId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+        accountId,
         currency,
         from: z.iso.datetime({ offset: true }),
         to: z.iso.datetime({ offset: true }),
-        openingBalanceMinor: z.string().regex(/^-?(0|[1-9][0-9]{0,37})$/),
+        openingBalanceMinor: minorAmount,
         csv: z.string().min(1).max(STATEMENT_CSV_LENGTH_MAX),
       }),
       body,
     );
     const imported = await this.runtime.fiatRuns().importStatement({ ...input, openingBalanceMinor: BigInt(input.openingBalanceMinor), by: caller.id });
-    if (!imported.ok) throw new UnprocessableEntityException({ statusCode: 422, code: imported.error.code, path: `body.${imported.error.path}`, reason: imported.error.reason, ...(imported.error.problems === undefined ? {} : { problems: imported.error.problems }) });
+    if (!imported.ok) throw refused(imported.error);
     return jsonView(imported.statement);
+  }
+
+  /** Checker: an approver who did not import it approves the statement; from then on it counts in the runs. */
+  @Post('trust-statements/:statementId/approve')
+  @HttpCode(200)
+  @Roles('approver')
+  async approveStatement(@Param('statementId') id: string, @CurrentCaller() caller: Caller) {
+    const { statementId: known } = parseInput(z.strictObject({ statementId }), { statementId: id }, 'path');
+    const decided = await this.runtime.fiatRuns().decideStatement({ statementId: known, decision: 'approve', reason: '', by: caller.id });
+    if (!decided.ok) throw refused(decided.error, ['statementId']);
+    return jsonView(decided.statement);
+  }
+
+  @Post('trust-statements/:statementId/reject')
+  @HttpCode(200)
+  @Roles('approver')
+  async rejectStatement(@Param('statementId') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const { statementId: known } = parseInput(z.strictObject({ statementId }), { statementId: id }, 'path');
+    const { reason } = parseInput(rejection, body);
+    const decided = await this.runtime.fiatRuns().decideStatement({ statementId: known, decision: 'reject', reason, by: caller.id });
+    if (!decided.ok) throw refused(decided.error, ['statementId']);
+    return jsonView(decided.statement);
   }
 
   @Post('fiat-runs')

@@ -2,7 +2,27 @@ import { createHash } from 'node:crypto';
 import { EXCHANGE_FIAT_TOPIC, FIAT_MOVEMENT_RECORDED_TYPE, type FiatMovementRecordedV1 } from '@custody/contracts';
 import { type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
-import { fiatTrustRun, parseTrustStatementCsv, type BusinessCalendar, type FiatMovement, type StatementProblem, type TrustStatement } from '@custody/reconciliation-domain';
+import {
+  decideTrustAccount,
+  evolveTrustAccount,
+  fiatTrustRun,
+  initialTrustAccountState,
+  parseTrustStatementCsv,
+  TRUST_ACCOUNT_EVENT_TYPES,
+  type BusinessCalendar,
+  type FiatMovement,
+  type MakerCheckerDecision,
+  type StatementProblem,
+  type StatementSummary,
+  type TrustAccountCommand,
+  type TrustAccountDetails,
+  type TrustAccountErrorCode,
+  type TrustAccountEvent,
+  type TrustAccountRegistration,
+  type TrustAccountState,
+  type TrustStatement,
+  type TrustStatementRecord,
+} from '@custody/reconciliation-domain';
 import type { PoolClient } from 'pg';
 import { ReconciliationRecord } from './reconciliation-store';
 import type { Discrepancies } from './discrepancies';
@@ -14,8 +34,21 @@ export const FIAT_RUN_STATEMENTS_MAX = 1_000;
 /** Per-client lines written per statement. */
 const FIAT_LINES_PER_INSERT = 10_000;
 
-export type FiatRefusal = { readonly ok: false; readonly error: { readonly code: 'STATEMENT_INVALID' | 'STATEMENT_OVERLAPS' | 'STATEMENT_PERIOD_INVALID'; readonly path: string; readonly reason: string; readonly problems?: readonly StatementProblem[] } };
+export type FiatRefusal = { readonly ok: false; readonly error: { readonly code: 'STATEMENT_INVALID' | TrustAccountErrorCode; readonly path: string; readonly reason: string; readonly problems?: readonly StatementProblem[] } };
+/** Hex characters of a statement file's digest in its id: another file for the same period is another statement. */
+export const STATEMENT_ID_DIGEST_CHARS = 16;
 
+/** A trust account for people: its registration and its statements, oldest period first. */
+export interface TrustAccountView {
+  readonly registration: TrustAccountRegistration | null;
+  readonly statements: readonly TrustStatementRecord[];
+}
+
+/**
+ * Frozen: recorded by the single-person import this service had before issue 22. Such a statement
+ * counts no more (nobody approved it) and continues no chain; its period may be imported again
+ * through the two-person flow.
+ */
 export interface TrustStatementImported {
   readonly type: 'TrustStatementImported';
   readonly data: {
@@ -61,11 +94,18 @@ export interface FiatTrustRunCompleted {
 
 type RunData = FiatTrustRunCompleted['data'];
 
-const STATEMENTS_AGGREGATE: Aggregate<ReadonlyMap<string, TrustStatementImported['data']>, TrustStatementImported> = {
-  initial: new Map(),
-  eventTypes: new Set(['TrustStatementImported']),
-  evolve: (statements, event) => new Map(statements).set(event.data.statementId, event.data),
+/** One stream per trust account: its registration and its statements (and the single-person imports of before, ignored). */
+const TRUST_ACCOUNT_AGGREGATE: Aggregate<TrustAccountState, TrustAccountEvent | TrustStatementImported> = {
+  initial: initialTrustAccountState(),
+  eventTypes: new Set([...TRUST_ACCOUNT_EVENT_TYPES, 'TrustStatementImported']),
+  evolve: (state, event) => (event.type === 'TrustStatementImported' ? state : evolveTrustAccount(state, event)),
 };
+
+const trustStreamId = (accountId: string) => `recon-trust-${accountId}`;
+
+function viewOf(state: TrustAccountState): TrustAccountView {
+  return { registration: state.registration, statements: [...state.statements.values()].sort((a, b) => Date.parse(a.from) - Date.parse(b.from)) };
+}
 
 const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, RunData>, FiatTrustRunCompleted> = {
   initial: new Map(),
@@ -77,8 +117,9 @@ const stringify = (value: unknown) => JSON.stringify(value, (_key, item: unknown
 
 /**
  * TW-10 / TW-11: client fiat in trust, each business day and currency. Movements come from
- * exchange.fiat.v1 (each once), trust account statements are imported as CSV by an operator (each
- * period once; a statement that does not add up or overlaps another is refused), and a run
+ * exchange.fiat.v1 (each once), trust accounts are registered and their statements imported as CSV
+ * by maker-checker (`trust-accounts.ts`: a statement counts once a second person approves it; a
+ * statement that does not add up, overlaps another or breaks the balance chain is refused), and a run
  * compares what clients are owed with the trust accounts' balance at the close plus what
  * collectors hold in transit. A shortfall or surplus is a discrepancy (a shortfall due within 2
  * business days); the run is one event named by its inputs, reproducible like the others.
@@ -121,6 +162,11 @@ export class FiatTrustRuns extends ReconciliationRecord {
         opening_minor numeric(78, 0) not null,
         digest text not null
       );
+      create table if not exists ${this.schema}.recon_trust_approvals (
+        statement_id text primary key,
+        approved_by text not null,
+        approved_at timestamptz not null
+      );
       create table if not exists ${this.schema}.recon_fiat_lines (
         run_id text not null,
         client_id text not null,
@@ -152,12 +198,32 @@ export class FiatTrustRuns extends ReconciliationRecord {
     }
   }
 
+  /** Maker: an operator asks to register a trust account with the balance it opens at; pending until another person approves it. */
+  async requestAccount(input: TrustAccountDetails & { readonly by: string }): Promise<{ readonly ok: true; readonly account: TrustAccountView } | FiatRefusal> {
+    const { by, ...account } = input;
+    return this.decideOnAccount(account.accountId, { type: 'RequestTrustAccountRegistration', account, requestedBy: by, at: this.now().toISOString() }, by);
+  }
+
+  /** Checker: a person other than the requester approves the account (and its opening balance) or rejects it with a reason. */
+  async decideAccount(input: { readonly accountId: string; readonly decision: MakerCheckerDecision; readonly reason: string; readonly by: string }): Promise<{ readonly ok: true; readonly account: TrustAccountView } | FiatRefusal> {
+    return this.decideOnAccount(input.accountId, { type: 'DecideTrustAccountRegistration', accountId: input.accountId, decision: input.decision, reason: input.reason, decidedBy: input.by, at: this.now().toISOString() }, input.by);
+  }
+
+  /** A trust account as its stream tells it: the registration and every statement with its status; null when never requested. */
+  async account(accountId: string): Promise<TrustAccountView | null> {
+    const view = viewOf((await this.streams.load(trustStreamId(accountId), TRUST_ACCOUNT_AGGREGATE)).state);
+    return view.registration === null && view.statements.length === 0 ? null : view;
+  }
+
   /**
-   * A trust account's bank statement for a period (CSV, see `parseTrustStatementCsv`), imported
-   * once: the same file again changes nothing; another statement of the account overlapping the
-   * period is refused (a correction is a statement of its own period, never an edit).
+   * Maker: a trust account's bank statement for a period (CSV, see `parseTrustStatementCsv`) of a
+   * registered and approved account, recorded pending: it feeds the daily trust check only once
+   * a person other than the importer approves it (`decideStatement`). It must open at the previous
+   * approved statement's closing balance (the first one at the balance approved with the account).
+   * The same file again changes nothing; another statement overlapping a pending or approved one
+   * is refused (a correction is a statement of its own period, never an edit).
    */
-  async importStatement(input: { readonly accountId: string; readonly currency: string; readonly from: string; readonly to: string; readonly openingBalanceMinor: bigint; readonly csv: string; readonly by: string }): Promise<{ readonly ok: true; readonly statement: TrustStatementImported['data'] } | FiatRefusal> {
+  async importStatement(input: { readonly accountId: string; readonly currency: string; readonly from: string; readonly to: string; readonly openingBalanceMinor: bigint; readonly csv: string; readonly by: string }): Promise<{ readonly ok: true; readonly statement: TrustStatementRecord } | FiatRefusal> {
     if (Date.parse(input.from) >= Date.parse(input.to)) return { ok: false, error: { code: 'STATEMENT_PERIOD_INVALID', path: 'to', reason: 'a statement period ends after it starts' } };
     const parsed = parseTrustStatementCsv(input.csv, input.currency, input.openingBalanceMinor);
     if (!parsed.ok) return { ok: false, error: { code: 'STATEMENT_INVALID', path: 'csv', reason: `${parsed.problems.length} problem(s), first: line ${parsed.problems[0]?.line} ${parsed.problems[0]?.column}: ${parsed.problems[0]?.reason}`, problems: parsed.problems } };
@@ -165,46 +231,73 @@ export class FiatTrustRuns extends ReconciliationRecord {
     if (outside >= 0) return { ok: false, error: { code: 'STATEMENT_INVALID', path: 'csv', reason: `line ${outside + 2} is booked outside ${input.from}..${input.to}` } };
     const from = new Date(input.from).toISOString();
     const to = new Date(input.to).toISOString();
-    const statementId = `${input.accountId}:${from}`;
     const digest = createHash('sha256').update(stringify({ ...input, by: undefined, from, to })).digest('hex');
-    return this.options.store.withTransaction(async (transaction) => {
-      await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.recon-trust.${this.schema}.${input.accountId}`]);
-      const { rows } = await transaction.client.query<{ statement_id: string; digest: string }>(
-        `select statement_id, digest from ${this.schema}.recon_trust_statements where account_id = $1 and from_at < $3 and to_at > $2`,
-        [input.accountId, from, to],
+    const summary: StatementSummary = {
+      statementId: `${input.accountId}:${from}:${digest.slice(0, STATEMENT_ID_DIGEST_CHARS)}`,
+      accountId: input.accountId,
+      currency: input.currency,
+      from,
+      to,
+      openingBalanceMinor: input.openingBalanceMinor,
+      closingBalanceMinor: parsed.lines.reduce((balance, line) => balance + line.amountMinor, input.openingBalanceMinor),
+      lineCount: parsed.lines.length,
+      digest,
+    };
+    const executed = await this.streams.execute(
+      trustStreamId(input.accountId),
+      TRUST_ACCOUNT_AGGREGATE,
+      (state) => decideTrustAccount({ type: 'SubmitTrustStatement', statement: summary, submittedBy: input.by, at: this.now().toISOString() }, state),
+      { actor: input.by },
+      { afterAppend: (_events, _state, transaction) => this.recordStatementLines(summary, parsed.lines, transaction.client) },
+    );
+    if (!executed.ok) return { ok: false, error: executed.error };
+    const statement = executed.state.statements.get(summary.statementId);
+    if (statement === undefined) throw new Error(`assertion: statement ${summary.statementId} not in its stream after its import`);
+    return { ok: true, statement };
+  }
+
+  /** Checker: a person other than the importer approves a pending statement (then it counts) or rejects it with a reason. */
+  async decideStatement(input: { readonly statementId: string; readonly decision: MakerCheckerDecision; readonly reason: string; readonly by: string }): Promise<{ readonly ok: true; readonly statement: TrustStatementRecord } | FiatRefusal> {
+    const accountId = input.statementId.split(':')[0] ?? '';
+    const executed = await this.streams.execute(
+      trustStreamId(accountId),
+      TRUST_ACCOUNT_AGGREGATE,
+      (state) => decideTrustAccount({ type: 'DecideTrustStatement', statementId: input.statementId, decision: input.decision, reason: input.reason, decidedBy: input.by, at: this.now().toISOString() }, state),
+      { actor: input.by },
+      {
+        afterAppend: async (events, _state, transaction) => {
+          for (const event of events) {
+            if (event.type !== 'TrustStatementApproved') continue;
+            await transaction.client.query(`insert into ${this.schema}.recon_trust_approvals (statement_id, approved_by, approved_at) values ($1, $2, $3)`, [event.data.statementId, event.data.approvedBy, event.data.at]);
+          }
+        },
+      },
+    );
+    if (!executed.ok) return { ok: false, error: executed.error };
+    const statement = executed.state.statements.get(input.statementId);
+    if (statement === undefined) throw new Error(`assertion: statement ${input.statementId} not in its stream after a decision`);
+    return { ok: true, statement };
+  }
+
+  private async decideOnAccount(accountId: string, command: TrustAccountCommand, by: string): Promise<{ readonly ok: true; readonly account: TrustAccountView } | FiatRefusal> {
+    const executed = await this.streams.execute(trustStreamId(accountId), TRUST_ACCOUNT_AGGREGATE, (state) => decideTrustAccount(command, state), { actor: by });
+    return executed.ok ? { ok: true, account: viewOf(executed.state) } : { ok: false, error: executed.error };
+  }
+
+  /** The statement's header and lines beside its stream (read by runs only once approved). */
+  private async recordStatementLines(statement: StatementSummary, lines: TrustStatement['lines'], client: PoolClient): Promise<void> {
+    await client.query(
+      `insert into ${this.schema}.recon_trust_statements (statement_id, account_id, currency, from_at, to_at, opening_minor, digest) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [statement.statementId, statement.accountId, statement.currency, statement.from, statement.to, statement.openingBalanceMinor.toString(), statement.digest],
+    );
+    for (let start = 0; start < lines.length; start += FIAT_LINES_PER_INSERT) {
+      const chunk = lines.slice(start, start + FIAT_LINES_PER_INSERT);
+      await client.query(
+        `insert into ${this.schema}.recon_trust_lines (statement_id, line, booked_at, reference, amount_minor)
+         select $1, * from unnest($2::int[], $3::timestamptz[], $4::text[], $5::numeric[])`,
+        [statement.statementId, chunk.map((_line, index) => start + index + 1), chunk.map((line) => line.bookedAt), chunk.map((line) => line.reference), chunk.map((line) => line.amountMinor.toString())],
       );
-      const same = rows.find((row) => row.statement_id === statementId && row.digest === digest);
-      const recorded = (await this.streams.load(`recon-trust-${input.accountId}`, STATEMENTS_AGGREGATE, transaction)).state.get(statementId);
-      if (same !== undefined && recorded !== undefined) return { ok: true as const, statement: recorded };
-      if (rows.length > 0) return { ok: false as const, error: { code: 'STATEMENT_OVERLAPS' as const, path: 'from', reason: `overlaps ${rows.map((row) => row.statement_id).join(', ')} of ${input.accountId}` } };
-      const data: TrustStatementImported['data'] = {
-        statementId,
-        accountId: input.accountId,
-        currency: input.currency,
-        from,
-        to,
-        openingBalanceMinor: input.openingBalanceMinor,
-        closingBalanceMinor: parsed.lines.reduce((balance, line) => balance + line.amountMinor, input.openingBalanceMinor),
-        lineCount: parsed.lines.length,
-        digest,
-        importedBy: input.by,
-        at: this.now().toISOString(),
-      };
-      await this.streams.execute(`recon-trust-${input.accountId}`, STATEMENTS_AGGREGATE, () => ({ ok: true as const, events: [{ type: 'TrustStatementImported' as const, data }] }), { actor: input.by }, { transaction });
-      await transaction.client.query(
-        `insert into ${this.schema}.recon_trust_statements (statement_id, account_id, currency, from_at, to_at, opening_minor, digest) values ($1, $2, $3, $4, $5, $6, $7)`,
-        [statementId, input.accountId, input.currency, from, to, input.openingBalanceMinor.toString(), digest],
-      );
-      for (let start = 0; start < parsed.lines.length; start += FIAT_LINES_PER_INSERT) {
-        const chunk = parsed.lines.slice(start, start + FIAT_LINES_PER_INSERT);
-        await transaction.client.query(
-          `insert into ${this.schema}.recon_trust_lines (statement_id, line, booked_at, reference, amount_minor)
-           select $1, * from unnest($2::int[], $3::timestamptz[], $4::text[], $5::numeric[])`,
-          [statementId, chunk.map((_line, index) => start + index + 1), chunk.map((line) => line.bookedAt), chunk.map((line) => line.reference), chunk.map((line) => line.amountMinor.toString())],
-        );
-      }
-      return { ok: true as const, statement: data };
-    });
+    }
   }
 
   async runs(businessDay: string, currency: string): Promise<RunData[]> {
@@ -279,10 +372,13 @@ export class FiatTrustRuns extends ReconciliationRecord {
     return recorded.data;
   }
 
+  /** The approved statements of a currency: a pending or rejected one never counts (maker-checker). */
   private async statements(currency: string): Promise<TrustStatement[]> {
     const db = this.options.store.pool;
     const { rows } = await db.query<{ statement_id: string; account_id: string; from_at: Date; to_at: Date; opening_minor: string }>(
-      `select statement_id, account_id, from_at, to_at, opening_minor::text from ${this.schema}.recon_trust_statements where currency = $1 order by account_id, from_at limit ${FIAT_RUN_STATEMENTS_MAX + 1}`,
+      `select statement_id, account_id, from_at, to_at, opening_minor::text from ${this.schema}.recon_trust_statements statement
+        where currency = $1 and exists (select 1 from ${this.schema}.recon_trust_approvals approval where approval.statement_id = statement.statement_id)
+        order by account_id, from_at limit ${FIAT_RUN_STATEMENTS_MAX + 1}`,
       [currency],
     );
     if (rows.length > FIAT_RUN_STATEMENTS_MAX) throw new Error(`more than ${FIAT_RUN_STATEMENTS_MAX} ${currency} statements: archive old periods`);
