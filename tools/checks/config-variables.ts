@@ -353,6 +353,20 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'WALLET_EXCHANGE_SUBJECTS',
+    required: false,
+    default: 'exchange',
+    description: 'Wallet only. Comma-separated token subjects of the exchange\'s service identity (role custody-service): the client\'s own channel for adding its addresses (HK-11h), listed without an approver. Any other custody-service caller is refused there; an operator\'s addition waits for an approver.',
+    secret: false,
+  },
+  {
+    name: 'WALLET_ADDRESS_COOLING_OFF_MS',
+    required: false,
+    default: '86400000',
+    description: 'Wallet only. HK-11h: milliseconds a newly listed client address waits before the first withdrawal to it (refused meanwhile with WITHDRAWAL_DESTINATION_COOLING_OFF); 0 to 30 days. npm start sets 0 for development.',
+    secret: false,
+  },
+  {
     name: 'AUDIT_SIGNING_KEY_FILE',
     required: false,
     default: undefined,

@@ -116,6 +116,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
         decideInternal: (request, source, destination) => conservative.decideInternal(request, source, destination),
       },
       now: clock.now,
+      addressCoolingOffMs: 0, // HK-11h's cooling-off is the wallet service e2e's (trust-boundaries-wallet); here addresses are usable once listed
     });
     await service.migrate();
     processor = new WalletProcessor(service, { onError: (error) => console.error(error) });
@@ -214,16 +215,17 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   });
 
   it('HK-11h allow-lists alice\'s address by a real EIP-191 signature over the issued challenge; a signature by another key is refused', async () => {
-    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-1', clientId: 'alice', chain: CHAIN, address: alice, method: 'signed-message' }, 'alice');
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-1', clientId: 'alice', chain: CHAIN, address: alice, method: 'signed-message', channel: 'client', reason: null }, 'exchange');
     expectOk(issued);
     const message = issued.state.challenges.get('CH-1')?.message ?? '';
     const wallets = createWalletClient({ transport: http(node.rpcUrl) });
     const forged = await wallets.signMessage({ account: stranger, message });
-    expect(codeOf(await service.proveOwnershipBySignature('alice', 'CH-1', forged, 'alice'))).toEqual(['OWNERSHIP_SIGNATURE_INVALID', 'signature']);
+    expect(codeOf(await service.proveOwnershipBySignature('alice', 'CH-1', forged, 'exchange', 'client'))).toEqual(['OWNERSHIP_SIGNATURE_INVALID', 'signature']);
     const signature = await wallets.signMessage({ account: alice, message });
-    const proven = await service.proveOwnershipBySignature('alice', 'CH-1', signature, 'alice');
+    const proven = await service.proveOwnershipBySignature('alice', 'CH-1', signature, 'exchange', 'client');
     expectOk(proven);
-    expect(proven.events[0]).toMatchObject({ type: 'AddressOwnershipProven', data: { evidence: { method: 'signed-message', signature, recoveredAddress: alice } } });
+    expect(proven.events[0]).toMatchObject({ type: 'AddressProofRecorded', data: { channel: 'client', submittedBy: 'exchange', holds: [], evidence: { method: 'signed-message', signature, recoveredAddress: alice } } });
+    expect(proven.events[1]).toMatchObject({ type: 'AddressAllowListed', data: { approvedBy: null } });
     expect(await service.clientsListing(CHAIN, alice)).toEqual(['alice']);
   });
 
@@ -250,7 +252,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   });
 
   it('HK-11h allow-lists a second address by a micro-payment of exactly the random amount the service picked', async () => {
-    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-2', clientId: 'alice', chain: CHAIN, address: aliceSecond, method: 'micro-payment' }, 'alice');
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-2', clientId: 'alice', chain: CHAIN, address: aliceSecond, method: 'micro-payment', channel: 'client', reason: null }, 'exchange');
     expectOk(issued);
     const terms = issued.state.challenges.get('CH-2')?.microPayment;
     if (terms == null) throw new Error('no micro-payment terms');
@@ -509,10 +511,10 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
 
   it('HK-11h a flagged deposit is credited only once its sender is proven to be one client\'s address, then to that client', async () => {
     expect(await ledgerBalance(clientAccount('carol', 'ETH'), 'carol')).toBe(0n);
-    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-3', clientId: 'carol', chain: CHAIN, address: stranger, method: 'signed-message' }, 'carol');
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-3', clientId: 'carol', chain: CHAIN, address: stranger, method: 'signed-message', channel: 'client', reason: null }, 'exchange');
     expectOk(issued);
     const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: stranger, message: issued.state.challenges.get('CH-3')?.message ?? '' });
-    expectOk(await service.proveOwnershipBySignature('carol', 'CH-3', signature, 'carol'));
+    expectOk(await service.proveOwnershipBySignature('carol', 'CH-3', signature, 'exchange', 'client'));
     const report = await round();
     expect(report.depositsAttributed).toBe(1);
     expect(report.depositsConfirmed).toBe(1); // it has long had its confirmations
@@ -543,10 +545,16 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
   });
 
   it('HK-11h a deposit from an address on two clients\' proven lists is credited to nobody until one operator proposes whose it is and a different approver agrees', async () => {
-    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-4', clientId: 'carol', chain: CHAIN, address: aliceSecond, method: 'signed-message' }, 'carol');
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-4', clientId: 'carol', chain: CHAIN, address: aliceSecond, method: 'signed-message', channel: 'client', reason: null }, 'exchange');
     expectOk(issued);
     const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: aliceSecond, message: issued.state.challenges.get('CH-4')?.message ?? '' });
-    expectOk(await service.proveOwnershipBySignature('carol', 'CH-4', signature, 'carol'));
+    // already alice's: even through carol's own channel it waits for an approver (HK-11h), who may decide it is shared
+    const held = await service.proveOwnershipBySignature('carol', 'CH-4', signature, 'exchange', 'client');
+    expectOk(held);
+    expect(held.state.pending.get('CH-4')?.holds.map((hold) => hold.code)).toEqual(['ADDRESS_BELONGS_TO_ANOTHER_CLIENT']);
+    expect(await service.clientsListing(CHAIN, aliceSecond)).toEqual(['alice']);
+    expectOk(await service.decideAddressAddition('carol', 'CH-4', 'approve', 'joint account: both clients confirmed on recorded calls', 'approver-1'));
+    expect(await service.clientsListing(CHAIN, aliceSecond)).toEqual(['alice', 'carol']);
     const carolBefore = await ledgerBalance(clientAccount('carol', 'ETH'), 'carol');
     await send(aliceSecond, hotAddress, parseEther('0.3'));
     await mine(1);

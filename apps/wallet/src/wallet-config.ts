@@ -3,6 +3,7 @@ import { parseEvmChainConfig } from '@custody/chain';
 import type { ConfigProblem } from '@custody/service-host';
 import { DEVELOPMENT_CHAIN_IDS, type EvmChainOptions, type Pkcs11KeyVaultOptions } from '@custody/wallet-application';
 import type { TransferThresholds } from '@custody/wallet-domain';
+import { parseAddressAdditionConfig, type AddressAdditionConfig } from './address-addition-config';
 
 /** Injection token of the parsed WalletConfig. */
 export const WALLET_CONFIG = Symbol('custody.wallet.config');
@@ -31,6 +32,8 @@ export interface WalletConfig {
   readonly alertWebhookUrl: string | undefined;
   /** The policy service deciding client withdrawals, and the file with the wallet's token for it; absent: the conservative default. */
   readonly policy: { readonly url: string; readonly tokenFile: string } | undefined;
+  /** HK-11h: the client's channel for address additions and the cooling-off (address-addition-config.ts). */
+  readonly addressAdditions: AddressAdditionConfig;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -152,6 +155,8 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
   const tokenFile = env['WALLET_POLICY_TOKEN_FILE'];
   if (policyUrl !== undefined && (tokenFile === undefined || tokenFile === '')) problems.push({ variable: 'WALLET_POLICY_TOKEN_FILE', reason: 'required with WALLET_POLICY_URL: the file holding the wallet\'s bearer token' });
 
+  const addressAdditions = parseAddressAdditionConfig(env, problems);
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -165,6 +170,7 @@ export function parseWalletConfig(env: Environment): { ok: true; config: WalletC
       scanStartBlock: BigInt(startText),
       thresholds: { perAssetMinor, perClientMinor: new Map(), notifyRoles: notifyRoles.length > 0 ? notifyRoles : ALERT_NOTIFY_ROLES_DEFAULT },
       alertWebhookUrl,
+      addressAdditions,
     },
   };
 }

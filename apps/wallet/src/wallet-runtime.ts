@@ -90,6 +90,7 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       chains: [chain],
       custodyPolicy: { allowedJurisdictions: this.config.keyJurisdictions },
       thresholds: this.config.thresholds,
+      addressCoolingOffMs: this.config.addressAdditions.addressCoolingOffMs,
       notifier,
       ...(this.config.policy === undefined ? {} : { withdrawalPolicy: policyServiceClient(this.config.policy) }),
       onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),

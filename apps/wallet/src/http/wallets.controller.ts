@@ -113,9 +113,10 @@ export class CustodiansController {
     return view(result.state.changes.get(change.changeId));
   }
 
+  /** TW-18 / HK-11c: decided by an approver only; an admin asks, never decides (two admins cannot grant key access between them). */
   @Post('key-access-changes/:changeId/decision')
   @HttpCode(200)
-  @Roles('approver', 'admin')
+  @Roles('approver')
   async decideChange(@Param('changeId') changeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const decision = parseBody(accessDecision, body);
     const result = orRefused(await this.runtime.service().decideKeyAccessChange(changeId, decision.decision, decision.reason, caller.id));

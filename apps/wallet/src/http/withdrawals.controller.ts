@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { OPEN_WITHDRAWALS_PAGE_MAX, PolicyUnavailableError } from '@custody/wallet-application';
+import { allowListedAddress, type AllowListState } from '@custody/wallet-domain';
 import { z } from 'zod/v4';
+import { WALLET_CONFIG, type WalletConfig } from '../wallet-config';
 import { WalletRuntime } from '../wallet-runtime';
+import { additionChannelOr403 } from './address-channel';
 import { amountMinor, asset, chain, evmAddress, hex32, identifier, orRefused, parseBody, reason, view } from './wallet-http';
 
 const withdrawal = z.strictObject({
@@ -22,7 +25,9 @@ const openQuery = z.strictObject({
 });
 const internalTransfer = z.strictObject({ transferId: identifier, sourceWalletId: identifier, destinationWalletId: identifier, asset, amountMinor });
 const cancellation = z.strictObject({ reason });
-const challenge = z.strictObject({ challengeId: identifier, chain, address: evmAddress, method: z.enum(['signed-message', 'micro-payment']) });
+/** `reason`: why staff add the address (required from an operator; the client's channel gives none). */
+const challenge = z.strictObject({ challengeId: identifier, chain, address: evmAddress, method: z.enum(['signed-message', 'micro-payment']), reason: reason.optional() });
+const additionDecision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
 const signatureProof = z.strictObject({ signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/) });
 const removal = z.strictObject({ chain, address: evmAddress, reason });
 
@@ -66,9 +71,11 @@ export class WithdrawalsController {
   @Get(':withdrawalId')
   @Roles('operator', 'key-custodian', 'auditor')
   async get(@Param('withdrawalId') withdrawalId: string) {
-    const state = await this.runtime.service().withdrawal(withdrawalId);
+    const service = this.runtime.service();
+    const state = await service.withdrawal(withdrawalId);
     if (state === undefined) throw new NotFoundException({ statusCode: 404, code: 'WITHDRAWAL_UNKNOWN', path: 'path.withdrawalId', reason: `no withdrawal ${withdrawalId}` });
-    return view(state);
+    // HK-11h: how, through whom, by whom and when the destination was proven (null: an internal transfer, or no longer listed)
+    return view({ ...state, destinationProof: await service.destinationProvenance(state) });
   }
 
   @Post(':withdrawalId/approvals')
@@ -107,35 +114,58 @@ export class InternalTransfersController {
   }
 }
 
-/** Client allow-lists with proof of ownership (HK-11h). */
+/**
+ * Client allow-lists with proof of ownership (HK-11h). A client's own address comes through the
+ * client's channel: the exchange's service identity (role custody-service, a subject of
+ * WALLET_EXCHANGE_SUBJECTS) asks for the challenge and forwards the client's signature (or the
+ * client pays the micro-payment); it is listed, usable after the cooling-off. An operator may do
+ * the same with a reason, but then the address waits for an approver (a different person); so
+ * does an address already another client's or one of our wallets.
+ */
 @Controller('v1/clients/:clientId/allow-list')
 export class AllowListController {
-  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+  constructor(
+    @Inject(WalletRuntime) private readonly runtime: WalletRuntime,
+    @Inject(WALLET_CONFIG) private readonly config: WalletConfig,
+  ) {}
 
   @Get()
-  @Roles('operator', 'auditor')
+  @Roles('operator', 'approver', 'auditor')
   async get(@Param('clientId') clientId: string) {
     const state = await this.runtime.service().allowList(identifierOf(clientId));
-    return { clientId, addresses: view(state.addresses), challenges: view(state.challenges) };
+    return { clientId, addresses: view(state.addresses), pending: view(state.pending), challenges: view(state.challenges) };
   }
 
   /** The challenge to sign (its exact text) or the micro-payment to make (amount and receiving address). */
   @Post('challenges')
   @HttpCode(201)
-  @Roles('operator')
+  @Roles('custody-service', 'operator')
   async issue(@Param('clientId') clientId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
-    const input = parseBody(challenge, body);
-    const result = orRefused(await this.runtime.service().issueOwnershipChallenge({ ...input, clientId: identifierOf(clientId) }, caller.id));
+    const channel = additionChannelOr403(caller, this.config.addressAdditions.exchangeSubjects);
+    const { reason: why, ...input } = parseBody(challenge, body);
+    const result = orRefused(await this.runtime.service().issueOwnershipChallenge({ ...input, clientId: identifierOf(clientId), channel, reason: why ?? null }, caller.id));
     return view(result.state.challenges.get(input.challengeId));
   }
 
+  /** The proof: `listed` (usable from `usableFrom`) or `awaiting-approval` with the codes of why (an approver decides). */
   @Post('challenges/:challengeId/signature')
   @HttpCode(200)
-  @Roles('operator')
+  @Roles('custody-service', 'operator')
   async prove(@Param('clientId') clientId: string, @Param('challengeId') challengeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const channel = additionChannelOr403(caller, this.config.addressAdditions.exchangeSubjects);
     const { signature } = parseBody(signatureProof, body);
-    const result = orRefused(await this.runtime.service().proveOwnershipBySignature(identifierOf(clientId), challengeId, signature, caller.id));
-    return { clientId, challengeId, proven: true, addresses: view(result.state.addresses) };
+    const result = orRefused(await this.runtime.service().proveOwnershipBySignature(identifierOf(clientId), challengeId, signature, caller.id, channel));
+    return { clientId, challengeId, proven: true, ...additionOutcome(result.state, challengeId) };
+  }
+
+  /** HK-11h maker-checker: an approver (not who asked or handed in the proof) lists a held address or rejects it, with a reason. */
+  @Post('additions/:challengeId/decision')
+  @HttpCode(200)
+  @Roles('approver')
+  async decide(@Param('clientId') clientId: string, @Param('challengeId') challengeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseBody(additionDecision, body);
+    const result = orRefused(await this.runtime.service().decideAddressAddition(identifierOf(clientId), challengeId, input.decision, input.reason, caller.id));
+    return { clientId, challengeId, ...additionOutcome(result.state, challengeId) };
   }
 
   @Post('removals')
@@ -146,6 +176,16 @@ export class AllowListController {
     const result = orRefused(await this.runtime.service().removeAllowListedAddress(identifierOf(clientId), input.chain, input.address, input.reason, caller.id));
     return { clientId, addresses: view(result.state.addresses) };
   }
+}
+
+/** Where an addition stands after a proof or a decision: listed (with when it becomes usable), waiting (with the codes of why), or rejected. */
+function additionOutcome(state: AllowListState, challengeId: string) {
+  const challenge = state.challenges.get(challengeId);
+  const pending = state.pending.get(challengeId);
+  const entry = challenge === undefined ? undefined : allowListedAddress(state, challenge.chain, challenge.address);
+  if (pending !== undefined) return { status: 'awaiting-approval', code: pending.holds[0]?.code, holds: view(pending.holds) };
+  if (challenge?.status === 'listed' && entry !== undefined) return { status: 'listed', usableFrom: entry.usableFrom, address: view(entry) };
+  return { status: challenge?.status ?? 'unknown' };
 }
 
 function identifierOf(value: string): string {

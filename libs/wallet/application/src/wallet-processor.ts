@@ -1,5 +1,5 @@
 import type { Transaction } from '@custody/event-store';
-import { decideAllowList, decideDeposit, signingProblem, walletError, type AllowListState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
+import { decideAllowList, decideDeposit, signingProblem, walletError, type AdditionFacts, type AllowListState, type ObservedTransfer, type WalletError, type WithdrawalState } from '@custody/wallet-domain';
 import type { Hex } from 'viem';
 import { confirmationsAt, type ChainAdapter, type ChainTransfer } from './chain-adapter';
 import { EVM_SCAN_BLOCKS_MAX } from './evm-chain-adapter';
@@ -139,9 +139,11 @@ export class WalletProcessor {
       [chain.chain, transfer.fromAddress.toLowerCase(), transfer.asset, transfer.toAddress.toLowerCase(), transfer.amountMinor.toString()],
     );
     for (const challenge of challenges) {
+      const facts = await this.service.additionFacts(chain.chain, transfer.fromAddress, challenge.client_id, transaction);
+      const context = { submittedBy: SYSTEM_ACTOR, facts, coolingOffMs: this.service.addressCoolingOffMs };
       await this.service.appendAllowList(
         challenge.client_id,
-        (state) => microPaymentProof(state, challenge.challenge_id, transfer, at),
+        (state) => microPaymentProof(state, challenge.challenge_id, transfer, at, context),
         { actor: SYSTEM_ACTOR },
         transaction,
       );
@@ -358,10 +360,13 @@ export class WalletProcessor {
   }
 }
 
-function microPaymentProof(state: AllowListState, challengeId: string, transfer: ChainTransfer, at: string) {
-  const clientId = state.challenges.get(challengeId)?.clientId ?? '';
+/** HK-11h: the payment itself is the proof; it counts through the channel the challenge was asked for in (the client's, or staff's: then an approver decides). */
+function microPaymentProof(state: AllowListState, challengeId: string, transfer: ChainTransfer, at: string, context: { readonly submittedBy: string; readonly facts: AdditionFacts; readonly coolingOffMs: number }) {
+  const challenge = state.challenges.get(challengeId);
+  const clientId = challenge?.clientId ?? '';
+  const channel = challenge?.channel === 'client' ? 'client' : 'staff';
   return decideAllowList(
-    { type: 'ProveByMicroPayment', challengeId, transactionHash: transfer.transactionHash, fromAddress: transfer.fromAddress, toAddress: transfer.toAddress, asset: transfer.asset, amountMinor: transfer.amountMinor, blockNumber: transfer.blockNumber, at },
+    { type: 'ProveByMicroPayment', challengeId, transactionHash: transfer.transactionHash, fromAddress: transfer.fromAddress, toAddress: transfer.toAddress, asset: transfer.asset, amountMinor: transfer.amountMinor, blockNumber: transfer.blockNumber, at, channel, ...context },
     state,
     clientId,
   );

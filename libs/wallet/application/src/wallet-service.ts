@@ -1,6 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { PostgresEventStore, Transaction } from '@custody/event-store';
 import {
+  ADDRESS_COOLING_OFF_MS_DEFAULT,
+  allowListedAddress,
   chooseSourceWallet,
   decideAllowList,
   decideDeposit,
@@ -13,6 +15,9 @@ import {
   isAllowListed,
   NO_TRANSFER_THRESHOLDS,
   walletError,
+  type AdditionChannel,
+  type AdditionFacts,
+  type AllowListedAddress,
   type AllowListEvent,
   type AllowListState,
   type Custodian,
@@ -84,6 +89,8 @@ export interface WalletServiceOptions {
   /** The service's clock: business time enters the domain on each command from here. */
   readonly now?: () => Date;
   readonly challengeTtlMs?: number;
+  /** HK-11h: how long a newly listed address waits before the first withdrawal to it (default ADDRESS_COOLING_OFF_MS_DEFAULT). */
+  readonly addressCoolingOffMs?: number;
   readonly microPaymentRangeMinor?: readonly [bigint, bigint];
 }
 
@@ -156,6 +163,11 @@ export class WalletService {
 
   at(): string {
     return this.now().toISOString();
+  }
+
+  /** HK-11h: the cooling-off in force for addresses listed from now on. */
+  get addressCoolingOffMs(): number {
+    return this.options.addressCoolingOffMs ?? ADDRESS_COOLING_OFF_MS_DEFAULT;
   }
 
   chain(chain: string): ChainAdapter | undefined {
@@ -329,7 +341,10 @@ export class WalletService {
   }
 
   /** A challenge with a random nonce (and, for a micro-payment, a random amount to one of our client wallets on that chain). */
-  async issueOwnershipChallenge(request: { readonly challengeId: string; readonly clientId: string; readonly chain: string; readonly address: string; readonly method: OwnershipMethod }, actor: string): Promise<Executed<AllowListState, AllowListEvent> | Refusal> {
+  async issueOwnershipChallenge(
+    request: { readonly challengeId: string; readonly clientId: string; readonly chain: string; readonly address: string; readonly method: OwnershipMethod; readonly channel: AdditionChannel; readonly reason: string | null },
+    actor: string,
+  ): Promise<Executed<AllowListState, AllowListEvent> | Refusal> {
     const chain = this.chains.get(request.chain);
     if (chain === undefined) return refusal(walletError('CHAIN_UNSUPPORTED', 'chain', `no chain adapter for ${request.chain}`));
     if (!isAddress(request.address, { strict: false })) return refusal(walletError('ADDRESS_INVALID', 'address', `${request.address} is not an address on ${request.chain}`));
@@ -354,24 +369,59 @@ export class WalletService {
     return this.streams.execute(
       allowListStreamId(request.clientId),
       ALLOW_LIST_AGGREGATE,
-      (state) => decideAllowList({ type: 'IssueOwnershipChallenge', challenge, issuedBy: actor, at: now.toISOString() }, state, request.clientId),
+      (state) => decideAllowList({ type: 'IssueOwnershipChallenge', challenge, channel: request.channel, reason: request.reason, issuedBy: actor, at: now.toISOString() }, state, request.clientId),
       { actor },
       { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
     );
   }
 
-  /** HK-11h: verifies a real EIP-191 signature over the issued challenge text (recovering its signer), then records the proof. */
-  async proveOwnershipBySignature(clientId: string, challengeId: string, signature: string, actor: string): Promise<Executed<AllowListState, AllowListEvent>> {
+  /**
+   * HK-11h: verifies a real EIP-191 signature over the issued challenge text (recovering its
+   * signer), then records the proof: listed (usable after the cooling-off) when it came through
+   * the client's channel and the address is no one else's here; otherwise held for an approver.
+   */
+  async proveOwnershipBySignature(clientId: string, challengeId: string, signature: string, actor: string, channel: AdditionChannel): Promise<Executed<AllowListState, AllowListEvent>> {
     const at = this.at();
     const challenge = (await this.allowList(clientId)).challenges.get(challengeId);
     const recoveredAddress = challenge === undefined ? null : await recoverMessageAddress({ message: challenge.message, signature: signature as Hex }).catch(() => null);
+    const facts = challenge === undefined ? { otherClients: [], ourWalletId: null } : await this.additionFacts(challenge.chain, challenge.address, clientId);
     return this.streams.execute(
       allowListStreamId(clientId),
       ALLOW_LIST_AGGREGATE,
-      (state) => decideAllowList({ type: 'ProveBySignature', challengeId, signature, recoveredAddress, at }, state, clientId),
+      (state) => decideAllowList({ type: 'ProveBySignature', challengeId, signature, recoveredAddress, at, submittedBy: actor, channel, facts, coolingOffMs: this.addressCoolingOffMs }, state, clientId),
       { actor },
       { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
     );
+  }
+
+  /** HK-11h maker-checker: an approver (never who asked or handed in the proof) lists a held addition, or rejects it. */
+  decideAddressAddition(clientId: string, challengeId: string, decision: 'approve' | 'reject', reason: string, actor: string) {
+    const at = this.at();
+    return this.streams.execute(
+      allowListStreamId(clientId),
+      ALLOW_LIST_AGGREGATE,
+      (state) => decideAllowList({ type: 'DecideAddressAddition', challengeId, decision, reason, decidedBy: actor, coolingOffMs: this.addressCoolingOffMs, at }, state, clientId),
+      { actor },
+      { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
+    );
+  }
+
+  /** What an addition of this address must know from elsewhere: other clients listing (or waiting to list) it, a wallet of ours at it. */
+  async additionFacts(chain: string, address: string, clientId: string, transaction?: Transaction): Promise<AdditionFacts> {
+    const db = transaction?.client ?? this.store.pool;
+    const { rows: others } = await db.query<{ client_id: string }>(
+      `select distinct client_id from ${this.schema}.allow_list_index where chain = $1 and address = $2 and status in ('proven', 'held') and client_id <> $3 order by client_id`,
+      [chain, address.toLowerCase(), clientId],
+    );
+    const { rows: ours } = await db.query<{ wallet_id: string }>(`select wallet_id from ${this.schema}.wallet_addresses where chain = $1 and address = $2`, [chain, address.toLowerCase()]);
+    return { otherClients: others.map((row) => row.client_id), ourWalletId: ours[0]?.wallet_id ?? null };
+  }
+
+  /** TW-17.4 / HK-11h: how, through whom, by whom and when a withdrawal's destination was proven (what the custodians review). */
+  async destinationProvenance(movement: WithdrawalState): Promise<AllowListedAddress | null> {
+    const { clientId, chain, destinationAddress } = movement.request;
+    if (clientId === null) return null;
+    return allowListedAddress(await this.allowList(clientId), chain, destinationAddress) ?? null;
   }
 
   removeAllowListedAddress(clientId: string, chain: string, address: string, reason: string, actor: string) {
@@ -401,15 +451,20 @@ export class WalletService {
   private async indexAllowList(events: readonly AllowListEvent[], transaction: Transaction): Promise<void> {
     const db = transaction.client;
     for (const event of events) {
-      if (event.type === 'OwnershipChallengeIssued') {
+      if (event.type === 'OwnershipChallengeIssued' || event.type === 'AddressChallengeIssued') {
         const { challengeId, clientId, chain, address, method, expiresAt, microPayment } = event.data;
         await db.query(
           `insert into ${this.schema}.allow_list_index (challenge_id, client_id, chain, address, method, status, expires_at, asset, amount_minor, to_address)
            values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9) on conflict do nothing`,
           [challengeId, clientId, chain, address.toLowerCase(), method, expiresAt, microPayment?.asset ?? null, microPayment?.amountMinor.toString() ?? null, microPayment?.toAddress.toLowerCase() ?? null],
         );
-      } else if (event.type === 'AddressOwnershipProven') {
+      } else if (event.type === 'AddressOwnershipProven' || event.type === 'AddressAllowListed') {
         await db.query(`update ${this.schema}.allow_list_index set status = 'proven' where challenge_id = $1`, [event.data.challengeId]);
+      } else if (event.type === 'AddressProofRecorded') {
+        // listed at once (AddressAllowListed follows in the same append) or held for an approver
+        if (event.data.holds.length > 0) await db.query(`update ${this.schema}.allow_list_index set status = 'held' where challenge_id = $1`, [event.data.challengeId]);
+      } else if (event.type === 'AddressAdditionRejected') {
+        await db.query(`update ${this.schema}.allow_list_index set status = 'rejected' where challenge_id = $1`, [event.data.challengeId]);
       } else {
         await db.query(`update ${this.schema}.allow_list_index set status = 'removed' where client_id = $1 and chain = $2 and address = $3 and status = 'proven'`, [event.data.clientId, event.data.chain, event.data.address.toLowerCase()]);
       }
@@ -490,16 +545,17 @@ export class WalletService {
     const request = { withdrawalId: input.withdrawalId, requestId: input.requestId, clientId: input.clientId, asset: input.asset, amountMinor: input.amountMinor, walletId, destinationAddress: input.destinationAddress, destinationWalletId: null, requestedBy: actor };
     const chainOfWallet = wallet?.registration.chain ?? input.chain;
     const destinationAllowListedFor = isAllowListed(allowList, chainOfWallet, input.destinationAddress) ? [input.clientId] : [];
+    const destinationUsableFrom = allowListedAddress(allowList, chainOfWallet, input.destinationAddress)?.usableFrom ?? null;
     if (existing === undefined && wallet !== undefined) {
       // the wallet's own checks first: the policy service reserves what it allows, so it is asked only about a withdrawal the wallet would take
-      const dryRun = decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, undefined, { wallet, destinationAllowListedFor, policy: { allowed: true, quorumRequired: wallet.quorum.required, reason: 'the wallet\'s own checks', policyVersion: 'none' }, thresholds: this.thresholds });
+      const dryRun = decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, undefined, { wallet, destinationAllowListedFor, destinationUsableFrom, policy: { allowed: true, quorumRequired: wallet.quorum.required, reason: 'the wallet\'s own checks', policyVersion: 'none' }, thresholds: this.thresholds });
       if (!dryRun.ok) return refusal(dryRun.error);
     }
     const policy = wallet === undefined ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' } : await this.withdrawalPolicy.decide(request, wallet, { destinationAllowListed: destinationAllowListedFor.includes(input.clientId) });
     const executed = await this.streams.execute(
       withdrawalStreamId(input.withdrawalId),
       WITHDRAWAL_AGGREGATE,
-      (state) => decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, state, { wallet, destinationAllowListedFor, policy, thresholds: this.thresholds }),
+      (state) => decideRequestWithdrawal({ type: 'RequestWithdrawal', ...request, at }, state, { wallet, destinationAllowListedFor, destinationUsableFrom, policy, thresholds: this.thresholds }),
       { actor, correlationId: input.requestId },
       { ...(transaction === undefined ? {} : { transaction }), afterAppend: (_events, state, tx) => this.queueWithdrawal(state, tx) },
     );

@@ -64,7 +64,7 @@ export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, Withdr
 
 export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
   initial: initialAllowListState,
-  eventTypes: new Set(['OwnershipChallengeIssued', 'AddressOwnershipProven', 'AddressRemovedFromAllowList']),
+  eventTypes: new Set(['OwnershipChallengeIssued', 'AddressOwnershipProven', 'AddressChallengeIssued', 'AddressProofRecorded', 'AddressAllowListed', 'AddressAdditionRejected', 'AddressRemovedFromAllowList']),
   evolve: evolveAllowList,
 };
 

@@ -26,13 +26,16 @@ export const WALLET_TABLES_SQL = (schema: string) => `
     chain text not null,
     address text not null,
     method text not null,
-    status text not null check (status in ('open', 'proven', 'removed')),
+    status text not null,
     expires_at timestamptz not null,
     asset text,
     amount_minor numeric(78, 0),
     to_address text
   );
   create index if not exists allow_list_index_address on ${schema}.allow_list_index (chain, address, status);
+  -- held: proven, waiting for an approver; rejected: an approver said no (issue 22). The check is replaced in place, so a table of before keeps its rows.
+  alter table ${schema}.allow_list_index drop constraint if exists allow_list_index_status_check;
+  alter table ${schema}.allow_list_index add constraint allow_list_index_status_check check (status in ('open', 'held', 'proven', 'rejected', 'removed'));
   create table if not exists ${schema}.chain_cursors (
     chain text primary key,
     next_block int8 not null

@@ -28,6 +28,7 @@ const progress: WithdrawalProgressFacts = { wallet, quorum: { custodians, keyHol
 const requestFacts: WithdrawalFacts = {
   wallet,
   destinationAllowListedFor: ['alice'],
+  destinationUsableFrom: '2026-11-01T00:00:00.000Z',
   policy: { allowed: true, quorumRequired: 2, reason: 'default: quorum', policyVersion: 'default-1' },
   thresholds: NO_TRANSFER_THRESHOLDS,
 };
@@ -94,6 +95,13 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     expect(refused({}, { destinationAllowListedFor: [] })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
     expect(refused({}, { destinationAllowListedFor: ['bob'] })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
     expect(refused({})).toBe('accepted');
+  });
+
+  it('HK-11h given a destination listed recently, when the withdrawal is asked for before its cooling-off ends, then WITHDRAWAL_DESTINATION_COOLING_OFF; at its end, accepted', () => {
+    const usableFrom = request.at;
+    const later = new Date(Date.parse(request.at) + 1).toISOString();
+    expect(refused({}, { destinationUsableFrom: later })).toEqual(['WITHDRAWAL_DESTINATION_COOLING_OFF', 'destinationAddress']);
+    expect(refused({}, { destinationUsableFrom: usableFrom })).toBe('accepted');
   });
 
   it('given an unknown wallet, a house wallet, an asset the wallet lacks, a zero amount or a policy refusal, then each has its own code', () => {

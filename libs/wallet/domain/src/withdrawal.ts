@@ -1,7 +1,7 @@
 import { quorumStatus, type QuorumFacts, type SigningApproval, type SigningPayload } from './signing-quorum';
 import { largeTransferAlert, type LargeTransferAlertedEvent, type TransferThresholds } from './transfer-monitoring';
 import { keySigningProblem, walletHoldsAsset, type QuorumPolicy, type WalletState } from './wallet';
-import { accept, canonical, refuse, sameAddress, walletError, type WalletDecision, type WalletError } from './wallet-errors';
+import { accept, canonical, isAtOrAfter, refuse, sameAddress, walletError, type WalletDecision, type WalletError } from './wallet-errors';
 
 /**
  * An outgoing movement from one of our wallets, quorum-signed: a client withdrawal (to an
@@ -42,6 +42,8 @@ export interface WithdrawalFacts {
   readonly wallet: WalletState | undefined;
   /** Clients whose allow-list holds the destination with proven ownership (HK-11h). */
   readonly destinationAllowListedFor: readonly string[];
+  /** HK-11h: when the destination's cooling-off ends on the client's allow-list (null: not listed there). */
+  readonly destinationUsableFrom: string | null;
   readonly policy: WithdrawalPolicyDecision;
   readonly thresholds: TransferThresholds;
 }
@@ -197,6 +199,9 @@ export function decideRequestWithdrawal(command: Extract<WithdrawalCommand, { ty
   if (request.amountMinor <= 0n) return refuse('WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor', 'a withdrawal moves a positive amount');
   if (!facts.destinationAllowListedFor.includes(clientId)) {
     return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress', `${request.destinationAddress} is not on client ${clientId}'s allow-list with proven ownership (HK-11h)`);
+  }
+  if (facts.destinationUsableFrom !== null && !isAtOrAfter(at, facts.destinationUsableFrom)) {
+    return refuse('WITHDRAWAL_DESTINATION_COOLING_OFF', 'destinationAddress', `${request.destinationAddress} was added to client ${clientId}'s allow-list recently: usable from ${facts.destinationUsableFrom}`);
   }
   if (!facts.policy.allowed) return refuse('WITHDRAWAL_REFUSED_BY_POLICY', '', `${facts.policy.reason} (policy ${facts.policy.policyVersion})`);
   const quorum = { ...wallet.quorum, required: Math.max(wallet.quorum.required, facts.policy.quorumRequired) };
