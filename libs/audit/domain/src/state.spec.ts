@@ -34,6 +34,16 @@ describe('HK-22 the state an auditor asks about, as of an instant, from the audi
     expect(reconstructState(events, '2026-11-24T07:00:00.000Z')).toMatchObject({ wallets: [], policyVersion: null, prices: [] });
   });
 
+  it('HK-22 HK-11h an address proven since issue 22 is listed by its AddressAllowListed only: a proof held for an approver lists nothing until the approval', () => {
+    const walletEvent = (type: string, data: Record<string, unknown>): AuditedEvent => ({ auditPosition: (position += 1n), topic: 'custody.wallet.events.v1', type, occurredAt: '2026-11-25T00:00:00.000Z', data });
+    const additions = [
+      walletEvent('AddressProofRecorded', { challengeId: 'CH-7', clientId: 'bob', chain: 'ethereum', address: '0xDef', channel: 'staff', submittedBy: 'ops-1', evidence: { method: 'signed-message', signature: '0xs' }, holds: [{ code: 'ADDITION_REQUESTED_BY_STAFF' }], at: '2026-11-24T14:00:00.000Z' }),
+      walletEvent('AddressAllowListed', { challengeId: 'CH-7', clientId: 'bob', chain: 'ethereum', address: '0xDef', channel: 'staff', approvedBy: 'approver-1', usableFrom: '2026-11-25T14:30:00.000Z', at: '2026-11-24T14:30:00.000Z' }),
+    ];
+    expect(reconstructState(additions, '2026-11-24T14:15:00.000Z').allowListed).toEqual([]);
+    expect(reconstructState(additions, '2026-11-24T14:30:00.000Z').allowListed).toEqual([{ clientId: 'bob', chain: 'ethereum', address: '0xDef', evidence: { method: 'signed-message', signature: '0xs' } }]);
+  });
+
   describe('the approval queue as it was (HK-11d, TW-18)', () => {
     // the wallet's own event shapes; the envelope's time is far from the business times, which must decide
     const walletEvent = (type: string, data: Record<string, unknown>): AuditedEvent => ({ auditPosition: (position += 1n), topic: 'custody.wallet.events.v1', type, occurredAt: '2026-11-25T00:00:00.000Z', data });

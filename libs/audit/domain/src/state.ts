@@ -50,6 +50,8 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
   const limit = Date.parse(at);
   const wallets = new Map<string, { walletId: string; tier: string; ownerClass: string; keyId: string | null }>();
   const allowListed = new Map<string, { clientId: string; chain: string; address: string; evidence: unknown }>();
+  /** Proofs recorded by challenge: an address is listed only by its AddressAllowListed (at once, or once an approver decided; issue 22). */
+  const proofs = new Map<string, unknown>();
   const keyAccess = new Map<string, { walletId: string; custodianId: string; approvedBy: unknown }>();
   const breaches = new Map<string, { breachId: string; ruleId: string; subject: string; detectedAt: string }>();
   const discrepancies = new Map<string, { discrepancyId: string; discoveredOn: string; topUpDueOn: unknown }>();
@@ -78,6 +80,12 @@ export function reconstructState(events: readonly AuditedEvent[], at: string): R
       }
       case 'AddressOwnershipProven':
         allowListed.set(`${text('chain')}/${text('address').toLowerCase()}/${text('clientId')}`, { clientId: text('clientId'), chain: text('chain'), address: text('address'), evidence: data['evidence'] });
+        break;
+      case 'AddressProofRecorded':
+        proofs.set(`${text('clientId')}/${text('challengeId')}`, data['evidence']);
+        break;
+      case 'AddressAllowListed':
+        allowListed.set(`${text('chain')}/${text('address').toLowerCase()}/${text('clientId')}`, { clientId: text('clientId'), chain: text('chain'), address: text('address'), evidence: proofs.get(`${text('clientId')}/${text('challengeId')}`) ?? null });
         break;
       case 'AddressRemovedFromAllowList':
         allowListed.delete(`${text('chain')}/${text('address').toLowerCase()}/${text('clientId')}`);
