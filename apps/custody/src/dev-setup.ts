@@ -3,7 +3,7 @@
  * through the services' public APIs, so every step is an event like any operator's: a hot and a
  * cold wallet (keys in the development key vault), two key custodians granted access by
  * maker-checker, and each simulated client onboarded, its address allow-listed by its own
- * EIP-191 signature and its first deposit sent on chain (most to cold storage) and credited by
+ * EIP-191 signature (forwarded through the client's channel, the exchange's identity) and its first deposit sent on chain (most to cold storage) and credited by
  * the ledger once confirmed. Every step is idempotent: a restart finds what is there and goes on.
  */
 import type { Logger } from '@custody/observability';
@@ -13,6 +13,11 @@ import type { DevChain } from './dev-chain';
 /** Who sets the development instance up: a maker and a different checker, both named for what they are. */
 export const SETUP_ADMIN = 'npm-start-setup';
 export const SETUP_APPROVER = 'npm-start-setup-checker';
+/**
+ * HK-11h: the exchange's service identity, the clients' own channel for adding their addresses
+ * (the wallet's WALLET_EXCHANGE_SUBJECTS default); the set-up forwards each client's signature as it.
+ */
+export const SETUP_EXCHANGE_SUBJECT = 'exchange';
 /** The custodians the dashboard's development logins act as (their usernames). */
 export const DEV_CUSTODIANS: ReadonlyArray<{ custodianId: string; department: string; site: string }> = [
   { custodianId: 'custodian-1', department: 'treasury', site: 'HK-DC1' },
@@ -138,6 +143,7 @@ export async function setUpWallets(context: Pick<SetupContext, 'urls' | 'token' 
  */
 export async function setUpClients(context: SetupContext, progress: (onboarded: number) => void): Promise<void> {
   const operator = await context.token(SETUP_ADMIN, ['operator']);
+  const exchange = await context.token(SETUP_EXCHANGE_SUBJECT, ['custody-service']);
   const { chain } = context;
   const signer = createWalletClient({ transport: http(chain.node.rpcUrl) });
   const reader = createPublicClient({ transport: http(chain.node.rpcUrl) });
@@ -148,10 +154,12 @@ export async function setUpClients(context: SetupContext, progress: (onboarded: 
     const listed = expectStatus(await api(context.urls.wallet, operator, 'GET', `/v1/clients/${clientId}/allow-list`), [200], `reading ${clientId}'s allow-list`).body['addresses'] as Array<{ address: string }>;
     if (!listed.some((entry) => entry.address.toLowerCase() === address.toLowerCase())) {
       const challengeId = `npm-start-${clientId}-${context.now().getTime()}`;
-      const challenge = expectStatus(await api(context.urls.wallet, operator, 'POST', `/v1/clients/${clientId}/allow-list/challenges`, { challengeId, chain: 'ethereum', address, method: 'signed-message' }), [201], `challenging ${clientId}'s address`);
+      const challenge = expectStatus(await api(context.urls.wallet, exchange, 'POST', `/v1/clients/${clientId}/allow-list/challenges`, { challengeId, chain: 'ethereum', address, method: 'signed-message' }), [201], `challenging ${clientId}'s address`);
       // the client signs with its own account (anvil's node holds that development key, not us)
       const signature = await signer.signMessage({ account: address, message: challenge.body['message'] as string });
-      expectStatus(await api(context.urls.wallet, operator, 'POST', `/v1/clients/${clientId}/allow-list/challenges/${challengeId}/signature`, { signature }), [200], `proving ${clientId}'s address`);
+      // through the client's channel: listed at once, usable after the cooling-off (npm start runs the wallet with none)
+      const proof = expectStatus(await api(context.urls.wallet, exchange, 'POST', `/v1/clients/${clientId}/allow-list/challenges/${challengeId}/signature`, { signature }), [200], `proving ${clientId}'s address`);
+      if (proof.body['status'] !== 'listed') throw new SetupError(`${clientId}'s address was not listed: ${JSON.stringify(proof.body)}`);
     }
     progress(index + 1);
   }

@@ -130,6 +130,8 @@ function chainEnvironment(config: RunnerConfig, environment: Environment, chain:
   }
   if (!environment['WALLET_PROCESSOR_INTERVAL_MS']) env['WALLET_PROCESSOR_INTERVAL_MS'] = String(RUNNER_WALLET_PROCESSOR_INTERVAL_MS);
   if (!environment['WALLET_ALERT_THRESHOLDS']) env['WALLET_ALERT_THRESHOLDS'] = RUNNER_WALLET_ALERT_THRESHOLDS;
+  // HK-11h: development addresses are usable as soon as they are listed (the set-up's and the dashboard's withdrawals follow at once); production keeps the 24 h default
+  if (!environment['WALLET_ADDRESS_COOLING_OFF_MS']) env['WALLET_ADDRESS_COOLING_OFF_MS'] = '0';
   return env;
 }
 
