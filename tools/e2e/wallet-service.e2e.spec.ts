@@ -32,8 +32,8 @@ const HOME = { site: 'HK-DC1', jurisdiction: 'HK' };
  * The wallet, ledger and policy services as real processes, talking over Kafka (the test broker)
  * and, for the withdrawal decision, the wallet calling the policy service with its own token:
  * keys in SoftHSM2, the chain on anvil. Through the public HTTP APIs: an admin registers a
- * wallet, custodians get key access by maker-checker, an operator allow-lists a client address
- * by a signed challenge, the client's deposit is credited in the ledger, an operator's withdrawal
+ * wallet, custodians get key access by maker-checker, the exchange forwards a client's signed
+ * challenge for its address, the client's deposit is credited in the ledger, an operator's withdrawal
  * is decided by the policy service (the client's balance from the ledger's journals, a daily
  * limit), approved by two custodians, held by the ledger, signed in the HSM, mined and settled.
  */
@@ -111,6 +111,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
         WALLET_EVM_RPC_URL: node.rpcUrl,
         WALLET_EVM_CHAIN_ID: String(node.chainId),
         WALLET_PROCESSOR_INTERVAL_MS: '200',
+        WALLET_ADDRESS_COOLING_OFF_MS: '0', // HK-11h's cooling-off is trust-boundaries-wallet.e2e's; here alice withdraws at once
       }),
     ]);
     for (const service of [ledger, policy, wallet, audit]) expect(await eventually(async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
@@ -157,7 +158,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     for (const [custodianId, department, site] of [['ann', 'treasury', 'HK-DC1'], ['cat', 'risk', 'HK-DC2']]) {
       expect((await call(wallet, 'POST', '/v1/custodians', ['admin'], 'admin-1', { custodianId, name: custodianId, department, site })).status).toBe(201);
       expect((await call(wallet, 'POST', '/v1/custodians/key-access-changes', ['admin'], 'admin-1', { changeId: `grant-${custodianId}`, custodianId, walletId: 'eth-hot-1', action: 'grant', reason: 'vetted' })).status).toBe(201);
-      expect(await call(wallet, 'POST', `/v1/custodians/key-access-changes/grant-${custodianId}/decision`, ['admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 422, body: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+      expect(await call(wallet, 'POST', `/v1/custodians/key-access-changes/grant-${custodianId}/decision`, ['admin'], 'admin-1', { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 403, body: { code: 'AUTH_ROLE_MISSING' } }); // an approver decides, never an admin
       expect(await call(wallet, 'POST', `/v1/custodians/key-access-changes/grant-${custodianId}/decision`, ['approver'], 'approver-1', { decision: 'approve', reason: 'vetting file checked' })).toMatchObject({ status: 200, body: { status: 'approved' } });
     }
     const roster = await call(wallet, 'GET', '/v1/custodians', ['auditor'], 'auditor-1');
@@ -167,10 +168,11 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
 
   it('HK-11h allow-lists alice\'s address by her EIP-191 signature, and credits her deposit in the ledger once confirmed', async () => {
     expect((await call(ledger, 'POST', '/v1/clients', ['operator'], 'operator-1', { clientId: 'alice' })).status).toBe(200);
-    const challenge = await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges', ['operator'], 'operator-1', { challengeId: 'CH-1', chain: 'ethereum', address: alice, method: 'signed-message' });
+    // through alice's own channel: the exchange's service identity forwards her signature
+    const challenge = await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges', ['custody-service'], 'exchange', { challengeId: 'CH-1', chain: 'ethereum', address: alice, method: 'signed-message' });
     expect(challenge.status).toBe(201);
     const signature = await createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account: alice, message: challenge.body['message'] as string });
-    expect(await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges/CH-1/signature', ['operator'], 'operator-1', { signature })).toMatchObject({ status: 200, body: { proven: true } });
+    expect(await call(wallet, 'POST', '/v1/clients/alice/allow-list/challenges/CH-1/signature', ['custody-service'], 'exchange', { signature })).toMatchObject({ status: 200, body: { proven: true, status: 'listed' } });
 
     const deposit = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: alice, to: walletAddress, value: parseEther('2'), chain: null });
     await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash: deposit, pollingInterval: 20 });
