@@ -156,7 +156,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     expect(await call('POST', `/v1/discrepancies/${discrepancyId}/top-ups`, ['operator'], { amountMinor: '1', reference: 'late' })).toMatchObject({ status: 422, body: { code: 'DISCREPANCY_CLOSED' } });
   });
 
-  it('TW-10 / TW-11 client fiat from exchange.fiat.v1 against the trust account statement imported as CSV: a shortfall due in 2 business days; a fractional amount is parked in dead letters', async () => {
+  it('TW-10 / TW-11 client fiat from exchange.fiat.v1 against the trust account statement imported as CSV (maker-checker): a shortfall due in 2 business days; a fractional amount is parked in dead letters', async () => {
     const fiat = (data: Record<string, unknown>) => walletEvent('FiatMovementRecorded', `fiat-${String(data['movementId'])}`, data);
     const movements = [
       fiat({ kind: 'received', movementId: 'FX-1', clientId: 'dan', currency: 'TWD', amountMinor: '250000', channel: 'trust-account', collectorId: null, occurredAt: '2026-11-24T01:00:00.000Z' }),
@@ -166,7 +166,13 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     const statement = { accountId: 'TRUST-TWD-1', currency: 'TWD', from: '2026-11-24T00:00:00+08:00', to: '2026-11-25T00:00:00+08:00', openingBalanceMinor: '0', csv: 'booked_at,reference,amount,balance\n2026-11-24T09:00:00+08:00,FX-1,2400.00,2400.00\n' };
     expect((await call('POST', '/v1/trust-statements', ['auditor'], statement)).status).toBe(403);
     expect(await call('POST', '/v1/trust-statements', ['operator'], { ...statement, csv: 'booked_at,reference,amount,balance\n2026-11-24T09:00:00+08:00,FX-1,2400.00,2500.00\n' })).toMatchObject({ status: 422, body: { code: 'STATEMENT_INVALID', problems: [{ line: 2, column: 'balance' }] } });
-    expect(await call('POST', '/v1/trust-statements', ['operator'], statement)).toMatchObject({ status: 201, body: { statementId: 'TRUST-TWD-1:2026-11-23T16:00:00.000Z', closingBalanceMinor: '240000' } });
+    // issue 22: the account is registered and each statement approved by a second person (operator-1 imports, approver-1 approves)
+    expect(await call('POST', '/v1/trust-statements', ['operator'], statement)).toMatchObject({ status: 422, body: { code: 'TRUST_ACCOUNT_UNKNOWN' } });
+    expect(await call('POST', '/v1/trust-accounts', ['operator'], { accountId: 'TRUST-TWD-1', currency: 'TWD', bank: 'Bank of Taiwan', accountName: 'client money 1', openingBalanceMinor: '0', openingBalanceAt: '2026-11-24T00:00:00+08:00' })).toMatchObject({ status: 201 });
+    expect(await call('POST', '/v1/trust-accounts/TRUST-TWD-1/approve', ['approver'])).toMatchObject({ status: 200, body: { registration: { status: 'approved' } } });
+    const imported = await call('POST', '/v1/trust-statements', ['operator'], statement);
+    expect(imported).toMatchObject({ status: 201, body: { statementId: expect.stringMatching(/^TRUST-TWD-1:2026-11-23T16:00:00.000Z:[0-9a-f]{16}$/), closingBalanceMinor: '240000', status: 'pending' } });
+    expect(await call('POST', `/v1/trust-statements/${encodeURIComponent(imported.body['statementId'] as string)}/approve`, ['approver'])).toMatchObject({ status: 200, body: { status: 'approved' } });
     let run = await call('POST', '/v1/fiat-runs', ['operator'], { businessDay: '2026-11-24', currency: 'TWD' });
     await eventually(async () => {
       run = await call('POST', '/v1/fiat-runs', ['operator'], { businessDay: '2026-11-24', currency: 'TWD' });

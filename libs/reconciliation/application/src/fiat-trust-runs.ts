@@ -326,7 +326,7 @@ export class FiatTrustRuns extends ReconciliationRecord {
     const upToReceived = movementRows.at(-1)?.received ?? '0';
     const statements = await this.statements(currency);
     const result = fiatTrustRun(movements, statements, businessDay, currency, this.options.calendar);
-    const statementIds = statements.map((statement) => `${statement.accountId}:${statement.from}`).sort();
+    const statementIds = statements.map((statement) => statement.statementId).sort();
     const runId = `${this.options.calendar.jurisdiction}:${businessDay}:fiat-${currency}@${upToReceived}@${createHash('sha256').update(statementIds.join('|')).digest('hex').slice(0, 16)}`;
     const linesDigest = createHash('sha256').update(stringify(result.lines)).digest('hex');
     const recorded = await this.options.store.withTransaction(async (transaction) => {
@@ -373,7 +373,7 @@ export class FiatTrustRuns extends ReconciliationRecord {
   }
 
   /** The approved statements of a currency: a pending or rejected one never counts (maker-checker). */
-  private async statements(currency: string): Promise<TrustStatement[]> {
+  private async statements(currency: string): Promise<(TrustStatement & { readonly statementId: string })[]> {
     const db = this.options.store.pool;
     const { rows } = await db.query<{ statement_id: string; account_id: string; from_at: Date; to_at: Date; opening_minor: string }>(
       `select statement_id, account_id, from_at, to_at, opening_minor::text from ${this.schema}.recon_trust_statements statement
@@ -387,6 +387,7 @@ export class FiatTrustRuns extends ReconciliationRecord {
       [rows.map((row) => row.statement_id)],
     );
     return rows.map((row) => ({
+      statementId: row.statement_id,
       accountId: row.account_id,
       currency,
       from: row.from_at.toISOString(),
