@@ -134,6 +134,22 @@ export interface WithdrawalView {
   readonly approvedAt?: string;
   readonly held: boolean;
   readonly transactionHash?: string;
+  /** HK-11h: how, through whom, by whom and when the destination was proven (null: an internal transfer, or no longer listed). */
+  readonly destinationProof?: DestinationProof | null;
+}
+
+/** libs/wallet/domain/src/allow-list.ts: AllowListedAddress, as GET /v1/withdrawals/:id shows it. */
+export interface DestinationProof {
+  readonly challengeId: string;
+  readonly channel: 'client' | 'staff' | 'unchecked';
+  readonly method: 'signed-message' | 'micro-payment';
+  readonly requestedBy: string;
+  readonly requestReason: string | null;
+  readonly submittedBy: string;
+  readonly approvedBy: string | null;
+  readonly provenAt: string;
+  readonly listedAt: string;
+  readonly usableFrom: string;
 }
 
 /** GET /v1/clients/:clientId/allow-list (libs/wallet/domain/src/allow-list.ts: AllowListedAddress) */

@@ -3,13 +3,21 @@ import { CommandRefusal, useCommand } from '../command';
 import { Loaded } from '../components';
 import { hasRole, useDashboard, useResource } from '../dashboard-context';
 import { formatMinor } from '../format';
-import type { WithdrawalView } from '../types';
+import type { DestinationProof, WithdrawalView } from '../types';
 
 interface ApprovalAnswer {
   readonly withdrawalId: string;
   readonly approvedBy: string;
   readonly payloadHash: string;
   readonly events: readonly string[];
+}
+
+/** HK-11h: how the destination came onto the client's allow-list, by whom and when, in one line. */
+function provenance(proof: DestinationProof | null): string {
+  if (proof === null) return 'not on the client\'s allow-list now';
+  const channel = proof.channel === 'client' ? `through the client's channel (${proof.submittedBy})` : proof.channel === 'staff' ? `by staff (${proof.requestedBy}: ${proof.requestReason ?? 'no reason'})` : `before channels were checked (${proof.requestedBy})`;
+  const approval = proof.approvedBy === null ? 'no approver needed' : `approved by ${proof.approvedBy}`;
+  return `${proof.method} ${channel}, proven ${proof.provenAt}, ${approval}, usable from ${proof.usableFrom}`;
 }
 
 /**
@@ -31,6 +39,7 @@ function Review({ withdrawal }: { readonly withdrawal: WithdrawalView }) {
         <div><dt>Amount</dt><dd>{formatMinor(request.amountMinor, request.asset)} {request.asset}</dd></div>
         <div><dt>From wallet</dt><dd>{request.walletId} on {request.chain}</dd></div>
         <div><dt>To</dt><dd><code>{request.destinationAddress}</code></dd></div>
+        {request.clientId !== null && <div><dt>Destination proven</dt><dd data-testid="destination-proof">{provenance(withdrawal.destinationProof ?? null)}</dd></div>}
         <div><dt>Requested</dt><dd>{request.requestedAt} by {request.requestedBy}</dd></div>
         <div><dt>Quorum</dt><dd>{withdrawal.approvals.length} of {request.quorum.required}: <span data-testid="withdrawal-approvals">{withdrawal.approvals.map((approval) => approval.custodianId).join(', ') || 'none yet'}</span></dd></div>
         <div><dt>Ledger hold</dt><dd>{withdrawal.held ? 'placed' : 'not placed'}</dd></div>
