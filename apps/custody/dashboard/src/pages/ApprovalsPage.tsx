@@ -119,7 +119,7 @@ function KeyAccessRow({ change, onDone }: { readonly change: RosterAnswer['chang
       <td>{change.reason}</td>
       <td>{change.requestedAt} by {change.requestedBy}</td>
       <td>{change.status}</td>
-      <td>{change.status === 'pending' && hasRole(session, 'approver', 'admin') ? <Decision state={command.state} onDecide={(decision, reason) => void decide(decision, reason)} /> : null}</td>
+      <td>{change.status === 'pending' && hasRole(session, 'approver') ? <Decision state={command.state} onDecide={(decision, reason) => void decide(decision, reason)} /> : null}</td>
     </tr>
   );
 }
