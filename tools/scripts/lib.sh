@@ -64,6 +64,16 @@ ensure_softhsm2() {
   ensure_debian_package softhsm2 /usr/lib/softhsm/libsofthsm2.so "HSM for wallet keys"
 }
 
+# Debian's kcat: a Kafka client no one here wrote, the attacker of the trust-boundary e2e (an unsigned trade).
+ensure_kcat() {
+  ensure_debian_package kcat /usr/bin/kcat "a Kafka client of its own for the trust-boundary e2e"
+}
+
+# openssl makes the throwaway PKI of the Kafka mutual-TLS test.
+ensure_openssl() {
+  ensure_debian_package openssl /usr/bin/openssl "the Kafka mutual-TLS test's certificates"
+}
+
 # Debian's Chromium: the dashboard's browser test drives it headless through playwright-core
 # (Playwright's own browser download is never used: no network beyond the registries).
 ensure_chromium() {

@@ -10,6 +10,8 @@ ensure_softhsm2 || exit 1
 ensure_kubectl || exit 1
 ensure_promtool || exit 1
 ensure_chromium || exit 1
+ensure_kcat || exit 1
+ensure_openssl || exit 1
 
 mkdir -p tmp
 rm -f tmp/jest-*.json

@@ -19,11 +19,15 @@ import type { InboundBatch, InboundMessage, MessageBus, MessageHeaders, MessageS
 export const INBOX_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,55}$/;
 export const REASON_TEXT_MAX = 4_000;
 export const REASON_PATH_MAX = 512;
+/** A refusal code kept on an inbox row (REASON_CODE_PATTERN allows 64 characters). */
+const REASON_CODE_TEXT_MAX = 64;
 
 /** The code of a message whose id the inbox already holds with another payload (stage 'handle'). */
 export const MESSAGE_ID_CONFLICT_CODE = 'MESSAGE_ID_CONFLICT';
 /** Headers of a parked message's own that its dead letter carries as `x-original-<name>` (re-drive puts them back). */
 export const ORIGINAL_HEADER_PREFIX = 'x-original-';
+/** The re-drive's mark on a message it put back (redrive.ts). */
+export const REDRIVEN_HEADER = 'x-redriven-dead-letter';
 
 const tracer = trace.getTracer('custody.messaging');
 const upstreamTopics: ReadonlySet<string> = new Set(UPSTREAM_TOPICS);
@@ -67,7 +71,8 @@ export interface InboxConsumerOptions {
    * Applies new messages (never one already in the inbox) inside the batch's transaction. A
    * message it refuses (and leaves without effect) is returned in `rejected`: it is parked in
    * custody.deadletter.v1 (MessageDeadLettered v2, stage 'handle') before the commit, and its
-   * inbox row stays, so a redelivery does not refuse it again.
+   * inbox row stays, marked refused: the same message coming again (a re-drive once the cause is
+   * fixed) is handed to it again.
    */
   readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void | ApplyOutcome>;
   /** A failed attempt of a batch (it is retried after a backoff). */
@@ -193,15 +198,17 @@ export class InboxConsumer {
         ],
       );
       const fresh = new Set(inserted.rows.map((row) => row.message_id));
-      const conflicts = await this.conflicting(client, messages, digests, fresh);
+      const { conflicts, retried } = await this.repeats(client, messages, digests, fresh);
       const seen = new Set<string>();
-      const toApply = messages.filter((message) => fresh.has(message.messageId) && !seen.has(message.messageId) && seen.add(message.messageId));
+      const toApply = messages.filter((message) => (fresh.has(message.messageId) || retried.has(message)) && !seen.has(message.messageId) && seen.add(message.messageId));
       let parked: ParkedLetter[] = conflicts;
       if (toApply.length > 0) {
         const spanOf = new Map(messages.map((message, index) => [message.messageId, spans[index] as Span]));
         const handlerSpans = toApply.map((message) => spanOf.get(message.messageId) as Span);
         const outcome = await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
-        parked = [...conflicts, ...this.refusals(outcome, toApply)];
+        const refused = this.refusals(outcome, toApply);
+        await this.markRefused(client, outcome);
+        parked = [...conflicts, ...refused];
       }
       // Parked before the commit: if parking fails the batch rolls back and comes again.
       await this.park(parked);
@@ -218,34 +225,58 @@ export class InboxConsumer {
   }
 
   /**
-   * The messages of the batch that claim an id already taken by another payload: the inbox's
-   * row (an earlier batch) or the first message of this batch with that id. A row without a
-   * digest (kept from before digests were recorded) cannot be compared and is taken as a
-   * redelivery, as before.
+   * What the batch's repeated ids are. A message whose id the inbox already holds (an earlier
+   * batch) or an earlier message of this batch carries, with ANOTHER digest, claims an id taken
+   * by another payload: a conflict, parked. The same payload again is a redelivery, a no-op,
+   * unless the handler refused it the first time (the row's refused_code) and it comes back by
+   * the re-drive (its x-redriven-dead-letter header): then it is tried again, its mark cleared.
+   * (The header proves nothing and needs not: the payload is the one refused before, by digest.) A row without a digest (kept from
+   * before digests were recorded) cannot be compared and is taken as a redelivery, as before.
    */
-  private async conflicting(client: PoolClient, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<ParkedLetter[]> {
-    const held = new Map<string, { digest: Buffer | null; where: string }>();
+  private async repeats(client: PoolClient, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<{ conflicts: ParkedLetter[]; retried: ReadonlySet<ConsumedMessage> }> {
+    const held = new Map<string, { digest: Buffer | null; where: string; refused: boolean }>();
     const repeated = [...new Set(messages.filter((message) => !fresh.has(message.messageId)).map((message) => message.messageId))];
     if (repeated.length > 0) {
-      const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string }>(
-        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset" from ${this.options.schema}.inbox where consumer_group = $1 and message_id = any($2::text[])`,
+      const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string; refused_code: string | null }>(
+        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset", refused_code from ${this.options.schema}.inbox where consumer_group = $1 and message_id = any($2::text[]) for update`,
         [this.options.groupId, repeated],
       );
-      for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}` });
+      for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}`, refused: row.refused_code !== null });
     }
-    const parked: ParkedLetter[] = [];
+    const conflicts: ParkedLetter[] = [];
+    const retried = new Set<ConsumedMessage>();
     messages.forEach((message, index) => {
       const digest = digests[index] as Buffer;
       const first = held.get(message.messageId);
       if (first === undefined) {
-        held.set(message.messageId, { digest, where: `${message.topic}/${message.partition}@${message.offset}` });
+        held.set(message.messageId, { digest, where: `${message.topic}/${message.partition}@${message.offset}`, refused: false });
         return;
       }
-      if (first.digest === null || first.digest.equals(digest)) return;
-      const reason = `message id ${message.messageId} was already taken by another payload (${first.where}, sha256 ${first.digest.toString('hex')}); this one has sha256 ${digest.toString('hex')}: not applied`;
-      parked.push(this.deadLetter(message.topic, message.partition, message.raw, 'handle', MESSAGE_ID_CONFLICT_CODE, 'eventId', reason));
+      if (first.digest !== null && !first.digest.equals(digest)) {
+        const reason = `message id ${message.messageId} was already taken by another payload (${first.where}, sha256 ${first.digest.toString('hex')}); this one has sha256 ${digest.toString('hex')}: not applied`;
+        conflicts.push(this.deadLetter(message.topic, message.partition, message.raw, 'handle', MESSAGE_ID_CONFLICT_CODE, 'eventId', reason));
+        return;
+      }
+      if (first.refused && message.headers[REDRIVEN_HEADER] !== undefined) {
+        retried.add(message);
+        first.refused = false; // once per batch
+      }
     });
-    return parked;
+    if (retried.size > 0) {
+      await client.query(`update ${this.options.schema}.inbox set refused_code = null where consumer_group = $1 and message_id = any($2::text[])`, [this.options.groupId, [...retried].map((message) => message.messageId)]);
+    }
+    return { conflicts, retried };
+  }
+
+  /** Marks the rows of the messages the handler refused, so the same message coming again (a re-drive) is tried again. */
+  private async markRefused(client: PoolClient, outcome: void | ApplyOutcome): Promise<void> {
+    if (outcome === undefined || outcome.rejected.length === 0) return;
+    await client.query(
+      `update ${this.options.schema}.inbox as inbox set refused_code = refused.code
+         from unnest($2::text[], $3::text[]) as refused (message_id, code)
+        where inbox.consumer_group = $1 and inbox.message_id = refused.message_id`,
+      [this.options.groupId, outcome.rejected.map((rejection) => rejection.messageId), outcome.rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
+    );
   }
 
   /**
@@ -391,6 +422,7 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
         "offset" bigint not null,
         primary key (consumer_group, message_id)
       );
-      alter table ${schema}.inbox add column if not exists payload_sha256 bytea`);
+      alter table ${schema}.inbox add column if not exists payload_sha256 bytea;
+      alter table ${schema}.inbox add column if not exists refused_code text`);
   });
 }

@@ -59,7 +59,7 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
     await db?.drop();
   });
 
-  async function consume(groupId: string, topics: Topic[], options: { verifier?: ExchangeSignatureVerifier } = {}) {
+  async function consume(groupId: string, topics: Topic[], options: { verifier?: ExchangeSignatureVerifier; refuse?: (message: ConsumedMessage) => boolean } = {}) {
     consumer = new InboxConsumer({
       bus,
       groupId,
@@ -68,7 +68,9 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
       schema: 'trust',
       ...(options.verifier === undefined ? {} : { exchangeSignatures: options.verifier }),
       apply: async (messages) => {
-        applied.push(...messages);
+        const refused = messages.filter((message) => options.refuse?.(message) === true);
+        applied.push(...messages.filter((message) => !refused.includes(message)));
+        return { rejected: refused.map((message) => ({ messageId: message.messageId, code: 'CLIENT_UNKNOWN', path: 'data', reason: 'refused for the test' })) };
       },
     });
     await consumer.migrate();
@@ -138,6 +140,29 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
     const appliedPrice = applied.filter((message) => message.messageId === id && message.topic === LEDGER_EVENTS_TOPIC).map((message) => (message.value.data as { price: string }).price);
     expect(appliedPrice).toEqual(['3000']);
     expect(lettersOf('ledger-batch').map((letter) => letter.data.reasonCode)).toEqual([MESSAGE_ID_CONFLICT_CODE]);
+  });
+
+  it('a message the handler refused is tried again when the re-drive puts it back (its cause fixed), and only then', async () => {
+    let fixed = false;
+    await consume('ledger-redrive', [LEDGER_EVENTS_TOPIC], { refuse: () => !fixed });
+    const id = randomUUID();
+    const value = JSON.stringify(price(id, '7'));
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value }]);
+    await waitFor(() => lettersOf('ledger-redrive').length >= 1, 'the refusal parked', WAIT_MS);
+    fixed = true;
+    const marker = randomUUID();
+    // a plain redelivery of the refused message stays a no-op (the inbox has it)
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value }, { key: 'price-ETH', value: JSON.stringify(price(marker, '7')) }]);
+    await waitFor(() => applied.some((message) => message.messageId === marker), 'the marker applied', WAIT_MS);
+    expect(applied.some((message) => message.messageId === id)).toBe(false);
+    // the re-drive's copy is tried again and applied, once
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value, headers: { 'x-redriven-dead-letter': 'letter-1' } }]);
+    await waitFor(() => applied.some((message) => message.messageId === id), 'the re-driven message applied', WAIT_MS);
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value, headers: { 'x-redriven-dead-letter': 'letter-1' } }]);
+    const second = randomUUID();
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value: JSON.stringify(price(second, '7')) }]);
+    await waitFor(() => applied.some((message) => message.messageId === second), 'the next message applied', WAIT_MS);
+    expect(applied.filter((message) => message.messageId === id)).toHaveLength(1);
   });
 
   it('an inbox row kept from before digests were recorded cannot be compared: taken as a redelivery', async () => {

@@ -1,6 +1,6 @@
 import { DEAD_LETTER_TOPIC, type DeadLetterV1, type DeadLetterV2 } from '@custody/contracts';
 import type { ConsumerConfig, Kafka, Producer } from 'kafkajs';
-import { ORIGINAL_HEADER_PREFIX } from './consumer';
+import { ORIGINAL_HEADER_PREFIX, REDRIVEN_HEADER } from './consumer';
 import { headersAsText } from './ports';
 
 /** Each original topic has its own re-drive position: re-driving one never passes over another's letters. */
@@ -72,7 +72,7 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
               {
                 key: letter.data.keyBase64 === null ? null : Buffer.from(letter.data.keyBase64, 'base64'),
                 value: Buffer.from(letter.data.originalValueBase64, 'base64'),
-                headers: { ...originalHeaders(headersAsText(message.headers)), 'x-redriven-dead-letter': letter.eventId, 'x-original-offset': letter.data.offset },
+                headers: { ...originalHeaders(headersAsText(message.headers)), [REDRIVEN_HEADER]: letter.eventId, 'x-original-offset': letter.data.offset },
               },
             ],
           });

@@ -1,9 +1,12 @@
 import { DEAD_LETTER_STAGES, DEAD_LETTER_TOPIC, type Topic } from '@custody/contracts';
-import { createKafka, createOutboxProducer, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
+import { createKafka, createOutboxProducer, EXCHANGE_SIGNATURE_CODES, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Admin, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
 import type { Pool } from 'pg';
+
+/** Exchange topics (exchange.*): the ones whose messages must carry the exchange's signature. */
+const EXCHANGE_TOPIC_PREFIX = 'exchange.';
 import type { ServiceConfig } from './config';
 import { RateLimitedWarning, retryUntilDone } from './resilience';
 import { scrapedGauge } from './scraped-gauge';
@@ -44,6 +47,7 @@ export class BusIngestion {
   private consuming = false;
   private readonly deadLetters: Counter<'stage' | 'topic'> | undefined;
   private readonly idConflicts: Counter<'topic'> | undefined;
+  private readonly signatureRefusals: Counter<'topic' | 'code'> | undefined;
   private readonly stopping = new AbortController();
   private starting: Promise<boolean> = Promise.resolve(false);
   private readonly warning: RateLimitedWarning;
@@ -67,6 +71,13 @@ export class BusIngestion {
       registers: [metrics.registry],
     });
     for (const topic of options.topics) this.idConflicts.labels({ topic }).inc(0);
+    this.signatureRefusals = new Counter({
+      name: 'custody_exchange_signature_refusals_total',
+      help: 'Exchange messages parked for want of a valid signature by a trusted exchange key (EXCHANGE_SIGNATURE_*), by topic and code: nothing of them was booked.',
+      labelNames: ['topic', 'code'] as const,
+      registers: [metrics.registry],
+    });
+    for (const topic of options.topics.filter((topic) => topic.startsWith(EXCHANGE_TOPIC_PREFIX))) for (const code of EXCHANGE_SIGNATURE_CODES) this.signatureRefusals.labels({ topic, code }).inc(0);
     scrapedGauge(metrics, logger, {
       name: 'custody_consumer_lag_messages',
       help: 'Messages on each consumed partition beyond the group\'s committed offset (what it has yet to apply), read from Kafka on each scrape.',
@@ -167,6 +178,7 @@ export class BusIngestion {
           const { stage, originalTopic, partition, offset, reasonCode, reasonPath, reasonText } = letter.data;
           this.deadLetters?.inc({ stage, topic: originalTopic });
           if (reasonCode === MESSAGE_ID_CONFLICT_CODE) this.idConflicts?.inc({ topic: originalTopic });
+          if ((EXCHANGE_SIGNATURE_CODES as readonly string[]).includes(reasonCode)) this.signatureRefusals?.inc({ topic: originalTopic, code: reasonCode });
           // every parked message is a log line with its code (nothing vanishes without one)
           logger.warn({ deadLetter: letter.eventId, stage, code: reasonCode, path: reasonPath, reason: reasonText, topic: originalTopic, partition, offset, groupId: this.options.groupId }, `${name}: message parked in ${DEAD_LETTER_TOPIC} (${reasonCode})`);
         }
