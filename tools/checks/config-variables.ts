@@ -205,6 +205,22 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'EXCHANGE_SIGNATURES',
+    required: false,
+    default: 'required',
+    description:
+      "'required': every message of an exchange.* topic must carry the exchange's Ed25519 signature (headers custody-signature-key-id, custody-signature) by a key of EXCHANGE_PUBLIC_KEYS_FILE, or it is parked (EXCHANGE_SIGNATURE_*) and books nothing. 'off' is refused with NODE_ENV=production.",
+    secret: false,
+  },
+  {
+    name: 'EXCHANGE_PUBLIC_KEYS_FILE',
+    required: false,
+    default: undefined,
+    description:
+      'JSON file of the exchange\'s Ed25519 public keys, {"keys": [{"keyId": ..., "publicKeyPem": ...}]} (several during a rotation); required with KAFKA_BROKERS while signatures are required. npm start makes a development key of its own.',
+    secret: false,
+  },
+  {
     name: 'KAFKA_ALLOW_PLAINTEXT_SASL',
     required: false,
     default: 'false',

@@ -190,6 +190,8 @@ describe('config-variables.ts (the configuration table)', () => {
         'AUTH_JWT_SECRET',
         'DATABASE_POOL_MAX',
         'DATABASE_URL',
+        'EXCHANGE_PUBLIC_KEYS_FILE',
+        'EXCHANGE_SIGNATURES',
         'KAFKA_ALLOW_PLAINTEXT_SASL',
         'KAFKA_BROKERS',
         'KAFKA_CONSUMER_MAX_WAIT_MS',

@@ -95,7 +95,8 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   const migrateOnlyRaw = emptyToUndefined(environment['MIGRATE_ONLY']) ?? 'false';
   if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false') problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
   const migrateOnly = migrateOnlyRaw === 'true';
-  const exchangeSignatures = parseExchangeSignatures(environment, kafka !== undefined && !migrateOnly, problems);
+  // a migration Job prepares schemas and consumes nothing: the exchange's keys are not its business
+  const exchangeSignatures = migrateOnly ? undefined : parseExchangeSignatures(environment, kafka !== undefined, problems);
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
