@@ -25,7 +25,7 @@ import {
   type ReconstructedBalance,
 } from '@custody/audit-domain';
 import { EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
-import { EventSourcedStreams, withSchemaDdl, type Aggregate, type PostgresEventStore } from '@custody/event-store';
+import { EventSourcedStreams, guardHistory, withSchemaDdl, type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import type { Pool, PoolClient } from 'pg';
 
@@ -70,8 +70,8 @@ const recordOf = (row: RecordRow): AuditRecord => ({
  * HK-22, the audit service's independent record: every message of every topic it consumes, as
  * received (exact bytes, topic, partition, offset) with the source store's position and hash,
  * in a hash chain of its own and a Merkle tree whose roots are signed as checkpoints with a key
- * held outside the database. The record is append-only twice over: a trigger refuses UPDATE and
- * DELETE for everyone, and the role the service writes as holds INSERT and SELECT only.
+ * held outside the database. The record is append-only twice over: the history guard refuses
+ * UPDATE, DELETE and TRUNCATE (to everyone but its owner in a migration), and the role the service writes as holds INSERT and SELECT only.
  */
 export class AuditLog {
   private readonly streams: EventSourcedStreams;
@@ -107,13 +107,12 @@ export class AuditLog {
           caller text not null,
           query text not null,
           at timestamptz not null default now()
-        );
-        create or replace function ${this.schema}.audit_append_only() returns trigger language plpgsql as $$
-          begin raise exception 'the audit record is append-only: % refused', tg_op using errcode = '42501'; end $$;
-        drop trigger if exists audit_records_append_only on ${this.schema}.audit_records;
-        create trigger audit_records_append_only before update or delete on ${this.schema}.audit_records for each row execute function ${this.schema}.audit_append_only();
-        drop trigger if exists audit_records_no_truncate on ${this.schema}.audit_records;
-        create trigger audit_records_no_truncate before truncate on ${this.schema}.audit_records for each statement execute function ${this.schema}.audit_append_only();`);
+        );`);
+      // the history guard of every service (refuses UPDATE, DELETE and TRUNCATE but to the owner in a
+      // migration), on the record and on the log of auditors' queries; it replaces the record's own trigger function
+      await guardHistory(client, this.schema, 'audit_records');
+      await guardHistory(client, this.schema, 'audit_queries');
+      await client.query(`drop function if exists ${this.schema}.audit_append_only()`);
       // the writer role: roles are cluster-wide, so another database may be creating it at this very moment
       await client.query(`
         do $$ begin

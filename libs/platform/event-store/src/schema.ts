@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { guardServiceHistory } from './history-guard';
 import type { Queryable } from './queryable';
 
 /**
@@ -17,7 +18,8 @@ export function assertSchemaName(schema: string): string {
 
 /**
  * Tables of one service's event store. The events table is also the outbox: a relay
- * tails it by global_position. Rows are never updated or deleted by the application.
+ * tails it by global_position. Rows are never updated or deleted: the append-only guard
+ * (history-guard.ts) refuses it, put on by ensureEventStoreSchema.
  */
 export function eventStoreDdl(schema: string): string {
   const s = assertSchemaName(schema);
@@ -55,6 +57,7 @@ export async function ensureEventStoreSchema(db: Queryable, schema: string): Pro
   try {
     await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
     await db.query(eventStoreDdl(schema));
+    await guardServiceHistory(db, schema);
     await db.query('commit');
   } catch (error) {
     await db.query('rollback');
@@ -65,7 +68,8 @@ export async function ensureEventStoreSchema(db: Queryable, schema: string): Pro
 /**
  * Runs a service's own DDL in one transaction under its schema's DDL lock, the one the event
  * store's DDL takes: replicas (or a migration Job and a pod) starting at once never run
- * `create ... if not exists` of one name concurrently, which PostgreSQL can fail.
+ * `create ... if not exists` of one name concurrently, which PostgreSQL can fail. Afterwards
+ * the service's history tables made by then (events, the inbox) carry the append-only guard.
  */
 export async function withSchemaDdl(pool: Pool, schema: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
@@ -73,6 +77,7 @@ export async function withSchemaDdl(pool: Pool, schema: string, work: (client: P
     await client.query('begin');
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
     await work(client);
+    await guardServiceHistory(client, schema);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

@@ -5,8 +5,8 @@ import { testEvent } from './test-events';
 const EVENTS_IN_CHAIN = 10;
 
 /**
- * Tamper evidence: each case edits rows with raw SQL, as an attacker with database access
- * would, and verifyChain must name the first position where the chain no longer holds.
+ * Tamper evidence: each case edits rows with raw SQL, as an attacker with the database's
+ * superuser would (past the append-only guard), and verifyChain must name the first position where the chain no longer holds.
  */
 describe('verifying the hash chain (PostgreSQL)', () => {
   let db: TestDatabase;
@@ -23,7 +23,22 @@ describe('verifying the hash chain (PostgreSQL)', () => {
   });
   afterEach(() => db.drop());
 
-  const sql = (text: string) => db.pool.query(text);
+  // the attacker holds the database's superuser: past the append-only guard (session_replication_role = replica skips ordinary triggers)
+  const sql = async (text: string) => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('set local session_replication_role = replica');
+      const result = await client.query(text);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
 
   it('given an untouched store, then the chain verifies and reports its head', async () => {
     const result = await store.verifyChain();
