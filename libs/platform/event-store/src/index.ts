@@ -2,7 +2,8 @@ export { AMOUNT_FIELD_PATTERN, decodeAmounts, decodeAmountsInPlace, encodeAmount
 export * from './errors';
 export { GENESIS_HASH, chainHash, chainLink, contentDigest, type HashedContent, type HashedPlacement, type HashedRecord } from './hash-chain';
 export * from './limits';
-export { withSchemaDdl } from './schema';
+export { schemaOwnedByAnother, withSchemaDdl } from './schema';
+export { grantServiceRole } from './service-role';
 export { guardHistory, HISTORY_CHANGE_REFUSED, HISTORY_CHANGE_REFUSED_SQLSTATE, HISTORY_GUARD_FUNCTION, MIGRATION_SETTING, SERVICE_HISTORY_TABLES } from './history-guard';
 export { PostgresEventStore, type PostgresEventStoreOptions, type Transaction } from './postgres-event-store';
 export type { Queryable } from './queryable';

@@ -50,12 +50,27 @@ export function eventStoreDdl(schema: string): string {
   `;
 }
 
+/**
+ * True when the schema exists and belongs to a role the session is not (nor a member of): the
+ * schemas' owner (the migration role) prepares it, the service's own role may not and need not.
+ */
+export async function schemaOwnedByAnother(db: Queryable, schema: string): Promise<boolean> {
+  const { rows } = await db.query<{ ours: boolean }>('select pg_catalog.pg_has_role(nspowner, \'USAGE\') as ours from pg_catalog.pg_namespace where nspname = $1', [schema]);
+  return rows[0] !== undefined && !rows[0].ours;
+}
+
 export async function ensureEventStoreSchema(db: Queryable, schema: string): Promise<void> {
   // Two services starting at once may both run the DDL; serialise on a lock named by the schema
   // (the inbox's DDL takes the same one: both create the schema).
   await db.query('begin');
   try {
     await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
+    if (await schemaOwnedByAnother(db, schema)) {
+      // the service's own role: its schema was prepared by the migration role; it only checks it can read its events
+      await db.query(`select from ${assertSchemaName(schema)}.events limit 0`);
+      await db.query('commit');
+      return;
+    }
     await db.query(eventStoreDdl(schema));
     await guardServiceHistory(db, schema);
     await db.query('commit');
@@ -70,12 +85,19 @@ export async function ensureEventStoreSchema(db: Queryable, schema: string): Pro
  * store's DDL takes: replicas (or a migration Job and a pod) starting at once never run
  * `create ... if not exists` of one name concurrently, which PostgreSQL can fail. Afterwards
  * the service's history tables made by then (events, the inbox) carry the append-only guard.
+ * Run as the service's own role on a schema the migration role owns, it does nothing: that
+ * role prepared the schema in a migration run, and the service's role could not.
  */
 export async function withSchemaDdl(pool: Pool, schema: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('begin');
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.ddl.${schema}`]);
+    if (await schemaOwnedByAnother(client, schema)) {
+      // the service's own role: the DDL is the migration role's (a migration run before the service starts)
+      await client.query('commit');
+      return;
+    }
     await work(client);
     await guardServiceHistory(client, schema);
     await client.query('commit');

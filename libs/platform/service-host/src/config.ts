@@ -11,7 +11,13 @@ const PORT_MAX = 65_535;
 export interface ServiceConfig {
   readonly serviceName: string;
   readonly port: number;
+  /** DATABASE_URL; in a migration run given DATABASE_MIGRATION_URL, that URL (the schemas' owner). */
   readonly databaseUrl: string;
+  /**
+   * A migration run's (MIGRATE_ONLY with DATABASE_MIGRATION_URL) role the service runs as: the
+   * user of DATABASE_URL, granted what the service needs once every schema is prepared.
+   */
+  readonly databaseServiceRole?: string;
   readonly databasePoolMax: number;
   /** PostgreSQL schema of this service's event store and read models. */
   readonly databaseSchema: string;
@@ -95,6 +101,7 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   const migrateOnlyRaw = emptyToUndefined(environment['MIGRATE_ONLY']) ?? 'false';
   if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false') problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
   const migrateOnly = migrateOnlyRaw === 'true';
+  const migration = parseDatabaseMigration(environment, databaseUrl, migrateOnly, problems);
   // a migration Job prepares schemas and consumes nothing: the exchange's keys are not its business
   const exchangeSignatures = migrateOnly ? undefined : parseExchangeSignatures(environment, kafka !== undefined, problems);
 
@@ -104,7 +111,8 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
     config: {
       serviceName,
       port,
-      databaseUrl,
+      databaseUrl: migration?.url ?? databaseUrl,
+      ...(migration === undefined ? {} : { databaseServiceRole: migration.serviceRole }),
       databasePoolMax,
       databaseSchema: serviceName.replace(/-/g, '_'),
       logLevel: logLevel as LogLevel,
@@ -167,6 +175,40 @@ function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): s
     problems.push({ variable: 'DATABASE_URL', reason: 'must be a postgres:// or postgresql:// URL' });
   }
   return value;
+}
+
+/** A role name we grant to: a plain identifier, so it needs no quoting. */
+const DATABASE_ROLE_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * DATABASE_MIGRATION_URL: the schemas' owner (the migration role), for a migration run only. The
+ * run prepares every schema as that role, then grants the service's role (the user of
+ * DATABASE_URL) what it needs: a serving service never holds the owner's credentials.
+ */
+function parseDatabaseMigration(environment: Environment, databaseUrl: string, migrateOnly: boolean, problems: ConfigProblem[]): { url: string; serviceRole: string } | undefined {
+  const value = emptyToUndefined(environment['DATABASE_MIGRATION_URL']);
+  if (value === undefined) return undefined;
+  if (!migrateOnly) {
+    problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'only for a migration run (MIGRATE_ONLY=true): a serving service connects as its own role (DATABASE_URL), never as the schemas\' owner' });
+    return undefined;
+  }
+  const migration = parsedPostgresUrl(value);
+  const service = parsedPostgresUrl(databaseUrl);
+  if (migration === undefined) problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'must be a postgres:// or postgresql:// URL naming a database' });
+  if (migration === undefined || service === undefined) return undefined;
+  const serviceRole = decodeURIComponent(service.username);
+  if (!DATABASE_ROLE_PATTERN.test(serviceRole)) problems.push({ variable: 'DATABASE_URL', reason: `with DATABASE_MIGRATION_URL its user is the service's role and must match ${DATABASE_ROLE_PATTERN}` });
+  if (migration.pathname !== service.pathname || migration.host !== service.host) problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'must name the same server and database as DATABASE_URL' });
+  return { url: value, serviceRole };
+}
+
+function parsedPostgresUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1 ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

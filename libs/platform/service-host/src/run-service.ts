@@ -16,7 +16,6 @@ import { ServiceHostModule } from './service-host.module';
 export const EXIT_CODE_CONFIG = 78;
 /** Longest a migration run (MIGRATE_ONLY) may take before it gives up and exits 1, and how often it looks. */
 export const MIGRATE_TIMEOUT_MS = 300_000;
-const MIGRATE_POLL_MS = 200;
 
 /** Longest the shutdown may take after the drain (consumers' batch in hand, relay, pool, telemetry) before the process exits 1. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -127,18 +126,13 @@ export async function runService(options: RunServiceOptions): Promise<void> {
 /**
  * MIGRATE_ONLY: the service's own start-up preparations (event store, its tables, read models,
  * inbox) run exactly as they do in a serving pod, without a listener or Kafka; once readiness
- * reports every one done, the service closes and exits 0. Exit 1 with the reason when they do not
+ * reports every one done (and, given DATABASE_MIGRATION_URL, the service's role is granted its
+ * privileges), the service closes and exits 0. Exit 1 with the reason when they do not
  * finish in MIGRATE_TIMEOUT_MS (the database unreachable, a migration failing).
  */
 async function migrateAndExit(app: NestExpressApplication, logger: Logger, telemetry: Telemetry | undefined): Promise<void> {
   await app.init();
-  const readiness = app.get(DatabaseReadiness);
-  const deadline = Date.now() + MIGRATE_TIMEOUT_MS;
-  let report = await readiness.check();
-  while (!report.ready && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, MIGRATE_POLL_MS));
-    report = await readiness.check();
-  }
+  const report = await app.get(DatabaseReadiness).whenMigrated(MIGRATE_TIMEOUT_MS);
   const migrated = report.ready;
   if (migrated) logger.info('migrated: every schema of this service is prepared');
   else logger.error({ reason: report.reason, timeoutMs: MIGRATE_TIMEOUT_MS }, 'migration did not finish');
