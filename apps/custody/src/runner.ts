@@ -22,7 +22,8 @@ import { startDevChain, type DevChain } from './dev-chain';
 import { SetupCancelled, setUpWallets } from './dev-setup';
 import { devUsers, type DevUser } from './dev-users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
-import { RUNNER_POOL_MAX_DEFAULT, SIMULATOR_CLIENTS_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
+import { RUNNER_POOL_MAX_DEFAULT, RUNNER_SERVICES, SIMULATOR_CLIENTS_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
+import { ensureServiceRoles, migrateServiceAsOwner } from './service-roles';
 import { startSimulatorLoop, type SimulatorProgress } from './simulator-loop';
 
 export type { SimulatorProgress } from './simulator-loop';
@@ -231,9 +232,19 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     }
     checkCancelled();
 
+    // with the embedded server: its superuser owns and prepares the schemas, each service runs as its own role
+    // (service-roles.ts); with DATABASE_URL every service connects as that URL's user, as before
+    const serviceDatabaseUrls = embedded === undefined ? undefined : await ensureServiceRoles(databaseUrl, RUNNER_SERVICES);
+    const serviceEnvironmentOf = (name: RunnerService) => ({ ...environment, ...provided, ...chainProvided, DATABASE_URL: serviceDatabaseUrls?.[name] ?? databaseUrl, PORT: String(config.servicePorts[name]) });
+    if (serviceDatabaseUrls !== undefined) {
+      const ownerUrl = databaseUrl;
+      await Promise.all(RUNNER_SERVICES.map((name) => migrateServiceAsOwner(RUNNER_DEFINITIONS[name], serviceEnvironmentOf(name), ownerUrl)));
+    }
+    checkCancelled();
+
     const problems: string[] = [];
     for (const [name, definition] of Object.entries(RUNNER_DEFINITIONS) as Array<[RunnerService, ServiceDefinition]>) {
-      const serviceEnvironment = { ...environment, ...provided, ...chainProvided, DATABASE_URL: databaseUrl, PORT: String(config.servicePorts[name]) };
+      const serviceEnvironment = serviceEnvironmentOf(name);
       const created = await createServiceApp({ ...definition, environment: serviceEnvironment, ...(bus === undefined ? {} : { embeddedBus: bus }) });
       if (created.ok) apps.push({ name, service: created.service, definition });
       else problems.push(formatConfigProblems(name, created.problems as ConfigProblem[]));
