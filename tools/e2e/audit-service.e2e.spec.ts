@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer } from '@custody/testing';
+import { createTestDatabase, eventually, startKafkaTestBroker, startService, testServiceEnvironment, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer, aWalletRegistered, waitForLedgerWallets } from '@custody/testing';
 import { logLevel, type Producer } from 'kafkajs';
 import { auditCli } from './audit-cli-process';
 
@@ -165,6 +165,9 @@ describe('the audit service and the auditor\'s CLI (test broker)', () => {
     const deposit = (id: string, clientId: string, asset: string, amountMinor: string) => envelope('DepositConfirmed', `wallet-deposit-${id}`, { depositId: id, clientId, asset, amountMinor, walletId: 'hot-1', chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 2, confirmedAt: at });
     const trade = (id: string, buyer: string, seller: string, quantityMinor: string, quoteMinor: string) =>
       envelope('TradeExecuted', `trade-${id}`, { tradeId: id, occurredAt: at, instrument: { base: 'ETH', quote: 'USDT' }, buyerClientId: buyer, sellerClientId: seller, quantityMinor, price: '3000', quoteAmountMinor: quoteMinor, buyerFee: { asset: 'ETH', amountMinor: '1000' }, sellerFee: { asset: 'USDT', amountMinor: '100' } });
+    // the wallet the deposits name, registered by the wallet service first (the ledger books only for wallets it knows)
+    await producer.send({ topic: WALLET_EVENTS_TOPIC, acks: -1, messages: [aWalletRegistered('hot-1')].map((message) => ({ key: message.streamId, value: JSON.stringify(message) })) });
+    await waitForLedgerWallets(db.pool, ['hot-1'], WAIT_MS);
     const steps: [string, ReturnType<typeof envelope>][] = [
       [WALLET_EVENTS_TOPIC, deposit('D-a', 'alice', 'USDT', '9000000000')],
       [WALLET_EVENTS_TOPIC, deposit('D-b', 'bob', 'ETH', '5000000000000000000')],

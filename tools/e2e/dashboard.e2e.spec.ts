@@ -97,7 +97,7 @@ describe('dashboard (headless Chromium)', () => {
       page.on('pageerror', (error) => pageErrors.push(error.message));
       const response = await page.goto(dashboardUrl);
       // the built page under the same strict policy: no inline script, nothing from another origin
-      expect(response?.headers()['content-security-policy']).toBe("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+      expect(response?.headers()['content-security-policy']).toBe("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
       await page.locator('#login-form').waitFor({ timeout: WAIT_MS });
       await screenshot(page, '1-login');
 

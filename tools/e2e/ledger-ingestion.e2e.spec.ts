@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signTestToken } from '@custody/auth/testing';
 import { DEAD_LETTER_TOPIC, EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer, testExchangeSigner } from '@custody/testing';
+import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, type KafkaTestBroker, type ServiceProcess, type TestDatabase, signingProducer, testExchangeSigner, aWalletRegistered, waitForLedgerWallets } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 
 const ISSUER = 'custody-e2e';
@@ -74,6 +74,9 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
   it('HK-21 books a deposit and a trade from Kafka into the clients\' balances, and parks a trade for an unknown client as a dead letter', async () => {
     const send = (topic: string, messages: ReturnType<typeof envelope>[]) =>
       producer.send({ topic, acks: -1, messages: messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })) });
+    // the wallet service registered the wallet long before: the ledger books movements only for wallets it knows (issue 22)
+    await producer.send({ topic: WALLET_EVENTS_TOPIC, acks: -1, messages: [aWalletRegistered('wallet-cold-1')].map((message) => ({ key: message.streamId, value: JSON.stringify(message) })) });
+    await waitForLedgerWallets(db.pool, ['wallet-cold-1'], WAIT_MS);
     await send(WALLET_EVENTS_TOPIC, [
       envelope('DepositConfirmed', 'deposit-D-1', { depositId: 'D-1', clientId: 'alice', asset: 'USDT', amountMinor: '10000000000', walletId: 'wallet-cold-1', chain: 'ethereum', transactionHash: `0x${'cd'.repeat(32)}`, confirmations: 12, confirmedAt: at }),
     ]);

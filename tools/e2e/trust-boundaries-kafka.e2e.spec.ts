@@ -148,12 +148,23 @@ describe('trust boundaries on Kafka: the ledger books only what the exchange sig
     expect(await metric('custody_inbox_id_conflicts_total', `topic="${EXCHANGE_TRADES_TOPIC}"`)).toBe(1);
   });
 
+  it('a deposit produced with kcat onto the wallet\'s topic (the broker here cannot enforce ACLs) naming a wallet never registered is WALLET_UNKNOWN and credits nothing', async () => {
+    const eventId = randomUUID();
+    const forged = { eventId, type: 'DepositConfirmed', schemaVersion: 1, streamId: 'deposit-D-FORGED', streamVersion: '1', occurredAt: at, causationId: null, correlationId: eventId, data: { depositId: 'D-FORGED', clientId: 'alice', asset: 'USDT', amountMinor: '990000000000', walletId: 'mallory-wallet', chain: 'ethereum', transactionHash: `0x${'ef'.repeat(32)}`, confirmations: 12, confirmedAt: at } };
+    await kcatProduce(WALLET_EVENTS_TOPIC, forged.streamId, JSON.stringify(forged));
+    const parked = await eventually(async () => (await letters(4)).some(({ letter }) => letter.data.reasonCode === 'WALLET_UNKNOWN'), WAIT_MS);
+    expect(parked).toBe(true);
+    expect((await letters(4)).find(({ letter }) => letter.data.reasonCode === 'WALLET_UNKNOWN')?.letter.data).toMatchObject({ stage: 'handle', reasonPath: 'data.walletId', originalTopic: WALLET_EVENTS_TOPIC });
+    const usdt = ((await call('GET', '/v1/clients/alice/statement', ['auditor'])).body['lines'] as Array<{ asset: string; sourceReference: string }>).filter((line) => line.asset === 'USDT');
+    expect(usdt.some((line) => line.sourceReference === 'D-FORGED')).toBe(false);
+  });
+
   it('a signed trade parked for a business reason keeps its signature on its letter, and is booked once re-driven after the cause is fixed', async () => {
     const early = trade('T-REDRIVE-1', 'carol', '500000000');
     await producer.send({ topic: EXCHANGE_TRADES_TOPIC, acks: -1, messages: [signExchangeMessage(exchange.signingKey, EXCHANGE_TRADES_TOPIC, { key: early.streamId, value: JSON.stringify(early) }) as { key: string; value: string; headers: Record<string, string> }] });
-    const parked = await eventually(async () => (await letters(4)).some(({ letter }) => letter.data.reasonCode === "CLIENT_UNKNOWN"), WAIT_MS);
+    const parked = await eventually(async () => (await letters(5)).some(({ letter }) => letter.data.reasonCode === 'CLIENT_UNKNOWN'), WAIT_MS);
     expect(parked).toBe(true);
-    const letter = (await letters(4)).find(({ letter: entry }) => entry.data.reasonCode === 'CLIENT_UNKNOWN');
+    const letter = (await letters(5)).find(({ letter: entry }) => entry.data.reasonCode === 'CLIENT_UNKNOWN');
     expect(Object.keys(letter?.message.headers ?? {})).toEqual(expect.arrayContaining([`x-original-${EXCHANGE_SIGNATURE_HEADER}`, `x-original-${EXCHANGE_SIGNATURE_KEY_ID_HEADER}`]));
     expect((await call('POST', '/v1/clients', ['operator'], { clientId: 'carol' })).status).toBe(200);
     const redriveProducer = createOutboxProducer(kafka, { idempotent: false });

@@ -1,3 +1,4 @@
+import { CustodyWalletRegistry } from './custody-wallet-registry';
 import {
   APPEND_EVENTS_MAX,
   EventIdConflictError,
@@ -110,6 +111,8 @@ export class LedgerCommandHandler {
   private readonly booksCache = new Map<string, CachedBooks>();
   /** The house's own journals (custody transfers, uncarried network fees), on the same store. */
   readonly house: HouseBooks;
+  /** The wallets movements may name (recognised from the wallet service's registrations), on the same store. */
+  readonly wallets: CustodyWalletRegistry;
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -117,6 +120,7 @@ export class LedgerCommandHandler {
     options: LedgerCommandHandlerOptions = {},
   ) {
     this.house = new HouseBooks(store, decimals);
+    this.wallets = new CustodyWalletRegistry(store);
     this.snapshotEveryEvents = options.snapshotEveryEvents ?? SNAPSHOT_EVERY_EVENTS_DEFAULT;
     if (!Number.isSafeInteger(this.snapshotEveryEvents) || this.snapshotEveryEvents < 1) throw new Error('assertion: snapshotEveryEvents must be a positive integer');
     this.booksCacheClients = options.booksCacheClients ?? BOOKS_CACHE_CLIENTS_DEFAULT;

@@ -3,9 +3,10 @@ import { DEAD_LETTER_TOPIC, DEFAULT_ASSET_REGISTRY, EXCHANGE_TRADES_TOPIC, WALLE
 import { PostgresEventStore } from '@custody/event-store';
 import { availableBalance, balanceOf, clientAccount, postedBalance, type AssetDecimals } from '@custody/ledger-domain';
 import { createKafka, createOutboxProducer, InboxConsumer, KafkaMessageBus } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import { aWalletRegistered, createTestDatabase, eventually, readTopic, startKafkaTestBroker, TEST_CONSUMER_TUNING, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { clientStreamId, LedgerCommandHandler } from './ledger-command-handler';
+import { CUSTODY_WALLETS_STREAM_ID } from './custody-wallet-registry';
 import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS } from './ledger-messages';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
@@ -80,11 +81,19 @@ describe('ledger consuming exchange.trades.v1 and custody.wallet.events.v1 (Kafk
     await db?.drop();
   });
 
-  it('HK-7 / HK-8 books valid trades and deposits once, and parks an unknown client, a conflicting trade id and a withdrawal to another client\'s address as dead letters', async () => {
+  it('HK-7 / HK-8 books valid trades and deposits once, and parks an unknown client, a conflicting trade id, a withdrawal to another client\'s address and a deposit from a wallet never registered as dead letters', async () => {
     const bus = new KafkaMessageBus({ kafka, producer, consumerTuning: TEST_CONSUMER_TUNING });
     const send = (topic: string, messages: readonly ReturnType<typeof envelope>[]) =>
       bus.publisher.publish(topic, messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })));
     const first = trade('T-1');
+    // the ledger books movements only for wallets the wallet service registered (issue 22): registered
+    // first, as the wallet service does long before any deposit (the topic's partitions have no order between them)
+    await bus.publisher.publish(WALLET_EVENTS_TOPIC, [aWalletRegistered('wallet-cold-1'), aWalletRegistered('wallet-hot-1')].map((message) => ({ key: message.streamId, value: JSON.stringify(message) })));
+    const registrar = new InboxConsumer({ bus, groupId: 'ledger', topics: [...LEDGER_CONSUMED_TOPICS], pool: db.pool, schema: 'ledger', apply: applyLedgerMessages(handler) });
+    await registrar.migrate();
+    await registrar.start();
+    await eventually(async () => (await store.readStream(CUSTODY_WALLETS_STREAM_ID)).length === 2, WAIT_MS);
+    await registrar.stop();
     await send(WALLET_EVENTS_TOPIC, [deposit('D-1', 'alice', 'USDT', '10000000000'), deposit('D-2', 'bob', 'BTC', '100000000')]);
     await send(EXCHANGE_TRADES_TOPIC, [
       first,
@@ -94,6 +103,8 @@ describe('ledger consuming exchange.trades.v1 and custody.wallet.events.v1 (Kafk
       trade('T-1', { quantityMinor: '20000000', quoteAmountMinor: '12000000000' }), // same trade id, other content
     ]);
     await send(WALLET_EVENTS_TOPIC, [approved('W-1', 'alice', 'bob')]); // HK-7: not alice's own address
+    // issue 22: whoever can produce to the wallet's topic credits alice "from" a wallet of their own
+    await send(WALLET_EVENTS_TOPIC, [envelope('DepositConfirmed', 'deposit-D-X', { depositId: 'D-X', clientId: 'alice', asset: 'USDT', amountMinor: '990000000000', walletId: 'mallory-wallet', chain: 'ethereum', transactionHash: `0x${'ef'.repeat(32)}`, confirmations: 12, confirmedAt: at })]);
 
     const consumer = new InboxConsumer({ bus, groupId: 'ledger', topics: [...LEDGER_CONSUMED_TOPICS], pool: db.pool, schema: 'ledger', apply: applyLedgerMessages(handler) });
     await consumer.migrate();
@@ -102,12 +113,13 @@ describe('ledger consuming exchange.trades.v1 and custody.wallet.events.v1 (Kafk
       type Parked = { eventId: string; data: { stage: string; reasonCode: string; reasonPath: string } };
       const distinct = (read: readonly { value: Buffer | null }[]) => [...new Map(read.map((letter) => JSON.parse(letter.value?.toString() ?? '{}') as Parked).map((letter) => [letter.eventId, letter])).values()];
       // a batch handled twice parks its letters again under the same ids: count distinct letters
-      const parked = distinct(await readTopic(kafka, DEAD_LETTER_TOPIC, { until: (read) => distinct(read).length >= 3, waitMs: WAIT_MS }));
+      const parked = distinct(await readTopic(kafka, DEAD_LETTER_TOPIC, { until: (read) => distinct(read).length >= 4, waitMs: WAIT_MS }));
       expect(parked.map((letter) => [letter.data.stage, letter.data.reasonCode, letter.data.reasonPath]).sort()).toEqual(
         [
           ['handle', 'CLIENT_UNKNOWN', 'data.buyerClientId'],
           ['handle', 'HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS', 'data.destinationAllowListedForClientId'],
           ['handle', 'TRADE_ID_CONFLICT', 'data.tradeId'],
+          ['handle', 'WALLET_UNKNOWN', 'data.walletId'],
         ].sort(),
       );
 

@@ -15,8 +15,11 @@ import {
   type WithdrawalApprovedV1,
   type WithdrawalConfirmedV1,
   type WithdrawalFailedV1,
+  WALLET_REGISTERED_TYPE,
+  type WalletRegisteredV1,
 } from '@custody/contracts';
-import type { HouseCommand, LedgerCommand } from '@custody/ledger-domain';
+import { refuseUnknownWallet, type HouseCommand, type LedgerCommand, type RecogniseWallet } from '@custody/ledger-domain';
+import type { CustodyWalletRegistry } from './custody-wallet-registry';
 import type { HouseBooks } from './house-books';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
@@ -116,33 +119,73 @@ function messagePath(domainPath: string): string {
   return `data.${domainPath.replace(/^trade\./, '')}`;
 }
 
+/** The wallets a command names, each with its path in the message (what the registry must know). */
+function walletsNamed(command: LedgerCommand | HouseCommand): Array<{ readonly path: string; readonly walletId: string }> {
+  switch (command.type) {
+    case 'BookDeposit':
+    case 'HoldWithdrawal':
+    case 'SettleWithdrawal':
+    case 'BookNetworkFee':
+      return [{ path: 'data.walletId', walletId: command.walletId }];
+    case 'BookCustodyTransfer':
+      return [
+        { path: 'data.sourceWalletId', walletId: command.fromWalletId },
+        { path: 'data.destinationWalletId', walletId: command.toWalletId },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** The wallet a WalletRegistered message registers, as the ledger recognises it. */
+function recognitionOf(message: ConsumedMessage): RecogniseWallet | undefined {
+  if (message.topic !== WALLET_EVENTS_TOPIC || message.value.type !== WALLET_REGISTERED_TYPE) return undefined;
+  const { data } = message.value as unknown as WalletRegisteredV1;
+  return { type: 'RecogniseWallet', wallet: { walletId: data.walletId, ownerClass: data.ownerClass, tier: data.tier, chain: data.chain }, registeredAt: data.at, sourceEventId: message.messageId };
+}
+
 /**
  * The inbox consumer's `apply` for the ledger: the batch's messages, in order, through the one
  * write path as one batch of commands inside the batch's transaction (one load, one append); a
  * refusal (unknown client, a trade id booked with other content, an overdraft) changes nothing
- * and is returned, to be parked as a dead letter.
+ * and is returned, to be parked as a dead letter. Wallet registrations are recognised first, and a
+ * movement naming a wallet never registered with the ledger is refused (WALLET_UNKNOWN): whoever
+ * could produce to the wallet's topic still cannot credit a client "from" a wallet of their own.
  */
-export function applyLedgerMessages(handler: LedgerCommandHandler, house: HouseBooks = handler.house) {
+export function applyLedgerMessages(handler: LedgerCommandHandler, house: HouseBooks = handler.house, registry: CustodyWalletRegistry = handler.wallets) {
   return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
-    const commands: { messageId: string; command: LedgerCommand }[] = [];
+    const rejected: Rejection[] = [];
     for (const message of messages) {
-      const command = ledgerCommandOf(message);
-      if (command !== undefined) commands.push({ messageId: message.messageId, command });
+      const recognition = recognitionOf(message);
+      if (recognition === undefined) continue;
+      const result = await registry.recognise(recognition, { client });
+      if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: `data.${result.error.path.replace(/^wallet\./, '')}`, reason: result.error.reason });
     }
+    const ledgerCommands = messages.map((message) => ({ message, command: ledgerCommandOf(message) }));
+    const houseCommands = messages.map((message) => ({ message, command: houseCommandOf(message) }));
+    const named = [...ledgerCommands, ...houseCommands].flatMap(({ command }) => (command === undefined ? [] : walletsNamed(command).map((entry) => entry.walletId)));
+    const wallets = named.length === 0 ? undefined : await registry.wallets([...new Set(named)], { client });
+    /** A command naming an unknown wallet is refused here and never decided. */
+    const admitted = <C extends LedgerCommand | HouseCommand>(entries: ReadonlyArray<{ message: ConsumedMessage; command: C | undefined }>): Array<{ messageId: string; command: C }> =>
+      entries.flatMap(({ message, command }) => {
+        if (command === undefined) return [];
+        const refusal = wallets === undefined ? undefined : refuseUnknownWallet(walletsNamed(command), wallets);
+        if (refusal === undefined) return [{ messageId: message.messageId, command }];
+        rejected.push({ messageId: message.messageId, code: refusal.code, path: refusal.path, reason: refusal.reason });
+        return [];
+      });
+    const commands = admitted(ledgerCommands);
     const results = await handler.handleBatch(
       commands.map((entry) => entry.command),
       { client },
     );
-    const rejected: Rejection[] = [];
     results.forEach((result, index) => {
       if (!result.ok) rejected.push({ messageId: (commands[index] as { messageId: string }).messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
     });
     // the house's own journals (no client books involved), in the same transaction
-    for (const message of messages) {
-      const command = houseCommandOf(message);
-      if (command === undefined) continue;
+    for (const { messageId, command } of admitted(houseCommands)) {
       const result = await house.book(command, { client });
-      if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+      if (!result.ok) rejected.push({ messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
     }
     return { rejected };
   };

@@ -38,6 +38,8 @@ export const LEDGER_ERROR_CODES = [
   'ADJUSTMENT_EXPIRED',
   'ADJUSTMENT_NOT_EXPIRED',
   'REASON_REQUIRED',
+  'WALLET_UNKNOWN',
+  'WALLET_REGISTRATION_CONFLICT',
 ] as const;
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];

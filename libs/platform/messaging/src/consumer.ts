@@ -71,8 +71,8 @@ export interface InboxConsumerOptions {
    * Applies new messages (never one already in the inbox) inside the batch's transaction. A
    * message it refuses (and leaves without effect) is returned in `rejected`: it is parked in
    * custody.deadletter.v1 (MessageDeadLettered v2, stage 'handle') before the commit, and its
-   * inbox row stays, marked refused: the same message coming again (a re-drive once the cause is
-   * fixed) is handed to it again.
+   * inbox row stays, and the refusal is recorded: the same message put back by the re-drive (once
+   * the cause is fixed) is handed to it again.
    */
   readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void | ApplyOutcome>;
   /** A failed attempt of a batch (it is retried after a backoff). */
@@ -228,28 +228,30 @@ export class InboxConsumer {
    * What the batch's repeated ids are. A message whose id the inbox already holds (an earlier
    * batch) or an earlier message of this batch carries, with ANOTHER digest, claims an id taken
    * by another payload: a conflict, parked. The same payload again is a redelivery, a no-op,
-   * unless the handler refused it the first time (the row's refused_code) and it comes back by
-   * the re-drive (its x-redriven-dead-letter header): then it is tried again, its mark cleared.
-   * (The header proves nothing and needs not: the payload is the one refused before, by digest.) A row without a digest (kept from
-   * before digests were recorded) cannot be compared and is taken as a redelivery, as before.
+   * unless the handler refused it the first time (a row of inbox_refusals) and it comes back by
+   * the re-drive (its x-redriven-dead-letter header): then it is tried again, its refusal taken
+   * off (one replica wins the delete). The header proves nothing and needs not: the payload is
+   * the one refused before, by digest. A row without a digest (kept from before digests were
+   * recorded) cannot be compared and is taken as a redelivery, as before. The inbox itself is
+   * history (append-only): nothing here updates it.
    */
   private async repeats(client: PoolClient, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<{ conflicts: ParkedLetter[]; retried: ReadonlySet<ConsumedMessage> }> {
-    const held = new Map<string, { digest: Buffer | null; where: string; refused: boolean }>();
+    const held = new Map<string, { digest: Buffer | null; where: string }>();
     const repeated = [...new Set(messages.filter((message) => !fresh.has(message.messageId)).map((message) => message.messageId))];
     if (repeated.length > 0) {
-      const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string; refused_code: string | null }>(
-        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset", refused_code from ${this.options.schema}.inbox where consumer_group = $1 and message_id = any($2::text[]) for update`,
+      const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string }>(
+        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset" from ${this.options.schema}.inbox where consumer_group = $1 and message_id = any($2::text[])`,
         [this.options.groupId, repeated],
       );
-      for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}`, refused: row.refused_code !== null });
+      for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}` });
     }
     const conflicts: ParkedLetter[] = [];
-    const retried = new Set<ConsumedMessage>();
+    const redriven = new Map<string, ConsumedMessage>();
     messages.forEach((message, index) => {
       const digest = digests[index] as Buffer;
       const first = held.get(message.messageId);
       if (first === undefined) {
-        held.set(message.messageId, { digest, where: `${message.topic}/${message.partition}@${message.offset}`, refused: false });
+        held.set(message.messageId, { digest, where: `${message.topic}/${message.partition}@${message.offset}` });
         return;
       }
       if (first.digest !== null && !first.digest.equals(digest)) {
@@ -257,24 +259,23 @@ export class InboxConsumer {
         conflicts.push(this.deadLetter(message.topic, message.partition, message.raw, 'handle', MESSAGE_ID_CONFLICT_CODE, 'eventId', reason));
         return;
       }
-      if (first.refused && message.headers[REDRIVEN_HEADER] !== undefined) {
-        retried.add(message);
-        first.refused = false; // once per batch
-      }
+      if (!fresh.has(message.messageId) && message.headers[REDRIVEN_HEADER] !== undefined && !redriven.has(message.messageId)) redriven.set(message.messageId, message);
     });
-    if (retried.size > 0) {
-      await client.query(`update ${this.options.schema}.inbox set refused_code = null where consumer_group = $1 and message_id = any($2::text[])`, [this.options.groupId, [...retried].map((message) => message.messageId)]);
-    }
-    return { conflicts, retried };
+    if (redriven.size === 0) return { conflicts, retried: new Set() };
+    const taken = await client.query<{ message_id: string }>(
+      `delete from ${this.options.schema}.inbox_refusals where consumer_group = $1 and message_id = any($2::text[]) returning message_id`,
+      [this.options.groupId, [...redriven.keys()]],
+    );
+    return { conflicts, retried: new Set(taken.rows.map((row) => redriven.get(row.message_id) as ConsumedMessage)) };
   }
 
-  /** Marks the rows of the messages the handler refused, so the same message coming again (a re-drive) is tried again. */
+  /** Records the messages the handler refused, so the same message put back by the re-drive is tried again. */
   private async markRefused(client: PoolClient, outcome: void | ApplyOutcome): Promise<void> {
     if (outcome === undefined || outcome.rejected.length === 0) return;
     await client.query(
-      `update ${this.options.schema}.inbox as inbox set refused_code = refused.code
-         from unnest($2::text[], $3::text[]) as refused (message_id, code)
-        where inbox.consumer_group = $1 and inbox.message_id = refused.message_id`,
+      `insert into ${this.options.schema}.inbox_refusals (consumer_group, message_id, code)
+         select $1, message_id, code from unnest($2::text[], $3::text[]) as refused (message_id, code)
+       on conflict (consumer_group, message_id) do update set code = excluded.code`,
       [this.options.groupId, outcome.rejected.map((rejection) => rejection.messageId), outcome.rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
     );
   }
@@ -423,6 +424,12 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
         primary key (consumer_group, message_id)
       );
       alter table ${schema}.inbox add column if not exists payload_sha256 bytea;
-      alter table ${schema}.inbox add column if not exists refused_code text`);
+      -- the messages a handler refused (not history: a re-drive takes a row off when it tries again)
+      create table if not exists ${schema}.inbox_refusals (
+        consumer_group text not null,
+        message_id text not null,
+        code text not null,
+        primary key (consumer_group, message_id)
+      )`);
   });
 }

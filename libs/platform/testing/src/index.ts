@@ -22,3 +22,4 @@ export {
   type KafkaContainerHandle,
 } from './containers';
 export { createTestExchangeSigner, signingProducer, testExchangeSigner, type TestExchangeSigner } from './exchange-signing';
+export { aWalletRegistered, waitForLedgerWallets } from './wallet-registered';

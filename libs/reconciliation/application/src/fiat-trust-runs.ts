@@ -49,19 +49,10 @@ export interface TrustAccountView {
  * counts no more (nobody approved it) and continues no chain; its period may be imported again
  * through the two-person flow.
  */
+/** A one-person import of before issue 22 (still read, no longer counted): the statement's summary, who imported it, when. */
 export interface TrustStatementImported {
   readonly type: 'TrustStatementImported';
-  readonly data: {
-    readonly statementId: string;
-    readonly accountId: string;
-    readonly currency: string;
-    readonly from: string;
-    readonly to: string;
-    readonly openingBalanceMinor: bigint;
-    readonly closingBalanceMinor: bigint;
-    readonly lineCount: number;
-    /** SHA-256 of the imported text: the same file again is the same statement. */
-    readonly digest: string;
+  readonly data: StatementSummary & {
     readonly importedBy: string;
     readonly at: string;
   };

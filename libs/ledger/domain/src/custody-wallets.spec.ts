@@ -1,0 +1,38 @@
+import { decideRecogniseWallet, evolveCustodyWallets, initialCustodyWallets, refuseUnknownWallet, type CustodyWalletEvent, type CustodyWallets, type RecogniseWallet } from './custody-wallets';
+
+const cold = { walletId: 'eth-cold-1', ownerClass: 'client-segregated', tier: 'cold', chain: 'ethereum' } as const;
+const recognise = (wallet: RecogniseWallet['wallet'] = cold): RecogniseWallet => ({ type: 'RecogniseWallet', wallet, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' });
+const given = (events: readonly CustodyWalletEvent[]): CustodyWallets => events.reduce(evolveCustodyWallets, initialCustodyWallets);
+
+describe('custody wallets the ledger books for (issue 22, defence in depth)', () => {
+  describe('when no wallet is known', () => {
+    it('a registration from the wallet service is recognised, with its source and instant', () => {
+      expect(decideRecogniseWallet(recognise(), initialCustodyWallets)).toEqual({ ok: true, events: [{ type: 'CustodyWalletRecognised', data: { ...cold, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' } }] });
+    });
+
+    it('a movement naming any wallet is refused as WALLET_UNKNOWN at its path', () => {
+      expect(refuseUnknownWallet([{ path: 'walletId', walletId: 'eth-cold-1' }], initialCustodyWallets)).toMatchObject({ code: 'WALLET_UNKNOWN', path: 'walletId' });
+    });
+  });
+
+  describe('when the wallet is known', () => {
+    const wallets = given([{ type: 'CustodyWalletRecognised', data: { ...cold, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' } }]);
+
+    it('the same registration again (a redelivery, a replay) changes nothing', () => {
+      expect(decideRecogniseWallet({ ...recognise(), sourceEventId: 'evt-2' }, wallets)).toEqual({ ok: true, events: [] });
+    });
+
+    it.each([
+      ['ownerClass', { ...cold, ownerClass: 'house' }],
+      ['tier', { ...cold, tier: 'hot' }],
+      ['chain', { ...cold, chain: 'polygon' }],
+    ] as const)('a registration claiming another %s is refused as WALLET_REGISTRATION_CONFLICT', (field, wallet) => {
+      expect(decideRecogniseWallet(recognise(wallet), wallets)).toMatchObject({ ok: false, error: { code: 'WALLET_REGISTRATION_CONFLICT', path: `wallet.${field}` } });
+    });
+
+    it('a movement naming it passes, and one naming it beside an unknown wallet is refused at the unknown one', () => {
+      expect(refuseUnknownWallet([{ path: 'walletId', walletId: 'eth-cold-1' }], wallets)).toBeUndefined();
+      expect(refuseUnknownWallet([{ path: 'fromWalletId', walletId: 'eth-cold-1' }, { path: 'toWalletId', walletId: 'attacker-1' }], wallets)).toMatchObject({ code: 'WALLET_UNKNOWN', path: 'toWalletId', reason: expect.stringContaining("'attacker-1'") });
+    });
+  });
+});
