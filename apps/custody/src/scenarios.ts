@@ -31,6 +31,8 @@ export const SCENARIO_ACTOR = 'npm-start-scenario';
 export const DRAIN_DEPOSIT_MINOR = 5n * 10n ** 18n;
 /** hot-wallet-drain: the policy's rebalancing is taken once it reads the same this many times in a row (POLL_MS apart). */
 const DRAIN_STABLE_READS = 4;
+/** How long a read of a service's metrics may take. */
+const METRICS_TIMEOUT_MS = 5_000;
 /** shortfall: what disappears from the cold wallet on chain. */
 export const SHORTFALL_MINOR = 10n ** 18n;
 /** tamper: the audit record altered once the record holds at least this many. */
@@ -123,6 +125,17 @@ async function hotWalletDrain(context: ScenarioContext, chain: DevChain): Promis
   context.report(`scenario hot-wallet-drain: HK-11g breached (cold share ${breach?.figures?.['coldShare'] ?? '?'}); rebalancing transfer ${transferId} of ${move.amountMinor} wei hot to cold waits for two custodians (Approvals)`);
 }
 
+/**
+ * The events a service stored and its outbox relay has not yet published (its
+ * custody_outbox_relay_lag_events); on the in-process bus a published event is applied by every
+ * consumer group of the process, so 0 means the other services have it. Undefined when unread.
+ */
+async function relayLag(baseUrl: string): Promise<number | undefined> {
+  const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) })).text();
+  const line = text.split('\n').find((entry) => entry.startsWith('custody_outbox_relay_lag_events'));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
 async function shortfall(context: ScenarioContext, chain: DevChain): Promise<void> {
   const operator = await context.token(SCENARIO_ACTOR, ['operator']);
   const cold = await walletAddress(context, operator, DEV_COLD_WALLET);
@@ -131,6 +144,9 @@ async function shortfall(context: ScenarioContext, chain: DevChain): Promise<voi
   if (balance < SHORTFALL_MINOR) throw new SetupError(`the cold wallet holds ${balance} wei, less than the ${SHORTFALL_MINOR} the scenario takes`);
   await node.setBalance({ address: cold, value: balance - SHORTFALL_MINOR });
   await node.mine({ blocks: 1 });
+  // what the ledger booked and the wallet recorded must have reached the reconciliation service before
+  // it runs: else a deposit still on its way between them reads as a surplus (seen under load)
+  await until(async () => (await Promise.all([context.urls.ledger, context.urls.wallet].map(relayLag))).every((lag) => lag === 0), 'the ledger and the wallet publishing all they stored', context.stopped);
   const parsed = parseReconciliationConfig(context.environment);
   if (!parsed.ok) throw new SetupError('assertion: the reconciliation service started with this configuration');
   const businessDay = businessDayOf(context.now().toISOString(), parsed.config.calendar);
