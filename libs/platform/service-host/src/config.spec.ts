@@ -87,6 +87,60 @@ describe('service configuration', () => {
     expect(text).not.toContain('hunter2');
   });
 
+  describe('DATABASE_MIGRATION_URL (issue 22: least-privilege roles; the owner only in a migration run)', () => {
+    const OWNER_URL = 'postgres://custody:owner-secret@db:5432/custody';
+    const SERVICE_URL = 'postgres://custody_ledger:service-secret@db:5432/custody';
+    const migration = { ...valid, DATABASE_URL: SERVICE_URL, DATABASE_MIGRATION_URL: OWNER_URL, MIGRATE_ONLY: 'true' };
+    const problemsOf = (result: ServiceConfigResult) => (result.ok ? [] : result.problems);
+
+    it('given a migration run, then it connects as the owner and grants the role named by DATABASE_URL\'s user', () => {
+      expect(parseServiceConfig('ledger', 3001, migration)).toMatchObject({ ok: true, config: { migrateOnly: true, databaseUrl: OWNER_URL, databaseServiceRole: 'custody_ledger' } });
+    });
+
+    it('given no DATABASE_MIGRATION_URL, then the service connects with DATABASE_URL and grants nothing (npm test, a migration run as before)', () => {
+      const serving = parseServiceConfig('ledger', 3001, { ...valid, DATABASE_URL: SERVICE_URL });
+      expect(serving).toMatchObject({ ok: true, config: { databaseUrl: SERVICE_URL } });
+      expect(serving.ok && 'databaseServiceRole' in serving.config).toBe(false);
+    });
+
+    it('given DATABASE_MIGRATION_URL outside a migration run, then it is refused: a serving service never holds the owner\'s credentials', () => {
+      for (const migrateOnly of [undefined, 'false']) {
+        const result = parseServiceConfig('ledger', 3001, { ...migration, MIGRATE_ONLY: migrateOnly });
+        expect(problemsOf(result).map((problem) => problem.variable)).toEqual(['DATABASE_MIGRATION_URL']);
+        expect(problemsOf(result)[0]?.reason).toMatch(/MIGRATE_ONLY=true/);
+      }
+    });
+
+    it.each([
+      ['another server', 'postgres://custody:owner-secret@other-db:5432/custody'],
+      ['another port', 'postgres://custody:owner-secret@db:5433/custody'],
+      ['another database', 'postgres://custody:owner-secret@db:5432/postgres'],
+    ])('given an owner URL on %s, then it is refused: the grants must land where the service connects', (_case, ownerUrl) => {
+      const problems = problemsOf(parseServiceConfig('ledger', 3001, { ...migration, DATABASE_MIGRATION_URL: ownerUrl }));
+      expect(problems.map((problem) => `${problem.variable}: ${problem.reason}`)).toEqual(['DATABASE_MIGRATION_URL: must name the same server and database as DATABASE_URL']);
+    });
+
+    it.each([
+      ['a quoted identifier', 'postgres://%22Custody%20Ledger%22:service-secret@db:5432/custody'],
+      ['an upper-case name', 'postgres://Custody_Ledger:service-secret@db:5432/custody'],
+      ['an injection', 'postgres://custody_ledger%3Bdrop%20table%20x:service-secret@db:5432/custody'],
+      ['an empty name', 'postgres://db:5432/custody'],
+      ['a name past 63 characters', `postgres://custody_${'x'.repeat(60)}:service-secret@db:5432/custody`],
+    ])('given DATABASE_URL with %s as its user, then it is refused: the role granted to is a plain identifier', (_case, serviceUrl) => {
+      const problems = problemsOf(parseServiceConfig('ledger', 3001, { ...migration, DATABASE_URL: serviceUrl }));
+      expect(problems.map((problem) => problem.variable)).toEqual(['DATABASE_URL']);
+      expect(problems[0]?.reason).toMatch(/the service's role/);
+    });
+
+    it('given a DATABASE_MIGRATION_URL that is no postgres URL, then it is refused, and no problem repeats a password', () => {
+      for (const bad of ['mysql://custody:owner-secret@db:5432/custody', 'postgres://custody:owner-secret@db:5432', 'not a url owner-secret']) {
+        const result = parseServiceConfig('ledger', 3001, { ...migration, DATABASE_MIGRATION_URL: bad });
+        expect(problemsOf(result).map((problem) => problem.variable)).toEqual(['DATABASE_MIGRATION_URL']);
+        expect(formatConfigProblems('ledger', problemsOf(result))).not.toMatch(/owner-secret|service-secret/);
+      }
+    });
+  });
+
   describe('Kafka transport security (issue 22: Kafka clients authenticate; secrets only from files)', () => {
     const PASSWORD = 'Sc4rrySecretPassw0rd-do-not-print';
     let directory: string;
