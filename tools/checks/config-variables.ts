@@ -40,6 +40,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: true,
   },
   {
+    name: 'DATABASE_MIGRATION_URL',
+    required: false,
+    default: undefined,
+    description:
+      "A migration run's (MIGRATE_ONLY=true) PostgreSQL URL of the schemas' owner, the migration role: the run prepares the schemas as that role, then grants the service's role (the user of DATABASE_URL, a plain identifier) what it needs. Same server and database as DATABASE_URL; refused outside a migration run (a serving service never holds the owner's credentials).",
+    secret: true,
+  },
+  {
     name: 'PORT',
     required: false,
     default: 'ledger 3001, wallet 3002, policy 3003, reconciliation 3004, audit 3005',

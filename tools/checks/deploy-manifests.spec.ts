@@ -65,6 +65,8 @@ function parseDocuments(text: string, source: string): Yaml[] {
 const REQUIRED_INTERPOLATION = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}$/;
 const SECRET_LOOKING_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL|API_KEY|ACCESS_KEY)/;
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:(.+)@/i;
+/** URLs whose password (not the whole value) must be a required interpolation. */
+const DATABASE_URL_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'DATABASE_MIGRATION_URL']);
 
 /** True for a value that looks like a credential: a long run of key-like characters mixing letters and digits. */
 function looksLikeSecretLiteral(value: string): boolean {
@@ -79,7 +81,7 @@ function secretLiteralProblems(name: string, value: string): string[] {
   // a *_FILE variable names where a compose secret is mounted, never the secret itself
   if (name.endsWith('_FILE') && /^\/run\/secrets\/[a-z0-9-]+$/.test(value)) return problems;
   const interpolationOnly = REQUIRED_INTERPOLATION.test(value);
-  if ((SECRET_LOOKING_NAME.test(name) || SECRET_CONFIG_VARIABLE_NAMES.has(name)) && name !== 'DATABASE_URL' && !interpolationOnly) {
+  if ((SECRET_LOOKING_NAME.test(name) || SECRET_CONFIG_VARIABLE_NAMES.has(name)) && !DATABASE_URL_VARIABLES.has(name) && !interpolationOnly) {
     problems.push(`${name}: a credential must be a required interpolation \${${name}:?...}`);
   }
   const password = URL_PASSWORD.exec(value)?.[1];
@@ -112,6 +114,97 @@ function containerPort(mapping: string | number | Yaml): number {
   if (typeof mapping === 'object') return Number(mapping['target']);
   const last = String(mapping).split(':').pop() ?? '';
   return Number(last.split('/')[0]);
+}
+
+// ---- database roles (issue 22) ------------------------------------------------------------
+
+/** The migration role: owns the database and every schema; only a migration run connects as it. */
+const DATABASE_OWNER_ROLE = 'custody';
+/** Each service's own login role. */
+const serviceDatabaseRole = (service: ServiceName): string => `custody_${service}`;
+/** A service's compose migration run (its image with MIGRATE_ONLY=true). */
+const migrationRunOf = (service: ServiceName): string => `migrate-${service}`;
+const POSTGRES_INIT_SQL = 'deploy/postgres/init-roles.sql';
+const POSTGRES_INIT_DIRECTORY = '/docker-entrypoint-initdb.d/';
+/** What a service's role must not be able to do (PostgreSQL role attributes). */
+const SERVICE_ROLE_ATTRIBUTES = ['login', 'nosuperuser', 'nocreatedb', 'nocreaterole', 'noreplication', 'nobypassrls'];
+const OWNER_ROLE_ATTRIBUTES = ['login', 'nosuperuser', 'createrole', 'nocreatedb', 'noreplication', 'nobypassrls'];
+
+/** A compose database URL's parts; the password is only ever a `${VAR:?...}` interpolation, whose VAR is returned. */
+function composeDatabaseUrl(url: string | undefined): { user: string; passwordVariable: string | undefined; server: string } | undefined {
+  const match = /^postgres(?:ql)?:\/\/([^:@/]+)(?::([^@]*))?@(.+)$/.exec(url ?? '');
+  if (match === null) return undefined;
+  return { user: match[1] as string, passwordVariable: REQUIRED_INTERPOLATION.exec(match[2] ?? '')?.[1], server: match[3] as string };
+}
+
+/** Roles created by the init SQL: attributes (lower case) and the psql variable of the password, by \getenv's environment variable. */
+function initSqlRoles(sql: string): Map<string, { attributes: string[]; passwordVariable: string | undefined; literalPassword: boolean }> {
+  const getenv = new Map([...sql.matchAll(/^\\getenv\s+(\w+)\s+(\w+)\s*$/gm)].map((match) => [match[1] as string, match[2] as string]));
+  const roles = new Map<string, { attributes: string[]; passwordVariable: string | undefined; literalPassword: boolean }>();
+  for (const match of sql.replace(/--[^\n]*/g, '').matchAll(/\bcreate\s+role\s+(\w+)\s+([^;]*);/gi)) {
+    const options = (match[2] as string).toLowerCase();
+    const psqlVariable = /\bpassword\s+:'(\w+)'/.exec(options)?.[1];
+    roles.set((match[1] as string).toLowerCase(), {
+      attributes: options.replace(/\bpassword\s+\S+/, '').split(/\s+/).filter((word) => word !== ''),
+      passwordVariable: psqlVariable === undefined ? undefined : getenv.get(psqlVariable),
+      literalPassword: /\bpassword\s+'/.test(options),
+    });
+  }
+  return roles;
+}
+
+/**
+ * Every way compose breaks the least-privilege roles; empty when it holds: each service connects
+ * as its own role (never the owner), never gets DATABASE_MIGRATION_URL, and waits for its
+ * migration run, which carries the owner's URL as DATABASE_MIGRATION_URL (same server and
+ * database) and the service's own DATABASE_URL; the init SQL, mounted into the postgres image's
+ * init directory, creates each role with its attributes and the password of the variable its URL uses.
+ */
+function composeDatabaseRoleProblems(file: Yaml, initSql: string): string[] {
+  const problems: string[] = [];
+  const services: Record<string, Yaml> = file['services'] ?? {};
+  const roles = initSqlRoles(initSql);
+  const postgres = services['postgres'] ?? {};
+  const postgresEnvironment = composeEnvironment(postgres);
+  const mounted = ((postgres['volumes'] ?? []) as string[]).some((entry) => entry.startsWith(`./${POSTGRES_INIT_SQL}:${POSTGRES_INIT_DIRECTORY}`) && entry.endsWith(':ro'));
+  if (!mounted) problems.push(`postgres: ${POSTGRES_INIT_SQL} is not mounted read-only into ${POSTGRES_INIT_DIRECTORY}`);
+  if (/\bpassword\s+'/i.test(initSql)) problems.push(`${POSTGRES_INIT_SQL}: a password literal`);
+  const roleProblems = (role: string, attributes: readonly string[], passwordVariable: string | undefined) => {
+    const created = roles.get(role);
+    if (created === undefined) return [`${POSTGRES_INIT_SQL}: role ${role} is not created`];
+    const found: string[] = [];
+    const missing = attributes.filter((attribute) => !created.attributes.includes(attribute));
+    const extra = created.attributes.filter((attribute) => !attributes.includes(attribute));
+    if (missing.length > 0 || extra.length > 0) found.push(`${POSTGRES_INIT_SQL}: role ${role} is ${created.attributes.join(' ')}, expected ${attributes.join(' ')}`);
+    if (passwordVariable === undefined || created.passwordVariable !== passwordVariable) found.push(`${POSTGRES_INIT_SQL}: role ${role}'s password is not \\getenv ${passwordVariable ?? '<the variable of its URL>'}`);
+    else if (!REQUIRED_INTERPOLATION.test(postgresEnvironment[passwordVariable] ?? '')) found.push(`postgres: ${passwordVariable} is not passed to the init SQL as \${${passwordVariable}:?...}`);
+    return found;
+  };
+  let ownerUrl: ReturnType<typeof composeDatabaseUrl>;
+  for (const name of SERVICE_NAMES) {
+    const environment = composeEnvironment(services[name] ?? {});
+    const url = composeDatabaseUrl(environment['DATABASE_URL']);
+    if (url?.user !== serviceDatabaseRole(name)) problems.push(`${name}: DATABASE_URL connects as ${url?.user ?? '?'}, not its own role ${serviceDatabaseRole(name)}`);
+    if (environment['DATABASE_MIGRATION_URL'] !== undefined) problems.push(`${name}: a service never gets DATABASE_MIGRATION_URL (the owner's credentials)`);
+    if (services[name]?.['depends_on']?.[migrationRunOf(name)]?.['condition'] !== 'service_completed_successfully') problems.push(`${name}: does not wait for ${migrationRunOf(name)} to complete successfully`);
+    const migration = services[migrationRunOf(name)];
+    if (migration === undefined) {
+      problems.push(`${migrationRunOf(name)}: missing`);
+      continue;
+    }
+    const migrationEnvironment = composeEnvironment(migration);
+    const owner = composeDatabaseUrl(migrationEnvironment['DATABASE_MIGRATION_URL']);
+    if (migrationEnvironment['MIGRATE_ONLY'] !== 'true') problems.push(`${migrationRunOf(name)}: MIGRATE_ONLY is not 'true'`);
+    if (owner?.user !== DATABASE_OWNER_ROLE) problems.push(`${migrationRunOf(name)}: DATABASE_MIGRATION_URL connects as ${owner?.user ?? '?'}, not the owner ${DATABASE_OWNER_ROLE}`);
+    if (owner !== undefined && owner.server !== url?.server) problems.push(`${migrationRunOf(name)}: DATABASE_MIGRATION_URL names another server or database than ${name}'s DATABASE_URL`);
+    if (migrationEnvironment['DATABASE_URL'] !== environment['DATABASE_URL']) problems.push(`${migrationRunOf(name)}: DATABASE_URL is not ${name}'s (the role it grants)`);
+    if (migration['image'] !== services[name]?.['image'] || JSON.stringify(migration['build']) !== JSON.stringify(services[name]?.['build'])) problems.push(`${migrationRunOf(name)}: not ${name}'s image and build`);
+    if (migration['restart'] !== 'no') problems.push(`${migrationRunOf(name)}: restarts (a one-shot run must not)`);
+    problems.push(...roleProblems(serviceDatabaseRole(name), SERVICE_ROLE_ATTRIBUTES, url?.passwordVariable));
+    ownerUrl ??= owner;
+  }
+  problems.push(...roleProblems(DATABASE_OWNER_ROLE, OWNER_ROLE_ATTRIBUTES, ownerUrl?.passwordVariable));
+  return problems;
 }
 
 // ---- Kubernetes ---------------------------------------------------------------------------
@@ -148,6 +241,83 @@ function resolvePort(port: string | number, container: Yaml): number | undefined
 
 function matchesLabels(selector: Record<string, string>, labels: Record<string, string>): boolean {
   return Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+// ---- Kubernetes: database roles and the audit's checkpoints (issue 22) -----------------------
+
+/** The Secret holding the schemas' owner's URL (the migration role): read by the migration Jobs only. */
+const DATABASE_OWNER_SECRET = 'custody-database-owner';
+const migrationJobs: Yaml[] = parseDocuments(readText('deploy', 'k8s', 'migrations', 'jobs.yaml'), 'deploy/k8s/migrations/jobs.yaml');
+/** Where the audit service writes its signed checkpoints: a volume that outlives the pod. */
+const CHECKPOINT_DIRECTORY_VARIABLE = 'AUDIT_CHECKPOINT_DIR';
+
+const podSpecOf = (workload: Yaml): Yaml => workload['spec']?.['template']?.['spec'] ?? {};
+const envEntry = (container: Yaml | undefined, name: string): Yaml | undefined => ((container?.['env'] ?? []) as Yaml[]).find((entry) => entry['name'] === name);
+
+/**
+ * Every way the manifests hand the owner's credentials to the wrong workload; empty when they hold:
+ * no Deployment names DATABASE_MIGRATION_URL or the owner's Secret; each migration Job takes
+ * DATABASE_MIGRATION_URL from the owner's Secret (secretKeyRef, key database-url) and its
+ * DATABASE_URL (the role it grants) from the same Secret as its Deployment.
+ */
+function k8sDatabaseRoleProblems(objects: readonly Yaml[], jobs: readonly Yaml[]): string[] {
+  const problems: string[] = [];
+  for (const service of SERVICE_NAMES) {
+    const deployment = objects.find((object) => object['kind'] === 'Deployment' && object['metadata']?.['name'] === service);
+    const job = jobs.find((object) => object['kind'] === 'Job' && object['metadata']?.['name'] === `migrate-${service}`);
+    if (deployment === undefined || job === undefined) {
+      problems.push(`${service}: Deployment or Job migrate-${service} missing`);
+      continue;
+    }
+    const deployed = (podSpecOf(deployment)['containers'] as Yaml[] | undefined)?.find((container) => container['name'] === service);
+    const migrating = (podSpecOf(job)['containers'] as Yaml[] | undefined)?.find((container) => container['name'] === service);
+    if (envEntry(deployed, 'DATABASE_MIGRATION_URL') !== undefined) problems.push(`Deployment ${service}: carries DATABASE_MIGRATION_URL (the owner's credentials)`);
+    if (JSON.stringify(podSpecOf(deployment)).includes(`"${DATABASE_OWNER_SECRET}"`)) problems.push(`Deployment ${service}: names the owner's Secret ${DATABASE_OWNER_SECRET}`);
+    const owner = envEntry(migrating, 'DATABASE_MIGRATION_URL');
+    if (owner === undefined) problems.push(`Job migrate-${service}: no DATABASE_MIGRATION_URL`);
+    else if (owner['value'] !== undefined || JSON.stringify(owner['valueFrom']) !== JSON.stringify({ secretKeyRef: { name: DATABASE_OWNER_SECRET, key: 'database-url' } })) {
+      problems.push(`Job migrate-${service}: DATABASE_MIGRATION_URL is not from Secret ${DATABASE_OWNER_SECRET} (key database-url)`);
+    }
+    const serviceUrl = envEntry(migrating, 'DATABASE_URL')?.['valueFrom']?.['secretKeyRef'];
+    if (serviceUrl === undefined || JSON.stringify(serviceUrl) !== JSON.stringify(envEntry(deployed, 'DATABASE_URL')?.['valueFrom']?.['secretKeyRef'])) {
+      problems.push(`Job migrate-${service}: DATABASE_URL is not from its Deployment's Secret (the role it grants)`);
+    }
+    if (serviceUrl?.['name'] === DATABASE_OWNER_SECRET) problems.push(`Job migrate-${service}: DATABASE_URL is the owner's`);
+  }
+  return problems;
+}
+
+/**
+ * Every way the audit's checkpoints could be lost with a pod; empty when they hold: the directory
+ * of AUDIT_CHECKPOINT_DIR is mounted from a PersistentVolumeClaim of the manifests (ReadWriteOnce,
+ * a storage size), never an emptyDir; and since one node at a time can attach it, the Deployment
+ * runs one replica and replaces it with Recreate (a surge pod elsewhere would hang on the volume).
+ */
+function checkpointVolumeProblems(objects: readonly Yaml[]): string[] {
+  const problems: string[] = [];
+  const deployment = objects.find((object) => object['kind'] === 'Deployment' && object['metadata']?.['name'] === 'audit');
+  const pod = podSpecOf(deployment ?? {});
+  const container = (pod['containers'] as Yaml[] | undefined)?.find((candidate) => candidate['name'] === 'audit');
+  const directory = envEntry(container, CHECKPOINT_DIRECTORY_VARIABLE)?.['value'];
+  if (typeof directory !== 'string') return [`Deployment audit: no ${CHECKPOINT_DIRECTORY_VARIABLE}`];
+  const mount = ((container?.['volumeMounts'] ?? []) as Yaml[]).find((candidate) => directory === candidate['mountPath'] || directory.startsWith(`${String(candidate['mountPath'])}/`));
+  const volume = ((pod['volumes'] ?? []) as Yaml[]).find((candidate) => candidate['name'] === mount?.['name']);
+  if (mount === undefined || volume === undefined) return [`Deployment audit: ${directory} is on no volume (the container's filesystem is read-only)`];
+  if (mount['readOnly'] === true) problems.push(`Deployment audit: ${directory} is mounted read-only`);
+  const claimName = volume['persistentVolumeClaim']?.['claimName'];
+  if (claimName === undefined) {
+    problems.push(`Deployment audit: ${directory} is on volume ${String(volume['name'])} (${Object.keys(volume).filter((key) => key !== 'name').join(', ')}), not a PersistentVolumeClaim: the checkpoints would go with the pod`);
+  } else {
+    const claim = objects.find((object) => object['kind'] === 'PersistentVolumeClaim' && object['metadata']?.['name'] === claimName);
+    if (claim === undefined) problems.push(`PersistentVolumeClaim ${claimName}: not in the manifests`);
+    else {
+      if (JSON.stringify(claim['spec']?.['accessModes']) !== JSON.stringify(['ReadWriteOnce'])) problems.push(`PersistentVolumeClaim ${claimName}: access modes ${JSON.stringify(claim['spec']?.['accessModes'])}, expected ["ReadWriteOnce"]`);
+      if (!/^\d+(Mi|Gi|Ti)$/.test(String(claim['spec']?.['resources']?.['requests']?.['storage']))) problems.push(`PersistentVolumeClaim ${claimName}: no storage size (e.g. 1Gi)`);
+    }
+  }
+  if (deployment?.['spec']?.['replicas'] !== 1) problems.push(`Deployment audit: ${String(deployment?.['spec']?.['replicas'])} replicas on a ReadWriteOnce volume, expected 1`);
+  if (deployment?.['spec']?.['strategy']?.['type'] !== 'Recreate') problems.push(`Deployment audit: strategy ${String(deployment?.['spec']?.['strategy']?.['type'])}, expected Recreate (a surge pod on another node cannot attach the volume)`);
+  return problems;
 }
 
 function configMapData(name: string): Record<string, string> {
@@ -188,6 +358,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS',
         'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS',
         'AUTH_JWT_SECRET',
+        'DATABASE_MIGRATION_URL',
         'DATABASE_POOL_MAX',
         'DATABASE_URL',
         'EXCHANGE_PUBLIC_KEYS_FILE',
@@ -256,7 +427,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'WALLET_SCAN_START_BLOCK',
       ].sort(),
     );
-    expect([...SECRET_CONFIG_VARIABLE_NAMES].sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_URL', 'WALLET_HSM_PIN']);
+    expect([...SECRET_CONFIG_VARIABLE_NAMES].sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_MIGRATION_URL', 'DATABASE_URL', 'WALLET_HSM_PIN']);
   });
 
   it('the secret literal detector flags key-like values and lets ordinary values through', () => {
@@ -275,9 +446,12 @@ describe('docker-compose.yml', () => {
   const services: Record<string, Yaml> = compose['services'];
   const KAFKA_NODES = ['kafka-1', 'kafka-2', 'kafka-3'];
   const TOPIC_JOB = 'kafka-topics';
+  /** One-shot containers: whoever depends on one waits for its exit code (service_completed_successfully). */
+  const ONE_SHOT_JOBS: ReadonlySet<string> = new Set([TOPIC_JOB, ...SERVICE_NAMES.map(migrationRunOf)]);
   /** Containers without a healthcheck, each with the reason; every other container must have one. */
   const HEALTHCHECK_EXEMPT: Readonly<Record<string, string>> = {
     [TOPIC_JOB]: 'a one-shot job: it exits, and the services wait for its exit code (service_completed_successfully)',
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [migrationRunOf(name), `${name}'s migration run: it exits, and ${name} waits for its exit code (service_completed_successfully)`])),
     'otel-collector': 'its image is the collector binary alone: no shell, wget or curl to probe the health_check extension from inside',
   };
 
@@ -348,11 +522,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('waits on what each dependency can tell: healthy where it has a healthcheck, completed for the topic job', () => {
+  it('waits on what each dependency can tell: healthy where it has a healthcheck, completed for the topic job and the migration runs', () => {
     const wrong = Object.entries(services).flatMap(([name, definition]) =>
       Object.entries((definition['depends_on'] ?? {}) as Record<string, Yaml>).flatMap(([target, dependency]) => {
         const expected =
-          target === TOPIC_JOB ? 'service_completed_successfully' : service(target)['healthcheck'] === undefined ? 'service_started' : 'service_healthy';
+          ONE_SHOT_JOBS.has(target) ? 'service_completed_successfully' : service(target)['healthcheck'] === undefined ? 'service_started' : 'service_healthy';
         return dependency['condition'] === expected ? [] : [`${name} -> ${target}: ${String(dependency['condition'])}, expected ${expected}`];
       }),
     );
@@ -537,6 +711,53 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
+  describe('database roles (issue 22: least privilege)', () => {
+    const initSql = readText(POSTGRES_INIT_SQL);
+
+    it('each service connects as its own role custody_<service>, never the owner, after its migration run (the owner\'s URL as DATABASE_MIGRATION_URL) completed; the init SQL creates the roles', () => {
+      expect(composeDatabaseRoleProblems(compose, initSql)).toEqual([]);
+      expect(service('postgres')['environment']['POSTGRES_USER']).not.toBe(DATABASE_OWNER_ROLE); // the image's bootstrap user is a superuser
+    });
+
+    it('fails a service on the owner\'s URL or holding it, a migration run granting as another role, a run not waited for, and a role made too strong or with a literal password', () => {
+      const mutated = (change: (file: Yaml) => void): Yaml => {
+        const clone = JSON.parse(JSON.stringify(compose)) as Yaml;
+        change(clone);
+        return clone;
+      };
+      const ownerUrl = String(service(migrationRunOf('ledger'))['environment']['DATABASE_MIGRATION_URL']);
+      expect(composeDatabaseRoleProblems(mutated((file) => (file['services']['ledger']['environment']['DATABASE_URL'] = ownerUrl)), initSql)).toEqual([
+        'ledger: DATABASE_URL connects as custody, not its own role custody_ledger',
+        'migrate-ledger: DATABASE_URL is not ledger\'s (the role it grants)',
+        `${POSTGRES_INIT_SQL}: role custody_ledger's password is not \\getenv CUSTODY_DB_OWNER_PASSWORD`,
+      ]);
+      expect(composeDatabaseRoleProblems(mutated((file) => (file['services']['wallet']['environment']['DATABASE_MIGRATION_URL'] = ownerUrl)), initSql)).toEqual([
+        'wallet: a service never gets DATABASE_MIGRATION_URL (the owner\'s credentials)',
+      ]);
+      const policyUrl = String(service('policy')['environment']['DATABASE_URL']);
+      expect(composeDatabaseRoleProblems(mutated((file) => (file['services'][migrationRunOf('policy')]['environment']['DATABASE_MIGRATION_URL'] = policyUrl)), initSql)).toEqual([
+        'migrate-policy: DATABASE_MIGRATION_URL connects as custody_policy, not the owner custody',
+      ]);
+      expect(composeDatabaseRoleProblems(mutated((file) => (file['services'][migrationRunOf('audit')]['environment']['DATABASE_MIGRATION_URL'] = ownerUrl.replace('@postgres:5432/custody', '@postgres:5432/other'))), initSql)).toEqual([
+        'migrate-audit: DATABASE_MIGRATION_URL names another server or database than audit\'s DATABASE_URL',
+      ]);
+      expect(composeDatabaseRoleProblems(mutated((file) => (file['services']['reconciliation']['depends_on'][migrationRunOf('reconciliation')]['condition'] = 'service_started')), initSql)).toEqual([
+        'reconciliation: does not wait for migrate-reconciliation to complete successfully',
+      ]);
+      expect(composeDatabaseRoleProblems(mutated((file) => delete file['services'][migrationRunOf('wallet')]), initSql)).toEqual(['migrate-wallet: missing']);
+      expect(composeDatabaseRoleProblems(compose, initSql.replace('create role custody_audit login nosuperuser', 'create role custody_audit login superuser'))).toEqual([
+        `${POSTGRES_INIT_SQL}: role custody_audit is login superuser nocreatedb nocreaterole noreplication nobypassrls, expected ${SERVICE_ROLE_ATTRIBUTES.join(' ')}`,
+      ]);
+      expect(composeDatabaseRoleProblems(compose, initSql.replace(":'ledger_password'", "'hunter2'"))).toEqual([
+        `${POSTGRES_INIT_SQL}: a password literal`,
+        `${POSTGRES_INIT_SQL}: role custody_ledger's password is not \\getenv CUSTODY_DB_LEDGER_PASSWORD`,
+      ]);
+      expect(composeDatabaseRoleProblems(mutated((file) => (file['services']['postgres']['volumes'] = ['postgres-data:/var/lib/postgresql/data'])), initSql)).toEqual([
+        `postgres: ${POSTGRES_INIT_SQL} is not mounted read-only into ${POSTGRES_INIT_DIRECTORY}`,
+      ]);
+    });
+  });
+
   it('sends traces to the collector OTLP/HTTP port of deploy/otel-collector.yaml', () => {
     const collectorHttp = String(collectorConfig['receivers']['otlp']['protocols']['http']['endpoint']);
     const port = collectorHttp.split(':').pop();
@@ -690,6 +911,67 @@ describe('deploy/k8s/base', () => {
     expect(k8sObject('Namespace', NAMESPACE)['metadata']['labels']['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  describe('database roles and the audit\'s checkpoints (issue 22)', () => {
+    const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+    const find = (list: Yaml[], kind: string, name: string): Yaml => list.find((object) => object['kind'] === kind && object['metadata']['name'] === name)!;
+    const containerOf = (workload: Yaml): Yaml => podSpecOf(workload)['containers'][0];
+
+    it('no Deployment carries DATABASE_MIGRATION_URL or the owner\'s Secret; each migration Job takes it from that Secret, and its DATABASE_URL (the role it grants) from its Deployment\'s', () => {
+      expect(k8sDatabaseRoleProblems(k8sObjects, migrationJobs)).toEqual([]);
+    });
+
+    it('fails a Deployment given the owner\'s URL, a Job without it, with it as a literal or from another Secret, and a Job granting the owner', () => {
+      const objects = clone(k8sObjects);
+      containerOf(find(objects, 'Deployment', 'ledger'))['env'].push({ name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: DATABASE_OWNER_SECRET, key: 'database-url' } } });
+      expect(k8sDatabaseRoleProblems(objects, migrationJobs)).toEqual([
+        'Deployment ledger: carries DATABASE_MIGRATION_URL (the owner\'s credentials)',
+        `Deployment ledger: names the owner's Secret ${DATABASE_OWNER_SECRET}`,
+      ]);
+      const jobs = clone(migrationJobs);
+      const env = (service: string): Yaml[] => containerOf(find(jobs, 'Job', `migrate-${service}`))['env'];
+      env('wallet').splice(env('wallet').findIndex((entry) => entry['name'] === 'DATABASE_MIGRATION_URL'), 1);
+      env('policy')[env('policy').findIndex((entry) => entry['name'] === 'DATABASE_MIGRATION_URL')] = { name: 'DATABASE_MIGRATION_URL', value: 'postgres://custody@db:5432/custody' };
+      env('audit').find((entry) => entry['name'] === 'DATABASE_MIGRATION_URL')!['valueFrom']['secretKeyRef']['name'] = 'custody-audit';
+      env('reconciliation').find((entry) => entry['name'] === 'DATABASE_URL')!['valueFrom']['secretKeyRef']['name'] = DATABASE_OWNER_SECRET;
+      expect(k8sDatabaseRoleProblems(k8sObjects, jobs)).toEqual([
+        'Job migrate-wallet: no DATABASE_MIGRATION_URL',
+        `Job migrate-policy: DATABASE_MIGRATION_URL is not from Secret ${DATABASE_OWNER_SECRET} (key database-url)`,
+        'Job migrate-reconciliation: DATABASE_URL is not from its Deployment\'s Secret (the role it grants)',
+        'Job migrate-reconciliation: DATABASE_URL is the owner\'s',
+        `Job migrate-audit: DATABASE_MIGRATION_URL is not from Secret ${DATABASE_OWNER_SECRET} (key database-url)`,
+      ]);
+    });
+
+    it(`the audit's ${CHECKPOINT_DIRECTORY_VARIABLE} is on a ReadWriteOnce PersistentVolumeClaim with a size, not an emptyDir; one replica, replaced with Recreate`, () => {
+      expect(checkpointVolumeProblems(k8sObjects)).toEqual([]);
+    });
+
+    it('fails the checkpoints on an emptyDir, a claim that is missing or shared, two replicas, and a rolling update', () => {
+      const onEmptyDir = clone(k8sObjects);
+      const volumes: Yaml[] = podSpecOf(find(onEmptyDir, 'Deployment', 'audit'))['volumes'];
+      volumes[volumes.findIndex((volume) => volume['name'] === 'checkpoints')] = { name: 'checkpoints', emptyDir: { sizeLimit: '256Mi' } };
+      expect(checkpointVolumeProblems(onEmptyDir)).toEqual([
+        'Deployment audit: /var/lib/custody/checkpoints is on volume checkpoints (emptyDir), not a PersistentVolumeClaim: the checkpoints would go with the pod',
+      ]);
+      const claimless = clone(k8sObjects).filter((object) => object['kind'] !== 'PersistentVolumeClaim');
+      expect(checkpointVolumeProblems(claimless)).toEqual(['PersistentVolumeClaim audit-checkpoints: not in the manifests']);
+      const shared = clone(k8sObjects);
+      find(shared, 'PersistentVolumeClaim', 'audit-checkpoints')['spec']['accessModes'] = ['ReadWriteMany'];
+      delete find(shared, 'PersistentVolumeClaim', 'audit-checkpoints')['spec']['resources'];
+      expect(checkpointVolumeProblems(shared)).toEqual([
+        'PersistentVolumeClaim audit-checkpoints: access modes ["ReadWriteMany"], expected ["ReadWriteOnce"]',
+        'PersistentVolumeClaim audit-checkpoints: no storage size (e.g. 1Gi)',
+      ]);
+      const rolling = clone(k8sObjects);
+      find(rolling, 'Deployment', 'audit')['spec']['replicas'] = 2;
+      find(rolling, 'Deployment', 'audit')['spec']['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+      expect(checkpointVolumeProblems(rolling)).toEqual([
+        'Deployment audit: 2 replicas on a ReadWriteOnce volume, expected 1',
+        'Deployment audit: strategy RollingUpdate, expected Recreate (a surge pod on another node cannot attach the volume)',
+      ]);
+    });
+  });
+
   it('denies every way in and out of the namespace by default (the services\' NetworkPolicies open what each needs)', () => {
     expect(k8sObject('NetworkPolicy', 'default-deny')['spec']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
@@ -712,7 +994,8 @@ describe('deploy/k8s/base', () => {
     const podLabels = (): Record<string, string> => deployment()['spec']['template']['metadata']['labels'];
 
     it(`has a Deployment whose container listens on ${port} (the compose port) and gets PORT=${port}`, () => {
-      expect(deployment()['spec']['replicas']).toBeGreaterThanOrEqual(2);
+      // the audit runs one replica: its checkpoint volume is ReadWriteOnce (checked with the volume, above)
+      expect(deployment()['spec']['replicas']).toBeGreaterThanOrEqual(service === 'audit' ? 1 : 2);
       expect(matchesLabels(deployment()['spec']['selector']['matchLabels'], podLabels())).toBe(true);
       expect((container()['ports'] as Yaml[]).map((entry) => entry['containerPort'])).toEqual([port]);
       const portEntry = (container()['env'] as Yaml[]).find((entry) => entry['name'] === 'PORT');

@@ -52,6 +52,25 @@ function schemaProblems(object: Yaml): string | undefined {
   }
 }
 
+/** Runs one replica (with Recreate): the audit, whose checkpoint volume is ReadWriteOnce (deploy/k8s/base/audit.yaml). */
+const SINGLE_REPLICA_SERVICES: ReadonlySet<string> = new Set(['audit']);
+/** The Secret of the schemas' owner (the migration role), which only the migration Jobs read (issue 22). */
+const DATABASE_OWNER_SECRET = 'custody-database-owner';
+
+/** A Job's env: its Deployment's without PORT, plus MIGRATE_ONLY and the owner's URL from its Secret (issue 22). */
+const expectedJobEnv = (deployedContainer: Yaml): Yaml[] => [
+  ...(deployedContainer['env'] as Yaml[]).filter((variable) => variable['name'] !== 'PORT'),
+  { name: 'MIGRATE_ONLY', value: 'true' },
+  { name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: DATABASE_OWNER_SECRET, key: 'database-url' } } },
+];
+
+/**
+ * A Job's volumes: its Deployment's, but a PersistentVolumeClaim is an emptyDir there (a migration
+ * run writes no checkpoint, and a ReadWriteOnce claim held by the running pod would keep the Job Pending).
+ */
+const expectedJobVolumes = (deployedPod: Yaml): Yaml[] =>
+  (deployedPod['volumes'] as Yaml[]).map((volume) => (volume['persistentVolumeClaim'] === undefined ? volume : { name: volume['name'], emptyDir: expect.any(Object) }));
+
 const find = (objects: Yaml[], kind: string, name: string): Yaml => {
   const found = objects.find((object) => object['kind'] === kind && object['metadata']['name'] === name);
   if (found === undefined) throw new Error(`no ${kind}/${name}`);
@@ -83,7 +102,7 @@ describe('Kubernetes overlays (kubectl kustomize, offline JSON schemas)', () => 
     const objects = rendered[overlay];
     expect(objects.length).toBeGreaterThan(20);
     expect(objects.map(schemaProblems).filter((problem) => problem !== undefined)).toEqual([]);
-    expect(new Set(objects.map((object) => object['kind']))).toEqual(new Set(['Namespace', 'ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor', 'PrometheusRule']));
+    expect(new Set(objects.map((object) => object['kind']))).toEqual(new Set(['Namespace', 'ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor', 'PrometheusRule', 'PersistentVolumeClaim']));
   });
 
   it('the validation itself catches a broken object (a container without an image, a probe port of the wrong type, a rule without expr)', () => {
@@ -104,7 +123,7 @@ describe('Kubernetes overlays (kubectl kustomize, offline JSON schemas)', () => 
       expect(find(rendered.dev, 'PodDisruptionBudget', service)['spec']['minAvailable']).toBe(0);
       const prod = find(rendered.prod, 'Deployment', service);
       expect(prod['spec']['template']['spec']['containers'][0]['image']).toMatch(new RegExp(`^custody/${service}:\\d+\\.\\d+\\.\\d+$`));
-      expect(prod['spec']['replicas']).toBeGreaterThanOrEqual(2);
+      expect(prod['spec']['replicas']).toBeGreaterThanOrEqual(SINGLE_REPLICA_SERVICES.has(service) ? 1 : 2);
       expect(find(rendered.prod, 'PodDisruptionBudget', service)['spec']['minAvailable']).toBeLessThan(prod['spec']['replicas']);
     }
     expect(find(rendered.prod, 'Deployment', 'ledger')['spec']['replicas']).toBe(3);
@@ -161,13 +180,28 @@ describe('migration Jobs (deploy/k8s/migrations, run before a rollout)', () => {
         volumeMounts: deployedContainer['volumeMounts'],
         securityContext: deployedContainer['securityContext'],
       });
-      expect(container['env']).toEqual([...(deployedContainer['env'] as Yaml[]).filter((variable) => variable['name'] !== 'PORT'), { name: 'MIGRATE_ONLY', value: 'true' }]);
-      expect([pod['volumes'], pod['securityContext'], pod['serviceAccountName']]).toEqual([deployed['volumes'], deployed['securityContext'], deployed['serviceAccountName']]);
+      expect(container['env']).toEqual(expectedJobEnv(deployedContainer));
+      expect([pod['volumes'], pod['securityContext'], pod['serviceAccountName']]).toEqual([expectedJobVolumes(deployed), deployed['securityContext'], deployed['serviceAccountName']]);
       expect(pod['restartPolicy']).toBe('Never');
       expect(job['spec']['backoffLimit']).toBeGreaterThan(0);
       expect(job['spec']['activeDeadlineSeconds']).toBeGreaterThan(0);
       expect(pod['containers'][0]['ports']).toBeUndefined();
     }
+  });
+
+  it('the comparison fails a Job without the owner\'s URL, with it as a literal or from another Secret, and one mounting the Deployment\'s claim (issue 22)', () => {
+    const job = find(jobs.prod, 'Job', 'migrate-audit')['spec']['template']['spec'];
+    const deployed = find(services.prod, 'Deployment', 'audit')['spec']['template']['spec'];
+    expect(job['containers'][0]['env']).toEqual(expectedJobEnv(deployed['containers'][0]));
+    const withOwner = (entry: Yaml | undefined): Yaml[] => [...(job['containers'][0]['env'] as Yaml[]).filter((variable) => variable['name'] !== 'DATABASE_MIGRATION_URL'), ...(entry === undefined ? [] : [entry])];
+    for (const entry of [undefined, { name: 'DATABASE_MIGRATION_URL', value: 'postgres://custody@db:5432/custody' }, { name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: 'custody-audit', key: 'database-url' } } }]) {
+      expect(withOwner(entry)).not.toEqual(expectedJobEnv(deployed['containers'][0]));
+    }
+    expect(job['volumes']).toEqual(expectedJobVolumes(deployed));
+    const claimed = (job['volumes'] as Yaml[]).map((volume) => (volume['name'] === 'checkpoints' ? { name: 'checkpoints', persistentVolumeClaim: { claimName: 'audit-checkpoints' } } : volume));
+    expect(claimed).not.toEqual(expectedJobVolumes(deployed));
+    // and the Deployment does hold a claim there (else the emptyDir rule above would be vacuous)
+    expect((deployed['volumes'] as Yaml[]).find((volume) => volume['name'] === 'checkpoints')).toEqual({ name: 'checkpoints', persistentVolumeClaim: { claimName: 'audit-checkpoints' } });
   });
 });
 
