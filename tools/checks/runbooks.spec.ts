@@ -11,7 +11,7 @@ import { checkRunbook, optionPairs, parseShell, type RunbookContext, type Word }
 const ROOT = resolve(__dirname, '../..');
 const RUNBOOKS = 'docs/runbooks';
 
-/** The six runbooks of issue 10; a file not among them fails (one topic, one file). */
+/** The six runbooks of issue 10 and issue 22's checkpoint copy; a file not among them fails (one topic, one file). */
 const TOPICS: Readonly<Record<string, string>> = {
   'deploy-and-roll-back.md': 'deploy and roll back',
   'replay-dead-letters.md': 'replay dead letters',
@@ -19,6 +19,7 @@ const TOPICS: Readonly<Record<string, string>> = {
   'rotate-a-key.md': 'rotate a key',
   'recover-from-a-lost-broker.md': 'recover from a lost broker',
   'restore-postgresql.md': 'restore PostgreSQL and re-verify the audit chain',
+  'copy-checkpoints-to-write-once-storage.md': 'copy the audit checkpoints to write-once storage (issue 22)',
 };
 
 /** External programs a runbook may run; anything else is a command that may not exist. */
@@ -41,6 +42,8 @@ const EXTERNAL_PROGRAMS = new Set([
   'rm',
   'umask',
   'cd',
+  // the AWS CLI: the audit checkpoints' write-once copy (S3 Object Lock, compliance mode)
+  'aws',
   // the Apache Kafka image's tools (also in Strimzi's broker images), by full path
   '/opt/kafka/bin/kafka-topics.sh',
   '/opt/kafka/bin/kafka-consumer-groups.sh',
@@ -135,7 +138,7 @@ const context: RunbookContext = {
 const runbookFiles = readdirSync(join(ROOT, RUNBOOKS)).sort();
 
 describe('runbooks (docs/runbooks): every step a command that exists', () => {
-  it('are exactly the six topics of issue 10, one file each', () => {
+  it('are exactly the topics listed (issue 10\'s six, issue 22\'s checkpoint copy), one file each', () => {
     expect(runbookFiles).toEqual(Object.keys(TOPICS).sort());
   });
 
