@@ -23,7 +23,8 @@ export type TokenProblem =
   | 'claim-invalid'
   | 'roles-claim-invalid'
   | 'issued-at-missing'
-  | 'lifetime-too-long';
+  | 'lifetime-too-long'
+  | 'issued-in-the-future';
 
 /** A token could not be turned into a caller. `message` is the human-readable reason. */
 export abstract class TokenVerificationError extends Error {

@@ -188,5 +188,16 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
       const { exp: _exp, ...withoutExpiry } = validClaims;
       await expectInvalid(await handmadeToken(withoutExpiry), 'expiry-missing');
     });
+
+    it('given iat a century ahead and exp an hour after it (exp - iat within the maximum), when verified, then it is invalid (issued-in-the-future): the cap is not bypassed', async () => {
+      const iat = NOW_SECONDS + HUNDRED_YEARS_SECONDS - 3_600;
+      await expectInvalid(await handmadeToken({ ...validClaims, iat, exp: NOW_SECONDS + HUNDRED_YEARS_SECONDS }), 'issued-in-the-future');
+      await expectInvalid(await handmadeToken({ ...validClaims, roles: ['custody-service'], iat, exp: NOW_SECONDS + HUNDRED_YEARS_SECONDS }), 'issued-in-the-future');
+    });
+
+    it('given iat later than now by more than the clock tolerance, when verified, then it is invalid (issued-in-the-future); within the tolerance it is accepted', async () => {
+      await expectInvalid(await handmadeToken({ ...validClaims, iat: NOW_SECONDS + CLOCK_TOLERANCE_SECONDS + 1, exp: NOW_SECONDS + 600 }), 'issued-in-the-future');
+      await expect(verifier.verify(await handmadeToken({ ...validClaims, iat: NOW_SECONDS + CLOCK_TOLERANCE_SECONDS, exp: NOW_SECONDS + 600 }))).resolves.toMatchObject({ id: 'user-1' });
+    });
   });
 });

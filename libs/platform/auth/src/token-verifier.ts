@@ -38,8 +38,22 @@ export class TokenVerifier {
     }
     const payload = await this.#verifySignatureAndClaims(token);
     const caller = callerFromPayload(payload);
+    this.#assertIssuedInThePast(payload);
     this.#assertLifetimeWithinMaximum(payload, caller.roles);
     return caller;
+  }
+
+  /**
+   * iat no later than now (plus the clock tolerance): jose checks iat only with maxTokenAge, so without this a token
+   * issued "in a century, an hour before its exp" would pass the lifetime check and be valid for a century.
+   */
+  #assertIssuedInThePast(payload: JWTPayload): void {
+    const { iat } = payload;
+    if (typeof iat !== 'number') throw new Error('assertion failed: iat is a required claim');
+    const nowSeconds = Math.floor(this.#clock().getTime() / 1000);
+    if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
+      throw new TokenInvalidError('issued-in-the-future', `token issued-at (iat) is ${iat - nowSeconds} s in the future, more than the ${CLOCK_TOLERANCE_SECONDS} s clock tolerance`);
+    }
   }
 
   /** exp - iat at most the maximum for the caller's kind: a token valid for 100 years is refused even while unexpired. */
