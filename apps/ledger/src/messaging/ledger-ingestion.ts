@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS, type LedgerCommandHandler } from '@custody/ledger-application';
+import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS, LEDGER_RETRYABLE_REFUSALS, type LedgerCommandHandler } from '@custody/ledger-application';
 import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { DATABASE_POOL, EMBEDDED_BUS, BusIngestion, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
@@ -35,7 +35,7 @@ export class LedgerIngestion implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.info('LEDGER_ROLES leaves out ingest: this process does not consume trades or wallet movements');
       return;
     }
-    const ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: this.config, logger: this.logger, pool: this.pool, metrics: this.metrics, name: 'ledger ingestion', groupId: LEDGER_CONSUMER_GROUP, topics: LEDGER_CONSUMED_TOPICS, apply: applyLedgerMessages(this.handler) });
+    const ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: this.config, logger: this.logger, pool: this.pool, metrics: this.metrics, name: 'ledger ingestion', groupId: LEDGER_CONSUMER_GROUP, topics: LEDGER_CONSUMED_TOPICS, apply: applyLedgerMessages(this.handler), retryableRefusals: LEDGER_RETRYABLE_REFUSALS });
     this.ingestion = ingestion;
     // not awaited at shutdown: with the database down the write side is never ready, and stop() ends a start in progress
     void this.writeSide.ready.then(() => ingestion.start()).catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'ledger ingestion did not start'));

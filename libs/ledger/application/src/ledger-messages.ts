@@ -25,6 +25,13 @@ import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messagin
 import type { PoolClient } from 'pg';
 import type { LedgerCommandHandler } from './ledger-command-handler';
 
+/**
+ * Refusals whose cause is fixed without the sender asking again: the client onboarded since, the
+ * wallet registered since. A re-driven message refused for one of them is booked once re-driven;
+ * any other refusal (an overdraft, a trade id booked with other content) stays final.
+ */
+export const LEDGER_RETRYABLE_REFUSALS: ReadonlySet<string> = new Set(['CLIENT_UNKNOWN', 'WALLET_UNKNOWN']);
+
 /** What the ledger consumes: the exchange's trades and the wallet's confirmed movements. */
 export const LEDGER_CONSUMED_TOPICS = [EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC] as const;
 

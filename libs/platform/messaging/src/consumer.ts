@@ -30,7 +30,9 @@ export const ORIGINAL_HEADER_PREFIX = 'x-original-';
 export const REDRIVEN_HEADER = 'x-redriven-dead-letter';
 
 const tracer = trace.getTracer('custody.messaging');
-const upstreamTopics: ReadonlySet<string> = new Set(UPSTREAM_TOPICS);
+/** The exchange's topics: every one of them is signed (a topic added under exchange.* is checked without a list to forget). */
+export const EXCHANGE_TOPIC_PREFIX = 'exchange.';
+if (!UPSTREAM_TOPICS.every((topic) => topic.startsWith(EXCHANGE_TOPIC_PREFIX))) throw new Error('assertion: every upstream topic is an exchange.* topic');
 
 /** A decoded, validated message ready for the handler. */
 export interface ConsumedMessage {
@@ -71,8 +73,8 @@ export interface InboxConsumerOptions {
    * Applies new messages (never one already in the inbox) inside the batch's transaction. A
    * message it refuses (and leaves without effect) is returned in `rejected`: it is parked in
    * custody.deadletter.v1 (MessageDeadLettered v2, stage 'handle') before the commit, and its
-   * inbox row stays, and the refusal is recorded: the same message put back by the re-drive (once
-   * the cause is fixed) is handed to it again.
+   * inbox row stays; a refusal with a code of `retryableRefusals` is recorded, so the same
+   * message put back by the re-drive (once the cause is fixed) is handed to it again.
    */
   readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void | ApplyOutcome>;
   /** A failed attempt of a batch (it is retried after a backoff). */
@@ -89,6 +91,14 @@ export interface InboxConsumerOptions {
    * a deployment that chose EXCHANGE_SIGNATURES=off).
    */
   readonly exchangeSignatures?: ExchangeSignatureVerifier;
+  /**
+   * Refusal codes whose cause can be fixed without the sender asking again (an unknown client
+   * onboarded since, a wallet registered since): a message refused with one of them and put back
+   * by the re-drive is handed to `apply` again. Any other refusal stays final: a re-driven copy is
+   * a redelivery, a no-op (a withdrawal refused for its cooling-off must not go out days later
+   * because someone re-drove the topic for another reason). None by default.
+   */
+  readonly retryableRefusals?: ReadonlySet<string>;
 }
 
 /** A dead letter with the Kafka headers its record carries (the original's signature, for re-drive). */
@@ -269,14 +279,16 @@ export class InboxConsumer {
     return { conflicts, retried: new Set(taken.rows.map((row) => redriven.get(row.message_id) as ConsumedMessage)) };
   }
 
-  /** Records the messages the handler refused, so the same message put back by the re-drive is tried again. */
+  /** Records the messages the handler refused for a retryable cause, so the same message put back by the re-drive is tried again. */
   private async markRefused(client: PoolClient, outcome: void | ApplyOutcome): Promise<void> {
-    if (outcome === undefined || outcome.rejected.length === 0) return;
+    const retryable = this.options.retryableRefusals;
+    const rejected = outcome === undefined || retryable === undefined ? [] : outcome.rejected.filter((rejection) => retryable.has(rejection.code));
+    if (rejected.length === 0) return;
     await client.query(
       `insert into ${this.options.schema}.inbox_refusals (consumer_group, message_id, code)
          select $1, message_id, code from unnest($2::text[], $3::text[]) as refused (message_id, code)
        on conflict (consumer_group, message_id) do update set code = excluded.code`,
-      [this.options.groupId, outcome.rejected.map((rejection) => rejection.messageId), outcome.rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
+      [this.options.groupId, rejected.map((rejection) => rejection.messageId), rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
     );
   }
 
@@ -331,7 +343,7 @@ export class InboxConsumer {
 
   private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: ParkedLetter } {
     const verifier = this.options.exchangeSignatures;
-    if (verifier !== undefined && upstreamTopics.has(topic)) {
+    if (verifier !== undefined && topic.startsWith(EXCHANGE_TOPIC_PREFIX)) {
       // authenticated before a byte of it is parsed
       const signature = verifier.check(topic, message);
       if (!signature.ok) return { deadLetter: this.deadLetter(topic, partition, message, 'validate', signature.code, signature.path, signature.reason) };
@@ -424,6 +436,13 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
         primary key (consumer_group, message_id)
       );
       alter table ${schema}.inbox add column if not exists payload_sha256 bytea;
+      -- rows from before digests are kept as they are (NOT VALID); no new row may lack one (a row
+      -- without a digest cannot be compared, so it would let a claimed id swallow the real message)
+      do $$ begin
+        if not exists (select 1 from pg_constraint where conname = 'inbox_payload_sha256_present' and conrelid = '${schema}.inbox'::regclass) then
+          alter table ${schema}.inbox add constraint inbox_payload_sha256_present check (payload_sha256 is not null) not valid;
+        end if;
+      end $$;
       -- the messages a handler refused (not history: a re-drive takes a row off when it tries again)
       create table if not exists ${schema}.inbox_refusals (
         consumer_group text not null,

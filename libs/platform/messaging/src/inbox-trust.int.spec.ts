@@ -59,7 +59,7 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
     await db?.drop();
   });
 
-  async function consume(groupId: string, topics: Topic[], options: { verifier?: ExchangeSignatureVerifier; refuse?: (message: ConsumedMessage) => boolean } = {}) {
+  async function consume(groupId: string, topics: Topic[], options: { verifier?: ExchangeSignatureVerifier; refuse?: (message: ConsumedMessage) => string | undefined } = {}) {
     consumer = new InboxConsumer({
       bus,
       groupId,
@@ -67,10 +67,11 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
       pool: db.pool,
       schema: 'trust',
       ...(options.verifier === undefined ? {} : { exchangeSignatures: options.verifier }),
+      retryableRefusals: new Set(['CLIENT_UNKNOWN']),
       apply: async (messages) => {
-        const refused = messages.filter((message) => options.refuse?.(message) === true);
+        const refused = messages.filter((message) => options.refuse?.(message) !== undefined);
         applied.push(...messages.filter((message) => !refused.includes(message)));
-        return { rejected: refused.map((message) => ({ messageId: message.messageId, code: 'CLIENT_UNKNOWN', path: 'data', reason: 'refused for the test' })) };
+        return { rejected: refused.map((message) => ({ messageId: message.messageId, code: options.refuse?.(message) as string, path: 'data', reason: 'refused for the test' })) };
       },
     });
     await consumer.migrate();
@@ -142,33 +143,49 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
     expect(lettersOf('ledger-batch').map((letter) => letter.data.reasonCode)).toEqual([MESSAGE_ID_CONFLICT_CODE]);
   });
 
-  it('a message the handler refused is tried again when the re-drive puts it back (its cause fixed), and only then', async () => {
+  it('a message refused for a retryable cause is tried again when the re-drive puts it back (its cause fixed), and only then; a final refusal stays final', async () => {
     let fixed = false;
-    await consume('ledger-redrive', [LEDGER_EVENTS_TOPIC], { refuse: () => !fixed });
+    const final = randomUUID();
+    await consume('ledger-redrive', [LEDGER_EVENTS_TOPIC], { refuse: (message) => (message.messageId === final ? 'INSUFFICIENT_AVAILABLE_BALANCE' : fixed ? undefined : 'CLIENT_UNKNOWN') });
     const id = randomUUID();
     const value = JSON.stringify(price(id, '7'));
-    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value }]);
-    await waitFor(() => lettersOf('ledger-redrive').length >= 1, 'the refusal parked', WAIT_MS);
+    const finalValue = JSON.stringify(price(final, '8'));
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value }, { key: 'price-ETH', value: finalValue }]);
+    await waitFor(() => lettersOf('ledger-redrive').length >= 2, 'both refusals parked', WAIT_MS);
     fixed = true;
     const marker = randomUUID();
     // a plain redelivery of the refused message stays a no-op (the inbox has it)
     await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value }, { key: 'price-ETH', value: JSON.stringify(price(marker, '7')) }]);
     await waitFor(() => applied.some((message) => message.messageId === marker), 'the marker applied', WAIT_MS);
     expect(applied.some((message) => message.messageId === id)).toBe(false);
-    // the re-drive's copy is tried again and applied, once
-    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value, headers: { 'x-redriven-dead-letter': 'letter-1' } }]);
+    // the re-drive's copy is tried again and applied, once; the final refusal's copy is a no-op
+    const redriven = { 'x-redriven-dead-letter': 'letter-1' };
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value, headers: redriven }, { key: 'price-ETH', value: finalValue, headers: redriven }]);
     await waitFor(() => applied.some((message) => message.messageId === id), 'the re-driven message applied', WAIT_MS);
-    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value, headers: { 'x-redriven-dead-letter': 'letter-1' } }]);
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value, headers: redriven }]);
     const second = randomUUID();
     await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value: JSON.stringify(price(second, '7')) }]);
     await waitFor(() => applied.some((message) => message.messageId === second), 'the next message applied', WAIT_MS);
     expect(applied.filter((message) => message.messageId === id)).toHaveLength(1);
+    expect(lettersOf('ledger-redrive').filter((letter) => letter.data.reasonCode === 'INSUFFICIENT_AVAILABLE_BALANCE')).toHaveLength(1);
   });
 
   it('an inbox row kept from before digests were recorded cannot be compared: taken as a redelivery', async () => {
     await consume('ledger-legacy', [LEDGER_EVENTS_TOPIC]);
     const id = randomUUID();
-    await db.pool.query(`insert into trust.inbox (consumer_group, message_id, topic, partition, "offset") values ('ledger-legacy', $1, $2, 0, 0)`, [id, LEDGER_EVENTS_TOPIC]);
+    // a row without a digest can no longer be written...
+    await expect(db.pool.query(`insert into trust.inbox (consumer_group, message_id, topic, partition, "offset") values ('ledger-legacy', $1, $2, 0, 0)`, [randomUUID(), LEDGER_EVENTS_TOPIC])).rejects.toThrow(/inbox_payload_sha256_present/);
+    // ...so one from before (made here as it was then: without the constraint, which the next preparation puts back NOT VALID)
+    const legacy = await db.pool.connect();
+    try {
+      await legacy.query('begin');
+      await legacy.query('alter table trust.inbox drop constraint inbox_payload_sha256_present');
+      await legacy.query(`insert into trust.inbox (consumer_group, message_id, topic, partition, "offset") values ('ledger-legacy', $1, $2, 0, 0)`, [id, LEDGER_EVENTS_TOPIC]);
+      await legacy.query('commit');
+    } finally {
+      legacy.release();
+    }
+    await consumer?.migrate();
     const marker = randomUUID();
     await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [
       { key: 'price-ETH', value: JSON.stringify(price(id, '5')) },

@@ -32,7 +32,7 @@ export {
 } from './in-process-bus';
 export * from './ports';
 export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
-export { deterministicUuid, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, migrateInbox, payloadDigest, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
+export { deterministicUuid, EXCHANGE_TOPIC_PREFIX, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, migrateInbox, payloadDigest, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
 export { redriveDeadLetters, REDRIVE_GROUP_ID_PREFIX, REDRIVE_IDLE_MS_DEFAULT, type RedriveOptions, type RedriveResult } from './redrive';
 export {
   EXCHANGE_KEY_ID_PATTERN,

@@ -1,12 +1,11 @@
 import { DEAD_LETTER_STAGES, DEAD_LETTER_TOPIC, type Topic } from '@custody/contracts';
-import { createKafka, createOutboxProducer, EXCHANGE_SIGNATURE_CODES, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
+import { createKafka, createOutboxProducer, EXCHANGE_SIGNATURE_CODES, EXCHANGE_TOPIC_PREFIX, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Admin, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
 import type { Pool } from 'pg';
 
-/** Exchange topics (exchange.*): the ones whose messages must carry the exchange's signature. */
-const EXCHANGE_TOPIC_PREFIX = 'exchange.';
+
 import type { ServiceConfig } from './config';
 import { RateLimitedWarning, retryUntilDone } from './resilience';
 import { scrapedGauge } from './scraped-gauge';
@@ -21,6 +20,8 @@ export interface BusIngestionOptions {
   readonly topics: readonly Topic[];
   /** What the service's inbox consumer applies, in each batch's transaction. */
   readonly apply: InboxConsumerOptions['apply'];
+  /** Refusal codes a re-driven message is tried again for (InboxConsumerOptions.retryableRefusals). */
+  readonly retryableRefusals?: ReadonlySet<string>;
   /** Where the consumer's lag and dead letters are exported (custody_consumer_lag_messages, custody_dead_letters_total). */
   readonly metrics?: ServiceMetrics;
   /**
@@ -173,6 +174,7 @@ export class BusIngestion {
       onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: batch failed; retrying it`),
       onRestart: (error, restart) => logger.warn({ error: (error as Error).message, restart }, `${name}: consumer restarted`),
       ...(this.options.config.exchangeSignatures === undefined ? {} : { exchangeSignatures: this.options.config.exchangeSignatures }),
+      ...(this.options.retryableRefusals === undefined ? {} : { retryableRefusals: this.options.retryableRefusals }),
       onParked: (letters) => {
         for (const letter of letters) {
           const { stage, originalTopic, partition, offset, reasonCode, reasonPath, reasonText } = letter.data;
@@ -180,7 +182,9 @@ export class BusIngestion {
           if (reasonCode === MESSAGE_ID_CONFLICT_CODE) this.idConflicts?.inc({ topic: originalTopic });
           if ((EXCHANGE_SIGNATURE_CODES as readonly string[]).includes(reasonCode)) this.signatureRefusals?.inc({ topic: originalTopic, code: reasonCode });
           // every parked message is a log line with its code (nothing vanishes without one)
-          logger.warn({ deadLetter: letter.eventId, stage, code: reasonCode, path: reasonPath, reason: reasonText, topic: originalTopic, partition, offset, groupId: this.options.groupId }, `${name}: message parked in ${DEAD_LETTER_TOPIC} (${reasonCode})`);
+          // a decode failure's reason may quote the payload (client data): the letter keeps it, the log does not
+          const reason = stage === 'decode' ? undefined : reasonText;
+          logger.warn({ deadLetter: letter.eventId, stage, code: reasonCode, path: reasonPath, reason, topic: originalTopic, partition, offset, groupId: this.options.groupId }, `${name}: message parked in ${DEAD_LETTER_TOPIC} (${reasonCode})`);
         }
       },
     });
