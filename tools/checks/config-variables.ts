@@ -475,6 +475,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'POLICY_DECISION_SUBJECTS',
+    required: false,
+    default: 'wallet-service',
+    description: 'Policy only. Comma-separated token subjects (role custody-service) that may ask for a client withdrawal decision (POST /v1/withdrawal-decisions): the wallet\'s identity. Any other custody-service caller, the exchange\'s included, is refused 403 WITHDRAWAL_DECISION_SUBJECT_UNKNOWN.',
+    secret: false,
+  },
+  {
     name: 'POLICY_EVM_RPC_URL',
     required: false,
     default: undefined,

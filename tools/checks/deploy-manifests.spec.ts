@@ -378,6 +378,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'LOG_LEVEL',
         'MIGRATE_ONLY',
         'OTEL_EXPORTER_OTLP_ENDPOINT',
+        'POLICY_DECISION_SUBJECTS',
         'POLICY_EVALUATION_INTERVAL_MS',
         'POLICY_EVM_CHAIN',
         'POLICY_EVM_CHAIN_ID',

@@ -181,6 +181,14 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     await capture();
   });
 
+  it('issue 22: the exchange\'s custody-service identity cannot take a withdrawal decision at the policy service (only POLICY_DECISION_SUBJECTS, the wallet): no reservation of alice\'s balance under a made-up id, no claiming W-1 first', async () => {
+    for (const withdrawalId of ['FAKE-1', 'W-1']) {
+      const claim = { withdrawalId, clientId: 'alice', asset: 'ETH', amountMinor: parseEther('0.5').toString(), destinationAllowListed: true };
+      expect(await call(policy, 'POST', '/v1/withdrawal-decisions', ['custody-service'], 'exchange', claim)).toMatchObject({ status: 403, body: { code: 'WITHDRAWAL_DECISION_SUBJECT_UNKNOWN' } });
+      expect((await call(policy, 'GET', `/v1/withdrawal-decisions/${withdrawalId}`, ['auditor'], 'auditor-1')).status).toBe(404);
+    }
+  });
+
   it('HK-11d withdraws after two custodians approve the payload hash they reviewed; the ledger holds, the HSM signs, the chain confirms, the ledger settles', async () => {
     const chain = createPublicClient({ transport: http(node.rpcUrl) });
     const before = await chain.getBalance({ address: alice });

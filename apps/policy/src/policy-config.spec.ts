@@ -2,7 +2,7 @@ import { parsePolicyConfig, POLICY_EVALUATION_INTERVAL_MS_DEFAULT } from './poli
 
 describe('policy configuration', () => {
   it('given nothing, then HK rules, USD, no capital report, no insurance', () => {
-    expect(parsePolicyConfig({})).toEqual({ ok: true, config: { jurisdictions: ['HK'], reportCurrency: 'USD', tier1Capital: undefined, insurance: [], evaluationIntervalMs: POLICY_EVALUATION_INTERVAL_MS_DEFAULT, withdrawalLimits: { baseQuorum: 2, dailyPerClientMinor: new Map(), quorumTiers: [] }, evm: undefined, onChainCheckIntervalMs: 30 * 24 * 60 * 60 * 1000 } });
+    expect(parsePolicyConfig({})).toEqual({ ok: true, config: { jurisdictions: ['HK'], reportCurrency: 'USD', tier1Capital: undefined, insurance: [], evaluationIntervalMs: POLICY_EVALUATION_INTERVAL_MS_DEFAULT, withdrawalLimits: { baseQuorum: 2, dailyPerClientMinor: new Map(), quorumTiers: [] }, evm: undefined, onChainCheckIntervalMs: 30 * 24 * 60 * 60 * 1000, decisionSubjects: ['wallet-service'] } });
   });
 
   it('given both jurisdictions, Tier 1 and an insurance list, then each is parsed', () => {
@@ -20,5 +20,10 @@ describe('policy configuration', () => {
     expect(parsed.ok ? [] : parsed.problems.map((problem) => problem.variable)).toEqual(['POLICY_JURISDICTIONS', 'POLICY_REPORT_CURRENCY', 'POLICY_TIER1_CAPITAL', 'POLICY_INSURANCE', 'POLICY_EVALUATION_INTERVAL_MS', 'POLICY_WITHDRAWAL_LIMITS', 'POLICY_EVM_CHAIN_ID', 'POLICY_ONCHAIN_CHECK_INTERVAL_MS']);
     expect(parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: 'not json' })).toMatchObject({ ok: false, problems: [{ variable: 'POLICY_WITHDRAWAL_LIMITS' }] });
     expect(parsePolicyConfig({ POLICY_WITHDRAWAL_LIMITS: '{"dailyPerClientMinor":{"ETH":"-1"}}' })).toMatchObject({ ok: false });
+  });
+
+  it('issue 22: POLICY_DECISION_SUBJECTS lists the wallet\'s subjects (default wallet-service); a bad subject is its problem', () => {
+    expect(parsePolicyConfig({ POLICY_DECISION_SUBJECTS: 'system:serviceaccount:custody:wallet, wallet-next' })).toMatchObject({ ok: true, config: { decisionSubjects: ['system:serviceaccount:custody:wallet', 'wallet-next'] } });
+    expect(parsePolicyConfig({ POLICY_DECISION_SUBJECTS: 'wallet,' })).toMatchObject({ ok: false, problems: [{ variable: 'POLICY_DECISION_SUBJECTS' }] });
   });
 });

@@ -28,6 +28,13 @@ export const ONCHAIN_CHECK_INTERVAL_MS_DEFAULT = 30 * 24 * 60 * 60 * 1000;
 export const ONCHAIN_CHECK_INTERVAL_MS_MIN = 60_000;
 export const ONCHAIN_CHECK_INTERVAL_MS_MAX = 31 * 24 * 60 * 60 * 1000;
 
+/** The token subject the wallet's service identity (role custody-service) has when POLICY_DECISION_SUBJECTS is not set: npm start's and the e2e tests' wallet. */
+export const DECISION_SUBJECTS_DEFAULT = ['wallet-service'];
+/** Subjects a deployment lists (the wallet's identity, one per rotation). */
+export const DECISION_SUBJECTS_MAX = 16;
+/** Token subjects: as identifiers everywhere (the wallet's WALLET_EXCHANGE_SUBJECTS alike). */
+const SUBJECT = /^[A-Za-z0-9][A-Za-z0-9:._\-/@]{0,127}$/;
+
 export interface PolicyConfig {
   readonly jurisdictions: readonly Jurisdiction[];
   readonly reportCurrency: string;
@@ -42,6 +49,12 @@ export interface PolicyConfig {
   readonly evm: EvmChainOptions | undefined;
   /** The on-chain check runs when the last one is older than this. */
   readonly onChainCheckIntervalMs: number;
+  /**
+   * POLICY_DECISION_SUBJECTS: the token subjects (role custody-service) that may ask for a client
+   * withdrawal decision, i.e. the wallet. Any other custody-service identity (the exchange's) is
+   * refused: a decision reserves the client's balance and daily limit under its withdrawal id.
+   */
+  readonly decisionSubjects: readonly string[];
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -105,9 +118,14 @@ export function parsePolicyConfig(env: Environment): { ok: true; config: PolicyC
   if (!Number.isSafeInteger(onChainCheckIntervalMs) || onChainCheckIntervalMs < ONCHAIN_CHECK_INTERVAL_MS_MIN || onChainCheckIntervalMs > ONCHAIN_CHECK_INTERVAL_MS_MAX) {
     problems.push({ variable: 'POLICY_ONCHAIN_CHECK_INTERVAL_MS', reason: `${ONCHAIN_CHECK_INTERVAL_MS_MIN} to ${ONCHAIN_CHECK_INTERVAL_MS_MAX} (TW-14: at least monthly)` });
   }
+  const subjectsText = env['POLICY_DECISION_SUBJECTS'];
+  const decisionSubjects = subjectsText === undefined || subjectsText.trim() === '' ? DECISION_SUBJECTS_DEFAULT : subjectsText.split(',').map((item) => item.trim());
+  if (decisionSubjects.length > DECISION_SUBJECTS_MAX || decisionSubjects.some((subject) => !SUBJECT.test(subject))) {
+    problems.push({ variable: 'POLICY_DECISION_SUBJECTS', reason: `comma-separated token subjects (${SUBJECT.source}), at most ${DECISION_SUBJECTS_MAX}: the wallet's identity` });
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs, withdrawalLimits, evm: chain.options, onChainCheckIntervalMs },
+    config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs, withdrawalLimits, evm: chain.options, onChainCheckIntervalMs, decisionSubjects },
   };
 }

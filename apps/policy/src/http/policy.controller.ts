@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { acceptedOr422, jsonView, parseInput, refusedCommand } from '@custody/service-host';
 import { z } from 'zod/v4';
@@ -24,6 +24,8 @@ const profile = z.strictObject({
   }),
 });
 const decision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
+/** 403 code: a `custody-service` caller that is not the wallet (POLICY_DECISION_SUBJECTS) asked for a withdrawal decision. */
+export const WITHDRAWAL_DECISION_SUBJECT_UNKNOWN = 'WITHDRAWAL_DECISION_SUBJECT_UNKNOWN';
 /** On-chain checks listed at most (a few years of monthly checks). */
 export const ONCHAIN_CHECKS_PAGE_MAX = 120;
 
@@ -126,12 +128,17 @@ export class PolicyController {
   /**
    * The wallet asks before a client withdrawal can be approved: allowed or not, the quorum, the
    * policy version, every check with its figures. Decided once per withdrawal: asked again, the
-   * same answer (a different request under the same id: 422 WITHDRAWAL_DECISION_CONFLICT).
+   * same answer (a different request under the same id: 422 WITHDRAWAL_DECISION_CONFLICT). Only
+   * the wallet's identity (POLICY_DECISION_SUBJECTS) asks; any other custody-service caller is 403.
    */
   @Post('withdrawal-decisions')
   @HttpCode(200)
   @Roles('custody-service')
   async decideWithdrawal(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    // the role alone is not enough: the exchange holds custody-service too, and a decision reserves the client's balance under its id
+    if (!this.runtime.config.decisionSubjects.includes(caller.id)) {
+      throw new ForbiddenException({ statusCode: 403, code: WITHDRAWAL_DECISION_SUBJECT_UNKNOWN, reason: `${caller.id} is not the wallet's identity (POLICY_DECISION_SUBJECTS): it cannot ask for a withdrawal decision` });
+    }
     const input = parseInput(
       z.strictObject({ withdrawalId: identifier, clientId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), destinationAllowListed: z.boolean() }),
       body,
