@@ -132,6 +132,16 @@ describe('service configuration', () => {
       expect(problems[0]?.reason).toMatch(/the service's role/);
     });
 
+    it.each([
+      ['the same user', 'postgres://custody:service-secret@db:5432/custody'],
+      ['the same user, percent-encoded', 'postgres://%63ustody:service-secret@db:5432/custody'],
+    ])('given DATABASE_URL with %s as DATABASE_MIGRATION_URL, then it is refused: the service would serve as the schemas\' owner', (_case, serviceUrl) => {
+      const problems = problemsOf(parseServiceConfig('ledger', 3001, { ...migration, DATABASE_URL: serviceUrl }));
+      expect(problems.map((problem) => problem.variable)).toEqual(['DATABASE_URL']);
+      expect(problems[0]?.reason).toMatch(/owner/);
+      expect(formatConfigProblems('ledger', problems)).not.toMatch(/owner-secret|service-secret/);
+    });
+
     it('given a DATABASE_MIGRATION_URL that is no postgres URL, then it is refused, and no problem repeats a password', () => {
       for (const bad of ['mysql://custody:owner-secret@db:5432/custody', 'postgres://custody:owner-secret@db:5432', 'not a url owner-secret']) {
         const result = parseServiceConfig('ledger', 3001, { ...migration, DATABASE_MIGRATION_URL: bad });

@@ -199,7 +199,17 @@ function parseDatabaseMigration(environment: Environment, databaseUrl: string, m
   const serviceRole = decodeURIComponent(service.username);
   if (!DATABASE_ROLE_PATTERN.test(serviceRole)) problems.push({ variable: 'DATABASE_URL', reason: `with DATABASE_MIGRATION_URL its user is the service's role and must match ${DATABASE_ROLE_PATTERN}` });
   if (migration.pathname !== service.pathname || migration.host !== service.host) problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'must name the same server and database as DATABASE_URL' });
+  if (serviceRole === decodedUser(migration)) problems.push({ variable: 'DATABASE_URL', reason: 'its user is the schemas\' owner (the user of DATABASE_MIGRATION_URL): the service must run as its own role, which cannot change history' });
   return { url: value, serviceRole };
+}
+
+/** A URL's user as PostgreSQL sees it; undefined when it is not validly percent-encoded. */
+function decodedUser(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.username);
+  } catch {
+    return undefined;
+  }
 }
 
 function parsedPostgresUrl(value: string): URL | undefined {
