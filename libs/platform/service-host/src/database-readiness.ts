@@ -1,4 +1,4 @@
-import { grantServiceRole, schemaOwnedByAnother, type PostgresEventStore } from '@custody/event-store';
+import { grantServiceRole, schemaOwnedByAnother, type PostgresEventStore, type Queryable } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import { retryUntilDone, withTimeout } from './resilience';
 
@@ -12,6 +12,16 @@ const MIGRATED_POLL_MS = 200;
 const INSUFFICIENT_PRIVILEGE = '42501';
 
 export type ReadinessReport = { ready: true } | { ready: false; reason: string };
+
+export interface DatabaseReadinessOptions {
+  /**
+   * A serving service in production (NODE_ENV=production, not a migration run): refuse to become
+   * ready as a superuser or as a role that owns the schema or one of its tables (itself or through
+   * a role it may SET ROLE to). Either could drop the history guard or turn the migration setting
+   * on and rewrite history; a service runs as its own role, granted by the migration run.
+   */
+  readonly refuseOwnerOrSuperuser?: boolean;
+}
 
 /**
  * The service starts even when PostgreSQL is down: it keeps trying to prepare its schema and
@@ -32,6 +42,11 @@ export class DatabaseReadiness {
   private readonly stopping = new AbortController();
   /** Resolves once the event store's schema is prepared (never, if the service stops before). */
   readonly migratedOnce: Promise<void> = new Promise((resolve) => (this.markMigrated = resolve));
+  /** Why the service refuses to serve for good (options.refuseOwnerOrSuperuser); undefined while it does not. */
+  private refusal: string | undefined;
+  private markRefused: (reason: string) => void = () => undefined;
+  /** Resolves with the reason once the service refuses to serve for good (its role may rewrite history): the host exits. */
+  readonly refused: Promise<string> = new Promise((resolve) => (this.markRefused = resolve));
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -40,6 +55,7 @@ export class DatabaseReadiness {
     private readonly migrateOnly = false,
     /** A migration run's service role (ServiceConfig.databaseServiceRole): granted its privileges once every preparation is done. */
     private readonly serviceRole?: string,
+    private readonly options: DatabaseReadinessOptions = {},
   ) {}
 
   start(): void {
@@ -113,6 +129,7 @@ export class DatabaseReadiness {
   }
 
   async check(): Promise<ReadinessReport> {
+    if (this.refusal !== undefined) return { ready: false, reason: this.refusal };
     if (this.draining) return { ready: false, reason: 'draining: the service is shutting down' };
     if (!this.migrated) return { ready: false, reason: 'database schema not prepared yet (database unreachable at start?)' };
     if (this.pending.size > 0) return { ready: false, reason: `not prepared yet: ${[...this.pending].join(', ')}` };
@@ -127,7 +144,9 @@ export class DatabaseReadiness {
   private async tryMigrate(nextDelayMs: number): Promise<void> {
     if (this.stopped) return;
     try {
+      if (await this.refusedAsOwnerOrSuperuser()) return; // before any DDL, and again once the schema exists
       await this.store.migrate();
+      if (await this.refusedAsOwnerOrSuperuser()) return;
       this.preparedByOwner = await schemaOwnedByAnother(this.store.pool, this.store.schema);
       this.migrated = true;
       this.markMigrated();
@@ -137,4 +156,39 @@ export class DatabaseReadiness {
       this.retryTimer = setTimeout(() => void this.tryMigrate(Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)), nextDelayMs);
     }
   }
+
+  /** options.refuseOwnerOrSuperuser: true (and the service stopped for good) when the connected role may rewrite history. */
+  private async refusedAsOwnerOrSuperuser(): Promise<boolean> {
+    if (this.options.refuseOwnerOrSuperuser !== true) return false;
+    const reason = await servingRoleRefusal(this.store.pool, this.store.schema);
+    if (reason === undefined) return false;
+    this.refusal = reason;
+    this.stop();
+    this.logger.error({ schema: this.store.schema, reason }, 'refusing to serve: the database role may rewrite history');
+    this.markRefused(reason);
+    return true;
+  }
+}
+
+/**
+ * Why the connected role must not serve (undefined: it may): a superuser, or a role that owns the
+ * schema or a table in it, or may SET ROLE to its owner (pg_has_role MEMBER: a NOLOGIN group role
+ * owning the schemas counts as its members'). A schema not created yet is owned by nobody.
+ */
+export async function servingRoleRefusal(db: Queryable, schema: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ role: string; superuser: boolean; owns_schema: boolean; owns_table: boolean }>(
+    `select current_user as role, r.rolsuper as superuser,
+            exists (select from pg_catalog.pg_namespace n where n.nspname = $1 and pg_catalog.pg_has_role(current_user, n.nspowner, 'MEMBER')) as owns_schema,
+            exists (select from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+                     where n.nspname = $1 and pg_catalog.pg_has_role(current_user, c.relowner, 'MEMBER')) as owns_table
+       from pg_catalog.pg_roles r where r.rolname = current_user`,
+    [schema],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('assertion failed: current_user is not in pg_roles');
+  const advice = 'with NODE_ENV=production a service connects as its own role (DATABASE_URL), granted by its migration run (DATABASE_MIGRATION_URL, the owner)';
+  if (row.superuser) return `the database role ${row.role} is a superuser: ${advice}`;
+  if (row.owns_schema) return `the database role ${row.role} owns the schema ${schema} (or may SET ROLE to its owner): ${advice}`;
+  if (row.owns_table) return `the database role ${row.role} owns a table of the schema ${schema} (or may SET ROLE to its owner): ${advice}`;
+  return undefined;
 }

@@ -96,6 +96,13 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     await migrateAndExit(app, logger, options.telemetry);
     return;
   }
+  // NODE_ENV=production as a superuser or the schema's owner: said once, then the process ends (a restart loop shows it)
+  void app.get(DatabaseReadiness).refused.then(async (reason) => {
+    process.stderr.write(`${config.serviceName}: refusing to serve: ${reason}\n`);
+    await app.close();
+    await options.telemetry?.shutdown();
+    process.exit(EXIT_CODE_CONFIG);
+  });
   await app.listen(config.port, '0.0.0.0');
   logger.info({ port: config.port, schema: config.databaseSchema }, `${config.serviceName} listening`);
 

@@ -63,7 +63,9 @@ export class ServiceHostModule {
     const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax, application_name: config.serviceName, options: DATABASE_SESSION_OPTIONS });
     pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
     const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
-    const readiness = new DatabaseReadiness(store, logger, config.migrateOnly, config.databaseServiceRole);
+    // issue 22: a serving service in production never runs as a superuser or its schema's owner
+    const production = (options.environment ?? process.env)['NODE_ENV'] === 'production';
+    const readiness = new DatabaseReadiness(store, logger, config.migrateOnly, config.databaseServiceRole, { refuseOwnerOrSuperuser: production && !config.migrateOnly });
     readiness.start();
     // every service consumes through an inbox: its table is a preparation like the others (a
     // migration Job, which connects to no Kafka, makes it too)
