@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
-import { guardHistory } from './history-guard';
+import { guardHistory, HISTORY_GUARD_FUNCTION } from './history-guard';
 import { PostgresEventStore } from './postgres-event-store';
 import { withSchemaDdl } from './schema';
 import { grantServiceRole } from './service-role';
@@ -96,5 +96,79 @@ describe('each service runs as its own role (PostgreSQL)', () => {
 
   it('one service\'s role cannot even read another service\'s schema', async () => {
     await expect(poolOf('wallet').query('select count(*) from ledger.events')).rejects.toMatchObject(REFUSED);
+  });
+});
+
+/**
+ * Issue 22 (4): schemas owned by a NOLOGIN group role (the migration role a member of it). The
+ * service's role is granted only writer roles that own nothing: never the owner, which it could
+ * SET ROLE to and then turn the migration setting on and rewrite history.
+ */
+describe('the service role is never granted the schemas\' owner (PostgreSQL)', () => {
+  let db: TestDatabase;
+  const suffix = randomBytes(4).toString('hex');
+  const role = (name: string) => `custody_test_${suffix}_${name}`;
+  const ROLES = ['service', 'migrator', 'owners', 'writer'];
+  const pools: Pool[] = [];
+  const poolAs = (user: string): Pool => {
+    const url = new URL(db.url);
+    url.username = user;
+    const pool = new Pool({ connectionString: url.toString(), max: 2 });
+    pools.push(pool);
+    return pool;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.pool.query(`create role ${role('owners')} nologin nosuperuser`);
+    // the migration role may hand out the owning group (as a CREATEROLE role does the roles it made)
+    await db.pool.query(`create role ${role('migrator')} login nosuperuser`);
+    await db.pool.query(`grant ${role('owners')} to ${role('migrator')} with admin option`);
+    await db.pool.query(`create role ${role('service')} login nosuperuser`);
+    await db.pool.query(`create role ${role('writer')} nologin nosuperuser`);
+    await db.pool.query(`grant ${role('writer')} to ${role('migrator')} with admin option`);
+    await new PostgresEventStore({ pool: db.pool, schema: 'ledger' }).migrate();
+    await withSchemaDdl(db.pool, 'ledger', async (client) => {
+      await client.query(`create table ledger.audit_like (position bigint primary key)`);
+      await guardHistory(client, 'ledger', 'audit_like');
+      await client.query(`alter schema ledger owner to ${role('owners')}`);
+      for (const table of ['events', 'subscription_checkpoints', 'audit_like']) await client.query(`alter table ledger.${table} owner to ${role('owners')}`);
+      await client.query(`alter function ledger.${HISTORY_GUARD_FUNCTION}() owner to ${role('owners')}`);
+      await client.query(`grant usage on schema ledger to ${role('writer')}`);
+      await client.query(`grant select, insert on ledger.audit_like to ${role('writer')}`);
+    });
+    // the migration run: connected as a member of the owning group
+    await grantServiceRole(poolAs(role('migrator')), 'ledger', role('service'));
+  });
+  afterAll(async () => {
+    for (const pool of pools) await pool.end();
+    await db.pool.query('drop schema ledger cascade');
+    for (const name of ROLES) await db.pool.query(`drop owned by ${role(name)}; drop role ${role(name)}`);
+    await db.drop();
+  });
+
+  it('the service\'s role cannot SET ROLE to the NOLOGIN owner of its schema, nor rewrite history through it', async () => {
+    const service = poolAs(role('service'));
+    await expect(service.query(`set role ${role('owners')}`)).rejects.toMatchObject(REFUSED);
+    const client = await service.connect();
+    try {
+      await expect(client.query(`begin; set local role ${role('owners')}; set local custody.migration = 'on'; delete from ledger.events; commit`)).rejects.toMatchObject(REFUSED);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+    expect((await db.pool.query<{ member: boolean }>(`select pg_has_role('${role('service')}', '${role('owners')}', 'MEMBER') as member`)).rows).toEqual([{ member: false }]);
+  });
+
+  it('a writer role that owns nothing is still granted (the audit\'s custody_audit_writer): the service appends as it', async () => {
+    const client = await poolAs(role('service')).connect();
+    try {
+      await client.query('begin');
+      await client.query(`set local role ${role('writer')}`);
+      await client.query('insert into ledger.audit_like values (1)');
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
   });
 });

@@ -40,11 +40,23 @@ async function tablesOf(db: Queryable, schema: string): Promise<{ table_name: st
   return rows.filter((row) => ROLE_NAME_PATTERN.test(row.table_name));
 }
 
-/** Roles without login that hold privileges on the schema's tables, besides the owner and the service's role: the roles a service writes as. */
+/**
+ * The roles a service writes as (the audit's writer): roles without login that hold privileges on
+ * the schema's tables, besides the session's and the service's own, and that can do nothing more.
+ * Never one that owns, or may SET ROLE to a role that owns, the database, a schema, a table or a
+ * function (a NOLOGIN group owning the schemas holds grants on every table: granted it, the service
+ * could SET ROLE to the owner, turn the migration setting on and rewrite history), nor one with a
+ * power of its own (superuser, CREATEROLE, CREATEDB, replication, BYPASSRLS).
+ */
 async function writerRolesOf(db: Queryable, schema: string, role: string): Promise<string[]> {
   const { rows } = await db.query<{ grantee: string }>(
     `select distinct g.grantee from information_schema.role_table_grants g join pg_catalog.pg_roles r on r.rolname = g.grantee
-      where g.table_schema = $1 and g.grantee not in (current_user, $2) and not r.rolcanlogin and not r.rolsuper`,
+      where g.table_schema = $1 and g.grantee not in (current_user, $2) and not r.rolcanlogin
+        and not (r.rolsuper or r.rolcreaterole or r.rolcreatedb or r.rolreplication or r.rolbypassrls)
+        and not exists (select from pg_catalog.pg_database d where d.datname = current_database() and pg_catalog.pg_has_role(r.oid, d.datdba, 'MEMBER'))
+        and not exists (select from pg_catalog.pg_namespace n where pg_catalog.pg_has_role(r.oid, n.nspowner, 'MEMBER'))
+        and not exists (select from pg_catalog.pg_class c where pg_catalog.pg_has_role(r.oid, c.relowner, 'MEMBER'))
+        and not exists (select from pg_catalog.pg_proc p where pg_catalog.pg_has_role(r.oid, p.proowner, 'MEMBER'))`,
     [schema, role],
   );
   return rows.map((row) => row.grantee).filter((name) => ROLE_NAME_PATTERN.test(name));
