@@ -2,6 +2,7 @@ import { CustodyWalletRegistry } from './custody-wallet-registry';
 import {
   APPEND_EVENTS_MAX,
   EventIdConflictError,
+  guardHistory,
   READ_PAGE_EVENTS_MAX,
   WrongExpectedVersionError,
   type NewEvent,
@@ -9,6 +10,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
   type Transaction,
+  withSchemaDdl,
 } from '@custody/event-store';
 import {
   clientBooks,
@@ -131,18 +133,24 @@ export class LedgerCommandHandler {
     return `${this.store.schema}.${SNAPSHOT_TABLE}`;
   }
 
-  /** The snapshot table, after the event store's schema. Idempotent. */
+  /**
+   * The snapshot table, after the event store's schema. Idempotent. A snapshot is trusted as its
+   * client's starting books, so it is history: inserted, never changed (the append-only guard).
+   */
   async migrate(): Promise<void> {
-    await this.store.pool.query(
-      `create table if not exists ${this.snapshots} (
-         client_id text not null,
-         stream_version int8 not null,
-         global_position int8 not null,
-         books jsonb not null,
-         primary key (client_id, stream_version)
-       )`,
-    );
-    await this.store.pool.query(`create index if not exists ${SNAPSHOT_TABLE}_position on ${this.snapshots} (client_id, global_position)`);
+    await withSchemaDdl(this.store.pool, this.store.schema, async (client) => {
+      await client.query(
+        `create table if not exists ${this.snapshots} (
+           client_id text not null,
+           stream_version int8 not null,
+           global_position int8 not null,
+           books jsonb not null,
+           primary key (client_id, stream_version)
+         )`,
+      );
+      await client.query(`create index if not exists ${SNAPSHOT_TABLE}_position on ${this.snapshots} (client_id, global_position)`);
+      await guardHistory(client, this.store.schema, SNAPSHOT_TABLE);
+    });
   }
 
   /** One command in its own transaction (or the caller's). */
