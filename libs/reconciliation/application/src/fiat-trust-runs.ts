@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EXCHANGE_FIAT_TOPIC, FIAT_MOVEMENT_RECORDED_TYPE, type FiatMovementRecordedV1 } from '@custody/contracts';
-import { type Aggregate, type PostgresEventStore } from '@custody/event-store';
+import { guardHistory, type Aggregate, type PostgresEventStore } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
 import {
   decideTrustAccount,
@@ -106,6 +106,9 @@ const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, RunData>, FiatTrustRunComple
 
 const stringify = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
 
+/** Tables of the fiat trust runs' inputs, append-only (the history guard). */
+export const FIAT_TRUST_HISTORY_TABLES = ['recon_trust_statements', 'recon_trust_lines', 'recon_trust_approvals'] as const;
+
 /**
  * TW-10 / TW-11: client fiat in trust, each business day and currency. Movements come from
  * exchange.fiat.v1 (each once), trust accounts are registered and their statements imported as CSV
@@ -165,6 +168,9 @@ export class FiatTrustRuns extends ReconciliationRecord {
         counted_minor numeric(78, 0) not null,
         primary key (run_id, client_id)
       );`);
+    // what a run counts (an approved statement's opening balance, its lines, its approval by a second person) is only ever inserted:
+    // history, so the service's role cannot approve a statement alone or rewrite its lines afterwards
+    for (const table of FIAT_TRUST_HISTORY_TABLES) await guardHistory(client, this.schema, table);
   }
 
   /** The fiat topic's part of the consumer's batch: each movement once, by its id. */
