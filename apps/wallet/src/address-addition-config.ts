@@ -14,6 +14,9 @@ export interface AddressAdditionConfig {
   readonly addressCoolingOffMs: number;
 }
 
+/** The shortest cooling-off production accepts (an hour: time for the client to see the new-address notice). */
+export const ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN = 3_600_000;
+
 /** WALLET_EXCHANGE_SUBJECTS and WALLET_ADDRESS_COOLING_OFF_MS; each problem names its variable. */
 export function parseAddressAdditionConfig(env: Readonly<Record<string, string | undefined>>, problems: ConfigProblem[]): AddressAdditionConfig {
   const subjectsText = env['WALLET_EXCHANGE_SUBJECTS'];
@@ -22,5 +25,7 @@ export function parseAddressAdditionConfig(env: Readonly<Record<string, string |
   const coolingText = env['WALLET_ADDRESS_COOLING_OFF_MS'];
   const addressCoolingOffMs = coolingText === undefined || coolingText === '' ? ADDRESS_COOLING_OFF_MS_DEFAULT : /^(0|[1-9][0-9]{0,15})$/.test(coolingText) ? Number(coolingText) : Number.NaN;
   if (!Number.isSafeInteger(addressCoolingOffMs) || addressCoolingOffMs > ADDRESS_COOLING_OFF_MS_MAX) problems.push({ variable: 'WALLET_ADDRESS_COOLING_OFF_MS', reason: `an integer from 0 to ${ADDRESS_COOLING_OFF_MS_MAX} (milliseconds)` });
+  // production keeps a cooling-off of at least an hour: 0 is for npm start's development chain
+  if (env['NODE_ENV'] === 'production' && addressCoolingOffMs < ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN) problems.push({ variable: 'WALLET_ADDRESS_COOLING_OFF_MS', reason: `at least ${ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN} with NODE_ENV=production: a new address waits before a first withdrawal to it` });
   return { exchangeSubjects: subjects, addressCoolingOffMs };
 }

@@ -18,7 +18,7 @@ import {
   WALLET_REGISTERED_TYPE,
   type WalletRegisteredV1,
 } from '@custody/contracts';
-import { refuseUnknownWallet, type HouseCommand, type LedgerCommand, type RecogniseWallet } from '@custody/ledger-domain';
+import { refuseMovementWallets, type HouseCommand, type LedgerCommand, type NamedWallet, type RecogniseWallet } from '@custody/ledger-domain';
 import type { CustodyWalletRegistry } from './custody-wallet-registry';
 import type { HouseBooks } from './house-books';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
@@ -127,11 +127,12 @@ function messagePath(domainPath: string): string {
 }
 
 /** The wallets a command names, each with its path in the message (what the registry must know). */
-function walletsNamed(command: LedgerCommand | HouseCommand): Array<{ readonly path: string; readonly walletId: string }> {
+function walletsNamed(command: LedgerCommand | HouseCommand): NamedWallet[] {
   switch (command.type) {
     case 'BookDeposit':
     case 'HoldWithdrawal':
     case 'SettleWithdrawal':
+      return [{ path: 'data.walletId', walletId: command.walletId, clientAssets: true }];
     case 'BookNetworkFee':
       return [{ path: 'data.walletId', walletId: command.walletId }];
     case 'BookCustodyTransfer':
@@ -176,7 +177,7 @@ export function applyLedgerMessages(handler: LedgerCommandHandler, house: HouseB
     const admitted = <C extends LedgerCommand | HouseCommand>(entries: ReadonlyArray<{ message: ConsumedMessage; command: C | undefined }>): Array<{ messageId: string; command: C }> =>
       entries.flatMap(({ message, command }) => {
         if (command === undefined) return [];
-        const refusal = wallets === undefined ? undefined : refuseUnknownWallet(walletsNamed(command), wallets);
+        const refusal = wallets === undefined ? undefined : refuseMovementWallets(walletsNamed(command), wallets);
         if (refusal === undefined) return [{ messageId: message.messageId, command }];
         rejected.push({ messageId: message.messageId, code: refusal.code, path: refusal.path, reason: refusal.reason });
         return [];

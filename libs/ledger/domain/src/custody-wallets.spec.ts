@@ -1,4 +1,4 @@
-import { decideRecogniseWallet, evolveCustodyWallets, initialCustodyWallets, refuseUnknownWallet, type CustodyWalletEvent, type CustodyWallets, type RecogniseWallet } from './custody-wallets';
+import { decideRecogniseWallet, evolveCustodyWallets, initialCustodyWallets, refuseMovementWallets, type CustodyWalletEvent, type CustodyWallets, type RecogniseWallet } from './custody-wallets';
 
 const cold = { walletId: 'eth-cold-1', ownerClass: 'client-segregated', tier: 'cold', chain: 'ethereum' } as const;
 const recognise = (wallet: RecogniseWallet['wallet'] = cold): RecogniseWallet => ({ type: 'RecogniseWallet', wallet, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' });
@@ -11,7 +11,7 @@ describe('custody wallets the ledger books for (issue 22, defence in depth)', ()
     });
 
     it('a movement naming any wallet is refused as WALLET_UNKNOWN at its path', () => {
-      expect(refuseUnknownWallet([{ path: 'walletId', walletId: 'eth-cold-1' }], initialCustodyWallets)).toMatchObject({ code: 'WALLET_UNKNOWN', path: 'walletId' });
+      expect(refuseMovementWallets([{ path: 'walletId', walletId: 'eth-cold-1' }], initialCustodyWallets)).toMatchObject({ code: 'WALLET_UNKNOWN', path: 'walletId' });
     });
   });
 
@@ -30,9 +30,16 @@ describe('custody wallets the ledger books for (issue 22, defence in depth)', ()
       expect(decideRecogniseWallet(recognise(wallet), wallets)).toMatchObject({ ok: false, error: { code: 'WALLET_REGISTRATION_CONFLICT', path: `wallet.${field}` } });
     });
 
+    it('HK-6 a client\'s movement through a house wallet is refused; the house\'s own movement through it passes', () => {
+      const withHouse = evolveCustodyWallets(wallets, { type: 'CustodyWalletRecognised', data: { walletId: 'eth-house-1', ownerClass: 'house', tier: 'hot', chain: 'ethereum', registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-3' } });
+      expect(refuseMovementWallets([{ path: 'data.walletId', walletId: 'eth-house-1', clientAssets: true }], withHouse)).toMatchObject({ code: 'WALLET_NOT_CLIENT_SEGREGATED', path: 'data.walletId' });
+      expect(refuseMovementWallets([{ path: 'data.walletId', walletId: 'eth-house-1' }], withHouse)).toBeUndefined();
+      expect(refuseMovementWallets([{ path: 'data.walletId', walletId: 'eth-cold-1', clientAssets: true }], withHouse)).toBeUndefined();
+    });
+
     it('a movement naming it passes, and one naming it beside an unknown wallet is refused at the unknown one', () => {
-      expect(refuseUnknownWallet([{ path: 'walletId', walletId: 'eth-cold-1' }], wallets)).toBeUndefined();
-      expect(refuseUnknownWallet([{ path: 'fromWalletId', walletId: 'eth-cold-1' }, { path: 'toWalletId', walletId: 'attacker-1' }], wallets)).toMatchObject({ code: 'WALLET_UNKNOWN', path: 'toWalletId', reason: expect.stringContaining("'attacker-1'") });
+      expect(refuseMovementWallets([{ path: 'walletId', walletId: 'eth-cold-1' }], wallets)).toBeUndefined();
+      expect(refuseMovementWallets([{ path: 'fromWalletId', walletId: 'eth-cold-1' }, { path: 'toWalletId', walletId: 'attacker-1' }], wallets)).toMatchObject({ code: 'WALLET_UNKNOWN', path: 'toWalletId', reason: expect.stringContaining("'attacker-1'") });
     });
   });
 });

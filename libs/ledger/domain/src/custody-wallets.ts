@@ -65,9 +65,23 @@ export function decideRecogniseWallet(command: RecogniseWallet, wallets: Custody
   return { ok: true, events: [{ type: 'CustodyWalletRecognised', data: { ...wallet, registeredAt: command.registeredAt, sourceEventId: command.sourceEventId } }] };
 }
 
-/** The first of the wallets a movement names that the ledger does not know, as a refusal; undefined when all are known. */
-export function refuseUnknownWallet(named: ReadonlyArray<{ readonly path: string; readonly walletId: string }>, wallets: CustodyWallets): LedgerError | undefined {
-  const unknown = named.find(({ walletId }) => !wallets.has(walletId));
-  if (unknown === undefined) return undefined;
-  return ledgerError('WALLET_UNKNOWN', unknown.path, `wallet '${unknown.walletId}' was never registered with the ledger (no WalletRegistered from the wallet service): the movement is not booked`);
+/** A wallet a movement names, at its path; `clientAssets`: the movement is a client's (a deposit, a withdrawal). */
+export interface NamedWallet {
+  readonly path: string;
+  readonly walletId: string;
+  readonly clientAssets?: boolean;
+}
+
+/**
+ * The first wallet a movement names that the ledger does not know (WALLET_UNKNOWN), or a house
+ * wallet named by a client's movement (WALLET_NOT_CLIENT_SEGREGATED, HK-6: client assets are held
+ * in client wallets only), as a refusal; undefined when every wallet may carry the movement.
+ */
+export function refuseMovementWallets(named: readonly NamedWallet[], wallets: CustodyWallets): LedgerError | undefined {
+  for (const { path, walletId, clientAssets } of named) {
+    const wallet = wallets.get(walletId);
+    if (wallet === undefined) return ledgerError('WALLET_UNKNOWN', path, `wallet '${walletId}' was never registered with the ledger (no WalletRegistered from the wallet service): the movement is not booked`);
+    if (clientAssets === true && wallet.ownerClass !== 'client-segregated') return ledgerError('WALLET_NOT_CLIENT_SEGREGATED', path, `HK-6: wallet '${walletId}' is a ${wallet.ownerClass} wallet; a client's assets move only through client-segregated wallets`);
+  }
+  return undefined;
 }

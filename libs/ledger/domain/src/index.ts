@@ -12,4 +12,4 @@ export type { JournalKind, LedgerEvent, LedgerEventType } from './ledger-events'
 export { balanceOf, clientBooks, evolveLedger, mergeBooks, initialLedgerState, journalIdOf, type HeldWithdrawal, type LedgerState, type RequestedAdjustment } from './ledger-state';
 export { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, adjustmentExpiresAt } from './decide-adjustment';
 export { decideHouse, type HouseCommand, type HouseJournals } from './decide-house';
-export { decideRecogniseWallet, evolveCustodyWallets, initialCustodyWallets, refuseUnknownWallet, type CustodyWallet, type CustodyWalletEvent, type CustodyWallets, type RecogniseWallet } from './custody-wallets';
+export { decideRecogniseWallet, evolveCustodyWallets, initialCustodyWallets, refuseMovementWallets, type CustodyWallet, type NamedWallet, type CustodyWalletEvent, type CustodyWallets, type RecogniseWallet } from './custody-wallets';

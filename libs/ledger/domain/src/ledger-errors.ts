@@ -40,6 +40,7 @@ export const LEDGER_ERROR_CODES = [
   'REASON_REQUIRED',
   'WALLET_UNKNOWN',
   'WALLET_REGISTRATION_CONFLICT',
+  'WALLET_NOT_CLIENT_SEGREGATED',
 ] as const;
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
