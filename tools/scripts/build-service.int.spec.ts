@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { signTestToken } from '@custody/auth/testing';
-import { createTestDatabase, freePort, testServiceEnvironment, waitFor, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, freePort, TEST_POSTGRES_ADMIN_URL, testServiceEnvironment, waitFor, type TestDatabase } from '@custody/testing';
+import { Client } from 'pg';
 
 const run = promisify(execFile);
 const REPO = resolve(__dirname, '../..');
@@ -78,6 +79,17 @@ describe(`build-service (${SERVICE} compiled, run without dev dependencies)`, ()
   let app: string;
   let dist: string;
   let db: TestDatabase | undefined;
+  let serviceRole: string | undefined;
+  /** One statement as the test server's superuser (roles are made there). */
+  const adminQuery = async (sql: string) => {
+    const client = new Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
 
   beforeAll(async () => {
     app = mkdtempSync(join(tmpdir(), 'custody-build-service-'));
@@ -89,6 +101,8 @@ describe(`build-service (${SERVICE} compiled, run without dev dependencies)`, ()
 
   afterAll(async () => {
     await db?.drop();
+    // roles are the server's, not the database's: dropped once the database (and its grants) is gone
+    if (serviceRole !== undefined) await adminQuery(`drop role if exists ${serviceRole}`);
     if (app !== undefined) rmSync(app, { recursive: true, force: true });
   });
 
@@ -135,10 +149,19 @@ describe(`build-service (${SERVICE} compiled, run without dev dependencies)`, ()
       issuer: ISSUER,
       audience: AUDIENCE,
     });
+    // As in production (NODE_ENV=production refuses a superuser or an owner, issue 22): the migration
+    // run prepares the schema as the owner and grants the service's own role, which then serves.
+    serviceRole = `custody_ledger_build_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`create role ${serviceRole} login nosuperuser nocreatedb nocreaterole`);
+    const roleUrl = new URL(db.url);
+    roleUrl.username = serviceRole;
+    const image = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...environment, DATABASE_URL: roleUrl.toString() };
+    const migration = await run(process.execPath, [`dist/apps/${SERVICE}/src/main.js`], { cwd: app, env: { ...image, MIGRATE_ONLY: 'true', DATABASE_MIGRATION_URL: db.url }, timeout: READY_TIMEOUT_MS });
+    expect(migration.stderr).not.toContain('refusing');
     // The image's CMD, from the image's working directory; nothing from this checkout on the path.
     const child = spawn(process.execPath, ['--max-semi-space-size=64', `dist/apps/${SERVICE}/src/main.js`], {
       cwd: app,
-      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...environment, PORT: String(port) },
+      env: { ...image, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
