@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthenticatedRequest } from '@custody/auth';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { NextFunction, Request, Response } from 'express';
+import type { SecurityEventRecorder } from './security-events';
 
 /** Probes and scrapes are not logged: they would drown the access log. */
 const UNLOGGED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -46,7 +47,7 @@ interface ObservedRequest extends Request {
  * inside the request's trace with who asked (sub, roles, address), what (method, route, the ids in
  * the path) and the security event it is, if any. Never the token, a body or a query string.
  */
-export function httpObservability(metrics: ServiceMetrics, logger: Logger) {
+export function httpObservability(metrics: ServiceMetrics, logger: Logger, recorder?: SecurityEventRecorder | null) {
   return (request: ObservedRequest, response: Response, next: NextFunction): void => {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdOf(request.headers[REQUEST_ID_HEADER]);
@@ -62,6 +63,10 @@ export function httpObservability(metrics: ServiceMetrics, logger: Logger) {
       const fields = { ...line, durationMs: Math.round(seconds * 1000) };
       if (line.securityEvent === 'AUTHENTICATION_FAILED' || line.securityEvent === 'ACCESS_DENIED') logger.warn(fields, 'request handled');
       else logger.info(fields, 'request handled');
+      // and kept where auditors can query it for as long as records are kept (HK-22)
+      if (line.securityEvent !== undefined) {
+        recorder?.record({ at: new Date(), event: line.securityEvent, requestId, callerId: line.callerId, roles: line.roles, clientAddress: line.clientAddress, method: line.method, route, pathIds: line.pathIds, statusCode: line.statusCode, clientId: line.clientId ?? null });
+      }
     });
     next();
   };
@@ -88,7 +93,7 @@ function accessLine(request: ObservedRequest, statusCode: number, route: string,
     clientAddress: request.socket.remoteAddress ?? null,
     ...(typeof forwardedFor === 'string' ? { forwardedFor: forwardedFor.slice(0, FORWARDED_FOR_LOGGED_LENGTH_MAX) } : {}),
     ...(securityEvent === undefined ? {} : { securityEvent }),
-    ...(securityEvent === 'CLIENT_DATA_READ' ? { clientId: pathIds[CLIENT_ID_PARAMETER] } : {}),
+    ...(securityEvent === 'CLIENT_DATA_READ' ? { clientId: pathIds[CLIENT_ID_PARAMETER] as string } : {}),
   };
 }
 

@@ -12,3 +12,4 @@ export { acceptedOr422, jsonView, parseInput, positionText, refusedCommand } fro
 export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
 export { ensureDatabase } from './ensure-database';
+export { migrateSecurityEvents, SECURITY_EVENT_RECORDER, SECURITY_EVENTS_PAGE_MAX, SECURITY_EVENTS_QUEUE_MAX, SecurityEventRecorder, SecurityEventsController, type SecurityEventRecord } from './security-events';

@@ -9,6 +9,7 @@ type LogDestination = NonNullable<Parameters<typeof createLogger>[2]>;
 import { formatConfigProblems, parseServiceConfig, type ConfigProblem, type ServiceConfig } from './config';
 import { DatabaseReadiness } from './database-readiness';
 import { httpObservability } from './http-observability';
+import { SECURITY_EVENT_RECORDER, type SecurityEventRecorder } from './security-events';
 import { NestJsonLogger } from './nest-logger';
 import { ServiceHostModule } from './service-host.module';
 
@@ -80,7 +81,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     { logger: new NestJsonLogger(logger) },
   );
   app.disable('x-powered-by');
-  if (!config.migrateOnly) app.use(httpObservability(metrics, logger));
+  if (!config.migrateOnly) app.use(httpObservability(metrics, logger, app.get<SecurityEventRecorder | null>(SECURITY_EVENT_RECORDER)));
   return { ok: true, service: { app, config, logger } };
 }
 

@@ -10,6 +10,7 @@ import { EventRelayHost } from './event-relay';
 import { EventLogController } from './event-log.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { migrateSecurityEvents, SECURITY_EVENT_RECORDER, SecurityEventRecorder, SecurityEventsController } from './security-events';
 import { DATABASE_POOL, EMBEDDED_BUS, EVENT_RELAY, EVENT_STORE, SERVICE_CONFIG, SERVICE_ENVIRONMENT, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
 
 /** Closes what the host opened, in reverse order, when Nest shuts down. */
@@ -18,11 +19,13 @@ class HostLifecycle implements OnApplicationShutdown {
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_RELAY) private readonly relay: EventRelayHost | null,
+    @Inject(SECURITY_EVENT_RECORDER) private readonly securityEvents: SecurityEventRecorder | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     this.readiness.stop();
     await this.relay?.stop(); // before the pool: the relay's last checkpoint needs it
+    await this.securityEvents?.stop().catch(() => undefined); // what is left is in the access log
     await this.pool.end();
   }
 }
@@ -70,6 +73,8 @@ export class ServiceHostModule {
     // every service consumes through an inbox: its table is a preparation like the others (a
     // migration Job, which connects to no Kafka, makes it too)
     void readiness.prepare('inbox', () => migrateInbox(pool, config.databaseSchema));
+    void readiness.prepare('security events', () => migrateSecurityEvents(pool, config.databaseSchema));
+    const securityEvents = config.migrateOnly ? null : new SecurityEventRecorder(pool, config.databaseSchema, logger, metrics);
     const embeddedBus = options.embeddedBus ?? null;
     const transport = config.migrateOnly ? undefined : embeddedBus !== null ? { embeddedBus } : config.kafka === undefined ? undefined : { kafka: config.kafka };
     const relay = transport === undefined ? null : new EventRelayHost(config.serviceName, store, transport, logger, metrics);
@@ -78,7 +83,7 @@ export class ServiceHostModule {
     return {
       module: ServiceHostModule,
       imports: [AuthModule.forRoot(config.auth), options.serviceModule],
-      controllers: [HealthController, MetricsController, EventLogController],
+      controllers: [HealthController, MetricsController, EventLogController, SecurityEventsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_LOGGER, useValue: logger },
@@ -87,11 +92,12 @@ export class ServiceHostModule {
         { provide: EVENT_STORE, useValue: store },
         { provide: DatabaseReadiness, useValue: readiness },
         { provide: EVENT_RELAY, useValue: relay },
+        { provide: SECURITY_EVENT_RECORDER, useValue: securityEvents },
         { provide: EMBEDDED_BUS, useValue: embeddedBus },
         { provide: SERVICE_ENVIRONMENT, useValue: options.environment ?? process.env },
         HostLifecycle,
       ],
-      exports: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness, EMBEDDED_BUS, SERVICE_ENVIRONMENT],
+      exports: [SECURITY_EVENT_RECORDER, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness, EMBEDDED_BUS, SERVICE_ENVIRONMENT],
     };
   }
 }
