@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Po
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
 import { ALL_TOPICS, type Topic } from '@custody/contracts';
-import { jsonView, parseInput, positionText } from '@custody/service-host';
+import { ClientData, jsonView, parseInput, positionText } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { AuditRuntime } from '../audit-runtime';
 
@@ -58,6 +58,7 @@ export class AuditController {
     return jsonView(await this.runtime.audit().verifyChain());
   }
 
+  @ClientData()
   @Get('records')
   @Roles('auditor')
   async records(@Query('from') from: string | undefined, @Query('limit') limit: string | undefined, @CurrentCaller() caller: Caller) {
@@ -98,6 +99,7 @@ export class AuditController {
   }
 
   /** HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices, as they stood at an instant. */
+  @ClientData()
   @Get('reconstruction/state')
   @Roles('auditor')
   async state(@Query('at') at: string | undefined, @CurrentCaller() caller: Caller) {
@@ -126,6 +128,7 @@ export class AuditController {
   }
 
   /** An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records (the latest by default). */
+  @ClientData()
   @Get('evidence')
   @Roles('auditor')
   async evidence(@Query('from') from: string | undefined, @Query('to') to: string | undefined, @Query('treeSize') treeSize: string | undefined, @CurrentCaller() caller: Caller) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { Roles } from '@custody/auth';
 import { csvLine, dailyRunSummary, LINES_PAGE_MAX } from '@custody/reconciliation-application';
-import { parseInput } from '@custody/service-host';
+import { ClientData, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -35,6 +35,7 @@ export class DailyRunsController {
     return { businessDay: input.businessDay, runs: await this.runtime.dailyRuns().recordedRuns(input.businessDay) };
   }
 
+  @ClientData()
   @Get(':runId/lines')
   @Roles('operator', 'auditor')
   async lines(@Param('runId') id: string, @Query('limit') limit?: string, @Query('afterClient') afterClient?: string, @Query('afterAsset') afterAsset?: string) {
@@ -46,6 +47,7 @@ export class DailyRunsController {
     return { runId: run, lines, next: lines.length === pageLimit && last !== undefined ? { afterClient: last.clientId, afterAsset: last.asset } : null };
   }
 
+  @ClientData()
   @Get(':runId/report.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Roles('operator', 'auditor')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { csvLine, fiatRunSummary, OPEN_DISCREPANCIES_MAX } from '@custody/reconciliation-application';
-import { jsonView, parseInput } from '@custody/service-host';
+import { ClientData, jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -151,6 +151,7 @@ export class FiatTrustController {
     return { ...input, runs: jsonView(await this.runtime.fiatRuns().runs(input.businessDay, input.currency)) };
   }
 
+  @ClientData()
   @Get('fiat-runs/:runId/report.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Roles('operator', 'auditor')

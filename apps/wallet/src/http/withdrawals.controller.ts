@@ -1,3 +1,4 @@
+import { ClientData } from '@custody/service-host';
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { OPEN_WITHDRAWALS_PAGE_MAX, PolicyUnavailableError } from '@custody/wallet-application';
@@ -59,6 +60,7 @@ export class WithdrawalsController {
   }
 
   /** The open withdrawals and internal transfers; `status=awaiting-approval` is the custodians' queue. */
+  @ClientData()
   @Get()
   @Roles('operator', 'key-custodian', 'auditor')
   async list(@Query('status') status?: string, @Query('limit') limit?: string) {
@@ -68,6 +70,7 @@ export class WithdrawalsController {
   }
 
   /** TW-17.4: what the custodians review: the decoded content, the payload hash, who approved. */
+  @ClientData()
   @Get(':withdrawalId')
   @Roles('operator', 'key-custodian', 'auditor')
   async get(@Param('withdrawalId') withdrawalId: string) {
@@ -203,6 +206,7 @@ const attributionDecision = z.strictObject({ decision: z.enum(['approve', 'rejec
 export class DepositsController {
   constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
 
+  @ClientData()
   @Get('flagged')
   @Roles('operator', 'approver', 'auditor')
   async flagged(@Query('limit') limit?: string) {

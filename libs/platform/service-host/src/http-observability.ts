@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthenticatedRequest } from '@custody/auth';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { NextFunction, Request, Response } from 'express';
+import type { ClientDataMarked } from './client-data';
 import type { SecurityEventRecorder } from './security-events';
 
 /** Probes and scrapes are not logged: they would drown the access log. */
@@ -36,7 +37,7 @@ const WORKLOAD_ROLES: ReadonlySet<string> = new Set(['custody-service']);
 /** The path parameter that names a client: a staff read of a route with it is CLIENT_DATA_READ. */
 const CLIENT_ID_PARAMETER = 'clientId';
 
-interface ObservedRequest extends Request {
+interface ObservedRequest extends Request, ClientDataMarked {
   requestId?: string;
 }
 
@@ -81,7 +82,7 @@ function accessLine(request: ObservedRequest, statusCode: number, route: string,
   const caller = (request as unknown as AuthenticatedRequest).caller;
   const pathIds = { ...((request.params as Record<string, string> | undefined) ?? {}) };
   const forwardedFor = request.headers['x-forwarded-for'];
-  const securityEvent = securityEventOf(request.method, statusCode, caller?.roles, pathIds);
+  const securityEvent = securityEventOf(request.method, statusCode, caller?.roles, pathIds, request.clientData === true);
   return {
     requestId,
     method: request.method,
@@ -93,16 +94,16 @@ function accessLine(request: ObservedRequest, statusCode: number, route: string,
     clientAddress: request.socket.remoteAddress ?? null,
     ...(typeof forwardedFor === 'string' ? { forwardedFor: forwardedFor.slice(0, FORWARDED_FOR_LOGGED_LENGTH_MAX) } : {}),
     ...(securityEvent === undefined ? {} : { securityEvent }),
-    ...(securityEvent === 'CLIENT_DATA_READ' ? { clientId: pathIds[CLIENT_ID_PARAMETER] as string } : {}),
+    ...(securityEvent === 'CLIENT_DATA_READ' ? { clientId: pathIds[CLIENT_ID_PARAMETER] ?? null } : {}),
   };
 }
 
-/** 401 and 403 are security events; so is every answered read of a client's data by a person (staff). */
-function securityEventOf(method: string, statusCode: number, roles: readonly string[] | undefined, pathIds: Readonly<Record<string, string>>): SecurityEvent | undefined {
+/** 401 and 403 are security events; so is every answered read of a client's data by a person (staff): under :clientId, or a route marked @ClientData(). */
+function securityEventOf(method: string, statusCode: number, roles: readonly string[] | undefined, pathIds: Readonly<Record<string, string>>, clientDataRoute: boolean): SecurityEvent | undefined {
   if (statusCode === 401) return 'AUTHENTICATION_FAILED';
   if (statusCode === 403) return 'ACCESS_DENIED';
   const staff = roles !== undefined && roles.some((role) => !WORKLOAD_ROLES.has(role));
   const read = method === 'GET' && statusCode >= 200 && statusCode < 300;
-  if (read && staff && pathIds[CLIENT_ID_PARAMETER] !== undefined) return 'CLIENT_DATA_READ';
+  if (read && staff && (pathIds[CLIENT_ID_PARAMETER] !== undefined || clientDataRoute)) return 'CLIENT_DATA_READ';
   return undefined;
 }

@@ -13,3 +13,4 @@ export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
 export { ensureDatabase } from './ensure-database';
 export { migrateSecurityEvents, SECURITY_EVENT_RECORDER, SECURITY_EVENTS_PAGE_MAX, SECURITY_EVENTS_QUEUE_MAX, SecurityEventRecorder, SecurityEventsController, type SecurityEventRecord } from './security-events';
+export { ClientData, ClientDataInterceptor } from './client-data';

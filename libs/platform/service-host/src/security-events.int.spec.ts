@@ -4,6 +4,7 @@ import { Roles } from '@custody/auth';
 import { signTestToken } from '@custody/auth/testing';
 import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
 import type { AddressInfo } from 'node:net';
+import { ClientData } from './client-data';
 import { createServiceApp } from './run-service';
 
 const SECRET = 'security-events-test-secret-of-32-bytes!';
@@ -26,7 +27,24 @@ class ClientDataController {
   }
 }
 
-@Module({ controllers: [ClientDataController] })
+/** A client's data under an id that is not a client's (a withdrawal): marked @ClientData(). */
+@Controller('v1/withdrawals')
+class WithdrawalsController {
+  @ClientData()
+  @Get(':withdrawalId')
+  @Roles('operator', 'auditor', 'custody-service')
+  withdrawal(@Param('withdrawalId') withdrawalId: string) {
+    return { withdrawalId, clientId: 'alice' };
+  }
+
+  @Get(':withdrawalId/status')
+  @Roles('operator')
+  status(@Param('withdrawalId') withdrawalId: string) {
+    return { withdrawalId };
+  }
+}
+
+@Module({ controllers: [ClientDataController, WithdrawalsController] })
 class ClientDataModule {}
 
 interface Stored {
@@ -93,9 +111,18 @@ describe('security events queryable by auditors (issue 22, HK-22)', () => {
     expect(events[0]).toMatchObject({ requestId: 'req-alice-1', roles: ['operator'], pathIds: { clientId: 'alice' } });
   });
 
+  it('a staff read of a route marked @ClientData() (a withdrawal by id) is a CLIENT_DATA_READ too; an unmarked route is not', async () => {
+    expect((await get('/v1/withdrawals/W-9', await as('operator-8', ['operator']))).status).toBe(200);
+    expect((await get('/v1/withdrawals/W-9/status', await as('operator-8', ['operator']))).status).toBe(200);
+    await waitFor(async () => (await query('?event=CLIENT_DATA_READ')).body.events.some((event) => event.callerId === 'operator-8'), 'the marked read stored', WAIT_MS);
+    const reads = (await query('?event=CLIENT_DATA_READ')).body.events.filter((event) => event.callerId === 'operator-8');
+    expect(reads.map(({ route, pathIds, clientId }) => ({ route, pathIds, clientId }))).toEqual([{ route: '/v1/withdrawals/:withdrawalId', pathIds: { withdrawalId: 'W-9' }, clientId: null }]);
+  });
+
   it('filters by client, event and time, and pages by position', async () => {
     expect((await query('?clientId=alice')).body.events.map((event) => event.callerId)).toEqual(['operator-7']);
     expect((await query('?event=ACCESS_DENIED')).body.events).toHaveLength(1);
+    expect((await query('?event=CLIENT_DATA_READ')).body.events).toHaveLength(2);
     expect((await query(`?to=${encodeURIComponent('2000-01-01T00:00:00Z')}`)).body.events).toEqual([]);
     const first = (await query('?limit=1')).body;
     expect(first.events).toHaveLength(1);

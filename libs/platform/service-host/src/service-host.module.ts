@@ -1,4 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ClientDataInterceptor } from './client-data';
 import { AuthModule } from '@custody/auth';
 import { PostgresEventStore } from '@custody/event-store';
 import { migrateInbox, type MessageBus } from '@custody/messaging';
@@ -96,6 +98,7 @@ export class ServiceHostModule {
         { provide: EMBEDDED_BUS, useValue: embeddedBus },
         { provide: SERVICE_ENVIRONMENT, useValue: options.environment ?? process.env },
         HostLifecycle,
+        { provide: APP_INTERCEPTOR, useClass: ClientDataInterceptor },
       ],
       exports: [SECURITY_EVENT_RECORDER, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness, EMBEDDED_BUS, SERVICE_ENVIRONMENT],
     };
