@@ -7,6 +7,7 @@ import { anvilAccounts, createSoftHsmToken, createTestDatabase, deployTestToken,
 import type { QuorumPolicy, WalletError } from '@custody/wallet-domain';
 import { applyWalletMessages, ChainIdMismatchError, ConservativeWithdrawalPolicy, EvmChainAdapter, KeyVaultError, Pkcs11KeyVault, processorLockName, WALLET_CONSUMED_TOPICS, WalletProcessor, WalletService, withdrawalStreamId, type KeyVault, type LargeTransferAlert, type ProcessorReport } from '@custody/wallet-application';
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const WAIT_MS = 30_000;
@@ -520,6 +521,20 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(report.depositsConfirmed).toBe(1); // it has long had its confirmations
     await eventually(async () => (await ledgerBalance(clientAccount('carol', 'ETH'), 'carol')) === parseEther('1'), WAIT_MS);
     expect((await round()).depositsAttributed).toBe(0); // once
+  });
+
+  it('HK-11h two clients proving one address at the same moment: one is listed, the other waits for an approver, never both listed', async () => {
+    const holder = privateKeyToAccount(generatePrivateKey());
+    const issue = (clientId: string, challengeId: string) => service.issueOwnershipChallenge({ challengeId, clientId, chain: CHAIN, address: holder.address, method: 'signed-message', channel: 'client', reason: null }, 'exchange');
+    const [dave, erin] = await Promise.all([issue('dave', 'CH-RACE-D'), issue('erin', 'CH-RACE-E')]);
+    expectOk(dave);
+    expectOk(erin);
+    const signatures = await Promise.all([holder.signMessage({ message: dave.state.challenges.get('CH-RACE-D')?.message ?? '' }), holder.signMessage({ message: erin.state.challenges.get('CH-RACE-E')?.message ?? '' })]);
+    const proofs = await Promise.all([service.proveOwnershipBySignature('dave', 'CH-RACE-D', signatures[0], 'exchange', 'client'), service.proveOwnershipBySignature('erin', 'CH-RACE-E', signatures[1], 'exchange', 'client')]);
+    for (const proof of proofs) expectOk(proof);
+    expect(await service.clientsListing(CHAIN, holder.address)).toHaveLength(1);
+    const held = proofs.flatMap((proof, index) => (proof.state.pending.get(index === 0 ? 'CH-RACE-D' : 'CH-RACE-E')?.holds ?? []).map((hold) => hold.code));
+    expect(held).toEqual(['ADDRESS_BELONGS_TO_ANOTHER_CLIENT']);
   });
 
   it('HK-11a a key is not rotated while its address still holds funds or a movement is open (they would sit where no key of ours signs)', async () => {

@@ -139,6 +139,7 @@ export class WalletProcessor {
       [chain.chain, transfer.fromAddress.toLowerCase(), transfer.asset, transfer.toAddress.toLowerCase(), transfer.amountMinor.toString()],
     );
     for (const challenge of challenges) {
+      await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [this.service.addressLockName(chain.chain, transfer.fromAddress)]);
       const facts = await this.service.additionFacts(chain.chain, transfer.fromAddress, challenge.client_id, transaction);
       const context = { submittedBy: SYSTEM_ACTOR, facts, coolingOffMs: this.service.addressCoolingOffMs };
       await this.service.appendAllowList(

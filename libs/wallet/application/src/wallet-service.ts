@@ -384,14 +384,23 @@ export class WalletService {
     const at = this.at();
     const challenge = (await this.allowList(clientId)).challenges.get(challengeId);
     const recoveredAddress = challenge === undefined ? null : await recoverMessageAddress({ message: challenge.message, signature: signature as Hex }).catch(() => null);
-    const facts = challenge === undefined ? { otherClients: [], ourWalletId: null } : await this.additionFacts(challenge.chain, challenge.address, clientId);
-    return this.streams.execute(
-      allowListStreamId(clientId),
-      ALLOW_LIST_AGGREGATE,
-      (state) => decideAllowList({ type: 'ProveBySignature', challengeId, signature, recoveredAddress, at, submittedBy: actor, channel, facts, coolingOffMs: this.addressCoolingOffMs }, state, clientId),
-      { actor },
-      { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
-    );
+    const prove = async () => {
+      const facts = challenge === undefined ? { otherClients: [], ourWalletId: null } : await this.additionFacts(challenge.chain, challenge.address, clientId);
+      return this.streams.execute(
+        allowListStreamId(clientId),
+        ALLOW_LIST_AGGREGATE,
+        (state) => decideAllowList({ type: 'ProveBySignature', challengeId, signature, recoveredAddress, at, submittedBy: actor, channel, facts, coolingOffMs: this.addressCoolingOffMs }, state, clientId),
+        { actor },
+        { afterAppend: (events, _state, transaction) => this.indexAllowList(events, transaction) },
+      );
+    };
+    // two clients proving one address at once: the second reads the first's proof as a fact (held for an approver), never both listed
+    return challenge === undefined ? prove() : this.exclusively(this.addressLockName(challenge.chain, challenge.address), prove);
+  }
+
+  /** The lock serialising every proof of one address (a session lock here, a transaction lock in the chain processor: they conflict). */
+  addressLockName(chain: string, address: string): string {
+    return `custody.allow-list-address.${this.schema}.${chain}.${address.toLowerCase()}`;
   }
 
   /** HK-11h maker-checker: an approver (never who asked or handed in the proof) lists a held addition, or rejects it. */
