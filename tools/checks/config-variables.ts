@@ -213,6 +213,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'WALLET_STAFF_ADDRESSES_FILE',
+    required: false,
+    default: undefined,
+    description:
+      'Wallet, HK-11h: JSON file of the staff-address register, {"addresses": [{"staffId", "chain", "address"}]} (addresses staff declared as their own); an allow-list addition of one waits for an approver who is not that staff member (ADDRESS_OF_STAFF_MEMBER).',
+    secret: false,
+  },
+  {
     name: 'EXCHANGE_SIGNATURES',
     required: false,
     default: 'required',

@@ -426,6 +426,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'WALLET_POLICY_URL',
         'WALLET_PROCESSOR_INTERVAL_MS',
         'WALLET_SCAN_START_BLOCK',
+        'WALLET_STAFF_ADDRESSES_FILE',
       ].sort(),
     );
     expect([...SECRET_CONFIG_VARIABLE_NAMES].sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_MIGRATION_URL', 'DATABASE_URL', 'WALLET_HSM_PIN']);

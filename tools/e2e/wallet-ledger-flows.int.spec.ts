@@ -9,6 +9,9 @@ import { applyWalletMessages, ChainIdMismatchError, ConservativeWithdrawalPolicy
 import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, parseEther, type Address, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
+/** A staff member's own address, on the staff-address register (HK-11h). */
+const STAFF_MEMBER = privateKeyToAccount(generatePrivateKey());
+
 const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const WAIT_MS = 30_000;
 const CHAIN = 'ethereum';
@@ -106,6 +109,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
       vault: counted,
       chains: [chain],
       custodyPolicy: { allowedJurisdictions: ['HK'] },
+      staffAddresses: [{ staffId: 'ops-2', chain: CHAIN, address: STAFF_MEMBER.address }],
       thresholds: { perAssetMinor: new Map([['ETH', parseEther('2')]]), perClientMinor: new Map(), notifyRoles: ['compliance-officer', 'head-of-custody'] },
       notifier: { notify: (alert) => Promise.resolve(void alerts.push(alert)) },
       // the conservative policy, counting who asks it (the policy service reserves what it allows: it must not be asked in vain)
@@ -535,6 +539,18 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(await service.clientsListing(CHAIN, holder.address)).toHaveLength(1);
     const held = proofs.flatMap((proof, index) => (proof.state.pending.get(index === 0 ? 'CH-RACE-D' : 'CH-RACE-E')?.holds ?? []).map((hold) => hold.code));
     expect(held).toEqual(['ADDRESS_BELONGS_TO_ANOTHER_CLIENT']);
+  });
+
+  it('HK-11h a staff member\'s registered address, proven through the client\'s own channel, waits for an approver who is not that staff member', async () => {
+    const issued = await service.issueOwnershipChallenge({ challengeId: 'CH-STAFF', clientId: 'dave', chain: CHAIN, address: STAFF_MEMBER.address, method: 'signed-message', channel: 'client', reason: null }, 'exchange');
+    expectOk(issued);
+    const proof = await service.proveOwnershipBySignature('dave', 'CH-STAFF', await STAFF_MEMBER.signMessage({ message: issued.state.challenges.get('CH-STAFF')?.message ?? '' }), 'exchange', 'client');
+    expectOk(proof);
+    expect(proof.state.pending.get('CH-STAFF')?.holds.map((hold) => hold.code)).toEqual(['ADDRESS_OF_STAFF_MEMBER']);
+    expect(await service.clientsListing(CHAIN, STAFF_MEMBER.address)).toEqual([]);
+    expect(codeOf(await service.decideAddressAddition('dave', 'CH-STAFF', 'approve', 'it is mine, fine', 'ops-2'))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+    expectOk(await service.decideAddressAddition('dave', 'CH-STAFF', 'reject', 'a staff member\'s own address for a client: refused', 'approver-1'));
+    expect(await service.clientsListing(CHAIN, STAFF_MEMBER.address)).toEqual([]);
   });
 
   it('HK-11a a key is not rotated while its address still holds funds or a movement is open (they would sit where no key of ours signs)', async () => {

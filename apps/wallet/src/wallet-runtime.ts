@@ -91,6 +91,7 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       custodyPolicy: { allowedJurisdictions: this.config.keyJurisdictions },
       thresholds: this.config.thresholds,
       addressCoolingOffMs: this.config.addressAdditions.addressCoolingOffMs,
+      staffAddresses: this.config.addressAdditions.staffAddresses,
       notifier,
       ...(this.config.policy === undefined ? {} : { withdrawalPolicy: policyServiceClient(this.config.policy) }),
       onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),

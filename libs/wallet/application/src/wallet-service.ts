@@ -92,6 +92,8 @@ export interface WalletServiceOptions {
   /** HK-11h: how long a newly listed address waits before the first withdrawal to it (default ADDRESS_COOLING_OFF_MS_DEFAULT). */
   readonly addressCoolingOffMs?: number;
   readonly microPaymentRangeMinor?: readonly [bigint, bigint];
+  /** HK-11h: addresses staff declared as their own (the staff-address register); an addition of one waits for an approver who is not that person. */
+  readonly staffAddresses?: ReadonlyArray<{ readonly staffId: string; readonly chain: string; readonly address: string }>;
 }
 
 export interface WalletRegistrationInput {
@@ -423,7 +425,8 @@ export class WalletService {
       [chain, address.toLowerCase(), clientId],
     );
     const { rows: ours } = await db.query<{ wallet_id: string }>(`select wallet_id from ${this.schema}.wallet_addresses where chain = $1 and address = $2`, [chain, address.toLowerCase()]);
-    return { otherClients: others.map((row) => row.client_id), ourWalletId: ours[0]?.wallet_id ?? null };
+    const staff = this.options.staffAddresses?.find((entry) => entry.chain === chain && entry.address.toLowerCase() === address.toLowerCase());
+    return { otherClients: others.map((row) => row.client_id), ourWalletId: ours[0]?.wallet_id ?? null, staffMember: staff?.staffId ?? null };
   }
 
   /** TW-17.4 / HK-11h: how, through whom, by whom and when a withdrawal's destination was proven (what the custodians review). */

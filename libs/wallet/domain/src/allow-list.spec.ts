@@ -198,6 +198,21 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     });
   });
 
+  describe('when the address is a staff member\'s registered address', () => {
+    const staffs: AdditionFacts = { otherClients: [], ourWalletId: null, staffMember: 'ops-2' };
+
+    it('HK-11h given the address is on the staff-address register, then even the client\'s own proof waits for an approver: ADDRESS_OF_STAFF_MEMBER', () => {
+      expect(holdsOf(signed(address, { facts: staffs }), given(issue()))).toEqual(['ADDRESS_OF_STAFF_MEMBER']);
+      expect(isAllowListed(given(issue(), signed(address, { facts: staffs })), 'ethereum', address)).toBe(false);
+    });
+
+    it('HK-11h the staff member it belongs to cannot decide it (even as an approver); another approver can', () => {
+      const held = given(issue(), signed(address, { facts: staffs }));
+      expect(outcome(decide('ops-2'), held)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+      expect(outcome(decide('approver-1'), held)).toEqual(['AddressAllowListed']);
+    });
+  });
+
   describe('when history was recorded before channels were told apart', () => {
     it('given an OwnershipChallengeIssued and AddressOwnershipProven of old, then the address is listed as it was, channel unchecked, usable from its proof', () => {
       const old: AllowListEvent[] = [

@@ -22,10 +22,12 @@ export const ADDRESS_COOLING_OFF_MS_MAX = 30 * 24 * 60 * 60 * 1000;
 export type AdditionChannel = 'client' | 'staff';
 
 /** Why a proven address waits for an approver instead of being listed (stable codes, never reused). */
-export type AdditionHoldCode = 'ADDITION_REQUESTED_BY_STAFF' | 'ADDRESS_BELONGS_TO_ANOTHER_CLIENT' | 'ADDRESS_IS_OUR_WALLET';
+export type AdditionHoldCode = 'ADDITION_REQUESTED_BY_STAFF' | 'ADDRESS_BELONGS_TO_ANOTHER_CLIENT' | 'ADDRESS_IS_OUR_WALLET' | 'ADDRESS_OF_STAFF_MEMBER';
 export interface AdditionHold {
   readonly code: AdditionHoldCode;
   readonly reason: string;
+  /** ADDRESS_OF_STAFF_MEMBER: whose registered address it is (who may therefore not decide it). */
+  readonly staffMember?: string;
 }
 
 /** What an addition needs to know from outside the client's stream, looked up by the caller. */
@@ -34,6 +36,8 @@ export interface AdditionFacts {
   readonly otherClients: readonly string[];
   /** The wallet of ours at this address (any registered wallet, client or house, any key it had), or null. */
   readonly ourWalletId: string | null;
+  /** The staff member who registered this address as their own (the staff-address register), if any. */
+  readonly staffMember?: string | null;
 }
 
 export interface MicroPaymentTerms {
@@ -195,6 +199,8 @@ export function additionHolds(channel: AdditionChannel, facts: AdditionFacts, cl
   const others = facts.otherClients.filter((other) => other !== clientId);
   if (others.length > 0) holds.push({ code: 'ADDRESS_BELONGS_TO_ANOTHER_CLIENT', reason: `the address is on the allow-list of ${others.join(', ')}` });
   if (facts.ourWalletId !== null) holds.push({ code: 'ADDRESS_IS_OUR_WALLET', reason: `the address is our wallet ${facts.ourWalletId}` });
+  const staffMember = facts.staffMember ?? null;
+  if (staffMember !== null) holds.push({ code: 'ADDRESS_OF_STAFF_MEMBER', reason: `the address is registered to staff member ${staffMember}`, staffMember });
   return holds;
 }
 
@@ -295,6 +301,7 @@ function decideAddition(command: Extract<AllowListCommand, { type: 'DecideAddres
     return again ? accept() : refuse('ADDRESS_ADDITION_NOT_PENDING', 'challengeId', `the addition of challenge ${challengeId} is ${challenge.status}, not awaiting an approver`);
   }
   if (decidedBy === pending.requestedBy || decidedBy === pending.submittedBy) return refuse('MAKER_CHECKER_SAME_PERSON', 'decidedBy', `${decidedBy} asked for or handed in this addition; a different person decides it`);
+  if (pending.holds.some((hold) => hold.staffMember === decidedBy)) return refuse('MAKER_CHECKER_SAME_PERSON', 'decidedBy', `the address is ${decidedBy}'s own registered address; a different person decides it`);
   if (reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a decision on an address addition states why');
   if (decision === 'reject') return accept({ type: 'AddressAdditionRejected', data: { challengeId, clientId, chain: pending.chain, address: pending.address, rejectedBy: decidedBy, reason, at } });
   const { holds: _holds, ...provenance } = pending;
