@@ -1,31 +1,9 @@
-import { Controller, Get, Module, Param } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Roles } from '@custody/auth';
-import { signTestToken } from '@custody/auth/testing';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
-import type { AddressInfo } from 'node:net';
-import { createServiceApp } from './run-service';
+import { ClientDataController, startTestServiceApp, TEST_APP_AUTH, testAppToken } from './service-app.test-support';
 
-const SECRET = 'security-events-test-secret-of-32-bytes!';
-const ISSUER = 'https://issuer.custody.test';
-const AUDIENCE = 'custody-services';
-const READY_WAIT_MS = 30_000;
-
-/** Stands in for a service's routes: a client's data under /clients/:clientId, and an admin-only one. */
-@Controller('v1/clients')
-class ClientDataController {
-  @Get(':clientId/balances')
-  @Roles('operator', 'auditor', 'custody-service')
-  balances(@Param('clientId') clientId: string) {
-    return { clientId, balances: [] };
-  }
-
-  @Get(':clientId/keys')
-  @Roles('admin')
-  keys(@Param('clientId') clientId: string) {
-    return { clientId };
-  }
-}
+const SECRET = TEST_APP_AUTH.secret;
 
 @Module({ controllers: [ClientDataController] })
 class ClientDataModule {}
@@ -42,33 +20,20 @@ describe('every service answer: security headers, request ids, the access log an
   let baseUrl: string;
   const lines: LogLine[] = [];
   const raw: string[] = [];
-  const token = (subject: string, roles: string[]) => signTestToken({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, subject, roles });
+  const token = testAppToken;
   const accessLines = () => lines.filter((line) => line['message'] === 'request handled');
   const lastAccessLine = () => accessLines().at(-1) ?? {};
 
   beforeAll(async () => {
     database = await createTestDatabase('security_events');
-    const created = await createServiceApp({
-      serviceName: 'ledger',
-      defaultPort: 0,
-      serviceModule: ClientDataModule,
-      environment: { DATABASE_URL: database.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' },
+    ({ app, baseUrl } = await startTestServiceApp(database, ClientDataModule, {
       logDestination: {
         write(line: string) {
           raw.push(line);
           lines.push(JSON.parse(line) as LogLine);
         },
       },
-    });
-    if (!created.ok) throw new Error(JSON.stringify(created.problems));
-    app = created.service.app;
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const deadline = Date.now() + READY_WAIT_MS;
-    while ((await fetch(`${baseUrl}/health/ready`)).status !== 200) {
-      if (Date.now() > deadline) throw new Error('the service did not become ready');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    }));
   }, 60_000);
 
   afterAll(async () => {

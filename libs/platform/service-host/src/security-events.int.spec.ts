@@ -1,31 +1,11 @@
 import { Controller, Get, Module, Param } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Roles } from '@custody/auth';
-import { signTestToken } from '@custody/auth/testing';
 import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
-import type { AddressInfo } from 'node:net';
 import { ClientData } from './client-data';
-import { createServiceApp } from './run-service';
+import { ClientDataController, startTestServiceApp, testAppToken } from './service-app.test-support';
 
-const SECRET = 'security-events-test-secret-of-32-bytes!';
-const ISSUER = 'https://issuer.custody.test';
-const AUDIENCE = 'custody-services';
 const WAIT_MS = 30_000;
-
-@Controller('v1/clients')
-class ClientDataController {
-  @Get(':clientId/balances')
-  @Roles('operator', 'auditor', 'custody-service')
-  balances(@Param('clientId') clientId: string) {
-    return { clientId, balances: [] };
-  }
-
-  @Get(':clientId/keys')
-  @Roles('admin')
-  keys(@Param('clientId') clientId: string) {
-    return { clientId };
-  }
-}
 
 /** A client's data under an id that is not a client's (a withdrawal): marked @ClientData(). */
 @Controller('v1/withdrawals')
@@ -68,7 +48,7 @@ describe('security events queryable by auditors (issue 22, HK-22)', () => {
   let database: TestDatabase;
   let app: NestExpressApplication;
   let baseUrl: string;
-  const token = (subject: string, roles: string[]) => signTestToken({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, subject, roles });
+  const token = testAppToken;
   const get = async (path: string, headers: Record<string, string> = {}) => fetch(`${baseUrl}${path}`, { headers });
   const as = async (subject: string, roles: string[]) => ({ authorization: `Bearer ${await token(subject, roles)}` });
   const query = async (search = '') => {
@@ -78,16 +58,7 @@ describe('security events queryable by auditors (issue 22, HK-22)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('security_events_store');
-    const created = await createServiceApp({
-      serviceName: 'ledger',
-      defaultPort: 0,
-      serviceModule: ClientDataModule,
-      environment: { DATABASE_URL: database.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
-    });
-    if (!created.ok) throw new Error(JSON.stringify(created.problems));
-    app = created.service.app;
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, baseUrl } = await startTestServiceApp(database, ClientDataModule, { logLevel: 'error' }));
     await waitFor(async () => (await get('/health/ready')).status === 200, 'the service ready', WAIT_MS);
   }, 60_000);
 
