@@ -183,12 +183,14 @@ export class InboxConsumer {
 
   /**
    * One transaction: inbox rows first (with each message's payload digest); only messages whose
-   * row is new reach the handler. A message whose id the inbox already holds (or an earlier
+   * row is new reach the handler. Ids are per topic. A message whose id the inbox already holds for its topic (or an earlier
    * message of the batch carries) with ANOTHER digest is not a redelivery but a second message
    * claiming the id: it is parked as MESSAGE_ID_CONFLICT, never silently dropped.
    */
   private async applyOnce(messages: readonly ConsumedMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+    const batchTopic = messages[0]?.topic;
+    if (batchTopic === undefined) return;
+    if (messages.some((message) => message.topic !== batchTopic)) throw new Error('assertion: a batch is one topic\'s');
     const client = await this.options.pool.connect();
     const spans = messages.map((message) => this.processSpan(message));
     const digests = messages.map((message) => payloadDigest(message.value));
@@ -197,7 +199,7 @@ export class InboxConsumer {
       const inserted = await client.query<{ message_id: string }>(
         `insert into ${this.options.schema}.inbox (message_id, topic, partition, "offset", consumer_group, payload_sha256)
            select * from unnest($1::text[], $2::text[], $3::int4[], $4::int8[], $5::text[], $6::bytea[])
-         on conflict (consumer_group, message_id) do nothing returning message_id`,
+         on conflict (consumer_group, topic, message_id) do nothing returning message_id`,
         [
           messages.map((message) => message.messageId),
           messages.map((message) => message.topic),
@@ -208,7 +210,7 @@ export class InboxConsumer {
         ],
       );
       const fresh = new Set(inserted.rows.map((row) => row.message_id));
-      const { conflicts, retried } = await this.repeats(client, messages, digests, fresh);
+      const { conflicts, retried } = await this.repeats(client, batchTopic, messages, digests, fresh);
       const seen = new Set<string>();
       const toApply = messages.filter((message) => (fresh.has(message.messageId) || retried.has(message)) && !seen.has(message.messageId) && seen.add(message.messageId));
       let parked: ParkedLetter[] = conflicts;
@@ -217,7 +219,7 @@ export class InboxConsumer {
         const handlerSpans = toApply.map((message) => spanOf.get(message.messageId) as Span);
         const outcome = await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
         const refused = this.refusals(outcome, toApply);
-        await this.markRefused(client, outcome);
+        await this.markRefused(client, batchTopic, outcome);
         parked = [...conflicts, ...refused];
       }
       // Parked before the commit: if parking fails the batch rolls back and comes again.
@@ -245,13 +247,13 @@ export class InboxConsumer {
    * recorded) cannot be compared and is taken as a redelivery, as before. The inbox itself is
    * history (append-only): nothing here updates it.
    */
-  private async repeats(client: PoolClient, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<{ conflicts: ParkedLetter[]; retried: ReadonlySet<ConsumedMessage> }> {
+  private async repeats(client: PoolClient, topic: string, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<{ conflicts: ParkedLetter[]; retried: ReadonlySet<ConsumedMessage> }> {
     const held = new Map<string, { digest: Buffer | null; where: string }>();
     const repeated = [...new Set(messages.filter((message) => !fresh.has(message.messageId)).map((message) => message.messageId))];
     if (repeated.length > 0) {
       const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string }>(
-        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset" from ${this.options.schema}.inbox where consumer_group = $1 and message_id = any($2::text[])`,
-        [this.options.groupId, repeated],
+        `select message_id, payload_sha256, topic, partition, "offset"::text as "offset" from ${this.options.schema}.inbox where consumer_group = $1 and topic = $2 and message_id = any($3::text[])`,
+        [this.options.groupId, topic, repeated],
       );
       for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}` });
     }
@@ -273,22 +275,22 @@ export class InboxConsumer {
     });
     if (redriven.size === 0) return { conflicts, retried: new Set() };
     const taken = await client.query<{ message_id: string }>(
-      `delete from ${this.options.schema}.inbox_refusals where consumer_group = $1 and message_id = any($2::text[]) returning message_id`,
-      [this.options.groupId, [...redriven.keys()]],
+      `delete from ${this.options.schema}.inbox_refusals where consumer_group = $1 and topic = $2 and message_id = any($3::text[]) returning message_id`,
+      [this.options.groupId, topic, [...redriven.keys()]],
     );
     return { conflicts, retried: new Set(taken.rows.map((row) => redriven.get(row.message_id) as ConsumedMessage)) };
   }
 
   /** Records the messages the handler refused for a retryable cause, so the same message put back by the re-drive is tried again. */
-  private async markRefused(client: PoolClient, outcome: void | ApplyOutcome): Promise<void> {
+  private async markRefused(client: PoolClient, topic: string, outcome: void | ApplyOutcome): Promise<void> {
     const retryable = this.options.retryableRefusals;
     const rejected = outcome === undefined || retryable === undefined ? [] : outcome.rejected.filter((rejection) => retryable.has(rejection.code));
     if (rejected.length === 0) return;
     await client.query(
-      `insert into ${this.options.schema}.inbox_refusals (consumer_group, message_id, code)
-         select $1, message_id, code from unnest($2::text[], $3::text[]) as refused (message_id, code)
-       on conflict (consumer_group, message_id) do update set code = excluded.code`,
-      [this.options.groupId, rejected.map((rejection) => rejection.messageId), rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
+      `insert into ${this.options.schema}.inbox_refusals (consumer_group, topic, message_id, code)
+         select $1, $2, message_id, code from unnest($3::text[], $4::text[]) as refused (message_id, code)
+       on conflict (consumer_group, topic, message_id) do update set code = excluded.code`,
+      [this.options.groupId, topic, rejected.map((rejection) => rejection.messageId), rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
     );
   }
 
@@ -433,8 +435,17 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
         topic text not null,
         partition integer not null,
         "offset" bigint not null,
-        primary key (consumer_group, message_id)
+        primary key (consumer_group, topic, message_id)
       );
+      -- an id is one message per topic (each topic has its own producer): a writer of one topic the
+      -- group reads cannot claim the id of another topic's future message (an inbox from before: re-keyed)
+      do $$ declare current_key name; begin
+        select conname into current_key from pg_constraint where conrelid = '${schema}.inbox'::regclass and contype = 'p' and array_length(conkey, 1) = 2;
+        if current_key is not null then
+          execute format('alter table ${schema}.inbox drop constraint %I', current_key);
+          alter table ${schema}.inbox add primary key (consumer_group, topic, message_id);
+        end if;
+      end $$;
       alter table ${schema}.inbox add column if not exists payload_sha256 bytea;
       -- rows from before digests are kept as they are (NOT VALID); no new row may lack one (a row
       -- without a digest cannot be compared, so it would let a claimed id swallow the real message)
@@ -446,9 +457,10 @@ export async function migrateInbox(pool: Pool, schema: string): Promise<void> {
       -- the messages a handler refused (not history: a re-drive takes a row off when it tries again)
       create table if not exists ${schema}.inbox_refusals (
         consumer_group text not null,
+        topic text not null,
         message_id text not null,
         code text not null,
-        primary key (consumer_group, message_id)
+        primary key (consumer_group, topic, message_id)
       )`);
   });
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, type DeadLetterV2, type Topic } from '@custody/contracts';
+import { DEAD_LETTER_TOPIC, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC, type DeadLetterV2, type Topic } from '@custody/contracts';
 import { createTestDatabase, waitFor, type TestDatabase } from '@custody/testing';
-import { InboxConsumer, MESSAGE_ID_CONFLICT_CODE, payloadDigest, type ConsumedMessage } from './consumer';
+import { InboxConsumer, MESSAGE_ID_CONFLICT_CODE, migrateInbox, payloadDigest, type ConsumedMessage } from './consumer';
 import { EXCHANGE_SIGNATURE_HEADER, EXCHANGE_SIGNATURE_KEY_ID_HEADER, ExchangeSignatureVerifier, signExchangeMessage } from './exchange-signature';
 import { InProcessMessageBus } from './in-process-bus';
 import type { InboundMessage, OutboundMessage } from './ports';
@@ -128,6 +128,33 @@ describe('InboxConsumer: what it refuses to believe (issue 22)', () => {
     expect(parked.map((letter) => [letter.data.stage, letter.data.reasonCode, letter.data.reasonPath])).toEqual([['handle', MESSAGE_ID_CONFLICT_CODE, 'eventId']]);
     expect(Buffer.from(parked[0]?.data.originalValueBase64 ?? '', 'base64').toString()).toBe(claim);
     expect(parked[0]?.data.reasonText).toContain(payloadDigest(JSON.parse(original)).toString('hex'));
+  });
+
+  it('an id is one message per topic: a writer of another topic the group reads cannot claim the id of a future message here', async () => {
+    await consume('two-topics', [LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC]);
+    const id = randomUUID();
+    // the claim arrives first, on the topic its writer may produce to...
+    await bus.publisher.publish(WALLET_EVENTS_TOPIC, [{ key: 'price-ETH', value: JSON.stringify(price(id, '1')) }]);
+    await waitFor(() => applied.some((message) => message.messageId === id && message.topic === WALLET_EVENTS_TOPIC), 'the claim applied on its own topic', WAIT_MS);
+    // ...and the real message of that id on the other topic is still applied, not parked as a conflict
+    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: 'price-ETH', value: JSON.stringify(price(id, '3000')) }]);
+    await waitFor(() => applied.some((message) => message.messageId === id && message.topic === LEDGER_EVENTS_TOPIC), 'the real message applied', WAIT_MS);
+    expect(lettersOf('two-topics')).toEqual([]);
+  });
+
+  it('an inbox keyed by group and id alone (before ids were per topic) is re-keyed by its next preparation, its rows kept', async () => {
+    const legacy = await db.pool.connect();
+    try {
+      await legacy.query('create schema legacy_inbox');
+      await legacy.query(`create table legacy_inbox.inbox (consumer_group text not null, message_id text not null, topic text not null, partition integer not null, "offset" bigint not null, primary key (consumer_group, message_id))`);
+      await legacy.query(`insert into legacy_inbox.inbox values ('g', 'm-1', $1, 0, 0)`, [LEDGER_EVENTS_TOPIC]);
+    } finally {
+      legacy.release();
+    }
+    await migrateInbox(db.pool, 'legacy_inbox');
+    const { rows } = await db.pool.query<{ columns: string }>(`select string_agg(a.attname, ',' order by k.ordinality) as columns from pg_constraint c, unnest(c.conkey) with ordinality k(attnum, ordinality), pg_attribute a where c.conrelid = 'legacy_inbox.inbox'::regclass and c.contype = 'p' and a.attrelid = c.conrelid and a.attnum = k.attnum`);
+    expect(rows[0]?.columns).toBe('consumer_group,topic,message_id');
+    expect((await db.pool.query('select count(*)::int as n from legacy_inbox.inbox')).rows[0]).toEqual({ n: 1 });
   });
 
   it('parks the second of two payloads with one id inside the same batch, and applies the first', async () => {
