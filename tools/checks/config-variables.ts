@@ -221,6 +221,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: false,
   },
   {
+    name: 'AUTH_ALLOW_HS256_IN_PRODUCTION',
+    required: false,
+    default: 'false',
+    description:
+      "'true' lets AUTH_JWT_SECRET (HS256) be used with NODE_ENV=production: whoever holds the secret can mint any person's token, so maker-checker rests on keeping it. For a single-host demonstration (docker compose); production uses AUTH_JWKS_URL.",
+    secret: false,
+  },
+  {
     name: 'EXCHANGE_SIGNATURES',
     required: false,
     default: 'required',

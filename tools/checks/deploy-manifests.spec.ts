@@ -352,6 +352,7 @@ describe('config-variables.ts (the configuration table)', () => {
         'AUDIT_HSM_PIN_FILE',
         'AUDIT_HSM_TOKEN_LABEL',
         'AUDIT_SIGNING_KEY_FILE',
+        'AUTH_ALLOW_HS256_IN_PRODUCTION',
         'AUTH_AUDIENCE',
         'AUTH_ISSUER',
         'AUTH_JWKS_URL',

@@ -155,7 +155,8 @@ describe(`build-service (${SERVICE} compiled, run without dev dependencies)`, ()
     await adminQuery(`create role ${serviceRole} login nosuperuser nocreatedb nocreaterole`);
     const roleUrl = new URL(db.url);
     roleUrl.username = serviceRole;
-    const image = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...environment, DATABASE_URL: roleUrl.toString() };
+    // HS256 in production only by naming the choice (the test has no identity provider)
+    const image = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', AUTH_ALLOW_HS256_IN_PRODUCTION: 'true', ...environment, DATABASE_URL: roleUrl.toString() };
     const migration = await run(process.execPath, [`dist/apps/${SERVICE}/src/main.js`], { cwd: app, env: { ...image, MIGRATE_ONLY: 'true', DATABASE_MIGRATION_URL: db.url }, timeout: READY_TIMEOUT_MS });
     expect(migration.stderr).not.toContain('refusing');
     // The image's CMD, from the image's working directory; nothing from this checkout on the path.

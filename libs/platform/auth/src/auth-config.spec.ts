@@ -16,6 +16,20 @@ function configOf(result: AuthConfigResult) {
 }
 
 describe('parseAuthConfig', () => {
+  describe('given NODE_ENV=production (issue 22: one shared secret makes every maker-checker one person)', () => {
+    it('refuses AUTH_JWT_SECRET, naming the variable and never the secret', () => {
+      const problems = problemsOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production' }));
+      expect(problems.map((problem) => problem.variable)).toEqual(['AUTH_JWT_SECRET']);
+      expect(JSON.stringify(problems)).not.toContain(SECRET);
+    });
+
+    it('accepts it only with AUTH_ALLOW_HS256_IN_PRODUCTION=true (a single-host demonstration), and a JWKS URL always', () => {
+      expect(configOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', AUTH_ALLOW_HS256_IN_PRODUCTION: 'true' })).keys.kind).toBe('shared-secret');
+      expect(configOf(parseAuthConfig({ ...BASE, AUTH_JWKS_URL: 'https://issuer.custody.test/jwks.json', NODE_ENV: 'production' })).keys.kind).toBe('jwks');
+      expect(problemsOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET, AUTH_ALLOW_HS256_IN_PRODUCTION: 'yes' })).map((problem) => problem.variable)).toEqual(['AUTH_ALLOW_HS256_IN_PRODUCTION']);
+    });
+  });
+
   describe('given a valid environment', () => {
     it('given issuer, audience and a long enough secret, when parsing, then it is an HS256 shared-secret config', () => {
       const config = configOf(parseAuthConfig({ ...BASE, AUTH_JWT_SECRET: SECRET }));

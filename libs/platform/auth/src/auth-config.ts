@@ -22,7 +22,7 @@ export interface AuthConfig {
   readonly tokenLifetimeMaxSeconds: { readonly staff: number; readonly service: number };
 }
 
-export const AUTH_ENVIRONMENT_VARIABLES = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS', 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS'] as const;
+export const AUTH_ENVIRONMENT_VARIABLES = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS', 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS', 'AUTH_ALLOW_HS256_IN_PRODUCTION'] as const;
 export type AuthEnvironmentVariable = (typeof AUTH_ENVIRONMENT_VARIABLES)[number];
 /** Named in a problem that concerns the choice between the two key sources. */
 export const KEY_SOURCE_VARIABLES = 'AUTH_JWT_SECRET, AUTH_JWKS_URL';
@@ -50,7 +50,7 @@ export function parseAuthConfig(environment: Environment): AuthConfigResult {
   const keys = parseKeySource(environment);
   const staffLifetime = parseLifetimeMax(environment, 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS', STAFF_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT);
   const serviceLifetime = parseLifetimeMax(environment, 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS', SERVICE_TOKEN_LIFETIME_SECONDS_MAX_DEFAULT);
-  const problems = [...issuer.problems, ...audience.problems, ...keys.problems, ...staffLifetime.problems, ...serviceLifetime.problems];
+  const problems = [...issuer.problems, ...audience.problems, ...keys.problems, ...staffLifetime.problems, ...serviceLifetime.problems, ...sharedSecretInProduction(environment, keys.value)];
   if (problems.length > 0 || issuer.value === undefined || audience.value === undefined || keys.value === undefined) {
     return { ok: false, problems };
   }
@@ -90,6 +90,18 @@ function parseKeySource(environment: Environment): Parsed<TokenKeySource | undef
   if (secretIsSet) return parseSharedSecret(secret);
   if (jwksUrl !== undefined) return parseJwksUrl(jwksUrl);
   return keySourceProblem('exactly one must be set, but neither is: AUTH_JWKS_URL (RS256/ES256) or AUTH_JWT_SECRET (HS256, development)');
+}
+
+/**
+ * HS256 with NODE_ENV=production: whoever holds the one secret can mint any person's token, an
+ * approver's too, so every maker-checker is one person. Refused unless AUTH_ALLOW_HS256_IN_PRODUCTION=true
+ * names that choice (docker compose on one host, which has no identity provider).
+ */
+function sharedSecretInProduction(environment: Environment, keys: TokenKeySource | undefined): AuthConfigProblem[] {
+  const allow = readTrimmed(environment, 'AUTH_ALLOW_HS256_IN_PRODUCTION') ?? 'false';
+  if (allow !== 'true' && allow !== 'false') return [{ variable: 'AUTH_ALLOW_HS256_IN_PRODUCTION', reason: `must be 'true' or 'false'` }];
+  if (environment['NODE_ENV'] !== 'production' || keys?.kind !== 'shared-secret' || allow === 'true') return [];
+  return [{ variable: 'AUTH_JWT_SECRET', reason: 'refused with NODE_ENV=production: whoever holds the secret can mint any person\'s token, so maker-checker would be one person; use AUTH_JWKS_URL (or AUTH_ALLOW_HS256_IN_PRODUCTION=true on a single-host demonstration)' }];
 }
 
 function keySourceProblem(reason: string): Parsed<undefined> {
