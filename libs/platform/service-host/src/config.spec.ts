@@ -204,9 +204,10 @@ describe('service configuration', () => {
     });
 
     it('given NODE_ENV=production and brokers, then an identity is required (the broker ACLs need one)', () => {
-      expect(variablesOf(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9093', KAFKA_SSL: 'true' }))).toEqual(['KAFKA_SASL_MECHANISM']);
-      expect(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', ...scram(), KAFKA_SSL: 'true' }).ok).toBe(true);
-      expect(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production' }).ok).toBe(true); // no Kafka at all: nothing to authenticate
+      // (the token keys are not what this case is about: HS256 in production is named as allowed)
+      expect(variablesOf(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', AUTH_ALLOW_HS256_IN_PRODUCTION: 'true', KAFKA_BROKERS: 'kafka:9093', KAFKA_SSL: 'true' }))).toEqual(['KAFKA_SASL_MECHANISM']);
+      expect(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', AUTH_ALLOW_HS256_IN_PRODUCTION: 'true', ...scram(), KAFKA_SSL: 'true' }).ok).toBe(true);
+      expect(parseServiceConfig('ledger', 3001, { ...valid, NODE_ENV: 'production', AUTH_ALLOW_HS256_IN_PRODUCTION: 'true' }).ok).toBe(true); // no Kafka at all: nothing to authenticate
     });
 
     it.each([
