@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, throwawayRoles, type TestDatabase } from '@custody/testing';
 import { guardHistory, HISTORY_GUARD_FUNCTION } from './history-guard';
 import { PostgresEventStore } from './postgres-event-store';
 import { withSchemaDdl } from './schema';
@@ -106,17 +106,7 @@ describe('each service runs as its own role (PostgreSQL)', () => {
  */
 describe('the service role is never granted the schemas\' owner (PostgreSQL)', () => {
   let db: TestDatabase;
-  const suffix = randomBytes(4).toString('hex');
-  const role = (name: string) => `custody_test_${suffix}_${name}`;
-  const ROLES = ['service', 'migrator', 'owners', 'writer'];
-  const pools: Pool[] = [];
-  const poolAs = (user: string): Pool => {
-    const url = new URL(db.url);
-    url.username = user;
-    const pool = new Pool({ connectionString: url.toString(), max: 2 });
-    pools.push(pool);
-    return pool;
-  };
+  const { role, poolAs, drop: dropRoles } = throwawayRoles(() => db);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -141,9 +131,8 @@ describe('the service role is never granted the schemas\' owner (PostgreSQL)', (
     await grantServiceRole(poolAs(role('migrator')), 'ledger', role('service'));
   });
   afterAll(async () => {
-    for (const pool of pools) await pool.end();
     await db.pool.query('drop schema ledger cascade');
-    for (const name of ROLES) await db.pool.query(`drop owned by ${role(name)}; drop role ${role(name)}`);
+    await dropRoles();
     await db.drop();
   });
 

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Pool } from 'pg';
 import { grantServiceRole, PostgresEventStore, withSchemaDdl } from '@custody/event-store';
 import { createLogger } from '@custody/observability';
-import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, throwawayRoles, eventually, type TestDatabase } from '@custody/testing';
 import { DatabaseReadiness, type ReadinessReport } from './database-readiness';
 
 const WAIT_MS = 10_000;
@@ -16,19 +15,8 @@ const WAIT_MS = 10_000;
  */
 describe('a serving service in production refuses the schema owner and superusers (PostgreSQL)', () => {
   let db: TestDatabase;
-  const suffix = randomBytes(4).toString('hex');
-  const role = (name: string) => `custody_test_${suffix}_${name}`;
-  const ROLES = ['service', 'owner', 'owners', 'member'];
-  const pools: Pool[] = [];
+  const { role, poolAs, drop: dropRoles } = throwawayRoles(() => db);
   const readinesses: DatabaseReadiness[] = [];
-
-  const poolAs = (user: string): Pool => {
-    const url = new URL(db.url);
-    url.username = user;
-    const pool = new Pool({ connectionString: url.toString(), max: 2 });
-    pools.push(pool);
-    return pool;
-  };
   const silent = () => createLogger('readiness-test', 'fatal', new Writable({ write: (_chunk, _encoding, done) => done() }));
   /** Starts a serving service's readiness on `schema` as the pool's user; resolves with its refusal, or undefined once ready. */
   const startAs = async (pool: Pool, schema: string, production: boolean): Promise<{ refusal: string | undefined; report: ReadinessReport }> => {
@@ -61,9 +49,8 @@ describe('a serving service in production refuses the schema owner and superuser
   });
   afterAll(async () => {
     for (const readiness of readinesses) readiness.stop();
-    for (const pool of pools) await pool.end();
     for (const schema of ['wallet', 'policy']) await db.pool.query(`drop schema ${schema} cascade`);
-    for (const name of ROLES) await db.pool.query(`drop owned by ${role(name)}; drop role ${role(name)}`);
+    await dropRoles();
     await db.drop();
   });
 

@@ -23,3 +23,4 @@ export {
 } from './containers';
 export { createTestExchangeSigner, signingProducer, testExchangeSigner, type TestExchangeSigner } from './exchange-signing';
 export { aWalletRegistered, waitForLedgerWallets } from './wallet-registered';
+export { throwawayRoles } from './throwaway-roles';
