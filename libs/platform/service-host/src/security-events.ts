@@ -8,7 +8,8 @@ import type { SecurityEvent } from './http-observability';
 import { RateLimitedWarning } from './resilience';
 import { DATABASE_POOL, SERVICE_CONFIG } from './tokens';
 import type { ServiceConfig } from './config';
-import { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
+import { z } from 'zod/v4';
+import { parseInput, positionText } from './http-input';
 
 /** Events waiting to be written; beyond this (the database away under a flood of 401s) the newest are dropped, counted and logged. */
 export const SECURITY_EVENTS_QUEUE_MAX = 10_000;
@@ -127,6 +128,16 @@ export class SecurityEventRecorder {
   }
 }
 
+/** What an auditor may ask of the security events: a page after a position, by event, client and time. */
+const SECURITY_EVENTS_QUERY = z.strictObject({
+  after: positionText.optional(),
+  limit: z.string().regex(/^[1-9][0-9]{0,3}$/).transform(Number).pipe(z.int().max(SECURITY_EVENTS_PAGE_MAX)).optional(),
+  event: z.enum(SECURITY_EVENT_NAMES as [SecurityEvent, ...SecurityEvent[]]).optional(),
+  clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
 /** The token of the service's recorder (null in a migration run, which serves nothing). */
 export const SECURITY_EVENT_RECORDER = Symbol('SECURITY_EVENT_RECORDER');
 
@@ -144,22 +155,16 @@ export class SecurityEventsController {
   ) {}
 
   @Get()
-  async page(@Query('after') afterQuery: unknown, @Query('limit') limitQuery: unknown, @Query('event') eventQuery: unknown, @Query('clientId') clientQuery: unknown, @Query('from') fromQuery: unknown, @Query('to') toQuery: unknown) {
-    const errors: FieldError[] = [];
-    const after = optionalBigIntQuery(afterQuery, 'query.after', 0n, errors);
-    const limit = optionalIntegerQuery(limitQuery, 'query.limit', SECURITY_EVENTS_PAGE_DEFAULT, 1, SECURITY_EVENTS_PAGE_MAX, errors);
-    const event = optionalText(eventQuery, 'query.event', (text) => (SECURITY_EVENT_NAMES as readonly string[]).includes(text), `one of ${SECURITY_EVENT_NAMES.join(', ')}`, errors);
-    const clientId = optionalText(clientQuery, 'query.clientId', (text) => /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(text), 'a client id', errors);
-    const from = optionalInstant(fromQuery, 'query.from', errors);
-    const to = optionalInstant(toQuery, 'query.to', errors);
-    if (errors.length > 0) throw new ValidationFailedException(errors);
+  async page(@Query() raw: Record<string, unknown>) {
+    const query = parseInput(SECURITY_EVENTS_QUERY, raw, 'query');
+    const limit = query.limit ?? SECURITY_EVENTS_PAGE_DEFAULT;
     const { rows } = await this.pool.query<{ position: string; at: Date; event: string; request_id: string; caller_id: string | null; roles: string[]; client_address: string | null; method: string; route: string; path_ids: Record<string, string>; status_code: number; client_id: string | null }>(
       `select position::text as position, at, event, request_id, caller_id, roles, client_address, method, route, path_ids, status_code, client_id
          from ${this.config.databaseSchema}.security_events
         where position > $1 and ($2::text is null or event = $2) and ($3::text is null or client_id = $3)
           and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5)
         order by position limit $6`,
-      [after.toString(), event ?? null, clientId ?? null, from ?? null, to ?? null, limit],
+      [(query.after ?? 0n).toString(), query.event ?? null, query.clientId ?? null, query.from ?? null, query.to ?? null, limit],
     );
     const last = rows.at(-1);
     return {
@@ -167,18 +172,4 @@ export class SecurityEventsController {
       next: rows.length === limit && last !== undefined ? { after: last.position } : null,
     };
   }
-}
-
-function optionalText(value: unknown, path: string, valid: (text: string) => boolean, expected: string, errors: FieldError[]): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && valid(value)) return value;
-  errors.push({ path, reason: `must be ${expected}` });
-  return undefined;
-}
-
-function optionalInstant(value: unknown, path: string, errors: FieldError[]): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))) return value;
-  errors.push({ path, reason: 'must be an ISO 8601 instant with its zone, e.g. 2026-12-07T00:00:00Z' });
-  return undefined;
 }
