@@ -69,6 +69,7 @@ export async function migrateSecurityEvents(pool: Pool, schema: string): Promise
 export class SecurityEventRecorder {
   private readonly queue: SecurityEventRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly dropped: Counter | undefined;
   private readonly warning: RateLimitedWarning;
@@ -93,6 +94,12 @@ export class SecurityEventRecorder {
       return;
     }
     this.queue.push(event);
+    this.scheduleFlush();
+  }
+
+  /** One flush in SECURITY_EVENTS_FLUSH_MS (after the one running), unless one is already due. */
+  private scheduleFlush(): void {
+    if (this.stopped) return; // at shutdown: what is left is in the access log, and nothing keeps the process alive
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushing.then(() => this.flush());
@@ -113,7 +120,7 @@ export class SecurityEventRecorder {
         this.queue.splice(0, batch.length);
       } catch (error) {
         this.warning.warn({ error: (error as Error).message, queued: this.queue.length }, 'security events: not written yet; retrying');
-        if (this.timer === undefined) this.timer = setTimeout(() => ((this.timer = undefined), (this.flushing = this.flushing.then(() => this.flush()))), SECURITY_EVENTS_FLUSH_MS);
+        this.scheduleFlush();
         return;
       }
     }
@@ -121,6 +128,7 @@ export class SecurityEventRecorder {
 
   /** Writes what is left (at shutdown, before the pool closes). */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;
