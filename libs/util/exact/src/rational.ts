@@ -13,18 +13,20 @@ const DECIMAL_PATTERN = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 /** Longest decimal text accepted (digits, sign and point). */
 export const DECIMAL_TEXT_MAX = 80;
 
+/** Greatest common divisor, never negative (Euclid: the remainder keeps the dividend's sign, so the sign is dropped once, at the end). */
 function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b < 0n ? -b : b;
+  let x = a;
+  let y = b;
   while (y !== 0n) [x, y] = [y, x % y];
-  return x;
+  // Stryker disable next-line EqualityOperator: x <= 0n differs only at x = 0n, where -x and x are the same bigint
+  return x < 0n ? -x : x;
 }
 
 export function rational(numerator: bigint, denominator = 1n): Rational {
+  if (denominator < 0n) return rational(-numerator, -denominator);
   if (denominator === 0n) throw new Error('assertion: a rational with denominator 0');
-  const sign = denominator < 0n ? -1n : 1n;
-  const divisor = gcd(numerator, denominator) || 1n;
-  return { numerator: (sign * numerator) / divisor, denominator: (sign * denominator) / divisor };
+  const divisor = gcd(numerator, denominator); // > 0: the denominator is not 0
+  return { numerator: numerator / divisor, denominator: denominator / divisor };
 }
 
 export const ZERO: Rational = rational(0n);
@@ -93,10 +95,10 @@ export function max(a: Rational, b: Rational): Rational {
 export function toDecimalText(value: Rational, digits: number): string {
   if (!Number.isInteger(digits) || digits < 0 || digits > 36) throw new Error(`assertion: ${digits} digits`);
   const scaled = (value.numerator * 10n ** BigInt(digits)) / value.denominator; // bigint division truncates toward zero
-  const negative = scaled < 0n || (scaled === 0n && value.numerator < 0n);
-  const magnitude = (scaled < 0n ? -scaled : scaled).toString().padStart(digits + 1, '0');
+  const negative = scaled < 0n; // a value that truncates to zero shows no sign: -0.001 at 2 digits is 0.00
+  const magnitude = (negative ? -scaled : scaled).toString().padStart(digits + 1, '0');
   const text = digits === 0 ? magnitude : `${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
-  return negative && scaled !== 0n ? `-${text}` : text;
+  return negative ? `-${text}` : text;
 }
 
 /** Decimal text with exactly `digits` places, rounded up (away from zero for positives): for what is owed or missing. */
@@ -108,8 +110,8 @@ export function toDecimalTextUp(value: Rational, digits: number): string {
 /** The smallest whole number of minor units at or above `value` (in units of the asset): TW-13 rounds up. */
 export function ceilToMinor(value: Rational, decimals: number): bigint {
   const scaled = multiply(value, rational(10n ** BigInt(decimals)));
-  const quotient = scaled.numerator / scaled.denominator;
-  return scaled.numerator % scaled.denominator === 0n || scaled.numerator < 0n ? quotient : quotient + 1n;
+  const quotient = scaled.numerator / scaled.denominator; // toward zero: up for a negative value, down for a positive one
+  return quotient * scaled.denominator < scaled.numerator ? quotient + 1n : quotient;
 }
 
 /** Exact text of a rational (`numerator/denominator`) for evidence that must be recomputable. */
