@@ -30,4 +30,40 @@ describe('HK-8 journals balance per asset', () => {
   it('a transfer between two assets is a programmer error', () => {
     expect(() => transfer(wallet, clientAccount('alice', 'ETH'), 1n)).toThrow(/mixes assets/);
   });
+
+  it(`accepts exactly JOURNAL_ENTRIES_MAX (${JOURNAL_ENTRIES_MAX}) lines; one more is JOURNAL_TOO_LARGE before anything else is checked`, () => {
+    expect(JOURNAL_ENTRIES_MAX).toBe(64);
+    const limit = Array.from({ length: JOURNAL_ENTRIES_MAX / 2 }, () => transfer(wallet, alice, 1n)).flat();
+    expect(limit).toHaveLength(64);
+    expect(checkJournal(limit)).toBeUndefined();
+    expect(checkJournal([...limit, { account: wallet, side: 'debit', amountMinor: 0n }])).toEqual({ code: 'JOURNAL_TOO_LARGE', entries: 65 });
+  });
+
+  it('names the first line that is not positive by its index; one minor unit is positive', () => {
+    const entries: JournalEntry[] = [...transfer(wallet, alice, 1n), { account: wallet, side: 'debit', amountMinor: 5n }, { account: alice, side: 'credit', amountMinor: 0n }, { account: alice, side: 'credit', amountMinor: -1n }];
+    expect(checkJournal(entries)).toEqual({ code: 'ENTRY_AMOUNT_NOT_POSITIVE', index: 3 });
+  });
+
+  it('adds several lines per side and asset before comparing; credits above debits are unbalanced too', () => {
+    const balanced: JournalEntry[] = [
+      { account: wallet, side: 'debit', amountMinor: 7n },
+      { account: alice, side: 'credit', amountMinor: 3n },
+      { account: clientAccount('bob', 'BTC'), side: 'credit', amountMinor: 4n },
+    ];
+    expect(checkJournal(balanced)).toBeUndefined();
+    expect(checkJournal([...balanced, { account: alice, side: 'credit', amountMinor: 1n }])).toEqual({ code: 'JOURNAL_UNBALANCED', asset: 'BTC', debitsMinor: 7n, creditsMinor: 8n });
+    expect(checkJournal([...balanced, ...transfer(custodyAccount('w', 'ETH'), clientAccount('alice', 'ETH'), 2n), { account: clientAccount('alice', 'ETH'), side: 'debit', amountMinor: 1n }])).toEqual({
+      code: 'JOURNAL_UNBALANCED',
+      asset: 'ETH',
+      debitsMinor: 3n,
+      creditsMinor: 2n,
+    });
+  });
+
+  it('a transfer is two lines: the debit of the first account, the credit of the second, the same amount', () => {
+    expect(transfer(wallet, alice, 10n)).toEqual([
+      { account: wallet, side: 'debit', amountMinor: 10n },
+      { account: alice, side: 'credit', amountMinor: 10n },
+    ]);
+  });
 });
