@@ -104,6 +104,10 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     expect(refused({}, { destinationUsableFrom: usableFrom })).toBe('accepted');
   });
 
+  it('HK-11h given the client is named as holding the destination but no cooling-off end is known for it (null: not on the client\'s allow-list), then WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED: facts that disagree never let a withdrawal through', () => {
+    expect(refused({}, { destinationAllowListedFor: ['alice'], destinationUsableFrom: null })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
+  });
+
   it('given an unknown wallet, a house wallet, an asset the wallet lacks, a zero amount or a policy refusal, then each has its own code', () => {
     expect(refused({}, { wallet: undefined })).toEqual(['WALLET_UNKNOWN', 'walletId']);
     expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId']);

@@ -197,10 +197,11 @@ export function decideRequestWithdrawal(command: Extract<WithdrawalCommand, { ty
   if (wallet.registration.tier !== 'hot') return refuse('WITHDRAWAL_WALLET_NOT_HOT', 'walletId', `${request.walletId} is a cold wallet: a client is paid from a hot wallet, cold funds move cold-to-hot first (TW-15.4)`);
   if (!walletHoldsAsset(wallet, request.asset)) return refuse('WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset', `${request.walletId} does not hold ${request.asset}`);
   if (request.amountMinor <= 0n) return refuse('WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor', 'a withdrawal moves a positive amount');
-  if (!facts.destinationAllowListedFor.includes(clientId)) {
+  // null usableFrom: not on the client's allow-list, whatever destinationAllowListedFor says (fail safe)
+  if (!facts.destinationAllowListedFor.includes(clientId) || facts.destinationUsableFrom === null) {
     return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress', `${request.destinationAddress} is not on client ${clientId}'s allow-list with proven ownership (HK-11h)`);
   }
-  if (facts.destinationUsableFrom !== null && !isAtOrAfter(at, facts.destinationUsableFrom)) {
+  if (!isAtOrAfter(at, facts.destinationUsableFrom)) {
     return refuse('WITHDRAWAL_DESTINATION_COOLING_OFF', 'destinationAddress', `${request.destinationAddress} was added to client ${clientId}'s allow-list recently: usable from ${facts.destinationUsableFrom}`);
   }
   if (!facts.policy.allowed) return refuse('WITHDRAWAL_REFUSED_BY_POLICY', '', `${facts.policy.reason} (policy ${facts.policy.policyVersion})`);
