@@ -1,4 +1,4 @@
-import { clientAccount, houseAccount, postedBalance } from './accounts';
+import { accountKey, clientAccount, houseAccount, postedBalance, type Account } from './accounts';
 import { parseExactDecimal, powerOfTen } from './decimal';
 import { transfer, type JournalEntry } from './journal';
 import type { TradeExecution } from './ledger-commands';
@@ -96,9 +96,9 @@ export function decideSettleTrade(trade: TradeExecution, at: string, state: Ledg
 export function wentNegative(entries: readonly JournalEntry[], state: LedgerState, journalId: string, at: string, releasedHoldMinor = 0n): LedgerEvent[] {
   const events: LedgerEvent[] = [];
   for (const account of debitedClientAccounts(entries)) {
-    if (account.kind !== 'client') continue;
     const balance = balanceOf(state, account);
-    const movedMinor = entries.reduce((sum, entry) => (sameAccount(entry, account) ? sum + (entry.side === 'credit' ? entry.amountMinor : -entry.amountMinor) : sum), 0n);
+    const key = accountKey(account);
+    const movedMinor = entries.reduce((sum, entry) => (accountKey(entry.account) === key ? sum + (entry.side === 'credit' ? entry.amountMinor : -entry.amountMinor) : sum), 0n);
     const balanceMinor = postedBalance(account, balance) + movedMinor;
     const availableMinor = balanceMinor - (balance.debitsPending - releasedHoldMinor);
     if (availableMinor < 0n) events.push({ type: 'ClientBalanceWentNegative', data: { clientId: account.clientId, asset: account.asset, balanceMinor, availableMinor, journalId, at } });
@@ -106,14 +106,12 @@ export function wentNegative(entries: readonly JournalEntry[], state: LedgerStat
   return events;
 }
 
-function debitedClientAccounts(entries: readonly JournalEntry[]) {
-  const seen = new Map<string, JournalEntry['account']>();
-  for (const entry of entries) {
-    if (entry.side === 'debit' && entry.account.kind === 'client') seen.set(`${entry.account.clientId}/${entry.account.asset}`, entry.account);
+type ClientAccount = Extract<Account, { kind: 'client' }>;
+
+function debitedClientAccounts(entries: readonly JournalEntry[]): ClientAccount[] {
+  const seen = new Map<string, ClientAccount>();
+  for (const { account, side } of entries) {
+    if (side === 'debit' && account.kind === 'client') seen.set(accountKey(account), account);
   }
   return [...seen.values()];
-}
-
-function sameAccount(entry: JournalEntry, account: JournalEntry['account']): boolean {
-  return entry.account.kind === 'client' && account.kind === 'client' && entry.account.clientId === account.clientId && entry.account.asset === account.asset;
 }
