@@ -1,4 +1,4 @@
-import { add, compare, divide, multiply, parseDecimal, rational, subtract, sum, toDecimalText, ZERO, type Rational } from '@custody/exact';
+import { add, compare, divide, min, multiply, parseDecimal, rational, subtract, sum, toDecimalText, ZERO, type Rational } from '@custody/exact';
 import { valueOf, type ComplianceFacts, type PriceProblem } from './facts';
 import { threshold, type PolicyProfile } from './policy-profile';
 import type { OpenBreach } from './breaches';
@@ -93,7 +93,7 @@ export function capitalReport(
     else {
       // the excess above 1% of Tier 1 takes 1250% (taken from 2a first: 2b is at 1250% already)
       const excess = subtract(group2, multiply(tier1, soft));
-      const fromTwoA = compare(excess, byGroup['2a']) <= 0 ? excess : byGroup['2a'];
+      const fromTwoA = min(excess, byGroup['2a']);
       group2Rwa = add(normal, multiply(fromTwoA, subtract(RISK_WEIGHT_1250, RISK_WEIGHT_DEFAULT)));
     }
   }
