@@ -1,4 +1,4 @@
-import { fromMinor, multiply, parseDecimal, type Rational } from '@custody/exact';
+import { fromMinor, multiply, parseDecimal, rational, type Rational } from '@custody/exact';
 
 /** What one wallet holds of one asset, split by whose it is (from the ledger and the wallet service), and what the chain shows. */
 export interface WalletHolding {
@@ -84,11 +84,11 @@ export const PRICE_CLOCK_SKEW_MS = 5_000;
 export type PriceProblem = { readonly asset: string; readonly problem: 'missing' | 'stale' | 'invalid'; readonly observedAt?: string };
 
 /**
- * The value of an amount of an asset at its price, or why it cannot be valued now: no price, a
- * price that does not parse, or a price older than the staleness limit (fail safe: never valued
- * on an old price).
+ * The value of one minor unit of an asset at its price, or why it cannot be valued now: no price,
+ * a price that does not parse, or a price older than the staleness limit (fail safe: never valued
+ * on an old price). Whether an asset can be valued depends on its price alone, never on an amount.
  */
-export function valueOf(facts: ComplianceFacts, asset: string, amountMinor: bigint, stalenessMs: number): { readonly value: Rational } | PriceProblem {
+export function unitValueOf(facts: ComplianceFacts, asset: string, stalenessMs: number): { readonly perMinor: Rational } | PriceProblem {
   const observation = facts.prices.get(asset);
   if (observation === undefined) return { asset, problem: 'missing' };
   const price = parseDecimal(observation.price);
@@ -97,5 +97,11 @@ export function valueOf(facts: ComplianceFacts, asset: string, amountMinor: bigi
   // no price, a zero or negative one, a time that does not parse or lies ahead of the facts: not a price to value by
   if (price === undefined || decimals === undefined || price.numerator <= 0n || Number.isNaN(age) || age < -PRICE_CLOCK_SKEW_MS) return { asset, problem: 'invalid', observedAt: observation.observedAt };
   if (age > stalenessMs) return { asset, problem: 'stale', observedAt: observation.observedAt };
-  return { value: multiply(fromMinor(amountMinor, decimals), price) };
+  return { perMinor: multiply(fromMinor(1n, decimals), price) };
+}
+
+/** The value of an amount of an asset at its price, or why it cannot be valued now (`unitValueOf`). */
+export function valueOf(facts: ComplianceFacts, asset: string, amountMinor: bigint, stalenessMs: number): { readonly value: Rational } | PriceProblem {
+  const unit = unitValueOf(facts, asset, stalenessMs);
+  return 'perMinor' in unit ? { value: multiply(rational(amountMinor), unit.perMinor) } : unit;
 }

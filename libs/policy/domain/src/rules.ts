@@ -1,5 +1,5 @@
-import { add, ceilToMinor, compare, divide, isZero, multiply, parseDecimal, rational, subtract, sum, toDecimalText, toDecimalTextUp, toExactText, ZERO, type Rational } from '@custody/exact';
-import { COMMINGLING_PURPOSES, valueOf, type ComplianceFacts, type PriceProblem, type WalletHolding } from './facts';
+import { add, ceilToMinor, compare, divide, isZero, max, multiply, parseDecimal, rational, subtract, sum, toDecimalText, toDecimalTextUp, toExactText, ZERO, type Rational } from '@custody/exact';
+import { COMMINGLING_PURPOSES, unitValueOf, valueOf, type ComplianceFacts, type PriceProblem, type WalletHolding } from './facts';
 import { threshold, type PolicyProfile } from './policy-profile';
 
 export type Verdict = 'pass' | 'fail' | 'indeterminate';
@@ -59,11 +59,12 @@ function splitOf(holdings: readonly WalletHolding[], asset: string): Split {
   return { coldMinor, hotMinor };
 }
 
-/** Minor units to move hot-to-cold so that cold / total >= minimum (0 when it already holds). */
+/**
+ * Minor units to move hot-to-cold so that cold / total >= minimum, for an asset below the minimum:
+ * cold < total x minimum <= the whole units needed, so the move is at least 1.
+ */
 function hotToCold(split: Split, minimum: Rational): bigint {
-  const total = split.coldMinor + split.hotMinor;
-  const needed = ceilToMinor(multiply(rational(total), minimum), 0);
-  return needed > split.coldMinor ? needed - split.coldMinor : 0n;
+  return ceilToMinor(multiply(rational(split.coldMinor + split.hotMinor), minimum), 0) - split.coldMinor;
 }
 
 /**
@@ -78,7 +79,6 @@ export function hkColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
     const total = split.coldMinor + split.hotMinor;
     const ratio = total === 0n ? rational(1n) : rational(split.coldMinor, total);
     const pass = compare(ratio, minimum) >= 0;
-    const move = hotToCold(split, minimum);
     return {
       ruleId: 'HK-11g',
       subject: asset,
@@ -88,7 +88,7 @@ export function hkColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
       reason: pass ? `${percent(ratio)} of client ${asset} is in cold storage (minimum ${percent(minimum)})` : `only ${percent(ratio)} of client ${asset} is in cold storage; the minimum is ${percent(minimum)}`,
       inputs: { coldMinor: split.coldMinor.toString(), hotMinor: split.hotMinor.toString(), minimum: profile.thresholds.hkColdQuantityMin },
       figures: { coldShare: percent(ratio), coldShareExact: toExactText(ratio) },
-      ...(pass ? {} : { rebalancing: [{ asset, direction: 'hot-to-cold' as const, amountMinor: move.toString() }] }),
+      ...(pass ? {} : { rebalancing: [{ asset, direction: 'hot-to-cold' as const, amountMinor: hotToCold(split, minimum).toString() }] }),
     };
   });
 }
@@ -118,14 +118,13 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
   for (const { asset, split } of perAsset) {
     const total = split.coldMinor + split.hotMinor;
     if (total === 0n) continue;
-    const cold = valueOf(facts, asset, split.coldMinor, profile.thresholds.staleAfterMs);
-    const all = valueOf(facts, asset, total, profile.thresholds.staleAfterMs);
-    if (!('value' in cold) || !('value' in all)) {
-      priceProblems.push('value' in all ? (cold as PriceProblem) : all);
+    const unit = unitValueOf(facts, asset, profile.thresholds.staleAfterMs);
+    if (!('perMinor' in unit)) {
+      priceProblems.push(unit);
       continue;
     }
-    coldValue = add(coldValue, cold.value);
-    totalValue = add(totalValue, all.value);
+    coldValue = add(coldValue, multiply(rational(split.coldMinor), unit.perMinor));
+    totalValue = add(totalValue, multiply(rational(total), unit.perMinor));
   }
   const valueRatio = priceProblems.length > 0 ? undefined : isZero(totalValue) ? rational(1n) : divide(coldValue, totalValue);
   const byValue = valueRatio === undefined ? undefined : compare(valueRatio, valueMinimum) >= 0;
@@ -191,12 +190,12 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
       if (tier === 'cold' && holding.houseMinor > gasOnly) problems.push(`a client cold wallet holds house ${holding.asset} other than for gas`);
       if (holding.onChainMinor - holding.houseMinor < holding.clientMinor) problems.push(`on chain ${holding.onChainMinor} ${holding.asset} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`);
       if (tier === 'hot') {
-        const client = valueOf(facts, holding.asset, holding.clientMinor, profile.thresholds.staleAfterMs);
-        const house = valueOf(facts, holding.asset, holding.houseMinor > 0n ? holding.houseMinor : 0n, profile.thresholds.staleAfterMs);
-        if ('value' in client && 'value' in house) {
-          clientValue = add(clientValue, client.value);
-          houseValue = add(houseValue, house.value);
-        } else indeterminate = `${holding.asset} price ${'value' in client ? (house as PriceProblem).problem : client.problem}`;
+        const unit = unitValueOf(facts, holding.asset, profile.thresholds.staleAfterMs);
+        if ('perMinor' in unit) {
+          clientValue = add(clientValue, multiply(rational(holding.clientMinor), unit.perMinor));
+          // a house share below zero adds nothing to the cap (it is a shortfall of the client share, a problem above)
+          houseValue = add(houseValue, max(multiply(rational(holding.houseMinor), unit.perMinor), ZERO));
+        } else indeterminate = `${holding.asset} price ${unit.problem}`;
       }
       return { asset: holding.asset, clientMinor: holding.clientMinor.toString(), houseMinor: holding.houseMinor.toString(), onChainMinor: holding.onChainMinor.toString(), exceptions: exceptions.map((exception) => ({ ...exception, amountMinor: exception.amountMinor.toString() })) };
     });
