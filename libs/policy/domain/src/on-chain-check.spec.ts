@@ -35,3 +35,39 @@ describe('TW-14 monthly check: the ratios and the 20% cap from on-chain balances
     expect(() => onChainFacts(facts([]), wallets, [{ walletId: 'mystery', asset: 'ETH', balanceMinor: 1n }])).toThrow(/not a known wallet/);
   });
 });
+
+describe('TW-14 on-chain facts: what the chain shows, split by what the records know', () => {
+  const known = new Map<string, Pick<WalletHolding, 'tier' | 'ownerClass'>>([...wallets, ['house-1', { tier: 'hot', ownerClass: 'house' }]]);
+  const usdt = (walletId: string, houseMinor: bigint): WalletHolding => ({ walletId, tier: 'hot', ownerClass: 'client-segregated', asset: 'USDT', clientMinor: 100n, houseMinor, onChainMinor: 100n + houseMinor });
+
+  it('given the house share recorded for the same wallet and asset only, then only that is the house\'s; a wallet or asset not recorded has no house share', () => {
+    const recorded = facts([holding('hot-1', 'hot', 100n, 5n), usdt('hot-1', 7n), usdt('cold-1', 9n)]);
+    const chain = onChainFacts(recorded, known, [{ walletId: 'hot-1', asset: 'USDT', balanceMinor: 50n }, { walletId: 'cold-1', asset: 'ETH', balanceMinor: 40n }]);
+    expect(chain.holdings).toEqual([
+      { walletId: 'hot-1', tier: 'hot', ownerClass: 'client-segregated', asset: 'USDT', clientMinor: 43n, houseMinor: 7n, onChainMinor: 50n },
+      { walletId: 'cold-1', tier: 'cold', ownerClass: 'client-segregated', asset: 'ETH', clientMinor: 40n, houseMinor: 0n, onChainMinor: 40n },
+    ]);
+  });
+
+  it('given a house wallet read on chain, then all of it is the house\'s; the other facts are kept as they were', () => {
+    const recorded = facts([]);
+    const chain = onChainFacts(recorded, known, [{ walletId: 'house-1', asset: 'ETH', balanceMinor: 12n }]);
+    expect(chain).toEqual({ ...recorded, holdings: [{ walletId: 'house-1', tier: 'hot', ownerClass: 'house', asset: 'ETH', clientMinor: 0n, houseMinor: 12n, onChainMinor: 12n }] });
+  });
+});
+
+describe('TW-14 on-chain check: each licence gets its own ratios and no other', () => {
+  const recorded = facts([holding('cold-1', 'cold', 80n), holding('hot-1', 'hot', 20n, 5n)]);
+
+  it('given a TW-only profile, then TW-3 and TW-4 and no HK rule', () => {
+    expect(onChainCheck(recorded, TW).map((result) => result.ruleId)).toEqual(['TW-3', 'TW-4']);
+  });
+
+  it('given an HK-only profile, then HK-11g alone', () => {
+    expect(onChainCheck(recorded, defaultProfile(['HK'])).map((result) => [result.ruleId, result.verdict])).toEqual([['HK-11g', 'fail']]);
+  });
+
+  it('given both, then HK-11g, TW-3 and TW-4', () => {
+    expect(onChainCheck(recorded, defaultProfile(['HK', 'TW'])).map((result) => result.ruleId)).toEqual(['HK-11g', 'TW-3', 'TW-4']);
+  });
+});

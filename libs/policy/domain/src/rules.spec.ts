@@ -279,3 +279,262 @@ describe('HK-6 / TW-12 segregation from the ledger\'s books: client liabilities 
     expect(capitalReport(facts([], { books: books({}, []) }), HK, new Map(), '10000000', []).clientCustody.segregation).toBe('holds');
   });
 });
+
+// Boundaries in whole units: ALT and BET have no decimals and a price of 1, so 100 units are worth 100.00.
+const plainPrices = (observedAt = fresh) => new Map([['ALT', { asset: 'ALT', price: '1', observedAt }], ['BET', { asset: 'BET', price: '1', observedAt }]]);
+const plainDecimals = new Map([['ALT', 0], ['BET', 0]]);
+const plain = (holdings: WalletHolding[], overrides: Partial<ComplianceFacts> = {}) => facts(holdings, { prices: plainPrices(), decimals: plainDecimals, ...overrides });
+
+describe('TW-3 boundaries: exactly 75% by quantity, exactly 85% by value, and one unit either side', () => {
+  it('TW-3 given exactly 75% of ALT cold by quantity, then pass on quantity with every figure shown', () => {
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 75n), holding('h', 'hot', 'ALT', 25n)]), TW);
+    expect(result).toEqual({
+      ruleId: 'TW-3',
+      subject: 'all',
+      verdict: 'pass',
+      policyVersion: 'TW-default-1',
+      asOf,
+      reason: 'every asset is at least 75.0000% cold by quantity',
+      inputs: { holdings: [{ asset: 'ALT', coldMinor: '75', hotMinor: '25' }], prices: [{ asset: 'ALT', price: '1', observedAt: fresh }], quantityMinimum: '0.75', valueMinimum: '0.85', staleAfterMs: 900_000 },
+      figures: { 'coldShare.ALT': '75.0000%', coldValueShare: '75.0000%', coldValue: '75.00', totalValue: '100.00' },
+    });
+  });
+
+  it('TW-3 given 74.99% of ALT cold (and so 74.99% by value), then fail with the one unit to move hot-to-cold', () => {
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 7_499n), holding('h', 'hot', 'ALT', 2_501n)]), TW);
+    expect(result).toMatchObject({ verdict: 'fail', figures: { 'coldShare.ALT': '74.9900%', coldValueShare: '74.9900%' }, rebalancing: [{ asset: 'ALT', direction: 'hot-to-cold', amountMinor: '1' }] });
+    expect(result.reason).toBe('by quantity ALT 74.9900% is below 75.0000%, and by value 74.9900% is below 85.0000%');
+  });
+
+  it('TW-3 given BET 25% cold by quantity but exactly 85% of all client value cold, then pass by value', () => {
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 80n), holding('c', 'cold', 'BET', 5n), holding('h', 'hot', 'BET', 15n)]), TW);
+    expect(result).toMatchObject({ verdict: 'pass', reason: '85.0000% of client value is cold (minimum 85.0000%)', figures: { 'coldShare.ALT': '100.0000%', 'coldShare.BET': '25.0000%', coldValueShare: '85.0000%', coldValue: '85.00', totalValue: '100.00' } });
+    expect(result.rebalancing).toBeUndefined();
+    expect(twColdStorage(plain([holding('c', 'cold', 'ALT', 81n), holding('c', 'cold', 'BET', 5n), holding('h', 'hot', 'BET', 14n)]), TW)).toMatchObject({ verdict: 'pass', figures: { coldValueShare: '86.0000%' } });
+  });
+
+  it('TW-3 given one unit less cold value (84%) and BET below 75%, then fail, moving only BET (ALT passes on quantity)', () => {
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 79n), holding('h', 'hot', 'ALT', 1n), holding('c', 'cold', 'BET', 5n), holding('h', 'hot', 'BET', 15n)]), TW);
+    expect(result).toMatchObject({ verdict: 'fail', figures: { 'coldShare.ALT': '98.7500%', coldValueShare: '84.0000%', coldValue: '84.00', totalValue: '100.00' }, rebalancing: [{ asset: 'BET', direction: 'hot-to-cold', amountMinor: '10' }] });
+    expect(result.reason).toBe('by quantity BET 25.0000% is below 75.0000%, and by value 84.0000% is below 85.0000%');
+  });
+
+  it('TW-3 given every asset at least 75% cold and a stale price, then pass on quantity alone: the value test is not needed', () => {
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 75n), holding('h', 'hot', 'ALT', 25n)], { prices: plainPrices(stale) }), TW);
+    expect(result).toMatchObject({ verdict: 'pass', figures: { 'coldShare.ALT': '75.0000%', coldValueShare: 'indeterminate' } });
+  });
+
+  it('TW-3 given the quantity test failing and a price missing, then indeterminate naming the asset, with the moves that would pass on quantity', () => {
+    const prices = new Map([['ALT', { asset: 'ALT', price: '1', observedAt: fresh }]]);
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 99n), holding('c', 'cold', 'BET', 1n), holding('h', 'hot', 'BET', 1n)], { prices }), TW);
+    expect(result).toMatchObject({ verdict: 'indeterminate', figures: { coldValueShare: 'indeterminate' }, rebalancing: [{ asset: 'BET', direction: 'hot-to-cold', amountMinor: '1' }] });
+    expect(result.reason).toBe('by quantity BET 50.0000% is below 75.0000%, and the value test cannot be computed: BET price missing');
+    expect(result.inputs['prices']).toEqual([{ asset: 'ALT', price: '1', observedAt: fresh }]);
+  });
+
+  it('TW-3 given an asset held in client wallets at zero, then it is 100% cold and needs no price; house wallets and unheld prices are not read', () => {
+    const result = twColdStorage(plain([holding('h', 'hot', 'CEE', 0n), holding('c', 'cold', 'ALT', 9n), holding('h', 'hot', 'ALT', 1n), holding('house', 'hot', 'ALT', 1_000n, 0n, 'house')]), TW);
+    expect(result).toMatchObject({ verdict: 'pass', figures: { 'coldShare.ALT': '90.0000%', 'coldShare.CEE': '100.0000%', coldValueShare: '90.0000%', coldValue: '9.00', totalValue: '10.00' } });
+    expect(result.inputs['prices']).toEqual([{ asset: 'ALT', price: '1', observedAt: fresh }]);
+  });
+
+  it('TW-3 given no client holdings at all, then pass with nothing valued', () => {
+    expect(twColdStorage(plain([]), TW)).toMatchObject({ verdict: 'pass', figures: { coldValueShare: '100.0000%', coldValue: '0.00', totalValue: '0.00' } });
+  });
+});
+
+describe('HK-11g boundaries and evidence', () => {
+  it('HK-11g given exactly 98% cold, then pass with its figures and inputs and no move; given 97%, then the move to 98%', () => {
+    const [result] = hkColdStorage(plain([holding('c', 'cold', 'ALT', 98n), holding('h', 'hot', 'ALT', 2n)]), HK);
+    expect(result).toEqual({ ruleId: 'HK-11g', subject: 'ALT', verdict: 'pass', policyVersion: 'HK-default-1', asOf, reason: '98.0000% of client ALT is in cold storage (minimum 98.0000%)', inputs: { coldMinor: '98', hotMinor: '2', minimum: '0.98' }, figures: { coldShare: '98.0000%', coldShareExact: '49/50' } });
+    const [failing] = hkColdStorage(plain([holding('c', 'cold', 'ALT', 97n), holding('h', 'hot', 'ALT', 3n)]), HK);
+    expect(failing).toMatchObject({ verdict: 'fail', reason: 'only 97.0000% of client ALT is in cold storage; the minimum is 98.0000%', figures: { coldShareExact: '97/100' }, rebalancing: [{ asset: 'ALT', direction: 'hot-to-cold', amountMinor: '1' }] });
+  });
+
+  it('HK-11g given an asset held at zero, then 100% cold and a pass; given one asset per result, then in asset order', () => {
+    const results = hkColdStorage(plain([holding('h', 'hot', 'BET', 0n), holding('c', 'cold', 'ALT', 1n)]), HK);
+    expect(results.map((result) => [result.subject, result.verdict, result.figures['coldShare']])).toEqual([['ALT', 'pass', '100.0000%'], ['BET', 'pass', '100.0000%']]);
+  });
+});
+
+describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail-safe', () => {
+  const cover = (walletId: string, asset: string, amountMinor: bigint, purpose: string = 'trading-fees-held') => ({ exceptionId: `X-${walletId}-${asset}`, walletId, asset, amountMinor, purpose }) as ComplianceFacts['exceptions'][number];
+
+  it('TW-4 given house ALT at 10% of the client ALT, covered, then pass with the wallet\'s evidence', () => {
+    const exception = cover('hot-1', 'ALT', 10n);
+    const [result] = twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 10n)], { exceptions: [exception] }), TW);
+    expect(result).toEqual({
+      ruleId: 'TW-4',
+      subject: 'hot-1',
+      verdict: 'pass',
+      policyVersion: 'TW-default-1',
+      asOf,
+      reason: 'house assets in hot-1 are within TW-4',
+      inputs: { walletId: 'hot-1', tier: 'hot', holdings: [{ asset: 'ALT', clientMinor: '100', houseMinor: '10', onChainMinor: '110', exceptions: [{ ...exception, amountMinor: '10' }] }], cap: '0.20', staleAfterMs: 900_000 },
+      figures: { houseShare: '10.0000%', clientValue: '100.00', houseValue: '10.00' },
+    });
+  });
+
+  it('TW-4 given an exception for another wallet, another asset or no TW-4 purpose, then it is no cover', () => {
+    const held = [holding('hot-1', 'hot', 'ALT', 100n, 10n)];
+    for (const exception of [cover('hot-2', 'ALT', 10n), cover('hot-1', 'BET', 10n), cover('hot-1', 'ALT', 10n, 'marketing')]) {
+      const [result] = twCommingling(plain(held, { exceptions: [exception] }), TW);
+      expect(result).toMatchObject({ verdict: 'fail', reason: '10 minor units of house ALT have no recorded commingling exception' });
+      expect(result?.inputs['holdings']).toEqual([expect.objectContaining({ exceptions: [] })]);
+    }
+  });
+
+  it('TW-4 given exceptions adding up to exactly the house share, then covered; one unit short, then fail naming the one unit', () => {
+    expect(twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 10n)], { exceptions: [cover('hot-1', 'ALT', 4n), cover('hot-1', 'ALT', 6n, 'network-fee')] }), TW)[0]?.verdict).toBe('pass');
+    expect(twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 10n)], { exceptions: [cover('hot-1', 'ALT', 4n), cover('hot-1', 'ALT', 5n, 'network-fee')] }), TW)[0]?.reason).toBe('1 minor units of house ALT have no recorded commingling exception');
+  });
+
+  it('TW-4 given a client cold wallet with house ALT exactly covered for gas, then pass with no value figures; one unit more than the gas cover, then fail', () => {
+    expect(twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 5n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee')] }), TW)[0]).toMatchObject({ verdict: 'pass', inputs: { tier: 'cold' }, figures: {} });
+    const [over] = twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 6n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee'), cover('cold-1', 'ALT', 1n)] }), TW);
+    expect(over).toMatchObject({ verdict: 'fail', reason: 'a client cold wallet holds house ALT other than for gas' });
+  });
+
+  it('TW-4 given a client cold wallet whose prices are stale, then no cap is valued and it is not indeterminate', () => {
+    expect(twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 5n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee')], prices: plainPrices(stale) }), TW)[0]).toMatchObject({ verdict: 'pass', figures: {} });
+  });
+
+  it('TW-4 given a stale price in a hot wallet within every other rule, then indeterminate (fail safe), never pass, with no cap figures', () => {
+    const [result] = twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 10n)], { exceptions: [cover('hot-1', 'ALT', 10n)], prices: plainPrices(stale) }), TW);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'the 20% cap cannot be valued: ALT price stale', figures: {} });
+  });
+
+  it('TW-4 given a hot wallet holding house assets of an asset without a price, then indeterminate naming it; a failing rule still fails', () => {
+    const prices = new Map([['ALT', { asset: 'ALT', price: '1', observedAt: fresh }]]);
+    const held = [holding('hot-1', 'hot', 'ALT', 100n), holding('hot-1', 'hot', 'BET', 0n, 3n)];
+    expect(twCommingling(plain(held, { prices, exceptions: [cover('hot-1', 'BET', 3n)] }), TW)[0]).toMatchObject({ verdict: 'indeterminate', reason: 'the 20% cap cannot be valued: BET price missing' });
+    expect(twCommingling(plain(held, { prices }), TW)[0]).toMatchObject({ verdict: 'fail', reason: '3 minor units of house BET have no recorded commingling exception' });
+  });
+
+  it('TW-4 given house assets in a hot wallet with no client value in it, then they are all of it: fail', () => {
+    const [result] = twCommingling(plain([holding('hot-1', 'hot', 'ALT', 0n, 3n)], { exceptions: [cover('hot-1', 'ALT', 3n)] }), TW);
+    expect(result).toMatchObject({ verdict: 'fail', reason: 'house assets are all of the client assets in it by value (at most 20.0000%)', figures: { houseShare: 'all', clientValue: '0.00', houseValue: '3.00' } });
+  });
+
+  it('TW-4 given a hot wallet whose only house share is below zero, then the cap is not breached: the shortfall is the failure, and the house share shows 0', () => {
+    const [result] = twCommingling(plain([holding('hot-1', 'hot', 'ALT', 0n, -5n), holding('hot-1', 'hot', 'BET', 0n)]), TW);
+    expect(result).toMatchObject({ verdict: 'fail', figures: { houseShare: '0.0000%', clientValue: '0.00', houseValue: '0.00' } });
+    expect(result?.reason).toBe('5 minor units of client ALT paid house expenses (network fees) without a house float: the client share is short');
+  });
+
+  it('TW-4 given the chain showing exactly the client and house shares, then covered; one unit less, then fail naming the figures', () => {
+    const exceptions = [cover('hot-1', 'ALT', 10n)];
+    expect(twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 10n)], { exceptions }), TW)[0]?.verdict).toBe('pass');
+    const [short] = twCommingling(plain([{ ...holding('hot-1', 'hot', 'ALT', 100n, 10n), onChainMinor: 109n }], { exceptions }), TW);
+    expect(short).toMatchObject({ verdict: 'fail', reason: 'on chain 109 ALT less the house 10 does not cover the client 100' });
+  });
+
+  it('TW-4 given several client wallets, then one result per wallet with house assets, in wallet order; house wallets and wallets without house assets are not judged', () => {
+    const held = [holding('hot-2', 'hot', 'ALT', 100n, 1n), holding('hot-3', 'hot', 'ALT', 100n), holding('hot-1', 'hot', 'ALT', 100n, 1n), holding('house', 'hot', 'ALT', 0n, 50n, 'house')];
+    const exceptions = [cover('hot-1', 'ALT', 1n), cover('hot-2', 'ALT', 1n)];
+    expect(twCommingling(plain(held, { exceptions }), TW).map((result) => [result.subject, result.verdict])).toEqual([['hot-1', 'pass'], ['hot-2', 'pass']]);
+  });
+
+  it('TW-4 the cap is on the wallet as a whole: house ALT and BET together against client ALT and BET together', () => {
+    // house 12 + 9 = 21 against client 60 + 40 = 100: 21% over the cap though each asset alone is within it
+    const held = [holding('hot-1', 'hot', 'ALT', 60n, 12n), holding('hot-1', 'hot', 'BET', 40n, 9n)];
+    const [result] = twCommingling(plain(held, { exceptions: [cover('hot-1', 'ALT', 12n), cover('hot-1', 'BET', 9n)] }), TW);
+    expect(result).toMatchObject({ verdict: 'fail', reason: 'house assets are 21.0000% of the client assets in it by value (at most 20.0000%)', figures: { houseShare: '21.0000%', clientValue: '100.00', houseValue: '21.00' } });
+  });
+});
+
+describe('HK-11j boundaries and evidence', () => {
+  const policy = (policyId: string, limit: string, expiresAt = '2027-01-01T00:00:00.000Z') => ({ policyId, insurer: 'Lloyds syndicate', limit, expiresAt });
+
+  it('HK-11j given cold ALT only, then 50% of it is required; given hot BET only, then 100%', () => {
+    const cold = hkInsurance(plain([holding('c', 'cold', 'ALT', 100n)], { insurance: [policy('P-1', '50')] }), HK);
+    expect(cold).toMatchObject({ verdict: 'pass', reason: 'cover in force 50.00 USD against 50.00 required (50.0000% of cold, 100.0000% of hot client value)', figures: { coldValue: '100.00', hotValue: '0.00', required: '50.00', cover: '50.00', shortfall: '0.00' } });
+    const hot = hkInsurance(plain([holding('h', 'hot', 'BET', 100n)], { insurance: [policy('P-1', '99.99')] }), HK);
+    expect(hot).toMatchObject({ verdict: 'fail', figures: { coldValue: '0.00', hotValue: '100.00', required: '100.00', cover: '99.99', shortfall: '0.01' } });
+  });
+
+  it('HK-11j given several policies in force, then their limits add up; one expiring a millisecond after the instant still counts', () => {
+    const insurance = [policy('P-1', '30'), policy('P-2', '20', '2026-11-24T09:00:00.001Z'), policy('P-3', '1000', asOf)];
+    expect(hkInsurance(plain([holding('c', 'cold', 'ALT', 100n)], { insurance }), HK)).toMatchObject({ verdict: 'pass', figures: { cover: '50.00' } });
+  });
+
+  it('HK-11j given a policy in force whose limit is not a decimal, then indeterminate naming it; an expired one is ignored', () => {
+    const result = hkInsurance(plain([holding('c', 'cold', 'ALT', 100n)], { insurance: [policy('P-1', 'ten'), policy('P-2', '50')] }), HK);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'cannot value the required cover: P-1 limit invalid' });
+    expect(hkInsurance(plain([holding('c', 'cold', 'ALT', 100n)], { insurance: [policy('P-1', 'ten', asOf), policy('P-2', '50')] }), HK).verdict).toBe('pass');
+  });
+
+  it('HK-11j given a stale price and an invalid limit, then indeterminate naming both; an asset held at zero needs no price', () => {
+    const prices = new Map([['ALT', { asset: 'ALT', price: '1', observedAt: stale }]]);
+    const result = hkInsurance(plain([holding('c', 'cold', 'ALT', 100n), holding('h', 'hot', 'BET', 0n)], { prices, insurance: [policy('P-1', 'ten')] }), HK);
+    expect(result.reason).toBe('cannot value the required cover: ALT price stale, P-1 limit invalid');
+    expect(hkInsurance(plain([holding('c', 'cold', 'ALT', 100n), holding('h', 'hot', 'CEE', 0n)], { insurance: [policy('P-1', '50')] }), HK)).toMatchObject({ verdict: 'pass', inputs: { policies: [policy('P-1', '50')], coldShare: '0.50', hotShare: '1.00', staleAfterMs: 900_000 } });
+  });
+
+  it('HK-11j given a required cover with a fraction of a cent, then it and the shortfall are shown rounded up, never smaller', () => {
+    const prices = new Map([['ALT', { asset: 'ALT', price: '0.001', observedAt: fresh }]]);
+    // 5 ALT hot at 0.001 = 0.005 required, no cover: shortfall 0.005 shown as 0.01
+    expect(hkInsurance(plain([holding('h', 'hot', 'ALT', 5n)], { prices }), HK)).toMatchObject({ verdict: 'fail', figures: { hotValue: '0.00', required: '0.01', cover: '0.00', shortfall: '0.01' } });
+  });
+});
+
+describe('jurisdiction gating: each licence gets its own rules and no other', () => {
+  const books: LedgerBooks = { clientLiabilities: new Map([['ALT', 10n]]), custody: [{ walletId: 'hot-1', ownerClass: 'client-segregated', asset: 'ALT', custodyMinor: 10n }] };
+  const held = plain([holding('cold-1', 'cold', 'ALT', 90n), holding('hot-1', 'hot', 'ALT', 10n, 1n)], { books, exceptions: [{ exceptionId: 'X', walletId: 'hot-1', asset: 'ALT', amountMinor: 1n, purpose: 'network-fee' }] });
+
+  it('given a TW-only profile, then TW-12, TW-3 and TW-4 and no HK rule', () => {
+    expect(evaluateCompliance(held, TW).map((result) => result.ruleId)).toEqual(['TW-12', 'TW-3', 'TW-4']);
+  });
+
+  it('given an HK-only profile, then HK-6, HK-11g and HK-11j and no TW rule', () => {
+    expect(evaluateCompliance(held, HK).map((result) => result.ruleId)).toEqual(['HK-6', 'HK-11g', 'HK-11j']);
+  });
+
+  it('given both, then every rule, segregation under the HK id', () => {
+    expect(evaluateCompliance(held, BOTH).map((result) => result.ruleId)).toEqual(['HK-6', 'HK-11g', 'HK-11j', 'TW-3', 'TW-4']);
+  });
+});
+
+describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', () => {
+  const line = (walletId: string, asset: string, custodyMinor: bigint, ownerClass: CustodyBalance['ownerClass'] = 'client-segregated'): CustodyBalance => ({ walletId, ownerClass, asset, custodyMinor });
+  const read = (liabilities: Record<string, bigint>, custody: CustodyBalance[]) => facts([], { books: { clientLiabilities: new Map(Object.entries(liabilities)), custody } });
+
+  it('HK-6 given assets owed and held, then one result per asset in asset order, with its inputs leaving out empty custody accounts', () => {
+    const results = segregation(read({ USDT: 5n, ETH: 3n }, [line('hot-1', 'USDT', 5n), line('hot-1', 'ETH', 3n), line('cold-1', 'ETH', 0n), line('hot-2', 'BTC', 2n)]), HK);
+    expect(results.map((result) => [result.subject, result.verdict])).toEqual([['BTC', 'pass'], ['ETH', 'pass'], ['USDT', 'pass']]);
+    expect(results[1]).toEqual({
+      ruleId: 'HK-6',
+      subject: 'ETH',
+      verdict: 'pass',
+      policyVersion: 'HK-default-1',
+      asOf,
+      reason: 'client ETH owed (3) is held in client-segregated wallets (3)',
+      inputs: { asset: 'ETH', clientLiabilityMinor: '3', custody: [{ walletId: 'hot-1', ownerClass: 'client-segregated', asset: 'ETH', custodyMinor: '3' }] },
+      figures: { clientLiabilityMinor: '3', segregatedCustodyMinor: '3', shortfallMinor: '0', houseShareInClientWalletsMinor: '0' },
+    });
+    expect(results[0]?.figures).toEqual({ clientLiabilityMinor: '0', segregatedCustodyMinor: '2', shortfallMinor: '0', houseShareInClientWalletsMinor: '2' });
+  });
+
+  it('HK-6 given a shortfall and nothing held elsewhere, then fail saying so without a list', () => {
+    const [result] = segregation(read({ ETH: 10n }, [line('hot-1', 'ETH', 4n)]), HK);
+    expect(result).toMatchObject({ verdict: 'fail', reason: "client ETH owed 10 but client-segregated wallets hold 4 by the ledger's custody accounts: 6 minor units short", figures: { shortfallMinor: '6' } });
+  });
+
+  it('HK-6 given a shortfall held in house and unregistered wallets, then indeterminate naming only the unregistered ones', () => {
+    const [result] = segregation(read({ ETH: 10n }, [line('hot-1', 'ETH', 4n), line('house-1', 'ETH', 3n, 'house'), line('new-1', 'ETH', 3n, 'unregistered')]), HK);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'custody in wallets not registered here: new-1 3 (their registration not yet arrived)', figures: { shortfallMinor: '6', segregatedCustodyMinor: '4' } });
+  });
+
+  it('HK-6 given custody in an unregistered wallet but no shortfall, then pass: nothing owed is missing', () => {
+    expect(segregation(read({ ETH: 4n }, [line('hot-1', 'ETH', 4n), line('new-1', 'ETH', 3n, 'unregistered')]), HK)[0]?.verdict).toBe('pass');
+  });
+
+  it('HK-6 given a custody account below zero and no shortfall, then indeterminate naming every account below zero', () => {
+    const [result] = segregation(read({ ETH: 4n }, [line('hot-1', 'ETH', 6n), line('hot-2', 'ETH', -1n), line('house-1', 'ETH', -2n, 'house')]), HK);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'custody accounts below zero: hot-2 -1, house-1 -2 (journals not yet all arrived, or the books are wrong)' });
+  });
+
+  it('HK-6 given nothing owed but client wallets holding some, then pass showing the house share', () => {
+    expect(segregation(read({}, [line('hot-1', 'ETH', 5n)]), HK)[0]).toMatchObject({ verdict: 'pass', figures: { clientLiabilityMinor: '0', houseShareInClientWalletsMinor: '5' } });
+  });
+});
