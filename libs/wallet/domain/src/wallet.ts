@@ -176,7 +176,7 @@ export function decideWallet(command: WalletCommand, state: WalletState | undefi
         return state.pendingRotation.requestId === command.requestId && state.pendingRotation.requestedBy === command.requestedBy ? accept() : refuse('KEY_ROTATION_PENDING', 'requestId', `rotation ${state.pendingRotation.requestId} is waiting for approval`);
       }
       if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a rotation states why');
-      const draft = { ...state.registration, key: { keyId: `${state.registration.key.keyId}.next`, location: command.location, backups: command.backups, rotationDueAt: command.rotationDueAt } };
+      const draft = { ...state.registration, key: { ...state.registration.key, location: command.location, backups: command.backups, rotationDueAt: command.rotationDueAt } };
       const problem = walletRegistrationProblems(draft, policy, command.at)[0];
       if (problem !== undefined) return { ok: false, error: problem };
       const { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at } = command;
