@@ -59,8 +59,8 @@ export function quorumStatus(approvals: readonly SigningApproval[], payloadHash:
     counted.push(approval.custodianId);
   }
   if (counted.length < policy.required) {
-    const note = expired > 0 ? ` (${expired} approval(s) expired)` : '';
-    return { met: false, counted, shortfall: walletError('SIGNING_QUORUM_NOT_MET', 'approvals', `${counted.length} of ${policy.required} distinct custodians approved ${payloadHash}${note} (HK-11d)`) };
+    const shortfall = walletError('SIGNING_QUORUM_NOT_MET', 'approvals', `${counted.length} of ${policy.required} distinct custodians approved ${payloadHash}${expired > 0 ? ` (${expired} approval(s) expired)` : ''} (HK-11d)`);
+    return { met: false, counted, shortfall };
   }
   if (policy.spanDepartmentsOrSites) {
     const members = counted.map((id) => facts.custodians.get(id)).filter((custodian): custodian is Custodian => custodian !== undefined);
