@@ -98,3 +98,161 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['DepositObserved', 'LargeTransferAlerted']);
   });
 });
+
+describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)', () => {
+  const outcome = (command: DepositCommand, state: DepositState | undefined, withFacts = facts) => {
+    const decision = decideDeposit(command, state, withFacts);
+    return decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path];
+  };
+  const propose = (clientId: string, overrides: Partial<Extract<DepositCommand, { type: 'ProposeDepositAttribution' }>> = {}): DepositCommand => ({ type: 'ProposeDepositAttribution', depositId: transfer.depositId, clientId, reason: 'evidence', proposedBy: 'ops-1', at: t0, ...overrides });
+  const decide = (decidedBy: string, decision: 'approve' | 'reject' = 'approve', reason = 'checked'): DepositCommand => ({ type: 'DecideDepositAttribution', depositId: transfer.depositId, decision, reason, decidedBy, at: '2026-11-24T10:00:00.000Z' });
+  const reattribute = (candidates: string[]): DepositCommand => ({ type: 'ReattributeDeposit', depositId: transfer.depositId, senderAllowListedFor: candidates, at: '2026-11-25T09:00:00.000Z' });
+
+  it('TW-13 given a wallet asking for 3 confirmations, when the deposit has exactly 3, then DepositConfirmed carries exactly the contract\'s fields', () => {
+    expect(decideDeposit(confirm(3), after(observe(['alice'])).state, facts)).toEqual({
+      ok: true,
+      events: [{ type: 'DepositConfirmed', data: { depositId: transfer.depositId, clientId: 'alice', asset: 'ETH', amountMinor: 5n * 10n ** 17n, walletId: 'w-hot', chain: 'ethereum', transactionHash: transfer.transactionHash, confirmations: 3, confirmedAt: '2026-11-24T09:00:36.000Z' } }],
+    });
+  });
+
+  it('TW-13 given a wallet asking for 3 confirmations, when the deposit has 2 (one below), then nothing is credited yet', () => {
+    expect(decideDeposit(confirm(2), after(observe(['alice'])).state, facts)).toEqual({ ok: true, events: [] });
+  });
+
+  it('TW-13 given a deposit already confirmed, when the confirmation is replayed, then nothing new; the state says confirmed', () => {
+    const { state } = after(observe(['alice']), confirm(3));
+    expect(state?.confirmed).toBe(true);
+    expect(decideDeposit(confirm(3), state, facts)).toEqual({ ok: true, events: [] });
+  });
+
+  it('HK-11h given a deposit credited to nobody (flagged), when it has every confirmation, then nothing is credited', () => {
+    expect(decideDeposit(confirm(3), after(observe([])).state, facts)).toEqual({ ok: true, events: [] });
+  });
+
+  it('given no such deposit, then confirming, reattributing, proposing or deciding is DEPOSIT_UNKNOWN on depositId', () => {
+    expect(outcome(confirm(3), undefined)).toEqual(['DEPOSIT_UNKNOWN', 'depositId']);
+    expect(outcome(reattribute(['alice']), undefined)).toEqual(['DEPOSIT_UNKNOWN', 'depositId']);
+    expect(outcome(propose('alice'), undefined)).toEqual(['DEPOSIT_UNKNOWN', 'depositId']);
+    expect(outcome(decide('ops-2'), undefined)).toEqual(['DEPOSIT_UNKNOWN', 'depositId']);
+  });
+
+  it('HK-11h given a deposit from exactly one client\'s proven address, then DepositObserved names the client and nothing is flagged', () => {
+    expect(decideDeposit(observe(['alice', 'alice']), undefined, facts)).toEqual({ ok: true, events: [{ type: 'DepositObserved', data: { ...transfer, clientId: 'alice', at: t0 } }] });
+  });
+
+  it('HK-11h given a deposit from an unknown sender, then it is observed for nobody and flagged source-not-allow-listed with no candidates', () => {
+    expect(decideDeposit(observe([]), undefined, facts)).toEqual({
+      ok: true,
+      events: [
+        { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
+        { type: 'DepositFlaggedForReview', data: { depositId: transfer.depositId, reason: 'source-not-allow-listed', candidates: [], at: t0 } },
+      ],
+    });
+    expect(after(observe([])).state).toEqual({ transfer, clientId: null, confirmed: false, reviewReason: 'source-not-allow-listed', candidates: [], proposal: null });
+  });
+
+  it('HK-11h given a deposit into a house wallet, even from one client\'s address, then it is flagged wallet-not-client-segregated and credited to nobody', () => {
+    const house = { ...facts, wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } } };
+    const decision = decideDeposit(observe(['alice']), undefined, house);
+    expect(decision.ok && decision.events).toEqual([
+      { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
+      { type: 'DepositFlaggedForReview', data: { depositId: transfer.depositId, reason: 'wallet-not-client-segregated', candidates: ['alice'], at: t0 } },
+    ]);
+    const flagged = [decision].flatMap((d) => (d.ok ? d.events : [])).reduce(evolveDeposit, undefined);
+    // a house wallet's deposit is not the machine's to hand to a client later
+    expect(decideDeposit(reattribute(['alice']), flagged, house)).toEqual({ ok: true, events: [] });
+  });
+
+  it('given the same transfer observed again with other senders proven, then nothing new (the transfer is what identifies it)', () => {
+    expect(decideDeposit(observe(['bob']), after(observe(['alice'])).state, facts)).toEqual({ ok: true, events: [] });
+    expect(outcome({ ...observe(['alice']), transfer: { ...transfer, blockNumber: 11n } } as DepositCommand, after(observe(['alice'])).state)).toEqual(['DEPOSIT_ID_CONFLICT', 'transfer.depositId']);
+  });
+
+  it('HK-11h given an unknown sender proven since to be one client\'s address, then DepositAttributed names that client at the reattribution time', () => {
+    expect(decideDeposit(reattribute(['carol', 'carol']), after(observe([])).state, facts)).toEqual({ ok: true, events: [{ type: 'DepositAttributed', data: { depositId: transfer.depositId, clientId: 'carol', at: '2026-11-25T09:00:00.000Z' } }] });
+  });
+
+  it('HK-11h given a deposit attributed once its sender was proven, when another client\'s proof of the sender arrives later, then it stays with the first', () => {
+    const { events, state } = after(observe([]), reattribute(['carol']), reattribute(['dave']));
+    expect(events).toEqual(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed']);
+    expect(state?.clientId).toBe('carol');
+  });
+
+  it('HK-11h given the wallet is not client-segregated when the sender is proven, then the machine attributes nothing', () => {
+    const house = { ...facts, wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } } };
+    expect(decideDeposit(reattribute(['carol']), after(observe([])).state, house)).toEqual({ ok: true, events: [] });
+  });
+
+  it('HK-11h given a deposit from one client\'s address, then its state is that client\'s, unconfirmed, unflagged, with no candidates and no proposal', () => {
+    expect(after(observe(['alice'])).state).toEqual({ transfer, clientId: 'alice', confirmed: false, reviewReason: null, candidates: [], proposal: null });
+  });
+
+  it('HK-11h given a reviewer\'s proposal, then DepositAttributionProposed carries it and a second proposal waits: DEPOSIT_ATTRIBUTION_PENDING', () => {
+    const flagged = after(observe(['alice', 'bob'])).state;
+    expect(decideDeposit(propose('bob'), flagged, facts)).toEqual({ ok: true, events: [{ type: 'DepositAttributionProposed', data: { depositId: transfer.depositId, clientId: 'bob', proposedBy: 'ops-1', reason: 'evidence', at: t0 } }] });
+    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    expect(proposed?.proposal).toEqual({ clientId: 'bob', proposedBy: 'ops-1', reason: 'evidence' });
+    expect(outcome(propose('alice', { proposedBy: 'ops-2' }), proposed)).toEqual(['DEPOSIT_ATTRIBUTION_PENDING', 'depositId']);
+  });
+
+  it('HK-11h given a proposal without a reason, or about an attributed deposit, then REASON_REQUIRED or DEPOSIT_NOT_UNDER_REVIEW', () => {
+    expect(outcome(propose('bob', { reason: ' ' }), after(observe(['alice', 'bob'])).state)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome(propose('alice'), after(observe(['alice'])).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
+    // attributed by reviewers already: its review reason stays, but it is somebody's now
+    expect(outcome(propose('alice'), after(observe(['alice', 'bob']), propose('bob'), decide('ops-2')).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
+  });
+
+  it('maker-checker: given a proposal by ops-1, then ops-1 cannot decide it; ops-2 approving attributes it to the proposed client, with both events', () => {
+    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    expect(outcome(decide('ops-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+    expect(decideDeposit(decide('ops-2'), proposed, facts)).toEqual({
+      ok: true,
+      events: [
+        { type: 'DepositAttributionDecided', data: { depositId: transfer.depositId, clientId: 'bob', decision: 'approve', decidedBy: 'ops-2', reason: 'checked', at: '2026-11-24T10:00:00.000Z' } },
+        { type: 'DepositAttributed', data: { depositId: transfer.depositId, clientId: 'bob', at: '2026-11-24T10:00:00.000Z' } },
+      ],
+    });
+    const approved = after(observe(['alice', 'bob']), propose('bob'), decide('ops-2'), confirm(3));
+    expect(approved.state).toMatchObject({ clientId: 'bob', proposal: null, confirmed: true });
+  });
+
+  it('maker-checker: given a proposal, when ops-2 rejects it, then only DepositAttributionDecided (reject); the deposit stays nobody\'s and may be proposed again', () => {
+    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    expect(decideDeposit(decide('ops-2', 'reject'), proposed, facts)).toEqual({
+      ok: true,
+      events: [{ type: 'DepositAttributionDecided', data: { depositId: transfer.depositId, clientId: 'bob', decision: 'reject', decidedBy: 'ops-2', reason: 'checked', at: '2026-11-24T10:00:00.000Z' } }],
+    });
+    const rejected = after(observe(['alice', 'bob']), propose('bob'), decide('ops-2', 'reject')).state;
+    expect(rejected).toMatchObject({ clientId: null, proposal: null });
+    expect(outcome(propose('alice', { proposedBy: 'ops-3' }), rejected)).toEqual(['DepositAttributionProposed']);
+  });
+
+  it('maker-checker: given no proposal, or a decision without a reason, then DEPOSIT_NOT_UNDER_REVIEW or REASON_REQUIRED', () => {
+    expect(outcome(decide('ops-2'), after(observe(['alice', 'bob'])).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
+    expect(outcome(decide('ops-2', 'approve', '  '), after(observe(['alice', 'bob']), propose('bob')).state)).toEqual(['REASON_REQUIRED', 'reason']);
+  });
+
+  it('TW-15.3 given a deposit above its client\'s threshold, then the alert names the client and the deposit as the movement', () => {
+    const thresholds = { perAssetMinor: new Map<string, bigint>(), perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]), notifyRoles: ['compliance-officer'] };
+    const decision = decideDeposit(observe(['alice']), undefined, { ...facts, thresholds });
+    expect(decision.ok && decision.events[1]).toEqual({
+      type: 'LargeTransferAlerted',
+      data: { kind: 'deposit', movementId: transfer.depositId, clientId: 'alice', walletId: 'w-hot', asset: 'ETH', amountMinor: 5n * 10n ** 17n, thresholdMinor: 10n ** 17n, thresholdScope: 'client', notifyRoles: ['compliance-officer'], at: t0 },
+    });
+    const state = [decision].flatMap((d) => (d.ok ? d.events : [])).reduce(evolveDeposit, undefined);
+    expect(state).toEqual(after(observe(['alice'])).state); // an alert changes nothing in the deposit
+  });
+
+  it('given deposit events for a deposit never observed, then confirming or attributing is an assertion failure and review events leave nothing', () => {
+    const confirmed = decideDeposit(confirm(3), after(observe(['alice'])).state, facts);
+    const attributed = decideDeposit(reattribute(['carol']), after(observe([])).state, facts);
+    expect(() => (confirmed.ok ? confirmed.events : []).reduce(evolveDeposit, undefined)).toThrow('assertion');
+    expect(() => (attributed.ok ? attributed.events : []).reduce(evolveDeposit, undefined)).toThrow('assertion');
+    const flagged = decideDeposit(observe([]), undefined, facts);
+    const proposed = decideDeposit(propose('bob'), after(observe(['alice', 'bob'])).state, facts);
+    const decided = decideDeposit(decide('ops-2', 'reject'), after(observe(['alice', 'bob']), propose('bob')).state, facts);
+    const reviewEvents = [flagged, proposed, decided].flatMap((d) => (d.ok ? d.events : [])).filter((event) => event.type !== 'DepositObserved');
+    expect(reviewEvents.map((event) => event.type)).toEqual(['DepositFlaggedForReview', 'DepositAttributionProposed', 'DepositAttributionDecided']);
+    expect(reviewEvents.reduce(evolveDeposit, undefined)).toBeUndefined();
+  });
+});

@@ -102,9 +102,10 @@ export function decideDeposit(command: DepositCommand, state: DepositState | und
       if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
       const candidates = [...new Set(command.senderAllowListedFor)];
       const segregated = facts.wallet.registration.ownerClass === 'client-segregated';
+      const clientId = candidates.length === 1 ? candidates[0] : undefined;
       // only an unknown sender that has since been proven: a sender on several lists is a dispute for people, not for the machine
-      if (state.clientId !== null || state.reviewReason !== 'source-not-allow-listed' || !segregated || candidates.length !== 1 || candidates[0] === undefined) return accept();
-      return accept({ type: 'DepositAttributed', data: { depositId: command.depositId, clientId: candidates[0], at: command.at } });
+      if (state.clientId !== null || state.reviewReason !== 'source-not-allow-listed' || !segregated || clientId === undefined) return accept();
+      return accept({ type: 'DepositAttributed', data: { depositId: command.depositId, clientId, at: command.at } });
     }
     case 'ProposeDepositAttribution': {
       if (state === undefined) return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
