@@ -61,3 +61,103 @@ describe('key custodians and key access (TW-18, HK-11c): maker-checker', () => {
     expect(codeOf(register('carol', 'ops'), state)).toEqual(['CUSTODIAN_ALREADY_REGISTERED', 'custodian.custodianId']);
   });
 });
+
+describe('key custodians and key access: the events and each side of each decision (TW-18, HK-11c)', () => {
+  it('HK-11c given a new custodian, then CustodianRegistered carries their details and who registered them, and grants nothing', () => {
+    expect(decideRoster(register('carol', 'risk', 'HK-DC2'), initialRosterState, facts)).toEqual({
+      ok: true,
+      events: [{ type: 'CustodianRegistered', data: { custodianId: 'carol', name: 'carol', department: 'risk', site: 'HK-DC2', registeredBy: 'admin', at } }],
+    });
+    const state = given(register('carol', 'risk', 'HK-DC2'));
+    expect(state.custodians.get('carol')).toEqual({ custodianId: 'carol', name: 'carol', department: 'risk', site: 'HK-DC2' });
+    expect(hasKeyAccess(state, 'w-cold', 'carol')).toBe(false);
+    expect(decideRoster(register('carol', 'risk', 'HK-DC2'), state, facts)).toEqual({ ok: true, events: [] }); // retried: no-op
+  });
+
+  it('TW-18 given a request, then KeyAccessChangeRequested carries it whole and the change is pending', () => {
+    const state = given(register('carol'));
+    expect(decideRoster(request('C-1', 'carol'), state, facts)).toEqual({
+      ok: true,
+      events: [{ type: 'KeyAccessChangeRequested', data: { changeId: 'C-1', custodianId: 'carol', walletId: 'w-cold', action: 'grant', reason: 'vetted for the cold wallet', requestedBy: 'officer-1', at } }],
+    });
+    expect(given(register('carol'), request('C-1', 'carol')).changes.get('C-1')).toEqual({
+      changeId: 'C-1',
+      custodianId: 'carol',
+      walletId: 'w-cold',
+      action: 'grant',
+      reason: 'vetted for the cold wallet',
+      requestedBy: 'officer-1',
+      requestedAt: at,
+      status: 'pending',
+    });
+  });
+
+  it('TW-18 given a change id reused for another custodian, wallet or requester, then KEY_ACCESS_CHANGE_ID_TAKEN', () => {
+    const state = given(register('carol'), register('dave'), request('C-1', 'carol'));
+    expect(codeOf(request('C-1', 'dave'), state)).toEqual(['KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId']);
+    expect(codeOf({ ...(request('C-1', 'carol') as Extract<RosterCommand, { type: 'RequestKeyAccessChange' }>), walletId: 'w-hot' }, state)).toEqual(['KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId']);
+    expect(codeOf(request('C-1', 'carol', 'grant', 'officer-2'), state)).toEqual(['KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId']);
+    expect(codeOf(request('C-1', 'carol'), state)).toBe('accepted');
+  });
+
+  it('TW-18 given an approved grant, then KeyAccessChangeApproved with the reason, then KeyAccessGranted; the change is approved', () => {
+    const state = given(register('carol'), request('C-1', 'carol'));
+    expect(decideRoster(decide('C-1', 'officer-2'), state, facts)).toEqual({
+      ok: true,
+      events: [
+        { type: 'KeyAccessChangeApproved', data: { changeId: 'C-1', approvedBy: 'officer-2', reason: 'checked the vetting file', at } },
+        { type: 'KeyAccessGranted', data: { changeId: 'C-1', custodianId: 'carol', walletId: 'w-cold', requestedBy: 'officer-1', approvedBy: 'officer-2', at } },
+      ],
+    });
+    expect(given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2')).changes.get('C-1')?.status).toBe('approved');
+  });
+
+  it('TW-18 given an approved revocation, then KeyAccessChangeApproved, then KeyAccessRevoked; other holders keep their access', () => {
+    const state = given(register('carol'), register('dave'), request('C-1', 'carol'), decide('C-1', 'officer-2'), request('C-2', 'dave'), decide('C-2', 'officer-2'), request('C-3', 'carol', 'revoke'));
+    expect(decideRoster(decide('C-3', 'officer-2'), state, facts)).toEqual({
+      ok: true,
+      events: [
+        { type: 'KeyAccessChangeApproved', data: { changeId: 'C-3', approvedBy: 'officer-2', reason: 'checked the vetting file', at } },
+        { type: 'KeyAccessRevoked', data: { changeId: 'C-3', custodianId: 'carol', walletId: 'w-cold', requestedBy: 'officer-1', approvedBy: 'officer-2', at } },
+      ],
+    });
+    const after = given(register('carol'), register('dave'), request('C-1', 'carol'), decide('C-1', 'officer-2'), request('C-2', 'dave'), decide('C-2', 'officer-2'), request('C-3', 'carol', 'revoke'), decide('C-3', 'officer-2'));
+    expect([...(after.grants.get('w-cold') ?? [])]).toEqual(['dave']);
+  });
+
+  it('TW-18 given a rejection, then only KeyAccessChangeRejected with who and why; the change is rejected', () => {
+    const state = given(register('carol'), request('C-1', 'carol'));
+    expect(decideRoster(decide('C-1', 'officer-2', 'reject'), state, facts)).toEqual({ ok: true, events: [{ type: 'KeyAccessChangeRejected', data: { changeId: 'C-1', rejectedBy: 'officer-2', reason: 'checked the vetting file', at } }] });
+    expect(given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2', 'reject')).changes.get('C-1')?.status).toBe('rejected');
+  });
+
+  it('TW-18 given a decision without a reason, then REASON_REQUIRED; the requester rejecting their own change is still MAKER_CHECKER_SAME_PERSON', () => {
+    const state = given(register('carol'), request('C-1', 'carol'));
+    expect(codeOf({ ...(decide('C-1', 'officer-2') as Extract<RosterCommand, { type: 'DecideKeyAccessChange' }>), reason: '  ' }, state)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(codeOf(decide('C-1', 'officer-1', 'reject'), state)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+    expect(codeOf(decide('C-1', 'carol', 'reject'), state)).toEqual(['CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS', 'decidedBy']);
+  });
+
+  it('TW-18 given two pending grants of the same access, when the second is approved after the first, then KEY_ACCESS_ALREADY_GRANTED on changeId (checked again at approval)', () => {
+    const state = given(register('carol'), request('C-1', 'carol'), request('C-2', 'carol', 'grant', 'officer-3'), decide('C-1', 'officer-2'));
+    expect(codeOf(decide('C-2', 'officer-2'), state)).toEqual(['KEY_ACCESS_ALREADY_GRANTED', 'changeId']);
+    // rejecting it is still possible: nothing changes
+    expect(codeOf(decide('C-2', 'officer-2', 'reject'), state)).toBe('accepted');
+  });
+
+  it('TW-18 given two pending revocations of the same access, when the second is approved after the first, then KEY_ACCESS_NOT_GRANTED on changeId', () => {
+    const state = given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2'), request('C-2', 'carol', 'revoke'), request('C-3', 'carol', 'revoke', 'officer-3'), decide('C-2', 'officer-2'));
+    expect(codeOf(decide('C-3', 'officer-2'), state)).toEqual(['KEY_ACCESS_NOT_GRANTED', 'changeId']);
+  });
+
+  it('HK-11c given access to one wallet\'s key, then it is no access to another wallet\'s key', () => {
+    const state = given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2'));
+    expect(hasKeyAccess(state, 'w-cold', 'carol')).toBe(true);
+    expect(hasKeyAccess(state, 'w-hot', 'carol')).toBe(false);
+    expect(hasKeyAccess(state, 'w-cold', 'dave')).toBe(false);
+  });
+
+  it('given a decision event about a change never requested, then evolving it is an assertion failure', () => {
+    expect(() => evolveRoster(initialRosterState, { type: 'KeyAccessChangeApproved', data: { changeId: 'C-404', approvedBy: 'officer-2', reason: 'x', at } })).toThrow('assertion');
+  });
+});
