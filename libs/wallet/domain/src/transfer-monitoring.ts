@@ -35,14 +35,17 @@ export interface LargeTransferAlertedEvent {
 
 export const NO_TRANSFER_THRESHOLDS: TransferThresholds = { perAssetMinor: new Map(), perClientMinor: new Map(), notifyRoles: [] };
 
-/** The alert a movement raises (the lowest threshold it exceeds), or none. */
+/** The alert a movement raises (the lowest threshold it exceeds; the asset's on a tie), or none. */
 export function largeTransferAlert(movement: Movement, thresholds: TransferThresholds, at: string): LargeTransferAlertedEvent | undefined {
-  const candidates: { thresholdMinor: bigint; thresholdScope: 'asset' | 'client' }[] = [];
-  const perAsset = thresholds.perAssetMinor.get(movement.asset);
-  if (perAsset !== undefined) candidates.push({ thresholdMinor: perAsset, thresholdScope: 'asset' });
-  const perClient = movement.clientId === null ? undefined : thresholds.perClientMinor.get(movement.clientId)?.get(movement.asset);
-  if (perClient !== undefined) candidates.push({ thresholdMinor: perClient, thresholdScope: 'client' });
-  const exceeded = candidates.filter((candidate) => movement.amountMinor > candidate.thresholdMinor).sort((a, b) => (a.thresholdMinor < b.thresholdMinor ? -1 : a.thresholdMinor > b.thresholdMinor ? 1 : 0))[0];
-  if (exceeded === undefined) return undefined;
-  return { type: 'LargeTransferAlerted', data: { ...movement, ...exceeded, notifyRoles: thresholds.notifyRoles, at } };
+  const applicable = [
+    { thresholdMinor: thresholds.perAssetMinor.get(movement.asset), thresholdScope: 'asset' as const },
+    { thresholdMinor: movement.clientId === null ? undefined : thresholds.perClientMinor.get(movement.clientId)?.get(movement.asset), thresholdScope: 'client' as const },
+  ];
+  let lowest: { thresholdMinor: bigint; thresholdScope: 'asset' | 'client' } | undefined;
+  for (const { thresholdMinor, thresholdScope } of applicable) {
+    if (thresholdMinor === undefined || movement.amountMinor <= thresholdMinor) continue;
+    if (lowest === undefined || thresholdMinor < lowest.thresholdMinor) lowest = { thresholdMinor, thresholdScope };
+  }
+  if (lowest === undefined) return undefined;
+  return { type: 'LargeTransferAlerted', data: { ...movement, ...lowest, notifyRoles: thresholds.notifyRoles, at } };
 }

@@ -112,7 +112,10 @@ export function sameAddress(a: string, b: string): boolean {
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') return item.toString();
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      // keys in UTF-16 code unit order (the default sort of strings)
+      return Object.fromEntries(Object.keys(item).sort().map((key) => [key, (item as Record<string, unknown>)[key]]));
+    }
     return item;
   });
 }
