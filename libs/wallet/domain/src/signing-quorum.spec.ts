@@ -78,8 +78,10 @@ describe('quorum status: two departments or two sites (HK-11e)', () => {
     expect(quorumStatus([approval('ann'), approval('ben')], '0xa', policy, facts, t0)).toEqual({ met: true, counted: ['ann', 'ben'] });
   });
 
-  it('HK-11e given a key holder missing from the roster, then they show no department or site: the rest must span on their own', () => {
-    const facts4 = { custodians: new Map([custodian('ann', 'treasury', 'HK-DC1')]), keyHolders: new Set(['ann', 'ghost']) };
-    expect(quorumStatus([approval('ann'), approval('ghost')], '0xa', spanning, facts4, t0)).toMatchObject({ met: false, counted: ['ann', 'ghost'], shortfall: { code: 'SIGNING_QUORUM_NOT_MET' } });
+  it('HK-11d given a key holder missing from the roster (no department, no site, no name), then their approval counts for nothing, spanning or not', () => {
+    const facts4 = { custodians: new Map([custodian('ann', 'treasury', 'HK-DC1'), custodian('cat', 'risk', 'HK-DC2')]), keyHolders: new Set(['ann', 'cat', 'ghost']) };
+    expect(quorumStatus([approval('ann'), approval('ghost')], '0xa', spanning, facts4, t0)).toMatchObject({ met: false, counted: ['ann'], shortfall: { code: 'SIGNING_QUORUM_NOT_MET', path: 'approvals' } });
+    expect(quorumStatus([approval('ann'), approval('ghost')], '0xa', policy, facts4, t0)).toMatchObject({ met: false, counted: ['ann'] });
+    expect(quorumStatus([approval('ann'), approval('ghost'), approval('cat')], '0xa', spanning, facts4, t0)).toEqual({ met: true, counted: ['ann', 'cat'] });
   });
 });

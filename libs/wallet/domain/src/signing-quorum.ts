@@ -43,7 +43,8 @@ export function approvalExpired(approval: SigningApproval, policy: QuorumPolicy,
 
 /**
  * HK-11d / HK-11e: the approvals that count at `at` are those of the payload hash being signed,
- * not expired, by custodians who still hold access to the key; each custodian once, however
+ * not expired, by custodians on the roster who still hold access to the key (a key holder missing
+ * from the roster is no one we can name, so counts for nothing: fail safe); each custodian once, however
  * often they approved. The quorum is met with `required` of them and, when the policy asks for
  * it, they span at least two departments or two sites.
  */
@@ -51,7 +52,8 @@ export function quorumStatus(approvals: readonly SigningApproval[], payloadHash:
   const counted: string[] = [];
   let expired = 0;
   for (const approval of approvals) {
-    if (approval.payloadHash !== payloadHash || !facts.keyHolders.has(approval.custodianId) || counted.includes(approval.custodianId)) continue;
+    const eligible = facts.keyHolders.has(approval.custodianId) && facts.custodians.has(approval.custodianId);
+    if (approval.payloadHash !== payloadHash || !eligible || counted.includes(approval.custodianId)) continue;
     if (approvalExpired(approval, policy, at)) {
       expired += 1;
       continue;
@@ -63,7 +65,7 @@ export function quorumStatus(approvals: readonly SigningApproval[], payloadHash:
     return { met: false, counted, shortfall };
   }
   if (policy.spanDepartmentsOrSites) {
-    const members = counted.map((id) => facts.custodians.get(id)).filter((custodian): custodian is Custodian => custodian !== undefined);
+    const members = counted.flatMap((id) => facts.custodians.get(id) ?? []);
     const departments = new Set(members.map((custodian) => custodian.department));
     const sites = new Set(members.map((custodian) => custodian.site));
     if (departments.size < 2 && sites.size < 2) {
