@@ -79,3 +79,168 @@ describe('withdrawal decision', () => {
     expect(decideWithdrawalPolicy({ ...facts, amountMinor: -5n, availableMinor: 0n }, limits, profile).allowed).toBe(false);
   });
 });
+
+describe('policy versions: propose', () => {
+  it('given a valid profile and a reason, then one PolicyVersionProposed with the profile, who proposed it, why and when; not yet in force', () => {
+    expect(decideGovernance(propose, initialGovernanceState)).toEqual({ ok: true, events: [{ type: 'PolicyVersionProposed', data: { profile: stricter, proposedBy: 'compliance-1', reason: 'board resolution 2026-11', at } }] });
+    const proposed = given(propose);
+    expect(proposed.versions.get('HK-2026.2')).toEqual({ value: stricter, proposedBy: 'compliance-1', reason: 'board resolution 2026-11', status: 'pending' });
+    expect(proposed.activeVersion).toBeUndefined();
+  });
+
+  it('given an empty or blank reason, then REASON_REQUIRED on reason', () => {
+    expect(outcome({ ...propose, reason: '' } as GovernanceCommand, initialGovernanceState)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome({ ...propose, reason: '   ' } as GovernanceCommand, initialGovernanceState)).toEqual(['REASON_REQUIRED', 'reason']);
+  });
+
+  it('given a version covering more jurisdictions than licensed, then accepted; one licensed jurisdiction missing, then refused', () => {
+    const both = { ...stricter, version: 'HK+TW-2026.2', jurisdictions: ['HK' as const, 'TW' as const] };
+    expect(outcome({ ...propose, profile: both, licensedJurisdictions: ['TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PolicyVersionProposed']);
+    expect(outcome({ ...propose, profile: both, licensedJurisdictions: ['HK', 'TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PolicyVersionProposed']);
+    expect(outcome({ ...propose, licensedJurisdictions: ['TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions']);
+  });
+});
+
+describe('policy versions: decide (maker-checker)', () => {
+  const decide = (decision: 'approve' | 'reject', version = 'HK-2026.2', by = 'compliance-2'): GovernanceCommand => ({ type: 'DecidePolicyVersion', version, decision, reason: 'reviewed against the resolution', by, at });
+  const proposed = given(propose);
+
+  it('given no such version, then POLICY_VERSION_UNKNOWN on version, to approve or to reject', () => {
+    expect(outcome(decide('approve', 'HK-2099.1'), proposed)).toEqual(['POLICY_VERSION_UNKNOWN', 'version']);
+    expect(outcome(decide('reject', 'HK-2099.1'), proposed)).toEqual(['POLICY_VERSION_UNKNOWN', 'version']);
+  });
+
+  it('given the proposer decides, then MAKER_CHECKER_SAME_PERSON on by, to approve or to reject; a different person is accepted', () => {
+    expect(outcome(decide('approve', 'HK-2026.2', 'compliance-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    expect(outcome(decide('reject', 'HK-2026.2', 'compliance-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    expect(outcome(decide('approve'), proposed)).toEqual(['PolicyVersionApproved']);
+    expect(outcome(decide('reject'), proposed)).toEqual(['PolicyVersionRejected']);
+  });
+
+  it('given a decision with an empty or blank reason, then REASON_REQUIRED on reason', () => {
+    expect(outcome({ ...decide('approve'), reason: '' } as GovernanceCommand, proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome({ ...decide('reject'), reason: ' ' } as GovernanceCommand, proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+  });
+
+  it('given a different person approves, then PolicyVersionApproved (superseding none) and the version is in force', () => {
+    expect(decideGovernance(decide('approve'), proposed)).toEqual({ ok: true, events: [{ type: 'PolicyVersionApproved', data: { version: 'HK-2026.2', approvedBy: 'compliance-2', reason: 'reviewed against the resolution', supersedes: null, at } }] });
+    const approved = given(propose, decide('approve'));
+    expect(approved.versions.get('HK-2026.2')?.status).toBe('approved');
+    expect(approved.activeVersion).toBe('HK-2026.2');
+    expect(activeProfile(approved)).toEqual(stricter);
+  });
+
+  it('given a different person rejects, then PolicyVersionRejected (never an approval) and nothing comes into force', () => {
+    expect(decideGovernance(decide('reject'), proposed)).toEqual({ ok: true, events: [{ type: 'PolicyVersionRejected', data: { version: 'HK-2026.2', rejectedBy: 'compliance-2', reason: 'reviewed against the resolution', at } }] });
+    const rejected = given(propose, decide('reject'));
+    expect(rejected.versions.get('HK-2026.2')?.status).toBe('rejected');
+    expect(rejected.activeVersion).toBeUndefined();
+    expect(activeProfile(rejected)).toBeUndefined();
+  });
+
+  it('given a version rejected while another is in force, then the one in force stays', () => {
+    const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
+    const state = given(propose, decide('approve'), v3, decide('reject', 'HK-2026.3'));
+    expect(state.activeVersion).toBe('HK-2026.2');
+    expect(state.versions.get('HK-2026.3')?.status).toBe('rejected');
+  });
+
+  it('given a version already approved or rejected, then a second decision either way is POLICY_VERSION_NOT_PENDING on version', () => {
+    const approved = given(propose, decide('approve'));
+    const rejected = given(propose, decide('reject'));
+    for (const state of [approved, rejected]) {
+      expect(outcome(decide('approve', 'HK-2026.2', 'compliance-3'), state)).toEqual(['POLICY_VERSION_NOT_PENDING', 'version']);
+      expect(outcome(decide('reject', 'HK-2026.2', 'compliance-3'), state)).toEqual(['POLICY_VERSION_NOT_PENDING', 'version']);
+    }
+  });
+
+  it('given a later version approved over one in force, then it supersedes it; an older pending one may still be rejected', () => {
+    const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
+    const v4 = { ...propose, profile: { ...stricter, version: 'HK-2026.4' } } as GovernanceCommand;
+    const state = given(propose, v3, v4, decide('approve', 'HK-2026.3'));
+    expect(decideGovernance(decide('approve', 'HK-2026.4'), state)).toMatchObject({ ok: true, events: [{ type: 'PolicyVersionApproved', data: { version: 'HK-2026.4', supersedes: 'HK-2026.3' } }] });
+    expect(outcome(decide('approve', 'HK-2026.2'), state)).toEqual(['POLICY_VERSION_SUPERSEDED', 'version']);
+    expect(outcome(decide('reject', 'HK-2026.2'), state)).toEqual(['PolicyVersionRejected']);
+    // the first approval of all: an older pending version is not superseded by nothing
+    expect(outcome(decide('approve', 'HK-2026.2'), given(propose, v3))).toEqual(['PolicyVersionApproved']);
+  });
+
+  it('given a decision event on a version never proposed, then evolve refuses it (the stream is corrupt)', () => {
+    expect(() => evolveGovernance(initialGovernanceState, { type: 'PolicyVersionApproved', data: { version: 'HK-2099.1', approvedBy: 'x', reason: 'r', supersedes: null, at } })).toThrow();
+    expect(() => evolveGovernance(initialGovernanceState, { type: 'PolicyVersionRejected', data: { version: 'HK-2099.1', rejectedBy: 'x', reason: 'r', at } })).toThrow();
+  });
+});
+
+describe('BC-1 crypto-asset classification (maker-checker)', () => {
+  const proposeClass = (overrides: Partial<{ changeId: string; asset: string; group: '1a' | '1b' | '2a' | '2b'; reason: string; by: string }> = {}): GovernanceCommand => ({ type: 'ProposeClassification', changeId: 'C-1', asset: 'USDT', group: '1b', reason: 'stabilisation test passed', by: 'risk-1', at, ...overrides });
+  const decideClass = (decision: 'approve' | 'reject', changeId = 'C-1', by = 'risk-2'): GovernanceCommand => ({ type: 'DecideClassification', changeId, decision, reason: 'reviewed', by, at });
+  const proposed = given(proposeClass());
+
+  it('BC-1 given a valid proposal, then AssetClassificationProposed with the change, asset, group, who, why and when; pending, not applied', () => {
+    expect(decideGovernance(proposeClass(), initialGovernanceState)).toEqual({ ok: true, events: [{ type: 'AssetClassificationProposed', data: { changeId: 'C-1', asset: 'USDT', group: '1b', proposedBy: 'risk-1', reason: 'stabilisation test passed', at } }] });
+    expect(proposed.classificationChanges.get('C-1')).toEqual({ value: { asset: 'USDT', group: '1b' }, proposedBy: 'risk-1', reason: 'stabilisation test passed', status: 'pending' });
+    expect(proposed.classification.size).toBe(0);
+  });
+
+  it('BC-1 an asset code is 2 to 16 capitals or digits: at each bound accepted, one either side or another character refused on asset', () => {
+    for (const asset of ['BT', 'A1B2C3D4E5F6G7H8', 'USDC']) expect(outcome(proposeClass({ asset }), initialGovernanceState)).toEqual(['AssetClassificationProposed']);
+    for (const asset of ['B', 'A1B2C3D4E5F6G7H8I', 'usdt', 'xUSDT', 'USDTx', 'US-DT', '', ' USDT']) expect(outcome(proposeClass({ asset }), initialGovernanceState)).toEqual(['ASSET_INVALID', 'asset']);
+  });
+
+  it('BC-1 given a change id in use, then CLASSIFICATION_CHANGE_TAKEN on changeId; an empty or blank reason, REASON_REQUIRED on reason', () => {
+    expect(outcome(proposeClass({ asset: 'BTC' }), proposed)).toEqual(['CLASSIFICATION_CHANGE_TAKEN', 'changeId']);
+    expect(outcome(proposeClass({ changeId: 'C-2', reason: '' }), proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome(proposeClass({ changeId: 'C-2', reason: '  ' }), proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+  });
+
+  it('BC-1 given no such change, then CLASSIFICATION_CHANGE_UNKNOWN on changeId', () => {
+    expect(outcome(decideClass('approve', 'C-9'), proposed)).toEqual(['CLASSIFICATION_CHANGE_UNKNOWN', 'changeId']);
+    expect(outcome(decideClass('reject', 'C-9'), proposed)).toEqual(['CLASSIFICATION_CHANGE_UNKNOWN', 'changeId']);
+  });
+
+  it('BC-1 given the proposer decides, then MAKER_CHECKER_SAME_PERSON on by, either way; a different person is accepted; a blank reason is refused', () => {
+    expect(outcome(decideClass('approve', 'C-1', 'risk-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    expect(outcome(decideClass('reject', 'C-1', 'risk-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    expect(outcome(decideClass('approve'), proposed)).toEqual(['AssetClassificationApproved']);
+    expect(outcome(decideClass('reject'), proposed)).toEqual(['AssetClassificationRejected']);
+    expect(outcome({ ...decideClass('approve'), reason: ' ' } as GovernanceCommand, proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+  });
+
+  it('BC-1 given a different person approves, then AssetClassificationApproved naming the previous group (none at first) and the group applies', () => {
+    expect(decideGovernance(decideClass('approve'), proposed)).toEqual({ ok: true, events: [{ type: 'AssetClassificationApproved', data: { changeId: 'C-1', asset: 'USDT', group: '1b', previousGroup: null, approvedBy: 'risk-2', reason: 'reviewed', at } }] });
+    const approved = given(proposeClass(), decideClass('approve'));
+    expect(approved.classificationChanges.get('C-1')?.status).toBe('approved');
+    expect([...approved.classification]).toEqual([['USDT', '1b']]);
+    const regrouped = given(proposeClass(), decideClass('approve'), proposeClass({ changeId: 'C-2', group: '2a' }));
+    expect(decideGovernance(decideClass('approve', 'C-2'), regrouped)).toMatchObject({ ok: true, events: [{ data: { changeId: 'C-2', group: '2a', previousGroup: '1b' } }] });
+    expect(given(proposeClass(), decideClass('approve'), proposeClass({ changeId: 'C-2', group: '2a' }), decideClass('approve', 'C-2')).classification.get('USDT')).toBe('2a');
+  });
+
+  it('BC-1 given a different person rejects, then AssetClassificationRejected (never an approval) and the classification is unchanged', () => {
+    expect(decideGovernance(decideClass('reject'), proposed)).toEqual({ ok: true, events: [{ type: 'AssetClassificationRejected', data: { changeId: 'C-1', rejectedBy: 'risk-2', reason: 'reviewed', at } }] });
+    const rejected = given(proposeClass(), decideClass('reject'));
+    expect(rejected.classificationChanges.get('C-1')?.status).toBe('rejected');
+    expect(rejected.classification.size).toBe(0);
+    const kept = given(proposeClass(), decideClass('approve'), proposeClass({ changeId: 'C-2', group: '2a' }), decideClass('reject', 'C-2'));
+    expect([...kept.classification]).toEqual([['USDT', '1b']]);
+  });
+
+  it('BC-1 given a change already approved or rejected, then a second decision either way is CLASSIFICATION_CHANGE_NOT_PENDING on changeId', () => {
+    for (const state of [given(proposeClass(), decideClass('approve')), given(proposeClass(), decideClass('reject'))]) {
+      expect(outcome(decideClass('approve', 'C-1', 'risk-3'), state)).toEqual(['CLASSIFICATION_CHANGE_NOT_PENDING', 'changeId']);
+      expect(outcome(decideClass('reject', 'C-1', 'risk-3'), state)).toEqual(['CLASSIFICATION_CHANGE_NOT_PENDING', 'changeId']);
+    }
+  });
+
+  it('BC-1 given a decision event on a change never proposed, then evolve refuses it', () => {
+    expect(() => evolveGovernance(initialGovernanceState, { type: 'AssetClassificationApproved', data: { changeId: 'C-9', asset: 'USDT', group: '1b', previousGroup: null, approvedBy: 'x', reason: 'r', at } })).toThrow();
+    expect(() => evolveGovernance(initialGovernanceState, { type: 'AssetClassificationRejected', data: { changeId: 'C-9', rejectedBy: 'x', reason: 'r', at } })).toThrow();
+  });
+});
+
+describe('the profile in force', () => {
+  it('given no version approved, then none (the caller falls back to the defaults); given a version in force that was never proposed, then an assertion fails', () => {
+    expect(activeProfile(initialGovernanceState)).toBeUndefined();
+    expect(() => activeProfile({ ...initialGovernanceState, activeVersion: 'HK-2099.1' })).toThrow(/assertion/);
+  });
+});

@@ -58,13 +58,13 @@ export type GovernanceCommand =
 
 const ASSET_PATTERN = /^[A-Z0-9]{2,16}$/;
 
-/** Checks common to a decision: a reason, a pending proposal, a second person. */
-function decisionProblem<T>(pending: Pending<T> | undefined, command: { reason: string; by: string }, unknown: PolicyErrorCode, notPending: PolicyErrorCode, path: string): PolicyError | undefined {
-  if (pending === undefined) return { code: unknown, path, reason: 'no such proposal' };
-  if (pending.status !== 'pending') return { code: notPending, path, reason: `it was ${pending.status} already` };
-  if (command.by === pending.proposedBy) return { code: 'MAKER_CHECKER_SAME_PERSON', path: 'by', reason: `${command.by} proposed it; a different person decides` };
-  if (command.reason.trim() === '') return { code: 'REASON_REQUIRED', path: 'reason', reason: 'a decision states why' };
-  return undefined;
+/** Checks common to a decision: a pending proposal, a second person, a reason. The proposal when they hold. */
+function checkDecision<T>(pending: Pending<T> | undefined, command: { reason: string; by: string }, unknown: PolicyErrorCode, notPending: PolicyErrorCode, path: string): { readonly ok: true; readonly pending: Pending<T> } | { readonly ok: false; readonly error: PolicyError } {
+  if (pending === undefined) return { ok: false, error: { code: unknown, path, reason: 'no such proposal' } };
+  if (pending.status !== 'pending') return { ok: false, error: { code: notPending, path, reason: `it was ${pending.status} already` } };
+  if (command.by === pending.proposedBy) return { ok: false, error: { code: 'MAKER_CHECKER_SAME_PERSON', path: 'by', reason: `${command.by} proposed it; a different person decides` } };
+  if (command.reason.trim() === '') return { ok: false, error: { code: 'REASON_REQUIRED', path: 'reason', reason: 'a decision states why' } };
+  return { ok: true, pending };
 }
 
 export function decideGovernance(command: GovernanceCommand, state: GovernanceState): PolicyDecision<GovernanceEvent> {
@@ -79,11 +79,12 @@ export function decideGovernance(command: GovernanceCommand, state: GovernanceSt
       return { ok: true, events: [{ type: 'PolicyVersionProposed', data: { profile: command.profile, proposedBy: command.by, reason: command.reason, at: command.at } }] };
     }
     case 'DecidePolicyVersion': {
-      const problem = decisionProblem(state.versions.get(command.version), command, 'POLICY_VERSION_UNKNOWN', 'POLICY_VERSION_NOT_PENDING', 'version');
-      if (problem !== undefined) return { ok: false, error: problem };
+      const checked = checkDecision(state.versions.get(command.version), command, 'POLICY_VERSION_UNKNOWN', 'POLICY_VERSION_NOT_PENDING', 'version');
+      if (!checked.ok) return checked;
       // a proposal older than the version in force would silently roll it back: propose again on top of the current one
       const order = [...state.versions.keys()];
-      if (command.decision === 'approve' && state.activeVersion !== undefined && order.indexOf(command.version) < order.indexOf(state.activeVersion)) {
+      const proposedSince = order.slice(order.indexOf(command.version) + 1);
+      if (command.decision === 'approve' && proposedSince.some((version) => version === state.activeVersion)) {
         return refuse('POLICY_VERSION_SUPERSEDED', 'version', `${command.version} was proposed before ${state.activeVersion}, which is in force`);
       }
       if (command.decision === 'reject') return { ok: true, events: [{ type: 'PolicyVersionRejected', data: { version: command.version, rejectedBy: command.by, reason: command.reason, at: command.at } }] };
@@ -97,11 +98,10 @@ export function decideGovernance(command: GovernanceCommand, state: GovernanceSt
       return { ok: true, events: [{ type: 'AssetClassificationProposed', data: { changeId, asset, group, proposedBy: by, reason, at } }] };
     }
     case 'DecideClassification': {
-      const pending = state.classificationChanges.get(command.changeId);
-      const problem = decisionProblem(pending, command, 'CLASSIFICATION_CHANGE_UNKNOWN', 'CLASSIFICATION_CHANGE_NOT_PENDING', 'changeId');
-      if (problem !== undefined || pending === undefined) return { ok: false, error: problem ?? { code: 'CLASSIFICATION_CHANGE_UNKNOWN', path: 'changeId', reason: 'no such proposal' } };
+      const checked = checkDecision(state.classificationChanges.get(command.changeId), command, 'CLASSIFICATION_CHANGE_UNKNOWN', 'CLASSIFICATION_CHANGE_NOT_PENDING', 'changeId');
+      if (!checked.ok) return checked;
       if (command.decision === 'reject') return { ok: true, events: [{ type: 'AssetClassificationRejected', data: { changeId: command.changeId, rejectedBy: command.by, reason: command.reason, at: command.at } }] };
-      const { asset, group } = pending.value;
+      const { asset, group } = checked.pending.value;
       return { ok: true, events: [{ type: 'AssetClassificationApproved', data: { changeId: command.changeId, asset, group, previousGroup: state.classification.get(asset) ?? null, approvedBy: command.by, reason: command.reason, at: command.at } }] };
     }
   }
@@ -138,5 +138,8 @@ export function evolveGovernance(state: GovernanceState, event: GovernanceEvent)
 
 /** The profile decisions use now: the approved active version. */
 export function activeProfile(state: GovernanceState): PolicyProfile | undefined {
-  return state.activeVersion === undefined ? undefined : state.versions.get(state.activeVersion)?.value;
+  if (state.activeVersion === undefined) return undefined;
+  const active = state.versions.get(state.activeVersion);
+  if (active === undefined) throw new Error(`assertion: the version in force ${state.activeVersion} was never proposed`);
+  return active.value;
 }
