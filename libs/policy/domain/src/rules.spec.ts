@@ -324,6 +324,18 @@ describe('TW-3 boundaries: exactly 75% by quantity, exactly 85% by value, and on
     expect(result).toMatchObject({ verdict: 'pass', figures: { 'coldShare.ALT': '75.0000%', coldValueShare: 'indeterminate' } });
   });
 
+  it('TW-3 given two assets below 75% and neither priced, then indeterminate naming each asset and each price problem', () => {
+    const prices = new Map([['ALT', { asset: 'ALT', price: '1', observedAt: stale }]]);
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 1n), holding('h', 'hot', 'ALT', 1n), holding('c', 'cold', 'BET', 1n), holding('h', 'hot', 'BET', 3n)], { prices }), TW);
+    expect(result.reason).toBe('by quantity ALT 50.0000%, BET 25.0000% is below 75.0000%, and the value test cannot be computed: ALT price stale, BET price missing');
+  });
+
+  it('TW-3 given two assets below 75% and below 85% by value, then fail naming each, with a move for each', () => {
+    const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 1n), holding('h', 'hot', 'ALT', 1n), holding('c', 'cold', 'BET', 1n), holding('h', 'hot', 'BET', 3n)]), TW);
+    expect(result).toMatchObject({ verdict: 'fail', rebalancing: [{ asset: 'ALT', direction: 'hot-to-cold', amountMinor: '1' }, { asset: 'BET', direction: 'hot-to-cold', amountMinor: '2' }] });
+    expect(result.reason).toBe('by quantity ALT 50.0000%, BET 25.0000% is below 75.0000%, and by value 33.3333% is below 85.0000%');
+  });
+
   it('TW-3 given the quantity test failing and a price missing, then indeterminate naming the asset, with the moves that would pass on quantity', () => {
     const prices = new Map([['ALT', { asset: 'ALT', price: '1', observedAt: fresh }]]);
     const result = twColdStorage(plain([holding('c', 'cold', 'ALT', 99n), holding('c', 'cold', 'BET', 1n), holding('h', 'hot', 'BET', 1n)], { prices }), TW);
@@ -390,18 +402,35 @@ describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail
   });
 
   it('TW-4 given a client cold wallet with house ALT exactly covered for gas, then pass with no value figures; one unit more than the gas cover, then fail', () => {
-    expect(twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 5n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee')] }), TW)[0]).toMatchObject({ verdict: 'pass', inputs: { tier: 'cold' }, figures: {} });
+    const [gas] = twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 5n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee')] }), TW);
+    expect(gas).toMatchObject({ verdict: 'pass', inputs: { tier: 'cold' } });
+    expect(gas?.figures).toEqual({});
     const [over] = twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 6n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee'), cover('cold-1', 'ALT', 1n)] }), TW);
     expect(over).toMatchObject({ verdict: 'fail', reason: 'a client cold wallet holds house ALT other than for gas' });
   });
 
   it('TW-4 given a client cold wallet whose prices are stale, then no cap is valued and it is not indeterminate', () => {
-    expect(twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 5n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee')], prices: plainPrices(stale) }), TW)[0]).toMatchObject({ verdict: 'pass', figures: {} });
+    const [result] = twCommingling(plain([holding('cold-1', 'cold', 'ALT', 100n, 5n)], { exceptions: [cover('cold-1', 'ALT', 5n, 'network-fee')], prices: plainPrices(stale) }), TW);
+    expect(result).toMatchObject({ verdict: 'pass', reason: 'house assets in cold-1 are within TW-4' });
+    expect(result?.figures).toEqual({});
   });
 
   it('TW-4 given a stale price in a hot wallet within every other rule, then indeterminate (fail safe), never pass, with no cap figures', () => {
     const [result] = twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 10n)], { exceptions: [cover('hot-1', 'ALT', 10n)], prices: plainPrices(stale) }), TW);
-    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'the 20% cap cannot be valued: ALT price stale', figures: {} });
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'the 20% cap cannot be valued: ALT price stale' });
+    expect(result?.figures).toEqual({});
+  });
+
+  it('TW-4 given a hot wallet over the cap on the assets priced but with another asset unpriced, then indeterminate, not fail: the unpriced client assets may bring it within', () => {
+    const prices = new Map([['ALT', { asset: 'ALT', price: '1', observedAt: fresh }]]);
+    const [result] = twCommingling(plain([holding('hot-1', 'hot', 'ALT', 100n, 50n), holding('hot-1', 'hot', 'BET', 1_000n)], { prices, exceptions: [cover('hot-1', 'ALT', 50n)] }), TW);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'the 20% cap cannot be valued: BET price missing' });
+    expect(result?.figures).toEqual({});
+  });
+
+  it('TW-4 given several problems in one wallet, then fail naming each', () => {
+    const [result] = twCommingling(plain([{ ...holding('hot-1', 'hot', 'ALT', 100n, 30n), onChainMinor: 120n }], { exceptions: [cover('hot-1', 'ALT', 20n)] }), TW);
+    expect(result?.reason).toBe('10 minor units of house ALT have no recorded commingling exception; on chain 120 ALT less the house 30 does not cover the client 100; house assets are 30.0000% of the client assets in it by value (at most 20.0000%)');
   });
 
   it('TW-4 given a hot wallet holding house assets of an asset without a price, then indeterminate naming it; a failing rule still fails', () => {
@@ -430,9 +459,9 @@ describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail
   });
 
   it('TW-4 given several client wallets, then one result per wallet with house assets, in wallet order; house wallets and wallets without house assets are not judged', () => {
-    const held = [holding('hot-2', 'hot', 'ALT', 100n, 1n), holding('hot-3', 'hot', 'ALT', 100n), holding('hot-1', 'hot', 'ALT', 100n, 1n), holding('house', 'hot', 'ALT', 0n, 50n, 'house')];
+    const held = [holding('hot-2', 'hot', 'ALT', 100n, 1n), holding('hot-4', 'hot', 'ALT', 100n), holding('hot-1', 'hot', 'ALT', 100n, 1n), holding('hot-3', 'hot', 'ALT', 100n, 1n), holding('house', 'hot', 'ALT', 0n, 50n, 'house')];
     const exceptions = [cover('hot-1', 'ALT', 1n), cover('hot-2', 'ALT', 1n)];
-    expect(twCommingling(plain(held, { exceptions }), TW).map((result) => [result.subject, result.verdict])).toEqual([['hot-1', 'pass'], ['hot-2', 'pass']]);
+    expect(twCommingling(plain(held, { exceptions }), TW).map((result) => [result.subject, result.verdict])).toEqual([['hot-1', 'pass'], ['hot-2', 'pass'], ['hot-3', 'fail']]);
   });
 
   it('TW-4 the cap is on the wallet as a whole: house ALT and BET together against client ALT and BET together', () => {
@@ -448,9 +477,13 @@ describe('HK-11j boundaries and evidence', () => {
 
   it('HK-11j given cold ALT only, then 50% of it is required; given hot BET only, then 100%', () => {
     const cold = hkInsurance(plain([holding('c', 'cold', 'ALT', 100n)], { insurance: [policy('P-1', '50')] }), HK);
-    expect(cold).toMatchObject({ verdict: 'pass', reason: 'cover in force 50.00 USD against 50.00 required (50.0000% of cold, 100.0000% of hot client value)', figures: { coldValue: '100.00', hotValue: '0.00', required: '50.00', cover: '50.00', shortfall: '0.00' } });
+    expect(cold).toMatchObject({ ruleId: 'HK-11j', subject: 'all', policyVersion: 'HK-default-1', asOf, verdict: 'pass', reason: 'cover in force 50.00 USD against 50.00 required (50.0000% of cold, 100.0000% of hot client value)', figures: { coldValue: '100.00', hotValue: '0.00', required: '50.00', cover: '50.00', shortfall: '0.00' } });
     const hot = hkInsurance(plain([holding('h', 'hot', 'BET', 100n)], { insurance: [policy('P-1', '99.99')] }), HK);
     expect(hot).toMatchObject({ verdict: 'fail', figures: { coldValue: '0.00', hotValue: '100.00', required: '100.00', cover: '99.99', shortfall: '0.01' } });
+  });
+
+  it('HK-11j given more cover than required, then pass with no shortfall (never one below zero)', () => {
+    expect(hkInsurance(plain([holding('c', 'cold', 'ALT', 100n)], { insurance: [policy('P-1', '60')] }), HK)).toMatchObject({ verdict: 'pass', figures: { required: '50.00', cover: '60.00', shortfall: '0.00' } });
   });
 
   it('HK-11j given several policies in force, then their limits add up; one expiring a millisecond after the instant still counts', () => {
@@ -517,12 +550,14 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
 
   it('HK-6 given a shortfall and nothing held elsewhere, then fail saying so without a list', () => {
     const [result] = segregation(read({ ETH: 10n }, [line('hot-1', 'ETH', 4n)]), HK);
-    expect(result).toMatchObject({ verdict: 'fail', reason: "client ETH owed 10 but client-segregated wallets hold 4 by the ledger's custody accounts: 6 minor units short", figures: { shortfallMinor: '6' } });
+    expect(result).toMatchObject({ verdict: 'fail', reason: "client ETH owed 10 but client-segregated wallets hold 4 by the ledger's custody accounts: 6 minor units short", figures: { shortfallMinor: '6', houseShareInClientWalletsMinor: '0' } });
+    const [elsewhere] = segregation(read({ ETH: 10n }, [line('hot-1', 'ETH', 4n), line('house-1', 'ETH', 3n, 'house'), line('house-2', 'ETH', 2n, 'house')]), HK);
+    expect(elsewhere?.reason).toBe("client ETH owed 10 but client-segregated wallets hold 4 by the ledger's custody accounts: 6 minor units short; held elsewhere: house-1 (house) 3, house-2 (house) 2");
   });
 
   it('HK-6 given a shortfall held in house and unregistered wallets, then indeterminate naming only the unregistered ones', () => {
-    const [result] = segregation(read({ ETH: 10n }, [line('hot-1', 'ETH', 4n), line('house-1', 'ETH', 3n, 'house'), line('new-1', 'ETH', 3n, 'unregistered')]), HK);
-    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'custody in wallets not registered here: new-1 3 (their registration not yet arrived)', figures: { shortfallMinor: '6', segregatedCustodyMinor: '4' } });
+    const [result] = segregation(read({ ETH: 10n }, [line('hot-1', 'ETH', 4n), line('house-1', 'ETH', 3n, 'house'), line('new-1', 'ETH', 2n, 'unregistered'), line('new-2', 'ETH', 1n, 'unregistered')]), HK);
+    expect(result).toMatchObject({ verdict: 'indeterminate', reason: 'custody in wallets not registered here: new-1 2, new-2 1 (their registration not yet arrived)', figures: { shortfallMinor: '6', segregatedCustodyMinor: '4' } });
   });
 
   it('HK-6 given custody in an unregistered wallet but no shortfall, then pass: nothing owed is missing', () => {

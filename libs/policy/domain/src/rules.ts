@@ -171,12 +171,17 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
  */
 export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
   const cap = threshold(profile, 'twHouseInHotMax');
-  const byWallet = new Map<string, WalletHolding[]>();
-  for (const holding of clientHoldings(facts)) byWallet.set(holding.walletId, [...(byWallet.get(holding.walletId) ?? []), holding]);
+  // a wallet has one tier: the tier of its first holding
+  const wallets = new Map<string, { readonly tier: WalletHolding['tier']; readonly holdings: WalletHolding[] }>();
+  for (const holding of clientHoldings(facts)) {
+    const wallet = wallets.get(holding.walletId);
+    if (wallet === undefined) wallets.set(holding.walletId, { tier: holding.tier, holdings: [holding] });
+    else wallet.holdings.push(holding);
+  }
   const results: RuleResult[] = [];
-  for (const [walletId, holdings] of [...byWallet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
+  for (const [walletId, { tier, holdings }] of [...wallets].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (holdings.every((holding) => holding.houseMinor === 0n)) continue;
-    const tier = holdings[0]?.tier ?? 'hot';
     const problems: string[] = [];
     let indeterminate: string | undefined;
     let clientValue = ZERO;
@@ -199,8 +204,10 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
       }
       return { asset: holding.asset, clientMinor: holding.clientMinor.toString(), houseMinor: holding.houseMinor.toString(), onChainMinor: holding.onChainMinor.toString(), exceptions: exceptions.map((exception) => ({ ...exception, amountMinor: exception.amountMinor.toString() })) };
     });
-    const share = tier === 'hot' && indeterminate === undefined ? (isZero(clientValue) ? undefined : divide(houseValue, clientValue)) : undefined;
-    if (tier === 'hot' && indeterminate === undefined && compare(houseValue, ZERO) > 0 && (share === undefined || compare(share, cap) > 0)) {
+    // the cap is valued in a hot wallet whose every price is known (a cold one holds house assets only for gas)
+    const capValued = tier === 'hot' && indeterminate === undefined;
+    const share = isZero(clientValue) ? undefined : divide(houseValue, clientValue);
+    if (capValued && compare(houseValue, ZERO) > 0 && (share === undefined || compare(share, cap) > 0)) {
       problems.push(`house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it by value (at most ${percent(cap)})`);
     }
     const verdict: Verdict = problems.length > 0 ? 'fail' : indeterminate !== undefined ? 'indeterminate' : 'pass';
@@ -212,7 +219,7 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
       asOf: facts.asOf,
       reason: verdict === 'pass' ? `house assets in ${walletId} are within TW-4` : verdict === 'indeterminate' ? `the 20% cap cannot be valued: ${indeterminate}` : problems.join('; '),
       inputs: { walletId, tier, holdings: lines, cap: profile.thresholds.twHouseInHotMax, staleAfterMs: profile.thresholds.staleAfterMs },
-      figures: tier === 'hot' && indeterminate === undefined ? { houseShare: share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share), clientValue: toDecimalText(clientValue, 2), houseValue: toDecimalText(houseValue, 2) } : {},
+      figures: capValued ? { houseShare: share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share), clientValue: toDecimalText(clientValue, 2), houseValue: toDecimalText(houseValue, 2) } : {},
     });
   }
   return results;
@@ -260,8 +267,14 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
         : `cover in force ${toDecimalText(cover, 2)} ${facts.reportCurrency} against ${toDecimalText(required, 2)} required (${percent(coldShare)} of cold, ${percent(hotShare)} of hot client value)`,
     inputs: { policies: facts.insurance, coldShare: profile.thresholds.hkInsuranceColdMin, hotShare: profile.thresholds.hkInsuranceHotMin, staleAfterMs: profile.thresholds.staleAfterMs },
     // what is required and what is missing are shown rounded up: a shortfall is never shown smaller than it is
-    figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalTextUp(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalTextUp(compare(cover, required) >= 0 ? ZERO : subtract(required, cover), 2) },
+    figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalTextUp(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalTextUp(max(subtract(required, cover), ZERO), 2) },
   };
+}
+
+/** A difference in minor units, or 0 when it is below zero. */
+function atLeastZero(minor: bigint): bigint {
+  // Stryker disable next-line EqualityOperator: at 0n both branches give 0n
+  return minor > 0n ? minor : 0n;
 }
 
 /**
@@ -284,9 +297,10 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
     const segregated = lines.filter((line) => line.ownerClass === 'client-segregated').reduce((total, line) => total + line.custodyMinor, 0n);
     if (liability === 0n && segregated === 0n) continue;
     const elsewhere = lines.filter((line) => line.ownerClass !== 'client-segregated');
+    // Stryker disable next-line EqualityOperator: lines holds no account at zero (filtered above), so <= 0n selects the same lines as < 0n
     const negative = lines.filter((line) => line.custodyMinor < 0n);
     const unregistered = lines.filter((line) => line.ownerClass === 'unregistered');
-    const shortfall = liability > segregated ? liability - segregated : 0n;
+    const shortfall = atLeastZero(liability - segregated);
     // A wallet cannot hold less than nothing, and a wallet not yet registered here may well be a client's: journals arrived before
     // their wallet's registration or out of order (another partition's first). Neither opens nor closes a breach.
     const verdict: Verdict = negative.length > 0 || (shortfall > 0n && unregistered.length > 0) ? 'indeterminate' : shortfall === 0n ? 'pass' : 'fail';
@@ -305,7 +319,7 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
           ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
           : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,
       inputs: { asset, clientLiabilityMinor: liability.toString(), custody: lines.map((line) => ({ ...line, custodyMinor: line.custodyMinor.toString() })) },
-      figures: { clientLiabilityMinor: liability.toString(), segregatedCustodyMinor: segregated.toString(), shortfallMinor: shortfall.toString(), houseShareInClientWalletsMinor: (segregated > liability ? segregated - liability : 0n).toString() },
+      figures: { clientLiabilityMinor: liability.toString(), segregatedCustodyMinor: segregated.toString(), shortfallMinor: shortfall.toString(), houseShareInClientWalletsMinor: atLeastZero(segregated - liability).toString() },
     });
   }
   return results;
