@@ -47,9 +47,9 @@ describe('trackBreaches: a failing rule opens a breach once, a passing one close
 
   describe('given breaches open whose subjects are no longer evaluated', () => {
     it('then each resolves, in key order, with its detection evidence marked a pass as of now, its figures dropped, saying why', () => {
-      const open = opened(openBreach('TW-4', 'hot-2'), openBreach('HK-11g', 'ETH'), openBreach('TW-4', 'hot-1'));
+      const open = opened(openBreach('TW-4', 'hot-2'), openBreach('HK-11g', 'ETH'), openBreach('TW-4', 'hot-1'), openBreach('TW-4', 'hot-3'));
       const events = trackBreaches(open, [result('TW-4', 'hot-1', 'fail')], at);
-      expect(events.map((event) => event.data.breachId)).toEqual([`HK-11g/ETH@${detectedAt}`, `TW-4/hot-2@${detectedAt}`]);
+      expect(events.map((event) => event.data.breachId)).toEqual([`HK-11g/ETH@${detectedAt}`, `TW-4/hot-2@${detectedAt}`, `TW-4/hot-3@${detectedAt}`]);
       expect(events[1]).toEqual({
         type: 'ComplianceBreachResolved',
         data: {

@@ -29,6 +29,7 @@ export function trackBreaches(open: ReadonlyMap<string, OpenBreach>, results: re
   const evaluated = new Set(results.map((result) => breachKey(result.ruleId, result.subject)));
   // an open breach whose subject is no longer evaluated (the house assets left the wallet, the policy version no
   // longer applies the rule) closes: there is nothing left in breach, and saying so is on record with the reason
+  // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
   for (const [key, breach] of [...open].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (evaluated.has(key)) continue;
     const evidence: RuleResult = { ...breach.evidence, verdict: 'pass', asOf: at, reason: `${breach.ruleId} no longer applies to ${breach.subject} (not held, or not evaluated under the policy in force)`, figures: {} };

@@ -90,6 +90,11 @@ describe('BC-1 / BC-2 exposures per group of the institution\'s own holdings', (
     expect(report).toMatchObject({ byGroup: { '1a': '7.00', '1b': '7.00', '2a': '0.00', '2b': '7.00' }, group2Exposure: '7.00', group2ShareOfTier1: '0.0700%', riskWeightedAssets: '101.50' }); // 7 + 7 + 7 x 12.5
   });
 
+  it('BC-1 given a house wallet, then all of it is the institution\'s, however its shares are recorded', () => {
+    const wallet: WalletHolding = { walletId: 'house-hot', tier: 'hot', ownerClass: 'house', asset: 'ALT', clientMinor: 3n, houseMinor: 2n, onChainMinor: 5n };
+    expect(capitalReport(facts([wallet]), BOTH, twoA, TIER1, []).exposures).toEqual([{ asset: 'ALT', group: '2a', classified: true, amountMinor: '5', value: '5.00' }]);
+  });
+
   it('BC-1 given an asset the institution holds none of, then it has no exposure line', () => {
     expect(capitalReport(facts([house('ALT', 0n), client('BET', 5n)]), BOTH, new Map(), TIER1, []).exposures).toEqual([]);
   });
@@ -122,8 +127,10 @@ describe('BC-4 client custody assets shown apart, with whether segregation holds
   const books: LedgerBooks = { clientLiabilities: new Map(), custody: [] };
 
   it('BC-4 given client holdings, then they are listed per asset in asset order, without house shares or empty assets', () => {
-    const report = capitalReport(facts([client('CEE', 5n), client('ALT', 3n, 1n), client('ALT', 4n, 0n, 'client-cold'), client('BET', 0n, 2n), house('BET', 9n)]), TW, new Map(), TIER1, []);
+    const report = capitalReport(facts([client('BET', 0n, 2n), client('CEE', 0n), client('ALT', 3n, 1n), client('ALT', 4n, 0n, 'client-cold'), client('CEE', 5n, 0n, 'client-cold'), house('BET', 9n)]), TW, new Map(), TIER1, []);
     expect(report.clientCustody.holdings).toEqual([{ asset: 'ALT', amountMinor: '7' }, { asset: 'CEE', amountMinor: '5' }]);
+    const three = capitalReport(facts([client('BET', 2n), client('ALT', 1n), client('CEE', 3n)]), TW, new Map(), TIER1, []);
+    expect(three.clientCustody.holdings).toEqual([{ asset: 'ALT', amountMinor: '1' }, { asset: 'BET', amountMinor: '2' }, { asset: 'CEE', amountMinor: '3' }]);
   });
 
   it('BC-4 under a TW profile, or with the ledger\'s books read, and no segregation breach open, then segregation holds', () => {

@@ -71,6 +71,7 @@ export function capitalReport(
   }
   const priceProblems: PriceProblem[] = [];
   const exposures: { asset: string; group: CryptoAssetGroup; classified: boolean; amountMinor: bigint; value: Rational }[] = [];
+  // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
   for (const [asset, amountMinor] of [...own].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (amountMinor === 0n) continue;
     const group = classification.get(asset) ?? '2b';
@@ -123,6 +124,7 @@ export function capitalReport(
     group2Status: indeterminate ? 'indeterminate' : status,
     riskWeightedAssets: money(add(group1Rwa, group2Rwa)),
     clientCustody: {
+      // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
       holdings: [...client].filter(([, amount]) => amount !== 0n).sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, amountMinor]) => ({ asset, amountMinor: amountMinor.toString() })),
       segregation: segregationBreaches.length > 0 ? 'in doubt' : segregationChecked ? 'holds' : 'not evaluated',
       statement:

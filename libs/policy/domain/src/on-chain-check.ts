@@ -22,7 +22,8 @@ export function onChainFacts(facts: ComplianceFacts, wallets: ReadonlyMap<string
     if (wallet === undefined) throw new Error(`assertion: ${balance.walletId} was read on chain but is not a known wallet`);
     const recorded = facts.holdings.find((holding) => holding.walletId === balance.walletId && holding.asset === balance.asset);
     const houseMinor = wallet.ownerClass === 'house' ? balance.balanceMinor : (recorded?.houseMinor ?? 0n);
-    holdings.push({ walletId: balance.walletId, tier: wallet.tier, ownerClass: wallet.ownerClass, asset: balance.asset, clientMinor: wallet.ownerClass === 'house' ? 0n : balance.balanceMinor - houseMinor, houseMinor, onChainMinor: balance.balanceMinor });
+    // in a house wallet the house share is the whole balance, so the client share is 0
+    holdings.push({ walletId: balance.walletId, tier: wallet.tier, ownerClass: wallet.ownerClass, asset: balance.asset, clientMinor: balance.balanceMinor - houseMinor, houseMinor, onChainMinor: balance.balanceMinor });
   }
   return { ...facts, holdings };
 }
