@@ -2,6 +2,7 @@ import type { Custodian } from './custody-roster';
 import { quorumStatus, type SigningPayload } from './signing-quorum';
 import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
 import type { WalletState } from './wallet';
+import { ADDRESS_COOLING_OFF_MS_DEFAULT, allowListedAddress, decideAllowList, evolveAllowList, initialAllowListState, type AllowListCommand } from './allow-list';
 import { chooseSourceWallet, decideRequestInternalTransfer, decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressCommand, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
 
 const t0 = '2026-11-24T09:00:00.000Z';
@@ -108,11 +109,30 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     expect(refused({}, { destinationAllowListedFor: ['alice'], destinationUsableFrom: null })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
   });
 
+  it('HK-11h given an address the client proved through its own channel, then a withdrawal to it one ms before its cooling-off ends is WITHDRAWAL_DESTINATION_COOLING_OFF, exactly at its end it is accepted', () => {
+    const listing: AllowListCommand[] = [
+      { type: 'IssueOwnershipChallenge', challenge: { challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address: destination, method: 'signed-message', nonce: 'n-1', microPayment: null, expiresAt: minutes(15) }, channel: 'client', reason: null, issuedBy: 'exchange', at: t0 },
+      { type: 'ProveBySignature', challengeId: 'CH-1', signature: '0xsig', recoveredAddress: destination, at: minutes(5), submittedBy: 'exchange', channel: 'client', facts: { otherClients: [], ourWalletId: null }, coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT },
+    ];
+    const allowList = listing.reduce((state, command) => {
+      const decision = decideAllowList(command, state, 'alice');
+      return decision.ok ? decision.events.reduce(evolveAllowList, state) : state;
+    }, initialAllowListState);
+    const usableFrom = allowListedAddress(allowList, 'ethereum', destination)?.usableFrom ?? null;
+    expect(usableFrom).toBe(new Date(Date.parse(minutes(5)) + ADDRESS_COOLING_OFF_MS_DEFAULT).toISOString());
+    const askAt = (offsetMs: number) => ({ ...request, at: new Date(Date.parse(usableFrom ?? '') + offsetMs).toISOString() });
+    const decide = (offsetMs: number) => decideRequestWithdrawal(askAt(offsetMs), undefined, { ...requestFacts, destinationUsableFrom: usableFrom });
+    expect(decide(-1)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_DESTINATION_COOLING_OFF', path: 'destinationAddress' } });
+    expect(decide(0).ok).toBe(true);
+  });
+
   it('given an unknown wallet, a house wallet, an asset the wallet lacks, a zero amount or a policy refusal, then each has its own code', () => {
     expect(refused({}, { wallet: undefined })).toEqual(['WALLET_UNKNOWN', 'walletId']);
     expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId']);
     expect(refused({ asset: 'USDT' })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset']);
     expect(refused({ amountMinor: 0n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
+    expect(refused({ amountMinor: -1n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
+    expect(refused({ amountMinor: 1n })).toBe('accepted');
     expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, tier: 'cold' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_HOT', 'walletId']); // TW-15.4: cold-to-hot first
     expect(refused({}, { policy: { ...requestFacts.policy, allowed: false, reason: 'daily limit' } })).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
   });
@@ -122,16 +142,21 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     const again = decideRequestWithdrawal(request, state, requestFacts);
     expect(again).toEqual({ ok: true, events: [] });
     const other = decideRequestWithdrawal({ ...request, amountMinor: 2n }, state, requestFacts);
-    expect(other.ok ? 'accepted' : other.error.code).toBe('WITHDRAWAL_ID_TAKEN');
+    expect(other.ok ? 'accepted' : [other.error.code, other.error.path]).toEqual(['WITHDRAWAL_ID_TAKEN', 'withdrawalId']);
   });
 
   it('TW-15.3 given a per-asset threshold below the amount, then LargeTransferAlerted names the roles to notify; a tighter per-client threshold wins', () => {
     const thresholds = { perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]), perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]), notifyRoles: ['compliance-officer', 'head-of-custody'] };
     const decision = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds });
     const alert = decision.ok ? decision.events.find((event) => event.type === 'LargeTransferAlerted') : undefined;
-    expect(alert?.data).toMatchObject({ movementId: 'W-1', thresholdMinor: 10n ** 17n, thresholdScope: 'client', notifyRoles: ['compliance-officer', 'head-of-custody'] });
+    expect(alert?.data).toEqual({ kind: 'withdrawal', movementId: 'W-1', clientId: 'alice', walletId: 'w-hot', asset: 'ETH', amountMinor: 10n ** 18n, thresholdMinor: 10n ** 17n, thresholdScope: 'client', notifyRoles: ['compliance-officer', 'head-of-custody'], at: t0 });
     const below = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds: { ...thresholds, perAssetMinor: new Map([['ETH', 10n ** 18n]]), perClientMinor: new Map() } });
     expect(below.ok && below.events.map((event) => event.type)).toEqual(['WithdrawalRequested']); // equal to the threshold is not above it
+  });
+
+  it('assertion: a client withdrawal names its client and no destination wallet; anything else is a caller\'s bug, not a refusal', () => {
+    expect(() => decideRequestWithdrawal({ ...request, clientId: null }, undefined, requestFacts)).toThrow(/assertion/);
+    expect(() => decideRequestWithdrawal({ ...request, destinationWalletId: 'w-cold' }, undefined, requestFacts)).toThrow(/assertion/);
   });
 
   it('the quorum is the wallet\'s or the policy\'s for this amount, whichever is larger', () => {
@@ -181,6 +206,8 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     const state = given();
     expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { amountMinor: 2n * 10n ** 18n }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.amountMinor']);
     expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { destinationAddress: '0x00000000000000000000000000000000000000bb' }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.destinationAddress']);
+    expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { asset: 'USDT' }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.asset']);
+    expect(refusal(state, prepare(HASH_A))).toBe('accepted'); // the destination's checksum casing is presentation
   });
 
   it('HK-11d given approvals older than the approval time-to-live at signing, then SIGNING_QUORUM_NOT_MET says they expired and the HSM is not asked', () => {
@@ -212,12 +239,18 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     const approved = given(prepare(HASH_A), approve('ann'), approve('cat'));
     expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, amountMinor: 1n }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.amountMinor']);
     expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, clientId: 'bob' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.clientId']);
+    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, asset: 'USDT' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.asset']);
+    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, walletId: 'w-other' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.walletId']);
+    expect(decideWithdrawal(hold(), approved, progress)).toEqual({ ok: true, events: [{ type: 'WithdrawalHoldConfirmed', data: { withdrawalId: 'W-1', at: minutes(2) } }] });
   });
 
   it('HK-11h given the destination was removed from the allow-list after the request, then it is neither approved nor signed', () => {
     const removed = { ...progress, destinationStillAllowed: false };
     expect(refusal(given(prepare(HASH_A)), approve('ann'), removed)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId']);
-    expect(signingProblem(given(prepare(HASH_A), approve('ann'), approve('cat'), hold()), removed, minutes(3))?.code).toBe('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED');
+    const approvedAndHeld = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    expect(signingProblem(approvedAndHeld, removed, minutes(3))?.code).toBe('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED');
+    expect(refusal(approvedAndHeld, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) }, removed)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId']);
+    expect(refusal(approvedAndHeld, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) })).toBe('accepted'); // still listed: the same withdrawal may be signed
   });
 
   it('TW-17.4 given the payload changed between the check and the signing, then StartSigning names the old hash and is refused: the HSM never signs a hash not on record', () => {
@@ -258,7 +291,55 @@ describe('withdrawal on chain', () => {
 
   it('given the transaction reverted, then WithdrawalFailed (the ledger releases the hold) and the burnt gas is recorded', () => {
     const decision = decideWithdrawal(outcome('reverted', 3), broadcast(), progress);
-    expect(decision.ok && decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['NetworkFeePaid', undefined], ['WithdrawalFailed', 'reverted']]);
+    expect(decision).toEqual({
+      ok: true,
+      events: [
+        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'W-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
+        { type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'reverted', failedAt: minutes(5) } },
+      ],
+    });
+  });
+
+  it('given the confirmed withdrawal, then WithdrawalConfirmed v1 carries exactly the client, asset, amount, same-asset fee, wallet, chain and transaction', () => {
+    expect(decideWithdrawal(outcome('success', 3), broadcast(), progress)).toEqual({
+      ok: true,
+      events: [{ type: 'WithdrawalConfirmed', data: { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: 10n ** 18n, networkFeeMinor: 21_000n, walletId: 'w-hot', chain: 'ethereum', transactionHash: HASH_B, confirmedAt: minutes(5) } }],
+    });
+  });
+
+  it('given a token withdrawal whose fee the network charged in another asset, then NetworkFeePaid for the fee and WithdrawalConfirmed with no fee: nothing is booked twice', () => {
+    const tokenWallet: WalletState = { ...wallet, registration: { ...wallet.registration, assets: ['ETH', 'USDT'] } };
+    const facts = { ...progress, wallet: tokenWallet };
+    const requested = decideRequestWithdrawal({ ...request, asset: 'USDT', amountMinor: 5_000_000n }, undefined, { ...requestFacts, wallet: tokenWallet });
+    let state = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    const steps: Later[] = [
+      { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { asset: 'USDT', amountMinor: 5_000_000n }), at: t0 },
+      approve('ann'),
+      approve('cat'),
+      { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, asset: 'USDT', amountMinor: 5_000_000n }, at: minutes(2) },
+      { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) },
+      { type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
+    ];
+    for (const step of steps) state = run(state, step, facts).state;
+    const decision = decideWithdrawal(outcome('success', 3), state, facts);
+    expect(decision).toEqual({
+      ok: true,
+      events: [
+        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'W-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
+        { type: 'WithdrawalConfirmed', data: { withdrawalId: 'W-1', clientId: 'alice', asset: 'USDT', amountMinor: 5_000_000n, networkFeeMinor: 0n, walletId: 'w-hot', chain: 'ethereum', transactionHash: HASH_B, confirmedAt: minutes(5) } },
+      ],
+    });
+  });
+
+  it('given a confirmed or failed withdrawal, then a later outcome or drop report changes nothing (the chain watcher repeats itself)', () => {
+    const confirmed = run(broadcast(), outcome('success', 3)).state as WithdrawalState;
+    const reverted = run(broadcast(), outcome('reverted', 3)).state as WithdrawalState;
+    expect([confirmed.status, reverted.status]).toEqual(['confirmed', 'failed']);
+    const dropped: Later = { type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(6) };
+    for (const final of [confirmed, reverted]) {
+      expect(decideWithdrawal(outcome('success', 4), final, progress)).toEqual({ ok: true, events: [] });
+      expect(decideWithdrawal(dropped, final, progress)).toEqual({ ok: true, events: [] });
+    }
   });
 
   it('given a broadcast transaction that will never be mined, then WithdrawalFailed broadcast-failed (the ledger releases the hold), no fee; only for the transaction on record', () => {
@@ -277,6 +358,143 @@ describe('withdrawal on chain', () => {
   });
 });
 
+describe('when the withdrawal is asked about before or after its turn', () => {
+  const signature = (transactionHash = HASH_B, payloadHash = HASH_A, at = minutes(3)): Later => ({ type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash, transactionHash, signedTransaction: '0x02f8', at });
+  const startSigning = (payloadHash = HASH_A, at = minutes(3)): Later => ({ type: 'StartSigning', withdrawalId: 'W-1', payloadHash, at });
+  const broadcastOf = (transactionHash = HASH_B, at = minutes(4)): Later => ({ type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash, at });
+  const signed = () => given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), signature());
+
+  it('given no withdrawal of that id, then WITHDRAWAL_UNKNOWN', () => {
+    expect(decideWithdrawal(prepare(HASH_A), undefined, progress)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_UNKNOWN', path: 'withdrawalId' } });
+  });
+
+  it('TW-17.4 given the same payload prepared again, then nothing new; a new payload voids only the approvals of the one it replaces', () => {
+    const first = decideWithdrawal(prepare(HASH_A), given(), progress);
+    expect(first).toEqual({ ok: true, events: [{ type: 'SigningPayloadPrepared', data: { withdrawalId: 'W-1', payload: payload(HASH_A), voidedApprovals: 0, at: t0 } }] });
+    expect(decideWithdrawal(prepare(HASH_A, minutes(1)), given(prepare(HASH_A), approve('ann')), progress)).toEqual({ ok: true, events: [] });
+    // ann approved A, cat approved B: replacing B voids cat's approval only (ann's was voided when B came)
+    const twice = given(prepare(HASH_A), approve('ann'), prepare(HASH_B, minutes(2)), approve('cat', HASH_B, minutes(3)));
+    const third = decideWithdrawal(prepare(`0x${'c'.repeat(64)}`, minutes(4)), twice, progress);
+    expect(third.ok && third.events[0]?.data).toMatchObject({ voidedApprovals: 1 });
+  });
+
+  it('TW-17.4 given a signed withdrawal, then its payload is fixed: another one is WITHDRAWAL_STATE_INVALID', () => {
+    expect(refusal(signed(), prepare(HASH_B, minutes(4)))).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+  });
+
+  it('given no payload yet, or a withdrawal already signed, then an approval is SIGNING_NOT_AWAITING_APPROVAL', () => {
+    expect(refusal(given(), approve('ann'))).toEqual(['SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId']);
+    expect(refusal(signed(), approve('ben', HASH_A, minutes(4)))).toEqual(['SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId']);
+  });
+
+  it('HK-11d given the quorum is reached again over a new payload after the withdrawal was approved, then SigningQuorumReached but no second WithdrawalApproved: the ledger holds once', () => {
+    const reapproving = given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), prepare(HASH_B, minutes(3)), approve('ann', HASH_B, minutes(4)));
+    const decision = decideWithdrawal(approve('cat', HASH_B, minutes(5)), reapproving, progress);
+    expect(decision).toEqual({
+      ok: true,
+      events: [
+        { type: 'SigningApproved', data: { withdrawalId: 'W-1', custodianId: 'cat', payloadHash: HASH_B, at: minutes(5) } },
+        { type: 'SigningQuorumReached', data: { withdrawalId: 'W-1', payloadHash: HASH_B, custodians: ['ann', 'cat'], at: minutes(5) } },
+      ],
+    });
+  });
+
+  it('given the hold recorded again, then nothing new; a hold before the quorum approved the withdrawal is WITHDRAWAL_STATE_INVALID', () => {
+    const heldState = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    expect(decideWithdrawal(hold(minutes(3)), heldState, progress)).toEqual({ ok: true, events: [] });
+    expect(refusal(given(prepare(HASH_A), approve('ann')), hold())).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+  });
+
+  it('HK-11c given no payload awaiting approval (none yet, or already signed), then StartSigning is WITHDRAWAL_STATE_INVALID and signingProblem says so', () => {
+    expect(refusal(given(), startSigning())).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(refusal(signed(), startSigning(HASH_A, minutes(4)))).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(signingProblem(signed(), progress, minutes(4))?.code).toBe('WITHDRAWAL_STATE_INVALID');
+  });
+
+  it('HK-11c given a signature recorded again, then nothing new; another transaction for a signed withdrawal is WITHDRAWAL_STATE_INVALID', () => {
+    expect(decideWithdrawal(signature(HASH_B, HASH_A, minutes(4)), signed(), progress)).toEqual({ ok: true, events: [] });
+    expect(refusal(signed(), signature(`0x${'d'.repeat(64)}`))).toEqual(['WITHDRAWAL_STATE_INVALID', 'transactionHash']);
+  });
+
+  it('TW-17.4 given a signature over another payload hash than the approved one, then SIGNING_PAYLOAD_CHANGED and nothing is recorded as signed', () => {
+    const ready = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    expect(refusal(ready, signature(HASH_B, HASH_B))).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
+    const decision = decideWithdrawal(signature(), ready, progress);
+    expect(decision.ok && decision.events[0]).toEqual({ type: 'WithdrawalSigned', data: { withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, approvedBy: ['ann', 'cat'], transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) } });
+  });
+
+  it('given a broadcast, then WithdrawalBroadcast; again, nothing new; before signing, or of another transaction, WITHDRAWAL_STATE_INVALID', () => {
+    expect(decideWithdrawal(broadcastOf(), signed(), progress)).toEqual({ ok: true, events: [{ type: 'WithdrawalBroadcast', data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) } }] });
+    const sent = given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), signature(), broadcastOf());
+    expect(sent.status).toBe('broadcast');
+    expect(decideWithdrawal(broadcastOf(HASH_B, minutes(5)), sent, progress)).toEqual({ ok: true, events: [] });
+    expect(refusal(given(prepare(HASH_A)), broadcastOf())).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(refusal(signed(), broadcastOf(HASH_A))).toEqual(['WITHDRAWAL_STATE_INVALID', 'transactionHash']);
+  });
+
+  it('given a chain outcome or a dropped transaction before the broadcast, then WITHDRAWAL_STATE_INVALID: nothing is on chain yet', () => {
+    const outcome: Later = { type: 'RecordChainOutcome', withdrawalId: 'W-1', outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) };
+    expect(refusal(signed(), outcome)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(refusal(signed(), { type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(5) })).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+  });
+
+  it('given a cancellation without a reason (empty or blank), then REASON_REQUIRED; before any payload it is a rejection (never held); cancelled again, nothing new', () => {
+    const cancel = (reason: string): Later => ({ type: 'CancelWithdrawal', withdrawalId: 'W-1', cancelledBy: 'ops-2', reason, at: minutes(1) });
+    expect(refusal(given(), cancel(''))).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(refusal(given(), cancel('  '))).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(decideWithdrawal(cancel('duplicate'), given(), progress)).toEqual({
+      ok: true,
+      events: [
+        { type: 'WithdrawalCancelled', data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'duplicate', at: minutes(1) } },
+        { type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'rejected', failedAt: minutes(1) } },
+      ],
+    });
+    const cancelled = given(cancel('duplicate'));
+    expect(cancelled.status).toBe('failed');
+    expect(decideWithdrawal(cancel('duplicate'), cancelled, progress)).toEqual({ ok: true, events: [] });
+  });
+});
+
+describe('withdrawal history (evolve)', () => {
+  it('given WithdrawalRequested, then the withdrawal awaits its payload with nothing approved, held or signed', () => {
+    expect(given()).toEqual({
+      request: { withdrawalId: 'W-1', requestId: 'R-1', clientId: 'alice', asset: 'ETH', amountMinor: 10n ** 18n, walletId: 'w-hot', destinationAddress: destination, destinationWalletId: null, requestedBy: 'ops-1', chain: 'ethereum', quorum: wallet.quorum, direction: null, requestedAt: t0 },
+      status: 'awaiting-payload',
+      payload: undefined,
+      approvals: [],
+      approvedAt: undefined,
+      held: false,
+      transactionHash: undefined,
+      signedTransaction: undefined,
+    });
+  });
+
+  it('assertion: an event of a withdrawal never requested is a bug in the stream', () => {
+    expect(() => evolveWithdrawal(undefined, { type: 'WithdrawalBroadcast', data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: t0 } })).toThrow(/assertion/);
+  });
+
+  it('given records that change nothing decided (key use, fees, alerts, the contract events), then the state is the same', () => {
+    const state = given(prepare(HASH_A));
+    const unchanged = [
+      { type: 'KeySigningStarted', data: { withdrawalId: 'W-1', keyId: 'k-hot', walletId: 'w-hot', payloadHash: HASH_A, custodians: ['ann'], at: t0 } },
+      { type: 'KeyUsed', data: { keyId: 'k-hot', walletId: 'w-hot', purpose: 'withdrawal', reference: 'W-1', payloadHash: HASH_A, custodians: ['ann'], requestedBy: 'ops-1', at: t0 } },
+      { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'W-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 1n, at: t0 } },
+      { type: 'WithdrawalCancelled', data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'r', at: t0 } },
+      { type: 'LargeTransferAlerted', data: { kind: 'withdrawal', movementId: 'W-1', clientId: 'alice', walletId: 'w-hot', asset: 'ETH', amountMinor: 1n, thresholdMinor: 0n, thresholdScope: 'asset', notifyRoles: [], at: t0 } },
+    ] as const;
+    for (const event of unchanged) expect(evolveWithdrawal(state, event)).toBe(state);
+  });
+
+  it('given a confirmation or a failure, of a client withdrawal or an internal transfer, then the movement is final', () => {
+    const state = given(prepare(HASH_A));
+    const confirmedAt = minutes(9);
+    expect(evolveWithdrawal(state, { type: 'WithdrawalConfirmed', data: { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: 1n, networkFeeMinor: 0n, walletId: 'w-hot', chain: 'ethereum', transactionHash: HASH_B, confirmedAt } })?.status).toBe('confirmed');
+    expect(evolveWithdrawal(state, { type: 'InternalTransferConfirmed', data: { withdrawalId: 'W-1', sourceWalletId: 'w-hot', destinationWalletId: 'w-cold', asset: 'ETH', amountMinor: 1n, transactionHash: HASH_B, confirmedAt } })?.status).toBe('confirmed');
+    expect(evolveWithdrawal(state, { type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'reverted', failedAt: confirmedAt } })?.status).toBe('failed');
+    expect(evolveWithdrawal(state, { type: 'InternalTransferFailed', data: { withdrawalId: 'W-1', reason: 'reverted', failedAt: confirmedAt } })?.status).toBe('failed');
+  });
+});
+
 describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
   const hot = (walletId: string, overrides: Partial<WalletState['registration']> = {}): WalletState => ({ ...wallet, registration: { ...wallet.registration, walletId, ...overrides } });
   it('TW-15.4 given hot and cold client wallets, then the fullest hot client-segregated wallet on the chain with enough balance pays; cold or house never', () => {
@@ -290,6 +508,29 @@ describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
     expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-a');
     expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 21n)).toBeUndefined();
     expect(chooseSourceWallet(candidates, 'ethereum', 'USDT', 1n)).toBeUndefined();
+  });
+
+  it('TW-15.4 given wallets with different balances, then the fullest pays whatever its id; a balance exactly the amount is enough; another chain\'s wallet never', () => {
+    const candidates = [
+      { wallet: hot('w-hot-a'), balanceMinor: 20n },
+      { wallet: hot('w-hot-z'), balanceMinor: 30n },
+      { wallet: hot('w-hot-b'), balanceMinor: 25n },
+      { wallet: hot('w-tron', { chain: 'tron' }), balanceMinor: 1_000n },
+    ];
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-z');
+    expect(chooseSourceWallet([...candidates].reverse(), 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-z');
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 30n)?.registration.walletId).toBe('w-hot-z');
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 31n)).toBeUndefined();
+  });
+
+  it('TW-15.4 given two equally full wallets, then the smaller wallet id pays, in whichever order they come', () => {
+    const tied = [
+      { wallet: hot('w-hot-a'), balanceMinor: 20n },
+      { wallet: hot('w-hot-c'), balanceMinor: 20n },
+      { wallet: hot('w-hot-b'), balanceMinor: 10n },
+    ];
+    expect(chooseSourceWallet(tied, 'ethereum', 'ETH', 5n)?.registration.walletId).toBe('w-hot-a');
+    expect(chooseSourceWallet([...tied].reverse(), 'ethereum', 'ETH', 5n)?.registration.walletId).toBe('w-hot-a');
   });
 });
 
@@ -344,5 +585,112 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     const broadcast: WithdrawalState = { ...base, status: 'broadcast', transactionHash: HASH_B };
     const decision = decideWithdrawal({ type: 'RecordChainOutcome', withdrawalId: 'T-1', outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) }, broadcast, progress);
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['NetworkFeePaid', 'InternalTransferConfirmed']);
+  });
+
+  const three: WithdrawalProgressFacts = { ...progress, quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) } };
+  const step = {
+    prepare: { type: 'PrepareSigningPayload', withdrawalId: 'T-1', payload: payload(HASH_A, { destinationAddress: cold.registration.address }), at: t0 },
+    approve: (custodianId: string): Later => ({ type: 'ApproveSigning', withdrawalId: 'T-1', custodianId, payloadHash: HASH_A, at: minutes(1) }),
+    sign: { type: 'RecordSignature', withdrawalId: 'T-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) },
+    broadcast: { type: 'RecordBroadcast', withdrawalId: 'T-1', transactionHash: HASH_B, at: minutes(4) },
+  } as const;
+  const givenTransfer = (...commands: Later[]): WithdrawalState => {
+    const requested = decideRequestInternalTransfer(transfer, undefined, facts);
+    let state = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    for (const command of commands) {
+      const decision = decideWithdrawal(command, state, three);
+      if (!decision.ok) throw new Error(`given ${command.type}: ${decision.error.code}`);
+      state = decision.events.reduce(evolveWithdrawal, state);
+    }
+    if (state === undefined) throw new Error('no state');
+    return state;
+  };
+  const approved = () => givenTransfer(step.prepare, step.approve('ann'), step.approve('ben'), step.approve('cat'));
+  const sent = () => givenTransfer(step.prepare, step.approve('ann'), step.approve('ben'), step.approve('cat'), step.sign, step.broadcast);
+  const chainOutcome = (status: 'success' | 'reverted'): Later => ({ type: 'RecordChainOutcome', withdrawalId: 'T-1', outcome: { status, confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) });
+
+  it('TW-15 given the policy refuses the transfer, then WITHDRAWAL_REFUSED_BY_POLICY and nothing is requested; allowed, it is', () => {
+    expect(refused({}, { policy: { ...facts.policy, allowed: false, reason: 'cold-to-hot window closed' } })).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
+    expect(refused({})).toBe('accepted');
+  });
+
+  it('TW-15.4 given an unknown source wallet, an asset one of the two wallets lacks, or no positive amount, then each is refused with its code and field', () => {
+    expect(refused({}, { source: undefined })).toEqual(['WALLET_UNKNOWN', 'walletId']);
+    expect(refused({}, { source: { ...wallet, registration: { ...wallet.registration, assets: ['USDT'] } } })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'walletId']);
+    expect(refused({}, { destination: { ...cold, registration: { ...cold.registration, assets: ['USDT'] } } })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'destinationWalletId']);
+    expect(refused({ amountMinor: 0n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
+    expect(refused({ amountMinor: 1n })).toBe('accepted');
+  });
+
+  it('given the same transfer requested again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {
+    const state = givenTransfer();
+    expect(decideRequestInternalTransfer(transfer, state, facts)).toEqual({ ok: true, events: [] });
+    expect(decideRequestInternalTransfer({ ...transfer, amountMinor: 2n }, state, facts)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_ID_TAKEN', path: 'withdrawalId' } });
+  });
+
+  it('assertion: an internal transfer names a destination wallet and no client', () => {
+    expect(() => decideRequestInternalTransfer({ ...transfer, clientId: 'alice' }, undefined, facts)).toThrow(/assertion/);
+    expect(() => decideRequestInternalTransfer({ ...transfer, destinationWalletId: null }, undefined, facts)).toThrow(/assertion/);
+  });
+
+  it('TW-15.3 given an internal transfer above the asset\'s threshold, then LargeTransferAlerted names it an internal transfer of no client; a client\'s own threshold does not apply', () => {
+    const thresholds = { perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]), perClientMinor: new Map([['alice', new Map([['ETH', 1n]])]]), notifyRoles: ['head-of-custody'] };
+    const decision = decideRequestInternalTransfer(transfer, undefined, { ...facts, thresholds });
+    expect(decision.ok && decision.events[1]).toEqual({
+      type: 'LargeTransferAlerted',
+      data: { kind: 'internal-transfer', movementId: 'T-1', clientId: null, walletId: 'w-hot', asset: 'ETH', amountMinor: 10n ** 18n, thresholdMinor: 5n * 10n ** 17n, thresholdScope: 'asset', notifyRoles: ['head-of-custody'], at: t0 },
+    });
+  });
+
+  it('TW-15.4 given a cold-to-hot transfer, then WithdrawalRequested carries its direction, the chain, the larger quorum and the policy version', () => {
+    const coldToHot = { ...transfer, walletId: 'w-cold', destinationWalletId: 'w-hot', destinationAddress: wallet.registration.address };
+    const decision = decideRequestInternalTransfer(coldToHot, undefined, { ...facts, source: cold, destination: wallet, policy: { ...facts.policy, quorumRequired: 2 } });
+    const { type: _type, ...fields } = coldToHot;
+    expect(decision.ok && decision.events).toEqual([{ type: 'WithdrawalRequested', data: { ...fields, chain: 'ethereum', quorum: cold.quorum, direction: 'cold-to-hot', policyVersion: 'default-1' } }]); // cold's own quorum (3) is larger than the policy's (2)
+  });
+
+  it('given a ledger hold reported for an internal transfer, then WITHDRAWAL_STATE_INVALID: nothing of a client is held for it', () => {
+    expect(decideWithdrawal({ type: 'RecordLedgerHold', withdrawalId: 'T-1', hold: held, at: minutes(2) }, approved(), three)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_STATE_INVALID', path: 'withdrawalId' } });
+  });
+
+  it('HK-11c given the transfer is signed, then KeyUsed records the purpose internal-transfer', () => {
+    const decision = decideWithdrawal(step.sign, approved(), three);
+    expect(decision.ok && decision.events[1]).toEqual({ type: 'KeyUsed', data: { keyId: 'k-hot', walletId: 'w-hot', purpose: 'internal-transfer', reference: 'T-1', payloadHash: HASH_A, custodians: ['ann', 'ben', 'cat'], requestedBy: 'ops-1', at: minutes(3) } });
+  });
+
+  it('TW-15 given the transfer reverted on chain, then the burnt gas is paid and InternalTransferFailed reverted: it is never booked as confirmed', () => {
+    expect(decideWithdrawal(chainOutcome('reverted'), sent(), three)).toEqual({
+      ok: true,
+      events: [
+        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'T-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
+        { type: 'InternalTransferFailed', data: { withdrawalId: 'T-1', reason: 'reverted', failedAt: minutes(5) } },
+      ],
+    });
+  });
+
+  it('TW-15 given the transfer succeeded, then InternalTransferConfirmed names both wallets, the asset, the amount and the transaction; the fee is the house\'s NetworkFeePaid', () => {
+    expect(decideWithdrawal(chainOutcome('success'), sent(), three)).toEqual({
+      ok: true,
+      events: [
+        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'T-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
+        { type: 'InternalTransferConfirmed', data: { withdrawalId: 'T-1', sourceWalletId: 'w-hot', destinationWalletId: 'w-cold', asset: 'ETH', amountMinor: 10n ** 18n, transactionHash: HASH_B, confirmedAt: minutes(5) } },
+      ],
+    });
+  });
+
+  it('given the broadcast transfer will never be mined, or is cancelled before signing, then InternalTransferFailed dropped or cancelled, never a client\'s WithdrawalFailed', () => {
+    expect(decideWithdrawal({ type: 'RecordTransactionDropped', withdrawalId: 'T-1', transactionHash: HASH_B, at: minutes(6) }, sent(), three)).toEqual({ ok: true, events: [{ type: 'InternalTransferFailed', data: { withdrawalId: 'T-1', reason: 'dropped', failedAt: minutes(6) } }] });
+    expect(decideWithdrawal({ type: 'CancelWithdrawal', withdrawalId: 'T-1', cancelledBy: 'ops-2', reason: 'window closed', at: minutes(2) }, givenTransfer(step.prepare), three)).toEqual({
+      ok: true,
+      events: [
+        { type: 'WithdrawalCancelled', data: { withdrawalId: 'T-1', cancelledBy: 'ops-2', reason: 'window closed', at: minutes(2) } },
+        { type: 'InternalTransferFailed', data: { withdrawalId: 'T-1', reason: 'cancelled', failedAt: minutes(2) } },
+      ],
+    });
+  });
+
+  it('assertion: a recorded movement with neither a client nor a destination wallet is a bug in the stream, not a confirmation', () => {
+    const broken: WithdrawalState = { ...sent(), request: { ...sent().request, destinationWalletId: null } };
+    expect(() => decideWithdrawal(chainOutcome('success'), broken, three)).toThrow(/assertion/);
   });
 });

@@ -262,20 +262,22 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
   switch (command.type) {
     case 'PrepareSigningPayload': {
       const { payload } = command;
-      if (state.payload?.payloadHash === payload.payloadHash) return accept();
+      const previousHash = state.payload?.payloadHash;
+      if (previousHash === payload.payloadHash) return accept();
       if (state.status !== 'awaiting-payload' && state.status !== 'awaiting-approval') return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}; its payload is fixed`);
       const mismatch = payloadMismatch(payload, request);
       if (mismatch !== undefined) return { ok: false, error: mismatch };
-      const voidedApprovals = state.payload === undefined ? 0 : state.approvals.filter((approval) => approval.payloadHash === state.payload?.payloadHash).length;
+      const voidedApprovals = state.approvals.filter((approval) => approval.payloadHash === previousHash).length;
       return accept({ type: 'SigningPayloadPrepared', data: { withdrawalId, payload, voidedApprovals, at: command.at } });
     }
     case 'ApproveSigning': {
       const { custodianId, payloadHash, at } = command;
-      if (state.status !== 'awaiting-approval' || state.payload === undefined) return refuse('SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
+      const payload = approvablePayload(state);
+      if (payload === undefined) return refuse('SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
       if (custodianId === request.requestedBy) return refuse('SIGNING_REQUESTER_CANNOT_APPROVE', 'custodianId', `${custodianId} requested withdrawal ${withdrawalId}; they cannot approve it (HK-11e)`);
       if (!facts.quorum.keyHolders.has(custodianId)) return refuse('SIGNING_CUSTODIAN_NOT_AUTHORISED', 'custodianId', `${custodianId} holds no access to ${request.walletId}'s key (HK-11c)`);
       if (!facts.destinationStillAllowed) return refuse('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId', `${request.destinationAddress} was removed from the allow-list since the request (HK-11h)`);
-      if (payloadHash !== state.payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${state.payload.payloadHash}; an approval of ${payloadHash} does not count (TW-17.4)`);
+      if (payloadHash !== payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${payload.payloadHash}; an approval of ${payloadHash} does not count (TW-17.4)`);
       const before = quorumStatus(state.approvals, payloadHash, request.quorum, facts.quorum, at);
       if (before.counted.includes(custodianId)) return refuse('SIGNING_CUSTODIAN_ALREADY_APPROVED', 'custodianId', `${custodianId} approved ${payloadHash} already; a custodian never counts twice (HK-11e)`);
       const approvals = [...state.approvals, { custodianId, payloadHash, approvedAt: at }];
@@ -295,18 +297,19 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
       }
       return accept({ type: 'WithdrawalHoldConfirmed', data: { withdrawalId, at: command.at } });
     case 'StartSigning': {
-      const problem = signingProblem(state, facts, command.at);
-      if (problem !== undefined || state.payload === undefined) return { ok: false, error: problem ?? walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', 'no payload') };
-      if (command.payloadHash !== state.payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${state.payload.payloadHash}; the HSM is not asked to sign ${command.payloadHash}`);
-      const custodians = quorumStatus(state.approvals, state.payload.payloadHash, request.quorum, facts.quorum, command.at).counted;
-      return accept({ type: 'KeySigningStarted', data: { withdrawalId, keyId: facts.wallet.registration.key.keyId, walletId: request.walletId, payloadHash: state.payload.payloadHash, custodians, at: command.at } });
+      const { payload, problem } = signable(state, facts, command.at);
+      if (problem !== undefined) return { ok: false, error: problem };
+      if (command.payloadHash !== payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', `the payload is now ${payload.payloadHash}; the HSM is not asked to sign ${command.payloadHash}`);
+      const custodians = quorumStatus(state.approvals, payload.payloadHash, request.quorum, facts.quorum, command.at).counted;
+      return accept({ type: 'KeySigningStarted', data: { withdrawalId, keyId: facts.wallet.registration.key.keyId, walletId: request.walletId, payloadHash: payload.payloadHash, custodians, at: command.at } });
     }
     case 'RecordSignature': {
       if (state.transactionHash !== undefined) {
         return state.transactionHash === command.transactionHash ? accept() : refuse('WITHDRAWAL_STATE_INVALID', 'transactionHash', `withdrawal ${withdrawalId} was signed as ${state.transactionHash}`);
       }
-      const problem = signingProblem(state, facts, command.at) ?? (command.payloadHash === state.payload?.payloadHash ? undefined : walletError('SIGNING_PAYLOAD_CHANGED', 'payloadHash', 'the signature is not over the approved payload'));
+      const { payload, problem } = signable(state, facts, command.at);
       if (problem !== undefined) return { ok: false, error: problem };
+      if (command.payloadHash !== payload.payloadHash) return refuse('SIGNING_PAYLOAD_CHANGED', 'payloadHash', 'the signature is not over the approved payload');
       const approvedBy = quorumStatus(state.approvals, command.payloadHash, request.quorum, facts.quorum, command.at).counted;
       const { keyId, payloadHash, transactionHash, signedTransaction, at } = command;
       return accept<WithdrawalEvent>(
@@ -320,13 +323,13 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
       return accept({ type: 'WithdrawalBroadcast', data: { withdrawalId, transactionHash: command.transactionHash, at: command.at } });
     case 'RecordChainOutcome': {
       if (FINAL.has(state.status)) return accept();
-      if (state.status !== 'broadcast' || state.transactionHash === undefined) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
+      const transactionHash = state.status === 'broadcast' ? state.transactionHash : undefined;
+      if (transactionHash === undefined) return refuse('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${withdrawalId} is ${state.status}`);
       const { outcome, at } = command;
       if (outcome.confirmations < facts.wallet.confirmationsRequired) return accept();
-      const transactionHash = state.transactionHash;
       const sameAssetFee = outcome.feeAsset === request.asset;
       const fee: WithdrawalEvent = { type: 'NetworkFeePaid', data: { walletId: request.walletId, reference: withdrawalId, transactionHash, feeAsset: outcome.feeAsset, feeMinor: outcome.feeMinor, at } };
-      if (request.clientId === null || request.destinationWalletId !== null) {
+      if (request.clientId === null) {
         const { walletId: sourceWalletId, destinationWalletId, asset, amountMinor } = request;
         if (destinationWalletId === null) throw new Error('assertion: an internal transfer names its destination wallet');
         if (outcome.status === 'reverted') return accept<WithdrawalEvent>(fee, { type: 'InternalTransferFailed', data: { withdrawalId, reason: 'reverted', failedAt: at } });
@@ -369,12 +372,27 @@ export function decideWithdrawal(command: WithdrawalProgressCommand, state: With
  * when the signature is recorded.
  */
 export function signingProblem(state: WithdrawalState, facts: WithdrawalProgressFacts, at: string): WalletError | undefined {
-  if (state.status !== 'awaiting-approval' || state.payload === undefined) return walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${state.request.withdrawalId} is ${state.status}`);
-  if (!facts.destinationStillAllowed) return walletError('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId', `${state.request.destinationAddress} was removed from the allow-list since the request (HK-11h)`);
-  const quorum = quorumStatus(state.approvals, state.payload.payloadHash, state.request.quorum, facts.quorum, at);
-  if (!quorum.met) return quorum.shortfall;
-  if (state.request.clientId !== null && !state.held) return walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${state.request.withdrawalId}; nothing is signed before it`);
-  return keySigningProblem(facts.wallet.registration.key, at);
+  return signable(state, facts, at).problem;
+}
+
+/** What signingProblem checks, with the payload the HSM may sign when nothing is wrong. */
+type Signable = { readonly payload: SigningPayload; readonly problem?: undefined } | { readonly payload?: undefined; readonly problem: WalletError };
+
+function signable(state: WithdrawalState, facts: WithdrawalProgressFacts, at: string): Signable {
+  const { request } = state;
+  const payload = approvablePayload(state);
+  if (payload === undefined) return { problem: walletError('WITHDRAWAL_STATE_INVALID', 'withdrawalId', `withdrawal ${request.withdrawalId} is ${state.status}`) };
+  if (!facts.destinationStillAllowed) return { problem: walletError('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId', `${request.destinationAddress} was removed from the allow-list since the request (HK-11h)`) };
+  const { shortfall } = quorumStatus(state.approvals, payload.payloadHash, request.quorum, facts.quorum, at);
+  if (shortfall !== undefined) return { problem: shortfall };
+  if (request.clientId !== null && !state.held) return { problem: walletError('WITHDRAWAL_NOT_HELD', 'withdrawalId', `the ledger has not confirmed a hold for withdrawal ${request.withdrawalId}; nothing is signed before it`) };
+  const keyProblem = keySigningProblem(facts.wallet.registration.key, at);
+  return keyProblem === undefined ? { payload } : { problem: keyProblem };
+}
+
+/** The payload custodians approve and the HSM signs: there is one only while the withdrawal awaits approval. */
+function approvablePayload(state: WithdrawalState): SigningPayload | undefined {
+  return state.status === 'awaiting-approval' ? state.payload : undefined;
 }
 
 function payloadMismatch(payload: SigningPayload, request: WithdrawalRequest): WalletError | undefined {
@@ -441,6 +459,11 @@ export function chooseSourceWallet(candidates: readonly SourceCandidate[], chain
   const eligible = candidates.filter(
     ({ wallet, balanceMinor }) => wallet.registration.tier === 'hot' && wallet.registration.ownerClass === 'client-segregated' && wallet.registration.chain === chain && walletHoldsAsset(wallet, asset) && balanceMinor >= amountMinor,
   );
-  eligible.sort((a, b) => (a.balanceMinor !== b.balanceMinor ? (a.balanceMinor > b.balanceMinor ? -1 : 1) : a.wallet.registration.walletId < b.wallet.registration.walletId ? -1 : 1));
+  eligible.sort((a, b) => compare(b.balanceMinor, a.balanceMinor) || compare(a.wallet.registration.walletId, b.wallet.registration.walletId));
   return eligible[0]?.wallet;
+}
+
+/** Negative, zero or positive as `a` sorts before, with or after `b`. */
+function compare<T extends bigint | string>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
