@@ -1,4 +1,4 @@
-import { ADDRESS_COOLING_OFF_MS_DEFAULT, allowListedAddress, decideAllowList, evolveAllowList, initialAllowListState, isAllowListed, type AdditionChannel, type AdditionFacts, type AllowListCommand, type AllowListEvent, type AllowListState } from './allow-list';
+import { ADDRESS_COOLING_OFF_MS_DEFAULT, ADDRESS_COOLING_OFF_MS_MAX, allowListedAddress, allowListKey, CHALLENGE_TTL_MS_MAX, decideAllowList, evolveAllowList, initialAllowListState, isAllowListed, type AdditionChannel, type AdditionFacts, type AllowListCommand, type AllowListEvent, type AllowListState, ownershipChallengeMessage } from './allow-list';
 
 const t0 = '2026-11-24T09:00:00.000Z';
 const minutes = (n: number) => new Date(Date.parse(t0) + n * 60_000).toISOString();
@@ -227,5 +227,239 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
   it('given a listed address removed with a reason, then it is no longer listed', () => {
     const removed = given(issue(), signed(address), { type: 'RemoveAllowListedAddress', chain: 'ethereum', address, removedBy: 'ops-1', reason: 'client closed it', at: minutes(20) });
     expect(isAllowListed(removed, 'ethereum', address)).toBe(false);
+  });
+});
+
+type Issue = Extract<AllowListCommand, { type: 'IssueOwnershipChallenge' }>;
+type Signed = Extract<AllowListCommand, { type: 'ProveBySignature' }>;
+const at = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
+
+describe('allow-list boundaries and replays (HK-11h)', () => {
+  describe('when a challenge is issued', () => {
+    const command = issue() as Issue;
+    const withChallenge = (challenge: Partial<Issue['challenge']>): Issue => ({ ...command, challenge: { ...command.challenge, ...challenge } });
+
+    it('HK-11h a challenge expires at the earliest 1 ms and at the latest exactly CHALLENGE_TTL_MS_MAX after it is issued', () => {
+      expect(CHALLENGE_TTL_MS_MAX).toBe(7 * 24 * 60 * 60 * 1000);
+      expect(outcome(withChallenge({ expiresAt: at(1) }), given())).toEqual(['AddressChallengeIssued']);
+      expect(outcome(withChallenge({ expiresAt: at(CHALLENGE_TTL_MS_MAX) }), given())).toEqual(['AddressChallengeIssued']);
+      expect(outcome(withChallenge({ expiresAt: at(CHALLENGE_TTL_MS_MAX + 1) }), given())).toEqual(['CHALLENGE_EXPIRY_INVALID', 'challenge.expiresAt']);
+      expect(outcome(withChallenge({ expiresAt: at(-1) }), given())).toEqual(['CHALLENGE_EXPIRY_INVALID', 'challenge.expiresAt']);
+    });
+
+    it('HK-11h a micro-payment challenge, and only one, names its terms, with a positive test amount', () => {
+      const terms = { asset: 'ETH', amountMinor: 1n, walletId: 'w-hot', toAddress: vault };
+      expect(outcome(withChallenge({ method: 'micro-payment', microPayment: null }), given())).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challenge.microPayment']);
+      expect(outcome(withChallenge({ method: 'signed-message', microPayment: terms }), given())).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challenge.microPayment']);
+      expect(outcome(withChallenge({ method: 'micro-payment', microPayment: { ...terms, amountMinor: 0n } }), given())).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challenge.microPayment.amountMinor']);
+      expect(outcome(withChallenge({ method: 'micro-payment', microPayment: { ...terms, amountMinor: -1n } }), given())).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challenge.microPayment.amountMinor']);
+      expect(outcome(withChallenge({ method: 'micro-payment', microPayment: terms }), given())).toEqual(['AddressChallengeIssued']);
+    });
+
+    it('HK-11h the challenge records its channel and requester; a reason is kept only for a staff addition', () => {
+      expect(eventsOf({ ...command, reason: 'the client asked us to' }, given())).toEqual([
+        { type: 'AddressChallengeIssued', data: { ...command.challenge, clientId: 'alice', message: ownershipChallengeMessage({ ...command.challenge, clientId: 'alice' }), channel: 'client', requestedBy: EXCHANGE, requestReason: null, at: t0 } },
+      ]);
+      expect(eventsOf(staffIssue, given())[0]?.data).toMatchObject({ channel: 'staff', requestedBy: 'ops-1', requestReason: 'client asked at the branch, signature on paper' });
+    });
+
+    it('HK-11h the signed text is exactly the purpose, then client, chain, address, nonce and expiry, one per line', () => {
+      expect(ownershipChallengeMessage(command.challenge)).toBe(
+        ['Custody address ownership proof', 'Client: alice', 'Chain: ethereum', `Address: ${address}`, 'Nonce: n-7f3a', `Expires: ${minutes(15)}`].join('\n'),
+      );
+    });
+
+    it('replays: the same challenge id asked again for another client, chain, address, method, channel or requester is CHALLENGE_ID_TAKEN; the same one (address in any case) changes nothing', () => {
+      const issued = given(issue());
+      const taken = ['CHALLENGE_ID_TAKEN', 'challenge.challengeId'];
+      expect(outcome(withChallenge({ address: address.toLowerCase() }), issued)).toEqual([]);
+      const forBob = decideAllowList(command, issued, 'bob');
+      expect(forBob.ok ? 'accepted' : [forBob.error.code, forBob.error.path]).toEqual(taken);
+      expect(outcome(withChallenge({ chain: 'tron' }), issued)).toEqual(taken);
+      expect(outcome(withChallenge({ address: vault }), issued)).toEqual(taken);
+      expect(outcome(withChallenge({ method: 'micro-payment' }), issued)).toEqual(taken);
+      expect(outcome({ ...command, channel: 'staff', reason: 'branch' }, issued)).toEqual(taken);
+      expect(outcome({ ...command, issuedBy: 'ops-1' }, issued)).toEqual(taken);
+    });
+  });
+
+  describe('when a micro-payment answers the challenge', () => {
+    const mismatch = ['OWNERSHIP_PAYMENT_MISMATCH', 'amountMinor'];
+
+    it('HK-11h only exactly the amount proves it: one minor unit less or more is OWNERSHIP_PAYMENT_MISMATCH', () => {
+      expect(outcome(payment({ amountMinor: 1_234_566n }), given(issuePayment()))).toEqual(mismatch);
+      expect(outcome(payment({ amountMinor: 1_234_568n }), given(issuePayment()))).toEqual(mismatch);
+      expect(outcome(payment({ amountMinor: 1_234_567n }), given(issuePayment()))).toEqual(['AddressProofRecorded', 'AddressAllowListed']);
+    });
+
+    it('HK-11h the same amount in another asset proves nothing: OWNERSHIP_PAYMENT_MISMATCH', () => {
+      expect(outcome(payment({ asset: 'USDT' }), given(issuePayment()))).toEqual(mismatch);
+    });
+
+    it('HK-11h it must come from the challenged address and go to our named wallet address (in any letter case); from or to any other is OWNERSHIP_PAYMENT_MISMATCH', () => {
+      expect(outcome(payment({ fromAddress: vault }), given(issuePayment()))).toEqual(mismatch);
+      expect(outcome(payment({ toAddress: address }), given(issuePayment()))).toEqual(mismatch);
+      expect(outcome(payment({ fromAddress: address.toUpperCase().replace('0X', '0x'), toAddress: vault.toUpperCase().replace('0X', '0x') }), given(issuePayment()))).toEqual(['AddressProofRecorded', 'AddressAllowListed']);
+    });
+
+    it('HK-11h the proof kept as evidence is the payment itself: transaction, sender, asset, amount and block', () => {
+      const recorded = eventsOf(payment(), given(issuePayment()))[0];
+      expect(recorded?.data).toEqual({
+        challengeId: 'CH-2',
+        clientId: 'alice',
+        chain: 'ethereum',
+        address,
+        channel: 'client',
+        submittedBy: 'wallet-chain-watcher',
+        evidence: { method: 'micro-payment', transactionHash: `0x${'c'.repeat(64)}`, fromAddress: address.toLowerCase(), asset: 'ETH', amountMinor: 1_234_567n, blockNumber: 12n },
+        holds: [],
+        at: minutes(10),
+      });
+    });
+
+    it('HK-11h a payment answering a signed-message challenge is CHALLENGE_METHOD_MISMATCH', () => {
+      expect(outcome(payment({ challengeId: 'CH-1' }), given(issue()))).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challengeId']);
+    });
+
+    it('HK-11h given a challenge recorded before issue 22 whose method and terms disagree, then a payment proves nothing: CHALLENGE_METHOD_MISMATCH', () => {
+      const old = (method: 'signed-message' | 'micro-payment', microPayment: { asset: string; amountMinor: bigint; walletId: string; toAddress: string } | null): AllowListState =>
+        evolveAllowList(initialAllowListState, { type: 'OwnershipChallengeIssued', data: { challengeId: 'CH-2', clientId: 'alice', chain: 'ethereum', address, method, nonce: 'n', message: 'm', microPayment, expiresAt: minutes(60), issuedBy: 'ops-1', at: t0 } });
+      expect(outcome(payment(), old('signed-message', { asset: 'ETH', amountMinor: 1_234_567n, walletId: 'w-hot', toAddress: vault }))).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challengeId']);
+      expect(outcome(payment(), old('micro-payment', null))).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challengeId']);
+    });
+  });
+
+  describe('when an answered challenge is answered again', () => {
+    it('replays: a proof that proves nothing, sent to an answered challenge, is CHALLENGE_SETTLED, as is another valid one; the same one changes nothing', () => {
+      const proven = given(issue(), signed(address));
+      expect(outcome(signed('0x00000000000000000000000000000000000000bb'), proven)).toEqual(['CHALLENGE_SETTLED', 'challengeId']);
+      expect(outcome(signed(null), proven)).toEqual(['CHALLENGE_SETTLED', 'challengeId']);
+      expect(outcome(signed(address, { at: minutes(20) }), proven)).toEqual([]); // even after the expiry: it changes nothing
+      const paid = given(issuePayment(), payment());
+      expect(outcome(payment({ blockNumber: 13n }), paid)).toEqual(['CHALLENGE_SETTLED', 'challengeId']);
+      expect(outcome(payment(), paid)).toEqual([]);
+    });
+  });
+
+  describe('when the address is listed', () => {
+    it('HK-11h through the client\'s own channel: AddressAllowListed has no approver, no approval reason, and usableFrom is exactly the proof plus the cooling-off', () => {
+      const listed = eventsOf(signed(address), given(issue()))[1];
+      expect(listed).toEqual({
+        type: 'AddressAllowListed',
+        data: { challengeId: 'CH-1', chain: 'ethereum', address, channel: 'client', method: 'signed-message', requestedBy: EXCHANGE, requestReason: null, submittedBy: EXCHANGE, provenAt: minutes(5), clientId: 'alice', approvedBy: null, approvalReason: null, coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT, usableFrom: at(5 * 60_000 + ADDRESS_COOLING_OFF_MS_DEFAULT), at: minutes(5) },
+      });
+    });
+
+    it('HK-11h by an approver: AddressAllowListed names the approver and the reason, and the cooling-off runs from the approval', () => {
+      const listed = eventsOf(decide('approver-1'), given(staffIssue, staffProof))[0];
+      expect(listed?.data).toMatchObject({ approvedBy: 'approver-1', approvalReason: 'called the client back on the number on file', coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT, usableFrom: at(30 * 60_000 + ADDRESS_COOLING_OFF_MS_DEFAULT), at: minutes(30) });
+    });
+
+    it('HK-11h the cooling-off may be at most ADDRESS_COOLING_OFF_MS_MAX (30 days) and whole milliseconds: anything else is a configuration bug', () => {
+      const proof = (coolingOffMs: number) => decideAllowList({ ...(signed(address) as Signed), coolingOffMs }, given(issue()), 'alice');
+      expect(ADDRESS_COOLING_OFF_MS_MAX).toBe(30 * 24 * 60 * 60 * 1000);
+      const longest = proof(ADDRESS_COOLING_OFF_MS_MAX);
+      expect(longest.ok && longest.events[1]?.data).toMatchObject({ usableFrom: at(5 * 60_000 + ADDRESS_COOLING_OFF_MS_MAX) });
+      expect(() => proof(ADDRESS_COOLING_OFF_MS_MAX + 1)).toThrow(/assertion/);
+      expect(() => proof(1.5)).toThrow(/assertion/);
+      expect(() => decideAllowList({ ...(decide('approver-1') as Extract<AllowListCommand, { type: 'DecideAddressAddition' }>), coolingOffMs: ADDRESS_COOLING_OFF_MS_MAX + 1 }, given(staffIssue, staffProof), 'alice')).toThrow(/assertion/);
+    });
+
+    it('HK-11h the key of an address is its chain and its lowercase form: one address in any case is one entry, another address is not listed by it', () => {
+      expect(allowListKey('ethereum', address)).toBe(`ethereum:${address.toLowerCase()}`);
+      const proven = given(issue(), signed(address));
+      expect(isAllowListed(proven, 'ethereum', vault)).toBe(false);
+      expect(isAllowListed(proven, 'tron', address)).toBe(false);
+    });
+  });
+
+  describe('when an operator and an approver decide a held addition (maker-checker)', () => {
+    it('HK-11h the operator who asked for the challenge cannot decide it, even when another handed in the proof; a third person can', () => {
+      const askedByOps1 = given(staffIssue, signed(address, { channel: 'staff', submittedBy: 'ops-2' }));
+      expect(outcome(decide('ops-1'), askedByOps1)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+      expect(outcome(decide('approver-1'), askedByOps1)).toEqual(['AddressAllowListed']);
+    });
+
+    it('HK-11h a staff member whose registered address it is cannot decide it, whatever other holds it has; another approver can', () => {
+      const held = given(staffIssue, signed(address, { channel: 'staff', submittedBy: 'ops-1', facts: { otherClients: [], ourWalletId: null, staffMember: 'ops-3' } }));
+      expect(held.pending.get('CH-1')?.holds.map((hold) => hold.code)).toEqual(['ADDITION_REQUESTED_BY_STAFF', 'ADDRESS_OF_STAFF_MEMBER']);
+      expect(outcome(decide('ops-3'), held)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+      expect(outcome(decide('approver-1'), held)).toEqual(['AddressAllowListed']);
+    });
+
+    it('HK-11h a rejection records who rejected, why and what, and lists nothing', () => {
+      const rejection = decide('approver-1', 'reject', 'the client says it is not theirs');
+      expect(eventsOf(rejection, given(staffIssue, staffProof))).toEqual([
+        { type: 'AddressAdditionRejected', data: { challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address, rejectedBy: 'approver-1', reason: 'the client says it is not theirs', at: minutes(30) } },
+      ]);
+      expect(outcome(decide('approver-1', 'reject', ''), given(staffIssue, staffProof))).toEqual(['REASON_REQUIRED', 'reason']);
+    });
+
+    it('replays: an approval replayed by another approver after the listing is ADDRESS_ADDITION_NOT_PENDING', () => {
+      expect(outcome(decide('approver-2'), given(staffIssue, staffProof, decide('approver-1')))).toEqual(['ADDRESS_ADDITION_NOT_PENDING', 'challengeId']);
+    });
+  });
+
+  describe('when a listed address is removed', () => {
+    const remove = (reason: string, removed = address): AllowListCommand => ({ type: 'RemoveAllowListedAddress', chain: 'ethereum', address: removed, removedBy: 'ops-1', reason, at: minutes(20) });
+
+    it('given the address in any letter case and a reason, then AddressRemovedFromAllowList records who, why and when', () => {
+      expect(eventsOf(remove('client closed it', address.toLowerCase()), given(issue(), signed(address)))).toEqual([
+        { type: 'AddressRemovedFromAllowList', data: { clientId: 'alice', chain: 'ethereum', address: address.toLowerCase(), removedBy: 'ops-1', reason: 'client closed it', at: minutes(20) } },
+      ]);
+    });
+
+    it('given an address not listed, then ALLOWLIST_ADDRESS_NOT_LISTED; without a reason (empty or blank), REASON_REQUIRED', () => {
+      expect(outcome(remove('client closed it'), given(issue()))).toEqual(['ALLOWLIST_ADDRESS_NOT_LISTED', 'address']);
+      expect(outcome(remove(''), given(issue(), signed(address)))).toEqual(['REASON_REQUIRED', 'reason']);
+      expect(outcome(remove('   '), given(issue(), signed(address)))).toEqual(['REASON_REQUIRED', 'reason']);
+    });
+  });
+
+  describe('when the history is read (evolve)', () => {
+    it('given AddressChallengeIssued, then an open, unanswered challenge of its channel and requester', () => {
+      const { challenge } = staffIssue as Issue;
+      expect(given(staffIssue).challenges.get('CH-1')).toEqual({
+        ...challenge,
+        message: ownershipChallengeMessage(challenge),
+        channel: 'staff',
+        requestedBy: 'ops-1',
+        requestReason: 'client asked at the branch, signature on paper',
+        settled: false,
+        status: 'open',
+        evidence: null,
+        decidedBy: null,
+      });
+    });
+
+    it('given an OwnershipChallengeIssued of old, then an open challenge, channel unchecked, that can still be answered; not known to be the client\'s channel, the addition waits for an approver', () => {
+      const old = evolveAllowList(initialAllowListState, { type: 'OwnershipChallengeIssued', data: { challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address, method: 'signed-message', nonce: 'n', message: 'm', microPayment: null, expiresAt: minutes(15), issuedBy: 'ops-1', at: t0 } });
+      expect(old.challenges.get('CH-1')).toEqual({ challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address, method: 'signed-message', nonce: 'n', message: 'm', microPayment: null, expiresAt: minutes(15), channel: 'unchecked', requestedBy: 'ops-1', requestReason: null, settled: false, status: 'open', evidence: null, decidedBy: null });
+      expect(holdsOf(signed(address), old)).toEqual(['ADDITION_REQUESTED_BY_STAFF']);
+    });
+
+    it('given an AddressOwnershipProven of old, then its challenge is answered and listed: another answer is CHALLENGE_SETTLED', () => {
+      const evidence = { method: 'signed-message', message: 'm', signature: '0xs', recoveredAddress: address } as const;
+      const old: AllowListEvent[] = [
+        { type: 'OwnershipChallengeIssued', data: { challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address, method: 'signed-message', nonce: 'n', message: 'm', microPayment: null, expiresAt: minutes(15), issuedBy: 'ops-1', at: t0 } },
+        { type: 'AddressOwnershipProven', data: { challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address, evidence, at: minutes(1) } },
+      ];
+      const state = old.reduce(evolveAllowList, initialAllowListState);
+      expect(state.challenges.get('CH-1')).toMatchObject({ settled: true, status: 'listed', evidence });
+      expect(outcome(signed(address, { signature: '0xother' }), state)).toEqual(['CHALLENGE_SETTLED', 'challengeId']);
+    });
+
+    it('given a proof recorded with holds, then the challenge awaits approval; with none, it is listed and nothing waits for an approver', () => {
+      expect(given(staffIssue, staffProof).challenges.get('CH-1')?.status).toBe('awaiting-approval');
+      const recorded = eventsOf(signed(address), given(issue()))[0];
+      if (recorded === undefined) throw new Error('no proof recorded');
+      const afterProof = evolveAllowList(given(issue()), recorded);
+      expect(afterProof.challenges.get('CH-1')).toMatchObject({ settled: true, status: 'listed' });
+      expect(afterProof.pending.size).toBe(0);
+    });
+
+    it('assertion: an event of a challenge never issued is a bug in the stream', () => {
+      expect(() => evolveAllowList(initialAllowListState, { type: 'AddressAdditionRejected', data: { challengeId: 'CH-404', clientId: 'alice', chain: 'ethereum', address, rejectedBy: 'approver-1', reason: 'r', at: t0 } })).toThrow(/assertion/);
+    });
   });
 });

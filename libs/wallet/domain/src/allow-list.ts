@@ -1,4 +1,4 @@
-import { accept, canonical, isAtOrAfter, refuse, sameAddress, type WalletDecision } from './wallet-errors';
+import { accept, canonical, isAtOrAfter, refuse, sameAddress, walletError, type WalletDecision, type WalletError } from './wallet-errors';
 
 /** How a client proves an address is theirs (HK-11h). */
 export type OwnershipMethod = 'signed-message' | 'micro-payment';
@@ -252,35 +252,37 @@ export function decideAllowList(command: AllowListCommand, state: AllowListState
   }
 }
 
-function evidenceOf(command: Extract<AllowListCommand, { type: 'ProveBySignature' | 'ProveByMicroPayment' }>, challenge: ChallengeEntry): WalletDecision<OwnershipEvidence> {
+/** The evidence a proof command hands in, or why it proves nothing. */
+type Proof = { readonly evidence: OwnershipEvidence; readonly error?: undefined } | { readonly evidence?: undefined; readonly error: WalletError };
+
+function evidenceOf(command: Extract<AllowListCommand, { type: 'ProveBySignature' | 'ProveByMicroPayment' }>, challenge: ChallengeEntry): Proof {
+  const methodMismatch = (): Proof => ({ error: walletError('CHALLENGE_METHOD_MISMATCH', 'challengeId', `challenge ${challenge.challengeId} is answered by a ${challenge.method}`) });
   if (command.type === 'ProveBySignature') {
-    if (challenge.method !== 'signed-message') return refuse('CHALLENGE_METHOD_MISMATCH', 'challengeId', `challenge ${challenge.challengeId} is answered by a ${challenge.method}`);
+    if (challenge.method !== 'signed-message') return methodMismatch();
     if (command.recoveredAddress === null || !sameAddress(command.recoveredAddress, challenge.address)) {
-      return refuse('OWNERSHIP_SIGNATURE_INVALID', 'signature', `the signature is not by ${challenge.address} over the challenge message (EIP-191)`);
+      return { error: walletError('OWNERSHIP_SIGNATURE_INVALID', 'signature', `the signature is not by ${challenge.address} over the challenge message (EIP-191)`) };
     }
-    return accept({ method: 'signed-message', message: challenge.message, signature: command.signature, recoveredAddress: command.recoveredAddress });
+    return { evidence: { method: 'signed-message', message: challenge.message, signature: command.signature, recoveredAddress: command.recoveredAddress } };
   }
   const terms = challenge.microPayment;
-  if (challenge.method !== 'micro-payment' || terms === null) return refuse('CHALLENGE_METHOD_MISMATCH', 'challengeId', `challenge ${challenge.challengeId} is answered by a ${challenge.method}`);
+  if (challenge.method !== 'micro-payment' || terms === null) return methodMismatch();
   const exact = sameAddress(command.fromAddress, challenge.address) && sameAddress(command.toAddress, terms.toAddress) && command.asset === terms.asset && command.amountMinor === terms.amountMinor;
-  if (!exact) return refuse('OWNERSHIP_PAYMENT_MISMATCH', 'amountMinor', `expected exactly ${terms.amountMinor} ${terms.asset} from ${challenge.address} to ${terms.toAddress}`);
+  if (!exact) return { error: walletError('OWNERSHIP_PAYMENT_MISMATCH', 'amountMinor', `expected exactly ${terms.amountMinor} ${terms.asset} from ${challenge.address} to ${terms.toAddress}`) };
   const { transactionHash, fromAddress, asset, amountMinor, blockNumber } = command;
-  return accept({ method: 'micro-payment', transactionHash, fromAddress, asset, amountMinor, blockNumber });
+  return { evidence: { method: 'micro-payment', transactionHash, fromAddress, asset, amountMinor, blockNumber } };
 }
 
 function decideProof(command: Extract<AllowListCommand, { type: 'ProveBySignature' | 'ProveByMicroPayment' }>, state: AllowListState, clientId: string): WalletDecision<AllowListEvent> {
   const challenge = state.challenges.get(command.challengeId);
   if (challenge === undefined) return refuse('CHALLENGE_UNKNOWN', 'challengeId', `no challenge ${command.challengeId} for client ${clientId}`);
-  const evidence = evidenceOf(command, challenge);
+  const { evidence: proof, error } = evidenceOf(command, challenge);
   if (challenge.settled) {
-    // the same proof handed in again (a retry) changes nothing; another answer is refused
-    const again = evidence.ok && challenge.evidence !== null && canonical(evidence.events[0]) === canonical(challenge.evidence);
+    // the same proof handed in again (a retry) changes nothing; another answer, or one that proves nothing (no evidence), is refused
+    const again = canonical(proof) === canonical(challenge.evidence);
     return again ? accept() : refuse('CHALLENGE_SETTLED', 'challengeId', `challenge ${command.challengeId} was answered already; ask for a new one`);
   }
   if (isAtOrAfter(command.at, challenge.expiresAt)) return refuse('CHALLENGE_EXPIRED', 'challengeId', `challenge ${command.challengeId} expired at ${challenge.expiresAt}`);
-  if (!evidence.ok) return evidence;
-  const proof = evidence.events[0];
-  if (proof === undefined) throw new Error('assertion: an accepted proof carries its evidence');
+  if (error !== undefined) return { ok: false, error };
   // both ends through the client's channel, or it is a staff addition (a challenge of the client's proven by an operator, or the reverse)
   const channel: AdditionChannel = challenge.channel === 'client' && command.channel === 'client' ? 'client' : 'staff';
   const holds = additionHolds(channel, command.facts, clientId);
