@@ -58,6 +58,8 @@ export function reconcileClientMovements(booked: readonly BookedMovement[], onCh
     breaks.push({ kind: book.kind, movementId: book.movementId, clientId: book.clientId, asset: book.asset, problem: 'not-on-chain', bookedMinor: book.amountMinor, onChainMinor: null, transactionHash: null, reason: `${book.kind} ${book.movementId} of ${book.amountMinor} ${book.asset} is in ${book.clientId}'s books with no on-chain record` });
   }
   const clients = new Set([...booked, ...onChain].map((movement) => movement.clientId)).size;
-  breaks.sort((a, b) => (a.clientId === b.clientId ? (a.movementId < b.movementId ? -1 : 1) : a.clientId < b.clientId ? -1 : 1));
+  // by client, then movement, then kind: the separator sorts before any character, and no two breaks share all three
+  const order = (entry: ClientBreak) => `${entry.clientId}\u0000${entry.movementId}\u0000${entry.kind}`;
+  breaks.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   return { clients, movementsMatched: matched, breaks };
 }
