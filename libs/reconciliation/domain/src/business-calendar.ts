@@ -46,14 +46,15 @@ export function localParts(instant: string, timeZone: string): { readonly day: s
   return { day: `${parts['year']}-${parts['month']}-${parts['day']}`, time: `${parts['hour']}:${parts['minute']}:${parts['second']}` };
 }
 
-function nextDay(day: string): string {
-  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 60 * 60 * 1000);
-  return next.toISOString().slice(0, 10);
+/** The calendar day `days` after `day` (before it when negative): month and year ends and leap days by the UTC calendar. */
+function shiftDay(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
 }
 
-function previousDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
+const nextDay = (day: string): string => shiftDay(day, 1);
+const previousDay = (day: string): string => shiftDay(day, -1);
 
 export function isBusinessDay(day: string, calendar: BusinessCalendar): boolean {
   if (!DAY_PATTERN.test(day)) throw new Error(`assertion: ${day} is not YYYY-MM-DD`);
@@ -109,13 +110,15 @@ export function previousBusinessDay(day: string, calendar: BusinessCalendar): st
 export function cutOffInstant(day: string, calendar: BusinessCalendar): string {
   if (!DAY_PATTERN.test(day)) throw new Error(`assertion: ${day} is not YYYY-MM-DD`);
   const wanted = Date.parse(`${day}T${calendar.cutOff}:00.000Z`); // the local wall time, read as if it were UTC
-  let instant = wanted;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    // the zone's offset at the current guess, then again at the corrected guess (a change of offset in between)
+  /** The wall time the zone shows at an instant, read as if it were UTC. */
+  const shownAt = (instant: number): number => {
     const { day: localDay, time } = localParts(new Date(instant).toISOString(), calendar.timeZone);
-    const shown = Date.parse(`${localDay}T${time}.000Z`);
-    if (shown === wanted) return new Date(instant).toISOString();
-    instant += wanted - shown;
-  }
-  throw new Error(`assertion: ${day} ${calendar.cutOff} does not exist in ${calendar.timeZone}`);
+    return Date.parse(`${localDay}T${time}.000Z`);
+  };
+  // the zone's offset at a first guess, then again at the corrected guess (the offset may change in between)
+  const guess = wanted - (shownAt(wanted) - wanted);
+  const instant = wanted - (shownAt(guess) - guess);
+  // a wall time the clocks skip (put forward) is shown at no instant
+  if (shownAt(instant) !== wanted) throw new Error(`assertion: ${day} ${calendar.cutOff} does not exist in ${calendar.timeZone}`);
+  return new Date(instant).toISOString();
 }
