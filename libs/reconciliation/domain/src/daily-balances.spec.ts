@@ -1,45 +1,8 @@
-import { addBusinessDays, businessDayOf, calendarProblems, cutOffInstant, isBusinessDay, previousBusinessDay, type BusinessCalendar } from './business-calendar';
+import type { BusinessCalendar } from './business-calendar';
 import { dailyBalances, roundUpToUnit, type BalanceMovement } from './daily-balances';
 
 // Taiwan: UTC+8, cut-off 15:30 local, weekends, and 2026-10-09/10 (National Day bridge) as holidays
 const TW: BusinessCalendar = { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set(['2026-10-09', '2026-10-10']) };
-
-describe('business calendar (TW-13, TW-14)', () => {
-  it('given an instant before the local cut-off, then it counts on its local day; at or after it, on the next business day', () => {
-    expect(businessDayOf('2026-11-24T07:29:59.999Z', TW)).toBe('2026-11-24'); // 15:29:59 in Taipei
-    expect(businessDayOf('2026-11-24T07:30:00.000Z', TW)).toBe('2026-11-25'); // 15:30 in Taipei
-    expect(businessDayOf('2026-11-23T17:00:00.000Z', TW)).toBe('2026-11-24'); // 01:00 on the 24th in Taipei, though the 23rd in UTC
-  });
-
-  it('given a Friday after the cut-off or a holiday, then the next business day after the weekend and holidays', () => {
-    expect(businessDayOf('2026-11-27T09:00:00.000Z', TW)).toBe('2026-11-30'); // Friday 17:00 -> Monday
-    expect(businessDayOf('2026-10-08T08:00:00.000Z', TW)).toBe('2026-10-12'); // Thursday 16:00 -> Friday holiday, Saturday holiday and weekend -> Monday
-    expect(isBusinessDay('2026-10-09', TW)).toBe(false);
-  });
-
-  it('TW-14.3 given a shortfall found on Thursday, then the top-up is due 5 business days from the next day: the following Thursday', () => {
-    expect(addBusinessDays('2026-11-26', 5, TW)).toBe('2026-12-03');
-    expect(previousBusinessDay('2026-11-30', TW)).toBe('2026-11-27');
-  });
-
-  it('TW-14 a business day closes at its local cut-off: the instant one millisecond before counts on it, the instant itself on the next', () => {
-    expect(cutOffInstant('2026-11-24', TW)).toBe('2026-11-24T07:30:00.000Z');
-    expect(businessDayOf('2026-11-24T07:29:59.999Z', TW)).toBe('2026-11-24');
-    expect(businessDayOf(cutOffInstant('2026-11-24', TW), TW)).toBe('2026-11-25');
-    expect(cutOffInstant('2026-12-31', { ...TW, timeZone: 'Asia/Hong_Kong', cutOff: '23:59' })).toBe('2026-12-31T15:59:00.000Z'); // year end
-  });
-
-  it('given a zone that changes its offset (New York, 8 March 2026), then the cut-off is the local wall time on each side of the change', () => {
-    const NY: BusinessCalendar = { ...TW, timeZone: 'America/New_York', cutOff: '16:00' };
-    expect(cutOffInstant('2026-03-06', NY)).toBe('2026-03-06T21:00:00.000Z'); // EST, UTC-5
-    expect(cutOffInstant('2026-03-09', NY)).toBe('2026-03-09T20:00:00.000Z'); // EDT, UTC-4
-  });
-
-  it('given a bad zone, cut-off or holiday, then every problem is named', () => {
-    expect(calendarProblems({ ...TW, timeZone: 'Mars/Olympus', cutOff: '25:00', holidays: new Set(['2026-13-40']) })).toHaveLength(3);
-    expect(calendarProblems(TW)).toEqual([]);
-  });
-});
 
 describe('TW-13 daily balances', () => {
   const move = (clientId: string, asset: string, amountMinor: bigint, at: string, journalId = `${clientId}-${at}`): BalanceMovement => ({ clientId, asset, amountMinor, at, journalId });
@@ -71,5 +34,26 @@ describe('TW-13 daily balances', () => {
     const first = dailyBalances(movements, '2026-11-24', TW, units);
     expect(first.lines[0]?.balanceMinor).toBe(70_000n);
     expect(dailyBalances([...movements].reverse(), '2026-11-24', TW, units)).toEqual(first); // reproducible, whatever the read order
+  });
+
+  it('TW-13 (1) given clients and assets in any order, then one line per client and asset, by client then asset, and a total per asset', () => {
+    const movements = [move('carol', 'USDT', 10_000n, '2026-11-24T01:00:00.000Z'), move('alice', 'USDT', 20_000n, '2026-11-24T01:00:00.000Z'), move('alice', 'ETH', 3n, '2026-11-24T01:00:00.000Z'), move('al', 'USDT', 30_000n, '2026-11-24T01:00:00.000Z')];
+    const run = dailyBalances(movements, '2026-11-24', TW, units);
+    expect(run.lines.map((line) => [line.clientId, line.asset, line.countedMinor])).toEqual([['al', 'USDT', 30_000n], ['alice', 'ETH', 3n], ['alice', 'USDT', 20_000n], ['carol', 'USDT', 10_000n]]);
+    expect(run.totalsMinor).toEqual(new Map([['USDT', 60_000n], ['ETH', 3n]]));
+    expect(run).toMatchObject({ businessDay: '2026-11-24', jurisdiction: 'TW', movementsCounted: 4, movementsDeferred: 0 });
+  });
+
+  it('TW-13 (4) given many movements within the same minutes, either side of the cut-off, then each counts on its own business day', () => {
+    const movements = [move('alice', 'USDT', 1n, '2026-11-24T07:29:00.000Z'), move('alice', 'USDT', 2n, '2026-11-24T07:29:59.999Z'), move('alice', 'USDT', 4n, '2026-11-24T07:30:00.000Z'), move('alice', 'USDT', 8n, '2026-11-24T07:30:59.000Z')];
+    expect(dailyBalances(movements, '2026-11-24', TW, new Map()).lines[0]?.balanceMinor).toBe(3n);
+    expect(dailyBalances(movements, '2026-11-25', TW, new Map()).lines[0]?.balanceMinor).toBe(15n);
+  });
+
+  it('TW-13 (2) a minimum unit is positive: rounding to zero or a negative unit is an assertion failure', () => {
+    expect(() => roundUpToUnit(5n, 0n)).toThrow('a minimum unit is positive');
+    expect(() => roundUpToUnit(5n, -1n)).toThrow('a minimum unit is positive');
+    expect(roundUpToUnit(5n, 1n)).toBe(5n);
+    expect(roundUpToUnit(-15_000n, 10_000n)).toBe(-10_000n); // towards +infinity, also below zero
   });
 });

@@ -57,14 +57,14 @@ export function dailyBalances(movements: readonly BalanceMovement[], businessDay
   // The business day of an instant depends on its minute only (cut-offs are HH:MM, zones shift by whole minutes):
   // remembered per minute, so a day of a million movements asks the time-zone rules a few thousand times.
   const dayOfMinute = new Map<string, string>();
+  const rememberDay = (minute: string): string => {
+    const day = businessDayOf(minute, calendar);
+    dayOfMinute.set(minute, day);
+    return day;
+  };
   const businessDayAt = (at: string): string => {
     const minute = new Date(Math.floor(Date.parse(at) / 60_000) * 60_000).toISOString();
-    let day = dayOfMinute.get(minute);
-    if (day === undefined) {
-      day = businessDayOf(minute, calendar);
-      dayOfMinute.set(minute, day);
-    }
-    return day;
+    return dayOfMinute.get(minute) ?? rememberDay(minute);
   };
   for (const movement of movements) {
     const key = `${movement.clientId}\u0000${movement.asset}`;
@@ -77,9 +77,10 @@ export function dailyBalances(movements: readonly BalanceMovement[], businessDay
     line.balanceMinor += movement.amountMinor;
     counted += 1;
   }
-  const lines = [...balances.values()]
-    .sort((a, b) => (a.clientId === b.clientId ? (a.asset < b.asset ? -1 : 1) : a.clientId < b.clientId ? -1 : 1))
-    .map((line) => {
+  // by client, then asset: the key's separator sorts before any character
+  const lines = [...balances]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, line]) => {
       const unit = minimumUnits.get(line.asset) ?? 1n;
       return { ...line, countedMinor: line.balanceMinor <= 0n ? 0n : roundUpToUnit(line.balanceMinor, unit) };
     });
