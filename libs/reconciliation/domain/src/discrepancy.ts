@@ -84,11 +84,7 @@ export function decideDiscrepancy(command: DiscrepancyCommand, state: Discrepanc
       if (state.status === 'open' && !state.escalated && Date.parse(command.at) >= Date.parse(state.explainBy)) {
         events.push({ type: 'DiscrepancyEscalated', data: { discrepancyId, notify: ESCALATION_RECIPIENTS, reason: `not explained by ${state.explainBy}`, at: command.at } });
       }
-      if (state.topUpDueOn !== null && !state.overdueReported && command.today > state.topUpDueOn) {
-        const remaining = state.difference.amountMinor - state.toppedUpMinor;
-        events.push({ type: 'ShortfallOverdue', data: { discrepancyId, dueOn: state.topUpDueOn, remainingMinor: remaining > 0n ? remaining : 0n, at: command.at } });
-      }
-      return { ok: true, events };
+      return { ok: true, events: [...events, ...overdueShortfall(state, command.today, command.at)] };
     }
     case 'ConfirmResolvedByRun':
       if (state.status === 'closed' || command.remainingMinor > 0n) return { ok: true, events: [] };
@@ -96,6 +92,14 @@ export function decideDiscrepancy(command: DiscrepancyCommand, state: Discrepanc
       if (state.difference.kind === 'shortfall' && state.toppedUpMinor === 0n) return { ok: true, events: [] };
       return { ok: true, events: [{ type: 'DiscrepancyClosed', data: { discrepancyId, confirmedByRunId: command.runId, at: command.at } }] };
   }
+}
+
+/** TW-14.3: a shortfall not closed by the end of its due day is overdue from the day after, reported once, with what is still to be topped up; a surplus has no due day. */
+function overdueShortfall(state: DiscrepancyState, today: string, at: string): DiscrepancyEvent[] {
+  const dueOn = state.topUpDueOn;
+  if (dueOn === null || state.overdueReported || today <= dueOn) return [];
+  const remainingMinor = state.difference.amountMinor - state.toppedUpMinor;
+  return [{ type: 'ShortfallOverdue', data: { discrepancyId: state.discrepancyId, dueOn, remainingMinor: remainingMinor > 0n ? remainingMinor : 0n, at } }];
 }
 
 export function evolveDiscrepancy(state: DiscrepancyState | undefined, event: DiscrepancyEvent): DiscrepancyState | undefined {

@@ -1,6 +1,6 @@
 import { parseDecimal } from '@custody/exact';
 import { businessDayOf, cutOffInstant, type BusinessCalendar } from './business-calendar';
-import type { Difference } from './reconcile';
+import { differenceOf, type Difference } from './reconcile';
 
 /** A client fiat movement as the exchange recorded it (exchange.fiat.v1), amounts in the currency's minor unit. */
 export interface FiatMovement {
@@ -82,7 +82,10 @@ export function fiatTrustRun(movements: readonly FiatMovement[], statements: rea
     balances.set(movement.clientId, (balances.get(movement.clientId) ?? 0n) + signed);
     if (movement.kind === 'received' && movement.throughCollector) collected.push(movement);
   }
-  const lines = [...balances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([clientId, balanceMinor]) => ({ clientId, balanceMinor, countedMinor: balanceMinor > 0n ? balanceMinor : 0n }));
+  const lines = [...balances.keys()].sort().map((clientId) => {
+    const balanceMinor = balances.get(clientId) ?? 0n;
+    return { clientId, balanceMinor, countedMinor: balanceMinor > 0n ? balanceMinor : 0n };
+  });
   const owedMinor = lines.reduce((total, line) => total + line.countedMinor, 0n);
   const inTransitMinor = collected.filter((receipt) => !settled.has(receipt.movementId)).reduce((total, receipt) => total + receipt.amountMinor, 0n);
   const accountIds = [...new Set(statements.filter((statement) => statement.currency === currency).map((statement) => statement.accountId))].sort();
@@ -95,11 +98,8 @@ export function fiatTrustRun(movements: readonly FiatMovement[], statements: rea
     else accounts.push({ accountId, balanceMinor: balance });
   }
   const trustBalanceMinor = covered ? accounts.reduce((total, account) => total + account.balanceMinor, 0n) : null;
-  let difference: Difference | null = null;
-  if (trustBalanceMinor !== null) {
-    const held = trustBalanceMinor + inTransitMinor;
-    if (held !== owedMinor) difference = { asset: currency, source: 'trust-account', kind: held < owedMinor ? 'shortfall' : 'surplus', amountMinor: held < owedMinor ? owedMinor - held : held - owedMinor, owedMinor, heldMinor: held, wallets: accountIds };
-  }
+  // held: the trust accounts and what collectors hold for clients
+  const difference = trustBalanceMinor === null ? null : differenceOf(currency, 'trust-account', owedMinor, trustBalanceMinor + inTransitMinor, accountIds);
   return { businessDay, currency, cutOff, lines, owedMinor, inTransitMinor, trustBalanceMinor, accounts, difference, movementsCounted: counted, movementsDeferred: deferred };
 }
 
@@ -121,21 +121,20 @@ export function parseTrustStatementCsv(text: string, currency: string, openingBa
   const decimals = CURRENCY_DECIMALS[currency];
   if (decimals === undefined) return { ok: false, problems: [{ line: 0, column: 'currency', reason: `no minor unit known for ${currency}` }] };
   const rows = text.split(/\r?\n/).filter((row) => row.trim() !== '');
-  const header = (rows[0] ?? '').split(',').map((cell) => cell.trim().toLowerCase());
+  // the limit before any other work, the header included
+  if (rows.length - 1 > STATEMENT_LINES_MAX) return { ok: false, problems: [{ line: 0, column: '', reason: `more than ${STATEMENT_LINES_MAX} lines` }] };
+  // Stryker disable next-line StringLiteral: an empty text's header, whatever its default text, lacks the four columns and is refused alike
+  const headerRow = rows[0] ?? '';
+  const header = headerRow.split(',').map((cell) => cell.trim().toLowerCase());
   const column = (name: string) => header.indexOf(name);
   const missing = ['booked_at', 'reference', 'amount', 'balance'].filter((name) => column(name) < 0);
   if (missing.length > 0) return { ok: false, problems: missing.map((name) => ({ line: 1, column: name, reason: 'missing from the header' })) };
-  if (rows.length - 1 > STATEMENT_LINES_MAX) return { ok: false, problems: [{ line: 0, column: '', reason: `more than ${STATEMENT_LINES_MAX} lines` }] };
   const toMinor = (cell: string): bigint | undefined => {
-    const negative = cell.startsWith('-');
-    const digits = negative ? cell.slice(1) : cell;
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(digits)) return undefined; // one sign at most, digits and one point
-    const value = parseDecimal(digits);
+    const value = parseDecimal(cell); // one minus sign at most, digits, one point with digits after it
     if (value === undefined) return undefined;
     const scale = 10n ** BigInt(decimals);
     if ((value.numerator * scale) % value.denominator !== 0n) return undefined; // finer than the currency's minor unit
-    const minor = (value.numerator * scale) / value.denominator;
-    return negative ? -minor : minor;
+    return (value.numerator * scale) / value.denominator;
   };
   const problems: StatementProblem[] = [];
   const lines: { bookedAt: string; reference: string; amountMinor: bigint }[] = [];
@@ -143,10 +142,11 @@ export function parseTrustStatementCsv(text: string, currency: string, openingBa
   for (const [index, row] of rows.slice(1).entries()) {
     const cells = row.split(',').map((cell) => cell.trim());
     const lineNumber = index + 2;
-    const booked = cells[column('booked_at')] ?? '';
-    const reference = cells[column('reference')] ?? '';
-    const amount = toMinor(cells[column('amount')] ?? '');
-    const stated = toMinor(cells[column('balance')] ?? '');
+    const cell = (name: string): string => cells[column(name)] ?? ''; // a short row: the cells it lacks are empty
+    const booked = cell('booked_at');
+    const reference = cell('reference');
+    const amount = toMinor(cell('amount'));
+    const stated = toMinor(cell('balance'));
     if (!/(Z|[+-]\d{2}:\d{2})$/.test(booked) || Number.isNaN(Date.parse(booked))) problems.push({ line: lineNumber, column: 'booked_at', reason: 'an ISO 8601 instant with its zone' });
     if (reference === '' || reference.length > 200) problems.push({ line: lineNumber, column: 'reference', reason: '1 to 200 characters' });
     if (amount === undefined) problems.push({ line: lineNumber, column: 'amount', reason: `a decimal with at most ${decimals} decimals` });

@@ -1,9 +1,4 @@
-import type { BusinessCalendar } from './business-calendar';
-import { decideDiscrepancy, evolveDiscrepancy, type DiscrepancyCommand, type DiscrepancyState } from './discrepancy';
 import { reconcile } from './reconcile';
-
-const TW: BusinessCalendar = { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set() };
-const HOUR = 60 * 60 * 1000;
 
 describe('TW-14 reconciliation of the TW-13 totals with wallet records and the chain', () => {
   const owed = new Map([['ETH', 1_000n], ['USDT', 500n]]);
@@ -40,52 +35,60 @@ describe('TW-14 the house\'s own share on chain', () => {
   });
 });
 
-describe('discrepancy lifecycle (TW-14, TW-5.5/5.6)', () => {
-  const shortfall = { asset: 'ETH', source: 'on-chain' as const, kind: 'shortfall' as const, amountMinor: 40n, owedMinor: 1_000n, heldMinor: 960n, wallets: ['cold-1'] };
-  const detectedAt = '2026-11-26T02:00:00.000Z'; // Thursday 10:00 in Taipei
-  function run(...commands: DiscrepancyCommand[]) {
-    let state: DiscrepancyState | undefined;
-    const types: string[] = [];
-    for (const command of commands) {
-      const decision = decideDiscrepancy(command, state, TW);
-      if (!decision.ok) throw new Error(decision.error.code);
-      types.push(...decision.events.map((event) => event.type));
-      state = decision.events.reduce(evolveDiscrepancy, state);
-    }
-    return { state, types };
-  }
-  const detect: DiscrepancyCommand = { type: 'DetectDiscrepancy', discrepancyId: 'D-1', difference: shortfall, runId: 'R-2026-11-26', discoveredOn: '2026-11-26', explainWithinMs: 24 * HOUR, at: detectedAt };
+describe('TW-14 / HK-21 every asset and every wallet, each figure shown', () => {
+  // ETH in two wallets (one with a gas float), USDT in one wallet and one the records do not know, BTC only on chain, DOGE only in the records
+  const owed = new Map([['USDT', 500n], ['ETH', 1_000n]]);
+  const records = [
+    { walletId: 'hot-1', asset: 'USDT', recordedMinor: 500n },
+    { walletId: 'hot-1', asset: 'DOGE', recordedMinor: 0n }, // recorded, with nothing on it: neither owed nor on chain
+    { walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n, houseMinor: 3n },
+    { walletId: 'cold-1', asset: 'ETH', recordedMinor: 900n },
+  ];
+  const chain = [
+    { walletId: 'hot-1', asset: 'USDT', balanceMinor: 500n, blockNumber: 9n },
+    { walletId: 'stray-1', asset: 'USDT', balanceMinor: 7n, blockNumber: 9n },
+    { walletId: 'hot-1', asset: 'ETH', balanceMinor: 103n, blockNumber: 42n },
+    { walletId: 'stray-1', asset: 'BTC', balanceMinor: 2n, blockNumber: 800_000n },
+  ];
+  const result = reconcile('2026-11-24', owed, records, chain);
 
-  it('TW-14.3 given a shortfall found on Thursday, then it is due to be made good the following Thursday (5 business days from the next day)', () => {
-    expect(run(detect).state?.topUpDueOn).toBe('2026-12-03');
+  it('HK-21 given assets from the totals, the records and the chain, then one line per asset in order, with what is owed, recorded, the house share and on chain', () => {
+    expect(result.businessDay).toBe('2026-11-24');
+    expect(result.perAsset).toEqual([
+      { asset: 'BTC', owedMinor: 0n, recordedMinor: 0n, houseMinor: 0n, onChainMinor: 2n },
+      { asset: 'DOGE', owedMinor: 0n, recordedMinor: 0n, houseMinor: 0n, onChainMinor: 0n },
+      { asset: 'ETH', owedMinor: 1_000n, recordedMinor: 1_000n, houseMinor: 3n, onChainMinor: 103n },
+      { asset: 'USDT', owedMinor: 500n, recordedMinor: 500n, houseMinor: 0n, onChainMinor: 507n },
+    ]);
   });
 
-  it('TW-14 given no explanation by the deadline, then escalated once to the board and internal audit; an explained one is not', () => {
-    const late = { type: 'CheckDeadlines' as const, today: '2026-11-27', at: '2026-11-27T02:00:00.000Z' };
-    const escalated = run(detect, late, { ...late, at: '2026-11-27T03:00:00.000Z' });
-    expect(escalated.types).toEqual(['DiscrepancyDetected', 'DiscrepancyEscalated']);
-    const explained = run(detect, { type: 'ExplainDiscrepancy', cause: 'a withdrawal broadcast twice by the node', by: 'ops-1', at: '2026-11-26T05:00:00.000Z' }, late);
-    expect(explained.types).toEqual(['DiscrepancyDetected', 'DiscrepancyExplained']);
+  it('HK-21 given wallets on either side only, then one line per wallet and asset in order; a wallet not read on chain has no height', () => {
+    expect(result.perWallet).toEqual([
+      { walletId: 'cold-1', asset: 'ETH', recordedMinor: 900n, houseMinor: 0n, onChainMinor: 0n, blockNumber: null, differenceMinor: -900n },
+      { walletId: 'hot-1', asset: 'DOGE', recordedMinor: 0n, houseMinor: 0n, onChainMinor: 0n, blockNumber: null, differenceMinor: 0n },
+      { walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n, houseMinor: 3n, onChainMinor: 103n, blockNumber: 42n, differenceMinor: 0n },
+      { walletId: 'hot-1', asset: 'USDT', recordedMinor: 500n, houseMinor: 0n, onChainMinor: 500n, blockNumber: 9n, differenceMinor: 0n },
+      { walletId: 'stray-1', asset: 'BTC', recordedMinor: 0n, houseMinor: 0n, onChainMinor: 2n, blockNumber: 800_000n, differenceMinor: 2n },
+      { walletId: 'stray-1', asset: 'USDT', recordedMinor: 0n, houseMinor: 0n, onChainMinor: 7n, blockNumber: 9n, differenceMinor: 7n },
+    ]);
   });
 
-  it('TW-14.3 given the due day passed without closure, then ShortfallOverdue once with what remains; a top-up alone does not close it, the next run confirming it does', () => {
-    const overdue = run(detect, { type: 'RecordTopUp', amountMinor: 25n, reference: '0xtopup', by: 'treasury-1', at: '2026-11-28T02:00:00.000Z' }, { type: 'CheckDeadlines', today: '2026-12-04', at: '2026-12-04T02:00:00.000Z' });
-    expect(overdue.types).toEqual(['DiscrepancyDetected', 'TopUpRecorded', 'DiscrepancyEscalated', 'ShortfallOverdue']);
-    expect(overdue.state?.status).toBe('open');
-    const closed = run(detect, { type: 'RecordTopUp', amountMinor: 40n, reference: '0xtopup', by: 'treasury-1', at: '2026-11-27T02:00:00.000Z' }, { type: 'ConfirmResolvedByRun', runId: 'R-2026-11-27', remainingMinor: 0n, at: '2026-11-27T09:00:00.000Z' }, { type: 'CheckDeadlines', today: '2026-12-10', at: '2026-12-10T02:00:00.000Z' });
-    expect(closed.types).toEqual(['DiscrepancyDetected', 'TopUpRecorded', 'DiscrepancyClosed']);
+  it('TW-14 given records that match but a chain that does not, then on-chain differences only, naming just the wallets that differ', () => {
+    expect(result.differences).toEqual([
+      { asset: 'BTC', source: 'on-chain', kind: 'surplus', amountMinor: 2n, owedMinor: 0n, heldMinor: 2n, wallets: ['stray-1'] },
+      { asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: 900n, owedMinor: 1_000n, heldMinor: 100n, wallets: ['cold-1'] },
+      { asset: 'USDT', source: 'on-chain', kind: 'surplus', amountMinor: 7n, owedMinor: 500n, heldMinor: 507n, wallets: ['stray-1'] },
+    ]);
   });
 
-  it('TW-14.3 given a later run without the shortfall but no top-up recorded, then it stays open; a surplus gone is closed by the run', () => {
-    const gone = { type: 'ConfirmResolvedByRun' as const, runId: 'R-2026-11-27', remainingMinor: 0n, at: '2026-11-27T09:00:00.000Z' };
-    expect(run(detect, gone).state?.status).toBe('open');
-    expect(run({ ...detect, difference: { ...shortfall, kind: 'surplus' as const } }, gone).types).toEqual(['DiscrepancyDetected', 'DiscrepancyClosed']);
-  });
-
-  it('given a surplus, then no top-up due and a top-up is refused', () => {
-    const surplus = { ...detect, difference: { ...shortfall, kind: 'surplus' as const } };
-    expect(run(surplus).state?.topUpDueOn).toBeNull();
-    const state = run(surplus).state;
-    expect(decideDiscrepancy({ type: 'RecordTopUp', amountMinor: 1n, reference: 'x', by: 'y', at: detectedAt }, state, TW)).toMatchObject({ ok: false, error: { code: 'TOP_UP_NOT_A_SHORTFALL' } });
+  it('TW-14 given records one unit short of the total, then a wallet-records shortfall of 1 naming every wallet of the asset; one over, a surplus of 1', () => {
+    const matchingChain = [{ walletId: 'hot-1', asset: 'ETH', balanceMinor: 100n, blockNumber: 1n }, { walletId: 'cold-1', asset: 'ETH', balanceMinor: 899n, blockNumber: 1n }];
+    const short = reconcile('2026-11-24', new Map([['ETH', 1_000n]]), [{ walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n }, { walletId: 'cold-1', asset: 'ETH', recordedMinor: 899n }], matchingChain);
+    expect(short.differences).toEqual([
+      { asset: 'ETH', source: 'wallet-records', kind: 'shortfall', amountMinor: 1n, owedMinor: 1_000n, heldMinor: 999n, wallets: ['cold-1', 'hot-1'] },
+      { asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: 1n, owedMinor: 1_000n, heldMinor: 999n, wallets: [] },
+    ]);
+    const over = reconcile('2026-11-24', new Map([['ETH', 998n]]), [{ walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n }, { walletId: 'cold-1', asset: 'ETH', recordedMinor: 899n }], matchingChain);
+    expect(over.differences.map((difference) => [difference.source, difference.kind, difference.amountMinor])).toEqual([['wallet-records', 'surplus', 1n], ['on-chain', 'surplus', 1n]]);
   });
 });
