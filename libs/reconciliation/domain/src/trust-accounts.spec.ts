@@ -1,7 +1,9 @@
 import {
+  chainRefusal,
   decideTrustAccount,
   evolveTrustAccount,
   initialTrustAccountState,
+  TRUST_ACCOUNT_EVENT_TYPES,
   type StatementSummary,
   type TrustAccountCommand,
   type TrustAccountErrorCode,
@@ -193,6 +195,133 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
 
     it('given no such statement, then a decision is refused', () => {
       given(...registered).when(decideStatement('TRUST-TWD-1:nothing', 'approver-1')).thenRefuses('STATEMENT_UNKNOWN', 'statementId');
+    });
+  });
+});
+
+describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time', () => {
+  describe('when a registration is requested again', () => {
+    it('given a pending registration, then a request differing in any one detail is refused as taken; the same instant written otherwise is the same request', () => {
+      for (const overrides of [{ accountId: 'TRUST-TWD-2' }, { currency: 'USD' }, { bank: 'Another Bank' }, { accountName: 'Client money trust 2' }, { openingBalanceMinor: 100_001n }, { openingBalanceAt: '2026-11-23T16:00:00.001Z' }]) {
+        given(request()).when(request('ops-1', overrides)).thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
+      }
+      given(request()).when(request('ops-1', { openingBalanceAt: '2026-11-24T00:00:00+08:00' })).then([]);
+    });
+
+    it('given a requester who is blank, then the request is refused: a person is named', () => {
+      given().when(request(' ')).thenRefuses('ACTOR_MISSING', 'requestedBy');
+    });
+
+    it('given an opening balance instant with an offset, then it is recorded in UTC', () => {
+      given().when(request('ops-1', { openingBalanceAt: '2026-11-24T00:00:00+08:00' })).then((events) => expect(events).toMatchObject([{ data: { openingBalanceAt: '2026-11-23T16:00:00.000Z' } }]));
+    });
+  });
+
+  describe('when a registration is decided', () => {
+    it('given a decider who is blank, then refused: a person decides', () => {
+      given(request()).when(decideAccount(' ')).thenRefuses('ACTOR_MISSING', 'decidedBy');
+    });
+
+    it('given the requester deciding, then the refusal names the request', () => {
+      given(request()).when(decideAccount('ops-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy', /ops-1 requested trust account TRUST-TWD-1/);
+    });
+
+    it('given a decision on another account id, then refused as unknown', () => {
+      given(request()).when({ ...decideAccount('approver-1'), accountId: 'TRUST-TWD-2' } as TrustAccountCommand).thenRefuses('TRUST_ACCOUNT_UNKNOWN', 'accountId');
+    });
+
+    it('given the same person deciding otherwise than before, then it is no replay: refused as decided', () => {
+      given(request(), decideAccount('approver-1', 'reject', 'no')).when(decideAccount('approver-1')).thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
+      given(...registered).when(decideAccount('approver-1', 'reject', 'no')).thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
+      given(request(), decideAccount('approver-1', 'reject', 'no')).when(decideAccount('approver-1', 'reject', 'another reason')).thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
+    });
+
+    it('given a decision, then the registration records who decided and why', () => {
+      given(request()).when(decideAccount('approver-1', 'reject', 'wrong bank')).then((_, after) => expect(after.registration).toMatchObject({ status: 'rejected', decidedBy: 'approver-1', rejectionReason: 'wrong bank' }));
+      given(request()).when(decideAccount('approver-1')).then((_, after) => expect(after.registration).toMatchObject({ status: 'approved', decidedBy: 'approver-1', rejectionReason: null, requestedBy: 'ops-1', requestedAt: at }));
+    });
+  });
+
+  describe('when a statement is imported', () => {
+    it('given an importer who is blank, then refused', () => {
+      given(...registered).when(submit(monday, ' ')).thenRefuses('ACTOR_MISSING', 'submittedBy');
+    });
+
+    it('given a statement of another account, then refused as unknown', () => {
+      given(...registered).when(submit(statement(0, 100_000n, 100_000n, { accountId: 'TRUST-TWD-2' }))).thenRefuses('TRUST_ACCOUNT_UNKNOWN', 'accountId');
+    });
+
+    it('given a pending statement of the next period, then one ending exactly where it starts does not overlap it', () => {
+      const next = statement(1, 100_000n, 100_000n);
+      given(...registered, submit(next)).when(submit(statement(0, 100_000n, 100_000n))).then((events) => expect(events.map((event) => event.type)).toEqual(['TrustStatementSubmitted']));
+    });
+
+    it('given statement starting exactly at the registered balance\'s instant, then in order', () => {
+      given(...registered).when(submit(statement(0, 100_000n, 100_000n, { from: account.openingBalanceAt }))).then((events) => expect(events).toHaveLength(1));
+    });
+  });
+
+  describe('when the chain has several approved statements', () => {
+    const wednesday = statement(2, 90_000n, 95_000n);
+    const approvedThree = [...registered, submit(monday), decideStatement(monday.statementId, 'approver-1'), submit(tuesday), decideStatement(tuesday.statementId, 'approver-1')];
+
+    it('given Monday and Tuesday approved, then Wednesday opens at Tuesday\'s close, not Monday\'s', () => {
+      given(...approvedThree).when(submit(wednesday)).then((events) => expect(events).toHaveLength(1));
+      given(...approvedThree).when(submit(statement(2, 110_000n, 110_000n))).thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /closed at 90000/);
+    });
+
+    it('given Tuesday imported before Monday and both approved, then Wednesday opens at Tuesday\'s close; the record shows who imported it', () => {
+      const quietMonday = statement(0, 100_000n, 100_000n);
+      const earlyTuesday = statement(1, 100_000n, 90_000n);
+      const history = [...registered, submit(earlyTuesday), submit(quietMonday), decideStatement(quietMonday.statementId, 'approver-1'), decideStatement(earlyTuesday.statementId, 'approver-1')];
+      given(...history).when(submit(wednesday)).then((_, after) => expect(after.statements.get(wednesday.statementId)).toMatchObject({ status: 'pending', submittedBy: 'ops-1', submittedAt: at, decidedBy: null }));
+      given(...history).when(submit(statement(2, 100_000n, 100_000n))).thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /closed at 90000/);
+    });
+
+    it('given a statement overlapping an approved one, then that one is not its previous statement: the chain starts from the registration', () => {
+      const state = [...registered, submit(monday), decideStatement(monday.statementId, 'approver-1')].reduce((current, command) => {
+        const decision = decideTrustAccount(command, current);
+        return decision.ok ? decision.events.reduce(evolveTrustAccount, current) : current;
+      }, initialTrustAccountState());
+      const straddling = statement(0, 100_000n, 100_000n, { statementId: 'straddling', from: '2026-11-24T04:00:00.000Z', to: '2026-11-25T04:00:00.000Z' });
+      expect(chainRefusal(straddling, state, account)).toBeUndefined();
+      expect(chainRefusal({ ...straddling, openingBalanceMinor: 110_000n }, state, account)).toMatchObject({ code: 'OPENING_BALANCE_MISMATCH', path: 'openingBalanceMinor' });
+    });
+  });
+
+  describe('when a statement is decided', () => {
+    it('given a decider who is blank, then refused; the importer deciding is told which statement', () => {
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, ' ')).thenRefuses('ACTOR_MISSING', 'decidedBy');
+      given(...registered, submit(monday)).when(decideStatement(monday.statementId, 'ops-1')).thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy', new RegExp(`ops-1 imported statement ${monday.statementId}`));
+    });
+
+    it('given a rejected statement, then the same rejection again is a replay, another reason or an approval by the same person is refused', () => {
+      const rejected = [...registered, submit(monday), decideStatement(monday.statementId, 'approver-1', 'reject', 'no')];
+      given(...rejected).when(decideStatement(monday.statementId, 'approver-1', 'reject', 'no')).then([]);
+      given(...rejected).when(decideStatement(monday.statementId, 'approver-1', 'reject', 'other')).thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
+      given(...rejected).when(decideStatement(monday.statementId, 'approver-1')).thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
+    });
+
+    it('given a state holding statements but no registration (no history produces one: a damaged snapshot), then a decision is refused as unknown', () => {
+      const record = { ...monday, submittedBy: 'ops-1', submittedAt: at, status: 'pending' as const, decidedBy: null, rejectionReason: null };
+      const decision = decideTrustAccount(decideStatement(monday.statementId, 'approver-1'), { registration: null, statements: new Map([[monday.statementId, record]]) });
+      expect(decision).toMatchObject({ ok: false, error: { code: 'STATEMENT_UNKNOWN', path: 'statementId' } });
+    });
+  });
+
+  describe('assertions and the published names', () => {
+    it('given a command or an event of no known type, then an assertion fails', () => {
+      expect(() => decideTrustAccount({ type: 'CloseTrustAccount' } as unknown as TrustAccountCommand, initialTrustAccountState())).toThrow('unknown command');
+      expect(() => evolveTrustAccount(initialTrustAccountState(), { type: 'TrustAccountClosed' } as unknown as TrustAccountEvent)).toThrow('unknown event');
+    });
+
+    it('given a decision event without its registration or statement, then an assertion fails', () => {
+      expect(() => evolveTrustAccount(initialTrustAccountState(), { type: 'TrustAccountRegistrationApproved', data: { accountId: 'TRUST-TWD-1', approvedBy: 'approver-1', at } })).toThrow('of no registration');
+      expect(() => evolveTrustAccount(initialTrustAccountState(), { type: 'TrustStatementApproved', data: { statementId: 'S', accountId: 'TRUST-TWD-1', approvedBy: 'approver-1', at } })).toThrow('of unknown statement S');
+    });
+
+    it('the event types a reader subscribes to are the six this stream holds', () => {
+      expect([...TRUST_ACCOUNT_EVENT_TYPES].sort()).toEqual(['TrustAccountRegistrationApproved', 'TrustAccountRegistrationRejected', 'TrustAccountRegistrationRequested', 'TrustStatementApproved', 'TrustStatementRejected', 'TrustStatementSubmitted']);
     });
   });
 });

@@ -216,7 +216,8 @@ export function chainRefusal(statement: StatementSummary, state: TrustAccountSta
   if (from < Date.parse(registration.openingBalanceAt)) {
     return { code: 'STATEMENT_OUT_OF_ORDER', path: 'from', reason: `trust account ${statement.accountId} was registered with its balance at ${registration.openingBalanceAt}; a statement cannot start before it` };
   }
-  const approved = [...state.statements.values()].filter((other) => other.status === 'approved' && other.statementId !== statement.statementId);
+  // the statement itself, once approved, is neither later than nor previous to itself: its period ends after it starts
+  const approved = [...state.statements.values()].filter((other) => other.status === 'approved');
   const later = approved.find((other) => Date.parse(other.from) >= Date.parse(statement.to));
   if (later !== undefined) return { code: 'STATEMENT_OUT_OF_ORDER', path: 'from', reason: `statement ${later.statementId} of a later period is approved already: statements are approved in period order` };
   const previous = approved.filter((other) => Date.parse(other.to) <= from).sort((a, b) => Date.parse(b.to) - Date.parse(a.to))[0];
