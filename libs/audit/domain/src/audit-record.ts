@@ -30,8 +30,9 @@ export interface AuditRecord extends AuditEntry {
   readonly hash: string;
 }
 
+/** The text's UTF-8 bytes (Buffer.from's encoding, as for every text signed or hashed here) after their length as 4 bytes big-endian. */
 const lengthPrefixed = (value: string): Buffer => {
-  const bytes = Buffer.from(value, 'utf8');
+  const bytes = Buffer.from(value);
   const length = Buffer.alloc(4);
   length.writeUInt32BE(bytes.length, 0);
   return Buffer.concat([length, bytes]);
@@ -110,7 +111,7 @@ export function keyObjectSigner(privateKey: KeyObject): CheckpointSigner {
 /** Signs with an Ed25519 private key (held outside the database). */
 export function signCheckpoint(fields: CheckpointFields, privateKey: KeyObject): Checkpoint {
   const unsigned = { format: CHECKPOINT_FORMAT, ...fields, keyId: keyIdOf(createPublicKey(privateKey)) } as const;
-  return { ...unsigned, signature: sign(null, Buffer.from(checkpointText(unsigned), 'utf8'), privateKey).toString('base64') };
+  return { ...unsigned, signature: sign(null, Buffer.from(checkpointText(unsigned)), privateKey).toString('base64') };
 }
 
 export interface CheckpointFields {
@@ -123,7 +124,7 @@ export interface CheckpointFields {
 /** Signs with any signer (an HSM's too); the signature is checked against the signer's public key before it is returned. */
 export async function signCheckpointWith(fields: CheckpointFields, signer: CheckpointSigner): Promise<Checkpoint> {
   const unsigned = { format: CHECKPOINT_FORMAT, ...fields, keyId: keyIdOf(signer.publicKey) } as const;
-  const checkpoint = { ...unsigned, signature: (await signer.sign(Buffer.from(checkpointText(unsigned), 'utf8'))).toString('base64') };
+  const checkpoint = { ...unsigned, signature: (await signer.sign(Buffer.from(checkpointText(unsigned)))).toString('base64') };
   if (!verifyCheckpoint(checkpoint, signer.publicKey)) throw new Error('assertion: the signer\'s signature does not verify against its own public key');
   return checkpoint;
 }
@@ -132,7 +133,7 @@ export async function signCheckpointWith(fields: CheckpointFields, signer: Check
 export function verifyCheckpoint(checkpoint: Checkpoint, publicKey: KeyObject): boolean {
   if (checkpoint.format !== CHECKPOINT_FORMAT || checkpoint.keyId !== keyIdOf(publicKey)) return false;
   const { signature, ...unsigned } = checkpoint;
-  return verify(null, Buffer.from(checkpointText(unsigned), 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+  return verify(null, Buffer.from(checkpointText(unsigned)), publicKey, Buffer.from(signature, 'base64'));
 }
 
 /** One record proved to be in a checkpoint: the entry and its audit path. */
