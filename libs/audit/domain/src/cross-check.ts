@@ -48,6 +48,6 @@ export function crossCheck(store: readonly StoreEvent[], audited: readonly Audit
   for (const [position, entry] of inAudit) {
     if (!inStore.has(position)) findings.push({ problem: 'extra', sourcePosition: position, auditPosition: entry.auditPosition, reason: `audit record ${entry.auditPosition} claims store position ${position}, which the store does not hold` });
   }
-  findings.sort((a, b) => (BigInt(a.sourcePosition) < BigInt(b.sourcePosition) ? -1 : BigInt(a.sourcePosition) > BigInt(b.sourcePosition) ? 1 : 0));
+  findings.sort((a, b) => Number(BigInt(a.sourcePosition) - BigInt(b.sourcePosition)));
   return { storeEvents: store.length, auditedEvents: inAudit.size, findings };
 }

@@ -29,7 +29,7 @@ export function reconstructClientBalances(events: readonly AuditedLedgerEvent[],
   const posted = new Map<string, bigint>();
   const holds = new Map<string, { asset: string; amountMinor: bigint; open: boolean }>();
   const journals = new Set<string>();
-  for (const event of [...events].sort((a, b) => (a.sourcePosition < b.sourcePosition ? -1 : a.sourcePosition > b.sourcePosition ? 1 : 0))) {
+  for (const event of [...events].sort((a, b) => Number(a.sourcePosition - b.sourcePosition))) {
     if (event.sourcePosition > upToPosition) break;
     const data = event.data;
     if (event.type === 'JournalPosted') {
