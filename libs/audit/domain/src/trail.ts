@@ -59,14 +59,10 @@ export function clientTrail(events: readonly AuditedEvent[], clientId: string): 
   return trail;
 }
 
-function keyIdsIn(value: unknown): string[] {
-  if (value === null || typeof value !== 'object') return [];
-  const found: string[] = [];
-  for (const [field, item] of Object.entries(value as Record<string, unknown>)) {
-    if ((field === 'keyId' || field === 'previousKeyId') && typeof item === 'string') found.push(item);
-    else found.push(...keyIdsIn(item));
-  }
-  return found;
+/** Does the value name the key, as its keyId or previousKeyId, at any depth? */
+function namesKeyIn(value: unknown, keyId: string): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value as Record<string, unknown>).some(([field, item]) => ((field === 'keyId' || field === 'previousKeyId') && item === keyId) || namesKeyIn(item, keyId));
 }
 
 export function keyTrail(events: readonly AuditedEvent[], keyId: string): TrailEntry[] {
@@ -75,7 +71,7 @@ export function keyTrail(events: readonly AuditedEvent[], keyId: string): TrailE
   const trail: TrailEntry[] = [];
   for (const event of events) {
     const data = event.data;
-    const namesKey = keyIdsIn(data).includes(keyId);
+    const namesKey = namesKeyIn(data, keyId);
     const walletId = typeof data['walletId'] === 'string' ? (data['walletId'] as string) : undefined;
     if (namesKey && walletId !== undefined && (event.type === 'WalletRegistered' || event.type === 'WalletKeyRotated')) wallets.add(walletId);
     const changeId = typeof data['changeId'] === 'string' ? (data['changeId'] as string) : undefined;
