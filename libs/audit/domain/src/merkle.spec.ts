@@ -1,4 +1,4 @@
-import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, nodeHash, treeRoot, verifyConsistency, verifyInclusion } from './merkle';
+import { consistencyProof, EMPTY_ROOT, inclusionProof, isPowerOfTwo, leafHash, nodeHash, treeRoot, verifyConsistency, verifyInclusion } from './merkle';
 
 // RFC 6962 / 9162 test data (certificate-transparency reference tests): eight leaves and the roots of their prefixes
 const INPUTS = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((hex) => Buffer.from(hex, 'hex'));
@@ -217,5 +217,33 @@ describe('RFC 9162 Merkle tree: malformed requests and forged proofs', () => {
         expect(verifyConsistency(first, second, firstRoot, secondRoot, [...proof, firstRoot])).toBe(false);
       }
     }
+  });
+});
+
+describe('RFC 9162 consistency beyond 2^31 records (HK-22)', () => {
+  // Sizes only steer the verification, so a proof for trees of 3 * 2^31 and 2^33 records can be
+  // built from three subtree roots: L = [0, 2^32), A = [2^32, 3 * 2^31), B = [3 * 2^31, 2^33).
+  // RFC 9162 2.1.4.1 gives the proof [A, B, L]; the same shape at 6 and 8 leaves is checked
+  // against consistencyProof first, so the construction is the RFC's and not this test's.
+  const hashOf = (text: string) => leafHash(Buffer.from(text));
+
+  it('given the proof shape at 6 and 8 leaves, then it is what consistencyProof builds', () => {
+    const leaves = Array.from({ length: 8 }, (_, n) => hashOf(`record ${n}`));
+    expect(consistencyProof(leaves, 6, 8)).toEqual([treeRoot(leaves.slice(4, 6)), treeRoot(leaves.slice(6, 8)), treeRoot(leaves.slice(0, 4))]);
+  });
+
+  it('HK-22 given a first tree of 3 * 2^31 records (not a power of two, though its low 32 bits say so), then a valid proof verifies and a forged one does not', () => {
+    const [left, a, b] = [hashOf('L'), hashOf('A'), hashOf('B')];
+    const first = 3 * 2 ** 31;
+    const second = 2 ** 33;
+    const firstRoot = nodeHash(left, a);
+    const secondRoot = nodeHash(left, nodeHash(a, b));
+    expect(verifyConsistency(first, second, firstRoot, secondRoot, [a, b, left])).toBe(true);
+    expect(verifyConsistency(first, second, firstRoot, secondRoot, [a, hashOf('forged'), left])).toBe(false);
+  });
+
+  it('isPowerOfTwo is exact over safe integers', () => {
+    expect([1, 2, 4, 2 ** 31, 2 ** 32, 2 ** 52, 2 ** 53].every(isPowerOfTwo)).toBe(true);
+    expect([0, 3, 6, 2 ** 31 - 1, 2 ** 31 + 1, 3 * 2 ** 31, 2 ** 32 + 2 ** 31, 2 ** 53 - 1].some(isPowerOfTwo)).toBe(false);
   });
 });

@@ -30,6 +30,13 @@ function split(n: number): number {
   return k;
 }
 
+/** n is 2^k for some k >= 0 (exact for every safe integer; `n & (n - 1)` is not beyond 2^31). */
+export function isPowerOfTwo(n: number): boolean {
+  let k = 1;
+  while (k < n) k *= 2;
+  return k === n;
+}
+
 /** MTH over leaf hashes [from, to). */
 function subtreeRoot(leaves: readonly Hash[], from: number, to: number): Hash {
   const n = to - from;
@@ -102,7 +109,7 @@ export function verifyConsistency(first: number, second: number, firstRoot: Hash
   if (first === 0) return proof.length === 0; // the empty tree is a prefix of every tree
   const path = [...proof];
   // a first tree that is a complete subtree: its root is where the path starts
-  if ((first & (first - 1)) === 0) path.unshift(firstRoot);
+  if (isPowerOfTwo(first)) path.unshift(firstRoot);
   let fn = first - 1;
   let sn = second - 1;
   while (fn % 2 === 1) {
