@@ -82,10 +82,10 @@ describe('house movements: custody transfers between our wallets (TW-15.4)', () 
   });
 
   describe('given the transfer is booked already', () => {
-    const booked = bookedBy(decideHouse(coldToHot(), nothingBooked, decimals));
+    const booked = () => bookedBy(decideHouse(coldToHot(), nothingBooked, decimals));
 
     it('the same transfer again (a replay) books nothing', () => {
-      expect(decideHouse(coldToHot(), booked, decimals)).toEqual({ ok: true, events: [] });
+      expect(decideHouse(coldToHot(), booked(), decimals)).toEqual({ ok: true, events: [] });
     });
 
     it.each<[string, Partial<Extract<HouseCommand, { type: 'BookCustodyTransfer' }>>]>([
@@ -94,11 +94,11 @@ describe('house movements: custody transfers between our wallets (TW-15.4)', () 
       ['another sending wallet', { fromWalletId: 'wallet-cold-2' }],
       ['another asset', { asset: 'ETH' }],
     ])('the same transfer id with %s is refused with JOURNAL_ID_CONFLICT', (_case, overrides) => {
-      expect(refusal(decideHouse(coldToHot(overrides), booked, decimals))).toEqual({ code: 'JOURNAL_ID_CONFLICT', path: 'reference' });
+      expect(refusal(decideHouse(coldToHot(overrides), booked(), decimals))).toEqual({ code: 'JOURNAL_ID_CONFLICT', path: 'reference' });
     });
 
     it('a network fee whose id is the transfer\'s is its own journal, not a replay or a conflict', () => {
-      const decision = decideHouse(gas({ feeId: 'TR-1' }), booked, decimals);
+      const decision = decideHouse(gas({ feeId: 'TR-1' }), booked(), decimals);
       expect(decision.ok && decision.events.map((event) => event.type === 'JournalPosted' && event.data.journalId)).toEqual(['network-fee:TR-1']);
     });
   });
@@ -140,10 +140,10 @@ describe('house movements: network fees no client movement carried', () => {
   });
 
   describe('given the fee is booked already', () => {
-    const booked = bookedBy(decideHouse(gas(), nothingBooked, decimals));
+    const booked = () => bookedBy(decideHouse(gas(), nothingBooked, decimals));
 
     it('the same fee again (a replay) books nothing', () => {
-      expect(decideHouse(gas(), booked, decimals)).toEqual({ ok: true, events: [] });
+      expect(decideHouse(gas(), booked(), decimals)).toEqual({ ok: true, events: [] });
     });
 
     it.each<[string, Partial<Extract<HouseCommand, { type: 'BookNetworkFee' }>>]>([
@@ -151,7 +151,7 @@ describe('house movements: network fees no client movement carried', () => {
       ['another wallet', { walletId: 'wallet-hot-2' }],
       ['another asset', { asset: 'USDT' }],
     ])('the same fee id with %s is refused with JOURNAL_ID_CONFLICT', (_case, overrides) => {
-      expect(refusal(decideHouse(gas(overrides), booked, decimals))).toEqual({ code: 'JOURNAL_ID_CONFLICT', path: 'reference' });
+      expect(refusal(decideHouse(gas(overrides), booked(), decimals))).toEqual({ code: 'JOURNAL_ID_CONFLICT', path: 'reference' });
     });
   });
 });

@@ -36,6 +36,7 @@ export function decideHouse(command: HouseCommand, booked: HouseJournals, decima
         transfer(custodyAccount(command.toWalletId, command.asset), custodyAccount(command.fromWalletId, command.asset), command.amountMinor)
       : transfer(houseAccount('network-fee-expense', command.asset), custodyAccount(command.walletId, command.asset), command.amountMinor);
   const problem = checkJournal(entries);
+  // Stryker disable next-line ConditionalExpression: an assertion no input can fail: transfer() of a positive amount within one asset always balances (HK-8)
   if (problem !== undefined) throw new Error(`assertion: ${command.type} produced an unbalanced journal: ${problem.code}`);
   const event: LedgerEvent = { type: 'JournalPosted', data: { journalId, kind, sourceReference: reference, fingerprint, entries, at: command.at } };
   return { ok: true, events: [event] };
