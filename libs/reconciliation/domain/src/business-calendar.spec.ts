@@ -35,7 +35,7 @@ describe('business calendar configuration (TW-13, TW-14: business days per juris
   });
 
   it('given weekend days outside 0..6, not whole, or more than five of them, then refused', () => {
-    for (const weekendDays of [[-1], [7], [1.5], [0, 1, 2, 3, 4, 5]]) expect([weekendDays, calendarProblems({ ...TW, weekendDays })]).toEqual([weekendDays, ['weekendDays are 0..6, at most 5 of them']]);
+    for (const weekendDays of [[-1], [7], [0, 7], [1.5], [0, 1, 2, 3, 4, 5]]) expect([weekendDays, calendarProblems({ ...TW, weekendDays })]).toEqual([weekendDays, ['weekendDays are 0..6, at most 5 of them']]);
     expect(calendarProblems({ ...TW, weekendDays: [0, 6] })).toEqual([]);
   });
 

@@ -157,7 +157,7 @@ function checkerRefusal(decision: MakerCheckerDecision, reason: string, decidedB
 /** The same decision again by the same person (a replay) changes nothing. */
 function isReplay(record: { readonly status: Status; readonly decidedBy: string | null; readonly rejectionReason: string | null }, decision: MakerCheckerDecision, decidedBy: string, reason: string): boolean {
   if (record.decidedBy !== decidedBy) return false;
-  return decision === 'approve' ? record.status === 'approved' : record.status === 'rejected' && record.rejectionReason === reason;
+  return decision === 'approve' ? record.status === 'approved' : record.rejectionReason === reason; // only a rejection has a reason
 }
 
 /** Checker: a different person approves the account (and its opening balance) or rejects it. */
