@@ -50,9 +50,10 @@ describe('TW-14 / HK-21 every asset and every wallet, each figure shown', () => 
     { walletId: 'hot-1', asset: 'ETH', balanceMinor: 103n, blockNumber: 42n },
     { walletId: 'stray-1', asset: 'BTC', balanceMinor: 2n, blockNumber: 800_000n },
   ];
-  const result = reconcile('2026-11-24', owed, records, chain);
+  const run = () => reconcile('2026-11-24', owed, records, chain); // inside each test: a failure is the test's
 
   it('HK-21 given assets from the totals, the records and the chain, then one line per asset in order, with what is owed, recorded, the house share and on chain', () => {
+    const result = run();
     expect(result.businessDay).toBe('2026-11-24');
     expect(result.perAsset).toEqual([
       { asset: 'BTC', owedMinor: 0n, recordedMinor: 0n, houseMinor: 0n, onChainMinor: 2n },
@@ -63,7 +64,7 @@ describe('TW-14 / HK-21 every asset and every wallet, each figure shown', () => 
   });
 
   it('HK-21 given wallets on either side only, then one line per wallet and asset in order; a wallet not read on chain has no height', () => {
-    expect(result.perWallet).toEqual([
+    expect(run().perWallet).toEqual([
       { walletId: 'cold-1', asset: 'ETH', recordedMinor: 900n, houseMinor: 0n, onChainMinor: 0n, blockNumber: null, differenceMinor: -900n },
       { walletId: 'hot-1', asset: 'DOGE', recordedMinor: 0n, houseMinor: 0n, onChainMinor: 0n, blockNumber: null, differenceMinor: 0n },
       { walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n, houseMinor: 3n, onChainMinor: 103n, blockNumber: 42n, differenceMinor: 0n },
@@ -74,7 +75,7 @@ describe('TW-14 / HK-21 every asset and every wallet, each figure shown', () => 
   });
 
   it('TW-14 given records that match but a chain that does not, then on-chain differences only, naming just the wallets that differ', () => {
-    expect(result.differences).toEqual([
+    expect(run().differences).toEqual([
       { asset: 'BTC', source: 'on-chain', kind: 'surplus', amountMinor: 2n, owedMinor: 0n, heldMinor: 2n, wallets: ['stray-1'] },
       { asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: 900n, owedMinor: 1_000n, heldMinor: 100n, wallets: ['cold-1'] },
       { asset: 'USDT', source: 'on-chain', kind: 'surplus', amountMinor: 7n, owedMinor: 500n, heldMinor: 507n, wallets: ['stray-1'] },
