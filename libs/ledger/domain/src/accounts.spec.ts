@@ -15,8 +15,9 @@ describe('HK-6 / TW-12 the chart of accounts: client, house and custody accounts
     expect(accountKey(custodyAccount('wallet-cold-1', 'ETH'))).toBe('custody/wallet-cold-1/ETH');
   });
 
-  it('an account of no known kind is a programmer error', () => {
+  it('an account of no known kind is a programmer error, for its key and for its normal side', () => {
     expect(() => accountKey({ kind: 'escrow', asset: 'BTC' } as unknown as Account)).toThrow('assertion: unknown account {"kind":"escrow","asset":"BTC"}');
+    expect(() => normalSide({ kind: 'escrow', asset: 'BTC' } as unknown as Account)).toThrow('assertion: unknown account {"kind":"escrow","asset":"BTC"}');
   });
 
   it('clients, fee revenue and inventory are credit-normal; custody and network-fee expense are debit-normal', () => {

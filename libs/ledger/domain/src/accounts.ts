@@ -45,9 +45,18 @@ export function accountKey(account: Account): string {
 }
 
 export function normalSide(account: Account): NormalSide {
-  if (account.kind === 'custody') return 'debit';
-  if (account.kind === 'house' && account.purpose === 'network-fee-expense') return 'debit';
-  return 'credit';
+  switch (account.kind) {
+    case 'client':
+      return 'credit';
+    case 'house':
+      return account.purpose === 'network-fee-expense' ? 'debit' : 'credit';
+    case 'custody':
+      return 'debit';
+    default: {
+      const unreachable: never = account;
+      throw new Error(`assertion: unknown account ${JSON.stringify(unreachable)}`);
+    }
+  }
 }
 
 /** TigerBeetle's four counters; every amount in the asset's smallest unit. */

@@ -28,14 +28,12 @@ export function assetBooks(state: LedgerState): AssetBooks[] {
     if (account.kind === 'custody') totals.custody += posted;
     else if (account.kind === 'client') {
       totals.clients += posted;
-      // Stryker disable next-line EqualityOperator: posted >= 0n differs only at posted = 0n, which adds 0n either way
       totals.clientsFloored += posted > 0n ? posted : 0n;
     } else totals.house += account.purpose === 'network-fee-expense' ? -posted : posted;
     byAsset.set(account.asset, totals);
   }
   return [...byAsset.entries()]
-    // Stryker disable next-line EqualityOperator: the keys of one map are distinct, so left <= right never meets equality
-    .sort(([left], [right]) => (left < right ? -1 : 1))
+    .sort(([left], [right]) => (left < right ? -1 : 1)) // the keys of one map are distinct: never equal
     .map(([asset, totals]) => ({
       asset,
       custodyMinor: totals.custody,

@@ -65,7 +65,7 @@ function isRefusal(value: RequestedAdjustment | LedgerError): value is LedgerErr
 export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, state: LedgerState): Decision {
   const request = pendingRequest(command, state);
   if (isRefusal(request)) return { ok: false, error: request };
-  if (request.status === 'approved' && request.approvedBy === command.approvedBy) return { ok: true, events: [] }; // the same approval again
+  if (request.approvedBy === command.approvedBy) return { ok: true, events: [] }; // the same approval again (only an approved request has an approver)
   const expiresAt = adjustmentExpiresAt(request, command.approvalWindowMs);
   if (request.status === 'expired') return { ok: false, error: ledgerError('ADJUSTMENT_EXPIRED', 'adjustmentId', `adjustment ${command.adjustmentId} expired unapproved; request it again`) };
   if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
@@ -101,7 +101,8 @@ export function decideApproveAdjustment(command: Command<'ApproveAdjustment'>, s
 export function decideRejectAdjustment(command: Command<'RejectAdjustment'>, state: LedgerState): Decision {
   const request = pendingRequest(command, state);
   if (isRefusal(request)) return { ok: false, error: request };
-  if (request.status === 'rejected' && request.rejectedBy === command.rejectedBy && request.rejectionReason === command.reason) return { ok: true, events: [] };
+  // The same rejection again (only a rejected request has a rejecter).
+  if (request.rejectedBy === command.rejectedBy && request.rejectionReason === command.reason) return { ok: true, events: [] };
   if (request.status !== 'pending') return { ok: false, error: ledgerError('ADJUSTMENT_NOT_PENDING', 'adjustmentId', `adjustment ${command.adjustmentId} is ${request.status}`) };
   if (command.rejectedBy.trim() === '') return { ok: false, error: ledgerError('ACTOR_MISSING', 'rejectedBy', 'the approver must be an authenticated person') };
   if (command.rejectedBy === request.requestedBy) {

@@ -18,7 +18,6 @@ function gcd(a: bigint, b: bigint): bigint {
   let x = a;
   let y = b;
   while (y !== 0n) [x, y] = [y, x % y];
-  // Stryker disable next-line EqualityOperator: x <= 0n differs only at x = 0n, where -x and x are the same bigint
   return x < 0n ? -x : x;
 }
 
@@ -111,7 +110,8 @@ export function toDecimalTextUp(value: Rational, digits: number): string {
 export function ceilToMinor(value: Rational, decimals: number): bigint {
   const scaled = multiply(value, rational(10n ** BigInt(decimals)));
   const quotient = scaled.numerator / scaled.denominator; // toward zero: up for a negative value, down for a positive one
-  return quotient * scaled.denominator < scaled.numerator ? quotient + 1n : quotient;
+  // The remainder has the sign of the numerator: above zero only for a positive value with a fraction left over.
+  return scaled.numerator % scaled.denominator > 0n ? quotient + 1n : quotient;
 }
 
 /** Exact text of a rational (`numerator/denominator`) for evidence that must be recomputable. */
