@@ -48,10 +48,10 @@ export function normalSide(account: Account): NormalSide {
   switch (account.kind) {
     case 'client':
       return 'credit';
-    case 'house':
-      return account.purpose === 'network-fee-expense' ? 'debit' : 'credit';
     case 'custody':
       return 'debit';
+    case 'house':
+      return account.purpose === 'network-fee-expense' ? 'debit' : 'credit';
     default: {
       const unreachable: never = account;
       throw new Error(`assertion: unknown account ${JSON.stringify(unreachable)}`);
