@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: every tier, in order: types, lint (module boundaries), unit, integration, end-to-end.
+# npm test: every tier, in order: types, format, lint (module boundaries), unit, integration, end-to-end.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tools/scripts/lib.sh
@@ -24,6 +24,7 @@ step() {
 step "typecheck" npx tsc -p tsconfig.json --noEmit
 step "typecheck (dashboard: browser code)" npx tsc -p apps/custody/dashboard/tsconfig.json --noEmit
 step "typecheck (dashboard's Vite config)" npx tsc -p apps/custody/dashboard/tsconfig.node.json --noEmit
+step "format (Prettier, 100 columns: npm run format fixes it)" npx prettier --check --log-level warn apps libs tools
 step "lint" npx eslint --max-warnings=0 apps libs tools
 step "unit tests" npx jest --selectProjects unit --json --outputFile=tmp/jest-unit.json
 step "integration tests (PostgreSQL)" npx jest --selectProjects int --maxWorkers=2 --json --outputFile=tmp/jest-int.json
