@@ -1,7 +1,10 @@
 import { RECONCILIATION_EVENTS_TOPIC } from '@custody/contracts';
 import type { InclusionEvidence } from '@custody/audit-domain';
 import { decodeAmounts, type JsonObject } from '@custody/event-store';
-import { reconciliationCsv, type ReconciliationRunRecorded } from '@custody/reconciliation-application';
+import {
+  reconciliationCsv,
+  type ReconciliationRunRecorded,
+} from '@custody/reconciliation-application';
 
 /** A report file name from a run id: letters, digits, '.', '_' and '-' kept, anything else '_'. */
 function fileNameOf(runId: string): string {
@@ -19,11 +22,14 @@ export function evidenceReports(records: readonly InclusionEvidence[]): Record<s
   const files: Record<string, string> = {};
   for (const record of records) {
     if (record.entry.topic !== RECONCILIATION_EVENTS_TOPIC) continue;
-    const envelope = JSON.parse(Buffer.from(record.entry.valueBase64, 'base64').toString('utf8')) as { type?: string; data?: JsonObject };
+    const envelope = JSON.parse(
+      Buffer.from(record.entry.valueBase64, 'base64').toString('utf8'),
+    ) as { type?: string; data?: JsonObject };
     if (envelope.type !== 'ReconciliationRunCompleted' || envelope.data === undefined) continue;
     const data = decodeAmounts(envelope.data) as ReconciliationRunRecorded['data'];
     const name = `reports/${fileNameOf(data.runId)}`;
-    files[`${name}.json`] = `${JSON.stringify({ position: record.position, runId: data.runId, businessDay: data.businessDay, data: envelope.data }, null, 2)}\n`;
+    files[`${name}.json`] =
+      `${JSON.stringify({ position: record.position, runId: data.runId, businessDay: data.businessDay, data: envelope.data }, null, 2)}\n`;
     files[`${name}.csv`] = reconciliationCsv(data);
   }
   return files;

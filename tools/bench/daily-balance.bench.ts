@@ -15,7 +15,13 @@ const CLIENTS = positiveIntegerFromEnv('BENCH_CLIENTS', 100_000);
 const MOVEMENTS = positiveIntegerFromEnv('BENCH_MOVEMENTS', 1_000_000);
 const ASSETS = ['BTC', 'ETH', 'USDT', 'USDC', 'SOL'];
 const NAIVE_SHARE = 10;
-const TW: BusinessCalendar = { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set() };
+const TW: BusinessCalendar = {
+  jurisdiction: 'TW',
+  timeZone: 'Asia/Taipei',
+  cutOff: '15:30',
+  weekendDays: [0, 6],
+  holidays: new Set(),
+};
 const DAY = '2026-11-24';
 const DAY_START_MS = Date.parse('2026-11-23T07:30:00.000Z'); // the previous cut-off, in UTC
 
@@ -34,7 +40,8 @@ function* movementRows(clients: number, movements: number): Generator<string> {
     const clientId = `client-${index < clients * ASSETS.length ? Math.floor(index / ASSETS.length) : Math.floor(random() * clients)}`;
     const asset = ASSETS[index % ASSETS.length] as string;
     // credits mostly, some debits, some taking a client below zero; over 26 hours: some after the cut-off
-    const amount = BigInt(Math.floor(random() * 1_000_000_000)) - (random() < 0.2 ? 800_000_000n : 0n);
+    const amount =
+      BigInt(Math.floor(random() * 1_000_000_000)) - (random() < 0.2 ? 800_000_000n : 0n);
     const at = new Date(DAY_START_MS + Math.floor(random() * 26 * 3_600_000)).toISOString();
     yield `J-${index}\t0\t${clientId}\t${asset}\t${amount}\t${at}\n`;
   }
@@ -53,7 +60,14 @@ async function main(): Promise<void> {
     const seedStart = nowMs();
     const client = await db.pool.connect();
     try {
-      await pipeline(Readable.from(movementRows(CLIENTS, MOVEMENTS)), client.query(copyFrom('copy reconciliation.recon_movements (journal_id, line, client_id, asset, amount_minor, at) from stdin')));
+      await pipeline(
+        Readable.from(movementRows(CLIENTS, MOVEMENTS)),
+        client.query(
+          copyFrom(
+            'copy reconciliation.recon_movements (journal_id, line, client_id, asset, amount_minor, at) from stdin',
+          ),
+        ),
+      );
     } finally {
       client.release();
     }
@@ -64,14 +78,21 @@ async function main(): Promise<void> {
     const { run, recorded } = await runs.run(DAY);
     const seconds = (nowMs() - start) / 1000;
     const clientsCounted = new Set(run.lines.map((line) => line.clientId)).size;
-    if (clientsCounted !== CLIENTS) throw new Error(`the run counted ${clientsCounted} clients, ${CLIENTS} were seeded`);
+    if (clientsCounted !== CLIENTS)
+      throw new Error(`the run counted ${clientsCounted} clients, ${CLIENTS} were seeded`);
     const again = await runs.run(DAY, BigInt(recorded.upToReceived));
-    if (again.recorded.linesDigest !== recorded.linesDigest) throw new Error('the same day over the same input came out different');
+    if (again.recorded.linesDigest !== recorded.linesDigest)
+      throw new Error('the same day over the same input came out different');
 
     // naive: every movement's business day asked of the time-zone rules, one INSERT per line, a tenth of the clients
     const naiveClients = Math.max(1, Math.floor(CLIENTS / NAIVE_SHARE));
     const naiveStart = nowMs();
-    const { rows } = await db.pool.query<{ client_id: string; asset: string; amount_minor: string; at: Date }>(
+    const { rows } = await db.pool.query<{
+      client_id: string;
+      asset: string;
+      amount_minor: string;
+      at: Date;
+    }>(
       `select client_id, asset, amount_minor::text, at from reconciliation.recon_movements where client_id = any($1::text[])`,
       [Array.from({ length: naiveClients }, (_unused, index) => `client-${index}`)],
     );
@@ -81,11 +102,18 @@ async function main(): Promise<void> {
       const key = `${row.client_id}\u0000${row.asset}`;
       balances.set(key, (balances.get(key) ?? 0n) + BigInt(row.amount_minor));
     }
-    await db.pool.query('create table reconciliation.naive_lines (client_id text, asset text, balance_minor numeric, counted_minor numeric)');
+    await db.pool.query(
+      'create table reconciliation.naive_lines (client_id text, asset text, balance_minor numeric, counted_minor numeric)',
+    );
     for (const [key, balance] of balances) {
       const [clientId, asset] = key.split('\u0000');
       const counted = balance <= 0n ? 0n : ((balance + 99n) / 100n) * 100n;
-      await db.pool.query('insert into reconciliation.naive_lines values ($1, $2, $3, $4)', [clientId, asset, balance.toString(), counted.toString()]);
+      await db.pool.query('insert into reconciliation.naive_lines values ($1, $2, $3, $4)', [
+        clientId,
+        asset,
+        balance.toString(),
+        counted.toString(),
+      ]);
     }
     const naiveSeconds = (nowMs() - naiveStart) / 1000;
 

@@ -15,7 +15,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { APPEND_EVENTS_MAX, PostgresEventStore, READ_PAGE_EVENTS_MAX, type NewEvent, type StreamAppend } from '@custody/event-store';
+import {
+  APPEND_EVENTS_MAX,
+  PostgresEventStore,
+  READ_PAGE_EVENTS_MAX,
+  type NewEvent,
+  type StreamAppend,
+} from '@custody/event-store';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
 import { positiveIntegerFromEnv } from './bench-env';
 
@@ -45,7 +51,8 @@ const EVENTS = positiveIntegerFromEnv('BENCH_EVENTS', EVENTS_DEFAULT);
 const NAIVE = Math.min(NAIVE_EVENTS, EVENTS);
 const WRITERS = positiveIntegerFromEnv('BENCH_WRITERS', WRITERS_DEFAULT);
 const BATCH_EVENTS = positiveIntegerFromEnv('BENCH_BATCH_EVENTS', BATCH_EVENTS_DEFAULT);
-if (BATCH_EVENTS > APPEND_EVENTS_MAX) throw new Error(`BATCH_EVENTS ${BATCH_EVENTS} exceeds APPEND_EVENTS_MAX ${APPEND_EVENTS_MAX}`);
+if (BATCH_EVENTS > APPEND_EVENTS_MAX)
+  throw new Error(`BATCH_EVENTS ${BATCH_EVENTS} exceeds APPEND_EVENTS_MAX ${APPEND_EVENTS_MAX}`);
 
 interface AppendFigures {
   readonly events: number;
@@ -71,7 +78,6 @@ interface ReadFigures {
   readonly seconds: number;
   readonly eventsPerSec: number;
 }
-
 
 function streamId(index: number): string {
   return `client-account-${String(index).padStart(6, '0')}`;
@@ -106,7 +112,11 @@ function newEvent(sequence: number, stream: number): NewEvent {
 }
 
 /** One append's worth of events (stream = sequence mod STREAMS), grouped by stream. */
-function buildBatch(sequences: readonly number[]): { streams: number[]; events: NewEvent[][]; dataBytes: number } {
+function buildBatch(sequences: readonly number[]): {
+  streams: number[];
+  events: NewEvent[][];
+  dataBytes: number;
+} {
   const byStream = new Map<number, NewEvent[]>();
   let dataBytes = 0;
   for (const sequence of sequences) {
@@ -127,8 +137,12 @@ async function assertDurable(db: TestDatabase): Promise<string> {
     const fsync = await client.query<{ fsync: string }>('show fsync');
     const setting = result.rows[0]?.synchronous_commit;
     console.log(`synchronous_commit = ${setting}, fsync = ${fsync.rows[0]?.fsync}`);
-    if (setting !== 'on') throw new Error(`benchmark must run durable: synchronous_commit is '${setting}', expected 'on'`);
-    if (fsync.rows[0]?.fsync !== 'on') throw new Error(`benchmark must run durable: fsync is '${fsync.rows[0]?.fsync}'`);
+    if (setting !== 'on')
+      throw new Error(
+        `benchmark must run durable: synchronous_commit is '${setting}', expected 'on'`,
+      );
+    if (fsync.rows[0]?.fsync !== 'on')
+      throw new Error(`benchmark must run durable: fsync is '${fsync.rows[0]?.fsync}'`);
     return setting;
   } finally {
     client.release();
@@ -142,11 +156,15 @@ async function assertDurable(db: TestDatabase): Promise<string> {
  * append to the last commit, every append one transaction with a durable commit.
  */
 async function benchAppend(store: PostgresEventStore): Promise<AppendFigures> {
-  const batchesByWriter: { streams: number[]; events: NewEvent[][] }[][] = Array.from({ length: WRITERS }, () => []);
+  const batchesByWriter: { streams: number[]; events: NewEvent[][] }[][] = Array.from(
+    { length: WRITERS },
+    () => [],
+  );
   let dataBytes = 0;
   for (let writer = 0; writer < WRITERS; writer += 1) {
     const sequences: number[] = [];
-    for (let sequence = 0; sequence < EVENTS; sequence += 1) if ((sequence % STREAMS) % WRITERS === writer) sequences.push(sequence);
+    for (let sequence = 0; sequence < EVENTS; sequence += 1)
+      if ((sequence % STREAMS) % WRITERS === writer) sequences.push(sequence);
     for (let start = 0; start < sequences.length; start += BATCH_EVENTS) {
       const batch = buildBatch(sequences.slice(start, start + BATCH_EVENTS));
       dataBytes += batch.dataBytes;
@@ -158,10 +176,15 @@ async function benchAppend(store: PostgresEventStore): Promise<AppendFigures> {
     for (const batch of batches) {
       const streamAppends: StreamAppend[] = batch.events.map((events, at) => {
         const current = versions[batch.streams[at] ?? -1] ?? 0n;
-        return { streamId: streamId(batch.streams[at] ?? -1), expectedVersion: current === 0n ? 'no-stream' : current, events };
+        return {
+          streamId: streamId(batch.streams[at] ?? -1),
+          expectedVersion: current === 0n ? 'no-stream' : current,
+          events,
+        };
       });
       const results = await store.append(streamAppends);
-      for (const [at, result] of results.entries()) versions[batch.streams[at] ?? -1] = result.nextExpectedVersion;
+      for (const [at, result] of results.entries())
+        versions[batch.streams[at] ?? -1] = result.nextExpectedVersion;
     }
   };
   const started = performance.now();
@@ -227,7 +250,9 @@ async function benchReadAll(store: PostgresEventStore, expected: number): Promis
     pages += 1;
     for (const event of page) {
       if (event.globalPosition !== after + 1n) {
-        throw new Error(`read-all out of order: expected position ${after + 1n}, got ${event.globalPosition}`);
+        throw new Error(
+          `read-all out of order: expected position ${after + 1n}, got ${event.globalPosition}`,
+        );
       }
       after = event.globalPosition;
     }
@@ -235,7 +260,8 @@ async function benchReadAll(store: PostgresEventStore, expected: number): Promis
     if (page.length < READ_PAGE_EVENTS) break;
   }
   const seconds = (performance.now() - started) / 1_000;
-  if (events !== expected) throw new Error(`read-all returned ${events} events, expected ${expected}`);
+  if (events !== expected)
+    throw new Error(`read-all returned ${events} events, expected ${expected}`);
   return { events, pages, pageEvents: READ_PAGE_EVENTS, seconds, eventsPerSec: events / seconds };
 }
 
@@ -263,16 +289,24 @@ async function main(): Promise<void> {
     const store = new PostgresEventStore({ pool: db.pool, schema: SCHEMA });
     await store.migrate();
     synchronousCommit = await assertDurable(db);
-    console.log(`database ${db.name}: ${EVENTS} events over ${Math.min(STREAMS, EVENTS)} streams, ${BATCH_EVENTS} events per append`);
+    console.log(
+      `database ${db.name}: ${EVENTS} events over ${Math.min(STREAMS, EVENTS)} streams, ${BATCH_EVENTS} events per append`,
+    );
 
     append = await benchAppend(store);
-    console.log(`append: ${append.events} events in ${append.seconds.toFixed(2)} s = ${Math.round(append.eventsPerSec)} events/s`);
+    console.log(
+      `append: ${append.events} events in ${append.seconds.toFixed(2)} s = ${Math.round(append.eventsPerSec)} events/s`,
+    );
 
     naive = await benchNaive(db, store);
-    console.log(`naive:  ${naive.events} events in ${naive.seconds.toFixed(2)} s = ${Math.round(naive.eventsPerSec)} events/s`);
+    console.log(
+      `naive:  ${naive.events} events in ${naive.seconds.toFixed(2)} s = ${Math.round(naive.eventsPerSec)} events/s`,
+    );
 
     read = await benchReadAll(store, EVENTS + NAIVE);
-    console.log(`read:   ${read.events} events in ${read.seconds.toFixed(2)} s = ${Math.round(read.eventsPerSec)} events/s`);
+    console.log(
+      `read:   ${read.events} events in ${read.seconds.toFixed(2)} s = ${Math.round(read.eventsPerSec)} events/s`,
+    );
   } finally {
     await drop();
     process.off('SIGINT', onSignal);

@@ -47,7 +47,14 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { APPEND_EVENTS_MAX, PostgresEventStore, READ_PAGE_EVENTS_MAX, type NewEvent, type RecordedEvent, type StreamAppend } from '@custody/event-store';
+import {
+  APPEND_EVENTS_MAX,
+  PostgresEventStore,
+  READ_PAGE_EVENTS_MAX,
+  type NewEvent,
+  type RecordedEvent,
+  type StreamAppend,
+} from '@custody/event-store';
 import {
   createKafka,
   createOutboxProducer,
@@ -61,9 +68,24 @@ import {
   type MessageBus,
 } from '@custody/messaging';
 import { createTestDatabase, startKafkaTestBroker, type TestDatabase } from '@custody/testing';
-import { logLevel, Partitioners, type Consumer, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
+import {
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type Kafka,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
-import { assertDurable, nonNegativeIntegerFromEnv, nowMs, percentiles, positiveIntegerFromEnv, round, type Percentiles } from './bench-env';
+import {
+  assertDurable,
+  nonNegativeIntegerFromEnv,
+  nowMs,
+  percentiles,
+  positiveIntegerFromEnv,
+  round,
+  type Percentiles,
+} from './bench-env';
 
 /** Events appended and carried through the pipeline (override with BENCH_EVENTS for a smoke run). */
 const EVENTS_DEFAULT = 100_000;
@@ -152,32 +174,52 @@ const EVENT_TYPES = ['ClientAssetDeposited', 'ClientAssetWithdrawn', 'TradeSettl
 
 const EVENTS = positiveIntegerFromEnv('BENCH_EVENTS', EVENTS_DEFAULT);
 const NAIVE = Math.min(NAIVE_MESSAGES, EVENTS);
-const APPEND_BATCH_EVENTS = positiveIntegerFromEnv('BENCH_APPEND_BATCH_EVENTS', APPEND_BATCH_EVENTS_DEFAULT);
+const APPEND_BATCH_EVENTS = positiveIntegerFromEnv(
+  'BENCH_APPEND_BATCH_EVENTS',
+  APPEND_BATCH_EVENTS_DEFAULT,
+);
 const APPEND_RATE = nonNegativeIntegerFromEnv('BENCH_APPEND_RATE', APPEND_RATE_DEFAULT);
-const RELAY_BATCH_EVENTS = positiveIntegerFromEnv('BENCH_RELAY_BATCH_EVENTS', RELAY_BATCH_EVENTS_DEFAULT);
+const RELAY_BATCH_EVENTS = positiveIntegerFromEnv(
+  'BENCH_RELAY_BATCH_EVENTS',
+  RELAY_BATCH_EVENTS_DEFAULT,
+);
 const PARTITIONS = positiveIntegerFromEnv('BENCH_PARTITIONS', PARTITIONS_DEFAULT);
 const CONSUMERS = positiveIntegerFromEnv('BENCH_CONSUMERS', CONSUMERS_DEFAULT);
 /** One connection per consumer instance at a time, one spare. */
 const READER_POOL_CONNECTIONS = CONSUMERS + 1;
 /** Warm-up events carry the negative sequences -1 .. -WARM_UP_EVENTS (a smoke run warms up less). */
-const WARM_UP_EVENTS = positiveIntegerFromEnv('BENCH_WARM_UP_EVENTS', Math.min(WARM_UP_EVENTS_DEFAULT, EVENTS));
+const WARM_UP_EVENTS = positiveIntegerFromEnv(
+  'BENCH_WARM_UP_EVENTS',
+  Math.min(WARM_UP_EVENTS_DEFAULT, EVENTS),
+);
 const CONSUMER_TUNING: KafkaConsumerTuning = {
   sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
   rebalanceTimeout: CONSUMER_REBALANCE_TIMEOUT_MS,
   heartbeatInterval: CONSUMER_HEARTBEAT_INTERVAL_MS,
   minBytes: 1,
   maxWaitTimeInMs: positiveIntegerFromEnv('BENCH_MAX_WAIT_MS', CONSUMER_MAX_WAIT_MS_DEFAULT),
-  maxBytesPerPartition: positiveIntegerFromEnv('BENCH_MAX_BYTES_PER_PARTITION', CONSUMER_MAX_BYTES_PER_PARTITION_DEFAULT),
+  maxBytesPerPartition: positiveIntegerFromEnv(
+    'BENCH_MAX_BYTES_PER_PARTITION',
+    CONSUMER_MAX_BYTES_PER_PARTITION_DEFAULT,
+  ),
   maxBytes: CONSUMER_MAX_BYTES,
 };
-if (APPEND_BATCH_EVENTS > APPEND_EVENTS_MAX) throw new Error(`BENCH_APPEND_BATCH_EVENTS ${APPEND_BATCH_EVENTS} exceeds APPEND_EVENTS_MAX ${APPEND_EVENTS_MAX}`);
-if (RELAY_BATCH_EVENTS > READ_PAGE_EVENTS_MAX) throw new Error(`BENCH_RELAY_BATCH_EVENTS ${RELAY_BATCH_EVENTS} exceeds READ_PAGE_EVENTS_MAX ${READ_PAGE_EVENTS_MAX}`);
+if (APPEND_BATCH_EVENTS > APPEND_EVENTS_MAX)
+  throw new Error(
+    `BENCH_APPEND_BATCH_EVENTS ${APPEND_BATCH_EVENTS} exceeds APPEND_EVENTS_MAX ${APPEND_EVENTS_MAX}`,
+  );
+if (RELAY_BATCH_EVENTS > READ_PAGE_EVENTS_MAX)
+  throw new Error(
+    `BENCH_RELAY_BATCH_EVENTS ${RELAY_BATCH_EVENTS} exceeds READ_PAGE_EVENTS_MAX ${READ_PAGE_EVENTS_MAX}`,
+  );
 
 /** The two services this benchmark runs as child processes (this file again, BENCH_PIPELINE_ROLE set). */
 type ServiceRole = 'relay' | 'projection';
 
 /** Parent -> service. */
-type ToService = { readonly kind: 'start'; readonly databaseUrl: string; readonly brokers: readonly string[] } | { readonly kind: 'stop' };
+type ToService =
+  | { readonly kind: 'start'; readonly databaseUrl: string; readonly brokers: readonly string[] }
+  | { readonly kind: 'stop' };
 
 /** Service -> parent. */
 type FromService =
@@ -230,8 +272,6 @@ interface NaiveFigures {
   readonly seconds: number;
   readonly eventsPerSec: number;
 }
-
-
 
 function streamId(index: number): string {
   return `client-account-${String(index).padStart(6, '0')}`;
@@ -286,7 +326,11 @@ function buildBatch(sequences: readonly number[]): AppendBatch {
     if (list === undefined) byStream.set(stream, [newEvent(sequence, stream)]);
     else list.push(newEvent(sequence, stream));
   }
-  return { streams: [...byStream.keys()], events: [...byStream.values()], sequences: [...sequences] };
+  return {
+    streams: [...byStream.keys()],
+    events: [...byStream.values()],
+    sequences: [...sequences],
+  };
 }
 
 /** The sequences first .. first + count - 1 (or, for a negative step, first, first - 1, ...), in appends. */
@@ -294,7 +338,9 @@ function buildBatches(first: number, count: number, step: 1 | -1): AppendBatch[]
   const batches: AppendBatch[] = [];
   for (let done = 0; done < count; done += APPEND_BATCH_EVENTS) {
     const size = Math.min(APPEND_BATCH_EVENTS, count - done);
-    batches.push(buildBatch(Array.from({ length: size }, (_, index) => first + step * (done + index))));
+    batches.push(
+      buildBatch(Array.from({ length: size }, (_, index) => first + step * (done + index))),
+    );
   }
   return batches;
 }
@@ -302,23 +348,37 @@ function buildBatches(first: number, count: number, step: 1 | -1): AppendBatch[]
 /** Throws unless the warm-up's streams reach every partition (so every partition has been fetched). */
 function assertWarmUpCoversPartitions(): void {
   const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata: PartitionMetadata[] = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, partitionErrorCode: 0, leader: 0, replicas: [], isr: [] }));
+  const partitionMetadata: PartitionMetadata[] = Array.from(
+    { length: PARTITIONS },
+    (_, partitionId) => ({ partitionId, partitionErrorCode: 0, leader: 0, replicas: [], isr: [] }),
+  );
   const reached = new Set<number>();
   for (let index = 0; index < Math.min(WARM_UP_EVENTS, STREAMS); index += 1) {
-    reached.add(partitioner({ topic: LEDGER_EVENTS_TOPIC, partitionMetadata, message: { key: streamId(index), value: null } }));
+    reached.add(
+      partitioner({
+        topic: LEDGER_EVENTS_TOPIC,
+        partitionMetadata,
+        message: { key: streamId(index), value: null },
+      }),
+    );
   }
-  if (reached.size < PARTITIONS) throw new Error(`the warm-up reaches ${reached.size} of ${PARTITIONS} partitions: raise BENCH_WARM_UP_EVENTS`);
+  if (reached.size < PARTITIONS)
+    throw new Error(
+      `the warm-up reaches ${reached.size} of ${PARTITIONS} partitions: raise BENCH_WARM_UP_EVENTS`,
+    );
 }
 
 function sequenceOf(data: unknown): number {
   const sequence = (data as { sequence?: unknown } | null)?.sequence;
-  if (typeof sequence !== 'number' || !Number.isInteger(sequence)) throw new Error(`assertion: event without an integer sequence: ${JSON.stringify(data)}`);
+  if (typeof sequence !== 'number' || !Number.isInteger(sequence))
+    throw new Error(`assertion: event without an integer sequence: ${JSON.stringify(data)}`);
   return sequence;
 }
 
 function amountOf(data: unknown): string {
   const amount = (data as { amountMinor?: unknown } | null)?.amountMinor;
-  if (typeof amount !== 'string' || !/^\d{1,30}$/.test(amount)) throw new Error(`assertion: event without an amountMinor: ${JSON.stringify(data)}`);
+  if (typeof amount !== 'string' || !/^\d{1,30}$/.test(amount))
+    throw new Error(`assertion: event without an amountMinor: ${JSON.stringify(data)}`);
   return amount;
 }
 
@@ -333,18 +393,30 @@ async function migrateBalances(pool: Pool, schema: string): Promise<void> {
 }
 
 /** Checks a read model against what was sent: balance sum, events and inbox rows, else throws. */
-async function verifyReadModel(pool: Pool, schema: string, inboxGroup: string, expected: { rows: number; sum: bigint }): Promise<void> {
+async function verifyReadModel(
+  pool: Pool,
+  schema: string,
+  inboxGroup: string,
+  expected: { rows: number; sum: bigint },
+): Promise<void> {
   const balances = await pool.query<{ sum: string | null; events: string | null }>(
     `select sum(balance_minor)::text as sum, sum(events)::text as events from ${schema}.balances`,
   );
-  const inbox = await pool.query<{ count: string }>(`select count(*)::text as count from ${schema}.inbox where consumer_group = $1`, [inboxGroup]);
+  const inbox = await pool.query<{ count: string }>(
+    `select count(*)::text as count from ${schema}.inbox where consumer_group = $1`,
+    [inboxGroup],
+  );
   const sum = BigInt(balances.rows[0]?.sum ?? '0');
   const events = Number(balances.rows[0]?.events ?? 0);
   const inboxRows = Number(inbox.rows[0]?.count ?? 0);
   if (sum !== expected.sum || events !== expected.rows || inboxRows !== expected.rows) {
-    throw new Error(`${schema} read model is wrong: balance sum ${sum} (expected ${expected.sum}), events ${events} and inbox rows ${inboxRows} (expected ${expected.rows})`);
+    throw new Error(
+      `${schema} read model is wrong: balance sum ${sum} (expected ${expected.sum}), events ${events} and inbox rows ${inboxRows} (expected ${expected.rows})`,
+    );
   }
-  console.log(`${schema}: verified ${inboxRows} inbox rows, ${events} events in balances, balance sum ${sum}`);
+  console.log(
+    `${schema}: verified ${inboxRows} inbox rows, ${events} events in balances, balance sum ${sum}`,
+  );
 }
 
 /** CPU seconds (user + system) of processes by pid, from /proc; a vanished process counts 0. */
@@ -366,7 +438,9 @@ function cpuSecondsOf(pids: readonly number[]): Map<number, number> {
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
 function machineBusySeconds(): number {
   const ticksPerSecond = 100;
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const cpu =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ??
+    [];
   const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
   return (cpu.reduce((sum, value) => sum + value, 0) - idle) / ticksPerSecond;
 }
@@ -379,7 +453,10 @@ function childPids(name: string): number[] {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        return command.startsWith(name) && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+        return (
+          command.startsWith(name) &&
+          Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid
+        );
       } catch {
         return false;
       }
@@ -396,8 +473,14 @@ interface CpuSnapshot {
   readonly machineBusy: number;
 }
 
-async function cpuSnapshot(pool: Pool, relayPid: number, projectionPid: number): Promise<CpuSnapshot> {
-  const backends = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+async function cpuSnapshot(
+  pool: Pool,
+  relayPid: number,
+  projectionPid: number,
+): Promise<CpuSnapshot> {
+  const backends = await pool.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database()',
+  );
   return {
     postgres: cpuSecondsOf(backends.rows.map((row) => row.pid)),
     broker: cpuSecondsOf(childPids('kafka-test-brok')),
@@ -417,7 +500,10 @@ function cpuBetween(before: Map<number, number>, after: Map<number, number>): nu
  * A MessageBus whose subscribers report each batch once the consumer's handler resolved, i.e.
  * after the InboxConsumer committed the batch's transaction (before the offset commit).
  */
-function busReportingCommits(inner: MessageBus, onCommitted: (batch: InboundBatch) => void): MessageBus {
+function busReportingCommits(
+  inner: MessageBus,
+  onCommitted: (batch: InboundBatch) => void,
+): MessageBus {
   return {
     publisher: inner.publisher,
     subscriber(groupId, topics, options) {
@@ -436,11 +522,18 @@ function busReportingCommits(inner: MessageBus, onCommitted: (batch: InboundBatc
 }
 
 /** Resolves once `done()` holds, checked on every `poke`; rejects after `timeoutMs`. */
-function waiter(done: () => boolean, timeoutMs: number, what: () => string): { poke: () => void; promise: Promise<void>; cancel: () => void } {
+function waiter(
+  done: () => boolean,
+  timeoutMs: number,
+  what: () => string,
+): { poke: () => void; promise: Promise<void>; cancel: () => void } {
   let resolve: () => void = () => undefined;
   let reject: (error: Error) => void = () => undefined;
   const promise = new Promise<void>((ok, fail) => ((resolve = ok), (reject = fail)));
-  const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${what()}`)), timeoutMs);
+  const timer = setTimeout(
+    () => reject(new Error(`timed out after ${timeoutMs} ms: ${what()}`)),
+    timeoutMs,
+  );
   const poke = () => {
     if (done()) {
       clearTimeout(timer);
@@ -464,10 +557,17 @@ interface RunningService {
  * KafkaMessageBus. Stamps each event's publish time (acknowledged by every replica) and reports
  * them all once EVENTS events are published.
  */
-async function startRelayService(start: Extract<ToService, { kind: 'start' }>, send: (message: FromService) => void): Promise<RunningService> {
+async function startRelayService(
+  start: Extract<ToService, { kind: 'start' }>,
+  send: (message: FromService) => void,
+): Promise<RunningService> {
   const pool = new Pool({ connectionString: start.databaseUrl, max: RELAY_POOL_CONNECTIONS });
   const store = new PostgresEventStore({ pool, schema: STORE_SCHEMA });
-  const kafka = createKafka({ clientId: 'bench-ledger-relay', brokers: start.brokers, logLevel: logLevel.ERROR });
+  const kafka = createKafka({
+    clientId: 'bench-ledger-relay',
+    brokers: start.brokers,
+    logLevel: logLevel.ERROR,
+  });
   const producer = createOutboxProducer(kafka, { idempotent: false }); // the mock cannot serve idempotent producers
   const publishedAt = new Float64Array(EVENTS).fill(Number.NaN);
   let published = 0;
@@ -495,7 +595,15 @@ async function startRelayService(start: Extract<ToService, { kind: 'start' }>, s
       batches += 1;
       batchEvents += events.length;
       if (published === EVENTS) {
-        send({ kind: 'published', publishedAt, stats: { batches, batchAvg: batchEvents / batches, eventLoopUtilization: performance.eventLoopUtilization(loopAtFirst).utilization } });
+        send({
+          kind: 'published',
+          publishedAt,
+          stats: {
+            batches,
+            batchAvg: batchEvents / batches,
+            eventLoopUtilization: performance.eventLoopUtilization(loopAtFirst).utilization,
+          },
+        });
       }
     },
   });
@@ -523,9 +631,16 @@ async function startRelayService(start: Extract<ToService, { kind: 'start' }>, s
  * to projection.balances with its inbox rows. Stamps each event's apply-commit time and
  * reports them all once EVENTS events are applied.
  */
-async function startProjectionService(start: Extract<ToService, { kind: 'start' }>, send: (message: FromService) => void): Promise<RunningService> {
+async function startProjectionService(
+  start: Extract<ToService, { kind: 'start' }>,
+  send: (message: FromService) => void,
+): Promise<RunningService> {
   const pool = new Pool({ connectionString: start.databaseUrl, max: READER_POOL_CONNECTIONS });
-  const kafka = createKafka({ clientId: 'bench-projection', brokers: start.brokers, logLevel: logLevel.ERROR });
+  const kafka = createKafka({
+    clientId: 'bench-projection',
+    brokers: start.brokers,
+    logLevel: logLevel.ERROR,
+  });
   const producer = createOutboxProducer(kafka, { idempotent: false }); // for dead letters; the mock cannot serve idempotent producers
   const appliedAt = new Float64Array(EVENTS).fill(Number.NaN);
   let applied = 0;
@@ -538,34 +653,46 @@ async function startProjectionService(start: Extract<ToService, { kind: 'start' 
   /** Sequences of the transaction in flight, per topic/partition, until its commit is reported. */
   const inFlight = new Map<string, number[]>();
 
-  const bus = busReportingCommits(new KafkaMessageBus({ kafka, producer, consumerTuning: CONSUMER_TUNING }), (batch) => {
-    const partitionKey = `${batch.topic}/${batch.partition}`;
-    const sequences = inFlight.get(partitionKey) ?? [];
-    inFlight.delete(partitionKey);
-    const committedAt = nowMs();
-    const before = applied;
-    for (const sequence of sequences) {
-      if (sequence < 0) {
-        if (warmedUp[-sequence - 1] === 1) continue;
-        warmedUp[-sequence - 1] = 1;
-        warmUps += 1;
-        if (warmUps === WARM_UP_EVENTS) {
-          loopAtWarmUp = performance.eventLoopUtilization();
-          send({ kind: 'warmedUp' });
+  const bus = busReportingCommits(
+    new KafkaMessageBus({ kafka, producer, consumerTuning: CONSUMER_TUNING }),
+    (batch) => {
+      const partitionKey = `${batch.topic}/${batch.partition}`;
+      const sequences = inFlight.get(partitionKey) ?? [];
+      inFlight.delete(partitionKey);
+      const committedAt = nowMs();
+      const before = applied;
+      for (const sequence of sequences) {
+        if (sequence < 0) {
+          if (warmedUp[-sequence - 1] === 1) continue;
+          warmedUp[-sequence - 1] = 1;
+          warmUps += 1;
+          if (warmUps === WARM_UP_EVENTS) {
+            loopAtWarmUp = performance.eventLoopUtilization();
+            send({ kind: 'warmedUp' });
+          }
+        } else if (Number.isNaN(appliedAt[sequence] ?? 0)) {
+          appliedAt[sequence] = committedAt;
+          applied += 1;
         }
-      } else if (Number.isNaN(appliedAt[sequence] ?? 0)) {
-        appliedAt[sequence] = committedAt;
-        applied += 1;
       }
-    }
-    if (applied === before) return;
-    batches += 1;
-    consumed += batch.messages.length;
-    batchMax = Math.max(batchMax, batch.messages.length);
-    if (applied === EVENTS) {
-      send({ kind: 'applied', appliedAt, stats: { batches, batchAvg: consumed / batches, batchMax, eventLoopUtilization: performance.eventLoopUtilization(loopAtWarmUp).utilization } });
-    }
-  });
+      if (applied === before) return;
+      batches += 1;
+      consumed += batch.messages.length;
+      batchMax = Math.max(batchMax, batch.messages.length);
+      if (applied === EVENTS) {
+        send({
+          kind: 'applied',
+          appliedAt,
+          stats: {
+            batches,
+            batchAvg: consumed / batches,
+            batchMax,
+            eventLoopUtilization: performance.eventLoopUtilization(loopAtWarmUp).utilization,
+          },
+        });
+      }
+    },
+  );
 
   const consumers = Array.from(
     { length: CONSUMERS },
@@ -576,7 +703,8 @@ async function startProjectionService(start: Extract<ToService, { kind: 'start' 
         topics: [LEDGER_EVENTS_TOPIC],
         pool,
         schema: PROJECTION_SCHEMA,
-        onError: (error, attempt) => console.error(`projection: batch attempt ${attempt} failed:`, error),
+        onError: (error, attempt) =>
+          console.error(`projection: batch attempt ${attempt} failed:`, error),
         apply: async (messages: readonly ConsumedMessage[], client: PoolClient) => {
           const streams: string[] = [];
           const amounts: string[] = [];
@@ -627,7 +755,9 @@ async function runService(role: ServiceRole): Promise<void> {
     messages.push(message);
     wake();
   });
-  const next = async <K extends ToService['kind']>(kind: K): Promise<Extract<ToService, { kind: K }>> => {
+  const next = async <K extends ToService['kind']>(
+    kind: K,
+  ): Promise<Extract<ToService, { kind: K }>> => {
     for (;;) {
       const index = messages.findIndex((message) => message.kind === kind);
       if (index >= 0) return messages.splice(index, 1)[0] as Extract<ToService, { kind: K }>;
@@ -635,7 +765,10 @@ async function runService(role: ServiceRole): Promise<void> {
     }
   };
   const start = await next('start');
-  const service = role === 'relay' ? await startRelayService(start, send) : await startProjectionService(start, send);
+  const service =
+    role === 'relay'
+      ? await startRelayService(start, send)
+      : await startProjectionService(start, send);
   try {
     send({ kind: 'started', synchronousCommit: service.synchronousCommit });
     await next('stop');
@@ -652,9 +785,14 @@ class ServiceProcess {
   private exitError: Error | null = null;
 
   constructor(readonly role: ServiceRole) {
-    this.child = fork(__filename, [], { env: { ...process.env, [ROLE_ENV]: role }, serialization: 'advanced', stdio: 'inherit' });
+    this.child = fork(__filename, [], {
+      env: { ...process.env, [ROLE_ENV]: role },
+      serialization: 'advanced',
+      stdio: 'inherit',
+    });
     this.child.on('message', (message: FromService) => {
-      if (message.kind === 'failed') this.exitError ??= new Error(`${role} service failed: ${message.error}`);
+      if (message.kind === 'failed')
+        this.exitError ??= new Error(`${role} service failed: ${message.error}`);
       else this.received.push(message);
       for (const listener of [...this.listeners]) listener();
     });
@@ -673,14 +811,21 @@ class ServiceProcess {
   }
 
   /** The next message of `kind` (or one that came already); rejects on failure, exit or timeout. */
-  next<K extends FromService['kind']>(kind: K, timeoutMs: number): Promise<Extract<FromService, { kind: K }>> {
+  next<K extends FromService['kind']>(
+    kind: K,
+    timeoutMs: number,
+  ): Promise<Extract<FromService, { kind: K }>> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const index = this.received.findIndex((message) => message.kind === kind);
         if (index >= 0) finish(null, this.received.splice(index, 1)[0]);
         else if (this.exitError !== null) finish(this.exitError);
       };
-      const timer = setTimeout(() => finish(new Error(`no '${kind}' from the ${this.role} service within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(new Error(`no '${kind}' from the ${this.role} service within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const finish = (error: Error | null, message?: FromService) => {
         clearTimeout(timer);
         this.listeners.delete(check);
@@ -717,17 +862,23 @@ interface Harness {
   readonly projection: ServiceProcess;
 }
 
-async function benchPipeline(harness: Harness): Promise<{ figures: PipelineFigures; expectedSum: bigint }> {
+async function benchPipeline(
+  harness: Harness,
+): Promise<{ figures: PipelineFigures; expectedSum: bigint }> {
   const { db, store, relay, projection } = harness;
   assertWarmUpCoversPartitions();
   const warmUpBatches = buildBatches(-1, WARM_UP_EVENTS, -1);
   const timedBatches = buildBatches(0, EVENTS, 1);
   let expectedSum = 0n;
-  for (let sequence = -WARM_UP_EVENTS; sequence < EVENTS; sequence += 1) expectedSum += amountMinor(sequence);
+  for (let sequence = -WARM_UP_EVENTS; sequence < EVENTS; sequence += 1)
+    expectedSum += amountMinor(sequence);
 
   const versions = new Array<bigint>(STREAMS).fill(0n);
   /** Appends the batches at APPEND_RATE (each one transaction); calls back after each commit. */
-  const appendPaced = async (batches: readonly AppendBatch[], onCommitted: (batch: AppendBatch, at: number) => void): Promise<void> => {
+  const appendPaced = async (
+    batches: readonly AppendBatch[],
+    onCommitted: (batch: AppendBatch, at: number) => void,
+  ): Promise<void> => {
     const started = nowMs();
     for (const [index, batch] of batches.entries()) {
       if (APPEND_RATE > 0) {
@@ -736,18 +887,25 @@ async function benchPipeline(harness: Harness): Promise<{ figures: PipelineFigur
       }
       const streamAppends: StreamAppend[] = batch.events.map((events, at) => {
         const current = versions[batch.streams[at] ?? -1] ?? 0n;
-        return { streamId: streamId(batch.streams[at] ?? -1), expectedVersion: current === 0n ? 'no-stream' : current, events };
+        return {
+          streamId: streamId(batch.streams[at] ?? -1),
+          expectedVersion: current === 0n ? 'no-stream' : current,
+          events,
+        };
       });
       const results = await store.append(streamAppends);
       onCommitted(batch, nowMs());
-      for (const [at, result] of results.entries()) versions[batch.streams[at] ?? -1] = result.nextExpectedVersion;
+      for (const [at, result] of results.entries())
+        versions[batch.streams[at] ?? -1] = result.nextExpectedVersion;
     }
   };
 
   const warmUpStarted = nowMs();
   await appendPaced(warmUpBatches, () => undefined);
   await projection.next('warmedUp', START_TIMEOUT_MS);
-  console.log(`warm-up: ${WARM_UP_EVENTS} events relayed and applied in ${Math.round(nowMs() - warmUpStarted)} ms (not timed)`);
+  console.log(
+    `warm-up: ${WARM_UP_EVENTS} events relayed and applied in ${Math.round(nowMs() - warmUpStarted)} ms (not timed)`,
+  );
 
   const appendedAt = new Float64Array(EVENTS).fill(Number.NaN);
   const loopBefore = performance.eventLoopUtilization();
@@ -765,7 +923,8 @@ async function benchPipeline(harness: Harness): Promise<{ figures: PipelineFigur
   const appendSeconds = (nowMs() - started) / 1_000;
   const appenderLoop = performance.eventLoopUtilization(loopBefore);
   const appenderCpu = process.cpuUsage(cpuBefore);
-  const [{ publishedAt, stats: relayStats }, { appliedAt, stats: consumerStats }] = await Promise.all([published, applied]);
+  const [{ publishedAt, stats: relayStats }, { appliedAt, stats: consumerStats }] =
+    await Promise.all([published, applied]);
   const snapshotAfter = await cpuSnapshot(db.pool, relay.pid, projection.pid);
   const finished = appliedAt.reduce((latest, at) => Math.max(latest, at), Number.NEGATIVE_INFINITY);
   const seconds = (finished - started) / 1_000;
@@ -781,7 +940,8 @@ async function benchPipeline(harness: Harness): Promise<{ figures: PipelineFigur
     relayLeg[sequence] = publish - append;
     consumerLeg[sequence] = apply - publish;
   }
-  if (latency.some(Number.isNaN) || relayLeg.some(Number.isNaN)) throw new Error('assertion: an event lacks its append, publish or apply time');
+  if (latency.some(Number.isNaN) || relayLeg.some(Number.isNaN))
+    throw new Error('assertion: an event lacks its append, publish or apply time');
   const figures: PipelineFigures = {
     seconds,
     eventsPerSec: EVENTS / seconds,
@@ -807,23 +967,32 @@ async function benchPipeline(harness: Harness): Promise<{ figures: PipelineFigur
 }
 
 /** A plain kafkajs consumer: eachMessage, one transaction per message (inbox row + balance upsert). */
-async function benchNaive(harness: Harness): Promise<{ figures: NaiveFigures; expectedSum: bigint }> {
+async function benchNaive(
+  harness: Harness,
+): Promise<{ figures: NaiveFigures; expectedSum: bigint }> {
   const { db, store, kafka, producer } = harness;
   await migrateBalances(db.pool, NAIVE_SCHEMA);
-  await db.pool.query(`create table ${NAIVE_SCHEMA}.inbox (consumer_group text not null, message_id text not null, primary key (consumer_group, message_id))`);
+  await db.pool.query(
+    `create table ${NAIVE_SCHEMA}.inbox (consumer_group text not null, message_id text not null, primary key (consumer_group, message_id))`,
+  );
   // The same envelopes the relay published, put on the baseline's topic before its consumer starts.
   const events: RecordedEvent[] = [];
-  for (let after = 0n; events.length < NAIVE; ) {
+  for (let after = 0n; events.length < NAIVE;) {
     const page = await store.readAll({ after, maxCount: READ_PAGE_EVENTS_MAX });
-    if (page.length === 0) throw new Error(`assertion: ${events.length} events for the baseline, expected ${NAIVE}`);
-    events.push(...page.filter((event) => sequenceOf(event.data) >= 0).slice(0, NAIVE - events.length));
+    if (page.length === 0)
+      throw new Error(`assertion: ${events.length} events for the baseline, expected ${NAIVE}`);
+    events.push(
+      ...page.filter((event) => sequenceOf(event.data) >= 0).slice(0, NAIVE - events.length),
+    );
     after = page.at(-1)?.globalPosition ?? after;
   }
   let expectedSum = 0n;
   for (const event of events) expectedSum += BigInt(amountOf(event.data));
   await producer.connect();
   for (let first = 0; first < events.length; first += RELAY_BATCH_EVENTS) {
-    const messages = events.slice(first, first + RELAY_BATCH_EVENTS).map((event) => ({ key: event.streamId, value: JSON.stringify(toEnvelope(event)) }));
+    const messages = events
+      .slice(first, first + RELAY_BATCH_EVENTS)
+      .map((event) => ({ key: event.streamId, value: JSON.stringify(toEnvelope(event)) }));
     await producer.send({ topic: NAIVE_TOPIC, acks: -1, messages });
   }
 
@@ -832,20 +1001,28 @@ async function benchNaive(harness: Harness): Promise<{ figures: NaiveFigures; ex
   let handled = 0;
   let started = Number.NaN;
   let finished = Number.NaN;
-  const done = waiter(() => handled === NAIVE, DRAIN_TIMEOUT_MS, () => `${handled} of ${NAIVE} naive messages applied`);
+  const done = waiter(
+    () => handled === NAIVE,
+    DRAIN_TIMEOUT_MS,
+    () => `${handled} of ${NAIVE} naive messages applied`,
+  );
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: NAIVE_TOPIC, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         if (Number.isNaN(started)) started = nowMs();
-        const envelope = JSON.parse(message.value?.toString('utf8') ?? 'null') as { eventId: string; streamId: string; data: unknown };
+        const envelope = JSON.parse(message.value?.toString('utf8') ?? 'null') as {
+          eventId: string;
+          streamId: string;
+          data: unknown;
+        };
         await client.query('begin');
         try {
-          const inserted = await client.query(`insert into ${NAIVE_SCHEMA}.inbox (consumer_group, message_id) values ($1, $2) on conflict do nothing`, [
-            NAIVE_GROUP,
-            envelope.eventId,
-          ]);
+          const inserted = await client.query(
+            `insert into ${NAIVE_SCHEMA}.inbox (consumer_group, message_id) values ($1, $2) on conflict do nothing`,
+            [NAIVE_GROUP, envelope.eventId],
+          );
           if (inserted.rowCount === 1) {
             await client.query(
               `insert into ${NAIVE_SCHEMA}.balances (stream_id, balance_minor, events) values ($1, $2, 1)
@@ -876,16 +1053,25 @@ async function benchNaive(harness: Harness): Promise<{ figures: NaiveFigures; ex
 async function main(): Promise<void> {
   const relay = new ServiceProcess('relay');
   const projection = new ServiceProcess('projection');
-  const [createdDb, startedBroker] = await Promise.allSettled([createTestDatabase(DATABASE_PREFIX), startKafkaTestBroker()]);
+  const [createdDb, startedBroker] = await Promise.allSettled([
+    createTestDatabase(DATABASE_PREFIX),
+    startKafkaTestBroker(),
+  ]);
   if (createdDb.status === 'rejected' || startedBroker.status === 'rejected') {
     await Promise.all([relay.stop(), projection.stop()]);
     if (startedBroker.status === 'fulfilled') await startedBroker.value.stop();
     if (createdDb.status === 'fulfilled') await createdDb.value.drop();
-    throw createdDb.status === 'rejected' ? createdDb.reason : (startedBroker as PromiseRejectedResult).reason;
+    throw createdDb.status === 'rejected'
+      ? createdDb.reason
+      : (startedBroker as PromiseRejectedResult).reason;
   }
   const [db, broker] = [createdDb.value, startedBroker.value];
   const appenderPool = new Pool({ connectionString: db.url, max: APPENDER_POOL_CONNECTIONS });
-  const kafka = createKafka({ clientId: 'bench-naive', brokers: broker.brokers, logLevel: logLevel.ERROR });
+  const kafka = createKafka({
+    clientId: 'bench-naive',
+    brokers: broker.brokers,
+    logLevel: logLevel.ERROR,
+  });
   const producer = createOutboxProducer(kafka, { idempotent: false }); // the mock cannot serve idempotent producers
   let cleaned: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
@@ -910,12 +1096,17 @@ async function main(): Promise<void> {
     await broker.command(`topic ${NAIVE_TOPIC} ${PARTITIONS} ${REPLICATION}`);
     const store = new PostgresEventStore({ pool: appenderPool, schema: STORE_SCHEMA });
     await store.migrate();
-    const durability = [await assertDurable(appenderPool, 'appender pool'), await assertDurable(db.pool, 'baseline pool')];
+    const durability = [
+      await assertDurable(appenderPool, 'appender pool'),
+      await assertDurable(db.pool, 'baseline pool'),
+    ];
     for (const service of [relay, projection]) {
       service.send({ kind: 'start', databaseUrl: db.url, brokers: broker.brokers });
       durability.push((await service.next('started', START_TIMEOUT_MS)).synchronousCommit);
     }
-    console.log(`synchronous_commit = ${durability.join(', ')} (appender, baseline, relay, projection pools); fsync = on`);
+    console.log(
+      `synchronous_commit = ${durability.join(', ')} (appender, baseline, relay, projection pools); fsync = on`,
+    );
     console.log(
       `database ${db.name}: ${EVENTS} events over ${Math.min(STREAMS, EVENTS)} streams, ${APPEND_BATCH_EVENTS} per append at ` +
         `${APPEND_RATE === 0 ? 'full speed' : `${APPEND_RATE} events/s`}, relay batches <= ${RELAY_BATCH_EVENTS}, ${PARTITIONS} partitions, ${CONSUMERS} consumer(s)`,
@@ -925,13 +1116,23 @@ async function main(): Promise<void> {
     const run = await benchPipeline(harness);
     pipeline = run.figures;
     await Promise.all([relay.stop(), projection.stop()]);
-    await verifyReadModel(db.pool, PROJECTION_SCHEMA, PROJECTION_GROUP, { rows: EVENTS + WARM_UP_EVENTS, sum: run.expectedSum });
-    console.log(`pipeline: ${EVENTS} events in ${pipeline.seconds.toFixed(2)} s = ${Math.round(pipeline.eventsPerSec)} events/s, p99 latency ${pipeline.latencyMs.p99} ms`);
+    await verifyReadModel(db.pool, PROJECTION_SCHEMA, PROJECTION_GROUP, {
+      rows: EVENTS + WARM_UP_EVENTS,
+      sum: run.expectedSum,
+    });
+    console.log(
+      `pipeline: ${EVENTS} events in ${pipeline.seconds.toFixed(2)} s = ${Math.round(pipeline.eventsPerSec)} events/s, p99 latency ${pipeline.latencyMs.p99} ms`,
+    );
 
     const naiveRun = await benchNaive(harness);
     naive = naiveRun.figures;
-    await verifyReadModel(db.pool, NAIVE_SCHEMA, NAIVE_GROUP, { rows: NAIVE, sum: naiveRun.expectedSum });
-    console.log(`naive:    ${naive.messages} messages in ${naive.seconds.toFixed(2)} s = ${Math.round(naive.eventsPerSec)} events/s`);
+    await verifyReadModel(db.pool, NAIVE_SCHEMA, NAIVE_GROUP, {
+      rows: NAIVE,
+      sum: naiveRun.expectedSum,
+    });
+    console.log(
+      `naive:    ${naive.messages} messages in ${naive.seconds.toFixed(2)} s = ${Math.round(naive.eventsPerSec)} events/s`,
+    );
   } finally {
     await cleanUp();
     process.off('SIGINT', onSignal);
@@ -997,7 +1198,10 @@ if (role === 'relay' || role === 'projection') {
   runService(role)
     .catch((error: unknown) => {
       process.exitCode = 1;
-      process.send?.({ kind: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromService);
+      process.send?.({
+        kind: 'failed',
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies FromService);
     })
     .finally(() => process.disconnect());
 } else {

@@ -24,9 +24,18 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PostgresEventStore, type NewEvent, type StreamAppend } from '@custody/event-store';
 import { CLIENT_STREAM_PREFIX } from '@custody/ledger-application';
-import { applyLedgerProjection, createLedgerReadModelDataSource, migrateLedgerReadModels, rebuildLedgerReadModels } from '@custody/ledger-read-models';
+import {
+  applyLedgerProjection,
+  createLedgerReadModelDataSource,
+  migrateLedgerReadModels,
+  rebuildLedgerReadModels,
+} from '@custody/ledger-read-models';
 import { createTestDatabase } from '@custody/testing';
-import { LedgerProjector, projectedEvents, projectedPages } from '../../apps/ledger/src/read-models/ledger-projector';
+import {
+  LedgerProjector,
+  projectedEvents,
+  projectedPages,
+} from '../../apps/ledger/src/read-models/ledger-projector';
 import { positiveIntegerFromEnv, round } from './bench-env';
 
 /** Events seeded and replayed (override with BENCH_EVENTS for a smoke run). */
@@ -52,14 +61,43 @@ function journal(sequence: number): { streamClientId: string; event: NewEvent } 
   const quoteMinor = String(5_000 + (sequence % 991));
   const journalId = `trade:T-${sequence}`;
   const entries = [
-    { account: { kind: 'client', clientId: seller, asset: base }, side: 'debit', amountMinor: baseMinor },
-    { account: { kind: 'client', clientId: buyer, asset: base }, side: 'credit', amountMinor: baseMinor },
-    { account: { kind: 'client', clientId: buyer, asset: quote }, side: 'debit', amountMinor: quoteMinor },
-    { account: { kind: 'client', clientId: seller, asset: quote }, side: 'credit', amountMinor: quoteMinor },
+    {
+      account: { kind: 'client', clientId: seller, asset: base },
+      side: 'debit',
+      amountMinor: baseMinor,
+    },
+    {
+      account: { kind: 'client', clientId: buyer, asset: base },
+      side: 'credit',
+      amountMinor: baseMinor,
+    },
+    {
+      account: { kind: 'client', clientId: buyer, asset: quote },
+      side: 'debit',
+      amountMinor: quoteMinor,
+    },
+    {
+      account: { kind: 'client', clientId: seller, asset: quote },
+      side: 'credit',
+      amountMinor: quoteMinor,
+    },
   ];
   return {
     streamClientId: buyer,
-    event: { eventId: randomUUID(), type: 'JournalPosted', schemaVersion: 1, data: { journalId, kind: 'trade', sourceReference: `T-${sequence}`, fingerprint: journalId, entries, at: new Date(Date.UTC(2026, 0, 1) + sequence * 1_000).toISOString() }, metadata: { actor: 'bench' } },
+    event: {
+      eventId: randomUUID(),
+      type: 'JournalPosted',
+      schemaVersion: 1,
+      data: {
+        journalId,
+        kind: 'trade',
+        sourceReference: `T-${sequence}`,
+        fingerprint: journalId,
+        entries,
+        at: new Date(Date.UTC(2026, 0, 1) + sequence * 1_000).toISOString(),
+      },
+      metadata: { actor: 'bench' },
+    },
   };
 }
 
@@ -81,7 +119,11 @@ async function main(): Promise<void> {
     const seedStarted = performance.now();
     for (let start = 0; start < EVENTS; start += SEED_BATCH_EVENTS) {
       const byStream = new Map<string, NewEvent[]>();
-      for (let sequence = start; sequence < Math.min(EVENTS, start + SEED_BATCH_EVENTS); sequence += 1) {
+      for (
+        let sequence = start;
+        sequence < Math.min(EVENTS, start + SEED_BATCH_EVENTS);
+        sequence += 1
+      ) {
         const { streamClientId, event } = journal(sequence);
         const streamId = `${CLIENT_STREAM_PREFIX}${streamClientId}`;
         byStream.set(streamId, [...(byStream.get(streamId) ?? []), event]);
@@ -90,23 +132,37 @@ async function main(): Promise<void> {
         const current = versions.get(streamId) ?? 0n;
         return { streamId, expectedVersion: current === 0n ? 'no-stream' : current, events };
       });
-      for (const result of await store.append(appends)) versions.set(result.streamId, result.nextExpectedVersion);
-      if ((start / SEED_BATCH_EVENTS) % 40 === 0) process.stdout.write(`seeded ${start + SEED_BATCH_EVENTS} of ${EVENTS} events\n`);
+      for (const result of await store.append(appends))
+        versions.set(result.streamId, result.nextExpectedVersion);
+      if ((start / SEED_BATCH_EVENTS) % 40 === 0)
+        process.stdout.write(`seeded ${start + SEED_BATCH_EVENTS} of ${EVENTS} events\n`);
     }
-    process.stdout.write(`seeded ${EVENTS} events in ${round((performance.now() - seedStarted) / 1_000, 1)} s\n`);
+    process.stdout.write(
+      `seeded ${EVENTS} events in ${round((performance.now() - seedStarted) / 1_000, 1)} s\n`,
+    );
 
     // 2. replay from position 0 (timed): the bulk rebuild
     const replayStarted = performance.now();
-    const rebuilt = await store.withTransaction(({ client }) => rebuildLedgerReadModels(client, SCHEMA, projectedPages(store)));
+    const rebuilt = await store.withTransaction(({ client }) =>
+      rebuildLedgerReadModels(client, SCHEMA, projectedPages(store)),
+    );
     const replaySeconds = (performance.now() - replayStarted) / 1_000;
-    const { rows: totals } = await db.pool.query<{ n: string; lines: string }>(`select (select count(*) from ${SCHEMA}.rm_account_balances)::text as n, (select count(*) from ${SCHEMA}.rm_statement_lines)::text as lines`);
+    const { rows: totals } = await db.pool.query<{ n: string; lines: string }>(
+      `select (select count(*) from ${SCHEMA}.rm_account_balances)::text as n, (select count(*) from ${SCHEMA}.rm_statement_lines)::text as lines`,
+    );
     const lines = Number(totals[0]?.lines ?? '0');
-    if (lines !== EVENTS * 4 || rebuilt.lines !== lines) throw new Error(`replay wrote ${lines} statement lines, expected ${EVENTS * 4}`);
+    if (lines !== EVENTS * 4 || rebuilt.lines !== lines)
+      throw new Error(`replay wrote ${lines} statement lines, expected ${EVENTS * 4}`);
     const { rows: unbalanced } = await db.pool.query<{ asset: string }>(
       `select asset from ${SCHEMA}.rm_account_balances group by asset having sum(debits_posted_minor) <> sum(credits_posted_minor)`,
     );
-    if (unbalanced.length > 0) throw new Error(`the rebuilt books do not balance for ${unbalanced.map((row) => row.asset).join(', ')}`);
-    process.stdout.write(`replay (bulk rebuild): ${EVENTS} events -> ${totals[0]?.n ?? '?'} balances, ${lines} statement lines in ${round(replaySeconds, 2)} s\n`);
+    if (unbalanced.length > 0)
+      throw new Error(
+        `the rebuilt books do not balance for ${unbalanced.map((row) => row.asset).join(', ')}`,
+      );
+    process.stdout.write(
+      `replay (bulk rebuild): ${EVENTS} events -> ${totals[0]?.n ?? '?'} balances, ${lines} statement lines in ${round(replaySeconds, 2)} s\n`,
+    );
     if (process.env['BENCH_PROJECTOR'] === '1') {
       const projectorSource = createLedgerReadModelDataSource({ url: db.url, schema: 'projector' });
       await migrateLedgerReadModels(projectorSource);
@@ -114,7 +170,9 @@ async function main(): Promise<void> {
       const projectorStarted = performance.now();
       await new LedgerProjector(store, { name: 'bench-replay', schema: 'projector' }).catchUp();
       const projectorSeconds = (performance.now() - projectorStarted) / 1_000;
-      process.stdout.write(`replay (the live projector's path): ${EVENTS} events in ${round(projectorSeconds, 2)} s = ${round(EVENTS / projectorSeconds)} events/s\n`);
+      process.stdout.write(
+        `replay (the live projector's path): ${EVENTS} events in ${round(projectorSeconds, 2)} s = ${round(EVENTS / projectorSeconds)} events/s\n`,
+      );
     }
 
     // 3. naive: one event per transaction, into a second schema's read models
@@ -141,13 +199,22 @@ async function main(): Promise<void> {
     const verifyStarted = performance.now();
     const verified = await store.verifyChain();
     const verifySeconds = (performance.now() - verifyStarted) / 1_000;
-    if (!verified.ok) throw new Error(`the seeded chain does not verify: ${JSON.stringify(verified, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}`);
+    if (!verified.ok)
+      throw new Error(
+        `the seeded chain does not verify: ${JSON.stringify(verified, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}`,
+      );
 
     const replayPerSec = round(EVENTS / replaySeconds);
     const naivePerSec = round(naive / naiveSeconds);
-    process.stdout.write(`naive (one event per transaction): ${naive} events in ${round(naiveSeconds, 2)} s = ${naivePerSec} events/s\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'verify', events: EVENTS, seconds: round(verifySeconds, 2), eventsPerSec: round(EVENTS / verifySeconds) })}\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'replay', events: EVENTS, seconds: round(replaySeconds, 2), eventsPerSec: replayPerSec, naiveEventsPerSec: naivePerSec, speedup: round(replayPerSec / naivePerSec, 1) })}\n`);
+    process.stdout.write(
+      `naive (one event per transaction): ${naive} events in ${round(naiveSeconds, 2)} s = ${naivePerSec} events/s\n`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'verify', events: EVENTS, seconds: round(verifySeconds, 2), eventsPerSec: round(EVENTS / verifySeconds) })}\n`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'replay', events: EVENTS, seconds: round(replaySeconds, 2), eventsPerSec: replayPerSec, naiveEventsPerSec: naivePerSec, speedup: round(replayPerSec / naivePerSec, 1) })}\n`,
+    );
   } finally {
     await stop();
   }

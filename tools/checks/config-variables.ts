@@ -95,14 +95,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'AUTH_STAFF_TOKEN_LIFETIME_MAX_SECONDS',
     required: false,
     default: '43200',
-    description: 'Longest lifetime (exp - iat) of a token with any staff role, 60 to 604800 seconds; a longer token, or one without iat or exp, is refused 401 AUTH_TOKEN_INVALID.',
+    description:
+      'Longest lifetime (exp - iat) of a token with any staff role, 60 to 604800 seconds; a longer token, or one without iat or exp, is refused 401 AUTH_TOKEN_INVALID.',
     secret: false,
   },
   {
     name: 'AUTH_SERVICE_TOKEN_LIFETIME_MAX_SECONDS',
     required: false,
     default: '86400',
-    description: 'Longest lifetime (exp - iat) of a token whose only role is custody-service, 60 to 604800 seconds.',
+    description:
+      'Longest lifetime (exp - iat) of a token whose only role is custody-service, 60 to 604800 seconds.',
     secret: false,
   },
   {
@@ -116,21 +118,24 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'MIGRATE_ONLY',
     required: false,
     default: 'false',
-    description: "'true': prepare the service's schemas and exit 0 (the migration Job before a rollout); no HTTP listener, no Kafka.",
+    description:
+      "'true': prepare the service's schemas and exit 0 (the migration Job before a rollout); no HTTP listener, no Kafka.",
     secret: false,
   },
   {
     name: 'SHUTDOWN_DRAIN_MS',
     required: false,
     default: '0',
-    description: 'On SIGTERM, how long the service reports not-ready while still serving before it stops consuming and closes (0 to 15000; Kubernetes: about 5000).',
+    description:
+      'On SIGTERM, how long the service reports not-ready while still serving before it stops consuming and closes (0 to 15000; Kubernetes: about 5000).',
     secret: false,
   },
   {
     name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     required: false,
     default: undefined,
-    description: 'OTLP/HTTP endpoint of the OpenTelemetry collector, e.g. http://otel-collector:4318. Unset: no trace export.',
+    description:
+      'OTLP/HTTP endpoint of the OpenTelemetry collector, e.g. http://otel-collector:4318. Unset: no trace export.',
     secret: false,
   },
   {
@@ -153,7 +158,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'KAFKA_CONSUMER_MAX_WAIT_MS',
     required: false,
     default: 'kafkajs default (5000)',
-    description: 'Longest a consumer Fetch waits for data, 1 to 30000. A real broker answers as soon as data arrives; set ~20 only against the Kafka test broker, which holds empty fetches for the whole wait.',
+    description:
+      'Longest a consumer Fetch waits for data, 1 to 30000. A real broker answers as soon as data arrives; set ~20 only against the Kafka test broker, which holds empty fetches for the whole wait.',
     secret: false,
   },
   {
@@ -256,63 +262,72 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'LEDGER_ROLES',
     required: false,
     default: 'ingest,read-models',
-    description: 'Ledger only. What this ledger process runs: ingest (consume trades and wallet movements into the books), read-models (projections and the HK-6 check), or both.',
+    description:
+      'Ledger only. What this ledger process runs: ingest (consume trades and wallet movements into the books), read-models (projections and the HK-6 check), or both.',
     secret: false,
   },
   {
     name: 'WALLET_HSM_TOKEN_LABEL',
     required: false,
     default: undefined,
-    description: 'Wallet only. Label of the PKCS#11 token holding the wallet keys (HK-11a). Unset: wallet commands answer 503 WALLET_NOT_CONFIGURED and nothing is signed.',
+    description:
+      'Wallet only. Label of the PKCS#11 token holding the wallet keys (HK-11a). Unset: wallet commands answer 503 WALLET_NOT_CONFIGURED and nothing is signed.',
     secret: false,
   },
   {
     name: 'WALLET_HSM_PIN_FILE',
     required: false,
     default: undefined,
-    description: 'Wallet only. File (a mounted secret) holding the user PIN of the HSM token; required with WALLET_HSM_TOKEN_LABEL. Never logged or stored.',
+    description:
+      'Wallet only. File (a mounted secret) holding the user PIN of the HSM token; required with WALLET_HSM_TOKEN_LABEL. Never logged or stored.',
     secret: false,
   },
   {
     name: 'WALLET_HSM_PIN',
     required: false,
     default: undefined,
-    description: 'Wallet only, development only (NODE_ENV development or test): the HSM user PIN itself instead of WALLET_HSM_PIN_FILE; refused otherwise.',
+    description:
+      'Wallet only, development only (NODE_ENV development or test): the HSM user PIN itself instead of WALLET_HSM_PIN_FILE; refused otherwise.',
     secret: true,
   },
   {
     name: 'WALLET_DEV_KEY_DIR',
     required: false,
     default: undefined,
-    description: 'Wallet only, development only (npm start sets it): keys in files under this directory instead of an HSM; refused with WALLET_HSM_TOKEN_LABEL, with NODE_ENV=production and for any chain but a local one (31337, 1337).',
+    description:
+      'Wallet only, development only (npm start sets it): keys in files under this directory instead of an HSM; refused with WALLET_HSM_TOKEN_LABEL, with NODE_ENV=production and for any chain but a local one (31337, 1337).',
     secret: false,
   },
   {
     name: 'WALLET_HSM_MODULE',
     required: false,
     default: '/usr/lib/softhsm/libsofthsm2.so',
-    description: "Wallet only. Path of the HSM's PKCS#11 library (SoftHSM2 in development; the network HSM's client library in production).",
+    description:
+      "Wallet only. Path of the HSM's PKCS#11 library (SoftHSM2 in development; the network HSM's client library in production).",
     secret: false,
   },
   {
     name: 'SOFTHSM2_CONF',
     required: false,
     default: '/etc/softhsm/softhsm2.conf',
-    description: "Wallet only, with SoftHSM2: its configuration file (where its token store is). Read by SoftHSM2 itself.",
+    description:
+      'Wallet only, with SoftHSM2: its configuration file (where its token store is). Read by SoftHSM2 itself.',
     secret: false,
   },
   {
     name: 'WALLET_EVM_RPC_URL',
     required: false,
     default: undefined,
-    description: 'Wallet only. JSON-RPC URL of the EVM node (anvil in development). Unset: no chain: no wallet can be registered, nothing is watched.',
+    description:
+      'Wallet only. JSON-RPC URL of the EVM node (anvil in development). Unset: no chain: no wallet can be registered, nothing is watched.',
     secret: false,
   },
   {
     name: 'WALLET_EVM_CHAIN_ID',
     required: false,
     default: undefined,
-    description: 'Wallet only. Chain id signed into every transaction (1 mainnet, 31337 anvil); required with WALLET_EVM_RPC_URL.',
+    description:
+      'Wallet only. Chain id signed into every transaction (1 mainnet, 31337 anvil); required with WALLET_EVM_RPC_URL.',
     secret: false,
   },
   {
@@ -333,35 +348,40 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'WALLET_EVM_TOKENS',
     required: false,
     default: undefined,
-    description: 'Wallet only. ERC-20 assets as ASSET=0xcontract pairs, comma-separated (USDT=0xdAC1...).',
+    description:
+      'Wallet only. ERC-20 assets as ASSET=0xcontract pairs, comma-separated (USDT=0xdAC1...).',
     secret: false,
   },
   {
     name: 'WALLET_KEY_JURISDICTIONS',
     required: false,
     default: 'HK',
-    description: 'Wallet only. HK-11b: ISO 3166-1 alpha-2 codes where keys and backups may be kept, comma-separated; a wallet with a key or backup elsewhere is refused.',
+    description:
+      'Wallet only. HK-11b: ISO 3166-1 alpha-2 codes where keys and backups may be kept, comma-separated; a wallet with a key or backup elsewhere is refused.',
     secret: false,
   },
   {
     name: 'WALLET_PROCESSOR_INTERVAL_MS',
     required: false,
     default: '2000',
-    description: 'Wallet only. Pause between processor rounds (chain scan, deposit confirmations, withdrawal steps), 100 to 600000.',
+    description:
+      'Wallet only. Pause between processor rounds (chain scan, deposit confirmations, withdrawal steps), 100 to 600000.',
     secret: false,
   },
   {
     name: 'WALLET_SCAN_START_BLOCK',
     required: false,
     default: '0',
-    description: 'Wallet only. First block the chain watcher scans when it has no cursor yet (the height the deployment went live).',
+    description:
+      'Wallet only. First block the chain watcher scans when it has no cursor yet (the height the deployment went live).',
     secret: false,
   },
   {
     name: 'WALLET_ALERT_THRESHOLDS',
     required: false,
     default: undefined,
-    description: 'Wallet only. TW-15.3: ASSET=amount-in-minor-units pairs; a deposit or withdrawal above one emits LargeTransferAlerted.',
+    description:
+      'Wallet only. TW-15.3: ASSET=amount-in-minor-units pairs; a deposit or withdrawal above one emits LargeTransferAlerted.',
     secret: false,
   },
   {
@@ -375,49 +395,56 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'WALLET_ALERT_WEBHOOK_URL',
     required: false,
     default: undefined,
-    description: 'Wallet only. Where large-transfer alerts are POSTed as JSON; unset: they are logged (they are events either way).',
+    description:
+      'Wallet only. Where large-transfer alerts are POSTed as JSON; unset: they are logged (they are events either way).',
     secret: false,
   },
   {
     name: 'WALLET_POLICY_URL',
     required: false,
     default: undefined,
-    description: 'Wallet only. The policy service asked to decide each client withdrawal (limits, balance, quorum tier); unset: the conservative default (the wallet quorum, no limits).',
+    description:
+      'Wallet only. The policy service asked to decide each client withdrawal (limits, balance, quorum tier); unset: the conservative default (the wallet quorum, no limits).',
     secret: false,
   },
   {
     name: 'WALLET_POLICY_TOKEN_FILE',
     required: false,
     default: undefined,
-    description: 'Wallet only, with WALLET_POLICY_URL. File holding the wallet\'s bearer token (role custody-service), read on every call so a rotated token (a projected service-account token) is picked up.',
+    description:
+      "Wallet only, with WALLET_POLICY_URL. File holding the wallet's bearer token (role custody-service), read on every call so a rotated token (a projected service-account token) is picked up.",
     secret: false,
   },
   {
     name: 'WALLET_EXCHANGE_SUBJECTS',
     required: false,
     default: 'exchange',
-    description: 'Wallet only. Comma-separated token subjects of the exchange\'s service identity (role custody-service): the client\'s own channel for adding its addresses (HK-11h), listed without an approver. Any other custody-service caller is refused there; an operator\'s addition waits for an approver.',
+    description:
+      "Wallet only. Comma-separated token subjects of the exchange's service identity (role custody-service): the client's own channel for adding its addresses (HK-11h), listed without an approver. Any other custody-service caller is refused there; an operator's addition waits for an approver.",
     secret: false,
   },
   {
     name: 'WALLET_ADDRESS_COOLING_OFF_MS',
     required: false,
     default: '86400000',
-    description: 'Wallet only. HK-11h: milliseconds a newly listed client address waits before the first withdrawal to it (refused meanwhile with WITHDRAWAL_DESTINATION_COOLING_OFF); 0 to 30 days. npm start sets 0 for development.',
+    description:
+      'Wallet only. HK-11h: milliseconds a newly listed client address waits before the first withdrawal to it (refused meanwhile with WITHDRAWAL_DESTINATION_COOLING_OFF); 0 to 30 days. npm start sets 0 for development.',
     secret: false,
   },
   {
     name: 'AUDIT_SIGNING_KEY_FILE',
     required: false,
     default: undefined,
-    description: 'Audit only. File (a mounted secret) holding the Ed25519 private key checkpoints are signed with, PKCS#8 PEM; the key never enters the database or the logs. Unset: the record is kept but no checkpoint is signed.',
+    description:
+      'Audit only. File (a mounted secret) holding the Ed25519 private key checkpoints are signed with, PKCS#8 PEM; the key never enters the database or the logs. Unset: the record is kept but no checkpoint is signed.',
     secret: false,
   },
   {
     name: 'AUDIT_HSM_MODULE',
     required: false,
     default: undefined,
-    description: 'Audit only. PKCS#11 module of the HSM holding the Ed25519 checkpoint key (instead of AUDIT_SIGNING_KEY_FILE; the signature is made inside the HSM). With AUDIT_HSM_TOKEN_LABEL, AUDIT_HSM_PIN_FILE and AUDIT_HSM_KEY_LABEL: all four or none.',
+    description:
+      'Audit only. PKCS#11 module of the HSM holding the Ed25519 checkpoint key (instead of AUDIT_SIGNING_KEY_FILE; the signature is made inside the HSM). With AUDIT_HSM_TOKEN_LABEL, AUDIT_HSM_PIN_FILE and AUDIT_HSM_KEY_LABEL: all four or none.',
     secret: false,
   },
   {
@@ -438,70 +465,80 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'AUDIT_HSM_KEY_LABEL',
     required: false,
     default: undefined,
-    description: "Audit only. CKA_LABEL of the Ed25519 key pair (generated in the HSM, e.g. pkcs11-tool --keypairgen --key-type EC:edwards25519).",
+    description:
+      'Audit only. CKA_LABEL of the Ed25519 key pair (generated in the HSM, e.g. pkcs11-tool --keypairgen --key-type EC:edwards25519).',
     secret: false,
   },
   {
     name: 'AUDIT_CHECKPOINT_INTERVAL_MS',
     required: false,
     default: '3600000',
-    description: 'Audit only. How often a checkpoint is signed when the record grew (1000 to 86400000).',
+    description:
+      'Audit only. How often a checkpoint is signed when the record grew (1000 to 86400000).',
     secret: false,
   },
   {
     name: 'AUDIT_CHECKPOINT_DIR',
     required: false,
     default: undefined,
-    description: 'Audit only. Directory each checkpoint is also written to as a JSON file (to be copied elsewhere); unset: recorded and published only.',
+    description:
+      'Audit only. Directory each checkpoint is also written to as a JSON file (to be copied elsewhere); unset: recorded and published only.',
     secret: false,
   },
   {
     name: 'POLICY_JURISDICTIONS',
     required: false,
     default: 'HK',
-    description: 'Policy only. HK, TW or HK,TW: whose rules apply (with both, the stricter result wins) until a policy version is approved.',
+    description:
+      'Policy only. HK, TW or HK,TW: whose rules apply (with both, the stricter result wins) until a policy version is approved.',
     secret: false,
   },
   {
     name: 'POLICY_REPORT_CURRENCY',
     required: false,
     default: 'USD',
-    description: 'Policy only. ISO 4217 currency of values (prices in it are used; others are ignored).',
+    description:
+      'Policy only. ISO 4217 currency of values (prices in it are used; others are ignored).',
     secret: false,
   },
   {
     name: 'POLICY_TIER1_CAPITAL',
     required: false,
     default: undefined,
-    description: 'Policy only. BC-3: Tier 1 capital in the report currency (decimal); unset: the capital report answers 503.',
+    description:
+      'Policy only. BC-3: Tier 1 capital in the report currency (decimal); unset: the capital report answers 503.',
     secret: false,
   },
   {
     name: 'POLICY_INSURANCE',
     required: false,
     default: undefined,
-    description: 'Policy only. HK-11j: JSON array of {"policyId","insurer","limit","expiresAt"} in force.',
+    description:
+      'Policy only. HK-11j: JSON array of {"policyId","insurer","limit","expiresAt"} in force.',
     secret: false,
   },
   {
     name: 'POLICY_EVALUATION_INTERVAL_MS',
     required: false,
     default: '60000',
-    description: 'Policy only. Re-evaluation on a schedule besides after each batch (prices go stale with time alone), 1000 to 3600000.',
+    description:
+      'Policy only. Re-evaluation on a schedule besides after each batch (prices go stale with time alone), 1000 to 3600000.',
     secret: false,
   },
   {
     name: 'POLICY_DECISION_SUBJECTS',
     required: false,
     default: 'wallet-service',
-    description: 'Policy only. Comma-separated token subjects (role custody-service) that may ask for a client withdrawal decision (POST /v1/withdrawal-decisions): the wallet\'s identity. Any other custody-service caller, the exchange\'s included, is refused 403 WITHDRAWAL_DECISION_SUBJECT_UNKNOWN.',
+    description:
+      "Policy only. Comma-separated token subjects (role custody-service) that may ask for a client withdrawal decision (POST /v1/withdrawal-decisions): the wallet's identity. Any other custody-service caller, the exchange's included, is refused 403 WITHDRAWAL_DECISION_SUBJECT_UNKNOWN.",
     secret: false,
   },
   {
     name: 'POLICY_EVM_RPC_URL',
     required: false,
     default: undefined,
-    description: 'Policy only. EVM JSON-RPC node read by the TW-14 on-chain check; unset: the check names every wallet unread.',
+    description:
+      'Policy only. EVM JSON-RPC node read by the TW-14 on-chain check; unset: the check names every wallet unread.',
     secret: false,
   },
   {
@@ -536,14 +573,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'POLICY_ONCHAIN_CHECK_INTERVAL_MS',
     required: false,
     default: '2592000000',
-    description: 'Policy only. TW-14: the on-chain check of the ratios and the 20% cap runs when the last is older than this (60000 to 2678400000).',
+    description:
+      'Policy only. TW-14: the on-chain check of the ratios and the 20% cap runs when the last is older than this (60000 to 2678400000).',
     secret: false,
   },
   {
     name: 'POLICY_WITHDRAWAL_LIMITS',
     required: false,
     default: undefined,
-    description: 'Policy only. Client withdrawals: JSON {"baseQuorum","dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor","quorum"}]}; unset: no daily limit, a quorum of two.',
+    description:
+      'Policy only. Client withdrawals: JSON {"baseQuorum","dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor","quorum"}]}; unset: no daily limit, a quorum of two.',
     secret: false,
   },
 
@@ -551,35 +590,40 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'RECON_JURISDICTION',
     required: false,
     default: 'TW',
-    description: 'Reconciliation only. HK or TW: the business calendar (Asia/Hong_Kong or Asia/Taipei) the daily runs use.',
+    description:
+      'Reconciliation only. HK or TW: the business calendar (Asia/Hong_Kong or Asia/Taipei) the daily runs use.',
     secret: false,
   },
   {
     name: 'RECON_CUTOFF',
     required: false,
     default: '16:00',
-    description: 'Reconciliation only. Local daily cut-off, HH:MM: what is confirmed at or after it counts on the next business day (TW-13).',
+    description:
+      'Reconciliation only. Local daily cut-off, HH:MM: what is confirmed at or after it counts on the next business day (TW-13).',
     secret: false,
   },
   {
     name: 'RECON_HOLIDAYS',
     required: false,
     default: undefined,
-    description: 'Reconciliation only. Comma-separated YYYY-MM-DD days that are not business days (besides weekends).',
+    description:
+      'Reconciliation only. Comma-separated YYYY-MM-DD days that are not business days (besides weekends).',
     secret: false,
   },
   {
     name: 'RECON_MINIMUM_UNITS',
     required: false,
     default: 'each asset: 1 minor unit',
-    description: "Reconciliation only. TW-13 (2): the institution's minimum unit per asset in minor units, ASSET=units pairs; totals round up to it.",
+    description:
+      "Reconciliation only. TW-13 (2): the institution's minimum unit per asset in minor units, ASSET=units pairs; totals round up to it.",
     secret: false,
   },
   {
     name: 'RECON_EVM_RPC_URL',
     required: false,
     default: undefined,
-    description: 'Reconciliation only. EVM JSON-RPC node read for TW-14 balances at the block before the cut-off; unset: client wallets are reported unread.',
+    description:
+      'Reconciliation only. EVM JSON-RPC node read for TW-14 balances at the block before the cut-off; unset: client wallets are reported unread.',
     secret: false,
   },
   {
@@ -593,7 +637,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'RECON_EVM_CHAIN',
     required: false,
     default: 'ethereum',
-    description: "Reconciliation only. The chain's name as the wallet service registers wallets on it.",
+    description:
+      "Reconciliation only. The chain's name as the wallet service registers wallets on it.",
     secret: false,
   },
   {
@@ -614,26 +659,31 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'RECON_EXPLAIN_WITHIN_MS',
     required: false,
     default: '86400000',
-    description: 'Reconciliation only. A discrepancy not explained within this is escalated to the board and internal audit (60000 to 2592000000).',
+    description:
+      'Reconciliation only. A discrepancy not explained within this is escalated to the board and internal audit (60000 to 2592000000).',
     secret: false,
   },
   {
     name: 'RECON_DEADLINE_CHECK_INTERVAL_MS',
     required: false,
     default: '60000',
-    description: 'Reconciliation only. How often escalation and overdue top-up deadlines are checked (1000 to 3600000).',
+    description:
+      'Reconciliation only. How often escalation and overdue top-up deadlines are checked (1000 to 3600000).',
     secret: false,
   },
   {
     name: 'RECON_NOTIFY_WEBHOOK_URL',
     required: false,
     default: undefined,
-    description: 'Reconciliation only. Discrepancy notifications (detected, escalated, overdue) are POSTed here as JSON; unset: logged (they are events either way).',
+    description:
+      'Reconciliation only. Discrepancy notifications (detected, escalated, overdue) are POSTed here as JSON; unset: logged (they are events either way).',
     secret: false,
   },
 ];
 
-export const CONFIG_VARIABLE_NAMES: ReadonlySet<string> = new Set(CONFIG_VARIABLES.map((variable) => variable.name));
+export const CONFIG_VARIABLE_NAMES: ReadonlySet<string> = new Set(
+  CONFIG_VARIABLES.map((variable) => variable.name),
+);
 export const SECRET_CONFIG_VARIABLE_NAMES: ReadonlySet<string> = new Set(
   CONFIG_VARIABLES.filter((variable) => variable.secret).map((variable) => variable.name),
 );

@@ -10,7 +10,11 @@ const WORKSPACE_ROOT = path.resolve(__dirname, '../..');
  */
 describe('package-lock.json', () => {
   it('has an entry for every optional platform package, so npm ci accepts it', () => {
-    const output = execFileSync(process.execPath, ['tools/scripts/complete-lockfile.mjs', '--check'], { cwd: WORKSPACE_ROOT, encoding: 'utf8' });
+    const output = execFileSync(
+      process.execPath,
+      ['tools/scripts/complete-lockfile.mjs', '--check'],
+      { cwd: WORKSPACE_ROOT, encoding: 'utf8' },
+    );
     expect(output).toContain('every optional platform package has a lockfile entry');
   });
 });

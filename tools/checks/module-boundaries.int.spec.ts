@@ -23,19 +23,31 @@ const LINT_TIMEOUT_MS = 120_000;
 
 // The deep path into another project, relative to the probe file
 // (../../../../../libs/platform/event-store/src/append).
-const deepImportIntoEventStore = relative(dirname(probeFile), join(repoRoot, 'libs', 'platform', 'event-store', 'src', 'append'));
+const deepImportIntoEventStore = relative(
+  dirname(probeFile),
+  join(repoRoot, 'libs', 'platform', 'event-store', 'src', 'append'),
+);
 
 const pureSnippet = `export function decide(amountMinor: bigint): bigint {\n  return amountMinor * 2n;\n}\n`;
 const bannedPackages = ['pg', '@nestjs/common', 'typeorm', 'kafkajs'] as const;
 const probes: Record<string, string> = {
-  ...Object.fromEntries(bannedPackages.map((name) => [name, `import * as banned from '${name}';\nexport const probe = banned;\n`])),
+  ...Object.fromEntries(
+    bannedPackages.map((name) => [
+      name,
+      `import * as banned from '${name}';\nexport const probe = banned;\n`,
+    ]),
+  ),
   eventStoreAlias: `import { PostgresEventStore } from '@custody/event-store';\nexport const probe = PostgresEventStore;\n`,
   deepImport: `import { appendInTransaction } from '${deepImportIntoEventStore}';\nexport const probe = appendInTransaction;\n`,
   pure: pureSnippet,
   fixtureSourceAsText: readFileSync(fixtureSource, 'utf8'),
 };
 
-type LintRequest = { cwd: string; texts: Array<{ code: string; filePath: string }>; files: string[] };
+type LintRequest = {
+  cwd: string;
+  texts: Array<{ code: string; filePath: string }>;
+  files: string[];
+};
 type LintResponse = { texts: ESLint.LintResult[][]; files: ESLint.LintResult[] };
 
 // ESLint loads eslint.config.mjs with a dynamic import(), which Jest's module sandbox refuses
@@ -94,7 +106,9 @@ function messagesOf(probe: string): Linter.LintMessage[] {
   const messages = probeMessages.get(probe);
   if (messages === undefined) throw new Error(`no lint result for probe ${probe}`);
   // A parse failure or an ignored file would make every "no error" assertion vacuous.
-  expect(messages.filter((message) => message.fatal === true || message.ruleId === null)).toEqual([]);
+  expect(messages.filter((message) => message.fatal === true || message.ruleId === null)).toEqual(
+    [],
+  );
   return messages;
 }
 
@@ -108,7 +122,10 @@ describe('module boundaries (eslint.config.mjs + Nx project graph)', () => {
   it('the fixture project is in the project graph as a ledger domain lib, and the event store as a shared platform lib', () => {
     expect(graph.nodes[FIXTURE_PROJECT]?.data.tags).toEqual(['scope:ledger', 'type:domain']);
     expect(graph.nodes[FIXTURE_PROJECT]?.data.root).toBe('tools/checks/fixtures/domain-fixture');
-    expect(graph.nodes['platform-event-store']?.data.tags).toEqual(['scope:shared', 'type:platform']);
+    expect(graph.nodes['platform-event-store']?.data.tags).toEqual([
+      'scope:shared',
+      'type:platform',
+    ]);
   });
 
   it('the deep-import probe path really points at the event store append module', () => {
@@ -125,16 +142,26 @@ describe('module boundaries (eslint.config.mjs + Nx project graph)', () => {
       expect(graph.externalNodes?.['npm:@nestjs/common']).toBeDefined();
     });
 
-    it.each(bannedPackages)('importing %s is a banned external import for @nx/enforce-module-boundaries whenever the graph knows it', (packageName) => {
-      const knownToNx = graph.externalNodes?.[`npm:${packageName}`] !== undefined;
-      expect(boundaryMessageIds(packageName)).toEqual(knownToNx ? ['bannedExternalImportsViolation'] : []);
-    });
+    it.each(bannedPackages)(
+      'importing %s is a banned external import for @nx/enforce-module-boundaries whenever the graph knows it',
+      (packageName) => {
+        const knownToNx = graph.externalNodes?.[`npm:${packageName}`] !== undefined;
+        expect(boundaryMessageIds(packageName)).toEqual(
+          knownToNx ? ['bannedExternalImportsViolation'] : [],
+        );
+      },
+    );
 
-    it.each(bannedPackages)('importing %s is rejected by the domain purity rule, installed or not', (packageName) => {
-      const restricted = messagesOf(packageName).filter((message) => message.ruleId === 'no-restricted-imports');
-      expect(restricted).toHaveLength(1);
-      expect(restricted[0]?.severity).toBe(2);
-    });
+    it.each(bannedPackages)(
+      'importing %s is rejected by the domain purity rule, installed or not',
+      (packageName) => {
+        const restricted = messagesOf(packageName).filter(
+          (message) => message.ruleId === 'no-restricted-imports',
+        );
+        expect(restricted).toHaveLength(1);
+        expect(restricted[0]?.severity).toBe(2);
+      },
+    );
   });
 
   describe('when a domain file imports another project', () => {
@@ -143,7 +170,9 @@ describe('module boundaries (eslint.config.mjs + Nx project graph)', () => {
     });
 
     it('a relative deep import into another project is rejected', () => {
-      expect(boundaryMessageIds('deepImport')).toEqual(['noRelativeOrAbsoluteImportsAcrossLibraries']);
+      expect(boundaryMessageIds('deepImport')).toEqual([
+        'noRelativeOrAbsoluteImportsAcrossLibraries',
+      ]);
     });
   });
 

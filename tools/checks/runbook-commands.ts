@@ -43,7 +43,23 @@ export interface RunbookContext {
   readonly exists: (path: string) => boolean;
 }
 
-const CONTROL_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', 'time']);
+const CONTROL_WORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'function',
+  'select',
+  'time',
+]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** A path into the repository, alone or after `=` (`--kustomize=deploy/k8s`). */
 const REPO_PATH = /(?:^|=)(?:\.\/)?((?:apps|libs|tools|deploy|docs)\/[^\s=]*)$/;
@@ -91,7 +107,7 @@ class ShellParser {
       } else if (c === "'") {
         this.start();
         const end = source.indexOf("'", this.index + 1);
-        if (end === -1) return this.fail('a quote (\') is not closed');
+        if (end === -1) return this.fail("a quote (') is not closed");
         this.literal(source.slice(this.index + 1, end));
         this.index = end + 1;
       } else if (c === '"') {
@@ -111,7 +127,9 @@ class ShellParser {
         this.endWord();
         const two = source.slice(this.index, this.index + 2);
         if (c === '&' && two !== '&&') {
-          this.problem('a background job (&): run one command at a time, each in its own terminal if it keeps running');
+          this.problem(
+            'a background job (&): run one command at a time, each in its own terminal if it keeps running',
+          );
           this.index += 1;
           continue;
         }
@@ -120,7 +138,9 @@ class ShellParser {
       } else if (c === '>' || c === '<') {
         this.redirection();
       } else if (!this.inWord && (c === '(' || c === ')' || c === '{' || c === '}')) {
-        this.problem(`'${c}': subshells, groups and control flow are not checked; write one plain command per line`);
+        this.problem(
+          `'${c}': subshells, groups and control flow are not checked; write one plain command per line`,
+        );
         this.index += 1;
       } else {
         this.start();
@@ -168,7 +188,8 @@ class ShellParser {
   private endCommand(): void {
     if (this.redirectNext) this.problem('a redirection without a target');
     this.redirectNext = false;
-    if (this.words.length > 0 || this.redirects.length > 0) this.commands.push({ words: this.words, redirects: this.redirects, line: this.commandLine });
+    if (this.words.length > 0 || this.redirects.length > 0)
+      this.commands.push({ words: this.words, redirects: this.redirects, line: this.commandLine });
     this.words = [];
     this.redirects = [];
     this.commandLine = -1;
@@ -287,13 +308,20 @@ function matchingParenthesis(source: string, from: number): number {
 }
 
 /** The simple commands of a shell block, including those inside $(...), with the lines they start on. */
-export function parseShell(source: string, firstLine = 1): { readonly commands: readonly ShellCommand[]; readonly problems: readonly Problem[] } {
+export function parseShell(
+  source: string,
+  firstLine = 1,
+): { readonly commands: readonly ShellCommand[]; readonly problems: readonly Problem[] } {
   const parser = new ShellParser(source, firstLine).parse();
   return { commands: parser.commands, problems: parser.problems };
 }
 
 /** `--name value` pairs only, each name among `options` (what a `--name value` parser accepts). */
-export function optionPairs(args: readonly Word[], options: readonly string[], what: string): string[] {
+export function optionPairs(
+  args: readonly Word[],
+  options: readonly string[],
+  what: string,
+): string[] {
   const problems: string[] = [];
   for (let index = 0; index < args.length; index += 2) {
     const name = args[index] as Word;
@@ -302,34 +330,57 @@ export function optionPairs(args: readonly Word[], options: readonly string[], w
       problems.push(`${what}: expected an option --name, got '${name.text}'`);
       continue;
     }
-    if (!options.includes(name.text.slice(2))) problems.push(`${what} has no option ${name.text} (it reads ${options.map((option) => `--${option}`).join(', ')})`);
-    if (value === undefined || (!value.dynamic && value.text.startsWith('--'))) problems.push(`${what}: ${name.text} needs a value`);
+    if (!options.includes(name.text.slice(2)))
+      problems.push(
+        `${what} has no option ${name.text} (it reads ${options.map((option) => `--${option}`).join(', ')})`,
+      );
+    if (value === undefined || (!value.dynamic && value.text.startsWith('--')))
+      problems.push(`${what}: ${name.text} needs a value`);
   }
   return problems;
 }
 
 function repoPath(word: Word): string | undefined {
   if (word.dynamic) return undefined;
-  const path = REPO_PATH.exec(word.text)?.[1]?.replace(/[.,:;)]+$/, '').replace(/\/$/, '');
+  const path = REPO_PATH.exec(word.text)?.[1]
+    ?.replace(/[.,:;)]+$/, '')
+    .replace(/\/$/, '');
   return path === undefined || /[*?[]/.test(path) ? undefined : path;
 }
 
 function checkNpm(words: readonly Word[], context: RunbookContext): string[] {
   const sub = words[1]?.text;
   if (sub === 'ci') return words.length === 2 ? [] : ['npm ci takes no arguments here'];
-  if (sub === 'start' || sub === 'test') return context.scripts[sub] === undefined ? [`npm script '${sub}' is not in package.json`] : words.length === 2 ? [] : [`npm ${sub} takes no arguments here`];
-  if (sub !== 'run') return [`npm ${sub ?? ''}: only 'npm ci', 'npm start', 'npm test' and 'npm run <script>' are checked`];
+  if (sub === 'start' || sub === 'test')
+    return context.scripts[sub] === undefined
+      ? [`npm script '${sub}' is not in package.json`]
+      : words.length === 2
+        ? []
+        : [`npm ${sub} takes no arguments here`];
+  if (sub !== 'run')
+    return [
+      `npm ${sub ?? ''}: only 'npm ci', 'npm start', 'npm test' and 'npm run <script>' are checked`,
+    ];
   let index = 2;
   while (words[index]?.text === '-s' || words[index]?.text === '--silent') index += 1;
   const script = words[index];
   if (script === undefined || script.dynamic) return ['npm run needs a literal script name'];
-  if (context.scripts[script.text] === undefined) return [`npm script '${script.text}' is not in package.json`];
+  if (context.scripts[script.text] === undefined)
+    return [`npm script '${script.text}' is not in package.json`];
   const rest = words.slice(index + 1);
   if (rest.length === 0) return [];
-  if (rest[0]?.text !== '--') return [`npm run ${script.text}: put the script's arguments after '--' (npm would read '${rest[0]?.text ?? ''}' as its own)`];
+  if (rest[0]?.text !== '--')
+    return [
+      `npm run ${script.text}: put the script's arguments after '--' (npm would read '${rest[0]?.text ?? ''}' as its own)`,
+    ];
   const args = rest.slice(1);
   const rule = context.scriptArguments[script.text];
-  if (rule === undefined) return args.length === 0 ? [] : [`npm run ${script.text} takes no arguments (or the checker does not know them: add its parser's options to runbooks.spec.ts)`];
+  if (rule === undefined)
+    return args.length === 0
+      ? []
+      : [
+          `npm run ${script.text} takes no arguments (or the checker does not know them: add its parser's options to runbooks.spec.ts)`,
+        ];
   return rule(args);
 }
 
@@ -340,27 +391,47 @@ export function checkCommand(command: ShellCommand, context: RunbookContext): st
   const problems: string[] = [];
   for (const word of [...words, ...command.redirects]) {
     const path = repoPath(word);
-    if (path !== undefined && !context.exists(path)) problems.push(`${path} does not exist in the repository`);
+    if (path !== undefined && !context.exists(path))
+      problems.push(`${path} does not exist in the repository`);
   }
   const program = words[0];
   if (program === undefined) return problems;
-  if (program.dynamic) return [...problems, `the program '${program.text}' must be written literally`];
+  if (program.dynamic)
+    return [...problems, `the program '${program.text}' must be written literally`];
   const name = program.text;
-  if (CONTROL_WORDS.has(name)) return [...problems, `'${name}': control flow is not checked; write one plain command per line`];
+  if (CONTROL_WORDS.has(name))
+    return [
+      ...problems,
+      `'${name}': control flow is not checked; write one plain command per line`,
+    ];
   if (name === 'npm') return [...problems, ...checkNpm(words, context)];
   if (name === 'export') {
-    for (const word of words.slice(1)) if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(word.text)) problems.push(`export: '${word.text}' is not NAME=value`);
+    for (const word of words.slice(1))
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(word.text))
+        problems.push(`export: '${word.text}' is not NAME=value`);
     return problems;
   }
-  if (!context.externalPrograms.has(name)) return [...problems, `'${name}' is neither one of our npm scripts nor on the allow-list of external programs`];
+  if (!context.externalPrograms.has(name))
+    return [
+      ...problems,
+      `'${name}' is neither one of our npm scripts nor on the allow-list of external programs`,
+    ];
   if (name === 'kubectl') {
     for (const word of words) {
       const deployment = /^deployments?(?:\.apps)?\/(.+)$/.exec(word.text)?.[1];
-      if (deployment !== undefined && !word.dynamic && !context.deployments.has(deployment)) problems.push(`deployment/${deployment} is not a Deployment of deploy/k8s (${[...context.deployments].join(', ')})`);
+      if (deployment !== undefined && !word.dynamic && !context.deployments.has(deployment))
+        problems.push(
+          `deployment/${deployment} is not a Deployment of deploy/k8s (${[...context.deployments].join(', ')})`,
+        );
     }
     const separator = words.findIndex((word) => word.text === '--');
     if (separator !== -1 && words.slice(1, separator).some((word) => word.text === 'exec')) {
-      problems.push(...checkCommand({ words: words.slice(separator + 1), redirects: [], line: command.line }, context));
+      problems.push(
+        ...checkCommand(
+          { words: words.slice(separator + 1), redirects: [], line: command.line },
+          context,
+        ),
+      );
     }
   }
   return problems;
@@ -382,11 +453,21 @@ export function checkRunbook(file: string, markdown: string, context: RunbookCon
         const text = quoted[1] as string;
         for (const token of text.split(/\s+/)) {
           const path = repoPath({ text: token, dynamic: token.includes('$') });
-          if (path !== undefined && !context.exists(path)) found.push({ line: index + 1, message: `${path} does not exist in the repository` });
+          if (path !== undefined && !context.exists(path))
+            found.push({ line: index + 1, message: `${path} does not exist in the repository` });
         }
-        if (/^[a-z0-9-]+\.md$/.test(text) && !context.exists(`docs/runbooks/${text}`)) found.push({ line: index + 1, message: `no runbook docs/runbooks/${text}` });
-        if (/^Custody[A-Z][A-Za-z]+$/.test(text) && !context.alerts.has(text)) found.push({ line: index + 1, message: `no alert ${text} in deploy/ (Prometheus rules)` });
-        if (/^custody_[a-z0-9_]+$/.test(text) && !context.metrics.has(text)) found.push({ line: index + 1, message: `no metric ${text} is exported by apps/ or libs/` });
+        if (/^[a-z0-9-]+\.md$/.test(text) && !context.exists(`docs/runbooks/${text}`))
+          found.push({ line: index + 1, message: `no runbook docs/runbooks/${text}` });
+        if (/^Custody[A-Z][A-Za-z]+$/.test(text) && !context.alerts.has(text))
+          found.push({
+            line: index + 1,
+            message: `no alert ${text} in deploy/ (Prometheus rules)`,
+          });
+        if (/^custody_[a-z0-9_]+$/.test(text) && !context.metrics.has(text))
+          found.push({
+            line: index + 1,
+            message: `no metric ${text} is exported by apps/ or libs/`,
+          });
       }
       continue;
     }
@@ -400,14 +481,27 @@ export function checkRunbook(file: string, markdown: string, context: RunbookCon
       const body = lines.slice(index + 1, end).join('\n');
       const parsed = parseShell(body, index + 2);
       found.push(...parsed.problems);
-      if (parsed.commands.length === 0) found.push({ line: index + 1, message: 'a ```sh block without a command' });
-      for (const command of parsed.commands) for (const message of checkCommand(command, context)) found.push({ line: command.line, message });
+      if (parsed.commands.length === 0)
+        found.push({ line: index + 1, message: 'a ```sh block without a command' });
+      for (const command of parsed.commands)
+        for (const message of checkCommand(command, context))
+          found.push({ line: command.line, message });
       const after = lines.slice(end + 1).find((candidate) => candidate.trim() !== '');
-      if (after === undefined || !after.startsWith('Check:')) found.push({ line: end + 1, message: "each step's commands are followed by a 'Check:' paragraph (what to check after)" });
+      if (after === undefined || !after.startsWith('Check:'))
+        found.push({
+          line: end + 1,
+          message:
+            "each step's commands are followed by a 'Check:' paragraph (what to check after)",
+        });
     } else if (!NON_COMMAND_FENCES.has(language)) {
-      found.push({ line: index + 1, message: `a \`\`\`${language} block: commands go in \`\`\`sh blocks (checked), output in \`\`\`text` });
+      found.push({
+        line: index + 1,
+        message: `a \`\`\`${language} block: commands go in \`\`\`sh blocks (checked), output in \`\`\`text`,
+      });
     }
     index = end;
   }
-  return found.sort((a, b) => a.line - b.line).map((problem) => `${file}:${problem.line}: ${problem.message}`);
+  return found
+    .sort((a, b) => a.line - b.line)
+    .map((problem) => `${file}:${problem.line}: ${problem.message}`);
 }

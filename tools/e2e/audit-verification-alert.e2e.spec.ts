@@ -8,7 +8,15 @@ import { AuditLog } from '@custody/audit-application';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
-import { createSoftHsmToken, createTestDatabase, startService, waitFor, type ServiceProcess, type SoftHsmToken, type TestDatabase } from '@custody/testing';
+import {
+  createSoftHsmToken,
+  createTestDatabase,
+  startService,
+  waitFor,
+  type ServiceProcess,
+  type SoftHsmToken,
+  type TestDatabase,
+} from '@custody/testing';
 
 const ISSUER = 'custody-e2e';
 const AUDIENCE = 'custody';
@@ -42,14 +50,33 @@ describe('the audit service exports its scheduled chain verification (process, P
     const log = new AuditLog(store);
     await log.migrate();
     const bus = new InProcessMessageBus();
-    const consumer = new InboxConsumer({ bus, groupId: 'audit-writer', topics: [LEDGER_EVENTS_TOPIC], pool: db.pool, schema: 'audit', apply: log.apply() });
+    const consumer = new InboxConsumer({
+      bus,
+      groupId: 'audit-writer',
+      topics: [LEDGER_EVENTS_TOPIC],
+      pool: db.pool,
+      schema: 'audit',
+      apply: log.apply(),
+    });
     await consumer.migrate();
     await consumer.start();
     try {
       for (const clientId of ['alice', 'bob', 'carol']) {
         const eventId = randomUUID();
-        const message = { eventId, type: 'ClientOnboarded', schemaVersion: 1, streamId: `ledger-client-${clientId}`, streamVersion: '1', occurredAt: '2026-11-24T09:00:00.000Z', causationId: null, correlationId: eventId, data: { clientId, at: '2026-11-24T09:00:00.000Z' } };
-        await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [{ key: message.streamId, value: JSON.stringify(message) }]);
+        const message = {
+          eventId,
+          type: 'ClientOnboarded',
+          schemaVersion: 1,
+          streamId: `ledger-client-${clientId}`,
+          streamVersion: '1',
+          occurredAt: '2026-11-24T09:00:00.000Z',
+          causationId: null,
+          correlationId: eventId,
+          data: { clientId, at: '2026-11-24T09:00:00.000Z' },
+        };
+        await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [
+          { key: message.streamId, value: JSON.stringify(message) },
+        ]);
       }
       await waitFor(async () => (await log.size()) === 3, 'three audit records', WAIT_MS);
     } finally {
@@ -61,7 +88,12 @@ describe('the audit service exports its scheduled chain verification (process, P
     directory = await mkdtemp(join(tmpdir(), 'custody-audit-hsm-'));
     const pinFile = join(directory, 'pin');
     await writeFile(pinFile, token.userPin, { mode: 0o600 });
-    const publicKey = HsmEd25519Signer.generate({ modulePath: token.modulePath, tokenLabel: token.tokenLabel, pin: token.userPin, keyLabel: 'audit-checkpoints' });
+    const publicKey = HsmEd25519Signer.generate({
+      modulePath: token.modulePath,
+      tokenLabel: token.tokenLabel,
+      pin: token.userPin,
+      keyLabel: 'audit-checkpoints',
+    });
     const checkpoints = join(directory, 'checkpoints');
 
     // no Kafka: the service only keeps, verifies and checkpoints its record here
@@ -81,22 +113,42 @@ describe('the audit service exports its scheduled chain verification (process, P
     });
     const service = audit;
     const metrics = async () => (await fetch(`${service.baseUrl}/metrics`)).text();
-    await waitFor(async () => /custody_audit_record_verified\{service="audit"\} 1\n/.test(await metrics()), 'a passing verification', WAIT_MS);
-    expect(await metrics()).toMatch(/custody_audit_record_verification_failures_total\{service="audit"\} 0\n/);
+    await waitFor(
+      async () => /custody_audit_record_verified\{service="audit"\} 1\n/.test(await metrics()),
+      'a passing verification',
+      WAIT_MS,
+    );
+    expect(await metrics()).toMatch(
+      /custody_audit_record_verification_failures_total\{service="audit"\} 0\n/,
+    );
     // the schedule's checkpoint, signed in the HSM, verifies with the public key alone (and not after a change)
-    await waitFor(async () => (await readdir(checkpoints).catch(() => [])).length > 0, 'a checkpoint file', WAIT_MS);
+    await waitFor(
+      async () => (await readdir(checkpoints).catch(() => [])).length > 0,
+      'a checkpoint file',
+      WAIT_MS,
+    );
     const [file] = await readdir(checkpoints);
-    const checkpoint = JSON.parse(await readFile(join(checkpoints, file as string), 'utf8')) as Checkpoint;
+    const checkpoint = JSON.parse(
+      await readFile(join(checkpoints, file as string), 'utf8'),
+    ) as Checkpoint;
     expect(checkpoint).toMatchObject({ treeSize: 3 });
     expect(verifyCheckpoint(checkpoint, publicKey)).toBe(true);
     expect(verifyCheckpoint({ ...checkpoint, treeSize: 2 }, publicKey)).toBe(false);
     expect(service.stdout()).not.toContain(token.userPin);
 
     await db.pool.query('alter table audit.audit_records disable trigger user');
-    await db.pool.query(`update audit.audit_records set value_base64 = $1 where position = 2`, [Buffer.from('{"forged":true}').toString('base64')]);
+    await db.pool.query(`update audit.audit_records set value_base64 = $1 where position = 2`, [
+      Buffer.from('{"forged":true}').toString('base64'),
+    ]);
     await db.pool.query('alter table audit.audit_records enable trigger user');
-    await waitFor(async () => /custody_audit_record_verified\{service="audit"\} 0\n/.test(await metrics()), 'the verification to find the break', WAIT_MS);
-    expect(await metrics()).toMatch(/custody_audit_record_verification_failures_total\{service="audit"\} [1-9]\d*\n/);
+    await waitFor(
+      async () => /custody_audit_record_verified\{service="audit"\} 0\n/.test(await metrics()),
+      'the verification to find the break',
+      WAIT_MS,
+    );
+    expect(await metrics()).toMatch(
+      /custody_audit_record_verification_failures_total\{service="audit"\} [1-9]\d*\n/,
+    );
     expect(service.stdout()).toMatch(/the record's hash chain is broken/);
   });
 });

@@ -2,7 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LEDGER_EVENTS_TOPIC, validateMessage } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { createKafka } from '@custody/messaging';
-import { createTestDatabase, eventually, readTopic, startKafkaTestBroker, startService, testExchangeSigner, type KafkaTestBroker, type ServiceProcess, type TestDatabase } from '@custody/testing';
+import {
+  createTestDatabase,
+  eventually,
+  readTopic,
+  startKafkaTestBroker,
+  startService,
+  testExchangeSigner,
+  type KafkaTestBroker,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@custody/testing';
 import { logLevel } from 'kafkajs';
 
 const STREAMS = 10;
@@ -44,7 +54,12 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
   });
 
   it('given Kafka unreachable at start, then stored events show as relay lag; once Kafka is back, each is published as a valid envelope keyed by its stream, in stream order, and the lag returns to 0', async () => {
-    expect(await eventually(async () => (await fetch(`${ledger.baseUrl}/health/ready`)).status === 200, WAIT_MS)).toBe(true);
+    expect(
+      await eventually(
+        async () => (await fetch(`${ledger.baseUrl}/health/ready`)).status === 200,
+        WAIT_MS,
+      ),
+    ).toBe(true);
     const store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
     const streamIds = Array.from({ length: STREAMS }, () => `client-account-${randomUUID()}`);
     for (let version = 1; version <= EVENTS_PER_STREAM; version += 1) {
@@ -52,36 +67,69 @@ describe('the ledger service relays its event store to custody.ledger.events.v1 
         streamIds.map((streamId) => ({
           streamId,
           expectedVersion: version === 1 ? 'no-stream' : BigInt(version - 1),
-          events: [{ eventId: randomUUID(), type: 'ProbeRecorded', schemaVersion: 1, data: { version } }],
+          events: [
+            { eventId: randomUUID(), type: 'ProbeRecorded', schemaVersion: 1, data: { version } },
+          ],
         })),
       );
     }
 
     const metric = async (name: string) => {
-      const line = (await (await fetch(`${ledger.baseUrl}/metrics`)).text()).split('\n').find((candidate) => candidate.startsWith(`${name}{`));
+      const line = (await (await fetch(`${ledger.baseUrl}/metrics`)).text())
+        .split('\n')
+        .find((candidate) => candidate.startsWith(`${name}{`));
       return line === undefined ? undefined : Number(line.split(' ').at(-1));
     };
-    expect(await eventually(async () => (await metric('custody_outbox_relay_lag_events')) === EVENTS, WAIT_MS)).toBe(true);
+    expect(
+      await eventually(
+        async () => (await metric('custody_outbox_relay_lag_events')) === EVENTS,
+        WAIT_MS,
+      ),
+    ).toBe(true);
     expect(ledger.stdout()).not.toContain('outbox relay started');
     // Kafka comes back only after a connection attempt has failed (kafkajs never retries that one itself).
-    expect(await eventually(async () => ledger.stdout().includes('Kafka not reachable'), WAIT_MS)).toBe(true);
+    expect(
+      await eventually(async () => ledger.stdout().includes('Kafka not reachable'), WAIT_MS),
+    ).toBe(true);
     for (const id of BROKER_IDS) await broker.command(`up ${id}`);
 
-    const kafka = createKafka({ clientId: 'relay-e2e', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const messages = await readTopic(kafka, LEDGER_EVENTS_TOPIC, { until: (read) => read.length >= EVENTS, waitMs: WAIT_MS });
+    const kafka = createKafka({
+      clientId: 'relay-e2e',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const messages = await readTopic(kafka, LEDGER_EVENTS_TOPIC, {
+      until: (read) => read.length >= EVENTS,
+      waitMs: WAIT_MS,
+    });
     expect(messages).toHaveLength(EVENTS);
     const versionsByStream = new Map<string, string[]>();
     for (const message of messages) {
-      const validation = validateMessage(LEDGER_EVENTS_TOPIC, JSON.parse(message.value?.toString() ?? ''));
+      const validation = validateMessage(
+        LEDGER_EVENTS_TOPIC,
+        JSON.parse(message.value?.toString() ?? ''),
+      );
       expect(validation.ok).toBe(true);
-      const envelope = JSON.parse(message.value?.toString() ?? '') as { streamId: string; streamVersion: string };
+      const envelope = JSON.parse(message.value?.toString() ?? '') as {
+        streamId: string;
+        streamVersion: string;
+      };
       expect(message.key?.toString()).toBe(envelope.streamId);
-      versionsByStream.set(envelope.streamId, [...(versionsByStream.get(envelope.streamId) ?? []), envelope.streamVersion]);
+      versionsByStream.set(envelope.streamId, [
+        ...(versionsByStream.get(envelope.streamId) ?? []),
+        envelope.streamVersion,
+      ]);
     }
     expect(new Set(versionsByStream.keys())).toEqual(new Set(streamIds));
-    for (const versions of versionsByStream.values()) expect(versions).toEqual(['1', '2', '3', '4', '5']);
+    for (const versions of versionsByStream.values())
+      expect(versions).toEqual(['1', '2', '3', '4', '5']);
 
-    expect(await eventually(async () => (await metric('custody_outbox_relay_lag_events')) === 0, WAIT_MS)).toBe(true);
+    expect(
+      await eventually(
+        async () => (await metric('custody_outbox_relay_lag_events')) === 0,
+        WAIT_MS,
+      ),
+    ).toBe(true);
     expect(await metric('custody_outbox_relay_published_events_total')).toBe(EVENTS);
     expect(ledger.stdout()).toContain('outbox relay started');
   });

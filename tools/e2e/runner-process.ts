@@ -36,7 +36,8 @@ export async function freePortRun(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const base = PORT_SCAN_FROM + Math.floor(Math.random() * (PORT_SCAN_TO - PORT_SCAN_FROM));
     let free = true;
-    for (let port = base; port < base + PORTS_NEEDED && free; port += 1) free = await portFree(port);
+    for (let port = base; port < base + PORTS_NEEDED && free; port += 1)
+      free = await portFree(port);
     if (free) return base;
   }
   throw new Error('no run of free ports');
@@ -63,7 +64,6 @@ export async function stopRunner(runner: Runner | undefined): Promise<number | n
   return code;
 }
 
-
 /**
  * After a test that killed a runner and failed before the next start cleaned up: its chain node
  * (named by the pid file in the data directory) is stopped, so no anvil outlives the test run.
@@ -73,8 +73,24 @@ export async function stopLeftOverChain(dataDir: string): Promise<void> {
 }
 
 /** A call to a runner's service as `subject` with `roles`, signed with the runner's development secret (its data directory's auth-secret): GET, or POST with `body`. */
-export async function callAs(secret: string, url: string, subject: string, roles: string[], body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const token = await signTestToken({ secret, issuer: 'custody-dev', audience: 'custody', subject, roles });
-  const response = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+export async function callAs(
+  secret: string,
+  url: string,
+  subject: string,
+  roles: string[],
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const token = await signTestToken({
+    secret,
+    issuer: 'custody-dev',
+    audience: 'custody',
+    subject,
+    roles,
+  });
+  const response = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

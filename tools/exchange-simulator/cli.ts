@@ -14,8 +14,25 @@
  * park what they cannot verify.
  */
 import { parseArgs } from 'node:util';
-import { createKafka, createOutboxProducer, ExchangeKeyFileError, kafkaTransportSecurityOrThrow, readExchangeSigningKey, signExchangeMessage, type ExchangeSigningKey } from '@custody/messaging';
-import { CLIENTS_MAX, DEFAULT_SIMULATOR_OPTIONS, ExchangeSimulator, FEE_BPS_MAX, messagesByTopic, RUNNER_ONLY_SCENARIOS, SCENARIOS, type Scenario } from './simulator';
+import {
+  createKafka,
+  createOutboxProducer,
+  ExchangeKeyFileError,
+  kafkaTransportSecurityOrThrow,
+  readExchangeSigningKey,
+  signExchangeMessage,
+  type ExchangeSigningKey,
+} from '@custody/messaging';
+import {
+  CLIENTS_MAX,
+  DEFAULT_SIMULATOR_OPTIONS,
+  ExchangeSimulator,
+  FEE_BPS_MAX,
+  messagesByTopic,
+  RUNNER_ONLY_SCENARIOS,
+  SCENARIOS,
+  type Scenario,
+} from './simulator';
 
 /** Limits of the command line. */
 const TRADES_PER_TICK_MAX = 1_000;
@@ -42,56 +59,97 @@ class UsageError extends Error {}
 function signingKey(environment: NodeJS.ProcessEnv): ExchangeSigningKey {
   const file = environment['EXCHANGE_SIGNING_KEY_FILE'];
   const keyId = environment['EXCHANGE_SIGNING_KEY_ID'];
-  if (!file || !keyId) throw new UsageError('EXCHANGE_SIGNING_KEY_FILE (PKCS#8 PEM, Ed25519) and EXCHANGE_SIGNING_KEY_ID are required: the custody services book only signed exchange messages');
+  if (!file || !keyId)
+    throw new UsageError(
+      'EXCHANGE_SIGNING_KEY_FILE (PKCS#8 PEM, Ed25519) and EXCHANGE_SIGNING_KEY_ID are required: the custody services book only signed exchange messages',
+    );
   try {
     return readExchangeSigningKey(keyId, file);
   } catch (error) {
-    if (error instanceof ExchangeKeyFileError) throw new UsageError(`EXCHANGE_SIGNING_KEY_FILE ${error.message}`);
+    if (error instanceof ExchangeKeyFileError)
+      throw new UsageError(`EXCHANGE_SIGNING_KEY_FILE ${error.message}`);
     throw error;
   }
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
   return value;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: SIMULATOR_OPTIONS, strict: true, allowPositionals: false });
-  const brokers = (values.brokers ?? process.env['KAFKA_BROKERS'] ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
-  if (brokers.length === 0) throw new UsageError('--brokers host:port[,host:port...] (or KAFKA_BROKERS) is required');
+  const { values } = parseArgs({
+    options: SIMULATOR_OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  });
+  const brokers = (values.brokers ?? process.env['KAFKA_BROKERS'] ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+  if (brokers.length === 0)
+    throw new UsageError('--brokers host:port[,host:port...] (or KAFKA_BROKERS) is required');
   const scenario = values.scenario;
-  if ((RUNNER_ONLY_SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`--scenario ${scenario} acts on the chain, the wallets and the audit database: run it with npm start (CUSTODY_SIMULATOR_SCENARIO=${scenario}); over Kafka: ${SCENARIOS.join(', ')}`);
-  if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got '${scenario}'`);
+  if ((RUNNER_ONLY_SCENARIOS as readonly string[]).includes(scenario))
+    throw new UsageError(
+      `--scenario ${scenario} acts on the chain, the wallets and the audit database: run it with npm start (CUSTODY_SIMULATOR_SCENARIO=${scenario}); over Kafka: ${SCENARIOS.join(', ')}`,
+    );
+  if (!(SCENARIOS as readonly string[]).includes(scenario))
+    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got '${scenario}'`);
   const simulator = new ExchangeSimulator({
     ...DEFAULT_SIMULATOR_OPTIONS,
     seed: integer('seed', values.seed, 0, 2 ** 32 - 1),
     clients: integer('clients', values.clients, 2, CLIENTS_MAX),
     feeBps: integer('fee-bps', values['fee-bps'], 0, FEE_BPS_MAX),
   });
-  const tradesPerTick = integer('trades-per-tick', values['trades-per-tick'], 0, TRADES_PER_TICK_MAX);
+  const tradesPerTick = integer(
+    'trades-per-tick',
+    values['trades-per-tick'],
+    0,
+    TRADES_PER_TICK_MAX,
+  );
   const tickMs = integer('tick-ms', values['tick-ms'], TICK_MS_MIN, TICK_MS_MAX);
   const ticks = integer('ticks', values.ticks, 0, TICKS_MAX);
   const signer = signingKey(process.env);
 
-  const producer = createOutboxProducer(createKafka({ clientId: 'exchange-simulator', brokers, security: kafkaTransportSecurityOrThrow(process.env) }), { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' });
+  const producer = createOutboxProducer(
+    createKafka({
+      clientId: 'exchange-simulator',
+      brokers,
+      security: kafkaTransportSecurityOrThrow(process.env),
+    }),
+    { idempotent: process.env['KAFKA_PRODUCER_IDEMPOTENT'] !== 'false' },
+  );
   await producer.connect();
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stopping = true));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => (stopping = true));
   const totals = { trades: 0, marketTicks: 0, withdrawals: 0 };
-  process.stderr.write(`[simulator] scenario ${scenario as Scenario}: ${simulator.clientIds().length} clients (${simulator.clientIds()[0]} ..), ${tradesPerTick} trades every ${tickMs} ms, ${ticks === 0 ? 'until stopped' : `${ticks} ticks`}, to ${brokers.join(',')}\n`);
+  process.stderr.write(
+    `[simulator] scenario ${scenario as Scenario}: ${simulator.clientIds().length} clients (${simulator.clientIds()[0]} ..), ${tradesPerTick} trades every ${tickMs} ms, ${ticks === 0 ? 'until stopped' : `${ticks} ticks`}, to ${brokers.join(',')}\n`,
+  );
   try {
     for (let tick = 0; !stopping && (ticks === 0 || tick < ticks); tick += 1) {
       const started = Date.now();
       const { messages, counts } = simulator.step(new Date(started), tradesPerTick);
-      await producer.sendBatch({ acks: -1, topicMessages: [...messagesByTopic(messages)].map(([topic, batch]) => ({ topic, messages: batch.map((message) => signExchangeMessage(signer, topic, message)) })) });
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...messagesByTopic(messages)].map(([topic, batch]) => ({
+          topic,
+          messages: batch.map((message) => signExchangeMessage(signer, topic, message)),
+        })),
+      });
       totals.trades += counts.trades;
       totals.marketTicks += counts.marketTicks;
       totals.withdrawals += counts.withdrawals;
-      process.stderr.write(`[simulator] tick ${tick + 1}: ${totals.trades} trades, ${totals.marketTicks} price ticks, ${totals.withdrawals} withdrawal requests sent\n`);
+      process.stderr.write(
+        `[simulator] tick ${tick + 1}: ${totals.trades} trades, ${totals.marketTicks} price ticks, ${totals.withdrawals} withdrawal requests sent\n`,
+      );
       const wait = tickMs - (Date.now() - started);
-      if (wait > 0 && !stopping && (ticks === 0 || tick + 1 < ticks)) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0 && !stopping && (ticks === 0 || tick + 1 < ticks))
+        await new Promise((resolve) => setTimeout(resolve, wait));
     }
   } finally {
     await producer.disconnect();

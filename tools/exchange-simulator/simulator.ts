@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_ASSET_REGISTRY, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, validateMessage } from '@custody/contracts';
+import {
+  DEFAULT_ASSET_REGISTRY,
+  EXCHANGE_PRICES_TOPIC,
+  EXCHANGE_TRADES_TOPIC,
+  EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
+  validateMessage,
+} from '@custody/contracts';
 
 /**
  * The exchange simulator's pure core (issue 9): an upstream exchange's flow of messages, seeded
@@ -11,7 +17,11 @@ import { DEFAULT_ASSET_REGISTRY, EXCHANGE_PRICES_TOPIC, EXCHANGE_TRADES_TOPIC, E
 
 /** Assets the simulator trades (base/quote pairs over them) and their display decimals. */
 type Traded = 'BTC' | 'ETH' | 'USDT';
-const DECIMALS: Record<Traded, number> = { BTC: DEFAULT_ASSET_REGISTRY.BTC.decimals, ETH: DEFAULT_ASSET_REGISTRY.ETH.decimals, USDT: DEFAULT_ASSET_REGISTRY.USDT.decimals };
+const DECIMALS: Record<Traded, number> = {
+  BTC: DEFAULT_ASSET_REGISTRY.BTC.decimals,
+  ETH: DEFAULT_ASSET_REGISTRY.ETH.decimals,
+  USDT: DEFAULT_ASSET_REGISTRY.USDT.decimals,
+};
 /** Instruments: base priced in USDT. */
 const INSTRUMENTS: ReadonlyArray<{ base: Traded; quote: Traded }> = [
   { base: 'BTC', quote: 'USDT' },
@@ -58,7 +68,14 @@ export interface SimulatorOptions {
   readonly fundedOnly?: boolean;
 }
 
-export const DEFAULT_SIMULATOR_OPTIONS: SimulatorOptions = { seed: 1, clients: 20, feeBps: 10, withdrawalEvery: 20, unlistedEvery: 4, largeEvery: 5 };
+export const DEFAULT_SIMULATOR_OPTIONS: SimulatorOptions = {
+  seed: 1,
+  clients: 20,
+  feeBps: 10,
+  withdrawalEvery: 20,
+  unlistedEvery: 4,
+  largeEvery: 5,
+};
 
 export interface OutboundMessage {
   readonly topic: string;
@@ -67,11 +84,14 @@ export interface OutboundMessage {
 }
 
 /** A step's messages grouped by topic, in their order within each topic (one publish or produce per topic). */
-export function messagesByTopic(messages: readonly OutboundMessage[]): Map<string, Array<{ key: string; value: string }>> {
+export function messagesByTopic(
+  messages: readonly OutboundMessage[],
+): Map<string, Array<{ key: string; value: string }>> {
   const byTopic = new Map<string, Array<{ key: string; value: string }>>();
   for (const message of messages) {
     const batch = byTopic.get(message.topic);
-    if (batch === undefined) byTopic.set(message.topic, [{ key: message.key, value: message.value }]);
+    if (batch === undefined)
+      byTopic.set(message.topic, [{ key: message.key, value: message.value }]);
     else batch.push({ key: message.key, value: message.value });
   }
   return byTopic;
@@ -110,8 +130,16 @@ function priceText(cents: bigint): string {
 }
 
 /** Quote minor units of `quantityMinor` base at `priceCents`, rounded down (the ledger accepts one minor unit either way). */
-export function quoteAmountMinor(quantityMinor: bigint, priceCents: bigint, base: Traded, quote: Traded): bigint {
-  return (quantityMinor * priceCents * 10n ** BigInt(DECIMALS[quote])) / (10n ** BigInt(DECIMALS[base]) * 10n ** BigInt(PRICE_SCALE));
+export function quoteAmountMinor(
+  quantityMinor: bigint,
+  priceCents: bigint,
+  base: Traded,
+  quote: Traded,
+): bigint {
+  return (
+    (quantityMinor * priceCents * 10n ** BigInt(DECIMALS[quote])) /
+    (10n ** BigInt(DECIMALS[base]) * 10n ** BigInt(PRICE_SCALE))
+  );
 }
 
 /** The fee on `amountMinor` at `feeBps`, rounded down: the exchange never charges a fraction of a minor unit. */
@@ -130,7 +158,9 @@ function addressOf(label: string): string {
 
 export class ExchangeSimulator {
   private readonly random: () => number;
-  private readonly prices = new Map<'BTC' | 'ETH', bigint>(Object.entries(OPENING_PRICE_CENTS) as Array<['BTC' | 'ETH', bigint]>);
+  private readonly prices = new Map<'BTC' | 'ETH', bigint>(
+    Object.entries(OPENING_PRICE_CENTS) as Array<['BTC' | 'ETH', bigint]>,
+  );
   private sequence = 0;
   private trades = 0;
   private withdrawals = 0;
@@ -139,15 +169,21 @@ export class ExchangeSimulator {
   private readonly instruments: ReadonlyArray<{ base: Traded; quote: Traded }>;
 
   constructor(private readonly options: SimulatorOptions = DEFAULT_SIMULATOR_OPTIONS) {
-    if (!Number.isInteger(options.clients) || options.clients < 2 || options.clients > CLIENTS_MAX) throw new RangeError(`clients: 2 to ${CLIENTS_MAX}`);
-    if (!Number.isInteger(options.feeBps) || options.feeBps < 0 || options.feeBps > FEE_BPS_MAX) throw new RangeError(`feeBps: 0 to ${FEE_BPS_MAX}`);
+    if (!Number.isInteger(options.clients) || options.clients < 2 || options.clients > CLIENTS_MAX)
+      throw new RangeError(`clients: 2 to ${CLIENTS_MAX}`);
+    if (!Number.isInteger(options.feeBps) || options.feeBps < 0 || options.feeBps > FEE_BPS_MAX)
+      throw new RangeError(`feeBps: 0 to ${FEE_BPS_MAX}`);
     for (const name of ['withdrawalEvery', 'unlistedEvery', 'largeEvery'] as const) {
-      if (!Number.isInteger(options[name]) || options[name] < 0) throw new RangeError(`${name}: a whole number, 0 for never`);
+      if (!Number.isInteger(options[name]) || options[name] < 0)
+        throw new RangeError(`${name}: a whole number, 0 for never`);
     }
     this.random = randomSource(options.seed);
-    this.instruments = INSTRUMENTS.filter((instrument) => (options.bases ?? ['BTC', 'ETH']).includes(instrument.base as 'BTC' | 'ETH'));
+    this.instruments = INSTRUMENTS.filter((instrument) =>
+      (options.bases ?? ['BTC', 'ETH']).includes(instrument.base as 'BTC' | 'ETH'),
+    );
     if (this.instruments.length === 0) throw new RangeError('bases: at least one of BTC, ETH');
-    if (options.clientAddresses !== undefined && options.clientAddresses.length < options.clients) throw new RangeError(`clientAddresses: one per client (${options.clients})`);
+    if (options.clientAddresses !== undefined && options.clientAddresses.length < options.clients)
+      throw new RangeError(`clientAddresses: one per client (${options.clients})`);
   }
 
   /** fundedOnly: what `client` holds of `asset` (e.g. its available balance in the ledger). */
@@ -180,7 +216,9 @@ export class ExchangeSimulator {
   step(at: Date, trades: number): { messages: OutboundMessage[]; counts: StepCounts } {
     const messages: OutboundMessage[] = [];
     const occurredAt = at.toISOString();
-    const bases = [...new Set(this.instruments.map((instrument) => instrument.base as 'BTC' | 'ETH'))];
+    const bases = [
+      ...new Set(this.instruments.map((instrument) => instrument.base as 'BTC' | 'ETH')),
+    ];
     for (const base of bases) messages.push(this.priceTick(base, occurredAt));
     // the quote asset too: a custodian values what it holds of it (HK-11j), at the exchange's USDT/USD quote
     messages.push(this.stablecoinTick('USDT', occurredAt));
@@ -202,7 +240,17 @@ export class ExchangeSimulator {
   private envelope(type: string, streamId: string, occurredAt: string, data: object) {
     this.sequence += 1;
     const eventId = eventIdOf(this.options.seed, this.sequence);
-    return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt, causationId: null, correlationId: eventId, data };
+    return {
+      eventId,
+      type,
+      schemaVersion: 1,
+      streamId,
+      streamVersion: '1',
+      occurredAt,
+      causationId: null,
+      correlationId: eventId,
+      data,
+    };
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -211,16 +259,30 @@ export class ExchangeSimulator {
 
   private priceTick(base: 'BTC' | 'ETH', observedAt: string): OutboundMessage {
     const current = this.prices.get(base) as bigint;
-    const stepBps = BigInt(Math.floor(this.random() * (2 * PRICE_STEP_BPS_MAX + 1)) - PRICE_STEP_BPS_MAX);
+    const stepBps = BigInt(
+      Math.floor(this.random() * (2 * PRICE_STEP_BPS_MAX + 1)) - PRICE_STEP_BPS_MAX,
+    );
     const next = current + (current * stepBps) / BPS;
     this.prices.set(base, next > 0n ? next : current);
-    const message = this.envelope('PriceObserved', `price-${base}-USD`, observedAt, { asset: base, quoteCurrency: 'USD', price: priceText(this.prices.get(base) as bigint), observedAt, source: 'exchange-simulator' });
+    const message = this.envelope('PriceObserved', `price-${base}-USD`, observedAt, {
+      asset: base,
+      quoteCurrency: 'USD',
+      price: priceText(this.prices.get(base) as bigint),
+      observedAt,
+      source: 'exchange-simulator',
+    });
     return this.checked(EXCHANGE_PRICES_TOPIC, message.streamId, message);
   }
 
   /** A stablecoin quoted at its peg (the simulated exchange's USDT/USD book does not move). */
   private stablecoinTick(asset: 'USDT', observedAt: string): OutboundMessage {
-    const message = this.envelope('PriceObserved', `price-${asset}-USD`, observedAt, { asset, quoteCurrency: 'USD', price: priceText(STABLECOIN_PEG_CENTS), observedAt, source: 'exchange-simulator' });
+    const message = this.envelope('PriceObserved', `price-${asset}-USD`, observedAt, {
+      asset,
+      quoteCurrency: 'USD',
+      price: priceText(STABLECOIN_PEG_CENTS),
+      observedAt,
+      source: 'exchange-simulator',
+    });
     return this.checked(EXCHANGE_PRICES_TOPIC, message.streamId, message);
   }
 
@@ -230,13 +292,18 @@ export class ExchangeSimulator {
     for (let attempt = 0; attempt < attempts; attempt += 1) {
       const { base, quote } = this.pick(this.instruments);
       const buyer = Math.floor(this.random() * this.options.clients);
-      const seller = (buyer + 1 + Math.floor(this.random() * (this.options.clients - 1))) % this.options.clients;
+      const seller =
+        (buyer + 1 + Math.floor(this.random() * (this.options.clients - 1))) % this.options.clients;
       const thousandths = BigInt(1 + Math.floor(this.random() * TRADE_THOUSANDTHS_MAX));
       const quantityMinor = (thousandths * 10n ** BigInt(DECIMALS[base])) / 1_000n;
       const priceCents = this.prices.get(base as 'BTC' | 'ETH') as bigint;
       const quoteMinor = quoteAmountMinor(quantityMinor, priceCents, base, quote);
       if (this.options.fundedOnly === true) {
-        if (this.held(clientId(buyer), quote) < quoteMinor || this.held(clientId(seller), base) < quantityMinor) continue;
+        if (
+          this.held(clientId(buyer), quote) < quoteMinor ||
+          this.held(clientId(seller), base) < quantityMinor
+        )
+          continue;
         const buyerFee = feeMinor(quantityMinor, this.options.feeBps);
         const sellerFee = feeMinor(quoteMinor, this.options.feeBps);
         this.adjust(clientId(buyer), quote, -quoteMinor);
@@ -244,12 +311,31 @@ export class ExchangeSimulator {
         this.adjust(clientId(seller), base, -quantityMinor);
         this.adjust(clientId(seller), quote, quoteMinor - sellerFee);
       }
-      return this.tradeMessage(occurredAt, { base, quote, buyer, seller, quantityMinor, priceCents, quoteMinor });
+      return this.tradeMessage(occurredAt, {
+        base,
+        quote,
+        buyer,
+        seller,
+        quantityMinor,
+        priceCents,
+        quoteMinor,
+      });
     }
     return undefined;
   }
 
-  private tradeMessage(occurredAt: string, trade: { base: Traded; quote: Traded; buyer: number; seller: number; quantityMinor: bigint; priceCents: bigint; quoteMinor: bigint }): OutboundMessage {
+  private tradeMessage(
+    occurredAt: string,
+    trade: {
+      base: Traded;
+      quote: Traded;
+      buyer: number;
+      seller: number;
+      quantityMinor: bigint;
+      priceCents: bigint;
+      quoteMinor: bigint;
+    },
+  ): OutboundMessage {
     this.trades += 1;
     const { base, quote, buyer, seller, quantityMinor, priceCents, quoteMinor } = trade;
     const tradeId = `S${this.options.seed}-T${this.trades}`;
@@ -263,8 +349,14 @@ export class ExchangeSimulator {
       price: priceText(priceCents),
       quoteAmountMinor: quoteMinor.toString(),
       // the buyer pays in what it receives, the seller in what it receives
-      buyerFee: { asset: base, amountMinor: feeMinor(quantityMinor, this.options.feeBps).toString() },
-      sellerFee: { asset: quote, amountMinor: feeMinor(quoteMinor, this.options.feeBps).toString() },
+      buyerFee: {
+        asset: base,
+        amountMinor: feeMinor(quantityMinor, this.options.feeBps).toString(),
+      },
+      sellerFee: {
+        asset: quote,
+        amountMinor: feeMinor(quoteMinor, this.options.feeBps).toString(),
+      },
     });
     return this.checked(EXCHANGE_TRADES_TOPIC, message.streamId, message);
   }
@@ -273,19 +365,25 @@ export class ExchangeSimulator {
     this.withdrawals += 1;
     const client = clientId(Math.floor(this.random() * this.options.clients));
     const requestId = `S${this.options.seed}-W${this.withdrawals}`;
-    const unlisted = this.options.unlistedEvery > 0 && this.withdrawals % this.options.unlistedEvery === 0;
+    const unlisted =
+      this.options.unlistedEvery > 0 && this.withdrawals % this.options.unlistedEvery === 0;
     const large = this.options.largeEvery > 0 && this.withdrawals % this.options.largeEvery === 0;
     // ETH: 0.01 to 0.5, or 50 above the large-transfer threshold
-    const amountMinor = large ? 50n * 10n ** 18n : BigInt(1 + Math.floor(this.random() * 50)) * 10n ** 16n;
+    const amountMinor = large
+      ? 50n * 10n ** 18n
+      : BigInt(1 + Math.floor(this.random() * 50)) * 10n ** 16n;
     // fundedOnly: what a withdrawal may take is no longer the client's to trade (a request beyond
     // its holdings is sent all the same: the policy service refuses it, and nothing is held)
-    if (this.options.fundedOnly === true && !unlisted && amountMinor <= this.held(client, 'ETH')) this.adjust(client, 'ETH', -amountMinor);
+    if (this.options.fundedOnly === true && !unlisted && amountMinor <= this.held(client, 'ETH'))
+      this.adjust(client, 'ETH', -amountMinor);
     const message = this.envelope('WithdrawalRequested', `withdrawal-${requestId}`, requestedAt, {
       requestId,
       clientId: client,
       asset: 'ETH',
       amountMinor: amountMinor.toString(),
-      destinationAddress: unlisted ? addressOf(`unlisted/${requestId}`) : this.allowListedAddress(client),
+      destinationAddress: unlisted
+        ? addressOf(`unlisted/${requestId}`)
+        : this.allowListedAddress(client),
       chain: 'ethereum',
       requestedAt,
     });
@@ -295,7 +393,10 @@ export class ExchangeSimulator {
   /** Refuses to hand out a message its topic's contract does not accept (a simulator bug, never sent). */
   private checked(topic: string, key: string, message: object): OutboundMessage {
     const result = validateMessage(topic, message);
-    if (!result.ok) throw new Error(`assertion: the simulator made an invalid ${topic} message: ${JSON.stringify(result.issues)}`);
+    if (!result.ok)
+      throw new Error(
+        `assertion: the simulator made an invalid ${topic} message: ${JSON.stringify(result.issues)}`,
+      );
     return { topic, key, value: JSON.stringify(message) };
   }
 }

@@ -15,19 +15,39 @@ const REASON_ARGUMENT_INDEX = 2;
 const PROSE_KEYS = new Set(['reason', 'message']);
 const TEXT = new Set(['StringLiteral', 'TemplateLiteral']);
 
-const nameOf = (node) => (node?.type === 'Identifier' ? node.name : node?.type === 'MemberExpression' ? nameOf(node.property) : undefined);
+const nameOf = (node) =>
+  node?.type === 'Identifier'
+    ? node.name
+    : node?.type === 'MemberExpression'
+      ? nameOf(node.property)
+      : undefined;
 
 export const proseIgnorer = {
   shouldIgnore(path) {
     const parent = path.parentPath?.node;
     if (parent === undefined) return undefined;
-    if (path.listKey === 'arguments' && parent.type === 'CallExpression' && path.key === REASON_ARGUMENT_INDEX && ERROR_FACTORY.test(nameOf(parent.callee) ?? '')) {
+    if (
+      path.listKey === 'arguments' &&
+      parent.type === 'CallExpression' &&
+      path.key === REASON_ARGUMENT_INDEX &&
+      ERROR_FACTORY.test(nameOf(parent.callee) ?? '')
+    ) {
       return 'Prose: the reason of a refusal (its code and field path stay mutated)';
     }
-    if (path.listKey === 'arguments' && parent.type === 'NewExpression' && /Error$/.test(nameOf(parent.callee) ?? '') && TEXT.has(path.node.type)) {
+    if (
+      path.listKey === 'arguments' &&
+      parent.type === 'NewExpression' &&
+      /Error$/.test(nameOf(parent.callee) ?? '') &&
+      TEXT.has(path.node.type)
+    ) {
       return 'Prose: the message of a thrown assertion';
     }
-    if (path.key === 'value' && parent.type === 'ObjectProperty' && PROSE_KEYS.has(nameOf(parent.key) ?? parent.key?.value) && TEXT.has(path.node.type)) {
+    if (
+      path.key === 'value' &&
+      parent.type === 'ObjectProperty' &&
+      PROSE_KEYS.has(nameOf(parent.key) ?? parent.key?.value) &&
+      TEXT.has(path.node.type)
+    ) {
       return 'Prose: a reason written for people (codes, verdicts and figures stay mutated)';
     }
     return undefined;

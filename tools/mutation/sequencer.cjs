@@ -7,7 +7,9 @@ const isProperty = (test) => /\.property\.spec\.ts$/.test(test.path);
 
 class PropertySpecsLast extends Sequencer {
   sort(tests) {
-    return [...tests].sort((a, b) => Number(isProperty(a)) - Number(isProperty(b)) || a.path.localeCompare(b.path));
+    return [...tests].sort(
+      (a, b) => Number(isProperty(a)) - Number(isProperty(b)) || a.path.localeCompare(b.path),
+    );
   }
 }
 

@@ -16,7 +16,16 @@
 // a compile error, and a required package that is not in package.json `dependencies` (npm ci
 // --omit=dev would not install it). It type-checks only the files it emits.
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -45,10 +54,20 @@ function parseArguments(argv) {
     } else if (argument.startsWith('--')) fail(`unknown option ${argument}`, EXIT_USAGE);
     else services.push(argument);
   }
-  const known = readdirSync(path.join(REPO, 'apps')).filter((name) => existsSync(path.join(REPO, 'apps', name, 'src/main.ts')));
-  if (services.length === 0) fail(`usage: build-service.mjs <service...> [--out-dir dir]; services: ${known.join(', ')}`, EXIT_USAGE);
+  const known = readdirSync(path.join(REPO, 'apps')).filter((name) =>
+    existsSync(path.join(REPO, 'apps', name, 'src/main.ts')),
+  );
+  if (services.length === 0)
+    fail(
+      `usage: build-service.mjs <service...> [--out-dir dir]; services: ${known.join(', ')}`,
+      EXIT_USAGE,
+    );
   for (const service of services) {
-    if (!SERVICE_NAME.test(service) || !known.includes(service)) fail(`unknown service "${service}" (no apps/${service}/src/main.ts); services: ${known.join(', ')}`, EXIT_USAGE);
+    if (!SERVICE_NAME.test(service) || !known.includes(service))
+      fail(
+        `unknown service "${service}" (no apps/${service}/src/main.ts); services: ${known.join(', ')}`,
+        EXIT_USAGE,
+      );
   }
   return { services: [...new Set(services)], outDir };
 }
@@ -57,7 +76,10 @@ function parseArguments(argv) {
 function prepareOutDir(outDir) {
   if (existsSync(outDir)) {
     const entries = readdirSync(outDir);
-    if (entries.length > 0 && !entries.includes(MARKER)) fail(`${outDir} exists and was not made by this script (no ${MARKER}); remove it or choose another --out-dir`);
+    if (entries.length > 0 && !entries.includes(MARKER))
+      fail(
+        `${outDir} exists and was not made by this script (no ${MARKER}); remove it or choose another --out-dir`,
+      );
     rmSync(outDir, { recursive: true, force: true });
   }
   mkdirSync(outDir, { recursive: true });
@@ -89,22 +111,42 @@ function compile(services, options) {
   const program = ts.createProgram({ rootNames, options });
   const ownFiles = program
     .getSourceFiles()
-    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !relative(file.fileName).startsWith('..'));
-  const testCode = ownFiles.map((file) => relative(file.fileName)).filter((name) => TEST_CODE.some((pattern) => pattern.test(name)));
-  if (testCode.length > 0) fail(`test code reached from ${services.join(', ')}: ${testCode.join(', ')}`);
+    .filter(
+      (file) =>
+        !file.isDeclarationFile &&
+        !program.isSourceFileFromExternalLibrary(file) &&
+        !relative(file.fileName).startsWith('..'),
+    );
+  const testCode = ownFiles
+    .map((file) => relative(file.fileName))
+    .filter((name) => TEST_CODE.some((pattern) => pattern.test(name)));
+  if (testCode.length > 0)
+    fail(`test code reached from ${services.join(', ')}: ${testCode.join(', ')}`);
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
-  for (const file of ownFiles) diagnostics.push(...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file));
+  for (const file of ownFiles)
+    diagnostics.push(
+      ...program.getSyntacticDiagnostics(file),
+      ...program.getSemanticDiagnostics(file),
+    );
   const emitted = [];
-  const result = diagnostics.some((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error)
+  const result = diagnostics.some(
+    (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
+  )
     ? { diagnostics: [], emitSkipped: true }
     : program.emit(undefined, (fileName, text) => {
         mkdirSync(path.dirname(fileName), { recursive: true });
         writeFileSync(fileName, text);
         emitted.push(fileName);
       });
-  const errors = [...diagnostics, ...result.diagnostics].filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  const errors = [...diagnostics, ...result.diagnostics].filter(
+    (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
+  );
   if (errors.length > 0 || result.emitSkipped) {
-    const host = { getCanonicalFileName: (name) => name, getCurrentDirectory: () => REPO, getNewLine: () => '\n' };
+    const host = {
+      getCanonicalFileName: (name) => name,
+      getCurrentDirectory: () => REPO,
+      getNewLine: () => '\n',
+    };
     fail(`compilation failed:\n${ts.formatDiagnostics(errors, host)}`);
   }
   return { sources: ownFiles.map((file) => relative(file.fileName)), emitted };
@@ -118,7 +160,11 @@ function linkAliases(outDir, paths, sources) {
     const packageDir = path.join(outDir, 'node_modules', ...alias.split('/'));
     const main = path.join(outDir, target.replace(/\.ts$/, '.js'));
     mkdirSync(packageDir, { recursive: true });
-    const manifest = { name: alias, private: true, main: path.relative(packageDir, main).split(path.sep).join('/') };
+    const manifest = {
+      name: alias,
+      private: true,
+      main: path.relative(packageDir, main).split(path.sep).join('/'),
+    };
     writeFileSync(path.join(packageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     linked.push(alias);
   }
@@ -127,7 +173,9 @@ function linkAliases(outDir, paths, sources) {
 
 /** Non-TypeScript files under src/ of every project the build compiled something from. */
 function copyAssets(outDir, sources) {
-  const sourceRoots = new Set(sources.map((file) => file.match(/^(.*?\/src)\//)?.[1]).filter(Boolean));
+  const sourceRoots = new Set(
+    sources.map((file) => file.match(/^(.*?\/src)\//)?.[1]).filter(Boolean),
+  );
   const copied = [];
   const walk = (directory) => {
     for (const entry of readdirSync(path.join(REPO, directory))) {
@@ -155,11 +203,19 @@ function packageName(specifier) {
  */
 function checkRequires(emitted, linked) {
   const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-  const runtime = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})]);
+  const runtime = new Set([
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.optionalDependencies ?? {}),
+  ]);
   const missing = new Map();
   for (const file of emitted.filter((name) => name.endsWith('.js'))) {
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
-      if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+      if (
+        specifier.startsWith('.') ||
+        specifier.startsWith('node:') ||
+        builtinModules.includes(specifier)
+      )
+        continue;
       if (linked.includes(specifier)) continue;
       const name = packageName(specifier);
       if (!runtime.has(name)) missing.set(name, path.relative(REPO, file));
@@ -167,7 +223,9 @@ function checkRequires(emitted, linked) {
   }
   if (missing.size > 0) {
     const lines = [...missing].map(([name, file]) => `  ${name} (required by ${file})`);
-    fail(`the compiled code requires packages that are not in package.json "dependencies" (npm ci --omit=dev leaves them out):\n${lines.join('\n')}`);
+    fail(
+      `the compiled code requires packages that are not in package.json "dependencies" (npm ci --omit=dev leaves them out):\n${lines.join('\n')}`,
+    );
   }
 }
 
@@ -177,11 +235,22 @@ prepareOutDir(outDir);
 const options = compilerOptions(outDir);
 const { sources, emitted } = compile(services, options);
 const linked = linkAliases(outDir, options.paths ?? {}, sources);
-const unlinked = [...new Set(emitted.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\brequire\("(@custody\/[^"]+)"\)/g)].map((match) => match[1])))].filter((alias) => !linked.includes(alias));
+const unlinked = [
+  ...new Set(
+    emitted.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\brequire\("(@custody\/[^"]+)"\)/g)].map(
+        (match) => match[1],
+      ),
+    ),
+  ),
+].filter((alias) => !linked.includes(alias));
 if (unlinked.length > 0) fail(`@custody imports without a compiled entry: ${unlinked.join(', ')}`);
 const assets = copyAssets(outDir, sources);
 checkRequires(emitted, linked);
-writeFileSync(path.join(outDir, MARKER), `${JSON.stringify({ services, entries: services.map((service) => `apps/${service}/src/main.js`), packages: linked, assets }, null, 2)}\n`);
+writeFileSync(
+  path.join(outDir, MARKER),
+  `${JSON.stringify({ services, entries: services.map((service) => `apps/${service}/src/main.js`), packages: linked, assets }, null, 2)}\n`,
+);
 process.stdout.write(
   `build-service: ${services.join(', ')} -> ${path.relative(process.cwd(), outDir) || '.'}: ${emitted.length} files from ${sources.length} sources, ` +
     `${linked.length} @custody packages linked, ${assets.length} assets, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,

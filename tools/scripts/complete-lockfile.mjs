@@ -8,8 +8,30 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const LOCKFILE = 'package-lock.json';
-const OS_NAMES = ['darwin', 'linux', 'win32', 'freebsd', 'android', 'openharmony', 'netbsd', 'openbsd', 'sunos', 'aix'];
-const CPU_NAMES = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el', 'wasm32'];
+const OS_NAMES = [
+  'darwin',
+  'linux',
+  'win32',
+  'freebsd',
+  'android',
+  'openharmony',
+  'netbsd',
+  'openbsd',
+  'sunos',
+  'aix',
+];
+const CPU_NAMES = [
+  'arm64',
+  'x64',
+  'ia32',
+  'arm',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'loong64',
+  'mips64el',
+  'wasm32',
+];
 const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 const lock = JSON.parse(readFileSync(LOCKFILE, 'utf8'));
@@ -23,10 +45,16 @@ for (const [path, entry] of Object.entries(packages)) {
     const os = OS_NAMES.find((candidate) => parts.includes(candidate));
     const cpu = CPU_NAMES.find((candidate) => parts.includes(candidate));
     if (!EXACT_VERSION.test(spec) || os === undefined || cpu === undefined) {
-      console.error(`complete-lockfile: cannot complete ${name}@${spec} (needed by ${path || 'the root'}); leaving it out`);
+      console.error(
+        `complete-lockfile: cannot complete ${name}@${spec} (needed by ${path || 'the root'}); leaving it out`,
+      );
       continue;
     }
-    const libc = parts.includes('musl') ? ['musl'] : parts.includes('gnu') || parts.includes('gnueabihf') ? ['glibc'] : undefined;
+    const libc = parts.includes('musl')
+      ? ['musl']
+      : parts.includes('gnu') || parts.includes('gnueabihf')
+        ? ['glibc']
+        : undefined;
     packages[`node_modules/${name}`] = {
       version: spec,
       cpu: [cpu],
@@ -52,13 +80,19 @@ function resolves(path, name) {
 
 if (process.argv.includes('--check')) {
   if (added.length > 0) {
-    console.error(`complete-lockfile: ${LOCKFILE} lacks ${added.join(', ')}; run node tools/scripts/complete-lockfile.mjs`);
+    console.error(
+      `complete-lockfile: ${LOCKFILE} lacks ${added.join(', ')}; run node tools/scripts/complete-lockfile.mjs`,
+    );
     process.exit(1);
   }
   console.log('complete-lockfile: every optional platform package has a lockfile entry');
   process.exit(0);
 }
 
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(LOCKFILE, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`complete-lockfile: added ${added.length} entries${added.length ? `: ${added.join(', ')}` : ''}`);
+console.log(
+  `complete-lockfile: added ${added.length} entries${added.length ? `: ${added.join(', ')}` : ''}`,
+);

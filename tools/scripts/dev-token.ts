@@ -10,11 +10,15 @@ async function main(): Promise<void> {
   const [rolesArgument = '', subject = 'dev-user'] = process.argv.slice(2);
   const roles = rolesArgument.split(',').filter((role) => role.length > 0);
   if (roles.length === 0 || !roles.every(isRole)) {
-    throw new Error('usage: npm run -s dev:token -- <role[,role...]> [subject]; roles: operator, approver, key-custodian, auditor, sre, admin');
+    throw new Error(
+      'usage: npm run -s dev:token -- <role[,role...]> [subject]; roles: operator, approver, key-custodian, auditor, sre, admin',
+    );
   }
   // npm start's runner keeps its secret in its data directory; npm run start:<service> in .dev
   const runnerSecret = join(process.env['CUSTODY_DATA_DIR'] ?? '.custody', 'auth-secret');
-  const secret = process.env['AUTH_JWT_SECRET'] ?? readFileSync(existsSync(runnerSecret) ? runnerSecret : '.dev/auth-secret', 'utf8').trim();
+  const secret =
+    process.env['AUTH_JWT_SECRET'] ??
+    readFileSync(existsSync(runnerSecret) ? runnerSecret : '.dev/auth-secret', 'utf8').trim();
   const token = await signTestToken({
     secret,
     issuer: process.env['AUTH_ISSUER'] ?? 'custody-dev',

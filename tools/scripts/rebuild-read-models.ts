@@ -7,9 +7,16 @@
 // resumes after it. Readers of the read models wait until the commit (the tables are locked).
 // Progress lines go to stderr; the last line on stdout is the result as JSON.
 import { PostgresEventStore } from '@custody/event-store';
-import { READ_MODEL_TABLES, rebuildLedgerReadModels, type ProjectedEvent } from '@custody/ledger-read-models';
+import {
+  READ_MODEL_TABLES,
+  rebuildLedgerReadModels,
+  type ProjectedEvent,
+} from '@custody/ledger-read-models';
 import { Pool } from 'pg';
-import { LEDGER_PROJECTION_NAME, projectedPages } from '../../apps/ledger/src/read-models/ledger-projector';
+import {
+  LEDGER_PROJECTION_NAME,
+  projectedPages,
+} from '../../apps/ledger/src/read-models/ledger-projector';
 
 /** The flags this script parses (tools/checks/runbooks.spec.ts checks the runbooks against them). */
 export const REBUILD_READ_MODELS_FLAGS = ['--confirm'] as const;
@@ -34,42 +41,85 @@ export interface RebuildResult {
 class UsageError extends Error {}
 
 function parseArguments(argv: readonly string[]): { readonly confirm: boolean } {
-  const unknown = argv.filter((argument) => !(REBUILD_READ_MODELS_FLAGS as readonly string[]).includes(argument));
-  if (unknown.length > 0) throw new UsageError(`unknown argument ${unknown.join(' ')}; usage: npm run -s read-models:rebuild -- --confirm`);
+  const unknown = argv.filter(
+    (argument) => !(REBUILD_READ_MODELS_FLAGS as readonly string[]).includes(argument),
+  );
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown argument ${unknown.join(' ')}; usage: npm run -s read-models:rebuild -- --confirm`,
+    );
   return { confirm: argv.includes('--confirm') };
 }
 
-async function* counted(pages: AsyncIterable<readonly ProjectedEvent[]>, progress: (line: string) => void): AsyncGenerator<readonly ProjectedEvent[]> {
+async function* counted(
+  pages: AsyncIterable<readonly ProjectedEvent[]>,
+  progress: (line: string) => void,
+): AsyncGenerator<readonly ProjectedEvent[]> {
   let events = 0;
   let reported = 0;
   for await (const page of pages) {
     events += page.length;
     if (events - reported >= PROGRESS_EVERY_EVENTS) {
       reported = events;
-      progress(`${events} ledger events folded (position ${String(page.at(-1)?.globalPosition ?? 0n)})`);
+      progress(
+        `${events} ledger events folded (position ${String(page.at(-1)?.globalPosition ?? 0n)})`,
+      );
     }
     yield page;
   }
 }
 
 /** The rebuild itself, in one transaction of the store (the scan reads on a second connection of the pool). */
-export async function rebuildLedger(pool: Pool, progress: (line: string) => void): Promise<RebuildResult> {
+export async function rebuildLedger(
+  pool: Pool,
+  progress: (line: string) => void,
+): Promise<RebuildResult> {
   const started = Date.now();
   const store = new PostgresEventStore({ pool, schema: LEDGER_SCHEMA });
   const needed = [...READ_MODEL_TABLES, 'events', 'subscription_checkpoints'];
-  const found = await pool.query<{ name: string; present: boolean }>('select name, to_regclass($1 || \'.\' || name) is not null as present from unnest($2::text[]) as name', [LEDGER_SCHEMA, needed]);
+  const found = await pool.query<{ name: string; present: boolean }>(
+    "select name, to_regclass($1 || '.' || name) is not null as present from unnest($2::text[]) as name",
+    [LEDGER_SCHEMA, needed],
+  );
   const missing = found.rows.filter((row) => !row.present).map((row) => row.name);
-  if (missing.length > 0) throw new UsageError(`schema '${LEDGER_SCHEMA}' has no ${missing.join(', ')}: start the ledger service once (it prepares its schema), then run this again`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `schema '${LEDGER_SCHEMA}' has no ${missing.join(', ')}: start the ledger service once (it prepares its schema), then run this again`,
+    );
   return store.withTransaction(async ({ client }) => {
     const table = `${LEDGER_SCHEMA}.subscription_checkpoints`;
-    await client.query(`insert into ${table} (subscription_name, global_position, updated_at) values ($1, 0, now()) on conflict (subscription_name) do nothing`, [LEDGER_PROJECTION_NAME]);
-    const locked = await client.query<{ global_position: string }>(`select global_position from ${table} where subscription_name = $1 for update`, [LEDGER_PROJECTION_NAME]);
+    await client.query(
+      `insert into ${table} (subscription_name, global_position, updated_at) values ($1, 0, now()) on conflict (subscription_name) do nothing`,
+      [LEDGER_PROJECTION_NAME],
+    );
+    const locked = await client.query<{ global_position: string }>(
+      `select global_position from ${table} where subscription_name = $1 for update`,
+      [LEDGER_PROJECTION_NAME],
+    );
     const previousCheckpoint = locked.rows[0]?.global_position ?? '0';
-    progress(`checkpoint '${LEDGER_PROJECTION_NAME}' locked at ${previousCheckpoint}; emptying and rebuilding ${READ_MODEL_TABLES.join(', ')} in schema ${LEDGER_SCHEMA}`);
-    const result = await rebuildLedgerReadModels(client, LEDGER_SCHEMA, counted(projectedPages(store), progress));
-    await client.query(`update ${table} set global_position = $2, updated_at = now() where subscription_name = $1`, [LEDGER_PROJECTION_NAME, result.lastPosition.toString()]);
-    progress(`${result.events} ledger events folded into ${result.lines} statement lines; checkpoint set to ${result.lastPosition}; committing`);
-    return { schema: LEDGER_SCHEMA, events: result.events, lines: result.lines, previousCheckpoint, checkpoint: result.lastPosition.toString(), seconds: (Date.now() - started) / 1000 };
+    progress(
+      `checkpoint '${LEDGER_PROJECTION_NAME}' locked at ${previousCheckpoint}; emptying and rebuilding ${READ_MODEL_TABLES.join(', ')} in schema ${LEDGER_SCHEMA}`,
+    );
+    const result = await rebuildLedgerReadModels(
+      client,
+      LEDGER_SCHEMA,
+      counted(projectedPages(store), progress),
+    );
+    await client.query(
+      `update ${table} set global_position = $2, updated_at = now() where subscription_name = $1`,
+      [LEDGER_PROJECTION_NAME, result.lastPosition.toString()],
+    );
+    progress(
+      `${result.events} ledger events folded into ${result.lines} statement lines; checkpoint set to ${result.lastPosition}; committing`,
+    );
+    return {
+      schema: LEDGER_SCHEMA,
+      events: result.events,
+      lines: result.lines,
+      previousCheckpoint,
+      checkpoint: result.lastPosition.toString(),
+      seconds: (Date.now() - started) / 1000,
+    };
   });
 }
 
@@ -81,10 +131,17 @@ async function main(): Promise<void> {
     );
   }
   const url = process.env['DATABASE_URL'];
-  if (url === undefined || url === '') throw new UsageError('DATABASE_URL is not set (the ledger service\'s PostgreSQL URL)');
-  const pool = new Pool({ connectionString: url, max: 2, application_name: 'custody-read-models-rebuild' });
+  if (url === undefined || url === '')
+    throw new UsageError("DATABASE_URL is not set (the ledger service's PostgreSQL URL)");
+  const pool = new Pool({
+    connectionString: url,
+    max: 2,
+    application_name: 'custody-read-models-rebuild',
+  });
   try {
-    const result = await rebuildLedger(pool, (line) => process.stderr.write(`[read-models:rebuild] ${line}\n`));
+    const result = await rebuildLedger(pool, (line) =>
+      process.stderr.write(`[read-models:rebuild] ${line}\n`),
+    );
     process.stderr.write(`[read-models:rebuild] done in ${result.seconds} s\n`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { AuditLog } from '@custody/audit-application';
 import { keyObjectSigner, type Checkpoint, type CheckpointSigner } from '@custody/audit-domain';
 import { HsmEd25519Signer, Pkcs11Failure } from '@custody/hsm';
@@ -8,7 +14,18 @@ import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngestion, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import {
+  DATABASE_POOL,
+  EMBEDDED_BUS,
+  DatabaseReadiness,
+  EVENT_STORE,
+  BusIngestion,
+  RateLimitedWarning,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  SERVICE_METRICS,
+  type ServiceConfig,
+} from '@custody/service-host';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { AUDIT_CONFIG, type AuditConfig } from './audit-config';
@@ -49,15 +66,34 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     this.log = new AuditLog(store);
     this.verified = new Gauge({
       name: 'custody_audit_record_verified',
-      help: 'Whether the last scheduled verification of the audit record\'s hash chain passed (1) or found a break (0); absent before the first.',
+      help: "Whether the last scheduled verification of the audit record's hash chain passed (1) or found a break (0); absent before the first.",
       registers: [metrics.registry],
     });
-    this.verificationFailures = new Counter({ name: 'custody_audit_record_verification_failures_total', help: 'Scheduled verifications of the audit record that found a break.', registers: [metrics.registry] });
-    this.ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: serviceConfig, logger, pool, metrics, name: 'audit consumer', groupId: AUDIT_CONSUMER_GROUP, topics: AUDITED_TOPICS, apply: this.log.apply() });
+    this.verificationFailures = new Counter({
+      name: 'custody_audit_record_verification_failures_total',
+      help: 'Scheduled verifications of the audit record that found a break.',
+      registers: [metrics.registry],
+    });
+    this.ingestion = new BusIngestion({
+      embeddedBus: this.embeddedBus,
+      config: serviceConfig,
+      logger,
+      pool,
+      metrics,
+      name: 'audit consumer',
+      groupId: AUDIT_CONSUMER_GROUP,
+      topics: AUDITED_TOPICS,
+      apply: this.log.apply(),
+    });
   }
 
   audit(): AuditLog {
-    if (!this.ready) throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_NOT_READY', reason: 'the audit tables are being prepared' });
+    if (!this.ready)
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'AUDIT_NOT_READY',
+        reason: 'the audit tables are being prepared',
+      });
     return this.log;
   }
 
@@ -75,10 +111,19 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       try {
         this.hsm = HsmEd25519Signer.open(signingHsm);
       } catch (error) {
-        throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_UNAVAILABLE', reason: `the HSM signing key is not available: ${(error as Error).message}` });
+        throw new ServiceUnavailableException({
+          statusCode: 503,
+          code: 'AUDIT_SIGNING_UNAVAILABLE',
+          reason: `the HSM signing key is not available: ${(error as Error).message}`,
+        });
       }
       this.checkpointSigner = this.hsm;
-    } else throw new ServiceUnavailableException({ statusCode: 503, code: 'AUDIT_SIGNING_NOT_CONFIGURED', reason: 'set AUDIT_SIGNING_KEY_FILE or the AUDIT_HSM_* variables to sign checkpoints' });
+    } else
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'AUDIT_SIGNING_NOT_CONFIGURED',
+        reason: 'set AUDIT_SIGNING_KEY_FILE or the AUDIT_HSM_* variables to sign checkpoints',
+      });
     return this.checkpointSigner;
   }
 
@@ -110,13 +155,23 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     }
     if (this.config.checkpointDirectory !== undefined) {
       await mkdir(this.config.checkpointDirectory, { recursive: true });
-      await writeFile(join(this.config.checkpointDirectory, `checkpoint-${String(checkpoint.treeSize).padStart(12, '0')}.json`), `${JSON.stringify(checkpoint, null, 2)}\n`);
+      await writeFile(
+        join(
+          this.config.checkpointDirectory,
+          `checkpoint-${String(checkpoint.treeSize).padStart(12, '0')}.json`,
+        ),
+        `${JSON.stringify(checkpoint, null, 2)}\n`,
+      );
     }
     return checkpoint;
   }
 
   onApplicationBootstrap(): void {
-    if (!this.signingConfigured) this.logger.warn({}, 'audit: no AUDIT_SIGNING_KEY_FILE or AUDIT_HSM_*; the record is kept but no checkpoint is signed');
+    if (!this.signingConfigured)
+      this.logger.warn(
+        {},
+        'audit: no AUDIT_SIGNING_KEY_FILE or AUDIT_HSM_*; the record is kept but no checkpoint is signed',
+      );
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
     void this.readiness
       .prepare('audit tables', () => this.log.migrate(this.pool))
@@ -126,7 +181,9 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
         this.schedule();
         await this.ingestion.start();
       })
-      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'audit: start-up failed'));
+      .catch((error: unknown) =>
+        this.logger.error({ error: (error as Error).message }, 'audit: start-up failed'),
+      );
   }
 
   /**
@@ -137,7 +194,12 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
       this.round = this.verifyAndCheckpoint()
-        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'audit: verification or checkpoint failed; retried next interval'))
+        .catch((error: unknown) =>
+          this.warning.warn(
+            { error: (error as Error).message },
+            'audit: verification or checkpoint failed; retried next interval',
+          ),
+        )
         .finally(() => this.schedule());
     }, this.config.checkpointIntervalMs);
   }
@@ -159,13 +221,19 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     this.verified.set(verification.broken === undefined ? 1 : 0);
     if (verification.broken !== undefined) {
       this.verificationFailures.inc();
-      this.logger.error({ broken: verification.broken, checked: verification.checked }, 'audit: the record\'s hash chain is broken; no checkpoint is signed over it');
+      this.logger.error(
+        { broken: verification.broken, checked: verification.checked },
+        "audit: the record's hash chain is broken; no checkpoint is signed over it",
+      );
       return;
     }
     if (!this.signingConfigured) return;
     // over what was just verified: records appended since are left to the next round
     const checkpoint = await this.checkpoint(verification.checked);
-    this.logger.info({ treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }, 'audit: checkpoint signed');
+    this.logger.info(
+      { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
+      'audit: checkpoint signed',
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

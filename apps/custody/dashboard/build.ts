@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
@@ -28,12 +36,17 @@ const NOT_INPUTS = new Set(['dist', '.build-lock', 'node_modules']);
 const BUILD_PACKAGES = ['vite', 'rolldown', '@vitejs/plugin-react', 'react', 'react-dom'];
 
 function inputFiles(directory: string, found: string[] = []): string[] {
-  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
     if (NOT_INPUTS.has(entry.name)) continue;
     const path = join(directory, entry.name);
     if (entry.isDirectory()) inputFiles(path, found);
     else if (entry.isFile()) found.push(path);
-    if (found.length > INPUT_FILES_MAX) throw new Error(`dashboard build: more than ${INPUT_FILES_MAX} files under ${DASHBOARD_ROOT}`);
+    if (found.length > INPUT_FILES_MAX)
+      throw new Error(
+        `dashboard build: more than ${INPUT_FILES_MAX} files under ${DASHBOARD_ROOT}`,
+      );
   }
   return found;
 }
@@ -41,29 +54,49 @@ function inputFiles(directory: string, found: string[] = []): string[] {
 /** SHA-256 over every input file (path and content) and the build packages' installed versions. */
 export function dashboardInputsDigest(): string {
   const hash = createHash('sha256');
-  for (const file of inputFiles(DASHBOARD_ROOT)) hash.update(`${relative(DASHBOARD_ROOT, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of inputFiles(DASHBOARD_ROOT))
+    hash
+      .update(`${relative(DASHBOARD_ROOT, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   for (const name of BUILD_PACKAGES) {
     const manifest = join(WORKSPACE_ROOT, 'node_modules', name, 'package.json');
-    hash.update(`${name}@${existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : 'missing'}\0`);
+    hash.update(
+      `${name}@${existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : 'missing'}\0`,
+    );
   }
   return hash.digest('hex');
 }
 
 export function dashboardBuildFresh(digest = dashboardInputsDigest()): boolean {
   const stamp = join(DASHBOARD_DIST, STAMP_FILE);
-  return existsSync(join(DASHBOARD_DIST, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest;
+  return (
+    existsSync(join(DASHBOARD_DIST, 'index.html')) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8').trim() === digest
+  );
 }
 
 function runVite(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITE_BIN, 'build', '--config', join(DASHBOARD_ROOT, 'vite.config.ts'), '--logLevel', 'warn'], {
-      cwd: WORKSPACE_ROOT,
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [VITE_BIN, 'build', '--config', join(DASHBOARD_ROOT, 'vite.config.ts'), '--logLevel', 'warn'],
+      {
+        cwd: WORKSPACE_ROOT,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-    child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    child.stdout.on(
+      'data',
+      (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
+    );
+    child.stderr.on(
+      'data',
+      (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
+    );
     const timer = setTimeout(() => child.kill('SIGKILL'), DASHBOARD_BUILD_TIMEOUT_MS);
     child.on('error', (error) => reject(error));
     child.on('exit', (code, signal) => {
@@ -81,13 +114,16 @@ function tryLock(): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const lock = statSync(LOCK, { throwIfNoEntry: false });
-    if (lock !== undefined && Date.now() - lock.mtimeMs > LOCK_STALE_MS) rmSync(LOCK, { recursive: true, force: true });
+    if (lock !== undefined && Date.now() - lock.mtimeMs > LOCK_STALE_MS)
+      rmSync(LOCK, { recursive: true, force: true });
     return false;
   }
 }
 
 /** Builds when missing or stale (or `force`); 'fresh' when nothing had to be done. */
-export async function ensureDashboardBuilt(options: { readonly force?: boolean; readonly log?: (line: string) => void } = {}): Promise<'fresh' | 'built'> {
+export async function ensureDashboardBuilt(
+  options: { readonly force?: boolean; readonly log?: (line: string) => void } = {},
+): Promise<'fresh' | 'built'> {
   if (!options.force && dashboardBuildFresh()) return 'fresh';
   const waitUntil = Date.now() + LOCK_STALE_MS;
   while (!tryLock()) {
@@ -101,7 +137,9 @@ export async function ensureDashboardBuilt(options: { readonly force?: boolean; 
     options.log?.('building the page (vite)');
     await runVite();
     writeFileSync(join(DASHBOARD_DIST, STAMP_FILE), `${digest}\n`);
-    options.log?.(`page built in ${Date.now() - startedAt} ms (${relative(WORKSPACE_ROOT, DASHBOARD_DIST)})`);
+    options.log?.(
+      `page built in ${Date.now() - startedAt} ms (${relative(WORKSPACE_ROOT, DASHBOARD_DIST)})`,
+    );
     return 'built';
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
@@ -110,8 +148,12 @@ export async function ensureDashboardBuilt(options: { readonly force?: boolean; 
 
 // `node -r @swc-node/register apps/custody/dashboard/build.ts [--force]`
 if (require.main === module) {
-  ensureDashboardBuilt({ force: process.argv.includes('--force'), log: (line) => console.error(`[custody] dashboard: ${line}`) }).then(
-    (outcome) => outcome === 'fresh' && console.error('[custody] dashboard: the build is up to date'),
+  ensureDashboardBuilt({
+    force: process.argv.includes('--force'),
+    log: (line) => console.error(`[custody] dashboard: ${line}`),
+  }).then(
+    (outcome) =>
+      outcome === 'fresh' && console.error('[custody] dashboard: the build is up to date'),
     (error: unknown) => {
       console.error(`[custody] dashboard: ${(error as Error).message}`);
       process.exit(1);

@@ -21,7 +21,8 @@ interface Attempts {
   lockedUntilMs: number;
 }
 
-export type LoginCheck = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+export type LoginCheck =
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
 /** Failures per key (`user:<name>`, `address:<ip>`); a key with LOGIN_FAILURES_MAX failures in the window is locked. */
 export class LoginLimiter {
@@ -29,16 +30,23 @@ export class LoginLimiter {
 
   /** Whether a login by this username from this address may be tried now. */
   check(keys: readonly string[], nowMs: number): LoginCheck {
-    const lockedUntilMs = Math.max(0, ...keys.map((key) => this.#attempts.get(key)?.lockedUntilMs ?? 0));
+    const lockedUntilMs = Math.max(
+      0,
+      ...keys.map((key) => this.#attempts.get(key)?.lockedUntilMs ?? 0),
+    );
     if (lockedUntilMs > nowMs) return { allowed: false, retryAfterMs: lockedUntilMs - nowMs };
-    if (keys.some((key) => !this.#attempts.has(key)) && !this.#roomForNewKeys(keys.length, nowMs)) return { allowed: false, retryAfterMs: LOGIN_LOCKOUT_MS };
+    if (keys.some((key) => !this.#attempts.has(key)) && !this.#roomForNewKeys(keys.length, nowMs))
+      return { allowed: false, retryAfterMs: LOGIN_LOCKOUT_MS };
     return { allowed: true };
   }
 
   recordFailure(keys: readonly string[], nowMs: number): void {
     for (const key of keys) {
       const attempts = this.#attempts.get(key) ?? { failures: [], lockedUntilMs: 0 };
-      attempts.failures = [...attempts.failures.filter((at) => at > nowMs - LOGIN_FAILURE_WINDOW_MS), nowMs];
+      attempts.failures = [
+        ...attempts.failures.filter((at) => at > nowMs - LOGIN_FAILURE_WINDOW_MS),
+        nowMs,
+      ];
       if (attempts.failures.length >= LOGIN_FAILURES_MAX) {
         attempts.lockedUntilMs = nowMs + LOGIN_LOCKOUT_MS;
         attempts.failures = [];
@@ -55,7 +63,9 @@ export class LoginLimiter {
   #roomForNewKeys(count: number, nowMs: number): boolean {
     if (this.#attempts.size + count <= LOGIN_TRACKED_KEYS_MAX) return true;
     for (const [key, attempts] of this.#attempts) {
-      const live = attempts.lockedUntilMs > nowMs || attempts.failures.some((at) => at > nowMs - LOGIN_FAILURE_WINDOW_MS);
+      const live =
+        attempts.lockedUntilMs > nowMs ||
+        attempts.failures.some((at) => at > nowMs - LOGIN_FAILURE_WINDOW_MS);
       if (!live) this.#attempts.delete(key);
     }
     return this.#attempts.size + count <= LOGIN_TRACKED_KEYS_MAX;
@@ -77,7 +87,8 @@ export class DashboardTokens {
     this.#prune(nowMs);
     const issued = this.#issued.get(tokenId);
     if (issued === undefined) return undefined;
-    if (this.#revoked.size >= REVOKED_TOKENS_MAX) throw new Error(`assertion failed: more than ${REVOKED_TOKENS_MAX} live logged-out tokens`);
+    if (this.#revoked.size >= REVOKED_TOKENS_MAX)
+      throw new Error(`assertion failed: more than ${REVOKED_TOKENS_MAX} live logged-out tokens`);
     this.#issued.delete(tokenId);
     this.#revoked.set(tokenId, issued.expiresAtMs);
     return issued.username;
@@ -88,7 +99,9 @@ export class DashboardTokens {
   }
 
   #prune(nowMs: number): void {
-    for (const [tokenId, expiresAtMs] of this.#revoked) if (expiresAtMs <= nowMs) this.#revoked.delete(tokenId);
-    for (const [tokenId, { expiresAtMs }] of this.#issued) if (expiresAtMs <= nowMs) this.#issued.delete(tokenId);
+    for (const [tokenId, expiresAtMs] of this.#revoked)
+      if (expiresAtMs <= nowMs) this.#revoked.delete(tokenId);
+    for (const [tokenId, { expiresAtMs }] of this.#issued)
+      if (expiresAtMs <= nowMs) this.#issued.delete(tokenId);
   }
 }

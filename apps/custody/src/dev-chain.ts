@@ -7,9 +7,22 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, stopLeftOverNode, type ChainNode } from '@custody/chain/local';
+import {
+  ANVIL_CHAIN_ID_DEFAULT,
+  deployDevelopmentToken,
+  startLocalChain,
+  stopLeftOverNode,
+  type ChainNode,
+} from '@custody/chain/local';
 import type { Logger } from '@custody/observability';
-import { createPublicClient, createWalletClient, http, isAddress, type Address, type PublicClient } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  isAddress,
+  type Address,
+  type PublicClient,
+} from 'viem';
 
 /** Seconds per block: a deposit or withdrawal sees its confirmations within seconds. */
 export const DEV_CHAIN_BLOCK_SECONDS = 1;
@@ -31,12 +44,21 @@ export interface DevChain {
 }
 
 /** Starts (or resumes) the chain on `port` with an account for the exchange and each of `clients`. */
-export async function startDevChain(options: { dataDir: string; port: number; clients: number; logger: Logger }): Promise<DevChain> {
+export async function startDevChain(options: {
+  dataDir: string;
+  port: number;
+  clients: number;
+  logger: Logger;
+}): Promise<DevChain> {
   const directory = join(options.dataDir, 'chain');
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const pidFile = join(directory, 'anvil.pid');
   const stateFile = join(directory, 'state.json');
-  if (await stopLeftOverNode(pidFile, stateFile)) options.logger.warn({}, 'chain: a node left running by an earlier runner was stopped first (it wrote its state)');
+  if (await stopLeftOverNode(pidFile, stateFile))
+    options.logger.warn(
+      {},
+      'chain: a node left running by an earlier runner was stopped first (it wrote its state)',
+    );
   const node = await startLocalChain({
     port: options.port,
     chainId: ANVIL_CHAIN_ID_DEFAULT,
@@ -53,27 +75,65 @@ export async function startDevChain(options: { dataDir: string; port: number; cl
     await checkNotRewound(reader, lastBlockFile, options.logger);
     const accounts = await createWalletClient({ transport: http(node.rpcUrl) }).getAddresses();
     const [exchange, ...clientAddresses] = accounts;
-    if (exchange === undefined || clientAddresses.length < options.clients) throw new Error(`anvil has ${accounts.length} accounts, ${options.clients + 1} needed`);
+    if (exchange === undefined || clientAddresses.length < options.clients)
+      throw new Error(`anvil has ${accounts.length} accounts, ${options.clients + 1} needed`);
     const tokensFile = join(directory, 'tokens.json');
-    let usdt = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as { USDT?: string }).USDT : undefined;
+    let usdt = existsSync(tokensFile)
+      ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as { USDT?: string }).USDT
+      : undefined;
     // a token the chain no longer holds (its state lost): a transfer to an address without code succeeds and does nothing
-    if (usdt !== undefined && isAddress(usdt) && (await reader.getCode({ address: usdt })) === undefined) {
-      options.logger.error({ usdt }, 'chain: the USDT contract recorded in tokens.json is not on the chain (its state was lost); deploying it again');
+    if (
+      usdt !== undefined &&
+      isAddress(usdt) &&
+      (await reader.getCode({ address: usdt })) === undefined
+    ) {
+      options.logger.error(
+        { usdt },
+        'chain: the USDT contract recorded in tokens.json is not on the chain (its state was lost); deploying it again',
+      );
       usdt = undefined;
     }
     if (usdt === undefined || !isAddress(usdt)) {
-      usdt = await deployDevelopmentToken(node.rpcUrl, { name: 'Tether USD (development)', symbol: 'USDT', supply: DEV_USDT_SUPPLY_MINOR, owner: exchange, from: exchange });
+      usdt = await deployDevelopmentToken(node.rpcUrl, {
+        name: 'Tether USD (development)',
+        symbol: 'USDT',
+        supply: DEV_USDT_SUPPLY_MINOR,
+        owner: exchange,
+        from: exchange,
+      });
       writeFileSync(tokensFile, `${JSON.stringify({ USDT: usdt }, null, 2)}\n`);
       options.logger.info({ usdt }, 'chain: USDT deployed');
     }
-    const chain = { RPC_URL: node.rpcUrl, CHAIN_ID: String(node.chainId), CHAIN: 'ethereum', NATIVE_ASSET: 'ETH', TOKENS: `USDT=${usdt}` };
-    const environment = Object.fromEntries(['WALLET_EVM', 'RECON_EVM', 'POLICY_EVM'].flatMap((prefix) => Object.entries(chain).map(([name, value]) => [`${prefix}_${name}`, value])));
+    const chain = {
+      RPC_URL: node.rpcUrl,
+      CHAIN_ID: String(node.chainId),
+      CHAIN: 'ethereum',
+      NATIVE_ASSET: 'ETH',
+      TOKENS: `USDT=${usdt}`,
+    };
+    const environment = Object.fromEntries(
+      ['WALLET_EVM', 'RECON_EVM', 'POLICY_EVM'].flatMap((prefix) =>
+        Object.entries(chain).map(([name, value]) => [`${prefix}_${name}`, value]),
+      ),
+    );
     const stop = async () => {
       // the block the books last saw: the next start checks the chain still has it
-      await recordLastBlock(reader, lastBlockFile).catch((error: unknown) => options.logger.warn({ error: (error as Error).message }, 'chain: the last block was not recorded'));
+      await recordLastBlock(reader, lastBlockFile).catch((error: unknown) =>
+        options.logger.warn(
+          { error: (error as Error).message },
+          'chain: the last block was not recorded',
+        ),
+      );
       await node.stop();
     };
-    return { node, usdt: usdt as Address, exchange, clientAddresses: clientAddresses.slice(0, options.clients), environment, stop };
+    return {
+      node,
+      usdt: usdt as Address,
+      exchange,
+      clientAddresses: clientAddresses.slice(0, options.clients),
+      environment,
+      stop,
+    };
   } catch (error) {
     await node.stop();
     throw error;
@@ -94,10 +154,16 @@ async function recordLastBlock(reader: PublicClient, file: string): Promise<void
 async function checkNotRewound(reader: PublicClient, file: string, logger: Logger): Promise<void> {
   if (!existsSync(file)) return;
   const recorded = JSON.parse(readFileSync(file, 'utf8')) as { number: string; hash: string };
-  const block = await reader.getBlock({ blockNumber: BigInt(recorded.number) }).catch(() => undefined);
+  const block = await reader
+    .getBlock({ blockNumber: BigInt(recorded.number) })
+    .catch(() => undefined);
   if (block?.hash === recorded.hash) return;
   logger.error(
-    { recordedBlock: recorded.number, recordedHash: recorded.hash, found: block?.hash ?? 'no such block' },
+    {
+      recordedBlock: recorded.number,
+      recordedHash: recorded.hash,
+      found: block?.hash ?? 'no such block',
+    },
     'chain: the local chain lost blocks the books saw (its node was killed before it wrote its state): on-chain balances now differ from the ledger and reconciliation will report it; delete the data directory to start afresh',
   );
 }

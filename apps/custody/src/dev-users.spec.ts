@@ -21,16 +21,23 @@ describe("the runner's development logins (issue 9)", () => {
   it('given a file from an older runner without a user, when read, then the kept passwords stay and the new user gets one', () => {
     const file = join(dir, 'dev-users.json');
     const first = devUsers(file);
-    writeFileSync(file, JSON.stringify(first.filter((user) => user.username !== 'admin')), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify(first.filter((user) => user.username !== 'admin')), {
+      mode: 0o600,
+    });
     const second = devUsers(file);
-    expect(second.filter((user) => user.username !== 'admin')).toEqual(first.filter((user) => user.username !== 'admin'));
+    expect(second.filter((user) => user.username !== 'admin')).toEqual(
+      first.filter((user) => user.username !== 'admin'),
+    );
     const admin = second.find((user) => user.username === 'admin');
     expect(admin?.password).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(devUsers(file)).toEqual(second);
   });
 
   it('given two approvers and two key custodians, then maker-checker has two different people for each', () => {
-    for (const role of ['approver', 'key-custodian']) expect(DEV_USERS.filter((user) => user.roles.includes(role)).length).toBeGreaterThanOrEqual(2);
+    for (const role of ['approver', 'key-custodian'])
+      expect(DEV_USERS.filter((user) => user.roles.includes(role)).length).toBeGreaterThanOrEqual(
+        2,
+      );
   });
 
   it('given a login, then only the right name with its own password passes', () => {
@@ -41,6 +48,8 @@ describe("the runner's development logins (issue 9)", () => {
     expect(authenticate(users, 'nobody', operator?.password)).toBeUndefined();
     expect(authenticate(users, operator?.username, '')).toBeUndefined();
     expect(authenticate(users, operator?.username, 42)).toBeUndefined();
-    expect(authenticate(users, operator?.username, 'x'.repeat(LOGIN_FIELD_LENGTH_MAX + 1))).toBeUndefined();
+    expect(
+      authenticate(users, operator?.username, 'x'.repeat(LOGIN_FIELD_LENGTH_MAX + 1)),
+    ).toBeUndefined();
   });
 });

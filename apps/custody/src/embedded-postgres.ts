@@ -1,6 +1,15 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,7 +62,9 @@ function binaries(): Binaries {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the platform's package is chosen at run time
     return require(name) as Binaries;
   } catch {
-    throw new EmbeddedPostgresError(`no embedded PostgreSQL build for ${process.platform}-${process.arch} (npm package ${name}); set DATABASE_URL to a PostgreSQL server instead`);
+    throw new EmbeddedPostgresError(
+      `no embedded PostgreSQL build for ${process.platform}-${process.arch} (npm package ${name}); set DATABASE_URL to a PostgreSQL server instead`,
+    );
   }
 }
 
@@ -64,10 +75,15 @@ function binaries(): Binaries {
 async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', 'postgres']), execFileAsync('id', ['-g', 'postgres'])]);
+    const [uid, gid] = await Promise.all([
+      execFileAsync('id', ['-u', 'postgres']),
+      execFileAsync('id', ['-g', 'postgres']),
+    ]);
     return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
   } catch {
-    throw new EmbeddedPostgresError('running as root, and PostgreSQL refuses to run as root: create a `postgres` user (the server then runs as it), run as a normal user, or set DATABASE_URL');
+    throw new EmbeddedPostgresError(
+      'running as root, and PostgreSQL refuses to run as root: create a `postgres` user (the server then runs as it), run as a normal user, or set DATABASE_URL',
+    );
   }
 }
 
@@ -83,14 +99,26 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(file: string, args: readonly string[], user: { uid: number; gid: number } | undefined): Promise<void> {
+function run(
+  file: string,
+  args: readonly string[],
+  user: { uid: number; gid: number } | undefined,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new EmbeddedPostgresError(`${file} ${args[0] ?? ''} failed (exit ${code}): ${output.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new EmbeddedPostgresError(
+              `${file} ${args[0] ?? ''} failed (exit ${code}): ${output.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -104,7 +132,10 @@ export const RELOCATED_CLUSTERS_ROOT = '/var/lib/custody-embedded-postgres';
 function reachableBy(user: { uid: number; gid: number }, directory: string): boolean {
   for (let current = dirname(directory); ; current = dirname(current)) {
     const { uid, gid, mode } = statSync(current);
-    const searchable = (uid === user.uid && (mode & 0o100) !== 0) || (gid === user.gid && (mode & 0o010) !== 0) || (mode & 0o001) !== 0;
+    const searchable =
+      (uid === user.uid && (mode & 0o100) !== 0) ||
+      (gid === user.gid && (mode & 0o010) !== 0) ||
+      (mode & 0o001) !== 0;
     if (!searchable) return false;
     if (dirname(current) === current) return true;
   }
@@ -115,11 +146,21 @@ function reachableBy(user: { uid: number; gid: number }, directory: string): boo
  * private): the cluster lives under RELOCATED_CLUSTERS_ROOT instead, named by the data directory,
  * so every start of that data directory finds the same cluster. The rest stays in the data directory.
  */
-function relocatedCluster(dataDir: string, user: { uid: number; gid: number }, logger: Logger): string {
+function relocatedCluster(
+  dataDir: string,
+  user: { uid: number; gid: number },
+  logger: Logger,
+): string {
   mkdirSync(RELOCATED_CLUSTERS_ROOT, { recursive: true, mode: 0o711 });
   chmodSync(RELOCATED_CLUSTERS_ROOT, 0o711);
-  const clusterDir = join(RELOCATED_CLUSTERS_ROOT, createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
-  logger.warn({ dataDir, clusterDir, uid: user.uid }, 'embedded PostgreSQL: the postgres user cannot reach the data directory (a private parent directory); its cluster lives here instead');
+  const clusterDir = join(
+    RELOCATED_CLUSTERS_ROOT,
+    createHash('sha256').update(dataDir).digest('hex').slice(0, 16),
+  );
+  logger.warn(
+    { dataDir, clusterDir, uid: user.uid },
+    'embedded PostgreSQL: the postgres user cannot reach the data directory (a private parent directory); its cluster lives here instead',
+  );
   return clusterDir;
 }
 
@@ -129,7 +170,12 @@ function relocatedCluster(dataDir: string, user: { uid: number; gid: number }, l
  * After a reboot the recorded pid may belong to another program: on Linux the process's command
  * line must be this binary on this data directory; elsewhere (no /proc) pg_ctl's view is taken.
  */
-async function stopLeftOverServer(bin: Binaries, clusterDir: string, user: { uid: number; gid: number } | undefined, logger: Logger): Promise<void> {
+async function stopLeftOverServer(
+  bin: Binaries,
+  clusterDir: string,
+  user: { uid: number; gid: number } | undefined,
+  logger: Logger,
+): Promise<void> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -140,14 +186,32 @@ async function stopLeftOverServer(bin: Binaries, clusterDir: string, user: { uid
     const ours = command[0] === bin.postgres && command.includes(clusterDir);
     if (!ours) {
       if (command.length > 0) {
-        logger.warn({ pid }, 'embedded PostgreSQL: the lock file names a process that is not this server (a reboot); removing the stale lock file');
+        logger.warn(
+          { pid },
+          'embedded PostgreSQL: the lock file names a process that is not this server (a reboot); removing the stale lock file',
+        );
         rmSync(pidFile);
       }
       return;
     }
   }
-  logger.warn({ pid }, 'embedded PostgreSQL: a server left running on this data directory; stopping it');
-  await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-t', String(EMBEDDED_POSTGRES_STOP_TIMEOUT_MS / 1000)], user).catch((error: unknown) => {
+  logger.warn(
+    { pid },
+    'embedded PostgreSQL: a server left running on this data directory; stopping it',
+  );
+  await run(
+    bin.pg_ctl,
+    [
+      'stop',
+      '-D',
+      clusterDir,
+      '-m',
+      'fast',
+      '-t',
+      String(EMBEDDED_POSTGRES_STOP_TIMEOUT_MS / 1000),
+    ],
+    user,
+  ).catch((error: unknown) => {
     // pg_ctl refuses when no server runs on the directory (its pid is gone): PostgreSQL clears the lock itself
     logger.debug({ error: (error as Error).message }, 'embedded PostgreSQL: pg_ctl stop');
   });
@@ -159,14 +223,19 @@ async function stopLeftOverServer(bin: Binaries, clusterDir: string, user: { uid
  * it, 0600; scram-sha-256 for every connection). A server left running by a process that was
  * killed is stopped first: its data directory is locked to it.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
   const { dataDir, logger } = options;
   const bin = binaries();
   const user = await serverUser();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // the server's user must reach its files: it may pass through (not list) a data directory of root's
   if (user !== undefined) chmodSync(dataDir, 0o711);
-  const clusterDir = user === undefined || reachableBy(user, dataDir) ? join(dataDir, 'postgres') : relocatedCluster(dataDir, user, logger);
+  const clusterDir =
+    user === undefined || reachableBy(user, dataDir)
+      ? join(dataDir, 'postgres')
+      : relocatedCluster(dataDir, user, logger);
   const passwordFile = join(dataDir, 'postgres-password');
 
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
@@ -181,13 +250,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (user !== undefined) chownSync(initPasswordFile, user.uid, user.gid);
     logger.info({ dataDir: clusterDir }, 'embedded PostgreSQL: initialising a new cluster');
     try {
-      await run(bin.initdb, ['-D', clusterDir, '-U', 'postgres', '--pwfile', initPasswordFile, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'], user);
+      await run(
+        bin.initdb,
+        [
+          '-D',
+          clusterDir,
+          '-U',
+          'postgres',
+          '--pwfile',
+          initPasswordFile,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--no-locale',
+        ],
+        user,
+      );
     } finally {
       rmSync(initPasswordFile, { force: true });
     }
   }
   if (!existsSync(passwordFile)) {
-    throw new EmbeddedPostgresError(`${passwordFile} is missing but the cluster in ${clusterDir} exists: restore the file, or remove ${dataDir} to start afresh (its data is lost)`);
+    throw new EmbeddedPostgresError(
+      `${passwordFile} is missing but the cluster in ${clusterDir} exists: restore the file, or remove ${dataDir} to start afresh (its data is lost)`,
+    );
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
   await stopLeftOverServer(bin, clusterDir, user, logger);
@@ -195,7 +280,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = await freePort();
   const server: ChildProcess = spawn(
     bin.postgres,
-    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', `max_connections=${EMBEDDED_POSTGRES_MAX_CONNECTIONS}`],
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      `max_connections=${EMBEDDED_POSTGRES_MAX_CONNECTIONS}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) },
   );
   const tail: string[] = [];
@@ -210,10 +306,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   server.stdout?.on('data', onLog);
   server.stderr?.on('data', onLog);
   let exited: number | null | undefined;
-  const exit = new Promise<void>((resolve) => server.once('exit', (code) => {
-    exited = code;
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    server.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
   // a binary that cannot be run (ENOENT, EACCES) is reported like a server that exited at once
   server.once('error', (error) => {
     tail.push(error.message);
@@ -221,10 +319,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 
   const credentials = `postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  const databaseUrl = (database: string) => `postgres://${credentials}/${encodeURIComponent(database)}`;
+  const databaseUrl = (database: string) =>
+    `postgres://${credentials}/${encodeURIComponent(database)}`;
   const deadline = Date.now() + EMBEDDED_POSTGRES_START_TIMEOUT_MS;
   for (;;) {
-    if (exited !== undefined) throw new EmbeddedPostgresError(`embedded PostgreSQL exited (code ${exited}) while starting:\n${tail.join('\n')}`);
+    if (exited !== undefined)
+      throw new EmbeddedPostgresError(
+        `embedded PostgreSQL exited (code ${exited}) while starting:\n${tail.join('\n')}`,
+      );
     const client = new Client({ connectionString: databaseUrl('postgres') });
     try {
       await client.connect();
@@ -234,7 +336,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await client.end().catch(() => undefined);
       if (Date.now() > deadline) {
         server.kill('SIGQUIT');
-        throw new EmbeddedPostgresError(`embedded PostgreSQL did not accept connections within ${EMBEDDED_POSTGRES_START_TIMEOUT_MS} ms (${(error as Error).message}):\n${tail.join('\n')}`);
+        throw new EmbeddedPostgresError(
+          `embedded PostgreSQL did not accept connections within ${EMBEDDED_POSTGRES_START_TIMEOUT_MS} ms (${(error as Error).message}):\n${tail.join('\n')}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
     }

@@ -56,34 +56,103 @@ export interface RunnerConfig {
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Every problem at once; `cwd` resolves a relative CUSTODY_DATA_DIR. */
-export function parseRunnerConfig(environment: Environment, cwd: string): { ok: true; config: RunnerConfig } | { ok: false; problems: ConfigProblem[] } {
+export function parseRunnerConfig(
+  environment: Environment,
+  cwd: string,
+): { ok: true; config: RunnerConfig } | { ok: false; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const port = parseInteger(environment, 'CUSTODY_PORT', CUSTODY_PORT_DEFAULT, 1, PORT_MAX, problems);
-  const servicePorts = Object.fromEntries(RUNNER_SERVICES.map((service, index) => [service, port + index + 1])) as Record<RunnerService, number>;
+  const port = parseInteger(
+    environment,
+    'CUSTODY_PORT',
+    CUSTODY_PORT_DEFAULT,
+    1,
+    PORT_MAX,
+    problems,
+  );
+  const servicePorts = Object.fromEntries(
+    RUNNER_SERVICES.map((service, index) => [service, port + index + 1]),
+  ) as Record<RunnerService, number>;
   const dataDirRaw = environment['CUSTODY_DATA_DIR']?.trim() || CUSTODY_DATA_DIR_DEFAULT;
   const simulatorMode = environment['CUSTODY_SIMULATOR']?.trim() || 'on';
-  if (simulatorMode !== 'on' && simulatorMode !== 'off') problems.push({ variable: 'CUSTODY_SIMULATOR', reason: `must be 'on' or 'off', got '${simulatorMode}'` });
+  if (simulatorMode !== 'on' && simulatorMode !== 'off')
+    problems.push({
+      variable: 'CUSTODY_SIMULATOR',
+      reason: `must be 'on' or 'off', got '${simulatorMode}'`,
+    });
   const scenario = environment['CUSTODY_SIMULATOR_SCENARIO']?.trim() || 'normal';
-  if (!(RUNNER_SCENARIOS as readonly string[]).includes(scenario)) problems.push({ variable: 'CUSTODY_SIMULATOR_SCENARIO', reason: `one of ${RUNNER_SCENARIOS.join(', ')}, got '${scenario}'` });
+  if (!(RUNNER_SCENARIOS as readonly string[]).includes(scenario))
+    problems.push({
+      variable: 'CUSTODY_SIMULATOR_SCENARIO',
+      reason: `one of ${RUNNER_SCENARIOS.join(', ')}, got '${scenario}'`,
+    });
   const simulator = {
     scenario: scenario as RunnerScenario,
-    tickMs: parseInteger(environment, 'CUSTODY_SIMULATOR_TICK_MS', SIMULATOR_TICK_MS_DEFAULT, SIMULATOR_TICK_MS_MIN, SIMULATOR_TICK_MS_MAX, problems),
-    tradesPerTick: parseInteger(environment, 'CUSTODY_SIMULATOR_TRADES_PER_TICK', SIMULATOR_TRADES_PER_TICK_DEFAULT, 0, SIMULATOR_TRADES_PER_TICK_MAX, problems),
-    clients: parseInteger(environment, 'CUSTODY_SIMULATOR_CLIENTS', SIMULATOR_CLIENTS_DEFAULT, 2, SIMULATOR_CLIENTS_MAX, problems),
+    tickMs: parseInteger(
+      environment,
+      'CUSTODY_SIMULATOR_TICK_MS',
+      SIMULATOR_TICK_MS_DEFAULT,
+      SIMULATOR_TICK_MS_MIN,
+      SIMULATOR_TICK_MS_MAX,
+      problems,
+    ),
+    tradesPerTick: parseInteger(
+      environment,
+      'CUSTODY_SIMULATOR_TRADES_PER_TICK',
+      SIMULATOR_TRADES_PER_TICK_DEFAULT,
+      0,
+      SIMULATOR_TRADES_PER_TICK_MAX,
+      problems,
+    ),
+    clients: parseInteger(
+      environment,
+      'CUSTODY_SIMULATOR_CLIENTS',
+      SIMULATOR_CLIENTS_DEFAULT,
+      2,
+      SIMULATOR_CLIENTS_MAX,
+      problems,
+    ),
   };
   const databaseUrl = environment['DATABASE_URL']?.trim() || undefined;
   const kafka = (environment['KAFKA_BROKERS']?.trim() ?? '') !== '';
   if (kafka && simulatorMode === 'on') {
-    problems.push({ variable: 'CUSTODY_SIMULATOR', reason: "the built-in simulator feeds the in-process bus; with KAFKA_BROKERS set, set CUSTODY_SIMULATOR=off and run `npm run simulate -- --brokers ...`" });
+    problems.push({
+      variable: 'CUSTODY_SIMULATOR',
+      reason:
+        'the built-in simulator feeds the in-process bus; with KAFKA_BROKERS set, set CUSTODY_SIMULATOR=off and run `npm run simulate -- --brokers ...`',
+    });
   }
   const chainMode = environment['CUSTODY_CHAIN']?.trim() || 'on';
-  if (chainMode !== 'on' && chainMode !== 'off') problems.push({ variable: 'CUSTODY_CHAIN', reason: `must be 'on' or 'off', got '${chainMode}'` });
+  if (chainMode !== 'on' && chainMode !== 'off')
+    problems.push({
+      variable: 'CUSTODY_CHAIN',
+      reason: `must be 'on' or 'off', got '${chainMode}'`,
+    });
   const externalChain = (environment['WALLET_EVM_RPC_URL']?.trim() ?? '') !== '';
-  if ((scenario === 'hot-wallet-drain' || scenario === 'shortfall') && (chainMode === 'off' || externalChain)) problems.push({ variable: 'CUSTODY_SIMULATOR_SCENARIO', reason: `${scenario} acts on the local chain: not with CUSTODY_CHAIN=off or WALLET_EVM_RPC_URL` });
-  if (scenario === 'tamper' && (environment['DATABASE_URL']?.trim() ?? '') !== '') problems.push({ variable: 'CUSTODY_SIMULATOR_SCENARIO', reason: 'tamper alters the audit record as the embedded database\'s superuser: not with DATABASE_URL' });
+  if (
+    (scenario === 'hot-wallet-drain' || scenario === 'shortfall') &&
+    (chainMode === 'off' || externalChain)
+  )
+    problems.push({
+      variable: 'CUSTODY_SIMULATOR_SCENARIO',
+      reason: `${scenario} acts on the local chain: not with CUSTODY_CHAIN=off or WALLET_EVM_RPC_URL`,
+    });
+  if (scenario === 'tamper' && (environment['DATABASE_URL']?.trim() ?? '') !== '')
+    problems.push({
+      variable: 'CUSTODY_SIMULATOR_SCENARIO',
+      reason:
+        "tamper alters the audit record as the embedded database's superuser: not with DATABASE_URL",
+    });
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    config: { dataDir: resolve(cwd, dataDirRaw), port, servicePorts, databaseUrl, kafka, simulator: simulatorMode === 'on' ? simulator : undefined, chainPort: chainMode === 'on' && !externalChain ? port + CHAIN_PORT_OFFSET : undefined },
+    config: {
+      dataDir: resolve(cwd, dataDirRaw),
+      port,
+      servicePorts,
+      databaseUrl,
+      kafka,
+      simulator: simulatorMode === 'on' ? simulator : undefined,
+      chainPort: chainMode === 'on' && !externalChain ? port + CHAIN_PORT_OFFSET : undefined,
+    },
   };
 }

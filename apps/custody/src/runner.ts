@@ -15,14 +15,30 @@ import { InProcessMessageBus, type MessageBus } from '@custody/messaging';
 import type { Logger } from '@custody/observability';
 import { POLICY_SERVICE } from '@custody/policy-service';
 import { RECONCILIATION_SERVICE } from '@custody/reconciliation-service';
-import { createServiceApp, DatabaseReadiness, ensureDatabase, EVENT_RELAY, type EventRelayHost, formatConfigProblems, type ConfigProblem, type ServiceApp, type ServiceDefinition } from '@custody/service-host';
+import {
+  createServiceApp,
+  DatabaseReadiness,
+  ensureDatabase,
+  EVENT_RELAY,
+  type EventRelayHost,
+  formatConfigProblems,
+  type ConfigProblem,
+  type ServiceApp,
+  type ServiceDefinition,
+} from '@custody/service-host';
 import { WALLET_SERVICE } from '@custody/wallet-service';
 import { startDashboard } from './dashboard';
 import { startDevChain, type DevChain } from './dev-chain';
 import { SetupCancelled, setUpWallets } from './dev-setup';
 import { devUsers, type DevUser } from './dev-users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
-import { RUNNER_POOL_MAX_DEFAULT, RUNNER_SERVICES, SIMULATOR_CLIENTS_DEFAULT, type RunnerConfig, type RunnerService } from './runner-config';
+import {
+  RUNNER_POOL_MAX_DEFAULT,
+  RUNNER_SERVICES,
+  SIMULATOR_CLIENTS_DEFAULT,
+  type RunnerConfig,
+  type RunnerService,
+} from './runner-config';
 import { ensureServiceRoles, migrateServiceAsOwner } from './service-roles';
 import { startSimulatorLoop, type SimulatorProgress } from './simulator-loop';
 
@@ -77,13 +93,29 @@ export const DEV_EXCHANGE_KEY_ID = 'npm-start-exchange';
  * keys file the services trust (EXCHANGE_PUBLIC_KEYS_FILE), written from it at each start: the
  * simulator signs what it publishes as a real exchange must, and the services check it.
  */
-function devExchangeKeys(dataDir: string): Record<'EXCHANGE_PUBLIC_KEYS_FILE' | 'EXCHANGE_SIGNING_KEY_FILE' | 'EXCHANGE_SIGNING_KEY_ID', string> {
+function devExchangeKeys(
+  dataDir: string,
+): Record<
+  'EXCHANGE_PUBLIC_KEYS_FILE' | 'EXCHANGE_SIGNING_KEY_FILE' | 'EXCHANGE_SIGNING_KEY_ID',
+  string
+> {
   const privateKeyFile = join(dataDir, 'exchange-signing.pem');
-  const pem = keptSecret(privateKeyFile, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  const publicKeyPem = createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'pem' }).toString();
+  const pem = keptSecret(privateKeyFile, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
+  const publicKeyPem = createPublicKey(createPrivateKey(pem))
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
   const publicKeysFile = join(dataDir, 'exchange-public-keys.json');
-  writeFileSync(publicKeysFile, `${JSON.stringify({ keys: [{ keyId: DEV_EXCHANGE_KEY_ID, publicKeyPem }] }, null, 2)}\n`);
-  return { EXCHANGE_PUBLIC_KEYS_FILE: publicKeysFile, EXCHANGE_SIGNING_KEY_FILE: privateKeyFile, EXCHANGE_SIGNING_KEY_ID: DEV_EXCHANGE_KEY_ID };
+  writeFileSync(
+    publicKeysFile,
+    `${JSON.stringify({ keys: [{ keyId: DEV_EXCHANGE_KEY_ID, publicKeyPem }] }, null, 2)}\n`,
+  );
+  return {
+    EXCHANGE_PUBLIC_KEYS_FILE: publicKeysFile,
+    EXCHANGE_SIGNING_KEY_FILE: privateKeyFile,
+    EXCHANGE_SIGNING_KEY_ID: DEV_EXCHANGE_KEY_ID,
+  };
 }
 
 /**
@@ -92,27 +124,49 @@ function devExchangeKeys(dataDir: string): Record<'EXCHANGE_PUBLIC_KEYS_FILE' | 
  * directory, the simulated exchange's signing key, all kept in the data directory (0600), never
  * in git or the database.
  */
-function providedEnvironment(config: RunnerConfig, environment: Environment): { env: Record<string, string>; devSecret: string | undefined } {
+function providedEnvironment(
+  config: RunnerConfig,
+  environment: Environment,
+): { env: Record<string, string>; devSecret: string | undefined } {
   const env: Record<string, string> = {};
   let devSecret: string | undefined;
   if (!environment['AUTH_JWT_SECRET'] && !environment['AUTH_JWKS_URL']) {
-    devSecret = keptSecret(join(config.dataDir, 'auth-secret'), () => randomBytes(32).toString('hex'));
-    Object.assign(env, { AUTH_JWT_SECRET: devSecret, AUTH_ISSUER: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, AUTH_AUDIENCE: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE });
+    devSecret = keptSecret(join(config.dataDir, 'auth-secret'), () =>
+      randomBytes(32).toString('hex'),
+    );
+    Object.assign(env, {
+      AUTH_JWT_SECRET: devSecret,
+      AUTH_ISSUER: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER,
+      AUTH_AUDIENCE: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE,
+    });
   } else if (environment['AUTH_JWT_SECRET']) devSecret = environment['AUTH_JWT_SECRET'];
   if (!environment['AUDIT_SIGNING_KEY_FILE'] && !environment['AUDIT_HSM_TOKEN_LABEL']) {
     const keyFile = join(config.dataDir, 'audit-signing.pem');
-    keptSecret(keyFile, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    keptSecret(keyFile, () =>
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
     env['AUDIT_SIGNING_KEY_FILE'] = keyFile;
-    env['AUDIT_CHECKPOINT_DIR'] = environment['AUDIT_CHECKPOINT_DIR'] || join(config.dataDir, 'checkpoints');
+    env['AUDIT_CHECKPOINT_DIR'] =
+      environment['AUDIT_CHECKPOINT_DIR'] || join(config.dataDir, 'checkpoints');
   }
-  if (!environment['EXCHANGE_PUBLIC_KEYS_FILE'] && environment['EXCHANGE_SIGNATURES'] !== 'off') Object.assign(env, devExchangeKeys(config.dataDir));
-  if (!environment['AUDIT_CHECKPOINT_INTERVAL_MS']) env['AUDIT_CHECKPOINT_INTERVAL_MS'] = String(RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS);
+  if (!environment['EXCHANGE_PUBLIC_KEYS_FILE'] && environment['EXCHANGE_SIGNATURES'] !== 'off')
+    Object.assign(env, devExchangeKeys(config.dataDir));
+  if (!environment['AUDIT_CHECKPOINT_INTERVAL_MS'])
+    env['AUDIT_CHECKPOINT_INTERVAL_MS'] = String(RUNNER_AUDIT_CHECKPOINT_INTERVAL_MS);
   if (!environment['DATABASE_POOL_MAX']) env['DATABASE_POOL_MAX'] = String(RUNNER_POOL_MAX_DEFAULT);
-  if (!environment['POLICY_JURISDICTIONS']) env['POLICY_JURISDICTIONS'] = RUNNER_POLICY_JURISDICTIONS;
+  if (!environment['POLICY_JURISDICTIONS'])
+    env['POLICY_JURISDICTIONS'] = RUNNER_POLICY_JURISDICTIONS;
   if (!environment['POLICY_INSURANCE']) {
     // a development cover in force for a year from this start, so HK-11j can pass (configuration, not an event)
     const expiresAt = new Date(Date.now() + RUNNER_INSURANCE_DAYS * 86_400_000).toISOString();
-    env['POLICY_INSURANCE'] = JSON.stringify([{ policyId: 'DEV-INSURANCE-1', insurer: 'development insurer (npm start)', limit: RUNNER_INSURANCE_LIMIT_USD, expiresAt }]);
+    env['POLICY_INSURANCE'] = JSON.stringify([
+      {
+        policyId: 'DEV-INSURANCE-1',
+        insurer: 'development insurer (npm start)',
+        limit: RUNNER_INSURANCE_LIMIT_USD,
+        expiresAt,
+      },
+    ]);
   }
   return { env, devSecret };
 }
@@ -122,15 +176,23 @@ function providedEnvironment(config: RunnerConfig, environment: Environment): { 
  * the development key vault (unless an HSM is configured), the wallet asking the policy service
  * about each withdrawal with a token of its own, in a file.
  */
-function chainEnvironment(config: RunnerConfig, environment: Environment, chain: DevChain, walletPolicyTokenFile: string | undefined): Record<string, string> {
+function chainEnvironment(
+  config: RunnerConfig,
+  environment: Environment,
+  chain: DevChain,
+  walletPolicyTokenFile: string | undefined,
+): Record<string, string> {
   const env: Record<string, string> = { ...chain.environment };
-  if (!environment['WALLET_HSM_TOKEN_LABEL']) env['WALLET_DEV_KEY_DIR'] = join(config.dataDir, 'keys');
+  if (!environment['WALLET_HSM_TOKEN_LABEL'])
+    env['WALLET_DEV_KEY_DIR'] = join(config.dataDir, 'keys');
   if (!environment['WALLET_POLICY_URL'] && walletPolicyTokenFile !== undefined) {
     env['WALLET_POLICY_URL'] = `http://127.0.0.1:${config.servicePorts.policy}`;
     env['WALLET_POLICY_TOKEN_FILE'] = walletPolicyTokenFile;
   }
-  if (!environment['WALLET_PROCESSOR_INTERVAL_MS']) env['WALLET_PROCESSOR_INTERVAL_MS'] = String(RUNNER_WALLET_PROCESSOR_INTERVAL_MS);
-  if (!environment['WALLET_ALERT_THRESHOLDS']) env['WALLET_ALERT_THRESHOLDS'] = RUNNER_WALLET_ALERT_THRESHOLDS;
+  if (!environment['WALLET_PROCESSOR_INTERVAL_MS'])
+    env['WALLET_PROCESSOR_INTERVAL_MS'] = String(RUNNER_WALLET_PROCESSOR_INTERVAL_MS);
+  if (!environment['WALLET_ALERT_THRESHOLDS'])
+    env['WALLET_ALERT_THRESHOLDS'] = RUNNER_WALLET_ALERT_THRESHOLDS;
   // HK-11h: development addresses are usable as soon as they are listed (the set-up's and the dashboard's withdrawals follow at once); production keeps the 24 h default
   if (!environment['WALLET_ADDRESS_COOLING_OFF_MS']) env['WALLET_ADDRESS_COOLING_OFF_MS'] = '0';
   return env;
@@ -162,7 +224,12 @@ export interface CustodyRunner {
  * Starts everything; on any failure, or when `cancelled` fires first (Ctrl-C during start-up),
  * what was started is stopped again before the error (StartCancelled) is thrown.
  */
-export async function startCustody(config: RunnerConfig, environment: Environment, logger: Logger, cancelled?: AbortSignal): Promise<CustodyRunner> {
+export async function startCustody(
+  config: RunnerConfig,
+  environment: Environment,
+  logger: Logger,
+  cancelled?: AbortSignal,
+): Promise<CustodyRunner> {
   const checkCancelled = () => {
     if (cancelled?.aborted) throw new StartCancelled('stopped while starting');
   };
@@ -171,7 +238,8 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
   let embedded: EmbeddedPostgres | undefined;
   let chain: DevChain | undefined;
   let tokenRenewal: NodeJS.Timeout | undefined;
-  const apps: Array<{ name: RunnerService; service: ServiceApp; definition: ServiceDefinition }> = [];
+  const apps: Array<{ name: RunnerService; service: ServiceApp; definition: ServiceDefinition }> =
+    [];
   const stopping = new AbortController();
   let simulatorLoop: Promise<void> = Promise.resolve();
   /** With the chain: the hot and cold wallets and their custodians, set up once the wallet reaches the chain; true when done. */
@@ -188,15 +256,39 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
       // every relay first, while every consumer group still runs: a relay publishing to a group
       // already stopped would move its checkpoint past messages the in-process bus then forgets
       // (what is left in an outbox is published on the next start)
-      await Promise.allSettled(apps.map(({ service }) => (service.app.get(EVENT_RELAY) as EventRelayHost | null)?.stop()));
-      const closed = await Promise.allSettled(apps.filter(({ name }) => name !== 'audit').map(({ service }) => service.app.close()));
-      for (const result of closed) if (result.status === 'rejected') logger.error({ error: (result.reason as Error).message }, 'a service did not close cleanly');
+      await Promise.allSettled(
+        apps.map(({ service }) => (service.app.get(EVENT_RELAY) as EventRelayHost | null)?.stop()),
+      );
+      const closed = await Promise.allSettled(
+        apps.filter(({ name }) => name !== 'audit').map(({ service }) => service.app.close()),
+      );
+      for (const result of closed)
+        if (result.status === 'rejected')
+          logger.error(
+            { error: (result.reason as Error).message },
+            'a service did not close cleanly',
+          );
       for (const { service, definition } of apps.filter(({ name }) => name === 'audit')) {
-        await definition.beforeClose?.(service.app).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'audit: the last checkpoint failed'));
-        await service.app.close().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the audit service did not close cleanly'));
+        await definition
+          .beforeClose?.(service.app)
+          .catch((error: unknown) =>
+            logger.warn({ error: (error as Error).message }, 'audit: the last checkpoint failed'),
+          );
+        await service.app
+          .close()
+          .catch((error: unknown) =>
+            logger.error(
+              { error: (error as Error).message },
+              'the audit service did not close cleanly',
+            ),
+          );
       }
     } finally {
-      await chain?.stop().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the chain did not stop cleanly'));
+      await chain
+        ?.stop()
+        .catch((error: unknown) =>
+          logger.error({ error: (error as Error).message }, 'the chain did not stop cleanly'),
+        );
       await embedded?.stop();
     }
   };
@@ -213,19 +305,49 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     const devToken =
       devSecret === undefined
         ? undefined
-        : (subject: string, roles: readonly string[], lifetimeSeconds = SIMULATOR_TOKEN_LIFETIME_SECONDS) =>
-            signTestToken({ secret: devSecret, issuer: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER, audience: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE, subject, roles: [...roles], expiresInSeconds: lifetimeSeconds });
+        : (
+            subject: string,
+            roles: readonly string[],
+            lifetimeSeconds = SIMULATOR_TOKEN_LIFETIME_SECONDS,
+          ) =>
+            signTestToken({
+              secret: devSecret,
+              issuer: environment['AUTH_ISSUER'] || DEV_AUTH_ISSUER,
+              audience: environment['AUTH_AUDIENCE'] || DEV_AUTH_AUDIENCE,
+              subject,
+              roles: [...roles],
+              expiresInSeconds: lifetimeSeconds,
+            });
 
     let chainProvided: Record<string, string> = {};
     if (config.chainPort !== undefined) {
-      chain = await startDevChain({ dataDir: config.dataDir, port: config.chainPort, clients: config.simulator?.clients ?? SIMULATOR_CLIENTS_DEFAULT, logger });
+      chain = await startDevChain({
+        dataDir: config.dataDir,
+        port: config.chainPort,
+        clients: config.simulator?.clients ?? SIMULATOR_CLIENTS_DEFAULT,
+        logger,
+      });
       let walletPolicyTokenFile: string | undefined;
       if (devToken !== undefined) {
         const tokenFile = join(config.dataDir, 'wallet-policy-token');
         walletPolicyTokenFile = tokenFile;
-        const renew = async () => writeFileSync(tokenFile, `${await devToken('wallet-service', ['custody-service'], WALLET_POLICY_TOKEN_LIFETIME_SECONDS)}\n`, { mode: 0o600 });
+        const renew = async () =>
+          writeFileSync(
+            tokenFile,
+            `${await devToken('wallet-service', ['custody-service'], WALLET_POLICY_TOKEN_LIFETIME_SECONDS)}\n`,
+            { mode: 0o600 },
+          );
         await renew();
-        tokenRenewal = setInterval(() => void renew().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the wallet\'s policy token was not renewed')), (WALLET_POLICY_TOKEN_LIFETIME_SECONDS * 1_000) / 2);
+        tokenRenewal = setInterval(
+          () =>
+            void renew().catch((error: unknown) =>
+              logger.error(
+                { error: (error as Error).message },
+                "the wallet's policy token was not renewed",
+              ),
+            ),
+          (WALLET_POLICY_TOKEN_LIFETIME_SECONDS * 1_000) / 2,
+        );
         tokenRenewal.unref();
       }
       chainProvided = chainEnvironment(config, environment, chain, walletPolicyTokenFile);
@@ -234,18 +356,35 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
 
     // with the embedded server: its superuser owns and prepares the schemas, each service runs as its own role
     // (service-roles.ts); with DATABASE_URL every service connects as that URL's user, as before
-    const serviceDatabaseUrls = embedded === undefined ? undefined : await ensureServiceRoles(databaseUrl, RUNNER_SERVICES);
-    const serviceEnvironmentOf = (name: RunnerService) => ({ ...environment, ...provided, ...chainProvided, DATABASE_URL: serviceDatabaseUrls?.[name] ?? databaseUrl, PORT: String(config.servicePorts[name]) });
+    const serviceDatabaseUrls =
+      embedded === undefined ? undefined : await ensureServiceRoles(databaseUrl, RUNNER_SERVICES);
+    const serviceEnvironmentOf = (name: RunnerService) => ({
+      ...environment,
+      ...provided,
+      ...chainProvided,
+      DATABASE_URL: serviceDatabaseUrls?.[name] ?? databaseUrl,
+      PORT: String(config.servicePorts[name]),
+    });
     if (serviceDatabaseUrls !== undefined) {
       const ownerUrl = databaseUrl;
-      await Promise.all(RUNNER_SERVICES.map((name) => migrateServiceAsOwner(RUNNER_DEFINITIONS[name], serviceEnvironmentOf(name), ownerUrl)));
+      await Promise.all(
+        RUNNER_SERVICES.map((name) =>
+          migrateServiceAsOwner(RUNNER_DEFINITIONS[name], serviceEnvironmentOf(name), ownerUrl),
+        ),
+      );
     }
     checkCancelled();
 
     const problems: string[] = [];
-    for (const [name, definition] of Object.entries(RUNNER_DEFINITIONS) as Array<[RunnerService, ServiceDefinition]>) {
+    for (const [name, definition] of Object.entries(RUNNER_DEFINITIONS) as Array<
+      [RunnerService, ServiceDefinition]
+    >) {
       const serviceEnvironment = serviceEnvironmentOf(name);
-      const created = await createServiceApp({ ...definition, environment: serviceEnvironment, ...(bus === undefined ? {} : { embeddedBus: bus }) });
+      const created = await createServiceApp({
+        ...definition,
+        environment: serviceEnvironment,
+        ...(bus === undefined ? {} : { embeddedBus: bus }),
+      });
       if (created.ok) apps.push({ name, service: created.service, definition });
       else problems.push(formatConfigProblems(name, created.problems as ConfigProblem[]));
     }
@@ -253,23 +392,49 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
     checkCancelled();
     for (const { service } of apps) {
       await service.app.listen(service.config.port, '127.0.0.1');
-      service.logger.info({ port: service.config.port, schema: service.config.databaseSchema }, `${service.config.serviceName} listening`);
+      service.logger.info(
+        { port: service.config.port, schema: service.config.databaseSchema },
+        `${service.config.serviceName} listening`,
+      );
     }
 
     checkCancelled();
     let dashboardInfo: CustodyRunner['dashboard'];
     if (devToken !== undefined) {
       const users = devUsers(join(config.dataDir, 'dev-users.json'));
-      dashboard = await startDashboard({ port: config.port, servicePorts: config.servicePorts, users, signToken: devToken, logger });
+      dashboard = await startDashboard({
+        port: config.port,
+        servicePorts: config.servicePorts,
+        users,
+        signToken: devToken,
+        logger,
+      });
       dashboardInfo = { url: `http://localhost:${config.port}`, users };
-    } else logger.warn({}, 'dashboard: not served with an external identity provider (AUTH_JWKS_URL); it logs in development users only');
+    } else
+      logger.warn(
+        {},
+        'dashboard: not served with an external identity provider (AUTH_JWKS_URL); it logs in development users only',
+      );
 
-    const urls = { ledger: `http://127.0.0.1:${config.servicePorts.ledger}`, wallet: `http://127.0.0.1:${config.servicePorts.wallet}` };
+    const urls = {
+      ledger: `http://127.0.0.1:${config.servicePorts.ledger}`,
+      wallet: `http://127.0.0.1:${config.servicePorts.wallet}`,
+    };
     if (chain !== undefined && devToken !== undefined) {
-      walletSetup = setUpWallets({ urls, token: devToken, logger, stopped: stopping.signal, now: () => new Date() }).then(
+      walletSetup = setUpWallets({
+        urls,
+        token: devToken,
+        logger,
+        stopped: stopping.signal,
+        now: () => new Date(),
+      }).then(
         () => true,
         (error: unknown) => {
-          if (!(error instanceof SetupCancelled)) logger.error({ error: (error as Error).message }, 'setup: the wallets and custodians were not set up');
+          if (!(error instanceof SetupCancelled))
+            logger.error(
+              { error: (error as Error).message },
+              'setup: the wallets and custodians were not set up',
+            );
           return false;
         },
       );
@@ -277,12 +442,20 @@ export async function startCustody(config: RunnerConfig, environment: Environmen
 
     let progress: SimulatorProgress | undefined;
     if (config.simulator !== undefined && bus !== undefined) {
-      if (devToken === undefined) throw new RunnerConfigError('the simulator onboards its clients with a development token: unset AUTH_JWKS_URL or set CUSTODY_SIMULATOR=off');
+      if (devToken === undefined)
+        throw new RunnerConfigError(
+          'the simulator onboards its clients with a development token: unset AUTH_JWKS_URL or set CUSTODY_SIMULATOR=off',
+        );
       const started = startSimulatorLoop({
         settings: config.simulator,
         bus,
         chain,
-        urls: { ...urls, policy: `http://127.0.0.1:${config.servicePorts.policy}`, reconciliation: `http://127.0.0.1:${config.servicePorts.reconciliation}`, audit: `http://127.0.0.1:${config.servicePorts.audit}` },
+        urls: {
+          ...urls,
+          policy: `http://127.0.0.1:${config.servicePorts.policy}`,
+          reconciliation: `http://127.0.0.1:${config.servicePorts.reconciliation}`,
+          audit: `http://127.0.0.1:${config.servicePorts.audit}`,
+        },
         token: devToken,
         walletSetup,
         superuserDatabaseUrl: embedded?.databaseUrl(EMBEDDED_DATABASE),

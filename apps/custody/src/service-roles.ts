@@ -6,7 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createServiceApp, DatabaseReadiness, formatConfigProblems, type ConfigProblem, type ServiceDefinition } from '@custody/service-host';
+import {
+  createServiceApp,
+  DatabaseReadiness,
+  formatConfigProblems,
+  type ConfigProblem,
+  type ServiceDefinition,
+} from '@custody/service-host';
 import type { RunnerService } from './runner-config';
 
 /** Longest one service's migration run may take in the runner. */
@@ -25,7 +31,10 @@ export function serviceRoleOf(service: RunnerService): string {
  * superuser of `ownerUrl`: no superuser, no CREATEDB, no CREATEROLE, no replication, no BYPASSRLS.
  * Returns the URL each service connects with (the database of `ownerUrl`, its own role).
  */
-export async function ensureServiceRoles(ownerUrl: string, services: readonly RunnerService[]): Promise<Record<RunnerService, string>> {
+export async function ensureServiceRoles(
+  ownerUrl: string,
+  services: readonly RunnerService[],
+): Promise<Record<RunnerService, string>> {
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   const urls: Partial<Record<RunnerService, string>> = {};
@@ -56,14 +65,27 @@ export async function ensureServiceRoles(ownerUrl: string, services: readonly Ru
  * preparations as the schemas' owner (DATABASE_MIGRATION_URL), then its role (the user of
  * DATABASE_URL) granted its privileges; the application is closed again.
  */
-export async function migrateServiceAsOwner(definition: ServiceDefinition, environment: Environment, ownerUrl: string): Promise<void> {
-  const created = await createServiceApp({ ...definition, environment: { ...environment, MIGRATE_ONLY: 'true', DATABASE_MIGRATION_URL: ownerUrl } });
-  if (!created.ok) throw new Error(formatConfigProblems(definition.serviceName, created.problems as ConfigProblem[]));
+export async function migrateServiceAsOwner(
+  definition: ServiceDefinition,
+  environment: Environment,
+  ownerUrl: string,
+): Promise<void> {
+  const created = await createServiceApp({
+    ...definition,
+    environment: { ...environment, MIGRATE_ONLY: 'true', DATABASE_MIGRATION_URL: ownerUrl },
+  });
+  if (!created.ok)
+    throw new Error(
+      formatConfigProblems(definition.serviceName, created.problems as ConfigProblem[]),
+    );
   const { app } = created.service;
   try {
     await app.init();
     const report = await app.get(DatabaseReadiness).whenMigrated(RUNNER_MIGRATE_TIMEOUT_MS);
-    if (!report.ready) throw new Error(`${definition.serviceName}: the migration run did not finish: ${report.reason}`);
+    if (!report.ready)
+      throw new Error(
+        `${definition.serviceName}: the migration run did not finish: ${report.reason}`,
+      );
   } finally {
     await app.close();
   }

@@ -1,8 +1,27 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { PostgresEventStore, READ_PAGE_EVENTS_MAX, type RecordedEvent } from '@custody/event-store';
-import { CLIENT_STREAM_PREFIX, ledgerEventOf, LedgerCommandHandler, ownersOf } from '@custody/ledger-application';
-import { clientBooks, evolveLedger, initialLedgerState, postedBalance, type AssetDecimals, type LedgerCommand, type LedgerState } from '@custody/ledger-domain';
-import { createLedgerReadModelDataSource, dumpReadModels, LedgerReadModels, migrateLedgerReadModels, rebuildLedgerReadModels } from '@custody/ledger-read-models';
+import {
+  CLIENT_STREAM_PREFIX,
+  ledgerEventOf,
+  LedgerCommandHandler,
+  ownersOf,
+} from '@custody/ledger-application';
+import {
+  clientBooks,
+  evolveLedger,
+  initialLedgerState,
+  postedBalance,
+  type AssetDecimals,
+  type LedgerCommand,
+  type LedgerState,
+} from '@custody/ledger-domain';
+import {
+  createLedgerReadModelDataSource,
+  dumpReadModels,
+  LedgerReadModels,
+  migrateLedgerReadModels,
+  rebuildLedgerReadModels,
+} from '@custody/ledger-read-models';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
@@ -19,18 +38,38 @@ const BATCH_COMMANDS_MIN = 1;
 const BATCH_COMMANDS_MAX = 400;
 const INSTANTS = 100;
 const SNAPSHOT_EVERY_EVENTS = 16;
-const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
+const decimals: AssetDecimals = (asset) =>
+  (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 
 type Intent =
   | { kind: 'deposit'; client: number; asset: number; wallet: number; amountMinor: bigint }
-  | { kind: 'trade'; hot: boolean; buyer: number; seller: number; base: number; quote: number; quantityMinor: bigint; priceCents: bigint; feeMinor: bigint }
+  | {
+      kind: 'trade';
+      hot: boolean;
+      buyer: number;
+      seller: number;
+      base: number;
+      quote: number;
+      quantityMinor: bigint;
+      priceCents: bigint;
+      feeMinor: bigint;
+    }
   | { kind: 'withdraw'; client: number; asset: number; wallet: number; amountMinor: bigint }
   | { kind: 'finish'; back: number; settle: boolean; networkFeeMinor: bigint };
 
 const index = (size: number) => fc.integer({ min: 0, max: size - 1 });
 const amount = fc.bigInt({ min: 1n, max: 10n ** 10n });
 const intent: fc.Arbitrary<Intent> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('deposit' as const), client: index(CLIENTS), asset: index(ASSETS.length), wallet: index(WALLETS.length), amountMinor: amount }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('deposit' as const),
+      client: index(CLIENTS),
+      asset: index(ASSETS.length),
+      wallet: index(WALLETS.length),
+      amountMinor: amount,
+    }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -45,39 +84,98 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
       feeMinor: fc.bigInt({ min: 0n, max: 10_000n }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), client: index(CLIENTS), asset: index(ASSETS.length), wallet: index(WALLETS.length), amountMinor: amount }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('finish' as const), back: fc.integer({ min: 1, max: 200 }), settle: fc.boolean(), networkFeeMinor: fc.bigInt({ min: 0n, max: 1_000n }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('withdraw' as const),
+      client: index(CLIENTS),
+      asset: index(ASSETS.length),
+      wallet: index(WALLETS.length),
+      amountMinor: amount,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('finish' as const),
+      back: fc.integer({ min: 1, max: 200 }),
+      settle: fc.boolean(),
+      networkFeeMinor: fc.bigInt({ min: 0n, max: 1_000n }),
+    }),
+  },
 );
 
 /** Commands from intents, without looking at any state: refusals (overdrafts, unknown holds) are part of the run. */
 function commandsOf(intents: readonly Intent[]): LedgerCommand[] {
   const client = (n: number) => `client-${n}`;
   const at = (step: number) => new Date(Date.UTC(2026, 10, 24, 9) + step * 1_000).toISOString();
-  const withdrawals: { withdrawalId: string; clientId: string; asset: string; amountMinor: bigint; walletId: string }[] = [];
-  const commands: LedgerCommand[] = Array.from({ length: CLIENTS }, (_, n) => ({ type: 'OnboardClient', clientId: client(n), metadata: { at: at(0) } }));
+  const withdrawals: {
+    withdrawalId: string;
+    clientId: string;
+    asset: string;
+    amountMinor: bigint;
+    walletId: string;
+  }[] = [];
+  const commands: LedgerCommand[] = Array.from({ length: CLIENTS }, (_, n) => ({
+    type: 'OnboardClient',
+    clientId: client(n),
+    metadata: { at: at(0) },
+  }));
   intents.forEach((next, step) => {
     const metadata = { at: at(step + 1) };
     switch (next.kind) {
       case 'deposit':
-        commands.push({ type: 'BookDeposit', depositId: `D-${step}`, clientId: client(next.client), asset: ASSETS[next.asset] as string, amountMinor: next.amountMinor, walletId: WALLETS[next.wallet] as string, metadata });
+        commands.push({
+          type: 'BookDeposit',
+          depositId: `D-${step}`,
+          clientId: client(next.client),
+          asset: ASSETS[next.asset] as string,
+          amountMinor: next.amountMinor,
+          walletId: WALLETS[next.wallet] as string,
+          metadata,
+        });
         return;
       case 'trade': {
         const base = ASSETS[next.base] as string;
         const quote = ASSETS[next.quote] as string;
         const buyer = next.hot ? next.buyer % HOT_CLIENTS : next.buyer;
-        const quoteAmountMinor = (next.quantityMinor * next.priceCents * 10n ** BigInt(decimals(quote) ?? 0)) / (10n ** BigInt(decimals(base) ?? 0) * 100n);
+        const quoteAmountMinor =
+          (next.quantityMinor * next.priceCents * 10n ** BigInt(decimals(quote) ?? 0)) /
+          (10n ** BigInt(decimals(base) ?? 0) * 100n);
         const price = `${next.priceCents / 100n}.${(next.priceCents % 100n).toString().padStart(2, '0')}`;
         commands.push({
           type: 'SettleTrade',
-          trade: { tradeId: `T-${step}`, base, quote, buyerClientId: client(buyer), sellerClientId: client(next.seller), quantityMinor: next.quantityMinor, price, quoteAmountMinor, buyerFee: { asset: base, amountMinor: next.feeMinor }, sellerFee: { asset: quote, amountMinor: next.feeMinor } },
+          trade: {
+            tradeId: `T-${step}`,
+            base,
+            quote,
+            buyerClientId: client(buyer),
+            sellerClientId: client(next.seller),
+            quantityMinor: next.quantityMinor,
+            price,
+            quoteAmountMinor,
+            buyerFee: { asset: base, amountMinor: next.feeMinor },
+            sellerFee: { asset: quote, amountMinor: next.feeMinor },
+          },
           metadata,
         });
         return;
       }
       case 'withdraw': {
-        const withdrawal = { withdrawalId: `W-${step}`, clientId: client(next.client), asset: ASSETS[next.asset] as string, amountMinor: next.amountMinor, walletId: WALLETS[next.wallet] as string };
+        const withdrawal = {
+          withdrawalId: `W-${step}`,
+          clientId: client(next.client),
+          asset: ASSETS[next.asset] as string,
+          amountMinor: next.amountMinor,
+          walletId: WALLETS[next.wallet] as string,
+        };
         withdrawals.push(withdrawal);
-        commands.push({ type: 'HoldWithdrawal', ...withdrawal, destinationAllowListedForClientId: withdrawal.clientId, metadata });
+        commands.push({
+          type: 'HoldWithdrawal',
+          ...withdrawal,
+          destinationAllowListedForClientId: withdrawal.clientId,
+          metadata,
+        });
         return;
       }
       case 'finish': {
@@ -85,8 +183,19 @@ function commandsOf(intents: readonly Intent[]): LedgerCommand[] {
         if (withdrawal === undefined) return;
         commands.push(
           next.settle
-            ? { type: 'SettleWithdrawal', ...withdrawal, networkFeeMinor: next.networkFeeMinor, metadata }
-            : { type: 'ReleaseWithdrawal', withdrawalId: withdrawal.withdrawalId, clientId: withdrawal.clientId, reason: 'failed', metadata },
+            ? {
+                type: 'SettleWithdrawal',
+                ...withdrawal,
+                networkFeeMinor: next.networkFeeMinor,
+                metadata,
+              }
+            : {
+                type: 'ReleaseWithdrawal',
+                withdrawalId: withdrawal.withdrawalId,
+                clientId: withdrawal.clientId,
+                reason: 'failed',
+                metadata,
+              },
         );
         return;
       }
@@ -97,7 +206,7 @@ function commandsOf(intents: readonly Intent[]): LedgerCommand[] {
 
 async function readEverything(store: PostgresEventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const page = await store.readAll({ after, maxCount: READ_PAGE_EVENTS_MAX });
     events.push(...page);
     if (page.length < READ_PAGE_EVENTS_MAX) return events;
@@ -110,16 +219,29 @@ async function readEverything(store: PostgresEventStore): Promise<RecordedEvent[
  * folded event by event, a journal once, where its last copy is recorded (its copies sit at
  * adjacent positions); each client's books taken at each of the given positions (ascending).
  */
-function fullReplayAt(events: readonly RecordedEvent[], positions: readonly bigint[], clientIds: readonly string[]): Map<bigint, Map<string, LedgerState>> {
+function fullReplayAt(
+  events: readonly RecordedEvent[],
+  positions: readonly bigint[],
+  clientIds: readonly string[],
+): Map<bigint, Map<string, LedgerState>> {
   const answers = new Map<bigint, Map<string, LedgerState>>();
   let state = initialLedgerState();
   let next = 0;
-  const record = (position: bigint) => answers.set(position, new Map(clientIds.map((clientId) => [clientId, clientBooks(state, clientId)])));
+  const record = (position: bigint) =>
+    answers.set(
+      position,
+      new Map(clientIds.map((clientId) => [clientId, clientBooks(state, clientId)])),
+    );
   for (const recorded of events) {
-    while (next < positions.length && (positions[next] as bigint) < recorded.globalPosition) record(positions[next++] as bigint);
+    while (next < positions.length && (positions[next] as bigint) < recorded.globalPosition)
+      record(positions[next++] as bigint);
     if (!recorded.streamId.startsWith(CLIENT_STREAM_PREFIX)) continue;
     const event = ledgerEventOf(recorded);
-    if (event.type === 'JournalPosted' && ownersOf(event, state).at(-1) !== recorded.streamId.slice(CLIENT_STREAM_PREFIX.length)) continue;
+    if (
+      event.type === 'JournalPosted' &&
+      ownersOf(event, state).at(-1) !== recorded.streamId.slice(CLIENT_STREAM_PREFIX.length)
+    )
+      continue;
     state = { ...evolveLedger(state, event), journals: new Map() };
   }
   while (next < positions.length) record(positions[next++] as bigint);
@@ -140,22 +262,36 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
     db = await createTestDatabase();
     store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
     await store.migrate();
-    handler = new LedgerCommandHandler(store, decimals, { snapshotEveryEvents: SNAPSHOT_EVERY_EVENTS });
+    handler = new LedgerCommandHandler(store, decimals, {
+      snapshotEveryEvents: SNAPSHOT_EVERY_EVENTS,
+    });
     await handler.migrate();
     live = createLedgerReadModelDataSource({ url: db.url, schema: 'ledger' });
     await migrateLedgerReadModels(live);
     projector = new LedgerProjector(store);
 
-    const [intents] = fc.sample(fc.array(intent, { minLength: COMMANDS, maxLength: COMMANDS }), { seed: SEED, numRuns: 1 });
+    const [intents] = fc.sample(fc.array(intent, { minLength: COMMANDS, maxLength: COMMANDS }), {
+      seed: SEED,
+      numRuns: 1,
+    });
     const commands = commandsOf(intents ?? []);
-    const batchSizes = fc.sample(fc.integer({ min: BATCH_COMMANDS_MIN, max: BATCH_COMMANDS_MAX }), { seed: SEED, numRuns: commands.length });
+    const batchSizes = fc.sample(fc.integer({ min: BATCH_COMMANDS_MIN, max: BATCH_COMMANDS_MAX }), {
+      seed: SEED,
+      numRuns: commands.length,
+    });
     outcomes = new Map();
     // in batches of random sizes (as the consumer would get them), the projection catching up between some of them
     for (let start = 0, batch = 0; start < commands.length; batch += 1) {
       const size = batchSizes[batch % batchSizes.length] as number;
-      const results = await store.withTransaction((transaction) => handler.handleBatch(commands.slice(start, start + size), transaction));
+      const results = await store.withTransaction((transaction) =>
+        handler.handleBatch(commands.slice(start, start + size), transaction),
+      );
       for (const result of results) {
-        const outcome = result.ok ? (result.events.length === 0 ? 'no-op' : 'booked') : result.error.code;
+        const outcome = result.ok
+          ? result.events.length === 0
+            ? 'no-op'
+            : 'booked'
+          : result.error.code;
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       }
       if (batch % 3 === 0) await projector.catchUp();
@@ -173,9 +309,17 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
   it('exercised what it claims: thousands booked, overdrafts and unknown holds refused, negatives from trades', () => {
     expect(outcomes.get('booked') ?? 0).toBeGreaterThan(5_000);
     expect(outcomes.get('INSUFFICIENT_AVAILABLE_BALANCE') ?? 0).toBeGreaterThan(100);
-    expect(events.filter((event) => event.type === 'ClientBalanceWentNegative').length).toBeGreaterThan(100);
-    expect(events.filter((event) => event.type === 'WithdrawalHoldReleased').length).toBeGreaterThan(50);
-    expect(events.filter((event) => event.type === 'JournalPosted' && event.data['kind'] === 'withdrawal').length).toBeGreaterThan(50);
+    expect(
+      events.filter((event) => event.type === 'ClientBalanceWentNegative').length,
+    ).toBeGreaterThan(100);
+    expect(
+      events.filter((event) => event.type === 'WithdrawalHoldReleased').length,
+    ).toBeGreaterThan(50);
+    expect(
+      events.filter(
+        (event) => event.type === 'JournalPosted' && event.data['kind'] === 'withdrawal',
+      ).length,
+    ).toBeGreaterThan(50);
   });
 
   it('HK-8 every journal sums to zero per asset', () => {
@@ -184,7 +328,12 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
     for (const journal of journals) {
       if (journal.type !== 'JournalPosted') continue;
       const net = new Map<string, bigint>();
-      for (const entry of journal.data.entries) net.set(entry.account.asset, (net.get(entry.account.asset) ?? 0n) + (entry.side === 'debit' ? entry.amountMinor : -entry.amountMinor));
+      for (const entry of journal.data.entries)
+        net.set(
+          entry.account.asset,
+          (net.get(entry.account.asset) ?? 0n) +
+            (entry.side === 'debit' ? entry.amountMinor : -entry.amountMinor),
+        );
       expect([...net].filter(([, sum]) => sum !== 0n)).toEqual([]);
     }
   });
@@ -200,8 +349,18 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
     const books = await handler.loadBooks(clientIds);
     for (const clientId of clientIds) {
       const state = books.get(clientId)?.books ?? initialLedgerState();
-      const expected = [...state.accounts.values()].map(({ account, balance }) => ({ asset: account.asset, posted: postedBalance(account, balance).toString(), pending: balance.debitsPending.toString() })).sort((a, b) => (a.asset < b.asset ? -1 : 1));
-      const actual = (await readModels.clientBalances(clientId)).map((row) => ({ asset: row.asset, posted: row.postedMinor, pending: row.debitsPendingMinor }));
+      const expected = [...state.accounts.values()]
+        .map(({ account, balance }) => ({
+          asset: account.asset,
+          posted: postedBalance(account, balance).toString(),
+          pending: balance.debitsPending.toString(),
+        }))
+        .sort((a, b) => (a.asset < b.asset ? -1 : 1));
+      const actual = (await readModels.clientBalances(clientId)).map((row) => ({
+        asset: row.asset,
+        posted: row.postedMinor,
+        pending: row.debitsPendingMinor,
+      }));
       expect(actual).toEqual(expected);
     }
   });
@@ -210,7 +369,10 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
     const rebuilt = createLedgerReadModelDataSource({ url: db.url, schema: 'ledger_replay' });
     try {
       await migrateLedgerReadModels(rebuilt);
-      await new LedgerProjector(store, { name: 'ledger-read-models-replay', schema: 'ledger_replay' }).catchUp();
+      await new LedgerProjector(store, {
+        name: 'ledger-read-models-replay',
+        schema: 'ledger_replay',
+      }).catchUp();
       const liveDump = await dumpReadModels(db.pool, 'ledger');
       const replayDump = await dumpReadModels(db.pool, 'ledger_replay');
       expect(liveDump['rm_statement_lines']?.length).toBeGreaterThan(100_000);
@@ -224,9 +386,16 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
     const rebuilt = createLedgerReadModelDataSource({ url: db.url, schema: 'ledger_rebuild' });
     try {
       await migrateLedgerReadModels(rebuilt);
-      const result = await store.withTransaction(({ client }) => rebuildLedgerReadModels(client, 'ledger_rebuild', projectedPages(store)));
-      const [rebuiltDump, liveDump] = [await dumpReadModels(db.pool, 'ledger_rebuild'), await dumpReadModels(db.pool, 'ledger')];
-      expect(result.lines).toBe(liveDump['rm_statement_lines']?.split('\n').filter((line) => line !== '').length);
+      const result = await store.withTransaction(({ client }) =>
+        rebuildLedgerReadModels(client, 'ledger_rebuild', projectedPages(store)),
+      );
+      const [rebuiltDump, liveDump] = [
+        await dumpReadModels(db.pool, 'ledger_rebuild'),
+        await dumpReadModels(db.pool, 'ledger'),
+      ];
+      expect(result.lines).toBe(
+        liveDump['rm_statement_lines']?.split('\n').filter((line) => line !== '').length,
+      );
       expect(rebuiltDump).toEqual(liveDump);
     } finally {
       await rebuilt.destroy();
@@ -235,15 +404,27 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
 
   it(`HK-21 point-in-time books (snapshots plus events) equal a full replay at ${INSTANTS} random instants, by position and by time`, async () => {
     const head = events.at(-1)?.globalPosition ?? 0n;
-    const randomPositions = fc.sample(fc.bigInt({ min: 0n, max: head }), { seed: SEED, numRuns: INSTANTS / 2 });
+    const randomPositions = fc.sample(fc.bigInt({ min: 0n, max: head }), {
+      seed: SEED,
+      numRuns: INSTANTS / 2,
+    });
     // instants as times: each resolves to the prefix of the store recorded by then
-    const times = fc.sample(fc.integer({ min: 0, max: events.length - 1 }), { seed: SEED + 1, numRuns: INSTANTS / 2 }).map((at) => (events[at] as RecordedEvent).recordedAt);
+    const times = fc
+      .sample(fc.integer({ min: 0, max: events.length - 1 }), {
+        seed: SEED + 1,
+        numRuns: INSTANTS / 2,
+      })
+      .map((at) => (events[at] as RecordedEvent).recordedAt);
     const timePositions = await Promise.all(times.map((time) => store.positionAt(time)));
     for (const [index, time] of times.entries()) {
       const position = timePositions[index] as bigint;
-      expect(events.filter((event) => event.recordedAt <= time).at(-1)?.globalPosition).toBe(position);
+      expect(events.filter((event) => event.recordedAt <= time).at(-1)?.globalPosition).toBe(
+        position,
+      );
     }
-    const positions = [...new Set([...randomPositions, ...timePositions])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const positions = [...new Set([...randomPositions, ...timePositions])].sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     const replayed = fullReplayAt(events, positions, clientIds);
     let fromSnapshots = 0;
     for (const position of positions) {
@@ -251,7 +432,11 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
       for (const clientId of clientIds) {
         const books = loaded.get(clientId);
         if ((books?.snapshotVersion ?? 0n) > 0n) fromSnapshots += 1;
-        expect({ position, clientId, books: books?.books }).toEqual({ position, clientId, books: replayed.get(position)?.get(clientId) });
+        expect({ position, clientId, books: books?.books }).toEqual({
+          position,
+          clientId,
+          books: replayed.get(position)?.get(clientId),
+        });
       }
     }
     expect(fromSnapshots).toBeGreaterThan(positions.length * 10); // the answers really came from snapshots
@@ -259,15 +444,28 @@ describe(`ledger books under ${COMMANDS.toLocaleString('en')} random trades, dep
 
   it('HK-21 each statement, summed up to any of those instants, is the balance the point-in-time read gives there', async () => {
     const head = events.at(-1)?.globalPosition ?? 0n;
-    for (const position of fc.sample(fc.bigInt({ min: 0n, max: head }), { seed: SEED + 2, numRuns: 20 })) {
+    for (const position of fc.sample(fc.bigInt({ min: 0n, max: head }), {
+      seed: SEED + 2,
+      numRuns: 20,
+    })) {
       const sums = await db.pool.query<{ client_id: string; asset: string; sum: string }>(
         `select client_id, asset, sum(amount_minor)::text as sum from ledger.rm_statement_lines where global_position <= $1 group by client_id, asset`,
         [position.toString()],
       );
-      const fromStatements = new Map(sums.rows.map((row) => [`${row.client_id}/${row.asset}`, row.sum]));
+      const fromStatements = new Map(
+        sums.rows.map((row) => [`${row.client_id}/${row.asset}`, row.sum]),
+      );
       const loaded = await handler.loadBooks(clientIds, position);
       const fromBooks = new Map(
-        [...loaded.values()].flatMap(({ books }) => [...books.accounts.values()].map(({ account, balance }) => [`${account.kind === 'client' ? account.clientId : ''}/${account.asset}`, postedBalance(account, balance).toString()] as const)),
+        [...loaded.values()].flatMap(({ books }) =>
+          [...books.accounts.values()].map(
+            ({ account, balance }) =>
+              [
+                `${account.kind === 'client' ? account.clientId : ''}/${account.asset}`,
+                postedBalance(account, balance).toString(),
+              ] as const,
+          ),
+        ),
       );
       expect({ position, balances: fromStatements }).toEqual({ position, balances: fromBooks });
     }

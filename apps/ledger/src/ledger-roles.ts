@@ -21,17 +21,23 @@ export function parseLedgerRoles(raw: string | undefined): LedgerRoles {
   const names = raw.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(LEDGER_ROLE_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new Error(`LEDGER_ROLES must be a comma-separated list of ${LEDGER_ROLE_NAMES.join(', ')}; not a role: ${unknown.map((name) => `'${name}'`).join(', ')}`);
+    throw new Error(
+      `LEDGER_ROLES must be a comma-separated list of ${LEDGER_ROLE_NAMES.join(', ')}; not a role: ${unknown.map((name) => `'${name}'`).join(', ')}`,
+    );
   }
   return { ingest: names.includes('ingest'), readModels: names.includes('read-models') };
 }
 
 /** LEDGER_ROLES checked before start-up: its problem, if any, as a configuration problem (exit 78 with the others). */
-export function parseLedgerRolesProblems(raw: string | undefined): Array<{ variable: string; reason: string }> {
+export function parseLedgerRolesProblems(
+  raw: string | undefined,
+): Array<{ variable: string; reason: string }> {
   try {
     parseLedgerRoles(raw);
     return [];
   } catch (error) {
-    return [{ variable: 'LEDGER_ROLES', reason: (error as Error).message.replace(/^LEDGER_ROLES /, '') }];
+    return [
+      { variable: 'LEDGER_ROLES', reason: (error as Error).message.replace(/^LEDGER_ROLES /, '') },
+    ];
   }
 }

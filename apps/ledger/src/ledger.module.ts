@@ -5,13 +5,17 @@ import { LedgerCommandHandler } from '@custody/ledger-application';
 import { DatabaseReadiness, EVENT_STORE, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { BooksController } from './http/books.controller';
 import { ClientsController } from './http/clients.controller';
-import { LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS, parseAdjustmentApprovalWindow } from './ledger-adjustments';
+import {
+  LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS,
+  parseAdjustmentApprovalWindow,
+} from './ledger-adjustments';
 import { LEDGER_ROLES, parseLedgerRoles } from './ledger-roles';
 import { LEDGER_COMMAND_HANDLER, LEDGER_WRITE_SIDE_READY } from './ledger-tokens';
 import { LedgerIngestion } from './messaging/ledger-ingestion';
 import { LedgerReadModelHost } from './read-models/ledger-read-model-host';
 
-const assetDecimals = (asset: string): number | undefined => (DEFAULT_ASSET_REGISTRY as Readonly<Record<string, { decimals: number }>>)[asset]?.decimals;
+const assetDecimals = (asset: string): number | undefined =>
+  (DEFAULT_ASSET_REGISTRY as Readonly<Record<string, { decimals: number }>>)[asset]?.decimals;
 
 /**
  * The ledger service: client and house accounts per asset, double-entry journals, holds (HK-6/7/8/21, TW-12).
@@ -23,9 +27,23 @@ const assetDecimals = (asset: string): number | undefined => (DEFAULT_ASSET_REGI
 @Module({
   controllers: [ClientsController, BooksController],
   providers: [
-    { provide: LEDGER_ROLES, useFactory: (environment: Readonly<Record<string, string | undefined>>) => parseLedgerRoles(environment['LEDGER_ROLES']), inject: [SERVICE_ENVIRONMENT] },
-    { provide: LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS, useFactory: (environment: Readonly<Record<string, string | undefined>>) => parseAdjustmentApprovalWindow(environment), inject: [SERVICE_ENVIRONMENT] },
-    { provide: LEDGER_COMMAND_HANDLER, inject: [EVENT_STORE], useFactory: (store: PostgresEventStore) => new LedgerCommandHandler(store, assetDecimals) },
+    {
+      provide: LEDGER_ROLES,
+      useFactory: (environment: Readonly<Record<string, string | undefined>>) =>
+        parseLedgerRoles(environment['LEDGER_ROLES']),
+      inject: [SERVICE_ENVIRONMENT],
+    },
+    {
+      provide: LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS,
+      useFactory: (environment: Readonly<Record<string, string | undefined>>) =>
+        parseAdjustmentApprovalWindow(environment),
+      inject: [SERVICE_ENVIRONMENT],
+    },
+    {
+      provide: LEDGER_COMMAND_HANDLER,
+      inject: [EVENT_STORE],
+      useFactory: (store: PostgresEventStore) => new LedgerCommandHandler(store, assetDecimals),
+    },
     {
       provide: LEDGER_WRITE_SIDE_READY,
       inject: [LEDGER_COMMAND_HANDLER, DatabaseReadiness],

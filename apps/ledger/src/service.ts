@@ -10,5 +10,8 @@ export const LEDGER_SERVICE: ServiceDefinition = {
   serviceName: 'ledger',
   defaultPort: LEDGER_DEFAULT_PORT,
   serviceModule: LedgerModule,
-  ownConfigProblems: (environment) => [...parseLedgerRolesProblems(environment['LEDGER_ROLES']), ...parseAdjustmentApprovalWindowProblems(environment)],
+  ownConfigProblems: (environment) => [
+    ...parseLedgerRolesProblems(environment['LEDGER_ROLES']),
+    ...parseAdjustmentApprovalWindowProblems(environment),
+  ],
 };

@@ -20,7 +20,16 @@ const minorUnits = z.string().regex(/^(0|[1-9][0-9]{0,37})$/);
 const withdrawalLimitsSchema = z.strictObject({
   baseQuorum: z.int().min(2).max(WITHDRAWAL_QUORUM_MAX).default(2),
   dailyPerClientMinor: z.record(z.string().regex(/^[A-Z0-9]{2,16}$/), minorUnits).default({}),
-  quorumTiers: z.array(z.strictObject({ asset: z.string().regex(/^[A-Z0-9]{2,16}$/), aboveMinor: minorUnits, quorum: z.int().min(2).max(WITHDRAWAL_QUORUM_MAX) })).max(WITHDRAWAL_QUORUM_TIERS_MAX).default([]),
+  quorumTiers: z
+    .array(
+      z.strictObject({
+        asset: z.string().regex(/^[A-Z0-9]{2,16}$/),
+        aboveMinor: minorUnits,
+        quorum: z.int().min(2).max(WITHDRAWAL_QUORUM_MAX),
+      }),
+    )
+    .max(WITHDRAWAL_QUORUM_TIERS_MAX)
+    .default([]),
 });
 
 /** TW-14 (last paragraph): the on-chain check at least monthly. */
@@ -63,35 +72,76 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * POLICY_INSURANCE is a JSON array of {policyId, insurer, limit, expiresAt}: configuration, not a
  * secret. Every problem is reported, named by its variable.
  */
-export function parsePolicyConfig(env: Environment): { ok: true; config: PolicyConfig } | { ok: false; problems: ConfigProblem[] } {
+export function parsePolicyConfig(
+  env: Environment,
+): { ok: true; config: PolicyConfig } | { ok: false; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const jurisdictions = (env['POLICY_JURISDICTIONS'] || 'HK').split(',').map((code) => code.trim());
-  if (jurisdictions.some((code) => code !== 'HK' && code !== 'TW') || new Set(jurisdictions).size !== jurisdictions.length) problems.push({ variable: 'POLICY_JURISDICTIONS', reason: 'HK, TW or HK,TW' });
+  if (
+    jurisdictions.some((code) => code !== 'HK' && code !== 'TW') ||
+    new Set(jurisdictions).size !== jurisdictions.length
+  )
+    problems.push({ variable: 'POLICY_JURISDICTIONS', reason: 'HK, TW or HK,TW' });
   const reportCurrency = env['POLICY_REPORT_CURRENCY'] || 'USD';
-  if (!/^[A-Z]{3}$/.test(reportCurrency)) problems.push({ variable: 'POLICY_REPORT_CURRENCY', reason: 'an ISO 4217 code' });
+  if (!/^[A-Z]{3}$/.test(reportCurrency))
+    problems.push({ variable: 'POLICY_REPORT_CURRENCY', reason: 'an ISO 4217 code' });
   const tier1 = env['POLICY_TIER1_CAPITAL'];
-  if (tier1 !== undefined && tier1 !== '' && (parseDecimal(tier1) === undefined || tier1.startsWith('-') || /^0(\.0*)?$/.test(tier1))) problems.push({ variable: 'POLICY_TIER1_CAPITAL', reason: 'a positive decimal in the report currency' });
+  if (
+    tier1 !== undefined &&
+    tier1 !== '' &&
+    (parseDecimal(tier1) === undefined || tier1.startsWith('-') || /^0(\.0*)?$/.test(tier1))
+  )
+    problems.push({
+      variable: 'POLICY_TIER1_CAPITAL',
+      reason: 'a positive decimal in the report currency',
+    });
   let insurance: InsurancePolicy[] = [];
   const insuranceText = env['POLICY_INSURANCE'];
   if (insuranceText !== undefined && insuranceText !== '') {
     try {
       const parsed = JSON.parse(insuranceText) as unknown;
-      if (!Array.isArray(parsed) || parsed.length > INSURANCE_POLICIES_MAX) throw new Error('not an array');
+      if (!Array.isArray(parsed) || parsed.length > INSURANCE_POLICIES_MAX)
+        throw new Error('not an array');
       insurance = parsed.map((entry: Record<string, unknown>) => {
         const { policyId, insurer, limit, expiresAt } = entry;
-        if (typeof policyId !== 'string' || typeof insurer !== 'string' || typeof limit !== 'string' || parseDecimal(limit) === undefined || typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) throw new Error('bad entry');
+        if (
+          typeof policyId !== 'string' ||
+          typeof insurer !== 'string' ||
+          typeof limit !== 'string' ||
+          parseDecimal(limit) === undefined ||
+          typeof expiresAt !== 'string' ||
+          Number.isNaN(Date.parse(expiresAt))
+        )
+          throw new Error('bad entry');
         return { policyId, insurer, limit, expiresAt: new Date(expiresAt).toISOString() };
       });
     } catch {
-      problems.push({ variable: 'POLICY_INSURANCE', reason: `a JSON array (at most ${INSURANCE_POLICIES_MAX}) of {"policyId","insurer","limit":"<decimal>","expiresAt":"<ISO instant>"}` });
+      problems.push({
+        variable: 'POLICY_INSURANCE',
+        reason: `a JSON array (at most ${INSURANCE_POLICIES_MAX}) of {"policyId","insurer","limit":"<decimal>","expiresAt":"<ISO instant>"}`,
+      });
     }
   }
   const intervalText = env['POLICY_EVALUATION_INTERVAL_MS'];
-  const evaluationIntervalMs = intervalText === undefined || intervalText === '' ? POLICY_EVALUATION_INTERVAL_MS_DEFAULT : Number(intervalText);
-  if (!Number.isSafeInteger(evaluationIntervalMs) || evaluationIntervalMs < POLICY_EVALUATION_INTERVAL_MS_MIN || evaluationIntervalMs > POLICY_EVALUATION_INTERVAL_MS_MAX) {
-    problems.push({ variable: 'POLICY_EVALUATION_INTERVAL_MS', reason: `${POLICY_EVALUATION_INTERVAL_MS_MIN} to ${POLICY_EVALUATION_INTERVAL_MS_MAX}` });
+  const evaluationIntervalMs =
+    intervalText === undefined || intervalText === ''
+      ? POLICY_EVALUATION_INTERVAL_MS_DEFAULT
+      : Number(intervalText);
+  if (
+    !Number.isSafeInteger(evaluationIntervalMs) ||
+    evaluationIntervalMs < POLICY_EVALUATION_INTERVAL_MS_MIN ||
+    evaluationIntervalMs > POLICY_EVALUATION_INTERVAL_MS_MAX
+  ) {
+    problems.push({
+      variable: 'POLICY_EVALUATION_INTERVAL_MS',
+      reason: `${POLICY_EVALUATION_INTERVAL_MS_MIN} to ${POLICY_EVALUATION_INTERVAL_MS_MAX}`,
+    });
   }
-  let withdrawalLimits: WithdrawalLimits = { dailyPerClientMinor: new Map(), quorumTiers: [], baseQuorum: 2 };
+  let withdrawalLimits: WithdrawalLimits = {
+    dailyPerClientMinor: new Map(),
+    quorumTiers: [],
+    baseQuorum: 2,
+  };
   const limitsText = env['POLICY_WITHDRAWAL_LIMITS'];
   if (limitsText !== undefined && limitsText !== '') {
     let parsed: unknown;
@@ -104,28 +154,69 @@ export function parsePolicyConfig(env: Environment): { ok: true; config: PolicyC
     if (limits.success) {
       withdrawalLimits = {
         baseQuorum: limits.data.baseQuorum,
-        dailyPerClientMinor: new Map(Object.entries(limits.data.dailyPerClientMinor).map(([asset, amount]) => [asset, BigInt(amount)])),
-        quorumTiers: limits.data.quorumTiers.map((tier) => ({ asset: tier.asset, aboveMinor: BigInt(tier.aboveMinor), quorum: tier.quorum })),
+        dailyPerClientMinor: new Map(
+          Object.entries(limits.data.dailyPerClientMinor).map(([asset, amount]) => [
+            asset,
+            BigInt(amount),
+          ]),
+        ),
+        quorumTiers: limits.data.quorumTiers.map((tier) => ({
+          asset: tier.asset,
+          aboveMinor: BigInt(tier.aboveMinor),
+          quorum: tier.quorum,
+        })),
       };
     } else {
-      problems.push({ variable: 'POLICY_WITHDRAWAL_LIMITS', reason: `JSON {"baseQuorum":2..${WITHDRAWAL_QUORUM_MAX},"dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor":"<minor units>","quorum"}]}` });
+      problems.push({
+        variable: 'POLICY_WITHDRAWAL_LIMITS',
+        reason: `JSON {"baseQuorum":2..${WITHDRAWAL_QUORUM_MAX},"dailyPerClientMinor":{"ETH":"<minor units>"},"quorumTiers":[{"asset","aboveMinor":"<minor units>","quorum"}]}`,
+      });
     }
   }
   const chain = parseEvmChainConfig(env, 'POLICY_EVM');
   problems.push(...chain.problems);
   const checkText = env['POLICY_ONCHAIN_CHECK_INTERVAL_MS'];
-  const onChainCheckIntervalMs = checkText === undefined || checkText === '' ? ONCHAIN_CHECK_INTERVAL_MS_DEFAULT : Number(checkText);
-  if (!Number.isSafeInteger(onChainCheckIntervalMs) || onChainCheckIntervalMs < ONCHAIN_CHECK_INTERVAL_MS_MIN || onChainCheckIntervalMs > ONCHAIN_CHECK_INTERVAL_MS_MAX) {
-    problems.push({ variable: 'POLICY_ONCHAIN_CHECK_INTERVAL_MS', reason: `${ONCHAIN_CHECK_INTERVAL_MS_MIN} to ${ONCHAIN_CHECK_INTERVAL_MS_MAX} (TW-14: at least monthly)` });
+  const onChainCheckIntervalMs =
+    checkText === undefined || checkText === ''
+      ? ONCHAIN_CHECK_INTERVAL_MS_DEFAULT
+      : Number(checkText);
+  if (
+    !Number.isSafeInteger(onChainCheckIntervalMs) ||
+    onChainCheckIntervalMs < ONCHAIN_CHECK_INTERVAL_MS_MIN ||
+    onChainCheckIntervalMs > ONCHAIN_CHECK_INTERVAL_MS_MAX
+  ) {
+    problems.push({
+      variable: 'POLICY_ONCHAIN_CHECK_INTERVAL_MS',
+      reason: `${ONCHAIN_CHECK_INTERVAL_MS_MIN} to ${ONCHAIN_CHECK_INTERVAL_MS_MAX} (TW-14: at least monthly)`,
+    });
   }
   const subjectsText = env['POLICY_DECISION_SUBJECTS'];
-  const decisionSubjects = subjectsText === undefined || subjectsText.trim() === '' ? DECISION_SUBJECTS_DEFAULT : subjectsText.split(',').map((item) => item.trim());
-  if (decisionSubjects.length > DECISION_SUBJECTS_MAX || decisionSubjects.some((subject) => !SUBJECT.test(subject))) {
-    problems.push({ variable: 'POLICY_DECISION_SUBJECTS', reason: `comma-separated token subjects (${SUBJECT.source}), at most ${DECISION_SUBJECTS_MAX}: the wallet's identity` });
+  const decisionSubjects =
+    subjectsText === undefined || subjectsText.trim() === ''
+      ? DECISION_SUBJECTS_DEFAULT
+      : subjectsText.split(',').map((item) => item.trim());
+  if (
+    decisionSubjects.length > DECISION_SUBJECTS_MAX ||
+    decisionSubjects.some((subject) => !SUBJECT.test(subject))
+  ) {
+    problems.push({
+      variable: 'POLICY_DECISION_SUBJECTS',
+      reason: `comma-separated token subjects (${SUBJECT.source}), at most ${DECISION_SUBJECTS_MAX}: the wallet's identity`,
+    });
   }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    config: { jurisdictions: jurisdictions as Jurisdiction[], reportCurrency, tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1, insurance, evaluationIntervalMs, withdrawalLimits, evm: chain.options, onChainCheckIntervalMs, decisionSubjects },
+    config: {
+      jurisdictions: jurisdictions as Jurisdiction[],
+      reportCurrency,
+      tier1Capital: tier1 === undefined || tier1 === '' ? undefined : tier1,
+      insurance,
+      evaluationIntervalMs,
+      withdrawalLimits,
+      evm: chain.options,
+      onChainCheckIntervalMs,
+      decisionSubjects,
+    },
   };
 }

@@ -1,16 +1,42 @@
-import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { EvmChainReader, type ChainReader } from '@custody/chain';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { applyPolicyMessages, POLICY_CONSUMED_TOPICS, PolicyService } from '@custody/policy-application';
-import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import {
+  applyPolicyMessages,
+  POLICY_CONSUMED_TOPICS,
+  PolicyService,
+} from '@custody/policy-application';
+import {
+  DATABASE_POOL,
+  EMBEDDED_BUS,
+  DatabaseReadiness,
+  EVENT_STORE,
+  BusIngestion,
+  RateLimitedWarning,
+  scrapedGauge,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  SERVICE_METRICS,
+  type ServiceConfig,
+} from '@custody/service-host';
 import type { Pool } from 'pg';
 import { POLICY_CONFIG, type PolicyConfig } from './policy-config';
 
 export const POLICY_CONSUMER_GROUP = 'policy';
-const decimals = new Map(Object.entries(DEFAULT_ASSET_REGISTRY as Readonly<Record<string, { decimals: number }>>).map(([asset, { decimals: places }]) => [asset, places]));
+const decimals = new Map(
+  Object.entries(DEFAULT_ASSET_REGISTRY as Readonly<Record<string, { decimals: number }>>).map(
+    ([asset, { decimals: places }]) => [asset, places],
+  ),
+);
 
 /**
  * The policy service's moving parts once its tables are ready: the consumer of wallet movements
@@ -40,7 +66,15 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
   ) {
     this.warning = new RateLimitedWarning(logger);
-    this.service = new PolicyService({ store, jurisdictions: config.jurisdictions, reportCurrency: config.reportCurrency, decimals, insurance: config.insurance, withdrawalLimits: config.withdrawalLimits, ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }) });
+    this.service = new PolicyService({
+      store,
+      jurisdictions: config.jurisdictions,
+      reportCurrency: config.reportCurrency,
+      decimals,
+      insurance: config.insurance,
+      withdrawalLimits: config.withdrawalLimits,
+      ...(config.tier1Capital === undefined ? {} : { tier1Capital: config.tier1Capital }),
+    });
     this.readers = config.evm === undefined ? [] : [new EvmChainReader(config.evm)];
     scrapedGauge(metrics, logger, {
       name: 'custody_policy_open_breaches',
@@ -49,27 +83,48 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
       read: async () => {
         if (!this.ready) return undefined;
         const byRule = new Map<string, number>();
-        for (const breach of (await this.service.openBreaches()).values()) byRule.set(breach.ruleId, (byRule.get(breach.ruleId) ?? 0) + 1);
+        for (const breach of (await this.service.openBreaches()).values())
+          byRule.set(breach.ruleId, (byRule.get(breach.ruleId) ?? 0) + 1);
         return [...byRule].map(([rule, count]) => [{ rule }, count] as const);
       },
     });
-    this.ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: serviceConfig, logger, pool, metrics, name: 'policy consumer', groupId: POLICY_CONSUMER_GROUP, topics: POLICY_CONSUMED_TOPICS, apply: applyPolicyMessages(this.service) });
+    this.ingestion = new BusIngestion({
+      embeddedBus: this.embeddedBus,
+      config: serviceConfig,
+      logger,
+      pool,
+      metrics,
+      name: 'policy consumer',
+      groupId: POLICY_CONSUMER_GROUP,
+      topics: POLICY_CONSUMED_TOPICS,
+      apply: applyPolicyMessages(this.service),
+    });
   }
 
   /** The service once its tables exist (503 before). */
   policy(): PolicyService {
-    if (!this.ready) throw new ServiceUnavailableException({ statusCode: 503, code: 'POLICY_NOT_READY', reason: 'the policy tables are being prepared' });
+    if (!this.ready)
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'POLICY_NOT_READY',
+        reason: 'the policy tables are being prepared',
+      });
     return this.service;
   }
 
   onApplicationBootstrap(): void {
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
-    void this.readiness.prepare('policy tables', () => this.service.migrate(this.pool)).then(async () => {
-      if (this.stopping.signal.aborted) return;
-      this.ready = true;
-      this.schedule();
-      await this.ingestion.start();
-    }).catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'policy: start-up failed'));
+    void this.readiness
+      .prepare('policy tables', () => this.service.migrate(this.pool))
+      .then(async () => {
+        if (this.stopping.signal.aborted) return;
+        this.ready = true;
+        this.schedule();
+        await this.ingestion.start();
+      })
+      .catch((error: unknown) =>
+        this.logger.error({ error: (error as Error).message }, 'policy: start-up failed'),
+      );
   }
 
   private schedule(): void {
@@ -78,7 +133,12 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
       this.round = this.service.store
         .withTransaction((transaction) => this.service.evaluateAndRecord(undefined, transaction))
         .then(() => this.onChainCheckIfDue())
-        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'policy: scheduled evaluation failed; retried next interval'))
+        .catch((error: unknown) =>
+          this.warning.warn(
+            { error: (error as Error).message },
+            'policy: scheduled evaluation failed; retried next interval',
+          ),
+        )
         .finally(() => this.schedule());
     }, this.config.evaluationIntervalMs);
   }
@@ -86,10 +146,19 @@ export class PolicyRuntime implements OnApplicationBootstrap, BeforeApplicationS
   /** TW-14 (last paragraph): the on-chain check when the last one is older than the interval (a timer cannot wait a month). */
   private async onChainCheckIfDue(): Promise<void> {
     const [last] = await this.service.onChainChecks(1);
-    if (last !== undefined && Date.parse(this.service.at()) - Date.parse(last.at) < this.config.onChainCheckIntervalMs) return;
+    if (
+      last !== undefined &&
+      Date.parse(this.service.at()) - Date.parse(last.at) < this.config.onChainCheckIntervalMs
+    )
+      return;
     const check = await this.service.onChainCheck(this.readers);
-    const failing = check.results.filter((result) => result.verdict === 'fail').map((result) => `${result.ruleId} ${result.subject}`);
-    this.logger.info({ checkId: check.checkId, heights: check.heights, failing, unread: check.unread }, 'policy: on-chain check recorded (TW-14)');
+    const failing = check.results
+      .filter((result) => result.verdict === 'fail')
+      .map((result) => `${result.ruleId} ${result.subject}`);
+    this.logger.info(
+      { checkId: check.checkId, heights: check.heights, failing, unread: check.unread },
+      'policy: on-chain check recorded (TW-14)',
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,10 +1,38 @@
-import { Inject, Injectable, ServiceUnavailableException, UnprocessableEntityException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { applyReconciliationMessages, DailyRuns, Discrepancies, FiatTrustRuns, RECONCILIATION_CONSUMED_TOPICS, ReconciliationRuns, type DiscrepancyNotifier } from '@custody/reconciliation-application';
-import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, JsonWebhook, BusIngestion, RateLimitedWarning, scrapedGauge, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import {
+  applyReconciliationMessages,
+  DailyRuns,
+  Discrepancies,
+  FiatTrustRuns,
+  RECONCILIATION_CONSUMED_TOPICS,
+  ReconciliationRuns,
+  type DiscrepancyNotifier,
+} from '@custody/reconciliation-application';
+import {
+  DATABASE_POOL,
+  EMBEDDED_BUS,
+  DatabaseReadiness,
+  EVENT_STORE,
+  JsonWebhook,
+  BusIngestion,
+  RateLimitedWarning,
+  scrapedGauge,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  SERVICE_METRICS,
+  type ServiceConfig,
+} from '@custody/service-host';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
@@ -41,10 +69,14 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.warning = new RateLimitedWarning(logger);
     this.runs = new DailyRuns(store, config.calendar, config.minimumUnits);
-    const webhook = config.notifyWebhookUrl === undefined ? undefined : new JsonWebhook(config.notifyWebhookUrl);
+    const webhook =
+      config.notifyWebhookUrl === undefined ? undefined : new JsonWebhook(config.notifyWebhookUrl);
     const notifier: DiscrepancyNotifier = {
       notify: async (event) => {
-        this.logger.warn({ type: event.type, discrepancyId: event.data.discrepancyId }, `reconciliation: ${event.type} ${event.data.discrepancyId}`);
+        this.logger.warn(
+          { type: event.type, discrepancyId: event.data.discrepancyId },
+          `reconciliation: ${event.type} ${event.data.discrepancyId}`,
+        );
         await webhook?.post(event);
       },
     };
@@ -53,10 +85,24 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
       calendar: config.calendar,
       notifier,
       explainWithinMs: config.explainWithinMs,
-      onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'reconciliation: a discrepancy notification was not delivered (it stays recorded as an event)'),
+      onNotifyError: (error) =>
+        this.warning.warn(
+          { error: (error as Error).message },
+          'reconciliation: a discrepancy notification was not delivered (it stays recorded as an event)',
+        ),
     });
-    this.reconciliations = new ReconciliationRuns({ store, calendar: config.calendar, dailyRuns: this.runs, chains: config.evm === undefined ? [] : [new EvmChainReader(config.evm)], discrepancies: this.discrepancyRecord });
-    this.fiat = new FiatTrustRuns({ store, calendar: config.calendar, discrepancies: this.discrepancyRecord });
+    this.reconciliations = new ReconciliationRuns({
+      store,
+      calendar: config.calendar,
+      dailyRuns: this.runs,
+      chains: config.evm === undefined ? [] : [new EvmChainReader(config.evm)],
+      discrepancies: this.discrepancyRecord,
+    });
+    this.fiat = new FiatTrustRuns({
+      store,
+      calendar: config.calendar,
+      discrepancies: this.discrepancyRecord,
+    });
     scrapedGauge(metrics, logger, {
       name: 'custody_reconciliation_discrepancies',
       help: 'Discrepancies not closed (TW-14, TW-11): all of them (state open), those escalated to the board and internal audit, and shortfalls past their top-up due day (state overdue).',
@@ -64,10 +110,24 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
       read: async () => {
         if (!this.ready) return undefined;
         const counts = await this.discrepancyRecord.counts();
-        return [[{ state: 'open' }, counts.open], [{ state: 'escalated' }, counts.escalated], [{ state: 'overdue' }, counts.overdue]];
+        return [
+          [{ state: 'open' }, counts.open],
+          [{ state: 'escalated' }, counts.escalated],
+          [{ state: 'overdue' }, counts.overdue],
+        ];
       },
     });
-    this.ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: serviceConfig, logger, pool, metrics, name: 'reconciliation consumer', groupId: RECONCILIATION_CONSUMER_GROUP, topics: RECONCILIATION_CONSUMED_TOPICS, apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat) });
+    this.ingestion = new BusIngestion({
+      embeddedBus: this.embeddedBus,
+      config: serviceConfig,
+      logger,
+      pool,
+      metrics,
+      name: 'reconciliation consumer',
+      groupId: RECONCILIATION_CONSUMER_GROUP,
+      topics: RECONCILIATION_CONSUMED_TOPICS,
+      apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat),
+    });
   }
 
   dailyRuns(): DailyRuns {
@@ -93,15 +153,30 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   /** A run of a business day that has not begun says nothing true (and its due dates would never come). */
   assertNotFuture(businessDay: string): void {
     const today = businessDayOf(new Date().toISOString(), this.config.calendar);
-    if (businessDay > today) throw new UnprocessableEntityException({ statusCode: 422, code: 'RUN_DAY_IN_THE_FUTURE', path: 'body.businessDay', reason: `${businessDay} is after the current business day ${today}` });
+    if (businessDay > today)
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        code: 'RUN_DAY_IN_THE_FUTURE',
+        path: 'body.businessDay',
+        reason: `${businessDay} is after the current business day ${today}`,
+      });
   }
 
   private assertReady(): void {
-    if (!this.ready) throw new ServiceUnavailableException({ statusCode: 503, code: 'RECONCILIATION_NOT_READY', reason: 'the reconciliation tables are being prepared' });
+    if (!this.ready)
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'RECONCILIATION_NOT_READY',
+        reason: 'the reconciliation tables are being prepared',
+      });
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.evm === undefined) this.logger.warn({}, 'reconciliation: no RECON_EVM_RPC_URL; client wallets are reported unread on chain');
+    if (this.config.evm === undefined)
+      this.logger.warn(
+        {},
+        'reconciliation: no RECON_EVM_RPC_URL; client wallets are reported unread on chain',
+      );
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
     void this.readiness
       .prepare('reconciliation tables', async () => {
@@ -121,7 +196,9 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
         this.schedule();
         await this.ingestion.start();
       })
-      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'reconciliation: start-up failed'));
+      .catch((error: unknown) =>
+        this.logger.error({ error: (error as Error).message }, 'reconciliation: start-up failed'),
+      );
   }
 
   private schedule(): void {
@@ -130,7 +207,12 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
       this.round = this.discrepancyRecord
         .checkDeadlines()
         .then(() => undefined)
-        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message }, 'reconciliation: deadline check failed; retried next interval'))
+        .catch((error: unknown) =>
+          this.warning.warn(
+            { error: (error as Error).message },
+            'reconciliation: deadline check failed; retried next interval',
+          ),
+        )
         .finally(() => this.schedule());
     }, this.config.deadlineCheckIntervalMs);
   }

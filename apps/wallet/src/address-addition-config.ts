@@ -43,20 +43,33 @@ function parseStaffAddresses(file: string | undefined, problems: ConfigProblem[]
   } catch (error) {
     return problem(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (Buffer.byteLength(text) > STAFF_ADDRESSES_FILE_BYTES_MAX) return problem(`larger than ${STAFF_ADDRESSES_FILE_BYTES_MAX} bytes`);
+  if (Buffer.byteLength(text) > STAFF_ADDRESSES_FILE_BYTES_MAX)
+    return problem(`larger than ${STAFF_ADDRESSES_FILE_BYTES_MAX} bytes`);
   let entries: unknown;
   try {
     entries = (JSON.parse(text) as { addresses?: unknown } | null)?.addresses;
   } catch {
-    return problem('is not JSON: expected {"addresses": [{"staffId": ..., "chain": ..., "address": ...}]}');
+    return problem(
+      'is not JSON: expected {"addresses": [{"staffId": ..., "chain": ..., "address": ...}]}',
+    );
   }
   if (!Array.isArray(entries)) return problem('must hold an "addresses" array');
-  if (entries.length > STAFF_ADDRESSES_MAX) return problem(`holds more than ${STAFF_ADDRESSES_MAX} addresses`);
+  if (entries.length > STAFF_ADDRESSES_MAX)
+    return problem(`holds more than ${STAFF_ADDRESSES_MAX} addresses`);
   const addresses: StaffAddress[] = [];
   for (const [index, entry] of entries.entries()) {
     const { staffId, chain, address } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof staffId !== 'string' || !SUBJECT.test(staffId) || typeof chain !== 'string' || !CHAIN_NAME.test(chain) || typeof address !== 'string' || !ADDRESS.test(address)) {
-      return problem(`addresses[${index}] must have a staffId (a token subject), a chain (${CHAIN_NAME.source}) and an EVM address`);
+    if (
+      typeof staffId !== 'string' ||
+      !SUBJECT.test(staffId) ||
+      typeof chain !== 'string' ||
+      !CHAIN_NAME.test(chain) ||
+      typeof address !== 'string' ||
+      !ADDRESS.test(address)
+    ) {
+      return problem(
+        `addresses[${index}] must have a staffId (a token subject), a chain (${CHAIN_NAME.source}) and an EVM address`,
+      );
     }
     addresses.push({ staffId, chain, address: address.toLowerCase() });
   }
@@ -67,15 +80,45 @@ function parseStaffAddresses(file: string | undefined, problems: ConfigProblem[]
 export const ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN = 3_600_000;
 
 /** WALLET_EXCHANGE_SUBJECTS, WALLET_ADDRESS_COOLING_OFF_MS and WALLET_STAFF_ADDRESSES_FILE; each problem names its variable. */
-export function parseAddressAdditionConfig(env: Readonly<Record<string, string | undefined>>, problems: ConfigProblem[]): AddressAdditionConfig {
+export function parseAddressAdditionConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ConfigProblem[],
+): AddressAdditionConfig {
   const subjectsText = env['WALLET_EXCHANGE_SUBJECTS'];
-  const subjects = subjectsText === undefined || subjectsText.trim() === '' ? EXCHANGE_SUBJECTS_DEFAULT : subjectsText.split(',').map((item) => item.trim());
-  for (const subject of subjects) if (!SUBJECT.test(subject)) problems.push({ variable: 'WALLET_EXCHANGE_SUBJECTS', reason: `'${subject}' is not a token subject (${SUBJECT.source})` });
+  const subjects =
+    subjectsText === undefined || subjectsText.trim() === ''
+      ? EXCHANGE_SUBJECTS_DEFAULT
+      : subjectsText.split(',').map((item) => item.trim());
+  for (const subject of subjects)
+    if (!SUBJECT.test(subject))
+      problems.push({
+        variable: 'WALLET_EXCHANGE_SUBJECTS',
+        reason: `'${subject}' is not a token subject (${SUBJECT.source})`,
+      });
   const coolingText = env['WALLET_ADDRESS_COOLING_OFF_MS'];
-  const addressCoolingOffMs = coolingText === undefined || coolingText === '' ? ADDRESS_COOLING_OFF_MS_DEFAULT : /^(0|[1-9][0-9]{0,15})$/.test(coolingText) ? Number(coolingText) : Number.NaN;
-  if (!Number.isSafeInteger(addressCoolingOffMs) || addressCoolingOffMs > ADDRESS_COOLING_OFF_MS_MAX) problems.push({ variable: 'WALLET_ADDRESS_COOLING_OFF_MS', reason: `an integer from 0 to ${ADDRESS_COOLING_OFF_MS_MAX} (milliseconds)` });
+  const addressCoolingOffMs =
+    coolingText === undefined || coolingText === ''
+      ? ADDRESS_COOLING_OFF_MS_DEFAULT
+      : /^(0|[1-9][0-9]{0,15})$/.test(coolingText)
+        ? Number(coolingText)
+        : Number.NaN;
+  if (
+    !Number.isSafeInteger(addressCoolingOffMs) ||
+    addressCoolingOffMs > ADDRESS_COOLING_OFF_MS_MAX
+  )
+    problems.push({
+      variable: 'WALLET_ADDRESS_COOLING_OFF_MS',
+      reason: `an integer from 0 to ${ADDRESS_COOLING_OFF_MS_MAX} (milliseconds)`,
+    });
   // production keeps a cooling-off of at least an hour: 0 is for npm start's development chain
-  if (env['NODE_ENV'] === 'production' && addressCoolingOffMs < ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN) problems.push({ variable: 'WALLET_ADDRESS_COOLING_OFF_MS', reason: `at least ${ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN} with NODE_ENV=production: a new address waits before a first withdrawal to it` });
+  if (
+    env['NODE_ENV'] === 'production' &&
+    addressCoolingOffMs < ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN
+  )
+    problems.push({
+      variable: 'WALLET_ADDRESS_COOLING_OFF_MS',
+      reason: `at least ${ADDRESS_COOLING_OFF_MS_PRODUCTION_MIN} with NODE_ENV=production: a new address waits before a first withdrawal to it`,
+    });
   const staffAddresses = parseStaffAddresses(env['WALLET_STAFF_ADDRESSES_FILE'], problems);
   return { exchangeSubjects: subjects, addressCoolingOffMs, staffAddresses };
 }

@@ -1,9 +1,27 @@
 import { readFile } from 'node:fs/promises';
-import { Inject, Injectable, ServiceUnavailableException, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { DATABASE_POOL, EMBEDDED_BUS, DatabaseReadiness, EVENT_STORE, BusIngestion, RateLimitedWarning, retryUntilDone, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import {
+  DATABASE_POOL,
+  EMBEDDED_BUS,
+  DatabaseReadiness,
+  EVENT_STORE,
+  BusIngestion,
+  RateLimitedWarning,
+  retryUntilDone,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  SERVICE_METRICS,
+  type ServiceConfig,
+} from '@custody/service-host';
 import {
   applyWalletMessages,
   ChainIdMismatchError,
@@ -60,7 +78,12 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
   /** The wallet service, or 503 when the HSM or the chain is not configured. */
   service(): WalletService {
     if (this.wallet === undefined) {
-      throw new ServiceUnavailableException({ statusCode: 503, code: 'WALLET_NOT_CONFIGURED', reason: 'this wallet service has no HSM or no chain configured (WALLET_HSM_TOKEN_LABEL, WALLET_EVM_RPC_URL)' });
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'WALLET_NOT_CONFIGURED',
+        reason:
+          'this wallet service has no HSM or no chain configured (WALLET_HSM_TOKEN_LABEL, WALLET_EVM_RPC_URL)',
+      });
     }
     return this.wallet;
   }
@@ -68,21 +91,32 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
   onApplicationBootstrap(): void {
     const { hsm, developmentKeyDir, evm } = this.config;
     if ((hsm === undefined && developmentKeyDir === undefined) || evm === undefined) {
-      this.logger.warn({ hsm: hsm !== undefined, chain: evm !== undefined }, 'wallet: no HSM or no chain configured; wallet commands answer 503');
+      this.logger.warn(
+        { hsm: hsm !== undefined, chain: evm !== undefined },
+        'wallet: no HSM or no chain configured; wallet commands answer 503',
+      );
       return;
     }
     try {
       if (hsm !== undefined) this.vault = Pkcs11KeyVault.open(hsm);
       else {
         this.vault = DevelopmentKeyVault.open(developmentKeyDir as string);
-        this.logger.warn({ chainId: evm.chainId }, 'wallet: DEVELOPMENT key vault (WALLET_DEV_KEY_DIR): keys are files, not in an HSM; for a local chain only');
+        this.logger.warn(
+          { chainId: evm.chainId },
+          'wallet: DEVELOPMENT key vault (WALLET_DEV_KEY_DIR): keys are files, not in an HSM; for a local chain only',
+        );
       }
     } catch (error) {
-      this.logger.error({ error: (error as Error).message, code: (error as { code?: string }).code }, 'wallet: the HSM could not be opened; wallet commands answer 503');
+      this.logger.error(
+        { error: (error as Error).message, code: (error as { code?: string }).code },
+        'wallet: the HSM could not be opened; wallet commands answer 503',
+      );
       return;
     }
     const notifier: TransferAlertNotifier =
-      this.config.alertWebhookUrl === undefined ? new LogTransferAlertNotifier((fields, message) => this.logger.warn(fields, message)) : new WebhookTransferAlertNotifier(this.config.alertWebhookUrl);
+      this.config.alertWebhookUrl === undefined
+        ? new LogTransferAlertNotifier((fields, message) => this.logger.warn(fields, message))
+        : new WebhookTransferAlertNotifier(this.config.alertWebhookUrl);
     const chain = new EvmChainAdapter(evm);
     const wallet = new WalletService({
       store: this.store,
@@ -93,38 +127,75 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
       addressCoolingOffMs: this.config.addressAdditions.addressCoolingOffMs,
       staffAddresses: this.config.addressAdditions.staffAddresses,
       notifier,
-      ...(this.config.policy === undefined ? {} : { withdrawalPolicy: policyServiceClient(this.config.policy) }),
-      onNotifyError: (error) => this.warning.warn({ error: (error as Error).message }, 'wallet: a large-transfer alert was not delivered (it stays recorded as an event)'),
+      ...(this.config.policy === undefined
+        ? {}
+        : { withdrawalPolicy: policyServiceClient(this.config.policy) }),
+      onNotifyError: (error) =>
+        this.warning.warn(
+          { error: (error as Error).message },
+          'wallet: a large-transfer alert was not delivered (it stays recorded as an event)',
+        ),
     });
-    const processor = new WalletProcessor(wallet, { scanStartBlock: this.config.scanStartBlock, onError: (error, context) => this.warning.warn({ ...context, error: (error as Error).message }, 'wallet: a withdrawal step failed; retried next round') });
-    const ingestion = new BusIngestion({ embeddedBus: this.embeddedBus, config: this.serviceConfig, logger: this.logger, pool: this.pool, metrics: this.metrics, name: 'wallet consumer', groupId: WALLET_CONSUMER_GROUP, topics: WALLET_CONSUMED_TOPICS, apply: applyWalletMessages(wallet) });
+    const processor = new WalletProcessor(wallet, {
+      scanStartBlock: this.config.scanStartBlock,
+      onError: (error, context) =>
+        this.warning.warn(
+          { ...context, error: (error as Error).message },
+          'wallet: a withdrawal step failed; retried next round',
+        ),
+    });
+    const ingestion = new BusIngestion({
+      embeddedBus: this.embeddedBus,
+      config: this.serviceConfig,
+      logger: this.logger,
+      pool: this.pool,
+      metrics: this.metrics,
+      name: 'wallet consumer',
+      groupId: WALLET_CONSUMER_GROUP,
+      topics: WALLET_CONSUMED_TOPICS,
+      apply: applyWalletMessages(wallet),
+    });
     this.ingestion = ingestion;
     // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
-    void this.readiness.prepare('wallet tables', () => migrateWalletTables(this.pool, this.serviceConfig.databaseSchema)).then(async () => {
-      // the node must serve the configured chain: retried while it is unreachable; another chain stops the wallet
-      let mismatch: Error | undefined;
-      const reached = await retryUntilDone(
-        async () => {
-          try {
-            await chain.verifyChainId();
-          } catch (error) {
-            if (!(error instanceof ChainIdMismatchError)) throw error;
-            mismatch = error;
-          }
-        },
-        this.stopping.signal,
-        (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'wallet: chain node not reachable; retrying'),
+    void this.readiness
+      .prepare('wallet tables', () =>
+        migrateWalletTables(this.pool, this.serviceConfig.databaseSchema),
+      )
+      .then(async () => {
+        // the node must serve the configured chain: retried while it is unreachable; another chain stops the wallet
+        let mismatch: Error | undefined;
+        const reached = await retryUntilDone(
+          async () => {
+            try {
+              await chain.verifyChainId();
+            } catch (error) {
+              if (!(error instanceof ChainIdMismatchError)) throw error;
+              mismatch = error;
+            }
+          },
+          this.stopping.signal,
+          (error, attempt) =>
+            this.warning.warn(
+              { error: (error as Error).message, attempt },
+              'wallet: chain node not reachable; retrying',
+            ),
+        );
+        if (this.stopping.signal.aborted || !reached) return;
+        if (mismatch !== undefined) {
+          this.logger.error(
+            { error: mismatch.message },
+            'wallet: wrong chain; wallet commands answer 503 and nothing is signed',
+          );
+          return;
+        }
+        this.wallet = wallet;
+        this.processor = processor;
+        this.schedule(evm.chain);
+        await ingestion.start();
+      })
+      .catch((error: unknown) =>
+        this.logger.error({ error: (error as Error).message }, 'wallet: start-up failed'),
       );
-      if (this.stopping.signal.aborted || !reached) return;
-      if (mismatch !== undefined) {
-        this.logger.error({ error: mismatch.message }, 'wallet: wrong chain; wallet commands answer 503 and nothing is signed');
-        return;
-      }
-      this.wallet = wallet;
-      this.processor = processor;
-      this.schedule(evm.chain);
-      await ingestion.start();
-    }).catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'wallet: start-up failed'));
   }
 
   private schedule(chain: string): void {
@@ -132,7 +203,12 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.timer = setTimeout(() => {
       this.round = (this.processor?.runRound(chain) ?? Promise.resolve())
         .then(() => undefined)
-        .catch((error: unknown) => this.warning.warn({ error: (error as Error).message, chain }, 'wallet: processor round failed; retried next interval'))
+        .catch((error: unknown) =>
+          this.warning.warn(
+            { error: (error as Error).message, chain },
+            'wallet: processor round failed; retried next interval',
+          ),
+        )
         .finally(() => this.schedule(chain));
     }, this.config.processorIntervalMs);
   }
@@ -148,6 +224,12 @@ export class WalletRuntime implements OnApplicationBootstrap, BeforeApplicationS
 }
 
 /** The policy service as the wallet's withdrawal policy; the token file is read on every call (rotation). */
-function policyServiceClient(policy: { readonly url: string; readonly tokenFile: string }): PolicyServiceWithdrawalPolicy {
-  return new PolicyServiceWithdrawalPolicy({ url: policy.url, token: async () => (await readFile(policy.tokenFile, 'utf8')).trim() });
+function policyServiceClient(policy: {
+  readonly url: string;
+  readonly tokenFile: string;
+}): PolicyServiceWithdrawalPolicy {
+  return new PolicyServiceWithdrawalPolicy({
+    url: policy.url,
+    token: async () => (await readFile(policy.tokenFile, 'utf8')).trim(),
+  });
 }

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { CustodiansController, WalletsController } from './http/wallets.controller';
-import { AllowListController, DepositsController, InternalTransfersController, WithdrawalsController } from './http/withdrawals.controller';
+import {
+  AllowListController,
+  DepositsController,
+  InternalTransfersController,
+  WithdrawalsController,
+} from './http/withdrawals.controller';
 import { parseWalletConfig, WALLET_CONFIG } from './wallet-config';
 import { WalletRuntime } from './wallet-runtime';
 
@@ -12,7 +17,14 @@ import { WalletRuntime } from './wallet-runtime';
  * to custody.wallet.events.v1 and the auditor's event-log endpoints.
  */
 @Module({
-  controllers: [WalletsController, CustodiansController, WithdrawalsController, InternalTransfersController, AllowListController, DepositsController],
+  controllers: [
+    WalletsController,
+    CustodiansController,
+    WithdrawalsController,
+    InternalTransfersController,
+    AllowListController,
+    DepositsController,
+  ],
   providers: [
     {
       provide: WALLET_CONFIG,

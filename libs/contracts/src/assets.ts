@@ -42,14 +42,17 @@ export function assertValidAssetRegistry(registry: AssetRegistry): void {
   if (codes.length === 0) throw new Error('asset registry is empty');
   for (const code of codes) {
     const definition = registry[code];
-    if (!ASSET_CODE_PATTERN.test(code)) throw new Error(`asset code ${code} does not match ${ASSET_CODE_PATTERN}`);
+    if (!ASSET_CODE_PATTERN.test(code))
+      throw new Error(`asset code ${code} does not match ${ASSET_CODE_PATTERN}`);
     if (definition === undefined) throw new Error(`asset ${code} has no definition`);
     if (!Number.isInteger(definition.decimals) || definition.decimals < 0) {
       throw new Error(`asset ${code}: decimals must be a non-negative integer`);
     }
     const digits = definition.integerDigitsMax;
     if (!Number.isInteger(digits) || digits < 1 || digits > AMOUNT_DIGITS_MAX) {
-      throw new Error(`asset ${code}: integerDigitsMax must be an integer in 1..${AMOUNT_DIGITS_MAX}`);
+      throw new Error(
+        `asset ${code}: integerDigitsMax must be an integer in 1..${AMOUNT_DIGITS_MAX}`,
+      );
     }
   }
 }

@@ -37,7 +37,10 @@ function buildSchemas(registry: AssetRegistry) {
     /** Service topics with published event types (event-catalog.ts): the catalog per topic... */
     catalogs: { [WALLET_EVENTS_TOPIC]: walletEvents, [LEDGER_EVENTS_TOPIC]: ledgerEvents },
     /** ...and the whole topic as one schema: a catalogued message or another type's envelope. */
-    service: { [WALLET_EVENTS_TOPIC]: catalogTopicSchema(walletEvents), [LEDGER_EVENTS_TOPIC]: catalogTopicSchema(ledgerEvents) },
+    service: {
+      [WALLET_EVENTS_TOPIC]: catalogTopicSchema(walletEvents),
+      [LEDGER_EVENTS_TOPIC]: catalogTopicSchema(ledgerEvents),
+    },
     /** Both published versions: v1 (decode and validation failures), v2 (any stage, the consumer's own codes). */
     deadLetter: z.union([deadLetterV1Schema, deadLetterV2Schema]),
     anyEnvelope: anyEnvelopeSchema,
@@ -81,7 +84,12 @@ export function createContracts(registry: AssetRegistry = DEFAULT_ASSET_REGISTRY
   const catalogs: Partial<Record<Topic, EventCatalog>> = schemas.catalogs;
   const validateMessage = (topic: string, value: unknown): ValidationResult<unknown> => {
     if (!isTopic(topic)) {
-      return { ok: false, issues: [{ code: 'TOPIC_UNKNOWN', path: '', reason: `unknown topic ${JSON.stringify(topic)}` }] };
+      return {
+        ok: false,
+        issues: [
+          { code: 'TOPIC_UNKNOWN', path: '', reason: `unknown topic ${JSON.stringify(topic)}` },
+        ],
+      };
     }
     // A catalogued topic: the one schema that applies to this message, for precise issues
     // (the topic's union schema accepts the same messages but reports a mismatch as a whole).
@@ -89,13 +97,21 @@ export function createContracts(registry: AssetRegistry = DEFAULT_ASSET_REGISTRY
     if (catalog !== undefined) return validateCatalogMessage(catalog, value);
     return validateWith(schemaFor(topic), value);
   };
-  return { registry, schemas, schemaFor, validateMessage: validateMessage as Contracts['validateMessage'] };
+  return {
+    registry,
+    schemas,
+    schemaFor,
+    validateMessage: validateMessage as Contracts['validateMessage'],
+  };
 }
 
 /** Contracts bound to the shipped default registry. */
 export const defaultContracts = createContracts(DEFAULT_ASSET_REGISTRY);
 
-export function validateMessage<T extends Topic>(topic: T, value: unknown): ValidationResult<MessageOf<T>>;
+export function validateMessage<T extends Topic>(
+  topic: T,
+  value: unknown,
+): ValidationResult<MessageOf<T>>;
 export function validateMessage(topic: string, value: unknown): ValidationResult<unknown>;
 export function validateMessage(topic: string, value: unknown): ValidationResult<unknown> {
   return defaultContracts.validateMessage(topic, value);

@@ -47,7 +47,12 @@ export function envelopeSchema<Type extends string, Version extends number, Data
 /** Any message: the envelope checked, `data` only required to be an object. */
 export const anyEnvelopeSchema = z.strictObject({
   ...envelopeFields,
-  type: z.string().regex(MESSAGE_TYPE_PATTERN, coded('INVALID_FORMAT', `must match ${MESSAGE_TYPE_PATTERN.source}`)),
+  type: z
+    .string()
+    .regex(
+      MESSAGE_TYPE_PATTERN,
+      coded('INVALID_FORMAT', `must match ${MESSAGE_TYPE_PATTERN.source}`),
+    ),
   schemaVersion: z.int().min(1).max(SCHEMA_VERSION_MAX),
   data: z.record(z.string(), z.unknown()),
 });

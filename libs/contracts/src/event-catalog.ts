@@ -16,12 +16,15 @@ export type EventCatalog = Readonly<Record<string, Readonly<Record<number, z.Zod
 /** Every message a catalog types: one per type and version. */
 export type CatalogMessage<Catalog extends EventCatalog> = {
   [Type in keyof Catalog]: {
-    [Version in keyof Catalog[Type]]: Catalog[Type][Version] extends z.ZodType<infer Message> ? Message : never;
+    [Version in keyof Catalog[Type]]: Catalog[Type][Version] extends z.ZodType<infer Message>
+      ? Message
+      : never;
   }[keyof Catalog[Type]];
 }[keyof Catalog];
 
 /** A message on a catalogued topic: a catalogued one, typed, or any other type, envelope only. */
-export type CatalogTopicMessage<Catalog extends EventCatalog> = CatalogMessage<Catalog> | AnyEnvelope;
+export type CatalogTopicMessage<Catalog extends EventCatalog> =
+  CatalogMessage<Catalog> | AnyEnvelope;
 
 function catalogSchemas(catalog: EventCatalog): z.ZodType[] {
   return Object.values(catalog).flatMap((versions) => Object.values(versions));
@@ -35,7 +38,10 @@ function hasOwn(record: object, key: PropertyKey): boolean {
 export function uncataloguedEnvelopeSchema(catalog: EventCatalog) {
   const types = Object.keys(catalog);
   const type = anyEnvelopeSchema.shape.type
-    .refine((text) => !types.includes(text), coded('INVALID_VALUE', 'this type has its own schema on this topic'))
+    .refine(
+      (text) => !types.includes(text),
+      coded('INVALID_VALUE', 'this type has its own schema on this topic'),
+    )
     .meta({ not: { enum: types } });
   return anyEnvelopeSchema.extend({ type });
 }
@@ -45,22 +51,34 @@ export function uncataloguedEnvelopeSchema(catalog: EventCatalog) {
  * an envelope of another type. It accepts exactly what `validateCatalogMessage` accepts; the
  * latter picks the one schema that applies, so its issues name the field at fault.
  */
-export function catalogTopicSchema<Catalog extends EventCatalog>(catalog: Catalog): z.ZodType<CatalogTopicMessage<Catalog>> {
+export function catalogTopicSchema<Catalog extends EventCatalog>(
+  catalog: Catalog,
+): z.ZodType<CatalogTopicMessage<Catalog>> {
   const options = [...catalogSchemas(catalog), uncataloguedEnvelopeSchema(catalog)];
   // The options are the catalog's schemas themselves: the union's output is CatalogTopicMessage.
   return z.union(options) as unknown as z.ZodType<CatalogTopicMessage<Catalog>>;
 }
 
 function isEnvelopeVersion(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= SCHEMA_VERSION_MAX;
+  return (
+    Number.isInteger(value) && (value as number) >= 1 && (value as number) <= SCHEMA_VERSION_MAX
+  );
 }
 
-export function validateCatalogMessage(catalog: EventCatalog, value: unknown): ValidationResult<unknown> {
-  const fields: Record<string, unknown> = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+export function validateCatalogMessage(
+  catalog: EventCatalog,
+  value: unknown,
+): ValidationResult<unknown> {
+  const fields: Record<string, unknown> =
+    value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
   const { type, schemaVersion } = fields;
-  if (typeof type !== 'string' || !hasOwn(catalog, type)) return validateWith(anyEnvelopeSchema, value);
+  if (typeof type !== 'string' || !hasOwn(catalog, type))
+    return validateWith(anyEnvelopeSchema, value);
   const versions = catalog[type] ?? {};
-  const schema = typeof schemaVersion === 'number' && hasOwn(versions, schemaVersion) ? versions[schemaVersion] : undefined;
+  const schema =
+    typeof schemaVersion === 'number' && hasOwn(versions, schemaVersion)
+      ? versions[schemaVersion]
+      : undefined;
   if (schema !== undefined) return validateWith(schema, value);
   // A catalogued type at a version this catalog does not know: the envelope's own issues (a
   // version that is not an integer in range among them), else INVALID_VALUE naming the known versions (no new code:

@@ -16,7 +16,12 @@ export {
   formatAmountMinor,
   parseAmountMinor,
 } from './primitives';
-export { anyEnvelopeSchema, type AnyEnvelope, envelopeSchema, SCHEMA_VERSION_MAX } from './envelope';
+export {
+  anyEnvelopeSchema,
+  type AnyEnvelope,
+  envelopeSchema,
+  SCHEMA_VERSION_MAX,
+} from './envelope';
 export {
   type CatalogMessage,
   type CatalogTopicMessage,
@@ -25,7 +30,13 @@ export {
   uncataloguedEnvelopeSchema,
   validateCatalogMessage,
 } from './event-catalog';
-export { VALIDATION_CODES, validateWith, type ValidationCode, type ValidationIssue, type ValidationResult } from './issues';
+export {
+  VALIDATION_CODES,
+  validateWith,
+  type ValidationCode,
+  type ValidationIssue,
+  type ValidationResult,
+} from './issues';
 export * from './topics';
 export {
   TRADE_EXECUTED_SCHEMA_VERSION,
@@ -101,7 +112,12 @@ export {
   type WithdrawalHoldPlacedV1,
   withdrawalHoldPlacedV1Schema,
 } from './custody/ledger-events.v1';
-export { ledgerEventCatalog, type LedgerEventCatalog, TYPED_LEDGER_EVENT_TYPES, type TypedLedgerEvent } from './custody/ledger-events';
+export {
+  ledgerEventCatalog,
+  type LedgerEventCatalog,
+  TYPED_LEDGER_EVENT_TYPES,
+  type TypedLedgerEvent,
+} from './custody/ledger-events';
 export {
   INTERNAL_TRANSFER_CONFIRMED_TYPE,
   type InternalTransferConfirmedV1,

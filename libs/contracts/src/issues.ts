@@ -93,7 +93,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 export function validateWith(schema: z.ZodType, value: unknown): ValidationResult<unknown> {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, message: result.data };
-  return { ok: false, issues: result.error.issues.flatMap((issue) => toValidationIssues(issue, value)) };
+  return {
+    ok: false,
+    issues: result.error.issues.flatMap((issue) => toValidationIssues(issue, value)),
+  };
 }
 
 /** One zod issue becomes one issue, except unknown keys: one issue per key, at the key. */

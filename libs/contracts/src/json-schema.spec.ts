@@ -10,14 +10,20 @@ describe('JSON Schema files for the exchange team and the producing services', (
 
   describe('given the zod schemas of this commit', () => {
     it('when regenerated in memory, then docs/contracts holds exactly the same files', () => {
-      const onDisk = readdirSync(directory).filter((name) => name.endsWith('.schema.json')).sort();
-      if (JSON.stringify(onDisk) !== JSON.stringify(Object.keys(generated).sort())) throw new Error(STALE);
+      const onDisk = readdirSync(directory)
+        .filter((name) => name.endsWith('.schema.json'))
+        .sort();
+      if (JSON.stringify(onDisk) !== JSON.stringify(Object.keys(generated).sort()))
+        throw new Error(STALE);
     });
 
-    it.each(Object.keys(generated))('when %s is regenerated in memory, then the file on disk is identical', (name) => {
-      const onDisk = readFileSync(join(directory, name), 'utf8');
-      if (onDisk !== generated[name]) throw new Error(`${name}: ${STALE}`);
-    });
+    it.each(Object.keys(generated))(
+      'when %s is regenerated in memory, then the file on disk is identical',
+      (name) => {
+        const onDisk = readFileSync(join(directory, name), 'utf8');
+        if (onDisk !== generated[name]) throw new Error(`${name}: ${STALE}`);
+      },
+    );
 
     it('when generated twice, then the output is identical (stable key order, trailing newline)', () => {
       expect(generateJsonSchemaFiles()).toEqual(generated);
@@ -28,20 +34,41 @@ describe('JSON Schema files for the exchange team and the producing services', (
       const trade = JSON.parse(generated['exchange.trades.v1.schema.json'] ?? '{}');
       const quantity = trade.properties.data.properties.quantityMinor;
       expect(quantity).toMatchObject({ type: 'string', pattern: '^(0|[1-9][0-9]*)$' });
-      expect(trade.properties.data.required).toEqual(expect.arrayContaining(['buyerFee', 'sellerFee']));
+      expect(trade.properties.data.required).toEqual(
+        expect.arrayContaining(['buyerFee', 'sellerFee']),
+      );
     });
 
     it('HK-8 when the wallet topic schema is read, then its typed events are strict and any other type is envelope only', () => {
       const wallet = JSON.parse(generated['custody.wallet.events.v1.schema.json'] ?? '{}');
-      const options: { properties: { type: Record<string, unknown>; data: { properties?: Record<string, unknown> } } }[] = wallet.anyOf;
-      const typed = ['DepositConfirmed', 'WithdrawalApproved', 'WithdrawalConfirmed', 'WithdrawalFailed', 'WalletRegistered', 'InternalTransferConfirmed', 'NetworkFeePaid'];
-      expect(options.map((option) => option.properties.type['const'])).toEqual([...typed, undefined]);
+      const options: {
+        properties: {
+          type: Record<string, unknown>;
+          data: { properties?: Record<string, unknown> };
+        };
+      }[] = wallet.anyOf;
+      const typed = [
+        'DepositConfirmed',
+        'WithdrawalApproved',
+        'WithdrawalConfirmed',
+        'WithdrawalFailed',
+        'WalletRegistered',
+        'InternalTransferConfirmed',
+        'NetworkFeePaid',
+      ];
+      expect(options.map((option) => option.properties.type['const'])).toEqual([
+        ...typed,
+        undefined,
+      ]);
       expect(options[typed.length]?.properties.type).toMatchObject({ not: { enum: typed } });
       const confirmed = options[2]?.properties.data.properties ?? {};
       for (const amount of ['amountMinor', 'networkFeeMinor']) {
         expect(confirmed[amount]).toMatchObject({ type: 'string', pattern: '^(0|[1-9][0-9]*)$' });
       }
-      expect(options[0]?.properties.data.properties?.['confirmations']).toMatchObject({ type: 'integer', minimum: 0 });
+      expect(options[0]?.properties.data.properties?.['confirmations']).toMatchObject({
+        type: 'integer',
+        minimum: 0,
+      });
     });
   });
 });

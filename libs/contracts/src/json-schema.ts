@@ -3,7 +3,12 @@
 import { z } from 'zod/v4';
 import { type AssetRegistry, DEFAULT_ASSET_REGISTRY } from './assets';
 import { createContracts } from './contracts';
-import { DEAD_LETTER_TOPIC, LEDGER_EVENTS_TOPIC, UPSTREAM_TOPICS, WALLET_EVENTS_TOPIC } from './topics';
+import {
+  DEAD_LETTER_TOPIC,
+  LEDGER_EVENTS_TOPIC,
+  UPSTREAM_TOPICS,
+  WALLET_EVENTS_TOPIC,
+} from './topics';
 
 export const CONTRACTS_OUTPUT_DIRECTORY = 'docs/contracts';
 export const ENVELOPE_SCHEMA_FILE = 'envelope.schema.json';
@@ -25,18 +30,25 @@ function render(schema: z.ZodType, title: string, description: string): string {
 
 function assetNote(registry: AssetRegistry): string {
   const limits = Object.entries(registry).map(
-    ([code, definition]) => `${code}: ${definition.decimals} decimals, at most ${definition.integerDigitsMax} digits`,
+    ([code, definition]) =>
+      `${code}: ${definition.decimals} decimals, at most ${definition.integerDigitsMax} digits`,
   );
   return `Amounts (*Minor) are decimal strings of integers in the asset's smallest unit. Per asset: ${limits.join('; ')}.`;
 }
 
 /** File name (relative to docs/contracts) -> file content, in a stable order. */
-export function generateJsonSchemaFiles(registry: AssetRegistry = DEFAULT_ASSET_REGISTRY): Record<string, string> {
+export function generateJsonSchemaFiles(
+  registry: AssetRegistry = DEFAULT_ASSET_REGISTRY,
+): Record<string, string> {
   const contracts = createContracts(registry);
   const note = assetNote(registry);
   const files: Record<string, string> = {};
   for (const topic of UPSTREAM_TOPICS) {
-    files[`${topic}.schema.json`] = render(contracts.schemas.upstream[topic], topic, `Messages on ${topic}. ${note}`);
+    files[`${topic}.schema.json`] = render(
+      contracts.schemas.upstream[topic],
+      topic,
+      `Messages on ${topic}. ${note}`,
+    );
   }
   const walletTypes = Object.keys(contracts.schemas.catalogs[WALLET_EVENTS_TOPIC]).join(', ');
   files[`${WALLET_EVENTS_TOPIC}.schema.json`] = render(

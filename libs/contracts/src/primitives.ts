@@ -20,24 +20,34 @@ export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._\-/]*$/;
 export const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Error parameter for a check: its stable code, or REQUIRED when the field is absent. */
-export function coded(code: ValidationCode, reason: string): { error: (issue: { input?: unknown }) => string } {
+export function coded(
+  code: ValidationCode,
+  reason: string,
+): { error: (issue: { input?: unknown }) => string } {
   return {
     error: (issue) =>
-      issue.input === undefined ? codedMessage('REQUIRED', 'field is required') : codedMessage(code, reason),
+      issue.input === undefined
+        ? codedMessage('REQUIRED', 'field is required')
+        : codedMessage(code, reason),
   };
 }
 
 /** Why a text is not a valid amount in minor units: one stable code per mistake. */
 export function classifyAmountText(text: unknown): { code: ValidationCode; reason: string } {
-  if (typeof text !== 'string') return { code: 'INVALID_TYPE', reason: 'amount must be a string of digits' };
+  if (typeof text !== 'string')
+    return { code: 'INVALID_TYPE', reason: 'amount must be a string of digits' };
   if (/^-/.test(text)) return { code: 'AMOUNT_NEGATIVE', reason: 'amount must not be negative' };
   if (/[eE]/.test(text) && /^[0-9.+-]*[eE][+-]?[0-9]+$/.test(text)) {
     return { code: 'AMOUNT_EXPONENT', reason: 'amount must not use exponent notation' };
   }
   if (/^[0-9]+\.[0-9]*$/.test(text)) {
-    return { code: 'AMOUNT_NOT_INTEGER', reason: 'amount must be an integer in the asset smallest unit' };
+    return {
+      code: 'AMOUNT_NOT_INTEGER',
+      reason: 'amount must be an integer in the asset smallest unit',
+    };
   }
-  if (/^0[0-9]+$/.test(text)) return { code: 'AMOUNT_LEADING_ZERO', reason: 'amount must not have leading zeros' };
+  if (/^0[0-9]+$/.test(text))
+    return { code: 'AMOUNT_LEADING_ZERO', reason: 'amount must not have leading zeros' };
   return { code: 'AMOUNT_NOT_DECIMAL', reason: `amount must match ${AMOUNT_MINOR_PATTERN.source}` };
 }
 
@@ -60,7 +70,10 @@ export function amountMinorSchema(registry: AssetRegistry) {
 }
 
 export function positiveAmountMinorSchema(registry: AssetRegistry) {
-  return amountMinorSchema(registry).refine((text) => text !== '0', coded('AMOUNT_ZERO', 'amount must be positive'));
+  return amountMinorSchema(registry).refine(
+    (text) => text !== '0',
+    coded('AMOUNT_ZERO', 'amount must be positive'),
+  );
 }
 
 export function assetSchema(registry: AssetRegistry) {
@@ -68,8 +81,12 @@ export function assetSchema(registry: AssetRegistry) {
   return z.enum(codes as [string, ...string[]], {
     error: (issue) => {
       if (issue.input === undefined) return codedMessage('REQUIRED', 'field is required');
-      if (typeof issue.input !== 'string') return codedMessage('INVALID_TYPE', 'asset must be a string code');
-      return codedMessage('ASSET_UNKNOWN', `asset ${JSON.stringify(issue.input)} is not one of ${codes.join(', ')}`);
+      if (typeof issue.input !== 'string')
+        return codedMessage('INVALID_TYPE', 'asset must be a string code');
+      return codedMessage(
+        'ASSET_UNKNOWN',
+        `asset ${JSON.stringify(issue.input)} is not one of ${codes.join(', ')}`,
+      );
     },
   });
 }
@@ -85,7 +102,11 @@ export function checkAmountDigits(
   const definition = registry[asset];
   if (definition === undefined || !AMOUNT_MINOR_PATTERN.test(amountMinor)) return;
   // Longer than every asset allows: already reported by `amountMinorSchema`.
-  if (amountMinor.length <= definition.integerDigitsMax || amountMinor.length > largestIntegerDigits(registry)) return;
+  if (
+    amountMinor.length <= definition.integerDigitsMax ||
+    amountMinor.length > largestIntegerDigits(registry)
+  )
+    return;
   context.addIssue({
     code: 'custom',
     path,
@@ -99,7 +120,10 @@ export function checkAmountDigits(
 export const decimalSchema = z
   .string(coded('INVALID_TYPE', 'decimal must be a string, never a number'))
   .regex(DECIMAL_PATTERN, coded('DECIMAL_INVALID', `decimal must match ${DECIMAL_PATTERN.source}`))
-  .max(DECIMAL_TEXT_LENGTH_MAX, coded('TOO_LONG', `decimal has more than ${DECIMAL_TEXT_LENGTH_MAX} characters`));
+  .max(
+    DECIMAL_TEXT_LENGTH_MAX,
+    coded('TOO_LONG', `decimal has more than ${DECIMAL_TEXT_LENGTH_MAX} characters`),
+  );
 
 export const uuidSchema = z.uuid(coded('UUID_INVALID', 'must be an RFC 9562 UUID'));
 
@@ -108,7 +132,10 @@ export const timestampSchema = z.iso.datetime({
   precision: 3,
   offset: false,
   local: false,
-  ...coded('TIMESTAMP_INVALID', 'must be an ISO-8601 UTC timestamp with milliseconds, e.g. 2026-01-31T09:30:00.000Z'),
+  ...coded(
+    'TIMESTAMP_INVALID',
+    'must be an ISO-8601 UTC timestamp with milliseconds, e.g. 2026-01-31T09:30:00.000Z',
+  ),
 });
 
 export const identifierSchema = z
@@ -123,20 +150,37 @@ function isInt64(text: string): boolean {
 
 export const streamVersionSchema = z
   .string(coded('INVALID_TYPE', 'stream version must be a string (64-bit)'))
-  .regex(POSITIVE_INT64_PATTERN, coded('STREAM_VERSION_INVALID', 'must be a positive integer as decimal text'))
-  .refine((text) => !POSITIVE_INT64_PATTERN.test(text) || isInt64(text), coded('OUT_OF_RANGE', 'exceeds 2^63-1'));
+  .regex(
+    POSITIVE_INT64_PATTERN,
+    coded('STREAM_VERSION_INVALID', 'must be a positive integer as decimal text'),
+  )
+  .refine(
+    (text) => !POSITIVE_INT64_PATTERN.test(text) || isInt64(text),
+    coded('OUT_OF_RANGE', 'exceeds 2^63-1'),
+  );
 
 export const offsetSchema = z
   .string(coded('INVALID_TYPE', 'offset must be a string (64-bit)'))
-  .regex(NON_NEGATIVE_INT64_PATTERN, coded('INVALID_FORMAT', 'must be a non-negative integer as decimal text'))
-  .refine((text) => !NON_NEGATIVE_INT64_PATTERN.test(text) || isInt64(text), coded('OUT_OF_RANGE', 'exceeds 2^63-1'));
+  .regex(
+    NON_NEGATIVE_INT64_PATTERN,
+    coded('INVALID_FORMAT', 'must be a non-negative integer as decimal text'),
+  )
+  .refine(
+    (text) => !NON_NEGATIVE_INT64_PATTERN.test(text) || isInt64(text),
+    coded('OUT_OF_RANGE', 'exceeds 2^63-1'),
+  );
 
-export const base64Schema = z.string().regex(BASE64_PATTERN, coded('BASE64_INVALID', 'must be standard padded base64'));
+export const base64Schema = z
+  .string()
+  .regex(BASE64_PATTERN, coded('BASE64_INVALID', 'must be standard padded base64'));
 
 export const traceContextSchema = z.strictObject({
   traceparent: z
     .string()
-    .regex(TRACEPARENT_PATTERN, coded('TRACEPARENT_INVALID', 'must be a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>')),
+    .regex(
+      TRACEPARENT_PATTERN,
+      coded('TRACEPARENT_INVALID', 'must be a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>'),
+    ),
   tracestate: z.string().max(TRACESTATE_LENGTH_MAX).optional(),
 });
 

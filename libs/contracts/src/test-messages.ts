@@ -67,7 +67,16 @@ export function aFiatReceived(): FiatMovementRecordedV1 {
     streamId: 'fiat-R-1',
     type: 'FiatMovementRecorded',
     schemaVersion: 1,
-    data: { kind: 'received', movementId: 'R-1', clientId: 'alice', currency: 'TWD', amountMinor: '150000', channel: 'third-party-collector', collectorId: 'cvs-7', occurredAt: '2026-01-31T09:30:00.000Z' },
+    data: {
+      kind: 'received',
+      movementId: 'R-1',
+      clientId: 'alice',
+      currency: 'TWD',
+      amountMinor: '150000',
+      channel: 'third-party-collector',
+      collectorId: 'cvs-7',
+      occurredAt: '2026-01-31T09:30:00.000Z',
+    },
   };
 }
 
@@ -203,7 +212,10 @@ export function aWithdrawalFailed(): WithdrawalFailedV1 {
 }
 
 /** A deep copy with `patch` applied to `data`; undefined in the patch removes the field. */
-export function withData<T extends { data: object }>(message: T, patch: Record<string, unknown>): unknown {
+export function withData<T extends { data: object }>(
+  message: T,
+  patch: Record<string, unknown>,
+): unknown {
   const copy = structuredClone(message) as { data: Record<string, unknown> };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) delete copy.data[key];

@@ -13,7 +13,12 @@ export const AUDIT_EVENTS_TOPIC = 'custody.audit.events.v1';
 
 export const DEAD_LETTER_TOPIC = 'custody.deadletter.v1';
 
-export const UPSTREAM_TOPICS = [EXCHANGE_TRADES_TOPIC, EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC, EXCHANGE_PRICES_TOPIC, EXCHANGE_FIAT_TOPIC] as const;
+export const UPSTREAM_TOPICS = [
+  EXCHANGE_TRADES_TOPIC,
+  EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
+  EXCHANGE_PRICES_TOPIC,
+  EXCHANGE_FIAT_TOPIC,
+] as const;
 export type UpstreamTopic = (typeof UPSTREAM_TOPICS)[number];
 
 export const SERVICE_EVENTS_TOPICS = {
@@ -28,7 +33,11 @@ export type ServiceEventsTopic = (typeof SERVICE_EVENTS_TOPICS)[ServiceName];
 
 export type Topic = UpstreamTopic | ServiceEventsTopic | typeof DEAD_LETTER_TOPIC;
 
-export const ALL_TOPICS: readonly Topic[] = [...UPSTREAM_TOPICS, ...Object.values(SERVICE_EVENTS_TOPICS), DEAD_LETTER_TOPIC];
+export const ALL_TOPICS: readonly Topic[] = [
+  ...UPSTREAM_TOPICS,
+  ...Object.values(SERVICE_EVENTS_TOPICS),
+  DEAD_LETTER_TOPIC,
+];
 
 export function isTopic(name: string): name is Topic {
   return (ALL_TOPICS as readonly string[]).includes(name);

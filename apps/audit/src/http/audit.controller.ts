@@ -1,4 +1,15 @@
-import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
 import { ALL_TOPICS, type Topic } from '@custody/contracts';
@@ -6,7 +17,10 @@ import { ClientData, jsonView, parseInput, positionText } from '@custody/service
 import { z } from 'zod/v4';
 import { AuditRuntime } from '../audit-runtime';
 
-const count = z.string().regex(/^[1-9][0-9]{0,11}$/).transform(Number);
+const count = z
+  .string()
+  .regex(/^[1-9][0-9]{0,11}$/)
+  .transform(Number);
 const TRAIL_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/);
 
 /**
@@ -25,7 +39,11 @@ export class AuditController {
     const log = this.runtime.audit();
     await log.recordQuery(caller.id, 'status');
     const checkpoints = await log.checkpoints();
-    return { size: await log.size(), checkpoints: checkpoints.length, lastCheckpoint: checkpoints.at(-1) ?? null };
+    return {
+      size: await log.size(),
+      checkpoints: checkpoints.length,
+      lastCheckpoint: checkpoints.at(-1) ?? null,
+    };
   }
 
   @Get('public-key')
@@ -61,41 +79,109 @@ export class AuditController {
   @ClientData()
   @Get('records')
   @Roles('auditor')
-  async records(@Query('from') from: string | undefined, @Query('limit') limit: string | undefined, @CurrentCaller() caller: Caller) {
-    const query = parseInput(z.strictObject({ from: count.optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }), { ...(from === undefined ? {} : { from }), ...(limit === undefined ? {} : { limit }) }, 'query');
-    await this.runtime.audit().recordQuery(caller.id, `records from ${query.from ?? 1} limit ${query.limit ?? 100}`);
-    return { records: jsonView(await this.runtime.audit().records(BigInt(query.from ?? 1), query.limit ?? 100)) };
+  async records(
+    @Query('from') from: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const query = parseInput(
+      z.strictObject({
+        from: count.optional(),
+        limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional(),
+      }),
+      { ...(from === undefined ? {} : { from }), ...(limit === undefined ? {} : { limit }) },
+      'query',
+    );
+    await this.runtime
+      .audit()
+      .recordQuery(caller.id, `records from ${query.from ?? 1} limit ${query.limit ?? 100}`);
+    return {
+      records: jsonView(
+        await this.runtime.audit().records(BigInt(query.from ?? 1), query.limit ?? 100),
+      ),
+    };
   }
 
   /** The cross-check's audit side: what the record holds of one service topic (source position and hash), page by page. */
   @Get('sources')
   @Roles('auditor')
-  async sources(@Query('topic') topic: string | undefined, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @CurrentCaller() caller: Caller) {
+  async sources(
+    @Query('topic') topic: string | undefined,
+    @Query('after') after: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @CurrentCaller() caller: Caller,
+  ) {
     const query = parseInput(
-      z.strictObject({ topic: z.enum(ALL_TOPICS as [Topic, ...Topic[]]), after: positionText.optional(), limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional() }),
-      { topic, ...(after === undefined ? {} : { after }), ...(limit === undefined ? {} : { limit }) },
+      z.strictObject({
+        topic: z.enum(ALL_TOPICS as [Topic, ...Topic[]]),
+        after: positionText.optional(),
+        limit: count.pipe(z.int().max(AUDIT_PAGE_RECORDS)).optional(),
+      }),
+      {
+        topic,
+        ...(after === undefined ? {} : { after }),
+        ...(limit === undefined ? {} : { limit }),
+      },
       'query',
     );
-    await this.runtime.audit().recordQuery(caller.id, `sources ${query.topic} after ${query.after ?? '0'}`);
+    await this.runtime
+      .audit()
+      .recordQuery(caller.id, `sources ${query.topic} after ${query.after ?? '0'}`);
     const pageLimit = query.limit ?? AUDIT_PAGE_RECORDS;
-    const entries = await this.runtime.audit().auditedSources(query.topic, query.after ?? 0n, pageLimit);
+    const entries = await this.runtime
+      .audit()
+      .auditedSources(query.topic, query.after ?? 0n, pageLimit);
     const last = entries.at(-1);
-    return { entries, next: entries.length === pageLimit && last !== undefined ? { after: last.auditPosition } : null };
+    return {
+      entries,
+      next:
+        entries.length === pageLimit && last !== undefined ? { after: last.auditPosition } : null,
+    };
   }
 
   /** HK-22 point-in-time from the audit record alone: a client's balances as of a ledger position or an instant. */
   @Get('reconstruction/clients/:clientId/balances')
   @Roles('auditor')
-  async reconstruct(@Param('clientId') clientId: string, @Query('ledgerPosition') ledgerPosition: string | undefined, @Query('at') at: string | undefined, @CurrentCaller() caller: Caller) {
+  async reconstruct(
+    @Param('clientId') clientId: string,
+    @Query('ledgerPosition') ledgerPosition: string | undefined,
+    @Query('at') at: string | undefined,
+    @CurrentCaller() caller: Caller,
+  ) {
     const query = parseInput(
-      z.strictObject({ clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/), ledgerPosition: positionText.optional(), at: z.iso.datetime({ offset: true }).optional() }).refine((input) => (input.ledgerPosition === undefined) !== (input.at === undefined), { message: 'exactly one of ledgerPosition and at', path: ['at'] }),
-      { clientId, ...(ledgerPosition === undefined ? {} : { ledgerPosition }), ...(at === undefined ? {} : { at }) },
+      z
+        .strictObject({
+          clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/),
+          ledgerPosition: positionText.optional(),
+          at: z.iso.datetime({ offset: true }).optional(),
+        })
+        .refine((input) => (input.ledgerPosition === undefined) !== (input.at === undefined), {
+          message: 'exactly one of ledgerPosition and at',
+          path: ['at'],
+        }),
+      {
+        clientId,
+        ...(ledgerPosition === undefined ? {} : { ledgerPosition }),
+        ...(at === undefined ? {} : { at }),
+      },
       'query',
     );
-    await this.runtime.audit().recordQuery(caller.id, `reconstruct ${query.clientId} balances as of ${query.ledgerPosition ?? query.at ?? ''}`);
-    const asOf = query.ledgerPosition !== undefined ? { ledgerPosition: query.ledgerPosition } : { at: new Date(query.at ?? '').toISOString() };
+    await this.runtime
+      .audit()
+      .recordQuery(
+        caller.id,
+        `reconstruct ${query.clientId} balances as of ${query.ledgerPosition ?? query.at ?? ''}`,
+      );
+    const asOf =
+      query.ledgerPosition !== undefined
+        ? { ledgerPosition: query.ledgerPosition }
+        : { at: new Date(query.at ?? '').toISOString() };
     const rebuilt = await this.runtime.audit().reconstructClientBalances(query.clientId, asOf);
-    return { clientId: query.clientId, asOfPosition: rebuilt.ledgerPosition.toString(), balances: jsonView(rebuilt.balances) };
+    return {
+      clientId: query.clientId,
+      asOfPosition: rebuilt.ledgerPosition.toString(),
+      balances: jsonView(rebuilt.balances),
+    };
   }
 
   /** HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices, as they stood at an instant. */
@@ -103,7 +189,11 @@ export class AuditController {
   @Get('reconstruction/state')
   @Roles('auditor')
   async state(@Query('at') at: string | undefined, @CurrentCaller() caller: Caller) {
-    const query = parseInput(z.strictObject({ at: z.iso.datetime({ offset: true }) }), { at }, 'query');
+    const query = parseInput(
+      z.strictObject({ at: z.iso.datetime({ offset: true }) }),
+      { at },
+      'query',
+    );
     const instant = new Date(query.at).toISOString();
     await this.runtime.audit().recordQuery(caller.id, `reconstruct state at ${instant}`);
     return this.runtime.audit().reconstructState(instant);
@@ -131,28 +221,76 @@ export class AuditController {
   @ClientData()
   @Get('evidence')
   @Roles('auditor')
-  async evidence(@Query('from') from: string | undefined, @Query('to') to: string | undefined, @Query('treeSize') treeSize: string | undefined, @CurrentCaller() caller: Caller) {
-    const query = parseInput(z.strictObject({ from: count, to: count, treeSize: count.optional() }), { from, to, ...(treeSize === undefined ? {} : { treeSize }) }, 'query');
+  async evidence(
+    @Query('from') from: string | undefined,
+    @Query('to') to: string | undefined,
+    @Query('treeSize') treeSize: string | undefined,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const query = parseInput(
+      z.strictObject({ from: count, to: count, treeSize: count.optional() }),
+      { from, to, ...(treeSize === undefined ? {} : { treeSize }) },
+      'query',
+    );
     const log = this.runtime.audit();
     const checkpoints = await log.checkpoints();
-    const checkpoint = query.treeSize === undefined ? checkpoints.at(-1) : checkpoints.find((entry) => entry.treeSize === query.treeSize);
-    if (checkpoint === undefined) throw new NotFoundException({ statusCode: 404, code: 'CHECKPOINT_UNKNOWN', reason: query.treeSize === undefined ? 'no checkpoint yet' : `no checkpoint of ${query.treeSize} records` });
-    if (query.to < query.from || query.to > checkpoint.treeSize || query.to - query.from + 1 > EVIDENCE_RECORDS_MAX) {
-      throw new UnprocessableEntityException({ statusCode: 422, code: 'EVIDENCE_RANGE_INVALID', path: 'query.to', reason: `records from..to within the checkpoint's ${checkpoint.treeSize}, at most ${EVIDENCE_RECORDS_MAX}` });
+    const checkpoint =
+      query.treeSize === undefined
+        ? checkpoints.at(-1)
+        : checkpoints.find((entry) => entry.treeSize === query.treeSize);
+    if (checkpoint === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'CHECKPOINT_UNKNOWN',
+        reason:
+          query.treeSize === undefined
+            ? 'no checkpoint yet'
+            : `no checkpoint of ${query.treeSize} records`,
+      });
+    if (
+      query.to < query.from ||
+      query.to > checkpoint.treeSize ||
+      query.to - query.from + 1 > EVIDENCE_RECORDS_MAX
+    ) {
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        code: 'EVIDENCE_RANGE_INVALID',
+        path: 'query.to',
+        reason: `records from..to within the checkpoint's ${checkpoint.treeSize}, at most ${EVIDENCE_RECORDS_MAX}`,
+      });
     }
-    await log.recordQuery(caller.id, `evidence ${query.from}..${query.to} in ${checkpoint.treeSize}`);
+    await log.recordQuery(
+      caller.id,
+      `evidence ${query.from}..${query.to} in ${checkpoint.treeSize}`,
+    );
     return { checkpoint, records: await log.evidence(query.from, query.to, checkpoint.treeSize) };
   }
 
   /** The proof that the checkpoint of `first` records is a prefix of the one of `second`. */
   @Get('consistency')
   @Roles('auditor')
-  async consistency(@Query('first') first: string | undefined, @Query('second') second: string | undefined, @CurrentCaller() caller: Caller) {
-    const query = parseInput(z.strictObject({ first: count, second: count }), { first, second }, 'query');
+  async consistency(
+    @Query('first') first: string | undefined,
+    @Query('second') second: string | undefined,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const query = parseInput(
+      z.strictObject({ first: count, second: count }),
+      { first, second },
+      'query',
+    );
     const log = this.runtime.audit();
     const checkpoints = await log.checkpoints();
-    const [older, newer] = [checkpoints.find((entry) => entry.treeSize === query.first), checkpoints.find((entry) => entry.treeSize === query.second)];
-    if (older === undefined || newer === undefined || query.first > query.second) throw new NotFoundException({ statusCode: 404, code: 'CHECKPOINT_UNKNOWN', reason: 'two recorded checkpoints, the first not larger than the second' });
+    const [older, newer] = [
+      checkpoints.find((entry) => entry.treeSize === query.first),
+      checkpoints.find((entry) => entry.treeSize === query.second),
+    ];
+    if (older === undefined || newer === undefined || query.first > query.second)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'CHECKPOINT_UNKNOWN',
+        reason: 'two recorded checkpoints, the first not larger than the second',
+      });
     await log.recordQuery(caller.id, `consistency ${query.first}..${query.second}`);
     return { first: older, second: newer, proof: await log.consistency(query.first, query.second) };
   }

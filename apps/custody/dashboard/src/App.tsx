@@ -59,17 +59,39 @@ function LoginView({ onLogin }: { readonly onLogin: (session: Session) => void }
     <section id="login-view" className="card narrow">
       <h2>Log in</h2>
       <p className="muted">
-        Development users (one per role) and their passwords are printed by <code>npm start</code> and kept in <code>.custody/dev-users.json</code>.
+        Development users (one per role) and their passwords are printed by <code>npm start</code>{' '}
+        and kept in <code>.custody/dev-users.json</code>.
       </p>
       <form id="login-form" onSubmit={(event) => void submit(event)}>
         <label>
-          User <input id="username" name="username" autoComplete="username" required maxLength={128} value={username} onChange={(event) => setUsername(event.target.value)} />
+          User{' '}
+          <input
+            id="username"
+            name="username"
+            autoComplete="username"
+            required
+            maxLength={128}
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
         </label>
         <label>
-          Password <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={128} value={password} onChange={(event) => setPassword(event.target.value)} />
+          Password{' '}
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={128}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         </label>
         <button type="submit">Log in</button>
-        <p id="login-error" className="error" role="alert">{error}</p>
+        <p id="login-error" className="error" role="alert">
+          {error}
+        </p>
       </form>
     </section>
   );
@@ -93,8 +115,18 @@ export function App() {
         {session !== null && <MomentSelector moment={moment} onChange={setMoment} />}
         {session !== null && (
           <div id="who">
-            <span id="who-name">{session.username}</span> <span id="who-roles">({session.roles.join(', ')})</span>{' '}
-            <button id="logout" type="button" onClick={() => { void logOut(session); changeSession(null); }}>Log out</button>
+            <span id="who-name">{session.username}</span>{' '}
+            <span id="who-roles">({session.roles.join(', ')})</span>{' '}
+            <button
+              id="logout"
+              type="button"
+              onClick={() => {
+                void logOut(session);
+                changeSession(null);
+              }}
+            >
+              Log out
+            </button>
           </div>
         )}
       </header>
@@ -106,12 +138,23 @@ export function App() {
         <DashboardContext.Provider value={{ session, moment, tick }}>
           <nav id="nav">
             {PAGES.map((entry) => (
-              <a key={entry.id} id={`nav-${entry.id}`} data-page={entry.id} href={`#/${entry.id}`} className={entry.id === page ? 'active' : undefined} aria-current={entry.id === page ? 'page' : undefined}>
+              <a
+                key={entry.id}
+                id={`nav-${entry.id}`}
+                data-page={entry.id}
+                href={`#/${entry.id}`}
+                className={entry.id === page ? 'active' : undefined}
+                aria-current={entry.id === page ? 'page' : undefined}
+              >
                 {entry.title}
               </a>
             ))}
           </nav>
-          <main id="app-view" data-page={page} data-moment={moment.kind === 'live' ? 'live' : moment.instant}>
+          <main
+            id="app-view"
+            data-page={page}
+            data-moment={moment.kind === 'live' ? 'live' : moment.instant}
+          >
             <current.Page />
           </main>
         </DashboardContext.Provider>

@@ -1,7 +1,13 @@
 import { coldHotView, ratioAsPercent } from './compliance';
 import type { RuleResult } from './types';
 
-const result = (ruleId: string, subject: string, inputs: Record<string, unknown>, figures: Record<string, string>, verdict: RuleResult['verdict'] = 'pass'): RuleResult => ({
+const result = (
+  ruleId: string,
+  subject: string,
+  inputs: Record<string, unknown>,
+  figures: Record<string, string>,
+  verdict: RuleResult['verdict'] = 'pass',
+): RuleResult => ({
   ruleId,
   subject,
   verdict,
@@ -16,12 +22,37 @@ describe('cold and hot per asset from the policy rules', () => {
   it('given HK-11g per asset and TW-3 over all, then one row per asset with the thresholds of both', () => {
     const view = coldHotView([
       result('HK-6', 'ETH', {}, {}),
-      result('HK-11g', 'ETH', { coldMinor: '97', hotMinor: '3', minimum: '0.98' }, { coldShare: '97.0000%' }, 'fail'),
-      result('TW-3', 'all', { holdings: [{ asset: 'ETH', coldMinor: '97', hotMinor: '3' }, { asset: 'BTC', coldMinor: '1', hotMinor: '0' }], quantityMinimum: '0.75' }, { 'coldShare.ETH': '97.0000%', 'coldShare.BTC': '100.0000%' }),
+      result(
+        'HK-11g',
+        'ETH',
+        { coldMinor: '97', hotMinor: '3', minimum: '0.98' },
+        { coldShare: '97.0000%' },
+        'fail',
+      ),
+      result(
+        'TW-3',
+        'all',
+        {
+          holdings: [
+            { asset: 'ETH', coldMinor: '97', hotMinor: '3' },
+            { asset: 'BTC', coldMinor: '1', hotMinor: '0' },
+          ],
+          quantityMinimum: '0.75',
+        },
+        { 'coldShare.ETH': '97.0000%', 'coldShare.BTC': '100.0000%' },
+      ),
     ]);
     expect(view.hkMinimum).toBe('0.98');
     expect(view.twMinimum).toBe('0.75');
-    expect(view.rows.map((row) => [row.asset, row.coldMinor, row.hotMinor, row.coldShare, row.hk?.verdict])).toEqual([
+    expect(
+      view.rows.map((row) => [
+        row.asset,
+        row.coldMinor,
+        row.hotMinor,
+        row.coldShare,
+        row.hk?.verdict,
+      ]),
+    ).toEqual([
       ['BTC', '1', '0', '100.0000%', undefined],
       ['ETH', '97', '3', '97.0000%', 'fail'],
     ]);

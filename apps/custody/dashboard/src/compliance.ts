@@ -24,15 +24,24 @@ export interface ColdHotView {
   readonly tw3: RuleResult | undefined;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
-function twHoldings(tw3: RuleResult | undefined): { asset: string; coldMinor: string; hotMinor: string }[] {
+function twHoldings(
+  tw3: RuleResult | undefined,
+): { asset: string; coldMinor: string; hotMinor: string }[] {
   const holdings = tw3?.inputs['holdings'];
   if (!Array.isArray(holdings)) return [];
   return holdings.flatMap((entry: unknown) => {
     const holding = entry as Record<string, unknown>;
-    const [asset, coldMinor, hotMinor] = [text(holding['asset']), text(holding['coldMinor']), text(holding['hotMinor'])];
-    return asset !== undefined && coldMinor !== undefined && hotMinor !== undefined ? [{ asset, coldMinor, hotMinor }] : [];
+    const [asset, coldMinor, hotMinor] = [
+      text(holding['asset']),
+      text(holding['coldMinor']),
+      text(holding['hotMinor']),
+    ];
+    return asset !== undefined && coldMinor !== undefined && hotMinor !== undefined
+      ? [{ asset, coldMinor, hotMinor }]
+      : [];
   });
 }
 
@@ -41,12 +50,26 @@ export function coldHotView(results: readonly RuleResult[]): ColdHotView {
   const tw3 = results.find((result) => result.ruleId === 'TW-3');
   const rows = new Map<string, ColdHotRow>();
   for (const result of hkResults) {
-    const [coldMinor, hotMinor] = [text(result.inputs['coldMinor']), text(result.inputs['hotMinor'])];
+    const [coldMinor, hotMinor] = [
+      text(result.inputs['coldMinor']),
+      text(result.inputs['hotMinor']),
+    ];
     if (coldMinor === undefined || hotMinor === undefined) continue;
-    rows.set(result.subject, { asset: result.subject, coldMinor, hotMinor, coldShare: result.figures['coldShare'], hk: result });
+    rows.set(result.subject, {
+      asset: result.subject,
+      coldMinor,
+      hotMinor,
+      coldShare: result.figures['coldShare'],
+      hk: result,
+    });
   }
   for (const holding of twHoldings(tw3)) {
-    if (!rows.has(holding.asset)) rows.set(holding.asset, { ...holding, coldShare: tw3?.figures[`coldShare.${holding.asset}`], hk: undefined });
+    if (!rows.has(holding.asset))
+      rows.set(holding.asset, {
+        ...holding,
+        coldShare: tw3?.figures[`coldShare.${holding.asset}`],
+        hk: undefined,
+      });
   }
   return {
     rows: [...rows.values()].sort((left, right) => (left.asset < right.asset ? -1 : 1)),

@@ -3,22 +3,34 @@ import type { ApiResult, Refusal } from './api';
 import { useDashboard } from './dashboard-context';
 
 export function Loading() {
-  return <p className="muted" data-testid="loading">Loading…</p>;
+  return (
+    <p className="muted" data-testid="loading">
+      Loading…
+    </p>
+  );
 }
 
 /** A service's refusal: a 403 says plainly that the role cannot see it; anything else shows the service's code and reason. */
-export function Problem({ refusal, testId = 'api-error' }: { readonly refusal: Refusal; readonly testId?: string }) {
+export function Problem({
+  refusal,
+  testId = 'api-error',
+}: {
+  readonly refusal: Refusal;
+  readonly testId?: string;
+}) {
   const { session } = useDashboard();
   if (refusal.status === 403) {
     return (
       <p className="forbidden" data-testid="forbidden" data-error-code={refusal.code}>
-        Your role ({session.roles.join(', ')}) cannot see this. <span className="muted">{refusal.reason}</span>
+        Your role ({session.roles.join(', ')}) cannot see this.{' '}
+        <span className="muted">{refusal.reason}</span>
       </p>
     );
   }
   return (
     <div className="error" role="alert" data-testid={testId} data-error-code={refusal.code}>
-      <strong>{refusal.code}</strong>: {refusal.reason} <span className="muted">(HTTP {refusal.status || 'none'})</span>
+      <strong>{refusal.code}</strong>: {refusal.reason}{' '}
+      <span className="muted">(HTTP {refusal.status || 'none'})</span>
       {refusal.errors !== undefined && refusal.errors.length > 0 && (
         <ul>
           {refusal.errors.map((error) => (
@@ -33,7 +45,13 @@ export function Problem({ refusal, testId = 'api-error' }: { readonly refusal: R
 }
 
 /** Renders a loaded answer, its refusal, or that it is loading. */
-export function Loaded<T>({ result, children }: { readonly result: ApiResult<T> | undefined; readonly children: (body: T) => ReactNode }) {
+export function Loaded<T>({
+  result,
+  children,
+}: {
+  readonly result: ApiResult<T> | undefined;
+  readonly children: (body: T) => ReactNode;
+}) {
   if (result === undefined) return <Loading />;
   if (!result.ok) return <Problem refusal={result} />;
   return <>{children(result.body)}</>;
@@ -44,16 +62,29 @@ export function NotAtMoment({ what, why }: { readonly what: string; readonly why
   const { moment } = useDashboard();
   return (
     <p className="notice" data-testid="not-at-moment">
-      {what} is not available as at a moment ({moment.kind === 'at' ? moment.instant : 'live'}): {why}. Switch to <em>Live</em> to see it now.
+      {what} is not available as at a moment ({moment.kind === 'at' ? moment.instant : 'live'}):{' '}
+      {why}. Switch to <em>Live</em> to see it now.
     </p>
   );
 }
 
 export function Verdict({ verdict }: { readonly verdict: string }) {
-  return <span className={`verdict verdict-${verdict}`} data-verdict={verdict}>{verdict}</span>;
+  return (
+    <span className={`verdict verdict-${verdict}`} data-verdict={verdict}>
+      {verdict}
+    </span>
+  );
 }
 
-export function Section({ id, title, children }: { readonly id: string; readonly title: string; readonly children: ReactNode }) {
+export function Section({
+  id,
+  title,
+  children,
+}: {
+  readonly id: string;
+  readonly title: string;
+  readonly children: ReactNode;
+}) {
   return (
     <section className="card" id={`${id}-section`} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>

@@ -30,7 +30,11 @@ export function hasRole(session: Session, ...roles: readonly string[]): boolean 
  * shown while the next one comes; an answer overtaken by a later request is dropped. `load`
  * null: nothing to load (the page says why).
  */
-export function useResource<T>(load: (() => Promise<ApiResult<T>>) | null, key: string, live: boolean): { readonly result: ApiResult<T> | undefined; readonly reload: () => void } {
+export function useResource<T>(
+  load: (() => Promise<ApiResult<T>>) | null,
+  key: string,
+  live: boolean,
+): { readonly result: ApiResult<T> | undefined; readonly reload: () => void } {
   const { tick } = useDashboard();
   const [result, setResult] = useState<{ key: string; value: ApiResult<T> } | undefined>(undefined);
   const [reloads, setReloads] = useState(0);
@@ -46,7 +50,12 @@ export function useResource<T>(load: (() => Promise<ApiResult<T>>) | null, key: 
     if (!enabled || current === null) return;
     const request = ++latest.current;
     void current()
-      .catch((error: unknown): ApiResult<T> => ({ ok: false, status: 0, code: 'DASHBOARD_FAILED', reason: (error as Error).message }))
+      .catch((error: unknown): ApiResult<T> => ({
+        ok: false,
+        status: 0,
+        code: 'DASHBOARD_FAILED',
+        reason: (error as Error).message,
+      }))
       .then((value) => {
         if (request === latest.current) setResult({ key, value });
       });

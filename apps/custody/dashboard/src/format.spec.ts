@@ -27,7 +27,8 @@ describe('formatMinor', () => {
   });
 });
 
-const REFUSED_FORMAT = 'a positive decimal number, e.g. 0.25 (a point for decimals; commas only between groups of three digits)';
+const REFUSED_FORMAT =
+  'a positive decimal number, e.g. 0.25 (a point for decimals; commas only between groups of three digits)';
 
 describe('parseAmount', () => {
   it.each([
@@ -57,7 +58,11 @@ describe('parseAmount', () => {
   });
 
   it('given a formatted amount, then parsing it gives the minor units back', () => {
-    for (const [minor, asset] of [['123456789', 'BTC'], ['64504278462', 'USDT'], ['2344841000000000001', 'ETH']] as const) {
+    for (const [minor, asset] of [
+      ['123456789', 'BTC'],
+      ['64504278462', 'USDT'],
+      ['2344841000000000001', 'ETH'],
+    ] as const) {
       expect(parseAmount(formatMinor(minor, asset), asset)).toEqual({ ok: true, minor });
     }
   });

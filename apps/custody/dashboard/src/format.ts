@@ -4,7 +4,12 @@
  */
 
 /** Decimals of the assets the system knows; an asset not listed is shown in minor units, saying so. */
-export const ASSET_DECIMALS: Readonly<Record<string, number>> = { BTC: 8, ETH: 18, USDT: 6, USDC: 6 };
+export const ASSET_DECIMALS: Readonly<Record<string, number>> = {
+  BTC: 8,
+  ETH: 18,
+  USDT: 6,
+  USDC: 6,
+};
 
 const MINOR_PATTERN = /^-?\d+$/;
 /** Digits, or digits grouped by commas in threes (a comma anywhere else, as a decimal comma, is refused: never guessed). */
@@ -15,25 +20,34 @@ export function formatMinor(minor: string, asset: string): string {
   const decimals = ASSET_DECIMALS[asset];
   if (decimals === undefined || !MINOR_PATTERN.test(minor)) return `${minor} (minor units)`;
   const negative = minor.startsWith('-');
-  const digits = (negative ? minor.slice(1) : minor).replace(/^0+(?=\d)/, '').padStart(decimals + 1, '0');
+  const digits = (negative ? minor.slice(1) : minor)
+    .replace(/^0+(?=\d)/, '')
+    .padStart(decimals + 1, '0');
   const whole = digits.slice(0, digits.length - decimals).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '');
   const zero = /^[0,]+$/.test(whole) && fraction === '';
   return `${negative && !zero ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
-export type ParsedAmount = { readonly ok: true; readonly minor: string } | { readonly ok: false; readonly reason: string };
+export type ParsedAmount =
+  { readonly ok: true; readonly minor: string } | { readonly ok: false; readonly reason: string };
 
 /** `"1.5", "ETH"` -> `"1500000000000000000"`: a positive amount with at most the asset's decimals. */
 export function parseAmount(text: string, asset: string): ParsedAmount {
   const decimals = ASSET_DECIMALS[asset];
   if (decimals === undefined) return { ok: false, reason: `unknown asset ${asset}` };
   const match = DECIMAL_PATTERN.exec(text.trim());
-  if (match === null) return { ok: false, reason: 'a positive decimal number, e.g. 0.25 (a point for decimals; commas only between groups of three digits)' };
+  if (match === null)
+    return {
+      ok: false,
+      reason:
+        'a positive decimal number, e.g. 0.25 (a point for decimals; commas only between groups of three digits)',
+    };
   const whole = (match[1] ?? '').replace(/,/g, '');
   const fraction = match[2] ?? '';
   if (whole.length > 38) return { ok: false, reason: 'too many digits' };
-  if (fraction.length > decimals) return { ok: false, reason: `${asset} has ${decimals} decimals at most` };
+  if (fraction.length > decimals)
+    return { ok: false, reason: `${asset} has ${decimals} decimals at most` };
   const minor = `${whole}${fraction.padEnd(decimals, '0')}`.replace(/^0+/, '');
   if (minor === '') return { ok: false, reason: 'more than zero' };
   return { ok: true, minor };

@@ -12,7 +12,9 @@ describe('point-in-time moments', () => {
 
   it('given an instant, then the local input shows it back', () => {
     expect(instantToLocalInput('2026-11-24T09:00:00.000Z', HONG_KONG)).toBe('2026-11-24T17:00:00');
-    expect(localInputToInstant(instantToLocalInput('2026-01-02T03:04:05.000Z', HONG_KONG), HONG_KONG)).toBe('2026-01-02T03:04:05.000Z');
+    expect(
+      localInputToInstant(instantToLocalInput('2026-01-02T03:04:05.000Z', HONG_KONG), HONG_KONG),
+    ).toBe('2026-01-02T03:04:05.000Z');
   });
 
   it('given no or a malformed time, then no instant', () => {
@@ -23,7 +25,11 @@ describe('point-in-time moments', () => {
 
   it('given live, then no at= query; given a moment, then its instant, encoded', () => {
     expect(atQuery(LIVE)).toBe('');
-    expect(atQuery({ kind: 'at', instant: '2026-11-24T09:00:00.000Z' })).toBe('?at=2026-11-24T09%3A00%3A00.000Z');
-    expect(atQuery({ kind: 'at', instant: '2026-11-24T09:00:00.000Z' }, '&')).toBe('&at=2026-11-24T09%3A00%3A00.000Z');
+    expect(atQuery({ kind: 'at', instant: '2026-11-24T09:00:00.000Z' })).toBe(
+      '?at=2026-11-24T09%3A00%3A00.000Z',
+    );
+    expect(atQuery({ kind: 'at', instant: '2026-11-24T09:00:00.000Z' }, '&')).toBe(
+      '&at=2026-11-24T09%3A00%3A00.000Z',
+    );
   });
 });

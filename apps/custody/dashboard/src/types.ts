@@ -15,7 +15,12 @@ export interface BalancesAnswer {
   readonly at?: string;
   readonly asOfPosition: string;
   readonly clientEventsUpTo?: string;
-  readonly balances: readonly { readonly asset: string; readonly postedMinor: string; readonly pendingDebitsMinor: string; readonly availableMinor: string }[];
+  readonly balances: readonly {
+    readonly asset: string;
+    readonly postedMinor: string;
+    readonly pendingDebitsMinor: string;
+    readonly availableMinor: string;
+  }[];
 }
 
 /** GET /v1/clients/:clientId/statement?after=&limit= (libs/ledger/read-models: StatementLineEntity without clientId) */
@@ -54,7 +59,11 @@ export interface RuleResult {
   readonly reason: string;
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly figures: Readonly<Record<string, string>>;
-  readonly rebalancing?: readonly { readonly asset: string; readonly direction: 'hot-to-cold' | 'cold-to-hot'; readonly amountMinor: string }[];
+  readonly rebalancing?: readonly {
+    readonly asset: string;
+    readonly direction: 'hot-to-cold' | 'cold-to-hot';
+    readonly amountMinor: string;
+  }[];
 }
 
 /** libs/policy/domain/src/breaches.ts: OpenBreach */
@@ -79,7 +88,11 @@ export interface ComplianceAnswer {
 export interface PolicyVersionsAnswer {
   readonly activeVersion: string | null;
   readonly versions: readonly {
-    readonly value: { readonly version: string; readonly jurisdictions: readonly string[]; readonly thresholds: Readonly<Record<string, string | number>> };
+    readonly value: {
+      readonly version: string;
+      readonly jurisdictions: readonly string[];
+      readonly thresholds: Readonly<Record<string, string | number>>;
+    };
     readonly proposedBy: string;
     readonly reason: string;
     readonly status: 'pending' | 'approved' | 'rejected';
@@ -96,9 +109,17 @@ export interface WalletView {
     readonly chain: string;
     readonly assets: readonly string[];
     readonly address: string;
-    readonly key: { readonly keyId: string; readonly location: { readonly site: string; readonly jurisdiction: string }; readonly rotationDueAt: string };
+    readonly key: {
+      readonly keyId: string;
+      readonly location: { readonly site: string; readonly jurisdiction: string };
+      readonly rotationDueAt: string;
+    };
   };
-  readonly quorum: { readonly required: number; readonly spanDepartmentsOrSites: boolean; readonly approvalTtlMs: number };
+  readonly quorum: {
+    readonly required: number;
+    readonly spanDepartmentsOrSites: boolean;
+    readonly approvalTtlMs: number;
+  };
   readonly confirmationsRequired: number;
   readonly registeredAt: string;
 }
@@ -120,7 +141,8 @@ export interface WithdrawalView {
     readonly direction: string | null;
     readonly requestedAt: string;
   };
-  readonly status: 'awaiting-payload' | 'awaiting-approval' | 'signed' | 'broadcast' | 'confirmed' | 'failed';
+  readonly status:
+    'awaiting-payload' | 'awaiting-approval' | 'signed' | 'broadcast' | 'confirmed' | 'failed';
   readonly payload?: {
     readonly asset: string;
     readonly amountMinor: string;
@@ -130,7 +152,11 @@ export interface WithdrawalView {
     readonly payloadHash: string;
     readonly unsignedTransaction: string;
   };
-  readonly approvals: readonly { readonly custodianId: string; readonly payloadHash: string; readonly approvedAt: string }[];
+  readonly approvals: readonly {
+    readonly custodianId: string;
+    readonly payloadHash: string;
+    readonly approvedAt: string;
+  }[];
   readonly approvedAt?: string;
   readonly held: boolean;
   readonly transactionHash?: string;
@@ -155,12 +181,23 @@ export interface DestinationProof {
 /** GET /v1/clients/:clientId/allow-list (libs/wallet/domain/src/allow-list.ts: AllowListedAddress) */
 export interface AllowListAnswer {
   readonly clientId: string;
-  readonly addresses: readonly { readonly chain: string; readonly address: string; readonly challengeId: string; readonly provenAt: string }[];
+  readonly addresses: readonly {
+    readonly chain: string;
+    readonly address: string;
+    readonly challengeId: string;
+    readonly provenAt: string;
+  }[];
 }
 
 /** GET /v1/custodians (libs/wallet/domain/src/custody-roster.ts) */
 export interface RosterAnswer {
-  readonly custodians: readonly { readonly custodianId: string; readonly name: string; readonly department: string; readonly site: string; readonly wallets: readonly string[] }[];
+  readonly custodians: readonly {
+    readonly custodianId: string;
+    readonly name: string;
+    readonly department: string;
+    readonly site: string;
+    readonly wallets: readonly string[];
+  }[];
   readonly changes: readonly {
     readonly changeId: string;
     readonly custodianId: string;
@@ -197,9 +234,18 @@ export interface DiscrepancyView {
 /** libs/audit/domain/src/state.ts: ReconstructedState (GET /v1/audit/reconstruction/state?at=, auditors) */
 export interface ReconstructedState {
   readonly at: string;
-  readonly wallets: readonly { readonly walletId: string; readonly tier: string; readonly ownerClass: string; readonly keyId: string | null }[];
+  readonly wallets: readonly {
+    readonly walletId: string;
+    readonly tier: string;
+    readonly ownerClass: string;
+    readonly keyId: string | null;
+  }[];
   readonly policyVersion: string | null;
-  readonly openDiscrepancies: readonly { readonly discrepancyId: string; readonly discoveredOn: string; readonly topUpDueOn: unknown }[];
+  readonly openDiscrepancies: readonly {
+    readonly discrepancyId: string;
+    readonly discoveredOn: string;
+    readonly topUpDueOn: unknown;
+  }[];
   readonly openWithdrawals: readonly {
     readonly withdrawalId: string;
     readonly clientId: string | null;
@@ -213,7 +259,14 @@ export interface ReconstructedState {
     readonly status: string;
     readonly approvals: readonly string[];
   }[];
-  readonly pendingKeyAccessChanges: readonly { readonly changeId: string; readonly custodianId: string; readonly walletId: string; readonly action: string; readonly requestedBy: string; readonly requestedAt: string }[];
+  readonly pendingKeyAccessChanges: readonly {
+    readonly changeId: string;
+    readonly custodianId: string;
+    readonly walletId: string;
+    readonly action: string;
+    readonly requestedBy: string;
+    readonly requestedAt: string;
+  }[];
 }
 
 /** libs/audit/domain/src/audit-record.ts: Checkpoint */
@@ -235,5 +288,8 @@ export interface AuditStatusAnswer {
 /** GET /v1/audit/verify: every record checked, or where the chain breaks */
 export interface VerifyAnswer {
   readonly checked: number;
-  readonly broken?: { readonly position: string; readonly problem: 'gap' | 'broken-link' | 'hash-mismatch' };
+  readonly broken?: {
+    readonly position: string;
+    readonly problem: 'gap' | 'broken-link' | 'hash-mismatch';
+  };
 }

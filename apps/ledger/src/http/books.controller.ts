@@ -10,11 +10,19 @@ export class BooksController {
   @Get('totals')
   @Roles('operator', 'auditor')
   async totals() {
-    const [totals, house, asOfPosition] = await Promise.all([this.read.readModels.assetTotals(), this.read.readModels.houseBalances(), this.read.projector.checkpoint()]);
+    const [totals, house, asOfPosition] = await Promise.all([
+      this.read.readModels.assetTotals(),
+      this.read.readModels.houseBalances(),
+      this.read.projector.checkpoint(),
+    ]);
     return {
       asOfPosition: asOfPosition.toString(),
       assets: totals.map(({ lastPosition: _position, ...total }) => total),
-      house: house.map((row) => ({ purpose: row.ownerId, asset: row.asset, postedMinor: row.postedMinor })),
+      house: house.map((row) => ({
+        purpose: row.ownerId,
+        asset: row.asset,
+        postedMinor: row.postedMinor,
+      })),
     };
   }
 
@@ -22,7 +30,14 @@ export class BooksController {
   @Get('invariants')
   @Roles('operator', 'auditor')
   async invariants() {
-    const [invariants, asOfPosition] = await Promise.all([this.read.readModels.invariants(), this.read.projector.checkpoint()]);
-    return { asOfPosition: asOfPosition.toString(), ok: invariants.every((invariant) => invariant.holds), assets: invariants };
+    const [invariants, asOfPosition] = await Promise.all([
+      this.read.readModels.invariants(),
+      this.read.projector.checkpoint(),
+    ]);
+    return {
+      asOfPosition: asOfPosition.toString(),
+      ok: invariants.every((invariant) => invariant.holds),
+      assets: invariants,
+    };
   }
 }

@@ -1,10 +1,32 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { HandledCommand, LedgerCommandHandler } from '@custody/ledger-application';
 import { availableBalance, postedBalance, type ClientDebitReason } from '@custody/ledger-domain';
-import { STATEMENT_PAGE_LINES_DEFAULT, STATEMENT_PAGE_LINES_MAX } from '@custody/ledger-read-models';
-import { EVENT_STORE, optionalBigIntQuery, optionalIntegerQuery, POSITION_REASON, positionFromText, ValidationFailedException, type FieldError } from '@custody/service-host';
+import {
+  STATEMENT_PAGE_LINES_DEFAULT,
+  STATEMENT_PAGE_LINES_MAX,
+} from '@custody/ledger-read-models';
+import {
+  EVENT_STORE,
+  optionalBigIntQuery,
+  optionalIntegerQuery,
+  POSITION_REASON,
+  positionFromText,
+  ValidationFailedException,
+  type FieldError,
+} from '@custody/service-host';
 import { LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS } from '../ledger-adjustments';
 import { LEDGER_COMMAND_HANDLER } from '../ledger-tokens';
 import { LedgerReadModelHost } from '../read-models/ledger-read-model-host';
@@ -34,7 +56,13 @@ function identifier(value: unknown, path: string): string {
 }
 
 function throwIfRefused(result: HandledCommand, prefix: string): void {
-  if (!result.ok) throw new UnprocessableEntityException({ statusCode: 422, code: result.error.code, path: `${prefix}.${result.error.path}`, reason: result.error.reason });
+  if (!result.ok)
+    throw new UnprocessableEntityException({
+      statusCode: 422,
+      code: result.error.code,
+      path: `${prefix}.${result.error.path}`,
+      reason: result.error.reason,
+    });
 }
 
 /** Business time of an HTTP command is when it was received (the boundary, not the domain). */
@@ -61,9 +89,17 @@ export class ClientsController {
   @Roles('operator')
   async onboard(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const clientId = identifier((body as { clientId?: unknown } | null)?.clientId, 'body.clientId');
-    const result = await this.handler.handle({ type: 'OnboardClient', clientId, metadata: { at: receivedAt() } });
+    const result = await this.handler.handle({
+      type: 'OnboardClient',
+      clientId,
+      metadata: { at: receivedAt() },
+    });
     throwIfRefused(result, 'body');
-    return { clientId, onboarded: result.ok && result.events.length > 0 ? 'now' : 'already', by: caller.id };
+    return {
+      clientId,
+      onboarded: result.ok && result.events.length > 0 ? 'now' : 'already',
+      by: caller.id,
+    };
   }
 
   /**
@@ -86,30 +122,66 @@ export class ClientsController {
         return {
           clientId,
           asOfPosition: before.toString(),
-          balances: rows.map((row) => ({ asset: row.asset, postedMinor: row.postedMinor, pendingDebitsMinor: row.debitsPendingMinor, availableMinor: row.availableMinor })),
+          balances: rows.map((row) => ({
+            asset: row.asset,
+            postedMinor: row.postedMinor,
+            pendingDebitsMinor: row.debitsPendingMinor,
+            availableMinor: row.availableMinor,
+          })),
         };
       }
-      throw new ServiceUnavailableException({ statusCode: 503, code: 'READ_MODELS_BUSY', reason: `the read models moved during ${CONSISTENT_READ_ATTEMPTS} reads in a row; ask again` });
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'READ_MODELS_BUSY',
+        reason: `the read models moved during ${CONSISTENT_READ_ATTEMPTS} reads in a row; ask again`,
+      });
     }
     const position = await this.positionOf(at);
     const loaded = (await this.handler.loadBooks([clientId], position)).get(clientId);
     if (loaded === undefined || !loaded.books.clients.has(clientId)) {
-      throw new UnprocessableEntityException({ statusCode: 422, code: 'CLIENT_UNKNOWN', path: 'path.clientId', reason: `client ${clientId} was not onboarded at position ${position}` });
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        code: 'CLIENT_UNKNOWN',
+        path: 'path.clientId',
+        reason: `client ${clientId} was not onboarded at position ${position}`,
+      });
     }
     const balances = [...loaded.books.accounts.values()]
-      .map(({ account, balance }) => ({ asset: account.asset, postedMinor: postedBalance(account, balance).toString(), pendingDebitsMinor: balance.debitsPending.toString(), availableMinor: availableBalance(account, balance).toString() }))
+      .map(({ account, balance }) => ({
+        asset: account.asset,
+        postedMinor: postedBalance(account, balance).toString(),
+        pendingDebitsMinor: balance.debitsPending.toString(),
+        availableMinor: availableBalance(account, balance).toString(),
+      }))
       .sort((left, right) => (left.asset < right.asset ? -1 : 1));
-    return { clientId, at, asOfPosition: position.toString(), clientEventsUpTo: loaded.position.toString(), balances };
+    return {
+      clientId,
+      at,
+      asOfPosition: position.toString(),
+      clientEventsUpTo: loaded.position.toString(),
+      balances,
+    };
   }
 
   /** Every movement in and out, with its reason and source reference, oldest first, a page after a global position. */
   @Get(':clientId/statement')
   @Roles('operator', 'auditor')
-  async statement(@Param('clientId') clientIdParam: string, @Query('after') after?: string, @Query('limit') limit?: string) {
+  async statement(
+    @Param('clientId') clientIdParam: string,
+    @Query('after') after?: string,
+    @Query('limit') limit?: string,
+  ) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const errors: FieldError[] = [];
     const afterPosition = optionalBigIntQuery(after, 'query.after', 0n, errors);
-    const pageLines = optionalIntegerQuery(limit, 'query.limit', STATEMENT_PAGE_LINES_DEFAULT, 1, STATEMENT_PAGE_LINES_MAX, errors);
+    const pageLines = optionalIntegerQuery(
+      limit,
+      'query.limit',
+      STATEMENT_PAGE_LINES_DEFAULT,
+      1,
+      STATEMENT_PAGE_LINES_MAX,
+      errors,
+    );
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const lines = await this.read.readModels.statement(clientId, afterPosition, pageLines);
     return {
@@ -123,17 +195,28 @@ export class ClientsController {
   @Post(':clientId/adjustments')
   @HttpCode(200)
   @Roles('operator')
-  async requestAdjustment(@Param('clientId') clientIdParam: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async requestAdjustment(
+    @Param('clientId') clientIdParam: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const input = (body ?? {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
-    const adjustmentId = text(input['adjustmentId'], 'body.adjustmentId', IDENTIFIER_PATTERN, errors);
+    const adjustmentId = text(
+      input['adjustmentId'],
+      'body.adjustmentId',
+      IDENTIFIER_PATTERN,
+      errors,
+    );
     const asset = text(input['asset'], 'body.asset', ASSET_PATTERN, errors);
     const amountMinor = text(input['amountMinor'], 'body.amountMinor', AMOUNT_PATTERN, errors);
     const direction = input['direction'];
-    if (direction !== 'credit' && direction !== 'debit') errors.push({ path: 'body.direction', reason: "must be 'credit' or 'debit'" });
+    if (direction !== 'credit' && direction !== 'debit')
+      errors.push({ path: 'body.direction', reason: "must be 'credit' or 'debit'" });
     const note = input['note'];
-    if (typeof note !== 'string' || note.trim() === '' || note.length > NOTE_LENGTH_MAX) errors.push({ path: 'body.note', reason: `must say why, 1..${NOTE_LENGTH_MAX} characters` });
+    if (typeof note !== 'string' || note.trim() === '' || note.length > NOTE_LENGTH_MAX)
+      errors.push({ path: 'body.note', reason: `must say why, 1..${NOTE_LENGTH_MAX} characters` });
     const debitReason = debitReasonOf(input['debitReason'], errors);
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const result = await this.handler.handle({
@@ -156,10 +239,21 @@ export class ClientsController {
   @Post(':clientId/adjustments/:adjustmentId/approve')
   @HttpCode(200)
   @Roles('approver')
-  async approveAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string, @CurrentCaller() caller: Caller) {
+  async approveAdjustment(
+    @Param('clientId') clientIdParam: string,
+    @Param('adjustmentId') adjustmentIdParam: string,
+    @CurrentCaller() caller: Caller,
+  ) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
-    const result = await this.handler.handle({ type: 'ApproveAdjustment', adjustmentId, clientId, approvedBy: caller.id, approvalWindowMs: this.approvalWindowMs, metadata: { at: receivedAt() } });
+    const result = await this.handler.handle({
+      type: 'ApproveAdjustment',
+      adjustmentId,
+      clientId,
+      approvedBy: caller.id,
+      approvalWindowMs: this.approvalWindowMs,
+      metadata: { at: receivedAt() },
+    });
     throwIfRefused(result, 'path');
     return { adjustmentId, clientId, status: 'approved', approvedBy: caller.id };
   }
@@ -168,12 +262,27 @@ export class ClientsController {
   @Post(':clientId/adjustments/:adjustmentId/reject')
   @HttpCode(200)
   @Roles('approver')
-  async rejectAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async rejectAdjustment(
+    @Param('clientId') clientIdParam: string,
+    @Param('adjustmentId') adjustmentIdParam: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
     const reason = (body as { reason?: unknown } | null)?.reason;
-    if (typeof reason !== 'string' || reason.trim() === '' || reason.length > NOTE_LENGTH_MAX) throw new ValidationFailedException([{ path: 'body.reason', reason: `must say why, 1..${NOTE_LENGTH_MAX} characters` }]);
-    const result = await this.handler.handle({ type: 'RejectAdjustment', adjustmentId, clientId, rejectedBy: caller.id, reason, metadata: { at: receivedAt() } });
+    if (typeof reason !== 'string' || reason.trim() === '' || reason.length > NOTE_LENGTH_MAX)
+      throw new ValidationFailedException([
+        { path: 'body.reason', reason: `must say why, 1..${NOTE_LENGTH_MAX} characters` },
+      ]);
+    const result = await this.handler.handle({
+      type: 'RejectAdjustment',
+      adjustmentId,
+      clientId,
+      rejectedBy: caller.id,
+      reason,
+      metadata: { at: receivedAt() },
+    });
     throwIfRefused(result, 'path');
     return { adjustmentId, clientId, status: 'rejected', rejectedBy: caller.id, reason };
   }
@@ -182,10 +291,19 @@ export class ClientsController {
   @Post(':clientId/adjustments/:adjustmentId/expire')
   @HttpCode(200)
   @Roles('operator', 'approver')
-  async expireAdjustment(@Param('clientId') clientIdParam: string, @Param('adjustmentId') adjustmentIdParam: string) {
+  async expireAdjustment(
+    @Param('clientId') clientIdParam: string,
+    @Param('adjustmentId') adjustmentIdParam: string,
+  ) {
     const clientId = identifier(clientIdParam, 'path.clientId');
     const adjustmentId = identifier(adjustmentIdParam, 'path.adjustmentId');
-    const result = await this.handler.handle({ type: 'ExpireAdjustment', adjustmentId, clientId, approvalWindowMs: this.approvalWindowMs, metadata: { at: receivedAt() } });
+    const result = await this.handler.handle({
+      type: 'ExpireAdjustment',
+      adjustmentId,
+      clientId,
+      approvalWindowMs: this.approvalWindowMs,
+      metadata: { at: receivedAt() },
+    });
     throwIfRefused(result, 'path');
     return { adjustmentId, clientId, status: 'expired' };
   }
@@ -193,12 +311,21 @@ export class ClientsController {
   private async positionOf(at: string): Promise<bigint> {
     if (/^\d+$/.test(at)) {
       const position = positionFromText(at);
-      if (position === undefined) throw new ValidationFailedException([{ path: 'query.at', reason: `a global position ${POSITION_REASON}` }]);
+      if (position === undefined)
+        throw new ValidationFailedException([
+          { path: 'query.at', reason: `a global position ${POSITION_REASON}` },
+        ]);
       return position;
     }
     const instant = INSTANT_PATTERN.test(at) ? new Date(at) : undefined;
     if (instant === undefined || Number.isNaN(instant.getTime())) {
-      throw new ValidationFailedException([{ path: 'query.at', reason: 'must be an ISO-8601 instant with a zone (2026-11-24T09:00:00Z) or a global position (digits)' }]);
+      throw new ValidationFailedException([
+        {
+          path: 'query.at',
+          reason:
+            'must be an ISO-8601 instant with a zone (2026-11-24T09:00:00Z) or a global position (digits)',
+        },
+      ]);
     }
     return this.store.positionAt(instant);
   }
@@ -206,7 +333,12 @@ export class ClientsController {
   private async requireOnboarded(clientId: string): Promise<void> {
     const loaded = (await this.handler.loadBooks([clientId])).get(clientId);
     if (loaded === undefined || !loaded.books.clients.has(clientId)) {
-      throw new UnprocessableEntityException({ statusCode: 422, code: 'CLIENT_UNKNOWN', path: 'path.clientId', reason: `client ${clientId} is not onboarded` });
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        code: 'CLIENT_UNKNOWN',
+        path: 'path.clientId',
+        reason: `client ${clientId} is not onboarded`,
+      });
     }
   }
 }
@@ -217,12 +349,22 @@ function debitReasonOf(value: unknown, errors: FieldError[]): ClientDebitReason 
   const reason = value as Record<string, unknown>;
   const reference = (field: string) => {
     const given = reason[field];
-    if (typeof given === 'string' && given.trim() !== '' && given.length <= REFERENCE_LENGTH_MAX) return given;
-    errors.push({ path: `body.debitReason.${field}`, reason: `required, 1..${REFERENCE_LENGTH_MAX} characters` });
+    if (typeof given === 'string' && given.trim() !== '' && given.length <= REFERENCE_LENGTH_MAX)
+      return given;
+    errors.push({
+      path: `body.debitReason.${field}`,
+      reason: `required, 1..${REFERENCE_LENGTH_MAX} characters`,
+    });
     return '';
   };
-  if (reason['kind'] === 'written-consent') return { kind: 'written-consent', consentReference: reference('consentReference') };
-  if (reason['kind'] === 'legal-order') return { kind: 'legal-order', orderReference: reference('orderReference') };
-  errors.push({ path: 'body.debitReason.kind', reason: "must be 'written-consent' or 'legal-order' (HK-7: nothing else permits a manual debit)" });
+  if (reason['kind'] === 'written-consent')
+    return { kind: 'written-consent', consentReference: reference('consentReference') };
+  if (reason['kind'] === 'legal-order')
+    return { kind: 'legal-order', orderReference: reference('orderReference') };
+  errors.push({
+    path: 'body.debitReason.kind',
+    reason:
+      "must be 'written-consent' or 'legal-order' (HK-7: nothing else permits a manual debit)",
+  });
   return null;
 }

@@ -1,5 +1,16 @@
-import { Subscription, type PostgresEventStore, type RecordedEvent, type ScannedEvent, type Transaction } from '@custody/event-store';
-import { CLIENT_STREAM_PREFIX, HOUSE_STREAM_PREFIX, ledgerEventOf, ledgerEventOfScanned } from '@custody/ledger-application';
+import {
+  Subscription,
+  type PostgresEventStore,
+  type RecordedEvent,
+  type ScannedEvent,
+  type Transaction,
+} from '@custody/event-store';
+import {
+  CLIENT_STREAM_PREFIX,
+  HOUSE_STREAM_PREFIX,
+  ledgerEventOf,
+  ledgerEventOfScanned,
+} from '@custody/ledger-application';
 import { applyLedgerProjection, type ProjectedEvent } from '@custody/ledger-read-models';
 
 /** The read models' durable subscription name (its checkpoint commits with the rows). */
@@ -12,24 +23,42 @@ function isLedgerStream(streamId: string): boolean {
   return streamId.startsWith(CLIENT_STREAM_PREFIX) || streamId.startsWith(HOUSE_STREAM_PREFIX);
 }
 
-function projected(event: ProjectedEvent['event'], globalPosition: bigint, streamId: string): ProjectedEvent {
+function projected(
+  event: ProjectedEvent['event'],
+  globalPosition: bigint,
+  streamId: string,
+): ProjectedEvent {
   // house journals belong to no client ('')
-  return { event, globalPosition, streamClientId: streamId.startsWith(CLIENT_STREAM_PREFIX) ? streamId.slice(CLIENT_STREAM_PREFIX.length) : '' };
+  return {
+    event,
+    globalPosition,
+    streamClientId: streamId.startsWith(CLIENT_STREAM_PREFIX)
+      ? streamId.slice(CLIENT_STREAM_PREFIX.length)
+      : '',
+  };
 }
 
 export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEvent[] {
-  return events.filter((event) => isLedgerStream(event.streamId)).map((event) => projected(ledgerEventOf(event), event.globalPosition, event.streamId));
+  return events
+    .filter((event) => isLedgerStream(event.streamId))
+    .map((event) => projected(ledgerEventOf(event), event.globalPosition, event.streamId));
 }
 
 function projectedScan(events: readonly ScannedEvent[]): ProjectedEvent[] {
   const page: ProjectedEvent[] = [];
-  for (const event of events) if (isLedgerStream(event.streamId)) page.push(projected(ledgerEventOfScanned(event), event.globalPosition, event.streamId));
+  for (const event of events)
+    if (isLedgerStream(event.streamId))
+      page.push(projected(ledgerEventOfScanned(event), event.globalPosition, event.streamId));
   return page;
 }
 
 /** The store's ledger events from position 0 (up to `upTo`), batch by batch, from one streamed snapshot: a rebuild's input. */
-export async function* projectedPages(store: PostgresEventStore, upTo?: bigint): AsyncGenerator<ProjectedEvent[]> {
-  for await (const batch of store.scanAll(upTo === undefined ? {} : { upTo })) yield projectedScan(batch);
+export async function* projectedPages(
+  store: PostgresEventStore,
+  upTo?: bigint,
+): AsyncGenerator<ProjectedEvent[]> {
+  for await (const batch of store.scanAll(upTo === undefined ? {} : { upTo }))
+    yield projectedScan(batch);
 }
 
 export type ProjectedBatchListener = (lastPosition: bigint) => void;
@@ -43,7 +72,12 @@ export class LedgerProjector {
 
   constructor(
     private readonly store: PostgresEventStore,
-    options: { readonly name?: string; readonly schema?: string; readonly onError?: (error: unknown, attempt: number) => void; readonly onBatch?: ProjectedBatchListener } = {},
+    options: {
+      readonly name?: string;
+      readonly schema?: string;
+      readonly onError?: (error: unknown, attempt: number) => void;
+      readonly onBatch?: ProjectedBatchListener;
+    } = {},
   ) {
     const schema = options.schema ?? store.schema;
     this.subscription = new Subscription(store, {

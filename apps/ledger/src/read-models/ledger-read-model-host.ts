@@ -1,8 +1,25 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
-import { createLedgerReadModelDataSource, LedgerReadModels, migrateLedgerReadModels } from '@custody/ledger-read-models';
+import {
+  createLedgerReadModelDataSource,
+  LedgerReadModels,
+  migrateLedgerReadModels,
+} from '@custody/ledger-read-models';
 import type { Logger, ServiceMetrics } from '@custody/observability';
-import { DatabaseReadiness, EVENT_STORE, RateLimitedWarning, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, type ServiceConfig } from '@custody/service-host';
+import {
+  DatabaseReadiness,
+  EVENT_STORE,
+  RateLimitedWarning,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  SERVICE_METRICS,
+  type ServiceConfig,
+} from '@custody/service-host';
 import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { LEDGER_ROLES, type LedgerRoles } from '../ledger-roles';
@@ -40,13 +57,33 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
     @Inject(LEDGER_ROLES) private readonly roles: LedgerRoles,
   ) {
     this.warning = new RateLimitedWarning(logger);
-    this.dataSource = createLedgerReadModelDataSource({ url: config.databaseUrl, schema: config.databaseSchema, applicationName: `${config.serviceName}-read-models` });
+    this.dataSource = createLedgerReadModelDataSource({
+      url: config.databaseUrl,
+      schema: config.databaseSchema,
+      applicationName: `${config.serviceName}-read-models`,
+    });
     this.readModels = new LedgerReadModels(this.dataSource);
-    this.outOfBalance = new Gauge({ name: 'custody_ledger_books_out_of_balance_assets', help: 'Assets whose client liabilities + house balances differ from the custody assets recorded (HK-6); must be 0.', registers: [metrics.registry] });
-    this.projectedPosition = new Gauge({ name: 'custody_ledger_read_model_position', help: 'Last global position of the event store applied to the read models.', registers: [metrics.registry] });
-    this.checkedPosition = new Gauge({ name: 'custody_ledger_invariant_checked_position', help: 'Last global position the latest HK-6 check covered (the out-of-balance gauge says nothing about later events).', registers: [metrics.registry] });
+    this.outOfBalance = new Gauge({
+      name: 'custody_ledger_books_out_of_balance_assets',
+      help: 'Assets whose client liabilities + house balances differ from the custody assets recorded (HK-6); must be 0.',
+      registers: [metrics.registry],
+    });
+    this.projectedPosition = new Gauge({
+      name: 'custody_ledger_read_model_position',
+      help: 'Last global position of the event store applied to the read models.',
+      registers: [metrics.registry],
+    });
+    this.checkedPosition = new Gauge({
+      name: 'custody_ledger_invariant_checked_position',
+      help: 'Last global position the latest HK-6 check covered (the out-of-balance gauge says nothing about later events).',
+      registers: [metrics.registry],
+    });
     this.projector = new LedgerProjector(store, {
-      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, 'ledger read models: batch failed; retrying it'),
+      onError: (error, attempt) =>
+        this.warning.warn(
+          { error: (error as Error).message, attempt },
+          'ledger read models: batch failed; retrying it',
+        ),
       onBatch: (position) => {
         this.projectedPosition.set(Number(position));
         void this.checkInvariants();
@@ -55,11 +92,15 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    const readModels = this.readiness.prepare('ledger read models', () => migrateLedgerReadModels(this.dataSource));
+    const readModels = this.readiness.prepare('ledger read models', () =>
+      migrateLedgerReadModels(this.dataSource),
+    );
     void Promise.all([this.writeSide.ready, readModels]).then(() => {
       if (this.stopping) return;
       if (!this.roles.readModels) {
-        this.logger.info('LEDGER_ROLES leaves out read-models: this process serves the read models but does not project them');
+        this.logger.info(
+          'LEDGER_ROLES leaves out read-models: this process serves the read models but does not project them',
+        );
         return;
       }
       this.projector.start();
@@ -81,7 +122,15 @@ export class LedgerReadModelHost implements OnApplicationBootstrap, BeforeApplic
       const invariants = await this.readModels.invariants();
       const broken = invariants.filter((invariant) => !invariant.holds);
       this.outOfBalance.set(broken.length);
-      this.checkedPosition.set(Number(invariants.reduce((highest, invariant) => (BigInt(invariant.lastPosition) > highest ? BigInt(invariant.lastPosition) : highest), 0n)));
+      this.checkedPosition.set(
+        Number(
+          invariants.reduce(
+            (highest, invariant) =>
+              BigInt(invariant.lastPosition) > highest ? BigInt(invariant.lastPosition) : highest,
+            0n,
+          ),
+        ),
+      );
       if (broken.length > 0) this.warning.warn({ broken }, 'HK-6: books out of balance');
     } catch (error) {
       this.warning.warn({ error: (error as Error).message }, 'ledger invariant check failed');

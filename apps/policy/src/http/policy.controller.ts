@@ -1,4 +1,16 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { acceptedOr422, jsonView, parseInput, refusedCommand } from '@custody/service-host';
 import { z } from 'zod/v4';
@@ -10,7 +22,10 @@ const ratio = z.string().regex(/^(0|[1-9][0-9]{0,2})(\.[0-9]{1,12})?$/);
 const instant = z.iso.datetime({ offset: true });
 const profile = z.strictObject({
   version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/),
-  jurisdictions: z.array(z.enum(['HK', 'TW'])).min(1).max(2),
+  jurisdictions: z
+    .array(z.enum(['HK', 'TW']))
+    .min(1)
+    .max(2),
   thresholds: z.strictObject({
     hkColdQuantityMin: ratio,
     twColdQuantityMin: ratio,
@@ -51,7 +66,15 @@ export class PolicyController {
     if (at === undefined) return jsonView(await service.status());
     const { instant: when } = parseInput(z.strictObject({ instant }), { instant: at }, 'query');
     const asOf = new Date(when).toISOString();
-    if (Date.parse(asOf) > Date.parse(service.at())) throw refusedCommand({ code: 'INSTANT_IN_THE_FUTURE', path: 'at', reason: `${asOf} has not happened yet: without \`at\` for now` }, 'query');
+    if (Date.parse(asOf) > Date.parse(service.at()))
+      throw refusedCommand(
+        {
+          code: 'INSTANT_IN_THE_FUTURE',
+          path: 'at',
+          reason: `${asOf} has not happened yet: without \`at\` for now`,
+        },
+        'query',
+      );
     return jsonView(await service.statusAt(asOf));
   }
 
@@ -66,7 +89,18 @@ export class PolicyController {
   @Get('onchain-checks')
   @Roles('operator', 'auditor', 'approver')
   async onChainChecks(@Query('limit') limit?: string) {
-    const query = parseInput(z.strictObject({ limit: z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().max(ONCHAIN_CHECKS_PAGE_MAX)).optional() }), limit === undefined ? {} : { limit }, 'query');
+    const query = parseInput(
+      z.strictObject({
+        limit: z
+          .string()
+          .regex(/^[1-9][0-9]{0,2}$/)
+          .transform(Number)
+          .pipe(z.int().max(ONCHAIN_CHECKS_PAGE_MAX))
+          .optional(),
+      }),
+      limit === undefined ? {} : { limit },
+      'query',
+    );
     return { checks: jsonView(await this.runtime.policy().onChainChecks(query.limit ?? 12)) };
   }
 
@@ -74,7 +108,12 @@ export class PolicyController {
   @Roles('auditor', 'approver', 'admin')
   async capitalReport() {
     const report = await this.runtime.policy().capitalReport();
-    if (report === undefined) throw new ServiceUnavailableException({ statusCode: 503, code: 'TIER1_CAPITAL_NOT_CONFIGURED', reason: 'set POLICY_TIER1_CAPITAL for the BC-3 report' });
+    if (report === undefined)
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        code: 'TIER1_CAPITAL_NOT_CONFIGURED',
+        reason: 'set POLICY_TIER1_CAPITAL for the BC-3 report',
+      });
     return report;
   }
 
@@ -82,7 +121,11 @@ export class PolicyController {
   @Roles('auditor', 'approver', 'admin')
   async versions() {
     const governance = await this.runtime.policy().governance();
-    return { activeVersion: governance.activeVersion ?? null, versions: jsonView([...governance.versions.values()]), classification: Object.fromEntries(governance.classification) };
+    return {
+      activeVersion: governance.activeVersion ?? null,
+      versions: jsonView([...governance.versions.values()]),
+      classification: Object.fromEntries(governance.classification),
+    };
   }
 
   @Post('policy-versions')
@@ -91,17 +134,38 @@ export class PolicyController {
   async propose(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(z.strictObject({ profile, reason }), body);
     const service = this.runtime.policy();
-    acceptedOr422(await service.govern({ type: 'ProposePolicyVersion', profile: input.profile, reason: input.reason, by: caller.id, at: service.at() }));
+    acceptedOr422(
+      await service.govern({
+        type: 'ProposePolicyVersion',
+        profile: input.profile,
+        reason: input.reason,
+        by: caller.id,
+        at: service.at(),
+      }),
+    );
     return { version: input.profile.version, status: 'pending' };
   }
 
   @Post('policy-versions/:version/decision')
   @HttpCode(200)
   @Roles('approver')
-  async decideVersion(@Param('version') version: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async decideVersion(
+    @Param('version') version: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const input = parseInput(decision, body);
     const service = this.runtime.policy();
-    acceptedOr422(await service.govern({ type: 'DecidePolicyVersion', version, decision: input.decision, reason: input.reason, by: caller.id, at: service.at() }));
+    acceptedOr422(
+      await service.govern({
+        type: 'DecidePolicyVersion',
+        version,
+        decision: input.decision,
+        reason: input.reason,
+        by: caller.id,
+        at: service.at(),
+      }),
+    );
     return { version, status: input.decision === 'approve' ? 'approved' : 'rejected' };
   }
 
@@ -109,19 +173,47 @@ export class PolicyController {
   @HttpCode(201)
   @Roles('admin')
   async proposeClassification(@Body() body: unknown, @CurrentCaller() caller: Caller) {
-    const input = parseInput(z.strictObject({ changeId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), group: z.enum(['1a', '1b', '2a', '2b']), reason }), body);
+    const input = parseInput(
+      z.strictObject({
+        changeId: identifier,
+        asset: z.string().regex(/^[A-Z0-9]{2,16}$/),
+        group: z.enum(['1a', '1b', '2a', '2b']),
+        reason,
+      }),
+      body,
+    );
     const service = this.runtime.policy();
-    acceptedOr422(await service.govern({ type: 'ProposeClassification', ...input, by: caller.id, at: service.at() }));
+    acceptedOr422(
+      await service.govern({
+        type: 'ProposeClassification',
+        ...input,
+        by: caller.id,
+        at: service.at(),
+      }),
+    );
     return { changeId: input.changeId, status: 'pending' };
   }
 
   @Post('asset-classifications/:changeId/decision')
   @HttpCode(200)
   @Roles('approver')
-  async decideClassification(@Param('changeId') changeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async decideClassification(
+    @Param('changeId') changeId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const input = parseInput(decision, body);
     const service = this.runtime.policy();
-    acceptedOr422(await service.govern({ type: 'DecideClassification', changeId, decision: input.decision, reason: input.reason, by: caller.id, at: service.at() }));
+    acceptedOr422(
+      await service.govern({
+        type: 'DecideClassification',
+        changeId,
+        decision: input.decision,
+        reason: input.reason,
+        by: caller.id,
+        at: service.at(),
+      }),
+    );
     return { changeId, status: input.decision === 'approve' ? 'approved' : 'rejected' };
   }
 
@@ -137,13 +229,27 @@ export class PolicyController {
   async decideWithdrawal(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     // the role alone is not enough: the exchange holds custody-service too, and a decision reserves the client's balance under its id
     if (!this.runtime.config.decisionSubjects.includes(caller.id)) {
-      throw new ForbiddenException({ statusCode: 403, code: WITHDRAWAL_DECISION_SUBJECT_UNKNOWN, reason: `${caller.id} is not the wallet's identity (POLICY_DECISION_SUBJECTS): it cannot ask for a withdrawal decision` });
+      throw new ForbiddenException({
+        statusCode: 403,
+        code: WITHDRAWAL_DECISION_SUBJECT_UNKNOWN,
+        reason: `${caller.id} is not the wallet's identity (POLICY_DECISION_SUBJECTS): it cannot ask for a withdrawal decision`,
+      });
     }
     const input = parseInput(
-      z.strictObject({ withdrawalId: identifier, clientId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), destinationAllowListed: z.boolean() }),
+      z.strictObject({
+        withdrawalId: identifier,
+        clientId: identifier,
+        asset: z.string().regex(/^[A-Z0-9]{2,16}$/),
+        amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/),
+        destinationAllowListed: z.boolean(),
+      }),
       body,
     );
-    const decided = acceptedOr422(await this.runtime.policy().withdrawals.decide({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id));
+    const decided = acceptedOr422(
+      await this.runtime
+        .policy()
+        .withdrawals.decide({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id),
+    );
     return jsonView(decided.state);
   }
 
@@ -153,7 +259,12 @@ export class PolicyController {
   async withdrawalDecision(@Param('withdrawalId') withdrawalId: string) {
     const { id } = parseInput(z.strictObject({ id: identifier }), { id: withdrawalId }, 'path');
     const decided = await this.runtime.policy().withdrawals.decision(id);
-    if (decided === undefined) throw new NotFoundException({ statusCode: 404, code: 'WITHDRAWAL_DECISION_UNKNOWN', reason: `no decision for ${id}` });
+    if (decided === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'WITHDRAWAL_DECISION_UNKNOWN',
+        reason: `no decision for ${id}`,
+      });
     return jsonView(decided);
   }
 
@@ -162,10 +273,23 @@ export class PolicyController {
   @Roles('operator')
   async recordException(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(
-      z.strictObject({ exceptionId: identifier, walletId: identifier, asset: z.string().regex(/^[A-Z0-9]{2,16}$/), amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), purpose: z.string().max(64), reason }),
+      z.strictObject({
+        exceptionId: identifier,
+        walletId: identifier,
+        asset: z.string().regex(/^[A-Z0-9]{2,16}$/),
+        amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/),
+        purpose: z.string().max(64),
+        reason,
+      }),
       body,
     );
-    acceptedOr422(await this.runtime.policy().recordComminglingException({ ...input, amountMinor: BigInt(input.amountMinor), by: caller.id }));
+    acceptedOr422(
+      await this.runtime.policy().recordComminglingException({
+        ...input,
+        amountMinor: BigInt(input.amountMinor),
+        by: caller.id,
+      }),
+    );
     return { exceptionId: input.exceptionId, recorded: true };
   }
 }

@@ -1,11 +1,25 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { Roles } from '@custody/auth';
 import { csvLine, dailyRunSummary, LINES_PAGE_MAX } from '@custody/reconciliation-application';
 import { ClientData, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
 const runId = z.string().regex(/^[A-Z]{2}:\d{4}-\d{2}-\d{2}@\d{1,19}$/);
 /** Lines of one CSV report (a larger run is paged through the JSON lines). */
 export const CSV_LINES_MAX = LINES_PAGE_MAX;
@@ -25,26 +39,62 @@ export class DailyRunsController {
     const { businessDay } = parseInput(z.strictObject({ businessDay: day }), body);
     this.runtime.assertNotFuture(businessDay);
     const { recorded, run } = await this.runtime.dailyRuns().run(businessDay);
-    return { ...recorded, movementsCounted: run.movementsCounted, movementsDeferred: run.movementsDeferred };
+    return {
+      ...recorded,
+      movementsCounted: run.movementsCounted,
+      movementsDeferred: run.movementsDeferred,
+    };
   }
 
   @Get()
   @Roles('operator', 'auditor')
   async list(@Query('businessDay') businessDay?: string) {
     const input = parseInput(z.strictObject({ businessDay: day }), { businessDay }, 'query');
-    return { businessDay: input.businessDay, runs: await this.runtime.dailyRuns().recordedRuns(input.businessDay) };
+    return {
+      businessDay: input.businessDay,
+      runs: await this.runtime.dailyRuns().recordedRuns(input.businessDay),
+    };
   }
 
   @ClientData()
   @Get(':runId/lines')
   @Roles('operator', 'auditor')
-  async lines(@Param('runId') id: string, @Query('limit') limit?: string, @Query('afterClient') afterClient?: string, @Query('afterAsset') afterAsset?: string) {
+  async lines(
+    @Param('runId') id: string,
+    @Query('limit') limit?: string,
+    @Query('afterClient') afterClient?: string,
+    @Query('afterAsset') afterAsset?: string,
+  ) {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
-    const query = parseInput(z.strictObject({ limit: z.string().regex(/^[1-9][0-9]{0,4}$/).transform(Number).pipe(z.int().max(LINES_PAGE_MAX)).optional() }), limit === undefined ? {} : { limit }, 'query');
+    const query = parseInput(
+      z.strictObject({
+        limit: z
+          .string()
+          .regex(/^[1-9][0-9]{0,4}$/)
+          .transform(Number)
+          .pipe(z.int().max(LINES_PAGE_MAX))
+          .optional(),
+      }),
+      limit === undefined ? {} : { limit },
+      'query',
+    );
     const pageLimit = query.limit ?? 1_000;
-    const lines = await this.runtime.dailyRuns().lines(run, pageLimit, afterClient === undefined ? undefined : { clientId: afterClient, asset: afterAsset ?? '' });
+    const lines = await this.runtime
+      .dailyRuns()
+      .lines(
+        run,
+        pageLimit,
+        afterClient === undefined ? undefined : { clientId: afterClient, asset: afterAsset ?? '' },
+      );
     const last = lines.at(-1);
-    return { runId: run, lines, next: lines.length === pageLimit && last !== undefined ? { afterClient: last.clientId, afterAsset: last.asset } : null };
+    return {
+      runId: run,
+      lines,
+      next:
+        lines.length === pageLimit && last !== undefined
+          ? { afterClient: last.clientId, afterAsset: last.asset }
+          : null,
+    };
   }
 
   @ClientData()
@@ -54,7 +104,14 @@ export class DailyRunsController {
   async csv(@Param('runId') id: string): Promise<string> {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const lines = await this.runtime.dailyRuns().lines(run, CSV_LINES_MAX);
-    return [csvLine(['client_id', 'asset', 'balance_minor', 'counted_minor']), ...lines.map((line) => csvLine([line.clientId, line.asset, line.balanceMinor, line.countedMinor]))].join('\n') + '\n';
+    return (
+      [
+        csvLine(['client_id', 'asset', 'balance_minor', 'counted_minor']),
+        ...lines.map((line) =>
+          csvLine([line.clientId, line.asset, line.balanceMinor, line.countedMinor]),
+        ),
+      ].join('\n') + '\n'
+    );
   }
 
   @Get(':runId/summary.txt')
@@ -63,8 +120,15 @@ export class DailyRunsController {
   async summary(@Param('runId') id: string): Promise<string> {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const businessDay = run.slice(3, 13);
-    const recorded = (await this.runtime.dailyRuns().recordedRuns(businessDay)).find((entry) => entry.runId === run);
-    if (recorded === undefined) throw new NotFoundException({ statusCode: 404, code: 'DAILY_RUN_UNKNOWN', reason: `no run ${run}` });
+    const recorded = (await this.runtime.dailyRuns().recordedRuns(businessDay)).find(
+      (entry) => entry.runId === run,
+    );
+    if (recorded === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'DAILY_RUN_UNKNOWN',
+        reason: `no run ${run}`,
+      });
     return dailyRunSummary(recorded);
   }
 }

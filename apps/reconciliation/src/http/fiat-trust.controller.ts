@@ -1,11 +1,30 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { csvLine, fiatRunSummary, OPEN_DISCREPANCIES_MAX } from '@custody/reconciliation-application';
+import {
+  csvLine,
+  fiatRunSummary,
+  OPEN_DISCREPANCIES_MAX,
+} from '@custody/reconciliation-application';
 import { ClientData, jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const runId = z.string().regex(/^[A-Z]{2}:\d{4}-\d{2}-\d{2}:fiat-[A-Z]{3}@\d{1,19}@[0-9a-f]{16}$/);
 /** A statement file's size at most (a busy month of a trust account as CSV). */
@@ -14,16 +33,34 @@ export const STATEMENT_CSV_LENGTH_MAX = 10_000_000;
 export const FIAT_CSV_LINES_MAX = 100_000;
 
 const accountId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
-const statementId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z:[0-9a-f]{16}$/);
+const statementId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z:[0-9a-f]{16}$/,
+  );
 const minorAmount = z.string().regex(/^-?(0|[1-9][0-9]{0,37})$/);
 /** What a registration or a rejection may say at most. */
 export const TRUST_TEXT_LENGTH_MAX = 500;
 const rejection = z.strictObject({ reason: z.string().trim().min(1).max(TRUST_TEXT_LENGTH_MAX) });
 
 /** A refused command: 422 with its code; a field of the path is named as such, any other as the body's. */
-function refused(error: { readonly code: string; readonly path: string; readonly reason: string; readonly problems?: readonly unknown[] }, pathFields: readonly string[] = []): UnprocessableEntityException {
+function refused(
+  error: {
+    readonly code: string;
+    readonly path: string;
+    readonly reason: string;
+    readonly problems?: readonly unknown[];
+  },
+  pathFields: readonly string[] = [],
+): UnprocessableEntityException {
   const path = pathFields.includes(error.path) ? `path.${error.path}` : `body.${error.path}`;
-  return new UnprocessableEntityException({ statusCode: 422, code: error.code, path, reason: error.reason, ...(error.problems === undefined ? {} : { problems: error.problems }) });
+  return new UnprocessableEntityException({
+    statusCode: 422,
+    code: error.code,
+    path,
+    reason: error.reason,
+    ...(error.problems === undefined ? {} : { problems: error.problems }),
+  });
 }
 
 /**
@@ -56,7 +93,11 @@ export class FiatTrustController {
       }),
       body,
     );
-    const requested = await this.runtime.fiatRuns().requestAccount({ ...input, openingBalanceMinor: BigInt(input.openingBalanceMinor), by: caller.id });
+    const requested = await this.runtime.fiatRuns().requestAccount({
+      ...input,
+      openingBalanceMinor: BigInt(input.openingBalanceMinor),
+      by: caller.id,
+    });
     if (!requested.ok) throw refused(requested.error);
     return jsonView(requested.account);
   }
@@ -64,9 +105,18 @@ export class FiatTrustController {
   @Get('trust-accounts/:accountId')
   @Roles('operator', 'approver', 'auditor')
   async account(@Param('accountId') id: string) {
-    const { accountId: known } = parseInput(z.strictObject({ accountId }), { accountId: id }, 'path');
+    const { accountId: known } = parseInput(
+      z.strictObject({ accountId }),
+      { accountId: id },
+      'path',
+    );
     const account = await this.runtime.fiatRuns().account(known);
-    if (account === null) throw new NotFoundException({ statusCode: 404, code: 'TRUST_ACCOUNT_UNKNOWN', reason: `no trust account ${known}` });
+    if (account === null)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'TRUST_ACCOUNT_UNKNOWN',
+        reason: `no trust account ${known}`,
+      });
     return jsonView(account);
   }
 
@@ -75,8 +125,14 @@ export class FiatTrustController {
   @HttpCode(200)
   @Roles('approver')
   async approveAccount(@Param('accountId') id: string, @CurrentCaller() caller: Caller) {
-    const { accountId: known } = parseInput(z.strictObject({ accountId }), { accountId: id }, 'path');
-    const decided = await this.runtime.fiatRuns().decideAccount({ accountId: known, decision: 'approve', reason: '', by: caller.id });
+    const { accountId: known } = parseInput(
+      z.strictObject({ accountId }),
+      { accountId: id },
+      'path',
+    );
+    const decided = await this.runtime
+      .fiatRuns()
+      .decideAccount({ accountId: known, decision: 'approve', reason: '', by: caller.id });
     if (!decided.ok) throw refused(decided.error, ['accountId']);
     return jsonView(decided.account);
   }
@@ -84,10 +140,20 @@ export class FiatTrustController {
   @Post('trust-accounts/:accountId/reject')
   @HttpCode(200)
   @Roles('approver')
-  async rejectAccount(@Param('accountId') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
-    const { accountId: known } = parseInput(z.strictObject({ accountId }), { accountId: id }, 'path');
+  async rejectAccount(
+    @Param('accountId') id: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const { accountId: known } = parseInput(
+      z.strictObject({ accountId }),
+      { accountId: id },
+      'path',
+    );
     const { reason } = parseInput(rejection, body);
-    const decided = await this.runtime.fiatRuns().decideAccount({ accountId: known, decision: 'reject', reason, by: caller.id });
+    const decided = await this.runtime
+      .fiatRuns()
+      .decideAccount({ accountId: known, decision: 'reject', reason, by: caller.id });
     if (!decided.ok) throw refused(decided.error, ['accountId']);
     return jsonView(decided.account);
   }
@@ -108,7 +174,11 @@ export class FiatTrustController {
       }),
       body,
     );
-    const imported = await this.runtime.fiatRuns().importStatement({ ...input, openingBalanceMinor: BigInt(input.openingBalanceMinor), by: caller.id });
+    const imported = await this.runtime.fiatRuns().importStatement({
+      ...input,
+      openingBalanceMinor: BigInt(input.openingBalanceMinor),
+      by: caller.id,
+    });
     if (!imported.ok) throw refused(imported.error);
     return jsonView(imported.statement);
   }
@@ -118,8 +188,14 @@ export class FiatTrustController {
   @HttpCode(200)
   @Roles('approver')
   async approveStatement(@Param('statementId') id: string, @CurrentCaller() caller: Caller) {
-    const { statementId: known } = parseInput(z.strictObject({ statementId }), { statementId: id }, 'path');
-    const decided = await this.runtime.fiatRuns().decideStatement({ statementId: known, decision: 'approve', reason: '', by: caller.id });
+    const { statementId: known } = parseInput(
+      z.strictObject({ statementId }),
+      { statementId: id },
+      'path',
+    );
+    const decided = await this.runtime
+      .fiatRuns()
+      .decideStatement({ statementId: known, decision: 'approve', reason: '', by: caller.id });
     if (!decided.ok) throw refused(decided.error, ['statementId']);
     return jsonView(decided.statement);
   }
@@ -127,10 +203,20 @@ export class FiatTrustController {
   @Post('trust-statements/:statementId/reject')
   @HttpCode(200)
   @Roles('approver')
-  async rejectStatement(@Param('statementId') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
-    const { statementId: known } = parseInput(z.strictObject({ statementId }), { statementId: id }, 'path');
+  async rejectStatement(
+    @Param('statementId') id: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const { statementId: known } = parseInput(
+      z.strictObject({ statementId }),
+      { statementId: id },
+      'path',
+    );
     const { reason } = parseInput(rejection, body);
-    const decided = await this.runtime.fiatRuns().decideStatement({ statementId: known, decision: 'reject', reason, by: caller.id });
+    const decided = await this.runtime
+      .fiatRuns()
+      .decideStatement({ statementId: known, decision: 'reject', reason, by: caller.id });
     if (!decided.ok) throw refused(decided.error, ['statementId']);
     return jsonView(decided.statement);
   }
@@ -147,8 +233,15 @@ export class FiatTrustController {
   @Get('fiat-runs')
   @Roles('operator', 'auditor')
   async list(@Query('businessDay') businessDay?: string, @Query('currency') code?: string) {
-    const input = parseInput(z.strictObject({ businessDay: day, currency }), { businessDay, currency: code }, 'query');
-    return { ...input, runs: jsonView(await this.runtime.fiatRuns().runs(input.businessDay, input.currency)) };
+    const input = parseInput(
+      z.strictObject({ businessDay: day, currency }),
+      { businessDay, currency: code },
+      'query',
+    );
+    return {
+      ...input,
+      runs: jsonView(await this.runtime.fiatRuns().runs(input.businessDay, input.currency)),
+    };
   }
 
   @ClientData()
@@ -158,7 +251,12 @@ export class FiatTrustController {
   async csv(@Param('runId') id: string): Promise<string> {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const lines = await this.runtime.fiatRuns().lines(known, FIAT_CSV_LINES_MAX);
-    return [csvLine(['client_id', 'balance_minor', 'counted_minor']), ...lines.map((line) => csvLine([line.clientId, line.balanceMinor, line.countedMinor]))].join('\n') + '\n';
+    return (
+      [
+        csvLine(['client_id', 'balance_minor', 'counted_minor']),
+        ...lines.map((line) => csvLine([line.clientId, line.balanceMinor, line.countedMinor])),
+      ].join('\n') + '\n'
+    );
   }
 
   @Get('fiat-runs/:runId/summary.txt')
@@ -166,9 +264,20 @@ export class FiatTrustController {
   @Roles('operator', 'auditor')
   async summary(@Param('runId') id: string): Promise<string> {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
-    const [, businessDay = '', code = ''] = /^[A-Z]{2}:(\d{4}-\d{2}-\d{2}):fiat-([A-Z]{3})@/.exec(known) ?? [];
-    const run = (await this.runtime.fiatRuns().runs(businessDay, code)).find((entry) => entry.runId === known);
-    if (run === undefined) throw new NotFoundException({ statusCode: 404, code: 'FIAT_RUN_UNKNOWN', reason: `no run ${known}` });
-    return fiatRunSummary(run, await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX));
+    const [, businessDay = '', code = ''] =
+      /^[A-Z]{2}:(\d{4}-\d{2}-\d{2}):fiat-([A-Z]{3})@/.exec(known) ?? [];
+    const run = (await this.runtime.fiatRuns().runs(businessDay, code)).find(
+      (entry) => entry.runId === known,
+    );
+    if (run === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'FIAT_RUN_UNKNOWN',
+        reason: `no run ${known}`,
+      });
+    return fiatRunSummary(
+      run,
+      await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX),
+    );
   }
 }

@@ -1,13 +1,38 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { OPEN_DISCREPANCIES_MAX, reconciliationCsv, reconciliationSummary, type Discrepancies } from '@custody/reconciliation-application';
+import {
+  OPEN_DISCREPANCIES_MAX,
+  reconciliationCsv,
+  reconciliationSummary,
+  type Discrepancies,
+} from '@custody/reconciliation-application';
 import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
-const runId = z.string().regex(/^[A-Z]{2}:\d{4}-\d{2}-\d{2}:tw14@\d{1,19}@[a-z0-9.+-]{1,400}@[0-9a-f]{16}$/);
-const discrepancyId = z.string().regex(/^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account)-(shortfall|surplus)(-[1-9][0-9]{0,5})?$/);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'a real day');
+const runId = z
+  .string()
+  .regex(/^[A-Z]{2}:\d{4}-\d{2}-\d{2}:tw14@\d{1,19}@[a-z0-9.+-]{1,400}@[0-9a-f]{16}$/);
+const discrepancyId = z
+  .string()
+  .regex(
+    /^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account)-(shortfall|surplus)(-[1-9][0-9]{0,5})?$/,
+  );
 const text = z.string().trim().min(1).max(2_000);
 /** Discrepancies listed per page at most. */
 export const DISCREPANCIES_PAGE_MAX = 500;
@@ -35,15 +60,25 @@ export class ReconciliationsController {
   @Roles('operator', 'auditor')
   async list(@Query('businessDay') businessDay?: string) {
     const input = parseInput(z.strictObject({ businessDay: day }), { businessDay }, 'query');
-    return { businessDay: input.businessDay, runs: jsonView(await this.runtime.reconciliationRuns().runs(input.businessDay)) };
+    return {
+      businessDay: input.businessDay,
+      runs: jsonView(await this.runtime.reconciliationRuns().runs(input.businessDay)),
+    };
   }
 
   @Get('reconciliation-runs/:runId')
   @Roles('operator', 'auditor')
   async report(@Param('runId') id: string) {
     const run = await this.find(id);
-    const discrepancies = await Promise.all(run.differences.map((difference) => this.runtime.discrepancies().discrepancy(difference.discrepancyId)));
-    return jsonView({ ...run, discrepancies: discrepancies.filter((state) => state !== undefined) });
+    const discrepancies = await Promise.all(
+      run.differences.map((difference) =>
+        this.runtime.discrepancies().discrepancy(difference.discrepancyId),
+      ),
+    );
+    return jsonView({
+      ...run,
+      discrepancies: discrepancies.filter((state) => state !== undefined),
+    });
   }
 
   @Get('reconciliation-runs/:runId/report.csv')
@@ -58,35 +93,68 @@ export class ReconciliationsController {
   @Roles('operator', 'auditor')
   async summary(@Param('runId') id: string): Promise<string> {
     const run = await this.find(id);
-    return reconciliationSummary(run, await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX));
+    return reconciliationSummary(
+      run,
+      await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX),
+    );
   }
 
   /** The wallet service's records of client-segregated wallets as reconciliation holds them (now, or before `before`). */
   @Get('wallet-records')
   @Roles('operator', 'auditor')
   async walletRecords(@Query('before') before?: string) {
-    const query = parseInput(z.strictObject({ before: z.iso.datetime({ offset: true }).optional() }), before === undefined ? {} : { before }, 'query');
-    const instant = query.before === undefined ? new Date().toISOString() : new Date(query.before).toISOString();
-    return { before: instant, records: jsonView(await this.runtime.reconciliationRuns().walletRecords(instant)) };
+    const query = parseInput(
+      z.strictObject({ before: z.iso.datetime({ offset: true }).optional() }),
+      before === undefined ? {} : { before },
+      'query',
+    );
+    const instant =
+      query.before === undefined ? new Date().toISOString() : new Date(query.before).toISOString();
+    return {
+      before: instant,
+      records: jsonView(await this.runtime.reconciliationRuns().walletRecords(instant)),
+    };
   }
 
   @Get('discrepancies')
   @Roles('operator', 'auditor')
   async discrepancies(@Query('status') status?: string, @Query('limit') limit?: string) {
     const query = parseInput(
-      z.strictObject({ status: z.enum(['open', 'closed', 'all']).default('open'), limit: z.string().regex(/^[1-9][0-9]{0,3}$/).transform(Number).pipe(z.int().max(DISCREPANCIES_PAGE_MAX)).optional() }),
+      z.strictObject({
+        status: z.enum(['open', 'closed', 'all']).default('open'),
+        limit: z
+          .string()
+          .regex(/^[1-9][0-9]{0,3}$/)
+          .transform(Number)
+          .pipe(z.int().max(DISCREPANCIES_PAGE_MAX))
+          .optional(),
+      }),
       { ...(status === undefined ? {} : { status }), ...(limit === undefined ? {} : { limit }) },
       'query',
     );
-    return { status: query.status, discrepancies: jsonView(await this.runtime.discrepancies().list(query.status, query.limit ?? 100)) };
+    return {
+      status: query.status,
+      discrepancies: jsonView(
+        await this.runtime.discrepancies().list(query.status, query.limit ?? 100),
+      ),
+    };
   }
 
   @Get('discrepancies/:id')
   @Roles('operator', 'auditor')
   async discrepancy(@Param('id') id: string) {
-    const { discrepancyId: known } = parseInput(z.strictObject({ discrepancyId }), { discrepancyId: id }, 'path');
+    const { discrepancyId: known } = parseInput(
+      z.strictObject({ discrepancyId }),
+      { discrepancyId: id },
+      'path',
+    );
     const state = await this.runtime.discrepancies().discrepancy(known);
-    if (state === undefined) throw new NotFoundException({ statusCode: 404, code: 'DISCREPANCY_UNKNOWN', reason: `no discrepancy ${known}` });
+    if (state === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'DISCREPANCY_UNKNOWN',
+        reason: `no discrepancy ${known}`,
+      });
     return jsonView(state);
   }
 
@@ -95,7 +163,12 @@ export class ReconciliationsController {
   @Roles('operator')
   async note(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const { note } = parseInput(z.strictObject({ note: text }), body);
-    return this.act(id, { type: 'AddInvestigationNote', note, by: caller.id, at: new Date().toISOString() });
+    return this.act(id, {
+      type: 'AddInvestigationNote',
+      note,
+      by: caller.id,
+      at: new Date().toISOString(),
+    });
   }
 
   @Post('discrepancies/:id/explanation')
@@ -103,27 +176,53 @@ export class ReconciliationsController {
   @Roles('operator')
   async explain(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const { cause } = parseInput(z.strictObject({ cause: text }), body);
-    return this.act(id, { type: 'ExplainDiscrepancy', cause, by: caller.id, at: new Date().toISOString() });
+    return this.act(id, {
+      type: 'ExplainDiscrepancy',
+      cause,
+      by: caller.id,
+      at: new Date().toISOString(),
+    });
   }
 
   @Post('discrepancies/:id/top-ups')
   @HttpCode(201)
   @Roles('operator')
   async topUp(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
-    const input = parseInput(z.strictObject({ amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/), reference: z.string().trim().min(1).max(200) }), body);
-    return this.act(id, { type: 'RecordTopUp', amountMinor: BigInt(input.amountMinor), reference: input.reference, by: caller.id, at: new Date().toISOString() });
+    const input = parseInput(
+      z.strictObject({
+        amountMinor: z.string().regex(/^[1-9][0-9]{0,37}$/),
+        reference: z.string().trim().min(1).max(200),
+      }),
+      body,
+    );
+    return this.act(id, {
+      type: 'RecordTopUp',
+      amountMinor: BigInt(input.amountMinor),
+      reference: input.reference,
+      by: caller.id,
+      at: new Date().toISOString(),
+    });
   }
 
   /** An operator's act on a known discrepancy: its state after, or the refusal (422 with its code). */
   private async act(id: string, command: Parameters<Discrepancies['act']>[1]) {
-    const { discrepancyId: known } = parseInput(z.strictObject({ discrepancyId }), { discrepancyId: id }, 'path');
+    const { discrepancyId: known } = parseInput(
+      z.strictObject({ discrepancyId }),
+      { discrepancyId: id },
+      'path',
+    );
     return jsonView(acceptedOr422(await this.runtime.discrepancies().act(known, command)).state);
   }
 
   private async find(id: string) {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const run = await this.runtime.reconciliationRuns().findRun(known);
-    if (run === undefined) throw new NotFoundException({ statusCode: 404, code: 'RECONCILIATION_RUN_UNKNOWN', reason: `no run ${known}` });
+    if (run === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'RECONCILIATION_RUN_UNKNOWN',
+        reason: `no run ${known}`,
+      });
     return run;
   }
 }

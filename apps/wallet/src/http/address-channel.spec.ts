@@ -4,18 +4,26 @@ import { CustodiansController } from './wallets.controller';
 import { AllowListController } from './withdrawals.controller';
 
 const exchange = ['exchange'];
-const rolesOf = (controller: { prototype: object }, method: string) => Reflect.getMetadata(REQUIRED_ROLES_METADATA, (controller.prototype as Record<string, unknown>)[method] as object) as string[];
+const rolesOf = (controller: { prototype: object }, method: string) =>
+  Reflect.getMetadata(
+    REQUIRED_ROLES_METADATA,
+    (controller.prototype as Record<string, unknown>)[method] as object,
+  ) as string[];
 
-describe('who adds a client\'s address (HK-11h) and who decides key access (TW-18, HK-11c)', () => {
-  it('HK-11h the exchange\'s service identity is the client\'s channel; an operator is staff; another service\'s identity is neither', () => {
-    expect(additionChannel({ id: 'exchange', roles: ['custody-service'] }, exchange)).toBe('client');
+describe("who adds a client's address (HK-11h) and who decides key access (TW-18, HK-11c)", () => {
+  it("HK-11h the exchange's service identity is the client's channel; an operator is staff; another service's identity is neither", () => {
+    expect(additionChannel({ id: 'exchange', roles: ['custody-service'] }, exchange)).toBe(
+      'client',
+    );
     expect(additionChannel({ id: 'ops-1', roles: ['operator'] }, exchange)).toBe('staff');
-    expect(additionChannel({ id: 'wallet-service', roles: ['custody-service'] }, exchange)).toBeUndefined();
+    expect(
+      additionChannel({ id: 'wallet-service', roles: ['custody-service'] }, exchange),
+    ).toBeUndefined();
     expect(additionChannel({ id: 'exchange', roles: ['operator'] }, exchange)).toBe('staff'); // a person named like the exchange is still a person
     expect(additionChannel({ id: 'admin-1', roles: ['admin'] }, exchange)).toBeUndefined();
   });
 
-  it('HK-11h the challenge and proof routes take the client\'s channel or staff; the decision on a held addition takes an approver only', () => {
+  it("HK-11h the challenge and proof routes take the client's channel or staff; the decision on a held addition takes an approver only", () => {
     expect(rolesOf(AllowListController, 'issue')).toEqual(['custody-service', 'operator']);
     expect(rolesOf(AllowListController, 'prove')).toEqual(['custody-service', 'operator']);
     expect(rolesOf(AllowListController, 'decide')).toEqual(['approver']);

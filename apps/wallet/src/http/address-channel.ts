@@ -12,16 +12,27 @@ export const CLIENT_CHANNEL_SUBJECT_UNKNOWN = 'CLIENT_CHANNEL_SUBJECT_UNKNOWN';
  * approver). Any other caller is refused: another custody service's workload identity is not the
  * client's channel.
  */
-export function additionChannel(caller: Caller, exchangeSubjects: readonly string[]): AdditionChannel | undefined {
-  if (caller.roles.includes('custody-service') && exchangeSubjects.includes(caller.id)) return 'client';
+export function additionChannel(
+  caller: Caller,
+  exchangeSubjects: readonly string[],
+): AdditionChannel | undefined {
+  if (caller.roles.includes('custody-service') && exchangeSubjects.includes(caller.id))
+    return 'client';
   if (caller.roles.includes('operator')) return 'staff';
   return undefined;
 }
 
-export function additionChannelOr403(caller: Caller, exchangeSubjects: readonly string[]): AdditionChannel {
+export function additionChannelOr403(
+  caller: Caller,
+  exchangeSubjects: readonly string[],
+): AdditionChannel {
   const channel = additionChannel(caller, exchangeSubjects);
   if (channel === undefined) {
-    throw new ForbiddenException({ statusCode: 403, code: CLIENT_CHANNEL_SUBJECT_UNKNOWN, reason: `${caller.id} is not the exchange's identity (WALLET_EXCHANGE_SUBJECTS) nor an operator: it cannot add a client's address` });
+    throw new ForbiddenException({
+      statusCode: 403,
+      code: CLIENT_CHANNEL_SUBJECT_UNKNOWN,
+      reason: `${caller.id} is not the exchange's identity (WALLET_EXCHANGE_SUBJECTS) nor an operator: it cannot add a client's address`,
+    });
   }
   return channel;
 }

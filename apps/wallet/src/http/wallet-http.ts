@@ -13,10 +13,17 @@ export const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
 /** Reasons, notes: bounded. */
 export const REASON_LENGTH_MAX = 500;
 export const reason = z.string().min(1).max(REASON_LENGTH_MAX);
-export const location = z.strictObject({ site: z.string().min(1).max(64), jurisdiction: z.string().regex(/^[A-Z]{2}$/) });
+export const location = z.strictObject({
+  site: z.string().min(1).max(64),
+  jurisdiction: z.string().regex(/^[A-Z]{2}$/),
+});
 /** A key is backed up in a handful of places, not hundreds. */
 export const BACKUPS_MAX = 8;
 /** Assets of one wallet. */
 export const WALLET_ASSETS_MAX = 32;
 
-export { acceptedOr422 as orRefused, jsonView as view, parseInput as parseBody } from '@custody/service-host';
+export {
+  acceptedOr422 as orRefused,
+  jsonView as view,
+  parseInput as parseBody,
+} from '@custody/service-host';

@@ -1,9 +1,30 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { hasKeyAccess } from '@custody/wallet-domain';
 import { z } from 'zod/v4';
 import { WalletRuntime } from '../wallet-runtime';
-import { asset, BACKUPS_MAX, chain, identifier, instant, location, orRefused, parseBody, reason, view, WALLET_ASSETS_MAX } from './wallet-http';
+import {
+  asset,
+  BACKUPS_MAX,
+  chain,
+  identifier,
+  instant,
+  location,
+  orRefused,
+  parseBody,
+  reason,
+  view,
+  WALLET_ASSETS_MAX,
+} from './wallet-http';
 
 const registration = z.strictObject({
   walletId: identifier,
@@ -14,12 +35,33 @@ const registration = z.strictObject({
   keyLocation: location,
   backups: z.array(location).max(BACKUPS_MAX),
   rotationDueAt: instant,
-  quorum: z.strictObject({ required: z.int().min(1).max(100), spanDepartmentsOrSites: z.boolean(), approvalTtlMs: z.int().min(1) }),
+  quorum: z.strictObject({
+    required: z.int().min(1).max(100),
+    spanDepartmentsOrSites: z.boolean(),
+    approvalTtlMs: z.int().min(1),
+  }),
   confirmationsRequired: z.int().min(1),
 });
-const rotation = z.strictObject({ requestId: identifier, rotationDueAt: instant, keyLocation: location, backups: z.array(location).max(BACKUPS_MAX), reason });
-const custodian = z.strictObject({ custodianId: identifier, name: z.string().min(1).max(200), department: z.string().min(1).max(64), site: z.string().min(1).max(64) });
-const accessChange = z.strictObject({ changeId: identifier, custodianId: identifier, walletId: identifier, action: z.enum(['grant', 'revoke']), reason });
+const rotation = z.strictObject({
+  requestId: identifier,
+  rotationDueAt: instant,
+  keyLocation: location,
+  backups: z.array(location).max(BACKUPS_MAX),
+  reason,
+});
+const custodian = z.strictObject({
+  custodianId: identifier,
+  name: z.string().min(1).max(200),
+  department: z.string().min(1).max(64),
+  site: z.string().min(1).max(64),
+});
+const accessChange = z.strictObject({
+  changeId: identifier,
+  custodianId: identifier,
+  walletId: identifier,
+  action: z.enum(['grant', 'revoke']),
+  reason,
+});
 const accessDecision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
 
 /**
@@ -53,7 +95,13 @@ export class WalletsController {
   @Roles('operator', 'key-custodian', 'auditor', 'admin')
   async get(@Param('walletId') walletId: string) {
     const wallet = await this.runtime.service().wallet(walletId);
-    if (wallet === undefined) throw new NotFoundException({ statusCode: 404, code: 'WALLET_UNKNOWN', path: 'path.walletId', reason: `no wallet ${walletId}` });
+    if (wallet === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'WALLET_UNKNOWN',
+        path: 'path.walletId',
+        reason: `no wallet ${walletId}`,
+      });
     return view(wallet);
   }
 
@@ -61,17 +109,30 @@ export class WalletsController {
   @Post(':walletId/key-rotations')
   @HttpCode(201)
   @Roles('admin')
-  async requestRotation(@Param('walletId') walletId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async requestRotation(
+    @Param('walletId') walletId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const change = parseBody(rotation, body);
-    return view(orRefused(await this.runtime.service().requestKeyRotation(walletId, change, caller.id)).state);
+    return view(
+      orRefused(await this.runtime.service().requestKeyRotation(walletId, change, caller.id)).state,
+    );
   }
 
   /** ...and approved by a different admin or approver: only then is the new key generated in the HSM. */
   @Post(':walletId/key-rotations/:requestId/approval')
   @HttpCode(200)
   @Roles('admin', 'approver')
-  async approveRotation(@Param('walletId') walletId: string, @Param('requestId') requestId: string, @CurrentCaller() caller: Caller) {
-    return view(orRefused(await this.runtime.service().approveKeyRotation(walletId, requestId, caller.id)).state);
+  async approveRotation(
+    @Param('walletId') walletId: string,
+    @Param('requestId') requestId: string,
+    @CurrentCaller() caller: Caller,
+  ) {
+    return view(
+      orRefused(await this.runtime.service().approveKeyRotation(walletId, requestId, caller.id))
+        .state,
+    );
   }
 }
 
@@ -99,7 +160,10 @@ export class CustodiansController {
     const roster = await this.runtime.service().roster();
     const walletIds = [...roster.grants.keys()];
     return {
-      custodians: [...roster.custodians.values()].map((entry) => ({ ...entry, wallets: walletIds.filter((walletId) => hasKeyAccess(roster, walletId, entry.custodianId)) })),
+      custodians: [...roster.custodians.values()].map((entry) => ({
+        ...entry,
+        wallets: walletIds.filter((walletId) => hasKeyAccess(roster, walletId, entry.custodianId)),
+      })),
       changes: view(roster.changes),
     };
   }
@@ -109,7 +173,9 @@ export class CustodiansController {
   @Roles('admin')
   async requestChange(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const change = parseBody(accessChange, body);
-    const result = orRefused(await this.runtime.service().requestKeyAccessChange(change, caller.id));
+    const result = orRefused(
+      await this.runtime.service().requestKeyAccessChange(change, caller.id),
+    );
     return view(result.state.changes.get(change.changeId));
   }
 
@@ -117,9 +183,17 @@ export class CustodiansController {
   @Post('key-access-changes/:changeId/decision')
   @HttpCode(200)
   @Roles('approver')
-  async decideChange(@Param('changeId') changeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async decideChange(
+    @Param('changeId') changeId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const decision = parseBody(accessDecision, body);
-    const result = orRefused(await this.runtime.service().decideKeyAccessChange(changeId, decision.decision, decision.reason, caller.id));
+    const result = orRefused(
+      await this.runtime
+        .service()
+        .decideKeyAccessChange(changeId, decision.decision, decision.reason, caller.id),
+    );
     return view(result.state.changes.get(changeId));
   }
 }

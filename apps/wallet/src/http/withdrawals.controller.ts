@@ -1,5 +1,16 @@
 import { ClientData } from '@custody/service-host';
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { OPEN_WITHDRAWALS_PAGE_MAX, PolicyUnavailableError } from '@custody/wallet-application';
 import { allowListedAddress, type AllowListState } from '@custody/wallet-domain';
@@ -7,7 +18,18 @@ import { z } from 'zod/v4';
 import { WALLET_CONFIG, type WalletConfig } from '../wallet-config';
 import { WalletRuntime } from '../wallet-runtime';
 import { additionChannelOr403 } from './address-channel';
-import { amountMinor, asset, chain, evmAddress, hex32, identifier, orRefused, parseBody, reason, view } from './wallet-http';
+import {
+  amountMinor,
+  asset,
+  chain,
+  evmAddress,
+  hex32,
+  identifier,
+  orRefused,
+  parseBody,
+  reason,
+  view,
+} from './wallet-http';
 
 const withdrawal = z.strictObject({
   withdrawalId: identifier,
@@ -22,12 +44,29 @@ const withdrawal = z.strictObject({
 const approval = z.strictObject({ payloadHash: hex32 });
 const openQuery = z.strictObject({
   status: z.enum(['awaiting-payload', 'awaiting-approval', 'signed', 'broadcast']).optional(),
-  limit: z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().max(OPEN_WITHDRAWALS_PAGE_MAX)).optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/)
+    .transform(Number)
+    .pipe(z.int().max(OPEN_WITHDRAWALS_PAGE_MAX))
+    .optional(),
 });
-const internalTransfer = z.strictObject({ transferId: identifier, sourceWalletId: identifier, destinationWalletId: identifier, asset, amountMinor });
+const internalTransfer = z.strictObject({
+  transferId: identifier,
+  sourceWalletId: identifier,
+  destinationWalletId: identifier,
+  asset,
+  amountMinor,
+});
 const cancellation = z.strictObject({ reason });
 /** `reason`: why staff add the address (required from an operator; the client's channel gives none). */
-const challenge = z.strictObject({ challengeId: identifier, chain, address: evmAddress, method: z.enum(['signed-message', 'micro-payment']), reason: reason.optional() });
+const challenge = z.strictObject({
+  challengeId: identifier,
+  chain,
+  address: evmAddress,
+  method: z.enum(['signed-message', 'micro-payment']),
+  reason: reason.optional(),
+});
 const additionDecision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
 const signatureProof = z.strictObject({ signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/) });
 const removal = z.strictObject({ chain, address: evmAddress, reason });
@@ -50,10 +89,23 @@ export class WithdrawalsController {
     const { requestId, walletId, ...rest } = input;
     const requested = await this.runtime
       .service()
-      .requestWithdrawal({ ...rest, requestId: requestId ?? input.withdrawalId, amountMinor: BigInt(input.amountMinor), ...(walletId === undefined ? {} : { walletId }) }, caller.id)
+      .requestWithdrawal(
+        {
+          ...rest,
+          requestId: requestId ?? input.withdrawalId,
+          amountMinor: BigInt(input.amountMinor),
+          ...(walletId === undefined ? {} : { walletId }),
+        },
+        caller.id,
+      )
       .catch((error: unknown) => {
         // nothing recorded: the operator may ask again once the policy service answers
-        if (error instanceof PolicyUnavailableError) throw new ServiceUnavailableException({ statusCode: 503, code: error.code, reason: error.message });
+        if (error instanceof PolicyUnavailableError)
+          throw new ServiceUnavailableException({
+            statusCode: 503,
+            code: error.code,
+            reason: error.message,
+          });
         throw error;
       });
     return view(orRefused(requested).state);
@@ -64,8 +116,14 @@ export class WithdrawalsController {
   @Get()
   @Roles('operator', 'key-custodian', 'auditor')
   async list(@Query('status') status?: string, @Query('limit') limit?: string) {
-    const query = parseBody(openQuery, { ...(status === undefined ? {} : { status }), ...(limit === undefined ? {} : { limit }) }, 'query');
-    const open = await this.runtime.service().openWithdrawals(query.status, query.limit ?? OPEN_WITHDRAWALS_PAGE_MAX);
+    const query = parseBody(
+      openQuery,
+      { ...(status === undefined ? {} : { status }), ...(limit === undefined ? {} : { limit }) },
+      'query',
+    );
+    const open = await this.runtime
+      .service()
+      .openWithdrawals(query.status, query.limit ?? OPEN_WITHDRAWALS_PAGE_MAX);
     return { withdrawals: view(open) };
   }
 
@@ -76,7 +134,13 @@ export class WithdrawalsController {
   async get(@Param('withdrawalId') withdrawalId: string) {
     const service = this.runtime.service();
     const state = await service.withdrawal(withdrawalId);
-    if (state === undefined) throw new NotFoundException({ statusCode: 404, code: 'WITHDRAWAL_UNKNOWN', path: 'path.withdrawalId', reason: `no withdrawal ${withdrawalId}` });
+    if (state === undefined)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'WITHDRAWAL_UNKNOWN',
+        path: 'path.withdrawalId',
+        reason: `no withdrawal ${withdrawalId}`,
+      });
     // HK-11h: how, through whom, by whom and when the destination was proven (null: an internal transfer, or no longer listed)
     return view({ ...state, destinationProof: await service.destinationProvenance(state) });
   }
@@ -84,18 +148,35 @@ export class WithdrawalsController {
   @Post(':withdrawalId/approvals')
   @HttpCode(201)
   @Roles('key-custodian')
-  async approve(@Param('withdrawalId') withdrawalId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async approve(
+    @Param('withdrawalId') withdrawalId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const { payloadHash } = parseBody(approval, body);
-    const result = orRefused(await this.runtime.service().approveSigning(withdrawalId, payloadHash, caller.id));
-    return { withdrawalId, approvedBy: caller.id, payloadHash, events: result.events.map((event) => event.type) };
+    const result = orRefused(
+      await this.runtime.service().approveSigning(withdrawalId, payloadHash, caller.id),
+    );
+    return {
+      withdrawalId,
+      approvedBy: caller.id,
+      payloadHash,
+      events: result.events.map((event) => event.type),
+    };
   }
 
   @Post(':withdrawalId/cancellation')
   @HttpCode(200)
   @Roles('operator')
-  async cancel(@Param('withdrawalId') withdrawalId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async cancel(
+    @Param('withdrawalId') withdrawalId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const { reason: why } = parseBody(cancellation, body);
-    return view(orRefused(await this.runtime.service().cancelWithdrawal(withdrawalId, why, caller.id)).state);
+    return view(
+      orRefused(await this.runtime.service().cancelWithdrawal(withdrawalId, why, caller.id)).state,
+    );
   }
 }
 
@@ -113,7 +194,13 @@ export class InternalTransfersController {
   @Roles('operator')
   async request(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseBody(internalTransfer, body);
-    return view(orRefused(await this.runtime.service().requestInternalTransfer({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id)).state);
+    return view(
+      orRefused(
+        await this.runtime
+          .service()
+          .requestInternalTransfer({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id),
+      ).state,
+    );
   }
 }
 
@@ -136,17 +223,33 @@ export class AllowListController {
   @Roles('operator', 'approver', 'auditor')
   async get(@Param('clientId') clientId: string) {
     const state = await this.runtime.service().allowList(identifierOf(clientId));
-    return { clientId, addresses: view(state.addresses), pending: view(state.pending), challenges: view(state.challenges) };
+    return {
+      clientId,
+      addresses: view(state.addresses),
+      pending: view(state.pending),
+      challenges: view(state.challenges),
+    };
   }
 
   /** The challenge to sign (its exact text) or the micro-payment to make (amount and receiving address). */
   @Post('challenges')
   @HttpCode(201)
   @Roles('custody-service', 'operator')
-  async issue(@Param('clientId') clientId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async issue(
+    @Param('clientId') clientId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const channel = additionChannelOr403(caller, this.config.addressAdditions.exchangeSubjects);
     const { reason: why, ...input } = parseBody(challenge, body);
-    const result = orRefused(await this.runtime.service().issueOwnershipChallenge({ ...input, clientId: identifierOf(clientId), channel, reason: why ?? null }, caller.id));
+    const result = orRefused(
+      await this.runtime
+        .service()
+        .issueOwnershipChallenge(
+          { ...input, clientId: identifierOf(clientId), channel, reason: why ?? null },
+          caller.id,
+        ),
+    );
     return view(result.state.challenges.get(input.challengeId));
   }
 
@@ -154,10 +257,25 @@ export class AllowListController {
   @Post('challenges/:challengeId/signature')
   @HttpCode(200)
   @Roles('custody-service', 'operator')
-  async prove(@Param('clientId') clientId: string, @Param('challengeId') challengeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async prove(
+    @Param('clientId') clientId: string,
+    @Param('challengeId') challengeId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const channel = additionChannelOr403(caller, this.config.addressAdditions.exchangeSubjects);
     const { signature } = parseBody(signatureProof, body);
-    const result = orRefused(await this.runtime.service().proveOwnershipBySignature(identifierOf(clientId), challengeId, signature, caller.id, channel));
+    const result = orRefused(
+      await this.runtime
+        .service()
+        .proveOwnershipBySignature(
+          identifierOf(clientId),
+          challengeId,
+          signature,
+          caller.id,
+          channel,
+        ),
+    );
     return { clientId, challengeId, proven: true, ...additionOutcome(result.state, challengeId) };
   }
 
@@ -165,18 +283,47 @@ export class AllowListController {
   @Post('additions/:challengeId/decision')
   @HttpCode(200)
   @Roles('approver')
-  async decide(@Param('clientId') clientId: string, @Param('challengeId') challengeId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async decide(
+    @Param('clientId') clientId: string,
+    @Param('challengeId') challengeId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const input = parseBody(additionDecision, body);
-    const result = orRefused(await this.runtime.service().decideAddressAddition(identifierOf(clientId), challengeId, input.decision, input.reason, caller.id));
+    const result = orRefused(
+      await this.runtime
+        .service()
+        .decideAddressAddition(
+          identifierOf(clientId),
+          challengeId,
+          input.decision,
+          input.reason,
+          caller.id,
+        ),
+    );
     return { clientId, challengeId, ...additionOutcome(result.state, challengeId) };
   }
 
   @Post('removals')
   @HttpCode(200)
   @Roles('operator')
-  async remove(@Param('clientId') clientId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async remove(
+    @Param('clientId') clientId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const input = parseBody(removal, body);
-    const result = orRefused(await this.runtime.service().removeAllowListedAddress(identifierOf(clientId), input.chain, input.address, input.reason, caller.id));
+    const result = orRefused(
+      await this.runtime
+        .service()
+        .removeAllowListedAddress(
+          identifierOf(clientId),
+          input.chain,
+          input.address,
+          input.reason,
+          caller.id,
+        ),
+    );
     return { clientId, addresses: view(result.state.addresses) };
   }
 }
@@ -185,9 +332,18 @@ export class AllowListController {
 function additionOutcome(state: AllowListState, challengeId: string) {
   const challenge = state.challenges.get(challengeId);
   const pending = state.pending.get(challengeId);
-  const entry = challenge === undefined ? undefined : allowListedAddress(state, challenge.chain, challenge.address);
-  if (pending !== undefined) return { status: 'awaiting-approval', code: pending.holds[0]?.code, holds: view(pending.holds) };
-  if (challenge?.status === 'listed' && entry !== undefined) return { status: 'listed', usableFrom: entry.usableFrom, address: view(entry) };
+  const entry =
+    challenge === undefined
+      ? undefined
+      : allowListedAddress(state, challenge.chain, challenge.address);
+  if (pending !== undefined)
+    return {
+      status: 'awaiting-approval',
+      code: pending.holds[0]?.code,
+      holds: view(pending.holds),
+    };
+  if (challenge?.status === 'listed' && entry !== undefined)
+    return { status: 'listed', usableFrom: entry.usableFrom, address: view(entry) };
   return { status: challenge?.status ?? 'unknown' };
 }
 
@@ -210,23 +366,58 @@ export class DepositsController {
   @Get('flagged')
   @Roles('operator', 'approver', 'auditor')
   async flagged(@Query('limit') limit?: string) {
-    const query = parseBody(z.strictObject({ limit: z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().max(OPEN_WITHDRAWALS_PAGE_MAX)).optional() }), limit === undefined ? {} : { limit }, 'query');
-    return { deposits: view(await this.runtime.service().flaggedDeposits(query.limit ?? OPEN_WITHDRAWALS_PAGE_MAX)) };
+    const query = parseBody(
+      z.strictObject({
+        limit: z
+          .string()
+          .regex(/^[1-9][0-9]{0,2}$/)
+          .transform(Number)
+          .pipe(z.int().max(OPEN_WITHDRAWALS_PAGE_MAX))
+          .optional(),
+      }),
+      limit === undefined ? {} : { limit },
+      'query',
+    );
+    return {
+      deposits: view(
+        await this.runtime.service().flaggedDeposits(query.limit ?? OPEN_WITHDRAWALS_PAGE_MAX),
+      ),
+    };
   }
 
   @Post(':depositId/attribution')
   @HttpCode(201)
   @Roles('operator')
-  async propose(@Param('depositId') depositId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async propose(
+    @Param('depositId') depositId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const input = parseBody(attribution, body);
-    return view(orRefused(await this.runtime.service().proposeDepositAttribution(depositId, input.clientId, input.reason, caller.id)).state);
+    return view(
+      orRefused(
+        await this.runtime
+          .service()
+          .proposeDepositAttribution(depositId, input.clientId, input.reason, caller.id),
+      ).state,
+    );
   }
 
   @Post(':depositId/attribution/decision')
   @HttpCode(200)
   @Roles('approver')
-  async decide(@Param('depositId') depositId: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+  async decide(
+    @Param('depositId') depositId: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ) {
     const input = parseBody(attributionDecision, body);
-    return view(orRefused(await this.runtime.service().decideDepositAttribution(depositId, input.decision, input.reason, caller.id)).state);
+    return view(
+      orRefused(
+        await this.runtime
+          .service()
+          .decideDepositAttribution(depositId, input.decision, input.reason, caller.id),
+      ).state,
+    );
   }
 }

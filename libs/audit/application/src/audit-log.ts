@@ -24,8 +24,20 @@ import {
   type AuditedLedgerEvent,
   type ReconstructedBalance,
 } from '@custody/audit-domain';
-import { EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
-import { EventSourcedStreams, guardHistory, withSchemaDdl, type Aggregate, type PostgresEventStore } from '@custody/event-store';
+import {
+  EXCHANGE_PRICES_TOPIC,
+  LEDGER_EVENTS_TOPIC,
+  POLICY_EVENTS_TOPIC,
+  RECONCILIATION_EVENTS_TOPIC,
+  WALLET_EVENTS_TOPIC,
+} from '@custody/contracts';
+import {
+  EventSourcedStreams,
+  guardHistory,
+  withSchemaDdl,
+  type Aggregate,
+  type PostgresEventStore,
+} from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import type { Pool, PoolClient } from 'pg';
 
@@ -52,7 +64,18 @@ const CHECKPOINTS_AGGREGATE: Aggregate<readonly Checkpoint[], CheckpointSigned> 
 };
 const CHECKPOINTS_STREAM_ID = 'audit-checkpoints';
 
-type RecordRow = { position: string; topic: string; partition: number; offset: string; key: string | null; value_base64: string; source_position: string | null; source_hash: string | null; previous_hash: string; hash: string };
+type RecordRow = {
+  position: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value_base64: string;
+  source_position: string | null;
+  source_hash: string | null;
+  previous_hash: string;
+  hash: string;
+};
 const recordOf = (row: RecordRow): AuditRecord => ({
   position: BigInt(row.position),
   topic: row.topic,
@@ -120,9 +143,15 @@ export class AuditLog {
         exception when duplicate_object or unique_violation then null;
         end $$;`);
       await client.query(`grant usage on schema ${this.schema} to ${AUDIT_WRITER_ROLE}`);
-      await client.query(`grant select, insert on ${this.schema}.audit_records, ${this.schema}.audit_queries to ${AUDIT_WRITER_ROLE}`);
-      await client.query(`grant usage on sequence ${this.schema}.audit_queries_id_seq to ${AUDIT_WRITER_ROLE}`);
-      await client.query(`revoke update, delete, truncate on ${this.schema}.audit_records from ${AUDIT_WRITER_ROLE}, public`);
+      await client.query(
+        `grant select, insert on ${this.schema}.audit_records, ${this.schema}.audit_queries to ${AUDIT_WRITER_ROLE}`,
+      );
+      await client.query(
+        `grant usage on sequence ${this.schema}.audit_queries_id_seq to ${AUDIT_WRITER_ROLE}`,
+      );
+      await client.query(
+        `revoke update, delete, truncate on ${this.schema}.audit_records from ${AUDIT_WRITER_ROLE}, public`,
+      );
       // the service's own database user may act as the writer (SET ROLE) when it appends
       await client.query(`grant ${AUDIT_WRITER_ROLE} to current_user`);
     });
@@ -130,12 +159,19 @@ export class AuditLog {
 
   /** The inbox consumer's `apply`: each message appended to the chain, in the batch's transaction, one writer at a time. */
   apply() {
-    return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.audit-append.${this.schema}`]);
+    return async (
+      messages: readonly ConsumedMessage[],
+      client: PoolClient,
+    ): Promise<ApplyOutcome> => {
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [
+        `custody.audit-append.${this.schema}`,
+      ]);
       // the record is written as the writer role (INSERT and SELECT only) for the rest of this transaction:
       // even a bug here cannot UPDATE or DELETE a record (the inbox row was written before, as the owner)
       await client.query(`set local role ${AUDIT_WRITER_ROLE}`);
-      const { rows } = await client.query<{ position: string; hash: string }>(`select r.position::text as position, r.hash from ${this.schema}.audit_records r order by r.position desc limit 1`);
+      const { rows } = await client.query<{ position: string; hash: string }>(
+        `select r.position::text as position, r.hash from ${this.schema}.audit_records r order by r.position desc limit 1`,
+      );
       let position = BigInt(rows[0]?.position ?? '0');
       let previous = rows[0]?.hash ?? AUDIT_GENESIS_HASH;
       const entries: AuditEntry[] = messages.map((message) => ({
@@ -148,18 +184,40 @@ export class AuditLog {
         sourceHash: message.headers['source-hash'] ?? null,
       }));
       // the same Kafka message again is recorded once: what the record holds already is left out before the chain is extended
-      const { rows: held } = await client.query<{ topic: string; partition: number; offset: string }>(
+      const { rows: held } = await client.query<{
+        topic: string;
+        partition: number;
+        offset: string;
+      }>(
         `select r.topic, r.partition, r."offset" from ${this.schema}.audit_records r
            join unnest($1::text[], $2::int4[], $3::text[]) as m(topic, partition, "offset") using (topic, partition, "offset")`,
-        [entries.map((entry) => entry.topic), entries.map((entry) => entry.partition), entries.map((entry) => entry.offset)],
+        [
+          entries.map((entry) => entry.topic),
+          entries.map((entry) => entry.partition),
+          entries.map((entry) => entry.offset),
+        ],
       );
-      const already = new Set(held.map((row) => `${row.topic}\u0000${row.partition}\u0000${row.offset}`));
-      const appended: { position: string; entry: AuditEntry; previous: string; hash: string; leaf: Buffer }[] = [];
+      const already = new Set(
+        held.map((row) => `${row.topic}\u0000${row.partition}\u0000${row.offset}`),
+      );
+      const appended: {
+        position: string;
+        entry: AuditEntry;
+        previous: string;
+        hash: string;
+        leaf: Buffer;
+      }[] = [];
       for (const entry of entries) {
         if (already.has(`${entry.topic}\u0000${entry.partition}\u0000${entry.offset}`)) continue;
         position += 1n;
         const hash = recordHash(previous, position, entry);
-        appended.push({ position: position.toString(), entry, previous, hash, leaf: entryLeaf(entry) });
+        appended.push({
+          position: position.toString(),
+          entry,
+          previous,
+          hash,
+          leaf: entryLeaf(entry),
+        });
         previous = hash;
       }
       // one statement per batch, in chain order
@@ -187,7 +245,9 @@ export class AuditLog {
   }
 
   async size(): Promise<number> {
-    const { rows } = await this.store.pool.query<{ size: string | null }>(`select max(position)::text as size from ${this.schema}.audit_records`);
+    const { rows } = await this.store.pool.query<{ size: string | null }>(
+      `select max(position)::text as size from ${this.schema}.audit_records`,
+    );
     return Number(rows[0]?.size ?? '0');
   }
 
@@ -201,13 +261,18 @@ export class AuditLog {
   }
 
   private async leaves(size: number): Promise<Buffer[]> {
-    if (size > CHECKPOINT_RECORDS_MAX) throw new Error(`assertion: a checkpoint covers at most ${CHECKPOINT_RECORDS_MAX} records`);
+    if (size > CHECKPOINT_RECORDS_MAX)
+      throw new Error(`assertion: a checkpoint covers at most ${CHECKPOINT_RECORDS_MAX} records`);
     const leaves: Buffer[] = [];
     for (let from = 1; from <= size; from += AUDIT_PAGE_RECORDS) {
-      const { rows } = await this.store.pool.query<{ leaf_hash: Buffer }>(`select leaf_hash from ${this.schema}.audit_records where position >= $1 and position <= $2 order by position`, [from, Math.min(size, from + AUDIT_PAGE_RECORDS - 1)]);
+      const { rows } = await this.store.pool.query<{ leaf_hash: Buffer }>(
+        `select leaf_hash from ${this.schema}.audit_records where position >= $1 and position <= $2 order by position`,
+        [from, Math.min(size, from + AUDIT_PAGE_RECORDS - 1)],
+      );
       for (const row of rows) leaves.push(row.leaf_hash);
     }
-    if (leaves.length !== size) throw new Error(`assertion: ${leaves.length} leaves for a tree of ${size}`);
+    if (leaves.length !== size)
+      throw new Error(`assertion: ${leaves.length} leaves for a tree of ${size}`);
     return leaves;
   }
 
@@ -222,8 +287,27 @@ export class AuditLog {
     const [last] = (await this.checkpoints()).slice(-1);
     if (last !== undefined && last.treeSize >= size) return last; // nothing new (or less than already signed): the last one
     const [head] = await this.records(BigInt(size), 1);
-    const signed = await signCheckpointWith({ treeSize: size, rootHash: treeRoot(await this.leaves(size)).toString('hex'), chainHead: head?.hash ?? AUDIT_GENESIS_HASH, at }, signer);
-    await this.streams.execute(CHECKPOINTS_STREAM_ID, CHECKPOINTS_AGGREGATE, (checkpoints) => (checkpoints.some((existing) => existing.treeSize === size) ? { ok: true as const, events: [] } : { ok: true as const, events: [{ type: 'AuditCheckpointSigned' as const, data: signed }] }), { actor: 'audit-service' });
+    const signed = await signCheckpointWith(
+      {
+        treeSize: size,
+        rootHash: treeRoot(await this.leaves(size)).toString('hex'),
+        chainHead: head?.hash ?? AUDIT_GENESIS_HASH,
+        at,
+      },
+      signer,
+    );
+    await this.streams.execute(
+      CHECKPOINTS_STREAM_ID,
+      CHECKPOINTS_AGGREGATE,
+      (checkpoints) =>
+        checkpoints.some((existing) => existing.treeSize === size)
+          ? { ok: true as const, events: [] }
+          : {
+              ok: true as const,
+              events: [{ type: 'AuditCheckpointSigned' as const, data: signed }],
+            },
+      { actor: 'audit-service' },
+    );
     return signed;
   }
 
@@ -233,13 +317,23 @@ export class AuditLog {
 
   /** Records [from, to] with their inclusion proofs in the checkpoint of `treeSize` records. */
   async evidence(from: number, to: number, treeSize: number): Promise<InclusionEvidence[]> {
-    if (from < 1 || to < from || to > treeSize || to - from + 1 > EVIDENCE_RECORDS_MAX) throw new Error(`assertion: records ${from}..${to} of a checkpoint of ${treeSize}`);
+    if (from < 1 || to < from || to > treeSize || to - from + 1 > EVIDENCE_RECORDS_MAX)
+      throw new Error(`assertion: records ${from}..${to} of a checkpoint of ${treeSize}`);
     const leaves = await this.leaves(treeSize);
     const evidence: InclusionEvidence[] = [];
     for (let start = from; start <= to; start += AUDIT_PAGE_RECORDS) {
-      for (const record of await this.records(BigInt(start), Math.min(AUDIT_PAGE_RECORDS, to - start + 1))) {
+      for (const record of await this.records(
+        BigInt(start),
+        Math.min(AUDIT_PAGE_RECORDS, to - start + 1),
+      )) {
         const { position, previousHash: _previous, hash: _hash, ...entry } = record;
-        evidence.push({ position: position.toString(), entry, proof: inclusionProof(leaves, Number(position) - 1, treeSize).map((step) => step.toString('hex')) });
+        evidence.push({
+          position: position.toString(),
+          entry,
+          proof: inclusionProof(leaves, Number(position) - 1, treeSize).map((step) =>
+            step.toString('hex'),
+          ),
+        });
       }
     }
     return evidence;
@@ -247,11 +341,15 @@ export class AuditLog {
 
   /** The proof that the checkpoint of `first` records is a prefix of the one of `second`. */
   async consistency(first: number, second: number): Promise<string[]> {
-    return consistencyProof(await this.leaves(second), first, second).map((step) => step.toString('hex'));
+    return consistencyProof(await this.leaves(second), first, second).map((step) =>
+      step.toString('hex'),
+    );
   }
 
   /** Walks the whole chain page by page: the first break, or none; and how many records were checked. */
-  async verifyChain(onProgress?: (checked: number) => void): Promise<{ readonly checked: number; readonly broken?: ChainBreak }> {
+  async verifyChain(
+    onProgress?: (checked: number) => void,
+  ): Promise<{ readonly checked: number; readonly broken?: ChainBreak }> {
     let previous = AUDIT_GENESIS_HASH;
     let checked = 0;
     for (;;) {
@@ -266,29 +364,63 @@ export class AuditLog {
   }
 
   /** What the record holds of one service's topic, by audit position: the source position and hash of each (the cross-check's audit side). */
-  async auditedSources(topic: string, afterAuditPosition: bigint, limit: number): Promise<AuditedSource[]> {
-    const { rows } = await this.store.pool.query<{ position: string; source_position: string; source_hash: string | null }>(
+  async auditedSources(
+    topic: string,
+    afterAuditPosition: bigint,
+    limit: number,
+  ): Promise<AuditedSource[]> {
+    const { rows } = await this.store.pool.query<{
+      position: string;
+      source_position: string;
+      source_hash: string | null;
+    }>(
       `select r.position::text as position, r.source_position, r.source_hash from ${this.schema}.audit_records r
         where r.topic = $1 and r.source_position is not null and r.position > $2 order by r.position limit $3`,
       [topic, afterAuditPosition.toString(), Math.min(limit, AUDIT_PAGE_RECORDS)],
     );
-    return rows.map((row) => ({ auditPosition: row.position, sourcePosition: row.source_position, sourceHash: row.source_hash }));
+    return rows.map((row) => ({
+      auditPosition: row.position,
+      sourcePosition: row.source_position,
+      sourceHash: row.source_hash,
+    }));
   }
 
   /** The audited events of some topics, decoded, in record order (bounded by RECONSTRUCT_EVENTS_MAX). */
-  private async auditedEvents(topics: readonly string[], sourcedOnly = false): Promise<(AuditedEvent & { readonly sourcePosition: bigint | null })[]> {
+  private async auditedEvents(
+    topics: readonly string[],
+    sourcedOnly = false,
+  ): Promise<(AuditedEvent & { readonly sourcePosition: bigint | null })[]> {
     const events: (AuditedEvent & { sourcePosition: bigint | null })[] = [];
-    for (let after = 0n; ; ) {
-      const { rows } = await this.store.pool.query<{ position: string; topic: string; source_position: string | null; value_base64: string }>(
+    for (let after = 0n; ;) {
+      const { rows } = await this.store.pool.query<{
+        position: string;
+        topic: string;
+        source_position: string | null;
+        value_base64: string;
+      }>(
         `select r.position::text as position, r.topic, r.source_position, r.value_base64 from ${this.schema}.audit_records r
           where r.topic = any($1::text[]) and ($2::boolean = false or r.source_position is not null) and r.position > $3 order by r.position limit ${AUDIT_PAGE_RECORDS}`,
         [topics, sourcedOnly, after.toString()],
       );
       for (const row of rows) {
-        const envelope = JSON.parse(Buffer.from(row.value_base64, 'base64').toString('utf8')) as { type: string; occurredAt: string; data: Record<string, unknown> };
-        events.push({ auditPosition: BigInt(row.position), topic: row.topic, type: envelope.type, occurredAt: envelope.occurredAt, data: envelope.data, sourcePosition: row.source_position === null ? null : BigInt(row.source_position) });
+        const envelope = JSON.parse(Buffer.from(row.value_base64, 'base64').toString('utf8')) as {
+          type: string;
+          occurredAt: string;
+          data: Record<string, unknown>;
+        };
+        events.push({
+          auditPosition: BigInt(row.position),
+          topic: row.topic,
+          type: envelope.type,
+          occurredAt: envelope.occurredAt,
+          data: envelope.data,
+          sourcePosition: row.source_position === null ? null : BigInt(row.source_position),
+        });
       }
-      if (events.length > RECONSTRUCT_EVENTS_MAX) throw new Error(`more than ${RECONSTRUCT_EVENTS_MAX} audited events: reconstruct from a snapshot`);
+      if (events.length > RECONSTRUCT_EVENTS_MAX)
+        throw new Error(
+          `more than ${RECONSTRUCT_EVENTS_MAX} audited events: reconstruct from a snapshot`,
+        );
       if (rows.length < AUDIT_PAGE_RECORDS) return events;
       after = BigInt(rows.at(-1)?.position ?? '0');
     }
@@ -298,13 +430,24 @@ export class AuditLog {
    * HK-22 point-in-time, from the audit record alone: a client's balances as of a position of the
    * ledger's store, or as of an instant (the last ledger event recorded at or before it).
    */
-  async reconstructClientBalances(clientId: string, asOf: { readonly ledgerPosition: bigint } | { readonly at: string }): Promise<{ readonly ledgerPosition: bigint; readonly balances: readonly ReconstructedBalance[] }> {
+  async reconstructClientBalances(
+    clientId: string,
+    asOf: { readonly ledgerPosition: bigint } | { readonly at: string },
+  ): Promise<{
+    readonly ledgerPosition: bigint;
+    readonly balances: readonly ReconstructedBalance[];
+  }> {
     const audited = await this.auditedEvents([LEDGER_EVENTS_TOPIC], true);
     let upTo = 'ledgerPosition' in asOf ? asOf.ledgerPosition : 0n;
     const events: AuditedLedgerEvent[] = [];
     for (const event of audited) {
       const sourcePosition = event.sourcePosition ?? 0n;
-      if ('at' in asOf && Date.parse(event.occurredAt) <= Date.parse(asOf.at) && sourcePosition > upTo) upTo = sourcePosition;
+      if (
+        'at' in asOf &&
+        Date.parse(event.occurredAt) <= Date.parse(asOf.at) &&
+        sourcePosition > upTo
+      )
+        upTo = sourcePosition;
       events.push({ sourcePosition, type: event.type, data: event.data });
     }
     return { ledgerPosition: upTo, balances: reconstructClientBalances(events, clientId, upTo) };
@@ -312,17 +455,34 @@ export class AuditLog {
 
   /** HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices, as of an instant. */
   async reconstructState(at: string): Promise<ReconstructedState> {
-    return reconstructState(await this.auditedEvents([WALLET_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, RECONCILIATION_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC]), at);
+    return reconstructState(
+      await this.auditedEvents([
+        WALLET_EVENTS_TOPIC,
+        POLICY_EVENTS_TOPIC,
+        RECONCILIATION_EVENTS_TOPIC,
+        EXCHANGE_PRICES_TOPIC,
+      ]),
+      at,
+    );
   }
 
   /** HK-22 trails from the audit record alone: a client's movements (books and chain), or a key's life, access changes and uses (TW-18, HK-11c). */
-  async trail(of: { readonly clientId: string } | { readonly keyId: string }): Promise<TrailEntry[]> {
-    if ('clientId' in of) return clientTrail(await this.auditedEvents([LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC]), of.clientId);
+  async trail(
+    of: { readonly clientId: string } | { readonly keyId: string },
+  ): Promise<TrailEntry[]> {
+    if ('clientId' in of)
+      return clientTrail(
+        await this.auditedEvents([LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC]),
+        of.clientId,
+      );
     return keyTrail(await this.auditedEvents([WALLET_EVENTS_TOPIC]), of.keyId);
   }
 
   /** Every auditor query is itself recorded (HK-22): who asked what, when. */
   async recordQuery(caller: string, query: string): Promise<void> {
-    await this.store.pool.query(`insert into ${this.schema}.audit_queries (caller, query) values ($1, $2)`, [caller, query.slice(0, 2_000)]);
+    await this.store.pool.query(
+      `insert into ${this.schema}.audit_queries (caller, query) values ($1, $2)`,
+      [caller, query.slice(0, 2_000)],
+    );
   }
 }

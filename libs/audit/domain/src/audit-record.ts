@@ -40,27 +40,51 @@ const lengthPrefixed = (value: string): Buffer => {
 
 /** The entry's canonical bytes: its Merkle leaf, and what its chain hash covers. Every field length-prefixed: no two entries share bytes. */
 export function entryBytes(entry: AuditEntry): Buffer {
-  return Buffer.concat([entry.topic, String(entry.partition), entry.offset, entry.key ?? '\u0000', entry.valueBase64, entry.sourcePosition ?? '\u0000', entry.sourceHash ?? '\u0000'].map(lengthPrefixed));
+  return Buffer.concat(
+    [
+      entry.topic,
+      String(entry.partition),
+      entry.offset,
+      entry.key ?? '\u0000',
+      entry.valueBase64,
+      entry.sourcePosition ?? '\u0000',
+      entry.sourceHash ?? '\u0000',
+    ].map(lengthPrefixed),
+  );
 }
 
 export function recordHash(previousHash: string, position: bigint, entry: AuditEntry): string {
-  return createHash('sha256').update(RECORD_FORMAT).update(Buffer.from(previousHash, 'hex')).update(lengthPrefixed(position.toString())).update(entryBytes(entry)).digest('hex');
+  return createHash('sha256')
+    .update(RECORD_FORMAT)
+    .update(Buffer.from(previousHash, 'hex'))
+    .update(lengthPrefixed(position.toString()))
+    .update(entryBytes(entry))
+    .digest('hex');
 }
 
 export function entryLeaf(entry: AuditEntry): Hash {
   return leafHash(entryBytes(entry));
 }
 
-export type ChainBreak = { readonly position: bigint; readonly problem: 'gap' | 'broken-link' | 'hash-mismatch' };
+export type ChainBreak = {
+  readonly position: bigint;
+  readonly problem: 'gap' | 'broken-link' | 'hash-mismatch';
+};
 
 /** Walks records in order from `previousHash` (genesis by default): the first position where the chain does not hold, or none. */
-export function verifyAuditChain(records: readonly AuditRecord[], previousHash = AUDIT_GENESIS_HASH, previousPosition = 0n): ChainBreak | undefined {
+export function verifyAuditChain(
+  records: readonly AuditRecord[],
+  previousHash = AUDIT_GENESIS_HASH,
+  previousPosition = 0n,
+): ChainBreak | undefined {
   let previous = previousHash;
   let expected = previousPosition + 1n;
   for (const record of records) {
     if (record.position !== expected) return { position: expected, problem: 'gap' };
-    if (record.previousHash !== previous) return { position: record.position, problem: 'broken-link' };
-    if (recordHash(previous, record.position, record) !== record.hash) return { position: record.position, problem: 'hash-mismatch' };
+    if (record.previousHash !== previous)
+      return { position: record.position, problem: 'broken-link' };
+    if (recordHash(previous, record.position, record) !== record.hash)
+      return { position: record.position, problem: 'hash-mismatch' };
     previous = record.hash;
     expected += 1n;
   }
@@ -86,11 +110,21 @@ export interface Checkpoint {
 }
 
 export function checkpointText(checkpoint: Omit<Checkpoint, 'signature'>): string {
-  return [checkpoint.format, checkpoint.treeSize, checkpoint.rootHash, checkpoint.chainHead, checkpoint.at, checkpoint.keyId].join('\n');
+  return [
+    checkpoint.format,
+    checkpoint.treeSize,
+    checkpoint.rootHash,
+    checkpoint.chainHead,
+    checkpoint.at,
+    checkpoint.keyId,
+  ].join('\n');
 }
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -105,13 +139,23 @@ export interface CheckpointSigner {
 
 /** A signer over a private key object (a file's key). */
 export function keyObjectSigner(privateKey: KeyObject): CheckpointSigner {
-  return { publicKey: createPublicKey(privateKey), sign: (message) => sign(null, message, privateKey) };
+  return {
+    publicKey: createPublicKey(privateKey),
+    sign: (message) => sign(null, message, privateKey),
+  };
 }
 
 /** Signs with an Ed25519 private key (held outside the database). */
 export function signCheckpoint(fields: CheckpointFields, privateKey: KeyObject): Checkpoint {
-  const unsigned = { format: CHECKPOINT_FORMAT, ...fields, keyId: keyIdOf(createPublicKey(privateKey)) } as const;
-  return { ...unsigned, signature: sign(null, Buffer.from(checkpointText(unsigned)), privateKey).toString('base64') };
+  const unsigned = {
+    format: CHECKPOINT_FORMAT,
+    ...fields,
+    keyId: keyIdOf(createPublicKey(privateKey)),
+  } as const;
+  return {
+    ...unsigned,
+    signature: sign(null, Buffer.from(checkpointText(unsigned)), privateKey).toString('base64'),
+  };
 }
 
 export interface CheckpointFields {
@@ -122,18 +166,35 @@ export interface CheckpointFields {
 }
 
 /** Signs with any signer (an HSM's too); the signature is checked against the signer's public key before it is returned. */
-export async function signCheckpointWith(fields: CheckpointFields, signer: CheckpointSigner): Promise<Checkpoint> {
-  const unsigned = { format: CHECKPOINT_FORMAT, ...fields, keyId: keyIdOf(signer.publicKey) } as const;
-  const checkpoint = { ...unsigned, signature: (await signer.sign(Buffer.from(checkpointText(unsigned)))).toString('base64') };
-  if (!verifyCheckpoint(checkpoint, signer.publicKey)) throw new Error('assertion: the signer\'s signature does not verify against its own public key');
+export async function signCheckpointWith(
+  fields: CheckpointFields,
+  signer: CheckpointSigner,
+): Promise<Checkpoint> {
+  const unsigned = {
+    format: CHECKPOINT_FORMAT,
+    ...fields,
+    keyId: keyIdOf(signer.publicKey),
+  } as const;
+  const checkpoint = {
+    ...unsigned,
+    signature: (await signer.sign(Buffer.from(checkpointText(unsigned)))).toString('base64'),
+  };
+  if (!verifyCheckpoint(checkpoint, signer.publicKey))
+    throw new Error("assertion: the signer's signature does not verify against its own public key");
   return checkpoint;
 }
 
 /** The checkpoint is signed by this key, and says what it says. */
 export function verifyCheckpoint(checkpoint: Checkpoint, publicKey: KeyObject): boolean {
-  if (checkpoint.format !== CHECKPOINT_FORMAT || checkpoint.keyId !== keyIdOf(publicKey)) return false;
+  if (checkpoint.format !== CHECKPOINT_FORMAT || checkpoint.keyId !== keyIdOf(publicKey))
+    return false;
   const { signature, ...unsigned } = checkpoint;
-  return verify(null, Buffer.from(checkpointText(unsigned)), publicKey, Buffer.from(signature, 'base64'));
+  return verify(
+    null,
+    Buffer.from(checkpointText(unsigned)),
+    publicKey,
+    Buffer.from(signature, 'base64'),
+  );
 }
 
 /** One record proved to be in a checkpoint: the entry and its audit path. */
@@ -144,12 +205,34 @@ export interface InclusionEvidence {
   readonly proof: readonly string[];
 }
 
-export type EvidenceVerdict = { readonly ok: true } | { readonly ok: false; readonly position: string; readonly reason: string };
+export type EvidenceVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly position: string; readonly reason: string };
 
 /** Checks a record against a checkpoint whose signature was verified: its position, its bytes, its path to the root. */
-export function verifyEvidence(evidence: InclusionEvidence, checkpoint: Checkpoint): EvidenceVerdict {
+export function verifyEvidence(
+  evidence: InclusionEvidence,
+  checkpoint: Checkpoint,
+): EvidenceVerdict {
   const index = Number(evidence.position) - 1;
-  if (!/^[1-9][0-9]*$/.test(evidence.position) || index >= checkpoint.treeSize) return { ok: false, position: evidence.position, reason: `position ${evidence.position} is not in a checkpoint of ${checkpoint.treeSize} records` };
-  const proved = verifyInclusion(entryLeaf(evidence.entry), index, checkpoint.treeSize, evidence.proof.map((step) => Buffer.from(step, 'hex')), Buffer.from(checkpoint.rootHash, 'hex'));
-  return proved ? { ok: true } : { ok: false, position: evidence.position, reason: `record ${evidence.position} is not the one the checkpoint of ${checkpoint.treeSize} records holds (altered, moved or forged proof)` };
+  if (!/^[1-9][0-9]*$/.test(evidence.position) || index >= checkpoint.treeSize)
+    return {
+      ok: false,
+      position: evidence.position,
+      reason: `position ${evidence.position} is not in a checkpoint of ${checkpoint.treeSize} records`,
+    };
+  const proved = verifyInclusion(
+    entryLeaf(evidence.entry),
+    index,
+    checkpoint.treeSize,
+    evidence.proof.map((step) => Buffer.from(step, 'hex')),
+    Buffer.from(checkpoint.rootHash, 'hex'),
+  );
+  return proved
+    ? { ok: true }
+    : {
+        ok: false,
+        position: evidence.position,
+        reason: `record ${evidence.position} is not the one the checkpoint of ${checkpoint.treeSize} records holds (altered, moved or forged proof)`,
+      };
 }

@@ -29,24 +29,50 @@ export interface CrossCheckResult {
   readonly findings: readonly CrossCheckFinding[];
 }
 
-export function crossCheck(store: readonly StoreEvent[], audited: readonly AuditedSource[]): CrossCheckResult {
+export function crossCheck(
+  store: readonly StoreEvent[],
+  audited: readonly AuditedSource[],
+): CrossCheckResult {
   const inStore = new Map(store.map((event) => [event.position, event]));
   const inAudit = new Map<string, AuditedSource>();
   const findings: CrossCheckFinding[] = [];
   for (const entry of audited) {
     const earlier = inAudit.get(entry.sourcePosition);
     if (earlier !== undefined && earlier.sourceHash !== entry.sourceHash) {
-      findings.push({ problem: 'different', sourcePosition: entry.sourcePosition, auditPosition: entry.auditPosition, reason: `recorded twice with different hashes (audit ${earlier.auditPosition} and ${entry.auditPosition})` });
+      findings.push({
+        problem: 'different',
+        sourcePosition: entry.sourcePosition,
+        auditPosition: entry.auditPosition,
+        reason: `recorded twice with different hashes (audit ${earlier.auditPosition} and ${entry.auditPosition})`,
+      });
     }
     inAudit.set(entry.sourcePosition, earlier ?? entry);
   }
   for (const event of store) {
     const entry = inAudit.get(event.position);
-    if (entry === undefined) findings.push({ problem: 'missing', sourcePosition: event.position, auditPosition: null, reason: `event ${event.eventId} at ${event.position} of the store is not in the audit record` });
-    else if (entry.sourceHash !== event.hash) findings.push({ problem: 'different', sourcePosition: event.position, auditPosition: entry.auditPosition, reason: `the store's hash ${event.hash} differs from the one audited (${entry.sourceHash ?? 'none'})` });
+    if (entry === undefined)
+      findings.push({
+        problem: 'missing',
+        sourcePosition: event.position,
+        auditPosition: null,
+        reason: `event ${event.eventId} at ${event.position} of the store is not in the audit record`,
+      });
+    else if (entry.sourceHash !== event.hash)
+      findings.push({
+        problem: 'different',
+        sourcePosition: event.position,
+        auditPosition: entry.auditPosition,
+        reason: `the store's hash ${event.hash} differs from the one audited (${entry.sourceHash ?? 'none'})`,
+      });
   }
   for (const [position, entry] of inAudit) {
-    if (!inStore.has(position)) findings.push({ problem: 'extra', sourcePosition: position, auditPosition: entry.auditPosition, reason: `audit record ${entry.auditPosition} claims store position ${position}, which the store does not hold` });
+    if (!inStore.has(position))
+      findings.push({
+        problem: 'extra',
+        sourcePosition: position,
+        auditPosition: entry.auditPosition,
+        reason: `audit record ${entry.auditPosition} claims store position ${position}, which the store does not hold`,
+      });
   }
   findings.sort((a, b) => Number(BigInt(a.sourcePosition) - BigInt(b.sourcePosition)));
   return { storeEvents: store.length, auditedEvents: inAudit.size, findings };

@@ -48,25 +48,40 @@ function subtreeRoot(leaves: readonly Hash[], from: number, to: number): Hash {
 
 /** The root of the tree over the first `size` leaf hashes. */
 export function treeRoot(leaves: readonly Hash[], size = leaves.length): Hash {
-  if (size > leaves.length || size < 0) throw new Error(`assertion: a tree of ${size} leaves from ${leaves.length}`);
+  if (size > leaves.length || size < 0)
+    throw new Error(`assertion: a tree of ${size} leaves from ${leaves.length}`);
   return subtreeRoot(leaves, 0, size);
 }
 
 /** RFC 9162 2.1.3.1: the audit path of leaf `index` in the tree of the first `size` leaves. */
-export function inclusionProof(leaves: readonly Hash[], index: number, size = leaves.length): Hash[] {
-  if (index < 0 || index >= size || size > leaves.length) throw new Error(`assertion: leaf ${index} is not in a tree of ${size}`);
+export function inclusionProof(
+  leaves: readonly Hash[],
+  index: number,
+  size = leaves.length,
+): Hash[] {
+  if (index < 0 || index >= size || size > leaves.length)
+    throw new Error(`assertion: leaf ${index} is not in a tree of ${size}`);
   const path = (m: number, from: number, to: number): Hash[] => {
     const n = to - from;
     if (n === 1) return [];
     const k = split(n);
-    return m < k ? [...path(m, from, from + k), subtreeRoot(leaves, from + k, to)] : [...path(m - k, from + k, to), subtreeRoot(leaves, from, from + k)];
+    return m < k
+      ? [...path(m, from, from + k), subtreeRoot(leaves, from + k, to)]
+      : [...path(m - k, from + k, to), subtreeRoot(leaves, from, from + k)];
   };
   return path(index, 0, size);
 }
 
 /** RFC 9162 2.1.3.2: does this path prove the leaf hash at `index` in the tree of `size` with this root? */
-export function verifyInclusion(leaf: Hash, index: number, size: number, proof: readonly Hash[], root: Hash): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+export function verifyInclusion(
+  leaf: Hash,
+  index: number,
+  size: number,
+  proof: readonly Hash[],
+  root: Hash,
+): boolean {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
+    return false;
   let fn = index;
   let sn = size - 1;
   let r = leaf;
@@ -90,21 +105,35 @@ export function verifyInclusion(leaf: Hash, index: number, size: number, proof: 
 }
 
 /** RFC 9162 2.1.4.1: the proof that the tree of the first `first` leaves is a prefix of the tree of `second`. */
-export function consistencyProof(leaves: readonly Hash[], first: number, second = leaves.length): Hash[] {
-  if (first < 0 || first > second || second > leaves.length) throw new Error(`assertion: no consistency from ${first} to ${second}`);
+export function consistencyProof(
+  leaves: readonly Hash[],
+  first: number,
+  second = leaves.length,
+): Hash[] {
+  if (first < 0 || first > second || second > leaves.length)
+    throw new Error(`assertion: no consistency from ${first} to ${second}`);
   if (first === 0) return []; // (first = second: the subproof of a complete tree is empty too)
   const subproof = (m: number, from: number, to: number, complete: boolean): Hash[] => {
     const n = to - from;
     if (m === n) return complete ? [] : [subtreeRoot(leaves, from, to)];
     const k = split(n);
-    return m <= k ? [...subproof(m, from, from + k, complete), subtreeRoot(leaves, from + k, to)] : [...subproof(m - k, from + k, to, false), subtreeRoot(leaves, from, from + k)];
+    return m <= k
+      ? [...subproof(m, from, from + k, complete), subtreeRoot(leaves, from + k, to)]
+      : [...subproof(m - k, from + k, to, false), subtreeRoot(leaves, from, from + k)];
   };
   return subproof(first, 0, second, true);
 }
 
 /** RFC 9162 2.1.4.2: does this proof show the tree (first, firstRoot) is a prefix of (second, secondRoot)? */
-export function verifyConsistency(first: number, second: number, firstRoot: Hash, secondRoot: Hash, proof: readonly Hash[]): boolean {
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second) return false;
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Hash,
+  secondRoot: Hash,
+  proof: readonly Hash[],
+): boolean {
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second)
+    return false;
   if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
   if (first === 0) return proof.length === 0; // the empty tree is a prefix of every tree
   const path = [...proof];

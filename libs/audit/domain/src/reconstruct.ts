@@ -25,7 +25,11 @@ interface JournalEntry {
   readonly amountMinor: string;
 }
 
-export function reconstructClientBalances(events: readonly AuditedLedgerEvent[], clientId: string, upToPosition: bigint): ReconstructedBalance[] {
+export function reconstructClientBalances(
+  events: readonly AuditedLedgerEvent[],
+  clientId: string,
+  upToPosition: bigint,
+): ReconstructedBalance[] {
   const posted = new Map<string, bigint>();
   const holds = new Map<string, { asset: string; amountMinor: bigint; open: boolean }>();
   const journals = new Set<string>();
@@ -39,7 +43,10 @@ export function reconstructClientBalances(events: readonly AuditedLedgerEvent[],
       for (const entry of data['entries'] as JournalEntry[]) {
         if (entry.account.kind !== 'client' || entry.account.clientId !== clientId) continue;
         const amount = BigInt(entry.amountMinor);
-        posted.set(entry.account.asset, (posted.get(entry.account.asset) ?? 0n) + (entry.side === 'credit' ? amount : -amount));
+        posted.set(
+          entry.account.asset,
+          (posted.get(entry.account.asset) ?? 0n) + (entry.side === 'credit' ? amount : -amount),
+        );
       }
       // a settled withdrawal's hold becomes the posted debit
       if (data['kind'] === 'withdrawal') {
@@ -47,7 +54,11 @@ export function reconstructClientBalances(events: readonly AuditedLedgerEvent[],
         if (hold !== undefined) hold.open = false;
       }
     } else if (event.type === 'WithdrawalHoldPlaced' && data['clientId'] === clientId) {
-      holds.set(String(data['withdrawalId']), { asset: String(data['asset']), amountMinor: BigInt(String(data['amountMinor'])), open: true });
+      holds.set(String(data['withdrawalId']), {
+        asset: String(data['asset']),
+        amountMinor: BigInt(String(data['amountMinor'])),
+        open: true,
+      });
       if (!posted.has(String(data['asset']))) posted.set(String(data['asset']), 0n);
     } else if (event.type === 'WithdrawalHoldReleased') {
       const hold = holds.get(String(data['withdrawalId']));
@@ -56,7 +67,14 @@ export function reconstructClientBalances(events: readonly AuditedLedgerEvent[],
   }
   return [...posted.keys()].sort().map((asset) => {
     const postedMinor = posted.get(asset) ?? 0n;
-    const pendingDebitsMinor = [...holds.values()].filter((hold) => hold.open && hold.asset === asset).reduce((total, hold) => total + hold.amountMinor, 0n);
-    return { asset, postedMinor, pendingDebitsMinor, availableMinor: postedMinor - pendingDebitsMinor };
+    const pendingDebitsMinor = [...holds.values()]
+      .filter((hold) => hold.open && hold.asset === asset)
+      .reduce((total, hold) => total + hold.amountMinor, 0n);
+    return {
+      asset,
+      postedMinor,
+      pendingDebitsMinor,
+      availableMinor: postedMinor - pendingDebitsMinor,
+    };
   });
 }

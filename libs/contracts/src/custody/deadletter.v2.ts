@@ -5,8 +5,20 @@
 // original bytes travel as base64, as in v1, so re-drive treats both versions alike.
 import { z } from 'zod/v4';
 import { envelopeSchema } from '../envelope';
-import { base64Schema, coded, identifierSchema, offsetSchema, timestampSchema } from '../primitives';
-import { KEY_BASE64_LENGTH_MAX, MESSAGE_DEAD_LETTERED_TYPE, ORIGINAL_VALUE_BASE64_LENGTH_MAX, PARTITION_MAX, REASON_TEXT_LENGTH_MAX } from './deadletter.v1';
+import {
+  base64Schema,
+  coded,
+  identifierSchema,
+  offsetSchema,
+  timestampSchema,
+} from '../primitives';
+import {
+  KEY_BASE64_LENGTH_MAX,
+  MESSAGE_DEAD_LETTERED_TYPE,
+  ORIGINAL_VALUE_BASE64_LENGTH_MAX,
+  PARTITION_MAX,
+  REASON_TEXT_LENGTH_MAX,
+} from './deadletter.v1';
 
 export const MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION = 2;
 /** Where it failed: bytes not UTF-8 or JSON, the contract refused it, or the consumer's handler refused it. */
@@ -24,7 +36,12 @@ export const deadLetterDataV2Schema = z.strictObject({
   keyBase64: base64Schema.max(KEY_BASE64_LENGTH_MAX).nullable(),
   originalValueBase64: base64Schema.max(ORIGINAL_VALUE_BASE64_LENGTH_MAX),
   stage: z.enum(DEAD_LETTER_STAGES),
-  reasonCode: z.string().regex(REASON_CODE_PATTERN, coded('INVALID_FORMAT', `must match ${REASON_CODE_PATTERN.source}`)),
+  reasonCode: z
+    .string()
+    .regex(
+      REASON_CODE_PATTERN,
+      coded('INVALID_FORMAT', `must match ${REASON_CODE_PATTERN.source}`),
+    ),
   /** The field at fault, dotted from the message root (`data.trade.tradeId`); '' for the whole message. */
   reasonPath: z.string().max(REASON_PATH_LENGTH_MAX),
   reasonText: z.string().max(REASON_TEXT_LENGTH_MAX),
@@ -33,6 +50,10 @@ export const deadLetterDataV2Schema = z.strictObject({
   failedAt: timestampSchema,
 });
 
-export const deadLetterV2Schema = envelopeSchema(MESSAGE_DEAD_LETTERED_TYPE, MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION, deadLetterDataV2Schema);
+export const deadLetterV2Schema = envelopeSchema(
+  MESSAGE_DEAD_LETTERED_TYPE,
+  MESSAGE_DEAD_LETTERED_V2_SCHEMA_VERSION,
+  deadLetterDataV2Schema,
+);
 
 export type DeadLetterV2 = z.infer<typeof deadLetterV2Schema>;

@@ -5,7 +5,13 @@
 import { z } from 'zod/v4';
 import type { AssetRegistry } from '../assets';
 import { envelopeSchema } from '../envelope';
-import { assetSchema, checkAmountDigits, identifierSchema, positiveAmountMinorSchema, timestampSchema } from '../primitives';
+import {
+  assetSchema,
+  checkAmountDigits,
+  identifierSchema,
+  positiveAmountMinorSchema,
+  timestampSchema,
+} from '../primitives';
 
 export const WITHDRAWAL_HOLD_PLACED_TYPE = 'WithdrawalHoldPlaced';
 export const WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION = 1;
@@ -27,11 +33,17 @@ export function withdrawalHoldPlacedDataV1Schema(registry: AssetRegistry) {
       fingerprint: z.string().min(1).max(HOLD_FINGERPRINT_LENGTH_MAX),
       at: timestampSchema,
     })
-    .superRefine((hold, context) => checkAmountDigits(registry, hold.asset, hold.amountMinor, context, ['amountMinor']));
+    .superRefine((hold, context) =>
+      checkAmountDigits(registry, hold.asset, hold.amountMinor, context, ['amountMinor']),
+    );
 }
 
 export function withdrawalHoldPlacedV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(WITHDRAWAL_HOLD_PLACED_TYPE, WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION, withdrawalHoldPlacedDataV1Schema(registry));
+  return envelopeSchema(
+    WITHDRAWAL_HOLD_PLACED_TYPE,
+    WITHDRAWAL_HOLD_PLACED_SCHEMA_VERSION,
+    withdrawalHoldPlacedDataV1Schema(registry),
+  );
 }
 
 export type WithdrawalHoldPlacedV1 = z.infer<ReturnType<typeof withdrawalHoldPlacedV1Schema>>;
@@ -40,7 +52,14 @@ export const JOURNAL_POSTED_TYPE = 'JournalPosted';
 export const JOURNAL_POSTED_SCHEMA_VERSION = 1;
 /** A journal has at most this many entries (the ledger's JOURNAL_ENTRIES_MAX). */
 export const JOURNAL_ENTRIES_MAX = 64;
-export const JOURNAL_KINDS = ['trade', 'deposit', 'withdrawal', 'adjustment', 'custody-transfer', 'network-fee'] as const;
+export const JOURNAL_KINDS = [
+  'trade',
+  'deposit',
+  'withdrawal',
+  'adjustment',
+  'custody-transfer',
+  'network-fee',
+] as const;
 export const HOUSE_ACCOUNT_PURPOSES = ['fee-revenue', 'inventory', 'network-fee-expense'] as const;
 
 /**
@@ -61,13 +80,26 @@ export function journalPostedDataV1Schema(registry: AssetRegistry) {
     kind: z.enum(JOURNAL_KINDS),
     sourceReference: z.string().min(1).max(300),
     fingerprint: z.string().min(1).max(HOLD_FINGERPRINT_LENGTH_MAX),
-    entries: z.array(z.strictObject({ account, side: z.enum(['debit', 'credit']), amountMinor: positiveAmountMinorSchema(registry) })).min(1).max(JOURNAL_ENTRIES_MAX),
+    entries: z
+      .array(
+        z.strictObject({
+          account,
+          side: z.enum(['debit', 'credit']),
+          amountMinor: positiveAmountMinorSchema(registry),
+        }),
+      )
+      .min(1)
+      .max(JOURNAL_ENTRIES_MAX),
     at: timestampSchema,
   });
 }
 
 export function journalPostedV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(JOURNAL_POSTED_TYPE, JOURNAL_POSTED_SCHEMA_VERSION, journalPostedDataV1Schema(registry));
+  return envelopeSchema(
+    JOURNAL_POSTED_TYPE,
+    JOURNAL_POSTED_SCHEMA_VERSION,
+    journalPostedDataV1Schema(registry),
+  );
 }
 
 export type JournalPostedV1 = z.infer<ReturnType<typeof journalPostedV1Schema>>;

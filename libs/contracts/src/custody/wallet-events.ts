@@ -44,13 +44,25 @@ export type TypedWalletEventType = (typeof TYPED_WALLET_EVENT_TYPES)[number];
 
 export function walletEventCatalog(registry: AssetRegistry) {
   return {
-    [DEPOSIT_CONFIRMED_TYPE]: { [DEPOSIT_CONFIRMED_SCHEMA_VERSION]: depositConfirmedV1Schema(registry) },
-    [WITHDRAWAL_APPROVED_TYPE]: { [WITHDRAWAL_APPROVED_SCHEMA_VERSION]: withdrawalApprovedV1Schema(registry) },
-    [WITHDRAWAL_CONFIRMED_TYPE]: { [WITHDRAWAL_CONFIRMED_SCHEMA_VERSION]: withdrawalConfirmedV1Schema(registry) },
+    [DEPOSIT_CONFIRMED_TYPE]: {
+      [DEPOSIT_CONFIRMED_SCHEMA_VERSION]: depositConfirmedV1Schema(registry),
+    },
+    [WITHDRAWAL_APPROVED_TYPE]: {
+      [WITHDRAWAL_APPROVED_SCHEMA_VERSION]: withdrawalApprovedV1Schema(registry),
+    },
+    [WITHDRAWAL_CONFIRMED_TYPE]: {
+      [WITHDRAWAL_CONFIRMED_SCHEMA_VERSION]: withdrawalConfirmedV1Schema(registry),
+    },
     [WITHDRAWAL_FAILED_TYPE]: { [WITHDRAWAL_FAILED_SCHEMA_VERSION]: withdrawalFailedV1Schema },
-    [WALLET_REGISTERED_TYPE]: { [WALLET_REGISTERED_SCHEMA_VERSION]: walletRegisteredV1Schema(registry) },
-    [INTERNAL_TRANSFER_CONFIRMED_TYPE]: { [INTERNAL_TRANSFER_CONFIRMED_SCHEMA_VERSION]: internalTransferConfirmedV1Schema(registry) },
-    [NETWORK_FEE_PAID_TYPE]: { [NETWORK_FEE_PAID_SCHEMA_VERSION]: networkFeePaidV1Schema(registry) },
+    [WALLET_REGISTERED_TYPE]: {
+      [WALLET_REGISTERED_SCHEMA_VERSION]: walletRegisteredV1Schema(registry),
+    },
+    [INTERNAL_TRANSFER_CONFIRMED_TYPE]: {
+      [INTERNAL_TRANSFER_CONFIRMED_SCHEMA_VERSION]: internalTransferConfirmedV1Schema(registry),
+    },
+    [NETWORK_FEE_PAID_TYPE]: {
+      [NETWORK_FEE_PAID_SCHEMA_VERSION]: networkFeePaidV1Schema(registry),
+    },
   } as const satisfies Record<TypedWalletEventType, object>;
 }
 

@@ -6,7 +6,15 @@ import { z } from 'zod/v4';
 import type { AssetRegistry } from '../assets';
 import { envelopeSchema } from '../envelope';
 import { CHAIN_PATTERN } from '../exchange/withdrawal-requests.v1';
-import { assetSchema, checkAmountDigits, coded, identifierSchema, positiveAmountMinorSchema, amountMinorSchema, timestampSchema } from '../primitives';
+import {
+  assetSchema,
+  checkAmountDigits,
+  coded,
+  identifierSchema,
+  positiveAmountMinorSchema,
+  amountMinorSchema,
+  timestampSchema,
+} from '../primitives';
 import { TRANSACTION_HASH_PATTERN } from './wallet-events.v1';
 
 export const WALLET_REGISTERED_TYPE = 'WalletRegistered';
@@ -17,9 +25,19 @@ export const NETWORK_FEE_PAID_TYPE = 'NetworkFeePaid';
 export const NETWORK_FEE_PAID_SCHEMA_VERSION = 1;
 
 /** Sites are named by the institution; jurisdictions are ISO 3166-1 alpha-2. */
-const locationSchema = z.strictObject({ site: z.string().min(1).max(64), jurisdiction: z.string().regex(/^[A-Z]{2}$/, coded('INVALID_FORMAT', 'ISO 3166-1 alpha-2')) });
-const chainSchema = z.string().regex(CHAIN_PATTERN, coded('INVALID_FORMAT', `must match ${CHAIN_PATTERN.source}`));
-const transactionHashSchema = z.string().regex(TRANSACTION_HASH_PATTERN, coded('INVALID_FORMAT', `must match ${TRANSACTION_HASH_PATTERN.source}`));
+const locationSchema = z.strictObject({
+  site: z.string().min(1).max(64),
+  jurisdiction: z.string().regex(/^[A-Z]{2}$/, coded('INVALID_FORMAT', 'ISO 3166-1 alpha-2')),
+});
+const chainSchema = z
+  .string()
+  .regex(CHAIN_PATTERN, coded('INVALID_FORMAT', `must match ${CHAIN_PATTERN.source}`));
+const transactionHashSchema = z
+  .string()
+  .regex(
+    TRANSACTION_HASH_PATTERN,
+    coded('INVALID_FORMAT', `must match ${TRANSACTION_HASH_PATTERN.source}`),
+  );
 /** Wallets, quorums and confirmations are counts, not money: JSON integers, bounded. */
 const COUNT_MAX = 1_000_000;
 
@@ -32,8 +50,20 @@ export function walletRegisteredDataV1Schema(registry: AssetRegistry) {
     chain: chainSchema,
     assets: z.array(assetSchema(registry)).min(1).max(64),
     address: z.string().min(1).max(128),
-    key: z.strictObject({ keyId: z.string().min(1).max(64), location: locationSchema, backups: z.array(locationSchema).max(16), rotationDueAt: timestampSchema }),
-    quorum: z.strictObject({ required: z.int().min(1).max(COUNT_MAX), spanDepartmentsOrSites: z.boolean(), approvalTtlMs: z.int().min(1).max(24 * 60 * 60 * 1000) }),
+    key: z.strictObject({
+      keyId: z.string().min(1).max(64),
+      location: locationSchema,
+      backups: z.array(locationSchema).max(16),
+      rotationDueAt: timestampSchema,
+    }),
+    quorum: z.strictObject({
+      required: z.int().min(1).max(COUNT_MAX),
+      spanDepartmentsOrSites: z.boolean(),
+      approvalTtlMs: z
+        .int()
+        .min(1)
+        .max(24 * 60 * 60 * 1000),
+    }),
     confirmationsRequired: z.int().min(1).max(COUNT_MAX),
     registeredBy: identifierSchema,
     at: timestampSchema,
@@ -52,7 +82,9 @@ export function internalTransferConfirmedDataV1Schema(registry: AssetRegistry) {
       transactionHash: transactionHashSchema,
       confirmedAt: timestampSchema,
     })
-    .superRefine((transfer, context) => checkAmountDigits(registry, transfer.asset, transfer.amountMinor, context, ['amountMinor']));
+    .superRefine((transfer, context) =>
+      checkAmountDigits(registry, transfer.asset, transfer.amountMinor, context, ['amountMinor']),
+    );
 }
 
 /**
@@ -70,19 +102,35 @@ export function networkFeePaidDataV1Schema(registry: AssetRegistry) {
       feeMinor: amountMinorSchema(registry),
       at: timestampSchema,
     })
-    .superRefine((fee, context) => checkAmountDigits(registry, fee.feeAsset, fee.feeMinor, context, ['feeMinor']));
+    .superRefine((fee, context) =>
+      checkAmountDigits(registry, fee.feeAsset, fee.feeMinor, context, ['feeMinor']),
+    );
 }
 
 export function walletRegisteredV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(WALLET_REGISTERED_TYPE, WALLET_REGISTERED_SCHEMA_VERSION, walletRegisteredDataV1Schema(registry));
+  return envelopeSchema(
+    WALLET_REGISTERED_TYPE,
+    WALLET_REGISTERED_SCHEMA_VERSION,
+    walletRegisteredDataV1Schema(registry),
+  );
 }
 export function internalTransferConfirmedV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(INTERNAL_TRANSFER_CONFIRMED_TYPE, INTERNAL_TRANSFER_CONFIRMED_SCHEMA_VERSION, internalTransferConfirmedDataV1Schema(registry));
+  return envelopeSchema(
+    INTERNAL_TRANSFER_CONFIRMED_TYPE,
+    INTERNAL_TRANSFER_CONFIRMED_SCHEMA_VERSION,
+    internalTransferConfirmedDataV1Schema(registry),
+  );
 }
 export function networkFeePaidV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(NETWORK_FEE_PAID_TYPE, NETWORK_FEE_PAID_SCHEMA_VERSION, networkFeePaidDataV1Schema(registry));
+  return envelopeSchema(
+    NETWORK_FEE_PAID_TYPE,
+    NETWORK_FEE_PAID_SCHEMA_VERSION,
+    networkFeePaidDataV1Schema(registry),
+  );
 }
 
 export type WalletRegisteredV1 = z.infer<ReturnType<typeof walletRegisteredV1Schema>>;
-export type InternalTransferConfirmedV1 = z.infer<ReturnType<typeof internalTransferConfirmedV1Schema>>;
+export type InternalTransferConfirmedV1 = z.infer<
+  ReturnType<typeof internalTransferConfirmedV1Schema>
+>;
 export type NetworkFeePaidV1 = z.infer<ReturnType<typeof networkFeePaidV1Schema>>;

@@ -39,13 +39,23 @@ export const CONFIRMATIONS_MAX = 1_000_000;
  * so never held), the transaction could not be broadcast, it was mined but reverted, or it was
  * cancelled before broadcast. In every case nothing left the wallet.
  */
-export const WITHDRAWAL_FAILURE_REASONS = ['rejected', 'broadcast-failed', 'reverted', 'cancelled'] as const;
+export const WITHDRAWAL_FAILURE_REASONS = [
+  'rejected',
+  'broadcast-failed',
+  'reverted',
+  'cancelled',
+] as const;
 export type WithdrawalFailureReason = (typeof WITHDRAWAL_FAILURE_REASONS)[number];
 
-const chainSchema = z.string().regex(CHAIN_PATTERN, coded('INVALID_FORMAT', `must match ${CHAIN_PATTERN.source}`));
+const chainSchema = z
+  .string()
+  .regex(CHAIN_PATTERN, coded('INVALID_FORMAT', `must match ${CHAIN_PATTERN.source}`));
 const transactionHashSchema = z
   .string()
-  .regex(TRANSACTION_HASH_PATTERN, coded('INVALID_FORMAT', `must match ${TRANSACTION_HASH_PATTERN.source}`));
+  .regex(
+    TRANSACTION_HASH_PATTERN,
+    coded('INVALID_FORMAT', `must match ${TRANSACTION_HASH_PATTERN.source}`),
+  );
 
 /** An on-chain deposit to a client-segregated wallet, final by the wallet's confirmation policy. */
 export function depositConfirmedDataV1Schema(registry: AssetRegistry) {
@@ -86,13 +96,18 @@ export function withdrawalApprovedDataV1Schema(registry: AssetRegistry) {
       walletId: identifierSchema,
       destinationAddress: z
         .string()
-        .regex(DESTINATION_ADDRESS_PATTERN, coded('INVALID_FORMAT', `must match ${DESTINATION_ADDRESS_PATTERN.source}`)),
+        .regex(
+          DESTINATION_ADDRESS_PATTERN,
+          coded('INVALID_FORMAT', `must match ${DESTINATION_ADDRESS_PATTERN.source}`),
+        ),
       chain: chainSchema,
       destinationAllowListedForClientId: identifierSchema,
       approvedAt: timestampSchema,
     })
     .superRefine((withdrawal, context) =>
-      checkAmountDigits(registry, withdrawal.asset, withdrawal.amountMinor, context, ['amountMinor']),
+      checkAmountDigits(registry, withdrawal.asset, withdrawal.amountMinor, context, [
+        'amountMinor',
+      ]),
     );
 }
 
@@ -115,8 +130,12 @@ export function withdrawalConfirmedDataV1Schema(registry: AssetRegistry) {
       confirmedAt: timestampSchema,
     })
     .superRefine((withdrawal, context) => {
-      checkAmountDigits(registry, withdrawal.asset, withdrawal.amountMinor, context, ['amountMinor']);
-      checkAmountDigits(registry, withdrawal.asset, withdrawal.networkFeeMinor, context, ['networkFeeMinor']);
+      checkAmountDigits(registry, withdrawal.asset, withdrawal.amountMinor, context, [
+        'amountMinor',
+      ]);
+      checkAmountDigits(registry, withdrawal.asset, withdrawal.networkFeeMinor, context, [
+        'networkFeeMinor',
+      ]);
     });
 }
 
@@ -124,12 +143,19 @@ export function withdrawalConfirmedDataV1Schema(registry: AssetRegistry) {
 export const withdrawalFailedDataV1Schema = z.strictObject({
   withdrawalId: identifierSchema,
   clientId: identifierSchema,
-  reason: z.enum(WITHDRAWAL_FAILURE_REASONS, coded('INVALID_VALUE', `must be one of ${WITHDRAWAL_FAILURE_REASONS.join(', ')}`)),
+  reason: z.enum(
+    WITHDRAWAL_FAILURE_REASONS,
+    coded('INVALID_VALUE', `must be one of ${WITHDRAWAL_FAILURE_REASONS.join(', ')}`),
+  ),
   failedAt: timestampSchema,
 });
 
 export function depositConfirmedV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(DEPOSIT_CONFIRMED_TYPE, DEPOSIT_CONFIRMED_SCHEMA_VERSION, depositConfirmedDataV1Schema(registry));
+  return envelopeSchema(
+    DEPOSIT_CONFIRMED_TYPE,
+    DEPOSIT_CONFIRMED_SCHEMA_VERSION,
+    depositConfirmedDataV1Schema(registry),
+  );
 }
 
 export function withdrawalApprovedV1Schema(registry: AssetRegistry) {

@@ -1,8 +1,18 @@
 // What the wallet's published movements mean for what each wallet holds, split by whose it is:
 // the one reading of custody.wallet.events.v1 that the policy service (ratios, commingling) and
 // the reconciliation service (TW-14 wallet records) share. Pure; input validated by the contract.
-import { DEPOSIT_CONFIRMED_TYPE, WITHDRAWAL_CONFIRMED_TYPE, type DepositConfirmedV1, type WithdrawalConfirmedV1 } from './wallet-events.v1';
-import { INTERNAL_TRANSFER_CONFIRMED_TYPE, NETWORK_FEE_PAID_TYPE, type InternalTransferConfirmedV1, type NetworkFeePaidV1 } from './wallet-events.v1-holdings';
+import {
+  DEPOSIT_CONFIRMED_TYPE,
+  WITHDRAWAL_CONFIRMED_TYPE,
+  type DepositConfirmedV1,
+  type WithdrawalConfirmedV1,
+} from './wallet-events.v1';
+import {
+  INTERNAL_TRANSFER_CONFIRMED_TYPE,
+  NETWORK_FEE_PAID_TYPE,
+  type InternalTransferConfirmedV1,
+  type NetworkFeePaidV1,
+} from './wallet-events.v1-holdings';
 
 export interface HoldingDelta {
   readonly walletId: string;
@@ -22,26 +32,65 @@ export interface HoldingDelta {
  * fee is the house's expense, paid from the wallet (its float, by a TW-4 exception). Other event
  * types hold nothing: no deltas.
  */
-export function walletHoldingDeltas(message: { readonly type: string; readonly data: unknown }): HoldingDelta[] {
+export function walletHoldingDeltas(message: {
+  readonly type: string;
+  readonly data: unknown;
+}): HoldingDelta[] {
   switch (message.type) {
     case DEPOSIT_CONFIRMED_TYPE: {
       const data = message.data as DepositConfirmedV1['data'];
-      return [{ walletId: data.walletId, asset: data.asset, clientDeltaMinor: BigInt(data.amountMinor), houseDeltaMinor: 0n, at: data.confirmedAt }];
+      return [
+        {
+          walletId: data.walletId,
+          asset: data.asset,
+          clientDeltaMinor: BigInt(data.amountMinor),
+          houseDeltaMinor: 0n,
+          at: data.confirmedAt,
+        },
+      ];
     }
     case WITHDRAWAL_CONFIRMED_TYPE: {
       const data = message.data as WithdrawalConfirmedV1['data'];
-      return [{ walletId: data.walletId, asset: data.asset, clientDeltaMinor: -BigInt(data.amountMinor), houseDeltaMinor: -BigInt(data.networkFeeMinor), at: data.confirmedAt }];
+      return [
+        {
+          walletId: data.walletId,
+          asset: data.asset,
+          clientDeltaMinor: -BigInt(data.amountMinor),
+          houseDeltaMinor: -BigInt(data.networkFeeMinor),
+          at: data.confirmedAt,
+        },
+      ];
     }
     case INTERNAL_TRANSFER_CONFIRMED_TYPE: {
       const data = message.data as InternalTransferConfirmedV1['data'];
       return [
-        { walletId: data.sourceWalletId, asset: data.asset, clientDeltaMinor: -BigInt(data.amountMinor), houseDeltaMinor: 0n, at: data.confirmedAt },
-        { walletId: data.destinationWalletId, asset: data.asset, clientDeltaMinor: BigInt(data.amountMinor), houseDeltaMinor: 0n, at: data.confirmedAt },
+        {
+          walletId: data.sourceWalletId,
+          asset: data.asset,
+          clientDeltaMinor: -BigInt(data.amountMinor),
+          houseDeltaMinor: 0n,
+          at: data.confirmedAt,
+        },
+        {
+          walletId: data.destinationWalletId,
+          asset: data.asset,
+          clientDeltaMinor: BigInt(data.amountMinor),
+          houseDeltaMinor: 0n,
+          at: data.confirmedAt,
+        },
       ];
     }
     case NETWORK_FEE_PAID_TYPE: {
       const data = message.data as NetworkFeePaidV1['data'];
-      return [{ walletId: data.walletId, asset: data.feeAsset, clientDeltaMinor: 0n, houseDeltaMinor: -BigInt(data.feeMinor), at: data.at }];
+      return [
+        {
+          walletId: data.walletId,
+          asset: data.feeAsset,
+          clientDeltaMinor: 0n,
+          houseDeltaMinor: -BigInt(data.feeMinor),
+          at: data.at,
+        },
+      ];
     }
     default:
       return [];

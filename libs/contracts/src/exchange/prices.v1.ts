@@ -2,7 +2,13 @@
 import { z } from 'zod/v4';
 import type { AssetRegistry } from '../assets';
 import { envelopeSchema } from '../envelope';
-import { assetSchema, coded, decimalSchema, identifierSchema, timestampSchema } from '../primitives';
+import {
+  assetSchema,
+  coded,
+  decimalSchema,
+  identifierSchema,
+  timestampSchema,
+} from '../primitives';
 
 export const PRICE_OBSERVED_TYPE = 'PriceObserved';
 export const PRICE_OBSERVED_SCHEMA_VERSION = 1;
@@ -23,7 +29,11 @@ export function priceObservedDataV1Schema(registry: AssetRegistry) {
 }
 
 export function priceObservedV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(PRICE_OBSERVED_TYPE, PRICE_OBSERVED_SCHEMA_VERSION, priceObservedDataV1Schema(registry));
+  return envelopeSchema(
+    PRICE_OBSERVED_TYPE,
+    PRICE_OBSERVED_SCHEMA_VERSION,
+    priceObservedDataV1Schema(registry),
+  );
 }
 
 export type PriceObservedV1 = z.infer<ReturnType<typeof priceObservedV1Schema>>;

@@ -21,7 +21,9 @@ export const TRADE_EXECUTED_SCHEMA_VERSION = 1;
 export function feeLegSchema(registry: AssetRegistry) {
   return z
     .strictObject({ asset: assetSchema(registry), amountMinor: amountMinorSchema(registry) })
-    .superRefine((leg, context) => checkAmountDigits(registry, leg.asset, leg.amountMinor, context, ['amountMinor']));
+    .superRefine((leg, context) =>
+      checkAmountDigits(registry, leg.asset, leg.amountMinor, context, ['amountMinor']),
+    );
 }
 
 export function tradeExecutedDataV1Schema(registry: AssetRegistry) {
@@ -57,7 +59,11 @@ export function tradeExecutedDataV1Schema(registry: AssetRegistry) {
 }
 
 export function tradeExecutedV1Schema(registry: AssetRegistry) {
-  return envelopeSchema(TRADE_EXECUTED_TYPE, TRADE_EXECUTED_SCHEMA_VERSION, tradeExecutedDataV1Schema(registry));
+  return envelopeSchema(
+    TRADE_EXECUTED_TYPE,
+    TRADE_EXECUTED_SCHEMA_VERSION,
+    tradeExecutedDataV1Schema(registry),
+  );
 }
 
 export type TradeExecutedV1 = z.infer<ReturnType<typeof tradeExecutedV1Schema>>;

@@ -27,8 +27,13 @@ export function withdrawalRequestedDataV1Schema(registry: AssetRegistry) {
       amountMinor: positiveAmountMinorSchema(registry),
       destinationAddress: z
         .string()
-        .regex(DESTINATION_ADDRESS_PATTERN, coded('INVALID_FORMAT', `must match ${DESTINATION_ADDRESS_PATTERN.source}`)),
-      chain: z.string().regex(CHAIN_PATTERN, coded('INVALID_FORMAT', `must match ${CHAIN_PATTERN.source}`)),
+        .regex(
+          DESTINATION_ADDRESS_PATTERN,
+          coded('INVALID_FORMAT', `must match ${DESTINATION_ADDRESS_PATTERN.source}`),
+        ),
+      chain: z
+        .string()
+        .regex(CHAIN_PATTERN, coded('INVALID_FORMAT', `must match ${CHAIN_PATTERN.source}`)),
       requestedAt: timestampSchema,
     })
     .superRefine((request, context) =>

@@ -12,9 +12,17 @@ const BIGINT_TAG = '$bigint';
 const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
 
 export function encodeBooks(books: LedgerState): string {
-  if (books.journals.size > 0) throw new Error('assertion: a snapshot holds a client\'s books, without journal fingerprints');
-  const json: BooksJson = { clients: [...books.clients], accounts: [...books.accounts], withdrawals: [...books.withdrawals], adjustments: [...books.adjustments] };
-  return JSON.stringify(json, (_key, value: unknown) => (typeof value === 'bigint' ? { [BIGINT_TAG]: value.toString() } : value));
+  if (books.journals.size > 0)
+    throw new Error("assertion: a snapshot holds a client's books, without journal fingerprints");
+  const json: BooksJson = {
+    clients: [...books.clients],
+    accounts: [...books.accounts],
+    withdrawals: [...books.withdrawals],
+    adjustments: [...books.adjustments],
+  };
+  return JSON.stringify(json, (_key, value: unknown) =>
+    typeof value === 'bigint' ? { [BIGINT_TAG]: value.toString() } : value,
+  );
 }
 
 export function decodeBooks(text: string): LedgerState {
@@ -22,7 +30,8 @@ export function decodeBooks(text: string): LedgerState {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const tagged = (value as Record<string, unknown>)[BIGINT_TAG];
       if (typeof tagged === 'string' && Object.keys(value).length === 1) {
-        if (!INTEGER_TEXT.test(tagged)) throw new Error(`assertion: snapshot amount is not an integer: ${tagged}`);
+        if (!INTEGER_TEXT.test(tagged))
+          throw new Error(`assertion: snapshot amount is not an integer: ${tagged}`);
         return BigInt(tagged);
       }
     }
@@ -33,7 +42,12 @@ export function decodeBooks(text: string): LedgerState {
     accounts: new Map(json.accounts) as LedgerState['accounts'],
     journals: new Map(),
     withdrawals: new Map(json.withdrawals) as LedgerState['withdrawals'],
-    adjustments: new Map(json.adjustments.map(([adjustmentId, adjustment]) => [adjustmentId, withRequestedAt(adjustment)])) as LedgerState['adjustments'],
+    adjustments: new Map(
+      json.adjustments.map(([adjustmentId, adjustment]) => [
+        adjustmentId,
+        withRequestedAt(adjustment),
+      ]),
+    ) as LedgerState['adjustments'],
   };
 }
 
@@ -42,5 +56,7 @@ const UNKNOWN_REQUEST_INSTANT = '1970-01-01T00:00:00.000Z';
 
 function withRequestedAt(adjustment: unknown): unknown {
   const fields = adjustment as Record<string, unknown>;
-  return typeof fields['requestedAt'] === 'string' ? adjustment : { ...fields, requestedAt: UNKNOWN_REQUEST_INSTANT };
+  return typeof fields['requestedAt'] === 'string'
+    ? adjustment
+    : { ...fields, requestedAt: UNKNOWN_REQUEST_INSTANT };
 }

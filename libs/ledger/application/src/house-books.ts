@@ -1,5 +1,18 @@
-import { AMOUNT_FIELD_PATTERN, EventSourcedStreams, type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
-import { decideHouse, type AssetDecimals, type HouseCommand, type HouseJournals, type LedgerError, type LedgerEvent } from '@custody/ledger-domain';
+import {
+  AMOUNT_FIELD_PATTERN,
+  EventSourcedStreams,
+  type Aggregate,
+  type PostgresEventStore,
+  type Transaction,
+} from '@custody/event-store';
+import {
+  decideHouse,
+  type AssetDecimals,
+  type HouseCommand,
+  type HouseJournals,
+  type LedgerError,
+  type LedgerEvent,
+} from '@custody/ledger-domain';
 import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
 
 /** The stream of the house's own journals (no client in them): custody transfers and network fees. */
@@ -9,7 +22,10 @@ export const HOUSE_BOOKS_STREAM_ID = `${HOUSE_STREAM_PREFIX}books`;
 const HOUSE_AGGREGATE: Aggregate<HouseJournals, LedgerEvent> = {
   initial: new Map(),
   eventTypes: new Set(['JournalPosted']),
-  evolve: (booked, event) => (event.type === 'JournalPosted' ? new Map(booked).set(event.data.journalId, event.data.fingerprint) : booked),
+  evolve: (booked, event) =>
+    event.type === 'JournalPosted'
+      ? new Map(booked).set(event.data.journalId, event.data.fingerprint)
+      : booked,
 };
 
 /**
@@ -25,10 +41,25 @@ export class HouseBooks {
     store: PostgresEventStore,
     private readonly decimals: AssetDecimals,
   ) {
-    this.streams = new EventSourcedStreams(store, { bigintFields: AMOUNT_FIELD_PATTERN, schemaVersion: LEDGER_EVENT_SCHEMA_VERSION });
+    this.streams = new EventSourcedStreams(store, {
+      bigintFields: AMOUNT_FIELD_PATTERN,
+      schemaVersion: LEDGER_EVENT_SCHEMA_VERSION,
+    });
   }
 
-  book(command: HouseCommand, transaction?: Transaction): Promise<{ readonly ok: true; readonly events: readonly LedgerEvent[] } | { readonly ok: false; readonly error: LedgerError }> {
-    return this.streams.execute(HOUSE_BOOKS_STREAM_ID, HOUSE_AGGREGATE, (booked) => decideHouse(command, booked, this.decimals), { actor: 'ledger' }, transaction === undefined ? {} : { transaction });
+  book(
+    command: HouseCommand,
+    transaction?: Transaction,
+  ): Promise<
+    | { readonly ok: true; readonly events: readonly LedgerEvent[] }
+    | { readonly ok: false; readonly error: LedgerError }
+  > {
+    return this.streams.execute(
+      HOUSE_BOOKS_STREAM_ID,
+      HOUSE_AGGREGATE,
+      (booked) => decideHouse(command, booked, this.decimals),
+      { actor: 'ledger' },
+      transaction === undefined ? {} : { transaction },
+    );
   }
 }

@@ -15,7 +15,18 @@ export {
   type LoadedBooks,
 } from './ledger-command-handler';
 export { decodeBooks, encodeBooks } from './books-codec';
-export { ledgerEventOf, ledgerEventOfScanned, LEDGER_EVENT_SCHEMA_VERSION, storedData } from './stored-events';
-export { applyLedgerMessages, houseCommandOf, ledgerCommandOf, LEDGER_CONSUMED_TOPICS, LEDGER_RETRYABLE_REFUSALS } from './ledger-messages';
+export {
+  ledgerEventOf,
+  ledgerEventOfScanned,
+  LEDGER_EVENT_SCHEMA_VERSION,
+  storedData,
+} from './stored-events';
+export {
+  applyLedgerMessages,
+  houseCommandOf,
+  ledgerCommandOf,
+  LEDGER_CONSUMED_TOPICS,
+  LEDGER_RETRYABLE_REFUSALS,
+} from './ledger-messages';
 export { HOUSE_BOOKS_STREAM_ID, HOUSE_STREAM_PREFIX, HouseBooks } from './house-books';
 export { CUSTODY_WALLETS_STREAM_ID, CustodyWalletRegistry } from './custody-wallet-registry';

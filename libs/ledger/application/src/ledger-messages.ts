@@ -18,7 +18,13 @@ import {
   WALLET_REGISTERED_TYPE,
   type WalletRegisteredV1,
 } from '@custody/contracts';
-import { refuseMovementWallets, type HouseCommand, type LedgerCommand, type NamedWallet, type RecogniseWallet } from '@custody/ledger-domain';
+import {
+  refuseMovementWallets,
+  type HouseCommand,
+  type LedgerCommand,
+  type NamedWallet,
+  type RecogniseWallet,
+} from '@custody/ledger-domain';
 import type { CustodyWalletRegistry } from './custody-wallet-registry';
 import type { HouseBooks } from './house-books';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
@@ -30,7 +36,10 @@ import type { LedgerCommandHandler } from './ledger-command-handler';
  * wallet registered since. A re-driven message refused for one of them is booked once re-driven;
  * any other refusal (an overdraft, a trade id booked with other content) stays final.
  */
-export const LEDGER_RETRYABLE_REFUSALS: ReadonlySet<string> = new Set(['CLIENT_UNKNOWN', 'WALLET_UNKNOWN']);
+export const LEDGER_RETRYABLE_REFUSALS: ReadonlySet<string> = new Set([
+  'CLIENT_UNKNOWN',
+  'WALLET_UNKNOWN',
+]);
 
 /** What the ledger consumes: the exchange's trades and the wallet's confirmed movements. */
 export const LEDGER_CONSUMED_TOPICS = [EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC] as const;
@@ -65,7 +74,15 @@ export function ledgerCommandOf(message: ConsumedMessage): LedgerCommand | undef
   switch (value.type) {
     case DEPOSIT_CONFIRMED_TYPE: {
       const { data } = message.value as unknown as DepositConfirmedV1;
-      return { type: 'BookDeposit', depositId: data.depositId, clientId: data.clientId, asset: data.asset, amountMinor: BigInt(data.amountMinor), walletId: data.walletId, metadata: { at: data.confirmedAt } };
+      return {
+        type: 'BookDeposit',
+        depositId: data.depositId,
+        clientId: data.clientId,
+        asset: data.asset,
+        amountMinor: BigInt(data.amountMinor),
+        walletId: data.walletId,
+        metadata: { at: data.confirmedAt },
+      };
     }
     case WITHDRAWAL_APPROVED_TYPE: {
       const { data } = message.value as unknown as WithdrawalApprovedV1;
@@ -96,7 +113,13 @@ export function ledgerCommandOf(message: ConsumedMessage): LedgerCommand | undef
     case WITHDRAWAL_FAILED_TYPE: {
       const { data } = message.value as unknown as WithdrawalFailedV1;
       if (data.reason === 'rejected') return undefined; // never approved: nothing was held
-      return { type: 'ReleaseWithdrawal', withdrawalId: data.withdrawalId, clientId: data.clientId, reason: data.reason === 'cancelled' ? 'cancelled' : 'failed', metadata: { at: data.failedAt } };
+      return {
+        type: 'ReleaseWithdrawal',
+        withdrawalId: data.withdrawalId,
+        clientId: data.clientId,
+        reason: data.reason === 'cancelled' ? 'cancelled' : 'failed',
+        metadata: { at: data.failedAt },
+      };
     }
     default:
       return undefined;
@@ -112,11 +135,26 @@ export function houseCommandOf(message: ConsumedMessage): HouseCommand | undefin
   if (message.topic !== WALLET_EVENTS_TOPIC) return undefined;
   if (message.value.type === INTERNAL_TRANSFER_CONFIRMED_TYPE) {
     const { data } = message.value as unknown as InternalTransferConfirmedV1;
-    return { type: 'BookCustodyTransfer', transferId: data.withdrawalId, fromWalletId: data.sourceWalletId, toWalletId: data.destinationWalletId, asset: data.asset, amountMinor: BigInt(data.amountMinor), at: data.confirmedAt };
+    return {
+      type: 'BookCustodyTransfer',
+      transferId: data.withdrawalId,
+      fromWalletId: data.sourceWalletId,
+      toWalletId: data.destinationWalletId,
+      asset: data.asset,
+      amountMinor: BigInt(data.amountMinor),
+      at: data.confirmedAt,
+    };
   }
   if (message.value.type === NETWORK_FEE_PAID_TYPE) {
     const { data } = message.value as unknown as NetworkFeePaidV1;
-    return { type: 'BookNetworkFee', feeId: `${data.reference}:${data.transactionHash}`, walletId: data.walletId, asset: data.feeAsset, amountMinor: BigInt(data.feeMinor), at: data.at };
+    return {
+      type: 'BookNetworkFee',
+      feeId: `${data.reference}:${data.transactionHash}`,
+      walletId: data.walletId,
+      asset: data.feeAsset,
+      amountMinor: BigInt(data.feeMinor),
+      at: data.at,
+    };
   }
   return undefined;
 }
@@ -147,9 +185,20 @@ function walletsNamed(command: LedgerCommand | HouseCommand): NamedWallet[] {
 
 /** The wallet a WalletRegistered message registers, as the ledger recognises it. */
 function recognitionOf(message: ConsumedMessage): RecogniseWallet | undefined {
-  if (message.topic !== WALLET_EVENTS_TOPIC || message.value.type !== WALLET_REGISTERED_TYPE) return undefined;
+  if (message.topic !== WALLET_EVENTS_TOPIC || message.value.type !== WALLET_REGISTERED_TYPE)
+    return undefined;
   const { data } = message.value as unknown as WalletRegisteredV1;
-  return { type: 'RecogniseWallet', wallet: { walletId: data.walletId, ownerClass: data.ownerClass, tier: data.tier, chain: data.chain }, registeredAt: data.at, sourceEventId: message.messageId };
+  return {
+    type: 'RecogniseWallet',
+    wallet: {
+      walletId: data.walletId,
+      ownerClass: data.ownerClass,
+      tier: data.tier,
+      chain: data.chain,
+    },
+    registeredAt: data.at,
+    sourceEventId: message.messageId,
+  };
 }
 
 /**
@@ -160,26 +209,56 @@ function recognitionOf(message: ConsumedMessage): RecogniseWallet | undefined {
  * movement naming a wallet never registered with the ledger is refused (WALLET_UNKNOWN): whoever
  * could produce to the wallet's topic still cannot credit a client "from" a wallet of their own.
  */
-export function applyLedgerMessages(handler: LedgerCommandHandler, house: HouseBooks = handler.house, registry: CustodyWalletRegistry = handler.wallets) {
-  return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+export function applyLedgerMessages(
+  handler: LedgerCommandHandler,
+  house: HouseBooks = handler.house,
+  registry: CustodyWalletRegistry = handler.wallets,
+) {
+  return async (
+    messages: readonly ConsumedMessage[],
+    client: PoolClient,
+  ): Promise<ApplyOutcome> => {
     const rejected: Rejection[] = [];
     for (const message of messages) {
       const recognition = recognitionOf(message);
       if (recognition === undefined) continue;
       const result = await registry.recognise(recognition, { client });
-      if (!result.ok) rejected.push({ messageId: message.messageId, code: result.error.code, path: `data.${result.error.path.replace(/^wallet\./, '')}`, reason: result.error.reason });
+      if (!result.ok)
+        rejected.push({
+          messageId: message.messageId,
+          code: result.error.code,
+          path: `data.${result.error.path.replace(/^wallet\./, '')}`,
+          reason: result.error.reason,
+        });
     }
-    const ledgerCommands = messages.map((message) => ({ message, command: ledgerCommandOf(message) }));
-    const houseCommands = messages.map((message) => ({ message, command: houseCommandOf(message) }));
-    const named = [...ledgerCommands, ...houseCommands].flatMap(({ command }) => (command === undefined ? [] : walletsNamed(command).map((entry) => entry.walletId)));
-    const wallets = named.length === 0 ? undefined : await registry.wallets([...new Set(named)], { client });
+    const ledgerCommands = messages.map((message) => ({
+      message,
+      command: ledgerCommandOf(message),
+    }));
+    const houseCommands = messages.map((message) => ({
+      message,
+      command: houseCommandOf(message),
+    }));
+    const named = [...ledgerCommands, ...houseCommands].flatMap(({ command }) =>
+      command === undefined ? [] : walletsNamed(command).map((entry) => entry.walletId),
+    );
+    const wallets =
+      named.length === 0 ? undefined : await registry.wallets([...new Set(named)], { client });
     /** A command naming an unknown wallet is refused here and never decided. */
-    const admitted = <C extends LedgerCommand | HouseCommand>(entries: ReadonlyArray<{ message: ConsumedMessage; command: C | undefined }>): Array<{ messageId: string; command: C }> =>
+    const admitted = <C extends LedgerCommand | HouseCommand>(
+      entries: ReadonlyArray<{ message: ConsumedMessage; command: C | undefined }>,
+    ): Array<{ messageId: string; command: C }> =>
       entries.flatMap(({ message, command }) => {
         if (command === undefined) return [];
-        const refusal = wallets === undefined ? undefined : refuseMovementWallets(walletsNamed(command), wallets);
+        const refusal =
+          wallets === undefined ? undefined : refuseMovementWallets(walletsNamed(command), wallets);
         if (refusal === undefined) return [{ messageId: message.messageId, command }];
-        rejected.push({ messageId: message.messageId, code: refusal.code, path: refusal.path, reason: refusal.reason });
+        rejected.push({
+          messageId: message.messageId,
+          code: refusal.code,
+          path: refusal.path,
+          reason: refusal.reason,
+        });
         return [];
       });
     const commands = admitted(ledgerCommands);
@@ -188,12 +267,24 @@ export function applyLedgerMessages(handler: LedgerCommandHandler, house: HouseB
       { client },
     );
     results.forEach((result, index) => {
-      if (!result.ok) rejected.push({ messageId: (commands[index] as { messageId: string }).messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+      if (!result.ok)
+        rejected.push({
+          messageId: (commands[index] as { messageId: string }).messageId,
+          code: result.error.code,
+          path: messagePath(result.error.path),
+          reason: result.error.reason,
+        });
     });
     // the house's own journals (no client books involved), in the same transaction
     for (const { messageId, command } of admitted(houseCommands)) {
       const result = await house.book(command, { client });
-      if (!result.ok) rejected.push({ messageId, code: result.error.code, path: messagePath(result.error.path), reason: result.error.reason });
+      if (!result.ok)
+        rejected.push({
+          messageId,
+          code: result.error.code,
+          path: messagePath(result.error.path),
+          reason: result.error.reason,
+        });
     }
     return { rejected };
   };

@@ -1,4 +1,11 @@
-import { decodeAmounts, decodeAmountsInPlace, encodeAmounts, type JsonObject, type RecordedEvent, type ScannedEvent } from '@custody/event-store';
+import {
+  decodeAmounts,
+  decodeAmountsInPlace,
+  encodeAmounts,
+  type JsonObject,
+  type RecordedEvent,
+  type ScannedEvent,
+} from '@custody/event-store';
 import type { LedgerEvent, LedgerEventType } from '@custody/ledger-domain';
 
 /** Every ledger event is stored at schema version 1 (a change is a new version plus an upcaster). */
@@ -20,9 +27,15 @@ export function storedData(event: LedgerEvent): JsonObject {
   return encodeAmounts(event.data);
 }
 
-function assertLedgerEvent(recorded: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'streamId'>): void {
-  if (!LEDGER_EVENT_TYPES.has(recorded.type as LedgerEventType)) throw new Error(`assertion: '${recorded.type}' in ${recorded.streamId} is not a ledger event`);
-  if (recorded.schemaVersion !== LEDGER_EVENT_SCHEMA_VERSION) throw new Error(`assertion: ${recorded.type} v${recorded.schemaVersion} has no upcaster to v${LEDGER_EVENT_SCHEMA_VERSION}`);
+function assertLedgerEvent(
+  recorded: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'streamId'>,
+): void {
+  if (!LEDGER_EVENT_TYPES.has(recorded.type as LedgerEventType))
+    throw new Error(`assertion: '${recorded.type}' in ${recorded.streamId} is not a ledger event`);
+  if (recorded.schemaVersion !== LEDGER_EVENT_SCHEMA_VERSION)
+    throw new Error(
+      `assertion: ${recorded.type} v${recorded.schemaVersion} has no upcaster to v${LEDGER_EVENT_SCHEMA_VERSION}`,
+    );
 }
 
 /** A stored ledger event back as a domain event; an unknown type is a programmer error (an upcaster is missing). */

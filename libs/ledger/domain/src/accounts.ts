@@ -67,11 +67,18 @@ export interface AccountBalance {
   readonly creditsPending: bigint;
 }
 
-export const ZERO_BALANCE: AccountBalance = { debitsPosted: 0n, creditsPosted: 0n, debitsPending: 0n, creditsPending: 0n };
+export const ZERO_BALANCE: AccountBalance = {
+  debitsPosted: 0n,
+  creditsPosted: 0n,
+  debitsPending: 0n,
+  creditsPending: 0n,
+};
 
 /** The posted balance on the account's normal side (a client: what is owed to them). */
 export function postedBalance(account: Account, balance: AccountBalance): bigint {
-  return normalSide(account) === 'credit' ? balance.creditsPosted - balance.debitsPosted : balance.debitsPosted - balance.creditsPosted;
+  return normalSide(account) === 'credit'
+    ? balance.creditsPosted - balance.debitsPosted
+    : balance.debitsPosted - balance.creditsPosted;
 }
 
 /** What a credit-normal account can still be debited: posted balance minus pending debits. */

@@ -1,10 +1,26 @@
-import { accountKey, clientAccount, custodyAccount, houseAccount, ZERO_BALANCE, type Account, type AccountBalance } from './accounts';
+import {
+  accountKey,
+  clientAccount,
+  custodyAccount,
+  houseAccount,
+  ZERO_BALANCE,
+  type Account,
+  type AccountBalance,
+} from './accounts';
 import { assetBooks } from './books';
 import { initialLedgerState, type LedgerState } from './ledger-state';
 
 /** A state holding these accounts with these posted counters (no journals: the books are read as they stand). */
 function withAccounts(...accounts: [Account, Partial<AccountBalance>][]): LedgerState {
-  return { ...initialLedgerState(), accounts: new Map(accounts.map(([account, balance]) => [accountKey(account), { account, balance: { ...ZERO_BALANCE, ...balance } }])) };
+  return {
+    ...initialLedgerState(),
+    accounts: new Map(
+      accounts.map(([account, balance]) => [
+        accountKey(account),
+        { account, balance: { ...ZERO_BALANCE, ...balance } },
+      ]),
+    ),
+  };
 }
 
 describe('the books per asset: custody = client liabilities + house (HK-8 invariant)', () => {
@@ -22,13 +38,46 @@ describe('the books per asset: custody = client liabilities + house (HK-8 invari
       [houseAccount('inventory', 'BTC'), { creditsPosted: 3n }],
       [houseAccount('network-fee-expense', 'BTC'), { debitsPosted: 5n }],
     );
-    expect(assetBooks(state)).toEqual([{ asset: 'BTC', custodyMinor: 115n, clientLiabilitiesMinor: 107n, clientLiabilitiesFlooredMinor: 107n, houseMinor: 5n, differenceMinor: 3n }]);
+    expect(assetBooks(state)).toEqual([
+      {
+        asset: 'BTC',
+        custodyMinor: 115n,
+        clientLiabilitiesMinor: 107n,
+        clientLiabilitiesFlooredMinor: 107n,
+        houseMinor: 5n,
+        differenceMinor: 3n,
+      },
+    ]);
   });
 
   it('custody less client liabilities less house is the difference: positive, negative, zero', () => {
-    expect(assetBooks(withAccounts([custodyAccount('w', 'BTC'), { debitsPosted: 10n }], [clientAccount('alice', 'BTC'), { creditsPosted: 4n }], [houseAccount('inventory', 'BTC'), { creditsPosted: 1n }]))[0]?.differenceMinor).toBe(5n);
-    expect(assetBooks(withAccounts([custodyAccount('w', 'BTC'), { debitsPosted: 1n }], [clientAccount('alice', 'BTC'), { creditsPosted: 4n }], [houseAccount('inventory', 'BTC'), { creditsPosted: 1n }]))[0]?.differenceMinor).toBe(-4n);
-    expect(assetBooks(withAccounts([custodyAccount('w', 'BTC'), { debitsPosted: 5n }], [clientAccount('alice', 'BTC'), { creditsPosted: 4n }], [houseAccount('inventory', 'BTC'), { creditsPosted: 1n }]))[0]?.differenceMinor).toBe(0n);
+    expect(
+      assetBooks(
+        withAccounts(
+          [custodyAccount('w', 'BTC'), { debitsPosted: 10n }],
+          [clientAccount('alice', 'BTC'), { creditsPosted: 4n }],
+          [houseAccount('inventory', 'BTC'), { creditsPosted: 1n }],
+        ),
+      )[0]?.differenceMinor,
+    ).toBe(5n);
+    expect(
+      assetBooks(
+        withAccounts(
+          [custodyAccount('w', 'BTC'), { debitsPosted: 1n }],
+          [clientAccount('alice', 'BTC'), { creditsPosted: 4n }],
+          [houseAccount('inventory', 'BTC'), { creditsPosted: 1n }],
+        ),
+      )[0]?.differenceMinor,
+    ).toBe(-4n);
+    expect(
+      assetBooks(
+        withAccounts(
+          [custodyAccount('w', 'BTC'), { debitsPosted: 5n }],
+          [clientAccount('alice', 'BTC'), { creditsPosted: 4n }],
+          [houseAccount('inventory', 'BTC'), { creditsPosted: 1n }],
+        ),
+      )[0]?.differenceMinor,
+    ).toBe(0n);
   });
 
   it('TW-13.3 a negative client balance counts in the liabilities but as zero in the floored total; a zero balance adds nothing', () => {
@@ -39,12 +88,34 @@ describe('the books per asset: custody = client liabilities + house (HK-8 invari
       [clientAccount('dave', 'BTC'), { creditsPosted: 2n, debitsPosted: 2n }],
       [custodyAccount('w', 'BTC'), { debitsPosted: 7n }],
     );
-    expect(assetBooks(state)).toEqual([{ asset: 'BTC', custodyMinor: 7n, clientLiabilitiesMinor: 7n, clientLiabilitiesFlooredMinor: 11n, houseMinor: 0n, differenceMinor: 0n }]);
+    expect(assetBooks(state)).toEqual([
+      {
+        asset: 'BTC',
+        custodyMinor: 7n,
+        clientLiabilitiesMinor: 7n,
+        clientLiabilitiesFlooredMinor: 11n,
+        houseMinor: 0n,
+        differenceMinor: 0n,
+      },
+    ]);
   });
 
   it('the network-fee expense lowers the house; fee revenue and inventory raise it', () => {
-    const state = withAccounts([houseAccount('fee-revenue', 'ETH'), { creditsPosted: 10n }], [houseAccount('network-fee-expense', 'ETH'), { debitsPosted: 4n }], [houseAccount('inventory', 'ETH'), { debitsPosted: 1n }]);
-    expect(assetBooks(state)).toEqual([{ asset: 'ETH', custodyMinor: 0n, clientLiabilitiesMinor: 0n, clientLiabilitiesFlooredMinor: 0n, houseMinor: 5n, differenceMinor: -5n }]);
+    const state = withAccounts(
+      [houseAccount('fee-revenue', 'ETH'), { creditsPosted: 10n }],
+      [houseAccount('network-fee-expense', 'ETH'), { debitsPosted: 4n }],
+      [houseAccount('inventory', 'ETH'), { debitsPosted: 1n }],
+    );
+    expect(assetBooks(state)).toEqual([
+      {
+        asset: 'ETH',
+        custodyMinor: 0n,
+        clientLiabilitiesMinor: 0n,
+        clientLiabilitiesFlooredMinor: 0n,
+        houseMinor: 5n,
+        differenceMinor: -5n,
+      },
+    ]);
   });
 
   it('keeps each asset apart and lists the assets in code order', () => {
@@ -56,17 +127,56 @@ describe('the books per asset: custody = client liabilities + house (HK-8 invari
       [clientAccount('alice', 'BTC'), { creditsPosted: 2n }],
     );
     expect(assetBooks(state)).toEqual([
-      { asset: 'BTC', custodyMinor: 2n, clientLiabilitiesMinor: 2n, clientLiabilitiesFlooredMinor: 2n, houseMinor: 0n, differenceMinor: 0n },
-      { asset: 'ETH', custodyMinor: 0n, clientLiabilitiesMinor: 1n, clientLiabilitiesFlooredMinor: 1n, houseMinor: 0n, differenceMinor: -1n },
-      { asset: 'USDT', custodyMinor: 3n, clientLiabilitiesMinor: 3n, clientLiabilitiesFlooredMinor: 3n, houseMinor: 0n, differenceMinor: 0n },
+      {
+        asset: 'BTC',
+        custodyMinor: 2n,
+        clientLiabilitiesMinor: 2n,
+        clientLiabilitiesFlooredMinor: 2n,
+        houseMinor: 0n,
+        differenceMinor: 0n,
+      },
+      {
+        asset: 'ETH',
+        custodyMinor: 0n,
+        clientLiabilitiesMinor: 1n,
+        clientLiabilitiesFlooredMinor: 1n,
+        houseMinor: 0n,
+        differenceMinor: -1n,
+      },
+      {
+        asset: 'USDT',
+        custodyMinor: 3n,
+        clientLiabilitiesMinor: 3n,
+        clientLiabilitiesFlooredMinor: 3n,
+        houseMinor: 0n,
+        differenceMinor: 0n,
+      },
     ]);
   });
 
   it('the order does not depend on the order the accounts were opened in', () => {
     const assets = ['ETH', 'BTC', 'USDT', 'AAVE', 'BTC2'];
-    const forward = withAccounts(...assets.map((asset): [Account, Partial<AccountBalance>] => [clientAccount('alice', asset), { creditsPosted: 1n }]));
-    const backward = withAccounts(...[...assets].reverse().map((asset): [Account, Partial<AccountBalance>] => [clientAccount('alice', asset), { creditsPosted: 1n }]));
-    expect(assetBooks(forward).map((books) => books.asset)).toEqual(['AAVE', 'BTC', 'BTC2', 'ETH', 'USDT']);
+    const forward = withAccounts(
+      ...assets.map((asset): [Account, Partial<AccountBalance>] => [
+        clientAccount('alice', asset),
+        { creditsPosted: 1n },
+      ]),
+    );
+    const backward = withAccounts(
+      ...[...assets]
+        .reverse()
+        .map((asset): [Account, Partial<AccountBalance>] => [
+          clientAccount('alice', asset),
+          { creditsPosted: 1n },
+        ]),
+    );
+    expect(assetBooks(forward).map((books) => books.asset)).toEqual([
+      'AAVE',
+      'BTC',
+      'BTC2',
+      'ETH',
+      'USDT',
+    ]);
     expect(assetBooks(backward)).toEqual(assetBooks(forward));
   });
 });

@@ -21,9 +21,17 @@ export interface AssetBooks {
  * recorded. Double entry keeps it by construction; a non-zero difference is corruption or a bug.
  */
 export function assetBooks(state: LedgerState): AssetBooks[] {
-  const byAsset = new Map<string, { custody: bigint; clients: bigint; clientsFloored: bigint; house: bigint }>();
+  const byAsset = new Map<
+    string,
+    { custody: bigint; clients: bigint; clientsFloored: bigint; house: bigint }
+  >();
   for (const { account, balance } of state.accounts.values()) {
-    const totals = byAsset.get(account.asset) ?? { custody: 0n, clients: 0n, clientsFloored: 0n, house: 0n };
+    const totals = byAsset.get(account.asset) ?? {
+      custody: 0n,
+      clients: 0n,
+      clientsFloored: 0n,
+      house: 0n,
+    };
     const posted = postedBalance(account, balance);
     if (account.kind === 'custody') totals.custody += posted;
     else if (account.kind === 'client') {

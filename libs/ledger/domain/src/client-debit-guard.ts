@@ -8,10 +8,17 @@
 export type ClientDebitReason =
   | { readonly kind: 'trade-settlement'; readonly tradeId: string }
   | { readonly kind: 'fee'; readonly tradeId: string }
-  | { readonly kind: 'withdrawal'; readonly withdrawalId: string; readonly destinationAllowListedForClientId: string | null }
+  | {
+      readonly kind: 'withdrawal';
+      readonly withdrawalId: string;
+      readonly destinationAllowListedForClientId: string | null;
+    }
   | { readonly kind: 'written-consent'; readonly consentReference: string }
   | { readonly kind: 'legal-order'; readonly orderReference: string }
-  | { readonly kind: 'lending' | 'pledge' | 'rehypothecation' | 'other'; readonly description: string };
+  | {
+      readonly kind: 'lending' | 'pledge' | 'rehypothecation' | 'other';
+      readonly description: string;
+    };
 
 export type ClientDebitRefusal =
   | { readonly code: 'HK7_DEBIT_REASON_NOT_PERMITTED'; readonly reason: string }
@@ -20,17 +27,26 @@ export type ClientDebitRefusal =
   | { readonly code: 'HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS'; readonly clientId: string };
 
 /** Why this debit of `clientId`'s account is refused, or undefined when HK-7 permits it. */
-export function refuseClientDebit(clientId: string, reason: ClientDebitReason): ClientDebitRefusal | undefined {
+export function refuseClientDebit(
+  clientId: string,
+  reason: ClientDebitReason,
+): ClientDebitRefusal | undefined {
   switch (reason.kind) {
     case 'trade-settlement':
     case 'fee':
       return undefined;
     case 'withdrawal':
-      return reason.destinationAllowListedForClientId === clientId ? undefined : { code: 'HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS', clientId };
+      return reason.destinationAllowListedForClientId === clientId
+        ? undefined
+        : { code: 'HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS', clientId };
     case 'written-consent':
-      return reason.consentReference.trim() === '' ? { code: 'HK7_CONSENT_REFERENCE_MISSING' } : undefined;
+      return reason.consentReference.trim() === ''
+        ? { code: 'HK7_CONSENT_REFERENCE_MISSING' }
+        : undefined;
     case 'legal-order':
-      return reason.orderReference.trim() === '' ? { code: 'HK7_LEGAL_ORDER_REFERENCE_MISSING' } : undefined;
+      return reason.orderReference.trim() === ''
+        ? { code: 'HK7_LEGAL_ORDER_REFERENCE_MISSING' }
+        : undefined;
     case 'lending':
     case 'pledge':
     case 'rehypothecation':

@@ -36,7 +36,10 @@ export type CustodyWallets = ReadonlyMap<string, CustodyWallet>;
 
 export const initialCustodyWallets: CustodyWallets = new Map();
 
-export function evolveCustodyWallets(wallets: CustodyWallets, event: CustodyWalletEvent): CustodyWallets {
+export function evolveCustodyWallets(
+  wallets: CustodyWallets,
+  event: CustodyWalletEvent,
+): CustodyWallets {
   switch (event.type) {
     case 'CustodyWalletRecognised': {
       const { walletId, ownerClass, tier, chain } = event.data;
@@ -54,15 +57,41 @@ export function evolveCustodyWallets(wallets: CustodyWallets, event: CustodyWall
  * registered again as another class, tier or chain is refused: a wallet never changes what it
  * is, so a second registration claiming otherwise is a fault or a forgery, for people to look at.
  */
-export function decideRecogniseWallet(command: RecogniseWallet, wallets: CustodyWallets): { readonly ok: true; readonly events: readonly CustodyWalletEvent[] } | { readonly ok: false; readonly error: LedgerError } {
+export function decideRecogniseWallet(
+  command: RecogniseWallet,
+  wallets: CustodyWallets,
+):
+  | { readonly ok: true; readonly events: readonly CustodyWalletEvent[] }
+  | { readonly ok: false; readonly error: LedgerError } {
   const { wallet } = command;
   const known = wallets.get(wallet.walletId);
   if (known !== undefined) {
-    const differs = (['ownerClass', 'tier', 'chain'] as const).find((field) => known[field] !== wallet[field]);
+    const differs = (['ownerClass', 'tier', 'chain'] as const).find(
+      (field) => known[field] !== wallet[field],
+    );
     if (differs === undefined) return { ok: true, events: [] };
-    return { ok: false, error: ledgerError('WALLET_REGISTRATION_CONFLICT', `wallet.${differs}`, `wallet '${wallet.walletId}' is known as ${known[differs]}, not ${wallet[differs]}: a wallet is registered once`) };
+    return {
+      ok: false,
+      error: ledgerError(
+        'WALLET_REGISTRATION_CONFLICT',
+        `wallet.${differs}`,
+        `wallet '${wallet.walletId}' is known as ${known[differs]}, not ${wallet[differs]}: a wallet is registered once`,
+      ),
+    };
   }
-  return { ok: true, events: [{ type: 'CustodyWalletRecognised', data: { ...wallet, registeredAt: command.registeredAt, sourceEventId: command.sourceEventId } }] };
+  return {
+    ok: true,
+    events: [
+      {
+        type: 'CustodyWalletRecognised',
+        data: {
+          ...wallet,
+          registeredAt: command.registeredAt,
+          sourceEventId: command.sourceEventId,
+        },
+      },
+    ],
+  };
 }
 
 /** A wallet a movement names, at its path; `clientAssets`: the movement is a client's (a deposit, a withdrawal). */
@@ -77,11 +106,24 @@ export interface NamedWallet {
  * wallet named by a client's movement (WALLET_NOT_CLIENT_SEGREGATED, HK-6: client assets are held
  * in client wallets only), as a refusal; undefined when every wallet may carry the movement.
  */
-export function refuseMovementWallets(named: readonly NamedWallet[], wallets: CustodyWallets): LedgerError | undefined {
+export function refuseMovementWallets(
+  named: readonly NamedWallet[],
+  wallets: CustodyWallets,
+): LedgerError | undefined {
   for (const { path, walletId, clientAssets } of named) {
     const wallet = wallets.get(walletId);
-    if (wallet === undefined) return ledgerError('WALLET_UNKNOWN', path, `wallet '${walletId}' was never registered with the ledger (no WalletRegistered from the wallet service): the movement is not booked`);
-    if (clientAssets === true && wallet.ownerClass !== 'client-segregated') return ledgerError('WALLET_NOT_CLIENT_SEGREGATED', path, `HK-6: wallet '${walletId}' is a ${wallet.ownerClass} wallet; a client's assets move only through client-segregated wallets`);
+    if (wallet === undefined)
+      return ledgerError(
+        'WALLET_UNKNOWN',
+        path,
+        `wallet '${walletId}' was never registered with the ledger (no WalletRegistered from the wallet service): the movement is not booked`,
+      );
+    if (clientAssets === true && wallet.ownerClass !== 'client-segregated')
+      return ledgerError(
+        'WALLET_NOT_CLIENT_SEGREGATED',
+        path,
+        `HK-6: wallet '${walletId}' is a ${wallet.ownerClass} wallet; a client's assets move only through client-segregated wallets`,
+      );
   }
   return undefined;
 }

@@ -5,12 +5,15 @@ import { fingerprintOf } from './decide-trade';
 import type { AssetDecimals, Decision } from './ledger';
 import type { LedgerErrorCode } from './ledger-errors';
 
-const decimals: AssetDecimals = (asset) => (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
+const decimals: AssetDecimals = (asset) =>
+  (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const at = '2026-11-24T09:00:00.000Z';
 const nothingBooked: HouseJournals = new Map();
 
 /** Cold to hot: 1 BTC moves from wallet-cold-1 to wallet-hot-1. */
-const coldToHot = (overrides: Partial<Extract<HouseCommand, { type: 'BookCustodyTransfer' }>> = {}): HouseCommand => ({
+const coldToHot = (
+  overrides: Partial<Extract<HouseCommand, { type: 'BookCustodyTransfer' }>> = {},
+): HouseCommand => ({
   type: 'BookCustodyTransfer',
   transferId: 'TR-1',
   fromWalletId: 'wallet-cold-1',
@@ -21,7 +24,9 @@ const coldToHot = (overrides: Partial<Extract<HouseCommand, { type: 'BookCustody
   ...overrides,
 });
 /** Gas of an ERC-20 withdrawal, paid in ETH from wallet-hot-1. */
-const gas = (overrides: Partial<Extract<HouseCommand, { type: 'BookNetworkFee' }>> = {}): HouseCommand => ({
+const gas = (
+  overrides: Partial<Extract<HouseCommand, { type: 'BookNetworkFee' }>> = {},
+): HouseCommand => ({
   type: 'BookNetworkFee',
   feeId: 'FEE-1',
   walletId: 'wallet-hot-1',
@@ -34,7 +39,13 @@ const gas = (overrides: Partial<Extract<HouseCommand, { type: 'BookNetworkFee' }
 /** The journals a decision booked, as the write path records them (journal id -> fingerprint). */
 function bookedBy(decision: Decision): HouseJournals {
   if (!decision.ok) throw new Error(`given: refused with ${decision.error.code}`);
-  return new Map(decision.events.flatMap((event) => (event.type === 'JournalPosted' ? [[event.data.journalId, event.data.fingerprint] as const] : [])));
+  return new Map(
+    decision.events.flatMap((event) =>
+      event.type === 'JournalPosted'
+        ? [[event.data.journalId, event.data.fingerprint] as const]
+        : [],
+    ),
+  );
 }
 
 function refusal(decision: Decision): { code: LedgerErrorCode; path: string } | 'accepted' {
@@ -42,7 +53,7 @@ function refusal(decision: Decision): { code: LedgerErrorCode; path: string } | 
 }
 
 describe('house movements: custody transfers between our wallets (TW-15.4)', () => {
-  it('TW-15.4: the receiving wallet\'s custody account is debited, the sending one credited, in one journal under the transfer id', () => {
+  it("TW-15.4: the receiving wallet's custody account is debited, the sending one credited, in one journal under the transfer id", () => {
     expect(decideHouse(coldToHot(), nothingBooked, decimals)).toEqual({
       ok: true,
       events: [
@@ -52,10 +63,24 @@ describe('house movements: custody transfers between our wallets (TW-15.4)', () 
             journalId: 'custody-transfer:TR-1',
             kind: 'custody-transfer',
             sourceReference: 'TR-1',
-            fingerprint: fingerprintOf(['TR-1', 'wallet-cold-1', 'wallet-hot-1', 'BTC', 100_000_000n]),
+            fingerprint: fingerprintOf([
+              'TR-1',
+              'wallet-cold-1',
+              'wallet-hot-1',
+              'BTC',
+              100_000_000n,
+            ]),
             entries: [
-              { account: custodyAccount('wallet-hot-1', 'BTC'), side: 'debit', amountMinor: 100_000_000n },
-              { account: custodyAccount('wallet-cold-1', 'BTC'), side: 'credit', amountMinor: 100_000_000n },
+              {
+                account: custodyAccount('wallet-hot-1', 'BTC'),
+                side: 'debit',
+                amountMinor: 100_000_000n,
+              },
+              {
+                account: custodyAccount('wallet-cold-1', 'BTC'),
+                side: 'credit',
+                amountMinor: 100_000_000n,
+              },
             ],
             at,
           },
@@ -69,16 +94,27 @@ describe('house movements: custody transfers between our wallets (TW-15.4)', () 
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['JournalPosted']);
   });
 
-  it.each([0n, -1n])('TW-15.4: a transfer of %p minor units is refused with AMOUNT_NOT_POSITIVE', (amountMinor) => {
-    expect(refusal(decideHouse(coldToHot({ amountMinor }), nothingBooked, decimals))).toEqual({ code: 'AMOUNT_NOT_POSITIVE', path: 'amountMinor' });
-  });
+  it.each([0n, -1n])(
+    'TW-15.4: a transfer of %p minor units is refused with AMOUNT_NOT_POSITIVE',
+    (amountMinor) => {
+      expect(refusal(decideHouse(coldToHot({ amountMinor }), nothingBooked, decimals))).toEqual({
+        code: 'AMOUNT_NOT_POSITIVE',
+        path: 'amountMinor',
+      });
+    },
+  );
 
   it('TW-15.4: a transfer from a wallet to itself is refused with TRANSFER_SAME_WALLET', () => {
-    expect(refusal(decideHouse(coldToHot({ toWalletId: 'wallet-cold-1' }), nothingBooked, decimals))).toEqual({ code: 'TRANSFER_SAME_WALLET', path: 'toWalletId' });
+    expect(
+      refusal(decideHouse(coldToHot({ toWalletId: 'wallet-cold-1' }), nothingBooked, decimals)),
+    ).toEqual({ code: 'TRANSFER_SAME_WALLET', path: 'toWalletId' });
   });
 
   it('a transfer in an asset not in the registry is refused with ASSET_UNKNOWN', () => {
-    expect(refusal(decideHouse(coldToHot({ asset: 'DOGE' }), nothingBooked, decimals))).toEqual({ code: 'ASSET_UNKNOWN', path: 'asset' });
+    expect(refusal(decideHouse(coldToHot({ asset: 'DOGE' }), nothingBooked, decimals))).toEqual({
+      code: 'ASSET_UNKNOWN',
+      path: 'asset',
+    });
   });
 
   describe('given the transfer is booked already', () => {
@@ -94,18 +130,24 @@ describe('house movements: custody transfers between our wallets (TW-15.4)', () 
       ['another sending wallet', { fromWalletId: 'wallet-cold-2' }],
       ['another asset', { asset: 'ETH' }],
     ])('the same transfer id with %s is refused with JOURNAL_ID_CONFLICT', (_case, overrides) => {
-      expect(refusal(decideHouse(coldToHot(overrides), booked(), decimals))).toEqual({ code: 'JOURNAL_ID_CONFLICT', path: 'reference' });
+      expect(refusal(decideHouse(coldToHot(overrides), booked(), decimals))).toEqual({
+        code: 'JOURNAL_ID_CONFLICT',
+        path: 'reference',
+      });
     });
 
-    it('a network fee whose id is the transfer\'s is its own journal, not a replay or a conflict', () => {
+    it("a network fee whose id is the transfer's is its own journal, not a replay or a conflict", () => {
       const decision = decideHouse(gas({ feeId: 'TR-1' }), booked(), decimals);
-      expect(decision.ok && decision.events.map((event) => event.type === 'JournalPosted' && event.data.journalId)).toEqual(['network-fee:TR-1']);
+      expect(
+        decision.ok &&
+          decision.events.map((event) => event.type === 'JournalPosted' && event.data.journalId),
+      ).toEqual(['network-fee:TR-1']);
     });
   });
 });
 
 describe('house movements: network fees no client movement carried', () => {
-  it('the fee is the house\'s expense (debited), paid out of the wallet\'s custody account (credited)', () => {
+  it("the fee is the house's expense (debited), paid out of the wallet's custody account (credited)", () => {
     expect(decideHouse(gas(), nothingBooked, decimals)).toEqual({
       ok: true,
       events: [
@@ -117,8 +159,16 @@ describe('house movements: network fees no client movement carried', () => {
             sourceReference: 'FEE-1',
             fingerprint: fingerprintOf(['FEE-1', 'wallet-hot-1', 'ETH', 630_000_000_000_000n]),
             entries: [
-              { account: houseAccount('network-fee-expense', 'ETH'), side: 'debit', amountMinor: 630_000_000_000_000n },
-              { account: custodyAccount('wallet-hot-1', 'ETH'), side: 'credit', amountMinor: 630_000_000_000_000n },
+              {
+                account: houseAccount('network-fee-expense', 'ETH'),
+                side: 'debit',
+                amountMinor: 630_000_000_000_000n,
+              },
+              {
+                account: custodyAccount('wallet-hot-1', 'ETH'),
+                side: 'credit',
+                amountMinor: 630_000_000_000_000n,
+              },
             ],
             at,
           },
@@ -128,15 +178,24 @@ describe('house movements: network fees no client movement carried', () => {
   });
 
   it('a fee of zero (a transaction that cost nothing) books nothing and is not refused', () => {
-    expect(decideHouse(gas({ amountMinor: 0n }), nothingBooked, decimals)).toEqual({ ok: true, events: [] });
+    expect(decideHouse(gas({ amountMinor: 0n }), nothingBooked, decimals)).toEqual({
+      ok: true,
+      events: [],
+    });
   });
 
   it('a negative fee is refused with AMOUNT_NOT_POSITIVE', () => {
-    expect(refusal(decideHouse(gas({ amountMinor: -1n }), nothingBooked, decimals))).toEqual({ code: 'AMOUNT_NOT_POSITIVE', path: 'amountMinor' });
+    expect(refusal(decideHouse(gas({ amountMinor: -1n }), nothingBooked, decimals))).toEqual({
+      code: 'AMOUNT_NOT_POSITIVE',
+      path: 'amountMinor',
+    });
   });
 
   it('a fee in an asset not in the registry is refused with ASSET_UNKNOWN', () => {
-    expect(refusal(decideHouse(gas({ asset: 'DOGE' }), nothingBooked, decimals))).toEqual({ code: 'ASSET_UNKNOWN', path: 'asset' });
+    expect(refusal(decideHouse(gas({ asset: 'DOGE' }), nothingBooked, decimals))).toEqual({
+      code: 'ASSET_UNKNOWN',
+      path: 'asset',
+    });
   });
 
   describe('given the fee is booked already', () => {
@@ -151,7 +210,10 @@ describe('house movements: network fees no client movement carried', () => {
       ['another wallet', { walletId: 'wallet-hot-2' }],
       ['another asset', { asset: 'USDT' }],
     ])('the same fee id with %s is refused with JOURNAL_ID_CONFLICT', (_case, overrides) => {
-      expect(refusal(decideHouse(gas(overrides), booked(), decimals))).toEqual({ code: 'JOURNAL_ID_CONFLICT', path: 'reference' });
+      expect(refusal(decideHouse(gas(overrides), booked(), decimals))).toEqual({
+        code: 'JOURNAL_ID_CONFLICT',
+        path: 'reference',
+      });
     });
   });
 });

@@ -14,30 +14,98 @@ import type { AssetDecimals, Decision } from './ledger';
  * account equal to what the chain shows.
  */
 export type HouseCommand =
-  | { readonly type: 'BookCustodyTransfer'; readonly transferId: string; readonly fromWalletId: string; readonly toWalletId: string; readonly asset: string; readonly amountMinor: bigint; readonly at: string }
-  | { readonly type: 'BookNetworkFee'; readonly feeId: string; readonly walletId: string; readonly asset: string; readonly amountMinor: bigint; readonly at: string };
+  | {
+      readonly type: 'BookCustodyTransfer';
+      readonly transferId: string;
+      readonly fromWalletId: string;
+      readonly toWalletId: string;
+      readonly asset: string;
+      readonly amountMinor: bigint;
+      readonly at: string;
+    }
+  | {
+      readonly type: 'BookNetworkFee';
+      readonly feeId: string;
+      readonly walletId: string;
+      readonly asset: string;
+      readonly amountMinor: bigint;
+      readonly at: string;
+    };
 
 /** journalId -> fingerprint of what was booked under it. */
 export type HouseJournals = ReadonlyMap<string, string>;
 
-export function decideHouse(command: HouseCommand, booked: HouseJournals, decimals: AssetDecimals): Decision {
+export function decideHouse(
+  command: HouseCommand,
+  booked: HouseJournals,
+  decimals: AssetDecimals,
+): Decision {
   const kind = command.type === 'BookCustodyTransfer' ? 'custody-transfer' : 'network-fee';
   const reference = command.type === 'BookCustodyTransfer' ? command.transferId : command.feeId;
   const journalId = journalIdOf(kind, reference);
-  const fingerprint = command.type === 'BookCustodyTransfer' ? fingerprintOf([command.transferId, command.fromWalletId, command.toWalletId, command.asset, command.amountMinor]) : fingerprintOf([command.feeId, command.walletId, command.asset, command.amountMinor]);
+  const fingerprint =
+    command.type === 'BookCustodyTransfer'
+      ? fingerprintOf([
+          command.transferId,
+          command.fromWalletId,
+          command.toWalletId,
+          command.asset,
+          command.amountMinor,
+        ])
+      : fingerprintOf([command.feeId, command.walletId, command.asset, command.amountMinor]);
   const existing = booked.get(journalId);
-  if (existing !== undefined) return existing === fingerprint ? { ok: true, events: [] } : { ok: false, error: ledgerError('JOURNAL_ID_CONFLICT', 'reference', `${journalId} was booked with other content`) };
-  if (decimals(command.asset) === undefined) return { ok: false, error: ledgerError('ASSET_UNKNOWN', 'asset', `asset ${command.asset} is not in the registry`) };
-  if (command.type === 'BookCustodyTransfer' && command.fromWalletId === command.toWalletId) return { ok: false, error: ledgerError('TRANSFER_SAME_WALLET', 'toWalletId', 'a transfer moves between two wallets') };
-  if (command.amountMinor <= 0n) return command.type === 'BookNetworkFee' && command.amountMinor === 0n ? { ok: true, events: [] } : { ok: false, error: ledgerError('AMOUNT_NOT_POSITIVE', 'amountMinor', 'amount must be positive') };
+  if (existing !== undefined)
+    return existing === fingerprint
+      ? { ok: true, events: [] }
+      : {
+          ok: false,
+          error: ledgerError(
+            'JOURNAL_ID_CONFLICT',
+            'reference',
+            `${journalId} was booked with other content`,
+          ),
+        };
+  if (decimals(command.asset) === undefined)
+    return {
+      ok: false,
+      error: ledgerError('ASSET_UNKNOWN', 'asset', `asset ${command.asset} is not in the registry`),
+    };
+  if (command.type === 'BookCustodyTransfer' && command.fromWalletId === command.toWalletId)
+    return {
+      ok: false,
+      error: ledgerError(
+        'TRANSFER_SAME_WALLET',
+        'toWalletId',
+        'a transfer moves between two wallets',
+      ),
+    };
+  if (command.amountMinor <= 0n)
+    return command.type === 'BookNetworkFee' && command.amountMinor === 0n
+      ? { ok: true, events: [] }
+      : {
+          ok: false,
+          error: ledgerError('AMOUNT_NOT_POSITIVE', 'amountMinor', 'amount must be positive'),
+        };
   const entries =
     command.type === 'BookCustodyTransfer'
       ? // the receiving wallet holds more (debit), the sending one less (credit)
-        transfer(custodyAccount(command.toWalletId, command.asset), custodyAccount(command.fromWalletId, command.asset), command.amountMinor)
-      : transfer(houseAccount('network-fee-expense', command.asset), custodyAccount(command.walletId, command.asset), command.amountMinor);
+        transfer(
+          custodyAccount(command.toWalletId, command.asset),
+          custodyAccount(command.fromWalletId, command.asset),
+          command.amountMinor,
+        )
+      : transfer(
+          houseAccount('network-fee-expense', command.asset),
+          custodyAccount(command.walletId, command.asset),
+          command.amountMinor,
+        );
   const problem = checkJournal(entries);
   // Stryker disable next-line ConditionalExpression: an assertion no input can fail: transfer() of a positive amount within one asset always balances (HK-8)
-  if (problem !== undefined) throw new Error(`assertion: ${command.type} produced an unbalanced journal: ${problem.code}`);
-  const event: LedgerEvent = { type: 'JournalPosted', data: { journalId, kind, sourceReference: reference, fingerprint, entries, at: command.at } };
+  if (problem !== undefined)
+    throw new Error(`assertion: ${command.type} produced an unbalanced journal: ${problem.code}`);
+  const event: LedgerEvent = {
+    type: 'JournalPosted',
+    data: { journalId, kind, sourceReference: reference, fingerprint, entries, at: command.at },
+  };
   return { ok: true, events: [event] };
 }

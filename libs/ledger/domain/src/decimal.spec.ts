@@ -37,7 +37,10 @@ describe('exact decimals for prices (never number)', () => {
     expect(DECIMAL_DIGITS_MAX).toBe(64);
     expect(parseExactDecimal('9'.repeat(64))).toEqual({ mantissa: 10n ** 64n - 1n, scale: 0 });
     expect(parseExactDecimal('9'.repeat(65))).toBeUndefined();
-    expect(parseExactDecimal(`0.${'1'.repeat(62)}`)).toEqual({ mantissa: BigInt('1'.repeat(62)), scale: 62 });
+    expect(parseExactDecimal(`0.${'1'.repeat(62)}`)).toEqual({
+      mantissa: BigInt('1'.repeat(62)),
+      scale: 62,
+    });
   });
 
   it('a power of ten is exact, from 10^0', () => {

@@ -16,6 +16,7 @@ export function parseExactDecimal(text: string): ExactDecimal | undefined {
 }
 
 export function powerOfTen(exponent: number): bigint {
-  if (!Number.isInteger(exponent) || exponent < 0) throw new Error(`assertion: 10^${exponent} is not a whole power`);
+  if (!Number.isInteger(exponent) || exponent < 0)
+    throw new Error(`assertion: 10^${exponent} is not a whole power`);
   return 10n ** BigInt(exponent);
 }

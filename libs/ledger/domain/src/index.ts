@@ -2,14 +2,50 @@
 // guard, commands, events, decide/evolve and the books' invariant.
 export * from './accounts';
 export { assetBooks, type AssetBooks } from './books';
-export { refuseClientDebit, type ClientDebitReason, type ClientDebitRefusal } from './client-debit-guard';
+export {
+  refuseClientDebit,
+  type ClientDebitReason,
+  type ClientDebitRefusal,
+} from './client-debit-guard';
 export { parseExactDecimal, type ExactDecimal } from './decimal';
-export { checkJournal, JOURNAL_ENTRIES_MAX, transfer, type JournalEntry, type JournalProblem } from './journal';
+export {
+  checkJournal,
+  JOURNAL_ENTRIES_MAX,
+  transfer,
+  type JournalEntry,
+  type JournalProblem,
+} from './journal';
 export { decideLedger, type AssetDecimals, type Decision } from './ledger';
-export { commandClients, type CommandMetadata, type FeeLeg, type LedgerCommand, type TradeExecution } from './ledger-commands';
+export {
+  commandClients,
+  type CommandMetadata,
+  type FeeLeg,
+  type LedgerCommand,
+  type TradeExecution,
+} from './ledger-commands';
 export { LEDGER_ERROR_CODES, type LedgerError, type LedgerErrorCode } from './ledger-errors';
 export type { JournalKind, LedgerEvent, LedgerEventType } from './ledger-events';
-export { balanceOf, clientBooks, evolveLedger, mergeBooks, initialLedgerState, journalIdOf, type HeldWithdrawal, type LedgerState, type RequestedAdjustment } from './ledger-state';
+export {
+  balanceOf,
+  clientBooks,
+  evolveLedger,
+  mergeBooks,
+  initialLedgerState,
+  journalIdOf,
+  type HeldWithdrawal,
+  type LedgerState,
+  type RequestedAdjustment,
+} from './ledger-state';
 export { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, adjustmentExpiresAt } from './decide-adjustment';
 export { decideHouse, type HouseCommand, type HouseJournals } from './decide-house';
-export { decideRecogniseWallet, evolveCustodyWallets, initialCustodyWallets, refuseMovementWallets, type CustodyWallet, type NamedWallet, type CustodyWalletEvent, type CustodyWallets, type RecogniseWallet } from './custody-wallets';
+export {
+  decideRecogniseWallet,
+  evolveCustodyWallets,
+  initialCustodyWallets,
+  refuseMovementWallets,
+  type CustodyWallet,
+  type NamedWallet,
+  type CustodyWalletEvent,
+  type CustodyWallets,
+  type RecogniseWallet,
+} from './custody-wallets';

@@ -21,19 +21,84 @@ describe('the clients whose books a command reads and writes', () => {
 
   it.each<LedgerCommand>([
     { type: 'OnboardClient', clientId: 'carol', metadata },
-    { type: 'BookDeposit', depositId: 'D-1', clientId: 'carol', asset: 'BTC', amountMinor: 1n, walletId: 'w', metadata },
-    { type: 'HoldWithdrawal', withdrawalId: 'W-1', clientId: 'carol', asset: 'BTC', amountMinor: 1n, walletId: 'w', destinationAllowListedForClientId: 'carol', metadata },
-    { type: 'SettleWithdrawal', withdrawalId: 'W-1', clientId: 'carol', asset: 'BTC', amountMinor: 1n, walletId: 'w', networkFeeMinor: 0n, metadata },
-    { type: 'ReleaseWithdrawal', withdrawalId: 'W-1', clientId: 'carol', reason: 'failed', metadata },
-    { type: 'RequestAdjustment', adjustmentId: 'A-1', requestedBy: 'op', clientId: 'carol', asset: 'BTC', direction: 'credit', amountMinor: 1n, debitReason: null, note: '', metadata },
-    { type: 'ApproveAdjustment', adjustmentId: 'A-1', clientId: 'carol', approvedBy: 'ap', approvalWindowMs: 1, metadata },
-    { type: 'RejectAdjustment', adjustmentId: 'A-1', clientId: 'carol', rejectedBy: 'ap', reason: 'r', metadata },
-    { type: 'ExpireAdjustment', adjustmentId: 'A-1', clientId: 'carol', approvalWindowMs: 1, metadata },
+    {
+      type: 'BookDeposit',
+      depositId: 'D-1',
+      clientId: 'carol',
+      asset: 'BTC',
+      amountMinor: 1n,
+      walletId: 'w',
+      metadata,
+    },
+    {
+      type: 'HoldWithdrawal',
+      withdrawalId: 'W-1',
+      clientId: 'carol',
+      asset: 'BTC',
+      amountMinor: 1n,
+      walletId: 'w',
+      destinationAllowListedForClientId: 'carol',
+      metadata,
+    },
+    {
+      type: 'SettleWithdrawal',
+      withdrawalId: 'W-1',
+      clientId: 'carol',
+      asset: 'BTC',
+      amountMinor: 1n,
+      walletId: 'w',
+      networkFeeMinor: 0n,
+      metadata,
+    },
+    {
+      type: 'ReleaseWithdrawal',
+      withdrawalId: 'W-1',
+      clientId: 'carol',
+      reason: 'failed',
+      metadata,
+    },
+    {
+      type: 'RequestAdjustment',
+      adjustmentId: 'A-1',
+      requestedBy: 'op',
+      clientId: 'carol',
+      asset: 'BTC',
+      direction: 'credit',
+      amountMinor: 1n,
+      debitReason: null,
+      note: '',
+      metadata,
+    },
+    {
+      type: 'ApproveAdjustment',
+      adjustmentId: 'A-1',
+      clientId: 'carol',
+      approvedBy: 'ap',
+      approvalWindowMs: 1,
+      metadata,
+    },
+    {
+      type: 'RejectAdjustment',
+      adjustmentId: 'A-1',
+      clientId: 'carol',
+      rejectedBy: 'ap',
+      reason: 'r',
+      metadata,
+    },
+    {
+      type: 'ExpireAdjustment',
+      adjustmentId: 'A-1',
+      clientId: 'carol',
+      approvalWindowMs: 1,
+      metadata,
+    },
   ])('$type touches only its own client', (command) => {
     expect(commandClients(command)).toEqual(['carol']);
   });
 
   it('a command of no known type is a programmer error', () => {
-    expect(() => commandClients({ type: 'Forgotten', clientId: 'carol' } as unknown as LedgerCommand)).toThrow('assertion: unknown command {"type":"Forgotten","clientId":"carol"}');
+    expect(() =>
+      commandClients({ type: 'Forgotten', clientId: 'carol' } as unknown as LedgerCommand),
+    ).toThrow('assertion: unknown command {"type":"Forgotten","clientId":"carol"}');
   });
 });

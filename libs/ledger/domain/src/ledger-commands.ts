@@ -27,8 +27,16 @@ export interface TradeExecution {
 }
 
 export type LedgerCommand =
-  | { readonly type: 'OnboardClient'; readonly clientId: string; readonly metadata: CommandMetadata }
-  | { readonly type: 'SettleTrade'; readonly trade: TradeExecution; readonly metadata: CommandMetadata }
+  | {
+      readonly type: 'OnboardClient';
+      readonly clientId: string;
+      readonly metadata: CommandMetadata;
+    }
+  | {
+      readonly type: 'SettleTrade';
+      readonly trade: TradeExecution;
+      readonly metadata: CommandMetadata;
+    }
   | {
       readonly type: 'BookDeposit';
       readonly depositId: string;
@@ -64,7 +72,13 @@ export type LedgerCommand =
       readonly networkFeeMinor: bigint;
       readonly metadata: CommandMetadata;
     }
-  | { readonly type: 'ReleaseWithdrawal'; readonly withdrawalId: string; readonly clientId: string; readonly reason: 'failed' | 'cancelled'; readonly metadata: CommandMetadata }
+  | {
+      readonly type: 'ReleaseWithdrawal';
+      readonly withdrawalId: string;
+      readonly clientId: string;
+      readonly reason: 'failed' | 'cancelled';
+      readonly metadata: CommandMetadata;
+    }
   | {
       /** Maker: a compensating entry between a client account and house inventory. */
       readonly type: 'RequestAdjustment';

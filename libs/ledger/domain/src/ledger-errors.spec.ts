@@ -45,7 +45,11 @@ describe('ledger refusals: stable codes, the field they are about, a reason for 
   });
 
   it('a refusal carries its code, path and reason as given', () => {
-    expect(ledgerError('AMOUNT_NOT_POSITIVE', 'trade.quantityMinor', 'must be positive')).toEqual({ code: 'AMOUNT_NOT_POSITIVE', path: 'trade.quantityMinor', reason: 'must be positive' });
+    expect(ledgerError('AMOUNT_NOT_POSITIVE', 'trade.quantityMinor', 'must be positive')).toEqual({
+      code: 'AMOUNT_NOT_POSITIVE',
+      path: 'trade.quantityMinor',
+      reason: 'must be positive',
+    });
   });
 
   it.each<[ClientDebitRefusal, RegExp]>([
@@ -53,13 +57,21 @@ describe('ledger refusals: stable codes, the field they are about, a reason for 
     [{ code: 'HK7_CONSENT_REFERENCE_MISSING' }, /consent reference/],
     [{ code: 'HK7_LEGAL_ORDER_REFERENCE_MISSING' }, /order reference/],
     [{ code: 'HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS', clientId: 'alice' }, /client alice/],
-  ])('HK-7 the guard\'s refusal %o keeps its code at the path given', (refusal, reason) => {
+  ])("HK-7 the guard's refusal %o keeps its code at the path given", (refusal, reason) => {
     const error = fromDebitRefusal(refusal, 'debitReason');
-    expect({ code: error.code, path: error.path }).toEqual({ code: refusal.code, path: 'debitReason' });
+    expect({ code: error.code, path: error.path }).toEqual({
+      code: refusal.code,
+      path: 'debitReason',
+    });
     expect(error.reason).toMatch(reason);
   });
 
   it('a refusal of no known code is a programmer error', () => {
-    expect(() => fromDebitRefusal({ code: 'HK7_SOMETHING_ELSE' } as unknown as ClientDebitRefusal, 'debitReason')).toThrow('assertion: unknown refusal {"code":"HK7_SOMETHING_ELSE"}');
+    expect(() =>
+      fromDebitRefusal(
+        { code: 'HK7_SOMETHING_ELSE' } as unknown as ClientDebitRefusal,
+        'debitReason',
+      ),
+    ).toThrow('assertion: unknown refusal {"code":"HK7_SOMETHING_ELSE"}');
   });
 });

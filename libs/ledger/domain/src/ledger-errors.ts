@@ -59,13 +59,29 @@ export function ledgerError(code: LedgerErrorCode, path: string, reason: string)
 export function fromDebitRefusal(refusal: ClientDebitRefusal, path: string): LedgerError {
   switch (refusal.code) {
     case 'HK7_DEBIT_REASON_NOT_PERMITTED':
-      return ledgerError(refusal.code, path, `HK-7: '${refusal.reason}' is not a reason to debit a client's assets`);
+      return ledgerError(
+        refusal.code,
+        path,
+        `HK-7: '${refusal.reason}' is not a reason to debit a client's assets`,
+      );
     case 'HK7_CONSENT_REFERENCE_MISSING':
-      return ledgerError(refusal.code, path, "HK-7: a debit on the client's written consent needs the consent reference");
+      return ledgerError(
+        refusal.code,
+        path,
+        "HK-7: a debit on the client's written consent needs the consent reference",
+      );
     case 'HK7_LEGAL_ORDER_REFERENCE_MISSING':
-      return ledgerError(refusal.code, path, 'HK-7: a debit by legal requirement needs the order reference');
+      return ledgerError(
+        refusal.code,
+        path,
+        'HK-7: a debit by legal requirement needs the order reference',
+      );
     case 'HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS':
-      return ledgerError(refusal.code, path, `HK-7: the destination is not on the allow-list of client ${refusal.clientId}`);
+      return ledgerError(
+        refusal.code,
+        path,
+        `HK-7: the destination is not on the allow-list of client ${refusal.clientId}`,
+      );
     default: {
       const unreachable: never = refusal;
       throw new Error(`assertion: unknown refusal ${JSON.stringify(unreachable)}`);

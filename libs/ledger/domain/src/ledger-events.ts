@@ -6,10 +6,14 @@ import type { JournalEntry } from './journal';
  * journals carry their source (trade, deposit, withdrawal, adjustment) and reference, so each
  * client's statement names why every movement happened (HK-21).
  */
-export type JournalKind = 'trade' | 'deposit' | 'withdrawal' | 'adjustment' | 'custody-transfer' | 'network-fee';
+export type JournalKind =
+  'trade' | 'deposit' | 'withdrawal' | 'adjustment' | 'custody-transfer' | 'network-fee';
 
 export type LedgerEvent =
-  | { readonly type: 'ClientOnboarded'; readonly data: { readonly clientId: string; readonly at: string } }
+  | {
+      readonly type: 'ClientOnboarded';
+      readonly data: { readonly clientId: string; readonly at: string };
+    }
   | {
       readonly type: 'JournalPosted';
       readonly data: {
@@ -26,7 +30,14 @@ export type LedgerEvent =
   | {
       readonly type: 'ClientBalanceWentNegative';
       /** Posted balance and available balance (posted minus held) after the journal; available < 0. */
-      readonly data: { readonly clientId: string; readonly asset: string; readonly balanceMinor: bigint; readonly availableMinor: bigint; readonly journalId: string; readonly at: string };
+      readonly data: {
+        readonly clientId: string;
+        readonly asset: string;
+        readonly balanceMinor: bigint;
+        readonly availableMinor: bigint;
+        readonly journalId: string;
+        readonly at: string;
+      };
     }
   | {
       readonly type: 'WithdrawalHoldPlaced';
@@ -40,7 +51,14 @@ export type LedgerEvent =
         readonly at: string;
       };
     }
-  | { readonly type: 'WithdrawalHoldReleased'; readonly data: { readonly withdrawalId: string; readonly reason: 'failed' | 'cancelled'; readonly at: string } }
+  | {
+      readonly type: 'WithdrawalHoldReleased';
+      readonly data: {
+        readonly withdrawalId: string;
+        readonly reason: 'failed' | 'cancelled';
+        readonly at: string;
+      };
+    }
   | {
       readonly type: 'AdjustmentRequested';
       readonly data: {
@@ -57,9 +75,31 @@ export type LedgerEvent =
         readonly at: string;
       };
     }
-  | { readonly type: 'AdjustmentApproved'; readonly data: { readonly adjustmentId: string; readonly approvedBy: string; readonly at: string } }
-  | { readonly type: 'AdjustmentRejected'; readonly data: { readonly adjustmentId: string; readonly rejectedBy: string; readonly reason: string; readonly at: string } }
+  | {
+      readonly type: 'AdjustmentApproved';
+      readonly data: {
+        readonly adjustmentId: string;
+        readonly approvedBy: string;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'AdjustmentRejected';
+      readonly data: {
+        readonly adjustmentId: string;
+        readonly rejectedBy: string;
+        readonly reason: string;
+        readonly at: string;
+      };
+    }
   /** Not approved within its window: it can no longer be approved (`expiresAt`: the end of the window). */
-  | { readonly type: 'AdjustmentExpired'; readonly data: { readonly adjustmentId: string; readonly expiresAt: string; readonly at: string } };
+  | {
+      readonly type: 'AdjustmentExpired';
+      readonly data: {
+        readonly adjustmentId: string;
+        readonly expiresAt: string;
+        readonly at: string;
+      };
+    };
 
 export type LedgerEventType = LedgerEvent['type'];

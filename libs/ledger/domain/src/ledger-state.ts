@@ -31,7 +31,10 @@ export interface RequestedAdjustment {
 
 export interface LedgerState {
   readonly clients: ReadonlySet<string>;
-  readonly accounts: ReadonlyMap<string, { readonly account: Account; readonly balance: AccountBalance }>;
+  readonly accounts: ReadonlyMap<
+    string,
+    { readonly account: Account; readonly balance: AccountBalance }
+  >;
   /**
    * Fingerprint of posted journals by id (`<kind>:<source reference>`), for idempotency. Folding a
    * history fills it; a client's books (`clientBooks`) leave it out: the write path seeds it from
@@ -43,7 +46,13 @@ export interface LedgerState {
 }
 
 export function initialLedgerState(): LedgerState {
-  return { clients: new Set(), accounts: new Map(), journals: new Map(), withdrawals: new Map(), adjustments: new Map() };
+  return {
+    clients: new Set(),
+    accounts: new Map(),
+    journals: new Map(),
+    withdrawals: new Map(),
+    adjustments: new Map(),
+  };
 }
 
 export function journalIdOf(kind: JournalKind, sourceReference: string): string {
@@ -74,52 +83,135 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       let accounts = state.accounts;
       for (const entry of event.data.entries) {
         accounts = withBalance(accounts, entry.account, (balance) =>
-          entry.side === 'debit' ? { ...balance, debitsPosted: balance.debitsPosted + entry.amountMinor } : { ...balance, creditsPosted: balance.creditsPosted + entry.amountMinor },
+          entry.side === 'debit'
+            ? { ...balance, debitsPosted: balance.debitsPosted + entry.amountMinor }
+            : { ...balance, creditsPosted: balance.creditsPosted + entry.amountMinor },
         );
       }
       const journals = new Map(state.journals).set(event.data.journalId, event.data.fingerprint);
-      const settled = event.data.kind === 'withdrawal' ? state.withdrawals.get(event.data.sourceReference) : undefined;
+      const settled =
+        event.data.kind === 'withdrawal'
+          ? state.withdrawals.get(event.data.sourceReference)
+          : undefined;
       if (settled === undefined) return { ...state, accounts, journals };
       // The hold becomes the posted debit.
-      accounts = withBalance(accounts, { kind: 'client', clientId: settled.clientId, asset: settled.asset }, (balance) => ({
-        ...balance,
-        debitsPending: balance.debitsPending - settled.amountMinor,
-      }));
-      const withdrawals = new Map(state.withdrawals).set(event.data.sourceReference, { ...settled, status: 'settled', settlementFingerprint: event.data.fingerprint });
+      accounts = withBalance(
+        accounts,
+        { kind: 'client', clientId: settled.clientId, asset: settled.asset },
+        (balance) => ({
+          ...balance,
+          debitsPending: balance.debitsPending - settled.amountMinor,
+        }),
+      );
+      const withdrawals = new Map(state.withdrawals).set(event.data.sourceReference, {
+        ...settled,
+        status: 'settled',
+        settlementFingerprint: event.data.fingerprint,
+      });
       return { ...state, accounts, journals, withdrawals };
     }
     case 'ClientBalanceWentNegative':
       return state;
     case 'WithdrawalHoldPlaced': {
       const { withdrawalId, clientId, asset, amountMinor, walletId, fingerprint } = event.data;
-      const accounts = withBalance(state.accounts, { kind: 'client', clientId, asset }, (balance) => ({ ...balance, debitsPending: balance.debitsPending + amountMinor }));
-      return { ...state, accounts, withdrawals: new Map(state.withdrawals).set(withdrawalId, { clientId, asset, amountMinor, walletId, fingerprint, status: 'held', settlementFingerprint: null }) };
+      const accounts = withBalance(
+        state.accounts,
+        { kind: 'client', clientId, asset },
+        (balance) => ({ ...balance, debitsPending: balance.debitsPending + amountMinor }),
+      );
+      return {
+        ...state,
+        accounts,
+        withdrawals: new Map(state.withdrawals).set(withdrawalId, {
+          clientId,
+          asset,
+          amountMinor,
+          walletId,
+          fingerprint,
+          status: 'held',
+          settlementFingerprint: null,
+        }),
+      };
     }
     case 'WithdrawalHoldReleased': {
       const held = state.withdrawals.get(event.data.withdrawalId);
-      if (held === undefined) throw new Error(`assertion: release of unknown withdrawal ${event.data.withdrawalId}`);
-      const accounts = withBalance(state.accounts, { kind: 'client', clientId: held.clientId, asset: held.asset }, (balance) => ({
-        ...balance,
-        debitsPending: balance.debitsPending - held.amountMinor,
-      }));
-      return { ...state, accounts, withdrawals: new Map(state.withdrawals).set(event.data.withdrawalId, { ...held, status: 'released' }) };
+      if (held === undefined)
+        throw new Error(`assertion: release of unknown withdrawal ${event.data.withdrawalId}`);
+      const accounts = withBalance(
+        state.accounts,
+        { kind: 'client', clientId: held.clientId, asset: held.asset },
+        (balance) => ({
+          ...balance,
+          debitsPending: balance.debitsPending - held.amountMinor,
+        }),
+      );
+      return {
+        ...state,
+        accounts,
+        withdrawals: new Map(state.withdrawals).set(event.data.withdrawalId, {
+          ...held,
+          status: 'released',
+        }),
+      };
     }
     case 'AdjustmentRequested': {
-      const { adjustmentId, requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint } = event.data;
-      const request: RequestedAdjustment = { requestedBy, clientId, asset, direction, amountMinor, debitReason, fingerprint, requestedAt: event.data.at, status: 'pending', approvedBy: null };
+      const {
+        adjustmentId,
+        requestedBy,
+        clientId,
+        asset,
+        direction,
+        amountMinor,
+        debitReason,
+        fingerprint,
+      } = event.data;
+      const request: RequestedAdjustment = {
+        requestedBy,
+        clientId,
+        asset,
+        direction,
+        amountMinor,
+        debitReason,
+        fingerprint,
+        requestedAt: event.data.at,
+        status: 'pending',
+        approvedBy: null,
+      };
       return { ...state, adjustments: new Map(state.adjustments).set(adjustmentId, request) };
     }
     case 'AdjustmentApproved': {
       const request = state.adjustments.get(event.data.adjustmentId);
-      if (request === undefined) throw new Error(`assertion: approval of unknown adjustment ${event.data.adjustmentId}`);
-      return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, { ...request, status: 'approved', approvedBy: event.data.approvedBy }) };
+      if (request === undefined)
+        throw new Error(`assertion: approval of unknown adjustment ${event.data.adjustmentId}`);
+      return {
+        ...state,
+        adjustments: new Map(state.adjustments).set(event.data.adjustmentId, {
+          ...request,
+          status: 'approved',
+          approvedBy: event.data.approvedBy,
+        }),
+      };
     }
     case 'AdjustmentRejected':
     case 'AdjustmentExpired': {
       const request = state.adjustments.get(event.data.adjustmentId);
-      if (request === undefined) throw new Error(`assertion: ${event.type} of unknown adjustment ${event.data.adjustmentId}`);
-      const closed: RequestedAdjustment = event.type === 'AdjustmentRejected' ? { ...request, status: 'rejected', rejectedBy: event.data.rejectedBy, rejectionReason: event.data.reason } : { ...request, status: 'expired' };
-      return { ...state, adjustments: new Map(state.adjustments).set(event.data.adjustmentId, closed) };
+      if (request === undefined)
+        throw new Error(
+          `assertion: ${event.type} of unknown adjustment ${event.data.adjustmentId}`,
+        );
+      const closed: RequestedAdjustment =
+        event.type === 'AdjustmentRejected'
+          ? {
+              ...request,
+              status: 'rejected',
+              rejectedBy: event.data.rejectedBy,
+              rejectionReason: event.data.reason,
+            }
+          : { ...request, status: 'expired' };
+      return {
+        ...state,
+        adjustments: new Map(state.adjustments).set(event.data.adjustmentId, closed),
+      };
     }
     default: {
       const unreachable: never = event;
@@ -133,18 +225,29 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
  * House and custody accounts and journal fingerprints are left out (no decision reads them).
  */
 export function clientBooks(state: LedgerState, clientId: string): LedgerState {
-  const accounts = new Map([...state.accounts].filter(([, { account }]) => account.kind === 'client' && account.clientId === clientId));
+  const accounts = new Map(
+    [...state.accounts].filter(
+      ([, { account }]) => account.kind === 'client' && account.clientId === clientId,
+    ),
+  );
   return {
     clients: state.clients.has(clientId) ? new Set([clientId]) : new Set(),
     accounts,
     journals: new Map(),
-    withdrawals: new Map([...state.withdrawals].filter(([, withdrawal]) => withdrawal.clientId === clientId)),
-    adjustments: new Map([...state.adjustments].filter(([, adjustment]) => adjustment.clientId === clientId)),
+    withdrawals: new Map(
+      [...state.withdrawals].filter(([, withdrawal]) => withdrawal.clientId === clientId),
+    ),
+    adjustments: new Map(
+      [...state.adjustments].filter(([, adjustment]) => adjustment.clientId === clientId),
+    ),
   };
 }
 
 /** Several clients' books as one state, to decide a command that touches them all. */
-export function mergeBooks(books: readonly LedgerState[], journals: ReadonlyMap<string, string> = new Map()): LedgerState {
+export function mergeBooks(
+  books: readonly LedgerState[],
+  journals: ReadonlyMap<string, string> = new Map(),
+): LedgerState {
   return {
     clients: new Set(books.flatMap((book) => [...book.clients])),
     accounts: new Map(books.flatMap((book) => [...book.accounts])),

@@ -1,5 +1,15 @@
-import { decideApproveAdjustment, decideExpireAdjustment, decideRejectAdjustment, decideRequestAdjustment } from './decide-adjustment';
-import { decideBookDeposit, decideHoldWithdrawal, decideReleaseWithdrawal, decideSettleWithdrawal } from './decide-custody';
+import {
+  decideApproveAdjustment,
+  decideExpireAdjustment,
+  decideRejectAdjustment,
+  decideRequestAdjustment,
+} from './decide-adjustment';
+import {
+  decideBookDeposit,
+  decideHoldWithdrawal,
+  decideReleaseWithdrawal,
+  decideSettleWithdrawal,
+} from './decide-custody';
 import { decideSettleTrade } from './decide-trade';
 import { checkJournal } from './journal';
 import type { LedgerCommand } from './ledger-commands';
@@ -11,31 +21,56 @@ import type { LedgerState } from './ledger-state';
 export type AssetDecimals = (asset: string) => number | undefined;
 
 /** Events to append (none: already done, idempotent), or a typed refusal that changes nothing. */
-export type Decision = { readonly ok: true; readonly events: readonly LedgerEvent[] } | { readonly ok: false; readonly error: LedgerError };
+export type Decision =
+  | { readonly ok: true; readonly events: readonly LedgerEvent[] }
+  | { readonly ok: false; readonly error: LedgerError };
 
 /**
  * The ledger's write decisions: pure, `decide(command, state)`. Every journal it emits is
  * asserted balanced per asset (HK-8) before it leaves: an unbalanced journal is a programmer
  * error and crashes loudly.
  */
-export function decideLedger(command: LedgerCommand, state: LedgerState, decimals: AssetDecimals): Decision {
+export function decideLedger(
+  command: LedgerCommand,
+  state: LedgerState,
+  decimals: AssetDecimals,
+): Decision {
   const decision = decideUnchecked(command, state, decimals);
   if (decision.ok) {
     for (const event of decision.events) {
       if (event.type !== 'JournalPosted') continue;
       const problem = checkJournal(event.data.entries);
-      if (problem !== undefined) throw new Error(`assertion: ${command.type} produced journal ${event.data.journalId} with ${problem.code}`);
+      if (problem !== undefined)
+        throw new Error(
+          `assertion: ${command.type} produced journal ${event.data.journalId} with ${problem.code}`,
+        );
     }
   }
   return decision;
 }
 
-function decideUnchecked(command: LedgerCommand, state: LedgerState, decimals: AssetDecimals): Decision {
+function decideUnchecked(
+  command: LedgerCommand,
+  state: LedgerState,
+  decimals: AssetDecimals,
+): Decision {
   switch (command.type) {
     case 'OnboardClient':
       if (state.clients.has(command.clientId)) return { ok: true, events: [] };
-      if (command.clientId.trim() === '') return { ok: false, error: ledgerError('CLIENT_UNKNOWN', 'clientId', 'a client id is required') };
-      return { ok: true, events: [{ type: 'ClientOnboarded', data: { clientId: command.clientId, at: command.metadata.at } }] };
+      if (command.clientId.trim() === '')
+        return {
+          ok: false,
+          error: ledgerError('CLIENT_UNKNOWN', 'clientId', 'a client id is required'),
+        };
+      return {
+        ok: true,
+        events: [
+          {
+            type: 'ClientOnboarded',
+            data: { clientId: command.clientId, at: command.metadata.at },
+          },
+        ],
+      };
     case 'SettleTrade':
       return decideSettleTrade(command.trade, command.metadata.at, state, decimals);
     case 'BookDeposit':

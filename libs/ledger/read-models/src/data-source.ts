@@ -15,7 +15,9 @@ export interface LedgerReadModelDataSourceOptions {
 }
 
 /** TypeORM for the read models: entities and migrations, never `synchronize`. */
-export function createLedgerReadModelDataSource(options: LedgerReadModelDataSourceOptions): DataSource {
+export function createLedgerReadModelDataSource(
+  options: LedgerReadModelDataSourceOptions,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
@@ -34,6 +36,8 @@ export function createLedgerReadModelDataSource(options: LedgerReadModelDataSour
 /** Initialises the data source if needed and runs pending migrations (all in one transaction). */
 export async function migrateLedgerReadModels(dataSource: DataSource): Promise<void> {
   if (!dataSource.isInitialized) await dataSource.initialize();
-  await dataSource.query(`create schema if not exists ${(dataSource.options as { schema: string }).schema}`);
+  await dataSource.query(
+    `create schema if not exists ${(dataSource.options as { schema: string }).schema}`,
+  );
   await dataSource.runMigrations({ transaction: 'all' });
 }

@@ -1,22 +1,47 @@
 import { copyTextValue, openCopyIn, type CopyIn, type Queryable } from '@custody/event-store';
 import { postedBalance, type Account } from '@custody/ledger-domain';
 import type { PoolClient } from 'pg';
-import { foldLedger, holdAccountKeys, projectLedger, rowsNeeded, type AssetTotalRow, type BalanceRow, type HoldRow, type ProjectedEvent, type ProjectionResult, type ProjectionRows, type StatementLine } from './projection';
+import {
+  foldLedger,
+  holdAccountKeys,
+  projectLedger,
+  rowsNeeded,
+  type AssetTotalRow,
+  type BalanceRow,
+  type HoldRow,
+  type ProjectedEvent,
+  type ProjectionResult,
+  type ProjectionRows,
+  type StatementLine,
+} from './projection';
 
 /** A connection that can run a COPY (a pg client, in the caller's transaction). */
 export type ProjectionConnection = Queryable & Pick<PoolClient, 'query'>;
 
-export const READ_MODEL_TABLES = ['rm_account_balances', 'rm_statement_lines', 'rm_asset_totals', 'rm_withdrawal_holds'] as const;
+export const READ_MODEL_TABLES = [
+  'rm_account_balances',
+  'rm_statement_lines',
+  'rm_asset_totals',
+  'rm_withdrawal_holds',
+] as const;
 
 function accountOf(kind: string, ownerId: string, asset: string): Account {
   if (kind === 'client') return { kind, clientId: ownerId, asset };
   if (kind === 'custody') return { kind, walletId: ownerId, asset };
-  if (kind === 'house' && (ownerId === 'fee-revenue' || ownerId === 'inventory' || ownerId === 'network-fee-expense')) return { kind, purpose: ownerId, asset };
+  if (
+    kind === 'house' &&
+    (ownerId === 'fee-revenue' || ownerId === 'inventory' || ownerId === 'network-fee-expense')
+  )
+    return { kind, purpose: ownerId, asset };
   throw new Error(`assertion: read model holds an unknown account ${kind}/${ownerId}`);
 }
 
 function ownerOf(account: Account): string {
-  return account.kind === 'client' ? account.clientId : account.kind === 'custody' ? account.walletId : account.purpose;
+  return account.kind === 'client'
+    ? account.clientId
+    : account.kind === 'custody'
+      ? account.walletId
+      : account.purpose;
 }
 
 /**
@@ -24,41 +49,91 @@ function ownerOf(account: Account): string {
  * subscription's transaction: the rows and the checkpoint commit together). Loads only the rows
  * the batch touches (three queries), folds in memory, writes each changed row once.
  */
-export async function applyLedgerProjection(db: ProjectionConnection, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionResult> {
+export async function applyLedgerProjection(
+  db: ProjectionConnection,
+  schema: string,
+  events: readonly ProjectedEvent[],
+): Promise<ProjectionResult> {
   const needed = rowsNeeded(events);
   const holds = new Map<string, HoldRow>();
   if (needed.withdrawalIds.size > 0) {
-    const result = await db.query<{ withdrawal_id: string; client_id: string; asset: string; amount_minor: string; status: HoldRow['status'] }>(
+    const result = await db.query<{
+      withdrawal_id: string;
+      client_id: string;
+      asset: string;
+      amount_minor: string;
+      status: HoldRow['status'];
+    }>(
       `select withdrawal_id, client_id, asset, amount_minor::text, status from ${schema}.rm_withdrawal_holds where withdrawal_id = any($1::text[])`,
       [[...needed.withdrawalIds]],
     );
-    for (const row of result.rows) holds.set(row.withdrawal_id, { withdrawalId: row.withdrawal_id, clientId: row.client_id, asset: row.asset, amountMinor: BigInt(row.amount_minor), status: row.status });
+    for (const row of result.rows)
+      holds.set(row.withdrawal_id, {
+        withdrawalId: row.withdrawal_id,
+        clientId: row.client_id,
+        asset: row.asset,
+        amountMinor: BigInt(row.amount_minor),
+        status: row.status,
+      });
   }
   for (const key of holdAccountKeys(holds.values())) needed.accountKeys.add(key);
   for (const hold of holds.values()) needed.assets.add(hold.asset);
 
   const balances = new Map<string, BalanceRow>();
   if (needed.accountKeys.size > 0) {
-    const result = await db.query<{ account_key: string; kind: string; owner_id: string; asset: string; dp: string; cp: string; dpe: string; cpe: string; last_position: string }>(
+    const result = await db.query<{
+      account_key: string;
+      kind: string;
+      owner_id: string;
+      asset: string;
+      dp: string;
+      cp: string;
+      dpe: string;
+      cpe: string;
+      last_position: string;
+    }>(
       `select account_key, kind, owner_id, asset, debits_posted_minor::text as dp, credits_posted_minor::text as cp,
               debits_pending_minor::text as dpe, credits_pending_minor::text as cpe, last_position
          from ${schema}.rm_account_balances where account_key = any($1::text[])`,
       [[...needed.accountKeys]],
     );
     for (const row of result.rows) {
-      const balance = { debitsPosted: BigInt(row.dp), creditsPosted: BigInt(row.cp), debitsPending: BigInt(row.dpe), creditsPending: BigInt(row.cpe) };
-      balances.set(row.account_key, { account: accountOf(row.kind, row.owner_id, row.asset), balance, lastPosition: BigInt(row.last_position) });
+      const balance = {
+        debitsPosted: BigInt(row.dp),
+        creditsPosted: BigInt(row.cp),
+        debitsPending: BigInt(row.dpe),
+        creditsPending: BigInt(row.cpe),
+      };
+      balances.set(row.account_key, {
+        account: accountOf(row.kind, row.owner_id, row.asset),
+        balance,
+        lastPosition: BigInt(row.last_position),
+      });
     }
   }
   const totals = new Map<string, AssetTotalRow>();
   if (needed.assets.size > 0) {
-    const result = await db.query<{ asset: string; c: string; cf: string; h: string; cu: string; last_position: string }>(
+    const result = await db.query<{
+      asset: string;
+      c: string;
+      cf: string;
+      h: string;
+      cu: string;
+      last_position: string;
+    }>(
       `select asset, clients_minor::text as c, clients_floored_minor::text as cf, house_minor::text as h, custody_minor::text as cu, last_position
          from ${schema}.rm_asset_totals where asset = any($1::text[])`,
       [[...needed.assets]],
     );
     for (const row of result.rows) {
-      totals.set(row.asset, { asset: row.asset, clientsMinor: BigInt(row.c), clientsFlooredMinor: BigInt(row.cf), houseMinor: BigInt(row.h), custodyMinor: BigInt(row.cu), lastPosition: BigInt(row.last_position) });
+      totals.set(row.asset, {
+        asset: row.asset,
+        clientsMinor: BigInt(row.c),
+        clientsFlooredMinor: BigInt(row.cf),
+        houseMinor: BigInt(row.h),
+        custodyMinor: BigInt(row.cu),
+        lastPosition: BigInt(row.last_position),
+      });
     }
   }
 
@@ -67,8 +142,14 @@ export async function applyLedgerProjection(db: ProjectionConnection, schema: st
   return projected;
 }
 
-async function writeProjection(db: ProjectionConnection, schema: string, projected: ProjectionResult): Promise<void> {
-  const balanceRows = [...projected.changedBalances].map((key) => projected.balances.get(key) as BalanceRow);
+async function writeProjection(
+  db: ProjectionConnection,
+  schema: string,
+  projected: ProjectionResult,
+): Promise<void> {
+  const balanceRows = [...projected.changedBalances].map(
+    (key) => projected.balances.get(key) as BalanceRow,
+  );
   if (balanceRows.length > 0) {
     const posted = balanceRows.map((row) => postedBalance(row.account, row.balance));
     await db.query(
@@ -88,7 +169,9 @@ async function writeProjection(db: ProjectionConnection, schema: string, project
         balanceRows.map((row) => row.balance.debitsPending.toString()),
         balanceRows.map((row) => row.balance.creditsPending.toString()),
         posted.map((value) => value.toString()),
-        balanceRows.map((row, index) => ((posted[index] as bigint) - row.balance.debitsPending).toString()),
+        balanceRows.map((row, index) =>
+          ((posted[index] as bigint) - row.balance.debitsPending).toString(),
+        ),
         balanceRows.map((row) => row.lastPosition.toString()),
       ],
     );
@@ -99,10 +182,18 @@ async function writeProjection(db: ProjectionConnection, schema: string, project
       `insert into ${schema}.rm_withdrawal_holds (withdrawal_id, client_id, asset, amount_minor, status)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[])
        on conflict (withdrawal_id) do update set status = excluded.status`,
-      [holdRows.map((row) => row.withdrawalId), holdRows.map((row) => row.clientId), holdRows.map((row) => row.asset), holdRows.map((row) => row.amountMinor.toString()), holdRows.map((row) => row.status)],
+      [
+        holdRows.map((row) => row.withdrawalId),
+        holdRows.map((row) => row.clientId),
+        holdRows.map((row) => row.asset),
+        holdRows.map((row) => row.amountMinor.toString()),
+        holdRows.map((row) => row.status),
+      ],
     );
   }
-  const totalRows = [...projected.changedTotals].map((asset) => projected.totals.get(asset) as AssetTotalRow);
+  const totalRows = [...projected.changedTotals].map(
+    (asset) => projected.totals.get(asset) as AssetTotalRow,
+  );
   if (totalRows.length > 0) {
     await db.query(
       `insert into ${schema}.rm_asset_totals (asset, clients_minor, clients_floored_minor, house_minor, custody_minor, difference_minor, last_position)
@@ -127,7 +218,10 @@ async function writeProjection(db: ProjectionConnection, schema: string, project
  * Every read-model table as text, in primary-key order: two rebuilds from the same history
  * (or the live models and a rebuild from position 0) must give the same bytes.
  */
-export async function dumpReadModels(db: Queryable, schema: string): Promise<Record<string, string>> {
+export async function dumpReadModels(
+  db: Queryable,
+  schema: string,
+): Promise<Record<string, string>> {
   const order: Record<(typeof READ_MODEL_TABLES)[number], string> = {
     rm_account_balances: 'account_key',
     rm_statement_lines: 'client_id, global_position, line',
@@ -136,7 +230,9 @@ export async function dumpReadModels(db: Queryable, schema: string): Promise<Rec
   };
   const dump: Record<string, string> = {};
   for (const table of READ_MODEL_TABLES) {
-    const result = await db.query<{ row: string }>(`select t::text as row from ${schema}.${table} t order by ${order[table]}`);
+    const result = await db.query<{ row: string }>(
+      `select t::text as row from ${schema}.${table} t order by ${order[table]}`,
+    );
     dump[table] = result.rows.map((row) => row.row).join('\n');
   }
   return dump;
@@ -156,7 +252,11 @@ function statementLinesCopyText(lines: readonly StatementLine[]): string {
 }
 
 /** Appends statement lines with one COPY (no per-value array encoding). */
-async function insertStatementLines(db: ProjectionConnection, schema: string, lines: readonly StatementLine[]): Promise<void> {
+async function insertStatementLines(
+  db: ProjectionConnection,
+  schema: string,
+  lines: readonly StatementLine[],
+): Promise<void> {
   if (lines.length === 0) return;
   const copy = openCopyIn(db, STATEMENT_LINES_COPY(schema));
   try {
@@ -181,9 +281,17 @@ export const REBUILD_INDEX_MEMORY = '512MB';
  * one reads and folds), the key rebuilt once at the end. The rows are the projector's, byte for
  * byte (tested); the caller sets the projector's checkpoint to `lastPosition`.
  */
-export async function rebuildLedgerReadModels(db: ProjectionConnection, schema: string, pages: AsyncIterable<readonly ProjectedEvent[]>): Promise<{ readonly events: number; readonly lines: number; readonly lastPosition: bigint }> {
-  await db.query(`truncate ${schema}.rm_account_balances, ${schema}.rm_statement_lines, ${schema}.rm_asset_totals, ${schema}.rm_withdrawal_holds`);
-  await db.query(`alter table ${schema}.rm_statement_lines drop constraint if exists rm_statement_lines_pkey`);
+export async function rebuildLedgerReadModels(
+  db: ProjectionConnection,
+  schema: string,
+  pages: AsyncIterable<readonly ProjectedEvent[]>,
+): Promise<{ readonly events: number; readonly lines: number; readonly lastPosition: bigint }> {
+  await db.query(
+    `truncate ${schema}.rm_account_balances, ${schema}.rm_statement_lines, ${schema}.rm_asset_totals, ${schema}.rm_withdrawal_holds`,
+  );
+  await db.query(
+    `alter table ${schema}.rm_statement_lines drop constraint if exists rm_statement_lines_pkey`,
+  );
   const rows: ProjectionRows = { balances: new Map(), holds: new Map(), totals: new Map() };
   const copy: CopyIn = openCopyIn(db, STATEMENT_LINES_COPY(schema));
   let events = 0;
@@ -209,8 +317,16 @@ export async function rebuildLedgerReadModels(db: ProjectionConnection, schema: 
     throw error;
   }
   await copy.end();
-  await writeProjection(db, schema, { ...rows, changedBalances: new Set(rows.balances.keys()), changedHolds: new Set(rows.holds.keys()), changedTotals: new Set(rows.totals.keys()), lines: [] });
+  await writeProjection(db, schema, {
+    ...rows,
+    changedBalances: new Set(rows.balances.keys()),
+    changedHolds: new Set(rows.holds.keys()),
+    changedTotals: new Set(rows.totals.keys()),
+    lines: [],
+  });
   await db.query(`set local maintenance_work_mem = '${REBUILD_INDEX_MEMORY}'`);
-  await db.query(`alter table ${schema}.rm_statement_lines add constraint rm_statement_lines_pkey primary key (client_id, global_position, line)`);
+  await db.query(
+    `alter table ${schema}.rm_statement_lines add constraint rm_statement_lines_pkey primary key (client_id, global_position, line)`,
+  );
   return { events, lines, lastPosition };
 }

@@ -1,5 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { AccountBalanceSchema, AssetTotalSchema, StatementLineSchema, type AccountBalanceEntity, type AssetTotalEntity, type StatementLineEntity } from './entities';
+import {
+  AccountBalanceSchema,
+  AssetTotalSchema,
+  StatementLineSchema,
+  type AccountBalanceEntity,
+  type AssetTotalEntity,
+  type StatementLineEntity,
+} from './entities';
 
 /** A statement page holds at most this many lines. */
 export const STATEMENT_PAGE_LINES_MAX = 1_000;
@@ -25,20 +32,32 @@ export class LedgerReadModels {
   constructor(private readonly dataSource: DataSource) {}
 
   clientBalances(clientId: string): Promise<AccountBalanceEntity[]> {
-    return this.dataSource.getRepository(AccountBalanceSchema).find({ where: { kind: 'client', ownerId: clientId }, order: { asset: 'ASC' } });
+    return this.dataSource
+      .getRepository(AccountBalanceSchema)
+      .find({ where: { kind: 'client', ownerId: clientId }, order: { asset: 'ASC' } });
   }
 
   houseBalances(): Promise<AccountBalanceEntity[]> {
-    return this.dataSource.getRepository(AccountBalanceSchema).find({ where: { kind: 'house' }, order: { asset: 'ASC', ownerId: 'ASC' } });
+    return this.dataSource
+      .getRepository(AccountBalanceSchema)
+      .find({ where: { kind: 'house' }, order: { asset: 'ASC', ownerId: 'ASC' } });
   }
 
   /** A page of a client's statement after a global position, oldest first. */
-  statement(clientId: string, afterPosition: bigint, limit: number): Promise<StatementLineEntity[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > STATEMENT_PAGE_LINES_MAX) throw new Error(`assertion: a statement page is 1..${STATEMENT_PAGE_LINES_MAX} lines`);
+  statement(
+    clientId: string,
+    afterPosition: bigint,
+    limit: number,
+  ): Promise<StatementLineEntity[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > STATEMENT_PAGE_LINES_MAX)
+      throw new Error(`assertion: a statement page is 1..${STATEMENT_PAGE_LINES_MAX} lines`);
     return this.dataSource
       .getRepository(StatementLineSchema)
       .createQueryBuilder('line')
-      .where('line.clientId = :clientId and line.globalPosition > :after', { clientId, after: afterPosition.toString() })
+      .where('line.clientId = :clientId and line.globalPosition > :after', {
+        clientId,
+        after: afterPosition.toString(),
+      })
       .orderBy('line.globalPosition', 'ASC')
       .addOrderBy('line.line', 'ASC')
       .limit(limit)
@@ -55,7 +74,16 @@ export class LedgerReadModels {
    */
   async invariants(): Promise<AssetInvariant[]> {
     const schema = (this.dataSource.options as { schema: string }).schema;
-    const rows: { asset: string; clients: string; floored: string; house: string; custody: string; difference: string; totals_match: boolean; last_position: string }[] = await this.dataSource.query(
+    const rows: {
+      asset: string;
+      clients: string;
+      floored: string;
+      house: string;
+      custody: string;
+      difference: string;
+      totals_match: boolean;
+      last_position: string;
+    }[] = await this.dataSource.query(
       `with recomputed as (
          select asset,
                 coalesce(sum(posted_minor) filter (where kind = 'client'), 0) as clients,
@@ -77,7 +105,10 @@ export class LedgerReadModels {
       custodyMinor: row.custody,
       differenceMinor: row.difference,
       totalsMatchAccounts: row.totals_match,
-      holds: row.totals_match && BigInt(row.difference) === 0n && BigInt(row.custody) === BigInt(row.clients) + BigInt(row.house),
+      holds:
+        row.totals_match &&
+        BigInt(row.difference) === 0n &&
+        BigInt(row.custody) === BigInt(row.clients) + BigInt(row.house),
       lastPosition: row.last_position,
     }));
   }

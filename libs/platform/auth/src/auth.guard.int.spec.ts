@@ -23,7 +23,10 @@ class ProbeController {
   }
 
   @Get('me')
-  me(@CurrentCaller() caller: Caller, @Req() request: AuthenticatedRequest): { caller: Caller; requestCaller: Caller | undefined } {
+  me(
+    @CurrentCaller() caller: Caller,
+    @Req() request: AuthenticatedRequest,
+  ): { caller: Caller; requestCaller: Caller | undefined } {
     return { caller, requestCaller: request.caller };
   }
 
@@ -50,7 +53,10 @@ function configFrom(environment: Record<string, string>): AuthConfig {
 }
 
 async function startApp(config: AuthConfig): Promise<{ app: INestApplication; baseUrl: string }> {
-  @Module({ imports: [AuthModule.forRoot(config)], controllers: [ProbeController, HealthController] })
+  @Module({
+    imports: [AuthModule.forRoot(config)],
+    controllers: [ProbeController, HealthController],
+  })
   class TestModule {}
   const app = await NestFactory.create(TestModule, { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -68,7 +74,14 @@ async function closedPortUrl(): Promise<string> {
 }
 
 function tokenFor(overrides: Partial<TestTokenClaims>): Promise<string> {
-  return signTestToken({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, subject: 'user-1', roles: [], ...overrides });
+  return signTestToken({
+    secret: SECRET,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject: 'user-1',
+    roles: [],
+    ...overrides,
+  });
 }
 
 describe('AuthGuard over HTTP (shared-secret config)', () => {
@@ -76,19 +89,29 @@ describe('AuthGuard over HTTP (shared-secret config)', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    ({ app, baseUrl } = await startApp(configFrom({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWT_SECRET: SECRET })));
+    ({ app, baseUrl } = await startApp(
+      configFrom({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWT_SECRET: SECRET }),
+    ));
   });
   afterAll(() => app.close());
 
   const get = (path: string, token?: string) =>
-    fetch(`${baseUrl}${path}`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    fetch(`${baseUrl}${path}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
 
   describe('given a request without a token', () => {
     it('when calling an authenticated route, then 401 AUTH_TOKEN_MISSING with a Bearer challenge', async () => {
       const response = await get('/me');
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ statusCode: 401, code: AuthErrorCode.tokenMissing, reason: expect.stringContaining('Authorization') });
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error_description="[^"]+"$/);
+      expect(await response.json()).toEqual({
+        statusCode: 401,
+        code: AuthErrorCode.tokenMissing,
+        reason: expect.stringContaining('Authorization'),
+      });
+      expect(response.headers.get('www-authenticate')).toMatch(
+        /^Bearer error_description="[^"]+"$/,
+      );
     });
 
     it('when calling a @Roles route, then 401 AUTH_TOKEN_MISSING (authentication comes before roles)', async () => {
@@ -98,9 +121,14 @@ describe('AuthGuard over HTTP (shared-secret config)', () => {
     });
 
     it('when using another scheme (Basic), then 401 AUTH_TOKEN_MISSING', async () => {
-      const response = await fetch(`${baseUrl}/me`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+      const response = await fetch(`${baseUrl}/me`, {
+        headers: { authorization: 'Basic dXNlcjpwYXNz' },
+      });
       expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ code: AuthErrorCode.tokenMissing, reason: expect.stringContaining('Bearer') });
+      expect(await response.json()).toMatchObject({
+        code: AuthErrorCode.tokenMissing,
+        reason: expect.stringContaining('Bearer'),
+      });
     });
 
     it('when calling a @Public() handler, then 200', async () => {
@@ -120,21 +148,40 @@ describe('AuthGuard over HTTP (shared-secret config)', () => {
     it('given garbage, when calling an authenticated route, then 401 AUTH_TOKEN_INVALID with invalid_token challenge', async () => {
       const response = await get('/me', 'not-a-jwt');
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ statusCode: 401, code: AuthErrorCode.tokenInvalid, reason: expect.any(String) });
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]+"$/);
+      expect(await response.json()).toEqual({
+        statusCode: 401,
+        code: AuthErrorCode.tokenInvalid,
+        reason: expect.any(String),
+      });
+      expect(response.headers.get('www-authenticate')).toMatch(
+        /^Bearer error="invalid_token", error_description="[^"]+"$/,
+      );
     });
 
     it('given a token signed with another secret, when calling, then 401 AUTH_TOKEN_INVALID', async () => {
-      const response = await get('/me', await tokenFor({ secret: 'an-attacker-secret-of-32-bytes-or-more' }));
+      const response = await get(
+        '/me',
+        await tokenFor({ secret: 'an-attacker-secret-of-32-bytes-or-more' }),
+      );
       expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ code: AuthErrorCode.tokenInvalid, reason: 'token signature does not verify' });
+      expect(await response.json()).toMatchObject({
+        code: AuthErrorCode.tokenInvalid,
+        reason: 'token signature does not verify',
+      });
     });
 
     it('given an expired token, when calling, then 401 AUTH_TOKEN_EXPIRED with invalid_token challenge', async () => {
-      const token = await tokenFor({ issuedAt: new Date(Date.now() - 3_600_000), expiresInSeconds: 600 });
+      const token = await tokenFor({
+        issuedAt: new Date(Date.now() - 3_600_000),
+        expiresInSeconds: 600,
+      });
       const response = await get('/me', token);
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ statusCode: 401, code: AuthErrorCode.tokenExpired, reason: expect.stringMatching(/^token expired at /) });
+      expect(await response.json()).toEqual({
+        statusCode: 401,
+        code: AuthErrorCode.tokenExpired,
+        reason: expect.stringMatching(/^token expired at /),
+      });
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
     });
   });
@@ -148,7 +195,10 @@ describe('AuthGuard over HTTP (shared-secret config)', () => {
     });
 
     it('given an operator, when calling the approver route, then 403 AUTH_ROLE_MISSING with required and caller roles', async () => {
-      const response = await get('/approvals', await tokenFor({ subject: 'operator-1', roles: ['operator'] }));
+      const response = await get(
+        '/approvals',
+        await tokenFor({ subject: 'operator-1', roles: ['operator'] }),
+      );
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({
         statusCode: 403,
@@ -160,13 +210,22 @@ describe('AuthGuard over HTTP (shared-secret config)', () => {
     });
 
     it('given an admin, when calling the approver route, then 403: admin does not imply approver', async () => {
-      const response = await get('/approvals', await tokenFor({ subject: 'admin-1', roles: ['admin'] }));
+      const response = await get(
+        '/approvals',
+        await tokenFor({ subject: 'admin-1', roles: ['admin'] }),
+      );
       expect(response.status).toBe(403);
-      expect(await response.json()).toMatchObject({ requiredRoles: ['approver'], callerRoles: ['admin'] });
+      expect(await response.json()).toMatchObject({
+        requiredRoles: ['approver'],
+        callerRoles: ['admin'],
+      });
     });
 
     it('given an approver, when calling the approver route, then 200 and the handler sees the caller id', async () => {
-      const response = await get('/approvals', await tokenFor({ subject: 'approver-9', roles: ['operator', 'approver'] }));
+      const response = await get(
+        '/approvals',
+        await tokenFor({ subject: 'approver-9', roles: ['operator', 'approver'] }),
+      );
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ approvedBy: 'approver-9' });
     });
@@ -180,12 +239,23 @@ describe('AuthGuard over HTTP (shared-secret config)', () => {
 
 describe('AuthGuard over HTTP (JWKS endpoint down)', () => {
   it('given the JWKS endpoint is unreachable, when calling with a token, then 503 AUTH_SIGNING_KEYS_UNAVAILABLE, not 401', async () => {
-    const { app, baseUrl } = await startApp(configFrom({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URL: await closedPortUrl() }));
+    const { app, baseUrl } = await startApp(
+      configFrom({
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        AUTH_JWKS_URL: await closedPortUrl(),
+      }),
+    );
     try {
       const token = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
-      const response = await fetch(`${baseUrl}/me`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${baseUrl}/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ statusCode: 503, code: AuthErrorCode.signingKeysUnavailable });
+      expect(await response.json()).toMatchObject({
+        statusCode: 503,
+        code: AuthErrorCode.signingKeysUnavailable,
+      });
     } finally {
       await app.close();
     }

@@ -1,7 +1,11 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { readBearerToken } from './bearer-token';
-import { PUBLIC_ROUTE_METADATA, REQUIRED_ROLES_METADATA, type AuthenticatedRequest } from './decorators';
+import {
+  PUBLIC_ROUTE_METADATA,
+  REQUIRED_ROLES_METADATA,
+  type AuthenticatedRequest,
+} from './decorators';
 import { AuthErrorCode, SigningKeysUnavailableError, TokenVerificationError } from './errors';
 import {
   AuthenticationFailedException,
@@ -32,18 +36,33 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.#metadata<boolean>(context, PUBLIC_ROUTE_METADATA) === true) return true;
     if (context.getType() !== 'http') {
-      throw new Error(`assertion failed: AuthGuard protects http only, got '${context.getType()}'; mark it @Public()`);
+      throw new Error(
+        `assertion failed: AuthGuard protects http only, got '${context.getType()}'; mark it @Public()`,
+      );
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const caller = await this.#authenticate(request, context.switchToHttp().getResponse<ChallengeableResponse>());
+    const caller = await this.#authenticate(
+      request,
+      context.switchToHttp().getResponse<ChallengeableResponse>(),
+    );
     request.caller = caller;
-    assertHasRequiredRole(caller, this.#metadata<readonly Role[]>(context, REQUIRED_ROLES_METADATA));
+    assertHasRequiredRole(
+      caller,
+      this.#metadata<readonly Role[]>(context, REQUIRED_ROLES_METADATA),
+    );
     return true;
   }
 
-  async #authenticate(request: AuthenticatedRequest, response: ChallengeableResponse): Promise<Caller> {
+  async #authenticate(
+    request: AuthenticatedRequest,
+    response: ChallengeableResponse,
+  ): Promise<Caller> {
     const bearer = readBearerToken(request.headers['authorization']);
-    if (!bearer.found) throw challenge(response, new AuthenticationFailedException(AuthErrorCode.tokenMissing, bearer.reason));
+    if (!bearer.found)
+      throw challenge(
+        response,
+        new AuthenticationFailedException(AuthErrorCode.tokenMissing, bearer.reason),
+      );
     try {
       return await this.verifier.verify(bearer.token);
     } catch (error) {
@@ -52,14 +71,20 @@ export class AuthGuard implements CanActivate {
         throw new SigningKeysUnavailableException(error.message);
       }
       if (error instanceof TokenVerificationError) {
-        throw challenge(response, new AuthenticationFailedException(authenticationCodeOf(error), error.message));
+        throw challenge(
+          response,
+          new AuthenticationFailedException(authenticationCodeOf(error), error.message),
+        );
       }
       throw error;
     }
   }
 
   #metadata<T>(context: ExecutionContext, key: string): T | undefined {
-    return this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
+    return this.reflector.getAllAndOverride<T | undefined>(key, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
   }
 }
 
@@ -70,10 +95,15 @@ function assertHasRequiredRole(caller: Caller, requiredRoles: readonly Role[] | 
 }
 
 function authenticationCodeOf(error: TokenVerificationError): AuthenticationFailureCode {
-  return error.code === AuthErrorCode.tokenExpired ? AuthErrorCode.tokenExpired : AuthErrorCode.tokenInvalid;
+  return error.code === AuthErrorCode.tokenExpired
+    ? AuthErrorCode.tokenExpired
+    : AuthErrorCode.tokenInvalid;
 }
 
-function challenge(response: ChallengeableResponse, exception: AuthenticationFailedException): AuthenticationFailedException {
+function challenge(
+  response: ChallengeableResponse,
+  exception: AuthenticationFailedException,
+): AuthenticationFailedException {
   response.setHeader('WWW-Authenticate', exception.wwwAuthenticate);
   return exception;
 }

@@ -5,9 +5,14 @@ export type BearerTokenResult =
 const BEARER_SCHEME = 'bearer';
 
 /** Reads `Authorization: Bearer <token>` (scheme case-insensitive, RFC 7235). */
-export function readBearerToken(authorization: string | readonly string[] | undefined): BearerTokenResult {
+export function readBearerToken(
+  authorization: string | readonly string[] | undefined,
+): BearerTokenResult {
   if (authorization === undefined || authorization === '') {
-    return { found: false, reason: 'request has no Authorization header; send Authorization: Bearer <jwt>' };
+    return {
+      found: false,
+      reason: 'request has no Authorization header; send Authorization: Bearer <jwt>',
+    };
   }
   if (typeof authorization !== 'string') {
     return { found: false, reason: 'request has more than one Authorization header' };

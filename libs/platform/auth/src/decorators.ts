@@ -11,7 +11,8 @@ export interface AuthenticatedRequest {
 }
 
 /** Marks a handler or controller as reachable without a token (probes, metrics, login pages). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE_METADATA, true);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(PUBLIC_ROUTE_METADATA, true);
 
 /**
  * The caller needs at least one of these roles. No role implies another: `admin` passes only
@@ -20,15 +21,20 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 export function Roles(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator {
   if (roles.length === 0) throw new Error('assertion failed: @Roles() needs at least one role');
   const unknown = roles.filter((role) => !isRole(role));
-  if (unknown.length > 0) throw new Error(`assertion failed: @Roles() got unknown roles: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`assertion failed: @Roles() got unknown roles: ${unknown.join(', ')}`);
   return SetMetadata(REQUIRED_ROLES_METADATA, Object.freeze([...new Set(roles)]));
 }
 
 /** Injects the authenticated Caller. Using it on a @Public() route is a programmer error. */
-export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
-  const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
-  if (caller === undefined) {
-    throw new Error('assertion failed: @CurrentCaller() used on a route the AuthGuard did not authenticate');
-  }
-  return caller;
-});
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller => {
+    const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
+    if (caller === undefined) {
+      throw new Error(
+        'assertion failed: @CurrentCaller() used on a route the AuthGuard did not authenticate',
+      );
+    }
+    return caller;
+  },
+);

@@ -47,7 +47,9 @@ export class TokenInvalidError extends TokenVerificationError {
 export class TokenExpiredError extends TokenVerificationError {
   readonly code = AuthErrorCode.tokenExpired;
   constructor(readonly expiredAt: Date | undefined) {
-    super(expiredAt === undefined ? 'token has expired' : `token expired at ${expiredAt.toISOString()}`);
+    super(
+      expiredAt === undefined ? 'token has expired' : `token expired at ${expiredAt.toISOString()}`,
+    );
     this.name = 'TokenExpiredError';
   }
 }
@@ -56,7 +58,9 @@ export class TokenExpiredError extends TokenVerificationError {
 export class SigningKeysUnavailableError extends TokenVerificationError {
   readonly code = AuthErrorCode.signingKeysUnavailable;
   constructor(cause: unknown) {
-    super('signing keys are unavailable (JWKS endpoint unreachable or invalid); try again later', { cause });
+    super('signing keys are unavailable (JWKS endpoint unreachable or invalid); try again later', {
+      cause,
+    });
     this.name = 'SigningKeysUnavailableError';
   }
 }

@@ -1,4 +1,8 @@
-import { ForbiddenException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AuthErrorCode } from './errors';
 import type { Role } from './roles';
 
@@ -36,7 +40,13 @@ export interface RoleMissingBody {
 export class RoleMissingException extends ForbiddenException {
   constructor(requiredRoles: readonly Role[], callerRoles: readonly Role[]) {
     const reason = `caller needs one of the roles [${requiredRoles.join(', ')}]`;
-    const body: RoleMissingBody = { statusCode: 403, code: AuthErrorCode.roleMissing, reason, requiredRoles, callerRoles };
+    const body: RoleMissingBody = {
+      statusCode: 403,
+      code: AuthErrorCode.roleMissing,
+      reason,
+      requiredRoles,
+      callerRoles,
+    };
     super(body);
   }
 }
@@ -50,7 +60,11 @@ export interface SigningKeysUnavailableBody {
 /** 503: tokens cannot be checked right now because the JWKS endpoint failed. */
 export class SigningKeysUnavailableException extends ServiceUnavailableException {
   constructor(reason: string) {
-    const body: SigningKeysUnavailableBody = { statusCode: 503, code: AuthErrorCode.signingKeysUnavailable, reason };
+    const body: SigningKeysUnavailableBody = {
+      statusCode: 503,
+      code: AuthErrorCode.signingKeysUnavailable,
+      reason,
+    };
     super(body);
   }
 }

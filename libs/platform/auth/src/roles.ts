@@ -1,6 +1,14 @@
 /** Every role a caller can hold. Stored values: never rename or reuse one. */
 /** `custody-service`: another custody service calling on its own behalf (a workload identity, e.g. a projected service-account token), never a person. */
-export const ROLES = ['operator', 'approver', 'key-custodian', 'auditor', 'sre', 'admin', 'custody-service'] as const;
+export const ROLES = [
+  'operator',
+  'approver',
+  'key-custodian',
+  'auditor',
+  'sre',
+  'admin',
+  'custody-service',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 const knownRoles: ReadonlySet<string> = new Set(ROLES);

@@ -23,7 +23,9 @@ export interface TestTokenClaims {
 export async function signTestToken(claims: TestTokenClaims): Promise<string> {
   const secret = new TextEncoder().encode(claims.secret);
   if (secret.byteLength < SHARED_SECRET_BYTES_MIN) {
-    throw new Error(`assertion failed: test secret must be at least ${SHARED_SECRET_BYTES_MIN} bytes`);
+    throw new Error(
+      `assertion failed: test secret must be at least ${SHARED_SECRET_BYTES_MIN} bytes`,
+    );
   }
   const issuedAtSeconds = Math.floor((claims.issuedAt ?? new Date()).getTime() / 1000);
   const lifetimeSeconds = claims.expiresInSeconds ?? TEST_TOKEN_LIFETIME_SECONDS_DEFAULT;

@@ -17,17 +17,26 @@ interface JwksServer {
 /** Serves `body` with `status` on JWKS_PATH from 127.0.0.1 on a free port. */
 async function serveJwks(status: number, body: unknown): Promise<JwksServer> {
   const server: Server = createServer((request, response) => {
-    response.writeHead(request.url === JWKS_PATH ? status : 404, { 'content-type': 'application/json' });
+    response.writeHead(request.url === JWKS_PATH ? status : 404, {
+      'content-type': 'application/json',
+    });
     response.end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const close = () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  const close = () =>
+    new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
   return { url: `http://127.0.0.1:${port}${JWKS_PATH}`, close };
 }
 
 function jwksConfig(url: string): AuthConfig {
-  const result = parseAuthConfig({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URL: url });
+  const result = parseAuthConfig({
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_JWKS_URL: url,
+  });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.config;
 }
@@ -76,13 +85,18 @@ describe('TokenVerifier with a JWKS URL (RS256/ES256)', () => {
   });
 
   it('given an ES256 token signed by a key in the served JWKS, when verified, then the caller is returned', async () => {
-    await expect(verifier.verify(await signWith(ecKey, 'auditor-1', ['auditor']))).resolves.toEqual({ id: 'auditor-1', roles: ['auditor'] });
+    await expect(verifier.verify(await signWith(ecKey, 'auditor-1', ['auditor']))).resolves.toEqual(
+      { id: 'auditor-1', roles: ['auditor'] },
+    );
   });
 
   it('given a token signed by another key under a known kid, when verified, then it is invalid (signature-mismatch)', async () => {
     const impostor = await signingKey(rsaKey.kid, 'RS256');
     const attempt = verifier.verify(await signWith(impostor, 'custodian-3', ['key-custodian']));
-    await expect(attempt).rejects.toMatchObject({ code: AuthErrorCode.tokenInvalid, problem: 'signature-mismatch' });
+    await expect(attempt).rejects.toMatchObject({
+      code: AuthErrorCode.tokenInvalid,
+      problem: 'signature-mismatch',
+    });
   });
 
   it('given a token whose kid is not in the JWKS, when verified, then it is invalid (signing-key-not-found)', async () => {
@@ -106,7 +120,9 @@ describe('TokenVerifier with a JWKS URL (RS256/ES256)', () => {
   it('given the JWKS endpoint is down, when verifying, then signing keys are unavailable (not the token fault)', async () => {
     const stopped = await serveJwks(200, { keys: [] });
     await stopped.close();
-    const attempt = new TokenVerifier(jwksConfig(stopped.url)).verify(await signWith(rsaKey, 'custodian-3', []));
+    const attempt = new TokenVerifier(jwksConfig(stopped.url)).verify(
+      await signWith(rsaKey, 'custodian-3', []),
+    );
     await expect(attempt).rejects.toBeInstanceOf(SigningKeysUnavailableError);
     await expect(attempt).rejects.toMatchObject({ code: AuthErrorCode.signingKeysUnavailable });
   });
@@ -114,7 +130,9 @@ describe('TokenVerifier with a JWKS URL (RS256/ES256)', () => {
   it('given the JWKS endpoint answers 500, when verifying, then signing keys are unavailable', async () => {
     const failing = await serveJwks(500, { error: 'boom' });
     try {
-      const attempt = new TokenVerifier(jwksConfig(failing.url)).verify(await signWith(rsaKey, 'custodian-3', []));
+      const attempt = new TokenVerifier(jwksConfig(failing.url)).verify(
+        await signWith(rsaKey, 'custodian-3', []),
+      );
       await expect(attempt).rejects.toBeInstanceOf(SigningKeysUnavailableError);
     } finally {
       await failing.close();

@@ -1,6 +1,18 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import type { AuthConfig } from './auth-config';
-import { SigningKeysUnavailableError, TokenExpiredError, TokenInvalidError, type TokenVerificationError } from './errors';
+import {
+  SigningKeysUnavailableError,
+  TokenExpiredError,
+  TokenInvalidError,
+  type TokenVerificationError,
+} from './errors';
 import {
   CLOCK_TOLERANCE_SECONDS,
   JWKS_CACHE_MAX_AGE_MS,
@@ -34,7 +46,10 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<Caller> {
     if (token.length > TOKEN_LENGTH_MAX) {
-      throw new TokenInvalidError('too-long', `token is longer than ${TOKEN_LENGTH_MAX} characters`);
+      throw new TokenInvalidError(
+        'too-long',
+        `token is longer than ${TOKEN_LENGTH_MAX} characters`,
+      );
     }
     const payload = await this.#verifySignatureAndClaims(token);
     const caller = callerFromPayload(payload);
@@ -52,18 +67,27 @@ export class TokenVerifier {
     if (typeof iat !== 'number') throw new Error('assertion failed: iat is a required claim');
     const nowSeconds = Math.floor(this.#clock().getTime() / 1000);
     if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
-      throw new TokenInvalidError('issued-in-the-future', `token issued-at (iat) is ${iat - nowSeconds} s in the future, more than the ${CLOCK_TOLERANCE_SECONDS} s clock tolerance`);
+      throw new TokenInvalidError(
+        'issued-in-the-future',
+        `token issued-at (iat) is ${iat - nowSeconds} s in the future, more than the ${CLOCK_TOLERANCE_SECONDS} s clock tolerance`,
+      );
     }
   }
 
   /** exp - iat at most the maximum for the caller's kind: a token valid for 100 years is refused even while unexpired. */
   #assertLifetimeWithinMaximum(payload: JWTPayload, roles: readonly Role[]): void {
     const { iat, exp } = payload;
-    if (typeof iat !== 'number' || typeof exp !== 'number') throw new Error('assertion failed: iat and exp are required claims');
+    if (typeof iat !== 'number' || typeof exp !== 'number')
+      throw new Error('assertion failed: iat and exp are required claims');
     const serviceOnly = roles.length > 0 && roles.every((role) => role === 'custody-service');
-    const maximum = serviceOnly ? this.#config.tokenLifetimeMaxSeconds.service : this.#config.tokenLifetimeMaxSeconds.staff;
+    const maximum = serviceOnly
+      ? this.#config.tokenLifetimeMaxSeconds.service
+      : this.#config.tokenLifetimeMaxSeconds.staff;
     if (exp - iat > maximum) {
-      throw new TokenInvalidError('lifetime-too-long', `token lifetime (exp - iat) is ${exp - iat} s, more than the ${maximum} s accepted for ${serviceOnly ? 'a service' : 'a staff'} token`);
+      throw new TokenInvalidError(
+        'lifetime-too-long',
+        `token lifetime (exp - iat) is ${exp - iat} s, more than the ${maximum} s accepted for ${serviceOnly ? 'a service' : 'a staff'} token`,
+      );
     }
   }
 
@@ -89,7 +113,8 @@ export class TokenVerifier {
   }
 
   #remoteKeyResolver(): JWTVerifyGetKey {
-    if (this.#remoteKeys === undefined) throw new Error('assertion failed: JWKS key source without a resolver');
+    if (this.#remoteKeys === undefined)
+      throw new Error('assertion failed: JWKS key source without a resolver');
     return this.#remoteKeys;
   }
 }
@@ -105,7 +130,11 @@ function remoteKeyResolver(url: URL): JWTVerifyGetKey {
     try {
       return await remoteKeys(protectedHeader, token);
     } catch (error) {
-      if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) throw error;
+      if (
+        error instanceof joseErrors.JWKSNoMatchingKey ||
+        error instanceof joseErrors.JWKSMultipleMatchingKeys
+      )
+        throw error;
       throw new SigningKeysUnavailableError(error);
     }
   };
@@ -117,34 +146,61 @@ function toVerificationError(error: unknown): TokenVerificationError {
   if (error instanceof joseErrors.JWTExpired) return new TokenExpiredError(expiryOf(error.payload));
   if (error instanceof joseErrors.JWTClaimValidationFailed) return claimError(error);
   if (error instanceof joseErrors.JOSEAlgNotAllowed) {
-    return new TokenInvalidError('algorithm-refused', 'token signature algorithm is not accepted here');
+    return new TokenInvalidError(
+      'algorithm-refused',
+      'token signature algorithm is not accepted here',
+    );
   }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
     return new TokenInvalidError('signature-mismatch', 'token signature does not verify');
   }
-  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
-    return new TokenInvalidError('signing-key-not-found', 'no single known signing key matches the token header');
+  if (
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWKSMultipleMatchingKeys
+  ) {
+    return new TokenInvalidError(
+      'signing-key-not-found',
+      'no single known signing key matches the token header',
+    );
   }
-  if (error instanceof joseErrors.JOSEError) return new TokenInvalidError('malformed', 'token is not a well-formed signed JWT');
+  if (error instanceof joseErrors.JOSEError)
+    return new TokenInvalidError('malformed', 'token is not a well-formed signed JWT');
   throw error;
 }
 
-function claimError(error: InstanceType<typeof joseErrors.JWTClaimValidationFailed>): TokenInvalidError {
+function claimError(
+  error: InstanceType<typeof joseErrors.JWTClaimValidationFailed>,
+): TokenInvalidError {
   switch (error.claim) {
     case 'iss':
-      return new TokenInvalidError('issuer-mismatch', 'token issuer (iss) is not the trusted issuer');
+      return new TokenInvalidError(
+        'issuer-mismatch',
+        'token issuer (iss) is not the trusted issuer',
+      );
     case 'aud':
-      return new TokenInvalidError('audience-mismatch', 'token audience (aud) does not include this service');
+      return new TokenInvalidError(
+        'audience-mismatch',
+        'token audience (aud) does not include this service',
+      );
     case 'sub':
       return new TokenInvalidError('subject-missing', 'token has no subject (sub) claim');
     case 'exp':
       return new TokenInvalidError('expiry-missing', 'token has no valid expiry (exp) claim');
     case 'iat':
-      return new TokenInvalidError('issued-at-missing', 'token has no valid issued-at (iat) claim: its lifetime cannot be bounded');
+      return new TokenInvalidError(
+        'issued-at-missing',
+        'token has no valid issued-at (iat) claim: its lifetime cannot be bounded',
+      );
     case 'nbf':
-      return new TokenInvalidError('not-yet-valid', 'token is not valid yet (nbf is in the future)');
+      return new TokenInvalidError(
+        'not-yet-valid',
+        'token is not valid yet (nbf is in the future)',
+      );
     default:
-      return new TokenInvalidError('claim-invalid', `token claim "${error.claim}" is invalid (${error.reason})`);
+      return new TokenInvalidError(
+        'claim-invalid',
+        `token claim "${error.claim}" is invalid (${error.reason})`,
+      );
   }
 }
 
@@ -155,10 +211,16 @@ function expiryOf(payload: JWTPayload): Date | undefined {
 function callerFromPayload(payload: JWTPayload): Caller {
   const subject = payload.sub;
   if (typeof subject !== 'string' || subject === '') {
-    throw new TokenInvalidError('subject-missing', 'token subject (sub) must be a non-empty string');
+    throw new TokenInvalidError(
+      'subject-missing',
+      'token subject (sub) must be a non-empty string',
+    );
   }
   if (subject.length > SUBJECT_LENGTH_MAX) {
-    throw new TokenInvalidError('claim-invalid', `token subject (sub) is longer than ${SUBJECT_LENGTH_MAX} characters`);
+    throw new TokenInvalidError(
+      'claim-invalid',
+      `token subject (sub) is longer than ${SUBJECT_LENGTH_MAX} characters`,
+    );
   }
   return { id: subject, roles: knownRolesOf(payload['roles']) };
 }
@@ -167,10 +229,16 @@ function callerFromPayload(payload: JWTPayload): Caller {
 function knownRolesOf(claim: unknown): Role[] {
   if (claim === undefined) return [];
   if (!Array.isArray(claim)) {
-    throw new TokenInvalidError('roles-claim-invalid', 'token roles claim must be an array of strings');
+    throw new TokenInvalidError(
+      'roles-claim-invalid',
+      'token roles claim must be an array of strings',
+    );
   }
   if (claim.length > ROLES_CLAIM_ENTRIES_MAX) {
-    throw new TokenInvalidError('roles-claim-invalid', `token roles claim has more than ${ROLES_CLAIM_ENTRIES_MAX} entries`);
+    throw new TokenInvalidError(
+      'roles-claim-invalid',
+      `token roles claim has more than ${ROLES_CLAIM_ENTRIES_MAX} entries`,
+    );
   }
   return [...new Set(claim.filter(isRole))];
 }

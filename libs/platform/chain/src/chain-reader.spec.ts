@@ -9,12 +9,14 @@ const chainOf = (times: number[]) => {
     blockTime: (blockNumber: bigint) => {
       reads += 1;
       const time = times[Number(blockNumber)];
-      return time === undefined ? Promise.reject(new Error(`no block ${blockNumber}`)) : Promise.resolve(time);
+      return time === undefined
+        ? Promise.reject(new Error(`no block ${blockNumber}`))
+        : Promise.resolve(time);
     },
   };
 };
 
-describe('the block at a business day\'s cut-off', () => {
+describe("the block at a business day's cut-off", () => {
   const times = [1_000, 2_000, 2_000, 3_000, 5_000, 8_000];
 
   it('given an instant between two blocks, then the last block mined at or before it', async () => {
@@ -37,7 +39,11 @@ describe('the block at a business day\'s cut-off', () => {
     expect(many.reads()).toBeLessThanOrEqual(22);
   });
 
-  it('confirmations count the transaction\'s own block', () => {
-    expect([confirmationsAt(10n, 10n), confirmationsAt(11n, 10n), confirmationsAt(9n, 10n)]).toEqual([1, 2, 0]);
+  it("confirmations count the transaction's own block", () => {
+    expect([
+      confirmationsAt(10n, 10n),
+      confirmationsAt(11n, 10n),
+      confirmationsAt(9n, 10n),
+    ]).toEqual([1, 2, 0]);
   });
 });

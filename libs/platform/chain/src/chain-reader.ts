@@ -24,7 +24,11 @@ export interface ChainReader {
   head(): Promise<bigint>;
   balanceAt(address: string, asset: string, blockNumber: bigint): Promise<bigint>;
   /** Successful transfers of known assets into `addresses` in blocks [fromBlock, toBlock]. */
-  transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]>;
+  transfersTo(
+    addresses: readonly string[],
+    fromBlock: bigint,
+    toBlock: bigint,
+  ): Promise<ChainTransfer[]>;
   /** When a block was mined (ms since the epoch, as the chain records it). */
   blockTime(blockNumber: bigint): Promise<number>;
 }
@@ -37,14 +41,18 @@ export const BLOCK_SEARCH_STEPS_MAX = 64;
  * block times (they never decrease along the chain); undefined when the chain's first block is
  * later. Never beyond the head.
  */
-export async function blockAtOrBefore(reader: Pick<ChainReader, 'head' | 'blockTime'>, instantMs: number): Promise<bigint | undefined> {
+export async function blockAtOrBefore(
+  reader: Pick<ChainReader, 'head' | 'blockTime'>,
+  instantMs: number,
+): Promise<bigint | undefined> {
   const head = await reader.head();
   if ((await reader.blockTime(head)) <= instantMs) return head;
   if ((await reader.blockTime(0n)) > instantMs) return undefined;
   let low = 0n; // mined at or before the instant
   let high = head; // mined after it
   for (let step = 0; high - low > 1n; step += 1) {
-    if (step >= BLOCK_SEARCH_STEPS_MAX) throw new Error('assertion: a block search takes at most 64 steps');
+    if (step >= BLOCK_SEARCH_STEPS_MAX)
+      throw new Error('assertion: a block search takes at most 64 steps');
     const middle = (low + high) / 2n;
     if ((await reader.blockTime(middle)) <= instantMs) low = middle;
     else high = middle;

@@ -1,4 +1,12 @@
-import { createPublicClient, erc20Abi, getAddress, http, parseEventLogs, type Address, type PublicClient } from 'viem';
+import {
+  createPublicClient,
+  erc20Abi,
+  getAddress,
+  http,
+  parseEventLogs,
+  type Address,
+  type PublicClient,
+} from 'viem';
 import type { ChainReader, ChainTransfer } from './chain-reader';
 
 /** Blocks scanned per call of transfersTo: a long gap is walked in slices the caller checkpoints. */
@@ -35,15 +43,24 @@ export class EvmChainReader implements ChainReader {
     this.chain = options.chain;
     this.feeAsset = options.nativeAsset;
     this.assets = [options.nativeAsset, ...Object.keys(options.tokens)];
-    this.client = createPublicClient({ transport: http(options.rpcUrl, { timeout: EVM_RPC_TIMEOUT_MS, retryCount: 0 }) });
-    this.tokenOf = new Map(Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]));
-    this.assetOfToken = new Map(Object.entries(options.tokens).map(([asset, address]) => [address.toLowerCase(), asset]));
+    this.client = createPublicClient({
+      transport: http(options.rpcUrl, { timeout: EVM_RPC_TIMEOUT_MS, retryCount: 0 }),
+    });
+    this.tokenOf = new Map(
+      Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]),
+    );
+    this.assetOfToken = new Map(
+      Object.entries(options.tokens).map(([asset, address]) => [address.toLowerCase(), asset]),
+    );
   }
 
   /** The node serves the chain this adapter signs for (a transaction signed for chain 1 must not go to another). */
   async verifyChainId(): Promise<void> {
     const served = await this.client.getChainId();
-    if (served !== this.options.chainId) throw new ChainIdMismatchError(`the ${this.options.chain} node serves chain id ${served}, configured ${this.options.chainId}`);
+    if (served !== this.options.chainId)
+      throw new ChainIdMismatchError(
+        `the ${this.options.chain} node serves chain id ${served}, configured ${this.options.chainId}`,
+      );
   }
 
   head(): Promise<bigint> {
@@ -56,39 +73,86 @@ export class EvmChainReader implements ChainReader {
   }
 
   async balanceAt(address: string, asset: string, blockNumber: bigint): Promise<bigint> {
-    if (asset === this.options.nativeAsset) return this.client.getBalance({ address: getAddress(address), blockNumber });
-    return this.client.readContract({ address: this.token(asset), abi: erc20Abi, functionName: 'balanceOf', args: [getAddress(address)], blockNumber });
+    if (asset === this.options.nativeAsset)
+      return this.client.getBalance({ address: getAddress(address), blockNumber });
+    return this.client.readContract({
+      address: this.token(asset),
+      abi: erc20Abi,
+      functionName: 'balanceOf',
+      args: [getAddress(address)],
+      blockNumber,
+    });
   }
 
-  async transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]> {
+  async transfersTo(
+    addresses: readonly string[],
+    fromBlock: bigint,
+    toBlock: bigint,
+  ): Promise<ChainTransfer[]> {
     if (toBlock < fromBlock || addresses.length === 0) return [];
-    if (toBlock - fromBlock + 1n > EVM_SCAN_BLOCKS_MAX) throw new Error(`assertion: scan at most ${EVM_SCAN_BLOCKS_MAX} blocks at once`);
+    if (toBlock - fromBlock + 1n > EVM_SCAN_BLOCKS_MAX)
+      throw new Error(`assertion: scan at most ${EVM_SCAN_BLOCKS_MAX} blocks at once`);
     const watched = new Set(addresses.map((address) => address.toLowerCase()));
     const transfers: ChainTransfer[] = [];
     for (let number = fromBlock; number <= toBlock; number += 1n) {
       const block = await this.client.getBlock({ blockNumber: number, includeTransactions: true });
       for (const transaction of block.transactions) {
-        if (transaction.to === null || transaction.value === 0n || !watched.has(transaction.to.toLowerCase())) continue;
+        if (
+          transaction.to === null ||
+          transaction.value === 0n ||
+          !watched.has(transaction.to.toLowerCase())
+        )
+          continue;
         const receipt = await this.client.getTransactionReceipt({ hash: transaction.hash });
         if (receipt.status !== 'success') continue; // a reverted transaction moved nothing
-        transfers.push({ asset: this.options.nativeAsset, amountMinor: transaction.value, fromAddress: transaction.from, toAddress: transaction.to, transactionHash: transaction.hash, logIndex: null, blockNumber: number });
+        transfers.push({
+          asset: this.options.nativeAsset,
+          amountMinor: transaction.value,
+          fromAddress: transaction.from,
+          toAddress: transaction.to,
+          transactionHash: transaction.hash,
+          logIndex: null,
+          blockNumber: number,
+        });
       }
     }
     if (this.tokenOf.size > 0) {
       const logs = await this.client.getLogs({
         address: [...this.tokenOf.values()],
-        event: erc20Abi.find((item) => item.type === 'event' && item.name === 'Transfer') as Extract<(typeof erc20Abi)[number], { name: 'Transfer'; type: 'event' }>,
+        event: erc20Abi.find(
+          (item) => item.type === 'event' && item.name === 'Transfer',
+        ) as Extract<(typeof erc20Abi)[number], { name: 'Transfer'; type: 'event' }>,
         args: { to: [...watched].map((address) => getAddress(address)) },
         fromBlock,
         toBlock,
       });
       for (const log of parseEventLogs({ abi: erc20Abi, eventName: 'Transfer', logs })) {
         const asset = this.assetOfToken.get(log.address.toLowerCase());
-        if (asset === undefined || log.blockNumber === null || log.transactionHash === null || log.logIndex === null) continue;
-        transfers.push({ asset, amountMinor: log.args.value, fromAddress: log.args.from, toAddress: log.args.to, transactionHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber });
+        if (
+          asset === undefined ||
+          log.blockNumber === null ||
+          log.transactionHash === null ||
+          log.logIndex === null
+        )
+          continue;
+        transfers.push({
+          asset,
+          amountMinor: log.args.value,
+          fromAddress: log.args.from,
+          toAddress: log.args.to,
+          transactionHash: log.transactionHash,
+          logIndex: log.logIndex,
+          blockNumber: log.blockNumber,
+        });
       }
     }
-    return transfers.sort((a, b) => (a.blockNumber === b.blockNumber ? (a.logIndex ?? -1) - (b.logIndex ?? -1) : a.blockNumber < b.blockNumber ? -1 : 1));
+    return transfers.sort((a, b) =>
+      a.blockNumber === b.blockNumber
+        ? (a.logIndex ?? -1) - (b.logIndex ?? -1)
+        : a.blockNumber < b.blockNumber
+          ? -1
+          : 1,
+    );
   }
 
   protected token(asset: string): Address {

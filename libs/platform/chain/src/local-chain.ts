@@ -8,7 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPublicClient, createWalletClient, http, type Abi, type Address, type Hex } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  type Abi,
+  type Address,
+  type Hex,
+} from 'viem';
 
 /** The anvil version of the platform packages (package.json pins the linux-x64 one). */
 export const ANVIL_VERSION = '1.7.1';
@@ -61,15 +68,22 @@ export interface LocalChainOptions {
  */
 export function anvilBinary(): string {
   const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
-  if (platformPackage === undefined) throw new Error(`no anvil binary package for ${process.platform}-${process.arch}`);
+  if (platformPackage === undefined)
+    throw new Error(`no anvil binary package for ${process.platform}-${process.arch}`);
   let binary: string | undefined;
   try {
-    binary = join(dirname(require.resolve(`@foundry-rs/${platformPackage}/package.json`)), 'bin/anvil');
+    binary = join(
+      dirname(require.resolve(`@foundry-rs/${platformPackage}/package.json`)),
+      'bin/anvil',
+    );
   } catch {
     // not installed: reported below
   }
   // package.json lists only the linux-x64 package (this registry serves no other platform's): elsewhere, add yours
-  if (binary === undefined || !existsSync(binary)) throw new Error(`anvil's binary is missing: npm install --no-save @foundry-rs/${platformPackage}@${ANVIL_VERSION} (anvil for this platform)`);
+  if (binary === undefined || !existsSync(binary))
+    throw new Error(
+      `anvil's binary is missing: npm install --no-save @foundry-rs/${platformPackage}@${ANVIL_VERSION} (anvil for this platform)`,
+    );
   return binary;
 }
 
@@ -79,14 +93,37 @@ export function anvilBinary(): string {
  */
 export async function startLocalChain(options: LocalChainOptions): Promise<ChainNode> {
   const chainId = options.chainId ?? ANVIL_CHAIN_ID_DEFAULT;
-  const args = ['--host', '127.0.0.1', '--port', String(options.port), '--chain-id', String(chainId), '--silent'];
-  if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--chain-id',
+    String(chainId),
+    '--silent',
+  ];
+  if (options.blockTimeSeconds !== undefined)
+    args.push('--block-time', String(options.blockTimeSeconds));
   if (options.accounts !== undefined) args.push('--accounts', String(options.accounts));
-  if (options.stateFile !== undefined) args.push('--state', options.stateFile, ...(options.stateIntervalSeconds === undefined ? [] : ['--state-interval', String(options.stateIntervalSeconds)]));
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached === true });
-  if (options.pidFile !== undefined && child.pid !== undefined) writeFileSync(options.pidFile, `${child.pid}\n`, { mode: 0o600 });
+  if (options.stateFile !== undefined)
+    args.push(
+      '--state',
+      options.stateFile,
+      ...(options.stateIntervalSeconds === undefined
+        ? []
+        : ['--state-interval', String(options.stateIntervalSeconds)]),
+    );
+  const child = spawn(anvilBinary(), args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: options.detached === true,
+  });
+  if (options.pidFile !== undefined && child.pid !== undefined)
+    writeFileSync(options.pidFile, `${child.pid}\n`, { mode: 0o600 });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_BYTES_MAX)));
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_BYTES_MAX)),
+  );
   const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
   let failure: Error | undefined;
   void spawnFailed.then((error) => (failure = error));
@@ -97,16 +134,27 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Chain
     if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${stderr}`);
     if (Date.now() - started > LOCAL_CHAIN_START_TIMEOUT_MS) {
       child.kill('SIGKILL');
-      throw new Error(`anvil did not answer on ${rpcUrl} within ${LOCAL_CHAIN_START_TIMEOUT_MS} ms: ${stderr}`);
+      throw new Error(
+        `anvil did not answer on ${rpcUrl} within ${LOCAL_CHAIN_START_TIMEOUT_MS} ms: ${stderr}`,
+      );
     }
-    const answered = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) }).then(
+    const answered = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+    }).then(
       (response) => response.ok,
       () => false,
     );
     if (answered) break;
     await sleep(POLL_MS);
   }
-  return { rpcUrl, chainId, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopNode(child, options.pidFile) };
+  return {
+    rpcUrl,
+    chainId,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
+    stop: () => stopNode(child, options.pidFile),
+  };
 }
 
 /** SIGTERM (anvil dumps its --state file then), SIGKILL after LOCAL_CHAIN_STOP_TIMEOUT_MS. */
@@ -152,12 +200,28 @@ export async function stopLeftOverNode(pidFile: string, stateFile: string): Prom
  * needed) from one of the node's unlocked accounts, the whole supply to `owner`. Its decimals()
  * says 18 whatever the asset registry says: the wallet counts raw token units.
  */
-export async function deployDevelopmentToken(rpcUrl: string, options: { name: string; symbol: string; supply: bigint; owner: Address; from: Address }): Promise<Address> {
+export async function deployDevelopmentToken(
+  rpcUrl: string,
+  options: { name: string; symbol: string; supply: bigint; owner: Address; from: Address },
+): Promise<Address> {
   // loaded here, not at the top: a development dependency, absent from a production image
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON artifact from a package without exports for it
-  const artifact = require('@openzeppelin/contracts/build/contracts/ERC20PresetFixedSupply.json') as { abi: Abi; bytecode: Hex };
-  const hash = await createWalletClient({ transport: http(rpcUrl) }).deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args: [options.name, options.symbol, options.supply, options.owner], account: options.from, chain: null });
-  const receipt = await createPublicClient({ transport: http(rpcUrl) }).waitForTransactionReceipt({ hash });
-  if (receipt.status !== 'success' || receipt.contractAddress == null) throw new Error(`token deployment failed: ${receipt.status}`);
+  const artifact =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON artifact from a package without exports for it
+    require('@openzeppelin/contracts/build/contracts/ERC20PresetFixedSupply.json') as {
+      abi: Abi;
+      bytecode: Hex;
+    };
+  const hash = await createWalletClient({ transport: http(rpcUrl) }).deployContract({
+    abi: artifact.abi,
+    bytecode: artifact.bytecode,
+    args: [options.name, options.symbol, options.supply, options.owner],
+    account: options.from,
+    chain: null,
+  });
+  const receipt = await createPublicClient({ transport: http(rpcUrl) }).waitForTransactionReceipt({
+    hash,
+  });
+  if (receipt.status !== 'success' || receipt.contractAddress == null)
+    throw new Error(`token deployment failed: ${receipt.status}`);
   return receipt.contractAddress;
 }

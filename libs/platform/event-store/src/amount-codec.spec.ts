@@ -6,7 +6,14 @@ import { copyTextValue, unescapeCopyText } from './copy-text';
 const amountMinor = fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n });
 const data = fc.record({
   journalId: fc.string(),
-  entries: fc.array(fc.record({ account: fc.record({ kind: fc.constantFrom('client', 'house'), clientId: fc.string() }), amountMinor, side: fc.constantFrom('debit', 'credit') }), { maxLength: 6 }),
+  entries: fc.array(
+    fc.record({
+      account: fc.record({ kind: fc.constantFrom('client', 'house'), clientId: fc.string() }),
+      amountMinor,
+      side: fc.constantFrom('debit', 'credit'),
+    }),
+    { maxLength: 6 },
+  ),
   feeMinor: amountMinor,
   note: fc.option(fc.string(), { nil: null }),
   count: fc.integer(),
@@ -20,7 +27,9 @@ describe('amount codec', () => {
         const copied = decodeAmounts(stored);
         expect(copied).toEqual(value);
         expect(JSON.parse(JSON.stringify(stored))).toEqual(stored); // the copying decode left the stored data as it was
-        expect(decodeAmountsInPlace(JSON.parse(JSON.stringify(stored)) as JsonObject)).toEqual(value);
+        expect(decodeAmountsInPlace(JSON.parse(JSON.stringify(stored)) as JsonObject)).toEqual(
+          value,
+        );
       }),
     );
   });
@@ -35,7 +44,9 @@ describe('amount codec', () => {
 
   it('refuses a stored amount that is not an integer, either way', () => {
     expect(() => decodeAmounts({ amountMinor: '1.5' })).toThrow(/not an integer/);
-    expect(() => decodeAmountsInPlace({ nested: [{ amountMinor: '01' }] })).toThrow(/not an integer/);
+    expect(() => decodeAmountsInPlace({ nested: [{ amountMinor: '01' }] })).toThrow(
+      /not an integer/,
+    );
   });
 });
 

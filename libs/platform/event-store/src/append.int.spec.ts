@@ -38,15 +38,22 @@ describe('appending to streams (PostgreSQL)', () => {
 
     it('given a stream at version 2, when appending expecting 1, then it is refused and nothing is written', async () => {
       await store.appendToStream('s-exact', [testEvent(), testEvent()], 'no-stream');
-      await expect(store.appendToStream('s-exact', [testEvent()], 1n)).rejects.toMatchObject({ expected: 1n, actual: 2n });
+      await expect(store.appendToStream('s-exact', [testEvent()], 1n)).rejects.toMatchObject({
+        expected: 1n,
+        actual: 2n,
+      });
       expect(await store.readStream('s-exact')).toHaveLength(2);
       const result = await store.appendToStream('s-exact', [testEvent()], 2n);
       expect(result.nextExpectedVersion).toBe(3n);
     });
 
     it("given no stream, when appending with 'stream-exists' or an exact version, then it is refused with actual 0", async () => {
-      await expect(store.appendToStream('s-missing', [testEvent()], 'stream-exists')).rejects.toMatchObject({ actual: 0n });
-      await expect(store.appendToStream('s-missing', [testEvent()], 3n)).rejects.toMatchObject({ actual: 0n });
+      await expect(
+        store.appendToStream('s-missing', [testEvent()], 'stream-exists'),
+      ).rejects.toMatchObject({ actual: 0n });
+      await expect(store.appendToStream('s-missing', [testEvent()], 3n)).rejects.toMatchObject({
+        actual: 0n,
+      });
     });
 
     it("given any state, when appending with 'any', then it is appended", async () => {
@@ -70,7 +77,9 @@ describe('appending to streams (PostgreSQL)', () => {
   describe('writers racing for the append lock', () => {
     async function waitUntilBlockedOnLock(): Promise<void> {
       for (let attempt = 0; attempt < 200; attempt += 1) {
-        const waiting = await db.pool.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`);
+        const waiting = await db.pool.query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`,
+        );
         if (waiting.rowCount !== null && waiting.rowCount > 0) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -89,12 +98,21 @@ describe('appending to streams (PostgreSQL)', () => {
       await waitUntilBlockedOnLock();
       releaseFirst();
       await first;
-      await expect(second).resolves.toMatchObject({ nextExpectedVersion: 2n, alreadyStored: false });
+      await expect(second).resolves.toMatchObject({
+        nextExpectedVersion: 2n,
+        alreadyStored: false,
+      });
     });
 
     it("given concurrent 'any' appends to one stream, then all succeed with consecutive versions", async () => {
-      const results = await Promise.all(Array.from({ length: 6 }, () => store.appendToStream('race-any', [testEvent(), testEvent()], 'any')));
-      expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => Number(a - b))).toEqual([2n, 4n, 6n, 8n, 10n, 12n]);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          store.appendToStream('race-any', [testEvent(), testEvent()], 'any'),
+        ),
+      );
+      expect(
+        results.map((result) => result.nextExpectedVersion).sort((a, b) => Number(a - b)),
+      ).toEqual([2n, 4n, 6n, 8n, 10n, 12n]);
       const versions = (await store.readStream('race-any')).map((event) => event.streamVersion);
       expect(versions).toEqual(Array.from({ length: 12 }, (_, index) => BigInt(index + 1)));
     });
@@ -114,7 +132,10 @@ describe('appending to streams (PostgreSQL)', () => {
 
   describe('idempotency by event id', () => {
     it('given stored events, when the same ids and payloads are appended again, then nothing is added and the original positions return', async () => {
-      const events = [testEvent('Deposited', { amountMinor: '1' }), testEvent('Deposited', { amountMinor: '2' })];
+      const events = [
+        testEvent('Deposited', { amountMinor: '1' }),
+        testEvent('Deposited', { amountMinor: '2' }),
+      ];
       const first = await store.appendToStream('s-retry', events, 'no-stream');
       const headBefore = await store.headPosition();
       const retry = await store.appendToStream('s-retry', events, 'no-stream');
@@ -130,15 +151,24 @@ describe('appending to streams (PostgreSQL)', () => {
       const late = store.appendToStream('s-moved', [decided], 1n); // decided on version 1, unaware of Held
       await expect(late).rejects.toBeInstanceOf(WrongExpectedVersionError);
       await expect(late).rejects.toMatchObject({ expected: 1n, actual: 2n });
-      await expect(store.appendToStream('s-moved', [decided], 2n)).resolves.toMatchObject({ alreadyStored: true, nextExpectedVersion: 3n });
-      await expect(store.appendToStream('s-moved', [decided], 'any')).resolves.toMatchObject({ alreadyStored: true });
+      await expect(store.appendToStream('s-moved', [decided], 2n)).resolves.toMatchObject({
+        alreadyStored: true,
+        nextExpectedVersion: 3n,
+      });
+      await expect(store.appendToStream('s-moved', [decided], 'any')).resolves.toMatchObject({
+        alreadyStored: true,
+      });
     });
 
     it('given a stored event, when its id is appended with another payload, then a typed conflict is raised and nothing is written', async () => {
       const original = testEvent('Deposited', { amountMinor: '1' });
       await store.appendToStream('s-conflict', [original], 'no-stream');
       const headBefore = await store.headPosition();
-      const attempt = store.appendToStream('s-conflict', [{ ...original, data: { amountMinor: '2' } }], 'any');
+      const attempt = store.appendToStream(
+        's-conflict',
+        [{ ...original, data: { amountMinor: '2' } }],
+        'any',
+      );
       await expect(attempt).rejects.toBeInstanceOf(EventIdConflictError);
       await expect(attempt).rejects.toMatchObject({
         code: EventStoreErrorCode.eventIdConflict,
@@ -151,7 +181,9 @@ describe('appending to streams (PostgreSQL)', () => {
     it('given a stored event, when its id is appended to another stream, then it is a conflict', async () => {
       const original = testEvent();
       await store.appendToStream('s-home', [original], 'no-stream');
-      await expect(store.appendToStream('s-elsewhere', [original], 'any')).rejects.toMatchObject({ reason: 'different-stream' });
+      await expect(store.appendToStream('s-elsewhere', [original], 'any')).rejects.toMatchObject({
+        reason: 'different-stream',
+      });
     });
 
     it.each(['first', 'last'] as const)(
@@ -163,16 +195,22 @@ describe('appending to streams (PostgreSQL)', () => {
         const headBefore = await store.headPosition();
         const fresh = Array.from({ length: COPY_CHUNK_ROWS * 8 }, () => testEvent());
         const events = where === 'first' ? [stored, ...fresh] : [...fresh, stored];
-        await expect(store.appendToStream(streamId, events, 1n)).rejects.toMatchObject({ reason: 'partially-stored-append' });
+        await expect(store.appendToStream(streamId, events, 1n)).rejects.toMatchObject({
+          reason: 'partially-stored-append',
+        });
         expect(await store.headPosition()).toBe(headBefore);
-        await expect(store.appendToStream(streamId, [testEvent()], 1n)).resolves.toMatchObject({ nextExpectedVersion: 2n });
+        await expect(store.appendToStream(streamId, [testEvent()], 1n)).resolves.toMatchObject({
+          nextExpectedVersion: 2n,
+        });
       },
     );
 
     it('given a stored event, when a batch mixes it with new events, then it is a conflict', async () => {
       const original = testEvent();
       await store.appendToStream('s-partial', [original], 'no-stream');
-      await expect(store.appendToStream('s-partial', [original, testEvent()], 'any')).rejects.toMatchObject({
+      await expect(
+        store.appendToStream('s-partial', [original, testEvent()], 'any'),
+      ).rejects.toMatchObject({
         reason: 'partially-stored-append',
       });
     });
@@ -199,14 +237,18 @@ describe('appending to streams (PostgreSQL)', () => {
         { streamId: 'c-2', expectedVersion: 'no-stream', events: [testEvent()] },
         { streamId: 'c-1', expectedVersion: 2n, events: [testEvent()] },
       ]);
-      expect(results.flatMap((result) => result.positions)).toEqual([1n, 2n, 3n, 4n].map((n) => headBefore + n));
+      expect(results.flatMap((result) => result.positions)).toEqual(
+        [1n, 2n, 3n, 4n].map((n) => headBefore + n),
+      );
       expect(results.map((result) => result.nextExpectedVersion)).toEqual([2n, 1n, 3n]);
     });
 
     it("given a refused append inside the caller's transaction, then the transaction stays usable and commits the rest", async () => {
       await store.appendToStream('tx-1', [testEvent()], 'no-stream');
       const results = await store.withTransaction(async (transaction) => {
-        await expect(store.appendToStream('tx-1', [testEvent()], 'no-stream', transaction)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(
+          store.appendToStream('tx-1', [testEvent()], 'no-stream', transaction),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
         const first = await store.appendToStream('tx-1', [testEvent()], 1n, transaction);
         const second = await store.appendToStream('tx-2', [testEvent()], 'no-stream', transaction);
         return [first, second];
@@ -218,7 +260,9 @@ describe('appending to streams (PostgreSQL)', () => {
     it('refuses two appends at once on one transaction loudly (a transaction is one sequence of statements)', async () => {
       await store.withTransaction(async (transaction) => {
         const first = store.appendToStream('tx-busy', [testEvent()], 'any', transaction);
-        await expect(store.appendToStream('tx-busy', [testEvent()], 'any', transaction)).rejects.toThrow(/assertion: .*already in use/);
+        await expect(
+          store.appendToStream('tx-busy', [testEvent()], 'any', transaction),
+        ).rejects.toThrow(/assertion: .*already in use/);
         await first;
       });
       expect(await store.readStream('tx-busy')).toHaveLength(1);
@@ -226,7 +270,8 @@ describe('appending to streams (PostgreSQL)', () => {
 
     it('given many appends in one transaction, then each releases its savepoint', async () => {
       await store.withTransaction(async (transaction) => {
-        for (let index = 0; index < 100; index += 1) await store.appendToStream('tx-many', [testEvent()], 'any', transaction);
+        for (let index = 0; index < 100; index += 1)
+          await store.appendToStream('tx-many', [testEvent()], 'any', transaction);
         const depth = await transaction.client.query<{ count: string }>(
           `select count(*) from pg_locks where locktype = 'transactionid' and pid = pg_backend_pid()`,
         );
@@ -248,7 +293,10 @@ describe('appending to streams (PostgreSQL)', () => {
 
   describe('stored form', () => {
     it('keeps the schema version, metadata and exact payload of each event', async () => {
-      const event = { ...testEvent('Withdrawn', { amountMinor: '123456789012345678901234567890', note: 'é ✓' }), schemaVersion: 2 };
+      const event = {
+        ...testEvent('Withdrawn', { amountMinor: '123456789012345678901234567890', note: 'é ✓' }),
+        schemaVersion: 2,
+      };
       await store.appendToStream('f-1', [event], 'no-stream');
       const [stored] = await store.readStream('f-1');
       expect(stored).toMatchObject({
@@ -264,7 +312,10 @@ describe('appending to streams (PostgreSQL)', () => {
 
     it('keeps tabs, newlines and backslashes in stream ids, types and payloads exactly', async () => {
       const streamId = 'odd\tstream\nid\\x';
-      const event = testEvent('Type\twith\\odd\r\ncharacters', { note: 'line1\nline2\ttab \\ backslash \\x00 "quoted"', nested: { u: '\u0001' } });
+      const event = testEvent('Type\twith\\odd\r\ncharacters', {
+        note: 'line1\nline2\ttab \\ backslash \\x00 "quoted"',
+        nested: { u: '\u0001' },
+      });
       await store.appendToStream(streamId, [event], 'no-stream');
       const [stored] = await store.readStream(streamId);
       expect(stored).toMatchObject({ streamId, type: event.type, data: event.data });
@@ -272,8 +323,12 @@ describe('appending to streams (PostgreSQL)', () => {
     });
 
     it('refuses stream ids PostgreSQL would alter (NUL, lone surrogates) loudly, before writing', async () => {
-      await expect(store.appendToStream('s\uD800', [testEvent()], 'no-stream')).rejects.toThrow(/well-formed/);
-      await expect(store.appendToStream('s\u0000', [testEvent()], 'no-stream')).rejects.toThrow(/NUL/);
+      await expect(store.appendToStream('s\uD800', [testEvent()], 'no-stream')).rejects.toThrow(
+        /well-formed/,
+      );
+      await expect(store.appendToStream('s\u0000', [testEvent()], 'no-stream')).rejects.toThrow(
+        /NUL/,
+      );
     });
 
     it('refuses a bigint in the payload loudly: amounts travel as decimal strings', async () => {

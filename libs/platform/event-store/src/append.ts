@@ -6,7 +6,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyTextValue } from './copy-text';
 import { EventIdConflictError, WrongExpectedVersionError } from './errors';
 import { GENESIS_HASH, chainLink, contentDigest } from './hash-chain';
-import { APPEND_EVENTS_MAX, COPY_CHUNK_ROWS, EVENT_TYPE_LENGTH_MAX, PREPARE_SLICE_EVENTS, STREAM_ID_LENGTH_MAX } from './limits';
+import {
+  APPEND_EVENTS_MAX,
+  COPY_CHUNK_ROWS,
+  EVENT_TYPE_LENGTH_MAX,
+  PREPARE_SLICE_EVENTS,
+  STREAM_ID_LENGTH_MAX,
+} from './limits';
 import type { Queryable } from './queryable';
 import type { AppendResult, ExpectedVersion, NewEvent, StreamAppend } from './types';
 
@@ -72,15 +78,26 @@ export async function appendInTransaction(
 ): Promise<AppendResult[]> {
   assertAppendShape(appends);
   const prepared = await prepareAppends(appends);
-  const optimisticVersions = await loadStreamVersions(db, schema, appends.filter((append) => append.expectedVersion !== 'no-stream'));
+  const optimisticVersions = await loadStreamVersions(
+    db,
+    schema,
+    appends.filter((append) => append.expectedVersion !== 'no-stream'),
+  );
 
-  await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.event-store.append.${schema}`]);
+  await db.query('select pg_advisory_xact_lock(hashtext($1))', [
+    `custody.event-store.append.${schema}`,
+  ]);
   await db.query(`savepoint ${SAVEPOINT}`);
   try {
-    return await releasing(db, appendLocked(db, schema, prepared, recordedAt, optimisticVersions, null));
+    return await releasing(
+      db,
+      appendLocked(db, schema, prepared, recordedAt, optimisticVersions, null),
+    );
   } catch (error) {
     await db.query(`rollback to savepoint ${SAVEPOINT}`); // the caller's transaction stays usable
-    const stale = error instanceof WrongExpectedVersionError || (error as { code?: string }).code === UNIQUE_VIOLATION;
+    const stale =
+      error instanceof WrongExpectedVersionError ||
+      (error as { code?: string }).code === UNIQUE_VIOLATION;
     if (!stale) throw error;
   }
   try {
@@ -141,12 +158,25 @@ async function appendLocked(
     const current = versions.get(append.streamId) ?? 0n;
     checkExpectedVersion(append.streamId, append.expectedVersion, current);
     const hashes: string[] = [];
-    placed.push({ streamId: append.streamId, streamIdText: copyTextValue(append.streamId), events, firstPosition: position + 1n, firstVersion: current + 1n, hashes });
+    placed.push({
+      streamId: append.streamId,
+      streamIdText: copyTextValue(append.streamId),
+      events,
+      firstPosition: position + 1n,
+      firstVersion: current + 1n,
+      hashes,
+    });
     const positions = events.map((_, index) => position + BigInt(index + 1));
     position += BigInt(events.length);
     const nextExpectedVersion = current + BigInt(events.length);
     versions.set(append.streamId, nextExpectedVersion);
-    results.push({ streamId: append.streamId, nextExpectedVersion, positions, hashes, alreadyStored: false });
+    results.push({
+      streamId: append.streamId,
+      nextExpectedVersion,
+      positions,
+      hashes,
+      alreadyStored: false,
+    });
   }
 
   if (placed.length > 0) {
@@ -160,7 +190,13 @@ async function appendLocked(
 }
 
 /** Hashes the placed events in order, chaining each on the one before, and streams them into one COPY. */
-async function copyRows(db: TransactionClient, schema: string, placed: readonly PlacedStream[], headHash: Buffer, recordedAt: Date): Promise<void> {
+async function copyRows(
+  db: TransactionClient,
+  schema: string,
+  placed: readonly PlacedStream[],
+  headHash: Buffer,
+  recordedAt: Date,
+): Promise<void> {
   const copy = db.query(copyFrom(`copy ${schema}.events (${COPY_COLUMNS}) from stdin`));
   const done = finished(copy);
   done.catch(() => undefined); // observed below; this only keeps an early failure from going unhandled
@@ -173,7 +209,12 @@ async function copyRows(db: TransactionClient, schema: string, placed: readonly 
   await done;
 }
 
-async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHash: Buffer, recordedAt: Date): Promise<void> {
+async function writeRows(
+  copy: Writable,
+  placed: readonly PlacedStream[],
+  headHash: Buffer,
+  recordedAt: Date,
+): Promise<void> {
   const recordedAtText = recordedAt.toISOString();
   let previousHash = headHash;
   let previousHex = headHash.toString('hex');
@@ -183,7 +224,11 @@ async function writeRows(copy: Writable, placed: readonly PlacedStream[], headHa
     for (const [index, event] of stream.events.entries()) {
       const globalPosition = stream.firstPosition + BigInt(index);
       const streamVersion = stream.firstVersion + BigInt(index);
-      const hash = chainLink(previousHash, { globalPosition, streamId: stream.streamId, streamVersion, recordedAt }, event.contentDigest);
+      const hash = chainLink(
+        previousHash,
+        { globalPosition, streamId: stream.streamId, streamVersion, recordedAt },
+        event.contentDigest,
+      );
       const hex = hash.toString('hex');
       stream.hashes.push(hex);
       chunk += `${globalPosition}\t${stream.streamIdText}\t${streamVersion}\t${event.contentCopyText}\t${recordedAtText}\t\\\\x${previousHex}\t\\\\x${hex}\n`;
@@ -232,8 +277,14 @@ function prepareEvent(event: NewEvent): PreparedEvent {
   if (event.type.includes('\u0000') || !event.type.isWellFormed()) {
     throw new Error(`assertion: event type must be well-formed Unicode without NUL characters`);
   }
-  if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1 || event.schemaVersion > SCHEMA_VERSION_MAX) {
-    throw new Error(`assertion: schema version of ${event.type} must be an integer in 1..${SCHEMA_VERSION_MAX}`);
+  if (
+    !Number.isInteger(event.schemaVersion) ||
+    event.schemaVersion < 1 ||
+    event.schemaVersion > SCHEMA_VERSION_MAX
+  ) {
+    throw new Error(
+      `assertion: schema version of ${event.type} must be an integer in 1..${SCHEMA_VERSION_MAX}`,
+    );
   }
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
     throw new Error(`assertion: data of ${event.type} must be a JSON object`);
@@ -241,8 +292,25 @@ function prepareEvent(event: NewEvent): PreparedEvent {
   // JSON.stringify throws on bigint: amounts must already be decimal strings here.
   const dataJson = JSON.stringify(event.data);
   const metadataJson = JSON.stringify(event.metadata ?? {});
-  const contentCopyText = [event.eventId, copyTextValue(event.type), String(event.schemaVersion), copyTextValue(dataJson), copyTextValue(metadataJson)].join('\t');
-  return { event, dataJson, contentCopyText, contentDigest: contentDigest({ eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, dataJson, metadataJson }) };
+  const contentCopyText = [
+    event.eventId,
+    copyTextValue(event.type),
+    String(event.schemaVersion),
+    copyTextValue(dataJson),
+    copyTextValue(metadataJson),
+  ].join('\t');
+  return {
+    event,
+    dataJson,
+    contentCopyText,
+    contentDigest: contentDigest({
+      eventId: event.eventId,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      dataJson,
+      metadataJson,
+    }),
+  };
 }
 
 function assertAppendShape(appends: readonly StreamAppend[]): void {
@@ -256,15 +324,19 @@ function assertAppendShape(appends: readonly StreamAppend[]): void {
     if (append.streamId.includes('\u0000') || !append.streamId.isWellFormed()) {
       throw new Error('assertion: stream id must be well-formed Unicode without NUL characters');
     }
-    if (append.events.length === 0) throw new Error(`assertion: append to '${append.streamId}' has no events`);
+    if (append.events.length === 0)
+      throw new Error(`assertion: append to '${append.streamId}' has no events`);
     for (const event of append.events) {
-      if (ids.has(event.eventId)) throw new Error(`assertion: event id ${event.eventId} twice in one append`);
+      if (ids.has(event.eventId))
+        throw new Error(`assertion: event id ${event.eventId} twice in one append`);
       ids.add(event.eventId);
     }
     total += append.events.length;
   }
   if (total > APPEND_EVENTS_MAX) {
-    throw new Error(`assertion: one append may write at most ${APPEND_EVENTS_MAX} events, got ${total}`);
+    throw new Error(
+      `assertion: one append may write at most ${APPEND_EVENTS_MAX} events, got ${total}`,
+    );
   }
 }
 
@@ -303,7 +375,11 @@ function classifyDuplicates(
     if (identity.streamId !== append.streamId) {
       throw new EventIdConflictError(event.eventId, append.streamId, 'different-stream');
     }
-    if (identity.type !== event.type || identity.schemaVersion !== event.schemaVersion || identity.dataJson !== dataJson) {
+    if (
+      identity.type !== event.type ||
+      identity.schemaVersion !== event.schemaVersion ||
+      identity.dataJson !== dataJson
+    ) {
       throw new EventIdConflictError(event.eventId, append.streamId, 'different-payload');
     }
     positions.push(identity.globalPosition);
@@ -311,8 +387,18 @@ function classifyDuplicates(
     lastVersion = identity.streamVersion;
   }
   // the stream's version just before the stored events is what a genuine retry expected
-  checkExpectedVersion(append.streamId, append.expectedVersion, lastVersion - BigInt(events.length));
-  return { streamId: append.streamId, nextExpectedVersion: lastVersion, positions, hashes, alreadyStored: true };
+  checkExpectedVersion(
+    append.streamId,
+    append.expectedVersion,
+    lastVersion - BigInt(events.length),
+  );
+  return {
+    streamId: append.streamId,
+    nextExpectedVersion: lastVersion,
+    positions,
+    hashes,
+    alreadyStored: true,
+  };
 }
 
 async function loadStoredIdentities(
@@ -351,7 +437,11 @@ async function loadStoredIdentities(
   );
 }
 
-async function loadStreamVersions(db: Queryable, schema: string, appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+async function loadStreamVersions(
+  db: Queryable,
+  schema: string,
+  appends: readonly StreamAppend[],
+): Promise<Map<string, bigint>> {
   const streamIds = [...new Set(appends.map((append) => append.streamId))];
   if (streamIds.length === 0) return new Map();
   const result = await db.query<{ stream_id: string; version: string }>(
@@ -360,16 +450,25 @@ async function loadStreamVersions(db: Queryable, schema: string, appends: readon
     [streamIds],
   );
   const versions = new Map<string, bigint>();
-  for (const row of result.rows) if (row.version !== null) versions.set(row.stream_id, BigInt(row.version));
+  for (const row of result.rows)
+    if (row.version !== null) versions.set(row.stream_id, BigInt(row.version));
   return versions;
 }
 
-async function loadHead(db: Queryable, schema: string): Promise<{ globalPosition: bigint; hash: string; recordedAtMs: number }> {
+async function loadHead(
+  db: Queryable,
+  schema: string,
+): Promise<{ globalPosition: bigint; hash: string; recordedAtMs: number }> {
   const result = await db.query<{ global_position: string; hash: string; recorded_at_ms: string }>(
     `select global_position, encode(hash, 'hex') as hash, (extract(epoch from recorded_at) * 1000)::int8 as recorded_at_ms
        from ${schema}.events order by global_position desc limit 1`,
   );
   const row = result.rows[0];
-  return row === undefined ? { globalPosition: 0n, hash: GENESIS_HASH, recordedAtMs: 0 } : { globalPosition: BigInt(row.global_position), hash: row.hash, recordedAtMs: Number(row.recorded_at_ms) };
+  return row === undefined
+    ? { globalPosition: 0n, hash: GENESIS_HASH, recordedAtMs: 0 }
+    : {
+        globalPosition: BigInt(row.global_position),
+        hash: row.hash,
+        recordedAtMs: Number(row.recorded_at_ms),
+      };
 }
-

@@ -8,12 +8,27 @@ import { from as copyFrom } from 'pg-copy-streams';
  * backslash sequence for a backslash, tab, newline or carriage return inside a value.
  */
 const COPY_SPECIAL_CHARACTERS = /[\\\t\n\r]/;
-const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const COPY_UNESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+const COPY_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+const COPY_UNESCAPES: Readonly<Record<string, string>> = {
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+};
 
 /** Escapes a value for COPY's text format (backslash, tab, newline, carriage return). */
 export function copyTextValue(value: string): string {
-  return COPY_SPECIAL_CHARACTERS.test(value) ? value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] ?? character) : value;
+  return COPY_SPECIAL_CHARACTERS.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] ?? character)
+    : value;
 }
 
 /**
@@ -23,11 +38,14 @@ export function copyTextValue(value: string): string {
  */
 export function unescapeCopyText(field: string): string {
   if (!field.includes('\\')) return field;
-  return field.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/gs, (_match, octal: string | undefined, hex: string | undefined, other: string) => {
-    if (octal !== undefined) return String.fromCharCode(parseInt(octal, 8));
-    if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
-    return COPY_UNESCAPES[other] ?? other;
-  });
+  return field.replace(
+    /\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/gs,
+    (_match, octal: string | undefined, hex: string | undefined, other: string) => {
+      if (octal !== undefined) return String.fromCharCode(parseInt(octal, 8));
+      if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
+      return COPY_UNESCAPES[other] ?? other;
+    },
+  );
 }
 
 /** An open `COPY ... FROM STDIN` on the caller's connection (its transaction): chunks of rows in, then end. */

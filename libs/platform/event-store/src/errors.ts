@@ -33,9 +33,7 @@ export class WrongExpectedVersionError extends EventStoreError {
 }
 
 export type EventIdConflictReason =
-  | 'different-payload'
-  | 'different-stream'
-  | 'partially-stored-append';
+  'different-payload' | 'different-stream' | 'partially-stored-append';
 
 /** The event id is already stored with another payload or in another stream. */
 export class EventIdConflictError extends EventStoreError {

@@ -29,7 +29,9 @@ describe('hash chain', () => {
     ['metadata', { metadataJson: '{"actor":"x"}' }],
     ['recorded time', { recordedAt: new Date('2026-01-02T03:04:05.679Z') }],
   ])('changes when the %s changes', (_field, change) => {
-    expect(chainHash(GENESIS_HASH, { ...record, ...change })).not.toBe(chainHash(GENESIS_HASH, record));
+    expect(chainHash(GENESIS_HASH, { ...record, ...change })).not.toBe(
+      chainHash(GENESIS_HASH, record),
+    );
   });
 
   it('changes when the predecessor changes', () => {
@@ -39,10 +41,16 @@ describe('hash chain', () => {
 
   it.each<[string, Partial<HashedRecord>, Partial<HashedRecord>]>([
     ['type and schema version', { type: 'T1', schemaVersion: 1 }, { type: 'T', schemaVersion: 11 }],
-    ['data and metadata', { dataJson: '{"a":1} ', metadataJson: '{}' }, { dataJson: '{"a":1}', metadataJson: ' {}' }],
+    [
+      'data and metadata',
+      { dataJson: '{"a":1} ', metadataJson: '{}' },
+      { dataJson: '{"a":1}', metadataJson: ' {}' },
+    ],
     ['event id and type', { eventId: 'e', type: 'xT' }, { eventId: 'ex', type: 'T' }],
   ])('does not let one field bleed into the next: %s', (_fields, left, right) => {
-    expect(chainHash(GENESIS_HASH, { ...record, ...left })).not.toBe(chainHash(GENESIS_HASH, { ...record, ...right }));
+    expect(chainHash(GENESIS_HASH, { ...record, ...left })).not.toBe(
+      chainHash(GENESIS_HASH, { ...record, ...right }),
+    );
   });
 
   it('refuses a malformed predecessor hash loudly', () => {

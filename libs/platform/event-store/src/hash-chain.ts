@@ -57,7 +57,11 @@ export function contentDigest(content: HashedContent): Buffer {
  * length-prefixed stream id) and its content digest. Changing, removing or moving any record
  * breaks the link after it.
  */
-export function chainLink(previousHash: Buffer, placement: HashedPlacement, content: Buffer): Buffer {
+export function chainLink(
+  previousHash: Buffer,
+  placement: HashedPlacement,
+  content: Buffer,
+): Buffer {
   if (previousHash.length !== HASH_BYTES || content.length !== HASH_BYTES) {
     throw new Error('assertion: chain hashes and content digests are 32 bytes');
   }

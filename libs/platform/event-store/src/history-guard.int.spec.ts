@@ -6,7 +6,10 @@ import { withSchemaDdl } from './schema';
 import { testEvent } from './test-events';
 
 const EVENTS_WRITTEN = 3;
-const REFUSED = { code: HISTORY_CHANGE_REFUSED_SQLSTATE, message: expect.stringMatching(/^HISTORY_APPEND_ONLY: /) };
+const REFUSED = {
+  code: HISTORY_CHANGE_REFUSED_SQLSTATE,
+  message: expect.stringMatching(/^HISTORY_APPEND_ONLY: /),
+};
 
 /**
  * Issue 22 (4): history is append-only in the database itself. The store's own preparation puts
@@ -22,16 +25,34 @@ describe('the append-only guard on history (PostgreSQL)', () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ pool: db.pool, schema });
     await store.migrate();
-    for (let index = 0; index < EVENTS_WRITTEN; index += 1) await store.appendToStream('stream-1', [testEvent('Deposited', { amountMinor: String(index + 1) })], 'any');
-    await withSchemaDdl(db.pool, schema, (client) => client.query(`create table if not exists ${schema}.inbox (consumer_group text not null, message_id text not null, primary key (consumer_group, message_id))`).then(() => undefined));
+    for (let index = 0; index < EVENTS_WRITTEN; index += 1)
+      await store.appendToStream(
+        'stream-1',
+        [testEvent('Deposited', { amountMinor: String(index + 1) })],
+        'any',
+      );
+    await withSchemaDdl(db.pool, schema, (client) =>
+      client
+        .query(
+          `create table if not exists ${schema}.inbox (consumer_group text not null, message_id text not null, primary key (consumer_group, message_id))`,
+        )
+        .then(() => undefined),
+    );
     await db.pool.query(`insert into ${schema}.inbox values ('group', 'message-1')`);
   });
   afterAll(() => db.drop());
 
-  const eventCount = async () => Number((await db.pool.query<{ count: string }>(`select count(*) from ${schema}.events`)).rows[0]?.count);
+  const eventCount = async () =>
+    Number(
+      (await db.pool.query<{ count: string }>(`select count(*) from ${schema}.events`)).rows[0]
+        ?.count,
+    );
 
   it.each([
-    ['UPDATE', `update ${schema}.events set data = '{"amountMinor":"999"}' where global_position = 2`],
+    [
+      'UPDATE',
+      `update ${schema}.events set data = '{"amountMinor":"999"}' where global_position = 2`,
+    ],
     ['DELETE', `delete from ${schema}.events where global_position = 2`],
     ['TRUNCATE', `truncate ${schema}.events`],
     ['UPDATE of the inbox', `update ${schema}.inbox set message_id = 'message-2'`],
@@ -47,10 +68,14 @@ describe('the append-only guard on history (PostgreSQL)', () => {
     try {
       await client.query('begin');
       await client.query(`set local custody.migration = 'on'`);
-      await client.query(`update ${schema}.events set metadata = metadata where global_position = 1`);
+      await client.query(
+        `update ${schema}.events set metadata = metadata where global_position = 1`,
+      );
       await client.query('rollback');
       // the setting ends with its transaction
-      await expect(client.query(`update ${schema}.events set metadata = metadata where global_position = 1`)).rejects.toMatchObject(REFUSED);
+      await expect(
+        client.query(`update ${schema}.events set metadata = metadata where global_position = 1`),
+      ).rejects.toMatchObject(REFUSED);
     } finally {
       client.release();
     }
@@ -61,11 +86,15 @@ describe('the append-only guard on history (PostgreSQL)', () => {
     await db.pool.query(`create role ${role} nologin`);
     const client = await db.pool.connect();
     try {
-      await client.query(`grant usage on schema ${schema} to ${role}; grant select, update, delete, truncate on ${schema}.events to ${role}`);
+      await client.query(
+        `grant usage on schema ${schema} to ${role}; grant select, update, delete, truncate on ${schema}.events to ${role}`,
+      );
       await client.query('begin');
       await client.query(`set local role ${role}`);
       await client.query(`set local custody.migration = 'on'`);
-      await expect(client.query(`delete from ${schema}.events where global_position = 3`)).rejects.toMatchObject(REFUSED);
+      await expect(
+        client.query(`delete from ${schema}.events where global_position = 3`),
+      ).rejects.toMatchObject(REFUSED);
       await client.query('rollback');
     } finally {
       client.release();

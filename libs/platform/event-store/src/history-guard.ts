@@ -54,10 +54,15 @@ function guardFunctionDdl(schema: string): string {
  */
 export async function guardHistory(db: Queryable, schema: string, table: string): Promise<void> {
   const s = assertSchemaName(schema);
-  if (!TABLE_NAME_PATTERN.test(table)) throw new Error(`assertion: history table '${table}' must match ${TABLE_NAME_PATTERN}`);
+  if (!TABLE_NAME_PATTERN.test(table))
+    throw new Error(`assertion: history table '${table}' must match ${TABLE_NAME_PATTERN}`);
   await db.query(guardFunctionDdl(s));
-  await db.query(`create or replace trigger ${table}_append_only before update or delete on ${s}.${table} for each row execute function ${s}.${HISTORY_GUARD_FUNCTION}()`);
-  await db.query(`create or replace trigger ${table}_no_truncate before truncate on ${s}.${table} for each statement execute function ${s}.${HISTORY_GUARD_FUNCTION}()`);
+  await db.query(
+    `create or replace trigger ${table}_append_only before update or delete on ${s}.${table} for each row execute function ${s}.${HISTORY_GUARD_FUNCTION}()`,
+  );
+  await db.query(
+    `create or replace trigger ${table}_no_truncate before truncate on ${s}.${table} for each statement execute function ${s}.${HISTORY_GUARD_FUNCTION}()`,
+  );
 }
 
 /** Guards each of the service's history tables (SERVICE_HISTORY_TABLES) that exists in the schema yet. */

@@ -5,7 +5,16 @@ import { scanAll, type ScanOptions, type ScannedEvent } from './scan';
 import { STREAM_HEADS_MAX } from './limits';
 import { assertSchemaName, ensureEventStoreSchema } from './schema';
 import { withSpan, withTraceContext } from './tracing';
-import type { AppendResult, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend, StreamHead } from './types';
+import type {
+  AppendResult,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamAppend,
+  StreamHead,
+} from './types';
 import { UpcasterRegistry } from './upcasters';
 import { verifyChain, type VerifyChainOptions } from './verify-chain';
 
@@ -78,27 +87,62 @@ export class PostgresEventStore {
   }
 
   /** Appends to many streams atomically: all of them or none. */
-  async append(appends: readonly StreamAppend[], transaction?: Transaction): Promise<AppendResult[]> {
+  async append(
+    appends: readonly StreamAppend[],
+    transaction?: Transaction,
+  ): Promise<AppendResult[]> {
     const eventCount = appends.reduce((sum, append) => sum + append.events.length, 0);
-    return withSpan('append', { 'event_store.schema': this.schema, 'event_store.streams': appends.length, 'event_store.events': eventCount }, () => {
-      // Inside the append span: each event remembers the trace it was written in (metadata.traceparent).
-      const traced = appends.map((append) => ({ ...append, events: withTraceContext(append.events) }));
-      return transaction === undefined
-        ? this.withTransaction(({ client }) => appendInTransaction(client, this.schema, traced, this.now()))
-        : exclusively(transaction, () => appendInTransaction(transaction.client, this.schema, traced, this.now()));
-    });
+    return withSpan(
+      'append',
+      {
+        'event_store.schema': this.schema,
+        'event_store.streams': appends.length,
+        'event_store.events': eventCount,
+      },
+      () => {
+        // Inside the append span: each event remembers the trace it was written in (metadata.traceparent).
+        const traced = appends.map((append) => ({
+          ...append,
+          events: withTraceContext(append.events),
+        }));
+        return transaction === undefined
+          ? this.withTransaction(({ client }) =>
+              appendInTransaction(client, this.schema, traced, this.now()),
+            )
+          : exclusively(transaction, () =>
+              appendInTransaction(transaction.client, this.schema, traced, this.now()),
+            );
+      },
+    );
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions, transaction?: Transaction): Promise<RecordedEvent[]> {
+  async readStream(
+    streamId: string,
+    options?: ReadStreamOptions,
+    transaction?: Transaction,
+  ): Promise<RecordedEvent[]> {
     return withSpan('read-stream', { 'event_store.schema': this.schema }, () =>
       readStream(transaction?.client ?? this.pool, this.schema, this.upcasters, streamId, options),
     );
   }
 
   /** Many streams' events, each after its own version, in global order, one page (see `readStreams`). */
-  async readStreams(cursors: readonly StreamCursor[], options?: Omit<ReadAllOptions, 'maxCount'> & { readonly maxCount?: number }, transaction?: Transaction): Promise<RecordedEvent[]> {
-    return withSpan('read-streams', { 'event_store.schema': this.schema, 'event_store.streams': cursors.length }, () =>
-      readStreams(transaction?.client ?? this.pool, this.schema, this.upcasters, cursors, options),
+  async readStreams(
+    cursors: readonly StreamCursor[],
+    options?: Omit<ReadAllOptions, 'maxCount'> & { readonly maxCount?: number },
+    transaction?: Transaction,
+  ): Promise<RecordedEvent[]> {
+    return withSpan(
+      'read-streams',
+      { 'event_store.schema': this.schema, 'event_store.streams': cursors.length },
+      () =>
+        readStreams(
+          transaction?.client ?? this.pool,
+          this.schema,
+          this.upcasters,
+          cursors,
+          options,
+        ),
     );
   }
 
@@ -107,20 +151,39 @@ export class PostgresEventStore {
    * hash. Lets a writer check that what it cached of a stream is still exactly what is stored
    * (one index probe per stream) before reading only what came after.
    */
-  async streamHeads(streamIds: readonly string[], transaction?: Transaction): Promise<Map<string, StreamHead>> {
-    if (streamIds.length > STREAM_HEADS_MAX) throw new Error(`assertion: at most ${STREAM_HEADS_MAX} streams per streamHeads call, got ${streamIds.length}`);
-    return withSpan('stream-heads', { 'event_store.schema': this.schema, 'event_store.streams': streamIds.length }, async () => {
-      const result = await (transaction?.client ?? this.pool).query<{ stream_id: string; stream_version: string; hash: string }>(
-        `select head.stream_id, head.stream_version, encode(head.hash, 'hex') as hash
+  async streamHeads(
+    streamIds: readonly string[],
+    transaction?: Transaction,
+  ): Promise<Map<string, StreamHead>> {
+    if (streamIds.length > STREAM_HEADS_MAX)
+      throw new Error(
+        `assertion: at most ${STREAM_HEADS_MAX} streams per streamHeads call, got ${streamIds.length}`,
+      );
+    return withSpan(
+      'stream-heads',
+      { 'event_store.schema': this.schema, 'event_store.streams': streamIds.length },
+      async () => {
+        const result = await (transaction?.client ?? this.pool).query<{
+          stream_id: string;
+          stream_version: string;
+          hash: string;
+        }>(
+          `select head.stream_id, head.stream_version, encode(head.hash, 'hex') as hash
            from unnest($1::text[]) as asked(stream_id)
            cross join lateral (
              select stream_id, stream_version, hash from ${this.schema}.events
               where stream_id = asked.stream_id order by stream_version desc limit 1
            ) as head`,
-        [streamIds],
-      );
-      return new Map(result.rows.map((row) => [row.stream_id, { version: BigInt(row.stream_version), hash: row.hash }]));
-    });
+          [streamIds],
+        );
+        return new Map(
+          result.rows.map((row) => [
+            row.stream_id,
+            { version: BigInt(row.stream_version), hash: row.hash },
+          ]),
+        );
+      },
+    );
   }
 
   async readAll(options?: ReadAllOptions, transaction?: Transaction): Promise<RecordedEvent[]> {
@@ -138,7 +201,9 @@ export class PostgresEventStore {
   }
 
   async verifyChain(options?: VerifyChainOptions) {
-    return withSpan('verify-chain', { 'event_store.schema': this.schema }, () => verifyChain(this.pool, this.schema, options));
+    return withSpan('verify-chain', { 'event_store.schema': this.schema }, () =>
+      verifyChain(this.pool, this.schema, options),
+    );
   }
 
   /**
@@ -157,7 +222,9 @@ export class PostgresEventStore {
 
   /** Last global position committed, 0n for an empty store. */
   async headPosition(): Promise<bigint> {
-    const result = await this.pool.query<{ head: string | null }>(`select max(global_position) as head from ${this.schema}.events`);
+    const result = await this.pool.query<{ head: string | null }>(
+      `select max(global_position) as head from ${this.schema}.events`,
+    );
     return BigInt(result.rows[0]?.head ?? 0);
   }
 }
@@ -167,7 +234,9 @@ const busyTransactions = new WeakSet<PoolClient>();
 
 async function exclusively<T>(transaction: Transaction, work: () => Promise<T>): Promise<T> {
   if (busyTransactions.has(transaction.client)) {
-    throw new Error('assertion: this transaction is already in use by another append; await it first');
+    throw new Error(
+      'assertion: this transaction is already in use by another append; await it first',
+    );
   }
   busyTransactions.add(transaction.client);
   try {

@@ -11,12 +11,22 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const upcasters = new UpcasterRegistry([
-      { eventType: 'Deposited', fromVersion: 1, upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? '0' }) },
+      {
+        eventType: 'Deposited',
+        fromVersion: 1,
+        upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? '0' }),
+      },
     ]);
-    store = new PostgresEventStore({ pool: db.pool, schema: 'ledger', upcasters, now: () => recordedAt });
+    store = new PostgresEventStore({
+      pool: db.pool,
+      schema: 'ledger',
+      upcasters,
+      now: () => recordedAt,
+    });
     await store.migrate();
     // positions 1..6: a, b, a, b, a, c
-    for (const streamId of ['a', 'b', 'a', 'b', 'a', 'c']) await store.appendToStream(streamId, [testEvent('Noted', { streamId })], 'any');
+    for (const streamId of ['a', 'b', 'a', 'b', 'a', 'c'])
+      await store.appendToStream(streamId, [testEvent('Noted', { streamId })], 'any');
   });
   afterAll(() => db.drop());
 
@@ -50,13 +60,26 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
       { streamId: 'b', afterVersion: 0n }, // b@1 (2), b@2 (4)
       { streamId: 'missing', afterVersion: 0n },
     ];
-    expect((await store.readStreams(cursors)).map((event) => event.globalPosition)).toEqual([2n, 3n, 4n, 5n]);
-    expect((await store.readStreams(cursors, { after: 3n, maxCount: 1 })).map((event) => event.globalPosition)).toEqual([4n]);
-    expect((await store.readStreams(cursors, { upTo: 4n })).map((event) => `${event.streamId}@${event.streamVersion}`)).toEqual(['b@1', 'a@2', 'b@2']);
+    expect((await store.readStreams(cursors)).map((event) => event.globalPosition)).toEqual([
+      2n,
+      3n,
+      4n,
+      5n,
+    ]);
+    expect(
+      (await store.readStreams(cursors, { after: 3n, maxCount: 1 })).map(
+        (event) => event.globalPosition,
+      ),
+    ).toEqual([4n]);
+    expect(
+      (await store.readStreams(cursors, { upTo: 4n })).map(
+        (event) => `${event.streamId}@${event.streamVersion}`,
+      ),
+    ).toEqual(['b@1', 'a@2', 'b@2']);
     expect(await store.readStreams([])).toEqual([]);
   });
 
-  it('names each stream\'s last event by version and hash, as its append reported it, so a writer can check a cached stream is still exactly what is stored', async () => {
+  it("names each stream's last event by version and hash, as its append reported it, so a writer can check a cached stream is still exactly what is stored", async () => {
     const heads = await store.streamHeads(['a', 'b', 'c', 'missing']);
     const lastOf = async (streamId: string) => (await store.readStream(streamId)).at(-1);
     expect([...heads.keys()].sort()).toEqual(['a', 'b', 'c']);
@@ -69,12 +92,19 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
       const other = new PostgresEventStore({ pool: db2.pool, schema: 'ledger' });
       await other.migrate();
       const event = testEvent('Noted', { streamId: 'x' });
-      const [appended] = await other.append([{ streamId: 'x', expectedVersion: 'no-stream', events: [testEvent('Noted', {}), event] }]);
-      const [retried] = await other.append([{ streamId: 'x', expectedVersion: 'any', events: [event] }]);
+      const [appended] = await other.append([
+        { streamId: 'x', expectedVersion: 'no-stream', events: [testEvent('Noted', {}), event] },
+      ]);
+      const [retried] = await other.append([
+        { streamId: 'x', expectedVersion: 'any', events: [event] },
+      ]);
       const stored = await other.readStream('x');
       expect(appended?.hashes).toEqual(stored.map((recorded) => recorded.hash));
       expect(retried).toMatchObject({ alreadyStored: true, hashes: [stored[1]?.hash] });
-      expect((await other.streamHeads(['x'])).get('x')).toEqual({ version: 2n, hash: stored[1]?.hash });
+      expect((await other.streamHeads(['x'])).get('x')).toEqual({
+        version: 2n,
+        hash: stored[1]?.hash,
+      });
     } finally {
       await db2.drop();
     }
@@ -95,7 +125,11 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
     clock = new Date('2030-01-01T00:00:20.000Z');
     await skewed.appendToStream('s', [testEvent('Noted')], 'any'); // position 3 at 20 s
     const times = (await skewed.readAll()).map((event) => event.recordedAt.toISOString());
-    expect(times).toEqual(['2030-01-01T00:00:10.000Z', '2030-01-01T00:00:10.000Z', '2030-01-01T00:00:20.000Z']);
+    expect(times).toEqual([
+      '2030-01-01T00:00:10.000Z',
+      '2030-01-01T00:00:10.000Z',
+      '2030-01-01T00:00:20.000Z',
+    ]);
     expect(await skewed.positionAt(new Date('2030-01-01T00:00:09.999Z'))).toBe(0n);
     expect(await skewed.positionAt(new Date('2030-01-01T00:00:10.000Z'))).toBe(2n);
     expect(await skewed.positionAt(new Date('2030-01-01T00:00:19.999Z'))).toBe(2n);
@@ -112,8 +146,14 @@ describe('reading streams and the whole store (PostgreSQL)', () => {
   it('given an event stored at schema version 1, when read, then it is upcast and keeps its stored version', async () => {
     await store.appendToStream('upcast', [testEvent('Deposited', { amount: '42' })], 'no-stream');
     const [event] = await store.readStream('upcast');
-    expect(event).toMatchObject({ schemaVersion: 2, storedSchemaVersion: 1, data: { amountMinor: '42' } });
-    const raw = await db.pool.query(`select data::text as data, schema_version from ledger.events where stream_id = 'upcast'`);
+    expect(event).toMatchObject({
+      schemaVersion: 2,
+      storedSchemaVersion: 1,
+      data: { amountMinor: '42' },
+    });
+    const raw = await db.pool.query(
+      `select data::text as data, schema_version from ledger.events where stream_id = 'upcast'`,
+    );
     expect(raw.rows[0]).toEqual({ data: '{"amount":"42"}', schema_version: 1 }); // history is not rewritten
   });
 

@@ -35,25 +35,49 @@ const identity = (value: string): string => value;
  * int4 becomes a number, json is parsed. Nothing else is expected in EVENT_COLUMNS.
  */
 const EVENT_ROW_TYPES = {
-  getTypeParser: (oid: number) => (oid === JSON_OID ? JSON.parse : oid === INT4_OID ? Number : identity),
+  getTypeParser: (oid: number) =>
+    oid === JSON_OID ? JSON.parse : oid === INT4_OID ? Number : identity,
 };
 
 /** Runs an event query in array row mode with the event type parsers. */
-export async function queryEvents(db: Queryable, text: string, values: unknown[]): Promise<EventRow[]> {
-  const result = await db.query<EventRow>({ text, values, rowMode: 'array', types: EVENT_ROW_TYPES });
+export async function queryEvents(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+): Promise<EventRow[]> {
+  const result = await db.query<EventRow>({
+    text,
+    values,
+    rowMode: 'array',
+    types: EVENT_ROW_TYPES,
+  });
   return result.rows;
 }
 
 export function pageSize(maxCount: number | undefined): number {
   const size = maxCount ?? READ_PAGE_EVENTS_DEFAULT;
   if (!Number.isInteger(size) || size < 1 || size > READ_PAGE_EVENTS_MAX) {
-    throw new Error(`assertion: page size must be an integer in 1..${READ_PAGE_EVENTS_MAX}, got ${size}`);
+    throw new Error(
+      `assertion: page size must be an integer in 1..${READ_PAGE_EVENTS_MAX}, got ${size}`,
+    );
   }
   return size;
 }
 
 export function toRecordedEvent(row: EventRow, upcasters: UpcasterRegistry): RecordedEvent {
-  const [globalPosition, eventId, streamId, streamVersion, type, schemaVersion, data, metadata, recordedAtMs, previousHash, hash] = row;
+  const [
+    globalPosition,
+    eventId,
+    streamId,
+    streamVersion,
+    type,
+    schemaVersion,
+    data,
+    metadata,
+    recordedAtMs,
+    previousHash,
+    hash,
+  ] = row;
   const upcast = upcasters.upcast(type, schemaVersion, data);
   return {
     eventId,
@@ -141,7 +165,13 @@ export async function readStreams(
           order by stream_version limit $5
        ) as stream_events
       order by global_position limit $5`,
-    [cursors.map((cursor) => cursor.streamId), cursors.map((cursor) => cursor.afterVersion.toString()), (options.after ?? 0n).toString(), upTo, pageSize(options.maxCount)],
+    [
+      cursors.map((cursor) => cursor.streamId),
+      cursors.map((cursor) => cursor.afterVersion.toString()),
+      (options.after ?? 0n).toString(),
+      upTo,
+      pageSize(options.maxCount),
+    ],
   );
   return rows.map((row) => toRecordedEvent(row, upcasters));
 }

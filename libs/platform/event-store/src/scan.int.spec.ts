@@ -4,7 +4,17 @@ import { testEvent } from './test-events';
 import { UpcasterRegistry } from './upcasters';
 
 /** Strings COPY's text format must carry through unchanged: its separators and escapes, and what JSON escapes. */
-const AWKWARD = ['tab\there', 'line\nbreak', 'carriage\rreturn', 'back\\slash', '\\N', 'quote "q"', 'ünïcödé ✓ 🪙', '\\t literally', 'form\ffeed\u0001\u007f'];
+const AWKWARD = [
+  'tab\there',
+  'line\nbreak',
+  'carriage\rreturn',
+  'back\\slash',
+  '\\N',
+  'quote "q"',
+  'ünïcödé ✓ 🪙',
+  '\\t literally',
+  'form\ffeed\u0001\u007f',
+];
 
 describe('scanning the whole store in one streamed COPY (PostgreSQL, HK-22 replay input)', () => {
   let db: TestDatabase;
@@ -12,11 +22,21 @@ describe('scanning the whole store in one streamed COPY (PostgreSQL, HK-22 repla
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const upcasters = new UpcasterRegistry([{ eventType: 'Deposited', fromVersion: 1, upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? '0' }) }]);
+    const upcasters = new UpcasterRegistry([
+      {
+        eventType: 'Deposited',
+        fromVersion: 1,
+        upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? '0' }),
+      },
+    ]);
     store = new PostgresEventStore({ pool: db.pool, schema: 'ledger', upcasters });
     await store.migrate();
     for (const [index, text] of AWKWARD.entries()) {
-      await store.appendToStream(`stream\t${index % 3}`, [testEvent('Noted', { text, nested: { list: [text, index] } })], 'any');
+      await store.appendToStream(
+        `stream\t${index % 3}`,
+        [testEvent('Noted', { text, nested: { list: [text, index] } })],
+        'any',
+      );
     }
     await store.appendToStream('upcast', [testEvent('Deposited', { amount: '42' })], 'no-stream');
   });
@@ -36,8 +56,18 @@ describe('scanning the whole store in one streamed COPY (PostgreSQL, HK-22 repla
     const read = await store.readAll({ maxCount: 100 });
     const { batches, events } = await scanned({ batchEvents: 4 });
     expect(batches).toEqual([4, 4, 2]);
-    expect(events).toEqual(read.map((event) => ({ globalPosition: event.globalPosition, streamId: event.streamId, type: event.type, schemaVersion: event.schemaVersion, data: event.data })));
-    expect(events.map((event) => (event.data as { text?: string }).text).slice(0, AWKWARD.length)).toEqual(AWKWARD);
+    expect(events).toEqual(
+      read.map((event) => ({
+        globalPosition: event.globalPosition,
+        streamId: event.streamId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+      })),
+    );
+    expect(
+      events.map((event) => (event.data as { text?: string }).text).slice(0, AWKWARD.length),
+    ).toEqual(AWKWARD);
     expect(events.at(-1)).toMatchObject({ schemaVersion: 2, data: { amountMinor: '42' } });
   });
 

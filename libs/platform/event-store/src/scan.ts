@@ -30,7 +30,10 @@ export interface ScanOptions {
 
 function batchSize(batchEvents: number | undefined): number {
   const size = batchEvents ?? SCAN_BATCH_EVENTS_DEFAULT;
-  if (!Number.isInteger(size) || size < 1 || size > SCAN_BATCH_EVENTS_MAX) throw new Error(`assertion: scan batch must be an integer in 1..${SCAN_BATCH_EVENTS_MAX}, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size > SCAN_BATCH_EVENTS_MAX)
+    throw new Error(
+      `assertion: scan batch must be an integer in 1..${SCAN_BATCH_EVENTS_MAX}, got ${size}`,
+    );
   return size;
 }
 
@@ -40,11 +43,17 @@ function batchSize(batchEvents: number | undefined): number {
  * parses them (paged queries leave each side waiting on the other), and only the five columns a
  * replay needs travel. For rebuilds and audits from position 0; a live reader uses readAll.
  */
-export async function* scanAll(pool: Pool, schema: string, upcasters: UpcasterRegistry, options: ScanOptions = {}): AsyncGenerator<ScannedEvent[]> {
+export async function* scanAll(
+  pool: Pool,
+  schema: string,
+  upcasters: UpcasterRegistry,
+  options: ScanOptions = {},
+): AsyncGenerator<ScannedEvent[]> {
   const size = batchSize(options.batchEvents);
   const after = options.after ?? 0n;
   // COPY takes no parameters: the bounds are bigints, written as integer literals
-  const upTo = options.upTo === undefined ? '' : ` and global_position <= ${BigInt(options.upTo).toString()}`;
+  const upTo =
+    options.upTo === undefined ? '' : ` and global_position <= ${BigInt(options.upTo).toString()}`;
   const client = await pool.connect();
   const stream = client.query(
     copyTo(
@@ -83,8 +92,25 @@ export async function* scanAll(pool: Pool, schema: string, upcasters: UpcasterRe
 
 function scannedRow(row: string, upcasters: UpcasterRegistry): ScannedEvent {
   const fields = row.split('\t');
-  if (fields.length !== 5) throw new Error(`assertion: an event row of the scan has ${fields.length} fields, not 5`);
-  const [position, streamId, type, schemaVersion, data] = fields as [string, string, string, string, string];
-  const upcast = upcasters.upcast(unescapeCopyText(type), Number(schemaVersion), JSON.parse(unescapeCopyText(data)) as JsonObject);
-  return { globalPosition: BigInt(position), streamId: unescapeCopyText(streamId), type: unescapeCopyText(type), schemaVersion: upcast.schemaVersion, data: upcast.data };
+  if (fields.length !== 5)
+    throw new Error(`assertion: an event row of the scan has ${fields.length} fields, not 5`);
+  const [position, streamId, type, schemaVersion, data] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const upcast = upcasters.upcast(
+    unescapeCopyText(type),
+    Number(schemaVersion),
+    JSON.parse(unescapeCopyText(data)) as JsonObject,
+  );
+  return {
+    globalPosition: BigInt(position),
+    streamId: unescapeCopyText(streamId),
+    type: unescapeCopyText(type),
+    schemaVersion: upcast.schemaVersion,
+    data: upcast.data,
+  };
 }

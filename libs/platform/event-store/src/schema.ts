@@ -55,7 +55,10 @@ export function eventStoreDdl(schema: string): string {
  * schemas' owner (the migration role) prepares it, the service's own role may not and need not.
  */
 export async function schemaOwnedByAnother(db: Queryable, schema: string): Promise<boolean> {
-  const { rows } = await db.query<{ ours: boolean }>('select pg_catalog.pg_has_role(nspowner, \'USAGE\') as ours from pg_catalog.pg_namespace where nspname = $1', [schema]);
+  const { rows } = await db.query<{ ours: boolean }>(
+    "select pg_catalog.pg_has_role(nspowner, 'USAGE') as ours from pg_catalog.pg_namespace where nspname = $1",
+    [schema],
+  );
   return rows[0] !== undefined && !rows[0].ours;
 }
 
@@ -88,7 +91,11 @@ export async function ensureEventStoreSchema(db: Queryable, schema: string): Pro
  * Run as the service's own role on a schema the migration role owns, it does nothing: that
  * role prepared the schema in a migration run, and the service's role could not.
  */
-export async function withSchemaDdl(pool: Pool, schema: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
+export async function withSchemaDdl(
+  pool: Pool,
+  schema: string,
+  work: (client: PoolClient) => Promise<void>,
+): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('begin');

@@ -28,10 +28,16 @@ describe('each service runs as its own role (PostgreSQL)', () => {
       await db.pool.query(`create role ${roleOf(service)} login nosuperuser`);
       await new PostgresEventStore({ pool: db.pool, schema: service }).migrate();
       await withSchemaDdl(db.pool, service, async (client) => {
-        await client.query(`create table ${service}.inbox (consumer_group text not null, message_id text not null, primary key (consumer_group, message_id))`);
-        await client.query(`create table ${service}.read_model (id text primary key, amount_minor numeric not null)`);
+        await client.query(
+          `create table ${service}.inbox (consumer_group text not null, message_id text not null, primary key (consumer_group, message_id))`,
+        );
+        await client.query(
+          `create table ${service}.read_model (id text primary key, amount_minor numeric not null)`,
+        );
         if (service === 'audit') {
-          await client.query(`create table audit.audit_records (position bigint primary key, hash text not null)`);
+          await client.query(
+            `create table audit.audit_records (position bigint primary key, hash text not null)`,
+          );
           await guardHistory(client, 'audit', 'audit_records');
         }
       });
@@ -44,7 +50,8 @@ describe('each service runs as its own role (PostgreSQL)', () => {
   });
   afterAll(async () => {
     for (const pool of pools.values()) await pool.end();
-    for (const service of SERVICES) await db.pool.query(`drop owned by ${roleOf(service)}; drop role ${roleOf(service)}`);
+    for (const service of SERVICES)
+      await db.pool.query(`drop owned by ${roleOf(service)}; drop role ${roleOf(service)}`);
     await db.drop();
   });
 
@@ -54,10 +61,16 @@ describe('each service runs as its own role (PostgreSQL)', () => {
     return pool;
   };
 
-  describe.each(SERVICES)('as the %s service\'s role', (service) => {
+  describe.each(SERVICES)("as the %s service's role", (service) => {
     it('it is not a superuser, and it appends and reads its events, its inbox and its read models', async () => {
       const pool = poolOf(service);
-      expect((await pool.query<{ rolsuper: boolean; current_user: string }>('select rolsuper, current_user from pg_roles where rolname = current_user')).rows).toEqual([{ rolsuper: false, current_user: roleOf(service) }]);
+      expect(
+        (
+          await pool.query<{ rolsuper: boolean; current_user: string }>(
+            'select rolsuper, current_user from pg_roles where rolname = current_user',
+          )
+        ).rows,
+      ).toEqual([{ rolsuper: false, current_user: roleOf(service) }]);
       const store = new PostgresEventStore({ pool, schema: service });
       await store.migrate(); // every start: the owner prepared the schema, the role only checks it
       await store.appendToStream('stream-1', [testEvent('Deposited', { amountMinor: '1' })], 'any');
@@ -67,7 +80,9 @@ describe('each service runs as its own role (PostgreSQL)', () => {
       await pool.query(`update ${service}.read_model set amount_minor = 2 where id = 'a'`);
       await pool.query(`delete from ${service}.read_model`);
       await pool.query(`truncate ${service}.read_model`);
-      await withSchemaDdl(pool, service, () => Promise.reject(new Error('the DDL of a schema the role does not own must not run')));
+      await withSchemaDdl(pool, service, () =>
+        Promise.reject(new Error('the DDL of a schema the role does not own must not run')),
+      );
     });
 
     it.each([
@@ -85,17 +100,25 @@ describe('each service runs as its own role (PostgreSQL)', () => {
     });
   });
 
-  it('the audit\'s role cannot change, remove or empty the audit record', async () => {
+  it("the audit's role cannot change, remove or empty the audit record", async () => {
     const pool = poolOf('audit');
-    await expect(pool.query(`update audit.audit_records set hash = 'forged'`)).rejects.toMatchObject(REFUSED);
+    await expect(
+      pool.query(`update audit.audit_records set hash = 'forged'`),
+    ).rejects.toMatchObject(REFUSED);
     await expect(pool.query('delete from audit.audit_records')).rejects.toMatchObject(REFUSED);
     await expect(pool.query('truncate audit.audit_records')).rejects.toMatchObject(REFUSED);
-    await expect(pool.query('drop trigger audit_records_append_only on audit.audit_records')).rejects.toMatchObject(REFUSED);
-    expect((await db.pool.query('select hash from audit.audit_records')).rows).toEqual([{ hash: 'h1' }]);
+    await expect(
+      pool.query('drop trigger audit_records_append_only on audit.audit_records'),
+    ).rejects.toMatchObject(REFUSED);
+    expect((await db.pool.query('select hash from audit.audit_records')).rows).toEqual([
+      { hash: 'h1' },
+    ]);
   });
 
-  it('one service\'s role cannot even read another service\'s schema', async () => {
-    await expect(poolOf('wallet').query('select count(*) from ledger.events')).rejects.toMatchObject(REFUSED);
+  it("one service's role cannot even read another service's schema", async () => {
+    await expect(
+      poolOf('wallet').query('select count(*) from ledger.events'),
+    ).rejects.toMatchObject(REFUSED);
   });
 });
 
@@ -104,7 +127,7 @@ describe('each service runs as its own role (PostgreSQL)', () => {
  * service's role is granted only writer roles that own nothing: never the owner, which it could
  * SET ROLE to and then turn the migration setting on and rewrite history.
  */
-describe('the service role is never granted the schemas\' owner (PostgreSQL)', () => {
+describe("the service role is never granted the schemas' owner (PostgreSQL)", () => {
   let db: TestDatabase;
   const { role, poolAs, drop: dropRoles } = throwawayRoles(() => db);
 
@@ -122,8 +145,11 @@ describe('the service role is never granted the schemas\' owner (PostgreSQL)', (
       await client.query(`create table ledger.audit_like (position bigint primary key)`);
       await guardHistory(client, 'ledger', 'audit_like');
       await client.query(`alter schema ledger owner to ${role('owners')}`);
-      for (const table of ['events', 'subscription_checkpoints', 'audit_like']) await client.query(`alter table ledger.${table} owner to ${role('owners')}`);
-      await client.query(`alter function ledger.${HISTORY_GUARD_FUNCTION}() owner to ${role('owners')}`);
+      for (const table of ['events', 'subscription_checkpoints', 'audit_like'])
+        await client.query(`alter table ledger.${table} owner to ${role('owners')}`);
+      await client.query(
+        `alter function ledger.${HISTORY_GUARD_FUNCTION}() owner to ${role('owners')}`,
+      );
       await client.query(`grant usage on schema ledger to ${role('writer')}`);
       await client.query(`grant select, insert on ledger.audit_like to ${role('writer')}`);
     });
@@ -136,20 +162,30 @@ describe('the service role is never granted the schemas\' owner (PostgreSQL)', (
     await db.drop();
   });
 
-  it('the service\'s role cannot SET ROLE to the NOLOGIN owner of its schema, nor rewrite history through it', async () => {
+  it("the service's role cannot SET ROLE to the NOLOGIN owner of its schema, nor rewrite history through it", async () => {
     const service = poolAs(role('service'));
     await expect(service.query(`set role ${role('owners')}`)).rejects.toMatchObject(REFUSED);
     const client = await service.connect();
     try {
-      await expect(client.query(`begin; set local role ${role('owners')}; set local custody.migration = 'on'; delete from ledger.events; commit`)).rejects.toMatchObject(REFUSED);
+      await expect(
+        client.query(
+          `begin; set local role ${role('owners')}; set local custody.migration = 'on'; delete from ledger.events; commit`,
+        ),
+      ).rejects.toMatchObject(REFUSED);
     } finally {
       await client.query('rollback');
       client.release();
     }
-    expect((await db.pool.query<{ member: boolean }>(`select pg_has_role('${role('service')}', '${role('owners')}', 'MEMBER') as member`)).rows).toEqual([{ member: false }]);
+    expect(
+      (
+        await db.pool.query<{ member: boolean }>(
+          `select pg_has_role('${role('service')}', '${role('owners')}', 'MEMBER') as member`,
+        )
+      ).rows,
+    ).toEqual([{ member: false }]);
   });
 
-  it('a writer role that owns nothing is still granted (the audit\'s custody_audit_writer): the service appends as it', async () => {
+  it("a writer role that owns nothing is still granted (the audit's custody_audit_writer): the service appends as it", async () => {
     const client = await poolAs(role('service')).connect();
     try {
       await client.query('begin');

@@ -16,19 +16,28 @@ const ROLE_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export async function grantServiceRole(pool: Pool, schema: string, role: string): Promise<void> {
   const s = assertSchemaName(schema);
-  if (!ROLE_NAME_PATTERN.test(role)) throw new Error(`assertion: service role '${role}' must match ${ROLE_NAME_PATTERN}`);
+  if (!ROLE_NAME_PATTERN.test(role))
+    throw new Error(`assertion: service role '${role}' must match ${ROLE_NAME_PATTERN}`);
   await withSchemaDdl(pool, s, async (client) => {
     await client.query(`grant usage on schema ${s} to ${role}`);
     await client.query(`grant select, insert on all tables in schema ${s} to ${role}`);
     await client.query(`grant usage, select on all sequences in schema ${s} to ${role}`);
     for (const { table_name, history } of await tablesOf(client, s)) {
-      await client.query(history ? `revoke update, delete, truncate on ${s}.${table_name} from ${role}` : `grant update, delete, truncate on ${s}.${table_name} to ${role}`);
+      await client.query(
+        history
+          ? `revoke update, delete, truncate on ${s}.${table_name} from ${role}`
+          : `grant update, delete, truncate on ${s}.${table_name} to ${role}`,
+      );
     }
-    for (const writer of await writerRolesOf(client, s, role)) await client.query(`grant ${writer} to ${role}`);
+    for (const writer of await writerRolesOf(client, s, role))
+      await client.query(`grant ${writer} to ${role}`);
   });
 }
 
-async function tablesOf(db: Queryable, schema: string): Promise<{ table_name: string; history: boolean }[]> {
+async function tablesOf(
+  db: Queryable,
+  schema: string,
+): Promise<{ table_name: string; history: boolean }[]> {
   const { rows } = await db.query<{ table_name: string; history: boolean }>(
     `select c.relname as table_name,
             exists (select from pg_catalog.pg_trigger t join pg_catalog.pg_proc p on p.oid = t.tgfoid

@@ -16,7 +16,9 @@ export function deterministicUuid(name: string): string {
 }
 
 /** What a pure `decide` returns: the events to append (none: nothing to do, e.g. a retried command), or why not. */
-export type StreamDecision<E, Err> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly error: Err };
+export type StreamDecision<E, Err> =
+  | { readonly ok: true; readonly events: readonly E[] }
+  | { readonly ok: false; readonly error: Err };
 
 /** How a service stores its domain events: which fields are bigint (decimal text in storage) and the schema version. */
 export interface StreamCodec {
@@ -51,13 +53,30 @@ export interface CommandMetadata {
 }
 
 /** Runs in the append's transaction with what was appended and the state after it. */
-export type AfterAppend<S, E> = (events: readonly E[], state: S, transaction: Transaction) => Promise<void>;
+export type AfterAppend<S, E> = (
+  events: readonly E[],
+  state: S,
+  transaction: Transaction,
+) => Promise<void>;
 
-export type Executed<S, E, Err> = StreamDecision<E, Err> & { readonly state: S; readonly positions: readonly bigint[] };
+export type Executed<S, E, Err> = StreamDecision<E, Err> & {
+  readonly state: S;
+  readonly positions: readonly bigint[];
+};
 
-export function domainEventOf<E extends DomainEvent>(recorded: RecordedEvent, eventTypes: ReadonlySet<string>, codec: StreamCodec): E {
-  if (!eventTypes.has(recorded.type)) throw new Error(`assertion: '${recorded.type}' in ${recorded.streamId} is not an event of this stream`);
-  if (recorded.schemaVersion !== codec.schemaVersion) throw new Error(`assertion: ${recorded.type} v${recorded.schemaVersion} has no upcaster to v${codec.schemaVersion}`);
+export function domainEventOf<E extends DomainEvent>(
+  recorded: RecordedEvent,
+  eventTypes: ReadonlySet<string>,
+  codec: StreamCodec,
+): E {
+  if (!eventTypes.has(recorded.type))
+    throw new Error(
+      `assertion: '${recorded.type}' in ${recorded.streamId} is not an event of this stream`,
+    );
+  if (recorded.schemaVersion !== codec.schemaVersion)
+    throw new Error(
+      `assertion: ${recorded.type} v${recorded.schemaVersion} has no upcaster to v${codec.schemaVersion}`,
+    );
   return { type: recorded.type, data: decodeAmounts(recorded.data, codec.bigintFields) } as E;
 }
 
@@ -81,11 +100,20 @@ export class EventSourcedStreams {
    * The stream's state; with `include`, folded over only the events it accepts (the state as of a
    * past business instant: events whose own time is not after it). The version is the stream's.
    */
-  async load<S, E extends DomainEvent>(streamId: string, aggregate: Aggregate<S, E>, transaction?: Transaction, include?: (event: E) => boolean): Promise<Loaded<S>> {
+  async load<S, E extends DomainEvent>(
+    streamId: string,
+    aggregate: Aggregate<S, E>,
+    transaction?: Transaction,
+    include?: (event: E) => boolean,
+  ): Promise<Loaded<S>> {
     let state = aggregate.initial;
     let version = 0n;
     for (;;) {
-      const page = await this.store.readStream(streamId, { fromVersion: version + 1n, maxCount: READ_PAGE_EVENTS_MAX }, transaction);
+      const page = await this.store.readStream(
+        streamId,
+        { fromVersion: version + 1n, maxCount: READ_PAGE_EVENTS_MAX },
+        transaction,
+      );
       for (const recorded of page) {
         const event = domainEventOf<E>(recorded, aggregate.eventTypes, this.codec);
         if (include === undefined || include(event)) state = aggregate.evolve(state, event);
@@ -106,8 +134,11 @@ export class EventSourcedStreams {
     metadata: CommandMetadata,
     options: { readonly transaction?: Transaction; readonly afterAppend?: AfterAppend<S, E> } = {},
   ): Promise<Executed<S, E, Err>> {
-    const run = (transaction: Transaction) => this.executeIn(streamId, aggregate, decide, metadata, transaction, options.afterAppend);
-    return options.transaction === undefined ? this.store.withTransaction(run) : run(options.transaction);
+    const run = (transaction: Transaction) =>
+      this.executeIn(streamId, aggregate, decide, metadata, transaction, options.afterAppend);
+    return options.transaction === undefined
+      ? this.store.withTransaction(run)
+      : run(options.transaction);
   }
 
   private async executeIn<S, E extends DomainEvent, Err>(
@@ -121,16 +152,24 @@ export class EventSourcedStreams {
     for (let attempt = 1; ; attempt += 1) {
       const { state, version } = await this.load(streamId, aggregate, transaction);
       const decision = await decide(state);
-      if (!decision.ok || decision.events.length === 0) return { ...decision, state, positions: [] };
+      if (!decision.ok || decision.events.length === 0)
+        return { ...decision, state, positions: [] };
       try {
         const result = await this.store.appendToStream(
           streamId,
           decision.events.map((event, index) => ({
-            eventId: deterministicUuid(`${this.store.schema}/${streamId}/${version + BigInt(index) + 1n}`),
+            eventId: deterministicUuid(
+              `${this.store.schema}/${streamId}/${version + BigInt(index) + 1n}`,
+            ),
             type: event.type,
             schemaVersion: this.codec.schemaVersion,
             data: storedEventData(event, this.codec),
-            metadata: { actor: metadata.actor, ...(metadata.correlationId === undefined ? {} : { correlationId: metadata.correlationId }) },
+            metadata: {
+              actor: metadata.actor,
+              ...(metadata.correlationId === undefined
+                ? {}
+                : { correlationId: metadata.correlationId }),
+            },
           })),
           version === 0n ? 'no-stream' : version,
           transaction,
@@ -139,7 +178,8 @@ export class EventSourcedStreams {
         await afterAppend?.(decision.events, next, transaction);
         return { ...decision, state: next, positions: result.positions };
       } catch (error) {
-        const raced = error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError;
+        const raced =
+          error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError;
         if (!raced || attempt >= STREAM_COMMAND_ATTEMPTS_MAX) throw error;
       }
     }

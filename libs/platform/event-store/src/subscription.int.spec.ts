@@ -20,29 +20,45 @@ describe('durable subscriptions (PostgreSQL)', () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
     await store.migrate();
-    await db.pool.query('create table ledger.seen (seq bigserial primary key, global_position bigint not null, event_id uuid not null)');
+    await db.pool.query(
+      'create table ledger.seen (seq bigserial primary key, global_position bigint not null, event_id uuid not null)',
+    );
   });
   afterEach(() => db.drop());
 
   /** A subscriber whose own write (a row per event) commits with its checkpoint. */
-  function recordingSubscription(name: string, options: { batchEvents?: number; failOn?: Set<string> } = {}) {
+  function recordingSubscription(
+    name: string,
+    options: { batchEvents?: number; failOn?: Set<string> } = {},
+  ) {
     return new Subscription(store, {
       name,
       batchEvents: options.batchEvents ?? 7,
       pollIntervalMs: 2,
       handler: async (events, { client }) => {
-        await client.query('insert into ledger.seen (global_position, event_id) select * from unnest($1::int8[], $2::uuid[])', [
-          events.map((event) => event.globalPosition.toString()),
-          events.map((event) => event.eventId),
-        ]);
-        if (events.some((event) => options.failOn?.has(event.eventId))) throw new Error('handler failed');
+        await client.query(
+          'insert into ledger.seen (global_position, event_id) select * from unnest($1::int8[], $2::uuid[])',
+          [
+            events.map((event) => event.globalPosition.toString()),
+            events.map((event) => event.eventId),
+          ],
+        );
+        if (events.some((event) => options.failOn?.has(event.eventId)))
+          throw new Error('handler failed');
       },
     });
   }
 
   async function seen(): Promise<{ positions: bigint[]; eventIds: string[] }> {
-    const rows = (await db.pool.query<{ global_position: string; event_id: string }>('select global_position, event_id from ledger.seen order by seq')).rows;
-    return { positions: rows.map((row) => BigInt(row.global_position)), eventIds: rows.map((row) => row.event_id) };
+    const rows = (
+      await db.pool.query<{ global_position: string; event_id: string }>(
+        'select global_position, event_id from ledger.seen order by seq',
+      )
+    ).rows;
+    return {
+      positions: rows.map((row) => BigInt(row.global_position)),
+      eventIds: rows.map((row) => row.event_id),
+    };
   }
 
   it('given 8 concurrent writers whose commits are delayed at random, when a subscriber follows meanwhile, then it sees every event exactly once in position order', async () => {
@@ -52,9 +68,16 @@ describe('durable subscriptions (PostgreSQL)', () => {
 
     const writer = async (writerIndex: number) => {
       for (let append = 0; append < APPENDS_PER_WRITER; append += 1) {
-        const events = Array.from({ length: randomInt(1, EVENTS_PER_APPEND_MAX + 1) }, () => testEvent('Deposited', { writer: writerIndex }));
+        const events = Array.from({ length: randomInt(1, EVENTS_PER_APPEND_MAX + 1) }, () =>
+          testEvent('Deposited', { writer: writerIndex }),
+        );
         await store.withTransaction(async (transaction) => {
-          await store.appendToStream(`writer-${writerIndex}-stream-${randomInt(STREAMS)}`, events, 'any', transaction);
+          await store.appendToStream(
+            `writer-${writerIndex}-stream-${randomInt(STREAMS)}`,
+            events,
+            'any',
+            transaction,
+          );
           await sleep(randomInt(COMMIT_DELAY_MS_MAX + 1)); // the commit arrives late
         });
         appended.push(...events.map((event) => event.eventId));
@@ -63,12 +86,19 @@ describe('durable subscriptions (PostgreSQL)', () => {
     await Promise.all(Array.from({ length: WRITERS }, (_, index) => writer(index)));
 
     const head = await store.headPosition();
-    for (let waitedMs = 0; (await subscription.checkpoint()) < head && waitedMs < CATCH_UP_WAIT_MS_MAX; waitedMs += 20) await sleep(20);
+    for (
+      let waitedMs = 0;
+      (await subscription.checkpoint()) < head && waitedMs < CATCH_UP_WAIT_MS_MAX;
+      waitedMs += 20
+    )
+      await sleep(20);
     await subscription.stop();
 
     const { positions, eventIds } = await seen();
     expect(head).toBe(BigInt(appended.length));
-    expect(positions).toEqual(Array.from({ length: appended.length }, (_, index) => BigInt(index + 1)));
+    expect(positions).toEqual(
+      Array.from({ length: appended.length }, (_, index) => BigInt(index + 1)),
+    );
     expect(new Set(eventIds)).toEqual(new Set(appended));
     expect(eventIds).toHaveLength(appended.length);
   });
@@ -77,7 +107,10 @@ describe('durable subscriptions (PostgreSQL)', () => {
     const poison = testEvent();
     await store.appendToStream('s-1', [testEvent(), testEvent()], 'no-stream');
     await store.appendToStream('s-2', [poison], 'no-stream');
-    const failing = recordingSubscription('projection', { batchEvents: 2, failOn: new Set([poison.eventId]) });
+    const failing = recordingSubscription('projection', {
+      batchEvents: 2,
+      failOn: new Set([poison.eventId]),
+    });
 
     expect(await failing.processBatch()).toBe(2);
     await expect(failing.processBatch()).rejects.toThrow('handler failed');
@@ -91,11 +124,20 @@ describe('durable subscriptions (PostgreSQL)', () => {
   });
 
   it('given two instances of the same subscription, when both process at once, then no batch is handled twice', async () => {
-    await store.append(Array.from({ length: 10 }, (_, index) => ({ streamId: `s-${index}`, expectedVersion: 'no-stream' as const, events: [testEvent(), testEvent()] })));
+    await store.append(
+      Array.from({ length: 10 }, (_, index) => ({
+        streamId: `s-${index}`,
+        expectedVersion: 'no-stream' as const,
+        events: [testEvent(), testEvent()],
+      })),
+    );
     const first = recordingSubscription('projection', { batchEvents: 3 });
     const second = recordingSubscription('projection', { batchEvents: 3 });
-    for (let round = 0; round < 10; round += 1) await Promise.all([first.processBatch(), second.processBatch()]);
-    expect((await seen()).positions).toEqual(Array.from({ length: 20 }, (_, index) => BigInt(index + 1)));
+    for (let round = 0; round < 10; round += 1)
+      await Promise.all([first.processBatch(), second.processBatch()]);
+    expect((await seen()).positions).toEqual(
+      Array.from({ length: 20 }, (_, index) => BigInt(index + 1)),
+    );
   });
 
   it('given a subscriber idle for a long poll interval, when an append commits, then the notification wakes it at once', async () => {
@@ -103,16 +145,24 @@ describe('durable subscriptions (PostgreSQL)', () => {
       name: 'listener',
       pollIntervalMs: 600_000, // only the notification can wake it within this test
       handler: async (events, { client }) => {
-        await client.query('insert into ledger.seen (global_position, event_id) select * from unnest($1::int8[], $2::uuid[])', [
-          events.map((event) => event.globalPosition.toString()),
-          events.map((event) => event.eventId),
-        ]);
+        await client.query(
+          'insert into ledger.seen (global_position, event_id) select * from unnest($1::int8[], $2::uuid[])',
+          [
+            events.map((event) => event.globalPosition.toString()),
+            events.map((event) => event.eventId),
+          ],
+        );
       },
     });
     subscription.start();
     await sleep(200); // let it find the store empty and go idle
     await store.appendToStream('s-1', [testEvent()], 'no-stream');
-    for (let waitedMs = 0; (await subscription.checkpoint()) < 1n && waitedMs < 5_000; waitedMs += 20) await sleep(20);
+    for (
+      let waitedMs = 0;
+      (await subscription.checkpoint()) < 1n && waitedMs < 5_000;
+      waitedMs += 20
+    )
+      await sleep(20);
     await subscription.stop();
     expect((await seen()).positions).toEqual([1n]);
   });

@@ -9,7 +9,10 @@ import type { PoolClient } from 'pg';
 import type { PostgresEventStore, Transaction } from './postgres-event-store';
 import type { RecordedEvent } from './types';
 
-export type SubscriptionHandler = (events: readonly RecordedEvent[], transaction: Transaction) => Promise<void>;
+export type SubscriptionHandler = (
+  events: readonly RecordedEvent[],
+  transaction: Transaction,
+) => Promise<void>;
 
 export interface SubscriptionOptions {
   /** Durable name: the checkpoint is kept under it. */
@@ -80,10 +83,10 @@ export class Subscription {
       const last = events.at(-1);
       if (last === undefined) return 0;
       await this.options.handler(events, transaction);
-      await client.query(`update ${table} set global_position = $2, updated_at = now() where subscription_name = $1`, [
-        this.options.name,
-        last.globalPosition.toString(),
-      ]);
+      await client.query(
+        `update ${table} set global_position = $2, updated_at = now() where subscription_name = $1`,
+        [this.options.name, last.globalPosition.toString()],
+      );
       return { count: events.length, lastPosition: last.globalPosition };
     });
     if (handled === 0) return 0;
@@ -125,7 +128,10 @@ export class Subscription {
           attempt += 1;
           this.options.onError?.(error, attempt);
           // A backoff is not cut short by new appends: a failing handler must not spin.
-          await this.idle(Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX), false);
+          await this.idle(
+            Math.min(this.pollIntervalMs * 2 ** attempt, SUBSCRIPTION_RETRY_BACKOFF_MS_MAX),
+            false,
+          );
         }
       }
     } finally {
@@ -146,7 +152,10 @@ export class Subscription {
         else this.notified = true;
       };
     });
-    await Promise.race([sleep(milliseconds, undefined, { signal: abort.signal }).catch(() => undefined), woken]);
+    await Promise.race([
+      sleep(milliseconds, undefined, { signal: abort.signal }).catch(() => undefined),
+      woken,
+    ]);
     abort.abort();
     this.wake = null;
   }

@@ -1,5 +1,9 @@
 import { trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
 import { PostgresEventStore } from './postgres-event-store';
 import { testEvent } from './test-events';
@@ -9,7 +13,9 @@ describe('event store spans (OpenTelemetry)', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
     db = await createTestDatabase();
   });
   afterAll(async () => {
@@ -24,11 +30,33 @@ describe('event store spans (OpenTelemetry)', () => {
     await store.readStream('s');
     await store.appendToStream('s', [testEvent()], 'no-stream').catch(() => undefined);
 
-    const spans = exporter.getFinishedSpans().map((span) => ({ name: span.name, attributes: span.attributes, status: span.status.code }));
+    const spans = exporter
+      .getFinishedSpans()
+      .map((span) => ({ name: span.name, attributes: span.attributes, status: span.status.code }));
     expect(spans).toEqual([
-      { name: 'event-store.append', attributes: { 'event_store.schema': 'wallet', 'event_store.streams': 1, 'event_store.events': 2 }, status: 0 },
-      { name: 'event-store.read-stream', attributes: { 'event_store.schema': 'wallet' }, status: 0 },
-      { name: 'event-store.append', attributes: { 'event_store.schema': 'wallet', 'event_store.streams': 1, 'event_store.events': 1 }, status: 2 },
+      {
+        name: 'event-store.append',
+        attributes: {
+          'event_store.schema': 'wallet',
+          'event_store.streams': 1,
+          'event_store.events': 2,
+        },
+        status: 0,
+      },
+      {
+        name: 'event-store.read-stream',
+        attributes: { 'event_store.schema': 'wallet' },
+        status: 0,
+      },
+      {
+        name: 'event-store.append',
+        attributes: {
+          'event_store.schema': 'wallet',
+          'event_store.streams': 1,
+          'event_store.events': 1,
+        },
+        status: 2,
+      },
     ]);
   });
 });

@@ -1,7 +1,16 @@
 import { context, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { activeTraceContext, formatTraceparent, parseTraceparent, withTraceContext } from './tracing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import {
+  activeTraceContext,
+  formatTraceparent,
+  parseTraceparent,
+  withTraceContext,
+} from './tracing';
 import type { JsonObject } from './types';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -11,12 +20,15 @@ describe('W3C traceparent', () => {
   it.each([
     ['sampled', TraceFlags.SAMPLED, '01'],
     ['not sampled', TraceFlags.NONE, '00'],
-  ])('given a %s span context, when formatted and parsed back, then the same context returns, as a remote parent', (_case, traceFlags, flags) => {
-    const local: SpanContext = { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags };
-    const traceparent = formatTraceparent(local);
-    expect(traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-${flags}`);
-    expect(parseTraceparent(traceparent)).toEqual({ ...local, isRemote: true });
-  });
+  ])(
+    'given a %s span context, when formatted and parsed back, then the same context returns, as a remote parent',
+    (_case, traceFlags, flags) => {
+      const local: SpanContext = { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags };
+      const traceparent = formatTraceparent(local);
+      expect(traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-${flags}`);
+      expect(parseTraceparent(traceparent)).toEqual({ ...local, isRemote: true });
+    },
+  );
 
   it('given a tracestate with the traceparent, when parsed, then the vendor entries are kept', () => {
     const parsed = parseTraceparent(`00-${TRACE_ID}-${SPAN_ID}-01`, 'vendor=abc,other=1');
@@ -36,9 +48,12 @@ describe('W3C traceparent', () => {
     ['the invalid version ff', `ff-${TRACE_ID}-${SPAN_ID}-01`],
     ['an all-zero trace id', `00-${'0'.repeat(32)}-${SPAN_ID}-01`],
     ['an all-zero span id', `00-${TRACE_ID}-${'0'.repeat(16)}-01`],
-  ])('given a traceparent that is %s, when parsed, then there is no parent (the consumer starts a new trace)', (_case, traceparent) => {
-    expect(parseTraceparent(traceparent)).toBeUndefined();
-  });
+  ])(
+    'given a traceparent that is %s, when parsed, then there is no parent (the consumer starts a new trace)',
+    (_case, traceparent) => {
+      expect(parseTraceparent(traceparent)).toBeUndefined();
+    },
+  );
 });
 
 describe('trace context of appended events', () => {
@@ -62,7 +77,9 @@ describe('trace context of appended events', () => {
 
   it('given an active span, then each event without a traceparent gets the span context, and one naming its own keeps it', async () => {
     context.setGlobalContextManager(contextManager.enable());
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
     await trace.getTracer('test').startActiveSpan('command', async (span) => {
       await Promise.resolve(); // still inside after an await
       const own = `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;

@@ -1,10 +1,21 @@
-import { createTraceState, isSpanContextValid, SpanStatusCode, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
+import {
+  createTraceState,
+  isSpanContextValid,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type SpanContext,
+} from '@opentelemetry/api';
 import type { JsonObject } from './types';
 
 const tracer = trace.getTracer('custody.event-store');
 
 /** Runs `work` inside a span named `event-store.<operation>`; records failures on the span. */
-export async function withSpan<T>(operation: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+export async function withSpan<T>(
+  operation: string,
+  attributes: Attributes,
+  work: () => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(`event-store.${operation}`, { attributes }, async (span) => {
     try {
       return await work();
@@ -26,7 +37,10 @@ export function activeTraceContext(): { traceparent?: string; tracestate?: strin
   const context = trace.getActiveSpan()?.spanContext();
   if (context === undefined || !isSpanContextValid(context)) return {};
   const tracestate = context.traceState?.serialize();
-  return { traceparent: formatTraceparent(context), ...(tracestate === undefined || tracestate === '' ? {} : { tracestate }) };
+  return {
+    traceparent: formatTraceparent(context),
+    ...(tracestate === undefined || tracestate === '' ? {} : { tracestate }),
+  };
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -37,7 +51,10 @@ export function formatTraceparent(context: SpanContext): string {
 }
 
 /** A remote span context from a W3C traceparent; undefined when absent, malformed or all zeros. */
-export function parseTraceparent(traceparent: string | undefined, tracestate?: string): SpanContext | undefined {
+export function parseTraceparent(
+  traceparent: string | undefined,
+  tracestate?: string,
+): SpanContext | undefined {
   const match = TRACEPARENT.exec(traceparent ?? '');
   if (match === null) return undefined;
   const context: SpanContext = {
@@ -51,8 +68,14 @@ export function parseTraceparent(traceparent: string | undefined, tracestate?: s
 }
 
 /** Events carrying the active trace context in their metadata, unless they name one already. */
-export function withTraceContext<E extends { readonly metadata?: JsonObject }>(events: readonly E[]): readonly E[] {
+export function withTraceContext<E extends { readonly metadata?: JsonObject }>(
+  events: readonly E[],
+): readonly E[] {
   const traceContext = activeTraceContext();
   if (traceContext.traceparent === undefined) return events;
-  return events.map((event) => (event.metadata?.['traceparent'] === undefined ? { ...event, metadata: { ...event.metadata, ...traceContext } } : event));
+  return events.map((event) =>
+    event.metadata?.['traceparent'] === undefined
+      ? { ...event, metadata: { ...event.metadata, ...traceContext } }
+      : event,
+  );
 }

@@ -1,5 +1,6 @@
 /** A JSON value as it travels in an event: no bigint, no undefined, no functions. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /** An event as the writer hands it to the store. */
@@ -90,11 +91,7 @@ export interface ChainAnchor {
 }
 
 export type ChainFailureReason =
-  | 'position-gap'
-  | 'broken-link'
-  | 'hash-mismatch'
-  | 'anchor-mismatch'
-  | 'anchor-missing';
+  'position-gap' | 'broken-link' | 'hash-mismatch' | 'anchor-mismatch' | 'anchor-missing';
 
 export type ChainVerification =
   | { readonly ok: true; readonly eventsChecked: bigint; readonly head: ChainAnchor | null }

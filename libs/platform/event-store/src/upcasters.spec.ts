@@ -3,7 +3,11 @@ import { UpcasterRegistry } from './upcasters';
 describe('upcaster registry', () => {
   const registry = new UpcasterRegistry([
     { eventType: 'Deposited', fromVersion: 1, upcast: (d) => ({ ...d, asset: 'BTC' }) },
-    { eventType: 'Deposited', fromVersion: 2, upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? null }) },
+    {
+      eventType: 'Deposited',
+      fromVersion: 2,
+      upcast: ({ amount, ...rest }) => ({ ...rest, amountMinor: amount ?? null }),
+    },
   ]);
 
   it('given a v1 event, when read, then every step up to the latest version is applied in order', () => {
@@ -23,6 +27,8 @@ describe('upcaster registry', () => {
   });
 
   it('refuses two upcasters for the same step', () => {
-    expect(() => registry.register({ eventType: 'Deposited', fromVersion: 1, upcast: (d) => d })).toThrow(/twice/);
+    expect(() =>
+      registry.register({ eventType: 'Deposited', fromVersion: 1, upcast: (d) => d }),
+    ).toThrow(/twice/);
   });
 });

@@ -22,7 +22,9 @@ export class UpcasterRegistry {
   register(upcaster: Upcaster): this {
     const key = stepKey(upcaster.eventType, upcaster.fromVersion);
     if (this.steps.has(key)) {
-      throw new Error(`assertion: upcaster for ${upcaster.eventType} v${upcaster.fromVersion} registered twice`);
+      throw new Error(
+        `assertion: upcaster for ${upcaster.eventType} v${upcaster.fromVersion} registered twice`,
+      );
     }
     if (!Number.isInteger(upcaster.fromVersion) || upcaster.fromVersion < 1) {
       throw new Error(`assertion: upcaster fromVersion must be a positive integer`);
@@ -31,7 +33,11 @@ export class UpcasterRegistry {
     return this;
   }
 
-  upcast(eventType: string, schemaVersion: number, data: JsonObject): { schemaVersion: number; data: JsonObject } {
+  upcast(
+    eventType: string,
+    schemaVersion: number,
+    data: JsonObject,
+  ): { schemaVersion: number; data: JsonObject } {
     let version = schemaVersion;
     let current = data;
     for (let step = 0; step < UPCAST_STEPS_MAX; step += 1) {

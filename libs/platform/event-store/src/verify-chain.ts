@@ -28,12 +28,20 @@ export interface VerifyChainOptions {
  * predecessor hash is not the previous record's hash, the recomputed hash differs from the
  * stored one (an altered or moved row), or a published anchor does not match.
  */
-export async function verifyChain(db: Queryable, schema: string, options: VerifyChainOptions = {}): Promise<ChainVerification> {
+export async function verifyChain(
+  db: Queryable,
+  schema: string,
+  options: VerifyChainOptions = {},
+): Promise<ChainVerification> {
   const anchors = anchorMap(options.anchors ?? []);
   let expectedPosition = 1n;
   let previousHash = GENESIS_HASH;
   let checked = 0n;
-  const fail = (position: bigint, reason: ChainFailureReason, detail: string): ChainVerification => ({
+  const fail = (
+    position: bigint,
+    reason: ChainFailureReason,
+    detail: string,
+  ): ChainVerification => ({
     ok: false,
     position,
     reason,
@@ -52,10 +60,18 @@ export async function verifyChain(db: Queryable, schema: string, options: Verify
     for (const row of page.rows) {
       const position = BigInt(row.global_position);
       if (position !== expectedPosition) {
-        return fail(expectedPosition, 'position-gap', `expected position ${expectedPosition}, found ${position}`);
+        return fail(
+          expectedPosition,
+          'position-gap',
+          `expected position ${expectedPosition}, found ${position}`,
+        );
       }
       if (row.previous_hash !== previousHash) {
-        return fail(position, 'broken-link', `stored predecessor hash does not match the record before`);
+        return fail(
+          position,
+          'broken-link',
+          `stored predecessor hash does not match the record before`,
+        );
       }
       const recomputed = chainHash(previousHash, {
         globalPosition: position,
@@ -85,10 +101,18 @@ export async function verifyChain(db: Queryable, schema: string, options: Verify
   const lastPosition = expectedPosition - 1n;
   for (const position of [...anchors.keys()].sort((a, b) => (a < b ? -1 : 1))) {
     if (position > lastPosition) {
-      return fail(position, 'anchor-missing', `an anchor names position ${position} but the store ends at ${lastPosition}`);
+      return fail(
+        position,
+        'anchor-missing',
+        `an anchor names position ${position} but the store ends at ${lastPosition}`,
+      );
     }
   }
-  return { ok: true, eventsChecked: checked, head: lastPosition === 0n ? null : { globalPosition: lastPosition, hash: previousHash } };
+  return {
+    ok: true,
+    eventsChecked: checked,
+    head: lastPosition === 0n ? null : { globalPosition: lastPosition, hash: previousHash },
+  };
 }
 
 function anchorMap(anchors: readonly ChainAnchor[]): Map<bigint, string> {

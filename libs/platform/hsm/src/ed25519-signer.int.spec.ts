@@ -10,7 +10,12 @@ import { acquireModule, openUserSession, releaseModule } from './pkcs11-module';
  */
 describe('an Ed25519 signing key in the HSM (SoftHSM2)', () => {
   let token: SoftHsmToken;
-  const options = () => ({ modulePath: token.modulePath, tokenLabel: token.tokenLabel, pin: token.userPin, keyLabel: 'audit-checkpoints-1' });
+  const options = () => ({
+    modulePath: token.modulePath,
+    tokenLabel: token.tokenLabel,
+    pin: token.userPin,
+    keyLabel: 'audit-checkpoints-1',
+  });
 
   beforeAll(async () => {
     token = await createSoftHsmToken('audit-signer');
@@ -22,12 +27,21 @@ describe('an Ed25519 signing key in the HSM (SoftHSM2)', () => {
     expect(generated.asymmetricKeyType).toBe('ed25519');
     const signer = HsmEd25519Signer.open(options());
     try {
-      expect(signer.publicKey.export({ type: 'spki', format: 'der' })).toEqual(generated.export({ type: 'spki', format: 'der' }));
+      expect(signer.publicKey.export({ type: 'spki', format: 'der' })).toEqual(
+        generated.export({ type: 'spki', format: 'der' }),
+      );
       const message = Buffer.from('custody-audit-checkpoint/v1\n3\nroot', 'utf8');
       const signature = signer.sign(message);
       expect(signature).toHaveLength(64);
       expect(verify(null, message, signer.publicKey, signature)).toBe(true);
-      expect(verify(null, Buffer.from('custody-audit-checkpoint/v1\n4\nroot', 'utf8'), signer.publicKey, signature)).toBe(false);
+      expect(
+        verify(
+          null,
+          Buffer.from('custody-audit-checkpoint/v1\n4\nroot', 'utf8'),
+          signer.publicKey,
+          signature,
+        ),
+      ).toBe(false);
     } finally {
       signer.close();
     }
@@ -44,9 +58,14 @@ describe('an Ed25519 signing key in the HSM (SoftHSM2)', () => {
       const [privateKey] = module.C_FindObjects(session, 2);
       module.C_FindObjectsFinal(session);
       if (privateKey === undefined) throw new Error('no private key');
-      const [sensitive, extractable] = module.C_GetAttributeValue(session, privateKey, [{ type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
+      const [sensitive, extractable] = module.C_GetAttributeValue(session, privateKey, [
+        { type: pkcs11js.CKA_SENSITIVE },
+        { type: pkcs11js.CKA_EXTRACTABLE },
+      ]);
       expect([sensitive?.value, extractable?.value]).toEqual([Buffer.from([1]), Buffer.from([0])]);
-      expect(() => module.C_GetAttributeValue(session, privateKey, [{ type: pkcs11js.CKA_VALUE }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
+      expect(() =>
+        module.C_GetAttributeValue(session, privateKey, [{ type: pkcs11js.CKA_VALUE }]),
+      ).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
     } finally {
       module.C_CloseSession(session);
       releaseModule(token.modulePath);
@@ -54,8 +73,15 @@ describe('an Ed25519 signing key in the HSM (SoftHSM2)', () => {
   });
 
   it('refuses a second key under the same label, an unknown label, a wrong PIN and an unknown token, with stable codes and no PIN in the message', () => {
-    expect(() => HsmEd25519Signer.generate(options())).toThrow(expect.objectContaining({ code: 'HSM_OPERATION_FAILED', message: expect.stringMatching(/already exists/) }));
-    expect(() => HsmEd25519Signer.open({ ...options(), keyLabel: 'missing' })).toThrow(expect.objectContaining({ code: 'HSM_KEY_NOT_FOUND' }));
+    expect(() => HsmEd25519Signer.generate(options())).toThrow(
+      expect.objectContaining({
+        code: 'HSM_OPERATION_FAILED',
+        message: expect.stringMatching(/already exists/),
+      }),
+    );
+    expect(() => HsmEd25519Signer.open({ ...options(), keyLabel: 'missing' })).toThrow(
+      expect.objectContaining({ code: 'HSM_KEY_NOT_FOUND' }),
+    );
     const wrongPin = 'not-the-pin-1234';
     let refused: unknown;
     try {
@@ -65,7 +91,11 @@ describe('an Ed25519 signing key in the HSM (SoftHSM2)', () => {
     }
     expect(refused).toMatchObject({ code: 'HSM_LOGIN_FAILED' });
     expect(String((refused as Error).message)).not.toContain(wrongPin);
-    expect(() => HsmEd25519Signer.open({ ...options(), tokenLabel: 'no-such-token' })).toThrow(expect.objectContaining({ code: 'HSM_TOKEN_NOT_FOUND' }));
-    expect(() => HsmEd25519Signer.open({ ...options(), keyLabel: 'bad label!' })).toThrow(/key label/);
+    expect(() => HsmEd25519Signer.open({ ...options(), tokenLabel: 'no-such-token' })).toThrow(
+      expect.objectContaining({ code: 'HSM_TOKEN_NOT_FOUND' }),
+    );
+    expect(() => HsmEd25519Signer.open({ ...options(), keyLabel: 'bad label!' })).toThrow(
+      /key label/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type * as Pkcs11 from 'pkcs11js';
-import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, pkcs11js, releaseModule } from './pkcs11-module';
+import {
+  acquireModule,
+  openUserSession,
+  Pkcs11Failure,
+  pkcs11Code,
+  pkcs11js,
+  releaseModule,
+} from './pkcs11-module';
 
 /** PKCS#11 3.0 Edwards-curve constants (pkcs11js 2.1 does not name them). */
 const CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055;
@@ -53,8 +60,18 @@ export class HsmEd25519Signer {
       session = openUserSession(module, options.modulePath, options.tokenLabel, options.pin);
       const privateKey = findKey(module, session, options.keyLabel, pkcs11js.CKO_PRIVATE_KEY);
       const publicHandle = findKey(module, session, options.keyLabel, pkcs11js.CKO_PUBLIC_KEY);
-      if (privateKey === undefined || publicHandle === undefined) throw new Pkcs11Failure('HSM_KEY_NOT_FOUND', `no Ed25519 key pair labelled '${options.keyLabel}' on token '${options.tokenLabel}'`);
-      return new HsmEd25519Signer(options, module, session, privateKey, publicKeyOf(module, session, publicHandle, options.keyLabel));
+      if (privateKey === undefined || publicHandle === undefined)
+        throw new Pkcs11Failure(
+          'HSM_KEY_NOT_FOUND',
+          `no Ed25519 key pair labelled '${options.keyLabel}' on token '${options.tokenLabel}'`,
+        );
+      return new HsmEd25519Signer(
+        options,
+        module,
+        session,
+        privateKey,
+        publicKeyOf(module, session, publicHandle, options.keyLabel),
+      );
     } catch (error) {
       if (session !== undefined) module.C_CloseSession(session);
       releaseModule(options.modulePath);
@@ -72,7 +89,11 @@ export class HsmEd25519Signer {
     try {
       const session = openUserSession(module, options.modulePath, options.tokenLabel, options.pin);
       try {
-        if (findKey(module, session, options.keyLabel, pkcs11js.CKO_PRIVATE_KEY) !== undefined) throw new Pkcs11Failure('HSM_OPERATION_FAILED', `a key labelled '${options.keyLabel}' already exists`);
+        if (findKey(module, session, options.keyLabel, pkcs11js.CKO_PRIVATE_KEY) !== undefined)
+          throw new Pkcs11Failure(
+            'HSM_OPERATION_FAILED',
+            `a key labelled '${options.keyLabel}' already exists`,
+          );
         const id = Buffer.from(options.keyLabel, 'utf8');
         const pair = call('generate Ed25519 key pair', () =>
           module.C_GenerateKeyPair(
@@ -114,7 +135,11 @@ export class HsmEd25519Signer {
       this.module.C_SignInit(this.session, { mechanism: CKM_EDDSA }, this.privateKey);
       return this.module.C_Sign(this.session, message, Buffer.alloc(ED25519_SIGNATURE_BYTES));
     });
-    if (signature.length !== ED25519_SIGNATURE_BYTES) throw new Pkcs11Failure('HSM_OPERATION_FAILED', `the HSM returned a ${signature.length}-byte signature`);
+    if (signature.length !== ED25519_SIGNATURE_BYTES)
+      throw new Pkcs11Failure(
+        'HSM_OPERATION_FAILED',
+        `the HSM returned a ${signature.length}-byte signature`,
+      );
     return Buffer.from(signature);
   }
 
@@ -130,10 +155,19 @@ export class HsmEd25519Signer {
 }
 
 function assertLabel(label: string): void {
-  if (!HSM_KEY_LABEL_PATTERN.test(label)) throw new Pkcs11Failure('HSM_OPERATION_FAILED', 'a key label is 1 to 64 letters, digits, \'.\', \'_\', \':\' or \'-\'');
+  if (!HSM_KEY_LABEL_PATTERN.test(label))
+    throw new Pkcs11Failure(
+      'HSM_OPERATION_FAILED',
+      "a key label is 1 to 64 letters, digits, '.', '_', ':' or '-'",
+    );
 }
 
-function findKey(module: Pkcs11.PKCS11, session: Buffer, label: string, objectClass: number): Buffer | undefined {
+function findKey(
+  module: Pkcs11.PKCS11,
+  session: Buffer,
+  label: string,
+  objectClass: number,
+): Buffer | undefined {
   const handles = call('find key', () => {
     module.C_FindObjectsInit(session, [
       { type: pkcs11js.CKA_CLASS, value: objectClass },
@@ -145,17 +179,38 @@ function findKey(module: Pkcs11.PKCS11, session: Buffer, label: string, objectCl
       module.C_FindObjectsFinal(session);
     }
   });
-  if (handles.length > 1) throw new Pkcs11Failure('HSM_OPERATION_FAILED', `the HSM holds more than one key labelled '${label}'`);
+  if (handles.length > 1)
+    throw new Pkcs11Failure(
+      'HSM_OPERATION_FAILED',
+      `the HSM holds more than one key labelled '${label}'`,
+    );
   return handles[0];
 }
 
-function publicKeyOf(module: Pkcs11.PKCS11, session: Buffer, handle: Buffer, label: string): KeyObject {
-  const [attribute] = call('read public key', () => module.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_EC_POINT }]));
+function publicKeyOf(
+  module: Pkcs11.PKCS11,
+  session: Buffer,
+  handle: Buffer,
+  label: string,
+): KeyObject {
+  const [attribute] = call('read public key', () =>
+    module.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_EC_POINT }]),
+  );
   const point = attribute?.value;
   // SoftHSM gives the DER OCTET STRING; some HSMs give the 32 bytes bare
-  const raw = Buffer.isBuffer(point) && point.length === ED25519_POINT_DER_PREFIX.length + ED25519_PUBLIC_KEY_BYTES && point.subarray(0, 2).equals(ED25519_POINT_DER_PREFIX) ? point.subarray(2) : point;
-  if (!Buffer.isBuffer(raw) || raw.length !== ED25519_PUBLIC_KEY_BYTES) throw new Pkcs11Failure('HSM_OPERATION_FAILED', `key '${label}' is not an Ed25519 public key`);
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  const raw =
+    Buffer.isBuffer(point) &&
+    point.length === ED25519_POINT_DER_PREFIX.length + ED25519_PUBLIC_KEY_BYTES &&
+    point.subarray(0, 2).equals(ED25519_POINT_DER_PREFIX)
+      ? point.subarray(2)
+      : point;
+  if (!Buffer.isBuffer(raw) || raw.length !== ED25519_PUBLIC_KEY_BYTES)
+    throw new Pkcs11Failure('HSM_OPERATION_FAILED', `key '${label}' is not an Ed25519 public key`);
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 function call<T>(operation: string, work: () => T): T {
@@ -163,6 +218,9 @@ function call<T>(operation: string, work: () => T): T {
     return work();
   } catch (error) {
     if (error instanceof Pkcs11Failure) throw error;
-    throw new Pkcs11Failure('HSM_OPERATION_FAILED', `HSM ${operation} failed: ${pkcs11Code(error)}`);
+    throw new Pkcs11Failure(
+      'HSM_OPERATION_FAILED',
+      `HSM ${operation} failed: ${pkcs11Code(error)}`,
+    );
   }
 }

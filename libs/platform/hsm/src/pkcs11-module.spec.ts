@@ -26,7 +26,12 @@ describe('the PKCS#11 binding, loaded on first use', () => {
       expect(failure).toBeInstanceOf(hsm.Pkcs11Failure);
       expect(hsm.pkcs11Code(new Error('x'))).toBe('not a PKCS#11 error');
     });
-    expect(failure).toMatchObject({ code: 'HSM_OPERATION_FAILED', message: expect.stringMatching(/npm package pkcs11js, an optional dependency.*Cannot find module 'pkcs11js'.*python3, make and g\+\+/) });
+    expect(failure).toMatchObject({
+      code: 'HSM_OPERATION_FAILED',
+      message: expect.stringMatching(
+        /npm package pkcs11js, an optional dependency.*Cannot find module 'pkcs11js'.*python3, make and g\+\+/,
+      ),
+    });
   });
 
   it('given pkcs11js installed, when first used, then the real binding answers', () => {

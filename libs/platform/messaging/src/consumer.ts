@@ -9,12 +9,25 @@ import {
   type DeadLetterV2,
   type Topic,
 } from '@custody/contracts';
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import { deterministicUuid, parseTraceparent, withSchemaDdl } from '@custody/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { createHash } from 'node:crypto';
 import { exchangeSignatureHeaders, type ExchangeSignatureVerifier } from './exchange-signature';
-import type { InboundBatch, InboundMessage, MessageBus, MessageHeaders, MessageSubscriber } from './ports';
+import type {
+  InboundBatch,
+  InboundMessage,
+  MessageBus,
+  MessageHeaders,
+  MessageSubscriber,
+} from './ports';
 
 export const INBOX_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,55}$/;
 export const REASON_TEXT_MAX = 4_000;
@@ -32,7 +45,8 @@ export const REDRIVEN_HEADER = 'x-redriven-dead-letter';
 const tracer = trace.getTracer('custody.messaging');
 /** The exchange's topics: every one of them is signed (a topic added under exchange.* is checked without a list to forget). */
 export const EXCHANGE_TOPIC_PREFIX = 'exchange.';
-if (!UPSTREAM_TOPICS.every((topic) => topic.startsWith(EXCHANGE_TOPIC_PREFIX))) throw new Error('assertion: every upstream topic is an exchange.* topic');
+if (!UPSTREAM_TOPICS.every((topic) => topic.startsWith(EXCHANGE_TOPIC_PREFIX)))
+  throw new Error('assertion: every upstream topic is an exchange.* topic');
 
 /** A decoded, validated message ready for the handler. */
 export interface ConsumedMessage {
@@ -42,7 +56,11 @@ export interface ConsumedMessage {
   /** The envelope's eventId: the inbox key. */
   readonly messageId: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly value: { readonly eventId: string; readonly type: string; readonly data: unknown } & Record<string, unknown>;
+  readonly value: {
+    readonly eventId: string;
+    readonly type: string;
+    readonly data: unknown;
+  } & Record<string, unknown>;
   /** The message as it arrived (for a dead letter if the handler refuses it). */
   readonly raw: InboundMessage;
 }
@@ -76,7 +94,10 @@ export interface InboxConsumerOptions {
    * inbox row stays; a refusal with a code of `retryableRefusals` is recorded, so the same
    * message put back by the re-drive (once the cause is fixed) is handed to it again.
    */
-  readonly apply: (messages: readonly ConsumedMessage[], client: PoolClient) => Promise<void | ApplyOutcome>;
+  readonly apply: (
+    messages: readonly ConsumedMessage[],
+    client: PoolClient,
+  ) => Promise<void | ApplyOutcome>;
   /** A failed attempt of a batch (it is retried after a backoff). */
   readonly onError?: (error: unknown, attempt: number) => void;
   /** The bus client failed and is restarted after a backoff (number `restart` in a row). */
@@ -121,9 +142,12 @@ export class InboxConsumer {
   private readonly now: () => Date;
 
   constructor(private readonly options: InboxConsumerOptions) {
-    if (!INBOX_SCHEMA_PATTERN.test(options.schema)) throw new Error(`assertion: inbox schema '${options.schema}' is not a plain identifier`);
+    if (!INBOX_SCHEMA_PATTERN.test(options.schema))
+      throw new Error(`assertion: inbox schema '${options.schema}' is not a plain identifier`);
     this.subscriber = options.bus.subscriber(options.groupId, options.topics, {
-      ...(options.onError === undefined ? {} : { onError: (error: unknown, attempt: number) => options.onError?.(error, attempt) }),
+      ...(options.onError === undefined
+        ? {}
+        : { onError: (error: unknown, attempt: number) => options.onError?.(error, attempt) }),
       ...(options.onRestart === undefined ? {} : { onRestart: options.onRestart }),
     });
     this.now = options.now ?? (() => new Date());
@@ -137,7 +161,6 @@ export class InboxConsumer {
   async migrate(): Promise<void> {
     await migrateInbox(this.options.pool, this.options.schema);
   }
-
 
   start(): Promise<void> {
     return this.subscriber.start((batch) => this.handleBatch(batch));
@@ -164,20 +187,38 @@ export class InboxConsumer {
     if (parked.length === 0) return;
     await this.options.bus.publisher.publish(
       DEAD_LETTER_TOPIC,
-      parked.map(({ letter, headers }) => ({ key: letter.data.originalTopic, value: JSON.stringify(letter), headers })),
+      parked.map(({ letter, headers }) => ({
+        key: letter.data.originalTopic,
+        value: JSON.stringify(letter),
+        headers,
+      })),
     );
     this.options.onParked?.(parked.map(({ letter }) => letter));
   }
 
   /** The handler's refusals as dead letters; a refusal of a message it was not given is a programmer error. */
-  private refusals(outcome: void | ApplyOutcome, applied: readonly ConsumedMessage[]): ParkedLetter[] {
+  private refusals(
+    outcome: void | ApplyOutcome,
+    applied: readonly ConsumedMessage[],
+  ): ParkedLetter[] {
     if (outcome === undefined || outcome.rejected.length === 0) return [];
     const byId = new Map(applied.map((message) => [message.messageId, message]));
     return outcome.rejected.map((rejection) => {
       const message = byId.get(rejection.messageId);
-      if (message === undefined) throw new Error(`assertion: the handler refused message ${rejection.messageId}, which it was not given`);
+      if (message === undefined)
+        throw new Error(
+          `assertion: the handler refused message ${rejection.messageId}, which it was not given`,
+        );
       const code = REASON_CODE_PATTERN.test(rejection.code) ? rejection.code : 'HANDLER_REFUSED';
-      return this.deadLetter(message.topic, message.partition, message.raw, 'handle', code, rejection.path, rejection.reason);
+      return this.deadLetter(
+        message.topic,
+        message.partition,
+        message.raw,
+        'handle',
+        code,
+        rejection.path,
+        rejection.reason,
+      );
     });
   }
 
@@ -190,7 +231,8 @@ export class InboxConsumer {
   private async applyOnce(messages: readonly ConsumedMessage[]): Promise<void> {
     const batchTopic = messages[0]?.topic;
     if (batchTopic === undefined) return;
-    if (messages.some((message) => message.topic !== batchTopic)) throw new Error('assertion: a batch is one topic\'s');
+    if (messages.some((message) => message.topic !== batchTopic))
+      throw new Error("assertion: a batch is one topic's");
     const client = await this.options.pool.connect();
     const spans = messages.map((message) => this.processSpan(message));
     const digests = messages.map((message) => payloadDigest(message.value));
@@ -210,14 +252,29 @@ export class InboxConsumer {
         ],
       );
       const fresh = new Set(inserted.rows.map((row) => row.message_id));
-      const { conflicts, retried } = await this.repeats(client, batchTopic, messages, digests, fresh);
+      const { conflicts, retried } = await this.repeats(
+        client,
+        batchTopic,
+        messages,
+        digests,
+        fresh,
+      );
       const seen = new Set<string>();
-      const toApply = messages.filter((message) => (fresh.has(message.messageId) || retried.has(message)) && !seen.has(message.messageId) && seen.add(message.messageId));
+      const toApply = messages.filter(
+        (message) =>
+          (fresh.has(message.messageId) || retried.has(message)) &&
+          !seen.has(message.messageId) &&
+          seen.add(message.messageId),
+      );
       let parked: ParkedLetter[] = conflicts;
       if (toApply.length > 0) {
-        const spanOf = new Map(messages.map((message, index) => [message.messageId, spans[index] as Span]));
+        const spanOf = new Map(
+          messages.map((message, index) => [message.messageId, spans[index] as Span]),
+        );
         const handlerSpans = toApply.map((message) => spanOf.get(message.messageId) as Span);
-        const outcome = await this.inHandlerContext(handlerSpans, () => this.options.apply(toApply, client));
+        const outcome = await this.inHandlerContext(handlerSpans, () =>
+          this.options.apply(toApply, client),
+        );
         const refused = this.refusals(outcome, toApply);
         await this.markRefused(client, batchTopic, outcome);
         parked = [...conflicts, ...refused];
@@ -225,10 +282,13 @@ export class InboxConsumer {
       // Parked before the commit: if parking fails the batch rolls back and comes again.
       await this.park(parked);
       await client.query('commit');
-      spans.forEach((span, index) => span.setAttribute('custody.inbox.duplicate', !fresh.has(messages[index]?.messageId ?? '')));
+      spans.forEach((span, index) =>
+        span.setAttribute('custody.inbox.duplicate', !fresh.has(messages[index]?.messageId ?? '')),
+      );
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
-      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      for (const span of spans)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
       client.release();
@@ -247,15 +307,37 @@ export class InboxConsumer {
    * recorded) cannot be compared and is taken as a redelivery, as before. The inbox itself is
    * history (append-only): nothing here updates it.
    */
-  private async repeats(client: PoolClient, topic: string, messages: readonly ConsumedMessage[], digests: readonly Buffer[], fresh: ReadonlySet<string>): Promise<{ conflicts: ParkedLetter[]; retried: ReadonlySet<ConsumedMessage> }> {
+  private async repeats(
+    client: PoolClient,
+    topic: string,
+    messages: readonly ConsumedMessage[],
+    digests: readonly Buffer[],
+    fresh: ReadonlySet<string>,
+  ): Promise<{ conflicts: ParkedLetter[]; retried: ReadonlySet<ConsumedMessage> }> {
     const held = new Map<string, { digest: Buffer | null; where: string }>();
-    const repeated = [...new Set(messages.filter((message) => !fresh.has(message.messageId)).map((message) => message.messageId))];
+    const repeated = [
+      ...new Set(
+        messages
+          .filter((message) => !fresh.has(message.messageId))
+          .map((message) => message.messageId),
+      ),
+    ];
     if (repeated.length > 0) {
-      const rows = await client.query<{ message_id: string; payload_sha256: Buffer | null; topic: string; partition: number; offset: string }>(
+      const rows = await client.query<{
+        message_id: string;
+        payload_sha256: Buffer | null;
+        topic: string;
+        partition: number;
+        offset: string;
+      }>(
         `select message_id, payload_sha256, topic, partition, "offset"::text as "offset" from ${this.options.schema}.inbox where consumer_group = $1 and topic = $2 and message_id = any($3::text[])`,
         [this.options.groupId, topic, repeated],
       );
-      for (const row of rows.rows) held.set(row.message_id, { digest: row.payload_sha256, where: `${row.topic}/${row.partition}@${row.offset}` });
+      for (const row of rows.rows)
+        held.set(row.message_id, {
+          digest: row.payload_sha256,
+          where: `${row.topic}/${row.partition}@${row.offset}`,
+        });
     }
     const conflicts: ParkedLetter[] = [];
     const redriven = new Map<string, ConsumedMessage>();
@@ -263,34 +345,67 @@ export class InboxConsumer {
       const digest = digests[index] as Buffer;
       const first = held.get(message.messageId);
       if (first === undefined) {
-        held.set(message.messageId, { digest, where: `${message.topic}/${message.partition}@${message.offset}` });
+        held.set(message.messageId, {
+          digest,
+          where: `${message.topic}/${message.partition}@${message.offset}`,
+        });
         return;
       }
       if (first.digest !== null && !first.digest.equals(digest)) {
         const reason = `message id ${message.messageId} was already taken by another payload (${first.where}, sha256 ${first.digest.toString('hex')}); this one has sha256 ${digest.toString('hex')}: not applied`;
-        conflicts.push(this.deadLetter(message.topic, message.partition, message.raw, 'handle', MESSAGE_ID_CONFLICT_CODE, 'eventId', reason));
+        conflicts.push(
+          this.deadLetter(
+            message.topic,
+            message.partition,
+            message.raw,
+            'handle',
+            MESSAGE_ID_CONFLICT_CODE,
+            'eventId',
+            reason,
+          ),
+        );
         return;
       }
-      if (!fresh.has(message.messageId) && message.headers[REDRIVEN_HEADER] !== undefined && !redriven.has(message.messageId)) redriven.set(message.messageId, message);
+      if (
+        !fresh.has(message.messageId) &&
+        message.headers[REDRIVEN_HEADER] !== undefined &&
+        !redriven.has(message.messageId)
+      )
+        redriven.set(message.messageId, message);
     });
     if (redriven.size === 0) return { conflicts, retried: new Set() };
     const taken = await client.query<{ message_id: string }>(
       `delete from ${this.options.schema}.inbox_refusals where consumer_group = $1 and topic = $2 and message_id = any($3::text[]) returning message_id`,
       [this.options.groupId, topic, [...redriven.keys()]],
     );
-    return { conflicts, retried: new Set(taken.rows.map((row) => redriven.get(row.message_id) as ConsumedMessage)) };
+    return {
+      conflicts,
+      retried: new Set(taken.rows.map((row) => redriven.get(row.message_id) as ConsumedMessage)),
+    };
   }
 
   /** Records the messages the handler refused for a retryable cause, so the same message put back by the re-drive is tried again. */
-  private async markRefused(client: PoolClient, topic: string, outcome: void | ApplyOutcome): Promise<void> {
+  private async markRefused(
+    client: PoolClient,
+    topic: string,
+    outcome: void | ApplyOutcome,
+  ): Promise<void> {
     const retryable = this.options.retryableRefusals;
-    const rejected = outcome === undefined || retryable === undefined ? [] : outcome.rejected.filter((rejection) => retryable.has(rejection.code));
+    const rejected =
+      outcome === undefined || retryable === undefined
+        ? []
+        : outcome.rejected.filter((rejection) => retryable.has(rejection.code));
     if (rejected.length === 0) return;
     await client.query(
       `insert into ${this.options.schema}.inbox_refusals (consumer_group, topic, message_id, code)
          select $1, $2, message_id, code from unnest($3::text[], $4::text[]) as refused (message_id, code)
        on conflict (consumer_group, topic, message_id) do update set code = excluded.code`,
-      [this.options.groupId, topic, rejected.map((rejection) => rejection.messageId), rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX))],
+      [
+        this.options.groupId,
+        topic,
+        rejected.map((rejection) => rejection.messageId),
+        rejected.map((rejection) => rejection.code.slice(0, REASON_CODE_TEXT_MAX)),
+      ],
     );
   }
 
@@ -301,13 +416,19 @@ export class InboxConsumer {
    */
   private async inHandlerContext<T>(spans: readonly Span[], work: () => Promise<T>): Promise<T> {
     const first = spans[0] as Span;
-    const oneTrace = spans.every((span) => span.spanContext().traceId === first.spanContext().traceId);
+    const oneTrace = spans.every(
+      (span) => span.spanContext().traceId === first.spanContext().traceId,
+    );
     if (oneTrace) return context.with(trace.setSpan(ROOT_CONTEXT, first), work);
     const batchSpan = tracer.startSpan(
       `${this.options.groupId} process batch`,
       {
         kind: SpanKind.CONSUMER,
-        attributes: { 'messaging.system': 'custody', 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': spans.length },
+        attributes: {
+          'messaging.system': 'custody',
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.batch.message_count': spans.length,
+        },
         links: spans.map((span) => ({ context: span.spanContext() })),
       },
       ROOT_CONTEXT,
@@ -324,7 +445,8 @@ export class InboxConsumer {
 
   /** A consumer span continuing the producer's trace (W3C traceparent header, else the envelope's). */
   private processSpan(message: ConsumedMessage): Span {
-    const envelopeContext = message.value['traceContext'] as { traceparent?: string; tracestate?: string } | undefined;
+    const envelopeContext = message.value['traceContext'] as
+      { traceparent?: string; tracestate?: string } | undefined;
     const parent =
       parseTraceparent(message.headers['traceparent'], message.headers['tracestate']) ??
       parseTraceparent(envelopeContext?.traceparent, envelopeContext?.tracestate);
@@ -343,33 +465,97 @@ export class InboxConsumer {
     );
   }
 
-  private decode(topic: Topic, partition: number, message: InboundMessage): { message: ConsumedMessage } | { deadLetter: ParkedLetter } {
+  private decode(
+    topic: Topic,
+    partition: number,
+    message: InboundMessage,
+  ): { message: ConsumedMessage } | { deadLetter: ParkedLetter } {
     const verifier = this.options.exchangeSignatures;
     if (verifier !== undefined && topic.startsWith(EXCHANGE_TOPIC_PREFIX)) {
       // authenticated before a byte of it is parsed
       const signature = verifier.check(topic, message);
-      if (!signature.ok) return { deadLetter: this.deadLetter(topic, partition, message, 'validate', signature.code, signature.path, signature.reason) };
+      if (!signature.ok)
+        return {
+          deadLetter: this.deadLetter(
+            topic,
+            partition,
+            message,
+            'validate',
+            signature.code,
+            signature.path,
+            signature.reason,
+          ),
+        };
     }
     const bytes = message.value;
     const text = bytes.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(bytes)) return { deadLetter: this.deadLetter(topic, partition, message, 'decode', 'NOT_UTF8', '', 'the value is not UTF-8') };
+    if (!Buffer.from(text, 'utf8').equals(bytes))
+      return {
+        deadLetter: this.deadLetter(
+          topic,
+          partition,
+          message,
+          'decode',
+          'NOT_UTF8',
+          '',
+          'the value is not UTF-8',
+        ),
+      };
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return { deadLetter: this.deadLetter(topic, partition, message, 'decode', 'NOT_JSON', '', `the value is not JSON: ${(error as Error).message}`) };
+      return {
+        deadLetter: this.deadLetter(
+          topic,
+          partition,
+          message,
+          'decode',
+          'NOT_JSON',
+          '',
+          `the value is not JSON: ${(error as Error).message}`,
+        ),
+      };
     }
     const result = validateMessage(topic, value);
     if (!result.ok) {
       const first = result.issues[0];
       const reasonText = result.issues.map((issue) => `${issue.path}: ${issue.reason}`).join('; ');
-      return { deadLetter: this.deadLetter(topic, partition, message, 'validate', first?.code ?? 'INVALID_VALUE', first?.path ?? '', reasonText) };
+      return {
+        deadLetter: this.deadLetter(
+          topic,
+          partition,
+          message,
+          'validate',
+          first?.code ?? 'INVALID_VALUE',
+          first?.path ?? '',
+          reasonText,
+        ),
+      };
     }
     const envelope = result.message as unknown as ConsumedMessage['value'];
-    return { message: { topic, partition, offset: message.offset, messageId: envelope.eventId, headers: message.headers, value: envelope, raw: message } };
+    return {
+      message: {
+        topic,
+        partition,
+        offset: message.offset,
+        messageId: envelope.eventId,
+        headers: message.headers,
+        value: envelope,
+        raw: message,
+      },
+    };
   }
 
-  private deadLetter(topic: string, partition: number, message: InboundMessage, stage: DeadLetterStage, reasonCode: string, reasonPath: string, reasonText: string): ParkedLetter {
+  private deadLetter(
+    topic: string,
+    partition: number,
+    message: InboundMessage,
+    stage: DeadLetterStage,
+    reasonCode: string,
+    reasonPath: string,
+    reasonText: string,
+  ): ParkedLetter {
     const failedAt = this.now().toISOString();
     // The same message dead-lettered again (a batch handled twice) gets the same id and stream.
     const id = deterministicUuid(`${topic}\u0000${partition}\u0000${message.offset}`);
@@ -397,7 +583,12 @@ export class InboxConsumer {
       },
     };
     // the exchange's signature travels with the letter, so a re-driven message verifies again
-    const headers = Object.fromEntries(Object.entries(exchangeSignatureHeaders(message.headers)).map(([name, value]) => [`${ORIGINAL_HEADER_PREFIX}${name}`, value]));
+    const headers = Object.fromEntries(
+      Object.entries(exchangeSignatureHeaders(message.headers)).map(([name, value]) => [
+        `${ORIGINAL_HEADER_PREFIX}${name}`,
+        value,
+      ]),
+    );
     return { letter, headers };
   }
 }
@@ -416,7 +607,9 @@ function canonicalJson(value: unknown): string {
   if (typeof value === 'bigint') return JSON.stringify(value.toString());
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, entry]) => entry !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, entry]) => entry !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
 }
 

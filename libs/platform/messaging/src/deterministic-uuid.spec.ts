@@ -7,6 +7,8 @@ describe('dead-letter ids', () => {
   });
 
   it('is a well-formed RFC 4122 UUID (version 8, variant 10)', () => {
-    expect(deterministicUuid('anything')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicUuid('anything')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 });

@@ -11,7 +11,8 @@ const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function toEnvelope(event: RecordedEvent): AnyEnvelope {
   const metadata = event.metadata;
-  const text = (key: string): string | undefined => (typeof metadata[key] === 'string' ? (metadata[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof metadata[key] === 'string' ? (metadata[key] as string) : undefined;
   const occurredAt = text('occurredAt');
   const causationId = text('causationId');
   const correlationId = text('correlationId');
@@ -23,10 +24,18 @@ export function toEnvelope(event: RecordedEvent): AnyEnvelope {
     schemaVersion: event.schemaVersion,
     streamId: event.streamId,
     streamVersion: event.streamVersion.toString(),
-    occurredAt: occurredAt !== undefined && TIMESTAMP_PATTERN.test(occurredAt) ? occurredAt : event.recordedAt.toISOString(),
+    occurredAt:
+      occurredAt !== undefined && TIMESTAMP_PATTERN.test(occurredAt)
+        ? occurredAt
+        : event.recordedAt.toISOString(),
     causationId: causationId !== undefined && UUID_PATTERN.test(causationId) ? causationId : null,
-    correlationId: correlationId !== undefined && UUID_PATTERN.test(correlationId) ? correlationId : event.eventId,
-    ...(traceparent === undefined ? {} : { traceContext: { traceparent, ...(tracestate === undefined ? {} : { tracestate }) } }),
+    correlationId:
+      correlationId !== undefined && UUID_PATTERN.test(correlationId)
+        ? correlationId
+        : event.eventId,
+    ...(traceparent === undefined
+      ? {}
+      : { traceContext: { traceparent, ...(tracestate === undefined ? {} : { tracestate }) } }),
     data: event.data,
   };
 }

@@ -9,7 +9,11 @@ describeMessageBusContract(
   async () => {
     db = await createTestDatabase();
     const bus = new InProcessMessageBus({ batchMessagesMax: 50 });
-    return { bus, db, createTopic: async (topic, partitions) => bus.createTopic(topic, partitions) };
+    return {
+      bus,
+      db,
+      createTopic: async (topic, partitions) => bus.createTopic(topic, partitions),
+    };
   },
   async () => {
     await db?.drop();

@@ -29,9 +29,15 @@ describe('in-process bus (embedded mode)', () => {
   });
 
   it('given a stopped group far behind, then retention never drops what it has not committed: restarted, it receives every message', async () => {
-    const bus = new InProcessMessageBus({ partitions: 1, retentionMessages: 10, partitionMessagesMax: 1_000, batchMessagesMax: 7 });
+    const bus = new InProcessMessageBus({
+      partitions: 1,
+      retentionMessages: 10,
+      partitionMessagesMax: 1_000,
+      batchMessagesMax: 7,
+    });
     const received: string[] = [];
-    const collect = async (batch: InboundBatch) => void received.push(...batch.messages.map((message) => message.value.toString()));
+    const collect = async (batch: InboundBatch) =>
+      void received.push(...batch.messages.map((message) => message.value.toString()));
     const first = bus.subscriber('behind', [TOPIC]);
     await first.start(collect);
     await publishNumbers(bus, 0, 5);
@@ -45,7 +51,11 @@ describe('in-process bus (embedded mode)', () => {
   });
 
   it('given a partition full of messages a known group has not committed, then publish fails and appends nothing (nothing is lost silently)', async () => {
-    const bus = new InProcessMessageBus({ partitions: 1, retentionMessages: 10, partitionMessagesMax: 50 });
+    const bus = new InProcessMessageBus({
+      partitions: 1,
+      retentionMessages: 10,
+      partitionMessagesMax: 50,
+    });
     const subscriber = bus.subscriber('stalled', [TOPIC]);
     await subscriber.start(async () => undefined);
     await subscriber.stop();
@@ -53,7 +63,10 @@ describe('in-process bus (embedded mode)', () => {
     await expect(publishNumbers(bus, 45, 10)).rejects.toThrow(/not yet committed by every group/);
     const received: string[] = [];
     const again = bus.subscriber('stalled', [TOPIC]);
-    await again.start(async (batch) => void received.push(...batch.messages.map((message) => message.value.toString())));
+    await again.start(
+      async (batch) =>
+        void received.push(...batch.messages.map((message) => message.value.toString())),
+    );
     await waitFor(() => received.length >= 45, '45 messages');
     await sleep(50);
     expect(received).toEqual(Array.from({ length: 45 }, (_, index) => String(index)));
@@ -61,7 +74,11 @@ describe('in-process bus (embedded mode)', () => {
   });
 
   it('given every known group has committed, then retention drops the oldest: a new group starts at the oldest message kept', async () => {
-    const bus = new InProcessMessageBus({ partitions: 1, retentionMessages: 10, partitionMessagesMax: 1_000 });
+    const bus = new InProcessMessageBus({
+      partitions: 1,
+      retentionMessages: 10,
+      partitionMessagesMax: 1_000,
+    });
     const subscriber = bus.subscriber('keeping-up', [TOPIC]);
     await subscriber.start(async () => undefined);
     await publishNumbers(bus, 0, 30);
@@ -69,7 +86,10 @@ describe('in-process bus (embedded mode)', () => {
     await subscriber.stop();
     const received: string[] = [];
     const newcomer = bus.subscriber('newcomer', [TOPIC]);
-    await newcomer.start(async (batch) => void received.push(...batch.messages.map((message) => message.value.toString())));
+    await newcomer.start(
+      async (batch) =>
+        void received.push(...batch.messages.map((message) => message.value.toString())),
+    );
     await waitFor(() => received.length >= 10, 'the retained tail');
     expect(received[0]).toBe('20');
     await newcomer.stop();

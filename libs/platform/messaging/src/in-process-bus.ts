@@ -102,20 +102,30 @@ export class InProcessMessageBus implements MessageBus {
     this.retentionMessages = options.retentionMessages ?? IN_PROCESS_RETENTION_MESSAGES;
     this.retentionSlack = Math.min(IN_PROCESS_RETENTION_SLACK, this.retentionMessages);
     this.partitionMessagesMax = options.partitionMessagesMax ?? IN_PROCESS_PARTITION_MESSAGES_MAX;
-    if (this.partitionMessagesMax <= this.retentionMessages) throw new Error('assertion: partitionMessagesMax must exceed retentionMessages');
-    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new Error('assertion: partitions must be a positive integer');
+    if (this.partitionMessagesMax <= this.retentionMessages)
+      throw new Error('assertion: partitionMessagesMax must exceed retentionMessages');
+    if (!Number.isInteger(this.partitions) || this.partitions < 1)
+      throw new Error('assertion: partitions must be a positive integer');
     this.publisher = { publish: (topic, messages) => this.publish(topic, messages) };
   }
 
-  subscriber(groupId: string, topics: readonly string[], options: SubscriberOptions = {}): MessageSubscriber {
+  subscriber(
+    groupId: string,
+    topics: readonly string[],
+    options: SubscriberOptions = {},
+  ): MessageSubscriber {
     return new InProcessSubscriber(this, groupId, topics, options);
   }
 
   /** Creates a topic with its own partition count (topics otherwise appear on first use, with the default). */
   createTopic(topic: string, partitions: number): void {
     if (this.topics.has(topic)) throw new Error(`in-process bus: topic '${topic}' exists`);
-    if (!Number.isInteger(partitions) || partitions < 1) throw new Error('assertion: partitions must be a positive integer');
-    this.topics.set(topic, Array.from({ length: partitions }, () => new PartitionLog()));
+    if (!Number.isInteger(partitions) || partitions < 1)
+      throw new Error('assertion: partitions must be a positive integer');
+    this.topics.set(
+      topic,
+      Array.from({ length: partitions }, () => new PartitionLog()),
+    );
   }
 
   /** @internal */
@@ -142,19 +152,30 @@ export class InProcessMessageBus implements MessageBus {
     const logs = this.log(topic);
     const routed = messages.map((message) => {
       const key = message.key === null ? null : Buffer.from(message.key);
-      return { message, key, partition: key === null ? this.roundRobin++ % logs.length : partitionOf(key, logs.length) };
+      return {
+        message,
+        key,
+        partition: key === null ? this.roundRobin++ % logs.length : partitionOf(key, logs.length),
+      };
     });
     for (const [partition, count] of countBy(routed.map((entry) => entry.partition))) {
       const log = logs[partition] as PartitionLog;
       this.trim(topic, partition, log);
       if (log.messages.length + count > this.partitionMessagesMax) {
-        throw new Error(`in-process bus: ${topic}/${partition} holds ${log.messages.length} messages not yet committed by every group; publish later`);
+        throw new Error(
+          `in-process bus: ${topic}/${partition} holds ${log.messages.length} messages not yet committed by every group; publish later`,
+        );
       }
     }
     const touched = new Map<number, bigint>();
     for (const { message, key, partition } of routed) {
       const log = logs[partition] as PartitionLog;
-      log.messages.push({ key, value: Buffer.from(message.value), offset: log.end.toString(), headers: { ...message.headers } });
+      log.messages.push({
+        key,
+        value: Buffer.from(message.value),
+        offset: log.end.toString(),
+        headers: { ...message.headers },
+      });
       touched.set(partition, log.end);
     }
     for (const partition of touched.keys()) logs[partition]?.appended.fire();
@@ -166,9 +187,13 @@ export class InProcessMessageBus implements MessageBus {
     if (log.messages.length <= this.retentionMessages + this.retentionSlack) return;
     let floor = log.end;
     for (const group of this.groups.values()) {
-      if (group.topics.has(topic)) floor = group.position(topic, partition) < floor ? group.position(topic, partition) : floor;
+      if (group.topics.has(topic))
+        floor = group.position(topic, partition) < floor ? group.position(topic, partition) : floor;
     }
-    const dropped = Math.min(log.messages.length - this.retentionMessages, Number(floor - log.base));
+    const dropped = Math.min(
+      log.messages.length - this.retentionMessages,
+      Number(floor - log.base),
+    );
     if (dropped <= 0) return;
     log.messages.splice(0, dropped); // in chunks: one splice per RETENTION_SLACK messages, not one shift each
     log.base += BigInt(dropped);
@@ -183,7 +208,10 @@ export class InProcessMessageBus implements MessageBus {
         const behind = [...ends].some(([partition, end]) => group.position(topic, partition) < end);
         if (!behind) break;
         const leftMs = deadline - Date.now();
-        if (leftMs <= 0) throw new Error(`in-process bus: group '${member.groupId}' has not applied ${topic} within ${this.deliveryTimeoutMs} ms`);
+        if (leftMs <= 0)
+          throw new Error(
+            `in-process bus: group '${member.groupId}' has not applied ${topic} within ${this.deliveryTimeoutMs} ms`,
+          );
         await group.progressed.wait(leftMs);
       }
     }
@@ -204,11 +232,14 @@ class InProcessSubscriber implements MessageSubscriber {
 
   async start(handler: BatchHandler): Promise<void> {
     const group = this.bus.group(this.groupId);
-    if (group.member?.running === true) throw new Error(`in-process bus: group '${this.groupId}' already has a running member`);
+    if (group.member?.running === true)
+      throw new Error(`in-process bus: group '${this.groupId}' already has a running member`);
     group.member = this;
     for (const topic of this.topics) group.topics.add(topic);
     this.running = true;
-    this.pumps = this.topics.flatMap((topic) => this.bus.log(topic).map((log, partition) => this.pump(group, topic, partition, log, handler)));
+    this.pumps = this.topics.flatMap((topic) =>
+      this.bus.log(topic).map((log, partition) => this.pump(group, topic, partition, log, handler)),
+    );
   }
 
   async stop(): Promise<void> {
@@ -221,16 +252,27 @@ class InProcessSubscriber implements MessageSubscriber {
     group.progressed.fire();
   }
 
-  private async pump(group: Group, topic: string, partition: number, log: PartitionLog, handler: BatchHandler): Promise<void> {
+  private async pump(
+    group: Group,
+    topic: string,
+    partition: number,
+    log: PartitionLog,
+    handler: BatchHandler,
+  ): Promise<void> {
     const key = `${topic}/${partition}`;
     while (this.running) {
-      const from = group.position(topic, partition) < log.base ? log.base : group.position(topic, partition);
+      const from =
+        group.position(topic, partition) < log.base ? log.base : group.position(topic, partition);
       if (from >= log.end) {
         await log.appended.wait();
         continue;
       }
       const start = Number(from - log.base);
-      const batch = { topic, partition, messages: log.messages.slice(start, start + this.bus.batchMessagesMax) };
+      const batch = {
+        topic,
+        partition,
+        messages: log.messages.slice(start, start + this.bus.batchMessagesMax),
+      };
       const next = from + BigInt(batch.messages.length);
       for (let attempt = 1; this.running; attempt += 1) {
         try {

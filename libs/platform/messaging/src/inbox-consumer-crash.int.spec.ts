@@ -50,7 +50,9 @@ describe('inbox consumer killed mid-batch and restarted (Kafka test broker + Pos
     const members: ConsumerProcess[] = [];
     try {
       for (let round = 1; round <= SELF_CRASHES; round += 1) {
-        const member = await startConsumerProcess(options(`self-crash-${round}`, CRASH_AFTER_BATCHES));
+        const member = await startConsumerProcess(
+          options(`self-crash-${round}`, CRASH_AFTER_BATCHES),
+        );
         members.push(member);
         expect(await member.exit).toEqual({ code: null, signal: 'SIGKILL' });
       }
@@ -64,21 +66,35 @@ describe('inbox consumer killed mid-batch and restarted (Kafka test broker + Pos
 
       const survivor = await startConsumerProcess(options('survivor'));
       members.push(survivor);
-      await waitFor(() => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC), 'the group to commit every partition to its end', RUN_WAIT_MS, ADMIN_POLL_MS);
+      await waitFor(
+        () => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC),
+        'the group to commit every partition to its end',
+        RUN_WAIT_MS,
+        ADMIN_POLL_MS,
+      );
       await stopConsumerProcess(survivor);
 
       const totals = await appliedTotals(db, SCHEMA);
-      expect({ rows: totals.rows, distinctEvents: totals.distinctEvents, sumMinor: totals.sumMinor }).toEqual({
+      expect({
+        rows: totals.rows,
+        distinctEvents: totals.distinctEvents,
+        sumMinor: totals.sumMinor,
+      }).toEqual({
         rows: MESSAGES,
         distinctEvents: MESSAGES,
         sumMinor: expectedSum,
       });
-      const inbox = await db.pool.query<{ count: string }>(`select count(*) from ${SCHEMA}.inbox where consumer_group = $1`, [GROUP_ID]);
+      const inbox = await db.pool.query<{ count: string }>(
+        `select count(*) from ${SCHEMA}.inbox where consumer_group = $1`,
+        [GROUP_ID],
+      );
       expect(Number(inbox.rows[0]?.count)).toBe(MESSAGES);
       // The test exercised what it claims: batches whose transaction committed were delivered again.
       const delivered = members.reduce((sum, member) => sum + member.delivered(), 0);
       expect(delivered).toBeGreaterThan(MESSAGES);
-      expect(members.slice(0, SELF_CRASHES).every((member) => member.batches() === CRASH_AFTER_BATCHES)).toBe(true);
+      expect(
+        members.slice(0, SELF_CRASHES).every((member) => member.batches() === CRASH_AFTER_BATCHES),
+      ).toBe(true);
     } finally {
       await Promise.all(members.map((member) => stopConsumerProcess(member)));
     }

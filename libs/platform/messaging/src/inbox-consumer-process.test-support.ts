@@ -33,7 +33,10 @@ function setting(name: string): string {
 }
 
 /** The bus, with a hook after each handled batch (the transaction is committed, the offsets are not). */
-function observed(bus: MessageBus, afterBatch: (partition: number, firstOffset: string, messages: number) => void): MessageBus {
+function observed(
+  bus: MessageBus,
+  afterBatch: (partition: number, firstOffset: string, messages: number) => void,
+): MessageBus {
   return {
     publisher: bus.publisher,
     subscriber(groupId, topics, options) {
@@ -54,16 +57,26 @@ function observed(bus: MessageBus, afterBatch: (partition: number, firstOffset: 
 async function main(): Promise<void> {
   const schema = setting('SCHEMA');
   const member = setting('MEMBER');
-  const crashAfterBatches = process.env['CRASH_AFTER_BATCHES'] === undefined ? undefined : Number(process.env['CRASH_AFTER_BATCHES']);
+  const crashAfterBatches =
+    process.env['CRASH_AFTER_BATCHES'] === undefined
+      ? undefined
+      : Number(process.env['CRASH_AFTER_BATCHES']);
   const pool = new Pool({ connectionString: setting('DATABASE_URL'), max: POOL_CONNECTIONS_MAX });
-  const kafka = createKafka({ clientId: `inbox-consumer-${member}`, brokers: setting('KAFKA_BROKERS').split(','), logLevel: process.env['KAFKAJS_LOG'] === 'debug' ? logLevel.INFO : logLevel.NOTHING });
+  const kafka = createKafka({
+    clientId: `inbox-consumer-${member}`,
+    brokers: setting('KAFKA_BROKERS').split(','),
+    logLevel: process.env['KAFKAJS_LOG'] === 'debug' ? logLevel.INFO : logLevel.NOTHING,
+  });
   const producer = createOutboxProducer(kafka, { idempotent: false }); // dead letters; the mock cannot serve idempotence
   await producer.connect();
   const kafkaBus = new KafkaMessageBus({
     kafka,
     producer,
     // Short session timeout: a killed member is dropped from the group in seconds.
-    consumerTuning: { ...TEST_CONSUMER_TUNING, maxBytesPerPartition: Number(setting('MAX_BYTES_PER_PARTITION')) },
+    consumerTuning: {
+      ...TEST_CONSUMER_TUNING,
+      maxBytesPerPartition: Number(setting('MAX_BYTES_PER_PARTITION')),
+    },
   });
   let batches = 0;
   const bus = observed(kafkaBus, (partition, firstOffset, messages) => {
@@ -77,13 +90,17 @@ async function main(): Promise<void> {
     topics: [(process.env['TOPIC'] ?? LEDGER_EVENTS_TOPIC) as Topic],
     pool,
     schema,
-    onRestart: (error, restart) => process.stdout.write(`RESTART ${restart} ${(error as Error).message}\n`),
+    onRestart: (error, restart) =>
+      process.stdout.write(`RESTART ${restart} ${(error as Error).message}\n`),
     apply: async (messages, client) => {
-      await client.query(`insert into ${schema}.applied (event_id, amount_minor, member) select a, b, $3 from unnest($1::uuid[], $2::numeric[]) as t(a, b)`, [
-        messages.map((message) => message.messageId),
-        messages.map((message) => (message.value.data as { amountMinor: string }).amountMinor),
-        member,
-      ]);
+      await client.query(
+        `insert into ${schema}.applied (event_id, amount_minor, member) select a, b, $3 from unnest($1::uuid[], $2::numeric[]) as t(a, b)`,
+        [
+          messages.map((message) => message.messageId),
+          messages.map((message) => (message.value.data as { amountMinor: string }).amountMinor),
+          member,
+        ],
+      );
     },
   });
   await consumer.migrate();

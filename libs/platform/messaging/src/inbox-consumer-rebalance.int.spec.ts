@@ -52,13 +52,27 @@ describe('inbox consumer group rebalancing during a run (Kafka test broker + Pos
       members.push(started);
       return started;
     };
-    const appliedAtLeast = (rows: number) => waitFor(async () => (await appliedTotals(db, SCHEMA)).rows >= rows, `${rows} applied rows`, STEP_WAIT_MS);
+    const appliedAtLeast = (rows: number) =>
+      waitFor(
+        async () => (await appliedTotals(db, SCHEMA)).rows >= rows,
+        `${rows} applied rows`,
+        STEP_WAIT_MS,
+      );
     let published = 0;
     let expectedSum = 0n;
     let membershipChangesDone = false;
     const publishing = (async () => {
-      for (; (published < MESSAGES || !membershipChangesDone) && published < MESSAGES_MAX; published += PUBLISH_CHUNK_MESSAGES) {
-        expectedSum += await publishEnvelopes(publisher, LEDGER_EVENTS_TOPIC, published, PUBLISH_CHUNK_MESSAGES);
+      for (
+        ;
+        (published < MESSAGES || !membershipChangesDone) && published < MESSAGES_MAX;
+        published += PUBLISH_CHUNK_MESSAGES
+      ) {
+        expectedSum += await publishEnvelopes(
+          publisher,
+          LEDGER_EVENTS_TOPIC,
+          published,
+          PUBLISH_CHUNK_MESSAGES,
+        );
         await sleep(PUBLISH_PAUSE_MS);
       }
     })();
@@ -71,17 +85,30 @@ describe('inbox consumer group rebalancing during a run (Kafka test broker + Pos
       await stopConsumerProcess(first as ConsumerProcess); // graceful leave
       await appliedAtLeast(4_500);
       const fourth = await join('fourth');
-      await waitFor(() => fourth.batches() >= 1, 'the fourth member to apply a batch', STEP_WAIT_MS);
+      await waitFor(
+        () => fourth.batches() >= 1,
+        'the fourth member to apply a batch',
+        STEP_WAIT_MS,
+      );
       third.kill('SIGKILL'); // a crash: its partitions move once its session expires
       await appliedAtLeast(7_000);
       await stopConsumerProcess(second as ConsumerProcess);
       membershipChangesDone = true;
       await publishing;
-      await waitFor(() => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC), 'the group to commit every partition to its end', STEP_WAIT_MS, ADMIN_POLL_MS);
+      await waitFor(
+        () => groupCaughtUp(kafka, GROUP_ID, LEDGER_EVENTS_TOPIC),
+        'the group to commit every partition to its end',
+        STEP_WAIT_MS,
+        ADMIN_POLL_MS,
+      );
 
       const totals = await appliedTotals(db, SCHEMA);
       expect(published).toBeGreaterThanOrEqual(MESSAGES);
-      expect({ rows: totals.rows, distinctEvents: totals.distinctEvents, sumMinor: totals.sumMinor }).toEqual({
+      expect({
+        rows: totals.rows,
+        distinctEvents: totals.distinctEvents,
+        sumMinor: totals.sumMinor,
+      }).toEqual({
         rows: published,
         distinctEvents: published,
         sumMinor: expectedSum,
@@ -89,7 +116,9 @@ describe('inbox consumer group rebalancing during a run (Kafka test broker + Pos
       // Every member took part: the partitions really moved between them during the run.
       expect([...totals.members].sort()).toEqual(['first', 'fourth', 'second', 'third']);
       const delivered = members.reduce((sum, member) => sum + member.delivered(), 0);
-      process.stdout.write(`rebalance run: ${delivered} messages delivered for ${published}; Kafka client restarts ${members.map((member) => member.restarts()).join('/')}\n`);
+      process.stdout.write(
+        `rebalance run: ${delivered} messages delivered for ${published}; Kafka client restarts ${members.map((member) => member.restarts()).join('/')}\n`,
+      );
     } finally {
       membershipChangesDone = true;
       await publishing.catch(() => undefined);

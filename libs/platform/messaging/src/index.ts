@@ -20,7 +20,12 @@ export {
   type KafkaTls,
   type KafkaTransportSecurity,
 } from './kafka';
-export { KafkaMessageBus, CONSUMER_RETRIES, type KafkaConsumerTuning, type KafkaMessageBusOptions } from './kafka-bus';
+export {
+  KafkaMessageBus,
+  CONSUMER_RETRIES,
+  type KafkaConsumerTuning,
+  type KafkaMessageBusOptions,
+} from './kafka-bus';
 export {
   InProcessMessageBus,
   IN_PROCESS_BATCH_MESSAGES_MAX,
@@ -31,9 +36,31 @@ export {
   type InProcessMessageBusOptions,
 } from './in-process-bus';
 export * from './ports';
-export { OutboxRelay, RELAY_BATCH_EVENTS_DEFAULT, RELAY_POLL_INTERVAL_MS_DEFAULT, type OutboxRelayOptions } from './outbox-relay';
-export { deterministicUuid, EXCHANGE_TOPIC_PREFIX, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, migrateInbox, payloadDigest, type ApplyOutcome, type ConsumedMessage, type InboxConsumerOptions, type Rejection } from './consumer';
-export { redriveDeadLetters, REDRIVE_GROUP_ID_PREFIX, REDRIVE_IDLE_MS_DEFAULT, type RedriveOptions, type RedriveResult } from './redrive';
+export {
+  OutboxRelay,
+  RELAY_BATCH_EVENTS_DEFAULT,
+  RELAY_POLL_INTERVAL_MS_DEFAULT,
+  type OutboxRelayOptions,
+} from './outbox-relay';
+export {
+  deterministicUuid,
+  EXCHANGE_TOPIC_PREFIX,
+  InboxConsumer,
+  MESSAGE_ID_CONFLICT_CODE,
+  migrateInbox,
+  payloadDigest,
+  type ApplyOutcome,
+  type ConsumedMessage,
+  type InboxConsumerOptions,
+  type Rejection,
+} from './consumer';
+export {
+  redriveDeadLetters,
+  REDRIVE_GROUP_ID_PREFIX,
+  REDRIVE_IDLE_MS_DEFAULT,
+  type RedriveOptions,
+  type RedriveResult,
+} from './redrive';
 export {
   EXCHANGE_KEY_ID_PATTERN,
   EXCHANGE_PUBLIC_KEYS_MAX,

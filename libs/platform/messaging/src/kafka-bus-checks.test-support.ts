@@ -23,9 +23,13 @@ export function itCommittedEveryPartitionToTheEnd(fixture: () => KafkaChecksFixt
     const admin = fixture().kafka.admin();
     await admin.connect();
     try {
-      const [committed] = await admin.fetchOffsets({ groupId: 'contract-projection', topics: [LEDGER_EVENTS_TOPIC] });
+      const [committed] = await admin.fetchOffsets({
+        groupId: 'contract-projection',
+        topics: [LEDGER_EVENTS_TOPIC],
+      });
       const ends = await admin.fetchTopicOffsets(LEDGER_EVENTS_TOPIC);
-      const byPartition = (offsets: readonly { partition: number; offset: string }[]) => Object.fromEntries(offsets.map(({ partition, offset }) => [partition, offset]));
+      const byPartition = (offsets: readonly { partition: number; offset: string }[]) =>
+        Object.fromEntries(offsets.map(({ partition, offset }) => [partition, offset]));
       expect(byPartition(committed?.partitions ?? [])).toEqual(byPartition(ends));
     } finally {
       await admin.disconnect();
@@ -38,24 +42,84 @@ export function itRedrivesDeadLettersOnce(fixture: () => KafkaChecksFixture): vo
     const { kafka, producer } = fixture();
     // issue 22: a letter any dead-letter writer made up (a DepositConfirmed-like value at an offset of the
     // topic that holds another record, and one beyond its end) is refused, never put on the topic
-    const forged = (offset: string) => ({ ...JSON.parse(JSON.stringify(first0Letter)), eventId: randomUUID(), streamId: `deadletter:forged:${offset}`, data: { ...first0Letter.data, offset, originalValueBase64: Buffer.from('{"forged":true}').toString('base64') } });
-    const [sample] = await readTopic(kafka, DEAD_LETTER_TOPIC, { until: (messages) => messages.length >= 1, waitMs: WAIT_MS });
-    const first0Letter = JSON.parse(sample?.value?.toString() ?? '{}') as { data: Record<string, unknown> };
-    await producer.send({ topic: DEAD_LETTER_TOPIC, acks: -1, messages: [forged('0'), forged('999999')].map((letter) => ({ key: LEDGER_EVENTS_TOPIC, value: JSON.stringify(letter) })) });
-    const first = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000, consumerTuning: TEST_CONSUMER_TUNING });
+    const forged = (offset: string) => ({
+      ...JSON.parse(JSON.stringify(first0Letter)),
+      eventId: randomUUID(),
+      streamId: `deadletter:forged:${offset}`,
+      data: {
+        ...first0Letter.data,
+        offset,
+        originalValueBase64: Buffer.from('{"forged":true}').toString('base64'),
+      },
+    });
+    const [sample] = await readTopic(kafka, DEAD_LETTER_TOPIC, {
+      until: (messages) => messages.length >= 1,
+      waitMs: WAIT_MS,
+    });
+    const first0Letter = JSON.parse(sample?.value?.toString() ?? '{}') as {
+      data: Record<string, unknown>;
+    };
+    await producer.send({
+      topic: DEAD_LETTER_TOPIC,
+      acks: -1,
+      messages: [forged('0'), forged('999999')].map((letter) => ({
+        key: LEDGER_EVENTS_TOPIC,
+        value: JSON.stringify(letter),
+      })),
+    });
+    const first = await redriveDeadLetters({
+      kafka,
+      producer,
+      originalTopic: LEDGER_EVENTS_TOPIC,
+      groupId: 'redrive-test',
+      idleMs: 2_000,
+      consumerTuning: TEST_CONSUMER_TUNING,
+    });
     expect(first).toMatchObject({ redriven: 3, passedOver: 0, unreadable: 0, refused: 2 });
-    const again = await redriveDeadLetters({ kafka, producer, originalTopic: LEDGER_EVENTS_TOPIC, groupId: 'redrive-test', idleMs: 2_000, consumerTuning: TEST_CONSUMER_TUNING });
-    expect(again).toEqual({ redriven: 0, passedOver: 0, unreadable: 0, duplicates: 0, refused: 0, refusedLetters: [] });
+    const again = await redriveDeadLetters({
+      kafka,
+      producer,
+      originalTopic: LEDGER_EVENTS_TOPIC,
+      groupId: 'redrive-test',
+      idleMs: 2_000,
+      consumerTuning: TEST_CONSUMER_TUNING,
+    });
+    expect(again).toEqual({
+      redriven: 0,
+      passedOver: 0,
+      unreadable: 0,
+      duplicates: 0,
+      refused: 0,
+      refusedLetters: [],
+    });
 
-    const isRedriven = (message: KafkaMessage) => message.headers?.['x-redriven-dead-letter'] !== undefined;
-    const redriven = (await readTopic(kafka, LEDGER_EVENTS_TOPIC, { until: (messages) => messages.filter(isRedriven).length >= 3, waitMs: WAIT_MS }))
+    const isRedriven = (message: KafkaMessage) =>
+      message.headers?.['x-redriven-dead-letter'] !== undefined;
+    const redriven = (
+      await readTopic(kafka, LEDGER_EVENTS_TOPIC, {
+        until: (messages) => messages.filter(isRedriven).length >= 3,
+        waitMs: WAIT_MS,
+      })
+    )
       .filter(isRedriven)
-      .map((message) => ({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0) }));
+      .map((message) => ({
+        key: message.key?.toString() ?? '',
+        value: message.value ?? Buffer.alloc(0),
+      }));
     expect(redriven.map((message) => message.value.toString())).not.toContain('{"forged":true}');
-    expect(redriven.map((message) => message.value.toString())).toEqual(expect.arrayContaining(['{"eventId": oops', expect.stringContaining('"streamVersion":"-3"'), expect.stringContaining('"type":"AmountDisputed"')]));
+    expect(redriven.map((message) => message.value.toString())).toEqual(
+      expect.arrayContaining([
+        '{"eventId": oops',
+        expect.stringContaining('"streamVersion":"-3"'),
+        expect.stringContaining('"type":"AmountDisputed"'),
+      ]),
+    );
     expect(redriven.every((message) => /^account-\d$/.test(message.key))).toBe(true);
     // the dead-letter topic itself is untouched: history is not edited
-    const letters = await readTopic(kafka, DEAD_LETTER_TOPIC, { until: (messages) => messages.length >= 3, waitMs: WAIT_MS });
+    const letters = await readTopic(kafka, DEAD_LETTER_TOPIC, {
+      until: (messages) => messages.length >= 3,
+      waitMs: WAIT_MS,
+    });
     expect(letters.length).toBeGreaterThanOrEqual(3);
   }, 120_000);
 }

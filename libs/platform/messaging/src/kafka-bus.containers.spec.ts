@@ -10,7 +10,10 @@ import { logLevel, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { describeMessageBusContract } from './bus-contract.test-support';
 import { createKafka, createOutboxProducer } from './kafka';
 import { KafkaMessageBus } from './kafka-bus';
-import { itCommittedEveryPartitionToTheEnd, itRedrivesDeadLettersOnce } from './kafka-bus-checks.test-support';
+import {
+  itCommittedEveryPartitionToTheEnd,
+  itRedrivesDeadLettersOnce,
+} from './kafka-bus-checks.test-support';
 
 /**
  * The messaging contract against Apache Kafka itself, with the outbox producer as production
@@ -31,8 +34,14 @@ let kafka: Kafka;
 let producer: Producer | undefined;
 let admin: Admin | undefined;
 
-async function startContainers(): Promise<{ kafkaContainer: KafkaContainerHandle; database: ContainerDatabase }> {
-  const [startedKafka, startedDatabase] = await Promise.allSettled([startKafkaContainer(), startPostgresContainer()]);
+async function startContainers(): Promise<{
+  kafkaContainer: KafkaContainerHandle;
+  database: ContainerDatabase;
+}> {
+  const [startedKafka, startedDatabase] = await Promise.allSettled([
+    startKafkaContainer(),
+    startPostgresContainer(),
+  ]);
   if (startedKafka.status === 'fulfilled') kafkaContainer = startedKafka.value;
   if (startedDatabase.status === 'fulfilled') database = startedDatabase.value;
   if (startedKafka.status === 'rejected') throw startedKafka.reason;
@@ -46,7 +55,11 @@ describeWithContainers('messaging against Apache Kafka and PostgreSQL in contain
     async () => {
       const started = await startContainers();
       // ERROR: kafkajs warns on every idempotent producer whose retries are bounded, as ours are on purpose (kafka.ts).
-      kafka = createKafka({ clientId: 'bus-contract-containers', brokers: started.kafkaContainer.brokers, logLevel: logLevel.ERROR });
+      kafka = createKafka({
+        clientId: 'bus-contract-containers',
+        brokers: started.kafkaContainer.brokers,
+        logLevel: logLevel.ERROR,
+      });
       producer = createOutboxProducer(kafka); // idempotent: the production default
       await producer.connect();
       admin = kafka.admin();
@@ -57,7 +70,10 @@ describeWithContainers('messaging against Apache Kafka and PostgreSQL in contain
         db: started.database,
         // The broker creates no topic by itself (as in docker-compose.yml): each is made here.
         createTopic: async (topic, partitions) =>
-          void (await topicAdmin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] })),
+          void (await topicAdmin.createTopics({
+            waitForLeaders: true,
+            topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+          })),
       };
     },
     async () => {
@@ -70,11 +86,28 @@ describeWithContainers('messaging against Apache Kafka and PostgreSQL in contain
         const idempotent = producer!;
         expect(idempotent.isIdempotent()).toBe(true);
         const topic = 'contract.idempotent';
-        await admin!.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+        await admin!.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        });
         // An idempotent send first asks the broker for a producer id (InitProducerId): the request
         // librdkafka's mock cannot answer. Acks -1, which idempotence requires.
-        const acknowledged = await idempotent.send({ topic, acks: -1, messages: [{ key: 'k', value: 'one' }, { key: 'k', value: 'two' }] });
-        expect(acknowledged).toEqual([expect.objectContaining({ topicName: topic, partition: 0, errorCode: 0, baseOffset: '0' })]);
+        const acknowledged = await idempotent.send({
+          topic,
+          acks: -1,
+          messages: [
+            { key: 'k', value: 'one' },
+            { key: 'k', value: 'two' },
+          ],
+        });
+        expect(acknowledged).toEqual([
+          expect.objectContaining({
+            topicName: topic,
+            partition: 0,
+            errorCode: 0,
+            baseOffset: '0',
+          }),
+        ]);
       });
 
       itCommittedEveryPartitionToTheEnd(() => ({ kafka, producer: producer! }));

@@ -34,13 +34,27 @@ export class KafkaMessageBus implements MessageBus {
       publish: async (topic: string, messages: readonly OutboundMessage[]) => {
         if (messages.length === 0) return;
         // acks -1: every in-sync replica has the batch before the caller moves on.
-        await options.producer.send({ topic, acks: -1, messages: messages.map((message) => ({ ...message, headers: { ...message.headers } })) });
+        await options.producer.send({
+          topic,
+          acks: -1,
+          messages: messages.map((message) => ({ ...message, headers: { ...message.headers } })),
+        });
       },
     };
   }
 
-  subscriber(groupId: string, topics: readonly string[], subscriberOptions: SubscriberOptions = {}): MessageSubscriber {
-    return new KafkaSubscriber(this.options.kafka, groupId, topics, subscriberOptions, this.options.consumerTuning ?? {});
+  subscriber(
+    groupId: string,
+    topics: readonly string[],
+    subscriberOptions: SubscriberOptions = {},
+  ): MessageSubscriber {
+    return new KafkaSubscriber(
+      this.options.kafka,
+      groupId,
+      topics,
+      subscriberOptions,
+      this.options.consumerTuning ?? {},
+    );
   }
 }
 
@@ -70,7 +84,8 @@ class KafkaSubscriber implements MessageSubscriber {
   ) {}
 
   async start(handler: BatchHandler): Promise<void> {
-    if (this.running) throw new Error(`assertion: subscriber of group '${this.groupId}' started twice`);
+    if (this.running)
+      throw new Error(`assertion: subscriber of group '${this.groupId}' started twice`);
     this.running = true;
     try {
       this.runInProgress = this.run(handler);
@@ -145,11 +160,17 @@ class KafkaSubscriber implements MessageSubscriber {
     this.options.onRestart?.(error, this.restarts);
     this.restartTimer = setTimeout(() => {
       if (!this.running) return;
-      this.runInProgress = this.run(handler).catch((failure: unknown) => this.restartLater(handler, failure));
+      this.runInProgress = this.run(handler).catch((failure: unknown) =>
+        this.restartLater(handler, failure),
+      );
     }, handlerRetryBackoffMs(this.restarts));
   }
 
-  private async handleBatch(consumer: Consumer, { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload, handler: BatchHandler): Promise<void> {
+  private async handleBatch(
+    consumer: Consumer,
+    { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload,
+    handler: BatchHandler,
+  ): Promise<void> {
     const last = batch.messages.at(-1);
     if (last === undefined) return;
     const inbound: InboundBatch = {
@@ -171,15 +192,27 @@ class KafkaSubscriber implements MessageSubscriber {
         break;
       } catch (error) {
         this.options.onError?.(error, attempt, inbound);
-        for (let waitedMs = 0, backoffMs = handlerRetryBackoffMs(attempt); waitedMs < backoffMs && this.running && isRunning(); waitedMs += BACKOFF_HEARTBEAT_SLICE_MS) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(BACKOFF_HEARTBEAT_SLICE_MS, backoffMs - waitedMs)));
+        for (
+          let waitedMs = 0, backoffMs = handlerRetryBackoffMs(attempt);
+          waitedMs < backoffMs && this.running && isRunning();
+          waitedMs += BACKOFF_HEARTBEAT_SLICE_MS
+        ) {
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(BACKOFF_HEARTBEAT_SLICE_MS, backoffMs - waitedMs)),
+          );
           await heartbeat();
         }
       }
     }
     resolveOffset(last.offset);
     // Explicitly: with autoCommit off, commitOffsetsIfNecessary() would never commit.
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    await consumer.commitOffsets([
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(last.offset) + 1n).toString(),
+      },
+    ]);
     await heartbeat();
   }
 }

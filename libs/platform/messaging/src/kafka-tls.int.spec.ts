@@ -10,8 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTopic, startKafkaTestBroker, type KafkaTestBroker } from '@custody/testing';
 import { logLevel } from 'kafkajs';
-import { createKafka, createOutboxProducer, parseKafkaTransportSecurity, type KafkaTransportSecurity } from './kafka';
-import { createTestPki, startMutualTlsFront, type MutualTlsFront, type TestPki } from './kafka-tls.test-support';
+import {
+  createKafka,
+  createOutboxProducer,
+  parseKafkaTransportSecurity,
+  type KafkaTransportSecurity,
+} from './kafka';
+import {
+  createTestPki,
+  startMutualTlsFront,
+  type MutualTlsFront,
+  type TestPki,
+} from './kafka-tls.test-support';
 
 const CLIENT_NAME = 'ledger';
 const TOPIC = 'tls.roundtrip.v1';
@@ -45,7 +55,15 @@ describe('Kafka over mutual TLS (issue 22: every Kafka client takes TLS from con
 
   /** Connects a producer with this security; resolves to the error kafkajs gave, or undefined when it connected. */
   async function connectError(security: KafkaTransportSecurity): Promise<Error | undefined> {
-    const producer = createOutboxProducer(createKafka({ clientId: 'tls-refused', brokers: [front.address], security, logLevel: logLevel.NOTHING }), { idempotent: false });
+    const producer = createOutboxProducer(
+      createKafka({
+        clientId: 'tls-refused',
+        brokers: [front.address],
+        security,
+        logLevel: logLevel.NOTHING,
+      }),
+      { idempotent: false },
+    );
     try {
       await producer.connect();
       await producer.disconnect();
@@ -56,12 +74,26 @@ describe('Kafka over mutual TLS (issue 22: every Kafka client takes TLS from con
   }
 
   it('a client configured by KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE produces and consumes through a broker that requires its certificate', async () => {
-    const security = securityOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: pki.files.caCert, KAFKA_SSL_CERT_FILE: pki.files.clientCert, KAFKA_SSL_KEY_FILE: pki.files.clientKey });
-    const kafka = createKafka({ clientId: 'tls-roundtrip', brokers: [front.address], security, logLevel: logLevel.NOTHING });
+    const security = securityOf({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: pki.files.caCert,
+      KAFKA_SSL_CERT_FILE: pki.files.clientCert,
+      KAFKA_SSL_KEY_FILE: pki.files.clientKey,
+    });
+    const kafka = createKafka({
+      clientId: 'tls-roundtrip',
+      brokers: [front.address],
+      security,
+      logLevel: logLevel.NOTHING,
+    });
     const producer = createOutboxProducer(kafka, { idempotent: false }); // the test broker cannot serve idempotence
     await producer.connect();
     try {
-      await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: 'k', value: 'over mutual TLS' }] });
+      await producer.send({
+        topic: TOPIC,
+        acks: -1,
+        messages: [{ key: 'k', value: 'over mutual TLS' }],
+      });
     } finally {
       await producer.disconnect();
     }
@@ -76,16 +108,27 @@ describe('Kafka over mutual TLS (issue 22: every Kafka client takes TLS from con
   it('a client without a client certificate is refused by the broker, and sends nothing', async () => {
     const accepted = front.acceptedClients.length;
     const refused = front.refusedHandshakes.length;
-    const error = await connectError(securityOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: pki.files.caCert }));
+    const error = await connectError(
+      securityOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: pki.files.caCert }),
+    );
     expect(error).toBeDefined();
     expect(front.acceptedClients.length).toBe(accepted);
-    expect(front.refusedHandshakes.slice(refused).join('\n')).toMatch(/peer did not return a certificate/);
+    expect(front.refusedHandshakes.slice(refused).join('\n')).toMatch(
+      /peer did not return a certificate/,
+    );
   });
 
   it('a client certificate of another CA is refused by the broker', async () => {
     const accepted = front.acceptedClients.length;
     const refused = front.refusedHandshakes.length;
-    const error = await connectError(securityOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: pki.files.caCert, KAFKA_SSL_CERT_FILE: pki.files.rogueClientCert, KAFKA_SSL_KEY_FILE: pki.files.rogueClientKey }));
+    const error = await connectError(
+      securityOf({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: pki.files.caCert,
+        KAFKA_SSL_CERT_FILE: pki.files.rogueClientCert,
+        KAFKA_SSL_KEY_FILE: pki.files.rogueClientKey,
+      }),
+    );
     expect(error).toBeDefined();
     expect(front.acceptedClients.length).toBe(accepted);
     expect(front.refusedHandshakes.length).toBeGreaterThan(refused); // TLS 1.3: the server's verdict reaches it as a hang-up
@@ -93,13 +136,33 @@ describe('Kafka over mutual TLS (issue 22: every Kafka client takes TLS from con
 
   it('a client that trusts another CA refuses the broker (the broker is verified: rejectUnauthorized)', async () => {
     const accepted = front.acceptedClients.length;
-    const error = await connectError(securityOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: pki.files.rogueCaCert, KAFKA_SSL_CERT_FILE: pki.files.clientCert, KAFKA_SSL_KEY_FILE: pki.files.clientKey }));
+    const error = await connectError(
+      securityOf({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: pki.files.rogueCaCert,
+        KAFKA_SSL_CERT_FILE: pki.files.clientCert,
+        KAFKA_SSL_KEY_FILE: pki.files.clientKey,
+      }),
+    );
     expect(error?.message).toMatch(/certificate/);
     expect(front.acceptedClients.length).toBe(accepted);
   });
 
   it('a key that does not belong to the certificate is refused at start, naming the file, not the key', () => {
-    const result = parseKafkaTransportSecurity({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: pki.files.caCert, KAFKA_SSL_CERT_FILE: pki.files.clientCert, KAFKA_SSL_KEY_FILE: pki.files.rogueClientKey });
-    expect(result).toEqual({ ok: false, problems: [{ variable: 'KAFKA_SSL_KEY_FILE', reason: `${pki.files.rogueClientKey}: this key does not belong to the certificate of KAFKA_SSL_CERT_FILE` }] });
+    const result = parseKafkaTransportSecurity({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: pki.files.caCert,
+      KAFKA_SSL_CERT_FILE: pki.files.clientCert,
+      KAFKA_SSL_KEY_FILE: pki.files.rogueClientKey,
+    });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        {
+          variable: 'KAFKA_SSL_KEY_FILE',
+          reason: `${pki.files.rogueClientKey}: this key does not belong to the certificate of KAFKA_SSL_CERT_FILE`,
+        },
+      ],
+    });
   });
 });

@@ -24,30 +24,109 @@ const FRAME_BYTES_MAX = 64 * 1024 * 1024;
 export interface TestPki {
   readonly directory: string;
   /** PEM files: the CA, the broker's certificate (127.0.0.1, localhost), a client's (CN given) and a stranger's. */
-  readonly files: { caCert: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string; rogueCaCert: string; rogueClientCert: string; rogueClientKey: string };
+  readonly files: {
+    caCert: string;
+    serverCert: string;
+    serverKey: string;
+    clientCert: string;
+    clientKey: string;
+    rogueCaCert: string;
+    rogueClientCert: string;
+    rogueClientKey: string;
+  };
 }
 
 function openssl(directory: string, ...args: string[]): void {
-  execFileSync('openssl', args, { cwd: directory, timeout: OPENSSL_TIMEOUT_MS, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('openssl', args, {
+    cwd: directory,
+    timeout: OPENSSL_TIMEOUT_MS,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 function certificateAuthority(directory: string, name: string): void {
-  openssl(directory, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '1', '-subj', `/CN=${name}`);
+  openssl(
+    directory,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${name}`,
+  );
 }
 
-function signedCertificate(directory: string, name: string, ca: string, commonName: string, extensions: string): void {
+function signedCertificate(
+  directory: string,
+  name: string,
+  ca: string,
+  commonName: string,
+  extensions: string,
+): void {
   writeFileSync(join(directory, `${name}.ext`), `${extensions}\n`);
-  openssl(directory, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${commonName}`);
-  openssl(directory, 'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+  openssl(
+    directory,
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${commonName}`,
+  );
+  openssl(
+    directory,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '1',
+    '-extfile',
+    `${name}.ext`,
+  );
 }
 
 /** A CA, a broker certificate and a client certificate (CN `clientName`) under it, and a second CA with a client of its own. */
 export function createTestPki(directory: string, clientName: string): TestPki {
   certificateAuthority(directory, 'ca');
   certificateAuthority(directory, 'rogue-ca');
-  signedCertificate(directory, 'server', 'ca', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth');
+  signedCertificate(
+    directory,
+    'server',
+    'ca',
+    'localhost',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth',
+  );
   signedCertificate(directory, 'client', 'ca', clientName, 'extendedKeyUsage=clientAuth');
-  signedCertificate(directory, 'rogue-client', 'rogue-ca', clientName, 'extendedKeyUsage=clientAuth');
+  signedCertificate(
+    directory,
+    'rogue-client',
+    'rogue-ca',
+    clientName,
+    'extendedKeyUsage=clientAuth',
+  );
   const file = (name: string) => join(directory, name);
   return {
     directory,
@@ -83,7 +162,8 @@ function onFrames(socket: Socket, onFrame: (frame: Buffer) => void): void {
     buffered = Buffer.concat([buffered, chunk]);
     while (buffered.length >= 4) {
       const size = buffered.readInt32BE(0);
-      if (size < 0 || size > FRAME_BYTES_MAX) throw new Error(`assertion: Kafka frame of ${size} bytes`);
+      if (size < 0 || size > FRAME_BYTES_MAX)
+        throw new Error(`assertion: Kafka frame of ${size} bytes`);
       if (buffered.length < 4 + size) return;
       onFrame(buffered.subarray(0, 4 + size));
       buffered = buffered.subarray(4 + size);
@@ -98,15 +178,26 @@ function afterString(frame: Buffer, offset: number): number {
 }
 
 /** Rewrites, in place, each broker port of a Metadata or FindCoordinator response (same length: a port is an int32). */
-function rewritePorts(frame: Buffer, apiKey: number, apiVersion: number, ports: ReadonlyMap<number, number>): void {
+function rewritePorts(
+  frame: Buffer,
+  apiKey: number,
+  apiVersion: number,
+  ports: ReadonlyMap<number, number>,
+): void {
   const rewrite = (offset: number) => {
     const mapped = ports.get(frame.readInt32BE(offset));
-    if (mapped === undefined) throw new Error(`assertion: the broker advertised port ${frame.readInt32BE(offset)}, which the front does not map`);
+    if (mapped === undefined)
+      throw new Error(
+        `assertion: the broker advertised port ${frame.readInt32BE(offset)}, which the front does not map`,
+      );
     frame.writeInt32BE(mapped, offset);
   };
   let offset = 8; // size, correlation id
   if (apiKey === METADATA_API_KEY) {
-    if (apiVersion > METADATA_VERSION_MAX) throw new Error(`assertion: Metadata v${apiVersion} is flexible; the front reads up to v${METADATA_VERSION_MAX}`);
+    if (apiVersion > METADATA_VERSION_MAX)
+      throw new Error(
+        `assertion: Metadata v${apiVersion} is flexible; the front reads up to v${METADATA_VERSION_MAX}`,
+      );
     if (apiVersion >= 3) offset += 4; // throttle_time_ms
     const brokers = frame.readInt32BE(offset);
     offset += 4;
@@ -117,7 +208,10 @@ function rewritePorts(frame: Buffer, apiKey: number, apiVersion: number, ports: 
       if (apiVersion >= 1) offset = afterString(frame, offset); // rack
     }
   } else if (apiKey === FIND_COORDINATOR_API_KEY) {
-    if (apiVersion > FIND_COORDINATOR_VERSION_MAX) throw new Error(`assertion: FindCoordinator v${apiVersion} is flexible; the front reads up to v${FIND_COORDINATOR_VERSION_MAX}`);
+    if (apiVersion > FIND_COORDINATOR_VERSION_MAX)
+      throw new Error(
+        `assertion: FindCoordinator v${apiVersion} is flexible; the front reads up to v${FIND_COORDINATOR_VERSION_MAX}`,
+      );
     if (apiVersion >= 1) offset += 4; // throttle_time_ms
     offset += 2; // error_code
     if (apiVersion >= 1) offset = afterString(frame, offset); // error_message
@@ -136,7 +230,14 @@ export async function startMutualTlsFront(upstream: string, pki: TestPki): Promi
   const forwardedRequests = new Map<number, number>();
   const sockets = new Set<Socket>();
   const server = createServer(
-    { ca: readFileSync(pki.files.caCert), cert: readFileSync(pki.files.serverCert), key: readFileSync(pki.files.serverKey), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    {
+      ca: readFileSync(pki.files.caCert),
+      cert: readFileSync(pki.files.serverCert),
+      key: readFileSync(pki.files.serverKey),
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+    },
     (client: TLSSocket) => {
       acceptedClients.push(String(client.getPeerCertificate().subject.CN));
       const broker = connect(upstreamPort, upstreamHost);

@@ -13,19 +13,34 @@ describe('kafkaClientConfig (what createKafka hands kafkajs)', () => {
   it('given TLS and SCRAM (issue 22), then kafkajs gets exactly the CA, the client certificate and key, a verified broker, and the SASL credentials', () => {
     const config = kafkaClientConfig({
       ...base,
-      security: { tls: { ca: 'CA PEM', cert: 'CERT PEM', key: new KafkaSecret('KEY PEM') }, sasl: { mechanism: 'scram-sha-512', username: 'ledger', password: new KafkaSecret('pw') } },
+      security: {
+        tls: { ca: 'CA PEM', cert: 'CERT PEM', key: new KafkaSecret('KEY PEM') },
+        sasl: { mechanism: 'scram-sha-512', username: 'ledger', password: new KafkaSecret('pw') },
+      },
     });
-    expect(config.ssl).toEqual({ rejectUnauthorized: true, ca: ['CA PEM'], cert: 'CERT PEM', key: 'KEY PEM' });
+    expect(config.ssl).toEqual({
+      rejectUnauthorized: true,
+      ca: ['CA PEM'],
+      cert: 'CERT PEM',
+      key: 'KEY PEM',
+    });
     expect(config.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'ledger', password: 'pw' });
   });
 
   it('given TLS with neither CA nor client certificate, then the system CAs verify the broker', () => {
-    expect(kafkaClientConfig({ ...base, security: { tls: { ca: undefined, cert: undefined, key: undefined }, sasl: undefined } }).ssl).toEqual({ rejectUnauthorized: true });
+    expect(
+      kafkaClientConfig({
+        ...base,
+        security: { tls: { ca: undefined, cert: undefined, key: undefined }, sasl: undefined },
+      }).ssl,
+    ).toEqual({ rejectUnauthorized: true });
   });
 
   it('a KafkaSecret never prints', () => {
     const secret = new KafkaSecret('hunter2');
-    expect([`${secret}`, JSON.stringify({ secret }), inspect({ secret })].join(' ')).not.toContain('hunter2');
+    expect([`${secret}`, JSON.stringify({ secret }), inspect({ secret })].join(' ')).not.toContain(
+      'hunter2',
+    );
     expect(secret.reveal()).toBe('hunter2');
   });
 });

@@ -1,7 +1,14 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { Kafka, logLevel, Partitioners, type KafkaConfig as KafkaClientConfig, type Producer, type SASLOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type KafkaConfig as KafkaClientConfig,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
 
 export const PRODUCER_RETRIES = 5;
 export const PRODUCER_INITIAL_RETRY_MS = 100;
@@ -20,7 +27,10 @@ export const KAFKA_PEM_FILE_BYTES_MAX = 1_048_576;
 export const KAFKA_PASSWORD_FILE_BYTES_MAX = 1_024;
 export const KAFKA_SASL_USERNAME_LENGTH_MAX = 256;
 /** Variables that would put a Kafka secret in the environment: refused, the secret comes from a file. */
-export const KAFKA_INLINE_SECRET_VARIABLES = { KAFKA_SASL_PASSWORD: 'KAFKA_SASL_PASSWORD_FILE', KAFKA_SSL_KEY: 'KAFKA_SSL_KEY_FILE' } as const;
+export const KAFKA_INLINE_SECRET_VARIABLES = {
+  KAFKA_SASL_PASSWORD: 'KAFKA_SASL_PASSWORD_FILE',
+  KAFKA_SSL_KEY: 'KAFKA_SSL_KEY_FILE',
+} as const;
 
 const REDACTED = '[redacted]';
 
@@ -76,7 +86,8 @@ export interface KafkaSecurityProblem {
   readonly reason: string;
 }
 
-export type KafkaSecurityResult = { ok: true; security: KafkaTransportSecurity } | { ok: false; problems: KafkaSecurityProblem[] };
+export type KafkaSecurityResult =
+  { ok: true; security: KafkaTransportSecurity } | { ok: false; problems: KafkaSecurityProblem[] };
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -103,77 +114,170 @@ type Environment = Readonly<Record<string, string | undefined>>;
 export function parseKafkaTransportSecurity(environment: Environment): KafkaSecurityResult {
   const problems: KafkaSecurityProblem[] = [];
   for (const [variable, fileVariable] of Object.entries(KAFKA_INLINE_SECRET_VARIABLES)) {
-    if (environment[variable] !== undefined) problems.push({ variable, reason: `refused: secrets are read only from files; put it in a file (a mounted secret) and set ${fileVariable}` });
+    if (environment[variable] !== undefined)
+      problems.push({
+        variable,
+        reason: `refused: secrets are read only from files; put it in a file (a mounted secret) and set ${fileVariable}`,
+      });
   }
   const ssl = parseBoolean(environment, 'KAFKA_SSL', problems);
   const allowPlaintextSasl = parseBoolean(environment, 'KAFKA_ALLOW_PLAINTEXT_SASL', problems);
   const tls = parseTls(environment, ssl, problems);
   const sasl = parseSasl(environment, problems);
   if (sasl !== undefined && !ssl) {
-    if (sasl.mechanism === 'plain') problems.push({ variable: 'KAFKA_SASL_MECHANISM', reason: 'plain sends the password in clear text: only with KAFKA_SSL=true (or use scram-sha-512)' });
-    else if (!allowPlaintextSasl) problems.push({ variable: 'KAFKA_SASL_MECHANISM', reason: `${sasl.mechanism} without TLS leaves the session unencrypted: set KAFKA_SSL=true, or KAFKA_ALLOW_PLAINTEXT_SASL=true on a single-host network (docker compose)` });
+    if (sasl.mechanism === 'plain')
+      problems.push({
+        variable: 'KAFKA_SASL_MECHANISM',
+        reason:
+          'plain sends the password in clear text: only with KAFKA_SSL=true (or use scram-sha-512)',
+      });
+    else if (!allowPlaintextSasl)
+      problems.push({
+        variable: 'KAFKA_SASL_MECHANISM',
+        reason: `${sasl.mechanism} without TLS leaves the session unencrypted: set KAFKA_SSL=true, or KAFKA_ALLOW_PLAINTEXT_SASL=true on a single-host network (docker compose)`,
+      });
   }
   const brokersSet = emptyToUndefined(environment['KAFKA_BROKERS']) !== undefined;
-  if (brokersSet && environment['NODE_ENV'] === 'production' && sasl === undefined && tls?.cert === undefined && !hasProblemFor(problems, ['KAFKA_SASL_MECHANISM', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'])) {
-    problems.push({ variable: 'KAFKA_SASL_MECHANISM', reason: 'required with NODE_ENV=production: Kafka needs an identity for its ACLs (KAFKA_SASL_MECHANISM with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE, or a client certificate: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE)' });
+  if (
+    brokersSet &&
+    environment['NODE_ENV'] === 'production' &&
+    sasl === undefined &&
+    tls?.cert === undefined &&
+    !hasProblemFor(problems, ['KAFKA_SASL_MECHANISM', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'])
+  ) {
+    problems.push({
+      variable: 'KAFKA_SASL_MECHANISM',
+      reason:
+        'required with NODE_ENV=production: Kafka needs an identity for its ACLs (KAFKA_SASL_MECHANISM with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE, or a client certificate: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE)',
+    });
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, security: { tls, sasl } };
 }
 
-function parseTls(environment: Environment, ssl: boolean, problems: KafkaSecurityProblem[]): KafkaTls | undefined {
-  const files = { ca: emptyToUndefined(environment['KAFKA_SSL_CA_FILE']), cert: emptyToUndefined(environment['KAFKA_SSL_CERT_FILE']), key: emptyToUndefined(environment['KAFKA_SSL_KEY_FILE']) };
+function parseTls(
+  environment: Environment,
+  ssl: boolean,
+  problems: KafkaSecurityProblem[],
+): KafkaTls | undefined {
+  const files = {
+    ca: emptyToUndefined(environment['KAFKA_SSL_CA_FILE']),
+    cert: emptyToUndefined(environment['KAFKA_SSL_CERT_FILE']),
+    key: emptyToUndefined(environment['KAFKA_SSL_KEY_FILE']),
+  };
   if (!ssl) {
-    for (const [variable, path] of [['KAFKA_SSL_CA_FILE', files.ca], ['KAFKA_SSL_CERT_FILE', files.cert], ['KAFKA_SSL_KEY_FILE', files.key]] as const) {
+    for (const [variable, path] of [
+      ['KAFKA_SSL_CA_FILE', files.ca],
+      ['KAFKA_SSL_CERT_FILE', files.cert],
+      ['KAFKA_SSL_KEY_FILE', files.key],
+    ] as const) {
       if (path !== undefined) problems.push({ variable, reason: 'only with KAFKA_SSL=true' });
     }
     return undefined;
   }
   if ((files.cert === undefined) !== (files.key === undefined)) {
     const missing = files.cert === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE';
-    problems.push({ variable: missing, reason: `required with ${missing === 'KAFKA_SSL_CERT_FILE' ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE'}: a client certificate and its key go together` });
+    problems.push({
+      variable: missing,
+      reason: `required with ${missing === 'KAFKA_SSL_CERT_FILE' ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE'}: a client certificate and its key go together`,
+    });
   }
-  const ca = files.ca === undefined ? undefined : readCertificates('KAFKA_SSL_CA_FILE', files.ca, problems);
-  const cert = files.cert === undefined ? undefined : readCertificates('KAFKA_SSL_CERT_FILE', files.cert, problems);
-  const key = files.key === undefined ? undefined : readPrivateKey('KAFKA_SSL_KEY_FILE', files.key, problems);
-  if (cert !== undefined && key !== undefined && !cert.certificates[0]!.checkPrivateKey(key.keyObject)) {
-    problems.push({ variable: 'KAFKA_SSL_KEY_FILE', reason: `${files.key}: this key does not belong to the certificate of KAFKA_SSL_CERT_FILE` });
+  const ca =
+    files.ca === undefined ? undefined : readCertificates('KAFKA_SSL_CA_FILE', files.ca, problems);
+  const cert =
+    files.cert === undefined
+      ? undefined
+      : readCertificates('KAFKA_SSL_CERT_FILE', files.cert, problems);
+  const key =
+    files.key === undefined ? undefined : readPrivateKey('KAFKA_SSL_KEY_FILE', files.key, problems);
+  if (
+    cert !== undefined &&
+    key !== undefined &&
+    !cert.certificates[0]!.checkPrivateKey(key.keyObject)
+  ) {
+    problems.push({
+      variable: 'KAFKA_SSL_KEY_FILE',
+      reason: `${files.key}: this key does not belong to the certificate of KAFKA_SSL_CERT_FILE`,
+    });
   }
-  return { ca: ca?.pem, cert: cert?.pem, key: key === undefined ? undefined : new KafkaSecret(key.pem) };
+  return {
+    ca: ca?.pem,
+    cert: cert?.pem,
+    key: key === undefined ? undefined : new KafkaSecret(key.pem),
+  };
 }
 
-function parseSasl(environment: Environment, problems: KafkaSecurityProblem[]): KafkaSasl | undefined {
+function parseSasl(
+  environment: Environment,
+  problems: KafkaSecurityProblem[],
+): KafkaSasl | undefined {
   const mechanism = emptyToUndefined(environment['KAFKA_SASL_MECHANISM']);
   const username = emptyToUndefined(environment['KAFKA_SASL_USERNAME']);
   const passwordFile = emptyToUndefined(environment['KAFKA_SASL_PASSWORD_FILE']);
   if (mechanism === undefined) {
-    if (username !== undefined) problems.push({ variable: 'KAFKA_SASL_USERNAME', reason: 'only with KAFKA_SASL_MECHANISM' });
-    if (passwordFile !== undefined) problems.push({ variable: 'KAFKA_SASL_PASSWORD_FILE', reason: 'only with KAFKA_SASL_MECHANISM' });
+    if (username !== undefined)
+      problems.push({ variable: 'KAFKA_SASL_USERNAME', reason: 'only with KAFKA_SASL_MECHANISM' });
+    if (passwordFile !== undefined)
+      problems.push({
+        variable: 'KAFKA_SASL_PASSWORD_FILE',
+        reason: 'only with KAFKA_SASL_MECHANISM',
+      });
     return undefined;
   }
   if (!(KAFKA_SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
-    problems.push({ variable: 'KAFKA_SASL_MECHANISM', reason: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}, got '${mechanism}'` });
+    problems.push({
+      variable: 'KAFKA_SASL_MECHANISM',
+      reason: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}, got '${mechanism}'`,
+    });
     return undefined;
   }
-  if (username === undefined) problems.push({ variable: 'KAFKA_SASL_USERNAME', reason: 'required with KAFKA_SASL_MECHANISM' });
-  else if (username.length > KAFKA_SASL_USERNAME_LENGTH_MAX || !/^[\x21-\x7e]+$/.test(username)) problems.push({ variable: 'KAFKA_SASL_USERNAME', reason: `must be 1 to ${KAFKA_SASL_USERNAME_LENGTH_MAX} printable ASCII characters without spaces` });
+  if (username === undefined)
+    problems.push({
+      variable: 'KAFKA_SASL_USERNAME',
+      reason: 'required with KAFKA_SASL_MECHANISM',
+    });
+  else if (username.length > KAFKA_SASL_USERNAME_LENGTH_MAX || !/^[\x21-\x7e]+$/.test(username))
+    problems.push({
+      variable: 'KAFKA_SASL_USERNAME',
+      reason: `must be 1 to ${KAFKA_SASL_USERNAME_LENGTH_MAX} printable ASCII characters without spaces`,
+    });
   if (passwordFile === undefined) {
-    problems.push({ variable: 'KAFKA_SASL_PASSWORD_FILE', reason: 'required with KAFKA_SASL_MECHANISM: the file (a mounted secret) holding the password' });
+    problems.push({
+      variable: 'KAFKA_SASL_PASSWORD_FILE',
+      reason:
+        'required with KAFKA_SASL_MECHANISM: the file (a mounted secret) holding the password',
+    });
     return undefined;
   }
-  const text = readBoundedFile('KAFKA_SASL_PASSWORD_FILE', passwordFile, KAFKA_PASSWORD_FILE_BYTES_MAX, problems);
+  const text = readBoundedFile(
+    'KAFKA_SASL_PASSWORD_FILE',
+    passwordFile,
+    KAFKA_PASSWORD_FILE_BYTES_MAX,
+    problems,
+  );
   if (text === undefined || username === undefined) return undefined;
   const password = text.replace(/\r?\n$/, ''); // one final newline (echo > file) is not part of the password
   if (password === '' || /[\r\n]/.test(password)) {
-    problems.push({ variable: 'KAFKA_SASL_PASSWORD_FILE', reason: `${passwordFile}: must hold the password on one line, not empty` });
+    problems.push({
+      variable: 'KAFKA_SASL_PASSWORD_FILE',
+      reason: `${passwordFile}: must hold the password on one line, not empty`,
+    });
     return undefined;
   }
-  return { mechanism: mechanism as KafkaSaslMechanism, username, password: new KafkaSecret(password) };
+  return {
+    mechanism: mechanism as KafkaSaslMechanism,
+    username,
+    password: new KafkaSecret(password),
+  };
 }
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-function readCertificates(variable: string, path: string, problems: KafkaSecurityProblem[]): { pem: string; certificates: X509Certificate[] } | undefined {
+function readCertificates(
+  variable: string,
+  path: string,
+  problems: KafkaSecurityProblem[],
+): { pem: string; certificates: X509Certificate[] } | undefined {
   const pem = readBoundedFile(variable, path, KAFKA_PEM_FILE_BYTES_MAX, problems);
   if (pem === undefined) return undefined;
   const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
@@ -181,12 +285,19 @@ function readCertificates(variable: string, path: string, problems: KafkaSecurit
     if (blocks.length === 0) throw new Error('no certificate');
     return { pem, certificates: blocks.map((block) => new X509Certificate(block)) };
   } catch {
-    problems.push({ variable, reason: `${path}: must hold PEM certificates (-----BEGIN CERTIFICATE-----), and each must parse` });
+    problems.push({
+      variable,
+      reason: `${path}: must hold PEM certificates (-----BEGIN CERTIFICATE-----), and each must parse`,
+    });
     return undefined;
   }
 }
 
-function readPrivateKey(variable: string, path: string, problems: KafkaSecurityProblem[]): { pem: string; keyObject: KeyObject } | undefined {
+function readPrivateKey(
+  variable: string,
+  path: string,
+  problems: KafkaSecurityProblem[],
+): { pem: string; keyObject: KeyObject } | undefined {
   const pem = readBoundedFile(variable, path, KAFKA_PEM_FILE_BYTES_MAX, problems);
   if (pem === undefined) return undefined;
   try {
@@ -199,7 +310,12 @@ function readPrivateKey(variable: string, path: string, problems: KafkaSecurityP
 }
 
 /** A file's text, or a problem naming the variable, the path and the cause (never the content). */
-function readBoundedFile(variable: string, path: string, bytesMax: number, problems: KafkaSecurityProblem[]): string | undefined {
+function readBoundedFile(
+  variable: string,
+  path: string,
+  bytesMax: number,
+  problems: KafkaSecurityProblem[],
+): string | undefined {
   try {
     const stats = statSync(path);
     if (!stats.isFile()) {
@@ -217,18 +333,29 @@ function readBoundedFile(variable: string, path: string, bytesMax: number, probl
     }
     return text;
   } catch (error) {
-    problems.push({ variable, reason: `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    problems.push({
+      variable,
+      reason: `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    });
     return undefined;
   }
 }
 
-function parseBoolean(environment: Environment, variable: string, problems: KafkaSecurityProblem[]): boolean {
+function parseBoolean(
+  environment: Environment,
+  variable: string,
+  problems: KafkaSecurityProblem[],
+): boolean {
   const raw = emptyToUndefined(environment[variable]) ?? 'false';
-  if (raw !== 'true' && raw !== 'false') problems.push({ variable, reason: `must be 'true' or 'false'` });
+  if (raw !== 'true' && raw !== 'false')
+    problems.push({ variable, reason: `must be 'true' or 'false'` });
   return raw === 'true';
 }
 
-function hasProblemFor(problems: readonly KafkaSecurityProblem[], variables: readonly string[]): boolean {
+function hasProblemFor(
+  problems: readonly KafkaSecurityProblem[],
+  variables: readonly string[],
+): boolean {
   return problems.some((problem) => variables.includes(problem.variable));
 }
 
@@ -240,7 +367,9 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 export function kafkaTransportSecurityOrThrow(environment: Environment): KafkaTransportSecurity {
   const result = parseKafkaTransportSecurity(environment);
   if (result.ok) return result.security;
-  throw new Error(`Kafka transport security is misconfigured:\n${result.problems.map((problem) => `  - ${problem.variable}: ${problem.reason}`).join('\n')}`);
+  throw new Error(
+    `Kafka transport security is misconfigured:\n${result.problems.map((problem) => `  - ${problem.variable}: ${problem.reason}`).join('\n')}`,
+  );
 }
 
 export interface KafkaOptions {
@@ -260,11 +389,31 @@ export function kafkaClientConfig(options: KafkaOptions): KafkaClientConfig {
     brokers: [...options.brokers],
     logLevel: options.logLevel ?? logLevel.WARN,
     requestTimeout: REQUEST_TIMEOUT_MS,
-    retry: { retries: PRODUCER_RETRIES, initialRetryTime: PRODUCER_INITIAL_RETRY_MS, maxRetryTime: PRODUCER_MAX_RETRY_MS },
+    retry: {
+      retries: PRODUCER_RETRIES,
+      initialRetryTime: PRODUCER_INITIAL_RETRY_MS,
+      maxRetryTime: PRODUCER_MAX_RETRY_MS,
+    },
     ...(tls === undefined
       ? {}
-      : { ssl: { rejectUnauthorized: true, ...(tls.ca === undefined ? {} : { ca: [tls.ca] }), ...(tls.cert === undefined || tls.key === undefined ? {} : { cert: tls.cert, key: tls.key.reveal() }) } }),
-    ...(sasl === undefined ? {} : { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } as SASLOptions }),
+      : {
+          ssl: {
+            rejectUnauthorized: true,
+            ...(tls.ca === undefined ? {} : { ca: [tls.ca] }),
+            ...(tls.cert === undefined || tls.key === undefined
+              ? {}
+              : { cert: tls.cert, key: tls.key.reveal() }),
+          },
+        }),
+    ...(sasl === undefined
+      ? {}
+      : {
+          sasl: {
+            mechanism: sasl.mechanism,
+            username: sasl.username,
+            password: sasl.password.reveal(),
+          } as SASLOptions,
+        }),
   };
 }
 
@@ -279,7 +428,10 @@ export function createKafka(options: KafkaOptions): Kafka {
  * at-least-once either way and consumers are idempotent (inbox). Without idempotence, one
  * request in flight keeps a retried batch from overtaking the next: per-stream order holds.
  */
-export function createOutboxProducer(kafka: Kafka, options: { idempotent?: boolean } = {}): Producer {
+export function createOutboxProducer(
+  kafka: Kafka,
+  options: { idempotent?: boolean } = {},
+): Producer {
   const idempotent = options.idempotent ?? true;
   return kafka.producer({
     idempotent,
@@ -287,7 +439,11 @@ export function createOutboxProducer(kafka: Kafka, options: { idempotent?: boole
     // outage would hold the relay's transaction open and its stop() hostage, with no error
     // reported). kafkajs warns that this "may invalidate EoS": we rely on at-least-once plus
     // idempotent consumers, not on exactly-once producing; a failed send is retried by the relay.
-    retry: { retries: PRODUCER_RETRIES, initialRetryTime: PRODUCER_INITIAL_RETRY_MS, maxRetryTime: PRODUCER_MAX_RETRY_MS },
+    retry: {
+      retries: PRODUCER_RETRIES,
+      initialRetryTime: PRODUCER_INITIAL_RETRY_MS,
+      maxRetryTime: PRODUCER_MAX_RETRY_MS,
+    },
     maxInFlightRequests: idempotent ? 5 : 1,
     allowAutoTopicCreation: true,
     createPartitioner: Partitioners.DefaultPartitioner,

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_EVENTS_TOPIC, validateMessage } from '@custody/contracts';
 import { PostgresEventStore, type NewEvent } from '@custody/event-store';
-import { createTestDatabase, readTopic, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import {
+  createTestDatabase,
+  readTopic,
+  startKafkaTestBroker,
+  type KafkaTestBroker,
+  type TestDatabase,
+} from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { createKafka, createOutboxProducer, PRODUCER_RETRIES } from './kafka';
 import { KafkaMessageBus } from './kafka-bus';
@@ -29,7 +35,11 @@ describe('outbox relay (PostgreSQL + Kafka test broker)', () => {
   beforeAll(async () => {
     [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     await broker.command(`topic ${LEDGER_EVENTS_TOPIC} 3 3`);
-    kafka = createKafka({ clientId: 'relay-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    kafka = createKafka({
+      clientId: 'relay-test',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     producer = createOutboxProducer(kafka, { idempotent: false }); // the mock cannot serve idempotent producers
     await producer.connect();
     store = new PostgresEventStore({ pool: db.pool, schema: 'ledger' });
@@ -62,7 +72,13 @@ describe('outbox relay (PostgreSQL + Kafka test broker)', () => {
 
   it('given one broker down and injected produce errors during relaying, then after recovery every event is published, in stream order, as a valid envelope', async () => {
     const errors: unknown[] = [];
-    const relay = new OutboxRelay(store, { topic: LEDGER_EVENTS_TOPIC, publisher: new KafkaMessageBus({ kafka, producer }).publisher, batchEvents: 200, pollIntervalMs: 20, onError: (error) => errors.push(error) });
+    const relay = new OutboxRelay(store, {
+      topic: LEDGER_EVENTS_TOPIC,
+      publisher: new KafkaMessageBus({ kafka, producer }).publisher,
+      batchEvents: 200,
+      pollIntervalMs: 20,
+      onError: (error) => errors.push(error),
+    });
     await appendRound(1);
     relay.start();
     // More errors than kafkajs retries (PRODUCER_RETRIES): some sends fail, and the relay itself must retry.
@@ -74,7 +90,12 @@ describe('outbox relay (PostgreSQL + Kafka test broker)', () => {
     await appendRound(3);
 
     const head = await store.headPosition();
-    for (let waitedMs = 0; (await relay.checkpoint()) < head && waitedMs < CATCH_UP_WAIT_MS; waitedMs += 50) await sleep(50);
+    for (
+      let waitedMs = 0;
+      (await relay.checkpoint()) < head && waitedMs < CATCH_UP_WAIT_MS;
+      waitedMs += 50
+    )
+      await sleep(50);
     await relay.stop();
     expect(await relay.checkpoint()).toBe(head);
     expect(errors.length).toBeGreaterThan(0); // the faults did reach the relay
@@ -83,14 +104,28 @@ describe('outbox relay (PostgreSQL + Kafka test broker)', () => {
     const storedIds = new Set(stored.map((event) => event.eventId));
     const received = (
       await readTopic(kafka, LEDGER_EVENTS_TOPIC, {
-        until: (messages) => new Set(messages.map((message) => (JSON.parse(message.value?.toString() ?? '{}') as { eventId: string }).eventId)).size >= storedIds.size,
+        until: (messages) =>
+          new Set(
+            messages.map(
+              (message) =>
+                (JSON.parse(message.value?.toString() ?? '{}') as { eventId: string }).eventId,
+            ),
+          ).size >= storedIds.size,
         waitMs: CONSUME_WAIT_MS,
       })
-    ).map((message) => ({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' }));
-    const envelopes = received.map(({ key, value }) => ({ key, envelope: JSON.parse(value) as { eventId: string; streamId: string; streamVersion: string } }));
+    ).map((message) => ({
+      key: message.key?.toString() ?? '',
+      value: message.value?.toString() ?? '',
+    }));
+    const envelopes = received.map(({ key, value }) => ({
+      key,
+      envelope: JSON.parse(value) as { eventId: string; streamId: string; streamVersion: string },
+    }));
 
     // every stored event arrived (duplicates allowed, gaps not)
-    expect(new Set(envelopes.map(({ envelope }) => envelope.eventId))).toEqual(new Set(stored.map((event) => event.eventId)));
+    expect(new Set(envelopes.map(({ envelope }) => envelope.eventId))).toEqual(
+      new Set(stored.map((event) => event.eventId)),
+    );
     // keyed by stream id, and each stream's versions arrive in order (a duplicate may repeat an earlier one)
     const highest = new Map<string, number>();
     for (const { key, envelope } of envelopes) {
@@ -101,7 +136,9 @@ describe('outbox relay (PostgreSQL + Kafka test broker)', () => {
       highest.set(envelope.streamId, Math.max(before, version));
     }
     // each message is a valid contract envelope
-    const invalid = received.filter(({ value }) => !validateMessage(LEDGER_EVENTS_TOPIC, JSON.parse(value)).ok);
+    const invalid = received.filter(
+      ({ value }) => !validateMessage(LEDGER_EVENTS_TOPIC, JSON.parse(value)).ok,
+    );
     expect(invalid).toEqual([]);
   });
 });

@@ -35,7 +35,10 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private readonly subscription: Subscription;
 
-  constructor(store: PostgresEventStore, private readonly options: OutboxRelayOptions) {
+  constructor(
+    store: PostgresEventStore,
+    private readonly options: OutboxRelayOptions,
+  ) {
     this.subscription = new Subscription(store, {
       name: `outbox-relay:${options.topic}`,
       batchEvents: options.batchEvents ?? RELAY_BATCH_EVENTS_DEFAULT,
@@ -47,7 +50,8 @@ export class OutboxRelay {
         try {
           await this.options.publisher.publish(this.options.topic, messages);
         } catch (error) {
-          for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          for (const span of spans)
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
           throw error;
         } finally {
           for (const span of spans) span.end();
@@ -60,19 +64,37 @@ export class OutboxRelay {
   private toMessage(event: RecordedEvent, spans: Span[]): OutboundMessage {
     const envelope = toEnvelope(event);
     // the source store's position and hash travel beside the event: the audit record keeps them, a cross-check compares them
-    const headers: Record<string, string> = { 'event-type': event.type, 'event-id': event.eventId, 'source-position': event.globalPosition.toString(), 'source-hash': event.hash };
-    const stored = parseTraceparent(envelope.traceContext?.traceparent, envelope.traceContext?.tracestate);
+    const headers: Record<string, string> = {
+      'event-type': event.type,
+      'event-id': event.eventId,
+      'source-position': event.globalPosition.toString(),
+      'source-hash': event.hash,
+    };
+    const stored = parseTraceparent(
+      envelope.traceContext?.traceparent,
+      envelope.traceContext?.tracestate,
+    );
     if (stored !== undefined) {
       const span = tracer.startSpan(
         `${this.options.topic} publish`,
-        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'custody', 'messaging.destination.name': this.options.topic, 'messaging.message.id': event.eventId } },
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'custody',
+            'messaging.destination.name': this.options.topic,
+            'messaging.message.id': event.eventId,
+          },
+        },
         trace.setSpanContext(ROOT_CONTEXT, stored),
       );
       spans.push(span);
       const own = span.spanContext();
       // Not traced here (no SDK): pass the stored context on unchanged, so the trace still joins up.
-      headers['traceparent'] = span.isRecording() ? formatTraceparent(own) : (envelope.traceContext?.traceparent as string);
-      if (envelope.traceContext?.tracestate !== undefined) headers['tracestate'] = envelope.traceContext.tracestate;
+      headers['traceparent'] = span.isRecording()
+        ? formatTraceparent(own)
+        : (envelope.traceContext?.traceparent as string);
+      if (envelope.traceContext?.tracestate !== undefined)
+        headers['tracestate'] = envelope.traceContext.tracestate;
     }
     return { key: event.streamId, value: JSON.stringify(envelope), headers };
   }

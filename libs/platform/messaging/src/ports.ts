@@ -69,7 +69,11 @@ export interface SubscriberOptions {
 
 export interface MessageBus {
   readonly publisher: MessagePublisher;
-  subscriber(groupId: string, topics: readonly string[], options?: SubscriberOptions): MessageSubscriber;
+  subscriber(
+    groupId: string,
+    topics: readonly string[],
+    options?: SubscriberOptions,
+  ): MessageSubscriber;
 }
 
 export const HANDLER_RETRY_BACKOFF_MS_INITIAL = 100;
@@ -77,11 +81,16 @@ export const HANDLER_RETRY_BACKOFF_MS_MAX = 5_000;
 
 /** The backoff before retry number `attempt` (1-based) of a failed batch. */
 export function handlerRetryBackoffMs(attempt: number): number {
-  return Math.min(HANDLER_RETRY_BACKOFF_MS_INITIAL * 2 ** Math.min(attempt - 1, 16), HANDLER_RETRY_BACKOFF_MS_MAX);
+  return Math.min(
+    HANDLER_RETRY_BACKOFF_MS_INITIAL * 2 ** Math.min(attempt - 1, 16),
+    HANDLER_RETRY_BACKOFF_MS_MAX,
+  );
 }
 
 /** Header values as text (Kafka hands out Buffers, arrays for repeated keys: the last wins). */
-export function headersAsText(headers: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+export function headersAsText(
+  headers: Readonly<Record<string, unknown>> | undefined,
+): Record<string, string> {
   const text: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers ?? {})) {
     const value = Array.isArray(raw) ? raw.at(-1) : raw;

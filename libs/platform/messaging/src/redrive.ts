@@ -57,7 +57,10 @@ export interface RedriveResult {
  * that needs per-stream order must check stream versions itself.
  */
 export async function redriveDeadLetters(options: RedriveOptions): Promise<RedriveResult> {
-  const consumer = options.kafka.consumer({ ...options.consumerTuning, groupId: options.groupId ?? `${REDRIVE_GROUP_ID_PREFIX}.${options.originalTopic}` });
+  const consumer = options.kafka.consumer({
+    ...options.consumerTuning,
+    groupId: options.groupId ?? `${REDRIVE_GROUP_ID_PREFIX}.${options.originalTopic}`,
+  });
   const idleMs = options.idleMs ?? REDRIVE_IDLE_MS_DEFAULT;
   let redriven = 0;
   let passedOver = 0;
@@ -66,7 +69,11 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   let refused = 0;
   const refusedLetters: string[] = [];
   const seen = new Set<string>();
-  const originals = new OriginalRecords(options.kafka, options.originalTopic, options.consumerTuning);
+  const originals = new OriginalRecords(
+    options.kafka,
+    options.originalTopic,
+    options.consumerTuning,
+  );
   let failure: Error | undefined;
   let lastActivity = Number.POSITIVE_INFINITY; // idleness counts from the moment the group is joined
   consumer.on(consumer.events.GROUP_JOIN, () => (lastActivity = Date.now()));
@@ -87,9 +94,17 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
             passedOver += 1;
           } else if (seen.has(letter.eventId)) {
             duplicates += 1;
-          } else if (!(await originals.matches(letter.data.partition, letter.data.offset, letter.data.keyBase64, letter.data.originalValueBase64))) {
+          } else if (
+            !(await originals.matches(
+              letter.data.partition,
+              letter.data.offset,
+              letter.data.keyBase64,
+              letter.data.originalValueBase64,
+            ))
+          ) {
             refused += 1;
-            if (refusedLetters.length < REDRIVE_REFUSED_NAMED_MAX) refusedLetters.push(letter.eventId);
+            if (refusedLetters.length < REDRIVE_REFUSED_NAMED_MAX)
+              refusedLetters.push(letter.eventId);
           } else {
             seen.add(letter.eventId);
             await options.producer.send({
@@ -97,15 +112,28 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
               acks: -1,
               messages: [
                 {
-                  key: letter.data.keyBase64 === null ? null : Buffer.from(letter.data.keyBase64, 'base64'),
+                  key:
+                    letter.data.keyBase64 === null
+                      ? null
+                      : Buffer.from(letter.data.keyBase64, 'base64'),
                   value: Buffer.from(letter.data.originalValueBase64, 'base64'),
-                  headers: { ...originalHeaders(headersAsText(message.headers)), [REDRIVEN_HEADER]: letter.eventId, 'x-original-offset': letter.data.offset },
+                  headers: {
+                    ...originalHeaders(headersAsText(message.headers)),
+                    [REDRIVEN_HEADER]: letter.eventId,
+                    'x-original-offset': letter.data.offset,
+                  },
                 },
               ],
             });
             redriven += 1;
           }
-          await consumer.commitOffsets([{ topic: DEAD_LETTER_TOPIC, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          await consumer.commitOffsets([
+            {
+              topic: DEAD_LETTER_TOPIC,
+              partition,
+              offset: (BigInt(message.offset) + 1n).toString(),
+            },
+          ]);
         } catch (error) {
           failure = error as Error; // this letter stays uncommitted: the next run starts with it
         } finally {
@@ -128,7 +156,10 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
 function readLetter(value: Buffer | null): DeadLetterV1 | DeadLetterV2 | null {
   try {
     const letter = JSON.parse(value?.toString() ?? '') as DeadLetterV1 | DeadLetterV2; // both versions carry the original bytes alike
-    return typeof letter?.data?.originalTopic === 'string' && typeof letter.data.originalValueBase64 === 'string' ? letter : null;
+    return typeof letter?.data?.originalTopic === 'string' &&
+      typeof letter.data.originalValueBase64 === 'string'
+      ? letter
+      : null;
   } catch {
     return null;
   }
@@ -152,7 +183,9 @@ function originalHeaders(headers: Readonly<Record<string, string>>): Record<stri
 class OriginalRecords {
   private consumer: Consumer | undefined;
   private joined: Promise<void> | undefined;
-  private wanted: { partition: number; offset: string; resolve: (message: KafkaMessage | undefined) => void } | undefined;
+  private wanted:
+    | { partition: number; offset: string; resolve: (message: KafkaMessage | undefined) => void }
+    | undefined;
   private ends: Map<number, { low: bigint; high: bigint }> | undefined;
 
   constructor(
@@ -161,12 +194,20 @@ class OriginalRecords {
     private readonly tuning: Omit<ConsumerConfig, 'groupId'> | undefined,
   ) {}
 
-  async matches(partition: number, offset: string, keyBase64: string | null, valueBase64: string): Promise<boolean> {
+  async matches(
+    partition: number,
+    offset: string,
+    keyBase64: string | null,
+    valueBase64: string,
+  ): Promise<boolean> {
     const record = await this.read(partition, offset);
     if (record === undefined) return false;
     const key = keyBase64 === null ? null : Buffer.from(keyBase64, 'base64');
-    const sameKey = key === null ? record.key === null : record.key !== null && record.key.equals(key);
-    return sameKey && record.value !== null && record.value.equals(Buffer.from(valueBase64, 'base64'));
+    const sameKey =
+      key === null ? record.key === null : record.key !== null && record.key.equals(key);
+    return (
+      sameKey && record.value !== null && record.value.equals(Buffer.from(valueBase64, 'base64'))
+    );
   }
 
   /**
@@ -181,7 +222,15 @@ class OriginalRecords {
     if (end === undefined || position < end.low || position >= end.high) return undefined;
     const consumer = await this.started();
     return new Promise<KafkaMessage | undefined>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`re-drive: the record at ${this.topic}/${partition}@${offset} was not read within ${REDRIVE_ORIGINAL_READ_MS} ms`)), REDRIVE_ORIGINAL_READ_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `re-drive: the record at ${this.topic}/${partition}@${offset} was not read within ${REDRIVE_ORIGINAL_READ_MS} ms`,
+            ),
+          ),
+        REDRIVE_ORIGINAL_READ_MS,
+      );
       this.wanted = {
         partition,
         offset,
@@ -203,7 +252,12 @@ class OriginalRecords {
     await admin.connect();
     try {
       const offsets = await admin.fetchTopicOffsets(this.topic);
-      this.ends = new Map(offsets.map((entry) => [entry.partition, { low: BigInt(entry.low), high: BigInt(entry.high) }]));
+      this.ends = new Map(
+        offsets.map((entry) => [
+          entry.partition,
+          { low: BigInt(entry.low), high: BigInt(entry.high) },
+        ]),
+      );
       return this.ends;
     } finally {
       await admin.disconnect();
@@ -212,9 +266,14 @@ class OriginalRecords {
 
   private started(): Promise<Consumer> {
     this.joined ??= (async () => {
-      const consumer = this.kafka.consumer({ ...this.tuning, groupId: `${REDRIVE_GROUP_ID_PREFIX}.verify.${randomUUID()}` });
+      const consumer = this.kafka.consumer({
+        ...this.tuning,
+        groupId: `${REDRIVE_GROUP_ID_PREFIX}.verify.${randomUUID()}`,
+      });
       this.consumer = consumer;
-      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      const joined = new Promise<void>((resolve) =>
+        consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+      );
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
       await consumer.run({

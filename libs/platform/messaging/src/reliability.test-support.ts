@@ -3,7 +3,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { createTestDatabase, startKafkaTestBroker, type KafkaTestBroker, type TestDatabase } from '@custody/testing';
+import {
+  createTestDatabase,
+  startKafkaTestBroker,
+  type KafkaTestBroker,
+  type TestDatabase,
+} from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { createKafka, createOutboxProducer } from './kafka';
 import { KafkaMessageBus } from './kafka-bus';
@@ -49,23 +54,33 @@ export interface ConsumerProcessOptions {
 }
 
 /** Starts a member and resolves once it has joined (its `run` started). */
-export async function startConsumerProcess(options: ConsumerProcessOptions): Promise<ConsumerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', CONSUMER_SCRIPT], {
-    cwd: WORKSPACE_ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...(process.env['KAFKAJS_LOG'] === undefined ? {} : { KAFKAJS_LOG: process.env['KAFKAJS_LOG'] }),
-      KAFKA_BROKERS: options.brokers.join(','),
-      DATABASE_URL: options.databaseUrl,
-      TOPIC: options.topic,
-      GROUP_ID: options.groupId,
-      SCHEMA: options.schema,
-      MEMBER: options.member,
-      MAX_BYTES_PER_PARTITION: String(options.maxBytesPerPartition),
-      ...(options.crashAfterBatches === undefined ? {} : { CRASH_AFTER_BATCHES: String(options.crashAfterBatches) }),
+export async function startConsumerProcess(
+  options: ConsumerProcessOptions,
+): Promise<ConsumerProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', CONSUMER_SCRIPT],
+    {
+      cwd: WORKSPACE_ROOT,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        ...(process.env['KAFKAJS_LOG'] === undefined
+          ? {}
+          : { KAFKAJS_LOG: process.env['KAFKAJS_LOG'] }),
+        KAFKA_BROKERS: options.brokers.join(','),
+        DATABASE_URL: options.databaseUrl,
+        TOPIC: options.topic,
+        GROUP_ID: options.groupId,
+        SCHEMA: options.schema,
+        MEMBER: options.member,
+        MAX_BYTES_PER_PARTITION: String(options.maxBytesPerPartition),
+        ...(options.crashAfterBatches === undefined
+          ? {}
+          : { CRASH_AFTER_BATCHES: String(options.crashAfterBatches) }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stderr = '';
   let started = false;
   let delivered = 0;
@@ -73,7 +88,8 @@ export async function startConsumerProcess(options: ConsumerProcessOptions): Pro
   let restarts = 0;
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-20_000);
-    if (process.env['KAFKAJS_LOG'] !== undefined) process.stderr.write(`[${options.member}] ${chunk.toString()}`);
+    if (process.env['KAFKAJS_LOG'] !== undefined)
+      process.stderr.write(`[${options.member}] ${chunk.toString()}`);
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (line === 'STARTED') started = true;
@@ -84,7 +100,9 @@ export async function startConsumerProcess(options: ConsumerProcessOptions): Pro
       delivered += Number(batch[1]);
     }
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let exited = false;
   void exit.then(() => (exited = true));
   const deadline = Date.now() + CONSUMER_START_TIMEOUT_MS;
@@ -92,7 +110,9 @@ export async function startConsumerProcess(options: ConsumerProcessOptions): Pro
     if (exited) throw new Error(`consumer ${options.member} exited before it started: ${stderr}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`consumer ${options.member} did not start within ${CONSUMER_START_TIMEOUT_MS} ms: ${stderr}`);
+      throw new Error(
+        `consumer ${options.member} did not start within ${CONSUMER_START_TIMEOUT_MS} ms: ${stderr}`,
+      );
     }
     await sleep(POLL_MS);
   }
@@ -131,7 +151,12 @@ export interface AppliedTotals {
 }
 
 export async function appliedTotals(db: TestDatabase, schema: string): Promise<AppliedTotals> {
-  const result = await db.pool.query<{ rows: string; distinct_events: string; sum_minor: string | null; members: string[] | null }>(
+  const result = await db.pool.query<{
+    rows: string;
+    distinct_events: string;
+    sum_minor: string | null;
+    members: string[] | null;
+  }>(
     `select count(*) as rows, count(distinct event_id) as distinct_events, sum(amount_minor)::text as sum_minor,
             array_agg(distinct member) as members from ${schema}.applied`,
   );
@@ -145,11 +170,22 @@ export async function appliedTotals(db: TestDatabase, schema: string): Promise<A
 }
 
 /** Publishes envelopes `from` .. `from + count - 1` (amounts index + 1) in chunks; returns their sum. */
-export async function publishEnvelopes(publisher: MessagePublisher, topic: string, from: number, count: number): Promise<bigint> {
+export async function publishEnvelopes(
+  publisher: MessagePublisher,
+  topic: string,
+  from: number,
+  count: number,
+): Promise<bigint> {
   let sum = 0n;
   for (let start = from; start < from + count; start += PUBLISH_CHUNK_MESSAGES) {
-    const chunk = Array.from({ length: Math.min(PUBLISH_CHUNK_MESSAGES, from + count - start) }, (_, offset) => testEnvelope(start + offset, PUBLISH_STREAMS));
-    await publisher.publish(topic, chunk.map((envelope) => ({ key: envelope.streamId, value: JSON.stringify(envelope) })));
+    const chunk = Array.from(
+      { length: Math.min(PUBLISH_CHUNK_MESSAGES, from + count - start) },
+      (_, offset) => testEnvelope(start + offset, PUBLISH_STREAMS),
+    );
+    await publisher.publish(
+      topic,
+      chunk.map((envelope) => ({ key: envelope.streamId, value: JSON.stringify(envelope) })),
+    );
     for (const envelope of chunk) sum += BigInt(envelope.data.amountMinor);
   }
   return sum;
@@ -162,13 +198,20 @@ export const ADMIN_POLL_MS = 500;
  * Every partition's committed offset of the group is the partition's end: all was handled. A
  * transient admin error (the coordinator busy with a rebalance) counts as "not yet".
  */
-export async function groupCaughtUp(kafka: Kafka, groupId: string, topic: string): Promise<boolean> {
+export async function groupCaughtUp(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<boolean> {
   const admin = kafka.admin();
   try {
     await admin.connect();
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const ends = await admin.fetchTopicOffsets(topic);
-    return ends.every(({ partition, offset }) => committed?.partitions.find((entry) => entry.partition === partition)?.offset === offset);
+    return ends.every(
+      ({ partition, offset }) =>
+        committed?.partitions.find((entry) => entry.partition === partition)?.offset === offset,
+    );
   } catch {
     return false;
   } finally {
@@ -187,13 +230,20 @@ export interface ReliabilityFixture {
  * Registers the suite's set-up and tear-down: a fresh database with `<schema>.applied`, a test
  * broker with the ledger topic in `partitions` partitions, and a publisher. Returns a getter.
  */
-export function useReliabilityFixture(schema: string, partitions: number): () => ReliabilityFixture {
+export function useReliabilityFixture(
+  schema: string,
+  partitions: number,
+): () => ReliabilityFixture {
   let fixture: ReliabilityFixture | undefined;
   let producer: Producer | undefined;
   beforeAll(async () => {
     const [db, broker] = await Promise.all([createTestDatabase(), startKafkaTestBroker()]);
     await broker.command(`topic ${LEDGER_EVENTS_TOPIC} ${partitions} 3`);
-    const kafka = createKafka({ clientId: `reliability-${schema}`, brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafka({
+      clientId: `reliability-${schema}`,
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     producer = createOutboxProducer(kafka, { idempotent: false }); // the mock cannot serve idempotence
     await producer.connect();
     await createAppliedTable(db, schema);
@@ -205,7 +255,8 @@ export function useReliabilityFixture(schema: string, partitions: number): () =>
     await fixture?.db.drop();
   });
   return () => {
-    if (fixture === undefined) throw new Error('assertion: the reliability fixture is used before beforeAll ran');
+    if (fixture === undefined)
+      throw new Error('assertion: the reliability fixture is used before beforeAll ran');
     return fixture;
   };
 }

@@ -28,7 +28,12 @@ describe('structured logger', () => {
   it('writes one JSON object per line with service, level and message', () => {
     const { lines, destination } = capture();
     createLogger('ledger', 'info', destination).info({ port: 3001 }, 'listening');
-    expect(lines[0]).toMatchObject({ service: 'ledger', level: 'info', message: 'listening', port: 3001 });
+    expect(lines[0]).toMatchObject({
+      service: 'ledger',
+      level: 'info',
+      message: 'listening',
+      port: 3001,
+    });
   });
 
   it('given an active span, then the line carries its trace and span ids', () => {
@@ -37,7 +42,10 @@ describe('structured logger', () => {
     trace.getTracer('test').startActiveSpan('work', (span) => {
       logger.info('inside');
       span.end();
-      expect(lines[0]).toMatchObject({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
+      expect(lines[0]).toMatchObject({
+        trace_id: span.spanContext().traceId,
+        span_id: span.spanContext().spanId,
+      });
     });
     logger.info('outside');
     expect(lines[1]).not.toHaveProperty('trace_id');
@@ -46,7 +54,10 @@ describe('structured logger', () => {
   it('redacts authorization headers, secrets and passwords', () => {
     const { lines, destination } = capture();
     createLogger('ledger', 'info', destination).info(
-      { headers: { authorization: 'Bearer abc.def.ghi' }, config: { secret: 's3cr3t', password: 'hunter2' } },
+      {
+        headers: { authorization: 'Bearer abc.def.ghi' },
+        config: { secret: 's3cr3t', password: 'hunter2' },
+      },
       'request',
     );
     const text = JSON.stringify(lines[0]);

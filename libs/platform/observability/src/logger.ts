@@ -8,7 +8,11 @@ export type LogLevel = LevelWithSilent;
  * Structured JSON logs, one object a line, each carrying the active trace and span id so a
  * log line can be found from a trace and back. Keys that could hold secrets are redacted.
  */
-export function createLogger(serviceName: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  serviceName: string,
+  level: LogLevel = 'info',
+  destination?: DestinationStream,
+): Logger {
   return pino(
     {
       level,
@@ -17,12 +21,22 @@ export function createLogger(serviceName: string, level: LogLevel = 'info', dest
       messageKey: 'message',
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ['authorization', '*.authorization', 'headers.authorization', '*.secret', '*.password', 'secret', 'password'],
+        paths: [
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          '*.secret',
+          '*.password',
+          'secret',
+          'password',
+        ],
         censor: '[redacted]',
       },
       mixin() {
         const spanContext = trace.getActiveSpan()?.spanContext();
-        return spanContext === undefined ? {} : { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+        return spanContext === undefined
+          ? {}
+          : { trace_id: spanContext.traceId, span_id: spanContext.spanId };
       },
     },
     destination,

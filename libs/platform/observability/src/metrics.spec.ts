@@ -3,9 +3,14 @@ import { createServiceMetrics } from './metrics';
 describe('service metrics', () => {
   it('labels every series with the service and exposes HTTP latency by route and status', async () => {
     const metrics = createServiceMetrics('audit');
-    metrics.httpRequestDuration.observe({ method: 'GET', route: '/v1/event-log', status_code: '200' }, 0.02);
+    metrics.httpRequestDuration.observe(
+      { method: 'GET', route: '/v1/event-log', status_code: '200' },
+      0.02,
+    );
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{service="audit",method="GET",route="\/v1\/event-log",status_code="200"\} 1/);
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_count\{service="audit",method="GET",route="\/v1\/event-log",status_code="200"\} 1/,
+    );
     expect(text).toMatch(/process_cpu_user_seconds_total\{service="audit"\}/);
   });
 

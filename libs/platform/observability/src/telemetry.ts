@@ -35,7 +35,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     metricReaders: [],
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.includes((request.url ?? '').split('?')[0] ?? ''),
+        ignoreIncomingRequestHook: (request) =>
+          UNTRACED_PATHS.includes((request.url ?? '').split('?')[0] ?? ''),
       }),
     ],
   });

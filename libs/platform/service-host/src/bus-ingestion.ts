@@ -1,10 +1,19 @@
 import { DEAD_LETTER_STAGES, DEAD_LETTER_TOPIC, type Topic } from '@custody/contracts';
-import { createKafka, createOutboxProducer, EXCHANGE_SIGNATURE_CODES, EXCHANGE_TOPIC_PREFIX, InboxConsumer, MESSAGE_ID_CONFLICT_CODE, KafkaMessageBus, type InboxConsumerOptions, type MessageBus } from '@custody/messaging';
+import {
+  createKafka,
+  createOutboxProducer,
+  EXCHANGE_SIGNATURE_CODES,
+  EXCHANGE_TOPIC_PREFIX,
+  InboxConsumer,
+  MESSAGE_ID_CONFLICT_CODE,
+  KafkaMessageBus,
+  type InboxConsumerOptions,
+  type MessageBus,
+} from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Admin, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
 import type { Pool } from 'pg';
-
 
 import type { ServiceConfig } from './config';
 import { RateLimitedWarning, retryUntilDone } from './resilience';
@@ -64,7 +73,8 @@ export class BusIngestion {
       registers: [metrics.registry],
     });
     // every series from zero: increase() over a series that appears at 1 is 0, and the first letter would raise no alert
-    for (const stage of DEAD_LETTER_STAGES) for (const topic of options.topics) this.deadLetters.labels({ stage, topic }).inc(0);
+    for (const stage of DEAD_LETTER_STAGES)
+      for (const topic of options.topics) this.deadLetters.labels({ stage, topic }).inc(0);
     this.idConflicts = new Counter({
       name: 'custody_inbox_id_conflicts_total',
       help: 'Messages parked because their id was already taken by another payload (MESSAGE_ID_CONFLICT): a forged or broken producer claiming an id, never a redelivery.',
@@ -78,17 +88,21 @@ export class BusIngestion {
       labelNames: ['topic', 'code'] as const,
       registers: [metrics.registry],
     });
-    for (const topic of options.topics.filter((topic) => topic.startsWith(EXCHANGE_TOPIC_PREFIX))) for (const code of EXCHANGE_SIGNATURE_CODES) this.signatureRefusals.labels({ topic, code }).inc(0);
+    for (const topic of options.topics.filter((topic) => topic.startsWith(EXCHANGE_TOPIC_PREFIX)))
+      for (const code of EXCHANGE_SIGNATURE_CODES)
+        this.signatureRefusals.labels({ topic, code }).inc(0);
     scrapedGauge(metrics, logger, {
       name: 'custody_consumer_lag_messages',
-      help: 'Messages on each consumed partition beyond the group\'s committed offset (what it has yet to apply), read from Kafka on each scrape.',
+      help: "Messages on each consumed partition beyond the group's committed offset (what it has yet to apply), read from Kafka on each scrape.",
       labelNames: ['group', 'topic', 'partition'] as const,
       read: () => this.readLag(groupId),
     });
   }
 
   /** Per partition: end offset minus the committed one (the partition's start when nothing is committed yet). */
-  private async readLag(groupId: string): Promise<Array<[{ group: string; topic: string; partition: string }, number]> | undefined> {
+  private async readLag(
+    groupId: string,
+  ): Promise<Array<[{ group: string; topic: string; partition: string }, number]> | undefined> {
     const admin = this.admin;
     if (admin === undefined || !this.consuming || this.stopping.signal.aborted) return undefined;
     // a failed connect is forgotten, so the next scrape tries again (a broker blip must not blind the lag alerts)
@@ -104,9 +118,14 @@ export class BusIngestion {
       const ends = await admin.fetchTopicOffsets(topic);
       const offsets = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
       for (const end of ends) {
-        const commit = BigInt(offsets.find((entry) => entry.partition === end.partition)?.offset ?? '-1');
+        const commit = BigInt(
+          offsets.find((entry) => entry.partition === end.partition)?.offset ?? '-1',
+        );
         const from = commit >= 0n ? commit : BigInt(end.low);
-        lag.push([{ group: groupId, topic, partition: String(end.partition) }, Number(BigInt(end.high) - from)]);
+        lag.push([
+          { group: groupId, topic, partition: String(end.partition) },
+          Number(BigInt(end.high) - from),
+        ]);
       }
     }
     return lag;
@@ -128,20 +147,43 @@ export class BusIngestion {
       await consumer.migrate();
       if (this.stopping.signal.aborted) return false;
       await consumer.start();
-      logger.info({ topics: this.options.topics, groupId: this.options.groupId, exchangeKeys: this.exchangeKeys() }, `${name} started on the in-process bus`);
+      logger.info(
+        {
+          topics: this.options.topics,
+          groupId: this.options.groupId,
+          exchangeKeys: this.exchangeKeys(),
+        },
+        `${name} started on the in-process bus`,
+      );
       this.consuming = true;
       return true;
     }
     const kafkaConfig = config.kafka;
     if (kafkaConfig === undefined) {
-      if (!config.migrateOnly) logger.warn({ topics: this.options.topics }, `KAFKA_BROKERS is not set: ${name} consumes nothing`);
+      if (!config.migrateOnly)
+        logger.warn(
+          { topics: this.options.topics },
+          `KAFKA_BROKERS is not set: ${name} consumes nothing`,
+        );
       return false;
     }
-    const kafka = createKafka({ clientId: `${config.serviceName}-${name.replace(/\W+/g, '-')}`, brokers: kafkaConfig.brokers, security: kafkaConfig.security });
+    const kafka = createKafka({
+      clientId: `${config.serviceName}-${name.replace(/\W+/g, '-')}`,
+      brokers: kafkaConfig.brokers,
+      security: kafkaConfig.security,
+    });
     const producer = createOutboxProducer(kafka, { idempotent: kafkaConfig.producerIdempotent }); // dead letters
     this.producer = producer;
     if (this.options.metrics !== undefined) this.admin = kafka.admin();
-    const consumer = this.inboxConsumer(new KafkaMessageBus({ kafka, producer, ...(kafkaConfig.consumerMaxWaitMs === undefined ? {} : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }) }));
+    const consumer = this.inboxConsumer(
+      new KafkaMessageBus({
+        kafka,
+        producer,
+        ...(kafkaConfig.consumerMaxWaitMs === undefined
+          ? {}
+          : { consumerTuning: { maxWaitTimeInMs: kafkaConfig.consumerMaxWaitMs } }),
+      }),
+    );
     this.consumer = consumer;
     await consumer.migrate();
     const started = await retryUntilDone(
@@ -150,9 +192,21 @@ export class BusIngestion {
         await consumer.start();
       },
       this.stopping.signal,
-      (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: Kafka not reachable; retrying`),
+      (error, attempt) =>
+        this.warning.warn(
+          { error: (error as Error).message, attempt },
+          `${name}: Kafka not reachable; retrying`,
+        ),
     );
-    if (started) logger.info({ topics: this.options.topics, groupId: this.options.groupId, exchangeKeys: this.exchangeKeys() }, `${name} started`);
+    if (started)
+      logger.info(
+        {
+          topics: this.options.topics,
+          groupId: this.options.groupId,
+          exchangeKeys: this.exchangeKeys(),
+        },
+        `${name} started`,
+      );
     this.consuming = started;
     return started;
   }
@@ -171,20 +225,45 @@ export class BusIngestion {
       pool: this.options.pool,
       schema: this.options.config.databaseSchema,
       apply: this.options.apply,
-      onError: (error, attempt) => this.warning.warn({ error: (error as Error).message, attempt }, `${name}: batch failed; retrying it`),
-      onRestart: (error, restart) => logger.warn({ error: (error as Error).message, restart }, `${name}: consumer restarted`),
-      ...(this.options.config.exchangeSignatures === undefined ? {} : { exchangeSignatures: this.options.config.exchangeSignatures }),
-      ...(this.options.retryableRefusals === undefined ? {} : { retryableRefusals: this.options.retryableRefusals }),
+      onError: (error, attempt) =>
+        this.warning.warn(
+          { error: (error as Error).message, attempt },
+          `${name}: batch failed; retrying it`,
+        ),
+      onRestart: (error, restart) =>
+        logger.warn({ error: (error as Error).message, restart }, `${name}: consumer restarted`),
+      ...(this.options.config.exchangeSignatures === undefined
+        ? {}
+        : { exchangeSignatures: this.options.config.exchangeSignatures }),
+      ...(this.options.retryableRefusals === undefined
+        ? {}
+        : { retryableRefusals: this.options.retryableRefusals }),
       onParked: (letters) => {
         for (const letter of letters) {
-          const { stage, originalTopic, partition, offset, reasonCode, reasonPath, reasonText } = letter.data;
+          const { stage, originalTopic, partition, offset, reasonCode, reasonPath, reasonText } =
+            letter.data;
           this.deadLetters?.inc({ stage, topic: originalTopic });
-          if (reasonCode === MESSAGE_ID_CONFLICT_CODE) this.idConflicts?.inc({ topic: originalTopic });
-          if ((EXCHANGE_SIGNATURE_CODES as readonly string[]).includes(reasonCode)) this.signatureRefusals?.inc({ topic: originalTopic, code: reasonCode });
+          if (reasonCode === MESSAGE_ID_CONFLICT_CODE)
+            this.idConflicts?.inc({ topic: originalTopic });
+          if ((EXCHANGE_SIGNATURE_CODES as readonly string[]).includes(reasonCode))
+            this.signatureRefusals?.inc({ topic: originalTopic, code: reasonCode });
           // every parked message is a log line with its code (nothing vanishes without one)
           // a decode failure's reason may quote the payload (client data): the letter keeps it, the log does not
           const reason = stage === 'decode' ? undefined : reasonText;
-          logger.warn({ deadLetter: letter.eventId, stage, code: reasonCode, path: reasonPath, reason, topic: originalTopic, partition, offset, groupId: this.options.groupId }, `${name}: message parked in ${DEAD_LETTER_TOPIC} (${reasonCode})`);
+          logger.warn(
+            {
+              deadLetter: letter.eventId,
+              stage,
+              code: reasonCode,
+              path: reasonPath,
+              reason,
+              topic: originalTopic,
+              partition,
+              offset,
+              groupId: this.options.groupId,
+            },
+            `${name}: message parked in ${DEAD_LETTER_TOPIC} (${reasonCode})`,
+          );
         }
       },
     });

@@ -1,4 +1,10 @@
-import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 
@@ -9,7 +15,8 @@ const CLIENT_DATA_KEY = 'custody:client-data';
  * id, a run's per-client lines, an evidence pack): a staff read of it is a CLIENT_DATA_READ
  * security event (HK-22), as a read under /clients/:clientId is by its parameter.
  */
-export const ClientData = (): MethodDecorator & ClassDecorator => SetMetadata(CLIENT_DATA_KEY, true);
+export const ClientData = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(CLIENT_DATA_KEY, true);
 
 /** The request's mark the access log reads once the answer is sent. */
 export interface ClientDataMarked {
@@ -22,7 +29,12 @@ export class ClientDataInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.reflector.getAllAndOverride<boolean | undefined>(CLIENT_DATA_KEY, [context.getHandler(), context.getClass()]) === true) {
+    if (
+      this.reflector.getAllAndOverride<boolean | undefined>(CLIENT_DATA_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    ) {
       context.switchToHttp().getRequest<ClientDataMarked>().clientData = true;
     }
     return next.handle();

@@ -76,15 +76,27 @@ export interface ConfigProblem {
   readonly reason: string;
 }
 
-export type ServiceConfigResult = { ok: true; config: ServiceConfig } | { ok: false; problems: ConfigProblem[] };
+export type ServiceConfigResult =
+  { ok: true; config: ServiceConfig } | { ok: false; problems: ConfigProblem[] };
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Reads and checks every setting; reports all problems at once, never the value of a secret. */
-export function parseServiceConfig(serviceName: string, defaultPort: number, environment: Environment): ServiceConfigResult {
+export function parseServiceConfig(
+  serviceName: string,
+  defaultPort: number,
+  environment: Environment,
+): ServiceConfigResult {
   const problems: ConfigProblem[] = [];
   const port = parseInteger(environment, 'PORT', defaultPort, 1, PORT_MAX, problems);
-  const databasePoolMax = parseInteger(environment, 'DATABASE_POOL_MAX', DATABASE_POOL_MAX_DEFAULT, 1, DATABASE_POOL_MAX_LIMIT, problems);
+  const databasePoolMax = parseInteger(
+    environment,
+    'DATABASE_POOL_MAX',
+    DATABASE_POOL_MAX_DEFAULT,
+    1,
+    DATABASE_POOL_MAX_LIMIT,
+    problems,
+  );
   const databaseUrl = parseDatabaseUrl(environment['DATABASE_URL'], problems);
   const logLevel = environment['LOG_LEVEL'] ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -92,18 +104,31 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   }
   const otlpEndpoint = emptyToUndefined(environment['OTEL_EXPORTER_OTLP_ENDPOINT']);
   if (otlpEndpoint !== undefined && !isHttpUrl(otlpEndpoint)) {
-    problems.push({ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', reason: 'must be an http(s) URL such as http://otel-collector:4318' });
+    problems.push({
+      variable: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      reason: 'must be an http(s) URL such as http://otel-collector:4318',
+    });
   }
   const auth = parseAuthConfig(environment);
   if (!auth.ok) problems.push(...auth.problems);
   const kafka = parseKafkaConfig(environment, problems);
-  const shutdownDrainMs = parseInteger(environment, 'SHUTDOWN_DRAIN_MS', 0, 0, SHUTDOWN_DRAIN_MS_LIMIT, problems);
+  const shutdownDrainMs = parseInteger(
+    environment,
+    'SHUTDOWN_DRAIN_MS',
+    0,
+    0,
+    SHUTDOWN_DRAIN_MS_LIMIT,
+    problems,
+  );
   const migrateOnlyRaw = emptyToUndefined(environment['MIGRATE_ONLY']) ?? 'false';
-  if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false') problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
+  if (migrateOnlyRaw !== 'true' && migrateOnlyRaw !== 'false')
+    problems.push({ variable: 'MIGRATE_ONLY', reason: `must be 'true' or 'false'` });
   const migrateOnly = migrateOnlyRaw === 'true';
   const migration = parseDatabaseMigration(environment, databaseUrl, migrateOnly, problems);
   // a migration Job prepares schemas and consumes nothing: the exchange's keys are not its business
-  const exchangeSignatures = migrateOnly ? undefined : parseExchangeSignatures(environment, kafka !== undefined, problems);
+  const exchangeSignatures = migrateOnly
+    ? undefined
+    : parseExchangeSignatures(environment, kafka !== undefined, problems);
 
   if (problems.length > 0 || !auth.ok) return { ok: false, problems };
   return {
@@ -126,28 +151,70 @@ export function parseServiceConfig(serviceName: string, defaultPort: number, env
   };
 }
 
-function parseKafkaConfig(environment: Environment, problems: ConfigProblem[]): KafkaConfig | undefined {
+function parseKafkaConfig(
+  environment: Environment,
+  problems: ConfigProblem[],
+): KafkaConfig | undefined {
   const idempotentRaw = emptyToUndefined(environment['KAFKA_PRODUCER_IDEMPOTENT']) ?? 'true';
-  if (idempotentRaw !== 'true' && idempotentRaw !== 'false') problems.push({ variable: 'KAFKA_PRODUCER_IDEMPOTENT', reason: `must be 'true' or 'false'` });
+  if (idempotentRaw !== 'true' && idempotentRaw !== 'false')
+    problems.push({ variable: 'KAFKA_PRODUCER_IDEMPOTENT', reason: `must be 'true' or 'false'` });
   const security = parseKafkaTransportSecurity(environment); // also without brokers: a refused KAFKA_SASL_PASSWORD is said either way
   if (!security.ok) problems.push(...security.problems);
   const raw = emptyToUndefined(environment['KAFKA_BROKERS']);
   if (raw === undefined) return undefined;
   const brokers = raw.split(',').map((broker) => broker.trim());
-  const bad = brokers.filter((broker) => !BROKER_PATTERN.test(broker) || Number(broker.split(':').at(-1)) > PORT_MAX || Number(broker.split(':').at(-1)) < 1);
-  if (bad.length > 0) problems.push({ variable: 'KAFKA_BROKERS', reason: `must be comma-separated host:port entries; not valid: ${bad.map((broker) => `'${broker}'`).join(', ')}` });
-  if (brokers.length > KAFKA_BROKERS_MAX) problems.push({ variable: 'KAFKA_BROKERS', reason: `at most ${KAFKA_BROKERS_MAX} brokers` });
-  const consumerMaxWaitMs = emptyToUndefined(environment['KAFKA_CONSUMER_MAX_WAIT_MS']) === undefined ? undefined : parseInteger(environment, 'KAFKA_CONSUMER_MAX_WAIT_MS', 0, 1, KAFKA_CONSUMER_MAX_WAIT_MS_LIMIT, problems);
-  return { brokers, producerIdempotent: idempotentRaw !== 'false', consumerMaxWaitMs, security: security.ok ? security.security : { tls: undefined, sasl: undefined } };
+  const bad = brokers.filter(
+    (broker) =>
+      !BROKER_PATTERN.test(broker) ||
+      Number(broker.split(':').at(-1)) > PORT_MAX ||
+      Number(broker.split(':').at(-1)) < 1,
+  );
+  if (bad.length > 0)
+    problems.push({
+      variable: 'KAFKA_BROKERS',
+      reason: `must be comma-separated host:port entries; not valid: ${bad.map((broker) => `'${broker}'`).join(', ')}`,
+    });
+  if (brokers.length > KAFKA_BROKERS_MAX)
+    problems.push({ variable: 'KAFKA_BROKERS', reason: `at most ${KAFKA_BROKERS_MAX} brokers` });
+  const consumerMaxWaitMs =
+    emptyToUndefined(environment['KAFKA_CONSUMER_MAX_WAIT_MS']) === undefined
+      ? undefined
+      : parseInteger(
+          environment,
+          'KAFKA_CONSUMER_MAX_WAIT_MS',
+          0,
+          1,
+          KAFKA_CONSUMER_MAX_WAIT_MS_LIMIT,
+          problems,
+        );
+  return {
+    brokers,
+    producerIdempotent: idempotentRaw !== 'false',
+    consumerMaxWaitMs,
+    security: security.ok ? security.security : { tls: undefined, sasl: undefined },
+  };
 }
 
-export function formatConfigProblems(serviceName: string, problems: readonly ConfigProblem[]): string {
+export function formatConfigProblems(
+  serviceName: string,
+  problems: readonly ConfigProblem[],
+): string {
   const lines = problems.map((problem) => `  - ${problem.variable}: ${problem.reason}`);
-  return [`${serviceName}: configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, ...lines].join('\n');
+  return [
+    `${serviceName}: configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
+    ...lines,
+  ].join('\n');
 }
 
 /** An integer setting from `min` to `max`, `fallback` when unset; a problem named by its variable otherwise. */
-export function parseInteger(environment: Environment, variable: string, fallback: number, min: number, max: number, problems: ConfigProblem[]): number {
+export function parseInteger(
+  environment: Environment,
+  variable: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: ConfigProblem[],
+): number {
   const raw = emptyToUndefined(environment[variable]);
   if (raw === undefined) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
@@ -161,18 +228,27 @@ export function parseInteger(environment: Environment, variable: string, fallbac
 function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): string {
   const value = emptyToUndefined(raw);
   if (value === undefined) {
-    problems.push({ variable: 'DATABASE_URL', reason: 'required: PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/custody' });
+    problems.push({
+      variable: 'DATABASE_URL',
+      reason: 'required: PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/custody',
+    });
     return '';
   }
   try {
     const url = new URL(value);
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('protocol');
     if (url.pathname.length <= 1) {
-      problems.push({ variable: 'DATABASE_URL', reason: 'must name a database, e.g. postgres://host:5432/custody' });
+      problems.push({
+        variable: 'DATABASE_URL',
+        reason: 'must name a database, e.g. postgres://host:5432/custody',
+      });
     }
   } catch {
     // Never echo the value: it may carry a password.
-    problems.push({ variable: 'DATABASE_URL', reason: 'must be a postgres:// or postgresql:// URL' });
+    problems.push({
+      variable: 'DATABASE_URL',
+      reason: 'must be a postgres:// or postgresql:// URL',
+    });
   }
   return value;
 }
@@ -185,21 +261,47 @@ const DATABASE_ROLE_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  * run prepares every schema as that role, then grants the service's role (the user of
  * DATABASE_URL) what it needs: a serving service never holds the owner's credentials.
  */
-function parseDatabaseMigration(environment: Environment, databaseUrl: string, migrateOnly: boolean, problems: ConfigProblem[]): { url: string; serviceRole: string } | undefined {
+function parseDatabaseMigration(
+  environment: Environment,
+  databaseUrl: string,
+  migrateOnly: boolean,
+  problems: ConfigProblem[],
+): { url: string; serviceRole: string } | undefined {
   const value = emptyToUndefined(environment['DATABASE_MIGRATION_URL']);
   if (value === undefined) return undefined;
   if (!migrateOnly) {
-    problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'only for a migration run (MIGRATE_ONLY=true): a serving service connects as its own role (DATABASE_URL), never as the schemas\' owner' });
+    problems.push({
+      variable: 'DATABASE_MIGRATION_URL',
+      reason:
+        "only for a migration run (MIGRATE_ONLY=true): a serving service connects as its own role (DATABASE_URL), never as the schemas' owner",
+    });
     return undefined;
   }
   const migration = parsedPostgresUrl(value);
   const service = parsedPostgresUrl(databaseUrl);
-  if (migration === undefined) problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'must be a postgres:// or postgresql:// URL naming a database' });
+  if (migration === undefined)
+    problems.push({
+      variable: 'DATABASE_MIGRATION_URL',
+      reason: 'must be a postgres:// or postgresql:// URL naming a database',
+    });
   if (migration === undefined || service === undefined) return undefined;
   const serviceRole = decodeURIComponent(service.username);
-  if (!DATABASE_ROLE_PATTERN.test(serviceRole)) problems.push({ variable: 'DATABASE_URL', reason: `with DATABASE_MIGRATION_URL its user is the service's role and must match ${DATABASE_ROLE_PATTERN}` });
-  if (migration.pathname !== service.pathname || migration.host !== service.host) problems.push({ variable: 'DATABASE_MIGRATION_URL', reason: 'must name the same server and database as DATABASE_URL' });
-  if (serviceRole === decodedUser(migration)) problems.push({ variable: 'DATABASE_URL', reason: 'its user is the schemas\' owner (the user of DATABASE_MIGRATION_URL): the service must run as its own role, which cannot change history' });
+  if (!DATABASE_ROLE_PATTERN.test(serviceRole))
+    problems.push({
+      variable: 'DATABASE_URL',
+      reason: `with DATABASE_MIGRATION_URL its user is the service's role and must match ${DATABASE_ROLE_PATTERN}`,
+    });
+  if (migration.pathname !== service.pathname || migration.host !== service.host)
+    problems.push({
+      variable: 'DATABASE_MIGRATION_URL',
+      reason: 'must name the same server and database as DATABASE_URL',
+    });
+  if (serviceRole === decodedUser(migration))
+    problems.push({
+      variable: 'DATABASE_URL',
+      reason:
+        "its user is the schemas' owner (the user of DATABASE_MIGRATION_URL): the service must run as its own role, which cannot change history",
+    });
   return { url: value, serviceRole };
 }
 
@@ -215,7 +317,10 @@ function decodedUser(url: URL): string | undefined {
 function parsedPostgresUrl(value: string): URL | undefined {
   try {
     const url = new URL(value);
-    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1 ? url : undefined;
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') &&
+      url.pathname.length > 1
+      ? url
+      : undefined;
   } catch {
     return undefined;
   }

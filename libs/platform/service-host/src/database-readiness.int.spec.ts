@@ -2,7 +2,12 @@ import { Writable } from 'node:stream';
 import { Pool } from 'pg';
 import { grantServiceRole, PostgresEventStore, withSchemaDdl } from '@custody/event-store';
 import { createLogger } from '@custody/observability';
-import { createTestDatabase, throwawayRoles, eventually, type TestDatabase } from '@custody/testing';
+import {
+  createTestDatabase,
+  throwawayRoles,
+  eventually,
+  type TestDatabase,
+} from '@custody/testing';
 import { DatabaseReadiness, type ReadinessReport } from './database-readiness';
 
 const WAIT_MS = 10_000;
@@ -17,10 +22,25 @@ describe('a serving service in production refuses the schema owner and superuser
   let db: TestDatabase;
   const { role, poolAs, drop: dropRoles } = throwawayRoles(() => db);
   const readinesses: DatabaseReadiness[] = [];
-  const silent = () => createLogger('readiness-test', 'fatal', new Writable({ write: (_chunk, _encoding, done) => done() }));
+  const silent = () =>
+    createLogger(
+      'readiness-test',
+      'fatal',
+      new Writable({ write: (_chunk, _encoding, done) => done() }),
+    );
   /** Starts a serving service's readiness on `schema` as the pool's user; resolves with its refusal, or undefined once ready. */
-  const startAs = async (pool: Pool, schema: string, production: boolean): Promise<{ refusal: string | undefined; report: ReadinessReport }> => {
-    const readiness = new DatabaseReadiness(new PostgresEventStore({ pool, schema }), silent(), false, undefined, { refuseOwnerOrSuperuser: production });
+  const startAs = async (
+    pool: Pool,
+    schema: string,
+    production: boolean,
+  ): Promise<{ refusal: string | undefined; report: ReadinessReport }> => {
+    const readiness = new DatabaseReadiness(
+      new PostgresEventStore({ pool, schema }),
+      silent(),
+      false,
+      undefined,
+      { refuseOwnerOrSuperuser: production },
+    );
     readinesses.push(readiness);
     let refusal: string | undefined;
     void readiness.refused.then((reason) => (refusal = reason));
@@ -34,12 +54,17 @@ describe('a serving service in production refuses the schema owner and superuser
     await db.pool.query(`create role ${role('service')} login nosuperuser`);
     await db.pool.query(`create role ${role('owner')} login nosuperuser`);
     await db.pool.query(`create role ${role('owners')} nologin nosuperuser`);
-    await db.pool.query(`create role ${role('member')} login nosuperuser in role ${role('owners')}`);
+    await db.pool.query(
+      `create role ${role('member')} login nosuperuser in role ${role('owners')}`,
+    );
     // 'ledger' as the migration role prepares it (here the superuser), its service role granted
     await new PostgresEventStore({ pool: db.pool, schema: 'ledger' }).migrate();
     await grantServiceRole(db.pool, 'ledger', role('service'));
     // 'wallet' owned by a login role, 'policy' by a NOLOGIN group role
-    for (const [schema, owner] of [['wallet', role('owner')], ['policy', role('owners')]] as const) {
+    for (const [schema, owner] of [
+      ['wallet', role('owner')],
+      ['policy', role('owners')],
+    ] as const) {
       await new PostgresEventStore({ pool: db.pool, schema }).migrate();
       await withSchemaDdl(db.pool, schema, async (client) => {
         await client.query(`alter schema ${schema} owner to ${owner}`);
@@ -54,8 +79,11 @@ describe('a serving service in production refuses the schema owner and superuser
     await db.drop();
   });
 
-  it('given the service\'s own role (granted by the migration run), then it becomes ready in production', async () => {
-    expect(await startAs(poolAs(role('service')), 'ledger', true)).toEqual({ refusal: undefined, report: { ready: true } });
+  it("given the service's own role (granted by the migration run), then it becomes ready in production", async () => {
+    expect(await startAs(poolAs(role('service')), 'ledger', true)).toEqual({
+      refusal: undefined,
+      report: { ready: true },
+    });
   });
 
   it('given a superuser, then in production it never becomes ready and says why', async () => {
@@ -77,6 +105,9 @@ describe('a serving service in production refuses the schema owner and superuser
   });
 
   it('given a superuser outside production (npm test, development), then it becomes ready as before', async () => {
-    expect(await startAs(db.pool, 'ledger', false)).toEqual({ refusal: undefined, report: { ready: true } });
+    expect(await startAs(db.pool, 'ledger', false)).toEqual({
+      refusal: undefined,
+      report: { ready: true },
+    });
   });
 });

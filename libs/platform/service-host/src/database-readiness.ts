@@ -1,4 +1,9 @@
-import { grantServiceRole, schemaOwnedByAnother, type PostgresEventStore, type Queryable } from '@custody/event-store';
+import {
+  grantServiceRole,
+  schemaOwnedByAnother,
+  type PostgresEventStore,
+  type Queryable,
+} from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import { retryUntilDone, withTimeout } from './resilience';
 
@@ -77,8 +82,14 @@ export class DatabaseReadiness {
   prepare(name: string, step: () => Promise<void>): Promise<void> {
     this.pending.add(name);
     const prepared = this.migratedOnce.then(async () => {
-      const done = await retryUntilDone(() => this.runPreparation(name, step), this.stopping.signal, (error, attempt) =>
-        this.logger.warn({ step: name, error: (error as Error).message, attempt }, 'preparation failed; will retry'),
+      const done = await retryUntilDone(
+        () => this.runPreparation(name, step),
+        this.stopping.signal,
+        (error, attempt) =>
+          this.logger.warn(
+            { step: name, error: (error as Error).message, attempt },
+            'preparation failed; will retry',
+          ),
       );
       if (!done) return;
       this.pending.delete(name);
@@ -97,8 +108,12 @@ export class DatabaseReadiness {
     try {
       await step();
     } catch (error) {
-      if (!this.preparedByOwner || (error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
-      this.logger.info({ step: name, schema: this.store.schema }, 'the schema is the migration role\'s: prepared by its migration run');
+      if (!this.preparedByOwner || (error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE)
+        throw error;
+      this.logger.info(
+        { step: name, schema: this.store.schema },
+        "the schema is the migration role's: prepared by its migration run",
+      );
     }
   }
 
@@ -116,10 +131,16 @@ export class DatabaseReadiness {
     if (!report.ready || this.serviceRole === undefined) return report;
     try {
       await grantServiceRole(this.store.pool, this.store.schema, this.serviceRole);
-      this.logger.info({ schema: this.store.schema, role: this.serviceRole }, 'granted the service\'s role its privileges');
+      this.logger.info(
+        { schema: this.store.schema, role: this.serviceRole },
+        "granted the service's role its privileges",
+      );
       return report;
     } catch (error) {
-      return { ready: false, reason: `granting ${this.serviceRole} failed: ${(error as Error).message}` };
+      return {
+        ready: false,
+        reason: `granting ${this.serviceRole} failed: ${(error as Error).message}`,
+      };
     }
   }
 
@@ -131,8 +152,13 @@ export class DatabaseReadiness {
   async check(): Promise<ReadinessReport> {
     if (this.refusal !== undefined) return { ready: false, reason: this.refusal };
     if (this.draining) return { ready: false, reason: 'draining: the service is shutting down' };
-    if (!this.migrated) return { ready: false, reason: 'database schema not prepared yet (database unreachable at start?)' };
-    if (this.pending.size > 0) return { ready: false, reason: `not prepared yet: ${[...this.pending].join(', ')}` };
+    if (!this.migrated)
+      return {
+        ready: false,
+        reason: 'database schema not prepared yet (database unreachable at start?)',
+      };
+    if (this.pending.size > 0)
+      return { ready: false, reason: `not prepared yet: ${[...this.pending].join(', ')}` };
     try {
       await withTimeout(this.store.pool.query('select 1'), READY_CHECK_TIMEOUT_MS);
       return { ready: true };
@@ -152,8 +178,14 @@ export class DatabaseReadiness {
       this.markMigrated();
       this.logger.info({ schema: this.store.schema }, 'event store schema ready');
     } catch (error) {
-      this.logger.warn({ error: (error as Error).message, retryInMs: nextDelayMs }, 'database not reachable; will retry');
-      this.retryTimer = setTimeout(() => void this.tryMigrate(Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)), nextDelayMs);
+      this.logger.warn(
+        { error: (error as Error).message, retryInMs: nextDelayMs },
+        'database not reachable; will retry',
+      );
+      this.retryTimer = setTimeout(
+        () => void this.tryMigrate(Math.min(nextDelayMs * 2, MIGRATE_RETRY_DELAY_MS_MAX)),
+        nextDelayMs,
+      );
     }
   }
 
@@ -164,7 +196,10 @@ export class DatabaseReadiness {
     if (reason === undefined) return false;
     this.refusal = reason;
     this.stop();
-    this.logger.error({ schema: this.store.schema, reason }, 'refusing to serve: the database role may rewrite history');
+    this.logger.error(
+      { schema: this.store.schema, reason },
+      'refusing to serve: the database role may rewrite history',
+    );
     this.markRefused(reason);
     return true;
   }
@@ -175,8 +210,16 @@ export class DatabaseReadiness {
  * schema or a table in it, or may SET ROLE to its owner (pg_has_role MEMBER: a NOLOGIN group role
  * owning the schemas counts as its members'). A schema not created yet is owned by nobody.
  */
-export async function servingRoleRefusal(db: Queryable, schema: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ role: string; superuser: boolean; owns_schema: boolean; owns_table: boolean }>(
+export async function servingRoleRefusal(
+  db: Queryable,
+  schema: string,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{
+    role: string;
+    superuser: boolean;
+    owns_schema: boolean;
+    owns_table: boolean;
+  }>(
     `select current_user as role, r.rolsuper as superuser,
             exists (select from pg_catalog.pg_namespace n where n.nspname = $1 and pg_catalog.pg_has_role(current_user, n.nspowner, 'MEMBER')) as owns_schema,
             exists (select from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -186,9 +229,12 @@ export async function servingRoleRefusal(db: Queryable, schema: string): Promise
   );
   const row = rows[0];
   if (row === undefined) throw new Error('assertion failed: current_user is not in pg_roles');
-  const advice = 'with NODE_ENV=production a service connects as its own role (DATABASE_URL), granted by its migration run (DATABASE_MIGRATION_URL, the owner)';
+  const advice =
+    'with NODE_ENV=production a service connects as its own role (DATABASE_URL), granted by its migration run (DATABASE_MIGRATION_URL, the owner)';
   if (row.superuser) return `the database role ${row.role} is a superuser: ${advice}`;
-  if (row.owns_schema) return `the database role ${row.role} owns the schema ${schema} (or may SET ROLE to its owner): ${advice}`;
-  if (row.owns_table) return `the database role ${row.role} owns a table of the schema ${schema} (or may SET ROLE to its owner): ${advice}`;
+  if (row.owns_schema)
+    return `the database role ${row.role} owns the schema ${schema} (or may SET ROLE to its owner): ${advice}`;
+  if (row.owns_table)
+    return `the database role ${row.role} owns a table of the schema ${schema} (or may SET ROLE to its owner): ${advice}`;
   return undefined;
 }

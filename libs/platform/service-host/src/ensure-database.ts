@@ -11,7 +11,8 @@ const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!DATABASE_NAME.test(name)) throw new Error(`database name '${name}' must be a plain identifier`);
+  if (!DATABASE_NAME.test(name))
+    throw new Error(`database name '${name}' must be a plain identifier`);
   const admin = new URL(url.toString());
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

@@ -2,7 +2,12 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Roles } from '@custody/auth';
 import type { PostgresEventStore, RecordedEvent } from '@custody/event-store';
 import { EVENT_STORE } from './tokens';
-import { optionalBigIntQuery, optionalIntegerQuery, ValidationFailedException, type FieldError } from './validation';
+import {
+  optionalBigIntQuery,
+  optionalIntegerQuery,
+  ValidationFailedException,
+  type FieldError,
+} from './validation';
 
 export const EVENT_LOG_PAGE_DEFAULT = 100;
 export const EVENT_LOG_PAGE_MAX = 1_000;
@@ -20,13 +25,23 @@ export class EventLogController {
   async page(@Query('after') afterQuery: unknown, @Query('limit') limitQuery: unknown) {
     const errors: FieldError[] = [];
     const after = optionalBigIntQuery(afterQuery, 'query.after', 0n, errors);
-    const limit = optionalIntegerQuery(limitQuery, 'query.limit', EVENT_LOG_PAGE_DEFAULT, 1, EVENT_LOG_PAGE_MAX, errors);
+    const limit = optionalIntegerQuery(
+      limitQuery,
+      'query.limit',
+      EVENT_LOG_PAGE_DEFAULT,
+      1,
+      EVENT_LOG_PAGE_MAX,
+      errors,
+    );
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const events = await this.store.readAll({ after, maxCount: limit });
     const last = events.at(-1);
     return {
       events: events.map(toWire),
-      next: events.length === limit && last !== undefined ? { after: last.globalPosition.toString() } : null,
+      next:
+        events.length === limit && last !== undefined
+          ? { after: last.globalPosition.toString() }
+          : null,
     };
   }
 
@@ -37,9 +52,18 @@ export class EventLogController {
       ? {
           ok: true,
           eventsChecked: result.eventsChecked.toString(),
-          head: result.head === null ? null : { globalPosition: result.head.globalPosition.toString(), hash: result.head.hash },
+          head:
+            result.head === null
+              ? null
+              : { globalPosition: result.head.globalPosition.toString(), hash: result.head.hash },
         }
-      : { ok: false, position: result.position.toString(), reason: result.reason, detail: result.detail, eventsChecked: result.eventsChecked.toString() };
+      : {
+          ok: false,
+          position: result.position.toString(),
+          reason: result.reason,
+          detail: result.detail,
+          eventsChecked: result.eventsChecked.toString(),
+        };
   }
 }
 

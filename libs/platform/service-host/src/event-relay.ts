@@ -1,6 +1,13 @@
 import { SERVICE_EVENTS_TOPICS, type ServiceEventsTopic } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import { createKafka, createOutboxProducer, KafkaMessageBus, OutboxRelay, type MessageBus, type MessagePublisher } from '@custody/messaging';
+import {
+  createKafka,
+  createOutboxProducer,
+  KafkaMessageBus,
+  OutboxRelay,
+  type MessageBus,
+  type MessagePublisher,
+} from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -39,24 +46,42 @@ export class EventRelayHost {
     this.warning = new RateLimitedWarning(logger);
     let publisher: MessagePublisher;
     if ('kafka' in transport) {
-      const kafka = createKafka({ clientId: serviceName, brokers: transport.kafka.brokers, security: transport.kafka.security });
-      this.producer = createOutboxProducer(kafka, { idempotent: transport.kafka.producerIdempotent });
+      const kafka = createKafka({
+        clientId: serviceName,
+        brokers: transport.kafka.brokers,
+        security: transport.kafka.security,
+      });
+      this.producer = createOutboxProducer(kafka, {
+        idempotent: transport.kafka.producerIdempotent,
+      });
       publisher = new KafkaMessageBus({ kafka, producer: this.producer }).publisher;
     } else {
       publisher = transport.embeddedBus.publisher;
     }
     const topic = SERVICE_EVENTS_TOPICS[serviceName as keyof typeof SERVICE_EVENTS_TOPICS];
-    if (topic === undefined) throw new Error(`assertion: '${serviceName}' has no events topic in @custody/contracts`);
+    if (topic === undefined)
+      throw new Error(`assertion: '${serviceName}' has no events topic in @custody/contracts`);
     this.topic = topic;
-    const published = new Counter({ name: 'custody_outbox_relay_published_events_total', help: 'Events the outbox relay has published and Kafka acknowledged.', registers: [metrics.registry] });
-    const failures = new Counter({ name: 'custody_outbox_relay_failures_total', help: 'Failed publish attempts of the outbox relay (each is retried).', registers: [metrics.registry] });
+    const published = new Counter({
+      name: 'custody_outbox_relay_published_events_total',
+      help: 'Events the outbox relay has published and Kafka acknowledged.',
+      registers: [metrics.registry],
+    });
+    const failures = new Counter({
+      name: 'custody_outbox_relay_failures_total',
+      help: 'Failed publish attempts of the outbox relay (each is retried).',
+      registers: [metrics.registry],
+    });
     scrapedGauge(metrics, logger, {
       name: 'custody_outbox_relay_lag_events',
       help: 'Events in the store not yet acknowledged by Kafka (head global position minus the relay checkpoint).',
       // measured from the moment the schema exists, also while Kafka is unreachable; not while stopping (the pool closes)
       read: async () => {
         if (!this.schemaReady || this.stopping.signal.aborted) return undefined;
-        const [head, checkpoint] = await Promise.all([this.store.headPosition(), this.relay.checkpoint()]);
+        const [head, checkpoint] = await Promise.all([
+          this.store.headPosition(),
+          this.relay.checkpoint(),
+        ]);
         return [[{}, Number(head - checkpoint)]]; // a count of events, far below 2^53
       },
     });
@@ -66,7 +91,10 @@ export class EventRelayHost {
       onPublished: (events) => published.inc(events.length),
       onError: (error, attempt) => {
         failures.inc();
-        this.warning.warn({ error: (error as Error).message, attempt, topic }, 'outbox relay: publish failed; retrying');
+        this.warning.warn(
+          { error: (error as Error).message, attempt, topic },
+          'outbox relay: publish failed; retrying',
+        );
       },
     });
   }
@@ -83,8 +111,14 @@ export class EventRelayHost {
       const connected =
         producer === undefined
           ? !this.stopping.signal.aborted
-          : await retryUntilDone(() => producer.connect(), this.stopping.signal, (error, attempt) =>
-              this.warning.warn({ error: (error as Error).message, attempt }, 'outbox relay: Kafka not reachable; retrying the connection'),
+          : await retryUntilDone(
+              () => producer.connect(),
+              this.stopping.signal,
+              (error, attempt) =>
+                this.warning.warn(
+                  { error: (error as Error).message, attempt },
+                  'outbox relay: Kafka not reachable; retrying the connection',
+                ),
             );
       if (!connected) return;
       this.relay.start();
@@ -101,6 +135,9 @@ export class EventRelayHost {
   async stop(): Promise<void> {
     this.stopping.abort(); // a connection retry waiting out its backoff ends at once
     await this.starting;
-    await Promise.all([this.started ? this.relay.stop() : undefined, this.producer?.disconnect().catch(() => undefined)]);
+    await Promise.all([
+      this.started ? this.relay.stop() : undefined,
+      this.producer?.disconnect().catch(() => undefined),
+    ]);
   }
 }

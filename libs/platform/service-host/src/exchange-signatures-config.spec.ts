@@ -6,7 +6,20 @@ import { parseExchangeSignatures } from './exchange-signatures-config';
 
 const directory = mkdtempSync(join(tmpdir(), 'exchange-signatures-config-'));
 const keysFile = join(directory, 'keys.json');
-writeFileSync(keysFile, JSON.stringify({ keys: [{ keyId: 'exchange-1', publicKeyPem: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) }] }));
+writeFileSync(
+  keysFile,
+  JSON.stringify({
+    keys: [
+      {
+        keyId: 'exchange-1',
+        publicKeyPem: generateKeyPairSync('ed25519').publicKey.export({
+          type: 'spki',
+          format: 'pem',
+        }),
+      },
+    ],
+  }),
+);
 
 function parse(environment: Record<string, string>, kafka = true) {
   const problems: Array<{ variable: string; reason: string }> = [];
@@ -33,7 +46,9 @@ describe('EXCHANGE_SIGNATURES and EXCHANGE_PUBLIC_KEYS_FILE', () => {
 
   it('turns the check off only when told, and never in production', () => {
     expect(parse({ EXCHANGE_SIGNATURES: 'off' })).toEqual({ verifier: undefined, problems: [] });
-    expect(parse({ EXCHANGE_SIGNATURES: 'off', NODE_ENV: 'production' }).problems).toEqual(['EXCHANGE_SIGNATURES']);
+    expect(parse({ EXCHANGE_SIGNATURES: 'off', NODE_ENV: 'production' }).problems).toEqual([
+      'EXCHANGE_SIGNATURES',
+    ]);
     expect(parse({ EXCHANGE_SIGNATURES: 'optional' }).problems).toEqual(['EXCHANGE_SIGNATURES']);
   });
 
@@ -42,7 +57,9 @@ describe('EXCHANGE_SIGNATURES and EXCHANGE_PUBLIC_KEYS_FILE', () => {
     writeFileSync(bad, 'secret-looking content');
     const problems: Array<{ variable: string; reason: string }> = [];
     parseExchangeSignatures({ EXCHANGE_PUBLIC_KEYS_FILE: bad }, true, problems);
-    expect(problems).toEqual([{ variable: 'EXCHANGE_PUBLIC_KEYS_FILE', reason: expect.stringContaining('not JSON') }]);
+    expect(problems).toEqual([
+      { variable: 'EXCHANGE_PUBLIC_KEYS_FILE', reason: expect.stringContaining('not JSON') },
+    ]);
     expect(JSON.stringify(problems)).not.toContain('secret-looking');
   });
 });

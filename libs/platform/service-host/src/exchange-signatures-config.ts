@@ -1,4 +1,8 @@
-import { ExchangeKeyFileError, ExchangeSignatureVerifier, readExchangePublicKeys } from '@custody/messaging';
+import {
+  ExchangeKeyFileError,
+  ExchangeSignatureVerifier,
+  readExchangePublicKeys,
+} from '@custody/messaging';
 
 export const EXCHANGE_SIGNATURES_MODES = ['required', 'off'] as const;
 
@@ -16,19 +20,34 @@ interface Problem {
  * rather than believed. `off` is refused in production (NODE_ENV=production).
  * Returns the verifier, or undefined when signatures are off.
  */
-export function parseExchangeSignatures(environment: Readonly<Record<string, string | undefined>>, kafkaConfigured: boolean, problems: Problem[]): ExchangeSignatureVerifier | undefined {
+export function parseExchangeSignatures(
+  environment: Readonly<Record<string, string | undefined>>,
+  kafkaConfigured: boolean,
+  problems: Problem[],
+): ExchangeSignatureVerifier | undefined {
   const mode = environment['EXCHANGE_SIGNATURES']?.trim() || 'required';
   const file = environment['EXCHANGE_PUBLIC_KEYS_FILE']?.trim() || undefined;
   if (!(EXCHANGE_SIGNATURES_MODES as readonly string[]).includes(mode)) {
-    problems.push({ variable: 'EXCHANGE_SIGNATURES', reason: `must be one of ${EXCHANGE_SIGNATURES_MODES.join(', ')}` });
+    problems.push({
+      variable: 'EXCHANGE_SIGNATURES',
+      reason: `must be one of ${EXCHANGE_SIGNATURES_MODES.join(', ')}`,
+    });
     return undefined;
   }
   if (mode === 'off') {
-    if (environment['NODE_ENV'] === 'production') problems.push({ variable: 'EXCHANGE_SIGNATURES', reason: `'off' is refused with NODE_ENV=production: the exchange's messages must be signed` });
+    if (environment['NODE_ENV'] === 'production')
+      problems.push({
+        variable: 'EXCHANGE_SIGNATURES',
+        reason: `'off' is refused with NODE_ENV=production: the exchange's messages must be signed`,
+      });
     return undefined;
   }
   if (file === undefined) {
-    if (kafkaConfigured) problems.push({ variable: 'EXCHANGE_PUBLIC_KEYS_FILE', reason: `required with KAFKA_BROKERS while EXCHANGE_SIGNATURES is 'required': a JSON file of the exchange's Ed25519 public keys ({"keys": [{"keyId": ..., "publicKeyPem": ...}]})` });
+    if (kafkaConfigured)
+      problems.push({
+        variable: 'EXCHANGE_PUBLIC_KEYS_FILE',
+        reason: `required with KAFKA_BROKERS while EXCHANGE_SIGNATURES is 'required': a JSON file of the exchange's Ed25519 public keys ({"keys": [{"keyId": ..., "publicKeyPem": ...}]})`,
+      });
     return new ExchangeSignatureVerifier([]);
   }
   try {

@@ -48,7 +48,11 @@ interface ObservedRequest extends Request, ClientDataMarked {
  * inside the request's trace with who asked (sub, roles, address), what (method, route, the ids in
  * the path) and the security event it is, if any. Never the token, a body or a query string.
  */
-export function httpObservability(metrics: ServiceMetrics, logger: Logger, recorder?: SecurityEventRecorder | null) {
+export function httpObservability(
+  metrics: ServiceMetrics,
+  logger: Logger,
+  recorder?: SecurityEventRecorder | null,
+) {
   return (request: ObservedRequest, response: Response, next: NextFunction): void => {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdOf(request.headers[REQUEST_ID_HEADER]);
@@ -58,15 +62,31 @@ export function httpObservability(metrics: ServiceMetrics, logger: Logger, recor
     response.on('finish', () => {
       const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(response.statusCode) }, seconds);
+      metrics.httpRequestDuration.observe(
+        { method: request.method, route, status_code: String(response.statusCode) },
+        seconds,
+      );
       if (UNLOGGED_ROUTES.has(route)) return;
       const line = accessLine(request, response.statusCode, route, requestId);
       const fields = { ...line, durationMs: Math.round(seconds * 1000) };
-      if (line.securityEvent === 'AUTHENTICATION_FAILED' || line.securityEvent === 'ACCESS_DENIED') logger.warn(fields, 'request handled');
+      if (line.securityEvent === 'AUTHENTICATION_FAILED' || line.securityEvent === 'ACCESS_DENIED')
+        logger.warn(fields, 'request handled');
       else logger.info(fields, 'request handled');
       // and kept where auditors can query it for as long as records are kept (HK-22)
       if (line.securityEvent !== undefined) {
-        recorder?.record({ at: new Date(), event: line.securityEvent, requestId, callerId: line.callerId, roles: line.roles, clientAddress: line.clientAddress, method: line.method, route, pathIds: line.pathIds, statusCode: line.statusCode, clientId: line.clientId ?? null });
+        recorder?.record({
+          at: new Date(),
+          event: line.securityEvent,
+          requestId,
+          callerId: line.callerId,
+          roles: line.roles,
+          clientAddress: line.clientAddress,
+          method: line.method,
+          route,
+          pathIds: line.pathIds,
+          statusCode: line.statusCode,
+          clientId: line.clientId ?? null,
+        });
       }
     });
     next();
@@ -78,11 +98,22 @@ function requestIdOf(given: string | string[] | undefined): string {
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-function accessLine(request: ObservedRequest, statusCode: number, route: string, requestId: string) {
+function accessLine(
+  request: ObservedRequest,
+  statusCode: number,
+  route: string,
+  requestId: string,
+) {
   const caller = (request as unknown as AuthenticatedRequest).caller;
   const pathIds = { ...((request.params as Record<string, string> | undefined) ?? {}) };
   const forwardedFor = request.headers['x-forwarded-for'];
-  const securityEvent = securityEventOf(request.method, statusCode, caller?.roles, pathIds, request.clientData === true);
+  const securityEvent = securityEventOf(
+    request.method,
+    statusCode,
+    caller?.roles,
+    pathIds,
+    request.clientData === true,
+  );
   return {
     requestId,
     method: request.method,
@@ -92,18 +123,29 @@ function accessLine(request: ObservedRequest, statusCode: number, route: string,
     callerId: caller?.id ?? null,
     roles: caller?.roles ?? [],
     clientAddress: request.socket.remoteAddress ?? null,
-    ...(typeof forwardedFor === 'string' ? { forwardedFor: forwardedFor.slice(0, FORWARDED_FOR_LOGGED_LENGTH_MAX) } : {}),
+    ...(typeof forwardedFor === 'string'
+      ? { forwardedFor: forwardedFor.slice(0, FORWARDED_FOR_LOGGED_LENGTH_MAX) }
+      : {}),
     ...(securityEvent === undefined ? {} : { securityEvent }),
-    ...(securityEvent === 'CLIENT_DATA_READ' ? { clientId: pathIds[CLIENT_ID_PARAMETER] ?? null } : {}),
+    ...(securityEvent === 'CLIENT_DATA_READ'
+      ? { clientId: pathIds[CLIENT_ID_PARAMETER] ?? null }
+      : {}),
   };
 }
 
 /** 401 and 403 are security events; so is every answered read of a client's data by a person (staff): under :clientId, or a route marked @ClientData(). */
-function securityEventOf(method: string, statusCode: number, roles: readonly string[] | undefined, pathIds: Readonly<Record<string, string>>, clientDataRoute: boolean): SecurityEvent | undefined {
+function securityEventOf(
+  method: string,
+  statusCode: number,
+  roles: readonly string[] | undefined,
+  pathIds: Readonly<Record<string, string>>,
+  clientDataRoute: boolean,
+): SecurityEvent | undefined {
   if (statusCode === 401) return 'AUTHENTICATION_FAILED';
   if (statusCode === 403) return 'ACCESS_DENIED';
   const staff = roles !== undefined && roles.some((role) => !WORKLOAD_ROLES.has(role));
   const read = method === 'GET' && statusCode >= 200 && statusCode < 300;
-  if (read && staff && (pathIds[CLIENT_ID_PARAMETER] !== undefined || clientDataRoute)) return 'CLIENT_DATA_READ';
+  if (read && staff && (pathIds[CLIENT_ID_PARAMETER] !== undefined || clientDataRoute))
+    return 'CLIENT_DATA_READ';
   return undefined;
 }

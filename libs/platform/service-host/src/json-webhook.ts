@@ -6,8 +6,16 @@ export class JsonWebhook {
   constructor(readonly url: string) {}
 
   async post(body: unknown): Promise<void> {
-    const text = JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-    const response = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
-    if (!response.ok) throw new Error(`webhook ${new URL(this.url).host} answered ${response.status}`);
+    const text = JSON.stringify(body, (_key, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    );
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    if (!response.ok)
+      throw new Error(`webhook ${new URL(this.url).host} answered ${response.status}`);
   }
 }

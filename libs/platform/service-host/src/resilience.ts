@@ -41,14 +41,21 @@ export class RateLimitedWarning {
  * wait ends at once on abort. Resolves true when it succeeded. For clients that do not retry
  * their own first connection (kafkajs).
  */
-export async function retryUntilDone(attempt: () => Promise<void>, signal: AbortSignal, onFailure: (error: unknown, attempt: number) => void): Promise<boolean> {
+export async function retryUntilDone(
+  attempt: () => Promise<void>,
+  signal: AbortSignal,
+  onFailure: (error: unknown, attempt: number) => void,
+): Promise<boolean> {
   for (let count = 1; !signal.aborted; count += 1) {
     try {
       await attempt();
       return true;
     } catch (error) {
       onFailure(error, count);
-      const delayMs = Math.min(RETRY_DELAY_MS_MIN * 2 ** Math.min(count - 1, 10), RETRY_DELAY_MS_MAX);
+      const delayMs = Math.min(
+        RETRY_DELAY_MS_MIN * 2 ** Math.min(count - 1, 10),
+        RETRY_DELAY_MS_MAX,
+      );
       await sleep(delayMs, undefined, { signal }).catch(() => undefined);
     }
   }

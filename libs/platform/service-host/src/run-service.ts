@@ -3,10 +3,20 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MessageBus } from '@custody/messaging';
-import { createLogger, createServiceMetrics, type Logger, type Telemetry } from '@custody/observability';
+import {
+  createLogger,
+  createServiceMetrics,
+  type Logger,
+  type Telemetry,
+} from '@custody/observability';
 
 type LogDestination = NonNullable<Parameters<typeof createLogger>[2]>;
-import { formatConfigProblems, parseServiceConfig, type ConfigProblem, type ServiceConfig } from './config';
+import {
+  formatConfigProblems,
+  parseServiceConfig,
+  type ConfigProblem,
+  type ServiceConfig,
+} from './config';
 import { DatabaseReadiness } from './database-readiness';
 import { httpObservability } from './http-observability';
 import { SECURITY_EVENT_RECORDER, type SecurityEventRecorder } from './security-events';
@@ -28,13 +38,19 @@ export interface RunServiceOptions {
   readonly telemetry?: Telemetry;
   readonly environment?: Readonly<Record<string, string | undefined>>;
   /** The service's own settings' problems (WALLET_*, POLICY_*, ...), checked with the host's before anything starts. */
-  readonly ownConfigProblems?: (environment: Readonly<Record<string, string | undefined>>) => readonly ConfigProblem[];
+  readonly ownConfigProblems?: (
+    environment: Readonly<Record<string, string | undefined>>,
+  ) => readonly ConfigProblem[];
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A service's own settings parser as `ownConfigProblems`: its problems, none when it parses. */
-export function problemsOf(parse: (environment: Environment) => { readonly ok: true } | { readonly ok: false; readonly problems: readonly ConfigProblem[] }): (environment: Environment) => readonly ConfigProblem[] {
+export function problemsOf(
+  parse: (
+    environment: Environment,
+  ) => { readonly ok: true } | { readonly ok: false; readonly problems: readonly ConfigProblem[] },
+): (environment: Environment) => readonly ConfigProblem[] {
   return (environment) => {
     const parsed = parse(environment);
     return parsed.ok ? [] : parsed.problems;
@@ -42,7 +58,10 @@ export function problemsOf(parse: (environment: Environment) => { readonly ok: t
 }
 
 /** What a service is, for runService (its own process) and the all-in-one runner alike. */
-export type ServiceDefinition = Pick<RunServiceOptions, 'serviceName' | 'defaultPort' | 'serviceModule' | 'ownConfigProblems'> & {
+export type ServiceDefinition = Pick<
+  RunServiceOptions,
+  'serviceName' | 'defaultPort' | 'serviceModule' | 'ownConfigProblems'
+> & {
   /** The all-in-one runner's last step on Ctrl-C before it closes this service, once the others are closed (audit: a last checkpoint). */
   readonly beforeClose?: (app: NestExpressApplication) => Promise<void>;
 };
@@ -61,27 +80,48 @@ export interface ServiceApp {
   readonly logger: Logger;
 }
 
-export type ServiceAppResult = { readonly ok: true; readonly service: ServiceApp } | { readonly ok: false; readonly problems: ConfigProblem[] };
+export type ServiceAppResult =
+  | { readonly ok: true; readonly service: ServiceApp }
+  | { readonly ok: false; readonly problems: ConfigProblem[] };
 
 /**
  * Validates a service's configuration and builds its Nest application (the host module around
  * the service's own), not yet listening: every problem of the configuration is returned, nothing
  * is started then. runService and the all-in-one runner (apps/custody) both start services this way.
  */
-export async function createServiceApp(options: CreateServiceAppOptions): Promise<ServiceAppResult> {
+export async function createServiceApp(
+  options: CreateServiceAppOptions,
+): Promise<ServiceAppResult> {
   const environment = options.environment ?? process.env;
   const parsed = parseServiceConfig(options.serviceName, options.defaultPort, environment);
-  const problems = [...(parsed.ok ? [] : parsed.problems), ...(options.ownConfigProblems?.(environment) ?? [])];
+  const problems = [
+    ...(parsed.ok ? [] : parsed.problems),
+    ...(options.ownConfigProblems?.(environment) ?? []),
+  ];
   if (!parsed.ok || problems.length > 0) return { ok: false, problems };
   const { config } = parsed;
   const logger = createLogger(config.serviceName, config.logLevel, options.logDestination);
   const metrics = createServiceMetrics(config.serviceName);
   const app = await NestFactory.create<NestExpressApplication>(
-    ServiceHostModule.forRoot({ config, logger, metrics, serviceModule: options.serviceModule, environment, ...(options.embeddedBus === undefined ? {} : { embeddedBus: options.embeddedBus }) }),
+    ServiceHostModule.forRoot({
+      config,
+      logger,
+      metrics,
+      serviceModule: options.serviceModule,
+      environment,
+      ...(options.embeddedBus === undefined ? {} : { embeddedBus: options.embeddedBus }),
+    }),
     { logger: new NestJsonLogger(logger) },
   );
   app.disable('x-powered-by');
-  if (!config.migrateOnly) app.use(httpObservability(metrics, logger, app.get<SecurityEventRecorder | null>(SECURITY_EVENT_RECORDER)));
+  if (!config.migrateOnly)
+    app.use(
+      httpObservability(
+        metrics,
+        logger,
+        app.get<SecurityEventRecorder | null>(SECURITY_EVENT_RECORDER),
+      ),
+    );
   return { ok: true, service: { app, config, logger } };
 }
 
@@ -105,7 +145,10 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     process.exit(EXIT_CODE_CONFIG);
   });
   await app.listen(config.port, '0.0.0.0');
-  logger.info({ port: config.port, schema: config.databaseSchema }, `${config.serviceName} listening`);
+  logger.info(
+    { port: config.port, schema: config.databaseSchema },
+    `${config.serviceName} listening`,
+  );
 
   // SIGTERM (Kubernetes, docker stop) or Ctrl-C: report not-ready and keep serving for the drain,
   // then close: consumers finish and commit their batch in hand and leave their group, the relay
@@ -116,7 +159,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     stopping = true;
     app.get(DatabaseReadiness).beginDraining();
     logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: draining');
-    if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    if (config.shutdownDrainMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     setTimeout(() => {
       logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting');
       process.exit(1);
@@ -128,7 +172,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     process.exit(0);
   };
   // `on`, not `once`: a second signal during the shutdown must not take Node's default (kill at once, between a batch and its commit)
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => void shutdown(signal));
 }
 
 /**
@@ -138,12 +183,20 @@ export async function runService(options: RunServiceOptions): Promise<void> {
  * privileges), the service closes and exits 0. Exit 1 with the reason when they do not
  * finish in MIGRATE_TIMEOUT_MS (the database unreachable, a migration failing).
  */
-async function migrateAndExit(app: NestExpressApplication, logger: Logger, telemetry: Telemetry | undefined): Promise<void> {
+async function migrateAndExit(
+  app: NestExpressApplication,
+  logger: Logger,
+  telemetry: Telemetry | undefined,
+): Promise<void> {
   await app.init();
   const report = await app.get(DatabaseReadiness).whenMigrated(MIGRATE_TIMEOUT_MS);
   const migrated = report.ready;
   if (migrated) logger.info('migrated: every schema of this service is prepared');
-  else logger.error({ reason: report.reason, timeoutMs: MIGRATE_TIMEOUT_MS }, 'migration did not finish');
+  else
+    logger.error(
+      { reason: report.reason, timeoutMs: MIGRATE_TIMEOUT_MS },
+      'migration did not finish',
+    );
   await app.close();
   await telemetry?.shutdown();
   process.exit(migrated ? 0 : 1);

@@ -13,7 +13,9 @@ export interface ScrapedGaugeOptions<Label extends string> {
    * Reads the current values: one entry per label set (an empty list clears the gauge); undefined
    * when there is nothing to measure yet (e.g. the schema is not prepared), which keeps the last values.
    */
-  readonly read: () => Promise<ReadonlyArray<readonly [Partial<Record<Label, string>>, number]> | undefined>;
+  readonly read: () => Promise<
+    ReadonlyArray<readonly [Partial<Record<Label, string>>, number]> | undefined
+  >;
 }
 
 /**
@@ -21,7 +23,11 @@ export interface ScrapedGaugeOptions<Label extends string> {
  * the code: it is right even when the thing it watches is stuck. A failed or slow read keeps the
  * last values rather than failing the whole /metrics answer, and is logged at debug.
  */
-export function scrapedGauge<Label extends string>(metrics: ServiceMetrics, logger: Logger, options: ScrapedGaugeOptions<Label>): Gauge<Label> {
+export function scrapedGauge<Label extends string>(
+  metrics: ServiceMetrics,
+  logger: Logger,
+  options: ScrapedGaugeOptions<Label>,
+): Gauge<Label> {
   const gauge: Gauge<Label> = new Gauge<Label>({
     name: options.name,
     help: options.help,
@@ -34,7 +40,10 @@ export function scrapedGauge<Label extends string>(metrics: ServiceMetrics, logg
         gauge.reset();
         for (const [labels, value] of values) gauge.set(labels, value);
       } catch (error) {
-        logger.debug({ metric: options.name, error: (error as Error).message }, 'metric not measured on this scrape');
+        logger.debug(
+          { metric: options.name, error: (error as Error).message },
+          'metric not measured on this scrape',
+        );
       }
     },
   });

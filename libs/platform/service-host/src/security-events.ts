@@ -19,7 +19,11 @@ export const SECURITY_EVENTS_BATCH_MAX = 500;
 export const SECURITY_EVENTS_FLUSH_MS = 200;
 export const SECURITY_EVENTS_PAGE_DEFAULT = 100;
 export const SECURITY_EVENTS_PAGE_MAX = 1_000;
-const SECURITY_EVENT_NAMES: readonly SecurityEvent[] = ['AUTHENTICATION_FAILED', 'ACCESS_DENIED', 'CLIENT_DATA_READ'];
+const SECURITY_EVENT_NAMES: readonly SecurityEvent[] = [
+  'AUTHENTICATION_FAILED',
+  'ACCESS_DENIED',
+  'CLIENT_DATA_READ',
+];
 
 /** One security event as the access log has it (HK-22): who, from where, what, and the answer. */
 export interface SecurityEventRecord {
@@ -84,13 +88,20 @@ export class SecurityEventRecorder {
     this.dropped =
       metrics === undefined
         ? undefined
-        : new Counter({ name: 'custody_security_events_dropped_total', help: 'Security events not written to the database because its queue was full (they are still in the access log).', registers: [metrics.registry] });
+        : new Counter({
+            name: 'custody_security_events_dropped_total',
+            help: 'Security events not written to the database because its queue was full (they are still in the access log).',
+            registers: [metrics.registry],
+          });
   }
 
   record(event: SecurityEventRecord): void {
     if (this.queue.length >= SECURITY_EVENTS_QUEUE_MAX) {
       this.dropped?.inc();
-      this.warning.warn({ event: event.event, requestId: event.requestId }, 'security events: queue full, an event is only in the access log');
+      this.warning.warn(
+        { event: event.event, requestId: event.requestId },
+        'security events: queue full, an event is only in the access log',
+      );
       return;
     }
     this.queue.push(event);
@@ -115,11 +126,30 @@ export class SecurityEventRecorder {
           `insert into ${this.schema}.security_events (at, event, request_id, caller_id, roles, client_address, method, route, path_ids, status_code, client_id)
              select at, event, request_id, caller_id, array(select jsonb_array_elements_text(roles)), client_address, method, route, path_ids, status_code, client_id
                from jsonb_to_recordset($1::jsonb) as e (at timestamptz, event text, request_id text, caller_id text, roles jsonb, client_address text, method text, route text, path_ids jsonb, status_code integer, client_id text)`,
-          [JSON.stringify(batch.map((event) => ({ at: event.at.toISOString(), event: event.event, request_id: event.requestId, caller_id: event.callerId, roles: event.roles, client_address: event.clientAddress, method: event.method, route: event.route, path_ids: event.pathIds, status_code: event.statusCode, client_id: event.clientId })))],
+          [
+            JSON.stringify(
+              batch.map((event) => ({
+                at: event.at.toISOString(),
+                event: event.event,
+                request_id: event.requestId,
+                caller_id: event.callerId,
+                roles: event.roles,
+                client_address: event.clientAddress,
+                method: event.method,
+                route: event.route,
+                path_ids: event.pathIds,
+                status_code: event.statusCode,
+                client_id: event.clientId,
+              })),
+            ),
+          ],
         );
         this.queue.splice(0, batch.length);
       } catch (error) {
-        this.warning.warn({ error: (error as Error).message, queued: this.queue.length }, 'security events: not written yet; retrying');
+        this.warning.warn(
+          { error: (error as Error).message, queued: this.queue.length },
+          'security events: not written yet; retrying',
+        );
         this.scheduleFlush();
         return;
       }
@@ -139,9 +169,17 @@ export class SecurityEventRecorder {
 /** What an auditor may ask of the security events: a page after a position, by event, client and time. */
 const SECURITY_EVENTS_QUERY = z.strictObject({
   after: positionText.optional(),
-  limit: z.string().regex(/^[1-9][0-9]{0,3}$/).transform(Number).pipe(z.int().max(SECURITY_EVENTS_PAGE_MAX)).optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/)
+    .transform(Number)
+    .pipe(z.int().max(SECURITY_EVENTS_PAGE_MAX))
+    .optional(),
   event: z.enum(SECURITY_EVENT_NAMES as [SecurityEvent, ...SecurityEvent[]]).optional(),
-  clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/).optional(),
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/)
+    .optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
@@ -166,17 +204,50 @@ export class SecurityEventsController {
   async page(@Query() raw: Record<string, unknown>) {
     const query = parseInput(SECURITY_EVENTS_QUERY, raw, 'query');
     const limit = query.limit ?? SECURITY_EVENTS_PAGE_DEFAULT;
-    const { rows } = await this.pool.query<{ position: string; at: Date; event: string; request_id: string; caller_id: string | null; roles: string[]; client_address: string | null; method: string; route: string; path_ids: Record<string, string>; status_code: number; client_id: string | null }>(
+    const { rows } = await this.pool.query<{
+      position: string;
+      at: Date;
+      event: string;
+      request_id: string;
+      caller_id: string | null;
+      roles: string[];
+      client_address: string | null;
+      method: string;
+      route: string;
+      path_ids: Record<string, string>;
+      status_code: number;
+      client_id: string | null;
+    }>(
       `select position::text as position, at, event, request_id, caller_id, roles, client_address, method, route, path_ids, status_code, client_id
          from ${this.config.databaseSchema}.security_events
         where position > $1 and ($2::text is null or event = $2) and ($3::text is null or client_id = $3)
           and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5)
         order by position limit $6`,
-      [(query.after ?? 0n).toString(), query.event ?? null, query.clientId ?? null, query.from ?? null, query.to ?? null, limit],
+      [
+        (query.after ?? 0n).toString(),
+        query.event ?? null,
+        query.clientId ?? null,
+        query.from ?? null,
+        query.to ?? null,
+        limit,
+      ],
     );
     const last = rows.at(-1);
     return {
-      events: rows.map((row) => ({ position: row.position, at: row.at.toISOString(), event: row.event, requestId: row.request_id, callerId: row.caller_id, roles: row.roles, clientAddress: row.client_address, method: row.method, route: row.route, pathIds: row.path_ids, statusCode: row.status_code, clientId: row.client_id })),
+      events: rows.map((row) => ({
+        position: row.position,
+        at: row.at.toISOString(),
+        event: row.event,
+        requestId: row.request_id,
+        callerId: row.caller_id,
+        roles: row.roles,
+        clientAddress: row.client_address,
+        method: row.method,
+        route: row.route,
+        pathIds: row.path_ids,
+        statusCode: row.status_code,
+        clientId: row.client_id,
+      })),
       next: rows.length === limit && last !== undefined ? { after: last.position } : null,
     };
   }

@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { createServiceApp } from './run-service';
 
 /** The test app's token settings (HS256, development only). */
-export const TEST_APP_AUTH = { secret: 'security-events-test-secret-of-32-bytes!', issuer: 'https://issuer.custody.test', audience: 'custody-services' } as const;
+export const TEST_APP_AUTH = {
+  secret: 'security-events-test-secret-of-32-bytes!',
+  issuer: 'https://issuer.custody.test',
+  audience: 'custody-services',
+} as const;
 const READY_WAIT_MS = 30_000;
 
 /** Stands in for a service's routes: a client's data under /clients/:clientId, and an admin-only one. */
@@ -31,12 +35,22 @@ export function testAppToken(subject: string, roles: readonly string[]): Promise
 }
 
 /** A real service app (the host module, its guard, PostgreSQL) around `serviceModule`, listening on a free port and ready. */
-export async function startTestServiceApp(database: TestDatabase, serviceModule: Type<unknown>, options: { logLevel?: string; logDestination?: { write(line: string): void } } = {}): Promise<{ app: NestExpressApplication; baseUrl: string }> {
+export async function startTestServiceApp(
+  database: TestDatabase,
+  serviceModule: Type<unknown>,
+  options: { logLevel?: string; logDestination?: { write(line: string): void } } = {},
+): Promise<{ app: NestExpressApplication; baseUrl: string }> {
   const created = await createServiceApp({
     serviceName: 'ledger',
     defaultPort: 0,
     serviceModule,
-    environment: { DATABASE_URL: database.url, AUTH_ISSUER: TEST_APP_AUTH.issuer, AUTH_AUDIENCE: TEST_APP_AUTH.audience, AUTH_JWT_SECRET: TEST_APP_AUTH.secret, LOG_LEVEL: options.logLevel ?? 'info' },
+    environment: {
+      DATABASE_URL: database.url,
+      AUTH_ISSUER: TEST_APP_AUTH.issuer,
+      AUTH_AUDIENCE: TEST_APP_AUTH.audience,
+      AUTH_JWT_SECRET: TEST_APP_AUTH.secret,
+      LOG_LEVEL: options.logLevel ?? 'info',
+    },
     ...(options.logDestination === undefined ? {} : { logDestination: options.logDestination }),
   });
   if (!created.ok) throw new Error(JSON.stringify(created.problems));

@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClientDataInterceptor } from './client-data';
 import { AuthModule } from '@custody/auth';
@@ -12,8 +19,22 @@ import { EventRelayHost } from './event-relay';
 import { EventLogController } from './event-log.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
-import { migrateSecurityEvents, SECURITY_EVENT_RECORDER, SecurityEventRecorder, SecurityEventsController } from './security-events';
-import { DATABASE_POOL, EMBEDDED_BUS, EVENT_RELAY, EVENT_STORE, SERVICE_CONFIG, SERVICE_ENVIRONMENT, SERVICE_LOGGER, SERVICE_METRICS } from './tokens';
+import {
+  migrateSecurityEvents,
+  SECURITY_EVENT_RECORDER,
+  SecurityEventRecorder,
+  SecurityEventsController,
+} from './security-events';
+import {
+  DATABASE_POOL,
+  EMBEDDED_BUS,
+  EVENT_RELAY,
+  EVENT_STORE,
+  SERVICE_CONFIG,
+  SERVICE_ENVIRONMENT,
+  SERVICE_LOGGER,
+  SERVICE_METRICS,
+} from './tokens';
 
 /** Closes what the host opened, in reverse order, when Nest shuts down. */
 class HostLifecycle implements OnApplicationShutdown {
@@ -65,27 +86,59 @@ export const DATABASE_SESSION_OPTIONS = '-c jit=off';
 export class ServiceHostModule {
   static forRoot(options: ServiceHostModuleOptions): DynamicModule {
     const { config, logger, metrics } = options;
-    const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax, application_name: config.serviceName, options: DATABASE_SESSION_OPTIONS });
-    pool.on('error', (error) => logger.warn({ error: error.message }, 'idle database connection failed'));
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolMax,
+      application_name: config.serviceName,
+      options: DATABASE_SESSION_OPTIONS,
+    });
+    pool.on('error', (error) =>
+      logger.warn({ error: error.message }, 'idle database connection failed'),
+    );
     const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
     // issue 22: a serving service in production never runs as a superuser or its schema's owner
     const production = (options.environment ?? process.env)['NODE_ENV'] === 'production';
-    const readiness = new DatabaseReadiness(store, logger, config.migrateOnly, config.databaseServiceRole, { refuseOwnerOrSuperuser: production && !config.migrateOnly });
+    const readiness = new DatabaseReadiness(
+      store,
+      logger,
+      config.migrateOnly,
+      config.databaseServiceRole,
+      { refuseOwnerOrSuperuser: production && !config.migrateOnly },
+    );
     readiness.start();
     // every service consumes through an inbox: its table is a preparation like the others (a
     // migration Job, which connects to no Kafka, makes it too)
     void readiness.prepare('inbox', () => migrateInbox(pool, config.databaseSchema));
-    void readiness.prepare('security events', () => migrateSecurityEvents(pool, config.databaseSchema));
-    const securityEvents = config.migrateOnly ? null : new SecurityEventRecorder(pool, config.databaseSchema, logger, metrics);
+    void readiness.prepare('security events', () =>
+      migrateSecurityEvents(pool, config.databaseSchema),
+    );
+    const securityEvents = config.migrateOnly
+      ? null
+      : new SecurityEventRecorder(pool, config.databaseSchema, logger, metrics);
     const embeddedBus = options.embeddedBus ?? null;
-    const transport = config.migrateOnly ? undefined : embeddedBus !== null ? { embeddedBus } : config.kafka === undefined ? undefined : { kafka: config.kafka };
-    const relay = transport === undefined ? null : new EventRelayHost(config.serviceName, store, transport, logger, metrics);
+    const transport = config.migrateOnly
+      ? undefined
+      : embeddedBus !== null
+        ? { embeddedBus }
+        : config.kafka === undefined
+          ? undefined
+          : { kafka: config.kafka };
+    const relay =
+      transport === undefined
+        ? null
+        : new EventRelayHost(config.serviceName, store, transport, logger, metrics);
     if (relay !== null) relay.start(readiness.migratedOnce);
-    else if (!config.migrateOnly) logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
+    else if (!config.migrateOnly)
+      logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
     return {
       module: ServiceHostModule,
       imports: [AuthModule.forRoot(config.auth), options.serviceModule],
-      controllers: [HealthController, MetricsController, EventLogController, SecurityEventsController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        EventLogController,
+        SecurityEventsController,
+      ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_LOGGER, useValue: logger },
@@ -100,7 +153,17 @@ export class ServiceHostModule {
         HostLifecycle,
         { provide: APP_INTERCEPTOR, useClass: ClientDataInterceptor },
       ],
-      exports: [SECURITY_EVENT_RECORDER, SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_METRICS, DATABASE_POOL, EVENT_STORE, DatabaseReadiness, EMBEDDED_BUS, SERVICE_ENVIRONMENT],
+      exports: [
+        SECURITY_EVENT_RECORDER,
+        SERVICE_CONFIG,
+        SERVICE_LOGGER,
+        SERVICE_METRICS,
+        DATABASE_POOL,
+        EVENT_STORE,
+        DatabaseReadiness,
+        EMBEDDED_BUS,
+        SERVICE_ENVIRONMENT,
+      ],
     };
   }
 }

@@ -1,5 +1,12 @@
 import { parseInput, positionText } from './http-input';
-import { optionalBigIntQuery, POSITION_MAX, POSITION_REASON, positionFromText, ValidationFailedException, type FieldError } from './validation';
+import {
+  optionalBigIntQuery,
+  POSITION_MAX,
+  POSITION_REASON,
+  positionFromText,
+  ValidationFailedException,
+  type FieldError,
+} from './validation';
 import { z } from 'zod/v4';
 
 /** Issue 22: `?at=9999999999999999999` passed a 19-digit check and failed in PostgreSQL (a 500); one parser refuses it. */
@@ -12,7 +19,18 @@ describe('positions on the wire (one parser: positionFromText)', () => {
     expect(positionFromText(text)).toBe(position);
   });
 
-  it.each(['9223372036854775808', '9999999999999999999', '99999999999999999999', '-1', '01', '1e3', ' 1', '1.0', '', '0x10'])('given %p, then it is not a position', (text) => {
+  it.each([
+    '9223372036854775808',
+    '9999999999999999999',
+    '99999999999999999999',
+    '-1',
+    '01',
+    '1e3',
+    ' 1',
+    '1.0',
+    '',
+    '0x10',
+  ])('given %p, then it is not a position', (text) => {
     expect(positionFromText(text)).toBeUndefined();
   });
 
@@ -31,7 +49,9 @@ describe('positions on the wire (one parser: positionFromText)', () => {
     try {
       attempt();
     } catch (error) {
-      expect((error as ValidationFailedException).errors).toEqual([{ path: 'query.ledgerPosition', reason: expect.stringContaining(POSITION_REASON) }]);
+      expect((error as ValidationFailedException).errors).toEqual([
+        { path: 'query.ledgerPosition', reason: expect.stringContaining(POSITION_REASON) },
+      ]);
     }
   });
 });

@@ -29,7 +29,12 @@ export function positionFromText(value: unknown): bigint | undefined {
 }
 
 /** Parses an optional position query value into a bigint (positionFromText), collecting errors. */
-export function optionalBigIntQuery(value: unknown, path: string, fallback: bigint, errors: FieldError[]): bigint {
+export function optionalBigIntQuery(
+  value: unknown,
+  path: string,
+  fallback: bigint,
+  errors: FieldError[],
+): bigint {
   if (value === undefined) return fallback;
   const position = positionFromText(value);
   if (position === undefined) {
@@ -40,7 +45,14 @@ export function optionalBigIntQuery(value: unknown, path: string, fallback: bigi
 }
 
 /** Parses an optional integer query value within [min, max], collecting errors. */
-export function optionalIntegerQuery(value: unknown, path: string, fallback: number, min: number, max: number, errors: FieldError[]): number {
+export function optionalIntegerQuery(
+  value: unknown,
+  path: string,
+  fallback: number,
+  min: number,
+  max: number,
+  errors: FieldError[],
+): number {
   if (value === undefined) return fallback;
   const parsed = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {

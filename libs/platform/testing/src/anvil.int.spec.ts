@@ -24,8 +24,16 @@ describe('anvil chain node fixture', () => {
     const before = await client.getBlockNumber({ cacheTime: 0 });
     expect(before).toBe(start + 3n);
     // a real transfer from anvil's first (public, well-known) dev account, mined at once
-    const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: ANVIL_DEV_ACCOUNT, to: ADDRESS, value: parseEther('2'), chain: null });
-    expect(await client.waitForTransactionReceipt({ hash })).toMatchObject({ status: 'success', blockNumber: before + 1n });
+    const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({
+      account: ANVIL_DEV_ACCOUNT,
+      to: ADDRESS,
+      value: parseEther('2'),
+      chain: null,
+    });
+    expect(await client.waitForTransactionReceipt({ hash })).toMatchObject({
+      status: 'success',
+      blockNumber: before + 1n,
+    });
     expect(await client.getBalance({ address: ADDRESS })).toBe(parseEther('2'));
     expect(await client.getBalance({ address: ADDRESS, blockNumber: before })).toBe(0n);
   });

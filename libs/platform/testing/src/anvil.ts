@@ -1,4 +1,9 @@
-import { ANVIL_CHAIN_ID_DEFAULT, deployDevelopmentToken, startLocalChain, type ChainNode } from '@custody/chain/local';
+import {
+  ANVIL_CHAIN_ID_DEFAULT,
+  deployDevelopmentToken,
+  startLocalChain,
+  type ChainNode,
+} from '@custody/chain/local';
 import { createWalletClient, http, type Address } from 'viem';
 import { freePort } from './service-process';
 
@@ -9,7 +14,9 @@ export { ANVIL_CHAIN_ID_DEFAULT, type ChainNode };
  * a free port, for one test file: blocks are mined on each transaction (or every
  * `blockTimeSeconds`). Its dev accounts are anvil's public, well-known test keys: never a secret of ours.
  */
-export async function startAnvil(options: { chainId?: number; blockTimeSeconds?: number } = {}): Promise<ChainNode> {
+export async function startAnvil(
+  options: { chainId?: number; blockTimeSeconds?: number } = {},
+): Promise<ChainNode> {
   return startLocalChain({ port: await freePort(), ...options });
 }
 
@@ -19,6 +26,9 @@ export async function anvilAccounts(node: ChainNode): Promise<Address[]> {
 }
 
 /** A small ERC-20 test token on the node (deployDevelopmentToken), the whole supply to `owner`. */
-export async function deployTestToken(node: ChainNode, options: { name: string; symbol: string; supply: bigint; owner: Address; from: Address }): Promise<Address> {
+export async function deployTestToken(
+  node: ChainNode,
+  options: { name: string; symbol: string; supply: bigint; owner: Address; from: Address },
+): Promise<Address> {
   return deployDevelopmentToken(node.rpcUrl, options);
 }

@@ -32,12 +32,19 @@ export default async function containersGlobalSetup(): Promise<void> {
   const probe = await probeContainerRuntime();
   if (probe.reachable) {
     process.env[CONTAINERS_RUNTIME_VARIABLE] = probe.description;
-    const reaper = process.env['TESTCONTAINERS_RYUK_DISABLED'] === 'true' ? 'reaper disabled (TESTCONTAINERS_RYUK_DISABLED): a killed run leaves its containers behind' : 'reaper on';
-    console.log(`containers suite: ${probe.description}; images ${KAFKA_CONTAINER_IMAGE}, ${POSTGRES_CONTAINER_IMAGE}; ${reaper}`);
+    const reaper =
+      process.env['TESTCONTAINERS_RYUK_DISABLED'] === 'true'
+        ? 'reaper disabled (TESTCONTAINERS_RYUK_DISABLED): a killed run leaves its containers behind'
+        : 'reaper on';
+    console.log(
+      `containers suite: ${probe.description}; images ${KAFKA_CONTAINER_IMAGE}, ${POSTGRES_CONTAINER_IMAGE}; ${reaper}`,
+    );
     return;
   }
   if (process.env[CONTAINERS_REQUIRED_VARIABLE] === 'true') {
-    throw new Error(`containers suite: no Docker engine reachable (${probe.reason}) and ${CONTAINERS_REQUIRED_VARIABLE}=true`);
+    throw new Error(
+      `containers suite: no Docker engine reachable (${probe.reason}) and ${CONTAINERS_REQUIRED_VARIABLE}=true`,
+    );
   }
   process.env[CONTAINERS_SKIP_REASON_VARIABLE] = probe.reason;
   console.log(

@@ -35,14 +35,18 @@ export const CONTAINERS_RUNTIME_VARIABLE = 'CUSTODY_CONTAINERS_RUNTIME';
 /** `true`: no reachable engine fails the run instead of skipping it (a CI runner that has Docker). */
 export const CONTAINERS_REQUIRED_VARIABLE = 'CUSTODY_CONTAINERS_REQUIRED';
 
-export type ContainerRuntimeProbe = { readonly reachable: true; readonly description: string } | { readonly reachable: false; readonly reason: string };
+export type ContainerRuntimeProbe =
+  | { readonly reachable: true; readonly description: string }
+  | { readonly reachable: false; readonly reason: string };
 
 /**
  * Asks testcontainers for a container runtime the way it will look for one when a suite starts
  * a container (TESTCONTAINERS_HOST_OVERRIDE, DOCKER_HOST or ~/.testcontainers.properties, the
  * Unix socket, the rootless sockets), and pings it (`docker info`).
  */
-export async function probeContainerRuntime(timeoutMs = CONTAINER_RUNTIME_PROBE_TIMEOUT_MS): Promise<ContainerRuntimeProbe> {
+export async function probeContainerRuntime(
+  timeoutMs = CONTAINER_RUNTIME_PROBE_TIMEOUT_MS,
+): Promise<ContainerRuntimeProbe> {
   const { getContainerRuntimeClient } = await import('testcontainers');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -52,9 +56,15 @@ export async function probeContainerRuntime(timeoutMs = CONTAINER_RUNTIME_PROBE_
   try {
     const client = await Promise.race([getContainerRuntimeClient(), timeout]);
     const runtime = client.info.containerRuntime;
-    return { reachable: true, description: `Docker ${runtime.serverVersion} on ${runtime.operatingSystem} (${runtime.host})` };
+    return {
+      reachable: true,
+      description: `Docker ${runtime.serverVersion} on ${runtime.operatingSystem} (${runtime.host})`,
+    };
   } catch (error) {
-    return { reachable: false, reason: `${whereWeLooked()}; testcontainers: ${(error as Error).message}` };
+    return {
+      reachable: false,
+      reason: `${whereWeLooked()}; testcontainers: ${(error as Error).message}`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -62,8 +72,13 @@ export async function probeContainerRuntime(timeoutMs = CONTAINER_RUNTIME_PROBE_
 
 function whereWeLooked(): string {
   const dockerHost = process.env['DOCKER_HOST'];
-  const host = dockerHost === undefined || dockerHost === '' ? 'DOCKER_HOST unset' : `DOCKER_HOST=${dockerHost} not answering`;
-  const socket = existsSync(DOCKER_SOCKET) ? `${DOCKER_SOCKET} not answering` : `${DOCKER_SOCKET} missing`;
+  const host =
+    dockerHost === undefined || dockerHost === ''
+      ? 'DOCKER_HOST unset'
+      : `DOCKER_HOST=${dockerHost} not answering`;
+  const socket = existsSync(DOCKER_SOCKET)
+    ? `${DOCKER_SOCKET} not answering`
+    : `${DOCKER_SOCKET} missing`;
   return `${host}, ${socket}`;
 }
 
@@ -80,7 +95,9 @@ export function describeWithContainers(name: string, body: () => void): void {
   } else if (runtime !== undefined) {
     describe(`${name} [${runtime}]`, body);
   } else {
-    throw new Error('a containers suite runs in the `containers` Jest project, whose global setup looks for a Docker engine: npm run test:containers');
+    throw new Error(
+      'a containers suite runs in the `containers` Jest project, whose global setup looks for a Docker engine: npm run test:containers',
+    );
   }
 }
 
@@ -97,7 +114,9 @@ export interface KafkaContainerHandle {
  * is created explicitly, as the compose init job does). Unlike compose's three nodes, one node:
  * internal topics with one replica.
  */
-export async function startKafkaContainer(image = KAFKA_CONTAINER_IMAGE): Promise<KafkaContainerHandle> {
+export async function startKafkaContainer(
+  image = KAFKA_CONTAINER_IMAGE,
+): Promise<KafkaContainerHandle> {
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const container = await new KafkaContainer(image)
     .withEnvironment({
@@ -122,7 +141,9 @@ export interface ContainerDatabase extends TestDatabase {
 }
 
 /** A PostgreSQL server of its own, its data on a tmpfs (nothing outlives the container). */
-export async function startPostgresContainer(image = POSTGRES_CONTAINER_IMAGE): Promise<ContainerDatabase> {
+export async function startPostgresContainer(
+  image = POSTGRES_CONTAINER_IMAGE,
+): Promise<ContainerDatabase> {
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const container = await new PostgreSqlContainer(image)
     .withDatabase('custody_containers')

@@ -3,7 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTopic, UPSTREAM_TOPICS } from '@custody/contracts';
-import { signExchangeMessage, type ExchangeSigningKey, type OutboundMessage } from '@custody/messaging';
+import {
+  signExchangeMessage,
+  type ExchangeSigningKey,
+  type OutboundMessage,
+} from '@custody/messaging';
 import type { Producer } from 'kafkajs';
 
 /** The exchange's signing key of a test process: its private key, and the public keys file the services are given. */
@@ -21,16 +25,36 @@ let processSigner: TestExchangeSigner | undefined;
 const upstream: ReadonlySet<string> = new Set(UPSTREAM_TOPICS);
 
 /** A fresh Ed25519 key pair written to files of their own (a directory 0700 under the OS's temp dir). */
-export function createTestExchangeSigner(keyId = `test-exchange-${randomBytes(4).toString('hex')}`): TestExchangeSigner {
+export function createTestExchangeSigner(
+  keyId = `test-exchange-${randomBytes(4).toString('hex')}`,
+): TestExchangeSigner {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const directory = join(tmpdir(), `custody-exchange-keys-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const directory = join(
+    tmpdir(),
+    `custody-exchange-keys-${process.pid}-${randomBytes(6).toString('hex')}`,
+  );
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const publicKeysFile = join(directory, 'exchange-public-keys.json');
   const privateKeyFile = join(directory, 'exchange-signing-key.pem');
-  writeFileSync(publicKeysFile, JSON.stringify({ keys: [{ keyId, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) }] }, null, 2));
-  writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(
+    publicKeysFile,
+    JSON.stringify(
+      { keys: [{ keyId, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) }] },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
   const signingKey = { keyId, key: privateKey };
-  return { signingKey, publicKeysFile, privateKeyFile, sign: (topic, messages) => messages.map((message) => signExchangeMessage(signingKey, topic, message)) };
+  return {
+    signingKey,
+    publicKeysFile,
+    privateKeyFile,
+    sign: (topic, messages) =>
+      messages.map((message) => signExchangeMessage(signingKey, topic, message)),
+  };
 }
 
 /** The one exchange key of this test process (what testServiceEnvironment makes the services trust). */
@@ -43,11 +67,20 @@ export function testExchangeSigner(): TestExchangeSigner {
  * The producer with every message to an exchange.* topic signed by the test exchange's key, as
  * the exchange produces them; other topics pass unchanged. For tests that play the exchange.
  */
-export function signingProducer(producer: Producer, signer: TestExchangeSigner = testExchangeSigner()): Producer {
+export function signingProducer(
+  producer: Producer,
+  signer: TestExchangeSigner = testExchangeSigner(),
+): Producer {
   const send: Producer['send'] = (record) => {
     if (!isTopic(record.topic) || !upstream.has(record.topic)) return producer.send(record);
     const messages = record.messages.map((message) => {
-      const [signed] = signer.sign(record.topic, [{ key: message.key ?? null, value: message.value ?? Buffer.alloc(0), headers: headerText(message.headers) }]);
+      const [signed] = signer.sign(record.topic, [
+        {
+          key: message.key ?? null,
+          value: message.value ?? Buffer.alloc(0),
+          headers: headerText(message.headers),
+        },
+      ]);
       return { ...message, headers: { ...message.headers, ...signed?.headers } };
     });
     return producer.send({ ...record, messages });
@@ -55,8 +88,11 @@ export function signingProducer(producer: Producer, signer: TestExchangeSigner =
   return Object.assign(Object.create(producer) as Producer, { send });
 }
 
-function headerText(headers: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+function headerText(
+  headers: Readonly<Record<string, unknown>> | undefined,
+): Record<string, string> {
   const text: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (typeof value === 'string') text[name] = value;
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (typeof value === 'string') text[name] = value;
   return text;
 }

@@ -17,7 +17,12 @@ describe('Kafka test broker', () => {
 
   beforeAll(async () => {
     broker = await startKafkaTestBroker();
-    kafka = new Kafka({ clientId: 'broker-test', brokers: [...broker.brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50 } });
+    kafka = new Kafka({
+      clientId: 'broker-test',
+      brokers: [...broker.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 50 },
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.disconnect()));
@@ -26,14 +31,21 @@ describe('Kafka test broker', () => {
 
   async function producer(): Promise<Producer> {
     // The mock has no controller (id 0), so no idempotent producer: at-least-once plus idempotent consumers.
-    const created = kafka.producer({ idempotent: false, allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+    const created = kafka.producer({
+      idempotent: false,
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await created.connect();
     clients.push(created);
     return created;
   }
 
   async function consumeAll(topic: string, expected: number): Promise<string[]> {
-    const messages = await readTopic(kafka, topic, { until: (read) => read.length >= expected, waitMs: CONSUME_WAIT_MS });
+    const messages = await readTopic(kafka, topic, {
+      until: (read) => read.length >= expected,
+      waitMs: CONSUME_WAIT_MS,
+    });
     return messages.map((message) => message.value?.toString() ?? '');
   }
 
@@ -43,7 +55,12 @@ describe('Kafka test broker', () => {
     const topic = `t-${randomUUID()}`;
     await broker.command(`topic ${topic} 3 3`);
     const sent = Array.from({ length: MESSAGES }, (_, index) => `m-${index}`);
-    await (await producer()).send({ topic, messages: sent.map((value, index) => ({ key: `stream-${index % 4}`, value })) });
+    await (
+      await producer()
+    ).send({
+      topic,
+      messages: sent.map((value, index) => ({ key: `stream-${index % 4}`, value })),
+    });
     expect((await consumeAll(topic, MESSAGES)).sort()).toEqual([...sent].sort());
   });
 
@@ -53,7 +70,9 @@ describe('Kafka test broker', () => {
     const send = await producer();
     // A non-retriable error shows the injection reaches the client...
     await broker.command('errors Produce 1 TOPIC_AUTHORIZATION_FAILED');
-    await expect(send.send({ topic, messages: [{ key: 'k', value: 'refused' }] })).rejects.toThrow(/authori[sz]/i);
+    await expect(send.send({ topic, messages: [{ key: 'k', value: 'refused' }] })).rejects.toThrow(
+      /authori[sz]/i,
+    );
     // ...and retriable ones are retried until the send goes through.
     await broker.command('errors Produce 3 NOT_LEADER_FOR_PARTITION');
     await send.send({ topic, messages: [{ key: 'k', value: 'after-errors' }] });
@@ -66,9 +85,15 @@ describe('Kafka test broker', () => {
     const send = await producer();
     await send.send({ topic, messages: [{ value: 'warm-up' }] });
     for (const id of [1, 2, 3]) await broker.command(`down ${id}`);
-    const failing = kafka.producer({ idempotent: false, retry: { retries: 1, initialRetryTime: 50 }, createPartitioner: Partitioners.DefaultPartitioner });
+    const failing = kafka.producer({
+      idempotent: false,
+      retry: { retries: 1, initialRetryTime: 50 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     clients.push(failing);
-    await expect(failing.connect().then(() => failing.send({ topic, messages: [{ value: 'while-down' }] }))).rejects.toThrow();
+    await expect(
+      failing.connect().then(() => failing.send({ topic, messages: [{ value: 'while-down' }] })),
+    ).rejects.toThrow();
     for (const id of [1, 2, 3]) await broker.command(`up ${id}`);
     await send.send({ topic, messages: [{ value: 'after-up' }] });
     expect(await consumeAll(topic, 2)).toEqual(['warm-up', 'after-up']);
@@ -76,14 +101,18 @@ describe('Kafka test broker', () => {
 
   it('refuses a malformed fault command with the reason', async () => {
     await expect(broker.command('down 9')).rejects.toThrow(/broker id must be 1..3/);
-    await expect(broker.command('errors Produce 1 NO_SUCH_ERROR')).rejects.toThrow(/unknown error name/);
+    await expect(broker.command('errors Produce 1 NO_SUCH_ERROR')).rejects.toThrow(
+      /unknown error name/,
+    );
   });
 
   it('known limit: admin createTopics fails against the mock (it names controller id 0); topics auto-create instead', async () => {
     const admin = kafka.admin({ retry: { retries: 0 } });
     await admin.connect();
     try {
-      await expect(admin.createTopics({ topics: [{ topic: `t-${randomUUID()}` }], timeout: 2_000 })).rejects.toThrow();
+      await expect(
+        admin.createTopics({ topics: [{ topic: `t-${randomUUID()}` }], timeout: 2_000 }),
+      ).rejects.toThrow();
     } finally {
       await admin.disconnect();
     }

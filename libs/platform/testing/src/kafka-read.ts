@@ -9,7 +9,12 @@ export const READ_TOPIC_WAIT_MS_DEFAULT = 25_000;
  * join; with these, one to three, and an idle fetch returns after 250 ms rather than 5 s.
  * Production keeps the defaults.
  */
-export const TEST_CONSUMER_TUNING = { sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 500, maxWaitTimeInMs: 250 } as const;
+export const TEST_CONSUMER_TUNING = {
+  sessionTimeout: 6_000,
+  rebalanceTimeout: 3_000,
+  heartbeatInterval: 500,
+  maxWaitTimeInMs: 250,
+} as const;
 const POLL_MS = 50;
 
 export interface ReadTopicOptions {
@@ -23,8 +28,15 @@ export interface ReadTopicOptions {
  * Reads a topic from the beginning with a fresh consumer group until `until` holds or the wait
  * runs out, then leaves the group. What a test sees is exactly what a new subscriber would see.
  */
-export async function readTopic(kafka: Kafka, topic: string, options: ReadTopicOptions): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ ...TEST_CONSUMER_TUNING, groupId: `test-reader-${randomUUID()}` });
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  options: ReadTopicOptions,
+): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({
+    ...TEST_CONSUMER_TUNING,
+    groupId: `test-reader-${randomUUID()}`,
+  });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
   try {

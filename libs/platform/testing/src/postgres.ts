@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 
 /** Server the tests use; the machine's local PostgreSQL with trust auth unless told otherwise. */
-export const TEST_POSTGRES_ADMIN_URL = process.env['TEST_POSTGRES_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_ADMIN_URL =
+  process.env['TEST_POSTGRES_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TEST_POOL_CONNECTIONS_MAX = 20;
 const DROP_WAIT_MS_MAX = 5_000;
 const DROP_POLL_MS = 20;
@@ -45,7 +46,10 @@ export function databaseUrl(name: string): string {
 
 async function waitForConnectionsClosed(admin: Client, name: string): Promise<void> {
   for (let waitedMs = 0; waitedMs < DROP_WAIT_MS_MAX; waitedMs += DROP_POLL_MS) {
-    const result = await admin.query<{ count: string }>('select count(*) from pg_stat_activity where datname = $1', [name]);
+    const result = await admin.query<{ count: string }>(
+      'select count(*) from pg_stat_activity where datname = $1',
+      [name],
+    );
     if (result.rows[0]?.count === '0') return;
     await new Promise((resolve) => setTimeout(resolve, DROP_POLL_MS));
   }

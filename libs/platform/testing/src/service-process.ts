@@ -22,15 +22,30 @@ export interface ServiceProcess {
 }
 
 /** Starts `apps/<service>/src/main.ts` as a real process, as `npm start` does. */
-export function spawnService(service: string, environment: Record<string, string>): { child: ChildProcess; output: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${service}/src/main.ts`], {
-    cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnService(
+  service: string,
+  environment: Record<string, string>,
+): { child: ChildProcess; output: { stdout: string; stderr: string } } {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', `apps/${service}/src/main.ts`],
+    {
+      cwd: WORKSPACE_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (output.stdout = (output.stdout + chunk.toString()).slice(-OUTPUT_BYTES_MAX)));
-  child.stderr?.on('data', (chunk: Buffer) => (output.stderr = (output.stderr + chunk.toString()).slice(-OUTPUT_BYTES_MAX)));
+  child.stdout?.on(
+    'data',
+    (chunk: Buffer) =>
+      (output.stdout = (output.stdout + chunk.toString()).slice(-OUTPUT_BYTES_MAX)),
+  );
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) =>
+      (output.stderr = (output.stderr + chunk.toString()).slice(-OUTPUT_BYTES_MAX)),
+  );
   return { child, output };
 }
 
@@ -38,7 +53,13 @@ export function spawnService(service: string, environment: Record<string, string
  * What every service process of an e2e test shares: its database, the test token issuer, the
  * Kafka test broker (which cannot serve idempotent producers) polled briskly, info logs.
  */
-export function testServiceEnvironment(options: { readonly databaseUrl: string; readonly brokers: readonly string[]; readonly jwtSecret: string; readonly issuer: string; readonly audience: string }): Record<string, string> {
+export function testServiceEnvironment(options: {
+  readonly databaseUrl: string;
+  readonly brokers: readonly string[];
+  readonly jwtSecret: string;
+  readonly issuer: string;
+  readonly audience: string;
+}): Record<string, string> {
   return {
     DATABASE_URL: options.databaseUrl,
     AUTH_ISSUER: options.issuer,
@@ -54,19 +75,28 @@ export function testServiceEnvironment(options: { readonly databaseUrl: string; 
 }
 
 /** Starts a service on a free port and waits until /health/live answers. */
-export async function startService(service: string, environment: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(
+  service: string,
+  environment: Record<string, string>,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const { child, output } = spawnService(service, { ...environment, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = once(child, 'exit');
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}: ${output.stderr}${output.stdout}`);
+    if (child.exitCode !== null)
+      throw new Error(`${service} exited with ${child.exitCode}: ${output.stderr}${output.stdout}`);
     if (Date.now() - started > SERVICE_START_TIMEOUT_MS) {
       child.kill('SIGKILL');
-      throw new Error(`${service} did not answer /health/live within ${SERVICE_START_TIMEOUT_MS} ms: ${output.stderr}`);
+      throw new Error(
+        `${service} did not answer /health/live within ${SERVICE_START_TIMEOUT_MS} ms: ${output.stderr}`,
+      );
     }
-    const live = await fetch(`${baseUrl}/health/live`).then((response) => response.ok, () => false);
+    const live = await fetch(`${baseUrl}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (live) break;
     await sleep(POLL_INTERVAL_MS);
   }
@@ -87,7 +117,11 @@ export async function startService(service: string, environment: Record<string, 
 }
 
 /** Polls `probe` until it returns true or the time is up; returns the last answer. */
-export async function eventually(probe: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = POLL_INTERVAL_MS): Promise<boolean> {
+export async function eventually(
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  pollMs = POLL_INTERVAL_MS,
+): Promise<boolean> {
   const started = Date.now();
   for (;;) {
     if (await probe()) return true;
@@ -97,8 +131,14 @@ export async function eventually(probe: () => boolean | Promise<boolean>, timeou
 }
 
 /** Like `eventually`, but a timeout is an error that says what was awaited. */
-export async function waitFor(probe: () => boolean | Promise<boolean>, what: string, timeoutMs: number, pollMs = POLL_INTERVAL_MS): Promise<void> {
-  if (!(await eventually(probe, timeoutMs, pollMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+export async function waitFor(
+  probe: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  pollMs = POLL_INTERVAL_MS,
+): Promise<void> {
+  if (!(await eventually(probe, timeoutMs, pollMs)))
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 export async function freePort(): Promise<number> {
@@ -107,6 +147,7 @@ export async function freePort(): Promise<number> {
   await once(server, 'listening');
   const address = server.address();
   server.close();
-  if (address === null || typeof address === 'string') throw new Error('assertion: no port assigned');
+  if (address === null || typeof address === 'string')
+    throw new Error('assertion: no port assigned');
   return address.port;
 }

@@ -30,20 +30,32 @@ export interface SoftHsmToken {
  * `destroy()` deletes the token.
  */
 export async function createSoftHsmToken(name = 'custody-test'): Promise<SoftHsmToken> {
-  await ensureDebianPackage('softhsm2', SOFTHSM2_MODULE, 'the wallet tests (keys in an HSM over PKCS#11)');
+  await ensureDebianPackage(
+    'softhsm2',
+    SOFTHSM2_MODULE,
+    'the wallet tests (keys in an HSM over PKCS#11)',
+  );
   const confPath = process.env['SOFTHSM2_CONF'];
   if (confPath === undefined) {
-    throw new Error('SOFTHSM2_CONF is not set: the int and e2e tiers set it in Jest\'s global setup (libs/platform/testing/src/jest-global-setup.ts); a script sets it before it starts');
+    throw new Error(
+      "SOFTHSM2_CONF is not set: the int and e2e tiers set it in Jest's global setup (libs/platform/testing/src/jest-global-setup.ts); a script sets it before it starts",
+    );
   }
   // unique in the run's store (several test files share it); a PKCS#11 label has at most 32 characters
   const tokenLabel = `${name.slice(0, TOKEN_LABEL_MAX - TOKEN_SUFFIX_HEX - 1)}-${randomBytes(TOKEN_SUFFIX_HEX / 2).toString('hex')}`;
   const userPin = randomBytes(12).toString('hex');
   const soPin = randomBytes(12).toString('hex');
   try {
-    await run('softhsm2-util', ['--init-token', '--free', '--label', tokenLabel, '--so-pin', soPin, '--pin', userPin], { timeout: INIT_TIMEOUT_MS, env: { ...process.env, SOFTHSM2_CONF: confPath } });
+    await run(
+      'softhsm2-util',
+      ['--init-token', '--free', '--label', tokenLabel, '--so-pin', soPin, '--pin', userPin],
+      { timeout: INIT_TIMEOUT_MS, env: { ...process.env, SOFTHSM2_CONF: confPath } },
+    );
   } catch (error) {
     // never echo the command line: it carries the PINs
-    throw new Error(`softhsm2-util could not initialise token '${tokenLabel}': ${(error as { stderr?: string }).stderr ?? 'failed'}`);
+    throw new Error(
+      `softhsm2-util could not initialise token '${tokenLabel}': ${(error as { stderr?: string }).stderr ?? 'failed'}`,
+    );
   }
   return {
     modulePath: SOFTHSM2_MODULE,
@@ -51,7 +63,10 @@ export async function createSoftHsmToken(name = 'custody-test'): Promise<SoftHsm
     userPin,
     confPath,
     destroy: async () => {
-      await run('softhsm2-util', ['--delete-token', '--token', tokenLabel], { timeout: INIT_TIMEOUT_MS, env: { ...process.env, SOFTHSM2_CONF: confPath } });
+      await run('softhsm2-util', ['--delete-token', '--token', tokenLabel], {
+        timeout: INIT_TIMEOUT_MS,
+        env: { ...process.env, SOFTHSM2_CONF: confPath },
+      });
     },
   };
 }

@@ -28,7 +28,10 @@ export function throwawayRoles(db: () => TestDatabase) {
   };
   const drop = async (): Promise<void> => {
     for (const pool of pools.splice(0)) await pool.end();
-    for (const full of named) await db().pool.query(`drop owned by ${full}; drop role if exists ${full}`).catch(() => undefined);
+    for (const full of named)
+      await db()
+        .pool.query(`drop owned by ${full}; drop role if exists ${full}`)
+        .catch(() => undefined);
   };
   return { role, poolAs, drop };
 }

@@ -23,7 +23,11 @@ import type { PolicyService } from './policy-service';
  * ledger's journals (what clients are owed, what each wallet's custody account holds: HK-6) and
  * the exchange's prices.
  */
-export const POLICY_CONSUMED_TOPICS = [WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC, EXCHANGE_PRICES_TOPIC] as const;
+export const POLICY_CONSUMED_TOPICS = [
+  WALLET_EVENTS_TOPIC,
+  LEDGER_EVENTS_TOPIC,
+  EXCHANGE_PRICES_TOPIC,
+] as const;
 
 /**
  * The inbox consumer's `apply` for the policy service: each relevant message moves the facts
@@ -33,7 +37,10 @@ export const POLICY_CONSUMED_TOPICS = [WALLET_EVENTS_TOPIC, LEDGER_EVENTS_TOPIC,
  * published contracts before they get here.
  */
 export function applyPolicyMessages(service: PolicyService) {
-  return async (messages: readonly ConsumedMessage[], client: PoolClient): Promise<ApplyOutcome> => {
+  return async (
+    messages: readonly ConsumedMessage[],
+    client: PoolClient,
+  ): Promise<ApplyOutcome> => {
     let relevant = 0;
     const rejected: Rejection[] = [];
     // the facts of this batch are recorded at the instant of the evaluation that takes them in
@@ -43,19 +50,29 @@ export function applyPolicyMessages(service: PolicyService) {
       if (message.topic === EXCHANGE_PRICES_TOPIC && value.type === PRICE_OBSERVED_TYPE) {
         const { data } = value as unknown as PriceObservedV1;
         const refused = await service.observePrice(client, instant, data);
-        if (refused !== undefined) rejected.push({ messageId: message.messageId, code: refused.code, path: `data.${refused.path}`, reason: refused.reason });
+        if (refused !== undefined)
+          rejected.push({
+            messageId: message.messageId,
+            code: refused.code,
+            path: `data.${refused.path}`,
+            reason: refused.reason,
+          });
         else relevant += 1;
         continue;
       }
       if (message.topic === LEDGER_EVENTS_TOPIC) {
         if (value.type === WITHDRAWAL_HOLD_PLACED_TYPE) {
-          await service.withdrawals.hold(client, (value as unknown as WithdrawalHoldPlacedV1).data.withdrawalId);
+          await service.withdrawals.hold(
+            client,
+            (value as unknown as WithdrawalHoldPlacedV1).data.withdrawalId,
+          );
           continue;
         }
         if (value.type !== JOURNAL_POSTED_TYPE) continue;
         const { data } = value as unknown as JournalPostedV1;
         if (!(await service.postJournal(client, instant, data))) continue;
-        if (data.kind === 'withdrawal') await service.withdrawals.settle(client, data.sourceReference);
+        if (data.kind === 'withdrawal')
+          await service.withdrawals.settle(client, data.sourceReference);
         relevant += 1;
         continue;
       }
@@ -68,14 +85,25 @@ export function applyPolicyMessages(service: PolicyService) {
         }
         case WITHDRAWAL_FAILED_TYPE: {
           // nothing left the wallet: what the policy allowed for it is available again
-          await service.withdrawals.release(client, (value as unknown as WithdrawalFailedV1).data.withdrawalId);
+          await service.withdrawals.release(
+            client,
+            (value as unknown as WithdrawalFailedV1).data.withdrawalId,
+          );
           continue;
         }
         default: {
           // the movements that change what a wallet holds (the contract's own reading, shared with reconciliation)
           const deltas = walletHoldingDeltas(value);
           if (deltas.length === 0) continue;
-          for (const delta of deltas) await service.addHolding(client, instant, delta.walletId, delta.asset, delta.clientDeltaMinor, delta.houseDeltaMinor);
+          for (const delta of deltas)
+            await service.addHolding(
+              client,
+              instant,
+              delta.walletId,
+              delta.asset,
+              delta.clientDeltaMinor,
+              delta.houseDeltaMinor,
+            );
         }
       }
       relevant += 1;

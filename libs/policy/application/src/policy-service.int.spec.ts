@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_ASSET_REGISTRY, EXCHANGE_PRICES_TOPIC, LEDGER_EVENTS_TOPIC, POLICY_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
+import {
+  DEFAULT_ASSET_REGISTRY,
+  EXCHANGE_PRICES_TOPIC,
+  LEDGER_EVENTS_TOPIC,
+  POLICY_EVENTS_TOPIC,
+  WALLET_EVENTS_TOPIC,
+} from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
@@ -8,7 +14,11 @@ import { PolicyService, type ComplianceStatus } from './policy-service';
 
 const WAIT_MS = 20_000;
 const ETH = 10n ** 18n;
-const decimals = new Map(Object.entries(DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>).map(([asset, { decimals: places }]) => [asset, places]));
+const decimals = new Map(
+  Object.entries(DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>).map(
+    ([asset, { decimals: places }]) => [asset, places],
+  ),
+);
 
 /** The service's clock, moved by the test. */
 class TestClock {
@@ -19,9 +29,24 @@ class TestClock {
   }
 }
 
-function envelope(type: string, streamId: string, occurredAt: string, data: Record<string, unknown>) {
+function envelope(
+  type: string,
+  streamId: string,
+  occurredAt: string,
+  data: Record<string, unknown>,
+) {
   const eventId = randomUUID();
-  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt, causationId: null, correlationId: eventId, data };
+  return {
+    eventId,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion: '1',
+    occurredAt,
+    causationId: null,
+    correlationId: eventId,
+    data,
+  };
 }
 
 /**
@@ -38,9 +63,16 @@ describe('policy service: continuous compliance from wallet movements and prices
   const published: { type: string; data: Record<string, unknown> }[] = [];
   const at = () => clock.now().toISOString();
   const publish = async (topic: string, ...messages: ReturnType<typeof envelope>[]) => {
-    await bus.publisher.publish(topic, messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })));
+    await bus.publisher.publish(
+      topic,
+      messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })),
+    );
   };
-  const wallet = (walletId: string, tier: 'cold' | 'hot', ownerClass: 'client-segregated' | 'house') =>
+  const wallet = (
+    walletId: string,
+    tier: 'cold' | 'hot',
+    ownerClass: 'client-segregated' | 'house',
+  ) =>
     envelope('WalletRegistered', `wallet-${walletId}`, at(), {
       walletId,
       tier,
@@ -48,20 +80,59 @@ describe('policy service: continuous compliance from wallet movements and prices
       chain: 'ethereum',
       assets: ['ETH'],
       address: `0x${'0'.repeat(38)}${walletId.length.toString(16).padStart(2, '0')}`,
-      key: { keyId: `${walletId}.k1`, location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2027-11-24T00:00:00.000Z' },
+      key: {
+        keyId: `${walletId}.k1`,
+        location: { site: 'HK-DC1', jurisdiction: 'HK' },
+        backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }],
+        rotationDueAt: '2027-11-24T00:00:00.000Z',
+      },
       quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 600_000 },
       confirmationsRequired: 2,
       registeredBy: 'admin-1',
       at: at(),
     });
   const deposit = (depositId: string, walletId: string, amountMinor: bigint) =>
-    envelope('DepositConfirmed', `wallet-deposit-${depositId}`, at(), { depositId, clientId: 'alice', asset: 'ETH', amountMinor: amountMinor.toString(), walletId, chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 2, confirmedAt: at() });
+    envelope('DepositConfirmed', `wallet-deposit-${depositId}`, at(), {
+      depositId,
+      clientId: 'alice',
+      asset: 'ETH',
+      amountMinor: amountMinor.toString(),
+      walletId,
+      chain: 'ethereum',
+      transactionHash: `0x${'ab'.repeat(32)}`,
+      confirmations: 2,
+      confirmedAt: at(),
+    });
   const transfer = (id: string, from: string, to: string, amountMinor: bigint) =>
-    envelope('InternalTransferConfirmed', `wallet-withdrawal-${id}`, at(), { withdrawalId: id, sourceWalletId: from, destinationWalletId: to, asset: 'ETH', amountMinor: amountMinor.toString(), transactionHash: `0x${'cd'.repeat(32)}`, confirmedAt: at() });
-  const price = (value: string) => envelope('PriceObserved', 'price-ETH-USD', at(), { asset: 'ETH', quoteCurrency: 'USD', price: value, observedAt: at(), source: 'exchange-mid' });
-  type Account = { kind: 'client'; clientId: string; asset: string } | { kind: 'custody'; walletId: string; asset: string };
+    envelope('InternalTransferConfirmed', `wallet-withdrawal-${id}`, at(), {
+      withdrawalId: id,
+      sourceWalletId: from,
+      destinationWalletId: to,
+      asset: 'ETH',
+      amountMinor: amountMinor.toString(),
+      transactionHash: `0x${'cd'.repeat(32)}`,
+      confirmedAt: at(),
+    });
+  const price = (value: string) =>
+    envelope('PriceObserved', 'price-ETH-USD', at(), {
+      asset: 'ETH',
+      quoteCurrency: 'USD',
+      price: value,
+      observedAt: at(),
+      source: 'exchange-mid',
+    });
+  type Account =
+    | { kind: 'client'; clientId: string; asset: string }
+    | { kind: 'custody'; walletId: string; asset: string };
   /** A ledger journal moving `amountMinor` ETH from the credited account to the debited one. */
-  const journal = (journalId: string, kind: string, streamId: string, debit: Account, credit: Account, amountMinor: bigint) =>
+  const journal = (
+    journalId: string,
+    kind: string,
+    streamId: string,
+    debit: Account,
+    credit: Account,
+    amountMinor: bigint,
+  ) =>
     envelope('JournalPosted', streamId, at(), {
       journalId,
       kind,
@@ -81,7 +152,10 @@ describe('policy service: continuous compliance from wallet movements and prices
     snapshots.push(await service.status());
     clock.advance(1_000); // the world moves on after each look
   };
-  const breaches = () => published.filter((event) => event.type.startsWith('ComplianceBreach')).map((event) => [event.type, event.data['ruleId'], event.data['subject']]);
+  const breaches = () =>
+    published
+      .filter((event) => event.type.startsWith('ComplianceBreach'))
+      .map((event) => [event.type, event.data['ruleId'], event.data['subject']]);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -92,20 +166,41 @@ describe('policy service: continuous compliance from wallet movements and prices
       jurisdictions: ['HK', 'TW'],
       reportCurrency: 'USD',
       decimals,
-      insurance: [{ policyId: 'P-1', insurer: 'Custody Mutual', limit: '200000', expiresAt: '2027-06-30T00:00:00.000Z' }],
+      insurance: [
+        {
+          policyId: 'P-1',
+          insurer: 'Custody Mutual',
+          limit: '200000',
+          expiresAt: '2027-06-30T00:00:00.000Z',
+        },
+      ],
       tier1Capital: '5000000',
       now: clock.now,
     });
     await service.migrate();
     bus = new InProcessMessageBus();
-    const consumer = new InboxConsumer({ bus, groupId: 'policy', topics: [...POLICY_CONSUMED_TOPICS], pool: db.pool, schema: 'policy', apply: applyPolicyMessages(service) });
+    const consumer = new InboxConsumer({
+      bus,
+      groupId: 'policy',
+      topics: [...POLICY_CONSUMED_TOPICS],
+      pool: db.pool,
+      schema: 'policy',
+      apply: applyPolicyMessages(service),
+    });
     await consumer.migrate();
     await consumer.start();
-    const relay = new OutboxRelay(store, { topic: POLICY_EVENTS_TOPIC, publisher: bus.publisher, pollIntervalMs: 20 });
+    const relay = new OutboxRelay(store, {
+      topic: POLICY_EVENTS_TOPIC,
+      publisher: bus.publisher,
+      pollIntervalMs: 20,
+    });
     relay.start();
     const reader = bus.subscriber('policy-events-reader', [POLICY_EVENTS_TOPIC]);
     await reader.start(async (batch) => {
-      for (const message of batch.messages) published.push(JSON.parse(message.value.toString()) as { type: string; data: Record<string, unknown> });
+      for (const message of batch.messages)
+        published.push(
+          JSON.parse(message.value.toString()) as { type: string; data: Record<string, unknown> },
+        );
     });
     running.push(reader, relay, consumer);
   });
@@ -115,17 +210,42 @@ describe('policy service: continuous compliance from wallet movements and prices
   });
 
   it('HK-11g given client ETH all in a hot wallet, then one breach is detected and relayed with its evidence, however many events re-run the rule', async () => {
-    await publish(WALLET_EVENTS_TOPIC, wallet('c1', 'cold', 'client-segregated'), wallet('h1', 'hot', 'client-segregated'), wallet('house1', 'hot', 'house'));
+    await publish(
+      WALLET_EVENTS_TOPIC,
+      wallet('c1', 'cold', 'client-segregated'),
+      wallet('h1', 'hot', 'client-segregated'),
+      wallet('house1', 'hot', 'house'),
+    );
     await publish(EXCHANGE_PRICES_TOPIC, price('3000'));
     await publish(WALLET_EVENTS_TOPIC, deposit('D-1', 'h1', 60n * ETH));
     clock.advance(60_000);
     await publish(WALLET_EVENTS_TOPIC, deposit('D-2', 'h1', 40n * ETH));
     // HK-11j: 100 ETH hot at 3,000 needs 300,000 of cover, 200,000 is in force (60 ETH needed 180,000: it passed then)
     await eventually(() => breaches().length >= 3, WAIT_MS);
-    const detected = published.find((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g');
+    const detected = published.find(
+      (event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g',
+    );
     // detected at the first deposit, with the move that would have mended it then (98% of 60 ETH)
-    expect(detected?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', policyVersion: 'HK+TW-default-1', figures: { coldShare: '0.0000%' }, rebalancing: [{ direction: 'hot-to-cold', amountMinor: ((60n * ETH * 98n) / 100n).toString() }] } });
-    expect(breaches().map(([type, ruleId]) => `${String(type)} ${String(ruleId)}`).sort()).toEqual(['ComplianceBreachDetected HK-11g', 'ComplianceBreachDetected HK-11j', 'ComplianceBreachDetected TW-3']); // two deposits: each breach once
+    expect(detected?.data).toMatchObject({
+      subject: 'ETH',
+      evidence: {
+        verdict: 'fail',
+        policyVersion: 'HK+TW-default-1',
+        figures: { coldShare: '0.0000%' },
+        rebalancing: [
+          { direction: 'hot-to-cold', amountMinor: ((60n * ETH * 98n) / 100n).toString() },
+        ],
+      },
+    });
+    expect(
+      breaches()
+        .map(([type, ruleId]) => `${String(type)} ${String(ruleId)}`)
+        .sort(),
+    ).toEqual([
+      'ComplianceBreachDetected HK-11g',
+      'ComplianceBreachDetected HK-11j',
+      'ComplianceBreachDetected TW-3',
+    ]); // two deposits: each breach once
     await capture();
   });
 
@@ -133,85 +253,248 @@ describe('policy service: continuous compliance from wallet movements and prices
     const duringBreach = at();
     clock.advance(60_000);
     await publish(WALLET_EVENTS_TOPIC, transfer('T-1', 'h1', 'c1', 99n * ETH));
-    await eventually(() => breaches().filter(([type]) => type === 'ComplianceBreachResolved').length === 3, WAIT_MS);
+    await eventually(
+      () => breaches().filter(([type]) => type === 'ComplianceBreachResolved').length === 3,
+      WAIT_MS,
+    );
     const status = await service.status();
     expect(status.openBreaches).toEqual([]);
-    expect(status.results.find((result) => result.ruleId === 'HK-11g')).toMatchObject({ verdict: 'pass', figures: { coldShare: '99.0000%' } });
-    expect(status.results.find((result) => result.ruleId === 'HK-11j')).toMatchObject({ verdict: 'pass', figures: { required: '151500.00' } }); // 50% of 297,000 + 100% of 3,000
-    expect((await service.breachesAt(duringBreach)).map((breach) => breach.ruleId).sort()).toEqual(['HK-11g', 'HK-11j', 'TW-3']);
+    expect(status.results.find((result) => result.ruleId === 'HK-11g')).toMatchObject({
+      verdict: 'pass',
+      figures: { coldShare: '99.0000%' },
+    });
+    expect(status.results.find((result) => result.ruleId === 'HK-11j')).toMatchObject({
+      verdict: 'pass',
+      figures: { required: '151500.00' },
+    }); // 50% of 297,000 + 100% of 3,000
+    expect((await service.breachesAt(duringBreach)).map((breach) => breach.ruleId).sort()).toEqual([
+      'HK-11g',
+      'HK-11j',
+      'TW-3',
+    ]);
     await capture();
   });
 
   it('TW-4 given house ETH placed in the client hot wallet by a recorded exception above 20% of the client ETH there, then a breach; a house wallet cannot take an exception', async () => {
     clock.advance(60_000);
-    const recorded = await service.recordComminglingException({ exceptionId: 'X-1', walletId: 'h1', asset: 'ETH', amountMinor: ETH / 2n, purpose: 'settlement-prefunding', reason: 'pre-fund today\'s withdrawals', by: 'treasury-1' });
+    const recorded = await service.recordComminglingException({
+      exceptionId: 'X-1',
+      walletId: 'h1',
+      asset: 'ETH',
+      amountMinor: ETH / 2n,
+      purpose: 'settlement-prefunding',
+      reason: "pre-fund today's withdrawals",
+      by: 'treasury-1',
+    });
     expect(recorded.ok).toBe(true);
-    const refused = await service.recordComminglingException({ exceptionId: 'X-2', walletId: 'house1', asset: 'ETH', amountMinor: 1n, purpose: 'network-fee', reason: 'gas', by: 'treasury-1' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'COMMINGLING_WALLET_NOT_CLIENT', path: 'walletId' } });
+    const refused = await service.recordComminglingException({
+      exceptionId: 'X-2',
+      walletId: 'house1',
+      asset: 'ETH',
+      amountMinor: 1n,
+      purpose: 'network-fee',
+      reason: 'gas',
+      by: 'treasury-1',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'COMMINGLING_WALLET_NOT_CLIENT', path: 'walletId' },
+    });
     await eventually(() => breaches().some(([, ruleId]) => ruleId === 'TW-4'), WAIT_MS);
-    expect(published.find((event) => event.data['ruleId'] === 'TW-4')?.data).toMatchObject({ subject: 'h1', evidence: { figures: { houseShare: '50.0000%' } } });
+    expect(published.find((event) => event.data['ruleId'] === 'TW-4')?.data).toMatchObject({
+      subject: 'h1',
+      evidence: { figures: { houseShare: '50.0000%' } },
+    });
     await capture();
   });
 
-  it('BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status while a house wallet\'s balance is unobserved, and says segregation is in doubt while TW-4 is breached', async () => {
+  it("BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status while a house wallet's balance is unobserved, and says segregation is in doubt while TW-4 is breached", async () => {
     const report = await service.capitalReport();
     if (report === undefined) throw new Error('Tier 1 is configured here');
-    expect(report.exposures).toEqual([{ asset: 'ETH', group: '2b', classified: false, amountMinor: (ETH / 2n).toString(), value: '1500.00' }]);
-    expect(report).toMatchObject({ group2Status: 'indeterminate', riskWeightedAssets: '18750.00', clientCustody: { segregation: 'in doubt' } });
+    expect(report.exposures).toEqual([
+      {
+        asset: 'ETH',
+        group: '2b',
+        classified: false,
+        amountMinor: (ETH / 2n).toString(),
+        value: '1500.00',
+      },
+    ]);
+    expect(report).toMatchObject({
+      group2Status: 'indeterminate',
+      riskWeightedAssets: '18750.00',
+      clientCustody: { segregation: 'in doubt' },
+    });
     expect(report.valuationGaps).toEqual([expect.stringMatching(/house wallet house1/)]);
     expect(report.clientCustody.statement).toMatch(/TW-4 h1 /);
   });
 
   it('given a policy version approved by a second person, then the next evaluation uses it and names it; its stricter threshold opens a breach', async () => {
-    const thresholds = { ...(await service.profile()).profile.thresholds, hkColdQuantityMin: '0.995' };
-    const proposed = await service.govern({ type: 'ProposePolicyVersion', profile: { version: 'HK+TW-2026.2', jurisdictions: ['HK', 'TW'], thresholds }, reason: 'board: 99.5% cold', by: 'compliance-1', at: at() });
+    const thresholds = {
+      ...(await service.profile()).profile.thresholds,
+      hkColdQuantityMin: '0.995',
+    };
+    const proposed = await service.govern({
+      type: 'ProposePolicyVersion',
+      profile: { version: 'HK+TW-2026.2', jurisdictions: ['HK', 'TW'], thresholds },
+      reason: 'board: 99.5% cold',
+      by: 'compliance-1',
+      at: at(),
+    });
     expect(proposed.ok).toBe(true);
-    expect(await service.govern({ type: 'DecidePolicyVersion', version: 'HK+TW-2026.2', decision: 'approve', reason: 'mine', by: 'compliance-1', at: at() })).toMatchObject({ ok: false, error: { code: 'MAKER_CHECKER_SAME_PERSON' } });
-    expect((await service.govern({ type: 'DecidePolicyVersion', version: 'HK+TW-2026.2', decision: 'approve', reason: 'matches the resolution', by: 'compliance-2', at: at() })).ok).toBe(true);
+    expect(
+      await service.govern({
+        type: 'DecidePolicyVersion',
+        version: 'HK+TW-2026.2',
+        decision: 'approve',
+        reason: 'mine',
+        by: 'compliance-1',
+        at: at(),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'MAKER_CHECKER_SAME_PERSON' } });
+    expect(
+      (
+        await service.govern({
+          type: 'DecidePolicyVersion',
+          version: 'HK+TW-2026.2',
+          decision: 'approve',
+          reason: 'matches the resolution',
+          by: 'compliance-2',
+          at: at(),
+        })
+      ).ok,
+    ).toBe(true);
     clock.advance(60_000);
     await publish(EXCHANGE_PRICES_TOPIC, price('3010')); // any relevant event re-runs the rules
-    await eventually(() => published.some((event) => event.type === 'ComplianceBreachDetected' && event.data['ruleId'] === 'HK-11g' && (event.data['evidence'] as { policyVersion: string }).policyVersion === 'HK+TW-2026.2'), WAIT_MS);
+    await eventually(
+      () =>
+        published.some(
+          (event) =>
+            event.type === 'ComplianceBreachDetected' &&
+            event.data['ruleId'] === 'HK-11g' &&
+            (event.data['evidence'] as { policyVersion: string }).policyVersion === 'HK+TW-2026.2',
+        ),
+      WAIT_MS,
+    );
     await capture();
   });
 
   it('a price older than the staleness limit makes the value rules indeterminate, and an indeterminate rule neither opens nor closes a breach', async () => {
     clock.advance(60 * 60_000); // the last ETH price is now an hour old
     const status = await service.status();
-    expect(status.results.find((result) => result.ruleId === 'HK-11j')?.verdict).toBe('indeterminate');
+    expect(status.results.find((result) => result.ruleId === 'HK-11j')?.verdict).toBe(
+      'indeterminate',
+    );
     const before = (await service.store.readStream('policy-breaches')).length;
-    const { results } = await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
-    expect(results.filter((result) => result.verdict === 'indeterminate').map((result) => result.ruleId).sort()).toEqual(['HK-11j', 'TW-4']);
+    const { results } = await service.store.withTransaction((transaction) =>
+      service.evaluateAndRecord(at(), transaction),
+    );
+    expect(
+      results
+        .filter((result) => result.verdict === 'indeterminate')
+        .map((result) => result.ruleId)
+        .sort(),
+    ).toEqual(['HK-11j', 'TW-4']);
     expect((await service.openBreaches()).has('TW-4/h1')).toBe(true); // open before, indeterminate now: still open
     expect(results.find((result) => result.ruleId === 'TW-3')?.verdict).toBe('pass'); // by quantity: no price needed
-    await service.store.withTransaction((transaction) => service.evaluateAndRecord(at(), transaction));
+    await service.store.withTransaction((transaction) =>
+      service.evaluateAndRecord(at(), transaction),
+    );
     expect((await service.store.readStream('policy-breaches')).length).toBe(before); // nothing new recorded
     await capture();
   });
 
-  it('a price observed ahead of this service\'s clock is refused at the door (parked, not stored): it cannot shadow the correct prices after it', async () => {
+  it("a price observed ahead of this service's clock is refused at the door (parked, not stored): it cannot shadow the correct prices after it", async () => {
     const before = (await service.facts(at())).prices.get('ETH');
-    const future = { ...price('1'), data: { ...price('1').data, observedAt: '2099-01-01T00:00:00.000Z' } };
+    const future = {
+      ...price('1'),
+      data: { ...price('1').data, observedAt: '2099-01-01T00:00:00.000Z' },
+    };
     await publish(EXCHANGE_PRICES_TOPIC, future);
     await publish(EXCHANGE_PRICES_TOPIC, price('3050'));
-    await eventually(async () => (await service.facts(at())).prices.get('ETH')?.price === '3050', WAIT_MS);
+    await eventually(
+      async () => (await service.facts(at())).prices.get('ETH')?.price === '3050',
+      WAIT_MS,
+    );
     expect(before?.price).toBe('3010');
   });
 
-  it('HK-6 given the ledger\'s journals, a client deposit counted once however many copies arrive, then custody moved to a house wallet opens a segregation breach naming the shortfall; moved back, it resolves', async () => {
+  it("HK-6 given the ledger's journals, a client deposit counted once however many copies arrive, then custody moved to a house wallet opens a segregation breach naming the shortfall; moved back, it resolves", async () => {
     clock.advance(60_000);
-    const credited = journal('deposit:D-9', 'deposit', 'ledger-client-alice', custody('c1'), alice, 5n * ETH);
-    await publish(LEDGER_EVENTS_TOPIC, credited, { ...credited, eventId: randomUUID(), streamId: 'ledger-client-alice-copy' }); // a journal is published once per client it touches
-    await eventually(async () => (await service.status()).results.some((result) => result.ruleId === 'HK-6'), WAIT_MS);
-    expect((await service.status()).results.find((result) => result.ruleId === 'HK-6')).toMatchObject({ verdict: 'pass', figures: { clientLiabilityMinor: (5n * ETH).toString(), segregatedCustodyMinor: (5n * ETH).toString() } });
+    const credited = journal(
+      'deposit:D-9',
+      'deposit',
+      'ledger-client-alice',
+      custody('c1'),
+      alice,
+      5n * ETH,
+    );
+    await publish(LEDGER_EVENTS_TOPIC, credited, {
+      ...credited,
+      eventId: randomUUID(),
+      streamId: 'ledger-client-alice-copy',
+    }); // a journal is published once per client it touches
+    await eventually(
+      async () => (await service.status()).results.some((result) => result.ruleId === 'HK-6'),
+      WAIT_MS,
+    );
+    expect(
+      (await service.status()).results.find((result) => result.ruleId === 'HK-6'),
+    ).toMatchObject({
+      verdict: 'pass',
+      figures: {
+        clientLiabilityMinor: (5n * ETH).toString(),
+        segregatedCustodyMinor: (5n * ETH).toString(),
+      },
+    });
     await capture();
-    await publish(LEDGER_EVENTS_TOPIC, journal('custody-transfer:T-9', 'custody-transfer', 'ledger-house-books', custody('house1'), custody('c1'), 2n * ETH));
-    await eventually(() => breaches().some(([type, ruleId]) => type === 'ComplianceBreachDetected' && ruleId === 'HK-6'), WAIT_MS);
-    expect(published.find((event) => event.data['ruleId'] === 'HK-6')?.data).toMatchObject({ subject: 'ETH', evidence: { verdict: 'fail', figures: { shortfallMinor: (2n * ETH).toString() }, reason: expect.stringMatching(/held elsewhere: house1 \(house\)/) } });
+    await publish(
+      LEDGER_EVENTS_TOPIC,
+      journal(
+        'custody-transfer:T-9',
+        'custody-transfer',
+        'ledger-house-books',
+        custody('house1'),
+        custody('c1'),
+        2n * ETH,
+      ),
+    );
+    await eventually(
+      () =>
+        breaches().some(
+          ([type, ruleId]) => type === 'ComplianceBreachDetected' && ruleId === 'HK-6',
+        ),
+      WAIT_MS,
+    );
+    expect(published.find((event) => event.data['ruleId'] === 'HK-6')?.data).toMatchObject({
+      subject: 'ETH',
+      evidence: {
+        verdict: 'fail',
+        figures: { shortfallMinor: (2n * ETH).toString() },
+        reason: expect.stringMatching(/held elsewhere: house1 \(house\)/),
+      },
+    });
     expect((await service.capitalReport())?.clientCustody.statement).toMatch(/HK-6 ETH since/);
     await capture();
     clock.advance(60_000);
-    await publish(LEDGER_EVENTS_TOPIC, journal('custody-transfer:T-10', 'custody-transfer', 'ledger-house-books', custody('c1'), custody('house1'), 2n * ETH));
-    await eventually(() => breaches().some(([type, ruleId]) => type === 'ComplianceBreachResolved' && ruleId === 'HK-6'), WAIT_MS);
+    await publish(
+      LEDGER_EVENTS_TOPIC,
+      journal(
+        'custody-transfer:T-10',
+        'custody-transfer',
+        'ledger-house-books',
+        custody('c1'),
+        custody('house1'),
+        2n * ETH,
+      ),
+    );
+    await eventually(
+      () =>
+        breaches().some(
+          ([type, ruleId]) => type === 'ComplianceBreachResolved' && ruleId === 'HK-6',
+        ),
+      WAIT_MS,
+    );
     await capture();
   });
 

@@ -1,4 +1,10 @@
-import { EventSourcedStreams, withSchemaDdl, type Executed, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import {
+  EventSourcedStreams,
+  withSchemaDdl,
+  type Executed,
+  type PostgresEventStore,
+  type Transaction,
+} from '@custody/event-store';
 import {
   activeProfile,
   capitalReport,
@@ -35,7 +41,18 @@ import type { JournalPostedV1 } from '@custody/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { blockAtOrBefore, type ChainReader } from '@custody/chain';
 import { WithdrawalDecisions } from './withdrawal-decisions';
-import { BREACHES_AGGREGATE, BREACHES_STREAM_ID, COMMINGLING_AGGREGATE, COMMINGLING_STREAM_ID, GOVERNANCE_AGGREGATE, GOVERNANCE_STREAM_ID, ONCHAIN_CHECKS_AGGREGATE, ONCHAIN_CHECKS_STREAM_ID, POLICY_CODEC, type OnChainCheckRecorded } from './policy-streams';
+import {
+  BREACHES_AGGREGATE,
+  BREACHES_STREAM_ID,
+  COMMINGLING_AGGREGATE,
+  COMMINGLING_STREAM_ID,
+  GOVERNANCE_AGGREGATE,
+  GOVERNANCE_STREAM_ID,
+  ONCHAIN_CHECKS_AGGREGATE,
+  ONCHAIN_CHECKS_STREAM_ID,
+  POLICY_CODEC,
+  type OnChainCheckRecorded,
+} from './policy-streams';
 
 /** Wallet holdings one evaluation reads (a deployment has tens of wallets and assets, not thousands). */
 export const HOLDINGS_ROWS_MAX = 10_000;
@@ -57,7 +74,9 @@ export interface PolicyServiceOptions {
   readonly now?: () => Date;
 }
 
-export type GovernanceRequest = Exclude<GovernanceCommand, { type: 'ProposePolicyVersion' }> | Omit<Extract<GovernanceCommand, { type: 'ProposePolicyVersion' }>, 'licensedJurisdictions'>;
+export type GovernanceRequest =
+  | Exclude<GovernanceCommand, { type: 'ProposePolicyVersion' }>
+  | Omit<Extract<GovernanceCommand, { type: 'ProposePolicyVersion' }>, 'licensedJurisdictions'>;
 
 /** A ledger journal as published (JournalPosted v1): amounts are decimal text. */
 export type LedgerJournal = Pick<JournalPostedV1['data'], 'journalId' | 'entries'>;
@@ -172,34 +191,78 @@ export class PolicyService {
 
   /** The governance record now, or as of a past instant (the decisions taken by then). */
   async governance(transaction?: Transaction, asOf?: string): Promise<GovernanceState> {
-    return (await this.streams.load(GOVERNANCE_STREAM_ID, GOVERNANCE_AGGREGATE, transaction, asOf === undefined ? undefined : (event) => Date.parse(event.data.at) <= Date.parse(asOf))).state;
+    return (
+      await this.streams.load(
+        GOVERNANCE_STREAM_ID,
+        GOVERNANCE_AGGREGATE,
+        transaction,
+        asOf === undefined ? undefined : (event) => Date.parse(event.data.at) <= Date.parse(asOf),
+      )
+    ).state;
   }
 
   /** A governance command; a proposal is checked against the jurisdictions this deployment is licensed in. */
-  govern(request: GovernanceRequest): Promise<Executed<GovernanceState, GovernanceEvent, PolicyError>> {
-    const command: GovernanceCommand = request.type === 'ProposePolicyVersion' ? { ...request, licensedJurisdictions: this.options.jurisdictions } : request;
-    return this.streams.execute(GOVERNANCE_STREAM_ID, GOVERNANCE_AGGREGATE, (state) => decideGovernance(command, state), { actor: command.by });
+  govern(
+    request: GovernanceRequest,
+  ): Promise<Executed<GovernanceState, GovernanceEvent, PolicyError>> {
+    const command: GovernanceCommand =
+      request.type === 'ProposePolicyVersion'
+        ? { ...request, licensedJurisdictions: this.options.jurisdictions }
+        : request;
+    return this.streams.execute(
+      GOVERNANCE_STREAM_ID,
+      GOVERNANCE_AGGREGATE,
+      (state) => decideGovernance(command, state),
+      { actor: command.by },
+    );
   }
 
   /** The approved version in force, or the default thresholds of the configured jurisdictions. */
-  async profile(transaction?: Transaction, asOf?: string): Promise<{ readonly profile: PolicyProfile; readonly source: 'approved' | 'default' }> {
+  async profile(
+    transaction?: Transaction,
+    asOf?: string,
+  ): Promise<{ readonly profile: PolicyProfile; readonly source: 'approved' | 'default' }> {
     const approved = activeProfile(await this.governance(transaction, asOf));
-    return approved === undefined ? { profile: defaultProfile(this.options.jurisdictions), source: 'default' } : { profile: approved, source: 'approved' };
+    return approved === undefined
+      ? { profile: defaultProfile(this.options.jurisdictions), source: 'default' }
+      : { profile: approved, source: 'approved' };
   }
 
   // ---- commingling exceptions (TW-4) ----
 
-  async recordComminglingException(command: Omit<RecordComminglingException, 'at'>): Promise<Executed<ComminglingState, ComminglingEvent, PolicyError> | PolicyRefusal> {
+  async recordComminglingException(
+    command: Omit<RecordComminglingException, 'at'>,
+  ): Promise<Executed<ComminglingState, ComminglingEvent, PolicyError> | PolicyRefusal> {
     return this.store.withTransaction(async (transaction) => {
       const at = await this.evaluationInstant(transaction);
-      const { rows } = await transaction.client.query<{ tier: 'cold' | 'hot'; owner_class: 'client-segregated' | 'house' }>(`select tier, owner_class from ${this.schema}.policy_wallets where wallet_id = $1`, [command.walletId]);
-      const wallet = rows[0] === undefined ? undefined : { tier: rows[0].tier, ownerClass: rows[0].owner_class };
-      const executed = await this.streams.execute(COMMINGLING_STREAM_ID, COMMINGLING_AGGREGATE, (state) => decideComminglingException({ ...command, at }, state, wallet), { actor: command.by }, {
-        transaction,
-        afterAppend: async (events, _state, tx) => {
-          for (const event of events) await this.addHolding(tx.client, at, event.data.walletId, event.data.asset, 0n, event.data.amountMinor);
+      const { rows } = await transaction.client.query<{
+        tier: 'cold' | 'hot';
+        owner_class: 'client-segregated' | 'house';
+      }>(`select tier, owner_class from ${this.schema}.policy_wallets where wallet_id = $1`, [
+        command.walletId,
+      ]);
+      const wallet =
+        rows[0] === undefined ? undefined : { tier: rows[0].tier, ownerClass: rows[0].owner_class };
+      const executed = await this.streams.execute(
+        COMMINGLING_STREAM_ID,
+        COMMINGLING_AGGREGATE,
+        (state) => decideComminglingException({ ...command, at }, state, wallet),
+        { actor: command.by },
+        {
+          transaction,
+          afterAppend: async (events, _state, tx) => {
+            for (const event of events)
+              await this.addHolding(
+                tx.client,
+                at,
+                event.data.walletId,
+                event.data.asset,
+                0n,
+                event.data.amountMinor,
+              );
+          },
         },
-      });
+      );
       if (executed.ok && executed.events.length > 0) await this.evaluateAndRecord(at, transaction);
       return executed;
     });
@@ -209,25 +272,48 @@ export class PolicyService {
   // Each writer changes the current table and appends the change, at the evaluation instant that
   // made it, to a history table: the status as of a past instant is the rules over the history.
 
-  async registerWallet(client: PoolClient, recordedAt: string, wallet: { walletId: string; tier: 'cold' | 'hot'; ownerClass: 'client-segregated' | 'house'; chain: string; address: string }): Promise<void> {
+  async registerWallet(
+    client: PoolClient,
+    recordedAt: string,
+    wallet: {
+      walletId: string;
+      tier: 'cold' | 'hot';
+      ownerClass: 'client-segregated' | 'house';
+      chain: string;
+      address: string;
+    },
+  ): Promise<void> {
     const values = [wallet.walletId, wallet.tier, wallet.ownerClass, wallet.chain];
     await client.query(
       `insert into ${this.schema}.policy_wallets (wallet_id, tier, owner_class, chain, address) values ($1, $2, $3, $4, $5)
        on conflict (wallet_id) do update set tier = excluded.tier, owner_class = excluded.owner_class, chain = excluded.chain, address = excluded.address`,
       [...values, wallet.address],
     );
-    await client.query(`insert into ${this.schema}.policy_wallet_history (recorded_at, wallet_id, tier, owner_class, chain) values ($5, $1, $2, $3, $4)`, [...values, recordedAt]);
+    await client.query(
+      `insert into ${this.schema}.policy_wallet_history (recorded_at, wallet_id, tier, owner_class, chain) values ($5, $1, $2, $3, $4)`,
+      [...values, recordedAt],
+    );
   }
 
   /** Adds (or, negative, removes) client and house minor units of an asset to a wallet's holdings. */
-  async addHolding(client: PoolClient, recordedAt: string, walletId: string, asset: string, clientDeltaMinor: bigint, houseDeltaMinor: bigint): Promise<void> {
+  async addHolding(
+    client: PoolClient,
+    recordedAt: string,
+    walletId: string,
+    asset: string,
+    clientDeltaMinor: bigint,
+    houseDeltaMinor: bigint,
+  ): Promise<void> {
     const values = [walletId, asset, clientDeltaMinor.toString(), houseDeltaMinor.toString()];
     await client.query(
       `insert into ${this.schema}.policy_holdings (wallet_id, asset, client_minor, house_minor) values ($1, $2, $3, $4)
        on conflict (wallet_id, asset) do update set client_minor = policy_holdings.client_minor + excluded.client_minor, house_minor = policy_holdings.house_minor + excluded.house_minor`,
       values,
     );
-    await client.query(`insert into ${this.schema}.policy_holding_changes (recorded_at, wallet_id, asset, client_delta, house_delta) values ($5, $1, $2, $3, $4)`, [...values, recordedAt]);
+    await client.query(
+      `insert into ${this.schema}.policy_holding_changes (recorded_at, wallet_id, asset, client_delta, house_delta) values ($5, $1, $2, $3, $4)`,
+      [...values, recordedAt],
+    );
   }
 
   /**
@@ -235,16 +321,33 @@ export class PolicyService {
    * nothing). A price observed ahead of this service's clock, or not above zero, is refused: one
    * such price would otherwise shadow every correct one after it.
    */
-  async observePrice(client: PoolClient, recordedAt: string, price: { asset: string; quoteCurrency: string; price: string; observedAt: string }): Promise<PolicyError | undefined> {
-    if (Date.parse(price.observedAt) > Date.parse(recordedAt) + PRICE_CLOCK_SKEW_MS) return { code: 'PRICE_FROM_THE_FUTURE', path: 'observedAt', reason: `observed at ${price.observedAt}, after ${recordedAt}` };
-    if (/^0(\.0*)?$/.test(price.price)) return { code: 'PRICE_NOT_POSITIVE', path: 'price', reason: 'a price of zero values nothing' };
+  async observePrice(
+    client: PoolClient,
+    recordedAt: string,
+    price: { asset: string; quoteCurrency: string; price: string; observedAt: string },
+  ): Promise<PolicyError | undefined> {
+    if (Date.parse(price.observedAt) > Date.parse(recordedAt) + PRICE_CLOCK_SKEW_MS)
+      return {
+        code: 'PRICE_FROM_THE_FUTURE',
+        path: 'observedAt',
+        reason: `observed at ${price.observedAt}, after ${recordedAt}`,
+      };
+    if (/^0(\.0*)?$/.test(price.price))
+      return {
+        code: 'PRICE_NOT_POSITIVE',
+        path: 'price',
+        reason: 'a price of zero values nothing',
+      };
     const values = [price.asset, price.quoteCurrency, price.price, price.observedAt];
     await client.query(
       `insert into ${this.schema}.policy_prices (asset, quote_currency, price, observed_at) values ($1, $2, $3, $4)
        on conflict (asset, quote_currency) do update set price = excluded.price, observed_at = excluded.observed_at where policy_prices.observed_at < excluded.observed_at`,
       values,
     );
-    await client.query(`insert into ${this.schema}.policy_price_history (recorded_at, asset, quote_currency, price, observed_at) values ($5, $1, $2, $3, $4)`, [...values, recordedAt]);
+    await client.query(
+      `insert into ${this.schema}.policy_price_history (recorded_at, asset, quote_currency, price, observed_at) values ($5, $1, $2, $3, $4)`,
+      [...values, recordedAt],
+    );
     return undefined;
   }
 
@@ -254,10 +357,20 @@ export class PolicyService {
    * (debit-normal: what each wallet holds). House accounts are the difference and are not kept.
    * The ledger publishes a journal once per client it touches: it counts once, by its id.
    */
-  async postJournal(client: PoolClient, recordedAt: string, journal: LedgerJournal): Promise<boolean> {
-    const { rowCount } = await client.query(`insert into ${this.schema}.policy_journals (journal_id, recorded_at) values ($1, $2) on conflict do nothing`, [journal.journalId, recordedAt]);
+  async postJournal(
+    client: PoolClient,
+    recordedAt: string,
+    journal: LedgerJournal,
+  ): Promise<boolean> {
+    const { rowCount } = await client.query(
+      `insert into ${this.schema}.policy_journals (journal_id, recorded_at) values ($1, $2) on conflict do nothing`,
+      [journal.journalId, recordedAt],
+    );
     if (rowCount === 0) return false;
-    const deltas = new Map<string, { kind: 'client' | 'custody'; id: string; asset: string; delta: bigint }>();
+    const deltas = new Map<
+      string,
+      { kind: 'client' | 'custody'; id: string; asset: string; delta: bigint }
+    >();
     for (const entry of journal.entries) {
       const account = entry.account;
       if (account.kind === 'house') continue;
@@ -265,11 +378,21 @@ export class PolicyService {
       const sign = (account.kind === 'client') === (entry.side === 'credit') ? 1n : -1n;
       const key = `${account.kind}\u0000${id}\u0000${account.asset}`;
       const previous = deltas.get(key);
-      deltas.set(key, { kind: account.kind, id, asset: account.asset, delta: (previous?.delta ?? 0n) + sign * BigInt(entry.amountMinor) });
+      deltas.set(key, {
+        kind: account.kind,
+        id,
+        asset: account.asset,
+        delta: (previous?.delta ?? 0n) + sign * BigInt(entry.amountMinor),
+      });
     }
     const rows = [...deltas.values()].filter((row) => row.delta !== 0n);
     if (rows.length === 0) return true;
-    const columns = [rows.map((row) => row.kind), rows.map((row) => row.id), rows.map((row) => row.asset), rows.map((row) => row.delta.toString())];
+    const columns = [
+      rows.map((row) => row.kind),
+      rows.map((row) => row.id),
+      rows.map((row) => row.asset),
+      rows.map((row) => row.delta.toString()),
+    ];
     await client.query(
       `insert into ${this.schema}.policy_books (account_kind, account_id, asset, balance_minor)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::numeric[])
@@ -288,7 +411,11 @@ export class PolicyService {
    * The facts as they stand (in this transaction, or now), as of `asOf`. With `pointInTime`, as
    * they stood at `asOf` instead: rebuilt from the history tables and the streams' events up to it.
    */
-  async facts(asOf: string, transaction?: Transaction, pointInTime = false): Promise<ComplianceFacts> {
+  async facts(
+    asOf: string,
+    transaction?: Transaction,
+    pointInTime = false,
+  ): Promise<ComplianceFacts> {
     const db = transaction?.client ?? this.store.pool;
     const s = this.schema;
     const past = pointInTime ? [asOf] : [];
@@ -301,46 +428,107 @@ export class PolicyService {
     const books = pointInTime
       ? `(select account_kind, account_id, asset, sum(delta_minor) as balance_minor from ${s}.policy_book_changes where recorded_at <= $1 group by account_kind, account_id, asset)`
       : `${s}.policy_books`;
-    const { rows } = await db.query<{ wallet_id: string; tier: 'cold' | 'hot'; owner_class: 'client-segregated' | 'house'; asset: string; client_minor: string; house_minor: string }>(
+    const { rows } = await db.query<{
+      wallet_id: string;
+      tier: 'cold' | 'hot';
+      owner_class: 'client-segregated' | 'house';
+      asset: string;
+      client_minor: string;
+      house_minor: string;
+    }>(
       `select h.wallet_id, w.tier, w.owner_class, h.asset, h.client_minor::text, h.house_minor::text
          from ${holdingsTable} h join ${wallets} w using (wallet_id)
         order by h.wallet_id, h.asset limit ${HOLDINGS_ROWS_MAX + 1}`,
       past,
     );
-    if (rows.length > HOLDINGS_ROWS_MAX) throw new Error(`more than ${HOLDINGS_ROWS_MAX} wallet holdings: evaluate per chain`);
+    if (rows.length > HOLDINGS_ROWS_MAX)
+      throw new Error(`more than ${HOLDINGS_ROWS_MAX} wallet holdings: evaluate per chain`);
     const holdings: WalletHolding[] = rows.map((row) => {
       const clientMinor = BigInt(row.client_minor);
       const houseMinor = BigInt(row.house_minor);
       // the books' view: what the wallet's recorded movements leave in it (TW-14's monthly on-chain check is reconciliation's)
-      return { walletId: row.wallet_id, tier: row.tier, ownerClass: row.owner_class, asset: row.asset, clientMinor, houseMinor, onChainMinor: clientMinor + houseMinor };
+      return {
+        walletId: row.wallet_id,
+        tier: row.tier,
+        ownerClass: row.owner_class,
+        asset: row.asset,
+        clientMinor,
+        houseMinor,
+        onChainMinor: clientMinor + houseMinor,
+      };
     });
     const { rows: priceRows } = pointInTime
       ? await db.query<{ asset: string; price: string; observed_at: Date }>(
           `select distinct on (asset) asset, price, observed_at from ${s}.policy_price_history where quote_currency = $2 and recorded_at <= $1 order by asset, observed_at desc, seq`,
           [asOf, this.options.reportCurrency],
         )
-      : await db.query<{ asset: string; price: string; observed_at: Date }>(`select asset, price, observed_at from ${s}.policy_prices where quote_currency = $1`, [this.options.reportCurrency]);
-    const prices = new Map(priceRows.map((row) => [row.asset, { asset: row.asset, price: row.price, observedAt: row.observed_at.toISOString() }]));
-    const commingling = (await this.streams.load(COMMINGLING_STREAM_ID, COMMINGLING_AGGREGATE, transaction, pointInTime ? (event) => Date.parse(event.data.at) <= Date.parse(asOf) : undefined)).state;
+      : await db.query<{ asset: string; price: string; observed_at: Date }>(
+          `select asset, price, observed_at from ${s}.policy_prices where quote_currency = $1`,
+          [this.options.reportCurrency],
+        );
+    const prices = new Map(
+      priceRows.map((row) => [
+        row.asset,
+        { asset: row.asset, price: row.price, observedAt: row.observed_at.toISOString() },
+      ]),
+    );
+    const commingling = (
+      await this.streams.load(
+        COMMINGLING_STREAM_ID,
+        COMMINGLING_AGGREGATE,
+        transaction,
+        pointInTime ? (event) => Date.parse(event.data.at) <= Date.parse(asOf) : undefined,
+      )
+    ).state;
     // house wallets receive what the wallet service does not publish as client deposits: their balances are unknown here
-    const { rows: houseWallets } = await db.query<{ wallet_id: string }>(`select wallet_id from ${wallets} w where owner_class = 'house' order by wallet_id`, past);
-    const gaps = houseWallets.map((row) => `house wallet ${row.wallet_id}: its balance is not observed by the policy service (own holdings are incomplete)`);
+    const { rows: houseWallets } = await db.query<{ wallet_id: string }>(
+      `select wallet_id from ${wallets} w where owner_class = 'house' order by wallet_id`,
+      past,
+    );
+    const gaps = houseWallets.map(
+      (row) =>
+        `house wallet ${row.wallet_id}: its balance is not observed by the policy service (own holdings are incomplete)`,
+    );
     const { rows: liabilityRows } = await db.query<{ asset: string; owed: string }>(
       `select asset, sum(greatest(balance_minor, 0))::text as owed from ${books} b where account_kind = 'client' group by asset order by asset`,
       past,
     );
-    const { rows: custodyRows } = await db.query<{ wallet_id: string; owner_class: string | null; asset: string; balance: string }>(
+    const { rows: custodyRows } = await db.query<{
+      wallet_id: string;
+      owner_class: string | null;
+      asset: string;
+      balance: string;
+    }>(
       `select b.account_id as wallet_id, w.owner_class, b.asset, b.balance_minor::text as balance
          from ${books} b left join ${wallets} w on w.wallet_id = b.account_id
         where b.account_kind = 'custody' order by b.account_id, b.asset limit ${HOLDINGS_ROWS_MAX + 1}`,
       past,
     );
-    if (custodyRows.length > HOLDINGS_ROWS_MAX) throw new Error(`more than ${HOLDINGS_ROWS_MAX} custody accounts: evaluate per chain`);
+    if (custodyRows.length > HOLDINGS_ROWS_MAX)
+      throw new Error(`more than ${HOLDINGS_ROWS_MAX} custody accounts: evaluate per chain`);
     const ledgerBooks: LedgerBooks = {
       clientLiabilities: new Map(liabilityRows.map((row) => [row.asset, BigInt(row.owed)])),
-      custody: custodyRows.map((row) => ({ walletId: row.wallet_id, ownerClass: row.owner_class === 'client-segregated' || row.owner_class === 'house' ? row.owner_class : 'unregistered', asset: row.asset, custodyMinor: BigInt(row.balance) })),
+      custody: custodyRows.map((row) => ({
+        walletId: row.wallet_id,
+        ownerClass:
+          row.owner_class === 'client-segregated' || row.owner_class === 'house'
+            ? row.owner_class
+            : 'unregistered',
+        asset: row.asset,
+        custodyMinor: BigInt(row.balance),
+      })),
     };
-    return { asOf, reportCurrency: this.options.reportCurrency, holdings, prices, decimals: this.options.decimals, exceptions: [...commingling.exceptions.values()], insurance: this.options.insurance, gaps, books: ledgerBooks };
+    return {
+      asOf,
+      reportCurrency: this.options.reportCurrency,
+      holdings,
+      prices,
+      decimals: this.options.decimals,
+      exceptions: [...commingling.exceptions.values()],
+      insurance: this.options.insurance,
+      gaps,
+      books: ledgerBooks,
+    };
   }
 
   // ---- evaluation ----
@@ -357,7 +545,9 @@ export class PolicyService {
    * recorded at this instant; pass it on to `evaluateAndRecord`.
    */
   async evaluationInstant(transaction: Transaction): Promise<string> {
-    await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.policy-evaluation.${this.schema}`]);
+    await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [
+      `custody.policy-evaluation.${this.schema}`,
+    ]);
     return this.at();
   }
 
@@ -366,11 +556,20 @@ export class PolicyService {
    * breach resolved once; the same facts evaluated again record nothing. In the caller's
    * transaction (the consumer's batch), so facts and breaches commit together.
    */
-  async evaluateAndRecord(at: string | undefined, transaction: Transaction): Promise<{ readonly results: readonly RuleResult[]; readonly events: readonly BreachEvent[] }> {
+  async evaluateAndRecord(
+    at: string | undefined,
+    transaction: Transaction,
+  ): Promise<{ readonly results: readonly RuleResult[]; readonly events: readonly BreachEvent[] }> {
     const instant = at ?? (await this.evaluationInstant(transaction));
     const { profile } = await this.profile(transaction);
     const results = evaluateCompliance(await this.facts(instant, transaction), profile);
-    const executed = await this.streams.execute(BREACHES_STREAM_ID, BREACHES_AGGREGATE, (open) => ({ ok: true as const, events: trackBreaches(open, results, instant) }), { actor: 'policy-service' }, { transaction });
+    const executed = await this.streams.execute(
+      BREACHES_STREAM_ID,
+      BREACHES_AGGREGATE,
+      (open) => ({ ok: true as const, events: trackBreaches(open, results, instant) }),
+      { actor: 'policy-service' },
+      { transaction },
+    );
     return { results, events: executed.ok ? executed.events : [] };
   }
 
@@ -378,7 +577,13 @@ export class PolicyService {
   async status(): Promise<ComplianceStatus> {
     const asOf = this.at();
     const { profile, source } = await this.profile();
-    return { asOf, policyVersion: profile.version, policySource: source, results: evaluateCompliance(await this.facts(asOf), profile), openBreaches: [...(await this.openBreaches()).values()] };
+    return {
+      asOf,
+      policyVersion: profile.version,
+      policySource: source,
+      results: evaluateCompliance(await this.facts(asOf), profile),
+      openBreaches: [...(await this.openBreaches()).values()],
+    };
   }
 
   /**
@@ -389,14 +594,32 @@ export class PolicyService {
    */
   async statusAt(instant: string): Promise<ComplianceStatus> {
     const { profile, source } = await this.profile(undefined, instant);
-    return { asOf: instant, policyVersion: profile.version, policySource: source, results: evaluateCompliance(await this.facts(instant, undefined, true), profile), openBreaches: await this.breachesAt(instant) };
+    return {
+      asOf: instant,
+      policyVersion: profile.version,
+      policySource: source,
+      results: evaluateCompliance(await this.facts(instant, undefined, true), profile),
+      openBreaches: await this.breachesAt(instant),
+    };
   }
 
   /** The breaches that were open at a past instant, from the breach record (detections and resolutions up to it, by their own times). */
   async breachesAt(instant: string): Promise<readonly OpenBreach[]> {
     const limit = Date.parse(instant);
-    const timeOf = (event: BreachEvent) => Date.parse(event.type === 'ComplianceBreachDetected' ? event.data.detectedAt : event.data.resolvedAt);
-    return [...(await this.streams.load(BREACHES_STREAM_ID, BREACHES_AGGREGATE, undefined, (event) => timeOf(event) <= limit)).state.values()];
+    const timeOf = (event: BreachEvent) =>
+      Date.parse(
+        event.type === 'ComplianceBreachDetected' ? event.data.detectedAt : event.data.resolvedAt,
+      );
+    return [
+      ...(
+        await this.streams.load(
+          BREACHES_STREAM_ID,
+          BREACHES_AGGREGATE,
+          undefined,
+          (event) => timeOf(event) <= limit,
+        )
+      ).state.values(),
+    ];
   }
 
   /**
@@ -407,28 +630,78 @@ export class PolicyService {
    */
   async onChainCheck(readers: readonly ChainReader[]): Promise<OnChainCheckRecorded['data']> {
     const at = this.at();
-    const { rows: wallets } = await this.store.pool.query<{ wallet_id: string; tier: 'cold' | 'hot'; owner_class: 'client-segregated' | 'house'; chain: string; address: string | null }>(
+    const { rows: wallets } = await this.store.pool.query<{
+      wallet_id: string;
+      tier: 'cold' | 'hot';
+      owner_class: 'client-segregated' | 'house';
+      chain: string;
+      address: string | null;
+    }>(
       `select wallet_id, tier, owner_class, chain, address from ${this.schema}.policy_wallets order by wallet_id limit ${HOLDINGS_ROWS_MAX}`,
     );
     const facts = await this.facts(at);
     const balances: ChainBalance[] = [];
     const heights: { chain: string; blockNumber: string }[] = [];
     for (const reader of readers) {
-      const onChain = wallets.filter((wallet) => wallet.chain === reader.chain && wallet.address !== null);
+      const onChain = wallets.filter(
+        (wallet) => wallet.chain === reader.chain && wallet.address !== null,
+      );
       if (onChain.length === 0) continue;
       const height = await blockAtOrBefore(reader, Date.parse(at));
-      heights.push({ chain: reader.chain, blockNumber: height === undefined ? 'none' : height.toString() });
+      heights.push({
+        chain: reader.chain,
+        blockNumber: height === undefined ? 'none' : height.toString(),
+      });
       for (const wallet of onChain) {
-        const assets = [...new Set(facts.holdings.filter((holding) => holding.walletId === wallet.wallet_id).map((holding) => holding.asset))].filter((asset) => reader.assets.includes(asset)).sort();
-        for (const asset of assets) balances.push({ walletId: wallet.wallet_id, asset, balanceMinor: height === undefined ? 0n : await reader.balanceAt(wallet.address ?? '', asset, height) });
+        const assets = [
+          ...new Set(
+            facts.holdings
+              .filter((holding) => holding.walletId === wallet.wallet_id)
+              .map((holding) => holding.asset),
+          ),
+        ]
+          .filter((asset) => reader.assets.includes(asset))
+          .sort();
+        for (const asset of assets)
+          balances.push({
+            walletId: wallet.wallet_id,
+            asset,
+            balanceMinor:
+              height === undefined
+                ? 0n
+                : await reader.balanceAt(wallet.address ?? '', asset, height),
+          });
       }
     }
-    const unread = wallets.filter((wallet) => wallet.address === null || !readers.some((reader) => reader.chain === wallet.chain)).map((wallet) => wallet.wallet_id);
+    const unread = wallets
+      .filter(
+        (wallet) =>
+          wallet.address === null || !readers.some((reader) => reader.chain === wallet.chain),
+      )
+      .map((wallet) => wallet.wallet_id);
     const { profile } = await this.profile();
-    const known = new Map(wallets.map((wallet) => [wallet.wallet_id, { tier: wallet.tier, ownerClass: wallet.owner_class }]));
+    const known = new Map(
+      wallets.map((wallet) => [
+        wallet.wallet_id,
+        { tier: wallet.tier, ownerClass: wallet.owner_class },
+      ]),
+    );
     const results = onChainCheck(onChainFacts(facts, known, balances), profile);
-    const data: OnChainCheckRecorded['data'] = { checkId: `onchain-${at}`, at, policyVersion: profile.version, heights, unread, balances, results };
-    await this.streams.execute(ONCHAIN_CHECKS_STREAM_ID, ONCHAIN_CHECKS_AGGREGATE, () => ({ ok: true as const, events: [{ type: 'OnChainComplianceChecked' as const, data }] }), { actor: 'policy-service' });
+    const data: OnChainCheckRecorded['data'] = {
+      checkId: `onchain-${at}`,
+      at,
+      policyVersion: profile.version,
+      heights,
+      unread,
+      balances,
+      results,
+    };
+    await this.streams.execute(
+      ONCHAIN_CHECKS_STREAM_ID,
+      ONCHAIN_CHECKS_AGGREGATE,
+      () => ({ ok: true as const, events: [{ type: 'OnChainComplianceChecked' as const, data }] }),
+      { actor: 'policy-service' },
+    );
     return data;
   }
 
@@ -443,8 +716,14 @@ export class PolicyService {
     const tier1 = this.options.tier1Capital;
     if (tier1 === undefined) return undefined;
     const asOf = this.at();
-    const [{ profile }, governance, open] = await Promise.all([this.profile(), this.governance(), this.openBreaches()]);
+    const [{ profile }, governance, open] = await Promise.all([
+      this.profile(),
+      this.governance(),
+      this.openBreaches(),
+    ]);
     const classification: ReadonlyMap<string, CryptoAssetGroup> = governance.classification;
-    return capitalReport(await this.facts(asOf), profile, classification, tier1, [...open.values()]);
+    return capitalReport(await this.facts(asOf), profile, classification, tier1, [
+      ...open.values(),
+    ]);
   }
 }

@@ -1,7 +1,6 @@
 import type { Aggregate, StreamCodec } from '@custody/event-store';
 import type { ChainBalance, RuleResult } from '@custody/policy-domain';
 import {
-
   evolveBreaches,
   evolveCommingling,
   evolveGovernance,
@@ -24,7 +23,14 @@ export const BREACHES_STREAM_ID = 'policy-breaches';
 
 export const GOVERNANCE_AGGREGATE: Aggregate<GovernanceState, GovernanceEvent> = {
   initial: initialGovernanceState,
-  eventTypes: new Set(['PolicyVersionProposed', 'PolicyVersionApproved', 'PolicyVersionRejected', 'AssetClassificationProposed', 'AssetClassificationApproved', 'AssetClassificationRejected']),
+  eventTypes: new Set([
+    'PolicyVersionProposed',
+    'PolicyVersionApproved',
+    'PolicyVersionRejected',
+    'AssetClassificationProposed',
+    'AssetClassificationApproved',
+    'AssetClassificationRejected',
+  ]),
   evolve: evolveGovernance,
 };
 
@@ -56,7 +62,10 @@ export interface OnChainCheckRecorded {
   };
 }
 
-export const ONCHAIN_CHECKS_AGGREGATE: Aggregate<readonly OnChainCheckRecorded['data'][], OnChainCheckRecorded> = {
+export const ONCHAIN_CHECKS_AGGREGATE: Aggregate<
+  readonly OnChainCheckRecorded['data'][],
+  OnChainCheckRecorded
+> = {
   initial: [],
   eventTypes: new Set(['OnChainComplianceChecked']),
   evolve: (checks, event) => [...checks, event.data],

@@ -1,5 +1,11 @@
 import type { Aggregate, Executed } from '@custody/event-store';
-import { decideWithdrawal, type PolicyError, type WithdrawalDecisionRequest, type WithdrawalLimits, type WithdrawalPolicyDecided } from '@custody/policy-domain';
+import {
+  decideWithdrawal,
+  type PolicyError,
+  type WithdrawalDecisionRequest,
+  type WithdrawalLimits,
+  type WithdrawalPolicyDecided,
+} from '@custody/policy-domain';
 import type { PoolClient } from 'pg';
 import type { PolicyService } from './policy-service';
 
@@ -11,12 +17,19 @@ const WITHDRAWAL_DECISION_AGGREGATE: Aggregate<Decided | undefined, WithdrawalPo
   evolve: (_state, event) => event.data,
 };
 
-export const withdrawalDecisionStreamId = (withdrawalId: string) => `policy-withdrawal-${withdrawalId}`;
+export const withdrawalDecisionStreamId = (withdrawalId: string) =>
+  `policy-withdrawal-${withdrawalId}`;
 
 /** The new decision names who asked; a recorded one (asked again) is left as it was. */
-function withRequester(decision: ReturnType<typeof decideWithdrawal>, requestedBy: string): ReturnType<typeof decideWithdrawal> {
+function withRequester(
+  decision: ReturnType<typeof decideWithdrawal>,
+  requestedBy: string,
+): ReturnType<typeof decideWithdrawal> {
   if (!decision.ok) return decision;
-  return { ok: true, events: decision.events.map((event) => ({ ...event, data: { ...event.data, requestedBy } })) };
+  return {
+    ok: true,
+    events: decision.events.map((event) => ({ ...event, data: { ...event.data, requestedBy } })),
+  };
 }
 
 /**
@@ -26,7 +39,11 @@ function withRequester(decision: ReturnType<typeof decideWithdrawal>, requestedB
 export const DECISION_RESERVATION_MS = 24 * 60 * 60 * 1000;
 
 /** The limits when a deployment configures none: no daily limit, the HK-11d floor of two. */
-export const NO_WITHDRAWAL_LIMITS: WithdrawalLimits = { dailyPerClientMinor: new Map(), quorumTiers: [], baseQuorum: 2 };
+export const NO_WITHDRAWAL_LIMITS: WithdrawalLimits = {
+  dailyPerClientMinor: new Map(),
+  quorumTiers: [],
+  baseQuorum: 2,
+};
 
 /**
  * The withdrawal decisions the wallet asks for before a withdrawal can be approved (HK-11h, HK-7,
@@ -58,11 +75,16 @@ export class WithdrawalDecisions {
   }
 
   /** `requestedBy`: the authenticated caller's subject, recorded in the decision and as its actor (issue 22: not the policy service's own name). */
-  async decide(request: WithdrawalDecisionRequest, requestedBy: string): Promise<Executed<Decided | undefined, WithdrawalPolicyDecided, PolicyError>> {
+  async decide(
+    request: WithdrawalDecisionRequest,
+    requestedBy: string,
+  ): Promise<Executed<Decided | undefined, WithdrawalPolicyDecided, PolicyError>> {
     const s = this.service.schema;
     return this.service.store.withTransaction(async (transaction) => {
       const db = transaction.client;
-      await db.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.policy-withdrawal.${s}.${request.clientId}`]);
+      await db.query('select pg_advisory_xact_lock(hashtext($1))', [
+        `custody.policy-withdrawal.${s}.${request.clientId}`,
+      ]);
       const at = this.service.at();
       const { rows } = await db.query<{ balance: string; open: string; today: string }>(
         `select
@@ -75,12 +97,19 @@ export class WithdrawalDecisions {
         [request.clientId, request.asset, at, DECISION_RESERVATION_MS],
       );
       const row = rows[0] ?? { balance: '0', open: '0', today: '0' };
-      const facts = { availableMinor: BigInt(row.balance) - BigInt(row.open), withdrawnTodayMinor: BigInt(row.today) };
+      const facts = {
+        availableMinor: BigInt(row.balance) - BigInt(row.open),
+        withdrawnTodayMinor: BigInt(row.today),
+      };
       const { profile } = await this.service.profile(transaction);
       return this.service.streams.execute(
         withdrawalDecisionStreamId(request.withdrawalId),
         WITHDRAWAL_DECISION_AGGREGATE,
-        (recorded) => withRequester(decideWithdrawal(recorded, request, facts, this.limits, profile, at), requestedBy),
+        (recorded) =>
+          withRequester(
+            decideWithdrawal(recorded, request, facts, this.limits, profile, at),
+            requestedBy,
+          ),
         { actor: requestedBy, correlationId: request.withdrawalId },
         {
           transaction,
@@ -88,7 +117,14 @@ export class WithdrawalDecisions {
             for (const { data } of events) {
               await tx.client.query(
                 `insert into ${s}.policy_withdrawal_decisions (withdrawal_id, client_id, asset, amount_minor, allowed, decided_at, state) values ($1, $2, $3, $4, $5, $6, 'open')`,
-                [data.withdrawalId, data.clientId, data.asset, data.amountMinor.toString(), data.allowed, data.at],
+                [
+                  data.withdrawalId,
+                  data.clientId,
+                  data.asset,
+                  data.amountMinor.toString(),
+                  data.allowed,
+                  data.at,
+                ],
               );
             }
           },
@@ -99,21 +135,35 @@ export class WithdrawalDecisions {
 
   /** The recorded decision for a withdrawal (the evidence), or undefined. */
   async decision(withdrawalId: string): Promise<Decided | undefined> {
-    return (await this.service.streams.load(withdrawalDecisionStreamId(withdrawalId), WITHDRAWAL_DECISION_AGGREGATE)).state;
+    return (
+      await this.service.streams.load(
+        withdrawalDecisionStreamId(withdrawalId),
+        WITHDRAWAL_DECISION_AGGREGATE,
+      )
+    ).state;
   }
 
   /** The ledger holds the amount (the quorum approved): it stays reserved until settled or released. */
   async hold(client: PoolClient, withdrawalId: string): Promise<void> {
-    await client.query(`update ${this.service.schema}.policy_withdrawal_decisions set held = true where withdrawal_id = $1`, [withdrawalId]);
+    await client.query(
+      `update ${this.service.schema}.policy_withdrawal_decisions set held = true where withdrawal_id = $1`,
+      [withdrawalId],
+    );
   }
 
   /** The ledger settled the withdrawal (its journal moved the books): no longer counted apart from the balance. */
   async settle(client: PoolClient, withdrawalId: string): Promise<void> {
-    await client.query(`update ${this.service.schema}.policy_withdrawal_decisions set state = 'settled' where withdrawal_id = $1 and state = 'open'`, [withdrawalId]);
+    await client.query(
+      `update ${this.service.schema}.policy_withdrawal_decisions set state = 'settled' where withdrawal_id = $1 and state = 'open'`,
+      [withdrawalId],
+    );
   }
 
   /** The withdrawal failed (nothing left the wallet): its amount is available again and off the day's total. */
   async release(client: PoolClient, withdrawalId: string): Promise<void> {
-    await client.query(`update ${this.service.schema}.policy_withdrawal_decisions set state = 'released' where withdrawal_id = $1 and state = 'open'`, [withdrawalId]);
+    await client.query(
+      `update ${this.service.schema}.policy_withdrawal_decisions set state = 'released' where withdrawal_id = $1 and state = 'open'`,
+      [withdrawalId],
+    );
   }
 }

@@ -1,12 +1,34 @@
-import { breachKey, evolveBreaches, trackBreaches, type BreachEvent, type OpenBreach } from './breaches';
+import {
+  breachKey,
+  evolveBreaches,
+  trackBreaches,
+  type BreachEvent,
+  type OpenBreach,
+} from './breaches';
 import type { RuleResult, Verdict } from './rules';
 
 const detectedAt = '2026-11-24T09:00:00.000Z';
 const at = '2026-11-24T10:00:00.000Z';
 
-const result = (ruleId: string, subject: string, verdict: Verdict): RuleResult => ({ ruleId, subject, verdict, policyVersion: 'TW-default-1', asOf: at, reason: `${ruleId} ${verdict}`, inputs: { subject }, figures: { share: '21.0000%' } });
-const openBreach = (ruleId: string, subject: string): OpenBreach => ({ breachId: `${ruleId}/${subject}@${detectedAt}`, ruleId, subject, detectedAt, evidence: { ...result(ruleId, subject, 'fail'), asOf: detectedAt } });
-const opened = (...breaches: OpenBreach[]): ReadonlyMap<string, OpenBreach> => new Map(breaches.map((breach) => [breachKey(breach.ruleId, breach.subject), breach]));
+const result = (ruleId: string, subject: string, verdict: Verdict): RuleResult => ({
+  ruleId,
+  subject,
+  verdict,
+  policyVersion: 'TW-default-1',
+  asOf: at,
+  reason: `${ruleId} ${verdict}`,
+  inputs: { subject },
+  figures: { share: '21.0000%' },
+});
+const openBreach = (ruleId: string, subject: string): OpenBreach => ({
+  breachId: `${ruleId}/${subject}@${detectedAt}`,
+  ruleId,
+  subject,
+  detectedAt,
+  evidence: { ...result(ruleId, subject, 'fail'), asOf: detectedAt },
+});
+const opened = (...breaches: OpenBreach[]): ReadonlyMap<string, OpenBreach> =>
+  new Map(breaches.map((breach) => [breachKey(breach.ruleId, breach.subject), breach]));
 
 describe('trackBreaches: a failing rule opens a breach once, a passing one closes it', () => {
   it('given a rule and a subject, then the breach key names both', () => {
@@ -16,11 +38,28 @@ describe('trackBreaches: a failing rule opens a breach once, a passing one close
   describe('given no breach open', () => {
     it('when a rule fails, then ComplianceBreachDetected with an id from the rule, subject and instant, and the result as evidence', () => {
       const failing = result('TW-4', 'hot-1', 'fail');
-      expect(trackBreaches(new Map(), [failing], at)).toEqual([{ type: 'ComplianceBreachDetected', data: { breachId: `TW-4/hot-1@${at}`, ruleId: 'TW-4', subject: 'hot-1', detectedAt: at, evidence: failing } }]);
+      expect(trackBreaches(new Map(), [failing], at)).toEqual([
+        {
+          type: 'ComplianceBreachDetected',
+          data: {
+            breachId: `TW-4/hot-1@${at}`,
+            ruleId: 'TW-4',
+            subject: 'hot-1',
+            detectedAt: at,
+            evidence: failing,
+          },
+        },
+      ]);
     });
 
     it('when a rule passes or is indeterminate, then nothing', () => {
-      expect(trackBreaches(new Map(), [result('TW-4', 'hot-1', 'pass'), result('TW-3', 'all', 'indeterminate')], at)).toEqual([]);
+      expect(
+        trackBreaches(
+          new Map(),
+          [result('TW-4', 'hot-1', 'pass'), result('TW-3', 'all', 'indeterminate')],
+          at,
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -37,19 +76,45 @@ describe('trackBreaches: a failing rule opens a breach once, a passing one close
 
     it('when the rule passes, then ComplianceBreachResolved of that breach with the passing result as evidence', () => {
       const passing = result('TW-4', 'hot-1', 'pass');
-      expect(trackBreaches(open, [passing], at)).toEqual([{ type: 'ComplianceBreachResolved', data: { breachId: `TW-4/hot-1@${detectedAt}`, ruleId: 'TW-4', subject: 'hot-1', resolvedAt: at, evidence: passing } }]);
+      expect(trackBreaches(open, [passing], at)).toEqual([
+        {
+          type: 'ComplianceBreachResolved',
+          data: {
+            breachId: `TW-4/hot-1@${detectedAt}`,
+            ruleId: 'TW-4',
+            subject: 'hot-1',
+            resolvedAt: at,
+            evidence: passing,
+          },
+        },
+      ]);
     });
 
     it('when the same rule fails on another subject, then that opens its own breach and this one stays', () => {
-      expect(trackBreaches(open, [result('TW-4', 'hot-1', 'fail'), result('TW-4', 'hot-2', 'fail')], at).map((event) => [event.type, event.data.breachId])).toEqual([['ComplianceBreachDetected', `TW-4/hot-2@${at}`]]);
+      expect(
+        trackBreaches(
+          open,
+          [result('TW-4', 'hot-1', 'fail'), result('TW-4', 'hot-2', 'fail')],
+          at,
+        ).map((event) => [event.type, event.data.breachId]),
+      ).toEqual([['ComplianceBreachDetected', `TW-4/hot-2@${at}`]]);
     });
   });
 
   describe('given breaches open whose subjects are no longer evaluated', () => {
     it('then each resolves, in key order, with its detection evidence marked a pass as of now, its figures dropped, saying why', () => {
-      const open = opened(openBreach('TW-4', 'hot-2'), openBreach('HK-11g', 'ETH'), openBreach('TW-4', 'hot-1'), openBreach('TW-4', 'hot-3'));
+      const open = opened(
+        openBreach('TW-4', 'hot-2'),
+        openBreach('HK-11g', 'ETH'),
+        openBreach('TW-4', 'hot-1'),
+        openBreach('TW-4', 'hot-3'),
+      );
       const events = trackBreaches(open, [result('TW-4', 'hot-1', 'fail')], at);
-      expect(events.map((event) => event.data.breachId)).toEqual([`HK-11g/ETH@${detectedAt}`, `TW-4/hot-2@${detectedAt}`, `TW-4/hot-3@${detectedAt}`]);
+      expect(events.map((event) => event.data.breachId)).toEqual([
+        `HK-11g/ETH@${detectedAt}`,
+        `TW-4/hot-2@${detectedAt}`,
+        `TW-4/hot-3@${detectedAt}`,
+      ]);
       expect(events[1]).toEqual({
         type: 'ComplianceBreachResolved',
         data: {
@@ -57,7 +122,16 @@ describe('trackBreaches: a failing rule opens a breach once, a passing one close
           ruleId: 'TW-4',
           subject: 'hot-2',
           resolvedAt: at,
-          evidence: { ruleId: 'TW-4', subject: 'hot-2', verdict: 'pass', policyVersion: 'TW-default-1', asOf: at, reason: expect.stringMatching(/^TW-4 no longer applies to hot-2/), inputs: { subject: 'hot-2' }, figures: {} },
+          evidence: {
+            ruleId: 'TW-4',
+            subject: 'hot-2',
+            verdict: 'pass',
+            policyVersion: 'TW-default-1',
+            asOf: at,
+            reason: expect.stringMatching(/^TW-4 no longer applies to hot-2/),
+            inputs: { subject: 'hot-2' },
+            figures: {},
+          },
         },
       });
     });
@@ -71,9 +145,21 @@ describe('evolveBreaches: the open breaches after an event', () => {
     const before = opened(other);
     const detected: BreachEvent = { type: 'ComplianceBreachDetected', data: breach };
     const afterDetection = evolveBreaches(before, detected);
-    expect([...afterDetection]).toEqual([['HK-11g/ETH', other], ['TW-4/hot-1', breach]]);
+    expect([...afterDetection]).toEqual([
+      ['HK-11g/ETH', other],
+      ['TW-4/hot-1', breach],
+    ]);
     expect([...before.keys()]).toEqual(['HK-11g/ETH']);
-    const resolved: BreachEvent = { type: 'ComplianceBreachResolved', data: { breachId: breach.breachId, ruleId: 'TW-4', subject: 'hot-1', resolvedAt: at, evidence: result('TW-4', 'hot-1', 'pass') } };
+    const resolved: BreachEvent = {
+      type: 'ComplianceBreachResolved',
+      data: {
+        breachId: breach.breachId,
+        ruleId: 'TW-4',
+        subject: 'hot-1',
+        resolvedAt: at,
+        evidence: result('TW-4', 'hot-1', 'pass'),
+      },
+    };
     expect([...evolveBreaches(afterDetection, resolved)]).toEqual([['HK-11g/ETH', other]]);
     expect([...afterDetection.keys()]).toEqual(['HK-11g/ETH', 'TW-4/hot-1']);
   });

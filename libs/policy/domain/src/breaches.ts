@@ -11,7 +11,16 @@ export interface OpenBreach {
 
 export type BreachEvent =
   | { readonly type: 'ComplianceBreachDetected'; readonly data: OpenBreach }
-  | { readonly type: 'ComplianceBreachResolved'; readonly data: { readonly breachId: string; readonly ruleId: string; readonly subject: string; readonly resolvedAt: string; readonly evidence: RuleResult } };
+  | {
+      readonly type: 'ComplianceBreachResolved';
+      readonly data: {
+        readonly breachId: string;
+        readonly ruleId: string;
+        readonly subject: string;
+        readonly resolvedAt: string;
+        readonly evidence: RuleResult;
+      };
+    };
 
 export function breachKey(ruleId: string, subject: string): string {
   return `${ruleId}/${subject}`;
@@ -24,7 +33,11 @@ export function breachKey(ruleId: string, subject: string): string {
  * longer evaluated at all (a wallet's commingling gone) closes, saying why.
  * `breachId` derives from the rule, the subject and the detection instant: a re-run is idempotent.
  */
-export function trackBreaches(open: ReadonlyMap<string, OpenBreach>, results: readonly RuleResult[], at: string): BreachEvent[] {
+export function trackBreaches(
+  open: ReadonlyMap<string, OpenBreach>,
+  results: readonly RuleResult[],
+  at: string,
+): BreachEvent[] {
   const events: BreachEvent[] = [];
   const evaluated = new Set(results.map((result) => breachKey(result.ruleId, result.subject)));
   // an open breach whose subject is no longer evaluated (the house assets left the wallet, the policy version no
@@ -32,22 +45,58 @@ export function trackBreaches(open: ReadonlyMap<string, OpenBreach>, results: re
   // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
   for (const [key, breach] of [...open].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (evaluated.has(key)) continue;
-    const evidence: RuleResult = { ...breach.evidence, verdict: 'pass', asOf: at, reason: `${breach.ruleId} no longer applies to ${breach.subject} (not held, or not evaluated under the policy in force)`, figures: {} };
-    events.push({ type: 'ComplianceBreachResolved', data: { breachId: breach.breachId, ruleId: breach.ruleId, subject: breach.subject, resolvedAt: at, evidence } });
+    const evidence: RuleResult = {
+      ...breach.evidence,
+      verdict: 'pass',
+      asOf: at,
+      reason: `${breach.ruleId} no longer applies to ${breach.subject} (not held, or not evaluated under the policy in force)`,
+      figures: {},
+    };
+    events.push({
+      type: 'ComplianceBreachResolved',
+      data: {
+        breachId: breach.breachId,
+        ruleId: breach.ruleId,
+        subject: breach.subject,
+        resolvedAt: at,
+        evidence,
+      },
+    });
   }
   for (const result of results) {
     const key = breachKey(result.ruleId, result.subject);
     const breach = open.get(key);
     if (result.verdict === 'fail' && breach === undefined) {
-      events.push({ type: 'ComplianceBreachDetected', data: { breachId: `${key}@${at}`, ruleId: result.ruleId, subject: result.subject, detectedAt: at, evidence: result } });
+      events.push({
+        type: 'ComplianceBreachDetected',
+        data: {
+          breachId: `${key}@${at}`,
+          ruleId: result.ruleId,
+          subject: result.subject,
+          detectedAt: at,
+          evidence: result,
+        },
+      });
     } else if (result.verdict === 'pass' && breach !== undefined) {
-      events.push({ type: 'ComplianceBreachResolved', data: { breachId: breach.breachId, ruleId: result.ruleId, subject: result.subject, resolvedAt: at, evidence: result } });
+      events.push({
+        type: 'ComplianceBreachResolved',
+        data: {
+          breachId: breach.breachId,
+          ruleId: result.ruleId,
+          subject: result.subject,
+          resolvedAt: at,
+          evidence: result,
+        },
+      });
     }
   }
   return events;
 }
 
-export function evolveBreaches(open: ReadonlyMap<string, OpenBreach>, event: BreachEvent): ReadonlyMap<string, OpenBreach> {
+export function evolveBreaches(
+  open: ReadonlyMap<string, OpenBreach>,
+  event: BreachEvent,
+): ReadonlyMap<string, OpenBreach> {
   const next = new Map(open);
   const key = breachKey(event.data.ruleId, event.data.subject);
   if (event.type === 'ComplianceBreachDetected') next.set(key, event.data);

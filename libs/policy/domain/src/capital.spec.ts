@@ -13,17 +13,46 @@ const HK = defaultProfile(['HK']);
 const TW = defaultProfile(['TW']);
 const BOTH = defaultProfile(['HK', 'TW']);
 
-const house = (asset: string, amount: bigint, walletId = 'house-hot'): WalletHolding => ({ walletId, tier: 'hot', ownerClass: 'house', asset, clientMinor: amount, houseMinor: 0n, onChainMinor: amount });
-const client = (asset: string, clientMinor: bigint, houseMinor = 0n, walletId = 'client-hot'): WalletHolding => ({ walletId, tier: 'hot', ownerClass: 'client-segregated', asset, clientMinor, houseMinor, onChainMinor: clientMinor + houseMinor });
-const price = (asset: string, observedAt = fresh) => [asset, { asset, price: '1', observedAt }] as const;
+const house = (asset: string, amount: bigint, walletId = 'house-hot'): WalletHolding => ({
+  walletId,
+  tier: 'hot',
+  ownerClass: 'house',
+  asset,
+  clientMinor: amount,
+  houseMinor: 0n,
+  onChainMinor: amount,
+});
+const client = (
+  asset: string,
+  clientMinor: bigint,
+  houseMinor = 0n,
+  walletId = 'client-hot',
+): WalletHolding => ({
+  walletId,
+  tier: 'hot',
+  ownerClass: 'client-segregated',
+  asset,
+  clientMinor,
+  houseMinor,
+  onChainMinor: clientMinor + houseMinor,
+});
+const price = (asset: string, observedAt = fresh) =>
+  [asset, { asset, price: '1', observedAt }] as const;
 
-function facts(holdings: WalletHolding[], overrides: Partial<ComplianceFacts> = {}): ComplianceFacts {
+function facts(
+  holdings: WalletHolding[],
+  overrides: Partial<ComplianceFacts> = {},
+): ComplianceFacts {
   return {
     asOf,
     reportCurrency: 'USD',
     holdings,
     prices: new Map([price('ALT'), price('BET'), price('CEE')]),
-    decimals: new Map([['ALT', 0], ['BET', 0], ['CEE', 0]]),
+    decimals: new Map([
+      ['ALT', 0],
+      ['BET', 0],
+      ['CEE', 0],
+    ]),
     exceptions: [],
     insurance: [],
     ...overrides,
@@ -31,93 +60,241 @@ function facts(holdings: WalletHolding[], overrides: Partial<ComplianceFacts> = 
 }
 const groups = (entries: Record<string, CryptoAssetGroup>) => new Map(Object.entries(entries));
 const twoA = groups({ ALT: '2a' });
-const breach = (ruleId: string, subject: string): OpenBreach => ({ breachId: `${ruleId}/${subject}@${asOf}`, ruleId, subject, detectedAt: asOf, evidence: { ruleId, subject, verdict: 'fail', policyVersion: BOTH.version, asOf, reason: 'failing', inputs: {}, figures: {} } });
+const breach = (ruleId: string, subject: string): OpenBreach => ({
+  breachId: `${ruleId}/${subject}@${asOf}`,
+  ruleId,
+  subject,
+  detectedAt: asOf,
+  evidence: {
+    ruleId,
+    subject,
+    verdict: 'fail',
+    policyVersion: BOTH.version,
+    asOf,
+    reason: 'failing',
+    inputs: {},
+    figures: {},
+  },
+});
 
 describe('BC-3 Group 2 exposure of own holdings against 1% and 2% of Tier 1 capital', () => {
   it('BC-3 given Group 2a at exactly 1% of Tier 1, then within 1% at normal weights (100%)', () => {
-    expect(capitalReport(facts([house('ALT', 100n)]), BOTH, twoA, TIER1, [])).toMatchObject({ group2Exposure: '100.00', group2ShareOfTier1: '1.0000%', group2Status: 'within 1%', riskWeightedAssets: '100.00', valuation: 'complete' });
+    expect(capitalReport(facts([house('ALT', 100n)]), BOTH, twoA, TIER1, [])).toMatchObject({
+      group2Exposure: '100.00',
+      group2ShareOfTier1: '1.0000%',
+      group2Status: 'within 1%',
+      riskWeightedAssets: '100.00',
+      valuation: 'complete',
+    });
   });
 
   it('BC-3 given Group 2a one unit under 1%, then within 1%; one unit over, then above 1% and the excess of 1 takes 1250%', () => {
-    expect(capitalReport(facts([house('ALT', 99n)]), BOTH, twoA, TIER1, [])).toMatchObject({ group2ShareOfTier1: '0.9900%', group2Status: 'within 1%', riskWeightedAssets: '99.00' });
+    expect(capitalReport(facts([house('ALT', 99n)]), BOTH, twoA, TIER1, [])).toMatchObject({
+      group2ShareOfTier1: '0.9900%',
+      group2Status: 'within 1%',
+      riskWeightedAssets: '99.00',
+    });
     // 101 at 100% plus the excess 1 at the further 1150%: 101 + 11.5
-    expect(capitalReport(facts([house('ALT', 101n)]), BOTH, twoA, TIER1, [])).toMatchObject({ group2ShareOfTier1: '1.0100%', group2Status: 'above 1%', riskWeightedAssets: '112.50' });
+    expect(capitalReport(facts([house('ALT', 101n)]), BOTH, twoA, TIER1, [])).toMatchObject({
+      group2ShareOfTier1: '1.0100%',
+      group2Status: 'above 1%',
+      riskWeightedAssets: '112.50',
+    });
   });
 
   it('BC-3 given Group 2a at exactly 2% of Tier 1, then above 1% (not past the limit): only the excess of 100 takes 1250%', () => {
     // 200 + 100 x 11.5
-    expect(capitalReport(facts([house('ALT', 200n)]), BOTH, twoA, TIER1, [])).toMatchObject({ group2ShareOfTier1: '2.0000%', group2Status: 'above 1%', riskWeightedAssets: '1350.00' });
+    expect(capitalReport(facts([house('ALT', 200n)]), BOTH, twoA, TIER1, [])).toMatchObject({
+      group2ShareOfTier1: '2.0000%',
+      group2Status: 'above 1%',
+      riskWeightedAssets: '1350.00',
+    });
   });
 
   it('BC-3 given Group 2a one unit under 2%, then above 1%; one unit over 2%, then above the limit and all Group 2 takes 1250%', () => {
     // 199 + 99 x 11.5
-    expect(capitalReport(facts([house('ALT', 199n)]), BOTH, twoA, TIER1, [])).toMatchObject({ group2ShareOfTier1: '1.9900%', group2Status: 'above 1%', riskWeightedAssets: '1337.50' });
+    expect(capitalReport(facts([house('ALT', 199n)]), BOTH, twoA, TIER1, [])).toMatchObject({
+      group2ShareOfTier1: '1.9900%',
+      group2Status: 'above 1%',
+      riskWeightedAssets: '1337.50',
+    });
     // 201 x 12.5
-    expect(capitalReport(facts([house('ALT', 201n)]), BOTH, twoA, TIER1, [])).toMatchObject({ group2ShareOfTier1: '2.0100%', group2Status: 'above 2% limit', riskWeightedAssets: '2512.50' });
+    expect(capitalReport(facts([house('ALT', 201n)]), BOTH, twoA, TIER1, [])).toMatchObject({
+      group2ShareOfTier1: '2.0100%',
+      group2Status: 'above 2% limit',
+      riskWeightedAssets: '2512.50',
+    });
   });
 
   it('BC-3 given the excess over 1% larger than the Group 2a exposure, then only the 2a exposure moves to 1250% (2b is there already)', () => {
     // 2a 20, 2b 150: 170 = 1.7% of Tier 1, excess 70 > 20. Normal 20 + 150 x 12.5 = 1895, plus 20 x 11.5 = 230
-    const report = capitalReport(facts([house('ALT', 20n), house('BET', 150n)]), BOTH, groups({ ALT: '2a', BET: '2b' }), TIER1, []);
-    expect(report).toMatchObject({ group2Exposure: '170.00', group2Status: 'above 1%', riskWeightedAssets: '2125.00', byGroup: { '1a': '0.00', '1b': '0.00', '2a': '20.00', '2b': '150.00' } });
+    const report = capitalReport(
+      facts([house('ALT', 20n), house('BET', 150n)]),
+      BOTH,
+      groups({ ALT: '2a', BET: '2b' }),
+      TIER1,
+      [],
+    );
+    expect(report).toMatchObject({
+      group2Exposure: '170.00',
+      group2Status: 'above 1%',
+      riskWeightedAssets: '2125.00',
+      byGroup: { '1a': '0.00', '1b': '0.00', '2a': '20.00', '2b': '150.00' },
+    });
   });
 
   it('BC-3 given the excess over 1% smaller than the Group 2a exposure, then only the excess moves to 1250%', () => {
     // 2a 80, 2b 40: 120 = 1.2%, excess 20 < 80. Normal 80 + 40 x 12.5 = 580, plus 20 x 11.5 = 230
-    expect(capitalReport(facts([house('ALT', 80n), house('BET', 40n)]), BOTH, groups({ ALT: '2a', BET: '2b' }), TIER1, []).riskWeightedAssets).toBe('810.00');
+    expect(
+      capitalReport(
+        facts([house('ALT', 80n), house('BET', 40n)]),
+        BOTH,
+        groups({ ALT: '2a', BET: '2b' }),
+        TIER1,
+        [],
+      ).riskWeightedAssets,
+    ).toBe('810.00');
   });
 
-  it('BC-3 the limits are the profile\'s: a soft limit of 0.5% puts 1% above it', () => {
-    const strict = { ...BOTH, thresholds: { ...BOTH.thresholds, group2SoftLimit: '0.005', group2HardLimit: '0.01' } };
-    expect(capitalReport(facts([house('ALT', 100n)]), strict, twoA, TIER1, [])).toMatchObject({ group2Status: 'above 1%', riskWeightedAssets: '675.00' }); // 100 + 50 x 11.5
-    expect(capitalReport(facts([house('ALT', 101n)]), strict, twoA, TIER1, []).group2Status).toBe('above 2% limit');
+  it("BC-3 the limits are the profile's: a soft limit of 0.5% puts 1% above it", () => {
+    const strict = {
+      ...BOTH,
+      thresholds: { ...BOTH.thresholds, group2SoftLimit: '0.005', group2HardLimit: '0.01' },
+    };
+    expect(capitalReport(facts([house('ALT', 100n)]), strict, twoA, TIER1, [])).toMatchObject({
+      group2Status: 'above 1%',
+      riskWeightedAssets: '675.00',
+    }); // 100 + 50 x 11.5
+    expect(capitalReport(facts([house('ALT', 101n)]), strict, twoA, TIER1, []).group2Status).toBe(
+      'above 2% limit',
+    );
   });
 
   it('BC-3 given Tier 1 capital of zero, below zero or not a decimal, then it is a programmer error, never a report', () => {
-    for (const tier1 of ['0', '-1', 'ten']) expect(() => capitalReport(facts([house('ALT', 1n)]), BOTH, twoA, tier1, [])).toThrow(/Tier 1 capital is a positive decimal/);
+    for (const tier1 of ['0', '-1', 'ten'])
+      expect(() => capitalReport(facts([house('ALT', 1n)]), BOTH, twoA, tier1, [])).toThrow(
+        /Tier 1 capital is a positive decimal/,
+      );
   });
 });
 
-describe('BC-1 / BC-2 exposures per group of the institution\'s own holdings', () => {
+describe("BC-1 / BC-2 exposures per group of the institution's own holdings", () => {
   it('BC-1 given own holdings in several wallets, then one exposure per asset in asset order, an unclassified asset as 2b at 1250% (BC-2)', () => {
-    const own = [house('CEE', 3n), house('ALT', 5n), client('BET', 1_000n, 7n), house('ALT', 2n, 'house-cold'), client('CEE', 0n, 4n, 'client-cold')];
+    const own = [
+      house('CEE', 3n),
+      house('ALT', 5n),
+      client('BET', 1_000n, 7n),
+      house('ALT', 2n, 'house-cold'),
+      client('CEE', 0n, 4n, 'client-cold'),
+    ];
     const report = capitalReport(facts(own), BOTH, groups({ ALT: '1a', BET: '1b' }), TIER1, []);
     expect(report.exposures).toEqual([
       { asset: 'ALT', group: '1a', classified: true, amountMinor: '7', value: '7.00' },
       { asset: 'BET', group: '1b', classified: true, amountMinor: '7', value: '7.00' },
       { asset: 'CEE', group: '2b', classified: false, amountMinor: '7', value: '7.00' },
     ]);
-    expect(report).toMatchObject({ byGroup: { '1a': '7.00', '1b': '7.00', '2a': '0.00', '2b': '7.00' }, group2Exposure: '7.00', group2ShareOfTier1: '0.0700%', riskWeightedAssets: '101.50' }); // 7 + 7 + 7 x 12.5
+    expect(report).toMatchObject({
+      byGroup: { '1a': '7.00', '1b': '7.00', '2a': '0.00', '2b': '7.00' },
+      group2Exposure: '7.00',
+      group2ShareOfTier1: '0.0700%',
+      riskWeightedAssets: '101.50',
+    }); // 7 + 7 + 7 x 12.5
   });
 
-  it('BC-1 given a house wallet, then all of it is the institution\'s, however its shares are recorded', () => {
-    const wallet: WalletHolding = { walletId: 'house-hot', tier: 'hot', ownerClass: 'house', asset: 'ALT', clientMinor: 3n, houseMinor: 2n, onChainMinor: 5n };
-    expect(capitalReport(facts([wallet]), BOTH, twoA, TIER1, []).exposures).toEqual([{ asset: 'ALT', group: '2a', classified: true, amountMinor: '5', value: '5.00' }]);
+  it("BC-1 given a house wallet, then all of it is the institution's, however its shares are recorded", () => {
+    const wallet: WalletHolding = {
+      walletId: 'house-hot',
+      tier: 'hot',
+      ownerClass: 'house',
+      asset: 'ALT',
+      clientMinor: 3n,
+      houseMinor: 2n,
+      onChainMinor: 5n,
+    };
+    expect(capitalReport(facts([wallet]), BOTH, twoA, TIER1, []).exposures).toEqual([
+      { asset: 'ALT', group: '2a', classified: true, amountMinor: '5', value: '5.00' },
+    ]);
   });
 
   it('BC-1 given an asset the institution holds none of, then it has no exposure line', () => {
-    expect(capitalReport(facts([house('ALT', 0n), client('BET', 5n)]), BOTH, new Map(), TIER1, []).exposures).toEqual([]);
+    expect(
+      capitalReport(facts([house('ALT', 0n), client('BET', 5n)]), BOTH, new Map(), TIER1, [])
+        .exposures,
+    ).toEqual([]);
   });
 
   it('BC-2 given Group 2b within 1% and Group 2a beside it, then 2b takes 1250% and 2a 100%', () => {
-    expect(capitalReport(facts([house('ALT', 10n), house('BET', 4n)]), BOTH, groups({ ALT: '2a', BET: '2b' }), TIER1, []).riskWeightedAssets).toBe('60.00'); // 10 + 4 x 12.5
+    expect(
+      capitalReport(
+        facts([house('ALT', 10n), house('BET', 4n)]),
+        BOTH,
+        groups({ ALT: '2a', BET: '2b' }),
+        TIER1,
+        [],
+      ).riskWeightedAssets,
+    ).toBe('60.00'); // 10 + 4 x 12.5
   });
 
   it('given the report, then it names its instant, policy version, currency and Tier 1 capital as given', () => {
-    expect(capitalReport(facts([]), HK, new Map(), '10000.5', [])).toMatchObject({ asOf, policyVersion: 'HK-default-1', reportCurrency: 'USD', tier1Capital: '10000.5', valuation: 'complete', valuationGaps: [], priceProblems: [] });
+    expect(capitalReport(facts([]), HK, new Map(), '10000.5', [])).toMatchObject({
+      asOf,
+      policyVersion: 'HK-default-1',
+      reportCurrency: 'USD',
+      tier1Capital: '10000.5',
+      valuation: 'complete',
+      valuationGaps: [],
+      priceProblems: [],
+    });
   });
 });
 
 describe('valuation gaps: no status is claimed on figures that are not complete', () => {
   it('given a stale price of an own asset, then indeterminate with the price problem, and the asset valued at nothing', () => {
-    const report = capitalReport(facts([house('ALT', 300n), house('BET', 50n)], { prices: new Map([price('ALT', stale), price('BET')]) }), BOTH, twoA, TIER1, []);
-    expect(report).toMatchObject({ valuation: 'indeterminate', group2Status: 'indeterminate', valuationGaps: ['ALT price stale'], priceProblems: [{ asset: 'ALT', problem: 'stale', observedAt: stale }] });
-    expect(report.exposures[0]).toEqual({ asset: 'ALT', group: '2a', classified: true, amountMinor: '300', value: '0.00' });
+    const report = capitalReport(
+      facts([house('ALT', 300n), house('BET', 50n)], {
+        prices: new Map([price('ALT', stale), price('BET')]),
+      }),
+      BOTH,
+      twoA,
+      TIER1,
+      [],
+    );
+    expect(report).toMatchObject({
+      valuation: 'indeterminate',
+      group2Status: 'indeterminate',
+      valuationGaps: ['ALT price stale'],
+      priceProblems: [{ asset: 'ALT', problem: 'stale', observedAt: stale }],
+    });
+    expect(report.exposures[0]).toEqual({
+      asset: 'ALT',
+      group: '2a',
+      classified: true,
+      amountMinor: '300',
+      value: '0.00',
+    });
   });
 
   it('given own balances known to be incomplete, or an own holding below zero, then indeterminate, each gap named', () => {
-    expect(capitalReport(facts([house('ALT', 1n)], { gaps: ['house wallet w: not observed'] }), BOTH, twoA, TIER1, [])).toMatchObject({ valuation: 'indeterminate', group2Status: 'indeterminate', valuationGaps: ['house wallet w: not observed'] });
-    const negative = capitalReport(facts([client('ALT', 100n, -5n), client('BET', 100n, 0n)]), BOTH, twoA, TIER1, []);
+    expect(
+      capitalReport(
+        facts([house('ALT', 1n)], { gaps: ['house wallet w: not observed'] }),
+        BOTH,
+        twoA,
+        TIER1,
+        [],
+      ),
+    ).toMatchObject({
+      valuation: 'indeterminate',
+      group2Status: 'indeterminate',
+      valuationGaps: ['house wallet w: not observed'],
+    });
+    const negative = capitalReport(
+      facts([client('ALT', 100n, -5n), client('BET', 100n, 0n)]),
+      BOTH,
+      twoA,
+      TIER1,
+      [],
+    );
     expect(negative).toMatchObject({ valuation: 'indeterminate', group2Status: 'indeterminate' });
     expect(negative.valuationGaps).toEqual([expect.stringMatching(/^own ALT is negative \(-5\)/)]);
   });
@@ -127,27 +304,76 @@ describe('BC-4 client custody assets shown apart, with whether segregation holds
   const books: LedgerBooks = { clientLiabilities: new Map(), custody: [] };
 
   it('BC-4 given client holdings, then they are listed per asset in asset order, without house shares or empty assets', () => {
-    const report = capitalReport(facts([client('BET', 0n, 2n), client('CEE', 0n), client('ALT', 3n, 1n), client('ALT', 4n, 0n, 'client-cold'), client('CEE', 5n, 0n, 'client-cold'), house('BET', 9n)]), TW, new Map(), TIER1, []);
-    expect(report.clientCustody.holdings).toEqual([{ asset: 'ALT', amountMinor: '7' }, { asset: 'CEE', amountMinor: '5' }]);
-    const three = capitalReport(facts([client('BET', 2n), client('ALT', 1n), client('CEE', 3n)]), TW, new Map(), TIER1, []);
-    expect(three.clientCustody.holdings).toEqual([{ asset: 'ALT', amountMinor: '1' }, { asset: 'BET', amountMinor: '2' }, { asset: 'CEE', amountMinor: '3' }]);
+    const report = capitalReport(
+      facts([
+        client('BET', 0n, 2n),
+        client('CEE', 0n),
+        client('ALT', 3n, 1n),
+        client('ALT', 4n, 0n, 'client-cold'),
+        client('CEE', 5n, 0n, 'client-cold'),
+        house('BET', 9n),
+      ]),
+      TW,
+      new Map(),
+      TIER1,
+      [],
+    );
+    expect(report.clientCustody.holdings).toEqual([
+      { asset: 'ALT', amountMinor: '7' },
+      { asset: 'CEE', amountMinor: '5' },
+    ]);
+    const three = capitalReport(
+      facts([client('BET', 2n), client('ALT', 1n), client('CEE', 3n)]),
+      TW,
+      new Map(),
+      TIER1,
+      [],
+    );
+    expect(three.clientCustody.holdings).toEqual([
+      { asset: 'ALT', amountMinor: '1' },
+      { asset: 'BET', amountMinor: '2' },
+      { asset: 'CEE', amountMinor: '3' },
+    ]);
   });
 
-  it('BC-4 under a TW profile, or with the ledger\'s books read, and no segregation breach open, then segregation holds', () => {
-    for (const report of [capitalReport(facts([]), TW, new Map(), TIER1, []), capitalReport(facts([], { books }), HK, new Map(), TIER1, [])]) {
-      expect(report.clientCustody).toMatchObject({ segregation: 'holds', openBreaches: [], statement: expect.stringMatching(/^Client assets are held in segregated client wallets/) });
+  it("BC-4 under a TW profile, or with the ledger's books read, and no segregation breach open, then segregation holds", () => {
+    for (const report of [
+      capitalReport(facts([]), TW, new Map(), TIER1, []),
+      capitalReport(facts([], { books }), HK, new Map(), TIER1, []),
+    ]) {
+      expect(report.clientCustody).toMatchObject({
+        segregation: 'holds',
+        openBreaches: [],
+        statement: expect.stringMatching(/^Client assets are held in segregated client wallets/),
+      });
     }
   });
 
-  it('BC-4 under an HK-only profile without the ledger\'s books, then segregation is not evaluated and the relief not asserted', () => {
-    expect(capitalReport(facts([]), HK, new Map(), TIER1, []).clientCustody).toMatchObject({ segregation: 'not evaluated', openBreaches: [], statement: expect.stringMatching(/^The policy in force does not check commingling/) });
+  it("BC-4 under an HK-only profile without the ledger's books, then segregation is not evaluated and the relief not asserted", () => {
+    expect(capitalReport(facts([]), HK, new Map(), TIER1, []).clientCustody).toMatchObject({
+      segregation: 'not evaluated',
+      openBreaches: [],
+      statement: expect.stringMatching(/^The policy in force does not check commingling/),
+    });
   });
 
   it('BC-4 given open TW-4, HK-6 and TW-12 breaches, then segregation is in doubt naming each; an open breach of another rule does not count', () => {
-    const open = [breach('TW-4', 'hot-1'), breach('HK-11g', 'ETH'), breach('HK-6', 'ETH'), breach('TW-12', 'BTC')];
+    const open = [
+      breach('TW-4', 'hot-1'),
+      breach('HK-11g', 'ETH'),
+      breach('HK-6', 'ETH'),
+      breach('TW-12', 'BTC'),
+    ];
     const custody = capitalReport(facts([]), HK, new Map(), TIER1, open).clientCustody;
-    expect(custody).toMatchObject({ segregation: 'in doubt', openBreaches: [`TW-4/hot-1@${asOf}`, `HK-6/ETH@${asOf}`, `TW-12/BTC@${asOf}`] });
-    expect(custody.statement).toBe(`Segregation is in doubt while these breaches are open: TW-4 hot-1 since ${asOf}; HK-6 ETH since ${asOf}; TW-12 BTC since ${asOf}. The BC-4 relief for client assets may not apply.`);
-    expect(capitalReport(facts([]), TW, new Map(), TIER1, [breach('HK-11g', 'ETH')]).clientCustody).toMatchObject({ segregation: 'holds', openBreaches: [] });
+    expect(custody).toMatchObject({
+      segregation: 'in doubt',
+      openBreaches: [`TW-4/hot-1@${asOf}`, `HK-6/ETH@${asOf}`, `TW-12/BTC@${asOf}`],
+    });
+    expect(custody.statement).toBe(
+      `Segregation is in doubt while these breaches are open: TW-4 hot-1 since ${asOf}; HK-6 ETH since ${asOf}; TW-12 BTC since ${asOf}. The BC-4 relief for client assets may not apply.`,
+    );
+    expect(
+      capitalReport(facts([]), TW, new Map(), TIER1, [breach('HK-11g', 'ETH')]).clientCustody,
+    ).toMatchObject({ segregation: 'holds', openBreaches: [] });
   });
 });

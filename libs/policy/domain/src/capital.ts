@@ -1,4 +1,17 @@
-import { add, compare, divide, min, multiply, parseDecimal, rational, subtract, sum, toDecimalText, ZERO, type Rational } from '@custody/exact';
+import {
+  add,
+  compare,
+  divide,
+  min,
+  multiply,
+  parseDecimal,
+  rational,
+  subtract,
+  sum,
+  toDecimalText,
+  ZERO,
+  type Rational,
+} from '@custody/exact';
 import { valueOf, type ComplianceFacts, type PriceProblem } from './facts';
 import { threshold, type PolicyProfile } from './policy-profile';
 import type { OpenBreach } from './breaches';
@@ -26,7 +39,13 @@ export interface CapitalReport {
   readonly valuation: 'complete' | 'indeterminate';
   readonly valuationGaps: readonly string[];
   readonly priceProblems: readonly PriceProblem[];
-  readonly exposures: readonly { readonly asset: string; readonly group: CryptoAssetGroup; readonly classified: boolean; readonly amountMinor: string; readonly value: string }[];
+  readonly exposures: readonly {
+    readonly asset: string;
+    readonly group: CryptoAssetGroup;
+    readonly classified: boolean;
+    readonly amountMinor: string;
+    readonly value: string;
+  }[];
   readonly byGroup: Readonly<Record<CryptoAssetGroup, string>>;
   readonly tier1Capital: string;
   readonly group2Exposure: string;
@@ -61,35 +80,65 @@ export function capitalReport(
   openBreaches: readonly OpenBreach[],
 ): CapitalReport {
   const tier1 = parseDecimal(tier1Capital);
-  if (tier1 === undefined || tier1.numerator <= 0n) throw new Error('assertion: Tier 1 capital is a positive decimal');
+  if (tier1 === undefined || tier1.numerator <= 0n)
+    throw new Error('assertion: Tier 1 capital is a positive decimal');
   const own = new Map<string, bigint>();
   const client = new Map<string, bigint>();
   for (const holding of facts.holdings) {
-    const house = holding.ownerClass === 'house' ? holding.clientMinor + holding.houseMinor : holding.houseMinor;
+    const house =
+      holding.ownerClass === 'house'
+        ? holding.clientMinor + holding.houseMinor
+        : holding.houseMinor;
     own.set(holding.asset, (own.get(holding.asset) ?? 0n) + house);
-    if (holding.ownerClass === 'client-segregated') client.set(holding.asset, (client.get(holding.asset) ?? 0n) + holding.clientMinor);
+    if (holding.ownerClass === 'client-segregated')
+      client.set(holding.asset, (client.get(holding.asset) ?? 0n) + holding.clientMinor);
   }
   const priceProblems: PriceProblem[] = [];
-  const exposures: { asset: string; group: CryptoAssetGroup; classified: boolean; amountMinor: bigint; value: Rational }[] = [];
+  const exposures: {
+    asset: string;
+    group: CryptoAssetGroup;
+    classified: boolean;
+    amountMinor: bigint;
+    value: Rational;
+  }[] = [];
   // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
   for (const [asset, amountMinor] of [...own].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (amountMinor === 0n) continue;
     const group = classification.get(asset) ?? '2b';
     const valued = valueOf(facts, asset, amountMinor, profile.thresholds.staleAfterMs);
     if (!('value' in valued)) priceProblems.push(valued);
-    exposures.push({ asset, group, classified: classification.has(asset), amountMinor, value: 'value' in valued ? valued.value : ZERO });
+    exposures.push({
+      asset,
+      group,
+      classified: classification.has(asset),
+      amountMinor,
+      value: 'value' in valued ? valued.value : ZERO,
+    });
   }
-  const byGroup = Object.fromEntries(CRYPTO_ASSET_GROUPS.map((group) => [group, sum(exposures.filter((entry) => entry.group === group).map((entry) => entry.value))])) as Record<CryptoAssetGroup, Rational>;
+  const byGroup = Object.fromEntries(
+    CRYPTO_ASSET_GROUPS.map((group) => [
+      group,
+      sum(exposures.filter((entry) => entry.group === group).map((entry) => entry.value)),
+    ]),
+  ) as Record<CryptoAssetGroup, Rational>;
   const group2 = add(byGroup['2a'], byGroup['2b']);
   const share = divide(group2, tier1);
   const soft = threshold(profile, 'group2SoftLimit');
   const hard = threshold(profile, 'group2HardLimit');
-  const status: Group2Status = compare(share, soft) <= 0 ? 'within 1%' : compare(share, hard) <= 0 ? 'above 1%' : 'above 2% limit';
+  const status: Group2Status =
+    compare(share, soft) <= 0
+      ? 'within 1%'
+      : compare(share, hard) <= 0
+        ? 'above 1%'
+        : 'above 2% limit';
   const group1Rwa = multiply(add(byGroup['1a'], byGroup['1b']), RISK_WEIGHT_DEFAULT);
   let group2Rwa: Rational;
   if (status === 'above 2% limit') group2Rwa = multiply(group2, RISK_WEIGHT_1250);
   else {
-    const normal = add(multiply(byGroup['2a'], RISK_WEIGHT_DEFAULT), multiply(byGroup['2b'], RISK_WEIGHT_1250));
+    const normal = add(
+      multiply(byGroup['2a'], RISK_WEIGHT_DEFAULT),
+      multiply(byGroup['2b'], RISK_WEIGHT_1250),
+    );
     if (status === 'within 1%') group2Rwa = normal;
     else {
       // the excess above 1% of Tier 1 takes 1250% (taken from 2a first: 2b is at 1250% already)
@@ -102,7 +151,12 @@ export function capitalReport(
   // Own balances are complete only when the facts miss nothing and no own holding is negative.
   const valuationGaps = [
     ...(facts.gaps ?? []),
-    ...[...own].filter(([, amount]) => amount < 0n).map(([asset, amount]) => `own ${asset} is negative (${amount}): fees paid without a recorded house float`),
+    ...[...own]
+      .filter(([, amount]) => amount < 0n)
+      .map(
+        ([asset, amount]) =>
+          `own ${asset} is negative (${amount}): fees paid without a recorded house float`,
+      ),
     ...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`),
   ];
   const indeterminate = valuationGaps.length > 0;
@@ -116,25 +170,40 @@ export function capitalReport(
     valuation: indeterminate ? 'indeterminate' : 'complete',
     valuationGaps,
     priceProblems,
-    exposures: exposures.map((entry) => ({ asset: entry.asset, group: entry.group, classified: entry.classified, amountMinor: entry.amountMinor.toString(), value: money(entry.value) })),
-    byGroup: Object.fromEntries(CRYPTO_ASSET_GROUPS.map((group) => [group, money(byGroup[group])])) as Record<CryptoAssetGroup, string>,
+    exposures: exposures.map((entry) => ({
+      asset: entry.asset,
+      group: entry.group,
+      classified: entry.classified,
+      amountMinor: entry.amountMinor.toString(),
+      value: money(entry.value),
+    })),
+    byGroup: Object.fromEntries(
+      CRYPTO_ASSET_GROUPS.map((group) => [group, money(byGroup[group])]),
+    ) as Record<CryptoAssetGroup, string>,
     tier1Capital,
     group2Exposure: money(group2),
     group2ShareOfTier1: `${toDecimalText(multiply(share, rational(100n)), 4)}%`,
     group2Status: indeterminate ? 'indeterminate' : status,
     riskWeightedAssets: money(add(group1Rwa, group2Rwa)),
     clientCustody: {
-      // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
-      holdings: [...client].filter(([, amount]) => amount !== 0n).sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, amountMinor]) => ({ asset, amountMinor: amountMinor.toString() })),
-      segregation: segregationBreaches.length > 0 ? 'in doubt' : segregationChecked ? 'holds' : 'not evaluated',
+      holdings: [...client]
+        .filter(([, amount]) => amount !== 0n)
+        // Stryker disable next-line EqualityOperator: the keys of a Map are unique, so a and b are never equal and a <= b is a < b
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([asset, amountMinor]) => ({ asset, amountMinor: amountMinor.toString() })),
+      segregation:
+        segregationBreaches.length > 0
+          ? 'in doubt'
+          : segregationChecked
+            ? 'holds'
+            : 'not evaluated',
       statement:
         segregationBreaches.length === 0
           ? segregationChecked
             ? 'Client assets are held in segregated client wallets and accounts: no credit or market risk capital is held against them (BC-4).'
-            : 'The policy in force does not check commingling (no TW-4 rule) and the ledger\'s books are not read (no HK-6 rule): whether client assets are segregated is not evaluated here, so the BC-4 relief is not asserted.'
+            : "The policy in force does not check commingling (no TW-4 rule) and the ledger's books are not read (no HK-6 rule): whether client assets are segregated is not evaluated here, so the BC-4 relief is not asserted."
           : `Segregation is in doubt while these breaches are open: ${segregationBreaches.map((breach) => `${breach.ruleId} ${breach.subject} since ${breach.detectedAt}`).join('; ')}. The BC-4 relief for client assets may not apply.`,
       openBreaches: segregationBreaches.map((breach) => breach.breachId),
     },
   };
 }
-

@@ -22,7 +22,12 @@ export interface PriceObservation {
 }
 
 /** TW-4's four purposes for house assets in a client wallet. */
-export const COMMINGLING_PURPOSES = ['network-fee', 'trading-fees-held', 'prefunded-rewards', 'settlement-prefunding'] as const;
+export const COMMINGLING_PURPOSES = [
+  'network-fee',
+  'trading-fees-held',
+  'prefunded-rewards',
+  'settlement-prefunding',
+] as const;
 export type ComminglingPurpose = (typeof COMMINGLING_PURPOSES)[number];
 
 /** A recorded commingling exception (`ComminglingExceptionRecorded`): house assets placed in a client wallet, with why. */
@@ -81,27 +86,47 @@ export interface ComplianceFacts {
 /** A price may be observed this far ahead of the facts' instant (clocks of two systems), no more. */
 export const PRICE_CLOCK_SKEW_MS = 5_000;
 
-export type PriceProblem = { readonly asset: string; readonly problem: 'missing' | 'stale' | 'invalid'; readonly observedAt?: string };
+export type PriceProblem = {
+  readonly asset: string;
+  readonly problem: 'missing' | 'stale' | 'invalid';
+  readonly observedAt?: string;
+};
 
 /**
  * The value of one minor unit of an asset at its price, or why it cannot be valued now: no price,
  * a price that does not parse, or a price older than the staleness limit (fail safe: never valued
  * on an old price). Whether an asset can be valued depends on its price alone, never on an amount.
  */
-export function unitValueOf(facts: ComplianceFacts, asset: string, stalenessMs: number): { readonly perMinor: Rational } | PriceProblem {
+export function unitValueOf(
+  facts: ComplianceFacts,
+  asset: string,
+  stalenessMs: number,
+): { readonly perMinor: Rational } | PriceProblem {
   const observation = facts.prices.get(asset);
   if (observation === undefined) return { asset, problem: 'missing' };
   const price = parseDecimal(observation.price);
   const decimals = facts.decimals.get(asset);
   const age = Date.parse(facts.asOf) - Date.parse(observation.observedAt);
   // no price, a zero or negative one, a time that does not parse or lies ahead of the facts: not a price to value by
-  if (price === undefined || decimals === undefined || price.numerator <= 0n || Number.isNaN(age) || age < -PRICE_CLOCK_SKEW_MS) return { asset, problem: 'invalid', observedAt: observation.observedAt };
+  if (
+    price === undefined ||
+    decimals === undefined ||
+    price.numerator <= 0n ||
+    Number.isNaN(age) ||
+    age < -PRICE_CLOCK_SKEW_MS
+  )
+    return { asset, problem: 'invalid', observedAt: observation.observedAt };
   if (age > stalenessMs) return { asset, problem: 'stale', observedAt: observation.observedAt };
   return { perMinor: multiply(fromMinor(1n, decimals), price) };
 }
 
 /** The value of an amount of an asset at its price, or why it cannot be valued now (`unitValueOf`). */
-export function valueOf(facts: ComplianceFacts, asset: string, amountMinor: bigint, stalenessMs: number): { readonly value: Rational } | PriceProblem {
+export function valueOf(
+  facts: ComplianceFacts,
+  asset: string,
+  amountMinor: bigint,
+  stalenessMs: number,
+): { readonly value: Rational } | PriceProblem {
   const unit = unitValueOf(facts, asset, stalenessMs);
   return 'perMinor' in unit ? { value: multiply(rational(amountMinor), unit.perMinor) } : unit;
 }

@@ -1,9 +1,20 @@
-import { activeProfile, decideGovernance, evolveGovernance, initialGovernanceState, type GovernanceCommand, type GovernanceState } from './governance';
+import {
+  activeProfile,
+  decideGovernance,
+  evolveGovernance,
+  initialGovernanceState,
+  type GovernanceCommand,
+  type GovernanceState,
+} from './governance';
 import { DEFAULT_THRESHOLDS, defaultProfile } from './policy-profile';
 import { decideWithdrawalPolicy } from './withdrawal-policy';
 
 const at = '2026-11-24T09:00:00.000Z';
-const stricter = { version: 'HK-2026.2', jurisdictions: ['HK' as const], thresholds: { ...DEFAULT_THRESHOLDS, hkColdQuantityMin: '0.99' } };
+const stricter = {
+  version: 'HK-2026.2',
+  jurisdictions: ['HK' as const],
+  thresholds: { ...DEFAULT_THRESHOLDS, hkColdQuantityMin: '0.99' },
+};
 function given(...commands: GovernanceCommand[]): GovernanceState {
   return commands.reduce((state, command) => {
     const decision = decideGovernance(command, state);
@@ -13,35 +24,123 @@ function given(...commands: GovernanceCommand[]): GovernanceState {
 }
 const outcome = (command: GovernanceCommand, state: GovernanceState) => {
   const decision = decideGovernance(command, state);
-  return decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path];
+  return decision.ok
+    ? decision.events.map((event) => event.type)
+    : [decision.error.code, decision.error.path];
 };
-const propose: GovernanceCommand = { type: 'ProposePolicyVersion', profile: stricter, licensedJurisdictions: ['HK'], reason: 'board resolution 2026-11', by: 'compliance-1', at };
+const propose: GovernanceCommand = {
+  type: 'ProposePolicyVersion',
+  profile: stricter,
+  licensedJurisdictions: ['HK'],
+  reason: 'board resolution 2026-11',
+  by: 'compliance-1',
+  at,
+};
 
 describe('policy versions and classification, maker-checker', () => {
   it('given a proposed version, then it is not in force until a different person approves it; the approval names the version it supersedes', () => {
     const proposed = given(propose);
     expect(activeProfile(proposed)).toBeUndefined();
-    expect(outcome({ type: 'DecidePolicyVersion', version: 'HK-2026.2', decision: 'approve', reason: 'ok', by: 'compliance-1', at }, proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
-    const approved = given(propose, { type: 'DecidePolicyVersion', version: 'HK-2026.2', decision: 'approve', reason: 'matches the resolution', by: 'compliance-2', at });
+    expect(
+      outcome(
+        {
+          type: 'DecidePolicyVersion',
+          version: 'HK-2026.2',
+          decision: 'approve',
+          reason: 'ok',
+          by: 'compliance-1',
+          at,
+        },
+        proposed,
+      ),
+    ).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    const approved = given(propose, {
+      type: 'DecidePolicyVersion',
+      version: 'HK-2026.2',
+      decision: 'approve',
+      reason: 'matches the resolution',
+      by: 'compliance-2',
+      at,
+    });
     expect(activeProfile(approved)?.thresholds.hkColdQuantityMin).toBe('0.99');
-    const next = { ...propose, profile: { ...stricter, version: 'HK-2026.3' }, by: 'compliance-2' } as GovernanceCommand;
-    const decided = decideGovernance({ type: 'DecidePolicyVersion', version: 'HK-2026.3', decision: 'approve', reason: 'ok', by: 'compliance-1', at }, [next].reduce((state, command) => {
-      const decision = decideGovernance(command, state);
-      return decision.ok ? decision.events.reduce(evolveGovernance, state) : state;
-    }, approved));
+    const next = {
+      ...propose,
+      profile: { ...stricter, version: 'HK-2026.3' },
+      by: 'compliance-2',
+    } as GovernanceCommand;
+    const decided = decideGovernance(
+      {
+        type: 'DecidePolicyVersion',
+        version: 'HK-2026.3',
+        decision: 'approve',
+        reason: 'ok',
+        by: 'compliance-1',
+        at,
+      },
+      [next].reduce((state, command) => {
+        const decision = decideGovernance(command, state);
+        return decision.ok ? decision.events.reduce(evolveGovernance, state) : state;
+      }, approved),
+    );
     expect(decided.ok && decided.events[0]?.data).toMatchObject({ supersedes: 'HK-2026.2' });
   });
 
   it('given an invalid profile or a version that exists, then each is refused with its code; a version is never edited', () => {
-    expect(outcome({ ...propose, profile: { ...stricter, thresholds: { ...stricter.thresholds, twHouseInHotMax: '2' } } } as GovernanceCommand, initialGovernanceState)).toEqual(['PROFILE_INVALID', 'profile.thresholds.twHouseInHotMax']);
+    expect(
+      outcome(
+        {
+          ...propose,
+          profile: { ...stricter, thresholds: { ...stricter.thresholds, twHouseInHotMax: '2' } },
+        } as GovernanceCommand,
+        initialGovernanceState,
+      ),
+    ).toEqual(['PROFILE_INVALID', 'profile.thresholds.twHouseInHotMax']);
     expect(outcome(propose, given(propose))).toEqual(['POLICY_VERSION_TAKEN', 'profile.version']);
   });
 
   it('BC-1 given a classification proposed by one person, then it applies only once another approves it, recording the previous group', () => {
-    const proposed = given({ type: 'ProposeClassification', changeId: 'C-1', asset: 'USDT', group: '1b', reason: 'stabilisation test passed', by: 'risk-1', at });
+    const proposed = given({
+      type: 'ProposeClassification',
+      changeId: 'C-1',
+      asset: 'USDT',
+      group: '1b',
+      reason: 'stabilisation test passed',
+      by: 'risk-1',
+      at,
+    });
     expect(proposed.classification.get('USDT')).toBeUndefined(); // until then: 2b
-    expect(outcome({ type: 'DecideClassification', changeId: 'C-1', decision: 'approve', reason: 'ok', by: 'risk-1', at }, proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
-    const approved = given({ type: 'ProposeClassification', changeId: 'C-1', asset: 'USDT', group: '1b', reason: 'stabilisation test passed', by: 'risk-1', at }, { type: 'DecideClassification', changeId: 'C-1', decision: 'approve', reason: 'reviewed', by: 'risk-2', at });
+    expect(
+      outcome(
+        {
+          type: 'DecideClassification',
+          changeId: 'C-1',
+          decision: 'approve',
+          reason: 'ok',
+          by: 'risk-1',
+          at,
+        },
+        proposed,
+      ),
+    ).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    const approved = given(
+      {
+        type: 'ProposeClassification',
+        changeId: 'C-1',
+        asset: 'USDT',
+        group: '1b',
+        reason: 'stabilisation test passed',
+        by: 'risk-1',
+        at,
+      },
+      {
+        type: 'DecideClassification',
+        changeId: 'C-1',
+        decision: 'approve',
+        reason: 'reviewed',
+        by: 'risk-2',
+        at,
+      },
+    );
     expect(approved.classification.get('USDT')).toBe('1b');
   });
 });
@@ -50,80 +149,217 @@ describe('governance review cases', () => {
   it('given a version proposed before the one in force, then approving it later is refused (no silent rollback)', () => {
     const v2 = { ...propose, profile: { ...stricter, version: 'HK-2026.2' } } as GovernanceCommand;
     const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
-    const state = given(v2, v3, { type: 'DecidePolicyVersion', version: 'HK-2026.3', decision: 'approve', reason: 'ok', by: 'compliance-2', at });
-    expect(outcome({ type: 'DecidePolicyVersion', version: 'HK-2026.2', decision: 'approve', reason: 'ok', by: 'compliance-2', at }, state)).toEqual(['POLICY_VERSION_SUPERSEDED', 'version']);
+    const state = given(v2, v3, {
+      type: 'DecidePolicyVersion',
+      version: 'HK-2026.3',
+      decision: 'approve',
+      reason: 'ok',
+      by: 'compliance-2',
+      at,
+    });
+    expect(
+      outcome(
+        {
+          type: 'DecidePolicyVersion',
+          version: 'HK-2026.2',
+          decision: 'approve',
+          reason: 'ok',
+          by: 'compliance-2',
+          at,
+        },
+        state,
+      ),
+    ).toEqual(['POLICY_VERSION_SUPERSEDED', 'version']);
   });
 
   it('given a version that drops a licensed jurisdiction, then PROFILE_JURISDICTION_MISSING', () => {
-    expect(outcome({ ...propose, licensedJurisdictions: ['HK', 'TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions']);
+    expect(
+      outcome(
+        { ...propose, licensedJurisdictions: ['HK', 'TW'] } as GovernanceCommand,
+        initialGovernanceState,
+      ),
+    ).toEqual(['PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions']);
   });
 });
 
 describe('withdrawal decision', () => {
   const profile = defaultProfile(['HK']);
-  const limits = { dailyPerClientMinor: new Map([['ETH', 10n]]), quorumTiers: [{ asset: 'ETH', aboveMinor: 5n, quorum: 3 }], baseQuorum: 2 };
-  const facts = { clientId: 'alice', asset: 'ETH', amountMinor: 4n, destinationAllowListed: true, availableMinor: 100n, withdrawnTodayMinor: 0n };
+  const limits = {
+    dailyPerClientMinor: new Map([['ETH', 10n]]),
+    quorumTiers: [{ asset: 'ETH', aboveMinor: 5n, quorum: 3 }],
+    baseQuorum: 2,
+  };
+  const facts = {
+    clientId: 'alice',
+    asset: 'ETH',
+    amountMinor: 4n,
+    destinationAllowListed: true,
+    availableMinor: 100n,
+    withdrawnTodayMinor: 0n,
+  };
 
-  it('HK-11h / HK-7 given an allow-listed destination within the balance and the daily limit, then allowed with the base quorum; above a tier, the tier\'s quorum', () => {
-    expect(decideWithdrawalPolicy(facts, limits, profile)).toMatchObject({ allowed: true, quorumRequired: 2, policyVersion: 'HK-default-1' });
-    expect(decideWithdrawalPolicy({ ...facts, amountMinor: 6n }, limits, profile)).toMatchObject({ allowed: true, quorumRequired: 3 });
+  it("HK-11h / HK-7 given an allow-listed destination within the balance and the daily limit, then allowed with the base quorum; above a tier, the tier's quorum", () => {
+    expect(decideWithdrawalPolicy(facts, limits, profile)).toMatchObject({
+      allowed: true,
+      quorumRequired: 2,
+      policyVersion: 'HK-default-1',
+    });
+    expect(decideWithdrawalPolicy({ ...facts, amountMinor: 6n }, limits, profile)).toMatchObject({
+      allowed: true,
+      quorumRequired: 3,
+    });
   });
 
   it('HK-11h / HK-7 given an unlisted destination, too little available or the daily limit passed, then refused naming every failed check', () => {
-    const verdict = decideWithdrawalPolicy({ ...facts, destinationAllowListed: false, availableMinor: 3n, withdrawnTodayMinor: 7n }, limits, profile);
+    const verdict = decideWithdrawalPolicy(
+      { ...facts, destinationAllowListed: false, availableMinor: 3n, withdrawnTodayMinor: 7n },
+      limits,
+      profile,
+    );
     expect(verdict.allowed).toBe(false);
-    expect(verdict.checks.filter((check) => !check.passed).map((check) => check.check)).toEqual(['HK-11h allow-listed destination', 'HK-7 available balance', 'daily limit']);
+    expect(verdict.checks.filter((check) => !check.passed).map((check) => check.check)).toEqual([
+      'HK-11h allow-listed destination',
+      'HK-7 available balance',
+      'daily limit',
+    ]);
   });
 
   it('given a zero or negative amount, then refused whatever else holds', () => {
-    expect(decideWithdrawalPolicy({ ...facts, amountMinor: -5n, availableMinor: 0n }, limits, profile).allowed).toBe(false);
+    expect(
+      decideWithdrawalPolicy({ ...facts, amountMinor: -5n, availableMinor: 0n }, limits, profile)
+        .allowed,
+    ).toBe(false);
   });
 });
 
 describe('policy versions: propose', () => {
   it('given a valid profile and a reason, then one PolicyVersionProposed with the profile, who proposed it, why and when; not yet in force', () => {
-    expect(decideGovernance(propose, initialGovernanceState)).toEqual({ ok: true, events: [{ type: 'PolicyVersionProposed', data: { profile: stricter, proposedBy: 'compliance-1', reason: 'board resolution 2026-11', at } }] });
+    expect(decideGovernance(propose, initialGovernanceState)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'PolicyVersionProposed',
+          data: {
+            profile: stricter,
+            proposedBy: 'compliance-1',
+            reason: 'board resolution 2026-11',
+            at,
+          },
+        },
+      ],
+    });
     const proposed = given(propose);
-    expect(proposed.versions.get('HK-2026.2')).toEqual({ value: stricter, proposedBy: 'compliance-1', reason: 'board resolution 2026-11', status: 'pending' });
+    expect(proposed.versions.get('HK-2026.2')).toEqual({
+      value: stricter,
+      proposedBy: 'compliance-1',
+      reason: 'board resolution 2026-11',
+      status: 'pending',
+    });
     expect(proposed.activeVersion).toBeUndefined();
   });
 
   it('given an empty or blank reason, then REASON_REQUIRED on reason', () => {
-    expect(outcome({ ...propose, reason: '' } as GovernanceCommand, initialGovernanceState)).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(outcome({ ...propose, reason: '   ' } as GovernanceCommand, initialGovernanceState)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(
+      outcome({ ...propose, reason: '' } as GovernanceCommand, initialGovernanceState),
+    ).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(
+      outcome({ ...propose, reason: '   ' } as GovernanceCommand, initialGovernanceState),
+    ).toEqual(['REASON_REQUIRED', 'reason']);
   });
 
   it('given a version covering more jurisdictions than licensed, then accepted; one licensed jurisdiction missing, then refused', () => {
-    const both = { ...stricter, version: 'HK+TW-2026.2', jurisdictions: ['HK' as const, 'TW' as const] };
-    expect(outcome({ ...propose, profile: both, licensedJurisdictions: ['TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PolicyVersionProposed']);
-    expect(outcome({ ...propose, profile: both, licensedJurisdictions: ['HK', 'TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PolicyVersionProposed']);
-    expect(outcome({ ...propose, licensedJurisdictions: ['TW'] } as GovernanceCommand, initialGovernanceState)).toEqual(['PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions']);
+    const both = {
+      ...stricter,
+      version: 'HK+TW-2026.2',
+      jurisdictions: ['HK' as const, 'TW' as const],
+    };
+    expect(
+      outcome(
+        { ...propose, profile: both, licensedJurisdictions: ['TW'] } as GovernanceCommand,
+        initialGovernanceState,
+      ),
+    ).toEqual(['PolicyVersionProposed']);
+    expect(
+      outcome(
+        { ...propose, profile: both, licensedJurisdictions: ['HK', 'TW'] } as GovernanceCommand,
+        initialGovernanceState,
+      ),
+    ).toEqual(['PolicyVersionProposed']);
+    expect(
+      outcome(
+        { ...propose, licensedJurisdictions: ['TW'] } as GovernanceCommand,
+        initialGovernanceState,
+      ),
+    ).toEqual(['PROFILE_JURISDICTION_MISSING', 'profile.jurisdictions']);
   });
 });
 
 describe('policy versions: decide (maker-checker)', () => {
-  const decide = (decision: 'approve' | 'reject', version = 'HK-2026.2', by = 'compliance-2'): GovernanceCommand => ({ type: 'DecidePolicyVersion', version, decision, reason: 'reviewed against the resolution', by, at });
+  const decide = (
+    decision: 'approve' | 'reject',
+    version = 'HK-2026.2',
+    by = 'compliance-2',
+  ): GovernanceCommand => ({
+    type: 'DecidePolicyVersion',
+    version,
+    decision,
+    reason: 'reviewed against the resolution',
+    by,
+    at,
+  });
   const proposed = given(propose);
 
   it('given no such version, then POLICY_VERSION_UNKNOWN on version, to approve or to reject', () => {
-    expect(outcome(decide('approve', 'HK-2099.1'), proposed)).toEqual(['POLICY_VERSION_UNKNOWN', 'version']);
-    expect(outcome(decide('reject', 'HK-2099.1'), proposed)).toEqual(['POLICY_VERSION_UNKNOWN', 'version']);
+    expect(outcome(decide('approve', 'HK-2099.1'), proposed)).toEqual([
+      'POLICY_VERSION_UNKNOWN',
+      'version',
+    ]);
+    expect(outcome(decide('reject', 'HK-2099.1'), proposed)).toEqual([
+      'POLICY_VERSION_UNKNOWN',
+      'version',
+    ]);
   });
 
   it('given the proposer decides, then MAKER_CHECKER_SAME_PERSON on by, to approve or to reject; a different person is accepted', () => {
-    expect(outcome(decide('approve', 'HK-2026.2', 'compliance-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
-    expect(outcome(decide('reject', 'HK-2026.2', 'compliance-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    expect(outcome(decide('approve', 'HK-2026.2', 'compliance-1'), proposed)).toEqual([
+      'MAKER_CHECKER_SAME_PERSON',
+      'by',
+    ]);
+    expect(outcome(decide('reject', 'HK-2026.2', 'compliance-1'), proposed)).toEqual([
+      'MAKER_CHECKER_SAME_PERSON',
+      'by',
+    ]);
     expect(outcome(decide('approve'), proposed)).toEqual(['PolicyVersionApproved']);
     expect(outcome(decide('reject'), proposed)).toEqual(['PolicyVersionRejected']);
   });
 
   it('given a decision with an empty or blank reason, then REASON_REQUIRED on reason', () => {
-    expect(outcome({ ...decide('approve'), reason: '' } as GovernanceCommand, proposed)).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(outcome({ ...decide('reject'), reason: ' ' } as GovernanceCommand, proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome({ ...decide('approve'), reason: '' } as GovernanceCommand, proposed)).toEqual([
+      'REASON_REQUIRED',
+      'reason',
+    ]);
+    expect(outcome({ ...decide('reject'), reason: ' ' } as GovernanceCommand, proposed)).toEqual([
+      'REASON_REQUIRED',
+      'reason',
+    ]);
   });
 
   it('given a different person approves, then PolicyVersionApproved (superseding none) and the version is in force', () => {
-    expect(decideGovernance(decide('approve'), proposed)).toEqual({ ok: true, events: [{ type: 'PolicyVersionApproved', data: { version: 'HK-2026.2', approvedBy: 'compliance-2', reason: 'reviewed against the resolution', supersedes: null, at } }] });
+    expect(decideGovernance(decide('approve'), proposed)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'PolicyVersionApproved',
+          data: {
+            version: 'HK-2026.2',
+            approvedBy: 'compliance-2',
+            reason: 'reviewed against the resolution',
+            supersedes: null,
+            at,
+          },
+        },
+      ],
+    });
     const approved = given(propose, decide('approve'));
     expect(approved.versions.get('HK-2026.2')?.status).toBe('approved');
     expect(approved.activeVersion).toBe('HK-2026.2');
@@ -131,7 +367,20 @@ describe('policy versions: decide (maker-checker)', () => {
   });
 
   it('given a different person rejects, then PolicyVersionRejected (never an approval) and nothing comes into force', () => {
-    expect(decideGovernance(decide('reject'), proposed)).toEqual({ ok: true, events: [{ type: 'PolicyVersionRejected', data: { version: 'HK-2026.2', rejectedBy: 'compliance-2', reason: 'reviewed against the resolution', at } }] });
+    expect(decideGovernance(decide('reject'), proposed)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'PolicyVersionRejected',
+          data: {
+            version: 'HK-2026.2',
+            rejectedBy: 'compliance-2',
+            reason: 'reviewed against the resolution',
+            at,
+          },
+        },
+      ],
+    });
     const rejected = given(propose, decide('reject'));
     expect(rejected.versions.get('HK-2026.2')?.status).toBe('rejected');
     expect(rejected.activeVersion).toBeUndefined();
@@ -149,8 +398,14 @@ describe('policy versions: decide (maker-checker)', () => {
     const approved = given(propose, decide('approve'));
     const rejected = given(propose, decide('reject'));
     for (const state of [approved, rejected]) {
-      expect(outcome(decide('approve', 'HK-2026.2', 'compliance-3'), state)).toEqual(['POLICY_VERSION_NOT_PENDING', 'version']);
-      expect(outcome(decide('reject', 'HK-2026.2', 'compliance-3'), state)).toEqual(['POLICY_VERSION_NOT_PENDING', 'version']);
+      expect(outcome(decide('approve', 'HK-2026.2', 'compliance-3'), state)).toEqual([
+        'POLICY_VERSION_NOT_PENDING',
+        'version',
+      ]);
+      expect(outcome(decide('reject', 'HK-2026.2', 'compliance-3'), state)).toEqual([
+        'POLICY_VERSION_NOT_PENDING',
+        'version',
+      ]);
     }
   });
 
@@ -158,89 +413,259 @@ describe('policy versions: decide (maker-checker)', () => {
     const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
     const v4 = { ...propose, profile: { ...stricter, version: 'HK-2026.4' } } as GovernanceCommand;
     const state = given(propose, v3, v4, decide('approve', 'HK-2026.3'));
-    expect(decideGovernance(decide('approve', 'HK-2026.4'), state)).toMatchObject({ ok: true, events: [{ type: 'PolicyVersionApproved', data: { version: 'HK-2026.4', supersedes: 'HK-2026.3' } }] });
-    expect(outcome(decide('approve', 'HK-2026.2'), state)).toEqual(['POLICY_VERSION_SUPERSEDED', 'version']);
+    expect(decideGovernance(decide('approve', 'HK-2026.4'), state)).toMatchObject({
+      ok: true,
+      events: [
+        { type: 'PolicyVersionApproved', data: { version: 'HK-2026.4', supersedes: 'HK-2026.3' } },
+      ],
+    });
+    expect(outcome(decide('approve', 'HK-2026.2'), state)).toEqual([
+      'POLICY_VERSION_SUPERSEDED',
+      'version',
+    ]);
     expect(outcome(decide('reject', 'HK-2026.2'), state)).toEqual(['PolicyVersionRejected']);
     // the first approval of all: an older pending version is not superseded by nothing
-    expect(outcome(decide('approve', 'HK-2026.2'), given(propose, v3))).toEqual(['PolicyVersionApproved']);
+    expect(outcome(decide('approve', 'HK-2026.2'), given(propose, v3))).toEqual([
+      'PolicyVersionApproved',
+    ]);
   });
 
   it('given a decision event on a version never proposed, then evolve refuses it (the stream is corrupt)', () => {
-    expect(() => evolveGovernance(initialGovernanceState, { type: 'PolicyVersionApproved', data: { version: 'HK-2099.1', approvedBy: 'x', reason: 'r', supersedes: null, at } })).toThrow();
-    expect(() => evolveGovernance(initialGovernanceState, { type: 'PolicyVersionRejected', data: { version: 'HK-2099.1', rejectedBy: 'x', reason: 'r', at } })).toThrow();
+    expect(() =>
+      evolveGovernance(initialGovernanceState, {
+        type: 'PolicyVersionApproved',
+        data: { version: 'HK-2099.1', approvedBy: 'x', reason: 'r', supersedes: null, at },
+      }),
+    ).toThrow();
+    expect(() =>
+      evolveGovernance(initialGovernanceState, {
+        type: 'PolicyVersionRejected',
+        data: { version: 'HK-2099.1', rejectedBy: 'x', reason: 'r', at },
+      }),
+    ).toThrow();
   });
 });
 
 describe('BC-1 crypto-asset classification (maker-checker)', () => {
-  const proposeClass = (overrides: Partial<{ changeId: string; asset: string; group: '1a' | '1b' | '2a' | '2b'; reason: string; by: string }> = {}): GovernanceCommand => ({ type: 'ProposeClassification', changeId: 'C-1', asset: 'USDT', group: '1b', reason: 'stabilisation test passed', by: 'risk-1', at, ...overrides });
-  const decideClass = (decision: 'approve' | 'reject', changeId = 'C-1', by = 'risk-2'): GovernanceCommand => ({ type: 'DecideClassification', changeId, decision, reason: 'reviewed', by, at });
+  const proposeClass = (
+    overrides: Partial<{
+      changeId: string;
+      asset: string;
+      group: '1a' | '1b' | '2a' | '2b';
+      reason: string;
+      by: string;
+    }> = {},
+  ): GovernanceCommand => ({
+    type: 'ProposeClassification',
+    changeId: 'C-1',
+    asset: 'USDT',
+    group: '1b',
+    reason: 'stabilisation test passed',
+    by: 'risk-1',
+    at,
+    ...overrides,
+  });
+  const decideClass = (
+    decision: 'approve' | 'reject',
+    changeId = 'C-1',
+    by = 'risk-2',
+  ): GovernanceCommand => ({
+    type: 'DecideClassification',
+    changeId,
+    decision,
+    reason: 'reviewed',
+    by,
+    at,
+  });
   const proposed = given(proposeClass());
 
   it('BC-1 given a valid proposal, then AssetClassificationProposed with the change, asset, group, who, why and when; pending, not applied', () => {
-    expect(decideGovernance(proposeClass(), initialGovernanceState)).toEqual({ ok: true, events: [{ type: 'AssetClassificationProposed', data: { changeId: 'C-1', asset: 'USDT', group: '1b', proposedBy: 'risk-1', reason: 'stabilisation test passed', at } }] });
-    expect(proposed.classificationChanges.get('C-1')).toEqual({ value: { asset: 'USDT', group: '1b' }, proposedBy: 'risk-1', reason: 'stabilisation test passed', status: 'pending' });
+    expect(decideGovernance(proposeClass(), initialGovernanceState)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'AssetClassificationProposed',
+          data: {
+            changeId: 'C-1',
+            asset: 'USDT',
+            group: '1b',
+            proposedBy: 'risk-1',
+            reason: 'stabilisation test passed',
+            at,
+          },
+        },
+      ],
+    });
+    expect(proposed.classificationChanges.get('C-1')).toEqual({
+      value: { asset: 'USDT', group: '1b' },
+      proposedBy: 'risk-1',
+      reason: 'stabilisation test passed',
+      status: 'pending',
+    });
     expect(proposed.classification.size).toBe(0);
   });
 
   it('BC-1 an asset code is 2 to 16 capitals or digits: at each bound accepted, one either side or another character refused on asset', () => {
-    for (const asset of ['BT', 'A1B2C3D4E5F6G7H8', 'USDC']) expect(outcome(proposeClass({ asset }), initialGovernanceState)).toEqual(['AssetClassificationProposed']);
-    for (const asset of ['B', 'A1B2C3D4E5F6G7H8I', 'usdt', 'xUSDT', 'USDTx', 'US-DT', '', ' USDT']) expect(outcome(proposeClass({ asset }), initialGovernanceState)).toEqual(['ASSET_INVALID', 'asset']);
+    for (const asset of ['BT', 'A1B2C3D4E5F6G7H8', 'USDC'])
+      expect(outcome(proposeClass({ asset }), initialGovernanceState)).toEqual([
+        'AssetClassificationProposed',
+      ]);
+    for (const asset of ['B', 'A1B2C3D4E5F6G7H8I', 'usdt', 'xUSDT', 'USDTx', 'US-DT', '', ' USDT'])
+      expect(outcome(proposeClass({ asset }), initialGovernanceState)).toEqual([
+        'ASSET_INVALID',
+        'asset',
+      ]);
   });
 
   it('BC-1 given a change id in use, then CLASSIFICATION_CHANGE_TAKEN on changeId; an empty or blank reason, REASON_REQUIRED on reason', () => {
-    expect(outcome(proposeClass({ asset: 'BTC' }), proposed)).toEqual(['CLASSIFICATION_CHANGE_TAKEN', 'changeId']);
-    expect(outcome(proposeClass({ changeId: 'C-2', reason: '' }), proposed)).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(outcome(proposeClass({ changeId: 'C-2', reason: '  ' }), proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome(proposeClass({ asset: 'BTC' }), proposed)).toEqual([
+      'CLASSIFICATION_CHANGE_TAKEN',
+      'changeId',
+    ]);
+    expect(outcome(proposeClass({ changeId: 'C-2', reason: '' }), proposed)).toEqual([
+      'REASON_REQUIRED',
+      'reason',
+    ]);
+    expect(outcome(proposeClass({ changeId: 'C-2', reason: '  ' }), proposed)).toEqual([
+      'REASON_REQUIRED',
+      'reason',
+    ]);
   });
 
   it('BC-1 given no such change, then CLASSIFICATION_CHANGE_UNKNOWN on changeId', () => {
-    expect(outcome(decideClass('approve', 'C-9'), proposed)).toEqual(['CLASSIFICATION_CHANGE_UNKNOWN', 'changeId']);
-    expect(outcome(decideClass('reject', 'C-9'), proposed)).toEqual(['CLASSIFICATION_CHANGE_UNKNOWN', 'changeId']);
+    expect(outcome(decideClass('approve', 'C-9'), proposed)).toEqual([
+      'CLASSIFICATION_CHANGE_UNKNOWN',
+      'changeId',
+    ]);
+    expect(outcome(decideClass('reject', 'C-9'), proposed)).toEqual([
+      'CLASSIFICATION_CHANGE_UNKNOWN',
+      'changeId',
+    ]);
   });
 
   it('BC-1 given the proposer decides, then MAKER_CHECKER_SAME_PERSON on by, either way; a different person is accepted; a blank reason is refused', () => {
-    expect(outcome(decideClass('approve', 'C-1', 'risk-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
-    expect(outcome(decideClass('reject', 'C-1', 'risk-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
+    expect(outcome(decideClass('approve', 'C-1', 'risk-1'), proposed)).toEqual([
+      'MAKER_CHECKER_SAME_PERSON',
+      'by',
+    ]);
+    expect(outcome(decideClass('reject', 'C-1', 'risk-1'), proposed)).toEqual([
+      'MAKER_CHECKER_SAME_PERSON',
+      'by',
+    ]);
     expect(outcome(decideClass('approve'), proposed)).toEqual(['AssetClassificationApproved']);
     expect(outcome(decideClass('reject'), proposed)).toEqual(['AssetClassificationRejected']);
-    expect(outcome({ ...decideClass('approve'), reason: ' ' } as GovernanceCommand, proposed)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(
+      outcome({ ...decideClass('approve'), reason: ' ' } as GovernanceCommand, proposed),
+    ).toEqual(['REASON_REQUIRED', 'reason']);
   });
 
   it('BC-1 given a different person approves, then AssetClassificationApproved naming the previous group (none at first) and the group applies', () => {
-    expect(decideGovernance(decideClass('approve'), proposed)).toEqual({ ok: true, events: [{ type: 'AssetClassificationApproved', data: { changeId: 'C-1', asset: 'USDT', group: '1b', previousGroup: null, approvedBy: 'risk-2', reason: 'reviewed', at } }] });
+    expect(decideGovernance(decideClass('approve'), proposed)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'AssetClassificationApproved',
+          data: {
+            changeId: 'C-1',
+            asset: 'USDT',
+            group: '1b',
+            previousGroup: null,
+            approvedBy: 'risk-2',
+            reason: 'reviewed',
+            at,
+          },
+        },
+      ],
+    });
     const approved = given(proposeClass(), decideClass('approve'));
     expect(approved.classificationChanges.get('C-1')?.status).toBe('approved');
     expect([...approved.classification]).toEqual([['USDT', '1b']]);
-    const regrouped = given(proposeClass(), decideClass('approve'), proposeClass({ changeId: 'C-2', group: '2a' }));
-    expect(decideGovernance(decideClass('approve', 'C-2'), regrouped)).toMatchObject({ ok: true, events: [{ data: { changeId: 'C-2', group: '2a', previousGroup: '1b' } }] });
-    expect(given(proposeClass(), decideClass('approve'), proposeClass({ changeId: 'C-2', group: '2a' }), decideClass('approve', 'C-2')).classification.get('USDT')).toBe('2a');
+    const regrouped = given(
+      proposeClass(),
+      decideClass('approve'),
+      proposeClass({ changeId: 'C-2', group: '2a' }),
+    );
+    expect(decideGovernance(decideClass('approve', 'C-2'), regrouped)).toMatchObject({
+      ok: true,
+      events: [{ data: { changeId: 'C-2', group: '2a', previousGroup: '1b' } }],
+    });
+    expect(
+      given(
+        proposeClass(),
+        decideClass('approve'),
+        proposeClass({ changeId: 'C-2', group: '2a' }),
+        decideClass('approve', 'C-2'),
+      ).classification.get('USDT'),
+    ).toBe('2a');
   });
 
   it('BC-1 given a different person rejects, then AssetClassificationRejected (never an approval) and the classification is unchanged', () => {
-    expect(decideGovernance(decideClass('reject'), proposed)).toEqual({ ok: true, events: [{ type: 'AssetClassificationRejected', data: { changeId: 'C-1', rejectedBy: 'risk-2', reason: 'reviewed', at } }] });
+    expect(decideGovernance(decideClass('reject'), proposed)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'AssetClassificationRejected',
+          data: { changeId: 'C-1', rejectedBy: 'risk-2', reason: 'reviewed', at },
+        },
+      ],
+    });
     const rejected = given(proposeClass(), decideClass('reject'));
     expect(rejected.classificationChanges.get('C-1')?.status).toBe('rejected');
     expect(rejected.classification.size).toBe(0);
-    const kept = given(proposeClass(), decideClass('approve'), proposeClass({ changeId: 'C-2', group: '2a' }), decideClass('reject', 'C-2'));
+    const kept = given(
+      proposeClass(),
+      decideClass('approve'),
+      proposeClass({ changeId: 'C-2', group: '2a' }),
+      decideClass('reject', 'C-2'),
+    );
     expect([...kept.classification]).toEqual([['USDT', '1b']]);
   });
 
   it('BC-1 given a change already approved or rejected, then a second decision either way is CLASSIFICATION_CHANGE_NOT_PENDING on changeId', () => {
-    for (const state of [given(proposeClass(), decideClass('approve')), given(proposeClass(), decideClass('reject'))]) {
-      expect(outcome(decideClass('approve', 'C-1', 'risk-3'), state)).toEqual(['CLASSIFICATION_CHANGE_NOT_PENDING', 'changeId']);
-      expect(outcome(decideClass('reject', 'C-1', 'risk-3'), state)).toEqual(['CLASSIFICATION_CHANGE_NOT_PENDING', 'changeId']);
+    for (const state of [
+      given(proposeClass(), decideClass('approve')),
+      given(proposeClass(), decideClass('reject')),
+    ]) {
+      expect(outcome(decideClass('approve', 'C-1', 'risk-3'), state)).toEqual([
+        'CLASSIFICATION_CHANGE_NOT_PENDING',
+        'changeId',
+      ]);
+      expect(outcome(decideClass('reject', 'C-1', 'risk-3'), state)).toEqual([
+        'CLASSIFICATION_CHANGE_NOT_PENDING',
+        'changeId',
+      ]);
     }
   });
 
   it('BC-1 given a decision event on a change never proposed, then evolve refuses it', () => {
-    expect(() => evolveGovernance(initialGovernanceState, { type: 'AssetClassificationApproved', data: { changeId: 'C-9', asset: 'USDT', group: '1b', previousGroup: null, approvedBy: 'x', reason: 'r', at } })).toThrow();
-    expect(() => evolveGovernance(initialGovernanceState, { type: 'AssetClassificationRejected', data: { changeId: 'C-9', rejectedBy: 'x', reason: 'r', at } })).toThrow();
+    expect(() =>
+      evolveGovernance(initialGovernanceState, {
+        type: 'AssetClassificationApproved',
+        data: {
+          changeId: 'C-9',
+          asset: 'USDT',
+          group: '1b',
+          previousGroup: null,
+          approvedBy: 'x',
+          reason: 'r',
+          at,
+        },
+      }),
+    ).toThrow();
+    expect(() =>
+      evolveGovernance(initialGovernanceState, {
+        type: 'AssetClassificationRejected',
+        data: { changeId: 'C-9', rejectedBy: 'x', reason: 'r', at },
+      }),
+    ).toThrow();
   });
 });
 
 describe('the profile in force', () => {
   it('given no version approved, then none (the caller falls back to the defaults); given a version in force that was never proposed, then an assertion fails', () => {
     expect(activeProfile(initialGovernanceState)).toBeUndefined();
-    expect(() => activeProfile({ ...initialGovernanceState, activeVersion: 'HK-2099.1' })).toThrow(/assertion/);
+    expect(() => activeProfile({ ...initialGovernanceState, activeVersion: 'HK-2099.1' })).toThrow(
+      /assertion/,
+    );
   });
 });

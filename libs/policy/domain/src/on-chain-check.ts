@@ -15,15 +15,31 @@ export interface ChainBalance {
  * know (commingling exceptions less the fees paid from them), in a house wallet all of it is the
  * house's. A wallet or asset the chain was not read for keeps no holding: nothing is assumed.
  */
-export function onChainFacts(facts: ComplianceFacts, wallets: ReadonlyMap<string, Pick<WalletHolding, 'tier' | 'ownerClass'>>, balances: readonly ChainBalance[]): ComplianceFacts {
+export function onChainFacts(
+  facts: ComplianceFacts,
+  wallets: ReadonlyMap<string, Pick<WalletHolding, 'tier' | 'ownerClass'>>,
+  balances: readonly ChainBalance[],
+): ComplianceFacts {
   const holdings: WalletHolding[] = [];
   for (const balance of balances) {
     const wallet = wallets.get(balance.walletId);
-    if (wallet === undefined) throw new Error(`assertion: ${balance.walletId} was read on chain but is not a known wallet`);
-    const recorded = facts.holdings.find((holding) => holding.walletId === balance.walletId && holding.asset === balance.asset);
-    const houseMinor = wallet.ownerClass === 'house' ? balance.balanceMinor : (recorded?.houseMinor ?? 0n);
+    if (wallet === undefined)
+      throw new Error(`assertion: ${balance.walletId} was read on chain but is not a known wallet`);
+    const recorded = facts.holdings.find(
+      (holding) => holding.walletId === balance.walletId && holding.asset === balance.asset,
+    );
+    const houseMinor =
+      wallet.ownerClass === 'house' ? balance.balanceMinor : (recorded?.houseMinor ?? 0n);
     // in a house wallet the house share is the whole balance, so the client share is 0
-    holdings.push({ walletId: balance.walletId, tier: wallet.tier, ownerClass: wallet.ownerClass, asset: balance.asset, clientMinor: balance.balanceMinor - houseMinor, houseMinor, onChainMinor: balance.balanceMinor });
+    holdings.push({
+      walletId: balance.walletId,
+      tier: wallet.tier,
+      ownerClass: wallet.ownerClass,
+      asset: balance.asset,
+      clientMinor: balance.balanceMinor - houseMinor,
+      houseMinor,
+      onChainMinor: balance.balanceMinor,
+    });
   }
   return { ...facts, holdings };
 }
@@ -32,6 +48,7 @@ export function onChainFacts(facts: ComplianceFacts, wallets: ReadonlyMap<string
 export function onChainCheck(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
   const results: RuleResult[] = [];
   if (profile.jurisdictions.includes('HK')) results.push(...hkColdStorage(facts, profile));
-  if (profile.jurisdictions.includes('TW')) results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
+  if (profile.jurisdictions.includes('TW'))
+    results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
   return results;
 }

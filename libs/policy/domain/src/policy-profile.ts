@@ -51,7 +51,11 @@ export const DEFAULT_THRESHOLDS: PolicyThresholds = {
 export const PRICE_STALENESS_MS_MAX = 24 * 60 * 60 * 1000;
 
 export function defaultProfile(jurisdictions: readonly Jurisdiction[]): PolicyProfile {
-  return { version: `${[...jurisdictions].sort().join('+')}-default-1`, jurisdictions: [...jurisdictions].sort(), thresholds: DEFAULT_THRESHOLDS };
+  return {
+    version: `${[...jurisdictions].sort().join('+')}-default-1`,
+    jurisdictions: [...jurisdictions].sort(),
+    thresholds: DEFAULT_THRESHOLDS,
+  };
 }
 
 export interface ProfileProblem {
@@ -59,31 +63,65 @@ export interface ProfileProblem {
   readonly reason: string;
 }
 
-const RATIO_FIELDS = ['hkColdQuantityMin', 'twColdQuantityMin', 'twColdValueMin', 'twHouseInHotMax', 'hkInsuranceColdMin', 'hkInsuranceHotMin', 'group2SoftLimit', 'group2HardLimit'] as const;
+const RATIO_FIELDS = [
+  'hkColdQuantityMin',
+  'twColdQuantityMin',
+  'twColdValueMin',
+  'twHouseInHotMax',
+  'hkInsuranceColdMin',
+  'hkInsuranceHotMin',
+  'group2SoftLimit',
+  'group2HardLimit',
+] as const;
 
 /** Every reason a proposed profile cannot become a policy version (all of them). */
 export function profileProblems(profile: PolicyProfile): ProfileProblem[] {
   const problems: ProfileProblem[] = [];
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(profile.version)) problems.push({ path: 'version', reason: 'a version is 1 to 64 letters, digits, ., _, + or -' });
-  if (profile.jurisdictions.length === 0 || profile.jurisdictions.some((code) => code !== 'HK' && code !== 'TW')) problems.push({ path: 'jurisdictions', reason: 'HK, TW or both' });
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(profile.version))
+    problems.push({
+      path: 'version',
+      reason: 'a version is 1 to 64 letters, digits, ., _, + or -',
+    });
+  if (
+    profile.jurisdictions.length === 0 ||
+    profile.jurisdictions.some((code) => code !== 'HK' && code !== 'TW')
+  )
+    problems.push({ path: 'jurisdictions', reason: 'HK, TW or both' });
   for (const field of RATIO_FIELDS) {
     const value = parseDecimal(profile.thresholds[field]);
-    if (value === undefined || value.numerator < 0n || value.numerator > value.denominator * (field === 'hkInsuranceHotMin' ? 10n : 1n)) {
-      problems.push({ path: `thresholds.${field}`, reason: 'a share as a decimal from 0 to 1 (insurance of hot storage up to 10)' });
+    if (
+      value === undefined ||
+      value.numerator < 0n ||
+      value.numerator > value.denominator * (field === 'hkInsuranceHotMin' ? 10n : 1n)
+    ) {
+      problems.push({
+        path: `thresholds.${field}`,
+        reason: 'a share as a decimal from 0 to 1 (insurance of hot storage up to 10)',
+      });
     }
   }
   const soft = parseDecimal(profile.thresholds.group2SoftLimit);
   const hard = parseDecimal(profile.thresholds.group2HardLimit);
-  if (soft !== undefined && hard !== undefined && soft.numerator * hard.denominator > hard.numerator * soft.denominator) problems.push({ path: 'thresholds.group2SoftLimit', reason: 'the normal Group 2 limit is at most the hard limit (BC-3)' });
+  if (
+    soft !== undefined &&
+    hard !== undefined &&
+    soft.numerator * hard.denominator > hard.numerator * soft.denominator
+  )
+    problems.push({
+      path: 'thresholds.group2SoftLimit',
+      reason: 'the normal Group 2 limit is at most the hard limit (BC-3)',
+    });
   const staleness = profile.thresholds.staleAfterMs;
-  if (!Number.isSafeInteger(staleness) || staleness <= 0 || staleness > PRICE_STALENESS_MS_MAX) problems.push({ path: 'thresholds.staleAfterMs', reason: `1 to ${PRICE_STALENESS_MS_MAX} ms` });
+  if (!Number.isSafeInteger(staleness) || staleness <= 0 || staleness > PRICE_STALENESS_MS_MAX)
+    problems.push({ path: 'thresholds.staleAfterMs', reason: `1 to ${PRICE_STALENESS_MS_MAX} ms` });
   return problems;
 }
 
 /** A threshold as an exact rational (a profile is checked by `profileProblems` before it is used). */
 export function threshold(profile: PolicyProfile, field: (typeof RATIO_FIELDS)[number]): Rational {
   const value = parseDecimal(profile.thresholds[field]);
-  if (value === undefined) throw new Error(`assertion: threshold ${field} of ${profile.version} is not a decimal`);
+  if (value === undefined)
+    throw new Error(`assertion: threshold ${field} of ${profile.version} is not a decimal`);
   return value;
 }
 

@@ -1,5 +1,29 @@
-import { add, ceilToMinor, compare, divide, isZero, max, multiply, parseDecimal, rational, subtract, sum, toDecimalText, toDecimalTextUp, toExactText, ZERO, type Rational } from '@custody/exact';
-import { COMMINGLING_PURPOSES, unitValueOf, valueOf, type ComplianceFacts, type PriceProblem, type WalletHolding } from './facts';
+import {
+  add,
+  ceilToMinor,
+  compare,
+  divide,
+  isZero,
+  max,
+  multiply,
+  parseDecimal,
+  rational,
+  subtract,
+  sum,
+  toDecimalText,
+  toDecimalTextUp,
+  toExactText,
+  ZERO,
+  type Rational,
+} from '@custody/exact';
+import {
+  COMMINGLING_PURPOSES,
+  unitValueOf,
+  valueOf,
+  type ComplianceFacts,
+  type PriceProblem,
+  type WalletHolding,
+} from './facts';
 import { threshold, type PolicyProfile } from './policy-profile';
 
 export type Verdict = 'pass' | 'fail' | 'indeterminate';
@@ -64,7 +88,9 @@ function splitOf(holdings: readonly WalletHolding[], asset: string): Split {
  * cold < total x minimum <= the whole units needed, so the move is at least 1.
  */
 function hotToCold(split: Split, minimum: Rational): bigint {
-  return ceilToMinor(multiply(rational(split.coldMinor + split.hotMinor), minimum), 0) - split.coldMinor;
+  return (
+    ceilToMinor(multiply(rational(split.coldMinor + split.hotMinor), minimum), 0) - split.coldMinor
+  );
 }
 
 /**
@@ -85,10 +111,26 @@ export function hkColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
       verdict: pass ? 'pass' : 'fail',
       policyVersion: profile.version,
       asOf: facts.asOf,
-      reason: pass ? `${percent(ratio)} of client ${asset} is in cold storage (minimum ${percent(minimum)})` : `only ${percent(ratio)} of client ${asset} is in cold storage; the minimum is ${percent(minimum)}`,
-      inputs: { coldMinor: split.coldMinor.toString(), hotMinor: split.hotMinor.toString(), minimum: profile.thresholds.hkColdQuantityMin },
+      reason: pass
+        ? `${percent(ratio)} of client ${asset} is in cold storage (minimum ${percent(minimum)})`
+        : `only ${percent(ratio)} of client ${asset} is in cold storage; the minimum is ${percent(minimum)}`,
+      inputs: {
+        coldMinor: split.coldMinor.toString(),
+        hotMinor: split.hotMinor.toString(),
+        minimum: profile.thresholds.hkColdQuantityMin,
+      },
       figures: { coldShare: percent(ratio), coldShareExact: toExactText(ratio) },
-      ...(pass ? {} : { rebalancing: [{ asset, direction: 'hot-to-cold' as const, amountMinor: hotToCold(split, minimum).toString() }] }),
+      ...(pass
+        ? {}
+        : {
+            rebalancing: [
+              {
+                asset,
+                direction: 'hot-to-cold' as const,
+                amountMinor: hotToCold(split, minimum).toString(),
+              },
+            ],
+          }),
     };
   });
 }
@@ -126,9 +168,15 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
     coldValue = add(coldValue, multiply(rational(split.coldMinor), unit.perMinor));
     totalValue = add(totalValue, multiply(rational(total), unit.perMinor));
   }
-  const valueRatio = priceProblems.length > 0 ? undefined : isZero(totalValue) ? rational(1n) : divide(coldValue, totalValue);
+  const valueRatio =
+    priceProblems.length > 0
+      ? undefined
+      : isZero(totalValue)
+        ? rational(1n)
+        : divide(coldValue, totalValue);
   const byValue = valueRatio === undefined ? undefined : compare(valueRatio, valueMinimum) >= 0;
-  const verdict: Verdict = byQuantity || byValue === true ? 'pass' : byValue === undefined ? 'indeterminate' : 'fail';
+  const verdict: Verdict =
+    byQuantity || byValue === true ? 'pass' : byValue === undefined ? 'indeterminate' : 'fail';
   const failing = perAsset.filter((entry) => !entry.pass);
   const reason =
     verdict === 'pass'
@@ -146,17 +194,37 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
     asOf: facts.asOf,
     reason,
     inputs: {
-      holdings: perAsset.map(({ asset, split }) => ({ asset, coldMinor: split.coldMinor.toString(), hotMinor: split.hotMinor.toString() })),
+      holdings: perAsset.map(({ asset, split }) => ({
+        asset,
+        coldMinor: split.coldMinor.toString(),
+        hotMinor: split.hotMinor.toString(),
+      })),
       prices: [...facts.prices.values()].filter((price) => assets.includes(price.asset)),
       quantityMinimum: profile.thresholds.twColdQuantityMin,
       valueMinimum: profile.thresholds.twColdValueMin,
       staleAfterMs: profile.thresholds.staleAfterMs,
     },
     figures: {
-      ...Object.fromEntries(perAsset.map((entry) => [`coldShare.${entry.asset}`, percent(entry.ratio)])),
-      ...(valueRatio === undefined ? { coldValueShare: 'indeterminate' } : { coldValueShare: percent(valueRatio), coldValue: toDecimalText(coldValue, 2), totalValue: toDecimalText(totalValue, 2) }),
+      ...Object.fromEntries(
+        perAsset.map((entry) => [`coldShare.${entry.asset}`, percent(entry.ratio)]),
+      ),
+      ...(valueRatio === undefined
+        ? { coldValueShare: 'indeterminate' }
+        : {
+            coldValueShare: percent(valueRatio),
+            coldValue: toDecimalText(coldValue, 2),
+            totalValue: toDecimalText(totalValue, 2),
+          }),
     },
-    ...(verdict === 'pass' ? {} : { rebalancing: failing.map((entry) => ({ asset: entry.asset, direction: 'hot-to-cold' as const, amountMinor: hotToCold(entry.split, quantityMinimum).toString() })) }),
+    ...(verdict === 'pass'
+      ? {}
+      : {
+          rebalancing: failing.map((entry) => ({
+            asset: entry.asset,
+            direction: 'hot-to-cold' as const,
+            amountMinor: hotToCold(entry.split, quantityMinimum).toString(),
+          })),
+        }),
   };
 }
 
@@ -172,10 +240,14 @@ export function twColdStorage(facts: ComplianceFacts, profile: PolicyProfile): R
 export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
   const cap = threshold(profile, 'twHouseInHotMax');
   // a wallet has one tier: the tier of its first holding
-  const wallets = new Map<string, { readonly tier: WalletHolding['tier']; readonly holdings: WalletHolding[] }>();
+  const wallets = new Map<
+    string,
+    { readonly tier: WalletHolding['tier']; readonly holdings: WalletHolding[] }
+  >();
   for (const holding of clientHoldings(facts)) {
     const wallet = wallets.get(holding.walletId);
-    if (wallet === undefined) wallets.set(holding.walletId, { tier: holding.tier, holdings: [holding] });
+    if (wallet === undefined)
+      wallets.set(holding.walletId, { tier: holding.tier, holdings: [holding] });
     else wallet.holdings.push(holding);
   }
   const results: RuleResult[] = [];
@@ -187,39 +259,93 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
     let clientValue = ZERO;
     let houseValue = ZERO;
     const lines = holdings.map((holding) => {
-      const exceptions = facts.exceptions.filter((exception) => exception.walletId === walletId && exception.asset === holding.asset && COMMINGLING_PURPOSES.includes(exception.purpose));
+      const exceptions = facts.exceptions.filter(
+        (exception) =>
+          exception.walletId === walletId &&
+          exception.asset === holding.asset &&
+          COMMINGLING_PURPOSES.includes(exception.purpose),
+      );
       const covered = exceptions.reduce((total, exception) => total + exception.amountMinor, 0n);
-      const gasOnly = exceptions.filter((exception) => exception.purpose === 'network-fee').reduce((total, exception) => total + exception.amountMinor, 0n);
-      if (holding.houseMinor < 0n) problems.push(`${-holding.houseMinor} minor units of client ${holding.asset} paid house expenses (network fees) without a house float: the client share is short`);
-      if (holding.houseMinor > covered) problems.push(`${holding.houseMinor - covered} minor units of house ${holding.asset} have no recorded commingling exception`);
-      if (tier === 'cold' && holding.houseMinor > gasOnly) problems.push(`a client cold wallet holds house ${holding.asset} other than for gas`);
-      if (holding.onChainMinor - holding.houseMinor < holding.clientMinor) problems.push(`on chain ${holding.onChainMinor} ${holding.asset} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`);
+      const gasOnly = exceptions
+        .filter((exception) => exception.purpose === 'network-fee')
+        .reduce((total, exception) => total + exception.amountMinor, 0n);
+      if (holding.houseMinor < 0n)
+        problems.push(
+          `${-holding.houseMinor} minor units of client ${holding.asset} paid house expenses (network fees) without a house float: the client share is short`,
+        );
+      if (holding.houseMinor > covered)
+        problems.push(
+          `${holding.houseMinor - covered} minor units of house ${holding.asset} have no recorded commingling exception`,
+        );
+      if (tier === 'cold' && holding.houseMinor > gasOnly)
+        problems.push(`a client cold wallet holds house ${holding.asset} other than for gas`);
+      if (holding.onChainMinor - holding.houseMinor < holding.clientMinor)
+        problems.push(
+          `on chain ${holding.onChainMinor} ${holding.asset} less the house ${holding.houseMinor} does not cover the client ${holding.clientMinor}`,
+        );
       if (tier === 'hot') {
         const unit = unitValueOf(facts, holding.asset, profile.thresholds.staleAfterMs);
         if ('perMinor' in unit) {
           clientValue = add(clientValue, multiply(rational(holding.clientMinor), unit.perMinor));
           // a house share below zero adds nothing to the cap (it is a shortfall of the client share, a problem above)
-          houseValue = add(houseValue, max(multiply(rational(holding.houseMinor), unit.perMinor), ZERO));
+          houseValue = add(
+            houseValue,
+            max(multiply(rational(holding.houseMinor), unit.perMinor), ZERO),
+          );
         } else indeterminate = `${holding.asset} price ${unit.problem}`;
       }
-      return { asset: holding.asset, clientMinor: holding.clientMinor.toString(), houseMinor: holding.houseMinor.toString(), onChainMinor: holding.onChainMinor.toString(), exceptions: exceptions.map((exception) => ({ ...exception, amountMinor: exception.amountMinor.toString() })) };
+      return {
+        asset: holding.asset,
+        clientMinor: holding.clientMinor.toString(),
+        houseMinor: holding.houseMinor.toString(),
+        onChainMinor: holding.onChainMinor.toString(),
+        exceptions: exceptions.map((exception) => ({
+          ...exception,
+          amountMinor: exception.amountMinor.toString(),
+        })),
+      };
     });
     // the cap is valued in a hot wallet whose every price is known (a cold one holds house assets only for gas)
     const capValued = tier === 'hot' && indeterminate === undefined;
     const share = isZero(clientValue) ? undefined : divide(houseValue, clientValue);
-    if (capValued && compare(houseValue, ZERO) > 0 && (share === undefined || compare(share, cap) > 0)) {
-      problems.push(`house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it by value (at most ${percent(cap)})`);
+    if (
+      capValued &&
+      compare(houseValue, ZERO) > 0 &&
+      (share === undefined || compare(share, cap) > 0)
+    ) {
+      problems.push(
+        `house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it by value (at most ${percent(cap)})`,
+      );
     }
-    const verdict: Verdict = problems.length > 0 ? 'fail' : indeterminate !== undefined ? 'indeterminate' : 'pass';
+    const verdict: Verdict =
+      problems.length > 0 ? 'fail' : indeterminate !== undefined ? 'indeterminate' : 'pass';
     results.push({
       ruleId: 'TW-4',
       subject: walletId,
       verdict,
       policyVersion: profile.version,
       asOf: facts.asOf,
-      reason: verdict === 'pass' ? `house assets in ${walletId} are within TW-4` : verdict === 'indeterminate' ? `the 20% cap cannot be valued: ${indeterminate}` : problems.join('; '),
-      inputs: { walletId, tier, holdings: lines, cap: profile.thresholds.twHouseInHotMax, staleAfterMs: profile.thresholds.staleAfterMs },
-      figures: capValued ? { houseShare: share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share), clientValue: toDecimalText(clientValue, 2), houseValue: toDecimalText(houseValue, 2) } : {},
+      reason:
+        verdict === 'pass'
+          ? `house assets in ${walletId} are within TW-4`
+          : verdict === 'indeterminate'
+            ? `the 20% cap cannot be valued: ${indeterminate}`
+            : problems.join('; '),
+      inputs: {
+        walletId,
+        tier,
+        holdings: lines,
+        cap: profile.thresholds.twHouseInHotMax,
+        staleAfterMs: profile.thresholds.staleAfterMs,
+      },
+      figures: capValued
+        ? {
+            houseShare:
+              share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share),
+            clientValue: toDecimalText(clientValue, 2),
+            houseValue: toDecimalText(houseValue, 2),
+          }
+        : {},
     });
   }
   return results;
@@ -238,7 +364,10 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
   const priceProblems: PriceProblem[] = [];
   for (const asset of assetsOf(holdings)) {
     const split = splitOf(holdings, asset);
-    for (const [tier, amount] of [['cold', split.coldMinor], ['hot', split.hotMinor]] as const) {
+    for (const [tier, amount] of [
+      ['cold', split.coldMinor],
+      ['hot', split.hotMinor],
+    ] as const) {
       if (amount === 0n) continue;
       const valued = valueOf(facts, asset, amount, profile.thresholds.staleAfterMs);
       if (!('value' in valued)) {
@@ -249,12 +378,18 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
       else hotValue = add(hotValue, valued.value);
     }
   }
-  const inForce = facts.insurance.filter((policy) => Date.parse(policy.expiresAt) > Date.parse(facts.asOf));
+  const inForce = facts.insurance.filter(
+    (policy) => Date.parse(policy.expiresAt) > Date.parse(facts.asOf),
+  );
   const invalid = inForce.filter((policy) => parseDecimal(policy.limit) === undefined);
   const cover = sum(inForce.flatMap((policy) => parseDecimal(policy.limit) ?? []));
   const required = add(multiply(coldValue, coldShare), multiply(hotValue, hotShare));
   const determinate = priceProblems.length === 0 && invalid.length === 0;
-  const verdict: Verdict = !determinate ? 'indeterminate' : compare(cover, required) >= 0 ? 'pass' : 'fail';
+  const verdict: Verdict = !determinate
+    ? 'indeterminate'
+    : compare(cover, required) >= 0
+      ? 'pass'
+      : 'fail';
   return {
     ruleId: 'HK-11j',
     subject: 'all',
@@ -265,9 +400,20 @@ export function hkInsurance(facts: ComplianceFacts, profile: PolicyProfile): Rul
       verdict === 'indeterminate'
         ? `cannot value the required cover: ${[...priceProblems.map((problem) => `${problem.asset} price ${problem.problem}`), ...invalid.map((policy) => `${policy.policyId} limit invalid`)].join(', ')}`
         : `cover in force ${toDecimalText(cover, 2)} ${facts.reportCurrency} against ${toDecimalText(required, 2)} required (${percent(coldShare)} of cold, ${percent(hotShare)} of hot client value)`,
-    inputs: { policies: facts.insurance, coldShare: profile.thresholds.hkInsuranceColdMin, hotShare: profile.thresholds.hkInsuranceHotMin, staleAfterMs: profile.thresholds.staleAfterMs },
+    inputs: {
+      policies: facts.insurance,
+      coldShare: profile.thresholds.hkInsuranceColdMin,
+      hotShare: profile.thresholds.hkInsuranceHotMin,
+      staleAfterMs: profile.thresholds.staleAfterMs,
+    },
     // what is required and what is missing are shown rounded up: a shortfall is never shown smaller than it is
-    figures: { coldValue: toDecimalText(coldValue, 2), hotValue: toDecimalText(hotValue, 2), required: toDecimalTextUp(required, 2), cover: toDecimalText(cover, 2), shortfall: toDecimalTextUp(max(subtract(required, cover), ZERO), 2) },
+    figures: {
+      coldValue: toDecimalText(coldValue, 2),
+      hotValue: toDecimalText(hotValue, 2),
+      required: toDecimalTextUp(required, 2),
+      cover: toDecimalText(cover, 2),
+      shortfall: toDecimalTextUp(max(subtract(required, cover), ZERO), 2),
+    },
   };
 }
 
@@ -289,12 +435,16 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
   const books = facts.books;
   if (books === undefined) return [];
   const ruleId = profile.jurisdictions.includes('HK') ? 'HK-6' : 'TW-12';
-  const assets = [...new Set([...books.clientLiabilities.keys(), ...books.custody.map((line) => line.asset)])].sort();
+  const assets = [
+    ...new Set([...books.clientLiabilities.keys(), ...books.custody.map((line) => line.asset)]),
+  ].sort();
   const results: RuleResult[] = [];
   for (const asset of assets) {
     const liability = books.clientLiabilities.get(asset) ?? 0n;
     const lines = books.custody.filter((line) => line.asset === asset && line.custodyMinor !== 0n);
-    const segregated = lines.filter((line) => line.ownerClass === 'client-segregated').reduce((total, line) => total + line.custodyMinor, 0n);
+    const segregated = lines
+      .filter((line) => line.ownerClass === 'client-segregated')
+      .reduce((total, line) => total + line.custodyMinor, 0n);
     if (liability === 0n && segregated === 0n) continue;
     const elsewhere = lines.filter((line) => line.ownerClass !== 'client-segregated');
     // Stryker disable next-line EqualityOperator: lines holds no account at zero (filtered above), so <= 0n selects the same lines as < 0n
@@ -303,7 +453,12 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
     const shortfall = atLeastZero(liability - segregated);
     // A wallet cannot hold less than nothing, and a wallet not yet registered here may well be a client's: journals arrived before
     // their wallet's registration or out of order (another partition's first). Neither opens nor closes a breach.
-    const verdict: Verdict = negative.length > 0 || (shortfall > 0n && unregistered.length > 0) ? 'indeterminate' : shortfall === 0n ? 'pass' : 'fail';
+    const verdict: Verdict =
+      negative.length > 0 || (shortfall > 0n && unregistered.length > 0)
+        ? 'indeterminate'
+        : shortfall === 0n
+          ? 'pass'
+          : 'fail';
     results.push({
       ruleId,
       subject: asset,
@@ -316,10 +471,19 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
             ? `custody accounts below zero: ${negative.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (journals not yet all arrived, or the books are wrong)`
             : `custody in wallets not registered here: ${unregistered.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (their registration not yet arrived)`
           : verdict === 'pass'
-          ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
-          : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,
-      inputs: { asset, clientLiabilityMinor: liability.toString(), custody: lines.map((line) => ({ ...line, custodyMinor: line.custodyMinor.toString() })) },
-      figures: { clientLiabilityMinor: liability.toString(), segregatedCustodyMinor: segregated.toString(), shortfallMinor: shortfall.toString(), houseShareInClientWalletsMinor: atLeastZero(segregated - liability).toString() },
+            ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
+            : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,
+      inputs: {
+        asset,
+        clientLiabilityMinor: liability.toString(),
+        custody: lines.map((line) => ({ ...line, custodyMinor: line.custodyMinor.toString() })),
+      },
+      figures: {
+        clientLiabilityMinor: liability.toString(),
+        segregatedCustodyMinor: segregated.toString(),
+        shortfallMinor: shortfall.toString(),
+        houseShareInClientWalletsMinor: atLeastZero(segregated - liability).toString(),
+      },
     });
   }
   return results;
@@ -328,8 +492,9 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
 /** Every rule the profile's jurisdictions call for, over one set of facts. */
 export function evaluateCompliance(facts: ComplianceFacts, profile: PolicyProfile): RuleResult[] {
   const results: RuleResult[] = [...segregation(facts, profile)];
-  if (profile.jurisdictions.includes('HK')) results.push(...hkColdStorage(facts, profile), hkInsurance(facts, profile));
-  if (profile.jurisdictions.includes('TW')) results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
+  if (profile.jurisdictions.includes('HK'))
+    results.push(...hkColdStorage(facts, profile), hkInsurance(facts, profile));
+  if (profile.jurisdictions.includes('TW'))
+    results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
   return results;
 }
-

@@ -5,7 +5,11 @@ import type { PolicyProfile } from './policy-profile';
 export interface WithdrawalLimits {
   readonly dailyPerClientMinor: ReadonlyMap<string, bigint>;
   /** Sorted or not: the highest tier the amount exceeds applies. */
-  readonly quorumTiers: readonly { readonly asset: string; readonly aboveMinor: bigint; readonly quorum: number }[];
+  readonly quorumTiers: readonly {
+    readonly asset: string;
+    readonly aboveMinor: bigint;
+    readonly quorum: number;
+  }[];
   /** The quorum when no tier applies (never below 2: HK-11d). */
   readonly baseQuorum: number;
 }
@@ -28,7 +32,11 @@ export interface WithdrawalPolicyVerdict {
   readonly reason: string;
   readonly policyVersion: string;
   /** Every check with its inputs: the evidence of the decision. */
-  readonly checks: readonly { readonly check: string; readonly passed: boolean; readonly detail: string }[];
+  readonly checks: readonly {
+    readonly check: string;
+    readonly passed: boolean;
+    readonly detail: string;
+  }[];
 }
 
 /** HK-11d: never fewer than two people. */
@@ -39,26 +47,49 @@ export const QUORUM_FLOOR = 2;
  * available balance (HK-7: never below zero) and the client's daily limit for the asset; the
  * quorum grows with the amount by tier. Every check is reported, passed or not.
  */
-export function decideWithdrawalPolicy(facts: WithdrawalPolicyFacts, limits: WithdrawalLimits, profile: PolicyProfile): WithdrawalPolicyVerdict {
+export function decideWithdrawalPolicy(
+  facts: WithdrawalPolicyFacts,
+  limits: WithdrawalLimits,
+  profile: PolicyProfile,
+): WithdrawalPolicyVerdict {
   const daily = limits.dailyPerClientMinor.get(facts.asset);
   const checks = [
     { check: 'amount', passed: facts.amountMinor > 0n, detail: `${facts.amountMinor} minor units` },
-    { check: 'HK-11h allow-listed destination', passed: facts.destinationAllowListed, detail: facts.destinationAllowListed ? 'on the client\'s proven allow-list' : 'not on the client\'s proven allow-list' },
-    { check: 'HK-7 available balance', passed: facts.availableMinor >= facts.amountMinor, detail: `${facts.availableMinor} available, ${facts.amountMinor} asked` },
+    {
+      check: 'HK-11h allow-listed destination',
+      passed: facts.destinationAllowListed,
+      detail: facts.destinationAllowListed
+        ? "on the client's proven allow-list"
+        : "not on the client's proven allow-list",
+    },
+    {
+      check: 'HK-7 available balance',
+      passed: facts.availableMinor >= facts.amountMinor,
+      detail: `${facts.availableMinor} available, ${facts.amountMinor} asked`,
+    },
     {
       check: 'daily limit',
       passed: daily === undefined || facts.withdrawnTodayMinor + facts.amountMinor <= daily,
-      detail: daily === undefined ? `no daily limit for ${facts.asset}` : `${facts.withdrawnTodayMinor} already today + ${facts.amountMinor} against ${daily}`,
+      detail:
+        daily === undefined
+          ? `no daily limit for ${facts.asset}`
+          : `${facts.withdrawnTodayMinor} already today + ${facts.amountMinor} against ${daily}`,
     },
   ];
-  const tier = limits.quorumTiers.filter((entry) => entry.asset === facts.asset && facts.amountMinor > entry.aboveMinor).sort((a, b) => b.quorum - a.quorum)[0];
-  if (!Number.isSafeInteger(limits.baseQuorum) || limits.baseQuorum < 1) throw new Error('assertion: a base quorum is a positive integer');
+  const tier = limits.quorumTiers
+    .filter((entry) => entry.asset === facts.asset && facts.amountMinor > entry.aboveMinor)
+    .sort((a, b) => b.quorum - a.quorum)[0];
+  if (!Number.isSafeInteger(limits.baseQuorum) || limits.baseQuorum < 1)
+    throw new Error('assertion: a base quorum is a positive integer');
   const quorumRequired = Math.max(QUORUM_FLOOR, limits.baseQuorum, tier?.quorum ?? 0);
   const failed = checks.filter((entry) => !entry.passed);
   return {
     allowed: failed.length === 0,
     quorumRequired,
-    reason: failed.length === 0 ? `allowed with a quorum of ${quorumRequired}${tier === undefined ? '' : ` (above ${tier.aboveMinor} ${facts.asset})`}` : failed.map((entry) => `${entry.check}: ${entry.detail}`).join('; '),
+    reason:
+      failed.length === 0
+        ? `allowed with a quorum of ${quorumRequired}${tier === undefined ? '' : ` (above ${tier.aboveMinor} ${facts.asset})`}`
+        : failed.map((entry) => `${entry.check}: ${entry.detail}`).join('; '),
     policyVersion: profile.version,
     checks,
   };
@@ -104,12 +135,40 @@ export function decideWithdrawal(
   at: string,
 ): PolicyDecision<WithdrawalPolicyDecided> {
   if (recorded !== undefined) {
-    const same = recorded.clientId === request.clientId && recorded.asset === request.asset && recorded.amountMinor === request.amountMinor && recorded.destinationAllowListed === request.destinationAllowListed;
-    return same ? { ok: true, events: [] } : { ok: false, error: { code: 'WITHDRAWAL_DECISION_CONFLICT', path: 'withdrawalId', reason: `${request.withdrawalId} was decided at ${recorded.at} for ${recorded.amountMinor} ${recorded.asset} of ${recorded.clientId}` } };
+    const same =
+      recorded.clientId === request.clientId &&
+      recorded.asset === request.asset &&
+      recorded.amountMinor === request.amountMinor &&
+      recorded.destinationAllowListed === request.destinationAllowListed;
+    return same
+      ? { ok: true, events: [] }
+      : {
+          ok: false,
+          error: {
+            code: 'WITHDRAWAL_DECISION_CONFLICT',
+            path: 'withdrawalId',
+            reason: `${request.withdrawalId} was decided at ${recorded.at} for ${recorded.amountMinor} ${recorded.asset} of ${recorded.clientId}`,
+          },
+        };
   }
   const verdict = decideWithdrawalPolicy({ ...request, ...facts }, limits, profile);
   return {
     ok: true,
-    events: [{ type: 'WithdrawalPolicyDecided', data: { ...request, allowed: verdict.allowed, quorumRequired: verdict.quorumRequired, reason: verdict.reason, policyVersion: verdict.policyVersion, checks: verdict.checks, availableMinor: facts.availableMinor, withdrawnTodayMinor: facts.withdrawnTodayMinor, at } }],
+    events: [
+      {
+        type: 'WithdrawalPolicyDecided',
+        data: {
+          ...request,
+          allowed: verdict.allowed,
+          quorumRequired: verdict.quorumRequired,
+          reason: verdict.reason,
+          policyVersion: verdict.policyVersion,
+          checks: verdict.checks,
+          availableMinor: facts.availableMinor,
+          withdrawnTodayMinor: facts.withdrawnTodayMinor,
+          at,
+        },
+      },
+    ],
   };
 }

@@ -1,5 +1,14 @@
 import { type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
-import { decideDiscrepancy, evolveDiscrepancy, localParts, type BusinessCalendar, type Difference, type DiscrepancyCommand, type DiscrepancyEvent, type DiscrepancyState } from '@custody/reconciliation-domain';
+import {
+  decideDiscrepancy,
+  evolveDiscrepancy,
+  localParts,
+  type BusinessCalendar,
+  type Difference,
+  type DiscrepancyCommand,
+  type DiscrepancyEvent,
+  type DiscrepancyState,
+} from '@custody/reconciliation-domain';
 import type { PoolClient } from 'pg';
 import { ReconciliationRecord } from './reconciliation-store';
 
@@ -13,16 +22,29 @@ export interface DiscrepancyNotifier {
   notify(event: DiscrepancyEvent): Promise<void>;
 }
 
-const NOTIFIED: ReadonlySet<DiscrepancyEvent['type']> = new Set(['DiscrepancyDetected', 'DiscrepancyEscalated', 'ShortfallOverdue']);
+const NOTIFIED: ReadonlySet<DiscrepancyEvent['type']> = new Set([
+  'DiscrepancyDetected',
+  'DiscrepancyEscalated',
+  'ShortfallOverdue',
+]);
 
 const DISCREPANCY_AGGREGATE: Aggregate<DiscrepancyState | undefined, DiscrepancyEvent> = {
   initial: undefined,
-  eventTypes: new Set(['DiscrepancyDetected', 'InvestigationNoteAdded', 'DiscrepancyExplained', 'DiscrepancyEscalated', 'TopUpRecorded', 'ShortfallOverdue', 'DiscrepancyClosed']),
+  eventTypes: new Set([
+    'DiscrepancyDetected',
+    'InvestigationNoteAdded',
+    'DiscrepancyExplained',
+    'DiscrepancyEscalated',
+    'TopUpRecorded',
+    'ShortfallOverdue',
+    'DiscrepancyClosed',
+  ]),
   evolve: evolveDiscrepancy,
 };
 
 export const discrepancyStreamId = (discrepancyId: string) => `recon-discrepancy-${discrepancyId}`;
-const keyOf = (difference: Pick<Difference, 'asset' | 'source' | 'kind'>) => `${difference.asset}/${difference.source}/${difference.kind}`;
+const keyOf = (difference: Pick<Difference, 'asset' | 'source' | 'kind'>) =>
+  `${difference.asset}/${difference.source}/${difference.kind}`;
 
 /** What a run did to the discrepancies in its scope. */
 export interface RunOutcome {
@@ -52,7 +74,6 @@ export interface DiscrepanciesOptions {
  * discrepancy's own stream; a table indexes them by status.
  */
 export class Discrepancies extends ReconciliationRecord {
-
   constructor(private readonly options: DiscrepanciesOptions) {
     super(options);
   }
@@ -69,7 +90,8 @@ export class Discrepancies extends ReconciliationRecord {
   }
 
   async discrepancy(discrepancyId: string): Promise<DiscrepancyState | undefined> {
-    return (await this.streams.load(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE)).state;
+    return (await this.streams.load(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE))
+      .state;
   }
 
   /**
@@ -77,8 +99,16 @@ export class Discrepancies extends ReconciliationRecord {
    * were escalated, and how many are shortfalls past their top-up due day (ShortfallOverdue).
    * One statement over the index and the streams' events (each probe by stream id).
    */
-  async counts(): Promise<{ readonly open: number; readonly escalated: number; readonly overdue: number }> {
-    const { rows } = await this.options.store.pool.query<{ open: number; escalated: number; overdue: number }>(
+  async counts(): Promise<{
+    readonly open: number;
+    readonly escalated: number;
+    readonly overdue: number;
+  }> {
+    const { rows } = await this.options.store.pool.query<{
+      open: number;
+      escalated: number;
+      overdue: number;
+    }>(
       `select count(*)::int as open,
               count(*) filter (where exists (select 1 from ${this.schema}.events e where e.stream_id = $1 || d.discrepancy_id and e.event_type = 'DiscrepancyEscalated'))::int as escalated,
               count(*) filter (where exists (select 1 from ${this.schema}.events e where e.stream_id = $1 || d.discrepancy_id and e.event_type = 'ShortfallOverdue'))::int as overdue
@@ -105,9 +135,24 @@ export class Discrepancies extends ReconciliationRecord {
    * A run's differences against the open discrepancies in its scope, in the run's transaction:
    * new ones detected, known ones persisting, the ones no longer found confirmed gone.
    */
-  async fromRun(differences: readonly Difference[], inScope: (difference: Pick<Difference, 'asset' | 'source'>) => boolean, runId: string, businessDay: string, at: string, transaction: Transaction): Promise<RunOutcome> {
-    await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [`custody.recon-discrepancies.${this.schema}`]);
-    const { rows } = await transaction.client.query<{ discrepancy_id: string; match_key: string; discovered_on: string }>(`select discrepancy_id, match_key, discovered_on from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`);
+  async fromRun(
+    differences: readonly Difference[],
+    inScope: (difference: Pick<Difference, 'asset' | 'source'>) => boolean,
+    runId: string,
+    businessDay: string,
+    at: string,
+    transaction: Transaction,
+  ): Promise<RunOutcome> {
+    await transaction.client.query('select pg_advisory_xact_lock(hashtext($1))', [
+      `custody.recon-discrepancies.${this.schema}`,
+    ]);
+    const { rows } = await transaction.client.query<{
+      discrepancy_id: string;
+      match_key: string;
+      discovered_on: string;
+    }>(
+      `select discrepancy_id, match_key, discovered_on from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`,
+    );
     const scoped = rows.filter((row) => {
       const [asset = '', source = ''] = row.match_key.split('/');
       return inScope({ asset, source: source as Difference['source'] });
@@ -117,8 +162,17 @@ export class Discrepancies extends ReconciliationRecord {
     const discoveredOn = new Map(scoped.map((row) => [row.discrepancy_id, row.discovered_on]));
     const notifications: DiscrepancyEvent[] = [];
     const execute = async (discrepancyId: string, command: DiscrepancyCommand) => {
-      const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: 'reconciliation' }, { transaction, afterAppend: (events, state, tx) => this.index(events, state, tx) });
-      if (!executed.ok) throw new Error(`assertion: ${command.type} refused for ${discrepancyId}: ${executed.error.code}`);
+      const executed = await this.streams.execute(
+        discrepancyStreamId(discrepancyId),
+        DISCREPANCY_AGGREGATE,
+        (state) => decideDiscrepancy(command, state, this.options.calendar),
+        { actor: 'reconciliation' },
+        { transaction, afterAppend: (events, state, tx) => this.index(events, state, tx) },
+      );
+      if (!executed.ok)
+        throw new Error(
+          `assertion: ${command.type} refused for ${discrepancyId}: ${executed.error.code}`,
+        );
       notifications.push(...executed.events.filter((event) => NOTIFIED.has(event.type)));
       return executed.events;
     };
@@ -134,10 +188,21 @@ export class Discrepancies extends ReconciliationRecord {
       }
       // the same difference may come back the same day after one was closed: each is its own discrepancy
       const base = `DSC-${businessDay}-${difference.asset}-${difference.source}-${difference.kind}`;
-      const { rows: earlier } = await transaction.client.query<{ n: number }>(`select count(*)::int as n from ${this.schema}.recon_discrepancies where discrepancy_id = $1 or discrepancy_id like $2`, [base, `${base}-%`]);
+      const { rows: earlier } = await transaction.client.query<{ n: number }>(
+        `select count(*)::int as n from ${this.schema}.recon_discrepancies where discrepancy_id = $1 or discrepancy_id like $2`,
+        [base, `${base}-%`],
+      );
       const count = earlier[0]?.n ?? 0;
       const discrepancyId = count === 0 ? base : `${base}-${count + 1}`;
-      const detected = await execute(discrepancyId, { type: 'DetectDiscrepancy', discrepancyId, difference, runId, discoveredOn: businessDay, explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT, at });
+      const detected = await execute(discrepancyId, {
+        type: 'DetectDiscrepancy',
+        discrepancyId,
+        difference,
+        runId,
+        discoveredOn: businessDay,
+        explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT,
+        at,
+      });
       if (detected.length === 0) throw new Error(`assertion: ${discrepancyId} was detected before`);
       opened.push(discrepancyId);
       named.push({ discrepancyId, ...difference });
@@ -146,15 +211,33 @@ export class Discrepancies extends ReconciliationRecord {
     const confirmedGone: string[] = [];
     for (const [key, discrepancyId] of [...openByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (found.has(key) || (discoveredOn.get(discrepancyId) ?? '') > businessDay) continue;
-      const events = await execute(discrepancyId, { type: 'ConfirmResolvedByRun', runId, remainingMinor: 0n, at });
-      if (events.some((event) => event.type === 'DiscrepancyClosed')) confirmedGone.push(discrepancyId);
+      const events = await execute(discrepancyId, {
+        type: 'ConfirmResolvedByRun',
+        runId,
+        remainingMinor: 0n,
+        at,
+      });
+      if (events.some((event) => event.type === 'DiscrepancyClosed'))
+        confirmedGone.push(discrepancyId);
     }
     return { differences: named, opened, persisting, confirmedGone, notifications };
   }
 
   /** An operator's act on a discrepancy (note, explanation, top-up). */
-  async act(discrepancyId: string, command: Extract<DiscrepancyCommand, { type: 'AddInvestigationNote' | 'ExplainDiscrepancy' | 'RecordTopUp' }>) {
-    return this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy(command, state, this.options.calendar), { actor: command.by }, { afterAppend: (events, state, tx) => this.index(events, state, tx) });
+  async act(
+    discrepancyId: string,
+    command: Extract<
+      DiscrepancyCommand,
+      { type: 'AddInvestigationNote' | 'ExplainDiscrepancy' | 'RecordTopUp' }
+    >,
+  ) {
+    return this.streams.execute(
+      discrepancyStreamId(discrepancyId),
+      DISCREPANCY_AGGREGATE,
+      (state) => decideDiscrepancy(command, state, this.options.calendar),
+      { actor: command.by },
+      { afterAppend: (events, state, tx) => this.index(events, state, tx) },
+    );
   }
 
   /**
@@ -164,10 +247,19 @@ export class Discrepancies extends ReconciliationRecord {
   async checkDeadlines(): Promise<DiscrepancyEvent[]> {
     const at = this.now().toISOString();
     const today = localParts(at, this.options.calendar.timeZone).day;
-    const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(`select discrepancy_id from ${this.schema}.recon_discrepancies where status <> 'closed' order by discrepancy_id limit ${OPEN_DISCREPANCIES_MAX}`);
+    const { rows } = await this.options.store.pool.query<{ discrepancy_id: string }>(
+      `select discrepancy_id from ${this.schema}.recon_discrepancies where status <> 'closed' order by discrepancy_id limit ${OPEN_DISCREPANCIES_MAX}`,
+    );
     const raised: DiscrepancyEvent[] = [];
     for (const { discrepancy_id: discrepancyId } of rows) {
-      const executed = await this.streams.execute(discrepancyStreamId(discrepancyId), DISCREPANCY_AGGREGATE, (state) => decideDiscrepancy({ type: 'CheckDeadlines', today, at }, state, this.options.calendar), { actor: 'reconciliation' }, { afterAppend: (events, state, tx) => this.index(events, state, tx) });
+      const executed = await this.streams.execute(
+        discrepancyStreamId(discrepancyId),
+        DISCREPANCY_AGGREGATE,
+        (state) =>
+          decideDiscrepancy({ type: 'CheckDeadlines', today, at }, state, this.options.calendar),
+        { actor: 'reconciliation' },
+        { afterAppend: (events, state, tx) => this.index(events, state, tx) },
+      );
       if (executed.ok) raised.push(...executed.events.filter((event) => NOTIFIED.has(event.type)));
     }
     await this.deliver(raised);
@@ -185,7 +277,11 @@ export class Discrepancies extends ReconciliationRecord {
     }
   }
 
-  private async index(events: readonly DiscrepancyEvent[], state: DiscrepancyState | undefined, transaction: Transaction): Promise<void> {
+  private async index(
+    events: readonly DiscrepancyEvent[],
+    state: DiscrepancyState | undefined,
+    transaction: Transaction,
+  ): Promise<void> {
     if (events.length === 0 || state === undefined) return;
     await transaction.client.query(
       `insert into ${this.schema}.recon_discrepancies (discrepancy_id, match_key, status, discovered_on) values ($1, $2, $3, $4)

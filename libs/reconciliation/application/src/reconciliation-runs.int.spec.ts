@@ -3,23 +3,54 @@ import { EvmChainReader } from '@custody/chain';
 import { LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
-import { addBusinessDays, businessDayOf, type BusinessCalendar, type DiscrepancyEvent } from '@custody/reconciliation-domain';
-import { anvilAccounts, createTestDatabase, eventually, startAnvil, type ChainNode, type TestDatabase } from '@custody/testing';
+import {
+  addBusinessDays,
+  businessDayOf,
+  type BusinessCalendar,
+  type DiscrepancyEvent,
+} from '@custody/reconciliation-domain';
+import {
+  anvilAccounts,
+  createTestDatabase,
+  eventually,
+  startAnvil,
+  type ChainNode,
+  type TestDatabase,
+} from '@custody/testing';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DailyRuns } from './daily-runs';
-import { applyReconciliationMessages, RECONCILIATION_CONSUMED_TOPICS } from './reconciliation-messages';
+import {
+  applyReconciliationMessages,
+  RECONCILIATION_CONSUMED_TOPICS,
+} from './reconciliation-messages';
 import { reconciliationCsv, reconciliationSummary } from './reconciliation-reports';
 import { Discrepancies } from './discrepancies';
 import { ReconciliationRuns } from './reconciliation-runs';
 
 const WAIT_MS = 20_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const TW: BusinessCalendar = { jurisdiction: 'TW', timeZone: 'Asia/Taipei', cutOff: '15:30', weekendDays: [0, 6], holidays: new Set() };
+const TW: BusinessCalendar = {
+  jurisdiction: 'TW',
+  timeZone: 'Asia/Taipei',
+  cutOff: '15:30',
+  weekendDays: [0, 6],
+  holidays: new Set(),
+};
 
 function envelope(type: string, streamId: string, data: Record<string, unknown>) {
   const eventId = randomUUID();
-  return { eventId, type, schemaVersion: 1, streamId, streamVersion: '1', occurredAt: new Date().toISOString(), causationId: null, correlationId: eventId, data };
+  return {
+    eventId,
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion: '1',
+    occurredAt: new Date().toISOString(),
+    causationId: null,
+    correlationId: eventId,
+    data,
+  };
 }
 
 /**
@@ -43,10 +74,19 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   const hot = hotAccount.address;
   const notified: DiscrepancyEvent[] = [];
   const businessDay = () => businessDayOf(new Date(Date.now() + offsetMs).toISOString(), TW);
-  const publish = (topic: string, message: ReturnType<typeof envelope>) => bus.publisher.publish(topic, [{ key: message.streamId, value: JSON.stringify(message) }]);
+  const publish = (topic: string, message: ReturnType<typeof envelope>) =>
+    bus.publisher.publish(topic, [{ key: message.streamId, value: JSON.stringify(message) }]);
   const send = async (value: bigint) => {
-    const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({ account: funder, to: hot, value, chain: null });
-    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({
+      account: funder,
+      to: hot,
+      value,
+      chain: null,
+    });
+    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({
+      hash,
+      pollingInterval: 20,
+    });
     return hash;
   };
 
@@ -57,20 +97,44 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     await store.migrate();
     const now = () => new Date(Date.now() + offsetMs);
     const daily = new DailyRuns(store, TW, new Map(), now);
-    discrepancies = new Discrepancies({ store, calendar: TW, notifier: { notify: (event) => Promise.resolve(void notified.push(event)) }, explainWithinMs: 60 * 60 * 1000, now });
+    discrepancies = new Discrepancies({
+      store,
+      calendar: TW,
+      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
+      explainWithinMs: 60 * 60 * 1000,
+      now,
+    });
     runs = new ReconciliationRuns({
       store,
       calendar: TW,
       dailyRuns: daily,
-      chains: [new EvmChainReader({ chain: 'ethereum', rpcUrl: node.rpcUrl, chainId: node.chainId, nativeAsset: 'ETH', tokens: {} })],
+      chains: [
+        new EvmChainReader({
+          chain: 'ethereum',
+          rpcUrl: node.rpcUrl,
+          chainId: node.chainId,
+          nativeAsset: 'ETH',
+          tokens: {},
+        }),
+      ],
       discrepancies,
       now,
     });
     await daily.migrate(db.pool);
     const client = await db.pool.connect();
-    await runs.migrate(client).then(() => discrepancies.migrate(client)).finally(() => client.release());
+    await runs
+      .migrate(client)
+      .then(() => discrepancies.migrate(client))
+      .finally(() => client.release());
     bus = new InProcessMessageBus();
-    consumer = new InboxConsumer({ bus, groupId: 'reconciliation', topics: [...RECONCILIATION_CONSUMED_TOPICS], pool: db.pool, schema: 'recon', apply: applyReconciliationMessages(daily, runs) });
+    consumer = new InboxConsumer({
+      bus,
+      groupId: 'reconciliation',
+      topics: [...RECONCILIATION_CONSUMED_TOPICS],
+      pool: db.pool,
+      schema: 'recon',
+      apply: applyReconciliationMessages(daily, runs),
+    });
     await consumer.migrate();
     await consumer.start();
   }, 60_000);
@@ -83,23 +147,110 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   let discrepancyId = '';
   it('TW-14 given 10 ETH owed and recorded but 9 on chain, then an on-chain shortfall of 1 ETH at a stated height, due 5 business days from the day after discovery', async () => {
     const at = new Date().toISOString();
-    await publish(WALLET_EVENTS_TOPIC, envelope('WalletRegistered', 'wallet-hot-1', { walletId: 'hot-1', tier: 'hot', ownerClass: 'client-segregated', chain: 'ethereum', assets: ['ETH'], address: hot, key: { keyId: 'k', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [], rotationDueAt: '2030-01-01T00:00:00.000Z' }, quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 }, confirmationsRequired: 1, registeredBy: 'admin-1', at }));
-    await publish(WALLET_EVENTS_TOPIC, envelope('DepositConfirmed', 'wallet-deposit-D-1', { depositId: 'D-1', clientId: 'alice', asset: 'ETH', amountMinor: parseEther('10').toString(), walletId: 'hot-1', chain: 'ethereum', transactionHash: `0x${'ab'.repeat(32)}`, confirmations: 1, confirmedAt: at }));
-    await publish(LEDGER_EVENTS_TOPIC, envelope('JournalPosted', 'ledger-client-alice', { journalId: 'deposit:D-1', kind: 'deposit', sourceReference: 'D-1', fingerprint: 'fp', entries: [{ account: { kind: 'custody', walletId: 'hot-1', asset: 'ETH' }, side: 'debit', amountMinor: parseEther('10').toString() }, { account: { kind: 'client', clientId: 'alice', asset: 'ETH' }, side: 'credit', amountMinor: parseEther('10').toString() }], at }));
+    await publish(
+      WALLET_EVENTS_TOPIC,
+      envelope('WalletRegistered', 'wallet-hot-1', {
+        walletId: 'hot-1',
+        tier: 'hot',
+        ownerClass: 'client-segregated',
+        chain: 'ethereum',
+        assets: ['ETH'],
+        address: hot,
+        key: {
+          keyId: 'k',
+          location: { site: 'HK-DC1', jurisdiction: 'HK' },
+          backups: [],
+          rotationDueAt: '2030-01-01T00:00:00.000Z',
+        },
+        quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 },
+        confirmationsRequired: 1,
+        registeredBy: 'admin-1',
+        at,
+      }),
+    );
+    await publish(
+      WALLET_EVENTS_TOPIC,
+      envelope('DepositConfirmed', 'wallet-deposit-D-1', {
+        depositId: 'D-1',
+        clientId: 'alice',
+        asset: 'ETH',
+        amountMinor: parseEther('10').toString(),
+        walletId: 'hot-1',
+        chain: 'ethereum',
+        transactionHash: `0x${'ab'.repeat(32)}`,
+        confirmations: 1,
+        confirmedAt: at,
+      }),
+    );
+    await publish(
+      LEDGER_EVENTS_TOPIC,
+      envelope('JournalPosted', 'ledger-client-alice', {
+        journalId: 'deposit:D-1',
+        kind: 'deposit',
+        sourceReference: 'D-1',
+        fingerprint: 'fp',
+        entries: [
+          {
+            account: { kind: 'custody', walletId: 'hot-1', asset: 'ETH' },
+            side: 'debit',
+            amountMinor: parseEther('10').toString(),
+          },
+          {
+            account: { kind: 'client', clientId: 'alice', asset: 'ETH' },
+            side: 'credit',
+            amountMinor: parseEther('10').toString(),
+          },
+        ],
+        at,
+      }),
+    );
     await send(parseEther('9')); // one ether never arrived
-    await eventually(async () => (await db.pool.query('select count(*)::int as n from recon.recon_wallet_movements')).rows[0]?.n === 1 && (await db.pool.query('select count(*)::int as n from recon.recon_movements')).rows[0]?.n === 1, WAIT_MS);
+    await eventually(
+      async () =>
+        (await db.pool.query('select count(*)::int as n from recon.recon_wallet_movements')).rows[0]
+          ?.n === 1 &&
+        (await db.pool.query('select count(*)::int as n from recon.recon_movements')).rows[0]?.n ===
+          1,
+      WAIT_MS,
+    );
 
     const day = businessDay();
     const run = await runs.run(day);
     expect(run.provisional).toBe(true); // the day's cut-off is still ahead
-    expect(run.perAsset).toEqual([{ asset: 'ETH', owedMinor: parseEther('10'), recordedMinor: parseEther('10'), houseMinor: 0n, onChainMinor: parseEther('9') }]);
-    expect(run.differences).toEqual([expect.objectContaining({ asset: 'ETH', source: 'on-chain', kind: 'shortfall', amountMinor: parseEther('1'), wallets: ['hot-1'] })]);
+    expect(run.perAsset).toEqual([
+      {
+        asset: 'ETH',
+        owedMinor: parseEther('10'),
+        recordedMinor: parseEther('10'),
+        houseMinor: 0n,
+        onChainMinor: parseEther('9'),
+      },
+    ]);
+    expect(run.differences).toEqual([
+      expect.objectContaining({
+        asset: 'ETH',
+        source: 'on-chain',
+        kind: 'shortfall',
+        amountMinor: parseEther('1'),
+        wallets: ['hot-1'],
+      }),
+    ]);
     const head = await createPublicClient({ transport: http(node.rpcUrl) }).getBlockNumber();
     expect(run.heights).toEqual([{ chain: 'ethereum', blockNumber: head.toString() }]);
-    expect(run.perWallet).toEqual([expect.objectContaining({ walletId: 'hot-1', blockNumber: head.toString(), differenceMinor: -parseEther('1') })]);
+    expect(run.perWallet).toEqual([
+      expect.objectContaining({
+        walletId: 'hot-1',
+        blockNumber: head.toString(),
+        differenceMinor: -parseEther('1'),
+      }),
+    ]);
     discrepancyId = run.opened[0] ?? '';
     const discrepancy = await discrepancies.discrepancy(discrepancyId);
-    expect(discrepancy).toMatchObject({ status: 'open', discoveredOn: day, topUpDueOn: addBusinessDays(day, 5, TW) });
+    expect(discrepancy).toMatchObject({
+      status: 'open',
+      discoveredOn: day,
+      topUpDueOn: addBusinessDays(day, 5, TW),
+    });
     expect(notified.map((event) => event.type)).toEqual(['DiscrepancyDetected']);
     expect(run.clients).toEqual({ clients: 1, movementsMatched: 1, breaks: [] }); // HK-21: alice's deposit booked and on chain
   });
@@ -118,7 +269,11 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
       `difference:on-chain:shortfall,ETH,hot-1,${parseEther('10')},,,${parseEther('9')},,${-parseEther('1')},${discrepancyId}`,
       '',
     ]);
-    expect(reconciliationSummary(again, open)).toMatch(new RegExp(`${discrepancyId}: open, to be explained by .*, top-up due ${addBusinessDays(businessDay(), 5, TW)} \\(0 of ${parseEther('1')} recorded\\)`));
+    expect(reconciliationSummary(again, open)).toMatch(
+      new RegExp(
+        `${discrepancyId}: open, to be explained by .*, top-up due ${addBusinessDays(businessDay(), 5, TW)} \\(0 of ${parseEther('1')} recorded\\)`,
+      ),
+    );
   });
 
   it('TW-14 not explained within the deadline: escalated once to the board and internal audit; past the due day: ShortfallOverdue with what remains', async () => {
@@ -127,10 +282,14 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     await discrepancies.checkDeadlines();
     await discrepancies.checkDeadlines();
     expect(await discrepancies.counts()).toEqual({ open: 1, escalated: 1, overdue: 0 });
-    expect(notified.filter((event) => event.type === 'DiscrepancyEscalated').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, notify: ['board', 'internal-audit'] })]);
+    expect(
+      notified.filter((event) => event.type === 'DiscrepancyEscalated').map((event) => event.data),
+    ).toEqual([expect.objectContaining({ discrepancyId, notify: ['board', 'internal-audit'] })]);
     offsetMs = 12 * DAY_MS; // five business days are at most eleven calendar days here (no holidays configured)
     await discrepancies.checkDeadlines();
-    expect(notified.filter((event) => event.type === 'ShortfallOverdue').map((event) => event.data)).toEqual([expect.objectContaining({ discrepancyId, remainingMinor: parseEther('1') })]);
+    expect(
+      notified.filter((event) => event.type === 'ShortfallOverdue').map((event) => event.data),
+    ).toEqual([expect.objectContaining({ discrepancyId, remainingMinor: parseEther('1') })]);
     expect(await discrepancies.counts()).toEqual({ open: 1, escalated: 1, overdue: 1 });
   });
 
@@ -138,32 +297,94 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     offsetMs = 0;
     const next = addBusinessDays(businessDay(), 1, TW);
     const persisting = await runs.run(next);
-    expect(persisting).toMatchObject({ opened: [], persisting: [discrepancyId], confirmedGone: [] });
+    expect(persisting).toMatchObject({
+      opened: [],
+      persisting: [discrepancyId],
+      confirmedGone: [],
+    });
     const hash = await send(parseEther('1'));
-    expect(await discrepancies.act(discrepancyId, { type: 'RecordTopUp', amountMinor: parseEther('1'), reference: hash, by: 'treasury-1', at: new Date().toISOString() })).toMatchObject({ ok: true });
+    expect(
+      await discrepancies.act(discrepancyId, {
+        type: 'RecordTopUp',
+        amountMinor: parseEther('1'),
+        reference: hash,
+        by: 'treasury-1',
+        at: new Date().toISOString(),
+      }),
+    ).toMatchObject({ ok: true });
     const confirming = await runs.run(next);
-    expect(confirming).toMatchObject({ differences: [], opened: [], confirmedGone: [discrepancyId] });
-    expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({ status: 'closed', toppedUpMinor: parseEther('1') });
+    expect(confirming).toMatchObject({
+      differences: [],
+      opened: [],
+      confirmedGone: [discrepancyId],
+    });
+    expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({
+      status: 'closed',
+      toppedUpMinor: parseEther('1'),
+    });
     expect((await discrepancies.list('open', 10)).map((state) => state.discrepancyId)).toEqual([]);
     expect(await discrepancies.counts()).toEqual({ open: 0, escalated: 0, overdue: 0 }); // a closed one counts nowhere
   });
 
   it('TW-14 the same shortfall coming back on the day it was first found and closed is a new discrepancy of its own, not lost', async () => {
     const day = businessDay();
-    const hash = await createWalletClient({ account: hotAccount, transport: http(node.rpcUrl) }).sendTransaction({ to: funder, value: parseEther('0.5'), chain: null });
-    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const hash = await createWalletClient({
+      account: hotAccount,
+      transport: http(node.rpcUrl),
+    }).sendTransaction({ to: funder, value: parseEther('0.5'), chain: null });
+    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({
+      hash,
+      pollingInterval: 20,
+    });
     const again = await runs.run(day);
     expect(again.opened).toEqual([`${discrepancyId}-2`]);
-    expect(await discrepancies.discrepancy(`${discrepancyId}-2`)).toMatchObject({ status: 'open', difference: { kind: 'shortfall' } });
+    expect(await discrepancies.discrepancy(`${discrepancyId}-2`)).toMatchObject({
+      status: 'open',
+      difference: { kind: 'shortfall' },
+    });
   });
 
   it('HK-21 a deposit recorded on chain for bob that the ledger never booked is a per-client break, named in the report', async () => {
     const at = new Date().toISOString();
-    await publish(WALLET_EVENTS_TOPIC, envelope('DepositConfirmed', 'wallet-deposit-D-2', { depositId: 'D-2', clientId: 'bob', asset: 'ETH', amountMinor: '5', walletId: 'hot-1', chain: 'ethereum', transactionHash: `0x${'cd'.repeat(32)}`, confirmations: 1, confirmedAt: at }));
-    await eventually(async () => (await db.pool.query('select count(*)::int as n from recon.recon_client_transfers')).rows[0]?.n === 2, WAIT_MS);
+    await publish(
+      WALLET_EVENTS_TOPIC,
+      envelope('DepositConfirmed', 'wallet-deposit-D-2', {
+        depositId: 'D-2',
+        clientId: 'bob',
+        asset: 'ETH',
+        amountMinor: '5',
+        walletId: 'hot-1',
+        chain: 'ethereum',
+        transactionHash: `0x${'cd'.repeat(32)}`,
+        confirmations: 1,
+        confirmedAt: at,
+      }),
+    );
+    await eventually(
+      async () =>
+        (await db.pool.query('select count(*)::int as n from recon.recon_client_transfers')).rows[0]
+          ?.n === 2,
+      WAIT_MS,
+    );
     const run = await runs.run(addBusinessDays(businessDay(), 2, TW));
-    expect(run.clients).toEqual({ clients: 2, movementsMatched: 1, breaks: [expect.objectContaining({ clientId: 'bob', movementId: 'D-2', problem: 'not-booked', onChainMinor: 5n, transactionHash: `0x${'cd'.repeat(32)}` })] });
-    expect(reconciliationSummary(run, [])).toMatch(/Per client \(HK-21\): 2 clients, 1 deposits and withdrawals matched on chain, 1 breaks\n {2}bob deposit D-2: deposit D-2 of 5 ETH is on chain/);
-    expect(reconciliationCsv(run)).toContain(`client-break:deposit:not-booked,ETH,bob,,,,5,0x${'cd'.repeat(32)},5,D-2`);
+    expect(run.clients).toEqual({
+      clients: 2,
+      movementsMatched: 1,
+      breaks: [
+        expect.objectContaining({
+          clientId: 'bob',
+          movementId: 'D-2',
+          problem: 'not-booked',
+          onChainMinor: 5n,
+          transactionHash: `0x${'cd'.repeat(32)}`,
+        }),
+      ],
+    });
+    expect(reconciliationSummary(run, [])).toMatch(
+      /Per client \(HK-21\): 2 clients, 1 deposits and withdrawals matched on chain, 1 breaks\n {2}bob deposit D-2: deposit D-2 of 5 ETH is on chain/,
+    );
+    expect(reconciliationCsv(run)).toContain(
+      `client-break:deposit:not-booked,ETH,bob,,,,5,0x${'cd'.repeat(32)},5,D-2`,
+    );
   });
 });

@@ -8,7 +8,9 @@ export abstract class ReconciliationRecord {
   protected readonly streams: EventSourcedStreams;
   protected readonly now: () => Date;
 
-  protected constructor(private readonly base: { readonly store: PostgresEventStore; readonly now?: () => Date }) {
+  protected constructor(
+    private readonly base: { readonly store: PostgresEventStore; readonly now?: () => Date },
+  ) {
     this.streams = new EventSourcedStreams(base.store, RECONCILIATION_CODEC);
     this.now = base.now ?? (() => new Date());
   }

@@ -29,21 +29,42 @@ export function calendarProblems(calendar: BusinessCalendar): string[] {
     problems.push(`timeZone ${calendar.timeZone} is not an IANA zone`);
   }
   if (!CUT_OFF_PATTERN.test(calendar.cutOff)) problems.push('cutOff is HH:MM');
-  if (calendar.weekendDays.some((day) => !Number.isInteger(day) || day < 0 || day > 6) || calendar.weekendDays.length > 5) problems.push('weekendDays are 0..6, at most 5 of them');
-  for (const holiday of calendar.holidays) if (!DAY_PATTERN.test(holiday) || Number.isNaN(Date.parse(`${holiday}T00:00:00Z`))) problems.push(`holiday ${holiday} is not YYYY-MM-DD`);
+  if (
+    calendar.weekendDays.some((day) => !Number.isInteger(day) || day < 0 || day > 6) ||
+    calendar.weekendDays.length > 5
+  )
+    problems.push('weekendDays are 0..6, at most 5 of them');
+  for (const holiday of calendar.holidays)
+    if (!DAY_PATTERN.test(holiday) || Number.isNaN(Date.parse(`${holiday}T00:00:00Z`)))
+      problems.push(`holiday ${holiday} is not YYYY-MM-DD`);
   return problems;
 }
 
 /** The local date and time of an instant in the calendar's zone. */
-export function localParts(instant: string, timeZone: string): { readonly day: string; readonly time: string } {
+export function localParts(
+  instant: string,
+  timeZone: string,
+): { readonly day: string; readonly time: string } {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) throw new Error(`assertion: ${instant} is not an instant`);
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(new Date(ms))
       .map((part) => [part.type, part.value]),
   );
-  return { day: `${parts['year']}-${parts['month']}-${parts['day']}`, time: `${parts['hour']}:${parts['minute']}:${parts['second']}` };
+  return {
+    day: `${parts['year']}-${parts['month']}-${parts['day']}`,
+    time: `${parts['hour']}:${parts['minute']}:${parts['second']}`,
+  };
 }
 
 /** The calendar day `days` after `day` (before it when negative): month and year ends and leap days by the UTC calendar. */
@@ -69,7 +90,9 @@ export function businessDayOnOrAfter(day: string, calendar: BusinessCalendar): s
     if (isBusinessDay(candidate, calendar)) return candidate;
     candidate = nextDay(candidate);
   }
-  throw new Error(`assertion: no business day within ${BUSINESS_DAY_SEARCH_MAX} days of ${day} in ${calendar.jurisdiction}`);
+  throw new Error(
+    `assertion: no business day within ${BUSINESS_DAY_SEARCH_MAX} days of ${day} in ${calendar.jurisdiction}`,
+  );
 }
 
 /**
@@ -84,9 +107,10 @@ export function businessDayOf(instant: string, calendar: BusinessCalendar): stri
 
 /** `day` plus `count` business days (count >= 0); TW-14.3: a shortfall is made good within 5 business days from the day after discovery. */
 export function addBusinessDays(day: string, count: number, calendar: BusinessCalendar): string {
-  if (!Number.isSafeInteger(count) || count < 0 || count > 366) throw new Error('assertion: 0 to 366 business days');
+  if (!Number.isSafeInteger(count) || count < 0 || count > 366)
+    throw new Error('assertion: 0 to 366 business days');
   let current = day;
-  for (let added = 0; added < count; ) {
+  for (let added = 0; added < count;) {
     current = nextDay(current);
     if (isBusinessDay(current, calendar)) added += 1;
   }
@@ -100,7 +124,9 @@ export function previousBusinessDay(day: string, calendar: BusinessCalendar): st
     if (isBusinessDay(candidate, calendar)) return candidate;
     candidate = previousDay(candidate);
   }
-  throw new Error(`assertion: no business day within ${BUSINESS_DAY_SEARCH_MAX} days before ${day}`);
+  throw new Error(
+    `assertion: no business day within ${BUSINESS_DAY_SEARCH_MAX} days before ${day}`,
+  );
 }
 
 /**
@@ -119,6 +145,7 @@ export function cutOffInstant(day: string, calendar: BusinessCalendar): string {
   const guess = wanted - (shownAt(wanted) - wanted);
   const instant = wanted - (shownAt(guess) - guess);
   // a wall time the clocks skip (put forward) is shown at no instant
-  if (shownAt(instant) !== wanted) throw new Error(`assertion: ${day} ${calendar.cutOff} does not exist in ${calendar.timeZone}`);
+  if (shownAt(instant) !== wanted)
+    throw new Error(`assertion: ${day} ${calendar.cutOff} does not exist in ${calendar.timeZone}`);
   return new Date(instant).toISOString();
 }

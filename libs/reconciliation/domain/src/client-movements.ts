@@ -35,7 +35,10 @@ export interface ClientReconciliation {
   readonly breaks: readonly ClientBreak[];
 }
 
-export function reconcileClientMovements(booked: readonly BookedMovement[], onChain: readonly ChainMovement[]): ClientReconciliation {
+export function reconcileClientMovements(
+  booked: readonly BookedMovement[],
+  onChain: readonly ChainMovement[],
+): ClientReconciliation {
   const key = (movement: BookedMovement) => `${movement.kind}\u0000${movement.movementId}`;
   const bookedByKey = new Map(booked.map((movement) => [key(movement), movement]));
   const chainByKey = new Map(onChain.map((movement) => [key(movement), movement]));
@@ -44,22 +47,57 @@ export function reconcileClientMovements(booked: readonly BookedMovement[], onCh
   for (const [movementKey, chain] of chainByKey) {
     const book = bookedByKey.get(movementKey);
     if (book === undefined) {
-      breaks.push({ kind: chain.kind, movementId: chain.movementId, clientId: chain.clientId, asset: chain.asset, problem: 'not-booked', bookedMinor: null, onChainMinor: chain.amountMinor, transactionHash: chain.transactionHash, reason: `${chain.kind} ${chain.movementId} of ${chain.amountMinor} ${chain.asset} is on chain (${chain.transactionHash}) but not in ${chain.clientId}'s books` });
+      breaks.push({
+        kind: chain.kind,
+        movementId: chain.movementId,
+        clientId: chain.clientId,
+        asset: chain.asset,
+        problem: 'not-booked',
+        bookedMinor: null,
+        onChainMinor: chain.amountMinor,
+        transactionHash: chain.transactionHash,
+        reason: `${chain.kind} ${chain.movementId} of ${chain.amountMinor} ${chain.asset} is on chain (${chain.transactionHash}) but not in ${chain.clientId}'s books`,
+      });
       continue;
     }
-    if (book.clientId !== chain.clientId || book.asset !== chain.asset || book.amountMinor !== chain.amountMinor) {
-      breaks.push({ kind: chain.kind, movementId: chain.movementId, clientId: book.clientId, asset: book.asset, problem: 'different', bookedMinor: book.amountMinor, onChainMinor: chain.amountMinor, transactionHash: chain.transactionHash, reason: `booked ${book.amountMinor} ${book.asset} for ${book.clientId}, on chain ${chain.amountMinor} ${chain.asset} for ${chain.clientId}` });
+    if (
+      book.clientId !== chain.clientId ||
+      book.asset !== chain.asset ||
+      book.amountMinor !== chain.amountMinor
+    ) {
+      breaks.push({
+        kind: chain.kind,
+        movementId: chain.movementId,
+        clientId: book.clientId,
+        asset: book.asset,
+        problem: 'different',
+        bookedMinor: book.amountMinor,
+        onChainMinor: chain.amountMinor,
+        transactionHash: chain.transactionHash,
+        reason: `booked ${book.amountMinor} ${book.asset} for ${book.clientId}, on chain ${chain.amountMinor} ${chain.asset} for ${chain.clientId}`,
+      });
       continue;
     }
     matched += 1;
   }
   for (const [movementKey, book] of bookedByKey) {
     if (chainByKey.has(movementKey)) continue;
-    breaks.push({ kind: book.kind, movementId: book.movementId, clientId: book.clientId, asset: book.asset, problem: 'not-on-chain', bookedMinor: book.amountMinor, onChainMinor: null, transactionHash: null, reason: `${book.kind} ${book.movementId} of ${book.amountMinor} ${book.asset} is in ${book.clientId}'s books with no on-chain record` });
+    breaks.push({
+      kind: book.kind,
+      movementId: book.movementId,
+      clientId: book.clientId,
+      asset: book.asset,
+      problem: 'not-on-chain',
+      bookedMinor: book.amountMinor,
+      onChainMinor: null,
+      transactionHash: null,
+      reason: `${book.kind} ${book.movementId} of ${book.amountMinor} ${book.asset} is in ${book.clientId}'s books with no on-chain record`,
+    });
   }
   const clients = new Set([...booked, ...onChain].map((movement) => movement.clientId)).size;
   // by client, then movement, then kind: the separator sorts before any character, and no two breaks share all three
-  const order = (entry: ClientBreak) => `${entry.clientId}\u0000${entry.movementId}\u0000${entry.kind}`;
+  const order = (entry: ClientBreak) =>
+    `${entry.clientId}\u0000${entry.movementId}\u0000${entry.kind}`;
   breaks.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   return { clients, movementsMatched: matched, breaks };
 }

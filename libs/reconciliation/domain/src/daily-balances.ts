@@ -50,7 +50,12 @@ export function roundUpToUnit(amountMinor: bigint, unit: bigint): bigint {
  * unit, a negative balance counting as zero. Every client with any movement has a line (TW-13
  * (1)), a zero balance included. Pure: the same movements and calendar give the same run.
  */
-export function dailyBalances(movements: readonly BalanceMovement[], businessDay: string, calendar: BusinessCalendar, minimumUnits: MinimumUnits): DailyBalanceRun {
+export function dailyBalances(
+  movements: readonly BalanceMovement[],
+  businessDay: string,
+  calendar: BusinessCalendar,
+  minimumUnits: MinimumUnits,
+): DailyBalanceRun {
   const balances = new Map<string, { clientId: string; asset: string; balanceMinor: bigint }>();
   let counted = 0;
   let deferred = 0;
@@ -68,7 +73,11 @@ export function dailyBalances(movements: readonly BalanceMovement[], businessDay
   };
   for (const movement of movements) {
     const key = `${movement.clientId}\u0000${movement.asset}`;
-    const line = balances.get(key) ?? { clientId: movement.clientId, asset: movement.asset, balanceMinor: 0n };
+    const line = balances.get(key) ?? {
+      clientId: movement.clientId,
+      asset: movement.asset,
+      balanceMinor: 0n,
+    };
     balances.set(key, line);
     if (businessDayAt(movement.at) > businessDay) {
       deferred += 1;
@@ -82,9 +91,20 @@ export function dailyBalances(movements: readonly BalanceMovement[], businessDay
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, line]) => {
       const unit = minimumUnits.get(line.asset) ?? 1n;
-      return { ...line, countedMinor: line.balanceMinor <= 0n ? 0n : roundUpToUnit(line.balanceMinor, unit) };
+      return {
+        ...line,
+        countedMinor: line.balanceMinor <= 0n ? 0n : roundUpToUnit(line.balanceMinor, unit),
+      };
     });
   const totalsMinor = new Map<string, bigint>();
-  for (const line of lines) totalsMinor.set(line.asset, (totalsMinor.get(line.asset) ?? 0n) + line.countedMinor);
-  return { businessDay, jurisdiction: calendar.jurisdiction, lines, totalsMinor, movementsCounted: counted, movementsDeferred: deferred };
+  for (const line of lines)
+    totalsMinor.set(line.asset, (totalsMinor.get(line.asset) ?? 0n) + line.countedMinor);
+  return {
+    businessDay,
+    jurisdiction: calendar.jurisdiction,
+    lines,
+    totalsMinor,
+    movementsCounted: counted,
+    movementsDeferred: deferred,
+  };
 }

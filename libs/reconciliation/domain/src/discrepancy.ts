@@ -24,28 +24,134 @@ export interface DiscrepancyState {
 }
 
 export type DiscrepancyEvent =
-  | { readonly type: 'DiscrepancyDetected'; readonly data: { readonly discrepancyId: string; readonly difference: Difference; readonly runId: string; readonly discoveredOn: string; readonly explainBy: string; readonly topUpDueOn: string | null; readonly at: string } }
-  | { readonly type: 'InvestigationNoteAdded'; readonly data: { readonly discrepancyId: string; readonly note: string; readonly by: string; readonly at: string } }
-  | { readonly type: 'DiscrepancyExplained'; readonly data: { readonly discrepancyId: string; readonly cause: string; readonly by: string; readonly at: string } }
-  | { readonly type: 'DiscrepancyEscalated'; readonly data: { readonly discrepancyId: string; readonly notify: readonly string[]; readonly reason: string; readonly at: string } }
-  | { readonly type: 'TopUpRecorded'; readonly data: { readonly discrepancyId: string; readonly amountMinor: bigint; readonly reference: string; readonly by: string; readonly at: string } }
-  | { readonly type: 'ShortfallOverdue'; readonly data: { readonly discrepancyId: string; readonly dueOn: string; readonly remainingMinor: bigint; readonly at: string } }
-  | { readonly type: 'DiscrepancyClosed'; readonly data: { readonly discrepancyId: string; readonly confirmedByRunId: string; readonly at: string } };
+  | {
+      readonly type: 'DiscrepancyDetected';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly difference: Difference;
+        readonly runId: string;
+        readonly discoveredOn: string;
+        readonly explainBy: string;
+        readonly topUpDueOn: string | null;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'InvestigationNoteAdded';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly note: string;
+        readonly by: string;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'DiscrepancyExplained';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly cause: string;
+        readonly by: string;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'DiscrepancyEscalated';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly notify: readonly string[];
+        readonly reason: string;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'TopUpRecorded';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly amountMinor: bigint;
+        readonly reference: string;
+        readonly by: string;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'ShortfallOverdue';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly dueOn: string;
+        readonly remainingMinor: bigint;
+        readonly at: string;
+      };
+    }
+  | {
+      readonly type: 'DiscrepancyClosed';
+      readonly data: {
+        readonly discrepancyId: string;
+        readonly confirmedByRunId: string;
+        readonly at: string;
+      };
+    };
 
 export type DiscrepancyCommand =
-  | { readonly type: 'DetectDiscrepancy'; readonly discrepancyId: string; readonly difference: Difference; readonly runId: string; readonly discoveredOn: string; readonly explainWithinMs: number; readonly at: string }
-  | { readonly type: 'AddInvestigationNote'; readonly note: string; readonly by: string; readonly at: string }
-  | { readonly type: 'ExplainDiscrepancy'; readonly cause: string; readonly by: string; readonly at: string }
-  | { readonly type: 'RecordTopUp'; readonly amountMinor: bigint; readonly reference: string; readonly by: string; readonly at: string }
+  | {
+      readonly type: 'DetectDiscrepancy';
+      readonly discrepancyId: string;
+      readonly difference: Difference;
+      readonly runId: string;
+      readonly discoveredOn: string;
+      readonly explainWithinMs: number;
+      readonly at: string;
+    }
+  | {
+      readonly type: 'AddInvestigationNote';
+      readonly note: string;
+      readonly by: string;
+      readonly at: string;
+    }
+  | {
+      readonly type: 'ExplainDiscrepancy';
+      readonly cause: string;
+      readonly by: string;
+      readonly at: string;
+    }
+  | {
+      readonly type: 'RecordTopUp';
+      readonly amountMinor: bigint;
+      readonly reference: string;
+      readonly by: string;
+      readonly at: string;
+    }
   /** The schedule: escalate what was not explained in time, report shortfalls past their due day. */
   | { readonly type: 'CheckDeadlines'; readonly today: string; readonly at: string }
   /** A later run found the difference gone (for a shortfall: after a top-up). */
-  | { readonly type: 'ConfirmResolvedByRun'; readonly runId: string; readonly remainingMinor: bigint; readonly at: string };
+  | {
+      readonly type: 'ConfirmResolvedByRun';
+      readonly runId: string;
+      readonly remainingMinor: bigint;
+      readonly at: string;
+    };
 
-export type DiscrepancyErrorCode = 'DISCREPANCY_UNKNOWN' | 'DISCREPANCY_CLOSED' | 'DISCREPANCY_EXISTS' | 'TEXT_REQUIRED' | 'AMOUNT_NOT_POSITIVE' | 'TOP_UP_NOT_A_SHORTFALL';
-export type DiscrepancyDecision = { readonly ok: true; readonly events: readonly DiscrepancyEvent[] } | { readonly ok: false; readonly error: { readonly code: DiscrepancyErrorCode; readonly path: string; readonly reason: string } };
+export type DiscrepancyErrorCode =
+  | 'DISCREPANCY_UNKNOWN'
+  | 'DISCREPANCY_CLOSED'
+  | 'DISCREPANCY_EXISTS'
+  | 'TEXT_REQUIRED'
+  | 'AMOUNT_NOT_POSITIVE'
+  | 'TOP_UP_NOT_A_SHORTFALL';
+export type DiscrepancyDecision =
+  | { readonly ok: true; readonly events: readonly DiscrepancyEvent[] }
+  | {
+      readonly ok: false;
+      readonly error: {
+        readonly code: DiscrepancyErrorCode;
+        readonly path: string;
+        readonly reason: string;
+      };
+    };
 
-const refuse = (code: DiscrepancyErrorCode, path: string, reason: string): DiscrepancyDecision => ({ ok: false, error: { code, path, reason } });
+const refuse = (code: DiscrepancyErrorCode, path: string, reason: string): DiscrepancyDecision => ({
+  ok: false,
+  error: { code, path, reason },
+});
 
 /**
  * A discrepancy from detection to closure (TW-14, HK-21): investigated with notes, explained with
@@ -54,43 +160,128 @@ const refuse = (code: DiscrepancyErrorCode, path: string, reason: string): Discr
  * overdue once past it, and closed only when a later run confirms the difference is gone (a
  * recorded top-up alone does not close it). Everything is an event; nothing is edited.
  */
-export function decideDiscrepancy(command: DiscrepancyCommand, state: DiscrepancyState | undefined, calendar: BusinessCalendar): DiscrepancyDecision {
+export function decideDiscrepancy(
+  command: DiscrepancyCommand,
+  state: DiscrepancyState | undefined,
+  calendar: BusinessCalendar,
+): DiscrepancyDecision {
   if (command.type === 'DetectDiscrepancy') {
     if (state !== undefined) return { ok: true, events: [] }; // the same run's difference detected again
     const { discrepancyId, difference, runId, discoveredOn, explainWithinMs, at } = command;
     // fiat in trust within 2 business days (TW-11), virtual assets within 5 (TW-14.3)
-    const topUpDays = difference.source === 'trust-account' ? FIAT_SHORTFALL_TOP_UP_BUSINESS_DAYS : SHORTFALL_TOP_UP_BUSINESS_DAYS;
-    const topUpDueOn = difference.kind === 'shortfall' ? addBusinessDays(discoveredOn, topUpDays, calendar) : null;
-    return { ok: true, events: [{ type: 'DiscrepancyDetected', data: { discrepancyId, difference, runId, discoveredOn, explainBy: new Date(Date.parse(at) + explainWithinMs).toISOString(), topUpDueOn, at } }] };
+    const topUpDays =
+      difference.source === 'trust-account'
+        ? FIAT_SHORTFALL_TOP_UP_BUSINESS_DAYS
+        : SHORTFALL_TOP_UP_BUSINESS_DAYS;
+    const topUpDueOn =
+      difference.kind === 'shortfall' ? addBusinessDays(discoveredOn, topUpDays, calendar) : null;
+    return {
+      ok: true,
+      events: [
+        {
+          type: 'DiscrepancyDetected',
+          data: {
+            discrepancyId,
+            difference,
+            runId,
+            discoveredOn,
+            explainBy: new Date(Date.parse(at) + explainWithinMs).toISOString(),
+            topUpDueOn,
+            at,
+          },
+        },
+      ],
+    };
   }
-  if (state === undefined) return refuse('DISCREPANCY_UNKNOWN', 'discrepancyId', 'no such discrepancy');
+  if (state === undefined)
+    return refuse('DISCREPANCY_UNKNOWN', 'discrepancyId', 'no such discrepancy');
   const { discrepancyId } = state;
   switch (command.type) {
     case 'AddInvestigationNote':
-      if (command.note.trim() === '') return refuse('TEXT_REQUIRED', 'note', 'a note says something');
-      return { ok: true, events: [{ type: 'InvestigationNoteAdded', data: { discrepancyId, note: command.note, by: command.by, at: command.at } }] };
+      if (command.note.trim() === '')
+        return refuse('TEXT_REQUIRED', 'note', 'a note says something');
+      return {
+        ok: true,
+        events: [
+          {
+            type: 'InvestigationNoteAdded',
+            data: { discrepancyId, note: command.note, by: command.by, at: command.at },
+          },
+        ],
+      };
     case 'ExplainDiscrepancy':
-      if (state.status === 'closed') return refuse('DISCREPANCY_CLOSED', 'discrepancyId', 'closed already');
-      if (command.cause.trim() === '') return refuse('TEXT_REQUIRED', 'cause', 'an explanation names the cause');
-      return { ok: true, events: [{ type: 'DiscrepancyExplained', data: { discrepancyId, cause: command.cause, by: command.by, at: command.at } }] };
+      if (state.status === 'closed')
+        return refuse('DISCREPANCY_CLOSED', 'discrepancyId', 'closed already');
+      if (command.cause.trim() === '')
+        return refuse('TEXT_REQUIRED', 'cause', 'an explanation names the cause');
+      return {
+        ok: true,
+        events: [
+          {
+            type: 'DiscrepancyExplained',
+            data: { discrepancyId, cause: command.cause, by: command.by, at: command.at },
+          },
+        ],
+      };
     case 'RecordTopUp':
-      if (state.status === 'closed') return refuse('DISCREPANCY_CLOSED', 'discrepancyId', 'closed already');
-      if (state.difference.kind !== 'shortfall') return refuse('TOP_UP_NOT_A_SHORTFALL', 'discrepancyId', 'only a shortfall is topped up');
-      if (command.amountMinor <= 0n) return refuse('AMOUNT_NOT_POSITIVE', 'amountMinor', 'a top-up is positive');
-      return { ok: true, events: [{ type: 'TopUpRecorded', data: { discrepancyId, amountMinor: command.amountMinor, reference: command.reference, by: command.by, at: command.at } }] };
+      if (state.status === 'closed')
+        return refuse('DISCREPANCY_CLOSED', 'discrepancyId', 'closed already');
+      if (state.difference.kind !== 'shortfall')
+        return refuse('TOP_UP_NOT_A_SHORTFALL', 'discrepancyId', 'only a shortfall is topped up');
+      if (command.amountMinor <= 0n)
+        return refuse('AMOUNT_NOT_POSITIVE', 'amountMinor', 'a top-up is positive');
+      return {
+        ok: true,
+        events: [
+          {
+            type: 'TopUpRecorded',
+            data: {
+              discrepancyId,
+              amountMinor: command.amountMinor,
+              reference: command.reference,
+              by: command.by,
+              at: command.at,
+            },
+          },
+        ],
+      };
     case 'CheckDeadlines': {
       if (state.status === 'closed') return { ok: true, events: [] };
       const events: DiscrepancyEvent[] = [];
-      if (state.status === 'open' && !state.escalated && Date.parse(command.at) >= Date.parse(state.explainBy)) {
-        events.push({ type: 'DiscrepancyEscalated', data: { discrepancyId, notify: ESCALATION_RECIPIENTS, reason: `not explained by ${state.explainBy}`, at: command.at } });
+      if (
+        state.status === 'open' &&
+        !state.escalated &&
+        Date.parse(command.at) >= Date.parse(state.explainBy)
+      ) {
+        events.push({
+          type: 'DiscrepancyEscalated',
+          data: {
+            discrepancyId,
+            notify: ESCALATION_RECIPIENTS,
+            reason: `not explained by ${state.explainBy}`,
+            at: command.at,
+          },
+        });
       }
-      return { ok: true, events: [...events, ...overdueShortfall(state, command.today, command.at)] };
+      return {
+        ok: true,
+        events: [...events, ...overdueShortfall(state, command.today, command.at)],
+      };
     }
     case 'ConfirmResolvedByRun':
       if (state.status === 'closed' || command.remainingMinor > 0n) return { ok: true, events: [] };
       // TW-14.3: a shortfall is closed by a recorded top-up that a later run confirms, never by a run alone
-      if (state.difference.kind === 'shortfall' && state.toppedUpMinor === 0n) return { ok: true, events: [] };
-      return { ok: true, events: [{ type: 'DiscrepancyClosed', data: { discrepancyId, confirmedByRunId: command.runId, at: command.at } }] };
+      if (state.difference.kind === 'shortfall' && state.toppedUpMinor === 0n)
+        return { ok: true, events: [] };
+      return {
+        ok: true,
+        events: [
+          {
+            type: 'DiscrepancyClosed',
+            data: { discrepancyId, confirmedByRunId: command.runId, at: command.at },
+          },
+        ],
+      };
   }
 }
 
@@ -99,13 +290,36 @@ function overdueShortfall(state: DiscrepancyState, today: string, at: string): D
   const dueOn = state.topUpDueOn;
   if (dueOn === null || state.overdueReported || today <= dueOn) return [];
   const remainingMinor = state.difference.amountMinor - state.toppedUpMinor;
-  return [{ type: 'ShortfallOverdue', data: { discrepancyId: state.discrepancyId, dueOn, remainingMinor: remainingMinor > 0n ? remainingMinor : 0n, at } }];
+  return [
+    {
+      type: 'ShortfallOverdue',
+      data: {
+        discrepancyId: state.discrepancyId,
+        dueOn,
+        remainingMinor: remainingMinor > 0n ? remainingMinor : 0n,
+        at,
+      },
+    },
+  ];
 }
 
-export function evolveDiscrepancy(state: DiscrepancyState | undefined, event: DiscrepancyEvent): DiscrepancyState | undefined {
+export function evolveDiscrepancy(
+  state: DiscrepancyState | undefined,
+  event: DiscrepancyEvent,
+): DiscrepancyState | undefined {
   if (event.type === 'DiscrepancyDetected') {
     const { discrepancyId, difference, discoveredOn, explainBy, topUpDueOn } = event.data;
-    return { discrepancyId, difference, discoveredOn, explainBy, topUpDueOn, status: 'open', escalated: false, overdueReported: false, toppedUpMinor: 0n };
+    return {
+      discrepancyId,
+      difference,
+      discoveredOn,
+      explainBy,
+      topUpDueOn,
+      status: 'open',
+      escalated: false,
+      overdueReported: false,
+      toppedUpMinor: 0n,
+    };
   }
   if (state === undefined) throw new Error(`assertion: ${event.type} before DiscrepancyDetected`);
   switch (event.type) {

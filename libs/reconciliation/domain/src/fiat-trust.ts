@@ -24,7 +24,11 @@ export interface TrustStatement {
   readonly from: string;
   readonly to: string;
   readonly openingBalanceMinor: bigint;
-  readonly lines: readonly { readonly bookedAt: string; readonly reference: string; readonly amountMinor: bigint }[];
+  readonly lines: readonly {
+    readonly bookedAt: string;
+    readonly reference: string;
+    readonly amountMinor: bigint;
+  }[];
 }
 
 export interface FiatTrustRun {
@@ -32,7 +36,11 @@ export interface FiatTrustRun {
   readonly currency: string;
   readonly cutOff: string;
   /** Per client: the real balance, and what counts (a negative balance counts as zero). */
-  readonly lines: readonly { readonly clientId: string; readonly balanceMinor: bigint; readonly countedMinor: bigint }[];
+  readonly lines: readonly {
+    readonly clientId: string;
+    readonly balanceMinor: bigint;
+    readonly countedMinor: bigint;
+  }[];
   readonly owedMinor: bigint;
   /** Collected by third parties by the close and not yet settled into the trust account: counted as held (TW-11). */
   readonly inTransitMinor: bigint;
@@ -48,7 +56,10 @@ export interface FiatTrustRun {
 export function statementBalanceAt(statement: TrustStatement, instant: string): bigint | undefined {
   const at = Date.parse(instant);
   if (at < Date.parse(statement.from) || at > Date.parse(statement.to)) return undefined;
-  return statement.lines.reduce((balance, line) => (Date.parse(line.bookedAt) < at ? balance + line.amountMinor : balance), statement.openingBalanceMinor);
+  return statement.lines.reduce(
+    (balance, line) => (Date.parse(line.bookedAt) < at ? balance + line.amountMinor : balance),
+    statement.openingBalanceMinor,
+  );
 }
 
 /**
@@ -59,7 +70,13 @@ export function statementBalanceAt(statement: TrustStatement, instant: string): 
  * is a shortfall (to be topped up within 2 business days), more a surplus; no statement covering
  * the close: nothing can be said (no difference, `trustBalanceMinor` null). Pure.
  */
-export function fiatTrustRun(movements: readonly FiatMovement[], statements: readonly TrustStatement[], businessDay: string, currency: string, calendar: BusinessCalendar): FiatTrustRun {
+export function fiatTrustRun(
+  movements: readonly FiatMovement[],
+  statements: readonly TrustStatement[],
+  businessDay: string,
+  currency: string,
+  calendar: BusinessCalendar,
+): FiatTrustRun {
   const cutOff = cutOffInstant(businessDay, calendar);
   const balances = new Map<string, bigint>();
   const settled = new Set<string>();
@@ -77,7 +94,8 @@ export function fiatTrustRun(movements: readonly FiatMovement[], statements: rea
       for (const receipt of movement.receiptIds) settled.add(receipt);
       continue;
     }
-    if (movement.clientId === null) throw new Error(`assertion: ${movement.kind} ${movement.movementId} names no client`);
+    if (movement.clientId === null)
+      throw new Error(`assertion: ${movement.kind} ${movement.movementId} names no client`);
     const signed = movement.kind === 'received' ? movement.amountMinor : -movement.amountMinor;
     balances.set(movement.clientId, (balances.get(movement.clientId) ?? 0n) + signed);
     if (movement.kind === 'received' && movement.throughCollector) collected.push(movement);
@@ -87,28 +105,75 @@ export function fiatTrustRun(movements: readonly FiatMovement[], statements: rea
     return { clientId, balanceMinor, countedMinor: balanceMinor > 0n ? balanceMinor : 0n };
   });
   const owedMinor = lines.reduce((total, line) => total + line.countedMinor, 0n);
-  const inTransitMinor = collected.filter((receipt) => !settled.has(receipt.movementId)).reduce((total, receipt) => total + receipt.amountMinor, 0n);
-  const accountIds = [...new Set(statements.filter((statement) => statement.currency === currency).map((statement) => statement.accountId))].sort();
+  const inTransitMinor = collected
+    .filter((receipt) => !settled.has(receipt.movementId))
+    .reduce((total, receipt) => total + receipt.amountMinor, 0n);
+  const accountIds = [
+    ...new Set(
+      statements
+        .filter((statement) => statement.currency === currency)
+        .map((statement) => statement.accountId),
+    ),
+  ].sort();
   const accounts: { accountId: string; balanceMinor: bigint }[] = [];
   let covered = accountIds.length > 0;
   for (const accountId of accountIds) {
     // the balance just before the close: the statement whose period holds the cut-off
-    const balance = statements.filter((statement) => statement.accountId === accountId && statement.currency === currency).map((statement) => statementBalanceAt(statement, cutOff)).find((value) => value !== undefined);
+    const balance = statements
+      .filter((statement) => statement.accountId === accountId && statement.currency === currency)
+      .map((statement) => statementBalanceAt(statement, cutOff))
+      .find((value) => value !== undefined);
     if (balance === undefined) covered = false;
     else accounts.push({ accountId, balanceMinor: balance });
   }
-  const trustBalanceMinor = covered ? accounts.reduce((total, account) => total + account.balanceMinor, 0n) : null;
+  const trustBalanceMinor = covered
+    ? accounts.reduce((total, account) => total + account.balanceMinor, 0n)
+    : null;
   // held: the trust accounts and what collectors hold for clients
-  const difference = trustBalanceMinor === null ? null : differenceOf(currency, 'trust-account', owedMinor, trustBalanceMinor + inTransitMinor, accountIds);
-  return { businessDay, currency, cutOff, lines, owedMinor, inTransitMinor, trustBalanceMinor, accounts, difference, movementsCounted: counted, movementsDeferred: deferred };
+  const difference =
+    trustBalanceMinor === null
+      ? null
+      : differenceOf(
+          currency,
+          'trust-account',
+          owedMinor,
+          trustBalanceMinor + inTransitMinor,
+          accountIds,
+        );
+  return {
+    businessDay,
+    currency,
+    cutOff,
+    lines,
+    owedMinor,
+    inTransitMinor,
+    trustBalanceMinor,
+    accounts,
+    difference,
+    movementsCounted: counted,
+    movementsDeferred: deferred,
+  };
 }
 
 /** Decimals of a currency's minor unit (ISO 4217) for the ones a trust account is kept in here. */
-export const CURRENCY_DECIMALS: Readonly<Record<string, number>> = { TWD: 2, HKD: 2, USD: 2, EUR: 2, GBP: 2, SGD: 2, CNY: 2, JPY: 0 };
+export const CURRENCY_DECIMALS: Readonly<Record<string, number>> = {
+  TWD: 2,
+  HKD: 2,
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  SGD: 2,
+  CNY: 2,
+  JPY: 0,
+};
 /** Lines one statement holds at most (a busy month of a trust account). */
 export const STATEMENT_LINES_MAX = 100_000;
 
-export type StatementProblem = { readonly line: number; readonly column: string; readonly reason: string };
+export type StatementProblem = {
+  readonly line: number;
+  readonly column: string;
+  readonly reason: string;
+};
 
 /**
  * A bank statement in CSV: the header `booked_at,reference,amount,balance` (other columns
@@ -117,18 +182,42 @@ export type StatementProblem = { readonly line: number; readonly column: string;
  * previous one plus its amount, starting from the opening balance: a statement that does not
  * add up is refused with every line that does not. Pure.
  */
-export function parseTrustStatementCsv(text: string, currency: string, openingBalanceMinor: bigint): { readonly ok: true; readonly lines: TrustStatement['lines'] } | { readonly ok: false; readonly problems: readonly StatementProblem[] } {
+export function parseTrustStatementCsv(
+  text: string,
+  currency: string,
+  openingBalanceMinor: bigint,
+):
+  | { readonly ok: true; readonly lines: TrustStatement['lines'] }
+  | { readonly ok: false; readonly problems: readonly StatementProblem[] } {
   const decimals = CURRENCY_DECIMALS[currency];
-  if (decimals === undefined) return { ok: false, problems: [{ line: 0, column: 'currency', reason: `no minor unit known for ${currency}` }] };
+  if (decimals === undefined)
+    return {
+      ok: false,
+      problems: [{ line: 0, column: 'currency', reason: `no minor unit known for ${currency}` }],
+    };
   const rows = text.split(/\r?\n/).filter((row) => row.trim() !== '');
   // the limit before any other work, the header included
-  if (rows.length - 1 > STATEMENT_LINES_MAX) return { ok: false, problems: [{ line: 0, column: '', reason: `more than ${STATEMENT_LINES_MAX} lines` }] };
+  if (rows.length - 1 > STATEMENT_LINES_MAX)
+    return {
+      ok: false,
+      problems: [{ line: 0, column: '', reason: `more than ${STATEMENT_LINES_MAX} lines` }],
+    };
   // Stryker disable next-line StringLiteral: an empty text's header, whatever its default text, lacks the four columns and is refused alike
   const headerRow = rows[0] ?? '';
   const header = headerRow.split(',').map((cell) => cell.trim().toLowerCase());
   const column = (name: string) => header.indexOf(name);
-  const missing = ['booked_at', 'reference', 'amount', 'balance'].filter((name) => column(name) < 0);
-  if (missing.length > 0) return { ok: false, problems: missing.map((name) => ({ line: 1, column: name, reason: 'missing from the header' })) };
+  const missing = ['booked_at', 'reference', 'amount', 'balance'].filter(
+    (name) => column(name) < 0,
+  );
+  if (missing.length > 0)
+    return {
+      ok: false,
+      problems: missing.map((name) => ({
+        line: 1,
+        column: name,
+        reason: 'missing from the header',
+      })),
+    };
   const toMinor = (cell: string): bigint | undefined => {
     const value = parseDecimal(cell); // one minus sign at most, digits, one point with digits after it
     if (value === undefined) return undefined;
@@ -147,15 +236,37 @@ export function parseTrustStatementCsv(text: string, currency: string, openingBa
     const reference = cell('reference');
     const amount = toMinor(cell('amount'));
     const stated = toMinor(cell('balance'));
-    if (!/(Z|[+-]\d{2}:\d{2})$/.test(booked) || Number.isNaN(Date.parse(booked))) problems.push({ line: lineNumber, column: 'booked_at', reason: 'an ISO 8601 instant with its zone' });
-    if (reference === '' || reference.length > 200) problems.push({ line: lineNumber, column: 'reference', reason: '1 to 200 characters' });
-    if (amount === undefined) problems.push({ line: lineNumber, column: 'amount', reason: `a decimal with at most ${decimals} decimals` });
-    if (stated === undefined) problems.push({ line: lineNumber, column: 'balance', reason: `a decimal with at most ${decimals} decimals` });
+    if (!/(Z|[+-]\d{2}:\d{2})$/.test(booked) || Number.isNaN(Date.parse(booked)))
+      problems.push({
+        line: lineNumber,
+        column: 'booked_at',
+        reason: 'an ISO 8601 instant with its zone',
+      });
+    if (reference === '' || reference.length > 200)
+      problems.push({ line: lineNumber, column: 'reference', reason: '1 to 200 characters' });
+    if (amount === undefined)
+      problems.push({
+        line: lineNumber,
+        column: 'amount',
+        reason: `a decimal with at most ${decimals} decimals`,
+      });
+    if (stated === undefined)
+      problems.push({
+        line: lineNumber,
+        column: 'balance',
+        reason: `a decimal with at most ${decimals} decimals`,
+      });
     if (amount === undefined || stated === undefined) continue;
     balance += amount;
-    if (stated !== balance) problems.push({ line: lineNumber, column: 'balance', reason: `the running balance is ${balance} minor units, the statement says ${stated}` });
+    if (stated !== balance)
+      problems.push({
+        line: lineNumber,
+        column: 'balance',
+        reason: `the running balance is ${balance} minor units, the statement says ${stated}`,
+      });
     balance = stated; // one wrong line is reported once, not on every line after it
-    if (!Number.isNaN(Date.parse(booked))) lines.push({ bookedAt: new Date(booked).toISOString(), reference, amountMinor: amount });
+    if (!Number.isNaN(Date.parse(booked)))
+      lines.push({ bookedAt: new Date(booked).toISOString(), reference, amountMinor: amount });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, lines };
 }

@@ -37,35 +37,99 @@ export interface Difference {
 export interface ReconciliationResult {
   readonly businessDay: string;
   /** `onChainMinor` is the whole chain balance; `houseMinor` the house share recorded in these wallets, which the chain also holds. */
-  readonly perAsset: readonly { readonly asset: string; readonly owedMinor: bigint; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint }[];
-  readonly perWallet: readonly { readonly walletId: string; readonly asset: string; readonly recordedMinor: bigint; readonly houseMinor: bigint; readonly onChainMinor: bigint; readonly blockNumber: bigint | null; readonly differenceMinor: bigint }[];
+  readonly perAsset: readonly {
+    readonly asset: string;
+    readonly owedMinor: bigint;
+    readonly recordedMinor: bigint;
+    readonly houseMinor: bigint;
+    readonly onChainMinor: bigint;
+  }[];
+  readonly perWallet: readonly {
+    readonly walletId: string;
+    readonly asset: string;
+    readonly recordedMinor: bigint;
+    readonly houseMinor: bigint;
+    readonly onChainMinor: bigint;
+    readonly blockNumber: bigint | null;
+    readonly differenceMinor: bigint;
+  }[];
   readonly differences: readonly Difference[];
 }
 
 /** Owed against held: a shortfall when less is held, a surplus when more, nothing when they are equal. */
-export function differenceOf(asset: string, source: DifferenceSource, owedMinor: bigint, heldMinor: bigint, wallets: readonly string[]): Difference | null {
-  if (heldMinor < owedMinor) return { asset, source, kind: 'shortfall', amountMinor: owedMinor - heldMinor, owedMinor, heldMinor, wallets };
-  if (heldMinor > owedMinor) return { asset, source, kind: 'surplus', amountMinor: heldMinor - owedMinor, owedMinor, heldMinor, wallets };
+export function differenceOf(
+  asset: string,
+  source: DifferenceSource,
+  owedMinor: bigint,
+  heldMinor: bigint,
+  wallets: readonly string[],
+): Difference | null {
+  if (heldMinor < owedMinor)
+    return {
+      asset,
+      source,
+      kind: 'shortfall',
+      amountMinor: owedMinor - heldMinor,
+      owedMinor,
+      heldMinor,
+      wallets,
+    };
+  if (heldMinor > owedMinor)
+    return {
+      asset,
+      source,
+      kind: 'surplus',
+      amountMinor: heldMinor - owedMinor,
+      owedMinor,
+      heldMinor,
+      wallets,
+    };
   return null;
 }
 
-function sumBy<T>(items: readonly T[], asset: string, of: (item: T) => { asset: string; amount: bigint }): bigint {
+function sumBy<T>(
+  items: readonly T[],
+  asset: string,
+  of: (item: T) => { asset: string; amount: bigint },
+): bigint {
   return items.reduce((total, item) => {
     const { asset: itemAsset, amount } = of(item);
     return itemAsset === asset ? total + amount : total;
   }, 0n);
 }
 
-export function reconcile(businessDay: string, owedMinor: ReadonlyMap<string, bigint>, records: readonly WalletRecord[], onChain: readonly OnChainBalance[]): ReconciliationResult {
-  const assets = [...new Set([...owedMinor.keys(), ...records.map((record) => record.asset), ...onChain.map((balance) => balance.asset)])].sort();
+export function reconcile(
+  businessDay: string,
+  owedMinor: ReadonlyMap<string, bigint>,
+  records: readonly WalletRecord[],
+  onChain: readonly OnChainBalance[],
+): ReconciliationResult {
+  const assets = [
+    ...new Set([
+      ...owedMinor.keys(),
+      ...records.map((record) => record.asset),
+      ...onChain.map((balance) => balance.asset),
+    ]),
+  ].sort();
   const perAsset = assets.map((asset) => ({
     asset,
     owedMinor: owedMinor.get(asset) ?? 0n,
-    recordedMinor: sumBy(records, asset, (record) => ({ asset: record.asset, amount: record.recordedMinor })),
-    houseMinor: sumBy(records, asset, (record) => ({ asset: record.asset, amount: record.houseMinor ?? 0n })),
-    onChainMinor: sumBy(onChain, asset, (balance) => ({ asset: balance.asset, amount: balance.balanceMinor })),
+    recordedMinor: sumBy(records, asset, (record) => ({
+      asset: record.asset,
+      amount: record.recordedMinor,
+    })),
+    houseMinor: sumBy(records, asset, (record) => ({
+      asset: record.asset,
+      amount: record.houseMinor ?? 0n,
+    })),
+    onChainMinor: sumBy(onChain, asset, (balance) => ({
+      asset: balance.asset,
+      amount: balance.balanceMinor,
+    })),
   }));
-  const keys = [...new Set([...records, ...onChain].map((entry) => `${entry.walletId}\u0000${entry.asset}`))].sort();
+  const keys = [
+    ...new Set([...records, ...onChain].map((entry) => `${entry.walletId}\u0000${entry.asset}`)),
+  ].sort();
   const perWallet = keys.map((key) => {
     const parts = key.split('\u0000');
     // Stryker disable next-line StringLiteral: the defaults are never used: every key is a wallet and an asset joined above
@@ -73,16 +137,35 @@ export function reconcile(businessDay: string, owedMinor: ReadonlyMap<string, bi
     const mine = records.filter((record) => record.walletId === walletId && record.asset === asset);
     const recordedMinor = mine.reduce((total, record) => total + record.recordedMinor, 0n);
     const houseMinor = mine.reduce((total, record) => total + (record.houseMinor ?? 0n), 0n);
-    const chain = onChain.find((balance) => balance.walletId === walletId && balance.asset === asset);
+    const chain = onChain.find(
+      (balance) => balance.walletId === walletId && balance.asset === asset,
+    );
     const onChainMinor = chain?.balanceMinor ?? 0n;
     // the chain holds the clients' and the house's share alike
-    return { walletId, asset, recordedMinor, houseMinor, onChainMinor, blockNumber: chain?.blockNumber ?? null, differenceMinor: onChainMinor - recordedMinor - houseMinor };
+    return {
+      walletId,
+      asset,
+      recordedMinor,
+      houseMinor,
+      onChainMinor,
+      blockNumber: chain?.blockNumber ?? null,
+      differenceMinor: onChainMinor - recordedMinor - houseMinor,
+    };
   });
   const differences: Difference[] = [];
   for (const line of perAsset) {
     // on chain, what is there for clients is the balance less the house's own share
-    for (const [source, held] of [['wallet-records', line.recordedMinor], ['on-chain', line.onChainMinor - line.houseMinor]] as const) {
-      const wallets = perWallet.filter((wallet) => wallet.asset === line.asset && (source === 'on-chain' ? wallet.differenceMinor !== 0n : true)).map((wallet) => wallet.walletId);
+    for (const [source, held] of [
+      ['wallet-records', line.recordedMinor],
+      ['on-chain', line.onChainMinor - line.houseMinor],
+    ] as const) {
+      const wallets = perWallet
+        .filter(
+          (wallet) =>
+            wallet.asset === line.asset &&
+            (source === 'on-chain' ? wallet.differenceMinor !== 0n : true),
+        )
+        .map((wallet) => wallet.walletId);
       const difference = differenceOf(line.asset, source, line.owedMinor, held, wallets);
       if (difference !== null) differences.push(difference);
     }

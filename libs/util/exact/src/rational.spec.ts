@@ -1,23 +1,54 @@
 import fc from 'fast-check';
-import { add, ceilToMinor, compare, DECIMAL_TEXT_MAX, divide, fromMinor, isZero, max, min, multiply, ONE, parseDecimal, rational, subtract, sum, toDecimalText, toDecimalTextUp, toExactText, ZERO } from './rational';
+import {
+  add,
+  ceilToMinor,
+  compare,
+  DECIMAL_TEXT_MAX,
+  divide,
+  fromMinor,
+  isZero,
+  max,
+  min,
+  multiply,
+  ONE,
+  parseDecimal,
+  rational,
+  subtract,
+  sum,
+  toDecimalText,
+  toDecimalTextUp,
+  toExactText,
+  ZERO,
+} from './rational';
 
-const anyRational = fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 20n })).map(([n, d]) => rational(n, d));
+const anyRational = fc
+  .tuple(
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+    fc.bigInt({ min: 1n, max: 10n ** 20n }),
+  )
+  .map(([n, d]) => rational(n, d));
 
 describe('exact rationals (values and ratios never use number)', () => {
   it('parses decimal text exactly and refuses anything else', () => {
     expect(parseDecimal('60000.125')).toEqual(rational(60000125n, 1000n));
     expect(parseDecimal('-0.5')).toEqual(rational(-1n, 2n));
-    for (const bad of ['1e3', '01.5', '.5', '1.', ' 1', 'NaN', '1,5']) expect(parseDecimal(bad)).toBeUndefined();
+    for (const bad of ['1e3', '01.5', '.5', '1.', ' 1', 'NaN', '1,5'])
+      expect(parseDecimal(bad)).toBeUndefined();
   });
 
   it('values an amount of minor units at a price exactly: 1.5 ETH at 3000.10 is 4500.15', () => {
-    const value = multiply(fromMinor(1_500_000_000_000_000_000n, 18), parseDecimal('3000.10') ?? rational(0n));
+    const value = multiply(
+      fromMinor(1_500_000_000_000_000_000n, 18),
+      parseDecimal('3000.10') ?? rational(0n),
+    );
     expect(toExactText(value)).toBe('90003/20');
     expect(toDecimalText(value, 2)).toBe('4500.15');
   });
 
   it('shows a ratio rounded toward zero: 0.749999 as 74.99%, never 75.00%', () => {
-    expect(toDecimalText(multiply(rational(749_999n, 1_000_000n), rational(100n)), 2)).toBe('74.99');
+    expect(toDecimalText(multiply(rational(749_999n, 1_000_000n), rational(100n)), 2)).toBe(
+      '74.99',
+    );
     expect(toDecimalText(rational(-1n, 3n), 3)).toBe('-0.333');
     expect(toDecimalText(rational(-1n, 3000n), 2)).toBe('0.00');
   });
@@ -76,7 +107,26 @@ describe('parsing decimal text', () => {
     expect(parseDecimal('1.000')).toEqual(ONE);
   });
 
-  it.each(['', '-', '--1', '+1', '1-', '00', '-01', '1.2.3', '1.-2', '1.a', 'a.1', '1a', 'a1', '1 ', '1\n', '\n1', '∞', '1_000'])('refuses %j', (text) => {
+  it.each([
+    '',
+    '-',
+    '--1',
+    '+1',
+    '1-',
+    '00',
+    '-01',
+    '1.2.3',
+    '1.-2',
+    '1.a',
+    'a.1',
+    '1a',
+    'a1',
+    '1 ',
+    '1\n',
+    '\n1',
+    '∞',
+    '1_000',
+  ])('refuses %j', (text) => {
     expect(parseDecimal(text)).toBeUndefined();
   });
 
@@ -98,7 +148,8 @@ describe('amounts in minor units', () => {
   });
 
   it('a count of decimals below 0, above 36 or not whole is a programmer error', () => {
-    for (const decimals of [-1, 37, 1.5]) expect(() => fromMinor(1n, decimals)).toThrow(`assertion: ${decimals} decimals`);
+    for (const decimals of [-1, 37, 1.5])
+      expect(() => fromMinor(1n, decimals)).toThrow(`assertion: ${decimals} decimals`);
   });
 });
 
@@ -184,7 +235,8 @@ describe('decimal text for reports', () => {
 
   it('from 0 to 36 digits; below 0, above 36 or not whole is a programmer error', () => {
     expect(toDecimalText(rational(1n, 10n ** 36n), 36)).toBe(`0.${'0'.repeat(35)}1`);
-    for (const digits of [-1, 37, 0.5]) expect(() => toDecimalText(ONE, digits)).toThrow(`assertion: ${digits} digits`);
+    for (const digits of [-1, 37, 0.5])
+      expect(() => toDecimalText(ONE, digits)).toThrow(`assertion: ${digits} digits`);
   });
 
   it('rounded up for what is owed or missing: any fraction of the last digit adds one; exact values stay', () => {

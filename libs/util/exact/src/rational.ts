@@ -43,12 +43,16 @@ export function parseDecimal(text: string): Rational | undefined {
 
 /** An amount in minor units as a quantity of the asset (`1_500_000n`, 6 decimals -> 1.5). */
 export function fromMinor(amountMinor: bigint, decimals: number): Rational {
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36) throw new Error(`assertion: ${decimals} decimals`);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
+    throw new Error(`assertion: ${decimals} decimals`);
   return rational(amountMinor, 10n ** BigInt(decimals));
 }
 
 export function add(a: Rational, b: Rational): Rational {
-  return rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator);
+  return rational(
+    a.numerator * b.denominator + b.numerator * a.denominator,
+    a.denominator * b.denominator,
+  );
 }
 
 export function subtract(a: Rational, b: Rational): Rational {
@@ -92,11 +96,13 @@ export function max(a: Rational, b: Rational): Rational {
  * 74.999...% is never shown as 75.00%). Evidence keeps the exact value beside it.
  */
 export function toDecimalText(value: Rational, digits: number): string {
-  if (!Number.isInteger(digits) || digits < 0 || digits > 36) throw new Error(`assertion: ${digits} digits`);
+  if (!Number.isInteger(digits) || digits < 0 || digits > 36)
+    throw new Error(`assertion: ${digits} digits`);
   const scaled = (value.numerator * 10n ** BigInt(digits)) / value.denominator; // bigint division truncates toward zero
   const negative = scaled < 0n; // a value that truncates to zero shows no sign: -0.001 at 2 digits is 0.00
   const magnitude = (negative ? -scaled : scaled).toString().padStart(digits + 1, '0');
-  const text = digits === 0 ? magnitude : `${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
+  const text =
+    digits === 0 ? magnitude : `${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
   return negative ? `-${text}` : text;
 }
 
@@ -116,5 +122,7 @@ export function ceilToMinor(value: Rational, decimals: number): bigint {
 
 /** Exact text of a rational (`numerator/denominator`) for evidence that must be recomputable. */
 export function toExactText(value: Rational): string {
-  return value.denominator === 1n ? value.numerator.toString() : `${value.numerator}/${value.denominator}`;
+  return value.denominator === 1n
+    ? value.numerator.toString()
+    : `${value.numerator}/${value.denominator}`;
 }

@@ -36,7 +36,13 @@ export interface ChainAdapter extends ChainReader {
    * transaction number is at least this (numbers already given to other prepared, unsent
    * transactions of the same wallet are not reused).
    */
-  prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce?: number): Promise<PreparedTransfer>;
+  prepareTransfer(
+    fromAddress: string,
+    asset: string,
+    amountMinor: bigint,
+    destinationAddress: string,
+    minimumNonce?: number,
+  ): Promise<PreparedTransfer>;
   /** The account's next transaction number as the chain sees it (mined and pending). */
   nextNonce(address: string): Promise<number>;
   /** The account's transactions mined up to and including a block (its next number as of then). */
@@ -46,7 +52,10 @@ export interface ChainAdapter extends ChainReader {
   /** The transaction number an unsigned transaction carries. */
   transactionNonce(unsignedTransaction: Hex): number;
   /** The signed transaction for an unsigned one and the key's signature over its payload hash. */
-  assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { readonly signedTransaction: Hex; readonly transactionHash: Hex };
+  assembleSigned(
+    unsignedTransaction: Hex,
+    signature: EvmSignature,
+  ): { readonly signedTransaction: Hex; readonly transactionHash: Hex };
   broadcast(signedTransaction: Hex): Promise<Hex>;
   /** Mined or not (null): its status, block and fee. */
   outcome(transactionHash: Hex): Promise<TransactionOutcome | null>;

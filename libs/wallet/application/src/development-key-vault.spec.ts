@@ -28,7 +28,14 @@ describe('the development key vault (the HSM port without an HSM, for npm start)
   });
 
   it('given NODE_ENV=production, then the vault refuses to open, whatever the configuration let through', () => {
-    expect(() => DevelopmentKeyVault.open(join(directory, 'keys'), { NODE_ENV: 'production' })).toThrow(expect.objectContaining({ code: 'HSM_OPERATION_FAILED', message: expect.stringMatching(/refused with NODE_ENV=production/) }));
+    expect(() =>
+      DevelopmentKeyVault.open(join(directory, 'keys'), { NODE_ENV: 'production' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'HSM_OPERATION_FAILED',
+        message: expect.stringMatching(/refused with NODE_ENV=production/),
+      }),
+    );
   });
 
   it('given keys on disk, when the vault is opened again, then the same key answers; files are 0600 in a 0700 directory, even one that was wider', async () => {
@@ -37,13 +44,19 @@ describe('the development key vault (the HSM port without an HSM, for npm start)
     const made = await DevelopmentKeyVault.open(keys).generateKey('eth-cold-1');
     expect(await DevelopmentKeyVault.open(keys).publicKey('eth-cold-1')).toEqual(made);
     expect(statSync(keys).mode & 0o777).toBe(0o700);
-    expect(readdirSync(keys).map((file) => statSync(join(keys, file)).mode & 0o777)).toEqual([0o600]);
+    expect(readdirSync(keys).map((file) => statSync(join(keys, file)).mode & 0o777)).toEqual([
+      0o600,
+    ]);
   });
 
-  it('given a taken id, an unknown key, a malformed id or digest, then it refuses with the HSM port\'s codes', async () => {
+  it("given a taken id, an unknown key, a malformed id or digest, then it refuses with the HSM port's codes", async () => {
     const vault = DevelopmentKeyVault.open(directory);
     await vault.generateKey('k1');
-    const code = (work: Promise<unknown>) => work.then(() => 'none', (error: unknown) => (error instanceof KeyVaultError ? error.code : String(error)));
+    const code = (work: Promise<unknown>) =>
+      work.then(
+        () => 'none',
+        (error: unknown) => (error instanceof KeyVaultError ? error.code : String(error)),
+      );
     expect(await code(vault.generateKey('k1'))).toBe('HSM_KEY_ID_TAKEN');
     expect(await code(vault.signDigest('k2', digest()))).toBe('HSM_KEY_NOT_FOUND');
     expect(await code(vault.generateKey('../escape'))).toBe('HSM_OPERATION_FAILED');

@@ -1,9 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, sign } from 'viem/accounts';
-import { assertDigest, assertKeyId, KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
+import {
+  assertDigest,
+  assertKeyId,
+  KeyVaultError,
+  type EvmSignature,
+  type GeneratedKey,
+  type KeyVault,
+} from './key-vault';
 
 /**
  * Chains a development key vault may sign for: anvil's and a local geth's. A key that exists
@@ -22,8 +37,15 @@ export class DevelopmentKeyVault implements KeyVault {
   private constructor(private readonly directory: string) {}
 
   /** Refused in production whatever the configuration says; the directory is made (or made again) readable by this user only. */
-  static open(directory: string, environment: Readonly<Record<string, string | undefined>> = process.env): DevelopmentKeyVault {
-    if (environment['NODE_ENV'] === 'production') throw new KeyVaultError('HSM_OPERATION_FAILED', 'the development key vault is refused with NODE_ENV=production: use an HSM');
+  static open(
+    directory: string,
+    environment: Readonly<Record<string, string | undefined>> = process.env,
+  ): DevelopmentKeyVault {
+    if (environment['NODE_ENV'] === 'production')
+      throw new KeyVaultError(
+        'HSM_OPERATION_FAILED',
+        'the development key vault is refused with NODE_ENV=production: use an HSM',
+      );
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     chmodSync(directory, 0o700); // mkdir's mode does not apply to a directory that was already there
     return new DevelopmentKeyVault(directory);
@@ -39,7 +61,8 @@ export class DevelopmentKeyVault implements KeyVault {
     try {
       linkSync(partial, file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the vault already holds a key '${keyId}'`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the vault already holds a key '${keyId}'`);
       throw error;
     } finally {
       rmSync(partial, { force: true });
@@ -55,7 +78,11 @@ export class DevelopmentKeyVault implements KeyVault {
   async signDigest(keyId: string, digest: Hex): Promise<EvmSignature> {
     assertDigest(digest);
     const { r, s, yParity } = await sign({ hash: digest, privateKey: this.privateKey(keyId) }); // low s (noble's default)
-    if (yParity !== 0 && yParity !== 1) throw new KeyVaultError('HSM_OPERATION_FAILED', `signing with '${keyId}' gave no recovery bit`);
+    if (yParity !== 0 && yParity !== 1)
+      throw new KeyVaultError(
+        'HSM_OPERATION_FAILED',
+        `signing with '${keyId}' gave no recovery bit`,
+      );
     return { r, s, yParity };
   }
 
@@ -70,9 +97,14 @@ export class DevelopmentKeyVault implements KeyVault {
   private privateKey(keyId: string): Hex {
     assertKeyId(keyId);
     const file = this.file(keyId);
-    if (!existsSync(file)) throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the vault holds no key '${keyId}'`);
+    if (!existsSync(file))
+      throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the vault holds no key '${keyId}'`);
     const key = readFileSync(file, 'utf8').trim();
-    if (!isHex(key, { strict: true }) || key.length !== 66) throw new KeyVaultError('HSM_OPERATION_FAILED', `the vault's file for '${keyId}' is not a key`);
+    if (!isHex(key, { strict: true }) || key.length !== 66)
+      throw new KeyVaultError(
+        'HSM_OPERATION_FAILED',
+        `the vault's file for '${keyId}' is not a key`,
+      );
     return key;
   }
 }

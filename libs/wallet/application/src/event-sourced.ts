@@ -1,10 +1,18 @@
-import { EventSourcedStreams, type Executed as StreamExecuted, type PostgresEventStore, type StreamCodec } from '@custody/event-store';
+import {
+  EventSourcedStreams,
+  type Executed as StreamExecuted,
+  type PostgresEventStore,
+  type StreamCodec,
+} from '@custody/event-store';
 import type { WalletError } from '@custody/wallet-domain';
 
 export type { Aggregate, CommandMetadata } from '@custody/event-store';
 
 /** Bigint fields of wallet events: amounts (`...Minor`) and chain heights (`blockNumber`); every wallet event at schema version 1. */
-export const WALLET_CODEC: StreamCodec = { bigintFields: /(Minor|^blockNumber)$/, schemaVersion: 1 };
+export const WALLET_CODEC: StreamCodec = {
+  bigintFields: /(Minor|^blockNumber)$/,
+  schemaVersion: 1,
+};
 
 export type Executed<S, E> = StreamExecuted<S, E, WalletError>;
 

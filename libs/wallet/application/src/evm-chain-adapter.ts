@@ -1,17 +1,35 @@
 import { getAddress, type Hex } from 'viem';
 import { EvmChainReader } from '@custody/chain';
 import type { ChainAdapter, PreparedTransfer, TransactionOutcome } from './chain-adapter';
-import { assembleSignedTransaction, describeTransfer, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
+import {
+  assembleSignedTransaction,
+  describeTransfer,
+  NATIVE_TRANSFER_GAS,
+  preparedTransfer,
+  transactionNonceOf,
+  transferCall,
+} from './evm-transactions';
 import type { EvmSignature } from './key-vault';
 
-export { ChainIdMismatchError, EVM_RPC_TIMEOUT_MS, EVM_SCAN_BLOCKS_MAX, type EvmChainOptions } from '@custody/chain';
+export {
+  ChainIdMismatchError,
+  EVM_RPC_TIMEOUT_MS,
+  EVM_SCAN_BLOCKS_MAX,
+  type EvmChainOptions,
+} from '@custody/chain';
 
 /** Head-room on an estimated ERC-20 transfer gas (percent). */
 const GAS_HEADROOM_PERCENT = 20n;
 
 /** The EVM reader plus what the wallet alone does: EIP-1559 transfers prepared, decoded, assembled with the HSM's signature, broadcast. */
 export class EvmChainAdapter extends EvmChainReader implements ChainAdapter {
-  async prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce = 0): Promise<PreparedTransfer> {
+  async prepareTransfer(
+    fromAddress: string,
+    asset: string,
+    amountMinor: bigint,
+    destinationAddress: string,
+    minimumNonce = 0,
+  ): Promise<PreparedTransfer> {
     const from = getAddress(fromAddress);
     const to = getAddress(destinationAddress);
     const native = asset === this.options.nativeAsset;
@@ -19,13 +37,23 @@ export class EvmChainAdapter extends EvmChainReader implements ChainAdapter {
     const [chainNonce, fees, estimated] = await Promise.all([
       this.nextNonce(from),
       this.client.estimateFeesPerGas(),
-      native ? Promise.resolve(NATIVE_TRANSFER_GAS) : this.client.estimateGas({ account: from, ...call }),
+      native
+        ? Promise.resolve(NATIVE_TRANSFER_GAS)
+        : this.client.estimateGas({ account: from, ...call }),
     ]);
     const nonce = Math.max(chainNonce, minimumNonce);
     const gas = native ? estimated : estimated + (estimated * GAS_HEADROOM_PERCENT) / 100n;
     return preparedTransfer(
       { asset, amountMinor, destinationAddress: to, feeAsset: this.feeAsset },
-      { type: 'eip1559', chainId: this.options.chainId, nonce, gas, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, ...call },
+      {
+        type: 'eip1559',
+        chainId: this.options.chainId,
+        nonce,
+        gas,
+        maxFeePerGas: fees.maxFeePerGas,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+        ...call,
+      },
     );
   }
 
@@ -38,14 +66,21 @@ export class EvmChainAdapter extends EvmChainReader implements ChainAdapter {
   }
 
   describe(unsignedTransaction: Hex): PreparedTransfer {
-    return describeTransfer(unsignedTransaction, { chainId: this.options.chainId, nativeAsset: this.feeAsset, assetOfToken: this.assetOfToken });
+    return describeTransfer(unsignedTransaction, {
+      chainId: this.options.chainId,
+      nativeAsset: this.feeAsset,
+      assetOfToken: this.assetOfToken,
+    });
   }
 
   transactionNonce(unsignedTransaction: Hex): number {
     return transactionNonceOf(unsignedTransaction);
   }
 
-  assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { signedTransaction: Hex; transactionHash: Hex } {
+  assembleSigned(
+    unsignedTransaction: Hex,
+    signature: EvmSignature,
+  ): { signedTransaction: Hex; transactionHash: Hex } {
     return assembleSignedTransaction(unsignedTransaction, signature);
   }
 
@@ -54,12 +89,17 @@ export class EvmChainAdapter extends EvmChainReader implements ChainAdapter {
   }
 
   async outcome(transactionHash: Hex): Promise<TransactionOutcome | null> {
-    const receipt = await this.client.getTransactionReceipt({ hash: transactionHash }).catch((error: Error) => {
-      if (error.name === 'TransactionReceiptNotFoundError') return null;
-      throw error;
-    });
+    const receipt = await this.client
+      .getTransactionReceipt({ hash: transactionHash })
+      .catch((error: Error) => {
+        if (error.name === 'TransactionReceiptNotFoundError') return null;
+        throw error;
+      });
     if (receipt === null) return null;
-    return { status: receipt.status, blockNumber: receipt.blockNumber, feeMinor: receipt.gasUsed * receipt.effectiveGasPrice };
+    return {
+      status: receipt.status,
+      blockNumber: receipt.blockNumber,
+      feeMinor: receipt.gasUsed * receipt.effectiveGasPrice,
+    };
   }
-
 }

@@ -1,4 +1,15 @@
-import { decodeFunctionData, encodeFunctionData, erc20Abi, getAddress, keccak256, parseTransaction, serializeTransaction, type Address, type Hex, type TransactionSerializableEIP1559 } from 'viem';
+import {
+  decodeFunctionData,
+  encodeFunctionData,
+  erc20Abi,
+  getAddress,
+  keccak256,
+  parseTransaction,
+  serializeTransaction,
+  type Address,
+  type Hex,
+  type TransactionSerializableEIP1559,
+} from 'viem';
 import type { PreparedTransfer } from './chain-adapter';
 import type { EvmSignature } from './key-vault';
 
@@ -6,8 +17,22 @@ import type { EvmSignature } from './key-vault';
 export const NATIVE_TRANSFER_GAS = 21_000n;
 
 /** The call that moves an asset: value for the native coin, an ERC-20 `transfer` for a token. */
-export function transferCall(destination: Address, amountMinor: bigint, token: Address | undefined): { to: Address; value: bigint; data?: Hex } {
-  return token === undefined ? { to: destination, value: amountMinor } : { to: token, value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [destination, amountMinor] }) };
+export function transferCall(
+  destination: Address,
+  amountMinor: bigint,
+  token: Address | undefined,
+): { to: Address; value: bigint; data?: Hex } {
+  return token === undefined
+    ? { to: destination, value: amountMinor }
+    : {
+        to: token,
+        value: 0n,
+        data: encodeFunctionData({
+          abi: erc20Abi,
+          functionName: 'transfer',
+          args: [destination, amountMinor],
+        }),
+      };
 }
 
 /** An EIP-1559 transaction, serialized unsigned, with the digest the key signs (TW-17.4: what the custodians approve). */
@@ -16,7 +41,13 @@ export function preparedTransfer(
   transaction: TransactionSerializableEIP1559 & { gas: bigint; maxFeePerGas: bigint },
 ): PreparedTransfer {
   const unsignedTransaction = serializeTransaction(transaction);
-  return { ...details, destinationAddress: getAddress(details.destinationAddress), maxNetworkFeeMinor: transaction.gas * transaction.maxFeePerGas, unsignedTransaction, payloadHash: keccak256(unsignedTransaction) };
+  return {
+    ...details,
+    destinationAddress: getAddress(details.destinationAddress),
+    maxNetworkFeeMinor: transaction.gas * transaction.maxFeePerGas,
+    unsignedTransaction,
+    payloadHash: keccak256(unsignedTransaction),
+  };
 }
 
 export function transactionNonceOf(unsignedTransaction: Hex): number {
@@ -26,10 +57,17 @@ export function transactionNonceOf(unsignedTransaction: Hex): number {
 }
 
 /** The signed transaction for an unsigned EIP-1559 one and the key's signature over its digest. */
-export function assembleSignedTransaction(unsignedTransaction: Hex, signature: EvmSignature): { signedTransaction: Hex; transactionHash: Hex } {
+export function assembleSignedTransaction(
+  unsignedTransaction: Hex,
+  signature: EvmSignature,
+): { signedTransaction: Hex; transactionHash: Hex } {
   const transaction = parseTransaction(unsignedTransaction);
-  if (transaction.type !== 'eip1559') throw new Error('assertion: only EIP-1559 transactions are prepared here');
-  const signedTransaction = serializeTransaction(transaction as TransactionSerializableEIP1559, signature);
+  if (transaction.type !== 'eip1559')
+    throw new Error('assertion: only EIP-1559 transactions are prepared here');
+  const signedTransaction = serializeTransaction(
+    transaction as TransactionSerializableEIP1559,
+    signature,
+  );
   return { signedTransaction, transactionHash: keccak256(signedTransaction) };
 }
 
@@ -40,17 +78,41 @@ export function assembleSignedTransaction(unsignedTransaction: Hex, signature: E
  * Refuses anything else (another chain, a call that is not a plain transfer, value sent with a
  * token call).
  */
-export function describeTransfer(unsignedTransaction: Hex, chain: { chainId: number; nativeAsset: string; assetOfToken: ReadonlyMap<string, string> }): PreparedTransfer {
+export function describeTransfer(
+  unsignedTransaction: Hex,
+  chain: { chainId: number; nativeAsset: string; assetOfToken: ReadonlyMap<string, string> },
+): PreparedTransfer {
   const transaction = parseTransaction(unsignedTransaction);
-  if (transaction.type !== 'eip1559' || transaction.chainId !== chain.chainId) throw new Error(`assertion: not an EIP-1559 transaction for chain ${chain.chainId}`);
-  if (transaction.to == null || transaction.gas === undefined || transaction.maxFeePerGas === undefined) throw new Error('assertion: a transfer has a recipient and gas limits');
-  const common = { feeAsset: chain.nativeAsset, maxNetworkFeeMinor: transaction.gas * transaction.maxFeePerGas, unsignedTransaction, payloadHash: keccak256(unsignedTransaction) };
+  if (transaction.type !== 'eip1559' || transaction.chainId !== chain.chainId)
+    throw new Error(`assertion: not an EIP-1559 transaction for chain ${chain.chainId}`);
+  if (
+    transaction.to == null ||
+    transaction.gas === undefined ||
+    transaction.maxFeePerGas === undefined
+  )
+    throw new Error('assertion: a transfer has a recipient and gas limits');
+  const common = {
+    feeAsset: chain.nativeAsset,
+    maxNetworkFeeMinor: transaction.gas * transaction.maxFeePerGas,
+    unsignedTransaction,
+    payloadHash: keccak256(unsignedTransaction),
+  };
   const data = transaction.data ?? '0x';
-  if (data === '0x') return { ...common, asset: chain.nativeAsset, amountMinor: transaction.value ?? 0n, destinationAddress: getAddress(transaction.to) };
+  if (data === '0x')
+    return {
+      ...common,
+      asset: chain.nativeAsset,
+      amountMinor: transaction.value ?? 0n,
+      destinationAddress: getAddress(transaction.to),
+    };
   const asset = chain.assetOfToken.get(transaction.to.toLowerCase());
-  if (asset === undefined || (transaction.value ?? 0n) !== 0n) throw new Error(`assertion: ${transaction.to} is not a known token, or value rides on a token call`);
+  if (asset === undefined || (transaction.value ?? 0n) !== 0n)
+    throw new Error(
+      `assertion: ${transaction.to} is not a known token, or value rides on a token call`,
+    );
   const call = decodeFunctionData({ abi: erc20Abi, data });
-  if (call.functionName !== 'transfer') throw new Error(`assertion: ${call.functionName} is not a transfer`);
+  if (call.functionName !== 'transfer')
+    throw new Error(`assertion: ${call.functionName} is not a transfer`);
   const [to, amountMinor] = call.args;
   return { ...common, asset, amountMinor, destinationAddress: getAddress(to) };
 }

@@ -27,7 +27,14 @@ export interface KeyVault {
   close(): Promise<void>;
 }
 
-export const KEY_VAULT_ERROR_CODES = ['HSM_TOKEN_NOT_FOUND', 'HSM_LOGIN_FAILED', 'HSM_KEY_NOT_FOUND', 'HSM_KEY_ID_TAKEN', 'HSM_DIGEST_INVALID', 'HSM_OPERATION_FAILED'] as const;
+export const KEY_VAULT_ERROR_CODES = [
+  'HSM_TOKEN_NOT_FOUND',
+  'HSM_LOGIN_FAILED',
+  'HSM_KEY_NOT_FOUND',
+  'HSM_KEY_ID_TAKEN',
+  'HSM_DIGEST_INVALID',
+  'HSM_OPERATION_FAILED',
+] as const;
 export type KeyVaultErrorCode = (typeof KEY_VAULT_ERROR_CODES)[number];
 
 /** A refusal or failure of the HSM, with a stable code; never carries a PIN or key material. */
@@ -47,9 +54,14 @@ export const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const DIGEST_BYTES = 32;
 
 export function assertKeyId(keyId: string): void {
-  if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId)) throw new KeyVaultError('HSM_OPERATION_FAILED', `a key id is 1 to ${KEY_ID_LENGTH_MAX} letters, digits, '.', '_', ':' or '-'`);
+  if (keyId.length > KEY_ID_LENGTH_MAX || !KEY_ID_PATTERN.test(keyId))
+    throw new KeyVaultError(
+      'HSM_OPERATION_FAILED',
+      `a key id is 1 to ${KEY_ID_LENGTH_MAX} letters, digits, '.', '_', ':' or '-'`,
+    );
 }
 
 export function assertDigest(digest: Hex): void {
-  if (!isHex(digest, { strict: true }) || hexToBytes(digest).length !== DIGEST_BYTES) throw new KeyVaultError('HSM_DIGEST_INVALID', `a digest is ${DIGEST_BYTES} bytes of hex`);
+  if (!isHex(digest, { strict: true }) || hexToBytes(digest).length !== DIGEST_BYTES)
+    throw new KeyVaultError('HSM_DIGEST_INVALID', `a digest is ${DIGEST_BYTES} bytes of hex`);
 }

@@ -19,7 +19,11 @@ describe('keys in an HSM over PKCS#11 (SoftHSM2)', () => {
     // both tokens exist before the module is first initialised (SoftHSM lists slots at C_Initialize)
     token = await createSoftHsmToken('wallet-test');
     untouched = await createSoftHsmToken('never-logged-in');
-    vault = Pkcs11KeyVault.open({ modulePath: token.modulePath, tokenLabel: token.tokenLabel, pin: token.userPin });
+    vault = Pkcs11KeyVault.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.tokenLabel,
+      pin: token.userPin,
+    });
   });
   afterAll(async () => {
     await vault?.close();
@@ -36,9 +40,14 @@ describe('keys in an HSM over PKCS#11 (SoftHSM2)', () => {
     } catch (error) {
       if (!(error as Error).message.startsWith('CKR_CRYPTOKI_ALREADY_INITIALIZED')) throw error;
     }
-    const slot = module.C_GetSlotList(true).find((candidate) => module.C_GetTokenInfo(candidate).label.trim() === token.tokenLabel);
+    const slot = module
+      .C_GetSlotList(true)
+      .find((candidate) => module.C_GetTokenInfo(candidate).label.trim() === token.tokenLabel);
     if (slot === undefined) throw new Error('assertion: token not found');
-    return { module, session: module.C_OpenSession(slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION) };
+    return {
+      module,
+      session: module.C_OpenSession(slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION),
+    };
   }
 
   it('HK-11a generates the key inside the HSM, sensitive and never extractable: reading its value or wrapping it out is refused even with the PIN', async () => {
@@ -51,7 +60,8 @@ describe('keys in an HSM over PKCS#11 (SoftHSM2)', () => {
       ]);
       const [privateKey] = module.C_FindObjects(session, 2);
       module.C_FindObjectsFinal(session);
-      if (privateKey === undefined) throw new Error('assertion: the private key is not on the token');
+      if (privateKey === undefined)
+        throw new Error('assertion: the private key is not on the token');
       const flags = module.C_GetAttributeValue(session, privateKey, [
         { type: pkcs11js.CKA_EXTRACTABLE },
         { type: pkcs11js.CKA_NEVER_EXTRACTABLE },
@@ -60,13 +70,23 @@ describe('keys in an HSM over PKCS#11 (SoftHSM2)', () => {
         { type: pkcs11js.CKA_TOKEN },
       ]);
       expect(flags.map((attribute) => (attribute.value as Buffer)[0])).toEqual([0, 1, 1, 1, 1]);
-      expect(() => module.C_GetAttributeValue(session, privateKey, [{ type: pkcs11js.CKA_VALUE }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
+      expect(() =>
+        module.C_GetAttributeValue(session, privateKey, [{ type: pkcs11js.CKA_VALUE }]),
+      ).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
       const wrappingKey = module.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
         { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
         { type: pkcs11js.CKA_WRAP, value: true },
         { type: pkcs11js.CKA_TOKEN, value: false },
       ]);
-      expect(() => module.C_WrapKey(session, { mechanism: pkcs11js.CKM_AES_KEY_WRAP_PAD }, wrappingKey, privateKey, Buffer.alloc(4096))).toThrow(/CKR_KEY_UNEXTRACTABLE/);
+      expect(() =>
+        module.C_WrapKey(
+          session,
+          { mechanism: pkcs11js.CKM_AES_KEY_WRAP_PAD },
+          wrappingKey,
+          privateKey,
+          Buffer.alloc(4096),
+        ),
+      ).toThrow(/CKR_KEY_UNEXTRACTABLE/);
     } finally {
       module.C_CloseSession(session); // not C_Finalize: the vault shares the module
     }
@@ -86,27 +106,54 @@ describe('keys in an HSM over PKCS#11 (SoftHSM2)', () => {
 
   it('keys live in the token: a second vault (a restart) finds the same key and address; an unknown id is HSM_KEY_NOT_FOUND, a reused id HSM_KEY_ID_TAKEN', async () => {
     const made = await vault.generateKey('key-persist-test');
-    const restarted = Pkcs11KeyVault.open({ modulePath: token.modulePath, tokenLabel: token.tokenLabel, pin: token.userPin });
+    const restarted = Pkcs11KeyVault.open({
+      modulePath: token.modulePath,
+      tokenLabel: token.tokenLabel,
+      pin: token.userPin,
+    });
     try {
       expect(await restarted.publicKey('key-persist-test')).toEqual(made);
       const hash = digest();
-      expect(await recoverAddress({ hash, signature: await restarted.signDigest('key-persist-test', hash) })).toBe(made.address);
+      expect(
+        await recoverAddress({
+          hash,
+          signature: await restarted.signDigest('key-persist-test', hash),
+        }),
+      ).toBe(made.address);
     } finally {
       await restarted.close();
     }
-    await expect(vault.publicKey('key-missing')).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' });
-    await expect(vault.signDigest('key-missing', digest())).rejects.toMatchObject({ code: 'HSM_KEY_NOT_FOUND' });
-    await expect(vault.generateKey('key-persist-test')).rejects.toMatchObject({ code: 'HSM_KEY_ID_TAKEN' });
+    await expect(vault.publicKey('key-missing')).rejects.toMatchObject({
+      code: 'HSM_KEY_NOT_FOUND',
+    });
+    await expect(vault.signDigest('key-missing', digest())).rejects.toMatchObject({
+      code: 'HSM_KEY_NOT_FOUND',
+    });
+    await expect(vault.generateKey('key-persist-test')).rejects.toMatchObject({
+      code: 'HSM_KEY_ID_TAKEN',
+    });
   });
 
   it('refuses a digest that is not 32 bytes, a malformed key id, an unknown token, and a wrong PIN, without echoing the PIN', async () => {
-    await expect(vault.signDigest('key-sign-test', '0x1234')).rejects.toMatchObject({ code: 'HSM_DIGEST_INVALID' });
+    await expect(vault.signDigest('key-sign-test', '0x1234')).rejects.toMatchObject({
+      code: 'HSM_DIGEST_INVALID',
+    });
     await expect(vault.generateKey('key with spaces')).rejects.toBeInstanceOf(KeyVaultError);
-    expect(() => Pkcs11KeyVault.open({ modulePath: token.modulePath, tokenLabel: 'no-such-token', pin: token.userPin })).toThrow(expect.objectContaining({ code: 'HSM_TOKEN_NOT_FOUND' }));
+    expect(() =>
+      Pkcs11KeyVault.open({
+        modulePath: token.modulePath,
+        tokenLabel: 'no-such-token',
+        pin: token.userPin,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'HSM_TOKEN_NOT_FOUND' }));
     const wrongPin = `${untouched.userPin}x`;
     let refusal: unknown;
     try {
-      Pkcs11KeyVault.open({ modulePath: untouched.modulePath, tokenLabel: untouched.tokenLabel, pin: wrongPin });
+      Pkcs11KeyVault.open({
+        modulePath: untouched.modulePath,
+        tokenLabel: untouched.tokenLabel,
+        pin: wrongPin,
+      });
     } catch (error) {
       refusal = error;
     }

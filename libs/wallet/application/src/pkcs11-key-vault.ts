@@ -1,8 +1,22 @@
 import type * as Pkcs11 from 'pkcs11js';
 import { bytesToHex, hexToBytes, numberToHex, recoverPublicKey, type Hex } from 'viem';
 import { publicKeyToAddress } from 'viem/accounts';
-import { acquireModule, openUserSession, Pkcs11Failure, pkcs11Code, pkcs11js, releaseModule } from '@custody/hsm';
-import { assertDigest, assertKeyId, KeyVaultError, type EvmSignature, type GeneratedKey, type KeyVault } from './key-vault';
+import {
+  acquireModule,
+  openUserSession,
+  Pkcs11Failure,
+  pkcs11Code,
+  pkcs11js,
+  releaseModule,
+} from '@custody/hsm';
+import {
+  assertDigest,
+  assertKeyId,
+  KeyVaultError,
+  type EvmSignature,
+  type GeneratedKey,
+  type KeyVault,
+} from './key-vault';
 
 /** DER of the secp256k1 curve OID 1.3.132.0.10 (CKA_EC_PARAMS). */
 const SECP256K1_EC_PARAMS = Buffer.from('06052b8104000a', 'hex');
@@ -23,7 +37,6 @@ export interface Pkcs11KeyVaultOptions {
   readonly pin: string;
 }
 
-
 /**
  * Keys in an HSM over PKCS#11 (HK-11a). Key pairs are generated inside the token as secp256k1,
  * private halves sensitive, never extractable, persistent; this process sees only handles, the
@@ -42,7 +55,9 @@ export class Pkcs11KeyVault implements KeyVault {
   static open(options: Pkcs11KeyVaultOptions): Pkcs11KeyVault {
     const module = asKeyVaultError(() => acquireModule(options.modulePath));
     try {
-      const session = asKeyVaultError(() => openUserSession(module, options.modulePath, options.tokenLabel, options.pin));
+      const session = asKeyVaultError(() =>
+        openUserSession(module, options.modulePath, options.tokenLabel, options.pin),
+      );
       return new Pkcs11KeyVault(options.modulePath, module, session);
     } catch (error) {
       releaseModule(options.modulePath);
@@ -53,7 +68,8 @@ export class Pkcs11KeyVault implements KeyVault {
   async generateKey(keyId: string): Promise<GeneratedKey> {
     this.assertOpen();
     assertKeyId(keyId);
-    if (this.findKey(keyId, pkcs11js.CKO_PRIVATE_KEY) !== undefined) throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the HSM already holds a key '${keyId}'`);
+    if (this.findKey(keyId, pkcs11js.CKO_PRIVATE_KEY) !== undefined)
+      throw new KeyVaultError('HSM_KEY_ID_TAKEN', `the HSM already holds a key '${keyId}'`);
     const id = Buffer.from(keyId, 'utf8');
     const { publicKey } = this.call('generate', () =>
       this.module.C_GenerateKeyPair(
@@ -85,7 +101,8 @@ export class Pkcs11KeyVault implements KeyVault {
     this.assertOpen();
     assertKeyId(keyId);
     const handle = this.findKey(keyId, pkcs11js.CKO_PUBLIC_KEY);
-    if (handle === undefined) throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
+    if (handle === undefined)
+      throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
     return this.describe(keyId, handle);
   }
 
@@ -95,21 +112,41 @@ export class Pkcs11KeyVault implements KeyVault {
     assertKeyId(keyId);
     assertDigest(digest);
     const privateKey = this.findKey(keyId, pkcs11js.CKO_PRIVATE_KEY);
-    if (privateKey === undefined) throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
+    if (privateKey === undefined)
+      throw new KeyVaultError('HSM_KEY_NOT_FOUND', `the HSM holds no key '${keyId}'`);
     const { publicKey } = await this.publicKey(keyId);
     const raw = this.call('sign', () => {
       this.module.C_SignInit(this.session, { mechanism: pkcs11js.CKM_ECDSA }, privateKey);
-      return this.module.C_Sign(this.session, Buffer.from(hexToBytes(digest)), Buffer.alloc(SIGNATURE_BYTES));
+      return this.module.C_Sign(
+        this.session,
+        Buffer.from(hexToBytes(digest)),
+        Buffer.alloc(SIGNATURE_BYTES),
+      );
     });
-    if (raw.length !== SIGNATURE_BYTES) throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM returned a ${raw.length}-byte signature, expected r || s of ${SIGNATURE_BYTES}`);
+    if (raw.length !== SIGNATURE_BYTES)
+      throw new KeyVaultError(
+        'HSM_OPERATION_FAILED',
+        `the HSM returned a ${raw.length}-byte signature, expected r || s of ${SIGNATURE_BYTES}`,
+      );
     const r = BigInt(bytesToHex(raw.subarray(0, SIGNATURE_BYTES / 2)));
     const highS = BigInt(bytesToHex(raw.subarray(SIGNATURE_BYTES / 2)));
     const s = highS > SECP256K1_N / 2n ? SECP256K1_N - highS : highS;
     for (const yParity of [0, 1] as const) {
-      const signature = { r: numberToHex(r, { size: 32 }), s: numberToHex(s, { size: 32 }), yParity };
-      if ((await recoverPublicKey({ hash: digest, signature })).toLowerCase() === publicKey.toLowerCase()) return signature;
+      const signature = {
+        r: numberToHex(r, { size: 32 }),
+        s: numberToHex(s, { size: 32 }),
+        yParity,
+      };
+      if (
+        (await recoverPublicKey({ hash: digest, signature })).toLowerCase() ===
+        publicKey.toLowerCase()
+      )
+        return signature;
     }
-    throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM's signature with '${keyId}' does not recover to its public key`);
+    throw new KeyVaultError(
+      'HSM_OPERATION_FAILED',
+      `the HSM's signature with '${keyId}' does not recover to its public key`,
+    );
   }
 
   async close(): Promise<void> {
@@ -123,10 +160,21 @@ export class Pkcs11KeyVault implements KeyVault {
   }
 
   private describe(keyId: string, publicKeyHandle: Buffer): GeneratedKey {
-    const [attribute] = this.call('read public key', () => this.module.C_GetAttributeValue(this.session, publicKeyHandle, [{ type: pkcs11js.CKA_EC_POINT }]));
+    const [attribute] = this.call('read public key', () =>
+      this.module.C_GetAttributeValue(this.session, publicKeyHandle, [
+        { type: pkcs11js.CKA_EC_POINT },
+      ]),
+    );
     const point = attribute?.value;
-    if (!Buffer.isBuffer(point) || point.length !== EC_POINT_DER_PREFIX.length + UNCOMPRESSED_POINT_BYTES || !point.subarray(0, EC_POINT_DER_PREFIX.length).equals(EC_POINT_DER_PREFIX)) {
-      throw new KeyVaultError('HSM_OPERATION_FAILED', `key '${keyId}' is not an uncompressed secp256k1 point`);
+    if (
+      !Buffer.isBuffer(point) ||
+      point.length !== EC_POINT_DER_PREFIX.length + UNCOMPRESSED_POINT_BYTES ||
+      !point.subarray(0, EC_POINT_DER_PREFIX.length).equals(EC_POINT_DER_PREFIX)
+    ) {
+      throw new KeyVaultError(
+        'HSM_OPERATION_FAILED',
+        `key '${keyId}' is not an uncompressed secp256k1 point`,
+      );
     }
     const publicKey = bytesToHex(point.subarray(EC_POINT_DER_PREFIX.length));
     return { keyId, publicKey, address: publicKeyToAddress(publicKey) };
@@ -144,7 +192,8 @@ export class Pkcs11KeyVault implements KeyVault {
         this.module.C_FindObjectsFinal(this.session);
       }
     });
-    if (handles.length > 1) throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM holds more than one key '${keyId}'`);
+    if (handles.length > 1)
+      throw new KeyVaultError('HSM_OPERATION_FAILED', `the HSM holds more than one key '${keyId}'`);
     return handles[0];
   }
 
@@ -154,7 +203,10 @@ export class Pkcs11KeyVault implements KeyVault {
       return work();
     } catch (error) {
       if (error instanceof KeyVaultError) throw error;
-      throw new KeyVaultError('HSM_OPERATION_FAILED', `HSM ${operation} failed: ${pkcs11Code(error)}`);
+      throw new KeyVaultError(
+        'HSM_OPERATION_FAILED',
+        `HSM ${operation} failed: ${pkcs11Code(error)}`,
+      );
     }
   }
 
@@ -162,7 +214,6 @@ export class Pkcs11KeyVault implements KeyVault {
     if (this.closed) throw new Error('assertion: the key vault is closed');
   }
 }
-
 
 /** The shared PKCS#11 plumbing's failures as the wallet's KeyVaultError (same codes). */
 function asKeyVaultError<T>(work: () => T): T {

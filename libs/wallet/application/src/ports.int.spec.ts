@@ -43,7 +43,11 @@ describe('large-transfer alerts by webhook (TW-15.3)', () => {
     await new WebhookTransferAlertNotifier(url).notify(alert);
     expect(received).toHaveLength(1);
     expect(received[0]?.contentType).toBe('application/json');
-    expect(JSON.parse(received[0]?.body ?? '{}')).toEqual({ ...alert, amountMinor: '5000000000000000000', thresholdMinor: '2000000000000000000' });
+    expect(JSON.parse(received[0]?.body ?? '{}')).toEqual({
+      ...alert,
+      amountMinor: '5000000000000000000',
+      thresholdMinor: '2000000000000000000',
+    });
   });
 
   it('a non-2xx answer is a failed delivery (the caller reports it; the alert stays an event)', async () => {

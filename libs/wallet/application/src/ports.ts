@@ -1,6 +1,11 @@
 import { JsonWebhook } from '@custody/service-host';
 import { z } from 'zod/v4';
-import type { LargeTransferAlertedEvent, WalletState, WithdrawalPolicyDecision, WithdrawalRequest } from '@custody/wallet-domain';
+import type {
+  LargeTransferAlertedEvent,
+  WalletState,
+  WithdrawalPolicyDecision,
+  WithdrawalRequest,
+} from '@custody/wallet-domain';
 
 /** What the wallet knows that the policy service asks about a withdrawal. */
 export interface WithdrawalPolicyContext {
@@ -15,21 +20,47 @@ export interface WithdrawalPolicyContext {
  * cannot answer throws: the request is retried, never decided without it.
  */
 export interface WithdrawalPolicyPort {
-  decide(request: WithdrawalRequest, wallet: WalletState, context: WithdrawalPolicyContext): Promise<WithdrawalPolicyDecision>;
+  decide(
+    request: WithdrawalRequest,
+    wallet: WalletState,
+    context: WithdrawalPolicyContext,
+  ): Promise<WithdrawalPolicyDecision>;
   /** TW-15.4: the policy for a cold-to-hot or hot-to-cold (or same-tier) transfer between our wallets. */
-  decideInternal(request: WithdrawalRequest, source: WalletState, destination: WalletState): Promise<WithdrawalPolicyDecision>;
+  decideInternal(
+    request: WithdrawalRequest,
+    source: WalletState,
+    destination: WalletState,
+  ): Promise<WithdrawalPolicyDecision>;
 }
 
 export const CONSERVATIVE_POLICY_VERSION = 'conservative-default-1';
 
 export class ConservativeWithdrawalPolicy implements WithdrawalPolicyPort {
-  decide(_request: WithdrawalRequest, wallet: WalletState, _context?: WithdrawalPolicyContext): Promise<WithdrawalPolicyDecision> {
-    return Promise.resolve({ allowed: true, quorumRequired: wallet.quorum.required, reason: 'no policy service yet: the wallet quorum applies to every withdrawal', policyVersion: CONSERVATIVE_POLICY_VERSION });
+  decide(
+    _request: WithdrawalRequest,
+    wallet: WalletState,
+    _context?: WithdrawalPolicyContext,
+  ): Promise<WithdrawalPolicyDecision> {
+    return Promise.resolve({
+      allowed: true,
+      quorumRequired: wallet.quorum.required,
+      reason: 'no policy service yet: the wallet quorum applies to every withdrawal',
+      policyVersion: CONSERVATIVE_POLICY_VERSION,
+    });
   }
 
-  decideInternal(_request: WithdrawalRequest, source: WalletState, destination: WalletState): Promise<WithdrawalPolicyDecision> {
+  decideInternal(
+    _request: WithdrawalRequest,
+    source: WalletState,
+    destination: WalletState,
+  ): Promise<WithdrawalPolicyDecision> {
     // the stricter of the two wallets' quorums: moving into a cold wallet is as guarded as moving out of it
-    return Promise.resolve({ allowed: true, quorumRequired: Math.max(source.quorum.required, destination.quorum.required), reason: 'no policy service yet: the larger wallet quorum applies', policyVersion: CONSERVATIVE_POLICY_VERSION });
+    return Promise.resolve({
+      allowed: true,
+      quorumRequired: Math.max(source.quorum.required, destination.quorum.required),
+      reason: 'no policy service yet: the larger wallet quorum applies',
+      policyVersion: CONSERVATIVE_POLICY_VERSION,
+    });
   }
 }
 
@@ -41,7 +72,12 @@ export class PolicyUnavailableError extends Error {
   readonly code = 'POLICY_UNAVAILABLE';
 }
 
-const policyAnswer = z.object({ allowed: z.boolean(), quorumRequired: z.int().min(0).max(1_000), reason: z.string().max(4_000), policyVersion: z.string().min(1).max(200) });
+const policyAnswer = z.object({
+  allowed: z.boolean(),
+  quorumRequired: z.int().min(0).max(1_000),
+  reason: z.string().max(4_000),
+  policyVersion: z.string().min(1).max(200),
+});
 const policyRefusal = z.object({ code: z.string().max(100), reason: z.string().max(4_000) });
 
 /**
@@ -54,34 +90,65 @@ const policyRefusal = z.object({ code: z.string().max(100), reason: z.string().m
 export class PolicyServiceWithdrawalPolicy implements WithdrawalPolicyPort {
   private readonly internal = new ConservativeWithdrawalPolicy();
 
-  constructor(private readonly options: { readonly url: string; readonly token: () => Promise<string> }) {}
+  constructor(
+    private readonly options: { readonly url: string; readonly token: () => Promise<string> },
+  ) {}
 
-  async decide(request: WithdrawalRequest, _wallet: WalletState, context: WithdrawalPolicyContext): Promise<WithdrawalPolicyDecision> {
-    if (request.clientId === null) throw new Error('assertion: a client withdrawal names its client');
-    const body = { withdrawalId: request.withdrawalId, clientId: request.clientId, asset: request.asset, amountMinor: request.amountMinor.toString(), destinationAllowListed: context.destinationAllowListed };
+  async decide(
+    request: WithdrawalRequest,
+    _wallet: WalletState,
+    context: WithdrawalPolicyContext,
+  ): Promise<WithdrawalPolicyDecision> {
+    if (request.clientId === null)
+      throw new Error('assertion: a client withdrawal names its client');
+    const body = {
+      withdrawalId: request.withdrawalId,
+      clientId: request.clientId,
+      asset: request.asset,
+      amountMinor: request.amountMinor.toString(),
+      destinationAllowListed: context.destinationAllowListed,
+    };
     let response: Response;
     try {
       response = await fetch(new URL('/v1/withdrawal-decisions', this.options.url), {
         method: 'POST',
-        headers: { authorization: `Bearer ${await this.options.token()}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${await this.options.token()}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(POLICY_CALL_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new PolicyUnavailableError(`the policy service did not answer: ${(error as Error).message}`);
+      throw new PolicyUnavailableError(
+        `the policy service did not answer: ${(error as Error).message}`,
+      );
     }
     const answer: unknown = await response.json().catch(() => undefined);
     if (response.status === 200) {
       const decision = policyAnswer.safeParse(answer);
-      if (!decision.success) throw new PolicyUnavailableError('the policy service answered 200 without a decision');
+      if (!decision.success)
+        throw new PolicyUnavailableError('the policy service answered 200 without a decision');
       return decision.data;
     }
     const refusal = policyRefusal.safeParse(answer);
-    if (response.status === 422 && refusal.success) return { allowed: false, quorumRequired: 0, reason: `${refusal.data.code}: ${refusal.data.reason}`, policyVersion: 'policy-service' };
-    throw new PolicyUnavailableError(`the policy service answered ${response.status}${refusal.success ? ` ${refusal.data.code}` : ''}`);
+    if (response.status === 422 && refusal.success)
+      return {
+        allowed: false,
+        quorumRequired: 0,
+        reason: `${refusal.data.code}: ${refusal.data.reason}`,
+        policyVersion: 'policy-service',
+      };
+    throw new PolicyUnavailableError(
+      `the policy service answered ${response.status}${refusal.success ? ` ${refusal.data.code}` : ''}`,
+    );
   }
 
-  decideInternal(request: WithdrawalRequest, source: WalletState, destination: WalletState): Promise<WithdrawalPolicyDecision> {
+  decideInternal(
+    request: WithdrawalRequest,
+    source: WalletState,
+    destination: WalletState,
+  ): Promise<WithdrawalPolicyDecision> {
     return this.internal.decideInternal(request, source, destination);
   }
 }
@@ -97,7 +164,14 @@ export class LogTransferAlertNotifier implements TransferAlertNotifier {
   constructor(private readonly log: (fields: Record<string, unknown>, message: string) => void) {}
 
   notify(alert: LargeTransferAlert): Promise<void> {
-    this.log({ ...alert, amountMinor: alert.amountMinor.toString(), thresholdMinor: alert.thresholdMinor.toString() }, `large ${alert.kind} ${alert.movementId}: notify ${alert.notifyRoles.join(', ')} (TW-15.3)`);
+    this.log(
+      {
+        ...alert,
+        amountMinor: alert.amountMinor.toString(),
+        thresholdMinor: alert.thresholdMinor.toString(),
+      },
+      `large ${alert.kind} ${alert.movementId}: notify ${alert.notifyRoles.join(', ')} (TW-15.3)`,
+    );
     return Promise.resolve();
   }
 }

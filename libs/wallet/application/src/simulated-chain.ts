@@ -1,6 +1,28 @@
-import { decodeFunctionData, erc20Abi, getAddress, keccak256, parseTransaction, recoverTransactionAddress, toHex, type Address, type Hex } from 'viem';
-import type { ChainAdapter, ChainTransfer, PreparedTransfer, TransactionOutcome } from './chain-adapter';
-import { assembleSignedTransaction, describeTransfer, NATIVE_TRANSFER_GAS, preparedTransfer, transactionNonceOf, transferCall } from './evm-transactions';
+import {
+  decodeFunctionData,
+  erc20Abi,
+  getAddress,
+  keccak256,
+  parseTransaction,
+  recoverTransactionAddress,
+  toHex,
+  type Address,
+  type Hex,
+} from 'viem';
+import type {
+  ChainAdapter,
+  ChainTransfer,
+  PreparedTransfer,
+  TransactionOutcome,
+} from './chain-adapter';
+import {
+  assembleSignedTransaction,
+  describeTransfer,
+  NATIVE_TRANSFER_GAS,
+  preparedTransfer,
+  transactionNonceOf,
+  transferCall,
+} from './evm-transactions';
 import type { EvmSignature } from './key-vault';
 
 /** A simulated chain keeps at most this many blocks (a demo or a test, not a node). */
@@ -8,7 +30,12 @@ export const SIMULATED_BLOCKS_MAX = 1_000_000;
 /** The fee per gas the simulated chain charges: fixed, so fees are predictable. */
 export const SIMULATED_GAS_PRICE = 1_000_000_000n;
 
-export type SimulatedChainErrorCode = 'NONCE_MISMATCH' | 'INSUFFICIENT_FUNDS' | 'TRANSACTION_INVALID' | 'ASSET_UNKNOWN' | 'BLOCK_UNKNOWN';
+export type SimulatedChainErrorCode =
+  | 'NONCE_MISMATCH'
+  | 'INSUFFICIENT_FUNDS'
+  | 'TRANSACTION_INVALID'
+  | 'ASSET_UNKNOWN'
+  | 'BLOCK_UNKNOWN';
 
 export class SimulatedChainError extends Error {
   constructor(
@@ -77,9 +104,15 @@ export class SimulatedChain implements ChainAdapter {
     this.chain = options.chain;
     this.feeAsset = options.nativeAsset;
     this.assets = [options.nativeAsset, ...Object.keys(options.tokens)];
-    this.tokenOf = new Map(Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]));
-    this.assetOfToken = new Map(Object.entries(options.tokens).map(([asset, address]) => [getAddress(address), asset]));
-    this.tokenAssets = new Map(Object.entries(options.tokens).map(([asset, address]) => [address.toLowerCase(), asset]));
+    this.tokenOf = new Map(
+      Object.entries(options.tokens).map(([asset, address]) => [asset, getAddress(address)]),
+    );
+    this.assetOfToken = new Map(
+      Object.entries(options.tokens).map(([asset, address]) => [getAddress(address), asset]),
+    );
+    this.tokenAssets = new Map(
+      Object.entries(options.tokens).map(([asset, address]) => [address.toLowerCase(), asset]),
+    );
   }
 
   head(): Promise<bigint> {
@@ -88,7 +121,10 @@ export class SimulatedChain implements ChainAdapter {
 
   blockTime(blockNumber: bigint): Promise<number> {
     const block = this.blocks[Number(blockNumber)];
-    if (block === undefined) return Promise.reject(new SimulatedChainError('BLOCK_UNKNOWN', `no block ${blockNumber} on ${this.chain}`));
+    if (block === undefined)
+      return Promise.reject(
+        new SimulatedChainError('BLOCK_UNKNOWN', `no block ${blockNumber} on ${this.chain}`),
+      );
     return Promise.resolve(block.minedAtMs);
   }
 
@@ -99,15 +135,30 @@ export class SimulatedChain implements ChainAdapter {
 
   /** Someone outside (a client, the exchange, a faucet with `from` = null) sends an asset: mined in its own block. */
   transfer(from: string | null, to: string, asset: string, amountMinor: bigint): Hex {
-    if (!this.assets.includes(asset)) throw new SimulatedChainError('ASSET_UNKNOWN', `${this.chain} has no asset ${asset}`);
-    if (amountMinor <= 0n) throw new SimulatedChainError('TRANSACTION_INVALID', 'a transfer moves a positive amount');
+    if (!this.assets.includes(asset))
+      throw new SimulatedChainError('ASSET_UNKNOWN', `${this.chain} has no asset ${asset}`);
+    if (amountMinor <= 0n)
+      throw new SimulatedChainError('TRANSACTION_INVALID', 'a transfer moves a positive amount');
     const fromAddress = from === null ? ZERO_ADDRESS : getAddress(from);
-    if (from !== null && this.balanceNow(fromAddress, asset) < amountMinor) throw new SimulatedChainError('INSUFFICIENT_FUNDS', `${fromAddress} holds less than ${amountMinor} ${asset}`);
+    if (from !== null && this.balanceNow(fromAddress, asset) < amountMinor)
+      throw new SimulatedChainError(
+        'INSUFFICIENT_FUNDS',
+        `${fromAddress} holds less than ${amountMinor} ${asset}`,
+      );
     this.sequence += 1;
-    const transactionHash = keccak256(toHex(`${this.chain}/external/${this.sequence}/${fromAddress}/${to}/${asset}/${amountMinor}`));
+    const transactionHash = keccak256(
+      toHex(`${this.chain}/external/${this.sequence}/${fromAddress}/${to}/${asset}/${amountMinor}`),
+    );
     const logIndex = asset === this.feeAsset ? null : 0;
-    this.append([{ asset, amountMinor, fromAddress, toAddress: getAddress(to), transactionHash, logIndex }], new Map());
-    this.outcomes.set(transactionHash, { status: 'success', blockNumber: this.headNumber(), feeMinor: 0n });
+    this.append(
+      [{ asset, amountMinor, fromAddress, toAddress: getAddress(to), transactionHash, logIndex }],
+      new Map(),
+    );
+    this.outcomes.set(transactionHash, {
+      status: 'success',
+      blockNumber: this.headNumber(),
+      feeMinor: 0n,
+    });
     return transactionHash;
   }
 
@@ -115,34 +166,63 @@ export class SimulatedChain implements ChainAdapter {
     return Promise.resolve(this.balanceUpTo(getAddress(address), asset, blockNumber));
   }
 
-  transfersTo(addresses: readonly string[], fromBlock: bigint, toBlock: bigint): Promise<ChainTransfer[]> {
+  transfersTo(
+    addresses: readonly string[],
+    fromBlock: bigint,
+    toBlock: bigint,
+  ): Promise<ChainTransfer[]> {
     const watched = new Set(addresses.map((address) => getAddress(address)));
     const found: ChainTransfer[] = [];
     for (const block of this.blocks) {
       if (block.number < fromBlock || block.number > toBlock) continue;
-      for (const transfer of block.transfers) if (watched.has(transfer.toAddress)) found.push({ ...transfer, blockNumber: block.number });
+      for (const transfer of block.transfers)
+        if (watched.has(transfer.toAddress)) found.push({ ...transfer, blockNumber: block.number });
     }
     return Promise.resolve(found);
   }
 
-  prepareTransfer(fromAddress: string, asset: string, amountMinor: bigint, destinationAddress: string, minimumNonce = 0): Promise<PreparedTransfer> {
+  prepareTransfer(
+    fromAddress: string,
+    asset: string,
+    amountMinor: bigint,
+    destinationAddress: string,
+    minimumNonce = 0,
+  ): Promise<PreparedTransfer> {
     const native = asset === this.feeAsset;
     const token = this.tokenOf.get(asset);
-    if (!native && token === undefined) return Promise.reject(new SimulatedChainError('ASSET_UNKNOWN', `${this.chain} has no asset ${asset}`));
-    const call = transferCall(getAddress(destinationAddress), amountMinor, native ? undefined : token);
+    if (!native && token === undefined)
+      return Promise.reject(
+        new SimulatedChainError('ASSET_UNKNOWN', `${this.chain} has no asset ${asset}`),
+      );
+    const call = transferCall(
+      getAddress(destinationAddress),
+      amountMinor,
+      native ? undefined : token,
+    );
     const nonce = Math.max(this.nonces.get(getAddress(fromAddress)) ?? 0, minimumNonce);
     const gas = native ? NATIVE_TRANSFER_GAS : 2n * NATIVE_TRANSFER_GAS;
     return Promise.resolve(
       preparedTransfer(
         { asset, amountMinor, destinationAddress, feeAsset: this.feeAsset },
-        { type: 'eip1559', chainId: this.options.chainId, nonce, gas, maxFeePerGas: SIMULATED_GAS_PRICE, maxPriorityFeePerGas: SIMULATED_GAS_PRICE, ...call },
+        {
+          type: 'eip1559',
+          chainId: this.options.chainId,
+          nonce,
+          gas,
+          maxFeePerGas: SIMULATED_GAS_PRICE,
+          maxPriorityFeePerGas: SIMULATED_GAS_PRICE,
+          ...call,
+        },
       ),
     );
   }
 
   nonceAt(address: string, blockNumber: bigint): Promise<number> {
     const sender = getAddress(address);
-    return Promise.resolve(this.mined.filter((entry) => entry.from === sender && entry.blockNumber <= blockNumber).length);
+    return Promise.resolve(
+      this.mined.filter((entry) => entry.from === sender && entry.blockNumber <= blockNumber)
+        .length,
+    );
   }
 
   nextNonce(address: string): Promise<number> {
@@ -150,14 +230,21 @@ export class SimulatedChain implements ChainAdapter {
   }
 
   describe(unsignedTransaction: Hex): PreparedTransfer {
-    return describeTransfer(unsignedTransaction, { chainId: this.options.chainId, nativeAsset: this.feeAsset, assetOfToken: this.tokenAssets });
+    return describeTransfer(unsignedTransaction, {
+      chainId: this.options.chainId,
+      nativeAsset: this.feeAsset,
+      assetOfToken: this.tokenAssets,
+    });
   }
 
   transactionNonce(unsignedTransaction: Hex): number {
     return transactionNonceOf(unsignedTransaction);
   }
 
-  assembleSigned(unsignedTransaction: Hex, signature: EvmSignature): { signedTransaction: Hex; transactionHash: Hex } {
+  assembleSigned(
+    unsignedTransaction: Hex,
+    signature: EvmSignature,
+  ): { signedTransaction: Hex; transactionHash: Hex } {
     return assembleSignedTransaction(unsignedTransaction, signature);
   }
 
@@ -166,32 +253,82 @@ export class SimulatedChain implements ChainAdapter {
     const transactionHash = keccak256(signedTransaction);
     if (this.outcomes.has(transactionHash)) return transactionHash; // already mined: a re-broadcast changes nothing
     const transaction = parseTransaction(signedTransaction);
-    if (transaction.type !== 'eip1559' || transaction.chainId !== this.options.chainId || transaction.to == null || transaction.gas === undefined || transaction.maxFeePerGas === undefined) {
-      throw new SimulatedChainError('TRANSACTION_INVALID', 'an EIP-1559 transaction for this chain, with a recipient and gas');
+    if (
+      transaction.type !== 'eip1559' ||
+      transaction.chainId !== this.options.chainId ||
+      transaction.to == null ||
+      transaction.gas === undefined ||
+      transaction.maxFeePerGas === undefined
+    ) {
+      throw new SimulatedChainError(
+        'TRANSACTION_INVALID',
+        'an EIP-1559 transaction for this chain, with a recipient and gas',
+      );
     }
-    const from = getAddress(await recoverTransactionAddress({ serializedTransaction: signedTransaction as Parameters<typeof recoverTransactionAddress>[0]['serializedTransaction'] }));
+    const from = getAddress(
+      await recoverTransactionAddress({
+        serializedTransaction: signedTransaction as Parameters<
+          typeof recoverTransactionAddress
+        >[0]['serializedTransaction'],
+      }),
+    );
     const expected = this.nonces.get(from) ?? 0;
-    if (transaction.nonce !== expected) throw new SimulatedChainError('NONCE_MISMATCH', `nonce ${transaction.nonce} from ${from}; the chain expects ${expected}`);
-    const gasUsed = transaction.data === undefined || transaction.data === '0x' ? NATIVE_TRANSFER_GAS : 2n * NATIVE_TRANSFER_GAS;
+    if (transaction.nonce !== expected)
+      throw new SimulatedChainError(
+        'NONCE_MISMATCH',
+        `nonce ${transaction.nonce} from ${from}; the chain expects ${expected}`,
+      );
+    const gasUsed =
+      transaction.data === undefined || transaction.data === '0x'
+        ? NATIVE_TRANSFER_GAS
+        : 2n * NATIVE_TRANSFER_GAS;
     const fee = gasUsed * SIMULATED_GAS_PRICE;
     const token = this.assetOfToken.get(getAddress(transaction.to));
     let moved: SimulatedTransfer;
     if (token === undefined) {
-      moved = { asset: this.feeAsset, amountMinor: transaction.value ?? 0n, fromAddress: from, toAddress: getAddress(transaction.to), transactionHash, logIndex: null };
+      moved = {
+        asset: this.feeAsset,
+        amountMinor: transaction.value ?? 0n,
+        fromAddress: from,
+        toAddress: getAddress(transaction.to),
+        transactionHash,
+        logIndex: null,
+      };
     } else {
       const call = decodeFunctionData({ abi: erc20Abi, data: transaction.data ?? '0x' });
-      if (call.functionName !== 'transfer') throw new SimulatedChainError('TRANSACTION_INVALID', 'only ERC-20 transfer calls are simulated');
+      if (call.functionName !== 'transfer')
+        throw new SimulatedChainError(
+          'TRANSACTION_INVALID',
+          'only ERC-20 transfer calls are simulated',
+        );
       const [to, amountMinor] = call.args;
-      moved = { asset: token, amountMinor, fromAddress: from, toAddress: getAddress(to), transactionHash, logIndex: 0 };
+      moved = {
+        asset: token,
+        amountMinor,
+        fromAddress: from,
+        toAddress: getAddress(to),
+        transactionHash,
+        logIndex: 0,
+      };
     }
     const nativeNeeded = fee + (moved.asset === this.feeAsset ? moved.amountMinor : 0n);
-    if (this.balanceNow(from, this.feeAsset) < nativeNeeded || this.balanceNow(from, moved.asset) < moved.amountMinor) {
-      throw new SimulatedChainError('INSUFFICIENT_FUNDS', `${from} cannot pay ${moved.amountMinor} ${moved.asset} plus the fee`);
+    if (
+      this.balanceNow(from, this.feeAsset) < nativeNeeded ||
+      this.balanceNow(from, moved.asset) < moved.amountMinor
+    ) {
+      throw new SimulatedChainError(
+        'INSUFFICIENT_FUNDS',
+        `${from} cannot pay ${moved.amountMinor} ${moved.asset} plus the fee`,
+      );
     }
     this.nonces.set(from, expected + 1);
     this.append(moved.amountMinor > 0n ? [moved] : [], new Map([[from, fee]]));
     this.mined.push({ from, blockNumber: this.headNumber() });
-    this.outcomes.set(transactionHash, { status: 'success', blockNumber: this.headNumber(), feeMinor: fee });
+    this.outcomes.set(transactionHash, {
+      status: 'success',
+      blockNumber: this.headNumber(),
+      feeMinor: fee,
+    });
     return transactionHash;
   }
 
@@ -203,10 +340,21 @@ export class SimulatedChain implements ChainAdapter {
     return BigInt(this.blocks.length - 1);
   }
 
-  private append(transfers: readonly SimulatedTransfer[], fees: ReadonlyMap<Address, bigint>): void {
-    if (this.blocks.length >= SIMULATED_BLOCKS_MAX) throw new Error(`assertion: the simulated chain holds at most ${SIMULATED_BLOCKS_MAX} blocks`);
+  private append(
+    transfers: readonly SimulatedTransfer[],
+    fees: ReadonlyMap<Address, bigint>,
+  ): void {
+    if (this.blocks.length >= SIMULATED_BLOCKS_MAX)
+      throw new Error(
+        `assertion: the simulated chain holds at most ${SIMULATED_BLOCKS_MAX} blocks`,
+      );
     // block times never decrease, whatever the clock does
-    this.blocks.push({ number: BigInt(this.blocks.length), minedAtMs: Math.max(this.now(), this.blocks.at(-1)?.minedAtMs ?? 0), transfers, fees });
+    this.blocks.push({
+      number: BigInt(this.blocks.length),
+      minedAtMs: Math.max(this.now(), this.blocks.at(-1)?.minedAtMs ?? 0),
+      transfers,
+      fees,
+    });
   }
 
   private balanceNow(address: Address, asset: string): bigint {

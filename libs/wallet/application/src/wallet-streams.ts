@@ -34,7 +34,14 @@ export const WALLET_AGGREGATE: Aggregate<WalletState | undefined, WalletEvent> =
 
 export const ROSTER_AGGREGATE: Aggregate<RosterState, RosterEvent> = {
   initial: initialRosterState,
-  eventTypes: new Set(['CustodianRegistered', 'KeyAccessChangeRequested', 'KeyAccessChangeApproved', 'KeyAccessChangeRejected', 'KeyAccessGranted', 'KeyAccessRevoked']),
+  eventTypes: new Set([
+    'CustodianRegistered',
+    'KeyAccessChangeRequested',
+    'KeyAccessChangeApproved',
+    'KeyAccessChangeRejected',
+    'KeyAccessGranted',
+    'KeyAccessRevoked',
+  ]),
   evolve: evolveRoster,
 };
 
@@ -64,12 +71,28 @@ export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, Withdr
 
 export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
   initial: initialAllowListState,
-  eventTypes: new Set(['OwnershipChallengeIssued', 'AddressOwnershipProven', 'AddressChallengeIssued', 'AddressProofRecorded', 'AddressAllowListed', 'AddressAdditionRejected', 'AddressRemovedFromAllowList']),
+  eventTypes: new Set([
+    'OwnershipChallengeIssued',
+    'AddressOwnershipProven',
+    'AddressChallengeIssued',
+    'AddressProofRecorded',
+    'AddressAllowListed',
+    'AddressAdditionRejected',
+    'AddressRemovedFromAllowList',
+  ]),
   evolve: evolveAllowList,
 };
 
 export const DEPOSIT_AGGREGATE: Aggregate<DepositState | undefined, DepositEvent> = {
   initial: undefined,
-  eventTypes: new Set(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositAttributionProposed', 'DepositAttributionDecided', 'DepositConfirmed', 'LargeTransferAlerted']),
+  eventTypes: new Set([
+    'DepositObserved',
+    'DepositFlaggedForReview',
+    'DepositAttributed',
+    'DepositAttributionProposed',
+    'DepositAttributionDecided',
+    'DepositConfirmed',
+    'LargeTransferAlerted',
+  ]),
   evolve: evolveDeposit,
 };

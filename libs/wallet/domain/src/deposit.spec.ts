@@ -1,4 +1,10 @@
-import { decideDeposit, evolveDeposit, type DepositCommand, type DepositState, type ObservedTransfer } from './deposit';
+import {
+  decideDeposit,
+  evolveDeposit,
+  type DepositCommand,
+  type DepositState,
+  type ObservedTransfer,
+} from './deposit';
 import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
 import type { WalletState } from './wallet';
 
@@ -11,7 +17,12 @@ const wallet: WalletState = {
     chain: 'ethereum',
     assets: ['ETH'],
     address: '0x00000000000000000000000000000000000000aa',
-    key: { keyId: 'k-hot', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2027-01-01T00:00:00.000Z' },
+    key: {
+      keyId: 'k-hot',
+      location: { site: 'HK-DC1', jurisdiction: 'HK' },
+      backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }],
+      rotationDueAt: '2027-01-01T00:00:00.000Z',
+    },
   },
   quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 },
   confirmationsRequired: 3,
@@ -29,8 +40,18 @@ const transfer: ObservedTransfer = {
   transactionHash: `0x${'d'.repeat(64)}`,
   blockNumber: 10n,
 };
-const observe = (senderAllowListedFor: string[]): DepositCommand => ({ type: 'ObserveDeposit', transfer, senderAllowListedFor, at: t0 });
-const confirm = (confirmations: number): DepositCommand => ({ type: 'ConfirmDeposit', depositId: transfer.depositId, confirmations, at: '2026-11-24T09:00:36.000Z' });
+const observe = (senderAllowListedFor: string[]): DepositCommand => ({
+  type: 'ObserveDeposit',
+  transfer,
+  senderAllowListedFor,
+  at: t0,
+});
+const confirm = (confirmations: number): DepositCommand => ({
+  type: 'ConfirmDeposit',
+  depositId: transfer.depositId,
+  confirmations,
+  at: '2026-11-24T09:00:36.000Z',
+});
 function after(...commands: DepositCommand[]) {
   let state: DepositState | undefined;
   const events: string[] = [];
@@ -44,79 +65,185 @@ function after(...commands: DepositCommand[]) {
 }
 
 describe('deposits (HK-11h, TW-13 confirmation time)', () => {
-  it('HK-11h given a deposit from an address on exactly one client\'s proven allow-list, then it is theirs and credited once it has the wallet\'s confirmations, with the confirmation time', () => {
+  it("HK-11h given a deposit from an address on exactly one client's proven allow-list, then it is theirs and credited once it has the wallet's confirmations, with the confirmation time", () => {
     expect(after(observe(['alice']), confirm(2)).events).toEqual(['DepositObserved']);
     const { events } = after(observe(['alice']), confirm(2), confirm(3), confirm(4));
     expect(events).toEqual(['DepositObserved', 'DepositConfirmed']); // once, however often it is confirmed again
     const decision = decideDeposit(confirm(3), after(observe(['alice'])).state, facts);
-    expect(decision.ok && decision.events[0]?.data).toMatchObject({ clientId: 'alice', amountMinor: 5n * 10n ** 17n, confirmations: 3, confirmedAt: '2026-11-24T09:00:36.000Z' });
+    expect(decision.ok && decision.events[0]?.data).toMatchObject({
+      clientId: 'alice',
+      amountMinor: 5n * 10n ** 17n,
+      confirmations: 3,
+      confirmedAt: '2026-11-24T09:00:36.000Z',
+    });
   });
 
   it('HK-11h given a deposit from an address on no allow-list, or on several, then it is flagged for review and credited to nobody', () => {
-    expect(after(observe([]), confirm(10)).events).toEqual(['DepositObserved', 'DepositFlaggedForReview']);
+    expect(after(observe([]), confirm(10)).events).toEqual([
+      'DepositObserved',
+      'DepositFlaggedForReview',
+    ]);
     const decision = decideDeposit(observe(['bob', 'alice']), undefined, facts);
-    expect(decision.ok && decision.events[1]?.data).toMatchObject({ reason: 'source-on-several-allow-lists', candidates: ['alice', 'bob'] });
+    expect(decision.ok && decision.events[1]?.data).toMatchObject({
+      reason: 'source-on-several-allow-lists',
+      candidates: ['alice', 'bob'],
+    });
   });
 
-  it('HK-11h given a flagged deposit whose sender is later proven to be exactly one client\'s address, then it is attributed to them and credited once confirmed; before that, nothing', () => {
-    const reattribute = (candidates: string[]): DepositCommand => ({ type: 'ReattributeDeposit', depositId: transfer.depositId, senderAllowListedFor: candidates, at: '2026-11-25T09:00:00.000Z' });
-    expect(after(observe([]), reattribute([]), reattribute(['alice', 'bob']), confirm(10)).events).toEqual(['DepositObserved', 'DepositFlaggedForReview']);
+  it("HK-11h given a flagged deposit whose sender is later proven to be exactly one client's address, then it is attributed to them and credited once confirmed; before that, nothing", () => {
+    const reattribute = (candidates: string[]): DepositCommand => ({
+      type: 'ReattributeDeposit',
+      depositId: transfer.depositId,
+      senderAllowListedFor: candidates,
+      at: '2026-11-25T09:00:00.000Z',
+    });
+    expect(
+      after(observe([]), reattribute([]), reattribute(['alice', 'bob']), confirm(10)).events,
+    ).toEqual(['DepositObserved', 'DepositFlaggedForReview']);
     const { events, state } = after(observe([]), reattribute(['carol']), confirm(10));
-    expect(events).toEqual(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed', 'DepositConfirmed']);
+    expect(events).toEqual([
+      'DepositObserved',
+      'DepositFlaggedForReview',
+      'DepositAttributed',
+      'DepositConfirmed',
+    ]);
     expect(state?.clientId).toBe('carol');
     expect(after(observe(['alice']), reattribute(['carol'])).state?.clientId).toBe('alice'); // an attributed deposit stays its client's
     // flagged because its sender was on two lists: one list shrinking later does not hand it to the other client
     expect(after(observe(['alice', 'bob']), reattribute(['bob'])).state?.clientId).toBeNull();
   });
 
-  it('HK-11h given a deposit from an address on two clients\' lists, then a reviewer proposes one of them and a different one approves; nobody else, never the proposer', () => {
-    const propose = (clientId: string, by = 'ops-1'): DepositCommand => ({ type: 'ProposeDepositAttribution', depositId: transfer.depositId, clientId, reason: 'evidence', proposedBy: by, at: t0 });
-    const decide = (by: string, decision: 'approve' | 'reject' = 'approve'): DepositCommand => ({ type: 'DecideDepositAttribution', depositId: transfer.depositId, decision, reason: 'checked', decidedBy: by, at: t0 });
+  it("HK-11h given a deposit from an address on two clients' lists, then a reviewer proposes one of them and a different one approves; nobody else, never the proposer", () => {
+    const propose = (clientId: string, by = 'ops-1'): DepositCommand => ({
+      type: 'ProposeDepositAttribution',
+      depositId: transfer.depositId,
+      clientId,
+      reason: 'evidence',
+      proposedBy: by,
+      at: t0,
+    });
+    const decide = (by: string, decision: 'approve' | 'reject' = 'approve'): DepositCommand => ({
+      type: 'DecideDepositAttribution',
+      depositId: transfer.depositId,
+      decision,
+      reason: 'checked',
+      decidedBy: by,
+      at: t0,
+    });
     const flagged = after(observe(['alice', 'bob'])).state;
     const code = (command: DepositCommand, state: DepositState | undefined) => {
       const decision = decideDeposit(command, state, facts);
-      return decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path];
+      return decision.ok
+        ? decision.events.map((event) => event.type)
+        : [decision.error.code, decision.error.path];
     };
     expect(code(propose('carol'), flagged)).toEqual(['ALLOWLIST_ADDRESS_NOT_LISTED', 'clientId']);
     const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
     expect(code(decide('ops-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
-    expect(code(decide('approver-1'), proposed)).toEqual(['DepositAttributionDecided', 'DepositAttributed']);
-    expect(after(observe(['alice', 'bob']), propose('bob'), decide('approver-1', 'reject')).state?.clientId).toBeNull();
-    expect(code(propose('alice'), after(observe([])).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']); // an unknown sender proves the address instead
+    expect(code(decide('approver-1'), proposed)).toEqual([
+      'DepositAttributionDecided',
+      'DepositAttributed',
+    ]);
+    expect(
+      after(observe(['alice', 'bob']), propose('bob'), decide('approver-1', 'reject')).state
+        ?.clientId,
+    ).toBeNull();
+    expect(code(propose('alice'), after(observe([])).state)).toEqual([
+      'DEPOSIT_NOT_UNDER_REVIEW',
+      'depositId',
+    ]); // an unknown sender proves the address instead
   });
 
   it('given the same transfer observed again, then nothing new; the same id with another amount is DEPOSIT_ID_CONFLICT', () => {
     const { state } = after(observe(['alice']));
     expect(decideDeposit(observe(['alice']), state, facts)).toEqual({ ok: true, events: [] });
-    const other = decideDeposit({ ...observe(['alice']), transfer: { ...transfer, amountMinor: 1n } } as DepositCommand, state, facts);
+    const other = decideDeposit(
+      { ...observe(['alice']), transfer: { ...transfer, amountMinor: 1n } } as DepositCommand,
+      state,
+      facts,
+    );
     expect(other.ok ? 'accepted' : other.error.code).toBe('DEPOSIT_ID_CONFLICT');
   });
 
   it('TW-15.3 given a deposit above the asset threshold, then LargeTransferAlerted', () => {
-    const thresholds = { perAssetMinor: new Map([['ETH', 10n ** 17n]]), perClientMinor: new Map(), notifyRoles: ['compliance-officer'] };
+    const thresholds = {
+      perAssetMinor: new Map([['ETH', 10n ** 17n]]),
+      perClientMinor: new Map(),
+      notifyRoles: ['compliance-officer'],
+    };
     const decision = decideDeposit(observe(['alice']), undefined, { ...facts, thresholds });
-    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['DepositObserved', 'LargeTransferAlerted']);
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
+      'DepositObserved',
+      'LargeTransferAlerted',
+    ]);
   });
 });
 
 describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)', () => {
   const outcome = (command: DepositCommand, state: DepositState | undefined, withFacts = facts) => {
     const decision = decideDeposit(command, state, withFacts);
-    return decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path];
+    return decision.ok
+      ? decision.events.map((event) => event.type)
+      : [decision.error.code, decision.error.path];
   };
-  const propose = (clientId: string, overrides: Partial<Extract<DepositCommand, { type: 'ProposeDepositAttribution' }>> = {}): DepositCommand => ({ type: 'ProposeDepositAttribution', depositId: transfer.depositId, clientId, reason: 'evidence', proposedBy: 'ops-1', at: t0, ...overrides });
-  const decide = (decidedBy: string, decision: 'approve' | 'reject' = 'approve', reason = 'checked'): DepositCommand => ({ type: 'DecideDepositAttribution', depositId: transfer.depositId, decision, reason, decidedBy, at: '2026-11-24T10:00:00.000Z' });
-  const reattribute = (candidates: string[]): DepositCommand => ({ type: 'ReattributeDeposit', depositId: transfer.depositId, senderAllowListedFor: candidates, at: '2026-11-25T09:00:00.000Z' });
+  const propose = (
+    clientId: string,
+    overrides: Partial<Extract<DepositCommand, { type: 'ProposeDepositAttribution' }>> = {},
+  ): DepositCommand => ({
+    type: 'ProposeDepositAttribution',
+    depositId: transfer.depositId,
+    clientId,
+    reason: 'evidence',
+    proposedBy: 'ops-1',
+    at: t0,
+    ...overrides,
+  });
+  const decide = (
+    decidedBy: string,
+    decision: 'approve' | 'reject' = 'approve',
+    reason = 'checked',
+  ): DepositCommand => ({
+    type: 'DecideDepositAttribution',
+    depositId: transfer.depositId,
+    decision,
+    reason,
+    decidedBy,
+    at: '2026-11-24T10:00:00.000Z',
+  });
+  const reattribute = (candidates: string[]): DepositCommand => ({
+    type: 'ReattributeDeposit',
+    depositId: transfer.depositId,
+    senderAllowListedFor: candidates,
+    at: '2026-11-25T09:00:00.000Z',
+  });
 
-  it('TW-13 given a wallet asking for 3 confirmations, when the deposit has exactly 3, then DepositConfirmed carries exactly the contract\'s fields', () => {
+  it("TW-13 given a wallet asking for 3 confirmations, when the deposit has exactly 3, then DepositConfirmed carries exactly the contract's fields", () => {
     expect(decideDeposit(confirm(3), after(observe(['alice'])).state, facts)).toEqual({
       ok: true,
-      events: [{ type: 'DepositConfirmed', data: { depositId: transfer.depositId, clientId: 'alice', asset: 'ETH', amountMinor: 5n * 10n ** 17n, walletId: 'w-hot', chain: 'ethereum', transactionHash: transfer.transactionHash, confirmations: 3, confirmedAt: '2026-11-24T09:00:36.000Z' } }],
+      events: [
+        {
+          type: 'DepositConfirmed',
+          data: {
+            depositId: transfer.depositId,
+            clientId: 'alice',
+            asset: 'ETH',
+            amountMinor: 5n * 10n ** 17n,
+            walletId: 'w-hot',
+            chain: 'ethereum',
+            transactionHash: transfer.transactionHash,
+            confirmations: 3,
+            confirmedAt: '2026-11-24T09:00:36.000Z',
+          },
+        },
+      ],
     });
   });
 
   it('TW-13 given a wallet asking for 3 confirmations, when the deposit has 2 (one below), then nothing is credited yet', () => {
-    expect(decideDeposit(confirm(2), after(observe(['alice'])).state, facts)).toEqual({ ok: true, events: [] });
+    expect(decideDeposit(confirm(2), after(observe(['alice'])).state, facts)).toEqual({
+      ok: true,
+      events: [],
+    });
   });
 
   it('TW-13 given a deposit already confirmed, when the confirmation is replayed, then nothing new; the state says confirmed', () => {
@@ -126,7 +253,10 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it('HK-11h given a deposit credited to nobody (flagged), when it has every confirmation, then nothing is credited', () => {
-    expect(decideDeposit(confirm(3), after(observe([])).state, facts)).toEqual({ ok: true, events: [] });
+    expect(decideDeposit(confirm(3), after(observe([])).state, facts)).toEqual({
+      ok: true,
+      events: [],
+    });
   });
 
   it('given no such deposit, then confirming, reattributing, proposing or deciding is DEPOSIT_UNKNOWN on depositId', () => {
@@ -136,8 +266,11 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     expect(outcome(decide('ops-2'), undefined)).toEqual(['DEPOSIT_UNKNOWN', 'depositId']);
   });
 
-  it('HK-11h given a deposit from exactly one client\'s proven address, then DepositObserved names the client and nothing is flagged', () => {
-    expect(decideDeposit(observe(['alice', 'alice']), undefined, facts)).toEqual({ ok: true, events: [{ type: 'DepositObserved', data: { ...transfer, clientId: 'alice', at: t0 } }] });
+  it("HK-11h given a deposit from exactly one client's proven address, then DepositObserved names the client and nothing is flagged", () => {
+    expect(decideDeposit(observe(['alice', 'alice']), undefined, facts)).toEqual({
+      ok: true,
+      events: [{ type: 'DepositObserved', data: { ...transfer, clientId: 'alice', at: t0 } }],
+    });
   });
 
   it('HK-11h given a deposit from an unknown sender, then it is observed for nobody and flagged source-not-allow-listed with no candidates', () => {
@@ -145,61 +278,155 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       ok: true,
       events: [
         { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
-        { type: 'DepositFlaggedForReview', data: { depositId: transfer.depositId, reason: 'source-not-allow-listed', candidates: [], at: t0 } },
+        {
+          type: 'DepositFlaggedForReview',
+          data: {
+            depositId: transfer.depositId,
+            reason: 'source-not-allow-listed',
+            candidates: [],
+            at: t0,
+          },
+        },
       ],
     });
-    expect(after(observe([])).state).toEqual({ transfer, clientId: null, confirmed: false, reviewReason: 'source-not-allow-listed', candidates: [], proposal: null });
+    expect(after(observe([])).state).toEqual({
+      transfer,
+      clientId: null,
+      confirmed: false,
+      reviewReason: 'source-not-allow-listed',
+      candidates: [],
+      proposal: null,
+    });
   });
 
-  it('HK-11h given a deposit into a house wallet, even from one client\'s address, then it is flagged wallet-not-client-segregated and credited to nobody', () => {
-    const house = { ...facts, wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } } };
+  it("HK-11h given a deposit into a house wallet, even from one client's address, then it is flagged wallet-not-client-segregated and credited to nobody", () => {
+    const house = {
+      ...facts,
+      wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
+    };
     const decision = decideDeposit(observe(['alice']), undefined, house);
     expect(decision.ok && decision.events).toEqual([
       { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
-      { type: 'DepositFlaggedForReview', data: { depositId: transfer.depositId, reason: 'wallet-not-client-segregated', candidates: ['alice'], at: t0 } },
+      {
+        type: 'DepositFlaggedForReview',
+        data: {
+          depositId: transfer.depositId,
+          reason: 'wallet-not-client-segregated',
+          candidates: ['alice'],
+          at: t0,
+        },
+      },
     ]);
-    const flagged = [decision].flatMap((d) => (d.ok ? d.events : [])).reduce(evolveDeposit, undefined);
+    const flagged = [decision]
+      .flatMap((d) => (d.ok ? d.events : []))
+      .reduce(evolveDeposit, undefined);
     // a house wallet's deposit is not the machine's to hand to a client later
     expect(decideDeposit(reattribute(['alice']), flagged, house)).toEqual({ ok: true, events: [] });
   });
 
   it('given the same transfer observed again with other senders proven, then nothing new (the transfer is what identifies it)', () => {
-    expect(decideDeposit(observe(['bob']), after(observe(['alice'])).state, facts)).toEqual({ ok: true, events: [] });
-    expect(outcome({ ...observe(['alice']), transfer: { ...transfer, blockNumber: 11n } } as DepositCommand, after(observe(['alice'])).state)).toEqual(['DEPOSIT_ID_CONFLICT', 'transfer.depositId']);
+    expect(decideDeposit(observe(['bob']), after(observe(['alice'])).state, facts)).toEqual({
+      ok: true,
+      events: [],
+    });
+    expect(
+      outcome(
+        { ...observe(['alice']), transfer: { ...transfer, blockNumber: 11n } } as DepositCommand,
+        after(observe(['alice'])).state,
+      ),
+    ).toEqual(['DEPOSIT_ID_CONFLICT', 'transfer.depositId']);
   });
 
-  it('HK-11h given an unknown sender proven since to be one client\'s address, then DepositAttributed names that client at the reattribution time', () => {
-    expect(decideDeposit(reattribute(['carol', 'carol']), after(observe([])).state, facts)).toEqual({ ok: true, events: [{ type: 'DepositAttributed', data: { depositId: transfer.depositId, clientId: 'carol', at: '2026-11-25T09:00:00.000Z' } }] });
+  it("HK-11h given an unknown sender proven since to be one client's address, then DepositAttributed names that client at the reattribution time", () => {
+    expect(decideDeposit(reattribute(['carol', 'carol']), after(observe([])).state, facts)).toEqual(
+      {
+        ok: true,
+        events: [
+          {
+            type: 'DepositAttributed',
+            data: {
+              depositId: transfer.depositId,
+              clientId: 'carol',
+              at: '2026-11-25T09:00:00.000Z',
+            },
+          },
+        ],
+      },
+    );
   });
 
-  it('HK-11h given a deposit attributed once its sender was proven, when another client\'s proof of the sender arrives later, then it stays with the first', () => {
+  it("HK-11h given a deposit attributed once its sender was proven, when another client's proof of the sender arrives later, then it stays with the first", () => {
     const { events, state } = after(observe([]), reattribute(['carol']), reattribute(['dave']));
     expect(events).toEqual(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed']);
     expect(state?.clientId).toBe('carol');
   });
 
   it('HK-11h given the wallet is not client-segregated when the sender is proven, then the machine attributes nothing', () => {
-    const house = { ...facts, wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } } };
-    expect(decideDeposit(reattribute(['carol']), after(observe([])).state, house)).toEqual({ ok: true, events: [] });
+    const house = {
+      ...facts,
+      wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
+    };
+    expect(decideDeposit(reattribute(['carol']), after(observe([])).state, house)).toEqual({
+      ok: true,
+      events: [],
+    });
   });
 
-  it('HK-11h given a deposit from one client\'s address, then its state is that client\'s, unconfirmed, unflagged, with no candidates and no proposal', () => {
-    expect(after(observe(['alice'])).state).toEqual({ transfer, clientId: 'alice', confirmed: false, reviewReason: null, candidates: [], proposal: null });
+  it("HK-11h given a deposit from one client's address, then its state is that client's, unconfirmed, unflagged, with no candidates and no proposal", () => {
+    expect(after(observe(['alice'])).state).toEqual({
+      transfer,
+      clientId: 'alice',
+      confirmed: false,
+      reviewReason: null,
+      candidates: [],
+      proposal: null,
+    });
   });
 
-  it('HK-11h given a reviewer\'s proposal, then DepositAttributionProposed carries it and a second proposal waits: DEPOSIT_ATTRIBUTION_PENDING', () => {
+  it("HK-11h given a reviewer's proposal, then DepositAttributionProposed carries it and a second proposal waits: DEPOSIT_ATTRIBUTION_PENDING", () => {
     const flagged = after(observe(['alice', 'bob'])).state;
-    expect(decideDeposit(propose('bob'), flagged, facts)).toEqual({ ok: true, events: [{ type: 'DepositAttributionProposed', data: { depositId: transfer.depositId, clientId: 'bob', proposedBy: 'ops-1', reason: 'evidence', at: t0 } }] });
+    expect(decideDeposit(propose('bob'), flagged, facts)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'DepositAttributionProposed',
+          data: {
+            depositId: transfer.depositId,
+            clientId: 'bob',
+            proposedBy: 'ops-1',
+            reason: 'evidence',
+            at: t0,
+          },
+        },
+      ],
+    });
     const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
-    expect(proposed?.proposal).toEqual({ clientId: 'bob', proposedBy: 'ops-1', reason: 'evidence' });
-    expect(outcome(propose('alice', { proposedBy: 'ops-2' }), proposed)).toEqual(['DEPOSIT_ATTRIBUTION_PENDING', 'depositId']);
+    expect(proposed?.proposal).toEqual({
+      clientId: 'bob',
+      proposedBy: 'ops-1',
+      reason: 'evidence',
+    });
+    expect(outcome(propose('alice', { proposedBy: 'ops-2' }), proposed)).toEqual([
+      'DEPOSIT_ATTRIBUTION_PENDING',
+      'depositId',
+    ]);
   });
 
   it('HK-11h given a proposal without a reason, or about an attributed deposit, then REASON_REQUIRED or DEPOSIT_NOT_UNDER_REVIEW', () => {
-    expect(outcome(propose('bob', { reason: ' ' }), after(observe(['alice', 'bob'])).state)).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(outcome(propose('alice'), after(observe(['alice'])).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
+    expect(
+      outcome(propose('bob', { reason: ' ' }), after(observe(['alice', 'bob'])).state),
+    ).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome(propose('alice'), after(observe(['alice'])).state)).toEqual([
+      'DEPOSIT_NOT_UNDER_REVIEW',
+      'depositId',
+    ]);
     // attributed by reviewers already: its review reason stays, but it is somebody's now
-    expect(outcome(propose('alice'), after(observe(['alice', 'bob']), propose('bob'), decide('ops-2')).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
+    expect(
+      outcome(
+        propose('alice'),
+        after(observe(['alice', 'bob']), propose('bob'), decide('ops-2')).state,
+      ),
+    ).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
   });
 
   it('maker-checker: given a proposal by ops-1, then ops-1 cannot decide it; ops-2 approving attributes it to the proposed client, with both events', () => {
@@ -208,51 +435,121 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     expect(decideDeposit(decide('ops-2'), proposed, facts)).toEqual({
       ok: true,
       events: [
-        { type: 'DepositAttributionDecided', data: { depositId: transfer.depositId, clientId: 'bob', decision: 'approve', decidedBy: 'ops-2', reason: 'checked', at: '2026-11-24T10:00:00.000Z' } },
-        { type: 'DepositAttributed', data: { depositId: transfer.depositId, clientId: 'bob', at: '2026-11-24T10:00:00.000Z' } },
+        {
+          type: 'DepositAttributionDecided',
+          data: {
+            depositId: transfer.depositId,
+            clientId: 'bob',
+            decision: 'approve',
+            decidedBy: 'ops-2',
+            reason: 'checked',
+            at: '2026-11-24T10:00:00.000Z',
+          },
+        },
+        {
+          type: 'DepositAttributed',
+          data: { depositId: transfer.depositId, clientId: 'bob', at: '2026-11-24T10:00:00.000Z' },
+        },
       ],
     });
     const approved = after(observe(['alice', 'bob']), propose('bob'), decide('ops-2'), confirm(3));
     expect(approved.state).toMatchObject({ clientId: 'bob', proposal: null, confirmed: true });
   });
 
-  it('maker-checker: given a proposal, when ops-2 rejects it, then only DepositAttributionDecided (reject); the deposit stays nobody\'s and may be proposed again', () => {
+  it("maker-checker: given a proposal, when ops-2 rejects it, then only DepositAttributionDecided (reject); the deposit stays nobody's and may be proposed again", () => {
     const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
     expect(decideDeposit(decide('ops-2', 'reject'), proposed, facts)).toEqual({
       ok: true,
-      events: [{ type: 'DepositAttributionDecided', data: { depositId: transfer.depositId, clientId: 'bob', decision: 'reject', decidedBy: 'ops-2', reason: 'checked', at: '2026-11-24T10:00:00.000Z' } }],
+      events: [
+        {
+          type: 'DepositAttributionDecided',
+          data: {
+            depositId: transfer.depositId,
+            clientId: 'bob',
+            decision: 'reject',
+            decidedBy: 'ops-2',
+            reason: 'checked',
+            at: '2026-11-24T10:00:00.000Z',
+          },
+        },
+      ],
     });
-    const rejected = after(observe(['alice', 'bob']), propose('bob'), decide('ops-2', 'reject')).state;
+    const rejected = after(
+      observe(['alice', 'bob']),
+      propose('bob'),
+      decide('ops-2', 'reject'),
+    ).state;
     expect(rejected).toMatchObject({ clientId: null, proposal: null });
-    expect(outcome(propose('alice', { proposedBy: 'ops-3' }), rejected)).toEqual(['DepositAttributionProposed']);
+    expect(outcome(propose('alice', { proposedBy: 'ops-3' }), rejected)).toEqual([
+      'DepositAttributionProposed',
+    ]);
   });
 
   it('maker-checker: given no proposal, or a decision without a reason, then DEPOSIT_NOT_UNDER_REVIEW or REASON_REQUIRED', () => {
-    expect(outcome(decide('ops-2'), after(observe(['alice', 'bob'])).state)).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
-    expect(outcome(decide('ops-2', 'approve', '  '), after(observe(['alice', 'bob']), propose('bob')).state)).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome(decide('ops-2'), after(observe(['alice', 'bob'])).state)).toEqual([
+      'DEPOSIT_NOT_UNDER_REVIEW',
+      'depositId',
+    ]);
+    expect(
+      outcome(
+        decide('ops-2', 'approve', '  '),
+        after(observe(['alice', 'bob']), propose('bob')).state,
+      ),
+    ).toEqual(['REASON_REQUIRED', 'reason']);
   });
 
-  it('TW-15.3 given a deposit above its client\'s threshold, then the alert names the client and the deposit as the movement', () => {
-    const thresholds = { perAssetMinor: new Map<string, bigint>(), perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]), notifyRoles: ['compliance-officer'] };
+  it("TW-15.3 given a deposit above its client's threshold, then the alert names the client and the deposit as the movement", () => {
+    const thresholds = {
+      perAssetMinor: new Map<string, bigint>(),
+      perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]),
+      notifyRoles: ['compliance-officer'],
+    };
     const decision = decideDeposit(observe(['alice']), undefined, { ...facts, thresholds });
     expect(decision.ok && decision.events[1]).toEqual({
       type: 'LargeTransferAlerted',
-      data: { kind: 'deposit', movementId: transfer.depositId, clientId: 'alice', walletId: 'w-hot', asset: 'ETH', amountMinor: 5n * 10n ** 17n, thresholdMinor: 10n ** 17n, thresholdScope: 'client', notifyRoles: ['compliance-officer'], at: t0 },
+      data: {
+        kind: 'deposit',
+        movementId: transfer.depositId,
+        clientId: 'alice',
+        walletId: 'w-hot',
+        asset: 'ETH',
+        amountMinor: 5n * 10n ** 17n,
+        thresholdMinor: 10n ** 17n,
+        thresholdScope: 'client',
+        notifyRoles: ['compliance-officer'],
+        at: t0,
+      },
     });
-    const state = [decision].flatMap((d) => (d.ok ? d.events : [])).reduce(evolveDeposit, undefined);
+    const state = [decision]
+      .flatMap((d) => (d.ok ? d.events : []))
+      .reduce(evolveDeposit, undefined);
     expect(state).toEqual(after(observe(['alice'])).state); // an alert changes nothing in the deposit
   });
 
   it('given deposit events for a deposit never observed, then confirming or attributing is an assertion failure and review events leave nothing', () => {
     const confirmed = decideDeposit(confirm(3), after(observe(['alice'])).state, facts);
     const attributed = decideDeposit(reattribute(['carol']), after(observe([])).state, facts);
-    expect(() => (confirmed.ok ? confirmed.events : []).reduce(evolveDeposit, undefined)).toThrow('assertion');
-    expect(() => (attributed.ok ? attributed.events : []).reduce(evolveDeposit, undefined)).toThrow('assertion');
+    expect(() => (confirmed.ok ? confirmed.events : []).reduce(evolveDeposit, undefined)).toThrow(
+      'assertion',
+    );
+    expect(() => (attributed.ok ? attributed.events : []).reduce(evolveDeposit, undefined)).toThrow(
+      'assertion',
+    );
     const flagged = decideDeposit(observe([]), undefined, facts);
     const proposed = decideDeposit(propose('bob'), after(observe(['alice', 'bob'])).state, facts);
-    const decided = decideDeposit(decide('ops-2', 'reject'), after(observe(['alice', 'bob']), propose('bob')).state, facts);
-    const reviewEvents = [flagged, proposed, decided].flatMap((d) => (d.ok ? d.events : [])).filter((event) => event.type !== 'DepositObserved');
-    expect(reviewEvents.map((event) => event.type)).toEqual(['DepositFlaggedForReview', 'DepositAttributionProposed', 'DepositAttributionDecided']);
+    const decided = decideDeposit(
+      decide('ops-2', 'reject'),
+      after(observe(['alice', 'bob']), propose('bob')).state,
+      facts,
+    );
+    const reviewEvents = [flagged, proposed, decided]
+      .flatMap((d) => (d.ok ? d.events : []))
+      .filter((event) => event.type !== 'DepositObserved');
+    expect(reviewEvents.map((event) => event.type)).toEqual([
+      'DepositFlaggedForReview',
+      'DepositAttributionProposed',
+      'DepositAttributionDecided',
+    ]);
     expect(reviewEvents.reduce(evolveDeposit, undefined)).toBeUndefined();
   });
 });

@@ -37,7 +37,11 @@ export interface QuorumStatus {
 }
 
 /** An approval counts until approvedAt + ttl (exclusive). */
-export function approvalExpired(approval: SigningApproval, policy: QuorumPolicy, at: string): boolean {
+export function approvalExpired(
+  approval: SigningApproval,
+  policy: QuorumPolicy,
+  at: string,
+): boolean {
   return Date.parse(at) >= Date.parse(approval.approvedAt) + policy.approvalTtlMs;
 }
 
@@ -48,12 +52,20 @@ export function approvalExpired(approval: SigningApproval, policy: QuorumPolicy,
  * often they approved. The quorum is met with `required` of them and, when the policy asks for
  * it, they span at least two departments or two sites.
  */
-export function quorumStatus(approvals: readonly SigningApproval[], payloadHash: string, policy: QuorumPolicy, facts: QuorumFacts, at: string): QuorumStatus {
+export function quorumStatus(
+  approvals: readonly SigningApproval[],
+  payloadHash: string,
+  policy: QuorumPolicy,
+  facts: QuorumFacts,
+  at: string,
+): QuorumStatus {
   const counted: string[] = [];
   let expired = 0;
   for (const approval of approvals) {
-    const eligible = facts.keyHolders.has(approval.custodianId) && facts.custodians.has(approval.custodianId);
-    if (approval.payloadHash !== payloadHash || !eligible || counted.includes(approval.custodianId)) continue;
+    const eligible =
+      facts.keyHolders.has(approval.custodianId) && facts.custodians.has(approval.custodianId);
+    if (approval.payloadHash !== payloadHash || !eligible || counted.includes(approval.custodianId))
+      continue;
     if (approvalExpired(approval, policy, at)) {
       expired += 1;
       continue;
@@ -61,7 +73,11 @@ export function quorumStatus(approvals: readonly SigningApproval[], payloadHash:
     counted.push(approval.custodianId);
   }
   if (counted.length < policy.required) {
-    const shortfall = walletError('SIGNING_QUORUM_NOT_MET', 'approvals', `${counted.length} of ${policy.required} distinct custodians approved ${payloadHash}${expired > 0 ? ` (${expired} approval(s) expired)` : ''} (HK-11d)`);
+    const shortfall = walletError(
+      'SIGNING_QUORUM_NOT_MET',
+      'approvals',
+      `${counted.length} of ${policy.required} distinct custodians approved ${payloadHash}${expired > 0 ? ` (${expired} approval(s) expired)` : ''} (HK-11d)`,
+    );
     return { met: false, counted, shortfall };
   }
   if (policy.spanDepartmentsOrSites) {
@@ -69,7 +85,15 @@ export function quorumStatus(approvals: readonly SigningApproval[], payloadHash:
     const departments = new Set(members.map((custodian) => custodian.department));
     const sites = new Set(members.map((custodian) => custodian.site));
     if (departments.size < 2 && sites.size < 2) {
-      return { met: false, counted, shortfall: walletError('SIGNING_QUORUM_NOT_MET', 'approvals', 'the approving custodians are all of one department and one site; the policy asks for two of either (HK-11e)') };
+      return {
+        met: false,
+        counted,
+        shortfall: walletError(
+          'SIGNING_QUORUM_NOT_MET',
+          'approvals',
+          'the approving custodians are all of one department and one site; the policy asks for two of either (HK-11e)',
+        ),
+      };
     }
   }
   return { met: true, counted };

@@ -33,19 +33,40 @@ export interface LargeTransferAlertedEvent {
   };
 }
 
-export const NO_TRANSFER_THRESHOLDS: TransferThresholds = { perAssetMinor: new Map(), perClientMinor: new Map(), notifyRoles: [] };
+export const NO_TRANSFER_THRESHOLDS: TransferThresholds = {
+  perAssetMinor: new Map(),
+  perClientMinor: new Map(),
+  notifyRoles: [],
+};
 
 /** The alert a movement raises (the lowest threshold it exceeds; the asset's on a tie), or none. */
-export function largeTransferAlert(movement: Movement, thresholds: TransferThresholds, at: string): LargeTransferAlertedEvent | undefined {
+export function largeTransferAlert(
+  movement: Movement,
+  thresholds: TransferThresholds,
+  at: string,
+): LargeTransferAlertedEvent | undefined {
   const applicable = [
-    { thresholdMinor: thresholds.perAssetMinor.get(movement.asset), thresholdScope: 'asset' as const },
-    { thresholdMinor: movement.clientId === null ? undefined : thresholds.perClientMinor.get(movement.clientId)?.get(movement.asset), thresholdScope: 'client' as const },
+    {
+      thresholdMinor: thresholds.perAssetMinor.get(movement.asset),
+      thresholdScope: 'asset' as const,
+    },
+    {
+      thresholdMinor:
+        movement.clientId === null
+          ? undefined
+          : thresholds.perClientMinor.get(movement.clientId)?.get(movement.asset),
+      thresholdScope: 'client' as const,
+    },
   ];
   let lowest: { thresholdMinor: bigint; thresholdScope: 'asset' | 'client' } | undefined;
   for (const { thresholdMinor, thresholdScope } of applicable) {
     if (thresholdMinor === undefined || movement.amountMinor <= thresholdMinor) continue;
-    if (lowest === undefined || thresholdMinor < lowest.thresholdMinor) lowest = { thresholdMinor, thresholdScope };
+    if (lowest === undefined || thresholdMinor < lowest.thresholdMinor)
+      lowest = { thresholdMinor, thresholdScope };
   }
   if (lowest === undefined) return undefined;
-  return { type: 'LargeTransferAlerted', data: { ...movement, ...lowest, notifyRoles: thresholds.notifyRoles, at } };
+  return {
+    type: 'LargeTransferAlerted',
+    data: { ...movement, ...lowest, notifyRoles: thresholds.notifyRoles, at },
+  };
 }

@@ -1,12 +1,27 @@
-import { accept, canonical, isAtOrAfter, refuse, sameAddress, walletError, WALLET_ERROR_CODES } from './wallet-errors';
+import {
+  accept,
+  canonical,
+  isAtOrAfter,
+  refuse,
+  sameAddress,
+  walletError,
+  WALLET_ERROR_CODES,
+} from './wallet-errors';
 
 describe('wallet refusals and decisions', () => {
   it('given a refusal, then it carries its code, the field path and the reason', () => {
-    expect(walletError('WALLET_UNKNOWN', 'walletId', 'no wallet w-1')).toEqual({ code: 'WALLET_UNKNOWN', path: 'walletId', reason: 'no wallet w-1' });
-    expect(refuse('REASON_REQUIRED', 'reason', 'state why')).toEqual({ ok: false, error: { code: 'REASON_REQUIRED', path: 'reason', reason: 'state why' } });
+    expect(walletError('WALLET_UNKNOWN', 'walletId', 'no wallet w-1')).toEqual({
+      code: 'WALLET_UNKNOWN',
+      path: 'walletId',
+      reason: 'no wallet w-1',
+    });
+    expect(refuse('REASON_REQUIRED', 'reason', 'state why')).toEqual({
+      ok: false,
+      error: { code: 'REASON_REQUIRED', path: 'reason', reason: 'state why' },
+    });
   });
 
-  it('given events accepted, then they are the decision\'s events in order; none is a no-op', () => {
+  it("given events accepted, then they are the decision's events in order; none is a no-op", () => {
     expect(accept('a', 'b')).toEqual({ ok: true, events: ['a', 'b'] });
     expect(accept()).toEqual({ ok: true, events: [] });
   });
@@ -18,7 +33,9 @@ describe('wallet refusals and decisions', () => {
 
 describe('comparisons for retried commands', () => {
   it('given the same content with keys in another order, nested too, then the canonical text is the same', () => {
-    expect(canonical({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}');
+    expect(canonical({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}',
+    );
     expect(canonical({ a: 1, b: 2 })).toBe(canonical({ b: 2, a: 1 }));
   });
 
@@ -38,7 +55,17 @@ describe('comparisons for retried commands', () => {
   });
 
   it('given EVM addresses differing only in case, then they are the same address; another address is not', () => {
-    expect(sameAddress('0x52908400098527886E0F7030069857D2E4169EE7', '0x52908400098527886e0f7030069857d2e4169ee7')).toBe(true);
-    expect(sameAddress('0x52908400098527886e0f7030069857d2e4169ee7', '0x52908400098527886e0f7030069857d2e4169ee8')).toBe(false);
+    expect(
+      sameAddress(
+        '0x52908400098527886E0F7030069857D2E4169EE7',
+        '0x52908400098527886e0f7030069857d2e4169ee7',
+      ),
+    ).toBe(true);
+    expect(
+      sameAddress(
+        '0x52908400098527886e0f7030069857d2e4169ee7',
+        '0x52908400098527886e0f7030069857d2e4169ee8',
+      ),
+    ).toBe(false);
   });
 });

@@ -85,7 +85,9 @@ export function walletError(code: WalletErrorCode, path: string, reason: string)
 }
 
 /** What a `decide` returns: the events to append (none: nothing to do, e.g. a retried command), or why not. */
-export type WalletDecision<E> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly error: WalletError };
+export type WalletDecision<E> =
+  | { readonly ok: true; readonly events: readonly E[] }
+  | { readonly ok: false; readonly error: WalletError };
 
 export function accept<E>(...events: E[]): WalletDecision<E> {
   return { ok: true, events };
@@ -114,7 +116,11 @@ export function canonical(value: unknown): string {
     if (typeof item === 'bigint') return item.toString();
     if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
       // keys in UTF-16 code unit order (the default sort of strings)
-      return Object.fromEntries(Object.keys(item).sort().map((key) => [key, (item as Record<string, unknown>)[key]]));
+      return Object.fromEntries(
+        Object.keys(item)
+          .sort()
+          .map((key) => [key, (item as Record<string, unknown>)[key]]),
+      );
     }
     return item;
   });

@@ -1,4 +1,14 @@
-import { APPROVAL_TTL_MS_MAX, decideWallet, evolveWallet, keySigningProblem, walletHoldsAsset, walletRegistrationProblems, type WalletCommand, type WalletRegistration, type WalletState } from './wallet';
+import {
+  APPROVAL_TTL_MS_MAX,
+  decideWallet,
+  evolveWallet,
+  keySigningProblem,
+  walletHoldsAsset,
+  walletRegistrationProblems,
+  type WalletCommand,
+  type WalletRegistration,
+  type WalletState,
+} from './wallet';
 
 const at = '2026-11-24T09:00:00.000Z';
 const policy = { allowedJurisdictions: ['HK'] };
@@ -16,7 +26,8 @@ const registration: WalletRegistration = {
     rotationDueAt: '2027-11-24T00:00:00.000Z',
   },
 };
-const codes = (problems: readonly { code: string; path: string }[]) => problems.map(({ code, path }) => [code, path]);
+const codes = (problems: readonly { code: string; path: string }[]) =>
+  problems.map(({ code, path }) => [code, path]);
 
 describe('wallet registration: where its key and backups are kept', () => {
   it('given a key and a backup at two sites inside the home jurisdiction, then the wallet can be registered', () => {
@@ -24,19 +35,50 @@ describe('wallet registration: where its key and backups are kept', () => {
   });
 
   it('HK-11b given the key or a backup outside the allowed jurisdictions, then it is refused, naming each location', () => {
-    const abroad = { ...registration, key: { ...registration.key, location: { site: 'SG-DC1', jurisdiction: 'SG' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }, { site: 'TW-VAULT', jurisdiction: 'TW' }] } };
+    const abroad = {
+      ...registration,
+      key: {
+        ...registration.key,
+        location: { site: 'SG-DC1', jurisdiction: 'SG' },
+        backups: [
+          { site: 'HK-VAULT2', jurisdiction: 'HK' },
+          { site: 'TW-VAULT', jurisdiction: 'TW' },
+        ],
+      },
+    };
     expect(codes(walletRegistrationProblems(abroad, policy, at))).toEqual([
       ['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction'],
       ['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.backups[1].jurisdiction'],
     ]);
     // a profile covering both places accepts the Taiwanese vault
-    expect(codes(walletRegistrationProblems(abroad, { allowedJurisdictions: ['HK', 'TW', 'SG'] }, at))).toEqual([]);
+    expect(
+      codes(walletRegistrationProblems(abroad, { allowedJurisdictions: ['HK', 'TW', 'SG'] }, at)),
+    ).toEqual([]);
   });
 
-  it('HK-11f given no backup, or a backup at the primary\'s site (however spelled), then it is refused', () => {
-    expect(codes(walletRegistrationProblems({ ...registration, key: { ...registration.key, backups: [] } }, policy, at))).toEqual([['KEY_BACKUP_MISSING', 'key.backups']]);
-    const sameSite = { ...registration, key: { ...registration.key, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }, { site: ' hk-dc1', jurisdiction: 'HK' }] } };
-    expect(codes(walletRegistrationProblems(sameSite, policy, at))).toEqual([['KEY_BACKUP_SAME_SITE', 'key.backups[1].site']]);
+  it("HK-11f given no backup, or a backup at the primary's site (however spelled), then it is refused", () => {
+    expect(
+      codes(
+        walletRegistrationProblems(
+          { ...registration, key: { ...registration.key, backups: [] } },
+          policy,
+          at,
+        ),
+      ),
+    ).toEqual([['KEY_BACKUP_MISSING', 'key.backups']]);
+    const sameSite = {
+      ...registration,
+      key: {
+        ...registration.key,
+        backups: [
+          { site: 'HK-VAULT2', jurisdiction: 'HK' },
+          { site: ' hk-dc1', jurisdiction: 'HK' },
+        ],
+      },
+    };
+    expect(codes(walletRegistrationProblems(sameSite, policy, at))).toEqual([
+      ['KEY_BACKUP_SAME_SITE', 'key.backups[1].site'],
+    ]);
   });
 
   it('HK-11a given a rotation due date not after the registration, or no asset, then it is refused', () => {
@@ -45,62 +87,161 @@ describe('wallet registration: where its key and backups are kept', () => {
       ['WALLET_ASSETS_EMPTY', 'assets'],
       ['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt'],
     ]);
-    expect(codes(walletRegistrationProblems({ ...registration, key: { ...registration.key, rotationDueAt: 'next year' } }, policy, at))).toEqual([['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']]);
+    expect(
+      codes(
+        walletRegistrationProblems(
+          { ...registration, key: { ...registration.key, rotationDueAt: 'next year' } },
+          policy,
+          at,
+        ),
+      ),
+    ).toEqual([['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']]);
   });
 });
 
 describe('signing with a key', () => {
   it('HK-11a given a key before its rotation due date, then it may sign; at or after it, KEY_ROTATION_OVERDUE', () => {
     expect(keySigningProblem(registration.key, '2027-11-23T23:59:59.999Z')).toBeUndefined();
-    expect(keySigningProblem(registration.key, '2027-11-24T00:00:00.000Z')).toMatchObject({ code: 'KEY_ROTATION_OVERDUE', path: 'keyId' });
-    expect(keySigningProblem(registration.key, '2028-01-01T00:00:00.000Z')).toMatchObject({ code: 'KEY_ROTATION_OVERDUE' });
+    expect(keySigningProblem(registration.key, '2027-11-24T00:00:00.000Z')).toMatchObject({
+      code: 'KEY_ROTATION_OVERDUE',
+      path: 'keyId',
+    });
+    expect(keySigningProblem(registration.key, '2028-01-01T00:00:00.000Z')).toMatchObject({
+      code: 'KEY_ROTATION_OVERDUE',
+    });
   });
 });
 
 describe('key rotation, maker-checker (HK-11a)', () => {
-  const state = { registration, quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 }, confirmationsRequired: 2, registeredAt: at };
-  const request = { type: 'RequestKeyRotation' as const, walletId: registration.walletId, requestId: 'ROT-1', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2028-11-24T00:00:00.000Z', reason: 'annual', requestedBy: 'admin-1', at };
-  const approve = (approvedBy: string, requestId = 'ROT-1') => ({ type: 'RotateWalletKey' as const, walletId: registration.walletId, requestId, key: { keyId: 'key-cold-2', location: request.location, backups: request.backups, rotationDueAt: request.rotationDueAt }, address: '0x00000000000000000000000000000000000000bb', approvedBy, at });
+  const state = {
+    registration,
+    quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 },
+    confirmationsRequired: 2,
+    registeredAt: at,
+  };
+  const request = {
+    type: 'RequestKeyRotation' as const,
+    walletId: registration.walletId,
+    requestId: 'ROT-1',
+    location: { site: 'HK-DC1', jurisdiction: 'HK' },
+    backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }],
+    rotationDueAt: '2028-11-24T00:00:00.000Z',
+    reason: 'annual',
+    requestedBy: 'admin-1',
+    at,
+  };
+  const approve = (approvedBy: string, requestId = 'ROT-1') => ({
+    type: 'RotateWalletKey' as const,
+    walletId: registration.walletId,
+    requestId,
+    key: {
+      keyId: 'key-cold-2',
+      location: request.location,
+      backups: request.backups,
+      rotationDueAt: request.rotationDueAt,
+    },
+    address: '0x00000000000000000000000000000000000000bb',
+    approvedBy,
+    at,
+  });
   const pending = (() => {
     const decision = decideWallet(request, state, policy);
-    return (decision.ok ? decision.events : []).reduce(evolveWallet, state as ReturnType<typeof evolveWallet>);
+    return (decision.ok ? decision.events : []).reduce(
+      evolveWallet,
+      state as ReturnType<typeof evolveWallet>,
+    );
   })();
-  const code = (decision: ReturnType<typeof decideWallet>) => (decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path]);
+  const code = (decision: ReturnType<typeof decideWallet>) =>
+    decision.ok
+      ? decision.events.map((event) => event.type)
+      : [decision.error.code, decision.error.path];
 
   it('HK-11a given a rotation requested by admin-1, then admin-1 cannot approve it; admin-2 can, and the event names both', () => {
-    expect(code(decideWallet(approve('admin-1'), pending, policy))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'approvedBy']);
+    expect(code(decideWallet(approve('admin-1'), pending, policy))).toEqual([
+      'MAKER_CHECKER_SAME_PERSON',
+      'approvedBy',
+    ]);
     const approved = decideWallet(approve('admin-2'), pending, policy);
-    expect(approved.ok && approved.events[0]?.data).toMatchObject({ requestedBy: 'admin-1', approvedBy: 'admin-2', previousKeyId: 'key-cold-1' });
+    expect(approved.ok && approved.events[0]?.data).toMatchObject({
+      requestedBy: 'admin-1',
+      approvedBy: 'admin-2',
+      previousKeyId: 'key-cold-1',
+    });
   });
 
   it('HK-11a given no pending rotation, another request pending, or a backup abroad, then each is refused with its code', () => {
-    expect(code(decideWallet(approve('admin-2'), state, policy))).toEqual(['KEY_ROTATION_UNKNOWN', 'requestId']);
-    expect(code(decideWallet({ ...request, requestId: 'ROT-2', requestedBy: 'admin-2' }, pending, policy))).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
-    expect(code(decideWallet({ ...request, backups: [{ site: 'SG-1', jurisdiction: 'SG' }] }, state, policy))).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.backups[0].jurisdiction']);
+    expect(code(decideWallet(approve('admin-2'), state, policy))).toEqual([
+      'KEY_ROTATION_UNKNOWN',
+      'requestId',
+    ]);
+    expect(
+      code(
+        decideWallet({ ...request, requestId: 'ROT-2', requestedBy: 'admin-2' }, pending, policy),
+      ),
+    ).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
+    expect(
+      code(
+        decideWallet(
+          { ...request, backups: [{ site: 'SG-1', jurisdiction: 'SG' }] },
+          state,
+          policy,
+        ),
+      ),
+    ).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.backups[0].jurisdiction']);
   });
 });
 
 describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', () => {
   const quorum = { required: 2, spanDepartmentsOrSites: true, approvalTtlMs: 60_000 };
-  const register = (overrides: Partial<Extract<WalletCommand, { type: 'RegisterWallet' }>> = {}): WalletCommand => ({ type: 'RegisterWallet', registration, quorum, confirmationsRequired: 12, registeredBy: 'admin-1', at, ...overrides });
-  const outcome = (decision: ReturnType<typeof decideWallet>) => (decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path]);
+  const register = (
+    overrides: Partial<Extract<WalletCommand, { type: 'RegisterWallet' }>> = {},
+  ): WalletCommand => ({
+    type: 'RegisterWallet',
+    registration,
+    quorum,
+    confirmationsRequired: 12,
+    registeredBy: 'admin-1',
+    at,
+    ...overrides,
+  });
+  const outcome = (decision: ReturnType<typeof decideWallet>) =>
+    decision.ok
+      ? decision.events.map((event) => event.type)
+      : [decision.error.code, decision.error.path];
 
   it('HK-11d given a quorum of exactly 2 custodians (the floor), then the wallet is registered with its policy, confirmations and who registered it', () => {
-    expect(decideWallet(register(), undefined, policy)).toEqual({ ok: true, events: [{ type: 'WalletRegistered', data: { ...registration, quorum, confirmationsRequired: 12, registeredBy: 'admin-1', at } }] });
+    expect(decideWallet(register(), undefined, policy)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'WalletRegistered',
+          data: { ...registration, quorum, confirmationsRequired: 12, registeredBy: 'admin-1', at },
+        },
+      ],
+    });
   });
 
   it('HK-11d given a quorum of 1 (one below the floor), then QUORUM_POLICY_INVALID on quorum.required', () => {
-    expect(outcome(decideWallet(register({ quorum: { ...quorum, required: 1 } }), undefined, policy))).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
+    expect(
+      outcome(decideWallet(register({ quorum: { ...quorum, required: 1 } }), undefined, policy)),
+    ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
   });
 
   it('HK-11d given a quorum of 15 (the ceiling), then it is registered; 16 or a fraction is QUORUM_POLICY_INVALID on quorum.required', () => {
-    expect(outcome(decideWallet(register({ quorum: { ...quorum, required: 15 } }), undefined, policy))).toEqual(['WalletRegistered']);
-    expect(outcome(decideWallet(register({ quorum: { ...quorum, required: 16 } }), undefined, policy))).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
-    expect(outcome(decideWallet(register({ quorum: { ...quorum, required: 2.5 } }), undefined, policy))).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
+    expect(
+      outcome(decideWallet(register({ quorum: { ...quorum, required: 15 } }), undefined, policy)),
+    ).toEqual(['WalletRegistered']);
+    expect(
+      outcome(decideWallet(register({ quorum: { ...quorum, required: 16 } }), undefined, policy)),
+    ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
+    expect(
+      outcome(decideWallet(register({ quorum: { ...quorum, required: 2.5 } }), undefined, policy)),
+    ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
   });
 
   it('TW-17.4 given an approval lifetime of 1 ms or exactly a day, then it is registered; 0, a day and 1 ms, or a fraction is QUORUM_POLICY_INVALID on quorum.approvalTtlMs', () => {
-    const ttl = (approvalTtlMs: number) => outcome(decideWallet(register({ quorum: { ...quorum, approvalTtlMs } }), undefined, policy));
+    const ttl = (approvalTtlMs: number) =>
+      outcome(decideWallet(register({ quorum: { ...quorum, approvalTtlMs } }), undefined, policy));
     expect(ttl(1)).toEqual(['WalletRegistered']);
     expect(ttl(APPROVAL_TTL_MS_MAX)).toEqual(['WalletRegistered']);
     expect(APPROVAL_TTL_MS_MAX).toBe(86_400_000);
@@ -110,7 +251,8 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
   });
 
   it('given 1 or 1000 confirmations, then it is registered; 0, 1001 or a fraction is QUORUM_POLICY_INVALID on confirmationsRequired', () => {
-    const confirmations = (confirmationsRequired: number) => outcome(decideWallet(register({ confirmationsRequired }), undefined, policy));
+    const confirmations = (confirmationsRequired: number) =>
+      outcome(decideWallet(register({ confirmationsRequired }), undefined, policy));
     expect(confirmations(1)).toEqual(['WalletRegistered']);
     expect(confirmations(1_000)).toEqual(['WalletRegistered']);
     expect(confirmations(0)).toEqual(['QUORUM_POLICY_INVALID', 'confirmationsRequired']);
@@ -119,17 +261,48 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
   });
 
   it('HK-11b given a key location problem and a bad quorum, then the key location is named first', () => {
-    const abroad = { ...registration, key: { ...registration.key, location: { site: 'SG-DC1', jurisdiction: 'SG' } } };
-    expect(outcome(decideWallet(register({ registration: abroad, quorum: { ...quorum, required: 1 } }), undefined, policy))).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
+    const abroad = {
+      ...registration,
+      key: { ...registration.key, location: { site: 'SG-DC1', jurisdiction: 'SG' } },
+    };
+    expect(
+      outcome(
+        decideWallet(
+          register({ registration: abroad, quorum: { ...quorum, required: 1 } }),
+          undefined,
+          policy,
+        ),
+      ),
+    ).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
   });
 
   it('given the registration retried with the same content (keys in another order), then nothing new; other content or another quorum is WALLET_ALREADY_REGISTERED', () => {
-    const state = [decideWallet(register(), undefined, policy)].flatMap((decision) => (decision.ok ? decision.events : [])).reduce(evolveWallet, undefined);
+    const state = [decideWallet(register(), undefined, policy)]
+      .flatMap((decision) => (decision.ok ? decision.events : []))
+      .reduce(evolveWallet, undefined);
     expect(state).toEqual({ registration, quorum, confirmationsRequired: 12, registeredAt: at });
-    const reordered = Object.fromEntries(Object.entries(registration).reverse()) as unknown as WalletRegistration;
-    expect(decideWallet(register({ registration: reordered, at: '2026-11-25T00:00:00.000Z' }), state, policy)).toEqual({ ok: true, events: [] });
-    expect(outcome(decideWallet(register({ registration: { ...registration, assets: ['ETH'] } }), state, policy))).toEqual(['WALLET_ALREADY_REGISTERED', 'registration.walletId']);
-    expect(outcome(decideWallet(register({ quorum: { ...quorum, required: 3 } }), state, policy))).toEqual(['WALLET_ALREADY_REGISTERED', 'registration.walletId']);
+    const reordered = Object.fromEntries(
+      Object.entries(registration).reverse(),
+    ) as unknown as WalletRegistration;
+    expect(
+      decideWallet(
+        register({ registration: reordered, at: '2026-11-25T00:00:00.000Z' }),
+        state,
+        policy,
+      ),
+    ).toEqual({ ok: true, events: [] });
+    expect(
+      outcome(
+        decideWallet(
+          register({ registration: { ...registration, assets: ['ETH'] } }),
+          state,
+          policy,
+        ),
+      ),
+    ).toEqual(['WALLET_ALREADY_REGISTERED', 'registration.walletId']);
+    expect(
+      outcome(decideWallet(register({ quorum: { ...quorum, required: 3 } }), state, policy)),
+    ).toEqual(['WALLET_ALREADY_REGISTERED', 'registration.walletId']);
   });
 
   it('given a registered wallet, then it holds exactly the assets it was registered with', () => {
@@ -141,24 +314,56 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
 
 describe('wallet registration problems: every one, in order (HK-11a, HK-11b, HK-11f)', () => {
   it('HK-11a given a rotation due date exactly at the registration time, then KEY_ROTATION_DUE_INVALID; one millisecond after, accepted', () => {
-    expect(codes(walletRegistrationProblems({ ...registration, key: { ...registration.key, rotationDueAt: at } }, policy, at))).toEqual([['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']]);
-    expect(codes(walletRegistrationProblems({ ...registration, key: { ...registration.key, rotationDueAt: '2026-11-24T09:00:00.001Z' } }, policy, at))).toEqual([]);
+    expect(
+      codes(
+        walletRegistrationProblems(
+          { ...registration, key: { ...registration.key, rotationDueAt: at } },
+          policy,
+          at,
+        ),
+      ),
+    ).toEqual([['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']]);
+    expect(
+      codes(
+        walletRegistrationProblems(
+          {
+            ...registration,
+            key: { ...registration.key, rotationDueAt: '2026-11-24T09:00:00.001Z' },
+          },
+          policy,
+          at,
+        ),
+      ),
+    ).toEqual([]);
   });
 
-  it('HK-11b HK-11f given two backups, one abroad and one at the primary\'s site, then each is named at its own index', () => {
-    const key = { ...registration.key, backups: [{ site: 'HK-DC1 ', jurisdiction: 'HK' }, { site: 'TW-VAULT', jurisdiction: 'TW' }, { site: 'HK-VAULT2', jurisdiction: 'HK' }] };
+  it("HK-11b HK-11f given two backups, one abroad and one at the primary's site, then each is named at its own index", () => {
+    const key = {
+      ...registration.key,
+      backups: [
+        { site: 'HK-DC1 ', jurisdiction: 'HK' },
+        { site: 'TW-VAULT', jurisdiction: 'TW' },
+        { site: 'HK-VAULT2', jurisdiction: 'HK' },
+      ],
+    };
     expect(codes(walletRegistrationProblems({ ...registration, key }, policy, at))).toEqual([
       ['KEY_BACKUP_SAME_SITE', 'key.backups[0].site'],
       ['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.backups[1].jurisdiction'],
     ]);
   });
 
-  it('HK-11f given a primary site written with other case and spaces than its backup\'s, then it is one site', () => {
-    const key = { ...registration.key, location: { site: ' hk-dc1 ', jurisdiction: 'HK' }, backups: [{ site: 'HK-DC1', jurisdiction: 'HK' }] };
-    expect(codes(walletRegistrationProblems({ ...registration, key }, policy, at))).toEqual([['KEY_BACKUP_SAME_SITE', 'key.backups[0].site']]);
+  it("HK-11f given a primary site written with other case and spaces than its backup's, then it is one site", () => {
+    const key = {
+      ...registration.key,
+      location: { site: ' hk-dc1 ', jurisdiction: 'HK' },
+      backups: [{ site: 'HK-DC1', jurisdiction: 'HK' }],
+    };
+    expect(codes(walletRegistrationProblems({ ...registration, key }, policy, at))).toEqual([
+      ['KEY_BACKUP_SAME_SITE', 'key.backups[0].site'],
+    ]);
   });
 
-  it('HK-11f given a backup whose site only shares a prefix with the primary\'s, then it is a second site', () => {
+  it("HK-11f given a backup whose site only shares a prefix with the primary's, then it is a second site", () => {
     const key = { ...registration.key, backups: [{ site: 'HK-DC10', jurisdiction: 'HK' }] };
     expect(walletRegistrationProblems({ ...registration, key }, policy, at)).toEqual([]);
   });
@@ -167,8 +372,15 @@ describe('wallet registration problems: every one, in order (HK-11a, HK-11b, HK-
 describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-checker)', () => {
   const quorum = { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 60_000 };
   const state: WalletState = { registration, quorum, confirmationsRequired: 2, registeredAt: at };
-  const newKey = { keyId: 'key-cold-2', location: { site: 'HK-DC3', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT4', jurisdiction: 'HK' }], rotationDueAt: '2028-11-24T00:00:00.000Z' };
-  const request = (overrides: Partial<Extract<WalletCommand, { type: 'RequestKeyRotation' }>> = {}): WalletCommand => ({
+  const newKey = {
+    keyId: 'key-cold-2',
+    location: { site: 'HK-DC3', jurisdiction: 'HK' },
+    backups: [{ site: 'HK-VAULT4', jurisdiction: 'HK' }],
+    rotationDueAt: '2028-11-24T00:00:00.000Z',
+  };
+  const request = (
+    overrides: Partial<Extract<WalletCommand, { type: 'RequestKeyRotation' }>> = {},
+  ): WalletCommand => ({
     type: 'RequestKeyRotation',
     walletId: registration.walletId,
     requestId: 'ROT-1',
@@ -180,8 +392,22 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
     at,
     ...overrides,
   });
-  const rotate = (overrides: Partial<Extract<WalletCommand, { type: 'RotateWalletKey' }>> = {}): WalletCommand => ({ type: 'RotateWalletKey', walletId: registration.walletId, requestId: 'ROT-1', key: newKey, address: '0x00000000000000000000000000000000000000bb', approvedBy: 'admin-2', at, ...overrides });
-  const outcome = (decision: ReturnType<typeof decideWallet>) => (decision.ok ? decision.events.map((event) => event.type) : [decision.error.code, decision.error.path]);
+  const rotate = (
+    overrides: Partial<Extract<WalletCommand, { type: 'RotateWalletKey' }>> = {},
+  ): WalletCommand => ({
+    type: 'RotateWalletKey',
+    walletId: registration.walletId,
+    requestId: 'ROT-1',
+    key: newKey,
+    address: '0x00000000000000000000000000000000000000bb',
+    approvedBy: 'admin-2',
+    at,
+    ...overrides,
+  });
+  const outcome = (decision: ReturnType<typeof decideWallet>) =>
+    decision.ok
+      ? decision.events.map((event) => event.type)
+      : [decision.error.code, decision.error.path];
   const apply = (from: WalletState | undefined, command: WalletCommand) => {
     const decision = decideWallet(command, from, policy);
     if (!decision.ok) throw new Error(decision.error.code);
@@ -192,63 +418,161 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
   it('HK-11a given a registered wallet, when a rotation is requested with a reason, then KeyRotationRequested carries the whole request and the wallet waits for approval', () => {
     expect(decideWallet(request(), state, policy)).toEqual({
       ok: true,
-      events: [{ type: 'KeyRotationRequested', data: { walletId: registration.walletId, requestId: 'ROT-1', location: newKey.location, backups: newKey.backups, rotationDueAt: newKey.rotationDueAt, reason: 'annual', requestedBy: 'admin-1', at } }],
+      events: [
+        {
+          type: 'KeyRotationRequested',
+          data: {
+            walletId: registration.walletId,
+            requestId: 'ROT-1',
+            location: newKey.location,
+            backups: newKey.backups,
+            rotationDueAt: newKey.rotationDueAt,
+            reason: 'annual',
+            requestedBy: 'admin-1',
+            at,
+          },
+        },
+      ],
     });
-    expect(pending).toEqual({ ...state, pendingRotation: { requestId: 'ROT-1', location: newKey.location, backups: newKey.backups, rotationDueAt: newKey.rotationDueAt, reason: 'annual', requestedBy: 'admin-1' } });
+    expect(pending).toEqual({
+      ...state,
+      pendingRotation: {
+        requestId: 'ROT-1',
+        location: newKey.location,
+        backups: newKey.backups,
+        rotationDueAt: newKey.rotationDueAt,
+        reason: 'annual',
+        requestedBy: 'admin-1',
+      },
+    });
   });
 
   it('given no wallet, then a request or an approval is WALLET_UNKNOWN on walletId', () => {
-    expect(outcome(decideWallet(request(), undefined, policy))).toEqual(['WALLET_UNKNOWN', 'walletId']);
-    expect(outcome(decideWallet(rotate(), undefined, policy))).toEqual(['WALLET_UNKNOWN', 'walletId']);
+    expect(outcome(decideWallet(request(), undefined, policy))).toEqual([
+      'WALLET_UNKNOWN',
+      'walletId',
+    ]);
+    expect(outcome(decideWallet(rotate(), undefined, policy))).toEqual([
+      'WALLET_UNKNOWN',
+      'walletId',
+    ]);
   });
 
   it('HK-11a given a request without a reason (blank), then REASON_REQUIRED', () => {
-    expect(outcome(decideWallet(request({ reason: '  ' }), state, policy))).toEqual(['REASON_REQUIRED', 'reason']);
+    expect(outcome(decideWallet(request({ reason: '  ' }), state, policy))).toEqual([
+      'REASON_REQUIRED',
+      'reason',
+    ]);
   });
 
   it('HK-11a given a requested rotation due exactly at the request time, then KEY_ROTATION_DUE_INVALID; one millisecond later, requested', () => {
-    expect(outcome(decideWallet(request({ rotationDueAt: at }), state, policy))).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']);
-    expect(outcome(decideWallet(request({ rotationDueAt: '2026-11-24T09:00:00.001Z' }), state, policy))).toEqual(['KeyRotationRequested']);
+    expect(outcome(decideWallet(request({ rotationDueAt: at }), state, policy))).toEqual([
+      'KEY_ROTATION_DUE_INVALID',
+      'key.rotationDueAt',
+    ]);
+    expect(
+      outcome(decideWallet(request({ rotationDueAt: '2026-11-24T09:00:00.001Z' }), state, policy)),
+    ).toEqual(['KeyRotationRequested']);
   });
 
   it('HK-11f given a requested new key without a backup, then KEY_BACKUP_MISSING', () => {
-    expect(outcome(decideWallet(request({ backups: [] }), state, policy))).toEqual(['KEY_BACKUP_MISSING', 'key.backups']);
+    expect(outcome(decideWallet(request({ backups: [] }), state, policy))).toEqual([
+      'KEY_BACKUP_MISSING',
+      'key.backups',
+    ]);
   });
 
   it('given the same request retried by the same person, then nothing new; the same id from someone else or another id is KEY_ROTATION_PENDING', () => {
     expect(decideWallet(request(), pending, policy)).toEqual({ ok: true, events: [] });
-    expect(outcome(decideWallet(request({ requestedBy: 'admin-3' }), pending, policy))).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
-    expect(outcome(decideWallet(request({ requestId: 'ROT-2' }), pending, policy))).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
+    expect(outcome(decideWallet(request({ requestedBy: 'admin-3' }), pending, policy))).toEqual([
+      'KEY_ROTATION_PENDING',
+      'requestId',
+    ]);
+    expect(outcome(decideWallet(request({ requestId: 'ROT-2' }), pending, policy))).toEqual([
+      'KEY_ROTATION_PENDING',
+      'requestId',
+    ]);
   });
 
   it('HK-11a given a pending rotation, when a different person approves it with the new key, then WalletKeyRotated names both and the wallet uses the new key and address', () => {
     const decision = decideWallet(rotate(), pending, policy);
     expect(decision).toEqual({
       ok: true,
-      events: [{ type: 'WalletKeyRotated', data: { walletId: registration.walletId, requestId: 'ROT-1', previousKeyId: 'key-cold-1', key: newKey, address: '0x00000000000000000000000000000000000000bb', requestedBy: 'admin-1', approvedBy: 'admin-2', at } }],
+      events: [
+        {
+          type: 'WalletKeyRotated',
+          data: {
+            walletId: registration.walletId,
+            requestId: 'ROT-1',
+            previousKeyId: 'key-cold-1',
+            key: newKey,
+            address: '0x00000000000000000000000000000000000000bb',
+            requestedBy: 'admin-1',
+            approvedBy: 'admin-2',
+            at,
+          },
+        },
+      ],
     });
-    expect(apply(pending, rotate())).toEqual({ ...state, registration: { ...registration, key: newKey, address: '0x00000000000000000000000000000000000000bb' } });
+    expect(apply(pending, rotate())).toEqual({
+      ...state,
+      registration: {
+        ...registration,
+        key: newKey,
+        address: '0x00000000000000000000000000000000000000bb',
+      },
+    });
   });
 
   it('maker-checker: the requester cannot approve their own rotation (MAKER_CHECKER_SAME_PERSON); an approval of another request id is KEY_ROTATION_UNKNOWN', () => {
-    expect(outcome(decideWallet(rotate({ approvedBy: 'admin-1' }), pending, policy))).toEqual(['MAKER_CHECKER_SAME_PERSON', 'approvedBy']);
-    expect(outcome(decideWallet(rotate({ requestId: 'ROT-2' }), pending, policy))).toEqual(['KEY_ROTATION_UNKNOWN', 'requestId']);
+    expect(outcome(decideWallet(rotate({ approvedBy: 'admin-1' }), pending, policy))).toEqual([
+      'MAKER_CHECKER_SAME_PERSON',
+      'approvedBy',
+    ]);
+    expect(outcome(decideWallet(rotate({ requestId: 'ROT-2' }), pending, policy))).toEqual([
+      'KEY_ROTATION_UNKNOWN',
+      'requestId',
+    ]);
   });
 
   it('HK-11a given an approval bringing the same key id again, then KEY_ROTATION_DUE_INVALID on key.keyId', () => {
-    expect(outcome(decideWallet(rotate({ key: { ...newKey, keyId: 'key-cold-1' } }), pending, policy))).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.keyId']);
+    expect(
+      outcome(decideWallet(rotate({ key: { ...newKey, keyId: 'key-cold-1' } }), pending, policy)),
+    ).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.keyId']);
   });
 
-  it('HK-11a HK-11b given an approved key due exactly at the approval time or kept abroad, then it is refused with that key\'s problem; due one millisecond later, rotated', () => {
-    expect(outcome(decideWallet(rotate({ key: { ...newKey, rotationDueAt: at } }), pending, policy))).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']);
-    expect(outcome(decideWallet(rotate({ key: { ...newKey, location: { site: 'SG-DC1', jurisdiction: 'SG' } } }), pending, policy))).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
-    expect(outcome(decideWallet(rotate({ key: { ...newKey, rotationDueAt: '2026-11-24T09:00:00.001Z' } }), pending, policy))).toEqual(['WalletKeyRotated']);
+  it("HK-11a HK-11b given an approved key due exactly at the approval time or kept abroad, then it is refused with that key's problem; due one millisecond later, rotated", () => {
+    expect(
+      outcome(decideWallet(rotate({ key: { ...newKey, rotationDueAt: at } }), pending, policy)),
+    ).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']);
+    expect(
+      outcome(
+        decideWallet(
+          rotate({ key: { ...newKey, location: { site: 'SG-DC1', jurisdiction: 'SG' } } }),
+          pending,
+          policy,
+        ),
+      ),
+    ).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
+    expect(
+      outcome(
+        decideWallet(
+          rotate({ key: { ...newKey, rotationDueAt: '2026-11-24T09:00:00.001Z' } }),
+          pending,
+          policy,
+        ),
+      ),
+    ).toEqual(['WalletKeyRotated']);
   });
 
   it('given a rotation event for a wallet never registered, then evolving it is an assertion failure', () => {
     const requested = decideWallet(request(), state, policy);
     const rotated = decideWallet(rotate(), pending, policy);
-    expect(() => (requested.ok ? requested.events : []).reduce(evolveWallet, undefined)).toThrow('assertion');
-    expect(() => (rotated.ok ? rotated.events : []).reduce(evolveWallet, undefined)).toThrow('assertion');
+    expect(() => (requested.ok ? requested.events : []).reduce(evolveWallet, undefined)).toThrow(
+      'assertion',
+    );
+    expect(() => (rotated.ok ? rotated.events : []).reduce(evolveWallet, undefined)).toThrow(
+      'assertion',
+    );
   });
 });

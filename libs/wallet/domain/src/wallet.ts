@@ -1,4 +1,11 @@
-import { accept, canonical, refuse, walletError, type WalletDecision, type WalletError } from './wallet-errors';
+import {
+  accept,
+  canonical,
+  refuse,
+  walletError,
+  type WalletDecision,
+  type WalletError,
+} from './wallet-errors';
 
 export type WalletTier = 'cold' | 'hot';
 /** Client-segregated wallets hold client assets only (with the TW-4 exceptions); house wallets the institution's own. */
@@ -45,34 +52,73 @@ export interface KeyCustodyPolicy {
  * backup, none at the primary's site (an event at the primary must not take the backup too);
  * HK-11a a rotation due date after the registration time.
  */
-export function walletRegistrationProblems(registration: WalletRegistration, policy: KeyCustodyPolicy, at: string): WalletError[] {
+export function walletRegistrationProblems(
+  registration: WalletRegistration,
+  policy: KeyCustodyPolicy,
+  at: string,
+): WalletError[] {
   const problems: WalletError[] = [];
-  if (registration.assets.length === 0) problems.push(walletError('WALLET_ASSETS_EMPTY', 'assets', 'a wallet holds at least one asset'));
+  if (registration.assets.length === 0)
+    problems.push(
+      walletError('WALLET_ASSETS_EMPTY', 'assets', 'a wallet holds at least one asset'),
+    );
   const { key } = registration;
   const allowed = new Set(policy.allowedJurisdictions);
   const outside = (location: KeyLocation, path: string) => {
     if (!allowed.has(location.jurisdiction)) {
-      problems.push(walletError('KEY_LOCATION_OUTSIDE_JURISDICTIONS', `${path}.jurisdiction`, `${location.site} is in ${location.jurisdiction}; keys and backups may be kept only in ${[...allowed].join(', ')} (HK-11b)`));
+      problems.push(
+        walletError(
+          'KEY_LOCATION_OUTSIDE_JURISDICTIONS',
+          `${path}.jurisdiction`,
+          `${location.site} is in ${location.jurisdiction}; keys and backups may be kept only in ${[...allowed].join(', ')} (HK-11b)`,
+        ),
+      );
     }
   };
   outside(key.location, 'key.location');
-  if (key.backups.length === 0) problems.push(walletError('KEY_BACKUP_MISSING', 'key.backups', 'a key needs an offline backup in a second location (HK-11f)'));
+  if (key.backups.length === 0)
+    problems.push(
+      walletError(
+        'KEY_BACKUP_MISSING',
+        'key.backups',
+        'a key needs an offline backup in a second location (HK-11f)',
+      ),
+    );
   key.backups.forEach((backup, index) => {
     outside(backup, `key.backups[${index}]`);
     if (sameSite(backup, key.location)) {
-      problems.push(walletError('KEY_BACKUP_SAME_SITE', `key.backups[${index}].site`, `the backup is at ${backup.site}, the primary's site: one event would take both (HK-11f)`));
+      problems.push(
+        walletError(
+          'KEY_BACKUP_SAME_SITE',
+          `key.backups[${index}].site`,
+          `the backup is at ${backup.site}, the primary's site: one event would take both (HK-11f)`,
+        ),
+      );
     }
   });
   if (!(Date.parse(key.rotationDueAt) > Date.parse(at))) {
-    problems.push(walletError('KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt', `the rotation due date must be a time after ${at} (HK-11a)`));
+    problems.push(
+      walletError(
+        'KEY_ROTATION_DUE_INVALID',
+        'key.rotationDueAt',
+        `the rotation due date must be a time after ${at} (HK-11a)`,
+      ),
+    );
   }
   return problems;
 }
 
 /** HK-11a: a key past its rotation due date signs nothing until rotated. `at` comes with the command. */
-export function keySigningProblem(key: Pick<WalletKey, 'keyId' | 'rotationDueAt'>, at: string): WalletError | undefined {
+export function keySigningProblem(
+  key: Pick<WalletKey, 'keyId' | 'rotationDueAt'>,
+  at: string,
+): WalletError | undefined {
   if (Date.parse(at) >= Date.parse(key.rotationDueAt)) {
-    return walletError('KEY_ROTATION_OVERDUE', 'keyId', `key ${key.keyId} was due for rotation at ${key.rotationDueAt}; it signs nothing until rotated (HK-11a)`);
+    return walletError(
+      'KEY_ROTATION_OVERDUE',
+      'keyId',
+      `key ${key.keyId} was due for rotation at ${key.rotationDueAt}; it signs nothing until rotated (HK-11a)`,
+    );
   }
   return undefined;
 }
@@ -123,12 +169,29 @@ export interface PendingRotation {
 export type WalletEvent =
   | {
       readonly type: 'WalletRegistered';
-      readonly data: WalletRegistration & { readonly quorum: QuorumPolicy; readonly confirmationsRequired: number; readonly registeredBy: string; readonly at: string };
+      readonly data: WalletRegistration & {
+        readonly quorum: QuorumPolicy;
+        readonly confirmationsRequired: number;
+        readonly registeredBy: string;
+        readonly at: string;
+      };
     }
-  | { readonly type: 'KeyRotationRequested'; readonly data: PendingRotation & { readonly walletId: string; readonly at: string } }
+  | {
+      readonly type: 'KeyRotationRequested';
+      readonly data: PendingRotation & { readonly walletId: string; readonly at: string };
+    }
   | {
       readonly type: 'WalletKeyRotated';
-      readonly data: { readonly walletId: string; readonly requestId: string; readonly previousKeyId: string; readonly key: WalletKey; readonly address: string; readonly requestedBy: string; readonly approvedBy: string; readonly at: string };
+      readonly data: {
+        readonly walletId: string;
+        readonly requestId: string;
+        readonly previousKeyId: string;
+        readonly key: WalletKey;
+        readonly address: string;
+        readonly requestedBy: string;
+        readonly approvedBy: string;
+        readonly at: string;
+      };
     };
 
 export type WalletCommand =
@@ -140,78 +203,183 @@ export type WalletCommand =
       readonly registeredBy: string;
       readonly at: string;
     }
-  | ({ readonly type: 'RequestKeyRotation'; readonly walletId: string; readonly at: string } & PendingRotation)
+  | ({
+      readonly type: 'RequestKeyRotation';
+      readonly walletId: string;
+      readonly at: string;
+    } & PendingRotation)
   /** The approval of a pending rotation, with the key generated for it (by a different person than the requester). */
-  | { readonly type: 'RotateWalletKey'; readonly walletId: string; readonly requestId: string; readonly key: WalletKey; readonly address: string; readonly approvedBy: string; readonly at: string };
+  | {
+      readonly type: 'RotateWalletKey';
+      readonly walletId: string;
+      readonly requestId: string;
+      readonly key: WalletKey;
+      readonly address: string;
+      readonly approvedBy: string;
+      readonly at: string;
+    };
 
 export function quorumPolicyProblem(quorum: QuorumPolicy): WalletError | undefined {
-  if (!Number.isSafeInteger(quorum.required) || quorum.required < QUORUM_REQUIRED_MIN || quorum.required > QUORUM_REQUIRED_MAX) {
-    return walletError('QUORUM_POLICY_INVALID', 'quorum.required', `a quorum is ${QUORUM_REQUIRED_MIN} to ${QUORUM_REQUIRED_MAX} distinct custodians: no single person signs (HK-11d)`);
+  if (
+    !Number.isSafeInteger(quorum.required) ||
+    quorum.required < QUORUM_REQUIRED_MIN ||
+    quorum.required > QUORUM_REQUIRED_MAX
+  ) {
+    return walletError(
+      'QUORUM_POLICY_INVALID',
+      'quorum.required',
+      `a quorum is ${QUORUM_REQUIRED_MIN} to ${QUORUM_REQUIRED_MAX} distinct custodians: no single person signs (HK-11d)`,
+    );
   }
-  if (!Number.isSafeInteger(quorum.approvalTtlMs) || quorum.approvalTtlMs <= 0 || quorum.approvalTtlMs > APPROVAL_TTL_MS_MAX) {
-    return walletError('QUORUM_POLICY_INVALID', 'quorum.approvalTtlMs', `an approval lives 1 ms to ${APPROVAL_TTL_MS_MAX} ms`);
+  if (
+    !Number.isSafeInteger(quorum.approvalTtlMs) ||
+    quorum.approvalTtlMs <= 0 ||
+    quorum.approvalTtlMs > APPROVAL_TTL_MS_MAX
+  ) {
+    return walletError(
+      'QUORUM_POLICY_INVALID',
+      'quorum.approvalTtlMs',
+      `an approval lives 1 ms to ${APPROVAL_TTL_MS_MAX} ms`,
+    );
   }
   return undefined;
 }
 
 /** The wallet's stream: registered once (everything checked), then key rotations (HK-11a). */
-export function decideWallet(command: WalletCommand, state: WalletState | undefined, policy: KeyCustodyPolicy): WalletDecision<WalletEvent> {
+export function decideWallet(
+  command: WalletCommand,
+  state: WalletState | undefined,
+  policy: KeyCustodyPolicy,
+): WalletDecision<WalletEvent> {
   switch (command.type) {
     case 'RegisterWallet': {
       const { registration, quorum, confirmationsRequired, registeredBy, at } = command;
       if (state !== undefined) {
-        const same = canonical(state.registration) === canonical(registration) && canonical(state.quorum) === canonical(quorum);
-        return same ? accept() : refuse('WALLET_ALREADY_REGISTERED', 'registration.walletId', `wallet ${registration.walletId} is registered with other content`);
+        const same =
+          canonical(state.registration) === canonical(registration) &&
+          canonical(state.quorum) === canonical(quorum);
+        return same
+          ? accept()
+          : refuse(
+              'WALLET_ALREADY_REGISTERED',
+              'registration.walletId',
+              `wallet ${registration.walletId} is registered with other content`,
+            );
       }
-      const problem = walletRegistrationProblems(registration, policy, at)[0] ?? quorumPolicyProblem(quorum);
+      const problem =
+        walletRegistrationProblems(registration, policy, at)[0] ?? quorumPolicyProblem(quorum);
       if (problem !== undefined) return { ok: false, error: problem };
-      if (!Number.isSafeInteger(confirmationsRequired) || confirmationsRequired < 1 || confirmationsRequired > CONFIRMATIONS_REQUIRED_MAX) {
-        return refuse('QUORUM_POLICY_INVALID', 'confirmationsRequired', `1 to ${CONFIRMATIONS_REQUIRED_MAX} confirmations`);
+      if (
+        !Number.isSafeInteger(confirmationsRequired) ||
+        confirmationsRequired < 1 ||
+        confirmationsRequired > CONFIRMATIONS_REQUIRED_MAX
+      ) {
+        return refuse(
+          'QUORUM_POLICY_INVALID',
+          'confirmationsRequired',
+          `1 to ${CONFIRMATIONS_REQUIRED_MAX} confirmations`,
+        );
       }
-      return accept({ type: 'WalletRegistered', data: { ...registration, quorum, confirmationsRequired, registeredBy, at } });
+      return accept({
+        type: 'WalletRegistered',
+        data: { ...registration, quorum, confirmationsRequired, registeredBy, at },
+      });
     }
     case 'RequestKeyRotation': {
-      if (state === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
+      if (state === undefined)
+        return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
       if (state.pendingRotation !== undefined) {
-        return state.pendingRotation.requestId === command.requestId && state.pendingRotation.requestedBy === command.requestedBy ? accept() : refuse('KEY_ROTATION_PENDING', 'requestId', `rotation ${state.pendingRotation.requestId} is waiting for approval`);
+        return state.pendingRotation.requestId === command.requestId &&
+          state.pendingRotation.requestedBy === command.requestedBy
+          ? accept()
+          : refuse(
+              'KEY_ROTATION_PENDING',
+              'requestId',
+              `rotation ${state.pendingRotation.requestId} is waiting for approval`,
+            );
       }
-      if (command.reason.trim() === '') return refuse('REASON_REQUIRED', 'reason', 'a rotation states why');
-      const draft = { ...state.registration, key: { ...state.registration.key, location: command.location, backups: command.backups, rotationDueAt: command.rotationDueAt } };
+      if (command.reason.trim() === '')
+        return refuse('REASON_REQUIRED', 'reason', 'a rotation states why');
+      const draft = {
+        ...state.registration,
+        key: {
+          ...state.registration.key,
+          location: command.location,
+          backups: command.backups,
+          rotationDueAt: command.rotationDueAt,
+        },
+      };
       const problem = walletRegistrationProblems(draft, policy, command.at)[0];
       if (problem !== undefined) return { ok: false, error: problem };
-      const { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at } = command;
-      return accept({ type: 'KeyRotationRequested', data: { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at } });
+      const { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at } =
+        command;
+      return accept({
+        type: 'KeyRotationRequested',
+        data: { walletId, requestId, location, backups, rotationDueAt, reason, requestedBy, at },
+      });
     }
     case 'RotateWalletKey': {
-      if (state === undefined) return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
+      if (state === undefined)
+        return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${command.walletId}`);
       const pending = state.pendingRotation;
-      if (pending === undefined || pending.requestId !== command.requestId) return refuse('KEY_ROTATION_UNKNOWN', 'requestId', `no rotation ${command.requestId} is waiting for approval`);
-      if (command.approvedBy === pending.requestedBy) return refuse('MAKER_CHECKER_SAME_PERSON', 'approvedBy', `${command.approvedBy} requested rotation ${command.requestId}; a different person approves it`);
+      if (pending === undefined || pending.requestId !== command.requestId)
+        return refuse(
+          'KEY_ROTATION_UNKNOWN',
+          'requestId',
+          `no rotation ${command.requestId} is waiting for approval`,
+        );
+      if (command.approvedBy === pending.requestedBy)
+        return refuse(
+          'MAKER_CHECKER_SAME_PERSON',
+          'approvedBy',
+          `${command.approvedBy} requested rotation ${command.requestId}; a different person approves it`,
+        );
       const rotated = { ...state.registration, address: command.address, key: command.key };
       const problem = walletRegistrationProblems(rotated, policy, command.at)[0];
       if (problem !== undefined) return { ok: false, error: problem };
-      if (command.key.keyId === state.registration.key.keyId) return refuse('KEY_ROTATION_DUE_INVALID', 'key.keyId', 'a rotation brings a new key');
+      if (command.key.keyId === state.registration.key.keyId)
+        return refuse('KEY_ROTATION_DUE_INVALID', 'key.keyId', 'a rotation brings a new key');
       const { walletId, requestId, key, address, approvedBy, at } = command;
-      return accept({ type: 'WalletKeyRotated', data: { walletId, requestId, previousKeyId: state.registration.key.keyId, key, address, requestedBy: pending.requestedBy, approvedBy, at } });
+      return accept({
+        type: 'WalletKeyRotated',
+        data: {
+          walletId,
+          requestId,
+          previousKeyId: state.registration.key.keyId,
+          key,
+          address,
+          requestedBy: pending.requestedBy,
+          approvedBy,
+          at,
+        },
+      });
     }
   }
 }
 
-export function evolveWallet(state: WalletState | undefined, event: WalletEvent): WalletState | undefined {
+export function evolveWallet(
+  state: WalletState | undefined,
+  event: WalletEvent,
+): WalletState | undefined {
   switch (event.type) {
     case 'WalletRegistered': {
       const { quorum, confirmationsRequired, registeredBy: _by, at, ...registration } = event.data;
       return { registration, quorum, confirmationsRequired, registeredAt: at };
     }
     case 'KeyRotationRequested': {
-      if (state === undefined) throw new Error('assertion: a key rotation of an unregistered wallet');
+      if (state === undefined)
+        throw new Error('assertion: a key rotation of an unregistered wallet');
       const { walletId: _walletId, at: _at, ...pending } = event.data;
       return { ...state, pendingRotation: pending };
     }
     case 'WalletKeyRotated': {
-      if (state === undefined) throw new Error('assertion: a key rotation of an unregistered wallet');
+      if (state === undefined)
+        throw new Error('assertion: a key rotation of an unregistered wallet');
       const { pendingRotation: _done, ...rest } = state;
-      return { ...rest, registration: { ...state.registration, address: event.data.address, key: event.data.key } };
+      return {
+        ...rest,
+        registration: { ...state.registration, address: event.data.address, key: event.data.key },
+      };
     }
   }
 }

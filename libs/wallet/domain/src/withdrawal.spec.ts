@@ -2,8 +2,27 @@ import type { Custodian } from './custody-roster';
 import { quorumStatus, type SigningPayload } from './signing-quorum';
 import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
 import type { WalletState } from './wallet';
-import { ADDRESS_COOLING_OFF_MS_DEFAULT, allowListedAddress, decideAllowList, evolveAllowList, initialAllowListState, type AllowListCommand } from './allow-list';
-import { chooseSourceWallet, decideRequestInternalTransfer, decideRequestWithdrawal, decideWithdrawal, evolveWithdrawal, signingProblem, type WithdrawalCommand, type WithdrawalFacts, type WithdrawalProgressCommand, type WithdrawalProgressFacts, type WithdrawalState } from './withdrawal';
+import {
+  ADDRESS_COOLING_OFF_MS_DEFAULT,
+  allowListedAddress,
+  decideAllowList,
+  evolveAllowList,
+  initialAllowListState,
+  type AllowListCommand,
+} from './allow-list';
+import {
+  chooseSourceWallet,
+  decideRequestInternalTransfer,
+  decideRequestWithdrawal,
+  decideWithdrawal,
+  evolveWithdrawal,
+  signingProblem,
+  type WithdrawalCommand,
+  type WithdrawalFacts,
+  type WithdrawalProgressCommand,
+  type WithdrawalProgressFacts,
+  type WithdrawalState,
+} from './withdrawal';
 
 const t0 = '2026-11-24T09:00:00.000Z';
 const minutes = (n: number) => new Date(Date.parse(t0) + n * 60_000).toISOString();
@@ -17,20 +36,42 @@ const wallet: WalletState = {
     chain: 'ethereum',
     assets: ['ETH'],
     address: '0x00000000000000000000000000000000000000aa',
-    key: { keyId: 'k-hot', location: { site: 'HK-DC1', jurisdiction: 'HK' }, backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }], rotationDueAt: '2027-01-01T00:00:00.000Z' },
+    key: {
+      keyId: 'k-hot',
+      location: { site: 'HK-DC1', jurisdiction: 'HK' },
+      backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }],
+      rotationDueAt: '2027-01-01T00:00:00.000Z',
+    },
   },
   quorum: { required: 2, spanDepartmentsOrSites: false, approvalTtlMs: 30 * 60_000 },
   confirmationsRequired: 3,
   registeredAt: '2026-11-01T00:00:00.000Z',
 };
-const custodian = (custodianId: string, department: string, site: string): [string, Custodian] => [custodianId, { custodianId, name: custodianId, department, site }];
-const custodians = new Map([custodian('ann', 'treasury', 'HK-DC1'), custodian('ben', 'treasury', 'HK-DC1'), custodian('cat', 'risk', 'HK-DC2'), custodian('dan', 'treasury', 'HK-DC1')]);
-const progress: WithdrawalProgressFacts = { wallet, quorum: { custodians, keyHolders: new Set(['ann', 'ben', 'cat', 'ops-1']) }, destinationStillAllowed: true };
+const custodian = (custodianId: string, department: string, site: string): [string, Custodian] => [
+  custodianId,
+  { custodianId, name: custodianId, department, site },
+];
+const custodians = new Map([
+  custodian('ann', 'treasury', 'HK-DC1'),
+  custodian('ben', 'treasury', 'HK-DC1'),
+  custodian('cat', 'risk', 'HK-DC2'),
+  custodian('dan', 'treasury', 'HK-DC1'),
+]);
+const progress: WithdrawalProgressFacts = {
+  wallet,
+  quorum: { custodians, keyHolders: new Set(['ann', 'ben', 'cat', 'ops-1']) },
+  destinationStillAllowed: true,
+};
 const requestFacts: WithdrawalFacts = {
   wallet,
   destinationAllowListedFor: ['alice'],
   destinationUsableFrom: '2026-11-01T00:00:00.000Z',
-  policy: { allowed: true, quorumRequired: 2, reason: 'default: quorum', policyVersion: 'default-1' },
+  policy: {
+    allowed: true,
+    quorumRequired: 2,
+    reason: 'default: quorum',
+    policyVersion: 'default-1',
+  },
   thresholds: NO_TRANSFER_THRESHOLDS,
 };
 const request: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }> = {
@@ -77,10 +118,26 @@ function given(...commands: Later[]): WithdrawalState {
   if (state === undefined) throw new Error('no state');
   return state;
 }
-const prepare = (hash: string, at = t0): Later => ({ type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(hash), at });
-const approve = (custodianId: string, hash = HASH_A, at = minutes(1)): Later => ({ type: 'ApproveSigning', withdrawalId: 'W-1', custodianId, payloadHash: hash, at });
+const prepare = (hash: string, at = t0): Later => ({
+  type: 'PrepareSigningPayload',
+  withdrawalId: 'W-1',
+  payload: payload(hash),
+  at,
+});
+const approve = (custodianId: string, hash = HASH_A, at = minutes(1)): Later => ({
+  type: 'ApproveSigning',
+  withdrawalId: 'W-1',
+  custodianId,
+  payloadHash: hash,
+  at,
+});
 const held = { clientId: 'alice', asset: 'ETH', amountMinor: 10n ** 18n, walletId: 'w-hot' };
-const hold = (at = minutes(2)): Later => ({ type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: held, at });
+const hold = (at = minutes(2)): Later => ({
+  type: 'RecordLedgerHold',
+  withdrawalId: 'W-1',
+  hold: held,
+  at,
+});
 const refusal = (state: WithdrawalState, command: Later, facts = progress) => {
   const decision = decideWithdrawal(command, state, facts);
   return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
@@ -88,53 +145,120 @@ const refusal = (state: WithdrawalState, command: Later, facts = progress) => {
 
 describe('withdrawal request (HK-11h, TW-15)', () => {
   const refused = (overrides: Partial<typeof request>, facts: Partial<WithdrawalFacts> = {}) => {
-    const decision = decideRequestWithdrawal({ ...request, ...overrides }, undefined, { ...requestFacts, ...facts });
+    const decision = decideRequestWithdrawal({ ...request, ...overrides }, undefined, {
+      ...requestFacts,
+      ...facts,
+    });
     return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
   };
 
-  it('HK-11h given a destination on no client\'s proven allow-list, or on another client\'s, then WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', () => {
-    expect(refused({}, { destinationAllowListedFor: [] })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
-    expect(refused({}, { destinationAllowListedFor: ['bob'] })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
+  it("HK-11h given a destination on no client's proven allow-list, or on another client's, then WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED", () => {
+    expect(refused({}, { destinationAllowListedFor: [] })).toEqual([
+      'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
+      'destinationAddress',
+    ]);
+    expect(refused({}, { destinationAllowListedFor: ['bob'] })).toEqual([
+      'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
+      'destinationAddress',
+    ]);
     expect(refused({})).toBe('accepted');
   });
 
   it('HK-11h given a destination listed recently, when the withdrawal is asked for before its cooling-off ends, then WITHDRAWAL_DESTINATION_COOLING_OFF; at its end, accepted', () => {
     const usableFrom = request.at;
     const later = new Date(Date.parse(request.at) + 1).toISOString();
-    expect(refused({}, { destinationUsableFrom: later })).toEqual(['WITHDRAWAL_DESTINATION_COOLING_OFF', 'destinationAddress']);
+    expect(refused({}, { destinationUsableFrom: later })).toEqual([
+      'WITHDRAWAL_DESTINATION_COOLING_OFF',
+      'destinationAddress',
+    ]);
     expect(refused({}, { destinationUsableFrom: usableFrom })).toBe('accepted');
   });
 
-  it('HK-11h given the client is named as holding the destination but no cooling-off end is known for it (null: not on the client\'s allow-list), then WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED: facts that disagree never let a withdrawal through', () => {
-    expect(refused({}, { destinationAllowListedFor: ['alice'], destinationUsableFrom: null })).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
+  it("HK-11h given the client is named as holding the destination but no cooling-off end is known for it (null: not on the client's allow-list), then WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED: facts that disagree never let a withdrawal through", () => {
+    expect(
+      refused({}, { destinationAllowListedFor: ['alice'], destinationUsableFrom: null }),
+    ).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'destinationAddress']);
   });
 
   it('HK-11h given an address the client proved through its own channel, then a withdrawal to it one ms before its cooling-off ends is WITHDRAWAL_DESTINATION_COOLING_OFF, exactly at its end it is accepted', () => {
     const listing: AllowListCommand[] = [
-      { type: 'IssueOwnershipChallenge', challenge: { challengeId: 'CH-1', clientId: 'alice', chain: 'ethereum', address: destination, method: 'signed-message', nonce: 'n-1', microPayment: null, expiresAt: minutes(15) }, channel: 'client', reason: null, issuedBy: 'exchange', at: t0 },
-      { type: 'ProveBySignature', challengeId: 'CH-1', signature: '0xsig', recoveredAddress: destination, at: minutes(5), submittedBy: 'exchange', channel: 'client', facts: { otherClients: [], ourWalletId: null }, coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT },
+      {
+        type: 'IssueOwnershipChallenge',
+        challenge: {
+          challengeId: 'CH-1',
+          clientId: 'alice',
+          chain: 'ethereum',
+          address: destination,
+          method: 'signed-message',
+          nonce: 'n-1',
+          microPayment: null,
+          expiresAt: minutes(15),
+        },
+        channel: 'client',
+        reason: null,
+        issuedBy: 'exchange',
+        at: t0,
+      },
+      {
+        type: 'ProveBySignature',
+        challengeId: 'CH-1',
+        signature: '0xsig',
+        recoveredAddress: destination,
+        at: minutes(5),
+        submittedBy: 'exchange',
+        channel: 'client',
+        facts: { otherClients: [], ourWalletId: null },
+        coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT,
+      },
     ];
     const allowList = listing.reduce((state, command) => {
       const decision = decideAllowList(command, state, 'alice');
       return decision.ok ? decision.events.reduce(evolveAllowList, state) : state;
     }, initialAllowListState);
     const usableFrom = allowListedAddress(allowList, 'ethereum', destination)?.usableFrom ?? null;
-    expect(usableFrom).toBe(new Date(Date.parse(minutes(5)) + ADDRESS_COOLING_OFF_MS_DEFAULT).toISOString());
-    const askAt = (offsetMs: number) => ({ ...request, at: new Date(Date.parse(usableFrom ?? '') + offsetMs).toISOString() });
-    const decide = (offsetMs: number) => decideRequestWithdrawal(askAt(offsetMs), undefined, { ...requestFacts, destinationUsableFrom: usableFrom });
-    expect(decide(-1)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_DESTINATION_COOLING_OFF', path: 'destinationAddress' } });
+    expect(usableFrom).toBe(
+      new Date(Date.parse(minutes(5)) + ADDRESS_COOLING_OFF_MS_DEFAULT).toISOString(),
+    );
+    const askAt = (offsetMs: number) => ({
+      ...request,
+      at: new Date(Date.parse(usableFrom ?? '') + offsetMs).toISOString(),
+    });
+    const decide = (offsetMs: number) =>
+      decideRequestWithdrawal(askAt(offsetMs), undefined, {
+        ...requestFacts,
+        destinationUsableFrom: usableFrom,
+      });
+    expect(decide(-1)).toMatchObject({
+      ok: false,
+      error: { code: 'WITHDRAWAL_DESTINATION_COOLING_OFF', path: 'destinationAddress' },
+    });
     expect(decide(0).ok).toBe(true);
   });
 
   it('given an unknown wallet, a house wallet, an asset the wallet lacks, a zero amount or a policy refusal, then each has its own code', () => {
     expect(refused({}, { wallet: undefined })).toEqual(['WALLET_UNKNOWN', 'walletId']);
-    expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId']);
+    expect(
+      refused(
+        {},
+        { wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' } } },
+      ),
+    ).toEqual(['WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED', 'walletId']);
     expect(refused({ asset: 'USDT' })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'asset']);
     expect(refused({ amountMinor: 0n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
-    expect(refused({ amountMinor: -1n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
+    expect(refused({ amountMinor: -1n })).toEqual([
+      'WITHDRAWAL_AMOUNT_NOT_POSITIVE',
+      'amountMinor',
+    ]);
     expect(refused({ amountMinor: 1n })).toBe('accepted');
-    expect(refused({}, { wallet: { ...wallet, registration: { ...wallet.registration, tier: 'cold' } } })).toEqual(['WITHDRAWAL_WALLET_NOT_HOT', 'walletId']); // TW-15.4: cold-to-hot first
-    expect(refused({}, { policy: { ...requestFacts.policy, allowed: false, reason: 'daily limit' } })).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
+    expect(
+      refused(
+        {},
+        { wallet: { ...wallet, registration: { ...wallet.registration, tier: 'cold' } } },
+      ),
+    ).toEqual(['WITHDRAWAL_WALLET_NOT_HOT', 'walletId']); // TW-15.4: cold-to-hot first
+    expect(
+      refused({}, { policy: { ...requestFacts.policy, allowed: false, reason: 'daily limit' } }),
+    ).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
   });
 
   it('given the same request again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {
@@ -142,26 +266,67 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     const again = decideRequestWithdrawal(request, state, requestFacts);
     expect(again).toEqual({ ok: true, events: [] });
     const other = decideRequestWithdrawal({ ...request, amountMinor: 2n }, state, requestFacts);
-    expect(other.ok ? 'accepted' : [other.error.code, other.error.path]).toEqual(['WITHDRAWAL_ID_TAKEN', 'withdrawalId']);
+    expect(other.ok ? 'accepted' : [other.error.code, other.error.path]).toEqual([
+      'WITHDRAWAL_ID_TAKEN',
+      'withdrawalId',
+    ]);
   });
 
   it('TW-15.3 given a per-asset threshold below the amount, then LargeTransferAlerted names the roles to notify; a tighter per-client threshold wins', () => {
-    const thresholds = { perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]), perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]), notifyRoles: ['compliance-officer', 'head-of-custody'] };
+    const thresholds = {
+      perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]),
+      perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]),
+      notifyRoles: ['compliance-officer', 'head-of-custody'],
+    };
     const decision = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds });
-    const alert = decision.ok ? decision.events.find((event) => event.type === 'LargeTransferAlerted') : undefined;
-    expect(alert?.data).toEqual({ kind: 'withdrawal', movementId: 'W-1', clientId: 'alice', walletId: 'w-hot', asset: 'ETH', amountMinor: 10n ** 18n, thresholdMinor: 10n ** 17n, thresholdScope: 'client', notifyRoles: ['compliance-officer', 'head-of-custody'], at: t0 });
-    const below = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds: { ...thresholds, perAssetMinor: new Map([['ETH', 10n ** 18n]]), perClientMinor: new Map() } });
+    const alert = decision.ok
+      ? decision.events.find((event) => event.type === 'LargeTransferAlerted')
+      : undefined;
+    expect(alert?.data).toEqual({
+      kind: 'withdrawal',
+      movementId: 'W-1',
+      clientId: 'alice',
+      walletId: 'w-hot',
+      asset: 'ETH',
+      amountMinor: 10n ** 18n,
+      thresholdMinor: 10n ** 17n,
+      thresholdScope: 'client',
+      notifyRoles: ['compliance-officer', 'head-of-custody'],
+      at: t0,
+    });
+    const below = decideRequestWithdrawal(request, undefined, {
+      ...requestFacts,
+      thresholds: {
+        ...thresholds,
+        perAssetMinor: new Map([['ETH', 10n ** 18n]]),
+        perClientMinor: new Map(),
+      },
+    });
     expect(below.ok && below.events.map((event) => event.type)).toEqual(['WithdrawalRequested']); // equal to the threshold is not above it
   });
 
-  it('assertion: a client withdrawal names its client and no destination wallet; anything else is a caller\'s bug, not a refusal', () => {
-    expect(() => decideRequestWithdrawal({ ...request, clientId: null }, undefined, requestFacts)).toThrow(/assertion/);
-    expect(() => decideRequestWithdrawal({ ...request, destinationWalletId: 'w-cold' }, undefined, requestFacts)).toThrow(/assertion/);
+  it("assertion: a client withdrawal names its client and no destination wallet; anything else is a caller's bug, not a refusal", () => {
+    expect(() =>
+      decideRequestWithdrawal({ ...request, clientId: null }, undefined, requestFacts),
+    ).toThrow(/assertion/);
+    expect(() =>
+      decideRequestWithdrawal(
+        { ...request, destinationWalletId: 'w-cold' },
+        undefined,
+        requestFacts,
+      ),
+    ).toThrow(/assertion/);
   });
 
-  it('the quorum is the wallet\'s or the policy\'s for this amount, whichever is larger', () => {
-    const decision = decideRequestWithdrawal(request, undefined, { ...requestFacts, policy: { ...requestFacts.policy, quorumRequired: 3 } });
-    const state = (decision.ok ? decision.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+  it("the quorum is the wallet's or the policy's for this amount, whichever is larger", () => {
+    const decision = decideRequestWithdrawal(request, undefined, {
+      ...requestFacts,
+      policy: { ...requestFacts.policy, quorumRequired: 3 },
+    });
+    const state = (decision.ok ? decision.events : []).reduce(
+      evolveWithdrawal,
+      undefined as WithdrawalState | undefined,
+    );
     expect(state?.request.quorum.required).toBe(3);
   });
 });
@@ -170,25 +335,46 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   it('HK-11d given 2 distinct custodians approve the payload hash, then the quorum is reached once and WithdrawalApproved asks the ledger to hold', () => {
     const state = given(prepare(HASH_A), approve('ann'));
     const { decision } = run(state, approve('cat'));
-    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['SigningApproved', 'SigningQuorumReached', 'WithdrawalApproved']);
-    expect(decision.ok && decision.events[2]?.data).toMatchObject({ withdrawalId: 'W-1', clientId: 'alice', amountMinor: 10n ** 18n, destinationAllowListedForClientId: 'alice', approvedAt: minutes(1) });
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
+      'SigningApproved',
+      'SigningQuorumReached',
+      'WithdrawalApproved',
+    ]);
+    expect(decision.ok && decision.events[2]?.data).toMatchObject({
+      withdrawalId: 'W-1',
+      clientId: 'alice',
+      amountMinor: 10n ** 18n,
+      destinationAllowListedForClientId: 'alice',
+      approvedAt: minutes(1),
+    });
   });
 
   it('HK-11e given the requester approves their own withdrawal, then SIGNING_REQUESTER_CANNOT_APPROVE', () => {
-    expect(refusal(given(prepare(HASH_A)), approve('ops-1'))).toEqual(['SIGNING_REQUESTER_CANNOT_APPROVE', 'custodianId']);
+    expect(refusal(given(prepare(HASH_A)), approve('ops-1'))).toEqual([
+      'SIGNING_REQUESTER_CANNOT_APPROVE',
+      'custodianId',
+    ]);
   });
 
   it('HK-11e given a custodian approves twice, then SIGNING_CUSTODIAN_ALREADY_APPROVED and one custodian never makes a quorum alone', () => {
     const state = given(prepare(HASH_A), approve('ann'));
-    expect(refusal(state, approve('ann', HASH_A, minutes(2)))).toEqual(['SIGNING_CUSTODIAN_ALREADY_APPROVED', 'custodianId']);
+    expect(refusal(state, approve('ann', HASH_A, minutes(2)))).toEqual([
+      'SIGNING_CUSTODIAN_ALREADY_APPROVED',
+      'custodianId',
+    ]);
     // even an approval history with ann twice (after her first expired) counts her once
     const twice = given(prepare(HASH_A), approve('ann'), approve('ann', HASH_A, minutes(40)));
     expect(twice.approvedAt).toBeUndefined();
-    expect(quorumStatus(twice.approvals, HASH_A, twice.request.quorum, progress.quorum, minutes(41))).toMatchObject({ met: false, counted: ['ann'] });
+    expect(
+      quorumStatus(twice.approvals, HASH_A, twice.request.quorum, progress.quorum, minutes(41)),
+    ).toMatchObject({ met: false, counted: ['ann'] });
   });
 
-  it('HK-11c given an approver without access to the wallet\'s key, then SIGNING_CUSTODIAN_NOT_AUTHORISED', () => {
-    expect(refusal(given(prepare(HASH_A)), approve('dan'))).toEqual(['SIGNING_CUSTODIAN_NOT_AUTHORISED', 'custodianId']);
+  it("HK-11c given an approver without access to the wallet's key, then SIGNING_CUSTODIAN_NOT_AUTHORISED", () => {
+    expect(refusal(given(prepare(HASH_A)), approve('dan'))).toEqual([
+      'SIGNING_CUSTODIAN_NOT_AUTHORISED',
+      'custodianId',
+    ]);
   });
 
   it('TW-17.4 given the payload changed after approvals, then an approval of the old hash is SIGNING_PAYLOAD_CHANGED and the earlier approvals no longer count', () => {
@@ -196,7 +382,10 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     const { state: changed, decision } = run(approvedOld, prepare(HASH_B, minutes(2)));
     expect(decision.ok && decision.events[0]?.data).toMatchObject({ voidedApprovals: 1 });
     if (changed === undefined) throw new Error('no state');
-    expect(refusal(changed, approve('cat', HASH_A, minutes(3)))).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
+    expect(refusal(changed, approve('cat', HASH_A, minutes(3)))).toEqual([
+      'SIGNING_PAYLOAD_CHANGED',
+      'payloadHash',
+    ]);
     // cat approves the new hash: ann's approval of the old one does not make it two
     const { decision: afterCat } = run(changed, approve('cat', HASH_B, minutes(3)));
     expect(afterCat.ok && afterCat.events.map((event) => event.type)).toEqual(['SigningApproved']);
@@ -204,9 +393,32 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
 
   it('TW-17.4 given a payload whose decoded content differs from the request, then SIGNING_PAYLOAD_MISMATCH names the field', () => {
     const state = given();
-    expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { amountMinor: 2n * 10n ** 18n }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.amountMinor']);
-    expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { destinationAddress: '0x00000000000000000000000000000000000000bb' }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.destinationAddress']);
-    expect(refusal(state, { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { asset: 'USDT' }), at: t0 })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.asset']);
+    expect(
+      refusal(state, {
+        type: 'PrepareSigningPayload',
+        withdrawalId: 'W-1',
+        payload: payload(HASH_A, { amountMinor: 2n * 10n ** 18n }),
+        at: t0,
+      }),
+    ).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.amountMinor']);
+    expect(
+      refusal(state, {
+        type: 'PrepareSigningPayload',
+        withdrawalId: 'W-1',
+        payload: payload(HASH_A, {
+          destinationAddress: '0x00000000000000000000000000000000000000bb',
+        }),
+        at: t0,
+      }),
+    ).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.destinationAddress']);
+    expect(
+      refusal(state, {
+        type: 'PrepareSigningPayload',
+        withdrawalId: 'W-1',
+        payload: payload(HASH_A, { asset: 'USDT' }),
+        at: t0,
+      }),
+    ).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'payload.asset']);
     expect(refusal(state, prepare(HASH_A))).toBe('accepted'); // the destination's checksum casing is presentation
   });
 
@@ -216,77 +428,236 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     const late = signingProblem(state, progress, minutes(31)); // 30 minutes after: expired
     expect(late?.code).toBe('SIGNING_QUORUM_NOT_MET');
     expect(late?.reason).toMatch(/expired/);
-    expect(refusal(state, { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02', at: minutes(31) })).toEqual(['SIGNING_QUORUM_NOT_MET', 'approvals']);
+    expect(
+      refusal(state, {
+        type: 'RecordSignature',
+        withdrawalId: 'W-1',
+        keyId: 'k-hot',
+        payloadHash: HASH_A,
+        transactionHash: HASH_B,
+        signedTransaction: '0x02',
+        at: minutes(31),
+      }),
+    ).toEqual(['SIGNING_QUORUM_NOT_MET', 'approvals']);
   });
 
   it('HK-11e given the policy asks for two departments or sites, then two approvers of one department at one site do not make the quorum, one from elsewhere does', () => {
-    const spanning: WithdrawalProgressFacts = { ...progress, wallet: { ...wallet, quorum: { ...wallet.quorum, spanDepartmentsOrSites: true } } };
-    const requested = decideRequestWithdrawal(request, undefined, { ...requestFacts, wallet: spanning.wallet });
-    let state = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
-    for (const command of [prepare(HASH_A), approve('ann'), approve('ben')]) state = run(state, command, spanning).state;
+    const spanning: WithdrawalProgressFacts = {
+      ...progress,
+      wallet: { ...wallet, quorum: { ...wallet.quorum, spanDepartmentsOrSites: true } },
+    };
+    const requested = decideRequestWithdrawal(request, undefined, {
+      ...requestFacts,
+      wallet: spanning.wallet,
+    });
+    let state = (requested.ok ? requested.events : []).reduce(
+      evolveWithdrawal,
+      undefined as WithdrawalState | undefined,
+    );
+    for (const command of [prepare(HASH_A), approve('ann'), approve('ben')])
+      state = run(state, command, spanning).state;
     expect(state?.approvedAt).toBeUndefined();
     const { decision } = run(state, approve('cat'), spanning);
-    expect(decision.ok && decision.events.map((event) => event.type)).toContain('WithdrawalApproved');
+    expect(decision.ok && decision.events.map((event) => event.type)).toContain(
+      'WithdrawalApproved',
+    );
   });
 
   it('given no ledger hold yet, then WITHDRAWAL_NOT_HELD: nothing is signed before the ledger holds the amount', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'));
     expect(signingProblem(state, progress, minutes(2))?.code).toBe('WITHDRAWAL_NOT_HELD');
-    expect(refusal(state, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(2) })).toEqual(['WITHDRAWAL_NOT_HELD', 'withdrawalId']); // no access to the key is even recorded
+    expect(
+      refusal(state, {
+        type: 'StartSigning',
+        withdrawalId: 'W-1',
+        payloadHash: HASH_A,
+        at: minutes(2),
+      }),
+    ).toEqual(['WITHDRAWAL_NOT_HELD', 'withdrawalId']); // no access to the key is even recorded
   });
 
   it('given a ledger hold for another client, asset, amount or wallet than the withdrawal, then WITHDRAWAL_HOLD_MISMATCH: a hold elsewhere lets nothing here be signed', () => {
     const approved = given(prepare(HASH_A), approve('ann'), approve('cat'));
-    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, amountMinor: 1n }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.amountMinor']);
-    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, clientId: 'bob' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.clientId']);
-    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, asset: 'USDT' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.asset']);
-    expect(refusal(approved, { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, walletId: 'w-other' }, at: minutes(2) })).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.walletId']);
-    expect(decideWithdrawal(hold(), approved, progress)).toEqual({ ok: true, events: [{ type: 'WithdrawalHoldConfirmed', data: { withdrawalId: 'W-1', at: minutes(2) } }] });
+    expect(
+      refusal(approved, {
+        type: 'RecordLedgerHold',
+        withdrawalId: 'W-1',
+        hold: { ...held, amountMinor: 1n },
+        at: minutes(2),
+      }),
+    ).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.amountMinor']);
+    expect(
+      refusal(approved, {
+        type: 'RecordLedgerHold',
+        withdrawalId: 'W-1',
+        hold: { ...held, clientId: 'bob' },
+        at: minutes(2),
+      }),
+    ).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.clientId']);
+    expect(
+      refusal(approved, {
+        type: 'RecordLedgerHold',
+        withdrawalId: 'W-1',
+        hold: { ...held, asset: 'USDT' },
+        at: minutes(2),
+      }),
+    ).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.asset']);
+    expect(
+      refusal(approved, {
+        type: 'RecordLedgerHold',
+        withdrawalId: 'W-1',
+        hold: { ...held, walletId: 'w-other' },
+        at: minutes(2),
+      }),
+    ).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.walletId']);
+    expect(decideWithdrawal(hold(), approved, progress)).toEqual({
+      ok: true,
+      events: [{ type: 'WithdrawalHoldConfirmed', data: { withdrawalId: 'W-1', at: minutes(2) } }],
+    });
   });
 
   it('HK-11h given the destination was removed from the allow-list after the request, then it is neither approved nor signed', () => {
     const removed = { ...progress, destinationStillAllowed: false };
-    expect(refusal(given(prepare(HASH_A)), approve('ann'), removed)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId']);
+    expect(refusal(given(prepare(HASH_A)), approve('ann'), removed)).toEqual([
+      'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
+      'withdrawalId',
+    ]);
     const approvedAndHeld = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    expect(signingProblem(approvedAndHeld, removed, minutes(3))?.code).toBe('WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED');
-    expect(refusal(approvedAndHeld, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) }, removed)).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId']);
-    expect(refusal(approvedAndHeld, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) })).toBe('accepted'); // still listed: the same withdrawal may be signed
+    expect(signingProblem(approvedAndHeld, removed, minutes(3))?.code).toBe(
+      'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
+    );
+    expect(
+      refusal(
+        approvedAndHeld,
+        { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) },
+        removed,
+      ),
+    ).toEqual(['WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED', 'withdrawalId']);
+    expect(
+      refusal(approvedAndHeld, {
+        type: 'StartSigning',
+        withdrawalId: 'W-1',
+        payloadHash: HASH_A,
+        at: minutes(3),
+      }),
+    ).toBe('accepted'); // still listed: the same withdrawal may be signed
   });
 
   it('TW-17.4 given the payload changed between the check and the signing, then StartSigning names the old hash and is refused: the HSM never signs a hash not on record', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    expect(refusal(state, { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_B, at: minutes(3) })).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
+    expect(
+      refusal(state, {
+        type: 'StartSigning',
+        withdrawalId: 'W-1',
+        payloadHash: HASH_B,
+        at: minutes(3),
+      }),
+    ).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
   });
 
   it('HK-11a given the wallet key is past its rotation date, then KEY_ROTATION_OVERDUE even with a full quorum', () => {
-    const overdue: WithdrawalProgressFacts = { ...progress, wallet: { ...wallet, registration: { ...wallet.registration, key: { ...wallet.registration.key, rotationDueAt: minutes(3) } } } };
+    const overdue: WithdrawalProgressFacts = {
+      ...progress,
+      wallet: {
+        ...wallet,
+        registration: {
+          ...wallet.registration,
+          key: { ...wallet.registration.key, rotationDueAt: minutes(3) },
+        },
+      },
+    };
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
     expect(signingProblem(state, overdue, minutes(3))?.code).toBe('KEY_ROTATION_OVERDUE');
   });
 
   it('HK-11c given the signing may start, then KeySigningStarted names the key, the payload hash and the approvers before the HSM is asked', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    const decision = decideWithdrawal({ type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) }, state, progress);
-    expect(decision.ok && decision.events).toEqual([{ type: 'KeySigningStarted', data: { withdrawalId: 'W-1', keyId: 'k-hot', walletId: 'w-hot', payloadHash: HASH_A, custodians: ['ann', 'cat'], at: minutes(3) } }]);
+    const decision = decideWithdrawal(
+      { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) },
+      state,
+      progress,
+    );
+    expect(decision.ok && decision.events).toEqual([
+      {
+        type: 'KeySigningStarted',
+        data: {
+          withdrawalId: 'W-1',
+          keyId: 'k-hot',
+          walletId: 'w-hot',
+          payloadHash: HASH_A,
+          custodians: ['ann', 'cat'],
+          at: minutes(3),
+        },
+      },
+    ]);
   });
 
   it('HK-11c given a signature is recorded, then WithdrawalSigned and KeyUsed name the key, the payload hash, the approvers and the requester', () => {
     const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    const { decision } = run(state, { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) });
-    expect(decision.ok && decision.events[1]).toEqual({ type: 'KeyUsed', data: { keyId: 'k-hot', walletId: 'w-hot', purpose: 'withdrawal', reference: 'W-1', payloadHash: HASH_A, custodians: ['ann', 'cat'], requestedBy: 'ops-1', at: minutes(3) } });
+    const { decision } = run(state, {
+      type: 'RecordSignature',
+      withdrawalId: 'W-1',
+      keyId: 'k-hot',
+      payloadHash: HASH_A,
+      transactionHash: HASH_B,
+      signedTransaction: '0x02f8',
+      at: minutes(3),
+    });
+    expect(decision.ok && decision.events[1]).toEqual({
+      type: 'KeyUsed',
+      data: {
+        keyId: 'k-hot',
+        walletId: 'w-hot',
+        purpose: 'withdrawal',
+        reference: 'W-1',
+        payloadHash: HASH_A,
+        custodians: ['ann', 'cat'],
+        requestedBy: 'ops-1',
+        at: minutes(3),
+      },
+    });
   });
 });
 
 describe('withdrawal on chain', () => {
-  const signed = () => given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) });
-  const broadcast = () => run(signed(), { type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) }).state as WithdrawalState;
-  const outcome = (status: 'success' | 'reverted', confirmations: number): Later => ({ type: 'RecordChainOutcome', withdrawalId: 'W-1', outcome: { status, confirmations, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) });
+  const signed = () =>
+    given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), {
+      type: 'RecordSignature',
+      withdrawalId: 'W-1',
+      keyId: 'k-hot',
+      payloadHash: HASH_A,
+      transactionHash: HASH_B,
+      signedTransaction: '0x02f8',
+      at: minutes(3),
+    });
+  const broadcast = () =>
+    run(signed(), {
+      type: 'RecordBroadcast',
+      withdrawalId: 'W-1',
+      transactionHash: HASH_B,
+      at: minutes(4),
+    }).state as WithdrawalState;
+  const outcome = (status: 'success' | 'reverted', confirmations: number): Later => ({
+    type: 'RecordChainOutcome',
+    withdrawalId: 'W-1',
+    outcome: { status, confirmations, feeAsset: 'ETH', feeMinor: 21_000n },
+    at: minutes(5),
+  });
 
   it('given fewer confirmations than the wallet asks, then nothing; with enough, WithdrawalConfirmed with the network fee in the same asset', () => {
-    expect(decideWithdrawal(outcome('success', 2), broadcast(), progress)).toEqual({ ok: true, events: [] });
+    expect(decideWithdrawal(outcome('success', 2), broadcast(), progress)).toEqual({
+      ok: true,
+      events: [],
+    });
     const decision = decideWithdrawal(outcome('success', 3), broadcast(), progress);
-    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['WithdrawalConfirmed']); // the fee in ETH rides on it
-    expect(decision.ok && decision.events[0]?.data).toMatchObject({ networkFeeMinor: 21_000n, transactionHash: HASH_B, confirmedAt: minutes(5) });
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
+      'WithdrawalConfirmed',
+    ]); // the fee in ETH rides on it
+    expect(decision.ok && decision.events[0]?.data).toMatchObject({
+      networkFeeMinor: 21_000n,
+      transactionHash: HASH_B,
+      confirmedAt: minutes(5),
+    });
   });
 
   it('given the transaction reverted, then WithdrawalFailed (the ledger releases the hold) and the burnt gas is recorded', () => {
@@ -294,8 +665,26 @@ describe('withdrawal on chain', () => {
     expect(decision).toEqual({
       ok: true,
       events: [
-        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'W-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
-        { type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'reverted', failedAt: minutes(5) } },
+        {
+          type: 'NetworkFeePaid',
+          data: {
+            walletId: 'w-hot',
+            reference: 'W-1',
+            transactionHash: HASH_B,
+            feeAsset: 'ETH',
+            feeMinor: 21_000n,
+            at: minutes(5),
+          },
+        },
+        {
+          type: 'WithdrawalFailed',
+          data: {
+            withdrawalId: 'W-1',
+            clientId: 'alice',
+            reason: 'reverted',
+            failedAt: minutes(5),
+          },
+        },
       ],
     });
   });
@@ -303,21 +692,64 @@ describe('withdrawal on chain', () => {
   it('given the confirmed withdrawal, then WithdrawalConfirmed v1 carries exactly the client, asset, amount, same-asset fee, wallet, chain and transaction', () => {
     expect(decideWithdrawal(outcome('success', 3), broadcast(), progress)).toEqual({
       ok: true,
-      events: [{ type: 'WithdrawalConfirmed', data: { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: 10n ** 18n, networkFeeMinor: 21_000n, walletId: 'w-hot', chain: 'ethereum', transactionHash: HASH_B, confirmedAt: minutes(5) } }],
+      events: [
+        {
+          type: 'WithdrawalConfirmed',
+          data: {
+            withdrawalId: 'W-1',
+            clientId: 'alice',
+            asset: 'ETH',
+            amountMinor: 10n ** 18n,
+            networkFeeMinor: 21_000n,
+            walletId: 'w-hot',
+            chain: 'ethereum',
+            transactionHash: HASH_B,
+            confirmedAt: minutes(5),
+          },
+        },
+      ],
     });
   });
 
   it('given a token withdrawal whose fee the network charged in another asset, then NetworkFeePaid for the fee and WithdrawalConfirmed with no fee: nothing is booked twice', () => {
-    const tokenWallet: WalletState = { ...wallet, registration: { ...wallet.registration, assets: ['ETH', 'USDT'] } };
+    const tokenWallet: WalletState = {
+      ...wallet,
+      registration: { ...wallet.registration, assets: ['ETH', 'USDT'] },
+    };
     const facts = { ...progress, wallet: tokenWallet };
-    const requested = decideRequestWithdrawal({ ...request, asset: 'USDT', amountMinor: 5_000_000n }, undefined, { ...requestFacts, wallet: tokenWallet });
-    let state = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    const requested = decideRequestWithdrawal(
+      { ...request, asset: 'USDT', amountMinor: 5_000_000n },
+      undefined,
+      { ...requestFacts, wallet: tokenWallet },
+    );
+    let state = (requested.ok ? requested.events : []).reduce(
+      evolveWithdrawal,
+      undefined as WithdrawalState | undefined,
+    );
     const steps: Later[] = [
-      { type: 'PrepareSigningPayload', withdrawalId: 'W-1', payload: payload(HASH_A, { asset: 'USDT', amountMinor: 5_000_000n }), at: t0 },
+      {
+        type: 'PrepareSigningPayload',
+        withdrawalId: 'W-1',
+        payload: payload(HASH_A, { asset: 'USDT', amountMinor: 5_000_000n }),
+        at: t0,
+      },
       approve('ann'),
       approve('cat'),
-      { type: 'RecordLedgerHold', withdrawalId: 'W-1', hold: { ...held, asset: 'USDT', amountMinor: 5_000_000n }, at: minutes(2) },
-      { type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) },
+      {
+        type: 'RecordLedgerHold',
+        withdrawalId: 'W-1',
+        hold: { ...held, asset: 'USDT', amountMinor: 5_000_000n },
+        at: minutes(2),
+      },
+      {
+        type: 'RecordSignature',
+        withdrawalId: 'W-1',
+        keyId: 'k-hot',
+        payloadHash: HASH_A,
+        transactionHash: HASH_B,
+        signedTransaction: '0x02f8',
+        at: minutes(3),
+      },
       { type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
     ];
     for (const step of steps) state = run(state, step, facts).state;
@@ -325,8 +757,31 @@ describe('withdrawal on chain', () => {
     expect(decision).toEqual({
       ok: true,
       events: [
-        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'W-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
-        { type: 'WithdrawalConfirmed', data: { withdrawalId: 'W-1', clientId: 'alice', asset: 'USDT', amountMinor: 5_000_000n, networkFeeMinor: 0n, walletId: 'w-hot', chain: 'ethereum', transactionHash: HASH_B, confirmedAt: minutes(5) } },
+        {
+          type: 'NetworkFeePaid',
+          data: {
+            walletId: 'w-hot',
+            reference: 'W-1',
+            transactionHash: HASH_B,
+            feeAsset: 'ETH',
+            feeMinor: 21_000n,
+            at: minutes(5),
+          },
+        },
+        {
+          type: 'WithdrawalConfirmed',
+          data: {
+            withdrawalId: 'W-1',
+            clientId: 'alice',
+            asset: 'USDT',
+            amountMinor: 5_000_000n,
+            networkFeeMinor: 0n,
+            walletId: 'w-hot',
+            chain: 'ethereum',
+            transactionHash: HASH_B,
+            confirmedAt: minutes(5),
+          },
+        },
       ],
     });
   });
@@ -335,130 +790,346 @@ describe('withdrawal on chain', () => {
     const confirmed = run(broadcast(), outcome('success', 3)).state as WithdrawalState;
     const reverted = run(broadcast(), outcome('reverted', 3)).state as WithdrawalState;
     expect([confirmed.status, reverted.status]).toEqual(['confirmed', 'failed']);
-    const dropped: Later = { type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(6) };
+    const dropped: Later = {
+      type: 'RecordTransactionDropped',
+      withdrawalId: 'W-1',
+      transactionHash: HASH_B,
+      at: minutes(6),
+    };
     for (const final of [confirmed, reverted]) {
-      expect(decideWithdrawal(outcome('success', 4), final, progress)).toEqual({ ok: true, events: [] });
+      expect(decideWithdrawal(outcome('success', 4), final, progress)).toEqual({
+        ok: true,
+        events: [],
+      });
       expect(decideWithdrawal(dropped, final, progress)).toEqual({ ok: true, events: [] });
     }
   });
 
   it('given a broadcast transaction that will never be mined, then WithdrawalFailed broadcast-failed (the ledger releases the hold), no fee; only for the transaction on record', () => {
-    const decision = decideWithdrawal({ type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(6) }, broadcast(), progress);
-    expect(decision.ok && decision.events).toEqual([{ type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'broadcast-failed', failedAt: minutes(6) } }]);
-    expect(refusal(broadcast(), { type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_A, at: minutes(6) })).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    const decision = decideWithdrawal(
+      {
+        type: 'RecordTransactionDropped',
+        withdrawalId: 'W-1',
+        transactionHash: HASH_B,
+        at: minutes(6),
+      },
+      broadcast(),
+      progress,
+    );
+    expect(decision.ok && decision.events).toEqual([
+      {
+        type: 'WithdrawalFailed',
+        data: {
+          withdrawalId: 'W-1',
+          clientId: 'alice',
+          reason: 'broadcast-failed',
+          failedAt: minutes(6),
+        },
+      },
+    ]);
+    expect(
+      refusal(broadcast(), {
+        type: 'RecordTransactionDropped',
+        withdrawalId: 'W-1',
+        transactionHash: HASH_A,
+        at: minutes(6),
+      }),
+    ).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
   });
 
   it('given a signed withdrawal, then it cannot be cancelled; before signing it can, with a reason', () => {
-    const cancel: Later = { type: 'CancelWithdrawal', withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'client asked', at: minutes(4) };
+    const cancel: Later = {
+      type: 'CancelWithdrawal',
+      withdrawalId: 'W-1',
+      cancelledBy: 'ops-2',
+      reason: 'client asked',
+      at: minutes(4),
+    };
     expect(refusal(signed(), cancel)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
     const decision = decideWithdrawal(cancel, given(prepare(HASH_A)), progress);
-    expect(decision.ok && decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['WithdrawalCancelled', 'client asked'], ['WithdrawalFailed', 'rejected']]); // never approved: never held
-    const approved = decideWithdrawal(cancel, given(prepare(HASH_A), approve('ann'), approve('cat')), progress);
+    expect(
+      decision.ok &&
+        decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason]),
+    ).toEqual([
+      ['WithdrawalCancelled', 'client asked'],
+      ['WithdrawalFailed', 'rejected'],
+    ]); // never approved: never held
+    const approved = decideWithdrawal(
+      cancel,
+      given(prepare(HASH_A), approve('ann'), approve('cat')),
+      progress,
+    );
     expect(approved.ok && approved.events[1]?.data).toMatchObject({ reason: 'cancelled' }); // approved: the ledger releases its hold
   });
 });
 
 describe('when the withdrawal is asked about before or after its turn', () => {
-  const signature = (transactionHash = HASH_B, payloadHash = HASH_A, at = minutes(3)): Later => ({ type: 'RecordSignature', withdrawalId: 'W-1', keyId: 'k-hot', payloadHash, transactionHash, signedTransaction: '0x02f8', at });
-  const startSigning = (payloadHash = HASH_A, at = minutes(3)): Later => ({ type: 'StartSigning', withdrawalId: 'W-1', payloadHash, at });
-  const broadcastOf = (transactionHash = HASH_B, at = minutes(4)): Later => ({ type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash, at });
+  const signature = (transactionHash = HASH_B, payloadHash = HASH_A, at = minutes(3)): Later => ({
+    type: 'RecordSignature',
+    withdrawalId: 'W-1',
+    keyId: 'k-hot',
+    payloadHash,
+    transactionHash,
+    signedTransaction: '0x02f8',
+    at,
+  });
+  const startSigning = (payloadHash = HASH_A, at = minutes(3)): Later => ({
+    type: 'StartSigning',
+    withdrawalId: 'W-1',
+    payloadHash,
+    at,
+  });
+  const broadcastOf = (transactionHash = HASH_B, at = minutes(4)): Later => ({
+    type: 'RecordBroadcast',
+    withdrawalId: 'W-1',
+    transactionHash,
+    at,
+  });
   const signed = () => given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), signature());
 
   it('given no withdrawal of that id, then WITHDRAWAL_UNKNOWN', () => {
-    expect(decideWithdrawal(prepare(HASH_A), undefined, progress)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_UNKNOWN', path: 'withdrawalId' } });
+    expect(decideWithdrawal(prepare(HASH_A), undefined, progress)).toMatchObject({
+      ok: false,
+      error: { code: 'WITHDRAWAL_UNKNOWN', path: 'withdrawalId' },
+    });
   });
 
   it('TW-17.4 given the same payload prepared again, then nothing new; a new payload voids only the approvals of the one it replaces', () => {
     const first = decideWithdrawal(prepare(HASH_A), given(), progress);
-    expect(first).toEqual({ ok: true, events: [{ type: 'SigningPayloadPrepared', data: { withdrawalId: 'W-1', payload: payload(HASH_A), voidedApprovals: 0, at: t0 } }] });
-    expect(decideWithdrawal(prepare(HASH_A, minutes(1)), given(prepare(HASH_A), approve('ann')), progress)).toEqual({ ok: true, events: [] });
+    expect(first).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'SigningPayloadPrepared',
+          data: { withdrawalId: 'W-1', payload: payload(HASH_A), voidedApprovals: 0, at: t0 },
+        },
+      ],
+    });
+    expect(
+      decideWithdrawal(
+        prepare(HASH_A, minutes(1)),
+        given(prepare(HASH_A), approve('ann')),
+        progress,
+      ),
+    ).toEqual({ ok: true, events: [] });
     // ann approved A, cat approved B: replacing B voids cat's approval only (ann's was voided when B came)
-    const twice = given(prepare(HASH_A), approve('ann'), prepare(HASH_B, minutes(2)), approve('cat', HASH_B, minutes(3)));
+    const twice = given(
+      prepare(HASH_A),
+      approve('ann'),
+      prepare(HASH_B, minutes(2)),
+      approve('cat', HASH_B, minutes(3)),
+    );
     const third = decideWithdrawal(prepare(`0x${'c'.repeat(64)}`, minutes(4)), twice, progress);
     expect(third.ok && third.events[0]?.data).toMatchObject({ voidedApprovals: 1 });
   });
 
   it('TW-17.4 given a signed withdrawal, then its payload is fixed: another one is WITHDRAWAL_STATE_INVALID', () => {
-    expect(refusal(signed(), prepare(HASH_B, minutes(4)))).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(refusal(signed(), prepare(HASH_B, minutes(4)))).toEqual([
+      'WITHDRAWAL_STATE_INVALID',
+      'withdrawalId',
+    ]);
   });
 
   it('given no payload yet, or a withdrawal already signed, then an approval is SIGNING_NOT_AWAITING_APPROVAL', () => {
-    expect(refusal(given(), approve('ann'))).toEqual(['SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId']);
-    expect(refusal(signed(), approve('ben', HASH_A, minutes(4)))).toEqual(['SIGNING_NOT_AWAITING_APPROVAL', 'withdrawalId']);
+    expect(refusal(given(), approve('ann'))).toEqual([
+      'SIGNING_NOT_AWAITING_APPROVAL',
+      'withdrawalId',
+    ]);
+    expect(refusal(signed(), approve('ben', HASH_A, minutes(4)))).toEqual([
+      'SIGNING_NOT_AWAITING_APPROVAL',
+      'withdrawalId',
+    ]);
   });
 
   it('HK-11d given the quorum is reached again over a new payload after the withdrawal was approved, then SigningQuorumReached but no second WithdrawalApproved: the ledger holds once', () => {
-    const reapproving = given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), prepare(HASH_B, minutes(3)), approve('ann', HASH_B, minutes(4)));
+    const reapproving = given(
+      prepare(HASH_A),
+      approve('ann'),
+      approve('cat'),
+      hold(),
+      prepare(HASH_B, minutes(3)),
+      approve('ann', HASH_B, minutes(4)),
+    );
     const decision = decideWithdrawal(approve('cat', HASH_B, minutes(5)), reapproving, progress);
     expect(decision).toEqual({
       ok: true,
       events: [
-        { type: 'SigningApproved', data: { withdrawalId: 'W-1', custodianId: 'cat', payloadHash: HASH_B, at: minutes(5) } },
-        { type: 'SigningQuorumReached', data: { withdrawalId: 'W-1', payloadHash: HASH_B, custodians: ['ann', 'cat'], at: minutes(5) } },
+        {
+          type: 'SigningApproved',
+          data: { withdrawalId: 'W-1', custodianId: 'cat', payloadHash: HASH_B, at: minutes(5) },
+        },
+        {
+          type: 'SigningQuorumReached',
+          data: {
+            withdrawalId: 'W-1',
+            payloadHash: HASH_B,
+            custodians: ['ann', 'cat'],
+            at: minutes(5),
+          },
+        },
       ],
     });
   });
 
   it('given the hold recorded again, then nothing new; a hold before the quorum approved the withdrawal is WITHDRAWAL_STATE_INVALID', () => {
     const heldState = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    expect(decideWithdrawal(hold(minutes(3)), heldState, progress)).toEqual({ ok: true, events: [] });
-    expect(refusal(given(prepare(HASH_A), approve('ann')), hold())).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(decideWithdrawal(hold(minutes(3)), heldState, progress)).toEqual({
+      ok: true,
+      events: [],
+    });
+    expect(refusal(given(prepare(HASH_A), approve('ann')), hold())).toEqual([
+      'WITHDRAWAL_STATE_INVALID',
+      'withdrawalId',
+    ]);
   });
 
   it('HK-11c given no payload awaiting approval (none yet, or already signed), then StartSigning is WITHDRAWAL_STATE_INVALID and signingProblem says so', () => {
     expect(refusal(given(), startSigning())).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
-    expect(refusal(signed(), startSigning(HASH_A, minutes(4)))).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(refusal(signed(), startSigning(HASH_A, minutes(4)))).toEqual([
+      'WITHDRAWAL_STATE_INVALID',
+      'withdrawalId',
+    ]);
     expect(signingProblem(signed(), progress, minutes(4))?.code).toBe('WITHDRAWAL_STATE_INVALID');
   });
 
   it('HK-11c given a signature recorded again, then nothing new; another transaction for a signed withdrawal is WITHDRAWAL_STATE_INVALID', () => {
-    expect(decideWithdrawal(signature(HASH_B, HASH_A, minutes(4)), signed(), progress)).toEqual({ ok: true, events: [] });
-    expect(refusal(signed(), signature(`0x${'d'.repeat(64)}`))).toEqual(['WITHDRAWAL_STATE_INVALID', 'transactionHash']);
+    expect(decideWithdrawal(signature(HASH_B, HASH_A, minutes(4)), signed(), progress)).toEqual({
+      ok: true,
+      events: [],
+    });
+    expect(refusal(signed(), signature(`0x${'d'.repeat(64)}`))).toEqual([
+      'WITHDRAWAL_STATE_INVALID',
+      'transactionHash',
+    ]);
   });
 
   it('TW-17.4 given a signature over another payload hash than the approved one, then SIGNING_PAYLOAD_CHANGED and nothing is recorded as signed', () => {
     const ready = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    expect(refusal(ready, signature(HASH_B, HASH_B))).toEqual(['SIGNING_PAYLOAD_CHANGED', 'payloadHash']);
+    expect(refusal(ready, signature(HASH_B, HASH_B))).toEqual([
+      'SIGNING_PAYLOAD_CHANGED',
+      'payloadHash',
+    ]);
     const decision = decideWithdrawal(signature(), ready, progress);
-    expect(decision.ok && decision.events[0]).toEqual({ type: 'WithdrawalSigned', data: { withdrawalId: 'W-1', keyId: 'k-hot', payloadHash: HASH_A, approvedBy: ['ann', 'cat'], transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) } });
+    expect(decision.ok && decision.events[0]).toEqual({
+      type: 'WithdrawalSigned',
+      data: {
+        withdrawalId: 'W-1',
+        keyId: 'k-hot',
+        payloadHash: HASH_A,
+        approvedBy: ['ann', 'cat'],
+        transactionHash: HASH_B,
+        signedTransaction: '0x02f8',
+        at: minutes(3),
+      },
+    });
   });
 
   it('given a broadcast, then WithdrawalBroadcast; again, nothing new; before signing, or of another transaction, WITHDRAWAL_STATE_INVALID', () => {
-    expect(decideWithdrawal(broadcastOf(), signed(), progress)).toEqual({ ok: true, events: [{ type: 'WithdrawalBroadcast', data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) } }] });
-    const sent = given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), signature(), broadcastOf());
+    expect(decideWithdrawal(broadcastOf(), signed(), progress)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'WithdrawalBroadcast',
+          data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
+        },
+      ],
+    });
+    const sent = given(
+      prepare(HASH_A),
+      approve('ann'),
+      approve('cat'),
+      hold(),
+      signature(),
+      broadcastOf(),
+    );
     expect(sent.status).toBe('broadcast');
-    expect(decideWithdrawal(broadcastOf(HASH_B, minutes(5)), sent, progress)).toEqual({ ok: true, events: [] });
-    expect(refusal(given(prepare(HASH_A)), broadcastOf())).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
-    expect(refusal(signed(), broadcastOf(HASH_A))).toEqual(['WITHDRAWAL_STATE_INVALID', 'transactionHash']);
+    expect(decideWithdrawal(broadcastOf(HASH_B, minutes(5)), sent, progress)).toEqual({
+      ok: true,
+      events: [],
+    });
+    expect(refusal(given(prepare(HASH_A)), broadcastOf())).toEqual([
+      'WITHDRAWAL_STATE_INVALID',
+      'withdrawalId',
+    ]);
+    expect(refusal(signed(), broadcastOf(HASH_A))).toEqual([
+      'WITHDRAWAL_STATE_INVALID',
+      'transactionHash',
+    ]);
   });
 
   it('given a chain outcome or a dropped transaction before the broadcast, then WITHDRAWAL_STATE_INVALID: nothing is on chain yet', () => {
-    const outcome: Later = { type: 'RecordChainOutcome', withdrawalId: 'W-1', outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) };
+    const outcome: Later = {
+      type: 'RecordChainOutcome',
+      withdrawalId: 'W-1',
+      outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n },
+      at: minutes(5),
+    };
     expect(refusal(signed(), outcome)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
-    expect(refusal(signed(), { type: 'RecordTransactionDropped', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(5) })).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
+    expect(
+      refusal(signed(), {
+        type: 'RecordTransactionDropped',
+        withdrawalId: 'W-1',
+        transactionHash: HASH_B,
+        at: minutes(5),
+      }),
+    ).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
   });
 
   it('given a cancellation without a reason (empty or blank), then REASON_REQUIRED; before any payload it is a rejection (never held); cancelled again, nothing new', () => {
-    const cancel = (reason: string): Later => ({ type: 'CancelWithdrawal', withdrawalId: 'W-1', cancelledBy: 'ops-2', reason, at: minutes(1) });
+    const cancel = (reason: string): Later => ({
+      type: 'CancelWithdrawal',
+      withdrawalId: 'W-1',
+      cancelledBy: 'ops-2',
+      reason,
+      at: minutes(1),
+    });
     expect(refusal(given(), cancel(''))).toEqual(['REASON_REQUIRED', 'reason']);
     expect(refusal(given(), cancel('  '))).toEqual(['REASON_REQUIRED', 'reason']);
     expect(decideWithdrawal(cancel('duplicate'), given(), progress)).toEqual({
       ok: true,
       events: [
-        { type: 'WithdrawalCancelled', data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'duplicate', at: minutes(1) } },
-        { type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'rejected', failedAt: minutes(1) } },
+        {
+          type: 'WithdrawalCancelled',
+          data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'duplicate', at: minutes(1) },
+        },
+        {
+          type: 'WithdrawalFailed',
+          data: {
+            withdrawalId: 'W-1',
+            clientId: 'alice',
+            reason: 'rejected',
+            failedAt: minutes(1),
+          },
+        },
       ],
     });
     const cancelled = given(cancel('duplicate'));
     expect(cancelled.status).toBe('failed');
-    expect(decideWithdrawal(cancel('duplicate'), cancelled, progress)).toEqual({ ok: true, events: [] });
+    expect(decideWithdrawal(cancel('duplicate'), cancelled, progress)).toEqual({
+      ok: true,
+      events: [],
+    });
   });
 });
 
 describe('withdrawal history (evolve)', () => {
   it('given WithdrawalRequested, then the withdrawal awaits its payload with nothing approved, held or signed', () => {
     expect(given()).toEqual({
-      request: { withdrawalId: 'W-1', requestId: 'R-1', clientId: 'alice', asset: 'ETH', amountMinor: 10n ** 18n, walletId: 'w-hot', destinationAddress: destination, destinationWalletId: null, requestedBy: 'ops-1', chain: 'ethereum', quorum: wallet.quorum, direction: null, requestedAt: t0 },
+      request: {
+        withdrawalId: 'W-1',
+        requestId: 'R-1',
+        clientId: 'alice',
+        asset: 'ETH',
+        amountMinor: 10n ** 18n,
+        walletId: 'w-hot',
+        destinationAddress: destination,
+        destinationWalletId: null,
+        requestedBy: 'ops-1',
+        chain: 'ethereum',
+        quorum: wallet.quorum,
+        direction: null,
+        requestedAt: t0,
+      },
       status: 'awaiting-payload',
       payload: undefined,
       approvals: [],
@@ -470,17 +1141,71 @@ describe('withdrawal history (evolve)', () => {
   });
 
   it('assertion: an event of a withdrawal never requested is a bug in the stream', () => {
-    expect(() => evolveWithdrawal(undefined, { type: 'WithdrawalBroadcast', data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: t0 } })).toThrow(/assertion/);
+    expect(() =>
+      evolveWithdrawal(undefined, {
+        type: 'WithdrawalBroadcast',
+        data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: t0 },
+      }),
+    ).toThrow(/assertion/);
   });
 
   it('given records that change nothing decided (key use, fees, alerts, the contract events), then the state is the same', () => {
     const state = given(prepare(HASH_A));
     const unchanged = [
-      { type: 'KeySigningStarted', data: { withdrawalId: 'W-1', keyId: 'k-hot', walletId: 'w-hot', payloadHash: HASH_A, custodians: ['ann'], at: t0 } },
-      { type: 'KeyUsed', data: { keyId: 'k-hot', walletId: 'w-hot', purpose: 'withdrawal', reference: 'W-1', payloadHash: HASH_A, custodians: ['ann'], requestedBy: 'ops-1', at: t0 } },
-      { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'W-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 1n, at: t0 } },
-      { type: 'WithdrawalCancelled', data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'r', at: t0 } },
-      { type: 'LargeTransferAlerted', data: { kind: 'withdrawal', movementId: 'W-1', clientId: 'alice', walletId: 'w-hot', asset: 'ETH', amountMinor: 1n, thresholdMinor: 0n, thresholdScope: 'asset', notifyRoles: [], at: t0 } },
+      {
+        type: 'KeySigningStarted',
+        data: {
+          withdrawalId: 'W-1',
+          keyId: 'k-hot',
+          walletId: 'w-hot',
+          payloadHash: HASH_A,
+          custodians: ['ann'],
+          at: t0,
+        },
+      },
+      {
+        type: 'KeyUsed',
+        data: {
+          keyId: 'k-hot',
+          walletId: 'w-hot',
+          purpose: 'withdrawal',
+          reference: 'W-1',
+          payloadHash: HASH_A,
+          custodians: ['ann'],
+          requestedBy: 'ops-1',
+          at: t0,
+        },
+      },
+      {
+        type: 'NetworkFeePaid',
+        data: {
+          walletId: 'w-hot',
+          reference: 'W-1',
+          transactionHash: HASH_B,
+          feeAsset: 'ETH',
+          feeMinor: 1n,
+          at: t0,
+        },
+      },
+      {
+        type: 'WithdrawalCancelled',
+        data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'r', at: t0 },
+      },
+      {
+        type: 'LargeTransferAlerted',
+        data: {
+          kind: 'withdrawal',
+          movementId: 'W-1',
+          clientId: 'alice',
+          walletId: 'w-hot',
+          asset: 'ETH',
+          amountMinor: 1n,
+          thresholdMinor: 0n,
+          thresholdScope: 'asset',
+          notifyRoles: [],
+          at: t0,
+        },
+      },
     ] as const;
     for (const event of unchanged) expect(evolveWithdrawal(state, event)).toBe(state);
   });
@@ -488,15 +1213,59 @@ describe('withdrawal history (evolve)', () => {
   it('given a confirmation or a failure, of a client withdrawal or an internal transfer, then the movement is final', () => {
     const state = given(prepare(HASH_A));
     const confirmedAt = minutes(9);
-    expect(evolveWithdrawal(state, { type: 'WithdrawalConfirmed', data: { withdrawalId: 'W-1', clientId: 'alice', asset: 'ETH', amountMinor: 1n, networkFeeMinor: 0n, walletId: 'w-hot', chain: 'ethereum', transactionHash: HASH_B, confirmedAt } })?.status).toBe('confirmed');
-    expect(evolveWithdrawal(state, { type: 'InternalTransferConfirmed', data: { withdrawalId: 'W-1', sourceWalletId: 'w-hot', destinationWalletId: 'w-cold', asset: 'ETH', amountMinor: 1n, transactionHash: HASH_B, confirmedAt } })?.status).toBe('confirmed');
-    expect(evolveWithdrawal(state, { type: 'WithdrawalFailed', data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'reverted', failedAt: confirmedAt } })?.status).toBe('failed');
-    expect(evolveWithdrawal(state, { type: 'InternalTransferFailed', data: { withdrawalId: 'W-1', reason: 'reverted', failedAt: confirmedAt } })?.status).toBe('failed');
+    expect(
+      evolveWithdrawal(state, {
+        type: 'WithdrawalConfirmed',
+        data: {
+          withdrawalId: 'W-1',
+          clientId: 'alice',
+          asset: 'ETH',
+          amountMinor: 1n,
+          networkFeeMinor: 0n,
+          walletId: 'w-hot',
+          chain: 'ethereum',
+          transactionHash: HASH_B,
+          confirmedAt,
+        },
+      })?.status,
+    ).toBe('confirmed');
+    expect(
+      evolveWithdrawal(state, {
+        type: 'InternalTransferConfirmed',
+        data: {
+          withdrawalId: 'W-1',
+          sourceWalletId: 'w-hot',
+          destinationWalletId: 'w-cold',
+          asset: 'ETH',
+          amountMinor: 1n,
+          transactionHash: HASH_B,
+          confirmedAt,
+        },
+      })?.status,
+    ).toBe('confirmed');
+    expect(
+      evolveWithdrawal(state, {
+        type: 'WithdrawalFailed',
+        data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'reverted', failedAt: confirmedAt },
+      })?.status,
+    ).toBe('failed');
+    expect(
+      evolveWithdrawal(state, {
+        type: 'InternalTransferFailed',
+        data: { withdrawalId: 'W-1', reason: 'reverted', failedAt: confirmedAt },
+      })?.status,
+    ).toBe('failed');
   });
 });
 
 describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
-  const hot = (walletId: string, overrides: Partial<WalletState['registration']> = {}): WalletState => ({ ...wallet, registration: { ...wallet.registration, walletId, ...overrides } });
+  const hot = (
+    walletId: string,
+    overrides: Partial<WalletState['registration']> = {},
+  ): WalletState => ({
+    ...wallet,
+    registration: { ...wallet.registration, walletId, ...overrides },
+  });
   it('TW-15.4 given hot and cold client wallets, then the fullest hot client-segregated wallet on the chain with enough balance pays; cold or house never', () => {
     const candidates = [
       { wallet: hot('w-cold', { tier: 'cold' }), balanceMinor: 100n },
@@ -505,21 +1274,29 @@ describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
       { wallet: hot('w-hot-c'), balanceMinor: 20n },
       { wallet: hot('w-hot-a'), balanceMinor: 20n },
     ];
-    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-a');
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe(
+      'w-hot-a',
+    );
     expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 21n)).toBeUndefined();
     expect(chooseSourceWallet(candidates, 'ethereum', 'USDT', 1n)).toBeUndefined();
   });
 
-  it('TW-15.4 given wallets with different balances, then the fullest pays whatever its id; a balance exactly the amount is enough; another chain\'s wallet never', () => {
+  it("TW-15.4 given wallets with different balances, then the fullest pays whatever its id; a balance exactly the amount is enough; another chain's wallet never", () => {
     const candidates = [
       { wallet: hot('w-hot-a'), balanceMinor: 20n },
       { wallet: hot('w-hot-z'), balanceMinor: 30n },
       { wallet: hot('w-hot-b'), balanceMinor: 25n },
       { wallet: hot('w-tron', { chain: 'tron' }), balanceMinor: 1_000n },
     ];
-    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-z');
-    expect(chooseSourceWallet([...candidates].reverse(), 'ethereum', 'ETH', 10n)?.registration.walletId).toBe('w-hot-z');
-    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 30n)?.registration.walletId).toBe('w-hot-z');
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 10n)?.registration.walletId).toBe(
+      'w-hot-z',
+    );
+    expect(
+      chooseSourceWallet([...candidates].reverse(), 'ethereum', 'ETH', 10n)?.registration.walletId,
+    ).toBe('w-hot-z');
+    expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 30n)?.registration.walletId).toBe(
+      'w-hot-z',
+    );
     expect(chooseSourceWallet(candidates, 'ethereum', 'ETH', 31n)).toBeUndefined();
   });
 
@@ -530,12 +1307,23 @@ describe('source wallet of an exchange withdrawal (TW-15.4)', () => {
       { wallet: hot('w-hot-b'), balanceMinor: 10n },
     ];
     expect(chooseSourceWallet(tied, 'ethereum', 'ETH', 5n)?.registration.walletId).toBe('w-hot-a');
-    expect(chooseSourceWallet([...tied].reverse(), 'ethereum', 'ETH', 5n)?.registration.walletId).toBe('w-hot-a');
+    expect(
+      chooseSourceWallet([...tied].reverse(), 'ethereum', 'ETH', 5n)?.registration.walletId,
+    ).toBe('w-hot-a');
   });
 });
 
 describe('internal transfers between our wallets (TW-15.4)', () => {
-  const cold: WalletState = { ...wallet, registration: { ...wallet.registration, walletId: 'w-cold', tier: 'cold', address: '0x00000000000000000000000000000000000000cc' }, quorum: { ...wallet.quorum, required: 3 } };
+  const cold: WalletState = {
+    ...wallet,
+    registration: {
+      ...wallet.registration,
+      walletId: 'w-cold',
+      tier: 'cold',
+      address: '0x00000000000000000000000000000000000000cc',
+    },
+    quorum: { ...wallet.quorum, required: 3 },
+  };
   const transfer: Extract<WithdrawalCommand, { type: 'RequestInternalTransfer' }> = {
     type: 'RequestInternalTransfer',
     withdrawalId: 'T-1',
@@ -549,54 +1337,154 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     requestedBy: 'ops-1',
     at: t0,
   };
-  const facts = { source: wallet, destination: cold, policy: { ...requestFacts.policy, quorumRequired: 3 }, thresholds: NO_TRANSFER_THRESHOLDS };
-  const refused = (overrides: Partial<typeof transfer>, factOverrides: Partial<typeof facts> = {}) => {
-    const decision = decideRequestInternalTransfer({ ...transfer, ...overrides }, undefined, { ...facts, ...factOverrides });
+  const facts = {
+    source: wallet,
+    destination: cold,
+    policy: { ...requestFacts.policy, quorumRequired: 3 },
+    thresholds: NO_TRANSFER_THRESHOLDS,
+  };
+  const refused = (
+    overrides: Partial<typeof transfer>,
+    factOverrides: Partial<typeof facts> = {},
+  ) => {
+    const decision = decideRequestInternalTransfer({ ...transfer, ...overrides }, undefined, {
+      ...facts,
+      ...factOverrides,
+    });
     return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
   };
 
   it('TW-15.4 given a hot-to-cold transfer, then it is requested with its direction and the stricter quorum; no allow-list, no ledger hold', () => {
     const decision = decideRequestInternalTransfer(transfer, undefined, facts);
-    expect(decision.ok && decision.events[0]?.data).toMatchObject({ direction: 'hot-to-cold', clientId: null, quorum: { required: 3 } });
-    let state = (decision.ok ? decision.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
-    const three = { ...progress, quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) } };
-    for (const command of [{ ...prepare(HASH_A), withdrawalId: 'T-1', payload: payload(HASH_A, { destinationAddress: cold.registration.address }) }, { ...approve('ann'), withdrawalId: 'T-1' }, { ...approve('ben'), withdrawalId: 'T-1' }]) {
+    expect(decision.ok && decision.events[0]?.data).toMatchObject({
+      direction: 'hot-to-cold',
+      clientId: null,
+      quorum: { required: 3 },
+    });
+    let state = (decision.ok ? decision.events : []).reduce(
+      evolveWithdrawal,
+      undefined as WithdrawalState | undefined,
+    );
+    const three = {
+      ...progress,
+      quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) },
+    };
+    for (const command of [
+      {
+        ...prepare(HASH_A),
+        withdrawalId: 'T-1',
+        payload: payload(HASH_A, { destinationAddress: cold.registration.address }),
+      },
+      { ...approve('ann'), withdrawalId: 'T-1' },
+      { ...approve('ben'), withdrawalId: 'T-1' },
+    ]) {
       state = run(state, command as Later, three).state;
     }
-    const third = decideWithdrawal({ ...approve('cat'), withdrawalId: 'T-1' } as Later, state, three);
-    expect(third.ok && third.events.map((event) => event.type)).toEqual(['SigningApproved', 'SigningQuorumReached']); // no WithdrawalApproved: the ledger holds nothing
+    const third = decideWithdrawal(
+      { ...approve('cat'), withdrawalId: 'T-1' } as Later,
+      state,
+      three,
+    );
+    expect(third.ok && third.events.map((event) => event.type)).toEqual([
+      'SigningApproved',
+      'SigningQuorumReached',
+    ]); // no WithdrawalApproved: the ledger holds nothing
     state = (third.ok ? third.events : []).reduce(evolveWithdrawal, state);
     if (state === undefined) throw new Error('no state');
     expect(signingProblem(state, three, minutes(2))).toBeUndefined(); // no hold needed
   });
 
   it('TW-4 / TW-15.4 given a transfer to the same wallet, across chains, or between client-segregated and house wallets, then each is refused with its code', () => {
-    expect(refused({ destinationWalletId: 'w-hot' }, { destination: wallet })).toEqual(['TRANSFER_SAME_WALLET', 'destinationWalletId']);
-    expect(refused({}, { destination: { ...cold, registration: { ...cold.registration, chain: 'tron' } } })).toEqual(['TRANSFER_WALLETS_MISMATCH', 'destinationWalletId']);
-    expect(refused({}, { destination: { ...cold, registration: { ...cold.registration, ownerClass: 'house' } } })).toEqual(['TRANSFER_WALLETS_MISMATCH', 'destinationWalletId']);
-    expect(refused({}, { destination: undefined })).toEqual(['WALLET_UNKNOWN', 'destinationWalletId']);
-    expect(refused({ destinationAddress: destination })).toEqual(['SIGNING_PAYLOAD_MISMATCH', 'destinationAddress']);
+    expect(refused({ destinationWalletId: 'w-hot' }, { destination: wallet })).toEqual([
+      'TRANSFER_SAME_WALLET',
+      'destinationWalletId',
+    ]);
+    expect(
+      refused(
+        {},
+        { destination: { ...cold, registration: { ...cold.registration, chain: 'tron' } } },
+      ),
+    ).toEqual(['TRANSFER_WALLETS_MISMATCH', 'destinationWalletId']);
+    expect(
+      refused(
+        {},
+        { destination: { ...cold, registration: { ...cold.registration, ownerClass: 'house' } } },
+      ),
+    ).toEqual(['TRANSFER_WALLETS_MISMATCH', 'destinationWalletId']);
+    expect(refused({}, { destination: undefined })).toEqual([
+      'WALLET_UNKNOWN',
+      'destinationWalletId',
+    ]);
+    expect(refused({ destinationAddress: destination })).toEqual([
+      'SIGNING_PAYLOAD_MISMATCH',
+      'destinationAddress',
+    ]);
   });
 
   it('given a confirmed internal transfer, then InternalTransferConfirmed, never the client contract events', () => {
     const requested = decideRequestInternalTransfer(transfer, undefined, facts);
-    const base = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    const base = (requested.ok ? requested.events : []).reduce(
+      evolveWithdrawal,
+      undefined as WithdrawalState | undefined,
+    );
     if (base === undefined) throw new Error('no state');
     const broadcast: WithdrawalState = { ...base, status: 'broadcast', transactionHash: HASH_B };
-    const decision = decideWithdrawal({ type: 'RecordChainOutcome', withdrawalId: 'T-1', outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) }, broadcast, progress);
-    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['NetworkFeePaid', 'InternalTransferConfirmed']);
+    const decision = decideWithdrawal(
+      {
+        type: 'RecordChainOutcome',
+        withdrawalId: 'T-1',
+        outcome: { status: 'success', confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n },
+        at: minutes(5),
+      },
+      broadcast,
+      progress,
+    );
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
+      'NetworkFeePaid',
+      'InternalTransferConfirmed',
+    ]);
   });
 
-  const three: WithdrawalProgressFacts = { ...progress, quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) } };
+  const three: WithdrawalProgressFacts = {
+    ...progress,
+    quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) },
+  };
   const step = {
-    prepare: { type: 'PrepareSigningPayload', withdrawalId: 'T-1', payload: payload(HASH_A, { destinationAddress: cold.registration.address }), at: t0 },
-    approve: (custodianId: string): Later => ({ type: 'ApproveSigning', withdrawalId: 'T-1', custodianId, payloadHash: HASH_A, at: minutes(1) }),
-    sign: { type: 'RecordSignature', withdrawalId: 'T-1', keyId: 'k-hot', payloadHash: HASH_A, transactionHash: HASH_B, signedTransaction: '0x02f8', at: minutes(3) },
-    broadcast: { type: 'RecordBroadcast', withdrawalId: 'T-1', transactionHash: HASH_B, at: minutes(4) },
+    prepare: {
+      type: 'PrepareSigningPayload',
+      withdrawalId: 'T-1',
+      payload: payload(HASH_A, { destinationAddress: cold.registration.address }),
+      at: t0,
+    },
+    approve: (custodianId: string): Later => ({
+      type: 'ApproveSigning',
+      withdrawalId: 'T-1',
+      custodianId,
+      payloadHash: HASH_A,
+      at: minutes(1),
+    }),
+    sign: {
+      type: 'RecordSignature',
+      withdrawalId: 'T-1',
+      keyId: 'k-hot',
+      payloadHash: HASH_A,
+      transactionHash: HASH_B,
+      signedTransaction: '0x02f8',
+      at: minutes(3),
+    },
+    broadcast: {
+      type: 'RecordBroadcast',
+      withdrawalId: 'T-1',
+      transactionHash: HASH_B,
+      at: minutes(4),
+    },
   } as const;
   const givenTransfer = (...commands: Later[]): WithdrawalState => {
     const requested = decideRequestInternalTransfer(transfer, undefined, facts);
-    let state = (requested.ok ? requested.events : []).reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
+    let state = (requested.ok ? requested.events : []).reduce(
+      evolveWithdrawal,
+      undefined as WithdrawalState | undefined,
+    );
     for (const command of commands) {
       const decision = decideWithdrawal(command, state, three);
       if (!decision.ok) throw new Error(`given ${command.type}: ${decision.error.code}`);
@@ -605,19 +1493,48 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     if (state === undefined) throw new Error('no state');
     return state;
   };
-  const approved = () => givenTransfer(step.prepare, step.approve('ann'), step.approve('ben'), step.approve('cat'));
-  const sent = () => givenTransfer(step.prepare, step.approve('ann'), step.approve('ben'), step.approve('cat'), step.sign, step.broadcast);
-  const chainOutcome = (status: 'success' | 'reverted'): Later => ({ type: 'RecordChainOutcome', withdrawalId: 'T-1', outcome: { status, confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n }, at: minutes(5) });
+  const approved = () =>
+    givenTransfer(step.prepare, step.approve('ann'), step.approve('ben'), step.approve('cat'));
+  const sent = () =>
+    givenTransfer(
+      step.prepare,
+      step.approve('ann'),
+      step.approve('ben'),
+      step.approve('cat'),
+      step.sign,
+      step.broadcast,
+    );
+  const chainOutcome = (status: 'success' | 'reverted'): Later => ({
+    type: 'RecordChainOutcome',
+    withdrawalId: 'T-1',
+    outcome: { status, confirmations: 3, feeAsset: 'ETH', feeMinor: 21_000n },
+    at: minutes(5),
+  });
 
   it('TW-15 given the policy refuses the transfer, then WITHDRAWAL_REFUSED_BY_POLICY and nothing is requested; allowed, it is', () => {
-    expect(refused({}, { policy: { ...facts.policy, allowed: false, reason: 'cold-to-hot window closed' } })).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
+    expect(
+      refused(
+        {},
+        { policy: { ...facts.policy, allowed: false, reason: 'cold-to-hot window closed' } },
+      ),
+    ).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
     expect(refused({})).toBe('accepted');
   });
 
   it('TW-15.4 given an unknown source wallet, an asset one of the two wallets lacks, or no positive amount, then each is refused with its code and field', () => {
     expect(refused({}, { source: undefined })).toEqual(['WALLET_UNKNOWN', 'walletId']);
-    expect(refused({}, { source: { ...wallet, registration: { ...wallet.registration, assets: ['USDT'] } } })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'walletId']);
-    expect(refused({}, { destination: { ...cold, registration: { ...cold.registration, assets: ['USDT'] } } })).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'destinationWalletId']);
+    expect(
+      refused(
+        {},
+        { source: { ...wallet, registration: { ...wallet.registration, assets: ['USDT'] } } },
+      ),
+    ).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'walletId']);
+    expect(
+      refused(
+        {},
+        { destination: { ...cold, registration: { ...cold.registration, assets: ['USDT'] } } },
+      ),
+    ).toEqual(['WITHDRAWAL_ASSET_NOT_IN_WALLET', 'destinationWalletId']);
     expect(refused({ amountMinor: 0n })).toEqual(['WITHDRAWAL_AMOUNT_NOT_POSITIVE', 'amountMinor']);
     expect(refused({ amountMinor: 1n })).toBe('accepted');
   });
@@ -625,72 +1542,214 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
   it('given the same transfer requested again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {
     const state = givenTransfer();
     expect(decideRequestInternalTransfer(transfer, state, facts)).toEqual({ ok: true, events: [] });
-    expect(decideRequestInternalTransfer({ ...transfer, amountMinor: 2n }, state, facts)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_ID_TAKEN', path: 'withdrawalId' } });
+    expect(
+      decideRequestInternalTransfer({ ...transfer, amountMinor: 2n }, state, facts),
+    ).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_ID_TAKEN', path: 'withdrawalId' } });
   });
 
   it('assertion: an internal transfer names a destination wallet and no client', () => {
-    expect(() => decideRequestInternalTransfer({ ...transfer, clientId: 'alice' }, undefined, facts)).toThrow(/assertion/);
-    expect(() => decideRequestInternalTransfer({ ...transfer, destinationWalletId: null }, undefined, facts)).toThrow(/assertion/);
+    expect(() =>
+      decideRequestInternalTransfer({ ...transfer, clientId: 'alice' }, undefined, facts),
+    ).toThrow(/assertion/);
+    expect(() =>
+      decideRequestInternalTransfer({ ...transfer, destinationWalletId: null }, undefined, facts),
+    ).toThrow(/assertion/);
   });
 
-  it('TW-15.3 given an internal transfer above the asset\'s threshold, then LargeTransferAlerted names it an internal transfer of no client; a client\'s own threshold does not apply', () => {
-    const thresholds = { perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]), perClientMinor: new Map([['alice', new Map([['ETH', 1n]])]]), notifyRoles: ['head-of-custody'] };
+  it("TW-15.3 given an internal transfer above the asset's threshold, then LargeTransferAlerted names it an internal transfer of no client; a client's own threshold does not apply", () => {
+    const thresholds = {
+      perAssetMinor: new Map([['ETH', 5n * 10n ** 17n]]),
+      perClientMinor: new Map([['alice', new Map([['ETH', 1n]])]]),
+      notifyRoles: ['head-of-custody'],
+    };
     const decision = decideRequestInternalTransfer(transfer, undefined, { ...facts, thresholds });
     expect(decision.ok && decision.events[1]).toEqual({
       type: 'LargeTransferAlerted',
-      data: { kind: 'internal-transfer', movementId: 'T-1', clientId: null, walletId: 'w-hot', asset: 'ETH', amountMinor: 10n ** 18n, thresholdMinor: 5n * 10n ** 17n, thresholdScope: 'asset', notifyRoles: ['head-of-custody'], at: t0 },
+      data: {
+        kind: 'internal-transfer',
+        movementId: 'T-1',
+        clientId: null,
+        walletId: 'w-hot',
+        asset: 'ETH',
+        amountMinor: 10n ** 18n,
+        thresholdMinor: 5n * 10n ** 17n,
+        thresholdScope: 'asset',
+        notifyRoles: ['head-of-custody'],
+        at: t0,
+      },
     });
   });
 
   it('TW-15.4 given a cold-to-hot transfer, then WithdrawalRequested carries its direction, the chain, the larger quorum and the policy version', () => {
-    const coldToHot = { ...transfer, walletId: 'w-cold', destinationWalletId: 'w-hot', destinationAddress: wallet.registration.address };
-    const decision = decideRequestInternalTransfer(coldToHot, undefined, { ...facts, source: cold, destination: wallet, policy: { ...facts.policy, quorumRequired: 2 } });
+    const coldToHot = {
+      ...transfer,
+      walletId: 'w-cold',
+      destinationWalletId: 'w-hot',
+      destinationAddress: wallet.registration.address,
+    };
+    const decision = decideRequestInternalTransfer(coldToHot, undefined, {
+      ...facts,
+      source: cold,
+      destination: wallet,
+      policy: { ...facts.policy, quorumRequired: 2 },
+    });
     const { type: _type, ...fields } = coldToHot;
-    expect(decision.ok && decision.events).toEqual([{ type: 'WithdrawalRequested', data: { ...fields, chain: 'ethereum', quorum: cold.quorum, direction: 'cold-to-hot', policyVersion: 'default-1' } }]); // cold's own quorum (3) is larger than the policy's (2)
+    expect(decision.ok && decision.events).toEqual([
+      {
+        type: 'WithdrawalRequested',
+        data: {
+          ...fields,
+          chain: 'ethereum',
+          quorum: cold.quorum,
+          direction: 'cold-to-hot',
+          policyVersion: 'default-1',
+        },
+      },
+    ]); // cold's own quorum (3) is larger than the policy's (2)
   });
 
   it('given a ledger hold reported for an internal transfer, then WITHDRAWAL_STATE_INVALID: nothing of a client is held for it', () => {
-    expect(decideWithdrawal({ type: 'RecordLedgerHold', withdrawalId: 'T-1', hold: held, at: minutes(2) }, approved(), three)).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_STATE_INVALID', path: 'withdrawalId' } });
+    expect(
+      decideWithdrawal(
+        { type: 'RecordLedgerHold', withdrawalId: 'T-1', hold: held, at: minutes(2) },
+        approved(),
+        three,
+      ),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'WITHDRAWAL_STATE_INVALID', path: 'withdrawalId' },
+    });
   });
 
   it('HK-11c given the transfer is signed, then KeyUsed records the purpose internal-transfer', () => {
     const decision = decideWithdrawal(step.sign, approved(), three);
-    expect(decision.ok && decision.events[1]).toEqual({ type: 'KeyUsed', data: { keyId: 'k-hot', walletId: 'w-hot', purpose: 'internal-transfer', reference: 'T-1', payloadHash: HASH_A, custodians: ['ann', 'ben', 'cat'], requestedBy: 'ops-1', at: minutes(3) } });
+    expect(decision.ok && decision.events[1]).toEqual({
+      type: 'KeyUsed',
+      data: {
+        keyId: 'k-hot',
+        walletId: 'w-hot',
+        purpose: 'internal-transfer',
+        reference: 'T-1',
+        payloadHash: HASH_A,
+        custodians: ['ann', 'ben', 'cat'],
+        requestedBy: 'ops-1',
+        at: minutes(3),
+      },
+    });
   });
 
   it('TW-15 given the transfer reverted on chain, then the burnt gas is paid and InternalTransferFailed reverted: it is never booked as confirmed', () => {
     expect(decideWithdrawal(chainOutcome('reverted'), sent(), three)).toEqual({
       ok: true,
       events: [
-        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'T-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
-        { type: 'InternalTransferFailed', data: { withdrawalId: 'T-1', reason: 'reverted', failedAt: minutes(5) } },
+        {
+          type: 'NetworkFeePaid',
+          data: {
+            walletId: 'w-hot',
+            reference: 'T-1',
+            transactionHash: HASH_B,
+            feeAsset: 'ETH',
+            feeMinor: 21_000n,
+            at: minutes(5),
+          },
+        },
+        {
+          type: 'InternalTransferFailed',
+          data: { withdrawalId: 'T-1', reason: 'reverted', failedAt: minutes(5) },
+        },
       ],
     });
   });
 
-  it('TW-15 given the transfer succeeded, then InternalTransferConfirmed names both wallets, the asset, the amount and the transaction; the fee is the house\'s NetworkFeePaid', () => {
+  it("TW-15 given the transfer succeeded, then InternalTransferConfirmed names both wallets, the asset, the amount and the transaction; the fee is the house's NetworkFeePaid", () => {
     expect(decideWithdrawal(chainOutcome('success'), sent(), three)).toEqual({
       ok: true,
       events: [
-        { type: 'NetworkFeePaid', data: { walletId: 'w-hot', reference: 'T-1', transactionHash: HASH_B, feeAsset: 'ETH', feeMinor: 21_000n, at: minutes(5) } },
-        { type: 'InternalTransferConfirmed', data: { withdrawalId: 'T-1', sourceWalletId: 'w-hot', destinationWalletId: 'w-cold', asset: 'ETH', amountMinor: 10n ** 18n, transactionHash: HASH_B, confirmedAt: minutes(5) } },
+        {
+          type: 'NetworkFeePaid',
+          data: {
+            walletId: 'w-hot',
+            reference: 'T-1',
+            transactionHash: HASH_B,
+            feeAsset: 'ETH',
+            feeMinor: 21_000n,
+            at: minutes(5),
+          },
+        },
+        {
+          type: 'InternalTransferConfirmed',
+          data: {
+            withdrawalId: 'T-1',
+            sourceWalletId: 'w-hot',
+            destinationWalletId: 'w-cold',
+            asset: 'ETH',
+            amountMinor: 10n ** 18n,
+            transactionHash: HASH_B,
+            confirmedAt: minutes(5),
+          },
+        },
       ],
     });
   });
 
-  it('given the broadcast transfer will never be mined, or is cancelled before signing, then InternalTransferFailed dropped or cancelled, never a client\'s WithdrawalFailed', () => {
-    expect(decideWithdrawal({ type: 'RecordTransactionDropped', withdrawalId: 'T-1', transactionHash: HASH_B, at: minutes(6) }, sent(), three)).toEqual({ ok: true, events: [{ type: 'InternalTransferFailed', data: { withdrawalId: 'T-1', reason: 'dropped', failedAt: minutes(6) } }] });
-    expect(decideWithdrawal({ type: 'CancelWithdrawal', withdrawalId: 'T-1', cancelledBy: 'ops-2', reason: 'window closed', at: minutes(2) }, givenTransfer(step.prepare), three)).toEqual({
+  it("given the broadcast transfer will never be mined, or is cancelled before signing, then InternalTransferFailed dropped or cancelled, never a client's WithdrawalFailed", () => {
+    expect(
+      decideWithdrawal(
+        {
+          type: 'RecordTransactionDropped',
+          withdrawalId: 'T-1',
+          transactionHash: HASH_B,
+          at: minutes(6),
+        },
+        sent(),
+        three,
+      ),
+    ).toEqual({
       ok: true,
       events: [
-        { type: 'WithdrawalCancelled', data: { withdrawalId: 'T-1', cancelledBy: 'ops-2', reason: 'window closed', at: minutes(2) } },
-        { type: 'InternalTransferFailed', data: { withdrawalId: 'T-1', reason: 'cancelled', failedAt: minutes(2) } },
+        {
+          type: 'InternalTransferFailed',
+          data: { withdrawalId: 'T-1', reason: 'dropped', failedAt: minutes(6) },
+        },
+      ],
+    });
+    expect(
+      decideWithdrawal(
+        {
+          type: 'CancelWithdrawal',
+          withdrawalId: 'T-1',
+          cancelledBy: 'ops-2',
+          reason: 'window closed',
+          at: minutes(2),
+        },
+        givenTransfer(step.prepare),
+        three,
+      ),
+    ).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'WithdrawalCancelled',
+          data: {
+            withdrawalId: 'T-1',
+            cancelledBy: 'ops-2',
+            reason: 'window closed',
+            at: minutes(2),
+          },
+        },
+        {
+          type: 'InternalTransferFailed',
+          data: { withdrawalId: 'T-1', reason: 'cancelled', failedAt: minutes(2) },
+        },
       ],
     });
   });
 
   it('assertion: a recorded movement with neither a client nor a destination wallet is a bug in the stream, not a confirmation', () => {
-    const broken: WithdrawalState = { ...sent(), request: { ...sent().request, destinationWalletId: null } };
+    const broken: WithdrawalState = {
+      ...sent(),
+      request: { ...sent().request, destinationWalletId: null },
+    };
     expect(() => decideWithdrawal(chainOutcome('success'), broken, three)).toThrow(/assertion/);
   });
 });

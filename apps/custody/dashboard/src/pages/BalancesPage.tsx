@@ -12,12 +12,22 @@ const STATEMENT_PAGE_LINES = 50;
 function Balances({ clientId }: { readonly clientId: string }) {
   const { session, moment } = useDashboard();
   const query = atQuery(moment);
-  const { result } = useResource(() => callService<BalancesAnswer>(session, 'ledger', `/v1/clients/${encodeURIComponent(clientId)}/balances${query}`), `${clientId}${query}`, moment.kind === 'live');
+  const { result } = useResource(
+    () =>
+      callService<BalancesAnswer>(
+        session,
+        'ledger',
+        `/v1/clients/${encodeURIComponent(clientId)}/balances${query}`,
+      ),
+    `${clientId}${query}`,
+    moment.kind === 'live',
+  );
   return (
     <>
       {result?.ok === true && (
         <p id="balances-caption" className="muted">
-          {result.body.clientId}, {moment.kind === 'live' ? 'live' : `as at ${moment.instant}`}, event-store position {result.body.asOfPosition}
+          {result.body.clientId}, {moment.kind === 'live' ? 'live' : `as at ${moment.instant}`},
+          event-store position {result.body.asOfPosition}
         </p>
       )}
       {result?.ok === false && (
@@ -25,9 +35,17 @@ function Balances({ clientId }: { readonly clientId: string }) {
           <Problem refusal={result} />
         </div>
       )}
-      <table id="balances" data-as-of-position={result?.ok === true ? result.body.asOfPosition : undefined}>
+      <table
+        id="balances"
+        data-as-of-position={result?.ok === true ? result.body.asOfPosition : undefined}
+      >
         <thead>
-          <tr><th>Asset</th><th className="num">Posted</th><th className="num">Pending debits</th><th className="num">Available</th></tr>
+          <tr>
+            <th>Asset</th>
+            <th className="num">Posted</th>
+            <th className="num">Pending debits</th>
+            <th className="num">Available</th>
+          </tr>
         </thead>
         <tbody>
           {result?.ok === true &&
@@ -47,16 +65,37 @@ function Balances({ clientId }: { readonly clientId: string }) {
 
 function Books() {
   const { session, moment } = useDashboard();
-  const { result } = useResource(moment.kind === 'live' ? () => callService<InvariantsAnswer>(session, 'ledger', '/v1/books/invariants') : null, 'books', true);
-  if (moment.kind === 'at') return <NotAtMoment what="The books' check" why="the ledger checks its read models as they are now" />;
+  const { result } = useResource(
+    moment.kind === 'live'
+      ? () => callService<InvariantsAnswer>(session, 'ledger', '/v1/books/invariants')
+      : null,
+    'books',
+    true,
+  );
+  if (moment.kind === 'at')
+    return (
+      <NotAtMoment
+        what="The books' check"
+        why="the ledger checks its read models as they are now"
+      />
+    );
   return (
     <div id="books">
       <Loaded result={result}>
         {(books) =>
           books.ok ? (
-            <p><span className="ok">in balance</span>: client liabilities plus house balances equal the custody assets recorded, for every asset (position {books.asOfPosition})</p>
+            <p>
+              <span className="ok">in balance</span>: client liabilities plus house balances equal
+              the custody assets recorded, for every asset (position {books.asOfPosition})
+            </p>
           ) : (
-            <p><span className="bad">OUT OF BALANCE</span>: {books.assets.filter((asset) => !asset.holds).map((asset) => asset.asset).join(', ')}</p>
+            <p>
+              <span className="bad">OUT OF BALANCE</span>:{' '}
+              {books.assets
+                .filter((asset) => !asset.holds)
+                .map((asset) => asset.asset)
+                .join(', ')}
+            </p>
           )
         }
       </Loaded>
@@ -73,36 +112,77 @@ function Statement({ clientId }: { readonly clientId: string }) {
   const [after, setAfter] = useState<string[]>(['0']);
   const cursor = after.at(-1) ?? '0';
   const query = atQuery(moment);
-  const limit = useResource(moment.kind === 'at' ? () => callService<BalancesAnswer>(session, 'ledger', `/v1/clients/${encodeURIComponent(clientId)}/balances${query}`) : null, `${clientId}${query}`, false);
-  const upTo = moment.kind === 'at' && limit.result?.ok === true ? BigInt(limit.result.body.asOfPosition) : undefined;
+  const limit = useResource(
+    moment.kind === 'at'
+      ? () =>
+          callService<BalancesAnswer>(
+            session,
+            'ledger',
+            `/v1/clients/${encodeURIComponent(clientId)}/balances${query}`,
+          )
+      : null,
+    `${clientId}${query}`,
+    false,
+  );
+  const upTo =
+    moment.kind === 'at' && limit.result?.ok === true
+      ? BigInt(limit.result.body.asOfPosition)
+      : undefined;
   const { result } = useResource(
-    () => callService<StatementAnswer>(session, 'ledger', `/v1/clients/${encodeURIComponent(clientId)}/statement?after=${cursor}&limit=${STATEMENT_PAGE_LINES}`),
+    () =>
+      callService<StatementAnswer>(
+        session,
+        'ledger',
+        `/v1/clients/${encodeURIComponent(clientId)}/statement?after=${cursor}&limit=${STATEMENT_PAGE_LINES}`,
+      ),
     `${clientId}/${cursor}`,
     moment.kind === 'live',
   );
-  if (moment.kind === 'at' && upTo === undefined) return limit.result?.ok === false ? <Problem refusal={limit.result} /> : null;
+  if (moment.kind === 'at' && upTo === undefined)
+    return limit.result?.ok === false ? <Problem refusal={limit.result} /> : null;
   return (
     <Loaded result={result}>
       {(statement) => {
-        const lines = statement.lines.filter((line) => upTo === undefined || BigInt(line.globalPosition) <= upTo);
-        const more = statement.next !== null && (upTo === undefined || BigInt(statement.next) < upTo);
+        const lines = statement.lines.filter(
+          (line) => upTo === undefined || BigInt(line.globalPosition) <= upTo,
+        );
+        const more =
+          statement.next !== null && (upTo === undefined || BigInt(statement.next) < upTo);
         return (
           <>
             <p id="statement-caption" className="muted">
-              {upTo === undefined ? 'Movements, oldest first' : `Movements up to event-store position ${upTo} (the ledger's position at that moment), oldest first`}; lines after position {cursor}.
+              {upTo === undefined
+                ? 'Movements, oldest first'
+                : `Movements up to event-store position ${upTo} (the ledger's position at that moment), oldest first`}
+              ; lines after position {cursor}.
             </p>
             <table id="statement">
               <thead>
-                <tr><th>When</th><th>Position</th><th>Asset</th><th>Reason</th><th>Source</th><th className="num">Amount</th><th className="num">Pending change</th><th className="num">Balance after</th><th className="num">Available after</th></tr>
+                <tr>
+                  <th>When</th>
+                  <th>Position</th>
+                  <th>Asset</th>
+                  <th>Reason</th>
+                  <th>Source</th>
+                  <th className="num">Amount</th>
+                  <th className="num">Pending change</th>
+                  <th className="num">Balance after</th>
+                  <th className="num">Available after</th>
+                </tr>
               </thead>
               <tbody>
                 {lines.map((line) => (
-                  <tr key={`${line.globalPosition}:${line.line}`} data-position={line.globalPosition}>
+                  <tr
+                    key={`${line.globalPosition}:${line.line}`}
+                    data-position={line.globalPosition}
+                  >
                     <td>{line.occurredAt}</td>
                     <td>{line.globalPosition}</td>
                     <td>{line.asset}</td>
                     <td>{line.reason}</td>
-                    <td><code>{line.sourceReference}</code></td>
+                    <td>
+                      <code>{line.sourceReference}</code>
+                    </td>
                     <td className="num">{formatMinor(line.amountMinor, line.asset)}</td>
                     <td className="num">{formatMinor(line.pendingChangeMinor, line.asset)}</td>
                     <td className="num">{formatMinor(line.balanceAfterMinor, line.asset)}</td>
@@ -112,9 +192,30 @@ function Statement({ clientId }: { readonly clientId: string }) {
               </tbody>
             </table>
             <div className="row">
-              <button id="statement-first" type="button" disabled={after.length === 1} onClick={() => setAfter(['0'])}>First page</button>
-              <button id="statement-previous" type="button" disabled={after.length === 1} onClick={() => setAfter(after.slice(0, -1))}>Previous page</button>
-              <button id="statement-next" type="button" disabled={!more} onClick={() => statement.next !== null && setAfter([...after, statement.next])}>Next page</button>
+              <button
+                id="statement-first"
+                type="button"
+                disabled={after.length === 1}
+                onClick={() => setAfter(['0'])}
+              >
+                First page
+              </button>
+              <button
+                id="statement-previous"
+                type="button"
+                disabled={after.length === 1}
+                onClick={() => setAfter(after.slice(0, -1))}
+              >
+                Previous page
+              </button>
+              <button
+                id="statement-next"
+                type="button"
+                disabled={!more}
+                onClick={() => statement.next !== null && setAfter([...after, statement.next])}
+              >
+                Next page
+              </button>
             </div>
           </>
         );
@@ -135,7 +236,14 @@ export function BalancesPage() {
       <Section id="balances" title="Client balances">
         <form id="client-form" className="row" onSubmit={show}>
           <label>
-            Client <input id="client-id" value={draft} maxLength={128} required onChange={(event) => setDraft(event.target.value)} />
+            Client{' '}
+            <input
+              id="client-id"
+              value={draft}
+              maxLength={128}
+              required
+              onChange={(event) => setDraft(event.target.value)}
+            />
           </label>
           <button type="submit">Show</button>
         </form>

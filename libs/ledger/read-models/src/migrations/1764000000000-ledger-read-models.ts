@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /** Schema of the migration's data source (the service's own schema, e.g. `ledger`). */
 function schemaOf(queryRunner: QueryRunner): string {
   const schema = (queryRunner.connection.options as { schema?: string }).schema;
-  if (schema === undefined || !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`assertion: read-model schema '${String(schema)}' is not a plain identifier`);
+  if (schema === undefined || !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`assertion: read-model schema '${String(schema)}' is not a plain identifier`);
   return schema;
 }
 
@@ -31,7 +32,9 @@ export class LedgerReadModels1764000000000 implements MigrationInterface {
         available_minor numeric(40, 0) not null,
         last_position int8 not null
       )`);
-    await queryRunner.query(`create index rm_account_balances_owner on ${schema}.rm_account_balances (kind, owner_id, asset)`);
+    await queryRunner.query(
+      `create index rm_account_balances_owner on ${schema}.rm_account_balances (kind, owner_id, asset)`,
+    );
     await queryRunner.query(`
       create table ${schema}.rm_statement_lines (
         client_id text not null,
@@ -69,6 +72,12 @@ export class LedgerReadModels1764000000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
-    for (const table of ['rm_withdrawal_holds', 'rm_asset_totals', 'rm_statement_lines', 'rm_account_balances']) await queryRunner.query(`drop table if exists ${schema}.${table}`);
+    for (const table of [
+      'rm_withdrawal_holds',
+      'rm_asset_totals',
+      'rm_statement_lines',
+      'rm_account_balances',
+    ])
+      await queryRunner.query(`drop table if exists ${schema}.${table}`);
   }
 }
