@@ -1,5 +1,5 @@
 import type { Queryable } from './queryable';
-import { assertSchemaName } from './schema';
+import { assertSchemaName } from './schema-name';
 
 /**
  * SQLSTATE of a refused change of history: 42501 insufficient_privilege, the code PostgreSQL

@@ -3,7 +3,7 @@ import type { AuthenticatedRequest } from '@custody/auth';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import type { NextFunction, Request, Response } from 'express';
 import type { ClientDataMarked } from './client-data';
-import type { SecurityEventRecorder } from './security-events';
+import type { SecurityEvent, SecurityEventRecorder } from './security-events';
 
 /** Probes and scrapes are not logged: they would drown the access log. */
 const UNLOGGED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -28,9 +28,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 };
-
-/** Stable values of the access log's `securityEvent` field (HK-22). Never rename or reuse. */
-export type SecurityEvent = 'AUTHENTICATION_FAILED' | 'ACCESS_DENIED' | 'CLIENT_DATA_READ';
 
 /** Roles that are workloads, not people: their reads of client data are not a staff read. */
 const WORKLOAD_ROLES: ReadonlySet<string> = new Set(['custody-service']);

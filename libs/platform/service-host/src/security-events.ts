@@ -4,12 +4,14 @@ import { guardHistory, withSchemaDdl } from '@custody/event-store';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { Counter } from 'prom-client';
 import type { Pool } from 'pg';
-import type { SecurityEvent } from './http-observability';
 import { RateLimitedWarning } from './resilience';
 import { DATABASE_POOL, SERVICE_CONFIG } from './tokens';
 import type { ServiceConfig } from './config';
 import { z } from 'zod/v4';
 import { parseInput, positionText } from './http-input';
+
+/** Stable values of the access log's `securityEvent` field (HK-22). Never rename or reuse. */
+export type SecurityEvent = 'AUTHENTICATION_FAILED' | 'ACCESS_DENIED' | 'CLIENT_DATA_READ';
 
 /** Events waiting to be written; beyond this (the database away under a flood of 401s) the newest are dropped, counted and logged. */
 export const SECURITY_EVENTS_QUEUE_MAX = 10_000;
