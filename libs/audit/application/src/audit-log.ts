@@ -35,7 +35,7 @@ import {
   EventSourcedStreams,
   guardHistory,
   withSchemaDdl,
-  type Aggregate,
+  type Fold,
   type PostgresEventStore,
 } from '@custody/event-store';
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
@@ -57,8 +57,8 @@ export interface CheckpointSigned {
   readonly data: Checkpoint;
 }
 
-const CHECKPOINTS_AGGREGATE: Aggregate<readonly Checkpoint[], CheckpointSigned> = {
-  initial: [],
+const CHECKPOINTS_AGGREGATE: Fold<readonly Checkpoint[], CheckpointSigned> = {
+  initialState: [],
   eventTypes: new Set(['AuditCheckpointSigned']),
   evolve: (checkpoints, event) => [...checkpoints, event.data],
 };

@@ -1,7 +1,7 @@
 import {
   AMOUNT_FIELD_PATTERN,
   EventSourcedStreams,
-  type Aggregate,
+  type Fold,
   type PostgresEventStore,
   type Transaction,
 } from '@custody/event-store';
@@ -19,8 +19,8 @@ import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
 /** The ledger's record of the wallets it books movements for (neither a client's nor the house's books). */
 export const CUSTODY_WALLETS_STREAM_ID = 'ledger-custody-wallets';
 
-const CUSTODY_WALLETS_AGGREGATE: Aggregate<CustodyWallets, CustodyWalletEvent> = {
-  initial: initialCustodyWallets,
+const CUSTODY_WALLETS_AGGREGATE: Fold<CustodyWallets, CustodyWalletEvent> = {
+  initialState: initialCustodyWallets,
   eventTypes: new Set(['CustodyWalletRecognised']),
   evolve: evolveCustodyWallets,
 };

@@ -1,7 +1,7 @@
 import {
   AMOUNT_FIELD_PATTERN,
   EventSourcedStreams,
-  type Aggregate,
+  type Fold,
   type PostgresEventStore,
   type Transaction,
 } from '@custody/event-store';
@@ -19,8 +19,8 @@ import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
 export const HOUSE_STREAM_PREFIX = 'ledger-house-';
 export const HOUSE_BOOKS_STREAM_ID = `${HOUSE_STREAM_PREFIX}books`;
 
-const HOUSE_AGGREGATE: Aggregate<HouseJournals, LedgerEvent> = {
-  initial: new Map(),
+const HOUSE_AGGREGATE: Fold<HouseJournals, LedgerEvent> = {
+  initialState: new Map(),
   eventTypes: new Set(['JournalPosted']),
   evolve: (booked, event) =>
     event.type === 'JournalPosted'

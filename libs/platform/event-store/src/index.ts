@@ -46,11 +46,11 @@ export {
   STREAM_COMMAND_ATTEMPTS_MAX,
   storedEventData,
   type AfterAppend,
-  type Aggregate,
+  type Fold,
   type CommandMetadata,
   type DomainEvent,
   type Executed,
   type Loaded,
   type StreamCodec,
-  type StreamDecision,
+  type Decision,
 } from './streams';

@@ -4,6 +4,9 @@ import { EventIdConflictError, WrongExpectedVersionError } from './errors';
 import { READ_PAGE_EVENTS_MAX } from './limits';
 import type { PostgresEventStore, Transaction } from './postgres-event-store';
 import type { JsonObject, RecordedEvent } from './types';
+import type { Decision, DomainEvent, Fold } from '@custody/decider';
+
+export type { Decision, DomainEvent, Fold } from '@custody/decider';
 
 /** A command loses a race for its stream at most this many times before it gives up. */
 export const STREAM_COMMAND_ATTEMPTS_MAX = 5;
@@ -15,29 +18,11 @@ export function deterministicUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** What a pure `decide` returns: the events to append (none: nothing to do, e.g. a retried command), or why not. */
-export type StreamDecision<E, Err> =
-  | { readonly ok: true; readonly events: readonly E[] }
-  | { readonly ok: false; readonly error: Err };
-
 /** How a service stores its domain events: which fields are bigint (decimal text in storage) and the schema version. */
 export interface StreamCodec {
   readonly bigintFields: RegExp;
   /** Every event of the service is stored at this version (a change is a new version plus an upcaster). */
   readonly schemaVersion: number;
-}
-
-export interface DomainEvent {
-  readonly type: string;
-  readonly data: object;
-}
-
-/** A stream's fold: its start and how each event moves it. */
-export interface Aggregate<S, E extends DomainEvent> {
-  readonly initial: S;
-  /** Event types this stream holds: anything else is a programmer error (an upcaster is missing). */
-  readonly eventTypes: ReadonlySet<string>;
-  evolve(state: S, event: E): S;
 }
 
 export interface Loaded<S> {
@@ -59,7 +44,7 @@ export type AfterAppend<S, E> = (
   transaction: Transaction,
 ) => Promise<void>;
 
-export type Executed<S, E, Err> = StreamDecision<E, Err> & {
+export type Executed<S, E, Err> = Decision<E, Err> & {
   readonly state: S;
   readonly positions: readonly bigint[];
 };
@@ -102,11 +87,11 @@ export class EventSourcedStreams {
    */
   async load<S, E extends DomainEvent>(
     streamId: string,
-    aggregate: Aggregate<S, E>,
+    aggregate: Fold<S, E>,
     transaction?: Transaction,
     include?: (event: E) => boolean,
   ): Promise<Loaded<S>> {
-    let state = aggregate.initial;
+    let state = aggregate.initialState;
     let version = 0n;
     for (;;) {
       const page = await this.store.readStream(
@@ -129,8 +114,8 @@ export class EventSourcedStreams {
    */
   async execute<S, E extends DomainEvent, Err>(
     streamId: string,
-    aggregate: Aggregate<S, E>,
-    decide: (state: S) => StreamDecision<E, Err> | Promise<StreamDecision<E, Err>>,
+    aggregate: Fold<S, E>,
+    decide: (state: S) => Decision<E, Err> | Promise<Decision<E, Err>>,
     metadata: CommandMetadata,
     options: { readonly transaction?: Transaction; readonly afterAppend?: AfterAppend<S, E> } = {},
   ): Promise<Executed<S, E, Err>> {
@@ -143,8 +128,8 @@ export class EventSourcedStreams {
 
   private async executeIn<S, E extends DomainEvent, Err>(
     streamId: string,
-    aggregate: Aggregate<S, E>,
-    decide: (state: S) => StreamDecision<E, Err> | Promise<StreamDecision<E, Err>>,
+    aggregate: Fold<S, E>,
+    decide: (state: S) => Decision<E, Err> | Promise<Decision<E, Err>>,
     metadata: CommandMetadata,
     transaction: Transaction,
     afterAppend: AfterAppend<S, E> | undefined,

@@ -1,4 +1,4 @@
-import type { Aggregate, StreamCodec } from '@custody/event-store';
+import type { Fold, StreamCodec } from '@custody/event-store';
 import type { ChainBalance, RuleResult } from '@custody/policy-domain';
 import {
   evolveBreaches,
@@ -21,8 +21,8 @@ export const GOVERNANCE_STREAM_ID = 'policy-governance';
 export const COMMINGLING_STREAM_ID = 'policy-commingling-exceptions';
 export const BREACHES_STREAM_ID = 'policy-breaches';
 
-export const GOVERNANCE_AGGREGATE: Aggregate<GovernanceState, GovernanceEvent> = {
-  initial: initialGovernanceState,
+export const GOVERNANCE_AGGREGATE: Fold<GovernanceState, GovernanceEvent> = {
+  initialState: initialGovernanceState,
   eventTypes: new Set([
     'PolicyVersionProposed',
     'PolicyVersionApproved',
@@ -34,14 +34,14 @@ export const GOVERNANCE_AGGREGATE: Aggregate<GovernanceState, GovernanceEvent> =
   evolve: evolveGovernance,
 };
 
-export const COMMINGLING_AGGREGATE: Aggregate<ComminglingState, ComminglingEvent> = {
-  initial: initialComminglingState,
+export const COMMINGLING_AGGREGATE: Fold<ComminglingState, ComminglingEvent> = {
+  initialState: initialComminglingState,
   eventTypes: new Set(['ComminglingExceptionRecorded']),
   evolve: evolveCommingling,
 };
 
-export const BREACHES_AGGREGATE: Aggregate<ReadonlyMap<string, OpenBreach>, BreachEvent> = {
-  initial: new Map(),
+export const BREACHES_AGGREGATE: Fold<ReadonlyMap<string, OpenBreach>, BreachEvent> = {
+  initialState: new Map(),
   eventTypes: new Set(['ComplianceBreachDetected', 'ComplianceBreachResolved']),
   evolve: evolveBreaches,
 };
@@ -62,11 +62,11 @@ export interface OnChainCheckRecorded {
   };
 }
 
-export const ONCHAIN_CHECKS_AGGREGATE: Aggregate<
+export const ONCHAIN_CHECKS_AGGREGATE: Fold<
   readonly OnChainCheckRecorded['data'][],
   OnChainCheckRecorded
 > = {
-  initial: [],
+  initialState: [],
   eventTypes: new Set(['OnChainComplianceChecked']),
   evolve: (checks, event) => [...checks, event.data],
 };

@@ -1,4 +1,4 @@
-import type { Aggregate, Executed } from '@custody/event-store';
+import type { Fold, Executed } from '@custody/event-store';
 import {
   decideWithdrawal,
   type PolicyError,
@@ -11,8 +11,8 @@ import type { PolicyService } from './policy-service';
 
 type Decided = WithdrawalPolicyDecided['data'];
 
-const WITHDRAWAL_DECISION_AGGREGATE: Aggregate<Decided | undefined, WithdrawalPolicyDecided> = {
-  initial: undefined,
+const WITHDRAWAL_DECISION_AGGREGATE: Fold<Decided | undefined, WithdrawalPolicyDecided> = {
+  initialState: undefined,
   eventTypes: new Set(['WithdrawalPolicyDecided']),
   evolve: (_state, event) => event.data,
 };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { JOURNAL_POSTED_TYPE, LEDGER_EVENTS_TOPIC, type JournalPostedV1 } from '@custody/contracts';
 import {
   EventSourcedStreams,
-  type Aggregate,
+  type Fold,
   type PostgresEventStore,
   type Transaction,
 } from '@custody/event-store';
@@ -39,8 +39,8 @@ export interface DailyRunRecorded {
   };
 }
 
-const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, DailyRunRecorded['data']>, DailyRunRecorded> = {
-  initial: new Map(),
+const RUNS_AGGREGATE: Fold<ReadonlyMap<string, DailyRunRecorded['data']>, DailyRunRecorded> = {
+  initialState: new Map(),
   eventTypes: new Set(['DailyBalanceRunCompleted']),
   evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
 };

@@ -1,4 +1,4 @@
-import { type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import { type Fold, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import {
   decideDiscrepancy,
   evolveDiscrepancy,
@@ -28,8 +28,8 @@ const NOTIFIED: ReadonlySet<DiscrepancyEvent['type']> = new Set([
   'ShortfallOverdue',
 ]);
 
-const DISCREPANCY_AGGREGATE: Aggregate<DiscrepancyState | undefined, DiscrepancyEvent> = {
-  initial: undefined,
+const DISCREPANCY_AGGREGATE: Fold<DiscrepancyState | undefined, DiscrepancyEvent> = {
+  initialState: undefined,
   eventTypes: new Set([
     'DiscrepancyDetected',
     'InvestigationNoteAdded',

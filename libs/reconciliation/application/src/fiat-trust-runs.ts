@@ -4,7 +4,7 @@ import {
   FIAT_MOVEMENT_RECORDED_TYPE,
   type FiatMovementRecordedV1,
 } from '@custody/contracts';
-import { guardHistory, type Aggregate, type PostgresEventStore } from '@custody/event-store';
+import { guardHistory, type Fold, type PostgresEventStore } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
 import {
   decideTrustAccount,
@@ -104,15 +104,13 @@ export interface FiatTrustRunCompleted {
 type RunData = FiatTrustRunCompleted['data'];
 
 /** One stream per trust account: its registration and its statements (and the single-person imports of before, ignored). */
-const TRUST_ACCOUNT_AGGREGATE: Aggregate<
-  TrustAccountState,
-  TrustAccountEvent | TrustStatementImported
-> = {
-  initial: initialTrustAccountState(),
-  eventTypes: new Set([...TRUST_ACCOUNT_EVENT_TYPES, 'TrustStatementImported']),
-  evolve: (state, event) =>
-    event.type === 'TrustStatementImported' ? state : evolveTrustAccount(state, event),
-};
+const TRUST_ACCOUNT_AGGREGATE: Fold<TrustAccountState, TrustAccountEvent | TrustStatementImported> =
+  {
+    initialState: initialTrustAccountState(),
+    eventTypes: new Set([...TRUST_ACCOUNT_EVENT_TYPES, 'TrustStatementImported']),
+    evolve: (state, event) =>
+      event.type === 'TrustStatementImported' ? state : evolveTrustAccount(state, event),
+  };
 
 const trustStreamId = (accountId: string) => `recon-trust-${accountId}`;
 
@@ -125,8 +123,8 @@ function viewOf(state: TrustAccountState): TrustAccountView {
   };
 }
 
-const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, RunData>, FiatTrustRunCompleted> = {
-  initial: new Map(),
+const RUNS_AGGREGATE: Fold<ReadonlyMap<string, RunData>, FiatTrustRunCompleted> = {
+  initialState: new Map(),
   eventTypes: new Set(['FiatTrustRunCompleted']),
   evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
 };

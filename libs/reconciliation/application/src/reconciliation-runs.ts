@@ -10,7 +10,7 @@ import {
   type WalletRegisteredV1,
   type WithdrawalConfirmedV1,
 } from '@custody/contracts';
-import { type Aggregate, type PostgresEventStore, type Transaction } from '@custody/event-store';
+import { type Fold, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
 import {
   cutOffInstant,
@@ -95,8 +95,8 @@ export interface ReconciliationRunRecorded {
 
 type RunData = ReconciliationRunRecorded['data'];
 
-const RUNS_AGGREGATE: Aggregate<ReadonlyMap<string, RunData>, ReconciliationRunRecorded> = {
-  initial: new Map(),
+const RUNS_AGGREGATE: Fold<ReadonlyMap<string, RunData>, ReconciliationRunRecorded> = {
+  initialState: new Map(),
   eventTypes: new Set(['ReconciliationRunCompleted']),
   evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
 };

@@ -6,7 +6,7 @@ import {
 } from '@custody/event-store';
 import type { WalletError } from '@custody/wallet-domain';
 
-export type { Aggregate, CommandMetadata } from '@custody/event-store';
+export type { Fold, CommandMetadata } from '@custody/event-store';
 
 /** Bigint fields of wallet events: amounts (`...Minor`) and chain heights (`blockNumber`); every wallet event at schema version 1. */
 export const WALLET_CODEC: StreamCodec = {

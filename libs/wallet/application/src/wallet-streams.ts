@@ -17,7 +17,7 @@ import {
   type WithdrawalEvent,
   type WithdrawalState,
 } from '@custody/wallet-domain';
-import type { Aggregate } from './event-sourced';
+import type { Fold } from './event-sourced';
 
 /** Stream ids of the wallet service's store (schema `wallet`); the Kafka key of each event. */
 export const walletStreamId = (walletId: string) => `wallet-${walletId}`;
@@ -26,14 +26,14 @@ export const withdrawalStreamId = (withdrawalId: string) => `wallet-withdrawal-$
 export const allowListStreamId = (clientId: string) => `wallet-allowlist-${clientId}`;
 export const depositStreamId = (depositId: string) => `wallet-deposit-${depositId}`;
 
-export const WALLET_AGGREGATE: Aggregate<WalletState | undefined, WalletEvent> = {
-  initial: undefined,
+export const WALLET_AGGREGATE: Fold<WalletState | undefined, WalletEvent> = {
+  initialState: undefined,
   eventTypes: new Set(['WalletRegistered', 'KeyRotationRequested', 'WalletKeyRotated']),
   evolve: evolveWallet,
 };
 
-export const ROSTER_AGGREGATE: Aggregate<RosterState, RosterEvent> = {
-  initial: initialRosterState,
+export const ROSTER_AGGREGATE: Fold<RosterState, RosterEvent> = {
+  initialState: initialRosterState,
   eventTypes: new Set([
     'CustodianRegistered',
     'KeyAccessChangeRequested',
@@ -45,8 +45,8 @@ export const ROSTER_AGGREGATE: Aggregate<RosterState, RosterEvent> = {
   evolve: evolveRoster,
 };
 
-export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, WithdrawalEvent> = {
-  initial: undefined,
+export const WITHDRAWAL_AGGREGATE: Fold<WithdrawalState | undefined, WithdrawalEvent> = {
+  initialState: undefined,
   eventTypes: new Set([
     'WithdrawalRequested',
     'SigningPayloadPrepared',
@@ -69,8 +69,8 @@ export const WITHDRAWAL_AGGREGATE: Aggregate<WithdrawalState | undefined, Withdr
   evolve: evolveWithdrawal,
 };
 
-export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
-  initial: initialAllowListState,
+export const ALLOW_LIST_AGGREGATE: Fold<AllowListState, AllowListEvent> = {
+  initialState: initialAllowListState,
   eventTypes: new Set([
     'OwnershipChallengeIssued',
     'AddressOwnershipProven',
@@ -83,8 +83,8 @@ export const ALLOW_LIST_AGGREGATE: Aggregate<AllowListState, AllowListEvent> = {
   evolve: evolveAllowList,
 };
 
-export const DEPOSIT_AGGREGATE: Aggregate<DepositState | undefined, DepositEvent> = {
-  initial: undefined,
+export const DEPOSIT_AGGREGATE: Fold<DepositState | undefined, DepositEvent> = {
+  initialState: undefined,
   eventTypes: new Set([
     'DepositObserved',
     'DepositFlaggedForReview',
