@@ -4,7 +4,8 @@ import { availableBalance, clientAccount } from './accounts';
 import { assetBooks } from './books';
 import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
 import { checkJournal } from './journal';
-import { decideLedger, type AssetDecimals } from './ledger';
+import { decideLedger } from './ledger';
+import type { AssetDecimals } from './ledger-decision';
 import type { LedgerCommand } from './ledger-commands';
 import type { LedgerEvent } from './ledger-events';
 import {

@@ -1,4 +1,6 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
+  custodyWalletsDecider,
   decideRecogniseWallet,
   evolveCustodyWallets,
   initialCustodyWallets,
@@ -20,21 +22,25 @@ const recognise = (wallet: RecogniseWallet['wallet'] = cold): RecogniseWallet =>
   registeredAt: '2026-12-07T09:00:00.000Z',
   sourceEventId: 'evt-1',
 });
-const given = (events: readonly CustodyWalletEvent[]): CustodyWallets =>
-  events.reduce(evolveCustodyWallets, initialCustodyWallets);
+const spec = deciderSpecification(custodyWalletsDecider);
+const given = (events: readonly CustodyWalletEvent[]): CustodyWallets => spec.given(events).state;
+const coldRecognised: CustodyWalletEvent = {
+  type: 'CustodyWalletRecognised',
+  data: { ...cold, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' },
+};
 
 describe('custody wallets the ledger books for (issue 22, defence in depth)', () => {
   describe('when no wallet is known', () => {
     it('a registration from the wallet service is recognised, with its source and instant', () => {
-      expect(decideRecogniseWallet(recognise(), initialCustodyWallets)).toEqual({
-        ok: true,
-        events: [
+      spec
+        .given([])
+        .when(recognise())
+        .thenEmits([
           {
             type: 'CustodyWalletRecognised',
             data: { ...cold, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' },
           },
-        ],
-      });
+        ]);
     });
 
     it('a movement naming any wallet is refused as WALLET_UNKNOWN at its path', () => {
@@ -48,18 +54,13 @@ describe('custody wallets the ledger books for (issue 22, defence in depth)', ()
   });
 
   describe('when the wallet is known', () => {
-    const wallets = given([
-      {
-        type: 'CustodyWalletRecognised',
-        data: { ...cold, registeredAt: '2026-12-07T09:00:00.000Z', sourceEventId: 'evt-1' },
-      },
-    ]);
+    const wallets = given([coldRecognised]);
 
     it('the same registration again (a redelivery, a replay) changes nothing', () => {
-      expect(decideRecogniseWallet({ ...recognise(), sourceEventId: 'evt-2' }, wallets)).toEqual({
-        ok: true,
-        events: [],
-      });
+      spec
+        .given([coldRecognised])
+        .when({ ...recognise(), sourceEventId: 'evt-2' })
+        .thenEmitsNothing();
     });
 
     it.each([
@@ -69,10 +70,10 @@ describe('custody wallets the ledger books for (issue 22, defence in depth)', ()
     ] as const)(
       'a registration claiming another %s is refused as WALLET_REGISTRATION_CONFLICT',
       (field, wallet) => {
-        expect(decideRecogniseWallet(recognise(wallet), wallets)).toMatchObject({
-          ok: false,
-          error: { code: 'WALLET_REGISTRATION_CONFLICT', path: `wallet.${field}` },
-        });
+        spec
+          .given([coldRecognised])
+          .when(recognise(wallet))
+          .thenRefuses('WALLET_REGISTRATION_CONFLICT', `wallet.${field}`);
       },
     );
 
@@ -165,12 +166,19 @@ describe('custody wallets the ledger books for (issue 22, defence in depth)', ()
       expect([...one.keys()]).toEqual(['eth-cold-1']);
     });
 
+    it('the stream holds recognitions only, folded from no wallet by evolveCustodyWallets', () => {
+      expect([...custodyWalletsDecider.eventTypes]).toEqual(['CustodyWalletRecognised']);
+      expect(custodyWalletsDecider.initialState).toBe(initialCustodyWallets);
+      expect(custodyWalletsDecider.evolve).toBe(evolveCustodyWallets);
+      expect(custodyWalletsDecider.decide).toBe(decideRecogniseWallet);
+    });
+
     it('an event of no known type is a programmer error', () => {
       expect(() =>
         evolveCustodyWallets(initialCustodyWallets, {
           type: 'WalletForgotten',
         } as unknown as CustodyWalletEvent),
-      ).toThrow('assertion: unknown custody wallet event WalletForgotten');
+      ).toThrow('assertion: unhandled "WalletForgotten"');
     });
   });
 

@@ -1,3 +1,4 @@
+import { eventTypesOf, unhandled, type Decider, type Decision } from '@custody/decider';
 import { ledgerError, type LedgerError } from './ledger-errors';
 
 /**
@@ -45,10 +46,8 @@ export function evolveCustodyWallets(
       const { walletId, ownerClass, tier, chain } = event.data;
       return new Map(wallets).set(walletId, { walletId, ownerClass, tier, chain });
     }
-    default: {
-      const unknown: never = event.type;
-      throw new Error(`assertion: unknown custody wallet event ${String(unknown)}`);
-    }
+    default:
+      return unhandled(event.type);
   }
 }
 
@@ -60,9 +59,7 @@ export function evolveCustodyWallets(
 export function decideRecogniseWallet(
   command: RecogniseWallet,
   wallets: CustodyWallets,
-):
-  | { readonly ok: true; readonly events: readonly CustodyWalletEvent[] }
-  | { readonly ok: false; readonly error: LedgerError } {
+): Decision<CustodyWalletEvent, LedgerError> {
   const { wallet } = command;
   const known = wallets.get(wallet.walletId);
   if (known !== undefined) {
@@ -93,6 +90,20 @@ export function decideRecogniseWallet(
     ],
   };
 }
+
+/** The ledger's registry of custody wallets as a Decider (one stream of recognitions). */
+export const custodyWalletsDecider: Decider<
+  RecogniseWallet,
+  CustodyWalletEvent,
+  CustodyWallets,
+  LedgerError
+> = {
+  initialState: initialCustodyWallets,
+  // Stryker disable next-line BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
+  eventTypes: eventTypesOf<CustodyWalletEvent>({ CustodyWalletRecognised: true }),
+  evolve: evolveCustodyWallets,
+  decide: decideRecogniseWallet,
+};
 
 /** A wallet a movement names, at its path; `clientAssets`: the movement is a client's (a deposit, a withdrawal). */
 export interface NamedWallet {

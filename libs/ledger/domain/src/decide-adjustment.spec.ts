@@ -9,7 +9,8 @@ import {
   decideRejectAdjustment,
   decideRequestAdjustment,
 } from './decide-adjustment';
-import { decideLedger, type AssetDecimals } from './ledger';
+import { decideLedger } from './ledger';
+import type { AssetDecimals } from './ledger-decision';
 import type { LedgerCommand } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';

@@ -5,7 +5,7 @@ import { transfer } from './journal';
 import type { LedgerCommand } from './ledger-commands';
 import { ledgerError, type LedgerError } from './ledger-errors';
 import { journalIdOf, type LedgerState, type RequestedAdjustment } from './ledger-state';
-import type { AssetDecimals, Decision } from './ledger';
+import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 
 type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
 
@@ -18,7 +18,7 @@ export function decideRequestAdjustment(
   command: Command<'RequestAdjustment'>,
   state: LedgerState,
   decimals: AssetDecimals,
-): Decision {
+): LedgerDecision {
   const { adjustmentId, requestedBy, clientId, asset, direction, amountMinor, debitReason, note } =
     command;
   const fingerprint = fingerprintOf([
@@ -144,7 +144,7 @@ function isRefusal(value: RequestedAdjustment | LedgerError): value is LedgerErr
 export function decideApproveAdjustment(
   command: Command<'ApproveAdjustment'>,
   state: LedgerState,
-): Decision {
+): LedgerDecision {
   const request = pendingRequest(command, state);
   if (isRefusal(request)) return { ok: false, error: request };
   if (request.approvedBy === command.approvedBy) return { ok: true, events: [] }; // the same approval again (only an approved request has an approver)
@@ -234,7 +234,7 @@ export function decideApproveAdjustment(
 export function decideRejectAdjustment(
   command: Command<'RejectAdjustment'>,
   state: LedgerState,
-): Decision {
+): LedgerDecision {
   const request = pendingRequest(command, state);
   if (isRefusal(request)) return { ok: false, error: request };
   // The same rejection again (only a rejected request has a rejecter).
@@ -293,7 +293,7 @@ export function decideRejectAdjustment(
 export function decideExpireAdjustment(
   command: Command<'ExpireAdjustment'>,
   state: LedgerState,
-): Decision {
+): LedgerDecision {
   const request = pendingRequest(command, state);
   if (isRefusal(request)) return { ok: false, error: request };
   if (request.status === 'expired') return { ok: true, events: [] };

@@ -5,7 +5,7 @@ import { transfer } from './journal';
 import type { LedgerCommand } from './ledger-commands';
 import { fromDebitRefusal, ledgerError, type LedgerError } from './ledger-errors';
 import { balanceOf, journalIdOf, type LedgerState } from './ledger-state';
-import type { AssetDecimals, Decision } from './ledger';
+import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 
 type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
 
@@ -30,7 +30,7 @@ export function decideBookDeposit(
   command: Command<'BookDeposit'>,
   state: LedgerState,
   decimals: AssetDecimals,
-): Decision {
+): LedgerDecision {
   const { depositId, clientId, asset, amountMinor, walletId } = command;
   const journalId = journalIdOf('deposit', depositId);
   const fingerprint = fingerprintOf([depositId, clientId, asset, amountMinor, walletId]);
@@ -82,7 +82,7 @@ export function decideHoldWithdrawal(
   command: Command<'HoldWithdrawal'>,
   state: LedgerState,
   decimals: AssetDecimals,
-): Decision {
+): LedgerDecision {
   const { withdrawalId, clientId, asset, amountMinor, walletId } = command;
   const fingerprint = fingerprintOf([
     withdrawalId,
@@ -141,7 +141,7 @@ export function decideHoldWithdrawal(
 export function decideSettleWithdrawal(
   command: Command<'SettleWithdrawal'>,
   state: LedgerState,
-): Decision {
+): LedgerDecision {
   const held = state.withdrawals.get(command.withdrawalId);
   if (held === undefined || held.clientId !== command.clientId)
     return {
@@ -227,7 +227,7 @@ export function decideSettleWithdrawal(
 export function decideReleaseWithdrawal(
   command: Command<'ReleaseWithdrawal'>,
   state: LedgerState,
-): Decision {
+): LedgerDecision {
   const held = state.withdrawals.get(command.withdrawalId);
   if (held === undefined || held.clientId !== command.clientId)
     return {

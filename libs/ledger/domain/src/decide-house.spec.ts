@@ -1,9 +1,19 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
+import { foldEvents, type Decision } from '@custody/decider';
 import { custodyAccount, houseAccount } from './accounts';
-import { decideHouse, type HouseCommand, type HouseJournals } from './decide-house';
+import {
+  decideHouse,
+  evolveHouse,
+  houseDecider,
+  type HouseCommand,
+  type HouseEvent,
+  type HouseJournals,
+} from './decide-house';
 import { fingerprintOf } from './decide-trade';
-import type { AssetDecimals, Decision } from './ledger';
-import type { LedgerErrorCode } from './ledger-errors';
+import type { AssetDecimals } from './ledger-decision';
+import type { LedgerError, LedgerErrorCode } from './ledger-errors';
+
+type HouseDecision = Decision<HouseEvent, LedgerError>;
 
 const decimals: AssetDecimals = (asset) =>
   (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
@@ -37,18 +47,12 @@ const gas = (
 });
 
 /** The journals a decision booked, as the write path records them (journal id -> fingerprint). */
-function bookedBy(decision: Decision): HouseJournals {
+function bookedBy(decision: HouseDecision): HouseJournals {
   if (!decision.ok) throw new Error(`given: refused with ${decision.error.code}`);
-  return new Map(
-    decision.events.flatMap((event) =>
-      event.type === 'JournalPosted'
-        ? [[event.data.journalId, event.data.fingerprint] as const]
-        : [],
-    ),
-  );
+  return foldEvents(houseDecider, decision.events);
 }
 
-function refusal(decision: Decision): { code: LedgerErrorCode; path: string } | 'accepted' {
+function refusal(decision: HouseDecision): { code: LedgerErrorCode; path: string } | 'accepted' {
   return decision.ok ? 'accepted' : { code: decision.error.code, path: decision.error.path };
 }
 
@@ -215,5 +219,27 @@ describe('house movements: network fees no client movement carried', () => {
         path: 'reference',
       });
     });
+  });
+});
+
+describe('the house books as a Decider', () => {
+  it('its stream holds journals only, and a booked journal is remembered by id with its fingerprint', () => {
+    expect([...houseDecider.eventTypes]).toEqual(['JournalPosted']);
+    expect(houseDecider.initialState).toEqual(new Map());
+    expect(houseDecider.decide).toBe(decideHouse);
+    expect(bookedBy(decideHouse(gas(), houseDecider.initialState, decimals))).toEqual(
+      new Map([
+        [
+          'network-fee:FEE-1',
+          fingerprintOf(['FEE-1', 'wallet-hot-1', 'ETH', 630_000_000_000_000n]),
+        ],
+      ]),
+    );
+  });
+
+  it('an event of no known type is a programmer error', () => {
+    expect(() => evolveHouse(new Map(), { type: 'Forgotten' } as unknown as HouseEvent)).toThrow(
+      'assertion: unhandled "Forgotten"',
+    );
   });
 });

@@ -1,10 +1,11 @@
+import { eventTypesOf, unhandled, type Decider, type Decision } from '@custody/decider';
 import { custodyAccount, houseAccount } from './accounts';
 import { fingerprintOf } from './decide-trade';
 import { checkJournal, transfer } from './journal';
-import { ledgerError } from './ledger-errors';
+import type { AssetDecimals } from './ledger-decision';
+import { ledgerError, type LedgerError } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
 import { journalIdOf } from './ledger-state';
-import type { AssetDecimals, Decision } from './ledger';
 
 /**
  * Movements of the institution's books that touch no client: a transfer between two of our
@@ -35,11 +36,23 @@ export type HouseCommand =
 /** journalId -> fingerprint of what was booked under it. */
 export type HouseJournals = ReadonlyMap<string, string>;
 
+/** The house stream holds journals only. */
+export type HouseEvent = Extract<LedgerEvent, { readonly type: 'JournalPosted' }>;
+
+export function evolveHouse(booked: HouseJournals, event: HouseEvent): HouseJournals {
+  switch (event.type) {
+    case 'JournalPosted':
+      return new Map(booked).set(event.data.journalId, event.data.fingerprint);
+    default:
+      return unhandled(event.type);
+  }
+}
+
 export function decideHouse(
   command: HouseCommand,
   booked: HouseJournals,
   decimals: AssetDecimals,
-): Decision {
+): Decision<HouseEvent, LedgerError> {
   const kind = command.type === 'BookCustodyTransfer' ? 'custody-transfer' : 'network-fee';
   const reference = command.type === 'BookCustodyTransfer' ? command.transferId : command.feeId;
   const journalId = journalIdOf(kind, reference);
@@ -103,9 +116,24 @@ export function decideHouse(
   // Stryker disable next-line ConditionalExpression: an assertion no input can fail: transfer() of a positive amount within one asset always balances (HK-8)
   if (problem !== undefined)
     throw new Error(`assertion: ${command.type} produced an unbalanced journal: ${problem.code}`);
-  const event: LedgerEvent = {
+  const event: HouseEvent = {
     type: 'JournalPosted',
     data: { journalId, kind, sourceReference: reference, fingerprint, entries, at: command.at },
   };
   return { ok: true, events: [event] };
 }
+
+/** The house's own books as a Decider: the asset registry's decimals are its facts. */
+export const houseDecider: Decider<
+  HouseCommand,
+  HouseEvent,
+  HouseJournals,
+  LedgerError,
+  AssetDecimals
+> = {
+  initialState: new Map(),
+  // Stryker disable next-line BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
+  eventTypes: eventTypesOf<HouseEvent>({ JournalPosted: true }),
+  evolve: evolveHouse,
+  decide: decideHouse,
+};

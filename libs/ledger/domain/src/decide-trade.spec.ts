@@ -1,7 +1,8 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { clientAccount, houseAccount } from './accounts';
 import { fingerprintOf } from './decide-trade';
-import { decideLedger, type AssetDecimals, type Decision } from './ledger';
+import { decideLedger } from './ledger';
+import type { AssetDecimals, LedgerDecision as Decision } from './ledger-decision';
 import type { LedgerCommand, TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';

@@ -5,7 +5,7 @@ import type { TradeExecution } from './ledger-commands';
 import { ledgerError, type LedgerError } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
 import { balanceOf, journalIdOf, type LedgerState } from './ledger-state';
-import type { AssetDecimals, Decision } from './ledger';
+import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 
 /** Canonical content of a record: the same id with other content is a conflict. */
 export function fingerprintOf(values: readonly (string | bigint | null)[]): string {
@@ -166,7 +166,7 @@ export function decideSettleTrade(
   at: string,
   state: LedgerState,
   decimals: AssetDecimals,
-): Decision {
+): LedgerDecision {
   const journalId = journalIdOf('trade', trade.tradeId);
   const fingerprint = tradeFingerprint(trade);
   const booked = state.journals.get(journalId);

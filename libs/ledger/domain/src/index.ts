@@ -15,7 +15,13 @@ export {
   type JournalEntry,
   type JournalProblem,
 } from './journal';
-export { decideLedger, type AssetDecimals, type Decision } from './ledger';
+export { decideLedger, ledgerDecider } from './ledger';
+export {
+  type AssetDecimals,
+  type LedgerDecision,
+  /** The ledger's decision under the name the write path knows it by. */
+  type LedgerDecision as Decision,
+} from './ledger-decision';
 export {
   commandClients,
   type CommandMetadata,
@@ -37,8 +43,16 @@ export {
   type RequestedAdjustment,
 } from './ledger-state';
 export { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT, adjustmentExpiresAt } from './decide-adjustment';
-export { decideHouse, type HouseCommand, type HouseJournals } from './decide-house';
 export {
+  decideHouse,
+  evolveHouse,
+  houseDecider,
+  type HouseCommand,
+  type HouseEvent,
+  type HouseJournals,
+} from './decide-house';
+export {
+  custodyWalletsDecider,
   decideRecogniseWallet,
   evolveCustodyWallets,
   initialCustodyWallets,

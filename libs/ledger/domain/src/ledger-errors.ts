@@ -1,3 +1,5 @@
+import type { RefusalCodes } from '@custody/contracts';
+import type { Refusal } from '@custody/decider';
 import type { ClientDebitRefusal } from './client-debit-guard';
 
 /**
@@ -45,11 +47,9 @@ export const LEDGER_ERROR_CODES = [
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
-export interface LedgerError {
-  readonly code: LedgerErrorCode;
+export interface LedgerError extends Refusal<LedgerErrorCode> {
   /** The command field, e.g. `trade.buyerFee.asset`. */
   readonly path: string;
-  readonly reason: string;
 }
 
 export function ledgerError(code: LedgerErrorCode, path: string, reason: string): LedgerError {
@@ -88,3 +88,9 @@ export function fromDebitRefusal(refusal: ClientDebitRefusal, path: string): Led
     }
   }
 }
+
+/**
+ * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added
+ * above without one fails typecheck.
+ */
+export type LedgerRefusalCode = RefusalCodes<LedgerErrorCode>;

@@ -333,7 +333,7 @@ describe('the ledger state folds recorded events (events are facts: evolve never
   it('an event of no known type is a programmer error', () => {
     expect(() =>
       evolveLedger(initialLedgerState(), { type: 'Forgotten', data: {} } as unknown as LedgerEvent),
-    ).toThrow('assertion: unknown event {"type":"Forgotten","data":{}}');
+    ).toThrow('assertion: unhandled {"type":"Forgotten","data":{}}');
   });
 });
 

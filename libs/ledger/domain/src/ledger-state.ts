@@ -1,3 +1,4 @@
+import { unhandled } from '@custody/decider';
 import { accountKey, ZERO_BALANCE, type Account, type AccountBalance } from './accounts';
 import type { ClientDebitReason } from './client-debit-guard';
 import type { JournalKind, LedgerEvent } from './ledger-events';
@@ -213,10 +214,8 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         adjustments: new Map(state.adjustments).set(event.data.adjustmentId, closed),
       };
     }
-    default: {
-      const unreachable: never = event;
-      throw new Error(`assertion: unknown event ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unhandled(event);
   }
 }
 

@@ -1,6 +1,7 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
-import { decideLedger, type AssetDecimals } from './ledger';
+import { decideLedger, ledgerDecider } from './ledger';
+import type { AssetDecimals } from './ledger-decision';
 import type { LedgerCommand } from './ledger-commands';
 import {
   evolveLedger,
@@ -112,6 +113,25 @@ describe('decideLedger: routing', () => {
         initialLedgerState(),
         decimals,
       ),
-    ).toThrow('assertion: unknown command {"type":"Forgotten"}');
+    ).toThrow('assertion: unhandled {"type":"Forgotten"}');
+  });
+});
+
+describe('the ledger as a Decider', () => {
+  it('folds from empty books with evolveLedger, decides with decideLedger, and lists every event type once', () => {
+    expect(ledgerDecider.initialState).toEqual(initialLedgerState());
+    expect(ledgerDecider.evolve).toBe(evolveLedger);
+    expect(ledgerDecider.decide).toBe(decideLedger);
+    expect([...ledgerDecider.eventTypes]).toEqual([
+      'ClientOnboarded',
+      'JournalPosted',
+      'ClientBalanceWentNegative',
+      'WithdrawalHoldPlaced',
+      'WithdrawalHoldReleased',
+      'AdjustmentRequested',
+      'AdjustmentApproved',
+      'AdjustmentRejected',
+      'AdjustmentExpired',
+    ]);
   });
 });

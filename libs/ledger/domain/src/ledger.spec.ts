@@ -9,7 +9,8 @@ import {
 } from './accounts';
 import { assetBooks } from './books';
 import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
-import { decideLedger, type AssetDecimals } from './ledger';
+import { decideLedger } from './ledger';
+import type { AssetDecimals } from './ledger-decision';
 import type { LedgerCommand, TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';

@@ -1,3 +1,4 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import {
   decideApproveAdjustment,
   decideExpireAdjustment,
@@ -13,17 +14,10 @@ import {
 import { decideSettleTrade } from './decide-trade';
 import { checkJournal } from './journal';
 import type { LedgerCommand } from './ledger-commands';
+import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 import { ledgerError, type LedgerError } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
-import type { LedgerState } from './ledger-state';
-
-/** Decimals of an asset in the registry, undefined when the asset is unknown. */
-export type AssetDecimals = (asset: string) => number | undefined;
-
-/** Events to append (none: already done, idempotent), or a typed refusal that changes nothing. */
-export type Decision =
-  | { readonly ok: true; readonly events: readonly LedgerEvent[] }
-  | { readonly ok: false; readonly error: LedgerError };
+import { evolveLedger, initialLedgerState, type LedgerState } from './ledger-state';
 
 /**
  * The ledger's write decisions: pure, `decide(command, state)`. Every journal it emits is
@@ -34,7 +28,7 @@ export function decideLedger(
   command: LedgerCommand,
   state: LedgerState,
   decimals: AssetDecimals,
-): Decision {
+): LedgerDecision {
   const decision = decideUnchecked(command, state, decimals);
   if (decision.ok) {
     for (const event of decision.events) {
@@ -53,7 +47,7 @@ function decideUnchecked(
   command: LedgerCommand,
   state: LedgerState,
   decimals: AssetDecimals,
-): Decision {
+): LedgerDecision {
   switch (command.type) {
     case 'OnboardClient':
       if (state.clients.has(command.clientId)) return { ok: true, events: [] };
@@ -89,9 +83,36 @@ function decideUnchecked(
       return decideRejectAdjustment(command, state);
     case 'ExpireAdjustment':
       return decideExpireAdjustment(command, state);
-    default: {
-      const unreachable: never = command;
-      throw new Error(`assertion: unknown command ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unhandled(command);
   }
 }
+
+/**
+ * The ledger's rules as one Decider: a client's books (or several clients' merged) decide a
+ * command with the asset registry's decimals as the facts.
+ */
+export const ledgerDecider: Decider<
+  LedgerCommand,
+  LedgerEvent,
+  LedgerState,
+  LedgerError,
+  AssetDecimals
+> = {
+  initialState: initialLedgerState(),
+  // Stryker disable BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
+  eventTypes: eventTypesOf<LedgerEvent>({
+    ClientOnboarded: true,
+    JournalPosted: true,
+    ClientBalanceWentNegative: true,
+    WithdrawalHoldPlaced: true,
+    WithdrawalHoldReleased: true,
+    AdjustmentRequested: true,
+    AdjustmentApproved: true,
+    AdjustmentRejected: true,
+    AdjustmentExpired: true,
+  }),
+  // Stryker restore BooleanLiteral
+  evolve: evolveLedger,
+  decide: decideLedger,
+};
