@@ -81,7 +81,7 @@ describe('all-in-one runner (npm start)', () => {
           asOfPosition: string;
           balances?: Array<{ asset: string; postedMinor: string }>;
         };
-      // until the simulator has onboarded sim-0001 the ledger answers 422 CLIENT_UNKNOWN, without balances
+      // until the simulator has onboarded sim-0001 the ledger answers 404 CLIENT_UNKNOWN, without balances
       await waitFor(
         async () => ((await balances()).balances?.length ?? 0) > 0,
         'sim-0001 to have balances',

@@ -237,8 +237,15 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
         consumerGroup: 'ledger-books',
       }),
     ]);
-    expect((await call('GET', '/v1/clients/mallory/balances', ['auditor'])).body).toMatchObject({
-      code: 'CLIENT_UNKNOWN',
+    // an unknown id is a 404, with the body of every refusal
+    expect(await call('GET', '/v1/clients/mallory/balances', ['auditor'])).toMatchObject({
+      status: 404,
+      body: {
+        statusCode: 404,
+        code: 'CLIENT_UNKNOWN',
+        path: 'path.clientId',
+        reason: 'client mallory is not onboarded',
+      },
     });
   });
 
@@ -374,7 +381,25 @@ describe('the ledger service books trades and deposits from Kafka (test broker)'
     ).toMatchObject({ status: 200, body: { status: 'rejected', rejectedBy: 'sam' } });
     expect(
       await call('POST', '/v1/clients/alice/adjustments/ADJ-4/approve', ['approver'], {}, 'kim'),
-    ).toMatchObject({ status: 422, body: { code: 'ADJUSTMENT_NOT_PENDING' } });
+    ).toMatchObject({ status: 409, body: { statusCode: 409, code: 'ADJUSTMENT_NOT_PENDING' } });
+    // the same adjustment id again with other content conflicts with the one recorded
+    expect(
+      await call(
+        'POST',
+        '/v1/clients/alice/adjustments',
+        ['operator'],
+        { ...credit, adjustmentId: 'ADJ-4', amountMinor: '1' },
+        'pat',
+      ),
+    ).toMatchObject({
+      status: 409,
+      body: {
+        statusCode: 409,
+        code: 'ADJUSTMENT_ID_CONFLICT',
+        path: 'body.adjustmentId',
+        reason: 'adjustment ADJ-4 was requested with other content',
+      },
+    });
     expect(
       await call('POST', '/v1/clients/alice/adjustments', ['operator'], {
         adjustmentId: 'ADJ-2',

@@ -478,7 +478,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
         amountMinor: '1',
         reference: 'late',
       }),
-    ).toMatchObject({ status: 422, body: { code: 'DISCREPANCY_CLOSED' } });
+    ).toMatchObject({ status: 409, body: { statusCode: 409, code: 'DISCREPANCY_CLOSED' } });
   });
 
   it('TW-10 / TW-11 client fiat from exchange.fiat.v1 against the trust account statement imported as CSV (maker-checker): a shortfall due in 2 business days; a fractional amount is parked in dead letters', async () => {
@@ -533,8 +533,8 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     });
     // issue 22: the account is registered and each statement approved by a second person (operator-1 imports, approver-1 approves)
     expect(await call('POST', '/v1/trust-statements', ['operator'], statement)).toMatchObject({
-      status: 422,
-      body: { code: 'TRUST_ACCOUNT_UNKNOWN' },
+      status: 404,
+      body: { statusCode: 404, code: 'TRUST_ACCOUNT_UNKNOWN' },
     });
     expect(
       await call('POST', '/v1/trust-accounts', ['operator'], {

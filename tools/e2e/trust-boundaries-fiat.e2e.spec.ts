@@ -161,8 +161,8 @@ describe('trust boundaries: a fiat trust statement needs two people (TW-10 / TW-
 
   it('alone, the operator cannot import a statement of an account nobody registered', async () => {
     expect(await mallory('POST', '/v1/trust-statements', coveringStatement)).toMatchObject({
-      status: 422,
-      body: { code: 'TRUST_ACCOUNT_UNKNOWN', path: 'body.accountId' },
+      status: 404,
+      body: { statusCode: 404, code: 'TRUST_ACCOUNT_UNKNOWN', path: 'body.accountId' },
     });
   });
 
@@ -292,8 +292,8 @@ describe('trust boundaries: a fiat trust statement needs two people (TW-10 / TW-
       body: { status: 'rejected', rejectionReason: 'no such credit on the bank portal' },
     });
     expect(await carol('POST', statementPath(statementId, 'approve'))).toMatchObject({
-      status: 422,
-      body: { code: 'STATEMENT_NOT_PENDING' },
+      status: 409,
+      body: { statusCode: 409, code: 'STATEMENT_NOT_PENDING' },
     });
     expect(
       await mallory('POST', '/v1/fiat-runs', { businessDay: '2026-11-25', currency: 'TWD' }),

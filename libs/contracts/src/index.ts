@@ -12,6 +12,9 @@ export {
   AMOUNT_MINOR_PATTERN,
   DECIMAL_PATTERN,
   DECIMAL_TEXT_LENGTH_MAX,
+  HTTP_IDENTIFIER_PATTERN,
+  httpIdentifierSchema,
+  IDENTIFIER_LENGTH_MAX,
   TRACEPARENT_PATTERN,
   formatAmountMinor,
   parseAmountMinor,
@@ -37,6 +40,12 @@ export {
   type ValidationIssue,
   type ValidationResult,
 } from './issues';
+export {
+  REFUSAL_STATUS,
+  type RefusalCode,
+  type RefusalCodes,
+  type RefusalStatus,
+} from './refusals';
 export * from './topics';
 export {
   TRADE_EXECUTED_SCHEMA_VERSION,

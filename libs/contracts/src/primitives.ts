@@ -17,6 +17,19 @@ export const NON_NEGATIVE_INT64_PATTERN = /^(0|[1-9][0-9]{0,18})$/;
 export const INT64_MAX = 9_223_372_036_854_775_807n;
 export const IDENTIFIER_LENGTH_MAX = 128;
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._\-/]*$/;
+/**
+ * The identifier of the HTTP APIs (ids in paths, queries and bodies): IDENTIFIER_PATTERN with its
+ * length bound written in, so one check refuses both (INVALID_FORMAT, "must match pattern ...").
+ * Deliberately different ids keep their own patterns: a fiat trust account id (a bank's,
+ * `[A-Za-z0-9._-]`, at most 64), config subjects (also `@`, e-mail-like), exchange key ids and
+ * HSM key labels (at most 64).
+ */
+export const HTTP_IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/;
+if (
+  HTTP_IDENTIFIER_PATTERN.source !==
+  IDENTIFIER_PATTERN.source.replace(/\*\$$/, `{0,${IDENTIFIER_LENGTH_MAX - 1}}$`)
+)
+  throw new Error('assertion: the HTTP identifier is IDENTIFIER_PATTERN with its length bound');
 export const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Error parameter for a check: its stable code, or REQUIRED when the field is absent. */
@@ -137,6 +150,9 @@ export const timestampSchema = z.iso.datetime({
     'must be an ISO-8601 UTC timestamp with milliseconds, e.g. 2026-01-31T09:30:00.000Z',
   ),
 });
+
+/** An identifier in an HTTP request: HTTP_IDENTIFIER_PATTERN (zod's own message names the pattern). */
+export const httpIdentifierSchema = z.string().regex(HTTP_IDENTIFIER_PATTERN);
 
 export const identifierSchema = z
   .string()

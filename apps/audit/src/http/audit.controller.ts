@@ -1,19 +1,8 @@
-import {
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { AUDIT_PAGE_RECORDS, EVIDENCE_RECORDS_MAX } from '@custody/audit-application';
-import { ALL_TOPICS, type Topic } from '@custody/contracts';
-import { ClientData, jsonView, parseInput, positionText } from '@custody/service-host';
+import { ALL_TOPICS, httpIdentifierSchema, type Topic } from '@custody/contracts';
+import { ClientData, jsonView, parseInput, positionText, refusal } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { AuditRuntime } from '../audit-runtime';
 
@@ -21,7 +10,6 @@ const count = z
   .string()
   .regex(/^[1-9][0-9]{0,11}$/)
   .transform(Number);
-const TRAIL_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/);
 
 /**
  * HK-22 for auditors: the independent record's status, its signed checkpoints, the chain
@@ -151,7 +139,7 @@ export class AuditController {
     const query = parseInput(
       z
         .strictObject({
-          clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/),
+          clientId: httpIdentifierSchema,
           ledgerPosition: positionText.optional(),
           at: z.iso.datetime({ offset: true }).optional(),
         })
@@ -203,7 +191,11 @@ export class AuditController {
   @Get('trails/clients/:clientId')
   @Roles('auditor')
   async clientTrail(@Param('clientId') clientId: string, @CurrentCaller() caller: Caller) {
-    const { id } = parseInput(z.strictObject({ id: TRAIL_ID }), { id: clientId }, 'path');
+    const { id } = parseInput(
+      z.strictObject({ id: httpIdentifierSchema }),
+      { id: clientId },
+      'path',
+    );
     await this.runtime.audit().recordQuery(caller.id, `trail client ${id}`);
     return { clientId: id, trail: await this.runtime.audit().trail({ clientId: id }) };
   }
@@ -212,7 +204,7 @@ export class AuditController {
   @Get('trails/keys/:keyId')
   @Roles('auditor')
   async keyTrail(@Param('keyId') keyId: string, @CurrentCaller() caller: Caller) {
-    const { id } = parseInput(z.strictObject({ id: TRAIL_ID }), { id: keyId }, 'path');
+    const { id } = parseInput(z.strictObject({ id: httpIdentifierSchema }), { id: keyId }, 'path');
     await this.runtime.audit().recordQuery(caller.id, `trail key ${id}`);
     return { keyId: id, trail: await this.runtime.audit().trail({ keyId: id }) };
   }
@@ -239,8 +231,7 @@ export class AuditController {
         ? checkpoints.at(-1)
         : checkpoints.find((entry) => entry.treeSize === query.treeSize);
     if (checkpoint === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'CHECKPOINT_UNKNOWN',
         reason:
           query.treeSize === undefined
@@ -252,8 +243,7 @@ export class AuditController {
       query.to > checkpoint.treeSize ||
       query.to - query.from + 1 > EVIDENCE_RECORDS_MAX
     ) {
-      throw new UnprocessableEntityException({
-        statusCode: 422,
+      throw refusal({
         code: 'EVIDENCE_RANGE_INVALID',
         path: 'query.to',
         reason: `records from..to within the checkpoint's ${checkpoint.treeSize}, at most ${EVIDENCE_RECORDS_MAX}`,
@@ -286,8 +276,7 @@ export class AuditController {
       checkpoints.find((entry) => entry.treeSize === query.second),
     ];
     if (older === undefined || newer === undefined || query.first > query.second)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'CHECKPOINT_UNKNOWN',
         reason: 'two recorded checkpoints, the first not larger than the second',
       });

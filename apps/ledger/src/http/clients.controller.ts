@@ -8,9 +8,9 @@ import {
   Post,
   Query,
   ServiceUnavailableException,
-  UnprocessableEntityException,
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
+import { HTTP_IDENTIFIER_PATTERN } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { HandledCommand, LedgerCommandHandler } from '@custody/ledger-application';
 import { availableBalance, postedBalance, type ClientDebitReason } from '@custody/ledger-domain';
@@ -24,6 +24,8 @@ import {
   optionalIntegerQuery,
   POSITION_REASON,
   positionFromText,
+  refusal,
+  refusedCommand,
   ValidationFailedException,
   type FieldError,
 } from '@custody/service-host';
@@ -31,8 +33,6 @@ import { LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS } from '../ledger-adjustments';
 import { LEDGER_COMMAND_HANDLER } from '../ledger-tokens';
 import { LedgerReadModelHost } from '../read-models/ledger-read-model-host';
 
-/** Identifiers as everywhere on the wire (contracts: identifiers). */
-const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/;
 const ASSET_PATTERN = /^[A-Z0-9]{2,16}$/;
 const AMOUNT_PATTERN = /^[1-9][0-9]{0,37}$/;
 /** ISO-8601 instant with an explicit zone: 2026-11-24T09:00:00Z, 2026-11-24T17:00:00.123+08:00. */
@@ -50,19 +50,13 @@ function text(value: unknown, path: string, pattern: RegExp, errors: FieldError[
 
 function identifier(value: unknown, path: string): string {
   const errors: FieldError[] = [];
-  const parsed = text(value, path, IDENTIFIER_PATTERN, errors);
+  const parsed = text(value, path, HTTP_IDENTIFIER_PATTERN, errors);
   if (errors.length > 0) throw new ValidationFailedException(errors);
   return parsed;
 }
 
 function throwIfRefused(result: HandledCommand, prefix: string): void {
-  if (!result.ok)
-    throw new UnprocessableEntityException({
-      statusCode: 422,
-      code: result.error.code,
-      path: `${prefix}.${result.error.path}`,
-      reason: result.error.reason,
-    });
+  if (!result.ok) throw refusedCommand(result.error, prefix);
 }
 
 /** Business time of an HTTP command is when it was received (the boundary, not the domain). */
@@ -139,8 +133,7 @@ export class ClientsController {
     const position = await this.positionOf(at);
     const loaded = (await this.handler.loadBooks([clientId], position)).get(clientId);
     if (loaded === undefined || !loaded.books.clients.has(clientId)) {
-      throw new UnprocessableEntityException({
-        statusCode: 422,
+      throw refusal({
         code: 'CLIENT_UNKNOWN',
         path: 'path.clientId',
         reason: `client ${clientId} was not onboarded at position ${position}`,
@@ -206,7 +199,7 @@ export class ClientsController {
     const adjustmentId = text(
       input['adjustmentId'],
       'body.adjustmentId',
-      IDENTIFIER_PATTERN,
+      HTTP_IDENTIFIER_PATTERN,
       errors,
     );
     const asset = text(input['asset'], 'body.asset', ASSET_PATTERN, errors);
@@ -287,7 +280,7 @@ export class ClientsController {
     return { adjustmentId, clientId, status: 'rejected', rejectedBy: caller.id, reason };
   }
 
-  /** A request past its approval window is closed as expired, so the books show it (it moves nothing; before the window ends, 422 ADJUSTMENT_NOT_EXPIRED). */
+  /** A request past its approval window is closed as expired, so the books show it (it moves nothing; before the window ends, ADJUSTMENT_NOT_EXPIRED). */
   @Post(':clientId/adjustments/:adjustmentId/expire')
   @HttpCode(200)
   @Roles('operator', 'approver')
@@ -333,8 +326,7 @@ export class ClientsController {
   private async requireOnboarded(clientId: string): Promise<void> {
     const loaded = (await this.handler.loadBooks([clientId])).get(clientId);
     if (loaded === undefined || !loaded.books.clients.has(clientId)) {
-      throw new UnprocessableEntityException({
-        statusCode: 422,
+      throw refusal({
         code: 'CLIENT_UNKNOWN',
         path: 'path.clientId',
         reason: `client ${clientId} is not onboarded`,

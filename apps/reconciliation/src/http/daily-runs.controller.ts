@@ -5,14 +5,13 @@ import {
   Header,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
   Query,
 } from '@nestjs/common';
 import { Roles } from '@custody/auth';
 import { csvLine, dailyRunSummary, LINES_PAGE_MAX } from '@custody/reconciliation-application';
-import { ClientData, parseInput } from '@custody/service-host';
+import { ClientData, parseInput, refusal } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -124,8 +123,7 @@ export class DailyRunsController {
       (entry) => entry.runId === run,
     );
     if (recorded === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'DAILY_RUN_UNKNOWN',
         reason: `no run ${run}`,
       });

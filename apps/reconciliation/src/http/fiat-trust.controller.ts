@@ -5,11 +5,9 @@ import {
   Header,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
   Query,
-  UnprocessableEntityException,
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import {
@@ -17,7 +15,8 @@ import {
   fiatRunSummary,
   OPEN_DISCREPANCIES_MAX,
 } from '@custody/reconciliation-application';
-import { ClientData, jsonView, parseInput } from '@custody/service-host';
+import type { RefusalCode } from '@custody/contracts';
+import { ClientData, jsonView, parseInput, refusal } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -32,6 +31,7 @@ export const STATEMENT_CSV_LENGTH_MAX = 10_000_000;
 /** Client lines of one fiat CSV report. */
 export const FIAT_CSV_LINES_MAX = 100_000;
 
+/** A bank's account id: narrower than the HTTP identifier (no `:` or `/`, at most 64), as the statement id embeds it. */
 const accountId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 const statementId = z
   .string()
@@ -43,19 +43,18 @@ const minorAmount = z.string().regex(/^-?(0|[1-9][0-9]{0,37})$/);
 export const TRUST_TEXT_LENGTH_MAX = 500;
 const rejection = z.strictObject({ reason: z.string().trim().min(1).max(TRUST_TEXT_LENGTH_MAX) });
 
-/** A refused command: 422 with its code; a field of the path is named as such, any other as the body's. */
+/** A refused command, with its status from REFUSAL_STATUS; a field of the path is named as such, any other as the body's. */
 function refused(
   error: {
-    readonly code: string;
+    readonly code: RefusalCode;
     readonly path: string;
     readonly reason: string;
     readonly problems?: readonly unknown[];
   },
   pathFields: readonly string[] = [],
-): UnprocessableEntityException {
+) {
   const path = pathFields.includes(error.path) ? `path.${error.path}` : `body.${error.path}`;
-  return new UnprocessableEntityException({
-    statusCode: 422,
+  return refusal({
     code: error.code,
     path,
     reason: error.reason,
@@ -112,8 +111,7 @@ export class FiatTrustController {
     );
     const account = await this.runtime.fiatRuns().account(known);
     if (account === null)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'TRUST_ACCOUNT_UNKNOWN',
         reason: `no trust account ${known}`,
       });
@@ -270,8 +268,7 @@ export class FiatTrustController {
       (entry) => entry.runId === known,
     );
     if (run === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'FIAT_RUN_UNKNOWN',
         reason: `no run ${known}`,
       });

@@ -5,7 +5,6 @@ import {
   Header,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
   Query,
@@ -17,7 +16,7 @@ import {
   reconciliationSummary,
   type Discrepancies,
 } from '@custody/reconciliation-application';
-import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
+import { acceptedOrRefused, jsonView, parseInput, refusal } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -150,8 +149,7 @@ export class ReconciliationsController {
     );
     const state = await this.runtime.discrepancies().discrepancy(known);
     if (state === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'DISCREPANCY_UNKNOWN',
         reason: `no discrepancy ${known}`,
       });
@@ -204,22 +202,23 @@ export class ReconciliationsController {
     });
   }
 
-  /** An operator's act on a known discrepancy: its state after, or the refusal (422 with its code). */
+  /** An operator's act on a known discrepancy: its state after, or the refusal (REFUSAL_STATUS: 404, 409 or 422, with its code). */
   private async act(id: string, command: Parameters<Discrepancies['act']>[1]) {
     const { discrepancyId: known } = parseInput(
       z.strictObject({ discrepancyId }),
       { discrepancyId: id },
       'path',
     );
-    return jsonView(acceptedOr422(await this.runtime.discrepancies().act(known, command)).state);
+    return jsonView(
+      acceptedOrRefused(await this.runtime.discrepancies().act(known, command)).state,
+    );
   }
 
   private async find(id: string) {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const run = await this.runtime.reconciliationRuns().findRun(known);
     if (run === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'RECONCILIATION_RUN_UNKNOWN',
         reason: `no run ${known}`,
       });

@@ -1,5 +1,5 @@
-import { UnprocessableEntityException } from '@nestjs/common';
-import { validateWith } from '@custody/contracts';
+import { HttpException, UnprocessableEntityException } from '@nestjs/common';
+import { REFUSAL_STATUS, validateWith, type RefusalCode } from '@custody/contracts';
 import { z } from 'zod/v4';
 import { POSITION_REASON, positionFromText, ValidationFailedException } from './validation';
 
@@ -30,29 +30,60 @@ export function parseInput<S extends z.ZodType>(
   return result.message as z.infer<S>;
 }
 
-/** A refused command (a domain error with a stable code): 422 with the code, the field at fault and why; nothing was recorded. */
-export function refusedCommand(
-  error: { readonly code: string; readonly path: string; readonly reason: string },
-  prefix = 'body',
-): UnprocessableEntityException {
-  return new UnprocessableEntityException({
-    statusCode: 422,
+/** A refusal as the domain (or the HTTP layer) states it: a stable code, the field at fault, why. */
+export interface CommandRefusal {
+  readonly code: RefusalCode;
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * A refusal answered with its status from the one table (REFUSAL_STATUS: 404 unknown id, 409
+ * conflict with what is recorded, 422 rule) and the body every refusal has: `statusCode`, `code`,
+ * `path` (when a field is at fault), `reason`, and any details the caller adds (e.g. `problems`).
+ */
+export function refusal<Body extends { readonly code: RefusalCode; readonly reason: string }>(
+  body: Body & { readonly path?: string },
+): HttpException {
+  const statusCode = REFUSAL_STATUS[body.code];
+  return new HttpException({ statusCode, ...body }, statusCode);
+}
+
+/** A refused command (a domain error with a stable code): its status, the code, the field at fault (under `prefix`) and why; nothing was recorded. */
+export function refusedCommand(error: CommandRefusal, prefix = 'body'): HttpException {
+  return refusal({
     code: error.code,
     path: error.path === '' ? prefix : `${prefix}.${error.path}`,
     reason: error.reason,
   });
 }
 
-/** The accepted result of a command, or the 422 of its refusal. */
+/** The accepted result of a command, or the refusal of it (refusedCommand). */
+export function acceptedOrRefused<
+  T extends { readonly ok: true } | { readonly ok: false; readonly error: CommandRefusal },
+>(result: T, prefix = 'body'): Extract<T, { ok: true }> {
+  if (!result.ok) throw refusedCommand((result as Extract<T, { ok: false }>).error, prefix);
+  return result as Extract<T, { ok: true }>;
+}
+
+/**
+ * @deprecated The answer before REFUSAL_STATUS: every refusal a 422. Only the wallet and policy
+ * controllers still call it; they move to acceptedOrRefused together with their tests.
+ */
 export function acceptedOr422<T extends { readonly ok: boolean }>(
   result: T,
   prefix = 'body',
 ): Extract<T, { ok: true }> {
-  if (!result.ok)
-    throw refusedCommand(
-      (result as unknown as { error: { code: string; path: string; reason: string } }).error,
-      prefix,
-    );
+  if (!result.ok) {
+    const error = (result as unknown as { error: { code: string; path: string; reason: string } })
+      .error;
+    throw new UnprocessableEntityException({
+      statusCode: 422,
+      code: error.code,
+      path: error.path === '' ? prefix : `${prefix}.${error.path}`,
+      reason: error.reason,
+    });
+  }
   return result as Extract<T, { ok: true }>;
 }
 

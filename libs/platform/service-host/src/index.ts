@@ -44,7 +44,16 @@ export {
   ValidationFailedException,
   type FieldError,
 } from './validation';
-export { acceptedOr422, jsonView, parseInput, positionText, refusedCommand } from './http-input';
+export {
+  acceptedOr422,
+  acceptedOrRefused,
+  jsonView,
+  parseInput,
+  positionText,
+  refusal,
+  refusedCommand,
+  type CommandRefusal,
+} from './http-input';
 export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
 export { ensureDatabase } from './ensure-database';

@@ -1,3 +1,4 @@
+import type { RefusalCodes } from '@custody/contracts';
 import type { CryptoAssetGroup } from './capital';
 import { profileProblems, type PolicyProfile } from './policy-profile';
 
@@ -432,3 +433,9 @@ export function activeProfile(state: GovernanceState): PolicyProfile | undefined
     throw new Error(`assertion: the version in force ${state.activeVersion} was never proposed`);
   return active.value;
 }
+
+/**
+ * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added
+ * above without one fails typecheck.
+ */
+export type PolicyRefusalCode = RefusalCodes<PolicyErrorCode>;

@@ -1,3 +1,4 @@
+import type { RefusalCodes } from '@custody/contracts';
 import { addBusinessDays, type BusinessCalendar } from './business-calendar';
 import type { Difference } from './reconcile';
 
@@ -338,3 +339,9 @@ export function evolveDiscrepancy(
       return { ...state, status: 'closed' };
   }
 }
+
+/**
+ * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added
+ * above without one fails typecheck.
+ */
+export type DiscrepancyRefusalCode = RefusalCodes<DiscrepancyErrorCode>;

@@ -1,3 +1,4 @@
+import type { RefusalCodes } from '@custody/contracts';
 /**
  * TW-10 / TW-11, who may say what a trust account holds. No single person can hide a fiat
  * shortfall: a trust account is registered by one person and approved by another (maker-checker),
@@ -519,3 +520,9 @@ export function evolveTrustAccount(
     }
   }
 }
+
+/**
+ * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added
+ * above without one fails typecheck.
+ */
+export type TrustAccountRefusalCode = RefusalCodes<TrustAccountErrorCode>;

@@ -1,3 +1,4 @@
+import type { RefusalCodes } from '@custody/contracts';
 /**
  * Expected refusals of the wallet service: a stable code (never renamed or reused), the field it
  * is about, and a reason for people. The codes are the contract; the reasons may be reworded.
@@ -125,3 +126,9 @@ export function canonical(value: unknown): string {
     return item;
   });
 }
+
+/**
+ * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added
+ * above without one fails typecheck.
+ */
+export type WalletRefusalCode = RefusalCodes<WalletErrorCode>;
