@@ -1,6 +1,7 @@
 import {
   ADDRESS_COOLING_OFF_MS_DEFAULT,
   ADDRESS_COOLING_OFF_MS_MAX,
+  allowListDecider,
   allowListedAddress,
   allowListKey,
   CHALLENGE_TTL_MS_MAX,
@@ -1049,5 +1050,30 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
         }),
       ).toThrow(/assertion/);
     });
+  });
+});
+
+describe('allowListDecider: a client allow-list stream (issue 24)', () => {
+  it("holds exactly the allow-list stream's event types, from an empty list", () => {
+    expect([...allowListDecider.eventTypes]).toEqual([
+      'OwnershipChallengeIssued',
+      'AddressOwnershipProven',
+      'AddressChallengeIssued',
+      'AddressProofRecorded',
+      'AddressAllowListed',
+      'AddressAdditionRejected',
+      'AddressRemovedFromAllowList',
+    ]);
+    expect(allowListDecider.initialState).toBe(initialAllowListState);
+  });
+
+  it('given a command or an event of no known type, then an assertion failure naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    expect(() => allowListDecider.decide(stray, initialAllowListState, 'alice')).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+    expect(() => allowListDecider.evolve(initialAllowListState, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import {
   accept,
   canonical,
@@ -471,6 +472,8 @@ export function decideAllowList(
         data: { clientId, chain, address, removedBy, reason, at },
       });
     }
+    default:
+      return unhandled(command);
   }
 }
 
@@ -798,5 +801,32 @@ export function evolveAllowList(state: AllowListState, event: AllowListEvent): A
       addresses.delete(allowListKey(event.data.chain, event.data.address));
       return { ...state, addresses };
     }
+    default:
+      return unhandled(event);
   }
 }
+
+/**
+ * A client's allow-list stream (`wallet-allowlist-<clientId>`); its facts are the client's id
+ * (the stream is one client's, the commands do not repeat it).
+ */
+export const allowListDecider: Decider<
+  AllowListCommand,
+  AllowListEvent,
+  AllowListState,
+  WalletError,
+  string
+> = {
+  initialState: initialAllowListState,
+  eventTypes: eventTypesOf<AllowListEvent>({
+    OwnershipChallengeIssued: true,
+    AddressOwnershipProven: true,
+    AddressChallengeIssued: true,
+    AddressProofRecorded: true,
+    AddressAllowListed: true,
+    AddressAdditionRejected: true,
+    AddressRemovedFromAllowList: true,
+  }),
+  decide: decideAllowList,
+  evolve: evolveAllowList,
+};

@@ -1,23 +1,18 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
-  decideRoster,
-  evolveRoster,
   hasKeyAccess,
   initialRosterState,
+  rosterDecider,
+  type KeyAccessAction,
   type RosterCommand,
-  type RosterState,
+  type RosterEvent,
 } from './custody-roster';
 
 const at = '2026-11-24T09:00:00.000Z';
 const facts = { walletRegistered: true };
+const roster = deciderSpecification(rosterDecider);
 
-function given(...commands: RosterCommand[]): RosterState {
-  return commands.reduce((state, command) => {
-    const decision = decideRoster(command, state, facts);
-    if (!decision.ok) throw new Error(`given: ${decision.error.code}`);
-    return decision.events.reduce(evolveRoster, state);
-  }, initialRosterState);
-}
-
+// commands
 const register = (
   custodianId: string,
   department = 'treasury',
@@ -31,7 +26,7 @@ const register = (
 const request = (
   changeId: string,
   custodianId: string,
-  action: 'grant' | 'revoke' = 'grant',
+  action: KeyAccessAction = 'grant',
   requestedBy = 'officer-1',
 ): RosterCommand => ({
   type: 'RequestKeyAccessChange',
@@ -55,16 +50,66 @@ const decide = (
   decidedBy,
   at,
 });
-const codeOf = (command: RosterCommand, state: RosterState, withFacts = facts) => {
-  const decision = decideRoster(command, state, withFacts);
-  return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
-};
+
+// events: what those commands record
+const registered = (
+  custodianId: string,
+  department = 'treasury',
+  site = 'HK-DC1',
+): RosterEvent => ({
+  type: 'CustodianRegistered',
+  data: { custodianId, name: custodianId, department, site, registeredBy: 'admin', at },
+});
+const requested = (
+  changeId: string,
+  custodianId: string,
+  action: KeyAccessAction = 'grant',
+  requestedBy = 'officer-1',
+): RosterEvent => ({
+  type: 'KeyAccessChangeRequested',
+  data: {
+    changeId,
+    custodianId,
+    walletId: 'w-cold',
+    action,
+    reason: 'vetted for the cold wallet',
+    requestedBy,
+    at,
+  },
+});
+/** The approval of a change and its effect (the custodian's access to w-cold granted or revoked). */
+const approved = (
+  changeId: string,
+  custodianId: string,
+  action: KeyAccessAction,
+  approvedBy: string,
+  requestedBy = 'officer-1',
+): RosterEvent[] => [
+  {
+    type: 'KeyAccessChangeApproved',
+    data: { changeId, approvedBy, reason: 'checked the vetting file', at },
+  },
+  {
+    type: action === 'grant' ? 'KeyAccessGranted' : 'KeyAccessRevoked',
+    data: { changeId, custodianId, walletId: 'w-cold', requestedBy, approvedBy, at },
+  },
+];
+const rejected = (changeId: string, rejectedBy: string): RosterEvent => ({
+  type: 'KeyAccessChangeRejected',
+  data: { changeId, rejectedBy, reason: 'checked the vetting file', at },
+});
+/** carol, registered, holding access to w-cold (C-1, requested by officer-1, approved by officer-2). */
+const carolGranted = [
+  registered('carol'),
+  requested('C-1', 'carol'),
+  ...approved('C-1', 'carol', 'grant', 'officer-2'),
+];
 
 describe('key custodians and key access (TW-18, HK-11c): maker-checker', () => {
   it('TW-18 given a grant requested by one person, when a different person approves it, then the custodian holds access and both steps are events with reasons', () => {
-    const state = given(register('carol'), request('C-1', 'carol'));
-    expect(hasKeyAccess(state, 'w-cold', 'carol')).toBe(false); // requested is not granted
-    const decision = decideRoster(decide('C-1', 'officer-2'), state, facts);
+    const given = roster.given([registered('carol'), requested('C-1', 'carol')]);
+    expect(hasKeyAccess(given.state, 'w-cold', 'carol')).toBe(false); // requested is not granted
+    const { decision } = given.when(decide('C-1', 'officer-2'), facts);
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
       'KeyAccessChangeApproved',
       'KeyAccessGranted',
@@ -75,54 +120,53 @@ describe('key custodians and key access (TW-18, HK-11c): maker-checker', () => {
       requestedBy: 'officer-1',
       approvedBy: 'officer-2',
     });
-    const after = (decision.ok ? decision.events : []).reduce(evolveRoster, state);
+    const after = (decision.ok ? decision.events : []).reduce(rosterDecider.evolve, given.state);
     expect(hasKeyAccess(after, 'w-cold', 'carol')).toBe(true);
   });
 
   it('TW-18 given a change requested by officer-1, when officer-1 approves it too, then MAKER_CHECKER_SAME_PERSON and nothing changes', () => {
-    expect(
-      codeOf(decide('C-1', 'officer-1'), given(register('carol'), request('C-1', 'carol'))),
-    ).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
+    roster
+      .given([registered('carol'), requested('C-1', 'carol')])
+      .when(decide('C-1', 'officer-1'), facts)
+      .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
   });
 
   it('TW-18 given a change about carol, when carol decides it, then CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS', () => {
-    expect(
-      codeOf(decide('C-1', 'carol'), given(register('carol'), request('C-1', 'carol'))),
-    ).toEqual(['CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS', 'decidedBy']);
+    roster
+      .given([registered('carol'), requested('C-1', 'carol')])
+      .when(decide('C-1', 'carol'), facts)
+      .thenRefuses('CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS', 'decidedBy');
   });
 
   it('TW-18 revoking goes through the same two steps; a rejected change grants nothing; a decided change is not decided again', () => {
-    const granted = given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2'));
-    const revoked = given(
-      register('carol'),
-      request('C-1', 'carol'),
-      decide('C-1', 'officer-2'),
-      request('C-2', 'carol', 'revoke', 'officer-2'),
-      decide('C-2', 'officer-1'),
-    );
+    const granted = roster.given(carolGranted).state;
+    const revoked = roster.given([
+      ...carolGranted,
+      requested('C-2', 'carol', 'revoke', 'officer-2'),
+      ...approved('C-2', 'carol', 'revoke', 'officer-1', 'officer-2'),
+    ]).state;
     expect(hasKeyAccess(granted, 'w-cold', 'carol')).toBe(true);
     expect(hasKeyAccess(revoked, 'w-cold', 'carol')).toBe(false);
-    const rejected = given(
-      register('dave'),
-      request('C-3', 'dave'),
-      decide('C-3', 'officer-2', 'reject'),
-    );
-    expect(hasKeyAccess(rejected, 'w-cold', 'dave')).toBe(false);
-    expect(codeOf(decide('C-3', 'officer-3'), rejected)).toEqual([
-      'KEY_ACCESS_CHANGE_NOT_PENDING',
-      'changeId',
-    ]);
+    const rejectedHistory = [
+      registered('dave'),
+      requested('C-3', 'dave'),
+      rejected('C-3', 'officer-2'),
+    ];
+    expect(hasKeyAccess(roster.given(rejectedHistory).state, 'w-cold', 'dave')).toBe(false);
+    roster
+      .given(rejectedHistory)
+      .when(decide('C-3', 'officer-3'), facts)
+      .thenRefuses('KEY_ACCESS_CHANGE_NOT_PENDING', 'changeId');
   });
 
   it('given bad requests, then each has its own code: unknown custodian, unknown wallet, no reason, double grant, revoke without grant, unknown change, reused change id', () => {
-    const state = given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2'));
-    expect(codeOf(request('C-9', 'mallory'), state)).toEqual(['CUSTODIAN_UNKNOWN', 'custodianId']);
-    expect(codeOf(request('C-9', 'carol', 'revoke'), state, { walletRegistered: false })).toEqual([
-      'WALLET_UNKNOWN',
-      'walletId',
-    ]);
-    expect(
-      codeOf(
+    const given = roster.given(carolGranted);
+    given.when(request('C-9', 'mallory'), facts).thenRefuses('CUSTODIAN_UNKNOWN', 'custodianId');
+    given
+      .when(request('C-9', 'carol', 'revoke'), { walletRegistered: false })
+      .thenRefuses('WALLET_UNKNOWN', 'walletId');
+    given
+      .when(
         {
           ...(request('C-9', 'carol', 'revoke') as Extract<
             RosterCommand,
@@ -130,38 +174,35 @@ describe('key custodians and key access (TW-18, HK-11c): maker-checker', () => {
           >),
           reason: ' ',
         },
-        state,
-      ),
-    ).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(codeOf(request('C-9', 'carol'), state)).toEqual([
-      'KEY_ACCESS_ALREADY_GRANTED',
-      'custodianId',
-    ]);
-    expect(codeOf(request('C-9', 'carol', 'revoke'), given(register('carol')))).toEqual([
-      'KEY_ACCESS_NOT_GRANTED',
-      'custodianId',
-    ]);
-    expect(codeOf(decide('C-404', 'officer-2'), state)).toEqual([
-      'KEY_ACCESS_CHANGE_UNKNOWN',
-      'changeId',
-    ]);
-    expect(codeOf(request('C-1', 'carol', 'revoke'), state)).toEqual([
-      'KEY_ACCESS_CHANGE_ID_TAKEN',
-      'changeId',
-    ]);
-    expect(codeOf(request('C-1', 'carol'), state)).toBe('accepted'); // the same request retried: no-op
-    expect(codeOf(register('carol', 'ops'), state)).toEqual([
-      'CUSTODIAN_ALREADY_REGISTERED',
-      'custodian.custodianId',
-    ]);
+        facts,
+      )
+      .thenRefuses('REASON_REQUIRED', 'reason');
+    given
+      .when(request('C-9', 'carol'), facts)
+      .thenRefuses('KEY_ACCESS_ALREADY_GRANTED', 'custodianId');
+    roster
+      .given([registered('carol')])
+      .when(request('C-9', 'carol', 'revoke'), facts)
+      .thenRefuses('KEY_ACCESS_NOT_GRANTED', 'custodianId');
+    given
+      .when(decide('C-404', 'officer-2'), facts)
+      .thenRefuses('KEY_ACCESS_CHANGE_UNKNOWN', 'changeId');
+    given
+      .when(request('C-1', 'carol', 'revoke'), facts)
+      .thenRefuses('KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId');
+    given.when(request('C-1', 'carol'), facts).thenEmitsNothing(); // the same request retried: no-op
+    given
+      .when(register('carol', 'ops'), facts)
+      .thenRefuses('CUSTODIAN_ALREADY_REGISTERED', 'custodian.custodianId');
   });
 });
 
 describe('key custodians and key access: the events and each side of each decision (TW-18, HK-11c)', () => {
   it('HK-11c given a new custodian, then CustodianRegistered carries their details and who registered them, and grants nothing', () => {
-    expect(decideRoster(register('carol', 'risk', 'HK-DC2'), initialRosterState, facts)).toEqual({
-      ok: true,
-      events: [
+    roster
+      .given([])
+      .when(register('carol', 'risk', 'HK-DC2'), facts)
+      .thenEmits([
         {
           type: 'CustodianRegistered',
           data: {
@@ -173,27 +214,23 @@ describe('key custodians and key access: the events and each side of each decisi
             at,
           },
         },
-      ],
-    });
-    const state = given(register('carol', 'risk', 'HK-DC2'));
-    expect(state.custodians.get('carol')).toEqual({
+      ]);
+    const given = roster.given([registered('carol', 'risk', 'HK-DC2')]);
+    expect(given.state.custodians.get('carol')).toEqual({
       custodianId: 'carol',
       name: 'carol',
       department: 'risk',
       site: 'HK-DC2',
     });
-    expect(hasKeyAccess(state, 'w-cold', 'carol')).toBe(false);
-    expect(decideRoster(register('carol', 'risk', 'HK-DC2'), state, facts)).toEqual({
-      ok: true,
-      events: [],
-    }); // retried: no-op
+    expect(hasKeyAccess(given.state, 'w-cold', 'carol')).toBe(false);
+    given.when(register('carol', 'risk', 'HK-DC2'), facts).thenEmitsNothing(); // retried: no-op
   });
 
   it('TW-18 given a request, then KeyAccessChangeRequested carries it whole and the change is pending', () => {
-    const state = given(register('carol'));
-    expect(decideRoster(request('C-1', 'carol'), state, facts)).toEqual({
-      ok: true,
-      events: [
+    roster
+      .given([registered('carol')])
+      .when(request('C-1', 'carol'), facts)
+      .thenEmits([
         {
           type: 'KeyAccessChangeRequested',
           data: {
@@ -206,9 +243,10 @@ describe('key custodians and key access: the events and each side of each decisi
             at,
           },
         },
-      ],
-    });
-    expect(given(register('carol'), request('C-1', 'carol')).changes.get('C-1')).toEqual({
+      ]);
+    expect(
+      roster.given([registered('carol'), requested('C-1', 'carol')]).state.changes.get('C-1'),
+    ).toEqual({
       changeId: 'C-1',
       custodianId: 'carol',
       walletId: 'w-cold',
@@ -221,13 +259,14 @@ describe('key custodians and key access: the events and each side of each decisi
   });
 
   it('TW-18 given a change id reused for another custodian, wallet or requester, then KEY_ACCESS_CHANGE_ID_TAKEN', () => {
-    const state = given(register('carol'), register('dave'), request('C-1', 'carol'));
-    expect(codeOf(request('C-1', 'dave'), state)).toEqual([
-      'KEY_ACCESS_CHANGE_ID_TAKEN',
-      'changeId',
+    const given = roster.given([
+      registered('carol'),
+      registered('dave'),
+      requested('C-1', 'carol'),
     ]);
-    expect(
-      codeOf(
+    given.when(request('C-1', 'dave'), facts).thenRefuses('KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId');
+    given
+      .when(
         {
           ...(request('C-1', 'carol') as Extract<
             RosterCommand,
@@ -235,21 +274,20 @@ describe('key custodians and key access: the events and each side of each decisi
           >),
           walletId: 'w-hot',
         },
-        state,
-      ),
-    ).toEqual(['KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId']);
-    expect(codeOf(request('C-1', 'carol', 'grant', 'officer-2'), state)).toEqual([
-      'KEY_ACCESS_CHANGE_ID_TAKEN',
-      'changeId',
-    ]);
-    expect(codeOf(request('C-1', 'carol'), state)).toBe('accepted');
+        facts,
+      )
+      .thenRefuses('KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId');
+    given
+      .when(request('C-1', 'carol', 'grant', 'officer-2'), facts)
+      .thenRefuses('KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId');
+    given.when(request('C-1', 'carol'), facts).thenEmitsNothing();
   });
 
   it('TW-18 given an approved grant, then KeyAccessChangeApproved with the reason, then KeyAccessGranted; the change is approved', () => {
-    const state = given(register('carol'), request('C-1', 'carol'));
-    expect(decideRoster(decide('C-1', 'officer-2'), state, facts)).toEqual({
-      ok: true,
-      events: [
+    roster
+      .given([registered('carol'), requested('C-1', 'carol')])
+      .when(decide('C-1', 'officer-2'), facts)
+      .thenEmits([
         {
           type: 'KeyAccessChangeApproved',
           data: {
@@ -270,28 +308,24 @@ describe('key custodians and key access: the events and each side of each decisi
             at,
           },
         },
-      ],
-    });
-    expect(
-      given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2')).changes.get(
-        'C-1',
-      )?.status,
-    ).toBe('approved');
+      ]);
+    expect(roster.given(carolGranted).state.changes.get('C-1')?.status).toBe('approved');
   });
 
   it('TW-18 given an approved revocation, then KeyAccessChangeApproved, then KeyAccessRevoked; other holders keep their access', () => {
-    const state = given(
-      register('carol'),
-      register('dave'),
-      request('C-1', 'carol'),
-      decide('C-1', 'officer-2'),
-      request('C-2', 'dave'),
-      decide('C-2', 'officer-2'),
-      request('C-3', 'carol', 'revoke'),
-    );
-    expect(decideRoster(decide('C-3', 'officer-2'), state, facts)).toEqual({
-      ok: true,
-      events: [
+    const history = [
+      registered('carol'),
+      registered('dave'),
+      requested('C-1', 'carol'),
+      ...approved('C-1', 'carol', 'grant', 'officer-2'),
+      requested('C-2', 'dave'),
+      ...approved('C-2', 'dave', 'grant', 'officer-2'),
+      requested('C-3', 'carol', 'revoke'),
+    ];
+    roster
+      .given(history)
+      .when(decide('C-3', 'officer-2'), facts)
+      .thenEmits([
         {
           type: 'KeyAccessChangeApproved',
           data: {
@@ -312,26 +346,16 @@ describe('key custodians and key access: the events and each side of each decisi
             at,
           },
         },
-      ],
-    });
-    const after = given(
-      register('carol'),
-      register('dave'),
-      request('C-1', 'carol'),
-      decide('C-1', 'officer-2'),
-      request('C-2', 'dave'),
-      decide('C-2', 'officer-2'),
-      request('C-3', 'carol', 'revoke'),
-      decide('C-3', 'officer-2'),
-    );
-    expect([...(after.grants.get('w-cold') ?? [])]).toEqual(['dave']);
+      ]);
+    const after = roster.given([...history, ...approved('C-3', 'carol', 'revoke', 'officer-2')]);
+    expect([...(after.state.grants.get('w-cold') ?? [])]).toEqual(['dave']);
   });
 
   it('TW-18 given a rejection, then only KeyAccessChangeRejected with who and why; the change is rejected', () => {
-    const state = given(register('carol'), request('C-1', 'carol'));
-    expect(decideRoster(decide('C-1', 'officer-2', 'reject'), state, facts)).toEqual({
-      ok: true,
-      events: [
+    roster
+      .given([registered('carol'), requested('C-1', 'carol')])
+      .when(decide('C-1', 'officer-2', 'reject'), facts)
+      .thenEmits([
         {
           type: 'KeyAccessChangeRejected',
           data: {
@@ -341,21 +365,18 @@ describe('key custodians and key access: the events and each side of each decisi
             at,
           },
         },
-      ],
-    });
+      ]);
     expect(
-      given(
-        register('carol'),
-        request('C-1', 'carol'),
-        decide('C-1', 'officer-2', 'reject'),
-      ).changes.get('C-1')?.status,
+      roster
+        .given([registered('carol'), requested('C-1', 'carol'), rejected('C-1', 'officer-2')])
+        .state.changes.get('C-1')?.status,
     ).toBe('rejected');
   });
 
   it('TW-18 given a decision without a reason, then REASON_REQUIRED; the requester rejecting their own change is still MAKER_CHECKER_SAME_PERSON', () => {
-    const state = given(register('carol'), request('C-1', 'carol'));
-    expect(
-      codeOf(
+    const given = roster.given([registered('carol'), requested('C-1', 'carol')]);
+    given
+      .when(
         {
           ...(decide('C-1', 'officer-2') as Extract<
             RosterCommand,
@@ -363,51 +384,47 @@ describe('key custodians and key access: the events and each side of each decisi
           >),
           reason: '  ',
         },
-        state,
-      ),
-    ).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(codeOf(decide('C-1', 'officer-1', 'reject'), state)).toEqual([
-      'MAKER_CHECKER_SAME_PERSON',
-      'decidedBy',
-    ]);
-    expect(codeOf(decide('C-1', 'carol', 'reject'), state)).toEqual([
-      'CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS',
-      'decidedBy',
-    ]);
+        facts,
+      )
+      .thenRefuses('REASON_REQUIRED', 'reason');
+    given
+      .when(decide('C-1', 'officer-1', 'reject'), facts)
+      .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
+    given
+      .when(decide('C-1', 'carol', 'reject'), facts)
+      .thenRefuses('CUSTODIAN_CANNOT_DECIDE_OWN_ACCESS', 'decidedBy');
   });
 
   it('TW-18 given two pending grants of the same access, when the second is approved after the first, then KEY_ACCESS_ALREADY_GRANTED on changeId (checked again at approval)', () => {
-    const state = given(
-      register('carol'),
-      request('C-1', 'carol'),
-      request('C-2', 'carol', 'grant', 'officer-3'),
-      decide('C-1', 'officer-2'),
-    );
-    expect(codeOf(decide('C-2', 'officer-2'), state)).toEqual([
-      'KEY_ACCESS_ALREADY_GRANTED',
-      'changeId',
+    const given = roster.given([
+      registered('carol'),
+      requested('C-1', 'carol'),
+      requested('C-2', 'carol', 'grant', 'officer-3'),
+      ...approved('C-1', 'carol', 'grant', 'officer-2'),
     ]);
+    given
+      .when(decide('C-2', 'officer-2'), facts)
+      .thenRefuses('KEY_ACCESS_ALREADY_GRANTED', 'changeId');
     // rejecting it is still possible: nothing changes
-    expect(codeOf(decide('C-2', 'officer-2', 'reject'), state)).toBe('accepted');
+    given
+      .when(decide('C-2', 'officer-2', 'reject'), facts)
+      .thenEmits([rejected('C-2', 'officer-2')]);
   });
 
   it('TW-18 given two pending revocations of the same access, when the second is approved after the first, then KEY_ACCESS_NOT_GRANTED on changeId', () => {
-    const state = given(
-      register('carol'),
-      request('C-1', 'carol'),
-      decide('C-1', 'officer-2'),
-      request('C-2', 'carol', 'revoke'),
-      request('C-3', 'carol', 'revoke', 'officer-3'),
-      decide('C-2', 'officer-2'),
-    );
-    expect(codeOf(decide('C-3', 'officer-2'), state)).toEqual([
-      'KEY_ACCESS_NOT_GRANTED',
-      'changeId',
-    ]);
+    roster
+      .given([
+        ...carolGranted,
+        requested('C-2', 'carol', 'revoke'),
+        requested('C-3', 'carol', 'revoke', 'officer-3'),
+        ...approved('C-2', 'carol', 'revoke', 'officer-2'),
+      ])
+      .when(decide('C-3', 'officer-2'), facts)
+      .thenRefuses('KEY_ACCESS_NOT_GRANTED', 'changeId');
   });
 
   it("HK-11c given access to one wallet's key, then it is no access to another wallet's key", () => {
-    const state = given(register('carol'), request('C-1', 'carol'), decide('C-1', 'officer-2'));
+    const { state } = roster.given(carolGranted);
     expect(hasKeyAccess(state, 'w-cold', 'carol')).toBe(true);
     expect(hasKeyAccess(state, 'w-hot', 'carol')).toBe(false);
     expect(hasKeyAccess(state, 'w-cold', 'dave')).toBe(false);
@@ -415,10 +432,34 @@ describe('key custodians and key access: the events and each side of each decisi
 
   it('given a decision event about a change never requested, then evolving it is an assertion failure', () => {
     expect(() =>
-      evolveRoster(initialRosterState, {
+      rosterDecider.evolve(initialRosterState, {
         type: 'KeyAccessChangeApproved',
         data: { changeId: 'C-404', approvedBy: 'officer-2', reason: 'x', at },
       }),
     ).toThrow('assertion');
+  });
+});
+
+describe('rosterDecider: the custodian roster stream (issue 24)', () => {
+  it("holds exactly the roster stream's event types, from an empty roster", () => {
+    expect([...rosterDecider.eventTypes]).toEqual([
+      'CustodianRegistered',
+      'KeyAccessChangeRequested',
+      'KeyAccessChangeApproved',
+      'KeyAccessChangeRejected',
+      'KeyAccessGranted',
+      'KeyAccessRevoked',
+    ]);
+    expect(rosterDecider.initialState).toBe(initialRosterState);
+  });
+
+  it('given a command or an event of no known type, then an assertion failure naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    expect(() => rosterDecider.decide(stray, initialRosterState, facts)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+    expect(() => rosterDecider.evolve(initialRosterState, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { accept, canonical, refuse, type WalletDecision } from './wallet-errors';
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
+import { accept, canonical, refuse, type WalletDecision, type WalletError } from './wallet-errors';
 
 /** A vetted key custodian (HK-11c): a person who authenticates as `custodianId`. */
 export interface Custodian {
@@ -260,6 +261,8 @@ export function decideRoster(
           : { type: 'KeyAccessRevoked', data: effect },
       );
     }
+    default:
+      return unhandled(command);
   }
 }
 
@@ -301,5 +304,28 @@ export function evolveRoster(state: RosterState, event: RosterEvent): RosterStat
       else holders.delete(event.data.custodianId);
       return { ...state, grants: new Map(state.grants).set(event.data.walletId, holders) };
     }
+    default:
+      return unhandled(event);
   }
 }
+
+/** The custodian roster's one stream: custodians and every key-access change, maker-checker (TW-18). */
+export const rosterDecider: Decider<
+  RosterCommand,
+  RosterEvent,
+  RosterState,
+  WalletError,
+  RosterFacts
+> = {
+  initialState: initialRosterState,
+  eventTypes: eventTypesOf<RosterEvent>({
+    CustodianRegistered: true,
+    KeyAccessChangeRequested: true,
+    KeyAccessChangeApproved: true,
+    KeyAccessChangeRejected: true,
+    KeyAccessGranted: true,
+    KeyAccessRevoked: true,
+  }),
+  decide: decideRoster,
+  evolve: evolveRoster,
+};

@@ -1,5 +1,6 @@
 import {
   decideDeposit,
+  depositDecider,
   evolveDeposit,
   type DepositCommand,
   type DepositState,
@@ -551,5 +552,30 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       'DepositAttributionDecided',
     ]);
     expect(reviewEvents.reduce(evolveDeposit, undefined)).toBeUndefined();
+  });
+});
+
+describe('depositDecider: the deposit stream (issue 24)', () => {
+  it("holds exactly the deposit stream's event types", () => {
+    expect([...depositDecider.eventTypes]).toEqual([
+      'DepositObserved',
+      'DepositFlaggedForReview',
+      'DepositAttributed',
+      'DepositAttributionProposed',
+      'DepositAttributionDecided',
+      'DepositConfirmed',
+      'LargeTransferAlerted',
+    ]);
+    expect(depositDecider.initialState).toBeUndefined();
+  });
+
+  it('given a command or an event of no known type, then an assertion failure naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    expect(() => depositDecider.decide(stray, undefined, facts)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+    expect(() => depositDecider.evolve(undefined, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
   });
 });

@@ -1,10 +1,12 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
+import type { DepositConfirmedData } from './published-events';
 import {
   largeTransferAlert,
   type LargeTransferAlertedEvent,
   type TransferThresholds,
 } from './transfer-monitoring';
 import type { WalletState } from './wallet';
-import { accept, canonical, refuse, type WalletDecision } from './wallet-errors';
+import { accept, canonical, refuse, type WalletDecision, type WalletError } from './wallet-errors';
 
 /** A transfer into one of our wallets, as the chain adapter saw it. */
 export interface ObservedTransfer {
@@ -79,21 +81,7 @@ export type DepositEvent =
         readonly at: string;
       };
     }
-  /** custody.wallet.events.v1 DepositConfirmed v1 (exactly its fields): the ledger credits the client. */
-  | {
-      readonly type: 'DepositConfirmed';
-      readonly data: {
-        readonly depositId: string;
-        readonly clientId: string;
-        readonly asset: string;
-        readonly amountMinor: bigint;
-        readonly walletId: string;
-        readonly chain: string;
-        readonly transactionHash: string;
-        readonly confirmations: number;
-        readonly confirmedAt: string;
-      };
-    }
+  | { readonly type: 'DepositConfirmed'; readonly data: DepositConfirmedData }
   | LargeTransferAlertedEvent;
 
 export type DepositCommand =
@@ -294,6 +282,8 @@ export function decideDeposit(
         },
       });
     }
+    default:
+      return unhandled(command);
   }
 }
 
@@ -340,5 +330,29 @@ export function evolveDeposit(
       return state === undefined ? state : { ...state, proposal: null };
     case 'LargeTransferAlerted':
       return state;
+    default:
+      return unhandled(event);
   }
 }
+
+/** A deposit's stream (`wallet-deposit-<depositId>`): observed, attributed or reviewed, confirmed. */
+export const depositDecider: Decider<
+  DepositCommand,
+  DepositEvent,
+  DepositState | undefined,
+  WalletError,
+  DepositFacts
+> = {
+  initialState: undefined,
+  eventTypes: eventTypesOf<DepositEvent>({
+    DepositObserved: true,
+    DepositFlaggedForReview: true,
+    DepositAttributed: true,
+    DepositAttributionProposed: true,
+    DepositAttributionDecided: true,
+    DepositConfirmed: true,
+    LargeTransferAlerted: true,
+  }),
+  decide: decideDeposit,
+  evolve: evolveDeposit,
+};

@@ -1,6 +1,7 @@
 export * from './allow-list';
 export * from './custody-roster';
 export * from './deposit';
+export * from './published-events';
 export * from './signing-quorum';
 export * from './transfer-monitoring';
 export * from './wallet';

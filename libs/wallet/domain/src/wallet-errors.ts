@@ -1,4 +1,6 @@
 import type { RefusalCodes } from '@custody/contracts';
+import type { Decision, Refusal } from '@custody/decider';
+
 /**
  * Expected refusals of the wallet service: a stable code (never renamed or reused), the field it
  * is about, and a reason for people. The codes are the contract; the reasons may be reworded.
@@ -74,11 +76,9 @@ export const WALLET_ERROR_CODES = [
 ] as const;
 export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
 
-export interface WalletError {
-  readonly code: WalletErrorCode;
+export interface WalletError extends Refusal<WalletErrorCode> {
   /** Path of the offending field in the command, e.g. `key.backups[1].site`. */
   readonly path: string;
-  readonly reason: string;
 }
 
 export function walletError(code: WalletErrorCode, path: string, reason: string): WalletError {
@@ -86,9 +86,7 @@ export function walletError(code: WalletErrorCode, path: string, reason: string)
 }
 
 /** What a `decide` returns: the events to append (none: nothing to do, e.g. a retried command), or why not. */
-export type WalletDecision<E> =
-  | { readonly ok: true; readonly events: readonly E[] }
-  | { readonly ok: false; readonly error: WalletError };
+export type WalletDecision<E> = Decision<E, WalletError>;
 
 export function accept<E>(...events: E[]): WalletDecision<E> {
   return { ok: true, events };

@@ -4,6 +4,7 @@ import {
   evolveWallet,
   keySigningProblem,
   walletHoldsAsset,
+  walletDecider,
   walletRegistrationProblems,
   type WalletCommand,
   type WalletRegistration,
@@ -573,6 +574,27 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
     );
     expect(() => (rotated.ok ? rotated.events : []).reduce(evolveWallet, undefined)).toThrow(
       'assertion',
+    );
+  });
+});
+
+describe('walletDecider: the wallet stream (issue 24)', () => {
+  it("holds exactly the wallet stream's event types", () => {
+    expect([...walletDecider.eventTypes]).toEqual([
+      'WalletRegistered',
+      'KeyRotationRequested',
+      'WalletKeyRotated',
+    ]);
+    expect(walletDecider.initialState).toBeUndefined();
+  });
+
+  it('given a command or an event of no known type, then an assertion failure naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    expect(() => walletDecider.decide(stray, undefined, policy)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+    expect(() => walletDecider.evolve(undefined, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
     );
   });
 });

@@ -1,3 +1,4 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import {
   accept,
   canonical,
@@ -354,6 +355,8 @@ export function decideWallet(
         },
       });
     }
+    default:
+      return unhandled(command);
   }
 }
 
@@ -381,8 +384,28 @@ export function evolveWallet(
         registration: { ...state.registration, address: event.data.address, key: event.data.key },
       };
     }
+    default:
+      return unhandled(event);
   }
 }
+
+/** A wallet's stream (`wallet-<walletId>`): its registration and key rotations, under the deployment's key custody policy. */
+export const walletDecider: Decider<
+  WalletCommand,
+  WalletEvent,
+  WalletState | undefined,
+  WalletError,
+  KeyCustodyPolicy
+> = {
+  initialState: undefined,
+  eventTypes: eventTypesOf<WalletEvent>({
+    WalletRegistered: true,
+    KeyRotationRequested: true,
+    WalletKeyRotated: true,
+  }),
+  decide: decideWallet,
+  evolve: evolveWallet,
+};
 
 export function walletHoldsAsset(state: WalletState, asset: string): boolean {
   return state.registration.assets.includes(asset);

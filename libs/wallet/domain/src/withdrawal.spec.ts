@@ -22,6 +22,7 @@ import {
   type WithdrawalProgressCommand,
   type WithdrawalProgressFacts,
   type WithdrawalState,
+  withdrawalDecider,
 } from './withdrawal';
 
 const t0 = '2026-11-24T09:00:00.000Z';
@@ -102,7 +103,7 @@ const HASH_B = `0x${'b'.repeat(64)}`;
 
 type Later = WithdrawalProgressCommand;
 function run(state: WithdrawalState | undefined, command: Later, facts = progress) {
-  const decision = decideWithdrawal(command, state, facts);
+  const decision = withdrawalDecider.decide(command, state, facts);
   if (!decision.ok) return { state, decision };
   return { state: decision.events.reduce(evolveWithdrawal, state), decision };
 }
@@ -139,13 +140,13 @@ const hold = (at = minutes(2)): Later => ({
   at,
 });
 const refusal = (state: WithdrawalState, command: Later, facts = progress) => {
-  const decision = decideWithdrawal(command, state, facts);
+  const decision = withdrawalDecider.decide(command, state, facts);
   return decision.ok ? 'accepted' : [decision.error.code, decision.error.path];
 };
 
 describe('withdrawal request (HK-11h, TW-15)', () => {
   const refused = (overrides: Partial<typeof request>, facts: Partial<WithdrawalFacts> = {}) => {
-    const decision = decideRequestWithdrawal({ ...request, ...overrides }, undefined, {
+    const decision = withdrawalDecider.decide({ ...request, ...overrides }, undefined, {
       ...requestFacts,
       ...facts,
     });
@@ -1347,7 +1348,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     overrides: Partial<typeof transfer>,
     factOverrides: Partial<typeof facts> = {},
   ) => {
-    const decision = decideRequestInternalTransfer({ ...transfer, ...overrides }, undefined, {
+    const decision = withdrawalDecider.decide({ ...transfer, ...overrides }, undefined, {
       ...facts,
       ...factOverrides,
     });
@@ -1751,5 +1752,40 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       request: { ...sent().request, destinationWalletId: null },
     };
     expect(() => decideWithdrawal(chainOutcome('success'), broken, three)).toThrow(/assertion/);
+  });
+});
+
+describe('withdrawalDecider: the movement stream (issue 24)', () => {
+  it("holds exactly the withdrawal stream's event types, from no movement", () => {
+    expect([...withdrawalDecider.eventTypes]).toEqual([
+      'WithdrawalRequested',
+      'SigningPayloadPrepared',
+      'SigningApproved',
+      'SigningQuorumReached',
+      'WithdrawalApproved',
+      'WithdrawalHoldConfirmed',
+      'KeySigningStarted',
+      'WithdrawalSigned',
+      'KeyUsed',
+      'WithdrawalBroadcast',
+      'NetworkFeePaid',
+      'WithdrawalConfirmed',
+      'InternalTransferConfirmed',
+      'InternalTransferFailed',
+      'WithdrawalCancelled',
+      'WithdrawalFailed',
+      'LargeTransferAlerted',
+    ]);
+    expect(withdrawalDecider.initialState).toBeUndefined();
+  });
+
+  it('given a command or an event of no known type, then an assertion failure naming it', () => {
+    const stray = { type: 'Stray', withdrawalId: 'W-1' } as never;
+    expect(() => withdrawalDecider.decide(stray, given(), progress)).toThrow(
+      'assertion: unhandled {"type":"Stray","withdrawalId":"W-1"}',
+    );
+    expect(() => withdrawalDecider.evolve(given(), stray)).toThrow(
+      'assertion: unhandled {"type":"Stray","withdrawalId":"W-1"}',
+    );
   });
 });

@@ -1,3 +1,11 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
+import type {
+  InternalTransferConfirmedData,
+  NetworkFeePaidData,
+  WithdrawalApprovedData,
+  WithdrawalConfirmedData,
+  WithdrawalFailedData,
+} from './published-events';
 import {
   quorumStatus,
   type QuorumFacts,
@@ -126,22 +134,7 @@ export type WithdrawalEvent =
         readonly at: string;
       };
     }
-  /** custody.wallet.events.v1 WithdrawalApproved v1 (exactly its fields): the ledger holds the amount. */
-  | {
-      readonly type: 'WithdrawalApproved';
-      readonly data: {
-        readonly withdrawalId: string;
-        readonly requestId: string;
-        readonly clientId: string;
-        readonly asset: string;
-        readonly amountMinor: bigint;
-        readonly walletId: string;
-        readonly destinationAddress: string;
-        readonly chain: string;
-        readonly destinationAllowListedForClientId: string;
-        readonly approvedAt: string;
-      };
-    }
+  | { readonly type: 'WithdrawalApproved'; readonly data: WithdrawalApprovedData }
   | {
       readonly type: 'WithdrawalHoldConfirmed';
       readonly data: { readonly withdrawalId: string; readonly at: string };
@@ -193,44 +186,9 @@ export type WithdrawalEvent =
       };
     }
   /** A fee the network charged a wallet that no WithdrawalConfirmed carries (another asset's gas, an internal transfer's, a reverted transaction's). */
-  | {
-      readonly type: 'NetworkFeePaid';
-      readonly data: {
-        readonly walletId: string;
-        readonly reference: string;
-        readonly transactionHash: string;
-        readonly feeAsset: string;
-        readonly feeMinor: bigint;
-        readonly at: string;
-      };
-    }
-  /** custody.wallet.events.v1 WithdrawalConfirmed v1 (exactly its fields). */
-  | {
-      readonly type: 'WithdrawalConfirmed';
-      readonly data: {
-        readonly withdrawalId: string;
-        readonly clientId: string;
-        readonly asset: string;
-        readonly amountMinor: bigint;
-        readonly networkFeeMinor: bigint;
-        readonly walletId: string;
-        readonly chain: string;
-        readonly transactionHash: string;
-        readonly confirmedAt: string;
-      };
-    }
-  | {
-      readonly type: 'InternalTransferConfirmed';
-      readonly data: {
-        readonly withdrawalId: string;
-        readonly sourceWalletId: string;
-        readonly destinationWalletId: string;
-        readonly asset: string;
-        readonly amountMinor: bigint;
-        readonly transactionHash: string;
-        readonly confirmedAt: string;
-      };
-    }
+  | { readonly type: 'NetworkFeePaid'; readonly data: NetworkFeePaidData }
+  | { readonly type: 'WithdrawalConfirmed'; readonly data: WithdrawalConfirmedData }
+  | { readonly type: 'InternalTransferConfirmed'; readonly data: InternalTransferConfirmedData }
   | {
       readonly type: 'InternalTransferFailed';
       readonly data: {
@@ -248,16 +206,7 @@ export type WithdrawalEvent =
         readonly at: string;
       };
     }
-  /** custody.wallet.events.v1 WithdrawalFailed v1 (exactly its fields). */
-  | {
-      readonly type: 'WithdrawalFailed';
-      readonly data: {
-        readonly withdrawalId: string;
-        readonly clientId: string;
-        readonly reason: 'reverted' | 'cancelled' | 'rejected' | 'broadcast-failed';
-        readonly failedAt: string;
-      };
-    }
+  | { readonly type: 'WithdrawalFailed'; readonly data: WithdrawalFailedData }
   | LargeTransferAlertedEvent;
 
 export interface ChainOutcome {
@@ -909,6 +858,8 @@ export function decideWithdrawal(
         data: { withdrawalId, clientId: request.clientId, reason: failure, failedAt: at },
       });
     }
+    default:
+      return unhandled(command);
   }
 }
 
@@ -1083,8 +1034,59 @@ export function evolveWithdrawal(
     case 'WithdrawalCancelled':
     case 'LargeTransferAlerted':
       return state;
+    default:
+      return unhandled(event);
   }
 }
+
+/** The facts of a withdrawal stream's command: those of its request (a client withdrawal's or an internal transfer's), or those of any later step. */
+export type WithdrawalDeciderFacts =
+  WithdrawalFacts | InternalTransferFacts | WithdrawalProgressFacts;
+
+/**
+ * A movement's stream (`wallet-withdrawal-<withdrawalId>`): a client withdrawal or an internal
+ * transfer, from its request to its outcome on chain. The caller loads the facts of the
+ * command's kind (WithdrawalFacts, InternalTransferFacts, WithdrawalProgressFacts).
+ */
+export const withdrawalDecider: Decider<
+  WithdrawalCommand,
+  WithdrawalEvent,
+  WithdrawalState | undefined,
+  WalletError,
+  WithdrawalDeciderFacts
+> = {
+  initialState: undefined,
+  eventTypes: eventTypesOf<WithdrawalEvent>({
+    WithdrawalRequested: true,
+    SigningPayloadPrepared: true,
+    SigningApproved: true,
+    SigningQuorumReached: true,
+    WithdrawalApproved: true,
+    WithdrawalHoldConfirmed: true,
+    KeySigningStarted: true,
+    WithdrawalSigned: true,
+    KeyUsed: true,
+    WithdrawalBroadcast: true,
+    NetworkFeePaid: true,
+    WithdrawalConfirmed: true,
+    InternalTransferConfirmed: true,
+    InternalTransferFailed: true,
+    WithdrawalCancelled: true,
+    WithdrawalFailed: true,
+    LargeTransferAlerted: true,
+  }),
+  decide(command, state, facts) {
+    switch (command.type) {
+      case 'RequestWithdrawal':
+        return decideRequestWithdrawal(command, state, facts as WithdrawalFacts);
+      case 'RequestInternalTransfer':
+        return decideRequestInternalTransfer(command, state, facts as InternalTransferFacts);
+      default:
+        return decideWithdrawal(command, state, facts as WithdrawalProgressFacts);
+    }
+  },
+  evolve: evolveWithdrawal,
+};
 
 /** A wallet that could pay a withdrawal, with its balance on chain at a stated height. */
 export interface SourceCandidate {
