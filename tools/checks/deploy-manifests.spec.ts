@@ -21,7 +21,7 @@ import { RECONCILIATION_CONSUMED_TOPICS } from '@custody/reconciliation-applicat
 import { WALLET_CONSUMED_TOPICS } from '@custody/wallet-application';
 import { AUDIT_CONSUMER_GROUP, AUDITED_TOPICS } from '../../apps/audit/src/audit-runtime';
 import { LEDGER_CONSUMER_GROUP } from '../../apps/ledger/src/messaging/ledger-ingestion';
-import { POLICY_CONSUMER_GROUP } from '../../apps/policy/src/policy-runtime';
+import { POLICY_CONSUMER_GROUP } from '../../apps/policy/src/messaging/policy-ingestion';
 import { RECONCILIATION_CONSUMER_GROUP } from '../../apps/reconciliation/src/reconciliation-runtime';
 import { WALLET_CONSUMER_GROUP } from '../../apps/wallet/src/wallet-runtime';
 import {

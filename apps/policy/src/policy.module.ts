@@ -1,17 +1,32 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
-import { PolicyController } from './http/policy.controller';
+import { ComplianceController } from './http/compliance.controller';
+import { GovernanceController } from './http/governance.controller';
+import { OnChainChecksController } from './http/onchain-checks.controller';
+import { WithdrawalDecisionsController } from './http/withdrawal-decisions.controller';
+import { PolicyIngestion } from './messaging/policy-ingestion';
+import { OpenBreachesGauge } from './open-breaches-gauge';
 import { parsePolicyConfig, POLICY_CONFIG } from './policy-config';
-import { PolicyRuntime } from './policy-runtime';
+import { POLICY_SLICES } from './policy-slices';
+import { PolicyTables } from './policy-tables';
+import { PolicySchedule } from './schedule/policy-schedule';
 
 /**
  * The policy service: policy versions and asset classification (maker-checker), commingling
  * exceptions, continuous compliance (TW-3/4, HK-11g/j) with breaches detected once and resolved,
- * capital report (BC-1..4). The host gives it authentication, probes, metrics, its event store
- * (schema 'policy'), the relay to custody.policy.events.v1 and the auditor's event-log endpoints.
+ * capital report (BC-1..4), withdrawal decisions, the on-chain check (TW-14). The host gives it
+ * authentication, probes, metrics, its event store (schema 'policy'), the relay to
+ * custody.policy.events.v1 and the auditor's event-log endpoints. Its composition root: each
+ * slice is built by a factory (policy-slices.ts); the tables, the consumer and the schedule start
+ * and stop with the application.
  */
 @Module({
-  controllers: [PolicyController],
+  controllers: [
+    ComplianceController,
+    GovernanceController,
+    OnChainChecksController,
+    WithdrawalDecisionsController,
+  ],
   providers: [
     {
       provide: POLICY_CONFIG,
@@ -22,7 +37,11 @@ import { PolicyRuntime } from './policy-runtime';
       },
       inject: [SERVICE_ENVIRONMENT],
     },
-    PolicyRuntime,
+    ...POLICY_SLICES,
+    PolicyTables,
+    PolicyIngestion,
+    PolicySchedule,
+    OpenBreachesGauge,
   ],
 })
 export class PolicyModule {}

@@ -16,7 +16,16 @@ import {
 } from '@custody/contracts';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
-import type { PolicyService } from './policy-service';
+import type { ComplianceEvaluation } from '../compliance/compliance-evaluation';
+import type { FactsRecorder } from '../facts/facts-recorder';
+import type { WithdrawalReservations } from '../withdrawal-decisions/withdrawal-reservations';
+
+/** What the consumer moves: the facts, the withdrawal reservations, and the evaluation after. */
+export interface PolicyMessageTargets {
+  readonly facts: FactsRecorder;
+  readonly reservations: WithdrawalReservations;
+  readonly evaluation: ComplianceEvaluation;
+}
 
 /**
  * What the policy service consumes: the wallet's movements (which wallet holds what), the
@@ -36,7 +45,7 @@ export const POLICY_CONSUMED_TOPICS = [
  * (a breach detected or resolved), in the same transaction. Messages validate against the
  * published contracts before they get here.
  */
-export function applyPolicyMessages(service: PolicyService) {
+export function applyPolicyMessages({ facts, reservations, evaluation }: PolicyMessageTargets) {
   return async (
     messages: readonly ConsumedMessage[],
     client: PoolClient,
@@ -44,12 +53,12 @@ export function applyPolicyMessages(service: PolicyService) {
     let relevant = 0;
     const rejected: Rejection[] = [];
     // the facts of this batch are recorded at the instant of the evaluation that takes them in
-    const instant = await service.evaluationInstant({ client });
+    const instant = await evaluation.evaluationInstant({ client });
     for (const message of messages) {
       const value = message.value;
       if (message.topic === EXCHANGE_PRICES_TOPIC && value.type === PRICE_OBSERVED_TYPE) {
         const { data } = value as unknown as PriceObservedV1;
-        const refused = await service.observePrice(client, instant, data);
+        const refused = await facts.observePrice(client, instant, data);
         if (refused !== undefined)
           rejected.push({
             messageId: message.messageId,
@@ -62,7 +71,7 @@ export function applyPolicyMessages(service: PolicyService) {
       }
       if (message.topic === LEDGER_EVENTS_TOPIC) {
         if (value.type === WITHDRAWAL_HOLD_PLACED_TYPE) {
-          await service.withdrawals.hold(
+          await reservations.hold(
             client,
             (value as unknown as WithdrawalHoldPlacedV1).data.withdrawalId,
           );
@@ -70,9 +79,8 @@ export function applyPolicyMessages(service: PolicyService) {
         }
         if (value.type !== JOURNAL_POSTED_TYPE) continue;
         const { data } = value as unknown as JournalPostedV1;
-        if (!(await service.postJournal(client, instant, data))) continue;
-        if (data.kind === 'withdrawal')
-          await service.withdrawals.settle(client, data.sourceReference);
+        if (!(await facts.postJournal(client, instant, data))) continue;
+        if (data.kind === 'withdrawal') await reservations.settle(client, data.sourceReference);
         relevant += 1;
         continue;
       }
@@ -80,12 +88,12 @@ export function applyPolicyMessages(service: PolicyService) {
       switch (value.type) {
         case WALLET_REGISTERED_TYPE: {
           const { data } = value as unknown as WalletRegisteredV1;
-          await service.registerWallet(client, instant, data);
+          await facts.registerWallet(client, instant, data);
           break;
         }
         case WITHDRAWAL_FAILED_TYPE: {
           // nothing left the wallet: what the policy allowed for it is available again
-          await service.withdrawals.release(
+          await reservations.release(
             client,
             (value as unknown as WithdrawalFailedV1).data.withdrawalId,
           );
@@ -96,7 +104,7 @@ export function applyPolicyMessages(service: PolicyService) {
           const deltas = walletHoldingDeltas(value);
           if (deltas.length === 0) continue;
           for (const delta of deltas)
-            await service.addHolding(
+            await facts.addHolding(
               client,
               instant,
               delta.walletId,
@@ -108,7 +116,7 @@ export function applyPolicyMessages(service: PolicyService) {
       }
       relevant += 1;
     }
-    if (relevant > 0) await service.evaluateAndRecord(instant, { client });
+    if (relevant > 0) await evaluation.evaluateAndRecord(instant, { client });
     return { rejected };
   };
 }

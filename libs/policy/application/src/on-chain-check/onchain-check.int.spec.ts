@@ -10,7 +10,7 @@ import {
 } from '@custody/testing';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { PolicyService } from './policy-service';
+import { composePolicy, type ComposedPolicy } from '../testing/compose-policy';
 
 const decimals = new Map(
   Object.entries(DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>).map(
@@ -26,7 +26,7 @@ const decimals = new Map(
 describe('policy service: the monthly on-chain check (anvil, PostgreSQL)', () => {
   let db: TestDatabase;
   let node: ChainNode;
-  let service: PolicyService;
+  let policy: ComposedPolicy;
   const cold = privateKeyToAccount(generatePrivateKey()).address;
   const hot = privateKeyToAccount(generatePrivateKey()).address;
 
@@ -34,34 +34,34 @@ describe('policy service: the monthly on-chain check (anvil, PostgreSQL)', () =>
     [db, node] = await Promise.all([createTestDatabase(), startAnvil()]);
     const store = new PostgresEventStore({ pool: db.pool, schema: 'policy' });
     await store.migrate();
-    service = new PolicyService({
+    policy = composePolicy({
       store,
       jurisdictions: ['TW'],
       reportCurrency: 'USD',
       decimals,
       insurance: [],
     });
-    await service.migrate();
+    await policy.migrate();
     await store.withTransaction(async ({ client }) => {
-      const at = service.at();
-      await service.registerWallet(client, at, {
+      const at = policy.clock.at();
+      await policy.facts.registerWallet(client, at, {
         walletId: 'cold-1',
         tier: 'cold',
         ownerClass: 'client-segregated',
         chain: 'ethereum',
         address: cold,
       });
-      await service.registerWallet(client, at, {
+      await policy.facts.registerWallet(client, at, {
         walletId: 'hot-1',
         tier: 'hot',
         ownerClass: 'client-segregated',
         chain: 'ethereum',
         address: hot,
       });
-      await service.addHolding(client, at, 'cold-1', 'ETH', parseEther('80'), 0n);
-      await service.addHolding(client, at, 'hot-1', 'ETH', parseEther('20'), 0n);
+      await policy.facts.addHolding(client, at, 'cold-1', 'ETH', parseEther('80'), 0n);
+      await policy.facts.addHolding(client, at, 'hot-1', 'ETH', parseEther('20'), 0n);
       // TW-3 passes by value as well as by quantity: a price is needed to fail it on both
-      await service.observePrice(client, at, {
+      await policy.facts.observePrice(client, at, {
         asset: 'ETH',
         quoteCurrency: 'USD',
         price: '3000',
@@ -90,7 +90,8 @@ describe('policy service: the monthly on-chain check (anvil, PostgreSQL)', () =>
 
   it('TW-14 given the records passing TW-3 but the chain at 70% cold, then the check fails TW-3 on the chain, with the balances and the height read', async () => {
     expect(
-      (await service.status()).results.find((result) => result.ruleId === 'TW-3')?.verdict,
+      (await policy.compliance.status()).results.find((result) => result.ruleId === 'TW-3')
+        ?.verdict,
     ).toBe('pass');
     const reader = new EvmChainReader({
       chain: 'ethereum',
@@ -99,7 +100,7 @@ describe('policy service: the monthly on-chain check (anvil, PostgreSQL)', () =>
       nativeAsset: 'ETH',
       tokens: {},
     });
-    const check = await service.onChainCheck([reader]);
+    const check = await policy.runOnChainCheck.handle([reader]);
     expect(check.heights).toEqual([
       { chain: 'ethereum', blockNumber: (await reader.head()).toString() },
     ]);
@@ -112,13 +113,13 @@ describe('policy service: the monthly on-chain check (anvil, PostgreSQL)', () =>
       policyVersion: 'TW-default-1',
     });
     expect(check.unread).toEqual([]);
-    expect((await service.onChainChecks(5)).map((recorded) => recorded.checkId)).toEqual([
+    expect((await policy.onChainChecks.recent(5)).map((recorded) => recorded.checkId)).toEqual([
       check.checkId,
     ]);
   });
 
   it('TW-14 a wallet on a chain with no reader is named unread, not counted as empty', async () => {
-    const check = await service.onChainCheck([]);
+    const check = await policy.runOnChainCheck.handle([]);
     expect(check).toMatchObject({ heights: [], unread: ['cold-1', 'hot-1'], balances: [] });
   });
 });

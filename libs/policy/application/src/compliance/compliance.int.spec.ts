@@ -9,8 +9,9 @@ import {
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { applyPolicyMessages, POLICY_CONSUMED_TOPICS } from './policy-messages';
-import { PolicyService, type ComplianceStatus } from './policy-service';
+import { POLICY_CONSUMED_TOPICS } from '../messages/policy-messages';
+import { composePolicy, type ComposedPolicy } from '../testing/compose-policy';
+import type { ComplianceStatus } from './compliance-status';
 
 const WAIT_MS = 20_000;
 const ETH = 10n ** 18n;
@@ -56,7 +57,7 @@ function envelope(
  */
 describe('policy service: continuous compliance from wallet movements and prices (PostgreSQL)', () => {
   let db: TestDatabase;
-  let service: PolicyService;
+  let policy: ComposedPolicy;
   let bus: InProcessMessageBus;
   const clock = new TestClock();
   const running: { stop(): Promise<void> }[] = [];
@@ -149,7 +150,7 @@ describe('policy service: continuous compliance from wallet movements and prices
   /** The live status at moments of this run, each rebuilt from history at the end. */
   const snapshots: ComplianceStatus[] = [];
   const capture = async () => {
-    snapshots.push(await service.status());
+    snapshots.push(await policy.compliance.status());
     clock.advance(1_000); // the world moves on after each look
   };
   const breaches = () =>
@@ -161,7 +162,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     db = await createTestDatabase();
     const store = new PostgresEventStore({ pool: db.pool, schema: 'policy' });
     await store.migrate();
-    service = new PolicyService({
+    policy = composePolicy({
       store,
       jurisdictions: ['HK', 'TW'],
       reportCurrency: 'USD',
@@ -177,7 +178,7 @@ describe('policy service: continuous compliance from wallet movements and prices
       tier1Capital: '5000000',
       now: clock.now,
     });
-    await service.migrate();
+    await policy.migrate();
     bus = new InProcessMessageBus();
     const consumer = new InboxConsumer({
       bus,
@@ -185,7 +186,7 @@ describe('policy service: continuous compliance from wallet movements and prices
       topics: [...POLICY_CONSUMED_TOPICS],
       pool: db.pool,
       schema: 'policy',
-      apply: applyPolicyMessages(service),
+      apply: policy.applyMessages,
     });
     await consumer.migrate();
     await consumer.start();
@@ -257,7 +258,7 @@ describe('policy service: continuous compliance from wallet movements and prices
       () => breaches().filter(([type]) => type === 'ComplianceBreachResolved').length === 3,
       WAIT_MS,
     );
-    const status = await service.status();
+    const status = await policy.compliance.status();
     expect(status.openBreaches).toEqual([]);
     expect(status.results.find((result) => result.ruleId === 'HK-11g')).toMatchObject({
       verdict: 'pass',
@@ -267,17 +268,15 @@ describe('policy service: continuous compliance from wallet movements and prices
       verdict: 'pass',
       figures: { required: '151500.00' },
     }); // 50% of 297,000 + 100% of 3,000
-    expect((await service.breachesAt(duringBreach)).map((breach) => breach.ruleId).sort()).toEqual([
-      'HK-11g',
-      'HK-11j',
-      'TW-3',
-    ]);
+    expect(
+      (await policy.evaluation.breachesAt(duringBreach)).map((breach) => breach.ruleId).sort(),
+    ).toEqual(['HK-11g', 'HK-11j', 'TW-3']);
     await capture();
   });
 
   it('TW-4 given house ETH placed in the client hot wallet by a recorded exception above 20% of the client ETH there, then a breach; a house wallet cannot take an exception', async () => {
     clock.advance(60_000);
-    const recorded = await service.recordComminglingException({
+    const recorded = await policy.commingling.handle({
       exceptionId: 'X-1',
       walletId: 'h1',
       asset: 'ETH',
@@ -287,7 +286,7 @@ describe('policy service: continuous compliance from wallet movements and prices
       by: 'treasury-1',
     });
     expect(recorded.ok).toBe(true);
-    const refused = await service.recordComminglingException({
+    const refused = await policy.commingling.handle({
       exceptionId: 'X-2',
       walletId: 'house1',
       asset: 'ETH',
@@ -309,7 +308,7 @@ describe('policy service: continuous compliance from wallet movements and prices
   });
 
   it("BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status while a house wallet's balance is unobserved, and says segregation is in doubt while TW-4 is breached", async () => {
-    const report = await service.capitalReport();
+    const report = await policy.capital.report();
     if (report === undefined) throw new Error('Tier 1 is configured here');
     expect(report.exposures).toEqual([
       {
@@ -331,10 +330,10 @@ describe('policy service: continuous compliance from wallet movements and prices
 
   it('given a policy version approved by a second person, then the next evaluation uses it and names it; its stricter threshold opens a breach', async () => {
     const thresholds = {
-      ...(await service.profile()).profile.thresholds,
+      ...(await policy.profiles.profile()).profile.thresholds,
       hkColdQuantityMin: '0.995',
     };
-    const proposed = await service.govern({
+    const proposed = await policy.govern.handle({
       type: 'ProposePolicyVersion',
       profile: { version: 'HK+TW-2026.2', jurisdictions: ['HK', 'TW'], thresholds },
       reason: 'board: 99.5% cold',
@@ -343,7 +342,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     });
     expect(proposed.ok).toBe(true);
     expect(
-      await service.govern({
+      await policy.govern.handle({
         type: 'DecidePolicyVersion',
         version: 'HK+TW-2026.2',
         decision: 'approve',
@@ -354,7 +353,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     ).toMatchObject({ ok: false, error: { code: 'MAKER_CHECKER_SAME_PERSON' } });
     expect(
       (
-        await service.govern({
+        await policy.govern.handle({
           type: 'DecidePolicyVersion',
           version: 'HK+TW-2026.2',
           decision: 'approve',
@@ -381,13 +380,13 @@ describe('policy service: continuous compliance from wallet movements and prices
 
   it('a price older than the staleness limit makes the value rules indeterminate, and an indeterminate rule neither opens nor closes a breach', async () => {
     clock.advance(60 * 60_000); // the last ETH price is now an hour old
-    const status = await service.status();
+    const status = await policy.compliance.status();
     expect(status.results.find((result) => result.ruleId === 'HK-11j')?.verdict).toBe(
       'indeterminate',
     );
-    const before = (await service.store.readStream('policy-breaches')).length;
-    const { results } = await service.store.withTransaction((transaction) =>
-      service.evaluateAndRecord(at(), transaction),
+    const before = (await policy.store.readStream('policy-breaches')).length;
+    const { results } = await policy.store.withTransaction((transaction) =>
+      policy.evaluation.evaluateAndRecord(at(), transaction),
     );
     expect(
       results
@@ -395,17 +394,17 @@ describe('policy service: continuous compliance from wallet movements and prices
         .map((result) => result.ruleId)
         .sort(),
     ).toEqual(['HK-11j', 'TW-4']);
-    expect((await service.openBreaches()).has('TW-4/h1')).toBe(true); // open before, indeterminate now: still open
+    expect((await policy.evaluation.openBreaches()).has('TW-4/h1')).toBe(true); // open before, indeterminate now: still open
     expect(results.find((result) => result.ruleId === 'TW-3')?.verdict).toBe('pass'); // by quantity: no price needed
-    await service.store.withTransaction((transaction) =>
-      service.evaluateAndRecord(at(), transaction),
+    await policy.store.withTransaction((transaction) =>
+      policy.evaluation.evaluateAndRecord(at(), transaction),
     );
-    expect((await service.store.readStream('policy-breaches')).length).toBe(before); // nothing new recorded
+    expect((await policy.store.readStream('policy-breaches')).length).toBe(before); // nothing new recorded
     await capture();
   });
 
   it("a price observed ahead of this service's clock is refused at the door (parked, not stored): it cannot shadow the correct prices after it", async () => {
-    const before = (await service.facts(at())).prices.get('ETH');
+    const before = (await policy.factsLoader.facts(at())).prices.get('ETH');
     const future = {
       ...price('1'),
       data: { ...price('1').data, observedAt: '2099-01-01T00:00:00.000Z' },
@@ -413,7 +412,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     await publish(EXCHANGE_PRICES_TOPIC, future);
     await publish(EXCHANGE_PRICES_TOPIC, price('3050'));
     await eventually(
-      async () => (await service.facts(at())).prices.get('ETH')?.price === '3050',
+      async () => (await policy.factsLoader.facts(at())).prices.get('ETH')?.price === '3050',
       WAIT_MS,
     );
     expect(before?.price).toBe('3010');
@@ -435,11 +434,12 @@ describe('policy service: continuous compliance from wallet movements and prices
       streamId: 'ledger-client-alice-copy',
     }); // a journal is published once per client it touches
     await eventually(
-      async () => (await service.status()).results.some((result) => result.ruleId === 'HK-6'),
+      async () =>
+        (await policy.compliance.status()).results.some((result) => result.ruleId === 'HK-6'),
       WAIT_MS,
     );
     expect(
-      (await service.status()).results.find((result) => result.ruleId === 'HK-6'),
+      (await policy.compliance.status()).results.find((result) => result.ruleId === 'HK-6'),
     ).toMatchObject({
       verdict: 'pass',
       figures: {
@@ -474,7 +474,7 @@ describe('policy service: continuous compliance from wallet movements and prices
         reason: expect.stringMatching(/held elsewhere: house1 \(house\)/),
       },
     });
-    expect((await service.capitalReport())?.clientCustody.statement).toMatch(/HK-6 ETH since/);
+    expect((await policy.capital.report())?.clientCustody.statement).toMatch(/HK-6 ETH since/);
     await capture();
     clock.advance(60_000);
     await publish(
@@ -500,9 +500,9 @@ describe('policy service: continuous compliance from wallet movements and prices
 
   it('the compliance status as of each moment captured live during this run is rebuilt from history, equal in every rule, figure, policy version and open breach', async () => {
     expect(snapshots.length).toBe(8);
-    for (const live of snapshots) expect(await service.statusAt(live.asOf)).toEqual(live);
+    for (const live of snapshots) expect(await policy.compliance.statusAt(live.asOf)).toEqual(live);
     // and it is history, not now: the first moment had neither the approved version nor HK-6
-    const first = await service.statusAt(snapshots[0]?.asOf ?? '');
+    const first = await policy.compliance.statusAt(snapshots[0]?.asOf ?? '');
     expect(first.policyVersion).toBe('HK+TW-default-1');
     expect(first.results.some((result) => result.ruleId === 'HK-6')).toBe(false);
   });

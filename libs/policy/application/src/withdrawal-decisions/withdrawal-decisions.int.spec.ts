@@ -7,8 +7,8 @@ import {
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { applyPolicyMessages, POLICY_CONSUMED_TOPICS } from './policy-messages';
-import { PolicyService } from './policy-service';
+import { POLICY_CONSUMED_TOPICS } from '../messages/policy-messages';
+import { composePolicy, type ComposedPolicy } from '../testing/compose-policy';
 
 const WAIT_MS = 20_000;
 const decimals = new Map(
@@ -40,7 +40,7 @@ function envelope(type: string, streamId: string, data: Record<string, unknown>)
  */
 describe("policy service: withdrawal decisions from the ledger's books (PostgreSQL)", () => {
   let db: TestDatabase;
-  let service: PolicyService;
+  let policy: ComposedPolicy;
   let bus: InProcessMessageBus;
   let consumer: InboxConsumer;
   let instant = Date.parse('2026-11-24T09:00:00.000Z');
@@ -80,7 +80,7 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
     destinationAllowListed = true,
     requestedBy = 'wallet-service',
   ) =>
-    service.withdrawals.decide(
+    policy.decideWithdrawal.handle(
       { withdrawalId, clientId: 'alice', asset: 'ETH', amountMinor, destinationAllowListed },
       requestedBy,
     );
@@ -99,7 +99,7 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
     db = await createTestDatabase();
     const store = new PostgresEventStore({ pool: db.pool, schema: 'policy' });
     await store.migrate();
-    service = new PolicyService({
+    policy = composePolicy({
       store,
       jurisdictions: ['HK'],
       reportCurrency: 'USD',
@@ -112,7 +112,7 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
       },
       now: () => new Date(instant),
     });
-    await service.migrate();
+    await policy.migrate();
     bus = new InProcessMessageBus();
     consumer = new InboxConsumer({
       bus,
@@ -120,7 +120,7 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
       topics: [...POLICY_CONSUMED_TOPICS],
       pool: db.pool,
       schema: 'policy',
-      apply: applyPolicyMessages(service),
+      apply: policy.applyMessages,
     });
     await consumer.migrate();
     await consumer.start();
@@ -139,9 +139,9 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
     await publish(LEDGER_EVENTS_TOPIC, journal('deposit:D-1', 'deposit', 800n));
     await eventually(
       async () =>
-        (await service.facts(new Date(instant).toISOString())).books?.clientLiabilities.get(
-          'ETH',
-        ) === 800n,
+        (
+          await policy.factsLoader.facts(new Date(instant).toISOString())
+        ).books?.clientLiabilities.get('ETH') === 800n,
       WAIT_MS,
     );
     expect(await verdictOf('W-1', 600n)).toMatchObject({
@@ -161,18 +161,18 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
       availableMinor: 200n,
       withdrawnTodayMinor: 600n,
     });
-    const before = (await service.store.readStream('policy-withdrawal-W-3')).length;
+    const before = (await policy.store.readStream('policy-withdrawal-W-3')).length;
     expect(await ask('W-3', 200n)).toMatchObject({ ok: true, events: [] });
     expect(await ask('W-3', 199n)).toMatchObject({
       ok: false,
       error: { code: 'WITHDRAWAL_DECISION_CONFLICT', path: 'withdrawalId' },
     });
-    expect((await service.store.readStream('policy-withdrawal-W-3')).length).toBe(before);
+    expect((await policy.store.readStream('policy-withdrawal-W-3')).length).toBe(before);
   });
 
   it('issue 22: the decision is recorded with the authenticated caller who asked for it (data.requestedBy and the actor), not as the policy service; asked again by another, the first stands', async () => {
     await ask('W-caller', 1n, true, 'wallet-service-replica-2');
-    const [recorded, ...rest] = await service.store.readStream('policy-withdrawal-W-caller');
+    const [recorded, ...rest] = await policy.store.readStream('policy-withdrawal-W-caller');
     expect(rest).toEqual([]);
     expect(recorded?.data).toMatchObject({
       withdrawalId: 'W-caller',
@@ -207,9 +207,9 @@ describe("policy service: withdrawal decisions from the ledger's books (PostgreS
     await publish(LEDGER_EVENTS_TOPIC, journal('deposit:D-2', 'deposit', 10_000n));
     await eventually(
       async () =>
-        (await service.facts(new Date(instant).toISOString())).books?.clientLiabilities.get(
-          'ETH',
-        ) === 10_200n,
+        (
+          await policy.factsLoader.facts(new Date(instant).toISOString())
+        ).books?.clientLiabilities.get('ETH') === 10_200n,
       WAIT_MS,
     );
     await eventually(
