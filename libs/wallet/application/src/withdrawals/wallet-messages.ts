@@ -8,7 +8,18 @@ import {
 } from '@custody/contracts';
 import type { ApplyOutcome, ConsumedMessage, Rejection } from '@custody/messaging';
 import type { PoolClient } from 'pg';
-import type { WalletService, WithdrawalInput } from './wallet-service';
+import type { ProgressWithdrawal } from './progress-withdrawal';
+import type { RequestWithdrawal, WithdrawalInput } from './request-withdrawal';
+import type { SourceWallets } from './source-wallet';
+import type { WithdrawalFacts } from './withdrawal-facts';
+
+/** The withdrawal slices a consumed message is applied through. */
+export interface WalletMessageHandlers {
+  readonly withdrawalFacts: WithdrawalFacts;
+  readonly sourceWallets: SourceWallets;
+  readonly withdrawalRequests: RequestWithdrawal;
+  readonly withdrawalProgress: ProgressWithdrawal;
+}
 
 /** What the wallet consumes: the exchange's withdrawal requests and the ledger's holds. */
 export const WALLET_CONSUMED_TOPICS = [
@@ -24,7 +35,7 @@ export const EXCHANGE_ACTOR = 'exchange';
  * request) or refused with its code (parked as a dead letter, nothing recorded); a ledger hold
  * lets its withdrawal be signed. Other ledger events are not the wallet's business.
  */
-export function applyWalletMessages(service: WalletService) {
+export function applyWalletMessages(handlers: WalletMessageHandlers) {
   return async (
     messages: readonly ConsumedMessage[],
     client: PoolClient,
@@ -50,14 +61,19 @@ export function applyWalletMessages(service: WalletService) {
         chain: data.chain,
         destinationAddress: data.destinationAddress,
       };
-      const known = await service.withdrawal(input.withdrawalId, transaction);
-      const walletId = known?.request.walletId ?? (await service.sourceWallet(input, transaction));
+      const known = await handlers.withdrawalFacts.withdrawal(input.withdrawalId, transaction);
+      const walletId =
+        known?.request.walletId ?? (await handlers.sourceWallets.choose(input, transaction));
       requests.set(message.messageId, { ...input, walletId: walletId ?? null }); // null: resolved, none can pay
     }
     for (const message of messages) {
       const request = requests.get(message.messageId);
       if (request !== undefined) {
-        const result = await service.requestWithdrawal(request, EXCHANGE_ACTOR, transaction);
+        const result = await handlers.withdrawalRequests.execute(
+          request,
+          EXCHANGE_ACTOR,
+          transaction,
+        );
         if (!result.ok)
           rejected.push({
             messageId: message.messageId,
@@ -77,7 +93,7 @@ export function applyWalletMessages(service: WalletService) {
           amountMinor: BigInt(data.amountMinor),
           walletId: data.walletId,
         };
-        const result = await service.recordLedgerHold(
+        const result = await handlers.withdrawalProgress.recordLedgerHold(
           data.withdrawalId,
           hold,
           data.at,
