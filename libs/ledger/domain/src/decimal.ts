@@ -1,18 +1,25 @@
+import { parseDecimal } from '@custody/exact';
+
 /** Exact decimals for prices (never `number`): digits as a bigint and a power of ten. */
 export interface ExactDecimal {
   readonly mantissa: bigint;
   readonly scale: number;
 }
 
-const DECIMAL_PATTERN = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 export const DECIMAL_DIGITS_MAX = 64;
 
+/**
+ * A price as written, unreduced (1.50 is 150 x 10^-2), read by the one decimal parser
+ * (@custody/exact parseDecimal); a price has no sign and at most DECIMAL_DIGITS_MAX characters.
+ */
 export function parseExactDecimal(text: string): ExactDecimal | undefined {
-  if (text.length > DECIMAL_DIGITS_MAX) return undefined;
-  const match = DECIMAL_PATTERN.exec(text);
-  if (match === null) return undefined;
-  const fraction = match[2] ?? '';
-  return { mantissa: BigInt(`${match[1]}${fraction}`), scale: fraction.length };
+  if (text.length > DECIMAL_DIGITS_MAX || text.startsWith('-')) return undefined;
+  const value = parseDecimal(text);
+  if (value === undefined) return undefined;
+  const point = text.indexOf('.');
+  const scale = point === -1 ? 0 : text.length - point - 1;
+  // the reduced denominator divides 10^scale: the mantissa is a whole number
+  return { mantissa: (value.numerator * powerOfTen(scale)) / value.denominator, scale };
 }
 
 export function powerOfTen(exponent: number): bigint {
