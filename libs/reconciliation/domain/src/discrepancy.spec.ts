@@ -1,14 +1,14 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import type { BusinessCalendar } from './business-calendar';
 import {
-  decideDiscrepancy,
+  discrepancyDecider,
   ESCALATION_RECIPIENTS,
   evolveDiscrepancy,
   FIAT_SHORTFALL_TOP_UP_BUSINESS_DAYS,
   SHORTFALL_TOP_UP_BUSINESS_DAYS,
   type DiscrepancyCommand,
-  type DiscrepancyErrorCode,
+  type DiscrepancyDecision,
   type DiscrepancyEvent,
-  type DiscrepancyState,
 } from './discrepancy';
 import type { Difference } from './reconcile';
 
@@ -70,44 +70,85 @@ const runShows = (remainingMinor: bigint): DiscrepancyCommand => ({
   at: '2026-11-27T09:00:00.000Z',
 });
 
-/** Emmett style: given(commands).when(command).then(events) / .thenRefuses(code, path); `state` is what the history left. */
-function given(...history: DiscrepancyCommand[]) {
-  let state: DiscrepancyState | undefined;
-  for (const command of history) {
-    const decision = decideDiscrepancy(command, state, TW);
-    if (!decision.ok) throw new Error(`given: ${command.type} refused with ${decision.error.code}`);
-    state = decision.events.reduce(evolveDiscrepancy, state);
-  }
-  return {
-    state,
-    when(command: DiscrepancyCommand) {
-      const decision = decideDiscrepancy(command, state, TW);
-      return {
-        then(expected: readonly DiscrepancyEvent[]) {
-          expect(decision).toEqual({ ok: true, events: expected });
-        },
-        thenTypes(expected: readonly DiscrepancyEvent['type'][]) {
-          expect(
-            decision.ok ? decision.events.map((event) => event.type) : decision.error.code,
-          ).toEqual(expected);
-        },
-        thenRefuses(code: DiscrepancyErrorCode, path: string) {
-          expect(
-            decision.ok ? 'accepted' : { code: decision.error.code, path: decision.error.path },
-          ).toEqual({ code, path });
-        },
-      };
-    },
-  };
-}
-const dueOn = (difference: Difference, discoveredOn: string) =>
-  given(detect(difference, discoveredOn)).state?.topUpDueOn;
+const spec = deciderSpecification(discrepancyDecider);
+
+// The history as recorded: each event is what the command of the same name above decides on
+// the Taipei calendar (the tests that decide those commands compare with these).
+const detected = (
+  difference: Difference = shortfall,
+  discoveredOn = '2026-11-26',
+  topUpDueOn: string | null = '2026-12-03',
+): DiscrepancyEvent => ({
+  type: 'DiscrepancyDetected',
+  data: {
+    discrepancyId: 'D-1',
+    difference,
+    runId: `R-${discoveredOn}`,
+    discoveredOn,
+    explainBy: '2026-11-27T02:00:00.000Z',
+    topUpDueOn,
+    at: detectedAt,
+  },
+});
+const surplusDetected = detected(surplus, '2026-11-26', null);
+const explained: DiscrepancyEvent = {
+  type: 'DiscrepancyExplained',
+  data: {
+    discrepancyId: 'D-1',
+    cause: 'a withdrawal broadcast twice by the node',
+    by: 'ops-1',
+    at: '2026-11-26T05:00:00.000Z',
+  },
+};
+const toppedUp = (amountMinor: bigint): DiscrepancyEvent => ({
+  type: 'TopUpRecorded',
+  data: {
+    discrepancyId: 'D-1',
+    amountMinor,
+    reference: '0xtopup',
+    by: 'treasury-1',
+    at: '2026-11-27T02:00:00.000Z',
+  },
+});
+/** The check on 27 November at 02:00 UTC, the explanation deadline. */
+const escalated: DiscrepancyEvent = {
+  type: 'DiscrepancyEscalated',
+  data: {
+    discrepancyId: 'D-1',
+    notify: ESCALATION_RECIPIENTS,
+    reason: 'not explained by 2026-11-27T02:00:00.000Z',
+    at: '2026-11-27T02:00:00.000Z',
+  },
+};
+const overdue = (remainingMinor: bigint): DiscrepancyEvent => ({
+  type: 'ShortfallOverdue',
+  data: {
+    discrepancyId: 'D-1',
+    dueOn: '2026-12-03',
+    remainingMinor,
+    at: '2026-12-04T02:00:00.000Z',
+  },
+});
+const closedByRun: DiscrepancyEvent = {
+  type: 'DiscrepancyClosed',
+  data: { discrepancyId: 'D-1', confirmedByRunId: 'R-later', at: '2026-11-27T09:00:00.000Z' },
+};
+
+const typesOf = (decision: DiscrepancyDecision) =>
+  decision.ok ? decision.events.map((event) => event.type) : decision.error.code;
+/** The day a detection on `discoveredOn` sets for the top-up. */
+const dueOn = (difference: Difference, discoveredOn: string) => {
+  const { decision } = spec.given([]).when(detect(difference, discoveredOn), TW);
+  const [event] = decision.ok ? decision.events : [];
+  return event?.type === 'DiscrepancyDetected' ? event.data.topUpDueOn : 'not detected';
+};
 
 describe('TW-14 a discrepancy is detected', () => {
   it('TW-14 given a shortfall, then it is recorded with its explanation deadline and the day it is to be made good', () => {
-    given()
-      .when(detect())
-      .then([
+    spec
+      .given([])
+      .when(detect(), TW)
+      .thenEmits([
         {
           type: 'DiscrepancyDetected',
           data: {
@@ -121,7 +162,7 @@ describe('TW-14 a discrepancy is detected', () => {
           },
         },
       ]);
-    expect(given(detect()).state).toEqual({
+    expect(spec.given([detected()]).state).toEqual({
       discrepancyId: 'D-1',
       difference: shortfall,
       discoveredOn: '2026-11-26',
@@ -135,7 +176,7 @@ describe('TW-14 a discrepancy is detected', () => {
   });
 
   it('TW-14 given the same difference detected again, then nothing new', () => {
-    given(detect()).when(detect()).then([]);
+    spec.given([detected()]).when(detect(), TW).thenEmitsNothing();
   });
 
   it('TW-14 given a surplus, then nothing is due to be made good', () => {
@@ -172,7 +213,7 @@ describe('TW-14 investigating a discrepancy', () => {
       runShows(0n),
       { type: 'AddInvestigationNote' as const, note: 'n', by: 'ops-1', at: detectedAt },
     ])
-      given().when(command).thenRefuses('DISCREPANCY_UNKNOWN', 'discrepancyId');
+      spec.given([]).when(command, TW).thenRefuses('DISCREPANCY_UNKNOWN', 'discrepancyId');
   });
 
   it('given a note, then it is recorded and changes nothing else; a blank note is refused', () => {
@@ -182,9 +223,10 @@ describe('TW-14 investigating a discrepancy', () => {
       by: 'ops-1',
       at: '2026-11-26T03:00:00.000Z',
     };
-    given(detect())
-      .when(note)
-      .then([
+    spec
+      .given([detected()])
+      .when(note, TW)
+      .thenEmits([
         {
           type: 'InvestigationNoteAdded',
           data: {
@@ -195,16 +237,22 @@ describe('TW-14 investigating a discrepancy', () => {
           },
         },
       ]);
-    expect(given(detect(), note).state).toEqual(given(detect()).state);
-    given(detect())
-      .when({ ...note, note: '  ' })
+    const noted: DiscrepancyEvent = {
+      type: 'InvestigationNoteAdded',
+      data: { discrepancyId: 'D-1', note: 'node logs requested', by: 'ops-1', at: note.at },
+    };
+    expect(spec.given([detected(), noted]).state).toEqual(spec.given([detected()]).state);
+    spec
+      .given([detected()])
+      .when({ ...note, note: '  ' }, TW)
       .thenRefuses('TEXT_REQUIRED', 'note');
   });
 
   it('given a cause, then explained (and still open to be made good); a blank cause, or a closed discrepancy, is refused', () => {
-    given(detect())
-      .when(explain())
-      .then([
+    spec
+      .given([detected()])
+      .when(explain(), TW)
+      .thenEmits([
         {
           type: 'DiscrepancyExplained',
           data: {
@@ -215,14 +263,15 @@ describe('TW-14 investigating a discrepancy', () => {
           },
         },
       ]);
-    expect(given(detect(), explain()).state).toMatchObject({
+    expect(spec.given([detected(), explained]).state).toMatchObject({
       status: 'explained',
       toppedUpMinor: 0n,
       topUpDueOn: '2026-12-03',
     });
-    given(detect()).when(explain(' ')).thenRefuses('TEXT_REQUIRED', 'cause');
-    given(detect(surplus), runShows(0n))
-      .when(explain())
+    spec.given([detected()]).when(explain(' '), TW).thenRefuses('TEXT_REQUIRED', 'cause');
+    spec
+      .given([surplusDetected, closedByRun])
+      .when(explain(), TW)
       .thenRefuses('DISCREPANCY_CLOSED', 'discrepancyId');
   });
 });
@@ -230,12 +279,13 @@ describe('TW-14 investigating a discrepancy', () => {
 describe('TW-14 escalation when not explained in time', () => {
   it('TW-14 given the explanation deadline reached, then escalated to the board and internal audit; one millisecond before, not', () => {
     expect(ESCALATION_RECIPIENTS).toEqual(['board', 'internal-audit']);
-    given(detect()).when(check('2026-11-27', '2026-11-27T01:59:59.999Z')).then([]);
-    const decision = decideDiscrepancy(
-      check('2026-11-27', '2026-11-27T02:00:00.000Z'),
-      given(detect()).state,
-      TW,
-    );
+    spec
+      .given([detected()])
+      .when(check('2026-11-27', '2026-11-27T01:59:59.999Z'), TW)
+      .thenEmitsNothing();
+    const { decision } = spec
+      .given([detected()])
+      .when(check('2026-11-27', '2026-11-27T02:00:00.000Z'), TW);
     expect(decision).toMatchObject({
       ok: true,
       events: [
@@ -252,24 +302,29 @@ describe('TW-14 escalation when not explained in time', () => {
   });
 
   it('TW-14 given it escalated already, then not again; explained in time, then never', () => {
-    given(detect(), check('2026-11-27'))
-      .when(check('2026-11-27', '2026-11-27T03:00:00.000Z'))
-      .then([]);
-    expect(given(detect(), check('2026-11-27')).state?.escalated).toBe(true);
-    given(detect(), explain()).when(check('2026-11-27')).then([]);
+    spec
+      .given([detected(), escalated])
+      .when(check('2026-11-27', '2026-11-27T03:00:00.000Z'), TW)
+      .thenEmitsNothing();
+    expect(spec.given([detected(), escalated]).state?.escalated).toBe(true);
+    spec.given([detected(), explained]).when(check('2026-11-27'), TW).thenEmitsNothing();
   });
 
   it('given a closed discrepancy, then deadlines no longer apply: a shortfall made good and confirmed is never overdue', () => {
-    given(detect(surplus), runShows(0n)).when(check('2027-03-01')).then([]);
-    given(detect(), topUp(40n), runShows(0n)).when(check('2026-12-10')).then([]);
+    spec.given([surplusDetected, closedByRun]).when(check('2027-03-01'), TW).thenEmitsNothing();
+    spec
+      .given([detected(), toppedUp(40n), closedByRun])
+      .when(check('2026-12-10'), TW)
+      .thenEmitsNothing();
   });
 });
 
 describe('TW-14.3 making a shortfall good', () => {
   it('TW-14.3 given top-ups, then each is recorded and they add up; zero or less, a surplus, or a closed one is refused', () => {
-    given(detect())
-      .when(topUp(1n))
-      .then([
+    spec
+      .given([detected()])
+      .when(topUp(1n), TW)
+      .thenEmits([
         {
           type: 'TopUpRecorded',
           data: {
@@ -281,23 +336,26 @@ describe('TW-14.3 making a shortfall good', () => {
           },
         },
       ]);
-    expect(given(detect(), topUp(10n), topUp(15n)).state?.toppedUpMinor).toBe(25n);
-    given(detect()).when(topUp(0n)).thenRefuses('AMOUNT_NOT_POSITIVE', 'amountMinor');
-    given(detect()).when(topUp(-5n)).thenRefuses('AMOUNT_NOT_POSITIVE', 'amountMinor');
-    given(detect(surplus)).when(topUp(1n)).thenRefuses('TOP_UP_NOT_A_SHORTFALL', 'discrepancyId');
-    given(detect(), topUp(40n), runShows(0n))
-      .when(topUp(1n))
+    expect(spec.given([detected(), toppedUp(10n), toppedUp(15n)]).state?.toppedUpMinor).toBe(25n);
+    spec.given([detected()]).when(topUp(0n), TW).thenRefuses('AMOUNT_NOT_POSITIVE', 'amountMinor');
+    spec.given([detected()]).when(topUp(-5n), TW).thenRefuses('AMOUNT_NOT_POSITIVE', 'amountMinor');
+    spec
+      .given([surplusDetected])
+      .when(topUp(1n), TW)
+      .thenRefuses('TOP_UP_NOT_A_SHORTFALL', 'discrepancyId');
+    spec
+      .given([detected(), toppedUp(40n), closedByRun])
+      .when(topUp(1n), TW)
       .thenRefuses('DISCREPANCY_CLOSED', 'discrepancyId');
   });
 
   it('TW-14.3 given the check on the due day itself, then not overdue; on the day after, overdue once with what remains', () => {
-    const explained = [detect(), explain(), topUp(25n)]; // explained: only the top-up deadline is at stake
-    given(...explained)
-      .when(check('2026-12-03'))
-      .then([]);
-    given(...explained)
-      .when(check('2026-12-04'))
-      .then([
+    const explainedHistory = [detected(), explained, toppedUp(25n)]; // explained: only the top-up deadline is at stake
+    spec.given(explainedHistory).when(check('2026-12-03'), TW).thenEmitsNothing();
+    spec
+      .given(explainedHistory)
+      .when(check('2026-12-04'), TW)
+      .thenEmits([
         {
           type: 'ShortfallOverdue',
           data: {
@@ -308,32 +366,33 @@ describe('TW-14.3 making a shortfall good', () => {
           },
         },
       ]);
-    expect(given(...explained, check('2026-12-04')).state?.overdueReported).toBe(true);
-    given(...explained, check('2026-12-04'))
-      .when(check('2026-12-07'))
-      .then([]);
+    expect(spec.given([...explainedHistory, overdue(15n)]).state?.overdueReported).toBe(true);
+    spec
+      .given([...explainedHistory, overdue(15n)])
+      .when(check('2026-12-07'), TW)
+      .thenEmitsNothing();
   });
 
   it('TW-14.3 given a due day before a holiday weekend (found Thursday 8 October, due Friday 16 October), then overdue from Saturday 17, not on the 16th', () => {
-    const found = [detect(shortfall, '2026-10-08'), explain()];
-    given(...found)
-      .when(check('2026-10-16'))
-      .then([]);
-    given(...found)
-      .when(check('2026-10-17'))
-      .thenTypes(['ShortfallOverdue']);
+    const found = [detected(shortfall, '2026-10-08', '2026-10-16'), explained];
+    spec.given(found).when(check('2026-10-16'), TW).thenEmitsNothing();
+    expect(typesOf(spec.given(found).when(check('2026-10-17'), TW).decision)).toEqual([
+      'ShortfallOverdue',
+    ]);
   });
 
   it('TW-14.3 given both deadlines passed unexplained, then escalated and overdue in the same check', () => {
-    given(detect())
-      .when(check('2026-12-04'))
-      .thenTypes(['DiscrepancyEscalated', 'ShortfallOverdue']);
+    expect(typesOf(spec.given([detected()]).when(check('2026-12-04'), TW).decision)).toEqual([
+      'DiscrepancyEscalated',
+      'ShortfallOverdue',
+    ]);
   });
 
   it('TW-14.3 given top-ups of the whole shortfall or more but no run confirming them by the due day, then overdue with nothing remaining', () => {
-    given(detect(), explain(), topUp(40n))
-      .when(check('2026-12-04'))
-      .then([
+    spec
+      .given([detected(), explained, toppedUp(40n)])
+      .when(check('2026-12-04'), TW)
+      .thenEmits([
         {
           type: 'ShortfallOverdue',
           data: {
@@ -344,9 +403,10 @@ describe('TW-14.3 making a shortfall good', () => {
           },
         },
       ]);
-    given(detect(), explain(), topUp(50n))
-      .when(check('2026-12-04'))
-      .then([
+    spec
+      .given([detected(), explained, toppedUp(50n)])
+      .when(check('2026-12-04'), TW)
+      .thenEmits([
         {
           type: 'ShortfallOverdue',
           data: {
@@ -360,15 +420,16 @@ describe('TW-14.3 making a shortfall good', () => {
   });
 
   it('given a surplus past any day, then never overdue', () => {
-    given(detect(surplus), explain()).when(check('2027-03-01')).then([]);
+    spec.given([surplusDetected, explained]).when(check('2027-03-01'), TW).thenEmitsNothing();
   });
 });
 
 describe('TW-14.3 closing a discrepancy only on a later run', () => {
   it('TW-14.3 given a top-up and a later run showing no shortfall, then closed by that run', () => {
-    given(detect(), topUp(40n))
-      .when(runShows(0n))
-      .then([
+    spec
+      .given([detected(), toppedUp(40n)])
+      .when(runShows(0n), TW)
+      .thenEmits([
         {
           type: 'DiscrepancyClosed',
           data: {
@@ -378,25 +439,61 @@ describe('TW-14.3 closing a discrepancy only on a later run', () => {
           },
         },
       ]);
-    expect(given(detect(), topUp(40n), runShows(0n)).state?.status).toBe('closed');
+    expect(spec.given([detected(), toppedUp(40n), closedByRun]).state?.status).toBe('closed');
   });
 
   it('TW-14.3 given a later run that still shows a shortfall of one minor unit, then it stays open, top-up or not', () => {
-    given(detect(), topUp(39n)).when(runShows(1n)).then([]);
-    given(detect(surplus)).when(runShows(1n)).then([]);
+    spec
+      .given([detected(), toppedUp(39n)])
+      .when(runShows(1n), TW)
+      .thenEmitsNothing();
+    spec.given([surplusDetected]).when(runShows(1n), TW).thenEmitsNothing();
   });
 
   it('TW-14.3 given a partial top-up that a later run finds enough, then closed', () => {
-    given(detect(), topUp(1n)).when(runShows(0n)).thenTypes(['DiscrepancyClosed']);
+    expect(typesOf(spec.given([detected(), toppedUp(1n)]).when(runShows(0n), TW).decision)).toEqual(
+      ['DiscrepancyClosed'],
+    );
   });
 
   it('TW-14.3 given a later run without the shortfall but no top-up recorded, then it stays open; a surplus gone is closed by the run', () => {
-    given(detect()).when(runShows(0n)).then([]);
-    given(detect(surplus)).when(runShows(0n)).thenTypes(['DiscrepancyClosed']);
+    spec.given([detected()]).when(runShows(0n), TW).thenEmitsNothing();
+    expect(typesOf(spec.given([surplusDetected]).when(runShows(0n), TW).decision)).toEqual([
+      'DiscrepancyClosed',
+    ]);
   });
 
   it('given a closed discrepancy, then another confirming run changes nothing', () => {
-    given(detect(), topUp(40n), runShows(0n)).when(runShows(0n)).then([]);
+    spec
+      .given([detected(), toppedUp(40n), closedByRun])
+      .when(runShows(0n), TW)
+      .thenEmitsNothing();
+  });
+});
+
+describe('a discrepancy as a Decider', () => {
+  it('starts before detection, folds with evolveDiscrepancy and lists each event type once', () => {
+    expect(discrepancyDecider.initialState).toBeUndefined();
+    expect(discrepancyDecider.evolve).toBe(evolveDiscrepancy);
+    expect([...discrepancyDecider.eventTypes]).toEqual([
+      'DiscrepancyDetected',
+      'InvestigationNoteAdded',
+      'DiscrepancyExplained',
+      'DiscrepancyEscalated',
+      'TopUpRecorded',
+      'ShortfallOverdue',
+      'DiscrepancyClosed',
+    ]);
+  });
+
+  it('given a command or an event of no known type, then an assertion fails', () => {
+    const state = spec.given([detected()]).state;
+    expect(() =>
+      discrepancyDecider.decide({ type: 'Forgotten' } as unknown as DiscrepancyCommand, state, TW),
+    ).toThrow('assertion: unhandled {"type":"Forgotten"}');
+    expect(() =>
+      evolveDiscrepancy(state, { type: 'Forgotten' } as unknown as DiscrepancyEvent),
+    ).toThrow('assertion: unhandled {"type":"Forgotten"}');
   });
 });
 

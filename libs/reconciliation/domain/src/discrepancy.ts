@@ -1,4 +1,11 @@
 import type { RefusalCodes } from '@custody/contracts';
+import {
+  eventTypesOf,
+  unhandled,
+  type Decider,
+  type Decision,
+  type Refusal,
+} from '@custody/decider';
 import { addBusinessDays, type BusinessCalendar } from './business-calendar';
 import type { Difference } from './reconcile';
 
@@ -138,16 +145,8 @@ export type DiscrepancyErrorCode =
   | 'TEXT_REQUIRED'
   | 'AMOUNT_NOT_POSITIVE'
   | 'TOP_UP_NOT_A_SHORTFALL';
-export type DiscrepancyDecision =
-  | { readonly ok: true; readonly events: readonly DiscrepancyEvent[] }
-  | {
-      readonly ok: false;
-      readonly error: {
-        readonly code: DiscrepancyErrorCode;
-        readonly path: string;
-        readonly reason: string;
-      };
-    };
+export type DiscrepancyRefusal = Refusal<DiscrepancyErrorCode>;
+export type DiscrepancyDecision = Decision<DiscrepancyEvent, DiscrepancyRefusal>;
 
 const refuse = (code: DiscrepancyErrorCode, path: string, reason: string): DiscrepancyDecision => ({
   ok: false,
@@ -283,6 +282,8 @@ export function decideDiscrepancy(
           },
         ],
       };
+    default:
+      return unhandled(command);
   }
 }
 
@@ -337,8 +338,34 @@ export function evolveDiscrepancy(
       return { ...state, overdueReported: true };
     case 'DiscrepancyClosed':
       return { ...state, status: 'closed' };
+    default:
+      return unhandled(event);
   }
 }
+
+/** One discrepancy's stream (none before its detection); the business calendar is its facts. */
+export const discrepancyDecider: Decider<
+  DiscrepancyCommand,
+  DiscrepancyEvent,
+  DiscrepancyState | undefined,
+  DiscrepancyRefusal,
+  BusinessCalendar
+> = {
+  initialState: undefined,
+  // Stryker disable BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
+  eventTypes: eventTypesOf<DiscrepancyEvent>({
+    DiscrepancyDetected: true,
+    InvestigationNoteAdded: true,
+    DiscrepancyExplained: true,
+    DiscrepancyEscalated: true,
+    TopUpRecorded: true,
+    ShortfallOverdue: true,
+    DiscrepancyClosed: true,
+  }),
+  // Stryker restore BooleanLiteral
+  evolve: evolveDiscrepancy,
+  decide: decideDiscrepancy,
+};
 
 /**
  * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added

@@ -1,9 +1,11 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
   chainRefusal,
   decideTrustAccount,
   evolveTrustAccount,
   initialTrustAccountState,
   TRUST_ACCOUNT_EVENT_TYPES,
+  trustAccountDecider,
   type StatementSummary,
   type TrustAccountCommand,
   type TrustAccountErrorCode,
@@ -13,38 +15,31 @@ import {
 
 const at = '2026-11-24T02:00:00.000Z';
 
-/** Emmett style: given(commands).when(command).then(events) / .thenRefuses(code, path). */
-function given(...history: TrustAccountCommand[]) {
-  let state = initialTrustAccountState();
-  for (const command of history) {
-    const decision = decideTrustAccount(command, state);
-    if (!decision.ok)
-      throw new Error(
-        `given: ${command.type} refused with ${decision.error.code}: ${decision.error.reason}`,
-      );
-    state = decision.events.reduce(evolveTrustAccount, state);
-  }
+const spec = deciderSpecification(trustAccountDecider);
+
+/**
+ * GIVEN the account's events, WHEN a command: the shared specification, plus what some checks
+ * here read beyond it: the state after the emitted events, and the words of a refusal's reason.
+ */
+function given(...history: TrustAccountEvent[]) {
+  const { state, when } = spec.given(history);
   return {
     when(command: TrustAccountCommand) {
-      const decision = decideTrustAccount(command, state);
+      const decided = when(command);
+      const { decision } = decided;
       return {
-        then(
-          expected:
-            | readonly TrustAccountEvent[]
-            | ((events: readonly TrustAccountEvent[], after: TrustAccountState) => void),
+        ...decided,
+        thenEmitted(
+          check: (events: readonly TrustAccountEvent[], after: TrustAccountState) => void,
         ) {
           if (!decision.ok)
             throw new Error(
               `expected events, got ${decision.error.code}: ${decision.error.reason}`,
             );
-          if (typeof expected === 'function')
-            expected(decision.events, decision.events.reduce(evolveTrustAccount, state));
-          else expect(decision.events).toEqual(expected);
+          check(decision.events, decision.events.reduce(evolveTrustAccount, state));
         },
         thenRefuses(code: TrustAccountErrorCode, path: string, reason?: RegExp) {
-          expect(
-            decision.ok ? 'accepted' : { code: decision.error.code, path: decision.error.path },
-          ).toEqual({ code, path });
+          decided.thenRefuses(code, path);
           if (reason !== undefined && !decision.ok) expect(decision.error.reason).toMatch(reason);
         },
       };
@@ -120,16 +115,59 @@ const decideStatement = (
   decidedBy,
   at,
 });
-const registered = [request(), decideAccount('approver-1')];
 const monday = statement(0, 100_000n, 110_000n);
 const tuesday = statement(1, 110_000n, 90_000n);
+
+// The history as recorded: each event is what the command of the same parameters above decides
+// (the tests that decide those commands compare with these).
+const requested = (
+  requestedBy = 'ops-1',
+  overrides: Partial<typeof account> = {},
+): TrustAccountEvent => ({
+  type: 'TrustAccountRegistrationRequested',
+  data: { ...account, ...overrides, requestedBy, at },
+});
+const accountDecided = (
+  decidedBy: string,
+  decision: 'approve' | 'reject' = 'approve',
+  reason = '',
+): TrustAccountEvent =>
+  decision === 'approve'
+    ? {
+        type: 'TrustAccountRegistrationApproved',
+        data: { accountId: 'TRUST-TWD-1', approvedBy: decidedBy, at },
+      }
+    : {
+        type: 'TrustAccountRegistrationRejected',
+        data: { accountId: 'TRUST-TWD-1', rejectedBy: decidedBy, reason, at },
+      };
+const submitted = (summary: StatementSummary, submittedBy = 'ops-1'): TrustAccountEvent => ({
+  type: 'TrustStatementSubmitted',
+  data: { ...summary, submittedBy, at },
+});
+const statementDecided = (
+  statementId: string,
+  decidedBy: string,
+  decision: 'approve' | 'reject' = 'approve',
+  reason = '',
+): TrustAccountEvent =>
+  decision === 'approve'
+    ? {
+        type: 'TrustStatementApproved',
+        data: { statementId, accountId: 'TRUST-TWD-1', approvedBy: decidedBy, at },
+      }
+    : {
+        type: 'TrustStatementRejected',
+        data: { statementId, accountId: 'TRUST-TWD-1', rejectedBy: decidedBy, reason, at },
+      };
+const registered = [requested(), accountDecided('approver-1')];
 
 describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
   describe('when an operator requests a registration', () => {
     it('given nothing, then the account, its bank and the balance it opens at are recorded pending', () => {
       given()
         .when(request())
-        .then([
+        .thenEmits([
           {
             type: 'TrustAccountRegistrationRequested',
             data: { ...account, requestedBy: 'ops-1', at },
@@ -138,20 +176,20 @@ describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
     });
 
     it('given the same request already pending or approved, then the replay changes nothing; other details under the id are refused', () => {
-      given(request()).when(request()).then([]);
+      given(requested()).when(request()).thenEmitsNothing();
       given(...registered)
         .when(request())
-        .then([]);
-      given(request())
+        .thenEmitsNothing();
+      given(requested())
         .when(request('ops-1', { bank: 'Another Bank' }))
         .thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
-      given(request()).when(request('ops-2')).thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
+      given(requested()).when(request('ops-2')).thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
     });
 
     it('given a rejected registration, then the id may be requested anew', () => {
-      given(request(), decideAccount('approver-1', 'reject', 'wrong bank'))
+      given(requested(), accountDecided('approver-1', 'reject', 'wrong bank'))
         .when(request('ops-1', { bank: 'Land Bank of Taiwan' }))
-        .then((events) =>
+        .thenEmitted((events) =>
           expect(events.map((event) => event.type)).toEqual(['TrustAccountRegistrationRequested']),
         );
     });
@@ -159,9 +197,9 @@ describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
 
   describe('when someone decides on the registration', () => {
     it('given a pending registration, then a different person approves it', () => {
-      given(request())
+      given(requested())
         .when(decideAccount('approver-1'))
-        .then([
+        .thenEmits([
           {
             type: 'TrustAccountRegistrationApproved',
             data: { accountId: 'TRUST-TWD-1', approvedBy: 'approver-1', at },
@@ -170,18 +208,18 @@ describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
     });
 
     it('given a pending registration, then the requester can neither approve nor reject it (MAKER_CHECKER_SAME_PERSON)', () => {
-      given(request())
+      given(requested())
         .when(decideAccount('ops-1'))
         .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
-      given(request())
+      given(requested())
         .when(decideAccount('ops-1', 'reject', 'changed my mind'))
         .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
     });
 
     it('given a pending registration, then a different person rejects it with a reason, and a rejection without one is refused', () => {
-      given(request())
+      given(requested())
         .when(decideAccount('approver-1', 'reject', 'the bank letter names another account'))
-        .then([
+        .thenEmits([
           {
             type: 'TrustAccountRegistrationRejected',
             data: {
@@ -192,7 +230,7 @@ describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
             },
           },
         ]);
-      given(request())
+      given(requested())
         .when(decideAccount('approver-1', 'reject', ' '))
         .thenRefuses('REASON_REQUIRED', 'reason');
     });
@@ -200,16 +238,16 @@ describe('TW-10 / TW-11 trust accounts are registered by maker-checker', () => {
     it('given a decided registration, then the same decision again changes nothing and another one is refused', () => {
       given(...registered)
         .when(decideAccount('approver-1'))
-        .then([]);
+        .thenEmitsNothing();
       given(...registered)
         .when(decideAccount('approver-2'))
         .thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
       given(...registered)
         .when(decideAccount('approver-2', 'reject', 'too late'))
         .thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
-      given(request(), decideAccount('approver-1', 'reject', 'no'))
+      given(requested(), accountDecided('approver-1', 'reject', 'no'))
         .when(decideAccount('approver-1', 'reject', 'no'))
-        .then([]);
+        .thenEmitsNothing();
     });
 
     it('given no request, then a decision is refused', () => {
@@ -223,7 +261,7 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
     it('given an approved account, then the statement is recorded pending (it does not count yet)', () => {
       given(...registered)
         .when(submit(monday))
-        .then((events, after) => {
+        .thenEmitted((events, after) => {
           expect(events).toEqual([
             { type: 'TrustStatementSubmitted', data: { ...monday, submittedBy: 'ops-1', at } },
           ]);
@@ -233,16 +271,18 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
 
     it('given no registration, or one not yet approved or rejected, then the import is refused', () => {
       given().when(submit(monday)).thenRefuses('TRUST_ACCOUNT_UNKNOWN', 'accountId');
-      given(request()).when(submit(monday)).thenRefuses('TRUST_ACCOUNT_NOT_APPROVED', 'accountId');
-      given(request(), decideAccount('approver-1', 'reject', 'no'))
+      given(requested())
+        .when(submit(monday))
+        .thenRefuses('TRUST_ACCOUNT_NOT_APPROVED', 'accountId');
+      given(requested(), accountDecided('approver-1', 'reject', 'no'))
         .when(submit(monday))
         .thenRefuses('TRUST_ACCOUNT_NOT_APPROVED', 'accountId');
     });
 
     it('given the same file imported already (by anyone), then the replay changes nothing', () => {
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(submit(monday, 'ops-2'))
-        .then([]);
+        .thenEmitsNothing();
     });
 
     it("given a statement in another currency than the account's, or a period that ends before it starts, then it is refused", () => {
@@ -259,16 +299,16 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
         statementId: 'TRUST-TWD-1:other',
         digest: 'other',
       });
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(submit(other))
         .thenRefuses('STATEMENT_OVERLAPS', 'from');
       given(
         ...registered,
-        submit(monday),
-        decideStatement(monday.statementId, 'approver-1', 'reject', 'bank sent a corrected file'),
+        submitted(monday),
+        statementDecided(monday.statementId, 'approver-1', 'reject', 'bank sent a corrected file'),
       )
         .when(submit(other))
-        .then((events) => expect(events).toHaveLength(1));
+        .thenEmitted((events) => expect(events).toHaveLength(1));
     });
   });
 
@@ -284,20 +324,20 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
     });
 
     it('given an approved previous statement, then the next must open at its closing balance; the reason names both figures', () => {
-      given(...registered, submit(monday), decideStatement(monday.statementId, 'approver-1'))
+      given(...registered, submitted(monday), statementDecided(monday.statementId, 'approver-1'))
         .when(submit(statement(1, 130_000n, 130_000n)))
         .thenRefuses(
           'OPENING_BALANCE_MISMATCH',
           'openingBalanceMinor',
           /opens at 130000 .*closed at 110000/,
         );
-      given(...registered, submit(monday), decideStatement(monday.statementId, 'approver-1'))
+      given(...registered, submitted(monday), statementDecided(monday.statementId, 'approver-1'))
         .when(submit(tuesday))
-        .then((events) => expect(events).toHaveLength(1));
+        .thenEmitted((events) => expect(events).toHaveLength(1));
     });
 
     it('given the previous statement only pending, then the chain continues from the last approved one (a pending statement proves nothing)', () => {
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(submit(tuesday))
         .thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /registration is 100000/);
     });
@@ -307,7 +347,11 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
         .when(submit(statement(-1, 100_000n, 100_000n)))
         .thenRefuses('STATEMENT_OUT_OF_ORDER', 'from');
       const wednesday = statement(2, 100_000n, 100_000n);
-      given(...registered, submit(wednesday), decideStatement(wednesday.statementId, 'approver-1'))
+      given(
+        ...registered,
+        submitted(wednesday),
+        statementDecided(wednesday.statementId, 'approver-1'),
+      )
         .when(submit(monday))
         .thenRefuses('STATEMENT_OUT_OF_ORDER', 'from');
     });
@@ -315,9 +359,9 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
 
   describe('when someone decides on an imported statement', () => {
     it('given a pending statement, then a different person approves it and it counts', () => {
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(decideStatement(monday.statementId, 'approver-1'))
-        .then((events, after) => {
+        .thenEmitted((events, after) => {
           expect(events).toEqual([
             {
               type: 'TrustStatementApproved',
@@ -334,16 +378,16 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
     });
 
     it('given a pending statement, then the importer can neither approve nor reject it, even holding the approver role', () => {
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(decideStatement(monday.statementId, 'ops-1'))
         .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(decideStatement(monday.statementId, 'ops-1', 'reject', 'oops'))
         .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'decidedBy');
     });
 
     it('given a pending statement, then a rejection is recorded with its reason; without one it is refused', () => {
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(
           decideStatement(
             monday.statementId,
@@ -352,7 +396,7 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
             'balance column differs from the bank portal',
           ),
         )
-        .then([
+        .thenEmits([
           {
             type: 'TrustStatementRejected',
             data: {
@@ -364,7 +408,7 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
             },
           },
         ]);
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(decideStatement(monday.statementId, 'approver-1', 'reject', ''))
         .thenRefuses('REASON_REQUIRED', 'reason');
     });
@@ -372,19 +416,19 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
     it('given a decided statement, then the same decision again changes nothing and another one is refused', () => {
       const approved = [
         ...registered,
-        submit(monday),
-        decideStatement(monday.statementId, 'approver-1'),
+        submitted(monday),
+        statementDecided(monday.statementId, 'approver-1'),
       ];
       given(...approved)
         .when(decideStatement(monday.statementId, 'approver-1'))
-        .then([]);
+        .thenEmitsNothing();
       given(...approved)
         .when(decideStatement(monday.statementId, 'approver-2', 'reject', 'second thoughts'))
         .thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
       given(
         ...registered,
-        submit(monday),
-        decideStatement(monday.statementId, 'approver-1', 'reject', 'no'),
+        submitted(monday),
+        statementDecided(monday.statementId, 'approver-1', 'reject', 'no'),
       )
         .when(decideStatement(monday.statementId, 'approver-2'))
         .thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
@@ -395,9 +439,9 @@ describe('TW-10 / TW-11 each trust statement counts only once a second person ap
       const next = statement(1, 100_000n, 100_000n);
       given(
         ...registered,
-        submit(quiet),
-        submit(next),
-        decideStatement(next.statementId, 'approver-1'),
+        submitted(quiet),
+        submitted(next),
+        statementDecided(next.statementId, 'approver-1'),
       )
         .when(decideStatement(quiet.statementId, 'approver-1'))
         .thenRefuses('STATEMENT_OUT_OF_ORDER', 'from');
@@ -422,13 +466,13 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
         { openingBalanceMinor: 100_001n },
         { openingBalanceAt: '2026-11-23T16:00:00.001Z' },
       ]) {
-        given(request())
+        given(requested())
           .when(request('ops-1', overrides))
           .thenRefuses('TRUST_ACCOUNT_ID_TAKEN', 'accountId');
       }
-      given(request())
+      given(requested())
         .when(request('ops-1', { openingBalanceAt: '2026-11-24T00:00:00+08:00' }))
-        .then([]);
+        .thenEmitsNothing();
     });
 
     it('given a requester who is blank, then the request is refused: a person is named', () => {
@@ -438,7 +482,7 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
     it('given an opening balance instant with an offset, then it is recorded in UTC', () => {
       given()
         .when(request('ops-1', { openingBalanceAt: '2026-11-24T00:00:00+08:00' }))
-        .then((events) =>
+        .thenEmitted((events) =>
           expect(events).toMatchObject([
             { data: { openingBalanceAt: '2026-11-23T16:00:00.000Z' } },
           ]),
@@ -448,11 +492,11 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
 
   describe('when a registration is decided', () => {
     it('given a decider who is blank, then refused: a person decides', () => {
-      given(request()).when(decideAccount(' ')).thenRefuses('ACTOR_MISSING', 'decidedBy');
+      given(requested()).when(decideAccount(' ')).thenRefuses('ACTOR_MISSING', 'decidedBy');
     });
 
     it('given the requester deciding, then the refusal names the request', () => {
-      given(request())
+      given(requested())
         .when(decideAccount('ops-1'))
         .thenRefuses(
           'MAKER_CHECKER_SAME_PERSON',
@@ -462,36 +506,36 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
     });
 
     it('given a decision on another account id, then refused as unknown', () => {
-      given(request())
+      given(requested())
         .when({ ...decideAccount('approver-1'), accountId: 'TRUST-TWD-2' } as TrustAccountCommand)
         .thenRefuses('TRUST_ACCOUNT_UNKNOWN', 'accountId');
     });
 
     it('given the same person deciding otherwise than before, then it is no replay: refused as decided', () => {
-      given(request(), decideAccount('approver-1', 'reject', 'no'))
+      given(requested(), accountDecided('approver-1', 'reject', 'no'))
         .when(decideAccount('approver-1'))
         .thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
       given(...registered)
         .when(decideAccount('approver-1', 'reject', 'no'))
         .thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
-      given(request(), decideAccount('approver-1', 'reject', 'no'))
+      given(requested(), accountDecided('approver-1', 'reject', 'no'))
         .when(decideAccount('approver-1', 'reject', 'another reason'))
         .thenRefuses('TRUST_ACCOUNT_NOT_PENDING', 'accountId');
     });
 
     it('given a decision, then the registration records who decided and why', () => {
-      given(request())
+      given(requested())
         .when(decideAccount('approver-1', 'reject', 'wrong bank'))
-        .then((_, after) =>
+        .thenEmitted((_, after) =>
           expect(after.registration).toMatchObject({
             status: 'rejected',
             decidedBy: 'approver-1',
             rejectionReason: 'wrong bank',
           }),
         );
-      given(request())
+      given(requested())
         .when(decideAccount('approver-1'))
-        .then((_, after) =>
+        .thenEmitted((_, after) =>
           expect(after.registration).toMatchObject({
             status: 'approved',
             decidedBy: 'approver-1',
@@ -518,9 +562,9 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
 
     it('given a pending statement of the next period, then one ending exactly where it starts does not overlap it', () => {
       const next = statement(1, 100_000n, 100_000n);
-      given(...registered, submit(next))
+      given(...registered, submitted(next))
         .when(submit(statement(0, 100_000n, 100_000n)))
-        .then((events) =>
+        .thenEmitted((events) =>
           expect(events.map((event) => event.type)).toEqual(['TrustStatementSubmitted']),
         );
     });
@@ -528,7 +572,7 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
     it("given statement starting exactly at the registered balance's instant, then in order", () => {
       given(...registered)
         .when(submit(statement(0, 100_000n, 100_000n, { from: account.openingBalanceAt })))
-        .then((events) => expect(events).toHaveLength(1));
+        .thenEmitted((events) => expect(events).toHaveLength(1));
     });
   });
 
@@ -536,16 +580,16 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
     const wednesday = statement(2, 90_000n, 95_000n);
     const approvedThree = [
       ...registered,
-      submit(monday),
-      decideStatement(monday.statementId, 'approver-1'),
-      submit(tuesday),
-      decideStatement(tuesday.statementId, 'approver-1'),
+      submitted(monday),
+      statementDecided(monday.statementId, 'approver-1'),
+      submitted(tuesday),
+      statementDecided(tuesday.statementId, 'approver-1'),
     ];
 
     it("given Monday and Tuesday approved, then Wednesday opens at Tuesday's close, not Monday's", () => {
       given(...approvedThree)
         .when(submit(wednesday))
-        .then((events) => expect(events).toHaveLength(1));
+        .thenEmitted((events) => expect(events).toHaveLength(1));
       given(...approvedThree)
         .when(submit(statement(2, 110_000n, 110_000n)))
         .thenRefuses('OPENING_BALANCE_MISMATCH', 'openingBalanceMinor', /closed at 90000/);
@@ -556,14 +600,14 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
       const earlyTuesday = statement(1, 100_000n, 90_000n);
       const history = [
         ...registered,
-        submit(earlyTuesday),
-        submit(quietMonday),
-        decideStatement(quietMonday.statementId, 'approver-1'),
-        decideStatement(earlyTuesday.statementId, 'approver-1'),
+        submitted(earlyTuesday),
+        submitted(quietMonday),
+        statementDecided(quietMonday.statementId, 'approver-1'),
+        statementDecided(earlyTuesday.statementId, 'approver-1'),
       ];
       given(...history)
         .when(submit(wednesday))
-        .then((_, after) =>
+        .thenEmitted((_, after) =>
           expect(after.statements.get(wednesday.statementId)).toMatchObject({
             status: 'pending',
             submittedBy: 'ops-1',
@@ -577,14 +621,11 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
     });
 
     it('given a statement overlapping an approved one, then that one is not its previous statement: the chain starts from the registration', () => {
-      const state = [
+      const { state } = spec.given([
         ...registered,
-        submit(monday),
-        decideStatement(monday.statementId, 'approver-1'),
-      ].reduce((current, command) => {
-        const decision = decideTrustAccount(command, current);
-        return decision.ok ? decision.events.reduce(evolveTrustAccount, current) : current;
-      }, initialTrustAccountState());
+        submitted(monday),
+        statementDecided(monday.statementId, 'approver-1'),
+      ]);
       const straddling = statement(0, 100_000n, 100_000n, {
         statementId: 'straddling',
         from: '2026-11-24T04:00:00.000Z',
@@ -599,10 +640,10 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
 
   describe('when a statement is decided', () => {
     it('given a decider who is blank, then refused; the importer deciding is told which statement', () => {
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(decideStatement(monday.statementId, ' '))
         .thenRefuses('ACTOR_MISSING', 'decidedBy');
-      given(...registered, submit(monday))
+      given(...registered, submitted(monday))
         .when(decideStatement(monday.statementId, 'ops-1'))
         .thenRefuses(
           'MAKER_CHECKER_SAME_PERSON',
@@ -614,12 +655,12 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
     it('given a rejected statement, then the same rejection again is a replay, another reason or an approval by the same person is refused', () => {
       const rejected = [
         ...registered,
-        submit(monday),
-        decideStatement(monday.statementId, 'approver-1', 'reject', 'no'),
+        submitted(monday),
+        statementDecided(monday.statementId, 'approver-1', 'reject', 'no'),
       ];
       given(...rejected)
         .when(decideStatement(monday.statementId, 'approver-1', 'reject', 'no'))
-        .then([]);
+        .thenEmitsNothing();
       given(...rejected)
         .when(decideStatement(monday.statementId, 'approver-1', 'reject', 'other'))
         .thenRefuses('STATEMENT_NOT_PENDING', 'statementId');
@@ -655,12 +696,12 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
           { type: 'CloseTrustAccount' } as unknown as TrustAccountCommand,
           initialTrustAccountState(),
         ),
-      ).toThrow('unknown command');
+      ).toThrow('assertion: unhandled {"type":"CloseTrustAccount"}');
       expect(() =>
         evolveTrustAccount(initialTrustAccountState(), {
           type: 'TrustAccountClosed',
         } as unknown as TrustAccountEvent),
-      ).toThrow('unknown event');
+      ).toThrow('assertion: unhandled {"type":"TrustAccountClosed"}');
     });
 
     it('given a decision event without its registration or statement, then an assertion fails', () => {
@@ -676,6 +717,13 @@ describe('TW-10 / TW-11 trust accounts: every check of a command, one at a time'
           data: { statementId: 'S', accountId: 'TRUST-TWD-1', approvedBy: 'approver-1', at },
         }),
       ).toThrow('of unknown statement S');
+    });
+
+    it('the Decider starts with no registration and no statement, folds with evolveTrustAccount and decides with decideTrustAccount', () => {
+      expect(trustAccountDecider.initialState).toEqual(initialTrustAccountState());
+      expect(trustAccountDecider.eventTypes).toBe(TRUST_ACCOUNT_EVENT_TYPES);
+      expect(trustAccountDecider.evolve).toBe(evolveTrustAccount);
+      expect(trustAccountDecider.decide).toBe(decideTrustAccount);
     });
 
     it('the event types a reader subscribes to are the six this stream holds', () => {
