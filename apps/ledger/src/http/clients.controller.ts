@@ -8,6 +8,7 @@ import {
   Post,
   Query,
   ServiceUnavailableException,
+  UseFilters,
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { HTTP_IDENTIFIER_PATTERN } from '@custody/contracts';
@@ -28,6 +29,7 @@ import {
   refusedCommand,
   ValidationFailedException,
   type FieldError,
+  LostRaceFilter,
 } from '@custody/service-host';
 import { LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS } from '../ledger-adjustments';
 import { LEDGER_COMMAND_HANDLER } from '../ledger-tokens';
@@ -70,6 +72,7 @@ const receivedAt = () => new Date().toISOString();
  * after which it expires.
  */
 @Controller('v1/clients')
+@UseFilters(LostRaceFilter)
 export class ClientsController {
   constructor(
     @Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler,

@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  UseFilters,
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import {
@@ -16,7 +17,7 @@ import {
   OPEN_DISCREPANCIES_MAX,
 } from '@custody/reconciliation-application';
 import type { RefusalCode } from '@custody/contracts';
-import { ClientData, jsonView, parseInput, refusal } from '@custody/service-host';
+import { ClientData, jsonView, parseInput, refusal, LostRaceFilter } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -73,6 +74,7 @@ function refused(
  * (GET /v1/discrepancies).
  */
 @Controller('v1')
+@UseFilters(LostRaceFilter)
 export class FiatTrustController {
   constructor(@Inject(ReconciliationRuntime) private readonly runtime: ReconciliationRuntime) {}
 

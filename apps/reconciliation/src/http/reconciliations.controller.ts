@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  UseFilters,
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import {
@@ -16,7 +17,13 @@ import {
   reconciliationSummary,
   type Discrepancies,
 } from '@custody/reconciliation-application';
-import { acceptedOrRefused, jsonView, parseInput, refusal } from '@custody/service-host';
+import {
+  acceptedOrRefused,
+  jsonView,
+  parseInput,
+  refusal,
+  LostRaceFilter,
+} from '@custody/service-host';
 import { z } from 'zod/v4';
 import { ReconciliationRuntime } from '../reconciliation-runtime';
 
@@ -43,6 +50,7 @@ export const DISCREPANCIES_PAGE_MAX = 500;
  * (closed only when a later run finds the chain whole).
  */
 @Controller('v1')
+@UseFilters(LostRaceFilter)
 export class ReconciliationsController {
   constructor(@Inject(ReconciliationRuntime) private readonly runtime: ReconciliationRuntime) {}
 

@@ -54,6 +54,7 @@ export {
   refusedCommand,
   type CommandRefusal,
 } from './http-input';
+export { LOST_RACE_REASON, LostRaceFilter } from './lost-race.filter';
 export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
 export { ensureDatabase } from './ensure-database';
