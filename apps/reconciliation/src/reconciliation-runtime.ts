@@ -2,7 +2,6 @@ import {
   Inject,
   Injectable,
   ServiceUnavailableException,
-  UnprocessableEntityException,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -32,6 +31,7 @@ import {
   SERVICE_LOGGER,
   SERVICE_METRICS,
   type ServiceConfig,
+  refusal,
 } from '@custody/service-host';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import type { Pool } from 'pg';
@@ -154,8 +154,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   assertNotFuture(businessDay: string): void {
     const today = businessDayOf(new Date().toISOString(), this.config.calendar);
     if (businessDay > today)
-      throw new UnprocessableEntityException({
-        statusCode: 422,
+      throw refusal({
         code: 'RUN_DAY_IN_THE_FUTURE',
         path: 'body.businessDay',
         reason: `${businessDay} is after the current business day ${today}`,
