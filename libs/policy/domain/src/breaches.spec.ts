@@ -1,4 +1,6 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
+  breachesDecider,
   breachKey,
   evolveBreaches,
   trackBreaches,
@@ -162,5 +164,48 @@ describe('evolveBreaches: the open breaches after an event', () => {
     };
     expect([...evolveBreaches(afterDetection, resolved)]).toEqual([['HK-11g/ETH', other]]);
     expect([...afterDetection.keys()]).toEqual(['HK-11g/ETH', 'TW-4/hot-1']);
+  });
+});
+
+describe('breachesDecider: the open breaches stream (issue 24)', () => {
+  it('holds the detections and resolutions, from no breach open', () => {
+    expect([...breachesDecider.eventTypes]).toEqual([
+      'ComplianceBreachDetected',
+      'ComplianceBreachResolved',
+    ]);
+    expect(breachesDecider.initialState.size).toBe(0);
+  });
+
+  it('given a breach detected, when the rule passes, then it is resolved; when it fails again, then nothing', () => {
+    const breach = openBreach('TW-4', 'hot-1');
+    const passing = result('TW-4', 'hot-1', 'pass');
+    const given = deciderSpecification(breachesDecider).given([
+      { type: 'ComplianceBreachDetected', data: breach },
+    ]);
+    expect([...given.state]).toEqual([['TW-4/hot-1', breach]]);
+    given.when({ type: 'TrackBreaches', results: [passing], at }).thenEmits([
+      {
+        type: 'ComplianceBreachResolved',
+        data: {
+          breachId: breach.breachId,
+          ruleId: 'TW-4',
+          subject: 'hot-1',
+          resolvedAt: at,
+          evidence: passing,
+        },
+      },
+    ]);
+    given
+      .when({ type: 'TrackBreaches', results: [result('TW-4', 'hot-1', 'fail')], at })
+      .thenEmitsNothing();
+  });
+
+  it('given an event of no known type, then an assertion failure naming it', () => {
+    expect(() =>
+      breachesDecider.evolve(new Map(), {
+        type: 'Stray',
+        data: { ruleId: 'TW-4', subject: 'hot-1' },
+      } as never),
+    ).toThrow('assertion: unhandled {"type":"Stray"');
   });
 });

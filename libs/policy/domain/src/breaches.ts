@@ -1,3 +1,5 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
+import type { PolicyError } from './governance';
 import type { RuleResult } from './rules';
 
 /** An open breach: a rule failing on a subject, since when, with the evidence of its detection. */
@@ -98,8 +100,40 @@ export function evolveBreaches(
   event: BreachEvent,
 ): ReadonlyMap<string, OpenBreach> {
   const next = new Map(open);
-  const key = breachKey(event.data.ruleId, event.data.subject);
-  if (event.type === 'ComplianceBreachDetected') next.set(key, event.data);
-  else next.delete(key);
-  return next;
+  switch (event.type) {
+    case 'ComplianceBreachDetected':
+      next.set(breachKey(event.data.ruleId, event.data.subject), event.data);
+      return next;
+    case 'ComplianceBreachResolved':
+      next.delete(breachKey(event.data.ruleId, event.data.subject));
+      return next;
+    default:
+      return unhandled(event);
+  }
 }
+
+/** One evaluation of the rules at an instant, whose results open and close breaches. */
+export interface TrackBreaches {
+  readonly type: 'TrackBreaches';
+  readonly results: readonly RuleResult[];
+  readonly at: string;
+}
+
+/** The open breaches' stream: keyed by rule and subject; tracking refuses nothing. */
+export const breachesDecider: Decider<
+  TrackBreaches,
+  BreachEvent,
+  ReadonlyMap<string, OpenBreach>,
+  PolicyError
+> = {
+  initialState: new Map(),
+  eventTypes: eventTypesOf<BreachEvent>({
+    ComplianceBreachDetected: true,
+    ComplianceBreachResolved: true,
+  }),
+  decide: (command, open) => ({
+    ok: true,
+    events: trackBreaches(open, command.results, command.at),
+  }),
+  evolve: evolveBreaches,
+};

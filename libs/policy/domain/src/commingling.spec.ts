@@ -1,11 +1,13 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
+  comminglingDecider,
   decideComminglingException,
-  evolveCommingling,
   initialComminglingState,
+  type ComminglingEvent,
   type ComminglingState,
   type RecordComminglingException,
 } from './commingling';
-import { COMMINGLING_PURPOSES } from './facts';
+import { COMMINGLING_PURPOSES, type ComminglingPurpose } from './facts';
 
 const at = '2026-11-24T09:00:00.000Z';
 const hotClient = { tier: 'hot', ownerClass: 'client-segregated' } as const;
@@ -34,13 +36,19 @@ const outcome = (
     ? decision.events.map((event) => event.type)
     : [decision.error.code, decision.error.path];
 };
-function recorded(...commands: RecordComminglingException[]): ComminglingState {
-  return commands.reduce((state, given) => {
-    const decision = decideComminglingException(given, state, hotClient);
-    if (!decision.ok) throw new Error(decision.error.code);
-    return decision.events.reduce(evolveCommingling, state);
-  }, initialComminglingState);
-}
+/** The event recording `command(overrides)` records. */
+const exceptionRecorded = (
+  overrides: Partial<RecordComminglingException> = {},
+): ComminglingEvent => {
+  const { by, purpose, ...recorded } = command(overrides);
+  return {
+    type: 'ComminglingExceptionRecorded',
+    data: { ...recorded, purpose: purpose as ComminglingPurpose, recordedBy: by },
+  };
+};
+/** The exceptions after the stream's past, stated as events. */
+const recorded = (...events: ComminglingEvent[]): ComminglingState =>
+  deciderSpecification(comminglingDecider).given(events).state;
 
 describe('TW-4 commingling exceptions: house assets in a client wallet only as a recorded exception', () => {
   describe('given a client hot wallet', () => {
@@ -129,7 +137,7 @@ describe('TW-4 commingling exceptions: house assets in a client wallet only as a
   });
 
   describe('given an exception already recorded', () => {
-    const state = recorded(command());
+    const state = recorded(exceptionRecorded());
 
     it("TW-4 it is kept with its wallet, asset, amount and purpose (the reason and who are the event's, not the exception's)", () => {
       expect([...state.exceptions.entries()]).toEqual([
@@ -154,8 +162,8 @@ describe('TW-4 commingling exceptions: house assets in a client wallet only as a
         'exceptionId',
       ]);
       const both = recorded(
-        command(),
-        command({
+        exceptionRecorded(),
+        exceptionRecorded({
           exceptionId: 'X-2',
           asset: 'USDT',
           amountMinor: 7n,
@@ -171,5 +179,24 @@ describe('TW-4 commingling exceptions: house assets in a client wallet only as a
         purpose: 'settlement-prefunding',
       });
     });
+  });
+});
+
+describe('comminglingDecider: the commingling exceptions stream (issue 24)', () => {
+  it('holds only ComminglingExceptionRecorded, from no exception; it decides with the rules above, the wallet as its facts', () => {
+    expect([...comminglingDecider.eventTypes]).toEqual(['ComminglingExceptionRecorded']);
+    expect(comminglingDecider.initialState).toBe(initialComminglingState);
+    const spec = deciderSpecification(comminglingDecider);
+    spec.given([]).when(command(), hotClient).thenEmits([exceptionRecorded()]);
+    spec
+      .given([exceptionRecorded()])
+      .when(command(), hotClient)
+      .thenRefuses('COMMINGLING_ID_TAKEN', 'exceptionId');
+  });
+
+  it('given an event of no known type, then an assertion failure naming it', () => {
+    expect(() =>
+      comminglingDecider.evolve(initialComminglingState, { type: 'Stray' } as never),
+    ).toThrow('assertion: unhandled "Stray"');
   });
 });

@@ -1,4 +1,5 @@
 import { COMMINGLING_PURPOSES, type ComminglingException, type ComminglingPurpose } from './facts';
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import type { PolicyDecision, PolicyError } from './governance';
 
 export type ComminglingEvent = {
@@ -38,12 +39,14 @@ const refuse = (
  * purposes; into a client COLD wallet only for gas. The record comes first; the rules then check
  * the 20% cap and the coverage against what the wallet holds.
  */
+/** The wallet an exception is about, as the policy service knows it (undefined: unknown). */
+export type ComminglingWallet =
+  { readonly tier: 'cold' | 'hot'; readonly ownerClass: 'client-segregated' | 'house' } | undefined;
+
 export function decideComminglingException(
   command: RecordComminglingException,
   state: ComminglingState,
-  wallet:
-    | { readonly tier: 'cold' | 'hot'; readonly ownerClass: 'client-segregated' | 'house' }
-    | undefined,
+  wallet: ComminglingWallet,
 ): PolicyDecision<ComminglingEvent> {
   if (state.exceptions.has(command.exceptionId))
     return refuse('COMMINGLING_ID_TAKEN', 'exceptionId', `exception ${command.exceptionId} exists`);
@@ -100,6 +103,26 @@ export function evolveCommingling(
   state: ComminglingState,
   event: ComminglingEvent,
 ): ComminglingState {
-  const { reason: _reason, recordedBy: _by, at: _at, ...exception } = event.data;
-  return { exceptions: new Map(state.exceptions).set(exception.exceptionId, exception) };
+  switch (event.type) {
+    case 'ComminglingExceptionRecorded': {
+      const { reason: _reason, recordedBy: _by, at: _at, ...exception } = event.data;
+      return { exceptions: new Map(state.exceptions).set(exception.exceptionId, exception) };
+    }
+    default:
+      return unhandled(event.type);
+  }
 }
+
+/** The commingling exceptions' stream (TW-4); its facts are the wallet the exception is about. */
+export const comminglingDecider: Decider<
+  RecordComminglingException,
+  ComminglingEvent,
+  ComminglingState,
+  PolicyError,
+  ComminglingWallet
+> = {
+  initialState: initialComminglingState,
+  eventTypes: eventTypesOf<ComminglingEvent>({ ComminglingExceptionRecorded: true }),
+  decide: decideComminglingException,
+  evolve: evolveCommingling,
+};

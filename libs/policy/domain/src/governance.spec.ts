@@ -1,9 +1,11 @@
+import { deciderSpecification } from '@custody/decider/testing';
+import type { CryptoAssetGroup } from './capital';
 import {
   activeProfile,
-  decideGovernance,
-  evolveGovernance,
+  governanceDecider,
   initialGovernanceState,
   type GovernanceCommand,
+  type GovernanceEvent,
   type GovernanceState,
 } from './governance';
 import { DEFAULT_THRESHOLDS, defaultProfile } from './policy-profile';
@@ -15,15 +17,11 @@ const stricter = {
   jurisdictions: ['HK' as const],
   thresholds: { ...DEFAULT_THRESHOLDS, hkColdQuantityMin: '0.99' },
 };
-function given(...commands: GovernanceCommand[]): GovernanceState {
-  return commands.reduce((state, command) => {
-    const decision = decideGovernance(command, state);
-    if (!decision.ok) throw new Error(decision.error.code);
-    return decision.events.reduce(evolveGovernance, state);
-  }, initialGovernanceState);
-}
+const governance = deciderSpecification(governanceDecider);
+/** The governance state after the stream's past, stated as events. */
+const given = (...events: GovernanceEvent[]): GovernanceState => governance.given(events).state;
 const outcome = (command: GovernanceCommand, state: GovernanceState) => {
-  const decision = decideGovernance(command, state);
+  const decision = governanceDecider.decide(command, state);
   return decision.ok
     ? decision.events.map((event) => event.type)
     : [decision.error.code, decision.error.path];
@@ -37,9 +35,67 @@ const propose: GovernanceCommand = {
   at,
 };
 
+// events: what the governance commands record
+const versionProposed = (version = 'HK-2026.2', by = 'compliance-1'): GovernanceEvent => ({
+  type: 'PolicyVersionProposed',
+  data: {
+    profile: { ...stricter, version },
+    proposedBy: by,
+    reason: 'board resolution 2026-11',
+    at,
+  },
+});
+const versionApproved = (
+  version = 'HK-2026.2',
+  by = 'compliance-2',
+  reason = 'reviewed against the resolution',
+  supersedes: string | null = null,
+): GovernanceEvent => ({
+  type: 'PolicyVersionApproved',
+  data: { version, approvedBy: by, reason, supersedes, at },
+});
+const versionRejected = (version = 'HK-2026.2', by = 'compliance-2'): GovernanceEvent => ({
+  type: 'PolicyVersionRejected',
+  data: { version, rejectedBy: by, reason: 'reviewed against the resolution', at },
+});
+const classificationProposed = (
+  changeId = 'C-1',
+  group: CryptoAssetGroup = '1b',
+): GovernanceEvent => ({
+  type: 'AssetClassificationProposed',
+  data: {
+    changeId,
+    asset: 'USDT',
+    group,
+    proposedBy: 'risk-1',
+    reason: 'stabilisation test passed',
+    at,
+  },
+});
+const classificationApproved = (
+  changeId = 'C-1',
+  group: CryptoAssetGroup = '1b',
+  previousGroup: CryptoAssetGroup | null = null,
+): GovernanceEvent => ({
+  type: 'AssetClassificationApproved',
+  data: {
+    changeId,
+    asset: 'USDT',
+    group,
+    previousGroup,
+    approvedBy: 'risk-2',
+    reason: 'reviewed',
+    at,
+  },
+});
+const classificationRejected = (changeId = 'C-1'): GovernanceEvent => ({
+  type: 'AssetClassificationRejected',
+  data: { changeId, rejectedBy: 'risk-2', reason: 'reviewed', at },
+});
+
 describe('policy versions and classification, maker-checker', () => {
   it('given a proposed version, then it is not in force until a different person approves it; the approval names the version it supersedes', () => {
-    const proposed = given(propose);
+    const proposed = given(versionProposed());
     expect(activeProfile(proposed)).toBeUndefined();
     expect(
       outcome(
@@ -54,21 +110,12 @@ describe('policy versions and classification, maker-checker', () => {
         proposed,
       ),
     ).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
-    const approved = given(propose, {
-      type: 'DecidePolicyVersion',
-      version: 'HK-2026.2',
-      decision: 'approve',
-      reason: 'matches the resolution',
-      by: 'compliance-2',
-      at,
-    });
-    expect(activeProfile(approved)?.thresholds.hkColdQuantityMin).toBe('0.99');
-    const next = {
-      ...propose,
-      profile: { ...stricter, version: 'HK-2026.3' },
-      by: 'compliance-2',
-    } as GovernanceCommand;
-    const decided = decideGovernance(
+    const approved = [
+      versionProposed(),
+      versionApproved('HK-2026.2', 'compliance-2', 'matches the resolution'),
+    ];
+    expect(activeProfile(given(...approved))?.thresholds.hkColdQuantityMin).toBe('0.99');
+    const decided = governanceDecider.decide(
       {
         type: 'DecidePolicyVersion',
         version: 'HK-2026.3',
@@ -77,10 +124,7 @@ describe('policy versions and classification, maker-checker', () => {
         by: 'compliance-1',
         at,
       },
-      [next].reduce((state, command) => {
-        const decision = decideGovernance(command, state);
-        return decision.ok ? decision.events.reduce(evolveGovernance, state) : state;
-      }, approved),
+      given(...approved, versionProposed('HK-2026.3', 'compliance-2')),
     );
     expect(decided.ok && decided.events[0]?.data).toMatchObject({ supersedes: 'HK-2026.2' });
   });
@@ -95,19 +139,14 @@ describe('policy versions and classification, maker-checker', () => {
         initialGovernanceState,
       ),
     ).toEqual(['PROFILE_INVALID', 'profile.thresholds.twHouseInHotMax']);
-    expect(outcome(propose, given(propose))).toEqual(['POLICY_VERSION_TAKEN', 'profile.version']);
+    expect(outcome(propose, given(versionProposed()))).toEqual([
+      'POLICY_VERSION_TAKEN',
+      'profile.version',
+    ]);
   });
 
   it('BC-1 given a classification proposed by one person, then it applies only once another approves it, recording the previous group', () => {
-    const proposed = given({
-      type: 'ProposeClassification',
-      changeId: 'C-1',
-      asset: 'USDT',
-      group: '1b',
-      reason: 'stabilisation test passed',
-      by: 'risk-1',
-      at,
-    });
+    const proposed = given(classificationProposed());
     expect(proposed.classification.get('USDT')).toBeUndefined(); // until then: 2b
     expect(
       outcome(
@@ -122,41 +161,18 @@ describe('policy versions and classification, maker-checker', () => {
         proposed,
       ),
     ).toEqual(['MAKER_CHECKER_SAME_PERSON', 'by']);
-    const approved = given(
-      {
-        type: 'ProposeClassification',
-        changeId: 'C-1',
-        asset: 'USDT',
-        group: '1b',
-        reason: 'stabilisation test passed',
-        by: 'risk-1',
-        at,
-      },
-      {
-        type: 'DecideClassification',
-        changeId: 'C-1',
-        decision: 'approve',
-        reason: 'reviewed',
-        by: 'risk-2',
-        at,
-      },
-    );
+    const approved = given(classificationProposed(), classificationApproved());
     expect(approved.classification.get('USDT')).toBe('1b');
   });
 });
 
 describe('governance review cases', () => {
   it('given a version proposed before the one in force, then approving it later is refused (no silent rollback)', () => {
-    const v2 = { ...propose, profile: { ...stricter, version: 'HK-2026.2' } } as GovernanceCommand;
-    const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
-    const state = given(v2, v3, {
-      type: 'DecidePolicyVersion',
-      version: 'HK-2026.3',
-      decision: 'approve',
-      reason: 'ok',
-      by: 'compliance-2',
-      at,
-    });
+    const state = given(
+      versionProposed('HK-2026.2'),
+      versionProposed('HK-2026.3'),
+      versionApproved('HK-2026.3', 'compliance-2', 'ok'),
+    );
     expect(
       outcome(
         {
@@ -234,7 +250,7 @@ describe('withdrawal decision', () => {
 
 describe('policy versions: propose', () => {
   it('given a valid profile and a reason, then one PolicyVersionProposed with the profile, who proposed it, why and when; not yet in force', () => {
-    expect(decideGovernance(propose, initialGovernanceState)).toEqual({
+    expect(governanceDecider.decide(propose, initialGovernanceState)).toEqual({
       ok: true,
       events: [
         {
@@ -248,7 +264,7 @@ describe('policy versions: propose', () => {
         },
       ],
     });
-    const proposed = given(propose);
+    const proposed = given(versionProposed());
     expect(proposed.versions.get('HK-2026.2')).toEqual({
       value: stricter,
       proposedBy: 'compliance-1',
@@ -307,7 +323,7 @@ describe('policy versions: decide (maker-checker)', () => {
     by,
     at,
   });
-  const proposed = given(propose);
+  const proposed = given(versionProposed());
 
   it('given no such version, then POLICY_VERSION_UNKNOWN on version, to approve or to reject', () => {
     expect(outcome(decide('approve', 'HK-2099.1'), proposed)).toEqual([
@@ -345,7 +361,7 @@ describe('policy versions: decide (maker-checker)', () => {
   });
 
   it('given a different person approves, then PolicyVersionApproved (superseding none) and the version is in force', () => {
-    expect(decideGovernance(decide('approve'), proposed)).toEqual({
+    expect(governanceDecider.decide(decide('approve'), proposed)).toEqual({
       ok: true,
       events: [
         {
@@ -360,14 +376,14 @@ describe('policy versions: decide (maker-checker)', () => {
         },
       ],
     });
-    const approved = given(propose, decide('approve'));
+    const approved = given(versionProposed(), versionApproved());
     expect(approved.versions.get('HK-2026.2')?.status).toBe('approved');
     expect(approved.activeVersion).toBe('HK-2026.2');
     expect(activeProfile(approved)).toEqual(stricter);
   });
 
   it('given a different person rejects, then PolicyVersionRejected (never an approval) and nothing comes into force', () => {
-    expect(decideGovernance(decide('reject'), proposed)).toEqual({
+    expect(governanceDecider.decide(decide('reject'), proposed)).toEqual({
       ok: true,
       events: [
         {
@@ -381,22 +397,26 @@ describe('policy versions: decide (maker-checker)', () => {
         },
       ],
     });
-    const rejected = given(propose, decide('reject'));
+    const rejected = given(versionProposed(), versionRejected());
     expect(rejected.versions.get('HK-2026.2')?.status).toBe('rejected');
     expect(rejected.activeVersion).toBeUndefined();
     expect(activeProfile(rejected)).toBeUndefined();
   });
 
   it('given a version rejected while another is in force, then the one in force stays', () => {
-    const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
-    const state = given(propose, decide('approve'), v3, decide('reject', 'HK-2026.3'));
+    const state = given(
+      versionProposed(),
+      versionApproved(),
+      versionProposed('HK-2026.3'),
+      versionRejected('HK-2026.3'),
+    );
     expect(state.activeVersion).toBe('HK-2026.2');
     expect(state.versions.get('HK-2026.3')?.status).toBe('rejected');
   });
 
   it('given a version already approved or rejected, then a second decision either way is POLICY_VERSION_NOT_PENDING on version', () => {
-    const approved = given(propose, decide('approve'));
-    const rejected = given(propose, decide('reject'));
+    const approved = given(versionProposed(), versionApproved());
+    const rejected = given(versionProposed(), versionRejected());
     for (const state of [approved, rejected]) {
       expect(outcome(decide('approve', 'HK-2026.2', 'compliance-3'), state)).toEqual([
         'POLICY_VERSION_NOT_PENDING',
@@ -410,10 +430,13 @@ describe('policy versions: decide (maker-checker)', () => {
   });
 
   it('given a later version approved over one in force, then it supersedes it; an older pending one may still be rejected', () => {
-    const v3 = { ...propose, profile: { ...stricter, version: 'HK-2026.3' } } as GovernanceCommand;
-    const v4 = { ...propose, profile: { ...stricter, version: 'HK-2026.4' } } as GovernanceCommand;
-    const state = given(propose, v3, v4, decide('approve', 'HK-2026.3'));
-    expect(decideGovernance(decide('approve', 'HK-2026.4'), state)).toMatchObject({
+    const state = given(
+      versionProposed(),
+      versionProposed('HK-2026.3'),
+      versionProposed('HK-2026.4'),
+      versionApproved('HK-2026.3'),
+    );
+    expect(governanceDecider.decide(decide('approve', 'HK-2026.4'), state)).toMatchObject({
       ok: true,
       events: [
         { type: 'PolicyVersionApproved', data: { version: 'HK-2026.4', supersedes: 'HK-2026.3' } },
@@ -425,20 +448,23 @@ describe('policy versions: decide (maker-checker)', () => {
     ]);
     expect(outcome(decide('reject', 'HK-2026.2'), state)).toEqual(['PolicyVersionRejected']);
     // the first approval of all: an older pending version is not superseded by nothing
-    expect(outcome(decide('approve', 'HK-2026.2'), given(propose, v3))).toEqual([
-      'PolicyVersionApproved',
-    ]);
+    expect(
+      outcome(
+        decide('approve', 'HK-2026.2'),
+        given(versionProposed(), versionProposed('HK-2026.3')),
+      ),
+    ).toEqual(['PolicyVersionApproved']);
   });
 
   it('given a decision event on a version never proposed, then evolve refuses it (the stream is corrupt)', () => {
     expect(() =>
-      evolveGovernance(initialGovernanceState, {
+      governanceDecider.evolve(initialGovernanceState, {
         type: 'PolicyVersionApproved',
         data: { version: 'HK-2099.1', approvedBy: 'x', reason: 'r', supersedes: null, at },
       }),
     ).toThrow();
     expect(() =>
-      evolveGovernance(initialGovernanceState, {
+      governanceDecider.evolve(initialGovernanceState, {
         type: 'PolicyVersionRejected',
         data: { version: 'HK-2099.1', rejectedBy: 'x', reason: 'r', at },
       }),
@@ -477,10 +503,10 @@ describe('BC-1 crypto-asset classification (maker-checker)', () => {
     by,
     at,
   });
-  const proposed = given(proposeClass());
+  const proposed = given(classificationProposed());
 
   it('BC-1 given a valid proposal, then AssetClassificationProposed with the change, asset, group, who, why and when; pending, not applied', () => {
-    expect(decideGovernance(proposeClass(), initialGovernanceState)).toEqual({
+    expect(governanceDecider.decide(proposeClass(), initialGovernanceState)).toEqual({
       ok: true,
       events: [
         {
@@ -560,7 +586,7 @@ describe('BC-1 crypto-asset classification (maker-checker)', () => {
   });
 
   it('BC-1 given a different person approves, then AssetClassificationApproved naming the previous group (none at first) and the group applies', () => {
-    expect(decideGovernance(decideClass('approve'), proposed)).toEqual({
+    expect(governanceDecider.decide(decideClass('approve'), proposed)).toEqual({
       ok: true,
       events: [
         {
@@ -577,30 +603,30 @@ describe('BC-1 crypto-asset classification (maker-checker)', () => {
         },
       ],
     });
-    const approved = given(proposeClass(), decideClass('approve'));
+    const approved = given(classificationProposed(), classificationApproved());
     expect(approved.classificationChanges.get('C-1')?.status).toBe('approved');
     expect([...approved.classification]).toEqual([['USDT', '1b']]);
     const regrouped = given(
-      proposeClass(),
-      decideClass('approve'),
-      proposeClass({ changeId: 'C-2', group: '2a' }),
+      classificationProposed(),
+      classificationApproved(),
+      classificationProposed('C-2', '2a'),
     );
-    expect(decideGovernance(decideClass('approve', 'C-2'), regrouped)).toMatchObject({
+    expect(governanceDecider.decide(decideClass('approve', 'C-2'), regrouped)).toMatchObject({
       ok: true,
       events: [{ data: { changeId: 'C-2', group: '2a', previousGroup: '1b' } }],
     });
     expect(
       given(
-        proposeClass(),
-        decideClass('approve'),
-        proposeClass({ changeId: 'C-2', group: '2a' }),
-        decideClass('approve', 'C-2'),
+        classificationProposed(),
+        classificationApproved(),
+        classificationProposed('C-2', '2a'),
+        classificationApproved('C-2', '2a', '1b'),
       ).classification.get('USDT'),
     ).toBe('2a');
   });
 
   it('BC-1 given a different person rejects, then AssetClassificationRejected (never an approval) and the classification is unchanged', () => {
-    expect(decideGovernance(decideClass('reject'), proposed)).toEqual({
+    expect(governanceDecider.decide(decideClass('reject'), proposed)).toEqual({
       ok: true,
       events: [
         {
@@ -609,22 +635,22 @@ describe('BC-1 crypto-asset classification (maker-checker)', () => {
         },
       ],
     });
-    const rejected = given(proposeClass(), decideClass('reject'));
+    const rejected = given(classificationProposed(), classificationRejected());
     expect(rejected.classificationChanges.get('C-1')?.status).toBe('rejected');
     expect(rejected.classification.size).toBe(0);
     const kept = given(
-      proposeClass(),
-      decideClass('approve'),
-      proposeClass({ changeId: 'C-2', group: '2a' }),
-      decideClass('reject', 'C-2'),
+      classificationProposed(),
+      classificationApproved(),
+      classificationProposed('C-2', '2a'),
+      classificationRejected('C-2'),
     );
     expect([...kept.classification]).toEqual([['USDT', '1b']]);
   });
 
   it('BC-1 given a change already approved or rejected, then a second decision either way is CLASSIFICATION_CHANGE_NOT_PENDING on changeId', () => {
     for (const state of [
-      given(proposeClass(), decideClass('approve')),
-      given(proposeClass(), decideClass('reject')),
+      given(classificationProposed(), classificationApproved()),
+      given(classificationProposed(), classificationRejected()),
     ]) {
       expect(outcome(decideClass('approve', 'C-1', 'risk-3'), state)).toEqual([
         'CLASSIFICATION_CHANGE_NOT_PENDING',
@@ -639,7 +665,7 @@ describe('BC-1 crypto-asset classification (maker-checker)', () => {
 
   it('BC-1 given a decision event on a change never proposed, then evolve refuses it', () => {
     expect(() =>
-      evolveGovernance(initialGovernanceState, {
+      governanceDecider.evolve(initialGovernanceState, {
         type: 'AssetClassificationApproved',
         data: {
           changeId: 'C-9',
@@ -653,7 +679,7 @@ describe('BC-1 crypto-asset classification (maker-checker)', () => {
       }),
     ).toThrow();
     expect(() =>
-      evolveGovernance(initialGovernanceState, {
+      governanceDecider.evolve(initialGovernanceState, {
         type: 'AssetClassificationRejected',
         data: { changeId: 'C-9', rejectedBy: 'x', reason: 'r', at },
       }),
@@ -666,6 +692,30 @@ describe('the profile in force', () => {
     expect(activeProfile(initialGovernanceState)).toBeUndefined();
     expect(() => activeProfile({ ...initialGovernanceState, activeVersion: 'HK-2099.1' })).toThrow(
       /assertion/,
+    );
+  });
+});
+
+describe('governanceDecider: the governance stream (issue 24)', () => {
+  it("holds exactly the governance stream's event types, from no version and no classification", () => {
+    expect([...governanceDecider.eventTypes]).toEqual([
+      'PolicyVersionProposed',
+      'PolicyVersionApproved',
+      'PolicyVersionRejected',
+      'AssetClassificationProposed',
+      'AssetClassificationApproved',
+      'AssetClassificationRejected',
+    ]);
+    expect(governanceDecider.initialState).toBe(initialGovernanceState);
+  });
+
+  it('given a command or an event of no known type, then an assertion failure naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    expect(() => governanceDecider.decide(stray, initialGovernanceState)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+    expect(() => governanceDecider.evolve(initialGovernanceState, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
     );
   });
 });

@@ -1,4 +1,11 @@
 import type { RefusalCodes } from '@custody/contracts';
+import {
+  eventTypesOf,
+  unhandled,
+  type Decider,
+  type Decision,
+  type Refusal,
+} from '@custody/decider';
 import type { CryptoAssetGroup } from './capital';
 import { profileProblems, type PolicyProfile } from './policy-profile';
 
@@ -28,15 +35,12 @@ export const POLICY_ERROR_CODES = [
 ] as const;
 export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
 
-export interface PolicyError {
-  readonly code: PolicyErrorCode;
+export interface PolicyError extends Refusal<PolicyErrorCode> {
+  /** Path of the offending field in the command, e.g. `profile.version`. */
   readonly path: string;
-  readonly reason: string;
 }
 
-export type PolicyDecision<E> =
-  | { readonly ok: true; readonly events: readonly E[] }
-  | { readonly ok: false; readonly error: PolicyError };
+export type PolicyDecision<E> = Decision<E, PolicyError>;
 
 const refuse = <E>(code: PolicyErrorCode, path: string, reason: string): PolicyDecision<E> => ({
   ok: false,
@@ -363,6 +367,8 @@ export function decideGovernance(
         ],
       };
     }
+    default:
+      return unhandled(command);
   }
 }
 
@@ -422,8 +428,30 @@ export function evolveGovernance(state: GovernanceState, event: GovernanceEvent)
           : state.classification,
       };
     }
+    default:
+      return unhandled(event);
   }
 }
+
+/** The governance stream: policy versions and the crypto-asset classification, maker-checker. */
+export const governanceDecider: Decider<
+  GovernanceCommand,
+  GovernanceEvent,
+  GovernanceState,
+  PolicyError
+> = {
+  initialState: initialGovernanceState,
+  eventTypes: eventTypesOf<GovernanceEvent>({
+    PolicyVersionProposed: true,
+    PolicyVersionApproved: true,
+    PolicyVersionRejected: true,
+    AssetClassificationProposed: true,
+    AssetClassificationApproved: true,
+    AssetClassificationRejected: true,
+  }),
+  decide: decideGovernance,
+  evolve: evolveGovernance,
+};
 
 /** The profile decisions use now: the approved active version. */
 export function activeProfile(state: GovernanceState): PolicyProfile | undefined {

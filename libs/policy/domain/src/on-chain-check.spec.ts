@@ -1,5 +1,11 @@
 import type { ComplianceFacts, WalletHolding } from './facts';
-import { onChainCheck, onChainFacts } from './on-chain-check';
+import { deciderSpecification } from '@custody/decider/testing';
+import {
+  onChainCheck,
+  onChainChecksDecider,
+  onChainFacts,
+  type OnChainCheckRecorded,
+} from './on-chain-check';
 import { defaultProfile } from './policy-profile';
 
 const TW = defaultProfile(['TW']);
@@ -169,5 +175,43 @@ describe('TW-14 on-chain check: each licence gets its own ratios and no other', 
     expect(
       onChainCheck(recorded, defaultProfile(['HK', 'TW'])).map((result) => result.ruleId),
     ).toEqual(['HK-11g', 'TW-3', 'TW-4']);
+  });
+});
+
+describe('onChainChecksDecider: the on-chain checks stream (issue 24)', () => {
+  const check = (checkId: string): OnChainCheckRecorded['data'] => ({
+    checkId,
+    at: '2026-11-24T09:00:00.000Z',
+    policyVersion: TW.version,
+    heights: [{ chain: 'ethereum', blockNumber: '12' }],
+    unread: [],
+    balances: [{ walletId: 'hot-1', asset: 'ETH', balanceMinor: 5n }],
+    results: [],
+  });
+  const recorded = (checkId: string): OnChainCheckRecorded => ({
+    type: 'OnChainComplianceChecked',
+    data: check(checkId),
+  });
+
+  it('holds only OnChainComplianceChecked, from no check', () => {
+    expect([...onChainChecksDecider.eventTypes]).toEqual(['OnChainComplianceChecked']);
+    expect(onChainChecksDecider.initialState).toEqual([]);
+  });
+
+  it('given checks recorded, then they are the state in order; a new check is recorded as it is', () => {
+    const given = deciderSpecification(onChainChecksDecider).given([
+      recorded('check-1'),
+      recorded('check-2'),
+    ]);
+    expect(given.state).toEqual([check('check-1'), check('check-2')]);
+    given
+      .when({ type: 'RecordOnChainCheck', check: check('check-3') })
+      .thenEmits([recorded('check-3')]);
+  });
+
+  it('given an event of no known type, then an assertion failure naming it', () => {
+    expect(() => onChainChecksDecider.evolve([], { type: 'Stray' } as never)).toThrow(
+      'assertion: unhandled "Stray"',
+    );
   });
 });

@@ -1,4 +1,6 @@
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import type { ComplianceFacts, WalletHolding } from './facts';
+import type { PolicyError } from './governance';
 import type { PolicyProfile } from './policy-profile';
 import { hkColdStorage, twColdStorage, twCommingling, type RuleResult } from './rules';
 
@@ -52,3 +54,45 @@ export function onChainCheck(facts: ComplianceFacts, profile: PolicyProfile): Ru
     results.push(twColdStorage(facts, profile), ...twCommingling(facts, profile));
   return results;
 }
+
+/** TW-14 (last paragraph): one check of the ratios and the cap on chain, with the heights read and every rule's evidence. */
+export interface OnChainCheckRecorded {
+  readonly type: 'OnChainComplianceChecked';
+  readonly data: {
+    readonly checkId: string;
+    readonly at: string;
+    readonly policyVersion: string;
+    readonly heights: readonly { readonly chain: string; readonly blockNumber: string }[];
+    readonly unread: readonly string[];
+    readonly balances: readonly ChainBalance[];
+    readonly results: readonly RuleResult[];
+  };
+}
+
+export interface RecordOnChainCheck {
+  readonly type: 'RecordOnChainCheck';
+  readonly check: OnChainCheckRecorded['data'];
+}
+
+/** The on-chain checks' stream: every check recorded, in order; recording refuses nothing. */
+export const onChainChecksDecider: Decider<
+  RecordOnChainCheck,
+  OnChainCheckRecorded,
+  readonly OnChainCheckRecorded['data'][],
+  PolicyError
+> = {
+  initialState: [],
+  eventTypes: eventTypesOf<OnChainCheckRecorded>({ OnChainComplianceChecked: true }),
+  decide: (command) => ({
+    ok: true,
+    events: [{ type: 'OnChainComplianceChecked', data: command.check }],
+  }),
+  evolve(checks, event) {
+    switch (event.type) {
+      case 'OnChainComplianceChecked':
+        return [...checks, event.data];
+      default:
+        return unhandled(event.type);
+    }
+  },
+};

@@ -1,7 +1,9 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import { defaultProfile } from './policy-profile';
 import {
   decideWithdrawal,
   decideWithdrawalPolicy,
+  withdrawalDecisionDecider,
   type WithdrawalLimits,
   type WithdrawalPolicyFacts,
 } from './withdrawal-policy';
@@ -329,5 +331,54 @@ describe('a withdrawal is decided once', () => {
         ),
       ).toEqual(conflict);
     });
+  });
+});
+
+describe('withdrawalDecisionDecider: a withdrawal decision stream (issue 24)', () => {
+  const request = {
+    withdrawalId: 'W-9',
+    clientId: 'alice',
+    asset: 'ETH',
+    amountMinor: 100n,
+    destinationAllowListed: true,
+  };
+  const at = '2026-11-24T09:00:00.000Z';
+  const books = { availableMinor: 1_000n, withdrawnTodayMinor: 0n };
+  const decided = decideWithdrawal(undefined, request, books, limits, HK, at);
+  const recorded = decided.ok ? decided.events : [];
+  const spec = deciderSpecification(withdrawalDecisionDecider);
+  const decide = { type: 'DecideWithdrawalPolicy', request, at } as const;
+
+  it('holds only WithdrawalPolicyDecided, from no decision', () => {
+    expect([...withdrawalDecisionDecider.eventTypes]).toEqual(['WithdrawalPolicyDecided']);
+    expect(withdrawalDecisionDecider.initialState).toBeUndefined();
+  });
+
+  it('given no decision, when decided on the books, limits and profile, then the decision taken on exactly those books', () => {
+    expect(recorded).toHaveLength(1);
+    spec
+      .given([])
+      .when(decide, { ...books, limits, profile: HK })
+      .thenEmits(recorded);
+  });
+
+  it('given the decision recorded, then the same request records nothing and another under its id is refused', () => {
+    const given = spec.given(recorded);
+    expect(given.state).toEqual(recorded[0]?.data);
+    given
+      .when(decide, { availableMinor: 0n, withdrawnTodayMinor: 0n, limits, profile: HK })
+      .thenEmitsNothing();
+    given
+      .when(
+        { ...decide, request: { ...request, amountMinor: 101n } },
+        { ...books, limits, profile: HK },
+      )
+      .thenRefuses('WITHDRAWAL_DECISION_CONFLICT', 'withdrawalId');
+  });
+
+  it('given an event of no known type, then an assertion failure naming it', () => {
+    expect(() => withdrawalDecisionDecider.evolve(undefined, { type: 'Stray' } as never)).toThrow(
+      'assertion: unhandled "Stray"',
+    );
   });
 });

@@ -1,4 +1,5 @@
-import type { PolicyDecision } from './governance';
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
+import type { PolicyDecision, PolicyError } from './governance';
 import type { PolicyProfile } from './policy-profile';
 
 /** Per asset: the most a client may withdraw in a business day, and the quorum by amount tier (amounts in minor units). */
@@ -172,3 +173,43 @@ export function decideWithdrawal(
     ],
   };
 }
+
+/** Decide one withdrawal asked for at `at`. */
+export interface DecideWithdrawalPolicy {
+  readonly type: 'DecideWithdrawalPolicy';
+  readonly request: WithdrawalDecisionRequest;
+  readonly at: string;
+}
+
+/** What a withdrawal is decided on besides its request: the client's books now, the limits, the policy in force. */
+export interface WithdrawalDecisionFacts extends Pick<
+  WithdrawalPolicyFacts,
+  'availableMinor' | 'withdrawnTodayMinor'
+> {
+  readonly limits: WithdrawalLimits;
+  readonly profile: PolicyProfile;
+}
+
+/** A withdrawal's decision stream (`policy-withdrawal-<withdrawalId>`): decided once, the recorded decision its state. */
+export const withdrawalDecisionDecider: Decider<
+  DecideWithdrawalPolicy,
+  WithdrawalPolicyDecided,
+  WithdrawalPolicyDecided['data'] | undefined,
+  PolicyError,
+  WithdrawalDecisionFacts
+> = {
+  initialState: undefined,
+  eventTypes: eventTypesOf<WithdrawalPolicyDecided>({ WithdrawalPolicyDecided: true }),
+  decide(command, recorded, { availableMinor, withdrawnTodayMinor, limits, profile }) {
+    const books = { availableMinor, withdrawnTodayMinor };
+    return decideWithdrawal(recorded, command.request, books, limits, profile, command.at);
+  },
+  evolve(_recorded, event) {
+    switch (event.type) {
+      case 'WithdrawalPolicyDecided':
+        return event.data;
+      default:
+        return unhandled(event.type);
+    }
+  },
+};
