@@ -1,3 +1,4 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import type { Custodian } from './custody-roster';
 import { quorumStatus, type SigningPayload } from './signing-quorum';
 import { NO_TRANSFER_THRESHOLDS } from './transfer-monitoring';
@@ -12,12 +13,9 @@ import {
 } from './allow-list';
 import {
   chooseSourceWallet,
-  decideRequestInternalTransfer,
-  decideRequestWithdrawal,
-  decideWithdrawal,
-  evolveWithdrawal,
   signingProblem,
   type WithdrawalCommand,
+  type WithdrawalEvent,
   type WithdrawalFacts,
   type WithdrawalProgressCommand,
   type WithdrawalProgressFacts,
@@ -105,17 +103,98 @@ type Later = WithdrawalProgressCommand;
 function run(state: WithdrawalState | undefined, command: Later, facts = progress) {
   const decision = withdrawalDecider.decide(command, state, facts);
   if (!decision.ok) return { state, decision };
-  return { state: decision.events.reduce(evolveWithdrawal, state), decision };
+  return { state: decision.events.reduce(withdrawalDecider.evolve, state), decision };
 }
-function given(...commands: Later[]): WithdrawalState {
-  const requested = decideRequestWithdrawal(request, undefined, requestFacts);
-  if (!requested.ok) throw new Error(requested.error.code);
-  let state = requested.events.reduce(evolveWithdrawal, undefined as WithdrawalState | undefined);
-  for (const command of commands) {
-    const { decision, state: next } = run(state, command);
-    if (!decision.ok) throw new Error(`given ${command.type}: ${decision.error.code}`);
-    state = next;
-  }
+
+// events: the stream's past, as the commands of this spec record it
+const requested: WithdrawalEvent = {
+  type: 'WithdrawalRequested',
+  data: {
+    withdrawalId: 'W-1',
+    requestId: 'R-1',
+    clientId: 'alice',
+    asset: 'ETH',
+    amountMinor: 10n ** 18n,
+    walletId: 'w-hot',
+    destinationAddress: destination,
+    destinationWalletId: null,
+    requestedBy: 'ops-1',
+    chain: 'ethereum',
+    quorum: wallet.quorum,
+    direction: null,
+    policyVersion: 'default-1',
+    at: t0,
+  },
+};
+const prepared = (hash: string, at = t0, voidedApprovals = 0): WithdrawalEvent => ({
+  type: 'SigningPayloadPrepared',
+  data: { withdrawalId: 'W-1', payload: payload(hash), voidedApprovals, at },
+});
+const approvedBy = (custodianId: string, hash = HASH_A, at = minutes(1)): WithdrawalEvent => ({
+  type: 'SigningApproved',
+  data: { withdrawalId: 'W-1', custodianId, payloadHash: hash, at },
+});
+/** ann then cat approve payload A: the quorum of two is reached and the ledger asked to hold. */
+const approvedByAnnAndCat: readonly WithdrawalEvent[] = [
+  prepared(HASH_A),
+  approvedBy('ann'),
+  approvedBy('cat'),
+  {
+    type: 'SigningQuorumReached',
+    data: { withdrawalId: 'W-1', payloadHash: HASH_A, custodians: ['ann', 'cat'], at: minutes(1) },
+  },
+  {
+    type: 'WithdrawalApproved',
+    data: {
+      withdrawalId: 'W-1',
+      requestId: 'R-1',
+      clientId: 'alice',
+      asset: 'ETH',
+      amountMinor: 10n ** 18n,
+      walletId: 'w-hot',
+      destinationAddress: destination,
+      chain: 'ethereum',
+      destinationAllowListedForClientId: 'alice',
+      approvedAt: minutes(1),
+    },
+  },
+];
+const holdConfirmed = (at = minutes(2)): WithdrawalEvent => ({
+  type: 'WithdrawalHoldConfirmed',
+  data: { withdrawalId: 'W-1', at },
+});
+/** Payload A signed by k-hot as transaction B, approved by ann and cat. */
+const signedWithKey: readonly WithdrawalEvent[] = [
+  {
+    type: 'WithdrawalSigned',
+    data: {
+      withdrawalId: 'W-1',
+      keyId: 'k-hot',
+      payloadHash: HASH_A,
+      approvedBy: ['ann', 'cat'],
+      transactionHash: HASH_B,
+      signedTransaction: '0x02f8',
+      at: minutes(3),
+    },
+  },
+  {
+    type: 'KeyUsed',
+    data: {
+      keyId: 'k-hot',
+      walletId: 'w-hot',
+      purpose: 'withdrawal',
+      reference: 'W-1',
+      payloadHash: HASH_A,
+      custodians: ['ann', 'cat'],
+      requestedBy: 'ops-1',
+      at: minutes(3),
+    },
+  },
+];
+const withdrawals = deciderSpecification(withdrawalDecider);
+/** The withdrawal after its request (W-1 of alice, 1 ETH from w-hot) and then `events`. */
+function given(...events: WithdrawalEvent[]): WithdrawalState {
+  const { state } = withdrawals.given([requested, ...events]);
   if (state === undefined) throw new Error('no state');
   return state;
 }
@@ -225,7 +304,7 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
       at: new Date(Date.parse(usableFrom ?? '') + offsetMs).toISOString(),
     });
     const decide = (offsetMs: number) =>
-      decideRequestWithdrawal(askAt(offsetMs), undefined, {
+      withdrawalDecider.decide(askAt(offsetMs), undefined, {
         ...requestFacts,
         destinationUsableFrom: usableFrom,
       });
@@ -264,9 +343,9 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
 
   it('given the same request again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {
     const state = given();
-    const again = decideRequestWithdrawal(request, state, requestFacts);
+    const again = withdrawalDecider.decide(request, state, requestFacts);
     expect(again).toEqual({ ok: true, events: [] });
-    const other = decideRequestWithdrawal({ ...request, amountMinor: 2n }, state, requestFacts);
+    const other = withdrawalDecider.decide({ ...request, amountMinor: 2n }, state, requestFacts);
     expect(other.ok ? 'accepted' : [other.error.code, other.error.path]).toEqual([
       'WITHDRAWAL_ID_TAKEN',
       'withdrawalId',
@@ -279,7 +358,7 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
       perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]),
       notifyRoles: ['compliance-officer', 'head-of-custody'],
     };
-    const decision = decideRequestWithdrawal(request, undefined, { ...requestFacts, thresholds });
+    const decision = withdrawalDecider.decide(request, undefined, { ...requestFacts, thresholds });
     const alert = decision.ok
       ? decision.events.find((event) => event.type === 'LargeTransferAlerted')
       : undefined;
@@ -295,7 +374,7 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
       notifyRoles: ['compliance-officer', 'head-of-custody'],
       at: t0,
     });
-    const below = decideRequestWithdrawal(request, undefined, {
+    const below = withdrawalDecider.decide(request, undefined, {
       ...requestFacts,
       thresholds: {
         ...thresholds,
@@ -308,10 +387,10 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
 
   it("assertion: a client withdrawal names its client and no destination wallet; anything else is a caller's bug, not a refusal", () => {
     expect(() =>
-      decideRequestWithdrawal({ ...request, clientId: null }, undefined, requestFacts),
+      withdrawalDecider.decide({ ...request, clientId: null }, undefined, requestFacts),
     ).toThrow(/assertion/);
     expect(() =>
-      decideRequestWithdrawal(
+      withdrawalDecider.decide(
         { ...request, destinationWalletId: 'w-cold' },
         undefined,
         requestFacts,
@@ -320,12 +399,12 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
   });
 
   it("the quorum is the wallet's or the policy's for this amount, whichever is larger", () => {
-    const decision = decideRequestWithdrawal(request, undefined, {
+    const decision = withdrawalDecider.decide(request, undefined, {
       ...requestFacts,
       policy: { ...requestFacts.policy, quorumRequired: 3 },
     });
     const state = (decision.ok ? decision.events : []).reduce(
-      evolveWithdrawal,
+      withdrawalDecider.evolve,
       undefined as WithdrawalState | undefined,
     );
     expect(state?.request.quorum.required).toBe(3);
@@ -334,7 +413,7 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
 
 describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   it('HK-11d given 2 distinct custodians approve the payload hash, then the quorum is reached once and WithdrawalApproved asks the ledger to hold', () => {
-    const state = given(prepare(HASH_A), approve('ann'));
+    const state = given(prepared(HASH_A), approvedBy('ann'));
     const { decision } = run(state, approve('cat'));
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
       'SigningApproved',
@@ -351,20 +430,24 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it('HK-11e given the requester approves their own withdrawal, then SIGNING_REQUESTER_CANNOT_APPROVE', () => {
-    expect(refusal(given(prepare(HASH_A)), approve('ops-1'))).toEqual([
+    expect(refusal(given(prepared(HASH_A)), approve('ops-1'))).toEqual([
       'SIGNING_REQUESTER_CANNOT_APPROVE',
       'custodianId',
     ]);
   });
 
   it('HK-11e given a custodian approves twice, then SIGNING_CUSTODIAN_ALREADY_APPROVED and one custodian never makes a quorum alone', () => {
-    const state = given(prepare(HASH_A), approve('ann'));
+    const state = given(prepared(HASH_A), approvedBy('ann'));
     expect(refusal(state, approve('ann', HASH_A, minutes(2)))).toEqual([
       'SIGNING_CUSTODIAN_ALREADY_APPROVED',
       'custodianId',
     ]);
     // even an approval history with ann twice (after her first expired) counts her once
-    const twice = given(prepare(HASH_A), approve('ann'), approve('ann', HASH_A, minutes(40)));
+    const twice = given(
+      prepared(HASH_A),
+      approvedBy('ann'),
+      approvedBy('ann', HASH_A, minutes(40)),
+    );
     expect(twice.approvedAt).toBeUndefined();
     expect(
       quorumStatus(twice.approvals, HASH_A, twice.request.quorum, progress.quorum, minutes(41)),
@@ -372,14 +455,14 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it("HK-11c given an approver without access to the wallet's key, then SIGNING_CUSTODIAN_NOT_AUTHORISED", () => {
-    expect(refusal(given(prepare(HASH_A)), approve('dan'))).toEqual([
+    expect(refusal(given(prepared(HASH_A)), approve('dan'))).toEqual([
       'SIGNING_CUSTODIAN_NOT_AUTHORISED',
       'custodianId',
     ]);
   });
 
   it('TW-17.4 given the payload changed after approvals, then an approval of the old hash is SIGNING_PAYLOAD_CHANGED and the earlier approvals no longer count', () => {
-    const approvedOld = given(prepare(HASH_A), approve('ann'));
+    const approvedOld = given(prepared(HASH_A), approvedBy('ann'));
     const { state: changed, decision } = run(approvedOld, prepare(HASH_B, minutes(2)));
     expect(decision.ok && decision.events[0]?.data).toMatchObject({ voidedApprovals: 1 });
     if (changed === undefined) throw new Error('no state');
@@ -424,7 +507,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it('HK-11d given approvals older than the approval time-to-live at signing, then SIGNING_QUORUM_NOT_MET says they expired and the HSM is not asked', () => {
-    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const state = given(...approvedByAnnAndCat, holdConfirmed());
     expect(signingProblem(state, progress, minutes(30))).toBeUndefined(); // 29 minutes after the approvals
     const late = signingProblem(state, progress, minutes(31)); // 30 minutes after: expired
     expect(late?.code).toBe('SIGNING_QUORUM_NOT_MET');
@@ -447,12 +530,12 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
       ...progress,
       wallet: { ...wallet, quorum: { ...wallet.quorum, spanDepartmentsOrSites: true } },
     };
-    const requested = decideRequestWithdrawal(request, undefined, {
+    const requested = withdrawalDecider.decide(request, undefined, {
       ...requestFacts,
       wallet: spanning.wallet,
     });
     let state = (requested.ok ? requested.events : []).reduce(
-      evolveWithdrawal,
+      withdrawalDecider.evolve,
       undefined as WithdrawalState | undefined,
     );
     for (const command of [prepare(HASH_A), approve('ann'), approve('ben')])
@@ -465,7 +548,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it('given no ledger hold yet, then WITHDRAWAL_NOT_HELD: nothing is signed before the ledger holds the amount', () => {
-    const state = given(prepare(HASH_A), approve('ann'), approve('cat'));
+    const state = given(...approvedByAnnAndCat);
     expect(signingProblem(state, progress, minutes(2))?.code).toBe('WITHDRAWAL_NOT_HELD');
     expect(
       refusal(state, {
@@ -478,7 +561,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it('given a ledger hold for another client, asset, amount or wallet than the withdrawal, then WITHDRAWAL_HOLD_MISMATCH: a hold elsewhere lets nothing here be signed', () => {
-    const approved = given(prepare(HASH_A), approve('ann'), approve('cat'));
+    const approved = given(...approvedByAnnAndCat);
     expect(
       refusal(approved, {
         type: 'RecordLedgerHold',
@@ -511,7 +594,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
         at: minutes(2),
       }),
     ).toEqual(['WITHDRAWAL_HOLD_MISMATCH', 'hold.walletId']);
-    expect(decideWithdrawal(hold(), approved, progress)).toEqual({
+    expect(withdrawalDecider.decide(hold(), approved, progress)).toEqual({
       ok: true,
       events: [{ type: 'WithdrawalHoldConfirmed', data: { withdrawalId: 'W-1', at: minutes(2) } }],
     });
@@ -519,11 +602,11 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
 
   it('HK-11h given the destination was removed from the allow-list after the request, then it is neither approved nor signed', () => {
     const removed = { ...progress, destinationStillAllowed: false };
-    expect(refusal(given(prepare(HASH_A)), approve('ann'), removed)).toEqual([
+    expect(refusal(given(prepared(HASH_A)), approve('ann'), removed)).toEqual([
       'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
       'withdrawalId',
     ]);
-    const approvedAndHeld = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const approvedAndHeld = given(...approvedByAnnAndCat, holdConfirmed());
     expect(signingProblem(approvedAndHeld, removed, minutes(3))?.code).toBe(
       'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
     );
@@ -545,7 +628,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it('TW-17.4 given the payload changed between the check and the signing, then StartSigning names the old hash and is refused: the HSM never signs a hash not on record', () => {
-    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const state = given(...approvedByAnnAndCat, holdConfirmed());
     expect(
       refusal(state, {
         type: 'StartSigning',
@@ -567,13 +650,13 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
         },
       },
     };
-    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const state = given(...approvedByAnnAndCat, holdConfirmed());
     expect(signingProblem(state, overdue, minutes(3))?.code).toBe('KEY_ROTATION_OVERDUE');
   });
 
   it('HK-11c given the signing may start, then KeySigningStarted names the key, the payload hash and the approvers before the HSM is asked', () => {
-    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    const decision = decideWithdrawal(
+    const state = given(...approvedByAnnAndCat, holdConfirmed());
+    const decision = withdrawalDecider.decide(
       { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) },
       state,
       progress,
@@ -594,7 +677,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
   });
 
   it('HK-11c given a signature is recorded, then WithdrawalSigned and KeyUsed name the key, the payload hash, the approvers and the requester', () => {
-    const state = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const state = given(...approvedByAnnAndCat, holdConfirmed());
     const { decision } = run(state, {
       type: 'RecordSignature',
       withdrawalId: 'W-1',
@@ -621,16 +704,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
 });
 
 describe('withdrawal on chain', () => {
-  const signed = () =>
-    given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), {
-      type: 'RecordSignature',
-      withdrawalId: 'W-1',
-      keyId: 'k-hot',
-      payloadHash: HASH_A,
-      transactionHash: HASH_B,
-      signedTransaction: '0x02f8',
-      at: minutes(3),
-    });
+  const signed = () => given(...approvedByAnnAndCat, holdConfirmed(), ...signedWithKey);
   const broadcast = () =>
     run(signed(), {
       type: 'RecordBroadcast',
@@ -646,11 +720,11 @@ describe('withdrawal on chain', () => {
   });
 
   it('given fewer confirmations than the wallet asks, then nothing; with enough, WithdrawalConfirmed with the network fee in the same asset', () => {
-    expect(decideWithdrawal(outcome('success', 2), broadcast(), progress)).toEqual({
+    expect(withdrawalDecider.decide(outcome('success', 2), broadcast(), progress)).toEqual({
       ok: true,
       events: [],
     });
-    const decision = decideWithdrawal(outcome('success', 3), broadcast(), progress);
+    const decision = withdrawalDecider.decide(outcome('success', 3), broadcast(), progress);
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
       'WithdrawalConfirmed',
     ]); // the fee in ETH rides on it
@@ -662,7 +736,7 @@ describe('withdrawal on chain', () => {
   });
 
   it('given the transaction reverted, then WithdrawalFailed (the ledger releases the hold) and the burnt gas is recorded', () => {
-    const decision = decideWithdrawal(outcome('reverted', 3), broadcast(), progress);
+    const decision = withdrawalDecider.decide(outcome('reverted', 3), broadcast(), progress);
     expect(decision).toEqual({
       ok: true,
       events: [
@@ -691,7 +765,7 @@ describe('withdrawal on chain', () => {
   });
 
   it('given the confirmed withdrawal, then WithdrawalConfirmed v1 carries exactly the client, asset, amount, same-asset fee, wallet, chain and transaction', () => {
-    expect(decideWithdrawal(outcome('success', 3), broadcast(), progress)).toEqual({
+    expect(withdrawalDecider.decide(outcome('success', 3), broadcast(), progress)).toEqual({
       ok: true,
       events: [
         {
@@ -718,13 +792,13 @@ describe('withdrawal on chain', () => {
       registration: { ...wallet.registration, assets: ['ETH', 'USDT'] },
     };
     const facts = { ...progress, wallet: tokenWallet };
-    const requested = decideRequestWithdrawal(
+    const requested = withdrawalDecider.decide(
       { ...request, asset: 'USDT', amountMinor: 5_000_000n },
       undefined,
       { ...requestFacts, wallet: tokenWallet },
     );
     let state = (requested.ok ? requested.events : []).reduce(
-      evolveWithdrawal,
+      withdrawalDecider.evolve,
       undefined as WithdrawalState | undefined,
     );
     const steps: Later[] = [
@@ -754,7 +828,7 @@ describe('withdrawal on chain', () => {
       { type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
     ];
     for (const step of steps) state = run(state, step, facts).state;
-    const decision = decideWithdrawal(outcome('success', 3), state, facts);
+    const decision = withdrawalDecider.decide(outcome('success', 3), state, facts);
     expect(decision).toEqual({
       ok: true,
       events: [
@@ -798,16 +872,16 @@ describe('withdrawal on chain', () => {
       at: minutes(6),
     };
     for (const final of [confirmed, reverted]) {
-      expect(decideWithdrawal(outcome('success', 4), final, progress)).toEqual({
+      expect(withdrawalDecider.decide(outcome('success', 4), final, progress)).toEqual({
         ok: true,
         events: [],
       });
-      expect(decideWithdrawal(dropped, final, progress)).toEqual({ ok: true, events: [] });
+      expect(withdrawalDecider.decide(dropped, final, progress)).toEqual({ ok: true, events: [] });
     }
   });
 
   it('given a broadcast transaction that will never be mined, then WithdrawalFailed broadcast-failed (the ledger releases the hold), no fee; only for the transaction on record', () => {
-    const decision = decideWithdrawal(
+    const decision = withdrawalDecider.decide(
       {
         type: 'RecordTransactionDropped',
         withdrawalId: 'W-1',
@@ -847,7 +921,7 @@ describe('withdrawal on chain', () => {
       at: minutes(4),
     };
     expect(refusal(signed(), cancel)).toEqual(['WITHDRAWAL_STATE_INVALID', 'withdrawalId']);
-    const decision = decideWithdrawal(cancel, given(prepare(HASH_A)), progress);
+    const decision = withdrawalDecider.decide(cancel, given(prepared(HASH_A)), progress);
     expect(
       decision.ok &&
         decision.events.map((event) => [event.type, (event.data as { reason?: string }).reason]),
@@ -855,11 +929,7 @@ describe('withdrawal on chain', () => {
       ['WithdrawalCancelled', 'client asked'],
       ['WithdrawalFailed', 'rejected'],
     ]); // never approved: never held
-    const approved = decideWithdrawal(
-      cancel,
-      given(prepare(HASH_A), approve('ann'), approve('cat')),
-      progress,
-    );
+    const approved = withdrawalDecider.decide(cancel, given(...approvedByAnnAndCat), progress);
     expect(approved.ok && approved.events[1]?.data).toMatchObject({ reason: 'cancelled' }); // approved: the ledger releases its hold
   });
 });
@@ -886,17 +956,17 @@ describe('when the withdrawal is asked about before or after its turn', () => {
     transactionHash,
     at,
   });
-  const signed = () => given(prepare(HASH_A), approve('ann'), approve('cat'), hold(), signature());
+  const signed = () => given(...approvedByAnnAndCat, holdConfirmed(), ...signedWithKey);
 
   it('given no withdrawal of that id, then WITHDRAWAL_UNKNOWN', () => {
-    expect(decideWithdrawal(prepare(HASH_A), undefined, progress)).toMatchObject({
+    expect(withdrawalDecider.decide(prepare(HASH_A), undefined, progress)).toMatchObject({
       ok: false,
       error: { code: 'WITHDRAWAL_UNKNOWN', path: 'withdrawalId' },
     });
   });
 
   it('TW-17.4 given the same payload prepared again, then nothing new; a new payload voids only the approvals of the one it replaces', () => {
-    const first = decideWithdrawal(prepare(HASH_A), given(), progress);
+    const first = withdrawalDecider.decide(prepare(HASH_A), given(), progress);
     expect(first).toEqual({
       ok: true,
       events: [
@@ -907,20 +977,24 @@ describe('when the withdrawal is asked about before or after its turn', () => {
       ],
     });
     expect(
-      decideWithdrawal(
+      withdrawalDecider.decide(
         prepare(HASH_A, minutes(1)),
-        given(prepare(HASH_A), approve('ann')),
+        given(prepared(HASH_A), approvedBy('ann')),
         progress,
       ),
     ).toEqual({ ok: true, events: [] });
     // ann approved A, cat approved B: replacing B voids cat's approval only (ann's was voided when B came)
     const twice = given(
-      prepare(HASH_A),
-      approve('ann'),
-      prepare(HASH_B, minutes(2)),
-      approve('cat', HASH_B, minutes(3)),
+      prepared(HASH_A),
+      approvedBy('ann'),
+      prepared(HASH_B, minutes(2), 1),
+      approvedBy('cat', HASH_B, minutes(3)),
     );
-    const third = decideWithdrawal(prepare(`0x${'c'.repeat(64)}`, minutes(4)), twice, progress);
+    const third = withdrawalDecider.decide(
+      prepare(`0x${'c'.repeat(64)}`, minutes(4)),
+      twice,
+      progress,
+    );
     expect(third.ok && third.events[0]?.data).toMatchObject({ voidedApprovals: 1 });
   });
 
@@ -944,14 +1018,16 @@ describe('when the withdrawal is asked about before or after its turn', () => {
 
   it('HK-11d given the quorum is reached again over a new payload after the withdrawal was approved, then SigningQuorumReached but no second WithdrawalApproved: the ledger holds once', () => {
     const reapproving = given(
-      prepare(HASH_A),
-      approve('ann'),
-      approve('cat'),
-      hold(),
-      prepare(HASH_B, minutes(3)),
-      approve('ann', HASH_B, minutes(4)),
+      ...approvedByAnnAndCat,
+      holdConfirmed(),
+      prepared(HASH_B, minutes(3), 2),
+      approvedBy('ann', HASH_B, minutes(4)),
     );
-    const decision = decideWithdrawal(approve('cat', HASH_B, minutes(5)), reapproving, progress);
+    const decision = withdrawalDecider.decide(
+      approve('cat', HASH_B, minutes(5)),
+      reapproving,
+      progress,
+    );
     expect(decision).toEqual({
       ok: true,
       events: [
@@ -973,12 +1049,12 @@ describe('when the withdrawal is asked about before or after its turn', () => {
   });
 
   it('given the hold recorded again, then nothing new; a hold before the quorum approved the withdrawal is WITHDRAWAL_STATE_INVALID', () => {
-    const heldState = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
-    expect(decideWithdrawal(hold(minutes(3)), heldState, progress)).toEqual({
+    const heldState = given(...approvedByAnnAndCat, holdConfirmed());
+    expect(withdrawalDecider.decide(hold(minutes(3)), heldState, progress)).toEqual({
       ok: true,
       events: [],
     });
-    expect(refusal(given(prepare(HASH_A), approve('ann')), hold())).toEqual([
+    expect(refusal(given(prepared(HASH_A), approvedBy('ann')), hold())).toEqual([
       'WITHDRAWAL_STATE_INVALID',
       'withdrawalId',
     ]);
@@ -994,7 +1070,9 @@ describe('when the withdrawal is asked about before or after its turn', () => {
   });
 
   it('HK-11c given a signature recorded again, then nothing new; another transaction for a signed withdrawal is WITHDRAWAL_STATE_INVALID', () => {
-    expect(decideWithdrawal(signature(HASH_B, HASH_A, minutes(4)), signed(), progress)).toEqual({
+    expect(
+      withdrawalDecider.decide(signature(HASH_B, HASH_A, minutes(4)), signed(), progress),
+    ).toEqual({
       ok: true,
       events: [],
     });
@@ -1005,12 +1083,12 @@ describe('when the withdrawal is asked about before or after its turn', () => {
   });
 
   it('TW-17.4 given a signature over another payload hash than the approved one, then SIGNING_PAYLOAD_CHANGED and nothing is recorded as signed', () => {
-    const ready = given(prepare(HASH_A), approve('ann'), approve('cat'), hold());
+    const ready = given(...approvedByAnnAndCat, holdConfirmed());
     expect(refusal(ready, signature(HASH_B, HASH_B))).toEqual([
       'SIGNING_PAYLOAD_CHANGED',
       'payloadHash',
     ]);
-    const decision = decideWithdrawal(signature(), ready, progress);
+    const decision = withdrawalDecider.decide(signature(), ready, progress);
     expect(decision.ok && decision.events[0]).toEqual({
       type: 'WithdrawalSigned',
       data: {
@@ -1026,7 +1104,7 @@ describe('when the withdrawal is asked about before or after its turn', () => {
   });
 
   it('given a broadcast, then WithdrawalBroadcast; again, nothing new; before signing, or of another transaction, WITHDRAWAL_STATE_INVALID', () => {
-    expect(decideWithdrawal(broadcastOf(), signed(), progress)).toEqual({
+    expect(withdrawalDecider.decide(broadcastOf(), signed(), progress)).toEqual({
       ok: true,
       events: [
         {
@@ -1035,20 +1113,16 @@ describe('when the withdrawal is asked about before or after its turn', () => {
         },
       ],
     });
-    const sent = given(
-      prepare(HASH_A),
-      approve('ann'),
-      approve('cat'),
-      hold(),
-      signature(),
-      broadcastOf(),
-    );
+    const sent = given(...approvedByAnnAndCat, holdConfirmed(), ...signedWithKey, {
+      type: 'WithdrawalBroadcast',
+      data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
+    });
     expect(sent.status).toBe('broadcast');
-    expect(decideWithdrawal(broadcastOf(HASH_B, minutes(5)), sent, progress)).toEqual({
+    expect(withdrawalDecider.decide(broadcastOf(HASH_B, minutes(5)), sent, progress)).toEqual({
       ok: true,
       events: [],
     });
-    expect(refusal(given(prepare(HASH_A)), broadcastOf())).toEqual([
+    expect(refusal(given(prepared(HASH_A)), broadcastOf())).toEqual([
       'WITHDRAWAL_STATE_INVALID',
       'withdrawalId',
     ]);
@@ -1086,7 +1160,7 @@ describe('when the withdrawal is asked about before or after its turn', () => {
     });
     expect(refusal(given(), cancel(''))).toEqual(['REASON_REQUIRED', 'reason']);
     expect(refusal(given(), cancel('  '))).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(decideWithdrawal(cancel('duplicate'), given(), progress)).toEqual({
+    expect(withdrawalDecider.decide(cancel('duplicate'), given(), progress)).toEqual({
       ok: true,
       events: [
         {
@@ -1104,9 +1178,18 @@ describe('when the withdrawal is asked about before or after its turn', () => {
         },
       ],
     });
-    const cancelled = given(cancel('duplicate'));
+    const cancelled = given(
+      {
+        type: 'WithdrawalCancelled',
+        data: { withdrawalId: 'W-1', cancelledBy: 'ops-2', reason: 'duplicate', at: minutes(1) },
+      },
+      {
+        type: 'WithdrawalFailed',
+        data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'rejected', failedAt: minutes(1) },
+      },
+    );
     expect(cancelled.status).toBe('failed');
-    expect(decideWithdrawal(cancel('duplicate'), cancelled, progress)).toEqual({
+    expect(withdrawalDecider.decide(cancel('duplicate'), cancelled, progress)).toEqual({
       ok: true,
       events: [],
     });
@@ -1143,7 +1226,7 @@ describe('withdrawal history (evolve)', () => {
 
   it('assertion: an event of a withdrawal never requested is a bug in the stream', () => {
     expect(() =>
-      evolveWithdrawal(undefined, {
+      withdrawalDecider.evolve(undefined, {
         type: 'WithdrawalBroadcast',
         data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: t0 },
       }),
@@ -1151,7 +1234,7 @@ describe('withdrawal history (evolve)', () => {
   });
 
   it('given records that change nothing decided (key use, fees, alerts, the contract events), then the state is the same', () => {
-    const state = given(prepare(HASH_A));
+    const state = given(prepared(HASH_A));
     const unchanged = [
       {
         type: 'KeySigningStarted',
@@ -1208,14 +1291,14 @@ describe('withdrawal history (evolve)', () => {
         },
       },
     ] as const;
-    for (const event of unchanged) expect(evolveWithdrawal(state, event)).toBe(state);
+    for (const event of unchanged) expect(withdrawalDecider.evolve(state, event)).toBe(state);
   });
 
   it('given a confirmation or a failure, of a client withdrawal or an internal transfer, then the movement is final', () => {
-    const state = given(prepare(HASH_A));
+    const state = given(prepared(HASH_A));
     const confirmedAt = minutes(9);
     expect(
-      evolveWithdrawal(state, {
+      withdrawalDecider.evolve(state, {
         type: 'WithdrawalConfirmed',
         data: {
           withdrawalId: 'W-1',
@@ -1231,7 +1314,7 @@ describe('withdrawal history (evolve)', () => {
       })?.status,
     ).toBe('confirmed');
     expect(
-      evolveWithdrawal(state, {
+      withdrawalDecider.evolve(state, {
         type: 'InternalTransferConfirmed',
         data: {
           withdrawalId: 'W-1',
@@ -1245,13 +1328,13 @@ describe('withdrawal history (evolve)', () => {
       })?.status,
     ).toBe('confirmed');
     expect(
-      evolveWithdrawal(state, {
+      withdrawalDecider.evolve(state, {
         type: 'WithdrawalFailed',
         data: { withdrawalId: 'W-1', clientId: 'alice', reason: 'reverted', failedAt: confirmedAt },
       })?.status,
     ).toBe('failed');
     expect(
-      evolveWithdrawal(state, {
+      withdrawalDecider.evolve(state, {
         type: 'InternalTransferFailed',
         data: { withdrawalId: 'W-1', reason: 'reverted', failedAt: confirmedAt },
       })?.status,
@@ -1356,14 +1439,14 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
   };
 
   it('TW-15.4 given a hot-to-cold transfer, then it is requested with its direction and the stricter quorum; no allow-list, no ledger hold', () => {
-    const decision = decideRequestInternalTransfer(transfer, undefined, facts);
+    const decision = withdrawalDecider.decide(transfer, undefined, facts);
     expect(decision.ok && decision.events[0]?.data).toMatchObject({
       direction: 'hot-to-cold',
       clientId: null,
       quorum: { required: 3 },
     });
     let state = (decision.ok ? decision.events : []).reduce(
-      evolveWithdrawal,
+      withdrawalDecider.evolve,
       undefined as WithdrawalState | undefined,
     );
     const three = {
@@ -1381,7 +1464,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     ]) {
       state = run(state, command as Later, three).state;
     }
-    const third = decideWithdrawal(
+    const third = withdrawalDecider.decide(
       { ...approve('cat'), withdrawalId: 'T-1' } as Later,
       state,
       three,
@@ -1390,7 +1473,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       'SigningApproved',
       'SigningQuorumReached',
     ]); // no WithdrawalApproved: the ledger holds nothing
-    state = (third.ok ? third.events : []).reduce(evolveWithdrawal, state);
+    state = (third.ok ? third.events : []).reduce(withdrawalDecider.evolve, state);
     if (state === undefined) throw new Error('no state');
     expect(signingProblem(state, three, minutes(2))).toBeUndefined(); // no hold needed
   });
@@ -1423,14 +1506,14 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
   });
 
   it('given a confirmed internal transfer, then InternalTransferConfirmed, never the client contract events', () => {
-    const requested = decideRequestInternalTransfer(transfer, undefined, facts);
+    const requested = withdrawalDecider.decide(transfer, undefined, facts);
     const base = (requested.ok ? requested.events : []).reduce(
-      evolveWithdrawal,
+      withdrawalDecider.evolve,
       undefined as WithdrawalState | undefined,
     );
     if (base === undefined) throw new Error('no state');
     const broadcast: WithdrawalState = { ...base, status: 'broadcast', transactionHash: HASH_B };
-    const decision = decideWithdrawal(
+    const decision = withdrawalDecider.decide(
       {
         type: 'RecordChainOutcome',
         withdrawalId: 'T-1',
@@ -1481,15 +1564,15 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     },
   } as const;
   const givenTransfer = (...commands: Later[]): WithdrawalState => {
-    const requested = decideRequestInternalTransfer(transfer, undefined, facts);
+    const requested = withdrawalDecider.decide(transfer, undefined, facts);
     let state = (requested.ok ? requested.events : []).reduce(
-      evolveWithdrawal,
+      withdrawalDecider.evolve,
       undefined as WithdrawalState | undefined,
     );
     for (const command of commands) {
-      const decision = decideWithdrawal(command, state, three);
+      const decision = withdrawalDecider.decide(command, state, three);
       if (!decision.ok) throw new Error(`given ${command.type}: ${decision.error.code}`);
-      state = decision.events.reduce(evolveWithdrawal, state);
+      state = decision.events.reduce(withdrawalDecider.evolve, state);
     }
     if (state === undefined) throw new Error('no state');
     return state;
@@ -1542,18 +1625,19 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
 
   it('given the same transfer requested again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {
     const state = givenTransfer();
-    expect(decideRequestInternalTransfer(transfer, state, facts)).toEqual({ ok: true, events: [] });
-    expect(
-      decideRequestInternalTransfer({ ...transfer, amountMinor: 2n }, state, facts),
-    ).toMatchObject({ ok: false, error: { code: 'WITHDRAWAL_ID_TAKEN', path: 'withdrawalId' } });
+    expect(withdrawalDecider.decide(transfer, state, facts)).toEqual({ ok: true, events: [] });
+    expect(withdrawalDecider.decide({ ...transfer, amountMinor: 2n }, state, facts)).toMatchObject({
+      ok: false,
+      error: { code: 'WITHDRAWAL_ID_TAKEN', path: 'withdrawalId' },
+    });
   });
 
   it('assertion: an internal transfer names a destination wallet and no client', () => {
     expect(() =>
-      decideRequestInternalTransfer({ ...transfer, clientId: 'alice' }, undefined, facts),
+      withdrawalDecider.decide({ ...transfer, clientId: 'alice' }, undefined, facts),
     ).toThrow(/assertion/);
     expect(() =>
-      decideRequestInternalTransfer({ ...transfer, destinationWalletId: null }, undefined, facts),
+      withdrawalDecider.decide({ ...transfer, destinationWalletId: null }, undefined, facts),
     ).toThrow(/assertion/);
   });
 
@@ -1563,7 +1647,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       perClientMinor: new Map([['alice', new Map([['ETH', 1n]])]]),
       notifyRoles: ['head-of-custody'],
     };
-    const decision = decideRequestInternalTransfer(transfer, undefined, { ...facts, thresholds });
+    const decision = withdrawalDecider.decide(transfer, undefined, { ...facts, thresholds });
     expect(decision.ok && decision.events[1]).toEqual({
       type: 'LargeTransferAlerted',
       data: {
@@ -1588,7 +1672,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       destinationWalletId: 'w-hot',
       destinationAddress: wallet.registration.address,
     };
-    const decision = decideRequestInternalTransfer(coldToHot, undefined, {
+    const decision = withdrawalDecider.decide(coldToHot, undefined, {
       ...facts,
       source: cold,
       destination: wallet,
@@ -1611,7 +1695,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
 
   it('given a ledger hold reported for an internal transfer, then WITHDRAWAL_STATE_INVALID: nothing of a client is held for it', () => {
     expect(
-      decideWithdrawal(
+      withdrawalDecider.decide(
         { type: 'RecordLedgerHold', withdrawalId: 'T-1', hold: held, at: minutes(2) },
         approved(),
         three,
@@ -1623,7 +1707,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
   });
 
   it('HK-11c given the transfer is signed, then KeyUsed records the purpose internal-transfer', () => {
-    const decision = decideWithdrawal(step.sign, approved(), three);
+    const decision = withdrawalDecider.decide(step.sign, approved(), three);
     expect(decision.ok && decision.events[1]).toEqual({
       type: 'KeyUsed',
       data: {
@@ -1640,7 +1724,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
   });
 
   it('TW-15 given the transfer reverted on chain, then the burnt gas is paid and InternalTransferFailed reverted: it is never booked as confirmed', () => {
-    expect(decideWithdrawal(chainOutcome('reverted'), sent(), three)).toEqual({
+    expect(withdrawalDecider.decide(chainOutcome('reverted'), sent(), three)).toEqual({
       ok: true,
       events: [
         {
@@ -1663,7 +1747,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
   });
 
   it("TW-15 given the transfer succeeded, then InternalTransferConfirmed names both wallets, the asset, the amount and the transaction; the fee is the house's NetworkFeePaid", () => {
-    expect(decideWithdrawal(chainOutcome('success'), sent(), three)).toEqual({
+    expect(withdrawalDecider.decide(chainOutcome('success'), sent(), three)).toEqual({
       ok: true,
       events: [
         {
@@ -1695,7 +1779,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
 
   it("given the broadcast transfer will never be mined, or is cancelled before signing, then InternalTransferFailed dropped or cancelled, never a client's WithdrawalFailed", () => {
     expect(
-      decideWithdrawal(
+      withdrawalDecider.decide(
         {
           type: 'RecordTransactionDropped',
           withdrawalId: 'T-1',
@@ -1715,7 +1799,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       ],
     });
     expect(
-      decideWithdrawal(
+      withdrawalDecider.decide(
         {
           type: 'CancelWithdrawal',
           withdrawalId: 'T-1',
@@ -1751,7 +1835,9 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       ...sent(),
       request: { ...sent().request, destinationWalletId: null },
     };
-    expect(() => decideWithdrawal(chainOutcome('success'), broken, three)).toThrow(/assertion/);
+    expect(() => withdrawalDecider.decide(chainOutcome('success'), broken, three)).toThrow(
+      /assertion/,
+    );
   });
 });
 
