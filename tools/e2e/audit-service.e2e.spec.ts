@@ -333,6 +333,13 @@ describe("the audit service and the auditor's CLI (test broker)", () => {
     expect((await call('POST', '/v1/audit/checkpoints', ['sre'])).body).toMatchObject({
       treeSize: 4,
     });
+    // a checkpoint never signed is an unknown id: 404, with the body of every refusal
+    expect(
+      await call('GET', '/v1/audit/consistency?first=3&second=400', ['auditor']),
+    ).toMatchObject({
+      status: 404,
+      body: { statusCode: 404, code: 'CHECKPOINT_UNKNOWN' },
+    });
     const consistency = await call('GET', '/v1/audit/consistency?first=3&second=4', ['auditor']);
     await writeFile(file('first.json'), JSON.stringify(consistency.body['first']));
     await writeFile(file('second.json'), JSON.stringify(consistency.body['second']));
