@@ -7,7 +7,7 @@ import {
   type Account,
   type AccountBalance,
 } from './accounts';
-import { assetBooks } from './books';
+import { assetBooks, flooredLiability, houseShare } from './books';
 import { initialLedgerState, type LedgerState } from './ledger-state';
 
 /** A state holding these accounts with these posted counters (no journals: the books are read as they stand). */
@@ -178,5 +178,19 @@ describe('the books per asset: custody = client liabilities + house (HK-8 invari
       'USDT',
     ]);
     expect(assetBooks(backward)).toEqual(assetBooks(forward));
+  });
+});
+
+describe('the rules the books and the projection share', () => {
+  it('the house counts fee revenue and inventory as they are, network-fee expense against it', () => {
+    expect(houseShare('fee-revenue', 7n)).toBe(7n);
+    expect(houseShare('inventory', -3n)).toBe(-3n);
+    expect(houseShare('network-fee-expense', 7n)).toBe(-7n);
+  });
+
+  it('TW-13.3 a client balance counts in the floored liabilities as it is, a negative one as zero', () => {
+    expect(flooredLiability(1n)).toBe(1n);
+    expect(flooredLiability(0n)).toBe(0n);
+    expect(flooredLiability(-1n)).toBe(0n);
   });
 });

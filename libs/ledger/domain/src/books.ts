@@ -1,4 +1,4 @@
-import { postedBalance } from './accounts';
+import { postedBalance, type HouseAccountPurpose } from './accounts';
 import type { LedgerState } from './ledger-state';
 
 /** One asset's books: what the wallets hold against what is owed to clients and what the house has. */
@@ -14,6 +14,20 @@ export interface AssetBooks {
   readonly houseMinor: bigint;
   /** custody − (client liabilities + house): zero while the books hold together. */
   readonly differenceMinor: bigint;
+}
+
+/**
+ * What a house account's posted balance (or a change of it) adds to the house's total: fee
+ * revenue and inventory count as they are, network-fee expense takes away (the fees left the
+ * wallets). The books below and the projection's per-asset totals both count the house this way.
+ */
+export function houseShare(purpose: HouseAccountPurpose, postedMinor: bigint): bigint {
+  return purpose === 'network-fee-expense' ? -postedMinor : postedMinor;
+}
+
+/** TW-13.3: what a client's posted balance counts for in the floored liabilities (a negative: zero). */
+export function flooredLiability(postedMinor: bigint): bigint {
+  return postedMinor > 0n ? postedMinor : 0n;
 }
 
 /**
@@ -36,8 +50,8 @@ export function assetBooks(state: LedgerState): AssetBooks[] {
     if (account.kind === 'custody') totals.custody += posted;
     else if (account.kind === 'client') {
       totals.clients += posted;
-      totals.clientsFloored += posted > 0n ? posted : 0n;
-    } else totals.house += account.purpose === 'network-fee-expense' ? -posted : posted;
+      totals.clientsFloored += flooredLiability(posted);
+    } else totals.house += houseShare(account.purpose, posted);
     byAsset.set(account.asset, totals);
   }
   return [...byAsset.entries()]

@@ -1,7 +1,7 @@
 // Public API of the ledger's pure domain (no I/O, no frameworks): accounts, journals, the HK-7
 // guard, commands, events, decide/evolve and the books' invariant.
 export * from './accounts';
-export { assetBooks, type AssetBooks } from './books';
+export { assetBooks, flooredLiability, houseShare, type AssetBooks } from './books';
 export {
   refuseClientDebit,
   type ClientDebitReason,
@@ -35,6 +35,8 @@ export {
   balanceOf,
   clientBooks,
   evolveLedger,
+  holdSettledBy,
+  withdrawalSettledBy,
   mergeBooks,
   initialLedgerState,
   journalIdOf,

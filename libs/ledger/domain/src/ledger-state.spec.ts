@@ -4,6 +4,8 @@ import {
   balanceOf,
   clientBooks,
   evolveLedger,
+  holdSettledBy,
+  withdrawalSettledBy,
   initialLedgerState,
   journalIdOf,
   mergeBooks,
@@ -408,5 +410,30 @@ describe("a client's books, and several clients' books merged", () => {
   it('merging with no journals given has none', () => {
     expect(mergeBooks([clientBooks(everyone, 'alice')]).journals.size).toBe(0);
     expect(mergeBooks([]).clients.size).toBe(0);
+  });
+});
+
+describe('the hold a journal settles (the books and the projection find it alike)', () => {
+  const holds = new Map([['W-1', 'the hold of W-1']]);
+
+  it('a withdrawal journal settles the hold under its source reference', () => {
+    expect(holdSettledBy({ kind: 'withdrawal', sourceReference: 'W-1' }, holds)).toBe(
+      'the hold of W-1',
+    );
+    expect(holdSettledBy({ kind: 'withdrawal', sourceReference: 'W-2' }, holds)).toBeUndefined();
+  });
+
+  it('any other journal under the same reference settles nothing', () => {
+    for (const kind of [
+      'trade',
+      'deposit',
+      'adjustment',
+      'custody-transfer',
+      'network-fee',
+    ] as const) {
+      expect(withdrawalSettledBy({ kind, sourceReference: 'W-1' })).toBeUndefined();
+      expect(holdSettledBy({ kind, sourceReference: 'W-1' }, holds)).toBeUndefined();
+    }
+    expect(withdrawalSettledBy({ kind: 'withdrawal', sourceReference: 'W-1' })).toBe('W-1');
   });
 });

@@ -75,6 +75,27 @@ function withBalance(
   return next;
 }
 
+type JournalSource = { readonly kind: JournalKind; readonly sourceReference: string };
+
+/**
+ * A withdrawal's journal settles the hold placed under its source reference: the hold's pending
+ * debit becomes the posted debit (the client's pending debits fall by the hold, the hold is
+ * settled). The id of that withdrawal; undefined for any other journal. The books' fold below and
+ * the projection both find the settled hold this way.
+ */
+export function withdrawalSettledBy(journal: JournalSource): string | undefined {
+  return journal.kind === 'withdrawal' ? journal.sourceReference : undefined;
+}
+
+/** The hold a journal settles (withdrawalSettledBy), undefined when there is none. */
+export function holdSettledBy<Hold>(
+  journal: JournalSource,
+  holds: ReadonlyMap<string, Hold>,
+): Hold | undefined {
+  const withdrawalId = withdrawalSettledBy(journal);
+  return withdrawalId === undefined ? undefined : holds.get(withdrawalId);
+}
+
 /** Applies one recorded event. Pure; never refuses (events are facts). */
 export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerState {
   switch (event.type) {
@@ -90,10 +111,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         );
       }
       const journals = new Map(state.journals).set(event.data.journalId, event.data.fingerprint);
-      const settled =
-        event.data.kind === 'withdrawal'
-          ? state.withdrawals.get(event.data.sourceReference)
-          : undefined;
+      const settled = holdSettledBy(event.data, state.withdrawals);
       if (settled === undefined) return { ...state, accounts, journals };
       // The hold becomes the posted debit.
       accounts = withBalance(

@@ -1,11 +1,15 @@
 import {
   accountKey,
+  flooredLiability,
+  holdSettledBy,
+  houseShare,
   normalSide,
   postedBalance,
   type Account,
   type AccountBalance,
   type JournalEntry,
   type LedgerEvent,
+  withdrawalSettledBy,
 } from '@custody/ledger-domain';
 
 /**
@@ -114,7 +118,8 @@ export function rowsNeeded(events: readonly ProjectedEvent[]): {
         accountKeys.add(accountKey(entry.account));
         assets.add(entry.account.asset);
       }
-      if (event.data.kind === 'withdrawal') withdrawalIds.add(event.data.sourceReference);
+      const settles = withdrawalSettledBy(event.data);
+      if (settles !== undefined) withdrawalIds.add(settles);
     } else if (event.type === 'WithdrawalHoldPlaced') {
       accountKeys.add(
         accountKey({ kind: 'client', clientId: event.data.clientId, asset: event.data.asset }),
@@ -218,10 +223,9 @@ export function foldLedger(
       if (account.kind === 'client') {
         const postedAfter = postedBefore + postedBy;
         clientsMinor += postedBy;
-        clientsFlooredMinor +=
-          (postedAfter > 0n ? postedAfter : 0n) - (postedBefore > 0n ? postedBefore : 0n);
+        clientsFlooredMinor += flooredLiability(postedAfter) - flooredLiability(postedBefore);
       } else if (account.kind === 'custody') custodyMinor += postedBy;
-      else houseMinor += account.purpose === 'network-fee-expense' ? -postedBy : postedBy;
+      else houseMinor += houseShare(account.purpose, postedBy);
     }
     totals.set(account.asset, {
       asset: account.asset,
@@ -272,7 +276,7 @@ export function foldLedger(
         // journal has one copy); its copies follow its clients' order of first appearance
         const lastClient = lastClientOf(entries);
         if (lastClient !== undefined && lastClient !== streamClientId) break;
-        const settled = kind === 'withdrawal' ? holds.get(sourceReference) : undefined;
+        const settled = holdSettledBy(event.data, holds);
         for (let index = 0; index < entries.length; index += 1) {
           const entry = entries[index] as (typeof entries)[number];
           const debit = entry.side === 'debit';
