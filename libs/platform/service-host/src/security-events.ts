@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Roles } from '@custody/auth';
+import { httpIdentifierSchema } from '@custody/contracts';
 import { guardHistory, withSchemaDdl } from '@custody/event-store';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { Counter } from 'prom-client';
@@ -178,10 +179,7 @@ const SECURITY_EVENTS_QUERY = z.strictObject({
     .pipe(z.int().max(SECURITY_EVENTS_PAGE_MAX))
     .optional(),
   event: z.enum(SECURITY_EVENT_NAMES as [SecurityEvent, ...SecurityEvent[]]).optional(),
-  clientId: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/)
-    .optional(),
+  clientId: httpIdentifierSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
