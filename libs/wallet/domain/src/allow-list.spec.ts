@@ -1,12 +1,12 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
+  additionHolds,
   ADDRESS_COOLING_OFF_MS_DEFAULT,
   ADDRESS_COOLING_OFF_MS_MAX,
   allowListDecider,
   allowListedAddress,
   allowListKey,
   CHALLENGE_TTL_MS_MAX,
-  decideAllowList,
-  evolveAllowList,
   initialAllowListState,
   isAllowListed,
   type AdditionChannel,
@@ -121,20 +121,151 @@ const decide = (
 const staffIssue = issue('staff', 'ops-1', 'client asked at the branch, signature on paper');
 const staffProof = signed(address, { channel: 'staff', submittedBy: 'ops-1' });
 
-function given(...commands: AllowListCommand[]): AllowListState {
-  return commands.reduce((state, command) => {
-    const decision = decideAllowList(command, state, 'alice');
-    if (!decision.ok) throw new Error(decision.error.code);
-    return decision.events.reduce(evolveAllowList, state);
-  }, initialAllowListState);
-}
+// events: what those commands record (the stream's past, stated)
+/** The challenge an IssueOwnershipChallenge command above issues, as recorded. */
+const challengeIssued = (command: AllowListCommand): AllowListEvent => {
+  const { challenge, channel, reason, issuedBy, at } = command as Issue;
+  return {
+    type: 'AddressChallengeIssued',
+    data: {
+      ...challenge,
+      message: ownershipChallengeMessage(challenge),
+      channel,
+      requestedBy: issuedBy,
+      requestReason: channel === 'staff' ? reason : null,
+      at,
+    },
+  };
+};
+/** CH-1 proven by the address's signature at minute 5, through `channel`, handed in by `submittedBy`, held for `holds`. */
+const signatureRecorded = (
+  channel: AdditionChannel = 'client',
+  submittedBy = EXCHANGE,
+  facts: AdditionFacts = nobodyElse,
+): AllowListEvent => ({
+  type: 'AddressProofRecorded',
+  data: {
+    challengeId: 'CH-1',
+    clientId: 'alice',
+    chain: 'ethereum',
+    address,
+    channel,
+    submittedBy,
+    evidence: {
+      method: 'signed-message',
+      message: ownershipChallengeMessage((issue() as Issue).challenge),
+      signature: '0xsig',
+      recoveredAddress: address,
+    },
+    holds: additionHolds(channel, facts, 'alice'),
+    at: minutes(5),
+  },
+});
+/** CH-1 listed: at once after the client's own proof (no approver), or when `approvedBy` approves the held addition at minute 30. */
+const listedEvent = (
+  approval: { readonly approvedBy: string; readonly reason: string } | null,
+  requested: {
+    readonly channel: AdditionChannel;
+    readonly by: string;
+    readonly reason: string | null;
+  },
+  at: string,
+): AllowListEvent => ({
+  type: 'AddressAllowListed',
+  data: {
+    challengeId: 'CH-1',
+    chain: 'ethereum',
+    address,
+    channel: requested.channel,
+    method: 'signed-message',
+    requestedBy: requested.by,
+    requestReason: requested.reason,
+    submittedBy: requested.by,
+    provenAt: minutes(5),
+    clientId: 'alice',
+    approvedBy: approval?.approvedBy ?? null,
+    approvalReason: approval?.reason ?? null,
+    coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT,
+    usableFrom: new Date(Date.parse(at) + ADDRESS_COOLING_OFF_MS_DEFAULT).toISOString(),
+    at,
+  },
+});
+/** issue() then signed(address): the client's own proof, listed at once. */
+const provenBySignature: readonly AllowListEvent[] = [
+  challengeIssued(issue()),
+  signatureRecorded(),
+  listedEvent(null, { channel: 'client', by: EXCHANGE, reason: null }, minutes(5)),
+];
+/** issuePayment() then payment(): the client's micro-payment, listed at once. */
+const provenByPayment: readonly AllowListEvent[] = [
+  challengeIssued(issuePayment()),
+  {
+    type: 'AddressProofRecorded',
+    data: {
+      challengeId: 'CH-2',
+      clientId: 'alice',
+      chain: 'ethereum',
+      address,
+      channel: 'client',
+      submittedBy: 'wallet-chain-watcher',
+      evidence: {
+        method: 'micro-payment',
+        transactionHash: `0x${'c'.repeat(64)}`,
+        fromAddress: address.toLowerCase(),
+        asset: 'ETH',
+        amountMinor: 1_234_567n,
+        blockNumber: 12n,
+      },
+      holds: [],
+      at: minutes(10),
+    },
+  },
+  {
+    type: 'AddressAllowListed',
+    data: {
+      challengeId: 'CH-2',
+      chain: 'ethereum',
+      address,
+      channel: 'client',
+      method: 'micro-payment',
+      requestedBy: EXCHANGE,
+      requestReason: null,
+      submittedBy: 'wallet-chain-watcher',
+      provenAt: minutes(10),
+      clientId: 'alice',
+      approvedBy: null,
+      approvalReason: null,
+      coolingOffMs: ADDRESS_COOLING_OFF_MS_DEFAULT,
+      usableFrom: new Date(Date.parse(minutes(10)) + ADDRESS_COOLING_OFF_MS_DEFAULT).toISOString(),
+      at: minutes(10),
+    },
+  },
+];
+/** staffIssue then staffProof: ops-1 asked and handed in the proof; it waits for an approver. */
+const staffProven: readonly AllowListEvent[] = [
+  challengeIssued(staffIssue),
+  signatureRecorded('staff', 'ops-1'),
+];
+const staffRequest = {
+  channel: 'staff',
+  by: 'ops-1',
+  reason: 'client asked at the branch, signature on paper',
+} as const;
+const approvedByApprover1 = listedEvent(
+  { approvedBy: 'approver-1', reason: 'called the client back on the number on file' },
+  staffRequest,
+  minutes(30),
+);
+const allowList = deciderSpecification(allowListDecider);
+/** Alice's allow-list after `events`. */
+const given = (...events: AllowListEvent[]): AllowListState => allowList.given(events).state;
 const eventsOf = (command: AllowListCommand, state: AllowListState): readonly AllowListEvent[] => {
-  const decision = decideAllowList(command, state, 'alice');
+  const decision = allowListDecider.decide(command, state, 'alice');
   if (!decision.ok) throw new Error(decision.error.code);
   return decision.events;
 };
 const outcome = (command: AllowListCommand, state: AllowListState) => {
-  const decision = decideAllowList(command, state, 'alice');
+  const decision = allowListDecider.decide(command, state, 'alice');
   return decision.ok
     ? decision.events.map((event) => event.type)
     : [decision.error.code, decision.error.path];
@@ -149,7 +280,7 @@ const holdsOf = (command: AllowListCommand, state: AllowListState) => {
 describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
   describe('when the client proves an address through its own channel (the exchange forwards the signature)', () => {
     it("HK-11h given a challenge, when the address's key signs it, then the address is listed with the proof, who handed it in and when it becomes usable", () => {
-      const issued = given(issue());
+      const issued = given(challengeIssued(issue()));
       expect(isAllowListed(issued, 'ethereum', address)).toBe(false); // a challenge alone lists nothing
       const events = eventsOf(signed(address.toLowerCase()), issued);
       expect(events.map((event) => event.type)).toEqual([
@@ -163,7 +294,7 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
         holds: [],
         evidence: { method: 'signed-message', signature: '0xsig' },
       });
-      const proven = events.reduce(evolveAllowList, issued);
+      const proven = events.reduce(allowListDecider.evolve, issued);
       expect(isAllowListed(proven, 'ethereum', address.toUpperCase().replace('0X', '0x'))).toBe(
         true,
       );
@@ -185,44 +316,46 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
           ...(signed(address) as Extract<AllowListCommand, { type: 'ProveBySignature' }>),
           coolingOffMs: 0,
         },
-        given(issue()),
+        given(challengeIssued(issue())),
       );
       expect(events[1]?.data).toMatchObject({ coolingOffMs: 0, usableFrom: minutes(5) });
       expect(ADDRESS_COOLING_OFF_MS_DEFAULT).toBe(24 * 60 * 60 * 1000);
       expect(() =>
-        decideAllowList(
+        allowListDecider.decide(
           {
             ...(signed(address) as Extract<AllowListCommand, { type: 'ProveBySignature' }>),
             coolingOffMs: -1,
           },
-          given(issue()),
+          given(challengeIssued(issue())),
           'alice',
         ),
       ).toThrow(/assertion/);
     });
 
     it('HK-11h the challenge text names the client, address, chain, nonce and expiry, so a signature cannot be reused elsewhere', () => {
-      const decision = decideAllowList(issue(), initialAllowListState, 'alice');
+      const decision = allowListDecider.decide(issue(), initialAllowListState, 'alice');
       const message = decision.ok ? (decision.events[0]?.data as { message: string }).message : '';
       for (const part of ['alice', address, 'ethereum', 'n-7f3a', minutes(15)])
         expect(message).toContain(part);
     });
 
     it('HK-11h given a signature by another key (or none that recovers), then OWNERSHIP_SIGNATURE_INVALID and nothing is listed', () => {
-      expect(outcome(signed('0x00000000000000000000000000000000000000bb'), given(issue()))).toEqual(
-        ['OWNERSHIP_SIGNATURE_INVALID', 'signature'],
-      );
-      expect(outcome(signed(null), given(issue()))).toEqual([
+      expect(
+        outcome(
+          signed('0x00000000000000000000000000000000000000bb'),
+          given(challengeIssued(issue())),
+        ),
+      ).toEqual(['OWNERSHIP_SIGNATURE_INVALID', 'signature']);
+      expect(outcome(signed(null), given(challengeIssued(issue())))).toEqual([
         'OWNERSHIP_SIGNATURE_INVALID',
         'signature',
       ]);
     });
 
     it('HK-11h given the answer comes at or after the expiry, then CHALLENGE_EXPIRED; an unknown challenge is CHALLENGE_UNKNOWN', () => {
-      expect(outcome(signed(address, { at: minutes(15) }), given(issue()))).toEqual([
-        'CHALLENGE_EXPIRED',
-        'challengeId',
-      ]);
+      expect(
+        outcome(signed(address, { at: minutes(15) }), given(challengeIssued(issue()))),
+      ).toEqual(['CHALLENGE_EXPIRED', 'challengeId']);
       expect(
         outcome(
           {
@@ -235,7 +368,7 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     });
 
     it('replays: the same challenge asked again and the same proof handed in again change nothing; another answer to an answered challenge is CHALLENGE_SETTLED', () => {
-      const proven = given(issue(), signed(address));
+      const proven = given(...provenBySignature);
       expect(outcome(issue(), proven)).toEqual([]);
       expect(outcome(signed(address, { at: minutes(6) }), proven)).toEqual([]);
       expect(outcome(signed(address, { signature: '0xother' }), proven)).toEqual([
@@ -254,17 +387,16 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     });
 
     it("HK-11h given a micro-payment challenge, then only exactly that amount, from that address, to that wallet proves it, and it is listed through the client's channel", () => {
-      expect(outcome(payment({ amountMinor: 1_234_568n }), given(issuePayment()))).toEqual([
-        'OWNERSHIP_PAYMENT_MISMATCH',
-        'amountMinor',
-      ]);
+      expect(
+        outcome(payment({ amountMinor: 1_234_568n }), given(challengeIssued(issuePayment()))),
+      ).toEqual(['OWNERSHIP_PAYMENT_MISMATCH', 'amountMinor']);
       expect(
         outcome(
           payment({ fromAddress: '0x00000000000000000000000000000000000000cc' }),
-          given(issuePayment()),
+          given(challengeIssued(issuePayment())),
         ),
       ).toEqual(['OWNERSHIP_PAYMENT_MISMATCH', 'amountMinor']);
-      expect(outcome(payment(), given(issuePayment()))).toEqual([
+      expect(outcome(payment(), given(challengeIssued(issuePayment())))).toEqual([
         'AddressProofRecorded',
         'AddressAllowListed',
       ]);
@@ -274,7 +406,7 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
             ...(signed(address) as Extract<AllowListCommand, { type: 'ProveBySignature' }>),
             challengeId: 'CH-2',
           },
-          given(issuePayment()),
+          given(challengeIssued(issuePayment())),
         ),
       ).toEqual(['CHALLENGE_METHOD_MISMATCH', 'challengeId']);
     });
@@ -310,9 +442,9 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     });
 
     it('HK-11h given an operator hands in a valid signature, then the proof is kept but the address waits for an approver and is not usable', () => {
-      const state = given(staffIssue);
+      const state = given(challengeIssued(staffIssue));
       expect(holdsOf(staffProof, state)).toEqual(['ADDITION_REQUESTED_BY_STAFF']);
-      const proven = given(staffIssue, staffProof);
+      const proven = given(...staffProven);
       expect(isAllowListed(proven, 'ethereum', address)).toBe(false);
       expect(proven.pending.get('CH-1')).toMatchObject({
         requestedBy: 'ops-1',
@@ -324,18 +456,26 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
 
     it('HK-11h a client challenge answered by an operator, or a staff challenge answered through the client channel, is a staff addition too', () => {
       expect(
-        holdsOf(signed(address, { channel: 'staff', submittedBy: 'ops-1' }), given(issue())),
+        holdsOf(
+          signed(address, { channel: 'staff', submittedBy: 'ops-1' }),
+          given(challengeIssued(issue())),
+        ),
       ).toEqual(['ADDITION_REQUESTED_BY_STAFF']);
-      expect(holdsOf(signed(address), given(staffIssue))).toEqual(['ADDITION_REQUESTED_BY_STAFF']);
+      expect(holdsOf(signed(address), given(challengeIssued(staffIssue)))).toEqual([
+        'ADDITION_REQUESTED_BY_STAFF',
+      ]);
       expect(
-        holdsOf(payment(), given(issuePayment('staff', 'ops-1', 'no signing wallet'))),
+        holdsOf(
+          payment(),
+          given(challengeIssued(issuePayment('staff', 'ops-1', 'no signing wallet'))),
+        ),
       ).toEqual(['ADDITION_REQUESTED_BY_STAFF']);
     });
 
     it('HK-11h given a held addition, when a different approver approves with a reason, then it is listed with who approved, and usable only after the cooling-off from the approval', () => {
-      const events = eventsOf(decide('approver-1'), given(staffIssue, staffProof));
+      const events = eventsOf(decide('approver-1'), given(...staffProven));
       expect(events.map((event) => event.type)).toEqual(['AddressAllowListed']);
-      const listed = events.reduce(evolveAllowList, given(staffIssue, staffProof));
+      const listed = events.reduce(allowListDecider.evolve, given(...staffProven));
       expect(allowListedAddress(listed, 'ethereum', address)).toMatchObject({
         channel: 'staff',
         requestedBy: 'ops-1',
@@ -349,13 +489,13 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     });
 
     it('HK-11h given a held addition, when the operator who asked (or handed in the proof) decides it, then MAKER_CHECKER_SAME_PERSON and nothing is listed', () => {
-      expect(outcome(decide('ops-1'), given(staffIssue, staffProof))).toEqual([
+      expect(outcome(decide('ops-1'), given(...staffProven))).toEqual([
         'MAKER_CHECKER_SAME_PERSON',
         'decidedBy',
       ]);
       const otherSubmitter = given(
-        staffIssue,
-        signed(address, { channel: 'staff', submittedBy: 'ops-2' }),
+        challengeIssued(staffIssue),
+        signatureRecorded('staff', 'ops-2'),
       );
       expect(outcome(decide('ops-2'), otherSubmitter)).toEqual([
         'MAKER_CHECKER_SAME_PERSON',
@@ -368,24 +508,31 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     });
 
     it('given a rejection, then nothing is listed and the addition is not decided again; the same decision replayed changes nothing', () => {
-      const rejected = given(
-        staffIssue,
-        staffProof,
-        decide('approver-1', 'reject', 'the client says it is not theirs'),
-      );
+      const rejected = given(...staffProven, {
+        type: 'AddressAdditionRejected',
+        data: {
+          challengeId: 'CH-1',
+          clientId: 'alice',
+          chain: 'ethereum',
+          address,
+          rejectedBy: 'approver-1',
+          reason: 'the client says it is not theirs',
+          at: minutes(30),
+        },
+      });
       expect(isAllowListed(rejected, 'ethereum', address)).toBe(false);
       expect(outcome(decide('approver-2'), rejected)).toEqual([
         'ADDRESS_ADDITION_NOT_PENDING',
         'challengeId',
       ]);
       expect(outcome(decide('approver-1', 'reject'), rejected)).toEqual([]);
-      const approved = given(staffIssue, staffProof, decide('approver-1'));
+      const approved = given(...staffProven, approvedByApprover1);
       expect(outcome(decide('approver-1'), approved)).toEqual([]);
       expect(outcome(decide('approver-1', 'reject'), approved)).toEqual([
         'ADDRESS_ADDITION_NOT_PENDING',
         'challengeId',
       ]);
-      expect(outcome(decide('approver-1'), given(issue(), signed(address)))).toEqual([
+      expect(outcome(decide('approver-1'), given(...provenBySignature))).toEqual([
         'ADDRESS_ADDITION_NOT_PENDING',
         'challengeId',
       ]); // the client's own: nothing to decide
@@ -398,12 +545,12 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
       expect(
         holdsOf(
           signed(address, { facts: { otherClients: ['bob'], ourWalletId: null } }),
-          given(issue()),
+          given(challengeIssued(issue())),
         ),
       ).toEqual(['ADDRESS_BELONGS_TO_ANOTHER_CLIENT']);
       const held = given(
-        issue(),
-        signed(address, { facts: { otherClients: ['bob'], ourWalletId: null } }),
+        challengeIssued(issue()),
+        signatureRecorded('client', EXCHANGE, { otherClients: ['bob'], ourWalletId: null }),
       );
       expect(isAllowListed(held, 'ethereum', address)).toBe(false);
       expect(outcome(decide('approver-1'), held)).toEqual(['AddressAllowListed']); // an approver may decide it is shared (e.g. a joint account)
@@ -413,13 +560,13 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
       expect(
         holdsOf(
           signed(address, { facts: { otherClients: [], ourWalletId: 'eth-house-1' } }),
-          given(issue()),
+          given(challengeIssued(issue())),
         ),
       ).toEqual(['ADDRESS_IS_OUR_WALLET']);
       expect(
         holdsOf(
           signed(address, { facts: { otherClients: ['alice'], ourWalletId: null } }),
-          given(issue()),
+          given(challengeIssued(issue())),
         ),
       ).toEqual([]);
       expect(
@@ -429,7 +576,7 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
             submittedBy: 'ops-1',
             facts: { otherClients: ['bob'], ourWalletId: 'eth-hot-1' },
           }),
-          given(issue()),
+          given(challengeIssued(issue())),
         ),
       ).toEqual([
         'ADDITION_REQUESTED_BY_STAFF',
@@ -443,16 +590,20 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
     const staffs: AdditionFacts = { otherClients: [], ourWalletId: null, staffMember: 'ops-2' };
 
     it("HK-11h given the address is on the staff-address register, then even the client's own proof waits for an approver: ADDRESS_OF_STAFF_MEMBER", () => {
-      expect(holdsOf(signed(address, { facts: staffs }), given(issue()))).toEqual([
+      expect(holdsOf(signed(address, { facts: staffs }), given(challengeIssued(issue())))).toEqual([
         'ADDRESS_OF_STAFF_MEMBER',
       ]);
       expect(
-        isAllowListed(given(issue(), signed(address, { facts: staffs })), 'ethereum', address),
+        isAllowListed(
+          given(challengeIssued(issue()), signatureRecorded('client', EXCHANGE, staffs)),
+          'ethereum',
+          address,
+        ),
       ).toBe(false);
     });
 
     it('HK-11h the staff member it belongs to cannot decide it (even as an approver); another approver can', () => {
-      const held = given(issue(), signed(address, { facts: staffs }));
+      const held = given(challengeIssued(issue()), signatureRecorded('client', EXCHANGE, staffs));
       expect(outcome(decide('ops-2'), held)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
       expect(outcome(decide('approver-1'), held)).toEqual(['AddressAllowListed']);
     });
@@ -494,7 +645,7 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
           },
         },
       ];
-      const state = old.reduce(evolveAllowList, initialAllowListState);
+      const state = old.reduce(allowListDecider.evolve, initialAllowListState);
       expect(allowListedAddress(state, 'ethereum', address)).toMatchObject({
         channel: 'unchecked',
         requestedBy: 'ops-1',
@@ -505,13 +656,16 @@ describe('allow-listed addresses with proof of ownership (HK-11h)', () => {
   });
 
   it('given a listed address removed with a reason, then it is no longer listed', () => {
-    const removed = given(issue(), signed(address), {
-      type: 'RemoveAllowListedAddress',
-      chain: 'ethereum',
-      address,
-      removedBy: 'ops-1',
-      reason: 'client closed it',
-      at: minutes(20),
+    const removed = given(...provenBySignature, {
+      type: 'AddressRemovedFromAllowList',
+      data: {
+        clientId: 'alice',
+        chain: 'ethereum',
+        address,
+        removedBy: 'ops-1',
+        reason: 'client closed it',
+        at: minutes(20),
+      },
     });
     expect(isAllowListed(removed, 'ethereum', address)).toBe(false);
   });
@@ -608,10 +762,10 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     });
 
     it('replays: the same challenge id asked again for another client, chain, address, method, channel or requester is CHALLENGE_ID_TAKEN; the same one (address in any case) changes nothing', () => {
-      const issued = given(issue());
+      const issued = given(challengeIssued(issue()));
       const taken = ['CHALLENGE_ID_TAKEN', 'challenge.challengeId'];
       expect(outcome(withChallenge({ address: address.toLowerCase() }), issued)).toEqual([]);
-      const forBob = decideAllowList(command, issued, 'bob');
+      const forBob = allowListDecider.decide(command, issued, 'bob');
       expect(forBob.ok ? 'accepted' : [forBob.error.code, forBob.error.path]).toEqual(taken);
       expect(outcome(withChallenge({ chain: 'tron' }), issued)).toEqual(taken);
       expect(outcome(withChallenge({ address: vault }), issued)).toEqual(taken);
@@ -625,38 +779,43 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     const mismatch = ['OWNERSHIP_PAYMENT_MISMATCH', 'amountMinor'];
 
     it('HK-11h only exactly the amount proves it: one minor unit less or more is OWNERSHIP_PAYMENT_MISMATCH', () => {
-      expect(outcome(payment({ amountMinor: 1_234_566n }), given(issuePayment()))).toEqual(
-        mismatch,
-      );
-      expect(outcome(payment({ amountMinor: 1_234_568n }), given(issuePayment()))).toEqual(
-        mismatch,
-      );
-      expect(outcome(payment({ amountMinor: 1_234_567n }), given(issuePayment()))).toEqual([
-        'AddressProofRecorded',
-        'AddressAllowListed',
-      ]);
+      expect(
+        outcome(payment({ amountMinor: 1_234_566n }), given(challengeIssued(issuePayment()))),
+      ).toEqual(mismatch);
+      expect(
+        outcome(payment({ amountMinor: 1_234_568n }), given(challengeIssued(issuePayment()))),
+      ).toEqual(mismatch);
+      expect(
+        outcome(payment({ amountMinor: 1_234_567n }), given(challengeIssued(issuePayment()))),
+      ).toEqual(['AddressProofRecorded', 'AddressAllowListed']);
     });
 
     it('HK-11h the same amount in another asset proves nothing: OWNERSHIP_PAYMENT_MISMATCH', () => {
-      expect(outcome(payment({ asset: 'USDT' }), given(issuePayment()))).toEqual(mismatch);
+      expect(outcome(payment({ asset: 'USDT' }), given(challengeIssued(issuePayment())))).toEqual(
+        mismatch,
+      );
     });
 
     it('HK-11h it must come from the challenged address and go to our named wallet address (in any letter case); from or to any other is OWNERSHIP_PAYMENT_MISMATCH', () => {
-      expect(outcome(payment({ fromAddress: vault }), given(issuePayment()))).toEqual(mismatch);
-      expect(outcome(payment({ toAddress: address }), given(issuePayment()))).toEqual(mismatch);
+      expect(
+        outcome(payment({ fromAddress: vault }), given(challengeIssued(issuePayment()))),
+      ).toEqual(mismatch);
+      expect(
+        outcome(payment({ toAddress: address }), given(challengeIssued(issuePayment()))),
+      ).toEqual(mismatch);
       expect(
         outcome(
           payment({
             fromAddress: address.toUpperCase().replace('0X', '0x'),
             toAddress: vault.toUpperCase().replace('0X', '0x'),
           }),
-          given(issuePayment()),
+          given(challengeIssued(issuePayment())),
         ),
       ).toEqual(['AddressProofRecorded', 'AddressAllowListed']);
     });
 
     it('HK-11h the proof kept as evidence is the payment itself: transaction, sender, asset, amount and block', () => {
-      const recorded = eventsOf(payment(), given(issuePayment()))[0];
+      const recorded = eventsOf(payment(), given(challengeIssued(issuePayment())))[0];
       expect(recorded?.data).toEqual({
         challengeId: 'CH-2',
         clientId: 'alice',
@@ -678,7 +837,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     });
 
     it('HK-11h a payment answering a signed-message challenge is CHALLENGE_METHOD_MISMATCH', () => {
-      expect(outcome(payment({ challengeId: 'CH-1' }), given(issue()))).toEqual([
+      expect(outcome(payment({ challengeId: 'CH-1' }), given(challengeIssued(issue())))).toEqual([
         'CHALLENGE_METHOD_MISMATCH',
         'challengeId',
       ]);
@@ -694,7 +853,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
           toAddress: string;
         } | null,
       ): AllowListState =>
-        evolveAllowList(initialAllowListState, {
+        allowListDecider.evolve(initialAllowListState, {
           type: 'OwnershipChallengeIssued',
           data: {
             challengeId: 'CH-2',
@@ -730,14 +889,14 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
   describe('when an answered challenge is answered again', () => {
     it('replays: a proof that proves nothing, sent to an answered challenge, is CHALLENGE_SETTLED, as is another valid one; the same one changes nothing', () => {
-      const proven = given(issue(), signed(address));
+      const proven = given(...provenBySignature);
       expect(outcome(signed('0x00000000000000000000000000000000000000bb'), proven)).toEqual([
         'CHALLENGE_SETTLED',
         'challengeId',
       ]);
       expect(outcome(signed(null), proven)).toEqual(['CHALLENGE_SETTLED', 'challengeId']);
       expect(outcome(signed(address, { at: minutes(20) }), proven)).toEqual([]); // even after the expiry: it changes nothing
-      const paid = given(issuePayment(), payment());
+      const paid = given(...provenByPayment);
       expect(outcome(payment({ blockNumber: 13n }), paid)).toEqual([
         'CHALLENGE_SETTLED',
         'challengeId',
@@ -748,7 +907,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
   describe('when the address is listed', () => {
     it("HK-11h through the client's own channel: AddressAllowListed has no approver, no approval reason, and usableFrom is exactly the proof plus the cooling-off", () => {
-      const listed = eventsOf(signed(address), given(issue()))[1];
+      const listed = eventsOf(signed(address), given(challengeIssued(issue())))[1];
       expect(listed).toEqual({
         type: 'AddressAllowListed',
         data: {
@@ -772,7 +931,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     });
 
     it('HK-11h by an approver: AddressAllowListed names the approver and the reason, and the cooling-off runs from the approval', () => {
-      const listed = eventsOf(decide('approver-1'), given(staffIssue, staffProof))[0];
+      const listed = eventsOf(decide('approver-1'), given(...staffProven))[0];
       expect(listed?.data).toMatchObject({
         approvedBy: 'approver-1',
         approvalReason: 'called the client back on the number on file',
@@ -784,7 +943,11 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
     it('HK-11h the cooling-off may be at most ADDRESS_COOLING_OFF_MS_MAX (30 days) and whole milliseconds: anything else is a configuration bug', () => {
       const proof = (coolingOffMs: number) =>
-        decideAllowList({ ...(signed(address) as Signed), coolingOffMs }, given(issue()), 'alice');
+        allowListDecider.decide(
+          { ...(signed(address) as Signed), coolingOffMs },
+          given(challengeIssued(issue())),
+          'alice',
+        );
       expect(ADDRESS_COOLING_OFF_MS_MAX).toBe(30 * 24 * 60 * 60 * 1000);
       const longest = proof(ADDRESS_COOLING_OFF_MS_MAX);
       expect(longest.ok && longest.events[1]?.data).toMatchObject({
@@ -793,7 +956,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
       expect(() => proof(ADDRESS_COOLING_OFF_MS_MAX + 1)).toThrow(/assertion/);
       expect(() => proof(1.5)).toThrow(/assertion/);
       expect(() =>
-        decideAllowList(
+        allowListDecider.decide(
           {
             ...(decide('approver-1') as Extract<
               AllowListCommand,
@@ -801,7 +964,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
             >),
             coolingOffMs: ADDRESS_COOLING_OFF_MS_MAX + 1,
           },
-          given(staffIssue, staffProof),
+          given(...staffProven),
           'alice',
         ),
       ).toThrow(/assertion/);
@@ -809,7 +972,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
     it('HK-11h the key of an address is its chain and its lowercase form: one address in any case is one entry, another address is not listed by it', () => {
       expect(allowListKey('ethereum', address)).toBe(`ethereum:${address.toLowerCase()}`);
-      const proven = given(issue(), signed(address));
+      const proven = given(...provenBySignature);
       expect(isAllowListed(proven, 'ethereum', vault)).toBe(false);
       expect(isAllowListed(proven, 'tron', address)).toBe(false);
     });
@@ -817,10 +980,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
   describe('when an operator and an approver decide a held addition (maker-checker)', () => {
     it('HK-11h the operator who asked for the challenge cannot decide it, even when another handed in the proof; a third person can', () => {
-      const askedByOps1 = given(
-        staffIssue,
-        signed(address, { channel: 'staff', submittedBy: 'ops-2' }),
-      );
+      const askedByOps1 = given(challengeIssued(staffIssue), signatureRecorded('staff', 'ops-2'));
       expect(outcome(decide('ops-1'), askedByOps1)).toEqual([
         'MAKER_CHECKER_SAME_PERSON',
         'decidedBy',
@@ -830,11 +990,11 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
     it('HK-11h a staff member whose registered address it is cannot decide it, whatever other holds it has; another approver can', () => {
       const held = given(
-        staffIssue,
-        signed(address, {
-          channel: 'staff',
-          submittedBy: 'ops-1',
-          facts: { otherClients: [], ourWalletId: null, staffMember: 'ops-3' },
+        challengeIssued(staffIssue),
+        signatureRecorded('staff', 'ops-1', {
+          otherClients: [],
+          ourWalletId: null,
+          staffMember: 'ops-3',
         }),
       );
       expect(held.pending.get('CH-1')?.holds.map((hold) => hold.code)).toEqual([
@@ -847,7 +1007,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
     it('HK-11h a rejection records who rejected, why and what, and lists nothing', () => {
       const rejection = decide('approver-1', 'reject', 'the client says it is not theirs');
-      expect(eventsOf(rejection, given(staffIssue, staffProof))).toEqual([
+      expect(eventsOf(rejection, given(...staffProven))).toEqual([
         {
           type: 'AddressAdditionRejected',
           data: {
@@ -861,16 +1021,17 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
           },
         },
       ]);
-      expect(outcome(decide('approver-1', 'reject', ''), given(staffIssue, staffProof))).toEqual([
+      expect(outcome(decide('approver-1', 'reject', ''), given(...staffProven))).toEqual([
         'REASON_REQUIRED',
         'reason',
       ]);
     });
 
     it('replays: an approval replayed by another approver after the listing is ADDRESS_ADDITION_NOT_PENDING', () => {
-      expect(
-        outcome(decide('approver-2'), given(staffIssue, staffProof, decide('approver-1'))),
-      ).toEqual(['ADDRESS_ADDITION_NOT_PENDING', 'challengeId']);
+      expect(outcome(decide('approver-2'), given(...staffProven, approvedByApprover1))).toEqual([
+        'ADDRESS_ADDITION_NOT_PENDING',
+        'challengeId',
+      ]);
     });
   });
 
@@ -886,10 +1047,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
 
     it('given the address in any letter case and a reason, then AddressRemovedFromAllowList records who, why and when', () => {
       expect(
-        eventsOf(
-          remove('client closed it', address.toLowerCase()),
-          given(issue(), signed(address)),
-        ),
+        eventsOf(remove('client closed it', address.toLowerCase()), given(...provenBySignature)),
       ).toEqual([
         {
           type: 'AddressRemovedFromAllowList',
@@ -906,15 +1064,15 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     });
 
     it('given an address not listed, then ALLOWLIST_ADDRESS_NOT_LISTED; without a reason (empty or blank), REASON_REQUIRED', () => {
-      expect(outcome(remove('client closed it'), given(issue()))).toEqual([
+      expect(outcome(remove('client closed it'), given(challengeIssued(issue())))).toEqual([
         'ALLOWLIST_ADDRESS_NOT_LISTED',
         'address',
       ]);
-      expect(outcome(remove(''), given(issue(), signed(address)))).toEqual([
+      expect(outcome(remove(''), given(...provenBySignature))).toEqual([
         'REASON_REQUIRED',
         'reason',
       ]);
-      expect(outcome(remove('   '), given(issue(), signed(address)))).toEqual([
+      expect(outcome(remove('   '), given(...provenBySignature))).toEqual([
         'REASON_REQUIRED',
         'reason',
       ]);
@@ -924,7 +1082,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
   describe('when the history is read (evolve)', () => {
     it('given AddressChallengeIssued, then an open, unanswered challenge of its channel and requester', () => {
       const { challenge } = staffIssue as Issue;
-      expect(given(staffIssue).challenges.get('CH-1')).toEqual({
+      expect(given(challengeIssued(staffIssue)).challenges.get('CH-1')).toEqual({
         ...challenge,
         message: ownershipChallengeMessage(challenge),
         channel: 'staff',
@@ -938,7 +1096,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     });
 
     it("given an OwnershipChallengeIssued of old, then an open challenge, channel unchecked, that can still be answered; not known to be the client's channel, the addition waits for an approver", () => {
-      const old = evolveAllowList(initialAllowListState, {
+      const old = allowListDecider.evolve(initialAllowListState, {
         type: 'OwnershipChallengeIssued',
         data: {
           challengeId: 'CH-1',
@@ -1011,7 +1169,7 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
           },
         },
       ];
-      const state = old.reduce(evolveAllowList, initialAllowListState);
+      const state = old.reduce(allowListDecider.evolve, initialAllowListState);
       expect(state.challenges.get('CH-1')).toMatchObject({
         settled: true,
         status: 'listed',
@@ -1024,19 +1182,17 @@ describe('allow-list boundaries and replays (HK-11h)', () => {
     });
 
     it('given a proof recorded with holds, then the challenge awaits approval; with none, it is listed and nothing waits for an approver', () => {
-      expect(given(staffIssue, staffProof).challenges.get('CH-1')?.status).toBe(
-        'awaiting-approval',
-      );
-      const recorded = eventsOf(signed(address), given(issue()))[0];
+      expect(given(...staffProven).challenges.get('CH-1')?.status).toBe('awaiting-approval');
+      const recorded = eventsOf(signed(address), given(challengeIssued(issue())))[0];
       if (recorded === undefined) throw new Error('no proof recorded');
-      const afterProof = evolveAllowList(given(issue()), recorded);
+      const afterProof = allowListDecider.evolve(given(challengeIssued(issue())), recorded);
       expect(afterProof.challenges.get('CH-1')).toMatchObject({ settled: true, status: 'listed' });
       expect(afterProof.pending.size).toBe(0);
     });
 
     it('assertion: an event of a challenge never issued is a bug in the stream', () => {
       expect(() =>
-        evolveAllowList(initialAllowListState, {
+        allowListDecider.evolve(initialAllowListState, {
           type: 'AddressAdditionRejected',
           data: {
             challengeId: 'CH-404',
