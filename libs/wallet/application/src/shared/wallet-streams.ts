@@ -1,11 +1,9 @@
 import {
-  evolveAllowList,
-  evolveDeposit,
-  evolveRoster,
-  evolveWallet,
-  evolveWithdrawal,
-  initialAllowListState,
-  initialRosterState,
+  allowListDecider,
+  depositDecider,
+  rosterDecider,
+  walletDecider,
+  withdrawalDecider,
   type AllowListEvent,
   type AllowListState,
   type DepositEvent,
@@ -26,73 +24,10 @@ export const withdrawalStreamId = (withdrawalId: string) => `wallet-withdrawal-$
 export const allowListStreamId = (clientId: string) => `wallet-allowlist-${clientId}`;
 export const depositStreamId = (depositId: string) => `wallet-deposit-${depositId}`;
 
-export const WALLET_AGGREGATE: Fold<WalletState | undefined, WalletEvent> = {
-  initialState: undefined,
-  eventTypes: new Set(['WalletRegistered', 'KeyRotationRequested', 'WalletKeyRotated']),
-  evolve: evolveWallet,
-};
-
-export const ROSTER_AGGREGATE: Fold<RosterState, RosterEvent> = {
-  initialState: initialRosterState,
-  eventTypes: new Set([
-    'CustodianRegistered',
-    'KeyAccessChangeRequested',
-    'KeyAccessChangeApproved',
-    'KeyAccessChangeRejected',
-    'KeyAccessGranted',
-    'KeyAccessRevoked',
-  ]),
-  evolve: evolveRoster,
-};
-
-export const WITHDRAWAL_AGGREGATE: Fold<WithdrawalState | undefined, WithdrawalEvent> = {
-  initialState: undefined,
-  eventTypes: new Set([
-    'WithdrawalRequested',
-    'SigningPayloadPrepared',
-    'SigningApproved',
-    'SigningQuorumReached',
-    'WithdrawalApproved',
-    'WithdrawalHoldConfirmed',
-    'KeySigningStarted',
-    'WithdrawalSigned',
-    'KeyUsed',
-    'WithdrawalBroadcast',
-    'NetworkFeePaid',
-    'WithdrawalConfirmed',
-    'InternalTransferConfirmed',
-    'InternalTransferFailed',
-    'WithdrawalCancelled',
-    'WithdrawalFailed',
-    'LargeTransferAlerted',
-  ]),
-  evolve: evolveWithdrawal,
-};
-
-export const ALLOW_LIST_AGGREGATE: Fold<AllowListState, AllowListEvent> = {
-  initialState: initialAllowListState,
-  eventTypes: new Set([
-    'OwnershipChallengeIssued',
-    'AddressOwnershipProven',
-    'AddressChallengeIssued',
-    'AddressProofRecorded',
-    'AddressAllowListed',
-    'AddressAdditionRejected',
-    'AddressRemovedFromAllowList',
-  ]),
-  evolve: evolveAllowList,
-};
-
-export const DEPOSIT_AGGREGATE: Fold<DepositState | undefined, DepositEvent> = {
-  initialState: undefined,
-  eventTypes: new Set([
-    'DepositObserved',
-    'DepositFlaggedForReview',
-    'DepositAttributed',
-    'DepositAttributionProposed',
-    'DepositAttributionDecided',
-    'DepositConfirmed',
-    'LargeTransferAlerted',
-  ]),
-  evolve: evolveDeposit,
-};
+/** The folds the streams are loaded with: the domain's deciders (their event types listed once, there). */
+export const WALLET_AGGREGATE: Fold<WalletState | undefined, WalletEvent> = walletDecider;
+export const ROSTER_AGGREGATE: Fold<RosterState, RosterEvent> = rosterDecider;
+export const WITHDRAWAL_AGGREGATE: Fold<WithdrawalState | undefined, WithdrawalEvent> =
+  withdrawalDecider;
+export const ALLOW_LIST_AGGREGATE: Fold<AllowListState, AllowListEvent> = allowListDecider;
+export const DEPOSIT_AGGREGATE: Fold<DepositState | undefined, DepositEvent> = depositDecider;
