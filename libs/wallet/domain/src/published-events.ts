@@ -2,6 +2,7 @@ import type {
   DepositConfirmedV1,
   InternalTransferConfirmedV1,
   NetworkFeePaidV1,
+  WalletRegisteredV1,
   WithdrawalApprovedV1,
   WithdrawalConfirmedV1,
   WithdrawalFailedV1,
@@ -12,9 +13,15 @@ import type {
  * added on one side only fails typecheck: the contract's fields, read-only, with amounts
  * (`...Minor`) as bigint where the wire carries decimal text.
  */
-export type PublishedData<Wire> = {
-  readonly [Field in keyof Wire]: Field extends `${string}Minor` ? bigint : Wire[Field];
-};
+export type PublishedData<Wire> = Wire extends readonly (infer Item)[]
+  ? readonly PublishedData<Item>[]
+  : Wire extends object
+    ? {
+        readonly [Field in keyof Wire]: Field extends `${string}Minor`
+          ? bigint
+          : PublishedData<Wire[Field]>;
+      }
+    : Wire;
 
 /** custody.wallet.events.v1 DepositConfirmed v1: the ledger credits the client. */
 export type DepositConfirmedData = PublishedData<DepositConfirmedV1['data']>;
@@ -28,3 +35,5 @@ export type WithdrawalFailedData = PublishedData<WithdrawalFailedV1['data']>;
 export type InternalTransferConfirmedData = PublishedData<InternalTransferConfirmedV1['data']>;
 /** custody.wallet.events.v1 NetworkFeePaid v1: a fee no WithdrawalConfirmed carries. */
 export type NetworkFeePaidData = PublishedData<NetworkFeePaidV1['data']>;
+/** custody.wallet.events.v1 WalletRegistered v1: a wallet, its key's custody and its quorum (HK-11a/b/f). */
+export type WalletRegisteredData = PublishedData<WalletRegisteredV1['data']>;

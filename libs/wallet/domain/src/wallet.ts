@@ -1,4 +1,5 @@
 import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
+import type { WalletRegisteredData } from './published-events';
 import {
   accept,
   canonical,
@@ -168,15 +169,7 @@ export interface PendingRotation {
 }
 
 export type WalletEvent =
-  | {
-      readonly type: 'WalletRegistered';
-      readonly data: WalletRegistration & {
-        readonly quorum: QuorumPolicy;
-        readonly confirmationsRequired: number;
-        readonly registeredBy: string;
-        readonly at: string;
-      };
-    }
+  | { readonly type: 'WalletRegistered'; readonly data: WalletRegisteredData }
   | {
       readonly type: 'KeyRotationRequested';
       readonly data: PendingRotation & { readonly walletId: string; readonly at: string };
