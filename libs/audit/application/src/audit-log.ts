@@ -1,5 +1,6 @@
 import {
   AUDIT_GENESIS_HASH,
+  checkpointsFold,
   consistencyProof,
   entryLeaf,
   inclusionProof,
@@ -57,11 +58,7 @@ export interface CheckpointSigned {
   readonly data: Checkpoint;
 }
 
-const CHECKPOINTS_AGGREGATE: Fold<readonly Checkpoint[], CheckpointSigned> = {
-  initialState: [],
-  eventTypes: new Set(['AuditCheckpointSigned']),
-  evolve: (checkpoints, event) => [...checkpoints, event.data],
-};
+const CHECKPOINTS_AGGREGATE: Fold<readonly Checkpoint[], CheckpointSigned> = checkpointsFold;
 const CHECKPOINTS_STREAM_ID = 'audit-checkpoints';
 
 type RecordRow = {

@@ -4,3 +4,4 @@ export * from './cross-check';
 export * from './reconstruct';
 export * from './trail';
 export * from './state';
+export * from './checkpoints';

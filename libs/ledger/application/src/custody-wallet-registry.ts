@@ -6,8 +6,8 @@ import {
   type Transaction,
 } from '@custody/event-store';
 import {
+  custodyWalletsDecider,
   decideRecogniseWallet,
-  evolveCustodyWallets,
   initialCustodyWallets,
   type CustodyWalletEvent,
   type CustodyWallets,
@@ -19,11 +19,7 @@ import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
 /** The ledger's record of the wallets it books movements for (neither a client's nor the house's books). */
 export const CUSTODY_WALLETS_STREAM_ID = 'ledger-custody-wallets';
 
-const CUSTODY_WALLETS_AGGREGATE: Fold<CustodyWallets, CustodyWalletEvent> = {
-  initialState: initialCustodyWallets,
-  eventTypes: new Set(['CustodyWalletRecognised']),
-  evolve: evolveCustodyWallets,
-};
+const CUSTODY_WALLETS_AGGREGATE: Fold<CustodyWallets, CustodyWalletEvent> = custodyWalletsDecider;
 
 /**
  * The wallets registered with the ledger, on one stream of its store (a wallet is recognised once,

@@ -7,8 +7,10 @@ import {
 } from '@custody/event-store';
 import {
   decideHouse,
+  houseDecider,
   type AssetDecimals,
   type HouseCommand,
+  type HouseEvent,
   type HouseJournals,
   type LedgerError,
   type LedgerEvent,
@@ -19,14 +21,7 @@ import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
 export const HOUSE_STREAM_PREFIX = 'ledger-house-';
 export const HOUSE_BOOKS_STREAM_ID = `${HOUSE_STREAM_PREFIX}books`;
 
-const HOUSE_AGGREGATE: Fold<HouseJournals, LedgerEvent> = {
-  initialState: new Map(),
-  eventTypes: new Set(['JournalPosted']),
-  evolve: (booked, event) =>
-    event.type === 'JournalPosted'
-      ? new Map(booked).set(event.data.journalId, event.data.fingerprint)
-      : booked,
-};
+const HOUSE_AGGREGATE: Fold<HouseJournals, HouseEvent> = houseDecider;
 
 /**
  * The house-only journals' write path: one stream (low volume: one entry per internal transfer or

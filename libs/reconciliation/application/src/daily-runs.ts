@@ -9,6 +9,7 @@ import {
 import type { ApplyOutcome, ConsumedMessage } from '@custody/messaging';
 import {
   dailyBalances,
+  recordedRunsFold,
   type BalanceMovement,
   type BusinessCalendar,
   type DailyBalanceRun,
@@ -39,11 +40,10 @@ export interface DailyRunRecorded {
   };
 }
 
-const RUNS_AGGREGATE: Fold<ReadonlyMap<string, DailyRunRecorded['data']>, DailyRunRecorded> = {
-  initialState: new Map(),
-  eventTypes: new Set(['DailyBalanceRunCompleted']),
-  evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
-};
+const RUNS_AGGREGATE: Fold<
+  ReadonlyMap<string, DailyRunRecorded['data']>,
+  DailyRunRecorded
+> = recordedRunsFold<DailyRunRecorded>({ DailyBalanceRunCompleted: true });
 
 /**
  * TW-13 runs from the ledger's journals: each client entry of each journal is recorded once (by

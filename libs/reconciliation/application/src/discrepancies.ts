@@ -1,7 +1,7 @@
 import { type Fold, type PostgresEventStore, type Transaction } from '@custody/event-store';
 import {
   decideDiscrepancy,
-  evolveDiscrepancy,
+  discrepancyDecider,
   localParts,
   type BusinessCalendar,
   type Difference,
@@ -28,19 +28,8 @@ const NOTIFIED: ReadonlySet<DiscrepancyEvent['type']> = new Set([
   'ShortfallOverdue',
 ]);
 
-const DISCREPANCY_AGGREGATE: Fold<DiscrepancyState | undefined, DiscrepancyEvent> = {
-  initialState: undefined,
-  eventTypes: new Set([
-    'DiscrepancyDetected',
-    'InvestigationNoteAdded',
-    'DiscrepancyExplained',
-    'DiscrepancyEscalated',
-    'TopUpRecorded',
-    'ShortfallOverdue',
-    'DiscrepancyClosed',
-  ]),
-  evolve: evolveDiscrepancy,
-};
+const DISCREPANCY_AGGREGATE: Fold<DiscrepancyState | undefined, DiscrepancyEvent> =
+  discrepancyDecider;
 
 export const discrepancyStreamId = (discrepancyId: string) => `recon-discrepancy-${discrepancyId}`;
 const keyOf = (difference: Pick<Difference, 'asset' | 'source' | 'kind'>) =>

@@ -8,11 +8,10 @@ import { guardHistory, type Fold, type PostgresEventStore } from '@custody/event
 import type { ConsumedMessage } from '@custody/messaging';
 import {
   decideTrustAccount,
-  evolveTrustAccount,
   fiatTrustRun,
-  initialTrustAccountState,
   parseTrustStatementCsv,
-  TRUST_ACCOUNT_EVENT_TYPES,
+  recordedRunsFold,
+  trustAccountDecider,
   type BusinessCalendar,
   type FiatMovement,
   type MakerCheckerDecision,
@@ -106,10 +105,10 @@ type RunData = FiatTrustRunCompleted['data'];
 /** One stream per trust account: its registration and its statements (and the single-person imports of before, ignored). */
 const TRUST_ACCOUNT_AGGREGATE: Fold<TrustAccountState, TrustAccountEvent | TrustStatementImported> =
   {
-    initialState: initialTrustAccountState(),
-    eventTypes: new Set([...TRUST_ACCOUNT_EVENT_TYPES, 'TrustStatementImported']),
+    initialState: trustAccountDecider.initialState,
+    eventTypes: new Set([...trustAccountDecider.eventTypes, 'TrustStatementImported']),
     evolve: (state, event) =>
-      event.type === 'TrustStatementImported' ? state : evolveTrustAccount(state, event),
+      event.type === 'TrustStatementImported' ? state : trustAccountDecider.evolve(state, event),
   };
 
 const trustStreamId = (accountId: string) => `recon-trust-${accountId}`;
@@ -123,11 +122,10 @@ function viewOf(state: TrustAccountState): TrustAccountView {
   };
 }
 
-const RUNS_AGGREGATE: Fold<ReadonlyMap<string, RunData>, FiatTrustRunCompleted> = {
-  initialState: new Map(),
-  eventTypes: new Set(['FiatTrustRunCompleted']),
-  evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
-};
+const RUNS_AGGREGATE: Fold<
+  ReadonlyMap<string, RunData>,
+  FiatTrustRunCompleted
+> = recordedRunsFold<FiatTrustRunCompleted>({ FiatTrustRunCompleted: true });
 
 const stringify = (value: unknown) =>
   JSON.stringify(value, (_key, item: unknown) =>

@@ -19,6 +19,7 @@ import {
   type ChainMovement,
   type ClientBreak,
   reconcile,
+  recordedRunsFold,
   type BusinessCalendar,
   type DiscrepancyEvent,
   type OnChainBalance,
@@ -95,11 +96,10 @@ export interface ReconciliationRunRecorded {
 
 type RunData = ReconciliationRunRecorded['data'];
 
-const RUNS_AGGREGATE: Fold<ReadonlyMap<string, RunData>, ReconciliationRunRecorded> = {
-  initialState: new Map(),
-  eventTypes: new Set(['ReconciliationRunCompleted']),
-  evolve: (runs, event) => new Map(runs).set(event.data.runId, event.data),
-};
+const RUNS_AGGREGATE: Fold<
+  ReadonlyMap<string, RunData>,
+  ReconciliationRunRecorded
+> = recordedRunsFold<ReconciliationRunRecorded>({ ReconciliationRunCompleted: true });
 
 export interface ReconciliationRunsOptions {
   readonly store: PostgresEventStore;

@@ -5,3 +5,4 @@ export * from './reconcile';
 export * from './fiat-trust';
 export * from './client-movements';
 export * from './trust-accounts';
+export * from './recorded-runs';
