@@ -122,7 +122,9 @@ export const comminglingDecider: Decider<
   ComminglingWallet
 > = {
   initialState: initialComminglingState,
+  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<ComminglingEvent>({ ComminglingExceptionRecorded: true }),
+  // Stryker restore BooleanLiteral
   decide: decideComminglingException,
   evolve: evolveCommingling,
 };

@@ -441,6 +441,7 @@ export const governanceDecider: Decider<
   PolicyError
 > = {
   initialState: initialGovernanceState,
+  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<GovernanceEvent>({
     PolicyVersionProposed: true,
     PolicyVersionApproved: true,
@@ -449,6 +450,7 @@ export const governanceDecider: Decider<
     AssetClassificationApproved: true,
     AssetClassificationRejected: true,
   }),
+  // Stryker restore BooleanLiteral
   decide: decideGovernance,
   evolve: evolveGovernance,
 };

@@ -818,6 +818,7 @@ export const allowListDecider: Decider<
   string
 > = {
   initialState: initialAllowListState,
+  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<AllowListEvent>({
     OwnershipChallengeIssued: true,
     AddressOwnershipProven: true,
@@ -827,6 +828,7 @@ export const allowListDecider: Decider<
     AddressAdditionRejected: true,
     AddressRemovedFromAllowList: true,
   }),
+  // Stryker restore BooleanLiteral
   decide: decideAllowList,
   evolve: evolveAllowList,
 };

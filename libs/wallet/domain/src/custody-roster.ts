@@ -318,6 +318,7 @@ export const rosterDecider: Decider<
   RosterFacts
 > = {
   initialState: initialRosterState,
+  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<RosterEvent>({
     CustodianRegistered: true,
     KeyAccessChangeRequested: true,
@@ -326,6 +327,7 @@ export const rosterDecider: Decider<
     KeyAccessGranted: true,
     KeyAccessRevoked: true,
   }),
+  // Stryker restore BooleanLiteral
   decide: decideRoster,
   evolve: evolveRoster,
 };

@@ -1056,6 +1056,7 @@ export const withdrawalDecider: Decider<
   WithdrawalDeciderFacts
 > = {
   initialState: undefined,
+  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<WithdrawalEvent>({
     WithdrawalRequested: true,
     SigningPayloadPrepared: true,
@@ -1075,6 +1076,7 @@ export const withdrawalDecider: Decider<
     WithdrawalFailed: true,
     LargeTransferAlerted: true,
   }),
+  // Stryker restore BooleanLiteral
   decide(command, state, facts) {
     switch (command.type) {
       case 'RequestWithdrawal':
