@@ -1,7 +1,5 @@
 import {
-  decideDeposit,
   depositDecider,
-  evolveDeposit,
   type DepositCommand,
   type DepositState,
   type ObservedTransfer,
@@ -57,10 +55,10 @@ function after(...commands: DepositCommand[]) {
   let state: DepositState | undefined;
   const events: string[] = [];
   for (const command of commands) {
-    const decision = decideDeposit(command, state, facts);
+    const decision = depositDecider.decide(command, state, facts);
     if (!decision.ok) throw new Error(decision.error.code);
     events.push(...decision.events.map((event) => event.type));
-    state = decision.events.reduce(evolveDeposit, state);
+    state = decision.events.reduce(depositDecider.evolve, state);
   }
   return { state, events };
 }
@@ -70,7 +68,7 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
     expect(after(observe(['alice']), confirm(2)).events).toEqual(['DepositObserved']);
     const { events } = after(observe(['alice']), confirm(2), confirm(3), confirm(4));
     expect(events).toEqual(['DepositObserved', 'DepositConfirmed']); // once, however often it is confirmed again
-    const decision = decideDeposit(confirm(3), after(observe(['alice'])).state, facts);
+    const decision = depositDecider.decide(confirm(3), after(observe(['alice'])).state, facts);
     expect(decision.ok && decision.events[0]?.data).toMatchObject({
       clientId: 'alice',
       amountMinor: 5n * 10n ** 17n,
@@ -84,7 +82,7 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
       'DepositObserved',
       'DepositFlaggedForReview',
     ]);
-    const decision = decideDeposit(observe(['bob', 'alice']), undefined, facts);
+    const decision = depositDecider.decide(observe(['bob', 'alice']), undefined, facts);
     expect(decision.ok && decision.events[1]?.data).toMatchObject({
       reason: 'source-on-several-allow-lists',
       candidates: ['alice', 'bob'],
@@ -133,7 +131,7 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
     });
     const flagged = after(observe(['alice', 'bob'])).state;
     const code = (command: DepositCommand, state: DepositState | undefined) => {
-      const decision = decideDeposit(command, state, facts);
+      const decision = depositDecider.decide(command, state, facts);
       return decision.ok
         ? decision.events.map((event) => event.type)
         : [decision.error.code, decision.error.path];
@@ -157,8 +155,11 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
 
   it('given the same transfer observed again, then nothing new; the same id with another amount is DEPOSIT_ID_CONFLICT', () => {
     const { state } = after(observe(['alice']));
-    expect(decideDeposit(observe(['alice']), state, facts)).toEqual({ ok: true, events: [] });
-    const other = decideDeposit(
+    expect(depositDecider.decide(observe(['alice']), state, facts)).toEqual({
+      ok: true,
+      events: [],
+    });
+    const other = depositDecider.decide(
       { ...observe(['alice']), transfer: { ...transfer, amountMinor: 1n } } as DepositCommand,
       state,
       facts,
@@ -172,7 +173,7 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
       perClientMinor: new Map(),
       notifyRoles: ['compliance-officer'],
     };
-    const decision = decideDeposit(observe(['alice']), undefined, { ...facts, thresholds });
+    const decision = depositDecider.decide(observe(['alice']), undefined, { ...facts, thresholds });
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
       'DepositObserved',
       'LargeTransferAlerted',
@@ -182,7 +183,7 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
 
 describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)', () => {
   const outcome = (command: DepositCommand, state: DepositState | undefined, withFacts = facts) => {
-    const decision = decideDeposit(command, state, withFacts);
+    const decision = depositDecider.decide(command, state, withFacts);
     return decision.ok
       ? decision.events.map((event) => event.type)
       : [decision.error.code, decision.error.path];
@@ -219,7 +220,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it("TW-13 given a wallet asking for 3 confirmations, when the deposit has exactly 3, then DepositConfirmed carries exactly the contract's fields", () => {
-    expect(decideDeposit(confirm(3), after(observe(['alice'])).state, facts)).toEqual({
+    expect(depositDecider.decide(confirm(3), after(observe(['alice'])).state, facts)).toEqual({
       ok: true,
       events: [
         {
@@ -241,7 +242,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it('TW-13 given a wallet asking for 3 confirmations, when the deposit has 2 (one below), then nothing is credited yet', () => {
-    expect(decideDeposit(confirm(2), after(observe(['alice'])).state, facts)).toEqual({
+    expect(depositDecider.decide(confirm(2), after(observe(['alice'])).state, facts)).toEqual({
       ok: true,
       events: [],
     });
@@ -250,11 +251,11 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   it('TW-13 given a deposit already confirmed, when the confirmation is replayed, then nothing new; the state says confirmed', () => {
     const { state } = after(observe(['alice']), confirm(3));
     expect(state?.confirmed).toBe(true);
-    expect(decideDeposit(confirm(3), state, facts)).toEqual({ ok: true, events: [] });
+    expect(depositDecider.decide(confirm(3), state, facts)).toEqual({ ok: true, events: [] });
   });
 
   it('HK-11h given a deposit credited to nobody (flagged), when it has every confirmation, then nothing is credited', () => {
-    expect(decideDeposit(confirm(3), after(observe([])).state, facts)).toEqual({
+    expect(depositDecider.decide(confirm(3), after(observe([])).state, facts)).toEqual({
       ok: true,
       events: [],
     });
@@ -268,14 +269,14 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it("HK-11h given a deposit from exactly one client's proven address, then DepositObserved names the client and nothing is flagged", () => {
-    expect(decideDeposit(observe(['alice', 'alice']), undefined, facts)).toEqual({
+    expect(depositDecider.decide(observe(['alice', 'alice']), undefined, facts)).toEqual({
       ok: true,
       events: [{ type: 'DepositObserved', data: { ...transfer, clientId: 'alice', at: t0 } }],
     });
   });
 
   it('HK-11h given a deposit from an unknown sender, then it is observed for nobody and flagged source-not-allow-listed with no candidates', () => {
-    expect(decideDeposit(observe([]), undefined, facts)).toEqual({
+    expect(depositDecider.decide(observe([]), undefined, facts)).toEqual({
       ok: true,
       events: [
         { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
@@ -305,7 +306,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       ...facts,
       wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
     };
-    const decision = decideDeposit(observe(['alice']), undefined, house);
+    const decision = depositDecider.decide(observe(['alice']), undefined, house);
     expect(decision.ok && decision.events).toEqual([
       { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
       {
@@ -320,16 +321,21 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     ]);
     const flagged = [decision]
       .flatMap((d) => (d.ok ? d.events : []))
-      .reduce(evolveDeposit, undefined);
+      .reduce(depositDecider.evolve, undefined);
     // a house wallet's deposit is not the machine's to hand to a client later
-    expect(decideDeposit(reattribute(['alice']), flagged, house)).toEqual({ ok: true, events: [] });
-  });
-
-  it('given the same transfer observed again with other senders proven, then nothing new (the transfer is what identifies it)', () => {
-    expect(decideDeposit(observe(['bob']), after(observe(['alice'])).state, facts)).toEqual({
+    expect(depositDecider.decide(reattribute(['alice']), flagged, house)).toEqual({
       ok: true,
       events: [],
     });
+  });
+
+  it('given the same transfer observed again with other senders proven, then nothing new (the transfer is what identifies it)', () => {
+    expect(depositDecider.decide(observe(['bob']), after(observe(['alice'])).state, facts)).toEqual(
+      {
+        ok: true,
+        events: [],
+      },
+    );
     expect(
       outcome(
         { ...observe(['alice']), transfer: { ...transfer, blockNumber: 11n } } as DepositCommand,
@@ -339,21 +345,21 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it("HK-11h given an unknown sender proven since to be one client's address, then DepositAttributed names that client at the reattribution time", () => {
-    expect(decideDeposit(reattribute(['carol', 'carol']), after(observe([])).state, facts)).toEqual(
-      {
-        ok: true,
-        events: [
-          {
-            type: 'DepositAttributed',
-            data: {
-              depositId: transfer.depositId,
-              clientId: 'carol',
-              at: '2026-11-25T09:00:00.000Z',
-            },
+    expect(
+      depositDecider.decide(reattribute(['carol', 'carol']), after(observe([])).state, facts),
+    ).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'DepositAttributed',
+          data: {
+            depositId: transfer.depositId,
+            clientId: 'carol',
+            at: '2026-11-25T09:00:00.000Z',
           },
-        ],
-      },
-    );
+        },
+      ],
+    });
   });
 
   it("HK-11h given a deposit attributed once its sender was proven, when another client's proof of the sender arrives later, then it stays with the first", () => {
@@ -367,7 +373,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       ...facts,
       wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
     };
-    expect(decideDeposit(reattribute(['carol']), after(observe([])).state, house)).toEqual({
+    expect(depositDecider.decide(reattribute(['carol']), after(observe([])).state, house)).toEqual({
       ok: true,
       events: [],
     });
@@ -386,7 +392,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
 
   it("HK-11h given a reviewer's proposal, then DepositAttributionProposed carries it and a second proposal waits: DEPOSIT_ATTRIBUTION_PENDING", () => {
     const flagged = after(observe(['alice', 'bob'])).state;
-    expect(decideDeposit(propose('bob'), flagged, facts)).toEqual({
+    expect(depositDecider.decide(propose('bob'), flagged, facts)).toEqual({
       ok: true,
       events: [
         {
@@ -433,7 +439,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   it('maker-checker: given a proposal by ops-1, then ops-1 cannot decide it; ops-2 approving attributes it to the proposed client, with both events', () => {
     const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
     expect(outcome(decide('ops-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
-    expect(decideDeposit(decide('ops-2'), proposed, facts)).toEqual({
+    expect(depositDecider.decide(decide('ops-2'), proposed, facts)).toEqual({
       ok: true,
       events: [
         {
@@ -459,7 +465,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
 
   it("maker-checker: given a proposal, when ops-2 rejects it, then only DepositAttributionDecided (reject); the deposit stays nobody's and may be proposed again", () => {
     const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
-    expect(decideDeposit(decide('ops-2', 'reject'), proposed, facts)).toEqual({
+    expect(depositDecider.decide(decide('ops-2', 'reject'), proposed, facts)).toEqual({
       ok: true,
       events: [
         {
@@ -505,7 +511,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       perClientMinor: new Map([['alice', new Map([['ETH', 10n ** 17n]])]]),
       notifyRoles: ['compliance-officer'],
     };
-    const decision = decideDeposit(observe(['alice']), undefined, { ...facts, thresholds });
+    const decision = depositDecider.decide(observe(['alice']), undefined, { ...facts, thresholds });
     expect(decision.ok && decision.events[1]).toEqual({
       type: 'LargeTransferAlerted',
       data: {
@@ -523,22 +529,30 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     });
     const state = [decision]
       .flatMap((d) => (d.ok ? d.events : []))
-      .reduce(evolveDeposit, undefined);
+      .reduce(depositDecider.evolve, undefined);
     expect(state).toEqual(after(observe(['alice'])).state); // an alert changes nothing in the deposit
   });
 
   it('given deposit events for a deposit never observed, then confirming or attributing is an assertion failure and review events leave nothing', () => {
-    const confirmed = decideDeposit(confirm(3), after(observe(['alice'])).state, facts);
-    const attributed = decideDeposit(reattribute(['carol']), after(observe([])).state, facts);
-    expect(() => (confirmed.ok ? confirmed.events : []).reduce(evolveDeposit, undefined)).toThrow(
-      'assertion',
+    const confirmed = depositDecider.decide(confirm(3), after(observe(['alice'])).state, facts);
+    const attributed = depositDecider.decide(
+      reattribute(['carol']),
+      after(observe([])).state,
+      facts,
     );
-    expect(() => (attributed.ok ? attributed.events : []).reduce(evolveDeposit, undefined)).toThrow(
-      'assertion',
+    expect(() =>
+      (confirmed.ok ? confirmed.events : []).reduce(depositDecider.evolve, undefined),
+    ).toThrow('assertion');
+    expect(() =>
+      (attributed.ok ? attributed.events : []).reduce(depositDecider.evolve, undefined),
+    ).toThrow('assertion');
+    const flagged = depositDecider.decide(observe([]), undefined, facts);
+    const proposed = depositDecider.decide(
+      propose('bob'),
+      after(observe(['alice', 'bob'])).state,
+      facts,
     );
-    const flagged = decideDeposit(observe([]), undefined, facts);
-    const proposed = decideDeposit(propose('bob'), after(observe(['alice', 'bob'])).state, facts);
-    const decided = decideDeposit(
+    const decided = depositDecider.decide(
       decide('ops-2', 'reject'),
       after(observe(['alice', 'bob']), propose('bob')).state,
       facts,
@@ -551,7 +565,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       'DepositAttributionProposed',
       'DepositAttributionDecided',
     ]);
-    expect(reviewEvents.reduce(evolveDeposit, undefined)).toBeUndefined();
+    expect(reviewEvents.reduce(depositDecider.evolve, undefined)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,5 @@
 import {
   APPROVAL_TTL_MS_MAX,
-  decideWallet,
-  evolveWallet,
   keySigningProblem,
   walletHoldsAsset,
   walletDecider,
@@ -146,23 +144,23 @@ describe('key rotation, maker-checker (HK-11a)', () => {
     at,
   });
   const pending = (() => {
-    const decision = decideWallet(request, state, policy);
+    const decision = walletDecider.decide(request, state, policy);
     return (decision.ok ? decision.events : []).reduce(
-      evolveWallet,
-      state as ReturnType<typeof evolveWallet>,
+      walletDecider.evolve,
+      state as ReturnType<typeof walletDecider.evolve>,
     );
   })();
-  const code = (decision: ReturnType<typeof decideWallet>) =>
+  const code = (decision: ReturnType<typeof walletDecider.decide>) =>
     decision.ok
       ? decision.events.map((event) => event.type)
       : [decision.error.code, decision.error.path];
 
   it('HK-11a given a rotation requested by admin-1, then admin-1 cannot approve it; admin-2 can, and the event names both', () => {
-    expect(code(decideWallet(approve('admin-1'), pending, policy))).toEqual([
+    expect(code(walletDecider.decide(approve('admin-1'), pending, policy))).toEqual([
       'MAKER_CHECKER_SAME_PERSON',
       'approvedBy',
     ]);
-    const approved = decideWallet(approve('admin-2'), pending, policy);
+    const approved = walletDecider.decide(approve('admin-2'), pending, policy);
     expect(approved.ok && approved.events[0]?.data).toMatchObject({
       requestedBy: 'admin-1',
       approvedBy: 'admin-2',
@@ -171,18 +169,22 @@ describe('key rotation, maker-checker (HK-11a)', () => {
   });
 
   it('HK-11a given no pending rotation, another request pending, or a backup abroad, then each is refused with its code', () => {
-    expect(code(decideWallet(approve('admin-2'), state, policy))).toEqual([
+    expect(code(walletDecider.decide(approve('admin-2'), state, policy))).toEqual([
       'KEY_ROTATION_UNKNOWN',
       'requestId',
     ]);
     expect(
       code(
-        decideWallet({ ...request, requestId: 'ROT-2', requestedBy: 'admin-2' }, pending, policy),
+        walletDecider.decide(
+          { ...request, requestId: 'ROT-2', requestedBy: 'admin-2' },
+          pending,
+          policy,
+        ),
       ),
     ).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
     expect(
       code(
-        decideWallet(
+        walletDecider.decide(
           { ...request, backups: [{ site: 'SG-1', jurisdiction: 'SG' }] },
           state,
           policy,
@@ -205,13 +207,13 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
     at,
     ...overrides,
   });
-  const outcome = (decision: ReturnType<typeof decideWallet>) =>
+  const outcome = (decision: ReturnType<typeof walletDecider.decide>) =>
     decision.ok
       ? decision.events.map((event) => event.type)
       : [decision.error.code, decision.error.path];
 
   it('HK-11d given a quorum of exactly 2 custodians (the floor), then the wallet is registered with its policy, confirmations and who registered it', () => {
-    expect(decideWallet(register(), undefined, policy)).toEqual({
+    expect(walletDecider.decide(register(), undefined, policy)).toEqual({
       ok: true,
       events: [
         {
@@ -224,25 +226,35 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
 
   it('HK-11d given a quorum of 1 (one below the floor), then QUORUM_POLICY_INVALID on quorum.required', () => {
     expect(
-      outcome(decideWallet(register({ quorum: { ...quorum, required: 1 } }), undefined, policy)),
+      outcome(
+        walletDecider.decide(register({ quorum: { ...quorum, required: 1 } }), undefined, policy),
+      ),
     ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
   });
 
   it('HK-11d given a quorum of 15 (the ceiling), then it is registered; 16 or a fraction is QUORUM_POLICY_INVALID on quorum.required', () => {
     expect(
-      outcome(decideWallet(register({ quorum: { ...quorum, required: 15 } }), undefined, policy)),
+      outcome(
+        walletDecider.decide(register({ quorum: { ...quorum, required: 15 } }), undefined, policy),
+      ),
     ).toEqual(['WalletRegistered']);
     expect(
-      outcome(decideWallet(register({ quorum: { ...quorum, required: 16 } }), undefined, policy)),
+      outcome(
+        walletDecider.decide(register({ quorum: { ...quorum, required: 16 } }), undefined, policy),
+      ),
     ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
     expect(
-      outcome(decideWallet(register({ quorum: { ...quorum, required: 2.5 } }), undefined, policy)),
+      outcome(
+        walletDecider.decide(register({ quorum: { ...quorum, required: 2.5 } }), undefined, policy),
+      ),
     ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
   });
 
   it('TW-17.4 given an approval lifetime of 1 ms or exactly a day, then it is registered; 0, a day and 1 ms, or a fraction is QUORUM_POLICY_INVALID on quorum.approvalTtlMs', () => {
     const ttl = (approvalTtlMs: number) =>
-      outcome(decideWallet(register({ quorum: { ...quorum, approvalTtlMs } }), undefined, policy));
+      outcome(
+        walletDecider.decide(register({ quorum: { ...quorum, approvalTtlMs } }), undefined, policy),
+      );
     expect(ttl(1)).toEqual(['WalletRegistered']);
     expect(ttl(APPROVAL_TTL_MS_MAX)).toEqual(['WalletRegistered']);
     expect(APPROVAL_TTL_MS_MAX).toBe(86_400_000);
@@ -253,7 +265,7 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
 
   it('given 1 or 1000 confirmations, then it is registered; 0, 1001 or a fraction is QUORUM_POLICY_INVALID on confirmationsRequired', () => {
     const confirmations = (confirmationsRequired: number) =>
-      outcome(decideWallet(register({ confirmationsRequired }), undefined, policy));
+      outcome(walletDecider.decide(register({ confirmationsRequired }), undefined, policy));
     expect(confirmations(1)).toEqual(['WalletRegistered']);
     expect(confirmations(1_000)).toEqual(['WalletRegistered']);
     expect(confirmations(0)).toEqual(['QUORUM_POLICY_INVALID', 'confirmationsRequired']);
@@ -268,7 +280,7 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
     };
     expect(
       outcome(
-        decideWallet(
+        walletDecider.decide(
           register({ registration: abroad, quorum: { ...quorum, required: 1 } }),
           undefined,
           policy,
@@ -278,15 +290,15 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
   });
 
   it('given the registration retried with the same content (keys in another order), then nothing new; other content or another quorum is WALLET_ALREADY_REGISTERED', () => {
-    const state = [decideWallet(register(), undefined, policy)]
+    const state = [walletDecider.decide(register(), undefined, policy)]
       .flatMap((decision) => (decision.ok ? decision.events : []))
-      .reduce(evolveWallet, undefined);
+      .reduce(walletDecider.evolve, undefined);
     expect(state).toEqual({ registration, quorum, confirmationsRequired: 12, registeredAt: at });
     const reordered = Object.fromEntries(
       Object.entries(registration).reverse(),
     ) as unknown as WalletRegistration;
     expect(
-      decideWallet(
+      walletDecider.decide(
         register({ registration: reordered, at: '2026-11-25T00:00:00.000Z' }),
         state,
         policy,
@@ -294,7 +306,7 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
     ).toEqual({ ok: true, events: [] });
     expect(
       outcome(
-        decideWallet(
+        walletDecider.decide(
           register({ registration: { ...registration, assets: ['ETH'] } }),
           state,
           policy,
@@ -302,7 +314,9 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
       ),
     ).toEqual(['WALLET_ALREADY_REGISTERED', 'registration.walletId']);
     expect(
-      outcome(decideWallet(register({ quorum: { ...quorum, required: 3 } }), state, policy)),
+      outcome(
+        walletDecider.decide(register({ quorum: { ...quorum, required: 3 } }), state, policy),
+      ),
     ).toEqual(['WALLET_ALREADY_REGISTERED', 'registration.walletId']);
   });
 
@@ -405,19 +419,19 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
     at,
     ...overrides,
   });
-  const outcome = (decision: ReturnType<typeof decideWallet>) =>
+  const outcome = (decision: ReturnType<typeof walletDecider.decide>) =>
     decision.ok
       ? decision.events.map((event) => event.type)
       : [decision.error.code, decision.error.path];
   const apply = (from: WalletState | undefined, command: WalletCommand) => {
-    const decision = decideWallet(command, from, policy);
+    const decision = walletDecider.decide(command, from, policy);
     if (!decision.ok) throw new Error(decision.error.code);
-    return decision.events.reduce(evolveWallet, from);
+    return decision.events.reduce(walletDecider.evolve, from);
   };
   const pending = apply(state, request());
 
   it('HK-11a given a registered wallet, when a rotation is requested with a reason, then KeyRotationRequested carries the whole request and the wallet waits for approval', () => {
-    expect(decideWallet(request(), state, policy)).toEqual({
+    expect(walletDecider.decide(request(), state, policy)).toEqual({
       ok: true,
       events: [
         {
@@ -449,54 +463,54 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
   });
 
   it('given no wallet, then a request or an approval is WALLET_UNKNOWN on walletId', () => {
-    expect(outcome(decideWallet(request(), undefined, policy))).toEqual([
+    expect(outcome(walletDecider.decide(request(), undefined, policy))).toEqual([
       'WALLET_UNKNOWN',
       'walletId',
     ]);
-    expect(outcome(decideWallet(rotate(), undefined, policy))).toEqual([
+    expect(outcome(walletDecider.decide(rotate(), undefined, policy))).toEqual([
       'WALLET_UNKNOWN',
       'walletId',
     ]);
   });
 
   it('HK-11a given a request without a reason (blank), then REASON_REQUIRED', () => {
-    expect(outcome(decideWallet(request({ reason: '  ' }), state, policy))).toEqual([
+    expect(outcome(walletDecider.decide(request({ reason: '  ' }), state, policy))).toEqual([
       'REASON_REQUIRED',
       'reason',
     ]);
   });
 
   it('HK-11a given a requested rotation due exactly at the request time, then KEY_ROTATION_DUE_INVALID; one millisecond later, requested', () => {
-    expect(outcome(decideWallet(request({ rotationDueAt: at }), state, policy))).toEqual([
+    expect(outcome(walletDecider.decide(request({ rotationDueAt: at }), state, policy))).toEqual([
       'KEY_ROTATION_DUE_INVALID',
       'key.rotationDueAt',
     ]);
     expect(
-      outcome(decideWallet(request({ rotationDueAt: '2026-11-24T09:00:00.001Z' }), state, policy)),
+      outcome(
+        walletDecider.decide(request({ rotationDueAt: '2026-11-24T09:00:00.001Z' }), state, policy),
+      ),
     ).toEqual(['KeyRotationRequested']);
   });
 
   it('HK-11f given a requested new key without a backup, then KEY_BACKUP_MISSING', () => {
-    expect(outcome(decideWallet(request({ backups: [] }), state, policy))).toEqual([
+    expect(outcome(walletDecider.decide(request({ backups: [] }), state, policy))).toEqual([
       'KEY_BACKUP_MISSING',
       'key.backups',
     ]);
   });
 
   it('given the same request retried by the same person, then nothing new; the same id from someone else or another id is KEY_ROTATION_PENDING', () => {
-    expect(decideWallet(request(), pending, policy)).toEqual({ ok: true, events: [] });
-    expect(outcome(decideWallet(request({ requestedBy: 'admin-3' }), pending, policy))).toEqual([
-      'KEY_ROTATION_PENDING',
-      'requestId',
-    ]);
-    expect(outcome(decideWallet(request({ requestId: 'ROT-2' }), pending, policy))).toEqual([
-      'KEY_ROTATION_PENDING',
-      'requestId',
-    ]);
+    expect(walletDecider.decide(request(), pending, policy)).toEqual({ ok: true, events: [] });
+    expect(
+      outcome(walletDecider.decide(request({ requestedBy: 'admin-3' }), pending, policy)),
+    ).toEqual(['KEY_ROTATION_PENDING', 'requestId']);
+    expect(outcome(walletDecider.decide(request({ requestId: 'ROT-2' }), pending, policy))).toEqual(
+      ['KEY_ROTATION_PENDING', 'requestId'],
+    );
   });
 
   it('HK-11a given a pending rotation, when a different person approves it with the new key, then WalletKeyRotated names both and the wallet uses the new key and address', () => {
-    const decision = decideWallet(rotate(), pending, policy);
+    const decision = walletDecider.decide(rotate(), pending, policy);
     expect(decision).toEqual({
       ok: true,
       events: [
@@ -526,11 +540,10 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
   });
 
   it('maker-checker: the requester cannot approve their own rotation (MAKER_CHECKER_SAME_PERSON); an approval of another request id is KEY_ROTATION_UNKNOWN', () => {
-    expect(outcome(decideWallet(rotate({ approvedBy: 'admin-1' }), pending, policy))).toEqual([
-      'MAKER_CHECKER_SAME_PERSON',
-      'approvedBy',
-    ]);
-    expect(outcome(decideWallet(rotate({ requestId: 'ROT-2' }), pending, policy))).toEqual([
+    expect(
+      outcome(walletDecider.decide(rotate({ approvedBy: 'admin-1' }), pending, policy)),
+    ).toEqual(['MAKER_CHECKER_SAME_PERSON', 'approvedBy']);
+    expect(outcome(walletDecider.decide(rotate({ requestId: 'ROT-2' }), pending, policy))).toEqual([
       'KEY_ROTATION_UNKNOWN',
       'requestId',
     ]);
@@ -538,17 +551,21 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
 
   it('HK-11a given an approval bringing the same key id again, then KEY_ROTATION_DUE_INVALID on key.keyId', () => {
     expect(
-      outcome(decideWallet(rotate({ key: { ...newKey, keyId: 'key-cold-1' } }), pending, policy)),
+      outcome(
+        walletDecider.decide(rotate({ key: { ...newKey, keyId: 'key-cold-1' } }), pending, policy),
+      ),
     ).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.keyId']);
   });
 
   it("HK-11a HK-11b given an approved key due exactly at the approval time or kept abroad, then it is refused with that key's problem; due one millisecond later, rotated", () => {
     expect(
-      outcome(decideWallet(rotate({ key: { ...newKey, rotationDueAt: at } }), pending, policy)),
+      outcome(
+        walletDecider.decide(rotate({ key: { ...newKey, rotationDueAt: at } }), pending, policy),
+      ),
     ).toEqual(['KEY_ROTATION_DUE_INVALID', 'key.rotationDueAt']);
     expect(
       outcome(
-        decideWallet(
+        walletDecider.decide(
           rotate({ key: { ...newKey, location: { site: 'SG-DC1', jurisdiction: 'SG' } } }),
           pending,
           policy,
@@ -557,7 +574,7 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
     ).toEqual(['KEY_LOCATION_OUTSIDE_JURISDICTIONS', 'key.location.jurisdiction']);
     expect(
       outcome(
-        decideWallet(
+        walletDecider.decide(
           rotate({ key: { ...newKey, rotationDueAt: '2026-11-24T09:00:00.001Z' } }),
           pending,
           policy,
@@ -567,14 +584,14 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
   });
 
   it('given a rotation event for a wallet never registered, then evolving it is an assertion failure', () => {
-    const requested = decideWallet(request(), state, policy);
-    const rotated = decideWallet(rotate(), pending, policy);
-    expect(() => (requested.ok ? requested.events : []).reduce(evolveWallet, undefined)).toThrow(
-      'assertion',
-    );
-    expect(() => (rotated.ok ? rotated.events : []).reduce(evolveWallet, undefined)).toThrow(
-      'assertion',
-    );
+    const requested = walletDecider.decide(request(), state, policy);
+    const rotated = walletDecider.decide(rotate(), pending, policy);
+    expect(() =>
+      (requested.ok ? requested.events : []).reduce(walletDecider.evolve, undefined),
+    ).toThrow('assertion');
+    expect(() =>
+      (rotated.ok ? rotated.events : []).reduce(walletDecider.evolve, undefined),
+    ).toThrow('assertion');
   });
 });
 
