@@ -1,7 +1,7 @@
 import type { EventSourcedStreams, Transaction } from '@custody/event-store';
 import {
   evaluateCompliance,
-  trackBreaches,
+  breachesDecider,
   type BreachEvent,
   type OpenBreach,
   type RuleResult,
@@ -9,7 +9,7 @@ import {
 import type { PolicyProfiles } from '../governance/policy-profiles';
 import type { PolicyClock } from '../policy-clock';
 import type { ComplianceFactsLoader } from './compliance-facts';
-import { BREACHES_FOLD, BREACHES_STREAM_ID } from './compliance-streams';
+import { BREACHES_STREAM_ID } from './compliance-streams';
 
 /**
  * The compliance rules (TW-3/4, HK-6, HK-11g/j) run over the facts, each failing rule opening a
@@ -26,7 +26,7 @@ export class ComplianceEvaluation {
   ) {}
 
   async openBreaches(transaction?: Transaction): Promise<ReadonlyMap<string, OpenBreach>> {
-    return (await this.streams.load(BREACHES_STREAM_ID, BREACHES_FOLD, transaction)).state;
+    return (await this.streams.load(BREACHES_STREAM_ID, breachesDecider, transaction)).state;
   }
 
   /**
@@ -57,8 +57,8 @@ export class ComplianceEvaluation {
     const results = evaluateCompliance(await this.facts.facts(instant, transaction), profile);
     const executed = await this.streams.execute(
       BREACHES_STREAM_ID,
-      BREACHES_FOLD,
-      (open) => ({ ok: true as const, events: trackBreaches(open, results, instant) }),
+      breachesDecider,
+      (open) => breachesDecider.decide({ type: 'TrackBreaches', results, at: instant }, open),
       { actor: 'policy-service' },
       { transaction },
     );
@@ -76,7 +76,7 @@ export class ComplianceEvaluation {
       ...(
         await this.streams.load(
           BREACHES_STREAM_ID,
-          BREACHES_FOLD,
+          breachesDecider,
           undefined,
           (event) => timeOf(event) <= limit,
         )

@@ -1,11 +1,12 @@
 import type { EventSourcedStreams, PostgresEventStore, Transaction } from '@custody/event-store';
-import type {
-  ComplianceFacts,
-  InsurancePolicy,
-  LedgerBooks,
-  WalletHolding,
+import {
+  comminglingDecider,
+  type ComplianceFacts,
+  type InsurancePolicy,
+  type LedgerBooks,
+  type WalletHolding,
 } from '@custody/policy-domain';
-import { COMMINGLING_FOLD, COMMINGLING_STREAM_ID } from './compliance-streams';
+import { COMMINGLING_STREAM_ID } from './compliance-streams';
 
 /** Wallet holdings one evaluation reads (a deployment has tens of wallets and assets, not thousands). */
 export const HOLDINGS_ROWS_MAX = 10_000;
@@ -95,7 +96,7 @@ export class ComplianceFactsLoader {
     const commingling = (
       await this.streams.load(
         COMMINGLING_STREAM_ID,
-        COMMINGLING_FOLD,
+        comminglingDecider,
         transaction,
         pointInTime ? (event) => Date.parse(event.data.at) <= Date.parse(asOf) : undefined,
       )

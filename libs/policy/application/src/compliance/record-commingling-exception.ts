@@ -5,7 +5,7 @@ import type {
   Transaction,
 } from '@custody/event-store';
 import {
-  decideComminglingException,
+  comminglingDecider,
   type ComminglingEvent,
   type ComminglingState,
   type PolicyError,
@@ -13,7 +13,7 @@ import {
 } from '@custody/policy-domain';
 import type { FactsRecorder } from '../facts/facts-recorder';
 import type { ComplianceEvaluation } from './compliance-evaluation';
-import { COMMINGLING_FOLD, COMMINGLING_STREAM_ID } from './compliance-streams';
+import { COMMINGLING_STREAM_ID } from './compliance-streams';
 
 export type PolicyRefusal = { readonly ok: false; readonly error: PolicyError };
 
@@ -37,8 +37,8 @@ export class RecordComminglingExceptionHandler {
       const wallet = await this.walletOf(transaction, command.walletId);
       const executed = await this.streams.execute(
         COMMINGLING_STREAM_ID,
-        COMMINGLING_FOLD,
-        (state) => decideComminglingException({ ...command, at }, state, wallet),
+        comminglingDecider,
+        (state) => comminglingDecider.decide({ ...command, at }, state, wallet),
         { actor: command.by },
         {
           transaction,

@@ -1,13 +1,13 @@
 import type { EventSourcedStreams, Executed } from '@custody/event-store';
 import {
-  decideGovernance,
+  governanceDecider,
   type GovernanceCommand,
   type GovernanceEvent,
   type GovernanceState,
   type Jurisdiction,
   type PolicyError,
 } from '@custody/policy-domain';
-import { GOVERNANCE_FOLD, GOVERNANCE_STREAM_ID } from './governance-stream';
+import { GOVERNANCE_STREAM_ID } from './governance-stream';
 
 /** A governance command as asked: a proposal names no jurisdictions (the deployment's apply). */
 export type GovernanceRequest =
@@ -34,8 +34,8 @@ export class GovernHandler {
         : request;
     return this.streams.execute(
       GOVERNANCE_STREAM_ID,
-      GOVERNANCE_FOLD,
-      (state) => decideGovernance(command, state),
+      governanceDecider,
+      (state) => governanceDecider.decide(command, state),
       { actor: command.by },
     );
   }

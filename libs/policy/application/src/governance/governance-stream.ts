@@ -1,23 +1,2 @@
-import type { Fold } from '@custody/event-store';
-import {
-  evolveGovernance,
-  initialGovernanceState,
-  type GovernanceEvent,
-  type GovernanceState,
-} from '@custody/policy-domain';
-
-/** One stream holds every policy version and asset classification, proposed and decided. */
+/** One stream holds every policy version and asset classification, proposed and decided (governanceDecider). */
 export const GOVERNANCE_STREAM_ID = 'policy-governance';
-
-export const GOVERNANCE_FOLD: Fold<GovernanceState, GovernanceEvent> = {
-  initialState: initialGovernanceState,
-  eventTypes: new Set([
-    'PolicyVersionProposed',
-    'PolicyVersionApproved',
-    'PolicyVersionRejected',
-    'AssetClassificationProposed',
-    'AssetClassificationApproved',
-    'AssetClassificationRejected',
-  ]),
-  evolve: evolveGovernance,
-};

@@ -2,11 +2,12 @@ import type { EventSourcedStreams, Transaction } from '@custody/event-store';
 import {
   activeProfile,
   defaultProfile,
+  governanceDecider,
   type GovernanceState,
   type Jurisdiction,
   type PolicyProfile,
 } from '@custody/policy-domain';
-import { GOVERNANCE_FOLD, GOVERNANCE_STREAM_ID } from './governance-stream';
+import { GOVERNANCE_STREAM_ID } from './governance-stream';
 
 export interface ProfileInForce {
   readonly profile: PolicyProfile;
@@ -30,7 +31,7 @@ export class PolicyProfiles {
     return (
       await this.streams.load(
         GOVERNANCE_STREAM_ID,
-        GOVERNANCE_FOLD,
+        governanceDecider,
         transaction,
         asOf === undefined ? undefined : (event) => Date.parse(event.data.at) <= Date.parse(asOf),
       )

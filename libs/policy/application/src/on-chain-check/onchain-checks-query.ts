@@ -1,9 +1,6 @@
 import type { EventSourcedStreams } from '@custody/event-store';
-import {
-  ONCHAIN_CHECKS_FOLD,
-  ONCHAIN_CHECKS_STREAM_ID,
-  type OnChainCheckRecorded,
-} from './onchain-check-stream';
+import { onChainChecksDecider, type OnChainCheckRecorded } from '@custody/policy-domain';
+import { ONCHAIN_CHECKS_STREAM_ID } from './onchain-check-stream';
 
 /** TW-14 (last paragraph): the on-chain checks recorded. */
 export class OnChainChecksQuery {
@@ -11,7 +8,7 @@ export class OnChainChecksQuery {
 
   /** The on-chain checks recorded, newest first. */
   async recent(limit: number): Promise<OnChainCheckRecorded['data'][]> {
-    const { state } = await this.streams.load(ONCHAIN_CHECKS_STREAM_ID, ONCHAIN_CHECKS_FOLD);
+    const { state } = await this.streams.load(ONCHAIN_CHECKS_STREAM_ID, onChainChecksDecider);
     return state.slice(-limit).reverse();
   }
 }

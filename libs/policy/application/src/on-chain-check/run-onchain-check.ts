@@ -1,14 +1,16 @@
 import { blockAtOrBefore, type ChainReader } from '@custody/chain';
 import type { EventSourcedStreams, PostgresEventStore } from '@custody/event-store';
-import { onChainCheck, onChainFacts, type ChainBalance } from '@custody/policy-domain';
+import {
+  onChainCheck,
+  onChainChecksDecider,
+  onChainFacts,
+  type ChainBalance,
+  type OnChainCheckRecorded,
+} from '@custody/policy-domain';
 import { HOLDINGS_ROWS_MAX, type ComplianceFactsLoader } from '../compliance/compliance-facts';
 import type { PolicyProfiles } from '../governance/policy-profiles';
 import type { PolicyClock } from '../policy-clock';
-import {
-  ONCHAIN_CHECKS_FOLD,
-  ONCHAIN_CHECKS_STREAM_ID,
-  type OnChainCheckRecorded,
-} from './onchain-check-stream';
+import { ONCHAIN_CHECKS_STREAM_ID } from './onchain-check-stream';
 
 /** TW-14 (last paragraph): the on-chain check, run now and recorded. */
 export class RunOnChainCheckHandler {
@@ -96,8 +98,8 @@ export class RunOnChainCheckHandler {
     };
     await this.streams.execute(
       ONCHAIN_CHECKS_STREAM_ID,
-      ONCHAIN_CHECKS_FOLD,
-      () => ({ ok: true as const, events: [{ type: 'OnChainComplianceChecked' as const, data }] }),
+      onChainChecksDecider,
+      (checks) => onChainChecksDecider.decide({ type: 'RecordOnChainCheck', check: data }, checks),
       { actor: 'policy-service' },
     );
     return data;

@@ -1,6 +1,7 @@
 import type { EventSourcedStreams, Executed, PostgresEventStore } from '@custody/event-store';
 import {
-  decideWithdrawal,
+  withdrawalDecisionDecider,
+  type PolicyDecision,
   type PolicyError,
   type WithdrawalDecisionRequest,
   type WithdrawalLimits,
@@ -8,11 +9,7 @@ import {
 } from '@custody/policy-domain';
 import type { PolicyProfiles } from '../governance/policy-profiles';
 import type { PolicyClock } from '../policy-clock';
-import {
-  WITHDRAWAL_DECISION_FOLD,
-  withdrawalDecisionStreamId,
-  type WithdrawalDecided,
-} from './withdrawal-decision-stream';
+import { withdrawalDecisionStreamId, type WithdrawalDecided } from './withdrawal-decision-stream';
 import { loadWithdrawalFacts } from './withdrawal-facts';
 import type { WithdrawalReservations } from './withdrawal-reservations';
 
@@ -25,9 +22,9 @@ export const NO_WITHDRAWAL_LIMITS: WithdrawalLimits = {
 
 /** The new decision names who asked; a recorded one (asked again) is left as it was. */
 function withRequester(
-  decision: ReturnType<typeof decideWithdrawal>,
+  decision: PolicyDecision<WithdrawalPolicyDecided>,
   requestedBy: string,
-): ReturnType<typeof decideWithdrawal> {
+): PolicyDecision<WithdrawalPolicyDecided> {
   if (!decision.ok) return decision;
   return {
     ok: true,
@@ -67,10 +64,14 @@ export class DecideWithdrawalHandler {
       const { profile } = await this.profiles.profile(transaction);
       return this.streams.execute(
         withdrawalDecisionStreamId(request.withdrawalId),
-        WITHDRAWAL_DECISION_FOLD,
+        withdrawalDecisionDecider,
         (recorded) =>
           withRequester(
-            decideWithdrawal(recorded, request, facts, this.limits, profile, at),
+            withdrawalDecisionDecider.decide(
+              { type: 'DecideWithdrawalPolicy', request, at },
+              recorded,
+              { ...facts, limits: this.limits, profile },
+            ),
             requestedBy,
           ),
         { actor: requestedBy, correlationId: request.withdrawalId },

@@ -1,9 +1,6 @@
 import type { EventSourcedStreams } from '@custody/event-store';
-import {
-  WITHDRAWAL_DECISION_FOLD,
-  withdrawalDecisionStreamId,
-  type WithdrawalDecided,
-} from './withdrawal-decision-stream';
+import { withdrawalDecisionDecider } from '@custody/policy-domain';
+import { withdrawalDecisionStreamId, type WithdrawalDecided } from './withdrawal-decision-stream';
 
 /** A recorded withdrawal decision with the facts it was taken on and the policy version. */
 export class WithdrawalDecisionQuery {
@@ -12,7 +9,7 @@ export class WithdrawalDecisionQuery {
   /** The recorded decision for a withdrawal (the evidence), or undefined. */
   async decision(withdrawalId: string): Promise<WithdrawalDecided | undefined> {
     return (
-      await this.streams.load(withdrawalDecisionStreamId(withdrawalId), WITHDRAWAL_DECISION_FOLD)
+      await this.streams.load(withdrawalDecisionStreamId(withdrawalId), withdrawalDecisionDecider)
     ).state;
   }
 }
