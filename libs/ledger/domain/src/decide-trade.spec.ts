@@ -1,28 +1,22 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
-import { clientAccount, houseAccount } from './accounts';
+import { deciderSpecification } from '@custody/decider/testing';
+import { clientAccount, custodyAccount, houseAccount } from './accounts';
 import { fingerprintOf } from './decide-trade';
-import { decideLedger } from './ledger';
+import { decideLedger, ledgerDecider } from './ledger';
 import type { AssetDecimals, LedgerDecision as Decision } from './ledger-decision';
 import type { LedgerCommand, TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
-import { evolveLedger, initialLedgerState, type LedgerState } from './ledger-state';
+import type { LedgerState } from './ledger-state';
 
 const decimals: AssetDecimals = (asset) =>
   (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const at = '2026-11-24T09:00:00.000Z';
 const metadata = { at };
 
-/** State after each command of the history is decided and its events applied (every one must pass). */
-function given(...history: LedgerCommand[]): LedgerState {
-  let state = initialLedgerState();
-  for (const command of history) {
-    const decision = decideLedger(command, state, decimals);
-    if (!decision.ok) throw new Error(`given: ${command.type} refused with ${decision.error.code}`);
-    state = decision.events.reduce(evolveLedger, state);
-  }
-  return state;
-}
+const spec = deciderSpecification(ledgerDecider);
+/** The books after this history of recorded events. */
+const given = (...history: LedgerEvent[]): LedgerState => spec.given(history).state;
 
 function refusal(decision: Decision): { code: LedgerErrorCode; path: string } | 'accepted' {
   return decision.ok ? 'accepted' : { code: decision.error.code, path: decision.error.path };
@@ -36,36 +30,6 @@ const wentNegative = (decision: Decision) =>
         .filter((event) => event.type === 'ClientBalanceWentNegative')
         .map((event) => event.data)
     : decision.error.code;
-
-const onboard = (clientId: string): LedgerCommand => ({
-  type: 'OnboardClient',
-  clientId,
-  metadata,
-});
-const deposit = (
-  depositId: string,
-  clientId: string,
-  asset: string,
-  amountMinor: bigint,
-): LedgerCommand => ({
-  type: 'BookDeposit',
-  depositId,
-  clientId,
-  asset,
-  amountMinor,
-  walletId: 'wallet-cold-1',
-  metadata,
-});
-const hold = (clientId: string, asset: string, amountMinor: bigint): LedgerCommand => ({
-  type: 'HoldWithdrawal',
-  withdrawalId: 'W-1',
-  clientId,
-  asset,
-  amountMinor,
-  walletId: 'wallet-hot-1',
-  destinationAllowListedForClientId: clientId,
-  metadata,
-});
 
 /** alice buys 0.5 BTC from bob at 64,000.25 USDT: 32,000.125 USDT = 32000125000 USDT minor units. */
 const trade: TradeExecution = {
@@ -85,12 +49,6 @@ const settle = (overrides: Partial<TradeExecution> = {}): LedgerCommand => ({
   trade: { ...trade, ...overrides },
   metadata,
 });
-const clients = [onboard('alice'), onboard('bob')];
-const funded = [
-  ...clients,
-  deposit('D-1', 'alice', 'USDT', 40_000_000_000n),
-  deposit('D-2', 'bob', 'BTC', 100_000_000n),
-];
 const noFees = {
   buyerFee: { asset: 'BTC', amountMinor: 0n },
   sellerFee: { asset: 'USDT', amountMinor: 0n },
@@ -99,57 +57,126 @@ const noFees = {
 const oneSatoshi = (price: string, quoteAmountMinor: bigint) =>
   settle({ quantityMinor: 1n, price, quoteAmountMinor, ...noFees });
 
+// The history as recorded: each event is what the command of the same parameters above decides.
+const onboarded = (clientId: string): LedgerEvent => ({
+  type: 'ClientOnboarded',
+  data: { clientId, at },
+});
+const deposited = (
+  depositId: string,
+  clientId: string,
+  asset: string,
+  amountMinor: bigint,
+): LedgerEvent => ({
+  type: 'JournalPosted',
+  data: {
+    journalId: `deposit:${depositId}`,
+    kind: 'deposit',
+    sourceReference: depositId,
+    fingerprint: fingerprintOf([depositId, clientId, asset, amountMinor, 'wallet-cold-1']),
+    entries: [
+      { account: custodyAccount('wallet-cold-1', asset), side: 'debit', amountMinor },
+      { account: clientAccount(clientId, asset), side: 'credit', amountMinor },
+    ],
+    at,
+  },
+});
+const held = (clientId: string, asset: string, amountMinor: bigint): LedgerEvent => ({
+  type: 'WithdrawalHoldPlaced',
+  data: {
+    withdrawalId: 'W-1',
+    clientId,
+    asset,
+    amountMinor,
+    walletId: 'wallet-hot-1',
+    fingerprint: fingerprintOf(['W-1', clientId, asset, amountMinor, 'wallet-hot-1', clientId]),
+    at,
+  },
+});
+/** Trade T-1 (`settle()`) as booked: base seller -> buyer, quote buyer -> seller, each fee client -> house fee revenue. */
+const t1Settled: LedgerEvent = {
+  type: 'JournalPosted',
+  data: {
+    journalId: 'trade:T-1',
+    kind: 'trade',
+    sourceReference: 'T-1',
+    fingerprint: fingerprintOf([
+      'T-1',
+      'BTC',
+      'USDT',
+      'alice',
+      'bob',
+      50_000_000n,
+      '64000.25',
+      32_000_125_000n,
+      'BTC',
+      50_000n,
+      'USDT',
+      32_000_000n,
+    ]),
+    entries: [
+      { account: clientAccount('bob', 'BTC'), side: 'debit', amountMinor: 50_000_000n },
+      { account: clientAccount('alice', 'BTC'), side: 'credit', amountMinor: 50_000_000n },
+      { account: clientAccount('alice', 'USDT'), side: 'debit', amountMinor: 32_000_125_000n },
+      { account: clientAccount('bob', 'USDT'), side: 'credit', amountMinor: 32_000_125_000n },
+      { account: clientAccount('alice', 'BTC'), side: 'debit', amountMinor: 50_000n },
+      { account: houseAccount('fee-revenue', 'BTC'), side: 'credit', amountMinor: 50_000n },
+      { account: clientAccount('bob', 'USDT'), side: 'debit', amountMinor: 32_000_000n },
+      { account: houseAccount('fee-revenue', 'USDT'), side: 'credit', amountMinor: 32_000_000n },
+    ],
+    at,
+  },
+};
+/** `oneSatoshi('60000', 600n)` as booked: one satoshi for 600 USDT minor units, no fees. */
+const oneSatoshiAt60000Settled: LedgerEvent = {
+  type: 'JournalPosted',
+  data: {
+    journalId: 'trade:T-1',
+    kind: 'trade',
+    sourceReference: 'T-1',
+    fingerprint: fingerprintOf([
+      'T-1',
+      'BTC',
+      'USDT',
+      'alice',
+      'bob',
+      1n,
+      '60000',
+      600n,
+      'BTC',
+      0n,
+      'USDT',
+      0n,
+    ]),
+    entries: [
+      { account: clientAccount('bob', 'BTC'), side: 'debit', amountMinor: 1n },
+      { account: clientAccount('alice', 'BTC'), side: 'credit', amountMinor: 1n },
+      { account: clientAccount('alice', 'USDT'), side: 'debit', amountMinor: 600n },
+      { account: clientAccount('bob', 'USDT'), side: 'credit', amountMinor: 600n },
+    ],
+    at,
+  },
+};
+
+const clients = [onboarded('alice'), onboarded('bob')];
+const funded = [
+  ...clients,
+  deposited('D-1', 'alice', 'USDT', 40_000_000_000n),
+  deposited('D-2', 'bob', 'BTC', 100_000_000n),
+];
+
 describe('trades: one journal for both legs and both fees', () => {
   it('HK-8: base seller -> buyer, quote buyer -> seller, each fee client -> house fee revenue, under the trade id', () => {
     expect(decideLedger(settle(), given(...funded), decimals)).toEqual({
       ok: true,
-      events: [
-        {
-          type: 'JournalPosted',
-          data: {
-            journalId: 'trade:T-1',
-            kind: 'trade',
-            sourceReference: 'T-1',
-            fingerprint: fingerprintOf([
-              'T-1',
-              'BTC',
-              'USDT',
-              'alice',
-              'bob',
-              50_000_000n,
-              '64000.25',
-              32_000_125_000n,
-              'BTC',
-              50_000n,
-              'USDT',
-              32_000_000n,
-            ]),
-            entries: [
-              { account: clientAccount('bob', 'BTC'), side: 'debit', amountMinor: 50_000_000n },
-              { account: clientAccount('alice', 'BTC'), side: 'credit', amountMinor: 50_000_000n },
-              {
-                account: clientAccount('alice', 'USDT'),
-                side: 'debit',
-                amountMinor: 32_000_125_000n,
-              },
-              {
-                account: clientAccount('bob', 'USDT'),
-                side: 'credit',
-                amountMinor: 32_000_125_000n,
-              },
-              { account: clientAccount('alice', 'BTC'), side: 'debit', amountMinor: 50_000n },
-              { account: houseAccount('fee-revenue', 'BTC'), side: 'credit', amountMinor: 50_000n },
-              { account: clientAccount('bob', 'USDT'), side: 'debit', amountMinor: 32_000_000n },
-              {
-                account: houseAccount('fee-revenue', 'USDT'),
-                side: 'credit',
-                amountMinor: 32_000_000n,
-              },
-            ],
-            at,
-          },
-        },
-      ],
+      events: [t1Settled],
+    });
+  });
+
+  it('one satoshi at 60000 with no fees: both legs, no fee lines', () => {
+    expect(decideLedger(oneSatoshi('60000', 600n), given(...funded), decimals)).toEqual({
+      ok: true,
+      events: [oneSatoshiAt60000Settled],
     });
   });
 
@@ -206,7 +233,7 @@ describe('trades: the trade id is the idempotency key', () => {
   it.each(['64000.25', '64000.2500', '64000.250'])(
     'the same trade again with its price spelled %s changes nothing',
     (price) => {
-      expect(decideLedger(settle({ price }), given(...funded, settle()), decimals)).toEqual({
+      expect(decideLedger(settle({ price }), given(...funded, t1Settled), decimals)).toEqual({
         ok: true,
         events: [],
       });
@@ -217,11 +244,7 @@ describe('trades: the trade id is the idempotency key', () => {
     'a whole price booked as 60000, then re-sent as %s, changes nothing',
     (price) => {
       expect(
-        decideLedger(
-          oneSatoshi(price, 600n),
-          given(...funded, oneSatoshi('60000', 600n)),
-          decimals,
-        ),
+        decideLedger(oneSatoshi(price, 600n), given(...funded, oneSatoshiAt60000Settled), decimals),
       ).toEqual({ ok: true, events: [] });
     },
   );
@@ -229,14 +252,14 @@ describe('trades: the trade id is the idempotency key', () => {
   it('a whole price is not trimmed: 60000 re-sent as 6 is another price, TRADE_ID_CONFLICT', () => {
     expect(
       refusal(
-        decideLedger(oneSatoshi('6', 600n), given(...funded, oneSatoshi('60000', 600n)), decimals),
+        decideLedger(oneSatoshi('6', 600n), given(...funded, oneSatoshiAt60000Settled), decimals),
       ),
     ).toEqual({ code: 'TRADE_ID_CONFLICT', path: 'trade.tradeId' });
   });
 
   it('only the decimal point goes, not the digits around it: 64000.25 re-sent as 6400025 is TRADE_ID_CONFLICT', () => {
     expect(
-      refusal(decideLedger(settle({ price: '6400025' }), given(...funded, settle()), decimals)),
+      refusal(decideLedger(settle({ price: '6400025' }), given(...funded, t1Settled), decimals)),
     ).toEqual({ code: 'TRADE_ID_CONFLICT', path: 'trade.tradeId' });
   });
 
@@ -248,10 +271,12 @@ describe('trades: the trade id is the idempotency key', () => {
       { sellerFee: { asset: 'BTC', amountMinor: 32_000_000n } },
     ],
   ])('the same trade id with %s is refused with TRADE_ID_CONFLICT', (_case, overrides) => {
-    expect(refusal(decideLedger(settle(overrides), given(...funded, settle()), decimals))).toEqual({
-      code: 'TRADE_ID_CONFLICT',
-      path: 'trade.tradeId',
-    });
+    expect(refusal(decideLedger(settle(overrides), given(...funded, t1Settled), decimals))).toEqual(
+      {
+        code: 'TRADE_ID_CONFLICT',
+        path: 'trade.tradeId',
+      },
+    );
   });
 });
 
@@ -380,7 +405,7 @@ describe('trades: the quote amount is quantity x price within one quote minor un
     });
     expect(
       types(
-        decideLedger(eth, given(...funded, deposit('D-3', 'bob', 'ETH', 10n ** 18n)), decimals),
+        decideLedger(eth, given(...funded, deposited('D-3', 'bob', 'ETH', 10n ** 18n)), decimals),
       ),
     ).toEqual(['JournalPosted']);
   });
@@ -424,8 +449,8 @@ describe('TW-13.3: a trade is authoritative, booked even below zero, and says by
   it('given exactly what each owes, both end at zero, which is not below zero', () => {
     const exactly = [
       ...clients,
-      deposit('D-1', 'alice', 'USDT', buyerOwes),
-      deposit('D-2', 'bob', 'BTC', sellerOwes),
+      deposited('D-1', 'alice', 'USDT', buyerOwes),
+      deposited('D-2', 'bob', 'BTC', sellerOwes),
     ];
     expect(types(decideLedger(settle(feesOnDebitedSide), given(...exactly), decimals))).toEqual([
       'JournalPosted',
@@ -435,8 +460,8 @@ describe('TW-13.3: a trade is authoritative, booked even below zero, and says by
   it('given one minor unit less than each owes, each ends at -1', () => {
     const short = [
       ...clients,
-      deposit('D-1', 'alice', 'USDT', buyerOwes - 1n),
-      deposit('D-2', 'bob', 'BTC', sellerOwes - 1n),
+      deposited('D-1', 'alice', 'USDT', buyerOwes - 1n),
+      deposited('D-2', 'bob', 'BTC', sellerOwes - 1n),
     ];
     expect(
       wentNegative(decideLedger(settle(feesOnDebitedSide), given(...short), decimals)),
@@ -462,7 +487,7 @@ describe('TW-13.3: a trade is authoritative, booked even below zero, and says by
       types(
         decideLedger(
           buyBack,
-          given(...clients, deposit('D-1', 'alice', 'USDT', 40_000_000_000n), settle()),
+          given(...clients, deposited('D-1', 'alice', 'USDT', 40_000_000_000n), t1Settled),
           decimals,
         ),
       ),
@@ -472,14 +497,14 @@ describe('TW-13.3: a trade is authoritative, booked even below zero, and says by
   describe('given a held withdrawal', () => {
     const heldFunds = [
       ...clients,
-      deposit('D-1', 'alice', 'USDT', buyerOwes + 1_000_000n),
-      deposit('D-2', 'bob', 'BTC', sellerOwes),
+      deposited('D-1', 'alice', 'USDT', buyerOwes + 1_000_000n),
+      deposited('D-2', 'bob', 'BTC', sellerOwes),
     ];
 
     it('a trade that spends held funds takes available below zero though posted is not: reported with both figures', () => {
       const decision = decideLedger(
         settle(feesOnDebitedSide),
-        given(...heldFunds, hold('alice', 'USDT', 1_000_001n)),
+        given(...heldFunds, held('alice', 'USDT', 1_000_001n)),
         decimals,
       );
       expect(wentNegative(decision)).toEqual([negative('alice', 'USDT', 1_000_000n, -1n)]);
@@ -490,7 +515,7 @@ describe('TW-13.3: a trade is authoritative, booked even below zero, and says by
         wentNegative(
           decideLedger(
             settle(feesOnDebitedSide),
-            given(...heldFunds, hold('alice', 'USDT', 1_000_000n)),
+            given(...heldFunds, held('alice', 'USDT', 1_000_000n)),
             decimals,
           ),
         ),
