@@ -75,7 +75,7 @@ export interface OpenBreach {
   readonly evidence: RuleResult;
 }
 
-/** apps/policy/src/http/policy.controller.ts: GET /v1/compliance[?at=] (ComplianceStatus) */
+/** apps/policy/src/http/compliance.controller.ts: GET /v1/compliance[?at=] (ComplianceStatus) */
 export interface ComplianceAnswer {
   readonly asOf: string;
   readonly policyVersion: string;
