@@ -1,7 +1,7 @@
 import { REQUIRED_ROLES_METADATA } from '@custody/auth';
 import { additionChannel } from './address-channel';
 import { CustodiansController } from './wallets.controller';
-import { AllowListController } from './withdrawals.controller';
+import { AllowListController } from './allow-list.controller';
 
 const exchange = ['exchange'];
 const rolesOf = (controller: { prototype: object }, method: string) =>

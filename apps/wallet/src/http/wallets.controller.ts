@@ -11,7 +11,18 @@ import {
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { hasKeyAccess } from '@custody/wallet-domain';
 import { z } from 'zod/v4';
-import { WalletRuntime } from '../wallet-runtime';
+import {
+  DecideKeyAccessChange,
+  loadRoster,
+  RegisterCustodian,
+  RegisterWallet,
+  RequestKeyAccessChange,
+  RotateWalletKey,
+  WalletFacts,
+  type WalletContext,
+} from '@custody/wallet-application';
+import { WalletAvailability } from '../host/wallet-availability';
+import { WALLET_CONTEXT } from '../host/wallet-slices.providers';
 import {
   asset,
   BACKUPS_MAX,
@@ -71,30 +82,38 @@ const accessDecision = z.strictObject({ decision: z.enum(['approve', 'reject']),
  */
 @Controller('v1/wallets')
 export class WalletsController {
-  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+  constructor(
+    @Inject(WalletAvailability) private readonly availability: WalletAvailability,
+    @Inject(RegisterWallet) private readonly registration: RegisterWallet,
+    @Inject(RotateWalletKey) private readonly keyRotation: RotateWalletKey,
+    @Inject(WalletFacts) private readonly wallets: WalletFacts,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('admin')
   async register(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseBody(registration, body);
-    const result = orRefused(await this.runtime.service().registerWallet(input, caller.id));
+    this.availability.assertAvailable();
+    const result = orRefused(await this.registration.execute(input, caller.id));
     return view(result.state);
   }
 
   @Get()
   @Roles('operator', 'key-custodian', 'auditor', 'admin')
   async list() {
-    const service = this.runtime.service();
+    this.availability.assertAvailable();
     const wallets = [];
-    for (const walletId of await service.walletIds()) wallets.push(await service.wallet(walletId));
+    for (const walletId of await this.wallets.walletIds())
+      wallets.push(await this.wallets.wallet(walletId));
     return { wallets: view(wallets) };
   }
 
   @Get(':walletId')
   @Roles('operator', 'key-custodian', 'auditor', 'admin')
   async get(@Param('walletId') walletId: string) {
-    const wallet = await this.runtime.service().wallet(walletId);
+    this.availability.assertAvailable();
+    const wallet = await this.wallets.wallet(walletId);
     if (wallet === undefined)
       throw new NotFoundException({
         statusCode: 404,
@@ -115,9 +134,8 @@ export class WalletsController {
     @CurrentCaller() caller: Caller,
   ) {
     const change = parseBody(rotation, body);
-    return view(
-      orRefused(await this.runtime.service().requestKeyRotation(walletId, change, caller.id)).state,
-    );
+    this.availability.assertAvailable();
+    return view(orRefused(await this.keyRotation.request(walletId, change, caller.id)).state);
   }
 
   /** ...and approved by a different admin or approver: only then is the new key generated in the HSM. */
@@ -129,10 +147,8 @@ export class WalletsController {
     @Param('requestId') requestId: string,
     @CurrentCaller() caller: Caller,
   ) {
-    return view(
-      orRefused(await this.runtime.service().approveKeyRotation(walletId, requestId, caller.id))
-        .state,
-    );
+    this.availability.assertAvailable();
+    return view(orRefused(await this.keyRotation.approve(walletId, requestId, caller.id)).state);
   }
 }
 
@@ -143,21 +159,29 @@ export class WalletsController {
  */
 @Controller('v1/custodians')
 export class CustodiansController {
-  constructor(@Inject(WalletRuntime) private readonly runtime: WalletRuntime) {}
+  constructor(
+    @Inject(WalletAvailability) private readonly availability: WalletAvailability,
+    @Inject(WALLET_CONTEXT) private readonly context: WalletContext,
+    @Inject(RegisterCustodian) private readonly custodianRegistration: RegisterCustodian,
+    @Inject(RequestKeyAccessChange) private readonly changeRequests: RequestKeyAccessChange,
+    @Inject(DecideKeyAccessChange) private readonly changeDecisions: DecideKeyAccessChange,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('admin')
   async register(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseBody(custodian, body);
-    orRefused(await this.runtime.service().registerCustodian(input, caller.id));
+    this.availability.assertAvailable();
+    orRefused(await this.custodianRegistration.execute(input, caller.id));
     return view(input);
   }
 
   @Get()
   @Roles('admin', 'approver', 'auditor')
   async roster() {
-    const roster = await this.runtime.service().roster();
+    this.availability.assertAvailable();
+    const roster = await loadRoster(this.context);
     const walletIds = [...roster.grants.keys()];
     return {
       custodians: [...roster.custodians.values()].map((entry) => ({
@@ -173,9 +197,8 @@ export class CustodiansController {
   @Roles('admin')
   async requestChange(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const change = parseBody(accessChange, body);
-    const result = orRefused(
-      await this.runtime.service().requestKeyAccessChange(change, caller.id),
-    );
+    this.availability.assertAvailable();
+    const result = orRefused(await this.changeRequests.execute(change, caller.id));
     return view(result.state.changes.get(change.changeId));
   }
 
@@ -189,10 +212,9 @@ export class CustodiansController {
     @CurrentCaller() caller: Caller,
   ) {
     const decision = parseBody(accessDecision, body);
+    this.availability.assertAvailable();
     const result = orRefused(
-      await this.runtime
-        .service()
-        .decideKeyAccessChange(changeId, decision.decision, decision.reason, caller.id),
+      await this.changeDecisions.execute(changeId, decision.decision, decision.reason, caller.id),
     );
     return view(result.state.changes.get(changeId));
   }
