@@ -1,6 +1,9 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
   depositDecider,
   type DepositCommand,
+  type DepositEvent,
+  type DepositReviewReason,
   type DepositState,
   type ObservedTransfer,
 } from './deposit';
@@ -51,24 +54,88 @@ const confirm = (confirmations: number): DepositCommand => ({
   confirmations,
   at: '2026-11-24T09:00:36.000Z',
 });
-function after(...commands: DepositCommand[]) {
-  let state: DepositState | undefined;
-  const events: string[] = [];
-  for (const command of commands) {
-    const decision = depositDecider.decide(command, state, facts);
-    if (!decision.ok) throw new Error(decision.error.code);
-    events.push(...decision.events.map((event) => event.type));
-    state = decision.events.reduce(depositDecider.evolve, state);
-  }
-  return { state, events };
-}
+
+// events: the deposit stream's past, as the commands of this spec record it
+const observed = (clientId: string | null): DepositEvent => ({
+  type: 'DepositObserved',
+  data: { ...transfer, clientId, at: t0 },
+});
+const flagged = (reason: DepositReviewReason, candidates: string[]): DepositEvent => ({
+  type: 'DepositFlaggedForReview',
+  data: { depositId: transfer.depositId, reason, candidates, at: t0 },
+});
+/** observe(['alice']): alice's. */
+const observedForAlice = [observed('alice')];
+/** observe([]): nobody's, flagged. */
+const observedForNobody = [observed(null), flagged('source-not-allow-listed', [])];
+/** observe(['alice', 'bob']): on two lists, flagged with both. */
+const observedForTwo = [observed(null), flagged('source-on-several-allow-lists', ['alice', 'bob'])];
+/** ops-1 proposes bob (propose('bob')). */
+const proposedBob: DepositEvent = {
+  type: 'DepositAttributionProposed',
+  data: {
+    depositId: transfer.depositId,
+    clientId: 'bob',
+    proposedBy: 'ops-1',
+    reason: 'evidence',
+    at: t0,
+  },
+};
+/** decide(decidedBy, decision): bob's attribution decided at 10:00, and attributed when approved. */
+const decidedBob = (decidedBy: string, decision: 'approve' | 'reject'): DepositEvent[] => {
+  const at = '2026-11-24T10:00:00.000Z';
+  const depositId = transfer.depositId;
+  return [
+    {
+      type: 'DepositAttributionDecided',
+      data: { depositId, clientId: 'bob', decision, decidedBy, reason: 'checked', at },
+    },
+    ...(decision === 'approve'
+      ? [{ type: 'DepositAttributed', data: { depositId, clientId: 'bob', at } } as const]
+      : []),
+  ];
+};
+const attributed = (clientId: string): DepositEvent => ({
+  type: 'DepositAttributed',
+  data: { depositId: transfer.depositId, clientId, at: '2026-11-25T09:00:00.000Z' },
+});
+/** confirm(confirmations) of alice's deposit. */
+const confirmed = (confirmations: number): DepositEvent => ({
+  type: 'DepositConfirmed',
+  data: {
+    depositId: transfer.depositId,
+    clientId: 'alice',
+    asset: 'ETH',
+    amountMinor: transfer.amountMinor,
+    walletId: 'w-hot',
+    chain: 'ethereum',
+    transactionHash: transfer.transactionHash,
+    confirmations,
+    confirmedAt: '2026-11-24T09:00:36.000Z',
+  },
+});
+const deposits = deciderSpecification(depositDecider);
+/** The deposit after `events`. */
+const given = (...events: DepositEvent[]): DepositState | undefined => deposits.given(events).state;
+const typesOf = (decision: { ok: boolean; events?: readonly DepositEvent[] }) =>
+  (decision.events ?? []).map((event) => event.type);
 
 describe('deposits (HK-11h, TW-13 confirmation time)', () => {
   it("HK-11h given a deposit from an address on exactly one client's proven allow-list, then it is theirs and credited once it has the wallet's confirmations, with the confirmation time", () => {
-    expect(after(observe(['alice']), confirm(2)).events).toEqual(['DepositObserved']);
-    const { events } = after(observe(['alice']), confirm(2), confirm(3), confirm(4));
-    expect(events).toEqual(['DepositObserved', 'DepositConfirmed']); // once, however often it is confirmed again
-    const decision = depositDecider.decide(confirm(3), after(observe(['alice'])).state, facts);
+    deposits
+      .given([])
+      .when(observe(['alice']), facts)
+      .thenEmits(observedForAlice);
+    deposits.given(observedForAlice).when(confirm(2), facts).thenEmitsNothing();
+    // once, however often it is confirmed again
+    expect(typesOf(deposits.given(observedForAlice).when(confirm(3), facts).decision)).toEqual([
+      'DepositConfirmed',
+    ]);
+    deposits
+      .given([...observedForAlice, confirmed(3)])
+      .when(confirm(4), facts)
+      .thenEmitsNothing();
+    const decision = depositDecider.decide(confirm(3), given(...observedForAlice), facts);
     expect(decision.ok && decision.events[0]?.data).toMatchObject({
       clientId: 'alice',
       amountMinor: 5n * 10n ** 17n,
@@ -78,10 +145,11 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
   });
 
   it('HK-11h given a deposit from an address on no allow-list, or on several, then it is flagged for review and credited to nobody', () => {
-    expect(after(observe([]), confirm(10)).events).toEqual([
+    expect(typesOf(depositDecider.decide(observe([]), undefined, facts))).toEqual([
       'DepositObserved',
       'DepositFlaggedForReview',
     ]);
+    deposits.given(observedForNobody).when(confirm(10), facts).thenEmitsNothing();
     const decision = depositDecider.decide(observe(['bob', 'alice']), undefined, facts);
     expect(decision.ok && decision.events[1]?.data).toMatchObject({
       reason: 'source-on-several-allow-lists',
@@ -96,20 +164,23 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
       senderAllowListedFor: candidates,
       at: '2026-11-25T09:00:00.000Z',
     });
-    expect(
-      after(observe([]), reattribute([]), reattribute(['alice', 'bob']), confirm(10)).events,
-    ).toEqual(['DepositObserved', 'DepositFlaggedForReview']);
-    const { events, state } = after(observe([]), reattribute(['carol']), confirm(10));
-    expect(events).toEqual([
-      'DepositObserved',
-      'DepositFlaggedForReview',
-      'DepositAttributed',
-      'DepositConfirmed',
-    ]);
-    expect(state?.clientId).toBe('carol');
-    expect(after(observe(['alice']), reattribute(['carol'])).state?.clientId).toBe('alice'); // an attributed deposit stays its client's
+    const flaggedForNobody = deposits.given(observedForNobody);
+    flaggedForNobody.when(reattribute([]), facts).thenEmitsNothing();
+    flaggedForNobody.when(reattribute(['alice', 'bob']), facts).thenEmitsNothing();
+    flaggedForNobody.when(confirm(10), facts).thenEmitsNothing();
+    flaggedForNobody.when(reattribute(['carol']), facts).thenEmits([attributed('carol')]);
+    const carols = deposits.given([...observedForNobody, attributed('carol')]);
+    expect(typesOf(carols.when(confirm(10), facts).decision)).toEqual(['DepositConfirmed']);
+    expect(carols.state?.clientId).toBe('carol');
+    deposits
+      .given(observedForAlice)
+      .when(reattribute(['carol']), facts)
+      .thenEmitsNothing(); // an attributed deposit stays its client's
     // flagged because its sender was on two lists: one list shrinking later does not hand it to the other client
-    expect(after(observe(['alice', 'bob']), reattribute(['bob'])).state?.clientId).toBeNull();
+    deposits
+      .given(observedForTwo)
+      .when(reattribute(['bob']), facts)
+      .thenEmitsNothing();
   });
 
   it("HK-11h given a deposit from an address on two clients' lists, then a reviewer proposes one of them and a different one approves; nobody else, never the proposer", () => {
@@ -129,7 +200,7 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
       decidedBy: by,
       at: t0,
     });
-    const flagged = after(observe(['alice', 'bob'])).state;
+    const flagged = given(...observedForTwo);
     const code = (command: DepositCommand, state: DepositState | undefined) => {
       const decision = depositDecider.decide(command, state, facts);
       return decision.ok
@@ -137,24 +208,21 @@ describe('deposits (HK-11h, TW-13 confirmation time)', () => {
         : [decision.error.code, decision.error.path];
     };
     expect(code(propose('carol'), flagged)).toEqual(['ALLOWLIST_ADDRESS_NOT_LISTED', 'clientId']);
-    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    const proposed = given(...observedForTwo, proposedBob);
     expect(code(decide('ops-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
     expect(code(decide('approver-1'), proposed)).toEqual([
       'DepositAttributionDecided',
       'DepositAttributed',
     ]);
-    expect(
-      after(observe(['alice', 'bob']), propose('bob'), decide('approver-1', 'reject')).state
-        ?.clientId,
-    ).toBeNull();
-    expect(code(propose('alice'), after(observe([])).state)).toEqual([
+    expect(code(decide('approver-1', 'reject'), proposed)).toEqual(['DepositAttributionDecided']);
+    expect(code(propose('alice'), given(...observedForNobody))).toEqual([
       'DEPOSIT_NOT_UNDER_REVIEW',
       'depositId',
     ]); // an unknown sender proves the address instead
   });
 
   it('given the same transfer observed again, then nothing new; the same id with another amount is DEPOSIT_ID_CONFLICT', () => {
-    const { state } = after(observe(['alice']));
+    const state = given(...observedForAlice);
     expect(depositDecider.decide(observe(['alice']), state, facts)).toEqual({
       ok: true,
       events: [],
@@ -220,7 +288,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it("TW-13 given a wallet asking for 3 confirmations, when the deposit has exactly 3, then DepositConfirmed carries exactly the contract's fields", () => {
-    expect(depositDecider.decide(confirm(3), after(observe(['alice'])).state, facts)).toEqual({
+    expect(depositDecider.decide(confirm(3), given(...observedForAlice), facts)).toEqual({
       ok: true,
       events: [
         {
@@ -242,20 +310,20 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it('TW-13 given a wallet asking for 3 confirmations, when the deposit has 2 (one below), then nothing is credited yet', () => {
-    expect(depositDecider.decide(confirm(2), after(observe(['alice'])).state, facts)).toEqual({
+    expect(depositDecider.decide(confirm(2), given(...observedForAlice), facts)).toEqual({
       ok: true,
       events: [],
     });
   });
 
   it('TW-13 given a deposit already confirmed, when the confirmation is replayed, then nothing new; the state says confirmed', () => {
-    const { state } = after(observe(['alice']), confirm(3));
+    const state = given(...observedForAlice, confirmed(3));
     expect(state?.confirmed).toBe(true);
     expect(depositDecider.decide(confirm(3), state, facts)).toEqual({ ok: true, events: [] });
   });
 
   it('HK-11h given a deposit credited to nobody (flagged), when it has every confirmation, then nothing is credited', () => {
-    expect(depositDecider.decide(confirm(3), after(observe([])).state, facts)).toEqual({
+    expect(depositDecider.decide(confirm(3), given(...observedForNobody), facts)).toEqual({
       ok: true,
       events: [],
     });
@@ -291,7 +359,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
         },
       ],
     });
-    expect(after(observe([])).state).toEqual({
+    expect(given(...observedForNobody)).toEqual({
       transfer,
       clientId: null,
       confirmed: false,
@@ -330,23 +398,21 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it('given the same transfer observed again with other senders proven, then nothing new (the transfer is what identifies it)', () => {
-    expect(depositDecider.decide(observe(['bob']), after(observe(['alice'])).state, facts)).toEqual(
-      {
-        ok: true,
-        events: [],
-      },
-    );
+    expect(depositDecider.decide(observe(['bob']), given(...observedForAlice), facts)).toEqual({
+      ok: true,
+      events: [],
+    });
     expect(
       outcome(
         { ...observe(['alice']), transfer: { ...transfer, blockNumber: 11n } } as DepositCommand,
-        after(observe(['alice'])).state,
+        given(...observedForAlice),
       ),
     ).toEqual(['DEPOSIT_ID_CONFLICT', 'transfer.depositId']);
   });
 
   it("HK-11h given an unknown sender proven since to be one client's address, then DepositAttributed names that client at the reattribution time", () => {
     expect(
-      depositDecider.decide(reattribute(['carol', 'carol']), after(observe([])).state, facts),
+      depositDecider.decide(reattribute(['carol', 'carol']), given(...observedForNobody), facts),
     ).toEqual({
       ok: true,
       events: [
@@ -363,9 +429,9 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it("HK-11h given a deposit attributed once its sender was proven, when another client's proof of the sender arrives later, then it stays with the first", () => {
-    const { events, state } = after(observe([]), reattribute(['carol']), reattribute(['dave']));
-    expect(events).toEqual(['DepositObserved', 'DepositFlaggedForReview', 'DepositAttributed']);
-    expect(state?.clientId).toBe('carol');
+    const carols = deposits.given([...observedForNobody, attributed('carol')]);
+    carols.when(reattribute(['dave']), facts).thenEmitsNothing();
+    expect(carols.state?.clientId).toBe('carol');
   });
 
   it('HK-11h given the wallet is not client-segregated when the sender is proven, then the machine attributes nothing', () => {
@@ -373,14 +439,16 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       ...facts,
       wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
     };
-    expect(depositDecider.decide(reattribute(['carol']), after(observe([])).state, house)).toEqual({
+    expect(
+      depositDecider.decide(reattribute(['carol']), given(...observedForNobody), house),
+    ).toEqual({
       ok: true,
       events: [],
     });
   });
 
   it("HK-11h given a deposit from one client's address, then its state is that client's, unconfirmed, unflagged, with no candidates and no proposal", () => {
-    expect(after(observe(['alice'])).state).toEqual({
+    expect(given(...observedForAlice)).toEqual({
       transfer,
       clientId: 'alice',
       confirmed: false,
@@ -391,7 +459,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it("HK-11h given a reviewer's proposal, then DepositAttributionProposed carries it and a second proposal waits: DEPOSIT_ATTRIBUTION_PENDING", () => {
-    const flagged = after(observe(['alice', 'bob'])).state;
+    const flagged = given(...observedForTwo);
     expect(depositDecider.decide(propose('bob'), flagged, facts)).toEqual({
       ok: true,
       events: [
@@ -407,7 +475,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
         },
       ],
     });
-    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    const proposed = given(...observedForTwo, proposedBob);
     expect(proposed?.proposal).toEqual({
       clientId: 'bob',
       proposedBy: 'ops-1',
@@ -420,10 +488,11 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it('HK-11h given a proposal without a reason, or about an attributed deposit, then REASON_REQUIRED or DEPOSIT_NOT_UNDER_REVIEW', () => {
-    expect(
-      outcome(propose('bob', { reason: ' ' }), after(observe(['alice', 'bob'])).state),
-    ).toEqual(['REASON_REQUIRED', 'reason']);
-    expect(outcome(propose('alice'), after(observe(['alice'])).state)).toEqual([
+    expect(outcome(propose('bob', { reason: ' ' }), given(...observedForTwo))).toEqual([
+      'REASON_REQUIRED',
+      'reason',
+    ]);
+    expect(outcome(propose('alice'), given(...observedForAlice))).toEqual([
       'DEPOSIT_NOT_UNDER_REVIEW',
       'depositId',
     ]);
@@ -431,13 +500,13 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     expect(
       outcome(
         propose('alice'),
-        after(observe(['alice', 'bob']), propose('bob'), decide('ops-2')).state,
+        given(...observedForTwo, proposedBob, ...decidedBob('ops-2', 'approve')),
       ),
     ).toEqual(['DEPOSIT_NOT_UNDER_REVIEW', 'depositId']);
   });
 
   it('maker-checker: given a proposal by ops-1, then ops-1 cannot decide it; ops-2 approving attributes it to the proposed client, with both events', () => {
-    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    const proposed = given(...observedForTwo, proposedBob);
     expect(outcome(decide('ops-1'), proposed)).toEqual(['MAKER_CHECKER_SAME_PERSON', 'decidedBy']);
     expect(depositDecider.decide(decide('ops-2'), proposed, facts)).toEqual({
       ok: true,
@@ -459,12 +528,20 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
         },
       ],
     });
-    const approved = after(observe(['alice', 'bob']), propose('bob'), decide('ops-2'), confirm(3));
-    expect(approved.state).toMatchObject({ clientId: 'bob', proposal: null, confirmed: true });
+    const bobs = deposits.given([
+      ...observedForTwo,
+      proposedBob,
+      ...decidedBob('ops-2', 'approve'),
+    ]);
+    const { decision } = bobs.when(confirm(3), facts);
+    expect(typesOf(decision)).toEqual(['DepositConfirmed']);
+    expect(
+      (decision.ok ? decision.events : []).reduce(depositDecider.evolve, bobs.state),
+    ).toMatchObject({ clientId: 'bob', proposal: null, confirmed: true });
   });
 
   it("maker-checker: given a proposal, when ops-2 rejects it, then only DepositAttributionDecided (reject); the deposit stays nobody's and may be proposed again", () => {
-    const proposed = after(observe(['alice', 'bob']), propose('bob')).state;
+    const proposed = given(...observedForTwo, proposedBob);
     expect(depositDecider.decide(decide('ops-2', 'reject'), proposed, facts)).toEqual({
       ok: true,
       events: [
@@ -481,11 +558,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
         },
       ],
     });
-    const rejected = after(
-      observe(['alice', 'bob']),
-      propose('bob'),
-      decide('ops-2', 'reject'),
-    ).state;
+    const rejected = given(...observedForTwo, proposedBob, ...decidedBob('ops-2', 'reject'));
     expect(rejected).toMatchObject({ clientId: null, proposal: null });
     expect(outcome(propose('alice', { proposedBy: 'ops-3' }), rejected)).toEqual([
       'DepositAttributionProposed',
@@ -493,15 +566,12 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 
   it('maker-checker: given no proposal, or a decision without a reason, then DEPOSIT_NOT_UNDER_REVIEW or REASON_REQUIRED', () => {
-    expect(outcome(decide('ops-2'), after(observe(['alice', 'bob'])).state)).toEqual([
+    expect(outcome(decide('ops-2'), given(...observedForTwo))).toEqual([
       'DEPOSIT_NOT_UNDER_REVIEW',
       'depositId',
     ]);
     expect(
-      outcome(
-        decide('ops-2', 'approve', '  '),
-        after(observe(['alice', 'bob']), propose('bob')).state,
-      ),
+      outcome(decide('ops-2', 'approve', '  '), given(...observedForTwo, proposedBob)),
     ).toEqual(['REASON_REQUIRED', 'reason']);
   });
 
@@ -530,14 +600,14 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     const state = [decision]
       .flatMap((d) => (d.ok ? d.events : []))
       .reduce(depositDecider.evolve, undefined);
-    expect(state).toEqual(after(observe(['alice'])).state); // an alert changes nothing in the deposit
+    expect(state).toEqual(given(...observedForAlice)); // an alert changes nothing in the deposit
   });
 
   it('given deposit events for a deposit never observed, then confirming or attributing is an assertion failure and review events leave nothing', () => {
-    const confirmed = depositDecider.decide(confirm(3), after(observe(['alice'])).state, facts);
+    const confirmed = depositDecider.decide(confirm(3), given(...observedForAlice), facts);
     const attributed = depositDecider.decide(
       reattribute(['carol']),
-      after(observe([])).state,
+      given(...observedForNobody),
       facts,
     );
     expect(() =>
@@ -547,14 +617,10 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
       (attributed.ok ? attributed.events : []).reduce(depositDecider.evolve, undefined),
     ).toThrow('assertion');
     const flagged = depositDecider.decide(observe([]), undefined, facts);
-    const proposed = depositDecider.decide(
-      propose('bob'),
-      after(observe(['alice', 'bob'])).state,
-      facts,
-    );
+    const proposed = depositDecider.decide(propose('bob'), given(...observedForTwo), facts);
     const decided = depositDecider.decide(
       decide('ops-2', 'reject'),
-      after(observe(['alice', 'bob']), propose('bob')).state,
+      given(...observedForTwo, proposedBob),
       facts,
     );
     const reviewEvents = [flagged, proposed, decided]
