@@ -1,3 +1,4 @@
+import { deciderSpecification } from '@custody/decider/testing';
 import {
   APPROVAL_TTL_MS_MAX,
   keySigningProblem,
@@ -143,13 +144,8 @@ describe('key rotation, maker-checker (HK-11a)', () => {
     approvedBy,
     at,
   });
-  const pending = (() => {
-    const decision = walletDecider.decide(request, state, policy);
-    return (decision.ok ? decision.events : []).reduce(
-      walletDecider.evolve,
-      state as ReturnType<typeof walletDecider.evolve>,
-    );
-  })();
+  const { type: _type, ...requested } = request;
+  const pending = walletDecider.evolve(state, { type: 'KeyRotationRequested', data: requested });
   const code = (decision: ReturnType<typeof walletDecider.decide>) =>
     decision.ok
       ? decision.events.map((event) => event.type)
@@ -290,9 +286,12 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
   });
 
   it('given the registration retried with the same content (keys in another order), then nothing new; other content or another quorum is WALLET_ALREADY_REGISTERED', () => {
-    const state = [walletDecider.decide(register(), undefined, policy)]
-      .flatMap((decision) => (decision.ok ? decision.events : []))
-      .reduce(walletDecider.evolve, undefined);
+    const { state } = deciderSpecification(walletDecider).given([
+      {
+        type: 'WalletRegistered',
+        data: { ...registration, quorum, confirmationsRequired: 12, registeredBy: 'admin-1', at },
+      },
+    ]);
     expect(state).toEqual({ registration, quorum, confirmationsRequired: 12, registeredAt: at });
     const reordered = Object.fromEntries(
       Object.entries(registration).reverse(),
@@ -423,12 +422,20 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
     decision.ok
       ? decision.events.map((event) => event.type)
       : [decision.error.code, decision.error.path];
-  const apply = (from: WalletState | undefined, command: WalletCommand) => {
-    const decision = walletDecider.decide(command, from, policy);
-    if (!decision.ok) throw new Error(decision.error.code);
-    return decision.events.reduce(walletDecider.evolve, from);
-  };
-  const pending = apply(state, request());
+  /** The rotation request() records: ROT-1, asked for by admin-1, waiting for approval. */
+  const pending = walletDecider.evolve(state, {
+    type: 'KeyRotationRequested',
+    data: {
+      walletId: registration.walletId,
+      requestId: 'ROT-1',
+      location: newKey.location,
+      backups: newKey.backups,
+      rotationDueAt: newKey.rotationDueAt,
+      reason: 'annual',
+      requestedBy: 'admin-1',
+      at,
+    },
+  });
 
   it('HK-11a given a registered wallet, when a rotation is requested with a reason, then KeyRotationRequested carries the whole request and the wallet waits for approval', () => {
     expect(walletDecider.decide(request(), state, policy)).toEqual({
@@ -529,7 +536,8 @@ describe('key rotation: request and approval (HK-11a, HK-11b, HK-11f, maker-chec
         },
       ],
     });
-    expect(apply(pending, rotate())).toEqual({
+    const rotated = walletDecider.decide(rotate(), pending, policy);
+    expect((rotated.ok ? rotated.events : []).reduce(walletDecider.evolve, pending)).toEqual({
       ...state,
       registration: {
         ...registration,
