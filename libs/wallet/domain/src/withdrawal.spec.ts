@@ -107,7 +107,7 @@ function run(state: WithdrawalState | undefined, command: Later, facts = progres
 }
 
 // events: the stream's past, as the commands of this spec record it
-const requested: WithdrawalEvent = {
+const requested: Extract<WithdrawalEvent, { type: 'WithdrawalRequested' }> = {
   type: 'WithdrawalRequested',
   data: {
     withdrawalId: 'W-1',
@@ -530,18 +530,19 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
       ...progress,
       wallet: { ...wallet, quorum: { ...wallet.quorum, spanDepartmentsOrSites: true } },
     };
-    const requested = withdrawalDecider.decide(request, undefined, {
-      ...requestFacts,
-      wallet: spanning.wallet,
-    });
-    let state = (requested.ok ? requested.events : []).reduce(
-      withdrawalDecider.evolve,
-      undefined as WithdrawalState | undefined,
-    );
-    for (const command of [prepare(HASH_A), approve('ann'), approve('ben')])
-      state = run(state, command, spanning).state;
-    expect(state?.approvedAt).toBeUndefined();
-    const { decision } = run(state, approve('cat'), spanning);
+    const history: WithdrawalEvent[] = [
+      { ...requested, data: { ...requested.data, quorum: spanning.wallet.quorum } },
+      prepared(HASH_A),
+      approvedBy('ann'),
+    ];
+    // ann and ben: treasury, HK-DC1 both; no quorum reached
+    withdrawals
+      .given(history)
+      .when(approve('ben'), spanning)
+      .thenEmits([approvedBy('ben')]);
+    const { decision } = withdrawals
+      .given([...history, approvedBy('ben')])
+      .when(approve('cat'), spanning);
     expect(decision.ok && decision.events.map((event) => event.type)).toContain(
       'WithdrawalApproved',
     );
