@@ -1446,25 +1446,39 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       clientId: null,
       quorum: { required: 3 },
     });
-    let state = (decision.ok ? decision.events : []).reduce(
-      withdrawalDecider.evolve,
-      undefined as WithdrawalState | undefined,
-    );
     const three = {
       ...progress,
       quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) },
     };
-    for (const command of [
+    const { type: _type, at: _at, ...asked } = transfer;
+    const approvedOfTransfer = (custodianId: string): WithdrawalEvent => ({
+      type: 'SigningApproved',
+      data: { withdrawalId: 'T-1', custodianId, payloadHash: HASH_A, at: minutes(1) },
+    });
+    let state = withdrawals.given([
       {
-        ...prepare(HASH_A),
-        withdrawalId: 'T-1',
-        payload: payload(HASH_A, { destinationAddress: cold.registration.address }),
+        type: 'WithdrawalRequested',
+        data: {
+          ...asked,
+          chain: 'ethereum',
+          quorum: { ...wallet.quorum, required: 3 },
+          direction: 'hot-to-cold',
+          policyVersion: 'default-1',
+          at: t0,
+        },
       },
-      { ...approve('ann'), withdrawalId: 'T-1' },
-      { ...approve('ben'), withdrawalId: 'T-1' },
-    ]) {
-      state = run(state, command as Later, three).state;
-    }
+      {
+        type: 'SigningPayloadPrepared',
+        data: {
+          withdrawalId: 'T-1',
+          payload: payload(HASH_A, { destinationAddress: cold.registration.address }),
+          voidedApprovals: 0,
+          at: t0,
+        },
+      },
+      approvedOfTransfer('ann'),
+      approvedOfTransfer('ben'),
+    ]).state;
     const third = withdrawalDecider.decide(
       { ...approve('cat'), withdrawalId: 'T-1' } as Later,
       state,
