@@ -793,42 +793,26 @@ describe('withdrawal on chain', () => {
       registration: { ...wallet.registration, assets: ['ETH', 'USDT'] },
     };
     const facts = { ...progress, wallet: tokenWallet };
-    const requested = withdrawalDecider.decide(
-      { ...request, asset: 'USDT', amountMinor: 5_000_000n },
-      undefined,
-      { ...requestFacts, wallet: tokenWallet },
-    );
-    let state = (requested.ok ? requested.events : []).reduce(
-      withdrawalDecider.evolve,
-      undefined as WithdrawalState | undefined,
-    );
-    const steps: Later[] = [
+    const usdt = { asset: 'USDT', amountMinor: 5_000_000n };
+    const { state } = withdrawals.given([
+      { ...requested, data: { ...requested.data, ...usdt } },
+      ...approvedByAnnAndCat.map((event): WithdrawalEvent => {
+        if (event.type === 'SigningPayloadPrepared')
+          return {
+            ...event,
+            data: { ...event.data, payload: payload(HASH_A, usdt) },
+          };
+        if (event.type === 'WithdrawalApproved')
+          return { ...event, data: { ...event.data, ...usdt } };
+        return event;
+      }),
+      holdConfirmed(),
+      ...signedWithKey,
       {
-        type: 'PrepareSigningPayload',
-        withdrawalId: 'W-1',
-        payload: payload(HASH_A, { asset: 'USDT', amountMinor: 5_000_000n }),
-        at: t0,
+        type: 'WithdrawalBroadcast',
+        data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
       },
-      approve('ann'),
-      approve('cat'),
-      {
-        type: 'RecordLedgerHold',
-        withdrawalId: 'W-1',
-        hold: { ...held, asset: 'USDT', amountMinor: 5_000_000n },
-        at: minutes(2),
-      },
-      {
-        type: 'RecordSignature',
-        withdrawalId: 'W-1',
-        keyId: 'k-hot',
-        payloadHash: HASH_A,
-        transactionHash: HASH_B,
-        signedTransaction: '0x02f8',
-        at: minutes(3),
-      },
-      { type: 'RecordBroadcast', withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
-    ];
-    for (const step of steps) state = run(state, step, facts).state;
+    ]);
     const decision = withdrawalDecider.decide(outcome('success', 3), state, facts);
     expect(decision).toEqual({
       ok: true,
