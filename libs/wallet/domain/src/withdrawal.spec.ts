@@ -1434,35 +1434,11 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       ...progress,
       quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) },
     };
-    const { type: _type, at: _at, ...asked } = transfer;
-    const approvedOfTransfer = (custodianId: string): WithdrawalEvent => ({
-      type: 'SigningApproved',
-      data: { withdrawalId: 'T-1', custodianId, payloadHash: HASH_A, at: minutes(1) },
-    });
-    let state = withdrawals.given([
-      {
-        type: 'WithdrawalRequested',
-        data: {
-          ...asked,
-          chain: 'ethereum',
-          quorum: { ...wallet.quorum, required: 3 },
-          direction: 'hot-to-cold',
-          policyVersion: 'default-1',
-          at: t0,
-        },
-      },
-      {
-        type: 'SigningPayloadPrepared',
-        data: {
-          withdrawalId: 'T-1',
-          payload: payload(HASH_A, { destinationAddress: cold.registration.address }),
-          voidedApprovals: 0,
-          at: t0,
-        },
-      },
-      approvedOfTransfer('ann'),
-      approvedOfTransfer('ben'),
-    ]).state;
+    let state: WithdrawalState | undefined = givenTransfer(
+      transferPrepared,
+      transferApprovedBy('ann'),
+      transferApprovedBy('ben'),
+    );
     const third = withdrawalDecider.decide(
       { ...approve('cat'), withdrawalId: 'T-1' } as Later,
       state,
@@ -1528,6 +1504,55 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     ]);
   });
 
+  // events: the transfer's past, as the steps below record it
+  const { type: _type, at: _at, ...asked } = transfer;
+  /** T-1 requested: hot to cold, the policy's quorum of three. */
+  const transferRequested: WithdrawalEvent = {
+    type: 'WithdrawalRequested',
+    data: {
+      ...asked,
+      chain: 'ethereum',
+      quorum: { ...wallet.quorum, required: 3 },
+      direction: 'hot-to-cold',
+      policyVersion: 'default-1',
+      at: t0,
+    },
+  };
+  const transferPrepared: WithdrawalEvent = {
+    type: 'SigningPayloadPrepared',
+    data: {
+      withdrawalId: 'T-1',
+      payload: payload(HASH_A, { destinationAddress: cold.registration.address }),
+      voidedApprovals: 0,
+      at: t0,
+    },
+  };
+  const transferApprovedBy = (custodianId: string): WithdrawalEvent => ({
+    type: 'SigningApproved',
+    data: { withdrawalId: 'T-1', custodianId, payloadHash: HASH_A, at: minutes(1) },
+  });
+  /** ann, ben and cat approve: the quorum is reached (no WithdrawalApproved: nothing to hold). */
+  const approvedByThree: readonly WithdrawalEvent[] = [
+    transferPrepared,
+    transferApprovedBy('ann'),
+    transferApprovedBy('ben'),
+    transferApprovedBy('cat'),
+    {
+      type: 'SigningQuorumReached',
+      data: {
+        withdrawalId: 'T-1',
+        payloadHash: HASH_A,
+        custodians: ['ann', 'ben', 'cat'],
+        at: minutes(1),
+      },
+    },
+  ];
+  /** T-1 after its request and then `events`. */
+  const givenTransfer = (...events: WithdrawalEvent[]): WithdrawalState => {
+    const { state } = withdrawals.given([transferRequested, ...events]);
+    if (state === undefined) throw new Error('no state');
+    return state;
+  };
   const three: WithdrawalProgressFacts = {
     ...progress,
     quorum: { ...progress.quorum, keyHolders: new Set(['ann', 'ben', 'cat']) },
@@ -1562,30 +1587,39 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
       at: minutes(4),
     },
   } as const;
-  const givenTransfer = (...commands: Later[]): WithdrawalState => {
-    const requested = withdrawalDecider.decide(transfer, undefined, facts);
-    let state = (requested.ok ? requested.events : []).reduce(
-      withdrawalDecider.evolve,
-      undefined as WithdrawalState | undefined,
-    );
-    for (const command of commands) {
-      const decision = withdrawalDecider.decide(command, state, three);
-      if (!decision.ok) throw new Error(`given ${command.type}: ${decision.error.code}`);
-      state = decision.events.reduce(withdrawalDecider.evolve, state);
-    }
-    if (state === undefined) throw new Error('no state');
-    return state;
-  };
-  const approved = () =>
-    givenTransfer(step.prepare, step.approve('ann'), step.approve('ben'), step.approve('cat'));
+  const approved = () => givenTransfer(...approvedByThree);
   const sent = () =>
     givenTransfer(
-      step.prepare,
-      step.approve('ann'),
-      step.approve('ben'),
-      step.approve('cat'),
-      step.sign,
-      step.broadcast,
+      ...approvedByThree,
+      {
+        type: 'WithdrawalSigned',
+        data: {
+          withdrawalId: 'T-1',
+          keyId: 'k-hot',
+          payloadHash: HASH_A,
+          approvedBy: ['ann', 'ben', 'cat'],
+          transactionHash: HASH_B,
+          signedTransaction: '0x02f8',
+          at: minutes(3),
+        },
+      },
+      {
+        type: 'KeyUsed',
+        data: {
+          keyId: 'k-hot',
+          walletId: 'w-hot',
+          purpose: 'internal-transfer',
+          reference: 'T-1',
+          payloadHash: HASH_A,
+          custodians: ['ann', 'ben', 'cat'],
+          requestedBy: 'ops-1',
+          at: minutes(3),
+        },
+      },
+      {
+        type: 'WithdrawalBroadcast',
+        data: { withdrawalId: 'T-1', transactionHash: HASH_B, at: minutes(4) },
+      },
     );
   const chainOutcome = (status: 'success' | 'reverted'): Later => ({
     type: 'RecordChainOutcome',
@@ -1806,7 +1840,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
           reason: 'window closed',
           at: minutes(2),
         },
-        givenTransfer(step.prepare),
+        givenTransfer(transferPrepared),
         three,
       ),
     ).toEqual({
