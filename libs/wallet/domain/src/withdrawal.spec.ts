@@ -707,12 +707,10 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
 describe('withdrawal on chain', () => {
   const signed = () => given(...approvedByAnnAndCat, holdConfirmed(), ...signedWithKey);
   const broadcast = () =>
-    run(signed(), {
-      type: 'RecordBroadcast',
-      withdrawalId: 'W-1',
-      transactionHash: HASH_B,
-      at: minutes(4),
-    }).state as WithdrawalState;
+    given(...approvedByAnnAndCat, holdConfirmed(), ...signedWithKey, {
+      type: 'WithdrawalBroadcast',
+      data: { withdrawalId: 'W-1', transactionHash: HASH_B, at: minutes(4) },
+    });
   const outcome = (status: 'success' | 'reverted', confirmations: number): Later => ({
     type: 'RecordChainOutcome',
     withdrawalId: 'W-1',
