@@ -1,14 +1,4 @@
-import {
-  decodeFunctionData,
-  erc20Abi,
-  getAddress,
-  keccak256,
-  parseTransaction,
-  recoverTransactionAddress,
-  toHex,
-  type Address,
-  type Hex,
-} from 'viem';
+import { getAddress, keccak256, toHex, type Address, type Hex } from 'viem';
 import type {
   ChainAdapter,
   ChainTransfer,
@@ -24,38 +14,21 @@ import {
   transferCall,
 } from './evm-transactions';
 import type { EvmSignature } from './key-vault';
+import {
+  readSignedTransfer,
+  SIMULATED_GAS_PRICE,
+  SimulatedChainError,
+  type SimulatedTransfer,
+} from './simulated-transaction';
+
+export {
+  SIMULATED_GAS_PRICE,
+  SimulatedChainError,
+  type SimulatedChainErrorCode,
+} from './simulated-transaction';
 
 /** A simulated chain keeps at most this many blocks (a demo or a test, not a node). */
 export const SIMULATED_BLOCKS_MAX = 1_000_000;
-/** The fee per gas the simulated chain charges: fixed, so fees are predictable. */
-export const SIMULATED_GAS_PRICE = 1_000_000_000n;
-
-export type SimulatedChainErrorCode =
-  | 'NONCE_MISMATCH'
-  | 'INSUFFICIENT_FUNDS'
-  | 'TRANSACTION_INVALID'
-  | 'ASSET_UNKNOWN'
-  | 'BLOCK_UNKNOWN';
-
-export class SimulatedChainError extends Error {
-  constructor(
-    readonly code: SimulatedChainErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SimulatedChainError';
-  }
-}
-
-interface SimulatedTransfer {
-  readonly asset: string;
-  readonly amountMinor: bigint;
-  readonly fromAddress: Address;
-  readonly toAddress: Address;
-  readonly transactionHash: Hex;
-  readonly logIndex: number | null;
-}
-
 interface SimulatedBlock {
   readonly number: bigint;
   readonly minedAtMs: number;
@@ -252,65 +225,19 @@ export class SimulatedChain implements ChainAdapter {
   async broadcast(signedTransaction: Hex): Promise<Hex> {
     const transactionHash = keccak256(signedTransaction);
     if (this.outcomes.has(transactionHash)) return transactionHash; // already mined: a re-broadcast changes nothing
-    const transaction = parseTransaction(signedTransaction);
-    if (
-      transaction.type !== 'eip1559' ||
-      transaction.chainId !== this.options.chainId ||
-      transaction.to == null ||
-      transaction.gas === undefined ||
-      transaction.maxFeePerGas === undefined
-    ) {
-      throw new SimulatedChainError(
-        'TRANSACTION_INVALID',
-        'an EIP-1559 transaction for this chain, with a recipient and gas',
-      );
-    }
-    const from = getAddress(
-      await recoverTransactionAddress({
-        serializedTransaction: signedTransaction as Parameters<
-          typeof recoverTransactionAddress
-        >[0]['serializedTransaction'],
-      }),
+    let expected = 0;
+    const { from, fee, moved } = await readSignedTransfer(
+      signedTransaction,
+      { chainId: this.options.chainId, feeAsset: this.feeAsset, assetOfToken: this.assetOfToken },
+      (sender, nonce) => {
+        expected = this.nonces.get(sender) ?? 0;
+        if (nonce !== expected)
+          throw new SimulatedChainError(
+            'NONCE_MISMATCH',
+            `nonce ${nonce} from ${sender}; the chain expects ${expected}`,
+          );
+      },
     );
-    const expected = this.nonces.get(from) ?? 0;
-    if (transaction.nonce !== expected)
-      throw new SimulatedChainError(
-        'NONCE_MISMATCH',
-        `nonce ${transaction.nonce} from ${from}; the chain expects ${expected}`,
-      );
-    const gasUsed =
-      transaction.data === undefined || transaction.data === '0x'
-        ? NATIVE_TRANSFER_GAS
-        : 2n * NATIVE_TRANSFER_GAS;
-    const fee = gasUsed * SIMULATED_GAS_PRICE;
-    const token = this.assetOfToken.get(getAddress(transaction.to));
-    let moved: SimulatedTransfer;
-    if (token === undefined) {
-      moved = {
-        asset: this.feeAsset,
-        amountMinor: transaction.value ?? 0n,
-        fromAddress: from,
-        toAddress: getAddress(transaction.to),
-        transactionHash,
-        logIndex: null,
-      };
-    } else {
-      const call = decodeFunctionData({ abi: erc20Abi, data: transaction.data ?? '0x' });
-      if (call.functionName !== 'transfer')
-        throw new SimulatedChainError(
-          'TRANSACTION_INVALID',
-          'only ERC-20 transfer calls are simulated',
-        );
-      const [to, amountMinor] = call.args;
-      moved = {
-        asset: token,
-        amountMinor,
-        fromAddress: from,
-        toAddress: getAddress(to),
-        transactionHash,
-        logIndex: 0,
-      };
-    }
     const nativeNeeded = fee + (moved.asset === this.feeAsset ? moved.amountMinor : 0n);
     if (
       this.balanceNow(from, this.feeAsset) < nativeNeeded ||

@@ -135,10 +135,6 @@ export class WalletService extends WalletSlices {
     return this.depositReviews.decide(depositId, decision, reason, actor);
   }
 
-  destinationProvenance(movement: WithdrawalState) {
-    return this.allowListFacts.destinationProvenance(movement);
-  }
-
   withdrawal(withdrawalId: string, transaction?: Transaction) {
     return this.withdrawalFacts.withdrawal(withdrawalId, transaction);
   }
