@@ -55,7 +55,10 @@ export function onChainCheck(facts: ComplianceFacts, profile: PolicyProfile): Ru
   return results;
 }
 
-/** TW-14 (last paragraph): one check of the ratios and the cap on chain, with the heights read and every rule's evidence. */
+/**
+ * TW-14 (last paragraph): one check of the ratios and the cap on chain, with the heights read and
+ * every rule's evidence.
+ */
 export interface OnChainCheckRecorded {
   readonly type: 'OnChainComplianceChecked';
   readonly data: {

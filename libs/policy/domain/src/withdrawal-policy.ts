@@ -181,7 +181,10 @@ export interface DecideWithdrawalPolicy {
   readonly at: string;
 }
 
-/** What a withdrawal is decided on besides its request: the client's books now, the limits, the policy in force. */
+/**
+ * What a withdrawal is decided on besides its request: the client's books now, the limits, the
+ * policy in force.
+ */
 export interface WithdrawalDecisionFacts extends Pick<
   WithdrawalPolicyFacts,
   'availableMinor' | 'withdrawnTodayMinor'
@@ -190,7 +193,10 @@ export interface WithdrawalDecisionFacts extends Pick<
   readonly profile: PolicyProfile;
 }
 
-/** A withdrawal's decision stream (`policy-withdrawal-<withdrawalId>`): decided once, the recorded decision its state. */
+/**
+ * A withdrawal's decision stream (`policy-withdrawal-<withdrawalId>`): decided once, the recorded
+ * decision its state.
+ */
 export const withdrawalDecisionDecider: Decider<
   DecideWithdrawalPolicy,
   WithdrawalPolicyDecided,

@@ -137,7 +137,10 @@ const challengeIssued = (command: AllowListCommand): AllowListEvent => {
     },
   };
 };
-/** CH-1 proven by the address's signature at minute 5, through `channel`, handed in by `submittedBy`, held for `holds`. */
+/**
+ * CH-1 proven by the address's signature at minute 5, through `channel`, handed in by
+ * `submittedBy`; held for what `facts` show.
+ */
 const signatureRecorded = (
   channel: AdditionChannel = 'client',
   submittedBy = EXCHANGE,
@@ -161,7 +164,10 @@ const signatureRecorded = (
     at: minutes(5),
   },
 });
-/** CH-1 listed: at once after the client's own proof (no approver), or when `approvedBy` approves the held addition at minute 30. */
+/**
+ * CH-1 listed: at once after the client's own proof (no approver), or when `approvedBy` approves
+ * the held addition at minute 30.
+ */
 const listedEvent = (
   approval: { readonly approvedBy: string; readonly reason: string } | null,
   requested: {

@@ -77,7 +77,9 @@ const requested = (
     at,
   },
 });
-/** The approval of a change and its effect (the custodian's access to w-cold granted or revoked). */
+/**
+ * The approval of a change and its effect (the custodian's access to w-cold granted or revoked).
+ */
 const approved = (
   changeId: string,
   custodianId: string,
@@ -98,7 +100,9 @@ const rejected = (changeId: string, rejectedBy: string): RosterEvent => ({
   type: 'KeyAccessChangeRejected',
   data: { changeId, rejectedBy, reason: 'checked the vetting file', at },
 });
-/** carol, registered, holding access to w-cold (C-1, requested by officer-1, approved by officer-2). */
+/**
+ * carol, registered, holding access to w-cold (C-1, requested by officer-1, approved by officer-2).
+ */
 const carolGranted = [
   registered('carol'),
   requested('C-1', 'carol'),
@@ -190,7 +194,8 @@ describe('key custodians and key access (TW-18, HK-11c): maker-checker', () => {
     given
       .when(request('C-1', 'carol', 'revoke'), facts)
       .thenRefuses('KEY_ACCESS_CHANGE_ID_TAKEN', 'changeId');
-    given.when(request('C-1', 'carol'), facts).thenEmitsNothing(); // the same request retried: no-op
+    // the same request retried: no-op
+    given.when(request('C-1', 'carol'), facts).thenEmitsNothing();
     given
       .when(register('carol', 'ops'), facts)
       .thenRefuses('CUSTODIAN_ALREADY_REGISTERED', 'custodian.custodianId');

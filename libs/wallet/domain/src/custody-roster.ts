@@ -309,7 +309,9 @@ export function evolveRoster(state: RosterState, event: RosterEvent): RosterStat
   }
 }
 
-/** The custodian roster's one stream: custodians and every key-access change, maker-checker (TW-18). */
+/**
+ * The custodian roster's one stream: custodians and every key-access change, maker-checker (TW-18).
+ */
 export const rosterDecider: Decider<
   RosterCommand,
   RosterEvent,

@@ -81,7 +81,9 @@ const proposedBob: DepositEvent = {
     at: t0,
   },
 };
-/** decide(decidedBy, decision): bob's attribution decided at 10:00, and attributed when approved. */
+/**
+ * decide(decidedBy, decision): bob's attribution decided at 10:00, and attributed when approved.
+ */
 const decidedBob = (decidedBy: string, decision: 'approve' | 'reject'): DepositEvent[] => {
   const at = '2026-11-24T10:00:00.000Z';
   const depositId = transfer.depositId;

@@ -335,7 +335,9 @@ export function evolveDeposit(
   }
 }
 
-/** A deposit's stream (`wallet-deposit-<depositId>`): observed, attributed or reviewed, confirmed. */
+/**
+ * A deposit's stream (`wallet-deposit-<depositId>`): observed, attributed or reviewed, confirmed.
+ */
 export const depositDecider: Decider<
   DepositCommand,
   DepositEvent,

@@ -35,5 +35,8 @@ export type WithdrawalFailedData = PublishedData<WithdrawalFailedV1['data']>;
 export type InternalTransferConfirmedData = PublishedData<InternalTransferConfirmedV1['data']>;
 /** custody.wallet.events.v1 NetworkFeePaid v1: a fee no WithdrawalConfirmed carries. */
 export type NetworkFeePaidData = PublishedData<NetworkFeePaidV1['data']>;
-/** custody.wallet.events.v1 WalletRegistered v1: a wallet, its key's custody and its quorum (HK-11a/b/f). */
+/**
+ * custody.wallet.events.v1 WalletRegistered v1: a wallet, its key's custody and its quorum
+ * (HK-11a/b/f).
+ */
 export type WalletRegisteredData = PublishedData<WalletRegisteredV1['data']>;

@@ -382,7 +382,10 @@ export function evolveWallet(
   }
 }
 
-/** A wallet's stream (`wallet-<walletId>`): its registration and key rotations, under the deployment's key custody policy. */
+/**
+ * A wallet's stream (`wallet-<walletId>`): its registration and key rotations, under the
+ * deployment's key custody policy.
+ */
 export const walletDecider: Decider<
   WalletCommand,
   WalletEvent,

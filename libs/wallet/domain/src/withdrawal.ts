@@ -1039,7 +1039,10 @@ export function evolveWithdrawal(
   }
 }
 
-/** The facts of a withdrawal stream's command: those of its request (a client withdrawal's or an internal transfer's), or those of any later step. */
+/**
+ * The facts of a withdrawal stream's command: those of its request (a client withdrawal's or an
+ * internal transfer's), or those of any later step.
+ */
 export type WithdrawalDeciderFacts =
   WithdrawalFacts | InternalTransferFacts | WithdrawalProgressFacts;
 
