@@ -1,9 +1,9 @@
 import { deciderSpecification } from '@custody/decider/testing';
 import {
   comminglingDecider,
-  decideComminglingException,
   initialComminglingState,
   type ComminglingEvent,
+  type ComminglingWallet,
   type ComminglingState,
   type RecordComminglingException,
 } from './commingling';
@@ -25,13 +25,13 @@ const command = (
   at,
   ...overrides,
 });
-type Wallet = Parameters<typeof decideComminglingException>[2];
+type Wallet = ComminglingWallet;
 const outcome = (
   given: RecordComminglingException,
   state: ComminglingState = initialComminglingState,
   wallet: Wallet = hotClient,
 ) => {
-  const decision = decideComminglingException(given, state, wallet);
+  const decision = comminglingDecider.decide(given, state, wallet);
   return decision.ok
     ? decision.events.map((event) => event.type)
     : [decision.error.code, decision.error.path];
@@ -53,7 +53,7 @@ const recorded = (...events: ComminglingEvent[]): ComminglingState =>
 describe('TW-4 commingling exceptions: house assets in a client wallet only as a recorded exception', () => {
   describe('given a client hot wallet', () => {
     it('TW-4 a network fee exception is recorded with its purpose, amount, who recorded it, why and when', () => {
-      expect(decideComminglingException(command(), initialComminglingState, hotClient)).toEqual({
+      expect(comminglingDecider.decide(command(), initialComminglingState, hotClient)).toEqual({
         ok: true,
         events: [
           {
@@ -131,7 +131,7 @@ describe('TW-4 commingling exceptions: house assets in a client wallet only as a
 
     it('a wallet the policy service does not know is refused on walletId', () => {
       expect(
-        decideComminglingException(command(), initialComminglingState, undefined),
+        comminglingDecider.decide(command(), initialComminglingState, undefined),
       ).toMatchObject({ ok: false, error: { code: 'WALLET_UNKNOWN', path: 'walletId' } });
     });
   });

@@ -1,7 +1,6 @@
 import { deciderSpecification } from '@custody/decider/testing';
 import { defaultProfile } from './policy-profile';
 import {
-  decideWithdrawal,
   decideWithdrawalPolicy,
   withdrawalDecisionDecider,
   type WithdrawalLimits,
@@ -176,13 +175,10 @@ describe('a withdrawal is decided once', () => {
   };
   const at = '2026-11-24T09:00:00.000Z';
   it('given no decision yet, then one WithdrawalPolicyDecided with the facts it was taken on and the policy version', () => {
-    const decided = decideWithdrawal(
+    const decided = withdrawalDecisionDecider.decide(
+      { type: 'DecideWithdrawalPolicy', request, at },
       undefined,
-      request,
-      { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-      limits,
-      HK,
-      at,
+      { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
     );
     const verdict = decideWithdrawalPolicy(
       { ...request, availableMinor: 1_000n, withdrawnTodayMinor: 0n },
@@ -211,33 +207,25 @@ describe('a withdrawal is decided once', () => {
   });
 
   it('given it was decided, then the same request records nothing and a different one under the same id is refused', () => {
-    const decided = decideWithdrawal(
+    const decided = withdrawalDecisionDecider.decide(
+      { type: 'DecideWithdrawalPolicy', request, at },
       undefined,
-      request,
-      { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-      limits,
-      HK,
-      at,
+      { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
     );
     const recorded = decided.ok ? decided.events[0]?.data : undefined;
     expect(
-      decideWithdrawal(
-        recorded,
-        request,
-        { availableMinor: 0n, withdrawnTodayMinor: 0n },
+      withdrawalDecisionDecider.decide({ type: 'DecideWithdrawalPolicy', request, at }, recorded, {
+        availableMinor: 0n,
+        withdrawnTodayMinor: 0n,
         limits,
-        HK,
-        at,
-      ),
+        profile: HK,
+      }),
     ).toEqual({ ok: true, events: [] });
     expect(
-      decideWithdrawal(
+      withdrawalDecisionDecider.decide(
+        { type: 'DecideWithdrawalPolicy', request: { ...request, amountMinor: 101n }, at },
         recorded,
-        { ...request, amountMinor: 101n },
-        { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-        limits,
-        HK,
-        at,
+        { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
       ),
     ).toMatchObject({
       ok: false,
@@ -246,13 +234,10 @@ describe('a withdrawal is decided once', () => {
   });
 
   describe('replayed under the same id (idempotency)', () => {
-    const first = decideWithdrawal(
+    const first = withdrawalDecisionDecider.decide(
+      { type: 'DecideWithdrawalPolicy', request, at },
       undefined,
-      request,
-      { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-      limits,
-      HK,
-      at,
+      { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
     );
     const recorded = first.ok ? first.events[0]?.data : undefined;
     const conflict = {
@@ -267,13 +252,19 @@ describe('a withdrawal is decided once', () => {
     it('given the same request with other facts and another instant, then the recorded decision stands and nothing new is recorded', () => {
       expect(recorded).toMatchObject({ withdrawalId: 'W-1', allowed: true });
       expect(
-        decideWithdrawal(
+        withdrawalDecisionDecider.decide(
+          {
+            type: 'DecideWithdrawalPolicy',
+            request: { ...request },
+            at: '2026-11-25T09:00:00.000Z',
+          },
           recorded,
-          { ...request },
-          { availableMinor: 0n, withdrawnTodayMinor: 999n },
-          { ...limits, baseQuorum: 5 },
-          HK,
-          '2026-11-25T09:00:00.000Z',
+          {
+            availableMinor: 0n,
+            withdrawnTodayMinor: 999n,
+            limits: { ...limits, baseQuorum: 5 },
+            profile: HK,
+          },
         ),
       ).toEqual({ ok: true, events: [] });
     });
@@ -287,48 +278,45 @@ describe('a withdrawal is decided once', () => {
       'given %s under the same id, then WITHDRAWAL_DECISION_CONFLICT on withdrawalId and nothing recorded',
       (_what, change) => {
         expect(
-          decideWithdrawal(
+          withdrawalDecisionDecider.decide(
+            { type: 'DecideWithdrawalPolicy', request: { ...request, ...change }, at },
             recorded,
-            { ...request, ...change },
-            { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-            limits,
-            HK,
-            at,
+            { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
           ),
         ).toEqual(conflict);
       },
     );
 
     it('HK-11h given a refusal recorded (destination not allow-listed), then the same request replayed is still that refusal, not a new decision', () => {
-      const refused = decideWithdrawal(
+      const refused = withdrawalDecisionDecider.decide(
+        {
+          type: 'DecideWithdrawalPolicy',
+          request: { ...request, destinationAllowListed: false },
+          at: at,
+        },
         undefined,
-        { ...request, destinationAllowListed: false },
-        { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-        limits,
-        HK,
-        at,
+        { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
       );
       const data = refused.ok ? refused.events[0]?.data : undefined;
       expect(data).toMatchObject({ allowed: false, destinationAllowListed: false });
       expect(
-        decideWithdrawal(
+        withdrawalDecisionDecider.decide(
+          {
+            type: 'DecideWithdrawalPolicy',
+            request: { ...request, destinationAllowListed: false },
+            at: at,
+          },
           data,
-          { ...request, destinationAllowListed: false },
-          { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
-          limits,
-          HK,
-          at,
+          { availableMinor: 1_000n, withdrawnTodayMinor: 0n, limits, profile: HK },
         ),
       ).toEqual({ ok: true, events: [] });
       expect(
-        decideWithdrawal(
-          data,
-          request,
-          { availableMinor: 1_000n, withdrawnTodayMinor: 0n },
+        withdrawalDecisionDecider.decide({ type: 'DecideWithdrawalPolicy', request, at }, data, {
+          availableMinor: 1_000n,
+          withdrawnTodayMinor: 0n,
           limits,
-          HK,
-          at,
-        ),
+          profile: HK,
+        }),
       ).toEqual(conflict);
     });
   });
@@ -344,7 +332,11 @@ describe('withdrawalDecisionDecider: a withdrawal decision stream (issue 24)', (
   };
   const at = '2026-11-24T09:00:00.000Z';
   const books = { availableMinor: 1_000n, withdrawnTodayMinor: 0n };
-  const decided = decideWithdrawal(undefined, request, books, limits, HK, at);
+  const decided = withdrawalDecisionDecider.decide(
+    { type: 'DecideWithdrawalPolicy', request, at },
+    undefined,
+    { ...books, limits: limits, profile: HK },
+  );
   const recorded = decided.ok ? decided.events : [];
   const spec = deciderSpecification(withdrawalDecisionDecider);
   const decide = { type: 'DecideWithdrawalPolicy', request, at } as const;
