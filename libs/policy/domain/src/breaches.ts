@@ -1,5 +1,5 @@
 import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
-import type { PolicyError } from './governance';
+import type { PolicyError } from './policy-errors';
 import type { RuleResult } from './rules';
 
 /** An open breach: a rule failing on a subject, since when, with the evidence of its detection. */

@@ -1,6 +1,6 @@
 import { COMMINGLING_PURPOSES, type ComminglingException, type ComminglingPurpose } from './facts';
 import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
-import type { PolicyDecision, PolicyError } from './governance';
+import type { PolicyDecision, PolicyError } from './policy-errors';
 
 export type ComminglingEvent = {
   readonly type: 'ComminglingExceptionRecorded';

@@ -1,46 +1,7 @@
-import type { RefusalCodes } from '@custody/contracts';
-import {
-  eventTypesOf,
-  unhandled,
-  type Decider,
-  type Decision,
-  type Refusal,
-} from '@custody/decider';
+import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import type { CryptoAssetGroup } from './capital';
+import type { PolicyDecision, PolicyError, PolicyErrorCode } from './policy-errors';
 import { profileProblems, type PolicyProfile } from './policy-profile';
-
-/** Expected refusals of the policy service: stable codes. */
-export const POLICY_ERROR_CODES = [
-  'PROFILE_INVALID',
-  'POLICY_VERSION_TAKEN',
-  'POLICY_VERSION_UNKNOWN',
-  'POLICY_VERSION_NOT_PENDING',
-  'MAKER_CHECKER_SAME_PERSON',
-  'REASON_REQUIRED',
-  'CLASSIFICATION_CHANGE_TAKEN',
-  'CLASSIFICATION_CHANGE_UNKNOWN',
-  'CLASSIFICATION_CHANGE_NOT_PENDING',
-  'ASSET_INVALID',
-  'COMMINGLING_ID_TAKEN',
-  'COMMINGLING_WALLET_NOT_CLIENT',
-  'COMMINGLING_COLD_NOT_GAS',
-  'COMMINGLING_PURPOSE_INVALID',
-  'AMOUNT_NOT_POSITIVE',
-  'WALLET_UNKNOWN',
-  'POLICY_VERSION_SUPERSEDED',
-  'PROFILE_JURISDICTION_MISSING',
-  'PRICE_FROM_THE_FUTURE',
-  'PRICE_NOT_POSITIVE',
-  'WITHDRAWAL_DECISION_CONFLICT',
-] as const;
-export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
-
-export interface PolicyError extends Refusal<PolicyErrorCode> {
-  /** Path of the offending field in the command, e.g. `profile.version`. */
-  readonly path: string;
-}
-
-export type PolicyDecision<E> = Decision<E, PolicyError>;
 
 const refuse = <E>(code: PolicyErrorCode, path: string, reason: string): PolicyDecision<E> => ({
   ok: false,
@@ -463,9 +424,3 @@ export function activeProfile(state: GovernanceState): PolicyProfile | undefined
     throw new Error(`assertion: the version in force ${state.activeVersion} was never proposed`);
   return active.value;
 }
-
-/**
- * Every code has its HTTP status in the contract's one table (REFUSAL_STATUS): a code added
- * above without one fails typecheck.
- */
-export type PolicyRefusalCode = RefusalCodes<PolicyErrorCode>;

@@ -4,6 +4,7 @@ export * from './facts';
 export * from './policy-profile';
 export * from './rules';
 export * from './governance';
+export * from './policy-errors';
 export * from './withdrawal-policy';
 export * from './commingling';
 export * from './on-chain-check';

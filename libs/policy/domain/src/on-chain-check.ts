@@ -1,6 +1,6 @@
 import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
 import type { ComplianceFacts, WalletHolding } from './facts';
-import type { PolicyError } from './governance';
+import type { PolicyError } from './policy-errors';
 import type { PolicyProfile } from './policy-profile';
 import { hkColdStorage, twColdStorage, twCommingling, type RuleResult } from './rules';
 

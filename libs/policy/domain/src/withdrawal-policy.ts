@@ -1,5 +1,5 @@
 import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
-import type { PolicyDecision, PolicyError } from './governance';
+import type { PolicyDecision, PolicyError } from './policy-errors';
 import type { PolicyProfile } from './policy-profile';
 
 /** Per asset: the most a client may withdraw in a business day, and the quorum by amount tier (amounts in minor units). */
