@@ -19,10 +19,10 @@ import { LEDGER_CONSUMED_TOPICS } from '@custody/ledger-application';
 import { POLICY_CONSUMED_TOPICS } from '@custody/policy-application';
 import { RECONCILIATION_CONSUMED_TOPICS } from '@custody/reconciliation-application';
 import { WALLET_CONSUMED_TOPICS } from '@custody/wallet-application';
-import { AUDIT_CONSUMER_GROUP, AUDITED_TOPICS } from '../../apps/audit/src/audit-runtime';
+import { AUDIT_CONSUMER_GROUP, AUDITED_TOPICS } from '../../apps/audit/src/audit-messages';
 import { LEDGER_CONSUMER_GROUP } from '../../apps/ledger/src/messaging/ledger-ingestion';
 import { POLICY_CONSUMER_GROUP } from '../../apps/policy/src/messaging/policy-ingestion';
-import { RECONCILIATION_CONSUMER_GROUP } from '../../apps/reconciliation/src/reconciliation-runtime';
+import { RECONCILIATION_CONSUMER_GROUP } from '../../apps/reconciliation/src/reconciliation-messages';
 import { WALLET_CONSUMER_GROUP } from '../../apps/wallet/src/host/wallet-consumer';
 import {
   CONFIG_VARIABLE_NAMES,

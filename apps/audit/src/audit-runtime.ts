@@ -10,39 +10,33 @@ import {
 import { AuditLog } from '@custody/audit-application';
 import { keyObjectSigner, type Checkpoint, type CheckpointSigner } from '@custody/audit-domain';
 import { HsmEd25519Signer, Pkcs11Failure } from '@custody/hsm';
-import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
-import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import {
   DATABASE_POOL,
-  EMBEDDED_BUS,
   DatabaseReadiness,
   EVENT_STORE,
-  BusIngestion,
   RateLimitedWarning,
-  SERVICE_CONFIG,
   SERVICE_LOGGER,
   SERVICE_METRICS,
-  type ServiceConfig,
 } from '@custody/service-host';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { AUDIT_CONFIG, type AuditConfig } from './audit-config';
 
-export const AUDIT_CONSUMER_GROUP = 'audit';
-/** Every topic but the audit's own (its checkpoints are in its record already). */
-export const AUDITED_TOPICS = ALL_TOPICS.filter((topic) => topic !== AUDIT_EVENTS_TOPIC);
-
 /**
- * The audit record once its tables exist, fed by every topic (with KAFKA_BROKERS); a checkpoint
+ * The audit record once its tables exist, fed by every topic (audit-messages.ts); a checkpoint
  * signed on a schedule when the record grew, written to AUDIT_CHECKPOINT_DIR as a file too.
  */
 @Injectable()
 export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly log: AuditLog;
   private ready = false;
-  private readonly ingestion: BusIngestion;
+  private markStarted: () => void = () => undefined;
+  /** Resolves once the record's tables exist and the schedule runs: the consumer waits for it. */
+  readonly started = new Promise<void>((resolve) => {
+    this.markStarted = resolve;
+  });
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
   private timer: NodeJS.Timeout | undefined;
@@ -54,8 +48,6 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     @Inject(AUDIT_CONFIG) readonly config: AuditConfig,
-    @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
-    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -73,17 +65,6 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
       name: 'custody_audit_record_verification_failures_total',
       help: 'Scheduled verifications of the audit record that found a break.',
       registers: [metrics.registry],
-    });
-    this.ingestion = new BusIngestion({
-      embeddedBus: this.embeddedBus,
-      config: serviceConfig,
-      logger,
-      pool,
-      metrics,
-      name: 'audit consumer',
-      groupId: AUDIT_CONSUMER_GROUP,
-      topics: AUDITED_TOPICS,
-      apply: this.log.apply(),
     });
   }
 
@@ -179,7 +160,7 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
         if (this.stopping.signal.aborted) return;
         this.ready = true;
         this.schedule();
-        await this.ingestion.start();
+        this.markStarted();
       })
       .catch((error: unknown) =>
         this.logger.error({ error: (error as Error).message }, 'audit: start-up failed'),
@@ -239,7 +220,6 @@ export class AuditRuntime implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.ingestion.stop();
     await this.round;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.hsm?.close();

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { AUDIT_CONFIG, parseAuditConfig } from './audit-config';
+import { AUDIT_INBOX_TRANSPORT, AuditMessagesController } from './audit-messages';
 import { AuditRuntime } from './audit-runtime';
 import { AuditController } from './http/audit.controller';
 
@@ -10,7 +11,7 @@ import { AuditController } from './http/audit.controller';
  * metrics, its event store (schema 'audit', relayed to custody.audit.events.v1) and the event log.
  */
 @Module({
-  controllers: [AuditController],
+  controllers: [AuditController, AuditMessagesController],
   providers: [
     {
       provide: AUDIT_CONFIG,
@@ -22,6 +23,7 @@ import { AuditController } from './http/audit.controller';
       inject: [SERVICE_ENVIRONMENT],
     },
     AuditRuntime,
+    AUDIT_INBOX_TRANSPORT,
   ],
 })
 export class AuditModule {}

@@ -391,7 +391,7 @@ export async function startCustody(
     if (problems.length > 0) throw new RunnerConfigError(problems.join('\n'));
     checkCancelled();
     for (const { service } of apps) {
-      await service.app.listen(service.config.port, '127.0.0.1');
+      await service.serve(service.config.port, '127.0.0.1');
       service.logger.info(
         { port: service.config.port, schema: service.config.databaseSchema },
         `${service.config.serviceName} listening`,

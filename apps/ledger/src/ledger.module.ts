@@ -11,7 +11,7 @@ import {
 } from './ledger-adjustments';
 import { LEDGER_ROLES, parseLedgerRoles } from './ledger-roles';
 import { LEDGER_COMMAND_HANDLER, LEDGER_WRITE_SIDE_READY } from './ledger-tokens';
-import { LedgerIngestion } from './messaging/ledger-ingestion';
+import { LEDGER_INBOX_TRANSPORT, LedgerMessagesController } from './messaging/ledger-ingestion';
 import { LedgerReadModelHost } from './read-models/ledger-read-model-host';
 
 const assetDecimals = (asset: string): number | undefined =>
@@ -25,7 +25,7 @@ const assetDecimals = (asset: string): number | undefined =>
  * and the wallet's movements.
  */
 @Module({
-  controllers: [ClientsController, BooksController],
+  controllers: [ClientsController, BooksController, LedgerMessagesController],
   providers: [
     {
       provide: LEDGER_ROLES,
@@ -54,7 +54,7 @@ const assetDecimals = (asset: string): number | undefined =>
       },
     },
     LedgerReadModelHost,
-    LedgerIngestion,
+    LEDGER_INBOX_TRANSPORT,
   ],
 })
 export class LedgerModule {}

@@ -4,7 +4,7 @@ import { ComplianceController } from './http/compliance.controller';
 import { GovernanceController } from './http/governance.controller';
 import { OnChainChecksController } from './http/onchain-checks.controller';
 import { WithdrawalDecisionsController } from './http/withdrawal-decisions.controller';
-import { PolicyIngestion } from './messaging/policy-ingestion';
+import { POLICY_INBOX_TRANSPORT, PolicyMessagesController } from './messaging/policy-ingestion';
 import { OpenBreachesGauge } from './open-breaches-gauge';
 import { parsePolicyConfig, POLICY_CONFIG } from './policy-config';
 import { POLICY_SLICES } from './policy-slices';
@@ -26,6 +26,7 @@ import { PolicySchedule } from './schedule/policy-schedule';
     GovernanceController,
     OnChainChecksController,
     WithdrawalDecisionsController,
+    PolicyMessagesController,
   ],
   providers: [
     {
@@ -39,7 +40,7 @@ import { PolicySchedule } from './schedule/policy-schedule';
     },
     ...POLICY_SLICES,
     PolicyTables,
-    PolicyIngestion,
+    POLICY_INBOX_TRANSPORT,
     PolicySchedule,
     OpenBreachesGauge,
   ],

@@ -7,41 +7,32 @@ import {
 } from '@nestjs/common';
 import { EvmChainReader } from '@custody/chain';
 import type { PostgresEventStore } from '@custody/event-store';
-import type { MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import {
-  applyReconciliationMessages,
   DailyRuns,
   Discrepancies,
   FiatTrustRuns,
-  RECONCILIATION_CONSUMED_TOPICS,
   ReconciliationRuns,
   type DiscrepancyNotifier,
 } from '@custody/reconciliation-application';
 import {
   DATABASE_POOL,
-  EMBEDDED_BUS,
   DatabaseReadiness,
   EVENT_STORE,
   JsonWebhook,
-  BusIngestion,
   RateLimitedWarning,
   scrapedGauge,
-  SERVICE_CONFIG,
   SERVICE_LOGGER,
   SERVICE_METRICS,
-  type ServiceConfig,
   refusal,
 } from '@custody/service-host';
 import { businessDayOf } from '@custody/reconciliation-domain';
 import type { Pool } from 'pg';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from './reconciliation-config';
 
-export const RECONCILIATION_CONSUMER_GROUP = 'reconciliation';
-
 /**
  * The daily (TW-13) and reconciliation (TW-14) runs once their tables exist, fed by the ledger's
- * journals and the wallet's movements (with KAFKA_BROKERS); discrepancy deadlines checked on a
+ * journals and the wallet's movements (reconciliation-messages.ts); discrepancy deadlines checked on a
  * schedule, their notifications logged or POSTed to RECON_NOTIFY_WEBHOOK_URL.
  */
 @Injectable()
@@ -51,7 +42,11 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   readonly discrepancyRecord: Discrepancies;
   readonly fiat: FiatTrustRuns;
   private ready = false;
-  private readonly ingestion: BusIngestion;
+  private markStarted: () => void = () => undefined;
+  /** Resolves once the tables exist and the schedule runs: the consumer waits for it. */
+  readonly started = new Promise<void>((resolve) => {
+    this.markStarted = resolve;
+  });
   private readonly stopping = new AbortController();
   private readonly warning: RateLimitedWarning;
   private timer: NodeJS.Timeout | undefined;
@@ -59,8 +54,6 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     @Inject(RECONCILIATION_CONFIG) readonly config: ReconciliationConfig,
-    @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
-    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -116,17 +109,6 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
           [{ state: 'overdue' }, counts.overdue],
         ];
       },
-    });
-    this.ingestion = new BusIngestion({
-      embeddedBus: this.embeddedBus,
-      config: serviceConfig,
-      logger,
-      pool,
-      metrics,
-      name: 'reconciliation consumer',
-      groupId: RECONCILIATION_CONSUMER_GROUP,
-      topics: RECONCILIATION_CONSUMED_TOPICS,
-      apply: applyReconciliationMessages(this.runs, this.reconciliations, this.fiat),
     });
   }
 
@@ -193,7 +175,7 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
         if (this.stopping.signal.aborted) return;
         this.ready = true;
         this.schedule();
-        await this.ingestion.start();
+        this.markStarted();
       })
       .catch((error: unknown) =>
         this.logger.error({ error: (error as Error).message }, 'reconciliation: start-up failed'),
@@ -219,7 +201,6 @@ export class ReconciliationRuntime implements OnApplicationBootstrap, BeforeAppl
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.ingestion.stop(); // ends a start still retrying Kafka, then stops consuming
     await this.round;
     if (this.timer !== undefined) clearTimeout(this.timer);
   }

@@ -4,6 +4,10 @@ import { DailyRunsController } from './http/daily-runs.controller';
 import { FiatTrustController } from './http/fiat-trust.controller';
 import { ReconciliationsController } from './http/reconciliations.controller';
 import { parseReconciliationConfig, RECONCILIATION_CONFIG } from './reconciliation-config';
+import {
+  RECONCILIATION_INBOX_TRANSPORT,
+  ReconciliationMessagesController,
+} from './reconciliation-messages';
 import { ReconciliationRuntime } from './reconciliation-runtime';
 
 /**
@@ -13,7 +17,12 @@ import { ReconciliationRuntime } from './reconciliation-runtime';
  * authentication, probes, metrics, its event store (schema 'reconciliation') and the event log.
  */
 @Module({
-  controllers: [DailyRunsController, ReconciliationsController, FiatTrustController],
+  controllers: [
+    DailyRunsController,
+    ReconciliationsController,
+    FiatTrustController,
+    ReconciliationMessagesController,
+  ],
   providers: [
     {
       provide: RECONCILIATION_CONFIG,
@@ -25,6 +34,7 @@ import { ReconciliationRuntime } from './reconciliation-runtime';
       inject: [SERVICE_ENVIRONMENT],
     },
     ReconciliationRuntime,
+    RECONCILIATION_INBOX_TRANSPORT,
   ],
 })
 export class ReconciliationModule {}

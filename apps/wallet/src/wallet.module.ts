@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { ProcessorRounds } from './host/processor-rounds';
 import { WalletAvailability } from './host/wallet-availability';
-import { WalletConsumer } from './host/wallet-consumer';
+import { WALLET_INBOX_TRANSPORT, WalletMessagesController } from './host/wallet-consumer';
 import { WalletParts } from './host/wallet-parts';
 import { WALLET_SLICE_PROVIDERS } from './host/wallet-slices.providers';
 import { AllowListController } from './http/allow-list.controller';
@@ -29,6 +29,7 @@ import { parseWalletConfig, WALLET_CONFIG } from './wallet-config';
     InternalTransfersController,
     AllowListController,
     DepositsController,
+    WalletMessagesController,
   ],
   providers: [
     {
@@ -44,7 +45,7 @@ import { parseWalletConfig, WALLET_CONFIG } from './wallet-config';
     ...WALLET_SLICE_PROVIDERS,
     WalletAvailability,
     ProcessorRounds,
-    WalletConsumer,
+    WALLET_INBOX_TRANSPORT,
   ],
 })
 export class WalletModule {}

@@ -1,27 +1,20 @@
-import {
-  Inject,
-  Injectable,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EXCHANGE_TRADES_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
 import {
   applyLedgerMessages,
-  LEDGER_CONSUMED_TOPICS,
   LEDGER_RETRYABLE_REFUSALS,
   type LedgerCommandHandler,
 } from '@custody/ledger-application';
-import type { MessageBus } from '@custody/messaging';
-import type { Logger, ServiceMetrics } from '@custody/observability';
+import type { Logger } from '@custody/observability';
 import {
-  DATABASE_POOL,
-  EMBEDDED_BUS,
-  BusIngestion,
-  SERVICE_CONFIG,
+  inboxTransportProvider,
+  InboxContext,
+  MessageController,
   SERVICE_LOGGER,
-  SERVICE_METRICS,
-  type ServiceConfig,
+  type InboxBatch,
+  type InboxHandlerResult,
 } from '@custody/service-host';
-import type { Pool } from 'pg';
 import { LEDGER_ROLES, type LedgerRoles } from '../ledger-roles';
 import {
   LEDGER_COMMAND_HANDLER,
@@ -33,55 +26,45 @@ import {
 export const LEDGER_CONSUMER_GROUP = 'ledger-books';
 
 /**
- * When KAFKA_BROKERS is set: consumes the exchange's trades and the wallet's movements into the
- * books (exactly-once effects through the inbox, in the ledger's schema), from the moment the
- * event store's schema is ready. Refusals are parked in custody.deadletter.v1.
+ * The exchange's trades and the wallet's movements into the books: each batch (one topic's)
+ * is applied in the inbox's transaction, so its effects are exactly-once; refusals are parked
+ * in custody.deadletter.v1.
  */
-@Injectable()
-export class LedgerIngestion implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private ingestion: BusIngestion | undefined;
+@MessageController()
+export class LedgerMessagesController {
+  private readonly apply: ReturnType<typeof applyLedgerMessages>;
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(EMBEDDED_BUS) private readonly embeddedBus: MessageBus | null,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-    @Inject(SERVICE_METRICS) private readonly metrics: ServiceMetrics,
-    @Inject(DATABASE_POOL) private readonly pool: Pool,
-    @Inject(LEDGER_COMMAND_HANDLER) private readonly handler: LedgerCommandHandler,
-    @Inject(LEDGER_WRITE_SIDE_READY) private readonly writeSide: WriteSideReady,
-    @Inject(LEDGER_ROLES) private readonly roles: LedgerRoles,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.roles.ingest) {
-      this.logger.info(
-        'LEDGER_ROLES leaves out ingest: this process does not consume trades or wallet movements',
-      );
-      return;
-    }
-    const ingestion = new BusIngestion({
-      embeddedBus: this.embeddedBus,
-      config: this.config,
-      logger: this.logger,
-      pool: this.pool,
-      metrics: this.metrics,
-      name: 'ledger ingestion',
-      groupId: LEDGER_CONSUMER_GROUP,
-      topics: LEDGER_CONSUMED_TOPICS,
-      apply: applyLedgerMessages(this.handler),
-      retryableRefusals: LEDGER_RETRYABLE_REFUSALS,
-    });
-    this.ingestion = ingestion;
-    // not awaited at shutdown: with the database down the write side is never ready, and stop() ends a start in progress
-    void this.writeSide.ready
-      .then(() => ingestion.start())
-      .catch((error: unknown) =>
-        this.logger.error({ error: (error as Error).message }, 'ledger ingestion did not start'),
-      );
+  constructor(@Inject(LEDGER_COMMAND_HANDLER) handler: LedgerCommandHandler) {
+    this.apply = applyLedgerMessages(handler);
   }
 
-  /** Before the host's own shutdown hooks: the consumer stops while the pool is still open. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.ingestion?.stop();
+  /** A trade settles both sides' balances and fees (SettleTrade). */
+  @EventPattern(EXCHANGE_TRADES_TOPIC)
+  trades(@Payload() batch: InboxBatch, @Ctx() context: InboxContext): InboxHandlerResult {
+    return this.apply(batch, context.transaction);
+  }
+
+  /** Confirmed deposits, withdrawal holds and their outcomes, internal transfers, fees. */
+  @EventPattern(WALLET_EVENTS_TOPIC)
+  walletMovements(@Payload() batch: InboxBatch, @Ctx() context: InboxContext): InboxHandlerResult {
+    return this.apply(batch, context.transaction);
   }
 }
+
+/**
+ * The ledger's inbox transport (Kafka with KAFKA_BROKERS, or the runner's bus), consuming from
+ * the moment the event store's schema is ready; none when LEDGER_ROLES leaves out ingest.
+ */
+export const LEDGER_INBOX_TRANSPORT = inboxTransportProvider({
+  name: 'ledger ingestion',
+  groupId: LEDGER_CONSUMER_GROUP,
+  retryableRefusals: LEDGER_RETRYABLE_REFUSALS,
+  inject: [LEDGER_WRITE_SIDE_READY, LEDGER_ROLES, SERVICE_LOGGER],
+  ready: (writeSide: WriteSideReady, roles: LedgerRoles, logger: Logger) => {
+    if (roles.ingest) return writeSide.ready;
+    logger.info(
+      'LEDGER_ROLES leaves out ingest: this process does not consume trades or wallet movements',
+    );
+    return null;
+  },
+});

@@ -56,6 +56,19 @@ export {
 } from './http-input';
 export { LOST_RACE_REASON, LostRaceFilter } from './lost-race.filter';
 export { BusIngestion, type BusIngestionOptions } from './bus-ingestion';
+export {
+  connectInboxTransport,
+  handledTopics,
+  INBOX_TRANSPORT,
+  inboxTransportProvider,
+  InboxContext,
+  InboxTransport,
+  MessageController,
+  RethrowToInbox,
+  type InboxBatch,
+  type InboxHandlerResult,
+  type InboxTransportOptions,
+} from './inbox-transport';
 export { JsonWebhook, WEBHOOK_TIMEOUT_MS } from './json-webhook';
 export { ensureDatabase } from './ensure-database';
 export {

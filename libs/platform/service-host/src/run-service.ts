@@ -19,6 +19,7 @@ import {
 } from './config';
 import { DatabaseReadiness } from './database-readiness';
 import { httpObservability } from './http-observability';
+import { connectInboxTransport } from './inbox-transport';
 import { SECURITY_EVENT_RECORDER, type SecurityEventRecorder } from './security-events';
 import { NestJsonLogger } from './nest-logger';
 import { ServiceHostModule } from './service-host.module';
@@ -78,6 +79,11 @@ export interface ServiceApp {
   readonly app: NestExpressApplication;
   readonly config: ServiceConfig;
   readonly logger: Logger;
+  /**
+   * Listens for HTTP (which runs the modules' start-up hooks), then starts the service's inbox
+   * transport, if it has one: its `@EventPattern` handlers consume from then on.
+   */
+  serve(port: number, host: string): Promise<void>;
 }
 
 export type ServiceAppResult =
@@ -114,7 +120,7 @@ export async function createServiceApp(
     { logger: new NestJsonLogger(logger) },
   );
   app.disable('x-powered-by');
-  if (!config.migrateOnly)
+  if (!config.migrateOnly) {
     app.use(
       httpObservability(
         metrics,
@@ -122,7 +128,13 @@ export async function createServiceApp(
         app.get<SecurityEventRecorder | null>(SECURITY_EVENT_RECORDER),
       ),
     );
-  return { ok: true, service: { app, config, logger } };
+    connectInboxTransport(app, options.serviceModule);
+  }
+  const serve = async (port: number, host: string) => {
+    await app.listen(port, host);
+    await app.startAllMicroservices();
+  };
+  return { ok: true, service: { app, config, logger, serve } };
 }
 
 /** Validates configuration, then starts the Nest HTTP service. Exits 78 with every problem listed when configuration is bad. */
@@ -132,7 +144,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     process.stderr.write(`${formatConfigProblems(options.serviceName, created.problems)}\n`);
     process.exit(EXIT_CODE_CONFIG);
   }
-  const { app, config, logger } = created.service;
+  const { app, config, logger, serve } = created.service;
   if (config.migrateOnly) {
     await migrateAndExit(app, logger, options.telemetry);
     return;
@@ -144,7 +156,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     await options.telemetry?.shutdown();
     process.exit(EXIT_CODE_CONFIG);
   });
-  await app.listen(config.port, '0.0.0.0');
+  await serve(config.port, '0.0.0.0');
   logger.info(
     { port: config.port, schema: config.databaseSchema },
     `${config.serviceName} listening`,

@@ -55,7 +55,7 @@ export async function startTestServiceApp(
   });
   if (!created.ok) throw new Error(JSON.stringify(created.problems));
   const app = created.service.app;
-  await app.listen(0, '127.0.0.1');
+  await created.service.serve(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const deadline = Date.now() + READY_WAIT_MS;
   while ((await fetch(`${baseUrl}/health/ready`)).status !== 200) {
