@@ -542,7 +542,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
       await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['key-custodian'], 'ann', {
         payloadHash,
       }),
-    ).toMatchObject({ status: 422, body: { code: 'SIGNING_CUSTODIAN_ALREADY_APPROVED' } });
+    ).toMatchObject({ status: 409, body: { code: 'SIGNING_CUSTODIAN_ALREADY_APPROVED' } });
     expect(
       await call(wallet, 'POST', '/v1/withdrawals/W-1/approvals', ['key-custodian'], 'cat', {
         payloadHash,

@@ -15,7 +15,7 @@ import {
   PolicyClock,
   RecordComminglingExceptionHandler,
 } from '@custody/policy-application';
-import { acceptedOr422, jsonView, parseInput, refusedCommand } from '@custody/service-host';
+import { acceptedOrRefused, jsonView, parseInput, refusedCommand } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { PolicyTables } from '../policy-tables';
 import { amountMinor, asset, identifier, reason } from './policy-input';
@@ -92,7 +92,7 @@ export class ComplianceController {
       body,
     );
     this.tables.assertReady();
-    acceptedOr422(
+    acceptedOrRefused(
       await this.recordCommingling.handle({
         ...input,
         amountMinor: BigInt(input.amountMinor),

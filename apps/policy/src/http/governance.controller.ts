@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { GovernHandler, PolicyClock, PolicyProfiles } from '@custody/policy-application';
-import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
+import { acceptedOrRefused, jsonView, parseInput } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { PolicyTables } from '../policy-tables';
 import { asset, identifier, reason } from './policy-input';
@@ -55,7 +55,7 @@ export class GovernanceController {
   async propose(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(z.strictObject({ profile, reason }), body);
     this.tables.assertReady();
-    acceptedOr422(
+    acceptedOrRefused(
       await this.govern.handle({
         type: 'ProposePolicyVersion',
         profile: input.profile,
@@ -77,7 +77,7 @@ export class GovernanceController {
   ) {
     const input = parseInput(decision, body);
     this.tables.assertReady();
-    acceptedOr422(
+    acceptedOrRefused(
       await this.govern.handle({
         type: 'DecidePolicyVersion',
         version,
@@ -104,7 +104,7 @@ export class GovernanceController {
       body,
     );
     this.tables.assertReady();
-    acceptedOr422(
+    acceptedOrRefused(
       await this.govern.handle({
         type: 'ProposeClassification',
         ...input,
@@ -125,7 +125,7 @@ export class GovernanceController {
   ) {
     const input = parseInput(decision, body);
     this.tables.assertReady();
-    acceptedOr422(
+    acceptedOrRefused(
       await this.govern.handle({
         type: 'DecideClassification',
         changeId,

@@ -5,13 +5,12 @@ import {
   Get,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { DecideWithdrawalHandler, WithdrawalDecisionQuery } from '@custody/policy-application';
-import { acceptedOr422, jsonView, parseInput } from '@custody/service-host';
+import { acceptedOrRefused, jsonView, parseInput, refusal } from '@custody/service-host';
 import { z } from 'zod/v4';
 import { POLICY_CONFIG, type PolicyConfig } from '../policy-config';
 import { PolicyTables } from '../policy-tables';
@@ -59,7 +58,7 @@ export class WithdrawalDecisionsController {
       body,
     );
     this.tables.assertReady();
-    const decided = acceptedOr422(
+    const decided = acceptedOrRefused(
       await this.decide.handle({ ...input, amountMinor: BigInt(input.amountMinor) }, caller.id),
     );
     return jsonView(decided.state);
@@ -73,8 +72,7 @@ export class WithdrawalDecisionsController {
     this.tables.assertReady();
     const decided = await this.decisions.decision(id);
     if (decided === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'WITHDRAWAL_DECISION_UNKNOWN',
         reason: `no decision for ${id}`,
       });

@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
+import { httpIdentifierSchema } from '@custody/contracts';
 
-/** Identifiers as everywhere on the wire (contracts: identifiers). */
-export const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,127}$/);
+export const identifier = httpIdentifierSchema;
 export const asset = z.string().regex(/^[A-Z0-9]{2,16}$/);
 export const chain = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 export const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -23,7 +23,7 @@ export const BACKUPS_MAX = 8;
 export const WALLET_ASSETS_MAX = 32;
 
 export {
-  acceptedOr422 as orRefused,
+  acceptedOrRefused as orRefused,
   jsonView as view,
   parseInput as parseBody,
 } from '@custody/service-host';

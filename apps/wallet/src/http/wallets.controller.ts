@@ -1,13 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { refusal } from '@custody/service-host';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { hasKeyAccess } from '@custody/wallet-domain';
 import { z } from 'zod/v4';
@@ -115,8 +107,7 @@ export class WalletsController {
     this.availability.assertAvailable();
     const wallet = await this.wallets.wallet(walletId);
     if (wallet === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'WALLET_UNKNOWN',
         path: 'path.walletId',
         reason: `no wallet ${walletId}`,

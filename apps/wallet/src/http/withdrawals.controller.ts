@@ -4,13 +4,12 @@ import {
   Get,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
   Query,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { ClientData } from '@custody/service-host';
+import { ClientData, refusal } from '@custody/service-host';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import { z } from 'zod/v4';
 import { WalletAvailability } from '../host/wallet-availability';
@@ -129,8 +128,7 @@ export class WithdrawalsController {
     this.availability.assertAvailable();
     const state = await this.withdrawals.withdrawal(withdrawalId);
     if (state === undefined)
-      throw new NotFoundException({
-        statusCode: 404,
+      throw refusal({
         code: 'WITHDRAWAL_UNKNOWN',
         path: 'path.withdrawalId',
         reason: `no withdrawal ${withdrawalId}`,

@@ -1,5 +1,5 @@
-import { HttpException, UnprocessableEntityException } from '@nestjs/common';
-import { acceptedOr422, acceptedOrRefused, refusal, refusedCommand } from './http-input';
+import { HttpException } from '@nestjs/common';
+import { acceptedOrRefused, refusal, refusedCommand } from './http-input';
 
 function thrown(act: () => unknown): HttpException {
   try {
@@ -66,22 +66,6 @@ describe('refusals answered with their status from REFUSAL_STATUS', () => {
     expect(answer.getStatus()).toBe(409);
     expect(answer.getResponse()).toEqual({
       statusCode: 409,
-      code: 'DISCREPANCY_CLOSED',
-      path: 'body.discrepancyId',
-      reason: 'closed already',
-    });
-  });
-
-  it('the deprecated acceptedOr422 still answers every refusal 422, with the same body', () => {
-    const answer = thrown(() =>
-      acceptedOr422({
-        ok: false,
-        error: { code: 'DISCREPANCY_CLOSED', path: 'discrepancyId', reason: 'closed already' },
-      }),
-    );
-    expect(answer).toBeInstanceOf(UnprocessableEntityException);
-    expect(answer.getResponse()).toEqual({
-      statusCode: 422,
       code: 'DISCREPANCY_CLOSED',
       path: 'body.discrepancyId',
       reason: 'closed already',

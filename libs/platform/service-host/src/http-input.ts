@@ -1,4 +1,4 @@
-import { HttpException, UnprocessableEntityException } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { REFUSAL_STATUS, validateWith, type RefusalCode } from '@custody/contracts';
 import { z } from 'zod/v4';
 import { POSITION_REASON, positionFromText, ValidationFailedException } from './validation';
@@ -63,27 +63,6 @@ export function acceptedOrRefused<
   T extends { readonly ok: true } | { readonly ok: false; readonly error: CommandRefusal },
 >(result: T, prefix = 'body'): Extract<T, { ok: true }> {
   if (!result.ok) throw refusedCommand((result as Extract<T, { ok: false }>).error, prefix);
-  return result as Extract<T, { ok: true }>;
-}
-
-/**
- * @deprecated The answer before REFUSAL_STATUS: every refusal a 422. Only the wallet and policy
- * controllers still call it; they move to acceptedOrRefused together with their tests.
- */
-export function acceptedOr422<T extends { readonly ok: boolean }>(
-  result: T,
-  prefix = 'body',
-): Extract<T, { ok: true }> {
-  if (!result.ok) {
-    const error = (result as unknown as { error: { code: string; path: string; reason: string } })
-      .error;
-    throw new UnprocessableEntityException({
-      statusCode: 422,
-      code: error.code,
-      path: error.path === '' ? prefix : `${prefix}.${error.path}`,
-      reason: error.reason,
-    });
-  }
   return result as Extract<T, { ok: true }>;
 }
 

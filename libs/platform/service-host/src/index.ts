@@ -45,7 +45,6 @@ export {
   type FieldError,
 } from './validation';
 export {
-  acceptedOr422,
   acceptedOrRefused,
   jsonView,
   parseInput,

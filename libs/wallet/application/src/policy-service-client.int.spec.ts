@@ -93,10 +93,27 @@ describe("PolicyServiceWithdrawalPolicy: the policy service's answers as the wal
     });
   });
 
+  it('given a 409 WITHDRAWAL_DECISION_CONFLICT from the policy service, then the withdrawal is refused with its code and reason', async () => {
+    answer = {
+      status: 409,
+      body: JSON.stringify({
+        statusCode: 409,
+        code: 'WITHDRAWAL_DECISION_CONFLICT',
+        path: 'body.withdrawalId',
+        reason: 'W-1 was decided for another amount',
+      }),
+    };
+    expect(await client().decide(request, wallet, { destinationAllowListed: true })).toMatchObject({
+      allowed: false,
+      reason: 'WITHDRAWAL_DECISION_CONFLICT: W-1 was decided for another amount',
+    });
+  });
+
   it('given a 503, a 403, a 200 without a decision, or nobody listening, then no answer: PolicyUnavailableError (the request is retried, never decided without the policy)', async () => {
     for (const given of [
       { status: 503, body: '{"code":"POLICY_NOT_READY"}' },
       { status: 403, body: '{"code":"AUTH_ROLE_MISSING","reason":"x"}' },
+      { status: 409, body: '{"code":"EVENT_STORE_WRONG_EXPECTED_VERSION","reason":"x"}' },
       { status: 200, body: '{"allowed":"yes"}' },
     ]) {
       answer = given;

@@ -132,7 +132,11 @@ export class PolicyServiceWithdrawalPolicy implements WithdrawalPolicyPort {
       return decision.data;
     }
     const refusal = policyRefusal.safeParse(answer);
-    if (response.status === 422 && refusal.success)
+    if (
+      refusal.success &&
+      (response.status === 422 ||
+        (response.status === 409 && refusal.data.code === 'WITHDRAWAL_DECISION_CONFLICT'))
+    )
       return {
         allowed: false,
         quorumRequired: 0,
