@@ -29,8 +29,7 @@ const DOMAIN_BANNED_EXTERNAL_IMPORTS = [
 ];
 
 // The Nx rule only sees packages that are in package-lock.json (npm nodes of the project graph):
-// an import of a package not installed yet (typeorm and kafkajs, until their issues land) is
-// silently skipped by `bannedExternalImports`. This plain ESLint rule applies the same list to
+// an import of a package that is not installed is silently skipped by `bannedExternalImports`. This plain ESLint rule applies the same list to
 // every file of every `type:domain` project (found by tag, in the graph computed above), so the
 // ban holds whether or not the package is installed.
 const domainProjectFiles = Object.values(projectGraph.nodes)

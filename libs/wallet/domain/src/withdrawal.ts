@@ -55,7 +55,7 @@ export interface WithdrawalRequest {
 /** TW-15.4: which way an internal transfer goes. */
 export type TransferDirection = 'cold-to-hot' | 'hot-to-cold' | 'hot-to-hot' | 'cold-to-cold';
 
-/** The policy port's answer for a withdrawal (until the policy service exists, a conservative default). */
+/** The policy service's answer for a withdrawal (the policy port's decision). */
 export interface WithdrawalPolicyDecision {
   readonly allowed: boolean;
   /** Distinct custodians needed for this amount (at least the wallet's own quorum is applied). */
