@@ -15,5 +15,6 @@ module.exports = {
   testMatch: [
     '<rootDir>/libs/{ledger,policy,wallet,reconciliation,audit}/domain/src/**/*.spec.ts',
     '<rootDir>/libs/util/exact/src/**/*.spec.ts',
+    '<rootDir>/libs/util/decider/src/**/*.spec.ts',
   ],
 };

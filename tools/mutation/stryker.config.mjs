@@ -1,5 +1,5 @@
 // Mutation testing of the rules regulators check (issue 23): npm run test:mutation.
-// Mutates the domain libraries and libs/util/exact; runs only their pure unit specs
+// Mutates the domain libraries, libs/util/exact and the Decider contract; runs only their pure unit specs
 // (tools/mutation/jest.config.js), per test: each mutant runs just the tests that reach it,
 // and stops at the first that fails.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -17,6 +17,7 @@ export default {
   mutate: [
     'libs/{ledger,policy,wallet,reconciliation,audit}/domain/src/**/*.ts',
     'libs/util/exact/src/**/*.ts',
+    'libs/util/decider/src/decider.ts',
     '!**/*.spec.ts',
     '!**/index.ts',
   ],

@@ -6,22 +6,12 @@ import {
   type RecordedEvent,
   type ScannedEvent,
 } from '@custody/event-store';
-import type { LedgerEvent, LedgerEventType } from '@custody/ledger-domain';
+import { ledgerDecider, type LedgerEvent, type LedgerEventType } from '@custody/ledger-domain';
 
 /** Every ledger event is stored at schema version 1 (a change is a new version plus an upcaster). */
 export const LEDGER_EVENT_SCHEMA_VERSION = 1;
 
-const LEDGER_EVENT_TYPES: ReadonlySet<LedgerEventType> = new Set<LedgerEventType>([
-  'ClientOnboarded',
-  'JournalPosted',
-  'ClientBalanceWentNegative',
-  'WithdrawalHoldPlaced',
-  'WithdrawalHoldReleased',
-  'AdjustmentRequested',
-  'AdjustmentApproved',
-  'AdjustmentRejected',
-  'AdjustmentExpired',
-]);
+const LEDGER_EVENT_TYPES: ReadonlySet<LedgerEventType> = ledgerDecider.eventTypes;
 
 export function storedData(event: LedgerEvent): JsonObject {
   return encodeAmounts(event.data);

@@ -100,7 +100,6 @@ export const ledgerDecider: Decider<
   AssetDecimals
 > = {
   initialState: initialLedgerState(),
-  // Stryker disable BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
   eventTypes: eventTypesOf<LedgerEvent>({
     ClientOnboarded: true,
     JournalPosted: true,
@@ -112,7 +111,6 @@ export const ledgerDecider: Decider<
     AdjustmentRejected: true,
     AdjustmentExpired: true,
   }),
-  // Stryker restore BooleanLiteral
   evolve: evolveLedger,
   decide: decideLedger,
 };

@@ -127,12 +127,10 @@ export const breachesDecider: Decider<
   PolicyError
 > = {
   initialState: new Map(),
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<BreachEvent>({
     ComplianceBreachDetected: true,
     ComplianceBreachResolved: true,
   }),
-  // Stryker restore BooleanLiteral
   decide: (command, open) => ({
     ok: true,
     events: trackBreaches(open, command.results, command.at),

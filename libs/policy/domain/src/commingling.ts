@@ -122,9 +122,7 @@ export const comminglingDecider: Decider<
   ComminglingWallet
 > = {
   initialState: initialComminglingState,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<ComminglingEvent>({ ComminglingExceptionRecorded: true }),
-  // Stryker restore BooleanLiteral
   decide: decideComminglingException,
   evolve: evolveCommingling,
 };

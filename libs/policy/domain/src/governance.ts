@@ -402,7 +402,6 @@ export const governanceDecider: Decider<
   PolicyError
 > = {
   initialState: initialGovernanceState,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<GovernanceEvent>({
     PolicyVersionProposed: true,
     PolicyVersionApproved: true,
@@ -411,7 +410,6 @@ export const governanceDecider: Decider<
     AssetClassificationApproved: true,
     AssetClassificationRejected: true,
   }),
-  // Stryker restore BooleanLiteral
   decide: decideGovernance,
   evolve: evolveGovernance,
 };

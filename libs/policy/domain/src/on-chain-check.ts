@@ -85,9 +85,7 @@ export const onChainChecksDecider: Decider<
   PolicyError
 > = {
   initialState: [],
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<OnChainCheckRecorded>({ OnChainComplianceChecked: true }),
-  // Stryker restore BooleanLiteral
   decide: (command) => ({
     ok: true,
     events: [{ type: 'OnChainComplianceChecked', data: command.check }],

@@ -205,9 +205,7 @@ export const withdrawalDecisionDecider: Decider<
   WithdrawalDecisionFacts
 > = {
   initialState: undefined,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<WithdrawalPolicyDecided>({ WithdrawalPolicyDecided: true }),
-  // Stryker restore BooleanLiteral
   decide(command, recorded, { availableMinor, withdrawnTodayMinor, limits, profile }) {
     const books = { availableMinor, withdrawnTodayMinor };
     return decideWithdrawal(recorded, command.request, books, limits, profile, command.at);

@@ -352,7 +352,6 @@ export const discrepancyDecider: Decider<
   BusinessCalendar
 > = {
   initialState: undefined,
-  // Stryker disable BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
   eventTypes: eventTypesOf<DiscrepancyEvent>({
     DiscrepancyDetected: true,
     InvestigationNoteAdded: true,
@@ -362,7 +361,6 @@ export const discrepancyDecider: Decider<
     ShortfallOverdue: true,
     DiscrepancyClosed: true,
   }),
-  // Stryker restore BooleanLiteral
   evolve: evolveDiscrepancy,
   decide: decideDiscrepancy,
 };

@@ -161,7 +161,6 @@ export type TrustAccountEvent =
       };
     };
 
-// Stryker disable BooleanLiteral: the record's values only mark its keys (eventTypesOf lists the keys)
 export const TRUST_ACCOUNT_EVENT_TYPES = eventTypesOf<TrustAccountEvent>({
   TrustAccountRegistrationRequested: true,
   TrustAccountRegistrationApproved: true,
@@ -170,7 +169,6 @@ export const TRUST_ACCOUNT_EVENT_TYPES = eventTypesOf<TrustAccountEvent>({
   TrustStatementApproved: true,
   TrustStatementRejected: true,
 });
-// Stryker restore BooleanLiteral
 
 export type TrustAccountDecision = Decision<TrustAccountEvent, TrustAccountRefusal>;
 

@@ -38,6 +38,13 @@ describe('Decider contract (issue 24)', () => {
     expect([...counter.eventTypes]).toEqual(['Opened', 'Added']);
   });
 
+  it('eventTypesOf refuses an entry that is not true (a list turned off by a slip fails at load)', () => {
+    const slipped = { Opened: true, Added: false } as unknown as Record<CounterEvent['type'], true>;
+    expect(() => eventTypesOf<CounterEvent>(slipped)).toThrow(
+      'assertion: event type Added is listed as false',
+    );
+  });
+
   it('foldEvents evolves from the initial state in order', () => {
     const added = (amount: bigint): CounterEvent => ({ type: 'Added', data: { amount } });
     expect(foldEvents(counter, [opened, added(2n), added(3n)])).toEqual({ open: true, total: 5n });

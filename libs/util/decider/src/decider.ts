@@ -48,6 +48,10 @@ export interface Decider<C, E extends DomainEvent, S, Err = Refusal, Facts = voi
 export function eventTypesOf<E extends DomainEvent>(
   types: Readonly<Record<E['type'], true>>,
 ): ReadonlySet<E['type']> {
+  // every value is `true` by type; checked here too, so an entry turned off fails at load, not never
+  for (const [type, listed] of Object.entries(types))
+    if (listed !== true)
+      throw new Error(`assertion: event type ${type} is listed as ${String(listed)}`);
   return new Set(Object.keys(types) as E['type'][]);
 }
 

@@ -818,7 +818,6 @@ export const allowListDecider: Decider<
   string
 > = {
   initialState: initialAllowListState,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<AllowListEvent>({
     OwnershipChallengeIssued: true,
     AddressOwnershipProven: true,
@@ -828,7 +827,6 @@ export const allowListDecider: Decider<
     AddressAdditionRejected: true,
     AddressRemovedFromAllowList: true,
   }),
-  // Stryker restore BooleanLiteral
   decide: decideAllowList,
   evolve: evolveAllowList,
 };

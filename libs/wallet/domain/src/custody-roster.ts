@@ -320,7 +320,6 @@ export const rosterDecider: Decider<
   RosterFacts
 > = {
   initialState: initialRosterState,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<RosterEvent>({
     CustodianRegistered: true,
     KeyAccessChangeRequested: true,
@@ -329,7 +328,6 @@ export const rosterDecider: Decider<
     KeyAccessGranted: true,
     KeyAccessRevoked: true,
   }),
-  // Stryker restore BooleanLiteral
   decide: decideRoster,
   evolve: evolveRoster,
 };

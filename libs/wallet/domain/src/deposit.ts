@@ -346,7 +346,6 @@ export const depositDecider: Decider<
   DepositFacts
 > = {
   initialState: undefined,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<DepositEvent>({
     DepositObserved: true,
     DepositFlaggedForReview: true,
@@ -356,7 +355,6 @@ export const depositDecider: Decider<
     DepositConfirmed: true,
     LargeTransferAlerted: true,
   }),
-  // Stryker restore BooleanLiteral
   decide: decideDeposit,
   evolve: evolveDeposit,
 };

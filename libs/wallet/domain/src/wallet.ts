@@ -394,13 +394,11 @@ export const walletDecider: Decider<
   KeyCustodyPolicy
 > = {
   initialState: undefined,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<WalletEvent>({
     WalletRegistered: true,
     KeyRotationRequested: true,
     WalletKeyRotated: true,
   }),
-  // Stryker restore BooleanLiteral
   decide: decideWallet,
   evolve: evolveWallet,
 };

@@ -1059,7 +1059,6 @@ export const withdrawalDecider: Decider<
   WithdrawalDeciderFacts
 > = {
   initialState: undefined,
-  // Stryker disable BooleanLiteral: eventTypesOf reads the keys, never the values
   eventTypes: eventTypesOf<WithdrawalEvent>({
     WithdrawalRequested: true,
     SigningPayloadPrepared: true,
@@ -1079,7 +1078,6 @@ export const withdrawalDecider: Decider<
     WithdrawalFailed: true,
     LargeTransferAlerted: true,
   }),
-  // Stryker restore BooleanLiteral
   decide(command, state, facts) {
     switch (command.type) {
       case 'RequestWithdrawal':
