@@ -29,10 +29,16 @@ const CHROMIUM_ARGS = [
 const SCREENSHOTS = join(__dirname, '..', '..', 'tmp', 'screenshots');
 
 /** The value a `datetime-local` input takes for an instant, in this machine's zone (the browser's too). */
+/**
+ * The value a `datetime-local` input holds for `instant`, in the browser's normal form: Chromium
+ * drops seconds that are zero (`21:14`, never `21:14:00`), and Playwright's fill refuses a value
+ * the input would rewrite ("Malformed value"), so a moment on a whole minute must be given so.
+ */
 function localInput(instant: Date): string {
   return new Date(instant.getTime() - instant.getTimezoneOffset() * 60_000)
     .toISOString()
-    .slice(0, 19);
+    .slice(0, 19)
+    .replace(/:00$/, '');
 }
 
 /**
