@@ -15,7 +15,8 @@ import {
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus, type ConsumedMessage } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { AUDIT_WRITER_ROLE, AuditLog } from './audit-log';
+import { AuditLog } from './audit-log';
+import { AUDIT_WRITER_ROLE } from './record/audit-tables';
 
 const WAIT_MS = 20_000;
 const TOPICS: Topic[] = [
