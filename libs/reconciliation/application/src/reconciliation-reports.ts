@@ -1,7 +1,7 @@
 import type { DiscrepancyState } from '@custody/reconciliation-domain';
 import type { DailyRunRecorded } from './daily-runs';
-import type { FiatTrustRunCompleted } from './fiat-trust-runs';
-import type { ReconciliationRunRecorded } from './reconciliation-runs';
+import type { FiatTrustRunCompleted } from './fiat-trust/fiat-run-stream';
+import type { ReconciliationRunRecorded } from './reconciliation-runs/reconciliation-run-stream';
 
 type RunData = ReconciliationRunRecorded['data'];
 
