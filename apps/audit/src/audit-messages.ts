@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { AppendToRecord } from '@custody/audit-application';
 import { ALL_TOPICS, AUDIT_EVENTS_TOPIC } from '@custody/contracts';
 import {
   inboxTransportProvider,
@@ -8,7 +9,7 @@ import {
   type InboxBatch,
   type InboxHandlerResult,
 } from '@custody/service-host';
-import { AuditRuntime } from './audit-runtime';
+import { AuditTables } from './host/audit-tables';
 
 export const AUDIT_CONSUMER_GROUP = 'audit';
 /** Every topic but the audit's own (its checkpoints are in its record already). */
@@ -17,22 +18,18 @@ export const AUDITED_TOPICS = ALL_TOPICS.filter((topic) => topic !== AUDIT_EVENT
 /** Every message of every other topic, appended to the hash-chained audit record (HK-22). */
 @MessageController()
 export class AuditMessagesController {
-  private readonly append: ReturnType<AuditRuntime['log']['apply']>;
-
-  constructor(@Inject(AuditRuntime) runtime: AuditRuntime) {
-    this.append = runtime.log.apply();
-  }
+  constructor(@Inject(AppendToRecord) private readonly appending: AppendToRecord) {}
 
   @EventPattern([...AUDITED_TOPICS])
   record(@Payload() batch: InboxBatch, @Ctx() context: InboxContext): InboxHandlerResult {
-    return this.append(batch, context.transaction);
+    return this.appending.append(batch, context.transaction);
   }
 }
 
-/** The audit's inbox transport: consumes once the record's tables exist and its schedule runs. */
+/** The audit's inbox transport: consumes once the record's tables exist. */
 export const AUDIT_INBOX_TRANSPORT = inboxTransportProvider({
   name: 'audit consumer',
   groupId: AUDIT_CONSUMER_GROUP,
-  inject: [AuditRuntime],
-  ready: (runtime: AuditRuntime) => runtime.started,
+  inject: [AuditTables],
+  ready: (tables: AuditTables) => tables.prepared,
 });

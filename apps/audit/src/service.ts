@@ -1,7 +1,7 @@
 import { problemsOf, type ServiceDefinition } from '@custody/service-host';
 import { parseAuditConfig } from './audit-config';
 import { AuditModule } from './audit.module';
-import { AuditRuntime } from './audit-runtime';
+import { CheckpointRounds } from './host/checkpoint-rounds';
 
 export const AUDIT_DEFAULT_PORT = 3005;
 
@@ -12,5 +12,5 @@ export const AUDIT_SERVICE: ServiceDefinition = {
   serviceModule: AuditModule,
   ownConfigProblems: problemsOf(parseAuditConfig),
   // Ctrl-C in the runner: the record verified and, when it holds and grew, a checkpoint signed over it
-  beforeClose: (app) => app.get(AuditRuntime).finalCheckpoint(),
+  beforeClose: (app) => app.get(CheckpointRounds).finalCheckpoint(),
 };
