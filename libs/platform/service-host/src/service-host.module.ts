@@ -4,6 +4,7 @@ import {
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
+  type OnModuleInit,
   type Type,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -36,14 +37,33 @@ import {
   SERVICE_METRICS,
 } from './tokens';
 
-/** Closes what the host opened, in reverse order, when Nest shuts down. */
-class HostLifecycle implements OnApplicationShutdown {
+/**
+ * Starts what the host provides once Nest initialises the application (the schema's preparation
+ * with its retries, the host's own tables, the outbox relay) and closes it, in reverse order,
+ * when Nest shuts down. Building the module opens nothing: the providers below only construct.
+ */
+class HostLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_RELAY) private readonly relay: EventRelayHost | null,
     @Inject(SECURITY_EVENT_RECORDER) private readonly securityEvents: SecurityEventRecorder | null,
   ) {}
+
+  onModuleInit(): void {
+    this.readiness.start();
+    // every service consumes through an inbox: its table is a preparation like the others (a
+    // migration Job, which connects to no Kafka, makes it too)
+    void this.readiness.prepare('inbox', () => migrateInbox(this.pool, this.config.databaseSchema));
+    void this.readiness.prepare('security events', () =>
+      migrateSecurityEvents(this.pool, this.config.databaseSchema),
+    );
+    if (this.relay !== null) this.relay.start(this.readiness.migratedOnce);
+    else if (!this.config.migrateOnly)
+      this.logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
+  }
 
   async onApplicationShutdown(): Promise<void> {
     this.readiness.stop();
@@ -86,50 +106,8 @@ export const DATABASE_SESSION_OPTIONS = '-c jit=off';
 export class ServiceHostModule {
   static forRoot(options: ServiceHostModuleOptions): DynamicModule {
     const { config, logger, metrics } = options;
-    const pool = new Pool({
-      connectionString: config.databaseUrl,
-      max: config.databasePoolMax,
-      application_name: config.serviceName,
-      options: DATABASE_SESSION_OPTIONS,
-    });
-    pool.on('error', (error) =>
-      logger.warn({ error: error.message }, 'idle database connection failed'),
-    );
-    const store = new PostgresEventStore({ pool, schema: config.databaseSchema });
-    // issue 22: a serving service in production never runs as a superuser or its schema's owner
-    const production = (options.environment ?? process.env)['NODE_ENV'] === 'production';
-    const readiness = new DatabaseReadiness(
-      store,
-      logger,
-      config.migrateOnly,
-      config.databaseServiceRole,
-      { refuseOwnerOrSuperuser: production && !config.migrateOnly },
-    );
-    readiness.start();
-    // every service consumes through an inbox: its table is a preparation like the others (a
-    // migration Job, which connects to no Kafka, makes it too)
-    void readiness.prepare('inbox', () => migrateInbox(pool, config.databaseSchema));
-    void readiness.prepare('security events', () =>
-      migrateSecurityEvents(pool, config.databaseSchema),
-    );
-    const securityEvents = config.migrateOnly
-      ? null
-      : new SecurityEventRecorder(pool, config.databaseSchema, logger, metrics);
     const embeddedBus = options.embeddedBus ?? null;
-    const transport = config.migrateOnly
-      ? undefined
-      : embeddedBus !== null
-        ? { embeddedBus }
-        : config.kafka === undefined
-          ? undefined
-          : { kafka: config.kafka };
-    const relay =
-      transport === undefined
-        ? null
-        : new EventRelayHost(config.serviceName, store, transport, logger, metrics);
-    if (relay !== null) relay.start(readiness.migratedOnce);
-    else if (!config.migrateOnly)
-      logger.warn('KAFKA_BROKERS is not set: this service does not publish its events');
+    const environment = options.environment ?? process.env;
     return {
       module: ServiceHostModule,
       imports: [AuthModule.forRoot(config.auth), options.serviceModule],
@@ -143,13 +121,63 @@ export class ServiceHostModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_LOGGER, useValue: logger },
         { provide: SERVICE_METRICS, useValue: metrics },
-        { provide: DATABASE_POOL, useValue: pool },
-        { provide: EVENT_STORE, useValue: store },
-        { provide: DatabaseReadiness, useValue: readiness },
-        { provide: EVENT_RELAY, useValue: relay },
-        { provide: SECURITY_EVENT_RECORDER, useValue: securityEvents },
         { provide: EMBEDDED_BUS, useValue: embeddedBus },
-        { provide: SERVICE_ENVIRONMENT, useValue: options.environment ?? process.env },
+        { provide: SERVICE_ENVIRONMENT, useValue: environment },
+        {
+          provide: DATABASE_POOL,
+          useFactory: () => {
+            const pool = new Pool({
+              connectionString: config.databaseUrl,
+              max: config.databasePoolMax,
+              application_name: config.serviceName,
+              options: DATABASE_SESSION_OPTIONS,
+            });
+            pool.on('error', (error) =>
+              logger.warn({ error: error.message }, 'idle database connection failed'),
+            );
+            return pool;
+          },
+        },
+        {
+          provide: EVENT_STORE,
+          useFactory: (pool: Pool) =>
+            new PostgresEventStore({ pool, schema: config.databaseSchema }),
+          inject: [DATABASE_POOL],
+        },
+        {
+          provide: DatabaseReadiness,
+          useFactory: (store: PostgresEventStore) =>
+            new DatabaseReadiness(store, logger, config.migrateOnly, config.databaseServiceRole, {
+              // issue 22: a serving service in production never runs as a superuser or its schema's owner
+              refuseOwnerOrSuperuser:
+                environment['NODE_ENV'] === 'production' && !config.migrateOnly,
+            }),
+          inject: [EVENT_STORE],
+        },
+        {
+          provide: SECURITY_EVENT_RECORDER,
+          useFactory: (pool: Pool) =>
+            config.migrateOnly
+              ? null
+              : new SecurityEventRecorder(pool, config.databaseSchema, logger, metrics),
+          inject: [DATABASE_POOL],
+        },
+        {
+          provide: EVENT_RELAY,
+          useFactory: (store: PostgresEventStore) => {
+            const transport = config.migrateOnly
+              ? undefined
+              : embeddedBus !== null
+                ? { embeddedBus }
+                : config.kafka === undefined
+                  ? undefined
+                  : { kafka: config.kafka };
+            return transport === undefined
+              ? null
+              : new EventRelayHost(config.serviceName, store, transport, logger, metrics);
+          },
+          inject: [EVENT_STORE],
+        },
         HostLifecycle,
         { provide: APP_INTERCEPTOR, useClass: ClientDataInterceptor },
       ],
