@@ -1,4 +1,5 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
+import { deciderSpecification } from '@custody/decider/testing';
 import {
   availableBalance,
   clientAccount,
@@ -9,58 +10,32 @@ import {
 } from './accounts';
 import { assetBooks } from './books';
 import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
-import { decideLedger } from './ledger';
-import type { AssetDecimals } from './ledger-decision';
+import { fingerprintOf } from './decide-trade';
+import { ledgerDecider } from './ledger';
+import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 import type { LedgerCommand, TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
-import { balanceOf, evolveLedger, initialLedgerState, type LedgerState } from './ledger-state';
+import { balanceOf, evolveLedger, type LedgerState } from './ledger-state';
 
 const decimals: AssetDecimals = (asset) =>
   (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
 const at = '2026-11-24T09:00:00.000Z';
 const metadata = { at };
 
-/** Emmett style: given(events).when(command).then(events) / .thenRefuses(code, path). */
-function given(...history: LedgerCommand[]) {
-  let state = initialLedgerState();
-  for (const command of history) {
-    const decision = decideLedger(command, state, decimals);
-    if (!decision.ok) throw new Error(`given: ${command.type} refused with ${decision.error.code}`);
-    state = decision.events.reduce(evolveLedger, state);
-  }
-  return {
-    state,
-    when(command: LedgerCommand) {
-      const decision = decideLedger(command, state, decimals);
-      return {
-        then(
-          expected:
-            readonly LedgerEvent[] | ((events: readonly LedgerEvent[], after: LedgerState) => void),
-        ) {
-          if (!decision.ok)
-            throw new Error(
-              `expected events, got ${decision.error.code}: ${decision.error.reason}`,
-            );
-          if (typeof expected === 'function')
-            expected(decision.events, decision.events.reduce(evolveLedger, state));
-          else expect(decision.events).toEqual(expected);
-        },
-        thenRefuses(code: LedgerErrorCode, path: string) {
-          expect(
-            decision.ok ? 'accepted' : { code: decision.error.code, path: decision.error.path },
-          ).toEqual({ code, path });
-        },
-      };
-    },
-  };
-}
+/** GIVEN recorded events, WHEN a command (facts: the asset decimals), THEN events or a refusal. */
+const spec = deciderSpecification(ledgerDecider);
 
-const onboard = (clientId: string): LedgerCommand => ({
-  type: 'OnboardClient',
-  clientId,
-  metadata,
-});
+/** The events a decision emits; a refusal fails the test, naming its code. */
+function eventsOf(decision: LedgerDecision): readonly LedgerEvent[] {
+  if (!decision.ok)
+    throw new Error(`expected events, got ${decision.error.code}: ${decision.error.reason}`);
+  return decision.events;
+}
+/** The books after a decision's events. */
+const after = (state: LedgerState, decision: LedgerDecision): LedgerState =>
+  eventsOf(decision).reduce(evolveLedger, state);
+
 const deposit = (
   depositId: string,
   clientId: string,
@@ -94,79 +69,139 @@ const settle = (overrides: Partial<TradeExecution> = {}): LedgerCommand => ({
   trade: { ...trade, ...overrides },
   metadata,
 });
-const funded = [
-  onboard('alice'),
-  onboard('bob'),
-  deposit('D-1', 'alice', 'USDT', 40_000_000_000n),
-  deposit('D-2', 'bob', 'BTC', 100_000_000n),
+
+// The history as the ledger recorded it: each event is what the command of the same parameters
+// above decides (the tests that decide those commands compare with these).
+const onboarded = (clientId: string): LedgerEvent => ({
+  type: 'ClientOnboarded',
+  data: { clientId, at },
+});
+const deposited = (
+  depositId: string,
+  clientId: string,
+  asset: string,
+  amountMinor: bigint,
+): LedgerEvent => ({
+  type: 'JournalPosted',
+  data: {
+    journalId: `deposit:${depositId}`,
+    kind: 'deposit',
+    sourceReference: depositId,
+    fingerprint: fingerprintOf([depositId, clientId, asset, amountMinor, 'wallet-cold-1']),
+    entries: [
+      { account: custodyAccount('wallet-cold-1', asset), side: 'debit', amountMinor },
+      { account: clientAccount(clientId, asset), side: 'credit', amountMinor },
+    ],
+    at,
+  },
+});
+/** alice holds 40,000 USDT, bob 1 BTC. */
+const funded: readonly LedgerEvent[] = [
+  onboarded('alice'),
+  onboarded('bob'),
+  deposited('D-1', 'alice', 'USDT', 40_000_000_000n),
+  deposited('D-2', 'bob', 'BTC', 100_000_000n),
 ];
+/** `settle({ tradeId })` as booked: base bob -> alice, quote alice -> bob, fees -> the house. */
+const tradeSettled = (tradeId = 'T-1'): LedgerEvent => ({
+  type: 'JournalPosted',
+  data: {
+    journalId: `trade:${tradeId}`,
+    kind: 'trade',
+    sourceReference: tradeId,
+    fingerprint: fingerprintOf([
+      tradeId,
+      'BTC',
+      'USDT',
+      'alice',
+      'bob',
+      50_000_000n,
+      '64000.25',
+      32_000_125_000n,
+      'BTC',
+      50_000n,
+      'USDT',
+      32_000_000n,
+    ]),
+    entries: [
+      { account: clientAccount('bob', 'BTC'), side: 'debit', amountMinor: 50_000_000n },
+      { account: clientAccount('alice', 'BTC'), side: 'credit', amountMinor: 50_000_000n },
+      { account: clientAccount('alice', 'USDT'), side: 'debit', amountMinor: 32_000_125_000n },
+      { account: clientAccount('bob', 'USDT'), side: 'credit', amountMinor: 32_000_125_000n },
+      { account: clientAccount('alice', 'BTC'), side: 'debit', amountMinor: 50_000n },
+      { account: houseAccount('fee-revenue', 'BTC'), side: 'credit', amountMinor: 50_000n },
+      { account: clientAccount('bob', 'USDT'), side: 'debit', amountMinor: 32_000_000n },
+      { account: houseAccount('fee-revenue', 'USDT'), side: 'credit', amountMinor: 32_000_000n },
+    ],
+    at,
+  },
+});
 const posted = (state: LedgerState, account: Account) =>
   postedBalance(account, balanceOf(state, account));
 
 describe('ledger: trades from the exchange', () => {
   it('HK-8 settles both legs and both fees in ONE journal balanced per asset, fees credited to house fee revenue', () => {
-    given(...funded)
-      .when(settle())
-      .then((events, after) => {
-        expect(events.map((event) => event.type)).toEqual(['JournalPosted']);
-        expect(posted(after, clientAccount('alice', 'BTC'))).toBe(50_000_000n - 50_000n);
-        expect(posted(after, clientAccount('alice', 'USDT'))).toBe(
-          40_000_000_000n - 32_000_125_000n,
-        );
-        expect(posted(after, clientAccount('bob', 'BTC'))).toBe(50_000_000n);
-        expect(posted(after, clientAccount('bob', 'USDT'))).toBe(32_000_125_000n - 32_000_000n);
-        expect(posted(after, houseAccount('fee-revenue', 'BTC'))).toBe(50_000n);
-        expect(posted(after, houseAccount('fee-revenue', 'USDT'))).toBe(32_000_000n);
-        expect(assetBooks(after).map((books) => books.differenceMinor)).toEqual([0n, 0n]);
-      });
+    const given = spec.given(funded);
+    const when = given.when(settle(), decimals);
+    when.thenEmits([tradeSettled()]);
+    const books = after(given.state, when.decision);
+    expect(posted(books, clientAccount('alice', 'BTC'))).toBe(50_000_000n - 50_000n);
+    expect(posted(books, clientAccount('alice', 'USDT'))).toBe(40_000_000_000n - 32_000_125_000n);
+    expect(posted(books, clientAccount('bob', 'BTC'))).toBe(50_000_000n);
+    expect(posted(books, clientAccount('bob', 'USDT'))).toBe(32_000_125_000n - 32_000_000n);
+    expect(posted(books, houseAccount('fee-revenue', 'BTC'))).toBe(50_000n);
+    expect(posted(books, houseAccount('fee-revenue', 'USDT'))).toBe(32_000_000n);
+    expect(assetBooks(books).map((books) => books.differenceMinor)).toEqual([0n, 0n]);
   });
 
   it('given the same trade again (redelivery, or its price spelled with trailing zeros), then nothing changes', () => {
-    given(...funded, settle())
-      .when(settle())
-      .then([]);
-    given(...funded, settle())
-      .when(settle({ price: '64000.2500' }))
-      .then([]);
+    spec
+      .given([...funded, tradeSettled()])
+      .when(settle(), decimals)
+      .thenEmitsNothing();
+    spec
+      .given([...funded, tradeSettled()])
+      .when(settle({ price: '64000.2500' }), decimals)
+      .thenEmitsNothing();
   });
 
   it('given a trade id booked with other content, then TRADE_ID_CONFLICT', () => {
-    given(...funded, settle())
-      .when(settle({ quantityMinor: 50_000_001n, quoteAmountMinor: 32_000_125_640n }))
+    spec
+      .given([...funded, tradeSettled()])
+      .when(settle({ quantityMinor: 50_000_001n, quoteAmountMinor: 32_000_125_640n }), decimals)
       .thenRefuses('TRADE_ID_CONFLICT', 'trade.tradeId');
   });
 
   it('TW-13.3 a trade is authoritative: booked even below zero, with ClientBalanceWentNegative naming the amount', () => {
-    given(onboard('alice'), onboard('bob'))
-      .when(settle())
-      .then((events, after) => {
-        expect(
-          events
-            .filter((event) => event.type === 'ClientBalanceWentNegative')
-            .map((event) => event.data),
-        ).toEqual([
-          {
-            clientId: 'bob',
-            asset: 'BTC',
-            balanceMinor: -50_000_000n,
-            availableMinor: -50_000_000n,
-            journalId: 'trade:T-1',
-            at,
-          },
-          {
-            clientId: 'alice',
-            asset: 'USDT',
-            balanceMinor: -32_000_125_000n,
-            availableMinor: -32_000_125_000n,
-            journalId: 'trade:T-1',
-            at,
-          },
-        ]);
-        expect(posted(after, clientAccount('bob', 'BTC'))).toBe(-50_000_000n);
-        expect(
-          assetBooks(after).find((books) => books.asset === 'BTC')?.clientLiabilitiesFlooredMinor,
-        ).toBe(50_000_000n - 50_000n);
-      });
+    const given = spec.given([onboarded('alice'), onboarded('bob')]);
+    const { decision } = given.when(settle(), decimals);
+    expect(
+      eventsOf(decision)
+        .filter((event) => event.type === 'ClientBalanceWentNegative')
+        .map((event) => event.data),
+    ).toEqual([
+      {
+        clientId: 'bob',
+        asset: 'BTC',
+        balanceMinor: -50_000_000n,
+        availableMinor: -50_000_000n,
+        journalId: 'trade:T-1',
+        at,
+      },
+      {
+        clientId: 'alice',
+        asset: 'USDT',
+        balanceMinor: -32_000_125_000n,
+        availableMinor: -32_000_125_000n,
+        journalId: 'trade:T-1',
+        at,
+      },
+    ]);
+    const books = after(given.state, decision);
+    expect(posted(books, clientAccount('bob', 'BTC'))).toBe(-50_000_000n);
+    expect(
+      assetBooks(books).find((books) => books.asset === 'BTC')?.clientLiabilitiesFlooredMinor,
+    ).toBe(50_000_000n - 50_000n);
   });
 
   it.each<[string, Partial<TradeExecution>, LedgerErrorCode, string]>([
@@ -200,44 +235,44 @@ describe('ledger: trades from the exchange', () => {
     ],
     ['a malformed price', { price: '6.4e4' }, 'TRADE_PRICE_MALFORMED', 'trade.price'],
   ])('given %s, then it is refused and nothing is booked', (_case, overrides, code, path) => {
-    given(...funded)
-      .when(settle(overrides))
-      .thenRefuses(code, path);
+    spec.given(funded).when(settle(overrides), decimals).thenRefuses(code, path);
   });
 
   it('accepts a quote amount rounded either way by less than one minor unit', () => {
-    // 0.00000001 BTC at 64,000.25 USDT = 0.00064000 USDT (640.0025 minor units): 640 and 641 both pass
+    // 0.00000001 BTC at 64,000.25 USDT = 640.0025 USDT minor units: 640 and 641 both pass
     for (const quoteAmountMinor of [640n, 641n]) {
-      given(...funded)
-        .when(
-          settle({
-            quantityMinor: 1n,
-            quoteAmountMinor,
-            buyerFee: { asset: 'BTC', amountMinor: 0n },
-            sellerFee: { asset: 'USDT', amountMinor: 0n },
-          }),
-        )
-        .then((events) => expect(events).toHaveLength(1));
+      const { decision } = spec.given(funded).when(
+        settle({
+          quantityMinor: 1n,
+          quoteAmountMinor,
+          buyerFee: { asset: 'BTC', amountMinor: 0n },
+          sellerFee: { asset: 'USDT', amountMinor: 0n },
+        }),
+        decimals,
+      );
+      expect(eventsOf(decision)).toHaveLength(1);
     }
-    given(...funded)
-      .when(settle({ quantityMinor: 1n, quoteAmountMinor: 642n }))
+    spec
+      .given(funded)
+      .when(settle({ quantityMinor: 1n, quoteAmountMinor: 642n }), decimals)
       .thenRefuses('TRADE_PRICE_MISMATCH', 'trade.price');
   });
 });
 
 describe('ledger: deposits and withdrawals', () => {
   it('a deposit credits the client and debits the custody account of the receiving wallet', () => {
-    given(onboard('alice'))
-      .when(deposit('D-1', 'alice', 'ETH', 5n * 10n ** 18n))
-      .then((_events, after) => {
-        expect(posted(after, clientAccount('alice', 'ETH'))).toBe(5n * 10n ** 18n);
-        expect(posted(after, custodyAccount('wallet-cold-1', 'ETH'))).toBe(5n * 10n ** 18n);
-      });
+    const given = spec.given([onboarded('alice')]);
+    const when = given.when(deposit('D-1', 'alice', 'ETH', 5n * 10n ** 18n), decimals);
+    when.thenEmits([deposited('D-1', 'alice', 'ETH', 5n * 10n ** 18n)]);
+    const books = after(given.state, when.decision);
+    expect(posted(books, clientAccount('alice', 'ETH'))).toBe(5n * 10n ** 18n);
+    expect(posted(books, custodyAccount('wallet-cold-1', 'ETH'))).toBe(5n * 10n ** 18n);
   });
 
   it('given a deposit id booked with another amount, then DEPOSIT_ID_CONFLICT', () => {
-    given(onboard('alice'), deposit('D-1', 'alice', 'ETH', 5n))
-      .when(deposit('D-1', 'alice', 'ETH', 6n))
+    spec
+      .given([onboarded('alice'), deposited('D-1', 'alice', 'ETH', 5n)])
+      .when(deposit('D-1', 'alice', 'ETH', 6n), decimals)
       .thenRefuses('DEPOSIT_ID_CONFLICT', 'depositId');
   });
 
@@ -271,79 +306,134 @@ describe('ledger: deposits and withdrawals', () => {
     metadata,
   });
 
+  const release = (reason: 'failed' | 'cancelled'): LedgerCommand => ({
+    type: 'ReleaseWithdrawal',
+    withdrawalId: 'W-1',
+    clientId: 'alice',
+    reason,
+    metadata,
+  });
+
+  // As recorded: `hold(withdrawalId, amountMinor)`, `settleW1('alice', ...)`, `release(reason)`.
+  const holdFingerprint = (withdrawalId: string, amountMinor: bigint) =>
+    fingerprintOf([withdrawalId, 'alice', 'USDT', amountMinor, 'wallet-hot-1', 'alice']);
+  const held = (withdrawalId: string, amountMinor: bigint): LedgerEvent => ({
+    type: 'WithdrawalHoldPlaced',
+    data: {
+      withdrawalId,
+      clientId: 'alice',
+      asset: 'USDT',
+      amountMinor,
+      walletId: 'wallet-hot-1',
+      fingerprint: holdFingerprint(withdrawalId, amountMinor),
+      at,
+    },
+  });
+  const hotWallet = custodyAccount('wallet-hot-1', 'USDT');
+  /** W-1's hold posted to the hot wallet, its network fee (if any) the house's expense. */
+  const w1Settled = (amountMinor: bigint, networkFeeMinor: bigint): LedgerEvent => ({
+    type: 'JournalPosted',
+    data: {
+      journalId: 'withdrawal:W-1',
+      kind: 'withdrawal',
+      sourceReference: 'W-1',
+      fingerprint: fingerprintOf([holdFingerprint('W-1', amountMinor), networkFeeMinor]),
+      entries: [
+        { account: clientAccount('alice', 'USDT'), side: 'debit', amountMinor },
+        { account: hotWallet, side: 'credit', amountMinor },
+        ...(networkFeeMinor > 0n
+          ? ([
+              {
+                account: houseAccount('network-fee-expense', 'USDT'),
+                side: 'debit',
+                amountMinor: networkFeeMinor,
+              },
+              { account: hotWallet, side: 'credit', amountMinor: networkFeeMinor },
+            ] as const)
+          : []),
+      ],
+      at,
+    },
+  });
+  const w1Released = (reason: 'failed' | 'cancelled'): LedgerEvent => ({
+    type: 'WithdrawalHoldReleased',
+    data: { withdrawalId: 'W-1', reason, at },
+  });
+
   describe('when a withdrawal is approved', () => {
     it('its amount is held: available falls, posted does not', () => {
-      given(...funded)
-        .when(hold('W-1', 1_000_000n))
-        .then((_events, after) => {
-          const account = clientAccount('alice', 'USDT');
-          expect(posted(after, account)).toBe(40_000_000_000n);
-          expect(availableBalance(account, balanceOf(after, account))).toBe(
-            40_000_000_000n - 1_000_000n,
-          );
-        });
+      const given = spec.given(funded);
+      const when = given.when(hold('W-1', 1_000_000n), decimals);
+      when.thenEmits([held('W-1', 1_000_000n)]);
+      const books = after(given.state, when.decision);
+      const account = clientAccount('alice', 'USDT');
+      expect(posted(books, account)).toBe(40_000_000_000n);
+      expect(availableBalance(account, balanceOf(books, account))).toBe(
+        40_000_000_000n - 1_000_000n,
+      );
     });
 
     it('a withdrawal beyond the available balance is refused: never below zero', () => {
-      given(...funded, hold('W-1', 39_000_000_000n))
-        .when(hold('W-2', 1_000_000_001n))
+      spec
+        .given([...funded, held('W-1', 39_000_000_000n)])
+        .when(hold('W-2', 1_000_000_001n), decimals)
         .thenRefuses('INSUFFICIENT_AVAILABLE_BALANCE', 'amountMinor');
     });
 
     it("HK-7 a withdrawal to an address not on the client's own allow-list is refused", () => {
-      given(...funded)
-        .when(hold('W-1', 1n, 'bob'))
+      spec
+        .given(funded)
+        .when(hold('W-1', 1n, 'bob'), decimals)
         .thenRefuses('HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS', 'destinationAllowListedForClientId');
-      given(...funded)
-        .when(hold('W-1', 1n, null))
+      spec
+        .given(funded)
+        .when(hold('W-1', 1n, null), decimals)
         .thenRefuses('HK7_WITHDRAWAL_ADDRESS_NOT_CLIENTS', 'destinationAllowListedForClientId');
     });
   });
 
   describe('when a held withdrawal settles or fails', () => {
     it('confirmation posts the hold to the wallet; the network fee is the house expense', () => {
-      given(...funded, hold('W-1', 1_000_000n))
-        .when(settleW1('alice', 1_000_000n, 2_500n))
-        .then((_events, after) => {
-          const account = clientAccount('alice', 'USDT');
-          expect(balanceOf(after, account)).toMatchObject({
-            debitsPosted: 1_000_000n,
-            debitsPending: 0n,
-          });
-          expect(posted(after, houseAccount('network-fee-expense', 'USDT'))).toBe(2_500n);
-          expect(assetBooks(after).every((books) => books.differenceMinor === 0n)).toBe(true);
-        });
+      const given = spec.given([...funded, held('W-1', 1_000_000n)]);
+      const when = given.when(settleW1('alice', 1_000_000n, 2_500n), decimals);
+      when.thenEmits([w1Settled(1_000_000n, 2_500n)]);
+      const books = after(given.state, when.decision);
+      const account = clientAccount('alice', 'USDT');
+      expect(balanceOf(books, account)).toMatchObject({
+        debitsPosted: 1_000_000n,
+        debitsPending: 0n,
+      });
+      expect(posted(books, houseAccount('network-fee-expense', 'USDT'))).toBe(2_500n);
+      expect(assetBooks(books).every((books) => books.differenceMinor === 0n)).toBe(true);
     });
 
     it('failure releases the hold and posts nothing', () => {
-      given(...funded, hold('W-1', 1_000_000n))
-        .when({
-          type: 'ReleaseWithdrawal',
-          withdrawalId: 'W-1',
-          clientId: 'alice',
-          reason: 'failed',
-          metadata,
-        })
-        .then((_events, after) => {
-          expect(balanceOf(after, clientAccount('alice', 'USDT'))).toMatchObject({
-            debitsPosted: 0n,
-            debitsPending: 0n,
-          });
-        });
+      const given = spec.given([...funded, held('W-1', 1_000_000n)]);
+      const when = given.when(release('failed'), decimals);
+      when.thenEmits([w1Released('failed')]);
+      expect(
+        balanceOf(after(given.state, when.decision), clientAccount('alice', 'USDT')),
+      ).toMatchObject({ debitsPosted: 0n, debitsPending: 0n });
     });
 
     it("a withdrawal is found only in its own client's books", () => {
-      given(...funded, hold('W-1', 1n))
-        .when(settleW1('bob', 1n))
+      spec
+        .given([...funded, held('W-1', 1n)])
+        .when(settleW1('bob', 1n), decimals)
         .thenRefuses('WITHDRAWAL_UNKNOWN', 'withdrawalId');
     });
 
     it('a confirmation that is not what was held (amount, asset or wallet) is refused', () => {
-      given(...funded, hold('W-1', 1_000_000n))
-        .when(settleW1('alice', 2_000_000n))
+      spec
+        .given([...funded, held('W-1', 1_000_000n)])
+        .when(settleW1('alice', 2_000_000n), decimals)
         .thenRefuses('WITHDRAWAL_CONFIRMATION_MISMATCH', 'amountMinor');
-      given(...funded, hold('W-1', 1_000_000n))
-        .when({ ...settleW1('alice', 1_000_000n), walletId: 'wallet-hot-2' } as LedgerCommand)
+      spec
+        .given([...funded, held('W-1', 1_000_000n)])
+        .when(
+          { ...settleW1('alice', 1_000_000n), walletId: 'wallet-hot-2' } as LedgerCommand,
+          decimals,
+        )
         .thenRefuses('WITHDRAWAL_CONFIRMATION_MISMATCH', 'walletId');
     });
 
@@ -351,58 +441,69 @@ describe('ledger: deposits and withdrawals', () => {
       const drained = {
         ...settle({ tradeId: 'T-9', buyerClientId: 'alice', sellerClientId: 'bob' }),
       } as LedgerCommand;
-      given(...funded, hold('W-1', 39_000_000_000n))
-        .when(drained)
-        .then((events) => {
-          expect(
-            events
-              .filter((event) => event.type === 'ClientBalanceWentNegative')
-              .map((event) => event.data),
-          ).toContainEqual(
-            expect.objectContaining({
-              clientId: 'alice',
-              asset: 'USDT',
-              balanceMinor: 40_000_000_000n - 32_000_125_000n,
-              availableMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n,
-            }),
-          );
-        });
-      given(...funded, hold('W-1', 39_000_000_000n), drained)
-        .when(settleW1('alice', 39_000_000_000n))
-        .then((events) => {
-          expect(
-            events
-              .filter((event) => event.type === 'ClientBalanceWentNegative')
-              .map((event) => event.data),
-          ).toEqual([
-            expect.objectContaining({
-              clientId: 'alice',
-              asset: 'USDT',
-              balanceMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n,
-              journalId: 'withdrawal:W-1',
-            }),
-          ]);
-        });
+      const { decision: trading } = spec
+        .given([...funded, held('W-1', 39_000_000_000n)])
+        .when(drained, decimals);
+      expect(
+        eventsOf(trading)
+          .filter((event) => event.type === 'ClientBalanceWentNegative')
+          .map((event) => event.data),
+      ).toContainEqual(
+        expect.objectContaining({
+          clientId: 'alice',
+          asset: 'USDT',
+          balanceMinor: 40_000_000_000n - 32_000_125_000n,
+          availableMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n,
+        }),
+      );
+      // `drained` as recorded (the next step's history): its journal, alice's USDT below zero.
+      const drainedBooked: LedgerEvent[] = [
+        tradeSettled('T-9'),
+        {
+          type: 'ClientBalanceWentNegative',
+          data: {
+            clientId: 'alice',
+            asset: 'USDT',
+            balanceMinor: 40_000_000_000n - 32_000_125_000n,
+            availableMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n,
+            journalId: 'trade:T-9',
+            at,
+          },
+        },
+      ];
+      expect(trading).toEqual({ ok: true, events: drainedBooked });
+      const { decision: settling } = spec
+        .given([...funded, held('W-1', 39_000_000_000n), ...drainedBooked])
+        .when(settleW1('alice', 39_000_000_000n), decimals);
+      expect(
+        eventsOf(settling)
+          .filter((event) => event.type === 'ClientBalanceWentNegative')
+          .map((event) => event.data),
+      ).toEqual([
+        expect.objectContaining({
+          clientId: 'alice',
+          asset: 'USDT',
+          balanceMinor: 40_000_000_000n - 32_000_125_000n - 39_000_000_000n,
+          journalId: 'withdrawal:W-1',
+        }),
+      ]);
     });
 
     it('a settlement confirmed again changes nothing; with another fee it is refused', () => {
-      given(...funded, hold('W-1', 1_000_000n), settleW1('alice', 1_000_000n, 5n))
-        .when(settleW1('alice', 1_000_000n, 5n))
-        .then([]);
-      given(...funded, hold('W-1', 1_000_000n), settleW1('alice', 1_000_000n, 5n))
-        .when(settleW1('alice', 1_000_000n, 6n))
+      spec
+        .given([...funded, held('W-1', 1_000_000n), w1Settled(1_000_000n, 5n)])
+        .when(settleW1('alice', 1_000_000n, 5n), decimals)
+        .thenEmitsNothing();
+      spec
+        .given([...funded, held('W-1', 1_000_000n), w1Settled(1_000_000n, 5n)])
+        .when(settleW1('alice', 1_000_000n, 6n), decimals)
         .thenRefuses('WITHDRAWAL_ALREADY_SETTLED', 'withdrawalId');
     });
 
     it('a released withdrawal cannot settle', () => {
-      given(...funded, hold('W-1', 1n), {
-        type: 'ReleaseWithdrawal',
-        withdrawalId: 'W-1',
-        clientId: 'alice',
-        reason: 'cancelled',
-        metadata,
-      })
-        .when(settleW1('alice', 1n))
+      spec
+        .given([...funded, held('W-1', 1n), w1Released('cancelled')])
+        .when(settleW1('alice', 1n), decimals)
         .thenRefuses('WITHDRAWAL_ALREADY_RELEASED', 'withdrawalId');
     });
   });
@@ -457,118 +558,188 @@ describe('ledger: manual adjustments (maker-checker)', () => {
   ).toISOString();
   const windowEnd = new Date(Date.parse(at) + ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT).toISOString();
 
+  // As recorded: `request('credit', 10n)`, `approve(by)`, `reject(by)`, `expire(now)` above.
+  const creditFingerprint = fingerprintOf([
+    'A-1',
+    'operator-1',
+    'alice',
+    'USDT',
+    'credit',
+    10n,
+    'null',
+    'correction of deposit D-1',
+  ]);
+  /** A-1: operator-1 asks for a credit of 10 USDT minor units to alice. */
+  const requested: LedgerEvent = {
+    type: 'AdjustmentRequested',
+    data: {
+      adjustmentId: 'A-1',
+      requestedBy: 'operator-1',
+      clientId: 'alice',
+      asset: 'USDT',
+      direction: 'credit',
+      amountMinor: 10n,
+      debitReason: null,
+      note: 'correction of deposit D-1',
+      fingerprint: creditFingerprint,
+      at,
+    },
+  };
+  /** The approval and its compensating journal: house inventory -> alice. */
+  const approved = (approvedBy: string, now = at): LedgerEvent[] => [
+    { type: 'AdjustmentApproved', data: { adjustmentId: 'A-1', approvedBy, at: now } },
+    {
+      type: 'JournalPosted',
+      data: {
+        journalId: 'adjustment:A-1',
+        kind: 'adjustment',
+        sourceReference: 'A-1',
+        fingerprint: creditFingerprint,
+        entries: [
+          { account: houseAccount('inventory', 'USDT'), side: 'debit', amountMinor: 10n },
+          { account: clientAccount('alice', 'USDT'), side: 'credit', amountMinor: 10n },
+        ],
+        at: now,
+      },
+    },
+  ];
+  const rejected = (rejectedBy: string): LedgerEvent => ({
+    type: 'AdjustmentRejected',
+    data: {
+      adjustmentId: 'A-1',
+      rejectedBy,
+      reason: 'no deposit D-1 is missing: the client misread the statement',
+      at,
+    },
+  });
+  const expired = (now: string): LedgerEvent => ({
+    type: 'AdjustmentExpired',
+    data: { adjustmentId: 'A-1', expiresAt: windowEnd, at: now },
+  });
+
   it('the same approval again changes nothing', () => {
-    given(...funded, request('credit', 10n), approve('approver-2'))
-      .when(approve('approver-2'))
-      .then([]);
-    given(...funded, request('credit', 10n), approve('approver-2'))
-      .when(approve('approver-3'))
+    spec
+      .given([...funded, requested, ...approved('approver-2')])
+      .when(approve('approver-2'), decimals)
+      .thenEmitsNothing();
+    spec
+      .given([...funded, requested, ...approved('approver-2')])
+      .when(approve('approver-3'), decimals)
       .thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
   });
 
   it('the requester cannot approve their own adjustment', () => {
-    given(...funded, request('credit', 10n))
-      .when(approve('operator-1'))
+    spec
+      .given([...funded, requested])
+      .when(approve('operator-1'), decimals)
       .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'approvedBy');
   });
 
   it('a second person approves; the compensating entry posts against house inventory', () => {
-    given(...funded, request('credit', 10n))
-      .when(approve('approver-2'))
-      .then((events, after) => {
-        expect(events.map((event) => event.type)).toEqual(['AdjustmentApproved', 'JournalPosted']);
-        expect(posted(after, clientAccount('alice', 'USDT'))).toBe(40_000_000_010n);
-        expect(posted(after, houseAccount('inventory', 'USDT'))).toBe(-10n);
-      });
+    const given = spec.given([...funded, requested]);
+    const when = given.when(approve('approver-2'), decimals);
+    when.thenEmits(approved('approver-2'));
+    const books = after(given.state, when.decision);
+    expect(posted(books, clientAccount('alice', 'USDT'))).toBe(40_000_000_010n);
+    expect(posted(books, houseAccount('inventory', 'USDT'))).toBe(-10n);
   });
 
   describe('when a pending adjustment is rejected', () => {
     it('an approver other than the requester rejects it with a reason; nothing is booked and it can no longer be approved', () => {
-      given(...funded, request('credit', 10n))
-        .when(reject('approver-2'))
-        .then((events, after) => {
-          expect(events).toEqual([
-            {
-              type: 'AdjustmentRejected',
-              data: {
-                adjustmentId: 'A-1',
-                rejectedBy: 'approver-2',
-                reason: 'no deposit D-1 is missing: the client misread the statement',
-                at,
-              },
-            },
-          ]);
-          expect(posted(after, clientAccount('alice', 'USDT'))).toBe(40_000_000_000n);
-        });
-      given(...funded, request('credit', 10n), reject('approver-2'))
-        .when(approve('approver-3'))
+      const given = spec.given([...funded, requested]);
+      const when = given.when(reject('approver-2'), decimals);
+      when.thenEmits([
+        {
+          type: 'AdjustmentRejected',
+          data: {
+            adjustmentId: 'A-1',
+            rejectedBy: 'approver-2',
+            reason: 'no deposit D-1 is missing: the client misread the statement',
+            at,
+          },
+        },
+      ]);
+      expect(posted(after(given.state, when.decision), clientAccount('alice', 'USDT'))).toBe(
+        40_000_000_000n,
+      );
+      spec
+        .given([...funded, requested, rejected('approver-2')])
+        .when(approve('approver-3'), decimals)
         .thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
     });
 
     it('the requester cannot reject their own request (maker-checker both ways), and a rejection says why', () => {
-      given(...funded, request('credit', 10n))
-        .when(reject('operator-1'))
+      spec
+        .given([...funded, requested])
+        .when(reject('operator-1'), decimals)
         .thenRefuses('MAKER_CHECKER_SAME_PERSON', 'rejectedBy');
-      given(...funded, request('credit', 10n))
-        .when(reject('approver-2', '  '))
+      spec
+        .given([...funded, requested])
+        .when(reject('approver-2', '  '), decimals)
         .thenRefuses('REASON_REQUIRED', 'reason');
     });
 
     it('the same rejection again changes nothing; another decision on it is refused; an approved one cannot be rejected', () => {
-      given(...funded, request('credit', 10n), reject('approver-2'))
-        .when(reject('approver-2'))
-        .then([]);
-      given(...funded, request('credit', 10n), reject('approver-2'))
-        .when(reject('approver-3'))
+      spec
+        .given([...funded, requested, rejected('approver-2')])
+        .when(reject('approver-2'), decimals)
+        .thenEmitsNothing();
+      spec
+        .given([...funded, requested, rejected('approver-2')])
+        .when(reject('approver-3'), decimals)
         .thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
-      given(...funded, request('credit', 10n), approve('approver-2'))
-        .when(reject('approver-3'))
+      spec
+        .given([...funded, requested, ...approved('approver-2')])
+        .when(reject('approver-3'), decimals)
         .thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
     });
   });
 
   describe('when a pending adjustment outlives its approval window (72 h by default)', () => {
     it("approved in the last millisecond of the window it posts; at the window's end it is refused with ADJUSTMENT_EXPIRED and nothing is booked", () => {
-      given(...funded, request('credit', 10n))
-        .when(approve('approver-2', lastApprovableInstant))
-        .then((events) =>
-          expect(events.map((event) => event.type)).toEqual([
-            'AdjustmentApproved',
-            'JournalPosted',
-          ]),
-        );
-      given(...funded, request('credit', 10n))
-        .when(approve('approver-2', windowEnd))
+      spec
+        .given([...funded, requested])
+        .when(approve('approver-2', lastApprovableInstant), decimals)
+        .thenEmits(approved('approver-2', lastApprovableInstant));
+      spec
+        .given([...funded, requested])
+        .when(approve('approver-2', windowEnd), decimals)
         .thenRefuses('ADJUSTMENT_EXPIRED', 'adjustmentId');
     });
 
     it('an explicit Expire closes it in the books once the window has ended, not before; again, nothing changes; then approval stays refused', () => {
-      given(...funded, request('credit', 10n))
-        .when(expire(lastApprovableInstant))
+      spec
+        .given([...funded, requested])
+        .when(expire(lastApprovableInstant), decimals)
         .thenRefuses('ADJUSTMENT_NOT_EXPIRED', 'adjustmentId');
-      given(...funded, request('credit', 10n))
-        .when(expire(windowEnd))
-        .then([
+      spec
+        .given([...funded, requested])
+        .when(expire(windowEnd), decimals)
+        .thenEmits([
           {
             type: 'AdjustmentExpired',
             data: { adjustmentId: 'A-1', expiresAt: windowEnd, at: windowEnd },
           },
         ]);
-      given(...funded, request('credit', 10n), expire(windowEnd))
-        .when(expire(windowEnd))
-        .then([]);
-      given(...funded, request('credit', 10n), expire(windowEnd))
-        .when(approve('approver-2', at))
+      spec
+        .given([...funded, requested, expired(windowEnd)])
+        .when(expire(windowEnd), decimals)
+        .thenEmitsNothing();
+      spec
+        .given([...funded, requested, expired(windowEnd)])
+        .when(approve('approver-2', at), decimals)
         .thenRefuses('ADJUSTMENT_EXPIRED', 'adjustmentId');
-      given(...funded, request('credit', 10n), approve('approver-2'))
-        .when(expire(windowEnd))
+      spec
+        .given([...funded, requested, ...approved('approver-2')])
+        .when(expire(windowEnd), decimals)
         .thenRefuses('ADJUSTMENT_NOT_PENDING', 'adjustmentId');
     });
 
     it('an approved adjustment approved again after the window is still the same approval (a replay), not an expiry', () => {
-      given(...funded, request('credit', 10n), approve('approver-2'))
-        .when(approve('approver-2', windowEnd))
-        .then([]);
+      spec
+        .given([...funded, requested, ...approved('approver-2')])
+        .when(approve('approver-2', windowEnd), decimals)
+        .thenEmitsNothing();
     });
   });
 
@@ -612,27 +783,33 @@ describe('ledger: manual adjustments (maker-checker)', () => {
       'HK7_DEBIT_REASON_NOT_PERMITTED',
     ],
   ])('HK-7 a debit for %s is refused', (_case, reason, code) => {
-    given(...funded)
-      .when(request('debit', 10n, reason))
+    spec
+      .given(funded)
+      .when(request('debit', 10n, reason), decimals)
       .thenRefuses(code, 'debitReason');
   });
 
   it('HK-7 a debit on recorded written consent passes, and never below zero', () => {
-    given(...funded)
+    const { decision } = spec
+      .given(funded)
       .when(
         request('debit', 10n, { kind: 'written-consent', consentReference: 'CONSENT-2026-118' }),
-      )
-      .then((events) => expect(events).toHaveLength(1));
-    given(...funded)
+        decimals,
+      );
+    expect(eventsOf(decision)).toHaveLength(1);
+    spec
+      .given(funded)
       .when(
         request('debit', 40_000_000_001n, {
           kind: 'legal-order',
           orderReference: 'HCMP 1234/2026',
         }),
+        decimals,
       )
       .thenRefuses('INSUFFICIENT_AVAILABLE_BALANCE', 'amountMinor');
-    given(...funded)
-      .when(request('debit', 10n))
+    spec
+      .given(funded)
+      .when(request('debit', 10n), decimals)
       .thenRefuses('ADJUSTMENT_DEBIT_REASON_MISSING', 'debitReason');
   });
 });
