@@ -2,7 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   applyReconciliationMessages,
+  DailyRuns,
+  FiatMovementsProjection,
   RECONCILIATION_CONSUMED_TOPICS,
+  WalletRecordsProjection,
 } from '@custody/reconciliation-application';
 import {
   inboxTransportProvider,
@@ -11,7 +14,7 @@ import {
   type InboxBatch,
   type InboxHandlerResult,
 } from '@custody/service-host';
-import { ReconciliationRuntime } from './reconciliation-runtime';
+import { DeadlineChecks } from './host/deadline-checks';
 
 export const RECONCILIATION_CONSUMER_GROUP = 'reconciliation';
 
@@ -20,8 +23,12 @@ export const RECONCILIATION_CONSUMER_GROUP = 'reconciliation';
 export class ReconciliationMessagesController {
   private readonly apply: ReturnType<typeof applyReconciliationMessages>;
 
-  constructor(@Inject(ReconciliationRuntime) runtime: ReconciliationRuntime) {
-    this.apply = applyReconciliationMessages(runtime.runs, runtime.reconciliations, runtime.fiat);
+  constructor(
+    @Inject(DailyRuns) dailyRuns: DailyRuns,
+    @Inject(WalletRecordsProjection) walletRecords: WalletRecordsProjection,
+    @Inject(FiatMovementsProjection) fiatMovements: FiatMovementsProjection,
+  ) {
+    this.apply = applyReconciliationMessages(dailyRuns, walletRecords, fiatMovements);
   }
 
   @EventPattern([...RECONCILIATION_CONSUMED_TOPICS])
@@ -30,10 +37,10 @@ export class ReconciliationMessagesController {
   }
 }
 
-/** The reconciliation's inbox transport: consumes once its tables exist and its schedule runs. */
+/** The reconciliation's inbox transport: consumes once its tables exist and its deadline checks run. */
 export const RECONCILIATION_INBOX_TRANSPORT = inboxTransportProvider({
   name: 'reconciliation consumer',
   groupId: RECONCILIATION_CONSUMER_GROUP,
-  inject: [ReconciliationRuntime],
-  ready: (runtime: ReconciliationRuntime) => runtime.started,
+  inject: [DeadlineChecks],
+  ready: (deadlineChecks: DeadlineChecks) => deadlineChecks.started,
 });

@@ -10,10 +10,16 @@ import {
   Query,
 } from '@nestjs/common';
 import { Roles } from '@custody/auth';
-import { csvLine, dailyRunSummary, LINES_PAGE_MAX } from '@custody/reconciliation-application';
+import {
+  csvLine,
+  DailyRuns,
+  dailyRunSummary,
+  LINES_PAGE_MAX,
+} from '@custody/reconciliation-application';
 import { ClientData, parseInput, refusal } from '@custody/service-host';
 import { z } from 'zod/v4';
-import { ReconciliationRuntime } from '../reconciliation-runtime';
+import { ReconciliationTables } from '../host/reconciliation-tables';
+import { BusinessDays } from './business-days';
 
 const day = z
   .string()
@@ -29,15 +35,20 @@ export const CSV_LINES_MAX = LINES_PAGE_MAX;
  */
 @Controller('v1/daily-runs')
 export class DailyRunsController {
-  constructor(@Inject(ReconciliationRuntime) private readonly runtime: ReconciliationRuntime) {}
+  constructor(
+    @Inject(ReconciliationTables) private readonly tables: ReconciliationTables,
+    @Inject(BusinessDays) private readonly businessDays: BusinessDays,
+    @Inject(DailyRuns) private readonly dailyRuns: DailyRuns,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('operator')
   async run(@Body() body: unknown) {
     const { businessDay } = parseInput(z.strictObject({ businessDay: day }), body);
-    this.runtime.assertNotFuture(businessDay);
-    const { recorded, run } = await this.runtime.dailyRuns().run(businessDay);
+    this.businessDays.assertNotFuture(businessDay);
+    this.tables.assertReady();
+    const { recorded, run } = await this.dailyRuns.run(businessDay);
     return {
       ...recorded,
       movementsCounted: run.movementsCounted,
@@ -49,9 +60,10 @@ export class DailyRunsController {
   @Roles('operator', 'auditor')
   async list(@Query('businessDay') businessDay?: string) {
     const input = parseInput(z.strictObject({ businessDay: day }), { businessDay }, 'query');
+    this.tables.assertReady();
     return {
       businessDay: input.businessDay,
-      runs: await this.runtime.dailyRuns().recordedRuns(input.businessDay),
+      runs: await this.dailyRuns.recordedRuns(input.businessDay),
     };
   }
 
@@ -78,13 +90,12 @@ export class DailyRunsController {
       'query',
     );
     const pageLimit = query.limit ?? 1_000;
-    const lines = await this.runtime
-      .dailyRuns()
-      .lines(
-        run,
-        pageLimit,
-        afterClient === undefined ? undefined : { clientId: afterClient, asset: afterAsset ?? '' },
-      );
+    this.tables.assertReady();
+    const lines = await this.dailyRuns.lines(
+      run,
+      pageLimit,
+      afterClient === undefined ? undefined : { clientId: afterClient, asset: afterAsset ?? '' },
+    );
     const last = lines.at(-1);
     return {
       runId: run,
@@ -102,7 +113,8 @@ export class DailyRunsController {
   @Roles('operator', 'auditor')
   async csv(@Param('runId') id: string): Promise<string> {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
-    const lines = await this.runtime.dailyRuns().lines(run, CSV_LINES_MAX);
+    this.tables.assertReady();
+    const lines = await this.dailyRuns.lines(run, CSV_LINES_MAX);
     return (
       [
         csvLine(['client_id', 'asset', 'balance_minor', 'counted_minor']),
@@ -119,7 +131,8 @@ export class DailyRunsController {
   async summary(@Param('runId') id: string): Promise<string> {
     const { runId: run } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const businessDay = run.slice(3, 13);
-    const recorded = (await this.runtime.dailyRuns().recordedRuns(businessDay)).find(
+    this.tables.assertReady();
+    const recorded = (await this.dailyRuns.recordedRuns(businessDay)).find(
       (entry) => entry.runId === run,
     );
     if (recorded === undefined)

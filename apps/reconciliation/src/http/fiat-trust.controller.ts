@@ -13,13 +13,21 @@ import {
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import {
   csvLine,
+  DecideTrustAccount,
+  DecideTrustStatement,
+  Discrepancies,
+  FiatTrustQuery,
   fiatRunSummary,
+  ImportTrustStatement,
   OPEN_DISCREPANCIES_MAX,
+  RequestTrustAccount,
+  RunFiatTrust,
 } from '@custody/reconciliation-application';
 import type { RefusalCode } from '@custody/contracts';
 import { ClientData, jsonView, parseInput, refusal, LostRaceFilter } from '@custody/service-host';
 import { z } from 'zod/v4';
-import { ReconciliationRuntime } from '../reconciliation-runtime';
+import { ReconciliationTables } from '../host/reconciliation-tables';
+import { BusinessDays } from './business-days';
 
 const day = z
   .string()
@@ -76,7 +84,17 @@ function refused(
 @Controller('v1')
 @UseFilters(LostRaceFilter)
 export class FiatTrustController {
-  constructor(@Inject(ReconciliationRuntime) private readonly runtime: ReconciliationRuntime) {}
+  constructor(
+    @Inject(ReconciliationTables) private readonly tables: ReconciliationTables,
+    @Inject(BusinessDays) private readonly businessDays: BusinessDays,
+    @Inject(RequestTrustAccount) private readonly accountRequests: RequestTrustAccount,
+    @Inject(DecideTrustAccount) private readonly accountDecisions: DecideTrustAccount,
+    @Inject(ImportTrustStatement) private readonly statementImports: ImportTrustStatement,
+    @Inject(DecideTrustStatement) private readonly statementDecisions: DecideTrustStatement,
+    @Inject(RunFiatTrust) private readonly runFiatTrust: RunFiatTrust,
+    @Inject(FiatTrustQuery) private readonly fiat: FiatTrustQuery,
+    @Inject(Discrepancies) private readonly discrepancies: Discrepancies,
+  ) {}
 
   /** Maker: request a trust account's registration, with the balance it opens at (approved with it). */
   @Post('trust-accounts')
@@ -94,7 +112,8 @@ export class FiatTrustController {
       }),
       body,
     );
-    const requested = await this.runtime.fiatRuns().requestAccount({
+    this.tables.assertReady();
+    const requested = await this.accountRequests.handle({
       ...input,
       openingBalanceMinor: BigInt(input.openingBalanceMinor),
       by: caller.id,
@@ -111,7 +130,8 @@ export class FiatTrustController {
       { accountId: id },
       'path',
     );
-    const account = await this.runtime.fiatRuns().account(known);
+    this.tables.assertReady();
+    const account = await this.fiat.account(known);
     if (account === null)
       throw refusal({
         code: 'TRUST_ACCOUNT_UNKNOWN',
@@ -130,9 +150,13 @@ export class FiatTrustController {
       { accountId: id },
       'path',
     );
-    const decided = await this.runtime
-      .fiatRuns()
-      .decideAccount({ accountId: known, decision: 'approve', reason: '', by: caller.id });
+    this.tables.assertReady();
+    const decided = await this.accountDecisions.handle({
+      accountId: known,
+      decision: 'approve',
+      reason: '',
+      by: caller.id,
+    });
     if (!decided.ok) throw refused(decided.error, ['accountId']);
     return jsonView(decided.account);
   }
@@ -151,9 +175,13 @@ export class FiatTrustController {
       'path',
     );
     const { reason } = parseInput(rejection, body);
-    const decided = await this.runtime
-      .fiatRuns()
-      .decideAccount({ accountId: known, decision: 'reject', reason, by: caller.id });
+    this.tables.assertReady();
+    const decided = await this.accountDecisions.handle({
+      accountId: known,
+      decision: 'reject',
+      reason,
+      by: caller.id,
+    });
     if (!decided.ok) throw refused(decided.error, ['accountId']);
     return jsonView(decided.account);
   }
@@ -174,7 +202,8 @@ export class FiatTrustController {
       }),
       body,
     );
-    const imported = await this.runtime.fiatRuns().importStatement({
+    this.tables.assertReady();
+    const imported = await this.statementImports.handle({
       ...input,
       openingBalanceMinor: BigInt(input.openingBalanceMinor),
       by: caller.id,
@@ -193,9 +222,13 @@ export class FiatTrustController {
       { statementId: id },
       'path',
     );
-    const decided = await this.runtime
-      .fiatRuns()
-      .decideStatement({ statementId: known, decision: 'approve', reason: '', by: caller.id });
+    this.tables.assertReady();
+    const decided = await this.statementDecisions.handle({
+      statementId: known,
+      decision: 'approve',
+      reason: '',
+      by: caller.id,
+    });
     if (!decided.ok) throw refused(decided.error, ['statementId']);
     return jsonView(decided.statement);
   }
@@ -214,9 +247,13 @@ export class FiatTrustController {
       'path',
     );
     const { reason } = parseInput(rejection, body);
-    const decided = await this.runtime
-      .fiatRuns()
-      .decideStatement({ statementId: known, decision: 'reject', reason, by: caller.id });
+    this.tables.assertReady();
+    const decided = await this.statementDecisions.handle({
+      statementId: known,
+      decision: 'reject',
+      reason,
+      by: caller.id,
+    });
     if (!decided.ok) throw refused(decided.error, ['statementId']);
     return jsonView(decided.statement);
   }
@@ -226,8 +263,9 @@ export class FiatTrustController {
   @Roles('operator')
   async run(@Body() body: unknown) {
     const input = parseInput(z.strictObject({ businessDay: day, currency }), body);
-    this.runtime.assertNotFuture(input.businessDay);
-    return jsonView(await this.runtime.fiatRuns().run(input.businessDay, input.currency));
+    this.businessDays.assertNotFuture(input.businessDay);
+    this.tables.assertReady();
+    return jsonView(await this.runFiatTrust.handle(input.businessDay, input.currency));
   }
 
   @Get('fiat-runs')
@@ -238,9 +276,10 @@ export class FiatTrustController {
       { businessDay, currency: code },
       'query',
     );
+    this.tables.assertReady();
     return {
       ...input,
-      runs: jsonView(await this.runtime.fiatRuns().runs(input.businessDay, input.currency)),
+      runs: jsonView(await this.fiat.runs(input.businessDay, input.currency)),
     };
   }
 
@@ -250,7 +289,8 @@ export class FiatTrustController {
   @Roles('operator', 'auditor')
   async csv(@Param('runId') id: string): Promise<string> {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
-    const lines = await this.runtime.fiatRuns().lines(known, FIAT_CSV_LINES_MAX);
+    this.tables.assertReady();
+    const lines = await this.fiat.lines(known, FIAT_CSV_LINES_MAX);
     return (
       [
         csvLine(['client_id', 'balance_minor', 'counted_minor']),
@@ -266,17 +306,13 @@ export class FiatTrustController {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
     const [, businessDay = '', code = ''] =
       /^[A-Z]{2}:(\d{4}-\d{2}-\d{2}):fiat-([A-Z]{3})@/.exec(known) ?? [];
-    const run = (await this.runtime.fiatRuns().runs(businessDay, code)).find(
-      (entry) => entry.runId === known,
-    );
+    this.tables.assertReady();
+    const run = (await this.fiat.runs(businessDay, code)).find((entry) => entry.runId === known);
     if (run === undefined)
       throw refusal({
         code: 'FIAT_RUN_UNKNOWN',
         reason: `no run ${known}`,
       });
-    return fiatRunSummary(
-      run,
-      await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX),
-    );
+    return fiatRunSummary(run, await this.discrepancies.list('open', OPEN_DISCREPANCIES_MAX));
   }
 }

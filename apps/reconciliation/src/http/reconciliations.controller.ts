@@ -12,10 +12,13 @@ import {
 } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
 import {
+  Discrepancies,
   OPEN_DISCREPANCIES_MAX,
   reconciliationCsv,
+  ReconciliationRunFacts,
+  ReconciliationRunsQuery,
   reconciliationSummary,
-  type Discrepancies,
+  RunReconciliation,
 } from '@custody/reconciliation-application';
 import {
   acceptedOrRefused,
@@ -25,7 +28,8 @@ import {
   LostRaceFilter,
 } from '@custody/service-host';
 import { z } from 'zod/v4';
-import { ReconciliationRuntime } from '../reconciliation-runtime';
+import { ReconciliationTables } from '../host/reconciliation-tables';
+import { BusinessDays } from './business-days';
 
 const day = z
   .string()
@@ -52,24 +56,33 @@ export const DISCREPANCIES_PAGE_MAX = 500;
 @Controller('v1')
 @UseFilters(LostRaceFilter)
 export class ReconciliationsController {
-  constructor(@Inject(ReconciliationRuntime) private readonly runtime: ReconciliationRuntime) {}
+  constructor(
+    @Inject(ReconciliationTables) private readonly tables: ReconciliationTables,
+    @Inject(BusinessDays) private readonly businessDays: BusinessDays,
+    @Inject(RunReconciliation) private readonly runReconciliation: RunReconciliation,
+    @Inject(ReconciliationRunsQuery) private readonly runs: ReconciliationRunsQuery,
+    @Inject(ReconciliationRunFacts) private readonly runFacts: ReconciliationRunFacts,
+    @Inject(Discrepancies) private readonly discrepancyRecord: Discrepancies,
+  ) {}
 
   @Post('reconciliation-runs')
   @HttpCode(201)
   @Roles('operator')
   async run(@Body() body: unknown) {
     const { businessDay } = parseInput(z.strictObject({ businessDay: day }), body);
-    this.runtime.assertNotFuture(businessDay);
-    return jsonView(await this.runtime.reconciliationRuns().run(businessDay));
+    this.businessDays.assertNotFuture(businessDay);
+    this.tables.assertReady();
+    return jsonView(await this.runReconciliation.handle(businessDay));
   }
 
   @Get('reconciliation-runs')
   @Roles('operator', 'auditor')
   async list(@Query('businessDay') businessDay?: string) {
     const input = parseInput(z.strictObject({ businessDay: day }), { businessDay }, 'query');
+    this.tables.assertReady();
     return {
       businessDay: input.businessDay,
-      runs: jsonView(await this.runtime.reconciliationRuns().runs(input.businessDay)),
+      runs: jsonView(await this.runs.runs(input.businessDay)),
     };
   }
 
@@ -79,7 +92,7 @@ export class ReconciliationsController {
     const run = await this.find(id);
     const discrepancies = await Promise.all(
       run.differences.map((difference) =>
-        this.runtime.discrepancies().discrepancy(difference.discrepancyId),
+        this.discrepancyRecord.discrepancy(difference.discrepancyId),
       ),
     );
     return jsonView({
@@ -102,7 +115,7 @@ export class ReconciliationsController {
     const run = await this.find(id);
     return reconciliationSummary(
       run,
-      await this.runtime.discrepancies().list('open', OPEN_DISCREPANCIES_MAX),
+      await this.discrepancyRecord.list('open', OPEN_DISCREPANCIES_MAX),
     );
   }
 
@@ -117,9 +130,10 @@ export class ReconciliationsController {
     );
     const instant =
       query.before === undefined ? new Date().toISOString() : new Date(query.before).toISOString();
+    this.tables.assertReady();
     return {
       before: instant,
-      records: jsonView(await this.runtime.reconciliationRuns().walletRecords(instant)),
+      records: jsonView(await this.runFacts.walletRecords(instant)),
     };
   }
 
@@ -139,11 +153,10 @@ export class ReconciliationsController {
       { ...(status === undefined ? {} : { status }), ...(limit === undefined ? {} : { limit }) },
       'query',
     );
+    this.tables.assertReady();
     return {
       status: query.status,
-      discrepancies: jsonView(
-        await this.runtime.discrepancies().list(query.status, query.limit ?? 100),
-      ),
+      discrepancies: jsonView(await this.discrepancyRecord.list(query.status, query.limit ?? 100)),
     };
   }
 
@@ -155,7 +168,8 @@ export class ReconciliationsController {
       { discrepancyId: id },
       'path',
     );
-    const state = await this.runtime.discrepancies().discrepancy(known);
+    this.tables.assertReady();
+    const state = await this.discrepancyRecord.discrepancy(known);
     if (state === undefined)
       throw refusal({
         code: 'DISCREPANCY_UNKNOWN',
@@ -217,14 +231,14 @@ export class ReconciliationsController {
       { discrepancyId: id },
       'path',
     );
-    return jsonView(
-      acceptedOrRefused(await this.runtime.discrepancies().act(known, command)).state,
-    );
+    this.tables.assertReady();
+    return jsonView(acceptedOrRefused(await this.discrepancyRecord.act(known, command)).state);
   }
 
   private async find(id: string) {
     const { runId: known } = parseInput(z.strictObject({ runId }), { runId: id }, 'path');
-    const run = await this.runtime.reconciliationRuns().findRun(known);
+    this.tables.assertReady();
+    const run = await this.runs.findRun(known);
     if (run === undefined)
       throw refusal({
         code: 'RECONCILIATION_RUN_UNKNOWN',
