@@ -13,7 +13,9 @@ import {
   type TradeExecution,
 } from '@custody/ledger-domain';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
-import { clientStreamId, LedgerCommandHandler, SNAPSHOT_TABLE } from './ledger-command-handler';
+import { SNAPSHOT_TABLE } from './client-books/client-snapshots';
+import { clientStreamId } from './client-books/client-streams';
+import { LedgerCommandHandler } from './ledger-command-handler';
 import { ledgerEventOf } from './stored-events';
 
 const decimals: AssetDecimals = (asset) =>

@@ -30,8 +30,9 @@ import {
   type TestDatabase,
 } from '@custody/testing';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
-import { clientStreamId, LedgerCommandHandler } from './ledger-command-handler';
-import { CUSTODY_WALLETS_STREAM_ID } from './custody-wallet-registry';
+import { clientStreamId } from './client-books/client-streams';
+import { LedgerCommandHandler } from './ledger-command-handler';
+import { CUSTODY_WALLETS_STREAM_ID } from './custody-wallets/custody-wallet-registry';
 import { applyLedgerMessages, LEDGER_CONSUMED_TOPICS } from './ledger-messages';
 
 const decimals: AssetDecimals = (asset) =>

@@ -7,7 +7,8 @@ import {
 } from '@custody/event-store';
 import type { AssetDecimals } from '@custody/ledger-domain';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
-import { LedgerCommandHandler, SNAPSHOT_TABLE } from './ledger-command-handler';
+import { SNAPSHOT_TABLE } from './client-books/client-snapshots';
+import { LedgerCommandHandler } from './ledger-command-handler';
 
 const decimals: AssetDecimals = (asset) =>
   (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;

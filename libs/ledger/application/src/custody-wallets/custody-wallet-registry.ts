@@ -14,7 +14,7 @@ import {
   type LedgerError,
   type RecogniseWallet,
 } from '@custody/ledger-domain';
-import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
+import { LEDGER_EVENT_SCHEMA_VERSION } from '../stored-events';
 
 /** The ledger's record of the wallets it books movements for (neither a client's nor the house's books). */
 export const CUSTODY_WALLETS_STREAM_ID = 'ledger-custody-wallets';

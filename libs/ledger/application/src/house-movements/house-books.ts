@@ -15,7 +15,7 @@ import {
   type LedgerError,
   type LedgerEvent,
 } from '@custody/ledger-domain';
-import { LEDGER_EVENT_SCHEMA_VERSION } from './stored-events';
+import { LEDGER_EVENT_SCHEMA_VERSION } from '../stored-events';
 
 /** The stream of the house's own journals (no client in them): custody transfers and network fees. */
 export const HOUSE_STREAM_PREFIX = 'ledger-house-';
