@@ -1,6 +1,7 @@
 import { copyTextValue, openCopyIn, type CopyIn, type Queryable } from '@custody/event-store';
 import { postedBalance, type Account } from '@custody/ledger-domain';
 import type { PoolClient } from 'pg';
+import { booksDifference, isHousePurpose } from './books-totals';
 import {
   foldLedger,
   holdAccountKeys,
@@ -28,11 +29,7 @@ export const READ_MODEL_TABLES = [
 function accountOf(kind: string, ownerId: string, asset: string): Account {
   if (kind === 'client') return { kind, clientId: ownerId, asset };
   if (kind === 'custody') return { kind, walletId: ownerId, asset };
-  if (
-    kind === 'house' &&
-    (ownerId === 'fee-revenue' || ownerId === 'inventory' || ownerId === 'network-fee-expense')
-  )
-    return { kind, purpose: ownerId, asset };
+  if (kind === 'house' && isHousePurpose(ownerId)) return { kind, purpose: ownerId, asset };
   throw new Error(`assertion: read model holds an unknown account ${kind}/${ownerId}`);
 }
 
@@ -206,7 +203,7 @@ async function writeProjection(
         totalRows.map((row) => row.clientsFlooredMinor.toString()),
         totalRows.map((row) => row.houseMinor.toString()),
         totalRows.map((row) => row.custodyMinor.toString()),
-        totalRows.map((row) => (row.custodyMinor - row.clientsMinor - row.houseMinor).toString()),
+        totalRows.map((row) => booksDifference(row).toString()),
         totalRows.map((row) => row.lastPosition.toString()),
       ],
     );

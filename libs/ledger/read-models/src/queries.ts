@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { assetTotalsFromBalancesSql, booksDifference } from './books-totals';
 import {
   AccountBalanceSchema,
   AssetTotalSchema,
@@ -84,13 +85,7 @@ export class LedgerReadModels {
       totals_match: boolean;
       last_position: string;
     }[] = await this.dataSource.query(
-      `with recomputed as (
-         select asset,
-                coalesce(sum(posted_minor) filter (where kind = 'client'), 0) as clients,
-                coalesce(sum(greatest(posted_minor, 0)) filter (where kind = 'client'), 0) as floored,
-                coalesce(sum(case when owner_id = 'network-fee-expense' then -posted_minor else posted_minor end) filter (where kind = 'house'), 0) as house,
-                coalesce(sum(posted_minor) filter (where kind = 'custody'), 0) as custody
-           from ${schema}.rm_account_balances group by asset)
+      `with recomputed as (${assetTotalsFromBalancesSql(schema)})
        select t.asset, t.clients_minor::text as clients, t.clients_floored_minor::text as floored, t.house_minor::text as house,
               t.custody_minor::text as custody, t.difference_minor::text as difference, t.last_position::text as last_position,
               (r.asset is not null and r.clients = t.clients_minor and r.floored = t.clients_floored_minor and r.house = t.house_minor and r.custody = t.custody_minor) as totals_match
@@ -108,7 +103,11 @@ export class LedgerReadModels {
       holds:
         row.totals_match &&
         BigInt(row.difference) === 0n &&
-        BigInt(row.custody) === BigInt(row.clients) + BigInt(row.house),
+        booksDifference({
+          custodyMinor: BigInt(row.custody),
+          clientsMinor: BigInt(row.clients),
+          houseMinor: BigInt(row.house),
+        }) === 0n,
       lastPosition: row.last_position,
     }));
   }
