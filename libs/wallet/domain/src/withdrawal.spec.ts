@@ -21,6 +21,7 @@ import {
   type WithdrawalProgressFacts,
   type WithdrawalState,
   withdrawalDecider,
+  ownWithdrawalChecks,
 } from './withdrawal';
 
 const t0 = '2026-11-24T09:00:00.000Z';
@@ -339,6 +340,43 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
     expect(
       refused({}, { policy: { ...requestFacts.policy, allowed: false, reason: 'daily limit' } }),
     ).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
+  });
+
+  it("issue 24 given the wallet's own checks (no policy answer yet), then they refuse exactly what decideRequestWithdrawal refuses before the policy, and pass, with the wallet, what only the policy could refuse", () => {
+    const own = (overrides: Partial<typeof request>, facts: Partial<WithdrawalFacts> = {}) => {
+      const checked = ownWithdrawalChecks(
+        { ...request, ...overrides },
+        { ...requestFacts, ...facts },
+      );
+      return checked.ok ? checked.wallet : [checked.error.code, checked.error.path];
+    };
+    const cold = { ...wallet, registration: { ...wallet.registration, tier: 'cold' as const } };
+    const house = {
+      ...wallet,
+      registration: { ...wallet.registration, ownerClass: 'house' as const },
+    };
+    const cases: [Partial<typeof request>, Partial<WithdrawalFacts>][] = [
+      [{}, { wallet: undefined }],
+      [{}, { wallet: house }],
+      [{}, { wallet: cold }],
+      [{ asset: 'USDT' }, {}],
+      [{ amountMinor: 0n }, {}],
+      [{}, { destinationAllowListedFor: [] }],
+      [{}, { destinationUsableFrom: null }],
+      [{}, { destinationUsableFrom: minutes(1) }],
+    ];
+    for (const [overrides, facts] of cases) {
+      const expected = refused(overrides, facts);
+      expect(expected).not.toBe('accepted');
+      expect(own(overrides, facts)).toEqual(expected);
+    }
+    expect(own({})).toBe(wallet);
+    const policyRefuses = { policy: { ...requestFacts.policy, allowed: false, reason: 'limit' } };
+    expect(refused({}, policyRefuses)).toEqual(['WITHDRAWAL_REFUSED_BY_POLICY', '']);
+    expect(own({}, policyRefuses)).toBe(wallet);
+    expect(() => ownWithdrawalChecks({ ...request, clientId: null }, requestFacts)).toThrow(
+      /assertion/,
+    );
   });
 
   it('given the same request again, then nothing new; the same id with another amount is WITHDRAWAL_ID_TAKEN', () => {

@@ -27,6 +27,7 @@ import {
   walletError,
   type WalletDecision,
   type WalletError,
+  type WalletErrorCode,
 } from './wallet-errors';
 
 /**
@@ -327,6 +328,76 @@ function repeated(
       );
 }
 
+/** What the wallet itself knows of a withdrawal request: everything of WithdrawalFacts but the policy's answer. */
+export type WithdrawalOwnFacts = Pick<
+  WithdrawalFacts,
+  'wallet' | 'destinationAllowListedFor' | 'destinationUsableFrom'
+>;
+
+/** A refusal, as a Decision carries it. */
+type Refused = { readonly ok: false; readonly error: WalletError };
+
+function refused(code: WalletErrorCode, path: string, reason: string): Refused {
+  return { ok: false, error: walletError(code, path, reason) };
+}
+
+/**
+ * The wallet's own checks of a new client withdrawal (wallet, asset, amount, HK-11h allow-list and
+ * cooling-off), without the policy's answer: the application asks the policy service (which
+ * reserves what it allows) only about a withdrawal these pass. decideRequestWithdrawal makes
+ * the same checks first. Passed: the wallet would take it, from `wallet`.
+ */
+export function ownWithdrawalChecks(
+  command: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }>,
+  facts: WithdrawalOwnFacts,
+): { readonly ok: true; readonly wallet: WalletState } | Refused {
+  const { type: _type, at, ...request } = command;
+  if (request.clientId === null || request.destinationWalletId !== null)
+    throw new Error('assertion: a client withdrawal names its client and no destination wallet');
+  const clientId = request.clientId;
+  const { wallet } = facts;
+  if (wallet === undefined)
+    return refused('WALLET_UNKNOWN', 'walletId', `no wallet ${request.walletId}`);
+  if (wallet.registration.ownerClass !== 'client-segregated')
+    return refused(
+      'WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED',
+      'walletId',
+      `${request.walletId} holds house assets; a client withdrawal leaves a client-segregated wallet`,
+    );
+  if (wallet.registration.tier !== 'hot')
+    return refused(
+      'WITHDRAWAL_WALLET_NOT_HOT',
+      'walletId',
+      `${request.walletId} is a cold wallet: a client is paid from a hot wallet, cold funds move cold-to-hot first (TW-15.4)`,
+    );
+  if (!walletHoldsAsset(wallet, request.asset))
+    return refused(
+      'WITHDRAWAL_ASSET_NOT_IN_WALLET',
+      'asset',
+      `${request.walletId} does not hold ${request.asset}`,
+    );
+  if (request.amountMinor <= 0n)
+    return refused(
+      'WITHDRAWAL_AMOUNT_NOT_POSITIVE',
+      'amountMinor',
+      'a withdrawal moves a positive amount',
+    );
+  // null usableFrom: not on the client's allow-list, whatever destinationAllowListedFor says (fail safe)
+  if (!facts.destinationAllowListedFor.includes(clientId) || facts.destinationUsableFrom === null)
+    return refused(
+      'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
+      'destinationAddress',
+      `${request.destinationAddress} is not on client ${clientId}'s allow-list with proven ownership (HK-11h)`,
+    );
+  if (!isAtOrAfter(at, facts.destinationUsableFrom))
+    return refused(
+      'WITHDRAWAL_DESTINATION_COOLING_OFF',
+      'destinationAddress',
+      `${request.destinationAddress} was added to client ${clientId}'s allow-list recently: usable from ${facts.destinationUsableFrom}`,
+    );
+  return { ok: true, wallet };
+}
+
 export function decideRequestWithdrawal(
   command: Extract<WithdrawalCommand, { type: 'RequestWithdrawal' }>,
   state: WithdrawalState | undefined,
@@ -334,51 +405,9 @@ export function decideRequestWithdrawal(
 ): WalletDecision<WithdrawalEvent> {
   const { type: _type, at, ...request } = command;
   if (state !== undefined) return repeated(state, request);
-  if (request.clientId === null || request.destinationWalletId !== null)
-    throw new Error('assertion: a client withdrawal names its client and no destination wallet');
-  const clientId = request.clientId;
-  const { wallet } = facts;
-  if (wallet === undefined)
-    return refuse('WALLET_UNKNOWN', 'walletId', `no wallet ${request.walletId}`);
-  if (wallet.registration.ownerClass !== 'client-segregated')
-    return refuse(
-      'WITHDRAWAL_WALLET_NOT_CLIENT_SEGREGATED',
-      'walletId',
-      `${request.walletId} holds house assets; a client withdrawal leaves a client-segregated wallet`,
-    );
-  if (wallet.registration.tier !== 'hot')
-    return refuse(
-      'WITHDRAWAL_WALLET_NOT_HOT',
-      'walletId',
-      `${request.walletId} is a cold wallet: a client is paid from a hot wallet, cold funds move cold-to-hot first (TW-15.4)`,
-    );
-  if (!walletHoldsAsset(wallet, request.asset))
-    return refuse(
-      'WITHDRAWAL_ASSET_NOT_IN_WALLET',
-      'asset',
-      `${request.walletId} does not hold ${request.asset}`,
-    );
-  if (request.amountMinor <= 0n)
-    return refuse(
-      'WITHDRAWAL_AMOUNT_NOT_POSITIVE',
-      'amountMinor',
-      'a withdrawal moves a positive amount',
-    );
-  // null usableFrom: not on the client's allow-list, whatever destinationAllowListedFor says (fail safe)
-  if (!facts.destinationAllowListedFor.includes(clientId) || facts.destinationUsableFrom === null) {
-    return refuse(
-      'WITHDRAWAL_DESTINATION_NOT_ALLOWLISTED',
-      'destinationAddress',
-      `${request.destinationAddress} is not on client ${clientId}'s allow-list with proven ownership (HK-11h)`,
-    );
-  }
-  if (!isAtOrAfter(at, facts.destinationUsableFrom)) {
-    return refuse(
-      'WITHDRAWAL_DESTINATION_COOLING_OFF',
-      'destinationAddress',
-      `${request.destinationAddress} was added to client ${clientId}'s allow-list recently: usable from ${facts.destinationUsableFrom}`,
-    );
-  }
+  const checked = ownWithdrawalChecks(command, facts);
+  if (!checked.ok) return checked;
+  const { wallet } = checked;
   if (!facts.policy.allowed)
     return refuse(
       'WITHDRAWAL_REFUSED_BY_POLICY',

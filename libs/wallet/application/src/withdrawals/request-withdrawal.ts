@@ -3,11 +3,10 @@ import {
   allowListedAddress,
   decideRequestWithdrawal,
   isAllowListed,
+  ownWithdrawalChecks,
   walletError,
   type TransferThresholds,
-  type WalletState,
   type WithdrawalEvent,
-  type WithdrawalPolicyDecision,
   type WithdrawalState,
 } from '@custody/wallet-domain';
 import type { AllowListFacts } from '../allow-list/allow-list-facts';
@@ -43,16 +42,6 @@ export interface RequestWithdrawalDependencies {
   readonly policy: WithdrawalPolicyPort;
   readonly thresholds: TransferThresholds;
   readonly alerts: TransferAlerts;
-}
-
-/** The answer the wallet's own checks are tried with before the policy service is asked. */
-function walletOnlyPolicy(wallet: WalletState): WithdrawalPolicyDecision {
-  return {
-    allowed: true,
-    quorumRequired: wallet.quorum.required,
-    reason: "the wallet's own checks",
-    policyVersion: 'none',
-  };
 }
 
 /** HK-11d/e/h, TW-15: records a withdrawal request (allow-list, wallet, policy checked); the processor then prepares the transaction for review. */
@@ -104,14 +93,10 @@ export class RequestWithdrawal {
       allowListedAddress(allowList, chainOfWallet, destination)?.usableFrom ?? null;
     const facts = { wallet, destinationAllowListedFor, destinationUsableFrom, thresholds };
     if (existing === undefined && wallet !== undefined) {
-      // The wallet's own checks first: the policy service reserves what it allows, so it is asked only about a
-      // withdrawal the wallet would take. Those checks sit inside decideRequestWithdrawal, before its policy
-      // check, with no pure function of their own in the domain: they are run here on an answer that allows.
-      const dryRun = decideRequestWithdrawal(command, undefined, {
-        ...facts,
-        policy: walletOnlyPolicy(wallet),
-      });
-      if (!dryRun.ok) return refusal(dryRun.error);
+      // the wallet's own checks first: the policy service reserves what it allows, so it is asked
+      // only about a withdrawal the wallet would take
+      const checked = ownWithdrawalChecks(command, facts);
+      if (!checked.ok) return refusal(checked.error);
     }
     const policy =
       wallet === undefined
