@@ -140,6 +140,17 @@ const posted = (state: LedgerState, account: Account) =>
   postedBalance(account, balanceOf(state, account));
 
 describe('ledger: trades from the exchange', () => {
+  it('the recorded history these tests start from is what its commands decide: onboarding and the deposits (the trade: the HK-8 test below)', () => {
+    spec
+      .given([])
+      .when({ type: 'OnboardClient', clientId: 'alice', metadata }, decimals)
+      .thenEmits([onboarded('alice')]);
+    spec
+      .given([onboarded('alice'), onboarded('bob')])
+      .when(deposit('D-1', 'alice', 'USDT', 40_000_000_000n), decimals)
+      .thenEmits([funded[2] as LedgerEvent]);
+  });
+
   it('HK-8 settles both legs and both fees in ONE journal balanced per asset, fees credited to house fee revenue', () => {
     const given = spec.given(funded);
     const when = given.when(settle(), decimals);
@@ -615,6 +626,22 @@ describe('ledger: manual adjustments (maker-checker)', () => {
   const expired = (now: string): LedgerEvent => ({
     type: 'AdjustmentExpired',
     data: { adjustmentId: 'A-1', expiresAt: windowEnd, at: now },
+  });
+
+  it('the recorded history these tests start from is what its commands decide: the request, each approval, the rejection and the expiry', () => {
+    spec.given(funded).when(request('credit', 10n), decimals).thenEmits([requested]);
+    spec
+      .given([...funded, requested])
+      .when(approve('approver-2'), decimals)
+      .thenEmits(approved('approver-2'));
+    spec
+      .given([...funded, requested])
+      .when(reject('approver-2'), decimals)
+      .thenEmits([rejected('approver-2')]);
+    spec
+      .given([...funded, requested])
+      .when(expire(windowEnd), decimals)
+      .thenEmits([expired(windowEnd)]);
   });
 
   it('the same approval again changes nothing', () => {

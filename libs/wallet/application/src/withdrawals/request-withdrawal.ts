@@ -92,18 +92,18 @@ export class RequestWithdrawal {
     const destinationUsableFrom =
       allowListedAddress(allowList, chainOfWallet, destination)?.usableFrom ?? null;
     const facts = { wallet, destinationAllowListedFor, destinationUsableFrom, thresholds };
-    if (existing === undefined && wallet !== undefined) {
+    if (existing === undefined) {
       // the wallet's own checks first: the policy service reserves what it allows, so it is asked
       // only about a withdrawal the wallet would take
       const checked = ownWithdrawalChecks(command, facts);
       if (!checked.ok) return refusal(checked.error);
     }
-    const policy =
-      wallet === undefined
-        ? { allowed: false, quorumRequired: 0, reason: 'no wallet', policyVersion: 'none' }
-        : await this.dependencies.policy.decide(request, wallet, {
-            destinationAllowListed: destinationAllowListedFor.includes(input.clientId),
-          });
+    // a request on record names a registered wallet, and wallets are never removed
+    if (wallet === undefined)
+      return refusal(walletError('WALLET_UNKNOWN', 'walletId', `no wallet ${walletId}`));
+    const policy = await this.dependencies.policy.decide(request, wallet, {
+      destinationAllowListed: destinationAllowListedFor.includes(input.clientId),
+    });
     const executed = await context.streams.execute(
       withdrawalStreamId(input.withdrawalId),
       WITHDRAWAL_AGGREGATE,
