@@ -676,4 +676,164 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
       [true, true],
     ]);
   });
+
+  it('HK-11e a wallet registered to require distinct departments: K1 (Ops, HK-DC1) and K4 (Ops, HK-DC2), one department at two sites, do not sign its withdrawal; K2 (Risk, HK-DC1) makes the quorum and the HSM signs', async () => {
+    const registration = {
+      walletId: 'eth-hot-2',
+      tier: 'hot',
+      ownerClass: 'client-segregated',
+      chain: 'ethereum',
+      assets: ['ETH'],
+      keyLocation: HOME,
+      backups: [{ site: 'HK-VAULT2', jurisdiction: 'HK' }],
+      rotationDueAt: new Date(Date.now() + 365 * 24 * 3600_000).toISOString(),
+      quorum: {
+        required: 2,
+        spanDepartmentsOrSites: true,
+        span: 'departments',
+        approvalTtlMs: 600_000,
+      },
+      confirmationsRequired: 2,
+    };
+    // a span the service does not know, or one that contradicts "no span", is refused before any key is generated
+    expect(
+      await call(wallet, 'POST', '/v1/wallets', ['admin'], 'admin-1', {
+        ...registration,
+        walletId: 'eth-hot-x',
+        quorum: { ...registration.quorum, span: 'all' },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.quorum.span' }] },
+    });
+    expect(
+      await call(wallet, 'POST', '/v1/wallets', ['admin'], 'admin-1', {
+        ...registration,
+        walletId: 'eth-hot-x',
+        quorum: { ...registration.quorum, spanDepartmentsOrSites: false },
+      }),
+    ).toMatchObject({
+      status: 422,
+      body: { code: 'QUORUM_POLICY_INVALID', path: 'body.quorum.span' },
+    });
+    const created = await call(wallet, 'POST', '/v1/wallets', ['admin'], 'admin-1', registration);
+    expect(created).toMatchObject({ status: 201, body: { quorum: registration.quorum } });
+    const address = (created.body['registration'] as { address: Address }).address;
+    // the wallet as an auditor reads it: the span is part of its quorum
+    expect(
+      (await call(wallet, 'GET', '/v1/wallets/eth-hot-2', ['auditor'], 'auditor-1')).body['quorum'],
+    ).toEqual(registration.quorum);
+
+    for (const [custodianId, department, site] of [
+      ['K1', 'Ops', 'HK-DC1'],
+      ['K4', 'Ops', 'HK-DC2'],
+      ['K2', 'Risk', 'HK-DC1'],
+    ] as const) {
+      expect(
+        (
+          await call(wallet, 'POST', '/v1/custodians', ['admin'], 'admin-1', {
+            custodianId,
+            name: custodianId,
+            department,
+            site,
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await call(wallet, 'POST', '/v1/custodians/key-access-changes', ['admin'], 'admin-1', {
+            changeId: `grant-${custodianId}-eth-hot-2`,
+            custodianId,
+            walletId: 'eth-hot-2',
+            action: 'grant',
+            reason: 'vetted',
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        await call(
+          wallet,
+          'POST',
+          `/v1/custodians/key-access-changes/grant-${custodianId}-eth-hot-2/decision`,
+          ['approver'],
+          'approver-1',
+          { decision: 'approve', reason: 'vetting file checked' },
+        ),
+      ).toMatchObject({ status: 200, body: { status: 'approved' } });
+    }
+
+    // alice funds the new wallet from her allow-listed address: 1.5 + 1 ETH in the ledger
+    const deposit = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({
+      account: alice,
+      to: address,
+      value: parseEther('1'),
+      chain: null,
+    });
+    await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({
+      hash: deposit,
+      pollingInterval: 20,
+    });
+    await createTestClient({ mode: 'anvil', transport: http(node.rpcUrl) }).mine({ blocks: 1 });
+    expect(
+      await eventually(
+        async () => (await aliceEth())?.postedMinor === parseEther('2.5').toString(),
+        WAIT_MS,
+      ),
+    ).toBe(true);
+
+    const requested = await call(wallet, 'POST', '/v1/withdrawals', ['operator'], 'operator-1', {
+      withdrawalId: 'W-3',
+      clientId: 'alice',
+      asset: 'ETH',
+      amountMinor: parseEther('0.1').toString(),
+      chain: 'ethereum',
+      destinationAddress: alice,
+      walletId: 'eth-hot-2',
+    });
+    expect(requested).toMatchObject({
+      status: 201,
+      body: { request: { walletId: 'eth-hot-2', quorum: registration.quorum } },
+    });
+    let payloadHash = '';
+    await eventually(async () => {
+      const { body } = await call(wallet, 'GET', '/v1/withdrawals/W-3', ['key-custodian'], 'K1');
+      payloadHash = (body['payload'] as { payloadHash?: string } | null)?.payloadHash ?? '';
+      return payloadHash !== '';
+    }, WAIT_MS);
+    const approve = (custodianId: string) =>
+      call(wallet, 'POST', '/v1/withdrawals/W-3/approvals', ['key-custodian'], custodianId, {
+        payloadHash,
+      });
+    // K1 and K4: two distinct custodians, enough for "two departments or two sites", not for this wallet
+    expect(await approve('K1')).toMatchObject({
+      status: 201,
+      body: { events: ['SigningApproved'] },
+    });
+    expect(await approve('K4')).toMatchObject({
+      status: 201,
+      body: { events: ['SigningApproved'] },
+    });
+    const waiting = await call(wallet, 'GET', '/v1/withdrawals/W-3', ['auditor'], 'auditor-1');
+    expect(waiting.body).toMatchObject({
+      status: 'awaiting-approval',
+      approvals: [{ custodianId: 'K1' }, { custodianId: 'K4' }],
+    });
+    expect(waiting.body['approvedAt']).toBeUndefined(); // no WithdrawalApproved: the ledger holds nothing, the HSM is not asked
+    // K2, of another department: the quorum, the ledger's hold, the HSM's signature
+    expect(await approve('K2')).toMatchObject({
+      status: 201,
+      body: { events: ['SigningApproved', 'SigningQuorumReached', 'WithdrawalApproved'] },
+    });
+    expect(
+      await eventually(
+        async () =>
+          ['broadcast', 'confirmed'].includes(
+            (await call(wallet, 'GET', '/v1/withdrawals/W-3', ['auditor'], 'auditor-1')).body[
+              'status'
+            ] as string,
+          ),
+        WAIT_MS,
+      ),
+    ).toBe(true);
+  });
 });

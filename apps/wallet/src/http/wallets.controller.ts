@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { refusal } from '@custody/service-host';
 import { CurrentCaller, Roles, type Caller } from '@custody/auth';
-import { hasKeyAccess } from '@custody/wallet-domain';
+import { hasKeyAccess, QUORUM_SPANS } from '@custody/wallet-domain';
 import { z } from 'zod/v4';
 import {
   DecideKeyAccessChange,
@@ -41,6 +41,8 @@ const registration = z.strictObject({
   quorum: z.strictObject({
     required: z.int().min(1).max(100),
     spanDepartmentsOrSites: z.boolean(),
+    /** HK-11e: distinct departments, sites, both or either (left out: either); needs spanDepartmentsOrSites. */
+    span: z.enum(QUORUM_SPANS).optional(),
     approvalTtlMs: z.int().min(1),
   }),
   confirmationsRequired: z.int().min(1),

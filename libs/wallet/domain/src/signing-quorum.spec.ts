@@ -207,3 +207,162 @@ describe('quorum status: two departments or two sites (HK-11e)', () => {
     ).toEqual({ met: true, counted: ['ann', 'cat'] });
   });
 });
+
+describe('quorum status: distinct departments, distinct sites, both or either, as the wallet says (HK-11e)', () => {
+  // the issue's custodians: K1 and K4 of Ops at two sites, K2 of Risk at K1's site, K3 of Risk at K4's, K5 K1's twin
+  const roster = {
+    custodians: new Map([
+      custodian('K1', 'Ops', 'HK1'),
+      custodian('K2', 'Risk', 'HK1'),
+      custodian('K3', 'Risk', 'HK2'),
+      custodian('K4', 'Ops', 'HK2'),
+      custodian('K5', 'Ops', 'HK1'),
+    ]),
+    keyHolders: new Set(['K1', 'K2', 'K3', 'K4', 'K5']),
+  };
+  const spans = ['departments', 'sites', 'both', 'either'] as const;
+  const spanning = (span?: (typeof spans)[number]) => ({
+    ...policy,
+    spanDepartmentsOrSites: true,
+    ...(span === undefined ? {} : { span }),
+  });
+  /** Whether the quorum of two is met by these approvers, under each span. */
+  const metUnderEachSpan = (...custodianIds: string[]) =>
+    Object.fromEntries(
+      spans.map((span) => [
+        span,
+        quorumStatus(
+          custodianIds.map((id) => approval(id)),
+          '0xa',
+          spanning(span),
+          roster,
+          t0,
+        ).met,
+      ]),
+    );
+
+  it('HK-11e given K1 (Ops, HK1) and K4 (Ops, HK2), one department at two sites, when the wallet asks for distinct departments, then the quorum is not met, counting both; for sites or either it is; for both it is not', () => {
+    expect(
+      quorumStatus([approval('K1'), approval('K4')], '0xa', spanning('departments'), roster, t0),
+    ).toMatchObject({
+      met: false,
+      counted: ['K1', 'K4'],
+      shortfall: { code: 'SIGNING_QUORUM_NOT_MET', path: 'approvals' },
+    });
+    expect(
+      quorumStatus([approval('K1'), approval('K4')], '0xa', spanning('departments'), roster, t0)
+        .shortfall?.reason,
+    ).toContain('1 department(s) and 2 site(s)');
+    expect(metUnderEachSpan('K1', 'K4')).toEqual({
+      departments: false,
+      sites: true,
+      both: false,
+      either: true,
+    });
+    expect(
+      quorumStatus([approval('K1'), approval('K4')], '0xa', spanning('sites'), roster, t0),
+    ).toEqual({ met: true, counted: ['K1', 'K4'] });
+  });
+
+  it('HK-11e given K1 (Ops, HK1) and K2 (Risk, HK1), two departments at one site, then departments and either are met; sites and both are not', () => {
+    expect(metUnderEachSpan('K1', 'K2')).toEqual({
+      departments: true,
+      sites: false,
+      both: false,
+      either: true,
+    });
+    expect(
+      quorumStatus([approval('K1'), approval('K2')], '0xa', spanning('sites'), roster, t0),
+    ).toMatchObject({
+      met: false,
+      counted: ['K1', 'K2'],
+      shortfall: { code: 'SIGNING_QUORUM_NOT_MET', path: 'approvals' },
+    });
+    expect(
+      quorumStatus([approval('K1'), approval('K2')], '0xa', spanning('departments'), roster, t0),
+    ).toEqual({ met: true, counted: ['K1', 'K2'] });
+  });
+
+  it('HK-11e given K1 (Ops, HK1) and K3 (Risk, HK2), two departments at two sites, then every span is met', () => {
+    expect(metUnderEachSpan('K1', 'K3')).toEqual({
+      departments: true,
+      sites: true,
+      both: true,
+      either: true,
+    });
+    expect(
+      quorumStatus([approval('K1'), approval('K3')], '0xa', spanning('both'), roster, t0),
+    ).toEqual({ met: true, counted: ['K1', 'K3'] });
+  });
+
+  it('HK-11e given K1 (Ops, HK1) and K5 (Ops, HK1), one department at one site, then no span is met; when the wallet asks for no span, the quorum is', () => {
+    expect(metUnderEachSpan('K1', 'K5')).toEqual({
+      departments: false,
+      sites: false,
+      both: false,
+      either: false,
+    });
+    expect(quorumStatus([approval('K1'), approval('K5')], '0xa', policy, roster, t0)).toEqual({
+      met: true,
+      counted: ['K1', 'K5'],
+    });
+  });
+
+  it('HK-11e given three approvers for a quorum of two, then the span is judged over all of them: K1, K4 and K2 together make both', () => {
+    expect(metUnderEachSpan('K1', 'K4', 'K2')).toEqual({
+      departments: true,
+      sites: true,
+      both: true,
+      either: true,
+    });
+    expect(
+      quorumStatus(
+        [approval('K1'), approval('K4'), approval('K2')],
+        '0xa',
+        spanning('both'),
+        roster,
+        t0,
+      ),
+    ).toEqual({ met: true, counted: ['K1', 'K4', 'K2'] });
+  });
+
+  it('HK-11e given a quorum recorded without a span (a wallet or withdrawal from before the choice), then it is judged as either', () => {
+    for (const pair of [
+      ['K1', 'K4'],
+      ['K1', 'K2'],
+      ['K1', 'K3'],
+      ['K1', 'K5'],
+    ])
+      expect(
+        quorumStatus(
+          pair.map((id) => approval(id)),
+          '0xa',
+          spanning(),
+          roster,
+          t0,
+        ).met,
+      ).toBe(metUnderEachSpan(...pair)['either']);
+    expect(quorumStatus([approval('K1'), approval('K4')], '0xa', spanning(), roster, t0)).toEqual({
+      met: true,
+      counted: ['K1', 'K4'],
+    });
+  });
+
+  it('HK-11e given the quorum short of its count, then the count is the shortfall whatever the span', () => {
+    expect(
+      quorumStatus([approval('K1')], '0xa', spanning('departments'), roster, t0).shortfall?.reason,
+    ).toContain('1 of 2 distinct custodians');
+  });
+
+  it('HK-11e given a span the domain does not know, then an assertion failure naming it, never a quorum', () => {
+    expect(() =>
+      quorumStatus(
+        [approval('K1'), approval('K3')],
+        '0xa',
+        { ...spanning(), span: 'all' as never },
+        roster,
+        t0,
+      ),
+    ).toThrow('assertion: unhandled "all"');
+  });
+});

@@ -1,5 +1,6 @@
+import { unhandled } from '@custody/decider';
 import type { Custodian } from './custody-roster';
-import type { QuorumPolicy } from './wallet';
+import { quorumSpan, type QuorumPolicy, type QuorumSpan } from './wallet';
 import { walletError, type WalletError } from './wallet-errors';
 
 /** What the custodians review before they approve (TW-17.4): the decoded content and the hash the HSM will sign. */
@@ -50,7 +51,8 @@ export function approvalExpired(
  * not expired, by custodians on the roster who still hold access to the key (a key holder missing
  * from the roster is no one we can name, so counts for nothing: fail safe); each custodian once, however
  * often they approved. The quorum is met with `required` of them and, when the policy asks for
- * it, they span at least two departments or two sites.
+ * a span, they come from at least two distinct departments, two distinct sites, both, or either,
+ * as the wallet's quorum says (HK-11e; a quorum recorded without saying which spans 'either').
  */
 export function quorumStatus(
   approvals: readonly SigningApproval[],
@@ -80,22 +82,39 @@ export function quorumStatus(
     );
     return { met: false, counted, shortfall };
   }
-  if (policy.spanDepartmentsOrSites) {
+  const span = quorumSpan(policy);
+  if (span !== undefined) {
     // Stryker disable next-line ArrayDeclaration: never evaluated: a counted id is eligible, so the roster has it
     const members = counted.flatMap((id) => facts.custodians.get(id) ?? []);
-    const departments = new Set(members.map((custodian) => custodian.department));
-    const sites = new Set(members.map((custodian) => custodian.site));
-    if (departments.size < 2 && sites.size < 2) {
+    const departments = new Set(members.map((custodian) => custodian.department)).size;
+    const sites = new Set(members.map((custodian) => custodian.site)).size;
+    if (!spanMet(span, departments >= 2, sites >= 2)) {
       return {
         met: false,
         counted,
         shortfall: walletError(
           'SIGNING_QUORUM_NOT_MET',
           'approvals',
-          'the approving custodians are all of one department and one site; the policy asks for two of either (HK-11e)',
+          `the approving custodians come from ${departments} department(s) and ${sites} site(s); the wallet's quorum asks for ${span === 'both' ? 'two departments and two sites' : span === 'either' ? 'two departments or two sites' : `two ${span}`} (HK-11e)`,
         ),
       };
     }
   }
   return { met: true, counted };
+}
+
+/** HK-11e: whether approvers from two or more departments, and from two or more sites, make the span. */
+function spanMet(span: QuorumSpan, departments: boolean, sites: boolean): boolean {
+  switch (span) {
+    case 'either':
+      return departments || sites;
+    case 'departments':
+      return departments;
+    case 'sites':
+      return sites;
+    case 'both':
+      return departments && sites;
+    default:
+      return unhandled(span);
+  }
 }

@@ -1,10 +1,13 @@
 import { deciderSpecification } from '@custody/decider/testing';
 import {
   APPROVAL_TTL_MS_MAX,
+  QUORUM_SPANS,
   keySigningProblem,
+  quorumSpan,
   walletHoldsAsset,
   walletDecider,
   walletRegistrationProblems,
+  type QuorumSpan,
   type WalletCommand,
   type WalletRegistration,
   type WalletState,
@@ -326,6 +329,141 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
   });
 });
 
+describe('wallet registration: which span its quorum asks for (HK-11e)', () => {
+  const quorum = { required: 2, spanDepartmentsOrSites: true, approvalTtlMs: 60_000 };
+  /** `span` as the caller sent it: one of the four, left out (undefined), or a stray text. */
+  const register = (
+    span: string | undefined,
+    spanDepartmentsOrSites = true,
+  ): Extract<WalletCommand, { type: 'RegisterWallet' }> => ({
+    type: 'RegisterWallet',
+    registration,
+    quorum: { ...quorum, spanDepartmentsOrSites, span: span as QuorumSpan | undefined },
+    confirmationsRequired: 12,
+    registeredBy: 'admin-1',
+    at,
+  });
+  const published = {
+    type: 'WalletRegistered',
+    data: { ...registration, quorum, confirmationsRequired: 12, registeredBy: 'admin-1', at },
+  } as const;
+  const outcome = (decision: ReturnType<typeof walletDecider.decide>) =>
+    decision.ok
+      ? decision.events.map((event) => event.type)
+      : [decision.error.code, decision.error.path];
+
+  it('HK-11e given a wallet registered to require distinct departments, then WalletRegistered is published with its quorum exactly as the frozen v1 has it, and WalletQuorumSpanSet records the span; the state holds it', () => {
+    const decision = walletDecider.decide(register('departments'), undefined, policy);
+    expect(decision).toEqual({
+      ok: true,
+      events: [
+        published,
+        {
+          type: 'WalletQuorumSpanSet',
+          data: { walletId: registration.walletId, span: 'departments', setBy: 'admin-1', at },
+        },
+      ],
+    });
+    const { state } = deciderSpecification(walletDecider).given(decision.ok ? decision.events : []);
+    expect(state?.quorum).toEqual({ ...quorum, span: 'departments' });
+  });
+
+  it('HK-11e given each of the four spans, then each is registered with its own span; a span left out records no span event (the wallet spans either, as before)', () => {
+    expect(QUORUM_SPANS).toEqual(['either', 'departments', 'sites', 'both']);
+    for (const span of QUORUM_SPANS) {
+      const decision = walletDecider.decide(register(span), undefined, policy);
+      expect(decision.ok && decision.events.map((event) => event.data)).toEqual([
+        published.data,
+        { walletId: registration.walletId, span, setBy: 'admin-1', at },
+      ]);
+    }
+    expect(walletDecider.decide(register(undefined), undefined, policy)).toEqual({
+      ok: true,
+      events: [published],
+    });
+  });
+
+  it('HK-11e given a span the wallet does not know, then QUORUM_POLICY_INVALID on quorum.span', () => {
+    expect(outcome(walletDecider.decide(register('all'), undefined, policy))).toEqual([
+      'QUORUM_POLICY_INVALID',
+      'quorum.span',
+    ]);
+  });
+
+  it('HK-11e given a span with spanDepartmentsOrSites false, then QUORUM_POLICY_INVALID on quorum.span (even either); without a span, registered with no span', () => {
+    for (const span of ['departments', 'either'])
+      expect(outcome(walletDecider.decide(register(span, false), undefined, policy))).toEqual([
+        'QUORUM_POLICY_INVALID',
+        'quorum.span',
+      ]);
+    expect(outcome(walletDecider.decide(register(undefined, false), undefined, policy))).toEqual([
+      'WalletRegistered',
+    ]);
+  });
+
+  it('HK-11e given a bad quorum count and a bad span, then the count is named first', () => {
+    expect(
+      outcome(
+        walletDecider.decide(
+          {
+            ...register('all'),
+            quorum: { ...quorum, required: 1, span: 'all' as QuorumSpan },
+          },
+          undefined,
+          policy,
+        ),
+      ),
+    ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
+  });
+
+  it("HK-11e given the registration retried, then a span left out and 'either' are one quorum; another span is WALLET_ALREADY_REGISTERED", () => {
+    const before = deciderSpecification(walletDecider).given([published]).state; // registered before the choice existed
+    const either = deciderSpecification(walletDecider).given([
+      published,
+      {
+        type: 'WalletQuorumSpanSet',
+        data: { walletId: registration.walletId, span: 'either', setBy: 'admin-1', at },
+      },
+    ]).state;
+    const departments = deciderSpecification(walletDecider).given([
+      published,
+      {
+        type: 'WalletQuorumSpanSet',
+        data: { walletId: registration.walletId, span: 'departments', setBy: 'admin-1', at },
+      },
+    ]).state;
+    expect(outcome(walletDecider.decide(register('either'), before, policy))).toEqual([]);
+    expect(outcome(walletDecider.decide(register(undefined), either, policy))).toEqual([]);
+    expect(outcome(walletDecider.decide(register('departments'), departments, policy))).toEqual([]);
+    for (const [span, state] of [
+      ['departments', before],
+      ['departments', either],
+      [undefined, departments],
+      ['both', departments],
+    ] as const)
+      expect(outcome(walletDecider.decide(register(span), state, policy))).toEqual([
+        'WALLET_ALREADY_REGISTERED',
+        'registration.walletId',
+      ]);
+  });
+
+  it('HK-11e the span a quorum is judged with: none unless it spans; either when it spans without saying which; else its own', () => {
+    expect(quorumSpan({ ...quorum, spanDepartmentsOrSites: false })).toBeUndefined();
+    expect(quorumSpan(quorum)).toBe('either');
+    expect(quorumSpan({ ...quorum, span: 'sites' })).toBe('sites');
+    expect(quorumSpan({ ...quorum, span: 'both' })).toBe('both');
+  });
+
+  it('HK-11e given a span event for a wallet never registered, then evolving it is an assertion failure', () => {
+    expect(() =>
+      walletDecider.evolve(undefined, {
+        type: 'WalletQuorumSpanSet',
+        data: { walletId: registration.walletId, span: 'sites', setBy: 'admin-1', at },
+      }),
+    ).toThrow('assertion: a quorum span of an unregistered wallet');
+  });
+});
+
 describe('wallet registration problems: every one, in order (HK-11a, HK-11b, HK-11f)', () => {
   it('HK-11a given a rotation due date exactly at the registration time, then KEY_ROTATION_DUE_INVALID; one millisecond after, accepted', () => {
     expect(
@@ -607,6 +745,7 @@ describe('walletDecider: the wallet stream (issue 24)', () => {
   it("holds exactly the wallet stream's event types", () => {
     expect([...walletDecider.eventTypes]).toEqual([
       'WalletRegistered',
+      'WalletQuorumSpanSet',
       'KeyRotationRequested',
       'WalletKeyRotated',
     ]);

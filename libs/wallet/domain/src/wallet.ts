@@ -131,14 +131,36 @@ function sameSite(a: KeyLocation, b: KeyLocation): boolean {
 }
 
 /**
+ * HK-11e: what a spanning quorum's approvers must come from: at least two distinct departments,
+ * two distinct sites, both, or either (two of one or two of the other: the default, and what
+ * every wallet registered before the choice existed asks for).
+ */
+export const QUORUM_SPANS = ['either', 'departments', 'sites', 'both'] as const;
+export type QuorumSpan = (typeof QUORUM_SPANS)[number];
+
+/**
  * Who must act together to sign for a wallet (HK-11d, HK-11e): `required` distinct custodians
- * holding access to its key (at least 2: no single person signs); optionally drawn from at least
- * two departments or two sites; an approval counts for `approvalTtlMs` after it was given.
+ * holding access to its key (at least 2: no single person signs); optionally
+ * (`spanDepartmentsOrSites`) drawn from distinct departments and/or sites as `span` says; an
+ * approval counts for `approvalTtlMs` after it was given.
  */
 export interface QuorumPolicy {
   readonly required: number;
   readonly spanDepartmentsOrSites: boolean;
+  /**
+   * HK-11e, only with `spanDepartmentsOrSites`: absent means 'either'. Not part of the published
+   * WalletRegistered v1 (frozen, strict): the wallet's own WalletQuorumSpanSet event records it.
+   */
+  readonly span?: QuorumSpan;
   readonly approvalTtlMs: number;
+}
+
+/**
+ * HK-11e: the span a quorum is evaluated with: none when it does not ask for one; 'either' when
+ * it asks without saying which (a wallet, or a withdrawal, recorded before the choice existed).
+ */
+export function quorumSpan(quorum: QuorumPolicy): QuorumSpan | undefined {
+  return quorum.spanDepartmentsOrSites ? (quorum.span ?? 'either') : undefined;
 }
 
 /** HK-11d: at least two people; bounded so a typo cannot make a wallet unsignable by design. */
@@ -170,6 +192,19 @@ export interface PendingRotation {
 
 export type WalletEvent =
   | { readonly type: 'WalletRegistered'; readonly data: WalletRegisteredData }
+  /**
+   * HK-11e: the span of the wallet's quorum, recorded with its registration when one was given
+   * (a wallet without it spans 'either'). The wallet's own event: WalletRegistered v1 is frozen.
+   */
+  | {
+      readonly type: 'WalletQuorumSpanSet';
+      readonly data: {
+        readonly walletId: string;
+        readonly span: QuorumSpan;
+        readonly setBy: string;
+        readonly at: string;
+      };
+    }
   | {
       readonly type: 'KeyRotationRequested';
       readonly data: PendingRotation & { readonly walletId: string; readonly at: string };
@@ -236,6 +271,20 @@ export function quorumPolicyProblem(quorum: QuorumPolicy): WalletError | undefin
       `an approval lives 1 ms to ${APPROVAL_TTL_MS_MAX} ms`,
     );
   }
+  if (quorum.span !== undefined) {
+    if (!QUORUM_SPANS.includes(quorum.span))
+      return walletError(
+        'QUORUM_POLICY_INVALID',
+        'quorum.span',
+        `a quorum spans ${QUORUM_SPANS.join(', ')} (HK-11e)`,
+      );
+    if (!quorum.spanDepartmentsOrSites)
+      return walletError(
+        'QUORUM_POLICY_INVALID',
+        'quorum.span',
+        `a span of ${quorum.span} contradicts spanDepartmentsOrSites false (HK-11e)`,
+      );
+  }
   return undefined;
 }
 
@@ -249,9 +298,11 @@ export function decideWallet(
     case 'RegisterWallet': {
       const { registration, quorum, confirmationsRequired, registeredBy, at } = command;
       if (state !== undefined) {
+        // a span left out and 'either' are one quorum (HK-11e)
         const same =
           canonical(state.registration) === canonical(registration) &&
-          canonical(state.quorum) === canonical(quorum);
+          canonical({ ...state.quorum, span: quorumSpan(state.quorum) }) ===
+            canonical({ ...quorum, span: quorumSpan(quorum) });
         return same
           ? accept()
           : refuse(
@@ -274,10 +325,28 @@ export function decideWallet(
           `1 to ${CONFIRMATIONS_REQUIRED_MAX} confirmations`,
         );
       }
-      return accept({
-        type: 'WalletRegistered',
-        data: { ...registration, quorum, confirmationsRequired, registeredBy, at },
-      });
+      // published as WalletRegistered v1 (strict): its quorum exactly as frozen, the span in an event of our own
+      const { required, spanDepartmentsOrSites, approvalTtlMs, span } = quorum;
+      return accept<WalletEvent>(
+        {
+          type: 'WalletRegistered',
+          data: {
+            ...registration,
+            quorum: { required, spanDepartmentsOrSites, approvalTtlMs },
+            confirmationsRequired,
+            registeredBy,
+            at,
+          },
+        },
+        ...(span === undefined
+          ? []
+          : [
+              {
+                type: 'WalletQuorumSpanSet' as const,
+                data: { walletId: registration.walletId, span, setBy: registeredBy, at },
+              },
+            ]),
+      );
     }
     case 'RequestKeyRotation': {
       if (state === undefined)
@@ -362,6 +431,11 @@ export function evolveWallet(
       const { quorum, confirmationsRequired, registeredBy: _by, at, ...registration } = event.data;
       return { registration, quorum, confirmationsRequired, registeredAt: at };
     }
+    case 'WalletQuorumSpanSet': {
+      if (state === undefined)
+        throw new Error('assertion: a quorum span of an unregistered wallet');
+      return { ...state, quorum: { ...state.quorum, span: event.data.span } };
+    }
     case 'KeyRotationRequested': {
       if (state === undefined)
         throw new Error('assertion: a key rotation of an unregistered wallet');
@@ -396,6 +470,7 @@ export const walletDecider: Decider<
   initialState: undefined,
   eventTypes: eventTypesOf<WalletEvent>({
     WalletRegistered: true,
+    WalletQuorumSpanSet: true,
     KeyRotationRequested: true,
     WalletKeyRotated: true,
   }),

@@ -586,6 +586,68 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     );
   });
 
+  it('HK-11e given a wallet that requires distinct departments, when a withdrawal is requested from it, then the request records that span; K1 (Ops, HK1) and K4 (Ops, HK2) do not make its quorum, K2 (Risk, HK1) does', () => {
+    const departments = {
+      ...wallet,
+      quorum: { ...wallet.quorum, spanDepartmentsOrSites: true, span: 'departments' as const },
+    };
+    const decision = withdrawalDecider.decide(request, undefined, {
+      ...requestFacts,
+      wallet: departments,
+    });
+    const [recorded] = decision.ok ? decision.events : [];
+    expect(recorded).toEqual({
+      ...requested,
+      data: { ...requested.data, quorum: departments.quorum },
+    });
+    const facts: WithdrawalProgressFacts = {
+      ...progress,
+      wallet: departments,
+      quorum: {
+        custodians: new Map([
+          custodian('K1', 'Ops', 'HK1'),
+          custodian('K2', 'Risk', 'HK1'),
+          custodian('K4', 'Ops', 'HK2'),
+        ]),
+        keyHolders: new Set(['K1', 'K2', 'K4']),
+      },
+    };
+    const history: WithdrawalEvent[] = [
+      ...(recorded === undefined ? [] : [recorded]),
+      prepared(HASH_A),
+      approvedBy('K1'),
+    ];
+    withdrawals
+      .given(history)
+      .when(approve('K4'), facts)
+      .thenEmits([approvedBy('K4')]);
+    const { decision: third } = withdrawals
+      .given([...history, approvedBy('K4')])
+      .when(approve('K2'), facts);
+    expect(third.ok && third.events.map((event) => event.type)).toEqual([
+      'SigningApproved',
+      'SigningQuorumReached',
+      'WithdrawalApproved',
+    ]);
+    // the same two under the span recorded before the choice existed (either): K1 and K4 suffice
+    const either = { ...facts, wallet };
+    const { decision: second } = withdrawals
+      .given([
+        {
+          ...requested,
+          data: { ...requested.data, quorum: { ...wallet.quorum, spanDepartmentsOrSites: true } },
+        },
+        prepared(HASH_A),
+        approvedBy('K1'),
+      ])
+      .when(approve('K4'), either);
+    expect(second.ok && second.events.map((event) => event.type)).toEqual([
+      'SigningApproved',
+      'SigningQuorumReached',
+      'WithdrawalApproved',
+    ]);
+  });
+
   it('given no ledger hold yet, then WITHDRAWAL_NOT_HELD: nothing is signed before the ledger holds the amount', () => {
     const state = given(...approvedByAnnAndCat);
     expect(signingProblem(state, progress, minutes(2))?.code).toBe('WITHDRAWAL_NOT_HELD');

@@ -32,7 +32,8 @@ async function writeWalletRegistry(
   transaction: Transaction,
 ): Promise<void> {
   for (const event of events) {
-    if (event.type === 'KeyRotationRequested') continue;
+    // only a registration or a rotation brings an address (not a requested rotation, not a quorum span)
+    if (event.type !== 'WalletRegistered' && event.type !== 'WalletKeyRotated') continue;
     const walletId = event.data.walletId;
     const chain = event.type === 'WalletRegistered' ? event.data.chain : undefined;
     if (chain !== undefined) {
