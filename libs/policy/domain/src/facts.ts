@@ -93,15 +93,16 @@ export type PriceProblem = {
 };
 
 /**
- * The value of one minor unit of an asset at its price, or why it cannot be valued now: no price,
- * a price that does not parse, or a price older than the staleness limit (fail safe: never valued
- * on an old price). Whether an asset can be valued depends on its price alone, never on an amount.
+ * The value of one minor unit of an asset at its price (with the decimals of that unit), or why
+ * it cannot be valued now: no price, a price that does not parse, or a price older than the
+ * staleness limit (fail safe: never valued on an old price). Whether an asset can be valued
+ * depends on its price alone, never on an amount.
  */
 export function unitValueOf(
   facts: ComplianceFacts,
   asset: string,
   stalenessMs: number,
-): { readonly perMinor: Rational } | PriceProblem {
+): { readonly perMinor: Rational; readonly decimals: number } | PriceProblem {
   const observation = facts.prices.get(asset);
   if (observation === undefined) return { asset, problem: 'missing' };
   const price = parseDecimal(observation.price);
@@ -117,7 +118,7 @@ export function unitValueOf(
   )
     return { asset, problem: 'invalid', observedAt: observation.observedAt };
   if (age > stalenessMs) return { asset, problem: 'stale', observedAt: observation.observedAt };
-  return { perMinor: multiply(fromMinor(1n, decimals), price) };
+  return { perMinor: multiply(fromMinor(1n, decimals), price), decimals };
 }
 
 /** The value of an amount of an asset at its price, or why it cannot be valued now (`unitValueOf`). */

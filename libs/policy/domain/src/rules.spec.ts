@@ -553,7 +553,9 @@ describe("HK-6 / TW-12 segregation from the ledger's books: client liabilities h
       verdict: 'fail',
       figures: { shortfallMinor: '1', segregatedCustodyMinor: '99' },
     });
-    expect(short?.reason).toMatch(/1 minor units short; held elsewhere: house-1 \(house\) 1/);
+    expect(short?.reason).toMatch(
+      /0\.000000000000000001 ETH \(1 minor units\) short; held elsewhere: house-1 \(house\) 0\.000000000000000001 ETH \(1 minor units\)$/,
+    );
   });
 
   it('HK-6 a custody account below zero (a journal from another partition arrived first) is indeterminate, neither pass nor fail', () => {
@@ -565,7 +567,7 @@ describe("HK-6 / TW-12 segregation from the ledger's books: client liabilities h
     );
     expect(result).toMatchObject({
       verdict: 'indeterminate',
-      reason: expect.stringMatching(/hot-1 -3/),
+      reason: expect.stringMatching(/hot-1 -0\.000000000000000003 ETH \(-3 minor units\)/),
     });
   });
 
@@ -577,7 +579,9 @@ describe("HK-6 / TW-12 segregation from the ledger's books: client liabilities h
     expect(result).toMatchObject({
       verdict: 'indeterminate',
       figures: { shortfallMinor: '5', segregatedCustodyMinor: '0' },
-      reason: expect.stringMatching(/not registered here: mystery 5/),
+      reason: expect.stringMatching(
+        /not registered here: mystery 0\.000005 USDT \(5 minor units\)/,
+      ),
     });
   });
 
@@ -944,7 +948,15 @@ describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail
         cap: '0.20',
         staleAfterMs: 900_000,
       },
-      figures: { houseShare: '10.0000%', clientValue: '100.00', houseValue: '10.00' },
+      figures: {
+        houseShare: '10.0000%',
+        clientValue: '100.00',
+        houseValue: '10.00',
+        houseValueAllowed: '20',
+        houseValueOver: '0',
+        'client.ALT': '100',
+        'house.ALT': '10',
+      },
     });
   });
 
@@ -1058,7 +1070,7 @@ describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail
       TW,
     );
     expect(result?.reason).toBe(
-      '10 minor units of house ALT have no recorded commingling exception; on chain 120 ALT less the house 30 does not cover the client 100; house assets are 30.0000% of the client assets in it by value (at most 20.0000%)',
+      '10 minor units of house ALT have no recorded commingling exception; on chain 120 ALT less the house 30 does not cover the client 100; house assets are 30.0000% of the client assets in it by value (at most 20.0000%): 30 USD where the cap allows 20, 10 USD over (10 ALT)',
     );
   });
 
@@ -1084,7 +1096,8 @@ describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail
     );
     expect(result).toMatchObject({
       verdict: 'fail',
-      reason: 'house assets are all of the client assets in it by value (at most 20.0000%)',
+      reason:
+        'house assets are all of the client assets in it by value (at most 20.0000%): 3 USD where the cap allows 0, 3 USD over (3 ALT)',
       figures: { houseShare: 'all', clientValue: '0.00', houseValue: '3.00' },
     });
   });
@@ -1152,7 +1165,8 @@ describe('TW-4 cover, the cold-wallet gas rule, the cap and the stale-price fail
     );
     expect(result).toMatchObject({
       verdict: 'fail',
-      reason: 'house assets are 21.0000% of the client assets in it by value (at most 20.0000%)',
+      reason:
+        'house assets are 21.0000% of the client assets in it by value (at most 20.0000%): 21 USD where the cap allows 20, 1 USD over (1 ALT or 1 BET)',
       figures: { houseShare: '21.0000%', clientValue: '100.00', houseValue: '21.00' },
     });
   });
@@ -1368,7 +1382,8 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
       verdict: 'pass',
       policyVersion: 'HK-default-1',
       asOf,
-      reason: 'client ETH owed (3) is held in client-segregated wallets (3)',
+      reason:
+        'client ETH owed, 0.000000000000000003 ETH (3 minor units), is held in client-segregated wallets, which hold 0.000000000000000003 ETH (3 minor units)',
       inputs: {
         asset: 'ETH',
         clientLiabilityMinor: '3',
@@ -1378,16 +1393,24 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
       },
       figures: {
         clientLiabilityMinor: '3',
+        clientLiability: '0.000000000000000003',
         segregatedCustodyMinor: '3',
+        segregatedCustody: '0.000000000000000003',
         shortfallMinor: '0',
+        shortfall: '0.000000000000000000',
         houseShareInClientWalletsMinor: '0',
+        houseShareInClientWallets: '0.000000000000000000',
       },
     });
     expect(results[0]?.figures).toEqual({
       clientLiabilityMinor: '0',
+      clientLiability: '0.00000000',
       segregatedCustodyMinor: '2',
+      segregatedCustody: '0.00000002',
       shortfallMinor: '0',
+      shortfall: '0.00000000',
       houseShareInClientWalletsMinor: '2',
+      houseShareInClientWallets: '0.00000002',
     });
   });
 
@@ -1396,7 +1419,7 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
     expect(result).toMatchObject({
       verdict: 'fail',
       reason:
-        "client ETH owed 10 but client-segregated wallets hold 4 by the ledger's custody accounts: 6 minor units short",
+        "client ETH owed 0.000000000000000010 ETH (10 minor units) but client-segregated wallets hold 0.000000000000000004 ETH (4 minor units) by the ledger's custody accounts: 0.000000000000000006 ETH (6 minor units) short",
       figures: { shortfallMinor: '6', houseShareInClientWalletsMinor: '0' },
     });
     const [elsewhere] = segregation(
@@ -1408,7 +1431,7 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
       HK,
     );
     expect(elsewhere?.reason).toBe(
-      "client ETH owed 10 but client-segregated wallets hold 4 by the ledger's custody accounts: 6 minor units short; held elsewhere: house-1 (house) 3, house-2 (house) 2",
+      "client ETH owed 0.000000000000000010 ETH (10 minor units) but client-segregated wallets hold 0.000000000000000004 ETH (4 minor units) by the ledger's custody accounts: 0.000000000000000006 ETH (6 minor units) short; held elsewhere: house-1 (house) 0.000000000000000003 ETH (3 minor units), house-2 (house) 0.000000000000000002 ETH (2 minor units)",
     );
   });
 
@@ -1425,7 +1448,7 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
     expect(result).toMatchObject({
       verdict: 'indeterminate',
       reason:
-        'custody in wallets not registered here: new-1 2, new-2 1 (their registration not yet arrived)',
+        'custody in wallets not registered here: new-1 0.000000000000000002 ETH (2 minor units), new-2 0.000000000000000001 ETH (1 minor units) (their registration not yet arrived)',
       figures: { shortfallMinor: '6', segregatedCustodyMinor: '4' },
     });
   });
@@ -1451,7 +1474,7 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
     expect(result).toMatchObject({
       verdict: 'indeterminate',
       reason:
-        'custody accounts below zero: hot-2 -1, house-1 -2 (journals not yet all arrived, or the books are wrong)',
+        'custody accounts below zero: hot-2 -0.000000000000000001 ETH (-1 minor units), house-1 -0.000000000000000002 ETH (-2 minor units) (journals not yet all arrived, or the books are wrong)',
     });
   });
 
@@ -1459,6 +1482,183 @@ describe('HK-6 / TW-12 evidence, ordering and the cases between pass and fail', 
     expect(segregation(read({}, [line('hot-1', 'ETH', 5n)]), HK)[0]).toMatchObject({
       verdict: 'pass',
       figures: { clientLiabilityMinor: '0', houseShareInClientWalletsMinor: '5' },
+    });
+  });
+});
+
+describe('evidence that shows what it proves: exact amounts in units, nothing rounded toward compliance (TW-4, HK-6)', () => {
+  const USDT = 1_000_000n; // minor units per USDT (6 decimals)
+  const covered = (walletId: string, asset: string, amountMinor: bigint) => ({
+    exceptionId: `X-${walletId}-${asset}`,
+    walletId,
+    asset,
+    amountMinor,
+    purpose: 'trading-fees-held' as const,
+  });
+
+  it('TW-4 given house USDT at exactly 20% of 1,000,000 client USDT, then pass showing exactly 20.0000%, the amounts in USDT with all their decimals and nothing over the cap', () => {
+    const [result] = twCommingling(
+      facts([holding('hot-1', 'hot', 'USDT', 1_000_000n * USDT, 200_000n * USDT)], {
+        exceptions: [covered('hot-1', 'USDT', 200_000n * USDT)],
+      }),
+      TW,
+    );
+    expect(result).toMatchObject({
+      verdict: 'pass',
+      reason: 'house assets in hot-1 are within TW-4',
+    });
+    expect(result?.figures).toEqual({
+      houseShare: '20.0000%',
+      clientValue: '1000000.00',
+      houseValue: '200000.00',
+      houseValueAllowed: '200000',
+      houseValueOver: '0',
+      'client.USDT': '1000000.000000',
+      'house.USDT': '200000.000000',
+    });
+  });
+
+  it('TW-4 given 200,000.000001 house USDT against 1,000,000 client USDT (one minor unit over 20%), then fail showing 20.0001% (rounded up, never the cap itself) and the excess of 0.000001 USDT', () => {
+    const [result] = twCommingling(
+      facts([holding('hot-1', 'hot', 'USDT', 1_000_000n * USDT, 200_000n * USDT + 1n)], {
+        exceptions: [covered('hot-1', 'USDT', 200_000n * USDT + 1n)],
+      }),
+      TW,
+    );
+    expect(result).toMatchObject({
+      verdict: 'fail',
+      reason:
+        'house assets are 20.0001% of the client assets in it by value (at most 20.0000%): 200000.000001 USD where the cap allows 200000, 0.000001 USD over (0.000001 USDT)',
+    });
+    expect(result?.figures).toEqual({
+      houseShare: '20.0001%',
+      clientValue: '1000000.00',
+      houseValue: '200000.01', // rounded up: 200000.00 would hide the breach
+      houseValueAllowed: '200000',
+      houseValueOver: '0.000001',
+      'client.USDT': '1000000.000000',
+      'house.USDT': '200000.000001',
+      'houseOver.USDT': '0.000001',
+    });
+  });
+
+  it('TW-4 given a wallet over the cap by 2 USD, then the excess is named in each house asset in it, rounded up to its minor unit (2 ALT at 1, 1 BET at 3); an asset the house does not hold there is not named', () => {
+    // client 50 ALT + 10 BET x 3 + 20 CET = 100; house 13 ALT + 3 BET x 3 = 22: 2 over the 20 allowed
+    const [result] = twCommingling(
+      plain(
+        [
+          holding('hot-1', 'hot', 'ALT', 50n, 13n),
+          holding('hot-1', 'hot', 'BET', 10n, 3n),
+          holding('hot-1', 'hot', 'CET', 20n),
+        ],
+        {
+          prices: new Map([
+            ['ALT', { asset: 'ALT', price: '1', observedAt: fresh }],
+            ['BET', { asset: 'BET', price: '3', observedAt: fresh }],
+            ['CET', { asset: 'CET', price: '1', observedAt: fresh }],
+          ]),
+          decimals: new Map([
+            ['ALT', 0],
+            ['BET', 0],
+            ['CET', 0],
+          ]),
+          exceptions: [covered('hot-1', 'ALT', 13n), covered('hot-1', 'BET', 3n)],
+        },
+      ),
+      TW,
+    );
+    expect(result?.reason).toBe(
+      'house assets are 22.0000% of the client assets in it by value (at most 20.0000%): 22 USD where the cap allows 20, 2 USD over (2 ALT or 1 BET)',
+    );
+    expect(result?.figures).toEqual({
+      houseShare: '22.0000%',
+      clientValue: '100.00',
+      houseValue: '22.00',
+      houseValueAllowed: '20',
+      houseValueOver: '2',
+      'client.ALT': '50',
+      'house.ALT': '13',
+      'client.BET': '10',
+      'house.BET': '3',
+      'client.CET': '20',
+      'house.CET': '0',
+      'houseOver.ALT': '2',
+      'houseOver.BET': '1',
+    });
+  });
+
+  it('TW-4 given a house share a fraction of a basis point below the cap, then pass; the share shown rounded up may reach the cap, never pass it', () => {
+    // house 1999999999999 / client 10000000000000 = 19.99999999999%: shown 20.0000%, and within
+    const [result] = twCommingling(
+      facts([holding('hot-1', 'hot', 'USDT', 10_000_000n * USDT, 2_000_000n * USDT - 1n)], {
+        exceptions: [covered('hot-1', 'USDT', 2_000_000n * USDT - 1n)],
+      }),
+      TW,
+    );
+    expect(result).toMatchObject({
+      verdict: 'pass',
+      figures: { houseShare: '20.0000%', houseValue: '2000000.00', houseValueOver: '0' },
+    });
+  });
+
+  it('HK-6 given 1,000,000 USDT owed and one minor unit of it in a house wallet, then fail showing every amount in USDT with all its decimals beside its minor units: 0.000001 USDT short', () => {
+    const [result] = segregation(
+      facts([], {
+        books: {
+          clientLiabilities: new Map([['USDT', 1_000_000n * USDT]]),
+          custody: [
+            {
+              walletId: 'hot-1',
+              ownerClass: 'client-segregated',
+              asset: 'USDT',
+              custodyMinor: 1_000_000n * USDT - 1n,
+            },
+            { walletId: 'house-1', ownerClass: 'house', asset: 'USDT', custodyMinor: 1n },
+          ],
+        },
+      }),
+      HK,
+    );
+    expect(result).toMatchObject({
+      ruleId: 'HK-6',
+      verdict: 'fail',
+      reason:
+        "client USDT owed 1000000.000000 USDT (1000000000000 minor units) but client-segregated wallets hold 999999.999999 USDT (999999999999 minor units) by the ledger's custody accounts: 0.000001 USDT (1 minor units) short; held elsewhere: house-1 (house) 0.000001 USDT (1 minor units)",
+    });
+    expect(result?.figures).toEqual({
+      clientLiabilityMinor: '1000000000000',
+      clientLiability: '1000000.000000',
+      segregatedCustodyMinor: '999999999999',
+      segregatedCustody: '999999.999999',
+      shortfallMinor: '1',
+      shortfall: '0.000001',
+      houseShareInClientWalletsMinor: '0',
+      houseShareInClientWallets: '0.000000',
+    });
+  });
+
+  it('HK-6 given an asset the asset registry gives no decimals, then its amounts are in minor units only, saying so', () => {
+    const [result] = segregation(
+      facts([], {
+        books: {
+          clientLiabilities: new Map([['XYZ', 5n]]),
+          custody: [
+            { walletId: 'hot-1', ownerClass: 'client-segregated', asset: 'XYZ', custodyMinor: 5n },
+          ],
+        },
+      }),
+      HK,
+    );
+    expect(result).toMatchObject({
+      verdict: 'pass',
+      reason:
+        'client XYZ owed, 5 minor units, is held in client-segregated wallets, which hold 5 minor units',
+    });
+    expect(result?.figures).toEqual({
+      clientLiabilityMinor: '5',
+      segregatedCustodyMinor: '5',
+      shortfallMinor: '0',
+      houseShareInClientWalletsMinor: '0',
     });
   });
 });

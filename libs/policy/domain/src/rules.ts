@@ -12,7 +12,9 @@ import {
   sum,
   toDecimalText,
   toDecimalTextUp,
+  toExactDecimalText,
   toExactText,
+  unitsText,
   ZERO,
   type Rational,
 } from '@custody/exact';
@@ -52,11 +54,22 @@ export interface RuleResult {
   readonly rebalancing?: readonly Rebalancing[];
 }
 
-/** Ratios are shown with this many decimals of a percent, rounded toward zero (74.999% shows 74.9990, never 75). */
+/**
+ * Ratios are shown with this many decimals of a percent, rounded AWAY from compliance, so that a
+ * breach is never shown at the limit: a share that must be at least a minimum rounded down
+ * (74.999% shows 74.9990, never 75), a share that must be at most a cap rounded up
+ * (20.0000000001% shows 20.0001, never 20.0000). The exact figures are in the evidence beside it.
+ */
 const PERCENT_DIGITS = 4;
 
+/** A share held against a minimum (and a limit itself), rounded down. */
 function percent(ratio: Rational): string {
   return `${toDecimalText(multiply(ratio, rational(100n)), PERCENT_DIGITS)}%`;
+}
+
+/** A share held against a cap, rounded up. */
+function percentUp(ratio: Rational): string {
+  return `${toDecimalTextUp(multiply(ratio, rational(100n)), PERCENT_DIGITS)}%`;
 }
 
 function clientHoldings(facts: ComplianceFacts): WalletHolding[] {
@@ -258,6 +271,12 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
     let indeterminate: string | undefined;
     let clientValue = ZERO;
     let houseValue = ZERO;
+    // the holdings of a hot wallet with their unit values, for the figures in units of each asset
+    const valued: {
+      readonly holding: WalletHolding;
+      readonly perMinor: Rational;
+      readonly decimals: number;
+    }[] = [];
     const lines = holdings.map((holding) => {
       const exceptions = facts.exceptions.filter(
         (exception) =>
@@ -286,6 +305,7 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
       if (tier === 'hot') {
         const unit = unitValueOf(facts, holding.asset, profile.thresholds.staleAfterMs);
         if ('perMinor' in unit) {
+          valued.push({ holding, ...unit });
           clientValue = add(clientValue, multiply(rational(holding.clientMinor), unit.perMinor));
           // a house share below zero adds nothing to the cap (it is a shortfall of the client share, a problem above)
           houseValue = add(
@@ -308,13 +328,24 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
     // the cap is valued in a hot wallet whose every price is known (a cold one holds house assets only for gas)
     const capValued = tier === 'hot' && indeterminate === undefined;
     const share = isZero(clientValue) ? undefined : divide(houseValue, clientValue);
-    if (
+    // the most house value the cap allows, and what is above it: exact, in the report currency and in units of each house asset
+    const allowed = multiply(clientValue, cap);
+    const overCap =
       capValued &&
       compare(houseValue, ZERO) > 0 &&
-      (share === undefined || compare(share, cap) > 0)
-    ) {
+      (share === undefined || compare(share, cap) > 0);
+    const over = overCap ? subtract(houseValue, allowed) : ZERO;
+    // the excess valued in each house asset of the wallet, in its units (rounded up to its minor unit): as much of that
+    // asset moved out, where the house holds as much of it, brings the wallet within the cap
+    const overIn = valued
+      .filter(({ holding }) => overCap && holding.houseMinor > 0n)
+      .map(({ holding, perMinor, decimals }) => ({
+        asset: holding.asset,
+        units: unitsText(ceilToMinor(divide(over, perMinor), 0), decimals),
+      }));
+    if (overCap) {
       problems.push(
-        `house assets are ${share === undefined ? 'all' : percent(share)} of the client assets in it by value (at most ${percent(cap)})`,
+        `house assets are ${share === undefined ? 'all' : percentUp(share)} of the client assets in it by value (at most ${percent(cap)}): ${toExactDecimalText(houseValue)} ${facts.reportCurrency} where the cap allows ${toExactDecimalText(allowed)}, ${toExactDecimalText(over)} ${facts.reportCurrency} over (${overIn.map((entry) => `${entry.units} ${entry.asset}`).join(' or ')})`,
       );
     }
     const verdict: Verdict =
@@ -338,12 +369,22 @@ export function twCommingling(facts: ComplianceFacts, profile: PolicyProfile): R
         cap: profile.thresholds.twHouseInHotMax,
         staleAfterMs: profile.thresholds.staleAfterMs,
       },
+      // rounded away from compliance (the house share and value up, the client value down), and exact beside them
       figures: capValued
         ? {
             houseShare:
-              share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percent(share),
+              share === undefined ? (isZero(houseValue) ? '0.0000%' : 'all') : percentUp(share),
             clientValue: toDecimalText(clientValue, 2),
-            houseValue: toDecimalText(houseValue, 2),
+            houseValue: toDecimalTextUp(houseValue, 2),
+            houseValueAllowed: toExactDecimalText(allowed),
+            houseValueOver: toExactDecimalText(over),
+            ...Object.fromEntries(
+              valued.flatMap(({ holding, decimals }) => [
+                [`client.${holding.asset}`, unitsText(holding.clientMinor, decimals)],
+                [`house.${holding.asset}`, unitsText(holding.houseMinor, decimals)],
+              ]),
+            ),
+            ...Object.fromEntries(overIn.map((entry) => [`houseOver.${entry.asset}`, entry.units])),
           }
         : {},
     });
@@ -451,6 +492,20 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
     const negative = lines.filter((line) => line.custodyMinor < 0n);
     const unregistered = lines.filter((line) => line.ownerClass === 'unregistered');
     const shortfall = atLeastZero(liability - segregated);
+    const houseShare = atLeastZero(segregated - liability);
+    // amounts in units of the asset (the asset registry's decimals) beside the minor units; an asset the registry does not know, in minor units only
+    const decimals = facts.decimals.get(asset);
+    const shown = (minor: bigint): string =>
+      decimals === undefined
+        ? `${minor} minor units`
+        : `${unitsText(minor, decimals)} ${asset} (${minor} minor units)`;
+    const figure = (name: string, minor: bigint): [string, string][] =>
+      decimals === undefined
+        ? [[`${name}Minor`, minor.toString()]]
+        : [
+            [`${name}Minor`, minor.toString()],
+            [name, unitsText(minor, decimals)],
+          ];
     // A wallet cannot hold less than nothing, and a wallet not yet registered here may well be a client's: journals arrived before
     // their wallet's registration or out of order (another partition's first). Neither opens nor closes a breach.
     const verdict: Verdict =
@@ -468,22 +523,22 @@ export function segregation(facts: ComplianceFacts, profile: PolicyProfile): Rul
       reason:
         verdict === 'indeterminate'
           ? negative.length > 0
-            ? `custody accounts below zero: ${negative.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (journals not yet all arrived, or the books are wrong)`
-            : `custody in wallets not registered here: ${unregistered.map((line) => `${line.walletId} ${line.custodyMinor}`).join(', ')} (their registration not yet arrived)`
+            ? `custody accounts below zero: ${negative.map((line) => `${line.walletId} ${shown(line.custodyMinor)}`).join(', ')} (journals not yet all arrived, or the books are wrong)`
+            : `custody in wallets not registered here: ${unregistered.map((line) => `${line.walletId} ${shown(line.custodyMinor)}`).join(', ')} (their registration not yet arrived)`
           : verdict === 'pass'
-            ? `client ${asset} owed (${liability}) is held in client-segregated wallets (${segregated})`
-            : `client ${asset} owed ${liability} but client-segregated wallets hold ${segregated} by the ledger's custody accounts: ${shortfall} minor units short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${line.custodyMinor}`).join(', ')}`}`,
+            ? `client ${asset} owed, ${shown(liability)}, is held in client-segregated wallets, which hold ${shown(segregated)}`
+            : `client ${asset} owed ${shown(liability)} but client-segregated wallets hold ${shown(segregated)} by the ledger's custody accounts: ${shown(shortfall)} short${elsewhere.length === 0 ? '' : `; held elsewhere: ${elsewhere.map((line) => `${line.walletId} (${line.ownerClass}) ${shown(line.custodyMinor)}`).join(', ')}`}`,
       inputs: {
         asset,
         clientLiabilityMinor: liability.toString(),
         custody: lines.map((line) => ({ ...line, custodyMinor: line.custodyMinor.toString() })),
       },
-      figures: {
-        clientLiabilityMinor: liability.toString(),
-        segregatedCustodyMinor: segregated.toString(),
-        shortfallMinor: shortfall.toString(),
-        houseShareInClientWalletsMinor: atLeastZero(segregated - liability).toString(),
-      },
+      figures: Object.fromEntries([
+        ...figure('clientLiability', liability),
+        ...figure('segregatedCustody', segregated),
+        ...figure('shortfall', shortfall),
+        ...figure('houseShareInClientWallets', houseShare),
+      ]),
     });
   }
   return results;

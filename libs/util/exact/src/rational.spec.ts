@@ -17,7 +17,9 @@ import {
   sum,
   toDecimalText,
   toDecimalTextUp,
+  toExactDecimalText,
   toExactText,
+  unitsText,
   ZERO,
 } from './rational';
 
@@ -252,6 +254,32 @@ describe('decimal text for reports', () => {
     expect(toExactText(ZERO)).toBe('0');
     expect(toExactText(rational(-1n, 2n))).toBe('-1/2');
     expect(toExactText(rational(90003n, 20n))).toBe('90003/20');
+  });
+});
+
+describe('exact decimal text for evidence (issue 25: figures that show what they prove)', () => {
+  it('an amount in minor units shows as units of the asset with all its decimals, nothing rounded', () => {
+    expect(unitsText(200_000_000_001n, 6)).toBe('200000.000001');
+    expect(unitsText(1_000_000_000_000n, 6)).toBe('1000000.000000');
+    expect(unitsText(1n, 6)).toBe('0.000001');
+    expect(unitsText(10n ** 18n, 18)).toBe('1.000000000000000000');
+    expect(unitsText(-5n, 0)).toBe('-5');
+    expect(unitsText(-1n, 2)).toBe('-0.01');
+    expect(unitsText(0n, 2)).toBe('0.00');
+  });
+
+  it('a value with a finite decimal expansion shows with exactly the places it needs; any other as numerator/denominator', () => {
+    expect(toExactDecimalText(rational(1n, 8n))).toBe('0.125'); // 2^3
+    expect(toExactDecimalText(rational(1n, 25n))).toBe('0.04'); // 5^2
+    expect(toExactDecimalText(rational(3n, 40n))).toBe('0.075'); // 2^3 x 5
+    expect(toExactDecimalText(rational(-1n, 8n))).toBe('-0.125');
+    expect(toExactDecimalText(rational(200_000_000_001n, 1_000_000n))).toBe('200000.000001');
+    expect(toExactDecimalText(rational(5n))).toBe('5');
+    expect(toExactDecimalText(ZERO)).toBe('0');
+    expect(toExactDecimalText(rational(1n, 3n))).toBe('1/3');
+    expect(toExactDecimalText(rational(-1n, 6n))).toBe('-1/6'); // a factor 2 and a 3
+    expect(toExactDecimalText(rational(1n, 15n))).toBe('1/15'); // a factor 5 and a 3
+    expect(toExactDecimalText(rational(1n, 10n ** 40n))).toBe(`0.${'0'.repeat(39)}1`); // no limit of places
   });
 });
 

@@ -98,12 +98,48 @@ export function max(a: Rational, b: Rational): Rational {
 export function toDecimalText(value: Rational, digits: number): string {
   if (!Number.isInteger(digits) || digits < 0 || digits > 36)
     throw new Error(`assertion: ${digits} digits`);
-  const scaled = (value.numerator * 10n ** BigInt(digits)) / value.denominator; // bigint division truncates toward zero
+  return scaledText((value.numerator * 10n ** BigInt(digits)) / value.denominator, digits); // bigint division truncates toward zero
+}
+
+/** `scaled` / 10^digits as decimal text with exactly `digits` places. */
+function scaledText(scaled: bigint, digits: number): string {
   const negative = scaled < 0n; // a value that truncates to zero shows no sign: -0.001 at 2 digits is 0.00
   const magnitude = (negative ? -scaled : scaled).toString().padStart(digits + 1, '0');
   const text =
     digits === 0 ? magnitude : `${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
   return negative ? `-${text}` : text;
+}
+
+/**
+ * An amount in minor units as units of the asset with all its decimals, exactly (`1n`, 6 ->
+ * `0.000001`; `200_000_000_001n`, 6 -> `200000.000001`): evidence shows amounts this way, beside
+ * the minor units, never rounded.
+ */
+export function unitsText(amountMinor: bigint, decimals: number): string {
+  return toDecimalText(fromMinor(amountMinor, decimals), decimals);
+}
+
+/**
+ * A value exactly, as decimal text with as many places as it needs (`0.000001`, `-0.125`, `5`)
+ * when it has a finite decimal expansion (its denominator has no prime factor but 2 and 5, as
+ * every amount in minor units, decimal price and policy ratio, and their sums and products, has);
+ * any other value as `numerator/denominator` (`toExactText`). Nothing is rounded.
+ */
+export function toExactDecimalText(value: Rational): string {
+  let rest = value.denominator;
+  let twos = 0;
+  let fives = 0;
+  while (rest % 2n === 0n) {
+    rest /= 2n;
+    twos += 1;
+  }
+  while (rest % 5n === 0n) {
+    rest /= 5n;
+    fives += 1;
+  }
+  if (rest !== 1n) return toExactText(value);
+  const digits = Math.max(twos, fives);
+  return scaledText((value.numerator * 10n ** BigInt(digits)) / value.denominator, digits);
 }
 
 /** Decimal text with exactly `digits` places, rounded up (away from zero for positives): for what is owed or missing. */
