@@ -8,7 +8,7 @@ import {
   WALLET_EVENTS_TOPIC,
 } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
-import { businessDayOf } from '@custody/reconciliation-domain';
+import { addBusinessDays, businessDayOf, localParts } from '@custody/reconciliation-domain';
 import {
   anvilAccounts,
   createTestDatabase,
@@ -565,6 +565,8 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
         ['approver'],
       ),
     ).toMatchObject({ status: 200, body: { status: 'approved' } });
+    const taipeiToday = () => localParts(new Date().toISOString(), 'Asia/Taipei').day;
+    const runsFrom = taipeiToday();
     let run = await call('POST', '/v1/fiat-runs', ['operator'], {
       businessDay: '2026-11-24',
       currency: 'TWD',
@@ -576,7 +578,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
       });
       return run.body['owedMinor'] === '250000';
     }, WAIT_MS);
-    // dan's 2,500.00 owed, 2,400.00 in the trust account: 100.00 short, due Thursday (2 business days after Tuesday)
+    // dan's 2,500.00 owed, 2,400.00 in the trust account: 100.00 short
     expect(run).toMatchObject({
       status: 201,
       body: {
@@ -587,10 +589,23 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     });
     const discrepancyId =
       (run.body['differences'] as { discrepancyId: string }[])[0]?.discrepancyId ?? '';
-    expect(await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor'])).toMatchObject({
+    // TW-11 / TW-14.3: the run about Tuesday 24 November is made today, late: the shortfall is discovered today
+    // and due 2 business days from tomorrow, not on Thursday 26 November as if it had been found on the 24th
+    const found = await call('GET', `/v1/discrepancies/${discrepancyId}`, ['auditor']);
+    expect(found).toMatchObject({
       status: 200,
-      body: { topUpDueOn: '2026-11-26', difference: { source: 'trust-account', asset: 'TWD' } },
+      body: { businessDay: '2026-11-24', difference: { source: 'trust-account', asset: 'TWD' } },
     });
+    const discoveredOn = found.body['discoveredOn'] as string;
+    expect(discoveredOn >= runsFrom && discoveredOn <= taipeiToday()).toBe(true);
+    const topUpDueOn = addBusinessDays(discoveredOn, 2, {
+      jurisdiction: 'TW',
+      timeZone: 'Asia/Taipei',
+      cutOff: '15:30',
+      weekendDays: [0, 6],
+      holidays: new Set(),
+    });
+    expect(found.body['topUpDueOn']).toBe(topUpDueOn);
     const report = await call(
       'GET',
       `/v1/fiat-runs/${encodeURIComponent(run.body['runId'] as string)}/report.csv`,
@@ -604,7 +619,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
     );
     expect(fiatSummary.text).toContain(`Difference: shortfall of 10000 (${discrepancyId})`);
     expect(fiatSummary.text).toContain(
-      `Open TWD trust discrepancies: ${discrepancyId} (top-up due 2026-11-26, 0 recorded)`,
+      `Open TWD trust discrepancies: ${discrepancyId} (top-up due ${topUpDueOn}, 0 recorded)`,
     );
     // erin's fractional amount never reached the records: it is parked with its reason
     const original = (message: { value: Buffer | null }) => {

@@ -6,6 +6,7 @@ import {
   RECONCILIATION_EVENTS_TOPIC,
 } from '@custody/contracts';
 import { createKafka, createOutboxProducer } from '@custody/messaging';
+import { addBusinessDays, localParts } from '@custody/reconciliation-domain';
 import {
   createTestDatabase,
   eventually,
@@ -251,6 +252,7 @@ describe('trust boundaries: a fiat trust statement needs two people (TW-10 / TW-
       status: 200,
       body: { status: 'approved' },
     }); // a replay changes nothing
+    const runsFrom = localParts(new Date().toISOString(), 'Asia/Taipei').day;
     const counted = await run();
     expect(counted).toMatchObject({
       status: 201,
@@ -263,12 +265,23 @@ describe('trust boundaries: a fiat trust statement needs two people (TW-10 / TW-
     const discrepancyId =
       (counted.body['differences'] as { discrepancyId: string }[])[0]?.discrepancyId ?? '';
     expect(await carol('GET', `/v1/discrepancies/${discrepancyId}`)).toMatchObject({ status: 403 }); // approvers decide, they do not work discrepancies
-    expect(
-      await call('GET', `/v1/discrepancies/${discrepancyId}`, 'ann', ['auditor']),
-    ).toMatchObject({
+    // the run about 24 November is made today, late: due 2 business days from the day after it found the shortfall (TW-14.3)
+    const found = await call('GET', `/v1/discrepancies/${discrepancyId}`, 'ann', ['auditor']);
+    expect(found).toMatchObject({
       status: 200,
-      body: { topUpDueOn: '2026-11-26', difference: { source: 'trust-account', asset: 'TWD' } },
+      body: { businessDay: '2026-11-24', difference: { source: 'trust-account', asset: 'TWD' } },
     });
+    const discoveredOn = found.body['discoveredOn'] as string;
+    expect(discoveredOn >= runsFrom).toBe(true);
+    expect(found.body['topUpDueOn']).toBe(
+      addBusinessDays(discoveredOn, 2, {
+        jurisdiction: 'TW',
+        timeZone: 'Asia/Taipei',
+        cutOff: '15:30',
+        weekendDays: [0, 6],
+        holidays: new Set(),
+      }),
+    );
   });
 
   it('a rejected statement is recorded with its reason and never counts', async () => {

@@ -75,6 +75,8 @@ export class Discrepancies extends ReconciliationRecord {
         status text not null,
         discovered_on text not null
       );
+      -- the business day the detecting run is about (null: detected before it was recorded apart, then discovered_on)
+      alter table ${this.schema}.recon_discrepancies add column if not exists business_day text;
       create index if not exists recon_discrepancies_open on ${this.schema}.recon_discrepancies (match_key) where status <> 'closed';`);
   }
 
@@ -122,7 +124,9 @@ export class Discrepancies extends ReconciliationRecord {
 
   /**
    * A run's differences against the open discrepancies in its scope, in the run's transaction:
-   * new ones detected, known ones persisting, the ones no longer found confirmed gone.
+   * new ones detected, known ones persisting, the ones no longer found confirmed gone. `at` is the
+   * run's own time: a new one is discovered on its date (TW-14.3 counts from the day after), not
+   * on `businessDay`, the day the run is about (earlier, for a late run).
    */
   async fromRun(
     differences: readonly Difference[],
@@ -138,17 +142,18 @@ export class Discrepancies extends ReconciliationRecord {
     const { rows } = await transaction.client.query<{
       discrepancy_id: string;
       match_key: string;
-      discovered_on: string;
+      business_day: string;
     }>(
-      `select discrepancy_id, match_key, discovered_on from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`,
+      `select discrepancy_id, match_key, coalesce(business_day, discovered_on) as business_day from ${this.schema}.recon_discrepancies where status <> 'closed' limit ${OPEN_DISCREPANCIES_MAX}`,
     );
     const scoped = rows.filter((row) => {
       const [asset = '', source = ''] = row.match_key.split('/');
       return inScope({ asset, source: source as Difference['source'] });
     });
     const openByKey = new Map(scoped.map((row) => [row.match_key, row.discrepancy_id]));
-    // a run of an earlier day says nothing about what was discovered after it: it neither finds it persisting nor confirms it gone
-    const discoveredOn = new Map(scoped.map((row) => [row.discrepancy_id, row.discovered_on]));
+    // a run of an earlier day says nothing about what a run of a later day found: it neither finds it persisting nor
+    // confirms it gone. Days the runs are ABOUT: a late run's discovery day is later than the day it is about (TW-14.3).
+    const runDayOf = new Map(scoped.map((row) => [row.discrepancy_id, row.business_day]));
     const notifications: DiscrepancyEvent[] = [];
     const execute = async (discrepancyId: string, command: DiscrepancyCommand) => {
       const executed = await this.streams.execute(
@@ -170,7 +175,7 @@ export class Discrepancies extends ReconciliationRecord {
     const named: (Difference & { discrepancyId: string })[] = [];
     for (const difference of differences) {
       const existing = openByKey.get(keyOf(difference));
-      if (existing !== undefined && (discoveredOn.get(existing) ?? '') <= businessDay) {
+      if (existing !== undefined && (runDayOf.get(existing) ?? '') <= businessDay) {
         persisting.push(existing);
         named.push({ discrepancyId: existing, ...difference });
         continue;
@@ -188,7 +193,7 @@ export class Discrepancies extends ReconciliationRecord {
         discrepancyId,
         difference,
         runId,
-        discoveredOn: businessDay,
+        businessDay,
         explainWithinMs: this.options.explainWithinMs ?? EXPLAIN_WITHIN_MS_DEFAULT,
         at,
       });
@@ -199,7 +204,7 @@ export class Discrepancies extends ReconciliationRecord {
     const found = new Set(differences.map(keyOf));
     const confirmedGone: string[] = [];
     for (const [key, discrepancyId] of [...openByKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (found.has(key) || (discoveredOn.get(discrepancyId) ?? '') > businessDay) continue;
+      if (found.has(key) || (runDayOf.get(discrepancyId) ?? '') > businessDay) continue;
       const events = await execute(discrepancyId, {
         type: 'ConfirmResolvedByRun',
         runId,
@@ -273,9 +278,15 @@ export class Discrepancies extends ReconciliationRecord {
   ): Promise<void> {
     if (events.length === 0 || state === undefined) return;
     await transaction.client.query(
-      `insert into ${this.schema}.recon_discrepancies (discrepancy_id, match_key, status, discovered_on) values ($1, $2, $3, $4)
+      `insert into ${this.schema}.recon_discrepancies (discrepancy_id, match_key, status, discovered_on, business_day) values ($1, $2, $3, $4, $5)
        on conflict (discrepancy_id) do update set status = excluded.status`,
-      [state.discrepancyId, keyOf(state.difference), state.status, state.discoveredOn],
+      [
+        state.discrepancyId,
+        keyOf(state.difference),
+        state.status,
+        state.discoveredOn,
+        state.businessDay,
+      ],
     );
   }
 }

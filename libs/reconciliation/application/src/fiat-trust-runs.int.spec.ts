@@ -341,9 +341,12 @@ describe('fiat in trust: daily runs against the trust account statements (Postgr
       differences: [{ kind: 'shortfall', amountMinor: 1_300n }],
     });
     const discrepancyId = run.opened[0] ?? '';
+    // the run of Wednesday 25th made on Thursday 26th (10:00 in Taipei) found it on the 26th: due 2 business days from the 27th
     expect(await discrepancies.discrepancy(discrepancyId)).toMatchObject({
       difference: { source: 'trust-account', asset: 'TWD' },
-      topUpDueOn: '2026-11-27',
+      discoveredOn: '2026-11-26',
+      businessDay: '2026-11-25',
+      topUpDueOn: '2026-11-30',
     });
     expect(notified.map((event) => event.type)).toEqual(['DiscrepancyDetected']);
 

@@ -137,8 +137,10 @@ export function reconciliationSummary(run: RunData, open: readonly DiscrepancySt
         state.topUpDueOn === null
           ? ''
           : `, top-up due ${state.topUpDueOn} (${state.toppedUpMinor} of ${state.difference.amountMinor} recorded)`;
+      // TW-14.3: discovered on the day the run found it, which a late run's business day precedes
+      const discovered = `, discovered ${state.discoveredOn}${state.businessDay === state.discoveredOn ? '' : ` by a run about ${state.businessDay}`}`;
       out.push(
-        `  ${state.discrepancyId}: ${state.status}${state.escalated ? ', escalated to the board and internal audit' : `, to be explained by ${state.explainBy}`}${due}${state.overdueReported ? ', OVERDUE' : ''}`,
+        `  ${state.discrepancyId}: ${state.status}${state.escalated ? ', escalated to the board and internal audit' : `, to be explained by ${state.explainBy}`}${due}${discovered}${state.overdueReported ? ', OVERDUE' : ''}`,
       );
     }
   }

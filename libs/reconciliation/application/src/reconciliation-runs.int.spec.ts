@@ -6,6 +6,7 @@ import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
 import {
   addBusinessDays,
   businessDayOf,
+  localParts,
   type BusinessCalendar,
   type DiscrepancyEvent,
 } from '@custody/reconciliation-domain';
@@ -246,10 +247,13 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     ]);
     discrepancyId = run.opened[0] ?? '';
     const discrepancy = await discrepancies.discrepancy(discrepancyId);
+    // discovered on the date the run found it in Taipei (after the cut-off or on a weekend, before the day it is about)
+    const foundOn = localParts(run.at, TW.timeZone).day;
     expect(discrepancy).toMatchObject({
       status: 'open',
-      discoveredOn: day,
-      topUpDueOn: addBusinessDays(day, 5, TW),
+      discoveredOn: foundOn,
+      businessDay: day,
+      topUpDueOn: addBusinessDays(foundOn, 5, TW),
     });
     expect(notified.map((event) => event.type)).toEqual(['DiscrepancyDetected']);
     expect(run.clients).toEqual({ clients: 1, movementsMatched: 1, breaks: [] }); // HK-21: alice's deposit booked and on chain
@@ -271,7 +275,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
     ]);
     expect(reconciliationSummary(again, open)).toMatch(
       new RegExp(
-        `${discrepancyId}: open, to be explained by .*, top-up due ${addBusinessDays(businessDay(), 5, TW)} \\(0 of ${parseEther('1')} recorded\\)`,
+        `${discrepancyId}: open, to be explained by .*, top-up due ${addBusinessDays(localParts(again.at, TW.timeZone).day, 5, TW)} \\(0 of ${parseEther('1')} recorded\\)`,
       ),
     );
   });

@@ -33,17 +33,20 @@ const shortfall: Difference = {
 };
 const surplus: Difference = { ...shortfall, kind: 'surplus', heldMinor: 1_040n };
 const detectedAt = '2026-11-26T02:00:00.000Z'; // Thursday 10:00 in Taipei
+/** A run about `businessDay` finding `difference` at `at` (10:00 in Taipei on `foundOn`). */
 const detect = (
   difference: Difference = shortfall,
-  discoveredOn = '2026-11-26',
+  foundOn = '2026-11-26',
+  businessDay = foundOn,
+  at = `${foundOn}T02:00:00.000Z`,
 ): DiscrepancyCommand => ({
   type: 'DetectDiscrepancy',
   discrepancyId: 'D-1',
   difference,
-  runId: `R-${discoveredOn}`,
-  discoveredOn,
+  runId: `R-${businessDay}`,
+  businessDay,
   explainWithinMs: 24 * HOUR,
-  at: detectedAt,
+  at,
 });
 const topUp = (amountMinor: bigint, at = '2026-11-27T02:00:00.000Z'): DiscrepancyCommand => ({
   type: 'RecordTopUp',
@@ -85,6 +88,7 @@ const detected = (
     difference,
     runId: `R-${discoveredOn}`,
     discoveredOn,
+    businessDay: discoveredOn,
     explainBy: '2026-11-27T02:00:00.000Z',
     topUpDueOn,
     at: detectedAt,
@@ -136,6 +140,11 @@ const closedByRun: DiscrepancyEvent = {
 
 const typesOf = (decision: DiscrepancyDecision) =>
   decision.ok ? decision.events.map((event) => event.type) : decision.error.code;
+/** The state a detection leaves (its events folded). */
+const stateAfter = (command: DiscrepancyCommand) => {
+  const { decision } = spec.given([]).when(command, TW);
+  return spec.given(decision.ok ? decision.events : []).state;
+};
 /** The day a detection on `discoveredOn` sets for the top-up. */
 const dueOn = (difference: Difference, discoveredOn: string) => {
   const { decision } = spec.given([]).when(detect(difference, discoveredOn), TW);
@@ -156,6 +165,7 @@ describe('TW-14 a discrepancy is detected', () => {
             difference: shortfall,
             runId: 'R-2026-11-26',
             discoveredOn: '2026-11-26',
+            businessDay: '2026-11-26',
             explainBy: '2026-11-27T02:00:00.000Z',
             topUpDueOn: '2026-12-03',
             at: detectedAt,
@@ -166,6 +176,7 @@ describe('TW-14 a discrepancy is detected', () => {
       discrepancyId: 'D-1',
       difference: shortfall,
       discoveredOn: '2026-11-26',
+      businessDay: '2026-11-26',
       explainBy: '2026-11-27T02:00:00.000Z',
       topUpDueOn: '2026-12-03',
       status: 'open',
@@ -189,6 +200,48 @@ describe('TW-14 a discrepancy is detected', () => {
     expect(dueOn({ ...shortfall, source: 'wallet-records' }, '2026-11-26')).toBe('2026-12-03');
     expect(dueOn(shortfall, '2026-10-08')).toBe('2026-10-16'); // Thursday before the holidays: Mon 12 .. Fri 16
     expect(dueOn(shortfall, '2026-12-31')).toBe('2027-01-08'); // over New Year's Day and the weekend
+  });
+
+  it('TW-14.3 given a late run on Friday 27 November about Tuesday 24 November (D+3) finding a shortfall, then it is discovered on the 27th and due 5 business days from the day after, 4 December, not 1 December as if found on the 24th', () => {
+    const late = detect(shortfall, '2026-11-27', '2026-11-24');
+    spec
+      .given([])
+      .when(late, TW)
+      .thenEmits([
+        {
+          type: 'DiscrepancyDetected',
+          data: {
+            discrepancyId: 'D-1',
+            difference: shortfall,
+            runId: 'R-2026-11-24',
+            discoveredOn: '2026-11-27',
+            businessDay: '2026-11-24',
+            explainBy: '2026-11-28T02:00:00.000Z',
+            topUpDueOn: '2026-12-04', // Mon 30, Tue 1, Wed 2, Thu 3, Fri 4
+            at: '2026-11-27T02:00:00.000Z',
+          },
+        },
+      ]);
+    expect(stateAfter(late)).toMatchObject({
+      discoveredOn: '2026-11-27',
+      businessDay: '2026-11-24',
+      topUpDueOn: '2026-12-04',
+    });
+    // the same late run finding a surplus: discovered the 27th, nothing due
+    expect(stateAfter(detect(surplus, '2026-11-27', '2026-11-24'))).toMatchObject({
+      discoveredOn: '2026-11-27',
+      topUpDueOn: null,
+    });
+  });
+
+  it("TW-14.3 the discovery day is the date of the run's instant in the calendar's zone, not in UTC and not rolled to the next business day: 23:59 Thursday is Thursday, 00:00 Friday is Friday, a Saturday discovery is due with Friday's", () => {
+    const found = (at: string) => {
+      const state = stateAfter(detect(shortfall, '2026-11-26', '2026-11-26', at));
+      return [state?.discoveredOn, state?.topUpDueOn];
+    };
+    expect(found('2026-11-26T15:59:59.999Z')).toEqual(['2026-11-26', '2026-12-03']); // Thursday 23:59:59.999 in Taipei
+    expect(found('2026-11-26T16:00:00.000Z')).toEqual(['2026-11-27', '2026-12-04']); // Friday 00:00 in Taipei, still Thursday in UTC
+    expect(found('2026-11-28T02:00:00.000Z')).toEqual(['2026-11-28', '2026-12-04']); // Saturday: Mon 30 .. Fri 4, as for Friday
   });
 
   it('TW-11 given a fiat shortfall in the trust account, then due 2 business days from the day after discovery', () => {
@@ -505,5 +558,14 @@ describe('evolving a discrepancy', () => {
         data: { discrepancyId: 'D-1', confirmedByRunId: 'R', at: detectedAt },
       }),
     ).toThrow('before DiscrepancyDetected');
+  });
+
+  it('TW-14.3 given a detection recorded before the business day of its run was recorded apart (no businessDay), then that day is its discovery day, as it was then', () => {
+    const { businessDay: _absent, ...recordedBefore } = (
+      detected() as Extract<DiscrepancyEvent, { type: 'DiscrepancyDetected' }>
+    ).data;
+    expect(
+      evolveDiscrepancy(undefined, { type: 'DiscrepancyDetected', data: recordedBefore }),
+    ).toMatchObject({ discoveredOn: '2026-11-26', businessDay: '2026-11-26' });
   });
 });

@@ -6,7 +6,7 @@ import {
   type Decision,
   type Refusal,
 } from '@custody/decider';
-import { addBusinessDays, type BusinessCalendar } from './business-calendar';
+import { addBusinessDays, localParts, type BusinessCalendar } from './business-calendar';
 import type { Difference } from './reconcile';
 
 /** Who is notified when a discrepancy is not explained in time (TW-14, TW-5.5/5.6). */
@@ -21,7 +21,10 @@ export type DiscrepancyStatus = 'open' | 'explained' | 'closed';
 export interface DiscrepancyState {
   readonly discrepancyId: string;
   readonly difference: Difference;
+  /** The day the run found it (TW-14.3 counts the top-up from the day after). */
   readonly discoveredOn: string;
+  /** The business day the run that found it is about: before the discovery day for a late run. */
+  readonly businessDay: string;
   readonly explainBy: string;
   /** A shortfall's top-up due day (TW-14.3); null for a surplus. */
   readonly topUpDueOn: string | null;
@@ -38,7 +41,13 @@ export type DiscrepancyEvent =
         readonly discrepancyId: string;
         readonly difference: Difference;
         readonly runId: string;
+        /** The date, in the calendar's zone, of the instant the run found it (`at`). */
         readonly discoveredOn: string;
+        /**
+         * The business day the run is about. Absent from detections recorded before issue 25, whose
+         * `discoveredOn` was that day.
+         */
+        readonly businessDay?: string;
         readonly explainBy: string;
         readonly topUpDueOn: string | null;
         readonly at: string;
@@ -105,8 +114,10 @@ export type DiscrepancyCommand =
       readonly discrepancyId: string;
       readonly difference: Difference;
       readonly runId: string;
-      readonly discoveredOn: string;
+      /** The business day the run is about (its TW-13 totals, its cut-off). */
+      readonly businessDay: string;
       readonly explainWithinMs: number;
+      /** When the run found the difference: the discovery day is this instant's date in the calendar's zone. */
       readonly at: string;
     }
   | {
@@ -156,7 +167,8 @@ const refuse = (code: DiscrepancyErrorCode, path: string, reason: string): Discr
 /**
  * A discrepancy from detection to closure (TW-14, HK-21): investigated with notes, explained with
  * a cause or, unexplained past its deadline, escalated to the board and internal audit (once); a
- * SHORTFALL is due to be made good within 5 business days from the day after discovery, reported
+ * SHORTFALL is due to be made good within 5 business days from the day after discovery (the day
+ * the run found it, whichever business day the run is about), reported
  * overdue once past it, and closed only when a later run confirms the difference is gone (a
  * recorded top-up alone does not close it). Everything is an event; nothing is edited.
  */
@@ -167,7 +179,11 @@ export function decideDiscrepancy(
 ): DiscrepancyDecision {
   if (command.type === 'DetectDiscrepancy') {
     if (state !== undefined) return { ok: true, events: [] }; // the same run's difference detected again
-    const { discrepancyId, difference, runId, discoveredOn, explainWithinMs, at } = command;
+    const { discrepancyId, difference, runId, businessDay, explainWithinMs, at } = command;
+    // TW-14.3 counts from the day after DISCOVERY: the day the run found it, not the (earlier) day a late run is about.
+    // Its date, not the next business day: a difference found on a Saturday or after the cut-off is due no later than
+    // one found earlier that day (the count starts the next day and skips what is not a business day).
+    const discoveredOn = localParts(at, calendar.timeZone).day;
     // fiat in trust within 2 business days (TW-11), virtual assets within 5 (TW-14.3)
     const topUpDays =
       difference.source === 'trust-account'
@@ -185,6 +201,7 @@ export function decideDiscrepancy(
             difference,
             runId,
             discoveredOn,
+            businessDay,
             explainBy: new Date(Date.parse(at) + explainWithinMs).toISOString(),
             topUpDueOn,
             at,
@@ -310,11 +327,14 @@ export function evolveDiscrepancy(
   event: DiscrepancyEvent,
 ): DiscrepancyState | undefined {
   if (event.type === 'DiscrepancyDetected') {
-    const { discrepancyId, difference, discoveredOn, explainBy, topUpDueOn } = event.data;
+    const { discrepancyId, difference, discoveredOn, businessDay, explainBy, topUpDueOn } =
+      event.data;
     return {
       discrepancyId,
       difference,
       discoveredOn,
+      // a detection recorded before the two were told apart: it was discovered on the day its run was about
+      businessDay: businessDay ?? discoveredOn,
       explainBy,
       topUpDueOn,
       status: 'open',

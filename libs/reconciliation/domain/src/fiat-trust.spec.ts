@@ -175,7 +175,7 @@ describe('TW-10 / TW-11 client fiat in trust', () => {
         discrepancyId: 'D',
         difference,
         runId: 'R',
-        discoveredOn: '2026-11-26',
+        businessDay: '2026-11-26',
         explainWithinMs: 1,
         at: '2026-11-26T02:00:00.000Z',
       },
