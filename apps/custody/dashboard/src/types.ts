@@ -222,7 +222,10 @@ export interface DiscrepancyView {
     readonly heldMinor: string;
     readonly wallets: readonly string[];
   };
+  /** The day the run found it (TW-14.3 counts the top-up from the day after). */
   readonly discoveredOn: string;
+  /** The business day the run that found it is about: earlier than `discoveredOn` for a late run. */
+  readonly businessDay: string;
   readonly explainBy: string;
   readonly topUpDueOn: string | null;
   readonly status: 'open' | 'explained' | 'closed';

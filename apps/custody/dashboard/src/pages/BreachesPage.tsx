@@ -1,20 +1,27 @@
 import { callService } from '../api';
 import { Loaded, NotAtMoment, Section, Verdict } from '../components';
 import { useDashboard, useResource } from '../dashboard-context';
+import { discoveredText, figureRows } from '../evidence';
 import { formatMinor } from '../format';
 import { useReconstructedState } from '../reconstruction';
 import type { ComplianceAnswer, DiscrepancyView, RuleResult } from '../types';
 import { ComplianceCaption, useCompliance } from './WalletsPage';
 
+/** A rule's figures as its evidence gives them, an amount in units of its asset beside its minor units (HK-6). */
 function Figures({ result }: { readonly result: RuleResult }) {
-  const entries = Object.entries(result.figures);
-  if (entries.length === 0) return null;
+  const rows = figureRows(result.figures);
+  if (rows.length === 0) return null;
   return (
     <dl className="figures">
-      {entries.map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd>{value}</dd>
+      {rows.map((row) => (
+        <div key={row.name}>
+          <dt>{row.name}</dt>
+          <dd>
+            {row.value}
+            {row.minor === undefined ? null : (
+              <span className="muted"> ({row.minor} minor units)</span>
+            )}
+          </dd>
         </div>
       ))}
     </dl>
@@ -126,7 +133,9 @@ function DiscrepancyTable({
           <th className="num">Owed</th>
           <th className="num">Held</th>
           <th>Wallets</th>
-          <th>Discovered</th>
+          <th title="the day the run found it; TW-14.3 counts the top-up from the day after">
+            Discovered
+          </th>
           <th>Explain by</th>
           <th>Top-up due</th>
           <th>Status</th>
@@ -151,7 +160,7 @@ function DiscrepancyTable({
               <td className="num">{formatMinor(entry.difference.owedMinor, asset)}</td>
               <td className="num">{formatMinor(entry.difference.heldMinor, asset)}</td>
               <td>{entry.difference.wallets.join(', ')}</td>
-              <td>{entry.discoveredOn}</td>
+              <td>{discoveredText(entry)}</td>
               <td>{entry.explainBy}</td>
               <td>
                 {entry.topUpDueOn ?? '— (a surplus)'}
