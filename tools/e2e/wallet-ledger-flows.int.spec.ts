@@ -409,7 +409,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     ).resolves.toMatchObject({ yParity: expect.any(Number) });
   });
 
-  it("TW-18 / HK-11c grants three custodians access to the hot wallet's key, each requested by one officer and approved by another", async () => {
+  it("TW-18 / HK-11c / TW-16 grants three custodians access to the hot wallet's key, each requested by one officer and approved by another", async () => {
     for (const [custodianId, department, site] of [
       ['ann', 'treasury', 'HK-DC1'],
       ['ben', 'operations', 'HK-DC1'],
@@ -643,7 +643,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(payloadHash).toMatch(/^0x[0-9a-f]{64}$/);
   });
 
-  it('HK-11d / HK-11e refuses self-approval, double counting, a custodian without access and an approval of another payload hash, each with its code', async () => {
+  it('HK-11d / HK-11e / TW-16 refuses self-approval, double counting, a custodian without access and an approval of another payload hash, each with its code', async () => {
     expect(codeOf(await service.approveSigning('W-1', payloadHash, 'ops-1'))).toEqual([
       'SIGNING_REQUESTER_CANNOT_APPROVE',
       'custodianId',
@@ -669,7 +669,7 @@ describe('wallet service on SoftHSM2 + anvil + PostgreSQL, with the ledger', () 
     expect(hsmSignings).toEqual([]);
   });
 
-  it("HK-11d signs inside the HSM after a 2-of-3 quorum and the ledger's hold, broadcasts to anvil, and once confirmed the chain and the ledger agree", async () => {
+  it("HK-11d / TW-16 signs inside the HSM after a 2-of-3 quorum and the ledger's hold, broadcasts to anvil, and once confirmed the chain and the ledger agree", async () => {
     const aliceBefore = await chainClient.getBalance({ address: alice });
     const approved = await service.approveSigning('W-1', payloadHash, 'cat');
     expectOk(approved);

@@ -203,7 +203,7 @@ describe('key custodians and key access (TW-18, HK-11c): maker-checker', () => {
 });
 
 describe('key custodians and key access: the events and each side of each decision (TW-18, HK-11c)', () => {
-  it('HK-11c given a new custodian, then CustodianRegistered carries their details and who registered them, and grants nothing', () => {
+  it('HK-11c / TW-16 given a new custodian, then CustodianRegistered carries their details and who registered them, and grants nothing', () => {
     roster
       .given([])
       .when(register('carol', 'risk', 'HK-DC2'), facts)
@@ -428,7 +428,7 @@ describe('key custodians and key access: the events and each side of each decisi
       .thenRefuses('KEY_ACCESS_NOT_GRANTED', 'changeId');
   });
 
-  it("HK-11c given access to one wallet's key, then it is no access to another wallet's key", () => {
+  it("HK-11c / TW-16 given access to one wallet's key, then it is no access to another wallet's key", () => {
     const { state } = roster.given(carolGranted);
     expect(hasKeyAccess(state, 'w-cold', 'carol')).toBe(true);
     expect(hasKeyAccess(state, 'w-hot', 'carol')).toBe(false);

@@ -450,7 +450,7 @@ describe('withdrawal request (HK-11h, TW-15)', () => {
 });
 
 describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
-  it('HK-11d given 2 distinct custodians approve the payload hash, then the quorum is reached once and WithdrawalApproved asks the ledger to hold', () => {
+  it('HK-11d / TW-16 given 2 distinct custodians approve the payload hash, then the quorum is reached once and WithdrawalApproved asks the ledger to hold', () => {
     const state = given(prepared(HASH_A), approvedBy('ann'));
     const { decision } = run(state, approve('cat'));
     expect(decision.ok && decision.events.map((event) => event.type)).toEqual([
@@ -474,7 +474,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     ]);
   });
 
-  it('HK-11e given a custodian approves twice, then SIGNING_CUSTODIAN_ALREADY_APPROVED and one custodian never makes a quorum alone', () => {
+  it('HK-11e / TW-16 given a custodian approves twice, then SIGNING_CUSTODIAN_ALREADY_APPROVED and one custodian never makes a quorum alone', () => {
     const state = given(prepared(HASH_A), approvedBy('ann'));
     expect(refusal(state, approve('ann', HASH_A, minutes(2)))).toEqual([
       'SIGNING_CUSTODIAN_ALREADY_APPROVED',
@@ -492,7 +492,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     ).toMatchObject({ met: false, counted: ['ann'] });
   });
 
-  it("HK-11c given an approver without access to the wallet's key, then SIGNING_CUSTODIAN_NOT_AUTHORISED", () => {
+  it("HK-11c / TW-16 given an approver without access to the wallet's key, then SIGNING_CUSTODIAN_NOT_AUTHORISED", () => {
     expect(refusal(given(prepared(HASH_A)), approve('dan'))).toEqual([
       'SIGNING_CUSTODIAN_NOT_AUTHORISED',
       'custodianId',
@@ -755,7 +755,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     expect(signingProblem(state, overdue, minutes(3))?.code).toBe('KEY_ROTATION_OVERDUE');
   });
 
-  it('HK-11c given the signing may start, then KeySigningStarted names the key, the payload hash and the approvers before the HSM is asked', () => {
+  it('HK-11c / TW-16 given the signing may start, then KeySigningStarted names the key, the payload hash and the approvers before the HSM is asked', () => {
     const state = given(...approvedByAnnAndCat, holdConfirmed());
     const decision = withdrawalDecider.decide(
       { type: 'StartSigning', withdrawalId: 'W-1', payloadHash: HASH_A, at: minutes(3) },
@@ -777,7 +777,7 @@ describe('quorum signing (HK-11d, HK-11e, TW-17.4)', () => {
     ]);
   });
 
-  it('HK-11c given a signature is recorded, then WithdrawalSigned and KeyUsed name the key, the payload hash, the approvers and the requester', () => {
+  it('HK-11c / TW-16 given a signature is recorded, then WithdrawalSigned and KeyUsed name the key, the payload hash, the approvers and the requester', () => {
     const state = given(...approvedByAnnAndCat, holdConfirmed());
     const { decision } = run(state, {
       type: 'RecordSignature',
@@ -1837,7 +1837,7 @@ describe('internal transfers between our wallets (TW-15.4)', () => {
     });
   });
 
-  it('HK-11c given the transfer is signed, then KeyUsed records the purpose internal-transfer', () => {
+  it('HK-11c / TW-16 given the transfer is signed, then KeyUsed records the purpose internal-transfer', () => {
     const decision = withdrawalDecider.decide(step.sign, approved(), three);
     expect(decision.ok && decision.events[1]).toEqual({
       type: 'KeyUsed',
