@@ -435,7 +435,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     }
   });
 
-  it('HK-11d withdraws after two custodians approve the payload hash they reviewed; the ledger holds, the HSM signs, the chain confirms, the ledger settles', async () => {
+  it('HK-11d / TW-16 withdraws after two custodians approve the payload hash they reviewed; the ledger holds, the HSM signs, the chain confirms, the ledger settles', async () => {
     const chain = createPublicClient({ transport: http(node.rpcUrl) });
     const before = await chain.getBalance({ address: alice });
     // the policy service has read alice's 2 ETH from the ledger's journals on Kafka

@@ -22,7 +22,7 @@ const approval = (custodianId: string, payloadHash = '0xa', approvedAt = t0): Si
 });
 
 describe('quorum status (HK-11d, HK-11e)', () => {
-  it("HK-11e given the same custodian's approval twice in the history (a replay, a race), then they count once and the quorum is not met", () => {
+  it("HK-11e / TW-16 given the same custodian's approval twice in the history (a replay, a race), then they count once and the quorum is not met", () => {
     expect(
       quorumStatus([approval('ann'), approval('ann')], '0xa', policy, facts, t0),
     ).toMatchObject({ met: false, counted: ['ann'] });
@@ -31,7 +31,7 @@ describe('quorum status (HK-11d, HK-11e)', () => {
     ).toMatchObject({ met: true, counted: ['ann', 'ben'] });
   });
 
-  it('HK-11d given approvals of another payload hash or by someone whose key access was revoked since, then they do not count', () => {
+  it('HK-11d / TW-16 given approvals of another payload hash or by someone whose key access was revoked since, then they do not count', () => {
     expect(
       quorumStatus([approval('ann', '0xb'), approval('ben')], '0xa', policy, facts, t0).met,
     ).toBe(false);
@@ -60,7 +60,7 @@ describe('quorum status (HK-11d, HK-11e)', () => {
 describe('quorum status: which approvals count and why it falls short (HK-11d)', () => {
   const at = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
 
-  it('HK-11d given one of two required approvals, then SIGNING_QUORUM_NOT_MET on approvals, counting the one', () => {
+  it('HK-11d / TW-16 given one of two required approvals, then SIGNING_QUORUM_NOT_MET on approvals, counting the one', () => {
     expect(quorumStatus([approval('ann')], '0xa', policy, facts, t0)).toMatchObject({
       met: false,
       counted: ['ann'],
@@ -68,7 +68,7 @@ describe('quorum status: which approvals count and why it falls short (HK-11d)',
     });
   });
 
-  it('HK-11d given exactly the required number of distinct approvals, then the quorum is met with no shortfall, counted in approval order', () => {
+  it('HK-11d / TW-16 given exactly the required number of distinct approvals, then the quorum is met with no shortfall, counted in approval order', () => {
     expect(quorumStatus([approval('ben'), approval('ann')], '0xa', policy, facts, t0)).toEqual({
       met: true,
       counted: ['ben', 'ann'],
@@ -88,7 +88,7 @@ describe('quorum status: which approvals count and why it falls short (HK-11d)',
     ).toBe(false);
   });
 
-  it('HK-11d given an approval of another payload, one by a non-holder and one expired, then none counts and the expired one is named in the shortfall', () => {
+  it('HK-11d / TW-16 given an approval of another payload, one by a non-holder and one expired, then none counts and the expired one is named in the shortfall', () => {
     const status = quorumStatus(
       [
         approval('ann', '0xb'),
@@ -178,7 +178,7 @@ describe('quorum status: two departments or two sites (HK-11e)', () => {
     });
   });
 
-  it('HK-11d given a key holder missing from the roster (no department, no site, no name), then their approval counts for nothing, spanning or not', () => {
+  it('HK-11d / TW-16 given a key holder missing from the roster (no department, no site, no name), then their approval counts for nothing, spanning or not', () => {
     const facts4 = {
       custodians: new Map([
         custodian('ann', 'treasury', 'HK-DC1'),

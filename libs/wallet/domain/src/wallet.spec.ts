@@ -211,7 +211,7 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
       ? decision.events.map((event) => event.type)
       : [decision.error.code, decision.error.path];
 
-  it('HK-11d given a quorum of exactly 2 custodians (the floor), then the wallet is registered with its policy, confirmations and who registered it', () => {
+  it('HK-11d / TW-16 given a quorum of exactly 2 custodians (the floor), then the wallet is registered with its policy, confirmations and who registered it', () => {
     expect(walletDecider.decide(register(), undefined, policy)).toEqual({
       ok: true,
       events: [
@@ -223,7 +223,7 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
     });
   });
 
-  it('HK-11d given a quorum of 1 (one below the floor), then QUORUM_POLICY_INVALID on quorum.required', () => {
+  it('HK-11d / TW-16 given a quorum of 1 (one below the floor), then QUORUM_POLICY_INVALID on quorum.required', () => {
     expect(
       outcome(
         walletDecider.decide(register({ quorum: { ...quorum, required: 1 } }), undefined, policy),
@@ -231,7 +231,7 @@ describe('wallet registration: the command (HK-11a, HK-11b, HK-11d, HK-11f)', ()
     ).toEqual(['QUORUM_POLICY_INVALID', 'quorum.required']);
   });
 
-  it('HK-11d given a quorum of 15 (the ceiling), then it is registered; 16 or a fraction is QUORUM_POLICY_INVALID on quorum.required', () => {
+  it('HK-11d / TW-16 given a quorum of 15 (the ceiling), then it is registered; 16 or a fraction is QUORUM_POLICY_INVALID on quorum.required', () => {
     expect(
       outcome(
         walletDecider.decide(register({ quorum: { ...quorum, required: 15 } }), undefined, policy),
