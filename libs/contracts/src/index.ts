@@ -136,6 +136,12 @@ export {
   type WalletRegisteredV1,
 } from './custody/wallet-events.v1-holdings';
 export {
+  HOUSE_DEPOSIT_CONFIRMED_SCHEMA_VERSION,
+  HOUSE_DEPOSIT_CONFIRMED_TYPE,
+  type HouseDepositConfirmedV1,
+  houseDepositConfirmedV1Schema,
+} from './custody/wallet-events.v1-house';
+export {
   isTypedWalletEvent,
   TYPED_WALLET_EVENT_TYPES,
   type TypedWalletEvent,

@@ -55,6 +55,7 @@ describe('JSON Schema files for the exchange team and the producing services', (
         'WalletRegistered',
         'InternalTransferConfirmed',
         'NetworkFeePaid',
+        'HouseDepositConfirmed',
       ];
       expect(options.map((option) => option.properties.type['const'])).toEqual([
         ...typed,

@@ -7,6 +7,7 @@ import type {
   WithdrawalConfirmedV1,
   WithdrawalFailedV1,
 } from './custody/wallet-events.v1';
+import type { HouseDepositConfirmedV1 } from './custody/wallet-events.v1-house';
 import type { FiatMovementRecordedV1 } from './exchange/fiat.v1';
 import type { PriceObservedV1 } from './exchange/prices.v1';
 import type { TradeExecutedV1 } from './exchange/trades.v1';
@@ -132,6 +133,26 @@ export function aDepositConfirmed(): DepositConfirmedV1 {
       transactionHash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16',
       confirmations: 6,
       confirmedAt: '2026-01-31T10:00:00.000Z',
+    },
+  };
+}
+
+/** 3 ETH into a house wallet: the institution's own. */
+export function aHouseDepositConfirmed(): HouseDepositConfirmedV1 {
+  return {
+    ...envelope,
+    streamId: 'wallet-deposit-HD-7',
+    type: 'HouseDepositConfirmed',
+    schemaVersion: 1,
+    data: {
+      depositId: 'HD-7',
+      walletId: 'wallet-house-eth-1',
+      asset: 'ETH',
+      amountMinor: '3000000000000000000',
+      chain: 'ethereum',
+      transactionHash: `0x${'4e'.repeat(32)}`,
+      confirmations: 12,
+      confirmedAt: '2026-01-31T10:05:00.000Z',
     },
   };
 }

@@ -2,6 +2,7 @@ import { createContracts, defaultContracts, type MessageOf, validateMessage } fr
 import type { ValidationResult } from '../issues';
 import {
   aDepositConfirmed,
+  aHouseDepositConfirmed,
   aWithdrawalApproved,
   aWithdrawalConfirmed,
   aWithdrawalFailed,
@@ -25,6 +26,7 @@ const EXAMPLES = {
   WithdrawalApproved: aWithdrawalApproved,
   WithdrawalConfirmed: aWithdrawalConfirmed,
   WithdrawalFailed: aWithdrawalFailed,
+  HouseDepositConfirmed: aHouseDepositConfirmed,
 } as const;
 type TypedName = keyof typeof EXAMPLES;
 
@@ -39,8 +41,14 @@ const AMOUNT_FIELDS = [
   ['WithdrawalApproved', 'amountMinor'],
   ['WithdrawalConfirmed', 'amountMinor'],
   ['WithdrawalConfirmed', 'networkFeeMinor'],
+  ['HouseDepositConfirmed', 'amountMinor'],
 ] as const;
-const ASSET_TYPES = ['DepositConfirmed', 'WithdrawalApproved', 'WithdrawalConfirmed'] as const;
+const ASSET_TYPES = [
+  'DepositConfirmed',
+  'WithdrawalApproved',
+  'WithdrawalConfirmed',
+  'HouseDepositConfirmed',
+] as const;
 
 function exampleWith(type: TypedName, patch: Record<string, unknown>): unknown {
   return withData(EXAMPLES[type](), patch);
@@ -200,9 +208,10 @@ describe('custody.wallet.events.v1', () => {
       [1.5, 'INVALID_TYPE'],
       ['6', 'INVALID_TYPE'],
     ])('when a deposit has %j confirmations, then it fails with %s', (confirmations, code) => {
-      expect(issuesOf(validateWallet(exampleWith('DepositConfirmed', { confirmations })))).toEqual([
-        { code, path: 'data.confirmations' },
-      ]);
+      for (const type of ['DepositConfirmed', 'HouseDepositConfirmed'] as const)
+        expect(issuesOf(validateWallet(exampleWith(type, { confirmations })))).toEqual([
+          { code, path: 'data.confirmations' },
+        ]);
     });
 
     it.each([
@@ -213,7 +222,11 @@ describe('custody.wallet.events.v1', () => {
     ])(
       'when a transaction hash is %s, then it fails with INVALID_FORMAT',
       (_case, transactionHash) => {
-        for (const type of ['DepositConfirmed', 'WithdrawalConfirmed'] as const) {
+        for (const type of [
+          'DepositConfirmed',
+          'WithdrawalConfirmed',
+          'HouseDepositConfirmed',
+        ] as const) {
           expect(issuesOf(validateWallet(exampleWith(type, { transactionHash })))).toEqual([
             { code: 'INVALID_FORMAT', path: 'data.transactionHash' },
           ]);
@@ -397,6 +410,9 @@ describe('custody.wallet.events.v1', () => {
           case 'WithdrawalFailed':
             seen.push(`${message.data.withdrawalId} ${message.data.reason}`);
             break;
+          case 'HouseDepositConfirmed':
+            seen.push(`house ${message.data.walletId} ${message.data.amountMinor}`);
+            break;
           case 'WalletRegistered':
           case 'InternalTransferConfirmed':
           case 'NetworkFeePaid':
@@ -413,6 +429,7 @@ describe('custody.wallet.events.v1', () => {
         'W-7 client-1',
         'WD-7 420000000000000',
         'WD-8 broadcast-failed',
+        'house wallet-house-eth-1 3000000000000000000',
         'other KeyAccessGranted',
       ]);
     });

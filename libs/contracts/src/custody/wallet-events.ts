@@ -1,5 +1,5 @@
 // custody.wallet.events.v1: the event catalog of the wallet service's topic (event-catalog.ts).
-// The types that move client assets are typed at their published versions; every other type on
+// The types that move client or house assets are typed at their published versions; every other type on
 // the topic (key access, signing) passes at envelope level. Not frozen: a new version of a type
 // is a new *.v2.ts file added here.
 import type { AssetRegistry } from '../assets';
@@ -29,8 +29,13 @@ import {
   WALLET_REGISTERED_TYPE,
   walletRegisteredV1Schema,
 } from './wallet-events.v1-holdings';
+import {
+  HOUSE_DEPOSIT_CONFIRMED_SCHEMA_VERSION,
+  HOUSE_DEPOSIT_CONFIRMED_TYPE,
+  houseDepositConfirmedV1Schema,
+} from './wallet-events.v1-house';
 
-/** The wallet event types with published schemas (the ones the ledger consumes). */
+/** The wallet event types with published schemas (the ones the ledger and the policy consume). */
 export const TYPED_WALLET_EVENT_TYPES = [
   DEPOSIT_CONFIRMED_TYPE,
   WITHDRAWAL_APPROVED_TYPE,
@@ -39,6 +44,7 @@ export const TYPED_WALLET_EVENT_TYPES = [
   WALLET_REGISTERED_TYPE,
   INTERNAL_TRANSFER_CONFIRMED_TYPE,
   NETWORK_FEE_PAID_TYPE,
+  HOUSE_DEPOSIT_CONFIRMED_TYPE,
 ] as const;
 export type TypedWalletEventType = (typeof TYPED_WALLET_EVENT_TYPES)[number];
 
@@ -63,11 +69,14 @@ export function walletEventCatalog(registry: AssetRegistry) {
     [NETWORK_FEE_PAID_TYPE]: {
       [NETWORK_FEE_PAID_SCHEMA_VERSION]: networkFeePaidV1Schema(registry),
     },
+    [HOUSE_DEPOSIT_CONFIRMED_TYPE]: {
+      [HOUSE_DEPOSIT_CONFIRMED_SCHEMA_VERSION]: houseDepositConfirmedV1Schema(registry),
+    },
   } as const satisfies Record<TypedWalletEventType, object>;
 }
 
 export type WalletEventCatalog = ReturnType<typeof walletEventCatalog>;
-/** A DepositConfirmed, WithdrawalApproved, WithdrawalConfirmed or WithdrawalFailed, any version. */
+/** A typed wallet event (TYPED_WALLET_EVENT_TYPES), any version. */
 export type TypedWalletEvent = CatalogMessage<WalletEventCatalog>;
 /** Any message on custody.wallet.events.v1, as `validateMessage` returns it. */
 export type WalletEventsMessage = CatalogTopicMessage<WalletEventCatalog>;

@@ -12,6 +12,17 @@ describe("what the wallet's published movements mean for each wallet's holdings"
     ).toEqual([{ walletId: 'hot-1', asset: 'ETH', clientDeltaMinor: 5n, houseDeltaMinor: 0n, at }]);
   });
 
+  it("a house deposit adds to the house share of its wallet, never to the client share (BC-1: the institution's own)", () => {
+    expect(
+      walletHoldingDeltas({
+        type: 'HouseDepositConfirmed',
+        data: { walletId: 'house-1', asset: 'ETH', amountMinor: '7', confirmedAt: at },
+      }),
+    ).toEqual([
+      { walletId: 'house-1', asset: 'ETH', clientDeltaMinor: 0n, houseDeltaMinor: 7n, at },
+    ]);
+  });
+
   it('a withdrawal takes its amount from the client share and its same-asset fee from the house share', () => {
     expect(
       walletHoldingDeltas({

@@ -13,13 +13,17 @@ import {
   type InternalTransferConfirmedV1,
   type NetworkFeePaidV1,
 } from './wallet-events.v1-holdings';
+import {
+  HOUSE_DEPOSIT_CONFIRMED_TYPE,
+  type HouseDepositConfirmedV1,
+} from './wallet-events.v1-house';
 
 export interface HoldingDelta {
   readonly walletId: string;
   readonly asset: string;
   /** Client assets in the wallet: up on a deposit, down on a withdrawal (minor units). */
   readonly clientDeltaMinor: bigint;
-  /** The institution's own assets in the wallet: down by the network fees it pays from it. */
+  /** The institution's own assets in the wallet: up on a house deposit, down by the network fees it pays from it. */
   readonly houseDeltaMinor: bigint;
   /** When, in business terms (the confirmation). */
   readonly at: string;
@@ -29,8 +33,8 @@ export interface HoldingDelta {
  * A deposit adds to the client share; a withdrawal takes its amount from the client share and a
  * fee in the same asset (carried on WithdrawalConfirmed, never also as NetworkFeePaid) from the
  * house share; an internal transfer moves client assets between two of our wallets; any other
- * fee is the house's expense, paid from the wallet (its float, by a TW-4 exception). Other event
- * types hold nothing: no deltas.
+ * fee is the house's expense, paid from the wallet (its float, by a TW-4 exception); a deposit
+ * into a house wallet adds to its house share. Other event types hold nothing: no deltas.
  */
 export function walletHoldingDeltas(message: {
   readonly type: string;
@@ -45,6 +49,18 @@ export function walletHoldingDeltas(message: {
           asset: data.asset,
           clientDeltaMinor: BigInt(data.amountMinor),
           houseDeltaMinor: 0n,
+          at: data.confirmedAt,
+        },
+      ];
+    }
+    case HOUSE_DEPOSIT_CONFIRMED_TYPE: {
+      const data = message.data as HouseDepositConfirmedV1['data'];
+      return [
+        {
+          walletId: data.walletId,
+          asset: data.asset,
+          clientDeltaMinor: 0n,
+          houseDeltaMinor: BigInt(data.amountMinor),
           at: data.confirmedAt,
         },
       ];
