@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyCheckpoint, type Checkpoint } from '@custody/audit-domain';
 import { HsmEd25519Signer } from '@custody/hsm';
-import { AuditLog } from '@custody/audit-application';
+import {
+  AppendToRecord,
+  auditContext,
+  AuditRecords,
+  migrateAuditTables,
+} from '@custody/audit-application';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
@@ -47,8 +52,10 @@ describe('the audit service exports its scheduled chain verification (process, P
     db = await createTestDatabase();
     const store = new PostgresEventStore({ pool: db.pool, schema: 'audit' });
     await store.migrate();
-    const log = new AuditLog(store);
-    await log.migrate();
+    await migrateAuditTables(db.pool, store.schema);
+    const context = auditContext(store);
+    const appending = new AppendToRecord(context);
+    const auditRecords = new AuditRecords(context);
     const bus = new InProcessMessageBus();
     const consumer = new InboxConsumer({
       bus,
@@ -56,7 +63,7 @@ describe('the audit service exports its scheduled chain verification (process, P
       topics: [LEDGER_EVENTS_TOPIC],
       pool: db.pool,
       schema: 'audit',
-      apply: log.apply(),
+      apply: (messages, client) => appending.append(messages, client),
     });
     await consumer.migrate();
     await consumer.start();
@@ -78,7 +85,7 @@ describe('the audit service exports its scheduled chain verification (process, P
           { key: message.streamId, value: JSON.stringify(message) },
         ]);
       }
-      await waitFor(async () => (await log.size()) === 3, 'three audit records', WAIT_MS);
+      await waitFor(async () => (await auditRecords.size()) === 3, 'three audit records', WAIT_MS);
     } finally {
       await consumer.stop();
     }

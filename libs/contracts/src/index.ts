@@ -112,6 +112,7 @@ export {
   type WithdrawalFailureReason,
 } from './custody/wallet-events.v1';
 export {
+  HOUSE_ACCOUNT_PURPOSES,
   JOURNAL_KINDS,
   JOURNAL_POSTED_TYPE,
   type JournalPostedV1,

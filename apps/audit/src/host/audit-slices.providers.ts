@@ -1,4 +1,4 @@
-import type { FactoryProvider, Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import {
   AppendToRecord,
   auditContext,
@@ -14,19 +14,10 @@ import {
   type AuditContext,
 } from '@custody/audit-application';
 import type { PostgresEventStore } from '@custody/event-store';
-import { EVENT_STORE } from '@custody/service-host';
+import { EVENT_STORE, slice } from '@custody/service-host';
 
 /** The audit's event store and its streams (schema 'audit', given by the host). */
 export const AUDIT_CONTEXT = Symbol('custody.audit.context');
-
-/** A factory provider whose token is the slice's class. */
-function slice<T>(
-  provide: abstract new (...args: never[]) => T,
-  inject: FactoryProvider['inject'],
-  useFactory: (...args: never[]) => T,
-): FactoryProvider<T> {
-  return { provide, inject, useFactory: useFactory as (...args: unknown[]) => T };
-}
 
 /** Every slice of the audit record, each built from what it needs. */
 export const AUDIT_SLICE_PROVIDERS: Provider[] = [

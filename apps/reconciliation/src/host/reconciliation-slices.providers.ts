@@ -1,4 +1,4 @@
-import type { FactoryProvider, Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import {
@@ -25,6 +25,7 @@ import {
   JsonWebhook,
   RateLimitedWarning,
   SERVICE_LOGGER,
+  slice,
 } from '@custody/service-host';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from '../reconciliation-config';
 import { ReconciliationChains } from './reconciliation-chains';
@@ -35,15 +36,6 @@ export const RECONCILIATION_CONTEXT = Symbol('custody.reconciliation.context');
 export const RECONCILIATION_WARNING = Symbol('custody.reconciliation.warning');
 /** Where discrepancy notifications go: logged, and POSTed to RECON_NOTIFY_WEBHOOK_URL when set. */
 export const DISCREPANCY_NOTIFIER = Symbol('custody.reconciliation.discrepancy-notifier');
-
-/** A factory provider whose token is the slice's class. */
-function slice<T>(
-  provide: abstract new (...args: never[]) => T,
-  inject: FactoryProvider['inject'],
-  useFactory: (...args: never[]) => T,
-): FactoryProvider<T> {
-  return { provide, inject, useFactory: useFactory as (...args: unknown[]) => T };
-}
 
 /** What the slices share: the context, the warning channel, the notifier. */
 const SHARED: Provider[] = [

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  ServiceUnavailableException,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import {
@@ -17,6 +11,7 @@ import {
   DATABASE_POOL,
   DatabaseReadiness,
   EVENT_STORE,
+  PreparedGate,
   SERVICE_LOGGER,
 } from '@custody/service-host';
 import type { Pool } from 'pg';
@@ -28,55 +23,24 @@ import type { Pool } from 'pg';
  * consumer start after.
  */
 @Injectable()
-export class ReconciliationTables implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private ready = false;
-  private markPrepared: () => void = () => undefined;
-  /** Resolves once the tables are prepared (never, if the service stops first or only migrates). */
-  readonly prepared: Promise<void> = new Promise((resolve) => (this.markPrepared = resolve));
-  private readonly stopping = new AbortController();
-
+export class ReconciliationTables extends PreparedGate {
   constructor(
-    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
+    @Inject(DatabaseReadiness) readiness: DatabaseReadiness,
+    @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(DailyRuns) private readonly dailyRuns: DailyRuns,
     @Inject(Discrepancies) private readonly discrepancies: Discrepancies,
-  ) {}
-
-  get isReady(): boolean {
-    return this.ready;
+  ) {
+    super(readiness, logger, {
+      service: 'reconciliation',
+      step: 'reconciliation tables',
+      code: 'RECONCILIATION_NOT_READY',
+      reason: 'the reconciliation tables are being prepared',
+    });
   }
 
-  /** 503 until the tables exist. */
-  assertReady(): void {
-    if (!this.ready)
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        code: 'RECONCILIATION_NOT_READY',
-        reason: 'the reconciliation tables are being prepared',
-      });
-  }
-
-  onApplicationBootstrap(): void {
-    // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
-    void this.readiness
-      .prepare('reconciliation tables', () => this.migrate())
-      .then(() => {
-        if (this.stopping.signal.aborted) return;
-        this.ready = true;
-        this.markPrepared();
-      })
-      .catch((error: unknown) =>
-        this.logger.error({ error: (error as Error).message }, 'reconciliation: start-up failed'),
-      );
-  }
-
-  beforeApplicationShutdown(): void {
-    this.stopping.abort();
-  }
-
-  private async migrate(): Promise<void> {
+  protected async prepare(): Promise<void> {
     await this.dailyRuns.migrate(this.pool);
     const client = await this.pool.connect();
     try {

@@ -18,5 +18,3 @@ export { ReconstructionQuery } from './reconstruction/reconstruction-query';
 export { TrailsQuery } from './reconstruction/trails-query';
 // who asked what
 export { AuditorQueryLog } from './auditor-queries/auditor-query-log';
-// the slices under one object (tools/e2e)
-export { AuditLog } from './audit-log';

@@ -1,3 +1,4 @@
+import { HOUSE_ACCOUNT_PURPOSES } from '@custody/contracts';
 import { houseShare, type HouseAccountPurpose } from '@custody/ledger-domain';
 
 /**
@@ -7,26 +8,29 @@ import { houseShare, type HouseAccountPurpose } from '@custody/ledger-domain';
  * account balance. Every query that sums the house or the clients takes its SQL from here.
  */
 
-/** Every house account purpose of the domain, by name (the compiler checks none is missing or extra). */
-const HOUSE_PURPOSES = {
-  'fee-revenue': true,
-  inventory: true,
-  'network-fee-expense': true,
-} as const satisfies Record<HouseAccountPurpose, true>;
+/** The domain's house account purposes if the contracts publish every one of them, else never. */
+type EveryHousePurpose = [HouseAccountPurpose] extends [(typeof HOUSE_ACCOUNT_PURPOSES)[number]]
+  ? HouseAccountPurpose
+  : never;
+
+/**
+ * Every house account purpose, as the contracts publish them; the compiler checks they are the
+ * domain's: none extra (each must be a HouseAccountPurpose) and none missing (else the element
+ * type is never and the list does not fit).
+ */
+const HOUSE_PURPOSES: readonly EveryHousePurpose[] = HOUSE_ACCOUNT_PURPOSES;
 
 export function isHousePurpose(ownerId: string): ownerId is HouseAccountPurpose {
-  return Object.hasOwn(HOUSE_PURPOSES, ownerId);
+  return (HOUSE_PURPOSES as readonly string[]).includes(ownerId);
 }
 
 /** The purposes whose posted balance the house's total takes away (houseShare: network-fee expense). */
-const HOUSE_PURPOSES_AGAINST = (Object.keys(HOUSE_PURPOSES) as HouseAccountPurpose[]).filter(
-  (purpose) => {
-    const share = houseShare(purpose, 1n);
-    if (share !== 1n && share !== -1n)
-      throw new Error(`assertion: the house counts ${purpose} as it is or against it`);
-    return share === -1n;
-  },
-);
+const HOUSE_PURPOSES_AGAINST = HOUSE_PURPOSES.filter((purpose) => {
+  const share = houseShare(purpose, 1n);
+  if (share !== 1n && share !== -1n)
+    throw new Error(`assertion: the house counts ${purpose} as it is or against it`);
+  return share === -1n;
+});
 
 const AGAINST_SQL = HOUSE_PURPOSES_AGAINST.map((purpose) => `'${purpose}'`).join(', ');
 

@@ -10,6 +10,8 @@ export {
   type ServiceConfigResult,
 } from './config';
 export { DatabaseReadiness } from './database-readiness';
+export { PreparedGate, type PreparedGateOptions } from './prepared-gate';
+export { slice } from './slice-provider';
 export { EventRelayHost, type RelayTransport } from './event-relay';
 export { SCRAPE_COLLECT_TIMEOUT_MS, scrapedGauge, type ScrapedGaugeOptions } from './scraped-gauge';
 export {

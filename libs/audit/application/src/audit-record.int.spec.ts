@@ -15,8 +15,14 @@ import {
 import { PostgresEventStore } from '@custody/event-store';
 import { InboxConsumer, InProcessMessageBus, type ConsumedMessage } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { AuditLog } from './audit-log';
-import { AUDIT_WRITER_ROLE } from './record/audit-tables';
+import { CheckpointsQuery } from './checkpoints/checkpoints-query';
+import { SignCheckpoint } from './checkpoints/sign-checkpoint';
+import { EvidenceQuery } from './evidence/evidence-query';
+import { AppendToRecord } from './ingestion/append-to-record';
+import { AuditRecords } from './record/audit-records';
+import { AUDIT_WRITER_ROLE, migrateAuditTables } from './record/audit-tables';
+import { auditContext } from './shared/audit-context';
+import { VerifyChain } from './verification/verify-chain';
 
 const WAIT_MS = 20_000;
 const TOPICS: Topic[] = [
@@ -49,7 +55,13 @@ function envelope(type: string, streamId: string, data: Record<string, unknown>)
  */
 describe('the audit record (PostgreSQL)', () => {
   let db: TestDatabase;
-  let log: AuditLog;
+  // the slices this spec drives, as the audit app provides them (apps/audit/src/host/audit-slices.providers.ts)
+  let appending: AppendToRecord;
+  let auditRecords: AuditRecords;
+  let checkpoints: CheckpointsQuery;
+  let signing: SignCheckpoint;
+  let proofs: EvidenceQuery;
+  let verification: VerifyChain;
   let bus: InProcessMessageBus;
   let consumer: InboxConsumer;
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -71,8 +83,14 @@ describe('the audit record (PostgreSQL)', () => {
     db = await createTestDatabase();
     const store = new PostgresEventStore({ pool: db.pool, schema: 'audit' });
     await store.migrate();
-    log = new AuditLog(store);
-    await log.migrate();
+    await migrateAuditTables(db.pool, store.schema);
+    const context = auditContext(store);
+    appending = new AppendToRecord(context);
+    auditRecords = new AuditRecords(context);
+    checkpoints = new CheckpointsQuery(context);
+    signing = new SignCheckpoint(context, auditRecords, checkpoints);
+    proofs = new EvidenceQuery(auditRecords);
+    verification = new VerifyChain(auditRecords);
     bus = new InProcessMessageBus();
     consumer = new InboxConsumer({
       bus,
@@ -80,7 +98,7 @@ describe('the audit record (PostgreSQL)', () => {
       topics: TOPICS,
       pool: db.pool,
       schema: 'audit',
-      apply: log.apply(),
+      apply: (messages, client) => appending.append(messages, client),
     });
     await consumer.migrate();
     await consumer.start();
@@ -113,8 +131,8 @@ describe('the audit record (PostgreSQL)', () => {
         source: 'mid',
       }),
     );
-    await eventually(async () => (await log.size()) === 3, WAIT_MS);
-    const records = await log.records(1n, 10);
+    await eventually(async () => (await auditRecords.size()) === 3, WAIT_MS);
+    const records = await auditRecords.records(1n, 10);
     expect(records.map((record) => [record.topic, record.sourcePosition])).toEqual([
       [LEDGER_EVENTS_TOPIC, '1'],
       [WALLET_EVENTS_TOPIC, '7'],
@@ -123,9 +141,8 @@ describe('the audit record (PostgreSQL)', () => {
     expect(
       JSON.parse(Buffer.from(records[1]?.valueBase64 ?? '', 'base64').toString()),
     ).toMatchObject({ type: 'KeyUsed', data: { keyId: 'k' } });
-    expect(await log.verifyChain()).toEqual({ checked: 3 });
-    first = (await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T10:00:00.000Z'))
-      .treeSize;
+    expect(await verification.verify()).toEqual({ checked: 3 });
+    first = (await signing.sign(keyObjectSigner(privateKey), '2026-11-24T10:00:00.000Z')).treeSize;
     expect(first).toBe(3);
   });
 
@@ -136,20 +153,20 @@ describe('the audit record (PostgreSQL)', () => {
       envelope('ClientOnboarded', 'ledger-client-bob', { clientId: 'bob' }),
       envelope('ClientOnboarded', 'ledger-client-carol', { clientId: 'carol' }),
     );
-    await eventually(async () => (await log.size()) === 5, WAIT_MS);
-    const second = await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T11:00:00.000Z');
-    expect(await log.checkpoint(keyObjectSigner(privateKey), '2026-11-24T11:30:00.000Z')).toEqual(
+    await eventually(async () => (await auditRecords.size()) === 5, WAIT_MS);
+    const second = await signing.sign(keyObjectSigner(privateKey), '2026-11-24T11:00:00.000Z');
+    expect(await signing.sign(keyObjectSigner(privateKey), '2026-11-24T11:30:00.000Z')).toEqual(
       second,
     ); // nothing new: the same checkpoint
-    const [firstCheckpoint] = await log.checkpoints();
+    const [firstCheckpoint] = await checkpoints.all();
     if (firstCheckpoint === undefined) throw new Error('no first checkpoint');
     expect([
       verifyCheckpoint(firstCheckpoint, publicKey),
       verifyCheckpoint(second, publicKey),
     ]).toEqual([true, true]);
-    for (const evidence of await log.evidence(1, 5, 5))
+    for (const evidence of await proofs.evidence(1, 5, 5))
       expect(verifyEvidence(evidence, second)).toEqual({ ok: true });
-    const proof = (await log.consistency(first, 5)).map((step) => Buffer.from(step, 'hex'));
+    const proof = (await proofs.consistency(first, 5)).map((step) => Buffer.from(step, 'hex'));
     expect(
       verifyConsistency(
         first,
@@ -190,19 +207,19 @@ describe('the audit record (PostgreSQL)', () => {
   });
 
   it("HK-22 an alteration behind the triggers' back (a superuser with them disabled) is found: the chain breaks at that position and its evidence no longer proves into the checkpoint", async () => {
-    const [, second] = await log.checkpoints();
+    const [, second] = await checkpoints.all();
     if (second === undefined) throw new Error('no second checkpoint');
-    const before = (await log.evidence(4, 4, 5))[0];
+    const before = (await proofs.evidence(4, 4, 5))[0];
     await db.pool.query('alter table audit.audit_records disable trigger user');
     await db.pool.query(`update audit.audit_records set value_base64 = $1 where position = 4`, [
       Buffer.from('{"forged":true}').toString('base64'),
     ]);
     await db.pool.query('alter table audit.audit_records enable trigger user');
-    expect(await log.verifyChain()).toEqual({
+    expect(await verification.verify()).toEqual({
       checked: 3,
       broken: { position: 4n, problem: 'hash-mismatch' },
     });
-    const after = (await log.evidence(4, 4, 5))[0];
+    const after = (await proofs.evidence(4, 4, 5))[0];
     if (before === undefined || after === undefined) throw new Error('no evidence');
     expect(verifyEvidence(before, second)).toEqual({ ok: true });
     expect(verifyEvidence({ ...after, proof: before.proof }, second)).toMatchObject({
@@ -224,8 +241,8 @@ describe('the audit record (PostgreSQL)', () => {
           source: 'mid',
         }),
       );
-    await eventually(async () => (await log.size()) === 17, WAIT_MS);
-    const records = await log.records(1n, 100);
+    await eventually(async () => (await auditRecords.size()) === 17, WAIT_MS);
+    const records = await auditRecords.records(1n, 100);
     expect(records.map((record) => record.position)).toEqual(
       Array.from({ length: 17 }, (_, index) => BigInt(index + 1)),
     );
@@ -235,7 +252,7 @@ describe('the audit record (PostgreSQL)', () => {
   });
 
   it('HK-22 the same Kafka message applied again (the inbox lost, a replayed partition) is recorded once: the chain does not grow', async () => {
-    const [last] = await log.records(BigInt(await log.size()), 1);
+    const [last] = await auditRecords.records(BigInt(await auditRecords.size()), 1);
     if (last === undefined) throw new Error('no record');
     const again = {
       topic: last.topic,
@@ -251,40 +268,40 @@ describe('the audit record (PostgreSQL)', () => {
         headers: {},
       },
     };
-    const before = await log.size();
+    const before = await auditRecords.size();
     const client = await db.pool.connect();
     try {
       await client.query('begin');
-      await log.apply()([again], client);
+      await appending.append([again], client);
       await client.query('commit');
     } finally {
       client.release();
     }
-    expect(await log.size()).toBe(before);
+    expect(await auditRecords.size()).toBe(before);
   });
 
   it('HK-22 a checkpoint limited to what its caller verified covers those records only; records appended since wait for the next one', async () => {
-    const before = await log.size();
-    const [last] = (await log.checkpoints()).slice(-1);
+    const before = await auditRecords.size();
+    const [last] = (await checkpoints.all()).slice(-1);
     await publish(
       LEDGER_EVENTS_TOPIC,
       {},
       envelope('ClientOnboarded', 'ledger-client-late-1', { clientId: 'late-1' }),
       envelope('ClientOnboarded', 'ledger-client-late-2', { clientId: 'late-2' }),
     );
-    await eventually(async () => (await log.size()) === before + 2, WAIT_MS);
+    await eventually(async () => (await auditRecords.size()) === before + 2, WAIT_MS);
     const verified = before + 1; // as if the verification had run before the second arrived
-    const limited = await log.checkpoint(
+    const limited = await signing.sign(
       keyObjectSigner(privateKey),
       '2026-11-24T12:00:00.000Z',
       verified,
     );
-    const [head] = await log.records(BigInt(verified), 1);
+    const [head] = await auditRecords.records(BigInt(verified), 1);
     expect(limited).toMatchObject({ treeSize: verified, chainHead: head?.hash });
     expect(verifyCheckpoint(limited, publicKey)).toBe(true);
     // never backwards: a limit below the last checkpoint returns the last one
     expect(
-      await log.checkpoint(
+      await signing.sign(
         keyObjectSigner(privateKey),
         '2026-11-24T12:30:00.000Z',
         (last?.treeSize ?? 1) - 1,
@@ -293,7 +310,7 @@ describe('the audit record (PostgreSQL)', () => {
   });
 
   it('HK-22 the service appends as the writer role: with INSERT taken from that role, appending fails and records nothing; given back, it records', async () => {
-    const before = await log.size();
+    const before = await auditRecords.size();
     const value = envelope('ClientOnboarded', 'ledger-client-writer', { clientId: 'writer' });
     const bytes = Buffer.from(JSON.stringify(value));
     const message = {
@@ -309,7 +326,7 @@ describe('the audit record (PostgreSQL)', () => {
       const client = await db.pool.connect();
       try {
         await client.query('begin');
-        await log.apply()([message], client);
+        await appending.append([message], client);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback');
@@ -321,11 +338,11 @@ describe('the audit record (PostgreSQL)', () => {
     await db.pool.query(`revoke insert on audit.audit_records from ${AUDIT_WRITER_ROLE}`);
     try {
       await expect(appendInTransaction()).rejects.toMatchObject({ code: '42501' });
-      expect(await log.size()).toBe(before);
+      expect(await auditRecords.size()).toBe(before);
     } finally {
       await db.pool.query(`grant insert on audit.audit_records to ${AUDIT_WRITER_ROLE}`);
     }
     await appendInTransaction();
-    expect(await log.size()).toBe(before + 1);
+    expect(await auditRecords.size()).toBe(before + 1);
   });
 });
