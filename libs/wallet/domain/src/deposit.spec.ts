@@ -64,6 +64,15 @@ const flagged = (reason: DepositReviewReason, candidates: string[]): DepositEven
   type: 'DepositFlaggedForReview',
   data: { depositId: transfer.depositId, reason, candidates, at: t0 },
 });
+/** The same wallet registered as a house wallet: the institution's own. */
+const houseFacts = {
+  ...facts,
+  wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
+};
+/** observe([...]) into the house wallet: the house's, whoever sent it. */
+const observedForHouse: DepositEvent[] = [
+  { type: 'DepositObserved', data: { ...transfer, clientId: null, house: true, at: t0 } },
+];
 /** observe(['alice']): alice's. */
 const observedForAlice = [observed('alice')];
 /** observe([]): nobody's, flagged. */
@@ -363,6 +372,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     });
     expect(given(...observedForNobody)).toEqual({
       transfer,
+      house: false,
       clientId: null,
       confirmed: false,
       reviewReason: 'source-not-allow-listed',
@@ -371,32 +381,26 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
     });
   });
 
-  it("HK-11h given a deposit into a house wallet, even from one client's address, then it is flagged wallet-not-client-segregated and credited to nobody", () => {
-    const house = {
-      ...facts,
-      wallet: { ...wallet, registration: { ...wallet.registration, ownerClass: 'house' as const } },
-    };
-    const decision = depositDecider.decide(observe(['alice']), undefined, house);
-    expect(decision.ok && decision.events).toEqual([
-      { type: 'DepositObserved', data: { ...transfer, clientId: null, at: t0 } },
-      {
-        type: 'DepositFlaggedForReview',
-        data: {
-          depositId: transfer.depositId,
-          reason: 'wallet-not-client-segregated',
-          candidates: ['alice'],
-          at: t0,
-        },
-      },
-    ]);
-    const flagged = [decision]
-      .flatMap((d) => (d.ok ? d.events : []))
-      .reduce(depositDecider.evolve, undefined);
-    // a house wallet's deposit is not the machine's to hand to a client later
-    expect(depositDecider.decide(reattribute(['alice']), flagged, house)).toEqual({
-      ok: true,
-      events: [],
+  it("BC-1 given a deposit into a house wallet, even from one client's address, then it is observed as the house's, for no client, and never flagged for review", () => {
+    const decision = depositDecider.decide(observe(['alice']), undefined, houseFacts);
+    expect(decision).toEqual({ ok: true, events: observedForHouse });
+    expect(given(...observedForHouse)).toEqual({
+      transfer,
+      house: true,
+      clientId: null,
+      confirmed: false,
+      reviewReason: null,
+      candidates: [],
+      proposal: null,
     });
+    // a house wallet's deposit is not the machine's to hand to a client later, nor a reviewer's
+    expect(
+      depositDecider.decide(reattribute(['alice']), given(...observedForHouse), houseFacts),
+    ).toEqual({ ok: true, events: [] });
+    expect(outcome(propose('alice'), given(...observedForHouse), houseFacts)).toEqual([
+      'DEPOSIT_NOT_UNDER_REVIEW',
+      'depositId',
+    ]);
   });
 
   it('given the same transfer observed again with other senders proven, then nothing new (the transfer is what identifies it)', () => {
@@ -452,6 +456,7 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   it("HK-11h given a deposit from one client's address, then its state is that client's, unconfirmed, unflagged, with no candidates and no proposal", () => {
     expect(given(...observedForAlice)).toEqual({
       transfer,
+      house: false,
       clientId: 'alice',
       confirmed: false,
       reviewReason: null,
@@ -637,6 +642,63 @@ describe('deposits: confirmations, replays and review (HK-11h, TW-13, TW-15.3)',
   });
 });
 
+describe("house deposits: the institution's own, confirmed and published as the house's (issue 25, BC-1..BC-4, TW-15)", () => {
+  const houseConfirmed = (confirmations: number): DepositEvent => ({
+    type: 'HouseDepositConfirmed',
+    data: {
+      depositId: transfer.depositId,
+      walletId: 'w-hot',
+      asset: 'ETH',
+      amountMinor: 5n * 10n ** 17n,
+      chain: 'ethereum',
+      transactionHash: transfer.transactionHash,
+      confirmations,
+      confirmedAt: '2026-11-24T09:00:36.000Z',
+    },
+  });
+
+  it("BC-1 given a house wallet asking for 3 confirmations, when its deposit has exactly 3, then HouseDepositConfirmed carries exactly the contract's fields and no client", () => {
+    deposits
+      .given(observedForHouse)
+      .when(confirm(3), houseFacts)
+      .thenEmits([houseConfirmed(3)]);
+  });
+
+  it('BC-1 given a house deposit with 2 confirmations (one below the 3 asked), then nothing is confirmed yet', () => {
+    deposits.given(observedForHouse).when(confirm(2), houseFacts).thenEmitsNothing();
+  });
+
+  it('BC-1 given a house deposit already confirmed, when the confirmation is replayed, then nothing new; the state says confirmed', () => {
+    const confirmedHouse = deposits.given([...observedForHouse, houseConfirmed(3)]);
+    expect(confirmedHouse.state?.confirmed).toBe(true);
+    confirmedHouse.when(confirm(4), houseFacts).thenEmitsNothing();
+  });
+
+  it("HK-11h given a client wallet, then its deposit stays a client's: from one client's address DepositConfirmed for them, from nobody's flagged and never confirmed as the house's", () => {
+    expect(typesOf(depositDecider.decide(confirm(3), given(...observedForAlice), facts))).toEqual([
+      'DepositConfirmed',
+    ]);
+    expect(typesOf(depositDecider.decide(observe([]), undefined, facts))).toEqual([
+      'DepositObserved',
+      'DepositFlaggedForReview',
+    ]);
+    deposits.given(observedForNobody).when(confirm(10), facts).thenEmitsNothing();
+  });
+
+  it("BC-1 given a house deposit from an unknown sender above the asset's threshold, then it is observed as the house's with a TW-15.3 alert naming no client", () => {
+    const decision = depositDecider.decide(observe([]), undefined, {
+      ...houseFacts,
+      thresholds: { ...NO_TRANSFER_THRESHOLDS, perAssetMinor: new Map([['ETH', 1n]]) },
+    });
+    expect(typesOf(decision)).toEqual(['DepositObserved', 'LargeTransferAlerted']);
+    expect(decision.ok && decision.events[1]?.data).toMatchObject({ clientId: null });
+  });
+
+  it('given a house confirmation of a deposit never observed, then an assertion failure', () => {
+    expect(() => depositDecider.evolve(undefined, houseConfirmed(3))).toThrow('assertion');
+  });
+});
+
 describe('depositDecider: the deposit stream (issue 24)', () => {
   it("holds exactly the deposit stream's event types", () => {
     expect([...depositDecider.eventTypes]).toEqual([
@@ -646,6 +708,7 @@ describe('depositDecider: the deposit stream (issue 24)', () => {
       'DepositAttributionProposed',
       'DepositAttributionDecided',
       'DepositConfirmed',
+      'HouseDepositConfirmed',
       'LargeTransferAlerted',
     ]);
     expect(depositDecider.initialState).toBeUndefined();

@@ -1,5 +1,5 @@
 import { eventTypesOf, unhandled, type Decider } from '@custody/decider';
-import type { DepositConfirmedData } from './published-events';
+import type { DepositConfirmedData, HouseDepositConfirmedData } from './published-events';
 import {
   largeTransferAlert,
   type LargeTransferAlertedEvent,
@@ -21,12 +21,19 @@ export interface ObservedTransfer {
   readonly blockNumber: bigint;
 }
 
+/**
+ * Why a client-segregated wallet's deposit waits for people. 'wallet-not-client-segregated' is
+ * history only: deposits into house wallets were flagged with it before issue 25; they are the
+ * house's own since, never flagged.
+ */
 export type DepositReviewReason =
   'source-not-allow-listed' | 'source-on-several-allow-lists' | 'wallet-not-client-segregated';
 
 export interface DepositState {
   readonly transfer: ObservedTransfer;
-  /** Whose deposit it is (null: flagged for review, credited to nobody). */
+  /** Into a house wallet: the institution's own, no client's (BC-1..BC-4 weigh it). */
+  readonly house: boolean;
+  /** Whose deposit it is (null: the house's, or flagged for review and credited to nobody). */
   readonly clientId: string | null;
   readonly confirmed: boolean;
   /** Why it was flagged (null: it was not). */
@@ -44,7 +51,12 @@ export interface DepositState {
 export type DepositEvent =
   | {
       readonly type: 'DepositObserved';
-      readonly data: ObservedTransfer & { readonly clientId: string | null; readonly at: string };
+      readonly data: ObservedTransfer & {
+        readonly clientId: string | null;
+        /** Present (true) for a deposit into a house wallet; absent for a client wallet's. */
+        readonly house?: true;
+        readonly at: string;
+      };
     }
   | {
       readonly type: 'DepositFlaggedForReview';
@@ -82,6 +94,8 @@ export type DepositEvent =
       };
     }
   | { readonly type: 'DepositConfirmed'; readonly data: DepositConfirmedData }
+  /** A house wallet's deposit with the wallet's confirmations: the institution's own (HouseDepositConfirmed v1). */
+  | { readonly type: 'HouseDepositConfirmed'; readonly data: HouseDepositConfirmedData }
   | LargeTransferAlertedEvent;
 
 export type DepositCommand =
@@ -131,7 +145,10 @@ export interface DepositFacts {
  * HK-11h: a deposit into a client-segregated wallet belongs to the one client whose proven
  * allow-list holds the sender; from anyone else (or several) it is flagged for review and
  * credited to nobody. It is credited (DepositConfirmed, with the confirmation time the TW-13
- * cut-off uses) once it has the wallet's confirmations.
+ * cut-off uses) once it has the wallet's confirmations. A deposit into a house wallet is the
+ * institution's own, whoever sent it: never a client's, never flagged, and confirmed with the
+ * wallet's confirmations as HouseDepositConfirmed (BC-1..BC-4 weigh it; the ledger books it to
+ * house inventory).
  */
 export function decideDeposit(
   command: DepositCommand,
@@ -151,17 +168,17 @@ export function decideDeposit(
             );
       }
       const candidates = [...new Set(senderAllowListedFor)].sort();
-      const segregated = facts.wallet.registration.ownerClass === 'client-segregated';
-      const clientId = segregated && candidates.length === 1 ? (candidates[0] ?? null) : null;
+      const house = facts.wallet.registration.ownerClass === 'house';
+      const clientId = !house && candidates.length === 1 ? (candidates[0] ?? null) : null;
       const events: DepositEvent[] = [
-        { type: 'DepositObserved', data: { ...transfer, clientId, at } },
+        {
+          type: 'DepositObserved',
+          data: house ? { ...transfer, clientId, house, at } : { ...transfer, clientId, at },
+        },
       ];
-      if (clientId === null) {
-        const reason: DepositReviewReason = !segregated
-          ? 'wallet-not-client-segregated'
-          : candidates.length === 0
-            ? 'source-not-allow-listed'
-            : 'source-on-several-allow-lists';
+      if (!house && clientId === null) {
+        const reason: DepositReviewReason =
+          candidates.length === 0 ? 'source-not-allow-listed' : 'source-on-several-allow-lists';
         events.push({
           type: 'DepositFlaggedForReview',
           data: { depositId: transfer.depositId, reason, candidates, at },
@@ -260,13 +277,24 @@ export function decideDeposit(
     case 'ConfirmDeposit': {
       if (state === undefined)
         return refuse('DEPOSIT_UNKNOWN', 'depositId', `no deposit ${command.depositId}`);
-      if (
-        state.confirmed ||
-        state.clientId === null ||
-        command.confirmations < facts.wallet.confirmationsRequired
-      )
+      if (state.confirmed || command.confirmations < facts.wallet.confirmationsRequired)
         return accept();
       const { transfer } = state;
+      if (state.house)
+        return accept({
+          type: 'HouseDepositConfirmed',
+          data: {
+            depositId: transfer.depositId,
+            walletId: transfer.walletId,
+            asset: transfer.asset,
+            amountMinor: transfer.amountMinor,
+            chain: transfer.chain,
+            transactionHash: transfer.transactionHash,
+            confirmations: command.confirmations,
+            confirmedAt: command.at,
+          },
+        });
+      if (state.clientId === null) return accept();
       return accept({
         type: 'DepositConfirmed',
         data: {
@@ -293,9 +321,10 @@ export function evolveDeposit(
 ): DepositState | undefined {
   switch (event.type) {
     case 'DepositObserved': {
-      const { clientId, at: _at, ...transfer } = event.data;
+      const { clientId, house, at: _at, ...transfer } = event.data;
       return {
         transfer,
+        house: house === true,
         clientId,
         confirmed: false,
         reviewReason: null,
@@ -304,6 +333,7 @@ export function evolveDeposit(
       };
     }
     case 'DepositConfirmed':
+    case 'HouseDepositConfirmed':
       if (state === undefined)
         throw new Error('assertion: a confirmation of an unobserved deposit');
       return { ...state, confirmed: true };
@@ -336,7 +366,8 @@ export function evolveDeposit(
 }
 
 /**
- * A deposit's stream (`wallet-deposit-<depositId>`): observed, attributed or reviewed, confirmed.
+ * A deposit's stream (`wallet-deposit-<depositId>`): observed, attributed or reviewed, confirmed
+ * (a client's or, into a house wallet, the house's).
  */
 export const depositDecider: Decider<
   DepositCommand,
@@ -353,6 +384,7 @@ export const depositDecider: Decider<
     DepositAttributionProposed: true,
     DepositAttributionDecided: true,
     DepositConfirmed: true,
+    HouseDepositConfirmed: true,
     LargeTransferAlerted: true,
   }),
   decide: decideDeposit,

@@ -1,5 +1,6 @@
 import type {
   DepositConfirmedV1,
+  HouseDepositConfirmedV1,
   InternalTransferConfirmedV1,
   NetworkFeePaidV1,
   WalletRegisteredV1,
@@ -25,6 +26,8 @@ export type PublishedData<Wire> = Wire extends readonly (infer Item)[]
 
 /** custody.wallet.events.v1 DepositConfirmed v1: the ledger credits the client. */
 export type DepositConfirmedData = PublishedData<DepositConfirmedV1['data']>;
+/** custody.wallet.events.v1 HouseDepositConfirmed v1: the ledger books it to house inventory. */
+export type HouseDepositConfirmedData = PublishedData<HouseDepositConfirmedV1['data']>;
 /** custody.wallet.events.v1 WithdrawalApproved v1: the ledger holds the amount. */
 export type WithdrawalApprovedData = PublishedData<WithdrawalApprovedV1['data']>;
 /** custody.wallet.events.v1 WithdrawalConfirmed v1: the held amount left the wallet. */

@@ -30,7 +30,8 @@ export interface ConfirmDepositsDependencies {
 
 /**
  * The chain watch's deposit steps after the scan: flagged deposits whose sender has since been
- * proven, and confirmations of attributed deposits counted against the chain's head.
+ * proven, and confirmations of attributed deposits and house deposits counted against the chain's
+ * head.
  */
 export class ConfirmDeposits {
   constructor(private readonly dependencies: ConfirmDepositsDependencies) {}
@@ -103,7 +104,9 @@ export class ConfirmDeposits {
       );
       if (
         executed?.ok === true &&
-        executed.events.some((event) => event.type === 'DepositConfirmed')
+        executed.events.some(
+          (event) => event.type === 'DepositConfirmed' || event.type === 'HouseDepositConfirmed',
+        )
       )
         confirmed += 1;
     }

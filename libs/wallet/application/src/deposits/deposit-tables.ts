@@ -4,7 +4,7 @@ import type { LookupTable } from '../shared/lookup-table';
 
 type DepositTable = LookupTable<DepositState | undefined, DepositEvent>;
 
-/** Attributed deposits not yet confirmed: the chain watcher counts their confirmations each round. */
+/** Attributed deposits and house deposits not yet confirmed: the chain watcher counts their confirmations each round. */
 export const DEPOSIT_WATCH_TABLE: DepositTable = {
   name: 'deposit_watch',
   ddl: (schema) => `
@@ -50,7 +50,7 @@ async function writeDepositWatch(
     await transaction.client.query(`delete from ${schema}.deposit_watch where deposit_id = $1`, [
       depositId,
     ]);
-  } else if (state.clientId !== null) {
+  } else if (state.clientId !== null || state.house) {
     await transaction.client.query(
       `insert into ${schema}.deposit_watch (deposit_id, chain, block_number) values ($1, $2, $3) on conflict do nothing`,
       [depositId, chain, blockNumber.toString()],
