@@ -219,6 +219,25 @@ describe('TW-14 / HK-21 every asset and every wallet, each figure shown', () => 
         heldMinor: 507n,
         wallets: ['stray-1'],
       },
+      // issue 25: a wallet holding on chain what its records do not have is also a finding of its own
+      {
+        asset: 'BTC',
+        source: 'unrecorded',
+        kind: 'surplus',
+        amountMinor: 2n,
+        owedMinor: 0n,
+        heldMinor: 2n,
+        wallets: ['stray-1'],
+      },
+      {
+        asset: 'USDT',
+        source: 'unrecorded',
+        kind: 'surplus',
+        amountMinor: 7n,
+        owedMinor: 0n,
+        heldMinor: 7n,
+        wallets: ['stray-1'],
+      },
     ]);
   });
 
@@ -274,6 +293,169 @@ describe('TW-14 / HK-21 every asset and every wallet, each figure shown', () => 
     ).toEqual([
       ['wallet-records', 'surplus', 1n],
       ['on-chain', 'surplus', 1n],
+    ]);
+  });
+});
+
+describe('TW-14 every registered wallet and every asset on its chain, recorded or not (issue 25)', () => {
+  const unrecorded = (asset: string, heldMinor: bigint, wallets: string[]) => ({
+    asset,
+    source: 'unrecorded',
+    kind: 'surplus',
+    amountMinor: heldMinor,
+    owedMinor: 0n,
+    heldMinor,
+    wallets,
+  });
+  const owed = new Map([['ETH', 100n]]);
+  const records = [{ walletId: 'hot-1', asset: 'ETH', recordedMinor: 100n }];
+  const eth = { walletId: 'hot-1', asset: 'ETH', balanceMinor: 100n, blockNumber: 5n };
+
+  it('TW-14 given USDC on chain in a client wallet that no record has, then an unrecorded finding naming the wallet and what the chain holds, beside the on-chain surplus of the total', () => {
+    const result = reconcile('2026-11-24', owed, records, [
+      eth,
+      { walletId: 'hot-1', asset: 'USDC', balanceMinor: 5_000_000n, blockNumber: 5n },
+    ]);
+    expect(result.differences).toEqual([
+      {
+        asset: 'USDC',
+        source: 'on-chain',
+        kind: 'surplus',
+        amountMinor: 5_000_000n,
+        owedMinor: 0n,
+        heldMinor: 5_000_000n,
+        wallets: ['hot-1'],
+      },
+      unrecorded('USDC', 5_000_000n, ['hot-1']),
+    ]);
+  });
+
+  it('TW-14 given an asset no record has read at 0 on chain, then nothing: the line shows it read, and no finding', () => {
+    const result = reconcile('2026-11-24', owed, records, [
+      eth,
+      { walletId: 'hot-1', asset: 'USDC', balanceMinor: 0n, blockNumber: 5n },
+    ]);
+    expect(result.differences).toEqual([]);
+    expect(result.perWallet).toContainEqual({
+      walletId: 'hot-1',
+      asset: 'USDC',
+      recordedMinor: 0n,
+      houseMinor: 0n,
+      onChainMinor: 0n,
+      blockNumber: 5n,
+      differenceMinor: 0n,
+    });
+  });
+
+  it('TW-14 given records that came to exactly 0 (deposited, then all withdrawn) and 1 minor unit on chain, then it is unrecorded; one minor unit recorded against it, no finding of its own', () => {
+    const chain = [eth, { walletId: 'hot-1', asset: 'USDT', balanceMinor: 1n, blockNumber: 5n }];
+    const zero = reconcile(
+      '2026-11-24',
+      owed,
+      [...records, { walletId: 'hot-1', asset: 'USDT', recordedMinor: 0n }],
+      chain,
+    );
+    expect(zero.differences.filter((difference) => difference.source === 'unrecorded')).toEqual([
+      unrecorded('USDT', 1n, ['hot-1']),
+    ]);
+    const one = reconcile(
+      '2026-11-24',
+      owed,
+      [...records, { walletId: 'hot-1', asset: 'USDT', recordedMinor: 1n }],
+      chain,
+    );
+    expect(one.differences.filter((difference) => difference.source === 'unrecorded')).toEqual([]);
+  });
+
+  it("TW-14 given a client wallet whose records hold only the house's gas float (clients 0, house 3) and 3 on chain, then it is recorded: no unrecorded finding", () => {
+    const result = reconcile(
+      '2026-11-24',
+      owed,
+      [...records, { walletId: 'cold-1', asset: 'ETH', recordedMinor: 0n, houseMinor: 3n }],
+      [eth, { walletId: 'cold-1', asset: 'ETH', balanceMinor: 3n, blockNumber: 5n }],
+    );
+    expect(result.differences).toEqual([]);
+  });
+
+  it('TW-14 given 5 missing from one client wallet and 5 unrecorded in another, then the total on chain matches and the unrecorded balance is still a finding, naming its wallet', () => {
+    const result = reconcile('2026-11-24', owed, records, [
+      { ...eth, balanceMinor: 95n },
+      { walletId: 'hot-2', asset: 'ETH', balanceMinor: 5n, blockNumber: 5n },
+    ]);
+    expect(result.differences).toEqual([unrecorded('ETH', 5n, ['hot-2'])]);
+  });
+
+  describe('a house wallet read', () => {
+    const house = {
+      records: [{ walletId: 'house-1', asset: 'ETH', recordedMinor: 0n, houseMinor: 10n }],
+      onChain: [
+        { walletId: 'house-1', asset: 'ETH', balanceMinor: 12n, blockNumber: 5n },
+        { walletId: 'house-1', asset: 'USDT', balanceMinor: 4n, blockNumber: 5n },
+      ],
+    };
+
+    it('TW-14 given a house wallet holding 4 USDT no record has, then an unrecorded finding naming it; its ETH recorded (10, 12 on chain) is shown, not a finding, and never counts in what clients hold', () => {
+      const result = reconcile('2026-11-24', owed, records, [{ ...eth, balanceMinor: 95n }], house);
+      expect(result.houseWallets).toEqual([
+        {
+          walletId: 'house-1',
+          asset: 'ETH',
+          recordedMinor: 0n,
+          houseMinor: 10n,
+          onChainMinor: 12n,
+          blockNumber: 5n,
+          differenceMinor: 2n,
+        },
+        {
+          walletId: 'house-1',
+          asset: 'USDT',
+          recordedMinor: 0n,
+          houseMinor: 0n,
+          onChainMinor: 4n,
+          blockNumber: 5n,
+          differenceMinor: 4n,
+        },
+      ]);
+      expect(result.perAsset).toEqual([
+        { asset: 'ETH', owedMinor: 100n, recordedMinor: 100n, houseMinor: 0n, onChainMinor: 95n },
+      ]);
+      expect(result.differences).toEqual([
+        {
+          asset: 'ETH',
+          source: 'on-chain',
+          kind: 'shortfall',
+          amountMinor: 5n,
+          owedMinor: 100n,
+          heldMinor: 95n,
+          wallets: ['hot-1'],
+        },
+        unrecorded('USDT', 4n, ['house-1']),
+      ]);
+    });
+
+    it('TW-14 given no house wallet, then no house lines', () => {
+      expect(reconcile('2026-11-24', owed, records, [eth]).houseWallets).toEqual([]);
+    });
+  });
+
+  it('TW-14 given unrecorded balances of two assets in client and house wallets out of order, then one finding per asset in order, each naming its wallets in order with their sum', () => {
+    const result = reconcile(
+      '2026-11-24',
+      owed,
+      records,
+      [
+        eth,
+        { walletId: 'a-hot', asset: 'USDT', balanceMinor: 2n, blockNumber: 5n },
+        { walletId: 'z-hot', asset: 'BTC', balanceMinor: 1n, blockNumber: 5n },
+      ],
+      {
+        records: [],
+        onChain: [{ walletId: 'm-house', asset: 'BTC', balanceMinor: 3n, blockNumber: 5n }],
+      },
+    );
+    expect(result.differences.filter((difference) => difference.source === 'unrecorded')).toEqual([
+      unrecorded('BTC', 4n, ['m-house', 'z-hot']),
+      unrecorded('USDT', 2n, ['a-hot']),
     ]);
   });
 });

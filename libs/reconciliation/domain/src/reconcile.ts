@@ -1,7 +1,9 @@
 /**
  * TW-14 / HK-21: the TW-13 total per asset (what clients are owed) against (a) what the wallet
  * service records in client-segregated wallets and (b) what the chain shows for them at stated
- * heights; every difference named per asset and per wallet. Pure.
+ * heights; every difference named per asset and per wallet. Besides, every registered wallet,
+ * client or house, is held to its own records: a balance the chain shows of an asset its records
+ * put nothing in is a finding of its own (`unrecorded`). Pure.
  */
 export interface WalletRecord {
   readonly walletId: string;
@@ -20,8 +22,12 @@ export interface OnChainBalance {
   readonly blockNumber: bigint;
 }
 
-/** Where the held side was read: the wallet's records, the chain (TW-14), or the fiat trust account's statement (TW-10/11). */
-export type DifferenceSource = 'wallet-records' | 'on-chain' | 'trust-account';
+/**
+ * Where the held side was read: the wallet's records, the chain (TW-14), or the fiat trust
+ * account's statement (TW-10/11); `unrecorded`: the chain, in wallets whose records put nothing
+ * of the asset there (`owedMinor` is then what those records put there: 0).
+ */
+export type DifferenceSource = 'wallet-records' | 'on-chain' | 'trust-account' | 'unrecorded';
 
 export interface Difference {
   readonly asset: string;
@@ -34,6 +40,29 @@ export interface Difference {
   readonly wallets: readonly string[];
 }
 
+/**
+ * The institution's own (house) wallets as a run reads them: what their records put in them and
+ * what the chain shows. Never part of what clients are owed or hold: a house wallet is held only
+ * to its own records.
+ */
+export interface HouseWallets {
+  readonly records: readonly WalletRecord[];
+  readonly onChain: readonly OnChainBalance[];
+}
+
+const NO_HOUSE_WALLETS: HouseWallets = { records: [], onChain: [] };
+
+/** One wallet and asset: its records (the clients' and the house's shares) beside the chain. */
+export interface WalletLine {
+  readonly walletId: string;
+  readonly asset: string;
+  readonly recordedMinor: bigint;
+  readonly houseMinor: bigint;
+  readonly onChainMinor: bigint;
+  readonly blockNumber: bigint | null;
+  readonly differenceMinor: bigint;
+}
+
 export interface ReconciliationResult {
   readonly businessDay: string;
   /** `onChainMinor` is the whole chain balance; `houseMinor` the house share recorded in these wallets, which the chain also holds. */
@@ -44,15 +73,9 @@ export interface ReconciliationResult {
     readonly houseMinor: bigint;
     readonly onChainMinor: bigint;
   }[];
-  readonly perWallet: readonly {
-    readonly walletId: string;
-    readonly asset: string;
-    readonly recordedMinor: bigint;
-    readonly houseMinor: bigint;
-    readonly onChainMinor: bigint;
-    readonly blockNumber: bigint | null;
-    readonly differenceMinor: bigint;
-  }[];
+  readonly perWallet: readonly WalletLine[];
+  /** The house wallets, each asset read or recorded: held to their records only. */
+  readonly houseWallets: readonly WalletLine[];
   readonly differences: readonly Difference[];
 }
 
@@ -103,6 +126,7 @@ export function reconcile(
   owedMinor: ReadonlyMap<string, bigint>,
   records: readonly WalletRecord[],
   onChain: readonly OnChainBalance[],
+  house: HouseWallets = NO_HOUSE_WALLETS,
 ): ReconciliationResult {
   const assets = [
     ...new Set([
@@ -127,10 +151,39 @@ export function reconcile(
       amount: balance.balanceMinor,
     })),
   }));
+  const perWallet = walletLines(records, onChain);
+  const houseWallets = walletLines(house.records, house.onChain);
+  const differences: Difference[] = [];
+  for (const line of perAsset) {
+    // on chain, what is there for clients is the balance less the house's own share
+    for (const [source, held] of [
+      ['wallet-records', line.recordedMinor],
+      ['on-chain', line.onChainMinor - line.houseMinor],
+    ] as const) {
+      const wallets = perWallet
+        .filter(
+          (wallet) =>
+            wallet.asset === line.asset &&
+            (source === 'on-chain' ? wallet.differenceMinor !== 0n : true),
+        )
+        .map((wallet) => wallet.walletId);
+      const difference = differenceOf(line.asset, source, line.owedMinor, held, wallets);
+      if (difference !== null) differences.push(difference);
+    }
+  }
+  differences.push(...unrecorded([...perWallet, ...houseWallets]));
+  return { businessDay, perAsset, perWallet, houseWallets, differences };
+}
+
+/** One line per wallet and asset on either side, in order. */
+function walletLines(
+  records: readonly WalletRecord[],
+  onChain: readonly OnChainBalance[],
+): WalletLine[] {
   const keys = [
     ...new Set([...records, ...onChain].map((entry) => `${entry.walletId}\u0000${entry.asset}`)),
   ].sort();
-  const perWallet = keys.map((key) => {
+  return keys.map((key) => {
     const parts = key.split('\u0000');
     // Stryker disable next-line StringLiteral: the defaults are never used: every key is a wallet and an asset joined above
     const [walletId = '', asset = ''] = parts;
@@ -152,23 +205,29 @@ export function reconcile(
       differenceMinor: onChainMinor - recordedMinor - houseMinor,
     };
   });
-  const differences: Difference[] = [];
-  for (const line of perAsset) {
-    // on chain, what is there for clients is the balance less the house's own share
-    for (const [source, held] of [
-      ['wallet-records', line.recordedMinor],
-      ['on-chain', line.onChainMinor - line.houseMinor],
-    ] as const) {
-      const wallets = perWallet
-        .filter(
-          (wallet) =>
-            wallet.asset === line.asset &&
-            (source === 'on-chain' ? wallet.differenceMinor !== 0n : true),
-        )
-        .map((wallet) => wallet.walletId);
-      const difference = differenceOf(line.asset, source, line.owedMinor, held, wallets);
-      if (difference !== null) differences.push(difference);
-    }
-  }
-  return { businessDay, perAsset, perWallet, differences };
+}
+
+/**
+ * TW-14 / HK-21: per asset, the wallets (client or house) whose chain balance is above zero while
+ * their records put nothing there (no record, or the clients' and house's shares summing to zero
+ * or less), with what the chain holds: a finding even when another wallet's difference would
+ * offset it in the asset's total.
+ */
+function unrecorded(lines: readonly WalletLine[]): Difference[] {
+  const found = lines.filter(
+    (line) => line.onChainMinor > 0n && line.recordedMinor + line.houseMinor <= 0n,
+  );
+  return [...new Set(found.map((line) => line.asset))].sort().map((asset) => {
+    const mine = found.filter((line) => line.asset === asset);
+    const heldMinor = mine.reduce((total, line) => total + line.onChainMinor, 0n);
+    return {
+      asset,
+      source: 'unrecorded' as const,
+      kind: 'surplus' as const,
+      amountMinor: heldMinor,
+      owedMinor: 0n,
+      heldMinor,
+      wallets: mine.map((line) => line.walletId).sort(),
+    };
+  });
 }
