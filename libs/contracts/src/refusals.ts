@@ -61,6 +61,8 @@ export const REFUSAL_STATUS = {
   ADJUSTMENT_NOT_EXPIRED: 422,
   WALLET_REGISTRATION_CONFLICT: 409,
   WALLET_NOT_CLIENT_SEGREGATED: 422,
+  /** The ledger: a house deposit names a client-segregated wallet (house assets never enter one by a deposit). */
+  WALLET_NOT_HOUSE: 422,
 
   // policy (POLICY_ERROR_CODES, and the HTTP layer's)
   PROFILE_INVALID: 422,

@@ -44,7 +44,7 @@ export class LedgerMessagesController {
     return this.apply(batch, context.transaction);
   }
 
-  /** Confirmed deposits, withdrawal holds and their outcomes, internal transfers, fees. */
+  /** Confirmed deposits (a client's, or a house wallet's to house inventory), withdrawal holds and their outcomes, internal transfers, fees. */
   @EventPattern(WALLET_EVENTS_TOPIC)
   walletMovements(@Payload() batch: InboxBatch, @Ctx() context: InboxContext): InboxHandlerResult {
     return this.apply(batch, context.transaction);

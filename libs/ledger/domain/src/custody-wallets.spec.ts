@@ -201,6 +201,37 @@ describe('custody wallets the ledger books for (issue 22, defence in depth)', ()
       },
     ]);
 
+    it("TW-4 a house deposit is booked only into a house wallet: naming a client-segregated one is refused with WALLET_NOT_HOUSE; a client's deposit into it passes as before", () => {
+      expect(
+        refuseMovementWallets(
+          [{ path: 'data.walletId', walletId: 'eth-house-1', houseAssets: true }],
+          wallets,
+        ),
+      ).toBeUndefined();
+      expect(
+        refuseMovementWallets(
+          [{ path: 'data.walletId', walletId: 'eth-cold-1', houseAssets: true }],
+          wallets,
+        ),
+      ).toMatchObject({
+        code: 'WALLET_NOT_HOUSE',
+        path: 'data.walletId',
+        reason: expect.stringContaining("'eth-cold-1' is a client-segregated wallet"),
+      });
+      expect(
+        refuseMovementWallets(
+          [{ path: 'data.walletId', walletId: 'eth-cold-1', clientAssets: true }],
+          wallets,
+        ),
+      ).toBeUndefined();
+      expect(
+        refuseMovementWallets(
+          [{ path: 'data.walletId', walletId: 'nobody-1', houseAssets: true }],
+          wallets,
+        ),
+      ).toMatchObject({ code: 'WALLET_UNKNOWN' });
+    });
+
     it('a movement naming no wallet passes', () => {
       expect(refuseMovementWallets([], wallets)).toBeUndefined();
     });

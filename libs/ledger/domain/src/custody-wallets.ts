@@ -105,23 +105,29 @@ export const custodyWalletsDecider: Decider<
   decide: decideRecogniseWallet,
 };
 
-/** A wallet a movement names, at its path; `clientAssets`: the movement is a client's (a deposit, a withdrawal). */
+/**
+ * A wallet a movement names, at its path; `clientAssets`: the movement is a client's (a deposit, a
+ * withdrawal); `houseAssets`: the movement is the house's own into that wallet (a house deposit).
+ */
 export interface NamedWallet {
   readonly path: string;
   readonly walletId: string;
   readonly clientAssets?: boolean;
+  readonly houseAssets?: boolean;
 }
 
 /**
- * The first wallet a movement names that the ledger does not know (WALLET_UNKNOWN), or a house
+ * The first wallet a movement names that the ledger does not know (WALLET_UNKNOWN), a house
  * wallet named by a client's movement (WALLET_NOT_CLIENT_SEGREGATED, HK-6: client assets are held
- * in client wallets only), as a refusal; undefined when every wallet may carry the movement.
+ * in client wallets only), or a client wallet named by a house deposit (WALLET_NOT_HOUSE: house
+ * assets enter a client wallet only under a TW-4 commingling exception, never as a deposit booked
+ * to house inventory), as a refusal; undefined when every wallet may carry the movement.
  */
 export function refuseMovementWallets(
   named: readonly NamedWallet[],
   wallets: CustodyWallets,
 ): LedgerError | undefined {
-  for (const { path, walletId, clientAssets } of named) {
+  for (const { path, walletId, clientAssets, houseAssets } of named) {
     const wallet = wallets.get(walletId);
     if (wallet === undefined)
       return ledgerError(
@@ -134,6 +140,12 @@ export function refuseMovementWallets(
         'WALLET_NOT_CLIENT_SEGREGATED',
         path,
         `HK-6: wallet '${walletId}' is a ${wallet.ownerClass} wallet; a client's assets move only through client-segregated wallets`,
+      );
+    if (houseAssets === true && wallet.ownerClass !== 'house')
+      return ledgerError(
+        'WALLET_NOT_HOUSE',
+        path,
+        `TW-4: wallet '${walletId}' is a ${wallet.ownerClass} wallet; a house deposit is booked only into a house wallet`,
       );
   }
   return undefined;

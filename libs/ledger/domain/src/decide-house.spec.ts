@@ -1,6 +1,7 @@
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { foldEvents, type Decision } from '@custody/decider';
-import { custodyAccount, houseAccount } from './accounts';
+import { custodyAccount, houseAccount, postedBalance } from './accounts';
+import { assetBooks } from './books';
 import {
   decideHouse,
   evolveHouse,
@@ -12,6 +13,7 @@ import {
 import { fingerprintOf } from './decide-trade';
 import type { AssetDecimals } from './ledger-decision';
 import type { LedgerError, LedgerErrorCode } from './ledger-errors';
+import { balanceOf, evolveLedger, initialLedgerState } from './ledger-state';
 
 type HouseDecision = Decision<HouseEvent, LedgerError>;
 
@@ -42,6 +44,19 @@ const gas = (
   walletId: 'wallet-hot-1',
   asset: 'ETH',
   amountMinor: 21_000n * 30_000_000_000n,
+  at,
+  ...overrides,
+});
+
+/** 3 ETH deposited into the house wallet wallet-house-1: the institution's own. */
+const houseDeposit = (
+  overrides: Partial<Extract<HouseCommand, { type: 'BookHouseDeposit' }>> = {},
+): HouseCommand => ({
+  type: 'BookHouseDeposit',
+  depositId: 'ethereum:0xfeed:native',
+  walletId: 'wallet-house-1',
+  asset: 'ETH',
+  amountMinor: 3n * 10n ** 18n,
   at,
   ...overrides,
 });
@@ -222,6 +237,114 @@ describe('house movements: network fees no client movement carried', () => {
   });
 });
 
+describe("house deposits: the institution's own, into a house wallet (issue 25, BC-1..BC-4, HK-8)", () => {
+  it("BC-1 the house wallet's custody account is debited and house inventory credited, in one balanced journal under the deposit id", () => {
+    expect(decideHouse(houseDeposit(), nothingBooked, decimals)).toEqual({
+      ok: true,
+      events: [
+        {
+          type: 'JournalPosted',
+          data: {
+            journalId: 'deposit:ethereum:0xfeed:native',
+            kind: 'deposit',
+            sourceReference: 'ethereum:0xfeed:native',
+            fingerprint: fingerprintOf([
+              'ethereum:0xfeed:native',
+              'wallet-house-1',
+              'ETH',
+              3n * 10n ** 18n,
+            ]),
+            entries: [
+              {
+                account: custodyAccount('wallet-house-1', 'ETH'),
+                side: 'debit',
+                amountMinor: 3n * 10n ** 18n,
+              },
+              {
+                account: houseAccount('inventory', 'ETH'),
+                side: 'credit',
+                amountMinor: 3n * 10n ** 18n,
+              },
+            ],
+            at,
+          },
+        },
+      ],
+    });
+  });
+
+  it('HK-8 replayed into the books, the wallet holds it, the house owns it, no client is owed it, and custody = clients + house', () => {
+    const decision = decideHouse(houseDeposit(), nothingBooked, decimals);
+    const books = (decision.ok ? decision.events : []).reduce(evolveLedger, initialLedgerState());
+    const wallet = custodyAccount('wallet-house-1', 'ETH');
+    const inventory = houseAccount('inventory', 'ETH');
+    expect(postedBalance(wallet, balanceOf(books, wallet))).toBe(3n * 10n ** 18n);
+    expect(postedBalance(inventory, balanceOf(books, inventory))).toBe(3n * 10n ** 18n);
+    expect(assetBooks(books)).toEqual([
+      {
+        asset: 'ETH',
+        custodyMinor: 3n * 10n ** 18n,
+        clientLiabilitiesMinor: 0n,
+        clientLiabilitiesFlooredMinor: 0n,
+        houseMinor: 3n * 10n ** 18n,
+        differenceMinor: 0n,
+      },
+    ]);
+  });
+
+  it('BC-1 one minor unit is the smallest house deposit booked; zero or less is refused with AMOUNT_NOT_POSITIVE (never booked as nothing, unlike a fee)', () => {
+    const decision = decideHouse(houseDeposit({ amountMinor: 1n }), nothingBooked, decimals);
+    expect(decision.ok && decision.events.map((event) => event.type)).toEqual(['JournalPosted']);
+    for (const amountMinor of [0n, -1n])
+      expect(refusal(decideHouse(houseDeposit({ amountMinor }), nothingBooked, decimals))).toEqual({
+        code: 'AMOUNT_NOT_POSITIVE',
+        path: 'amountMinor',
+      });
+  });
+
+  it('a house deposit in an asset not in the registry is refused with ASSET_UNKNOWN', () => {
+    expect(refusal(decideHouse(houseDeposit({ asset: 'DOGE' }), nothingBooked, decimals))).toEqual({
+      code: 'ASSET_UNKNOWN',
+      path: 'asset',
+    });
+  });
+
+  describe('given the house deposit is booked already (idempotent by its deposit id)', () => {
+    const booked = () => bookedBy(decideHouse(houseDeposit(), nothingBooked, decimals));
+
+    it('the same deposit again (a redelivery, a replay) books nothing', () => {
+      expect(decideHouse(houseDeposit(), booked(), decimals)).toEqual({ ok: true, events: [] });
+    });
+
+    it.each<[string, Partial<Extract<HouseCommand, { type: 'BookHouseDeposit' }>>]>([
+      ['another amount', { amountMinor: 3n * 10n ** 18n + 1n }],
+      ['another wallet', { walletId: 'wallet-house-2' }],
+      ['another asset', { asset: 'USDT' }],
+    ])('the same deposit id with %s is refused with JOURNAL_ID_CONFLICT', (_case, overrides) => {
+      expect(refusal(decideHouse(houseDeposit(overrides), booked(), decimals))).toEqual({
+        code: 'JOURNAL_ID_CONFLICT',
+        path: 'reference',
+      });
+    });
+
+    it("a network fee or a transfer whose id is the deposit's is its own journal, not a replay or a conflict", () => {
+      for (const [command, journalId] of [
+        [gas({ feeId: 'ethereum:0xfeed:native' }), 'network-fee:ethereum:0xfeed:native'],
+        [
+          coldToHot({ transferId: 'ethereum:0xfeed:native' }),
+          'custody-transfer:ethereum:0xfeed:native',
+        ],
+      ] as const) {
+        const decision = decideHouse(command, booked(), decimals);
+        expect(
+          decision.ok &&
+            decision.events.map((event) => event.type === 'JournalPosted' && event.data.journalId),
+        ).toEqual([journalId]);
+      }
+    });
+  });
+});
+
 describe('the house books as a Decider', () => {
   it('its stream holds journals only, and a booked journal is remembered by id with its fingerprint', () => {
     expect([...houseDecider.eventTypes]).toEqual(['JournalPosted']);
@@ -235,6 +358,12 @@ describe('the house books as a Decider', () => {
         ],
       ]),
     );
+  });
+
+  it('a command of no known type is a programmer error', () => {
+    expect(() =>
+      decideHouse({ type: 'BookGift' } as unknown as HouseCommand, new Map(), decimals),
+    ).toThrow('assertion: unhandled {"type":"BookGift"}');
   });
 
   it('an event of no known type is a programmer error', () => {

@@ -1,7 +1,7 @@
 import { eventTypesOf, unhandled, type Decider, type Decision } from '@custody/decider';
 import { custodyAccount, houseAccount } from './accounts';
 import { fingerprintOf } from './decide-trade';
-import { checkJournal, transfer } from './journal';
+import { checkJournal, transfer, type JournalEntry } from './journal';
 import type { AssetDecimals } from './ledger-decision';
 import { ledgerError, type LedgerError } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
@@ -9,10 +9,11 @@ import { journalIdOf } from './ledger-state';
 
 /**
  * Movements of the institution's books that touch no client: a transfer between two of our
- * wallets (TW-15.4: the custody accounts move, the total does not) and a network fee paid from a
+ * wallets (TW-15.4: the custody accounts move, the total does not), a network fee paid from a
  * wallet that no client movement carried (an ERC-20 withdrawal's gas, an internal transfer's, a
- * reverted transaction's: the house's expense, out of the wallet). They keep each wallet's custody
- * account equal to what the chain shows.
+ * reverted transaction's: the house's expense, out of the wallet) and a deposit into a house
+ * wallet (the institution's own: its custody account up, house inventory credited; BC-1..BC-4
+ * weigh it). They keep each wallet's custody account equal to what the chain shows.
  */
 export type HouseCommand =
   | {
@@ -31,7 +32,74 @@ export type HouseCommand =
       readonly asset: string;
       readonly amountMinor: bigint;
       readonly at: string;
+    }
+  | {
+      readonly type: 'BookHouseDeposit';
+      readonly depositId: string;
+      /** A house wallet (the write path refuses any other: WALLET_NOT_HOUSE). */
+      readonly walletId: string;
+      readonly asset: string;
+      readonly amountMinor: bigint;
+      readonly at: string;
     };
+
+/**
+ * What a command books: the journal's kind and source reference, the fingerprint of its content,
+ * and its balanced entries (HK-8: debit first, credit second).
+ */
+function journalOf(command: HouseCommand): {
+  readonly kind: 'custody-transfer' | 'network-fee' | 'deposit';
+  readonly reference: string;
+  readonly fingerprint: string;
+  readonly entries: JournalEntry[];
+} {
+  const { asset, amountMinor } = command;
+  switch (command.type) {
+    case 'BookCustodyTransfer':
+      return {
+        kind: 'custody-transfer',
+        reference: command.transferId,
+        fingerprint: fingerprintOf([
+          command.transferId,
+          command.fromWalletId,
+          command.toWalletId,
+          asset,
+          amountMinor,
+        ]),
+        // the receiving wallet holds more (debit), the sending one less (credit)
+        entries: transfer(
+          custodyAccount(command.toWalletId, asset),
+          custodyAccount(command.fromWalletId, asset),
+          amountMinor,
+        ),
+      };
+    case 'BookNetworkFee':
+      return {
+        kind: 'network-fee',
+        reference: command.feeId,
+        fingerprint: fingerprintOf([command.feeId, command.walletId, asset, amountMinor]),
+        entries: transfer(
+          houseAccount('network-fee-expense', asset),
+          custodyAccount(command.walletId, asset),
+          amountMinor,
+        ),
+      };
+    case 'BookHouseDeposit':
+      return {
+        kind: 'deposit',
+        reference: command.depositId,
+        fingerprint: fingerprintOf([command.depositId, command.walletId, asset, amountMinor]),
+        // the house wallet holds more (debit); the institution owns it: house inventory (credit)
+        entries: transfer(
+          custodyAccount(command.walletId, asset),
+          houseAccount('inventory', asset),
+          amountMinor,
+        ),
+      };
+    default:
+      return unhandled(command);
+  }
+}
 
 /** journalId -> fingerprint of what was booked under it. */
 export type HouseJournals = ReadonlyMap<string, string>;
@@ -53,19 +121,8 @@ export function decideHouse(
   booked: HouseJournals,
   decimals: AssetDecimals,
 ): Decision<HouseEvent, LedgerError> {
-  const kind = command.type === 'BookCustodyTransfer' ? 'custody-transfer' : 'network-fee';
-  const reference = command.type === 'BookCustodyTransfer' ? command.transferId : command.feeId;
+  const { kind, reference, fingerprint, entries } = journalOf(command);
   const journalId = journalIdOf(kind, reference);
-  const fingerprint =
-    command.type === 'BookCustodyTransfer'
-      ? fingerprintOf([
-          command.transferId,
-          command.fromWalletId,
-          command.toWalletId,
-          command.asset,
-          command.amountMinor,
-        ])
-      : fingerprintOf([command.feeId, command.walletId, command.asset, command.amountMinor]);
   const existing = booked.get(journalId);
   if (existing !== undefined)
     return existing === fingerprint
@@ -99,19 +156,6 @@ export function decideHouse(
           ok: false,
           error: ledgerError('AMOUNT_NOT_POSITIVE', 'amountMinor', 'amount must be positive'),
         };
-  const entries =
-    command.type === 'BookCustodyTransfer'
-      ? // the receiving wallet holds more (debit), the sending one less (credit)
-        transfer(
-          custodyAccount(command.toWalletId, command.asset),
-          custodyAccount(command.fromWalletId, command.asset),
-          command.amountMinor,
-        )
-      : transfer(
-          houseAccount('network-fee-expense', command.asset),
-          custodyAccount(command.walletId, command.asset),
-          command.amountMinor,
-        );
   const problem = checkJournal(entries);
   // Stryker disable next-line ConditionalExpression: an assertion no input can fail: transfer() of a positive amount within one asset always balances (HK-8)
   if (problem !== undefined)

@@ -40,6 +40,7 @@ describe('ledger refusals: stable codes, the field they are about, a reason for 
       'WALLET_UNKNOWN',
       'WALLET_REGISTRATION_CONFLICT',
       'WALLET_NOT_CLIENT_SEGREGATED',
+      'WALLET_NOT_HOUSE',
     ]);
     expect(new Set(LEDGER_ERROR_CODES).size).toBe(LEDGER_ERROR_CODES.length);
   });

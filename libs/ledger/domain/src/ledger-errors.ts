@@ -43,6 +43,7 @@ export const LEDGER_ERROR_CODES = [
   'WALLET_UNKNOWN',
   'WALLET_REGISTRATION_CONFLICT',
   'WALLET_NOT_CLIENT_SEGREGATED',
+  'WALLET_NOT_HOUSE',
 ] as const;
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];

@@ -38,6 +38,8 @@ export function walletsNamed(command: LedgerCommand | HouseCommand): NamedWallet
       return [{ path: 'data.walletId', walletId: command.walletId, clientAssets: true }];
     case 'BookNetworkFee':
       return [{ path: 'data.walletId', walletId: command.walletId }];
+    case 'BookHouseDeposit':
+      return [{ path: 'data.walletId', walletId: command.walletId, houseAssets: true }];
     case 'BookCustodyTransfer':
       return [
         { path: 'data.sourceWalletId', walletId: command.fromWalletId },
