@@ -377,3 +377,211 @@ describe('BC-4 client custody assets shown apart, with whether segregation holds
     ).toMatchObject({ segregation: 'holds', openBreaches: [] });
   });
 });
+
+describe('BC-3 the risk-weighted assets line by line: the part above 1% of Tier 1 on its own line (issue 25)', () => {
+  // DEC has 6 decimals and a price of 1: one minor unit is 0.000001, so one minor unit above 1% of
+  // a Tier 1 of 10,000 is 100.000001 (a share of 1.00000001%)
+  const withDec = (holdings: WalletHolding[]) =>
+    facts(holdings, {
+      prices: new Map([price('ALT'), price('BET'), price('CEE'), price('DEC')]),
+      decimals: new Map([
+        ['ALT', 0],
+        ['BET', 0],
+        ['CEE', 0],
+        ['DEC', 6],
+      ]),
+    });
+  const decTwoA = groups({ DEC: '2a' });
+  const linesOf = (report: ReturnType<typeof capitalReport>) =>
+    report.riskWeightedAssetLines?.map((line) => [
+      line.line,
+      line.exposure,
+      line.riskWeight,
+      line.riskWeightedAssets,
+    ]);
+
+  it('BC-3 given Group 2a at exactly 1% of Tier 1, then every line at its normal weight and the line above 1% is empty', () => {
+    const report = capitalReport(facts([house('ALT', 100n)]), BOTH, twoA, TIER1, []);
+    expect(linesOf(report)).toEqual([
+      ['group-1a', '0.00', '100%', '0.00'],
+      ['group-1b', '0.00', '100%', '0.00'],
+      ['group-2a', '100.00', '100%', '100.00'],
+      ['group-2b', '0.00', '1250%', '0.00'],
+      ['group-2-above-soft-limit', '0.00', '1250%', '0.00'],
+    ]);
+    expect(report).toMatchObject({ group2ShareOfTier1: '1.0000%', riskWeightedAssets: '100.00' });
+    expect(report.riskWeightedAssetLines?.map((line) => line.basis)).toEqual([
+      'Group 1a (BC-1) at 100%',
+      'Group 1b (BC-1) at 100%',
+      'Group 2a up to 1.0000% of Tier 1 (100) at 100%',
+      'Group 2b, unclassified included (BC-1), up to 1.0000% of Tier 1 (100) at 1250% (BC-2)',
+      'Group 2 above 1.0000% of Tier 1 (100) at 1250% (BC-3)',
+    ]);
+  });
+
+  it('BC-3 given Group 2a one minor unit above 1% of Tier 1, then above 1%, the share rounded up to show it, and that minor unit alone on the line at 1250%', () => {
+    // 100.000001 of 10,000 = 1.00000001%: 100 at 100% = 100; 0.000001 x 12.5 = 0.0000125, shown up as 0.01
+    const report = capitalReport(withDec([house('DEC', 100_000_001n)]), BOTH, decTwoA, TIER1, []);
+    expect(report).toMatchObject({
+      group2Status: 'above 1%',
+      group2ShareOfTier1: '1.0001%',
+      riskWeightedAssets: '100.01',
+    });
+    expect(linesOf(report)?.slice(2)).toEqual([
+      ['group-2a', '100.00', '100%', '100.00'],
+      ['group-2b', '0.00', '1250%', '0.00'],
+      ['group-2-above-soft-limit', '0.01', '1250%', '0.01'],
+    ]);
+  });
+
+  it('BC-3 given Group 2a at exactly 2% of Tier 1, then above 1% (within the limit): 100 at 100% and the 100 above 1% on its own line at 1250%', () => {
+    const report = capitalReport(facts([house('ALT', 200n)]), BOTH, twoA, TIER1, []);
+    expect(linesOf(report)?.slice(2)).toEqual([
+      ['group-2a', '100.00', '100%', '100.00'],
+      ['group-2b', '0.00', '1250%', '0.00'],
+      ['group-2-above-soft-limit', '100.00', '1250%', '1250.00'],
+    ]);
+    expect(report).toMatchObject({
+      group2Status: 'above 1%',
+      group2ShareOfTier1: '2.0000%',
+      riskWeightedAssets: '1350.00',
+    });
+  });
+
+  it('BC-3 given Group 2a one minor unit above 2% of Tier 1, then above the limit: every Group 2 line at 1250%, the 2a line saying why', () => {
+    // 200.000001: 100 x 12.5 = 1250 up to 1%; 100.000001 x 12.5 = 1250.0000125 above it; total 2500.0000125, shown up
+    const report = capitalReport(withDec([house('DEC', 200_000_001n)]), BOTH, decTwoA, TIER1, []);
+    expect(report).toMatchObject({
+      group2Status: 'above 2% limit',
+      group2ShareOfTier1: '2.0001%',
+      riskWeightedAssets: '2500.01',
+    });
+    expect(linesOf(report)?.slice(2)).toEqual([
+      ['group-2a', '100.00', '1250%', '1250.00'],
+      ['group-2b', '0.00', '1250%', '0.00'],
+      ['group-2-above-soft-limit', '100.01', '1250%', '1250.01'],
+    ]);
+    expect(report.riskWeightedAssetLines?.[2]?.basis).toBe(
+      'Group 2a up to 1.0000% of Tier 1 (100) at 1250%: Group 2 is above 2.0000% of Tier 1, all of it takes 1250% (BC-3)',
+    );
+  });
+
+  it('BC-1 / BC-2 given an unclassified asset beside Group 2a above 1%, then it is 2b on the 2b line at 1250%, and the excess is taken from 2a first', () => {
+    // ALT 2a 150, CEE unclassified 20: 170 = 1.7%, excess 70 from 2a: 80 x 1 + 20 x 12.5 + 70 x 12.5 = 1205
+    const report = capitalReport(
+      facts([house('ALT', 150n), house('CEE', 20n)]),
+      BOTH,
+      twoA,
+      TIER1,
+      [],
+    );
+    expect(report.exposures[1]).toEqual({
+      asset: 'CEE',
+      group: '2b',
+      classified: false,
+      amountMinor: '20',
+      value: '20.00',
+    });
+    expect(linesOf(report)?.slice(2)).toEqual([
+      ['group-2a', '80.00', '100%', '80.00'],
+      ['group-2b', '20.00', '1250%', '250.00'],
+      ['group-2-above-soft-limit', '70.00', '1250%', '875.00'],
+    ]);
+    expect(report.riskWeightedAssets).toBe('1205.00');
+  });
+
+  it('BC-3 given the excess over 1% larger than Group 2a, then the rest of it comes out of the 2b line (each unit weighed once)', () => {
+    // 2a 20, 2b 150: excess 70 = 20 of 2a + 50 of 2b; 0 + 100 x 12.5 + 70 x 12.5 = 2125
+    const report = capitalReport(
+      facts([house('ALT', 20n), house('BET', 150n)]),
+      BOTH,
+      groups({ ALT: '2a', BET: '2b' }),
+      TIER1,
+      [],
+    );
+    expect(linesOf(report)?.slice(2)).toEqual([
+      ['group-2a', '0.00', '100%', '0.00'],
+      ['group-2b', '100.00', '1250%', '1250.00'],
+      ['group-2-above-soft-limit', '70.00', '1250%', '875.00'],
+    ]);
+    expect(report.riskWeightedAssets).toBe('2125.00');
+  });
+
+  it('BC-1 given Group 1a and 1b holdings, then each has its own line at 100%', () => {
+    const report = capitalReport(
+      facts([house('ALT', 7n), house('BET', 9n)]),
+      BOTH,
+      groups({ ALT: '1a', BET: '1b' }),
+      TIER1,
+      [],
+    );
+    expect(linesOf(report)?.slice(0, 2)).toEqual([
+      ['group-1a', '7.00', '100%', '7.00'],
+      ['group-1b', '9.00', '100%', '9.00'],
+    ]);
+    expect(report.riskWeightedAssets).toBe('16.00');
+  });
+
+  it('BC-3 given a soft limit of 0.5% in the profile, then the lines name it and the part above it takes 1250%', () => {
+    const strict = {
+      ...BOTH,
+      thresholds: { ...BOTH.thresholds, group2SoftLimit: '0.005', group2HardLimit: '0.01' },
+    };
+    const report = capitalReport(facts([house('ALT', 100n)]), strict, twoA, TIER1, []);
+    expect(report.riskWeightedAssetLines?.[4]).toEqual({
+      line: 'group-2-above-soft-limit',
+      basis: 'Group 2 above 0.5000% of Tier 1 (50) at 1250% (BC-3)',
+      exposure: '50.00',
+      riskWeight: '1250%',
+      riskWeightedAssets: '625.00',
+    });
+  });
+
+  it('BC-3 given valuation indeterminate (a stale price, a house wallet not observed), then no Group 2 figure and no risk-weighted figure at all: null, never 0.00', () => {
+    for (const report of [
+      capitalReport(
+        facts([house('ALT', 300n)], { prices: new Map([price('ALT', stale)]) }),
+        BOTH,
+        twoA,
+        TIER1,
+        [],
+      ),
+      capitalReport(
+        facts([house('ALT', 300n)], { gaps: ['house wallet w: not observed'] }),
+        BOTH,
+        twoA,
+        TIER1,
+        [],
+      ),
+    ])
+      expect(report).toMatchObject({
+        valuation: 'indeterminate',
+        group2Status: 'indeterminate',
+        byGroup: null,
+        group2Exposure: null,
+        group2ShareOfTier1: null,
+        riskWeightedAssets: null,
+        riskWeightedAssetLines: null,
+      });
+  });
+
+  it("BC-1 own holdings per wallet and asset: a house wallet's whole balance, a client wallet's house share; nothing for a wallet with none of its own", () => {
+    const report = capitalReport(
+      facts([
+        client('ALT', 1_000n, 4n, 'client-hot'),
+        client('BET', 500n, 0n, 'client-hot'),
+        { ...house('ALT', 5n, 'house-cold'), houseMinor: 2n },
+        house('CEE', 3n, 'house-cold'),
+      ]),
+      BOTH,
+      twoA,
+      TIER1,
+      [],
+    );
+    expect(report.ownHoldings).toEqual([
+      { walletId: 'client-hot', ownerClass: 'client-segregated', asset: 'ALT', amountMinor: '4' },
+      { walletId: 'house-cold', ownerClass: 'house', asset: 'ALT', amountMinor: '7' },
+      { walletId: 'house-cold', ownerClass: 'house', asset: 'CEE', amountMinor: '3' },
+    ]);
+  });
+});

@@ -101,14 +101,18 @@ export class ComplianceFactsLoader {
         pointInTime ? (event) => Date.parse(event.data.at) <= Date.parse(asOf) : undefined,
       )
     ).state;
-    // house wallets receive what the wallet service does not publish as client deposits: their balances are unknown here
+    // a house wallet's movements are published (HouseDepositConfirmed, InternalTransferConfirmed,
+    // NetworkFeePaid): its balance is known here once one of them has been observed; until then
+    // (registered and never moved, or funded before the wallet service published house deposits) it is not
     const { rows: houseWallets } = await db.query<{ wallet_id: string }>(
-      `select wallet_id from ${wallets} w where owner_class = 'house' order by wallet_id`,
+      `select w.wallet_id from ${wallets} w where w.owner_class = 'house'
+          and not exists (select 1 from ${holdingsTable} h where h.wallet_id = w.wallet_id)
+        order by w.wallet_id`,
       past,
     );
     const gaps = houseWallets.map(
       (row) =>
-        `house wallet ${row.wallet_id}: its balance is not observed by the policy service (own holdings are incomplete)`,
+        `house wallet ${row.wallet_id}: its balance is not observed by the policy service (no movement of it observed yet: own holdings are incomplete)`,
     );
     const { rows: liabilityRows } = await db.query<{ asset: string; owed: string }>(
       `select asset, sum(greatest(balance_minor, 0))::text as owed from ${books} b where account_kind = 'client' group by asset order by asset`,

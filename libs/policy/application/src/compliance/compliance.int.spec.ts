@@ -202,7 +202,7 @@ describe('policy service: continuous compliance from wallet movements and prices
     await capture();
   });
 
-  it("BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status while a house wallet's balance is unobserved, and says segregation is in doubt while TW-4 is breached", async () => {
+  it("BC-1..BC-4 the capital report values the house share as own holdings (unclassified: 2b), claims no status and gives no risk-weighted figure while a house wallet's balance is unobserved, and says segregation is in doubt while TW-4 is breached", async () => {
     const report = await policy.capital.report();
     if (report === undefined) throw new Error('Tier 1 is configured here');
     expect(report.exposures).toEqual([
@@ -216,7 +216,8 @@ describe('policy service: continuous compliance from wallet movements and prices
     ]);
     expect(report).toMatchObject({
       group2Status: 'indeterminate',
-      riskWeightedAssets: '18750.00',
+      riskWeightedAssets: null,
+      riskWeightedAssetLines: null,
       clientCustody: { segregation: 'in doubt' },
     });
     expect(report.valuationGaps).toEqual([expect.stringMatching(/house wallet house1/)]);
@@ -400,5 +401,36 @@ describe('policy service: continuous compliance from wallet movements and prices
     const first = await policy.compliance.statusAt(snapshots[0]?.asOf ?? '');
     expect(first.policyVersion).toBe('HK+TW-default-1');
     expect(first.results.some((result) => result.ruleId === 'HK-6')).toBe(false);
+  });
+
+  it("BC-1 given a deposit into the house wallet confirmed and published (HouseDepositConfirmed), then its balance is observed: the gap goes and the capital report holds the wallet's deposit as the house's own", async () => {
+    await publish(
+      WALLET_EVENTS_TOPIC,
+      envelope('HouseDepositConfirmed', 'wallet-deposit-HD-1', at(), {
+        depositId: 'HD-1',
+        walletId: 'house1',
+        asset: 'ETH',
+        amountMinor: (10n * ETH).toString(),
+        chain: 'ethereum',
+        transactionHash: `0x${'ef'.repeat(32)}`,
+        confirmations: 2,
+        confirmedAt: at(),
+      }),
+    );
+    await eventually(
+      async () =>
+        (await policy.capital.report())?.ownHoldings.some(
+          (holding) => holding.walletId === 'house1',
+        ) === true,
+      WAIT_MS,
+    );
+    const report = await policy.capital.report();
+    expect(report?.ownHoldings).toContainEqual({
+      walletId: 'house1',
+      ownerClass: 'house',
+      asset: 'ETH',
+      amountMinor: (10n * ETH).toString(),
+    });
+    expect(report?.valuationGaps.filter((gap) => gap.includes('house1'))).toEqual([]);
   });
 });
