@@ -18,7 +18,7 @@ export interface ReconciliationConfig {
   readonly calendar: BusinessCalendar;
   /** asset -> the institution's minimum unit in minor units (TW-13 (2)); an asset not listed: 1. */
   readonly minimumUnits: ReadonlyMap<string, bigint>;
-  /** The chain the client wallets live on (TW-14 balances at a height); absent: wallets are reported unread. */
+  /** The chain the wallets live on, client and house (TW-14 balances at a height); absent: wallets are reported unread. */
   readonly evm: EvmChainOptions | undefined;
   /** A discrepancy not explained within this is escalated to the board and internal audit. */
   readonly explainWithinMs: number;

@@ -5,8 +5,8 @@ import { SERVICE_LOGGER } from '@custody/service-host';
 import { RECONCILIATION_CONFIG, type ReconciliationConfig } from '../reconciliation-config';
 
 /**
- * The chains a TW-14 run reads the client wallets' balances on: the configured EVM chain, or none
- * (said at start: every client wallet is then reported unread on chain).
+ * The chains a TW-14 run reads every registered wallet's balances on: the configured EVM chain,
+ * or none (said at start: every wallet is then reported unread on chain).
  */
 @Injectable()
 export class ReconciliationChains implements OnApplicationBootstrap {
@@ -23,7 +23,7 @@ export class ReconciliationChains implements OnApplicationBootstrap {
     if (this.readers.length === 0)
       this.logger.warn(
         {},
-        'reconciliation: no RECON_EVM_RPC_URL; client wallets are reported unread on chain',
+        'reconciliation: no RECON_EVM_RPC_URL; wallets are reported unread on chain',
       );
   }
 }

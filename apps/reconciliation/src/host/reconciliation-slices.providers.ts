@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import {
@@ -136,7 +137,14 @@ const RECONCILIATION_RUNS: Provider[] = [
       chains: ReconciliationChains,
       discrepancies: Discrepancies,
     ) =>
-      new RunReconciliation({ context, facts, dailyRuns, chains: chains.readers, discrepancies }),
+      new RunReconciliation({
+        context,
+        facts,
+        dailyRuns,
+        chains: chains.readers,
+        registry: Object.keys(DEFAULT_ASSET_REGISTRY),
+        discrepancies,
+      }),
   ),
 ];
 

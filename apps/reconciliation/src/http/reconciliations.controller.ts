@@ -41,7 +41,7 @@ const runId = z
 const discrepancyId = z
   .string()
   .regex(
-    /^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account)-(shortfall|surplus)(-[1-9][0-9]{0,5})?$/,
+    /^DSC-\d{4}-\d{2}-\d{2}-[A-Z0-9]{2,16}-(on-chain|wallet-records|trust-account|unrecorded)-(shortfall|surplus)(-[1-9][0-9]{0,5})?$/,
   );
 const text = z.string().trim().min(1).max(2_000);
 /** Discrepancies listed per page at most. */

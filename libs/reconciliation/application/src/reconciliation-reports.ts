@@ -12,7 +12,7 @@ export const csvCell = (text: string) =>
 export const csvLine = (cells: readonly (string | bigint | null)[]) =>
   cells.map((cell) => csvCell(cell === null ? '' : cell.toString())).join(',');
 
-/** A run as CSV: one line per asset (owed, recorded, house, on chain) and per wallet (at its height), then each difference. */
+/** A run as CSV: one line per asset (owed, recorded, house, on chain), per client wallet and per house wallet (at its height), then each difference. */
 export function reconciliationCsv(run: RunData): string {
   const lines = [
     csvLine([
@@ -43,21 +43,25 @@ export function reconciliationCsv(run: RunData): string {
         '',
       ]),
     );
-  for (const line of run.perWallet)
-    lines.push(
-      csvLine([
-        'wallet',
-        line.asset,
-        line.walletId,
-        '',
-        line.recordedMinor,
-        line.houseMinor,
-        line.onChainMinor,
-        line.blockNumber,
-        line.differenceMinor,
-        '',
-      ]),
-    );
+  for (const [section, walletLines] of [
+    ['wallet', run.perWallet],
+    ['house-wallet', run.houseWallets ?? []],
+  ] as const)
+    for (const line of walletLines)
+      lines.push(
+        csvLine([
+          section,
+          line.asset,
+          line.walletId,
+          '',
+          line.recordedMinor,
+          line.houseMinor,
+          line.onChainMinor,
+          line.blockNumber,
+          line.differenceMinor,
+          '',
+        ]),
+      );
   for (const difference of run.differences) {
     const signed =
       difference.kind === 'shortfall' ? -difference.amountMinor : difference.amountMinor;
@@ -104,6 +108,10 @@ export function reconciliationSummary(run: RunData, open: readonly DiscrepancySt
   out.push(
     `Owed from TW-13 run ${run.dailyRunId}; chain read at ${run.heights.map((height) => `${height.chain} block ${height.blockNumber}`).join(', ') || 'no chain'}`,
   );
+  if (run.read !== undefined)
+    out.push(
+      `Read on chain: ${run.read.length} registered wallets (client and house), ${run.read.reduce((total, wallet) => total + wallet.assets.length, 0)} balances: every asset of the registry each wallet's chain carries, recorded or not`,
+    );
   if (run.unread.length > 0)
     out.push(`Not read on chain (no reader for their chain): ${run.unread.join(', ')}`);
   out.push('');
@@ -112,6 +120,16 @@ export function reconciliationSummary(run: RunData, open: readonly DiscrepancySt
     out.push(
       `  ${line.asset} | ${line.owedMinor} | ${line.recordedMinor} | ${line.houseMinor} | ${line.onChainMinor}`,
     );
+  const house = run.houseWallets ?? [];
+  if (house.length > 0) {
+    out.push(
+      "House wallets (the institution's own, held to their records; never counted for clients): wallet | asset | recorded | on chain",
+    );
+    for (const line of house)
+      out.push(
+        `  ${line.walletId} | ${line.asset} | ${line.recordedMinor + line.houseMinor} | ${line.onChainMinor}`,
+      );
+  }
   out.push('');
   if (run.differences.length === 0) out.push('Differences: none.');
   else {

@@ -1,4 +1,5 @@
 import type { ChainReader } from '@custody/chain';
+import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { ConsumedMessage } from '@custody/messaging';
 import type { BusinessCalendar } from '@custody/reconciliation-domain';
@@ -20,6 +21,8 @@ export interface ReconciliationRunsOptions {
   readonly dailyRuns: DailyRuns;
   /** One reader per chain the wallets live on; a wallet on another chain is reported unread. */
   readonly chains: readonly ChainReader[];
+  /** The asset registry's codes (default: the shipped registry). */
+  readonly registry?: readonly string[];
   readonly discrepancies: Discrepancies;
   readonly now?: () => Date;
 }
@@ -47,6 +50,7 @@ export class ReconciliationRuns {
       facts: this.facts,
       dailyRuns: options.dailyRuns,
       chains: options.chains,
+      registry: options.registry ?? Object.keys(DEFAULT_ASSET_REGISTRY),
       discrepancies: options.discrepancies,
     });
   }

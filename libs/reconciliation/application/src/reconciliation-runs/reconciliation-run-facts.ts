@@ -5,38 +5,55 @@ import type { ReconciliationContext } from '../reconciliation-store';
 export const CLIENT_MOVEMENTS_MAX = 2_000_000;
 /** Wallet x asset records one run compares. */
 export const WALLET_RECORDS_MAX = 64_000;
-/** Client-segregated wallets one run reads on chain (a deployment has tens). */
+/** Registered wallets (client-segregated and house) one run reads on chain (a deployment has tens). */
 export const RUN_WALLETS_MAX = 1_000;
 
-/** A client-segregated wallet as the wallet service registered it. */
-export interface ClientWallet {
+/** A wallet as the wallet service registered it. */
+export interface RegisteredWallet {
   readonly walletId: string;
   readonly chain: string;
   readonly address: string;
+  readonly ownerClass: 'client-segregated' | 'house';
 }
 
 /** What a TW-14 run decides on besides the TW-13 run and the chain: the wallet service's records, as held here. */
 export class ReconciliationRunFacts {
   constructor(private readonly context: ReconciliationContext) {}
 
-  /** The client-segregated wallets, by id. */
-  async clientWallets(): Promise<ClientWallet[]> {
+  /** Every registered wallet, client-segregated and house, by id. */
+  async registeredWallets(): Promise<RegisteredWallet[]> {
     const { rows } = await this.context.store.pool.query<{
       wallet_id: string;
       chain: string;
       address: string;
+      owner_class: RegisteredWallet['ownerClass'];
     }>(
-      `select wallet_id, chain, address from ${this.context.schema}.recon_wallets where owner_class = 'client-segregated' order by wallet_id limit ${RUN_WALLETS_MAX + 1}`,
+      `select wallet_id, chain, address, owner_class from ${this.context.schema}.recon_wallets where owner_class in ('client-segregated', 'house') order by wallet_id limit ${RUN_WALLETS_MAX + 1}`,
     );
     if (rows.length > RUN_WALLETS_MAX)
-      throw new Error(
-        `more than ${RUN_WALLETS_MAX} client-segregated wallets: reconcile per chain`,
-      );
-    return rows.map((row) => ({ walletId: row.wallet_id, chain: row.chain, address: row.address }));
+      throw new Error(`more than ${RUN_WALLETS_MAX} registered wallets: reconcile per chain`);
+    return rows.map((row) => ({
+      walletId: row.wallet_id,
+      chain: row.chain,
+      address: row.address,
+      ownerClass: row.owner_class,
+    }));
   }
 
   /** The wallet service's records of client-segregated wallets as this service holds them, before an instant (client and house shares). */
-  async walletRecords(before: string): Promise<WalletRecord[]> {
+  walletRecords(before: string): Promise<WalletRecord[]> {
+    return this.records('client-segregated', before);
+  }
+
+  /** The wallet service's records of house wallets as this service holds them, before an instant. */
+  houseRecords(before: string): Promise<WalletRecord[]> {
+    return this.records('house', before);
+  }
+
+  private async records(
+    ownerClass: RegisteredWallet['ownerClass'],
+    before: string,
+  ): Promise<WalletRecord[]> {
     const schema = this.context.schema;
     const { rows } = await this.context.store.pool.query<{
       wallet_id: string;
@@ -46,9 +63,9 @@ export class ReconciliationRunFacts {
     }>(
       `select m.wallet_id, m.asset, sum(m.client_delta)::text as client, sum(m.house_delta)::text as house
          from ${schema}.recon_wallet_movements m join ${schema}.recon_wallets w using (wallet_id)
-        where w.owner_class = 'client-segregated' and m.at < $1
+        where w.owner_class = $2 and m.at < $1
         group by m.wallet_id, m.asset order by m.wallet_id, m.asset limit ${WALLET_RECORDS_MAX + 1}`,
-      [before],
+      [before, ownerClass],
     );
     if (rows.length > WALLET_RECORDS_MAX)
       throw new Error(

@@ -18,8 +18,14 @@ export interface ReconciliationRunRecorded {
     /** The cut-off had not passed when the run was made: records and chain as of the run. */
     readonly provisional: boolean;
     readonly heights: readonly { readonly chain: string; readonly blockNumber: string }[];
-    /** Client-segregated wallets on a chain this service cannot read: not compared on chain. */
+    /** Registered wallets on a chain this service cannot read: not compared on chain. */
     readonly unread: readonly string[];
+    /**
+     * Each wallet read on chain, client and house, with every asset read in it: each asset of the
+     * registry its chain carries, recorded or not. Absent from runs recorded before issue 25 (client
+     * wallets, their recorded and owed assets only).
+     */
+    readonly read?: readonly { readonly walletId: string; readonly assets: readonly string[] }[];
     readonly perAsset: readonly {
       readonly asset: string;
       readonly owedMinor: bigint;
@@ -28,6 +34,19 @@ export interface ReconciliationRunRecorded {
       readonly onChainMinor: bigint;
     }[];
     readonly perWallet: readonly {
+      readonly walletId: string;
+      readonly asset: string;
+      readonly recordedMinor: bigint;
+      readonly houseMinor: bigint;
+      readonly onChainMinor: bigint;
+      readonly blockNumber: string | null;
+      readonly differenceMinor: bigint;
+    }[];
+    /**
+     * The house wallets, held to their own records only (never part of what clients are owed or
+     * hold); absent from runs recorded before issue 25, which did not read them.
+     */
+    readonly houseWallets?: readonly {
       readonly walletId: string;
       readonly asset: string;
       readonly recordedMinor: bigint;

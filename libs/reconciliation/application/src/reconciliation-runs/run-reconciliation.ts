@@ -7,6 +7,7 @@ import {
   reconcileClientMovements,
   type DiscrepancyEvent,
   type ReconciliationResult,
+  type WalletLine,
 } from '@custody/reconciliation-domain';
 import type { DailyRuns } from '../daily-runs';
 import type { Discrepancies } from '../discrepancies';
@@ -19,9 +20,11 @@ import {
   type ReconciliationRunData,
 } from './reconciliation-run-stream';
 
-/** TW-14 runs judge the wallet-record and on-chain differences, never the trust account's. */
+/** TW-14 runs judge the wallet-record, on-chain and unrecorded differences, never the trust account's. */
 const TW14_SCOPE = (difference: { readonly source: string }) =>
-  difference.source === 'wallet-records' || difference.source === 'on-chain';
+  difference.source === 'wallet-records' ||
+  difference.source === 'on-chain' ||
+  difference.source === 'unrecorded';
 
 export interface RunReconciliationDependencies {
   readonly context: ReconciliationContext;
@@ -29,20 +32,37 @@ export interface RunReconciliationDependencies {
   readonly dailyRuns: DailyRuns;
   /** One reader per chain the wallets live on; a wallet on another chain is reported unread. */
   readonly chains: readonly ChainReader[];
+  /** The asset registry's codes: each one a wallet's chain carries is read in that wallet, recorded or not. */
+  readonly registry: readonly string[];
   readonly discrepancies: Discrepancies;
 }
 
 /** What a run found, before it is recorded under its id. */
 type Comparison = Omit<
   ReconciliationRunData,
-  'runId' | 'perAsset' | 'perWallet' | 'differences' | 'opened' | 'persisting' | 'confirmedGone'
+  | 'runId'
+  | 'perAsset'
+  | 'perWallet'
+  | 'houseWallets'
+  | 'differences'
+  | 'opened'
+  | 'persisting'
+  | 'confirmedGone'
 > & { readonly result: ReconciliationResult };
+
+/** A wallet line as recorded: its height as text. */
+const heightAsText = (line: WalletLine) => ({
+  ...line,
+  blockNumber: line.blockNumber === null ? null : line.blockNumber.toString(),
+});
 
 /**
  * TW-14 / HK-21 for a business day: the TW-13 totals (what clients are owed; the day's latest
  * run, or made now) against the wallet service's records of client-segregated wallets and the
  * chain, both as of the day's cut-off: records confirmed before it, balances at the last block
- * mined before it (stated in the run). Each difference opens a discrepancy once (while one is
+ * mined before it (stated in the run). Every registered wallet, client and house, is read for every
+ * asset of the registry its chain carries, recorded or not: a balance its records do not have is a
+ * discrepancy (`unrecorded`). Each difference opens a discrepancy once (while one is
  * open for the same asset, source and kind, a later run finds it persisting); a discrepancy a
  * later run no longer finds is confirmed gone (a shortfall only after a recorded top-up,
  * TW-14.3). The run, its inputs and its outcome are one event; the same day over the same inputs
@@ -53,7 +73,7 @@ export class RunReconciliation {
 
   /** The recorded run: a new one, or the earlier one when the inputs are the same. */
   async handle(businessDay: string): Promise<ReconciliationRunData> {
-    const { context, facts, dailyRuns, chains, discrepancies } = this.dependencies;
+    const { context, facts, dailyRuns, chains, registry, discrepancies } = this.dependencies;
     const at = context.now().toISOString();
     const cutOff = cutOffInstant(businessDay, context.calendar);
     const provisional = Date.parse(cutOff) > Date.parse(at);
@@ -63,26 +83,32 @@ export class RunReconciliation {
     const owed = new Map(
       Object.entries(daily.totals).map(([asset, total]) => [asset, BigInt(total)]),
     );
-    const wallets = await facts.clientWallets();
+    const wallets = await facts.registeredWallets();
     const records = await facts.walletRecords(asOf);
+    const houseRecords = await facts.houseRecords(asOf);
     // the chain at the last block before the close (before the run, when provisional)
-    const { onChain, heights, unread } = await chainBalances(
+    const { onChain, houseOnChain, heights, unread, read } = await chainBalances(
       chains,
       wallets,
-      records,
+      [...records, ...houseRecords],
       [...owed.keys()],
+      registry,
       asOf,
     );
-    const result = reconcile(businessDay, owed, records, onChain);
+    const result = reconcile(businessDay, owed, records, onChain, {
+      records: houseRecords,
+      onChain: houseOnChain,
+    });
     const clients = reconcileClientMovements(
       ...(await facts.clientMovements(asOf, BigInt(daily.upToReceived))),
     );
     const digest = createHash('sha256')
       .update(stringify({ daily: daily.runId, result, clients }))
       .digest('hex');
-    // named by its inputs: the TW-13 run, the heights read and the wallet records (a late record makes another run)
+    // named by its inputs: the TW-13 run, the heights read, the wallet records, client and house (a late record makes
+    // another run), and what was read (another registry or another chain's assets make another run)
     const recordsDigest = createHash('sha256')
-      .update(stringify(records))
+      .update(stringify({ records, houseRecords, read }))
       .digest('hex')
       .slice(0, 16);
     const runId = `${context.calendar.jurisdiction}:${businessDay}:tw14@${daily.upToReceived}@${heights.map((height) => `${height.chain}.${height.blockNumber}`).join('+') || 'nochain'}@${recordsDigest}`;
@@ -97,6 +123,7 @@ export class RunReconciliation {
           provisional,
           heights,
           unread,
+          read,
           result,
           clients: {
             clients: clients.clients,
@@ -151,10 +178,9 @@ export class RunReconciliation {
       heights: comparison.heights,
       unread: comparison.unread,
       perAsset: result.perAsset,
-      perWallet: result.perWallet.map((line) => ({
-        ...line,
-        blockNumber: line.blockNumber === null ? null : line.blockNumber.toString(),
-      })),
+      perWallet: result.perWallet.map(heightAsText),
+      houseWallets: result.houseWallets.map(heightAsText),
+      read: comparison.read,
       differences: outcome.differences,
       clients: comparison.clients,
       opened: outcome.opened,
