@@ -1,14 +1,22 @@
-import { EvmChainReader } from '@custody/chain';
+import { EvmChainReader, type ChainReader } from '@custody/chain';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { PostgresEventStore } from '@custody/event-store';
 import {
   anvilAccounts,
   createTestDatabase,
+  deployTestToken,
   startAnvil,
   type ChainNode,
   type TestDatabase,
 } from '@custody/testing';
-import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  erc20Abi,
+  http,
+  parseEther,
+  type Address,
+} from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { composePolicy, type ComposedPolicy } from '../testing/compose-policy';
 
@@ -121,5 +129,150 @@ describe('policy service: the monthly on-chain check (anvil, PostgreSQL)', () =>
   it('TW-14 a wallet on a chain with no reader is named unread, not counted as empty', async () => {
     const check = await policy.runOnChainCheck.handle([]);
     expect(check).toMatchObject({ heights: [], unread: ['cold-1', 'hot-1'], balances: [] });
+  });
+
+  it('TW-14 given 5 USDC sent on chain to a client wallet and 1 ETH to a house wallet that no deposit recorded, then every asset of the registry on the chain is read in every wallet and each such balance is a failing TW-14 item naming wallet, asset, recorded 0 and the amount', async () => {
+    const [funder] = (await anvilAccounts(node)) as [Address];
+    const house = privateKeyToAccount(generatePrivateKey()).address;
+    const usdc = await deployTestToken(node, {
+      name: 'Test USD Coin',
+      symbol: 'USDC',
+      supply: 1_000_000_000_000n,
+      owner: funder,
+      from: funder,
+    });
+    await policy.store.withTransaction(({ client }) =>
+      policy.facts.registerWallet(client, policy.clock.at(), {
+        walletId: 'house-1',
+        tier: 'hot',
+        ownerClass: 'house',
+        chain: 'ethereum',
+        address: house,
+      }),
+    );
+    const chain = createPublicClient({ transport: http(node.rpcUrl) });
+    const wallet = createWalletClient({ transport: http(node.rpcUrl) });
+    for (const hash of [
+      await wallet.writeContract({
+        address: usdc,
+        abi: erc20Abi,
+        functionName: 'transfer',
+        args: [hot, 5_000_000n],
+        account: funder,
+        chain: null,
+      }),
+      await wallet.sendTransaction({
+        account: funder,
+        to: house,
+        value: parseEther('1'),
+        chain: null,
+      }),
+    ])
+      await chain.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const reader = new EvmChainReader({
+      chain: 'ethereum',
+      rpcUrl: node.rpcUrl,
+      chainId: node.chainId,
+      nativeAsset: 'ETH',
+      tokens: { USDC: usdc },
+    });
+
+    const check = await policy.runOnChainCheck.handle([reader]);
+    expect(check.balances).toEqual([
+      { walletId: 'cold-1', asset: 'ETH', balanceMinor: parseEther('70') },
+      { walletId: 'cold-1', asset: 'USDC', balanceMinor: 0n },
+      { walletId: 'hot-1', asset: 'ETH', balanceMinor: parseEther('30') },
+      { walletId: 'hot-1', asset: 'USDC', balanceMinor: 5_000_000n },
+      { walletId: 'house-1', asset: 'ETH', balanceMinor: parseEther('1') },
+      { walletId: 'house-1', asset: 'USDC', balanceMinor: 0n },
+    ]);
+    expect(check).toMatchObject({ unread: [], unreadBalances: [] });
+    expect(check.results.filter((result) => result.ruleId === 'TW-14')).toEqual([
+      expect.objectContaining({
+        subject: 'all',
+        verdict: 'fail',
+        figures: { walletsRead: '3', balancesRead: '6', unrecorded: '2', unread: '0' },
+      }),
+      expect.objectContaining({
+        subject: 'hot-1/USDC',
+        verdict: 'fail',
+        reason:
+          'client-segregated hot wallet hot-1 holds 5.000000 USDC (5000000 minor units) on chain that the records do not have: they have 0.000000 USDC (0 minor units)',
+        figures: {
+          recorded: '0.000000',
+          onChain: '5.000000',
+          recordedMinor: '0',
+          onChainMinor: '5000000',
+        },
+      }),
+      expect.objectContaining({
+        subject: 'house-1/ETH',
+        verdict: 'fail',
+        figures: {
+          recorded: '0.000000000000000000',
+          onChain: '1.000000000000000000',
+          recordedMinor: '0',
+          onChainMinor: parseEther('1').toString(),
+        },
+      }),
+    ]);
+    const [recorded] = await policy.onChainChecks.recent(1);
+    expect(
+      recorded?.results
+        .filter((result) => result.verdict === 'fail')
+        .map((result) => `${result.ruleId} ${result.subject}`),
+    ).toEqual(['TW-14 all', 'TW-14 hot-1/USDC', 'TW-14 house-1/ETH']);
+    // the unrecorded USDC is the clients' on chain: all of it hot, and with no price TW-3 cannot pass on value
+    expect(recorded?.results.find((result) => result.ruleId === 'TW-3')?.verdict).toBe(
+      'indeterminate',
+    );
+  });
+
+  it('TW-14 given a chain whose node does not answer and a token read that fails, then what was not read is named with why, and nothing passes on it', async () => {
+    const reader = new EvmChainReader({
+      chain: 'ethereum',
+      rpcUrl: node.rpcUrl,
+      chainId: node.chainId,
+      nativeAsset: 'ETH',
+      tokens: { USDC: `0x${'7'.repeat(40)}` }, // no contract there: its reads fail
+    });
+    const partly = await policy.runOnChainCheck.handle([reader]);
+    expect(partly.unread).toEqual(['cold-1', 'hot-1', 'house-1']);
+    expect(partly.unreadBalances?.map((entry) => [entry.walletId, entry.asset])).toEqual([
+      ['cold-1', 'USDC'],
+      ['hot-1', 'USDC'],
+      ['house-1', 'USDC'],
+    ]);
+    expect(partly.balances.map((balance) => `${balance.walletId} ${balance.asset}`)).toEqual([
+      'cold-1 ETH',
+      'hot-1 ETH',
+      'house-1 ETH',
+    ]);
+    const down: ChainReader = {
+      chain: reader.chain,
+      feeAsset: reader.feeAsset,
+      assets: reader.assets,
+      head: () => Promise.reject(new Error('connection refused')),
+      blockTime: (blockNumber) => reader.blockTime(blockNumber),
+      balanceAt: (address, asset, blockNumber) => reader.balanceAt(address, asset, blockNumber),
+      transfersTo: (addresses, from, to) => reader.transfersTo(addresses, from, to),
+    };
+    const check = await policy.runOnChainCheck.handle([down]);
+    expect(check).toMatchObject({
+      heights: [],
+      balances: [],
+      unread: ['cold-1', 'hot-1', 'house-1'],
+    });
+    expect(check.unreadBalances?.[0]).toEqual({
+      walletId: 'cold-1',
+      asset: null,
+      reason: expect.stringMatching(
+        /^ethereum: its last block before .* could not be read: connection refused$/,
+      ),
+    });
+    expect(check.results.map((result) => [result.ruleId, result.verdict])).toEqual([
+      ['TW-3', 'indeterminate'],
+      ['TW-14', 'indeterminate'],
+    ]);
   });
 });
