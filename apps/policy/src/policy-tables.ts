@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  ServiceUnavailableException,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
 import { migratePolicyTables } from '@custody/policy-application';
@@ -12,58 +6,33 @@ import {
   DATABASE_POOL,
   DatabaseReadiness,
   EVENT_STORE,
+  PreparedGate,
   SERVICE_LOGGER,
 } from '@custody/service-host';
 import type { Pool } from 'pg';
 
 /**
  * The policy tables, prepared once the event store's schema is (retried while the database is
- * down): the routes answer 503 before, and the schedule and the consumer start after.
+ * down): the routes answer 503 POLICY_NOT_READY before, and the schedule and the consumer start
+ * after.
  */
 @Injectable()
-export class PolicyTables implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private ready = false;
-  private markPrepared: () => void = () => undefined;
-  /** Resolves once the tables are prepared (never, if the service stops first or only migrates). */
-  readonly prepared: Promise<void> = new Promise((resolve) => (this.markPrepared = resolve));
-  private readonly stopping = new AbortController();
-
+export class PolicyTables extends PreparedGate {
   constructor(
-    @Inject(DatabaseReadiness) private readonly readiness: DatabaseReadiness,
+    @Inject(DatabaseReadiness) readiness: DatabaseReadiness,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  get isReady(): boolean {
-    return this.ready;
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    super(readiness, logger, {
+      service: 'policy',
+      step: 'policy tables',
+      code: 'POLICY_NOT_READY',
+      reason: 'the policy tables are being prepared',
+    });
   }
 
-  /** 503 until the tables exist. */
-  assertReady(): void {
-    if (!this.ready)
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        code: 'POLICY_NOT_READY',
-        reason: 'the policy tables are being prepared',
-      });
-  }
-
-  onApplicationBootstrap(): void {
-    // not awaited at shutdown: with the database down the tables are never ready; the continuation checks `stopping`
-    void this.readiness
-      .prepare('policy tables', () => migratePolicyTables(this.pool, this.store.schema))
-      .then(() => {
-        if (this.stopping.signal.aborted) return;
-        this.ready = true;
-        this.markPrepared();
-      })
-      .catch((error: unknown) =>
-        this.logger.error({ error: (error as Error).message }, 'policy: start-up failed'),
-      );
-  }
-
-  beforeApplicationShutdown(): void {
-    this.stopping.abort();
+  protected prepare(): Promise<void> {
+    return migratePolicyTables(this.pool, this.store.schema);
   }
 }

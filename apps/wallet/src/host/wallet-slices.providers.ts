@@ -1,7 +1,7 @@
-import type { FactoryProvider, Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import type { PostgresEventStore } from '@custody/event-store';
 import type { Logger } from '@custody/observability';
-import { EVENT_STORE, RateLimitedWarning, SERVICE_LOGGER } from '@custody/service-host';
+import { EVENT_STORE, RateLimitedWarning, SERVICE_LOGGER, slice } from '@custody/service-host';
 import {
   AllowListFacts,
   chainsByName,
@@ -38,15 +38,6 @@ export const WALLET_CONTEXT = Symbol('WALLET_CONTEXT');
 export const WALLET_CHAINS = Symbol('WALLET_CHAINS');
 /** The policy service, or the conservative default where none is configured. */
 export const WITHDRAWAL_POLICY = Symbol('WITHDRAWAL_POLICY');
-
-/** A factory provider whose token is the slice's class. */
-function slice<T>(
-  provide: abstract new (...args: never[]) => T,
-  inject: FactoryProvider['inject'],
-  useFactory: (...args: never[]) => T,
-): FactoryProvider<T> {
-  return { provide, inject, useFactory: useFactory as (...args: unknown[]) => T };
-}
 
 /** Handlers, facts loaders and the processor of every wallet slice, each built from what it needs. */
 export const WALLET_SLICE_PROVIDERS: Provider[] = [
