@@ -138,6 +138,11 @@ async function main(): Promise<void> {
     max: 2,
     application_name: 'custody-read-models-rebuild',
   });
+  // a lost connection fails the rebuild's transaction (reported below), never an unhandled 'error' event
+  const lost = (error: Error) =>
+    process.stderr.write(`[read-models:rebuild] database connection lost: ${error.message}\n`);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   try {
     const result = await rebuildLedger(pool, (line) =>
       process.stderr.write(`[read-models:rebuild] ${line}\n`),

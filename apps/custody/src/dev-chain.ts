@@ -41,6 +41,8 @@ export interface DevChain {
   /** The chain for the wallet, reconciliation and policy services. */
   readonly environment: Readonly<Record<string, string>>;
   stop(): Promise<void>;
+  /** SIGTERM to the node now, without waiting (it writes its state and exits): for a process about to exit. */
+  kill(): void;
 }
 
 /** Starts (or resumes) the chain on `port` with an account for the exchange and each of `clients`. */
@@ -116,7 +118,9 @@ export async function startDevChain(options: {
         Object.entries(chain).map(([name, value]) => [`${prefix}_${name}`, value]),
       ),
     );
+    let stopped = false;
     const stop = async () => {
+      stopped = true;
       // the block the books last saw: the next start checks the chain still has it
       await recordLastBlock(reader, lastBlockFile).catch((error: unknown) =>
         options.logger.warn(
@@ -133,6 +137,15 @@ export async function startDevChain(options: {
       clientAddresses: clientAddresses.slice(0, options.clients),
       environment,
       stop,
+      kill: () => {
+        if (stopped || node.pid === undefined) return;
+        stopped = true;
+        try {
+          process.kill(node.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      },
     };
   } catch (error) {
     await node.stop();

@@ -105,7 +105,12 @@ function run(
   user: { uid: number; gid: number } | undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
+    // its own session, as the server's: a Ctrl-C at the terminal does not cut initdb short
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      ...(user ?? {}),
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -292,7 +297,11 @@ export async function startEmbeddedPostgres(
       '-c',
       `max_connections=${EMBEDDED_POSTGRES_MAX_CONNECTIONS}`,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) },
+    // a session of its own (issue 26): a Ctrl-C at the terminal signals the terminal's foreground
+    // process group, and a server in it would shut down fast under the runner, ending every
+    // connection before the last checkpoint; the runner alone stops it (stop(), kill(), and a
+    // server left by a runner that was killed is stopped by the next start: stopLeftOverServer)
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(user ?? {}) },
   );
   const tail: string[] = [];
   const onLog = (chunk: Buffer) => {
@@ -328,6 +337,7 @@ export async function startEmbeddedPostgres(
         `embedded PostgreSQL exited (code ${exited}) while starting:\n${tail.join('\n')}`,
       );
     const client = new Client({ connectionString: databaseUrl('postgres') });
+    client.on('error', () => undefined); // a probe: a connection lost while probing is the next probe's
     try {
       await client.connect();
       await client.end();

@@ -211,7 +211,7 @@ export interface CustodyRunner {
   readonly devToken: ((subject: string, roles: readonly string[]) => Promise<string>) | undefined;
   /** The dashboard's URL and its development logins; undefined with an external identity provider (no login page for it yet). */
   readonly dashboard: { readonly url: string; readonly users: readonly DevUser[] } | undefined;
-  /** The last resort when stop() hangs: the embedded server is told to quit at once (its WAL makes that safe). */
+  /** The last resort when stop() hangs: the embedded server is told to quit at once (its WAL makes that safe), the chain to stop (it writes its state). */
   abandon(): void;
   /**
    * Ctrl-C: the simulator stops after its tick, every service reports not-ready, the services
@@ -245,6 +245,18 @@ export async function startCustody(
   /** With the chain: the hot and cold wallets and their custodians, set up once the wallet reaches the chain; true when done. */
   let walletSetup: Promise<boolean> = Promise.resolve(false);
   let dashboard: { close(): Promise<void> } | undefined;
+
+  /**
+   * The servers (the embedded PostgreSQL, anvil) run in sessions of their own, out of reach of the
+   * terminal's signals: a runner that ends without stop() (an uncaught error, process.exit) tells
+   * them to stop on its way out (a runner killed outright leaves them to the next start's
+   * left-over handling, by their pid files).
+   */
+  const stopServersOnExit = () => {
+    embedded?.kill();
+    chain?.kill();
+  };
+  process.on('exit', stopServersOnExit);
 
   const stop = async () => {
     stopping.abort();
@@ -290,6 +302,7 @@ export async function startCustody(
           logger.error({ error: (error as Error).message }, 'the chain did not stop cleanly'),
         );
       await embedded?.stop();
+      process.off('exit', stopServersOnExit);
     }
   };
 
@@ -476,10 +489,7 @@ export async function startCustody(
       simulator: progress,
       devToken,
       dashboard: dashboardInfo,
-      abandon: () => {
-        embedded?.kill();
-        void chain?.stop();
-      },
+      abandon: stopServersOnExit,
       stop,
     };
   } catch (error) {

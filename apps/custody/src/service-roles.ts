@@ -36,6 +36,8 @@ export async function ensureServiceRoles(
   services: readonly RunnerService[],
 ): Promise<Record<RunnerService, string>> {
   const client = new Client({ connectionString: ownerUrl });
+  // a connection lost meanwhile fails the query in flight or the next one: the caller sees that error
+  client.on('error', () => undefined);
   await client.connect();
   const urls: Partial<Record<RunnerService, string>> = {};
   try {

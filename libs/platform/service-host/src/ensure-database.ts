@@ -16,6 +16,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const admin = new URL(url.toString());
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
+  // a connection lost meanwhile fails the query in flight or the next one: the caller sees that error
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -14,6 +14,7 @@ import { PostgresEventStore } from '@custody/event-store';
 import { migrateInbox, type MessageBus } from '@custody/messaging';
 import type { Logger, ServiceMetrics } from '@custody/observability';
 import { Pool } from 'pg';
+import { watchPoolConnections } from './database-connections';
 import type { ServiceConfig } from './config';
 import { DatabaseReadiness } from './database-readiness';
 import { EventRelayHost } from './event-relay';
@@ -132,10 +133,8 @@ export class ServiceHostModule {
               application_name: config.serviceName,
               options: DATABASE_SESSION_OPTIONS,
             });
-            pool.on('error', (error) =>
-              logger.warn({ error: error.message }, 'idle database connection failed'),
-            );
-            return pool;
+            // every connection, idle or checked out: a lost one is logged, never a crash
+            return watchPoolConnections(pool, logger);
           },
         },
         {
