@@ -86,6 +86,17 @@ export const REFUSAL_STATUS = {
   WITHDRAWAL_DECISION_CONFLICT: 409,
   WITHDRAWAL_DECISION_UNKNOWN: 404,
   INSTANT_IN_THE_FUTURE: 422,
+  // policy and ledger: HK-20 forks, airdrops and votes
+  ENTITLEMENT_TREATMENT_INVALID: 422,
+  ENTITLEMENT_CHANGE_TAKEN: 409,
+  ENTITLEMENT_CHANGE_UNKNOWN: 404,
+  ENTITLEMENT_CHANGE_NOT_PENDING: 409,
+  /** No approved HK-20 disclosure for the asset: nothing can be booked or voted under it. */
+  ENTITLEMENT_DISCLOSURE_MISSING: 422,
+  /** The asset's HK-20 disclosure says forks, airdrops and votes are not supported. */
+  ENTITLEMENT_NOT_SUPPORTED: 422,
+  VOTE_POSITION_INVALID: 422,
+  VOTE_ID_TAKEN: 409,
 
   // wallet (WALLET_ERROR_CODES): wallets and keys
   WALLET_ASSETS_EMPTY: 422,

@@ -8,3 +8,4 @@ export * from './policy-errors';
 export * from './withdrawal-policy';
 export * from './commingling';
 export * from './on-chain-check';
+export * from './entitlement-disclosure';
