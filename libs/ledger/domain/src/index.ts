@@ -65,3 +65,4 @@ export {
   type CustodyWallets,
   type RecogniseWallet,
 } from './custody-wallets';
+export * from './decide-entitlement';

@@ -41,6 +41,14 @@ describe('ledger refusals: stable codes, the field they are about, a reason for 
       'WALLET_REGISTRATION_CONFLICT',
       'WALLET_NOT_CLIENT_SEGREGATED',
       'WALLET_NOT_HOUSE',
+      'ENTITLEMENT_ID_CONFLICT',
+      'ENTITLEMENT_KIND_INVALID',
+      'ENTITLEMENT_RATIO_INVALID',
+      'ENTITLEMENT_SNAPSHOT_INVALID',
+      'ENTITLEMENT_DISCLOSURE_MISSING',
+      'ENTITLEMENT_NOT_SUPPORTED',
+      'ENTITLEMENT_UNKNOWN',
+      'ENTITLEMENT_NOT_PENDING',
     ]);
     expect(new Set(LEDGER_ERROR_CODES).size).toBe(LEDGER_ERROR_CODES.length);
   });
