@@ -1,41 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { EXCHANGE_FIAT_TOPIC } from '@custody/contracts';
-import { PostgresEventStore } from '@custody/event-store';
-import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
-import type { BusinessCalendar, DiscrepancyEvent } from '@custody/reconciliation-domain';
+import type { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
+import type { DiscrepancyEvent } from '@custody/reconciliation-domain';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { DailyRuns } from './daily-runs';
-import { Discrepancies } from './discrepancies';
-import { FiatTrustRuns } from './fiat-trust-runs';
-import {
-  applyReconciliationMessages,
-  RECONCILIATION_CONSUMED_TOPICS,
-} from './reconciliation-messages';
-import { ReconciliationRuns } from './reconciliation-runs';
+import type { Discrepancies } from './discrepancies';
+import type { FiatTrustRuns } from './fiat-trust-runs';
+import { envelope, startReconciliation, WAIT_MS } from './reconciliation.fixture';
 
-const WAIT_MS = 20_000;
-const TW: BusinessCalendar = {
-  jurisdiction: 'TW',
-  timeZone: 'Asia/Taipei',
-  cutOff: '15:30',
-  weekendDays: [0, 6],
-  holidays: new Set(),
-};
-
-function fiat(data: Record<string, unknown>) {
-  const eventId = randomUUID();
-  return {
-    eventId,
-    type: 'FiatMovementRecorded',
-    schemaVersion: 1,
-    streamId: `fiat-${String(data['movementId'])}`,
-    streamVersion: '1',
-    occurredAt: '2026-11-24T08:00:00.000Z',
-    causationId: null,
-    correlationId: eventId,
+const fiat = (data: Record<string, unknown>) =>
+  envelope(
+    'FiatMovementRecorded',
+    `fiat-${String(data['movementId'])}`,
     data,
-  };
-}
+    '2026-11-24T08:00:00.000Z',
+  );
 
 /**
  * TW-10 / TW-11 over real PostgreSQL and the in-process bus: fiat movements from exchange.fiat.v1,
@@ -69,43 +46,15 @@ describe('fiat in trust: daily runs against the trust account statements (Postgr
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const store = new PostgresEventStore({ pool: db.pool, schema: 'recon' });
-    await store.migrate();
-    const now = () => new Date('2026-11-26T02:00:00.000Z');
-    const daily = new DailyRuns(store, TW, new Map(), now);
-    discrepancies = new Discrepancies({
-      store,
-      calendar: TW,
-      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
-      now,
+    const started = await startReconciliation({
+      db,
+      now: () => new Date('2026-11-26T02:00:00.000Z'),
+      notified,
+      fiat: true,
     });
-    const runs = new ReconciliationRuns({
-      store,
-      calendar: TW,
-      dailyRuns: daily,
-      chains: [],
-      discrepancies,
-      now,
-    });
-    fiatRuns = new FiatTrustRuns({ store, calendar: TW, discrepancies, now });
-    await daily.migrate(db.pool);
-    const client = await db.pool.connect();
-    await Promise.resolve()
-      .then(() => runs.migrate(client))
-      .then(() => discrepancies.migrate(client))
-      .then(() => fiatRuns.migrate(client))
-      .finally(() => client.release());
-    bus = new InProcessMessageBus();
-    consumer = new InboxConsumer({
-      bus,
-      groupId: 'reconciliation',
-      topics: [...RECONCILIATION_CONSUMED_TOPICS],
-      pool: db.pool,
-      schema: 'recon',
-      apply: applyReconciliationMessages(daily, runs, fiatRuns),
-    });
-    await consumer.migrate();
-    await consumer.start();
+    ({ discrepancies, bus, consumer } = started);
+    if (!started.fiatRuns) throw new Error('the fiat trust runs were not started');
+    fiatRuns = started.fiatRuns;
   });
   afterAll(async () => {
     await consumer?.stop();

@@ -1,27 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { LEDGER_EVENTS_TOPIC } from '@custody/contracts';
-import { PostgresEventStore } from '@custody/event-store';
-import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
-import type { BusinessCalendar, DiscrepancyEvent } from '@custody/reconciliation-domain';
+import type { InboxConsumer } from '@custody/messaging';
+import type { DiscrepancyEvent } from '@custody/reconciliation-domain';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { DailyRuns } from './daily-runs';
-import { Discrepancies } from './discrepancies';
-import {
-  applyReconciliationMessages,
-  RECONCILIATION_CONSUMED_TOPICS,
-} from './reconciliation-messages';
+import type { Discrepancies } from './discrepancies';
 import { reconciliationSummary } from './reconciliation-reports';
-import { ReconciliationRuns } from './reconciliation-runs';
+import type { ReconciliationRuns } from './reconciliation-runs';
+import {
+  envelope,
+  startReconciliation,
+  WAIT_MS,
+  type ReconciliationSetUp,
+} from './reconciliation.fixture';
 
-const WAIT_MS = 20_000;
 const ETH = 10n ** 18n;
-const TW: BusinessCalendar = {
-  jurisdiction: 'TW',
-  timeZone: 'Asia/Taipei',
-  cutOff: '15:30',
-  weekendDays: [0, 6],
-  holidays: new Set(),
-};
 /** Tuesday 24 November 2026, 11:00 in Taipei: alice's deposit is booked. */
 const BOOKED_AT = '2026-11-24T03:00:00.000Z';
 /** Friday 27 November 2026, 10:00 in Taipei: three days late, the run of Tuesday is made. */
@@ -38,7 +29,7 @@ const RUN_AT = '2026-11-27T02:00:00.000Z';
 describe('reconciliation: a late run discovers on the day it runs, not on the day it is about (TW-14.3; PostgreSQL)', () => {
   let db: TestDatabase;
   let consumer: InboxConsumer;
-  let bus: InProcessMessageBus;
+  let publish: ReconciliationSetUp['publish'];
   let runs: ReconciliationRuns;
   let discrepancies: Discrepancies;
   const notified: DiscrepancyEvent[] = [];
@@ -46,40 +37,7 @@ describe('reconciliation: a late run discovers on the day it runs, not on the da
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const store = new PostgresEventStore({ pool: db.pool, schema: 'recon' });
-    await store.migrate();
-    const daily = new DailyRuns(store, TW, new Map(), now);
-    discrepancies = new Discrepancies({
-      store,
-      calendar: TW,
-      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
-      now,
-    });
-    runs = new ReconciliationRuns({
-      store,
-      calendar: TW,
-      dailyRuns: daily,
-      chains: [],
-      discrepancies,
-      now,
-    });
-    await daily.migrate(db.pool);
-    const client = await db.pool.connect();
-    await runs
-      .migrate(client)
-      .then(() => discrepancies.migrate(client))
-      .finally(() => client.release());
-    bus = new InProcessMessageBus();
-    consumer = new InboxConsumer({
-      bus,
-      groupId: 'reconciliation',
-      topics: [...RECONCILIATION_CONSUMED_TOPICS],
-      pool: db.pool,
-      schema: 'recon',
-      apply: applyReconciliationMessages(daily, runs),
-    });
-    await consumer.migrate();
-    await consumer.start();
+    ({ discrepancies, runs, consumer, publish } = await startReconciliation({ db, now, notified }));
   });
   afterAll(async () => {
     await consumer?.stop();
@@ -87,39 +45,33 @@ describe('reconciliation: a late run discovers on the day it runs, not on the da
   });
 
   it('TW-14.3 given the run of Tuesday 24 November made on Friday 27 November, then its shortfalls are discovered on the 27th and due on 4 December; the catch-up run of the 25th finds them persisting', async () => {
-    const eventId = randomUUID();
-    const journal = {
-      eventId,
-      type: 'JournalPosted',
-      schemaVersion: 1,
-      streamId: 'ledger-client-alice',
-      streamVersion: '1',
-      occurredAt: BOOKED_AT,
-      causationId: null,
-      correlationId: eventId,
-      data: {
-        journalId: 'deposit:D-1',
-        kind: 'deposit',
-        sourceReference: 'D-1',
-        fingerprint: 'fp',
-        entries: [
-          {
-            account: { kind: 'custody', walletId: 'hot-1', asset: 'ETH' },
-            side: 'debit',
-            amountMinor: (10n * ETH).toString(),
-          },
-          {
-            account: { kind: 'client', clientId: 'alice', asset: 'ETH' },
-            side: 'credit',
-            amountMinor: (10n * ETH).toString(),
-          },
-        ],
-        at: BOOKED_AT,
-      },
-    };
-    await bus.publisher.publish(LEDGER_EVENTS_TOPIC, [
-      { key: journal.streamId, value: JSON.stringify(journal) },
-    ]);
+    await publish(
+      LEDGER_EVENTS_TOPIC,
+      envelope(
+        'JournalPosted',
+        'ledger-client-alice',
+        {
+          journalId: 'deposit:D-1',
+          kind: 'deposit',
+          sourceReference: 'D-1',
+          fingerprint: 'fp',
+          entries: [
+            {
+              account: { kind: 'custody', walletId: 'hot-1', asset: 'ETH' },
+              side: 'debit',
+              amountMinor: (10n * ETH).toString(),
+            },
+            {
+              account: { kind: 'client', clientId: 'alice', asset: 'ETH' },
+              side: 'credit',
+              amountMinor: (10n * ETH).toString(),
+            },
+          ],
+          at: BOOKED_AT,
+        },
+        BOOKED_AT,
+      ),
+    );
     await eventually(
       async () =>
         (await db.pool.query('select count(*)::int as n from recon.recon_movements')).rows[0]?.n ===

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { EvmChainReader } from '@custody/chain';
 import { LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
-import { PostgresEventStore } from '@custody/event-store';
-import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
+import type { InboxConsumer } from '@custody/messaging';
 import {
   addBusinessDays,
   businessDayOf,
   localParts,
-  type BusinessCalendar,
   type DiscrepancyEvent,
 } from '@custody/reconciliation-domain';
 import {
@@ -20,39 +17,18 @@ import {
 } from '@custody/testing';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { DailyRuns } from './daily-runs';
-import {
-  applyReconciliationMessages,
-  RECONCILIATION_CONSUMED_TOPICS,
-} from './reconciliation-messages';
 import { reconciliationCsv, reconciliationSummary } from './reconciliation-reports';
-import { Discrepancies } from './discrepancies';
-import { ReconciliationRuns } from './reconciliation-runs';
+import type { Discrepancies } from './discrepancies';
+import type { ReconciliationRuns } from './reconciliation-runs';
+import {
+  envelope,
+  startReconciliation,
+  TW,
+  WAIT_MS,
+  type ReconciliationSetUp,
+} from './reconciliation.fixture';
 
-const WAIT_MS = 20_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const TW: BusinessCalendar = {
-  jurisdiction: 'TW',
-  timeZone: 'Asia/Taipei',
-  cutOff: '15:30',
-  weekendDays: [0, 6],
-  holidays: new Set(),
-};
-
-function envelope(type: string, streamId: string, data: Record<string, unknown>) {
-  const eventId = randomUUID();
-  return {
-    eventId,
-    type,
-    schemaVersion: 1,
-    streamId,
-    streamVersion: '1',
-    occurredAt: new Date().toISOString(),
-    causationId: null,
-    correlationId: eventId,
-    data,
-  };
-}
 
 /**
  * TW-14 against a real chain (anvil) and real PostgreSQL: the ledger owes alice 10 ETH and the
@@ -66,7 +42,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   let db: TestDatabase;
   let node: ChainNode;
   let consumer: InboxConsumer;
-  let bus: InProcessMessageBus;
+  let publish: ReconciliationSetUp['publish'];
   let runs: ReconciliationRuns;
   let discrepancies: Discrepancies;
   let funder: Address;
@@ -75,8 +51,6 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   const hot = hotAccount.address;
   const notified: DiscrepancyEvent[] = [];
   const businessDay = () => businessDayOf(new Date(Date.now() + offsetMs).toISOString(), TW);
-  const publish = (topic: string, message: ReturnType<typeof envelope>) =>
-    bus.publisher.publish(topic, [{ key: message.streamId, value: JSON.stringify(message) }]);
   const send = async (value: bigint) => {
     const hash = await createWalletClient({ transport: http(node.rpcUrl) }).sendTransaction({
       account: funder,
@@ -94,21 +68,11 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
   beforeAll(async () => {
     [db, node] = await Promise.all([createTestDatabase(), startAnvil()]);
     [funder] = (await anvilAccounts(node)) as [Address];
-    const store = new PostgresEventStore({ pool: db.pool, schema: 'recon' });
-    await store.migrate();
-    const now = () => new Date(Date.now() + offsetMs);
-    const daily = new DailyRuns(store, TW, new Map(), now);
-    discrepancies = new Discrepancies({
-      store,
-      calendar: TW,
-      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
+    ({ discrepancies, runs, consumer, publish } = await startReconciliation({
+      db,
+      now: () => new Date(Date.now() + offsetMs),
+      notified,
       explainWithinMs: 60 * 60 * 1000,
-      now,
-    });
-    runs = new ReconciliationRuns({
-      store,
-      calendar: TW,
-      dailyRuns: daily,
       chains: [
         new EvmChainReader({
           chain: 'ethereum',
@@ -118,26 +82,7 @@ describe('reconciliation runs: ledger, wallet records and the chain (anvil, Post
           tokens: {},
         }),
       ],
-      discrepancies,
-      now,
-    });
-    await daily.migrate(db.pool);
-    const client = await db.pool.connect();
-    await runs
-      .migrate(client)
-      .then(() => discrepancies.migrate(client))
-      .finally(() => client.release());
-    bus = new InProcessMessageBus();
-    consumer = new InboxConsumer({
-      bus,
-      groupId: 'reconciliation',
-      topics: [...RECONCILIATION_CONSUMED_TOPICS],
-      pool: db.pool,
-      schema: 'recon',
-      apply: applyReconciliationMessages(daily, runs),
-    });
-    await consumer.migrate();
-    await consumer.start();
+    }));
   }, 60_000);
   afterAll(async () => {
     await consumer?.stop();

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EvmChainReader } from '@custody/chain';
 import { LEDGER_EVENTS_TOPIC, WALLET_EVENTS_TOPIC } from '@custody/contracts';
-import { PostgresEventStore } from '@custody/event-store';
-import { InboxConsumer, InProcessMessageBus } from '@custody/messaging';
-import {
-  businessDayOf,
-  localParts,
-  type BusinessCalendar,
-  type DiscrepancyEvent,
-} from '@custody/reconciliation-domain';
+import type { InboxConsumer } from '@custody/messaging';
+import { businessDayOf, localParts, type DiscrepancyEvent } from '@custody/reconciliation-domain';
 import {
   anvilAccounts,
   createTestDatabase,
@@ -28,38 +22,16 @@ import {
   type Hash,
 } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { DailyRuns } from './daily-runs';
-import { Discrepancies } from './discrepancies';
-import {
-  applyReconciliationMessages,
-  RECONCILIATION_CONSUMED_TOPICS,
-} from './reconciliation-messages';
+import type { Discrepancies } from './discrepancies';
 import { reconciliationCsv, reconciliationSummary } from './reconciliation-reports';
-import { ReconciliationRuns } from './reconciliation-runs';
-
-const WAIT_MS = 20_000;
-const TW: BusinessCalendar = {
-  jurisdiction: 'TW',
-  timeZone: 'Asia/Taipei',
-  cutOff: '15:30',
-  weekendDays: [0, 6],
-  holidays: new Set(),
-};
-
-function envelope(type: string, streamId: string, data: Record<string, unknown>) {
-  const eventId = randomUUID();
-  return {
-    eventId,
-    type,
-    schemaVersion: 1,
-    streamId,
-    streamVersion: '1',
-    occurredAt: new Date().toISOString(),
-    causationId: null,
-    correlationId: eventId,
-    data,
-  };
-}
+import type { ReconciliationRuns } from './reconciliation-runs';
+import {
+  envelope,
+  startReconciliation,
+  TW,
+  WAIT_MS,
+  type ReconciliationSetUp,
+} from './reconciliation.fixture';
 
 const registered = (walletId: string, ownerClass: string, address: Address) =>
   envelope('WalletRegistered', `wallet-${walletId}`, {
@@ -136,7 +108,7 @@ describe('TW-14 reconciliation runs read every registered wallet and every asset
   let db: TestDatabase;
   let node: ChainNode;
   let consumer: InboxConsumer;
-  let bus: InProcessMessageBus;
+  let publish: ReconciliationSetUp['publish'];
   let runs: ReconciliationRuns;
   let discrepancies: Discrepancies;
   let funder: Address;
@@ -146,8 +118,6 @@ describe('TW-14 reconciliation runs read every registered wallet and every asset
   const house = privateKeyToAccount(generatePrivateKey()).address;
   const notified: DiscrepancyEvent[] = [];
   const now = () => new Date(Date.now() + offsetMs);
-  const publish = (topic: string, message: ReturnType<typeof envelope>) =>
-    bus.publisher.publish(topic, [{ key: message.streamId, value: JSON.stringify(message) }]);
   const mined = async (hash: Hash) =>
     createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({
       hash,
@@ -167,20 +137,11 @@ describe('TW-14 reconciliation runs read every registered wallet and every asset
       owner: funder,
       from: funder,
     });
-    const store = new PostgresEventStore({ pool: db.pool, schema: 'recon' });
-    await store.migrate();
-    const daily = new DailyRuns(store, TW, new Map(), now);
-    discrepancies = new Discrepancies({
-      store,
-      calendar: TW,
-      notifier: { notify: (event) => Promise.resolve(void notified.push(event)) },
-      explainWithinMs: 60 * 60 * 1000,
+    ({ discrepancies, runs, consumer, publish } = await startReconciliation({
+      db,
       now,
-    });
-    runs = new ReconciliationRuns({
-      store,
-      calendar: TW,
-      dailyRuns: daily,
+      notified,
+      explainWithinMs: 60 * 60 * 1000,
       chains: [
         new EvmChainReader({
           chain: 'ethereum',
@@ -190,26 +151,7 @@ describe('TW-14 reconciliation runs read every registered wallet and every asset
           tokens: { USDC: usdc },
         }),
       ],
-      discrepancies,
-      now,
-    });
-    await daily.migrate(db.pool);
-    const client = await db.pool.connect();
-    await runs
-      .migrate(client)
-      .then(() => discrepancies.migrate(client))
-      .finally(() => client.release());
-    bus = new InProcessMessageBus();
-    consumer = new InboxConsumer({
-      bus,
-      groupId: 'reconciliation',
-      topics: [...RECONCILIATION_CONSUMED_TOPICS],
-      pool: db.pool,
-      schema: 'recon',
-      apply: applyReconciliationMessages(daily, runs),
-    });
-    await consumer.migrate();
-    await consumer.start();
+    }));
   }, 60_000);
   afterAll(async () => {
     await consumer?.stop();
