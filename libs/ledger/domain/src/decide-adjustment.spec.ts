@@ -1,6 +1,5 @@
-import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { deciderSpecification } from '@custody/decider/testing';
-import { clientAccount, custodyAccount, houseAccount, postedBalance } from './accounts';
+import { clientAccount, houseAccount, postedBalance } from './accounts';
 import type { ClientDebitReason } from './client-debit-guard';
 import {
   ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT,
@@ -12,23 +11,23 @@ import {
 } from './decide-adjustment';
 import { fingerprintOf } from './decide-trade';
 import { decideLedger, ledgerDecider } from './ledger';
-import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 import type { LedgerCommand } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
+import { balanceOf, type LedgerState, type RequestedAdjustment } from './ledger-state';
 import {
-  balanceOf,
-  evolveLedger,
-  type LedgerState,
-  type RequestedAdjustment,
-} from './ledger-state';
+  after,
+  at,
+  decimals,
+  deposited,
+  eventsOf,
+  held,
+  metadata,
+  onboarded,
+} from './ledger-history.fixture';
 
 type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
 
-const decimals: AssetDecimals = (asset) =>
-  (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
-const at = '2026-11-24T09:00:00.000Z';
-const metadata = { at };
 const HOUR_MS = 60 * 60 * 1000;
 /** Counted from the request at `at` with the default window. */
 const windowEnd = new Date(Date.parse(at) + ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT).toISOString();
@@ -41,16 +40,6 @@ const msAfterEnd = new Date(
 
 /** GIVEN recorded events, WHEN a command (facts: the asset decimals), THEN events or a refusal. */
 const spec = deciderSpecification(ledgerDecider);
-
-/** The events a decision emits; a refusal fails the test, naming its code. */
-function eventsOf(decision: LedgerDecision): readonly LedgerEvent[] {
-  if (!decision.ok)
-    throw new Error(`expected events, got ${decision.error.code}: ${decision.error.reason}`);
-  return decision.events;
-}
-/** The books after a decision's events. */
-const after = (state: LedgerState, decision: LedgerDecision): LedgerState =>
-  eventsOf(decision).reduce(evolveLedger, state);
 
 const consent: ClientDebitReason = {
   kind: 'written-consent',
@@ -116,44 +105,12 @@ const expire = (
 const aliceUsdt = clientAccount('alice', 'USDT');
 const inventoryUsdt = houseAccount('inventory', 'USDT');
 
-// The history as the ledger recorded it: each event is what the command of the same parameters
-// above decides (the tests that decide those commands compare with these).
-const onboarded = (clientId: string): LedgerEvent => ({
-  type: 'ClientOnboarded',
-  data: { clientId, at },
-});
 /** alice holds 1,000 USDT minor units; bob is onboarded with nothing. */
 const funded: readonly LedgerEvent[] = [
   onboarded('alice'),
   onboarded('bob'),
-  {
-    type: 'JournalPosted',
-    data: {
-      journalId: 'deposit:D-1',
-      kind: 'deposit',
-      sourceReference: 'D-1',
-      fingerprint: fingerprintOf(['D-1', 'alice', 'USDT', 1_000n, 'wallet-cold-1']),
-      entries: [
-        { account: custodyAccount('wallet-cold-1', 'USDT'), side: 'debit', amountMinor: 1_000n },
-        { account: aliceUsdt, side: 'credit', amountMinor: 1_000n },
-      ],
-      at,
-    },
-  },
+  deposited('D-1', 'alice', 'USDT', 1_000n),
 ];
-/** Withdrawal W-1 of alice's USDT held (to her own address): her available balance falls. */
-const held = (amountMinor: bigint): LedgerEvent => ({
-  type: 'WithdrawalHoldPlaced',
-  data: {
-    withdrawalId: 'W-1',
-    clientId: 'alice',
-    asset: 'USDT',
-    amountMinor,
-    walletId: 'wallet-hot-1',
-    fingerprint: fingerprintOf(['W-1', 'alice', 'USDT', amountMinor, 'wallet-hot-1', 'alice']),
-    at,
-  },
-});
 /** The canonical content of a request: its id and every field but the instant. */
 const requestFingerprint = (command: Command<'RequestAdjustment'>) =>
   fingerprintOf([
@@ -456,13 +413,13 @@ describe('adjustments: the checker approves (maker-checker)', () => {
   describe('HK-7 a debit is re-checked against the balance at approval', () => {
     it('given the balance fell below the debit after the request, then the approval is refused and nothing posts', () => {
       spec
-        .given([...funded, requested(debit(300n)), held(701n)])
+        .given([...funded, requested(debit(300n)), held('alice', 'USDT', 701n)])
         .when(approve('approver-2'), decimals)
         .thenRefuses('INSUFFICIENT_AVAILABLE_BALANCE', 'amountMinor');
     });
 
     it('given the balance fell to exactly the debit, then the approval posts and leaves zero', () => {
-      const given = spec.given([...funded, requested(debit(300n)), held(700n)]);
+      const given = spec.given([...funded, requested(debit(300n)), held('alice', 'USDT', 700n)]);
       const when = given.when(approve('approver-2'), decimals);
       when.thenEmits(approved(debit(300n)));
       const books = after(given.state, when.decision);
@@ -473,7 +430,7 @@ describe('adjustments: the checker approves (maker-checker)', () => {
       const given = spec.given([
         ...funded,
         requested(request({ amountMinor: 5_000n })),
-        held(1_000n),
+        held('alice', 'USDT', 1_000n),
       ]);
       const { decision } = given.when(approve('approver-2'), decimals);
       expect(posted(after(given.state, decision))).toBe(6_000n);
@@ -625,7 +582,7 @@ describe('adjustments: the checker approves (maker-checker)', () => {
 
     it('an expired debit is refused as expired even when uncovered (no journal, no balance check needed)', () => {
       spec
-        .given([...funded, requested(debit(300n)), held(1_000n)])
+        .given([...funded, requested(debit(300n)), held('alice', 'USDT', 1_000n)])
         .when(approve('approver-2', windowEnd), decimals)
         .thenRefuses('ADJUSTMENT_EXPIRED', 'adjustmentId');
     });

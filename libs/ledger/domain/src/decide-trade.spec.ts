@@ -1,18 +1,21 @@
-import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { deciderSpecification } from '@custody/decider/testing';
-import { clientAccount, custodyAccount, houseAccount } from './accounts';
+import { clientAccount, houseAccount } from './accounts';
 import { fingerprintOf } from './decide-trade';
 import { decideLedger, ledgerDecider } from './ledger';
-import type { AssetDecimals, LedgerDecision as Decision } from './ledger-decision';
-import type { LedgerCommand, TradeExecution } from './ledger-commands';
+import type { LedgerDecision as Decision } from './ledger-decision';
+import type { TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
 import type { LedgerState } from './ledger-state';
-
-const decimals: AssetDecimals = (asset) =>
-  (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
-const at = '2026-11-24T09:00:00.000Z';
-const metadata = { at };
+import {
+  at,
+  decimals,
+  deposited,
+  held,
+  onboarded,
+  settle,
+  tradeSettled,
+} from './ledger-history.fixture';
 
 const spec = deciderSpecification(ledgerDecider);
 /** The books after this history of recorded events. */
@@ -31,24 +34,6 @@ const wentNegative = (decision: Decision) =>
         .map((event) => event.data)
     : decision.error.code;
 
-/** alice buys 0.5 BTC from bob at 64,000.25 USDT: 32,000.125 USDT = 32000125000 USDT minor units. */
-const trade: TradeExecution = {
-  tradeId: 'T-1',
-  base: 'BTC',
-  quote: 'USDT',
-  buyerClientId: 'alice',
-  sellerClientId: 'bob',
-  quantityMinor: 50_000_000n,
-  price: '64000.25',
-  quoteAmountMinor: 32_000_125_000n,
-  buyerFee: { asset: 'BTC', amountMinor: 50_000n },
-  sellerFee: { asset: 'USDT', amountMinor: 32_000_000n },
-};
-const settle = (overrides: Partial<TradeExecution> = {}): LedgerCommand => ({
-  type: 'SettleTrade',
-  trade: { ...trade, ...overrides },
-  metadata,
-});
 const noFees = {
   buyerFee: { asset: 'BTC', amountMinor: 0n },
   sellerFee: { asset: 'USDT', amountMinor: 0n },
@@ -57,76 +42,6 @@ const noFees = {
 const oneSatoshi = (price: string, quoteAmountMinor: bigint) =>
   settle({ quantityMinor: 1n, price, quoteAmountMinor, ...noFees });
 
-// The history as recorded: each event is what the command of the same parameters above decides.
-const onboarded = (clientId: string): LedgerEvent => ({
-  type: 'ClientOnboarded',
-  data: { clientId, at },
-});
-const deposited = (
-  depositId: string,
-  clientId: string,
-  asset: string,
-  amountMinor: bigint,
-): LedgerEvent => ({
-  type: 'JournalPosted',
-  data: {
-    journalId: `deposit:${depositId}`,
-    kind: 'deposit',
-    sourceReference: depositId,
-    fingerprint: fingerprintOf([depositId, clientId, asset, amountMinor, 'wallet-cold-1']),
-    entries: [
-      { account: custodyAccount('wallet-cold-1', asset), side: 'debit', amountMinor },
-      { account: clientAccount(clientId, asset), side: 'credit', amountMinor },
-    ],
-    at,
-  },
-});
-const held = (clientId: string, asset: string, amountMinor: bigint): LedgerEvent => ({
-  type: 'WithdrawalHoldPlaced',
-  data: {
-    withdrawalId: 'W-1',
-    clientId,
-    asset,
-    amountMinor,
-    walletId: 'wallet-hot-1',
-    fingerprint: fingerprintOf(['W-1', clientId, asset, amountMinor, 'wallet-hot-1', clientId]),
-    at,
-  },
-});
-/** Trade T-1 (`settle()`) as booked: base seller -> buyer, quote buyer -> seller, each fee client -> house fee revenue. */
-const t1Settled: LedgerEvent = {
-  type: 'JournalPosted',
-  data: {
-    journalId: 'trade:T-1',
-    kind: 'trade',
-    sourceReference: 'T-1',
-    fingerprint: fingerprintOf([
-      'T-1',
-      'BTC',
-      'USDT',
-      'alice',
-      'bob',
-      50_000_000n,
-      '64000.25',
-      32_000_125_000n,
-      'BTC',
-      50_000n,
-      'USDT',
-      32_000_000n,
-    ]),
-    entries: [
-      { account: clientAccount('bob', 'BTC'), side: 'debit', amountMinor: 50_000_000n },
-      { account: clientAccount('alice', 'BTC'), side: 'credit', amountMinor: 50_000_000n },
-      { account: clientAccount('alice', 'USDT'), side: 'debit', amountMinor: 32_000_125_000n },
-      { account: clientAccount('bob', 'USDT'), side: 'credit', amountMinor: 32_000_125_000n },
-      { account: clientAccount('alice', 'BTC'), side: 'debit', amountMinor: 50_000n },
-      { account: houseAccount('fee-revenue', 'BTC'), side: 'credit', amountMinor: 50_000n },
-      { account: clientAccount('bob', 'USDT'), side: 'debit', amountMinor: 32_000_000n },
-      { account: houseAccount('fee-revenue', 'USDT'), side: 'credit', amountMinor: 32_000_000n },
-    ],
-    at,
-  },
-};
 /** `oneSatoshi('60000', 600n)` as booked: one satoshi for 600 USDT minor units, no fees. */
 const oneSatoshiAt60000Settled: LedgerEvent = {
   type: 'JournalPosted',
@@ -169,7 +84,7 @@ describe('trades: one journal for both legs and both fees', () => {
   it('HK-8: base seller -> buyer, quote buyer -> seller, each fee client -> house fee revenue, under the trade id', () => {
     expect(decideLedger(settle(), given(...funded), decimals)).toEqual({
       ok: true,
-      events: [t1Settled],
+      events: [tradeSettled()],
     });
   });
 
@@ -233,7 +148,7 @@ describe('trades: the trade id is the idempotency key', () => {
   it.each(['64000.25', '64000.2500', '64000.250'])(
     'the same trade again with its price spelled %s changes nothing',
     (price) => {
-      expect(decideLedger(settle({ price }), given(...funded, t1Settled), decimals)).toEqual({
+      expect(decideLedger(settle({ price }), given(...funded, tradeSettled()), decimals)).toEqual({
         ok: true,
         events: [],
       });
@@ -259,7 +174,9 @@ describe('trades: the trade id is the idempotency key', () => {
 
   it('only the decimal point goes, not the digits around it: 64000.25 re-sent as 6400025 is TRADE_ID_CONFLICT', () => {
     expect(
-      refusal(decideLedger(settle({ price: '6400025' }), given(...funded, t1Settled), decimals)),
+      refusal(
+        decideLedger(settle({ price: '6400025' }), given(...funded, tradeSettled()), decimals),
+      ),
     ).toEqual({ code: 'TRADE_ID_CONFLICT', path: 'trade.tradeId' });
   });
 
@@ -271,12 +188,12 @@ describe('trades: the trade id is the idempotency key', () => {
       { sellerFee: { asset: 'BTC', amountMinor: 32_000_000n } },
     ],
   ])('the same trade id with %s is refused with TRADE_ID_CONFLICT', (_case, overrides) => {
-    expect(refusal(decideLedger(settle(overrides), given(...funded, t1Settled), decimals))).toEqual(
-      {
-        code: 'TRADE_ID_CONFLICT',
-        path: 'trade.tradeId',
-      },
-    );
+    expect(
+      refusal(decideLedger(settle(overrides), given(...funded, tradeSettled()), decimals)),
+    ).toEqual({
+      code: 'TRADE_ID_CONFLICT',
+      path: 'trade.tradeId',
+    });
   });
 });
 
@@ -487,7 +404,7 @@ describe('TW-13.3: a trade is authoritative, booked even below zero, and says by
       types(
         decideLedger(
           buyBack,
-          given(...clients, deposited('D-1', 'alice', 'USDT', 40_000_000_000n), t1Settled),
+          given(...clients, deposited('D-1', 'alice', 'USDT', 40_000_000_000n), tradeSettled()),
           decimals,
         ),
       ),

@@ -1,4 +1,3 @@
-import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import { deciderSpecification } from '@custody/decider/testing';
 import {
   availableBalance,
@@ -12,29 +11,24 @@ import { assetBooks } from './books';
 import { ADJUSTMENT_APPROVAL_WINDOW_MS_DEFAULT } from './decide-adjustment';
 import { fingerprintOf } from './decide-trade';
 import { ledgerDecider } from './ledger';
-import type { AssetDecimals, LedgerDecision } from './ledger-decision';
 import type { LedgerCommand, TradeExecution } from './ledger-commands';
 import type { LedgerErrorCode } from './ledger-errors';
 import type { LedgerEvent } from './ledger-events';
-import { balanceOf, evolveLedger, type LedgerState } from './ledger-state';
-
-const decimals: AssetDecimals = (asset) =>
-  (DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>)[asset]?.decimals;
-const at = '2026-11-24T09:00:00.000Z';
-const metadata = { at };
+import { balanceOf, type LedgerState } from './ledger-state';
+import {
+  after,
+  at,
+  decimals,
+  deposited,
+  eventsOf,
+  metadata,
+  onboarded,
+  settle,
+  tradeSettled,
+} from './ledger-history.fixture';
 
 /** GIVEN recorded events, WHEN a command (facts: the asset decimals), THEN events or a refusal. */
 const spec = deciderSpecification(ledgerDecider);
-
-/** The events a decision emits; a refusal fails the test, naming its code. */
-function eventsOf(decision: LedgerDecision): readonly LedgerEvent[] {
-  if (!decision.ok)
-    throw new Error(`expected events, got ${decision.error.code}: ${decision.error.reason}`);
-  return decision.events;
-}
-/** The books after a decision's events. */
-const after = (state: LedgerState, decision: LedgerDecision): LedgerState =>
-  eventsOf(decision).reduce(evolveLedger, state);
 
 const deposit = (
   depositId: string,
@@ -51,50 +45,6 @@ const deposit = (
   metadata,
 });
 
-/** 0.5 BTC at 64,000.25 USDT: 32,000.125 USDT = 32000125000 USDT minor units. */
-const trade: TradeExecution = {
-  tradeId: 'T-1',
-  base: 'BTC',
-  quote: 'USDT',
-  buyerClientId: 'alice',
-  sellerClientId: 'bob',
-  quantityMinor: 50_000_000n,
-  price: '64000.25',
-  quoteAmountMinor: 32_000_125_000n,
-  buyerFee: { asset: 'BTC', amountMinor: 50_000n },
-  sellerFee: { asset: 'USDT', amountMinor: 32_000_000n },
-};
-const settle = (overrides: Partial<TradeExecution> = {}): LedgerCommand => ({
-  type: 'SettleTrade',
-  trade: { ...trade, ...overrides },
-  metadata,
-});
-
-// The history as the ledger recorded it: each event is what the command of the same parameters
-// above decides (the tests that decide those commands compare with these).
-const onboarded = (clientId: string): LedgerEvent => ({
-  type: 'ClientOnboarded',
-  data: { clientId, at },
-});
-const deposited = (
-  depositId: string,
-  clientId: string,
-  asset: string,
-  amountMinor: bigint,
-): LedgerEvent => ({
-  type: 'JournalPosted',
-  data: {
-    journalId: `deposit:${depositId}`,
-    kind: 'deposit',
-    sourceReference: depositId,
-    fingerprint: fingerprintOf([depositId, clientId, asset, amountMinor, 'wallet-cold-1']),
-    entries: [
-      { account: custodyAccount('wallet-cold-1', asset), side: 'debit', amountMinor },
-      { account: clientAccount(clientId, asset), side: 'credit', amountMinor },
-    ],
-    at,
-  },
-});
 /** alice holds 40,000 USDT, bob 1 BTC. */
 const funded: readonly LedgerEvent[] = [
   onboarded('alice'),
@@ -102,40 +52,6 @@ const funded: readonly LedgerEvent[] = [
   deposited('D-1', 'alice', 'USDT', 40_000_000_000n),
   deposited('D-2', 'bob', 'BTC', 100_000_000n),
 ];
-/** `settle({ tradeId })` as booked: base bob -> alice, quote alice -> bob, fees -> the house. */
-const tradeSettled = (tradeId = 'T-1'): LedgerEvent => ({
-  type: 'JournalPosted',
-  data: {
-    journalId: `trade:${tradeId}`,
-    kind: 'trade',
-    sourceReference: tradeId,
-    fingerprint: fingerprintOf([
-      tradeId,
-      'BTC',
-      'USDT',
-      'alice',
-      'bob',
-      50_000_000n,
-      '64000.25',
-      32_000_125_000n,
-      'BTC',
-      50_000n,
-      'USDT',
-      32_000_000n,
-    ]),
-    entries: [
-      { account: clientAccount('bob', 'BTC'), side: 'debit', amountMinor: 50_000_000n },
-      { account: clientAccount('alice', 'BTC'), side: 'credit', amountMinor: 50_000_000n },
-      { account: clientAccount('alice', 'USDT'), side: 'debit', amountMinor: 32_000_125_000n },
-      { account: clientAccount('bob', 'USDT'), side: 'credit', amountMinor: 32_000_125_000n },
-      { account: clientAccount('alice', 'BTC'), side: 'debit', amountMinor: 50_000n },
-      { account: houseAccount('fee-revenue', 'BTC'), side: 'credit', amountMinor: 50_000n },
-      { account: clientAccount('bob', 'USDT'), side: 'debit', amountMinor: 32_000_000n },
-      { account: houseAccount('fee-revenue', 'USDT'), side: 'credit', amountMinor: 32_000_000n },
-    ],
-    at,
-  },
-});
 const posted = (state: LedgerState, account: Account) =>
   postedBalance(account, balanceOf(state, account));
 
