@@ -1,4 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_ASSET_REGISTRY, POLICY_EVENTS_TOPIC } from '@custody/contracts';
+import { PostgresEventStore } from '@custody/event-store';
+import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
+import type { Pool } from 'pg';
+import { POLICY_CONSUMED_TOPICS } from '../messages/policy-messages';
+import { composePolicy, type ComposePolicyOptions } from '../testing/compose-policy';
+
+export const WAIT_MS = 20_000;
+/** Decimal places per asset, from the shipped asset registry. */
+export const decimals = new Map(
+  Object.entries(DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>).map(
+    ([asset, { decimals: places }]) => [asset, places],
+  ),
+);
 
 /** The service's clock, moved by the test. */
 export class TestClock {
@@ -29,8 +43,11 @@ export function envelope(
   };
 }
 
-/** The published messages the compliance spec sends, stamped with the test clock's instant. */
-export function complianceMessages(at: () => string) {
+/**
+ * The published messages the compliance specs send, stamped with the test clock's instant, each
+ * of `asset` (ETH unless given).
+ */
+export function complianceMessages(at: () => string, asset = 'ETH') {
   const wallet = (
     walletId: string,
     tier: 'cold' | 'hot',
@@ -41,7 +58,7 @@ export function complianceMessages(at: () => string) {
       tier,
       ownerClass,
       chain: 'ethereum',
-      assets: ['ETH'],
+      assets: [asset],
       address: `0x${'0'.repeat(38)}${walletId.length.toString(16).padStart(2, '0')}`,
       key: {
         keyId: `${walletId}.k1`,
@@ -58,7 +75,7 @@ export function complianceMessages(at: () => string) {
     envelope('DepositConfirmed', `wallet-deposit-${depositId}`, at(), {
       depositId,
       clientId: 'alice',
-      asset: 'ETH',
+      asset,
       amountMinor: amountMinor.toString(),
       walletId,
       chain: 'ethereum',
@@ -71,14 +88,14 @@ export function complianceMessages(at: () => string) {
       withdrawalId: id,
       sourceWalletId: from,
       destinationWalletId: to,
-      asset: 'ETH',
+      asset,
       amountMinor: amountMinor.toString(),
       transactionHash: `0x${'cd'.repeat(32)}`,
       confirmedAt: at(),
     });
   const price = (value: string) =>
-    envelope('PriceObserved', 'price-ETH-USD', at(), {
-      asset: 'ETH',
+    envelope('PriceObserved', `price-${asset}-USD`, at(), {
+      asset,
       quoteCurrency: 'USD',
       price: value,
       observedAt: at(),
@@ -87,7 +104,7 @@ export function complianceMessages(at: () => string) {
   type Account =
     | { kind: 'client'; clientId: string; asset: string }
     | { kind: 'custody'; walletId: string; asset: string };
-  /** A ledger journal moving `amountMinor` ETH from the credited account to the debited one. */
+  /** A ledger journal moving `amountMinor` of the asset from the credited account to the debited one. */
   const journal = (
     journalId: string,
     kind: string,
@@ -107,7 +124,75 @@ export function complianceMessages(at: () => string) {
       ],
       at: at(),
     });
-  const custody = (walletId: string): Account => ({ kind: 'custody', walletId, asset: 'ETH' });
-  const alice: Account = { kind: 'client', clientId: 'alice', asset: 'ETH' };
+  const custody = (walletId: string): Account => ({ kind: 'custody', walletId, asset });
+  const alice: Account = { kind: 'client', clientId: 'alice', asset };
   return { wallet, deposit, transfer, price, journal, custody, alice };
 }
+
+/**
+ * The policy service as its host wires it over the test database's `policy` schema and an
+ * in-process bus: composed and migrated, its inbox consumer started on its topics, its outbox
+ * relayed to custody.policy.events.v1 (every relayed event pushed to `published`), stamped by
+ * `now`. `publish` sends messages as the producers would; `stop` stops reader, relay and consumer.
+ */
+export async function startPolicyService(options: {
+  readonly db: { readonly pool: Pool };
+  readonly now: () => Date;
+  readonly insurance: ComposePolicyOptions['insurance'];
+  readonly tier1Capital?: string;
+  readonly published: { type: string; data: Record<string, unknown> }[];
+}) {
+  const { db, published } = options;
+  const store = new PostgresEventStore({ pool: db.pool, schema: 'policy' });
+  await store.migrate();
+  const policy = composePolicy({
+    store,
+    jurisdictions: ['HK', 'TW'],
+    reportCurrency: 'USD',
+    decimals,
+    insurance: options.insurance,
+    ...(options.tier1Capital === undefined ? {} : { tier1Capital: options.tier1Capital }),
+    now: options.now,
+  });
+  await policy.migrate();
+  const bus = new InProcessMessageBus();
+  const consumer = new InboxConsumer({
+    bus,
+    groupId: 'policy',
+    topics: [...POLICY_CONSUMED_TOPICS],
+    pool: db.pool,
+    schema: 'policy',
+    apply: policy.applyMessages,
+  });
+  await consumer.migrate();
+  await consumer.start();
+  const relay = new OutboxRelay(store, {
+    topic: POLICY_EVENTS_TOPIC,
+    publisher: bus.publisher,
+    pollIntervalMs: 20,
+  });
+  relay.start();
+  const reader = bus.subscriber('policy-events-reader', [POLICY_EVENTS_TOPIC]);
+  await reader.start(async (batch) => {
+    for (const message of batch.messages)
+      published.push(
+        JSON.parse(message.value.toString()) as { type: string; data: Record<string, unknown> },
+      );
+  });
+  const running = [reader, relay, consumer];
+  return {
+    policy,
+    bus,
+    publish: async (topic: string, ...messages: ReturnType<typeof envelope>[]) => {
+      await bus.publisher.publish(
+        topic,
+        messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })),
+      );
+    },
+    stop: async () => {
+      for (const part of running) await part.stop();
+    },
+  };
+}
+
+export type PolicyService = Awaited<ReturnType<typeof startPolicyService>>;

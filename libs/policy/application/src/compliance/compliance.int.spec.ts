@@ -1,26 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import {
-  DEFAULT_ASSET_REGISTRY,
   EXCHANGE_PRICES_TOPIC,
   LEDGER_EVENTS_TOPIC,
-  POLICY_EVENTS_TOPIC,
   WALLET_EVENTS_TOPIC,
 } from '@custody/contracts';
-import { PostgresEventStore } from '@custody/event-store';
-import { InboxConsumer, InProcessMessageBus, OutboxRelay } from '@custody/messaging';
 import { createTestDatabase, eventually, type TestDatabase } from '@custody/testing';
-import { POLICY_CONSUMED_TOPICS } from '../messages/policy-messages';
-import { composePolicy, type ComposedPolicy } from '../testing/compose-policy';
-import { complianceMessages, envelope, TestClock } from './compliance-messages.fixture';
+import type { ComposedPolicy } from '../testing/compose-policy';
+import {
+  complianceMessages,
+  envelope,
+  startPolicyService,
+  TestClock,
+  WAIT_MS,
+  type PolicyService,
+} from './compliance-messages.fixture';
 import type { ComplianceStatus } from './compliance-status';
 
-const WAIT_MS = 20_000;
 const ETH = 10n ** 18n;
-const decimals = new Map(
-  Object.entries(DEFAULT_ASSET_REGISTRY as Record<string, { decimals: number }>).map(
-    ([asset, { decimals: places }]) => [asset, places],
-  ),
-);
 
 /**
  * The policy service over real PostgreSQL and the in-process bus (the same ports as Kafka): wallet
@@ -30,17 +26,11 @@ const decimals = new Map(
 describe('policy service: continuous compliance from wallet movements and prices (PostgreSQL)', () => {
   let db: TestDatabase;
   let policy: ComposedPolicy;
-  let bus: InProcessMessageBus;
+  let service: PolicyService;
+  let publish: PolicyService['publish'];
   const clock = new TestClock();
-  const running: { stop(): Promise<void> }[] = [];
   const published: { type: string; data: Record<string, unknown> }[] = [];
   const at = () => clock.now().toISOString();
-  const publish = async (topic: string, ...messages: ReturnType<typeof envelope>[]) => {
-    await bus.publisher.publish(
-      topic,
-      messages.map((message) => ({ key: message.streamId, value: JSON.stringify(message) })),
-    );
-  };
   const { wallet, deposit, transfer, price, journal, custody, alice } = complianceMessages(at);
   /** The live status at moments of this run, each rebuilt from history at the end. */
   const snapshots: ComplianceStatus[] = [];
@@ -55,13 +45,10 @@ describe('policy service: continuous compliance from wallet movements and prices
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const store = new PostgresEventStore({ pool: db.pool, schema: 'policy' });
-    await store.migrate();
-    policy = composePolicy({
-      store,
-      jurisdictions: ['HK', 'TW'],
-      reportCurrency: 'USD',
-      decimals,
+    service = await startPolicyService({
+      db,
+      now: clock.now,
+      published,
       insurance: [
         {
           policyId: 'P-1',
@@ -71,37 +58,11 @@ describe('policy service: continuous compliance from wallet movements and prices
         },
       ],
       tier1Capital: '5000000',
-      now: clock.now,
     });
-    await policy.migrate();
-    bus = new InProcessMessageBus();
-    const consumer = new InboxConsumer({
-      bus,
-      groupId: 'policy',
-      topics: [...POLICY_CONSUMED_TOPICS],
-      pool: db.pool,
-      schema: 'policy',
-      apply: policy.applyMessages,
-    });
-    await consumer.migrate();
-    await consumer.start();
-    const relay = new OutboxRelay(store, {
-      topic: POLICY_EVENTS_TOPIC,
-      publisher: bus.publisher,
-      pollIntervalMs: 20,
-    });
-    relay.start();
-    const reader = bus.subscriber('policy-events-reader', [POLICY_EVENTS_TOPIC]);
-    await reader.start(async (batch) => {
-      for (const message of batch.messages)
-        published.push(
-          JSON.parse(message.value.toString()) as { type: string; data: Record<string, unknown> },
-        );
-    });
-    running.push(reader, relay, consumer);
+    ({ policy, publish } = service);
   });
   afterAll(async () => {
-    for (const part of running) await part.stop();
+    await service?.stop();
     await db?.drop();
   });
 
