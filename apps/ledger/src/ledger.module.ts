@@ -5,6 +5,8 @@ import { LedgerCommandHandler } from '@custody/ledger-application';
 import { DatabaseReadiness, EVENT_STORE, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { BooksController } from './http/books.controller';
 import { ClientsController } from './http/clients.controller';
+import { ENTITLEMENT_BOOKINGS } from './http/entitlement-bookings.provider';
+import { EntitlementsController } from './http/entitlements.controller';
 import {
   LEDGER_ADJUSTMENT_APPROVAL_WINDOW_MS,
   parseAdjustmentApprovalWindow,
@@ -25,7 +27,12 @@ const assetDecimals = (asset: string): number | undefined =>
  * and the wallet's movements.
  */
 @Module({
-  controllers: [ClientsController, BooksController, LedgerMessagesController],
+  controllers: [
+    ClientsController,
+    BooksController,
+    EntitlementsController,
+    LedgerMessagesController,
+  ],
   providers: [
     {
       provide: LEDGER_ROLES,
@@ -54,6 +61,7 @@ const assetDecimals = (asset: string): number | undefined =>
       },
     },
     LedgerReadModelHost,
+    ENTITLEMENT_BOOKINGS,
     LEDGER_INBOX_TRANSPORT,
   ],
 })

@@ -8,6 +8,7 @@ import {
   ComplianceFactsLoader,
   ComplianceStatusQuery,
   DecideWithdrawalHandler,
+  EntitlementDisclosures,
   FactsRecorder,
   GovernHandler,
   OnChainChecksQuery,
@@ -54,6 +55,11 @@ const GOVERNANCE: Provider[] = [
     inject: [POLICY_STREAMS, POLICY_CONFIG],
     useFactory: (streams: EventSourcedStreams, config: PolicyConfig) =>
       new GovernHandler(streams, config.jurisdictions),
+  },
+  {
+    provide: EntitlementDisclosures,
+    inject: [POLICY_STREAMS],
+    useFactory: (streams: EventSourcedStreams) => new EntitlementDisclosures(streams),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { formatConfigProblems, SERVICE_ENVIRONMENT } from '@custody/service-host';
 import { ComplianceController } from './http/compliance.controller';
+import { EntitlementDisclosuresController } from './http/entitlement-disclosures.controller';
 import { GovernanceController } from './http/governance.controller';
 import { OnChainChecksController } from './http/onchain-checks.controller';
 import { WithdrawalDecisionsController } from './http/withdrawal-decisions.controller';
@@ -24,6 +25,7 @@ import { PolicySchedule } from './schedule/policy-schedule';
   controllers: [
     ComplianceController,
     GovernanceController,
+    EntitlementDisclosuresController,
     OnChainChecksController,
     WithdrawalDecisionsController,
     PolicyMessagesController,

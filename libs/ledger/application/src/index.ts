@@ -39,3 +39,12 @@ export {
   CUSTODY_WALLETS_STREAM_ID,
   CustodyWalletRegistry,
 } from './custody-wallets/custody-wallet-registry';
+export {
+  ENTITLEMENT_HOUSE_STREAM_PREFIX,
+  ENTITLEMENT_STREAM_PREFIX,
+  EntitlementBookings,
+  entitlementStreamId,
+  type EntitlementDisclosureSource,
+  type EntitlementHolders,
+  type EntitlementResult,
+} from './entitlements/entitlement-bookings';

@@ -179,6 +179,15 @@ describe('HK-20 forks and airdrops: recorded by one person, approved by another'
 
   it('HK-20: the same approval replayed changes nothing; a decided event is not decided again', () => {
     const events = [recorded(), ...approvedEvents({ c1: BTC })];
+    expect(spec.given(events).state.recorded).toMatchObject({
+      status: 'approved',
+      decidedBy: 'ops-2',
+      allocation: {
+        entitledMinor: 50n,
+        credits: [{ clientId: 'c1', amountMinor: 50n }],
+        houseMinor: 0n,
+      },
+    });
     spec
       .given(events)
       .when(approve(), facts({ c1: 9n * BTC }))
@@ -221,7 +230,11 @@ describe('HK-20 forks and airdrops: recorded by one person, approved by another'
       .when(reject('ops-2', ' '), facts())
       .thenRefuses('REASON_REQUIRED', 'reason');
     spec.given([]).when(reject('ops-2'), facts()).thenRefuses('ENTITLEMENT_UNKNOWN', 'eventId');
-    expect(spec.given([recorded(), rejected]).state.recorded?.status).toBe('rejected');
+    expect(spec.given([recorded(), rejected]).state.recorded).toMatchObject({
+      status: 'rejected',
+      decidedBy: 'ops-2',
+      allocation: null,
+    });
   });
 
   it('HK-20: a decision with no recorded event before it is an assertion', () => {

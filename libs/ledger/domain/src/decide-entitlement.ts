@@ -114,6 +114,8 @@ export interface EntitlementState {
         readonly fingerprint: string;
         readonly status: 'pending' | 'approved' | 'rejected';
         readonly decidedBy: string | null;
+        /** What the approval allocated (null until approved): the journals it causes are posted from it. */
+        readonly allocation: EntitlementAllocation | null;
       })
     | undefined;
 }
@@ -392,18 +394,23 @@ export function evolveEntitlement(
   switch (event.type) {
     case 'EntitlementRecorded': {
       const { disclosureVersion: _version, at: _at, ...recorded } = event.data;
-      return { recorded: { ...recorded, status: 'pending', decidedBy: null } };
+      return { recorded: { ...recorded, status: 'pending', decidedBy: null, allocation: null } };
     }
     case 'EntitlementApproved':
     case 'EntitlementRejected': {
       if (state.recorded === undefined)
         throw new Error(`assertion: decision on unrecorded event ${event.data.eventId}`);
-      const approved = event.type === 'EntitlementApproved';
+      if (event.type === 'EntitlementRejected')
+        return {
+          recorded: { ...state.recorded, status: 'rejected', decidedBy: event.data.rejectedBy },
+        };
+      const { approvedBy, entitledMinor, credits, houseMinor } = event.data;
       return {
         recorded: {
           ...state.recorded,
-          status: approved ? 'approved' : 'rejected',
-          decidedBy: approved ? event.data.approvedBy : event.data.rejectedBy,
+          status: 'approved',
+          decidedBy: approvedBy,
+          allocation: { entitledMinor, credits, houseMinor },
         },
       };
     }

@@ -21,3 +21,4 @@ export * from './withdrawal-decisions/withdrawal-decision-query';
 export * from './withdrawal-decisions/withdrawal-decision-stream';
 export * from './withdrawal-decisions/withdrawal-facts';
 export * from './withdrawal-decisions/withdrawal-reservations';
+export * from './entitlement-disclosure/entitlement-disclosures';

@@ -53,9 +53,10 @@ const decide = (
   by = 'compliance-2',
   decision: 'approve' | 'reject' = 'approve',
   reason = 'checked against the client agreement',
+  changeId = 'd-1',
 ): EntitlementDisclosureCommand => ({
   type: 'DecideEntitlementDisclosure',
-  changeId: 'd-1',
+  changeId,
   decision,
   reason,
   by,
@@ -96,7 +97,7 @@ describe('HK-20 disclosure of forks, airdrops and votes per asset (maker-checker
     const past = [proposed(), approved(), proposed('d-2', 'house-retains')];
     disclosure
       .given(past)
-      .when({ ...decide(), changeId: 'd-2' })
+      .when(decide('compliance-2', 'approve', 'checked against the client agreement', 'd-2'))
       .thenEmits([approved('d-2', 'house-retains', 2, 'clients-pro-rata')]);
     const state = disclosure.given([
       ...past,
