@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signTestToken } from '@custody/auth/testing';
 import {
   DEAD_LETTER_TOPIC,
   EXCHANGE_PRICES_TOPIC,
@@ -30,6 +29,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@custody/testing';
+import { AUDIENCE, callService, expectReady, ISSUER } from './service-support';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import {
   createPublicClient,
@@ -42,8 +42,6 @@ import {
   type Hash,
 } from 'viem';
 
-const ISSUER = 'custody-e2e';
-const AUDIENCE = 'custody';
 const WAIT_MS = 45_000;
 const HOUSE_WALLET = 'eth-house-1';
 /** 1,000 USDT in the token's raw units (the registry's 6 decimals). */
@@ -94,28 +92,14 @@ describe('house wallets observed: the capital report over own holdings (BC-1..BC
   let token: Address;
   let houseAddress: Address;
 
-  const call = async (
+  const call = (
     service: ServiceProcess,
     method: 'GET' | 'POST',
     path: string,
     roles: string[],
     subject: string,
     body?: unknown,
-  ) => {
-    const bearer = await signTestToken({
-      secret,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject,
-      roles,
-    });
-    const response = await fetch(`${service.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  ) => callService(secret, service.baseUrl, method, path, roles, subject, body);
   const capitalReport = async () => {
     const { status, body } = await call(policy, 'GET', '/v1/capital-report', ['auditor'], 'aud-1');
     expect(status).toBe(200);
@@ -229,13 +213,7 @@ describe('house wallets observed: the capital report over own holdings (BC-1..BC
         WALLET_PROCESSOR_INTERVAL_MS: '200',
       }),
     ]);
-    for (const service of [ledger, policy, wallet])
-      expect(
-        await eventually(
-          async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200,
-          WAIT_MS,
-        ),
-      ).toBe(true);
+    await expectReady([ledger, policy, wallet], WAIT_MS);
   }, 120_000);
 
   afterAll(async () => {

@@ -20,10 +20,9 @@ import {
   type TestDatabase,
   signingProducer,
 } from '@custody/testing';
+import { AUDIENCE, callService, expectReady, ISSUER } from './service-support';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 
-const ISSUER = 'custody-e2e';
-const AUDIENCE = 'custody';
 const WAIT_MS = 40_000;
 const ETH = 10n ** 18n;
 
@@ -79,27 +78,13 @@ describe('the policy service checks compliance continuously from Kafka (test bro
       })),
     });
   };
-  const call = async (
+  const call = (
     method: 'GET' | 'POST',
     path: string,
     roles: string[],
     subject: string,
     body?: unknown,
-  ) => {
-    const token = await signTestToken({
-      secret,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject,
-      roles,
-    });
-    const response = await fetch(`${policy.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  ) => callService(secret, policy.baseUrl, method, path, roles, subject, body);
   const send = (topic: string, ...messages: ReturnType<typeof envelope>[]) =>
     producer.send({
       topic,
@@ -192,12 +177,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
         },
       ]),
     });
-    expect(
-      await eventually(
-        async () => (await fetch(`${policy.baseUrl}/health/ready`)).status === 200,
-        WAIT_MS,
-      ),
-    ).toBe(true);
+    await expectReady([policy], WAIT_MS);
     audit = await startService(
       'audit',
       testServiceEnvironment({
@@ -208,12 +188,7 @@ describe('the policy service checks compliance continuously from Kafka (test bro
         audience: AUDIENCE,
       }),
     );
-    expect(
-      await eventually(
-        async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200,
-        WAIT_MS,
-      ),
-    ).toBe(true);
+    await expectReady([audit], WAIT_MS);
   }, 60_000);
   afterAll(async () => {
     await audit?.stop();

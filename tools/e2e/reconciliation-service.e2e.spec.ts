@@ -24,12 +24,11 @@ import {
   type TestDatabase,
   signingProducer,
 } from '@custody/testing';
+import { AUDIENCE, expectReady, ISSUER } from './service-support';
 import { logLevel, type Producer } from 'kafkajs';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
-const ISSUER = 'custody-e2e';
-const AUDIENCE = 'custody';
 const WAIT_MS = 40_000;
 
 function journal(
@@ -164,12 +163,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
       RECON_EVM_RPC_URL: node.rpcUrl,
       RECON_EVM_CHAIN_ID: String(node.chainId),
     });
-    expect(
-      await eventually(
-        async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200,
-        WAIT_MS,
-      ),
-    ).toBe(true);
+    await expectReady([service], WAIT_MS);
     audit = await startService(
       'audit',
       testServiceEnvironment({
@@ -180,12 +174,7 @@ describe('the reconciliation service runs TW-13 daily balances and TW-14 reconci
         audience: AUDIENCE,
       }),
     );
-    expect(
-      await eventually(
-        async () => (await fetch(`${audit.baseUrl}/health/ready`)).status === 200,
-        WAIT_MS,
-      ),
-    ).toBe(true);
+    await expectReady([audit], WAIT_MS);
   }, 60_000);
   afterAll(async () => {
     await audit?.stop();

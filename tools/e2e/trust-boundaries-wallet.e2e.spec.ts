@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signTestToken } from '@custody/auth/testing';
 import {
   DEAD_LETTER_TOPIC,
   EXCHANGE_WITHDRAWAL_REQUESTS_TOPIC,
@@ -13,7 +12,6 @@ import {
   anvilAccounts,
   createSoftHsmToken,
   createTestDatabase,
-  eventually,
   startAnvil,
   startKafkaTestBroker,
   startService,
@@ -24,10 +22,9 @@ import {
   type SoftHsmToken,
   type TestDatabase,
 } from '@custody/testing';
+import { AUDIENCE, callService, expectReady, ISSUER } from './service-support';
 import { createWalletClient, http, parseEther, type Address } from 'viem';
 
-const ISSUER = 'custody-e2e';
-const AUDIENCE = 'custody';
 const WAIT_MS = 45_000;
 const HOME = { site: 'HK-DC1', jurisdiction: 'HK' };
 /** Short enough to see an address go from cooling off to usable within the test; production's default is 24 h. */
@@ -63,21 +60,7 @@ describe('trust boundaries of the wallet: no lone insider adds an address or gra
     roles: string[],
     subject: string,
     body?: unknown,
-  ): Promise<Answer> => {
-    const token = await signTestToken({
-      secret,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject,
-      roles,
-    });
-    const response = await fetch(`${wallet.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  ): Promise<Answer> => callService(secret, wallet.baseUrl, method, path, roles, subject, body);
   const sign = (account: Address, message: string) =>
     createWalletClient({ transport: http(node.rpcUrl) }).signMessage({ account, message });
   const withdraw = (withdrawalId: string, clientId: string, destinationAddress: Address) =>
@@ -133,12 +116,7 @@ describe('trust boundaries of the wallet: no lone insider adds an address or gra
       WALLET_EXCHANGE_SUBJECTS: 'exchange',
       WALLET_ADDRESS_COOLING_OFF_MS: String(COOLING_OFF_MS),
     });
-    expect(
-      await eventually(
-        async () => (await fetch(`${wallet.baseUrl}/health/ready`)).status === 200,
-        WAIT_MS,
-      ),
-    ).toBe(true);
+    await expectReady([wallet], WAIT_MS);
     [, alice, mallory] = (await anvilAccounts(node)) as [Address, Address, Address];
     const registration = {
       walletId: 'eth-hot-1',

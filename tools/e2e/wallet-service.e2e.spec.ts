@@ -27,6 +27,7 @@ import {
   type SoftHsmToken,
   type TestDatabase,
 } from '@custody/testing';
+import { AUDIENCE, callService, expectReady, ISSUER } from './service-support';
 import {
   createPublicClient,
   createTestClient,
@@ -37,8 +38,6 @@ import {
 } from 'viem';
 import { auditCli } from './audit-cli-process';
 
-const ISSUER = 'custody-e2e';
-const AUDIENCE = 'custody';
 const WAIT_MS = 45_000;
 const HOME = { site: 'HK-DC1', jurisdiction: 'HK' };
 
@@ -108,31 +107,14 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
     });
   };
 
-  const call = async (
+  const call = (
     service: ServiceProcess,
     method: 'GET' | 'POST',
     path: string,
     roles: string[],
     subject: string,
     body?: unknown,
-  ) => {
-    const token = await signTestToken({
-      secret,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject,
-      roles,
-    });
-    const response = await fetch(`${service.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: response.status,
-      body: (await response.json()) as Record<string, unknown> & { [key: string]: unknown },
-    };
-  };
+  ) => callService(secret, service.baseUrl, method, path, roles, subject, body);
   const aliceEth = async () => {
     const { body } = await call(
       ledger,
@@ -229,13 +211,7 @@ describe('the wallet service with the ledger over Kafka, SoftHSM2 and anvil', ()
         WALLET_ADDRESS_COOLING_OFF_MS: '0', // HK-11h's cooling-off is trust-boundaries-wallet.e2e's; here alice withdraws at once
       }),
     ]);
-    for (const service of [ledger, policy, wallet, audit])
-      expect(
-        await eventually(
-          async () => (await fetch(`${service.baseUrl}/health/ready`)).status === 200,
-          WAIT_MS,
-        ),
-      ).toBe(true);
+    await expectReady([ledger, policy, wallet, audit], WAIT_MS);
     [, alice] = (await anvilAccounts(node)) as [Address, Address];
   }, 90_000);
 
