@@ -41,7 +41,7 @@ export class EntitlementDisclosuresController {
 
   /** The setting in force for one asset (null when none is approved): what the ledger books a fork or airdrop under. */
   @Get('entitlement-disclosures/:asset')
-  @Roles('auditor', 'approver', 'admin', 'operator')
+  @Roles('auditor', 'approver', 'admin', 'operator', 'custody-service')
   async one(@Param('asset') assetParam: string) {
     const symbol = parseInput(asset, assetParam, 'path');
     this.tables.assertReady();
