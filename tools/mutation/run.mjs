@@ -16,8 +16,8 @@ import { Stryker } from '@stryker-mutator/core';
 
 const SCORE_REQUIRED = 85;
 const NO_COVERAGE_ALLOWED = 0;
-/** Tests and barrels, kept out of a run given its own files as of the whole run (stryker.config.mjs). */
-const NEVER_MUTATED = ['!**/*.spec.ts', '!**/index.ts'];
+/** Tests, their fixtures and barrels, kept out of a run given its own files as of the whole run (stryker.config.mjs). */
+const NEVER_MUTATED = ['!**/*.spec.ts', '!**/*.fixture.ts', '!**/index.ts'];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const configFile = path.join(root, 'tools/mutation/stryker.config.mjs');
 

@@ -19,6 +19,7 @@ export default {
     'libs/util/exact/src/**/*.ts',
     'libs/util/decider/src/decider.ts',
     '!**/*.spec.ts',
+    '!**/*.fixture.ts',
     '!**/index.ts',
   ],
   ignorePatterns: [
