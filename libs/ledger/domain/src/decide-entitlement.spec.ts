@@ -303,3 +303,24 @@ describe('HK-20 allocation and journals', () => {
     expect(entitlementDepositId('air-1', 'c1')).toBe('entitlement-air-1-c1');
   });
 });
+
+describe('HK-20 entitlementDecider: one stream per fork or airdrop', () => {
+  it('HK-20: holds exactly its event types, from nothing recorded', () => {
+    expect([...entitlementDecider.eventTypes]).toEqual([
+      'EntitlementRecorded',
+      'EntitlementApproved',
+      'EntitlementRejected',
+    ]);
+    expect(entitlementDecider.initialState).toEqual({ recorded: undefined });
+  });
+
+  it('HK-20: a command or an event of no known type is an assertion naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    expect(() =>
+      entitlementDecider.decide(stray, entitlementDecider.initialState, facts()),
+    ).toThrow('assertion: unhandled {"type":"Stray"}');
+    expect(() => entitlementDecider.evolve(entitlementDecider.initialState, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+  });
+});

@@ -218,3 +218,27 @@ describe('HK-20 votes are recorded with the disclosure they were held under', ()
       .thenRefuses('REASON_REQUIRED', 'reason');
   });
 });
+
+describe('HK-20 entitlementDisclosureDecider: the disclosure stream', () => {
+  it('HK-20: holds exactly its event types, from no setting, no change and no vote', () => {
+    expect([...entitlementDisclosureDecider.eventTypes]).toEqual([
+      'EntitlementDisclosureProposed',
+      'EntitlementDisclosureApproved',
+      'EntitlementDisclosureRejected',
+      'VoteRecorded',
+    ]);
+    const initial = entitlementDisclosureDecider.initialState;
+    expect([initial.changes.size, initial.settings.size, initial.votes.size]).toEqual([0, 0, 0]);
+  });
+
+  it('HK-20: a command or an event of no known type is an assertion naming it', () => {
+    const stray = { type: 'Stray' } as never;
+    const initial = entitlementDisclosureDecider.initialState;
+    expect(() => entitlementDisclosureDecider.decide(stray, initial)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+    expect(() => entitlementDisclosureDecider.evolve(initial, stray)).toThrow(
+      'assertion: unhandled {"type":"Stray"}',
+    );
+  });
+});
