@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Provider } from '@nestjs/common';
+import { ServiceUnavailableException, type Provider } from '@nestjs/common';
 import { DEFAULT_ASSET_REGISTRY } from '@custody/contracts';
 import type { PostgresEventStore } from '@custody/event-store';
 import {
@@ -70,12 +70,20 @@ export const ENTITLEMENT_BOOKINGS: Provider = {
       handler,
       assetDecimals,
       policyDisclosureSource(environment),
-      // every client with an account in the asset (read models): its balance as at the snapshot is then read from its books
-      async (asset) =>
-        (
+      // every client with an account in the asset (read models, once they have applied the snapshot's position):
+      // its balance as at the snapshot is then read from its own books
+      async (asset, upTo) => {
+        if ((await read.projector.checkpoint()) < upTo)
+          throw new ServiceUnavailableException({
+            statusCode: 503,
+            code: 'READ_MODELS_BUSY',
+            reason: `the read models have not reached the snapshot's position ${upTo} yet; approve again shortly`,
+          });
+        return (
           await read.dataSource
             .getRepository(AccountBalanceSchema)
             .find({ where: { kind: 'client', asset }, order: { ownerId: 'ASC' } })
-        ).map((row) => row.ownerId),
+        ).map((row) => row.ownerId);
+      },
     ),
 };

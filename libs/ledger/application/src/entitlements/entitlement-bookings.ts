@@ -37,8 +37,11 @@ export type EntitlementDisclosureSource = (
   asset: string,
 ) => Promise<EntitlementDisclosureInForce | null>;
 
-/** The clients that may have held an asset at a past instant (every client with an account in it). */
-export type EntitlementHolders = (asset: string) => Promise<readonly string[]>;
+/**
+ * The clients that may have held an asset at a past store position (every client with an account
+ * in it); it must know every account opened up to that position (a lagging read model throws).
+ */
+export type EntitlementHolders = (asset: string, upTo: bigint) => Promise<readonly string[]>;
 
 type JournalPosted = Extract<LedgerEvent, { type: 'JournalPosted' }>;
 const HOUSE_JOURNALS: Fold<ReadonlyMap<string, string>, JournalPosted> = {
@@ -101,7 +104,7 @@ export class EntitlementBookings {
     const balances = new Map<string, bigint>();
     if (recorded !== undefined && recorded.status === 'pending') {
       const position = await this.store.positionAt(new Date(recorded.snapshotAt));
-      const holders = await this.holders(recorded.asset);
+      const holders = await this.holders(recorded.asset, position);
       const books = await this.handler.loadBooks(holders, position);
       for (const clientId of holders) {
         const loaded = books.get(clientId);
