@@ -66,8 +66,8 @@ export const RUNNER_POLICY_JURISDICTIONS = 'HK,TW';
 /** HK-11j: the development instance's insurance cover (USD) and how long it runs from each start. */
 export const RUNNER_INSURANCE_LIMIT_USD = '5000000.00';
 const RUNNER_INSURANCE_DAYS = 365;
-/** The wallet's token towards the policy service lives this long and is renewed at half of it. */
-const WALLET_POLICY_TOKEN_LIFETIME_SECONDS = 86_400;
+/** A service's token towards the policy service (the wallet's, the ledger's) lives this long and is renewed at half of it. */
+const POLICY_TOKEN_LIFETIME_SECONDS = 86_400;
 /** On the local chain the wallet watches and steps withdrawals every half second. */
 const RUNNER_WALLET_PROCESSOR_INTERVAL_MS = 500;
 /** A movement of more than 20 ETH raises a large-transfer alert (TW-15.3) on the local chain (the simulator's large withdrawals ask 50). */
@@ -237,7 +237,7 @@ export async function startCustody(
   const { env: provided, devSecret } = providedEnvironment(config, environment);
   let embedded: EmbeddedPostgres | undefined;
   let chain: DevChain | undefined;
-  let tokenRenewal: NodeJS.Timeout | undefined;
+  const tokenRenewals: NodeJS.Timeout[] = [];
   const apps: Array<{ name: RunnerService; service: ServiceApp; definition: ServiceDefinition }> =
     [];
   const stopping = new AbortController();
@@ -260,7 +260,7 @@ export async function startCustody(
 
   const stop = async () => {
     stopping.abort();
-    if (tokenRenewal !== undefined) clearInterval(tokenRenewal);
+    for (const renewal of tokenRenewals) clearInterval(renewal);
     try {
       await dashboard?.close();
       await Promise.all([simulatorLoop, walletSetup]);
@@ -332,6 +332,45 @@ export async function startCustody(
               expiresInSeconds: lifetimeSeconds,
             });
 
+    /**
+     * A service's own token for the policy service (role custody-service), in a file of the data
+     * directory, renewed at half its lifetime (the service reads the file on every call).
+     */
+    const renewedPolicyToken = async (file: string, subject: string): Promise<string> => {
+      const tokenFile = join(config.dataDir, file);
+      if (devToken === undefined) return tokenFile;
+      const renew = async () =>
+        writeFileSync(
+          tokenFile,
+          `${await devToken(subject, ['custody-service'], POLICY_TOKEN_LIFETIME_SECONDS)}\n`,
+          { mode: 0o600 },
+        );
+      await renew();
+      const renewal = setInterval(
+        () =>
+          void renew().catch((error: unknown) =>
+            logger.error(
+              { error: (error as Error).message, subject },
+              'a policy token was not renewed',
+            ),
+          ),
+        (POLICY_TOKEN_LIFETIME_SECONDS * 1_000) / 2,
+      );
+      renewal.unref();
+      tokenRenewals.push(renewal);
+      return tokenFile;
+    };
+
+    // HK-20: the ledger reads each asset's fork and airdrop disclosure from the policy service
+    const ledgerProvided: Record<string, string> = {};
+    if (!environment['LEDGER_POLICY_URL'] && devToken !== undefined) {
+      ledgerProvided['LEDGER_POLICY_URL'] = `http://127.0.0.1:${config.servicePorts.policy}`;
+      ledgerProvided['LEDGER_POLICY_TOKEN_FILE'] = await renewedPolicyToken(
+        'ledger-policy-token',
+        'ledger-service',
+      );
+    }
+
     let chainProvided: Record<string, string> = {};
     if (config.chainPort !== undefined) {
       chain = await startDevChain({
@@ -340,29 +379,10 @@ export async function startCustody(
         clients: config.simulator?.clients ?? SIMULATOR_CLIENTS_DEFAULT,
         logger,
       });
-      let walletPolicyTokenFile: string | undefined;
-      if (devToken !== undefined) {
-        const tokenFile = join(config.dataDir, 'wallet-policy-token');
-        walletPolicyTokenFile = tokenFile;
-        const renew = async () =>
-          writeFileSync(
-            tokenFile,
-            `${await devToken('wallet-service', ['custody-service'], WALLET_POLICY_TOKEN_LIFETIME_SECONDS)}\n`,
-            { mode: 0o600 },
-          );
-        await renew();
-        tokenRenewal = setInterval(
-          () =>
-            void renew().catch((error: unknown) =>
-              logger.error(
-                { error: (error as Error).message },
-                "the wallet's policy token was not renewed",
-              ),
-            ),
-          (WALLET_POLICY_TOKEN_LIFETIME_SECONDS * 1_000) / 2,
-        );
-        tokenRenewal.unref();
-      }
+      const walletPolicyTokenFile =
+        devToken === undefined
+          ? undefined
+          : await renewedPolicyToken('wallet-policy-token', 'wallet-service');
       chainProvided = chainEnvironment(config, environment, chain, walletPolicyTokenFile);
     }
     checkCancelled();
@@ -375,6 +395,7 @@ export async function startCustody(
       ...environment,
       ...provided,
       ...chainProvided,
+      ...(name === 'ledger' ? ledgerProvided : {}),
       DATABASE_URL: serviceDatabaseUrls?.[name] ?? databaseUrl,
       PORT: String(config.servicePorts[name]),
     });
