@@ -114,6 +114,26 @@ describe('HK-20 forks and airdrops: recorded by one person, approved by another'
     expect(spec.given([]).when(record({ snapshotAt: at }), facts()).decision.ok).toBe(true);
   });
 
+  it('HK-20: a fork is recorded like an airdrop; the snapshot is a whole ISO instant in UTC, with or without a fraction', () => {
+    expect(spec.given([]).when(record({ kind: 'fork' }), facts()).decision).toMatchObject({
+      ok: true,
+      events: [{ type: 'EntitlementRecorded', data: { kind: 'fork' } }],
+    });
+    expect(
+      spec.given([]).when(record({ snapshotAt: '2026-11-24T09:00:00Z' }), facts()).decision.ok,
+    ).toBe(true);
+    for (const bad of [
+      `x${snapshotAt}`,
+      `${snapshotAt}x`,
+      '2026-11-24T09:00:00.Z',
+      '2026-11-24T09:00:00.000+08:00',
+    ])
+      spec
+        .given([])
+        .when(record({ snapshotAt: bad }), facts())
+        .thenRefuses('ENTITLEMENT_SNAPSHOT_INVALID', 'snapshotAt');
+  });
+
   it('HK-20: the same recording replayed records nothing new; other content under the id is a conflict', () => {
     spec.given([recorded()]).when(record(), facts()).thenEmitsNothing();
     spec
@@ -197,6 +217,14 @@ describe('HK-20 forks and airdrops: recorded by one person, approved by another'
       .when(approve('ops-3'), facts({ c1: BTC }))
       .thenRefuses('ENTITLEMENT_NOT_PENDING', 'eventId');
     spec.given([]).when(approve(), facts()).thenRefuses('ENTITLEMENT_UNKNOWN', 'eventId');
+    // its approver rejecting it afterwards is no replay of a rejection: it stays approved
+    spec
+      .given(events)
+      .when(
+        { type: 'RejectEntitlement', eventId: 'air-1', rejectedBy: 'ops-2', reason: 'late', at },
+        facts(),
+      )
+      .thenRefuses('ENTITLEMENT_NOT_PENDING', 'eventId');
   });
 
   it('HK-20: a rejection books nothing; the maker cannot reject their own; a reason is required', () => {

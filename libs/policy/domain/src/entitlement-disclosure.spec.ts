@@ -141,10 +141,8 @@ describe('HK-20 disclosure of forks, airdrops and votes per asset (maker-checker
       .given([proposed()])
       .when(propose())
       .thenRefuses('ENTITLEMENT_CHANGE_TAKEN', 'changeId');
-    disclosure
-      .given([])
-      .when(propose({ asset: 'eth' }))
-      .thenRefuses('ASSET_INVALID', 'asset');
+    for (const asset of ['eth', 'xETH', 'ETHx', 'E', 'ETHEREUMCLASSIC17'])
+      disclosure.given([]).when(propose({ asset })).thenRefuses('ASSET_INVALID', 'asset');
     disclosure
       .given([])
       .when(propose({ treatment: 'keep-it' as EntitlementTreatment }))
@@ -212,10 +210,8 @@ describe('HK-20 votes are recorded with the disclosure they were held under', ()
       .given(past)
       .when(vote({ position: 'maybe' as 'for' }))
       .thenRefuses('VOTE_POSITION_INVALID', 'position');
-    disclosure
-      .given(past)
-      .when(vote({ reason: '' }))
-      .thenRefuses('REASON_REQUIRED', 'reason');
+    for (const reason of ['', '  '])
+      disclosure.given(past).when(vote({ reason })).thenRefuses('REASON_REQUIRED', 'reason');
   });
 });
 
