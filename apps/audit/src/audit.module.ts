@@ -32,7 +32,8 @@ import { ReconstructionController } from './http/reconstruction.controller';
       provide: AUDIT_CONFIG,
       useFactory: (environment: Readonly<Record<string, string | undefined>>) => {
         const parsed = parseAuditConfig(environment);
-        if (!parsed.ok) throw new Error(formatConfigProblems('audit', parsed.problems)); // checked before start-up (ownConfigProblems)
+        // checked before start-up (ownConfigProblems)
+        if (!parsed.ok) throw new Error(formatConfigProblems('audit', parsed.problems));
         return parsed.config;
       },
       inject: [SERVICE_ENVIRONMENT],

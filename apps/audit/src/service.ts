@@ -11,6 +11,7 @@ export const AUDIT_SERVICE: ServiceDefinition = {
   defaultPort: AUDIT_DEFAULT_PORT,
   serviceModule: AuditModule,
   ownConfigProblems: problemsOf(parseAuditConfig),
-  // Ctrl-C in the runner: the record verified and, when it holds and grew, a checkpoint signed over it
+  // Ctrl-C in the runner: the record verified and, when it holds and grew, a checkpoint signed over
+  // it
   beforeClose: (app) => app.get(CheckpointRounds).finalCheckpoint(),
 };

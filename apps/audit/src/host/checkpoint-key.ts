@@ -60,7 +60,10 @@ export class CheckpointKey implements OnApplicationBootstrap, OnApplicationShutd
     return this.checkpointSigner;
   }
 
-  /** After an HSM failure: the session is closed, so the next signature opens a new one (a failover, a lost session). */
+  /**
+   * After an HSM failure: the session is closed, so the next signature opens a new one (a failover,
+   * a lost session).
+   */
   reopenHsm(): void {
     if (this.hsm === undefined) return;
     try {

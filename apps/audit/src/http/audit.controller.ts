@@ -78,7 +78,10 @@ export class AuditController {
     };
   }
 
-  /** The cross-check's audit side: what the record holds of one service topic (source position and hash), page by page. */
+  /**
+   * The cross-check's audit side: what the record holds of one service topic (source position and
+   * hash), page by page.
+   */
   @Get('sources')
   @Roles('auditor')
   async sources(

@@ -55,7 +55,10 @@ export class CheckpointsController {
     return this.signing.checkpoint();
   }
 
-  /** An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records (the latest by default). */
+  /**
+   * An evidence pack: records from..to with their proofs into the checkpoint of `treeSize` records
+   * (the latest by default).
+   */
   @ClientData()
   @Get('evidence')
   @Roles('auditor')

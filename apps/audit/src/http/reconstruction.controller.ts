@@ -20,7 +20,10 @@ export class ReconstructionController {
     @Inject(TrailsQuery) private readonly trails: TrailsQuery,
   ) {}
 
-  /** HK-22 point-in-time from the audit record alone: a client's balances as of a ledger position or an instant. */
+  /**
+   * HK-22 point-in-time from the audit record alone: a client's balances as of a ledger position or
+   * an instant.
+   */
   @Get('reconstruction/clients/:clientId/balances')
   @Roles('auditor')
   async reconstruct(
@@ -64,7 +67,10 @@ export class ReconstructionController {
     };
   }
 
-  /** HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and discrepancies, prices, as they stood at an instant. */
+  /**
+   * HK-22 point-in-time: wallets, allow-lists, key access, policy version, open breaches and
+   * discrepancies, prices, as they stood at an instant.
+   */
   @ClientData()
   @Get('reconstruction/state')
   @Roles('auditor')
@@ -80,7 +86,9 @@ export class ReconstructionController {
     return this.reconstruction.state(instant);
   }
 
-  /** HK-22 a client's trail: every movement in the books and on chain, from the audit record alone. */
+  /**
+   * HK-22 a client's trail: every movement in the books and on chain, from the audit record alone.
+   */
   @Get('trails/clients/:clientId')
   @Roles('auditor')
   async clientTrail(@Param('clientId') clientId: string, @CurrentCaller() caller: Caller) {
@@ -94,7 +102,10 @@ export class ReconstructionController {
     return { clientId: id, trail: await this.trails.trail({ clientId: id }) };
   }
 
-  /** TW-18 / HK-11c a key's trail: its life, every access change of its wallet with who asked and who decided, each use. */
+  /**
+   * TW-18 / HK-11c a key's trail: its life, every access change of its wallet with who asked and
+   * who decided, each use.
+   */
   @Get('trails/keys/:keyId')
   @Roles('auditor')
   async keyTrail(@Param('keyId') keyId: string, @CurrentCaller() caller: Caller) {
