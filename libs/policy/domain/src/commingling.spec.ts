@@ -1,6 +1,5 @@
 import { deciderSpecification } from '@custody/decider/testing';
 import {
-  checkHouseFloat,
   comminglingDecider,
   initialComminglingState,
   type ComminglingEvent,
@@ -199,41 +198,5 @@ describe('comminglingDecider: the commingling exceptions stream (issue 24)', () 
     expect(() =>
       comminglingDecider.evolve(initialComminglingState, { type: 'Stray' } as never),
     ).toThrow('assertion: unhandled "Stray"');
-  });
-});
-
-describe('checkHouseFloat (TW-4 / HK-6: the house gas float of a client hot wallet)', () => {
-  const fee = 21_000_000_000_000n;
-  it('TW-4 / HK-6: a float above what 10 transfers at the recent fee need is enough', () => {
-    expect(checkHouseFloat({ houseMinor: 10n * fee + 1n, recentFeeMinor: fee }, 10n)).toEqual({
-      status: 'enough',
-      needMinor: 10n * fee,
-    });
-  });
-  it('TW-4 / HK-6: a float of exactly what 10 transfers need is enough', () => {
-    expect(checkHouseFloat({ houseMinor: 10n * fee, recentFeeMinor: fee }, 10n)).toEqual({
-      status: 'enough',
-      needMinor: 10n * fee,
-    });
-  });
-  it('TW-4 / HK-6: a float one wei short is low, and the top-up is that one wei', () => {
-    expect(checkHouseFloat({ houseMinor: 10n * fee - 1n, recentFeeMinor: fee }, 10n)).toEqual({
-      status: 'low',
-      needMinor: 10n * fee,
-      topUpMinor: 1n,
-    });
-  });
-  it('HK-6: a float client assets already paid into is low by the need and the shortfall', () => {
-    expect(checkHouseFloat({ houseMinor: -fee, recentFeeMinor: fee }, 2n)).toEqual({
-      status: 'low',
-      needMinor: 2n * fee,
-      topUpMinor: 3n * fee,
-    });
-  });
-  it('TW-4: with no fee paid yet an empty float is enough (nothing to pay)', () => {
-    expect(checkHouseFloat({ houseMinor: 0n, recentFeeMinor: 0n }, 10n)).toEqual({
-      status: 'enough',
-      needMinor: 0n,
-    });
   });
 });

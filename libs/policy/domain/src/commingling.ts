@@ -126,28 +126,3 @@ export const comminglingDecider: Decider<
   decide: decideComminglingException,
   evolve: evolveCommingling,
 };
-
-/** A house gas float in a client hot wallet (TW-4 (1)): what is left of it and the fee it pays. */
-export interface HouseFloat {
-  /** The house share of the wallet in the fee asset (minor units; below zero: client assets paid). */
-  readonly houseMinor: bigint;
-  /** The most recent network fee paid from the wallet (minor units). */
-  readonly recentFeeMinor: bigint;
-}
-
-/** Enough for the next transfers, or low with what tops it up to that (the rebalancing). */
-export type HouseFloatCheck =
-  | { readonly status: 'enough'; readonly needMinor: bigint }
-  | { readonly status: 'low'; readonly needMinor: bigint; readonly topUpMinor: bigint };
-
-/**
- * TW-4 / HK-6: a float pays network fees so client assets never do. It must hold enough for
- * `transfers` more transfers at the recent fee; holding less it is low, and topping it up by
- * the difference (a shortfall of the client share included) brings it back to that.
- */
-export function checkHouseFloat(float: HouseFloat, transfers: bigint): HouseFloatCheck {
-  const needMinor = float.recentFeeMinor * transfers;
-  return float.houseMinor >= needMinor
-    ? { status: 'enough', needMinor }
-    : { status: 'low', needMinor, topUpMinor: needMinor - float.houseMinor };
-}
